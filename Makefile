@@ -1,0 +1,51 @@
+# Stadtbild – set-up, run, test, benchmark.  `make run` and `make test` work on a fresh Debian
+# machine with Python 3.11: they create .venv, install the project and (as root) the system
+# libraries Qt/VTK need headless.
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV   := .venv
+PY     := $(VENV)/bin/python
+PIP    := $(VENV)/bin/pip
+# system packages: VTK off-screen via EGL, Qt xcb window under Xvfb
+APT_PKGS := xvfb xauth libxkbcommon-x11-0 libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 \
+            libxcb-image0 libxcb-render-util0 libxcb-randr0 libxcb-shape0 libxcb-xfixes0 \
+            libxcb-xkb1 libx11-xcb1 libfontconfig1 libdbus-1-3 libglib2.0-0 libegl1 \
+            libegl-mesa0 libgl1-mesa-dri libgl1 libxrender1 libxext6 fonts-dejavu-core
+PYTEST_ARGS ?=
+
+.PHONY: run test bench fuzz sysdeps venv clean gui
+
+run: venv sysdeps
+	$(PY) main.py
+
+gui: run
+
+test: venv sysdeps
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+bench: venv sysdeps
+	$(PY) -m benchmarks $(BENCH_ARGS)
+
+fuzz: venv
+	$(PIP) install -q '.[fuzz]' || { echo "atheris could not be installed"; exit 1; }
+	$(PY) tests/fuzz/fuzz_importers.py -max_total_time=$${FUZZ_SECONDS:-120}
+
+venv: $(VENV)/.installed
+
+$(VENV)/.installed: pyproject.toml
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PIP) install -q --upgrade pip
+	$(PIP) install -q -e '.[test]'
+	touch $@
+
+# apt-install what is missing, only when root and only packages that are not installed yet
+sysdeps:
+	@missing=""; for p in $(APT_PKGS); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+	  if [ "$$(id -u)" = "0" ] && command -v apt-get >/dev/null; then \
+	    echo "installing system packages:$$missing"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing >/dev/null; \
+	  else echo "note: missing system packages (install as root):$$missing"; fi; \
+	fi
+
+clean:
+	rm -rf $(VENV) build *.egg-info .pytest_cache tests/artifacts

@@ -1,0 +1,188 @@
+"""Shared pieces of the CLI commands: model arguments, loading, JSON output, progress, parsing."""
+from __future__ import annotations
+
+import json
+import math
+import os
+import sys
+import tempfile
+import traceback
+from pathlib import Path
+
+from model.errors import InputError
+
+LOG_DIR = Path(os.environ.get("STADTBILD_LOG_DIR", Path.home() / ".local" / "state" / "stadtbild"))
+
+
+def version() -> str:
+    try:
+        from importlib.metadata import version as _v
+
+        return _v("stadtbild")
+    except Exception:
+        return "0.1.0"
+
+
+def log_exception(exc: BaseException) -> str:
+    """Write the traceback of an unexpected error to the log file; returns its path."""
+    try:
+        LOG_DIR.mkdir(parents=True, exist_ok=True)
+        path = LOG_DIR / "stadtbild.log"
+        with open(path, "a", encoding="utf-8") as fh:
+            fh.write(f"stadtbild {version()} argv={sys.argv!r}\n")
+            fh.write("".join(traceback.format_exception(exc)))
+        return str(path)
+    except OSError:
+        return "(log not writable)"
+
+
+# ---------------------------------------------------------------- arguments
+def add_model_arguments(p, scenario: bool = True, output: bool = True, json_flag: bool = True,
+                        many: bool = True) -> None:
+    """FILE… plus the options every model command takes."""
+    p.add_argument("files", metavar="FILE", nargs="+" if many else 1,
+                   help="city model file(s): CityJSON, CityJSONSeq, CityGML, or a folder of tiles")
+    p.add_argument("--crs", help="override the model CRS, e.g. EPSG:25832")
+    p.add_argument("--lod", help="LoD to use (e.g. 2 or 2.2; default: the highest per object)")
+    p.add_argument("--bbox", help="only objects inside xmin,ymin,xmax,ymax (model CRS)")
+    if scenario:
+        p.add_argument("--scenario", metavar="S.json", help="apply a scenario (*.scenario.json) first")
+    if output:
+        p.add_argument("-o", "--output", metavar="OUT", help="output file")
+    if json_flag:
+        p.add_argument("--json", action="store_true", help="print one JSON object with the headline figures")
+
+
+def load_model(args):
+    """Load the files named in ``args.files`` (several = one model), apply --bbox and --scenario."""
+    from importers import load, load_many
+
+    files = [Path(f) for f in args.files]
+    for f in files:
+        if not f.exists():
+            raise InputError(f, "no such file")
+    model = load(files[0], crs=args.crs) if len(files) == 1 else load_many(files, crs=args.crs)
+    bbox = getattr(args, "bbox", None)
+    if bbox:
+        model = subset_bbox(model, parse_floats(bbox, 4, "--bbox"))
+    scenario = getattr(args, "scenario", None)
+    if scenario:
+        model = apply_scenario_file(model, scenario)
+    for w in model.warnings:
+        if not getattr(args, "json", False):
+            sys.stderr.write(f"warning: {files[0] if len(files) == 1 else 'model'}: {w}\n")
+    return model
+
+
+def apply_scenario_file(model, path):
+    try:
+        from model.scenario import Scenario
+    except ImportError:
+        raise InputError(path, "scenarios are not supported by this build") from None
+    scenario = Scenario.load(path)
+    return scenario.apply(model)
+
+
+def subset_bbox(model, bbox):
+    """Keep only objects whose geometry's centre lies in bbox (xmin, ymin, xmax, ymax)."""
+    try:
+        from model.spatial import subset_bbox as _subset
+    except ImportError:
+        _subset = None
+    if _subset is not None:
+        return _subset(model, bbox)
+    raise InputError(None, "--bbox is not supported by this build")
+
+
+def parse_floats(text: str, n: int | tuple, what: str) -> list[float]:
+    try:
+        vals = [float(v) for v in str(text).split(",")]
+    except ValueError:
+        raise InputError(None, f"{what} must be comma-separated numbers, got {text!r}") from None
+    allowed = (n,) if isinstance(n, int) else n
+    if len(vals) not in allowed or not all(math.isfinite(v) for v in vals):
+        raise InputError(None, f"{what} needs {' or '.join(map(str, allowed))} numbers, got {text!r}")
+    return vals
+
+
+def parse_size(text: str) -> tuple[int, int]:
+    try:
+        w, h = (int(v) for v in text.lower().split("x"))
+    except ValueError:
+        raise InputError(None, f"--size must look like 1920x1080, got {text!r}") from None
+    if not (16 <= w <= 16384 and 16 <= h <= 16384):
+        raise InputError(None, f"--size {text} out of range (16..16384 pixels per side)")
+    return w, h
+
+
+# ---------------------------------------------------------------- output
+def print_json(obj) -> None:
+    sys.stdout.write(json.dumps(obj, ensure_ascii=False, default=_json_default) + "\n")
+    sys.stdout.flush()
+
+
+def _json_default(o):
+    import numpy as np
+
+    if isinstance(o, np.integer):
+        return int(o)
+    if isinstance(o, np.floating):
+        return float(o)
+    if isinstance(o, np.ndarray):
+        return o.tolist()
+    if isinstance(o, Path):
+        return str(o)
+    raise TypeError(f"not JSON serialisable: {type(o).__name__}")
+
+
+def atomic_write_bytes(path, data: bytes) -> None:
+    """Write a new file atomically (temp file in the same folder + fsync + rename)."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        raise
+
+
+def check_output_not_source(out, sources) -> None:
+    """Refuse to write over one of the user's source files."""
+    if out is None:
+        return
+    o = Path(out).resolve()
+    for s in sources:
+        if Path(s).resolve() == o:
+            raise InputError(out, "refusing to overwrite an input file; choose another output name")
+
+
+class Progress:
+    """A minimal progress bar on stderr, shown only on a terminal and not with --json or CI."""
+
+    def __init__(self, total: int, label: str = "", enabled: bool | None = None):
+        self.total = max(int(total), 1)
+        self.label = label
+        self.done = 0
+        if enabled is None:
+            enabled = sys.stderr.isatty() and not os.environ.get("CI")
+        self.enabled = enabled
+
+    def __call__(self, done: int, total: int | None = None) -> None:
+        if total:
+            self.total = max(int(total), 1)
+        self.done = done
+        if self.enabled:
+            frac = min(done / self.total, 1.0)
+            bar = "#" * int(frac * 30)
+            sys.stderr.write(f"\r{self.label} [{bar:<30}] {frac * 100:5.1f}%")
+            sys.stderr.flush()
+            if done >= self.total:
+                sys.stderr.write("\n")

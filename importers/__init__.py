@@ -1,0 +1,101 @@
+"""Readers for city models and inserted designs. ``load()`` picks the reader by content."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from model.citymodel import CityModel
+from model.crs import parse_crs
+from model.errors import InputError, UnsupportedFormatError
+
+CITYGML_SUFFIXES = (".gml", ".xml", ".citygml")
+
+
+def sniff_format(path) -> str:
+    """'CityJSON', 'CityJSONSeq' or 'CityGML' from the file's first bytes (and name)."""
+    path = Path(path)
+    try:
+        with open(path, "rb") as fh:
+            head = fh.read(4096)
+    except IsADirectoryError:
+        raise InputError(path, "is a folder; give the files (or use load_many)") from None
+    except OSError as exc:
+        raise InputError(path, f"cannot read file ({exc.strerror or exc})") from None
+    text = head.lstrip(b"\xef\xbb\xbf \t\r\n")
+    if not text:
+        raise InputError(path, "file is empty")
+    if text.startswith(b"<"):
+        return "CityGML"
+    if text.startswith(b"{") or text.startswith(b"["):
+        name = path.name.lower()
+        if name.endswith(".jsonl") or name.endswith(".cjseq"):
+            return "CityJSONSeq"
+        first_line = text.split(b"\n", 1)[0]
+        if b"\n" in text and b'"CityJSON"' in first_line and first_line.rstrip().endswith(b"}"):
+            # a one-line header followed by more lines is a sequence
+            rest = text.split(b"\n", 1)[1].lstrip()
+            if rest.startswith(b"{") and b"CityJSONFeature" in rest[:2000]:
+                return "CityJSONSeq"
+        return "CityJSON"
+    raise UnsupportedFormatError(path, "not a CityJSON or CityGML file (unrecognised content)")
+
+
+def load(path, crs: str | None = None) -> CityModel:
+    """Load one city model file (CityJSON, CityJSONSeq or CityGML). ``crs`` overrides the file's
+    CRS (e.g. "EPSG:25832"). Raises :class:`InputError` with a one-line message on bad input."""
+    path = Path(path)
+    if path.is_dir():
+        return load_many(sorted_model_files(path), crs=crs)
+    fmt = sniff_format(path)
+    if fmt == "CityGML":
+        from .citygml import read_citygml
+
+        model = read_citygml(path)
+    elif fmt == "CityJSONSeq":
+        from .cityjson import read_cityjsonseq
+
+        model = read_cityjsonseq(path)
+    else:
+        from .cityjson import read_cityjson
+
+        model = read_cityjson(path)
+    if crs:
+        override = parse_crs(crs)
+        if not override:
+            raise InputError(None, f"--crs {crs!r} is not a known EPSG code")
+        model.crs = override
+        model.warnings = [w for w in model.warnings if "CRS" not in w]
+    return model
+
+
+def sorted_model_files(folder) -> list[Path]:
+    """City model files in a folder (tiles), sorted by name."""
+    folder = Path(folder)
+    files = [p for p in sorted(folder.iterdir()) if p.is_file() and (
+        p.name.lower().endswith((".json", ".jsonl") + CITYGML_SUFFIXES))]
+    if not files:
+        raise InputError(folder, "folder holds no CityJSON or CityGML files")
+    return files
+
+
+def load_many(paths, crs: str | None = None) -> CityModel:
+    """Load several files (e.g. tiles) as one model. All must share one CRS (or have none)."""
+    paths = [Path(p) for p in paths]
+    if not paths:
+        raise InputError(None, "no input files")
+    expanded: list[Path] = []
+    for p in paths:
+        expanded.extend(sorted_model_files(p) if p.is_dir() else [p])
+    model = None
+    for p in expanded:
+        m = load(p, crs=crs)
+        if model is None:
+            model = m
+            continue
+        if m.crs.epsg and model.crs.epsg and m.crs.epsg != model.crs.epsg:
+            raise InputError(p, f"CRS {m.crs.name} differs from {model.crs.name} of {expanded[0]}")
+        if not model.crs and m.crs:
+            model.crs = m.crs
+        model = model.merged(m)
+    if len(expanded) > 1:
+        model.format = model.format
+    return model

@@ -1,0 +1,48 @@
+"""Small geometry builders for analytic tests (boxes, gable houses) as CityModels/Scenes."""
+from __future__ import annotations
+
+import numpy as np
+
+from model.citymodel import BoundaryBuilder, CityModel, CityObject, Geometry
+from model.crs import CRSInfo
+from model.semantics import GROUND, ROOF, WALL
+
+
+def box_polygons(x0, y0, x1, y1, z0, z1):
+    """Vertices (8,3) and outward-oriented faces of an axis-aligned box, with semantics."""
+    v = np.array([[x0, y0, z0], [x1, y0, z0], [x1, y1, z0], [x0, y1, z0],
+                  [x0, y0, z1], [x1, y0, z1], [x1, y1, z1], [x0, y1, z1]], dtype=float)
+    faces = [([0, 3, 2, 1], GROUND), ([4, 5, 6, 7], ROOF), ([0, 1, 5, 4], WALL),
+             ([1, 2, 6, 5], WALL), ([2, 3, 7, 6], WALL), ([3, 0, 4, 7], WALL)]
+    return v, faces
+
+
+def model_from_solids(solids, crs_epsg: int | None = 25832) -> CityModel:
+    """solids: list of (id, vertices (n,3), faces [(ring index list, semantic code)]) -> CityModel
+    with one LoD2 Solid per building."""
+    model = CityModel()
+    model.version = "2.0"
+    model.crs = CRSInfo(crs_epsg)
+    b = BoundaryBuilder()
+    verts = []
+    n = 0
+    for k, (oid, v, faces) in enumerate(solids):
+        g = Geometry(type="Solid", lod="2", object_index=k, poly_start=b.n_polygons)
+        shell = b.new_shell()
+        gi = len(model.geometries)
+        for ring, code in faces:
+            b.add_polygon([[i + n for i in ring]], code, -1, shell, gi)
+        g.poly_stop = b.n_polygons
+        model.geometries.append(g)
+        model.objects[oid] = CityObject(id=oid, type="Building", geometries=[g])
+        verts.append(np.asarray(v, float))
+        n += len(v)
+    model.vertices = np.concatenate(verts) if verts else np.zeros((0, 3))
+    model.file_vertex_count = n
+    model.set_boundaries(b)
+    return model
+
+
+def box_model(boxes, crs_epsg: int | None = 25832) -> CityModel:
+    """boxes: list of (id, x0, y0, x1, y1, z0, z1)."""
+    return model_from_solids([(oid, *box_polygons(*coords)) for oid, *coords in boxes], crs_epsg)
