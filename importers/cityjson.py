@@ -185,8 +185,11 @@ class _Reader:
             elif gtype in ("MultiSolid", "CompositeSolid"):
                 if not isinstance(b, list):
                     raise _GeometryError("boundaries must be a list")
+                shells_per_solid = []
                 for k, solid in enumerate(b):
                     self._solid(solid, _nth(values, k), codes, geom_index, voff)
+                    shells_per_solid.append(len(solid))
+                g.extra = dict(g.extra or {}, shells_per_solid=shells_per_solid)
             else:
                 raise _GeometryError(f"unknown geometry type {gtype!r}")
         except (TypeError, ValueError, OverflowError) as exc:

@@ -1,0 +1,288 @@
+"""CityJSON 2.0 and CityJSONSeq writer for a (possibly edited) city model, with analysis results.
+
+Spec: CityJSON 2.0.1 (https://www.cityjson.org/specs/2.0.1/) and CityJSONSeq.
+
+- Vertices are quantised with a ``transform`` (scale 1 mm by default, translate = bbox minimum),
+  only vertices used by geometries are written.
+- Semantic surfaces: the file's own semantic objects are kept; polygons that only carry a
+  semantic code (CityGML import, extrusions, inserted meshes) get one semantic object per type.
+  Results per polygon (``surface_attributes``: {model polygon row: {name: value}}) turn those
+  polygons' semantics into their own semantic objects holding the values — a solar cadastre
+  stores kWh/m²·a per roof surface that way.
+- Object results (``object_attributes``: {id: {name: value}}) are merged into ``attributes``.
+- Appearances (materials/textures) are not written: after edits their per-polygon references
+  would no longer match. Object types that CityJSON 2.0 does not know become GenericCityObject
+  with the original type in the attribute ``originalType``.
+"""
+from __future__ import annotations
+
+import math
+from pathlib import Path
+
+import numpy as np
+import orjson
+
+from model.citymodel import CityModel, Geometry
+from model.semantics import SURFACE_TYPES
+
+CITYJSON_TYPES = {
+    "Bridge", "BridgePart", "BridgeInstallation", "BridgeConstructiveElement", "BridgeRoom",
+    "BridgeFurniture", "Building", "BuildingPart", "BuildingInstallation",
+    "BuildingConstructiveElement", "BuildingFurniture", "BuildingStorey", "BuildingRoom",
+    "BuildingUnit", "CityFurniture", "CityObjectGroup", "GenericCityObject", "LandUse",
+    "OtherConstruction", "PlantCover", "SolitaryVegetationObject", "TINRelief", "TransportSquare",
+    "Railway", "Road", "Tunnel", "TunnelPart", "TunnelInstallation", "TunnelConstructiveElement",
+    "TunnelHollowSpace", "TunnelFurniture", "WaterBody", "Waterway",
+}
+_TYPE_MAP = {"Storey": "BuildingStorey", "Room": "BuildingRoom", "ReliefFeature": "TINRelief",
+             "Track": "Road", "Square": "TransportSquare", "Intersection": "Road", "Section": "Road"}
+_SEMANTIC_OK = set(SURFACE_TYPES) - {"Unknown", "Terrain", "Other"}
+
+
+def _json_safe(value):
+    """Attributes as JSON: numpy scalars to Python, NaN/inf to None."""
+    if isinstance(value, dict):
+        return {str(k): _json_safe(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_json_safe(v) for v in value]
+    if isinstance(value, np.ndarray):
+        return _json_safe(value.tolist())
+    if isinstance(value, np.generic):
+        value = value.item()
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    return value
+
+
+def _crs_url(model: CityModel) -> str | None:
+    """OGC URL of the model CRS; a compound code written in the source (7415 = RD New + NAP) is
+    kept so the vertical datum is not lost."""
+    from model.crs import _EPSG_RE
+
+    if not (model.crs and model.crs.epsg):
+        return None
+    codes = [int(a or b) for a, b in _EPSG_RE.findall(model.crs.text or "")]
+    code = codes[0] if len(codes) == 1 else model.crs.epsg
+    return f"https://www.opengis.net/def/crs/EPSG/0/{code}"
+
+
+class _Writer:
+    def __init__(self, model: CityModel, object_attributes, surface_attributes, scale: float):
+        self.m = model
+        self.obj_attrs = object_attributes or {}
+        self.surf_attrs = surface_attributes or {}
+        self.scale = scale
+
+    def geometry(self, g: Geometry, vmap: np.ndarray) -> dict | None:
+        m = self.m
+        if g.points is not None:
+            return {"type": "MultiPoint", "lod": str(g.lod or "1"), "boundaries": vmap[g.points].tolist()}
+        if g.lines is not None:
+            return {"type": "MultiLineString", "lod": str(g.lod or "1"),
+                    "boundaries": [vmap[line].tolist() for line in g.lines]}
+        if g.n_polygons == 0:
+            return None
+        polys = []
+        ro, po, rv = m.ring_offsets, m.polygon_offsets, m.ring_vertices
+        for p in range(g.poly_start, g.poly_stop):
+            rings = [vmap[rv[ro[r]:ro[r + 1]]].tolist() for r in range(po[p], po[p + 1])]
+            polys.append(rings)
+        # semantics
+        surfaces: list[dict] = []
+        values: list = []
+        type_slot: dict[int, int] = {}
+        orig = g.semantic_surfaces or []
+        orig_slot: dict[int, int] = {}
+        any_sem = False
+        for k, p in enumerate(range(g.poly_start, g.poly_stop)):
+            code = int(m.polygon_semantic[p])
+            extra = self.surf_attrs.get(p)
+            src = int(m.polygon_surface[p])
+            name = SURFACE_TYPES[code] if 0 <= code < len(SURFACE_TYPES) else "Unknown"
+            if code == 0 and not extra:
+                values.append(None)
+                continue
+            any_sem = True
+            if extra is not None:
+                base = dict(orig[src]) if 0 <= src < len(orig) and isinstance(orig[src], dict) else {}
+                base.pop("parent", None)
+                base.pop("children", None)
+                if "type" not in base:
+                    base["type"] = name if name in _SEMANTIC_OK else "RoofSurface" if code == 0 else name
+                base.update(_json_safe(extra))
+                surfaces.append(base)
+                values.append(len(surfaces) - 1)
+            elif 0 <= src < len(orig) and isinstance(orig[src], dict) and orig[src].get("type"):
+                if src not in orig_slot:
+                    s = dict(orig[src])
+                    s.pop("parent", None)
+                    s.pop("children", None)
+                    surfaces.append(_json_safe(s))
+                    orig_slot[src] = len(surfaces) - 1
+                values.append(orig_slot[src])
+            elif name in _SEMANTIC_OK or name.startswith("+"):
+                if code not in type_slot:
+                    surfaces.append({"type": name})
+                    type_slot[code] = len(surfaces) - 1
+                values.append(type_slot[code])
+            else:
+                values.append(None)
+        gtype = g.type
+        lod = str(g.lod) if g.lod is not None else "2"
+        shells = m.polygon_shell[g.poly_start:g.poly_stop]
+        if gtype in ("Solid", "MultiSolid", "CompositeSolid") and len(shells) and (shells >= 0).all():
+            # group polygons by shell, in order of appearance
+            order: list[int] = []
+            groups: dict[int, list[int]] = {}
+            for k, s in enumerate(shells.tolist()):
+                if s not in groups:
+                    groups[s] = []
+                    order.append(s)
+                groups[s].append(k)
+            shell_polys = [[polys[k] for k in groups[s]] for s in order]
+            shell_vals = [[values[k] for k in groups[s]] for s in order]
+            if gtype == "Solid":
+                boundaries, sem_values = shell_polys, shell_vals
+            else:
+                per_solid = (g.extra or {}).get("shells_per_solid") or [1] * len(shell_polys)
+                if sum(per_solid) != len(shell_polys):
+                    per_solid = [1] * len(shell_polys)
+                boundaries, sem_values, i = [], [], 0
+                for n in per_solid:
+                    boundaries.append(shell_polys[i:i + n])
+                    sem_values.append(shell_vals[i:i + n])
+                    i += n
+        else:
+            gtype = "CompositeSurface" if gtype in ("TIN", "Triangulated", "CompositeSurface") else "MultiSurface"
+            boundaries, sem_values = polys, values
+        out = {"type": gtype, "lod": lod, "boundaries": boundaries}
+        if any_sem and surfaces:
+            out["semantics"] = {"surfaces": surfaces, "values": sem_values}
+        return out
+
+    def city_object(self, oid: str, vmap: np.ndarray) -> dict:
+        obj = self.m.objects[oid]
+        otype = _TYPE_MAP.get(obj.type, obj.type)
+        attrs = dict(obj.attributes)
+        if otype not in CITYJSON_TYPES and not otype.startswith("+"):
+            attrs["originalType"] = obj.type
+            otype = "GenericCityObject"
+        elif otype.startswith("+"):
+            # extension types need an extension schema; write them as generic objects
+            attrs["originalType"] = obj.type
+            otype = "GenericCityObject"
+        attrs.update(self.obj_attrs.get(oid, {}))
+        out: dict = {"type": otype}
+        if attrs:
+            out["attributes"] = _json_safe(attrs)
+        geoms = [self.geometry(g, vmap) for g in obj.geometries]
+        geoms = [g for g in geoms if g is not None]
+        if geoms:
+            out["geometry"] = geoms
+        live = self.m.objects
+        if obj.parents:
+            ps = [p for p in obj.parents if p in live]
+            if ps:
+                out["parents"] = ps
+        if obj.children:
+            cs = [c for c in obj.children if c in live]
+            if cs:
+                out["children"] = cs
+        for key in ("address", "geographicalExtent"):
+            if obj.extra and key in obj.extra:
+                out[key] = _json_safe(obj.extra[key])
+        return out
+
+
+def _quantise(verts: np.ndarray, scale: float):
+    translate = np.floor(verts.min(axis=0)) if len(verts) else np.zeros(3)
+    q = np.round((verts - translate) / scale).astype(np.int64)
+    return q, translate
+
+
+def model_to_cityjson(model: CityModel, object_attributes=None, surface_attributes=None,
+                      scale: float = 0.001) -> dict:
+    """The model as a CityJSON 2.0 document (dict)."""
+    used = model.used_vertex_mask()
+    vmap = np.cumsum(used) - 1
+    verts = model.vertices[used]
+    q, translate = _quantise(verts, scale)
+    w = _Writer(model, object_attributes, surface_attributes, scale)
+    cos = {oid: w.city_object(oid, vmap) for oid in model.objects}
+    meta: dict = {}
+    url = _crs_url(model)
+    if url:
+        meta["referenceSystem"] = url
+    bb = model.bbox()
+    if bb is not None:
+        meta["geographicalExtent"] = [round(float(v), 4) for v in bb]
+    for key in ("title", "identifier", "pointOfContact", "referenceDate"):
+        if key in model.metadata:
+            meta[key] = model.metadata[key]
+    return {
+        "type": "CityJSON",
+        "version": "2.0",
+        "transform": {"scale": [scale] * 3, "translate": [float(t) for t in translate]},
+        "metadata": meta,
+        "CityObjects": cos,
+        "vertices": q.tolist(),
+    }
+
+
+def _atomic_write(path: Path, data: bytes) -> None:
+    from cli.common import atomic_write_bytes
+
+    atomic_write_bytes(path, data)
+
+
+def write_cityjson(model: CityModel, path, object_attributes=None, surface_attributes=None,
+                   scale: float = 0.001) -> Path:
+    """Write ``model`` as CityJSON 2.0 to ``path`` atomically. See module docstring for the
+    result hooks. Returns the path."""
+    path = Path(path)
+    doc = model_to_cityjson(model, object_attributes, surface_attributes, scale)
+    _atomic_write(path, orjson.dumps(doc))
+    return path
+
+
+def write_cityjsonseq(model: CityModel, path, object_attributes=None, surface_attributes=None,
+                      scale: float = 0.001) -> Path:
+    """Write ``model`` as CityJSONSeq: a header line, then one CityJSONFeature per top-level
+    object (an object without parents, together with its children), each with its own vertices."""
+    path = Path(path)
+    used = model.used_vertex_mask()
+    all_verts = model.vertices[used] if used.any() else np.zeros((0, 3))
+    translate = np.floor(all_verts.min(axis=0)) if len(all_verts) else np.zeros(3)
+    w = _Writer(model, object_attributes, surface_attributes, scale)
+    header = {"type": "CityJSON", "version": "2.0",
+              "transform": {"scale": [scale] * 3, "translate": [float(t) for t in translate]},
+              "metadata": {}, "CityObjects": {}, "vertices": []}
+    url = _crs_url(model)
+    if url:
+        header["metadata"]["referenceSystem"] = url
+    lines = [orjson.dumps(header)]
+    for oid, obj in model.objects.items():
+        if any(p in model.objects for p in obj.parents):
+            continue
+        members = [oid] + [c for c in obj.children if c in model.objects]
+        # vertices of this feature
+        mask = np.zeros(len(model.vertices), dtype=bool)
+        for mid in members:
+            for g in model.objects[mid].geometries:
+                if g.n_polygons:
+                    r0 = model.polygon_offsets[g.poly_start]
+                    r1 = model.polygon_offsets[g.poly_stop]
+                    mask[model.ring_vertices[model.ring_offsets[r0]:model.ring_offsets[r1]]] = True
+                if g.points is not None:
+                    mask[g.points] = True
+                if g.lines:
+                    for line in g.lines:
+                        mask[line] = True
+        vmap = np.cumsum(mask) - 1
+        q = np.round((model.vertices[mask] - translate) / scale).astype(np.int64)
+        feature = {"type": "CityJSONFeature", "id": oid,
+                   "CityObjects": {mid: w.city_object(mid, vmap) for mid in members},
+                   "vertices": q.tolist()}
+        lines.append(orjson.dumps(feature))
+    _atomic_write(path, b"\n".join(lines) + b"\n")
+    return path
