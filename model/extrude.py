@@ -1,0 +1,353 @@
+"""Extruded buildings with roof forms: a footprint polygon → a closed LoD2 solid.
+
+The solid has one GroundSurface (the footprint at ``ground_z``, facing down), one WallSurface per
+footprint edge (vertical, facing out) and RoofSurfaces. All polygons are oriented outward
+(counter-clockwise seen from outside, CityJSON 2.0 §"Geometry objects") and share their corner
+vertices exactly, so the solid is watertight (no T-junctions).
+
+Heights (metres, model CRS): ``eave_height_m`` is the eave above ``ground_z``; the ridge (or apex)
+is ``eave_height_m + roof_height_m`` above ``ground_z`` (the same convention as the ``extrude``
+edit in DESIGN.md).
+
+Roof forms (all roof planes start at the eave line along the footprint edges, except ``shed`` and
+the gable ends):
+
+* ``flat``    – one horizontal roof polygon at the eave (``roof_height_m`` ignored).
+* ``shed``    – one plane (mono-pitch) rising across the short side of the footprint's minimum
+  rotated rectangle: the eave along one long side, the top (eave + roof height) along the other.
+* ``gable``   – the ridge runs along the long axis of the minimum rotated rectangle through its
+  centre; two planes fall to the two long sides (eave there), gable ends are vertical walls.
+  Works for any footprint (a concave one is split by the ridge line into several roof faces).
+* ``hip``     – the straight-skeleton roof of a convex footprint with equal pitch on every side
+  (Aichholzer et al. 1995: the roof height at a point is proportional to its distance to the
+  nearest footprint edge), scaled so that the highest point is at eave + roof height.
+  For a W×L rectangle (W ≤ L) this is the classic hip roof with a ridge of length L − W.
+* ``pyramid`` – triangles from every footprint edge to an apex above the footprint centroid
+  (the footprint must be star-shaped from its centroid, e.g. convex).
+
+Output is plain numpy/Python data; :func:`model.scenario` turns it into CityModel objects.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import shapely
+import shapely.affinity
+from shapely.geometry import LineString, MultiPolygon, Polygon
+from shapely.geometry.polygon import orient
+
+from .errors import InputError
+from .semantics import GROUND, ROOF, WALL
+
+ROOF_FORMS = ("flat", "gable", "hip", "shed", "pyramid")
+#: vertices closer than this (metres) are the same vertex
+SNAP_M = 1e-6
+
+
+@dataclass
+class ExtrudedSolid:
+    """A closed solid as an indexed polygon list.
+
+    vertices   (n, 3) float64 absolute coordinates (metres, model CRS)
+    polygons   list of vertex-index lists (one exterior ring each, not closed, outward CCW)
+    semantics  list of semantic codes (``model.semantics``) per polygon
+    """
+
+    vertices: np.ndarray
+    polygons: list
+    semantics: list
+
+    def volume_m3(self) -> float:
+        """Signed volume by the divergence theorem over a fan triangulation of each polygon
+        (exact for planar polygons); positive for an outward-oriented closed solid."""
+        total = 0.0
+        ref = self.vertices.mean(axis=0)
+        v = self.vertices - ref
+        for ring in self.polygons:
+            p0 = v[ring[0]]
+            for i in range(1, len(ring) - 1):
+                total += float(np.dot(p0, np.cross(v[ring[i]], v[ring[i + 1]])))
+        return total / 6.0
+
+    def area_m2(self, semantic: int) -> float:
+        """Total 3D area of the polygons with one semantic code (Newell normal length / 2)."""
+        total = 0.0
+        for ring, code in zip(self.polygons, self.semantics):
+            if code == semantic:
+                total += 0.5 * float(np.linalg.norm(_newell(self.vertices[ring])))
+        return total
+
+
+def _newell(points: np.ndarray) -> np.ndarray:
+    nxt = np.roll(points, -1, axis=0)
+    return np.array([
+        np.sum((points[:, 1] - nxt[:, 1]) * (points[:, 2] + nxt[:, 2])),
+        np.sum((points[:, 2] - nxt[:, 2]) * (points[:, 0] + nxt[:, 0])),
+        np.sum((points[:, 0] - nxt[:, 0]) * (points[:, 1] + nxt[:, 1])),
+    ])
+
+
+class _VertexPool:
+    """2D points snapped to shared indices (within SNAP_M); z comes from the roof function."""
+
+    def __init__(self) -> None:
+        self.xy: list[tuple[float, float]] = []
+
+    def index(self, x: float, y: float) -> int:
+        if self.xy:
+            arr = np.asarray(self.xy)
+            d = np.abs(arr - (x, y)).max(axis=1)
+            k = int(np.argmin(d))
+            if d[k] <= SNAP_M:
+                return k
+        self.xy.append((float(x), float(y)))
+        return len(self.xy) - 1
+
+
+def footprint_polygon(footprint, path=None) -> Polygon:
+    """A valid, counter-clockwise shapely Polygon from [[x, y], ...] or a shapely geometry.
+    Collinear and repeated vertices are removed. Raises InputError for unusable footprints."""
+    try:
+        poly = footprint if isinstance(footprint, (Polygon, MultiPolygon)) else Polygon(
+            [(float(p[0]), float(p[1])) for p in footprint])
+    except (TypeError, ValueError, IndexError):
+        raise InputError(path, "footprint must be a list of [x, y] points") from None
+    if isinstance(poly, MultiPolygon):
+        if len(poly.geoms) != 1:
+            raise InputError(path, "footprint is a MultiPolygon with several parts; give one polygon per building")
+        poly = poly.geoms[0]
+    if poly.is_empty or poly.area <= 1e-6:
+        raise InputError(path, "footprint has no area (needs at least 3 points that are not on one line)")
+    if not poly.is_valid:
+        raise InputError(path, f"footprint is not a valid polygon ({shapely.is_valid_reason(poly)})")
+    if len(poly.interiors):
+        raise InputError(path, "footprints with courtyards (holes) are not supported by extrude; "
+                               "split the building into parts")
+    poly = orient(poly.simplify(0.0), 1.0)
+    return poly
+
+
+def _ring_xy(poly: Polygon) -> np.ndarray:
+    return np.asarray(poly.exterior.coords)[:-1, :2]
+
+
+def _axes(poly: Polygon):
+    """Centre, unit long axis, unit short axis and half short width of the minimum rotated
+    rectangle (shapely ``minimum_rotated_rectangle``)."""
+    rect = np.asarray(poly.minimum_rotated_rectangle.exterior.coords)[:4]
+    e1, e2 = rect[1] - rect[0], rect[2] - rect[1]
+    l1, l2 = np.linalg.norm(e1), np.linalg.norm(e2)
+    if l1 >= l2:
+        long_axis, short_axis, half_w = e1 / l1, e2 / l2, l2 / 2
+    else:
+        long_axis, short_axis, half_w = e2 / l2, e1 / l1, l1 / 2
+    # deterministic direction: long axis towards +x (or +y), short axis 90° counter-clockwise
+    if long_axis[0] < -1e-12 or (abs(long_axis[0]) <= 1e-12 and long_axis[1] < 0):
+        long_axis = -long_axis
+    short_axis = np.array([-long_axis[1], long_axis[0]])
+    centre = rect.mean(axis=0)
+    return centre, long_axis, short_axis, half_w
+
+
+def _half_plane(point, normal, size: float) -> Polygon:
+    """The half plane {p : (p - point) · normal >= 0} clipped to a square of ±size around point."""
+    n = np.asarray(normal, float) / np.linalg.norm(normal)
+    t = np.array([-n[1], n[0]])
+    p = np.asarray(point, float)
+    return Polygon([p - t * size, p + t * size, p + t * size + n * size, p - t * size + n * size])
+
+
+def _polygons_of(geom) -> list[Polygon]:
+    if geom.is_empty:
+        return []
+    if isinstance(geom, Polygon):
+        return [geom] if geom.area > 1e-9 else []
+    return [g for g in getattr(geom, "geoms", []) if isinstance(g, Polygon) and g.area > 1e-9]
+
+
+def _insert_points_on_ring(ring: np.ndarray, extra: list) -> list[list]:
+    """For every edge of ``ring`` the extra points lying on it (strictly inside), sorted along
+    the edge."""
+    out = []
+    n = len(ring)
+    for i in range(n):
+        a, b = ring[i], ring[(i + 1) % n]
+        ab = b - a
+        ll = float(ab @ ab)
+        on = []
+        for q in extra:
+            t = float((q - a) @ ab) / ll
+            if 1e-9 < t < 1 - 1e-9:
+                dist = abs(ab[0] * (q[1] - a[1]) - ab[1] * (q[0] - a[0])) / np.sqrt(ll)
+                if dist <= SNAP_M * 10:
+                    on.append((t, q))
+        on.sort(key=lambda tq: tq[0])
+        out.append([q for _, q in on])
+    return out
+
+
+def extrude_footprint(footprint, ground_z: float, eave_height_m: float, roof: str = "flat",
+                      roof_height_m: float = 0.0, path=None) -> ExtrudedSolid:
+    """Build the closed solid of a building from its footprint (see module docstring).
+
+    footprint      [[x, y], ...] (model CRS, metres) or a shapely Polygon
+    ground_z       height of the ground floor (metres, model CRS heights)
+    eave_height_m  eave above ground_z (> 0)
+    roof           one of ``ROOF_FORMS``
+    roof_height_m  ridge/apex above the eave (≥ 0; ignored for ``flat``; 0 gives a flat roof)
+    """
+    roof = str(roof or "flat").lower()
+    if roof not in ROOF_FORMS:
+        raise InputError(path, f"unknown roof form {roof!r} (use one of {', '.join(ROOF_FORMS)})")
+    try:
+        ground_z, eave_height_m, roof_height_m = float(ground_z), float(eave_height_m), float(roof_height_m or 0.0)
+    except (TypeError, ValueError):
+        raise InputError(path, "ground_z, height_m and roof_height_m must be numbers") from None
+    if not all(np.isfinite([ground_z, eave_height_m, roof_height_m])):
+        raise InputError(path, "ground_z, height_m and roof_height_m must be finite numbers")
+    if eave_height_m <= 0:
+        raise InputError(path, f"height_m must be > 0 (got {eave_height_m})")
+    if roof_height_m < 0:
+        raise InputError(path, f"roof_height_m must be ≥ 0 (got {roof_height_m})")
+    poly = footprint_polygon(footprint, path)
+    # work relative to the footprint's bbox corner: national grid coordinates (~5e6 m) would
+    # cost shapely's rectangle/intersection arithmetic several digits of precision
+    shift = np.floor(np.asarray(poly.bounds[:2]))
+    poly = shapely.affinity.translate(poly, -shift[0], -shift[1])
+    if roof_height_m == 0.0:
+        roof = "flat"
+    eave_z = ground_z + eave_height_m
+    ring = _ring_xy(poly)
+    size = 4.0 * (poly.length + 1.0)
+
+    faces: list[Polygon] = []  # roof faces in 2D
+    if roof == "flat":
+        faces = [poly]
+
+        def zfun(xy):
+            return np.full(len(xy), eave_z)
+    elif roof == "shed":
+        centre, _, short_axis, _ = _axes(poly)
+        d = (ring - centre) @ short_axis
+        dmin, dmax = d.min(), d.max()
+        faces = [poly]
+
+        def zfun(xy):
+            return eave_z + roof_height_m * (((xy - centre) @ short_axis) - dmin) / (dmax - dmin)
+    elif roof == "gable":
+        centre, long_axis, short_axis, half_w = _axes(poly)
+        faces = (_polygons_of(poly.intersection(_half_plane(centre, short_axis, size)))
+                 + _polygons_of(poly.intersection(_half_plane(centre, -short_axis, size))))
+
+        def zfun(xy):
+            d = np.abs((xy - centre) @ short_axis)
+            return eave_z + roof_height_m * np.clip(1.0 - d / half_w, 0.0, 1.0)
+    elif roof == "hip":
+        if poly.convex_hull.area - poly.area > 1e-6 * poly.area:
+            raise InputError(path, "a hip roof needs a convex footprint; use gable, shed or flat for this one")
+        n = len(ring)
+        a = ring
+        b = np.roll(ring, -1, axis=0)
+        edge = b - a
+        inward = np.stack([-edge[:, 1], edge[:, 0]], axis=1)  # CCW ring: left normal points inside
+        inward /= np.linalg.norm(inward, axis=1)[:, None]
+        centroid = np.asarray(poly.centroid.coords[0])
+        for i in range(n):
+            face = poly
+            for j in range(n):
+                if j == i:
+                    continue
+                # keep the part where the distance to edge i ≤ distance to edge j:
+                # (p - a_j)·n_j - (p - a_i)·n_i >= 0
+                nrm = inward[j] - inward[i]
+                if np.linalg.norm(nrm) < 1e-12:
+                    continue
+                # the point of the bisector line p·nrm = a_j·n_j - a_i·n_i nearest the centroid
+                c = float(a[j] @ inward[j] - a[i] @ inward[i])
+                p0 = centroid + nrm * (c - float(centroid @ nrm)) / float(nrm @ nrm)
+                face = face.intersection(_half_plane(p0, nrm, size))
+                if face.is_empty:
+                    break
+            faces.extend(_polygons_of(face))
+
+        def dist_min(xy):
+            d = np.einsum("pkd,kd->pk", xy[:, None, :] - a[None, :, :], inward)
+            return np.maximum(d.min(axis=1), 0.0)
+
+        all_face_pts = np.concatenate([np.asarray(f.exterior.coords)[:, :2] for f in faces])
+        top = float(dist_min(all_face_pts).max())
+
+        def zfun(xy):
+            return eave_z + roof_height_m * dist_min(xy) / top
+    else:  # pyramid
+        apex = np.asarray(poly.centroid.coords[0])
+        n = len(ring)
+        for i in range(n):
+            tri = Polygon([ring[i], ring[(i + 1) % n], apex])
+            signed = shapely.area(tri) if tri.exterior.is_ccw else -tri.area
+            if signed <= 1e-9:
+                raise InputError(path, "a pyramid roof needs a footprint that is star-shaped from its "
+                                       "centroid (e.g. convex); use gable or flat for this one")
+            faces.append(tri)
+
+        def zfun(xy):
+            d = np.linalg.norm(xy - apex, axis=1)
+            return np.where(d <= SNAP_M, eave_z + roof_height_m, eave_z)
+
+    # ---- vertex pool: footprint ring first, then roof face vertices
+    pool = _VertexPool()
+    ring_idx = [pool.index(*p) for p in ring]
+    face_rings = []
+    extra_pts = []
+    for f in faces:
+        f = orient(f, 1.0)
+        pts = np.asarray(f.exterior.coords)[:-1, :2]
+        idx = []
+        for p in pts:
+            k = pool.index(*p)
+            if not idx or idx[-1] != k:
+                idx.append(k)
+        if len(idx) > 1 and idx[0] == idx[-1]:
+            idx.pop()
+        if len(idx) >= 3:
+            face_rings.append(idx)
+        extra_pts.extend(np.asarray(pool.xy[k]) for k in idx if k >= len(ring))
+    # points of roof faces that lie on footprint edges (ridge ends of gables) go into the walls
+    uniq_extra = {tuple(p): np.asarray(p) for p in extra_pts}
+    on_edges = _insert_points_on_ring(ring, list(uniq_extra.values()))
+    # roof faces must also carry every pool vertex that lies on their edges (no T-junctions)
+    pool_xy = np.asarray(pool.xy)
+    fixed_faces = []
+    for idx in face_rings:
+        rr = pool_xy[idx]
+        inserts = _insert_points_on_ring(rr, [pool_xy[k] for k in range(len(pool_xy)) if k not in idx])
+        out = []
+        for i, k in enumerate(idx):
+            out.append(k)
+            out.extend(pool.index(*q) for q in inserts[i])
+        fixed_faces.append(out)
+    pool_xy = np.asarray(pool.xy)
+    n2 = len(pool_xy)
+    top_z = zfun(pool_xy)
+    if roof == "pyramid":
+        top_z = np.where(np.linalg.norm(pool_xy - np.asarray(poly.centroid.coords[0]), axis=1) <= SNAP_M,
+                         eave_z + roof_height_m, eave_z)
+    # vertices: [0, n2) roof/top level, [n2, n2 + len(ring)) ground level
+    verts = np.concatenate([np.c_[pool_xy, top_z], np.c_[ring, np.full(len(ring), ground_z)]])
+    polygons, semantics = [], []
+    # ground: footprint reversed (normal down)
+    polygons.append([n2 + i for i in range(len(ring))][::-1])
+    semantics.append(GROUND)
+    # walls: a_g, b_g, b_t, (points on the edge, from b to a), a_t
+    n = len(ring)
+    for i in range(n):
+        j = (i + 1) % n
+        top_chain = [ring_idx[j]] + [pool.index(*q) for q in reversed(on_edges[i])] + [ring_idx[i]]
+        polygons.append([n2 + i, n2 + j] + top_chain)
+        semantics.append(WALL)
+    for idx in fixed_faces:
+        polygons.append(list(idx))
+        semantics.append(ROOF)
+    verts[:, :2] += shift
+    return ExtrudedSolid(verts, polygons, semantics)
