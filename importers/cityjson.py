@@ -31,6 +31,8 @@ SUPPORTED_VERSIONS = ("1.0", "1.1", "2.0")
 #: a whole-document JSON file above this size is refused (the DOM needs ~10× the file size);
 #: CityJSONSeq files are streamed and have no such limit.
 MAX_JSON_BYTES = int(os.environ.get("STADTBILD_MAX_JSON_BYTES", 1_500_000_000))
+#: projected coordinates of any place on Earth stay far below this (metres or degrees)
+MAX_COORDINATE = 1e9
 
 
 class _GeometryError(ValueError):
@@ -65,6 +67,9 @@ def _vertex_array(raw, path, what="vertices") -> np.ndarray:
     bad = ~np.isfinite(arr).all(axis=1)
     if bad.any():
         raise InputError(path, f"{int(bad.sum())} vertex coordinate(s) are not finite numbers (out of range)")
+    if len(arr) and np.abs(arr).max() >= 2.0**63:
+        raise InputError(path, f"'{what}' hold values beyond the 64-bit integer range "
+                               f"(e.g. {np.abs(arr).max():.3g})")
     return arr
 
 
@@ -81,6 +86,9 @@ def _apply_transform(verts: np.ndarray, transform, path) -> np.ndarray:
     out = verts * scale + translate
     if not np.isfinite(out).all():
         raise InputError(path, "vertex coordinates overflow after applying 'transform'")
+    if len(out) and np.abs(out).max() > MAX_COORDINATE:
+        raise InputError(path, f"vertex coordinates of magnitude {np.abs(out).max():.3g} m are not "
+                               f"plausible for a city model (|coordinate| > {MAX_COORDINATE:.0e})")
     return out
 
 
@@ -304,6 +312,12 @@ class _Reader:
             if g.lines:
                 g.lines = [line[(line >= 0) & (line < nv)] for line in g.lines]
         self._check_links()
+        for obj in model.objects.values():
+            lods = [g.lod for g in obj.geometries if g.n_polygons]
+            dup = sorted({lod for lod in lods if lods.count(lod) > 1 and lod is not None})
+            if dup:
+                model.warn(f"city object {obj.id!r} has several geometries at LoD {', '.join(dup)} "
+                           f"(overlapping solids); the one with most polygons is shown")
         empty = [o.id for o in model.objects.values() if not o.geometries and not o.children]
         if model.objects and len(empty) == len(model.objects):
             model.warn("no city object has geometry: nothing to display")
@@ -398,6 +412,9 @@ def read_cityjson(path) -> CityModel:
     _setup_model(model, doc, path)
     verts = _vertex_array(doc.get("vertices"), path)
     verts = _apply_transform(verts, doc.get("transform"), path)
+    if not doc.get("transform") and len(verts) and np.abs(verts).max() > MAX_COORDINATE:
+        raise InputError(path, f"vertex coordinates of magnitude {np.abs(verts).max():.3g} are not "
+                               f"plausible for a city model")
     model.file_vertex_count = len(verts)
     reader = _Reader(path, model)
     _setup_templates(reader, doc, path)
@@ -424,7 +441,11 @@ def read_cityjsonseq(path) -> CityModel:
         try:
             header = orjson.loads(first)
         except orjson.JSONDecodeError as exc:
-            raise _json_error(path, exc, 1) from None
+            err = _json_error(path, exc, 1)
+            if first.strip() in (b"{", b"["):
+                err = InputError(path, "line 1 is not a complete JSON object: CityJSONSeq needs one "
+                                       "object per line (the file looks pretty-printed)")
+            raise err from None
         if not isinstance(header, dict) or header.get("type") != "CityJSON":
             raise InputError(path, "line 1: a CityJSONSeq must start with a CityJSON header object")
         model = CityModel()
