@@ -51,6 +51,12 @@ def add_model_arguments(p, scenario: bool = True, output: bool = True, json_flag
         p.add_argument("-o", "--output", metavar="OUT", help="output file")
     if json_flag:
         p.add_argument("--json", action="store_true", help="print one JSON object with the headline figures")
+    p.add_argument("--terrain", metavar="DEM", help="terrain model: GeoTIFF, ASCII grid or XYZ (e.g. DGM1), "
+                   "reprojected to the model CRS; analyses then use it as ground")
+    p.add_argument("--terrain-resolution", metavar="M", type=float,
+                   help="terrain mesh spacing in metres (default: the DEM's own; coarser = faster)")
+    p.add_argument("--layer", metavar="L.gpkg", action="append",
+                   help="2D geo layer (GeoPackage, GeoJSON, Shapefile), repeatable; reprojected to the model CRS")
 
 
 def load_model(args):
@@ -68,6 +74,14 @@ def load_model(args):
     scenario = getattr(args, "scenario", None)
     if scenario:
         model = apply_scenario_file(model, scenario)
+    if getattr(args, "terrain", None):  # model.terrain (Scene), model.terrain_grid
+        from importers.terrain import attach_terrain
+
+        attach_terrain(model, args.terrain, resolution_m=getattr(args, "terrain_resolution", None))
+    if getattr(args, "layer", None):  # model.layers
+        from importers.layers import attach_layers
+
+        attach_layers(model, args.layer)
     for w in model.warnings:
         if not getattr(args, "json", False):
             sys.stderr.write(f"warning: {files[0] if len(files) == 1 else 'model'}: {w}\n")

@@ -13,6 +13,11 @@ def add_parser(sub) -> None:
 def run(args) -> int:
     model = common.load_model(args)
     info = model.info()
+    from importers.terrain import ground_kind, terrain_info
+
+    info["terrain"] = terrain_info(model)  # null without --terrain
+    info["layers"] = [lyr.summary() for lyr in getattr(model, "layers", None) or []]
+    info["ground"] = ground_kind(model) or info.get("ground")
     if args.json:
         common.print_json(info)
         return 0
@@ -32,4 +37,18 @@ def run(args) -> int:
     print(f"triangles:  {info['triangles']}")
     if info["semantic_surfaces"]:
         print("surfaces:   " + ", ".join(f"{k} {v}" for k, v in info["semantic_surfaces"].items()))
+    if info.get("ground"):
+        print(f"ground:     {info['ground']}")
+    t = info.get("terrain")
+    if t:
+        zr = t["z_range_m"]
+        print(f"terrain:    {t['shape'][1]} × {t['shape'][0]} nodes at {t['resolution_m'][0]:g} m, "
+              f"{t['triangles']} triangles" + (f", z {zr[0]:.2f} … {zr[1]:.2f}" if zr else ""))
+        off = t["floating_buildings"] + t["buried_buildings"]
+        for r in off[:10]:
+            print(f"  {r['status']:<9}{r['id']} ({r['offset_m']:+.2f} m)")
+        if len(off) > 10:
+            print(f"  … and {len(off) - 10} more floating/buried buildings")
+    for lyr in info.get("layers") or []:
+        print(f"layer:      {lyr['name']}: {lyr['features']} {lyr['geometry_type']} ({lyr['source_crs'] or 'no CRS'})")
     return 0

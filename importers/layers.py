@@ -1,0 +1,284 @@
+"""2D geo layers (parcels, Bebauungsplan areas, streets, monuments) from GeoJSON, GeoPackage,
+Shapefile or any other OGR vector format, read with pyogrio (GDAL/OGR).
+
+A :class:`Layer` holds shapely 2.x geometries in the **model CRS** (reprojected with pyproj,
+``always_xy``), an attribute table (one numpy column per field) and the CRS. It serves
+
+- as analysis extent (``layer.union()`` / ``layer.extent()``),
+- as parcel boundaries for the setback check (``layer.polygons()`` → shapely Polygons),
+- as overlay in the viewer (``viewer/layers_view.py`` drapes it on the terrain).
+
+GeoJSON without a ``crs`` member is WGS84 (RFC 7946 §4); a Shapefile without ``.prj`` is assumed
+to be in the model CRS (with a warning). A GeoPackage with several layers gives several Layers.
+"""
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import shapely
+
+from model.crs import CRSInfo, parse_crs
+from model.errors import InputError
+
+DRIVERS = {".gpkg": "GPKG", ".geojson": "GeoJSON", ".json": "GeoJSON", ".shp": "ESRI Shapefile",
+           ".fgb": "FlatGeobuf", ".geojsonl": "GeoJSONSeq", ".geojsons": "GeoJSONSeq"}
+
+
+@dataclass(eq=False)
+class Layer:
+    """A 2D vector layer in the model CRS.
+
+    name          layer name (GPKG layer name or file stem)
+    geometries    (n,) object array of shapely geometries (None for features without geometry),
+                  x/y in metres of ``crs``
+    attributes    {field name: (n,) numpy array}, the attribute table in file order
+    crs           ``CRSInfo`` of the geometries (the model CRS after reading for a model)
+    geometry_type "Polygon", "MultiLineString", … as OGR reports it
+    source        the file read
+    source_crs    the file's own CRS (e.g. "EPSG:4326")
+    """
+
+    name: str
+    geometries: np.ndarray
+    attributes: dict
+    crs: CRSInfo
+    geometry_type: str = "Unknown"
+    source: str | None = None
+    source_crs: str | None = None
+    warnings: list = field(default_factory=list)
+
+    def __len__(self) -> int:
+        return len(self.geometries)
+
+    @property
+    def fields(self) -> list[str]:
+        return list(self.attributes)
+
+    def records(self) -> list[dict]:
+        """Attribute rows as dicts (numpy scalars turned into Python values)."""
+        cols = {k: v.tolist() for k, v in self.attributes.items()}
+        return [{k: cols[k][i] for k in cols} for i in range(len(self))]
+
+    def column(self, name: str) -> np.ndarray:
+        try:
+            return self.attributes[name]
+        except KeyError:
+            raise InputError(self.source, f"layer {self.name!r} has no attribute {name!r} "
+                                          f"(has: {', '.join(self.fields) or 'none'})") from None
+
+    def where(self, name: str, value) -> "Layer":
+        """The features whose attribute ``name`` equals ``value``."""
+        return self.subset(self.column(name) == value)
+
+    def subset(self, mask) -> "Layer":
+        mask = np.asarray(mask, dtype=bool)
+        return Layer(self.name, self.geometries[mask], {k: v[mask] for k, v in self.attributes.items()},
+                     self.crs, self.geometry_type, self.source, self.source_crs, list(self.warnings))
+
+    def to_local(self, origin) -> np.ndarray:
+        """The geometries shifted into a scene's local frame (x − origin[0], y − origin[1])."""
+        o = np.asarray(origin, dtype=np.float64).reshape(-1)[:2]
+        return shapely.transform(self.geometries, lambda c: c - o)
+
+    def polygons(self, local_origin=None) -> list:
+        """All polygon parts as shapely Polygons (MultiPolygons split), e.g. parcels for the
+        setback check; in the model CRS, or local when ``local_origin`` is given."""
+        geoms = self.geometries if local_origin is None else self.to_local(local_origin)
+        parts = shapely.get_parts(geoms[shapely.get_type_id(geoms) >= 0] if len(geoms) else geoms)
+        return [g for g in parts if g is not None and g.geom_type == "Polygon" and not g.is_empty]
+
+    def union(self):
+        """All geometries merged (shapely), e.g. an analysis extent."""
+        valid = [g for g in self.geometries if g is not None]
+        return shapely.union_all(shapely.make_valid(np.array(valid, dtype=object))) if valid else shapely.Polygon()
+
+    def extent(self) -> tuple[float, float, float, float] | None:
+        """(xmin, ymin, xmax, ymax) in the layer CRS, or None for an empty layer."""
+        b = shapely.total_bounds(self.geometries)
+        return None if not np.isfinite(b).all() else tuple(float(v) for v in b)
+
+    def summary(self) -> dict:
+        """What ``info`` reports about the layer (JSON-ready)."""
+        ext = self.extent()
+        return {"name": self.name, "source": self.source, "features": len(self),
+                "geometry_type": self.geometry_type, "crs": self.crs.name if self.crs else None,
+                "source_crs": self.source_crs, "fields": self.fields,
+                "extent": None if ext is None else [round(v, 3) for v in ext]}
+
+
+# ====================================================================== reading
+def list_layers(path) -> list[str]:
+    """Names of the vector layers in a file (a GeoPackage may hold several)."""
+    import pyogrio
+
+    path = Path(path)
+    if not path.exists():
+        raise InputError(path, "no such file")
+    try:
+        return [str(name) for name, _ in pyogrio.list_layers(path)]
+    except Exception as exc:
+        raise InputError(path, f"not a readable vector layer file ({_short(exc)})") from None
+
+
+def read_layer(path, model_crs=None, layer: str | int | None = None, layer_crs=None) -> Layer:
+    """Read one vector layer and reproject it to ``model_crs`` (CRSInfo/"EPSG:…"/int/None).
+
+    ``layer`` names the layer in a multi-layer file (default: the first); ``layer_crs`` is used
+    when the file has no CRS."""
+    import pyogrio
+    from pyogrio.errors import DataSourceError, DataLayerError
+
+    path = Path(path)
+    if not path.exists():
+        raise InputError(path, "no such file")
+    try:
+        meta, _fids, wkb, field_data = pyogrio.raw.read(path, layer=layer)
+    except (DataSourceError, DataLayerError) as exc:
+        raise InputError(path, f"not a readable vector layer ({_short(exc)})") from None
+    except Exception as exc:  # GDAL reports everything else as generic errors
+        raise InputError(path, f"cannot read layer ({_short(exc)})") from None
+    warnings: list[str] = []
+    try:
+        geoms = shapely.from_wkb(wkb, on_invalid="ignore") if wkb is not None else np.full(len(field_data[0]) if field_data else 0, None, dtype=object)
+    except Exception as exc:
+        raise InputError(path, f"layer holds unreadable geometries ({_short(exc)})") from None
+    geoms = np.asarray(geoms, dtype=object)
+    names = [str(n) for n in meta.get("fields", [])]
+    attributes = {n: _column(col) for n, col in zip(names, field_data)}
+    src_crs_text = meta.get("crs")
+    src = _crs_from_text(src_crs_text)
+    if layer_crs is not None:
+        src = _crs_arg(layer_crs, path)
+    target = _crs_arg(model_crs, path) if model_crs is not None else None
+    if not src:
+        if target:
+            warnings.append("layer has no CRS; assumed to be the model's")
+        src = target or CRSInfo(None)
+    elif target and target.epsg != src.epsg:
+        geoms = _reproject(geoms, src, target, path)
+    # 2D: planning layers are drawn on the terrain, their z (if any) is not used
+    geoms = shapely.force_2d(geoms)
+    name = meta.get("layer_name") or (str(layer) if isinstance(layer, str) else path.stem)
+    return Layer(name=str(name), geometries=geoms, attributes=attributes, crs=target or src,
+                 geometry_type=str(meta.get("geometry_type") or "Unknown"), source=str(path),
+                 source_crs=src_crs_text if isinstance(src_crs_text, str) and len(src_crs_text) < 40 else (src.name if src else None),
+                 warnings=warnings)
+
+
+def read_layers(path, model_crs=None) -> list[Layer]:
+    """Every layer of a file (one for GeoJSON/Shapefile, maybe several for a GeoPackage)."""
+    names = list_layers(path)
+    if len(names) <= 1:
+        return [read_layer(path, model_crs)]
+    return [read_layer(path, model_crs, layer=n) for n in names]
+
+
+def attach_layers(model, paths) -> list[Layer]:
+    """Read every layer of ``paths`` for ``model`` (reprojected to its CRS) and append them to
+    ``model.layers`` so every command sees them; their warnings go to ``model.warnings``."""
+    layers = list(getattr(model, "layers", None) or [])
+    crs = model.crs if model.crs else None
+    for p in paths:
+        for lyr in read_layers(p, crs):
+            for w in lyr.warnings:
+                model.warn(f"layer {Path(p).name}: {w}")
+            layers.append(lyr)
+    model.layers = layers
+    return layers
+
+
+def _column(col) -> np.ndarray:
+    arr = np.asarray(col)
+    if arr.dtype.kind in "OU":
+        return np.array([None if v is None else str(v) for v in arr], dtype=object)
+    return arr
+
+
+def _crs_from_text(text) -> CRSInfo:
+    if not text:
+        return CRSInfo(None)
+    info = parse_crs(text)
+    if info:
+        return info
+    try:  # WKT / PROJ string: ask pyproj for an EPSG code
+        from pyproj import CRS
+
+        code = CRS.from_user_input(text).to_epsg(min_confidence=70)
+        return CRSInfo(code, text=str(text)[:80]) if code else CRSInfo(None, text=str(text)[:80])
+    except Exception:
+        return CRSInfo(None, text=str(text)[:80])
+
+
+def _crs_arg(value, path) -> CRSInfo:
+    if isinstance(value, CRSInfo):
+        return value
+    if isinstance(value, (int, np.integer)):
+        return CRSInfo(int(value))
+    info = parse_crs(str(value))
+    if not info:
+        raise InputError(path, f"unknown CRS {value!r} (give an EPSG code such as EPSG:25832)")
+    return info
+
+
+def _reproject(geoms: np.ndarray, src: CRSInfo, dst: CRSInfo, path) -> np.ndarray:
+    from pyproj import Transformer
+
+    try:
+        tr = Transformer.from_crs(src.epsg, dst.epsg, always_xy=True)
+    except Exception as exc:
+        raise InputError(path, f"cannot transform {src.name} to {dst.name} ({_short(exc)})") from None
+
+    def fn(coords: np.ndarray) -> np.ndarray:
+        x, y = tr.transform(coords[:, 0], coords[:, 1])
+        return np.c_[x, y]
+
+    out = shapely.transform(geoms, fn)
+    if len(out) and not np.isfinite(shapely.total_bounds(out)).all() and shapely.total_bounds(geoms).size:
+        if np.isfinite(shapely.total_bounds(geoms)).all():
+            raise InputError(path, f"layer coordinates cannot be transformed from {src.name} to {dst.name}")
+    return out
+
+
+def _short(exc) -> str:
+    return " ".join(str(exc).split())[:200]
+
+
+# ====================================================================== writing
+def write_layer(layer: Layer, path, driver: str | None = None) -> None:
+    """Write a layer (new file, atomically: temp file(s) + rename). Driver from the suffix
+    (.gpkg, .geojson, .shp, .fgb) unless given."""
+    import pyogrio
+
+    path = Path(path)
+    driver = driver or DRIVERS.get(path.suffix.lower())
+    if driver is None:
+        raise InputError(path, f"unknown vector format {path.suffix!r} (use .gpkg, .geojson or .shp)")
+    names = list(layer.attributes)
+    cols = [_writable(layer.attributes[n]) for n in names]
+    geoms = layer.geometries
+    gtypes = {g.geom_type for g in geoms if g is not None}
+    gtype = gtypes.pop() if len(gtypes) == 1 else "Unknown"
+    if driver == "ESRI Shapefile" and gtype == "Unknown":
+        gtype = "Polygon" if all(t in ("Polygon", "MultiPolygon") for t in {g.geom_type for g in geoms if g is not None}) else gtype
+    wkb = shapely.to_wkb(geoms)
+    crs = layer.crs.name if layer.crs else None
+    tmpdir = Path(tempfile.mkdtemp(prefix=f".{path.name}.", dir=path.parent))
+    try:
+        tmp = tmpdir / path.name
+        pyogrio.raw.write(tmp, wkb, cols, names, driver=driver, crs=crs, geometry_type=gtype,
+                          layer=layer.name if driver == "GPKG" else None)
+        for part in sorted(tmpdir.iterdir()):  # .shp also makes .shx/.dbf/.prj
+            os.replace(part, path.parent / part.name)
+    finally:
+        shutil.rmtree(tmpdir, ignore_errors=True)
+
+
+def _writable(arr: np.ndarray) -> np.ndarray:
+    if arr.dtype == object:
+        return arr
+    return arr

@@ -1,0 +1,578 @@
+"""Digital terrain models: GeoTIFF / ESRI ASCII grid / XYZ (German DGM1 tiles) and TINRelief.
+
+- Rasters are read with rasterio (GDAL): GeoTIFF, ESRI ASCII grid (``.asc``) and anything else GDAL
+  reads. Heights are taken at the cell centres ("pixel is area", as GDAL reports them).
+- XYZ tiles of the German state surveys (DGM1: one ``x y z`` line per 1 m grid point, ETRS89/UTM
+  zone 32 or 33, e.g. ``dgm1_32_280_5652_1_nw.xyz``) are parsed with numpy and gridded: every
+  point becomes one node of a regular grid (missing points stay NaN). Separators may be blanks,
+  tabs, commas or semicolons; a header line is skipped; eastings with the zone prefix
+  (``32280000.00``) are recognised. Their CRS comes from the argument, the file name
+  (``_32_`` → EPSG:25832, ``_33_`` → EPSG:25833) or else the model's CRS.
+- When the DEM's CRS differs from the model CRS it is reprojected with ``rasterio.warp.reproject``
+  (bilinear; GDAL warper). A coarser ``resolution_m`` resamples by cell averaging (decimation).
+  Heights are taken as they are (the DEM's vertical datum is assumed to be the model's, e.g.
+  DHHN2016 for both German LoD2 and DGM1).
+- The result is a :class:`model.terrain.TerrainGrid`; :func:`terrain_scene` makes the terrain
+  mesh (surface type ``Terrain``, one object ``"terrain"`` of type ``TINRelief``) in the model
+  scene's local frame and :func:`with_terrain` merges it with the model scene for the analyses.
+- TINRelief objects of a CityJSON/CityGML model are terrain as well: :func:`mark_relief` gives
+  their triangles the ``Terrain`` surface type, :func:`relief_grid` turns them into a height grid.
+- :func:`check_ground_heights` reports buildings floating above or buried in the terrain.
+- :func:`sample_raster` samples any georeferenced raster (flood depth, orthophoto) onto the nodes
+  of a terrain grid, for draped overlays.
+"""
+from __future__ import annotations
+
+import re
+import warnings
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from model.crs import CRSInfo, parse_crs
+from model.errors import InputError
+from model.scene import Scene
+from model.semantics import GROUND, TERRAIN
+from model.terrain import TerrainGrid, grid_from_triangles
+
+XYZ_SUFFIXES = (".xyz", ".txt", ".csv", ".dat")
+RELIEF_TYPES = ("TINRelief", "ReliefFeature")
+#: refuse grids larger than this many nodes (≈ 1.6 GB as float64) instead of running out of memory
+MAX_NODES = 200_000_000
+_ZONE_IN_NAME = re.compile(r"(?:^|[_\-.])(3[123])[_\-]\d{3}[_\-]\d{4}(?:[_\-.]|$)")
+
+
+# ====================================================================== reading DEMs
+def read_dem(path, model_crs=None, dem_crs=None, resolution_m: float | None = None,
+             bounds=None) -> TerrainGrid:
+    """Read a DEM file into a :class:`TerrainGrid` in the model CRS.
+
+    path          GeoTIFF, ASCII grid, any GDAL raster, or an XYZ text file
+    model_crs     the model's CRS (``CRSInfo``, "EPSG:25832", int or None = keep the DEM's)
+    dem_crs       the DEM's CRS if the file does not say (XYZ, .asc without .prj)
+    resolution_m  node spacing of the result in metres (default: the file's); coarser values
+                  decimate by cell averaging
+    bounds        (xmin, ymin, xmax, ymax) in the model CRS: only this part is kept
+    """
+    path = Path(path)
+    if not path.exists():
+        raise InputError(path, "no such file")
+    if path.is_dir():
+        raise InputError(path, "is a folder; give a DEM file (GeoTIFF, .asc or .xyz)")
+    if resolution_m is not None and not (np.isfinite(resolution_m) and resolution_m > 0):
+        raise InputError(path, f"terrain resolution must be a positive number of metres, got {resolution_m}")
+    target = _as_crs_info(model_crs, path)
+    given = _as_crs_info(dem_crs, path)
+    if path.suffix.lower() in XYZ_SUFFIXES or _looks_like_xyz(path):
+        z, transform, src_crs = _read_xyz(path, given)
+    else:
+        z, transform, src_crs = _read_raster(path, given)
+    if src_crs is None:
+        src_crs = target if target else None
+    grid_warnings = []
+    if src_crs is None and target:
+        grid_warnings.append("DEM has no CRS; assumed to be the model's")
+    z, transform, crs_out = _to_target(path, z, transform, src_crs, target, resolution_m, bounds)
+    grid = _grid_from_array(path, z, transform, crs_out)
+    grid.warnings.extend(grid_warnings)
+    return grid
+
+
+def _as_crs_info(value, path) -> CRSInfo:
+    if value is None or value == "":
+        return CRSInfo(None)
+    if isinstance(value, CRSInfo):
+        return value
+    if isinstance(value, (int, np.integer)):
+        return CRSInfo(int(value))
+    info = parse_crs(str(value))
+    if not info:
+        raise InputError(path, f"unknown CRS {value!r} (give an EPSG code such as EPSG:25832)")
+    return info
+
+
+def _looks_like_xyz(path: Path) -> bool:
+    try:
+        with open(path, "rb") as fh:
+            head = fh.read(256)
+    except OSError:
+        return False
+    if not head or b"\0" in head:
+        return False
+    first = head.lstrip().split(b"\n", 1)[0]
+    return bool(re.match(rb"^\s*[-+]?\d[\d.eE+-]*[\s,;]+[-+]?\d[\d.eE+-]*[\s,;]+[-+]?\d", first))
+
+
+def _read_xyz(path: Path, given: CRSInfo):
+    """Parse an XYZ point file and grid it; returns (z, rasterio Affine, CRSInfo or None)."""
+    from rasterio.transform import Affine
+
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise InputError(path, f"cannot read file ({exc.strerror or exc})") from None
+    data = data.translate(bytes.maketrans(b",;\t", b"   "))
+    start = data.lstrip()[:1]
+    if start and not (start.isdigit() or start in b"+-."):
+        data = data.split(b"\n", 1)[1] if b"\n" in data else b""  # header line
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DeprecationWarning)
+        values = np.fromstring(data, dtype=np.float64, sep=" ")
+    n_tokens = len(data.split())
+    if values.size < 12:
+        raise InputError(path, "not an XYZ terrain file (needs at least 4 lines of 'x y z' numbers)")
+    if values.size != n_tokens or values.size % 3:
+        raise InputError(path, f"XYZ file has a malformed line near point {values.size // 3 + 1} "
+                               f"(expected 3 numbers per line)")
+    pts = values.reshape(-1, 3)
+    if not np.isfinite(pts).all():
+        raise InputError(path, "XYZ file holds non-finite numbers")
+    crs = given if given else None
+    zone = None
+    if pts[:, 0].min() > 1e7:  # eastings with zone prefix, e.g. 32280000.00
+        zone = int(pts[0, 0] // 1_000_000)
+        if not (31 <= zone <= 33) or int(pts[:, 0].max() // 1_000_000) != zone:
+            raise InputError(path, "XYZ eastings are out of range for a projected CRS")
+        pts[:, 0] -= zone * 1_000_000
+    if crs is None:
+        m = _ZONE_IN_NAME.search(path.name.lower())
+        code = zone or (int(m.group(1)) if m else None)
+        if code:
+            crs = CRSInfo(25800 + code)
+    x, y, z = pts[:, 0], pts[:, 1], pts[:, 2]
+    dx = _grid_step(x)
+    dy = _grid_step(y)
+    if dx is None or dy is None:
+        raise InputError(path, "XYZ points do not form a grid (need several distinct x and y values)")
+    xmin, ymax = x.min(), y.max()
+    fc = (x - xmin) / dx
+    fr = (ymax - y) / dy
+    col = np.rint(fc).astype(np.int64)
+    row = np.rint(fr).astype(np.int64)
+    off = max(np.abs(fc - col).max(), np.abs(fr - row).max())
+    if off > 0.05:
+        raise InputError(path, f"XYZ points are not on a regular {dx:g} × {dy:g} m grid")
+    rows, cols = int(row.max()) + 1, int(col.max()) + 1
+    if rows * cols > MAX_NODES:
+        raise InputError(path, f"XYZ grid of {rows} × {cols} points is too large")
+    grid = np.full((rows, cols), np.nan)
+    grid[row, col] = z
+    # pixel-is-area transform whose cell centres are the points
+    transform = Affine(dx, 0.0, xmin - dx / 2, 0.0, -dy, ymax + dy / 2)
+    return grid, transform, crs
+
+
+def _grid_step(v: np.ndarray) -> float | None:
+    u = np.unique(np.round(v, 4))
+    if len(u) < 2:
+        return None
+    d = np.diff(u)
+    step = float(np.median(d))
+    small = d[d > 0.5 * step]
+    return float(small.min()) if len(small) else step
+
+
+def _read_raster(path: Path, given: CRSInfo):
+    import rasterio
+    from rasterio.errors import RasterioError
+
+    try:
+        with rasterio.open(path) as ds:
+            if ds.count < 1:
+                raise InputError(path, "raster has no bands")
+            if ds.width * ds.height > MAX_NODES:
+                raise InputError(path, f"raster of {ds.width} × {ds.height} cells is too large")
+            t = ds.transform
+            if t.b != 0 or t.d != 0:
+                raise InputError(path, "rotated rasters are not supported")
+            band = ds.read(1, masked=True)
+            z = np.ma.filled(band.astype(np.float64), np.nan)
+            crs = None
+            if given:
+                crs = given
+            elif ds.crs is not None:
+                code = ds.crs.to_epsg()
+                crs = CRSInfo(code) if code else ds.crs  # rasterio CRS when it has no EPSG code
+    except InputError:
+        raise
+    except (RasterioError, OSError, ValueError) as exc:
+        raise InputError(path, f"cannot read DEM ({' '.join(str(exc).split())[:200]})") from None
+    if t.e > 0:  # south-up raster: flip to north-up
+        from rasterio.transform import Affine
+
+        z = z[::-1]
+        t = Affine(t.a, 0.0, t.c, 0.0, -t.e, t.f + t.e * z.shape[0])
+    if t.a < 0:
+        raise InputError(path, "rasters with x running west are not supported")
+    if not np.isfinite(z).any():
+        raise InputError(path, "DEM holds no valid heights (all cells are no-data)")
+    return z, t, crs
+
+
+def _rio_crs(crs):
+    from rasterio.crs import CRS
+
+    if crs is None:
+        return None
+    if isinstance(crs, CRSInfo):
+        return CRS.from_epsg(crs.epsg) if crs.epsg else None
+    return crs
+
+
+def _same_crs(a, b) -> bool:
+    if a is None or b is None:
+        return True
+    ea = a.epsg if isinstance(a, CRSInfo) else a.to_epsg()
+    eb = b.epsg if isinstance(b, CRSInfo) else b.to_epsg()
+    return ea is not None and ea == eb
+
+
+def _to_target(path, z, transform, src_crs, target: CRSInfo, resolution_m, bounds):
+    """Reproject / resample / clip the array to the model CRS; returns (z, transform, crs)."""
+    from rasterio.transform import Affine, array_bounds
+    from rasterio.warp import Resampling, calculate_default_transform, reproject, transform_bounds
+
+    rows, cols = z.shape
+    dst_crs = target if target else src_crs
+    same = _same_crs(src_crs, dst_crs)
+    native = abs(transform.a)
+    if same and resolution_m is None and bounds is None:
+        return z, transform, dst_crs
+    if same and bounds is not None and resolution_m is None:
+        # plain window: no resampling at all
+        xmin, ymin, xmax, ymax = bounds
+        c0 = int(np.clip(np.floor((xmin - transform.c) / transform.a), 0, cols))
+        c1 = int(np.clip(np.ceil((xmax - transform.c) / transform.a), 0, cols))
+        r0 = int(np.clip(np.floor((transform.f - ymax) / -transform.e), 0, rows))
+        r1 = int(np.clip(np.ceil((transform.f - ymin) / -transform.e), 0, rows))
+        if c1 - c0 < 2 or r1 - r0 < 2:
+            raise InputError(path, "the DEM does not cover the requested area")
+        t = Affine(transform.a, 0.0, transform.c + c0 * transform.a, 0.0, transform.e, transform.f + r0 * transform.e)
+        return z[r0:r1, c0:c1], t, dst_crs
+    src_rio, dst_rio = _rio_crs(src_crs), _rio_crs(dst_crs)
+    if src_rio is None or dst_rio is None:
+        src_rio = dst_rio = _rio_crs(CRSInfo(3857))  # unknown CRS: any metric CRS for resampling only
+    left, bottom, right, top = array_bounds(rows, cols, transform)
+    res = resolution_m
+    if same:
+        res = res or native
+        if bounds is not None:
+            left, bottom = max(left, bounds[0]), max(bottom, bounds[1])
+            right, top = min(right, bounds[2]), min(top, bounds[3])
+            if right - left < 2 * res or top - bottom < 2 * res:
+                raise InputError(path, "the DEM does not cover the requested area")
+        width = max(int(round((right - left) / res)), 2)
+        height = max(int(round((top - bottom) / res)), 2)
+        dst_t = Affine(res, 0.0, left, 0.0, -res, top)
+    else:
+        if res is None:
+            dst_t, width, height = calculate_default_transform(src_rio, dst_rio, cols, rows, left, bottom, right, top)
+            # keep the native spacing when the warp barely changes it (UTM 32 <-> 33: ~0.5 %)
+            res = native if abs(abs(dst_t.a) / native - 1) < 0.1 else float(np.ceil(abs(dst_t.a) * 1000) / 1000)
+        l2, b2, r2, t2 = transform_bounds(src_rio, dst_rio, left, bottom, right, top, densify_pts=21)
+        if bounds is not None:
+            l2, b2, r2, t2 = max(l2, bounds[0]), max(b2, bounds[1]), min(r2, bounds[2]), min(t2, bounds[3])
+            if r2 - l2 < 2 * res or t2 - b2 < 2 * res:
+                raise InputError(path, "the DEM does not cover the requested area")
+        # align the grid to multiples of the resolution (as the national DEM grids are)
+        l2, t2 = np.floor(l2 / res) * res, np.ceil(t2 / res) * res
+        width = max(int(np.ceil((r2 - l2) / res)), 2)
+        height = max(int(np.ceil((t2 - b2) / res)), 2)
+        dst_t = Affine(res, 0.0, l2, 0.0, -res, t2)
+    if width * height > MAX_NODES:
+        raise InputError(path, f"terrain of {width} × {height} nodes is too large; choose a coarser resolution")
+    coarser = res > native * 1.01
+    dst = np.full((height, width), np.nan)
+    reproject(source=z, destination=dst, src_transform=transform, src_crs=src_rio, src_nodata=np.nan,
+              dst_transform=dst_t, dst_crs=dst_rio, dst_nodata=np.nan,
+              resampling=Resampling.average if coarser else Resampling.bilinear)
+    if not np.isfinite(dst).any():
+        raise InputError(path, "the DEM does not overlap the model area after reprojection")
+    return dst, dst_t, dst_crs
+
+
+def _grid_from_array(path, z, transform, crs) -> TerrainGrid:
+    if z.shape[0] < 2 or z.shape[1] < 2:
+        raise InputError(path, f"DEM is too small ({z.shape[0]} × {z.shape[1]} cells; need at least 2 × 2)")
+    crs_info = crs if isinstance(crs, CRSInfo) or crs is None else CRSInfo(None, text=str(crs))
+    return TerrainGrid(z=z, x0=transform.c + transform.a / 2, y0=transform.f + transform.e / 2,
+                       dx=transform.a, dy=-transform.e, crs=crs_info, source=str(path))
+
+
+def grid_transform(grid: TerrainGrid):
+    """The rasterio Affine (pixel is area) whose cell centres are the grid's nodes."""
+    from rasterio.transform import Affine
+
+    return Affine(grid.dx, 0.0, grid.x0 - grid.dx / 2, 0.0, -grid.dy, grid.y0 + grid.dy / 2)
+
+
+def write_geotiff(grid: TerrainGrid, path, crs=None) -> None:
+    """Write a grid as a float32 GeoTIFF (NaN = no data), e.g. for tests or exports."""
+    import rasterio
+
+    crs = crs if crs is not None else grid.crs
+    with rasterio.open(path, "w", driver="GTiff", width=grid.shape[1], height=grid.shape[0], count=1,
+                       dtype="float32", crs=_rio_crs(crs), transform=grid_transform(grid),
+                       nodata=np.nan) as ds:
+        ds.write(grid.z.astype(np.float32), 1)
+
+
+# ====================================================================== terrain in the scene
+def load_terrain(path, model, resolution_m: float | None = None, dem_crs=None, bounds=None) -> TerrainGrid:
+    """Read a DEM for ``model`` (reprojected to its CRS). Thin wrapper over :func:`read_dem`."""
+    return read_dem(path, model_crs=model.crs if model is not None else None, dem_crs=dem_crs,
+                    resolution_m=resolution_m, bounds=bounds)
+
+
+def attach_terrain(model, path, resolution_m: float | None = None, dem_crs=None,
+                   tolerance_m: float = 0.5) -> TerrainGrid:
+    """Load a DEM for ``model`` and attach it, so every command sees it:
+
+    - ``model.terrain_grid``   the :class:`TerrainGrid` (model CRS; heights for observers)
+    - ``model.terrain``        its mesh as a Scene in the model's local frame
+    - ``model.terrain_check``  :func:`check_ground_heights` of the model's buildings
+
+    Floating / buried buildings are also added to ``model.warnings`` (one summary line)."""
+    grid = load_terrain(path, model, resolution_m=resolution_m, dem_crs=dem_crs)
+    model.terrain_grid = grid
+    model.terrain = grid.scene(model.origin, crs=model.crs)
+    for w in grid.warnings:
+        model.warn(f"terrain {Path(path).name}: {w}")
+    try:
+        model.terrain_check = check_ground_heights(model.scene(), grid, tolerance_m)
+    except Exception as exc:  # the check is advisory; never block loading
+        model.terrain_check = []
+        model.warn(f"terrain {Path(path).name}: ground height check failed ({type(exc).__name__})")
+    floating = [r["id"] for r in model.terrain_check if r["status"] == "floating"]
+    buried = [r["id"] for r in model.terrain_check if r["status"] == "buried"]
+    if floating or buried:
+        model.warn(f"terrain {Path(path).name}: {len(floating)} building(s) float above and {len(buried)} are "
+                   f"buried in the terrain by more than {tolerance_m:g} m"
+                   f" (e.g. {(floating + buried)[0]})")
+    bb = model.bbox()
+    if bb is not None:
+        gx0, gy0, gx1, gy1 = grid.bounds
+        if bb[3] < gx0 or bb[0] > gx1 or bb[4] < gy0 or bb[1] > gy1:
+            model.warn(f"terrain {Path(path).name}: the DEM does not overlap the model "
+                       f"(different CRS or wrong tile?)")
+    return grid
+
+
+def terrain_info(model) -> dict | None:
+    """What ``info`` reports about an attached terrain (None without one)."""
+    grid = getattr(model, "terrain_grid", None)
+    if grid is None:
+        return None
+    out = grid.summary()
+    sc = getattr(model, "terrain", None)
+    out["triangles"] = int(sc.n_triangles) if sc is not None else 0
+    check = getattr(model, "terrain_check", None) or []
+    out["floating_buildings"] = [r for r in check if r["status"] == "floating"]
+    out["buried_buildings"] = [r for r in check if r["status"] == "buried"]
+    return out
+
+
+def ground_kind(model) -> str | None:
+    """The ``info`` ``ground`` text: the DEM, the model's TINRelief, or None (= plane)."""
+    grid = getattr(model, "terrain_grid", None)
+    if grid is not None:
+        return f"terrain (DEM {Path(grid.source).name})" if grid.source else "terrain (DEM)"
+    if any(o.type in RELIEF_TYPES and o.geometries for o in model.objects.values()):
+        return "terrain (TINRelief of the model)"
+    return None
+
+
+def terrain_scene(grid: TerrainGrid, origin) -> Scene:
+    """The terrain mesh in the local frame ``origin`` (pass ``model.origin`` / ``scene.origin``)."""
+    return grid.scene(origin)
+
+
+def mark_relief(scene: Scene) -> Scene:
+    """The scene with the triangles of TINRelief/ReliefFeature objects typed ``Terrain`` (the
+    importers leave TIN triangles without semantics). Returns ``scene`` itself if there are none."""
+    relief = np.array([t in RELIEF_TYPES for t in scene.object_types] or [False])
+    if not relief.any() or scene.n_triangles == 0:
+        return scene
+    tri_relief = relief[scene.object_index]
+    if (scene.surface_type[tri_relief] == TERRAIN).all():
+        return scene
+    out = scene.select(np.ones(scene.n_triangles, dtype=bool))
+    out.surface_type = out.surface_type.copy()
+    out.surface_type[tri_relief] = TERRAIN
+    for attr in ("model_polygon",):
+        if hasattr(scene, attr):
+            setattr(out, attr, getattr(scene, attr))
+    return out
+
+
+def with_terrain(model_scene: Scene, terrain: Scene | TerrainGrid | None = None,
+                 replace_model_relief: bool = True) -> Scene:
+    """The scene every analysis should use: the model scene (its TINRelief typed ``Terrain``)
+    plus the DEM terrain mesh in the same local frame. With a DEM, the model's own TINRelief
+    triangles are dropped (``replace_model_relief``) so that two terrains do not overlap.
+    Without terrain the model scene is returned (flat ground plane fallback in the analyses)."""
+    scene = mark_relief(model_scene)
+    if terrain is None:
+        return scene
+    if isinstance(terrain, TerrainGrid):
+        terrain = terrain.scene(scene.origin)
+    if replace_model_relief:
+        relief = np.array([t in RELIEF_TYPES for t in scene.object_types] or [False])
+        if relief.any() and scene.n_triangles:
+            scene = scene.select(~relief[scene.object_index])
+    if scene.n_triangles == 0 and not scene.object_ids:
+        return terrain
+    if not np.allclose(terrain.origin, scene.origin):
+        # Scene.concatenate shifts by the origin difference; nothing else to do
+        pass
+    return Scene.concatenate([scene, terrain])
+
+
+def relief_grid(scene: Scene, resolution_m: float = 1.0) -> TerrainGrid | None:
+    """A height grid from the TINRelief triangles of a model scene (linear on the TIN's own
+    triangles, :func:`model.terrain.grid_from_triangles`), for ground lookups; None if the scene
+    has no relief."""
+    relief = np.array([t in RELIEF_TYPES for t in scene.object_types] or [False])
+    if not relief.any() or scene.n_triangles == 0:
+        return None
+    tris = scene.triangles[relief[scene.object_index]]
+    return grid_from_triangles(scene.vertices + scene.origin, tris, resolution_m, crs=scene.crs,
+                               source="TINRelief")
+
+
+# ====================================================================== ground height check
+def check_ground_heights(scene: Scene, grid: TerrainGrid, tolerance_m: float = 0.5,
+                         types=("Building", "BuildingPart")) -> list[dict]:
+    """Buildings whose ground does not meet the terrain by more than ``tolerance_m`` metres.
+
+    For every object of the given types the terrain height is sampled (bilinear) under its
+    ground vertices — the vertices of its GroundSurface triangles, or, without semantics, its
+    lowest vertices (within 5 cm of its minimum z). ``offset = z_ground − z_terrain`` per vertex:
+
+    - ``floating`` when even the lowest offset is > tolerance (no footprint corner touches the
+      terrain),
+    - ``buried`` when even the highest offset is < −tolerance (no corner reaches up to it).
+
+    A building on a slope whose ground sits at the downhill terrain height is neither.
+    Returns [{id, status, ground_z_m, terrain_z_m, offset_m}] (offset = the smallest |offset|
+    among its ground vertices, signed; heights in the model's vertical datum).
+    """
+    if scene.n_triangles == 0:
+        return []
+    wanted = np.array([t in set(types) for t in scene.object_types] or [False])
+    tri_ok = wanted[scene.object_index]
+    if not tri_ok.any():
+        return []
+    n_obj = len(scene.object_ids)
+    obj = scene.object_index[tri_ok]
+    tris = scene.triangles[tri_ok]
+    ground = scene.surface_type[tri_ok] == GROUND
+    has_ground = np.zeros(n_obj, dtype=bool)
+    has_ground[obj[ground]] = True
+    # lowest z per object, for objects without GroundSurface
+    zt = scene.vertices[tris, 2]
+    zmin = np.full(n_obj, np.inf)
+    np.minimum.at(zmin, obj, zt.min(axis=1))
+    vert_obj = np.repeat(obj, 3)
+    vert = tris.ravel()
+    use_tri = np.where(has_ground[obj], ground, True)
+    use_vert = np.repeat(use_tri, 3)
+    low = scene.vertices[vert, 2] <= zmin[vert_obj] + 0.05
+    keep = use_vert & (has_ground[vert_obj] | low)
+    pairs = np.unique(np.c_[vert_obj[keep], vert[keep]], axis=0)
+    if not len(pairs):
+        return []
+    v_obj, v_idx = pairs[:, 0], pairs[:, 1]
+    xyz = scene.vertices[v_idx]
+    tz = grid.height_local(xyz[:, :2], scene.origin, method="bilinear")
+    ok = np.isfinite(tz)
+    v_obj, xyz, tz = v_obj[ok], xyz[ok], tz[ok]
+    offset = xyz[:, 2] - tz
+    lo = np.full(n_obj, np.inf)
+    hi = np.full(n_obj, -np.inf)
+    np.minimum.at(lo, v_obj, offset)
+    np.maximum.at(hi, v_obj, offset)
+    report = []
+    for k in np.flatnonzero(np.isfinite(lo)):
+        if lo[k] > tolerance_m:
+            status, worst = "floating", lo[k]
+        elif hi[k] < -tolerance_m:
+            status, worst = "buried", hi[k]
+        else:
+            continue
+        sel = v_obj == k
+        i = np.flatnonzero(sel)[np.argmin(np.abs(offset[sel] - worst))]
+        report.append({
+            "id": scene.object_ids[k], "status": status,
+            "ground_z_m": round(float(xyz[i, 2] + scene.origin[2]), 3),
+            "terrain_z_m": round(float(tz[i] + scene.origin[2]), 3),
+            "offset_m": round(float(worst), 3),
+        })
+    return report
+
+
+# ====================================================================== raster overlays
+@dataclass(eq=False)
+class RasterOverlay:
+    """A raster sampled at the nodes of a terrain grid (for draped display).
+
+    values     (rows, cols, bands) float64 on the terrain grid's nodes, NaN = no data
+    name       display name (file stem)
+    band_names descriptions of the bands (or "band 1" …)
+    source     the raster file
+    """
+
+    values: np.ndarray
+    name: str
+    band_names: list
+    source: str
+
+    @property
+    def is_rgb(self) -> bool:
+        return self.values.shape[2] >= 3
+
+    def band(self, i: int = 0) -> np.ndarray:
+        return self.values[:, :, i]
+
+
+def sample_raster(path, grid: TerrainGrid, raster_crs=None, bands=None,
+                  resampling: str = "bilinear") -> RasterOverlay:
+    """Reproject any georeferenced raster onto the nodes of ``grid`` (model CRS) with the GDAL
+    warper: a flood-depth GeoTIFF gives one band of depths (m), an orthophoto three RGB bands.
+    ``raster_crs`` is used when the file names none; ``bands`` (1-based) selects bands
+    (default: the first, or the first three of an RGB image). ``resampling``: bilinear/nearest."""
+    import rasterio
+    from rasterio.errors import RasterioError
+    from rasterio.warp import Resampling, reproject
+
+    path = Path(path)
+    if not path.exists():
+        raise InputError(path, "no such file")
+    target = _rio_crs(grid.crs) if grid.crs else None
+    given = _rio_crs(_as_crs_info(raster_crs, path)) if raster_crs else None
+    try:
+        with rasterio.open(path) as ds:
+            if bands is None:
+                rgb = ds.count >= 3 and all(c in (rasterio.enums.ColorInterp.red, rasterio.enums.ColorInterp.green,
+                                                  rasterio.enums.ColorInterp.blue)
+                                            for c in ds.colorinterp[:3])
+                bands = [1, 2, 3] if rgb or (ds.count >= 3 and ds.dtypes[0] == "uint8") else [1]
+            bands = [int(b) for b in bands]
+            if any(b < 1 or b > ds.count for b in bands):
+                raise InputError(path, f"raster has {ds.count} band(s); asked for {bands}")
+            src_crs = given or ds.crs or target
+            if src_crs is None:
+                raise InputError(path, "raster has no CRS; give one")
+            out = np.full((len(bands), *grid.shape), np.nan)
+            names = [ds.descriptions[b - 1] or f"band {b}" for b in bands]
+            for k, b in enumerate(bands):
+                reproject(source=rasterio.band(ds, b), destination=out[k], src_crs=src_crs,
+                          src_nodata=ds.nodata, dst_transform=grid_transform(grid),
+                          dst_crs=target or src_crs, dst_nodata=np.nan,
+                          resampling=getattr(Resampling, resampling))
+    except InputError:
+        raise
+    except (RasterioError, OSError, ValueError, AttributeError) as exc:
+        raise InputError(path, f"cannot read raster ({' '.join(str(exc).split())[:200]})") from None
+    return RasterOverlay(values=np.moveaxis(out, 0, -1), name=path.stem, band_names=names, source=str(path))
