@@ -1,0 +1,1329 @@
+"""Scenarios: planning edits as data, applied on top of an untouched source model.
+
+A :class:`Scenario` is a name plus a list of edits, each a plain JSON object with an ``op``
+(the ``*.scenario.json`` format of DESIGN.md, "Scenario file")::
+
+    {"name": "Variante A", "edits": [{"op": "demolish", "ids": ["id-1"]}, ...]}
+
+``Scenario.apply(model)`` returns a NEW :class:`~model.citymodel.CityModel`; the source model (its
+arrays, objects and attributes) and the user's files are never changed. Edits are cheap because
+the edited model is *assembled* from pieces of the previous one: the polygon table of the
+untouched objects is filtered with boolean masks and their cached triangulation is carried over
+(filtered and renumbered) instead of being recomputed; only new or transformed objects (a few
+hundred polygons) are triangulated. The Scene of the edited model is then built from that
+triangulation as usual (``CityModel.scene``).
+
+Edit ops (lengths in metres and coordinates in the model CRS; angles in degrees, counter-clockwise
+seen from above; heights in the model's vertical datum):
+
+``demolish``         ``ids`` — the objects and all their children (BuildingParts) are removed.
+``demolish_within``  ``polygon`` [[x, y], …] — removes every top-level object (of ``types``,
+                     default Building, Bridge, Tunnel, OtherConstruction; ``"all"`` for any
+                     type) whose *footprint centroid* lies inside the polygon, with its children.
+                     Footprint centroid = area-weighted centroid of the plan projection of the
+                     object's downward-facing triangles (its ground surface), or of its
+                     upward-facing ones when it has none.
+``insert``           ``file`` (CityJSON / CityGML via ``importers.load``; OBJ / glTF / GLB / STL /
+                     IFC via ``importers.meshes``) placed by ``at`` [x, y, z] (the design's
+                     point ``anchor`` — "origin" (0, 0, 0, default) or "base_center" — goes to
+                     ``at``), ``rotation_deg`` about the vertical through ``at`` and ``scale``:
+                     p' = at + Rz(rotation) · scale · (p − anchor). Without ``at`` the design is
+                     reprojected from its own CRS (the file's, or ``crs``) to the model CRS with
+                     pyproj (heights unchanged) and rotation/scale act about its base centre.
+                     ``up`` ("z"/"y") is the design's up axis (default: "y" for glTF, which
+                     the glTF 2.0 spec fixes, "z" otherwise). ``split``: "nodes" (one object
+                     per mesh node, default), "components" or "none". Inserted objects get new
+                     unique ids: ``id`` when one object is inserted, else ``id-<original id>``.
+``extrude``          ``footprint`` [[x, y], …] or ``file`` (GeoJSON polygons; per-feature
+                     properties override height_m / roof / roof_height_m / ground_z), ``ground_z``
+                     (default: the model's lowest ground height), ``height_m`` (eave above ground),
+                     ``roof`` flat|gable|hip|shed|pyramid, ``roof_height_m`` → a closed LoD2
+                     Solid with Roof/Wall/GroundSurface (``model.extrude``).
+``move``             ``ids``, ``offset`` [dx, dy(, dz)].
+``rotate``           ``ids``, ``rotation_deg``, optional ``center`` [x, y]; default centre: the
+                     footprint centroid of the objects (area-weighted, as for demolish_within).
+``set_height``       ``id(s)``, ``height_m`` — new height (highest point − lowest point) of the
+                     building; z is scaled about its lowest point so the footprint and ground stay.
+``set_roof``         ``id(s)``, ``roof``, optional ``roof_height_m`` (default: the present ridge −
+                     eave, or 3 m when that is below 0.1 m) — the building is rebuilt as the
+                     extrusion of its footprint (2D union of its ground polygons, or of its
+                     downward-facing triangles) with the new roof, keeping ground and eave height
+                     (eave = lowest roof vertex). BuildingParts of it are replaced by that one solid.
+``set_attributes``   ``ids``, ``attributes`` {name: value}; ``null`` removes the attribute.
+``wind_turbine``     ``at`` [x, y(, z)], ``hub_height_m``, ``rotor_diameter_m``, optional
+                     ``rotor_azimuth_deg`` (compass direction the rotor faces, default 270 = west,
+                     into the prevailing wind), ``id`` — tower (tapered 24-gon), nacelle box and
+                     three blades in the rotor plane as closed shells of a MultiSolid; object type
+                     "GenericCityObject" with attributes function, hubHeight, rotorDiameter.
+
+Objects may be named by ``"id"`` or ``"ids"`` in every op that takes objects. Ids that are not in
+the model give a warning (the scenario may have been made for another version of the model);
+unknown ops and unknown keys are errors (``InputError`` naming them).
+
+Undo: every edit has ``edit.inverse(model_before) -> Edit`` with ``inverse.apply(model_after)``
+equal to ``model_before`` (same ids in the same order, same vertices per object, same attributes);
+:class:`EditSession` keeps the models before each edit (they share their arrays, which edits never
+modify in place), so the GUI's QUndoStack can wrap ``session.do/undo/redo`` exactly.
+"""
+from __future__ import annotations
+
+import copy
+import json
+import math
+import os
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from .citymodel import CityModel, CityObject, Geometry
+from .errors import InputError
+from .semantics import GROUND, ROOF
+from .triangulate import Triangulation
+
+#: keys every op accepts besides its own ("comment" and keys starting with "_" are kept, ignored)
+COMMON_KEYS = {"op", "comment", "label"}
+DEMOLISH_TYPES = ("Building", "Bridge", "Tunnel", "OtherConstruction")
+
+
+# ====================================================================== model surgery
+def _range_mask(starts: np.ndarray, stops: np.ndarray, n: int) -> np.ndarray:
+    """Boolean mask of length n, True inside every [start, stop) (vectorised)."""
+    d = np.zeros(n + 1, dtype=np.int64)
+    np.add.at(d, starts, 1)
+    np.add.at(d, stops, -1)
+    return np.cumsum(d[:-1]) > 0
+
+
+def _copy_object(obj: CityObject, geometries: list, live: set | None = None) -> CityObject:
+    return CityObject(
+        id=obj.id, type=obj.type, attributes=dict(obj.attributes), geometries=geometries,
+        parents=[p for p in obj.parents if live is None or p in live],
+        children=[c for c in obj.children if live is None or c in live],
+        extra=obj.extra, source=obj.source)
+
+
+def assemble(base: CityModel, parts, order=None) -> CityModel:
+    """A new model made of objects taken from several models.
+
+    base   the model whose header (format, version, CRS, metadata, appearance …) is kept
+    parts  list of (model, ids): the objects ``ids`` of ``model`` (their geometries, polygons,
+           attributes) are taken; models sharing one vertex array share it in the result
+    order  final order of the object ids (default: parts in turn)
+
+    The triangulation of every part is reused (filtered, renumbered) when the part's model has
+    it cached, so untouched geometry is never triangulated again. Parent/child links to objects
+    that are not in the result are dropped.
+    """
+    out = CityModel()
+    for name in ("format", "version", "crs", "metadata", "appearance", "geometry_templates",
+                 "extensions", "transform"):
+        setattr(out, name, getattr(base, name))
+    out.sources = list(base.sources)
+    out.warnings = list(base.warnings)
+    out.file_vertex_count = 0
+    ids_all = [oid for _, ids in parts for oid in ids]
+    if order is None:
+        order = ids_all
+    else:
+        have = set(ids_all)
+        order = [oid for oid in order if oid in have]
+        seen = set(order)
+        order += [oid for oid in ids_all if oid not in seen]
+    if len(set(order)) != len(order):
+        raise ValueError("assemble: duplicate object ids")
+    new_index = {oid: k for k, oid in enumerate(order)}
+    live = set(order)
+
+    vert_chunks, vert_offset_of = [], {}
+    nv = 0
+    rv_l, ro_l, po_l, sem_l, surf_l, shell_l, pg_l = [], [], [], [], [], [], []
+    tri_l, tpoly_l, tnorm_l, tdeg_l = [], [], [], []
+    n_rings = n_poly = n_geom = n_shell = 0
+    geoms_of: dict[str, list] = {}
+    all_geoms: list[Geometry] = []
+    for m, ids in parts:
+        ids = list(ids)
+        if not ids:
+            continue
+        key = id(m.vertices)
+        if key not in vert_offset_of:
+            vert_offset_of[key] = nv
+            vert_chunks.append(m.vertices)
+            nv += len(m.vertices)
+            if m.sources:
+                out.sources += [s for s in m.sources if s not in out.sources]
+        voff = vert_offset_of[key]
+        geoms = [g for oid in ids for g in m.objects[oid].geometries]
+        starts = np.array([g.poly_start for g in geoms], dtype=np.int64)
+        stops = np.array([g.poly_stop for g in geoms], dtype=np.int64)
+        pkeep = _range_mask(starts, stops, m.n_polygons) if geoms else np.zeros(m.n_polygons, bool)
+        kept_before = np.concatenate([[0], np.cumsum(pkeep)])
+        nr = np.diff(m.polygon_offsets)
+        rkeep = np.repeat(pkeep, nr)
+        rl = np.diff(m.ring_offsets)
+        vkeep = np.repeat(rkeep, rl)
+        rv_l.append(m.ring_vertices[vkeep] + voff)
+        ro_l.append(rl[rkeep])
+        po_l.append(nr[pkeep])
+        sem_l.append(m.polygon_semantic[pkeep])
+        surf_l.append(m.polygon_surface[pkeep])
+        sh = m.polygon_shell[pkeep].astype(np.int64)
+        if len(sh) and (sh >= 0).any():
+            used_shells, sh_new = np.unique(sh[sh >= 0], return_inverse=True)
+            sh2 = np.full(len(sh), -1, dtype=np.int64)
+            sh2[sh >= 0] = sh_new + n_shell
+            n_shell += len(used_shells)
+            sh = sh2
+        shell_l.append(sh.astype(np.int32))
+        # geometries, renumbered
+        gmap = {}
+        for g in geoms:
+            ng = Geometry(type=g.type, lod=g.lod, object_index=0,
+                          poly_start=int(kept_before[g.poly_start]) + n_poly,
+                          poly_stop=int(kept_before[g.poly_stop]) + n_poly,
+                          semantic_surfaces=g.semantic_surfaces,
+                          points=None if g.points is None else g.points + voff,
+                          lines=None if g.lines is None else [ln + voff for ln in g.lines],
+                          extra=g.extra)
+            gmap[id(g)] = ng
+        for oid in ids:
+            gl = [gmap[id(g)] for g in m.objects[oid].geometries]
+            geoms_of[oid] = (m, gl)
+        # polygon -> geometry index in the output (geometries are stored in part order)
+        old_gidx = {id(g): i for i, g in enumerate(m.geometries)}
+        gremap = np.full(len(m.geometries) + 1, -1, dtype=np.int64)
+        for k, g in enumerate(geoms):
+            gremap[old_gidx[id(g)]] = n_geom + k
+        pg_l.append(gremap[m.polygon_geometry[pkeep]].astype(np.int32))
+        all_geoms.extend(gmap[id(g)] for g in geoms)
+        # triangulation, filtered
+        tri = m.triangulation()
+        tk = pkeep[tri.polygon] if len(tri.polygon) else np.zeros(0, bool)
+        tri_l.append(tri.triangles[tk] + voff)
+        tpoly_l.append(kept_before[tri.polygon[tk]] + n_poly)
+        tnorm_l.append(tri.normals[pkeep] if len(tri.normals) == m.n_polygons else np.zeros((int(pkeep.sum()), 3)))
+        deg = tri.degenerate[pkeep[tri.degenerate]] if len(tri.degenerate) else tri.degenerate
+        tdeg_l.append(kept_before[deg] + n_poly)
+        n_rings += int(rkeep.sum())
+        n_poly += int(pkeep.sum())
+        n_geom += len(geoms)
+        if m is not base:
+            out.warnings += [w for w in m.warnings if w not in out.warnings]
+    out.vertices = np.concatenate(vert_chunks) if len(vert_chunks) > 1 else (
+        vert_chunks[0] if vert_chunks else np.zeros((0, 3)))
+    out.file_vertex_count = len(out.vertices)
+
+    def cat(chunks, dtype):
+        return np.concatenate(chunks).astype(dtype, copy=False) if chunks else np.zeros(0, dtype)
+
+    out.ring_vertices = cat(rv_l, np.int64)
+    out.ring_offsets = np.concatenate([[0], np.cumsum(cat(ro_l, np.int64))]).astype(np.int64)
+    out.polygon_offsets = np.concatenate([[0], np.cumsum(cat(po_l, np.int64))]).astype(np.int64)
+    out.polygon_semantic = cat(sem_l, np.int16)
+    out.polygon_surface = cat(surf_l, np.int32)
+    out.polygon_shell = cat(shell_l, np.int32)
+    out.polygon_geometry = cat(pg_l, np.int32)
+    out.geometries = all_geoms
+    for oid in order:
+        m, gl = geoms_of[oid]
+        for g in gl:
+            g.object_index = new_index[oid]
+        out.objects[oid] = _copy_object(m.objects[oid], gl, live)
+    out._cache.clear()
+    tris = np.concatenate(tri_l) if tri_l else np.zeros((0, 3), np.int64)
+    out._cache["triangulation"] = Triangulation(
+        tris.astype(np.int64, copy=False), cat(tpoly_l, np.int64),
+        cat(tdeg_l, np.int64), np.concatenate(tnorm_l) if tnorm_l else np.zeros((0, 3)))
+    return out
+
+
+def extract(model: CityModel, ids) -> CityModel:
+    """A standalone copy of the objects ``ids`` with only the vertices they use (a new vertex
+    array, so it can be transformed without touching ``model``). Not triangulated yet."""
+    ids = list(ids)
+    part = assemble(model, [(model, ids)])
+    part._cache.clear()
+    used = part.used_vertex_mask()
+    remap = np.cumsum(used) - 1
+    part.vertices = np.array(part.vertices[used], dtype=np.float64)
+    part.ring_vertices = remap[part.ring_vertices]
+    for g in part.geometries:
+        if g.points is not None:
+            g.points = remap[g.points]
+        if g.lines is not None:
+            g.lines = [remap[ln] for ln in g.lines]
+    part.file_vertex_count = len(part.vertices)
+    part.warnings = []
+    return part
+
+
+def transform_part(part: CityModel, fn) -> None:
+    """Apply ``fn((n, 3) xyz) -> (n, 3)`` to a standalone part's vertices in place (derived data
+    is dropped; a part is small, its triangulation is recomputed on demand). The objects' stored
+    ``geographicalExtent`` becomes stale and is dropped."""
+    part.vertices = np.asarray(fn(part.vertices.copy()), dtype=np.float64)
+    for obj in part.objects.values():
+        if obj.extra and "geographicalExtent" in obj.extra:
+            obj.extra = {k: v for k, v in obj.extra.items() if k != "geographicalExtent"} or None
+    part.invalidate()
+
+
+def descendants(model: CityModel, ids) -> list[str]:
+    """``ids`` (those in the model) plus all their children, grandchildren …, in model order."""
+    want = set()
+    stack = [i for i in ids if i in model.objects]
+    while stack:
+        oid = stack.pop()
+        if oid in want:
+            continue
+        want.add(oid)
+        stack.extend(c for c in model.objects[oid].children if c in model.objects)
+    return [oid for oid in model.objects if oid in want]
+
+
+def roots(model: CityModel) -> dict[str, str]:
+    """Object id -> id of its top-level ancestor."""
+    out = {}
+    for oid in model.objects:
+        cur, seen = oid, {oid}
+        while model.objects[cur].parents:
+            p = model.objects[cur].parents[0]
+            if p not in model.objects or p in seen:
+                break
+            seen.add(p)
+            cur = p
+        out[oid] = cur
+    return out
+
+
+def ground_plane_z(model: CityModel) -> float:
+    """The model's lowest ground height: lowest GroundSurface vertex, else lowest vertex, else 0
+    (DESIGN.md "Ground" without terrain)."""
+    if model.n_polygons == 0:
+        return 0.0
+    ground = model.polygon_semantic == GROUND
+    sel = ground if ground.any() else np.ones(model.n_polygons, bool)
+    rkeep = np.repeat(sel, np.diff(model.polygon_offsets))
+    vkeep = np.repeat(rkeep, np.diff(model.ring_offsets))
+    z = model.vertices[model.ring_vertices[vkeep], 2]
+    return float(z.min()) if len(z) else 0.0
+
+
+def footprint_centroids(model: CityModel, ids=None, by_root: bool = True) -> dict[str, np.ndarray]:
+    """Plan centroid (x, y) of each object's footprint (see ``demolish_within``), aggregated to
+    top-level objects when ``by_root``. Objects without surfaces are absent."""
+    tri = model.triangulation()
+    if len(tri.triangles) == 0:
+        return {}
+    obj_of_geom = np.array([g.object_index for g in model.geometries] + [-1], dtype=np.int64)
+    # only the displayed geometry (highest LoD) of each object counts
+    chosen = np.zeros(len(model.geometries) + 1, bool)
+    gidx = {id(g): i for i, g in enumerate(model.geometries)}
+    for g in model.selected_geometries(None, ids):
+        chosen[gidx[id(g)]] = True
+    tgeom = model.polygon_geometry[tri.polygon]
+    tsel = chosen[tgeom]
+    c = model.vertices[tri.triangles[tsel]]
+    tobj = obj_of_geom[tgeom[tsel]]
+    ids_list = model.object_ids
+    if by_root:
+        r = roots(model)
+        root_ids = sorted(set(r.values()), key=model.object_index)
+        pos = {oid: k for k, oid in enumerate(root_ids)}
+        rmap = np.array([pos[r[oid]] for oid in ids_list], dtype=np.int64)
+        group = rmap[tobj]
+        names = root_ids
+    else:
+        group = tobj
+        names = ids_list
+    nz2 = np.cross(c[:, 1] - c[:, 0], c[:, 2] - c[:, 0])[:, 2]  # 2 × signed plan area
+    cxy = c[:, :, :2].mean(axis=1)
+    n = len(names)
+    out = {}
+    for sign in (-1, 1):
+        w = np.where(sign * nz2 > 0, np.abs(nz2), 0.0)
+        wsum = np.bincount(group, weights=w, minlength=n)
+        sx = np.bincount(group, weights=w * cxy[:, 0], minlength=n)
+        sy = np.bincount(group, weights=w * cxy[:, 1], minlength=n)
+        for k in np.flatnonzero(wsum > 0):
+            if names[k] not in out:
+                out[names[k]] = np.array([sx[k] / wsum[k], sy[k] / wsum[k]])
+    return out
+
+
+def object_footprint(model: CityModel, ids, path=None):
+    """The 2D footprint (shapely Polygon) of objects: union of their GroundSurface polygons, or of
+    their downward-facing triangles when they have none (in plan, model CRS)."""
+    import shapely
+
+    from .extrude import footprint_polygon
+
+    geoms = model.selected_geometries(None, ids)
+    rings = []
+    tri = model.triangulation()
+    for g in geoms:
+        for p in range(g.poly_start, g.poly_stop):
+            if model.polygon_semantic[p] == GROUND:
+                r0 = model.polygon_offsets[p]
+                a, b = model.ring_offsets[r0], model.ring_offsets[r0 + 1]
+                xy = model.vertices[model.ring_vertices[a:b], :2]
+                if len(xy) >= 3:
+                    rings.append(xy)
+    polys = [shapely.Polygon(r) for r in rings]
+    if not polys:
+        sel = np.zeros(model.n_polygons, bool)
+        for g in geoms:
+            sel[g.poly_start:g.poly_stop] = True
+        t = tri.triangles[sel[tri.polygon]]
+        c = model.vertices[t]
+        nz = np.cross(c[:, 1] - c[:, 0], c[:, 2] - c[:, 0])[:, 2]
+        polys = [shapely.Polygon(x[:, :2]) for x in c[nz < 0]]
+    if not polys:
+        raise InputError(path, f"object {ids[0]!r} has no ground surface to take a footprint from")
+    polys = [p.buffer(0) if not p.is_valid else p for p in polys]
+    fp = shapely.union_all([p for p in polys if p.area > 1e-9], grid_size=1e-4)
+    fp = fp.buffer(1e-3, join_style="mitre").buffer(-1e-3, join_style="mitre")
+    if fp.geom_type == "MultiPolygon":
+        fp = max(fp.geoms, key=lambda g: g.area)
+    fp = shapely.Polygon(fp.exterior).simplify(0.01)
+    return footprint_polygon(fp, path)
+
+
+# ====================================================================== edits
+@dataclass
+class ApplyContext:
+    """What edits need besides the model: where relative paths start, and what they report."""
+
+    base_dir: Path | None = None
+    path: object = None  # scenario file, for error messages
+    demolished: list = field(default_factory=list)
+    inserted: list = field(default_factory=list)
+    changed: list = field(default_factory=list)
+    warnings: list = field(default_factory=list)
+
+    def warn(self, msg: str) -> None:
+        if msg not in self.warnings:
+            self.warnings.append(msg)
+
+    def resolve(self, p) -> Path:
+        q = Path(os.path.expanduser(str(p)))
+        if not q.is_absolute() and self.base_dir is not None:
+            q = Path(self.base_dir) / q
+        return q
+
+
+class Edit:
+    """One planning edit (``data`` is the JSON object of the scenario file)."""
+
+    op: str = ""
+    required: tuple = ()
+    optional: tuple = ()
+
+    def __init__(self, data: dict, path=None, index: int | None = None):
+        self.data = copy.deepcopy(dict(data))
+        self.path = path
+        self.where = f"edit {index + 1} ({self.op})" if index is not None else f"edit {self.op}"
+        allowed = set(self.required) | set(self.optional) | COMMON_KEYS
+        for k in self.data:
+            if k not in allowed and not str(k).startswith("_"):
+                raise InputError(path, f"{self.where}: unknown key {k!r} (allowed: {', '.join(sorted(allowed - COMMON_KEYS))})")
+        for k in self.required:
+            if isinstance(k, str) and k not in self.data:
+                raise InputError(path, f"{self.where}: missing key {k!r}")
+        self.validate()
+
+    # ---- helpers for subclasses
+    def err(self, msg: str) -> InputError:
+        return InputError(self.path, f"{self.where}: {msg}")
+
+    def number(self, key, default=None, positive=False, nonneg=False) -> float:
+        v = self.data.get(key, default)
+        if v is None:
+            raise self.err(f"{key!r} is required")
+        try:
+            f = float(v)
+        except (TypeError, ValueError):
+            raise self.err(f"{key!r} must be a number, got {v!r}") from None
+        if not math.isfinite(f) or (positive and f <= 0) or (nonneg and f < 0):
+            raise self.err(f"{key!r} must be a {'positive ' if positive else ''}finite number, got {v!r}")
+        return f
+
+    def point(self, key, dims=(2, 3)) -> np.ndarray | None:
+        v = self.data.get(key)
+        if v is None:
+            return None
+        try:
+            arr = np.asarray(v, dtype=np.float64).reshape(-1)
+        except (TypeError, ValueError):
+            raise self.err(f"{key!r} must be a list of numbers") from None
+        if len(arr) not in dims or not np.isfinite(arr).all():
+            raise self.err(f"{key!r} must have {' or '.join(map(str, dims))} finite numbers")
+        return arr
+
+    def polygon(self, key) -> list:
+        v = self.data.get(key)
+        try:
+            pts = [(float(p[0]), float(p[1])) for p in v]
+        except (TypeError, ValueError, IndexError):
+            raise self.err(f"{key!r} must be a list of [x, y] points") from None
+        if len(pts) < 3 or not np.isfinite(pts).all():
+            raise self.err(f"{key!r} needs at least 3 finite [x, y] points")
+        return pts
+
+    def ids(self) -> list[str]:
+        v = self.data.get("ids", self.data.get("id"))
+        if isinstance(v, (str, int)):
+            v = [v]
+        if not isinstance(v, list) or not v or not all(isinstance(i, (str, int)) for i in v):
+            raise self.err("'ids' must be a non-empty list of object ids")
+        return [str(i) for i in v]
+
+    def present_ids(self, model: CityModel, ctx: ApplyContext) -> list[str]:
+        ids = self.ids()
+        missing = [i for i in ids if i not in model.objects]
+        if missing:
+            ctx.warn(f"{self.where}: {len(missing)} id(s) not in the model (e.g. {missing[0]!r}); ignored")
+        return [i for i in ids if i in model.objects]
+
+    # ---- interface
+    def validate(self) -> None:
+        """Check the data without a model (raise InputError)."""
+
+    def apply(self, model: CityModel, ctx: ApplyContext | None = None) -> CityModel:
+        raise NotImplementedError
+
+    def to_dict(self) -> dict:
+        return copy.deepcopy(self.data)
+
+    def inverse(self, model_before: CityModel, ctx: ApplyContext | None = None) -> "Edit":
+        """An edit that turns the result of ``self.apply(model_before)`` back into
+        ``model_before`` (exactly: ids and their order, vertices per object, attributes)."""
+        ctx2 = ApplyContext(base_dir=(ctx.base_dir if ctx else None), path=self.path)
+        after = self.apply(model_before, ctx2)
+        added = [oid for oid in after.objects if oid not in model_before.objects]
+        changed = set(ctx2.changed)
+        gone_or_changed = [oid for oid in model_before.objects
+                           if oid not in after.objects or oid in changed]
+        return Restore(extract_keep(model_before, gone_or_changed), remove=added + gone_or_changed,
+                       order=list(model_before.objects))
+
+    def __eq__(self, other) -> bool:
+        return isinstance(other, Edit) and self.to_dict() == other.to_dict()
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}({self.data!r})"
+
+
+def extract_keep(model: CityModel, ids) -> CityModel:
+    """Like :func:`extract` but keeping the model's vertex array (so a restore re-uses it and the
+    restored model shares the very same vertices)."""
+    return assemble(model, [(model, list(ids))])
+
+
+class Restore(Edit):
+    """Internal inverse edit (not written to scenario files): removes ``remove`` ids, puts the
+    objects of ``snapshot`` back and restores the object order ``order``."""
+
+    op = "restore"
+
+    def __init__(self, snapshot: CityModel, remove, order):
+        self.data = {"op": "restore"}
+        self.path = None
+        self.where = "undo"
+        self.snapshot, self.remove, self.order = snapshot, list(remove), list(order)
+
+    def apply(self, model, ctx=None):
+        drop = set(self.remove)
+        keep = [oid for oid in model.objects if oid not in drop]
+        parts = [(model, keep), (self.snapshot, list(self.snapshot.objects))]
+        order = [oid for oid in self.order] + [oid for oid in keep if oid not in set(self.order)]
+        out = assemble(model, parts, order)
+        # objects whose links pointed to restored ones get them back
+        for oid, obj in out.objects.items():
+            if oid in self.snapshot.objects:
+                src = self.snapshot.objects[oid]
+                obj.parents = [p for p in src.parents if p in out.objects] or obj.parents
+                obj.children = [c for c in src.children if c in out.objects] or obj.children
+        _relink(out)
+        return out
+
+    def to_dict(self):
+        raise TypeError("an undo step is not part of a scenario file")
+
+
+def _relink(model: CityModel) -> None:
+    """Make parent/child links symmetric again (after objects came back)."""
+    for oid, obj in model.objects.items():
+        for p in obj.parents:
+            par = model.objects.get(p)
+            if par is not None and oid not in par.children:
+                par.children.append(oid)
+
+
+# ---------------------------------------------------------------- demolish
+class Demolish(Edit):
+    op = "demolish"
+    required = ()
+    optional = ("ids", "id")
+
+    def validate(self):
+        self.ids()
+
+    def apply(self, model, ctx=None):
+        ctx = ctx or ApplyContext()
+        return _demolish(model, descendants(model, self.present_ids(model, ctx)), ctx)
+
+
+def _demolish(model, gone: list, ctx: ApplyContext) -> CityModel:
+    gone_set = set(gone)
+    ctx.demolished += gone
+    if not gone:
+        return assemble(model, [(model, list(model.objects))])
+    keep = [oid for oid in model.objects if oid not in gone_set]
+    return assemble(model, [(model, keep)])
+
+
+class DemolishWithin(Edit):
+    op = "demolish_within"
+    required = ("polygon",)
+    optional = ("types",)
+
+    def validate(self):
+        import shapely
+
+        self.poly = shapely.Polygon(self.polygon("polygon"))
+        if not self.poly.is_valid or self.poly.area <= 0:
+            raise self.err("'polygon' is not a valid polygon with an area")
+        t = self.data.get("types", list(DEMOLISH_TYPES))
+        if t != "all" and not (isinstance(t, list) and all(isinstance(x, str) for x in t)):
+            raise self.err("'types' must be a list of CityObject types or \"all\"")
+
+    def apply(self, model, ctx=None):
+        import shapely
+
+        ctx = ctx or ApplyContext()
+        types = self.data.get("types", list(DEMOLISH_TYPES))
+        top = [oid for oid, o in model.objects.items() if not o.parents
+               and (types == "all" or o.type in types)]
+        cents = footprint_centroids(model, descendants(model, top), by_root=True)
+        cand = [oid for oid in top if oid in cents]
+        if not cand:
+            return _demolish(model, [], ctx)
+        xy = np.array([cents[oid] for oid in cand])
+        inside = shapely.contains_xy(self.poly, xy[:, 0], xy[:, 1])
+        hit = [oid for oid, ok in zip(cand, inside) if ok]
+        return _demolish(model, descendants(model, hit), ctx)
+
+
+# ---------------------------------------------------------------- move / rotate / height
+class _TransformEdit(Edit):
+    def transform_fn(self, model, ids, ctx):
+        raise NotImplementedError
+
+    def apply(self, model, ctx=None):
+        ctx = ctx or ApplyContext()
+        targets = descendants(model, self.present_ids(model, ctx))
+        if not targets:
+            return assemble(model, [(model, list(model.objects))])
+        fn = self.transform_fn(model, targets, ctx)
+        part = extract(model, targets)
+        transform_part(part, fn)
+        tset = set(targets)
+        keep = [oid for oid in model.objects if oid not in tset]
+        ctx.changed += targets
+        return assemble(model, [(model, keep), (part, targets)], order=list(model.objects))
+
+
+class Move(_TransformEdit):
+    op = "move"
+    optional = ("ids", "id", "offset")
+    required = ("offset",)
+
+    def validate(self):
+        self.ids()
+        off = self.point("offset")
+        self.offset = np.zeros(3)
+        self.offset[: len(off)] = off
+
+    def transform_fn(self, model, ids, ctx):
+        return lambda v: v + self.offset
+
+
+def _rotation_fn(center_xy, angle_deg):
+    a = math.radians(angle_deg)
+    c, s = math.cos(a), math.sin(a)
+    cx, cy = float(center_xy[0]), float(center_xy[1])
+
+    def fn(v):
+        x, y = v[:, 0] - cx, v[:, 1] - cy
+        out = v.copy()
+        out[:, 0] = cx + c * x - s * y
+        out[:, 1] = cy + s * x + c * y
+        return out
+
+    return fn
+
+
+class Rotate(_TransformEdit):
+    op = "rotate"
+    required = ("rotation_deg",)
+    optional = ("ids", "id", "center")
+
+    def validate(self):
+        self.ids()
+        self.angle = self.number("rotation_deg")
+        self.center = self.point("center", dims=(2, 3))
+
+    def transform_fn(self, model, ids, ctx):
+        center = self.center
+        if center is None:
+            cents = footprint_centroids(model, ids, by_root=False)
+            pts = [cents[i] for i in ids if i in cents]
+            if not pts:
+                raise self.err("the objects have no surfaces to rotate about")
+            center = np.mean(pts, axis=0)
+        return _rotation_fn(center[:2], self.angle)
+
+
+class SetHeight(_TransformEdit):
+    op = "set_height"
+    required = ("height_m",)
+    optional = ("ids", "id")
+
+    def validate(self):
+        self.ids()
+        self.height = self.number("height_m", positive=True)
+
+    def transform_fn(self, model, ids, ctx):
+        part = extract(model, ids)
+        used = part.vertices[part.used_vertex_mask()]
+        if not len(used):
+            raise self.err("the objects have no geometry")
+        z0, z1 = float(used[:, 2].min()), float(used[:, 2].max())
+        if z1 - z0 <= 1e-6:
+            raise self.err("the object is flat (no height to scale)")
+        k = self.height / (z1 - z0)
+
+        def fn(v):
+            v[:, 2] = z0 + (v[:, 2] - z0) * k
+            return v
+
+        return fn
+
+
+class SetAttributes(Edit):
+    op = "set_attributes"
+    required = ("attributes",)
+    optional = ("ids", "id")
+
+    def validate(self):
+        self.ids()
+        if not isinstance(self.data["attributes"], dict):
+            raise self.err("'attributes' must be an object {name: value}")
+
+    def apply(self, model, ctx=None):
+        ctx = ctx or ApplyContext()
+        ids = self.present_ids(model, ctx)
+        out = assemble(model, [(model, list(model.objects))])
+        for oid in ids:
+            attrs = out.objects[oid].attributes
+            for k, v in self.data["attributes"].items():
+                if v is None:
+                    attrs.pop(k, None)
+                else:
+                    attrs[k] = copy.deepcopy(v)
+        ctx.changed += ids
+        return out
+
+
+# ---------------------------------------------------------------- new geometry
+def _unique_id(model_ids, wanted: str) -> str:
+    if wanted not in model_ids:
+        return wanted
+    k = 2
+    while f"{wanted}-{k}" in model_ids:
+        k += 1
+    return f"{wanted}-{k}"
+
+
+def _auto_id(model_ids, prefix: str) -> str:
+    k = 1
+    while f"{prefix}-{k}" in model_ids:
+        k += 1
+    return f"{prefix}-{k}"
+
+
+def solids_model(base: CityModel, solids, object_type="Building", lod="2.2", attributes=None,
+                 multi: bool = False) -> CityModel:
+    """A small CityModel from [(id, ExtrudedSolid-like or list of them)] in ``base``'s CRS.
+    ``multi``: each object holds a MultiSolid made of its shells; else one Solid."""
+    from .citymodel import BoundaryBuilder
+
+    out = CityModel()
+    out.format, out.version, out.crs = base.format, base.version, base.crs
+    b = BoundaryBuilder()
+    verts, nv = [], 0
+    sem_surfaces = [{"type": "GroundSurface"}, {"type": "WallSurface"}, {"type": "RoofSurface"}]
+    slot = {GROUND: 0, 2: 1, ROOF: 2}
+    for k, (oid, shells) in enumerate(solids):
+        shells = shells if isinstance(shells, list) else [shells]
+        gi = len(out.geometries)
+        g = Geometry(type="MultiSolid" if multi else "Solid", lod=lod, object_index=k, poly_start=b.n_polygons)
+        any_sem = False
+        for s in shells:
+            sh = b.new_shell()
+            for ring, code in zip(s.polygons, s.semantics):
+                sl = slot.get(code, -1) if code else -1
+                any_sem |= sl >= 0
+                b.add_polygon([[i + nv for i in ring]], int(code), sl, sh, gi)
+            verts.append(np.asarray(s.vertices, float))
+            nv += len(s.vertices)
+        g.poly_stop = b.n_polygons
+        g.semantic_surfaces = sem_surfaces if any_sem else None
+        out.geometries.append(g)
+        attrs = dict((attributes or {}).get(oid, {}))
+        out.objects[oid] = CityObject(id=oid, type=object_type, attributes=attrs, geometries=[g])
+    out.vertices = np.concatenate(verts) if verts else np.zeros((0, 3))
+    out.file_vertex_count = len(out.vertices)
+    out.set_boundaries(b)
+    return out
+
+
+class Extrude(Edit):
+    op = "extrude"
+    optional = ("id", "footprint", "file", "ground_z", "height_m", "roof", "roof_height_m",
+                "attributes", "type", "crs")
+
+    def validate(self):
+        from .extrude import ROOF_FORMS
+
+        if ("footprint" in self.data) == ("file" in self.data):
+            raise self.err("give either 'footprint' or 'file' (a GeoJSON of footprints)")
+        if "footprint" in self.data:
+            self.polygon("footprint")
+            self.number("height_m", positive=True)
+        if "height_m" in self.data:
+            self.number("height_m", positive=True)
+        if "roof_height_m" in self.data:
+            self.number("roof_height_m", nonneg=True)
+        if "ground_z" in self.data:
+            self.number("ground_z")
+        roof = self.data.get("roof", "flat")
+        if roof not in ROOF_FORMS:
+            raise self.err(f"unknown roof form {roof!r} (use one of {', '.join(ROOF_FORMS)})")
+        if "attributes" in self.data and not isinstance(self.data["attributes"], dict):
+            raise self.err("'attributes' must be an object")
+
+    def footprints(self, model, ctx) -> list[tuple[str | None, object, dict]]:
+        if "footprint" in self.data:
+            return [(self.data.get("id"), self.data["footprint"], {})]
+        return read_footprints(ctx.resolve(self.data["file"]), model, self.data.get("crs"))
+
+    def apply(self, model, ctx=None):
+        from .extrude import extrude_footprint
+
+        ctx = ctx or ApplyContext()
+        items = self.footprints(model, ctx)
+        taken = set(model.objects)
+        solids, attrs = [], {}
+        ground_default = None
+        base_id = self.data.get("id")
+        for k, (fid, fp, props) in enumerate(items):
+            p = {**{key: self.data[key] for key in ("ground_z", "height_m", "roof", "roof_height_m")
+                    if key in self.data}, **props}
+            if "height_m" not in p:
+                raise self.err(f"footprint {k + 1} has no height_m (give it in the edit or as a property)")
+            if "ground_z" not in p:
+                if ground_default is None:
+                    ground_default = ground_plane_z(model)
+                p["ground_z"] = ground_default
+            if len(items) == 1 and base_id:
+                oid = _unique_id(taken, str(base_id))
+            elif fid is not None:
+                oid = _unique_id(taken, f"{base_id}-{fid}" if base_id else str(fid))
+            else:
+                oid = _auto_id(taken, str(base_id or "extrude"))
+            taken.add(oid)
+            try:
+                s = extrude_footprint(fp, p["ground_z"], p["height_m"], p.get("roof", "flat"),
+                                      p.get("roof_height_m", 0.0), path=self.path)
+            except InputError as exc:
+                raise self.err(f"footprint {k + 1}: {exc.message}") from None
+            solids.append((oid, s))
+            a = dict(self.data.get("attributes") or {})
+            a.update({"measuredHeight": round(float(p["height_m"]) + float(p.get("roof_height_m") or 0.0)
+                                              if p.get("roof", "flat") != "flat" else float(p["height_m"]), 3),
+                      "roofType": str(p.get("roof", "flat"))})
+            attrs[oid] = a
+        part = solids_model(model, solids, self.data.get("type", "Building"), attributes=attrs)
+        ids = list(part.objects)
+        ctx.inserted += ids
+        return assemble(model, [(model, list(model.objects)), (part, ids)])
+
+
+class SetRoof(Edit):
+    op = "set_roof"
+    required = ("roof",)
+    optional = ("ids", "id", "roof_height_m")
+
+    def validate(self):
+        from .extrude import ROOF_FORMS
+
+        self.ids()
+        if self.data["roof"] not in ROOF_FORMS:
+            raise self.err(f"unknown roof form {self.data['roof']!r} (use one of {', '.join(ROOF_FORMS)})")
+        if "roof_height_m" in self.data:
+            self.number("roof_height_m", nonneg=True)
+
+    def apply(self, model, ctx=None):
+        from .extrude import extrude_footprint
+
+        ctx = ctx or ApplyContext()
+        ids = [i for i in self.present_ids(model, ctx)]
+        out = model
+        for oid in ids:
+            if oid not in out.objects:
+                continue  # a part of an earlier one
+            group = descendants(out, [oid])
+            part = extract(out, group)
+            used = part.vertices[part.used_vertex_mask()]
+            if not len(used):
+                ctx.warn(f"{self.where}: {oid!r} has no geometry; skipped")
+                continue
+            ground = float(used[:, 2].min())
+            roof_z = _roof_min_z(part)
+            eave = (roof_z if roof_z is not None else float(used[:, 2].max())) - ground
+            ridge = float(used[:, 2].max()) - ground
+            if eave <= 0.05:
+                eave = ridge
+            rh = self.data.get("roof_height_m")
+            if rh is None:
+                rh = ridge - eave if ridge - eave >= 0.1 else 3.0
+            fp = object_footprint(part, group, self.path)
+            try:
+                s = extrude_footprint(fp, ground, eave, self.data["roof"], rh, path=self.path)
+            except InputError as exc:
+                raise self.err(f"{oid!r}: {exc.message}") from None
+            new = solids_model(out, [(oid, s)], out.objects[oid].type)
+            src = out.objects[oid]
+            nobj = new.objects[oid]
+            nobj.attributes = dict(src.attributes)
+            nobj.attributes["roofType"] = self.data["roof"]
+            nobj.parents = list(src.parents)
+            nobj.extra = {k: v for k, v in (src.extra or {}).items() if k != "geographicalExtent"} or None
+            nobj.source = src.source
+            gone = set(group)
+            keep = [o for o in out.objects if o not in gone]
+            ctx.changed.append(oid)
+            ctx.demolished += [g for g in group if g != oid]
+            order = [o for o in out.objects if o == oid or o not in gone]
+            out = assemble(out, [(out, keep), (new, [oid])], order=order)
+        return out if out is not model else assemble(model, [(model, list(model.objects))])
+
+
+def _roof_min_z(part: CityModel):
+    roof = part.polygon_semantic == ROOF
+    if not roof.any():
+        tri = part.triangulation()
+        c = part.vertices[tri.triangles]
+        n = np.cross(c[:, 1] - c[:, 0], c[:, 2] - c[:, 0])
+        ln = np.linalg.norm(n, axis=1)
+        up = n[:, 2] > 0.17 * np.maximum(ln, 1e-30)
+        return float(c[up][:, :, 2].min()) if up.any() else None
+    rk = np.repeat(roof, np.diff(part.polygon_offsets))
+    vk = np.repeat(rk, np.diff(part.ring_offsets))
+    return float(part.vertices[part.ring_vertices[vk], 2].min())
+
+
+def read_footprints(path: Path, model: CityModel, crs=None) -> list:
+    """Footprints from a GeoJSON file: [(feature id or None, shapely Polygon, properties)].
+    Properties height_m, roof, roof_height_m, ground_z (if present) override the edit's values.
+    Coordinates are taken in the model CRS unless the file names another CRS (old-style "crs"
+    member), ``crs`` is given, or they look like lon/lat (RFC 7946 GeoJSON) while the model CRS
+    is projected — then they are reprojected with pyproj."""
+    import shapely
+    from shapely.geometry import shape
+
+    from .crs import parse_crs
+
+    try:
+        doc = json.loads(Path(path).read_bytes().decode("utf-8-sig"))
+    except FileNotFoundError:
+        raise InputError(path, "no such file (relative paths start at the scenario file's folder)") from None
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise InputError(path, f"not a readable GeoJSON file ({str(exc).splitlines()[0]})") from None
+    if not isinstance(doc, dict):
+        raise InputError(path, "not a GeoJSON object")
+    feats = doc.get("features") if doc.get("type") == "FeatureCollection" else (
+        [doc] if doc.get("type") == "Feature" else [{"type": "Feature", "geometry": doc, "properties": {}}])
+    src = parse_crs(crs) if crs else None
+    if src is None and isinstance(doc.get("crs"), dict):
+        src = parse_crs((doc["crs"].get("properties") or {}).get("name"))
+    out = []
+    for k, f in enumerate(feats or []):
+        if not isinstance(f, dict) or not isinstance(f.get("geometry"), dict):
+            continue
+        try:
+            geom = shape(f["geometry"])
+        except Exception:
+            raise InputError(path, f"feature {k + 1}: invalid geometry") from None
+        polys = [geom] if geom.geom_type == "Polygon" else list(getattr(geom, "geoms", [])) if geom.geom_type == "MultiPolygon" else []
+        props = f.get("properties") or {}
+        fid = f.get("id", props.get("id"))
+        want = {key: props[key] for key in ("height_m", "roof", "roof_height_m", "ground_z") if props.get(key) is not None}
+        for j, poly in enumerate(polys):
+            out.append((None if fid is None else (str(fid) if len(polys) == 1 else f"{fid}-{j + 1}"), poly, want))
+    if not out:
+        raise InputError(path, "no Polygon features in the GeoJSON file")
+    b = np.array([p.bounds for _, p, _ in out])
+    if src is None and model.crs and np.abs(b[:, [0, 2]]).max() <= 180 and np.abs(b[:, [1, 3]]).max() <= 90:
+        src = parse_crs("EPSG:4326")
+    if src and model.crs and src.epsg != model.crs.epsg:
+        from pyproj import Transformer
+
+        tr = Transformer.from_crs(src.epsg, model.crs.epsg, always_xy=True)
+        out = [(fid, shapely.transform(p, lambda xy: np.c_[tr.transform(xy[:, 0], xy[:, 1])]), pr)
+               for fid, p, pr in out]
+    return out
+
+
+# ---------------------------------------------------------------- insert
+MESH_SUFFIXES = (".obj", ".gltf", ".glb", ".stl", ".ply", ".off", ".ifc")
+
+
+class Insert(Edit):
+    op = "insert"
+    required = ("file",)
+    optional = ("at", "rotation_deg", "scale", "id", "crs", "up", "anchor", "split", "type")
+
+    def validate(self):
+        if not isinstance(self.data["file"], str) or not self.data["file"]:
+            raise self.err("'file' must be a file name")
+        self.at = self.point("at", dims=(2, 3))
+        self.rot = self.number("rotation_deg", 0.0)
+        self.scale = self.number("scale", 1.0, positive=True)
+        if self.data.get("up", "auto") not in ("auto", "z", "y"):
+            raise self.err("'up' must be \"z\" or \"y\"")
+        if self.data.get("anchor", "origin") not in ("origin", "base_center"):
+            raise self.err("'anchor' must be \"origin\" or \"base_center\"")
+        if self.data.get("split", "nodes") not in ("nodes", "components", "none"):
+            raise self.err("'split' must be \"nodes\", \"components\" or \"none\"")
+
+    def load_design(self, model, ctx) -> CityModel:
+        path = ctx.resolve(self.data["file"])
+        if not path.exists():
+            raise InputError(path, f"{self.where}: no such file (relative paths start at the scenario file's folder)")
+        if path.suffix.lower() in MESH_SUFFIXES:
+            from importers.meshes import read_mesh_design
+
+            return read_mesh_design(path, up=self.data.get("up", "auto"), split=self.data.get("split", "nodes"),
+                                    object_type=self.data.get("type", "Building"))
+        from importers import load
+
+        return load(path)
+
+    def apply(self, model, ctx=None):
+        from .crs import parse_crs
+
+        ctx = ctx or ApplyContext()
+        design = self.load_design(model, ctx)
+        ids = [oid for oid in design.objects]
+        if not ids:
+            raise self.err(f"{self.data['file']}: the design holds no objects")
+        design = extract(design, ids)
+        for w in design.warnings:
+            ctx.warn(f"{self.data['file']}: {w}")
+        used = design.vertices[design.used_vertex_mask()] if len(design.vertices) else design.vertices
+        if not len(used):
+            raise self.err(f"{self.data['file']}: the design has no geometry")
+        at, scale, rot = self.at, self.scale, self.rot
+        if at is not None:
+            if len(at) == 2:
+                at = np.array([at[0], at[1], ground_plane_z(model)])
+            if self.data.get("anchor", "origin") == "base_center":
+                anchor = np.array([(used[:, 0].min() + used[:, 0].max()) / 2,
+                                   (used[:, 1].min() + used[:, 1].max()) / 2, used[:, 2].min()])
+            else:
+                anchor = np.zeros(3)
+            a = math.radians(rot)
+            R = np.array([[math.cos(a), -math.sin(a), 0], [math.sin(a), math.cos(a), 0], [0, 0, 1]])
+
+            def fn(v):
+                return at + ((v - anchor) * scale) @ R.T
+
+            transform_part(design, fn)
+        else:
+            src_crs = parse_crs(self.data["crs"]) if self.data.get("crs") else design.crs
+            if self.data.get("crs") and not src_crs:
+                raise self.err(f"'crs' {self.data['crs']!r} is not a known EPSG code")
+            if src_crs and model.crs and src_crs.epsg != model.crs.epsg:
+                from pyproj import Transformer
+
+                tr = Transformer.from_crs(src_crs.epsg, model.crs.epsg, always_xy=True)
+
+                def reproject(v):
+                    x, y = tr.transform(v[:, 0], v[:, 1])
+                    out = np.c_[x, y, v[:, 2]]
+                    if not np.isfinite(out).all():
+                        raise self.err(f"{self.data['file']}: coordinates cannot be reprojected from "
+                                       f"{src_crs.name} to {model.crs.name}")
+                    return out
+
+                transform_part(design, reproject)
+                ctx.warn(f"{self.data['file']}: reprojected from {src_crs.name} to {model.crs.name} "
+                         f"(heights unchanged)")
+            elif not src_crs and not self.data.get("crs"):
+                if np.abs(used[:, :2]).max() < 1e4 and model.bbox() is not None and np.abs(model.bbox()[:2]).max() > 1e5:
+                    ctx.warn(f"{self.data['file']}: has local coordinates and no 'at' insertion point; "
+                             f"it lies far from the model")
+            if rot or scale != 1.0:
+                u = design.vertices[design.used_vertex_mask()]
+                pivot = np.array([(u[:, 0].min() + u[:, 0].max()) / 2, (u[:, 1].min() + u[:, 1].max()) / 2, u[:, 2].min()])
+                a = math.radians(rot)
+                R = np.array([[math.cos(a), -math.sin(a), 0], [math.sin(a), math.cos(a), 0], [0, 0, 1]])
+                transform_part(design, lambda v: pivot + ((v - pivot) * scale) @ R.T)
+        # new unique ids
+        taken = set(model.objects)
+        base_id = self.data.get("id")
+        tops = [oid for oid in ids if not design.objects[oid].parents]
+        rename = {}
+        for oid in ids:
+            if base_id and len(tops) == 1 and oid == tops[0]:
+                new = _unique_id(taken, str(base_id))
+            elif base_id:
+                new = _unique_id(taken, f"{base_id}-{oid}")
+            else:
+                new = _unique_id(taken, oid)
+            taken.add(new)
+            rename[oid] = new
+        renamed = CityModel()
+        for name in ("format", "version", "crs", "metadata", "appearance", "geometry_templates",
+                     "extensions", "transform", "vertices", "ring_vertices", "ring_offsets",
+                     "polygon_offsets", "polygon_semantic", "polygon_surface", "polygon_shell",
+                     "polygon_geometry", "geometries", "file_vertex_count", "sources"):
+            setattr(renamed, name, getattr(design, name))
+        renamed.crs = model.crs
+        for oid in ids:
+            obj = design.objects[oid]
+            obj.id = rename[oid]
+            obj.parents = [rename.get(p, p) for p in obj.parents]
+            obj.children = [rename.get(c, c) for c in obj.children]
+            obj.attributes.setdefault("sourceDesign", Path(self.data["file"]).name)
+            renamed.objects[obj.id] = obj
+        new_ids = list(renamed.objects)
+        ctx.inserted += new_ids
+        return assemble(model, [(model, list(model.objects)), (renamed, new_ids)])
+
+
+# ---------------------------------------------------------------- wind turbine
+class WindTurbine(Edit):
+    op = "wind_turbine"
+    required = ("at", "hub_height_m", "rotor_diameter_m")
+    optional = ("id", "rotor_azimuth_deg", "tower_base_diameter_m", "type")
+
+    def validate(self):
+        self.at = self.point("at")
+        self.hub = self.number("hub_height_m", positive=True)
+        self.rotor = self.number("rotor_diameter_m", positive=True)
+        self.azimuth = self.number("rotor_azimuth_deg", 270.0)
+        if self.rotor / 2 >= self.hub:
+            raise self.err("rotor_diameter_m / 2 must be below hub_height_m (the blades would hit the ground)")
+        self.base_d = self.number("tower_base_diameter_m", max(2.0, 0.05 * self.hub), positive=True)
+
+    def apply(self, model, ctx=None):
+        from .extrude import wind_turbine_shells
+
+        ctx = ctx or ApplyContext()
+        at = self.at
+        z0 = float(at[2]) if len(at) == 3 else ground_plane_z(model)
+        shells = wind_turbine_shells(np.array([at[0], at[1], z0]), self.hub, self.rotor, self.azimuth,
+                                     self.base_d)
+        taken = set(model.objects)
+        oid = _unique_id(taken, str(self.data["id"])) if self.data.get("id") else _auto_id(taken, "wt")
+        attrs = {oid: {"function": "wind turbine", "hubHeight": self.hub, "rotorDiameter": self.rotor,
+                       "rotorAzimuth": self.azimuth, "measuredHeight": round(self.hub + self.rotor / 2, 3)}}
+        part = solids_model(model, [(oid, shells)], self.data.get("type", "GenericCityObject"), lod="2",
+                            attributes=attrs, multi=True)
+        ctx.inserted.append(oid)
+        return assemble(model, [(model, list(model.objects)), (part, [oid])])
+
+
+OPS: dict[str, type] = {cls.op: cls for cls in (Demolish, DemolishWithin, Insert, Extrude, Move, Rotate,
+                                                SetHeight, SetRoof, SetAttributes, WindTurbine)}
+
+
+def edit_from_dict(data, path=None, index: int | None = None) -> Edit:
+    """Parse one edit object; unknown ops raise InputError naming the op."""
+    where = f"edit {index + 1}" if index is not None else "edit"
+    if not isinstance(data, dict):
+        raise InputError(path, f"{where} must be a JSON object with an 'op'")
+    op = data.get("op")
+    cls = OPS.get(op) if isinstance(op, str) else None
+    if cls is None:
+        raise InputError(path, f"{where}: unknown op {op!r} (known: {', '.join(OPS)})")
+    return cls(data, path, index)
+
+
+# ====================================================================== scenario
+class Scenario:
+    """A named list of edits (see module docstring). ``base_dir`` is where relative file names in
+    edits start (the scenario file's folder; the project file's folder for embedded ones)."""
+
+    def __init__(self, name: str = "Scenario", edits=None, base_dir=None, path=None):
+        self.name = str(name)
+        self.path = path
+        self.base_dir = Path(base_dir) if base_dir is not None else None
+        self.edits: list[Edit] = [e if isinstance(e, Edit) else edit_from_dict(e, path, k)
+                                  for k, e in enumerate(edits or [])]
+        self.last_report: ApplyContext | None = None
+
+    # ---- data
+    def to_dict(self) -> dict:
+        return {"name": self.name, "edits": [e.to_dict() for e in self.edits]}
+
+    @classmethod
+    def from_dict(cls, data, base_dir=None, path=None) -> "Scenario":
+        if not isinstance(data, dict):
+            raise InputError(path, "a scenario must be a JSON object {\"name\": …, \"edits\": […]}")
+        unknown = [k for k in data if k not in ("name", "edits", "description") and not str(k).startswith("_")]
+        if unknown:
+            raise InputError(path, f"unknown scenario key {unknown[0]!r} (expected name, edits)")
+        edits = data.get("edits", [])
+        if not isinstance(edits, list):
+            raise InputError(path, "'edits' must be a list")
+        sc = cls(data.get("name", Path(path).stem if path else "Scenario"), edits, base_dir, path)
+        if "description" in data:
+            sc.description = data["description"]
+        return sc
+
+    @classmethod
+    def load(cls, path) -> "Scenario":
+        path = Path(path)
+        try:
+            raw = path.read_bytes()
+        except FileNotFoundError:
+            raise InputError(path, "no such file") from None
+        except OSError as exc:
+            raise InputError(path, f"cannot read scenario ({exc.strerror or exc})") from None
+        try:
+            data = json.loads(raw.decode("utf-8-sig"))
+        except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+            raise InputError(path, f"invalid JSON ({str(exc).splitlines()[0]})") from None
+        return cls.from_dict(data, base_dir=path.resolve().parent, path=path)
+
+    def save(self, path) -> None:
+        """Write the scenario file atomically (temp file + fsync + rename)."""
+        path = Path(path)
+        data = json.dumps(self.to_dict(), ensure_ascii=False, indent=2).encode("utf-8") + b"\n"
+        atomic_write(path, data)
+        self.path = path
+
+    def __eq__(self, other) -> bool:
+        return isinstance(other, Scenario) and self.to_dict() == other.to_dict()
+
+    def __repr__(self) -> str:
+        return f"Scenario({self.name!r}, {len(self.edits)} edits)"
+
+    # ---- applying
+    def apply(self, model: CityModel, ctx: ApplyContext | None = None) -> CityModel:
+        """The edited model (new); ``model`` and all files stay untouched. What was demolished /
+        inserted / changed and warnings (e.g. geometry repairs) are in ``self.last_report``; the
+        warnings are also appended to the new model's ``warnings``."""
+        ctx = ctx or ApplyContext(base_dir=self.base_dir, path=self.path)
+        if ctx.base_dir is None:
+            ctx.base_dir = self.base_dir
+        out = model
+        for e in self.edits:
+            out = e.apply(out, ctx)
+        if out is model:
+            out = assemble(model, [(model, list(model.objects))])
+        for w in ctx.warnings:
+            out.warn(w)
+        self.last_report = ctx
+        return out
+
+
+def atomic_write(path, data: bytes) -> None:
+    """Write ``data`` to ``path`` via a temp file in the same folder, fsync and rename."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.chmod(tmp, 0o666 & ~_umask())
+        os.replace(tmp, path)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        raise
+
+
+def _umask() -> int:
+    m = os.umask(0)
+    os.umask(m)
+    return m
+
+
+# ====================================================================== undo
+class EditSession:
+    """An editable working model for the GUI: ``do(edit)`` applies an edit, ``undo()``/``redo()``
+    step back and forth exactly (the models before each edit are kept; they share their arrays).
+    ``scenario`` is the list of edits done so far (what a project saves)."""
+
+    def __init__(self, source: CityModel, scenario: Scenario | None = None):
+        self.source = source
+        self.model = source
+        self.base_dir = scenario.base_dir if scenario else None
+        self.name = scenario.name if scenario else "Scenario"
+        self._done: list[tuple[Edit, CityModel]] = []
+        self._undone: list[tuple[Edit, CityModel]] = []
+        self.warnings: list[str] = []
+        if scenario:
+            for e in scenario.edits:
+                self.do(e)
+
+    def do(self, edit) -> CityModel:
+        if not isinstance(edit, Edit):
+            edit = edit_from_dict(edit)
+        ctx = ApplyContext(base_dir=self.base_dir)
+        after = edit.apply(self.model, ctx)
+        self.warnings = ctx.warnings
+        self._done.append((edit, self.model))
+        self._undone.clear()
+        self.model = after
+        return after
+
+    def undo(self) -> CityModel:
+        if not self._done:
+            return self.model
+        edit, before = self._done.pop()
+        self._undone.append((edit, self.model))
+        self.model = before
+        return before
+
+    def redo(self) -> CityModel:
+        if not self._undone:
+            return self.model
+        edit, after = self._undone.pop()
+        self._done.append((edit, self.model))
+        self.model = after
+        return after
+
+    @property
+    def can_undo(self) -> bool:
+        return bool(self._done)
+
+    @property
+    def can_redo(self) -> bool:
+        return bool(self._undone)
+
+    @property
+    def scenario(self) -> Scenario:
+        return Scenario(self.name, [e for e, _ in self._done], self.base_dir)
