@@ -1,0 +1,516 @@
+"""Abstandsflächen (setback areas) per wall after German state building codes, and conflicts.
+
+For every outer wall polygon of every Building (with its BuildingParts) we build the rectangle in
+front of the wall: its base is the wall's horizontal extent, it reaches outwards (horizontal
+outward normal) to the depth ``T = max(factor × H, minimum_m)``. Rules are data
+(:data:`RULES`); what H is:
+
+MBO 2002 (as amended) §6(4), BayBO Art. 6(4), BauO NRW 2018 §6(4) — *Wandhöhe plus roof share*:
+    ``Wandhöhe`` = height from the ground to where the wall meets the roof (or to the top of the
+    wall). For a wall with a sloping top (shed-roof side wall) the mean of its two end heights is
+    used. The height of the roof above this line is added by its tilt: MBO and BayBO "Dächer mit
+    einer Neigung von mehr als 70 Grad voll, von mehr als 45 Grad zu einem Drittel"; BauO NRW
+    "weniger als 70 Grad zu einem Drittel, anderenfalls voll". The roof belongs to a wall when its
+    faces look the same way (azimuth within 30°), start at the wall's top (±0.5 m) and lie behind
+    it. The gable triangle of a gable wall (the part of the wall above its end heights) is treated
+    as the height of the roof over that wall, with the share for the gable's slope (our reading;
+    some states count gables to one third regardless of the slope).
+NBauO (Lower Saxony) §5(1)–(2) — *per point*:
+    "Gebäude müssen mit allen auf ihren Außenflächen … gelegenen Punkten … Abstand halten"; the
+    distance is 0.5 H, H being the height of each point above ground. A rectangle per wall cannot
+    vary along the wall, so we take the highest point of the wall (a gable peak counts fully —
+    the rectangle over-approximates the true pentagon-shaped area of a gable wall) and the roof
+    points behind it: a roof rising Δh above the wall at tilt α adds
+    ``max(0, Δh − Δh / (factor × tan α))`` (the ridge point needs factor × h minus its horizontal
+    distance from the wall), which only matters for roofs steeper than atan(1/factor) = 63.4°.
+
+Minimum depth 3 m in all four rules. Not modelled: the reductions for narrow walls
+(16-m-Privileg of older codes), the extension of setback areas to the middle of public roads
+(MBO §6(2)), walls shorter than a rule's exemption, dormers, and the 1 H rule of BayBO
+Art. 6(5) sentence 2 for cities > 250 000 inhabitants outside commercial areas.
+
+Walls that stand against another building (more than half of a 0.5-m strip in front of them is
+covered by a neighbour's footprint) are party walls of closed construction (geschlossene
+Bauweise, MBO §6(1) sentence 3) and need no setback area; walls facing into the own building
+(between BuildingParts) are interior. Conflicts reported per wall (kind):
+
+``setback``   the wall's area overlaps a setback area of another building (MBO §6(3): areas
+              must not overlap)
+``building``  the wall's area covers part of another building's footprint
+``parcel``    the wall's area crosses the boundary of the parcel its building stands on (MBO §6(2):
+              areas must lie on the plot itself), when a parcel layer is given
+
+All coordinates are the model CRS in metres; geometry is built relative to ``model.origin``
+(local, for precision) and converted back for output. Spatial queries use shapely 2 STRtree
+bulk queries (no Python loop over walls)."""
+from __future__ import annotations
+
+import json
+import math
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import shapely
+
+from model.citymodel import CityModel
+from model.errors import InputError
+from model.semantics import ROOF, WALL
+
+from .metrics import effective_semantics, footprint_polygons, polygon_geometry_arrays
+
+OVERLAP_TOLERANCE_M2 = 0.01  # overlaps below this area are numerical noise (m²)
+PARTY_WALL_PROBE_M = 0.5  # depth of the strip that decides party / interior walls (m)
+END_TOLERANCE_M = 0.05  # vertices this close to a wall end define the end height (m)
+
+
+@dataclass(frozen=True)
+class SetbackRule:
+    """One state's rule. ``roof_shares``: ((lower_deg, inclusive, share), …) tried in order, the
+    first whose bound the roof tilt exceeds (or reaches, when inclusive) gives the share."""
+
+    key: str
+    name: str
+    citation: str
+    factor: float
+    minimum_m: float
+    roof_shares: tuple = ()
+    per_point: bool = False
+
+    def roof_share(self, tilt_deg: np.ndarray) -> np.ndarray:
+        tilt = np.asarray(tilt_deg, dtype=float)
+        share = np.zeros_like(tilt)
+        done = np.zeros(tilt.shape, dtype=bool)
+        for lower, inclusive, s in self.roof_shares:
+            hit = ~done & ((tilt >= lower) if inclusive else (tilt > lower))
+            share[hit] = s
+            done |= hit
+        return share
+
+    def depth(self, height_m) -> np.ndarray:
+        """Setback depth T = max(factor × H, minimum) in metres."""
+        return np.maximum(self.factor * np.asarray(height_m, dtype=float), self.minimum_m)
+
+
+RULES: dict[str, SetbackRule] = {
+    "nbauo": SetbackRule("nbauo", "NBauO (Niedersachsen)", "NBauO §5(2): 0,5 H, mindestens 3 m; H = Höhe jedes Punktes",
+                         0.5, 3.0, per_point=True),
+    "bauo-nrw": SetbackRule("bauo-nrw", "BauO NRW 2018", "BauO NRW §6(4),(5): 0,4 H, mindestens 3 m",
+                            0.4, 3.0, roof_shares=((70.0, True, 1.0), (0.0, False, 1.0 / 3.0))),
+    "mbo": SetbackRule("mbo", "Musterbauordnung (MBO)", "MBO §6(4),(5): 0,4 H, mindestens 3 m",
+                       0.4, 3.0, roof_shares=((70.0, False, 1.0), (45.0, False, 1.0 / 3.0))),
+    "baybo": SetbackRule("baybo", "BayBO (Bayern)", "BayBO Art. 6(4),(5): 0,4 H, mindestens 3 m",
+                         0.4, 3.0, roof_shares=((70.0, False, 1.0), (45.0, False, 1.0 / 3.0))),
+}
+
+
+def get_rule(rule) -> SetbackRule:
+    if isinstance(rule, SetbackRule):
+        return rule
+    key = str(rule).lower().replace("_", "-")
+    if key not in RULES:
+        raise InputError(None, f"unknown setback rule {rule!r} (choose from {', '.join(RULES)})")
+    return RULES[key]
+
+
+@dataclass
+class SetbackResult:
+    """Walls (arrays, one entry per wall polygon) and conflicts of one rule.
+
+    wall_ids, building_ids, object_ids   lists of str
+    wall_height_m   Wandhöhe above the building's ground (m); ``height_m`` H incl. roof share
+    depth_m         setback depth T (m); ``length_m`` wall length (m)
+    kind            "outer", "party" or "interior" (only outer walls get setback areas)
+    areas           shapely rectangles in local xy (relative to ``origin``); empty for others
+    footprints      shapely footprint per building (local xy), ``footprint_ids`` their ids
+    violations      [{id, wall_id, other_id, overlap_m2, kind}]
+    """
+
+    rule: SetbackRule
+    origin: np.ndarray
+    wall_ids: list
+    building_ids: list
+    object_ids: list
+    wall_height_m: np.ndarray
+    height_m: np.ndarray
+    depth_m: np.ndarray
+    length_m: np.ndarray
+    kind: np.ndarray
+    areas: np.ndarray
+    footprints: np.ndarray
+    footprint_ids: list
+    violations: list = field(default_factory=list)
+    crs_name: str | None = None
+
+    @property
+    def n_walls(self) -> int:
+        return len(self.wall_ids)
+
+    def violating_mask(self) -> np.ndarray:
+        bad = {v["wall_id"] for v in self.violations}
+        return np.array([w in bad for w in self.wall_ids], dtype=bool)
+
+    def summary(self) -> dict:
+        """The ``setbacks --json`` object (DESIGN.md keys rule, walls, violations + extras)."""
+        bad = self.violating_mask()
+        return {
+            "rule": self.rule.key,
+            "rule_name": self.rule.name,
+            "citation": self.rule.citation,
+            "factor": self.rule.factor,
+            "minimum_m": self.rule.minimum_m,
+            "walls": int(self.n_walls),
+            "outer_walls": int(np.sum(self.kind == "outer")),
+            "party_walls": int(np.sum(self.kind == "party")),
+            "interior_walls": int(np.sum(self.kind == "interior")),
+            "violating_walls": int(bad.sum()),
+            "buildings": len(self.footprint_ids),
+            "violations": [dict(v) for v in self.violations],
+            "crs": self.crs_name,
+        }
+
+    def to_geojson_bytes(self) -> bytes:
+        """Setback rectangles as GeoJSON features in the model CRS (named in a legacy ``crs``
+        member, as GDAL reads it)."""
+        bad = self.violating_mask()
+        kinds: dict[str, set] = {}
+        for v in self.violations:
+            kinds.setdefault(v["wall_id"], set()).add(v["kind"])
+        feats = []
+        for i in np.flatnonzero(self.kind == "outer"):
+            geom = shapely.transform(self.areas[i], lambda xy: xy + self.origin[:2])
+            feats.append({
+                "type": "Feature",
+                "geometry": json.loads(shapely.to_geojson(geom)),
+                "properties": {
+                    "wall_id": self.wall_ids[i], "building_id": self.building_ids[i],
+                    "object_id": self.object_ids[i], "rule": self.rule.key,
+                    "wall_height_m": round(float(self.wall_height_m[i]), 3),
+                    "h_m": round(float(self.height_m[i]), 3), "depth_m": round(float(self.depth_m[i]), 3),
+                    "length_m": round(float(self.length_m[i]), 3), "violation": bool(bad[i]),
+                    "conflicts": sorted(kinds.get(self.wall_ids[i], ())),
+                },
+            })
+        doc = {"type": "FeatureCollection", "name": f"abstandsflaechen_{self.rule.key}", "features": feats}
+        if self.crs_name and self.crs_name.upper().startswith("EPSG:"):
+            doc["crs"] = {"type": "name", "properties": {"name": f"urn:ogc:def:crs:EPSG::{self.crs_name.split(':')[1]}"}}
+        return json.dumps(doc, ensure_ascii=False).encode("utf-8")
+
+
+# ------------------------------------------------------------------------------------ walls
+def _csr_expand(starts: np.ndarray, counts: np.ndarray) -> np.ndarray:
+    """Concatenated ranges [starts[i], starts[i] + counts[i])."""
+    counts = np.asarray(counts, dtype=np.int64)
+    if not len(counts):
+        return np.zeros(0, np.int64)
+    return (np.repeat(np.asarray(starts, np.int64) - np.concatenate([[0], np.cumsum(counts)[:-1]]), counts)
+            + np.arange(int(counts.sum()), dtype=np.int64))
+
+
+def _ring_stats(model, polys, per_vertex_value, ufunc):
+    """Reduce a per-vertex value over the exterior ring of each polygon."""
+    ring = model.polygon_offsets[polys]
+    start, stop = model.ring_offsets[ring], model.ring_offsets[ring + 1]
+    return ufunc.reduceat(per_vertex_value, np.concatenate([[0], np.cumsum(stop - start)[:-1]]))
+
+
+def compute_setbacks(model: CityModel, rule="nbauo", parcels=None, lod: str | None = None,
+                     parcel_ids=None) -> SetbackResult:
+    """Setback areas of all outer walls of all Buildings of ``model`` under ``rule`` (key of
+    :data:`RULES` or a :class:`SetbackRule`) and their conflicts.
+
+    ``parcels``: optional sequence of shapely polygons in the model CRS (absolute coordinates),
+    ``parcel_ids`` their ids (default "parcel-<n>")."""
+    rule = get_rule(rule)
+    origin = model.origin
+    ids, fps, pair_poly, pair_row = footprint_polygons(model, lod, ("Building",))
+    n_b = len(ids)
+    P = polygon_geometry_arrays(model)
+    sem = effective_semantics(model, P["unit"])
+    unit = P["unit"]
+    # ground height per building: lowest ground polygon, else lowest vertex
+    zmin_pair = P["zmin"][pair_poly]
+    ground = np.full(n_b, np.inf)
+    gmask = sem[pair_poly] == 3
+    np.minimum.at(ground, pair_row[gmask], zmin_pair[gmask])
+    lowest = np.full(n_b, np.inf)
+    ok = np.isfinite(zmin_pair)
+    np.minimum.at(lowest, pair_row[ok], zmin_pair[ok])
+    ground = np.where(np.isfinite(ground), ground, lowest)
+
+    horiz_len = np.hypot(unit[:, 0], unit[:, 1])
+    is_wall_pair = (sem[pair_poly] == WALL) & (horiz_len[pair_poly] > math.sin(math.radians(60.0)))
+    w_poly, w_b = pair_poly[is_wall_pair], pair_row[is_wall_pair]
+    geom_of_poly = model.polygon_geometry
+    obj_ids_all = model.object_ids
+    w_obj = [obj_ids_all[model.geometries[g].object_index] for g in geom_of_poly[w_poly]]
+    w_local = w_poly - np.array([model.geometries[g].poly_start for g in geom_of_poly[w_poly]], dtype=np.int64)
+    wall_ids = [f"{o}#{k}" for o, k in zip(w_obj, w_local)]
+    n_w = len(w_poly)
+    empty_f = np.zeros(0)
+    if n_w == 0:
+        return SetbackResult(rule, origin, [], [], [], empty_f, empty_f, empty_f, empty_f,
+                             np.zeros(0, dtype=object), np.zeros(0, dtype=object), fps, ids,
+                             [], model.crs.name)
+
+    # exterior-ring vertices of every wall, in local coordinates
+    ring = model.polygon_offsets[w_poly]
+    vstart, vstop = model.ring_offsets[ring], model.ring_offsets[ring + 1]
+    counts = vstop - vstart
+    vidx = model.ring_vertices[_csr_expand(vstart, counts)]
+    owner = np.repeat(np.arange(n_w), counts)
+    seg = np.concatenate([[0], np.cumsum(counts)[:-1]])
+    xyz = model.vertices[vidx] - origin
+    nh = unit[w_poly, :2] / horiz_len[w_poly, None]
+    # outward test: a point just in front of the wall's centre must not lie in its own footprint
+    centre = np.add.reduceat(xyz[:, :2], seg) / counts[:, None]
+    probe = centre + 0.05 * nh
+    inside = shapely.contains_xy(fps[w_b], probe[:, 0], probe[:, 1])
+    back = centre - 0.05 * nh
+    inside_back = shapely.contains_xy(fps[w_b], back[:, 0], back[:, 1])
+    flip = inside & ~inside_back
+    nh[flip] *= -1.0
+    tvec = np.stack([-nh[:, 1], nh[:, 0]], axis=1)
+    t = np.einsum("ij,ij->i", xyz[:, :2], tvec[owner])
+    s = np.einsum("ij,ij->i", xyz[:, :2], nh[owner])
+    t0 = np.minimum.reduceat(t, seg)
+    t1 = np.maximum.reduceat(t, seg)
+    s_mean = np.add.reduceat(s, seg) / counts
+    z = xyz[:, 2]
+    near0 = np.abs(t - t0[owner]) <= END_TOLERANCE_M
+    near1 = np.abs(t - t1[owner]) <= END_TOLERANCE_M
+    h0 = np.maximum.reduceat(np.where(near0, z, -np.inf), seg)
+    h1 = np.maximum.reduceat(np.where(near1, z, -np.inf), seg)
+    top = np.maximum.reduceat(z, seg)
+    g_local = ground[w_b] - origin[2]
+    length = t1 - t0
+    wall_h = np.maximum(0.5 * (h0 + h1) - g_local, 0.0)  # Wandhöhe (mean end height)
+    top_end = np.maximum(h0, h1)
+    gable_h = np.maximum(top - top_end, 0.0)
+    gable_h[gable_h < 0.05] = 0.0
+    gable_tilt = np.degrees(np.arctan2(gable_h, np.maximum(0.5 * length, 1e-6)))
+
+    # roofs over each wall: pairs (wall, roof face of the same building)
+    r_mask = sem[pair_poly] == ROOF
+    r_poly, r_b = pair_poly[r_mask], pair_row[r_mask]
+    roof_dh = np.zeros(n_w)
+    roof_tilt = np.zeros(n_w)
+    if len(r_poly):
+        order = np.argsort(r_b, kind="stable")
+        r_poly, r_b = r_poly[order], r_b[order]
+        r_start = np.searchsorted(r_b, np.arange(n_b), side="left")
+        r_count = np.searchsorted(r_b, np.arange(n_b), side="right") - r_start
+        per_wall = r_count[w_b]
+        pw = np.repeat(np.arange(n_w), per_wall)
+        pr = r_poly[_csr_expand(r_start[w_b], per_wall)]
+        ru = unit[pr]
+        ru = np.where(ru[:, 2:3] < 0, -ru, ru)
+        r_tilt = np.degrees(np.arccos(np.clip(ru[:, 2], 0.0, 1.0)))
+        r_h = np.hypot(ru[:, 0], ru[:, 1])
+        cos_az = np.einsum("ij,ij->i", ru[:, :2], nh[pw]) / np.maximum(r_h, 1e-12)
+        r_zmin = P["zmin"][pr] - origin[2]
+        r_zmax = P["zmax"][pr] - origin[2]
+        # roof centre (area-weighted xy) must lie behind the wall and within its extent
+        rc = _polygon_centroids_xy(model, pr) - origin[:2]
+        rc_t = np.einsum("ij,ij->i", rc, tvec[pw])
+        rc_s = np.einsum("ij,ij->i", rc, nh[pw])
+        match = ((r_tilt >= 10.0) & (cos_az > math.cos(math.radians(30.0)))
+                 & (np.abs(r_zmin - top_end[pw]) <= 0.5) & (r_zmax > top_end[pw])
+                 & (rc_s < s_mean[pw]) & (rc_t >= t0[pw] - 0.5) & (rc_t <= t1[pw] + 0.5))
+        dh = np.where(match, r_zmax - top_end[pw], 0.0)
+        np.maximum.at(roof_dh, pw, dh)
+        # tilt of the highest matching face
+        best = np.full(n_w, -1.0)
+        np.maximum.at(best, pw, np.where(match, dh, -1.0))
+        is_best = match & (dh >= best[pw] - 1e-9)
+        np.maximum.at(roof_tilt, pw[is_best], r_tilt[is_best])
+
+    if rule.per_point:
+        H = np.maximum(top - g_local, wall_h)  # highest point of the wall, gable peak included
+        tan = np.tan(np.radians(np.clip(roof_tilt, 1e-6, 89.999)))
+        extra_roof = np.maximum(0.0, roof_dh - roof_dh / (rule.factor * tan))
+        extra_roof[roof_dh <= 0] = 0.0
+        H = np.maximum(H, wall_h + extra_roof)
+    else:
+        extra_gable = gable_h * rule.roof_share(gable_tilt)
+        extra_roof = roof_dh * rule.roof_share(roof_tilt)
+        H = wall_h + np.maximum(extra_gable, extra_roof)
+    depth = rule.depth(H)
+
+    # rectangles in local xy
+    base0 = s_mean[:, None] * nh + t0[:, None] * tvec
+    base1 = s_mean[:, None] * nh + t1[:, None] * tvec
+    far1 = base1 + depth[:, None] * nh
+    far0 = base0 + depth[:, None] * nh
+    coords = np.stack([base0, base1, far1, far0, base0], axis=1)
+    areas = shapely.polygons(coords)
+    short = length < 0.01
+    # party / interior walls from a thin probe strip in front of each wall (ends trimmed 10 %)
+    trim = 0.1 * length[:, None] * tvec
+    p0, p1 = base0 + trim, base1 - trim
+    strip = shapely.polygons(np.stack([p0, p1, p1 + PARTY_WALL_PROBE_M * nh, p0 + PARTY_WALL_PROBE_M * nh, p0], axis=1))
+    strip_area = shapely.area(strip)
+    own_cover = shapely.area(shapely.intersection(strip, fps[w_b]))
+    kind = np.full(n_w, "outer", dtype=object)
+    kind[(own_cover > 0.5 * strip_area) | short] = "interior"
+    tree = shapely.STRtree(fps)
+    si, bi = tree.query(strip, predicate="intersects")
+    other = bi != w_b[si]
+    si, bi = si[other], bi[other]
+    if len(si):
+        cov = shapely.area(shapely.intersection(strip[si], fps[bi]))
+        covered = np.bincount(si, weights=cov, minlength=n_w)
+        kind[(covered > 0.5 * strip_area) & (kind == "outer")] = "party"
+    areas = np.where(kind == "outer", areas, shapely.Polygon())
+
+    violations = []
+    outer = np.flatnonzero(kind == "outer")
+    # 1) setback area vs other buildings' footprints
+    wi, bj = tree.query(areas[outer], predicate="intersects")
+    wi = outer[wi]
+    keep = bj != w_b[wi]
+    wi, bj = wi[keep], bj[keep]
+    if len(wi):
+        ov = shapely.area(shapely.intersection(areas[wi], fps[bj]))
+        for a, b, o in zip(wi, bj, ov):
+            if o > OVERLAP_TOLERANCE_M2:
+                violations.append(_violation(ids[w_b[a]], wall_ids[a], ids[b], o, "building"))
+    # 2) setback area vs other buildings' setback areas
+    atree = shapely.STRtree(areas[outer])
+    ai, aj = atree.query(areas[outer], predicate="intersects")
+    ai, aj = outer[ai], outer[aj]
+    keep = w_b[ai] != w_b[aj]
+    ai, aj = ai[keep], aj[keep]
+    if len(ai):
+        # per (wall, other building): intersection with the union of that building's areas
+        key = ai.astype(np.int64) * (n_b + 1) + w_b[aj]
+        order = np.argsort(key, kind="stable")
+        key, ai, aj = key[order], ai[order], aj[order]
+        cut = np.flatnonzero(np.concatenate([[True], key[1:] != key[:-1]]))
+        ends = np.concatenate([cut[1:], [len(key)]])
+        single = (ends - cut) == 1
+        ov = np.zeros(len(cut))
+        ov[single] = shapely.area(shapely.intersection(areas[ai[cut[single]]], areas[aj[cut[single]]]))
+        for k in np.flatnonzero(~single):
+            a, b = cut[k], ends[k]
+            ov[k] = shapely.intersection(areas[ai[a]], shapely.union_all(areas[aj[a:b]])).area
+        for k, o in zip(cut, ov):
+            if o > OVERLAP_TOLERANCE_M2:
+                violations.append(_violation(ids[w_b[ai[k]]], wall_ids[ai[k]], ids[w_b[aj[k]]], o, "setback"))
+    # 3) parcels
+    if parcels is not None and len(parcels):
+        violations.extend(_parcel_violations(parcels, parcel_ids, origin, fps, ids, areas, outer, w_b, wall_ids))
+    violations.sort(key=lambda v: (v["id"], v["wall_id"], v["kind"], str(v["other_id"])))
+    return SetbackResult(rule, origin, wall_ids, [ids[b] for b in w_b], w_obj, wall_h, H, depth, length,
+                         kind, areas, fps, ids, violations, model.crs.name)
+
+
+def _violation(bid, wid, other, overlap, kind) -> dict:
+    return {"id": bid, "wall_id": wid, "other_id": other, "overlap_m2": round(float(overlap), 3), "kind": kind}
+
+
+def _polygon_centroids_xy(model, polys) -> np.ndarray:
+    """Area-weighted xy centroid of each polygon's triangles (absolute coordinates)."""
+    cache = model._cache.get("setback_centroids")
+    if cache is None:
+        tri = model.triangulation()
+        c = model.vertices[tri.triangles] - model.origin
+        a = 0.5 * np.linalg.norm(np.cross(c[:, 1] - c[:, 0], c[:, 2] - c[:, 0]), axis=1)
+        m = c[:, :, :2].mean(axis=1)
+        w = np.bincount(tri.polygon, weights=a, minlength=model.n_polygons)
+        cx = np.bincount(tri.polygon, weights=a * m[:, 0], minlength=model.n_polygons)
+        cy = np.bincount(tri.polygon, weights=a * m[:, 1], minlength=model.n_polygons)
+        w[w == 0] = 1.0
+        cache = np.stack([cx / w, cy / w], axis=1) + model.origin[:2]
+        model._cache["setback_centroids"] = cache
+    return cache[polys]
+
+
+def _parcel_violations(parcels, parcel_ids, origin, fps, ids, areas, outer, w_b, wall_ids) -> list:
+    parcels = np.asarray([shapely.make_valid(p) for p in parcels], dtype=object)
+    local = shapely.transform(parcels, lambda xy: xy - origin[:2])
+    pids = list(parcel_ids) if parcel_ids is not None else [f"parcel-{k}" for k in range(len(parcels))]
+    ptree = shapely.STRtree(local)
+    # the parcel of each building: the one covering most of its footprint
+    bi, pj = ptree.query(fps, predicate="intersects")
+    own = np.full(len(fps), -1, dtype=np.int64)
+    if len(bi):
+        cover = shapely.area(shapely.intersection(fps[bi], local[pj]))
+        order = np.lexsort((-cover, bi))
+        bi_s, pj_s = bi[order], pj[order]
+        first = np.concatenate([[True], bi_s[1:] != bi_s[:-1]])
+        own[bi_s[first]] = pj_s[first]
+    out = []
+    w_out = outer[own[w_b[outer]] >= 0]
+    if not len(w_out):
+        return out
+    own_parcel = local[own[w_b[w_out]]]
+    outside = shapely.difference(areas[w_out], own_parcel)
+    out_area = shapely.area(outside)
+    bad = out_area > OVERLAP_TOLERANCE_M2
+    w_bad, outside_bad, area_bad = w_out[bad], outside[bad], out_area[bad]
+    # which neighbouring parcel(s) the area crosses into (the largest share), None = outside all
+    qi, qj = ptree.query(outside_bad, predicate="intersects")
+    share = shapely.area(shapely.intersection(outside_bad[qi], local[qj])) if len(qi) else np.zeros(0)
+    best = {}
+    for i, j, a in zip(qi, qj, share):
+        if a > OVERLAP_TOLERANCE_M2 and a > best.get(i, (None, 0.0))[1]:
+            best[i] = (pids[j], a)
+    for k, w in enumerate(w_bad):
+        other = best.get(k, (None, 0.0))[0]
+        out.append(_violation(ids[w_b[w]], wall_ids[w], other, area_bad[k], "parcel"))
+    return out
+
+
+# ------------------------------------------------------------------------------------ parcels
+def read_parcels(path, model_crs=None) -> tuple[list, list]:
+    """Parcel polygons (shapely, in the model CRS) and ids from a GeoJSON / GPKG / Shapefile via
+    pyogrio (GDAL); plain GeoJSON falls back to shapely. Ids: a field named id / fid / flurstueck
+    / gml_id if present, else the feature id. Reprojects when the layer has a different EPSG."""
+    path = Path(path)
+    if not path.exists():
+        raise InputError(path, "no such file")
+    geoms, pids, layer_crs = None, None, None
+    try:
+        from pyogrio.raw import read
+
+        meta, fids, wkb, fields = read(path)
+        geoms = shapely.from_wkb(wkb)
+        names = [str(n).lower() for n in meta.get("fields", [])]
+        pids = None
+        for want in ("id", "fid", "flurstueck", "flurstueckskennzeichen", "gml_id", "name"):
+            if want in names:
+                col = fields[names.index(want)]
+                pids = [str(v) for v in col]
+                break
+        if pids is None:
+            pids = [str(f) for f in (fids if fids is not None else range(len(geoms)))]
+        layer_crs = meta.get("crs")
+    except Exception as exc:  # noqa: BLE001 - GDAL errors come in many types
+        if path.suffix.lower() in (".geojson", ".json"):
+            try:
+                doc = json.loads(path.read_bytes())
+                feats = doc.get("features", []) if isinstance(doc, dict) else []
+                geoms = [shapely.from_geojson(json.dumps(f.get("geometry"))) for f in feats]
+                pids = [str(f.get("id", (f.get("properties") or {}).get("id", k))) for k, f in enumerate(feats)]
+            except (ValueError, TypeError, AttributeError, shapely.errors.GEOSException):
+                raise InputError(path, "not a readable GeoJSON parcel layer") from None
+        else:
+            raise InputError(path, f"cannot read parcel layer ({' '.join(str(exc).split())[:120]})") from None
+    keep = [k for k, g in enumerate(geoms) if g is not None and g.geom_type in ("Polygon", "MultiPolygon") and not g.is_empty]
+    if not keep:
+        raise InputError(path, "parcel layer holds no polygons")
+    geoms = [geoms[k] for k in keep]
+    pids = [pids[k] for k in keep]
+    target = getattr(model_crs, "epsg", None)
+    if layer_crs and target:
+        try:
+            from pyproj import CRS, Transformer
+
+            src = CRS.from_user_input(layer_crs)
+            if src.to_epsg() and src.to_epsg() != target:
+                tr = Transformer.from_crs(src, CRS.from_epsg(target), always_xy=True)
+                geoms = [shapely.transform(g, lambda xy: np.column_stack(tr.transform(xy[:, 0], xy[:, 1]))) for g in geoms]
+        except Exception:  # noqa: BLE001
+            raise InputError(path, f"cannot reproject parcel layer from {layer_crs} to EPSG:{target}") from None
+    return geoms, pids
