@@ -1,0 +1,274 @@
+"""Project files (``*.stadtbild``) and side-by-side comparison of variants.
+
+A project file is a JSON document (UTF-8), or a zip archive holding ``project.json`` (read
+either way; written as plain JSON unless ``save(..., as_zip=True)``)::
+
+    {"format": "stadtbild-project", "version": 1,
+     "sources": [{"path": "../data/city.json", "sha256": "…", "size": 123}],
+     "scenarios": [{"name": "Variante A", "edits": [...]}, ...],   # DESIGN.md scenario objects
+     "active_scenario": "Variante A",
+     "views": [{...camera...}, ...],      # opaque to this module (viewer/camera.py)
+     "analysis": {...settings...},        # opaque too
+     "crs": "EPSG:25832"}
+
+Source paths are stored relative to the project file's folder when possible (so a project folder
+can be moved with its data) and resolved back on load. Relative file names inside scenarios are
+relative to the project file's folder too. Saving is atomic (temp file + fsync + rename) and the
+previous file is kept as ``<name>.bak``. Opening a project whose source file is missing or whose
+SHA-256 differs from the stored one gives a warning (the edits may no longer fit the model).
+"""
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import math
+import os
+import shutil
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from .errors import InputError
+from .scenario import Scenario, atomic_write
+
+PROJECT_FORMAT = "stadtbild-project"
+PROJECT_VERSION = 1
+#: storey height assumed for the gross floor area estimate (m)
+STOREY_HEIGHT_M = 3.0
+
+
+def sha256_file(path, chunk: int = 1 << 20) -> str:
+    """Hex SHA-256 of a file (streamed)."""
+    h = hashlib.sha256()
+    with open(path, "rb") as fh:
+        while True:
+            b = fh.read(chunk)
+            if not b:
+                break
+            h.update(b)
+    return h.hexdigest()
+
+
+@dataclass
+class Project:
+    """A planning project: sources (with checksums), named scenarios, views, analysis settings."""
+
+    sources: list = field(default_factory=list)  # [{"path": str (absolute), "sha256": str, "size": int}]
+    scenarios: list = field(default_factory=list)  # [Scenario]
+    views: list = field(default_factory=list)
+    analysis: dict = field(default_factory=dict)
+    active_scenario: str | None = None
+    crs: str | None = None
+    path: Path | None = None
+    warnings: list = field(default_factory=list)
+
+    # ---- building
+    def add_source(self, path) -> dict:
+        """Record a source file with its current checksum (absolute path kept in memory)."""
+        p = Path(path).resolve()
+        if not p.exists():
+            raise InputError(p, "no such file")
+        entry = {"path": str(p), "sha256": sha256_file(p) if p.is_file() else None,
+                 "size": p.stat().st_size if p.is_file() else None}
+        self.sources = [s for s in self.sources if Path(s["path"]) != p] + [entry]
+        return entry
+
+    def scenario(self, name: str) -> Scenario:
+        for s in self.scenarios:
+            if s.name == name:
+                return s
+        raise InputError(self.path, f"no scenario named {name!r} (have: {', '.join(s.name for s in self.scenarios) or 'none'})")
+
+    def set_scenario(self, scenario: Scenario) -> None:
+        """Add or replace (by name) a scenario."""
+        self.scenarios = [s for s in self.scenarios if s.name != scenario.name] + [scenario]
+
+    # ---- serialisation
+    def to_dict(self, relative_to: Path | None = None) -> dict:
+        def rel(p):
+            if relative_to is None:
+                return p
+            try:
+                return os.path.relpath(p, relative_to)
+            except ValueError:  # another drive on Windows
+                return p
+
+        return {
+            "format": PROJECT_FORMAT, "version": PROJECT_VERSION,
+            "sources": [{**s, "path": rel(s["path"])} for s in self.sources],
+            "scenarios": [s.to_dict() for s in self.scenarios],
+            "active_scenario": self.active_scenario,
+            "views": self.views, "analysis": self.analysis, "crs": self.crs,
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict, base_dir: Path, path=None) -> "Project":
+        if not isinstance(data, dict) or data.get("format") != PROJECT_FORMAT:
+            raise InputError(path, "not a Stadtbild project file (no \"format\": \"stadtbild-project\")")
+        if int(data.get("version", 1)) > PROJECT_VERSION:
+            raise InputError(path, f"project file version {data.get('version')} is newer than this program "
+                                   f"(reads version {PROJECT_VERSION}); update Stadtbild")
+        srcs = []
+        for s in data.get("sources") or []:
+            if not isinstance(s, dict) or not isinstance(s.get("path"), str):
+                raise InputError(path, "each source must be {\"path\": …, \"sha256\": …}")
+            p = Path(s["path"])
+            srcs.append({**s, "path": str((base_dir / p).resolve() if not p.is_absolute() else p)})
+        scen = [Scenario.from_dict(s, base_dir=base_dir, path=path) for s in data.get("scenarios") or []]
+        names = [s.name for s in scen]
+        if len(set(names)) != len(names):
+            raise InputError(path, "two scenarios have the same name")
+        views = data.get("views") or []
+        analysis = data.get("analysis") or {}
+        if not isinstance(views, list) or not isinstance(analysis, dict):
+            raise InputError(path, "'views' must be a list and 'analysis' an object")
+        return cls(srcs, scen, views, analysis, data.get("active_scenario"), data.get("crs"),
+                   Path(path) if path else None)
+
+    # ---- files
+    @classmethod
+    def open(cls, path) -> "Project":
+        """Read a project (JSON or zip); ``warnings`` lists missing or changed source files."""
+        path = Path(path)
+        try:
+            raw = path.read_bytes()
+        except FileNotFoundError:
+            raise InputError(path, "no such file") from None
+        except OSError as exc:
+            raise InputError(path, f"cannot read project ({exc.strerror or exc})") from None
+        if raw[:4] == b"PK\x03\x04":
+            try:
+                with zipfile.ZipFile(io.BytesIO(raw)) as zf:
+                    raw = zf.read("project.json")
+            except (zipfile.BadZipFile, KeyError) as exc:
+                raise InputError(path, f"broken project archive ({exc})") from None
+        try:
+            data = json.loads(raw.decode("utf-8-sig"))
+        except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+            raise InputError(path, f"invalid project file ({str(exc).splitlines()[0]})") from None
+        proj = cls.from_dict(data, path.resolve().parent, path)
+        proj.warnings = proj.check_sources()
+        return proj
+
+    def check_sources(self) -> list[str]:
+        """Warnings for sources that are missing or changed since the project was saved."""
+        out = []
+        for s in self.sources:
+            p = Path(s["path"])
+            if not p.exists():
+                out.append(f"source file {p} is missing")
+            elif s.get("sha256") and p.is_file() and sha256_file(p) != s["sha256"]:
+                out.append(f"source file {p} has changed since the project was saved "
+                           f"(checksum differs); check that the scenarios still fit")
+        return out
+
+    def save(self, path=None, as_zip: bool = False) -> Path:
+        """Write atomically; the previous file is kept as ``<path>.bak``."""
+        path = Path(path or self.path)
+        if path is None:
+            raise InputError(None, "no project file name given")
+        data = json.dumps(self.to_dict(relative_to=path.resolve().parent), ensure_ascii=False,
+                          indent=2, default=_json_default).encode("utf-8") + b"\n"
+        if as_zip:
+            buf = io.BytesIO()
+            with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf:
+                zf.writestr("project.json", data)
+            data = buf.getvalue()
+        if path.exists():
+            shutil.copy2(path, path.with_name(path.name + ".bak"))
+        atomic_write(path, data)
+        self.path = path
+        return path
+
+    def load_model(self):
+        """Load the source files as one model (``importers.load_many``)."""
+        from importers import load, load_many
+
+        if not self.sources:
+            raise InputError(self.path, "the project has no source files")
+        paths = [s["path"] for s in self.sources]
+        return load(paths[0], crs=self.crs) if len(paths) == 1 else load_many(paths, crs=self.crs)
+
+
+def _json_default(o):
+    if isinstance(o, np.integer):
+        return int(o)
+    if isinstance(o, np.floating):
+        return float(o)
+    if isinstance(o, np.ndarray):
+        return o.tolist()
+    if isinstance(o, Path):
+        return str(o)
+    raise TypeError(f"not JSON serialisable: {type(o).__name__}")
+
+
+# ====================================================================== variants
+def _building_rows(model):
+    """Per top-level building: footprint (m²), volume (m³), ground/eave/ridge heights (m) from
+    ``analysis.metrics.compute_metrics`` (the metrics engineer's definitions)."""
+    from analysis.metrics import compute_metrics
+
+    met = compute_metrics(model)
+    top = np.array([p is None for p in met.parent_ids], dtype=bool)
+    return met, top
+
+
+def variant_figures(model, name: str, storey_height_m: float = STOREY_HEIGHT_M) -> dict:
+    """Figures of one model state (see :func:`compare_variants`)."""
+    met, top = _building_rows(model)
+
+    def col(k):
+        return np.asarray(met[k], dtype=np.float64)[top] if len(met) else np.zeros(0)
+
+    fp, vol = col("footprint_area_m2"), col("volume_m3")
+    eave, ridge = col("eave_height_m"), col("ridge_height_m")
+    storeys = np.where(np.isfinite(eave) & (eave > 0), np.maximum(1, np.round(eave / storey_height_m)), 0)
+    gfa = np.nansum(np.nan_to_num(fp) * storeys)
+
+    def stat(a, fn):
+        a = a[np.isfinite(a)]
+        return round(float(fn(a)), 3) if len(a) else None
+
+    return {
+        "name": name,
+        "objects": len(model.objects),
+        "buildings": int(top.sum()),
+        "footprint_area_m2": round(float(np.nansum(fp)), 2),
+        "gross_floor_area_m2": round(float(gfa), 1),
+        "volume_m3": round(float(np.nansum(vol)), 1),
+        "max_height_m": stat(ridge, np.max),
+        "mean_eave_height_m": stat(eave, np.mean),
+        "max_eave_height_m": stat(eave, np.max),
+        "mean_ridge_height_m": stat(ridge, np.mean),
+        "max_ridge_height_m": stat(ridge, np.max),
+        "storey_height_m": storey_height_m,
+    }
+
+
+def compare_variants(model, scenarios, storey_height_m: float = STOREY_HEIGHT_M) -> list[dict]:
+    """Side-by-side figures of the source model ("Bestand", first row) and each scenario applied
+    to it: objects, buildings (top-level Building rows), footprint area (m²), gross floor area
+    estimate (m²) = Σ footprint × storeys with storeys = max(1, round(eave height / 3 m)) — the
+    storey height ``storey_height_m`` = 3 m is an assumption, say so when showing it —, volume (m³,
+    signed volume of the closed solids, divergence theorem; roof prism for open shells), max
+    height (m above ground), mean/max eave and ridge heights (m above ground); each scenario row
+    also has ``delta`` (scenario − Bestand for the numeric figures), ``demolished`` and
+    ``inserted`` counts. Heights, areas and volumes follow ``analysis.metrics``."""
+    rows = [variant_figures(model, "Bestand", storey_height_m)]
+    rows[0].update(demolished=0, inserted=0)
+    for sc in scenarios:
+        out = sc.apply(model)
+        r = variant_figures(out, sc.name, storey_height_m)
+        rep = sc.last_report
+        r["demolished"] = len(rep.demolished) if rep else None
+        r["inserted"] = len(rep.inserted) if rep else None
+        r["delta"] = {k: (round(r[k] - rows[0][k], 3) if isinstance(r[k], (int, float)) and isinstance(rows[0][k], (int, float))
+                          and not isinstance(r[k], bool) and math.isfinite(r[k] - rows[0][k]) else None)
+                      for k in ("objects", "buildings", "footprint_area_m2", "gross_floor_area_m2", "volume_m3",
+                                "max_height_m", "mean_eave_height_m", "max_eave_height_m",
+                                "mean_ridge_height_m", "max_ridge_height_m")}
+        rows.append(r)
+    return rows
