@@ -17,6 +17,7 @@ Spec: https://www.cityjson.org/specs/ (2.0.1), CityJSONSeq: https://www.cityjson
 from __future__ import annotations
 
 import os
+from itertools import chain
 from pathlib import Path
 
 import numpy as np
@@ -220,24 +221,29 @@ class _Reader:
         return idx + voff
 
     def _surfaces(self, polygons, values, codes, shell: int, geom_index: int, voff: int) -> None:
+        """Append polygons to the builder. Hot path: flattening runs in C (chain/map); nesting
+        errors surface as TypeError/ValueError and skip just this geometry."""
         if not isinstance(polygons, list):
             raise ValueError("surfaces must be a list of polygons")
-        add = self.builder.add_polygon
-        have_values = isinstance(values, list) and len(values) == len(polygons)
+        b = self.builder
+        rings = [r for p in polygons for r in p]
+        if rings and not isinstance(rings[0], list):
+            raise ValueError("a polygon must be a list of rings")
+        b.ring_lengths.extend(map(len, rings))
+        flat = chain.from_iterable(rings)
+        b.ring_vertices.extend(map(voff.__add__, flat) if voff else flat)
+        b.poly_nrings.extend(map(len, polygons))
+        n = len(polygons)
         ncodes = len(codes)
-        for k, poly in enumerate(polygons):
-            if not isinstance(poly, list) or not poly or not isinstance(poly[0], list):
-                raise ValueError("a polygon must be a list of rings")
-            s = values[k] if have_values else None
-            if isinstance(s, int) and 0 <= s < ncodes:
-                code = codes[s]
-            else:
-                code, s = 0, -1
-            if voff:
-                rings = [[int(i) + voff for i in ring] for ring in poly]
-            else:
-                rings = poly
-            add(rings, code, s, shell, geom_index)
+        if isinstance(values, list) and len(values) == n and ncodes:
+            surf = [v if type(v) is int and 0 <= v < ncodes else -1 for v in values]
+            b.poly_semantic.extend([codes[v] if v >= 0 else 0 for v in surf])
+            b.poly_surface.extend(surf)
+        else:
+            b.poly_semantic.extend([0] * n)
+            b.poly_surface.extend([-1] * n)
+        b.poly_shell.extend([shell] * n)
+        b.poly_geometry.extend([geom_index] * n)
 
     def _solid(self, shells, values, codes, geom_index: int, voff: int) -> None:
         if not isinstance(shells, list):
