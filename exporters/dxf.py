@@ -1,0 +1,382 @@
+"""DXF export (ezdxf) for CAD users: 3D city model, scenario edits and analysis results.
+
+What is in the file (DXF R2018 unless asked otherwise, units metres):
+
+- **3D geometry** as POLYFACE meshes (POLYLINE with the polyface flag: read by every CAD
+  program and by GDAL/OGR, unlike the newer MESH entity), one POLYFACE per object and semantic
+  surface, on one layer per object type and surface: ``BUILDING_ROOF``, ``BUILDING_WALL``,
+  ``BUILDING_GROUND`` (BuildingParts go on the BUILDING layers), ``ROAD``, ``LANDUSE`` … for
+  objects without semantics. Inserted objects (scenario) go on ``INSERTED``; demolished ones are
+  drawn as dashed footprint outlines (LWPOLYLINE at ground height) on ``DEMOLISHED``.
+- **Ids**: every entity of an object carries XDATA of the registered application ``STADTBILD``:
+  ``1000`` id, ``1000`` ``type=<CityObject type>``, ``1000`` ``parent=<id>`` when it has one, and on
+  result entities ``1000`` ``<value name>`` + ``1040`` value.
+- **Results** (:mod:`exporters.results`): faces coloured by class (true colour) on
+  ``RESULT_<NAME>`` (one POLYFACE per object and class, geometry duplicated so the plain model
+  layers stay untouched), 2D/3D layer geometries on ``RESULT_<NAME>_<LAYER>``: polygons as
+  solid HATCH (+ boundary), lines as LINE (two points) or POLYLINE, points as POINT; a legend
+  block ``LEGEND_<NAME>`` (coloured squares + labels) inserted east of the model on layer
+  ``LEGEND``.
+- **Coordinates**: in the model CRS by default. With ``local_origin`` every coordinate is
+  ``CRS - offset``; the offset is written (a) as custom header properties ``STADTBILD_CRS``,
+  ``STADTBILD_OFFSET_X/Y/Z`` (DXF R2004+ ``$CUSTOMPROPERTY``), (b) as an MTEXT note on layer
+  ``STADTBILD_INFO``. ``$INSBASE`` is left at (0, 0, 0) on purpose: it is the base point for
+  inserting this drawing as a block and would move the drawing if used for the offset.
+- Header: ``$INSUNITS`` = 6 (metres), ``$MEASUREMENT`` = 1 (metric), ``$LUNITS`` = 2 (decimal).
+
+The document is checked with ``ezdxf``'s auditor before it is written; an audit error is a bug
+of ours and raises.
+"""
+from __future__ import annotations
+
+import datetime as _dt
+import io
+import zlib
+
+import numpy as np
+
+from model.semantics import GROUND, ROOF, SURFACE_TYPES
+
+from ._common import (DEFAULT_RGB, DEMOLISHED_RGB, INSERTED_RGB, SURFACE_RGB, Edits, layer_name,
+                      object_meshes, resolve_offset, result_colouring, safe_name)
+
+APPID = "STADTBILD"
+INFO_LAYER = "STADTBILD_INFO"
+LEGEND_LAYER = "LEGEND"
+INSERTED_LAYER = "INSERTED"
+DEMOLISHED_LAYER = "DEMOLISHED"
+#: categorical colours for class-labelled features (matplotlib's tab10)
+_TAB10 = [(31, 119, 180), (255, 127, 14), (44, 160, 44), (214, 39, 40), (148, 103, 189), (140, 86, 75),
+          (227, 119, 194), (127, 127, 127), (188, 189, 34), (23, 190, 207)]
+
+
+def write_dxf(model, path, lod=None, edits: Edits | None = None, results=None, local_origin=False,
+              dxfversion: str = "R2018", entity: str = "polyface") -> dict:
+    """Write the model (+ edits, + results) as DXF. Returns a summary dict (objects, layers,
+    entities, offset). ``entity`` "polyface" (default: readable everywhere, GDAL included) or
+    "mesh" (the R2010+ MESH entity: ~5× faster to write and smaller, but GDAL/OGR and old CAD
+    programs skip it)."""
+    from cli.common import atomic_write_bytes
+
+    doc, summary = build_dxf(model, lod, edits, results, local_origin, dxfversion, entity)
+    stream = io.StringIO()
+    doc.write(stream)
+    atomic_write_bytes(path, stream.getvalue().encode(doc.output_encoding, errors="dxfreplace"))
+    return summary
+
+
+def build_dxf(model, lod=None, edits: Edits | None = None, results=None, local_origin=False,
+              dxfversion: str = "R2018", entity: str = "polyface"):
+    """The ezdxf document (and summary) that :func:`write_dxf` saves."""
+    import ezdxf
+    from ezdxf import colors, units
+
+    offset = resolve_offset(model, local_origin)
+    doc = ezdxf.new(dxfversion, setup=["linetypes", "styles"])
+    doc.units = units.M
+    doc.header["$INSUNITS"] = 6
+    doc.header["$MEASUREMENT"] = 1
+    doc.header["$LUNITS"] = 2
+    doc.appids.add(APPID)
+    msp = doc.modelspace()
+    if entity not in ("polyface", "mesh"):
+        raise ValueError(f"entity must be 'polyface' or 'mesh', not {entity!r}")
+    w = _Writer(doc, msp, offset, entity)
+
+    meshes = object_meshes(model, lod, offset)
+    inserted = set(edits.inserted) if edits else set()
+    areas = meshes.triangle_areas()
+    n_objects = 0
+    for k, oid in enumerate(meshes.object_ids):
+        sl = meshes.object_slice(k)
+        if sl.stop <= sl.start:
+            continue
+        n_objects += 1
+        obj = model.objects[oid]
+        xdata = _object_xdata(obj)
+        codes = meshes.surface_type[sl]
+        for code in np.unique(codes):
+            sel = np.arange(sl.start, sl.stop)[codes == code]
+            if not (areas[sel] > 0).any():
+                continue
+            if oid in inserted:
+                lname, rgb = INSERTED_LAYER, INSERTED_RGB
+            else:
+                lname = layer_name(obj.type, int(code))
+                rgb = SURFACE_RGB.get(SURFACE_TYPES[int(code)], DEFAULT_RGB)
+            w.layer(lname, rgb)
+            verts, faces = meshes.sub_mesh(sel[areas[sel] > 0])
+            w.polyface(verts, faces, lname, xdata)
+
+    n_demolished = 0
+    if edits and edits.demolished and edits.original is not None:
+        w.layer(DEMOLISHED_LAYER, DEMOLISHED_RGB, linetype="DASHED")
+        for oid in edits.demolished:
+            n_demolished += w.footprint(edits.original, oid, lod)
+
+    bbox = _bbox2d(model, offset, edits)
+    legend_x = bbox[2] + 0.05 * max(bbox[2] - bbox[0], 10.0)
+    legend_y = bbox[3]
+    legend_entries = [(name, SURFACE_RGB.get(st, DEFAULT_RGB)) for name, st in
+                      (("Dach / roof", "RoofSurface"), ("Wand / wall", "WallSurface"), ("Grund / ground", "GroundSurface"))]
+    if inserted:
+        legend_entries.append(("eingefügt / inserted", INSERTED_RGB))
+    if n_demolished:
+        legend_entries.append(("abgerissen / demolished", DEMOLISHED_RGB))
+    legend_y = w.legend("LEGEND_MODEL", "Modell / model", legend_entries, legend_x, legend_y)
+
+    result_layers = []
+    for analysis in results or []:
+        stem = "RESULT_" + safe_name(analysis.name)
+        colouring = result_colouring(analysis, meshes)
+        if colouring is not None and np.isfinite(colouring.values).any():
+            lname = stem
+            w.layer(lname, DEFAULT_RGB)
+            result_layers.append(lname)
+            for k, oid in enumerate(meshes.object_ids):
+                sl = meshes.object_slice(k)
+                klass = colouring.klass[sl]
+                vals = colouring.values[sl]
+                obj = model.objects[oid]
+                for c in np.unique(klass[klass >= 0]):
+                    sel = np.arange(sl.start, sl.stop)[(klass == c) & (areas[sl] > 0)]
+                    if not len(sel):
+                        continue
+                    verts, faces = meshes.sub_mesh(sel)
+                    xd = _object_xdata(obj) + [(1000, colouring.name), (1040, float(np.nanmean(vals[klass == c])))]
+                    w.polyface(verts, faces, lname, xd, true_color=colors.rgb2int(tuple(colouring.class_rgb[c])))
+            title = f"{analysis.title or analysis.name}: {colouring.name}" + (f" [{colouring.units}]" if colouring.units else "")
+            legend_y = w.legend(f"LEGEND_{safe_name(analysis.name)}", title, colouring.legend(), legend_x, legend_y)
+        for lkey, feats in (analysis.layers or {}).items():
+            lname = f"{stem}_{safe_name(lkey)}"
+            rgbs, entries = _feature_colours(analysis, lkey, feats)
+            w.layer(lname, rgbs[0] if len(rgbs) else DEFAULT_RGB)
+            result_layers.append(lname)
+            for (geom, props), rgb in zip(feats, rgbs):
+                w.shape(geom, lname, rgb, props)
+            if entries:
+                legend_y = w.legend(f"LEGEND_{safe_name(analysis.name)}_{safe_name(lkey)}",
+                                    f"{analysis.title or analysis.name}: {lkey}", entries, legend_x, legend_y)
+
+    crs = model.crs.name or "unknown"
+    doc.header.custom_vars.append("STADTBILD_CRS", crs)
+    for axis, v in zip("XYZ", offset):
+        doc.header.custom_vars.append(f"STADTBILD_OFFSET_{axis}", f"{v:.3f}")
+    doc.header.custom_vars.append("STADTBILD_SOURCE", "; ".join(map(str, model.sources))[:250])
+    w.layer(INFO_LAYER, (0, 0, 0))
+    note = (f"Stadtbild export {_dt.date.today().isoformat()}\\P"
+            f"CRS: {crs}; units: m\\P"
+            f"coordinates = drawing + offset ({offset[0]:.3f}, {offset[1]:.3f}, {offset[2]:.3f}) m\\P"
+            f"source: {'; '.join(map(str, model.sources))[:200]}")
+    msp.add_mtext(note, dxfattribs={"layer": INFO_LAYER, "char_height": max(1.0, 0.01 * (bbox[3] - bbox[1])),
+                                    "insert": (bbox[0], bbox[1] - 0.03 * max(bbox[3] - bbox[1], 10.0), 0)})
+
+    auditor = doc.audit()
+    if auditor.has_errors:  # pragma: no cover - a bug of ours
+        raise RuntimeError(f"DXF audit failed: {[e.message for e in auditor.errors][:3]}")
+    summary = {"objects": n_objects, "demolished": n_demolished, "layers": sorted(w.layers),
+               "result_layers": result_layers, "offset": [float(v) for v in offset], "entities": len(msp)}
+    return doc, summary
+
+
+class _Writer:
+    def __init__(self, doc, msp, offset, entity="polyface"):
+        self.doc, self.msp, self.offset = doc, msp, np.asarray(offset, float)
+        self.entity = entity
+        self.layers: set[str] = set()
+
+    def layer(self, name: str, rgb, linetype: str = "Continuous") -> None:
+        if name in self.layers:
+            return
+        layer = self.doc.layers.add(name, linetype=linetype)
+        layer.rgb = tuple(int(c) for c in rgb)
+        layer.color = _nearest_aci(rgb)
+        self.layers.add(name)
+
+    def polyface(self, verts, faces, layer, xdata, true_color=None):
+        attribs = {"layer": layer}
+        if true_color is not None:
+            attribs["true_color"] = true_color
+        if self.entity == "mesh":
+            from ezdxf.render import MeshBuilder
+
+            mb = MeshBuilder()
+            mb.vertices = [tuple(map(float, v)) for v in verts]
+            mb.faces = [tuple(map(int, f)) for f in faces]
+            e = mb.render_mesh(self.msp, dxfattribs=attribs)
+            e.set_xdata(APPID, xdata)
+            return e
+        pf = self.msp.add_polyface(dxfattribs=attribs)
+        # ezdxf merges the corners of the faces back into shared vertices (precision 1e-6 m)
+        pf.append_faces(verts[faces].tolist(), dxfattribs={"layer": layer})
+        pf.set_xdata(APPID, xdata)
+        return pf
+
+    def footprint(self, original, oid: str, lod) -> int:
+        """Dashed outline of a demolished object's footprint at its lowest height; 1 if drawn."""
+        import shapely
+
+        obj = original.objects.get(oid)
+        if obj is None:
+            return 0
+        g = original.select_geometry(obj, lod)
+        if g is None:
+            return 0
+        rows = np.arange(g.poly_start, g.poly_stop)
+        sem = original.polygon_semantic[rows]
+        pick = rows[sem == GROUND] if (sem == GROUND).any() else rows[sem == ROOF] if (sem == ROOF).any() else rows
+        polys, zmin = [], np.inf
+        for r in pick:
+            r0, r1 = original.polygon_offsets[r], original.polygon_offsets[r + 1]
+            rings = []
+            for ri in range(r0, r1):
+                idx = original.ring_vertices[original.ring_offsets[ri]:original.ring_offsets[ri + 1]]
+                xyz = original.vertices[idx] - self.offset
+                zmin = min(zmin, float(xyz[:, 2].min()))
+                rings.append(xyz[:, :2])
+            if len(rings[0]) >= 3:
+                p = shapely.Polygon(rings[0], rings[1:])
+                if p.is_valid and p.area > 0:
+                    polys.append(p)
+                elif p.buffer(0).area > 0:
+                    polys.append(p.buffer(0))
+        if not polys:
+            return 0
+        shape = shapely.union_all(polys)
+        xdata = _object_xdata(obj) + [(1000, "demolished")]
+        for poly in getattr(shape, "geoms", [shape]):
+            if poly.geom_type != "Polygon":
+                continue
+            for ring in [poly.exterior, *poly.interiors]:
+                e = self.msp.add_lwpolyline(np.asarray(ring.coords)[:-1], close=True,
+                                            dxfattribs={"layer": DEMOLISHED_LAYER, "elevation": zmin})
+                e.set_xdata(APPID, xdata)
+        return 1
+
+    def shape(self, geom, layer, rgb, props) -> None:
+        """A shapely geometry (model CRS, absolute) as DXF entities on ``layer``."""
+        from ezdxf import colors
+
+        tc = colors.rgb2int(tuple(int(c) for c in rgb))
+        xd = [(1000, f"{k}={v}") for k, v in list(props.items())[:20]]
+        if geom is None or geom.is_empty:
+            return
+        gt = geom.geom_type
+        if gt.startswith("Multi") or gt == "GeometryCollection":
+            for part in geom.geoms:
+                self.shape(part, layer, rgb, props)
+            return
+        if gt == "Polygon":
+            ext = self._xyz(geom.exterior.coords)
+            z = float(ext[:, 2].mean()) if geom.has_z else 0.0 - self.offset[2]
+            hatch = self.msp.add_hatch(dxfattribs={"layer": layer, "true_color": tc, "elevation": (0, 0, z)})
+            hatch.paths.add_polyline_path(ext[:-1, :2], is_closed=True, flags=1)
+            for ring in geom.interiors:
+                hatch.paths.add_polyline_path(self._xyz(ring.coords)[:-1, :2], is_closed=True, flags=0)
+            if xd:
+                hatch.set_xdata(APPID, xd)
+            return
+        if gt in ("LineString", "LinearRing"):
+            pts = self._xyz(geom.coords)
+            if len(pts) == 2:
+                e = self.msp.add_line(pts[0], pts[1], dxfattribs={"layer": layer, "true_color": tc})
+            else:
+                e = self.msp.add_polyline3d(pts, dxfattribs={"layer": layer, "true_color": tc})
+            if xd:
+                e.set_xdata(APPID, xd)
+            return
+        if gt == "Point":
+            pts = self._xyz(geom.coords)
+            e = self.msp.add_point(pts[0], dxfattribs={"layer": layer, "true_color": tc})
+            if xd:
+                e.set_xdata(APPID, xd)
+
+    def _xyz(self, coords) -> np.ndarray:
+        c = np.asarray(coords, dtype=float)
+        if c.shape[1] == 2:
+            c = np.column_stack([c, np.zeros(len(c))])
+            return c - np.array([self.offset[0], self.offset[1], 0.0])
+        return c - self.offset
+
+    def legend(self, block_name, title, entries, x, y) -> float:
+        """A legend block (title, coloured squares with labels) inserted at (x, y) = its top-left
+        corner; returns the y below it for the next legend."""
+        from ezdxf import colors
+
+        if not entries:
+            return y
+        size = 5.0
+        block_name = block_name[:200]
+        if block_name in self.doc.blocks:
+            return y
+        self.layer(LEGEND_LAYER, (0, 0, 0))
+        blk = self.doc.blocks.new(block_name)
+        blk.add_text(title, height=size * 0.8, dxfattribs={"layer": "0", "insert": (0, 0.5 * size)})
+        for i, (label, rgb) in enumerate(entries):
+            y0 = -(i + 1) * size * 1.4
+            sq = blk.add_solid([(0, y0), (size, y0), (0, y0 + size), (size, y0 + size)],
+                               dxfattribs={"layer": "0", "true_color": colors.rgb2int(tuple(int(c) for c in rgb))})
+            sq.dxf.color = _nearest_aci(rgb)
+            blk.add_text(str(label), height=size * 0.6, dxfattribs={"layer": "0", "insert": (size * 1.5, y0 + 0.2 * size)})
+        self.msp.add_blockref(block_name, (x, y), dxfattribs={"layer": LEGEND_LAYER})
+        return y - (len(entries) + 2) * size * 1.4
+
+
+def _object_xdata(obj) -> list:
+    xd = [(1000, obj.id[:250]), (1000, f"type={obj.type}"[:250])]
+    for p in obj.parents[:1]:
+        xd.append((1000, f"parent={p}"[:250]))
+    return xd
+
+
+def _nearest_aci(rgb) -> int:
+    """The AutoCAD Color Index closest to ``rgb`` (fallback for readers without true colour)."""
+    from ezdxf.colors import DXF_DEFAULT_COLORS, int2rgb
+
+    target = np.asarray(rgb, float)
+    table = np.array([int2rgb(c) for c in DXF_DEFAULT_COLORS[1:256]], dtype=float)
+    return int(np.argmin(((table - target) ** 2).sum(axis=1))) + 1
+
+
+def _bbox2d(model, offset, edits) -> tuple[float, float, float, float]:
+    bb = model.bbox()
+    if bb is None and edits is not None and edits.original is not None:
+        bb = edits.original.bbox()
+    if bb is None:
+        return (0.0, 0.0, 1.0, 1.0)
+    return (bb[0] - offset[0], bb[1] - offset[1], bb[3] - offset[0], bb[4] - offset[1])
+
+
+def _feature_colours(analysis, lkey, feats):
+    """Per-feature RGB and legend entries for a result layer: numeric ``value`` properties are
+    classed like the faces (analysis' breaks and colour map), text ``class`` properties get
+    categorical colours, anything else one colour."""
+    from ._common import class_colours
+
+    if not feats:
+        return [], []
+    vals = np.array([_as_float(p.get("value")) for _, p in feats], dtype=float)
+    classes = [p.get("class") for _, p in feats]
+    if any(c is not None for c in classes):
+        names = sorted({str(c) for c in classes if c is not None})
+        lut = {n: _TAB10[i % len(_TAB10)] for i, n in enumerate(names)}
+        rgbs = [lut.get(str(c), DEFAULT_RGB) if c is not None else DEFAULT_RGB for c in classes]
+        return rgbs, [(n, lut[n]) for n in names]
+    if np.isfinite(vals).any():
+        breaks = analysis.breaks(vals)
+        n = len(breaks) - 1
+        cols = class_colours(analysis.cmap, n)
+        k = np.clip(np.searchsorted(breaks, np.nan_to_num(vals, nan=breaks[0]), side="right") - 1, 0, n - 1)
+        units = analysis.units.get("value", analysis.units.get(lkey, ""))
+        entries = [(f"{breaks[i]:.4g} – {breaks[i + 1]:.4g} {units}".strip(), tuple(int(c) for c in cols[i]))
+                   for i in range(n)]
+        return [tuple(int(c) for c in cols[i]) for i in k], entries
+    rgb = _TAB10[zlib.crc32(str(lkey).encode()) % len(_TAB10)]
+    return [rgb] * len(feats), [(lkey, rgb)]
+
+
+def _as_float(v) -> float:
+    try:
+        return float(v)
+    except (TypeError, ValueError):
+        return np.nan
