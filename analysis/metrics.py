@@ -30,9 +30,10 @@ vertical datum):
 ``volume_m3``
     signed-volume (divergence theorem) sum over the triangles, V = Σ (v0 · (v1 × v2)) / 6, in
     local coordinates (Zhang & Chen 2001, "Efficient feature extraction for 2D/3D objects in mesh
-    representation"), for closed surfaces: the area-weighted normals of a closed surface sum
-    to zero (Σ nᵢAᵢ = 0, divergence theorem for a constant field). A row whose |Σ nᵢAᵢ| exceeds
-    ``CLOSED_TOLERANCE`` × its total area gets ``closed`` False and the 2.5D fallback
+    representation"), for closed, consistently oriented surfaces: every edge (vertices matched
+    by position to 1 mm) is used equally often in both directions (the edge test of mesh
+    validators such as val3dity's shell checks, reduced to its orientation part). Other rows get
+    ``closed`` False and the 2.5D fallback
     V = Σ_roof ∫ (z − ground) dA_xy (the prism between the roof faces and the ground plane; exact
     for buildings without overhangs, whatever the orientation of the polygons or a missing floor);
     ``volume_method`` says which ("divergence", "roof-prism", "none"). A closed surface oriented
@@ -71,7 +72,6 @@ TILT_CLASSES = (("flat", 0.0, 10.0), ("moderate", 10.0, 30.0), ("steep", 30.0, 6
 FLAT_TILT_DEG = 10.0
 WALL_TILT_DEG = 80.0
 AZIMUTH_GROUP_DEG = 20.0
-CLOSED_TOLERANCE = 1e-3
 MIN_FACE_FRACTION = 0.02
 FACADE_CODES = (WALL, SURFACE_CODE["Window"], SURFACE_CODE["Door"])
 
@@ -111,14 +111,16 @@ class Metrics:
         return self.columns[name]
 
     def row(self, object_id: str) -> dict:
-        return self.records()[self.ids.index(object_id)]
+        """All values of one row, unrounded."""
+        return self.records(digits=None)[self.ids.index(object_id)]
 
     def value_by_id(self, name: str) -> dict[str, float]:
         col = self.columns[name]
         return {oid: col[i] for i, oid in enumerate(self.ids)}
 
-    def records(self, keys=None) -> list[dict]:
-        """One dict per row: the contract keys first, then the extras; NaN -> None."""
+    def records(self, keys=None, digits: int | None = 4) -> list[dict]:
+        """One dict per row: the contract keys first, then the extras; NaN -> None; floats
+        rounded to ``digits`` decimals (None: unrounded)."""
         keys = list(keys or (CONTRACT_KEYS + EXTRA_KEYS))
         out = []
         for i, oid in enumerate(self.ids):
@@ -131,7 +133,7 @@ class Metrics:
                 elif k == "parent_id":
                     rec[k] = self.parent_ids[i]
                 else:
-                    rec[k] = _plain(self.columns[k][i])
+                    rec[k] = _plain(self.columns[k][i], digits)
             out.append(rec)
         return out
 
@@ -146,10 +148,10 @@ class Metrics:
         return buf.getvalue().encode("utf-8")
 
 
-def _plain(v):
+def _plain(v, digits=4):
     if isinstance(v, (np.floating, float)):
         f = float(v)
-        return None if not math.isfinite(f) else round(f, 4)
+        return None if not math.isfinite(f) else (f if digits is None else round(f, digits))
     if isinstance(v, np.bool_):
         return bool(v)
     if isinstance(v, np.integer):
@@ -305,6 +307,48 @@ def file_roof_type(attrs: dict) -> str | None:
     return _FILE_ROOF_TYPES.get(s)
 
 
+def closed_rows(model: CityModel, pair_poly, pair_row, n_rows: int) -> np.ndarray:
+    """True per row whose triangles form a closed, consistently oriented surface: every edge
+    (vertices identified by position, rounded to 1 mm) is used as often in one direction as in
+    the other. T-junctions (an edge split on one side only) make a row count as open."""
+    tri = model.triangulation()
+    closed = np.zeros(n_rows, dtype=bool)
+    if not len(tri.polygon) or not len(pair_poly):
+        return closed
+    canon = model._cache.get("metrics_canonical_vertices")
+    if canon is None:
+        key = np.round((model.vertices - model.origin) * 1000.0).astype(np.int64)
+        _, canon = np.unique(key, axis=0, return_inverse=True)
+        canon = canon.reshape(-1)
+        model._cache["metrics_canonical_vertices"] = canon
+    t_start = np.searchsorted(tri.polygon, pair_poly, side="left")
+    t_count = np.searchsorted(tri.polygon, pair_poly, side="right") - t_start
+    t_row = np.repeat(pair_row, t_count)
+    tidx = (np.repeat(t_start - np.concatenate([[0], np.cumsum(t_count)[:-1]]), t_count)
+            + np.arange(int(t_count.sum()), dtype=np.int64))
+    t = canon[tri.triangles[tidx]]
+    a = t.reshape(-1)
+    b = t[:, [1, 2, 0]].reshape(-1)
+    row = np.repeat(t_row, 3)
+    keep = a != b
+    a, b, row = a[keep], b[keep], row[keep]
+    lo, hi = np.minimum(a, b), np.maximum(a, b)
+    sign = np.where(a < b, 1, -1)
+    nv = int(canon.max()) + 1
+    key = (row.astype(np.int64) * nv + lo) * nv + hi if nv < 2**20 and n_rows < 2**20 else None
+    if key is not None:
+        _, inv = np.unique(key, return_inverse=True)
+    else:
+        _, inv = np.unique(np.stack([row, lo, hi], axis=1), axis=0, return_inverse=True)
+        inv = inv.reshape(-1)
+    balance = np.bincount(inv, weights=sign)
+    edge_row = np.zeros(len(balance), dtype=np.int64)
+    edge_row[inv] = row
+    bad = np.bincount(edge_row[balance != 0], minlength=n_rows) > 0
+    has = np.bincount(row, minlength=n_rows) > 0
+    return has & ~bad
+
+
 def compute_metrics(model: CityModel, lod: str | None = None, types=BUILDING_TYPES,
                     storey_height_m: float = STOREY_HEIGHT_M) -> Metrics:
     """Metrics of every Building / BuildingPart of ``model`` (see module docstring).
@@ -360,11 +404,9 @@ def compute_metrics(model: CityModel, lod: str | None = None, types=BUILDING_TYP
         cols[f"roof_area_{name}_m2"] = np.bincount(pair_row, weights=np.where(sel, area, 0.0), minlength=n)
     cols["wall_area_m2"] = np.bincount(pair_row, weights=np.where(is_facade, area, 0.0), minlength=n)
 
-    # volume by the divergence theorem, with a closedness test on the vector area
+    # volume by the divergence theorem, for closed and consistently oriented surfaces
     vol = np.bincount(pair_row, weights=P["volume"][pair_poly], minlength=n)
-    vec = np.stack([np.bincount(pair_row, weights=P["vec_area"][pair_poly, k], minlength=n) for k in range(3)], 1)
-    total = np.bincount(pair_row, weights=area, minlength=n)
-    closed = (total > 0) & (np.linalg.norm(vec, axis=1) <= CLOSED_TOLERANCE * np.maximum(total, 1e-12))
+    closed = closed_rows(model, pair_poly, pair_row, n)
     # fallback for open or inconsistently oriented surfaces (MultiSurface LoD2, floorless LoD1):
     # the 2.5D prism under the roofs, V = Σ_roof ∫ (z − ground) dA_xy
     g_local = ground_z - P["origin_z"]

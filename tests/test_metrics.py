@@ -1,0 +1,258 @@
+"""Townscape metrics: analytic gable house, roof forms, BuildingPart aggregation, real files
+(measuredHeight, roofType, trimesh volumes), the ``metrics`` CLI."""
+from __future__ import annotations
+
+import csv
+import io
+import json
+import math
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+import shapely
+import trimesh
+
+from analysis.metrics import CONTRACT_KEYS, compute_metrics
+from importers import load
+from model.semantics import GROUND, ROOF, WALL
+from tests.conftest import ROOT, data_file
+from tests.helpers import box_model, model_from_solids
+
+
+def gable_house(x0=0.0, y0=0.0, length=12.0, width=8.0, eave=6.0, ridge=10.0, ground=0.0, flip=False):
+    """Vertices and outward faces of a gable house: ridge along x at y0 + width/2."""
+    x1, y1, ym = x0 + length, y0 + width, y0 + width / 2
+    g, e, r = ground, ground + eave, ground + ridge
+    v = np.array([[x0, y0, g], [x1, y0, g], [x1, y1, g], [x0, y1, g],      # 0-3 ground
+                  [x0, y0, e], [x1, y0, e], [x1, y1, e], [x0, y1, e],      # 4-7 eave
+                  [x0, ym, r], [x1, ym, r]], dtype=float)                  # 8-9 ridge
+    faces = [([0, 3, 2, 1], GROUND),
+             ([0, 1, 5, 4], WALL),            # south eave wall
+             ([2, 3, 7, 6], WALL),            # north eave wall
+             ([1, 2, 6, 9, 5], WALL),         # east gable wall
+             ([3, 0, 4, 8, 7], WALL),         # west gable wall
+             ([4, 5, 9, 8], ROOF),            # south roof
+             ([6, 7, 8, 9], ROOF)]            # north roof
+    if flip:
+        faces = [(ring[::-1], code) for ring, code in faces]
+    return v, faces
+
+
+L, W, E, R = 12.0, 8.0, 6.0, 10.0
+
+
+def test_gable_house_exact_values():
+    m = model_from_solids([("house", *gable_house(length=L, width=W, eave=E, ridge=R))])
+    row = compute_metrics(m).row("house")
+    slope = math.hypot(W / 2, R - E)
+    assert row["eave_height_m"] == pytest.approx(E, abs=1e-9)
+    assert row["ridge_height_m"] == pytest.approx(R, abs=1e-9)
+    assert row["ground_height_m"] == pytest.approx(0.0, abs=1e-9)
+    assert row["footprint_area_m2"] == pytest.approx(L * W, rel=1e-9)
+    assert row["volume_m3"] == pytest.approx(L * W * E + L * W * (R - E) / 2, rel=1e-9)
+    assert row["roof_area_m2"] == pytest.approx(2 * L * slope, rel=1e-9)
+    assert row["wall_area_m2"] == pytest.approx(2 * L * E + 2 * (W * E + W * (R - E) / 2), rel=1e-9)
+    assert row["roof_type"] == "gable"
+    assert row["closed"] is True and row["volume_method"] == "divergence"
+    # roof tilt atan(4/4) = 45° -> the whole roof is in the 30–60° class
+    assert row["roof_area_steep_m2"] == pytest.approx(2 * L * slope, rel=1e-9)
+    assert row["roof_area_flat_m2"] == 0 and row["roof_area_moderate_m2"] == 0
+    assert row["storeys"] == round(E / 3.0)
+
+
+def test_volume_is_translation_and_orientation_invariant():
+    """Same house at UTM coordinates (x 5e5, y 5.7e6, z 80) and with inward-facing rings."""
+    ref = model_from_solids([("h", *gable_house())])
+    far = model_from_solids([("h", *gable_house(x0=512345.5, y0=5723456.25, ground=80.0))])
+    inward = model_from_solids([("h", *gable_house(flip=True))])
+    v_ref = ref_vol = L * W * E + L * W * (R - E) / 2
+    for m in (ref, far, inward):
+        row = compute_metrics(m).row("h")
+        assert row["volume_m3"] == pytest.approx(v_ref, rel=1e-9)
+        assert row["eave_height_m"] == pytest.approx(E, abs=1e-6)
+        assert row["ridge_height_m"] == pytest.approx(R, abs=1e-6)
+    assert compute_metrics(far).row("h")["ground_height_m"] == pytest.approx(80.0)
+    assert ref_vol > 0
+
+
+def test_open_surface_uses_roof_prism_volume():
+    """A box without its floor is not closed; the roof-prism fallback still gives L·W·H."""
+    v, faces = gable_house()
+    m = model_from_solids([("h", v, [f for f in faces if f[1] != GROUND])])
+    row = compute_metrics(m).row("h")
+    assert row["closed"] is False and row["volume_method"] == "roof-prism"
+    assert row["volume_m3"] == pytest.approx(L * W * E + L * W * (R - E) / 2, rel=1e-9)
+    # no GroundSurface: footprint from the 2D union of the projection (roofs), ground = lowest vertex
+    assert row["footprint_area_m2"] == pytest.approx(L * W, rel=1e-9)
+
+
+@pytest.mark.parametrize("form", ["flat", "gable", "hip", "shed", "pyramid"])
+def test_roof_forms_of_extruded_buildings(form):
+    """Solids built by model.extrude (another module's roof geometry) are classified back."""
+    from model.extrude import extrude_footprint
+
+    fp = [[0, 0], [16, 0], [16, 10], [0, 10]]
+    solid = extrude_footprint(fp, ground_z=50.0, eave_height_m=9.0, roof=form, roof_height_m=4.0)
+    m = model_from_solids([("b", solid.vertices, list(zip(solid.polygons, solid.semantics)))])
+    row = compute_metrics(m).row("b")
+    assert row["roof_type"] == {"pyramid": "hip"}.get(form, form)
+    assert row["ground_height_m"] == pytest.approx(50.0)
+    assert row["eave_height_m"] == pytest.approx(9.0, abs=1e-6)
+    assert row["ridge_height_m"] == pytest.approx(9.0 if form == "flat" else 13.0, abs=1e-6)
+    tm = trimesh.Trimesh(*_tri_mesh(solid.vertices, solid.polygons), process=True)
+    assert row["volume_m3"] == pytest.approx(abs(tm.volume), rel=1e-9)
+    assert row["footprint_area_m2"] == pytest.approx(160.0, rel=1e-9)
+
+
+def _tri_mesh(vertices, polygons):
+    faces = []
+    for ring in polygons:
+        for i in range(1, len(ring) - 1):
+            faces.append([ring[0], ring[i], ring[i + 1]])
+    return np.asarray(vertices, float), np.asarray(faces)
+
+
+def test_box_storeys_and_flat_roof():
+    m = box_model([("low", 0, 0, 10, 10, 0, 3.2), ("tower", 20, 0, 30, 10, 2, 44)])
+    met = compute_metrics(m, storey_height_m=3.0)
+    assert met.row("low")["storeys"] == 1
+    assert met.row("tower")["storeys"] == 14
+    assert met.row("tower")["ground_height_m"] == 2
+    assert set(met["roof_type"]) == {"flat"}
+    assert met.row("tower")["roof_area_flat_m2"] == pytest.approx(100.0)
+
+
+def test_building_aggregates_its_parts():
+    m = load(data_file("cityjson/DH_01_subs.city.json"))
+    met = compute_metrics(m)
+    rows = {r["id"]: r for r in met.records(digits=None)}
+    buildings = [r for r in rows.values() if r["type"] == "Building"]
+    assert buildings and any(r["type"] == "BuildingPart" for r in rows.values())
+    for b in buildings:
+        parts = [rows[c] for c in m.objects[b["id"]].children if c in rows]
+        if not parts:
+            continue
+        for key in ("footprint_area_m2", "volume_m3", "roof_area_m2", "wall_area_m2"):
+            assert b[key] == pytest.approx(sum(p[key] for p in parts), rel=1e-9), key
+        assert b["ridge_z_m"] == pytest.approx(max(p["ridge_z_m"] for p in parts))
+        assert b["ground_height_m"] == pytest.approx(min(p["ground_height_m"] for p in parts))
+
+
+def _object_trimesh(model, oid):
+    g = model.select_geometry(model.objects[oid])
+    tri = model.triangulation()
+    sel = (tri.polygon >= g.poly_start) & (tri.polygon < g.poly_stop)
+    return trimesh.Trimesh(model.vertices - model.origin, tri.triangles[sel], process=True)
+
+
+def test_measured_height_and_volumes_of_fzk_testcases():
+    """lod2_buildings_v2: 100 LoD2 test buildings with measuredHeight and roofType."""
+    m = load(data_file("cityjson/lod2_buildings_v2.city.json"))
+    met = compute_metrics(m)
+    measured = np.array([m.objects[i].attributes["measuredHeight"] for i in met.ids], float)
+    assert np.allclose(met["ridge_height_m"], measured, atol=0.01)
+    # the file says roofType 1030 (gable) for all of them
+    agree = np.mean(met["roof_type"] == met["file_roof_type"])
+    assert agree >= 0.95, agree
+    for oid in met.ids[:20]:
+        assert met.row(oid)["volume_m3"] == pytest.approx(abs(_object_trimesh(m, oid).volume), rel=1e-9)
+
+
+def test_delft_lod1_heights_vs_measured_height():
+    """Delft (3D BGT LoD1 blocks without floors): computed height above the lowest vertex vs
+    the file's measuredHeight."""
+    m = load(data_file("demo/delft.city.json"))
+    met = compute_metrics(m)
+    d = met["height_diff_m"]
+    d = d[np.isfinite(d)]
+    assert len(d) >= 150
+    assert np.median(np.abs(d)) < 0.3
+    assert np.mean(np.abs(d) <= 1.0) >= 0.95
+    # no floor -> the roof-prism volume; check against footprint × height for these flat blocks
+    ok = met["volume_method"] == "roof-prism"
+    assert ok.all()
+    approx = met["footprint_area_m2"] * met["ridge_height_m"]
+    assert np.median(np.abs(met["volume_m3"] / approx - 1)) < 0.05
+
+
+def test_demo_district_volumes_against_trimesh_and_footprints_against_shapely(demo_model):
+    met = compute_metrics(demo_model)
+    closed = np.flatnonzero(met["closed"])
+    assert len(closed) >= 30  # most Delfshaven MultiSurfaces have T-junctions or mixed orientation
+    for i in closed[:40]:
+        oid = met.ids[i]
+        assert met["volume_m3"][i] == pytest.approx(abs(_object_trimesh(demo_model, oid).volume), rel=1e-6)
+    # footprint from GroundSurface vs the independent 2D union of the roof projection (shapely)
+    m = demo_model
+    tri = m.triangulation()
+    agree = 0
+    sample = met.ids[:100]
+    for oid in sample:
+        g = m.select_geometry(m.objects[oid])
+        polys = [p for p in range(g.poly_start, g.poly_stop) if m.polygon_semantic[p] == ROOF]
+        rings = []
+        for p in polys:
+            r0 = m.polygon_offsets[p]
+            idx = m.ring_vertices[m.ring_offsets[r0]:m.ring_offsets[r0 + 1]]
+            if len(idx) >= 3:
+                rings.append(shapely.make_valid(shapely.Polygon(m.vertices[idx, :2] - m.origin[:2])))
+        ref = shapely.union_all(rings).area if rings else 0.0
+        got = met.row(oid)["footprint_area_m2"]
+        agree += abs(got - ref) <= 0.02 * max(ref, 1.0)
+    assert agree >= 0.8 * len(sample), agree
+    assert tri is not None
+    assert np.all(met["eave_height_m"][np.isfinite(met["eave_height_m"])] >= -1e-6)
+    assert np.all(met["ridge_height_m"] >= met["eave_height_m"] - 1e-9)
+
+
+def test_roof_area_classes_sum_to_roof_area(demo_model):
+    met = compute_metrics(demo_model)
+    s = sum(met[f"roof_area_{k}_m2"] for k in ("flat", "moderate", "steep", "very_steep"))
+    assert np.allclose(s, met["roof_area_m2"], rtol=1e-9, atol=1e-9)
+
+
+# ----------------------------------------------------------------------------- CLI
+def _cli(*args):
+    return subprocess.run([sys.executable, str(ROOT / "main.py"), *map(str, args)], capture_output=True,
+                          text=True, cwd=ROOT, timeout=120)
+
+
+def test_cli_metrics_json_and_csv(tmp_path):
+    src = data_file("cityjson/DH_01_subs.city.json")
+    out = tmp_path / "m.csv"
+    p = _cli("metrics", src, "-o", out, "--json")
+    assert p.returncode == 0, p.stderr
+    doc = json.loads(p.stdout)
+    m = load(src)
+    n_buildings = sum(o.type == "Building" for o in m.objects.values())
+    assert len(doc["buildings"]) == n_buildings
+    for rec in doc["buildings"]:
+        assert set(CONTRACT_KEYS) <= set(rec)
+        assert rec["roof_type"] in ("flat", "shed", "gable", "hip", "complex", "none")
+    rows = list(csv.DictReader(io.StringIO(out.read_text())))
+    assert len(rows) == sum(o.type in ("Building", "BuildingPart") for o in m.objects.values())
+    assert list(rows[0])[: len(CONTRACT_KEYS)] == list(CONTRACT_KEYS)
+
+
+def test_cli_metrics_with_scenario(tmp_path):
+    """An extruded design from a scenario shows up with its eave and ridge height."""
+    scen = tmp_path / "v.scenario.json"
+    scen.write_text(json.dumps({"name": "A", "edits": [
+        {"op": "extrude", "id": "new-1", "footprint": [[0, 0], [20, 0], [20, 12], [0, 12]],
+         "ground_z": 0.0, "height_m": 18.0, "roof": "gable", "roof_height_m": 5.0}]}))
+    p = _cli("metrics", data_file("cityjson/lod2_buildings_v2.city.json"), "--scenario", scen, "--json")
+    assert p.returncode == 0, p.stderr
+    rec = {r["id"]: r for r in json.loads(p.stdout)["buildings"]}["new-1"]
+    assert rec["eave_height_m"] == pytest.approx(18.0)
+    assert rec["ridge_height_m"] == pytest.approx(23.0)
+    assert rec["roof_type"] == "gable"
+    assert rec["volume_m3"] == pytest.approx(20 * 12 * 18 + 20 * 12 * 5 / 2, rel=1e-6)
+
+
+def test_cli_metrics_errors(tmp_path):
+    p = _cli("metrics", data_file("invalid/truncated_with-errors.json"))
+    assert p.returncode == 2 and p.stderr.startswith("error: ") and "Traceback" not in p.stderr
+    p = _cli("metrics", data_file("cityjson/DH_01_subs.city.json"), "-o", tmp_path / "m.xlsx")
+    assert p.returncode == 2 and "csv" in p.stderr
