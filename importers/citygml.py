@@ -485,7 +485,7 @@ class _Reader:
                 if href:
                     template = self.templates.get(href.lstrip("#"))
                 else:
-                    g = next((c), None)
+                    g = next(iter(c), None)
                     if g is not None:
                         template = self._make_template(g, dim)
             elif cl == "referencePoint":
@@ -575,7 +575,7 @@ class _Reader:
                     rec.children_refs.append(prop.get(XLINK_HREF).lstrip("#"))
             elif k == "gml":
                 if own and kind[1] in ("name", "description", "identifier") and prop.text:
-                    _add_attr(rec.attributes, kind[1], prop.text.strip())
+                    _add_attr(rec.attributes, kind[1], " ".join(prop.text.split()))
             elif k == "generic":
                 if own:
                     _generic_attribute(prop, kind[1], rec.attributes, rec.extra)
@@ -645,7 +645,9 @@ class _Reader:
                 for a in prop:
                     _generic_attribute(a, _GENERIC_3.get(_local(a.tag), "string"), surface, None)
             elif k == "gml" and kind[1] == "name" and prop.text:
-                surface.setdefault("name", prop.text.strip())
+                surface.setdefault("name", " ".join(prop.text.split()))
+            elif k == "other" and not len(prop) and prop.text and prop.text.strip():
+                surface[kind[1]] = prop.text.strip()  # function, usage, class … of the surface
 
     # ------------------------------------------------------------------ resolving references
     def _resolve(self, item, defs: dict, unresolved: list | None, depth: int) -> list:
@@ -717,8 +719,9 @@ class _Reader:
             for it in items:  # an aggregate id referenced by a solid carries the same semantics
                 if it[0] == "R":
                     sem.setdefault(it[1], (code, sidx))
-        used: set = set()
         terrain = rec.type == "TINRelief"
+        direct = []
+        used: set = set()
         for gtype, lod, shells, per_solid in rec.geometries:
             unresolved: list = []
             resolved_shells = []
@@ -732,21 +735,23 @@ class _Reader:
                 continue
             for leaves in resolved_shells:
                 used.update(k for k, _ in leaves)
-            self._add_geometry(obj, obj_index, gtype, lod, resolved_shells, per_solid, sem, rec.surfaces, terrain)
-        # thematic polygons not used by a direct geometry: one MultiSurface per LoD
+            direct.append([gtype, lod, resolved_shells, per_solid])
+        # thematic polygons not used by a direct geometry: added to a direct MultiSurface /
+        # CompositeSurface of the same LoD, else one MultiSurface per LoD
         by_lod: dict = {}
+        seen: set = set()
         for lod, code, sidx, leaves in thematic_leaves:
-            rest = [(k, r) for k, r in leaves if k not in used]
-            if rest:
-                by_lod.setdefault(lod, []).extend(rest)
-        for lod, leaves in sorted(by_lod.items()):
-            seen = set()
-            uniq = []
             for k, r in leaves:
-                if k not in seen:
+                if k not in used and k not in seen:
                     seen.add(k)
-                    uniq.append((k, r))
-            self._add_geometry(obj, obj_index, "MultiSurface", lod, [uniq], None, sem, rec.surfaces, terrain)
+                    by_lod.setdefault(lod, []).append((k, r))
+        for d in direct:
+            if d[0] in ("MultiSurface", "CompositeSurface") and d[1] in by_lod:
+                d[2][-1] = d[2][-1] + by_lod.pop(d[1])
+        for gtype, lod, resolved_shells, per_solid in direct:
+            self._add_geometry(obj, obj_index, gtype, lod, resolved_shells, per_solid, sem, rec.surfaces, terrain)
+        for lod, leaves in sorted(by_lod.items()):
+            self._add_geometry(obj, obj_index, "MultiSurface", lod, [leaves], None, sem, rec.surfaces, terrain)
 
     def _add_geometry(self, obj, obj_index, gtype, lod, resolved_shells, per_solid, sem, surfaces, terrain) -> None:
         if not any(resolved_shells):
@@ -1135,9 +1140,12 @@ def _height_3(prop, rec: _ObjectRecord) -> None:
 
 
 def _syntax_message(exc: Exception) -> str:
-    msg = " ".join(str(exc).split())
+    """One short line from an lxml XMLSyntaxError: 'line N: what'."""
+    msg = getattr(exc, "msg", None) or str(exc)
+    msg = re.sub(r"\s*\([^()]*line \d+\)\s*$", "", " ".join(str(msg).split()))
+    msg = re.sub(r",? line \d+, column \d+$", "", msg)
     line = getattr(exc, "lineno", None)
-    if line and f"line {line}" not in msg:
+    if line:
         msg = f"line {line}: {msg}"
     return msg[:200]
 
@@ -1156,20 +1164,24 @@ def _sniff_root(path: Path) -> tuple[str, str]:
     parser = etree.XMLPullParser(events=("start",), resolve_entities=False, no_network=True, load_dtd=False,
                                  huge_tree=False, remove_comments=True)
     root_tag = None
+    error = None
     with fh:
-        try:
-            while root_tag is None:
-                chunk = fh.read(65536)
-                if not chunk:
-                    break
-                parser.feed(chunk)
-                for _event, el in parser.read_events():
-                    root_tag = el.tag
-                    break
-            if root_tag is None:
-                parser.close()
-        except etree.XMLSyntaxError as exc:
-            raise InputError(path, f"not well-formed XML ({_syntax_message(exc)})") from None
+        while root_tag is None and error is None:
+            chunk = fh.read(4096)
+            try:
+                if chunk:
+                    parser.feed(chunk)
+                else:
+                    parser.close()
+            except etree.XMLSyntaxError as exc:
+                error = exc
+            for _event, el in parser.read_events():
+                root_tag = el.tag
+                break
+            if not chunk:
+                break
+    if root_tag is None and error is not None:
+        raise InputError(path, f"not well-formed XML ({_syntax_message(error)})")
     if root_tag is None or not isinstance(root_tag, str):
         raise InputError(path, "no XML root element found")
     ns = _ns(root_tag)
