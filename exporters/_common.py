@@ -229,3 +229,54 @@ def object_record(model, oid: str) -> dict:
         else:
             out[k] = json.dumps(v, ensure_ascii=False)
     return out
+
+
+# ---------------------------------------------------------------------- polygons as shapely
+def polygon_geometries(model, rows) -> np.ndarray:
+    """shapely 3D Polygons (CRS coordinates, holes kept) of the model polygon ``rows``."""
+    import shapely
+
+    rows = np.asarray(rows, dtype=np.int64)
+    if not len(rows):
+        return np.zeros(0, dtype=object)
+    po = model.polygon_offsets
+    ro = model.ring_offsets
+    nr = po[rows + 1] - po[rows]
+    ring_ids = np.concatenate([np.arange(po[r], po[r + 1]) for r in rows]) if len(rows) else np.zeros(0, np.int64)
+    lens = ro[ring_ids + 1] - ro[ring_ids]
+    vidx = np.concatenate([model.ring_vertices[ro[i]:ro[i + 1]] for i in ring_ids])
+    ring_of_vertex = np.repeat(np.arange(len(ring_ids)), lens)
+    ok_ring = lens >= 3
+    keep_v = ok_ring[ring_of_vertex]
+    rings = shapely.linearrings(model.vertices[vidx[keep_v]], indices=ring_of_vertex[keep_v])
+    poly_of_ring = np.repeat(np.arange(len(rows)), nr)[ok_ring]
+    out = np.full(len(rows), None, dtype=object)
+    polys = shapely.polygons(rings, indices=poly_of_ring)
+    out[np.unique(poly_of_ring)] = polys
+    return out
+
+
+def object_footprint(model, oid: str, lod=None):
+    """(2D footprint, lowest z) of an object: the union of its GroundSurface polygons projected
+    to the plane, else of its roof polygons, else of all polygons; (None, nan) without geometry."""
+    import shapely
+
+    from model.semantics import GROUND, ROOF
+
+    obj = model.objects.get(oid)
+    g = None if obj is None else model.select_geometry(obj, lod)
+    if g is None:
+        return None, float("nan")
+    rows = np.arange(g.poly_start, g.poly_stop)
+    sem = model.polygon_semantic[rows]
+    pick = rows[sem == GROUND] if (sem == GROUND).any() else rows[sem == ROOF] if (sem == ROOF).any() else rows
+    geoms = [p for p in polygon_geometries(model, pick) if p is not None]
+    if not geoms:
+        return None, float("nan")
+    zmin = float(min(np.asarray(p.exterior.coords)[:, 2].min() for p in geoms))
+    flat = shapely.force_2d(np.asarray(geoms, dtype=object))
+    flat = [p if p.is_valid else shapely.make_valid(p) for p in flat]
+    flat = [p for p in flat if p.area > 0]
+    if not flat:
+        return None, zmin
+    return shapely.union_all(flat), zmin

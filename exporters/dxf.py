@@ -35,10 +35,10 @@ import zlib
 
 import numpy as np
 
-from model.semantics import GROUND, ROOF, SURFACE_TYPES
+from model.semantics import SURFACE_TYPES
 
 from ._common import (DEFAULT_RGB, DEMOLISHED_RGB, INSERTED_RGB, SURFACE_RGB, Edits, layer_name,
-                      object_meshes, resolve_offset, result_colouring, safe_name)
+                      object_footprint, object_meshes, resolve_offset, result_colouring, safe_name)
 
 APPID = "STADTBILD"
 INFO_LAYER = "STADTBILD_INFO"
@@ -214,44 +214,21 @@ class _Writer:
 
     def footprint(self, original, oid: str, lod) -> int:
         """Dashed outline of a demolished object's footprint at its lowest height; 1 if drawn."""
-        import shapely
-
-        obj = original.objects.get(oid)
-        if obj is None:
+        shape, zmin = object_footprint(original, oid, lod)
+        if shape is None:
             return 0
-        g = original.select_geometry(obj, lod)
-        if g is None:
-            return 0
-        rows = np.arange(g.poly_start, g.poly_stop)
-        sem = original.polygon_semantic[rows]
-        pick = rows[sem == GROUND] if (sem == GROUND).any() else rows[sem == ROOF] if (sem == ROOF).any() else rows
-        polys, zmin = [], np.inf
-        for r in pick:
-            r0, r1 = original.polygon_offsets[r], original.polygon_offsets[r + 1]
-            rings = []
-            for ri in range(r0, r1):
-                idx = original.ring_vertices[original.ring_offsets[ri]:original.ring_offsets[ri + 1]]
-                xyz = original.vertices[idx] - self.offset
-                zmin = min(zmin, float(xyz[:, 2].min()))
-                rings.append(xyz[:, :2])
-            if len(rings[0]) >= 3:
-                p = shapely.Polygon(rings[0], rings[1:])
-                if p.is_valid and p.area > 0:
-                    polys.append(p)
-                elif p.buffer(0).area > 0:
-                    polys.append(p.buffer(0))
-        if not polys:
-            return 0
-        shape = shapely.union_all(polys)
-        xdata = _object_xdata(obj) + [(1000, "demolished")]
+        xdata = _object_xdata(original.objects[oid]) + [(1000, "demolished")]
+        n = 0
         for poly in getattr(shape, "geoms", [shape]):
             if poly.geom_type != "Polygon":
                 continue
             for ring in [poly.exterior, *poly.interiors]:
-                e = self.msp.add_lwpolyline(np.asarray(ring.coords)[:-1], close=True,
-                                            dxfattribs={"layer": DEMOLISHED_LAYER, "elevation": zmin})
+                xy = np.asarray(ring.coords)[:-1, :2] - self.offset[:2]
+                e = self.msp.add_lwpolyline(xy, close=True, dxfattribs={
+                    "layer": DEMOLISHED_LAYER, "elevation": zmin - self.offset[2]})
                 e.set_xdata(APPID, xdata)
-        return 1
+                n += 1
+        return 1 if n else 0
 
     def shape(self, geom, layer, rgb, props) -> None:
         """A shapely geometry (model CRS, absolute) as DXF entities on ``layer``."""
