@@ -1,0 +1,221 @@
+"""Abstandsflächen: depths per state rule, minimum, roof shares, conflicts between buildings,
+party walls, parcels, outputs (GeoJSON read back by GDAL, DXF audited by ezdxf), real data."""
+from __future__ import annotations
+
+import json
+import math
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+import shapely
+
+from analysis.setbacks import RULES, compute_setbacks, read_parcels
+from importers import load
+from model.semantics import GROUND, ROOF, WALL
+from tests.conftest import ROOT, data_file
+from tests.helpers import box_model, box_polygons, model_from_solids
+from tests.test_metrics import gable_house
+
+
+def _depths_by_normal(result):
+    """{(nx, ny) rounded: depth} of the outer walls of a single axis-aligned building."""
+    out = {}
+    for i in np.flatnonzero(result.kind == "outer"):
+        rect = result.areas[i]
+        out[i] = result.depth_m[i]
+        assert rect.area == pytest.approx(result.length_m[i] * result.depth_m[i], rel=1e-9)
+    return out
+
+
+@pytest.mark.parametrize("rule,depth", [("nbauo", 6.0), ("bauo-nrw", 4.8), ("mbo", 4.8), ("baybo", 4.8)])
+def test_12m_wall_depth(rule, depth):
+    m = box_model([("b", 0, 0, 10, 20, 0, 12)])
+    r = compute_setbacks(m, rule)
+    assert r.n_walls == 4 and list(r.kind) == ["outer"] * 4
+    assert np.allclose(r.depth_m, depth)
+    assert np.allclose(r.wall_height_m, 12.0)
+    # the rectangles lie in front of the walls: outside the footprint, touching it
+    fp = shapely.box(0, 0, 10, 20)
+    for rect in r.areas:
+        rect = shapely.transform(rect, lambda xy: xy + r.origin[:2])
+        assert rect.intersection(fp).area == pytest.approx(0.0, abs=1e-9)
+        assert rect.distance(fp) == pytest.approx(0.0, abs=1e-9)
+    total = sum(a.area for a in r.areas)
+    assert total == pytest.approx(depth * 2 * (10 + 20), rel=1e-9)
+
+
+@pytest.mark.parametrize("rule", list(RULES))
+def test_minimum_3m_for_low_walls(rule):
+    m = box_model([("garage", 0, 0, 6, 3, 0, 2.5), ("shed", 20, 0, 24, 4, 0, 5.9)])
+    r = compute_setbacks(m, rule)
+    assert np.allclose(r.depth_m, 3.0)
+    assert np.all(RULES[rule].factor * r.height_m < 3.0)
+
+
+def test_two_buildings_9m_apart_conflict_under_nbauo_not_under_nrw():
+    # facing walls x = 10 and x = 19, 10 m high, 15 m long
+    m = box_model([("a", 0, 0, 10, 15, 0, 10), ("b", 19, 0, 29, 15, 0, 10)])
+    nb = compute_setbacks(m, "nbauo")
+    conflicts = [v for v in nb.violations if v["kind"] == "setback"]
+    assert {(v["id"], v["other_id"]) for v in conflicts} == {("a", "b"), ("b", "a")}
+    # 5 m + 5 m − 9 m = 1 m overlap strip along the 15 m wall
+    assert all(v["overlap_m2"] == pytest.approx(1.0 * 15.0, rel=1e-6) for v in conflicts)
+    assert not [v for v in nb.violations if v["kind"] == "building"]  # 5 m < 9 m
+    nrw = compute_setbacks(m, "bauo-nrw")
+    assert nrw.violations == []  # 4 m + 4 m < 9 m
+    assert nrw.summary()["violating_walls"] == 0 and nb.summary()["violating_walls"] == 2
+
+
+def test_setback_area_over_neighbour_building():
+    m = box_model([("tall", 0, 0, 10, 10, 0, 20), ("low", 14, 0, 24, 10, 0, 3)])
+    r = compute_setbacks(m, "mbo")  # 0.4 × 20 = 8 m reaches 4 m into "low"
+    on_building = [v for v in r.violations if v["kind"] == "building"]
+    assert [(v["id"], v["other_id"]) for v in on_building] == [("tall", "low")]
+    assert on_building[0]["overlap_m2"] == pytest.approx(4.0 * 10.0, rel=1e-6)
+
+
+def test_party_walls_need_no_setback():
+    m = box_model([("a", 0, 0, 10, 10, 0, 12), ("b", 10, 0, 20, 10, 0, 12)])
+    r = compute_setbacks(m, "nbauo")
+    assert sorted(r.kind) == ["outer"] * 6 + ["party"] * 2
+    assert r.violations == []
+
+
+def test_inward_oriented_polygons_give_the_same_areas():
+    v, faces = box_polygons(0, 0, 10, 20, 0, 12)
+    flipped = model_from_solids([("b", v, [(ring[::-1], code) for ring, code in faces])])
+    r = compute_setbacks(flipped, "nbauo")
+    fp = shapely.box(0, 0, 10, 20)
+    for rect in r.areas:
+        rect = shapely.transform(rect, lambda xy: xy + r.origin[:2])
+        assert rect.intersection(fp).area == pytest.approx(0.0, abs=1e-9)
+
+
+def _house_walls(rule, ridge, width=8.0, eave=6.0):
+    m = model_from_solids([("h", *gable_house(length=12.0, width=width, eave=eave, ridge=ridge))])
+    r = compute_setbacks(m, rule)
+    # walls in gable_house order: south eave, north eave, east gable, west gable
+    return r, r.height_m[:2], r.height_m[2:4]
+
+
+@pytest.mark.parametrize("tilt_deg", [30.0, 50.0, 75.0])
+def test_roof_share_mbo_and_nrw(tilt_deg):
+    width, eave = 8.0, 6.0
+    dh = (width / 2) * math.tan(math.radians(tilt_deg))
+    share_mbo = 1.0 if tilt_deg > 70 else (1 / 3 if tilt_deg > 45 else 0.0)
+    share_nrw = 1.0 if tilt_deg >= 70 else 1 / 3
+    for rule, share in (("mbo", share_mbo), ("baybo", share_mbo), ("bauo-nrw", share_nrw)):
+        r, eave_walls, gable_walls = _house_walls(rule, eave + dh, width, eave)
+        assert np.allclose(r.wall_height_m, eave), rule
+        assert np.allclose(eave_walls, eave + share * dh, atol=1e-6), rule
+        assert np.allclose(gable_walls, eave + share * dh, atol=1e-6), rule
+        assert np.allclose(r.depth_m, np.maximum(0.4 * r.height_m, 3.0))
+
+
+def test_nbauo_counts_every_point():
+    """NBauO: the gable peak counts fully; a 75° roof behind the eave wall adds what its ridge
+    point needs beyond its distance from the wall (0.5 h − s)."""
+    width, eave = 8.0, 6.0
+    dh = 4.0 * math.tan(math.radians(75.0))
+    r, eave_walls, gable_walls = _house_walls("nbauo", eave + dh, width, eave)
+    assert np.allclose(gable_walls, eave + dh)
+    # ridge point: required 0.5 (eave + dh) − 4 m from the wall line -> H_eff = eave + dh − 8
+    assert np.allclose(eave_walls, max(eave, eave + dh - 4.0 / 0.5), atol=1e-6)
+    r45, eave45, _ = _house_walls("nbauo", eave + 4.0, width, eave)  # 45°: the eave governs
+    assert np.allclose(eave45, eave)
+
+
+def test_parcel_boundary_crossing(tmp_path):
+    import pyogrio.raw
+
+    m = box_model([("a", 0, 0, 10, 10, 0, 10), ("b", 30, 0, 40, 10, 0, 10)])
+    # parcel of "a" ends 2 m east of its wall (x = 12); NBauO depth 5 m -> 3 m × 10 m outside
+    parcels = [shapely.box(-10, -10, 12, 20), shapely.box(12, -10, 50, 20)]
+    path = tmp_path / "parcels.gpkg"
+    pyogrio.raw.write(path, shapely.to_wkb(np.array(parcels, dtype=object)), [np.array(["P1", "P2"], dtype=object)],
+                      fields=["id"], geometry_type="Polygon", crs="EPSG:25832", driver="GPKG")
+    geoms, ids = read_parcels(path)
+    assert ids == ["P1", "P2"]
+    r = compute_setbacks(m, "nbauo", parcels=geoms, parcel_ids=ids)
+    bad = [v for v in r.violations if v["kind"] == "parcel"]
+    assert [(v["id"], v["other_id"]) for v in bad] == [("a", "P2")]
+    assert bad[0]["overlap_m2"] == pytest.approx(30.0, rel=1e-6)
+    # "b" stands 18 m inside P2: its west area (5 m) stays on the plot; others leave P2 at y
+    assert all(v["id"] == "a" for v in bad)
+
+
+def test_demo_district_properties(demo_model):
+    r = compute_setbacks(demo_model, "mbo")
+    outer = np.flatnonzero(r.kind == "outer")
+    assert len(outer) > 1000
+    areas = shapely.area(r.areas[outer])
+    assert np.allclose(areas, r.length_m[outer] * r.depth_m[outer], rtol=1e-6)
+    assert np.all(r.depth_m >= 3.0 - 1e-9)
+    # outer areas face away from their own building: little overlap with the own footprint
+    own = shapely.area(shapely.intersection(r.areas[outer], r.footprints[[r.footprint_ids.index(b) for b in np.array(r.building_ids)[outer]]]))
+    assert np.median(own / areas) < 0.01
+    # setback conflicts are symmetric between buildings
+    pairs = {(v["id"], v["other_id"]) for v in r.violations if v["kind"] == "setback"}
+    assert pairs and all((b, a) in pairs for a, b in pairs)
+
+
+def _cli(*args):
+    return subprocess.run([sys.executable, str(ROOT / "main.py"), *map(str, args)], capture_output=True,
+                          text=True, cwd=ROOT, timeout=120)
+
+
+def test_cli_setbacks_geojson_and_dxf(tmp_path):
+    import ezdxf
+    import pyogrio
+
+    m = box_model([("a", 0, 0, 10, 15, 0, 10), ("b", 19, 0, 29, 15, 0, 10)])
+    src = tmp_path / "two.city.json"
+    _write_cityjson(m, src)
+    gj = tmp_path / "s.geojson"
+    p = _cli("setbacks", src, "--rule", "nbauo", "-o", gj, "--json")
+    assert p.returncode == 0, p.stderr
+    doc = json.loads(p.stdout)
+    assert doc["rule"] == "nbauo" and doc["walls"] == 8
+    assert {(v["id"], v["other_id"]) for v in doc["violations"]} == {("a", "b"), ("b", "a")}
+    assert all(set(v) >= {"id", "other_id", "overlap_m2"} for v in doc["violations"])
+    meta, _, wkb, fields = pyogrio.raw.read(gj)
+    assert len(wkb) == 8 and meta["crs"] == "EPSG:25832"
+    viol = fields[meta["fields"].tolist().index("violation")]
+    assert int(np.sum(viol)) == 2
+    dxf = tmp_path / "s.dxf"
+    p = _cli("setbacks", src, "--rule", "bauo-nrw", "-o", dxf)
+    assert p.returncode == 0, p.stderr
+    d = ezdxf.readfile(dxf)
+    assert not d.audit().has_errors
+    msp = d.modelspace()
+    assert len(msp.query('LWPOLYLINE[layer=="ABSTANDSFLAECHE"]')) == 8
+    assert len(msp.query('HATCH[layer=="ABSTANDSFLAECHE"]')) == 8
+    assert len(msp.query('*[layer=="ABSTANDSFLAECHE_VERLETZUNG"]')) == 0
+    p = _cli("setbacks", src, "--rule", "hbo")
+    assert p.returncode == 2 and "Traceback" not in p.stderr
+    p = _cli("setbacks", src, "--parcels", tmp_path / "missing.gpkg")
+    assert p.returncode == 2 and p.stderr.startswith("error: ")
+
+
+def _write_cityjson(model, path):
+    """Minimal CityJSON 2.0 of a box model (for CLI tests)."""
+    objs = {}
+    for oid, obj in model.objects.items():
+        g = obj.geometries[0]
+        sem_names = {GROUND: "GroundSurface", ROOF: "RoofSurface", WALL: "WallSurface"}
+        shell, values, surfaces = [], [], []
+        for p in range(g.poly_start, g.poly_stop):
+            r0 = model.polygon_offsets[p]
+            ring = model.ring_vertices[model.ring_offsets[r0]:model.ring_offsets[r0 + 1]].tolist()
+            shell.append([ring])
+            surfaces.append({"type": sem_names[int(model.polygon_semantic[p])]})
+            values.append(len(surfaces) - 1)
+        objs[oid] = {"type": "Building", "geometry": [{"type": "Solid", "lod": "2", "boundaries": [shell],
+                                                       "semantics": {"surfaces": surfaces, "values": [values]}}]}
+    doc = {"type": "CityJSON", "version": "2.0", "transform": {"scale": [0.001] * 3, "translate": [0, 0, 0]},
+           "metadata": {"referenceSystem": "https://www.opengis.net/def/crs/EPSG/0/25832"},
+           "CityObjects": objs,
+           "vertices": np.round(model.vertices * 1000).astype(int).tolist()}
+    path.write_text(json.dumps(doc))
