@@ -1,0 +1,572 @@
+"""Ray casting over a :class:`model.scene.Scene`: occlusion and first-hit queries for many rays.
+
+One :class:`RayCaster` is built per scene and shared by the shadow, sun-hours, sightline, viewshed
+and solar analyses. All coordinates are the scene's LOCAL coordinates (metres, ``scene.vertices``
+frame); inputs are float64 and any number of rays.
+
+Backends
+--------
+``"embree"``
+    Intel Embree 4 through ``embreex`` (``EmbreeScene.run`` with the ``OCCLUDED`` query for
+    shadow rays and the intersect query with ``output=True`` for first hits). Geometry is handed
+    to Embree as float32 in local coordinates, so a 1 km district keeps ~0.1 mm precision (float32
+    far from the origin — national grid coordinates of 5.7e6 m — would round to 0.5 m).
+    Rays go in chunks of :attr:`RayCaster.chunk_size` (bounded memory) over two Python threads:
+    embreex releases the GIL inside ``run``, so both cores trace at once.
+``"numpy"``
+    A pure-numpy fallback giving the same answers: a linear BVH (triangles sorted by the Morton
+    code of their centroid, Lauterbach et al. 2009, "Fast BVH construction on GPUs") with a
+    complete binary tree of axis-aligned boxes over leaves of :data:`NUMPY_LEAF_SIZE` triangles,
+    traversed breadth-first for a chunk of rays at once (all (ray, node) pairs of one tree level
+    are slab-tested in one vectorised step, Kay & Kajiya 1986), and the Möller–Trumbore
+    ray/triangle test (Möller & Trumbore 1997, "Fast, minimum storage ray-triangle
+    intersection") in float64 at the leaves. Used when embreex is missing and to cross-check.
+``"auto"``
+    Embree when importable, else numpy.
+
+Demolish / insert without a full rebuild
+----------------------------------------
+:meth:`RayCaster.set_object_enabled` switches objects off (demolished, or an inserted design in
+its "before" state) and on again. The numpy backend simply skips disabled triangles at its
+leaves. The Embree backend keeps its BVH over all triangles and builds a small second BVH over
+only the disabled triangles (cost proportional to what changed): a ray the full scene reports
+occluded but the disabled-only scene does not is certainly blocked by an enabled triangle; only
+rays that touch both are re-traced hit by hit, stepping past disabled triangles. When more than
+:data:`REBUILD_FRACTION` of all triangles are disabled, a BVH over the enabled triangles is
+built instead (Embree builds ~1 M triangles/s, see ``benchmarks/bench_raycast.py``).
+
+Pitfalls handled by callers: ray origins exactly on a surface must be lifted off it
+(:func:`offset_points`), rays grazing an edge may hit or miss in either backend.
+"""
+from __future__ import annotations
+
+import logging
+import os
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+
+import numpy as np
+
+log = logging.getLogger(__name__)
+
+#: largest finite ray length handed to Embree (float32); "no limit" becomes this
+_EMBREE_INFINITY = np.float32(1e30)
+#: fraction of disabled triangles above which a BVH of the enabled triangles is built instead
+REBUILD_FRACTION = 0.3
+#: triangles per leaf of the numpy BVH
+NUMPY_LEAF_SIZE = 8
+#: a ray skipping a disabled triangle restarts this far (metres) behind the hit point
+_SKIP_EPS_M = 1e-3
+#: enabled triangles closer than this (metres) to a disabled one are traced in a separate BVH
+_NEAR_M = 0.05
+
+
+def embree_available() -> bool:
+    """True when the ``embreex`` Embree binding can be imported."""
+    try:
+        import embreex.mesh_construction  # noqa: F401
+        import embreex.rtcore_scene  # noqa: F401
+    except Exception:
+        return False
+    return True
+
+
+@dataclass
+class RayHits:
+    """First-hit results, one row per ray.
+
+    distance      (n,) float64 metres along the (unit) direction, ``np.inf`` where nothing is hit
+    triangle      (n,) int64 triangle index into ``scene.triangles``, -1 where nothing is hit
+    object_index  (n,) int32 index into ``scene.object_ids``, -1 where nothing is hit
+    point         (n, 3) float64 hit point in local coordinates, NaN where nothing is hit
+    hit           (n,) bool
+    """
+
+    distance: np.ndarray
+    triangle: np.ndarray
+    object_index: np.ndarray
+    point: np.ndarray
+    hit: np.ndarray
+
+    def __len__(self) -> int:
+        return len(self.distance)
+
+
+def offset_points(points, normals, eps: float = 0.01) -> np.ndarray:
+    """Sample points lifted ``eps`` metres off their surface along the (normalised) normals, so
+    that rays starting there do not hit their own surface (shadow acne). Zero normals leave the
+    point where it is."""
+    p = np.asarray(points, dtype=np.float64)
+    n = np.asarray(normals, dtype=np.float64)
+    length = np.linalg.norm(n, axis=-1, keepdims=True)
+    unit = np.divide(n, length, out=np.zeros(np.broadcast(n, length).shape), where=length > 0)
+    return p + eps * unit
+
+
+def _prepare_rays(origins, directions, tmax, tmin):
+    """Validate and broadcast ray arrays; returns origins (n,3), unit directions (n,3) or (1,3),
+    tmax (n,), tmin (n,), valid (n,) (finite origin, non-zero direction, tmax >= tmin)."""
+    o = np.asarray(origins, dtype=np.float64)
+    if o.ndim == 1:
+        o = o.reshape(1, 3)
+    if o.ndim != 2 or o.shape[1] != 3:
+        raise ValueError(f"origins must have shape (n, 3), got {o.shape}")
+    n = len(o)
+    d = np.asarray(directions, dtype=np.float64)
+    if d.ndim == 1:
+        d = d.reshape(1, 3)
+    if d.ndim != 2 or d.shape[1] != 3 or len(d) not in (1, n):
+        raise ValueError(f"directions must have shape (n, 3) or (3,), got {d.shape} for {n} origins")
+    length = np.linalg.norm(d, axis=1)
+    good_dir = np.isfinite(length) & (length > 0)
+    d = np.divide(d, length[:, None], out=np.zeros_like(d), where=good_dir[:, None])
+    tmax = np.broadcast_to(np.asarray(tmax, dtype=np.float64), (n,))
+    tmin = np.broadcast_to(np.asarray(tmin, dtype=np.float64), (n,))
+    valid = np.isfinite(o).all(axis=1) & ~np.isnan(tmax) & (tmax >= tmin) & np.isfinite(tmin)
+    valid &= good_dir if len(d) == n else bool(good_dir[0])
+    return o, d, tmax, tmin, valid
+
+
+def _default_threads() -> int:
+    try:
+        return max(1, min(2, len(os.sched_getaffinity(0))))
+    except AttributeError:  # pragma: no cover - not Linux
+        return max(1, min(2, os.cpu_count() or 1))
+
+
+class RayCaster:
+    """Occlusion and first-hit ray queries over one :class:`~model.scene.Scene`.
+
+    ``RayCaster(scene, backend="auto")`` builds the acceleration structure once (see the module
+    docstring for the backends). Queries take arrays in the scene's local coordinates (metres).
+    """
+
+    def __init__(self, scene, backend: str = "auto", chunk_size: int | None = None,
+                 threads: int | None = None):
+        if backend not in ("auto", "embree", "numpy"):
+            raise ValueError(f"unknown ray-casting backend {backend!r} (auto, embree, numpy)")
+        if backend == "auto":
+            backend = "embree" if embree_available() else "numpy"
+        elif backend == "embree" and not embree_available():
+            raise RuntimeError("the Embree backend needs the 'embreex' package")
+        self.scene = scene
+        self.backend = backend
+        self.threads = threads or _default_threads()
+        self.chunk_size = int(chunk_size or (65536 if backend == "embree" else 2048))
+        self._tri_object = np.asarray(scene.object_index, dtype=np.int32)
+        self._n_objects = len(scene.object_ids)
+        self._enabled_objects = np.ones(self._n_objects, dtype=bool)
+        self._tri_enabled = np.ones(scene.n_triangles, dtype=bool)
+        self._pool = None
+        if backend == "embree":
+            self._impl = _EmbreeBackend(scene)
+        else:
+            self._impl = _NumpyBackend(scene)
+
+    # ---------------------------------------------------------------- state
+    @property
+    def enabled_objects(self) -> np.ndarray:
+        """(n_objects,) bool: which objects currently occlude and can be hit (a copy)."""
+        return self._enabled_objects.copy()
+
+    def set_object_enabled(self, mask) -> None:
+        """Enable/disable objects: ``mask`` (n_objects,) bool, True = present. Disabled objects
+        never occlude or get hit. Cheap: no rebuild of the full BVH (see module docstring)."""
+        mask = np.asarray(mask, dtype=bool).reshape(-1)
+        if mask.shape != (self._n_objects,):
+            raise ValueError(f"mask must have {self._n_objects} entries (one per scene object), "
+                             f"got {mask.shape[0]}")
+        self._enabled_objects = mask.copy()
+        if self._n_objects:
+            self._tri_enabled = mask[self._tri_object]
+        self._impl.set_triangle_enabled(self._tri_enabled)
+
+    def close(self) -> None:
+        if self._pool is not None:
+            self._pool.shutdown(wait=False)
+            self._pool = None
+
+    def __del__(self):  # pragma: no cover - interpreter shutdown order
+        try:
+            self.close()
+        except Exception:
+            pass
+
+    # ---------------------------------------------------------------- queries
+    def occluded(self, origins, directions, tmax=np.inf, tmin=0.0) -> np.ndarray:
+        """(n,) bool: does the ray ``origin + t·direction`` hit any enabled triangle for
+        ``tmin <= t <= tmax`` (metres)? Directions are normalised here."""
+        o, d, tmax, tmin, valid = _prepare_rays(origins, directions, tmax, tmin)
+        out = np.zeros(len(o), dtype=bool)
+        if self.scene.n_triangles == 0 or not valid.any():
+            return out
+
+        def work(sl):
+            idx = np.flatnonzero(valid[sl]) + sl.start
+            if len(idx) == 0:
+                return
+            dd = d[idx] if len(d) > 1 else d
+            out[idx] = self._impl.occluded(o[idx] + tmin[idx, None] * (dd if len(d) > 1 else d[0]),
+                                           dd, tmax[idx] - tmin[idx])
+
+        self._run_chunks(len(o), work)
+        return out
+
+    def first_hit(self, origins, directions, tmax=np.inf, tmin=0.0) -> RayHits:
+        """The nearest enabled triangle hit along each ray within ``[tmin, tmax]`` metres."""
+        o, d, tmax, tmin, valid = _prepare_rays(origins, directions, tmax, tmin)
+        n = len(o)
+        dist = np.full(n, np.inf)
+        tri = np.full(n, -1, dtype=np.int64)
+        if self.scene.n_triangles and valid.any():
+            def work(sl):
+                idx = np.flatnonzero(valid[sl]) + sl.start
+                if len(idx) == 0:
+                    return
+                dd = d[idx] if len(d) > 1 else d
+                start = o[idx] + tmin[idx, None] * (dd if len(d) > 1 else d[0])
+                t, k = self._impl.first_hit(start, dd, tmax[idx] - tmin[idx])
+                dist[idx] = t + tmin[idx]
+                tri[idx] = k
+
+            self._run_chunks(n, work)
+        hit = tri >= 0
+        dist[~hit] = np.inf
+        obj = np.full(n, -1, dtype=np.int32)
+        obj[hit] = self._tri_object[tri[hit]]
+        point = np.full((n, 3), np.nan)
+        dfull = d if len(d) == n else np.broadcast_to(d, (n, 3))
+        point[hit] = o[hit] + dist[hit, None] * dfull[hit]
+        return RayHits(distance=dist, triangle=tri, object_index=obj, point=point, hit=hit)
+
+    # ---------------------------------------------------------------- chunking
+    def _run_chunks(self, n: int, work) -> None:
+        size = self.chunk_size
+        if self.threads > 1 and n > 4096:
+            size = min(size, -(-n // self.threads))
+        slices = [slice(s, min(s + size, n)) for s in range(0, n, size)]
+        if self.threads <= 1 or len(slices) == 1:
+            for sl in slices:
+                work(sl)
+            return
+        if self._pool is None:
+            self._pool = ThreadPoolExecutor(max_workers=self.threads, thread_name_prefix="raycast")
+        for f in [self._pool.submit(work, sl) for sl in slices]:
+            f.result()
+
+
+# ==================================================================== Embree (embreex)
+class _EmbreeBackend:
+    """Embree 4 via embreex; see the module docstring for the disabled-object strategy."""
+
+    def __init__(self, scene):
+        self.vertices32 = np.ascontiguousarray(scene.vertices, dtype=np.float32)
+        self.triangles32 = np.ascontiguousarray(scene.triangles, dtype=np.int32)
+        self.n_triangles = len(self.triangles32)
+        self.full = self._build(np.arange(self.n_triangles)) if self.n_triangles else None
+        self.tri_enabled = np.ones(self.n_triangles, dtype=bool)
+        self.disabled = None  # (EmbreeScene, global triangle ids) of disabled triangles
+        self.near_enabled = None  # enabled triangles near the disabled ones
+        self.enabled_only = None  # (EmbreeScene, global triangle ids) when many are disabled
+        self.numpy_fallback = None
+
+    def _build(self, tri_ids):
+        """An EmbreeScene over the given triangles; returns (scene, tri_ids)."""
+        from embreex.mesh_construction import TriangleMesh
+        from embreex.rtcore_scene import EmbreeScene
+
+        es = EmbreeScene()
+        if len(tri_ids):
+            TriangleMesh(es, self.vertices32, np.ascontiguousarray(self.triangles32[tri_ids]))
+        # commit now (embreex commits lazily on the first query, which would race across threads)
+        z = np.zeros((1, 3), dtype=np.float32)
+        es.run(z, z + np.float32(1.0), query="OCCLUDED")
+        return es, np.asarray(tri_ids, dtype=np.int64)
+
+    def set_triangle_enabled(self, tri_enabled):
+        self.tri_enabled = tri_enabled.copy()
+        off = np.flatnonzero(~tri_enabled)
+        self.disabled = self.enabled_only = self.near_enabled = None
+        if len(off) == 0:
+            return
+        if len(off) > REBUILD_FRACTION * self.n_triangles:
+            self.enabled_only = self._build(np.flatnonzero(tri_enabled))
+        else:
+            self.disabled = self._build(off)
+            self.near_enabled = self._build(self._enabled_near(off))
+
+    def _enabled_near(self, off):
+        """Enabled triangles whose box comes within :data:`_NEAR_M` of a disabled triangle's
+        object box (coincident party walls of a demolished building and its neighbour)."""
+        from shapely import STRtree, box
+
+        corners = self.vertices32[self.triangles32].astype(np.float64)
+        lo, hi = corners.min(axis=1), corners.max(axis=1)
+        # boxes of the disabled triangles, merged per 2 m cell to keep the tree small
+        cell = np.floor(0.5 * (lo[off] + hi[off]) / 2.0).astype(np.int64)
+        _, group = np.unique(cell, axis=0, return_inverse=True)
+        group = group.reshape(-1)
+        n_groups = group.max() + 1
+        glo = np.full((n_groups, 3), np.inf)
+        ghi = np.full((n_groups, 3), -np.inf)
+        np.minimum.at(glo, group, lo[off])
+        np.maximum.at(ghi, group, hi[off])
+        glo -= _NEAR_M
+        ghi += _NEAR_M
+        on = np.flatnonzero(self.tri_enabled)
+        tree = STRtree(box(glo[:, 0], glo[:, 1], ghi[:, 0], ghi[:, 1]))
+        tri_i, grp = tree.query(box(lo[on, 0], lo[on, 1], hi[on, 0], hi[on, 1]))
+        z_ok = (lo[on[tri_i], 2] <= ghi[grp, 2]) & (hi[on[tri_i], 2] >= glo[grp, 2])
+        return np.unique(on[tri_i[z_ok]])
+
+    # -- raw queries on one EmbreeScene (float32 in, no masking)
+    @staticmethod
+    def _tfar(tmax):
+        t = np.minimum(tmax, _EMBREE_INFINITY).astype(np.float32)
+        return np.ascontiguousarray(t)
+
+    @staticmethod
+    def _raw_occluded(built, o32, d32, tmax):
+        es, _ = built
+        res = es.run(o32, d32, dists=_EmbreeBackend._tfar(tmax), query="OCCLUDED")
+        return res != -1
+
+    @staticmethod
+    def _raw_first_hit(built, o32, d32, tmax):
+        es, ids = built
+        res = es.run(o32, d32, dists=_EmbreeBackend._tfar(tmax), output=True)
+        prim = res["primID"]
+        hit = prim >= 0
+        tri = np.full(len(prim), -1, dtype=np.int64)
+        tri[hit] = ids[prim[hit]]
+        t = np.where(hit, res["tfar"].astype(np.float64), np.inf)
+        return t, tri
+
+    @staticmethod
+    def _f32(o, d):
+        return (np.ascontiguousarray(o, dtype=np.float32), np.ascontiguousarray(d, dtype=np.float32))
+
+    def occluded(self, o, d, tmax):
+        o32, d32 = self._f32(o, d)
+        if self.enabled_only is not None:
+            return self._raw_occluded(self.enabled_only, o32, d32, tmax)
+        occ = self._raw_occluded(self.full, o32, d32, tmax)
+        if self.disabled is None or not occ.any():
+            return occ
+        # rays blocked in the full scene that also touch a disabled triangle: re-trace exactly
+        cand = np.flatnonzero(occ)
+        dc = d32[cand] if len(d32) > 1 else d32
+        touch = self._raw_occluded(self.disabled, o32[cand], dc, tmax[cand])
+        redo = cand[touch]
+        if len(redo):
+            t, _ = self._skip_disabled(o[redo], d[redo] if len(d) > 1 else d, tmax[redo])
+            occ[redo] = np.isfinite(t)
+        return occ
+
+    def first_hit(self, o, d, tmax):
+        o32, d32 = self._f32(o, d)
+        if self.enabled_only is not None:
+            return self._raw_first_hit(self.enabled_only, o32, d32, tmax)
+        t, tri = self._raw_first_hit(self.full, o32, d32, tmax)
+        if self.disabled is None:
+            return t, tri
+        redo = np.flatnonzero((tri >= 0) & ~self.tri_enabled[np.maximum(tri, 0)])
+        if len(redo):
+            t[redo], tri[redo] = self._skip_disabled(o[redo], d[redo] if len(d) > 1 else d,
+                                                     tmax[redo])
+        return t, tri
+
+    def _skip_disabled(self, o, d, tmax, max_steps: int = 64):
+        """First enabled hit of rays whose nearest hit in the full BVH is disabled.
+
+        Enabled triangles near disabled ones (within :data:`_NEAR_M`, e.g. the party wall a
+        demolished house shares with its neighbour) are traced exactly in their own small BVH.
+        All other enabled triangles are found by stepping past disabled hits by
+        :data:`_SKIP_EPS_M` (< :data:`_NEAR_M`, so no such triangle can be stepped over). Rays
+        still unresolved after ``max_steps`` are finished by the numpy backend."""
+        n = len(o)
+        d = np.broadcast_to(d, (n, 3))
+        o32, d32 = self._f32(o, d)
+        t_out, tri_out = self._raw_first_hit(self.near_enabled, o32, d32, tmax)
+        travelled = np.zeros(n)
+        active = np.arange(n)
+        for _ in range(max_steps):
+            # a ray cannot improve on its near-enabled hit once it has travelled past it
+            active = active[travelled[active] < np.minimum(tmax[active], t_out[active])]
+            if len(active) == 0:
+                break
+            start = o[active] + travelled[active, None] * d[active]
+            remaining = np.minimum(tmax[active], t_out[active]) - travelled[active]
+            s32, sd32 = self._f32(start, d[active])
+            t, tri = self._raw_first_hit(self.full, s32, sd32, remaining)
+            hit = tri >= 0
+            good = hit & self.tri_enabled[np.maximum(tri, 0)]
+            found = active[good]
+            better = travelled[found] + t[good] < t_out[found]
+            t_out[found[better]] = travelled[found[better]] + t[good][better]
+            tri_out[found[better]] = tri[good][better]
+            skip = hit & ~good
+            nxt = active[skip]
+            travelled[nxt] += t[skip] + _SKIP_EPS_M
+            active = nxt
+        active = active[travelled[active] < np.minimum(tmax[active], t_out[active])]
+        if len(active):
+            if self.numpy_fallback is None:
+                self.numpy_fallback = _NumpyBackend.from_arrays(
+                    self.vertices32.astype(np.float64), self.triangles32.astype(np.int64))
+            self.numpy_fallback.set_triangle_enabled(self.tri_enabled)
+            t, tri = self.numpy_fallback.first_hit(o[active], d[active], tmax[active])
+            t_out[active], tri_out[active] = t, tri
+        return t_out, tri_out
+
+
+# ==================================================================== pure numpy
+def _morton3(q: np.ndarray) -> np.ndarray:
+    """Interleave the bits of three 10-bit integer columns into a 30-bit Morton code."""
+    def spread(v):
+        v = v.astype(np.uint64) & np.uint64(0x3FF)
+        v = (v | (v << np.uint64(16))) & np.uint64(0x030000FF)
+        v = (v | (v << np.uint64(8))) & np.uint64(0x0300F00F)
+        v = (v | (v << np.uint64(4))) & np.uint64(0x030C30C3)
+        v = (v | (v << np.uint64(2))) & np.uint64(0x09249249)
+        return v
+
+    return spread(q[:, 0]) | (spread(q[:, 1]) << np.uint64(1)) | (spread(q[:, 2]) << np.uint64(2))
+
+
+class _NumpyBackend:
+    """Linear BVH + breadth-first vectorised traversal + Möller–Trumbore in float64.
+
+    ``margin`` grows (> 0) or shrinks (< 0) every triangle in barycentric units; 0 is the exact
+    test. Tests use ±margin to tell grazing rays (whose answer flips) from real disagreements.
+    """
+
+    margin = 0.0
+
+    def __init__(self, scene):
+        self._setup(np.asarray(scene.vertices, dtype=np.float64), np.asarray(scene.triangles))
+
+    @classmethod
+    def from_arrays(cls, vertices, triangles):
+        self = cls.__new__(cls)
+        self._setup(vertices, triangles)
+        return self
+
+    def _setup(self, vertices, triangles):
+        m = len(triangles)
+        self.n_triangles = m
+        self.tri_enabled = np.ones(m, dtype=bool)
+        if m == 0:
+            self.depth = 0
+            return
+        c = vertices[triangles]  # (m, 3, 3)
+        self.v0 = np.ascontiguousarray(c[:, 0])
+        self.e1 = np.ascontiguousarray(c[:, 1] - c[:, 0])
+        self.e2 = np.ascontiguousarray(c[:, 2] - c[:, 0])
+        tri_lo, tri_hi = c.min(axis=1), c.max(axis=1)
+        # pad boxes a little (0.1 % of the triangle size + 1 µm) so that rays grazing a flat box
+        # are not culled by round-off before the exact triangle test
+        pad = 1e-3 * (tri_hi - tri_lo).max(axis=1, keepdims=True) + 1e-6
+        tri_lo, tri_hi = tri_lo - pad, tri_hi + pad
+        centre = c.mean(axis=1)
+        lo, hi = centre.min(axis=0), centre.max(axis=0)
+        # one scale for all axes: cubic Morton cells suit flat, wide cities
+        q = np.floor((centre - lo) / max(float((hi - lo).max()), 1e-12) * 1023.0).astype(np.int64)
+        order = np.argsort(_morton3(np.clip(q, 0, 1023)), kind="stable")
+        leaf = NUMPY_LEAF_SIZE
+        n_leaves = -(-m // leaf)
+        depth = max(0, int(np.ceil(np.log2(n_leaves)))) if n_leaves > 1 else 0
+        n_pad = 1 << depth
+        slots = np.full(n_pad * leaf, -1, dtype=np.int64)
+        slots[:m] = order
+        self.leaf_tris = slots.reshape(n_pad, leaf)
+        filled = self.leaf_tris >= 0
+        safe = np.maximum(self.leaf_tris, 0)
+        leaf_lo = np.where(filled[..., None], tri_lo[safe], np.inf).min(axis=1)
+        leaf_hi = np.where(filled[..., None], tri_hi[safe], -np.inf).max(axis=1)
+        # boxes per level, level 0 = root; node k of level l has children 2k, 2k+1 on level l+1
+        self.box_lo = [None] * (depth + 1)
+        self.box_hi = [None] * (depth + 1)
+        self.box_lo[depth], self.box_hi[depth] = leaf_lo, leaf_hi
+        for level in range(depth - 1, -1, -1):
+            below_lo, below_hi = self.box_lo[level + 1], self.box_hi[level + 1]
+            self.box_lo[level] = np.minimum(below_lo[0::2], below_lo[1::2])
+            self.box_hi[level] = np.maximum(below_hi[0::2], below_hi[1::2])
+        # padding nodes have empty boxes (lo=+inf, hi=-inf) that the slab test cannot reject
+        self.box_used = [np.isfinite(b[:, 0]) for b in self.box_lo]
+        self.depth = depth
+
+    def set_triangle_enabled(self, tri_enabled):
+        self.tri_enabled = np.asarray(tri_enabled, dtype=bool).copy()
+
+    def _candidates(self, o, d, tmax):
+        """(ray, triangle) pairs whose leaf box the ray segment [0, tmax] passes through."""
+        n = len(o)
+        d = np.broadcast_to(d, (n, 3))
+        safe_d = np.where(np.abs(d) < 1e-300, np.copysign(1e-300, d), d)
+        inv = 1.0 / safe_d
+        ray = np.arange(n)
+        node = np.zeros(n, dtype=np.int64)
+        for level in range(self.depth + 1):
+            lo = self.box_lo[level][node]
+            hi = self.box_hi[level][node]
+            oo, ii = o[ray], inv[ray]
+            t1 = (lo - oo) * ii
+            t2 = (hi - oo) * ii
+            t_enter = np.minimum(t1, t2).max(axis=1)
+            t_exit = np.maximum(t1, t2).min(axis=1)
+            keep = ((t_enter <= t_exit) & (t_exit >= 0.0) & (t_enter <= tmax[ray])
+                    & self.box_used[level][node])
+            ray, node = ray[keep], node[keep]
+            if level < self.depth:
+                ray = np.repeat(ray, 2)
+                node = (np.repeat(node, 2) << 1) | np.tile(np.array([0, 1]), len(node))
+        tri = self.leaf_tris[node].reshape(-1)
+        ray = np.repeat(ray, self.leaf_tris.shape[1])
+        ok = tri >= 0
+        ray, tri = ray[ok], tri[ok]
+        ok = self.tri_enabled[tri]
+        return ray[ok], tri[ok], d
+
+    def _intersect(self, o, d, tmax):
+        """All (ray, triangle, t) hits with 0 <= t <= tmax (Möller–Trumbore)."""
+        ray, tri, d = self._candidates(o, d, tmax)
+        dd = d[ray]
+        e1, e2 = self.e1[tri], self.e2[tri]
+        p = np.cross(dd, e2)
+        det = np.einsum("ij,ij->i", e1, p)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            inv_det = 1.0 / det
+            s = o[ray] - self.v0[tri]
+            u = np.einsum("ij,ij->i", s, p) * inv_det
+            qv = np.cross(s, e1)
+            v = np.einsum("ij,ij->i", dd, qv) * inv_det
+            t = np.einsum("ij,ij->i", e2, qv) * inv_det
+            m = self.margin
+            hit = ((det != 0.0) & (u >= -m) & (v >= -m) & (u + v <= 1.0 + m) & (t >= 0.0)
+                   & (t <= tmax[ray]))
+        return ray[hit], tri[hit], t[hit]
+
+    def occluded(self, o, d, tmax):
+        out = np.zeros(len(o), dtype=bool)
+        if self.n_triangles == 0:
+            return out
+        ray, _, _ = self._intersect(o, d, tmax)
+        out[ray] = True
+        return out
+
+    def first_hit(self, o, d, tmax):
+        n = len(o)
+        t_out = np.full(n, np.inf)
+        tri_out = np.full(n, -1, dtype=np.int64)
+        if self.n_triangles == 0:
+            return t_out, tri_out
+        ray, tri, t = self._intersect(o, d, tmax)
+        if len(ray):
+            order = np.lexsort((tri, t, ray))
+            ray, tri, t = ray[order], tri[order], t[order]
+            first = np.ones(len(ray), dtype=bool)
+            first[1:] = ray[1:] != ray[:-1]
+            t_out[ray[first]] = t[first]
+            tri_out[ray[first]] = tri[first]
+        return t_out, tri_out
