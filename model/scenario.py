@@ -1032,9 +1032,9 @@ class Insert(Edit):
         ids = [oid for oid in design.objects]
         if not ids:
             raise self.err(f"{self.data['file']}: the design holds no objects")
-        design = extract(design, ids)
         for w in design.warnings:
             ctx.warn(f"{self.data['file']}: {w}")
+        design = extract(design, ids)
         used = design.vertices[design.used_vertex_mask()] if len(design.vertices) else design.vertices
         if not len(used):
             raise self.err(f"{self.data['file']}: the design has no geometry")

@@ -1,0 +1,467 @@
+"""Planning edits (model.scenario), roof-form extrusion (model.extrude), mesh designs
+(importers.meshes), project files and variants (model.project), and ``main.py apply``.
+
+References are independent of the code under test: analytic volumes/areas, trimesh's own
+transformation matrices, volume and watertightness checks, shapely for footprints, sha256 of files.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+
+import numpy as np
+import pytest
+import shapely
+import trimesh
+
+from importers import load
+from model.errors import InputError
+from model.scenario import EditSession, Scenario, edit_from_dict
+from model.semantics import GROUND, ROOF, WALL
+from tests.conftest import DEMO
+from tests.helpers import box_model
+
+
+# ------------------------------------------------------------------ helpers
+def object_vertices(model, oid) -> np.ndarray:
+    """The coordinates of every ring vertex of an object's polygons, in boundary order."""
+    rows = []
+    for g in model.objects[oid].geometries:
+        for p in range(g.poly_start, g.poly_stop):
+            r0, r1 = model.polygon_offsets[p], model.polygon_offsets[p + 1]
+            a, b = model.ring_offsets[r0], model.ring_offsets[r1]
+            rows.append(model.vertices[model.ring_vertices[a:b]])
+    return np.concatenate(rows) if rows else np.zeros((0, 3))
+
+
+def assert_models_identical(a, b):
+    assert list(a.objects) == list(b.objects)
+    for oid in a.objects:
+        oa, ob = a.objects[oid], b.objects[oid]
+        assert oa.type == ob.type
+        assert oa.attributes == ob.attributes
+        assert oa.parents == ob.parents and oa.children == ob.children
+        assert len(oa.geometries) == len(ob.geometries)
+        for ga, gb in zip(oa.geometries, ob.geometries):
+            assert (ga.type, ga.lod, ga.n_polygons) == (gb.type, gb.lod, gb.n_polygons)
+            assert np.array_equal(a.polygon_semantic[ga.poly_start:ga.poly_stop],
+                                  b.polygon_semantic[gb.poly_start:gb.poly_stop])
+        assert np.array_equal(object_vertices(a, oid), object_vertices(b, oid))
+
+
+def object_mesh(model, oid) -> trimesh.Trimesh:
+    sc = model.scene(object_ids=[oid])
+    return trimesh.Trimesh(sc.vertices + sc.origin, sc.triangles, process=True)
+
+
+@pytest.fixture(scope="module")
+def demo():
+    return load(DEMO)
+
+
+# ------------------------------------------------------------------ demolish + undo
+def test_demolish_and_inverse_restore_the_original(demo):
+    ids = list(demo.objects)[100:110]
+    before = {oid: object_vertices(demo, oid).copy() for oid in demo.objects}
+    edit = edit_from_dict({"op": "demolish", "ids": ids})
+    after = edit.apply(demo)
+    assert len(after) == len(demo) - 10 and not set(ids) & set(after.objects)
+    undo = edit.inverse(demo)
+    restored = undo.apply(after)
+    assert_models_identical(restored, demo)
+    # the source model itself was not touched
+    assert all(np.array_equal(object_vertices(demo, oid), v) for oid, v in before.items())
+
+
+def test_edit_session_undo_redo_is_exact(demo):
+    s = EditSession(demo)
+    s.do({"op": "demolish", "ids": list(demo.objects)[:3]})
+    s.do({"op": "move", "ids": [list(demo.objects)[5]], "offset": [10, 0, 0]})
+    moved = s.model
+    s.undo()
+    s.undo()
+    assert s.model is demo
+    s.redo()
+    s.redo()
+    assert s.model is moved
+    assert [e.to_dict()["op"] for e in s.scenario.edits] == ["demolish", "move"]
+
+
+@pytest.mark.parametrize("edit", [
+    {"op": "move", "ids": ["b"], "offset": [3.5, -2.0, 1.0]},
+    {"op": "rotate", "ids": ["b"], "rotation_deg": 33},
+    {"op": "set_height", "id": "b", "height_m": 21},
+    {"op": "set_roof", "id": "b", "roof": "gable", "roof_height_m": 4},
+    {"op": "set_attributes", "ids": ["a", "b"], "attributes": {"status": "geplant", "name": None}},
+    {"op": "extrude", "id": "n", "footprint": [[0, 30], [10, 30], [10, 40]], "ground_z": 0, "height_m": 5},
+])
+def test_every_edit_has_an_exact_inverse(edit):
+    m = box_model([("a", 0, 0, 10, 10, 0, 9), ("b", 20, 0, 30, 8, 0, 12)])
+    m.objects["a"].attributes["name"] = "Haus A"
+    e = edit_from_dict(edit)
+    after = e.apply(m)
+    restored = e.inverse(m).apply(after)
+    assert_models_identical(restored, m)
+
+
+# ------------------------------------------------------------------ transforms
+def test_move_rotate_set_height_against_direct_formulas():
+    m = box_model([("a", 0, 0, 10, 10, 0, 9), ("b", 20, 0, 30, 8, 2, 14)])
+    v0 = object_vertices(m, "b")
+    moved = edit_from_dict({"op": "move", "ids": ["b"], "offset": [1, 2, 3]}).apply(m)
+    assert np.allclose(object_vertices(moved, "b"), v0 + [1, 2, 3], atol=1e-9)
+    assert np.array_equal(object_vertices(moved, "a"), object_vertices(m, "a"))
+    rot = edit_from_dict({"op": "rotate", "ids": ["b"], "rotation_deg": 90}).apply(m)
+    # about the footprint centroid (25, 4): (x, y) -> (25 - (y - 4), 4 + (x - 25))
+    exp = np.c_[25 - (v0[:, 1] - 4), 4 + (v0[:, 0] - 25), v0[:, 2]]
+    assert np.allclose(object_vertices(rot, "b"), exp, atol=1e-9)
+    hi = edit_from_dict({"op": "set_height", "id": "b", "height_m": 24}).apply(m)
+    vb = object_vertices(hi, "b")
+    assert vb[:, 2].min() == pytest.approx(2) and vb[:, 2].max() == pytest.approx(26)
+    assert np.allclose(vb[:, :2], v0[:, :2])
+
+
+def test_moving_a_building_that_shares_vertices_leaves_its_neighbour(demo):
+    # Delfshaven buildings share wall vertices with their neighbours
+    oid = list(demo.objects)[200]
+    others = list(demo.objects)[:200]
+    out = edit_from_dict({"op": "move", "ids": [oid], "offset": [0, 0, 5]}).apply(demo)
+    for o in others:
+        assert np.array_equal(object_vertices(out, o), object_vertices(demo, o))
+    assert np.allclose(object_vertices(out, oid), object_vertices(demo, oid) + [0, 0, 5])
+
+
+def test_assembled_triangulation_equals_a_fresh_one(demo):
+    from model.triangulate import triangulate
+
+    sc = Scenario("t", [{"op": "demolish", "ids": list(demo.objects)[::7]},
+                        {"op": "move", "ids": [list(demo.objects)[1]], "offset": [5, 5, 0]},
+                        {"op": "extrude", "footprint": [[90900, 435700], [90910, 435700], [90910, 435710]],
+                         "height_m": 9, "ground_z": 0}])
+    out = sc.apply(demo)
+    reused = out.triangulation()
+    fresh = triangulate(out.vertices, out.ring_vertices, out.ring_offsets, out.polygon_offsets)
+    area = lambda t: np.bincount(t.polygon, 0.5 * np.linalg.norm(np.cross(
+        out.vertices[t.triangles[:, 1]] - out.vertices[t.triangles[:, 0]],
+        out.vertices[t.triangles[:, 2]] - out.vertices[t.triangles[:, 0]]), axis=1), minlength=out.n_polygons)
+    assert np.allclose(area(reused), area(fresh), atol=1e-6)
+    assert np.array_equal(reused.degenerate, fresh.degenerate)
+
+
+# ------------------------------------------------------------------ demolish_within
+def test_demolish_within_uses_footprint_centroids(demo):
+    bb = demo.bbox()
+    cx, cy = (bb[0] + bb[3]) / 2, (bb[1] + bb[4]) / 2
+    poly = shapely.Polygon([(cx - 80, cy - 60), (cx + 80, cy - 60), (cx + 40, cy + 70), (cx - 80, cy + 60)])
+    out = edit_from_dict({"op": "demolish_within", "polygon": [list(p) for p in poly.exterior.coords[:-1]]}).apply(demo)
+    gone = set(demo.objects) - set(out.objects)
+    # reference: centroid of the shapely union of each building's GroundSurface polygons
+    expected = set()
+    for oid in demo.objects:
+        polys = []
+        for g in demo.objects[oid].geometries:
+            for p in range(g.poly_start, g.poly_stop):
+                if demo.polygon_semantic[p] == GROUND:
+                    r0 = demo.polygon_offsets[p]
+                    ring = demo.vertices[demo.ring_vertices[demo.ring_offsets[r0]:demo.ring_offsets[r0 + 1]], :2]
+                    polys.append(shapely.Polygon(ring).buffer(0))
+        if polys and poly.contains(shapely.union_all(polys).centroid):
+            expected.add(oid)
+    assert len(expected) > 10
+    assert len(gone ^ expected) <= 1  # a centroid exactly on the line may go either way
+    assert gone
+
+
+# ------------------------------------------------------------------ extrude
+W, L, H, R = 8.0, 12.0, 6.0, 4.0
+
+
+@pytest.mark.parametrize("roof,volume,roof_area", [
+    ("flat", W * L * H, W * L),
+    ("shed", W * L * H + W * L * R / 2, L * math.hypot(W, R)),
+    ("gable", W * L * H + W * L * R / 2, 2 * L * math.hypot(W / 2, R)),
+    # equal pitch on all sides: roof area = plan area / cos(pitch)
+    ("hip", W * L * H + W * L * R / 2 - R * W * W / 6, W * L * math.hypot(W / 2, R) / (W / 2)),
+    # four triangles: long sides rise R over W/2, short sides over L/2
+    ("pyramid", W * L * H + W * L * R / 3, L * math.hypot(W / 2, R) + W * math.hypot(L / 2, R)),
+])
+def test_extruded_roofs_have_the_analytic_volume_and_roof_area(roof, volume, roof_area):
+    # a W x L footprint rotated by 30° in national-grid coordinates
+    a = math.radians(30)
+    rotm = np.array([[math.cos(a), -math.sin(a)], [math.sin(a), math.cos(a)]])
+    fp = (np.array([[0, 0], [L, 0], [L, W], [0, W]]) @ rotm.T + [512345.0, 5712345.0]).tolist()
+    m = box_model([("a", 512300, 5712300, 512310, 5712310, 40, 50)])
+    out = edit_from_dict({"op": "extrude", "id": "new-1", "footprint": fp, "ground_z": 40.0,
+                          "height_m": H, "roof": roof, "roof_height_m": R}).apply(m)
+    mesh = object_mesh(out, "new-1")
+    assert mesh.is_watertight and mesh.is_winding_consistent
+    assert mesh.volume == pytest.approx(volume, rel=1e-9, abs=1e-6)
+    sc = out.scene(object_ids=["new-1"])
+    roof_tri = sc.surface_type == ROOF
+    assert np.abs(sc.face_normals_raw[roof_tri][:, 2]).sum() / 2 == pytest.approx(W * L, rel=1e-9)
+    assert sc.triangle_areas[roof_tri].sum() == pytest.approx(roof_area, rel=1e-9)
+    assert (sc.vertices[:, 2] + sc.origin[2]).max() == pytest.approx(40 + H + (0 if roof == "flat" else R))
+    # semantics: one ground polygon, walls vertical, every wall/ground normal pointing outward
+    assert (sc.surface_type == GROUND).sum() >= 2 and (sc.surface_type == WALL).any()
+    assert np.allclose(sc.face_normals[sc.surface_type == WALL][:, 2], 0, atol=1e-9)
+
+
+def test_gable_roof_planes_have_the_pitch_of_the_roof_height():
+    out = edit_from_dict({"op": "extrude", "id": "g", "footprint": [[0, 0], [L, 0], [L, W], [0, W]],
+                          "ground_z": 0, "height_m": H, "roof": "gable", "roof_height_m": R}).apply(
+        box_model([("a", 50, 50, 60, 60, 0, 5)]))
+    sc = out.scene(object_ids=["g"])
+    n = sc.face_normals[sc.surface_type == ROOF]
+    tilt = np.degrees(np.arccos(np.clip(n[:, 2], -1, 1)))
+    assert np.allclose(tilt, np.degrees(math.atan2(R, W / 2)), atol=1e-9)
+
+
+def test_extrude_from_geojson_masterplan(tmp_path):
+    feats = [{"type": "Feature", "id": f"p{k}", "properties": {"height_m": 9 + k, "roof": "hip", "roof_height_m": 3},
+              "geometry": {"type": "Polygon", "coordinates": [[[k * 20, 0], [k * 20 + 10, 0], [k * 20 + 10, 12],
+                                                               [k * 20, 12], [k * 20, 0]]]}} for k in range(4)]
+    (tmp_path / "plan.geojson").write_text(json.dumps({"type": "FeatureCollection", "features": feats}))
+    sc = Scenario("m", [{"op": "extrude", "file": "plan.geojson", "ground_z": 1.0}], base_dir=tmp_path)
+    out = sc.apply(box_model([("a", 500, 500, 510, 510, 0, 9)]))
+    assert sc.last_report.inserted == ["p0", "p1", "p2", "p3"]
+    for k in range(4):
+        v = object_vertices(out, f"p{k}")
+        assert v[:, 2].max() == pytest.approx(1 + 9 + k + 3)
+        assert object_mesh(out, f"p{k}").is_watertight
+
+
+def test_set_roof_keeps_footprint_ground_and_eave(demo):
+    from analysis.metrics import compute_metrics
+
+    oid = next(o for o in list(demo.objects)[300:] if demo.objects[o].geometries)
+    before = compute_metrics(demo).row(oid)
+    out = edit_from_dict({"op": "set_roof", "id": oid, "roof": "gable", "roof_height_m": 3}).apply(demo)
+    after = compute_metrics(out).row(oid)
+    assert after["ground_height_m"] == pytest.approx(before["ground_height_m"], abs=1e-6)
+    assert after["eave_height_m"] == pytest.approx(before["eave_height_m"], abs=1e-6)
+    assert after["footprint_area_m2"] == pytest.approx(before["footprint_area_m2"], rel=0.01)
+    assert after["ridge_height_m"] == pytest.approx(before["eave_height_m"] + 3, abs=1e-6)
+    assert object_mesh(out, oid).is_watertight
+
+
+# ------------------------------------------------------------------ insert designs
+AT = np.array([90900.125, 435712.5, 1.25])
+
+
+def _expected(points, rotation_deg, scale):
+    m = trimesh.transformations.rotation_matrix(math.radians(rotation_deg), [0, 0, 1])
+    m = trimesh.transformations.translation_matrix(AT) @ m @ trimesh.transformations.scale_matrix(scale)
+    return trimesh.transform_points(points, m)
+
+
+def _design_mesh():
+    # an asymmetric building: box 10 x 6 x 9 m off the design origin, plus a 3 m annex
+    a = trimesh.creation.box(bounds=[[2, 1, 0], [12, 7, 9]])
+    b = trimesh.creation.box(bounds=[[12, 1, 0], [15, 4, 3]])
+    return trimesh.util.concatenate([a, b])
+
+
+@pytest.mark.parametrize("fmt", ["obj", "glb", "gltf"])
+def test_inserted_mesh_lands_at_model_crs_coordinates(demo, tmp_path, fmt):
+    mesh = _design_mesh()
+    ref = np.unique(mesh.vertices.round(9), axis=0)
+    export = mesh.copy()
+    if fmt != "obj":  # glTF is y-up by its spec: write the design the way a glTF exporter does
+        export.apply_transform(trimesh.transformations.rotation_matrix(-math.pi / 2, [1, 0, 0]))
+    f = tmp_path / f"design.{fmt}"
+    export.export(f)
+    sc = Scenario("i", [{"op": "insert", "file": f.name, "at": AT.tolist(), "rotation_deg": 30,
+                         "scale": 1.5, "id": "neu"}], base_dir=tmp_path)
+    out = sc.apply(demo)
+    assert sc.last_report.inserted == ["neu"]
+    got = np.unique(object_vertices(out, "neu"), axis=0)
+    exp = _expected(ref, 30, 1.5)
+    assert len(got) == len(exp)
+    # every inserted vertex is within 1 mm of its expected position, and vice versa
+    d = np.linalg.norm(got[:, None, :] - exp[None, :, :], axis=2)
+    assert d.min(axis=1).max() < 1e-3 and d.min(axis=0).max() < 1e-3
+    obj = out.objects["neu"]
+    assert obj.type == "Building" and obj.geometries[0].type == "Solid"
+    s = out.scene(object_ids=["neu"])
+    assert set(np.unique(s.surface_type)) == {ROOF, WALL, GROUND}
+
+
+def test_inserted_mesh_is_repaired_and_warned(tmp_path):
+    mesh = trimesh.creation.box(bounds=[[0, 0, 0], [4, 4, 3]])
+    faces = mesh.faces.copy()
+    faces[:4] = faces[:4, ::-1]  # two faces wound inward
+    broken = trimesh.Trimesh(mesh.vertices, faces[:-1], process=False)  # and one missing triangle
+    broken.export(tmp_path / "broken.obj")
+    sc = Scenario("r", [{"op": "insert", "file": "broken.obj", "at": [100, 100, 0]}], base_dir=tmp_path)
+    out = sc.apply(box_model([("a", 0, 0, 1, 1, 0, 1)]))
+    new = sc.last_report.inserted[0]
+    assert any("hole" in w for w in sc.last_report.warnings)
+    assert any("winding" in w for w in sc.last_report.warnings)
+    m = object_mesh(out, new)
+    assert m.is_watertight and m.volume == pytest.approx(48.0)
+
+
+def test_insert_cityjson_reprojected_from_its_own_crs(tmp_path):
+    from exporters.cityjson import write_cityjson
+    from pyproj import Transformer
+
+    design = box_model([("haus", 500000, 5700000, 500010, 5700010, 50, 60)], crs_epsg=25832)
+    write_cityjson(design, tmp_path / "design.city.json")
+    target = box_model([("x", 800000, 5700000, 800010, 5700010, 0, 5)], crs_epsg=25833)  # other zone
+    sc = Scenario("p", [{"op": "insert", "file": "design.city.json"}], base_dir=tmp_path)
+    out = sc.apply(target)
+    new = sc.last_report.inserted[0]
+    x, y = Transformer.from_crs(25832, 25833, always_xy=True).transform(500000.0, 5700000.0)
+    v = object_vertices(out, new)
+    assert np.min(np.linalg.norm(v[:, :2] - [x, y], axis=1)) < 1e-3
+    assert v[:, 2].min() == pytest.approx(50)
+
+
+def test_inserted_ids_are_new_and_unique(tmp_path):
+    _design_mesh().export(tmp_path / "d.obj")
+    m = box_model([("neu", 0, 0, 1, 1, 0, 1)])
+    sc = Scenario("u", [{"op": "insert", "file": "d.obj", "at": [10, 10, 0], "id": "neu"},
+                        {"op": "insert", "file": "d.obj", "at": [30, 10, 0], "id": "neu"}], base_dir=tmp_path)
+    out = sc.apply(m)
+    assert len(set(out.objects)) == 3 and sc.last_report.inserted == ["neu-2", "neu-3"]
+
+
+# ------------------------------------------------------------------ wind turbine
+def test_wind_turbine_dimensions():
+    m = box_model([("a", 0, 0, 10, 10, 3, 12)])
+    out = edit_from_dict({"op": "wind_turbine", "id": "wt-1", "at": [200, 100], "hub_height_m": 140,
+                          "rotor_diameter_m": 150, "rotor_azimuth_deg": 270}).apply(m)
+    obj = out.objects["wt-1"]
+    assert obj.type == "GenericCityObject"
+    assert obj.attributes["hubHeight"] == 140 and obj.attributes["rotorDiameter"] == 150
+    v = object_vertices(out, "wt-1")
+    assert v[:, 2].min() == pytest.approx(3) and v[:, 2].max() == pytest.approx(3 + 140 + 75, abs=1e-6)
+    # the rotor faces west: its plane is north-south; blades at 0/120/240° from straight up span
+    # D·sin(120°) across (plus the tip chord) in y and little in x
+    assert np.ptp(v[:, 1]) == pytest.approx(150 * math.sin(math.radians(120)), abs=3) and np.ptp(v[:, 0]) < 0.2 * 150
+    assert object_mesh(out, "wt-1").volume > 0
+
+
+# ------------------------------------------------------------------ scenario files
+def test_scenario_json_round_trip(tmp_path):
+    data = {"name": "Variante A", "edits": [
+        {"op": "demolish", "ids": ["id-1", "id-2"]},
+        {"op": "demolish_within", "polygon": [[0, 0], [10, 0], [10, 10]]},
+        {"op": "insert", "file": "design.glb", "at": [1, 2, 3], "rotation_deg": 30, "scale": 1.0, "id": "new-2"},
+        {"op": "extrude", "id": "new-1", "footprint": [[0, 0], [5, 0], [5, 5]], "ground_z": 0.0,
+         "height_m": 18.0, "roof": "hip", "roof_height_m": 5.0},
+        {"op": "move", "ids": ["id-3"], "offset": [1, 2, 0]},
+        {"op": "rotate", "ids": ["id-3"], "rotation_deg": 15},
+        {"op": "set_height", "id": "id-4", "height_m": 25.0},
+        {"op": "set_roof", "id": "id-4", "roof": "gable"},
+        {"op": "set_attributes", "ids": ["id-4"], "attributes": {"a": 1, "b": None}},
+        {"op": "wind_turbine", "id": "wt-1", "at": [5, 6], "hub_height_m": 140, "rotor_diameter_m": 150},
+    ]}
+    sc = Scenario.from_dict(data)
+    path = tmp_path / "a.scenario.json"
+    sc.save(path)
+    back = Scenario.load(path)
+    assert back == sc and back.to_dict() == data
+    assert json.loads(path.read_text()) == data
+    assert not list(tmp_path.glob(".a.scenario.json.*"))  # no temp file left behind
+
+
+@pytest.mark.parametrize("bad,what", [
+    ({"op": "explode", "ids": ["a"]}, "explode"),
+    ({"op": "move", "ids": ["a"]}, "offset"),
+    ({"op": "move", "ids": ["a"], "offset": [1, 2], "ofset": 3}, "ofset"),
+    ({"op": "extrude", "footprint": [[0, 0], [1, 0], [1, 1]], "height_m": 5, "roof": "dome"}, "dome"),
+    ({"ids": ["a"]}, "None"),
+])
+def test_bad_edits_are_clean_errors(bad, what):
+    with pytest.raises(InputError) as exc:
+        Scenario.from_dict({"name": "x", "edits": [bad]}, path="s.json")
+    assert what in str(exc.value) and "\n" not in str(exc.value)
+
+
+def test_cli_apply_writes_cityjson_and_never_changes_the_source(tmp_path, capsys):
+    from cli import main
+
+    src = tmp_path / "city.json"
+    src.write_bytes(DEMO.read_bytes())
+    h0 = hashlib.sha256(src.read_bytes()).hexdigest()
+    m0 = src.stat().st_mtime_ns
+    _design_mesh().export(tmp_path / "design.obj")
+    demo_ids = list(load(src).objects)
+    scen = {"name": "A", "edits": [{"op": "demolish", "ids": demo_ids[:3]},
+                                   {"op": "insert", "file": "design.obj", "at": AT.tolist(), "id": "neu"},
+                                   {"op": "wind_turbine", "at": [91300, 436000], "hub_height_m": 100,
+                                    "rotor_diameter_m": 80}]}
+    (tmp_path / "s.scenario.json").write_text(json.dumps(scen))
+    out = tmp_path / "out.city.json"
+    rc = main(["apply", str(src), "--scenario", str(tmp_path / "s.scenario.json"), "-o", str(out), "--json"])
+    assert rc == 0
+    res = json.loads(capsys.readouterr().out)
+    assert res["objects"] == len(demo_ids) - 3 + 2 and res["demolished"] == 3 and res["inserted"] == 2
+    assert res["format"] == "CityJSON" and res["path"] == str(out)
+    assert hashlib.sha256(src.read_bytes()).hexdigest() == h0 and src.stat().st_mtime_ns == m0
+    doc = json.loads(out.read_bytes())
+    assert doc["type"] == "CityJSON" and doc["version"] == "2.0"
+    assert "neu" in doc["CityObjects"] and demo_ids[0] not in doc["CityObjects"]
+    back = load(out)
+    assert len(back) == res["objects"]
+    assert np.allclose(np.unique(object_vertices(back, "neu"), axis=0),
+                       np.unique(_expected(np.unique(_design_mesh().vertices, axis=0), 0, 1), axis=0), atol=1e-3)
+    # unknown op: one line on stderr, exit 2, nothing written
+    (tmp_path / "bad.json").write_text(json.dumps({"name": "b", "edits": [{"op": "explode"}]}))
+    rc = main(["apply", str(src), "--scenario", str(tmp_path / "bad.json"), "-o", str(tmp_path / "x.city.json")])
+    err = capsys.readouterr().err
+    assert rc == 2 and "explode" in err and err.count("\n") == 1
+    assert not (tmp_path / "x.city.json").exists()
+
+
+# ------------------------------------------------------------------ projects and variants
+def test_project_save_open_backup_and_changed_source_warning(tmp_path):
+    from model.project import Project
+
+    src = tmp_path / "data" / "city.json"
+    src.parent.mkdir()
+    src.write_bytes(DEMO.read_bytes())
+    p = Project()
+    p.add_source(src)
+    p.set_scenario(Scenario.from_dict({"name": "A", "edits": [{"op": "demolish", "ids": ["x"]}]}))
+    p.set_scenario(Scenario.from_dict({"name": "B", "edits": []}))
+    p.views = [{"position": [1, 2, 3], "focal_point": [0, 0, 0]}]
+    p.analysis = {"shadow": {"date": "2026-03-21"}}
+    path = tmp_path / "plan.stadtbild"
+    p.save(path)
+    assert json.loads(path.read_text())["sources"][0]["path"] == "data/city.json"
+    q = Project.open(path)
+    assert q.warnings == [] and [s.name for s in q.scenarios] == ["A", "B"]
+    assert q.scenario("A").to_dict() == p.scenario("A").to_dict() and q.views == p.views
+    q.analysis["x"] = 1
+    q.save(path, as_zip=True)
+    assert (tmp_path / "plan.stadtbild.bak").read_text() == path.with_name("plan.stadtbild.bak").read_text()
+    assert json.loads((tmp_path / "plan.stadtbild.bak").read_text())["analysis"] == p.analysis
+    assert Project.open(path).analysis["x"] == 1  # zip read back
+    with open(src, "ab") as fh:
+        fh.write(b" ")
+    w = Project.open(path).warnings
+    assert len(w) == 1 and "changed" in w[0]
+
+
+def test_compare_variants_figures():
+    from model.project import compare_variants
+
+    m = box_model([("a", 0, 0, 10, 10, 0, 9), ("b", 20, 0, 30, 8, 0, 12)])
+    sa = Scenario.from_dict({"name": "A", "edits": [
+        {"op": "demolish", "ids": ["b"]},
+        {"op": "extrude", "id": "n", "footprint": [[40, 0], [52, 0], [52, 8], [40, 8]], "ground_z": 0,
+         "height_m": 6, "roof": "gable", "roof_height_m": 4}]})
+    rows = compare_variants(m, [sa])
+    base, a = rows
+    assert base["buildings"] == 2 and a["buildings"] == 2
+    assert base["volume_m3"] == pytest.approx(10 * 10 * 9 + 10 * 8 * 12)
+    assert a["volume_m3"] == pytest.approx(10 * 10 * 9 + 12 * 8 * 6 + 12 * 8 * 4 / 2)
+    # storeys = round(eave / 3 m): a 3, b 4, n 2
+    assert base["gross_floor_area_m2"] == pytest.approx(100 * 3 + 80 * 4)
+    assert a["gross_floor_area_m2"] == pytest.approx(100 * 3 + 96 * 2)
+    assert a["max_height_m"] == pytest.approx(10) and base["max_height_m"] == pytest.approx(12)
+    assert a["delta"]["volume_m3"] == pytest.approx(a["volume_m3"] - base["volume_m3"])
+    assert a["demolished"] == 1 and a["inserted"] == 1
