@@ -256,3 +256,31 @@ def test_cli_metrics_errors(tmp_path):
     assert p.returncode == 2 and p.stderr.startswith("error: ") and "Traceback" not in p.stderr
     p = _cli("metrics", data_file("cityjson/DH_01_subs.city.json"), "-o", tmp_path / "m.xlsx")
     assert p.returncode == 2 and "csv" in p.stderr
+
+
+NRW_TILES = ["LoD2_32_328_5729_1_NW.gml", "LoD2_32_329_5727_1_NW.gml", "LoD2_32_330_5731_1_NW.gml",
+             "LoD2_32_332_5726_1_NW.gml"]
+
+
+def test_nrw_citygml_heights_and_roof_types_match_the_file():
+    """Official NRW LoD2 (Geobasis NRW): measuredHeight and the AdV roofType code per building
+    against what we compute from the geometry."""
+    diffs, agree, total, vols = [], 0, 0, 0
+    for name in NRW_TILES:
+        m = load(data_file(f"citygml/nrw/{name}"))
+        met = compute_metrics(m)
+        d = met["height_diff_m"]
+        diffs.append(d[np.isfinite(d)])
+        coded = np.array([t is not None for t in met["file_roof_type"]])
+        agree += int(np.sum(met["roof_type"][coded] == met["file_roof_type"][coded]))
+        total += int(coded.sum())
+        for i in np.flatnonzero(met["closed"])[:10]:
+            oid = met.ids[i]
+            if m.objects[oid].type == "Building" and not m.objects[oid].children:
+                assert met["volume_m3"][i] == pytest.approx(abs(_object_trimesh(m, oid).volume), rel=1e-6)
+                vols += 1
+    d = np.concatenate(diffs)
+    assert len(d) >= 150
+    assert np.mean(np.abs(d) <= 0.01) >= 0.99  # measuredHeight = highest − lowest point
+    assert total >= 150 and agree / total >= 0.85, (agree, total)
+    assert vols >= 10

@@ -219,3 +219,26 @@ def _write_cityjson(model, path):
            "CityObjects": objs,
            "vertices": np.round(model.vertices * 1000).astype(int).tolist()}
     path.write_text(json.dumps(doc))
+
+
+def test_nrw_tile_setbacks():
+    """Official NRW LoD2 tile under BauO NRW: geometry of the areas, H ≥ Wandhöhe, the depth
+    rule, and flat-roofed buildings get no roof share."""
+    from analysis.metrics import compute_metrics
+
+    m = load(data_file("citygml/nrw/LoD2_32_329_5727_1_NW.gml"))
+    r = compute_setbacks(m, "bauo-nrw")
+    outer = np.flatnonzero(r.kind == "outer")
+    assert len(outer) >= 100
+    assert np.allclose(shapely.area(r.areas[outer]), r.length_m[outer] * r.depth_m[outer], rtol=1e-6)
+    assert np.all(r.height_m >= r.wall_height_m - 1e-9)
+    assert np.allclose(r.depth_m, np.maximum(0.4 * r.height_m, 3.0))
+    met = compute_metrics(m, types=("Building",))
+    flat = {oid for oid, t in zip(met.ids, met["roof_type"]) if t == "flat"}
+    in_flat = np.array([b in flat for b in r.building_ids])
+    assert in_flat.any()
+    assert np.allclose(r.height_m[in_flat], r.wall_height_m[in_flat], atol=0.05)
+    # a flat-roofed building's Wandhöhe is its height (roof edge above ground)
+    by_id = dict(zip(met.ids, met["ridge_height_m"]))
+    wh = np.array([by_id[b] for b in np.array(r.building_ids)[in_flat]])
+    assert np.all(r.wall_height_m[in_flat] <= wh + 0.05)
