@@ -131,8 +131,8 @@ class _Reader:
             attrs = raw.get("attributes")
             obj = CityObject(
                 id=str(oid), type=otype, attributes=attrs if isinstance(attrs, dict) else {},
-                parents=[str(p) for p in raw.get("parents") or [] if isinstance(p, (str, int))],
-                children=[str(c) for c in raw.get("children") or [] if isinstance(c, (str, int))],
+                parents=_id_list(raw.get("parents")),
+                children=_id_list(raw.get("children")),
                 source=self.source,
             )
             extra = {k: v for k, v in raw.items()
@@ -229,10 +229,14 @@ class _Reader:
         rings = [r for p in polygons for r in p]
         if rings and not isinstance(rings[0], list):
             raise ValueError("a polygon must be a list of rings")
-        b.ring_lengths.extend(map(len, rings))
+        # build locally first: a malformed ring raises before the builder is touched
+        ring_lengths = list(map(len, rings))
         flat = chain.from_iterable(rings)
-        b.ring_vertices.extend(map(voff.__add__, flat) if voff else flat)
-        b.poly_nrings.extend(map(len, polygons))
+        ring_vertices = list(map(voff.__add__, flat) if voff else flat)
+        poly_nrings = list(map(len, polygons))
+        b.ring_lengths.extend(ring_lengths)
+        b.ring_vertices.extend(ring_vertices)
+        b.poly_nrings.extend(poly_nrings)
         n = len(polygons)
         ncodes = len(codes)
         if isinstance(values, list) and len(values) == n and ncodes:
@@ -343,6 +347,13 @@ class _Reader:
                 setattr(obj, name, ok)
         if dangling:
             model.warn(f"{dangling} parent/child link(s) point to missing objects and were dropped")
+
+
+def _id_list(value) -> list[str]:
+    """parents/children as a list of id strings (anything else in the file is ignored)."""
+    if not isinstance(value, list):
+        return []
+    return [str(v) for v in value if isinstance(v, (str, int)) and not isinstance(v, bool)]
 
 
 def _nth(values, k):

@@ -57,5 +57,7 @@ def surface_code(name: str | None) -> int:
     map to ``Other``, ``None`` to ``Unknown``."""
     if not name:
         return UNKNOWN
+    if not isinstance(name, str):
+        return OTHER
     name = _ALIASES.get(name, name)
     return SURFACE_CODE.get(name, OTHER)
