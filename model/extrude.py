@@ -158,6 +158,30 @@ def _half_plane(point, normal, size: float) -> Polygon:
     return Polygon([p - t * size, p + t * size, p + t * size + n * size, p - t * size + n * size])
 
 
+def _clip_convex(pts: np.ndarray, p0, normal) -> np.ndarray:
+    """Sutherland–Hodgman clip of a convex polygon (k, 2) to the half plane (p − p0)·normal ≥ 0
+    (Sutherland & Hodgman 1974); a few microseconds for footprint-sized polygons."""
+    d = (pts - p0) @ normal
+    out = []
+    m = len(pts)
+    for i in range(m):
+        j = (i + 1) % m
+        if d[i] >= 0:
+            out.append(pts[i])
+        if (d[i] > 0 > d[j]) or (d[i] < 0 < d[j]):
+            t = d[i] / (d[i] - d[j])
+            out.append(pts[i] + t * (pts[j] - pts[i]))
+    return np.asarray(out).reshape(-1, 2)
+
+
+def _area2(pts: np.ndarray) -> float:
+    """Twice the signed (CCW positive) area of a 2D ring."""
+    if len(pts) < 3:
+        return 0.0
+    x, y = pts[:, 0], pts[:, 1]
+    return float(np.dot(x, np.roll(y, -1)) - np.dot(np.roll(x, -1), y))
+
+
 def _polygons_of(geom) -> list[Polygon]:
     if geom.is_empty:
         return []
@@ -221,7 +245,8 @@ def extrude_footprint(footprint, ground_z: float, eave_height_m: float, roof: st
     ring = _ring_xy(poly)
     size = 4.0 * (poly.length + 1.0)
 
-    faces: list[Polygon] = []  # roof faces in 2D
+    convex = poly.convex_hull.area - poly.area <= 1e-9 * poly.area
+    faces: list = []  # roof faces in 2D: shapely Polygons or (k, 2) CCW point arrays
     if roof == "flat":
         faces = [poly]
 
@@ -237,14 +262,17 @@ def extrude_footprint(footprint, ground_z: float, eave_height_m: float, roof: st
             return eave_z + roof_height_m * (((xy - centre) @ short_axis) - dmin) / (dmax - dmin)
     elif roof == "gable":
         centre, long_axis, short_axis, half_w = _axes(poly)
-        faces = (_polygons_of(poly.intersection(_half_plane(centre, short_axis, size)))
-                 + _polygons_of(poly.intersection(_half_plane(centre, -short_axis, size))))
+        if convex:
+            faces = [_clip_convex(ring, centre, short_axis), _clip_convex(ring, centre, -short_axis)]
+        else:
+            faces = (_polygons_of(poly.intersection(_half_plane(centre, short_axis, size)))
+                     + _polygons_of(poly.intersection(_half_plane(centre, -short_axis, size))))
 
         def zfun(xy):
             d = np.abs((xy - centre) @ short_axis)
             return eave_z + roof_height_m * np.clip(1.0 - d / half_w, 0.0, 1.0)
     elif roof == "hip":
-        if poly.convex_hull.area - poly.area > 1e-6 * poly.area:
+        if not convex:
             raise InputError(path, "a hip roof needs a convex footprint; use gable, shed or flat for this one")
         n = len(ring)
         a = ring
@@ -254,7 +282,7 @@ def extrude_footprint(footprint, ground_z: float, eave_height_m: float, roof: st
         inward /= np.linalg.norm(inward, axis=1)[:, None]
         centroid = np.asarray(poly.centroid.coords[0])
         for i in range(n):
-            face = poly
+            face = ring
             for j in range(n):
                 if j == i:
                     continue
@@ -266,16 +294,17 @@ def extrude_footprint(footprint, ground_z: float, eave_height_m: float, roof: st
                 # the point of the bisector line p·nrm = a_j·n_j - a_i·n_i nearest the centroid
                 c = float(a[j] @ inward[j] - a[i] @ inward[i])
                 p0 = centroid + nrm * (c - float(centroid @ nrm)) / float(nrm @ nrm)
-                face = face.intersection(_half_plane(p0, nrm, size))
-                if face.is_empty:
+                face = _clip_convex(face, p0, nrm)
+                if len(face) < 3:
                     break
-            faces.extend(_polygons_of(face))
+            if len(face) >= 3 and _area2(face) > 1e-9:
+                faces.append(face)
 
         def dist_min(xy):
             d = np.einsum("pkd,kd->pk", xy[:, None, :] - a[None, :, :], inward)
             return np.maximum(d.min(axis=1), 0.0)
 
-        all_face_pts = np.concatenate([np.asarray(f.exterior.coords)[:, :2] for f in faces])
+        all_face_pts = np.concatenate(faces)
         top = float(dist_min(all_face_pts).max())
 
         def zfun(xy):
@@ -284,9 +313,8 @@ def extrude_footprint(footprint, ground_z: float, eave_height_m: float, roof: st
         apex = np.asarray(poly.centroid.coords[0])
         n = len(ring)
         for i in range(n):
-            tri = Polygon([ring[i], ring[(i + 1) % n], apex])
-            signed = shapely.area(tri) if tri.exterior.is_ccw else -tri.area
-            if signed <= 1e-9:
+            tri = np.array([ring[i], ring[(i + 1) % n], apex])
+            if _area2(tri) <= 2e-9:
                 raise InputError(path, "a pyramid roof needs a footprint that is star-shaped from its "
                                        "centroid (e.g. convex); use gable or flat for this one")
             faces.append(tri)
@@ -301,8 +329,10 @@ def extrude_footprint(footprint, ground_z: float, eave_height_m: float, roof: st
     face_rings = []
     extra_pts = []
     for f in faces:
-        f = orient(f, 1.0)
-        pts = np.asarray(f.exterior.coords)[:-1, :2]
+        if isinstance(f, Polygon):
+            pts = np.asarray(orient(f, 1.0).exterior.coords)[:-1, :2]
+        else:
+            pts = f if _area2(f) > 0 else f[::-1]
         idx = []
         for p in pts:
             k = pool.index(*p)
