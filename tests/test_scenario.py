@@ -465,3 +465,43 @@ def test_compare_variants_figures():
     assert a["max_height_m"] == pytest.approx(10) and base["max_height_m"] == pytest.approx(12)
     assert a["delta"]["volume_m3"] == pytest.approx(a["volume_m3"] - base["volume_m3"])
     assert a["demolished"] == 1 and a["inserted"] == 1
+
+
+def _ifc_wall(path):
+    """A 5 m × 0.2 m × 3 m IfcWall placed at (2, 1, 0) in an IfcBuilding, made with ifcopenshell.api."""
+    import ifcopenshell
+    import ifcopenshell.api
+
+    run = ifcopenshell.api.run
+    f = ifcopenshell.file(schema="IFC4")
+    proj = run("root.create_entity", f, ifc_class="IfcProject", name="P")
+    run("unit.assign_unit", f)
+    ctx = run("context.add_context", f, context_type="Model")
+    body = run("context.add_context", f, context_type="Model", context_identifier="Body",
+               target_view="MODEL_VIEW", parent=ctx)
+    site = run("root.create_entity", f, ifc_class="IfcSite", name="S")
+    bld = run("root.create_entity", f, ifc_class="IfcBuilding", name="B")
+    storey = run("root.create_entity", f, ifc_class="IfcBuildingStorey", name="EG")
+    run("aggregate.assign_object", f, relating_object=proj, products=[site])
+    run("aggregate.assign_object", f, relating_object=site, products=[bld])
+    run("aggregate.assign_object", f, relating_object=bld, products=[storey])
+    wall = run("root.create_entity", f, ifc_class="IfcWall")
+    placement = np.eye(4)
+    placement[:3, 3] = [2, 1, 0]
+    run("geometry.edit_object_placement", f, product=wall, matrix=placement)
+    rep = run("geometry.add_wall_representation", f, context=body, length=5, height=3, thickness=0.2)
+    run("geometry.assign_representation", f, product=wall, representation=rep)
+    run("spatial.assign_container", f, relating_structure=storey, products=[wall])
+    f.write(str(path))
+
+
+def test_inserted_ifc_lands_at_model_crs_coordinates(demo, tmp_path):
+    _ifc_wall(tmp_path / "wall.ifc")
+    sc = Scenario("ifc", [{"op": "insert", "file": "wall.ifc", "at": AT.tolist(), "rotation_deg": 90,
+                           "id": "ifc-1"}], base_dir=tmp_path)
+    out = sc.apply(demo)
+    v = object_vertices(out, "ifc-1")
+    ref = np.array([[x, y, z] for x in (2, 7) for y in (1, 1.2) for z in (0, 3)], float)
+    exp = np.unique(_expected(ref, 90, 1.0).round(6), axis=0)
+    assert np.allclose(np.unique(v.round(6), axis=0), exp, atol=1e-3)
+    assert object_mesh(out, "ifc-1").volume == pytest.approx(5 * 0.2 * 3, rel=1e-6)
