@@ -118,7 +118,8 @@ class SetbackResult:
     """Walls (arrays, one entry per wall polygon) and conflicts of one rule.
 
     wall_ids, building_ids, object_ids   lists of str
-    wall_height_m   Wandhöhe above the building's ground (m); ``height_m`` H incl. roof share
+    wall_height_m   Wandhöhe above the building's ground (m); ``height_m`` H incl. roof share;
+                    ``ground_z`` the building's ground height (model CRS z)
     depth_m         setback depth T (m); ``length_m`` wall length (m)
     kind            "outer", "party" or "interior" (only outer walls get setback areas)
     areas           shapely rectangles in local xy (relative to ``origin``); empty for others
@@ -141,6 +142,7 @@ class SetbackResult:
     footprint_ids: list
     violations: list = field(default_factory=list)
     crs_name: str | None = None
+    ground_z: np.ndarray | None = None  # ground height (model CRS z, m) of each wall's building
 
     @property
     def n_walls(self) -> int:
@@ -251,7 +253,7 @@ def compute_setbacks(model: CityModel, rule="nbauo", parcels=None, lod: str | No
     if n_w == 0:
         return SetbackResult(rule, origin, [], [], [], empty_f, empty_f, empty_f, empty_f,
                              np.zeros(0, dtype=object), np.zeros(0, dtype=object), fps, ids,
-                             [], model.crs.name)
+                             [], model.crs.name, empty_f)
 
     # exterior-ring vertices of every wall, in local coordinates
     ring = model.polygon_offsets[w_poly]
@@ -402,7 +404,7 @@ def compute_setbacks(model: CityModel, rule="nbauo", parcels=None, lod: str | No
         violations.extend(_parcel_violations(parcels, parcel_ids, origin, fps, ids, areas, outer, w_b, wall_ids))
     violations.sort(key=lambda v: (v["id"], v["wall_id"], v["kind"], str(v["other_id"])))
     return SetbackResult(rule, origin, wall_ids, [ids[b] for b in w_b], w_obj, wall_h, H, depth, length,
-                         kind, areas, fps, ids, violations, model.crs.name)
+                         kind, areas, fps, ids, violations, model.crs.name, ground[w_b])
 
 
 def _violation(bid, wid, other, overlap, kind) -> dict:

@@ -242,3 +242,29 @@ def test_nrw_tile_setbacks():
     by_id = dict(zip(met.ids, met["ridge_height_m"]))
     wh = np.array([by_id[b] for b in np.array(r.building_ids)[in_flat]])
     assert np.all(r.wall_height_m[in_flat] <= wh + 0.05)
+
+
+def test_setback_view_draws_violations_red(artifacts):
+    """Viewer helper: two rectangles per outer wall on the ground, red for conflicting walls,
+    visible in an off-screen picture (pixels checked)."""
+    from matplotlib.image import imread
+
+    from analysis.metrics import compute_metrics
+    from viewer.setback_view import VIOLATION_COLOUR, setback_polydata
+    from viewer.themes import metric_values, render_theme
+
+    m = box_model([("a", 0, 0, 10, 15, 0, 10), ("b", 19, 0, 29, 15, 0, 14)])
+    r = compute_setbacks(m, "nbauo")
+    scene = m.scene()
+    fill, outline = setback_polydata(r, scene)
+    assert fill.n_cells == 2 * 8 and outline.n_cells == 4 * 8
+    assert int(fill.cell_data["violation"].sum()) == 2 * 2
+    assert np.allclose(fill.points[:, 2], 0.08)  # ground (z = 0) + lift
+    met = compute_metrics(m)
+    h = metric_values(scene, met, "ridge_height_m")
+    assert list(h) == [10.0, 14.0]
+    out = artifacts / "setbacks_two_buildings.png"
+    render_theme(scene, met, out, "height", size=(800, 600), setbacks=r, view="top")
+    img = (imread(out)[..., :3] * 255).round().astype(int)
+    red = (np.abs(img - np.array(VIOLATION_COLOUR)).sum(axis=2) < 60).sum()
+    assert red > 200, red
