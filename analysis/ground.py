@@ -7,7 +7,9 @@ Shadow, sun-hours, sightline and viewshed code place observers and ground sample
     z = ground.height(xy_local)                     # (n,) metres, same local frame as scene
     observers = np.c_[xy_local, z + 1.6]
 
-or with the plain function ``terrain_height(xy_local, grid, origin)``. Heights are bilinear in the
+or with the plain function ``terrain_height(xy_local, grid, origin)``. The scene to ray-cast is
+``analysis_scene(model, lod)``: the model plus the DEM attached by ``--terrain`` (TINRelief
+triangles typed ``Terrain``), so a hill shades and a ridge blocks a view. Heights are bilinear in the
 DEM cells (or ``method="mesh"``: exactly on the terrain triangles the ray core sees). Outside the
 terrain grid the plane height is used.
 """
@@ -19,7 +21,7 @@ import numpy as np
 
 from model.scene import Scene
 from model.semantics import GROUND, TERRAIN
-from model.terrain import TerrainGrid, grid_from_triangles
+from model.terrain import TerrainGrid, grid_from_triangles, with_terrain
 
 
 def terrain_height(xy_local, grid: TerrainGrid, origin, method: str = "bilinear") -> np.ndarray:
@@ -89,3 +91,10 @@ def ground_for_model(model, lod=None) -> Ground:
     """:func:`ground_for` of ``model.scene(lod)`` with the DEM attached by the CLI
     (``model.terrain_grid``, see ``cli/common.py --terrain``)."""
     return ground_for(model.scene(lod), getattr(model, "terrain_grid", None))
+
+
+def analysis_scene(model, lod=None) -> Scene:
+    """The Scene every ray-casting analysis should use: ``model.scene(lod)`` with its TINRelief
+    typed ``Terrain``, plus the DEM mesh attached by ``--terrain`` (``model.terrain``, which
+    replaces the model's own TINRelief). Without terrain this is the model scene."""
+    return with_terrain(model.scene(lod), getattr(model, "terrain", None))

@@ -33,11 +33,10 @@ import numpy as np
 from model.crs import CRSInfo, parse_crs
 from model.errors import InputError
 from model.scene import Scene
-from model.semantics import GROUND, TERRAIN
-from model.terrain import TerrainGrid, grid_from_triangles
+from model.semantics import GROUND
+from model.terrain import RELIEF_TYPES, TerrainGrid, grid_from_triangles, mark_relief, with_terrain  # noqa: F401 (re-exported)
 
 XYZ_SUFFIXES = (".xyz", ".txt", ".csv", ".dat")
-RELIEF_TYPES = ("TINRelief", "ReliefFeature")
 #: refuse grids larger than this many nodes (≈ 1.6 GB as float64) instead of running out of memory
 MAX_NODES = 200_000_000
 _ZONE_IN_NAME = re.compile(r"(?:^|[_\-.])(3[123])[_\-]\d{3}[_\-]\d{4}(?:[_\-.]|$)")
@@ -386,47 +385,6 @@ def ground_kind(model) -> str | None:
 def terrain_scene(grid: TerrainGrid, origin) -> Scene:
     """The terrain mesh in the local frame ``origin`` (pass ``model.origin`` / ``scene.origin``)."""
     return grid.scene(origin)
-
-
-def mark_relief(scene: Scene) -> Scene:
-    """The scene with the triangles of TINRelief/ReliefFeature objects typed ``Terrain`` (the
-    importers leave TIN triangles without semantics). Returns ``scene`` itself if there are none."""
-    relief = np.array([t in RELIEF_TYPES for t in scene.object_types] or [False])
-    if not relief.any() or scene.n_triangles == 0:
-        return scene
-    tri_relief = relief[scene.object_index]
-    if (scene.surface_type[tri_relief] == TERRAIN).all():
-        return scene
-    out = scene.select(np.ones(scene.n_triangles, dtype=bool))
-    out.surface_type = out.surface_type.copy()
-    out.surface_type[tri_relief] = TERRAIN
-    for attr in ("model_polygon",):
-        if hasattr(scene, attr):
-            setattr(out, attr, getattr(scene, attr))
-    return out
-
-
-def with_terrain(model_scene: Scene, terrain: Scene | TerrainGrid | None = None,
-                 replace_model_relief: bool = True) -> Scene:
-    """The scene every analysis should use: the model scene (its TINRelief typed ``Terrain``)
-    plus the DEM terrain mesh in the same local frame. With a DEM, the model's own TINRelief
-    triangles are dropped (``replace_model_relief``) so that two terrains do not overlap.
-    Without terrain the model scene is returned (flat ground plane fallback in the analyses)."""
-    scene = mark_relief(model_scene)
-    if terrain is None:
-        return scene
-    if isinstance(terrain, TerrainGrid):
-        terrain = terrain.scene(scene.origin)
-    if replace_model_relief:
-        relief = np.array([t in RELIEF_TYPES for t in scene.object_types] or [False])
-        if relief.any() and scene.n_triangles:
-            scene = scene.select(~relief[scene.object_index])
-    if scene.n_triangles == 0 and not scene.object_ids:
-        return terrain
-    if not np.allclose(terrain.origin, scene.origin):
-        # Scene.concatenate shifts by the origin difference; nothing else to do
-        pass
-    return Scene.concatenate([scene, terrain])
 
 
 def relief_grid(scene: Scene, resolution_m: float = 1.0) -> TerrainGrid | None:

@@ -26,6 +26,8 @@ from .semantics import TERRAIN
 #: the object id and CityObject type of the terrain in a Scene
 TERRAIN_ID = "terrain"
 TERRAIN_TYPE = "TINRelief"
+#: CityObject types whose geometry is terrain
+RELIEF_TYPES = ("TINRelief", "ReliefFeature")
 
 
 @dataclass(eq=False)
@@ -233,3 +235,41 @@ def grid_from_triangles(points: np.ndarray, triangles: np.ndarray, resolution_m:
         t, rr, cc, s, u = t[inside], rr[inside], cc[inside], s[inside], u[inside]
         z[rr, cc] = c[t, 0, 2] + s * (c[t, 1, 2] - c[t, 0, 2]) + u * (c[t, 2, 2] - c[t, 0, 2])
     return TerrainGrid(z=z, x0=x0, y0=y0, dx=res, dy=res, crs=crs, source=source)
+
+
+def mark_relief(scene: Scene) -> Scene:
+    """The scene with the triangles of TINRelief/ReliefFeature objects typed ``Terrain`` (the
+    importers leave TIN triangles without semantics). Returns ``scene`` itself if there are none."""
+    relief = np.array([t in RELIEF_TYPES for t in scene.object_types] or [False])
+    if not relief.any() or scene.n_triangles == 0:
+        return scene
+    tri_relief = relief[scene.object_index]
+    if (scene.surface_type[tri_relief] == TERRAIN).all():
+        return scene
+    out = scene.select(np.ones(scene.n_triangles, dtype=bool))
+    out.surface_type = out.surface_type.copy()
+    out.surface_type[tri_relief] = TERRAIN
+    for attr in ("model_polygon",):
+        if hasattr(scene, attr):
+            setattr(out, attr, getattr(scene, attr))
+    return out
+
+
+def with_terrain(model_scene: Scene, terrain: Scene | TerrainGrid | None = None,
+                 replace_model_relief: bool = True) -> Scene:
+    """The scene every analysis should use: the model scene (its TINRelief typed ``Terrain``)
+    plus the DEM terrain mesh in the same local frame. With a DEM, the model's own TINRelief
+    triangles are dropped (``replace_model_relief``) so that two terrains do not overlap.
+    Without terrain the model scene is returned (flat ground plane fallback in the analyses)."""
+    scene = mark_relief(model_scene)
+    if terrain is None:
+        return scene
+    if isinstance(terrain, TerrainGrid):
+        terrain = terrain.scene(scene.origin)
+    if replace_model_relief:
+        relief = np.array([t in RELIEF_TYPES for t in scene.object_types] or [False])
+        if relief.any() and scene.n_triangles:
+            scene = scene.select(~relief[scene.object_index])
+    if scene.n_triangles == 0 and not scene.object_ids:
+        return terrain
+    return Scene.concatenate([scene, terrain])

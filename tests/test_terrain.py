@@ -475,3 +475,47 @@ def test_cli_bad_terrain_file_is_one_error_line(tmp_path, capsys):
     rc = main(["info", str(data_file("cityjson/rotterdam_one.city.json")), "--terrain", str(bad)])
     err = capsys.readouterr().err.strip().splitlines()
     assert rc == 2 and err[-1].startswith(f"error: {bad}:")
+
+
+def test_attached_terrain_reaches_the_analysis_scene(tmp_path):
+    from analysis.ground import analysis_scene, ground_for_model
+    from importers.terrain import attach_terrain
+
+    grid = grid_of(ridge(Y0, 10.0, 20.0), X0 - 50, X0 + 50, Y0 - 50, Y0 + 50)
+    write_geotiff(grid, tmp_path / "dem.tif")
+    model = box_model([("house", X0 + 30, Y0 + 30, X0 + 40, Y0 + 40, 95.0, 103.0)])  # 5 m below ground
+    attach_terrain(model, tmp_path / "dem.tif")
+    sc = analysis_scene(model)
+    assert sc.object_ids == ["house", "terrain"] and np.allclose(sc.origin, model.origin)
+    assert (sc.surface_type[sc.object_index == 1] == TERRAIN).all()
+    assert [r["id"] for r in model.terrain_check] == ["house"] and model.terrain_check[0]["status"] == "buried"
+    assert any("buried" in w for w in model.warnings)
+    g = ground_for_model(model)
+    assert g.kind == "terrain"
+    local = sc.to_local(np.array([[X0, Y0 + 5.0]]))
+    assert g.height(local)[0] + sc.origin[2] == pytest.approx(100 + 10 * (1 - 5 / 20), abs=1e-4)
+
+
+def test_layers_render_draped_with_category_colours(tmp_path, artifacts):
+    """Off-screen render (EGL) of a terrain with a parcel layer coloured by attribute: both
+    category colours appear on screen, in proportion to the parcels' areas."""
+    pytest.importorskip("pyvista")
+    from viewer.layers_view import PALETTE, add_layer, add_terrain
+    from viewer.render import make_plotter
+
+    grid = grid_of(lambda x, y: 100 + 0.02 * (x - X0), X0, X0 + 100, Y0, Y0 + 100)
+    origin = np.array([X0, Y0, 100.0])
+    parcels = Layer("parcels", np.array([shapely.box(X0 + 10, Y0 + 10, X0 + 50, Y0 + 50),
+                                         shapely.box(X0 + 60, Y0 + 10, X0 + 80, Y0 + 50)], dtype=object),
+                    {"use": np.array(["WA", "MI"], dtype=object)}, CRSInfo(25832))
+    p = make_plotter((600, 600))
+    add_terrain(p, grid, origin)
+    add_layer(p, parcels, grid, origin, colour_by="use", label_by="use", fill_opacity=1.0, legend=False)
+    p.view_xy()
+    p.enable_parallel_projection()
+    img = p.screenshot(str(artifacts / "terrain_layers.png"), return_img=True)
+    p.close()
+    rgb = img[:, :, :3].astype(int)
+    counts = [int((np.abs(rgb - PALETTE[k].astype(int)).max(axis=2) <= 12).sum()) for k in range(2)]
+    assert counts[0] > 1000 and counts[1] > 500
+    assert counts[0] / counts[1] == pytest.approx(1600 / 800, rel=0.25)  # parcel areas 40×40 and 20×40

@@ -284,3 +284,34 @@ def add_flood(plotter, grid: TerrainGrid, overlay, origin, band: int = 0, opacit
                             specular=0.4, scalar_bar_args={"title": title, "vertical": True, "position_x": 0.88,
                                                            "position_y": 0.1, "height": 0.6, "color": "black",
                                                            "fmt": "%.2f"})
+
+
+def add_geodata(plotter, model, origin=None, colour_by: dict | None = None, label_by: dict | None = None):
+    """Show what ``--terrain`` / ``--layer`` attached to ``model`` (``model.terrain_grid``,
+    ``model.layers``): the terrain mesh and every layer draped on it. Without terrain, layers
+    are drawn on a flat plane at the model's lowest height. ``colour_by`` / ``label_by`` map a
+    layer name to the attribute to style / label it by. Returns True if anything was added."""
+    grid = getattr(model, "terrain_grid", None)
+    layers = getattr(model, "layers", None) or []
+    origin = np.asarray(model.origin if origin is None else origin, dtype=np.float64).reshape(3)
+    if grid is None and not layers:
+        return False
+    if grid is not None:
+        add_terrain(plotter, grid, origin)
+    else:  # a flat 2×2-node grid over the layers' and the model's extent
+        boxes = [lyr.extent() for lyr in layers if lyr.extent()]
+        bb = model.bbox()
+        if bb is not None:
+            boxes.append((bb[0], bb[1], bb[3], bb[4]))
+        if not boxes:
+            return False
+        b = np.array(boxes)
+        z0 = float(bb[2]) if bb is not None else 0.0
+        xmin, ymin, xmax, ymax = b[:, 0].min(), b[:, 1].min(), b[:, 2].max(), b[:, 3].max()
+        grid = TerrainGrid(np.full((2, 2), z0), xmin, ymax, max(xmax - xmin, 1.0), max(ymax - ymin, 1.0))
+    terrain_scene = grid.scene(origin)
+    for k, lyr in enumerate(layers):
+        add_layer(plotter, lyr, grid, origin, terrain_scene, colour_by=(colour_by or {}).get(lyr.name),
+                  label_by=(label_by or {}).get(lyr.name), colour=tuple(int(v) for v in PALETTE[(k + 5) % len(PALETTE)]),
+                  name=f"layer-{k}-{lyr.name}")
+    return True
