@@ -12,7 +12,7 @@ simple: the cumulative sky approach"):
    CRS), heights. RoofSurfaces whose stored normal points down (wrong ring orientation) are
    flipped. With ``include_facades`` walls (``WallSurface``/tilt ≥ 75°) are analysed as well.
 2. **Samples.** Every triangle of a surface is cut into ``k²`` congruent sub-triangles
-   (``k = ceil(√area / grid)``, at most ``max_subdivisions``), one sample at each centroid with
+   (``k = round(√area / grid)``, 1 … ``max_subdivisions``), one sample at each centroid with
    weight area/k² (≈ one sample per grid² m²), lifted ``offset_m`` (1 cm) along the normal.
 3. **Sky.** The Perez et al. (1990) all-weather *transposition* model as implemented in pvlib
    (``pvlib.irradiance.perez``, coefficients ``allsitescomposite1990``) splits the diffuse
@@ -27,9 +27,13 @@ simple: the cumulative sky approach"):
    near its own horizon. This is the *transposition* model, not the Perez et al. (1993) luminance
    distribution; it is what pvlib users compare against and keeps the horizontal sum exactly GHI.
 4. **Sun.** Hourly sun positions from the weather time stamps (NREL SPA via pvlib) are binned into
-   the patches of a Reinhart sky with factor ``sun_mf`` (default 4: ≈3° patches); one visibility ray
-   per bin (towards the DNI-weighted mean sun direction of the bin), while the incidence cosine is
-   exact per hour: ``E[s, b] = Σ_{h∈b} (DNI_h + circumsolar_h)·max(0, n_s·sun_h)·Δt``.
+   the patches of a Reinhart sky with factor ``sun_mf``. By default (``sun_mf`` = the sky's own
+   factor, 1 for Tregenza) the sun shares the sky's patches, as in Robinson & Stone's cumulative
+   sky and Radiance ``gendaymtx`` (sun visibility = visibility of the patch centre; no extra rays);
+   a finer ``sun_mf`` (2: ≈6°, 4: ≈3°) traces one extra ray per visited patch towards the
+   DNI-weighted mean sun direction of its hours. The incidence cosine is exact per hour either way:
+   ``E[s, b] = Σ_{h∈b} (DNI_h + circumsolar_h)·max(0, n_s·sun_h)·Δt``, so unshaded surfaces get
+   exactly pvlib's beam and circumsolar sums; only shadow edges are quantised to the patch size.
 5. **Visibility** of every patch centre and sun bin from every sample is computed once with the ray
    core (``analysis.raycast.RayCaster.occluded``, directions in front of the surface only); the
    cumulative sky of any weather year then costs only matrix products (no new rays).
@@ -69,7 +73,7 @@ class SolarOptions:
 
     grid_m: float = 1.0
     sky: str = "tregenza"
-    sun_mf: int = 4
+    sun_mf: int = 1
     albedo: float = 0.2
     min_area_m2: float = 10.0
     threshold_kwh_m2a: float = 900.0
@@ -261,7 +265,7 @@ def sample_surfaces(scene, surfaces: RoofSurfaces, grid_m: float = 1.0, offset_m
     areas = scene.triangle_areas[tri]
     keep = areas > 1e-9
     tri, areas = tri[keep], areas[keep]
-    k = np.clip(np.ceil(np.sqrt(areas) / float(grid_m)), 1, max_subdivisions).astype(np.int64)
+    k = np.clip(np.rint(np.sqrt(areas) / float(grid_m)), 1, max_subdivisions).astype(np.int64)
     corners = scene.corners[tri]
     pts, surf, wts = [], [], []
     for kk in np.unique(k):
@@ -354,13 +358,16 @@ def perez_brightening(dhi, dni, zenith_deg, times=None, dni_extra=None, airmass=
     return f1, f2
 
 
-def cumulative_sky(weather, sky: str | SkyPatches = "tregenza", sun_mf: int = 4) -> CumulativeSky:
-    """Turn a :class:`analysis.weather.Weather` into the cumulative sky (module docstring, 3./4.)."""
+def cumulative_sky(weather, sky: str | SkyPatches = "tregenza", sun_mf: int = 1,
+                   grid_north_deg: float = 0.0) -> CumulativeSky:
+    """Turn a :class:`analysis.weather.Weather` into the cumulative sky (module docstring, 3./4.).
+    ``grid_north_deg`` (true north clockwise from the model grid's north, ``analysis.sun.Site``)
+    rotates the sun into the grid frame of the scene (meridian convergence)."""
     sky_p = sky if isinstance(sky, SkyPatches) else sky_by_name(sky)
     sp = weather.solar_position()
     elev = sp["elevation_deg"]
     zen = sp["zenith_deg"]
-    az = sp["azimuth_deg"]
+    az = np.mod(sp["azimuth_deg"] + float(grid_north_deg), 360.0)  # grid azimuth
     ghi, dni, dhi = weather.ghi, weather.dni, weather.dhi
     hours = np.flatnonzero((ghi > 0) | (dhi > 0) | (dni > 0))
     dt = float(weather.interval_h)
@@ -376,6 +383,9 @@ def cumulative_sky(weather, sky: str | SkyPatches = "tregenza", sun_mf: int = 4)
     sun_dir = np.column_stack([np.cos(a) * np.sin(p), np.cos(a) * np.cos(p), np.sin(a)])
     sun_dir[~up] = 0.0
     bins = bin_sun_positions(elev[hours], az[hours], weight=beam, mf=sun_mf)
+    if sun_mf == sky_p.mf:  # sun in the sky's own patches: rays to the patch centres serve both
+        bins = SunBins(hour_bin=bins.hour_bin, directions=sky_p.directions[bins.patch], patch=bins.patch,
+                       sky=bins.sky)
     row0 = np.flatnonzero(sky_p.row == 0)
     p0, p1 = np.radians(sky_p.az_min_deg[row0]), np.radians(sky_p.az_max_deg[row0])
     hvec = np.column_stack([np.cos(p0) - np.cos(p1), np.sin(p1) - np.sin(p0), np.zeros(len(row0))])
@@ -543,19 +553,24 @@ def _root_building(model, oid):
     return cur
 
 
-def site_of_scene(scene):
-    """(latitude, longitude) in degrees of the scene's bbox centre (WGS84), or None without CRS."""
-    from model.crs import transformer_to_wgs84
+def model_site(scene):
+    """The scene's site (``analysis.sun.Site``: WGS84 position, time zone, grid convergence), or
+    None when the model has no usable CRS."""
+    from model.errors import InputError
 
-    crs = getattr(scene, "crs", None)
-    if not crs or not getattr(crs, "epsg", None):
+    from .sun import site_from_model
+
+    try:
+        return site_from_model(scene)
+    except (InputError, ValueError, TypeError):
         return None
-    b = scene.bounds
-    cx, cy = (b[0, :2] + b[1, :2]) / 2 + scene.origin[:2]
-    lon, lat = transformer_to_wgs84(crs).transform(float(cx), float(cy))
-    if not (math.isfinite(lat) and math.isfinite(lon)):
-        return None
-    return float(lat), float(lon)
+
+
+def _distance_km(lat1, lon1, lat2, lon2) -> float:
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    dl = math.radians(lon2 - lon1)
+    c = math.sin(p1) * math.sin(p2) + math.cos(p1) * math.cos(p2) * math.cos(dl)
+    return 6371.0 * math.acos(max(-1.0, min(1.0, c)))
 
 
 def compute_solar(scene, weather=None, options: SolarOptions | None = None, raycaster=None,
@@ -578,14 +593,21 @@ def compute_solar(scene, weather=None, options: SolarOptions | None = None, rayc
     timings = {}
     t0 = time.perf_counter()
     notes = []
+    site = model_site(scene)
+    grid_north = site.grid_north_deg if site is not None else 0.0
     if weather is None:
         from .weather import default_weather
 
-        site = site_of_scene(scene)
         if site is None:
-            site = (51.0, 10.0)
             notes.append("model has no CRS: default weather for central Germany (51° N, 10° E)")
-        weather = default_weather(*site)
+            weather = default_weather(51.0, 10.0)
+        else:
+            weather = default_weather(site.latitude_deg, site.longitude_deg, max(site.elevation_m, 0.0))
+    elif site is not None:
+        far = _distance_km(site.latitude_deg, site.longitude_deg, weather.latitude_deg, weather.longitude_deg)
+        if far > 100.0:
+            notes.append(f"weather site ({weather.latitude_deg:.2f}°, {weather.longitude_deg:.2f}°) is "
+                         f"{far:.0f} km from the model")
     notes.extend(getattr(weather, "notes", []))
     surf = surfaces if surfaces is not None else find_roof_surfaces(scene, opt, object_types)
     if surf.flipped:
@@ -594,7 +616,7 @@ def compute_solar(scene, weather=None, options: SolarOptions | None = None, rayc
     timings["surfaces_samples"] = time.perf_counter() - t0
 
     t1 = time.perf_counter()
-    cs = cumulative_sky(weather, opt.sky, opt.sun_mf)
+    cs = cumulative_sky(weather, opt.sky, opt.sun_mf, grid_north)
     S = len(surf)
     P = cs.sky.n
     B = cs.sun_bins.n
@@ -628,7 +650,13 @@ def compute_solar(scene, weather=None, options: SolarOptions | None = None, rayc
     # visibility: sky patch centres + sun bins
     t2 = time.perf_counter()
     rc = raycaster if raycaster is not None else RayCaster(scene)
-    directions = np.concatenate([cs.sky.directions, cs.sun_bins.directions[:B]]) if B else cs.sky.directions
+    shared = B > 0 and cs.sun_bins.sky.mf == cs.sky.mf
+    if shared or not B:
+        directions = cs.sky.directions
+        sun_cols = cs.sun_bins.patch  # sun visibility = visibility of the bin's sky patch
+    else:
+        directions = np.concatenate([cs.sky.directions, cs.sun_bins.directions])
+        sun_cols = P + np.arange(B)
     sample_normals = normals[samples.surface]
     n = len(samples)
     sample_wh = np.zeros(n)
@@ -642,7 +670,7 @@ def compute_solar(scene, weather=None, options: SolarOptions | None = None, rayc
         s_idx = samples.surface[start:stop]
         nn = sample_normals[start:stop]
         front = (nn @ directions.T) > 1e-3
-        if B:
+        if B and not shared:
             front[:, P:] &= E_bin[s_idx][:, :B] > 0
         ii, dd = np.nonzero(front)
         vis = np.zeros((stop - start, len(directions)), dtype=bool)
@@ -651,14 +679,15 @@ def compute_solar(scene, weather=None, options: SolarOptions | None = None, rayc
             vis[ii, dd] = ~occ
             rays += len(ii)
         vs = vis[:, :P]
+        vsun = vis[:, sun_cols] if B else None
         sky_wh = iso_total * np.einsum("ij,ij->i", vs, g_sky[s_idx])
         hor_wh = hor_total * np.einsum("ij,ij->i", vs[:, cs.horizon_patch], g_hor[s_idx])
-        beam_wh = np.einsum("ij,ij->i", vis[:, P:], E_bin[s_idx][:, :B]) if B else 0.0
+        beam_wh = np.einsum("ij,ij->i", vsun, E_bin[s_idx][:, :B]) if B else 0.0
         sample_wh[start:stop] = beam_wh + np.maximum(sky_wh + hor_wh, 0.0) + ground_factor[s_idx] * ghi_total
         w = samples.weight_m2[start:stop]
         np.add.at(vis_sky_mean, s_idx, vs * w[:, None])
         if B:
-            np.add.at(vis_sun_mean, s_idx, vis[:, P:] * w[:, None])
+            np.add.at(vis_sun_mean, s_idx, vsun * w[:, None])
         if progress is not None:
             progress(stop, n)
     with np.errstate(invalid="ignore", divide="ignore"):
@@ -718,6 +747,8 @@ def compute_solar(scene, weather=None, options: SolarOptions | None = None, rayc
     remap[used_b] = np.arange(len(used_b))
     surface_building = remap[obj_building[surf.object_index]] if S else np.zeros(0, np.int64)
     building_ids = [building_ids[i] for i in used_b]
+    if grid_north:  # report azimuths from true north
+        surf.azimuth_deg = np.where(np.isfinite(surf.azimuth_deg), np.mod(surf.azimuth_deg - grid_north, 360.0), np.nan)
     timings["aggregate"] = time.perf_counter() - t3
     timings["total"] = time.perf_counter() - t0
     return SolarResult(
@@ -728,3 +759,32 @@ def compute_solar(scene, weather=None, options: SolarOptions | None = None, rayc
         annual_ghi_kwh_m2=float(weather.annual_ghi_kwh_m2), options=opt, weather=weather, scene=scene,
         notes=notes, timings_s=timings, rays=rays,
     )
+
+
+def scenario_difference(base: SolarResult, scenario: SolarResult) -> dict:
+    """Yield change of every building present in both results (the neighbours of inserted or
+    changed buildings): ``{"buildings": {id: {"before_kwh_a", "after_kwh_a", "change_kwh_a"}},
+    "neighbour_loss_kwh_a"`` (sum of the losses of buildings that lose), ``"neighbour_change_kwh_a"``
+    (net change of the common buildings), ``"inserted"``/``"removed"`` (ids only in one result)``}``.
+    Buildings the scenario itself edited keep their own (new) roofs in the comparison."""
+    before = base.buildings()
+    after = scenario.buildings()
+    common = [b for b in before if b in after]
+    table = {}
+    loss = change = 0.0
+    for b in common:
+        e0, e1 = before[b]["yield_kwh_a"], after[b]["yield_kwh_a"]
+        d = e1 - e0
+        table[b] = {"before_kwh_a": e0, "after_kwh_a": e1, "change_kwh_a": d,
+                    "change_fraction": d / e0 if e0 > 0 else 0.0}
+        change += d
+        loss += max(-d, 0.0)
+    return {
+        "buildings": table,
+        "neighbour_loss_kwh_a": loss,
+        "neighbour_change_kwh_a": change,
+        "affected": sorted((b for b in common if abs(table[b]["change_kwh_a"]) > 1e-6 * max(before[b]["yield_kwh_a"], 1.0)),
+                           key=lambda b: table[b]["change_kwh_a"]),
+        "inserted": [b for b in after if b not in before],
+        "removed": [b for b in before if b not in after],
+    }

@@ -1,0 +1,239 @@
+"""``main.py solar FILE [--weather F.epw|.csv|.json|.dat] [--grid 1] [--scenario S] [--sky tregenza|reinhart]
+-o roofs.csv|roofs.geojson|roofs.city.json [--json]``: roof solar potential per roof surface with
+shading (see :mod:`analysis.solar`).
+
+Outputs (chosen by the extension of ``-o``):
+
+- ``.csv``: one row per roof surface (building, object, area, tilt, azimuth, heights, kWh/m²·a,
+  unshaded kWh/m²·a, suitable area, kWp, kWh/a), UTF-8, comma-separated;
+- ``.geojson``: the same rows as Features with the surface's 3D polygon in the model CRS (the CRS is
+  named in a ``crs`` member, as QGIS expects for projected GeoJSON);
+- ``.city.json``/``.json``: the model as CityJSON 2.0 with the figures as attributes of every roof
+  surface (semantic surface attributes) and of every building (a solar cadastre).
+
+With ``--scenario`` the scenario state is analysed and, in addition, the base model, so that the
+JSON reports the yield the neighbours lose (``scenario`` key).
+"""
+from __future__ import annotations
+
+import math
+
+from model.errors import InputError
+
+from . import common
+
+OUTPUT_KINDS = (".csv", ".geojson", ".city.json", ".json")
+
+
+def add_parser(sub) -> None:
+    p = sub.add_parser("solar", help="roof solar potential per roof surface (kWh/m²·a, kWp, kWh/a) with shading")
+    common.add_model_arguments(p)
+    p.add_argument("--weather", metavar="F",
+                   help="weather file: EPW, TMY3 CSV, PVGIS TMY (csv/json/epw) or DWD TRY .dat "
+                        "(default: a typical year for the site built from pvlib's clear-sky model)")
+    p.add_argument("--grid", type=float, default=1.0, metavar="M", help="sample spacing on the roofs (default 1 m)")
+    p.add_argument("--sky", default="tregenza", choices=["tregenza", "reinhart"],
+                   help="sky patches: tregenza (145, default) or reinhart (577)")
+    p.add_argument("--sun-mf", type=int, default=None, metavar="N",
+                   help="sun-position patches (Reinhart factor; default: the sky's own patches)")
+    p.add_argument("--albedo", type=float, default=0.2, help="ground reflectance (default 0.2)")
+    p.add_argument("--min-area", type=float, default=10.0, metavar="M2",
+                   help="smallest roof surface considered for PV (default 10 m²)")
+    p.add_argument("--threshold", type=float, default=900.0, metavar="KWH",
+                   help="irradiation a roof area needs to count as suitable (default 900 kWh/m²·a)")
+    p.add_argument("--kwp-per-m2", type=float, default=0.2, help="module peak power per m² (default 0.2 kWp/m²)")
+    p.add_argument("--performance-ratio", type=float, default=0.8, help="PV performance ratio (default 0.8)")
+    p.add_argument("--facades", action="store_true", help="analyse wall surfaces as well")
+    p.set_defaults(func=run)
+
+
+def _options(args):
+    from analysis.skypatches import sky_by_name
+    from analysis.solar import SolarOptions
+
+    for name in ("grid", "albedo", "min_area", "threshold", "kwp_per_m2", "performance_ratio"):
+        v = getattr(args, name)
+        if v is None or not math.isfinite(v):
+            raise InputError(None, f"--{name.replace('_', '-')} must be a number")
+    sky_mf = sky_by_name(args.sky).mf
+    sun_mf = sky_mf if args.sun_mf is None else args.sun_mf
+    if not (1 <= sun_mf <= 8):
+        raise InputError(None, f"--sun-mf must be 1..8, got {sun_mf}")
+    opt = SolarOptions(grid_m=args.grid, sky=args.sky, sun_mf=sun_mf, albedo=args.albedo,
+                       min_area_m2=args.min_area, threshold_kwh_m2a=args.threshold,
+                       kwp_per_m2=args.kwp_per_m2, performance_ratio=args.performance_ratio,
+                       include_facades=args.facades)
+    opt.validate()
+    return opt
+
+
+def _output_kind(out) -> str | None:
+    if not out:
+        return None
+    low = str(out).lower()
+    for ext in OUTPUT_KINDS:
+        if low.endswith(ext):
+            return ext
+    raise InputError(out, "solar writes .csv, .geojson or .city.json; give an output name ending in one of them")
+
+
+def run(args) -> int:
+    from analysis.solar import compute_solar, scenario_difference
+    from analysis.weather import read_weather
+
+    kind = _output_kind(args.output)
+    opt = _options(args)
+    weather = read_weather(args.weather) if args.weather else None
+    scenario_path = getattr(args, "scenario", None)
+    args.scenario = None
+    base_model = common.load_model(args)
+    model = common.apply_scenario_file(base_model, scenario_path) if scenario_path else base_model
+    if scenario_path and not args.json:
+        import sys
+
+        for w in model.warnings:
+            if w not in base_model.warnings:
+                sys.stderr.write(f"warning: {scenario_path}: {w}\n")
+    common.check_output_not_source(args.output, model.sources)
+    scene = model.scene(lod=args.lod)
+    if scene.n_triangles == 0:
+        raise InputError(args.files[0], "nothing to analyse: the model has no surface geometry")
+    progress = common.Progress(1, "solar", enabled=None if not args.json else False)
+    result = compute_solar(scene, weather, opt, model=model, progress=progress)
+    if len(result.surfaces) == 0:
+        raise InputError(args.files[0], "no roof surfaces found (no RoofSurface semantics and no "
+                                        "building faces tilted less than 75°)")
+    summary = result.summary()
+    summary["crs"] = model.crs.name
+    if scenario_path:
+        base_scene = base_model.scene(lod=args.lod)
+        base = compute_solar(base_scene, result.weather, opt, model=base_model)
+        diff = scenario_difference(base, result)
+        summary["scenario"] = {
+            "path": str(scenario_path),
+            "base_total_kwh_a": round(float(base.yield_kwh_a.sum()), 1),
+            "neighbour_loss_kwh_a": round(diff["neighbour_loss_kwh_a"], 1),
+            "neighbour_change_kwh_a": round(diff["neighbour_change_kwh_a"], 1),
+            "affected": [{"id": b, "change_kwh_a": round(diff["buildings"][b]["change_kwh_a"], 1)}
+                         for b in diff["affected"]],
+            "inserted": diff["inserted"],
+            "removed": diff["removed"],
+        }
+    if kind:
+        write_output(result, model, scene, args.output, kind)
+        summary["path"] = str(args.output)
+    if args.json:
+        common.print_json(summary)
+        return 0
+    _print_text(summary, result)
+    return 0
+
+
+def write_output(result, model, scene, out, kind: str) -> None:
+    """Write the per-surface results as CSV, GeoJSON or CityJSON (atomically)."""
+    if kind == ".csv":
+        common.atomic_write_bytes(out, csv_bytes(result.surface_rows(model, scene)))
+    elif kind == ".geojson":
+        import json
+
+        doc = geojson_doc(result, model, scene)
+        common.atomic_write_bytes(out, json.dumps(doc, ensure_ascii=False).encode("utf-8"))
+    else:
+        from exporters.cityjson import write_cityjson
+
+        objects, surfaces = cityjson_attributes(result, scene)
+        write_cityjson(model, out, object_attributes=objects, surface_attributes=surfaces)
+
+
+def csv_bytes(rows) -> bytes:
+    import csv
+    import io
+
+    buf = io.StringIO()
+    if rows:
+        w = csv.DictWriter(buf, fieldnames=list(rows[0]), lineterminator="\n")
+        w.writeheader()
+        for r in rows:
+            w.writerow({k: ("" if v is None else v) for k, v in r.items()})
+    return buf.getvalue().encode("utf-8")
+
+
+def _polygon_rings(model, row: int):
+    """Rings (exterior first) of model polygon ``row`` as lists of [x, y, z], closed."""
+    r0, r1 = model.polygon_offsets[row], model.polygon_offsets[row + 1]
+    rings = []
+    for r in range(r0, r1):
+        idx = model.ring_vertices[model.ring_offsets[r]:model.ring_offsets[r + 1]]
+        pts = [[round(float(c), 3) for c in model.vertices[i]] for i in idx]
+        if pts:
+            pts.append(pts[0])
+            rings.append(pts)
+    return rings
+
+
+def geojson_doc(result, model, scene) -> dict:
+    """FeatureCollection of the roof surfaces (3D polygons in the model CRS)."""
+    import numpy as np
+
+    rows = result.surface_rows(model, scene)
+    feats = []
+    for i, r in enumerate(rows):
+        mp = r["model_polygon"]
+        if mp is not None:
+            rings = _polygon_rings(model, mp)
+        else:  # a loose triangle: its corners
+            tri = np.flatnonzero(result.surfaces.triangle_surface == i)[:1]
+            c = scene.corners[tri[0]] + scene.origin if len(tri) else np.zeros((3, 3))
+            rings = [[[round(float(v), 3) for v in p] for p in list(c) + [c[0]]]]
+        feats.append({"type": "Feature", "geometry": {"type": "Polygon", "coordinates": rings},
+                      "properties": r})
+    doc = {"type": "FeatureCollection", "name": "roof_solar_potential", "features": feats}
+    if model.crs.name:
+        doc["crs"] = {"type": "name", "properties": {"name": f"urn:ogc:def:crs:EPSG::{model.crs.epsg}"}}
+    return doc
+
+
+def cityjson_attributes(result, scene):
+    """(object attributes per building id, surface attributes per model polygon row) for
+    ``exporters.cityjson.write_cityjson``."""
+    objects = {}
+    for bid, b in result.buildings().items():
+        objects[bid] = {
+            "solar_roof_area_m2": round(b["roof_area_m2"], 2),
+            "solar_suitable_area_m2": round(b["suitable_area_m2"], 2),
+            "solar_kwp": round(b["kwp"], 2),
+            "solar_yield_kwh_a": round(b["yield_kwh_a"], 1),
+            "solar_mean_kwh_m2a": round(b["mean_kwh_m2a"], 1),
+            "solar_monthly_yield_kwh": [round(v, 1) for v in b["monthly_yield_kwh"]],
+        }
+    surfaces = {}
+    for r in result.surface_rows(None, scene):
+        if r["model_polygon"] is None:
+            continue
+        surfaces[int(r["model_polygon"])] = {
+            "solar_irradiation_kwh_m2a": r["irradiation_kwh_m2a"],
+            "solar_unshaded_kwh_m2a": r["unshaded_kwh_m2a"],
+            "solar_area_m2": r["area_m2"],
+            "solar_tilt_deg": r["tilt_deg"],
+            "solar_azimuth_deg": r["azimuth_deg"],
+            "solar_suitable_area_m2": r["suitable_area_m2"],
+            "solar_kwp": r["kwp"],
+            "solar_yield_kwh_a": r["yield_kwh_a"],
+        }
+    return objects, surfaces
+
+
+def _print_text(summary, result) -> None:
+    print(f"{summary['surfaces']} roof surfaces on {summary['buildings']} buildings, "
+          f"{summary['roof_area_m2']:.0f} m² roof, {summary['suitable_area_m2']:.0f} m² suitable")
+    print(f"weather: {summary['weather']} (GHI {summary['annual_ghi_kwh_m2']:.0f} kWh/m²·a)")
+    print(f"mean irradiation {summary['mean_kwh_m2a']:.0f} kWh/m²·a; PV {summary['total_kwp']:.1f} kWp, "
+          f"{summary['total_kwh_a'] / 1000:.1f} MWh/a")
+    for n in summary["notes"]:
+        print(f"note: {n}")
+    sc = summary.get("scenario")
+    if sc:
+        print(f"scenario: neighbours lose {sc['neighbour_loss_kwh_a'] / 1000:.2f} MWh/a "
+              f"({len(sc['affected'])} buildings affected)")
+    if summary.get("path"):
+        print(f"-> {summary['path']}")
