@@ -1,0 +1,156 @@
+"""Attribute dock: every attribute of the selected object as read from the file, its hierarchy and
+source, plus computed metrics (``analysis.metrics`` when available, else measured here from the
+object's triangles)."""
+from __future__ import annotations
+
+import numpy as np
+from PySide6.QtCore import QT_TRANSLATE_NOOP, Qt
+from PySide6.QtWidgets import QDockWidget, QHeaderView, QLabel, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget
+
+from model.semantics import SURFACE_CODE
+
+from .i18n import format_number, tr
+
+
+
+def flatten(prefix: str, value, out: list) -> None:
+    """Nested dicts become dotted keys, lists are joined; scalars as they are."""
+    if isinstance(value, dict):
+        for k, v in value.items():
+            flatten(f"{prefix}.{k}" if prefix else str(k), v, out)
+    elif isinstance(value, list) and value and all(not isinstance(v, (dict, list)) for v in value):
+        out.append((prefix, ", ".join(map(str, value))))
+    elif isinstance(value, list):
+        for i, v in enumerate(value):
+            flatten(f"{prefix}[{i}]", v, out)
+    else:
+        out.append((prefix, value))
+
+
+def triangle_metrics(scene, object_index: int) -> dict:
+    """Areas (m², true 3D area; footprint projected onto the horizontal) and heights (m) of one
+    object from its triangles and their semantic surfaces."""
+    mask = scene.object_index == object_index
+    if not mask.any():
+        return {}
+    areas = scene.triangle_areas[mask]
+    st = scene.surface_type[mask]
+    corners = scene.corners[mask]
+    nz = np.abs(scene.face_normals[mask][:, 2])
+    z = corners[:, :, 2]
+    out = {
+        "height_m": float(z.max() - z.min()),
+        "z_min_m": float(z.min() + scene.origin[2]),
+        "z_max_m": float(z.max() + scene.origin[2]),
+    }
+    ground = st == SURFACE_CODE["GroundSurface"]
+    if ground.any():
+        out["footprint_area_m2"] = float((areas[ground] * nz[ground]).sum())
+    roof = st == SURFACE_CODE["RoofSurface"]
+    if roof.any():
+        out["roof_area_m2"] = float(areas[roof].sum())
+    wall = st == SURFACE_CODE["WallSurface"]
+    if wall.any():
+        out["wall_area_m2"] = float(areas[wall].sum())
+    return out
+
+
+METRIC_LABELS = {
+    "height_m": QT_TRANSLATE_NOOP("", "Height (highest − lowest point) [m]"),
+    "z_min_m": QT_TRANSLATE_NOOP("", "Lowest point [m]"),
+    "z_max_m": QT_TRANSLATE_NOOP("", "Highest point [m]"),
+    "footprint_area_m2": QT_TRANSLATE_NOOP("", "Footprint area [m²]"),
+    "roof_area_m2": QT_TRANSLATE_NOOP("", "Roof area [m²]"),
+    "wall_area_m2": QT_TRANSLATE_NOOP("", "Wall area [m²]"),
+    "ground_height_m": QT_TRANSLATE_NOOP("", "Ground height [m]"),
+    "eave_height_m": QT_TRANSLATE_NOOP("", "Eave height [m]"),
+    "ridge_height_m": QT_TRANSLATE_NOOP("", "Ridge height [m]"),
+    "volume_m3": QT_TRANSLATE_NOOP("", "Volume [m³]"),
+    "roof_type": QT_TRANSLATE_NOOP("", "Roof type"),
+}
+
+
+class AttributeDock(QDockWidget):
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.setObjectName("AttributeDock")
+        body = QWidget()
+        lay = QVBoxLayout(body)
+        lay.setContentsMargins(2, 2, 2, 2)
+        self.header = QLabel()
+        self.header.setWordWrap(True)
+        self.header.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        lay.addWidget(self.header)
+        self.table = QTableWidget(0, 2)
+        self.table.verticalHeader().setVisible(False)
+        self.table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
+        self.table.horizontalHeader().setStretchLastSection(True)
+        self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        self.table.setAlternatingRowColors(True)
+        lay.addWidget(self.table)
+        self.setWidget(body)
+        self.object_id: str | None = None
+        self.n_selected = 0
+        self._last = None
+        self.retranslate()
+
+    def retranslate(self) -> None:
+        self.setWindowTitle(tr("Attributes"))
+        self.table.setHorizontalHeaderLabels([tr("Attribute"), tr("Value")])
+        if self._last is not None:
+            self.show_object(*self._last)
+        else:
+            self.header.setText(tr("No object selected. Click a building in the 3D view."))
+
+    def rows(self) -> dict[str, str]:
+        """The table as {attribute: value} (for tests and copying)."""
+        return {self.table.item(r, 0).text(): self.table.item(r, 1).text() for r in range(self.table.rowCount())}
+
+    def show_object(self, model, scene, object_id, n_selected: int = 1, metrics=None) -> None:
+        self._last = (model, scene, object_id, n_selected, metrics)
+        self.object_id = object_id
+        self.n_selected = n_selected
+        if object_id is None or model is None or object_id not in model.objects:
+            self.table.setRowCount(0)
+            self.header.setText(tr("No object selected. Click a building in the 3D view."))
+            return
+        obj = model.objects[object_id]
+        rows: list[tuple[str, object]] = [(tr("ID"), obj.id), (tr("Type"), obj.type)]
+        if obj.parents:
+            rows.append((tr("Part of"), ", ".join(obj.parents)))
+        if obj.children:
+            rows.append((tr("Parts"), ", ".join(obj.children)))
+        lods = sorted({g.lod for g in obj.geometries if g.lod is not None})
+        if lods:
+            rows.append((tr("LoD"), ", ".join(lods)))
+        if obj.source:
+            rows.append((tr("File"), obj.source))
+        attrs: list = []
+        flatten("", obj.attributes, attrs)
+        rows.extend(attrs)
+        extra: list = []
+        for k, v in (obj.extra or {}).items():
+            if k not in ("geographicalExtent",):
+                flatten(k, v, extra)
+        rows.extend(extra)
+        computed = {}
+        if scene is not None:
+            try:
+                computed.update(triangle_metrics(scene, scene.object_number(object_id)))
+            except KeyError:
+                pass
+        if metrics:
+            computed.update(metrics)
+        for key, value in computed.items():
+            label = tr(METRIC_LABELS.get(key, key))
+            rows.append(("∑ " + label, format_number(value, 2) if isinstance(value, float) else value))
+        self.table.setRowCount(len(rows))
+        for r, (k, v) in enumerate(rows):
+            self.table.setItem(r, 0, QTableWidgetItem(str(k)))
+            item = QTableWidgetItem("" if v is None else str(v))
+            item.setToolTip(str(v))
+            self.table.setItem(r, 1, item)
+        text = f"<b>{obj.type}</b> {obj.id}"
+        if n_selected > 1:
+            text += "<br>" + tr("{n} objects selected (showing the last one clicked)").format(n=n_selected)
+        self.header.setText(text)

@@ -1,0 +1,100 @@
+"""Translations of the desktop window: German (default) and English.
+
+Source strings in the code are English and wrapped in :func:`tr`; the German texts live in the Qt
+Linguist file ``app/translations/stadtbild_de.ts`` (edit it with ``pyside6-linguist``), compiled
+to ``stadtbild_de.qm`` with ``pyside6-lrelease`` (shipped in the PySide6 wheel; run
+``python -m app.translations`` after changing strings). Qt's own dialog texts come from
+``qtbase_de.qm`` of the PySide6 wheel.
+
+If the ``.qm`` file is missing (e.g. a checkout without the compiled file) the ``.ts`` file is
+read at run time by :class:`TsTranslator`, a small dictionary translator, so the German UI never
+silently falls back to English.
+"""
+from __future__ import annotations
+
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, QTranslator
+
+TRANSLATIONS = Path(__file__).resolve().parent / "translations"
+LANGUAGES = {"de": "Deutsch", "en": "English"}
+DEFAULT_LANGUAGE = "de"
+CONTEXT = ""  # bare tr() calls are collected by pyside6-lupdate into the empty context
+
+_installed: list[QTranslator] = []
+_current = "en"
+
+
+def tr(text: str) -> str:
+    """Translate ``text`` (an English source string) into the current UI language."""
+    return QCoreApplication.translate(CONTEXT, text)
+
+
+class TsTranslator(QTranslator):
+    """Dictionary translator reading a Qt Linguist ``.ts`` file directly (fallback when the
+    compiled ``.qm`` is not there)."""
+
+    def __init__(self, ts_path: Path, parent=None):
+        super().__init__(parent)
+        self.table: dict[tuple[str, str], str] = {}
+        root = ET.parse(ts_path).getroot()
+        for ctx in root.iter("context"):
+            name = ctx.findtext("name") or ""
+            for msg in ctx.iter("message"):
+                src = msg.findtext("source")
+                tr_el = msg.find("translation")
+                if src and tr_el is not None and tr_el.text and tr_el.get("type") not in ("unfinished", "obsolete",
+                                                                                          "vanished"):
+                    self.table[(name, src)] = tr_el.text
+
+    def translate(self, context, source_text, disambiguation=None, n=-1):  # noqa: D401 (Qt API)
+        return self.table.get((context or "", source_text), "")
+
+    def isEmpty(self) -> bool:
+        return not self.table
+
+
+def current_language() -> str:
+    return _current
+
+
+def system_default_language() -> str:
+    """German unless the system locale is explicitly another language *and* English is wanted:
+    Stadtbild's audience is German planning offices, so German is the default."""
+    return DEFAULT_LANGUAGE
+
+
+def set_language(lang: str) -> str:
+    """Install the translators for ``lang`` ("de" or "en") on the running application; returns
+    the language in effect. Widgets must re-set their texts afterwards (``retranslate``)."""
+    global _current
+    app = QCoreApplication.instance()
+    lang = lang if lang in LANGUAGES else DEFAULT_LANGUAGE
+    if app is None:
+        raise RuntimeError("set_language needs a QApplication")
+    for t in _installed:
+        app.removeTranslator(t)
+    _installed.clear()
+    if lang != "en":
+        own = QTranslator(app)
+        qm = TRANSLATIONS / f"stadtbild_{lang}.qm"
+        if not (qm.exists() and own.load(str(qm))):
+            ts = TRANSLATIONS / f"stadtbild_{lang}.ts"
+            own = TsTranslator(ts, app) if ts.exists() else None
+        qt = QTranslator(app)
+        if qt.load(QLocale(lang), "qtbase", "_", QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)):
+            app.installTranslator(qt)
+            _installed.append(qt)
+        if own is not None:
+            app.installTranslator(own)
+            _installed.append(own)
+    _current = lang
+    QLocale.setDefault(QLocale(QLocale.Language.German if lang == "de" else QLocale.Language.English,
+                               QLocale.Country.Germany if lang == "de" else QLocale.Country.UnitedKingdom))
+    return lang
+
+
+def format_number(value: float, decimals: int = 2) -> str:
+    """A number in the UI language's convention (German: 1.234,56; English: 1,234.56)."""
+    return QLocale().toString(float(value), "f", decimals)

@@ -1,0 +1,131 @@
+"""Layer tree dock: one row per object type of the model (visibility, colour, transparency), the
+ground plane and the result overlays."""
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QColor, QIcon, QPixmap
+from PySide6.QtWidgets import (QColorDialog, QDockWidget, QHBoxLayout, QSlider, QToolButton, QTreeWidget,
+                               QTreeWidgetItem, QVBoxLayout, QWidget)
+
+from .i18n import tr
+
+TYPE_NAMES_DE = {}  # object types are CityGML class names; they stay as in the standard
+
+
+def swatch(rgb) -> QIcon:
+    pm = QPixmap(16, 16)
+    pm.fill(QColor(*rgb))
+    return QIcon(pm)
+
+
+class LayerDock(QDockWidget):
+    def __init__(self, viewport, parent=None):
+        super().__init__(parent)
+        self.setObjectName("LayerDock")
+        self.viewport = viewport
+        body = QWidget()
+        lay = QVBoxLayout(body)
+        lay.setContentsMargins(2, 2, 2, 2)
+        self.tree = QTreeWidget()
+        self.tree.setColumnCount(3)
+        self.tree.setRootIsDecorated(True)
+        from PySide6.QtWidgets import QHeaderView
+
+        header = self.tree.header()
+        header.setStretchLastSection(False)
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Fixed)
+        header.setSectionResizeMode(2, QHeaderView.ResizeMode.Fixed)
+        header.resizeSection(1, 44)
+        header.resizeSection(2, 90)
+        lay.addWidget(self.tree)
+        self.setWidget(body)
+        self.tree.itemChanged.connect(self._item_changed)
+        self.model_item = None
+        self.ground_item = None
+        self.type_items: dict[str, QTreeWidgetItem] = {}
+        self.retranslate()
+
+    def retranslate(self) -> None:
+        self.setWindowTitle(tr("Layers"))
+        self.tree.setHeaderLabels([tr("Layer"), tr("Colour"), tr("Opacity")])
+        if self.model_item is not None:
+            self.model_item.setText(0, tr("City model"))
+        if self.ground_item is not None:
+            self.ground_item.setText(0, tr("Ground plane"))
+
+    def populate(self, counts: dict[str, int], files: list[str]) -> None:
+        """Rebuild the tree for a model with ``counts`` objects per type (from the viewport)."""
+        from viewer.scene_view import DEFAULT_COLOUR, TYPE_COLOURS
+
+        self.tree.blockSignals(True)
+        self.tree.clear()
+        self.type_items = {}
+        self.model_item = QTreeWidgetItem([tr("City model")])
+        self.model_item.setToolTip(0, "\n".join(files))
+        self.tree.addTopLevelItem(self.model_item)
+        for t, n in counts.items():
+            item = QTreeWidgetItem([f"{t} ({n})"])
+            item.setData(0, Qt.ItemDataRole.UserRole, t)
+            item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
+            layer = self.viewport.layers.get(t, {})
+            item.setCheckState(0, Qt.CheckState.Checked if layer.get("visible", True) else Qt.CheckState.Unchecked)
+            self.model_item.addChild(item)
+            self.type_items[t] = item
+            button = QToolButton()
+            button.setIcon(swatch(layer.get("colour") or TYPE_COLOURS.get(t, DEFAULT_COLOUR)))
+            button.setToolTip(tr("Click: choose a colour; right click: semantic colours (roof, wall, ground)"))
+            button.clicked.connect(lambda _=False, tt=t: self._choose_colour(tt))
+            button.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+            button.customContextMenuRequested.connect(lambda _p, tt=t: self._reset_colour(tt))
+            self.tree.setItemWidget(item, 1, button)
+            slider = QSlider(Qt.Orientation.Horizontal)
+            slider.setRange(10, 100)
+            slider.setValue(int(round(layer.get("opacity", 1.0) * 100)))
+            slider.setObjectName(f"opacity:{t}")
+            slider.valueChanged.connect(lambda v, tt=t: self.viewport.set_layer(tt, opacity=v / 100.0))
+            holder = QWidget()
+            hl = QHBoxLayout(holder)
+            hl.setContentsMargins(0, 0, 0, 0)
+            hl.addWidget(slider)
+            self.tree.setItemWidget(item, 2, holder)
+        self.ground_item = QTreeWidgetItem([tr("Ground plane")])
+        self.ground_item.setFlags(self.ground_item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
+        self.ground_item.setCheckState(0, Qt.CheckState.Checked)
+        self.ground_item.setData(0, Qt.ItemDataRole.UserRole, "__ground__")
+        self.tree.addTopLevelItem(self.ground_item)
+        self.tree.expandAll()
+        self.tree.blockSignals(False)
+
+    def _item_changed(self, item: QTreeWidgetItem, column: int) -> None:
+        key = item.data(0, Qt.ItemDataRole.UserRole)
+        if column != 0 or key is None:
+            return
+        visible = item.checkState(0) == Qt.CheckState.Checked
+        if key == "__ground__":
+            self.viewport.set_ground_visible(visible)
+        else:
+            self.viewport.set_layer(key, visible=visible)
+
+    def _choose_colour(self, object_type: str) -> None:
+        from viewer.scene_view import DEFAULT_COLOUR, TYPE_COLOURS
+
+        current = self.viewport.layers.get(object_type, {}).get("colour") or TYPE_COLOURS.get(object_type,
+                                                                                             DEFAULT_COLOUR)
+        colour = QColorDialog.getColor(QColor(*current), self, tr("Colour of {type}").format(type=object_type))
+        if colour.isValid():
+            self.set_colour(object_type, (colour.red(), colour.green(), colour.blue()))
+
+    def set_colour(self, object_type: str, rgb) -> None:
+        self.viewport.set_layer(object_type, colour=rgb)
+        item = self.type_items.get(object_type)
+        if item is not None:
+            self.tree.itemWidget(item, 1).setIcon(swatch(rgb))
+
+    def _reset_colour(self, object_type: str) -> None:
+        from viewer.scene_view import DEFAULT_COLOUR, TYPE_COLOURS
+
+        self.viewport.set_layer(object_type, reset_colour=True)
+        item = self.type_items.get(object_type)
+        if item is not None:
+            self.tree.itemWidget(item, 1).setIcon(swatch(TYPE_COLOURS.get(object_type, DEFAULT_COLOUR)))

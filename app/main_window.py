@@ -1,0 +1,746 @@
+"""Stadtbild main window: the 3D view in the centre, docks for layers, attributes, search,
+analysis, variants and legend, menus and toolbars, status bar with cursor coordinates.
+
+Everything slow (loading, analyses) runs in :mod:`app.workers` jobs; the window stays responsive
+and every job can be cancelled. Bad input ends in a dialog with the one-line cause of
+``model.errors.InputError``.
+"""
+from __future__ import annotations
+
+import logging
+import os
+import time
+from pathlib import Path
+
+import numpy as np
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QPoint, Qt, QTimer
+from PySide6.QtGui import QAction, QActionGroup, QImage, QKeySequence, QPainter, QUndoGroup
+from PySide6.QtWidgets import (QApplication, QFileDialog, QLabel, QMainWindow, QMenu, QMessageBox, QProgressBar,
+                               QPushButton, QToolBar)
+
+from . import i18n
+from .analysis import AnalysisContext, AnalysisDock
+from .attributes import AttributeDock
+from .commands import demolish_command
+from .i18n import format_number, tr
+from .layers import LayerDock
+from .legend import LegendDock
+from .scenario_adapter import apply_variant, expand_with_parts, load_variant, save_variant
+from .search import SearchDock
+from .settings import Settings
+from .variants import VariantsDock
+from .viewport import Viewport
+from .workers import JobRunner
+
+log = logging.getLogger("stadtbild.app")
+ROOT = Path(__file__).resolve().parents[1]
+DEMO = ROOT / "resources" / "demo" / "3-20-DELFSHAVEN.city.json"
+MODEL_FILTER = QT_TRANSLATE_NOOP(
+    "", "City models (*.json *.city.json *.jsonl *.city.jsonl *.gml *.xml *.citygml);;All files (*)")
+
+
+class MainWindow(QMainWindow):
+    def __init__(self, qsettings=None, language: str | None = None):
+        super().__init__()
+        self.setObjectName("StadtbildMainWindow")
+        self.settings = Settings(qsettings)
+        i18n.set_language(language or self.settings.language(i18n.DEFAULT_LANGUAGE))
+        self.jobs = JobRunner(self)
+        self.undo_group = QUndoGroup(self)
+        self.base_model = None
+        self.model = None
+        self.scene = None
+        self.files: list[str] = []
+        self.selected: list[str] = []  # selected objects (roots: buildings, not their parts)
+        self.metrics = None
+        self.timings: dict[str, float] = {}
+        self.last_error: str | None = None
+        self._error_box = None
+        self._load_job = None
+        self._analysis_job = None
+        self.compare = False
+
+        self.viewport = Viewport(self)
+        self.setCentralWidget(self.viewport)
+        self.layers = LayerDock(self.viewport, self)
+        self.attributes = AttributeDock(self)
+        self.search = SearchDock(self)
+        self.analysis = AnalysisDock(self)
+        self.variants = VariantsDock(self.undo_group, self)
+        self.legend = LegendDock(self)
+        self.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, self.layers)
+        self.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, self.search)
+        self.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, self.variants)
+        self.tabifyDockWidget(self.search, self.variants)
+        self.search.raise_()
+        self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.attributes)
+        self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.analysis)
+        self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.legend)
+        self.tabifyDockWidget(self.attributes, self.analysis)
+        self.attributes.raise_()
+
+        self._build_actions()
+        self._build_status_bar()
+        self.setAcceptDrops(True)
+
+        vp = self.viewport
+        vp.object_clicked.connect(self.on_object_clicked)
+        vp.box_selected.connect(self.on_box_selected)
+        vp.cursor_moved.connect(self.on_cursor)
+        vp.measured.connect(lambda text: self.statusBar().showMessage(text, 0))
+        vp.point_picked.connect(self._point_picked)
+        vp.mode_changed.connect(self._mode_changed)
+        self.search.select_ids.connect(self.select_and_zoom)
+        self.analysis.run_requested.connect(self.run_analysis)
+        self.analysis.cancel_requested.connect(self.cancel_analysis)
+        self.analysis.clear_button.clicked.connect(self.clear_result)
+        self.analysis.sun_changed.connect(self._sun_changed)
+        sight = self.analysis.page("sightline")
+        sight.pick_from.clicked.connect(lambda: self._ask_point("sightline", 0))
+        sight.pick_to.clicked.connect(lambda: self._ask_point("sightline", 1))
+        self._point_request = None
+        self.variants.active_changed.connect(lambda _v: self.apply_edits(reset_camera=False))
+        self.variants.compare_changed.connect(self._compare_changed)
+        self.variants.load_requested.connect(self.load_scenario)
+        self.variants.save_requested.connect(self.save_scenario)
+        self.undo_group.indexChanged.connect(lambda _i: self.variants.edits_changed())
+
+        self.resize(1500, 950)
+        geometry, state = self.settings.layout()
+        if geometry is not None:
+            self.restoreGeometry(geometry)
+        if state is not None:
+            self.restoreState(state)
+        self._module_timer = QTimer(self)  # analyses land while the window is open: re-check now and then
+        self._module_timer.timeout.connect(self.analysis.refresh_availability)
+        self._module_timer.start(30000)
+        self.retranslate()
+
+    # ------------------------------------------------------------------ actions, menus
+    def _act(self, slot=None, shortcut=None, checkable=False, group=None) -> QAction:
+        a = QAction(self)
+        if slot is not None:
+            a.triggered.connect(slot)
+        if shortcut:
+            a.setShortcuts(shortcut if isinstance(shortcut, list) else [shortcut])
+        a.setCheckable(checkable)
+        if group is not None:
+            group.addAction(a)
+        return a
+
+    def _build_actions(self) -> None:
+        A = {}
+        A["open"] = self._act(self.open_dialog, QKeySequence.StandardKey.Open)
+        A["open_folder"] = self._act(self.open_folder_dialog)
+        A["open_demo"] = self._act(lambda: self.open_paths([DEMO]))
+        A["screenshot"] = self._act(self.save_screenshot_dialog)
+        A["quit"] = self._act(self.close, QKeySequence.StandardKey.Quit)
+        A["undo"] = self.undo_group.createUndoAction(self)
+        A["undo"].setShortcuts([QKeySequence("Ctrl+Z")])
+        A["redo"] = self.undo_group.createRedoAction(self)
+        A["redo"].setShortcuts([QKeySequence("Ctrl+Y"), QKeySequence("Ctrl+Shift+Z")])
+        A["demolish"] = self._act(self.demolish_selected, QKeySequence(Qt.Key.Key_Delete))
+        A["clear_selection"] = self._act(lambda: self.set_selection([]))
+        A["load_scenario"] = self._act(self.load_scenario)
+        A["save_scenario"] = self._act(self.save_scenario)
+        views = {"iso": "1", "top": "2", "north": "3"}
+        for v, key in views.items():
+            A[f"view_{v}"] = self._act(lambda _=False, vv=v: self.viewport.set_view(vv), QKeySequence(f"Ctrl+{key}"))
+        A["north_up"] = self._act(self.viewport.north_up, QKeySequence("Ctrl+N"))
+        A["zoom_sel"] = self._act(lambda: self.viewport.zoom_to(), QKeySequence("Ctrl+F"))
+        A["zoom_all"] = self._act(lambda: self.viewport.zoom_to([]), QKeySequence("Ctrl+0"))
+        tools = QActionGroup(self)
+        tools.setExclusive(True)
+        for mode, key in (("select", "S"), ("box", "B"), ("distance", "M"), ("height", "H"), ("walk", "W")):
+            A[f"mode_{mode}"] = self._act(lambda _=False, m=mode: self.viewport.set_mode(m),
+                                          QKeySequence(f"Ctrl+Shift+{key}"), checkable=True, group=tools)
+        A["mode_select"].setChecked(True)
+        A["clear_measure"] = self._act(lambda: self.viewport.clear_measurements())
+        langs = QActionGroup(self)
+        for lang in i18n.LANGUAGES:
+            A[f"lang_{lang}"] = self._act(lambda _=False, lg=lang: self.set_language(lg), checkable=True, group=langs)
+        A["about"] = self._act(self.about)
+        self.actions_by_name = A
+
+        mb = self.menuBar()
+        self.menus = {}
+        m = self.menus["file"] = mb.addMenu("")
+        m.addActions([A["open"], A["open_folder"], A["open_demo"]])
+        self.recent_menu = m.addMenu("")
+        m.addSeparator()
+        m.addActions([A["load_scenario"], A["save_scenario"], A["screenshot"]])
+        m.addSeparator()
+        m.addAction(A["quit"])
+        m = self.menus["edit"] = mb.addMenu("")
+        m.addActions([A["undo"], A["redo"]])
+        m.addSeparator()
+        m.addActions([A["demolish"], A["clear_selection"]])
+        m = self.menus["view"] = mb.addMenu("")
+        m.addActions([A["view_iso"], A["view_top"], A["view_north"], A["north_up"]])
+        m.addSeparator()
+        m.addActions([A["zoom_sel"], A["zoom_all"]])
+        m.addSeparator()
+        self.docks_menu = m.addMenu("")
+        for d in (self.layers, self.attributes, self.search, self.analysis, self.variants, self.legend):
+            self.docks_menu.addAction(d.toggleViewAction())
+        m = self.menus["tools"] = mb.addMenu("")
+        m.addActions([A["mode_select"], A["mode_box"], A["mode_distance"], A["mode_height"], A["mode_walk"]])
+        m.addSeparator()
+        m.addAction(A["clear_measure"])
+        m = self.menus["language"] = mb.addMenu("")
+        m.addActions([A["lang_de"], A["lang_en"]])
+        m = self.menus["help"] = mb.addMenu("")
+        m.addAction(A["about"])
+
+        tb = self.toolbar = QToolBar(self)
+        tb.setObjectName("MainToolBar")
+        self.addToolBar(tb)
+        tb.addActions([A["open"]])
+        tb.addSeparator()
+        tb.addActions([A["view_iso"], A["view_top"], A["view_north"], A["north_up"], A["zoom_sel"]])
+        tb.addSeparator()
+        tb.addActions([A["mode_select"], A["mode_box"], A["mode_distance"], A["mode_height"], A["mode_walk"]])
+        tb.addSeparator()
+        tb.addActions([A["demolish"], A["undo"], A["redo"]])
+
+    def _build_status_bar(self) -> None:
+        sb = self.statusBar()
+        self.cursor_label = QLabel()
+        self.cursor_label.setMinimumWidth(420)
+        self.selection_label = QLabel()
+        self.progress = QProgressBar()
+        self.progress.setRange(0, 1000)
+        self.progress.setMaximumWidth(180)
+        self.progress.hide()
+        self.cancel_button = QPushButton()
+        self.cancel_button.hide()
+        self.cancel_button.clicked.connect(self.jobs.cancel_all)
+        sb.addPermanentWidget(self.selection_label)
+        sb.addPermanentWidget(self.cursor_label)
+        sb.addPermanentWidget(self.progress)
+        sb.addPermanentWidget(self.cancel_button)
+        self.jobs.job_started.connect(self._job_started)
+        self.jobs.job_ended.connect(self._job_ended)
+
+    def retranslate(self) -> None:
+        A = self.actions_by_name
+        texts = {
+            "open": tr("&Open…"), "open_folder": tr("Open &folder of tiles…"), "open_demo": tr("Open &demo district"),
+            "screenshot": tr("Save &image of the view…"), "quit": tr("&Quit"),
+            "demolish": tr("&Demolish selected"), "clear_selection": tr("Clear selection"),
+            "load_scenario": tr("Load &variant (scenario)…"), "save_scenario": tr("Save variant (scenario)…"),
+            "view_iso": tr("Isometric view"), "view_top": tr("Top view"), "view_north": tr("Front view (looking north)"),
+            "north_up": tr("North up"), "zoom_sel": tr("Zoom to selection"), "zoom_all": tr("Zoom to all"),
+            "mode_select": tr("Select"), "mode_box": tr("Box select"), "mode_distance": tr("Measure distance"),
+            "mode_height": tr("Measure height above ground"), "mode_walk": tr("Walk (eye height 1.6 m)"),
+            "clear_measure": tr("Clear measurements"), "about": tr("About Stadtbild"),
+            "lang_de": "Deutsch", "lang_en": "English",
+        }
+        for k, text in texts.items():
+            A[k].setText(text)
+        short = {"open": tr("Open"), "view_iso": tr("Iso"), "view_top": tr("Top"), "view_north": tr("Front"),
+                 "north_up": tr("North"), "zoom_sel": tr("Zoom"), "mode_select": tr("Select"),
+                 "mode_box": tr("Box"), "mode_distance": tr("Distance"), "mode_height": tr("Height"),
+                 "mode_walk": tr("Walk"), "demolish": tr("Demolish")}
+        for k, text in short.items():
+            A[k].setIconText(text)
+            A[k].setToolTip(texts[k].replace("&", ""))
+        A["undo"].setText(tr("&Undo"))
+        A["redo"].setText(tr("&Redo"))
+        A[f"lang_{i18n.current_language()}"].setChecked(True)
+        menu_texts = {"file": tr("&File"), "edit": tr("&Edit"), "view": tr("&View"), "tools": tr("&Tools"),
+                      "language": tr("&Language"), "help": tr("&Help")}
+        for k, text in menu_texts.items():
+            self.menus[k].setTitle(text)
+        self.recent_menu.setTitle(tr("Recent files"))
+        self.docks_menu.setTitle(tr("Panels"))
+        self.toolbar.setWindowTitle(tr("Tools"))
+        self.cancel_button.setText(tr("Cancel"))
+        for d in (self.layers, self.attributes, self.search, self.analysis, self.variants, self.legend):
+            d.retranslate()
+        self._update_title()
+        self._update_selection_label()
+        self._fill_recent_menu()
+        if self.viewport.scene is None:
+            self.cursor_label.setText(tr("Open a city model: File ▸ Open, or drop files here"))
+
+    def set_language(self, lang: str) -> None:
+        i18n.set_language(lang)
+        self.settings.set_language(lang)
+        self.retranslate()
+
+    def _update_title(self) -> None:
+        name = ", ".join(Path(f).name for f in self.files[:3]) + (" …" if len(self.files) > 3 else "")
+        self.setWindowTitle(f"{name} – Stadtbild" if name else "Stadtbild")
+
+    # ------------------------------------------------------------------ files
+    def open_dialog(self) -> None:
+        start = str(Path(self.files[0]).parent) if self.files else str(Path.home())
+        paths, _ = QFileDialog.getOpenFileNames(self, tr("Open city model(s)"), start, tr(MODEL_FILTER))
+        if paths:
+            self.open_paths(paths)
+
+    def open_folder_dialog(self) -> None:
+        folder = QFileDialog.getExistingDirectory(self, tr("Open a folder of tiles"), str(Path.home()))
+        if folder:
+            self.open_paths([folder])
+
+    def _fill_recent_menu(self) -> None:
+        self.recent_menu.clear()
+        entries = self.settings.recent_files()
+        for paths in entries:
+            label = Path(paths[0]).name + (f" (+{len(paths) - 1})" if len(paths) > 1 else "")
+            a = self.recent_menu.addAction(label)
+            a.setToolTip("\n".join(paths))
+            a.triggered.connect(lambda _=False, p=paths: self.open_paths(p))
+        if not entries:
+            a = self.recent_menu.addAction(tr("(none)"))
+            a.setEnabled(False)
+        else:
+            self.recent_menu.addSeparator()
+            self.recent_menu.addAction(tr("Clear list"), lambda: (self.settings.clear_recent(), self._fill_recent_menu()))
+
+    def dragEnterEvent(self, event) -> None:  # noqa: N802
+        if event.mimeData().hasUrls():
+            event.acceptProposedAction()
+
+    def dropEvent(self, event) -> None:  # noqa: N802
+        paths = [u.toLocalFile() for u in event.mimeData().urls() if u.isLocalFile()]
+        if paths:
+            event.acceptProposedAction()
+            self.open_paths(paths)
+
+    def open_paths(self, paths) -> None:
+        """Load one file, several files (tiles) or a folder as one model, in a worker thread."""
+        paths = [str(p) for p in paths]
+        if self._load_job is not None:
+            self._load_job.cancel()
+        t0 = time.perf_counter()
+
+        def load(progress, cancelled):
+            from importers import load as load_one
+            from importers import load_many
+
+            progress(0.02)
+            model = load_one(paths[0]) if len(paths) == 1 else load_many(paths)
+            progress(0.6)
+            if cancelled():
+                return None
+            scene = model.scene()
+            progress(1.0)
+            return model, scene, time.perf_counter() - t0
+
+        self.statusBar().showMessage(tr("Loading {name} …").format(name=", ".join(Path(p).name for p in paths)))
+        job = self.jobs.start(load, tr("Loading"), on_done=lambda r: self._loaded(job, paths, r, t0),
+                              on_error=lambda msg: self._load_failed(job, msg),
+                              on_cancel=lambda: self._load_cancelled(job))
+        self._load_job = job
+
+    def _load_failed(self, job, message: str) -> None:
+        if job is self._load_job:
+            self._load_job = None
+        self.statusBar().clearMessage()
+        self.show_error(message)
+
+    def _load_cancelled(self, job) -> None:
+        if job is self._load_job:
+            self._load_job = None
+        self.statusBar().showMessage(tr("Loading cancelled"), 5000)
+
+    def _loaded(self, job, paths, result, t0: float) -> None:
+        if job is not self._load_job or result is None:
+            return
+        self._load_job = None
+        model, scene, load_s = result
+        if scene.n_triangles == 0:
+            self.show_error(tr("{file}: nothing to show: the model has no surface geometry").format(file=paths[0]))
+            return
+        self.base_model = model
+        self.model = model
+        self.scene = scene
+        self.files = paths
+        self.metrics = None
+        self.selected = []
+        self.viewport.selection = []
+        self.variants.reset()
+        t1 = time.perf_counter()
+        self.viewport.set_scene(scene, model, reset_camera=True)  # renders the first frame synchronously
+        self.timings = {"load_s": load_s, "first_frame_s": time.perf_counter() - t0,
+                        "scene_to_frame_s": time.perf_counter() - t1}
+        self.layers.populate(self._type_counts(), paths)
+        self.search.set_model(model)
+        self.attributes.show_object(None, None, None)
+        self.legend.show_surfaces()
+        self.settings.add_recent(paths)
+        self._fill_recent_menu()
+        self._update_title()
+        self._update_selection_label()
+        self.cursor_label.setText("")
+        for w in model.warnings:
+            log.info("%s", w)
+        crs = model.crs.name or tr("unknown CRS")
+        self.statusBar().showMessage(
+            tr("{n} objects, {t} triangles, {crs} – first frame after {s} s").format(
+                n=len(model.objects), t=scene.n_triangles, crs=crs, s=format_number(self.timings["first_frame_s"], 2)),
+            15000)
+        self._sun_changed()
+        self._start_metrics()
+
+    def _type_counts(self) -> dict[str, int]:
+        counts: dict[str, int] = {}
+        for t in self.scene.object_types:
+            counts[t] = counts.get(t, 0) + 1
+        return counts
+
+    def _start_metrics(self) -> None:
+        """Computed metrics for the attribute table, in the background (analysis.metrics)."""
+        try:
+            from analysis.metrics import compute_metrics
+        except ImportError:
+            return
+        model = self.model
+
+        def run(progress, cancelled):
+            return model, compute_metrics(model)
+
+        def done(result):
+            m, metrics = result
+            if m is self.model:
+                self.metrics = metrics
+                self._show_attributes()
+
+        self.jobs.start(run, tr("Metrics"), on_done=done, on_error=lambda msg: log.warning("metrics: %s", msg))
+
+    # ------------------------------------------------------------------ errors
+    def show_error(self, message: str) -> None:
+        """A dialog with the one-line cause (non-blocking, so workers and tests go on)."""
+        self.last_error = message
+        log.info("error dialog: %s", message)
+        box = QMessageBox(QMessageBox.Icon.Warning, tr("Stadtbild – error"), message, QMessageBox.StandardButton.Ok,
+                          self)
+        box.setObjectName("errorDialog")
+        box.open()
+        self._error_box = box
+
+    # ------------------------------------------------------------------ selection
+    def _root(self, oid: str) -> str:
+        model = self.model or self.base_model
+        seen = set()
+        while model is not None and oid in model.objects and model.objects[oid].parents and oid not in seen:
+            seen.add(oid)
+            parent = model.objects[oid].parents[0]
+            if parent not in model.objects:
+                break
+            oid = parent
+        return oid
+
+    def on_object_clicked(self, oid, additive: bool) -> None:
+        if oid is None:
+            if not additive:
+                self.set_selection([])
+            return
+        root = self._root(oid)
+        if additive:
+            sel = [s for s in self.selected if s != root] if root in self.selected else self.selected + [root]
+        else:
+            sel = [root]
+        self.set_selection(sel)
+
+    def on_box_selected(self, ids, additive: bool) -> None:
+        roots = list(dict.fromkeys(self._root(i) for i in ids))
+        self.set_selection(list(dict.fromkeys(self.selected + roots)) if additive else roots)
+
+    def set_selection(self, ids) -> None:
+        model = self.model
+        self.selected = [i for i in dict.fromkeys(ids) if model is not None and i in model.objects]
+        highlight = expand_with_parts(model, self.selected) if model is not None else set()
+        self.viewport.set_selection(sorted(highlight))
+        self._show_attributes()
+        self._update_selection_label()
+
+    def select_and_zoom(self, ids) -> None:
+        self.set_selection([self._root(i) for i in ids])
+        self.viewport.zoom_to(sorted(expand_with_parts(self.model, self.selected)))
+
+    def _show_attributes(self) -> None:
+        last = self.selected[-1] if self.selected else None
+        metrics = None
+        if last is not None and self.metrics is not None:
+            try:
+                row = self.metrics.row(last)
+                metrics = {k: v for k, v in row.items() if k in ("ground_height_m", "eave_height_m", "ridge_height_m",
+                                                                 "volume_m3", "roof_type") and v is not None}
+            except (ValueError, KeyError):
+                metrics = None
+        self.attributes.show_object(self.model, self.scene, last, len(self.selected), metrics)
+
+    def _update_selection_label(self) -> None:
+        n = len(self.selected)
+        self.selection_label.setText(tr("{n} selected").format(n=n) if n else "")
+
+    def on_cursor(self, info) -> None:
+        if info is None:
+            self.cursor_label.setText("")
+            return
+        x, y, z = info["world"]
+        crs = (self.model.crs.name if self.model is not None and self.model.crs.name else "")
+        text = f"X {format_number(x, 2)}  Y {format_number(y, 2)}  Z {format_number(z, 2)} m"
+        text += "  · " + tr("{h} m above ground").format(h=format_number(info["height_above_ground_m"], 2))
+        if crs:
+            text += f"  · {crs}"
+        self.cursor_label.setText(text)
+        self.last_cursor = info
+
+    # ------------------------------------------------------------------ editing
+    def demolish_selected(self) -> None:
+        stack = self.variants.active_stack()
+        if not self.selected or stack is None:
+            self.statusBar().showMessage(tr("Select buildings first (click in the 3D view)"), 5000)
+            return
+        ids = list(self.selected)
+        stack.push(demolish_command(self.variants.active(), ids, lambda: self.apply_edits(reset_camera=False)))
+
+    def apply_edits(self, reset_camera: bool = False) -> None:
+        """Rebuild the model and view from the base model and the active variant's edits."""
+        if self.base_model is None:
+            return
+        variant = self.variants.active()
+        try:
+            model = apply_variant(self.base_model, variant)
+            scene = model.scene()
+        except Exception as exc:  # noqa: BLE001 — shown as a dialog, the edit stays in the list
+            from model.errors import InputError
+
+            self.show_error(str(exc) if isinstance(exc, InputError) else f"{type(exc).__name__}: {exc}")
+            return
+        self.model, self.scene = model, scene
+        ghost = None
+        if self.compare and variant is not None and variant.edits:
+            removed = [i for i in self.base_model.objects if i not in model.objects]
+            if removed:
+                ghost = self.base_model.scene(object_ids=removed)
+        self.viewport.set_scene(scene, model, reset_camera=reset_camera, ghost=ghost)
+        self.set_selection([s for s in self.selected if s in model.objects])
+        self.layers.populate(self._type_counts(), self.files)
+        self.search.set_model(model)
+        self.legend.show_surfaces()
+        self.variants.edits_changed()
+        self.metrics = None
+        self._start_metrics()
+
+    def _compare_changed(self, on: bool) -> None:
+        self.compare = bool(on)
+        self.apply_edits()
+
+    def load_scenario(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(self, tr("Load variant"), "", tr("Scenarios (*.scenario.json *.json)"))
+        if path:
+            self.load_scenario_file(path)
+
+    def load_scenario_file(self, path) -> None:
+        from model.errors import InputError
+
+        try:
+            v = load_variant(path)
+        except InputError as exc:
+            self.show_error(str(exc))
+            return
+        self.variants.add_variant(v.name, v.edits)
+
+    def save_scenario(self) -> None:
+        v = self.variants.active()
+        if v is None:
+            return
+        path, _ = QFileDialog.getSaveFileName(self, tr("Save variant"), f"{v.name}.scenario.json",
+                                              tr("Scenarios (*.scenario.json)"))
+        if path:
+            if any(Path(path).resolve() == Path(f).resolve() for f in self.files):
+                self.show_error(tr("{file}: refusing to overwrite an input file").format(file=path))
+                return
+            save_variant(v, path)
+
+    # ------------------------------------------------------------------ analyses
+    def analysis_context(self) -> AnalysisContext:
+        return AnalysisContext(self.model, self.scene, self.analysis.sun.when_local(), self.selected)
+
+    def run_analysis(self, page) -> None:
+        from model.errors import InputError
+
+        if self.scene is None:
+            self.show_error(tr("Open a city model first"))
+            return
+        try:
+            fn = page.job(self.analysis_context())
+        except InputError as exc:
+            self.show_error(str(exc))
+            return
+        self.analysis.set_running(True)
+        self.analysis.result_label.setText(tr("Running {name} …").format(name=page.title()))
+        scene = self.scene
+        job = self.jobs.start(fn, page.title(), on_done=lambda r: self._analysis_done(job, page, scene, r),
+                              on_error=lambda msg: self._analysis_failed(job, msg),
+                              on_cancel=lambda: self._analysis_cancelled(job))
+        job.signals.progress.connect(lambda f: self.analysis.progress.setValue(int(f * 1000)))
+        self._analysis_job = job
+
+    def _analysis_done(self, job, page, scene, result) -> None:
+        self.analysis.set_running(False)
+        self._analysis_job = None
+        self.analysis.progress.setValue(1000)
+        if scene is not self.scene:
+            self.analysis.result_label.setText(tr("The model changed while the analysis ran; run it again."))
+            return
+        summary = page.present(self, result)
+        self.analysis.result_label.setText(summary + f"  ({format_number(job.seconds or 0, 1)} s)")
+        self.legend.show()
+        self.legend.raise_()
+
+    def _analysis_failed(self, job, message: str) -> None:
+        self.analysis.set_running(False)
+        self._analysis_job = None
+        self.analysis.result_label.setText("")
+        self.show_error(message)
+
+    def _analysis_cancelled(self, job) -> None:
+        self.analysis.set_running(False)
+        self._analysis_job = None
+        self.analysis.progress.setValue(0)
+        self.analysis.result_label.setText(tr("Cancelled"))
+
+    def cancel_analysis(self) -> None:
+        if self._analysis_job is not None:
+            self._analysis_job.cancel()
+
+    def clear_result(self) -> None:
+        self.viewport.set_result_colours(None)
+        for name in list(self.viewport.overlays):
+            if name != "ghost":
+                self.viewport.remove_overlay(name)
+        self.legend.show_surfaces()
+        self.analysis.result_label.setText("")
+
+    def _sun_changed(self) -> None:
+        from . import analysis_calls
+
+        if self.scene is None:
+            return
+        info = analysis_calls.sun_position(self.model, self.analysis.sun.when_local()) \
+            if hasattr(analysis_calls, "sun_position") else None
+        if info is None:
+            self.analysis.sun.sun_label.setText("")
+            return
+        az, el = info["azimuth_deg"], info["elevation_deg"]
+        self.analysis.sun.sun_label.setText(tr("Sun: azimuth {az}°, elevation {el}°").format(
+            az=format_number(az, 1), el=format_number(el, 1)))
+        if el > 0:
+            a, e = np.radians(az), np.radians(el)
+            self.viewport.set_sun_direction((np.sin(a) * np.cos(e), np.cos(a) * np.cos(e), np.sin(e)))
+        else:
+            self.viewport.set_sun_direction(None)
+
+    def _ask_point(self, page_key: str, slot: int) -> None:
+        self._point_request = (page_key, slot)
+        self.viewport.set_mode("point")
+        self.statusBar().showMessage(tr("Click a point in the 3D view"), 0)
+
+    def _point_picked(self, p) -> None:
+        if self._point_request is None:
+            return
+        key, slot = self._point_request
+        self._point_request = None
+        page = self.analysis.page(key)
+        page.points[slot] = np.asarray(p, float)
+        world = [self.scene.to_world(q) if q is not None else None for q in page.points]
+        page.points_label.setText("  →  ".join(
+            "–" if w is None else f"{format_number(w[0], 1)}, {format_number(w[1], 1)}, {format_number(w[2], 1)}"
+            for w in world))
+        self.viewport.set_mode("select")
+        self.statusBar().clearMessage()
+
+    def _mode_changed(self, mode: str) -> None:
+        a = self.actions_by_name.get(f"mode_{mode}")
+        if a is not None:
+            a.setChecked(True)
+
+    # ------------------------------------------------------------------ jobs in the status bar
+    def _job_started(self, job) -> None:
+        self.progress.setValue(0)
+        self.progress.setFormat(f"{job.label} %p%")
+        self.progress.show()
+        self.cancel_button.show()
+        job.signals.progress.connect(lambda f: self.progress.setValue(int(f * 1000)))
+
+    def _job_ended(self, job) -> None:
+        if not self.jobs.busy():
+            self.progress.hide()
+            self.cancel_button.hide()
+
+    # ------------------------------------------------------------------ images
+    def grab_window(self) -> QImage:
+        """The whole window as an image, with the OpenGL 3D view painted in (QWidget.grab alone
+        leaves the GL area empty on some platforms)."""
+        img = self.grab().toImage()
+        arr = self.viewport.plotter.screenshot(None, return_img=True)
+        arr = np.ascontiguousarray(arr[:, :, :3])
+        h, w = arr.shape[:2]
+        gl = QImage(arr.data, w, h, w * 3, QImage.Format.Format_RGB888).copy()
+        ratio = img.devicePixelRatio() or 1.0
+        pos = self.viewport.mapTo(self, QPoint(0, 0))
+        painter = QPainter(img)
+        painter.drawImage(QPoint(int(pos.x() * ratio), int(pos.y() * ratio)),
+                          gl.scaled(int(self.viewport.width() * ratio), int(self.viewport.height() * ratio)))
+        painter.end()
+        return img
+
+    def save_window_image(self, path) -> str:
+        img = self.grab_window()
+        tmp = f"{path}.tmp.png"
+        if not img.save(tmp, "PNG"):
+            raise OSError(f"cannot write {path}")
+        os.replace(tmp, path)
+        return str(path)
+
+    def save_screenshot_dialog(self) -> None:
+        path, _ = QFileDialog.getSaveFileName(self, tr("Save image of the view"), "stadtbild.png", "PNG (*.png)")
+        if path:
+            if not path.lower().endswith(".png"):
+                path += ".png"
+            self.viewport.screenshot(path)
+
+    def about(self) -> None:
+        from cli.common import version
+
+        QMessageBox.about(self, tr("About Stadtbild"), tr(
+            "<b>Stadtbild</b> {v}<br>3D city-model viewer and planning tool.<br>"
+            "Licence: GPL-3.0-or-later. Works fully offline.").format(v=version()))
+
+    def closeEvent(self, event) -> None:  # noqa: N802
+        self.settings.save_layout(self.saveGeometry(), self.saveState())
+        self.jobs.cancel_all()
+        self.jobs.pool.waitForDone(3000)
+        self._module_timer.stop()
+        self.viewport.close_view()
+        super().closeEvent(event)
+
+
+def run_app(files, language: str | None = None, screenshot: str | None = None) -> int:
+    """Start the application with ``files`` (one model); returns the exit code."""
+    import sys
+
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    app.setApplicationName("Stadtbild")
+    app.setOrganizationName("Stadtbild")
+    window = MainWindow(language=language)
+    window.show()
+    if files:
+        window.open_paths(files)
+    if screenshot:
+        def shoot():
+            if window._load_job is not None:
+                QTimer.singleShot(200, shoot)
+                return
+            window.save_window_image(screenshot)
+            window.close()
+
+        QTimer.singleShot(500, shoot)
+    return app.exec()

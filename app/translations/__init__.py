@@ -1,0 +1,1 @@
+"""Qt Linguist translations of the window (``stadtbild_de.ts`` → ``stadtbild_de.qm``)."""

@@ -1,0 +1,874 @@
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
+<TS version="2.1" language="de" sourcelanguage="en">
+<context>
+    <name></name>
+    <message>
+        <location filename="../analysis.py" line="85"/>
+        <source>Not available in this build yet (module {m} is missing).</source>
+        <translation>In dieser Version noch nicht verfügbar (Modul {m} fehlt).</translation>
+    </message>
+    <message>
+        <location filename="../analysis.py" line="94"/>
+        <source>Building height (ridge)</source>
+        <translation>Gebäudehöhe (First)</translation>
+    </message>
+    <message>
+        <location filename="../analysis.py" line="95"/>
+        <source>Eave height</source>
+        <translation>Traufhöhe</translation>
+    </message>
+    <message>
+        <location filename="../analysis.py" line="96"/>
+        <source>Footprint area</source>
+        <translation>Grundfläche</translation>
+    </message>
+    <message>
+        <location filename="../analysis.py" line="97"/>
+        <source>Roof area</source>
+        <translation>Dachfläche</translation>
+    </message>
+    <message>
+        <location filename="../analysis.py" line="98"/>
+        <source>Volume</source>
+        <translation>Volumen</translation>
+    </message>
+    <message>
+        <location filename="../analysis.py" line="113"/>
+        <source>Building metrics</source>
+        <translation>Gebäudekennzahlen</translation>
+    </message>
+    <message>
+        <location filename="../analysis.py" line="116"/>
+        <source>Colours every building by a townscape metric (heights, areas, volume).</source>
+        <translation>Färbt jedes Gebäude nach einer Kennzahl des Stadtbilds (Höhen, Flächen, Volumen).</translation>
+    </message>
+    <message>
+        <location filename="../analysis.py" line="119"/>
+        <source>Metric</source>
+        <translation>Kennzahl</translation>
+    </message>
+    <message>
+        <location filename="../analysis.py" line="152"/>
+        <source>{n} buildings, mean {mean} {unit}</source>
+        <translation>{n} Gebäude, Mittelwert {mean} {unit}</translation>
+    </message>
+    <message>
+        <location filename="../analysis.py" line="166"/>
+        <source>Shadow</source>
+        <translation>Schatten</translation>
+    </message>
+    <message>
+        <location filename="../analysis.py" line="169"/>
+        <source>Shadow cast on the ground at the chosen date and local time (sun position: NREL SPA).</source>
+        <translation>Schattenwurf auf den Boden zum gewählten Datum und zur Ortszeit (Sonnenstand: NREL SPA).</translation>
+    </message>
+    <message>
+        <location filename="../analysis.py" line="172"/>
+        <location filename="../analysis.py" line="200"/>
+        <source>Grid spacing [m]</source>
+        <translation>Rasterweite [m]</translation>
+    </message>
+    <message>
+        <location filename="../analysis.py" line="194"/>
+        <source>Sun hours</source>
+        <translation>Sonnenstunden</translation>
+    </message>
+    <message>
+        <location filename="../analysis.py" line="197"/>
+        <source>Hours of direct sun on the ground over the chosen day (time steps ≤ 10 min).</source>
+        <translation>Stunden direkter Sonne auf dem Boden am gewählten Tag (Zeitschritte ≤ 10 min).</translation>
+    </message>
+    <message>
+        <location filename="../analysis.py" line="203"/>
+        <source>Time step [min]</source>
+        <translation>Zeitschritt [min]</translation>
+    </message>
+    <message>
+        <location filename="../analysis.py" line="228"/>
+        <source>Sightline</source>
+        <translation>Sichtachse</translation>
+    </message>
+    <message>
+        <location filename="../analysis.py" line="231"/>
+        <source>Is the target visible from the viewpoint? Pick both points in the 3D view.</source>
+        <translation>Ist das Ziel vom Standpunkt aus sichtbar? Beide Punkte in der 3D-Ansicht wählen.</translation>
+    </message>
+    <message>
+        <location filename="../analysis.py" line="245"/>
+        <source>Eye height [m]</source>
+        <translation>Augenhöhe [m]</translation>
+    </message>
+    <message>
+        <location filename="../analysis.py" line="251"/>
+        <source>Pick viewpoint</source>
+        <translation>Standpunkt wählen</translation>
+    </message>
+    <message>
+        <location filename="../analysis.py" line="252"/>
+        <source>Pick target</source>
+        <translation>Ziel wählen</translation>
+    </message>
+    <message>
+        <location filename="../analysis.py" line="270"/>
+        <source>Solar potential</source>
+        <translation>Solarpotenzial</translation>
+    </message>
+    <message>
+        <location filename="../analysis.py" line="273"/>
+        <source>Annual irradiation on roofs (direct + diffuse, Perez sky) and PV yield per building.</source>
+        <translation>Jährliche Einstrahlung auf Dächer (direkt + diffus, Perez-Himmel) und PV-Ertrag je Gebäude.</translation>
+    </message>
+    <message>
+        <location filename="../analysis.py" line="291"/>
+        <source>Setback areas</source>
+        <translation>Abstandsflächen</translation>
+    </message>
+    <message>
+        <location filename="../analysis.py" line="294"/>
+        <source>Abstandsflächen by state building code; overlaps with neighbours are shown in red.</source>
+        <translation>Abstandsflächen nach Landesbauordnung; Überschneidungen mit Nachbarn werden rot gezeigt.</translation>
+    </message>
+    <message>
+        <location filename="../analysis.py" line="297"/>
+        <source>Rule</source>
+        <translation>Regel</translation>
+    </message>
+    <message>
+        <location filename="../analysis.py" line="350"/>
+        <source>Date</source>
+        <translation>Datum</translation>
+    </message>
+    <message>
+        <location filename="../analysis.py" line="351"/>
+        <source>Local time</source>
+        <translation>Ortszeit</translation>
+    </message>
+    <message>
+        <location filename="../analysis.py" line="459"/>
+        <source>Analysis</source>
+        <translation>Analyse</translation>
+    </message>
+    <message>
+        <location filename="../analysis.py" line="460"/>
+        <source>Run</source>
+        <translation>Starten</translation>
+    </message>
+    <message>
+        <location filename="../analysis.py" line="461"/>
+        <location filename="../main_window.py" line="258"/>
+        <source>Cancel</source>
+        <translation>Abbrechen</translation>
+    </message>
+    <message>
+        <location filename="../analysis.py" line="462"/>
+        <source>Clear result</source>
+        <translation>Ergebnis entfernen</translation>
+    </message>
+    <message>
+        <location filename="../analysis_calls.py" line="24"/>
+        <source>the analysis module {m} is not in this build</source>
+        <translation>das Analysemodul {m} ist in dieser Version nicht enthalten</translation>
+    </message>
+    <message>
+        <location filename="../attributes.py" line="59"/>
+        <source>Height (highest − lowest point) [m]</source>
+        <translation>Höhe (höchster − tiefster Punkt) [m]</translation>
+    </message>
+    <message>
+        <location filename="../attributes.py" line="60"/>
+        <source>Lowest point [m]</source>
+        <translation>Tiefster Punkt [m]</translation>
+    </message>
+    <message>
+        <location filename="../attributes.py" line="61"/>
+        <source>Highest point [m]</source>
+        <translation>Höchster Punkt [m]</translation>
+    </message>
+    <message>
+        <location filename="../attributes.py" line="62"/>
+        <source>Footprint area [m²]</source>
+        <translation>Grundfläche [m²]</translation>
+    </message>
+    <message>
+        <location filename="../attributes.py" line="63"/>
+        <source>Roof area [m²]</source>
+        <translation>Dachfläche [m²]</translation>
+    </message>
+    <message>
+        <location filename="../attributes.py" line="64"/>
+        <source>Wall area [m²]</source>
+        <translation>Wandfläche [m²]</translation>
+    </message>
+    <message>
+        <location filename="../attributes.py" line="65"/>
+        <source>Ground height [m]</source>
+        <translation>Geländehöhe [m]</translation>
+    </message>
+    <message>
+        <location filename="../attributes.py" line="66"/>
+        <source>Eave height [m]</source>
+        <translation>Traufhöhe [m]</translation>
+    </message>
+    <message>
+        <location filename="../attributes.py" line="67"/>
+        <source>Ridge height [m]</source>
+        <translation>Firsthöhe [m]</translation>
+    </message>
+    <message>
+        <location filename="../attributes.py" line="68"/>
+        <source>Volume [m³]</source>
+        <translation>Volumen [m³]</translation>
+    </message>
+    <message>
+        <location filename="../attributes.py" line="69"/>
+        <source>Roof type</source>
+        <translation>Dachform</translation>
+    </message>
+    <message>
+        <location filename="../attributes.py" line="98"/>
+        <source>Attributes</source>
+        <translation>Attribute</translation>
+    </message>
+    <message>
+        <location filename="../attributes.py" line="99"/>
+        <source>Attribute</source>
+        <translation>Attribut</translation>
+    </message>
+    <message>
+        <location filename="../attributes.py" line="99"/>
+        <source>Value</source>
+        <translation>Wert</translation>
+    </message>
+    <message>
+        <location filename="../attributes.py" line="103"/>
+        <location filename="../attributes.py" line="115"/>
+        <source>No object selected. Click a building in the 3D view.</source>
+        <translation>Kein Objekt ausgewählt. Klicken Sie ein Gebäude in der 3D-Ansicht an.</translation>
+    </message>
+    <message>
+        <location filename="../attributes.py" line="118"/>
+        <location filename="../search.py" line="89"/>
+        <location filename="../search.py" line="98"/>
+        <source>ID</source>
+        <translation>ID</translation>
+    </message>
+    <message>
+        <location filename="../attributes.py" line="118"/>
+        <source>Type</source>
+        <translation>Typ</translation>
+    </message>
+    <message>
+        <location filename="../attributes.py" line="120"/>
+        <source>Part of</source>
+        <translation>Teil von</translation>
+    </message>
+    <message>
+        <location filename="../attributes.py" line="122"/>
+        <source>Parts</source>
+        <translation>Teile</translation>
+    </message>
+    <message>
+        <location filename="../attributes.py" line="125"/>
+        <source>LoD</source>
+        <translation>LoD</translation>
+    </message>
+    <message>
+        <location filename="../attributes.py" line="127"/>
+        <source>File</source>
+        <translation>Datei</translation>
+    </message>
+    <message>
+        <location filename="../attributes.py" line="155"/>
+        <source>{n} objects selected (showing the last one clicked)</source>
+        <translation>{n} Objekte ausgewählt (gezeigt: das zuletzt angeklickte)</translation>
+    </message>
+    <message>
+        <location filename="../commands.py" line="35"/>
+        <source>Demolish {id}</source>
+        <translation>Abriss {id}</translation>
+    </message>
+    <message>
+        <location filename="../commands.py" line="36"/>
+        <source>Demolish {n} buildings</source>
+        <translation>Abriss von {n} Gebäuden</translation>
+    </message>
+    <message>
+        <location filename="../commands.py" line="42"/>
+        <source>Set height of {id} to {h} m</source>
+        <translation>Höhe von {id} auf {h} m setzen</translation>
+    </message>
+    <message>
+        <location filename="../commands.py" line="47"/>
+        <source>Move {n} object(s)</source>
+        <translation>{n} Objekt(e) verschieben</translation>
+    </message>
+    <message>
+        <location filename="../layers.py" line="50"/>
+        <source>Layers</source>
+        <translation>Ebenen</translation>
+    </message>
+    <message>
+        <location filename="../layers.py" line="51"/>
+        <source>Layer</source>
+        <translation>Ebene</translation>
+    </message>
+    <message>
+        <location filename="../layers.py" line="51"/>
+        <source>Colour</source>
+        <translation>Farbe</translation>
+    </message>
+    <message>
+        <location filename="../layers.py" line="51"/>
+        <source>Opacity</source>
+        <translation>Deckkraft</translation>
+    </message>
+    <message>
+        <location filename="../layers.py" line="53"/>
+        <location filename="../layers.py" line="64"/>
+        <source>City model</source>
+        <translation>Stadtmodell</translation>
+    </message>
+    <message>
+        <location filename="../layers.py" line="55"/>
+        <location filename="../layers.py" line="92"/>
+        <source>Ground plane</source>
+        <translation>Geländeebene</translation>
+    </message>
+    <message>
+        <location filename="../layers.py" line="77"/>
+        <source>Click: choose a colour; right click: semantic colours (roof, wall, ground)</source>
+        <translation>Klick: Farbe wählen; Rechtsklick: Flächenfarben (Dach, Wand, Boden)</translation>
+    </message>
+    <message>
+        <location filename="../layers.py" line="115"/>
+        <source>Colour of {type}</source>
+        <translation>Farbe von {type}</translation>
+    </message>
+    <message>
+        <location filename="../legend.py" line="75"/>
+        <source>Legend</source>
+        <translation>Legende</translation>
+    </message>
+    <message>
+        <location filename="../legend.py" line="115"/>
+        <source>Surfaces</source>
+        <translation>Flächen</translation>
+    </message>
+    <message>
+        <location filename="../legend.py" line="116"/>
+        <source>Roof</source>
+        <translation>Dach</translation>
+    </message>
+    <message>
+        <location filename="../legend.py" line="116"/>
+        <source>Wall</source>
+        <translation>Wand</translation>
+    </message>
+    <message>
+        <location filename="../legend.py" line="117"/>
+        <source>Ground surface</source>
+        <translation>Bodenfläche</translation>
+    </message>
+    <message>
+        <location filename="../legend.py" line="117"/>
+        <source>Selected</source>
+        <translation>Ausgewählt</translation>
+    </message>
+    <message>
+        <location filename="../main_window.py" line="38"/>
+        <source>City models (*.json *.city.json *.jsonl *.city.jsonl *.gml *.xml *.citygml);;All files (*)</source>
+        <translation>Stadtmodelle (*.json *.city.json *.jsonl *.city.jsonl *.gml *.xml *.citygml);;Alle Dateien (*)</translation>
+    </message>
+    <message>
+        <location filename="../main_window.py" line="228"/>
+        <source>&amp;Open…</source>
+        <translation>&amp;Öffnen…</translation>
+    </message>
+    <message>
+        <location filename="../main_window.py" line="228"/>
+        <source>Open &amp;folder of tiles…</source>
+        <translation>&amp;Ordner mit Kacheln öffnen…</translation>
+    </message>
+    <message>
+        <location filename="../main_window.py" line="228"/>
+        <source>Open &amp;demo district</source>
+        <translation>&amp;Demo-Stadtteil öffnen</translation>
+    </message>
+    <message>
+        <location filename="../main_window.py" line="229"/>
+        <source>Save &amp;image of the view…</source>
+        <translation>&amp;Bild der Ansicht speichern…</translation>
+    </message>
+    <message>
+        <location filename="../main_window.py" line="229"/>
+        <source>&amp;Quit</source>
+        <translation>&amp;Beenden</translation>
+    </message>
+    <message>
+        <location filename="../main_window.py" line="230"/>
+        <source>&amp;Demolish selected</source>
+        <translation>Auswahl &amp;abreißen</translation>
+    </message>
+    <message>
+        <location filename="../main_window.py" line="230"/>
+        <source>Clear selection</source>
+        <translation>Auswahl aufheben</translation>
+    </message>
+    <message>
+        <location filename="../main_window.py" line="231"/>
+        <source>Load &amp;variant (scenario)…</source>
+        <translation>&amp;Variante (Szenario) laden…</translation>
+    </message>
+    <message>
+        <location filename="../main_window.py" line="231"/>
+        <source>Save variant (scenario)…</source>
+        <translation>Variante (Szenario) speichern…</translation>
+    </message>
+    <message>
+        <location filename="../main_window.py" line="232"/>
+        <source>Isometric view</source>
+        <translation>Isometrische Ansicht</translation>
+    </message>
+    <message>
+        <location filename="../main_window.py" line="232"/>
+        <source>Top view</source>
+        <translation>Draufsicht</translation>
+    </message>
+    <message>
+        <location filename="../main_window.py" line="232"/>
+        <source>Front view (looking north)</source>
+        <translation>Vorderansicht (Blick nach Norden)</translation>
+    </message>
+    <message>
+        <location filename="../main_window.py" line="233"/>
+        <source>North up</source>
+        <translation>Norden oben</translation>
+    </message>
+    <message>
+        <location filename="../main_window.py" line="233"/>
+        <source>Zoom to selection</source>
+        <translation>Auf Auswahl zoomen</translation>
+    </message>
+    <message>
+        <location filename="../main_window.py" line="233"/>
+        <source>Zoom to all</source>
+        <translation>Alles zeigen</translation>
+    </message>
+    <message>
+        <location filename="../main_window.py" line="234"/>
+        <location filename="../main_window.py" line="242"/>
+        <source>Select</source>
+        <translation>Auswählen</translation>
+    </message>
+    <message>
+        <location filename="../main_window.py" line="234"/>
+        <source>Box select</source>
+        <translation>Rechteckauswahl</translation>
+    </message>
+    <message>
+        <location filename="../main_window.py" line="234"/>
+        <source>Measure distance</source>
+        <translation>Strecke messen</translation>
+    </message>
+    <message>
+        <location filename="../main_window.py" line="235"/>
+        <source>Measure height above ground</source>
+        <translation>Höhe über Grund messen</translation>
+    </message>
+    <message>
+        <location filename="../main_window.py" line="235"/>
+        <source>Walk (eye height 1.6 m)</source>
+        <translation>Begehen (Augenhöhe 1,6 m)</translation>
+    </message>
+    <message>
+        <location filename="../main_window.py" line="236"/>
+        <source>Clear measurements</source>
+        <translation>Messungen löschen</translation>
+    </message>
+    <message>
+        <location filename="../main_window.py" line="236"/>
+        <location filename="../main_window.py" line="713"/>
+        <source>About Stadtbild</source>
+        <translation>Über Stadtbild</translation>
+    </message>
+    <message>
+        <location filename="../main_window.py" line="241"/>
+        <source>Open</source>
+        <translation>Öffnen</translation>
+    </message>
+    <message>
+        <location filename="../main_window.py" line="241"/>
+        <source>Iso</source>
+        <translation>Iso</translation>
+    </message>
+    <message>
+        <location filename="../main_window.py" line="241"/>
+        <source>Top</source>
+        <translation>Oben</translation>
+    </message>
+    <message>
+        <location filename="../main_window.py" line="241"/>
+        <source>Front</source>
+        <translation>Vorne</translation>
+    </message>
+    <message>
+        <location filename="../main_window.py" line="242"/>
+        <source>North</source>
+        <translation>Nord</translation>
+    </message>
+    <message>
+        <location filename="../main_window.py" line="242"/>
+        <source>Zoom</source>
+        <translation>Zoom</translation>
+    </message>
+    <message>
+        <location filename="../main_window.py" line="243"/>
+        <source>Box</source>
+        <translation>Rechteck</translation>
+    </message>
+    <message>
+        <location filename="../main_window.py" line="243"/>
+        <source>Distance</source>
+        <translation>Strecke</translation>
+    </message>
+    <message>
+        <location filename="../main_window.py" line="243"/>
+        <source>Height</source>
+        <translation>Höhe</translation>
+    </message>
+    <message>
+        <location filename="../main_window.py" line="244"/>
+        <source>Walk</source>
+        <translation>Begehen</translation>
+    </message>
+    <message>
+        <location filename="../main_window.py" line="244"/>
+        <source>Demolish</source>
+        <translation>Abreißen</translation>
+    </message>
+    <message>
+        <location filename="../main_window.py" line="248"/>
+        <source>&amp;Undo</source>
+        <translation>&amp;Rückgängig</translation>
+    </message>
+    <message>
+        <location filename="../main_window.py" line="249"/>
+        <source>&amp;Redo</source>
+        <translation>&amp;Wiederherstellen</translation>
+    </message>
+    <message>
+        <location filename="../main_window.py" line="251"/>
+        <source>&amp;File</source>
+        <translation>&amp;Datei</translation>
+    </message>
+    <message>
+        <location filename="../main_window.py" line="251"/>
+        <source>&amp;Edit</source>
+        <translation>&amp;Bearbeiten</translation>
+    </message>
+    <message>
+        <location filename="../main_window.py" line="251"/>
+        <source>&amp;View</source>
+        <translation>&amp;Ansicht</translation>
+    </message>
+    <message>
+        <location filename="../main_window.py" line="251"/>
+        <source>&amp;Tools</source>
+        <translation>&amp;Werkzeuge</translation>
+    </message>
+    <message>
+        <location filename="../main_window.py" line="252"/>
+        <source>&amp;Language</source>
+        <translation>&amp;Sprache</translation>
+    </message>
+    <message>
+        <location filename="../main_window.py" line="252"/>
+        <source>&amp;Help</source>
+        <translation>&amp;Hilfe</translation>
+    </message>
+    <message>
+        <location filename="../main_window.py" line="255"/>
+        <source>Recent files</source>
+        <translation>Zuletzt geöffnet</translation>
+    </message>
+    <message>
+        <location filename="../main_window.py" line="256"/>
+        <source>Panels</source>
+        <translation>Fenster</translation>
+    </message>
+    <message>
+        <location filename="../main_window.py" line="257"/>
+        <source>Tools</source>
+        <translation>Werkzeuge</translation>
+    </message>
+    <message>
+        <location filename="../main_window.py" line="265"/>
+        <source>Open a city model: File ▸ Open, or drop files here</source>
+        <translation>Stadtmodell öffnen: Datei ▸ Öffnen, oder Dateien hierher ziehen</translation>
+    </message>
+    <message>
+        <location filename="../main_window.py" line="279"/>
+        <source>Open city model(s)</source>
+        <translation>Stadtmodell(e) öffnen</translation>
+    </message>
+    <message>
+        <location filename="../main_window.py" line="284"/>
+        <source>Open a folder of tiles</source>
+        <translation>Ordner mit Kacheln öffnen</translation>
+    </message>
+    <message>
+        <location filename="../main_window.py" line="297"/>
+        <source>(none)</source>
+        <translation>(keine)</translation>
+    </message>
+    <message>
+        <location filename="../main_window.py" line="301"/>
+        <source>Clear list</source>
+        <translation>Liste leeren</translation>
+    </message>
+    <message>
+        <location filename="../main_window.py" line="333"/>
+        <source>Loading {name} …</source>
+        <translation>Lade {name} …</translation>
+    </message>
+    <message>
+        <location filename="../main_window.py" line="334"/>
+        <source>Loading</source>
+        <translation>Laden</translation>
+    </message>
+    <message>
+        <location filename="../main_window.py" line="348"/>
+        <source>Loading cancelled</source>
+        <translation>Laden abgebrochen</translation>
+    </message>
+    <message>
+        <location filename="../main_window.py" line="356"/>
+        <source>{file}: nothing to show: the model has no surface geometry</source>
+        <translation>{file}: nichts darzustellen: das Modell hat keine Flächengeometrie</translation>
+    </message>
+    <message>
+        <location filename="../main_window.py" line="381"/>
+        <source>unknown CRS</source>
+        <translation>unbekanntes Koordinatensystem</translation>
+    </message>
+    <message>
+        <location filename="../main_window.py" line="383"/>
+        <source>{n} objects, {t} triangles, {crs} – first frame after {s} s</source>
+        <translation>{n} Objekte, {t} Dreiecke, {crs} – erstes Bild nach {s} s</translation>
+    </message>
+    <message>
+        <location filename="../main_window.py" line="412"/>
+        <source>Metrics</source>
+        <translation>Kennzahlen</translation>
+    </message>
+    <message>
+        <location filename="../main_window.py" line="419"/>
+        <source>Stadtbild – error</source>
+        <translation>Stadtbild – Fehler</translation>
+    </message>
+    <message>
+        <location filename="../main_window.py" line="479"/>
+        <source>{n} selected</source>
+        <translation>{n} ausgewählt</translation>
+    </message>
+    <message>
+        <location filename="../main_window.py" line="488"/>
+        <source>{h} m above ground</source>
+        <translation>{h} m über Grund</translation>
+    </message>
+    <message>
+        <location filename="../main_window.py" line="498"/>
+        <source>Select buildings first (click in the 3D view)</source>
+        <translation>Erst Gebäude auswählen (Klick in die 3D-Ansicht)</translation>
+    </message>
+    <message>
+        <location filename="../main_window.py" line="536"/>
+        <source>Load variant</source>
+        <translation>Variante laden</translation>
+    </message>
+    <message>
+        <location filename="../main_window.py" line="536"/>
+        <source>Scenarios (*.scenario.json *.json)</source>
+        <translation>Szenarien (*.scenario.json *.json)</translation>
+    </message>
+    <message>
+        <location filename="../main_window.py" line="554"/>
+        <source>Save variant</source>
+        <translation>Variante speichern</translation>
+    </message>
+    <message>
+        <location filename="../main_window.py" line="555"/>
+        <source>Scenarios (*.scenario.json)</source>
+        <translation>Szenarien (*.scenario.json)</translation>
+    </message>
+    <message>
+        <location filename="../main_window.py" line="558"/>
+        <source>{file}: refusing to overwrite an input file</source>
+        <translation>{file}: eine Eingabedatei wird nicht überschrieben</translation>
+    </message>
+    <message>
+        <location filename="../main_window.py" line="570"/>
+        <source>Open a city model first</source>
+        <translation>Bitte zuerst ein Stadtmodell öffnen</translation>
+    </message>
+    <message>
+        <location filename="../main_window.py" line="578"/>
+        <source>Running {name} …</source>
+        <translation>{name} läuft …</translation>
+    </message>
+    <message>
+        <location filename="../main_window.py" line="591"/>
+        <source>The model changed while the analysis ran; run it again.</source>
+        <translation>Das Modell hat sich während der Analyse geändert; bitte erneut starten.</translation>
+    </message>
+    <message>
+        <location filename="../main_window.py" line="608"/>
+        <source>Cancelled</source>
+        <translation>Abgebrochen</translation>
+    </message>
+    <message>
+        <location filename="../main_window.py" line="633"/>
+        <source>Sun: azimuth {az}°, elevation {el}°</source>
+        <translation>Sonne: Azimut {az}°, Höhe {el}°</translation>
+    </message>
+    <message>
+        <location filename="../main_window.py" line="644"/>
+        <source>Click a point in the 3D view</source>
+        <translation>Einen Punkt in der 3D-Ansicht anklicken</translation>
+    </message>
+    <message>
+        <location filename="../main_window.py" line="704"/>
+        <source>Save image of the view</source>
+        <translation>Bild der Ansicht speichern</translation>
+    </message>
+    <message>
+        <location filename="../main_window.py" line="714"/>
+        <source>&lt;b&gt;Stadtbild&lt;/b&gt; {v}&lt;br&gt;3D city-model viewer and planning tool.&lt;br&gt;Licence: GPL-3.0-or-later. Works fully offline.</source>
+        <translation>&lt;b&gt;Stadtbild&lt;/b&gt; {v}&lt;br&gt;3D-Stadtmodell-Betrachter und Planungswerkzeug.&lt;br&gt;Lizenz: GPL-3.0-or-later. Arbeitet vollständig offline.</translation>
+    </message>
+    <message>
+        <location filename="../search.py" line="84"/>
+        <location filename="../search.py" line="86"/>
+        <source>Search</source>
+        <translation>Suche</translation>
+    </message>
+    <message>
+        <location filename="../search.py" line="85"/>
+        <source>id or value, e.g. 1931 or &gt;20</source>
+        <translation>ID oder Wert, z. B. 1931 oder &gt;20</translation>
+    </message>
+    <message>
+        <location filename="../search.py" line="87"/>
+        <source>Select all results</source>
+        <translation>Alle Treffer auswählen</translation>
+    </message>
+    <message>
+        <location filename="../search.py" line="90"/>
+        <location filename="../search.py" line="99"/>
+        <source>All attributes</source>
+        <translation>Alle Attribute</translation>
+    </message>
+    <message>
+        <location filename="../search.py" line="116"/>
+        <source>limit reached</source>
+        <translation>Grenze erreicht</translation>
+    </message>
+    <message>
+        <location filename="../search.py" line="117"/>
+        <source>{n} found</source>
+        <translation>{n} gefunden</translation>
+    </message>
+    <message>
+        <location filename="../variants.py" line="62"/>
+        <source>Variants</source>
+        <translation>Varianten</translation>
+    </message>
+    <message>
+        <location filename="../variants.py" line="63"/>
+        <source>New</source>
+        <translation>Neu</translation>
+    </message>
+    <message>
+        <location filename="../variants.py" line="64"/>
+        <source>Duplicate</source>
+        <translation>Duplizieren</translation>
+    </message>
+    <message>
+        <location filename="../variants.py" line="65"/>
+        <source>Rename…</source>
+        <translation>Umbenennen…</translation>
+    </message>
+    <message>
+        <location filename="../variants.py" line="66"/>
+        <source>Delete</source>
+        <translation>Löschen</translation>
+    </message>
+    <message>
+        <location filename="../variants.py" line="67"/>
+        <source>Load…</source>
+        <translation>Laden…</translation>
+    </message>
+    <message>
+        <location filename="../variants.py" line="68"/>
+        <source>Save…</source>
+        <translation>Speichern…</translation>
+    </message>
+    <message>
+        <location filename="../variants.py" line="69"/>
+        <source>Compare: show removed buildings as ghosts</source>
+        <translation>Vergleich: entfernte Gebäude transparent zeigen</translation>
+    </message>
+    <message>
+        <location filename="../variants.py" line="70"/>
+        <source>Edit history</source>
+        <translation>Bearbeitungsverlauf</translation>
+    </message>
+    <message>
+        <location filename="../variants.py" line="71"/>
+        <source>&lt;original&gt;</source>
+        <translation>&lt;Ausgangszustand&gt;</translation>
+    </message>
+    <message>
+        <location filename="../variants.py" line="73"/>
+        <location filename="../variants.py" line="85"/>
+        <source>Existing</source>
+        <translation>Bestand</translation>
+    </message>
+    <message>
+        <location filename="../variants.py" line="117"/>
+        <source>{n} edits</source>
+        <translation>{n} Änderungen</translation>
+    </message>
+    <message>
+        <location filename="../variants.py" line="124"/>
+        <source>Variant {letter}</source>
+        <translation>Variante {letter}</translation>
+    </message>
+    <message>
+        <location filename="../variants.py" line="132"/>
+        <source>{name} (copy)</source>
+        <translation>{name} (Kopie)</translation>
+    </message>
+    <message>
+        <location filename="../variants.py" line="138"/>
+        <source>Rename variant</source>
+        <translation>Variante umbenennen</translation>
+    </message>
+    <message>
+        <location filename="../variants.py" line="138"/>
+        <source>Name</source>
+        <translation>Name</translation>
+    </message>
+    <message>
+        <location filename="../viewport.py" line="495"/>
+        <source>Distance {d} m (horizontal {h} m, height difference {z} m)</source>
+        <translation>Strecke {d} m (horizontal {h} m, Höhenunterschied {z} m)</translation>
+    </message>
+    <message>
+        <location filename="../viewport.py" line="508"/>
+        <source>Height above ground {h} m (absolute height {z} m)</source>
+        <translation>Höhe über Grund {h} m (absolute Höhe {z} m)</translation>
+    </message>
+</context>
+</TS>

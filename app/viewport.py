@@ -1,0 +1,690 @@
+"""The 3D view: a pyvistaqt QtInteractor showing a Scene, with picking, selection highlight,
+named views, measurements, box select, walk mode, north arrow and scale bar.
+
+Meshes come from :mod:`viewer.scene_view` (one actor per object type, so layers can be hidden,
+recoloured and made transparent); the cell array ``object_index`` maps a picked triangle back to the
+file's object id. Coordinates inside VTK are local (``scene.vertices``); the status bar shows model
+CRS coordinates (local + ``scene.origin``).
+
+Mouse: left drag orbits, middle drag (or Shift+left) pans, wheel zooms (VTK trackball camera);
+a left *click* (no drag) selects, Shift+click adds/removes. In box mode a left drag selects every
+object whose centre lies in the rectangle. Walk mode: W/S or ↑/↓ walk, A/D or ←/→ turn,
+Q/E strafe, PgUp/PgDn change height; Shift = 5× faster.
+"""
+from __future__ import annotations
+
+import math
+import time
+
+import numpy as np
+from PySide6.QtCore import QEvent, QObject, QPoint, QRect, QSize, Qt, QTimer, Signal
+from PySide6.QtWidgets import QRubberBand, QVBoxLayout, QWidget
+
+from .i18n import format_number, tr
+
+CLICK_TOLERANCE_PX = 4
+EYE_HEIGHT_M = 1.6
+
+
+class Viewport(QWidget):
+    """3D view widget. Signals carry object ids of the current scene."""
+
+    object_clicked = Signal(object, bool)  # object id or None, additive (Shift)
+    box_selected = Signal(list, bool)  # ids, additive
+    cursor_moved = Signal(object)  # dict or None
+    measured = Signal(str)  # human readable result of a measurement
+    point_picked = Signal(object)  # local (x, y, z) for tools that ask for a point
+    mode_changed = Signal(str)
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        import pyvista as pv
+        from pyvistaqt import QtInteractor
+
+        self.pv = pv
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        self.plotter = QtInteractor(self, auto_update=False, multi_samples=4)
+        self.plotter.setAcceptDrops(False)  # files dropped on the view go to the main window
+        layout.addWidget(self.plotter.interactor)
+        self.plotter.set_background((0.80, 0.87, 0.95), top=(0.38, 0.58, 0.86))
+        self.plotter.renderer.RemoveAllLights()
+        self._sun_direction = None
+        self._add_lights()
+
+        self.scene = None
+        self.model = None
+        self.ground_z = 0.0
+        self.layers: dict[str, dict] = {}  # object type -> {mesh, actor, tri, visible, colour, opacity}
+        self.ground_actor = None
+        self.selection: list[str] = []
+        self.result_rgb: np.ndarray | None = None  # (m, 3) per-triangle result colours or None
+        self.overlays: dict[str, object] = {}  # name -> actor (result grids, ghosts)
+        self._measure_actors: list = []
+        self._measure_points: list[np.ndarray] = []
+        self.mode = "select"
+        self._press: QPoint | None = None
+        self._press_mods = Qt.KeyboardModifier.NoModifier
+        self._band = QRubberBand(QRubberBand.Shape.Rectangle, self.plotter.interactor)
+        self._cursor_pos: QPoint | None = None
+        self._cursor_timer = QTimer(self)
+        self._cursor_timer.setSingleShot(True)
+        self._cursor_timer.setInterval(40)
+        self._cursor_timer.timeout.connect(self._update_cursor)
+        self.last_render_s = None
+        self._north = None
+        self._scale = None
+        self._last_distance = None
+        self._last_height = None
+        self.plotter.interactor.installEventFilter(self)
+        self.plotter.interactor.setMouseTracking(True)
+        self._picker = None
+
+    # ------------------------------------------------------------------ lights and overlays
+    def _add_lights(self) -> None:
+        from viewer.render import add_default_lights
+
+        self.plotter.renderer.RemoveAllLights()
+        add_default_lights(self.plotter, self._sun_direction)
+
+    def set_sun_direction(self, direction) -> None:
+        """Key light from ``direction`` (unit vector towards the sun, x east, y north, z up);
+        None restores the default light."""
+        self._sun_direction = None if direction is None else np.asarray(direction, float)
+        self._add_lights()
+        self.render()
+
+    def _add_decorations(self) -> None:
+        """North arrow (upper right) and a scale bar (lower left, valid at the view centre)."""
+        p = self.plotter
+        if self._north is None:
+            try:
+                self._north = p.add_north_arrow_widget(viewport=(0.93, 0.86, 1.0, 1.0), color="#b22222",
+                                                       interactive=False)
+            except Exception:  # very old pyvista: no north arrow, not fatal
+                self._north = None
+        if self._scale is None:
+            self._scale = ScaleBar(p.renderer)
+
+    # ------------------------------------------------------------------ scene
+    def set_scene(self, scene, model=None, reset_camera: bool = True, ghost=None) -> float:
+        """Show ``scene``; returns the seconds until the first frame was rendered."""
+        from viewer.scene_view import ground_plane, scene_to_polydata, triangle_colours
+
+        t0 = time.perf_counter()
+        old_layers = self.layers
+        for layer in self.layers.values():
+            self.plotter.remove_actor(layer["actor"], render=False)
+        if self.ground_actor is not None:
+            self.plotter.remove_actor(self.ground_actor, render=False)
+            self.ground_actor = None
+        self.clear_overlays(render=False)
+        self.layers = {}
+        self.scene = scene
+        self.model = model
+        self.result_rgb = None
+        self._picker = None
+        if scene is None or scene.n_triangles == 0:
+            self.render()
+            return time.perf_counter() - t0
+        self.base_rgb = triangle_colours(scene)
+        tri_type = np.asarray(scene.object_types, dtype=object)[scene.object_index] if scene.n_triangles else []
+        lo, hi = scene.bounds
+        self.ground_z = float(lo[2])
+        self._object_geometry(scene)
+        for t in dict.fromkeys(scene.object_types):
+            mask = tri_type == t
+            if not mask.any():
+                continue
+            mesh = scene_to_polydata(scene, triangle_mask=mask)
+            previous = old_layers.get(t, {})
+            actor = self.plotter.add_mesh(mesh, scalars="rgb", rgb=True, name=f"type:{t}", show_edges=False,
+                                          lighting=True, smooth_shading=False, ambient=0.25, diffuse=0.75,
+                                          specular=0.05, reset_camera=False, render=False, pickable=True)
+            self.layers[t] = {"mesh": mesh, "actor": actor, "tri": np.flatnonzero(mask),
+                              "visible": previous.get("visible", True), "colour": previous.get("colour"),
+                              "opacity": previous.get("opacity", 1.0)}
+            actor.SetVisibility(self.layers[t]["visible"])
+            actor.prop.opacity = self.layers[t]["opacity"]
+        self.ground_actor = self.plotter.add_mesh(ground_plane(scene), color=(0.92, 0.92, 0.88), name="ground",
+                                                  pickable=False, ambient=0.4, diffuse=0.6, reset_camera=False,
+                                                  render=False)
+        if ghost is not None and ghost.n_triangles:
+            gmesh = scene_to_polydata(ghost)
+            self.overlays["ghost"] = self.plotter.add_mesh(gmesh, color=(0.55, 0.65, 0.85), opacity=0.3,
+                                                           name="ghost", pickable=False, reset_camera=False,
+                                                           render=False)
+        self.selection = [i for i in self.selection if i in self._id_index]
+        self._recolour()
+        self._add_decorations()
+        if reset_camera:
+            self.set_view("iso", render=False)
+        self.render()
+        return time.perf_counter() - t0
+
+    def _object_geometry(self, scene) -> None:
+        """Per-object bounds and area-weighted centres (for zoom to selection and box select)."""
+        n = len(scene.object_ids)
+        corners = scene.corners
+        tmin, tmax = corners.min(axis=1), corners.max(axis=1)
+        omin = np.full((n, 3), np.inf)
+        omax = np.full((n, 3), -np.inf)
+        np.minimum.at(omin, scene.object_index, tmin)
+        np.maximum.at(omax, scene.object_index, tmax)
+        area = scene.triangle_areas + 1e-12
+        centre = np.stack([np.bincount(scene.object_index, weights=area * corners[:, :, k].mean(axis=1), minlength=n)
+                           for k in range(3)], axis=1)
+        centre /= np.bincount(scene.object_index, weights=area, minlength=n)[:, None] + 1e-300
+        self.object_min, self.object_max, self.object_centre = omin, omax, centre
+        self._id_index = {oid: i for i, oid in enumerate(scene.object_ids)}
+
+    # ------------------------------------------------------------------ colours, layers, selection
+    def _recolour(self) -> None:
+        from viewer.scene_view import SELECTION_COLOUR
+
+        if self.scene is None:
+            return
+        sel = np.zeros(len(self.scene.object_ids), dtype=bool)
+        for oid in self.selection:
+            k = self._id_index.get(oid)
+            if k is not None:
+                sel[k] = True
+        for layer in self.layers.values():
+            tri = layer["tri"]
+            if self.result_rgb is not None:
+                rgb = self.result_rgb[tri].copy()
+            elif layer["colour"] is not None:
+                rgb = np.empty((len(tri), 3), np.uint8)
+                rgb[:] = layer["colour"]
+            else:
+                rgb = self.base_rgb[tri].copy()
+            rgb[sel[self.scene.object_index[tri]]] = SELECTION_COLOUR
+            mesh = layer["mesh"]
+            mesh.cell_data["rgb"][:] = rgb
+            mesh.GetCellData().GetArray("rgb").Modified()
+            mesh.Modified()
+
+    def set_selection(self, ids, render: bool = True) -> None:
+        self.selection = [i for i in dict.fromkeys(ids) if self.scene is not None and i in self._id_index]
+        self._recolour()
+        if render:
+            self.render()
+
+    def set_layer(self, object_type: str, visible=None, colour=None, opacity=None, reset_colour=False) -> None:
+        layer = self.layers.get(object_type)
+        if layer is None:
+            return
+        if visible is not None:
+            layer["visible"] = bool(visible)
+            layer["actor"].SetVisibility(bool(visible))
+        if colour is not None or reset_colour:
+            layer["colour"] = None if reset_colour else tuple(int(c) for c in colour)
+            self._recolour()
+        if opacity is not None:
+            layer["opacity"] = float(opacity)
+            layer["actor"].prop.opacity = float(opacity)
+        self.render()
+
+    def set_ground_visible(self, visible: bool) -> None:
+        if self.ground_actor is not None:
+            self.ground_actor.SetVisibility(bool(visible))
+            self.render()
+
+    def set_result_colours(self, rgb) -> None:
+        """Colour every triangle by a result ((m, 3) uint8) or back to the normal colours (None)."""
+        self.result_rgb = None if rgb is None else np.asarray(rgb, dtype=np.uint8)
+        self._recolour()
+        self.render()
+
+    def add_overlay(self, name: str, mesh, **kwargs) -> None:
+        self.remove_overlay(name, render=False)
+        kwargs.setdefault("pickable", False)
+        self.overlays[name] = self.plotter.add_mesh(mesh, name=f"overlay:{name}", reset_camera=False, render=False,
+                                                    **kwargs)
+        self.render()
+
+    def remove_overlay(self, name: str, render: bool = True) -> None:
+        actor = self.overlays.pop(name, None)
+        if actor is not None:
+            self.plotter.remove_actor(actor, render=False)
+        if render:
+            self.render()
+
+    def clear_overlays(self, render: bool = True) -> None:
+        for name in list(self.overlays):
+            self.remove_overlay(name, render=False)
+        self.clear_measurements(render=False)
+        if render:
+            self.render()
+
+    # ------------------------------------------------------------------ camera
+    def set_view(self, name: str, render: bool = True) -> None:
+        from viewer.camera import apply_view
+
+        if self.scene is None or self.scene.n_triangles == 0:
+            return
+        self.plotter.camera.parallel_projection = False
+        if self.mode == "walk":
+            self.set_mode("select")
+        apply_view(self.plotter, self.scene.bounds, name)
+        if render:
+            self.render()
+
+    def north_up(self) -> None:
+        """Turn the camera so that north points up the screen, keeping distance and tilt."""
+        cam = self.plotter.camera
+        pos, focal = np.array(cam.position), np.array(cam.focal_point)
+        d = pos - focal
+        dist = float(np.linalg.norm(d)) or 1.0
+        elev = math.asin(max(-1.0, min(1.0, d[2] / dist)))
+        if elev > math.radians(89.0):
+            cam.position = tuple(focal + np.array([0, 0, dist]))
+            cam.up = (0.0, 1.0, 0.0)
+        else:
+            cam.position = tuple(focal + dist * np.array([0.0, -math.cos(elev), math.sin(elev)]))
+            cam.up = (0.0, 0.0, 1.0)
+        self.plotter.reset_camera_clipping_range()
+        self.render()
+
+    def zoom_to(self, ids=None) -> None:
+        """Frame the given objects (default: the selection; nothing selected: everything)."""
+        if self.scene is None:
+            return
+        ids = self.selection if ids is None else ids
+        idx = [self._id_index[i] for i in ids if i in self._id_index]
+        if idx:
+            lo, hi = self.object_min[idx].min(axis=0), self.object_max[idx].max(axis=0)
+        else:
+            lo, hi = self.scene.bounds
+        pad = max(float(np.linalg.norm(hi - lo)) * 0.15, 5.0)
+        bounds = (lo[0] - pad, hi[0] + pad, lo[1] - pad, hi[1] + pad, lo[2], hi[2] + pad)
+        self.plotter.renderer.ResetCamera(bounds)
+        self.plotter.reset_camera_clipping_range()
+        self.render()
+
+    def render(self) -> None:
+        t0 = time.perf_counter()
+        self.plotter.ren_win.Render()
+        self.last_render_s = time.perf_counter() - t0
+
+    # ------------------------------------------------------------------ coordinates and picking
+    def _display_xy(self, pos: QPoint) -> tuple[float, float]:
+        """Qt widget position -> VTK display coordinates (pixels, origin bottom-left)."""
+        ratio = self.plotter.interactor.devicePixelRatioF()
+        h = self.plotter.ren_win.GetSize()[1]
+        return pos.x() * ratio, h - pos.y() * ratio - 1
+
+    def world_to_widget(self, point_local) -> QPoint:
+        """Widget position (Qt pixels) of a local 3D point, by the renderer's own transform."""
+        import vtk
+
+        coord = vtk.vtkCoordinate()
+        coord.SetCoordinateSystemToWorld()
+        coord.SetValue(*map(float, point_local))
+        x, y = coord.GetComputedDoubleDisplayValue(self.plotter.renderer)
+        ratio = self.plotter.interactor.devicePixelRatioF()
+        h = self.plotter.ren_win.GetSize()[1]
+        return QPoint(int(round(x / ratio)), int(round((h - 1 - y) / ratio)))
+
+    def _project(self, points_local: np.ndarray) -> np.ndarray:
+        """(n, 3) local points -> (n, 2) Qt widget pixels (numpy version of world_to_widget)."""
+        ren = self.plotter.renderer
+        w, h = self.plotter.ren_win.GetSize()
+        m = ren.GetActiveCamera().GetCompositeProjectionTransformMatrix(w / max(h, 1), -1, 1)
+        mat = np.array([[m.GetElement(i, j) for j in range(4)] for i in range(4)])
+        hom = np.c_[points_local, np.ones(len(points_local))] @ mat.T
+        ndc = hom[:, :2] / hom[:, 3:4]
+        ratio = self.plotter.interactor.devicePixelRatioF()
+        x = (ndc[:, 0] + 1) * 0.5 * w
+        y = (ndc[:, 1] + 1) * 0.5 * h
+        out = np.c_[x / ratio, (h - 1 - y) / ratio]
+        out[hom[:, 3] <= 0] = np.nan  # behind the camera
+        return out
+
+    def pick(self, pos: QPoint):
+        """(object id or None, local point or None) under the widget position ``pos``."""
+        import vtk
+
+        if self.scene is None or not self.layers:
+            return None, None
+        if self._picker is None:
+            picker = vtk.vtkCellPicker()
+            picker.SetTolerance(0.0005)
+            picker.PickFromListOn()
+            for layer in self.layers.values():
+                picker.AddPickList(layer["actor"])
+                loc = vtk.vtkStaticCellLocator()
+                loc.SetDataSet(layer["mesh"])
+                loc.BuildLocator()
+                picker.AddLocator(loc)
+            self._picker = picker
+        x, y = self._display_xy(pos)
+        picker = self._picker
+        if picker.Pick(x, y, 0, self.plotter.renderer):
+            actor = picker.GetActor()
+            cell = picker.GetCellId()
+            for layer in self.layers.values():
+                if layer["actor"] is actor and 0 <= cell < layer["mesh"].n_cells and layer["visible"]:
+                    oi = int(layer["mesh"].cell_data["object_index"][cell])
+                    return self.scene.object_ids[oi], np.array(picker.GetPickPosition())
+        return None, self._ground_point(x, y)
+
+    def _ground_point(self, x: float, y: float):
+        """Where the view ray through display (x, y) meets the ground plane (local), or None."""
+        ren = self.plotter.renderer
+        pts = []
+        for z in (0.0, 1.0):
+            ren.SetDisplayPoint(x, y, z)
+            ren.DisplayToWorld()
+            wx, wy, wz, ww = ren.GetWorldPoint()
+            if ww == 0:
+                return None
+            pts.append(np.array([wx, wy, wz]) / ww)
+        d = pts[1] - pts[0]
+        if abs(d[2]) < 1e-12:
+            return None
+        t = (self.ground_z - pts[0][2]) / d[2]
+        if t < 0:
+            return None
+        return pts[0] + t * d
+
+    def ground_below(self, point_local, object_id=None) -> float:
+        """Ground height (local z) under a point: the lowest point of the object hit (its footing),
+        otherwise the model's ground plane (lowest ground height, as the analyses use)."""
+        if object_id is not None and object_id in getattr(self, "_id_index", {}):
+            return float(self.object_min[self._id_index[object_id]][2])
+        return self.ground_z
+
+    def cursor_info(self, pos: QPoint):
+        oid, p = self.pick(pos)
+        if p is None:
+            return None
+        world = self.scene.to_world(p)
+        return {"local": p, "world": world, "object_id": oid,
+                "height_above_ground_m": float(p[2] - self.ground_below(p, oid))}
+
+    def _update_cursor(self) -> None:
+        if self._cursor_pos is None or self.scene is None:
+            return
+        self.cursor_moved.emit(self.cursor_info(self._cursor_pos))
+
+    # ------------------------------------------------------------------ modes and tools
+    def set_mode(self, mode: str) -> None:
+        """"select", "box", "distance", "height" or "walk"."""
+        if mode == self.mode:
+            return
+        if self.mode == "walk":
+            self.plotter.camera.view_angle = 30.0
+        self.mode = mode
+        self._measure_points = []
+        if mode == "walk":
+            self._enter_walk()
+        cursor = Qt.CursorShape.CrossCursor if mode in ("box", "distance", "height") else Qt.CursorShape.ArrowCursor
+        self.plotter.interactor.setCursor(cursor)
+        self.mode_changed.emit(mode)
+
+    def _enter_walk(self, at=None) -> None:
+        cam = self.plotter.camera
+        focal = np.array(cam.focal_point) if at is None else np.asarray(at, float)
+        pos = np.array(cam.position)
+        heading = focal[:2] - pos[:2]
+        if np.linalg.norm(heading) < 1e-6:
+            heading = np.array([0.0, 1.0])
+        heading /= np.linalg.norm(heading)
+        eye = np.array([focal[0] - heading[0] * 30, focal[1] - heading[1] * 30, self.ground_z + EYE_HEIGHT_M])
+        cam.view_angle = 60.0
+        cam.position = tuple(eye)
+        cam.focal_point = tuple(eye + np.array([heading[0], heading[1], 0.0]) * 10)
+        cam.up = (0.0, 0.0, 1.0)
+        self.plotter.reset_camera_clipping_range()
+        self.render()
+
+    def walk(self, forward=0.0, turn_deg=0.0, strafe=0.0, rise=0.0) -> None:
+        """Move the walk camera (metres, degrees) keeping the eye level horizontal."""
+        cam = self.plotter.camera
+        pos, focal = np.array(cam.position), np.array(cam.focal_point)
+        d = focal - pos
+        h = np.array([d[0], d[1], 0.0])
+        h /= np.linalg.norm(h) or 1.0
+        if turn_deg:
+            a = math.radians(turn_deg)
+            h = np.array([h[0] * math.cos(a) - h[1] * math.sin(a), h[0] * math.sin(a) + h[1] * math.cos(a), 0.0])
+        side = np.array([h[1], -h[0], 0.0])
+        pos = pos + h * forward + side * strafe + np.array([0, 0, rise])
+        pos[2] = max(pos[2], self.ground_z + 0.3)
+        cam.position = tuple(pos)
+        cam.focal_point = tuple(pos + h * 10)
+        cam.up = (0.0, 0.0, 1.0)
+        self.plotter.reset_camera_clipping_range()
+        self.render()
+
+    def clear_measurements(self, render: bool = True) -> None:
+        for a in self._measure_actors:
+            self.plotter.remove_actor(a, render=False)
+        self._measure_actors = []
+        self._measure_points = []
+        if render:
+            self.render()
+
+    def _marker(self, p, colour="#d62728"):
+        pv = self.pv
+        r = max(0.25, 0.004 * float(np.linalg.norm(np.array(self.plotter.camera.position) - p)))
+        a = self.plotter.add_mesh(pv.Sphere(radius=r, center=p), color=colour, pickable=False, reset_camera=False,
+                                  render=False)
+        self._measure_actors.append(a)
+
+    def _line(self, a, b, colour="#d62728", label=None):
+        pv = self.pv
+        act = self.plotter.add_mesh(pv.Line(a, b), color=colour, line_width=3, pickable=False, reset_camera=False,
+                                    render=False)
+        self._measure_actors.append(act)
+        if label:
+            lab = self.plotter.add_point_labels([(np.asarray(a) + np.asarray(b)) / 2], [label], font_size=14,
+                                                point_size=1, shape_opacity=0.8, pickable=False, render=False,
+                                                always_visible=True)
+            self._measure_actors.append(lab)
+
+    def measure_distance(self, a, b) -> dict:
+        a, b = np.asarray(a, float), np.asarray(b, float)
+        d = b - a
+        res = {"distance_m": float(np.linalg.norm(d)), "horizontal_m": float(np.hypot(d[0], d[1])),
+               "dz_m": float(d[2])}
+        self._marker(a)
+        self._marker(b)
+        self._last_distance = res
+        self._line(a, b, label=f"{format_number(res['distance_m'])} m")
+        self.render()
+        self.measured.emit(tr("Distance {d} m (horizontal {h} m, height difference {z} m)").format(
+            d=format_number(res["distance_m"]), h=format_number(res["horizontal_m"]), z=format_number(res["dz_m"])))
+        return res
+
+    def measure_height(self, p, object_id=None) -> dict:
+        p = np.asarray(p, float)
+        g = self.ground_below(p, object_id)
+        foot = np.array([p[0], p[1], g])
+        res = {"height_above_ground_m": float(p[2] - g), "z": float(self.scene.to_world(p)[2])}
+        self._last_height = res
+        self._marker(p, "#1f77b4")
+        self._line(foot, p, "#1f77b4", label=f"{format_number(res['height_above_ground_m'])} m")
+        self.render()
+        self.measured.emit(tr("Height above ground {h} m (absolute height {z} m)").format(
+            h=format_number(res["height_above_ground_m"]), z=format_number(res["z"])))
+        return res
+
+    def _click(self, pos: QPoint, additive: bool) -> None:
+        oid, p = self.pick(pos)
+        if self.mode == "select":
+            self.object_clicked.emit(oid, additive)
+        elif self.mode == "distance" and p is not None:
+            self._measure_points.append(p)
+            if len(self._measure_points) == 1:
+                self.clear_measurements(render=False)
+                self._measure_points = [p]
+                self._marker(p)
+                self.render()
+            else:
+                a = self._measure_points[0]
+                self._measure_points = []
+                self.measure_distance(a, p)
+        elif self.mode == "height" and p is not None:
+            self.clear_measurements(render=False)
+            self.measure_height(p, oid)
+        elif self.mode == "point" and p is not None:
+            self.point_picked.emit(p)
+        elif self.mode == "walk" and p is not None:
+            self._enter_walk(at=p)
+
+    def select_in_rect(self, rect: QRect) -> list[str]:
+        if self.scene is None:
+            return []
+        xy = self._project(self.object_centre)
+        r = rect.normalized()
+        inside = ((xy[:, 0] >= r.left()) & (xy[:, 0] <= r.right()) & (xy[:, 1] >= r.top()) & (xy[:, 1] <= r.bottom()))
+        visible_types = {t for t, layer in self.layers.items() if layer["visible"]}
+        return [oid for oid, ok, t in zip(self.scene.object_ids, inside, self.scene.object_types)
+                if ok and t in visible_types]
+
+    # ------------------------------------------------------------------ events
+    def eventFilter(self, obj: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt API)
+        et = event.type()
+        if et == QEvent.Type.MouseButtonPress and event.button() == Qt.MouseButton.LeftButton:
+            self._press = event.position().toPoint()
+            self._press_mods = event.modifiers()
+            if self.mode == "box":
+                self._band.setGeometry(QRect(self._press, QSize()))
+                self._band.show()
+                return True
+        elif et == QEvent.Type.MouseMove:
+            pos = event.position().toPoint()
+            if self.mode == "box" and self._press is not None:
+                self._band.setGeometry(QRect(self._press, pos).normalized())
+                return True
+            self._cursor_pos = pos
+            self._cursor_timer.start()
+        elif et == QEvent.Type.MouseButtonRelease and event.button() == Qt.MouseButton.LeftButton:
+            pos = event.position().toPoint()
+            start, self._press = self._press, None
+            additive = bool(self._press_mods & Qt.KeyboardModifier.ShiftModifier)
+            if self.mode == "box" and start is not None:
+                self._band.hide()
+                rect = QRect(start, pos).normalized()
+                if rect.width() > CLICK_TOLERANCE_PX or rect.height() > CLICK_TOLERANCE_PX:
+                    self.box_selected.emit(self.select_in_rect(rect), additive)
+                else:
+                    self._click(pos, additive)
+                return True
+            if start is not None and (pos - start).manhattanLength() <= CLICK_TOLERANCE_PX:
+                QTimer.singleShot(0, lambda p=pos, a=additive: self._click(p, a))
+        elif et == QEvent.Type.Leave:
+            self._cursor_pos = None
+            self.cursor_moved.emit(None)
+        elif et in (QEvent.Type.KeyPress, QEvent.Type.KeyRelease):
+            if et == QEvent.Type.KeyPress:
+                self._key(event)
+            return True  # VTK's own letter keys (wireframe, quit, stereo …) are not for planners
+        return False
+
+    def _key(self, event) -> None:
+        k = event.key()
+        if k == Qt.Key.Key_Escape:
+            if self.mode != "select":
+                self.set_mode("select")
+            self.clear_measurements()
+            return
+        if self.mode != "walk":
+            return
+        step = 10.0 if event.modifiers() & Qt.KeyboardModifier.ShiftModifier else 2.0
+        moves = {
+            Qt.Key.Key_W: dict(forward=step), Qt.Key.Key_Up: dict(forward=step),
+            Qt.Key.Key_S: dict(forward=-step), Qt.Key.Key_Down: dict(forward=-step),
+            Qt.Key.Key_A: dict(turn_deg=5.0), Qt.Key.Key_Left: dict(turn_deg=5.0),
+            Qt.Key.Key_D: dict(turn_deg=-5.0), Qt.Key.Key_Right: dict(turn_deg=-5.0),
+            Qt.Key.Key_Q: dict(strafe=-step), Qt.Key.Key_E: dict(strafe=step),
+            Qt.Key.Key_PageUp: dict(rise=step / 2), Qt.Key.Key_PageDown: dict(rise=-step / 2),
+        }
+        if k in moves:
+            self.walk(**moves[k])
+
+    def screenshot(self, path) -> None:
+        """Save the 3D view as a PNG."""
+        self.render()
+        self.plotter.screenshot(str(path))
+
+    def close_view(self) -> None:
+        self._cursor_timer.stop()
+        try:
+            self.plotter.close()
+        except Exception:
+            pass
+
+
+def nice_length(target: float) -> float:
+    """The largest 1, 2 or 5 × 10^k that is <= target (for scale bars)."""
+    if not (target > 0 and math.isfinite(target)):
+        return 1.0
+    k = math.floor(math.log10(target))
+    for m in (5.0, 2.0, 1.0):
+        if m * 10 ** k <= target:
+            return m * 10 ** k
+    return 10 ** k
+
+
+class ScaleBar:
+    """A 2D scale bar drawn by VTK in the lower-left corner, updated before every frame from the
+    camera: metres per pixel at the focal point (perspective: 2·d·tan(θ/2)/height; parallel:
+    2·parallel_scale/height). In perspective views it is exact at the view centre only."""
+
+    TARGET_PX = 140
+
+    def __init__(self, renderer):
+        import vtk
+
+        self.renderer = renderer
+        self.points = vtk.vtkPoints()
+        self.points.SetNumberOfPoints(6)
+        lines = vtk.vtkCellArray()
+        for a, b in ((0, 1), (2, 3), (4, 5)):
+            lines.InsertNextCell(2)
+            lines.InsertCellPoint(a)
+            lines.InsertCellPoint(b)
+        poly = vtk.vtkPolyData()
+        poly.SetPoints(self.points)
+        poly.SetLines(lines)
+        self.poly = poly
+        mapper = vtk.vtkPolyDataMapper2D()
+        mapper.SetInputData(poly)
+        self.actor = vtk.vtkActor2D()
+        self.actor.SetMapper(mapper)
+        self.actor.GetProperty().SetColor(0.05, 0.05, 0.05)
+        self.actor.GetProperty().SetLineWidth(3)
+        self.text = vtk.vtkTextActor()
+        tp = self.text.GetTextProperty()
+        tp.SetFontSize(15)
+        tp.SetColor(0.05, 0.05, 0.05)
+        tp.SetBold(True)
+        renderer.AddViewProp(self.actor)
+        renderer.AddViewProp(self.text)
+        self.metres = None
+        renderer.AddObserver("StartEvent", self.update)
+
+    def metres_per_pixel(self) -> float:
+        cam = self.renderer.GetActiveCamera()
+        h = max(self.renderer.GetSize()[1], 1)
+        if cam.GetParallelProjection():
+            return 2.0 * cam.GetParallelScale() / h
+        return 2.0 * cam.GetDistance() * math.tan(math.radians(cam.GetViewAngle()) / 2) / h
+
+    def update(self, *_args) -> None:
+        mpp = self.metres_per_pixel()
+        metres = nice_length(self.TARGET_PX * mpp)
+        px = metres / mpp if mpp > 0 else 0.0
+        x0, y0, tick = 20.0, 18.0, 7.0
+        for i, (x, y) in enumerate(((x0, y0), (x0 + px, y0), (x0, y0 - tick / 2), (x0, y0 + tick),
+                                    (x0 + px, y0 - tick / 2), (x0 + px, y0 + tick))):
+            self.points.SetPoint(i, x, y, 0.0)
+        self.points.Modified()
+        self.poly.Modified()
+        self.metres = metres
+        label = f"{metres / 1000:g} km" if metres >= 1000 else f"{metres:g} m"
+        self.text.SetInput(label)
+        self.text.SetPosition(x0 + px + 8, y0 - 6)

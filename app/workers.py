@@ -1,0 +1,134 @@
+"""Background jobs (QThreadPool) with progress and Cancel, so the window stays responsive.
+
+A job is a plain function ``fn(progress, cancelled) -> result`` that runs in a worker thread:
+``progress(fraction)`` (0..1) reports progress and raises :class:`Cancelled` once the user pressed
+Cancel; ``cancelled()`` can be polled. Functions that never call either still run, and a cancelled
+job's late result is discarded. Results come back to the GUI thread through queued signals.
+Worker threads never touch Qt widgets or VTK objects.
+"""
+from __future__ import annotations
+
+import threading
+import time
+import traceback
+
+from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
+
+from model.errors import InputError
+
+
+class Cancelled(Exception):
+    """Raised inside a job when the user cancelled it."""
+
+
+class JobSignals(QObject):
+    progress = Signal(float)
+    finished = Signal(object)
+    failed = Signal(str)
+    cancelled = Signal()
+
+
+class Job(QRunnable):
+    """One background job. Keep a reference until it has signalled."""
+
+    def __init__(self, fn, label: str = ""):
+        super().__init__()
+        self.setAutoDelete(False)
+        self.fn = fn
+        self.label = label
+        self.signals = JobSignals()
+        self._cancel = threading.Event()
+        self.done = threading.Event()
+        self.started_at = None
+        self.seconds = None
+        self._last_emit = 0.0
+
+    def cancel(self) -> None:
+        self._cancel.set()
+
+    def is_cancelled(self) -> bool:
+        return self._cancel.is_set()
+
+    def _progress(self, fraction: float, total=None) -> None:
+        if total:  # also accept progress(done, total) as the CLI's Progress does
+            fraction = float(fraction) / float(total)
+        if self._cancel.is_set():
+            raise Cancelled()
+        now = time.monotonic()
+        if now - self._last_emit > 0.05 or fraction >= 1.0:  # at most 20 updates per second
+            self._last_emit = now
+            self._emit(self.signals.progress, max(0.0, min(1.0, float(fraction))))
+
+    def _emit(self, signal, *args) -> None:
+        try:
+            signal.emit(*args)
+        except RuntimeError:  # the window (and the signal object) is gone: nobody waits any more
+            pass
+
+    def run(self) -> None:  # worker thread
+        self.started_at = time.perf_counter()
+        try:
+            result = self.fn(self._progress, self.is_cancelled)
+        except Cancelled:
+            self._emit(self.signals.cancelled)
+        except InputError as exc:
+            self._emit(self.signals.failed, str(exc))
+        except MemoryError:
+            self._emit(self.signals.failed, "out of memory (the input is too large for this machine)")
+        except Exception as exc:  # a bug: one line for the dialog, the traceback in the log
+            try:
+                from cli.common import log_exception
+
+                where = log_exception(exc)
+            except Exception:
+                where = "(log not writable)"
+                traceback.print_exc()
+            self._emit(self.signals.failed, f"internal error: {type(exc).__name__}: {' '.join(str(exc).split())} "
+                                     f"(details in {where})")
+        else:
+            if self._cancel.is_set():
+                self._emit(self.signals.cancelled)
+            else:
+                self._emit(self.signals.finished, result)
+        finally:
+            self.seconds = time.perf_counter() - self.started_at
+            self.done.set()
+
+
+class JobRunner(QObject):
+    """Starts jobs on the global QThreadPool and keeps them alive until they report back."""
+
+    job_started = Signal(object)
+    job_ended = Signal(object)
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.pool = QThreadPool.globalInstance()
+        self.active: list[Job] = []
+
+    def start(self, fn, label: str = "", on_done=None, on_error=None, on_cancel=None) -> Job:
+        job = Job(fn, label)
+        if on_done:
+            job.signals.finished.connect(on_done)
+        if on_error:
+            job.signals.failed.connect(on_error)
+        if on_cancel:
+            job.signals.cancelled.connect(on_cancel)
+        for sig in (job.signals.finished, job.signals.failed, job.signals.cancelled):
+            sig.connect(lambda *_a, j=job: self._ended(j))
+        self.active.append(job)
+        self.job_started.emit(job)
+        self.pool.start(job)
+        return job
+
+    def _ended(self, job: Job) -> None:
+        if job in self.active:
+            self.active.remove(job)
+        self.job_ended.emit(job)
+
+    def cancel_all(self) -> None:
+        for job in list(self.active):
+            job.cancel()
+
+    def busy(self) -> bool:
+        return bool(self.active)
