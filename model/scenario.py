@@ -25,7 +25,9 @@ seen from above; heights in the model's vertical datum):
                      upward-facing ones when it has none.
 ``insert``           ``file`` (CityJSON / CityGML via ``importers.load``; OBJ / glTF / GLB / STL /
                      IFC via ``importers.meshes``) placed by ``at`` [x, y, z] (the design's
-                     point ``anchor`` — "origin" (0, 0, 0, default) or "base_center" — goes to
+                     point ``anchor`` — "origin" (0, 0, 0) or "base_center" (centre of the plan
+                     bbox at the lowest z); default "auto": origin for designs in local
+                     coordinates, base_center when they lie more than 10 km from 0,0 — goes to
                      ``at``), ``rotation_deg`` about the vertical through ``at`` and ``scale``:
                      p' = at + Rz(rotation) · scale · (p − anchor). Without ``at`` the design is
                      reprojected from its own CRS (the file's, or ``crs``) to the model CRS with
@@ -104,13 +106,14 @@ def _copy_object(obj: CityObject, geometries: list, live: set | None = None) -> 
         extra=obj.extra, source=obj.source)
 
 
-def assemble(base: CityModel, parts, order=None) -> CityModel:
+def assemble(base: CityModel, parts, order=None, filter_links: bool = True) -> CityModel:
     """A new model made of objects taken from several models.
 
     base   the model whose header (format, version, CRS, metadata, appearance …) is kept
     parts  list of (model, ids): the objects ``ids`` of ``model`` (their geometries, polygons,
            attributes) are taken; models sharing one vertex array share it in the result
     order  final order of the object ids (default: parts in turn)
+    filter_links  drop parent/child links to objects that are not in the result (default)
 
     The triangulation of every part is reused (filtered, renumbered) when the part's model has
     it cached, so untouched geometry is never triangulated again. Parent/child links to objects
@@ -123,6 +126,10 @@ def assemble(base: CityModel, parts, order=None) -> CityModel:
     out.sources = list(base.sources)
     out.warnings = list(base.warnings)
     out.file_vertex_count = 0
+    # attributes other layers attach to a model instance (terrain_grid, terrain, layers …)
+    for k, v in base.__dict__.items():
+        if k not in _STANDARD_ATTRS:
+            setattr(out, k, v)
     ids_all = [oid for _, ids in parts for oid in ids]
     if order is None:
         order = ids_all
@@ -230,13 +237,19 @@ def assemble(base: CityModel, parts, order=None) -> CityModel:
         m, gl = geoms_of[oid]
         for g in gl:
             g.object_index = new_index[oid]
-        out.objects[oid] = _copy_object(m.objects[oid], gl, live)
+        out.objects[oid] = _copy_object(m.objects[oid], gl, live if filter_links else None)
     out._cache.clear()
     tris = np.concatenate(tri_l) if tri_l else np.zeros((0, 3), np.int64)
     out._cache["triangulation"] = Triangulation(
         tris.astype(np.int64, copy=False), cat(tpoly_l, np.int64),
         cat(tdeg_l, np.int64), np.concatenate(tnorm_l) if tnorm_l else np.zeros((0, 3)))
+    grid = getattr(out, "terrain_grid", None)
+    if grid is not None and hasattr(grid, "scene") and not np.array_equal(out.origin, base.origin):
+        out.terrain = grid.scene(out.origin, crs=out.crs)  # the terrain Scene is in local coordinates
     return out
+
+
+_STANDARD_ATTRS = set(CityModel().__dict__)
 
 
 def extract(model: CityModel, ids) -> CityModel:
@@ -313,7 +326,8 @@ def ground_plane_z(model: CityModel) -> float:
 
 def footprint_centroids(model: CityModel, ids=None, by_root: bool = True) -> dict[str, np.ndarray]:
     """Plan centroid (x, y) of each object's footprint (see ``demolish_within``), aggregated to
-    top-level objects when ``by_root``. Objects without surfaces are absent."""
+    top-level objects when ``by_root`` (``"all"``: one centroid, key "all", of all of them
+    together). Objects without surfaces are absent."""
     tri = model.triangulation()
     if len(tri.triangles) == 0:
         return {}
@@ -328,7 +342,10 @@ def footprint_centroids(model: CityModel, ids=None, by_root: bool = True) -> dic
     c = model.vertices[tri.triangles[tsel]]
     tobj = obj_of_geom[tgeom[tsel]]
     ids_list = model.object_ids
-    if by_root:
+    if by_root == "all":  # one centroid of all the objects' footprints together
+        group = np.zeros(len(tobj), dtype=np.int64)
+        names = ["all"]
+    elif by_root:
         r = roots(model)
         root_ids = sorted(set(r.values()), key=model.object_index)
         pos = {oid: k for k, oid in enumerate(root_ids)}
@@ -506,8 +523,11 @@ class Edit:
         changed = set(ctx2.changed)
         gone_or_changed = [oid for oid in model_before.objects
                            if oid not in after.objects or oid in changed]
+        touched = set(gone_or_changed)
+        links = {oid: (list(o.parents), list(o.children)) for oid, o in model_before.objects.items()
+                 if oid not in touched and (touched.intersection(o.parents) or touched.intersection(o.children))}
         return Restore(extract_keep(model_before, gone_or_changed), remove=added + gone_or_changed,
-                       order=list(model_before.objects))
+                       order=list(model_before.objects), links=links)
 
     def __eq__(self, other) -> bool:
         return isinstance(other, Edit) and self.to_dict() == other.to_dict()
@@ -519,7 +539,7 @@ class Edit:
 def extract_keep(model: CityModel, ids) -> CityModel:
     """Like :func:`extract` but keeping the model's vertex array (so a restore re-uses it and the
     restored model shares the very same vertices)."""
-    return assemble(model, [(model, list(ids))])
+    return assemble(model, [(model, list(ids))], filter_links=False)
 
 
 class Restore(Edit):
@@ -528,11 +548,12 @@ class Restore(Edit):
 
     op = "restore"
 
-    def __init__(self, snapshot: CityModel, remove, order):
+    def __init__(self, snapshot: CityModel, remove, order, links=None):
         self.data = {"op": "restore"}
         self.path = None
         self.where = "undo"
         self.snapshot, self.remove, self.order = snapshot, list(remove), list(order)
+        self.links = dict(links or {})  # id -> (parents, children) of untouched linked objects
 
     def apply(self, model, ctx=None):
         drop = set(self.remove)
@@ -546,6 +567,10 @@ class Restore(Edit):
                 src = self.snapshot.objects[oid]
                 obj.parents = [p for p in src.parents if p in out.objects] or obj.parents
                 obj.children = [c for c in src.children if c in out.objects] or obj.children
+        for oid, (parents, children) in self.links.items():
+            if oid in out.objects:
+                out.objects[oid].parents = [p for p in parents if p in out.objects]
+                out.objects[oid].children = [c for c in children if c in out.objects]
         _relink(out)
         return out
 
@@ -679,11 +704,10 @@ class Rotate(_TransformEdit):
     def transform_fn(self, model, ids, ctx):
         center = self.center
         if center is None:
-            cents = footprint_centroids(model, ids, by_root=False)
-            pts = [cents[i] for i in ids if i in cents]
-            if not pts:
+            cents = footprint_centroids(model, ids, by_root="all")
+            if "all" not in cents:
                 raise self.err("the objects have no surfaces to rotate about")
-            center = np.mean(pts, axis=0)
+            center = cents["all"]
         return _rotation_fn(center[:2], self.angle)
 
 
@@ -1006,8 +1030,8 @@ class Insert(Edit):
         self.scale = self.number("scale", 1.0, positive=True)
         if self.data.get("up", "auto") not in ("auto", "z", "y"):
             raise self.err("'up' must be \"z\" or \"y\"")
-        if self.data.get("anchor", "origin") not in ("origin", "base_center"):
-            raise self.err("'anchor' must be \"origin\" or \"base_center\"")
+        if self.data.get("anchor", "auto") not in ("auto", "origin", "base_center"):
+            raise self.err("'anchor' must be \"origin\", \"base_center\" or \"auto\"")
         if self.data.get("split", "nodes") not in ("nodes", "components", "none"):
             raise self.err("'split' must be \"nodes\", \"components\" or \"none\"")
 
@@ -1042,7 +1066,10 @@ class Insert(Edit):
         if at is not None:
             if len(at) == 2:
                 at = np.array([at[0], at[1], ground_plane_z(model)])
-            if self.data.get("anchor", "origin") == "base_center":
+            anchor_mode = self.data.get("anchor", "auto")
+            if anchor_mode == "auto":  # georeferenced designs (far from 0,0) are placed by their base
+                anchor_mode = "base_center" if np.abs(used[:, :2]).max() > 1e4 else "origin"
+            if anchor_mode == "base_center":
                 anchor = np.array([(used[:, 0].min() + used[:, 0].max()) / 2,
                                    (used[:, 1].min() + used[:, 1].max()) / 2, used[:, 2].min()])
             else:

@@ -505,3 +505,36 @@ def test_inserted_ifc_lands_at_model_crs_coordinates(demo, tmp_path):
     exp = np.unique(_expected(ref, 90, 1.0).round(6), axis=0)
     assert np.allclose(np.unique(v.round(6), axis=0), exp, atol=1e-3)
     assert object_mesh(out, "ifc-1").volume == pytest.approx(5 * 0.2 * 3, rel=1e-6)
+
+
+def test_building_parts_follow_their_building_and_undo_restores_links():
+    from tests.conftest import data_file
+
+    m = load(data_file("cityjson/DH_01_subs.city.json"))
+    parent = next(o for o in m.objects.values() if len(o.children) >= 2)
+    part = parent.children[0]
+    out = edit_from_dict({"op": "demolish", "ids": [parent.id]}).apply(m)
+    assert parent.id not in out.objects and not set(parent.children) & set(out.objects)
+    # demolishing one part: the parent loses that child; undo gives the link back in its place
+    e = edit_from_dict({"op": "demolish", "ids": [part]})
+    after = e.apply(m)
+    assert part not in after.objects[parent.id].children
+    assert_models_identical(e.inverse(m).apply(after), m)
+    # set_roof on a building with parts: one new solid replaces parent + parts; undo restores all
+    e = edit_from_dict({"op": "set_roof", "id": parent.id, "roof": "flat"})
+    after = e.apply(m)
+    assert not set(parent.children) & set(after.objects) and not after.objects[parent.id].children
+    assert object_mesh(after, parent.id).is_watertight
+    assert_models_identical(e.inverse(m).apply(after), m)
+    # set_height scales the parts with the building
+    hi = edit_from_dict({"op": "set_height", "id": parent.id, "height_m": 50}).apply(m)
+    z = np.concatenate([object_vertices(hi, o)[:, 2] for o in [parent.id, *parent.children]])
+    z0 = np.concatenate([object_vertices(m, o)[:, 2] for o in [parent.id, *parent.children]])
+    assert z.min() == pytest.approx(z0.min()) and z.max() - z.min() == pytest.approx(50)
+
+
+def test_terrain_and_layers_attached_to_the_model_travel_with_edits():
+    m = box_model([("a", 0, 0, 10, 10, 0, 9)])
+    m.layers = ["a layer"]
+    out = edit_from_dict({"op": "move", "ids": ["a"], "offset": [1, 0, 0]}).apply(m)
+    assert out.layers == ["a layer"]
