@@ -44,7 +44,7 @@ _ZONE_IN_NAME = re.compile(r"(?:^|[_\-.])(3[123])[_\-]\d{3}[_\-]\d{4}(?:[_\-.]|$
 
 # ====================================================================== reading DEMs
 def read_dem(path, model_crs=None, dem_crs=None, resolution_m: float | None = None,
-             bounds=None) -> TerrainGrid:
+             bounds=None, max_nodes: float | None = None) -> TerrainGrid:
     """Read a DEM file into a :class:`TerrainGrid` in the model CRS.
 
     path          GeoTIFF, ASCII grid, any GDAL raster, or an XYZ text file
@@ -52,7 +52,10 @@ def read_dem(path, model_crs=None, dem_crs=None, resolution_m: float | None = No
     dem_crs       the DEM's CRS if the file does not say (XYZ, .asc without .prj)
     resolution_m  node spacing of the result in metres (default: the file's); coarser values
                   decimate by cell averaging
-    bounds        (xmin, ymin, xmax, ymax) in the model CRS: only this part is kept
+    bounds        (xmin, ymin, xmax, ymax) in the model CRS: only this part is kept (rasters
+                  are read through a window, so a large DEM mosaic costs only that part)
+    max_nodes     without ``resolution_m``: coarsen (by an integer factor, with a warning) so
+                  the result has at most this many nodes (memory of the mesh: ≈ 100 B/node)
     """
     path = Path(path)
     if not path.exists():
@@ -66,10 +69,19 @@ def read_dem(path, model_crs=None, dem_crs=None, resolution_m: float | None = No
     if path.suffix.lower() in XYZ_SUFFIXES or _looks_like_xyz(path):
         z, transform, src_crs = _read_xyz(path, given)
     else:
-        z, transform, src_crs = _read_raster(path, given)
+        z, transform, src_crs = _read_raster(path, given, bounds, target)
     if src_crs is None:
         src_crs = target if target else None
     grid_warnings = []
+    if max_nodes and resolution_m is None:
+        native = abs(transform.a)
+        est = float(z.size)
+        if bounds is not None:
+            est = min(est, (bounds[2] - bounds[0]) * (bounds[3] - bounds[1]) / native ** 2)
+        if est > max_nodes:
+            resolution_m = native * float(np.ceil(np.sqrt(est / max_nodes)))
+            grid_warnings.append(f"terrain coarsened from {native:g} m to {resolution_m:g} m to stay within "
+                                 f"{max_nodes:,.0f} nodes (choose --terrain-resolution to override)")
     if src_crs is None and target:
         grid_warnings.append("DEM has no CRS; assumed to be the model's")
     z, transform, crs_out = _to_target(path, z, transform, src_crs, target, resolution_m, bounds)
@@ -172,27 +184,48 @@ def _grid_step(v: np.ndarray) -> float | None:
     return float(small.min()) if len(small) else step
 
 
-def _read_raster(path: Path, given: CRSInfo):
+def _read_raster(path: Path, given: CRSInfo, bounds=None, target: CRSInfo | None = None):
+    """Band 1 as float64 (NaN = no data), its transform and CRS; only the window covering
+    ``bounds`` (model CRS, plus 2 cells) when given."""
     import rasterio
     from rasterio.errors import RasterioError
+    from rasterio.warp import transform_bounds
+    from rasterio.windows import Window, from_bounds
 
     try:
         with rasterio.open(path) as ds:
             if ds.count < 1:
                 raise InputError(path, "raster has no bands")
-            if ds.width * ds.height > MAX_NODES:
-                raise InputError(path, f"raster of {ds.width} × {ds.height} cells is too large")
             t = ds.transform
             if t.b != 0 or t.d != 0:
                 raise InputError(path, "rotated rasters are not supported")
-            band = ds.read(1, masked=True)
-            z = np.ma.filled(band.astype(np.float64), np.nan)
             crs = None
             if given:
                 crs = given
             elif ds.crs is not None:
                 code = ds.crs.to_epsg()
                 crs = CRSInfo(code) if code else ds.crs  # rasterio CRS when it has no EPSG code
+            window = None
+            if bounds is not None and t.e < 0 and t.a > 0:
+                b = tuple(bounds)
+                src_rio, dst_rio = _rio_crs(crs), _rio_crs(target) if target else None
+                if src_rio is not None and dst_rio is not None and not _same_crs(crs, target):
+                    b = transform_bounds(dst_rio, src_rio, *b, densify_pts=21)
+                pad = 2 * abs(t.a)
+                w = from_bounds(b[0] - pad, b[1] - pad, b[2] + pad, b[3] + pad, t)
+                c0, r0 = max(int(np.floor(w.col_off)), 0), max(int(np.floor(w.row_off)), 0)
+                c1 = min(int(np.ceil(w.col_off + w.width)), ds.width)
+                r1 = min(int(np.ceil(w.row_off + w.height)), ds.height)
+                if c1 - c0 < 2 or r1 - r0 < 2:
+                    raise InputError(path, "the DEM does not cover the model area (different CRS or wrong tile?)")
+                window = Window(c0, r0, c1 - c0, r1 - r0)
+            n_cells = (window.width * window.height) if window is not None else ds.width * ds.height
+            if n_cells > MAX_NODES:
+                raise InputError(path, f"raster of {ds.width} × {ds.height} cells is too large")
+            band = ds.read(1, masked=True, window=window)
+            if window is not None:
+                t = ds.window_transform(window)
+            z = np.ma.filled(band.astype(np.float64), np.nan)
     except InputError:
         raise
     except (RasterioError, OSError, ValueError) as exc:
@@ -318,22 +351,30 @@ def write_geotiff(grid: TerrainGrid, path, crs=None) -> None:
 
 
 # ====================================================================== terrain in the scene
-def load_terrain(path, model, resolution_m: float | None = None, dem_crs=None, bounds=None) -> TerrainGrid:
+def load_terrain(path, model, resolution_m: float | None = None, dem_crs=None, bounds=None,
+                 max_nodes: float | None = None) -> TerrainGrid:
     """Read a DEM for ``model`` (reprojected to its CRS). Thin wrapper over :func:`read_dem`."""
     return read_dem(path, model_crs=model.crs if model is not None else None, dem_crs=dem_crs,
-                    resolution_m=resolution_m, bounds=bounds)
+                    resolution_m=resolution_m, bounds=bounds, max_nodes=max_nodes)
 
 
 def attach_terrain(model, path, resolution_m: float | None = None, dem_crs=None,
-                   tolerance_m: float = 0.5) -> TerrainGrid:
+                   tolerance_m: float = 0.5, margin_m: float = 1000.0,
+                   max_nodes: float = 4_000_000) -> TerrainGrid:
     """Load a DEM for ``model`` and attach it, so every command sees it:
 
     - ``model.terrain_grid``   the :class:`TerrainGrid` (model CRS; heights for observers)
     - ``model.terrain``        its mesh as a Scene in the model's local frame
     - ``model.terrain_check``  :func:`check_ground_heights` of the model's buildings
 
-    Floating / buried buildings are also added to ``model.warnings`` (one summary line)."""
-    grid = load_terrain(path, model, resolution_m=resolution_m, dem_crs=dem_crs)
+    Only the DEM within ``margin_m`` (default 1 km, the longest shadow DESIGN.md allows) around
+    the model is kept; without ``resolution_m`` it is coarsened to at most ``max_nodes`` nodes
+    (4·10⁶: 2 km × 2 km at 1 m, ≈ 8·10⁶ triangles). Floating / buried buildings are also added
+    to ``model.warnings`` (one summary line)."""
+    bb = model.bbox()
+    bounds = None if bb is None else (bb[0] - margin_m, bb[1] - margin_m, bb[3] + margin_m, bb[4] + margin_m)
+    grid = load_terrain(path, model, resolution_m=resolution_m, dem_crs=dem_crs, bounds=bounds,
+                        max_nodes=max_nodes)
     model.terrain_grid = grid
     model.terrain = grid.scene(model.origin, crs=model.crs)
     for w in grid.warnings:

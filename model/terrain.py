@@ -104,13 +104,19 @@ class TerrainGrid:
         z = self.z
         z00, z01, z10, z11 = z[r, c], z[r, c + 1], z[r + 1, c], z[r + 1, c + 1]
         if method == "bilinear":
-            out = (1 - u) * (1 - v) * z00 + u * (1 - v) * z01 + (1 - u) * v * z10 + u * v * z11
-        elif method == "mesh":
+            w00, w01, w10, w11 = (1 - u) * (1 - v), u * (1 - v), (1 - u) * v, u * v
+        elif method == "mesh":  # barycentric weights in the cell's two triangles
             upper = u >= v  # triangle (r,c)-(r+1,c+1)-(r,c+1)
-            out = np.where(upper, z00 + u * (z01 - z00) + v * (z11 - z01),
-                           z00 + v * (z10 - z00) + u * (z11 - z10))
+            w00 = np.where(upper, 1 - u, 1 - v)
+            w01 = np.where(upper, u - v, 0.0)
+            w10 = np.where(upper, 0.0, v - u)
+            w11 = np.where(upper, v, u)
         else:
             raise ValueError(f"unknown interpolation method {method!r} (bilinear or mesh)")
+        # a node with weight 0 does not count, so points on the edge of no-data stay known
+        out = np.zeros(len(u))
+        for w, zz in ((w00, z00), (w01, z01), (w10, z10), (w11, z11)):
+            out += np.where(w > 0, w * zz, 0.0)
         out = np.where(inside, out, np.nan)
         return out.reshape(shape)
 

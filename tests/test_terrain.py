@@ -519,3 +519,36 @@ def test_layers_render_draped_with_category_colours(tmp_path, artifacts):
     counts = [int((np.abs(rgb - PALETTE[k].astype(int)).max(axis=2) <= 12).sum()) for k in range(2)]
     assert counts[0] > 1000 and counts[1] > 500
     assert counts[0] / counts[1] == pytest.approx(1600 / 800, rel=0.25)  # parcel areas 40×40 and 20×40
+
+
+def test_attach_reads_only_the_model_area_and_coarsens_big_dems(tmp_path):
+    from importers.terrain import attach_terrain
+
+    plane = lambda x, y: 100 + 0.01 * (x - X0) + 0.02 * (y - Y0)  # noqa: E731
+    write_geotiff(grid_of(plane, X0 - 500, X0 + 500, Y0 - 500, Y0 + 500), tmp_path / "big.tif")
+    model = box_model([("h", X0, Y0, X0 + 10, Y0 + 10, 100.0, 106.0)])
+    g = attach_terrain(model, tmp_path / "big.tif", margin_m=50.0)
+    xmin, ymin, xmax, ymax = g.bounds
+    assert X0 - 53 <= xmin <= X0 - 49 and X0 + 59 <= xmax <= X0 + 63  # bbox ± 50 m (+ ≤ 2 cells)
+    assert Y0 - 53 <= ymin <= Y0 - 49 and Y0 + 59 <= ymax <= Y0 + 63
+    assert g.dx == 1.0
+    coarse = attach_terrain(model, tmp_path / "big.tif", margin_m=200.0, max_nodes=20_000)
+    assert coarse.dx == np.ceil(np.sqrt(410.0**2 / 20_000))  # (10 m + 2 × 200 m)² area → factor 3
+    assert any("coarsened" in w for w in model.warnings)
+    assert coarse.height([[X0 + 5.0, Y0 + 5.0]])[0] == pytest.approx(plane(X0 + 5.0, Y0 + 5.0), abs=1e-3)
+    far = box_model([("far", X0 + 5000, Y0, X0 + 5010, Y0 + 10, 100.0, 106.0)])
+    with pytest.raises(InputError, match="does not cover"):
+        attach_terrain(far, tmp_path / "big.tif", margin_m=50.0)
+
+
+def test_esri_ascii_grid_with_nodata(tmp_path):
+    """ESRI ASCII grid: xllcorner/yllcorner is the lower-left corner of the lower-left cell, the
+    values belong to the cell centres (GDAL AAIGrid)."""
+    path = tmp_path / "dem.asc"
+    path.write_text("ncols 3\nnrows 2\nxllcorner 350000\nyllcorner 5650000\ncellsize 2\nNODATA_value -9999\n"
+                    "10 11 12\n13 -9999 15\n")
+    g = read_dem(path, dem_crs="EPSG:25832")
+    assert g.shape == (2, 3) and (g.x0, g.y0, g.dx) == (350001.0, 5650003.0, 2.0)
+    assert g.z[0].tolist() == [10, 11, 12] and g.z[1, 0] == 13 and np.isnan(g.z[1, 1])
+    assert g.height([[350002.0, 5650003.0]])[0] == pytest.approx(10.5)
+    assert g.scene(np.zeros(3)).n_triangles == 0  # both cells touch the no-data node
