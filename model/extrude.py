@@ -29,6 +29,7 @@ Output is plain numpy/Python data; :func:`model.scenario` turns it into CityMode
 """
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import numpy as np
@@ -89,20 +90,26 @@ def _newell(points: np.ndarray) -> np.ndarray:
 
 
 class _VertexPool:
-    """2D points snapped to shared indices (within SNAP_M); z comes from the roof function."""
+    """2D points snapped to shared indices (within SNAP_M, looked up in a hash grid of cell
+    SNAP_M); z comes from the roof function."""
 
     def __init__(self) -> None:
         self.xy: list[tuple[float, float]] = []
+        self._grid: dict[tuple[int, int], list[int]] = {}
 
     def index(self, x: float, y: float) -> int:
-        if self.xy:
-            arr = np.asarray(self.xy)
-            d = np.abs(arr - (x, y)).max(axis=1)
-            k = int(np.argmin(d))
-            if d[k] <= SNAP_M:
-                return k
-        self.xy.append((float(x), float(y)))
-        return len(self.xy) - 1
+        x, y = float(x), float(y)
+        cx, cy = math.floor(x / SNAP_M), math.floor(y / SNAP_M)
+        for i in (cx - 1, cx, cx + 1):
+            for j in (cy - 1, cy, cy + 1):
+                for k in self._grid.get((i, j), ()):
+                    px, py = self.xy[k]
+                    if abs(px - x) <= SNAP_M and abs(py - y) <= SNAP_M:
+                        return k
+        self.xy.append((x, y))
+        k = len(self.xy) - 1
+        self._grid.setdefault((cx, cy), []).append(k)
+        return k
 
 
 def footprint_polygon(footprint, path=None) -> Polygon:
@@ -191,23 +198,28 @@ def _polygons_of(geom) -> list[Polygon]:
 
 
 def _insert_points_on_ring(ring: np.ndarray, extra: list) -> list[list]:
-    """For every edge of ``ring`` the extra points lying on it (strictly inside), sorted along
-    the edge."""
-    out = []
+    """For every edge of ``ring`` the extra points lying on it (strictly inside, within
+    10 × SNAP_M), sorted along the edge (vectorised over edges × points)."""
     n = len(ring)
-    for i in range(n):
-        a, b = ring[i], ring[(i + 1) % n]
-        ab = b - a
-        ll = float(ab @ ab)
-        on = []
-        for q in extra:
-            t = float((q - a) @ ab) / ll
-            if 1e-9 < t < 1 - 1e-9:
-                dist = abs(ab[0] * (q[1] - a[1]) - ab[1] * (q[0] - a[0])) / np.sqrt(ll)
-                if dist <= SNAP_M * 10:
-                    on.append((t, q))
-        on.sort(key=lambda tq: tq[0])
-        out.append([q for _, q in on])
+    if not len(extra):
+        return [[] for _ in range(n)]
+    q = np.asarray(extra, dtype=np.float64).reshape(-1, 2)
+    a = ring
+    ab = np.roll(ring, -1, axis=0) - a
+    ll = np.einsum("ij,ij->i", ab, ab)
+    rel = q[None, :, :] - a[:, None, :]  # (edges, points, 2)
+    t = np.einsum("epd,ed->ep", rel, ab) / ll[:, None]
+    cross = ab[:, None, 0] * rel[:, :, 1] - ab[:, None, 1] * rel[:, :, 0]
+    dist = np.abs(cross) / np.sqrt(ll)[:, None]
+    on = (t > 1e-9) & (t < 1 - 1e-9) & (dist <= SNAP_M * 10)
+    out = []
+    for e in range(n):
+        idx = np.flatnonzero(on[e])
+        if len(idx) == 0:
+            out.append([])
+            continue
+        idx = idx[np.argsort(t[e, idx], kind="stable")]
+        out.append([q[k] for k in idx])
     return out
 
 

@@ -1208,7 +1208,10 @@ class Scenario:
 
     # ---- data
     def to_dict(self) -> dict:
-        return {"name": self.name, "edits": [e.to_dict() for e in self.edits]}
+        out = {"name": self.name, "edits": [e.to_dict() for e in self.edits]}
+        if getattr(self, "description", None) is not None:
+            out["description"] = self.description
+        return out
 
     @classmethod
     def from_dict(cls, data, base_dir=None, path=None) -> "Scenario":
