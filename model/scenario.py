@@ -1013,6 +1013,55 @@ def read_footprints(path: Path, model: CityModel, crs=None) -> list:
     return out
 
 
+def check_solids(model: CityModel) -> None:
+    """Validate the shells of Solid / MultiSolid / CompositeSolid geometries of a (small, design)
+    model and repair their orientation in place: per shell, the triangles are made consistently
+    and outward wound with trimesh (``repair.fix_normals``), and a polygon whose triangles were
+    mostly flipped has its rings reversed. Shells that are not closed (open edges after merging
+    coincident vertices) are reported, not changed. Findings go to ``model.warnings``."""
+    import trimesh
+
+    shells = model.polygon_shell
+    if not len(shells) or (shells < 0).all():
+        return
+    tri = model.triangulation()
+    flip_poly = np.zeros(model.n_polygons, dtype=bool)
+    open_shells = flipped_shells = 0
+    tri_shell = shells[tri.polygon] if len(tri.polygon) else np.zeros(0, np.int32)
+    for sh in np.unique(shells[shells >= 0]):
+        sel = np.flatnonzero(tri_shell == sh)
+        if len(sel) < 4:
+            continue
+        mesh = trimesh.Trimesh(model.vertices, tri.triangles[sel], process=False)
+        mesh.merge_vertices()
+        before = mesh.faces.copy()
+        if not mesh.is_watertight:
+            open_shells += 1
+            continue
+        if mesh.is_winding_consistent and mesh.volume > 0:
+            continue
+        trimesh.repair.fix_normals(mesh, multibody=False)
+        if mesh.faces.shape != before.shape:
+            continue
+        flipped = (mesh.faces != before).any(axis=1)
+        votes = np.bincount(tri.polygon[sel], weights=np.where(flipped, 1.0, -1.0), minlength=model.n_polygons)
+        polys = np.flatnonzero(votes > 0)
+        if len(polys):
+            flip_poly[polys] = True
+            flipped_shells += 1
+    if flip_poly.any():
+        rv = model.ring_vertices.copy()
+        for p in np.flatnonzero(flip_poly):
+            for r in range(model.polygon_offsets[p], model.polygon_offsets[p + 1]):
+                a, b = model.ring_offsets[r], model.ring_offsets[r + 1]
+                rv[a:b] = rv[a:b][::-1]
+        model.ring_vertices = rv
+        model.invalidate()
+        model.warn(f"{int(flip_poly.sum())} polygon(s) in {flipped_shells} solid shell(s) were turned to face outward")
+    if open_shells:
+        model.warn(f"{open_shells} solid shell(s) are not closed (kept as they are)")
+
+
 # ---------------------------------------------------------------- insert
 MESH_SUFFIXES = (".obj", ".gltf", ".glb", ".stl", ".ply", ".off", ".ifc")
 
@@ -1046,7 +1095,9 @@ class Insert(Edit):
                                     object_type=self.data.get("type", "Building"))
         from importers import load
 
-        return load(path)
+        design = load(path)
+        check_solids(design)
+        return design
 
     def apply(self, model, ctx=None):
         from .crs import parse_crs

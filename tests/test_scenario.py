@@ -538,3 +538,17 @@ def test_terrain_and_layers_attached_to_the_model_travel_with_edits():
     m.layers = ["a layer"]
     out = edit_from_dict({"op": "move", "ids": ["a"], "offset": [1, 0, 0]}).apply(m)
     assert out.layers == ["a layer"]
+
+
+def test_inserted_cityjson_solid_with_inward_faces_is_turned_outward(tmp_path):
+    from exporters.cityjson import write_cityjson
+    from tests.helpers import box_polygons, model_from_solids
+
+    v, faces = box_polygons(0, 0, 6, 4, 0, 3)
+    faces = [(ring[::-1], code) if k in (1, 3) else (ring, code) for k, (ring, code) in enumerate(faces)]
+    write_cityjson(model_from_solids([("haus", v, faces)], crs_epsg=None), tmp_path / "d.city.json")
+    sc = Scenario("s", [{"op": "insert", "file": "d.city.json", "at": [100, 200, 5], "id": "h"}], base_dir=tmp_path)
+    out = sc.apply(box_model([("a", 0, 0, 1, 1, 0, 1)]))
+    assert any("2 polygon(s)" in w and "outward" in w for w in sc.last_report.warnings)
+    m = object_mesh(out, "h")
+    assert m.is_winding_consistent and m.volume == pytest.approx(6 * 4 * 3)
