@@ -432,6 +432,7 @@ class SolarResult:
     irradiation_kwh_m2a      (S,) area-weighted mean annual irradiation per surface
     monthly_kwh_m2           (S, 12) mean monthly irradiation per surface
     unshaded_kwh_m2a         (S,) the same surface without any obstruction (for shading loss)
+    beam_kwh_m2a             (S,) of which direct (beam + Perez circumsolar), with shading
     suitable_area_m2, kwp, yield_kwh_a   (S,) PV figures (module docstring)
     monthly_yield_kwh        (S, 12)
     building_ids             list of building ids (root parents of the objects)
@@ -448,6 +449,7 @@ class SolarResult:
     irradiation_kwh_m2a: np.ndarray
     monthly_kwh_m2: np.ndarray
     unshaded_kwh_m2a: np.ndarray
+    beam_kwh_m2a: np.ndarray
     suitable_area_m2: np.ndarray
     kwp: np.ndarray
     yield_kwh_a: np.ndarray
@@ -535,6 +537,7 @@ class SolarResult:
                 "z_max_m": round(float(s.z_max_m[i] + origin_z), 3),
                 "irradiation_kwh_m2a": round(float(self.irradiation_kwh_m2a[i]), 1),
                 "unshaded_kwh_m2a": round(float(self.unshaded_kwh_m2a[i]), 1),
+                "direct_kwh_m2a": round(float(self.beam_kwh_m2a[i]), 1),
                 "shading_loss": round(float(1.0 - self.irradiation_kwh_m2a[i] / self.unshaded_kwh_m2a[i]), 4)
                 if self.unshaded_kwh_m2a[i] > 0 else 0.0,
                 "suitable_area_m2": round(float(self.suitable_area_m2[i]), 3),
@@ -660,6 +663,7 @@ def compute_solar(scene, weather=None, options: SolarOptions | None = None, rayc
     sample_normals = normals[samples.surface]
     n = len(samples)
     sample_wh = np.zeros(n)
+    sample_beam_wh = np.zeros(n)
     vis_sky_mean = np.zeros((S, P))
     vis_sun_mean = np.zeros((S, max(B, 1)))
     rays = 0
@@ -684,6 +688,7 @@ def compute_solar(scene, weather=None, options: SolarOptions | None = None, rayc
         hor_wh = hor_total * np.einsum("ij,ij->i", vs[:, cs.horizon_patch], g_hor[s_idx])
         beam_wh = np.einsum("ij,ij->i", vsun, E_bin[s_idx][:, :B]) if B else 0.0
         sample_wh[start:stop] = beam_wh + np.maximum(sky_wh + hor_wh, 0.0) + ground_factor[s_idx] * ghi_total
+        sample_beam_wh[start:stop] = beam_wh
         w = samples.weight_m2[start:stop]
         np.add.at(vis_sky_mean, s_idx, vs * w[:, None])
         if B:
@@ -700,6 +705,8 @@ def compute_solar(scene, weather=None, options: SolarOptions | None = None, rayc
     sample_kwh = sample_wh / 1000.0
     irr = np.divide(np.bincount(samples.surface, weights=samples.weight_m2 * sample_kwh, minlength=S),
                     wsum, out=np.zeros(S), where=wsum > 0)
+    beam_kwh = np.divide(np.bincount(samples.surface, weights=samples.weight_m2 * sample_beam_wh / 1000.0,
+                                     minlength=S), wsum, out=np.zeros(S), where=wsum > 0)
     iso_m = np.bincount(month_idx, weights=cs.iso_wh_m2sr, minlength=MONTHS)
     hor_m = np.bincount(month_idx, weights=cs.horizon_wh_m2rad, minlength=MONTHS)
     ghi_m = np.bincount(month_idx, weights=cs.ghi_wh_m2, minlength=MONTHS)
@@ -753,7 +760,7 @@ def compute_solar(scene, weather=None, options: SolarOptions | None = None, rayc
     timings["total"] = time.perf_counter() - t0
     return SolarResult(
         surfaces=surf, samples=samples, sample_kwh_m2a=sample_kwh, irradiation_kwh_m2a=irr,
-        monthly_kwh_m2=monthly_kwh, unshaded_kwh_m2a=unshaded_kwh, suitable_area_m2=suit_area, kwp=kwp,
+        monthly_kwh_m2=monthly_kwh, unshaded_kwh_m2a=unshaded_kwh, beam_kwh_m2a=beam_kwh, suitable_area_m2=suit_area, kwp=kwp,
         yield_kwh_a=yield_kwh, monthly_yield_kwh=monthly_yield, building_ids=building_ids,
         surface_building=surface_building.astype(np.int64), object_ids=list(scene.object_ids),
         annual_ghi_kwh_m2=float(weather.annual_ghi_kwh_m2), options=opt, weather=weather, scene=scene,

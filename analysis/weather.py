@@ -213,6 +213,16 @@ def _midpoints_from_end_stamps(index, utc_offset_h):
     return (idx - pd.Timedelta(minutes=30)).tz_convert("UTC")
 
 
+def _midpoints_from_start_stamps(index, utc_offset_h):
+    """Local standard-time start-of-interval stamps → UTC interval midpoints."""
+    import pandas as pd
+
+    idx = pd.DatetimeIndex(index)
+    if idx.tz is None:
+        idx = idx.tz_localize(_fixed_tz(utc_offset_h))
+    return (idx + pd.Timedelta(minutes=30)).tz_convert("UTC")
+
+
 def _fixed_tz(utc_offset_h):
     import datetime as dt
 
@@ -222,13 +232,14 @@ def _fixed_tz(utc_offset_h):
 def read_epw(path) -> Weather:
     """EnergyPlus/EPW weather file via ``pvlib.iotools.read_epw`` (columns ``ghi``, ``dni``,
     ``dhi``; header ``LOCATION`` latitude, longitude, TZ, altitude). The year is coerced to one
-    non-leap year (TMY EPWs mix years)."""
+    non-leap year (TMY EPWs mix years). pvlib labels EPW hour ``HH`` (1…24, end of the interval)
+    with its start ``HH−1:00``, so the midpoint is that label + 30 min."""
     from pvlib.iotools import read_epw as _read
 
     try:
         data, meta = _read(str(path), coerce_year=2023)
         tz = float(meta.get("TZ", 0.0))
-        time = _midpoints_from_end_stamps(data.index, tz)
+        time = _midpoints_from_start_stamps(data.index, tz)
         return Weather(time, data["ghi"].to_numpy(float), data["dni"].to_numpy(float),
                        data["dhi"].to_numpy(float), float(meta["latitude"]), float(meta["longitude"]),
                        float(meta.get("altitude", 0.0) or 0.0), utc_offset_h=tz, source=str(path), kind="epw")
@@ -270,7 +281,7 @@ def read_pvgis_tmy(path) -> Weather:
         meta = next((m for m in out[1:] if isinstance(m, dict)), {})
         if fmt == "epw":
             tz = float(meta.get("TZ", 0.0))
-            time = _midpoints_from_end_stamps(data.index, tz)
+            time = _midpoints_from_start_stamps(data.index, tz)
             lat, lon, alt = float(meta["latitude"]), float(meta["longitude"]), float(meta.get("altitude", 0) or 0)
         else:
             inputs = meta.get("inputs", meta) or {}

@@ -1,0 +1,495 @@
+"""Roof solar potential (analysis.solar, analysis.skypatches, analysis.weather, cli.solar).
+
+References: pvlib's own Perez transposition (``pvlib.irradiance.get_total_irradiance``), the weather
+file's GHI sum, analytic sky geometry (solid angles, hemisphere integrals), Monte-Carlo direction
+counts, pvlib's bundled TMY3 files and readers, pyproj for the TRY site.
+"""
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pandas as pd
+import pvlib
+import pytest
+
+from model.errors import InputError
+from model.semantics import ROOF
+from tests.conftest import data_file
+from tests.helpers import box_model, box_polygons, model_from_solids
+
+# a realistic site in EPSG:25832 (UTM 32N): x = 500 km lies on the central meridian (no grid
+# convergence), y = 5.75e6 m ≈ 51.9° N
+X0, Y0 = 500000.0, 5750000.0
+LAT, LON = 51.89, 9.0
+
+
+# --------------------------------------------------------------------------- weather files written here
+def _clear_sky_frame(lat, lon, utc_offset_h):
+    """Hourly clear sky (pvlib Ineichen) for a non-leap local standard-time year, at the interval
+    midpoints, as EPW-style rows (local month/day/hour 1..24)."""
+    local_start = pd.date_range("2023-01-01 00:00", periods=8760, freq="h")
+    mid_utc = (local_start + pd.Timedelta(minutes=30) - pd.Timedelta(hours=utc_offset_h)).tz_localize("UTC")
+    site = pvlib.location.Location(lat, lon, tz="UTC")
+    cs = site.get_clearsky(mid_utc, model="ineichen")
+    end_local = local_start + pd.Timedelta(hours=1)
+    return local_start, cs
+
+
+def write_epw(path, lat=LAT, lon=LON, tz=1.0, scale_dni=1.0):
+    """A minimal EnergyPlus weather file (8 header lines, 35 fields per hour)."""
+    local_start, cs = _clear_sky_frame(lat, lon, tz)
+    ghi = np.round(cs["ghi"].to_numpy()).astype(int)
+    dni = np.round(cs["dni"].to_numpy() * scale_dni).astype(int)
+    dhi = np.round(cs["dhi"].to_numpy()).astype(int)
+    lines = [f"LOCATION,Teststadt,NI,DEU,synthetic,000000,{lat},{lon},{tz},60.0",
+             "DESIGN CONDITIONS,0", "TYPICAL/EXTREME PERIODS,0", "GROUND TEMPERATURES,0",
+             "HOLIDAYS/DAYLIGHT SAVINGS,No,0,0,0", "COMMENTS 1,clear sky from pvlib", "COMMENTS 2,test",
+             "DATA PERIODS,1,1,Data,Sunday, 1/ 1,12/31"]
+    for k, t in enumerate(local_start):
+        hour = t.hour + 1
+        row = [2023, t.month, t.day, hour, 60, "A7A7A7A7*0?9?9?9?9?9?9?9A7A7A7A7A7A7*0E8*0*0",
+               10.0, 5.0, 70, 101325, 0, 1367, 300, ghi[k], dni[k], dhi[k], 0, 0, 0, 0, 180, 2.0,
+               5, 5, 20.0, 77777, 9, 999999999, 10, 0.1, 0, 88, 0.2, 0, 0]
+        lines.append(",".join(str(v) for v in row))
+    path.write_text("\n".join(lines) + "\n")
+    return path, ghi.sum() / 1000.0
+
+
+def write_dwd_try(path, lat=LAT, lon=LON):
+    """A DWD TRY 2015-format file (MEZ, hour 1..24 ending) with B = DNI·cos z, D = DHI."""
+    from pyproj import Transformer
+
+    local_start, cs = _clear_sky_frame(lat, lon, 1.0)
+    rw, hw = Transformer.from_crs(4326, 3034, always_xy=True).transform(lon, lat)
+    ghi = cs["ghi"].to_numpy()
+    dhi = np.round(cs["dhi"].to_numpy()).astype(int)
+    b = np.maximum(np.round(ghi).astype(int) - dhi, 0)
+    head = ["Koordinatensystem : Lambert konform konisch", f"Rechtswert        : {rw:.0f} Meter",
+            f"Hochwert          : {hw:.0f} Meter", "Hoehenlage        : 60 Meter ueber NN",
+            "Erstellung des Datensatzes im Mai 2017", "Art des TRY       : mittleres Jahr",
+            "Bezugszeitraum    : 1995-2012", "",
+            "Format: (i7,1x,i7,1x,i2,1x,i2,1x,i2,1x,f5.1,1x,i4,1x,i3,1x,f4.1,1x,i1,1x,f4.1,1x,i3,1x,i4,1x,i4,1x,i3,1x,i4,2x,i1)",
+            "", "Reihenfolge der Parameter:", "RW Rechtswert                                                    [m]",
+            "B  Direkte Sonnenbestrahlungsstaerke (horiz. Ebene)              [W/m^2]",
+            "D  Diffuse Sonnenbetrahlungsstaerke (horiz. Ebene)               [W/m^2]", "",
+            "    RW      HW MM DD HH     t    p  WR   WG N    x  RF    B    D   A    E IL", "***"]
+    rows = []
+    for k, t in enumerate(local_start):
+        rows.append(f"{rw:7.0f} {hw:7.0f} {t.month:2d} {t.day:2d} {t.hour + 1:2d}   5.0 1010 180  3.0 5  5.0  80 "
+                    f"{b[k]:4d} {dhi[k]:4d} 300 -350  1")
+    path.write_text("\n".join(head + rows) + "\n", encoding="latin-1")
+    return path, (b + dhi).sum() / 1000.0
+
+
+def write_pvgis_csv(path, lat=LAT, lon=LON, offset_h=0.1761):
+    """A PVGIS TMY CSV as served by re.jrc.ec.europa.eu (UTC stamps HH:00, time offset line)."""
+    times = pd.date_range("2019-01-01 00:00", periods=8760, freq="h", tz="UTC")
+    site = pvlib.location.Location(lat, lon, tz="UTC")
+    cs = site.get_clearsky(times + pd.Timedelta(hours=offset_h), model="ineichen")
+    lines = [f"Latitude (decimal degrees): {lat}", f"Longitude (decimal degrees): {lon}", "Elevation (m): 60",
+             f"Irradiance Time Offset (h): {offset_h}", "month,year"]
+    lines += [f"{m},2019" for m in range(1, 13)]
+    lines.append("time(UTC),T2m,RH,G(h),Gb(n),Gd(h),IR(h),WS10m,WD10m,SP")
+    for k, t in enumerate(times):
+        lines.append(f"{t:%Y%m%d:%H%M},10.0,80.0,{cs['ghi'].iloc[k]:.2f},{cs['dni'].iloc[k]:.2f},"
+                     f"{cs['dhi'].iloc[k]:.2f},300.0,2.0,180.0,101000")
+    lines += ["T2m: 2-m air temperature (degree Celsius)", "G(h): Global irradiance on the horizontal plane (W/m2)"]
+    path.write_text("\r\n".join(lines) + "\r\n")
+    return path, cs["ghi"].sum() / 1000.0
+
+
+@pytest.fixture(scope="module")
+def epw(tmp_path_factory):
+    return write_epw(tmp_path_factory.mktemp("weather") / "test.epw")
+
+
+@pytest.fixture(scope="module")
+def epw_weather(epw):
+    from analysis.weather import read_weather
+
+    return read_weather(epw[0])
+
+
+@pytest.fixture(scope="module")
+def typical_weather():
+    from analysis.weather import default_weather
+
+    return default_weather(LAT, LON)
+
+
+def _pvlib_poa_kwh(weather, tilt, azimuth, albedo=0.2):
+    sp = weather.solar_position()
+    tot = pvlib.irradiance.get_total_irradiance(
+        tilt, azimuth, sp["zenith_deg"], sp["azimuth_deg"], weather.dni, weather.ghi, weather.dhi,
+        dni_extra=pvlib.irradiance.get_extra_radiation(weather.time_utc), albedo=albedo, model="perez")
+    return float(np.nansum(np.asarray(tot["poa_global"])) * weather.interval_h / 1000.0)
+
+
+def plane_solid(oid, tilt_deg, azimuth_deg, centre, size=10.0):
+    """A single square roof polygon (no semantics) facing ``azimuth_deg`` with ``tilt_deg``."""
+    t, a = np.radians(tilt_deg), np.radians(azimuth_deg)
+    down = np.array([np.sin(a) * np.cos(t), np.cos(a) * np.cos(t), -np.sin(t)])
+    across = np.array([np.cos(a), -np.sin(a), 0.0])
+    c = np.asarray(centre, float)
+    h = size / 2
+    v = np.array([c - down * h - across * h, c + down * h - across * h, c + down * h + across * h,
+                  c - down * h + across * h])
+    n = np.cross(v[1] - v[0], v[2] - v[0])
+    return oid, v, [([0, 1, 2, 3] if n[2] > 0 else [3, 2, 1, 0], 0)]
+
+
+def _solar(model, weather, **kw):
+    from analysis.solar import SolarOptions, compute_solar
+
+    return compute_solar(model.scene(), weather, SolarOptions(**kw), model=model)
+
+
+# --------------------------------------------------------------------------- sky patches
+@pytest.mark.parametrize("mf,count", [(1, 145), (2, 577), (4, 2305)])
+def test_sky_patch_counts_and_hemisphere_integrals(mf, count):
+    from analysis.skypatches import sky_patches
+
+    s = sky_patches(mf)
+    assert s.n == count
+    assert s.solid_angle_sr.sum() == pytest.approx(2 * np.pi, rel=1e-12)
+    # ∫ cos(zenith) dΩ over the hemisphere = π; ∫ horizontal components = 0
+    assert s.vector_integral[:, 2].sum() == pytest.approx(np.pi, rel=1e-12)
+    assert np.abs(s.vector_integral[:, :2].sum(axis=0)).max() < 1e-9
+    assert (s.locate(s.altitude_deg, s.azimuth_deg) == np.arange(count)).all()
+
+
+def test_tregenza_rows_and_patch_solid_angles_match_monte_carlo():
+    from analysis.skypatches import sky_patches
+
+    s = sky_patches(1)
+    assert s.row_counts == (30, 30, 24, 24, 18, 12, 6)
+    assert s.row_height_deg == pytest.approx(12.0)
+    assert np.unique(s.altitude_deg).round(6).tolist() == [6, 18, 30, 42, 54, 66, 78, 90]
+    rng = np.random.default_rng(3)
+    n = 400_000
+    z = rng.uniform(0, 1, n)  # uniform on the hemisphere: cos(zenith) uniform
+    alt = np.degrees(np.arcsin(z))
+    az = rng.uniform(0, 360, n)
+    counts = np.bincount(s.locate(alt, az), minlength=s.n)
+    expected = s.solid_angle_sr / (2 * np.pi) * n
+    assert np.abs(counts - expected).max() < 5 * np.sqrt(expected.max())
+    assert (s.locate([-1.0], [0.0]) == -1).all()
+
+
+def test_sun_bins_contain_their_hours():
+    from analysis.skypatches import bin_sun_positions, sky_patches
+
+    rng = np.random.default_rng(1)
+    alt = rng.uniform(-10, 70, 2000)
+    az = rng.uniform(0, 360, 2000)
+    bins = bin_sun_positions(alt, az, weight=np.ones(2000), mf=2)
+    sky = sky_patches(2)
+    up = alt > 0
+    assert (bins.hour_bin[~up] == -1).all() and (bins.hour_bin[up] >= 0).all()
+    assert (bins.patch[bins.hour_bin[up]] == sky.locate(alt[up], az[up])).all()
+    # the representative direction of every bin lies in its patch
+    d = bins.directions
+    b_alt = np.degrees(np.arcsin(d[:, 2]))
+    b_az = np.degrees(np.arctan2(d[:, 0], d[:, 1])) % 360
+    assert (sky.locate(b_alt, b_az) == bins.patch).all()
+
+
+# --------------------------------------------------------------------------- weather readers
+def test_tmy3_reader_matches_pvlib_on_bundled_file():
+    from pathlib import Path
+
+    from analysis.weather import read_weather
+
+    path = Path(pvlib.__file__).parent / "data" / "723170TYA.CSV"
+    w = read_weather(path)
+    data, meta = pvlib.iotools.read_tmy3(str(path), map_variables=True)
+    assert w.kind == "tmy3" and len(w) == 8760
+    assert w.annual_ghi_kwh_m2 == pytest.approx(data["ghi"].sum() / 1000.0)
+    assert (w.latitude_deg, w.longitude_deg) == (meta["latitude"], meta["longitude"])
+    # midpoints: first interval ends 01:00 local standard time (TZ -5) -> 05:30 UTC
+    assert w.time_utc[0] == pd.Timestamp("2023-01-01 05:30", tz="UTC")
+
+
+def test_epw_reader_sums_and_site(epw, epw_weather):
+    path, ghi_sum = epw
+    w = epw_weather
+    assert w.kind == "epw" and len(w) == 8760
+    assert w.annual_ghi_kwh_m2 == pytest.approx(ghi_sum)
+    assert (w.latitude_deg, w.longitude_deg, w.utc_offset_h) == (LAT, LON, 1.0)
+    # hour 1 local (UTC+1) = interval 00:00-01:00 MEZ -> midpoint 23:30 UTC the day before
+    assert w.time_utc[0] == pd.Timestamp("2022-12-31 23:30", tz="UTC")
+    # sun positions at the midpoints are those the file was generated with: noon symmetry
+    sp = w.solar_position()
+    day = slice(24 * 171, 24 * 172)  # 21 June local
+    peak = np.argmax(w.ghi[day])
+    assert abs(sp["azimuth_deg"][day][peak] - 180.0) < 10.0
+
+
+def test_dwd_try_reader(tmp_path):
+    from analysis.weather import read_weather
+
+    path, ghi_sum = write_dwd_try(tmp_path / "TRY2015_Jahr.dat")
+    w = read_weather(path)
+    assert w.kind == "dwd-try" and len(w) == 8760
+    assert w.annual_ghi_kwh_m2 == pytest.approx(ghi_sum, rel=1e-9)
+    assert w.latitude_deg == pytest.approx(LAT, abs=0.01) and w.longitude_deg == pytest.approx(LON, abs=0.01)
+    assert w.altitude_m == 60.0
+    # closure GHI = DNI·cos z + DHI, and DNI recovered from B where the sun is up
+    sp = w.solar_position()
+    cosz = np.maximum(np.cos(np.radians(sp["zenith_deg"])), 0)
+    assert np.allclose(w.dni * cosz + w.dhi, w.ghi, atol=1e-6)
+    _, cs = _clear_sky_frame(LAT, LON, 1.0)
+    high = sp["elevation_deg"] > 15
+    assert np.median(np.abs(w.dni[high] - cs["dni"].to_numpy()[high])) < 5.0
+
+
+def test_pvgis_csv_reader(tmp_path):
+    from analysis.weather import read_weather
+
+    path, ghi_sum = write_pvgis_csv(tmp_path / "tmy_51.890_9.000.csv")
+    w = read_weather(path)
+    assert w.kind == "pvgis"
+    assert w.annual_ghi_kwh_m2 == pytest.approx(ghi_sum, rel=1e-6)
+    assert w.time_utc[0] == pd.Timestamp("2019-01-01 00:00", tz="UTC") + pd.Timedelta(hours=0.1761)
+
+
+@pytest.mark.parametrize("content,name", [(b"", "empty.epw"), (b"hello world\n" * 30, "bad.epw"),
+                                           (b"foo;bar\n1;2\n", "bad.csv"), (b"no columns here\n", "x.dat")])
+def test_bad_weather_files_raise_input_error(tmp_path, content, name):
+    from analysis.weather import read_weather
+
+    p = tmp_path / name
+    p.write_bytes(content)
+    with pytest.raises(InputError):
+        read_weather(p)
+    with pytest.raises(InputError):
+        read_weather(tmp_path / "missing.epw")
+
+
+def test_default_weather_scaled_to_typical_site_value(typical_weather):
+    from analysis.weather import typical_annual_ghi
+
+    w = typical_weather
+    target, unc, _ = typical_annual_ghi(LAT, LON)
+    assert 1000 <= target <= 1100 and unc > 0
+    assert w.annual_ghi_kwh_m2 == pytest.approx(target, rel=1e-6)
+    sp = w.solar_position()
+    cosz = np.maximum(np.cos(np.radians(sp["zenith_deg"])), 0)
+    assert np.allclose(w.dni * cosz + w.dhi, w.ghi, atol=1e-6)
+    diffuse_share = w.dhi.sum() / w.ghi.sum()
+    assert 0.5 <= diffuse_share <= 0.65
+    monthly = np.bincount(w.local_month, weights=w.ghi)[1:]
+    assert monthly[5] > 6 * monthly[11]  # June vs December at 52° N
+
+
+# --------------------------------------------------------------------------- surfaces and samples
+def test_roofs_by_semantics_and_by_normal():
+    from analysis.solar import find_roof_surfaces
+
+    sem = box_model([("a", X0, Y0, X0 + 10, Y0 + 8, 50, 56)])
+    s = find_roof_surfaces(sem.scene())
+    assert len(s) == 1 and s.area_m2[0] == pytest.approx(80.0) and s.tilt_deg[0] == pytest.approx(0.0)
+    assert s.height_m[0] == pytest.approx(6.0)
+    # the same box without semantics: only the top face (not the ground face, not walls)
+    v, faces = box_polygons(X0, Y0, X0 + 10, Y0 + 8, 50, 56)
+    plain = model_from_solids([("b", v, [(ring, 0) for ring, _ in faces])])
+    p = find_roof_surfaces(plain.scene())
+    assert len(p) == 1 and p.centroid[0, 2] + plain.scene().origin[2] == pytest.approx(56.0)
+    # a RoofSurface stored upside down is flipped, counted
+    flipped = model_from_solids([("c", v, [(ring[::-1] if code == ROOF else ring, code) for ring, code in faces])])
+    f = find_roof_surfaces(flipped.scene())
+    assert f.flipped == 1 and f.normal[0, 2] == pytest.approx(1.0)
+
+
+@pytest.mark.parametrize("tilt,az", [(30, 180), (45, 90), (20, 300)])
+def test_tilt_and_azimuth_convention(tilt, az):
+    from analysis.solar import find_roof_surfaces
+
+    m = model_from_solids([plane_solid("p", tilt, az, (X0, Y0, 60))])
+    s = find_roof_surfaces(m.scene())
+    assert s.tilt_deg[0] == pytest.approx(tilt, abs=1e-6)
+    assert s.azimuth_deg[0] == pytest.approx(az, abs=1e-6)
+    assert s.area_m2[0] == pytest.approx(100.0)
+
+
+@pytest.mark.parametrize("grid", [0.5, 1.0, 3.0])
+def test_samples_cover_area_on_grid(grid):
+    from analysis.solar import find_roof_surfaces, sample_surfaces
+
+    m = box_model([("a", X0, Y0, X0 + 12, Y0 + 9, 50, 56)])
+    sc = m.scene()
+    s = find_roof_surfaces(sc)
+    smp = sample_surfaces(sc, s, grid_m=grid, offset_m=0.01)
+    assert smp.weight_m2.sum() == pytest.approx(108.0)
+    # k² sub-triangles per triangle: the density is quantised to within a factor (k ± ½)²/k²
+    assert 0.6 * 108 / grid**2 <= len(smp) <= 1.6 * 108 / grid**2 + 2
+    pts = smp.points + sc.origin
+    assert np.allclose(pts[:, 2], 56.0) and np.allclose(smp.origins[:, 2] - smp.points[:, 2], 0.01)
+    assert pts[:, 0].min() > X0 and pts[:, 0].max() < X0 + 12
+    assert pts[:, 1].min() > Y0 and pts[:, 1].max() < Y0 + 9
+
+
+# --------------------------------------------------------------------------- irradiation vs references
+def test_unshaded_horizontal_roof_gets_annual_ghi(epw_weather, typical_weather):
+    m = box_model([("a", X0, Y0, X0 + 10, Y0 + 10, 50, 56)])
+    for w in (epw_weather, typical_weather):
+        r = _solar(m, w)
+        assert r.irradiation_kwh_m2a[0] == pytest.approx(w.annual_ghi_kwh_m2, rel=0.02)
+        assert r.monthly_kwh_m2[0].sum() == pytest.approx(r.irradiation_kwh_m2a[0], rel=1e-9)
+        assert r.summary()["annual_ghi_kwh_m2"] == pytest.approx(w.annual_ghi_kwh_m2, abs=0.05)
+
+
+@pytest.mark.parametrize("sky", ["tregenza", "reinhart"])
+def test_unshaded_tilted_planes_match_pvlib_perez(epw_weather, typical_weather, sky):
+    orientations = [(30, 180), (45, 90), (60, 270), (35, 0), (15, 135), (90, 180)]
+    m = model_from_solids([plane_solid(f"p{i}", t, a, (X0 + 200 * i, Y0, 60))
+                           for i, (t, a) in enumerate(orientations)])
+    for w in (epw_weather, typical_weather):
+        r = _solar(m, w, sky=sky, include_facades=True)
+        assert len(r.surfaces) == len(orientations)
+        for i in range(len(orientations)):
+            ref = _pvlib_poa_kwh(w, r.surfaces.tilt_deg[i], r.surfaces.azimuth_deg[i])
+            assert r.irradiation_kwh_m2a[i] == pytest.approx(ref, rel=0.03), (orientations[i], w.kind)
+
+
+def test_sun_patch_resolution_does_not_change_unshaded_result(typical_weather):
+    m = model_from_solids([plane_solid("p", 40, 200, (X0, Y0, 60))])
+    a = _solar(m, typical_weather, sun_mf=1).irradiation_kwh_m2a[0]
+    b = _solar(m, typical_weather, sun_mf=4).irradiation_kwh_m2a[0]
+    assert a == pytest.approx(b, rel=0.01)
+
+
+def test_tall_south_neighbour_shades_north_neighbour_does_not(typical_weather):
+    house = ("house", X0, Y0, X0 + 10, Y0 + 10, 50, 56)
+    alone = _solar(box_model([house]), typical_weather)
+    south = _solar(box_model([house, ("tower", X0 - 5, Y0 - 22, X0 + 15, Y0 - 12, 50, 90)]), typical_weather)
+    north_row = _solar(box_model([house, ("next", X0, Y0 + 14, X0 + 10, Y0 + 24, 50, 57)]), typical_weather)
+    north_tower = _solar(box_model([house, ("tower", X0 - 5, Y0 + 12, X0 + 15, Y0 + 22, 50, 90)]), typical_weather)
+
+    def roof_of(res, what="irradiation_kwh_m2a"):
+        return getattr(res, what)[res.surface_building == res.building_ids.index("house")][0]
+
+    h0 = roof_of(alone)
+    assert roof_of(south) < 0.9 * h0
+    assert roof_of(south, "beam_kwh_m2a") < 0.8 * roof_of(alone, "beam_kwh_m2a")
+    # a north neighbour 1 m taller than the house across a 4 m gap changes nothing within 1 %
+    assert roof_of(north_row) == pytest.approx(h0, rel=0.01)
+    # even a 40 m tower on the north side never hides the sun (direct within 1 %); it only hides
+    # northern sky, i.e. part of the diffuse light
+    assert roof_of(north_tower, "beam_kwh_m2a") == pytest.approx(roof_of(alone, "beam_kwh_m2a"), rel=0.01)
+    assert roof_of(north_tower) <= h0 and roof_of(north_tower) > roof_of(south)
+
+
+def test_pv_figures_follow_formula(typical_weather):
+    m = box_model([("big", X0, Y0, X0 + 10, Y0 + 10, 50, 56), ("small", X0 + 100, Y0, X0 + 102, Y0 + 3, 50, 56)])
+    r = _solar(m, typical_weather, min_area_m2=10.0, threshold_kwh_m2a=900.0, kwp_per_m2=0.2, performance_ratio=0.8)
+    b = r.buildings()
+    big = b["big"]
+    h = r.irradiation_kwh_m2a[r.surface_building == r.building_ids.index("big")][0]
+    assert big["suitable_area_m2"] == pytest.approx(100.0)
+    assert big["kwp"] == pytest.approx(20.0)
+    assert big["yield_kwh_a"] == pytest.approx(h * 100.0 * 0.2 * 0.8, rel=1e-9)
+    assert sum(big["monthly_yield_kwh"]) == pytest.approx(big["yield_kwh_a"], rel=1e-9)
+    assert b["small"]["suitable_area_m2"] == 0.0 and b["small"]["yield_kwh_a"] == 0.0  # 6 m² < 10 m²
+    # a threshold above the irradiation makes nothing suitable
+    r2 = _solar(m, typical_weather, threshold_kwh_m2a=h + 50)
+    assert r2.suitable_area_m2.sum() == 0.0
+
+
+def test_north_roof_below_threshold_is_not_suitable(typical_weather):
+    m = model_from_solids([plane_solid("n", 45, 0, (X0, Y0, 60)), plane_solid("s", 45, 180, (X0 + 200, Y0, 60))])
+    r = _solar(m, typical_weather)
+    by = {r.building_ids[k]: i for i, k in enumerate(r.surface_building)}
+    assert r.irradiation_kwh_m2a[by["n"]] < 900 < r.irradiation_kwh_m2a[by["s"]]
+    assert r.suitable_area_m2[by["n"]] == 0.0 and r.suitable_area_m2[by["s"]] == pytest.approx(100.0)
+
+
+def test_scenario_difference_reports_neighbour_loss(typical_weather):
+    from analysis.solar import scenario_difference
+
+    house = ("house", X0, Y0, X0 + 10, Y0 + 10, 50, 56)
+    other = ("far", X0 + 300, Y0, X0 + 310, Y0 + 10, 50, 56)
+    base = _solar(box_model([house, other]), typical_weather)
+    after = _solar(box_model([house, other, ("new", X0 - 5, Y0 - 22, X0 + 15, Y0 - 12, 50, 90)]), typical_weather)
+    d = scenario_difference(base, after)
+    assert d["inserted"] == ["new"] and d["removed"] == []
+    assert d["buildings"]["house"]["change_kwh_a"] < 0
+    losses = [-v["change_kwh_a"] for v in d["buildings"].values() if v["change_kwh_a"] < 0]
+    assert d["neighbour_loss_kwh_a"] == pytest.approx(sum(losses), rel=1e-12)
+    # 300 m away the tower only hides a sliver of the lowest sky row
+    assert abs(d["buildings"]["far"]["change_kwh_a"]) < 1e-3 * d["buildings"]["far"]["before_kwh_a"]
+    assert d["affected"][0] == "house"
+
+
+def test_building_parts_aggregate_to_their_building(typical_weather):
+    m = box_model([("b1", X0, Y0, X0 + 10, Y0 + 10, 50, 56), ("b1-part", X0 + 10, Y0, X0 + 16, Y0 + 10, 50, 53)])
+    m.objects["b1-part"].type = "BuildingPart"
+    m.objects["b1-part"].parents = ["b1"]
+    m.objects["b1"].children = ["b1-part"]
+    r = _solar(m, typical_weather)
+    assert r.building_ids == ["b1"]
+    assert r.buildings()["b1"]["roof_area_m2"] == pytest.approx(160.0)
+
+
+# --------------------------------------------------------------------------- real district
+def test_demo_district_distribution_is_plausible(demo_model):
+    from analysis.solar import SolarOptions, compute_solar
+
+    r = compute_solar(demo_model.scene(), None, SolarOptions(grid_m=2.0), model=demo_model)
+    s = r.surfaces
+    assert len(r.building_ids) == len(demo_model.objects) == 853
+    assert 1000 <= r.annual_ghi_kwh_m2 <= 1100  # typical year for Rotterdam
+    south = (s.tilt_deg > 15) & (s.tilt_deg < 60) & (np.abs(s.azimuth_deg - 180) <= 30) & (s.area_m2 > 10)
+    north = (s.tilt_deg > 15) & (s.tilt_deg < 60) & ((s.azimuth_deg >= 330) | (s.azimuth_deg <= 30)) & (s.area_m2 > 10)
+    flat = (s.tilt_deg < 5) & (s.area_m2 > 10)
+    med_s = np.median(r.irradiation_kwh_m2a[south])
+    assert 950 <= med_s <= 1150
+    assert np.median(r.irradiation_kwh_m2a[north]) < 0.75 * med_s
+    assert np.median(r.irradiation_kwh_m2a[flat]) <= r.annual_ghi_kwh_m2 * 1.001
+    assert (r.irradiation_kwh_m2a <= r.unshaded_kwh_m2a * 1.001 + 1e-6).all()
+    assert 0 < r.suitable_area_m2.sum() < s.area_m2.sum()
+
+
+# --------------------------------------------------------------------------- CLI
+def test_cli_outputs_and_json_keys(tmp_path, capsys):
+    from cli import main
+
+    src = data_file("cityjson/rotterdam_subset.city.json")
+    keys = {"surfaces", "buildings", "roof_area_m2", "suitable_area_m2", "total_kwh_a", "mean_kwh_m2a",
+            "annual_ghi_kwh_m2"}
+    for name in ("roofs.csv", "roofs.geojson", "roofs.city.json"):
+        out = tmp_path / name
+        assert main(["solar", str(src), "--grid", "2", "-o", str(out), "--json"]) == 0
+        doc = json.loads(capsys.readouterr().out)
+        assert keys <= set(doc) and doc["surfaces"] > 0 and doc["buildings"] == 16
+        assert out.exists()
+    rows = (tmp_path / "roofs.csv").read_text().splitlines()
+    assert len(rows) == doc["surfaces"] + 1 and rows[0].startswith("building_id,object_id")
+    gj = json.loads((tmp_path / "roofs.geojson").read_text())
+    assert len(gj["features"]) == doc["surfaces"]
+    total = sum(f["properties"]["yield_kwh_a"] for f in gj["features"])
+    assert total == pytest.approx(doc["total_kwh_a"], rel=1e-3)
+    cj = json.loads((tmp_path / "roofs.city.json").read_text())
+    attrs = [o["attributes"] for o in cj["CityObjects"].values()]
+    assert sum(a["solar_yield_kwh_a"] for a in attrs) == pytest.approx(doc["total_kwh_a"], rel=1e-3)
+    roof_sem = [s for o in cj["CityObjects"].values() for g in o["geometry"]
+                for s in g.get("semantics", {}).get("surfaces", []) if "solar_irradiation_kwh_m2a" in s]
+    assert len(roof_sem) == doc["surfaces"] and all(s["type"] == "RoofSurface" for s in roof_sem)
+
+
+def test_cli_weather_file_and_errors(tmp_path, capsys, epw):
+    from cli import main
+
+    src = data_file("cityjson/rotterdam_subset.city.json")
+    assert main(["solar", str(src), "--grid", "3", "--weather", str(epw[0]), "--json"]) == 0
+    doc = json.loads(capsys.readouterr().out)
+    assert doc["annual_ghi_kwh_m2"] == pytest.approx(epw[1], abs=0.1)
+    bad = tmp_path / "bad.epw"
+    bad.write_text("nonsense\n")
+    assert main(["solar", str(src), "--weather", str(bad)]) == 2
+    assert capsys.readouterr().err.startswith("error: ")
+    assert main(["solar", str(src), "-o", str(tmp_path / "x.png")]) == 2
+    assert main(["solar", str(src), "--grid", "0"]) == 2
+    err = capsys.readouterr().err
+    assert "Traceback" not in err and err.count("error:") == 2
