@@ -263,8 +263,11 @@ class _Reader:
         if not text:
             return None
         n_warn = len(self.warn_log)
-        arr = np.fromstring(text, sep=" ")
-        if len(self.warn_log) != n_warn:  # a token that is not a number
+        try:
+            arr = np.fromstring(text, sep=" ")
+        except ValueError:  # a token that is not a number (numpy >= 2.3 raises)
+            return None
+        if len(self.warn_log) != n_warn:  # a token that is not a number (older numpy warns)
             del self.warn_log[n_warn:]
             return None
         n = arr.size
@@ -477,8 +480,8 @@ class _Reader:
         for c in (el):
             cl = _local(c.tag)
             if cl == "transformationMatrix":
-                vals = np.fromstring(_text(c), sep=" ")
-                if len(vals) == 16 and np.isfinite(vals).all():
+                vals = _floats(_text(c))
+                if vals is not None and len(vals) == 16 and np.isfinite(vals).all():
                     matrix = vals.reshape(4, 4)
             elif cl in ("relativeGMLGeometry", "relativeGeometry"):
                 href = c.get(XLINK_HREF)
@@ -490,8 +493,8 @@ class _Reader:
                         template = self._make_template(g, dim)
             elif cl == "referencePoint":
                 for p in c.iter("{*}pos", "{*}coordinates"):
-                    vals = np.fromstring((p.text or "").replace(",", " "), sep=" ")
-                    if len(vals) >= 2 and np.isfinite(vals).all():
+                    vals = _floats((p.text or "").replace(",", " "))
+                    if vals is not None and len(vals) >= 2 and np.isfinite(vals).all():
                         ref = np.r_[vals[:3], np.zeros(3 - len(vals[:3]))]
                     break
         if template is None or ref is None:
@@ -844,6 +847,9 @@ class _Reader:
                             d = elem.get("srsDimension")
                             if d and d.isdigit():
                                 self.dim_default = int(d)
+                        elif elem.get("srsName"):  # an object's own envelope
+                            srs = elem.get("srsName")
+                            self.srs_names[srs] = self.srs_names.get(srs, 0) + 1
                         continue
                     if parent is not root:
                         continue
@@ -949,6 +955,16 @@ class _Reader:
             model.warn("no city object has geometry: nothing to display")
         model.invalidate()
         return model
+
+
+def _floats(text: str):
+    """Numbers of a whitespace-separated list, or None if one is not a number."""
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")
+            return np.fromstring(text, sep=" ")
+    except (ValueError, DeprecationWarning):
+        return None
 
 
 def _shift_ring(ring, offset: int):
