@@ -4,7 +4,7 @@ A project file is a JSON document (UTF-8), or a zip archive holding ``project.js
 either way; written as plain JSON unless ``save(..., as_zip=True)``)::
 
     {"format": "stadtbild-project", "version": 1,
-     "sources": [{"path": "../data/city.json", "sha256": "…", "size": 123}],
+     "sources": [{"path": "../data/city.json", "absolute_path": "/…/city.json", "sha256": "…", "size": 123}],
      "scenarios": [{"name": "Variante A", "edits": [...]}, ...],   # DESIGN.md scenario objects
      "active_scenario": "Variante A",
      "views": [{...camera...}, ...],      # opaque to this module (viewer/camera.py)
@@ -12,8 +12,9 @@ either way; written as plain JSON unless ``save(..., as_zip=True)``)::
      "crs": "EPSG:25832"}
 
 Source paths are stored relative to the project file's folder when possible (so a project folder
-can be moved with its data) and resolved back on load. Relative file names inside scenarios are
-relative to the project file's folder too. Saving is atomic (temp file + fsync + rename) and the
+can be moved with its data) and resolved back on load (falling back to the stored absolute path
+when the project file was moved alone). Relative file names inside scenarios are relative to the
+project file's folder too (a scenario added from elsewhere is rebased when saved). Saving is atomic (temp file + fsync + rename) and the
 previous file is kept as ``<name>.bak``. Opening a project whose source file is missing or whose
 SHA-256 differs from the stored one gives a warning (the edits may no longer fit the model).
 """
@@ -98,8 +99,8 @@ class Project:
 
         return {
             "format": PROJECT_FORMAT, "version": PROJECT_VERSION,
-            "sources": [{**s, "path": rel(s["path"])} for s in self.sources],
-            "scenarios": [s.to_dict() for s in self.scenarios],
+            "sources": [{**s, "path": rel(s["path"]), "absolute_path": str(s["path"])} for s in self.sources],
+            "scenarios": [_rebased(s, relative_to) for s in self.scenarios],
             "active_scenario": self.active_scenario,
             "views": self.views, "analysis": self.analysis, "crs": self.crs,
         }
@@ -116,7 +117,10 @@ class Project:
             if not isinstance(s, dict) or not isinstance(s.get("path"), str):
                 raise InputError(path, "each source must be {\"path\": …, \"sha256\": …}")
             p = Path(s["path"])
-            srcs.append({**s, "path": str((base_dir / p).resolve() if not p.is_absolute() else p)})
+            p = (base_dir / p).resolve() if not p.is_absolute() else p
+            if not p.exists() and s.get("absolute_path") and Path(s["absolute_path"]).exists():
+                p = Path(s["absolute_path"])  # project file moved without its data
+            srcs.append({k: v for k, v in {**s, "path": str(p)}.items() if k != "absolute_path"})
         scen = [Scenario.from_dict(s, base_dir=base_dir, path=path) for s in data.get("scenarios") or []]
         names = [s.name for s in scen]
         if len(set(names)) != len(names):
@@ -191,6 +195,23 @@ class Project:
             raise InputError(self.path, "the project has no source files")
         paths = [s["path"] for s in self.sources]
         return load(paths[0], crs=self.crs) if len(paths) == 1 else load_many(paths, crs=self.crs)
+
+
+def _rebased(scenario: Scenario, project_dir: Path | None) -> dict:
+    """The scenario's dict with relative ``file`` names of its edits made relative to the project
+    folder (they were relative to the scenario's own folder)."""
+    d = scenario.to_dict()
+    base = scenario.base_dir
+    if project_dir is None or base is None or Path(base).resolve() == Path(project_dir).resolve():
+        return d
+    for e in d["edits"]:
+        f = e.get("file")
+        if isinstance(f, str) and f and not Path(f).is_absolute():
+            try:
+                e["file"] = os.path.relpath(Path(base) / f, project_dir)
+            except ValueError:
+                e["file"] = str(Path(base) / f)
+    return d
 
 
 def _json_default(o):

@@ -552,3 +552,35 @@ def test_inserted_cityjson_solid_with_inward_faces_is_turned_outward(tmp_path):
     assert any("2 polygon(s)" in w and "outward" in w for w in sc.last_report.warnings)
     m = object_mesh(out, "h")
     assert m.is_winding_consistent and m.volume == pytest.approx(6 * 4 * 3)
+
+
+def test_project_rebases_design_paths_of_scenarios_from_elsewhere(tmp_path):
+    from model.project import Project
+
+    (tmp_path / "designs").mkdir()
+    _design_mesh().export(tmp_path / "designs" / "d.obj")
+    (tmp_path / "designs" / "s.scenario.json").write_text(json.dumps(
+        {"name": "S", "edits": [{"op": "insert", "file": "d.obj", "at": [5, 5, 0], "id": "n"}]}))
+    (tmp_path / "proj").mkdir()
+    p = Project()
+    p.set_scenario(Scenario.load(tmp_path / "designs" / "s.scenario.json"))
+    p.save(tmp_path / "proj" / "p.stadtbild")
+    q = Project.open(tmp_path / "proj" / "p.stadtbild")
+    assert q.scenario("S").to_dict()["edits"][0]["file"] == "../designs/d.obj"
+    out = q.scenario("S").apply(box_model([("a", 0, 0, 1, 1, 0, 1)]))
+    assert "n" in out.objects
+
+
+def test_extrude_geojson_in_wgs84_is_reprojected(tmp_path):
+    from pyproj import Transformer
+
+    lonlat = [[7.0, 51.0], [7.0002, 51.0], [7.0002, 51.0001], [7.0, 51.0001], [7.0, 51.0]]
+    (tmp_path / "f.geojson").write_text(json.dumps({"type": "FeatureCollection", "features": [
+        {"type": "Feature", "properties": {"height_m": 7}, "geometry": {"type": "Polygon", "coordinates": [lonlat]}}]}))
+    m = box_model([("a", 360000, 5650000, 360010, 5650010, 0, 5)], crs_epsg=25832)
+    sc = Scenario("g", [{"op": "extrude", "id": "b", "file": "f.geojson", "ground_z": 60}], base_dir=tmp_path)
+    out = sc.apply(m)
+    x, y = Transformer.from_crs(4326, 25832, always_xy=True).transform(*np.array(lonlat[:4]).T)
+    v = object_vertices(out, sc.last_report.inserted[0])
+    d = np.linalg.norm(v[:, None, :2] - np.c_[x, y][None], axis=2).min(axis=1)
+    assert d.max() < 1e-3 and v[:, 2].min() == pytest.approx(60) and v[:, 2].max() == pytest.approx(67)
