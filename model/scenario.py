@@ -220,7 +220,6 @@ def assemble(base: CityModel, parts, order=None, filter_links: bool = True) -> C
             out.warnings += [w for w in m.warnings if w not in out.warnings]
     out.vertices = np.concatenate(vert_chunks) if len(vert_chunks) > 1 else (
         vert_chunks[0] if vert_chunks else np.zeros((0, 3)))
-    out.file_vertex_count = len(out.vertices)
 
     def cat(chunks, dtype):
         return np.concatenate(chunks).astype(dtype, copy=False) if chunks else np.zeros(0, dtype)
@@ -233,6 +232,7 @@ def assemble(base: CityModel, parts, order=None, filter_links: bool = True) -> C
     out.polygon_shell = cat(shell_l, np.int32)
     out.polygon_geometry = cat(pg_l, np.int32)
     out.geometries = all_geoms
+    out.file_vertex_count = int(np.count_nonzero(out.used_vertex_mask()))  # what an export writes
     for oid in order:
         m, gl = geoms_of[oid]
         for g in gl:
@@ -1366,6 +1366,7 @@ class EditSession:
         self._done: list[tuple[Edit, CityModel]] = []
         self._undone: list[tuple[Edit, CityModel]] = []
         self.warnings: list[str] = []
+        self.last_report: ApplyContext | None = None
         if scenario:
             for e in scenario.edits:
                 self.do(e)
@@ -1376,6 +1377,7 @@ class EditSession:
         ctx = ApplyContext(base_dir=self.base_dir)
         after = edit.apply(self.model, ctx)
         self.warnings = ctx.warnings
+        self.last_report = ctx  # demolished / inserted / changed ids, for the viewer to update
         self._done.append((edit, self.model))
         self._undone.clear()
         self.model = after
