@@ -227,26 +227,27 @@ def _json_default(o):
 
 
 # ====================================================================== variants
-def _building_rows(model):
-    """Per top-level building: footprint (m²), volume (m³), ground/eave/ridge heights (m) from
-    ``analysis.metrics.compute_metrics`` (the metrics engineer's definitions)."""
+def _building_rows(model, storey_height_m: float = STOREY_HEIGHT_M):
+    """Per top-level building: footprint (m²), volume (m³), ground/eave/ridge heights (m) and the
+    storey estimate from ``analysis.metrics.compute_metrics`` (one definition for the whole
+    program)."""
     from analysis.metrics import compute_metrics
 
-    met = compute_metrics(model)
+    met = compute_metrics(model, storey_height_m=storey_height_m)
     top = np.array([p is None for p in met.parent_ids], dtype=bool)
     return met, top
 
 
 def variant_figures(model, name: str, storey_height_m: float = STOREY_HEIGHT_M) -> dict:
     """Figures of one model state (see :func:`compare_variants`)."""
-    met, top = _building_rows(model)
+    met, top = _building_rows(model, storey_height_m)
 
     def col(k):
         return np.asarray(met[k], dtype=np.float64)[top] if len(met) else np.zeros(0)
 
     fp, vol = col("footprint_area_m2"), col("volume_m3")
     eave, ridge = col("eave_height_m"), col("ridge_height_m")
-    storeys = np.where(np.isfinite(eave) & (eave > 0), np.maximum(1, np.round(eave / storey_height_m)), 0)
+    storeys = np.nan_to_num(col("storeys"))
     gfa = np.nansum(np.nan_to_num(fp) * storeys)
 
     def stat(a, fn):
