@@ -17,7 +17,9 @@ the gable ends):
   rotated rectangle: the eave along one long side, the top (eave + roof height) along the other.
 * ``gable``   – the ridge runs along the long axis of the minimum rotated rectangle through its
   centre; two planes fall to the two long sides (eave there), gable ends are vertical walls.
-  Works for any footprint (a concave one is split by the ridge line into several roof faces).
+  Works for any footprint (a concave one is split by the ridge line into several roof faces; an
+  L-shaped house gets one ridge across the whole shape, not a cross gable — model the wings as
+  separate buildings for that).
 * ``hip``     – the straight-skeleton roof of a convex footprint with equal pitch on every side
   (Aichholzer et al. 1995: the roof height at a point is proportional to its distance to the
   nearest footprint edge), scaled so that the highest point is at eave + roof height.
