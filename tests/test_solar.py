@@ -493,3 +493,34 @@ def test_cli_weather_file_and_errors(tmp_path, capsys, epw):
     assert main(["solar", str(src), "--grid", "0"]) == 2
     err = capsys.readouterr().err
     assert "Traceback" not in err and err.count("error:") == 2
+
+
+# --------------------------------------------------------------------------- viewer helper
+def test_solar_view_colours_roofs_and_renders(tmp_path, typical_weather):
+    import matplotlib.image as mpimg
+    from matplotlib import colormaps
+
+    from viewer.solar_view import (building_monthly_yield, colour_limits, render_solar, roof_polydata,
+                                   surface_figures)
+
+    m = box_model([("sunny", X0, Y0, X0 + 20, Y0 + 20, 50, 56),
+                   ("shaded", X0 + 2, Y0 + 30, X0 + 18, Y0 + 40, 50, 53),
+                   ("tower", X0, Y0 + 21, X0 + 20, Y0 + 28, 50, 80)])
+    r = _solar(m, typical_weather)
+    sc = m.scene()
+    mesh = roof_polydata(sc, r)
+    assert mesh.n_cells == int((r.surfaces.triangle_surface >= 0).sum())
+    assert np.allclose(mesh.cell_data["irradiation_kwh_m2a"],
+                       r.irradiation_kwh_m2a[r.surfaces.triangle_surface[r.surfaces.triangle_surface >= 0]])
+    lo, hi = colour_limits(r)
+    assert lo <= r.irradiation_kwh_m2a.min() and hi >= r.irradiation_kwh_m2a.max()
+    png = render_solar(sc, r, tmp_path / "solar.png", size=(640, 400), view="top")
+    img = mpimg.imread(png)[:, :, :3]
+    # the brightest roof's colour from the colour map appears in the picture
+    best = colormaps["inferno"]((r.irradiation_kwh_m2a.max() - lo) / (hi - lo))[:3]
+    dist = np.linalg.norm(img - np.asarray(best)[None, None, :], axis=2)
+    assert (dist < 0.12).sum() > 200
+    fig = surface_figures(r, 0)
+    assert {"irradiation_kwh_m2a", "yield_kwh_a", "monthly_kwh_m2"} <= set(fig)
+    months = building_monthly_yield(r, "sunny")
+    assert len(months) == 12 and sum(months) == pytest.approx(r.buildings()["sunny"]["yield_kwh_a"])
