@@ -1,0 +1,267 @@
+"""``main.py shadow FILE --time 2026-03-21T15:00 [--grid 1] [--scenario S] [--extent …] [--surfaces]
+[--compare] -o out.{geojson,png,csv,tif} --json`` – cast shadow at a local time.
+
+``--json`` prints ``sun_azimuth_deg, sun_elevation_deg, time_local, time_utc, shadow_area_m2,
+ground_area_m2, sample_count`` (DESIGN.md). Outputs: ``.tif`` GeoTIFF (1 shadow, 0 sun, nodata
+under buildings; model CRS), ``.geojson`` shadow polygons per casting object (model CRS),
+``.csv`` one row per sample, ``.png`` a rendered picture with the sun as key light.
+``--compare`` (with ``--scenario``) also runs the model without the scenario on the same grid
+and reports/writes the difference (after − before).
+"""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from model.errors import InputError
+
+from . import common
+
+OUTPUT_SUFFIXES = (".geojson", ".json", ".png", ".csv", ".tif", ".tiff")
+
+
+def add_analysis_arguments(p) -> None:
+    """Options shared by shadow and sunhours."""
+    p.add_argument("--grid", type=float, default=1.0, metavar="M", help="ground grid spacing in metres (default 1)")
+    p.add_argument("--extent", metavar="XMIN,YMIN,XMAX,YMAX",
+                   help="ground extent in the model CRS (default: bbox grown by the longest shadow, at most 1 km)")
+    p.add_argument("--tz", help="IANA time zone of the given local times (default: from the site)")
+    p.add_argument("--surfaces", action="store_true", help="also sample facades and roofs")
+    p.add_argument("--surface-grid", type=float, metavar="M", help="facade/roof sample spacing (default: --grid)")
+    p.add_argument("--compare", action="store_true",
+                   help="with --scenario: also run without it on the same grid and report after − before")
+    p.add_argument("--view", default="auto", help="camera for .png output: auto, iso, iso-ne, iso-nw, iso-se, top")
+    p.add_argument("--backend", default="auto", choices=["auto", "embree", "numpy"], help="ray-casting backend")
+
+
+def add_parser(sub) -> None:
+    p = sub.add_parser("shadow", help="cast shadow on the ground (and facades) at a local date/time")
+    common.add_model_arguments(p)
+    p.add_argument("--time", required=True, help="local time, e.g. 2026-03-21T15:00")
+    add_analysis_arguments(p)
+    p.set_defaults(func=run)
+
+
+def check_output(args, model=None) -> None:
+    if args.output:
+        suffix = Path(args.output).suffix.lower()
+        if suffix not in OUTPUT_SUFFIXES:
+            raise InputError(args.output, f"unknown output type {suffix or '(none)'}; use .geojson, .png, .csv or .tif")
+        if model is not None:
+            common.check_output_not_source(args.output, getattr(model, "sources", args.files))
+
+
+def prepare(args):
+    """(model, scene with terrain, before-scene or None) for shadow / sunhours."""
+    if args.compare and not getattr(args, "scenario", None):
+        raise InputError(None, "--compare needs --scenario S.json")
+    check_output(args)
+    model = common.load_model(args)
+    check_output(args, model)
+    scene = analysis_scene(model, args.lod)
+    before = None
+    if args.compare:
+        scenario, args.scenario = args.scenario, None
+        try:
+            base = common.load_model(args)
+        finally:
+            args.scenario = scenario
+        before = analysis_scene(base, args.lod)
+        if not __import__("numpy").allclose(before.origin, scene.origin):
+            from model.scene import Scene
+
+            # the scenario moved the model's bbox minimum: re-express "before" in the after frame
+            shift = before.origin - scene.origin
+            before = Scene(vertices=before.vertices + shift, triangles=before.triangles,
+                           object_index=before.object_index, surface_type=before.surface_type,
+                           object_ids=before.object_ids, object_types=before.object_types,
+                           polygon_index=before.polygon_index, polygon_object=before.polygon_object,
+                           origin=scene.origin, crs=before.crs, lod=before.lod)
+    return model, scene, before
+
+
+def analysis_scene(model, lod):
+    scene = model.scene(lod=lod)
+    terrain = getattr(model, "terrain", None)
+    if terrain is not None:
+        from importers.terrain import with_terrain
+
+        scene = with_terrain(scene, terrain)
+    if scene.n_triangles == 0:
+        raise InputError(None, "the model has no surface geometry to cast shadows")
+    return scene
+
+
+def parse_extent(args):
+    return common.parse_floats(args.extent, 4, "--extent") if args.extent else None
+
+
+def check_view(args) -> None:
+    from viewer.camera import VIEWS
+
+    if args.view != "auto" and args.view not in VIEWS:
+        raise InputError(None, f"unknown --view {args.view!r} (choose from auto, {', '.join(VIEWS)})")
+
+
+def run(args) -> int:
+    from analysis.raycast import RayCaster
+    from analysis.shadow import before_after, shadow_at
+    from analysis.sun import parse_local_time, site_from_model, zone
+
+    if args.tz:
+        zone(args.tz)
+    check_view(args)
+    model, scene, before = prepare(args)
+    site = site_from_model(scene, tz=args.tz)
+    parse_local_time(args.time, site.tz)  # validate before heavy work
+    kw = dict(time=args.time, cell_m=args.grid, extent=parse_extent(args), surfaces=args.surfaces,
+              surface_spacing_m=args.surface_grid, site=site)
+    diff = None
+    if before is not None:
+        diff = before_after(before, scene, "shadow", **kw)
+        result = diff.after
+    else:
+        result = shadow_at(scene, raycaster=RayCaster(scene, backend=args.backend), **kw)
+    figures = result.figures()
+    if diff is not None:
+        figures["difference"] = diff.figures()
+    if args.output:
+        write_output(args.output, result, model, diff=diff, title=f"Schatten {result.sun.record()['time_local'][:16]}",
+                     view=args.view)
+        figures["path"] = str(args.output)
+    if args.json:
+        common.print_json(figures)
+    else:
+        print(f"{figures['time_local']} (UTC {figures['time_utc']}): sun azimuth {figures['sun_azimuth_deg']:.2f}°, "
+              f"elevation {figures['sun_elevation_deg']:.2f}°; shadow {figures['shadow_area_m2']:.1f} m² of "
+              f"{figures['ground_area_m2']:.1f} m² open ground ({figures['sample_count']} samples)")
+    return 0
+
+
+# ---------------------------------------------------------------------- outputs
+def write_output(path, result, model, diff=None, title: str | None = None, view: str = "auto") -> None:
+    """Write a ShadowResult / SunHoursResult (or the difference when given) by file suffix."""
+    suffix = Path(path).suffix.lower()
+    if suffix in (".tif", ".tiff"):
+        from exporters.tables import write_geotiff
+
+        raster = diff.raster() if diff is not None else result.raster()
+        write_geotiff(raster, path, crs=raster.crs)
+    elif suffix in (".geojson", ".json"):
+        _write_geojson(path, result, model, diff)
+    elif suffix == ".csv":
+        _write_csv(path, result, diff)
+    elif suffix == ".png":
+        from viewer.overlays import render_result
+
+        render_result(result, path, title=title, difference=diff, view=view)
+
+
+def _polygon_features(result, diff):
+    """[(shapely geometry, {properties})] in the model CRS."""
+    import numpy as np
+
+    from analysis.shadow import ShadowResult, raster_polygons
+
+    grid = result.grid
+    feats = []
+    if diff is not None:
+        g = diff.ground
+        if diff.kind == "shadow":
+            for val, name in ((1, "added_shadow"), (-1, "removed_shadow")):
+                geom = raster_polygons(np.nan_to_num(g, nan=0) == val, grid.transform)
+                if not geom.is_empty:
+                    feats.append((geom, {"class": name, "area_m2": round(geom.area, 3)}))
+        else:
+            for lo, hi, name in ((-1e9, -0.5, "lost > 0.5 h"), (-0.5, -1e-9, "lost ≤ 0.5 h"),
+                                 (1e-9, 1e9, "gained")):
+                geom = raster_polygons((g > lo) & (g <= hi), grid.transform)
+                if not geom.is_empty:
+                    feats.append((geom, {"class": name, "area_m2": round(geom.area, 3)}))
+        return feats
+    if isinstance(result, ShadowResult):
+        for oid, geom in result.caster_polygons().items():
+            feats.append((geom, {"caster_id": oid, "area_m2": round(geom.area, 3), "class": "shadow"}))
+        return feats
+    hours = np.where(grid.active, result.hours, np.nan)
+    top = int(np.ceil(np.nanmax(hours))) if np.isfinite(hours).any() else 0
+    for h in range(0, top + 1):
+        band = (hours >= h) & (hours < h + 1) if h < top else (hours >= h)
+        geom = raster_polygons(band, grid.transform)
+        if not geom.is_empty:
+            feats.append((geom, {"hours_min": float(h), "hours_max": float(h + 1), "value": float(h + 0.5),
+                                 "area_m2": round(geom.area, 3), "class": f"{h}-{h + 1} h"}))
+    return feats
+
+
+def _write_geojson(path, result, model, diff) -> None:
+    import numpy as np
+    import pyogrio.raw
+    import shapely
+
+    feats = _polygon_features(result, diff)
+    names = sorted({k for _, p in feats for k in p})
+    data, masks = [], []
+    for k in names:
+        vals = [p.get(k) for _, p in feats]
+        if all(isinstance(v, (int, float)) or v is None for v in vals):
+            arr = np.array([np.nan if v is None else v for v in vals], dtype=np.float64)
+        else:
+            arr = np.array(["" if v is None else str(v) for v in vals], dtype=object)
+        data.append(arr)
+        masks.append(None)
+    geoms = [shapely.geometry.MultiPolygon([g]) if g.geom_type == "Polygon" else g for _, g in
+             ((None, g) for g, _ in feats)]
+    wkb = np.array([shapely.to_wkb(g) for g in geoms], dtype=object) if geoms else np.array([], dtype=object)
+    crs = model.crs.pyproj().to_wkt() if model.crs else None
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.stem}.{os.getpid()}.tmp.geojson")
+    try:
+        pyogrio.raw.write(str(tmp), wkb, data, names, layer=path.stem, driver="GeoJSON",
+                          geometry_type="MultiPolygon", crs=crs, promote_to_multi=False)
+        os.chmod(tmp, 0o644)
+        os.replace(tmp, path)
+    except BaseException:
+        if tmp.exists():
+            tmp.unlink()
+        raise
+
+
+def _write_csv(path, result, diff) -> None:
+    import io
+
+    import numpy as np
+    import pandas as pd
+
+    from analysis.shadow import ShadowResult
+
+    grid = result.grid
+    origin = grid.origin
+    active = grid.active
+    pts = grid.sample_points(active) + origin
+    cols = {"kind": np.full(len(pts), "ground", dtype=object), "x": pts[:, 0], "y": pts[:, 1],
+            "z": pts[:, 2] - grid.lift_m, "object_id": np.full(len(pts), "", dtype=object)}
+    ids = np.array(list(result.scene.object_ids) + [""], dtype=object)
+    if isinstance(result, ShadowResult):
+        cols["shadow"] = result.shadow[active].astype(np.int8)
+        cols["caster_id"] = ids[result.caster[active]]
+    else:
+        cols["sun_hours_h"] = np.round(result.hours[active], 4)
+    if diff is not None:
+        cols["change"] = np.round(diff.ground[active], 4)
+    frame = pd.DataFrame(cols)
+    s = result.surfaces
+    if s is not None and len(s):
+        sp = s.points + origin
+        scols = {"kind": np.full(len(s), "surface", dtype=object), "x": sp[:, 0], "y": sp[:, 1], "z": sp[:, 2],
+                 "object_id": ids[s.object_index], "area_m2": np.round(s.area_m2, 4)}
+        if isinstance(result, ShadowResult):
+            scols["shadow"] = result.surface_shadow.astype(np.int8)
+            scols["caster_id"] = ids[result.surface_caster]
+        else:
+            scols["sun_hours_h"] = np.round(result.surface_hours, 4)
+        frame = pd.concat([frame, pd.DataFrame(scols)], ignore_index=True)
+    buf = io.StringIO()
+    frame.to_csv(buf, index=False, float_format="%.3f")
+    common.atomic_write_bytes(path, buf.getvalue().encode())

@@ -1,0 +1,179 @@
+"""Shadow and sun-hour results drawn into a PyVista plotter: ground rasters as a coloured grid
+surface, facade/roof sample values as colours of the scene's triangles, a scalar-bar legend (hours
+or shadow classes) and the renderer's key light set to the analysis' sun direction.
+
+Used by ``main.py shadow|sunhours … -o out.png`` (:func:`render_result`) and by the GUI viewport
+(the ``add_*`` functions take any plotter). Coordinates are the scene's local frame, like
+:mod:`viewer.scene_view`.
+"""
+from __future__ import annotations
+
+import os
+
+import numpy as np
+
+#: colour ramp for sun-hours (dark = little sun) and for before/after change (red = sun lost)
+HOURS_CMAP = "inferno"
+CHANGE_CMAP = "RdBu"
+SHADOW_RGB = (0.20, 0.22, 0.42)
+SUN_RGB = (0.98, 0.90, 0.55)
+
+
+def _scalar_bar(title: str, fmt: str = "%.1f", n_labels: int = 5) -> dict:
+    return {"title": title, "vertical": True, "position_x": 0.88, "position_y": 0.12, "height": 0.6,
+            "width": 0.06, "color": "black", "fmt": fmt, "n_labels": n_labels, "title_font_size": 16,
+            "label_font_size": 14}
+
+
+def ground_grid_mesh(grid, values: np.ndarray):
+    """A flat ``pyvista.StructuredGrid`` over the ground grid cells (local frame) with cell data
+    ``values`` (ny, nx; NaN = not drawn), following the ground height at cell centres."""
+    import pyvista as pv
+
+    xs = grid.x0 + np.arange(grid.nx + 1) * grid.cell_m
+    ys = grid.y_top - np.arange(grid.ny + 1) * grid.cell_m
+    x, y = np.meshgrid(xs, ys)
+    # node heights: mean of the neighbouring cell heights (edge-padded)
+    zc = np.pad(np.asarray(grid.z, dtype=float), 1, mode="edge")
+    z = 0.25 * (zc[:-1, :-1] + zc[1:, :-1] + zc[:-1, 1:] + zc[1:, 1:]) + grid.lift_m + 0.02
+    mesh = pv.StructuredGrid(x, y, z)
+    # pyvista orders points (and cells) of 2D node arrays in Fortran order: rows vary fastest
+    mesh.cell_data["values"] = np.asarray(values, dtype=float).reshape(-1, order="F")
+    return mesh
+
+
+def add_ground_values(plotter, grid, values, cmap=HOURS_CMAP, clim=None, title: str = "h",
+                      name: str = "ground-values", fmt: str = "%.1f", opacity: float = 1.0,
+                      show_scalar_bar: bool = True, n_colors: int = 256, n_labels: int = 5):
+    """Draw a (ny, nx) ground result with a colour ramp and a scalar-bar legend."""
+    mesh = ground_grid_mesh(grid, values)
+    finite = np.asarray(values, dtype=float)[np.isfinite(values)]
+    if clim is None:
+        clim = (float(finite.min()), float(finite.max())) if len(finite) else (0.0, 1.0)
+        if clim[1] <= clim[0]:
+            clim = (clim[0], clim[0] + 1.0)
+    return plotter.add_mesh(mesh, scalars="values", cmap=cmap, clim=clim, nan_opacity=0.0, opacity=opacity,
+                            name=name, pickable=False, lighting=False, n_colors=n_colors,
+                            show_scalar_bar=show_scalar_bar, scalar_bar_args=_scalar_bar(title, fmt, n_labels))
+
+
+def add_surface_values(plotter, scene, surfaces, values, cmap=HOURS_CMAP, clim=None, title: str = "h",
+                       name: str = "surface-values", show_scalar_bar: bool = False):
+    """Colour the scene's triangles by the area-weighted mean of their samples' ``values``;
+    triangles without samples stay light grey."""
+    import pyvista as pv
+
+    from .scene_view import scene_to_polydata
+
+    m = scene.n_triangles
+    w = surfaces.area_m2
+    num = np.bincount(surfaces.triangle, weights=w * np.asarray(values, dtype=float), minlength=m)
+    den = np.bincount(surfaces.triangle, weights=w, minlength=m)
+    tri_vals = np.divide(num, den, out=np.full(m, np.nan), where=den > 0)
+    mesh = scene_to_polydata(scene)
+    mesh.cell_data["values"] = tri_vals
+    if clim is None:
+        f = tri_vals[np.isfinite(tri_vals)]
+        clim = (float(f.min()), float(f.max())) if len(f) else (0.0, 1.0)
+    pv.global_theme.nan_color = (0.85, 0.85, 0.85)
+    return plotter.add_mesh(mesh, scalars="values", cmap=cmap, clim=clim, nan_color=(0.85, 0.85, 0.85), name=name,
+                            show_scalar_bar=show_scalar_bar, scalar_bar_args=_scalar_bar(title),
+                            ambient=0.35, diffuse=0.65, specular=0.0)
+
+
+def set_sun_light(plotter, sun_direction) -> None:
+    """Replace the plotter's lights by a key light from ``sun_direction`` (unit vector towards the
+    sun, local frame) plus the default fill (``viewer.render.add_default_lights``). A sun below
+    the horizon gives a dim light from above (night)."""
+    from .render import add_default_lights
+
+    d = np.asarray(sun_direction, dtype=float)
+    plotter.remove_all_lights()
+    if d[2] <= 0:
+        d = np.array([0.0, 0.0, 1.0])
+    add_default_lights(plotter, d)
+
+
+def auto_view(result) -> str:
+    """A camera on the shadow side: for an instant shadow the iso view looking towards the sun
+    (the camera stands where the shadows fall, so they are not hidden behind the buildings), for
+    sun-hours from the north-east (north sides get the least sun)."""
+    from analysis.shadow import ShadowResult
+
+    if isinstance(result, ShadowResult) and result.sun.elevation_deg[0] > 0:
+        d = result.sun.direction_grid()[0]
+        return {(True, True): "iso-ne", (True, False): "iso-se", (False, True): "iso-nw",
+                (False, False): "iso"}[(bool(-d[0] >= 0), bool(-d[1] >= 0))]
+    return "iso-ne"
+
+
+def render_result(result, out_path, size=(1920, 1080), view: str = "auto", title: str | None = None,
+                  difference=None) -> str:
+    """Render a ShadowResult / SunHoursResult (or its before/after ``difference``) to a PNG: the
+    scene, the ground values with a legend, facade values when sampled, sun as key light.
+    ``view`` is a :data:`viewer.camera.VIEWS` name or "auto" (:func:`auto_view`)."""
+    from analysis.shadow import ShadowResult
+
+    from .camera import apply_view
+    from .render import make_plotter
+    from .scene_view import add_scene
+
+    scene = result.scene
+    plotter = make_plotter(size)
+    try:
+        grid = result.grid
+        is_shadow = isinstance(result, ShadowResult)
+        if difference is not None:
+            vals = difference.ground
+            if difference.kind == "shadow":
+                add_ground_values(plotter, grid, vals, cmap=CHANGE_CMAP + "_r", clim=(-1, 1),
+                                  title="Schatten neu (+1) / weg (−1)", fmt="%.0f", n_colors=3,
+                                  n_labels=3)
+            else:
+                lim = max(float(np.nanmax(np.abs(vals))) if np.isfinite(vals).any() else 1.0, 0.1)
+                add_ground_values(plotter, grid, vals, cmap=CHANGE_CMAP, clim=(-lim, lim), title="Δ Sonnenstunden [h]")
+        elif is_shadow:
+            vals = np.where(grid.active, result.shadow.astype(float), np.nan)
+            from matplotlib.colors import ListedColormap
+
+            add_ground_values(plotter, grid, vals, cmap=ListedColormap([SUN_RGB, SHADOW_RGB]), clim=(0, 1),
+                              title="Schatten (1) / Sonne (0)", fmt="%.0f", n_colors=2,
+                              n_labels=2)
+        else:
+            hi = max(result.possible_hours, 1e-6)
+            add_ground_values(plotter, grid, np.where(grid.active, result.hours, np.nan), clim=(0, hi),
+                              title="Sonnenstunden [h]")
+        if result.surfaces is not None and difference is None:
+            if is_shadow:
+                from matplotlib.colors import ListedColormap
+
+                add_surface_values(plotter, scene, result.surfaces, result.surface_shadow.astype(float),
+                                   cmap=ListedColormap([SUN_RGB, SHADOW_RGB]), clim=(0, 1))
+            else:
+                add_surface_values(plotter, scene, result.surfaces, result.surface_hours,
+                                   clim=(0, max(result.possible_hours, 1e-6)))
+        else:
+            add_scene(plotter, scene, ground=False)
+        # sun: the instant for a shadow, the highest sun of the period for sun-hours
+        k = 0 if is_shadow else int(np.argmax(result.sun.elevation_deg))
+        set_sun_light(plotter, result.sun.direction_grid()[k])
+        lo, hi = scene.bounds
+        gx0, gy0 = grid.x0, grid.y_top - grid.ny * grid.cell_m
+        bounds = np.array([[min(lo[0], gx0), min(lo[1], gy0), lo[2]],
+                           [max(hi[0], gx0 + grid.nx * grid.cell_m), max(hi[1], grid.y_top), hi[2]]])
+        apply_view(plotter, bounds, auto_view(result) if view == "auto" else view)
+        font = max(10, int(size[1] / 60))
+        if title:
+            plotter.add_text(title, position="upper_left", font_size=font, color="black")
+        rec = result.sun.record(k)
+        plotter.add_text(f"Sonne: Azimut {rec['azimuth_deg']:.1f}°, Höhe {rec['elevation_deg']:.1f}°  "
+                         f"({rec['time_local'][:16]} Ortszeit)", position="lower_left",
+                         font_size=max(8, font // 2), color="black")
+        if scene.crs is not None and getattr(scene.crs, "name", None):
+            plotter.add_text(scene.crs.name, position="lower_right", font_size=max(8, font // 2), color="black")
+        tmp = f"{out_path}.tmp.png"
+        plotter.screenshot(tmp)
+        os.replace(tmp, out_path)
+    finally:
+        plotter.close()
+    return str(out_path)
