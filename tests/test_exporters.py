@@ -1,0 +1,633 @@
+"""Exporters: every format is written and read back with the format's own library (ezdxf and GDAL
+for DXF, trimesh for OBJ/glTF/STL, ifcopenshell for IFC, our CityGML reader + lxml XPath for
+CityGML, pyogrio/GDAL for GeoPackage/GeoJSON, rasterio for GeoTIFF, cjio for CityJSON).
+
+Checks per the issue: same number of objects, same total area per layer within 1e-6 relative,
+same bbox in the CRS within 1 mm, ids preserved. The reference figures come from the source
+model (polygon areas from its own triangulation, its bbox), never from the exporter.
+
+Main input: a real NRW LoD2 tile (EPSG:25832 + DHHN2016, northings ~5.7e6 m, Buildings with
+BuildingParts) — small enough to keep this file fast; the demo district for the id-with-braces
+cases.
+"""
+from __future__ import annotations
+
+import csv
+import json
+import struct
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+import shapely
+
+from exporters._common import Edits
+from exporters.results import AnalysisResult, Raster, Results
+from importers import load
+from model.semantics import SURFACE_TYPES
+from tests.conftest import ROOT, data_file
+
+NRW = "citygml/nrw/LoD2_32_329_5727_1_NW.gml"
+REL = 1e-6
+MM = 1e-3
+LAYER_OF = {"RoofSurface": "BUILDING_ROOF", "WallSurface": "BUILDING_WALL", "GroundSurface": "BUILDING_GROUND",
+            "ClosureSurface": "BUILDING_CLOSURE"}
+
+
+# ---------------------------------------------------------------------- fixtures and references
+@pytest.fixture(scope="module")
+def nrw():
+    return load(data_file(NRW))
+
+
+def geometry_ids(model):
+    return {oid for oid, o in model.objects.items() if model.select_geometry(o) is not None}
+
+
+def area_by_semantic(model) -> dict[str, float]:
+    """Reference: area per semantic type over the polygons of the selected geometries."""
+    areas = model.polygon_areas()
+    out: dict[str, float] = {}
+    for g in model.selected_geometries():
+        for r in range(g.poly_start, g.poly_stop):
+            name = SURFACE_TYPES[int(model.polygon_semantic[r])]
+            out[name] = out.get(name, 0.0) + float(areas[r])
+    return {k: v for k, v in out.items() if v > 0}
+
+
+def ref_bbox(model) -> np.ndarray:
+    sc = model.scene()
+    v = sc.vertices[np.unique(sc.triangles)] + sc.origin
+    return np.concatenate([v.min(axis=0), v.max(axis=0)])
+
+
+def tri_area(corners: np.ndarray) -> float:
+    """Sum of triangle areas, corners (n, 3, 3)."""
+    return float(0.5 * np.linalg.norm(np.cross(corners[:, 1] - corners[:, 0], corners[:, 2] - corners[:, 0]),
+                                      axis=1).sum())
+
+
+def assert_close(a: dict, b: dict, rel=REL):
+    assert set(a) == set(b), (a, b)
+    for k in a:
+        assert a[k] == pytest.approx(b[k], rel=rel), k
+
+
+@pytest.fixture(scope="module")
+def nrw_results(nrw):
+    """Results an analysis could hand over: per-surface values (here the polygon's mean height,
+    a number we can recompute), per-object values, 2D layers and a raster."""
+    bb = nrw.bbox()
+    zmean = np.array([nrw.vertices[nrw.ring_vertices[nrw.ring_offsets[nrw.polygon_offsets[r]]:
+                                                       nrw.ring_offsets[nrw.polygon_offsets[r] + 1]]][:, 2].mean()
+                      for r in range(nrw.n_polygons)])
+    roofs = np.where(nrw.polygon_semantic == SURFACE_TYPES.index("RoofSurface"), zmean, np.nan)
+    shadow = shapely.Polygon([(bb[0], bb[1]), (bb[0] + 40, bb[1]), (bb[0] + 40, bb[1] + 30), (bb[0], bb[1] + 30)],
+                             [[(bb[0] + 10, bb[1] + 10), (bb[0] + 20, bb[1] + 10), (bb[0] + 20, bb[1] + 20),
+                               (bb[0] + 10, bb[1] + 20)]])
+    sight = shapely.LineString([(bb[0] + 1, bb[1] + 1, 30.0), (bb[3] - 1, bb[4] - 1, 25.0)])
+    raster = Raster(np.arange(20, dtype=float).reshape(4, 5), (2.0, 0.0, bb[0], 0.0, -2.0, bb[4]), nodata=-1,
+                    units="h")
+    a = AnalysisResult(
+        name="roofheight", title="Dachhöhe", parameters={"what": "mean z"}, figures={"roofs": int(np.isfinite(roofs).sum())},
+        objects={oid: {"n_polygons": i} for i, oid in enumerate(nrw.objects)}, surfaces={"z_m": roofs},
+        layers={"shadow": [(shadow, {"value": 2.0})], "sightlines": [(sight, {"visible": False})]},
+        rasters={"sunhours": raster}, units={"z_m": "m"}, classes=[0, 25, 30, 35, 60])
+    return Results([a], crs=nrw.crs.name, source=NRW)
+
+
+# ---------------------------------------------------------------------- DXF
+def _dxf_polyfaces(doc):
+    """{layer: [(id, corners (n,3,3))]} of the POLYFACE entities, read with ezdxf."""
+    out: dict[str, list] = {}
+    for e in doc.modelspace().query("POLYLINE"):
+        if not e.is_poly_face_mesh:
+            continue
+        verts, faces = e.indexed_faces()
+        pts = np.array([v.dxf.location for v in verts], dtype=float)
+        tris = np.array([f.indices for f in faces], dtype=np.int64)
+        oid = e.get_xdata("STADTBILD")[0].value
+        out.setdefault(e.dxf.layer, []).append((oid, pts[tris]))
+    return out
+
+
+def test_dxf_round_trip_ezdxf_areas_bbox_ids(nrw, tmp_path):
+    import ezdxf
+
+    from exporters.dxf import write_dxf
+
+    for local in (False, True):
+        path = tmp_path / f"nrw_{local}.dxf"
+        summary = write_dxf(nrw, path, local_origin=local)
+        doc = ezdxf.readfile(path)
+        assert not doc.audit().has_errors
+        assert doc.header["$INSUNITS"] == 6
+        custom = dict(doc.header.custom_vars)
+        assert custom["STADTBILD_CRS"] == "EPSG:25832"
+        offset = np.array([float(custom[f"STADTBILD_OFFSET_{a}"]) for a in "XYZ"])
+        assert np.allclose(offset, nrw.origin if local else 0.0)
+        assert np.allclose(offset, summary["offset"])
+        faces = _dxf_polyfaces(doc)
+        ref = area_by_semantic(nrw)
+        got = {k: sum(tri_area(c) for _, c in faces[LAYER_OF[k]]) for k in ref}
+        assert_close(got, ref)
+        ids = {oid for ents in faces.values() for oid, _ in ents}
+        assert ids == geometry_ids(nrw)
+        allc = np.concatenate([c.reshape(-1, 3) for ents in faces.values() for _, c in ents]) + offset
+        assert np.abs(np.concatenate([allc.min(0), allc.max(0)]) - ref_bbox(nrw)).max() < MM
+
+
+def _wkb_polygons(buf: bytes):
+    """Minimal ISO/EWKB reader for Polygon, MultiPolygon, PolyhedralSurface, TIN (Z or not):
+    yields rings of each polygon as (n, dim) arrays — GDAL's DXF geometries, read without shapely
+    (which does not know PolyhedralSurface)."""
+    def read(off):
+        endian = "<" if buf[off] == 1 else ">"
+        (t,) = struct.unpack_from(endian + "I", buf, off + 1)
+        off += 5
+        has_z = bool(t & 0x80000000) or (t % 10000) // 1000 in (1, 3)
+        base = (t & 0xFFFF) % 1000
+        dim = 3 if has_z else 2
+        if base == 3:
+            (nr,) = struct.unpack_from(endian + "I", buf, off)
+            off += 4
+            rings = []
+            for _ in range(nr):
+                (npt,) = struct.unpack_from(endian + "I", buf, off)
+                off += 4
+                rings.append(np.frombuffer(buf, dtype=endian + "f8", count=npt * dim, offset=off).reshape(npt, dim))
+                off += 8 * npt * dim
+            return [rings], off
+        if base in (6, 15, 16):
+            (n,) = struct.unpack_from(endian + "I", buf, off)
+            off += 4
+            polys = []
+            for _ in range(n):
+                p, off = read(off)
+                polys.extend(p)
+            return polys, off
+        return [], off  # lines/points: not areas
+    return read(0)[0]
+
+
+def _newell_area(ring: np.ndarray) -> float:
+    """Area of a (planar) ring by Newell's vector area; coordinates centred first so that
+    national-grid magnitudes (5.7e6 m) do not cancel digits away."""
+    r = ring[:-1] if np.array_equal(ring[0], ring[-1]) else ring
+    if r.shape[1] == 2:
+        r = np.column_stack([r, np.zeros(len(r))])
+    r = r - r.mean(axis=0)
+    return 0.5 * float(np.linalg.norm(np.cross(r, np.roll(r, -1, axis=0)).sum(axis=0)))
+
+
+def newell_by_semantic(model) -> dict[str, float]:
+    """Reference for polygon-level formats: Newell area of every source polygon (exterior minus
+    holes) per semantic type — equals the triangulated area for planar polygons, and is what a
+    polygon reader computes for slightly non-planar roofs too."""
+    out: dict[str, float] = {}
+    po, ro = model.polygon_offsets, model.ring_offsets
+    for g in model.selected_geometries():
+        for r in range(g.poly_start, g.poly_stop):
+            rings = [model.vertices[model.ring_vertices[ro[i]:ro[i + 1]]] for i in range(po[r], po[r + 1])]
+            a = _newell_area(rings[0]) - sum(_newell_area(h) for h in rings[1:])
+            name = SURFACE_TYPES[int(model.polygon_semantic[r])]
+            out[name] = out.get(name, 0.0) + a
+    return out
+
+
+def test_dxf_second_reader_gdal(nrw, nrw_results, tmp_path):
+    """GDAL's DXF driver (through pyogrio) sees the same layers, entity counts, areas and bbox;
+    the hatch (shadow polygon with a hole) keeps its area; the sightline is a 3D line."""
+    import ezdxf
+    import pyogrio.raw
+
+    from exporters.dxf import write_dxf
+
+    path = tmp_path / "nrw_results.dxf"
+    write_dxf(nrw, path, results=nrw_results)
+    meta, _, wkbs, fields = pyogrio.raw.read(path)
+    names = list(meta["fields"])
+    layers = np.asarray(fields[names.index("Layer")])
+    handles = np.asarray(fields[names.index("EntityHandle")])
+    doc = ezdxf.readfile(path)
+    ids_by_handle = {e.dxf.handle: e.get_xdata("STADTBILD")[0].value for e in doc.modelspace().query("POLYLINE")}
+    ref = area_by_semantic(nrw)
+    for sem, layer in ((k, LAYER_OF[k]) for k in ref):
+        sel = np.flatnonzero(layers == layer)
+        area = sum(_newell_area(rings[0]) for i in sel for rings in _wkb_polygons(wkbs[i]))
+        assert area == pytest.approx(ref[sem], rel=REL), layer
+        assert {ids_by_handle[h] for h in handles[sel]} <= geometry_ids(nrw)
+    geo = np.flatnonzero(np.isin(layers, list(LAYER_OF.values())))
+    pts = np.concatenate([rings[0] for i in geo for rings in _wkb_polygons(wkbs[i])])
+    assert np.abs(np.concatenate([pts.min(0), pts.max(0)]) - ref_bbox(nrw)).max() < MM
+    # result faces: every roof with a value is on RESULT_ROOFHEIGHT, same roof area
+    res = np.flatnonzero(layers == "RESULT_ROOFHEIGHT")
+    res_area = sum(_newell_area(rings[0]) for i in res for rings in _wkb_polygons(wkbs[i]))
+    assert res_area == pytest.approx(ref["RoofSurface"], rel=REL)
+    # the shadow HATCH: area of the polygon minus its hole, 40*30 - 10*10
+    sh = np.flatnonzero(layers == "RESULT_ROOFHEIGHT_SHADOW")
+    hatch = [shapely.from_wkb(wkbs[i]) for i in sh if shapely.from_wkb(wkbs[i]).geom_type.endswith("Polygon")]
+    assert sum(h.area for h in hatch) == pytest.approx(1100.0, rel=REL)
+    lines = [e for e in doc.modelspace().query("LINE") if e.dxf.layer == "RESULT_ROOFHEIGHT_SIGHTLINES"]
+    assert len(lines) == 1 and lines[0].dxf.start.z == pytest.approx(30.0)
+    # legend block with one square per class (4 classes) + the model legend
+    blk = doc.blocks.get("LEGEND_ROOFHEIGHT")
+    assert blk is not None and len(blk.query("SOLID")) == 4
+
+
+def test_dxf_scenario_layers(nrw, tmp_path):
+    """Demolished objects become dashed outlines (one per building footprint ring), inserted
+    ones sit on INSERTED."""
+    import ezdxf
+
+    from exporters.dxf import write_dxf
+
+    ids = [oid for oid, o in nrw.objects.items() if o.type == "Building" and nrw.select_geometry(o) is not None]
+    gone, new = ids[:2], ids[2]
+    kept = [oid for oid in nrw.objects if oid not in gone]
+    edited = _subset(nrw, kept)
+    path = tmp_path / "edits.dxf"
+    write_dxf(edited, path, edits=Edits(demolished=gone, inserted=[new], original=nrw))
+    doc = ezdxf.readfile(path)
+    demo = [e for e in doc.modelspace().query("LWPOLYLINE") if e.dxf.layer == "DEMOLISHED"]
+    assert {e.get_xdata("STADTBILD")[0].value for e in demo} == set(gone)
+    assert doc.layers.get("DEMOLISHED").dxf.linetype == "DASHED"
+    # the outline encloses the footprint: its area equals the ground surface area
+    for oid in gone:
+        g = nrw.select_geometry(nrw.objects[oid])
+        rows = [r for r in range(g.poly_start, g.poly_stop) if SURFACE_TYPES[nrw.polygon_semantic[r]] == "GroundSurface"]
+        outline = sum(shapely.Polygon(np.array(e.get_points("xy"))).area for e in demo
+                      if e.get_xdata("STADTBILD")[0].value == oid)
+        assert outline == pytest.approx(float(nrw.polygon_areas()[rows].sum()), rel=1e-6)
+    ins = _dxf_polyfaces(doc)["INSERTED"]
+    assert {oid for oid, _ in ins} == {new}
+
+
+def _subset(model, keep):
+    from model.scenario import assemble
+
+    return assemble(model, [(model, list(keep))])
+
+
+# ---------------------------------------------------------------------- meshes (trimesh)
+def test_glb_round_trip_trimesh(nrw, nrw_results, tmp_path):
+    import trimesh
+
+    from exporters.meshes import Z_UP_TO_Y_UP, write_gltf
+
+    for local in (False, True):
+        path = tmp_path / f"nrw_{local}.glb"
+        write_gltf(nrw, path, analysis=nrw_results.analyses[0], local_origin=local)
+        scene = trimesh.load(path)
+        assert set(scene.geometry) == geometry_ids(nrw)
+        meta = scene.metadata
+        assert meta["crs"] == "EPSG:25832" and meta["up_axis"] == "Y"
+        origin = np.array(meta["origin"])
+        pts, area = [], 0.0
+        for node in scene.graph.nodes_geometry:
+            matrix, gname = scene.graph[node]
+            mesh = scene.geometry[gname]
+            assert node == gname == mesh.metadata["id"]
+            v = trimesh.transform_points(mesh.vertices, matrix)
+            v = v @ Z_UP_TO_Y_UP[:3, :3]  # back to Z up (inverse of a rotation = transpose)
+            if local:
+                v = v + origin
+            pts.append(v)
+            area += mesh.area
+            assert mesh.visual.vertex_colors.shape == (len(mesh.vertices), 4)
+        pts = np.concatenate(pts)
+        assert np.abs(np.concatenate([pts.min(0), pts.max(0)]) - ref_bbox(nrw)).max() < MM
+        assert area == pytest.approx(sum(area_by_semantic(nrw).values()), rel=1e-5)  # float32 vertices
+
+
+def test_obj_round_trip_trimesh(nrw, tmp_path):
+    import trimesh
+
+    from exporters.meshes import write_obj
+
+    path = tmp_path / "nrw.obj"
+    write_obj(nrw, path)
+    assert (tmp_path / "nrw.mtl").is_file()
+    scene = trimesh.load(path, split_objects=True, group_material=False)
+    by_group: dict[str, float] = {}
+    ids = set()
+    pts = []
+    for name, mesh in scene.geometry.items():
+        oid, group = name.rsplit("#", 1)
+        ids.add(oid)
+        by_group[group] = by_group.get(group, 0.0) + mesh.area
+        pts.append(mesh.vertices)
+        assert mesh.visual.material.diffuse is not None
+    assert ids == geometry_ids(nrw)
+    ref = {LAYER_OF[k].split("_")[1]: v for k, v in area_by_semantic(nrw).items()}
+    assert_close(by_group, ref, rel=1e-6)
+    pts = np.concatenate(pts)
+    assert np.abs(np.concatenate([pts.min(0), pts.max(0)]) - ref_bbox(nrw)).max() < MM
+
+
+def test_stl_merged_and_per_object(nrw, tmp_path):
+    import trimesh
+
+    from exporters.meshes import write_stl
+
+    path = tmp_path / "nrw.stl"
+    write_stl(nrw, path)
+    head = path.read_bytes()[:80].decode("ascii")
+    offset = np.array([float(v) for v in head.split("offset")[1].split()[:3]])
+    mesh = trimesh.load(path)
+    assert mesh.area == pytest.approx(sum(area_by_semantic(nrw).values()), rel=1e-5)
+    b = mesh.bounds + offset
+    assert np.abs(b.reshape(-1) - ref_bbox(nrw)).max() < MM
+    path2 = tmp_path / "per_object.stl"
+    write_stl(nrw, path2, per_object=True)
+    scene = trimesh.load(path2)
+    assert set(scene.geometry) == geometry_ids(nrw)
+
+
+# ---------------------------------------------------------------------- IFC
+def test_ifc_round_trip_ifcopenshell(nrw, nrw_results, tmp_path):
+    import ifcopenshell
+    import ifcopenshell.validate
+
+    from exporters.ifc import write_ifc
+
+    path = tmp_path / "nrw.ifc"
+    write_ifc(nrw, path, results=nrw_results)
+    f = ifcopenshell.open(path)
+    assert f.schema == "IFC4"
+    logger = ifcopenshell.validate.json_logger()
+    ifcopenshell.validate.validate(f, logger)
+    assert logger.statements == []
+    proxies = f.by_type("IfcBuildingElementProxy")
+    assert {p.Name for p in proxies} == geometry_ids(nrw)
+    assert all(p.Tag == p.Name for p in proxies)
+    # top-level Buildings are IfcBuildings; BuildingParts sit in their parent building
+    tops = {oid for oid, o in nrw.objects.items() if o.type == "Building"}
+    assert {b.Name for b in f.by_type("IfcBuilding")} == tops
+    for rel in f.by_type("IfcRelContainedInSpatialStructure"):
+        for el in rel.RelatedElements:
+            obj = nrw.objects[el.Name]
+            assert rel.RelatingStructure.Name == (obj.parents[0] if obj.parents else obj.id)
+    (conv,) = f.by_type("IfcMapConversion")
+    assert conv.TargetCRS.Name == "EPSG:25832" and conv.TargetCRS.VerticalDatum == "EPSG:7837"
+    offset = np.array([conv.Eastings, conv.Northings, conv.OrthogonalHeight])
+    got, pts = {}, []
+    for lay in f.by_type("IfcPresentationLayerAssignment"):
+        for fs in lay.AssignedItems:
+            xyz = np.array(fs.Coordinates.CoordList) + offset
+            tris = np.array(fs.CoordIndex) - 1
+            got[lay.Name] = got.get(lay.Name, 0.0) + tri_area(xyz[tris])
+            pts.append(xyz)
+    ref = {LAYER_OF[k]: v for k, v in area_by_semantic(nrw).items()}
+    assert_close(got, ref)
+    pts = np.concatenate(pts)
+    assert np.abs(np.concatenate([pts.min(0), pts.max(0)]) - ref_bbox(nrw)).max() < MM
+    # per-object results as a property set, result colours on the face sets
+    pset = {p.Name: p.NominalValue.wrappedValue for rel in f.by_type("IfcRelDefinesByProperties")
+            if rel.RelatingPropertyDefinition.Name == "Stadtbild_roofheight"
+            for p in rel.RelatingPropertyDefinition.HasProperties if rel.RelatedObjects[0].Name == proxies[0].Name}
+    assert pset == nrw_results.analyses[0].objects[proxies[0].Name]
+    assert len(f.by_type("IfcIndexedColourMap")) == sum(len(lay.AssignedItems) for lay in f.by_type("IfcPresentationLayerAssignment"))
+
+
+def test_ifc_geometry_kernel_agrees(nrw, tmp_path):
+    """ifcopenshell's geometry kernel (independent of our coordinates bookkeeping) places every
+    element where the model has it: bbox of all shapes + map conversion = model bbox."""
+    import ifcopenshell
+    import ifcopenshell.geom
+
+    from exporters.ifc import write_ifc
+
+    path = tmp_path / "geom.ifc"
+    write_ifc(nrw, path)
+    f = ifcopenshell.open(path)
+    settings = ifcopenshell.geom.settings()
+    settings.set("use-world-coords", True)
+    (conv,) = f.by_type("IfcMapConversion")
+    offset = np.array([conv.Eastings, conv.Northings, conv.OrthogonalHeight])
+    pts, area = [], 0.0
+    for p in f.by_type("IfcBuildingElementProxy"):
+        shape = ifcopenshell.geom.create_shape(settings, p)
+        v = np.array(shape.geometry.verts).reshape(-1, 3) + offset
+        tri = np.array(shape.geometry.faces).reshape(-1, 3)
+        pts.append(v)
+        area += tri_area(v[tri])
+    pts = np.concatenate(pts)
+    assert np.abs(np.concatenate([pts.min(0), pts.max(0)]) - ref_bbox(nrw)).max() < MM
+    assert area == pytest.approx(sum(area_by_semantic(nrw).values()), rel=1e-5)
+
+
+# ---------------------------------------------------------------------- CityGML
+def test_citygml_reimport_counts_areas_ids(nrw, tmp_path):
+    from lxml import etree
+
+    from exporters.citygml import NS, write_citygml
+
+    path = tmp_path / "nrw.gml"
+    write_citygml(nrw, path)
+    back = load(path)
+    assert back.object_counts() == nrw.object_counts()
+    assert set(back.objects) == set(nrw.objects)
+    assert back.crs == type(back.crs)(25832, 7837, back.crs.text)
+    assert back.semantic_counts() == nrw.semantic_counts()
+    assert_close(area_by_semantic(back), area_by_semantic(nrw))
+    assert np.abs(back.bbox() - nrw.bbox()).max() < MM
+    for oid, o in nrw.objects.items():
+        assert back.objects[oid].parents == o.parents
+    doc = etree.parse(str(path))
+    # XPath counts against the source model; every xlink points at a polygon in the file
+    assert len(doc.xpath("//bldg:Building", namespaces=NS)) == nrw.object_counts()["Building"]
+    assert len(doc.xpath("//bldg:BuildingPart", namespaces=NS)) == nrw.object_counts()["BuildingPart"]
+    assert len(doc.xpath("//bldg:RoofSurface//gml:Polygon", namespaces=NS)) == nrw.semantic_counts()["RoofSurface"]
+    gml_ids = set(doc.xpath("//@gml:id", namespaces=NS))
+    hrefs = doc.xpath("//@xlink:href", namespaces=NS)
+    assert hrefs and {h[1:] for h in hrefs} <= gml_ids
+    assert len(gml_ids) == len(doc.xpath("//@gml:id", namespaces=NS))  # unique
+
+
+def test_citygml_ids_that_are_not_ncnames(demo_model, tmp_path):
+    """CityJSON ids such as '{GUID}' are not valid gml:ids: written sanitised, the original in
+    gml:name and the generic attribute 'identifier'; nothing lost on re-import."""
+    from lxml import etree
+
+    from exporters.citygml import NS, write_citygml
+
+    path = tmp_path / "demo.gml"
+    write_citygml(demo_model, path)
+    doc = etree.parse(str(path))
+    names = doc.xpath("//bldg:Building/gml:name/text()", namespaces=NS)
+    assert set(names) == set(demo_model.objects)
+    back = load(path)
+    assert {o.attributes["identifier"] for o in back.objects.values()} == set(demo_model.objects)
+    assert_close(area_by_semantic(back), area_by_semantic(demo_model))
+
+
+# ---------------------------------------------------------------------- tables and rasters
+def test_gpkg_layers_crs_and_values(nrw, nrw_results, tmp_path):
+    import pyogrio
+    import pyogrio.raw
+
+    from exporters.tables import write_gpkg
+
+    path = tmp_path / "nrw.gpkg"
+    write_gpkg(nrw, path, results=nrw_results)
+    assert [name for name, _ in pyogrio.list_layers(path)] == ["objects", "surfaces", "roofheight_shadow",
+                                                                "roofheight_sightlines"]
+    info = pyogrio.read_info(path, layer="objects")
+    assert info["crs"] == "EPSG:25832" and info["features"] == len(nrw.objects)
+    meta, _, geoms, fields = pyogrio.raw.read(path, layer="objects")
+    col = dict(zip(meta["fields"], fields))
+    assert list(col["id"]) == list(nrw.objects)
+    assert list(col["roofheight_n_polygons"]) == list(range(len(nrw.objects)))
+    meta, _, geoms, fields = pyogrio.raw.read(path, layer="surfaces")
+    col = dict(zip(meta["fields"], fields))
+    polys = shapely.from_wkb(geoms)
+    assert len(polys) == sum(g.n_polygons for g in nrw.selected_geometries())
+    # 3D polygons as written by GDAL, area by Newell from their coordinates = model areas
+    areas = np.array([_newell_area(np.asarray(p.exterior.coords)) - sum(_newell_area(np.asarray(h.coords))
+                                                                        for h in p.interiors) for p in polys])
+    by_sem = {}
+    for s, a in zip(col["surface_type"], areas):
+        by_sem[s] = by_sem.get(s, 0.0) + a
+    assert_close(by_sem, newell_by_semantic(nrw))
+    assert sum(col["area_m2"]) == pytest.approx(sum(area_by_semantic(nrw).values()), rel=REL)
+    z = np.array([np.asarray(p.exterior.coords)[:-1, 2].mean() for p in polys])
+    roof = np.asarray(col["surface_type"]) == "RoofSurface"
+    assert np.allclose(col["roofheight_z_m"][roof], z[roof], atol=1e-6)
+    assert np.isnan(col["roofheight_z_m"][~roof]).all()
+    # tilt/azimuth agree with the Newell normal of the polygons GDAL read back
+    def newell(p):
+        r = np.asarray(p.exterior.coords)[:-1]
+        r = r - r.mean(axis=0)
+        return np.cross(r, np.roll(r, -1, axis=0)).sum(axis=0)
+
+    n = np.array([newell(p) for p in polys])
+    n /= np.linalg.norm(n, axis=1)[:, None]
+    big = areas > 0.5
+    assert np.allclose(col["tilt_deg"][big], np.degrees(np.arccos(n[big, 2])), atol=1e-3)
+    sloped = big & (np.hypot(n[:, 0], n[:, 1]) > 0.1)
+    az = np.degrees(np.arctan2(n[sloped, 0], n[sloped, 1])) % 360
+    diff = (col["azimuth_deg"][sloped] - az + 180) % 360 - 180
+    assert np.abs(diff).max() < 1e-3
+    walls = np.asarray(col["surface_type"]) == "WallSurface"
+    assert np.median(np.abs(col["tilt_deg"][walls] - 90)) < 1.0
+
+
+def test_geojson_and_csv(nrw, nrw_results, tmp_path):
+    import pyogrio
+
+    from exporters.tables import write_csv, write_geojson
+
+    gj = tmp_path / "nrw.geojson"
+    write_geojson(nrw, gj, results=nrw_results)
+    assert pyogrio.read_info(gj)["crs"] == "EPSG:25832"
+    doc = json.loads(gj.read_text())
+    assert [f["properties"]["id"] for f in doc["features"]] == list(nrw.objects)
+    wgs = tmp_path / "wgs.geojson"
+    write_geojson(nrw, wgs, wgs84=True)
+    lon, lat = json.loads(wgs.read_text())["features"][0]["geometry"]["coordinates"][0][0][0][:2]
+    assert 6.0 < lon < 7.0 and 51.0 < lat < 52.0  # Wesel, NRW
+    path = tmp_path / "surfaces.csv"
+    write_csv(nrw, path, results=nrw_results, table="surfaces")
+    rows = list(csv.DictReader(path.open()))
+    assert len(rows) == sum(g.n_polygons for g in nrw.selected_geometries())
+    assert sum(float(r["area_m2"]) for r in rows) == pytest.approx(sum(area_by_semantic(nrw).values()), rel=REL)
+    assert {r["crs"] for r in rows} == {"EPSG:25832"}
+
+
+def test_geotiff_round_trip_rasterio(nrw_results, tmp_path):
+    import rasterio
+
+    from exporters.tables import write_geotiff
+
+    r = nrw_results.analyses[0].rasters["sunhours"]
+    path = tmp_path / "sun.tif"
+    write_geotiff(r, path, crs="EPSG:25832")
+    with rasterio.open(path) as src:
+        assert src.crs.to_epsg() == 25832
+        assert tuple(src.transform)[:6] == pytest.approx(r.transform)
+        assert np.array_equal(src.read(1), r.values.astype(np.float32))
+        assert src.nodata == -1 and src.tags()["units"] == "h"
+
+
+def test_results_json_round_trip(nrw, nrw_results, tmp_path):
+    path = tmp_path / "R.json"
+    nrw_results.save(path, nrw)
+    back = Results.load(path, nrw)
+    a, b = nrw_results.analyses[0], back.analyses[0]
+    assert np.array_equal(np.isnan(a.surfaces["z_m"]), np.isnan(b.surfaces["z_m"]))
+    assert np.allclose(a.surfaces["z_m"], b.surfaces["z_m"], equal_nan=True)
+    assert b.objects == a.objects and b.classes == a.classes
+    assert b.layers["shadow"][0][0].equals(a.layers["shadow"][0][0])
+    assert np.array_equal(b.rasters["sunhours"].values, a.rasters["sunhours"].values)
+
+
+def test_pdf_report_pages(nrw, nrw_results, tmp_path):
+    from exporters.report import write_report
+
+    path = tmp_path / "r.pdf"
+    summary = write_report(nrw, path, results=nrw_results, scenario_name="Variante A")
+    data = path.read_bytes()
+    assert data.startswith(b"%PDF") and summary["pages"] == 2
+    assert data.count(b"/Type /Page\n") + data.count(b"/Type /Page ") + data.count(b"/Type /Page>") >= 2
+
+
+# ---------------------------------------------------------------------- CLI
+def _cli(*args):
+    return subprocess.run([sys.executable, str(ROOT / "main.py"), *map(str, args)], capture_output=True,
+                          text=True, cwd=ROOT, timeout=300)
+
+
+def test_cli_export_with_scenario_and_results(nrw, nrw_results, tmp_path):
+    import cjio.cityjson
+
+    bb = nrw.bbox()
+    gone = [oid for oid, o in nrw.objects.items() if o.type == "Building" and not o.children][:2]
+    scen = tmp_path / "a.scenario.json"
+    scen.write_text(json.dumps({"name": "A", "edits": [
+        {"op": "demolish", "ids": gone},
+        {"op": "extrude", "id": "new-1", "footprint": [[bb[0] + 5, bb[1] + 5], [bb[0] + 25, bb[1] + 5],
+                                                       [bb[0] + 25, bb[1] + 20], [bb[0] + 5, bb[1] + 20]],
+         "ground_z": 21.0, "height_m": 9.0, "roof": "gable", "roof_height_m": 3.0}]}))
+    res = tmp_path / "R.json"
+    nrw_results.save(res, nrw)
+    out = tmp_path / "out.city.json"
+    p = _cli("export", data_file(NRW), "--scenario", scen, "--results", res, "-o", out, "--json")
+    assert p.returncode == 0, p.stderr
+    j = json.loads(p.stdout)
+    assert {k: j[k] for k in ("format", "objects", "demolished", "inserted")} == {
+        "format": "CityJSON", "objects": len(nrw.objects) - 2 + 1, "demolished": 2, "inserted": 1}
+    assert j["path"] == str(out) and set(j["demolished_ids"]) == set(gone)
+    with open(out, encoding="utf-8") as fh:
+        cm = cjio.cityjson.reader(fh)
+    assert cm.get_version() == "2.0"
+    cos = cm.j["CityObjects"]
+    assert len(cos) == j["objects"] and "new-1" in cos and not set(gone) & set(cos)
+    keep = next(oid for oid in nrw.objects if oid not in gone)
+    assert cos[keep]["attributes"]["roofheight_n_polygons"] == nrw_results.analyses[0].objects[keep]["n_polygons"]
+    # the same through DXF: outlines for the demolished, the new building on INSERTED
+    dxf = tmp_path / "out.dxf"
+    p = _cli("export", data_file(NRW), "--scenario", scen, "-o", dxf, "--local-origin", "--json")
+    assert p.returncode == 0, p.stderr
+    import ezdxf
+
+    doc = ezdxf.readfile(dxf)
+    assert {e.get_xdata("STADTBILD")[0].value for e in doc.modelspace().query("LWPOLYLINE")
+            if e.dxf.layer == "DEMOLISHED"} == set(gone)
+    assert {oid for oid, _ in _dxf_polyfaces(doc)["INSERTED"]} == {"new-1"}
+
+
+def test_cli_export_errors(tmp_path):
+    src = data_file(NRW)
+    p = _cli("export", src, "-o", tmp_path / "x.docx")
+    assert p.returncode == 2 and p.stderr.startswith("error: ") and "unknown export format" in p.stderr
+    p = _cli("export", src, "-o", src)
+    assert p.returncode == 2 and "overwrite" in p.stderr
+    p = _cli("export", src, "-o", tmp_path / "x.tif")
+    assert p.returncode == 2 and "raster" in p.stderr
+    bad = tmp_path / "R.json"
+    bad.write_text("{not json")
+    p = _cli("export", src, "--results", bad, "-o", tmp_path / "x.csv")
+    assert p.returncode == 2 and str(bad) in p.stderr
+    assert "Traceback" not in p.stderr
