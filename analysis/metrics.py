@@ -388,7 +388,7 @@ def compute_metrics(model: CityModel, lod: str | None = None, types=BUILDING_TYP
 
     # areas
     horiz = area * np.abs(unit[:, 2])
-    footprint = np.bincount(pair_row, weights=np.where(is_ground, horiz, 0.0), minlength=n)
+    footprint = np.bincount(pair_row, weights=np.where(is_ground, horiz, 0.0), minlength=n).astype(float)
     has_ground = np.bincount(pair_row, weights=is_ground.astype(float), minlength=n) > 0
     need_union = np.flatnonzero(~has_ground & (np.bincount(pair_row, minlength=n) > 0))
     if len(need_union):

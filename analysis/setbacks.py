@@ -55,7 +55,7 @@ import shapely
 
 from model.citymodel import CityModel
 from model.errors import InputError
-from model.semantics import ROOF, WALL
+from model.semantics import GROUND, ROOF, WALL
 
 from .metrics import effective_semantics, footprint_polygons, polygon_geometry_arrays
 
@@ -233,7 +233,7 @@ def compute_setbacks(model: CityModel, rule="nbauo", parcels=None, lod: str | No
     # ground height per building: lowest ground polygon, else lowest vertex
     zmin_pair = P["zmin"][pair_poly]
     ground = np.full(n_b, np.inf)
-    gmask = sem[pair_poly] == 3
+    gmask = sem[pair_poly] == GROUND
     np.minimum.at(ground, pair_row[gmask], zmin_pair[gmask])
     lowest = np.full(n_b, np.inf)
     ok = np.isfinite(zmin_pair)
@@ -393,9 +393,10 @@ def compute_setbacks(model: CityModel, rule="nbauo", parcels=None, lod: str | No
         single = (ends - cut) == 1
         ov = np.zeros(len(cut))
         ov[single] = shapely.area(shapely.intersection(areas[ai[cut[single]]], areas[aj[cut[single]]]))
-        for k in np.flatnonzero(~single):
-            a, b = cut[k], ends[k]
-            ov[k] = shapely.intersection(areas[ai[a]], shapely.union_all(areas[aj[a:b]])).area
+        multi = np.flatnonzero(~single)
+        if len(multi):
+            unions = np.array([shapely.union_all(areas[aj[cut[k]:ends[k]]]) for k in multi], dtype=object)
+            ov[multi] = shapely.area(shapely.intersection(areas[ai[cut[multi]]], unions))
         for k, o in zip(cut, ov):
             if o > OVERLAP_TOLERANCE_M2:
                 violations.append(_violation(ids[w_b[ai[k]]], wall_ids[ai[k]], ids[w_b[aj[k]]], o, "setback"))

@@ -284,3 +284,16 @@ def test_nrw_citygml_heights_and_roof_types_match_the_file():
     assert np.mean(np.abs(d) <= 0.01) >= 0.99  # measuredHeight = highest − lowest point
     assert total >= 150 and agree / total >= 0.85, (agree, total)
     assert vols >= 10
+
+
+@pytest.mark.parametrize("rel", ["invalid/emptygeom.json", "cityjson/cityobject_all_types.city.json"])
+def test_buildings_without_geometry_get_empty_rows(rel):
+    """A Building without surfaces is listed with no heights instead of crashing the command."""
+    p = _cli("metrics", data_file(rel), "--json")
+    assert p.returncode == 0, p.stderr
+    doc = json.loads(p.stdout)
+    assert doc["buildings"]
+    empty = [b for b in doc["buildings"] if b["volume_method"] == "none"]
+    assert empty and all(b["ridge_height_m"] is None for b in empty)
+    p = _cli("setbacks", data_file(rel), "--json")
+    assert p.returncode == 0 and json.loads(p.stdout)["walls"] >= 0
