@@ -1,0 +1,326 @@
+"""Shadows and sun-hours against analytic geometry (boxes on flat ground, a street canyon) with
+pvlib as the independent sun reference; outputs (GeoTIFF georeference, GeoJSON, CSV, PNG) and CLI."""
+from __future__ import annotations
+
+import json
+import math
+
+import numpy as np
+import pytest
+import shapely
+
+from analysis.shadow import before_after, sample_surfaces, shadow_at, sun_hours, trapezoid_weights_h
+from analysis.sun import Site
+from tests.helpers import box_model
+
+# on the UTM 32N central meridian (9° E) grid north is true north: pvlib azimuths apply directly
+X0, Y0 = 500_000.0, 5_790_000.0
+SITE_TZ = "Europe/Berlin"
+
+
+def _pvlib_sun(times_local, lat, lon):
+    import pandas as pd
+    import pvlib
+
+    idx = pd.DatetimeIndex([pd.Timestamp(t) for t in times_local]).tz_convert("UTC")
+    sp = pvlib.solarposition.get_solarposition(idx, lat, lon)
+    return sp["apparent_elevation"].to_numpy(), sp["azimuth"].to_numpy()
+
+
+def _site_of(scene):
+    from analysis.sun import site_from_model
+
+    return site_from_model(scene, tz=SITE_TZ)
+
+
+@pytest.fixture(scope="module")
+def box():
+    # 10 m (x) × 20 m (y) footprint, H = 30 m
+    return box_model([("tower", X0, Y0, X0 + 10, Y0 + 20, 0.0, 30.0)]).scene()
+
+
+def test_box_shadow_length_and_area_match_the_analytic_shadow(box):
+    site = _site_of(box)
+    assert abs(site.grid_north_deg) < 0.01
+    r = shadow_at(box, "2026-03-21T15:00", cell_m=0.25, site=site)
+    el, az = _pvlib_sun([r.sun.time_local[0]], site.latitude_deg, site.longitude_deg)
+    assert r.sun.elevation_deg[0] == pytest.approx(el[0], abs=0.01)
+    L = 30.0 / math.tan(math.radians(el[0]))
+    sx, sy = -L * math.sin(math.radians(az[0])), -L * math.cos(math.radians(az[0]))  # anti-sun
+    # analytic shadow = footprint swept along (sx, sy), minus the footprint
+    fp = shapely.box(X0, Y0, X0 + 10, Y0 + 20)
+    swept = shapely.union_all([fp, shapely.affinity.translate(fp, sx, sy),
+                               shapely.convex_hull(shapely.union(fp, shapely.affinity.translate(fp, sx, sy)))])
+    expected = swept.area - fp.area
+    assert expected == pytest.approx(abs(sx) * 20 + abs(sy) * 10, rel=1e-9)
+    assert r.shadow_area_m2 == pytest.approx(expected, rel=0.01)
+    poly = r.shadow_polygons()
+    assert poly.area == pytest.approx(r.shadow_area_m2, rel=1e-9)
+    # tip of the shadow: furthest extent along the anti-sun direction is H / tan(el) beyond the box
+    u = np.array([sx, sy]) / L
+    corners = np.array(fp.exterior.coords)
+    reach = np.array(shapely.get_coordinates(poly)) @ u
+    assert reach.max() - (corners @ u).max() == pytest.approx(L, abs=0.25 * math.sqrt(2))
+    # every shadowed cell lies in the analytic shadow (up to a cell), and is cast by the tower
+    assert poly.difference(swept.buffer(0.36)).area < 1e-6
+    assert set(r.caster_polygons()) == {"tower"}
+    assert r.cast_on_neighbours()["tower"]["ground_m2"] == pytest.approx(r.shadow_area_m2)
+
+
+def test_footprint_is_excluded_and_the_extent_grows_towards_the_shadow(box):
+    r = shadow_at(box, "2026-03-21T12:00", cell_m=0.5, site=_site_of(box))
+    fp_cells = r.grid.footprint.sum() * r.grid.cell_area_m2
+    assert fp_cells == pytest.approx(200.0, rel=0.02)
+    x0, y0, x1, y1 = r.grid.extent_world
+    assert r.ground_area_m2 == pytest.approx((x1 - x0) * (y1 - y0) - fp_cells)
+    # noon sun in the south: the grid reaches north of the box by the shadow length, not south
+    assert y0 == pytest.approx(Y0, abs=0.5) and y1 - (Y0 + 20) == pytest.approx(30 / math.tan(math.radians(
+        r.sun.elevation_deg[0])), abs=1.0)
+
+
+def test_polygon_extent_limits_the_analysis(box):
+    poly = shapely.box(X0 + 10, Y0 + 10, X0 + 30, Y0 + 40)
+    r = shadow_at(box, "2026-03-21T15:00", cell_m=0.5, polygon=poly, site=_site_of(box))
+    assert r.ground_area_m2 == pytest.approx(poly.area, rel=0.01)
+    full = shadow_at(box, "2026-03-21T15:00", cell_m=0.5, site=_site_of(box))
+    assert r.shadow_polygons().area == pytest.approx(full.shadow_polygons().intersection(poly).area, rel=0.02)
+
+
+def test_night_is_all_shadow(box):
+    r = shadow_at(box, "2026-03-21T23:00", cell_m=2.0, extent=(X0 - 20, Y0 - 20, X0 + 30, Y0 + 40),
+                  site=_site_of(box))
+    assert r.sun.elevation_deg[0] < 0
+    assert r.shadow_area_m2 == pytest.approx(r.ground_area_m2)
+    assert (r.caster[r.grid.active] == -1).all()
+
+
+def test_tall_building_shadows_its_low_neighbour_roof():
+    # sun in the south-west in the afternoon: the 40 m tower east of a 5 m shed does not shade it,
+    # the tower WEST of the shed does
+    scene = box_model([("tower", X0, Y0, X0 + 10, Y0 + 10, 0, 40), ("shed", X0 + 15, Y0, X0 + 25, Y0 + 10, 0, 5)]
+                      ).scene()
+    r = shadow_at(scene, "2026-06-21T17:00", cell_m=1.0, surfaces=True, surface_spacing_m=0.5,
+                  site=_site_of(scene))
+    shed = scene.object_ids.index("shed")
+    tower = scene.object_ids.index("tower")
+    roof = (r.surfaces.object_index == shed) & (r.surfaces.normals[:, 2] > 0.9)
+    shaded = roof & r.surface_shadow
+    assert shaded.any() and (r.surface_caster[shaded] == tower).all()
+    cast = r.cast_on_neighbours()
+    assert cast["tower"]["buildings_m2"] == pytest.approx(
+        r.surfaces.area_m2[r.surface_shadow & (r.surface_caster == tower) & (r.surfaces.object_index == shed)].sum())
+    assert cast.get("shed", {}).get("buildings_m2", 0.0) == 0.0
+    # walls facing away from the sun are in their own shadow
+    d = r.sun.direction_grid()[0]
+    away = r.surfaces.normals @ d <= 0
+    assert r.surface_shadow[away].all() and (r.surface_caster[away] == r.surfaces.object_index[away]).all()
+
+
+def test_surface_samples_cover_each_area_once(box):
+    s = sample_surfaces(box, spacing_m=1.0)
+    # walls 2·(10+20)·30 = 1800 m², roof 200 m²; ground surfaces are not sampled
+    assert s.area_m2.sum() == pytest.approx(2000.0)
+    assert len(s) >= 2000
+    # samples lie 1 cm outside the box surface (the scene's origin is the box's min corner)
+    lo, hi = np.zeros(3), np.array([10.0, 20.0, 30.0])
+    outside = np.linalg.norm(np.maximum(np.maximum(lo - s.points, 0.0), s.points - hi), axis=1)
+    np.testing.assert_allclose(outside, 0.01, atol=1e-9)
+    # and are spread evenly: a quasi-random lattice with one point per m² fills far more 1 m²
+    # patches of the 10 × 30 m south wall than independent random points would (1 − 1/e ≈ 63 %)
+    south = s.points[np.abs(s.points[:, 1] + 0.01) < 1e-9]
+    assert len(south) == 300
+    cells = np.unique(np.floor(south[:, [0, 2]]).astype(int), axis=0)
+    assert len(cells) >= 0.72 * 10 * 30
+
+
+def test_trapezoid_weights_sum_to_the_period():
+    w = trapezoid_weights_h(61, 10)
+    assert w.sum() == pytest.approx(10.0)
+
+
+def _canyon(width, height, length, cx, cy):
+    """Two long N–S buildings of ``height`` with a street of ``width`` centred on (cx, cy)."""
+    return box_model([("west", cx - 20 - width / 2, cy - length / 2, cx - width / 2, cy + length / 2, 0, height),
+                      ("east", cx + width / 2, cy - length / 2, cx + width / 2 + 20, cy + length / 2, 0, height)]
+                     ).scene()
+
+
+@pytest.mark.parametrize("date", ["2026-03-21", "2026-06-21"])
+def test_sun_hours_in_a_street_canyon_match_the_analytic_obstruction(date):
+    """A point on the centre line of a N–S street (width W, buildings H high, 1 km long) sees the
+    sun when tan(el) > H·|sin az| / (W/2), or when the sun ray passes beyond the building ends
+    (|cot az|·W/2 > L/2). Sun positions from pvlib directly (independent of analysis.sun)."""
+    W, H, L = 20.0, 30.0, 1000.0
+    scene = _canyon(W, H, L, X0 + 0.5, Y0 + 0.5)
+    site = _site_of(scene)
+    centre = (X0, Y0, X0 + 1, Y0 + 1)  # one 1 m cell, its centre on the street's centre line
+    step = 5.0
+    r = sun_hours(scene, date=date, step_min=step, cell_m=1.0, extent=centre, site=site)
+    assert r.grid.active.sum() == 1
+    el, az = _pvlib_sun(r.sun.time_local, site.latitude_deg, site.longitude_deg)
+    s = np.abs(np.sin(np.radians(az)))
+    beyond_end = np.abs(np.cos(np.radians(az))) * (W / 2) > (L / 2) * np.maximum(s, 1e-12)
+    visible = (el > 0) & ((np.tan(np.radians(np.maximum(el, 0))) * (W / 2) > H * s) | beyond_end)
+    expected = float((trapezoid_weights_h(len(el), step) * visible).sum())
+    got = float(r.hours[r.grid.active][0])
+    print(f"canyon {date}: {got:.3f} h computed, {expected:.3f} h analytic, {r.possible_hours:.3f} h possible")
+    assert got == pytest.approx(expected, abs=step / 60 + 1e-9)
+    assert 1.0 < got < r.possible_hours - 3.0  # the canyon really blocks most of the day
+
+
+def test_south_wall_sun_hours_are_the_hours_with_sun_in_the_south(box):
+    """On an isolated box the south wall (normal −y) is sunlit exactly while the sun is up and
+    its azimuth lies between 90° and 270°."""
+    site = _site_of(box)
+    r = sun_hours(box, date="2026-06-21", step_min=10, cell_m=5.0, surfaces=True, surface_spacing_m=2.0,
+                  site=site, extent=(X0 - 5, Y0 - 5, X0, Y0))
+    el, az = _pvlib_sun(r.sun.time_local, site.latitude_deg, site.longitude_deg)
+    w = trapezoid_weights_h(len(el), 10)
+    south = r.surfaces.normals[:, 1] < -0.99
+    expected = float((w * ((el > 0) & (np.cos(np.radians(az - 180.0)) > 0))).sum())
+    assert np.allclose(r.surface_hours[south], expected, atol=10 / 60 + 1e-9)
+    roof = r.surfaces.normals[:, 2] > 0.99
+    assert np.allclose(r.surface_hours[roof], r.possible_hours)
+
+
+def test_before_after_a_new_building_adds_its_shadow(box):
+    site = _site_of(box)
+    after = box_model([("tower", X0, Y0, X0 + 10, Y0 + 20, 0.0, 30.0),
+                       ("new", X0 + 60, Y0, X0 + 70, Y0 + 10, 0.0, 12.0)]).scene()
+    assert np.allclose(after.origin, box.origin)
+    d = before_after(box, after, "shadow", time="2026-03-21T15:00", cell_m=0.25, site=site)
+    f = d.figures()
+    el, az = _pvlib_sun([d.after.sun.time_local[0]], site.latitude_deg, site.longitude_deg)
+    L = 12.0 / math.tan(math.radians(el[0]))
+    expected = abs(L * math.sin(math.radians(az[0]))) * 10 + abs(L * math.cos(math.radians(az[0]))) * 10
+    assert f["added_shadow_m2"] == pytest.approx(expected, rel=0.02)
+    assert f["removed_shadow_m2"] == 0.0
+    assert d.before.grid.shape == d.after.grid.shape
+    hours = before_after(box, after, "sunhours", date="2026-03-21", step_min=10, cell_m=2.0, site=site)
+    hf = hours.figures()
+    assert hf["max_change_h"] <= 1e-9 and hf["min_change_h"] < -1.0 and hf["area_losing_sun_m2"] > 0
+
+
+def test_demo_district_shadow_masks_and_demolition(demo_model):
+    """Real district: demolishing a building via the ray caster's object mask frees exactly the
+    ground it alone shadowed."""
+    from analysis.raycast import RayCaster
+
+    scene = demo_model.scene()
+    rc = RayCaster(scene)
+    r = shadow_at(scene, "2026-06-21T18:00", cell_m=2.0, raycaster=rc)
+    assert 0 < r.shadow_area_m2 < r.ground_area_m2
+    casters = r.caster[r.shadow & r.grid.active]
+    biggest = np.bincount(casters).argmax()
+    mask = np.ones(len(scene.object_ids), bool)
+    mask[biggest] = False
+    rc.set_object_enabled(mask)
+    r2 = shadow_at(scene, "2026-06-21T18:00", cell_m=2.0, raycaster=rc, extent=r.grid.extent_world)
+    freed = r.shadow & ~r2.shadow & r.grid.active & r2.grid.active
+    assert freed.any()
+    assert (r.caster[freed] == biggest).all()
+    assert not (r2.caster == biggest).any()
+
+
+# ------------------------------------------------------------------------------------------ CLI
+def _model_file(tmp_path):
+    """A two-box CityJSON file for CLI runs (written by the project's CityJSON writer if present,
+    else by hand)."""
+    v = []
+    boundaries = []
+    for k, (x0, y0, x1, y1, h) in enumerate([(0, 0, 10, 20, 30), (40, 0, 50, 10, 12)]):
+        base = len(v)
+        v += [[x0, y0, 0], [x1, y0, 0], [x1, y1, 0], [x0, y1, 0], [x0, y0, h], [x1, y0, h], [x1, y1, h], [x0, y1, h]]
+        f = [[0, 3, 2, 1], [4, 5, 6, 7], [0, 1, 5, 4], [1, 2, 6, 5], [2, 3, 7, 6], [3, 0, 4, 7]]
+        boundaries.append([[[[i + base for i in ring]] for ring in f]])
+    scale = 0.001
+    doc = {"type": "CityJSON", "version": "2.0",
+           "transform": {"scale": [scale] * 3, "translate": [X0, Y0, 0.0]},
+           "metadata": {"referenceSystem": "https://www.opengis.net/def/crs/EPSG/0/25832"},
+           "CityObjects": {f"b{k}": {"type": "Building", "geometry": [
+               {"type": "Solid", "lod": "2", "boundaries": boundaries[k],
+                "semantics": {"surfaces": [{"type": "GroundSurface"}, {"type": "RoofSurface"}, {"type": "WallSurface"}],
+                              "values": [[0, 1, 2, 2, 2, 2]]}}]} for k in range(2)},
+           "vertices": [[round(x / scale), round(y / scale), round(z / scale)] for x, y, z in v]}
+    path = tmp_path / "two.city.json"
+    path.write_text(json.dumps(doc))
+    return path
+
+
+def _cli(argv, capsys):
+    from cli import main
+
+    code = main([str(a) for a in argv])
+    out = capsys.readouterr()
+    return code, out.out, out.err
+
+
+def test_cli_shadow_json_and_geotiff_georeference(tmp_path, capsys):
+    import rasterio
+
+    src = _model_file(tmp_path)
+    tif = tmp_path / "s.tif"
+    code, out, err = _cli(["shadow", src, "--time", "2026-03-21T15:00", "--grid", "0.5", "-o", tif, "--json"], capsys)
+    assert code == 0, err
+    rec = json.loads(out)
+    for key in ("sun_azimuth_deg", "sun_elevation_deg", "time_local", "time_utc", "shadow_area_m2",
+                "ground_area_m2", "sample_count"):
+        assert key in rec
+    assert rec["time_utc"] == "2026-03-21T14:00:00Z"
+    with rasterio.open(tif) as ds:
+        assert ds.crs.to_epsg() == 25832
+        a = ds.read(1)
+        assert ds.res == (0.5, 0.5)
+        # shadow cells (value 1) centre on ground NE of the towers; footprints are nodata
+        rows, cols = np.nonzero(a == 1)
+        xs, ys = rasterio.transform.xy(ds.transform, rows, cols)
+        assert (a == 1).sum() * 0.25 == pytest.approx(rec["shadow_area_m2"])
+        row, col = ds.index(X0 + 5, Y0 + 10)
+        assert a[row, col] == ds.nodata
+    assert np.min(xs) >= X0 - 1 and np.min(ys) >= Y0 - 1  # sun from the SW: shadows lie NE
+
+
+def test_cli_shadow_geojson_csv_and_png(tmp_path, capsys):
+    import pyogrio
+
+    src = _model_file(tmp_path)
+    gj = tmp_path / "s.geojson"
+    code, out, err = _cli(["shadow", src, "--time", "2026-03-21T15:00", "-o", gj, "--json"], capsys)
+    assert code == 0, err
+    info = pyogrio.read_info(gj)
+    assert info["features"] == 2  # one merged shadow polygon per casting building
+    assert "25832" in (info["crs"] or "")
+    area = sum(shapely.from_wkb(g).area for g in pyogrio.raw.read(gj)[2])
+    assert area == pytest.approx(json.loads(out)["shadow_area_m2"], rel=1e-6)
+    csv = tmp_path / "s.csv"
+    code, out, err = _cli(["shadow", src, "--time", "2026-03-21T15:00", "--surfaces", "-o", csv, "--json"], capsys)
+    assert code == 0, err
+    lines = csv.read_text().splitlines()
+    assert lines[0].startswith("kind,x,y,z,object_id")
+    assert len(lines) - 1 == json.loads(out)["sample_count"]
+
+
+def test_cli_sunhours_json(tmp_path, capsys):
+    src = _model_file(tmp_path)
+    code, out, err = _cli(["sunhours", src, "--date", "2026-03-21", "--from", "08:00", "--to", "18:00", "--step", "10",
+                           "--grid", "2", "--json"], capsys)
+    assert code == 0, err
+    rec = json.loads(out)
+    for key in ("mean_sun_hours_h", "min_sun_hours_h", "max_sun_hours_h", "sample_count", "steps"):
+        assert key in rec
+    assert rec["steps"] == 61
+    assert rec["max_sun_hours_h"] == pytest.approx(10.0)  # open ground: the whole window
+    assert rec["min_sun_hours_h"] < rec["mean_sun_hours_h"] < rec["max_sun_hours_h"]
+
+
+def test_cli_bad_inputs_are_one_line_errors(tmp_path, capsys):
+    src = _model_file(tmp_path)
+    for argv, needle in ((["shadow", src, "--time", "yesterday"], "yesterday"),
+                         (["shadow", src, "--time", "2026-03-21T15:00", "--grid", "-1"], "--grid"),
+                         (["sunhours", src, "--date", "2026-03-21", "--step", "30"], "--step"),
+                         (["shadow", src, "--time", "2026-03-21T15:00", "-o", tmp_path / "x.docx"], "docx"),
+                         (["shadow", src, "--time", "2026-03-21T15:00", "-o", src], "overwrite"),
+                         (["sunhours", tmp_path / "missing.json", "--date", "2026-03-21"], "no such file")):
+        code, _, err = _cli(argv, capsys)
+        assert code == 2, (argv, err)
+        assert err.startswith("error:") and needle in err and len(err.strip().splitlines()) == 1
