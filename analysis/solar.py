@@ -768,11 +768,13 @@ def compute_solar(scene, weather=None, options: SolarOptions | None = None, rayc
     )
 
 
-def scenario_difference(base: SolarResult, scenario: SolarResult) -> dict:
+def scenario_difference(base: SolarResult, scenario: SolarResult, min_change_fraction: float = 0.005) -> dict:
     """Yield change of every building present in both results (the neighbours of inserted or
     changed buildings): ``{"buildings": {id: {"before_kwh_a", "after_kwh_a", "change_kwh_a"}},
     "neighbour_loss_kwh_a"`` (sum of the losses of buildings that lose), ``"neighbour_change_kwh_a"``
-    (net change of the common buildings), ``"inserted"``/``"removed"`` (ids only in one result)``}``.
+    (net change of the common buildings), ``"affected"`` (ids whose yield changes by at least
+    ``min_change_fraction`` of it and at least 1 kWh/a, biggest loss first), ``"changed_count"``
+    (any change), ``"inserted"``/``"removed"`` (ids only in one result)``}``.
     Buildings the scenario itself edited keep their own (new) roofs in the comparison."""
     before = base.buildings()
     after = scenario.buildings()
@@ -790,8 +792,10 @@ def scenario_difference(base: SolarResult, scenario: SolarResult) -> dict:
         "buildings": table,
         "neighbour_loss_kwh_a": loss,
         "neighbour_change_kwh_a": change,
-        "affected": sorted((b for b in common if abs(table[b]["change_kwh_a"]) > 1e-6 * max(before[b]["yield_kwh_a"], 1.0)),
+        "affected": sorted((b for b in common
+                            if abs(table[b]["change_kwh_a"]) >= max(1.0, min_change_fraction * before[b]["yield_kwh_a"])),
                            key=lambda b: table[b]["change_kwh_a"]),
+        "changed_count": sum(1 for b in common if abs(table[b]["change_kwh_a"]) > 1e-9),
         "inserted": [b for b in after if b not in before],
         "removed": [b for b in before if b not in after],
     }

@@ -116,6 +116,7 @@ def run(args) -> int:
             "neighbour_change_kwh_a": round(diff["neighbour_change_kwh_a"], 1),
             "affected": [{"id": b, "change_kwh_a": round(diff["buildings"][b]["change_kwh_a"], 1)}
                          for b in diff["affected"]],
+            "changed_count": diff["changed_count"],
             "inserted": diff["inserted"],
             "removed": diff["removed"],
         }

@@ -524,3 +524,25 @@ def test_solar_view_colours_roofs_and_renders(tmp_path, typical_weather):
     assert {"irradiation_kwh_m2a", "yield_kwh_a", "monthly_kwh_m2"} <= set(fig)
     months = building_monthly_yield(r, "sunny")
     assert len(months) == 12 and sum(months) == pytest.approx(r.buildings()["sunny"]["yield_kwh_a"])
+
+
+def test_cli_scenario_reports_neighbour_loss(tmp_path, capsys):
+    from cli import main
+    from exporters.cityjson import write_cityjson
+
+    src = write_cityjson(box_model([("house", X0, Y0, X0 + 10, Y0 + 10, 50, 56),
+                                    ("far", X0 + 400, Y0, X0 + 410, Y0 + 10, 50, 56)]), tmp_path / "two.city.json")
+    scen = tmp_path / "tower.scenario.json"
+    scen.write_text(json.dumps({"name": "Turm", "edits": [
+        {"op": "extrude", "id": "tower", "footprint": [[X0 - 5, Y0 - 22], [X0 + 15, Y0 - 22], [X0 + 15, Y0 - 12], [X0 - 5, Y0 - 12]],
+         "ground_z": 50.0, "height_m": 40.0, "roof": "flat"}]}))
+    before = (src.read_bytes(), scen.read_bytes())
+    assert main(["solar", str(src), "--grid", "2", "--scenario", str(scen), "--json"]) == 0
+    doc = json.loads(capsys.readouterr().out)
+    assert (src.read_bytes(), scen.read_bytes()) == before  # the user's files are never written
+    sc = doc["scenario"]
+    assert sc["inserted"] == ["tower"] and sc["removed"] == []
+    assert [a["id"] for a in sc["affected"]] == ["house"]
+    assert sc["neighbour_loss_kwh_a"] > 0
+    # totals: scenario total = base total − neighbour loss + the tower's own roof yield
+    assert doc["total_kwh_a"] > sc["base_total_kwh_a"] - sc["neighbour_loss_kwh_a"] - 1.0
