@@ -45,6 +45,7 @@ INFO_LAYER = "STADTBILD_INFO"
 LEGEND_LAYER = "LEGEND"
 INSERTED_LAYER = "INSERTED"
 DEMOLISHED_LAYER = "DEMOLISHED"
+FACE_RECORD_FLAGS = 128  # VERTEX flag: polyface face record (no location)
 #: categorical colours for class-labelled features (matplotlib's tab10)
 _TAB10 = [(31, 119, 180), (255, 127, 14), (44, 160, 44), (214, 39, 40), (148, 103, 189), (140, 86, 75),
           (227, 119, 194), (127, 127, 127), (188, 189, 34), (23, 190, 207)]
@@ -207,8 +208,20 @@ class _Writer:
             e.set_xdata(APPID, xdata)
             return e
         pf = self.msp.add_polyface(dxfattribs=attribs)
-        # ezdxf merges the corners of the faces back into shared vertices (precision 1e-6 m)
-        pf.append_faces(verts[faces].tolist(), dxfattribs={"layer": layer})
+        # indexed POLYFACE written directly (DXF reference, POLYLINE/VERTEX group codes 70/71-73):
+        # m location vertices (flags 192), then n face records (flags 128, 1-based vertex
+        # indices); ~3× faster than append_faces(), which creates and then merges 3 vertices
+        # per face, and the vertices are already shared per object surface
+        nv = len(verts)
+        pf.append_vertices(verts.tolist())
+        pf.append_vertices([(0.0, 0.0, 0.0)] * len(faces))
+        records = pf.vertices[nv:]
+        for rec, (a, b, c) in zip(records, (faces + 1).tolist()):
+            rec.dxf.flags = FACE_RECORD_FLAGS
+            rec.dxf.vtx0 = a
+            rec.dxf.vtx1 = b
+            rec.dxf.vtx2 = c
+        pf.update_count(nv, len(faces))
         pf.set_xdata(APPID, xdata)
         return pf
 
