@@ -31,8 +31,11 @@ Art. 6(5) sentence 2 for cities > 250 000 inhabitants outside commercial areas.
 
 Walls that stand against another building (more than half of a 0.5-m strip in front of them is
 covered by a neighbour's footprint) are party walls of closed construction (geschlossene
-Bauweise, MBO §6(1) sentence 3) and need no setback area; walls facing into the own building
-(between BuildingParts) are interior. Conflicts reported per wall (kind):
+Bauweise, MBO §6(1) sentence 3) and need no setback area. A wall whose strip lies on the own
+building is *interior* (between BuildingParts, hidden) when the own roof in front of it reaches
+its top, and an outer wall otherwise (a stepped-back upper storey or a dormer cheek: its H is
+still measured from the ground, its area reaches over the own lower roof). Conflicts are
+reported per wall (kind):
 
 ``setback``   the wall's area overlaps a setback area of another building (MBO §6(3): areas
               must not overlap)
@@ -121,7 +124,8 @@ class SetbackResult:
     wall_height_m   Wandhöhe above the building's ground (m); ``height_m`` H incl. roof share;
                     ``ground_z`` the building's ground height (model CRS z)
     depth_m         setback depth T (m); ``length_m`` wall length (m)
-    kind            "outer", "party" or "interior" (only outer walls get setback areas)
+    kind            "outer", "party" or "interior" (only outer walls get setback areas;
+                    stepped-back upper walls count as outer)
     areas           shapely rectangles in local xy (relative to ``origin``); empty for others
     footprints      shapely footprint per building (local xy), ``footprint_ids`` their ids
     violations      [{id, wall_id, other_id, overlap_m2, kind}]
@@ -354,7 +358,14 @@ def compute_setbacks(model: CityModel, rule="nbauo", parcels=None, lod: str | No
     strip_area = shapely.area(strip)
     own_cover = shapely.area(shapely.intersection(strip, fps[w_b]))
     kind = np.full(n_w, "outer", dtype=object)
-    kind[(own_cover > 0.5 * strip_area) | short] = "interior"
+    over_own = own_cover > 0.5 * strip_area
+    # a wall standing on the own building (stepped-back upper storey, dormer cheek) is still an
+    # outer wall when the own roof in front of it is lower than the wall's top; it is interior
+    # (between BuildingParts, hidden) when the own building in front reaches its top
+    front = _own_roof_height_in_front(model, r_poly, r_b, centre + 0.3 * nh, w_b, over_own)
+    hidden = over_own & ~(front < top_end - 0.2)
+    kind[hidden | short] = "interior"
+    kind[over_own & ~hidden & ~short] = "step"
     tree = shapely.STRtree(fps)
     si, bi = tree.query(strip, predicate="intersects")
     other = bi != w_b[si]
@@ -363,6 +374,7 @@ def compute_setbacks(model: CityModel, rule="nbauo", parcels=None, lod: str | No
         cov = shapely.area(shapely.intersection(strip[si], fps[bi]))
         covered = np.bincount(si, weights=cov, minlength=n_w)
         kind[(covered > 0.5 * strip_area) & (kind == "outer")] = "party"
+    kind[kind == "step"] = "outer"
     areas = np.where(kind == "outer", areas, shapely.Polygon())
 
     violations = []
@@ -406,6 +418,42 @@ def compute_setbacks(model: CityModel, rule="nbauo", parcels=None, lod: str | No
     violations.sort(key=lambda v: (v["id"], v["wall_id"], v["kind"], str(v["other_id"])))
     return SetbackResult(rule, origin, wall_ids, [ids[b] for b in w_b], w_obj, wall_h, H, depth, length,
                          kind, areas, fps, ids, violations, model.crs.name, ground[w_b])
+
+
+def _own_roof_height_in_front(model, r_poly, r_b, probe_xy, w_b, wanted) -> np.ndarray:
+    """Height (local z) of the own building's roof above each probe point (``wanted`` walls
+    only; -inf where no own roof covers the point), from the plane of the covering roof face."""
+    out = np.full(len(probe_xy), -np.inf)
+    idx = np.flatnonzero(wanted)
+    if not len(idx) or not len(r_poly):
+        return out
+    P = polygon_geometry_arrays(model)
+    origin = model.origin
+    ring = model.polygon_offsets[r_poly]
+    start, stop = model.ring_offsets[ring], model.ring_offsets[ring + 1]
+    counts = stop - start
+    good = counts >= 3
+    rp, rb, start, counts = r_poly[good], r_b[good], start[good], counts[good]
+    if not len(rp):
+        return out
+    xy = model.vertices[model.ring_vertices[_csr_expand(start, counts)], :2] - origin[:2]
+    shapes = shapely.make_valid(shapely.polygons(shapely.linearrings(xy, indices=np.repeat(np.arange(len(rp)), counts))))
+    tree = shapely.STRtree(shapes)
+    pi, ri = tree.query(shapely.points(probe_xy[idx]), predicate="intersects")
+    same = rb[ri] == w_b[idx[pi]]
+    pi, ri = pi[same], ri[same]
+    if not len(pi):
+        return out
+    poly = rp[ri]
+    n = P["unit"][poly]
+    axy = np.maximum(P["area_xy"][poly], 1e-12)
+    cz = P["z_integral"][poly] / axy  # local z: mean over the projection = z at the centroid
+    cxy = _polygon_centroids_xy(model, poly) - origin[:2]
+    nz = np.where(np.abs(n[:, 2]) < 1e-9, 1e-9, n[:, 2])
+    d = probe_xy[idx[pi]] - cxy
+    z = cz - (n[:, 0] * d[:, 0] + n[:, 1] * d[:, 1]) / nz
+    np.maximum.at(out, idx[pi], z)
+    return out
 
 
 def _violation(bid, wid, other, overlap, kind) -> dict:
