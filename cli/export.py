@@ -13,7 +13,6 @@ demolished, inserted} (counts) plus ``written`` (objects in the file) and the id
 from __future__ import annotations
 
 import sys
-from pathlib import Path
 
 from model.errors import InputError
 

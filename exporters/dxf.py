@@ -117,6 +117,8 @@ def build_dxf(model, lod=None, edits: Edits | None = None, results=None, local_o
 
     bbox = _bbox2d(model, offset, edits)
     legend_x = bbox[2] + 0.05 * max(bbox[2] - bbox[0], 10.0)
+    # legend squares scale with the drawing: 2 % of its larger side, at least 2 m
+    w.legend_size = max(2.0, 0.02 * max(bbox[2] - bbox[0], bbox[3] - bbox[1]))
     legend_y = bbox[3]
     legend_entries = [(name, SURFACE_RGB.get(st, DEFAULT_RGB)) for name, st in
                       (("Dach / roof", "RoofSurface"), ("Wand / wall", "WallSurface"), ("Grund / ground", "GroundSurface"))]
@@ -184,6 +186,7 @@ class _Writer:
     def __init__(self, doc, msp, offset, entity="polyface"):
         self.doc, self.msp, self.offset = doc, msp, np.asarray(offset, float)
         self.entity = entity
+        self.legend_size = 5.0
         self.layers: set[str] = set()
 
     def layer(self, name: str, rgb, linetype: str = "Continuous") -> None:
@@ -295,7 +298,7 @@ class _Writer:
 
         if not entries:
             return y
-        size = 5.0
+        size = self.legend_size
         block_name = block_name[:200]
         if block_name in self.doc.blocks:
             return y

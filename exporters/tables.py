@@ -290,7 +290,7 @@ def write_geotiff(raster, path, crs=None) -> dict:
     """One :class:`exporters.results.Raster` as a single-band float32 GeoTIFF (deflate) with CRS,
     affine transform, nodata and units."""
     import rasterio
-    from affine import Affine
+    from rasterio.transform import Affine
 
     crs = raster.crs or crs
     if not crs:
