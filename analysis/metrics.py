@@ -47,7 +47,7 @@ vertical datum):
     grouped by the azimuth of their normal (gaps > ``AZIMUTH_GROUP_DEG`` start a new group);
     flat when < 10 % of the roof area is pitched; one group → shed; two opposite groups → gable;
     four groups about 90° apart → hip (pyramid roofs count as hip); anything else, or a roof
-    with ≥ 10 % flat and ≥ 10 % pitched area → complex; "none" without roof faces. Faces smaller
+    with > 25 % flat and ≥ 10 % pitched area → complex; "none" without roof faces. Faces smaller
     than 2 % of the roof area are ignored (chimney and dormer slivers).
 
 Objects without semantic surfaces (LoD1 blocks) get inferred semantics per polygon from the
@@ -73,6 +73,7 @@ FLAT_TILT_DEG = 10.0
 WALL_TILT_DEG = 80.0
 AZIMUTH_GROUP_DEG = 20.0
 MIN_FACE_FRACTION = 0.02
+MAX_FLAT_SHARE = 0.25  # a pitched roof may have up to this share of flat area (platforms)
 FACADE_CODES = (WALL, SURFACE_CODE["Window"], SURFACE_CODE["Door"])
 
 #: the DESIGN.md contract keys of ``main.py metrics --json`` (order kept in CSV/JSON output)
@@ -541,7 +542,7 @@ def classify_roofs(face_row: np.ndarray, face_unit: np.ndarray, face_area: np.nd
     same = g_row_s[1:] == g_row_s[:-1]
     bad_step = same & (np.abs(d - 90.0) > 25.0)
     hip_bad = np.bincount(g_row_s[1:][bad_step], minlength=n_rows) > 0
-    mixed = has_roof & (frac_pitched >= 0.1) & (frac_pitched <= 0.9)
+    mixed = has_roof & (frac_pitched >= 0.1) & (frac_pitched < 1.0 - MAX_FLAT_SHARE)
     pitched_rows = has_roof & (frac_pitched >= 0.1)
     ng = n_groups_row
     out[pitched_rows & ~mixed & (ng == 1)] = "shed"
