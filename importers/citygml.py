@@ -134,6 +134,9 @@ _ADDRESS_KEYS = {
 }
 _MAX_XLINK_DEPTH = 16
 _RING_TAGS = ("{*}LinearRing", "{*}Ring")
+#: members are emitted in batches so that their coordinates are parsed by one numpy call
+_BATCH_RINGS = 4096
+_BATCH_MEMBERS = 512
 
 _local_cache: dict = {}
 
@@ -163,17 +166,39 @@ def _text(el) -> str:
 
 
 class _Member:
-    """State of one top-level member while it is read: polygon definitions by gml:id and the
-    object records in document order."""
+    """State of one top-level member while it is read: polygon definitions by gml:id, the object
+    records in document order, and the coordinate texts of its rings, parsed in one batch when
+    the member is complete (rings are placeholders until then: ring number, ~number = reversed)."""
 
-    __slots__ = ("defs", "objects", "vertex_chunks", "n_vertices", "first_vertex")
+    __slots__ = ("defs", "objects", "texts", "dims", "ring_lists")
 
-    def __init__(self, first_vertex: int):
+    def __init__(self):
         self.defs: dict = {}
         self.objects: list = []
-        self.vertex_chunks: list = []
-        self.n_vertices = 0
-        self.first_vertex = first_vertex
+        self.texts: list = []
+        self.dims: list = []
+        self.ring_lists: list = []  # (polygon key, list of ring placeholders) to materialise
+
+
+class _VertexPool:
+    """Vertex coordinates in chunks; indices are handed out in the order chunks are added."""
+
+    __slots__ = ("chunks", "n")
+
+    def __init__(self):
+        self.chunks: list = []
+        self.n = 0
+
+    def add(self, arr: np.ndarray) -> int:
+        start = self.n
+        self.chunks.append(arr)
+        self.n += len(arr)
+        return start
+
+    def array(self) -> np.ndarray:
+        if not self.chunks:
+            return np.zeros((0, 3), dtype=np.float64)
+        return self.chunks[0] if len(self.chunks) == 1 else np.concatenate(self.chunks)
 
 
 class _ObjectRecord:
@@ -204,8 +229,9 @@ class _Reader:
                      "poly_surface"):
             setattr(self.builder, name, array("q"))
         self.builder.poly_semantic = array("h")
-        self.vertex_chunks: list[np.ndarray] = []
-        self.n_vertices = 0
+        self.pool = _VertexPool()
+        self.batch: list = []  # members read but not yet emitted (their rings are parsed together)
+        self.batch_rings = 0
         self.global_defs: dict = {}
         self.templates: dict = {}
         self.deferred: list = []
@@ -225,32 +251,32 @@ class _Reader:
         self.id_attr = "{http://www.opengis.net/gml}id"
 
     # ------------------------------------------------------------------ coordinates
-    def _coords(self, el, dim: int) -> np.ndarray | None:
-        """Coordinates of a LinearRing / LineString / Point as (n, 3) float64, or None if bad."""
+    def _coord_text(self, el, dim: int):
+        """(text, srsDimension) of the coordinates of a LinearRing / LineString / Point / control
+        point list; text None when the element holds none."""
         if not len(el):
-            return None
+            return None, dim
         first = el[0]
         ln = _local(first.tag)
         if ln == "posList":
             text = first.text
             d = first.get("srsDimension") or el.get("srsDimension")
             if d:
-                dim = int(d) if d.isdigit() else dim
+                dim = int(d) if d.isdigit() else 0
         elif ln == "pos":
             text = " ".join(k.text or "" for k in el if _local(k.tag) == "pos")
             d = first.get("srsDimension")
-            if d and d.isdigit():
-                dim = int(d)
+            if d:
+                dim = int(d) if d.isdigit() else 0
         elif ln == "coordinates":
             cs = first.get("cs", ",")
             ts = first.get("ts", " ")
             dec = first.get("decimal", ".")
-            text = first.text or ""
-            if dec != ".":
-                text = text.replace(dec, ".")
+            raw = first.text or ""
+            parts = raw.split()
+            dim = len(parts[0].split(cs)) if parts else dim
+            text = raw.replace(dec, ".") if dec != "." else raw
             text = text.replace(cs, " ").replace(ts, " ")
-            parts = (first.text or "").split(ts)
-            dim = len(parts[0].split(cs)) if parts and parts[0] else dim
         elif ln in ("pointProperty", "pointRep"):
             pts = []
             for k in el:
@@ -259,7 +285,12 @@ class _Reader:
                         pts.append(q.text or "")
             text = " ".join(pts)
         else:
-            return None
+            return None, dim
+        return text, dim
+
+    def _parse_coords(self, text, dim: int) -> np.ndarray | None:
+        """(n, 3) float64 from a coordinate text, or None if it is not a list of finite numbers
+        whose count is a multiple of ``dim`` (2 or 3; 2D gets z = 0)."""
         if not text:
             return None
         n_warn = len(self.warn_log)
@@ -279,58 +310,136 @@ class _Reader:
             arr = np.column_stack([arr, np.zeros(len(arr))])
         return arr
 
-    def _add_vertices(self, arr: np.ndarray) -> int:
-        m = self.member
-        start = m.first_vertex + m.n_vertices
-        m.vertex_chunks.append(arr)
-        m.n_vertices += len(arr)
-        return start
+    def _coords(self, el, dim: int) -> np.ndarray | None:
+        text, dim = self._coord_text(el, dim)
+        return self._parse_coords(text, dim)
 
-    def _ring(self, lr, dim: int):
-        """A LinearRing as a range of vertex indices (not closed) or None."""
-        ln = _local(lr.tag)
-        if ln == "Ring":  # gml:Ring of curve members: concatenate the curves' points
+    def _add_vertices(self, arr: np.ndarray) -> int:
+        return self.pool.add(arr)
+
+    def _ring(self, lr, dim: int) -> int:
+        """Register a LinearRing's coordinate text with the member; returns its ring number
+        (materialised into a range of vertex indices by :meth:`_materialise`)."""
+        if _local(lr.tag) == "Ring":  # gml:Ring of curve members: concatenate the curves' points
             parts = []
             for cm in _children(lr):
                 for curve in _children(cm):
                     for seg in curve.iter("{*}posList", "{*}pos"):
                         parts.append(seg.text or "")
-            wrapper = etree.Element("LinearRing")
-            pl = etree.SubElement(wrapper, "{%s}posList" % _GML_NS[0])
-            pl.text = " ".join(parts)
-            lr = wrapper
-        arr = self._coords(lr, dim)
-        if arr is None or len(arr) < 3:
-            self.bad_rings += 1
-            if not self.bad_ring_example:
-                self.bad_ring_example = f"line {lr.sourceline}" if lr.sourceline else ""
-            return None
-        last = len(arr) - 1
-        a0, al = arr[0], arr[last]
-        if a0[0] == al[0] and a0[1] == al[1] and a0[2] == al[2]:
-            arr = arr[:last]
-        start = self._add_vertices(arr)
-        return range(start, start + len(arr))
+            text = " ".join(parts)
+        else:
+            text, dim = self._coord_text(lr, dim)
+        m = self.member
+        m.texts.append(text or "")
+        m.dims.append(dim)
+        return len(m.texts) - 1
 
     def _polygon(self, el, dim: int, defs: dict):
-        """gml:Polygon / PolygonPatch / Triangle / Rectangle -> leaf item or None. The exterior
-        ring comes first in document order (GML schema), interiors follow."""
-        rings = []
-        for lr in el.iter(*_RING_TAGS):
-            r = self._ring(lr, dim)
-            if r is None:
-                if not rings:
-                    return None
-                continue
-            rings.append(r)
+        """gml:Polygon / PolygonPatch / Triangle / Rectangle -> leaf item. The exterior ring comes
+        first in document order (GML schema), interiors follow."""
+        rings = [self._ring(lr, dim) for lr in el.iter(*_RING_TAGS)]
         if not rings:
+            self.bad_rings += 1
             return None
         gid = el.get(self.id_attr)
         self.counter += 1
-        item = ("P", gid or self.counter, tuple(rings))
+        key = gid or self.counter
+        item = ("P", key, rings)
+        self.member.ring_lists.append((key, rings))
         if gid:
             defs[gid] = [item]
         return item
+
+    def _materialise(self, member: _Member) -> None:
+        """Parse the ring texts of one member (a template) and resolve its ring placeholders."""
+        ranges = self._parse_rings(member.texts, member.dims) if member.texts else []
+        self._apply_ranges(member, ranges, 0)
+
+    def _apply_ranges(self, member: _Member, ranges: list, base: int) -> None:
+        """Replace the ring placeholders of ``member``'s polygons by ranges of vertex indices (in
+        place; ring number r is ``ranges[base + r]``). A polygon whose exterior is bad loses all
+        rings (and is skipped later); a bad interior ring is dropped."""
+        for key, rings in member.ring_lists:
+            out = []
+            for k, r in enumerate(rings):
+                rng = ranges[base + (r if r >= 0 else ~r)]
+                if rng is None:
+                    self.bad_rings += 1
+                    if not self.bad_ring_example:
+                        self.bad_ring_example = f"polygon {key}" if isinstance(key, str) else ""
+                    if k == 0:
+                        out = []
+                        break
+                    continue
+                out.append(rng if r >= 0 else rng[::-1])
+            rings[:] = out
+        member.texts = []
+        member.dims = []
+        member.ring_lists = []
+
+    def _parse_rings(self, texts: list, dims: list) -> list:
+        """Vertex ranges (or None for a bad ring) of ring coordinate texts. Fast path: all rings
+        3D, joined with 'nan' separators and parsed by one ``numpy.fromstring``; closing vertices
+        are dropped and vertices gathered with index arithmetic. Anything unusual (2D, bad
+        tokens, a 'nan' in the data) falls back to one parse per ring."""
+        n = len(texts)
+        big = None
+        if dims.count(3) == n:
+            n_warn = len(self.warn_log)
+            try:
+                big = np.fromstring(" nan ".join(texts), sep=" ")
+            except ValueError:
+                big = None
+            if len(self.warn_log) != n_warn:
+                del self.warn_log[n_warn:]
+                big = None
+        if big is not None:
+            seps = np.flatnonzero(np.isnan(big))
+            if len(seps) == n - 1 and not np.isinf(big).any():
+                bounds = np.empty(n + 1, dtype=np.int64)
+                bounds[0] = 0
+                bounds[1:-1] = seps + 1
+                bounds[-1] = len(big) + 1
+                starts = bounds[:-1]
+                counts = bounds[1:] - 1 - starts
+                nv = counts // 3
+                ok = (counts % 3 == 0) & (nv >= 3)
+                s0 = np.where(ok, starts, 0)
+                s1 = np.where(ok, starts + counts - 3, 0)
+                cols = np.arange(3)
+                closed = ok & (big[s0[:, None] + cols] == big[s1[:, None] + cols]).all(axis=1)
+                lens = nv - closed
+                ok &= lens >= 3
+                lens = np.where(ok, lens, 0)
+                total = int(lens.sum())
+                before = np.zeros(n, dtype=np.int64)
+                np.cumsum(lens[:-1], out=before[1:])
+                ring_of = np.repeat(np.arange(n), lens)
+                j = np.arange(total) - before[ring_of]
+                base = starts[ring_of] + 3 * j
+                verts = big[base[:, None] + cols]
+                start = self._add_vertices(verts) if total else 0
+                out = [None] * n
+                for i, (b, ln_) in enumerate(zip((before + start).tolist(), lens.tolist())):
+                    if ln_:
+                        out[i] = range(b, b + ln_)
+                return out
+        out = []
+        for text, dim in zip(texts, dims):
+            arr = self._parse_coords(text, dim)
+            if arr is None or len(arr) < 3:
+                out.append(None)
+                continue
+            last = len(arr) - 1
+            a0, al = arr[0], arr[last]
+            if a0[0] == al[0] and a0[1] == al[1] and a0[2] == al[2]:
+                arr = arr[:last]
+            if len(arr) < 3:
+                out.append(None)
+                continue
+            start = self._add_vertices(arr)
+            out.append(range(start, start + len(arr)))
+        return out
 
     # ------------------------------------------------------------------ surfaces
     def _surfaces(self, el, out: list, dim: int, defs: dict) -> None:
@@ -355,7 +464,7 @@ class _Reader:
                     for g in (base):
                         self._surfaces(g, inner, dim, defs)
             if reverse:
-                inner = [_reversed_item(it) for it in inner]
+                inner = [_reversed_item(it, self.member) for it in inner]
             start = len(out)
             out.extend(inner)
             gid = el.get(self.id_attr)
@@ -516,15 +625,16 @@ class _Reader:
 
     def _make_template(self, g, dim: int):
         """Parse a template geometry into its own vertex list (local coordinates)."""
-        saved = self.member
-        self.member = _Member(0)
+        saved, saved_pool = self.member, self.pool
+        self.member, self.pool = _Member(), _VertexPool()
         defs: dict = {}
         try:
             parsed = self._geometry(g, dim, defs)
-            tm = self.member
+            tm, pool = self.member, self.pool
+            self._materialise(tm)
         finally:
-            self.member = saved
-        if parsed is None or not tm.vertex_chunks:
+            self.member, self.pool = saved, saved_pool
+        if parsed is None or not pool.n:
             return None
         gtype, shells, per_solid = parsed
         resolved = []
@@ -533,7 +643,7 @@ class _Reader:
             for it in shell:
                 leaves.extend(self._resolve(it, defs, None, 0))
             resolved.append([("P", k, r) for k, r in leaves])
-        template = (np.concatenate(tm.vertex_chunks), gtype, resolved, per_solid)
+        template = (pool.array(), gtype, resolved, per_solid)
         gid = g.get(self.id_attr)
         if gid:
             self.templates[gid] = template
@@ -676,11 +786,26 @@ class _Reader:
         return out
 
     # ------------------------------------------------------------------ emitting
+    def _flush(self) -> None:
+        """Parse the rings of all batched members in one go, then emit the members in order."""
+        batch = self.batch
+        if not batch:
+            return
+        texts: list = []
+        dims: list = []
+        bases = []
+        for m in batch:
+            bases.append(len(texts))
+            texts.extend(m.texts)
+            dims.extend(m.dims)
+        ranges = self._parse_rings(texts, dims) if texts else []
+        for m, base in zip(batch, bases):
+            self._apply_ranges(m, ranges, base)
+            self._finish_member(m)
+        self.batch = []
+        self.batch_rings = 0
+
     def _finish_member(self, member: _Member) -> None:
-        if member.vertex_chunks:
-            chunk = member.vertex_chunks[0] if len(member.vertex_chunks) == 1 else np.concatenate(member.vertex_chunks)
-            self.vertex_chunks.append(chunk)
-            self.n_vertices += len(chunk)
         defs = member.defs
         for rec in member.objects:
             self._emit_object(rec, defs)
@@ -771,6 +896,8 @@ class _Reader:
         for leaves in resolved_shells:
             shell = b.new_shell() if solid else -1
             for key, rings in leaves:
+                if not rings:  # its exterior ring was bad
+                    continue
                 s = sem.get(key)
                 if s is None:
                     add(rings, TERRAIN if terrain else 0, -1, shell, geom_index)
@@ -783,6 +910,8 @@ class _Reader:
                     local_surfaces.append(sidx)
                 add(rings, code, slot, shell, geom_index)
         g.poly_stop = b.n_polygons
+        if g.poly_stop == g.poly_start:
+            return
         if local_surfaces:
             out = []
             for sidx in local_surfaces:
@@ -867,6 +996,7 @@ class _Reader:
             if root is not None and root_local in OBJECT_TYPES and truncated is None:
                 self._read_member(root)  # a single feature as the document root
                 n_members += 1
+            self._flush()
         self.warn_log = []
         if truncated is not None:
             msg = _syntax_message(truncated)
@@ -882,12 +1012,15 @@ class _Reader:
         ln = _local(feat.tag)
         if not ln:
             return
-        self.member = _Member(self.n_vertices)
+        member = self.member = _Member()
         try:
-            self._object(feat, None, self.member, self.dim_default)
-            self._finish_member(self.member)
+            self._object(feat, None, member, self.dim_default)
         finally:
             self.member = None
+        self.batch.append(member)
+        self.batch_rings += len(member.texts)
+        if self.batch_rings >= _BATCH_RINGS or len(self.batch) >= _BATCH_MEMBERS:
+            self._flush()
 
     def _set_crs(self, envelope_srs) -> None:
         model = self.model
@@ -908,9 +1041,8 @@ class _Reader:
     def _finish(self) -> CityModel:
         model = self.model
         b = self.builder
-        verts = (np.concatenate(self.vertex_chunks) if len(self.vertex_chunks) > 1 else
-                 self.vertex_chunks[0] if self.vertex_chunks else np.zeros((0, 3)))
-        self.vertex_chunks = []
+        verts = self.pool.array()
+        self.pool = None
         model.set_boundaries(b)
         self.builder = None
         # merge identical coordinates
@@ -1020,9 +1152,17 @@ def _prop_kind(tag) -> tuple:
     return kind
 
 
-def _reversed_item(item):
+def _reversed_item(item, member: _Member | None = None):
+    """The item with its orientation flipped (GML OrientableSurface orientation="-")."""
     if item[0] == "P":
-        return ("P", item[1], tuple(r[::-1] for r in item[2]))
+        rings = item[2]
+        if rings and isinstance(rings[0], int):  # placeholders: ~ring = reversed
+            new = [~r for r in rings]
+            if member is not None:
+                member.ring_lists.append((item[1], new))
+        else:
+            new = [r[::-1] for r in rings]
+        return ("P", item[1], new)
     return ("R", item[1], not item[2])
 
 
