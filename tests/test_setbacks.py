@@ -295,3 +295,28 @@ def test_stepped_building_upper_wall_counts_and_shared_wall_is_interior():
     hits = [v for v in r.violations if v["wall_id"] == "tower#3" and v["kind"] == "building"]
     assert [(v["id"], v["other_id"]) for v in hits] == [("b", "n")]
     assert hits[0]["overlap_m2"] == pytest.approx(10.0, rel=1e-6)
+
+
+def test_cli_parcels_from_wgs84_geojson_are_reprojected(tmp_path):
+    """Parcels given as RFC 7946 GeoJSON (WGS84) are reprojected (pyproj) to the model's
+    EPSG:25832 before the plot-boundary check."""
+    from pyproj import Transformer
+
+    x, y = 500000.0, 5700000.0
+    m = box_model([("a", x, y, x + 10, y + 10, 50, 60)])
+    src = tmp_path / "a.city.json"
+    _write_cityjson(m, src)
+    to_wgs = Transformer.from_crs("EPSG:25832", "EPSG:4326", always_xy=True)
+    feats = []
+    for pid, (x0, y0, x1, y1) in {"P1": (x - 10, y - 10, x + 12, y + 20), "P2": (x + 12, y - 10, x + 50, y + 20)}.items():
+        ring = [to_wgs.transform(px, py) for px, py in ((x0, y0), (x1, y0), (x1, y1), (x0, y1), (x0, y0))]
+        feats.append({"type": "Feature", "properties": {"id": pid},
+                      "geometry": {"type": "Polygon", "coordinates": [ring]}})
+    parcels = tmp_path / "parcels.geojson"
+    parcels.write_text(json.dumps({"type": "FeatureCollection", "features": feats}))
+    p = _cli("setbacks", src, "--rule", "nbauo", "--parcels", parcels, "--json")
+    assert p.returncode == 0, p.stderr
+    bad = [v for v in json.loads(p.stdout)["violations"] if v["kind"] == "parcel"]
+    # east wall: 5 m deep, parcel ends 2 m away -> 3 m × 10 m on P2; other sides stay on P1
+    assert [(v["wall_id"].split("#")[0], v["other_id"]) for v in bad] == [("a", "P2")]
+    assert bad[0]["overlap_m2"] == pytest.approx(30.0, rel=0.01)
