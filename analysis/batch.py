@@ -1,0 +1,835 @@
+"""City-wide analyses in partitions on Dask: solar, sun-hours and metrics per tile with a halo.
+
+A city is cut into **tiles** — the input files (e.g. the state survey's 1 km LoD2 tiles), or a
+regular grid of ``tile_size_m`` over the model's bbox (aligned to multiples of the tile size in the
+model CRS). Every top-level object (a Building with its BuildingParts) is *owned* by exactly one
+tile: the file it came from, or the grid cell holding the centre of its 2D bbox
+(``model.spatial``). A partition is the tile's own objects plus a **halo** of the objects whose
+bbox comes within ``halo_m`` (default 300 m) of the tile: the halo only casts shadows (solar,
+sun-hours); results are computed and written for the own objects only.
+
+Partitions run as Dask tasks (``distributed``): on a ``LocalCluster`` (``workers`` processes, one
+thread each; every ray caster in a task uses one thread) or on a running scheduler
+(``scheduler="tcp://host:8786"``; the workers must see the input files and the output folder under
+the same paths). ``scheduler="inline"`` runs the partitions one after the other in this process
+(no Dask; for debugging and tests). Failed tasks are retried (``retries``, default 2); tasks of a
+worker that dies are re-run elsewhere by the scheduler.
+
+Per tile the results are written to ``OUT/tiles/<tile>.*`` (every file atomically: temp + rename)
+and then a marker ``OUT/tiles/<tile>.done.json`` holding the tile's figures and a key of the run
+settings. A run that is killed resumes where it stopped: tiles whose marker exists with the same
+settings are skipped. ``OUT/summary.json`` holds the merged figures of all tiles.
+
+Outputs per analysis (model CRS, named in every file):
+
+solar     ``<tile>.gpkg`` layers ``surfaces`` (3D roof polygons, one row per roof surface with
+          ``building_id``, ``object_id``, ``surface`` = the polygon's ordinal in the object's
+          analysed geometry, area, tilt, azimuth, kWh/m²·a shaded/unshaded/direct, suitable m²,
+          kWp, kWh/a; full float precision) and ``buildings`` (footprints with the sums);
+          optionally ``<tile>.city.jsonl`` (CityJSONSeq, figures as surface/object attributes).
+sunhours  ``<tile>.tif`` (GeoTIFF of sun-hours on the ground grid of the tile, nodata −1 under
+          buildings) and ``<tile>.gpkg`` layer ``cells`` (cell centre points with hours).
+metrics   ``<tile>.gpkg`` layer ``buildings`` (footprints + the ``metrics`` columns); optionally
+          ``<tile>.city.jsonl`` with the figures as attributes.
+
+Equality with a single-process run: all partitions use one local origin and one site (sun
+positions, grid convergence, default weather) — those of the whole run's bbox — so a roof surface
+gets bit-identical rays in its partition and in a run over the whole model; with a halo that holds
+every obstruction the per-surface figures are the same (``tests/test_batch.py``). Obstructions
+farther than the halo are ignored: a 30 m building 300 m away subtends 5.7°, the lowest Tregenza
+patch row is centred at 6°.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+import os
+import tempfile
+import time
+from dataclasses import dataclass, field, asdict
+from pathlib import Path
+
+import numpy as np
+
+from model.errors import InputError
+
+ANALYSES = ("solar", "sunhours", "metrics")
+DEFAULT_HALO_M = 300.0
+DEFAULT_TILE_M = 500.0
+
+
+@dataclass
+class BatchOptions:
+    """Settings of a batch run (units in the names). ``analysis_params`` go to the analysis:
+    solar: ``grid_m``, ``sky``, ``sun_mf``, ``albedo``, ``min_area_m2``, ``threshold_kwh_m2a``,
+    ``kwp_per_m2``, ``performance_ratio``, ``include_facades`` (``analysis.solar.SolarOptions``);
+    sunhours: ``date`` (required), ``start``, ``stop``, ``step_min``, ``cell_m``;
+    metrics: ``storey_height_m``."""
+
+    analysis: str = "solar"
+    out_dir: str = "batch-out"
+    tile_size_m: float | None = None
+    halo_m: float = DEFAULT_HALO_M
+    lod: str | None = None
+    crs: str | None = None
+    formats: tuple = ("gpkg",)
+    workers: int = 2
+    scheduler: str | None = None
+    retries: int = 2
+    weather: str | None = None
+    analysis_params: dict = field(default_factory=dict)
+
+    def validate(self) -> None:
+        if self.analysis not in ANALYSES:
+            raise InputError(None, f"unknown batch analysis {self.analysis!r} ({', '.join(ANALYSES)})")
+        if self.tile_size_m is not None and not (math.isfinite(self.tile_size_m) and 10.0 <= self.tile_size_m <= 1e6):
+            raise InputError(None, f"--tile-size must be between 10 m and 1000 km, got {self.tile_size_m}")
+        if not (math.isfinite(self.halo_m) and 0.0 <= self.halo_m <= 10_000.0):
+            raise InputError(None, f"--halo must be between 0 and 10000 m, got {self.halo_m}")
+        if not (1 <= int(self.workers) <= 512):
+            raise InputError(None, f"--workers must be between 1 and 512, got {self.workers}")
+        bad = [f for f in self.formats if f not in ("gpkg", "cityjsonseq")]
+        if bad:
+            raise InputError(None, f"unknown output format {bad[0]!r} (gpkg, cityjsonseq)")
+        if self.analysis == "sunhours" and not self.analysis_params.get("date"):
+            raise InputError(None, "batch sunhours needs --date YYYY-MM-DD")
+        if self.analysis == "solar":
+            self.solar_options().validate()
+
+    def solar_options(self):
+        from .solar import SolarOptions
+
+        keys = set(SolarOptions.__dataclass_fields__)
+        return SolarOptions(**{k: v for k, v in self.analysis_params.items() if k in keys})
+
+    def key(self) -> str:
+        """Hash of everything that changes a tile's results (a finished tile of a run with other
+        settings is computed again)."""
+        doc = {"analysis": self.analysis, "tile": self.tile_size_m, "halo": self.halo_m, "lod": self.lod,
+               "crs": self.crs, "formats": sorted(self.formats), "weather": self.weather,
+               "params": self.analysis_params}
+        return hashlib.sha256(json.dumps(doc, sort_keys=True, default=str).encode()).hexdigest()[:16]
+
+
+@dataclass
+class Tile:
+    """One partition. ``region`` = the owned area [xmin, ymin, xmax, ymax] (grid cell, or the bbox
+    of the file's objects); ``files`` = the file it owns and the files of its halo (file tiles)."""
+
+    id: str
+    region: tuple
+    n_objects: int = 0
+    own_file: str | None = None
+    files: list = field(default_factory=list)
+
+
+@dataclass
+class Partition:
+    """What a task needs: the tile, the partition model (own + halo, grid tiles) or the files to
+    read, and the run-wide origin, site bbox and weather."""
+
+    tile: Tile
+    options: BatchOptions
+    run_key: str
+    origin: np.ndarray
+    site_bbox: np.ndarray
+    model: object = None
+    own_ids: list | None = None
+    weather: object = None
+
+
+@dataclass
+class BatchResult:
+    """What a run did: tiles computed/skipped/failed, merged figures, wall time."""
+
+    tiles: int
+    computed: list
+    skipped: list
+    failed: dict
+    summary: dict
+    out_dir: str
+    seconds: float
+    buildings: int = 0
+
+    def to_json(self) -> dict:
+        return {"analysis": self.summary.get("analysis"), "tiles": self.tiles, "computed": len(self.computed),
+                "skipped": len(self.skipped), "failed": sorted(self.failed), "buildings": self.buildings,
+                "seconds": round(self.seconds, 3), "out": self.out_dir, **{k: v for k, v in self.summary.items()
+                                                                           if k not in ("analysis", "tiles")}}
+
+
+# ============================================================================ planning
+def _model_files(inputs) -> list[Path]:
+    from importers import sorted_model_files
+
+    files: list[Path] = []
+    for p in inputs:
+        p = Path(p)
+        if not p.exists():
+            raise InputError(p, "no such file")
+        files.extend(sorted_model_files(p) if p.is_dir() else [p])
+    if not files:
+        raise InputError(None, "no input files")
+    return files
+
+
+def _tile_name(path: Path) -> str:
+    name = path.name
+    for suffix in (".city.jsonl", ".city.json", ".jsonl", ".json", ".gml", ".xml", ".citygml"):
+        if name.lower().endswith(suffix):
+            name = name[: -len(suffix)]
+            break
+    return "".join(c if c.isalnum() or c in "-_." else "_" for c in name) or "tile"
+
+
+def scan_file(path: str, crs: str | None = None) -> dict:
+    """Bbox (3D, model CRS), object count and CRS of one tile file (a Dask task in file mode)."""
+    from importers import load
+
+    m = load(path, crs=crs)
+    bb = m.bbox()
+    return {"path": str(path), "bbox": None if bb is None else [float(v) for v in bb],
+            "objects": len(m), "epsg": m.crs.epsg, "size": os.path.getsize(path),
+            "mtime": os.path.getmtime(path)}
+
+
+def grid_tiles(model, tile_size_m: float) -> list[tuple[Tile, np.ndarray]]:
+    """Grid cells (aligned to multiples of ``tile_size_m``) that own at least one object group,
+    with the indices of their groups (``model.spatial.SpatialIndex``)."""
+    from model.spatial import spatial_index
+
+    idx = spatial_index(model)
+    c = idx.group_centres
+    ok = np.isfinite(c).all(axis=1)
+    if not ok.any():
+        return []
+    ts = float(tile_size_m)
+    col = np.floor(c[ok, 0] / ts).astype(np.int64)
+    row = np.floor(c[ok, 1] / ts).astype(np.int64)
+    groups = np.flatnonzero(ok)
+    keys, inv = np.unique(np.stack([col, row], axis=1), axis=0, return_inverse=True)
+    inv = inv.reshape(-1)
+    out = []
+    for k, (ci, ri) in enumerate(keys):
+        region = (ci * ts, ri * ts, (ci + 1) * ts, (ri + 1) * ts)
+        own = groups[inv == k]
+        tile = Tile(id=f"E{region[0]:.0f}_N{region[1]:.0f}", region=region, n_objects=len(own))
+        out.append((tile, own))
+    return out
+
+
+def _grow(region, d):
+    return (region[0] - d, region[1] - d, region[2] + d, region[3] + d)
+
+
+def _intersects(a, b) -> bool:
+    return a[0] <= b[2] and b[0] <= a[2] and a[1] <= b[3] and b[1] <= a[3]
+
+
+# ============================================================================ running one tile
+def _atomic_write(path: Path, data: bytes) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+        raise
+
+
+def _tmp_then_replace(path: Path, write_fn) -> None:
+    """Call ``write_fn(tmp_path)`` and rename the result to ``path`` (atomic for the reader)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp{path.suffix}")
+    if tmp.exists():
+        tmp.unlink()
+    try:
+        write_fn(tmp)
+        os.replace(tmp, path)
+    finally:
+        if tmp.exists():
+            tmp.unlink()
+
+
+def done_marker(out_dir, tile_id: str) -> Path:
+    return Path(out_dir) / "tiles" / f"{tile_id}.done.json"
+
+
+def _read_done(out_dir, tile_id: str) -> dict | None:
+    p = done_marker(out_dir, tile_id)
+    try:
+        return json.loads(p.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+
+
+def partition_model(part: Partition):
+    """(model with own + halo objects, own object ids) of a partition (loads files in file mode)."""
+    from model.spatial import spatial_index, subset
+
+    if part.model is not None:
+        return part.model, list(part.own_ids)
+    from importers import load, load_many
+
+    tile = part.tile
+    files = [Path(f) for f in tile.files]
+    model = load(files[0], crs=part.options.crs) if len(files) == 1 else load_many(files, crs=part.options.crs)
+    own_src = str(Path(tile.own_file))
+    idx = spatial_index(model)
+    own_groups = np.unique(idx.group_of[[i for i, oid in enumerate(idx.ids)
+                                          if model.objects[oid].source == own_src]])
+    if part.options.analysis == "metrics":
+        keep_groups = own_groups
+    else:
+        near = idx.groups_intersecting(_grow(tile.region, part.options.halo_m))
+        keep_groups = np.union1d(own_groups, near)
+    own_ids = idx.members(own_groups)
+    model = subset(model, idx.members(keep_groups))
+    return model, own_ids
+
+
+class _RunScene:
+    """Mixin marker; see :func:`run_scene`."""
+
+
+def run_scene(model, lod, origin, site_bbox):
+    """The model's Scene expressed in the run's local ``origin`` (exact: both origins are whole
+    metres) and reporting the run's bbox as its own, so that ``analysis.sun.site_from_model`` gives
+    every partition the site of the whole run."""
+    from model.scene import Scene
+
+    sc = model.scene(lod)
+    shift = np.asarray(sc.origin, float) - np.asarray(origin, float)
+
+    class RunScene(Scene, _RunScene):
+        def bbox(self):
+            return np.asarray(site_bbox, float)
+
+    rs = RunScene(vertices=sc.vertices + shift, triangles=sc.triangles, object_index=sc.object_index,
+                  surface_type=sc.surface_type, object_ids=sc.object_ids, object_types=sc.object_types,
+                  polygon_index=sc.polygon_index, polygon_object=sc.polygon_object, origin=origin,
+                  crs=sc.crs, lod=sc.lod)
+    rs.model_polygon = getattr(sc, "model_polygon", None)
+    return rs
+
+
+def _subset_surfaces(surf, keep: np.ndarray):
+    """RoofSurfaces restricted to the surfaces flagged in ``keep`` (triangle map renumbered)."""
+    from .solar import RoofSurfaces
+
+    sel = np.flatnonzero(keep)
+    lookup = np.full(len(keep) + 1, -1, dtype=np.int64)
+    lookup[sel] = np.arange(len(sel))
+    ts = surf.triangle_surface
+    new_ts = np.where(ts >= 0, lookup[np.where(ts >= 0, ts, len(keep))], -1)
+    flipped = surf.flipped  # counted over all surfaces; the partition reports it for its own only
+    return RoofSurfaces(polygon=surf.polygon[sel], object_index=surf.object_index[sel], triangle_surface=new_ts,
+                        area_m2=surf.area_m2[sel], normal=surf.normal[sel], tilt_deg=surf.tilt_deg[sel],
+                        azimuth_deg=surf.azimuth_deg[sel], centroid=surf.centroid[sel], z_min_m=surf.z_min_m[sel],
+                        z_max_m=surf.z_max_m[sel], height_m=surf.height_m[sel], kind=surf.kind[sel],
+                        flipped=min(flipped, len(sel)))
+
+
+def surface_ordinals(model, scene, polygons: np.ndarray) -> np.ndarray:
+    """Ordinal of every scene polygon in its object's selected geometry (``surface`` key, the
+    same in a partition and in the whole model; as ``exporters.tables.surface_table``)."""
+    mp = np.asarray(scene.model_polygon)[polygons]
+    geom_start = np.zeros(model.n_polygons, dtype=np.int64)
+    for g in model.geometries:
+        geom_start[g.poly_start:g.poly_stop] = g.poly_start
+    return mp - geom_start[mp], mp
+
+
+def _polygon_geoms(model, rows):
+    """shapely 3D polygons (exterior + holes) of model polygon ``rows`` in the model CRS."""
+    import shapely
+
+    out = []
+    for p in rows:
+        r0, r1 = model.polygon_offsets[p], model.polygon_offsets[p + 1]
+        rings = [model.vertices[model.ring_vertices[model.ring_offsets[r]:model.ring_offsets[r + 1]]]
+                 for r in range(r0, r1)]
+        rings = [r for r in rings if len(r) >= 3]
+        out.append(shapely.Polygon(rings[0], rings[1:]) if rings else None)
+    return out
+
+
+def _write_gpkg(path: Path, layers: list, crs_wkt) -> None:
+    """layers: [(name, {column: array}, geometries (shapely|None), geometry_type)] → one GPKG."""
+    import pyogrio.raw
+    import shapely
+
+    def write(tmp):
+        for i, (name, cols, geoms, gtype) in enumerate(layers):
+            names = list(cols)
+            data = []
+            for k in names:
+                v = np.asarray(cols[k])
+                data.append(v.astype(object) if v.dtype.kind in "US" else v)
+            wkb = shapely.to_wkb(np.asarray(geoms, dtype=object), output_dimension=3 if gtype.endswith("Z") else 2)
+            pyogrio.raw.write(str(tmp), wkb, data, names, layer=name, driver="GPKG", geometry_type=gtype,
+                              crs=crs_wkt, append=i > 0, promote_to_multi=False)
+
+    _tmp_then_replace(path, write)
+
+
+def _crs_wkt(model):
+    try:
+        crs = model.crs.pyproj() if model.crs else None
+        return crs.to_wkt() if crs is not None else None
+    except Exception:
+        return None
+
+
+def _footprints(model, ids):
+    """{building id: shapely footprint in the model CRS} for the top-level ids."""
+    from .metrics import footprint_polygons
+
+    fids, fps, _, _ = footprint_polygons(model, None, ("Building",))
+    origin = model.origin
+    want = set(ids)
+    return {oid: _translate(fp, origin[0], origin[1]) for oid, fp in zip(fids, fps)
+            if oid in want and fp is not None and not fp.is_empty}
+
+
+def _translate(geom, dx, dy):
+    import shapely
+
+    if geom is None:
+        return None
+    return shapely.transform(geom, lambda xy: xy + np.array([dx, dy]))
+
+
+def _solar_tile(part: Partition, model, own_ids, tdir: Path) -> dict:
+    from .raycast import RayCaster
+    from .solar import compute_solar, find_roof_surfaces
+
+    opt = part.options.solar_options()
+    scene = run_scene(model, part.options.lod, part.origin, part.site_bbox)
+    surf = find_roof_surfaces(scene, opt)
+    own = set(own_ids)
+    own_obj = np.array([oid in own for oid in scene.object_ids], dtype=bool)
+    surf = _subset_surfaces(surf, own_obj[surf.object_index] if len(surf) else np.zeros(0, bool))
+    rc = RayCaster(scene, threads=1)
+    res = compute_solar(scene, part.weather, opt, raycaster=rc, model=model, surfaces=surf)
+    rc.close()
+    s = res.surfaces
+    ordinal, mp = surface_ordinals(model, scene, s.polygon)
+    bids = np.asarray(res.building_ids, dtype=object)[res.surface_building] if len(s) else np.zeros(0, object)
+    oids = np.asarray(scene.object_ids, dtype=object)[s.object_index] if len(s) else np.zeros(0, object)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        loss = np.where(res.unshaded_kwh_m2a > 0, 1.0 - res.irradiation_kwh_m2a / res.unshaded_kwh_m2a, 0.0)
+    cols = {"tile": np.full(len(s), part.tile.id, dtype=object), "building_id": bids, "object_id": oids,
+            "surface": ordinal.astype(np.int64), "kind": s.kind.astype(object), "area_m2": s.area_m2,
+            "tilt_deg": s.tilt_deg, "azimuth_deg": s.azimuth_deg, "height_m": s.height_m,
+            "irradiation_kwh_m2a": res.irradiation_kwh_m2a, "unshaded_kwh_m2a": res.unshaded_kwh_m2a,
+            "direct_kwh_m2a": res.beam_kwh_m2a, "shading_loss": loss, "suitable_area_m2": res.suitable_area_m2,
+            "kwp": res.kwp, "yield_kwh_a": res.yield_kwh_a}
+    per_b = res.buildings()
+    summary = res.summary()
+    outputs = []
+    if "gpkg" in part.options.formats:
+        geoms = _polygon_geoms(model, mp)
+        fps = _footprints(model, list(per_b))
+        bl = list(per_b)
+        bcols = {"tile": np.full(len(bl), part.tile.id, dtype=object), "building_id": np.asarray(bl, dtype=object)}
+        for k in ("roof_area_m2", "suitable_area_m2", "kwp", "yield_kwh_a", "mean_kwh_m2a", "surfaces"):
+            bcols[k] = np.asarray([per_b[b][k] for b in bl])
+        bgeoms = [fps.get(b) for b in bl]
+        path = tdir / f"{part.tile.id}.gpkg"
+        _write_gpkg(path, [("surfaces", cols, geoms, "Polygon Z"),
+                           ("buildings", bcols, bgeoms, "Unknown")], _crs_wkt(model))
+        outputs.append(path.name)
+    if "cityjsonseq" in part.options.formats:
+        outputs.append(_write_seq(part, model, own_ids, tdir, per_b, mp, cols))
+    return {"surfaces": int(len(s)), "buildings": len(per_b), "roof_area_m2": float(s.area_m2.sum()),
+            "suitable_area_m2": float(res.suitable_area_m2.sum()), "total_kwh_a": float(res.yield_kwh_a.sum()),
+            "total_kwp": float(res.kwp.sum()), "irradiation_area_kwh_a": float((s.area_m2 * res.irradiation_kwh_m2a).sum()),
+            "annual_ghi_kwh_m2": summary["annual_ghi_kwh_m2"], "rays": int(res.rays),
+            "halo_objects": len(model) - len(own_ids), "outputs": outputs}
+
+
+def _write_seq(part, model, own_ids, tdir, object_attrs, model_polygons=None, surface_cols=None) -> str:
+    """CityJSONSeq of the own objects with results as attributes (standalone vertices)."""
+    from exporters.cityjson import write_cityjsonseq
+    from model.spatial import compact, subset
+
+    own = compact(subset(model, own_ids))
+    surf_attrs = None
+    if model_polygons is not None and len(model_polygons):
+        # model polygon row (partition) -> row in the own-only model: same object, same ordinal
+        geom_start = {}
+        for oid in own.objects:
+            g = own.select_geometry(own.objects[oid], part.options.lod)
+            if g is not None:
+                geom_start[oid] = g.poly_start
+        surf_attrs = {}
+        names = ("irradiation_kwh_m2a", "unshaded_kwh_m2a", "suitable_area_m2", "kwp", "yield_kwh_a")
+        for i in range(len(model_polygons)):
+            oid = surface_cols["object_id"][i]
+            if oid in geom_start:
+                row = geom_start[oid] + int(surface_cols["surface"][i])
+                surf_attrs[row] = {k: float(surface_cols[k][i]) for k in names}
+    obj_attrs = {b: {k: v for k, v in d.items() if not isinstance(v, list)} for b, d in (object_attrs or {}).items()}
+    path = tdir / f"{part.tile.id}.city.jsonl"
+    write_cityjsonseq(own, path, object_attributes=obj_attrs, surface_attributes=surf_attrs)
+    return path.name
+
+
+def _metrics_tile(part: Partition, model, own_ids, tdir: Path) -> dict:
+    from model.spatial import subset
+
+    from .metrics import compute_metrics
+
+    own = subset(model, own_ids) if len(own_ids) != len(model) else model
+    kw = {}
+    if "storey_height_m" in part.options.analysis_params:
+        kw["storey_height_m"] = float(part.options.analysis_params["storey_height_m"])
+    met = compute_metrics(own, part.options.lod, **kw)
+    recs = met.records(digits=None)
+    outputs = []
+    if "gpkg" in part.options.formats:
+        fps = _footprints(own, met.ids)
+        keys = [k for k in (recs[0] if recs else {}) if k != "id"]
+        cols = {"tile": np.full(len(recs), part.tile.id, dtype=object), "id": np.asarray(met.ids, dtype=object)}
+        for k in keys:
+            vals = [r[k] for r in recs]
+            if all(v is None or isinstance(v, (int, float, bool, np.number)) for v in vals):
+                cols[k] = np.asarray([np.nan if v is None else float(v) for v in vals])
+            else:
+                cols[k] = np.asarray(["" if v is None else str(v) for v in vals], dtype=object)
+        geoms = [fps.get(oid) for oid in met.ids]
+        path = tdir / f"{part.tile.id}.gpkg"
+        _write_gpkg(path, [("buildings", cols, geoms, "Unknown")], _crs_wkt(own))
+        outputs.append(path.name)
+    if "cityjsonseq" in part.options.formats:
+        attrs = {r["id"]: {k: v for k, v in r.items() if k != "id" and v is not None} for r in recs}
+        outputs.append(_write_seq(part, own, own_ids, tdir, attrs))
+    vol = np.nansum(met.columns.get("volume_m3", np.zeros(0)))
+    fpa = np.nansum(met.columns.get("footprint_area_m2", np.zeros(0)))
+    return {"rows": len(met), "buildings": sum(1 for t in met.types if t == "Building"),
+            "volume_m3": float(vol), "footprint_area_m2": float(fpa), "outputs": outputs}
+
+
+def _sunhours_tile(part: Partition, model, own_ids, tdir: Path) -> dict:
+    from exporters.tables import write_geotiff
+
+    from .raycast import RayCaster
+    from .shadow import sun_hours
+    from .sun import site_from_model
+
+    p = part.options.analysis_params
+    scene = run_scene(model, part.options.lod, part.origin, part.site_bbox)
+    site = site_from_model(scene, tz=p.get("tz"))
+    rc = RayCaster(scene, threads=1)
+    res = sun_hours(scene, date=p["date"], start=p.get("start", "00:00"), stop=p.get("stop", "24:00"),
+                    step_min=float(p.get("step_min", 10.0)), cell_m=float(p.get("cell_m", 2.0)),
+                    extent=part.tile.region, site=site, raycaster=rc)
+    rc.close()
+    outputs = []
+    tif = tdir / f"{part.tile.id}.tif"
+    _tmp_then_replace(tif, lambda tmp: write_geotiff(res.raster(), tmp, model.crs))
+    outputs.append(tif.name)
+    if "gpkg" in part.options.formats:
+        import shapely
+
+        x, y = res.grid.centres_local()
+        act = res.grid.active
+        xs = x[act] + res.grid.origin[0]
+        ys = y[act] + res.grid.origin[1]
+        cols = {"tile": np.full(int(act.sum()), part.tile.id, dtype=object), "sun_hours_h": res.hours[act]}
+        path = tdir / f"{part.tile.id}.gpkg"
+        _write_gpkg(path, [("cells", cols, list(shapely.points(xs, ys)), "Point")], _crs_wkt(model))
+        outputs.append(path.name)
+    fig = res.figures()
+    v = res.hours[res.grid.active]
+    return {"cells": int(len(v)), "sum_sun_hours_h": float(v.sum()), "min_sun_hours_h": fig["min_sun_hours_h"],
+            "max_sun_hours_h": fig["max_sun_hours_h"], "steps": fig["steps"], "buildings": len(own_ids),
+            "outputs": outputs}
+
+
+def run_partition(part: Partition) -> dict:
+    """Compute one tile and write its outputs and done marker (a Dask task). Returns the marker."""
+    t0 = time.perf_counter()
+    model, own_ids = partition_model(part)
+    tdir = Path(part.options.out_dir) / "tiles"
+    tdir.mkdir(parents=True, exist_ok=True)
+    fn = {"solar": _solar_tile, "metrics": _metrics_tile, "sunhours": _sunhours_tile}[part.options.analysis]
+    figures = fn(part, model, own_ids, tdir)
+    top = sum(1 for oid in own_ids if not any(p in model.objects for p in model.objects[oid].parents))
+    marker = {"tile": part.tile.id, "analysis": part.options.analysis, "run_key": part.run_key,
+              "region": list(part.tile.region), "own_objects": len(own_ids), "own_top_level": top,
+              "partition_objects": len(model), "seconds": round(time.perf_counter() - t0, 3),
+              "worker_pid": os.getpid(), "figures": figures}
+    _atomic_write(done_marker(part.options.out_dir, part.tile.id), json.dumps(marker, indent=1).encode())
+    return marker
+
+
+# ============================================================================ the run
+class _Inline:
+    """Runs partitions in this process, one after another (``scheduler="inline"``)."""
+
+    def run(self, parts, on_done):
+        failed = {}
+        for part in parts:
+            try:
+                on_done(part.tile.id, run_partition(part), None)
+            except InputError:
+                raise
+            except Exception as exc:  # noqa: BLE001 - reported per tile
+                failed[part.tile.id] = f"{type(exc).__name__}: {exc}"
+                on_done(part.tile.id, None, exc)
+        return failed
+
+
+def make_client(options: BatchOptions):
+    """A Dask ``Client`` on ``options.scheduler`` or on a new ``LocalCluster`` (processes, one
+    thread per worker). Returns (client, cluster or None)."""
+    import logging
+
+    from distributed import Client, LocalCluster
+
+    if options.scheduler and options.scheduler != "inline":
+        try:
+            return Client(options.scheduler, timeout="20s"), None
+        except (OSError, TimeoutError) as exc:
+            raise InputError(None, f"cannot reach the Dask scheduler {options.scheduler}: {exc}") from None
+    env = {"OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
+    cluster = LocalCluster(n_workers=int(options.workers), threads_per_worker=1, processes=True,
+                           dashboard_address=None, silence_logs=logging.ERROR, env=env)
+    return Client(cluster), cluster
+
+
+def plan(inputs, options: BatchOptions, client=None):
+    """(tiles with their parts, run origin, site bbox, model or None) for ``inputs``.
+
+    File tiles when several files are given (or a folder) and no ``tile_size_m``; else a grid
+    over the merged model (one file, or ``tile_size_m`` given)."""
+    from importers import load, load_many
+
+    files = _model_files(inputs)
+    if len(files) > 1 and options.tile_size_m is None:
+        infos = _scan(files, options, client)
+        infos = [i for i in infos if i["bbox"] is not None]
+        if not infos:
+            raise InputError(None, "the input files hold no geometry")
+        epsg = {i["epsg"] for i in infos if i["epsg"]}
+        if len(epsg) > 1:
+            raise InputError(None, f"the tiles have different CRSs ({', '.join(f'EPSG:{e}' for e in sorted(epsg))})")
+        bbs = np.array([i["bbox"] for i in infos])
+        site_bbox = np.concatenate([bbs[:, :3].min(axis=0), bbs[:, 3:].max(axis=0)])
+        tiles = []
+        names = set()
+        for info in infos:
+            b = info["bbox"]
+            region = (b[0], b[1], b[3], b[4])
+            grown = _grow(region, options.halo_m)
+            neigh = [j["path"] for j in infos if j is not info and _intersects(grown, (j["bbox"][0], j["bbox"][1], j["bbox"][3], j["bbox"][4]))]
+            name = _tile_name(Path(info["path"]))
+            while name in names:
+                name += "_"
+            names.add(name)
+            files_needed = [info["path"]] + ([] if options.analysis == "metrics" else neigh)
+            tiles.append((Tile(id=name, region=region, n_objects=info["objects"], own_file=info["path"],
+                               files=files_needed), None))
+        return tiles, np.floor(site_bbox[:3]), site_bbox, None
+    model = load(files[0], crs=options.crs) if len(files) == 1 else load_many(files, crs=options.crs)
+    bb = model.bbox()
+    if bb is None:
+        raise InputError(files[0], "the model holds no geometry")
+    return grid_tiles(model, options.tile_size_m or DEFAULT_TILE_M), model.origin, bb, model
+
+
+def _scan(files, options, client):
+    """scan_file for every file, cached in OUT/index.json by path, size and mtime."""
+    cache_path = Path(options.out_dir) / "index.json"
+    try:
+        cache = {d["path"]: d for d in json.loads(cache_path.read_text())["files"]}
+    except (OSError, ValueError, KeyError, TypeError):
+        cache = {}
+    out, todo = {}, []
+    for f in files:
+        d = cache.get(str(f))
+        if d and d.get("size") == os.path.getsize(f) and d.get("mtime") == os.path.getmtime(f) \
+                and d.get("crs_override") == options.crs:
+            out[str(f)] = d
+        else:
+            todo.append(str(f))
+    if todo:
+        if client is None:
+            res = [scan_file(f, options.crs) for f in todo]
+        else:
+            futs = client.map(scan_file, todo, crs=options.crs, retries=options.retries, pure=False)
+            res = client.gather(futs)
+        for d in res:
+            d["crs_override"] = options.crs
+            out[d["path"]] = d
+        _atomic_write(cache_path, json.dumps({"files": list(out.values())}, indent=1).encode())
+    return [out[str(f)] for f in files]
+
+
+def _weather(options: BatchOptions, site_bbox, crs):
+    if options.analysis != "solar":
+        return None
+    from .sun import site_at
+    from .weather import default_weather, read_weather
+
+    if options.weather:
+        return read_weather(options.weather)
+    try:
+        c = 0.5 * (np.asarray(site_bbox[:3]) + np.asarray(site_bbox[3:]))
+        site = site_at(c[0], c[1], crs, elevation_m=float(site_bbox[2]))
+    except (InputError, ValueError, TypeError):
+        return default_weather(51.0, 10.0)  # as compute_solar without a CRS
+    return default_weather(site.latitude_deg, site.longitude_deg, max(site.elevation_m, 0.0))
+
+
+def run_batch(inputs, options: BatchOptions, client=None, progress=None, on_tile_done=None) -> BatchResult:
+    """Run ``options.analysis`` over ``inputs`` (files / folders) in partitions (module docstring).
+
+    client        a ``distributed.Client`` to use (default: from ``options.scheduler`` /
+                  ``options.workers``; ``options.scheduler == "inline"`` = no Dask)
+    progress      callable(done, total) after every finished tile
+    on_tile_done  callable(tile_id, marker or None, exception or None)
+    """
+    from model.crs import parse_crs
+
+    options.validate()
+    t0 = time.perf_counter()
+    out_dir = Path(options.out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    inline = client is None and options.scheduler == "inline"
+    own_client = cluster = None
+    try:
+        if client is None and not inline:
+            client, cluster = make_client(options)
+            own_client = client
+        tiles, origin, site_bbox, model = plan(inputs, options, None if inline else client)
+        key = options.key()
+        crs = model.crs if model is not None else None
+        if crs is None:
+            from importers import load
+
+            first = next((t.own_file for t, _ in tiles), None)
+            crs = parse_crs(options.crs) if options.crs else (load(first).crs if first else None)
+        todo, skipped = [], []
+        for tile, groups in tiles:
+            d = _read_done(out_dir, tile.id)
+            if d and d.get("run_key") == key:
+                skipped.append(tile.id)
+            else:
+                todo.append((tile, groups))
+        weather = _weather(options, site_bbox, crs) if todo else None
+        total = len(tiles)
+        done_n = [len(skipped)]
+        if progress:
+            progress(done_n[0], total)
+        computed, failed = [], {}
+
+        def finished(tile_id, marker, exc):
+            if marker is not None:
+                computed.append(tile_id)
+            done_n[0] += 1
+            if progress:
+                progress(done_n[0], total)
+            if on_tile_done:
+                on_tile_done(tile_id, marker, exc)
+
+        def parts():
+            from model.spatial import compact, spatial_index, subset
+
+            idx = spatial_index(model) if model is not None else None
+            for tile, groups in todo:
+                part = Partition(tile=tile, options=options, run_key=key, origin=np.asarray(origin, float),
+                                 site_bbox=np.asarray(site_bbox, float), weather=weather)
+                if model is not None:
+                    own_ids = idx.members(groups)
+                    if options.analysis == "metrics":
+                        ids = own_ids
+                    else:
+                        near = idx.groups_intersecting(_grow(tile.region, options.halo_m))
+                        ids = idx.members(np.union1d(groups, near))
+                    sub = subset(model, ids)
+                    part.model = sub if inline else compact(sub)
+                    part.own_ids = own_ids
+                yield part
+
+        if inline:
+            failed = _Inline().run(parts(), finished)
+        else:
+            failed = _run_dask(client, parts(), options, finished)
+    finally:
+        if own_client is not None:
+            own_client.close()
+        if cluster is not None:
+            cluster.close()
+    summary = merge_summary(out_dir, [t.id for t, _ in tiles], options.analysis)
+    _atomic_write(out_dir / "summary.json", json.dumps(summary, indent=1).encode())
+    return BatchResult(tiles=len(tiles), computed=computed, skipped=skipped, failed=failed, summary=summary,
+                       out_dir=str(out_dir), seconds=time.perf_counter() - t0,
+                       buildings=int(summary.get("buildings", 0)))
+
+
+def _run_dask(client, parts, options, finished) -> dict:
+    from distributed import as_completed
+
+    futures = {}
+    for part in parts:
+        fut = client.submit(run_partition, part, retries=options.retries, pure=False,
+                            key=f"stadtbild-{options.analysis}-{part.tile.id}-{part.run_key}")
+        futures[fut] = part.tile.id
+    failed = {}
+    for fut in as_completed(list(futures)):
+        tile_id = futures[fut]
+        try:
+            marker = fut.result()
+        except InputError:
+            raise
+        except Exception as exc:  # noqa: BLE001 - reported per tile after the retries
+            failed[tile_id] = f"{type(exc).__name__}: {exc}"
+            finished(tile_id, None, exc)
+            continue
+        finished(tile_id, marker, None)
+    return failed
+
+
+def merge_summary(out_dir, tile_ids, analysis: str) -> dict:
+    """Sum of the figures of the finished tiles (from their done markers)."""
+    figs = []
+    missing = []
+    for t in tile_ids:
+        d = _read_done(out_dir, t)
+        if d is None:
+            missing.append(t)
+        else:
+            figs.append(d["figures"])
+    out = {"analysis": analysis, "tiles": len(tile_ids), "tiles_done": len(figs), "tiles_missing": missing}
+    if analysis == "solar":
+        area = sum(f["roof_area_m2"] for f in figs)
+        out.update({"surfaces": sum(f["surfaces"] for f in figs), "buildings": sum(f["buildings"] for f in figs),
+                    "roof_area_m2": round(area, 2),
+                    "suitable_area_m2": round(sum(f["suitable_area_m2"] for f in figs), 2),
+                    "total_kwh_a": round(sum(f["total_kwh_a"] for f in figs), 1),
+                    "total_kwp": round(sum(f["total_kwp"] for f in figs), 2),
+                    "mean_kwh_m2a": round(sum(f["irradiation_area_kwh_a"] for f in figs) / area, 1) if area > 0 else 0.0,
+                    "annual_ghi_kwh_m2": figs[0]["annual_ghi_kwh_m2"] if figs else None,
+                    "rays": sum(f["rays"] for f in figs)})
+    elif analysis == "metrics":
+        out.update({"buildings": sum(f["buildings"] for f in figs), "rows": sum(f["rows"] for f in figs),
+                    "volume_m3": round(sum(f["volume_m3"] for f in figs), 1),
+                    "footprint_area_m2": round(sum(f["footprint_area_m2"] for f in figs), 1)})
+    else:
+        cells = sum(f["cells"] for f in figs)
+        mins = [f["min_sun_hours_h"] for f in figs if f["min_sun_hours_h"] is not None]
+        maxs = [f["max_sun_hours_h"] for f in figs if f["max_sun_hours_h"] is not None]
+        out.update({"sample_count": cells, "buildings": sum(f["buildings"] for f in figs),
+                    "mean_sun_hours_h": round(sum(f["sum_sun_hours_h"] for f in figs) / cells, 4) if cells else None,
+                    "min_sun_hours_h": min(mins) if mins else None, "max_sun_hours_h": max(maxs) if maxs else None,
+                    "steps": figs[0]["steps"] if figs else None})
+    return out
