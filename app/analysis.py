@@ -231,7 +231,8 @@ class SightlinePage(AnalysisPage):
         return tr("Is the target visible from the viewpoint? Pick both points in the 3D view.")
 
     def build(self) -> None:
-        self.points: list = [None, None]
+        self.points: list = [None, None]  # local points picked in the view
+        self.point_objects: list = [None, None]  # object ids hit by those picks (None: ground)
         row = QWidget()
         hl = QHBoxLayout(row)
         hl.setContentsMargins(0, 0, 0, 0)
@@ -254,7 +255,7 @@ class SightlinePage(AnalysisPage):
     def job(self, ctx):
         from . import analysis_calls
 
-        return analysis_calls.sightline_job(ctx, self.points, self.eye.value())
+        return analysis_calls.sightline_job(ctx, self.points, self.eye.value(), self.point_objects[1])
 
     def present(self, window, result) -> str:
         from . import analysis_calls
@@ -272,10 +273,15 @@ class SolarPage(AnalysisPage):
     def description(self) -> str:
         return tr("Annual irradiation on roofs (direct + diffuse, Perez sky) and PV yield per building.")
 
+    def build(self) -> None:
+        self.grid = self.add_row(QT_TRANSLATE_NOOP("", "Sample spacing on roofs [m]"), QDoubleSpinBox())
+        self.grid.setRange(0.25, 10.0)
+        self.grid.setValue(1.0)
+
     def job(self, ctx):
         from . import analysis_calls
 
-        return analysis_calls.solar_job(ctx)
+        return analysis_calls.solar_job(ctx, grid_m=self.grid.value())
 
     def present(self, window, result) -> str:
         from . import analysis_calls
@@ -294,9 +300,11 @@ class SetbacksPage(AnalysisPage):
         return tr("Abstandsflächen by state building code; overlaps with neighbours are shown in red.")
 
     def build(self) -> None:
+        from . import analysis_calls
+
         self.rule = self.add_row(QT_TRANSLATE_NOOP("", "Rule"), QComboBox())
-        for r in ("NBauO", "BauO NRW", "BayBO", "MBO"):
-            self.rule.addItem(r, r)
+        for key, name in analysis_calls.setback_rules():
+            self.rule.addItem(name, key)
 
     def job(self, ctx):
         from . import analysis_calls

@@ -5,13 +5,62 @@ follow the analysis modules' APIs as they land."""
 from __future__ import annotations
 
 import numpy as np
+from PySide6.QtCore import QT_TRANSLATE_NOOP
 
 from model.errors import InputError
 
 from .i18n import format_number, tr
 from .legend import colormap_rgb
 
+NEUTRAL_RGB = (205, 205, 200)  # triangles an analysis does not cover (walls in a roof analysis …)
+OK_RGB = (60, 170, 90)
+BAD_RGB = (220, 40, 40)
 
+
+def muted(rgb: np.ndarray) -> np.ndarray:
+    """The normal colours washed out towards light grey, so result colours (red, green) stand out
+    against red-brown roofs."""
+    grey = rgb.astype(np.float32).mean(axis=1, keepdims=True)
+    return (0.35 * grey + 0.65 * 215).astype(np.uint8).repeat(3, axis=1)
+
+
+def _missing(name):
+    raise InputError(None, tr("the analysis module {m} is not in this build").format(m=name))
+
+
+# ------------------------------------------------------------------------------ sun
+_sites: dict = {}
+
+
+def site_of(model):
+    """The model's site (WGS84 position, time zone, grid convergence), cached per model."""
+    from analysis.sun import site_from_model
+
+    key = id(model)
+    if key not in _sites:
+        _sites.clear()
+        _sites[key] = site_from_model(model)
+    return _sites[key]
+
+
+def sun_position(model, when_local) -> dict | None:
+    """Sun azimuth/elevation (°) and the unit vector towards the sun in the model grid frame at
+    local wall-clock time ``when_local`` (naive datetime, site time zone); None when the model has
+    no known place on earth or analysis.sun is missing."""
+    try:
+        from analysis.sun import sun_positions
+
+        site = site_of(model)
+        sp = sun_positions([when_local], site)
+    except (ImportError, InputError):
+        return None
+    rec = sp.record(0)
+    rec["direction"] = sp.direction_grid()[0]
+    rec["tz"] = site.tz
+    return rec
+
+
+# ------------------------------------------------------------------------------ shadow
 def has_sunhours() -> bool:
     try:
         import analysis.shadow as sh
@@ -20,45 +69,272 @@ def has_sunhours() -> bool:
     return hasattr(sh, "sun_hours") or hasattr(sh, "sunhours") or hasattr(sh, "compute_sun_hours")
 
 
-def _missing(name):
-    raise InputError(None, tr("the analysis module {m} is not in this build").format(m=name))
+SHADOW_RGB = (52, 62, 110)
+SUN_RGB = (250, 215, 90)
+
+
+def _analysis_scene(ctx):
+    """The scene the ray casting uses (with terrain when the model has one) — the same as the CLI."""
+    try:
+        from analysis.ground import analysis_scene
+
+        scene = analysis_scene(ctx.model)
+    except ImportError:
+        scene = ctx.scene
+    return scene
 
 
 def shadow_job(ctx, grid_m: float):
-    _missing("analysis.shadow")
+    """Instant ground shadow at the slider's local time (analysis.shadow.shadow_at)."""
+    from analysis.shadow import shadow_at
+
+    when = ctx.when_local
+
+    def run(progress, cancelled):
+        progress(0.02)
+        scene = _analysis_scene(ctx)
+        res = shadow_at(scene, when, cell_m=grid_m)
+        progress(1.0)
+        return res
+
+    return run
+
+
+def grid_overlay(grid, values_rgb, keep, lift_m: float = 0.05):
+    """Flat mesh of the ground-grid cells in ``keep`` ((ny, nx) bool, row 0 = north) coloured by
+    ``values_rgb`` ((ny, nx, 3) uint8), in local coordinates just above the ground."""
+    import pyvista as pv
+
+    rows, cols = np.nonzero(np.asarray(keep, dtype=bool))
+    z = (float(np.nanmedian(grid.z[grid.inside])) if grid.inside.any() else 0.0) + lift_m
+    x0 = grid.x0 + cols * grid.cell_m
+    y1 = grid.y_top - rows * grid.cell_m  # north edge of the cell (row 0 = north)
+    c = grid.cell_m
+    corners = np.stack([np.c_[x0, y1 - c], np.c_[x0 + c, y1 - c], np.c_[x0 + c, y1], np.c_[x0, y1]], axis=1)
+    pts = np.concatenate([corners.reshape(-1, 2), np.full((4 * len(rows), 1), z)], axis=1)
+    faces = np.c_[np.full(len(rows), 4), np.arange(4 * len(rows)).reshape(-1, 4)].ravel()
+    mesh = pv.PolyData(pts, faces)
+    mesh.cell_data["rgb"] = np.asarray(values_rgb, dtype=np.uint8)[rows, cols]
+    return mesh
 
 
 def present_shadow(window, result) -> str:
-    return ""
+    grid = result.grid
+    keep = result.shadow & grid.active
+    rgb = np.empty(grid.shape + (3,), np.uint8)
+    rgb[:] = SHADOW_RGB
+    vp = window.viewport
+    vp.remove_overlay("sunhours", render=False)
+    if keep.any():
+        vp.add_overlay("shadow", grid_overlay(grid, rgb, keep), scalars="rgb", rgb=True, opacity=0.65,
+                       lighting=False)
+    else:
+        vp.remove_overlay("shadow")
+    vp.set_result_colours(None)
+    f = result.figures()
+    if f["sun_elevation_deg"] > 0:
+        vp.set_sun_direction(result.sun.direction_grid()[0])
+    share = 100.0 * f["shadow_area_m2"] / f["ground_area_m2"] if f["ground_area_m2"] else 0.0
+    summary = tr("Shadow on {a} m² of {g} m² open ground ({p} %); sun azimuth {az}°, elevation {el}°, "
+                 "{t}").format(a=format_number(f["shadow_area_m2"], 0), g=format_number(f["ground_area_m2"], 0),
+                               p=format_number(share, 1), az=format_number(f["sun_azimuth_deg"], 1),
+                               el=format_number(f["sun_elevation_deg"], 1), t=f["time_local"][:16].replace("T", " "))
+    window.legend.show_categories("Shadow", [(tr("Shadow on the ground"), SHADOW_RGB),
+                                             (tr("Sun"), (235, 235, 228))], summary)
+    window.last_result_overlay_cells = int(keep.sum())
+    return summary
 
 
 def sunhours_job(ctx, grid_m: float, step_min: int):
-    _missing("analysis.shadow")
+    """Hours of direct sun on the ground over the slider's day (analysis.shadow.sun_hours)."""
+    from analysis.shadow import sun_hours
+
+    date = ctx.when_local.date().isoformat()
+
+    def run(progress, cancelled):
+        scene = _analysis_scene(ctx)
+        return sun_hours(scene, date=date, step_min=float(step_min), cell_m=grid_m, progress=progress)
+
+    return run
 
 
 def present_sunhours(window, result) -> str:
-    return ""
+    grid = result.grid
+    keep = grid.active
+    vmax = max(result.possible_hours, 1e-6)
+    rgb = colormap_rgb(np.nan_to_num(result.hours).ravel(), 0.0, vmax, "plasma").reshape(grid.shape + (3,))
+    vp = window.viewport
+    vp.remove_overlay("shadow", render=False)
+    vp.add_overlay("sunhours", grid_overlay(grid, rgb, keep), scalars="rgb", rgb=True, opacity=0.85,
+                   lighting=False)
+    vp.set_result_colours(None)
+    f = result.figures()
+    summary = tr("Sun hours on {d}: mean {mean} h, min {min} h, max {max} h of {pos} h possible").format(
+        d=f["time_local_start"][:10], mean=format_number(f["mean_sun_hours_h"] or 0, 1),
+        min=format_number(f["min_sun_hours_h"] or 0, 1), max=format_number(f["max_sun_hours_h"] or 0, 1),
+        pos=format_number(f["possible_sun_hours_h"], 1))
+    window.legend.show_ramp("Sun hours", "h", 0.0, vmax, "plasma", summary, decimals=1)
+    return summary
 
 
-def sightline_job(ctx, points, eye_m: float):
-    _missing("analysis.sightline")
+# ------------------------------------------------------------------------------ sightline
+VISIBLE_RGB = (30, 160, 60)
+BLOCKED_RGB = (220, 40, 40)
+
+
+def sightline_job(ctx, points, eye_m: float, target_id=None):
+    """Sightline from the picked viewpoint (eye ``eye_m`` above the picked point) to the picked
+    target point, or to the top of the picked target building (analysis.sightline.sightline)."""
+    from analysis.sightline import sightline
+
+    if points[0] is None or points[1] is None:
+        raise InputError(None, tr("pick a viewpoint and a target in the 3D view first"))
+    observer = np.asarray(points[0], float) + np.array([0.0, 0.0, eye_m])
+    target = np.asarray(points[1], float)
+
+    def run(progress, cancelled):
+        scene = _analysis_scene(ctx)
+        if target_id is not None and target_id in scene.object_ids:
+            return sightline(scene, observer, target_id=target_id)
+        return sightline(scene, observer, target=target)
+
+    return run
 
 
 def present_sightline(window, result, points) -> str:
-    return ""
+    import pyvista as pv
+
+    vp = window.viewport
+    colour = VISIBLE_RGB if result.visible else BLOCKED_RGB
+    line = pv.Line(result.observer, result.target)
+    vp.add_overlay("sightline", line, color=[c / 255 for c in colour], line_width=5)
+    vp.add_overlay("sightline-eye", pv.Sphere(radius=1.0, center=result.observer), color="#1f77b4")
+    if result.first_hit is not None and not result.visible:
+        vp.add_overlay("sightline-hit", pv.Sphere(radius=1.2, center=result.first_hit), color="#d62728")
+    else:
+        vp.remove_overlay("sightline-hit")
+    blockers = set(result.blocked_by)
+    rgb = muted(vp.base_rgb)
+    if blockers:
+        idx = np.array([oid in blockers for oid in window.scene.object_ids])
+        rgb[idx[window.scene.object_index]] = BLOCKED_RGB
+    vp.set_result_colours(rgb)
+    f = result.figures()
+    if result.visible:
+        summary = tr("Visible: the line of {d} m is free").format(d=format_number(f["length_m"], 1))
+    else:
+        summary = tr("Blocked by {n} building(s), first after {d} m: {ids}").format(
+            n=len(blockers), d=format_number(f["distance_m"], 1), ids=", ".join(result.blocked_by[:5]))
+    window.legend.show_categories("Sightline", [(tr("Sightline free"), VISIBLE_RGB),
+                                                (tr("Blocked / blocking building"), BLOCKED_RGB)], summary)
+    return summary
 
 
-def solar_job(ctx):
-    _missing("analysis.solar")
+# ------------------------------------------------------------------------------ solar
+def solar_job(ctx, grid_m: float = 1.0):
+    """Annual roof irradiation with shading (analysis.solar.compute_solar, default weather of the
+    site when none is loaded)."""
+    from analysis.solar import SolarOptions, compute_solar
+
+    scene, model = ctx.scene, ctx.model
+
+    def run(progress, cancelled):
+        return compute_solar(scene, None, SolarOptions(grid_m=grid_m), model=model, progress=progress)
+
+    return run
 
 
 def present_solar(window, result) -> str:
-    return ""
+    scene = window.scene
+    surf = result.surfaces
+    per_tri = np.full(scene.n_triangles, np.nan)
+    covered = surf.triangle_surface >= 0
+    per_tri[covered] = result.irradiation_kwh_m2a[surf.triangle_surface[covered]]
+    finite = per_tri[np.isfinite(per_tri)]
+    vmin, vmax = (float(finite.min()), float(finite.max())) if len(finite) else (0.0, 1.0)
+    rgb = colormap_rgb(per_tri, vmin, vmax, "inferno", nan_rgb=NEUTRAL_RGB)
+    window.viewport.set_result_colours(rgb)
+    s = result.summary()
+    summary = tr("{n} roof surfaces, mean {mean} kWh/m²·a, PV yield {total} MWh/a on {area} m² suitable").format(
+        n=s["surfaces"], mean=format_number(s["mean_kwh_m2a"], 0), total=format_number(s["total_kwh_a"] / 1000, 1),
+        area=format_number(s["suitable_area_m2"], 0))
+    window.legend.show_ramp(QT_TRANSLATE_NOOP("", "Annual irradiation"), "kWh/m²·a", vmin, vmax, "inferno", summary, decimals=0)
+    return summary
+
+
+# ------------------------------------------------------------------------------ setbacks
+def setback_rules() -> list[tuple[str, str]]:
+    try:
+        from analysis.setbacks import RULES
+    except ImportError:
+        return []
+    return [(k, r.name) for k, r in RULES.items()]
 
 
 def setbacks_job(ctx, rule):
-    _missing("analysis.setbacks")
+    from analysis.setbacks import compute_setbacks
+
+    model = ctx.model
+
+    def run(progress, cancelled):
+        progress(0.05)
+        res = compute_setbacks(model, rule=rule)
+        progress(1.0)
+        return res
+
+    return run
+
+
+def setback_mesh(result, ground_z_local: float):
+    """Setback areas of the outer walls as flat polygons (local coordinates) with an ``ok`` cell
+    flag (1 = no conflict, 0 = overlaps a neighbour's area or building)."""
+    import pyvista as pv
+    import shapely
+
+    bad = result.violating_mask()
+    points, faces, ok = [], [], []
+    n = 0
+    gz = None
+    if result.ground_z is not None:
+        gz = np.asarray(result.ground_z, float) - float(result.origin[2])
+    for i in np.flatnonzero(result.kind == "outer"):
+        geom = result.areas[i]
+        if geom is None or geom.is_empty:
+            continue
+        for poly in getattr(geom, "geoms", [geom]):
+            ring = np.asarray(shapely.get_coordinates(poly.exterior))[:-1]
+            if len(ring) < 3:
+                continue
+            z = (gz[i] if gz is not None else ground_z_local) + 0.08
+            points.append(np.c_[ring, np.full(len(ring), z)])
+            faces.append(np.r_[len(ring), np.arange(n, n + len(ring))])
+            ok.append(0 if bad[i] else 1)
+            n += len(ring)
+    if not points:
+        return None
+    mesh = pv.PolyData(np.vstack(points), np.concatenate(faces))
+    mesh.cell_data["ok"] = np.asarray(ok, dtype=np.uint8)
+    rgb = np.where(np.asarray(ok)[:, None] == 1, np.array(OK_RGB), np.array(BAD_RGB)).astype(np.uint8)
+    mesh.cell_data["rgb"] = rgb
+    return mesh
 
 
 def present_setbacks(window, result) -> str:
-    return ""
+    vp = window.viewport
+    if not np.allclose(result.origin, window.scene.origin):
+        raise InputError(None, "setback result and scene use different local origins")
+    mesh = setback_mesh(result, vp.ground_z)
+    if mesh is not None:
+        vp.add_overlay("setbacks", mesh.triangulate(), scalars="rgb", rgb=True, opacity=0.55, lighting=False)
+    offenders = {v["id"] for v in result.violations}
+    rgb = muted(vp.base_rgb)
+    if offenders:
+        idx = np.array([oid in offenders for oid in window.scene.object_ids])
+        rgb[idx[window.scene.object_index]] = BAD_RGB
+    vp.set_result_colours(rgb)
+    s = result.summary()
+    summary = tr("{rule}: {walls} outer walls, {bad} with conflicts ({n} buildings)").format(
+        rule=s["rule_name"], walls=s["outer_walls"], bad=s["violating_walls"], n=len(offenders))
+    window.legend.show_categories("Setback areas", [(tr("Setback area kept"), OK_RGB),
+                                                    (tr("Overlap / conflict"), BAD_RGB)], summary)
+    return summary

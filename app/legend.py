@@ -97,6 +97,8 @@ class LegendDock(QDockWidget):
         while self.cat_grid.count():
             w = self.cat_grid.takeAt(0).widget()
             if w is not None:
+                w.hide()
+                w.setParent(None)
                 w.deleteLater()
         if st["kind"] == "ramp":
             self.ramp_widget.show()

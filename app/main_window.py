@@ -53,6 +53,7 @@ class MainWindow(QMainWindow):
         self.files: list[str] = []
         self.selected: list[str] = []  # selected objects (roots: buildings, not their parts)
         self.metrics = None
+        self.last_result = None
         self.timings: dict[str, float] = {}
         self.last_error: str | None = None
         self._error_box = None
@@ -590,6 +591,7 @@ class MainWindow(QMainWindow):
         if scene is not self.scene:
             self.analysis.result_label.setText(tr("The model changed while the analysis ran; run it again."))
             return
+        self.last_result = result
         summary = page.present(self, result)
         self.analysis.result_label.setText(summary + f"  ({format_number(job.seconds or 0, 1)} s)")
         self.legend.show()
@@ -624,32 +626,28 @@ class MainWindow(QMainWindow):
 
         if self.scene is None:
             return
-        info = analysis_calls.sun_position(self.model, self.analysis.sun.when_local()) \
-            if hasattr(analysis_calls, "sun_position") else None
+        info = analysis_calls.sun_position(self.model, self.analysis.sun.when_local())
         if info is None:
             self.analysis.sun.sun_label.setText("")
             return
         az, el = info["azimuth_deg"], info["elevation_deg"]
-        self.analysis.sun.sun_label.setText(tr("Sun: azimuth {az}°, elevation {el}°").format(
-            az=format_number(az, 1), el=format_number(el, 1)))
-        if el > 0:
-            a, e = np.radians(az), np.radians(el)
-            self.viewport.set_sun_direction((np.sin(a) * np.cos(e), np.cos(a) * np.cos(e), np.sin(e)))
-        else:
-            self.viewport.set_sun_direction(None)
+        self.analysis.sun.sun_label.setText(tr("Sun: azimuth {az}°, elevation {el}° ({tz}, {utc} UTC)").format(
+            az=format_number(az, 1), el=format_number(el, 1), tz=info["tz"], utc=info["time_utc"][11:16]))
+        self.viewport.set_sun_direction(info["direction"] if el > 0 else None)
 
     def _ask_point(self, page_key: str, slot: int) -> None:
         self._point_request = (page_key, slot)
         self.viewport.set_mode("point")
         self.statusBar().showMessage(tr("Click a point in the 3D view"), 0)
 
-    def _point_picked(self, p) -> None:
+    def _point_picked(self, p, oid=None) -> None:
         if self._point_request is None:
             return
         key, slot = self._point_request
         self._point_request = None
         page = self.analysis.page(key)
         page.points[slot] = np.asarray(p, float)
+        page.point_objects[slot] = oid
         world = [self.scene.to_world(q) if q is not None else None for q in page.points]
         page.points_label.setText("  →  ".join(
             "–" if w is None else f"{format_number(w[0], 1)}, {format_number(w[1], 1)}, {format_number(w[2], 1)}"

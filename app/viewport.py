@@ -33,7 +33,7 @@ class Viewport(QWidget):
     box_selected = Signal(list, bool)  # ids, additive
     cursor_moved = Signal(object)  # dict or None
     measured = Signal(str)  # human readable result of a measurement
-    point_picked = Signal(object)  # local (x, y, z) for tools that ask for a point
+    point_picked = Signal(object, object)  # local (x, y, z) and the object id hit (or None)
     mode_changed = Signal(str)
 
     def __init__(self, parent=None):
@@ -98,11 +98,7 @@ class Viewport(QWidget):
         """North arrow (upper right) and a scale bar (lower left, valid at the view centre)."""
         p = self.plotter
         if self._north is None:
-            try:
-                self._north = p.add_north_arrow_widget(viewport=(0.93, 0.86, 1.0, 1.0), color="#b22222",
-                                                       interactive=False)
-            except Exception:  # very old pyvista: no north arrow, not fatal
-                self._north = None
+            self._north = NorthArrow(p.renderer)
         if self._scale is None:
             self._scale = ScaleBar(p.renderer)
 
@@ -146,7 +142,9 @@ class Viewport(QWidget):
                               "opacity": previous.get("opacity", 1.0)}
             actor.SetVisibility(self.layers[t]["visible"])
             actor.prop.opacity = self.layers[t]["opacity"]
-        self.ground_actor = self.plotter.add_mesh(ground_plane(scene), color=(0.92, 0.92, 0.88), name="ground",
+        # the ground plane sits 0.3 m below the lowest point so that result overlays drawn just above
+        # the ground (shadow, sun-hours) never fight with it in the depth buffer from far away
+        self.ground_actor = self.plotter.add_mesh(ground_plane(scene, z=self.ground_z - 0.3), color=(0.92, 0.92, 0.88), name="ground",
                                                   pickable=False, ambient=0.4, diffuse=0.6, reset_camera=False,
                                                   render=False)
         if ghost is not None and ghost.n_triangles:
@@ -530,7 +528,7 @@ class Viewport(QWidget):
             self.clear_measurements(render=False)
             self.measure_height(p, oid)
         elif self.mode == "point" and p is not None:
-            self.point_picked.emit(p)
+            self.point_picked.emit(p, oid)
         elif self.mode == "walk" and p is not None:
             self._enter_walk(at=p)
 
@@ -688,3 +686,81 @@ class ScaleBar:
         label = f"{metres / 1000:g} km" if metres >= 1000 else f"{metres:g} m"
         self.text.SetInput(label)
         self.text.SetPosition(x0 + px + 8, y0 - 6)
+
+
+class NorthArrow:
+    """A 2D compass needle in the upper-right corner pointing to grid north (+y) as seen on the
+    screen: the direction from the projected view centre to the projected point 1 m north of it,
+    recomputed before every frame."""
+
+    SIZE = 22.0
+
+    def __init__(self, renderer):
+        import vtk
+
+        self.renderer = renderer
+        self.points = vtk.vtkPoints()
+        self.points.SetNumberOfPoints(4)
+        polys = vtk.vtkCellArray()
+        for tri in ((0, 1, 2), (0, 2, 3)):
+            polys.InsertNextCell(3)
+            for k in tri:
+                polys.InsertCellPoint(k)
+        self.poly = vtk.vtkPolyData()
+        self.poly.SetPoints(self.points)
+        self.poly.SetPolys(polys)
+        colours = vtk.vtkUnsignedCharArray()
+        colours.SetNumberOfComponents(3)
+        colours.InsertNextTuple3(178, 34, 34)  # needle split lengthwise: right half red
+        colours.InsertNextTuple3(90, 20, 20)  # left half dark red (reads as a 3D needle)
+        self.poly.GetCellData().SetScalars(colours)
+        mapper = vtk.vtkPolyDataMapper2D()
+        mapper.SetInputData(self.poly)
+        self.actor = vtk.vtkActor2D()
+        self.actor.SetMapper(mapper)
+        self.text = vtk.vtkTextActor()
+        self.text.SetInput("N")
+        tp = self.text.GetTextProperty()
+        tp.SetFontSize(16)
+        tp.SetBold(True)
+        tp.SetColor(0.1, 0.1, 0.1)
+        tp.SetJustificationToCentered()
+        tp.SetVerticalJustificationToCentered()
+        renderer.AddViewProp(self.actor)
+        renderer.AddViewProp(self.text)
+        self.angle_deg = 0.0
+        renderer.AddObserver("StartEvent", self.update)
+
+    def screen_angle(self) -> float:
+        """Angle of north on the screen, degrees counter-clockwise from screen-up."""
+        import vtk
+
+        cam = self.renderer.GetActiveCamera()
+        f = np.array(cam.GetFocalPoint())
+        coord = vtk.vtkCoordinate()
+        coord.SetCoordinateSystemToWorld()
+        coord.SetValue(*f)
+        x0, y0 = coord.GetComputedDoubleDisplayValue(self.renderer)
+        step = max(cam.GetDistance() * 0.01, 0.01)
+        coord.SetValue(f[0], f[1] + step, f[2])
+        x1, y1 = coord.GetComputedDoubleDisplayValue(self.renderer)
+        if abs(x1 - x0) + abs(y1 - y0) < 1e-9:
+            return self.angle_deg
+        return math.degrees(math.atan2(-(x1 - x0), y1 - y0))
+
+    def update(self, *_args) -> None:
+        self.angle_deg = self.screen_angle()
+        w, h = self.renderer.GetSize()
+        cx, cy, r = w - 40.0, h - 48.0, self.SIZE
+        a = math.radians(self.angle_deg)
+        up = np.array([-math.sin(a), math.cos(a)])
+        side = np.array([up[1], -up[0]])
+        c = np.array([cx, cy])
+        tip, tail = c + up * r, c - up * r
+        left, right = c - side * r * 0.38, c + side * r * 0.38
+        for i, p in enumerate((tip, right, tail, left)):
+            self.points.SetPoint(i, p[0], p[1], 0.0)
+        self.points.Modified()
+        self.poly.Modified()
+        label = c + up * (r + 12)
+        self.text.SetPosition(label[0], label[1])

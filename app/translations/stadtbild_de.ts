@@ -95,80 +95,155 @@
         <translation>Ist das Ziel vom Standpunkt aus sichtbar? Beide Punkte in der 3D-Ansicht wählen.</translation>
     </message>
     <message>
-        <location filename="../analysis.py" line="245"/>
+        <location filename="../analysis.py" line="246"/>
         <source>Eye height [m]</source>
         <translation>Augenhöhe [m]</translation>
     </message>
     <message>
-        <location filename="../analysis.py" line="251"/>
+        <location filename="../analysis.py" line="252"/>
         <source>Pick viewpoint</source>
         <translation>Standpunkt wählen</translation>
     </message>
     <message>
-        <location filename="../analysis.py" line="252"/>
+        <location filename="../analysis.py" line="253"/>
         <source>Pick target</source>
         <translation>Ziel wählen</translation>
     </message>
     <message>
-        <location filename="../analysis.py" line="270"/>
+        <location filename="../analysis.py" line="271"/>
         <source>Solar potential</source>
         <translation>Solarpotenzial</translation>
     </message>
     <message>
-        <location filename="../analysis.py" line="273"/>
+        <location filename="../analysis.py" line="274"/>
         <source>Annual irradiation on roofs (direct + diffuse, Perez sky) and PV yield per building.</source>
         <translation>Jährliche Einstrahlung auf Dächer (direkt + diffus, Perez-Himmel) und PV-Ertrag je Gebäude.</translation>
     </message>
     <message>
-        <location filename="../analysis.py" line="291"/>
+        <location filename="../analysis.py" line="277"/>
+        <source>Sample spacing on roofs [m]</source>
+        <translation>Stichprobenabstand auf Dächern [m]</translation>
+    </message>
+    <message>
+        <location filename="../analysis.py" line="297"/>
         <source>Setback areas</source>
         <translation>Abstandsflächen</translation>
     </message>
     <message>
-        <location filename="../analysis.py" line="294"/>
+        <location filename="../analysis.py" line="300"/>
         <source>Abstandsflächen by state building code; overlaps with neighbours are shown in red.</source>
         <translation>Abstandsflächen nach Landesbauordnung; Überschneidungen mit Nachbarn werden rot gezeigt.</translation>
     </message>
     <message>
-        <location filename="../analysis.py" line="297"/>
+        <location filename="../analysis.py" line="305"/>
         <source>Rule</source>
         <translation>Regel</translation>
     </message>
     <message>
-        <location filename="../analysis.py" line="350"/>
+        <location filename="../analysis.py" line="358"/>
         <source>Date</source>
         <translation>Datum</translation>
     </message>
     <message>
-        <location filename="../analysis.py" line="351"/>
+        <location filename="../analysis.py" line="359"/>
         <source>Local time</source>
         <translation>Ortszeit</translation>
     </message>
     <message>
-        <location filename="../analysis.py" line="459"/>
+        <location filename="../analysis.py" line="467"/>
         <source>Analysis</source>
         <translation>Analyse</translation>
     </message>
     <message>
-        <location filename="../analysis.py" line="460"/>
+        <location filename="../analysis.py" line="468"/>
         <source>Run</source>
         <translation>Starten</translation>
     </message>
     <message>
-        <location filename="../analysis.py" line="461"/>
-        <location filename="../main_window.py" line="258"/>
+        <location filename="../analysis.py" line="469"/>
+        <location filename="../main_window.py" line="259"/>
         <source>Cancel</source>
         <translation>Abbrechen</translation>
     </message>
     <message>
-        <location filename="../analysis.py" line="462"/>
+        <location filename="../analysis.py" line="470"/>
         <source>Clear result</source>
         <translation>Ergebnis entfernen</translation>
     </message>
     <message>
-        <location filename="../analysis_calls.py" line="24"/>
+        <location filename="../analysis_calls.py" line="28"/>
         <source>the analysis module {m} is not in this build</source>
         <translation>das Analysemodul {m} ist in dieser Version nicht enthalten</translation>
+    </message>
+    <message>
+        <location filename="../analysis_calls.py" line="138"/>
+        <source>Shadow on {a} m² of {g} m² open ground ({p} %); sun azimuth {az}°, elevation {el}°, {t}</source>
+        <translation>Schatten auf {a} m² von {g} m² Freifläche ({p} %); Sonne Azimut {az}°, Höhe {el}°, {t}</translation>
+    </message>
+    <message>
+        <location filename="../analysis_calls.py" line="142"/>
+        <source>Shadow on the ground</source>
+        <translation>Schatten auf dem Boden</translation>
+    </message>
+    <message>
+        <location filename="../analysis_calls.py" line="143"/>
+        <source>Sun</source>
+        <translation>Sonne</translation>
+    </message>
+    <message>
+        <location filename="../analysis_calls.py" line="172"/>
+        <source>Sun hours on {d}: mean {mean} h, min {min} h, max {max} h of {pos} h possible</source>
+        <translation>Sonnenstunden am {d}: Mittel {mean} h, min. {min} h, max. {max} h von {pos} h möglich</translation>
+    </message>
+    <message>
+        <location filename="../analysis_calls.py" line="191"/>
+        <source>pick a viewpoint and a target in the 3D view first</source>
+        <translation>bitte zuerst Standpunkt und Ziel in der 3D-Ansicht wählen</translation>
+    </message>
+    <message>
+        <location filename="../analysis_calls.py" line="224"/>
+        <source>Visible: the line of {d} m is free</source>
+        <translation>Sichtbar: die Sichtlinie von {d} m ist frei</translation>
+    </message>
+    <message>
+        <location filename="../analysis_calls.py" line="226"/>
+        <source>Blocked by {n} building(s), first after {d} m: {ids}</source>
+        <translation>Verdeckt durch {n} Gebäude, das erste nach {d} m: {ids}</translation>
+    </message>
+    <message>
+        <location filename="../analysis_calls.py" line="228"/>
+        <source>Sightline free</source>
+        <translation>Sichtlinie frei</translation>
+    </message>
+    <message>
+        <location filename="../analysis_calls.py" line="229"/>
+        <source>Blocked / blocking building</source>
+        <translation>Verdeckt / verdeckendes Gebäude</translation>
+    </message>
+    <message>
+        <location filename="../analysis_calls.py" line="258"/>
+        <source>{n} roof surfaces, mean {mean} kWh/m²·a, PV yield {total} MWh/a on {area} m² suitable</source>
+        <translation>{n} Dachflächen, Mittel {mean} kWh/m²·a, PV-Ertrag {total} MWh/a auf {area} m² geeigneter Fläche</translation>
+    </message>
+    <message>
+        <location filename="../analysis_calls.py" line="261"/>
+        <source>Annual irradiation</source>
+        <translation>Jährliche Einstrahlung</translation>
+    </message>
+    <message>
+        <location filename="../analysis_calls.py" line="336"/>
+        <source>{rule}: {walls} outer walls, {bad} with conflicts ({n} buildings)</source>
+        <translation>{rule}: {walls} Außenwände, {bad} mit Konflikten ({n} Gebäude)</translation>
+    </message>
+    <message>
+        <location filename="../analysis_calls.py" line="338"/>
+        <source>Setback area kept</source>
+        <translation>Abstandsfläche eingehalten</translation>
+    </message>
+    <message>
+        <location filename="../analysis_calls.py" line="339"/>
+        <source>Overlap / conflict</source>
+        <translation>Überschneidung / Konflikt</translation>
     </message>
     <message>
         <location filename="../attributes.py" line="59"/>
@@ -351,27 +426,27 @@
         <translation>Legende</translation>
     </message>
     <message>
-        <location filename="../legend.py" line="115"/>
+        <location filename="../legend.py" line="117"/>
         <source>Surfaces</source>
         <translation>Flächen</translation>
     </message>
     <message>
-        <location filename="../legend.py" line="116"/>
+        <location filename="../legend.py" line="118"/>
         <source>Roof</source>
         <translation>Dach</translation>
     </message>
     <message>
-        <location filename="../legend.py" line="116"/>
+        <location filename="../legend.py" line="118"/>
         <source>Wall</source>
         <translation>Wand</translation>
     </message>
     <message>
-        <location filename="../legend.py" line="117"/>
+        <location filename="../legend.py" line="119"/>
         <source>Ground surface</source>
         <translation>Bodenfläche</translation>
     </message>
     <message>
-        <location filename="../legend.py" line="117"/>
+        <location filename="../legend.py" line="119"/>
         <source>Selected</source>
         <translation>Ausgewählt</translation>
     </message>
@@ -381,369 +456,369 @@
         <translation>Stadtmodelle (*.json *.city.json *.jsonl *.city.jsonl *.gml *.xml *.citygml);;Alle Dateien (*)</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="228"/>
+        <location filename="../main_window.py" line="229"/>
         <source>&amp;Open…</source>
         <translation>&amp;Öffnen…</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="228"/>
+        <location filename="../main_window.py" line="229"/>
         <source>Open &amp;folder of tiles…</source>
         <translation>&amp;Ordner mit Kacheln öffnen…</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="228"/>
+        <location filename="../main_window.py" line="229"/>
         <source>Open &amp;demo district</source>
         <translation>&amp;Demo-Stadtteil öffnen</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="229"/>
+        <location filename="../main_window.py" line="230"/>
         <source>Save &amp;image of the view…</source>
         <translation>&amp;Bild der Ansicht speichern…</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="229"/>
+        <location filename="../main_window.py" line="230"/>
         <source>&amp;Quit</source>
         <translation>&amp;Beenden</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="230"/>
+        <location filename="../main_window.py" line="231"/>
         <source>&amp;Demolish selected</source>
         <translation>Auswahl &amp;abreißen</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="230"/>
+        <location filename="../main_window.py" line="231"/>
         <source>Clear selection</source>
         <translation>Auswahl aufheben</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="231"/>
+        <location filename="../main_window.py" line="232"/>
         <source>Load &amp;variant (scenario)…</source>
         <translation>&amp;Variante (Szenario) laden…</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="231"/>
+        <location filename="../main_window.py" line="232"/>
         <source>Save variant (scenario)…</source>
         <translation>Variante (Szenario) speichern…</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="232"/>
+        <location filename="../main_window.py" line="233"/>
         <source>Isometric view</source>
         <translation>Isometrische Ansicht</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="232"/>
+        <location filename="../main_window.py" line="233"/>
         <source>Top view</source>
         <translation>Draufsicht</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="232"/>
+        <location filename="../main_window.py" line="233"/>
         <source>Front view (looking north)</source>
         <translation>Vorderansicht (Blick nach Norden)</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="233"/>
+        <location filename="../main_window.py" line="234"/>
         <source>North up</source>
         <translation>Norden oben</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="233"/>
+        <location filename="../main_window.py" line="234"/>
         <source>Zoom to selection</source>
         <translation>Auf Auswahl zoomen</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="233"/>
+        <location filename="../main_window.py" line="234"/>
         <source>Zoom to all</source>
         <translation>Alles zeigen</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="234"/>
-        <location filename="../main_window.py" line="242"/>
+        <location filename="../main_window.py" line="235"/>
+        <location filename="../main_window.py" line="243"/>
         <source>Select</source>
         <translation>Auswählen</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="234"/>
+        <location filename="../main_window.py" line="235"/>
         <source>Box select</source>
         <translation>Rechteckauswahl</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="234"/>
+        <location filename="../main_window.py" line="235"/>
         <source>Measure distance</source>
         <translation>Strecke messen</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="235"/>
+        <location filename="../main_window.py" line="236"/>
         <source>Measure height above ground</source>
         <translation>Höhe über Grund messen</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="235"/>
+        <location filename="../main_window.py" line="236"/>
         <source>Walk (eye height 1.6 m)</source>
         <translation>Begehen (Augenhöhe 1,6 m)</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="236"/>
+        <location filename="../main_window.py" line="237"/>
         <source>Clear measurements</source>
         <translation>Messungen löschen</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="236"/>
-        <location filename="../main_window.py" line="713"/>
+        <location filename="../main_window.py" line="237"/>
+        <location filename="../main_window.py" line="711"/>
         <source>About Stadtbild</source>
         <translation>Über Stadtbild</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="241"/>
+        <location filename="../main_window.py" line="242"/>
         <source>Open</source>
         <translation>Öffnen</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="241"/>
+        <location filename="../main_window.py" line="242"/>
         <source>Iso</source>
         <translation>Iso</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="241"/>
+        <location filename="../main_window.py" line="242"/>
         <source>Top</source>
         <translation>Oben</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="241"/>
+        <location filename="../main_window.py" line="242"/>
         <source>Front</source>
         <translation>Vorne</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="242"/>
+        <location filename="../main_window.py" line="243"/>
         <source>North</source>
         <translation>Nord</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="242"/>
+        <location filename="../main_window.py" line="243"/>
         <source>Zoom</source>
         <translation>Zoom</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="243"/>
+        <location filename="../main_window.py" line="244"/>
         <source>Box</source>
         <translation>Rechteck</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="243"/>
+        <location filename="../main_window.py" line="244"/>
         <source>Distance</source>
         <translation>Strecke</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="243"/>
+        <location filename="../main_window.py" line="244"/>
         <source>Height</source>
         <translation>Höhe</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="244"/>
+        <location filename="../main_window.py" line="245"/>
         <source>Walk</source>
         <translation>Begehen</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="244"/>
+        <location filename="../main_window.py" line="245"/>
         <source>Demolish</source>
         <translation>Abreißen</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="248"/>
+        <location filename="../main_window.py" line="249"/>
         <source>&amp;Undo</source>
         <translation>&amp;Rückgängig</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="249"/>
+        <location filename="../main_window.py" line="250"/>
         <source>&amp;Redo</source>
         <translation>&amp;Wiederherstellen</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="251"/>
+        <location filename="../main_window.py" line="252"/>
         <source>&amp;File</source>
         <translation>&amp;Datei</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="251"/>
+        <location filename="../main_window.py" line="252"/>
         <source>&amp;Edit</source>
         <translation>&amp;Bearbeiten</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="251"/>
+        <location filename="../main_window.py" line="252"/>
         <source>&amp;View</source>
         <translation>&amp;Ansicht</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="251"/>
+        <location filename="../main_window.py" line="252"/>
         <source>&amp;Tools</source>
         <translation>&amp;Werkzeuge</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="252"/>
+        <location filename="../main_window.py" line="253"/>
         <source>&amp;Language</source>
         <translation>&amp;Sprache</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="252"/>
+        <location filename="../main_window.py" line="253"/>
         <source>&amp;Help</source>
         <translation>&amp;Hilfe</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="255"/>
+        <location filename="../main_window.py" line="256"/>
         <source>Recent files</source>
         <translation>Zuletzt geöffnet</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="256"/>
+        <location filename="../main_window.py" line="257"/>
         <source>Panels</source>
         <translation>Fenster</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="257"/>
+        <location filename="../main_window.py" line="258"/>
         <source>Tools</source>
         <translation>Werkzeuge</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="265"/>
+        <location filename="../main_window.py" line="266"/>
         <source>Open a city model: File ▸ Open, or drop files here</source>
         <translation>Stadtmodell öffnen: Datei ▸ Öffnen, oder Dateien hierher ziehen</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="279"/>
+        <location filename="../main_window.py" line="280"/>
         <source>Open city model(s)</source>
         <translation>Stadtmodell(e) öffnen</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="284"/>
+        <location filename="../main_window.py" line="285"/>
         <source>Open a folder of tiles</source>
         <translation>Ordner mit Kacheln öffnen</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="297"/>
+        <location filename="../main_window.py" line="298"/>
         <source>(none)</source>
         <translation>(keine)</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="301"/>
+        <location filename="../main_window.py" line="302"/>
         <source>Clear list</source>
         <translation>Liste leeren</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="333"/>
+        <location filename="../main_window.py" line="334"/>
         <source>Loading {name} …</source>
         <translation>Lade {name} …</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="334"/>
+        <location filename="../main_window.py" line="335"/>
         <source>Loading</source>
         <translation>Laden</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="348"/>
+        <location filename="../main_window.py" line="349"/>
         <source>Loading cancelled</source>
         <translation>Laden abgebrochen</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="356"/>
+        <location filename="../main_window.py" line="357"/>
         <source>{file}: nothing to show: the model has no surface geometry</source>
         <translation>{file}: nichts darzustellen: das Modell hat keine Flächengeometrie</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="381"/>
+        <location filename="../main_window.py" line="382"/>
         <source>unknown CRS</source>
         <translation>unbekanntes Koordinatensystem</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="383"/>
+        <location filename="../main_window.py" line="384"/>
         <source>{n} objects, {t} triangles, {crs} – first frame after {s} s</source>
         <translation>{n} Objekte, {t} Dreiecke, {crs} – erstes Bild nach {s} s</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="412"/>
+        <location filename="../main_window.py" line="413"/>
         <source>Metrics</source>
         <translation>Kennzahlen</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="419"/>
+        <location filename="../main_window.py" line="420"/>
         <source>Stadtbild – error</source>
         <translation>Stadtbild – Fehler</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="479"/>
+        <location filename="../main_window.py" line="480"/>
         <source>{n} selected</source>
         <translation>{n} ausgewählt</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="488"/>
+        <location filename="../main_window.py" line="489"/>
         <source>{h} m above ground</source>
         <translation>{h} m über Grund</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="498"/>
+        <location filename="../main_window.py" line="499"/>
         <source>Select buildings first (click in the 3D view)</source>
         <translation>Erst Gebäude auswählen (Klick in die 3D-Ansicht)</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="536"/>
+        <location filename="../main_window.py" line="537"/>
         <source>Load variant</source>
         <translation>Variante laden</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="536"/>
+        <location filename="../main_window.py" line="537"/>
         <source>Scenarios (*.scenario.json *.json)</source>
         <translation>Szenarien (*.scenario.json *.json)</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="554"/>
+        <location filename="../main_window.py" line="555"/>
         <source>Save variant</source>
         <translation>Variante speichern</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="555"/>
+        <location filename="../main_window.py" line="556"/>
         <source>Scenarios (*.scenario.json)</source>
         <translation>Szenarien (*.scenario.json)</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="558"/>
+        <location filename="../main_window.py" line="559"/>
         <source>{file}: refusing to overwrite an input file</source>
         <translation>{file}: eine Eingabedatei wird nicht überschrieben</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="570"/>
+        <location filename="../main_window.py" line="571"/>
         <source>Open a city model first</source>
         <translation>Bitte zuerst ein Stadtmodell öffnen</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="578"/>
+        <location filename="../main_window.py" line="579"/>
         <source>Running {name} …</source>
         <translation>{name} läuft …</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="591"/>
+        <location filename="../main_window.py" line="592"/>
         <source>The model changed while the analysis ran; run it again.</source>
         <translation>Das Modell hat sich während der Analyse geändert; bitte erneut starten.</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="608"/>
+        <location filename="../main_window.py" line="610"/>
         <source>Cancelled</source>
         <translation>Abgebrochen</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="633"/>
-        <source>Sun: azimuth {az}°, elevation {el}°</source>
-        <translation>Sonne: Azimut {az}°, Höhe {el}°</translation>
+        <location filename="../main_window.py" line="634"/>
+        <source>Sun: azimuth {az}°, elevation {el}° ({tz}, {utc} UTC)</source>
+        <translation>Sonne: Azimut {az}°, Höhe {el}° ({tz}, {utc} UTC)</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="644"/>
+        <location filename="../main_window.py" line="641"/>
         <source>Click a point in the 3D view</source>
         <translation>Einen Punkt in der 3D-Ansicht anklicken</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="704"/>
+        <location filename="../main_window.py" line="702"/>
         <source>Save image of the view</source>
         <translation>Bild der Ansicht speichern</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="714"/>
+        <location filename="../main_window.py" line="712"/>
         <source>&lt;b&gt;Stadtbild&lt;/b&gt; {v}&lt;br&gt;3D city-model viewer and planning tool.&lt;br&gt;Licence: GPL-3.0-or-later. Works fully offline.</source>
         <translation>&lt;b&gt;Stadtbild&lt;/b&gt; {v}&lt;br&gt;3D-Stadtmodell-Betrachter und Planungswerkzeug.&lt;br&gt;Lizenz: GPL-3.0-or-later. Arbeitet vollständig offline.</translation>
     </message>
