@@ -49,6 +49,7 @@ from __future__ import annotations
 
 import math
 import re
+import sys
 import warnings
 from pathlib import Path
 
@@ -136,6 +137,8 @@ _MAX_XLINK_DEPTH = 16
 _RING_TAGS = ("{*}LinearRing", "{*}Ring")
 #: members are emitted in batches so that their coordinates are parsed by one numpy call
 _BATCH_RINGS = 4096
+_POLYGON_TAGS = {f"{{{ns}}}{name}" for ns in _GML_NS for name in ("Polygon", "PolygonPatch", "Triangle", "Rectangle")}
+_POSLIST_TAGS = {f"{{{ns}}}posList" for ns in _GML_NS}
 _BATCH_MEMBERS = 512
 
 _local_cache: dict = {}
@@ -203,7 +206,7 @@ class _VertexPool:
 
 class _ObjectRecord:
     __slots__ = ("id", "type", "attributes", "extra", "parent", "geometries", "thematic", "surfaces",
-                 "children_refs")
+                 "surface_parents", "children_refs")
 
     def __init__(self, oid: str, otype: str, parent: str | None):
         self.id = oid
@@ -213,7 +216,8 @@ class _ObjectRecord:
         self.parent = parent
         self.geometries: list = []  # (gtype, lod, shells: list[list[item]])
         self.thematic: list = []  # (lod, code, surface index, items)
-        self.surfaces: list = []  # semantic surface dicts (with "_parent" index for openings)
+        self.surfaces: list = []  # semantic surface dicts (type and attributes)
+        self.surface_parents: list = []  # index of the surface an opening belongs to, or None
         self.children_refs: list = []
 
 
@@ -337,7 +341,18 @@ class _Reader:
     def _polygon(self, el, dim: int, defs: dict):
         """gml:Polygon / PolygonPatch / Triangle / Rectangle -> leaf item. The exterior ring comes
         first in document order (GML schema), interiors follow."""
-        rings = [self._ring(lr, dim) for lr in el.iter(*_RING_TAGS)]
+        m = self.member
+        texts, dims = m.texts, m.dims
+        rings = []
+        for lr in el.iter(*_RING_TAGS):
+            first = lr[0] if len(lr) else None
+            if first is not None and first.tag in _POSLIST_TAGS:  # the common case, inline
+                d = first.get("srsDimension") or lr.get("srsDimension")
+                rings.append(len(texts))
+                texts.append(first.text or "")
+                dims.append(dim if d is None else int(d) if d.isdigit() else 0)
+            else:
+                rings.append(self._ring(lr, dim))
         if not rings:
             self.bad_rings += 1
             return None
@@ -345,7 +360,7 @@ class _Reader:
         self.counter += 1
         key = gid or self.counter
         item = ("P", key, rings)
-        self.member.ring_lists.append((key, rings))
+        m.ring_lists.append((key, rings))
         if gid:
             defs[gid] = [item]
         return item
@@ -481,16 +496,20 @@ class _Reader:
         # aggregates: MultiSurface, CompositeSurface, Shell, Surface, TriangulatedSurface, Tin,
         # MultiGeometry, …
         start = len(out)
-        for member in (el):
+        for member in el:
             href = member.get(XLINK_HREF)
             if href:
                 out.append(("R", href.lstrip("#"), False))
                 continue
-            ml = _local(member.tag)
-            if ml in ("controlPoint", "stopLines", "breakLines", "maxLength"):
+            if _local(member.tag) in ("controlPoint", "stopLines", "breakLines", "maxLength"):
                 continue
-            for g in (member):
-                self._surfaces(g, out, dim, defs)
+            for g in member:
+                if g.tag in _POLYGON_TAGS and g.get("srsDimension") is None:
+                    item = self._polygon(g, dim, defs)  # the common case, without recursion
+                    if item is not None:
+                        out.append(item)
+                else:
+                    self._surfaces(g, out, dim, defs)
         if ln == "Tin" and len(out) == start:
             self._tin_control_points(el, out, dim)
         gid = el.get(self.id_attr)
@@ -729,9 +748,8 @@ class _Reader:
         name = _SURFACE_ALIASES.get(ln, ln)
         surface = {"type": name}
         index = len(rec.surfaces)
-        if parent_surface is not None:
-            surface["_parent"] = parent_surface
         rec.surfaces.append(surface)
+        rec.surface_parents.append(parent_surface)
         code = surface_code(name)
         defs = member.defs
         for prop in s:
@@ -859,7 +877,7 @@ class _Reader:
                     leaves.extend(self._resolve(it, defs, unresolved, 0))
                 resolved_shells.append(leaves)
             if unresolved:
-                self.deferred.append((obj, obj_index, gtype, lod, shells, per_solid, sem, rec.surfaces, terrain))
+                self.deferred.append((obj, obj_index, gtype, lod, shells, per_solid, sem, (rec.surfaces, rec.surface_parents), terrain))
                 continue
             for leaves in resolved_shells:
                 used.update(k for k, _ in leaves)
@@ -877,9 +895,9 @@ class _Reader:
             if d[0] in ("MultiSurface", "CompositeSurface") and d[1] in by_lod:
                 d[2][-1] = d[2][-1] + by_lod.pop(d[1])
         for gtype, lod, resolved_shells, per_solid in direct:
-            self._add_geometry(obj, obj_index, gtype, lod, resolved_shells, per_solid, sem, rec.surfaces, terrain)
+            self._add_geometry(obj, obj_index, gtype, lod, resolved_shells, per_solid, sem, (rec.surfaces, rec.surface_parents), terrain)
         for lod, leaves in sorted(by_lod.items()):
-            self._add_geometry(obj, obj_index, "MultiSurface", lod, [leaves], None, sem, rec.surfaces, terrain)
+            self._add_geometry(obj, obj_index, "MultiSurface", lod, [leaves], None, sem, (rec.surfaces, rec.surface_parents), terrain)
 
     def _add_geometry(self, obj, obj_index, gtype, lod, resolved_shells, per_solid, sem, surfaces, terrain) -> None:
         if not any(resolved_shells):
@@ -913,15 +931,18 @@ class _Reader:
         if g.poly_stop == g.poly_start:
             return
         if local_surfaces:
-            out = []
-            for sidx in local_surfaces:
-                d = {k: v for k, v in surfaces[sidx].items() if k != "_parent"}
-                out.append(d)
+            dicts, parents = surfaces
+            out = [dicts[sidx] for sidx in local_surfaces]  # shared unless a hierarchy is added
+            copied: set = set()
             for slot, sidx in enumerate(local_surfaces):
-                p = surfaces[sidx].get("_parent")
+                p = parents[sidx]
                 if p is not None and p in slots:
-                    out[slot]["parent"] = slots[p]
-                    out[slots[p]].setdefault("children", []).append(slot)
+                    ps = slots[p]
+                    out[slot] = dict(out[slot], parent=ps)
+                    if ps not in copied:
+                        out[ps] = dict(out[ps], children=[])
+                        copied.add(ps)
+                    out[ps]["children"].append(slot)
             g.semantic_surfaces = out
         if per_solid and gtype != "Solid":
             g.extra = {"shells_per_solid": list(per_solid)}
@@ -1166,6 +1187,12 @@ def _reversed_item(item, member: _Member | None = None):
     return ("R", item[1], not item[2])
 
 
+def _intern(text: str) -> str:
+    """Short attribute values (codes, dates, names) repeat across thousands of buildings: one
+    shared string each."""
+    return sys.intern(text) if len(text) <= 40 else text
+
+
 def _add_attr(attrs: dict, key: str, value) -> None:
     """Set an attribute; a repeated property becomes a list."""
     if key in attrs:
@@ -1200,7 +1227,7 @@ def _simple_attribute(prop, ln: str, rec: _ObjectRecord) -> None:
         except ValueError:
             value = text
     else:
-        value = text
+        value = _intern(text)
     uom = prop.get("uom")
     if uom:
         rec.extra.setdefault("uom", {})[ln] = uom
@@ -1223,6 +1250,7 @@ def _generic_attribute(el, kind: str, attrs: dict, extra: dict | None) -> None:
             members.append(c)
     if not name:
         return
+    name = sys.intern(name)
     if kind == "set":
         sub: dict = {}
         for c in members:
@@ -1245,7 +1273,7 @@ def _generic_attribute(el, kind: str, attrs: dict, extra: dict | None) -> None:
         if kind == "measure" and uom and extra is not None:
             extra.setdefault("uom", {})[name] = uom
     else:
-        value = text
+        value = _intern(text)
     attrs[name] = value
 
 
@@ -1265,7 +1293,7 @@ def _address(prop, rec: _ObjectRecord) -> None:
         key = _ADDRESS_KEYS.get((ln, None)) or _ADDRESS_KEYS.get((_local(parent.tag), ln))
         if key is None:
             key = ln
-        flat.setdefault(key, text)
+        flat.setdefault(key, _intern(text))
     if not flat:
         return
     existing = rec.extra.setdefault("address", [])
