@@ -26,6 +26,7 @@ import io
 import json
 import os
 import tempfile
+import warnings
 from pathlib import Path
 
 import numpy as np
@@ -233,26 +234,33 @@ def _geometry_type(geoms) -> str:
 
 def _write_ogr_layers(path, driver, layers: list, crs_wkt, dataset_options=None, layer_options=None):
     """layers: [(name, cols, geoms, geometry_type, force_multi_2d)] written into one new file."""
-    import pyogrio.raw
-
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.stem}.", suffix=path.suffix, dir=path.parent)
     os.close(fd)
     os.unlink(tmp)
     try:
-        for i, (name, cols, geoms, gtype, multi2d) in enumerate(layers):
-            names, data, masks = _ogr_fields(cols)
-            pyogrio.raw.write(tmp, _wkb(geoms, multi2d), data, names, field_mask=masks, layer=name,
-                              driver=driver, geometry_type=gtype, crs=crs_wkt, append=i > 0,
-                              promote_to_multi=False, dataset_options=dataset_options if i == 0 else None,
-                              layer_options=layer_options)
+        with warnings.catch_warnings():
+            # a model without CRS gives a file without CRS; the CLI already warned about it
+            warnings.filterwarnings("ignore", message=".*'crs' was not provided.*")
+            _write_layers(tmp, driver, layers, crs_wkt, dataset_options, layer_options)
         os.chmod(tmp, 0o644)
         os.replace(tmp, path)
     except BaseException:
         if os.path.exists(tmp):
             os.unlink(tmp)
         raise
+
+
+def _write_layers(tmp, driver, layers, crs_wkt, dataset_options, layer_options):
+    import pyogrio.raw
+
+    for i, (name, cols, geoms, gtype, multi2d) in enumerate(layers):
+        names, data, masks = _ogr_fields(cols)
+        pyogrio.raw.write(tmp, _wkb(geoms, multi2d), data, names, field_mask=masks, layer=name,
+                          driver=driver, geometry_type=gtype, crs=crs_wkt, append=i > 0,
+                          promote_to_multi=False, dataset_options=dataset_options if i == 0 else None,
+                          layer_options=layer_options)
 
 
 def _crs_wkt(model):

@@ -22,7 +22,7 @@ import numpy as np
 import pytest
 import shapely
 
-from exporters._common import Edits
+from exporters._common import DEFAULT_RGB, Edits
 from exporters.results import AnalysisResult, Raster, Results
 from importers import load
 from model.semantics import SURFACE_TYPES
@@ -92,7 +92,9 @@ def nrw_results(nrw):
     a = AnalysisResult(
         name="roofheight", title="Dachhöhe", parameters={"what": "mean z"}, figures={"roofs": int(np.isfinite(roofs).sum())},
         objects={oid: {"n_polygons": i} for i, oid in enumerate(nrw.objects)}, surfaces={"z_m": roofs},
-        layers={"shadow": [(shadow, {"value": 2.0})], "sightlines": [(sight, {"visible": False})]},
+        layers={"shadow": [(shadow, {"value": 2.0})], "sightlines": [(sight, {"visible": False})],
+                "classes": [(shapely.box(bb[0], bb[1], bb[0] + 5, bb[1] + 5), {"class": "A"}),
+                            (shapely.box(bb[0] + 50, bb[1], bb[0] + 55, bb[1] + 5), {"class": "B"})]},
         rasters={"sunhours": raster}, units={"z_m": "m"}, classes=[0, 25, 30, 35, 60])
     return Results([a], crs=nrw.crs.name, source=NRW)
 
@@ -114,6 +116,7 @@ def _dxf_polyfaces(doc):
 
 def test_dxf_round_trip_ezdxf_areas_bbox_ids(nrw, tmp_path):
     import ezdxf
+    import ezdxf.recover
 
     from exporters.dxf import write_dxf
 
@@ -122,6 +125,9 @@ def test_dxf_round_trip_ezdxf_areas_bbox_ids(nrw, tmp_path):
         summary = write_dxf(nrw, path, local_origin=local)
         doc = ezdxf.readfile(path)
         assert not doc.audit().has_errors
+        _, auditor = ezdxf.recover.readfile(path)  # the tolerant loader finds nothing to repair
+        assert not auditor.has_errors and not auditor.fixes
+        assert "STADTBILD" in doc.appids
         assert doc.header["$INSUNITS"] == 6
         custom = dict(doc.header.custom_vars)
         assert custom["STADTBILD_CRS"] == "EPSG:25832"
@@ -231,9 +237,25 @@ def test_dxf_second_reader_gdal(nrw, nrw_results, tmp_path):
     assert sum(h.area for h in hatch) == pytest.approx(1100.0, rel=REL)
     lines = [e for e in doc.modelspace().query("LINE") if e.dxf.layer == "RESULT_ROOFHEIGHT_SIGHTLINES"]
     assert len(lines) == 1 and lines[0].dxf.start.z == pytest.approx(30.0)
-    # legend block with one square per class (4 classes) + the model legend
+    # legend block with one square per class (4 classes); the faces use exactly those colours
     blk = doc.blocks.get("LEGEND_ROOFHEIGHT")
     assert blk is not None and len(blk.query("SOLID")) == 4
+    legend_colours = {e.dxf.true_color for e in blk.query("SOLID")}
+    face_colours = {e.dxf.true_color for e in doc.modelspace().query("POLYLINE") if e.dxf.layer == "RESULT_ROOFHEIGHT"}
+    assert face_colours and face_colours <= legend_colours
+    # each face's XDATA value lies in the class its colour stands for
+    breaks = nrw_results.analyses[0].classes
+    order = [e.dxf.true_color for e in blk.query("SOLID")]
+    for e in doc.modelspace().query("POLYLINE"):
+        if e.dxf.layer == "RESULT_ROOFHEIGHT":
+            value = e.get_xdata("STADTBILD")[-1].value
+            k = order.index(e.dxf.true_color)
+            assert breaks[k] <= value <= breaks[k + 1]
+    # categorical classes: one colour per class name, in its own legend
+    cls = doc.blocks.get("LEGEND_ROOFHEIGHT_CLASSES")
+    assert cls is not None and len(cls.query("SOLID")) == 2
+    hatch_colours = {e.dxf.true_color for e in doc.modelspace().query("HATCH") if e.dxf.layer == "RESULT_ROOFHEIGHT_CLASSES"}
+    assert len(hatch_colours) == 2
 
 
 def test_dxf_scenario_layers(nrw, tmp_path):
@@ -284,7 +306,7 @@ def test_glb_round_trip_trimesh(nrw, nrw_results, tmp_path):
         meta = scene.metadata
         assert meta["crs"] == "EPSG:25832" and meta["up_axis"] == "Y"
         origin = np.array(meta["origin"])
-        pts, area = [], 0.0
+        pts, area, cols = [], 0.0, set()
         for node in scene.graph.nodes_geometry:
             matrix, gname = scene.graph[node]
             mesh = scene.geometry[gname]
@@ -296,9 +318,12 @@ def test_glb_round_trip_trimesh(nrw, nrw_results, tmp_path):
             pts.append(v)
             area += mesh.area
             assert mesh.visual.vertex_colors.shape == (len(mesh.vertices), 4)
+            cols.update(map(tuple, mesh.visual.vertex_colors[:, :3].tolist()))
         pts = np.concatenate(pts)
         assert np.abs(np.concatenate([pts.min(0), pts.max(0)]) - ref_bbox(nrw)).max() < MM
         assert area == pytest.approx(sum(area_by_semantic(nrw).values()), rel=1e-5)  # float32 vertices
+        legend = {tuple(c["rgb"]) for c in meta["legend"]["classes"]}
+        assert len(cols & legend) >= 2 and cols - legend <= {DEFAULT_RGB}
 
 
 def test_obj_round_trip_trimesh(nrw, tmp_path):
@@ -435,6 +460,7 @@ def test_citygml_reimport_counts_areas_ids(nrw, tmp_path):
     assert np.abs(back.bbox() - nrw.bbox()).max() < MM
     for oid, o in nrw.objects.items():
         assert back.objects[oid].parents == o.parents
+        assert back.objects[oid].attributes == o.attributes  # AdV attributes, function, address
     doc = etree.parse(str(path))
     # XPath counts against the source model; every xlink points at a polygon in the file
     assert len(doc.xpath("//bldg:Building", namespaces=NS)) == nrw.object_counts()["Building"]
@@ -473,7 +499,7 @@ def test_gpkg_layers_crs_and_values(nrw, nrw_results, tmp_path):
     path = tmp_path / "nrw.gpkg"
     write_gpkg(nrw, path, results=nrw_results)
     assert [name for name, _ in pyogrio.list_layers(path)] == ["objects", "surfaces", "roofheight_shadow",
-                                                                "roofheight_sightlines"]
+                                                                "roofheight_sightlines", "roofheight_classes"]
     info = pyogrio.read_info(path, layer="objects")
     assert info["crs"] == "EPSG:25832" and info["features"] == len(nrw.objects)
     meta, _, geoms, fields = pyogrio.raw.read(path, layer="objects")
