@@ -406,6 +406,7 @@ def sightline(scene, observer, target=None, target_id: str | None = None, aim: s
     line = int(np.flatnonzero(vis)[0]) if vis.any() else 0
     full = trace_lines(rc, o[None], pts[line][None], tobj, all_blockers=True)
     objs, dists = full.blockers_of(0)
+    objs, dists = _with_coincident(scene, o, pts[line], objs, dists, tobj)
     visible = bool(vis.any())
     first = None if full.first_object[0] < 0 else full.first_point[0]
     distance = float(full.first_distance[0]) if first is not None else float(full.length[0])
@@ -416,6 +417,55 @@ def sightline(scene, observer, target=None, target_id: str | None = None, aim: s
                            blocker_distances_m=list(dists), first_hit=first, distance_m=distance,
                            length_m=float(full.length[0]), target_object=tobj, aim=aim_used,
                            visible_points=int(vis.sum()), n_points=len(pts), clearance=clearance)
+
+
+def objects_touching(scene, point, tol_m: float = 0.005) -> np.ndarray:
+    """Object indices with a triangle passing within ``tol_m`` of ``point`` (local). Used for
+    coincident faces (party walls of adjoining buildings): the ray core reports one of two
+    coincident triangles, the line crosses both objects."""
+    c = scene.corners
+    p = np.asarray(point, dtype=np.float64)
+    near = ((c.min(axis=1) <= p + tol_m) & (c.max(axis=1) >= p - tol_m)).all(axis=1)
+    k = np.flatnonzero(near)
+    if len(k) == 0:
+        return np.zeros(0, dtype=np.int64)
+    a, b, cc = c[k, 0], c[k, 1], c[k, 2]
+    n = scene.face_normals[k]
+    close = np.abs(np.einsum("ij,ij->i", n, p - a)) <= tol_m
+    # barycentric coordinates of p projected onto each triangle's plane
+    v0, v1, v2 = b - a, cc - a, p - a
+    d00, d01, d11 = (v0 * v0).sum(1), (v0 * v1).sum(1), (v1 * v1).sum(1)
+    d20, d21 = (v2 * v0).sum(1), (v2 * v1).sum(1)
+    den = d00 * d11 - d01 * d01
+    ok = den > 1e-12
+    with np.errstate(divide="ignore", invalid="ignore"):
+        v = np.where(ok, (d11 * d20 - d01 * d21) / den, -1.0)
+        w = np.where(ok, (d00 * d21 - d01 * d20) / den, -1.0)
+    scale = np.sqrt(np.maximum(d00, d11))
+    eps = tol_m / np.maximum(scale, 1e-9)
+    inside = ok & close & (v >= -eps) & (w >= -eps) & (v + w <= 1 + eps)
+    return np.unique(scene.object_index[k[inside]]).astype(np.int64)
+
+
+def _with_coincident(scene, o, t, objs, dists, target_object):
+    """Add objects whose faces coincide with a blocking hit (same distance), keep nearest-first."""
+    if len(objs) == 0:
+        return objs, dists
+    u = (t - o) / max(float(np.linalg.norm(t - o)), 1e-12)
+    seen = set(int(i) for i in objs)
+    extra_o, extra_d = [], []
+    for d in np.unique(dists):
+        for k in objects_touching(scene, o + d * u):
+            if int(k) not in seen and int(k) != target_object:
+                seen.add(int(k))
+                extra_o.append(int(k))
+                extra_d.append(float(d))
+    if not extra_o:
+        return objs, dists
+    allo = np.concatenate([objs, extra_o]).astype(np.int64)
+    alld = np.concatenate([dists, extra_d])
+    order = np.argsort(alld, kind="stable")
+    return allo[order], alld[order]
 
 
 def sightlines(scene, observers, targets, target_object=None, raycaster=None, all_blockers: bool = False) -> LineTrace:

@@ -1,0 +1,351 @@
+"""Sightlines, viewsheds, protected view corridors and landmark visibility (issue 6).
+
+References are independent of analysis.sightline: analytic line/box geometry, shapely areas for
+viewshed shares, trimesh's pure-python ray/triangle engine and the numpy ray backend for the demo
+district, rasterio for the written GeoTIFF, brute-force sampling for the exact corridor rise."""
+from __future__ import annotations
+
+import json
+import math
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+import shapely
+
+from analysis.raycast import RayCaster
+from analysis.sightline import (Corridor, landmark_visibility, max_rise_above, place_points, sightline,
+                                street_points, target_points, view_corridor, viewshed)
+from tests.conftest import DEMO, ROOT
+from tests.helpers import box_model
+
+TALLEST = "{B68741B6-AB73-4AF0-A1D0-29A60CF26190}"  # 41.16 m, the tallest building of the demo
+X0, Y0 = 500000.0, 5700000.0
+
+
+def scene_of(*boxes):
+    return box_model([(oid, X0 + x0, Y0 + y0, X0 + x1, Y0 + y1, z0, z1) for oid, x0, y0, x1, y1, z0, z1 in boxes]).scene()
+
+
+def eye(scene, x, y, z=None):
+    return place_points(scene, [[X0 + x, Y0 + y] + ([] if z is None else [z])])[0]
+
+
+# ====================================================================== sightline
+def test_box_between_observer_and_target_blocks_and_moved_aside_does_not():
+    # observer at (0,0) eye 1.6 m, target 100 m east at 10 m; box 40..42 m east, 8 m high.
+    # the line is at z = 1.6 + 8.4·x/100: 4.96 m at x = 40 < 8 -> blocked, first hit on the face x = 40
+    far = ("far", 300, 300, 301, 301, 0, 1)  # keeps the ground plane at z = 0 in both scenes
+    s = scene_of(("box", 40, -3, 42, 3, 0, 8), far)
+    r = sightline(s, eye(s, 0, 0), eye(s, 100, 0, 10.0))
+    assert not r.visible and r.blocked_by == ["box"]
+    hit = s.to_world(r.first_hit)
+    assert hit == pytest.approx([X0 + 40, Y0, 1.6 + 8.4 * 0.4], abs=0.01)
+    assert r.distance_m == pytest.approx(math.hypot(40, 8.4 * 0.4), abs=0.01)
+    moved = scene_of(("box", 40, 10, 42, 16, 0, 8), far)
+    r2 = sightline(moved, eye(moved, 0, 0), eye(moved, 100, 0, 10.0))
+    assert r2.visible and r2.blocked_by == [] and r2.first_hit is None
+    assert r2.distance_m == pytest.approx(math.hypot(100, 8.4), abs=1e-6)
+
+
+def test_lower_box_under_the_line_does_not_block_and_clearance_is_analytic():
+    # line from (0,0,1.6) to (100,0,21.6): at x in [40,42] its height is 9.6..10.0; box 7 m high
+    s = scene_of(("low", 40, -3, 42, 3, 0, 7))
+    r = sightline(s, eye(s, 0, 0), eye(s, 100, 0, 21.6), clearance_step_m=0.05)
+    assert r.visible and r.blocked_by == []
+    c, at = r.clearance.minimum()
+    # least clearance over the box's roof edge nearest the observer: 9.6 - 7 = 2.6 m (within 1 cm),
+    # elsewhere the clearance is the line height above the ground plane (>= 1.6 m at the observer)
+    over_box = (r.clearance.xy[:, 0] + s.origin[0] >= X0 + 40.05) & (r.clearance.xy[:, 0] + s.origin[0] <= X0 + 41.95)
+    xw = r.clearance.xy[over_box, 0] + s.origin[0] - X0
+    assert r.clearance.clearance_m[over_box] == pytest.approx(1.6 + 0.2 * xw - 7.0, abs=0.01)
+    assert r.clearance.clearance_m[over_box].min() == pytest.approx(2.6, abs=0.03)
+    assert c == pytest.approx(1.6, abs=1e-6) and at == pytest.approx(0.0)
+
+
+def test_all_blockers_are_listed_nearest_first():
+    s = scene_of(("c", 70, -2, 72, 2, 0, 30), ("a", 20, -2, 22, 2, 0, 30), ("b", 45, -2, 47, 2, 0, 30),
+                 ("aside", 45, 10, 47, 14, 0, 30))
+    r = sightline(s, eye(s, 0, 0), eye(s, 100, 0))
+    assert r.blocked_by == ["a", "b", "c"]
+    assert r.blocker_distances_m == pytest.approx([20.0, 45.0, 70.0], abs=0.01)
+
+
+def test_target_object_is_visible_when_the_line_reaches_it_first():
+    s = scene_of(("tower", 100, -3, 106, 3, 0, 40), ("wall", 40, -20, 42, 20, 0, 10))
+    # top of the tower: the line passes over the 10 m wall (at x = 40 it is at ~16.8 m)
+    top = target_points(s, "tower", "top").points[0]
+    assert s.to_world(top)[2] == pytest.approx(40.0)
+    assert sightline(s, eye(s, 0, 0), target_id="tower").visible
+    # its centroid (20 m high inside the solid) is hidden behind the wall
+    r = sightline(s, eye(s, 0, 0), target_id="tower", aim="centre")
+    assert not r.visible and r.blocked_by == ["wall"]
+    # "any": the top and some upper facade points are visible, lower ones are not
+    r = sightline(s, eye(s, 0, 0), target_id="tower", aim="any", n_points=40)
+    assert r.visible and 1 <= r.visible_points < r.n_points
+
+
+def test_terrain_ridge_is_a_blocker():
+    from model.terrain import TerrainGrid, with_terrain
+
+    xs = np.arange(-100.0, 201.0, 2.0)
+    ys = np.arange(100.0, -101.0, -2.0)
+    gx, gy = np.meshgrid(xs, ys)
+    z = np.maximum(0.0, 12.0 * (1 - np.abs(gx - 50.0) / 20.0))  # N–S ridge 12 m high at x = 50
+    grid = TerrainGrid(z=z, x0=X0 - 100, y0=Y0 + 100, dx=2.0, dy=2.0)
+    s = with_terrain(scene_of(("far", 180, 80, 181, 81, 0, 1)), grid)
+    r = sightline(s, eye(s, 0, 0, 1.6), eye(s, 100, 0, 1.6))
+    assert not r.visible and r.blocked_by == ["terrain"]
+    # analytic: the level line z = 1.6 meets the slope 12(1 - (50 - x)/20) at x = 50 - 20(1 - 1.6/12)
+    assert s.to_world(r.first_hit)[0] == pytest.approx(X0 + 50 - 20 * (1 - 1.6 / 12), abs=0.01)
+
+
+# ====================================================================== viewshed
+def test_viewshed_of_an_open_field_is_complete_within_the_radius():
+    s = scene_of(("far", 900, 900, 905, 905, 0, 5))
+    r = viewshed(s, eye(s, 0, 0), radius_m=200.0, cell_m=2.0, surfaces=False)
+    f = r.figures()
+    assert f["visible_fraction"] == 1.0 and f["visible_objects"] == []
+    # the sampled area is the disc (shapely reference, cell-centre rule within 1 %)
+    disc = shapely.Point(0, 0).buffer(200.0, 256).area
+    assert f["ground_area_m2"] == pytest.approx(disc, rel=0.01)
+    assert f["sample_count"] == int(r.active.sum())
+
+
+def test_viewshed_behind_a_long_wall_matches_the_half_disc():
+    # a 100 m high wall from y=-300 to 300 at x = 20..21: everything east of it is hidden
+    s = scene_of(("wall", 20, -300, 21, 300, 0, 100))
+    r = viewshed(s, eye(s, 0, 0), radius_m=150.0, cell_m=1.0, surface_spacing_m=2.0)
+    disc = shapely.Point(0, 0).buffer(150.0, 512)
+    west = disc.intersection(shapely.box(-200, -200, 20, 200)).area
+    open_ground = disc.area - disc.intersection(shapely.box(20, -300, 21, 300)).area
+    assert r.visible_fraction == pytest.approx(west / open_ground, abs=0.01)
+    assert r.visible_object_ids() == ["wall"]
+    # the wall's west face (20 m of its 600 m length lie within 150 m... visible; east face never)
+    s_pts = r.surfaces.points + s.origin
+    east = s_pts[:, 0] > X0 + 20.5
+    assert not r.surface_visible[east].any() and r.surface_visible[~east].any()
+    # polygons of the visible ground have the same area as the visible cells
+    assert r.polygons().area == pytest.approx(r.figures()["visible_ground_area_m2"], rel=1e-6)
+
+
+def test_viewshed_field_of_view_quarter():
+    s = scene_of(("far", 900, 900, 905, 905, 0, 5))
+    r = viewshed(s, eye(s, 0, 0), radius_m=100.0, cell_m=1.0, surfaces=False, azimuth_deg=45.0, hfov_deg=90.0)
+    quarter = math.pi * 100.0 ** 2 / 4
+    assert r.figures()["ground_area_m2"] == pytest.approx(quarter, rel=0.02)
+    x, y = r.grid.centres_local()
+    xw = (x + s.origin[0] - X0)[r.active]
+    yw = (y + s.origin[1] - Y0)[r.active]
+    assert (xw >= -0.5).all() and (yw >= -0.5).all()  # north-east quadrant only
+
+
+# ====================================================================== corridor
+def test_corridor_height_limit_is_the_linear_sight_plane(tmp_path):
+    import rasterio
+
+    s = scene_of(("far", 500, 500, 501, 501, 0, 1))
+    vp, tg = eye(s, 0, 0), eye(s, 300, 100, 51.6)
+    res = view_corridor(s, vp, target=tg, half_angle_deg=6.0)
+    D = math.hypot(300, 100)
+    raster, grid = res.height_limit(cell_m=2.0)
+    x, y = grid.centres_local()
+    d = (np.stack([x, y], -1) - vp[:2]) @ (np.array([300, 100]) / D)
+    expected = 1.6 + (51.6 - 1.6) * d / D
+    inside = grid.inside
+    assert inside.sum() > 1000
+    assert np.abs(raster.values[inside] - expected[inside]).max() < 0.01
+    assert (raster.values[~inside] == -9999).all()
+    # written GeoTIFF: same values at the same model-CRS places
+    from exporters.tables import write_geotiff
+
+    write_geotiff(raster, tmp_path / "limit.tif")
+    with rasterio.open(tmp_path / "limit.tif") as ds:
+        assert ds.crs.to_epsg() == 25832
+        px, py = X0 + 150.0, Y0 + 50.0  # on the axis, half way: 26.6 m
+        val = next(ds.sample([(px, py)]))[0]
+    assert val == pytest.approx(26.6, abs=0.01 + 0.5 * 2.0 * 50 / D)
+    # the triangulated surface passes through viewpoint and target heights
+    v, f = res.corridor.surface(s)
+    assert f.shape == (1, 3) and v[0] == pytest.approx(s.to_world(vp))
+
+
+def test_corridor_intruders_and_their_rise():
+    # axis along x from (0,0,1.6) to (200,0,41.6): plane z = 1.6 + 0.2·a
+    s = scene_of(("inside", 100, -2, 104, 2, 0, 30), ("below", 50, -2, 54, 2, 0, 10),
+                 ("beside", 100, 40, 104, 44, 0, 60), ("edge", 150, 10, 154, 30, 0, 42),
+                 ("target", 198, -2, 202, 2, 0, 41.6))
+    assert "target" not in [s.object_ids[i] for i in
+                            view_corridor(s, eye(s, 0, 0), target_id="target", half_angle_deg=5.0).intruders]
+    res = view_corridor(s, eye(s, 0, 0), target=eye(s, 200, 0, 41.6), half_angle_deg=5.0)
+    got = {s.object_ids[i]: a for i, a in zip(res.intruders, res.above_m)}
+    assert "beside" not in got and "below" not in got
+    # inside: top face 30 m at a = 100 (plane 21.6) -> 8.4 m
+    assert got["inside"] == pytest.approx(8.4, abs=0.01)
+    # edge: enters the wedge |y| <= a·tan5° where y = 10 at a = 10/tan5° = 114.3 -> beyond the
+    # box's near face (150): the lowest plane point inside is at a = 150 (y=10 <= 13.1) -> 42 - 31.6
+    assert got["edge"] == pytest.approx(42 - (1.6 + 0.2 * 150), abs=0.01)
+    assert [s.object_ids[i] for i in res.intruders] == ["edge", "inside", "target"]
+    assert got["target"] == pytest.approx(41.6 - (1.6 + 0.2 * 198), abs=0.01)
+    # a wider strip (width 100 m) also catches "beside" (60 - (1.6 + 0.2·100))
+    wide = view_corridor(s, eye(s, 0, 0), target=eye(s, 200, 0, 41.6), width_m=100.0)
+    got = {s.object_ids[i]: a for i, a in zip(wide.intruders, wide.above_m)}
+    assert got["beside"] == pytest.approx(60 - 21.6, abs=0.01)
+
+
+def test_exact_rise_is_the_maximum_of_dense_samples():
+    rng = np.random.default_rng(6)
+    corr = Corridor([0, 0, 2.0], [100, 30, 22.0], half_angle_deg=8.0)
+    tris = rng.uniform([-10, -30, 0], [110, 60, 40], size=(400, 3, 3))
+    tris[:100, :, :2] = tris[:100, :1, :2] + rng.uniform(-8, 8, size=(100, 3, 2))  # small ones too
+    tris[100:150, 1, :2] = tris[100:150, 0, :2]  # vertical triangles (walls)
+    exact, _ = max_rise_above(corr, tris)
+    u, v = np.meshgrid(np.linspace(0, 1, 161), np.linspace(0, 1, 161))
+    keep = (u + v) <= 1
+    u, v = u[keep], v[keep]
+    pts = tris[:, :1] + u[None, :, None] * (tris[:, 1:2] - tris[:, :1]) + v[None, :, None] * (tris[:, 2:3] - tris[:, :1])
+    inside = corr.contains(pts.reshape(-1, 3)).reshape(pts.shape[:2])
+    rise = np.where(inside, pts[..., 2] - corr.plane_z(pts.reshape(-1, 3)).reshape(pts.shape[:2]), -np.inf)
+    brute = rise.max(axis=1)
+    hit = np.isfinite(brute)
+    assert hit.sum() > 100
+    assert (exact[hit] >= brute[hit] - 1e-9).all()          # exact is never below a sample
+    assert np.abs(exact[hit] - brute[hit]).max() < 0.6      # and close to the dense maximum
+
+
+# ====================================================================== landmark visibility
+def test_landmark_visibility_from_street_points():
+    # tower 30 m; 20 m high wall 40 m west of it spanning y = -50..50 hides the tower's lower part;
+    # points far west see the tower top over the wall, points close behind the wall do not
+    s = scene_of(("tower", 0, -3, 6, 3, 0, 30), ("wall", -42, -50, -40, 50, 0, 20))
+    obs = np.array([eye(s, -300, 0), eye(s, -45, 0), eye(s, 50, 0)])
+    r = landmark_visibility(s, "tower", obs, aim="top")
+    # analytic: from x the line to (0..6, ±3, 30) must clear (x=-40, z=20): 1.6 + 28.4(x+40)/x... 
+    # at x=-300 the line height at the wall is 1.6 + 28.4·260/300 = 26.2 > 20 -> visible;
+    # at x=-45: 1.6 + 28.4·5/45 = 4.8 < 20 -> hidden; east of the tower nothing is between
+    assert r.visible.tolist() == [True, False, True]
+
+
+# ====================================================================== demo district
+@pytest.fixture(scope="module")
+def demo_scene():
+    from analysis.ground import analysis_scene
+    from importers import load
+
+    return analysis_scene(load(DEMO))
+
+
+def _trimesh_blockers(scene, o, t, exclude=-1):
+    """{object: entry distance} of the objects the segment o->t (local) crosses before the target
+    object, by trimesh's pure-python ray/triangle engine (independent of Embree and of our numpy
+    BVH)."""
+    import trimesh
+    from trimesh.ray.ray_triangle import RayMeshIntersector
+
+    mesh = trimesh.Trimesh(scene.vertices, scene.triangles, process=False)
+    d = (t - o) / np.linalg.norm(t - o)
+    loc, ray, tri = RayMeshIntersector(mesh).intersects_location(o[None], d[None], multiple_hits=True)
+    dist = (loc - o) @ d
+    keep = dist < np.linalg.norm(t - o) - 0.02
+    objs = scene.object_index[tri[keep]]
+    order = np.argsort(dist[keep])
+    out = {}
+    for k, dd in zip(objs[order], dist[keep][order]):
+        if k == exclude:
+            break
+        out.setdefault(int(k), float(dd))
+    return out
+
+
+def test_demo_tallest_building_from_street_points(demo_scene):
+    s = demo_scene
+    oi = s.object_number(TALLEST)
+    heights = np.full(len(s.object_ids), -np.inf)
+    np.maximum.at(heights, s.object_index, s.corners[:, :, 2].max(axis=1))
+    assert int(np.argmax(heights)) == oi
+    rc = RayCaster(s)
+    for street, expect in (((91135.0, 435565.0), True), ((90700.0, 435700.0), False)):
+        o = place_points(s, [street])[0]
+        r = sightline(s, o, target_id=TALLEST, raycaster=rc)
+        assert r.visible is expect
+        ref = _trimesh_blockers(s, o, r.target, exclude=oi)
+        # same objects, each entered at the same distance (adjoining buildings share a wall, so
+        # ties are listed in either order)
+        assert dict(zip(map(int, r.blockers), r.blocker_distances_m)) == pytest.approx(ref, abs=0.01)
+        assert list(r.blocker_distances_m) == sorted(r.blocker_distances_m)
+        if not expect:
+            assert len(ref) >= 3  # a real street canyon: several buildings in the way
+
+
+def test_demo_landmark_visibility_embree_equals_numpy(demo_scene):
+    s = demo_scene
+    grid, mask, obs = street_points(s, cell_m=25.0)
+    a = landmark_visibility(s, TALLEST, obs, aim="top", raycaster=RayCaster(s, backend="embree"))
+    b = landmark_visibility(s, TALLEST, obs, aim="top", raycaster=RayCaster(s, backend="numpy"))
+    assert 0.1 < a.visible_fraction < 0.9
+    assert (a.visible == b.visible).mean() >= 0.995
+
+
+# ====================================================================== CLI
+def _cli(*args):
+    return subprocess.run([sys.executable, str(ROOT / "main.py"), *map(str, args)], capture_output=True, text=True,
+                          cwd=ROOT, timeout=300)
+
+
+def test_cli_sightline_with_scenario_moving_the_blocker(tmp_path):
+    model = box_model([("box", X0 + 40, Y0 - 3, X0 + 42, Y0 + 3, 0, 8), ("far", X0 + 300, Y0 + 300, X0 + 301, Y0 + 301, 0, 1)])
+    from exporters.cityjson import write_cityjson
+
+    path = tmp_path / "boxes.city.json"
+    write_cityjson(model, path)
+    common = ["sightline", path, "--from", f"{X0},{Y0}", "--to", f"{X0 + 100},{Y0},10", "--json"]
+    p = _cli(*common, "-o", tmp_path / "line.geojson")
+    assert p.returncode == 0, p.stderr
+    f = json.loads(p.stdout)
+    assert f["visible"] is False and f["blocked_by"] == ["box"]
+    assert f["first_hit"] == pytest.approx([X0 + 40, Y0, 1.6 + 8.4 * 0.4], abs=0.01)
+    gj = json.loads((tmp_path / "line.geojson").read_text())
+    assert gj["crs"]["properties"]["name"].endswith("25832")
+    assert {ft["properties"]["kind"] for ft in gj["features"]} >= {"sightline", "first_hit", "blocker"}
+    sc = tmp_path / "aside.scenario.json"
+    sc.write_text(json.dumps({"name": "aside", "edits": [{"op": "move", "ids": ["box"], "offset": [0, 20, 0]}]}))
+    p = _cli(*common, "--scenario", sc)
+    assert p.returncode == 0, p.stderr
+    f = json.loads(p.stdout)
+    assert f["visible"] is True and f["blocked_by"] == [] and f["first_hit"] is None
+
+
+def test_cli_viewcone_and_viewshed_outputs(tmp_path):
+    import rasterio
+
+    p = _cli("viewcone", DEMO, "--from", "91135,435565", "--target", TALLEST, "--half-angle", "8", "--json",
+             "-o", tmp_path / "limit.tif")
+    assert p.returncode == 0, p.stderr
+    f = json.loads(p.stdout)
+    assert set(f) >= {"intruding", "target"} and all(set(e) >= {"id", "above_m"} for e in f["intruding"])
+    assert f["target"][2] == pytest.approx(41.158, abs=1e-3)
+    with rasterio.open(tmp_path / "limit.tif") as ds:
+        v = ds.read(1)
+        assert ds.crs.to_epsg() == 28992
+        good = v[v != ds.nodata]
+        assert 1.6 - 0.1 < good.min() and good.max() < 41.2
+    p = _cli("viewcone", DEMO, "--from", "91135,435565", "--target", TALLEST, "-o", tmp_path / "limit.obj")
+    assert p.returncode == 0, p.stderr
+    assert (tmp_path / "limit.obj").read_text().count("\nf ") == 1
+    p = _cli("viewshed", DEMO, "--from", "91135,435565", "--radius", "150", "--grid", "4", "--json",
+             "-o", tmp_path / "vs.csv")
+    assert p.returncode == 0, p.stderr
+    f = json.loads(p.stdout)
+    assert set(f) >= {"visible_fraction", "visible_objects", "sample_count"} and 0 < f["visible_fraction"] < 1
+    assert len((tmp_path / "vs.csv").read_text().splitlines()) == f["sample_count"] + 1
+
+
+def test_cli_errors_are_one_line():
+    p = _cli("sightline", DEMO, "--from", "91135,435565", "--target", "no-such-building", "--json")
+    assert p.returncode == 2 and p.stderr.strip().startswith("error:") and "no-such-building" in p.stderr
+    assert len(p.stderr.strip().splitlines()) == 1
+    p = _cli("viewcone", DEMO, "--from", "91135,x", "--target", TALLEST)
+    assert p.returncode == 2 and p.stderr.startswith("error:")
+    p = _cli("viewshed", DEMO, "--from", "91135,435565", "-o", "/tmp/out.xyz")
+    assert p.returncode == 2 and "unknown output type" in p.stderr
