@@ -231,6 +231,24 @@ def find_roof_surfaces(scene, options: SolarOptions | None = None, object_types=
     )
 
 
+def subset_surfaces(surf: RoofSurfaces, keep) -> RoofSurfaces:
+    """The surfaces where ``keep`` (S,) is True, renumbered (e.g. without the roofs of objects a
+    scenario switched off with ``RayCaster.set_object_enabled``)."""
+    keep = np.asarray(keep, dtype=bool)
+    new_index = np.full(len(surf) + 1, -1, dtype=np.int64)
+    new_index[:-1][keep] = np.arange(int(keep.sum()))
+    ts = surf.triangle_surface
+    tri_surface = np.where(ts >= 0, new_index[np.where(ts >= 0, ts, len(surf))], -1)
+    pick = np.flatnonzero(keep)
+    return RoofSurfaces(
+        polygon=surf.polygon[pick], object_index=surf.object_index[pick], triangle_surface=tri_surface,
+        area_m2=surf.area_m2[pick], normal=surf.normal[pick], tilt_deg=surf.tilt_deg[pick],
+        azimuth_deg=surf.azimuth_deg[pick], centroid=surf.centroid[pick], z_min_m=surf.z_min_m[pick],
+        z_max_m=surf.z_max_m[pick], height_m=surf.height_m[pick], kind=surf.kind[pick],
+        flipped=surf.flipped,
+    )
+
+
 # ============================================================================ samples
 @dataclass
 class Samples:
@@ -506,7 +524,7 @@ class SolarResult:
             "mean_kwh_m2a": round(mean, 1),
             "annual_ghi_kwh_m2": round(float(self.annual_ghi_kwh_m2), 1),
             "total_kwp": round(float(self.kwp.sum()), 2),
-            "monthly_kwh": [round(float(v), 1) for v in monthly],
+            "monthly_yield_kwh": [round(float(v), 1) for v in monthly],
             "sample_count": int(len(self.samples)),
             "rays": int(self.rays),
             "sky": self.options.sky,
@@ -517,34 +535,35 @@ class SolarResult:
 
     def surface_rows(self, model=None, scene=None) -> list[dict]:
         """One dict per surface for CSV/GeoJSON (model polygon row included when known)."""
+        return [self.surface_row(i, scene) for i in range(len(self.surfaces))]
+
+    def surface_row(self, i: int, scene=None) -> dict:
+        """The figures of surface ``i`` (units in the keys; azimuth None for flat roofs)."""
         sc = scene or self.scene
         mp = getattr(sc, "model_polygon", None) if sc is not None else None
         origin_z = float(sc.origin[2]) if sc is not None else 0.0
-        rows = []
         s = self.surfaces
-        for i in range(len(s)):
-            poly = int(s.polygon[i])
-            rows.append({
-                "building_id": self.building_ids[self.surface_building[i]],
-                "object_id": self.object_ids[s.object_index[i]],
-                "surface": i,
-                "model_polygon": int(mp[poly]) if (mp is not None and poly >= 0) else None,
-                "kind": str(s.kind[i]),
-                "area_m2": round(float(s.area_m2[i]), 3),
-                "tilt_deg": round(float(s.tilt_deg[i]), 2),
-                "azimuth_deg": None if not np.isfinite(s.azimuth_deg[i]) else round(float(s.azimuth_deg[i]), 2),
-                "height_m": round(float(s.height_m[i]), 3),
-                "z_max_m": round(float(s.z_max_m[i] + origin_z), 3),
-                "irradiation_kwh_m2a": round(float(self.irradiation_kwh_m2a[i]), 1),
-                "unshaded_kwh_m2a": round(float(self.unshaded_kwh_m2a[i]), 1),
-                "direct_kwh_m2a": round(float(self.beam_kwh_m2a[i]), 1),
-                "shading_loss": round(float(1.0 - self.irradiation_kwh_m2a[i] / self.unshaded_kwh_m2a[i]), 4)
-                if self.unshaded_kwh_m2a[i] > 0 else 0.0,
-                "suitable_area_m2": round(float(self.suitable_area_m2[i]), 3),
-                "kwp": round(float(self.kwp[i]), 3),
-                "yield_kwh_a": round(float(self.yield_kwh_a[i]), 1),
-            })
-        return rows
+        poly = int(s.polygon[i])
+        unshaded = float(self.unshaded_kwh_m2a[i])
+        return {
+            "building_id": self.building_ids[self.surface_building[i]],
+            "object_id": self.object_ids[s.object_index[i]],
+            "surface": int(i),
+            "model_polygon": int(mp[poly]) if (mp is not None and poly >= 0) else None,
+            "kind": str(s.kind[i]),
+            "area_m2": round(float(s.area_m2[i]), 3),
+            "tilt_deg": round(float(s.tilt_deg[i]), 2),
+            "azimuth_deg": None if not np.isfinite(s.azimuth_deg[i]) else round(float(s.azimuth_deg[i]), 2),
+            "height_m": round(float(s.height_m[i]), 3),
+            "z_max_m": round(float(s.z_max_m[i] + origin_z), 3),
+            "irradiation_kwh_m2a": round(float(self.irradiation_kwh_m2a[i]), 1),
+            "unshaded_kwh_m2a": round(unshaded, 1),
+            "direct_kwh_m2a": round(float(self.beam_kwh_m2a[i]), 1),
+            "shading_loss": round(max(0.0, 1.0 - float(self.irradiation_kwh_m2a[i]) / unshaded), 4) if unshaded > 0 else 0.0,
+            "suitable_area_m2": round(float(self.suitable_area_m2[i]), 3),
+            "kwp": round(float(self.kwp[i]), 3),
+            "yield_kwh_a": round(float(self.yield_kwh_a[i]), 1),
+        }
 
 
 def _root_building(model, oid):
@@ -583,7 +602,8 @@ def compute_solar(scene, weather=None, options: SolarOptions | None = None, rayc
 
     weather     ``analysis.weather.Weather``; None = the default year for the scene's site
     raycaster   a ``RayCaster`` over the (full) scene, built here if None; pass one with objects
-                disabled to evaluate a scenario without rebuilding
+                disabled (``set_object_enabled``) to evaluate a scenario without rebuilding: the
+                disabled objects neither shade nor get analysed
     model       the CityModel (to aggregate BuildingParts to their Building), optional
     progress    callable(done, total) for the ray casting
     """
@@ -613,6 +633,9 @@ def compute_solar(scene, weather=None, options: SolarOptions | None = None, rayc
                          f"{far:.0f} km from the model")
     notes.extend(getattr(weather, "notes", []))
     surf = surfaces if surfaces is not None else find_roof_surfaces(scene, opt, object_types)
+    enabled = getattr(raycaster, "enabled_objects", None) if raycaster is not None else None
+    if enabled is not None and len(surf) and not np.all(enabled):
+        surf = subset_surfaces(surf, np.asarray(enabled, dtype=bool)[surf.object_index])
     if surf.flipped:
         notes.append(f"{surf.flipped} roof surface(s) with downward normals were flipped")
     samples = sample_surfaces(scene, surf, opt.grid_m, opt.offset_m, opt.max_subdivisions)

@@ -546,3 +546,25 @@ def test_cli_scenario_reports_neighbour_loss(tmp_path, capsys):
     assert sc["neighbour_loss_kwh_a"] > 0
     # totals: scenario total = base total − neighbour loss + the tower's own roof yield
     assert doc["total_kwh_a"] > sc["base_total_kwh_a"] - sc["neighbour_loss_kwh_a"] - 1.0
+
+
+def test_disabled_objects_neither_shade_nor_count(typical_weather):
+    """One RayCaster for before/after (RayCaster.set_object_enabled) gives the same answers as two
+    separate scenes."""
+    from analysis.raycast import RayCaster
+    from analysis.solar import SolarOptions, compute_solar
+
+    house = ("house", X0, Y0, X0 + 10, Y0 + 10, 50, 56)
+    full = box_model([house, ("tower", X0 - 5, Y0 - 22, X0 + 15, Y0 - 12, 50, 90)])
+    sc = full.scene()
+    rc = RayCaster(sc)
+    rc.set_object_enabled(np.array([oid != "tower" for oid in sc.object_ids]))
+    before = compute_solar(sc, typical_weather, SolarOptions(), raycaster=rc, model=full)
+    alone = _solar(box_model([house]), typical_weather)
+    assert before.building_ids == ["house"]
+    assert before.irradiation_kwh_m2a[0] == pytest.approx(alone.irradiation_kwh_m2a[0], rel=1e-9)
+    rc.set_object_enabled(np.ones(len(sc.object_ids), dtype=bool))
+    after = compute_solar(sc, typical_weather, SolarOptions(), raycaster=rc, model=full)
+    assert after.building_ids == ["house", "tower"]
+    h = after.irradiation_kwh_m2a[after.surface_building == after.building_ids.index("house")][0]
+    assert h < 0.9 * before.irradiation_kwh_m2a[0]

@@ -81,8 +81,7 @@ def add_solar(plotter, scene, result, clim=None, cmap: str = DEFAULT_CMAP, title
 
 def surface_figures(result, surface: int) -> dict:
     """Figures of one roof surface for a pick dialog (units in the keys)."""
-    rows = result.surface_rows()
-    row = dict(rows[int(surface)])
+    row = result.surface_row(int(surface))
     row["monthly_kwh_m2"] = [round(float(v), 1) for v in result.monthly_kwh_m2[int(surface)]]
     return row
 
