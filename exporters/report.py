@@ -177,12 +177,15 @@ def _draw_geom(ax, geom, colour):
         ax.plot(geom.x, geom.y, "o", color=colour, ms=3, zorder=4)
 
 
-def _text_block(fig, x, y, title, items: dict, width=0.36, max_rows=14):
+def _text_block(fig, x, y, title, items: dict, width=0.36, max_rows=14, value_chars=48):
     fig.text(x, y, title, fontsize=10, weight="bold", va="top")
     y -= 0.035
     for k, v in list(items.items())[:max_rows]:
-        fig.text(x, y, str(k), fontsize=8, va="top")
-        fig.text(x + width * 0.55, y, _fmt(v), fontsize=8, va="top", wrap=True)
+        text = _fmt(v)
+        if len(text) > value_chars:
+            text = "…" + text[-(value_chars - 1):]
+        fig.text(x, y, str(k)[:40], fontsize=8, va="top")
+        fig.text(x + width * 0.55, y, text, fontsize=8, va="top")
         y -= 0.028
     if len(items) > max_rows:
         fig.text(x, y, f"… {len(items) - max_rows} weitere", fontsize=7, va="top", style="italic")
@@ -220,9 +223,10 @@ def report_figures(model, results=None, edits: Edits | None = None, lod=None, ti
     }
     for k, v in model.object_counts().items():
         info[f"  {k}"] = v
-    _text_block(fig, 0.06, 0.72, "Modell / model", info, width=0.8, max_rows=20)
+    _text_block(fig, 0.06, 0.72, "Modell / model", info, width=0.4, max_rows=20, value_chars=40)
     if results:
-        _text_block(fig, 0.55, 0.72, "Analysen / analyses", {a.title or a.name: a.created for a in results}, width=0.4)
+        _text_block(fig, 0.60, 0.72, "Analysen / analyses", {a.title or a.name: a.created for a in results},
+                    width=0.36, value_chars=26)
     pages += 1
     _footer(fig, model, pages, date)
     yield fig

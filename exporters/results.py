@@ -180,8 +180,13 @@ class Results:
 
     @classmethod
     def from_json(cls, doc: dict, model=None, path=None) -> "Results":
+        if isinstance(doc, dict) and "analyses" not in doc:
+            foreign = _from_other_json(doc, model, path)
+            if foreign is not None:
+                return foreign
         if not isinstance(doc, dict) or "analyses" not in doc:
-            raise InputError(path, "not a Stadtbild results file (no 'analyses')")
+            raise InputError(path, "not a Stadtbild results file (no 'analyses'), nor a GeoJSON "
+                                   "FeatureCollection or a JSON with per-object records ('id')")
         res = cls(crs=doc.get("crs"), source=doc.get("source"), lod=doc.get("lod"))
         for d in doc["analyses"]:
             if not isinstance(d, dict) or not d.get("name"):
@@ -222,6 +227,54 @@ class Results:
             raise
         except (KeyError, TypeError, ValueError) as exc:
             raise InputError(path, f"malformed results file ({type(exc).__name__}: {exc})") from None
+
+
+# ---------------------------------------------------------------------- other analyses' files
+def _from_other_json(doc: dict, model, path) -> "Results | None":
+    """Outputs of the analysis commands read as results, so that ``export --results`` takes them
+    directly:
+
+    - a GeoJSON FeatureCollection (``solar -o x.geojson``, ``shadow -o x.geojson`` …): features
+      whose properties carry ``model_polygon`` (a model polygon row) give per-surface values
+      (every numeric property); features with an object ``id`` of the model give per-object
+      values; all others become the geometry layer named after the file;
+    - a JSON object with lists of records that have an ``id`` (``metrics -o m.json``:
+      ``buildings``, ``building_parts``): per-object attributes; top-level numbers are key figures.
+    Returns None when the document is neither.
+    """
+    name = Path(path).name.split(".")[0] if path else "results"
+    a = AnalysisResult(name=name, title=name)
+    if doc.get("type") == "FeatureCollection" and isinstance(doc.get("features"), list):
+        feats = []
+        surfaces: dict[str, np.ndarray] = {}
+        for f in doc["features"]:
+            props = dict((f or {}).get("properties") or {})
+            row = props.get("model_polygon")
+            oid = props.get("id")
+            if model is not None and isinstance(row, int) and 0 <= row < model.n_polygons:
+                for k, v in props.items():
+                    if _is_number(v) and k != "model_polygon":
+                        surfaces.setdefault(k, np.full(model.n_polygons, np.nan))[row] = float(v)
+            elif model is not None and isinstance(oid, str) and oid in model.objects:
+                a.objects[oid] = {k: v for k, v in props.items() if k != "id"}
+            elif f.get("geometry"):
+                feats.append((_geom_from_json(f["geometry"], path), props))
+        a.surfaces = surfaces
+        if feats:
+            a.layers[name] = feats
+        crs = ((doc.get("crs") or {}).get("properties") or {}).get("name")
+        return Results([a], crs=crs)
+    found = False
+    for key, val in doc.items():
+        if isinstance(val, list) and val and all(isinstance(r, dict) and "id" in r for r in val):
+            found = True
+            for r in val:
+                a.objects[str(r["id"])] = {k: v for k, v in r.items() if k != "id"}
+        elif _is_number(val):
+            a.figures[key] = val
+    if not found:
+        return None
+    return Results([a], crs=doc.get("crs") if isinstance(doc.get("crs"), str) else None)
 
 
 # ---------------------------------------------------------------------- helpers

@@ -25,6 +25,7 @@ import shapely
 from exporters._common import DEFAULT_RGB, Edits
 from exporters.results import AnalysisResult, Raster, Results
 from importers import load
+from model.errors import InputError
 from model.semantics import SURFACE_TYPES
 from tests.conftest import ROOT, data_file
 
@@ -657,3 +658,29 @@ def test_cli_export_errors(tmp_path):
     p = _cli("export", src, "--results", bad, "-o", tmp_path / "x.csv")
     assert p.returncode == 2 and str(bad) in p.stderr
     assert "Traceback" not in p.stderr
+
+
+def test_results_from_other_commands(nrw, tmp_path):
+    """``export --results`` also takes the analysis commands' own JSON/GeoJSON outputs."""
+    ids = list(nrw.objects)[:3]
+    metrics = tmp_path / "metrics.json"
+    metrics.write_text(json.dumps({"buildings": [{"id": oid, "volume_m3": 10.0 * i} for i, oid in enumerate(ids)],
+                                   "count": 3, "crs": "EPSG:25832"}))
+    r = Results.load(metrics, nrw)
+    (a,) = r.analyses
+    assert a.name == "metrics" and a.figures == {"count": 3} and r.crs == "EPSG:25832"
+    assert {oid: v["volume_m3"] for oid, v in a.objects.items()} == {oid: 10.0 * i for i, oid in enumerate(ids)}
+    solar = tmp_path / "solar.geojson"
+    rows = [5, 17]
+    solar.write_text(json.dumps({"type": "FeatureCollection", "features": [
+        {"type": "Feature", "geometry": None, "properties": {"model_polygon": row, "kwh_m2a": 800.0 + row}}
+        for row in rows] + [{"type": "Feature", "geometry": {"type": "Point", "coordinates": [1.0, 2.0]},
+                            "properties": {"note": "x"}}]}))
+    (b,) = Results.load(solar, nrw).analyses
+    vals = b.surfaces["kwh_m2a"]
+    assert len(vals) == nrw.n_polygons and np.flatnonzero(np.isfinite(vals)).tolist() == rows
+    assert vals[17] == 817.0 and b.layers["solar"][0][1] == {"note": "x"}
+    bad = tmp_path / "bad.json"
+    bad.write_text(json.dumps({"hello": "world"}))
+    with pytest.raises(InputError):
+        Results.load(bad, nrw)
