@@ -122,7 +122,7 @@ def test_viewshed_behind_a_long_wall_matches_the_half_disc():
     open_ground = disc.area - disc.intersection(shapely.box(20, -300, 21, 300)).area
     assert r.visible_fraction == pytest.approx(west / open_ground, abs=0.01)
     assert r.visible_object_ids() == ["wall"]
-    # the wall's west face (20 m of its 600 m length lie within 150 m... visible; east face never)
+    # samples on the wall's west face are seen, on its east face never
     s_pts = r.surfaces.points + s.origin
     east = s_pts[:, 0] > X0 + 20.5
     assert not r.surface_visible[east].any() and r.surface_visible[~east].any()
@@ -221,7 +221,7 @@ def test_landmark_visibility_from_street_points():
     s = scene_of(("tower", 0, -3, 6, 3, 0, 30), ("wall", -42, -50, -40, 50, 0, 20))
     obs = np.array([eye(s, -300, 0), eye(s, -45, 0), eye(s, 50, 0)])
     r = landmark_visibility(s, "tower", obs, aim="top")
-    # analytic: from x the line to (0..6, ±3, 30) must clear (x=-40, z=20): 1.6 + 28.4(x+40)/x... 
+    # analytic: the line from (x, 0, 1.6) to the tower top (~(0, 0, 30)) must clear the wall top (-40, 20):
     # at x=-300 the line height at the wall is 1.6 + 28.4·260/300 = 26.2 > 20 -> visible;
     # at x=-45: 1.6 + 28.4·5/45 = 4.8 < 20 -> hidden; east of the tower nothing is between
     assert r.visible.tolist() == [True, False, True]
