@@ -41,6 +41,7 @@ Pitfalls handled by callers: ray origins exactly on a surface must be lifted off
 from __future__ import annotations
 
 import logging
+import math
 import os
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -59,6 +60,21 @@ NUMPY_LEAF_SIZE = 8
 _SKIP_EPS_M = 1e-3
 #: enabled triangles closer than this (metres) to a disabled one are traced in a separate BVH
 _NEAR_M = 0.05
+#: cell size (metres) of the 2D triangle lookup grid used when objects are toggled
+_HASH_CELL_M = 16.0
+
+
+def _expand_cells(c0, c1, ncol):
+    """For boxes covering grid cells c0..c1 (inclusive, (k, 2) integer column/row), all
+    (cell key = row·ncol + col, box number) pairs."""
+    nx = c1[:, 0] - c0[:, 0] + 1
+    ny = c1[:, 1] - c0[:, 1] + 1
+    per = nx * ny
+    box = np.repeat(np.arange(len(c0)), per)
+    k = np.arange(per.sum()) - np.repeat(np.cumsum(per) - per, per)
+    col = c0[box, 0] + k % nx[box]
+    row = c0[box, 1] + k // nx[box]
+    return row * ncol + col, box
 
 
 def embree_available() -> bool:
@@ -103,28 +119,78 @@ def offset_points(points, normals, eps: float = 0.01) -> np.ndarray:
     return p + eps * unit
 
 
-def _prepare_rays(origins, directions, tmax, tmin):
-    """Validate and broadcast ray arrays; returns origins (n,3), unit directions (n,3) or (1,3),
-    tmax (n,), tmin (n,), valid (n,) (finite origin, non-zero direction, tmax >= tmin)."""
-    o = np.asarray(origins, dtype=np.float64)
-    if o.ndim == 1:
-        o = o.reshape(1, 3)
-    if o.ndim != 2 or o.shape[1] != 3:
-        raise ValueError(f"origins must have shape (n, 3), got {o.shape}")
-    n = len(o)
-    d = np.asarray(directions, dtype=np.float64)
-    if d.ndim == 1:
-        d = d.reshape(1, 3)
-    if d.ndim != 2 or d.shape[1] != 3 or len(d) not in (1, n):
-        raise ValueError(f"directions must have shape (n, 3) or (3,), got {d.shape} for {n} origins")
-    length = np.linalg.norm(d, axis=1)
-    good_dir = np.isfinite(length) & (length > 0)
-    d = np.divide(d, length[:, None], out=np.zeros_like(d), where=good_dir[:, None])
-    tmax = np.broadcast_to(np.asarray(tmax, dtype=np.float64), (n,))
-    tmin = np.broadcast_to(np.asarray(tmin, dtype=np.float64), (n,))
-    valid = np.isfinite(o).all(axis=1) & ~np.isnan(tmax) & (tmax >= tmin) & np.isfinite(tmin)
-    valid &= good_dir if len(d) == n else bool(good_dir[0])
-    return o, d, tmax, tmin, valid
+class _Rays:
+    """Validated rays: ``o`` (n, 3), unit ``d`` (n, 3) or (1, 3), ``tmax``/``tmin`` scalars or
+    (n,) arrays, ``valid`` None (all valid: the fast path) or (n,) bool (finite origin, non-zero
+    finite direction, tmin <= tmax)."""
+
+    __slots__ = ("o", "d", "tmax", "tmin", "valid", "n")
+
+    def __init__(self, origins, directions, tmax, tmin):
+        o = np.asarray(origins, dtype=np.float64)
+        if o.ndim == 1:
+            o = o.reshape(1, 3)
+        if o.ndim != 2 or o.shape[1] != 3:
+            raise ValueError(f"origins must have shape (n, 3), got {o.shape}")
+        n = len(o)
+        d = np.asarray(directions, dtype=np.float64)
+        if d.ndim == 1:
+            d = d.reshape(1, 3)
+        if d.ndim != 2 or d.shape[1] != 3 or len(d) not in (1, n):
+            raise ValueError(f"directions must have shape (n, 3) or (3,), got {d.shape} for {n} origins")
+        length2 = np.einsum("ij,ij->i", d, d)
+        good_dir = (length2 > 0) & (length2 < np.inf)
+        if good_dir.all():
+            if len(d) and np.abs(length2 - 1.0).max() > 1e-12:  # unit already: keep the caller's array
+                d = d / np.sqrt(length2)[:, None]
+        else:
+            scale = np.zeros(len(d))
+            scale[good_dir] = 1.0 / np.sqrt(length2[good_dir])
+            d = d * scale[:, None]
+            d[~good_dir] = 0.0
+        valid = np.ones(n, dtype=bool) if np.isfinite(o).all() else np.isfinite(o).all(axis=1)
+        if len(d) == n:
+            valid &= good_dir
+        elif not good_dir[0]:
+            valid[:] = False
+        self.tmax = self._param(tmax, n)
+        self.tmin = self._param(tmin, n)
+        if np.ndim(self.tmax) or np.ndim(self.tmin):
+            valid &= ~np.isnan(self.tmax) & np.isfinite(self.tmin) & (self.tmax >= self.tmin)
+        elif not (self.tmax >= self.tmin and math.isfinite(self.tmin)):
+            valid[:] = False
+        self.o, self.d, self.n = o, d, n
+        self.valid = None if valid.all() else valid
+
+    @staticmethod
+    def _param(value, n):
+        v = np.asarray(value, dtype=np.float64)
+        if v.ndim == 0:
+            return float(v)
+        if v.shape != (n,):
+            raise ValueError(f"tmax/tmin must be a scalar or have shape ({n},), got {v.shape}")
+        return v
+
+    def any_valid(self) -> bool:
+        return self.n > 0 and (self.valid is None or bool(self.valid.any()))
+
+    def chunk(self, sl: slice):
+        """(selection, origins moved to tmin, directions, tmax - tmin, tmin) of the valid rays in
+        ``sl``; selection is a slice or an index array (None when nothing is valid)."""
+        if self.valid is None:
+            sel = sl
+        else:
+            sel = np.flatnonzero(self.valid[sl]) + sl.start
+            if len(sel) == 0:
+                return None, None, None, None, None
+        o = self.o[sel]
+        d = self.d[sel] if len(self.d) > 1 else self.d
+        tmin = self.tmin[sel] if np.ndim(self.tmin) else self.tmin
+        tmax = self.tmax[sel] if np.ndim(self.tmax) else self.tmax
+        if np.ndim(tmin) or tmin != 0.0:
+            o = o + np.reshape(tmin, (-1, 1)) * d
+            tmax = tmax - tmin
+        return sel, o, d, tmax, tmin
 
 
 def _default_threads() -> int:
@@ -195,39 +261,34 @@ class RayCaster:
     # ---------------------------------------------------------------- queries
     def occluded(self, origins, directions, tmax=np.inf, tmin=0.0) -> np.ndarray:
         """(n,) bool: does the ray ``origin + t·direction`` hit any enabled triangle for
-        ``tmin <= t <= tmax`` (metres)? Directions are normalised here."""
-        o, d, tmax, tmin, valid = _prepare_rays(origins, directions, tmax, tmin)
-        out = np.zeros(len(o), dtype=bool)
-        if self.scene.n_triangles == 0 or not valid.any():
+        ``tmin <= t <= tmax`` (metres)? Directions are normalised here; ``tmax``/``tmin`` are
+        scalars or (n,) arrays."""
+        rays = _Rays(origins, directions, tmax, tmin)
+        out = np.zeros(rays.n, dtype=bool)
+        if self.scene.n_triangles == 0 or not rays.any_valid():
             return out
 
         def work(sl):
-            idx = np.flatnonzero(valid[sl]) + sl.start
-            if len(idx) == 0:
-                return
-            dd = d[idx] if len(d) > 1 else d
-            out[idx] = self._impl.occluded(o[idx] + tmin[idx, None] * (dd if len(d) > 1 else d[0]),
-                                           dd, tmax[idx] - tmin[idx])
+            sel, o, d, tm, _ = rays.chunk(sl)
+            if sel is not None:
+                out[sel] = self._impl.occluded(o, d, tm)
 
-        self._run_chunks(len(o), work)
+        self._run_chunks(rays.n, work)
         return out
 
     def first_hit(self, origins, directions, tmax=np.inf, tmin=0.0) -> RayHits:
         """The nearest enabled triangle hit along each ray within ``[tmin, tmax]`` metres."""
-        o, d, tmax, tmin, valid = _prepare_rays(origins, directions, tmax, tmin)
-        n = len(o)
+        rays = _Rays(origins, directions, tmax, tmin)
+        n = rays.n
         dist = np.full(n, np.inf)
         tri = np.full(n, -1, dtype=np.int64)
-        if self.scene.n_triangles and valid.any():
+        if self.scene.n_triangles and rays.any_valid():
             def work(sl):
-                idx = np.flatnonzero(valid[sl]) + sl.start
-                if len(idx) == 0:
-                    return
-                dd = d[idx] if len(d) > 1 else d
-                start = o[idx] + tmin[idx, None] * (dd if len(d) > 1 else d[0])
-                t, k = self._impl.first_hit(start, dd, tmax[idx] - tmin[idx])
-                dist[idx] = t + tmin[idx]
-                tri[idx] = k
+                sel, o, d, tm, t0 = rays.chunk(sl)
+                if sel is not None:
+                    t, k = self._impl.first_hit(o, d, tm)
+                    dist[sel] = t + t0
+                    tri[sel] = k
 
             self._run_chunks(n, work)
         hit = tri >= 0
@@ -235,8 +296,8 @@ class RayCaster:
         obj = np.full(n, -1, dtype=np.int32)
         obj[hit] = self._tri_object[tri[hit]]
         point = np.full((n, 3), np.nan)
-        dfull = d if len(d) == n else np.broadcast_to(d, (n, 3))
-        point[hit] = o[hit] + dist[hit, None] * dfull[hit]
+        dh = rays.d[hit] if len(rays.d) == n else rays.d
+        point[hit] = rays.o[hit] + dist[hit, None] * dh
         return RayHits(distance=dist, triangle=tri, object_index=obj, point=point, hit=hit)
 
     # ---------------------------------------------------------------- chunking
@@ -267,6 +328,7 @@ class _EmbreeBackend:
         self.tri_enabled = np.ones(self.n_triangles, dtype=bool)
         self.disabled = None  # (EmbreeScene, global triangle ids) of disabled triangles
         self.near_enabled = None  # enabled triangles near the disabled ones
+        self._grid = None
         self.enabled_only = None  # (EmbreeScene, global triangle ids) when many are disabled
         self.numpy_fallback = None
 
@@ -277,7 +339,13 @@ class _EmbreeBackend:
 
         es = EmbreeScene()
         if len(tri_ids):
-            TriangleMesh(es, self.vertices32, np.ascontiguousarray(self.triangles32[tri_ids]))
+            tris = self.triangles32[tri_ids]
+            verts = self.vertices32
+            if 4 * len(tri_ids) < len(verts):  # a small subset: hand Embree only its vertices
+                used, tris = np.unique(tris, return_inverse=True)
+                verts = verts[used]
+                tris = tris.reshape(-1, 3).astype(np.int32)
+            TriangleMesh(es, np.ascontiguousarray(verts), np.ascontiguousarray(tris))
         # commit now (embreex commits lazily on the first query, which would race across threads)
         z = np.zeros((1, 3), dtype=np.float32)
         es.run(z, z + np.float32(1.0), query="OCCLUDED")
@@ -295,15 +363,31 @@ class _EmbreeBackend:
             self.disabled = self._build(off)
             self.near_enabled = self._build(self._enabled_near(off))
 
-    def _enabled_near(self, off):
-        """Enabled triangles whose box comes within :data:`_NEAR_M` of a disabled triangle's
-        object box (coincident party walls of a demolished building and its neighbour)."""
-        from shapely import STRtree, box
+    def _triangle_grid(self):
+        """A uniform 2D grid (cells of :data:`_HASH_CELL_M`) listing the triangles whose box
+        touches each cell (CSR arrays), with the triangles' boxes; built once, in numpy, on the
+        first object toggle (~0.2 s per million triangles), so later toggles only look up cells."""
+        if self._grid is None:
+            corners = self.vertices32[self.triangles32]
+            lo, hi = corners.min(axis=1).astype(np.float64), corners.max(axis=1).astype(np.float64)
+            base = lo[:, :2].min(axis=0) - 1.0
+            c0 = np.floor((lo[:, :2] - base) / _HASH_CELL_M).astype(np.int64)
+            c1 = np.floor((hi[:, :2] - base) / _HASH_CELL_M).astype(np.int64)
+            ncol = int(c1[:, 0].max()) + 2
+            key, tri = _expand_cells(c0, c1, ncol)
+            order = np.argsort(key, kind="stable")
+            key, tri = key[order], tri[order]
+            n_keys = (int(c1[:, 1].max()) + 2) * ncol
+            offsets = np.searchsorted(key, np.arange(n_keys + 1))
+            self._grid = (base, ncol, n_keys, offsets, tri, lo, hi)
+        return self._grid
 
-        corners = self.vertices32[self.triangles32].astype(np.float64)
-        lo, hi = corners.min(axis=1), corners.max(axis=1)
-        # boxes of the disabled triangles, merged per 2 m cell to keep the tree small
-        cell = np.floor(0.5 * (lo[off] + hi[off]) / 2.0).astype(np.int64)
+    def _enabled_near(self, off):
+        """Enabled triangles whose box comes within :data:`_NEAR_M` of the box of disabled
+        triangles (coincident party walls of a demolished building and its neighbour)."""
+        base, ncol, n_keys, offsets, cell_tri, lo, hi = self._triangle_grid()
+        # boxes of the disabled triangles, merged per 4 m cell to keep the lookup small
+        cell = np.floor(0.5 * (lo[off] + hi[off]) / 4.0).astype(np.int64)
         _, group = np.unique(cell, axis=0, return_inverse=True)
         group = group.reshape(-1)
         n_groups = group.max() + 1
@@ -313,17 +397,27 @@ class _EmbreeBackend:
         np.maximum.at(ghi, group, hi[off])
         glo -= _NEAR_M
         ghi += _NEAR_M
-        on = np.flatnonzero(self.tri_enabled)
-        tree = STRtree(box(glo[:, 0], glo[:, 1], ghi[:, 0], ghi[:, 1]))
-        tri_i, grp = tree.query(box(lo[on, 0], lo[on, 1], hi[on, 0], hi[on, 1]))
-        z_ok = (lo[on[tri_i], 2] <= ghi[grp, 2]) & (hi[on[tri_i], 2] >= glo[grp, 2])
-        return np.unique(on[tri_i[z_ok]])
+        g0 = np.clip(np.floor((glo[:, :2] - base) / _HASH_CELL_M).astype(np.int64), 0, None)
+        g1 = np.clip(np.floor((ghi[:, :2] - base) / _HASH_CELL_M).astype(np.int64), 0, None)
+        keys, grp = _expand_cells(g0, g1, ncol)
+        inside = keys < n_keys
+        keys, grp = keys[inside], grp[inside]
+        starts, stops = offsets[keys], offsets[keys + 1]
+        counts = stops - starts
+        pair_grp = np.repeat(grp, counts)
+        pos = np.arange(counts.sum()) - np.repeat(np.cumsum(counts) - counts, counts) + np.repeat(starts, counts)
+        cand = cell_tri[pos]
+        ok = ((lo[cand] <= ghi[pair_grp]) & (hi[cand] >= glo[pair_grp])).all(axis=1) & self.tri_enabled[cand]
+        return np.unique(cand[ok])
 
     # -- raw queries on one EmbreeScene (float32 in, no masking)
     @staticmethod
     def _tfar(tmax):
-        t = np.minimum(tmax, _EMBREE_INFINITY).astype(np.float32)
-        return np.ascontiguousarray(t)
+        """embreex ``dists``: None (no limit), a Python float, or a fresh float32 array (embreex
+        writes hit distances into it)."""
+        if np.ndim(tmax) == 0:
+            return None if tmax >= _EMBREE_INFINITY else float(tmax)
+        return np.minimum(tmax, _EMBREE_INFINITY).astype(np.float32)
 
     @staticmethod
     def _raw_occluded(built, o32, d32, tmax):
@@ -354,6 +448,7 @@ class _EmbreeBackend:
         if self.disabled is None or not occ.any():
             return occ
         # rays blocked in the full scene that also touch a disabled triangle: re-trace exactly
+        tmax = np.broadcast_to(np.asarray(tmax, dtype=np.float64), (len(o),))
         cand = np.flatnonzero(occ)
         dc = d32[cand] if len(d32) > 1 else d32
         touch = self._raw_occluded(self.disabled, o32[cand], dc, tmax[cand])
@@ -372,6 +467,7 @@ class _EmbreeBackend:
             return t, tri
         redo = np.flatnonzero((tri >= 0) & ~self.tri_enabled[np.maximum(tri, 0)])
         if len(redo):
+            tmax = np.broadcast_to(np.asarray(tmax, dtype=np.float64), (len(o),))
             t[redo], tri[redo] = self._skip_disabled(o[redo], d[redo] if len(d) > 1 else d,
                                                      tmax[redo])
         return t, tri
@@ -551,6 +647,7 @@ class _NumpyBackend:
         out = np.zeros(len(o), dtype=bool)
         if self.n_triangles == 0:
             return out
+        tmax = np.broadcast_to(np.asarray(tmax, dtype=np.float64), (len(o),))
         ray, _, _ = self._intersect(o, d, tmax)
         out[ray] = True
         return out
@@ -561,6 +658,7 @@ class _NumpyBackend:
         tri_out = np.full(n, -1, dtype=np.int64)
         if self.n_triangles == 0:
             return t_out, tri_out
+        tmax = np.broadcast_to(np.asarray(tmax, dtype=np.float64), (n,))
         ray, tri, t = self._intersect(o, d, tmax)
         if len(ray):
             order = np.lexsort((tri, t, ray))
