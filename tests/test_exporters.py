@@ -684,3 +684,20 @@ def test_results_from_other_commands(nrw, tmp_path):
     bad.write_text(json.dumps({"hello": "world"}))
     with pytest.raises(InputError):
         Results.load(bad, nrw)
+
+
+@pytest.mark.slow
+def test_ifc_passes_express_where_rules(tmp_path):
+    """ifcopenshell's validator with the IFC4 EXPRESS WHERE rules (slow: ~10 s for one
+    building)."""
+    import ifcopenshell
+    import ifcopenshell.validate
+
+    from exporters.ifc import write_ifc
+
+    model = load(data_file("citygml/nrw/LoD2_32_330_5731_1_NW.gml"))
+    path = tmp_path / "one.ifc"
+    write_ifc(model, path)
+    logger = ifcopenshell.validate.json_logger()
+    ifcopenshell.validate.validate(ifcopenshell.open(path), logger, express_rules=True)
+    assert logger.statements == []
