@@ -657,17 +657,17 @@ def compute_solar(scene, weather=None, options: SolarOptions | None = None, rayc
     lit = np.flatnonzero(hb >= 0)
     import scipy.sparse as sparse
 
-    bin_onehot = sparse.csr_matrix((np.ones(len(lit)), (lit, hb[lit])), shape=(len(hb), max(B, 1)))
+    bin_onehot = sparse.csr_matrix((np.ones(len(lit)), (np.arange(len(lit)), hb[lit])), shape=(len(lit), max(B, 1)))
     month_idx = cs.month - 1
-    month_onehot = sparse.csr_matrix((np.ones(len(hb)), (np.arange(len(hb)), month_idx)), shape=(len(hb), MONTHS))
+    month_lit = sparse.csr_matrix((np.ones(len(lit)), (np.arange(len(lit)), month_idx[lit])), shape=(len(lit), MONTHS))
+    sun_lit = cs.sun_dir[lit]
+    beam_lit = cs.beam_wh_m2[lit]
     E_bin = np.zeros((S, max(B, 1)))
     chunk = max(1, int(4_000_000 // max(len(lit), 1)))
     for a in range(0, S, chunk):
         b_ = min(a + chunk, S)
-        cosi = np.maximum(normals[a:b_] @ cs.sun_dir[lit].T, 0.0) * cs.beam_wh_m2[lit][None, :]
-        full = np.zeros((b_ - a, len(hb)))
-        full[:, lit] = cosi
-        E_bin[a:b_] = (bin_onehot.T @ full.T).T
+        cosi = np.maximum(normals[a:b_] @ sun_lit.T, 0.0) * beam_lit[None, :]   # (Sc, L) Wh/m²
+        E_bin[a:b_] = np.asarray((bin_onehot.T @ cosi.T).T)
     iso_total = cs.iso_wh_m2sr.sum()
     hor_total = cs.horizon_wh_m2rad.sum()
     ghi_total = cs.ghi_wh_m2.sum()
@@ -712,10 +712,12 @@ def compute_solar(scene, weather=None, options: SolarOptions | None = None, rayc
         beam_wh = np.einsum("ij,ij->i", vsun, E_bin[s_idx][:, :B]) if B else 0.0
         sample_wh[start:stop] = beam_wh + np.maximum(sky_wh + hor_wh, 0.0) + ground_factor[s_idx] * ghi_total
         sample_beam_wh[start:stop] = beam_wh
-        w = samples.weight_m2[start:stop]
-        np.add.at(vis_sky_mean, s_idx, vs * w[:, None])
+        # weighted visibility sums per surface: (surfaces in batch × samples) sparse @ (samples × dirs)
+        u, inv = np.unique(s_idx, return_inverse=True)
+        wm = sparse.csr_matrix((samples.weight_m2[start:stop], (inv, np.arange(len(inv)))), shape=(len(u), len(inv)))
+        vis_sky_mean[u] += np.asarray(wm @ vs.astype(np.float64))
         if B:
-            np.add.at(vis_sun_mean, s_idx, vsun * w[:, None])
+            vis_sun_mean[u] += np.asarray(wm @ vsun.astype(np.float64))
         if progress is not None:
             progress(stop, n)
     with np.errstate(invalid="ignore", divide="ignore"):
@@ -745,11 +747,9 @@ def compute_solar(scene, weather=None, options: SolarOptions | None = None, rayc
         unshaded = unshaded + (E_bin[:, :B] * front_sun).sum(axis=1)
         for a in range(0, S, chunk):
             b_ = min(a + chunk, S)
-            cosi = np.maximum(normals[a:b_] @ cs.sun_dir[lit].T, 0.0) * cs.beam_wh_m2[lit][None, :]
-            vis_h = vis_sun_mean[a:b_][:, hb[lit]]
-            full = np.zeros((b_ - a, len(hb)))
-            full[:, lit] = cosi * vis_h
-            monthly[a:b_] += (month_onehot.T @ full.T).T
+            cosi = np.maximum(normals[a:b_] @ sun_lit.T, 0.0) * beam_lit[None, :]
+            cosi *= vis_sun_mean[a:b_][:, hb[lit]]
+            monthly[a:b_] += np.asarray((month_lit.T @ cosi.T).T)
     monthly_kwh = monthly / 1000.0
     unshaded_kwh = unshaded / 1000.0
 
