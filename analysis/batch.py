@@ -595,6 +595,9 @@ def make_client(options: BatchOptions):
 
     from distributed import Client, LocalCluster
 
+    if not logging.getLogger("stadtbild").isEnabledFor(logging.INFO):  # quiet unless --verbose
+        for name in ("distributed", "tornado", "bokeh"):
+            logging.getLogger(name).setLevel(logging.ERROR)
     if options.scheduler and options.scheduler != "inline":
         try:
             return Client(options.scheduler, timeout="20s"), None
@@ -602,12 +605,14 @@ def make_client(options: BatchOptions):
             raise InputError(None, f"cannot reach the Dask scheduler {options.scheduler}: {exc}") from None
     env = {"OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
     cluster = LocalCluster(n_workers=int(options.workers), threads_per_worker=1, processes=True,
-                           dashboard_address=None, silence_logs=logging.ERROR, env=env)
+                           dashboard_address=":0", silence_logs=logging.ERROR, env=env)
     return Client(cluster), cluster
 
 
 def plan(inputs, options: BatchOptions, client=None):
-    """(tiles with their parts, run origin, site bbox, model or None) for ``inputs``.
+    """``client``: None (scan files here) or a callable returning a Dask client.
+
+    (tiles with their parts, run origin, site bbox, model or None) for ``inputs``.
 
     File tiles when several files are given (or a folder) and no ``tile_size_m``; else a grid
     over the merged model (one file, or ``tile_size_m`` given)."""
@@ -665,6 +670,7 @@ def _scan(files, options, client):
         if client is None:
             res = [scan_file(f, options.crs) for f in todo]
         else:
+            client = client()  # started on first use
             futs = client.map(scan_file, todo, crs=options.crs, retries=options.retries, pure=False)
             res = client.gather(futs)
         for d in res:
@@ -705,12 +711,17 @@ def run_batch(inputs, options: BatchOptions, client=None, progress=None, on_tile
     out_dir = Path(options.out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     inline = client is None and options.scheduler == "inline"
-    own_client = cluster = None
+    made: list = []  # (client, cluster) started here, closed at the end
+
+    def get_client():
+        if client is not None:
+            return client
+        if not made:
+            made.append(make_client(options))
+        return made[0][0]
+
     try:
-        if client is None and not inline:
-            client, cluster = make_client(options)
-            own_client = client
-        tiles, origin, site_bbox, model = plan(inputs, options, None if inline else client)
+        tiles, origin, site_bbox, model = plan(inputs, options, None if inline else get_client)
         key = options.key()
         crs = model.crs if model is not None else None
         if crs is None:
@@ -762,13 +773,13 @@ def run_batch(inputs, options: BatchOptions, client=None, progress=None, on_tile
 
         if inline:
             failed = _Inline().run(parts(), finished)
-        else:
-            failed = _run_dask(client, parts(), options, finished)
+        elif todo:
+            failed = _run_dask(get_client(), parts(), options, finished)
     finally:
-        if own_client is not None:
-            own_client.close()
-        if cluster is not None:
-            cluster.close()
+        for c, cl in made:
+            c.close()
+            if cl is not None:
+                cl.close()
     summary = merge_summary(out_dir, [t.id for t, _ in tiles], options.analysis)
     _atomic_write(out_dir / "summary.json", json.dumps(summary, indent=1).encode())
     return BatchResult(tiles=len(tiles), computed=computed, skipped=skipped, failed=failed, summary=summary,
