@@ -144,6 +144,24 @@ class SurfaceSamples:
     def __len__(self) -> int:
         return len(self.points)
 
+    def per_polygon(self, scene, values) -> np.ndarray:
+        """Area-weighted mean of per-sample ``values`` for every source polygon of ``scene``
+        (indexed like ``scene.polygon_index``; NaN for polygons without samples), e.g. sun-hours
+        per wall/roof surface for ``exporters.results``."""
+        poly = scene.polygon_index[self.triangle]
+        n = int(max(scene.polygon_index.max(initial=-1), len(scene.polygon_object) - 1)) + 1
+        ok = poly >= 0
+        num = np.bincount(poly[ok], weights=(self.area_m2 * np.asarray(values, float))[ok], minlength=n)
+        den = np.bincount(poly[ok], weights=self.area_m2[ok], minlength=n)
+        return np.divide(num, den, out=np.full(n, np.nan), where=den > 0)
+
+    def per_object(self, scene, values) -> np.ndarray:
+        """Area-weighted mean of per-sample ``values`` per object (NaN without samples)."""
+        n = len(scene.object_ids)
+        num = np.bincount(self.object_index, weights=self.area_m2 * np.asarray(values, float), minlength=n)
+        den = np.bincount(self.object_index, weights=self.area_m2, minlength=n)
+        return np.divide(num, den, out=np.full(n, np.nan), where=den > 0)
+
 
 def sample_surfaces(scene, spacing_m: float = 1.0, max_points: int = 5_000_000,
                     exclude=(GROUND, CLOSURE, TERRAIN)) -> SurfaceSamples:

@@ -123,6 +123,9 @@ def run(args) -> int:
     else:
         result = shadow_at(scene, raycaster=RayCaster(scene, backend=args.backend), **kw)
     figures = result.figures()
+    cast = result.cast_on_neighbours()
+    top = sorted(cast.items(), key=lambda kv: -(kv[1]["ground_m2"] + kv[1]["buildings_m2"]))
+    figures["casters"] = [{"id": oid, **v} for oid, v in top[:20]]
     if diff is not None:
         figures["difference"] = diff.figures()
     if args.output:
@@ -180,8 +183,10 @@ def _polygon_features(result, diff):
                     feats.append((geom, {"class": name, "area_m2": round(geom.area, 3)}))
         return feats
     if isinstance(result, ShadowResult):
+        cast = result.cast_on_neighbours()
         for oid, geom in result.caster_polygons().items():
-            feats.append((geom, {"caster_id": oid, "area_m2": round(geom.area, 3), "class": "shadow"}))
+            feats.append((geom, {"caster_id": oid, "area_m2": round(geom.area, 3), "class": "shadow",
+                                 "on_buildings_m2": cast.get(oid, {}).get("buildings_m2", 0.0)}))
         return feats
     hours = np.where(grid.active, result.hours, np.nan)
     top = int(np.ceil(np.nanmax(hours))) if np.isfinite(hours).any() else 0

@@ -324,3 +324,42 @@ def test_cli_bad_inputs_are_one_line_errors(tmp_path, capsys):
         code, _, err = _cli(argv, capsys)
         assert code == 2, (argv, err)
         assert err.startswith("error:") and needle in err and len(err.strip().splitlines()) == 1
+
+
+def test_cli_compare_with_scenario_reports_added_shadow(tmp_path, capsys):
+    """An extruded 12 m block east of the towers (scenario) adds its own analytic shadow."""
+    src = _model_file(tmp_path)
+    scen = tmp_path / "block.scenario.json"
+    x, y = X0 + 100.0, Y0
+    scen.write_text(json.dumps({"name": "block", "edits": [
+        {"op": "extrude", "id": "block", "footprint": [[x, y], [x + 10, y], [x + 10, y + 10], [x, y + 10]],
+         "ground_z": 0.0, "height_m": 12.0, "roof": "flat"}]}))
+    tif = tmp_path / "d.tif"
+    code, out, err = _cli(["shadow", src, "--time", "2026-03-21T15:00", "--grid", "0.5", "--scenario", scen,
+                           "--compare", "-o", tif, "--json"], capsys)
+    assert code == 0, err
+    rec = json.loads(out)
+    el, az = math.radians(rec["sun_elevation_deg"]), math.radians(rec["sun_azimuth_deg"])
+    L = 12.0 / math.tan(el)
+    expected = abs(L * math.sin(az)) * 10 + abs(L * math.cos(az)) * 10
+    assert rec["difference"]["added_shadow_m2"] == pytest.approx(expected, rel=0.03)
+    assert rec["difference"]["removed_shadow_m2"] == 0.0
+    assert rec["shadow_area_m2"] > rec["difference"]["shadow_area_before_m2"]
+    import rasterio
+
+    with rasterio.open(tif) as ds:
+        assert (ds.read(1) == 1).sum() * 0.25 == pytest.approx(rec["difference"]["added_shadow_m2"])
+    code, _, err = _cli(["shadow", src, "--time", "2026-03-21T15:00", "--compare"], capsys)
+    assert code == 2 and "--scenario" in err
+
+
+def test_surface_values_per_polygon_and_object(box):
+    s = sample_surfaces(box, spacing_m=2.0)
+    values = np.where(s.normals[:, 2] > 0.9, 1.0, 0.0)  # 1 on the roof, 0 on walls
+    per_obj = s.per_object(box, values)
+    assert per_obj[0] == pytest.approx(200.0 / 2000.0)  # roof share of the sampled area
+    per_poly = s.per_polygon(box, values)
+    roof_polys = np.unique(box.polygon_index[box.face_normals[:, 2] > 0.9])
+    assert np.allclose(per_poly[roof_polys], 1.0)
+    ground_polys = np.unique(box.polygon_index[box.face_normals[:, 2] < -0.9])
+    assert np.isnan(per_poly[ground_polys]).all()  # ground surfaces are not sampled

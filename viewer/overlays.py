@@ -107,6 +107,27 @@ def auto_view(result) -> str:
     return "iso-ne"
 
 
+def _frame(result, difference=None) -> np.ndarray:
+    """(2, 3) local bounds the camera frames: the changed cells (with a margin) for a difference,
+    else the buildings plus the shadowed part of the grid for a shadow, else the buildings."""
+    scene, grid = result.scene, result.grid
+    lo, hi = scene.bounds
+    x, y = grid.centres_local()
+    sel = None
+    if difference is not None:
+        sel = np.isfinite(difference.ground) & (np.abs(np.nan_to_num(difference.ground)) > 1e-9)
+    elif hasattr(result, "shadow"):
+        sel = result.shadow & grid.active
+    if sel is not None and sel.any():
+        xs, ys = x[sel], y[sel]
+        if difference is not None:
+            pad = max(0.25 * max(np.ptp(xs), np.ptp(ys)), 50.0)
+            return np.array([[xs.min() - pad, ys.min() - pad, lo[2]], [xs.max() + pad, ys.max() + pad, hi[2]]])
+        return np.array([[min(lo[0], xs.min()), min(lo[1], ys.min()), lo[2]],
+                         [max(hi[0], xs.max()), max(hi[1], ys.max()), hi[2]]])
+    return np.array([lo, hi])
+
+
 def render_result(result, out_path, size=(1920, 1080), view: str = "auto", title: str | None = None,
                   difference=None) -> str:
     """Render a ShadowResult / SunHoursResult (or its before/after ``difference``) to a PNG: the
@@ -157,10 +178,7 @@ def render_result(result, out_path, size=(1920, 1080), view: str = "auto", title
         # sun: the instant for a shadow, the highest sun of the period for sun-hours
         k = 0 if is_shadow else int(np.argmax(result.sun.elevation_deg))
         set_sun_light(plotter, result.sun.direction_grid()[k])
-        lo, hi = scene.bounds
-        gx0, gy0 = grid.x0, grid.y_top - grid.ny * grid.cell_m
-        bounds = np.array([[min(lo[0], gx0), min(lo[1], gy0), lo[2]],
-                           [max(hi[0], gx0 + grid.nx * grid.cell_m), max(hi[1], grid.y_top), hi[2]]])
+        bounds = _frame(result, difference)
         apply_view(plotter, bounds, auto_view(result) if view == "auto" else view)
         font = max(10, int(size[1] / 60))
         if title:
