@@ -263,6 +263,100 @@ class SightlinePage(AnalysisPage):
         return analysis_calls.present_sightline(window, result, self.points)
 
 
+class _PickPage(AnalysisPage):
+    """A page whose points are picked in the 3D view (``pick_buttons`` are wired by the main
+    window to its point request; ``points`` / ``point_objects`` / ``points_label`` as on the
+    sightline page)."""
+
+    pick_texts: tuple = ()
+
+    def add_pick_row(self) -> None:
+        self.points = [None] * len(self.pick_texts)
+        self.point_objects = [None] * len(self.pick_texts)
+        row = QWidget()
+        hl = QHBoxLayout(row)
+        hl.setContentsMargins(0, 0, 0, 0)
+        self.pick_buttons = [QPushButton() for _ in self.pick_texts]
+        for b in self.pick_buttons:
+            hl.addWidget(b)
+        self.form.addRow(row)
+        self.points_label = QLabel("–")
+        self.form.addRow(self.points_label)
+        self.eye = self.add_row(QT_TRANSLATE_NOOP("", "Eye height [m]"), QDoubleSpinBox())
+        self.eye.setRange(0.0, 300.0)
+        self.eye.setValue(1.6)
+
+    def retranslate(self) -> None:
+        super().retranslate()
+        for b, text in zip(self.pick_buttons, self.pick_texts):
+            b.setText(tr(text))
+
+
+class ViewshedPage(_PickPage):
+    """What is visible from a picked viewpoint within a radius (analysis.sightline.viewshed)."""
+
+    key = "viewshed"
+    module = "analysis.sightline"
+    pick_texts = (QT_TRANSLATE_NOOP("", "Pick viewpoint"),)
+
+    def title(self) -> str:
+        return tr("Viewshed")
+
+    def description(self) -> str:
+        return tr("Ground and facades visible from the viewpoint within the radius. Pick the viewpoint in the 3D view.")
+
+    def build(self) -> None:
+        self.add_pick_row()
+        self.radius = self.add_row(QT_TRANSLATE_NOOP("", "Radius [m]"), QDoubleSpinBox())
+        self.radius.setRange(10.0, 5000.0)
+        self.radius.setValue(500.0)
+        self.radius.setSingleStep(50.0)
+        self.grid = self.add_row(QT_TRANSLATE_NOOP("", "Grid spacing [m]"), QDoubleSpinBox())
+        self.grid.setRange(0.5, 50.0)
+        self.grid.setValue(2.0)
+
+    def job(self, ctx):
+        from . import analysis_calls
+
+        return analysis_calls.viewshed_job(ctx, self.points, self.eye.value(), self.radius.value(), self.grid.value())
+
+    def present(self, window, result) -> str:
+        from . import analysis_calls
+
+        return analysis_calls.present_viewshed(window, result)
+
+
+class ViewconePage(_PickPage):
+    """Protected view corridor from a picked viewpoint to a picked landmark (analysis.sightline.view_corridor)."""
+
+    key = "viewcone"
+    module = "analysis.sightline"
+    pick_texts = (QT_TRANSLATE_NOOP("", "Pick viewpoint"), QT_TRANSLATE_NOOP("", "Pick target"))
+
+    def title(self) -> str:
+        return tr("View corridor")
+
+    def description(self) -> str:
+        return tr("Protected view (Sichtachse) to a landmark: buildings rising above the sight plane are shown in red.")
+
+    def build(self) -> None:
+        self.add_pick_row()
+        self.half_angle = self.add_row(QT_TRANSLATE_NOOP("", "Half opening angle [°]"), QDoubleSpinBox())
+        self.half_angle.setRange(0.1, 45.0)
+        self.half_angle.setValue(5.0)
+
+    def job(self, ctx):
+        from . import analysis_calls
+
+        return analysis_calls.viewcone_job(ctx, self.points, self.eye.value(), self.point_objects[1],
+                                           self.half_angle.value())
+
+    def present(self, window, result) -> str:
+        from . import analysis_calls
+
+        return analysis_calls.present_viewcone(window, result)
+
+
 class SolarPage(AnalysisPage):
     key = "solar"
     module = "analysis.solar"
@@ -317,7 +411,8 @@ class SetbacksPage(AnalysisPage):
         return analysis_calls.present_setbacks(window, result)
 
 
-PAGES = [ShadowPage, SunHoursPage, SightlinePage, SolarPage, MetricsPage, SetbacksPage]
+PAGES = [ShadowPage, SunHoursPage, SightlinePage, ViewshedPage, ViewconePage, SolarPage, MetricsPage,
+         SetbacksPage]
 
 
 # --------------------------------------------------------------------------- dock

@@ -230,6 +230,117 @@ def present_sightline(window, result, points) -> str:
     return summary
 
 
+# ------------------------------------------------------------------------------ viewshed / view corridor
+def _picked_eye(points, eye_m: float):
+    if points[0] is None:
+        raise InputError(None, tr("pick a viewpoint in the 3D view first"))
+    return np.asarray(points[0], float) + np.array([0.0, 0.0, eye_m])
+
+
+def viewshed_job(ctx, points, eye_m: float, radius_m: float, grid_m: float):
+    """Ground and facades visible from the picked viewpoint (analysis.sightline.viewshed)."""
+    from analysis.sightline import viewshed
+
+    observer = _picked_eye(points, eye_m)
+
+    def run(progress, cancelled):
+        scene = _analysis_scene(ctx)
+        return viewshed(scene, observer, radius_m=radius_m, cell_m=grid_m,
+                        progress=lambda done, total: progress(done / max(total, 1)))
+
+    return run
+
+
+def present_viewshed(window, result) -> str:
+    """Visible ground cells green (hidden grey) and buildings coloured by their visible share."""
+    import pyvista as pv
+
+    grid = result.grid
+    keep = result.active
+    rgb = np.empty(grid.shape + (3,), np.uint8)
+    rgb[:] = (150, 150, 150)
+    rgb[result.visible] = VISIBLE_RGB
+    vp = window.viewport
+    if keep.any():
+        vp.add_overlay("viewshed", grid_overlay(grid, rgb, keep), scalars="rgb", rgb=True, opacity=0.75,
+                       lighting=False)
+    vp.add_overlay("viewshed-eye", pv.Sphere(radius=1.5, center=result.observer), color="#1f77b4")
+    share = {}
+    if result.object_share is not None:
+        share = {oid: float(result.object_share[i]) for i, oid in enumerate(result.scene.object_ids)}
+    scene = window.scene
+    per_obj = np.array([share.get(oid, np.nan) for oid in scene.object_ids])
+    tri = per_obj[scene.object_index] if scene.n_triangles else np.zeros(0)
+    base = muted(vp.base_rgb).astype(float)
+    mix = np.clip(np.nan_to_num(tri), 0, 1)[:, None] ** 0.5
+    seen = np.isfinite(tri) & (np.nan_to_num(tri) > 0)
+    out = base.copy()
+    out[seen] = (1 - mix[seen]) * base[seen] + mix[seen] * np.array(VISIBLE_RGB)
+    vp.set_result_colours(out.astype(np.uint8))
+    f = result.figures()
+    summary = tr("{p} % of the open ground within {r} m visible; {n} buildings visible").format(
+        p=format_number(100 * f["visible_fraction"], 1), r=format_number(f["radius_m"], 0),
+        n=len(f["visible_objects"]))
+    window.legend.show_categories("Viewshed", [(tr("Visible"), VISIBLE_RGB), (tr("Hidden"), (150, 150, 150))],
+                                  summary)
+    return summary
+
+
+def viewcone_job(ctx, points, eye_m: float, target_id, half_angle_deg: float):
+    """Protected view corridor from the picked viewpoint to the picked landmark (its top) or
+    point (analysis.sightline.view_corridor)."""
+    from analysis.sightline import view_corridor
+
+    observer = _picked_eye(points, eye_m)
+    if points[1] is None:
+        raise InputError(None, tr("pick a viewpoint and a target in the 3D view first"))
+    target = np.asarray(points[1], float)
+
+    def run(progress, cancelled):
+        scene = _analysis_scene(ctx)
+        if target_id is not None and target_id in scene.object_ids:
+            return view_corridor(scene, observer, target_id=target_id, half_angle_deg=half_angle_deg)
+        return view_corridor(scene, observer, target=target, half_angle_deg=half_angle_deg)
+
+    return run
+
+
+def present_viewcone(window, result) -> str:
+    """Corridor volume translucent blue, intruding buildings red, the target yellow."""
+    import pyvista as pv
+
+    vp = window.viewport
+    scene = result.scene
+    top = float(scene.bounds[1, 2]) + 5.0
+    v, f = result.corridor.volume_mesh(top)
+    vp.add_overlay("viewcone", pv.PolyData(v, np.c_[np.full(len(f), 3), f].ravel()), color=(0.35, 0.55, 0.95),
+                   opacity=0.25)
+    sv, sf = result.corridor.surface()
+    vp.add_overlay("viewcone-plane", pv.PolyData(sv, np.c_[np.full(len(sf), 3), sf].ravel()),
+                   color=(0.2, 0.4, 0.9), opacity=0.5)
+    intruding = {scene.object_ids[i] for i in result.intruders}
+    target = scene.object_ids[result.target_object] if result.target_object >= 0 else None
+    rgb = muted(vp.base_rgb)
+    wscene = window.scene
+    if wscene.n_triangles:
+        red = np.array([oid in intruding for oid in wscene.object_ids])
+        rgb[red[wscene.object_index]] = BLOCKED_RGB
+        if target is not None:
+            yellow = np.array([oid == target for oid in wscene.object_ids])
+            rgb[yellow[wscene.object_index]] = (250, 200, 20)
+    vp.set_result_colours(rgb)
+    figs = result.figures()
+    if figs["intruding"]:
+        worst = figs["intruding"][0]
+        summary = tr("{n} building(s) intrude into the view corridor, up to {h} m above the sight plane ({id})").format(
+            n=len(figs["intruding"]), h=format_number(worst["above_m"], 2), id=worst["id"])
+    else:
+        summary = tr("No building intrudes into the view corridor")
+    window.legend.show_categories("View corridor", [(tr("Intruding building"), BLOCKED_RGB),
+                                                    (tr("Target"), (250, 200, 20))], summary)
+    return summary
+
+
 # ------------------------------------------------------------------------------ solar
 def solar_job(ctx, grid_m: float = 1.0):
     """Annual roof irradiation with shading (analysis.solar.compute_solar, default weather of the

@@ -99,6 +99,9 @@ class MainWindow(QMainWindow):
         sight = self.analysis.page("sightline")
         sight.pick_from.clicked.connect(lambda: self._ask_point("sightline", 0))
         sight.pick_to.clicked.connect(lambda: self._ask_point("sightline", 1))
+        for page in self.analysis.pages:  # viewshed / view corridor pages pick their points the same way
+            for slot, button in enumerate(getattr(page, "pick_buttons", ())):
+                button.clicked.connect(lambda _c=False, k=page.key, s=slot: self._ask_point(k, s))
         self._point_request = None
         self.variants.active_changed.connect(lambda _v: self.apply_edits(reset_camera=False))
         self.variants.compare_changed.connect(self._compare_changed)
