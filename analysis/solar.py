@@ -58,7 +58,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from model.semantics import GROUND, ROOF, SURFACE_CODE, UNKNOWN, WALL
+from model.semantics import ROOF, UNKNOWN, WALL
 
 from .skypatches import SkyPatches, SunBins, bin_sun_positions, sky_by_name
 

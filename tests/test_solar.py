@@ -32,7 +32,6 @@ def _clear_sky_frame(lat, lon, utc_offset_h):
     mid_utc = (local_start + pd.Timedelta(minutes=30) - pd.Timedelta(hours=utc_offset_h)).tz_localize("UTC")
     site = pvlib.location.Location(lat, lon, tz="UTC")
     cs = site.get_clearsky(mid_utc, model="ineichen")
-    end_local = local_start + pd.Timedelta(hours=1)
     return local_start, cs
 
 
