@@ -58,11 +58,11 @@ import numpy as np
 from model.errors import InputError
 
 #: seasonal shape of the monthly clear-sky index (GHI / clear-sky GHI) in Central Europe, Jan…Dec,
-#: relative to its annual mean; KNMI De Bilt and DWD monthly GHI normals 1991–2020 divided by the
-#: Ineichen clear-sky months at 52° N (rounded)
+#: relative to its annual mean; approximate KNMI De Bilt / DWD monthly GHI normals 1991–2020 divided
+#: by the Ineichen clear-sky months at 52° N (rounded; a site's TRY/EPW file is always better)
 CLEARSKY_INDEX_SHAPE = (0.75, 0.85, 0.93, 1.03, 1.07, 1.05, 1.08, 1.06, 0.97, 0.93, 0.76, 0.71)
 #: monthly relative sunshine duration (sunshine hours / astronomically possible hours), Jan…Dec,
-#: KNMI De Bilt / DWD Germany-mean normals 1991–2020 (rounded)
+#: approximate KNMI De Bilt / DWD Germany-mean normals 1991–2020 (rounded)
 RELATIVE_SUNSHINE = (0.24, 0.31, 0.37, 0.45, 0.45, 0.42, 0.43, 0.44, 0.39, 0.34, 0.25, 0.22)
 
 #: mean DNI during "sunshine" as a share of clear-sky DNI (the WMO sunshine threshold of 120 W/m²
@@ -410,7 +410,8 @@ def typical_annual_ghi(latitude_deg: float, longitude_deg: float) -> tuple[float
     relative uncertainty (1 σ) and the method, for the default weather year.
 
     Central Europe (45–56° N, 5° W–20° E): ``1040 − 28 · (lat − 52)`` kWh/m²·a, a straight-line fit
-    through long-term satellite means (PVGIS-SARAH2 / DWD maps, 2005–2020) of Hamburg ≈ 990,
+    through approximate long-term means read off published irradiation maps (PVGIS-SARAH2 / DWD
+    Globalstrahlung, 2005–2020; values rounded, not re-derived from the raster data): Hamburg ≈ 990,
     Rotterdam/Amsterdam ≈ 1040, Cologne ≈ 1050, Frankfurt ≈ 1100, Munich ≈ 1150–1200,
     giving ≈ 1000–1100 for most of Germany and the Netherlands; uncertainty ±7 % (regional spread
     at one latitude, e.g. coasts and the south-west are sunnier, plus year-to-year variability
