@@ -8,6 +8,9 @@ What is in the file (DXF R2018 unless asked otherwise, units metres):
   ``BUILDING_GROUND`` (BuildingParts go on the BUILDING layers), ``ROAD``, ``LANDUSE`` … for
   objects without semantics. Inserted objects (scenario) go on ``INSERTED``; demolished ones are
   drawn as dashed footprint outlines (LWPOLYLINE at ground height) on ``DEMOLISHED``.
+- **Terrain** (``--terrain``, ``model.terrain``) as POLYFACEs on ``TERRAIN``; 2D overlay layers
+  (``--layer``, ``model.layers``) on ``OVERLAY_<NAME>`` (polygons as HATCH, lines, points).
+  POLYFACEs above 32,000 vertices or faces are split (DXF stores those counts as 16-bit ints).
 - **Ids**: every entity of an object carries XDATA of the registered application ``STADTBILD``:
   ``1000`` id, ``1000`` ``type=<CityObject type>``, ``1000`` ``parent=<id>`` when it has one, and on
   result entities ``1000`` ``<value name>`` + ``1040`` value.
@@ -46,6 +49,8 @@ LEGEND_LAYER = "LEGEND"
 INSERTED_LAYER = "INSERTED"
 DEMOLISHED_LAYER = "DEMOLISHED"
 FACE_RECORD_FLAGS = 128  # VERTEX flag: polyface face record (no location)
+TERRAIN_LAYER = "TERRAIN"
+MAX_POLYFACE = 32000  # vertices / faces per POLYFACE (DXF stores the counts as 16-bit integers)
 #: categorical colours for class-labelled features (matplotlib's tab10)
 _TAB10 = [(31, 119, 180), (255, 127, 14), (44, 160, 44), (214, 39, 40), (148, 103, 189), (140, 86, 75),
           (227, 119, 194), (127, 127, 127), (188, 189, 34), (23, 190, 207)]
@@ -108,6 +113,18 @@ def build_dxf(model, lod=None, edits: Edits | None = None, results=None, local_o
             w.layer(lname, rgb)
             verts, faces = meshes.sub_mesh(sel[areas[sel] > 0])
             w.polyface(verts, faces, lname, xdata)
+
+    terrain = getattr(model, "terrain", None)  # importers.terrain.attach_terrain: a Scene (local frame)
+    if terrain is not None and getattr(terrain, "n_triangles", 0):
+        w.layer(TERRAIN_LAYER, SURFACE_RGB["Terrain"])
+        verts = terrain.vertices + (np.asarray(terrain.origin, float) - offset)
+        w.polyface(verts, terrain.triangles, TERRAIN_LAYER, [(1000, "terrain"), (1000, "type=TINRelief")])
+    for lyr in getattr(model, "layers", None) or []:  # importers.layers.attach_layers: 2D overlays
+        lname = "OVERLAY_" + safe_name(lyr.name)
+        w.layer(lname, (90, 90, 90))
+        records = lyr.records() if hasattr(lyr, "records") else [{}] * len(lyr.geometries)
+        for geom, props in zip(lyr.geometries, records):
+            w.shape(geom, lname, (90, 90, 90), {})
 
     n_demolished = 0
     if edits and edits.demolished and edits.original is not None:
@@ -198,6 +215,19 @@ class _Writer:
         self.layers.add(name)
 
     def polyface(self, verts, faces, layer, xdata, true_color=None):
+        """One POLYFACE (or MESH) of ``faces`` (k, 3) into ``verts``; split into several entities
+        when it exceeds the 16-bit vertex/face counts of DXF (group codes 71/72)."""
+        faces = np.asarray(faces)
+        if len(faces) > MAX_POLYFACE or len(verts) > MAX_POLYFACE:
+            out = None
+            for start in range(0, len(faces), MAX_POLYFACE // 3):
+                chunk = faces[start:start + MAX_POLYFACE // 3]
+                used, inv = np.unique(chunk.reshape(-1), return_inverse=True)
+                out = self._polyface(np.asarray(verts)[used], inv.reshape(-1, 3), layer, xdata, true_color)
+            return out
+        return self._polyface(np.asarray(verts), faces, layer, xdata, true_color)
+
+    def _polyface(self, verts, faces, layer, xdata, true_color=None):
         attribs = {"layer": layer}
         if true_color is not None:
             attribs["true_color"] = true_color

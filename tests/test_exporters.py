@@ -701,3 +701,48 @@ def test_ifc_passes_express_where_rules(tmp_path):
     logger = ifcopenshell.validate.json_logger()
     ifcopenshell.validate.validate(ifcopenshell.open(path), logger, express_rules=True)
     assert logger.statements == []
+
+
+def test_dxf_terrain_and_overlay_layers(tmp_path, monkeypatch):
+    """With --terrain and --layer the DXF carries TERRAIN (split into several POLYFACEs when above
+    the per-entity limit — lowered here to keep the test small) and OVERLAY_<name> hatches; areas
+    agree with the sources."""
+    import ezdxf
+    import pyogrio.raw
+    import rasterio
+    from rasterio.transform import from_origin
+
+    import exporters.dxf
+    from exporters.dxf import write_dxf
+    from exporters.tables import write_gpkg
+    from importers.layers import attach_layers
+    from importers.terrain import attach_terrain
+
+    model = load(data_file(NRW))
+    bb = model.bbox()
+    nx, ny = int((bb[3] - bb[0] + 40) / 10), int((bb[4] - bb[1] + 40) / 10)
+    dem = tmp_path / "dem.tif"
+    z = 20 + 0.01 * np.arange(nx)[None, :] + 0.02 * np.arange(ny)[:, None]
+    with rasterio.open(dem, "w", driver="GTiff", width=nx, height=ny, count=1, dtype="float32", crs="EPSG:25832",
+                       transform=from_origin(bb[0] - 20, bb[4] + 20, 10, 10)) as dst:
+        dst.write(z.astype("float32"), 1)
+    attach_terrain(model, dem)
+    monkeypatch.setattr(exporters.dxf, "MAX_POLYFACE", 6000)
+    assert model.terrain.n_triangles > 6000  # forces a split
+    overlay = tmp_path / "footprints.gpkg"
+    write_gpkg(model, overlay)
+    attach_layers(model, [overlay])
+    path = tmp_path / "terrain.dxf"
+    write_dxf(model, path)
+    doc = ezdxf.readfile(path)
+    assert not doc.audit().has_errors
+    terrain = _dxf_polyfaces(doc)["TERRAIN"]
+    assert len(terrain) >= 2
+    for e in doc.modelspace().query("POLYLINE"):
+        assert e.dxf.m_count <= 6000 and e.dxf.n_count <= 6000
+    assert sum(tri_area(c) for _, c in terrain) == pytest.approx(float(model.terrain.triangle_areas.sum()), rel=REL)
+    meta, _, wkbs, fields = pyogrio.raw.read(path)
+    layers = np.asarray(fields[list(meta["fields"]).index("Layer")])
+    hatch = sum(shapely.from_wkb(wkbs[i]).area for i in np.flatnonzero(layers == "OVERLAY_OBJECTS"))
+    _, _, _, ofields = pyogrio.raw.read(overlay, layer="objects", columns=["footprint_area_m2"])
+    assert hatch == pytest.approx(float(np.nansum(ofields[0])), rel=REL)
