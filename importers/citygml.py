@@ -140,6 +140,8 @@ _BATCH_RINGS = 4096
 _POLYGON_TAGS = {f"{{{ns}}}{name}" for ns in _GML_NS for name in ("Polygon", "PolygonPatch", "Triangle", "Rectangle")}
 _POSLIST_TAGS = {f"{{{ns}}}posList" for ns in _GML_NS}
 _BATCH_MEMBERS = 512
+#: |coordinate| above this is no place on Earth (as in the CityJSON reader): the ring is skipped
+MAX_COORDINATE = 1e9
 
 _local_cache: dict = {}
 
@@ -266,12 +268,12 @@ class _Reader:
             text = first.text
             d = first.get("srsDimension") or el.get("srsDimension")
             if d:
-                dim = int(d) if d.isdigit() else 0
+                dim = int(d) if d.isdecimal() else 0
         elif ln == "pos":
             text = " ".join(k.text or "" for k in el if _local(k.tag) == "pos")
             d = first.get("srsDimension")
             if d:
-                dim = int(d) if d.isdigit() else 0
+                dim = int(d) if d.isdecimal() else 0
         elif ln == "coordinates":
             cs = first.get("cs", ",")
             ts = first.get("ts", " ")
@@ -306,7 +308,7 @@ class _Reader:
             del self.warn_log[n_warn:]
             return None
         n = arr.size
-        if dim not in (2, 3) or n % dim or not math.isfinite(arr.sum()):
+        if not n or dim not in (2, 3) or n % dim or not math.isfinite(arr.sum()) or np.abs(arr).max() > MAX_COORDINATE:
             return None
         arr = arr.reshape(-1, dim)
         if dim == 2:
@@ -350,7 +352,7 @@ class _Reader:
                 d = first.get("srsDimension") or lr.get("srsDimension")
                 rings.append(len(texts))
                 texts.append(first.text or "")
-                dims.append(dim if d is None else int(d) if d.isdigit() else 0)
+                dims.append(dim if d is None else int(d) if d.isdecimal() else 0)
             else:
                 rings.append(self._ring(lr, dim))
         if not rings:
@@ -410,7 +412,7 @@ class _Reader:
                 big = None
         if big is not None:
             seps = np.flatnonzero(np.isnan(big))
-            if len(seps) == n - 1 and not np.isinf(big).any():
+            if len(seps) == n - 1 and not (np.abs(big) > MAX_COORDINATE).any():  # also inf
                 bounds = np.empty(n + 1, dtype=np.int64)
                 bounds[0] = 0
                 bounds[1:-1] = seps + 1
@@ -419,10 +421,10 @@ class _Reader:
                 counts = bounds[1:] - 1 - starts
                 nv = counts // 3
                 ok = (counts % 3 == 0) & (nv >= 3)
-                s0 = np.where(ok, starts, 0)
-                s1 = np.where(ok, starts + counts - 3, 0)
                 cols = np.arange(3)
-                closed = ok & (big[s0[:, None] + cols] == big[s1[:, None] + cols]).all(axis=1)
+                closed = np.zeros(n, dtype=bool)
+                okr = np.flatnonzero(ok)  # only complete rings: empty/short texts index nothing
+                closed[okr] = (big[starts[okr, None] + cols] == big[(starts + counts - 3)[okr, None] + cols]).all(axis=1)
                 lens = nv - closed
                 ok &= lens >= 3
                 lens = np.where(ok, lens, 0)
@@ -461,7 +463,7 @@ class _Reader:
         """Append the polygon items of any GML surface element ``el`` to ``out``."""
         ln = _local(el.tag)
         d = el.get("srsDimension")
-        if d and d.isdigit():
+        if d and d.isdecimal():
             dim = int(d)
         if ln in ("Polygon", "PolygonPatch", "Triangle", "Rectangle"):
             item = self._polygon(el, dim, defs)
@@ -995,7 +997,7 @@ class _Reader:
                         if grand is not None and grand is root:
                             envelope_srs = elem.get("srsName") or envelope_srs
                             d = elem.get("srsDimension")
-                            if d and d.isdigit():
+                            if d and d.isdecimal():
                                 self.dim_default = int(d)
                         elif elem.get("srsName"):  # an object's own envelope
                             srs = elem.get("srsName")
