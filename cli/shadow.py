@@ -80,6 +80,14 @@ def prepare(args):
     return model, scene, before
 
 
+def analysis_ground(model, lod):
+    """The ground of the analysis: the DEM given with --terrain, else the model's TINRelief, else
+    the plane at the lowest GroundSurface (``analysis.ground``)."""
+    from analysis.ground import ground_for
+
+    return ground_for(model.scene(lod=lod), getattr(model, "terrain_grid", None))
+
+
 def analysis_scene(model, lod):
     scene = model.scene(lod=lod)
     terrain = getattr(model, "terrain", None)
@@ -115,7 +123,7 @@ def run(args) -> int:
     site = site_from_model(scene, tz=args.tz)
     parse_local_time(args.time, site.tz)  # validate before heavy work
     kw = dict(time=args.time, cell_m=args.grid, extent=parse_extent(args), surfaces=args.surfaces,
-              surface_spacing_m=args.surface_grid, site=site)
+              surface_spacing_m=args.surface_grid, site=site, ground=analysis_ground(model, args.lod))
     diff = None
     if before is not None:
         diff = before_after(before, scene, "shadow", **kw)

@@ -363,3 +363,38 @@ def test_surface_values_per_polygon_and_object(box):
     assert np.allclose(per_poly[roof_polys], 1.0)
     ground_polys = np.unique(box.polygon_index[box.face_normals[:, 2] < -0.9])
     assert np.isnan(per_poly[ground_polys]).all()  # ground surfaces are not sampled
+
+
+def test_terrain_carries_the_ground_samples_and_casts_shadow():
+    """A DEM with an east–west ridge (crest 30 m high, 50 m south of a house): ground samples sit
+    on the terrain, the house footprint is found on it, and at noon on 21 December (sun ≈ 14°,
+    below the ridge's 31° horizon) the ground north of the ridge is shadowed BY THE TERRAIN, while
+    on 21 June (sun ≈ 61°) it is not."""
+    from analysis.ground import ground_for
+    from importers.terrain import with_terrain
+    from model.crs import CRSInfo
+    from model.terrain import TerrainGrid
+
+    base, H, yc = 100.0, 30.0, Y0 - 50.0
+    xs = np.arange(X0 - 100, X0 + 100.5, 1.0)
+    ys = np.arange(Y0 + 100, Y0 - 150.5, -1.0)
+    gx, gy = np.meshgrid(xs, ys)
+    z = base + H * np.maximum(0.0, 1.0 - np.abs(gy - yc) / 40.0)
+    grid = TerrainGrid(z, xs[0], ys[0], 1.0, 1.0, crs=CRSInfo(25832))
+    houses = box_model([("house", X0 + 20, Y0 + 20, X0 + 30, Y0 + 30, base, base + 6)]).scene()
+    scene = with_terrain(houses, grid)
+    ground = ground_for(houses, grid)
+    site = _site_of(houses)
+    extent = (X0 - 20, Y0 - 5, X0 + 40, Y0 + 40)
+    winter = shadow_at(scene, "2026-12-21T12:00", cell_m=1.0, extent=extent, ground=ground, site=site)
+    g = winter.grid
+    x, y = g.centres_local()
+    expected_z = base + H * np.maximum(0.0, 1.0 - np.abs(y + scene.origin[1] - yc) / 40.0)
+    np.testing.assert_allclose(g.z + scene.origin[2], expected_z, atol=1e-6)
+    assert g.footprint.sum() == pytest.approx(100, abs=12)
+    terrain_idx = [i for i, t in enumerate(scene.object_types) if t not in ("Building",)]
+    near = g.active & (y + scene.origin[1] < Y0 + 10)
+    assert winter.shadow[near].all()
+    assert np.isin(winter.caster[near], terrain_idx).all()
+    summer = shadow_at(scene, "2026-06-21T12:00", cell_m=1.0, extent=extent, ground=ground, site=site)
+    assert not summer.shadow[near].any()

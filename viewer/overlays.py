@@ -35,7 +35,9 @@ def ground_grid_mesh(grid, values: np.ndarray):
     x, y = np.meshgrid(xs, ys)
     # node heights: mean of the neighbouring cell heights (edge-padded)
     zc = np.pad(np.asarray(grid.z, dtype=float), 1, mode="edge")
-    z = 0.25 * (zc[:-1, :-1] + zc[1:, :-1] + zc[:-1, 1:] + zc[1:, 1:]) + grid.lift_m + 0.02
+    # lift: a few cm above a flat ground; more over terrain, whose mesh would otherwise z-fight
+    lift = 0.05 if grid.lift_m <= 0.02 else 0.3
+    z = 0.25 * (zc[:-1, :-1] + zc[1:, :-1] + zc[:-1, 1:] + zc[1:, 1:]) + lift
     mesh = pv.StructuredGrid(x, y, z)
     # pyvista orders points (and cells) of 2D node arrays in Fortran order: rows vary fastest
     mesh.cell_data["values"] = np.asarray(values, dtype=float).reshape(-1, order="F")
@@ -52,9 +54,10 @@ def add_ground_values(plotter, grid, values, cmap=HOURS_CMAP, clim=None, title: 
         clim = (float(finite.min()), float(finite.max())) if len(finite) else (0.0, 1.0)
         if clim[1] <= clim[0]:
             clim = (clim[0], clim[0] + 1.0)
-    return plotter.add_mesh(mesh, scalars="values", cmap=cmap, clim=clim, nan_opacity=0.0, opacity=opacity,
-                            name=name, pickable=False, lighting=False, n_colors=n_colors,
-                            show_scalar_bar=show_scalar_bar, scalar_bar_args=_scalar_bar(title, fmt, n_labels))
+    actor = plotter.add_mesh(mesh, scalars="values", cmap=cmap, clim=clim, nan_opacity=0.0, opacity=opacity,
+                             name=name, pickable=False, lighting=False, n_colors=n_colors,
+                             show_scalar_bar=show_scalar_bar, scalar_bar_args=_scalar_bar(title, fmt, n_labels))
+    return actor
 
 
 def add_surface_values(plotter, scene, surfaces, values, cmap=HOURS_CMAP, clim=None, title: str = "h",
