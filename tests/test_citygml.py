@@ -561,3 +561,119 @@ def test_cli_info_not_citygml_is_one_error_line(capsys):
     assert main(["info", str(data_file("invalid/csol1b_no_citygml_namespace.gml"))]) == 2
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 1 and err[0].startswith("error: ") and "not CityGML" in err[0]
+
+
+# ---------------------------------------------------------------- convert to CityJSON 2.0
+CITYJSON2_TYPES = {
+    "Bridge", "BridgePart", "BridgeInstallation", "BridgeConstructiveElement", "BridgeRoom", "BridgeFurniture",
+    "Building", "BuildingPart", "BuildingInstallation", "BuildingConstructiveElement", "BuildingFurniture",
+    "BuildingStorey", "BuildingRoom", "BuildingUnit", "CityFurniture", "CityObjectGroup", "GenericCityObject",
+    "LandUse", "OtherConstruction", "PlantCover", "SolitaryVegetationObject", "TINRelief", "TransportSquare",
+    "Railway", "Road", "Tunnel", "TunnelPart", "TunnelInstallation", "TunnelConstructiveElement",
+    "TunnelHollowSpace", "TunnelFurniture", "WaterBody", "Waterway"}
+CITYJSON2_SEMANTICS = {
+    "RoofSurface", "GroundSurface", "WallSurface", "ClosureSurface", "OuterCeilingSurface", "OuterFloorSurface",
+    "Window", "Door", "InteriorWallSurface", "CeilingSurface", "FloorSurface", "WaterSurface", "WaterGroundSurface",
+    "WaterClosureSurface", "TrafficArea", "AuxiliaryTrafficArea", "TransportationMarking", "TransportationHole"}
+_DEPTH = {"MultiSurface": 3, "CompositeSurface": 3, "Solid": 4, "MultiSolid": 5, "CompositeSolid": 5}
+
+
+def _check_cityjson2(doc: dict) -> None:
+    """The structural rules of the CityJSON 2.0 specification (§2–§3, geometry objects §3.3,
+    semantics §3.3.3), checked by hand: no schema files or cjvalpy are available offline."""
+    assert doc["type"] == "CityJSON" and doc["version"] == "2.0"
+    assert len(doc["transform"]["scale"]) == 3 and len(doc["transform"]["translate"]) == 3
+    nv = len(doc["vertices"])
+    assert all(len(v) == 3 and all(isinstance(c, int) for c in v) for v in doc["vertices"])
+    cos = doc["CityObjects"]
+    for oid, co in cos.items():
+        assert co["type"] in CITYJSON2_TYPES, co["type"]
+        for p in co.get("parents", []):
+            assert oid in cos[p].get("children", [])
+        for c in co.get("children", []):
+            assert oid in cos[c].get("parents", [])
+        for g in co.get("geometry", []):
+            depth = _DEPTH[g["type"]]
+            assert isinstance(g["lod"], str)
+
+            def walk(b, d):
+                if d == 1:
+                    assert len(b) >= 3 and all(isinstance(i, int) and 0 <= i < nv for i in b)
+                    return
+                assert isinstance(b, list) and b
+                for x in b:
+                    walk(x, d - 1)
+
+            walk(g["boundaries"], depth)
+            sem = g.get("semantics")
+            if sem:
+                surfaces = sem["surfaces"]
+                for s in surfaces:
+                    assert s["type"] in CITYJSON2_SEMANTICS, s["type"]
+                    if "parent" in s:
+                        assert 0 <= s["parent"] < len(surfaces)
+
+                def values(b, v, d):  # values mirror the boundaries down to the surfaces
+                    if d == 3:
+                        assert len(v) == len(b)
+                        assert all(x is None or 0 <= x < len(surfaces) for x in v)
+                        return
+                    assert len(v) == len(b)
+                    for bb, vv in zip(b, v):
+                        values(bb, vv, d - 1)
+
+                values(g["boundaries"], sem["values"], depth)
+
+
+@pytest.mark.parametrize("rel", ["citygml/nrw/LoD2_32_328_5729_1_NW.gml",
+                                 "citygml/ogc_pairs/v3/Building_LOD3-EPSG25832.gml",
+                                 "citygml/v3/BuildingUnits_Storeys_xlink.gml",
+                                 "citygml/fzk_haus/fzk_haus_lod3_v2.gml"])
+def test_convert_writes_valid_cityjson_that_reads_back_the_same(tmp_path, capsys, rel):
+    from cjio import cityjson
+
+    from cli import main
+    from importers import load
+
+    src = data_file(rel)
+    out = tmp_path / "out.city.json"
+    assert main(["convert", str(src), str(out), "--json"]) == 0
+    res = json.loads(capsys.readouterr().out)
+    model = read_citygml(src)
+    assert res["path"] == str(out) and res["format"] == "CityJSON" and res["objects"] == len(model.objects)
+    doc = json.loads(out.read_text())
+    _check_cityjson2(doc)
+    with open(out) as fh:  # a second reader: cjio
+        cm = cityjson.reader(fh)
+    assert Counter(o["type"] for o in cm.j["CityObjects"].values()) == Counter(model.object_counts())
+    if model.crs:
+        assert cm.get_epsg() == model.crs.epsg
+    back = load(out)
+    assert back.object_counts() == model.object_counts()
+    assert back.n_polygons == model.n_polygons
+    # CityJSON stores millimetres: exact for mm data (NRW), ~1e-4 for the LoD3 models' sub-mm data
+    mm_exact = np.allclose(model.vertices, np.round(model.vertices, 3), rtol=0, atol=1e-7)
+    for code in range(1, len(SURFACE_TYPES)):
+        a0 = model.polygon_areas()[model.polygon_semantic == code].sum()
+        a1 = back.polygon_areas()[back.polygon_semantic == code].sum()
+        if SURFACE_TYPES[code] in CITYJSON2_SEMANTICS:
+            assert a1 == pytest.approx(a0, rel=1e-6 if mm_exact else 1e-3, abs=1e-6), SURFACE_TYPES[code]
+    for oid, obj in model.objects.items():
+        assert back[oid].parents == obj.parents and sorted(back[oid].children) == sorted(obj.children)
+        assert back[oid].attributes == json.loads(json.dumps(obj.attributes))
+
+
+def test_convert_several_tiles_and_bad_output(tmp_path, capsys):
+    from cli import main
+
+    tiles = [str(data_file(f"citygml/nrw/{n}")) for n in ("LoD2_32_330_5731_1_NW.gml", "LoD2_32_332_5726_1_NW.gml")]
+    out = tmp_path / "tiles.city.jsonl"
+    assert main(["convert", *tiles, str(out), "--json"]) == 0
+    res = json.loads(capsys.readouterr().out)
+    assert res["format"] == "CityJSONSeq"
+    assert res["objects"] == sum(sum(_expected_counts(_xml(t)).values()) for t in tiles)
+    lines = out.read_text().splitlines()
+    assert json.loads(lines[0])["type"] == "CityJSON" and len(lines) == 1 + res["objects"]
+    assert main(["convert", tiles[0], str(tmp_path / "out.txt")]) == 2
+    err = capsys.readouterr().err
+    assert "error: " in err and ".city.json" in err

@@ -1,0 +1,60 @@
+"""``main.py convert IN… OUT.city.json [--crs EPSG:xxxx] [--json]``: convert CityGML 1.0/2.0/3.0,
+CityJSON or CityJSONSeq file(s) (several = one model, e.g. tiles) to CityJSON 2.0, or to
+CityJSONSeq when OUT ends in ``.city.jsonl``. ``--json`` prints {path, format, objects,
+demolished, inserted} (the last two are 0: convert does not edit) plus ``crs`` and ``warnings``.
+"""
+from __future__ import annotations
+
+import sys
+
+from model.errors import InputError
+
+from . import common
+
+
+def add_parser(sub) -> None:
+    p = sub.add_parser("convert", help="convert CityGML / CityJSON / CityJSONSeq to CityJSON 2.0 "
+                                       "(or CityJSONSeq for OUT.city.jsonl)")
+    p.add_argument("paths", metavar="IN… OUT", nargs="+",
+                   help="input file(s) or folder(s) of tiles, then the output file (.city.json or .city.jsonl)")
+    p.add_argument("--crs", help="override the input CRS, e.g. EPSG:25832")
+    p.add_argument("--json", action="store_true", help="print one JSON object with path, format, objects")
+    p.set_defaults(func=run)
+
+
+def _output_format(out: str) -> str:
+    name = out.lower()
+    if name.endswith(".jsonl"):
+        return "CityJSONSeq"
+    if name.endswith(".json"):
+        return "CityJSON"
+    raise InputError(out, "the output must end in .city.json (CityJSON 2.0) or .city.jsonl (CityJSONSeq)")
+
+
+def run(args) -> int:
+    if len(args.paths) < 2:
+        raise InputError(None, "convert needs input file(s) and an output name, e.g. "
+                               "convert tile.gml tile.city.json")
+    *inputs, out = args.paths
+    fmt = _output_format(out)
+    args.files = inputs
+    model = common.load_model(args)
+    common.check_output_not_source(out, list(model.sources) + list(inputs))
+    from exporters.cityjson import write_cityjson, write_cityjsonseq
+
+    warnings = list(model.warnings)
+    if not model.crs:
+        warnings.append("the model has no known CRS: the output has no referenceSystem")
+        if not args.json:
+            sys.stderr.write(f"warning: {out}: {warnings[-1]}\n")
+    if fmt == "CityJSONSeq":
+        write_cityjsonseq(model, out)
+    else:
+        write_cityjson(model, out)
+    result = {"path": str(out), "format": fmt, "objects": len(model.objects), "demolished": 0, "inserted": 0,
+              "crs": model.crs.name, "source_format": model.format, "warnings": warnings}
+    if args.json:
+        common.print_json(result)
+    else:
+        print(f"wrote {out}: {len(model.objects)} objects ({fmt} 2.0, CRS {model.crs.name or 'unknown'})")
+    return 0
