@@ -109,8 +109,12 @@ def _finish(plotter, out_path, scene, title, subtitle, size):
 
 
 def _legend(plotter, entries):
-    plotter.add_legend([[label, _c(rgb)] for label, rgb in entries], bcolor=(1, 1, 1), border=True,
-                       size=(0.22, 0.04 * len(entries) + 0.02), loc="upper right", face="rectangle")
+    width = min(0.45, 0.04 + 0.011 * max(len(label) for label, _ in entries))
+    height = 0.035 * len(entries) + 0.01
+    actor = plotter.add_legend([[label, _c(rgb)] for label, rgb in entries], bcolor=(1, 1, 1), border=True,
+                               size=(width, height), loc="upper right", face="rectangle")
+    actor.SetPosition(1.0 - width - 0.01, 1.0 - height - 0.01)  # keep the whole box inside the picture
+    actor.SetPosition2(width, height)
 
 
 def render_sightline(res, out_path, size=(1600, 900)) -> str:
@@ -125,8 +129,8 @@ def render_sightline(res, out_path, size=(1600, 900)) -> str:
         plotter.add_mesh(ground_plane(scene), color=(0.93, 0.93, 0.9), pickable=False, ambient=0.4, diffuse=0.6)
         add_sightline(plotter, res)
         _line_camera(plotter, res.observer, res.target)
-        _legend(plotter, [("sight line free", VISIBLE_RGB), ("blocked", BLOCKED_RGB),
-                          ("blocking objects", BLOCKER_RGB), ("observer", OBSERVER_RGB), ("target", TARGET_RGB)])
+        _legend(plotter, [("Sichtlinie frei", VISIBLE_RGB), ("verdeckt", BLOCKED_RGB),
+                          ("verdeckende Objekte", BLOCKER_RGB), ("Betrachter", OBSERVER_RGB), ("Ziel", TARGET_RGB)])
         f = res.figures()
         state = "sichtbar" if res.visible else f"verdeckt durch {len(res.blockers)} Objekt(e)"
         sub = f"Sichtlinie {f['length_m']:.1f} m: {state}"
@@ -216,13 +220,13 @@ def render_viewshed(res, out_path, size=(1600, 900), view: str = "iso") -> str:
         f = res.figures()
         if isinstance(res, LandmarkResult):
             add_landmark_visibility(plotter, res)
-            _legend(plotter, [("landmark visible", VISIBLE_RGB), ("not visible", HIDDEN_RGB),
-                              ("landmark", TARGET_RGB)])
+            _legend(plotter, [("Wahrzeichen sichtbar", VISIBLE_RGB), ("nicht sichtbar", HIDDEN_RGB),
+                              ("Wahrzeichen", TARGET_RGB)])
             title = "Sichtbarkeit des Wahrzeichens"
             sub = f"sichtbar von {100 * f['visible_fraction']:.1f} % der {f['sample_count']} Straßenpunkte"
         else:
             add_viewshed(plotter, res)
-            _legend(plotter, [("visible", VISIBLE_RGB), ("hidden", HIDDEN_RGB), ("observer", OBSERVER_RGB)])
+            _legend(plotter, [("sichtbar", VISIBLE_RGB), ("nicht sichtbar", HIDDEN_RGB), ("Betrachter", OBSERVER_RGB)])
             title = "Sichtfeld (Viewshed)"
             sub = (f"{100 * f['visible_fraction']:.1f} % der Freifläche im Radius {res.radius_m:g} m sichtbar, "
                    f"{len(f['visible_objects'])} Objekte sichtbar")
@@ -279,8 +283,8 @@ def render_corridor(res, out_path, size=(1600, 900)) -> str:
         fp = res.corridor.footprint_xy()
         extra = np.column_stack([fp, res.corridor.plane_z(fp)])
         _line_camera(plotter, res.corridor.viewpoint, res.corridor.target, extra)
-        _legend(plotter, [("view corridor", (90, 140, 240)), ("intruding objects", INTRUDER_RGB),
-                          ("target", TARGET_RGB), ("viewpoint", OBSERVER_RGB)])
+        _legend(plotter, [("Sichtachse", (90, 140, 240)), ("hineinragende Objekte", INTRUDER_RGB),
+                          ("Ziel", TARGET_RGB), ("Standpunkt", OBSERVER_RGB)])
         f = res.figures()
         top = f["intruding"][0] if f["intruding"] else None
         sub = (f"{len(f['intruding'])} Objekte ragen in die Sichtachse"
