@@ -141,6 +141,35 @@ def test_viewshed_field_of_view_quarter():
     assert (xw >= -0.5).all() and (yw >= -0.5).all()  # north-east quadrant only
 
 
+def test_viewshed_vertical_field_of_view():
+    s = scene_of(("tower", 50, -5, 60, 5, 0, 80))
+    o = eye(s, 0, 0)
+    down = viewshed(s, o, radius_m=100.0, cell_m=2.0, vmin_deg=-90.0, vmax_deg=0.0, surface_spacing_m=2.0)
+    up = viewshed(s, o, radius_m=100.0, cell_m=2.0, vmin_deg=20.0, vmax_deg=90.0, surface_spacing_m=2.0)
+    assert down.active.sum() > 0 and up.active.sum() == 0  # the ground lies below the eye
+    # facade samples in the upward field: elevation angle >= 20° seen from the eye (analytic)
+    v = up.surfaces.points - o
+    el = np.degrees(np.arctan2(v[:, 2], np.hypot(v[:, 0], v[:, 1])))
+    assert len(el) and (el >= 20.0 - 1e-9).all()
+    west = up.surfaces.points[:, 0] + s.origin[0] < X0 + 50.01
+    assert up.surface_visible[west].all() and not up.surface_visible[~west].any()
+
+
+def test_panorama_sees_a_wall_over_its_azimuth_range():
+    from analysis.sightline import panorama
+
+    # wall x = 10..11, y = -10..10, 100 m high: from (0, 0) it spans azimuth 45°..135° at eye level
+    s = scene_of(("wall", 10, -10, 11, 10, 0, 100))
+    p = panorama(s, eye(s, 0, 0), n_azimuth=360, n_elevation=31, elevation_range_deg=(-30.0, 30.0))
+    level = p.object_index[15]  # elevation 0°
+    assert p.elevation_deg[15] == pytest.approx(0.0)
+    hit_az = p.azimuth_deg[level >= 0]
+    assert hit_az.min() == pytest.approx(45.5, abs=1.0) and hit_az.max() == pytest.approx(134.5, abs=1.0)
+    east = int(np.argmin(np.abs(p.azimuth_deg - 90.5)))
+    assert p.distance_m[15, east] == pytest.approx(10.0 / math.cos(math.radians(0.5)), abs=1e-6)
+    assert p.visible_object_ids() == ["wall"]
+
+
 # ====================================================================== corridor
 def test_corridor_height_limit_is_the_linear_sight_plane(tmp_path):
     import rasterio
