@@ -43,6 +43,13 @@ def run(args) -> int:
     from exporters.cityjson import write_cityjson, write_cityjsonseq
 
     warnings = list(model.warnings)
+    lod4 = [g for g in model.geometries if g.lod is not None and str(g.lod).split(".")[0] == "4"]
+    if lod4:  # CityJSON knows LoD 0–3; CityGML 2.0 LoD4 (interiors) is LoD 3 in CityGML 3.0 too
+        for g in lod4:
+            g.lod = "3" + str(g.lod)[1:]
+        warnings.append(f"{len(lod4)} CityGML LoD4 geometries written as LoD 3 (CityJSON has LoD 0–3)")
+        if not args.json:
+            sys.stderr.write(f"warning: {out}: {warnings[-1]}\n")
     if not model.crs:
         warnings.append("the model has no known CRS: the output has no referenceSystem")
         if not args.json:

@@ -110,8 +110,8 @@ THEMATIC_PROPERTIES = {"boundedBy", "boundary", "opening", "fillingSurface", "fi
 #: CityGML thematic surface names that differ from the CityJSON semantic names
 _SURFACE_ALIASES = {"Marking": "TransportationMarking", "HoleSurface": "TransportationHole",
                     "Hole": "TransportationHole", "WindowSurface": "Window", "DoorSurface": "Door"}
-_SKIP_PROPERTIES = {"appearance", "externalReference", "generalizesTo", "boundedBy_envelope",
-                    "groupMember", "parent", "relativeToWater", "adeOfAbstractCityObject"}
+_SKIP_PROPERTIES = {"appearance", "externalReference", "generalizesTo", "groupMember", "parent",
+                    "adeOfAbstractCityObject"}
 _INT_ATTRS = {"storeysAboveGround", "storeysBelowGround", "yearOfConstruction", "yearOfDemolition"}
 _FLOAT_ATTRS = {"measuredHeight", "averageHeight", "height", "trunkDiameter", "crownDiameter"}
 _FLOAT_LIST_ATTRS = {"storeyHeightsAboveGround", "storeyHeightsBelowGround"}
@@ -978,7 +978,6 @@ class _Reader:
         parser_kwargs = dict(events=("end",), tag=_MEMBER_TAGS, resolve_entities=False, no_network=True,
                              load_dtd=False, huge_tree=False, remove_comments=True, remove_pis=True,
                              dtd_validation=False, recover=False)
-        n_members = 0
         root = None
         envelope_srs = None
         truncated = None
@@ -1008,7 +1007,6 @@ class _Reader:
                     if ln != "appearanceMember":
                         for feat in _children(elem):
                             self._read_member(feat)
-                            n_members += 1
                     elem.clear(keep_tail=False)
                     while elem.getprevious() is not None:
                         del root[0]
@@ -1018,7 +1016,6 @@ class _Reader:
                 truncated = exc
             if root is not None and root_local in OBJECT_TYPES and truncated is None:
                 self._read_member(root)  # a single feature as the document root
-                n_members += 1
             self._flush()
         self.warn_log = []
         if truncated is not None:
@@ -1078,6 +1075,7 @@ class _Reader:
         else:
             model.vertices = np.zeros((0, 3), dtype=np.float64)
         model.file_vertex_count = len(model.vertices)
+        model.metadata["citygml_curve_geometries_skipped"] = self.skipped_curves
         # children links
         for parent, child in self.pending_children:
             p = model.objects.get(parent)
