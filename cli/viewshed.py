@@ -2,8 +2,10 @@
 [--vfov MIN,MAX] [--no-surfaces] [--scenario S] -o out.{tif,geojson,csv,png} --json`` – what can
 be seen from a viewpoint: ground cells and facade/roof samples within the radius and field of view.
 
-``main.py viewshed FILE --landmark ID [--extent XMIN,YMIN,XMAX,YMAX] [--grid 5] …`` – the reverse
-question: from which street points (open ground, eye height) is the landmark visible?
+``main.py viewshed FILE --landmark ID [--extent XMIN,YMIN,XMAX,YMAX] [--layer streets.gpkg] [--grid 5] …``
+– the reverse question: from which street points (open ground at eye height, on a grid over the
+extent, or inside the polygons of the ``--layer`` files; lines are buffered by one cell) is the
+landmark visible?
 
 ``--json`` prints ``visible_fraction`` (visible share of the open ground in range; with
 ``--landmark``: share of street points that see it), ``visible_objects`` [ids, most visible area
@@ -37,7 +39,7 @@ def add_parser(sub) -> None:
     p.add_argument("--vfov", metavar="MIN,MAX", help="vertical field of view as elevation angles (default -90,90)")
     p.add_argument("--landmark", metavar="ID", help="instead: from which street points is this object visible?")
     p.add_argument("--extent", metavar="XMIN,YMIN,XMAX,YMAX", help="street-point area for --landmark "
-                   "(default: within --radius of the landmark)")
+                   "(default: the --layer polygons, else within --radius of the landmark)")
     p.add_argument("--points", type=int, default=32, metavar="N", help="target points on the landmark (default 32)")
     p.set_defaults(func=run)
 
@@ -62,11 +64,20 @@ def run(args) -> int:
         from analysis.sightline import object_centre, object_number
 
         extent = common.parse_floats(args.extent, 4, "--extent") if args.extent else None
-        if extent is None:
+        polygon = street_area(model, grid_m)
+        if extent is None and polygon is None:
             c = scene.to_world(object_centre(scene, object_number(scene, args.landmark)))
             extent = (c[0] - args.radius, c[1] - args.radius, c[0] + args.radius, c[1] + args.radius)
-        grid, mask, obs = street_points(scene, extent=extent, cell_m=grid_m, eye_height_m=args.eye_height,
-                                        ground=ground, raycaster=rc)
+        if polygon is not None and extent is not None:
+            import shapely
+
+            polygon = polygon.intersection(shapely.box(*extent))
+            if polygon.is_empty:
+                raise InputError(None, "the --layer street area does not overlap --extent")
+        grid, mask, obs = street_points(scene, extent=None if polygon is not None else extent, polygon=polygon,
+                                        cell_m=grid_m, eye_height_m=args.eye_height, ground=ground, raycaster=rc)
+        if not len(obs):
+            raise InputError(None, "no open ground (street points) in the area")
         res = landmark_visibility(scene, args.landmark, obs, aim="any", n_points=args.points, raycaster=rc,
                                   progress=progress)
         res.grid, res.grid_mask = grid, mask
@@ -89,6 +100,22 @@ def run(args) -> int:
               f"within {args.radius:g} m; {len(figures['visible_objects'])} objects visible "
               f"({figures['sample_count']} samples)")
     return 0
+
+
+def street_area(model, grid_m: float):
+    """The street area for ``--landmark`` from the ``--layer`` files (model CRS): the union of
+    their polygons; lines (street centrelines) are buffered by one grid cell. None without layers."""
+    layers = getattr(model, "layers", None)
+    if not layers:
+        return None
+    import shapely
+
+    area = shapely.union_all([lyr.union() for lyr in layers])
+    if area.is_empty:
+        return None
+    if area.area <= 0:
+        area = area.buffer(max(grid_m, 1.0))
+    return area
 
 
 def write_output(path, res) -> None:

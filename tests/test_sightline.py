@@ -378,3 +378,34 @@ def test_cli_errors_are_one_line():
     assert p.returncode == 2 and p.stderr.startswith("error:")
     p = _cli("viewshed", DEMO, "--from", "91135,435565", "-o", "/tmp/out.xyz")
     assert p.returncode == 2 and "unknown output type" in p.stderr
+
+
+def test_cli_landmark_visibility_in_a_street_layer(tmp_path):
+    """--landmark with a --layer street polygon: street points are the grid cells inside it
+    (shapely count), and a street right beside the landmark sees it."""
+    from exporters.cityjson import write_cityjson
+
+    model = box_model([("tower", X0, Y0, X0 + 6, Y0 + 6, 0, 30), ("block", X0 - 60, Y0 - 20, X0 - 40, Y0 + 26, 0, 25)])
+    path = tmp_path / "m.city.json"
+    write_cityjson(model, path)
+    street = shapely.box(X0 - 100, Y0 + 10, X0 + 40, Y0 + 20)  # runs east-west north of the tower
+    (tmp_path / "street.geojson").write_text(json.dumps({
+        "type": "FeatureCollection", "crs": {"type": "name", "properties": {"name": "urn:ogc:def:crs:EPSG::25832"}},
+        "features": [{"type": "Feature", "properties": {"name": "Hauptstraße"},
+                      "geometry": shapely.geometry.mapping(street)}]}))
+    p = _cli("viewshed", path, "--landmark", "tower", "--layer", tmp_path / "street.geojson", "--grid", "2",
+             "--json", "-o", tmp_path / "lm.csv")
+    assert p.returncode == 0, p.stderr
+    f = json.loads(p.stdout)
+    # cell centres on the 2 m grid snapped to the CRS that fall inside the street (and outside the block)
+    xs = np.arange(X0 - 100 + 1, X0 + 40, 2.0)
+    ys = np.arange(Y0 + 10 + 1, Y0 + 20, 2.0)
+    gx, gy = np.meshgrid(xs, ys)
+    inside = shapely.contains_xy(street, gx, gy) & ~shapely.contains_xy(shapely.box(X0 - 60, Y0 - 20, X0 - 40, Y0 + 26), gx, gy)
+    assert f["sample_count"] == int(inside.sum())
+    rows = (tmp_path / "lm.csv").read_text().splitlines()[1:]
+    seen = {(round(float(r.split(",")[0]) - X0), int(r.split(",")[3])) for r in rows}
+    assert (1, 1) in seen  # right beside the tower
+    # behind the 25 m block (west of x0-60) at eye height the 30 m tower top is hidden close to the block
+    assert (-61, 0) in seen
+    assert 0 < f["visible_fraction"] < 1
