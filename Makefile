@@ -26,7 +26,7 @@ bench: venv sysdeps
 	$(PY) -m benchmarks $(BENCH_ARGS)
 
 fuzz: venv
-	$(PIP) install -q '.[fuzz]' || { echo "atheris could not be installed"; exit 1; }
+	$(PIP) install -q -e '.[fuzz]' || { echo "atheris could not be installed"; exit 1; }
 	$(PY) tests/fuzz/fuzz_importers.py -max_total_time=$${FUZZ_SECONDS:-120}
 
 venv: $(VENV)/.installed
