@@ -42,7 +42,7 @@ def main() -> None:
 
     from analysis.ground import analysis_scene
     from analysis.raycast import RayCaster
-    from analysis.sightline import (object_top, panorama, panorama_directions, place_points, street_points,
+    from analysis.sightline import (object_top, panorama, panorama_directions, street_points,
                                     trace_lines, viewshed)
     from importers import load
     from tests.conftest import DEMO
