@@ -679,3 +679,67 @@ def test_convert_several_tiles_and_bad_output(tmp_path, capsys):
     assert main(["convert", tiles[0], str(tmp_path / "out.txt")]) == 2
     err = capsys.readouterr().err
     assert "error: " in err and ".city.json" in err
+
+
+@pytest.mark.parametrize("srs, epsg, vertical", [
+    ("EPSG:25832", "EPSG:25832", None),
+    ("urn:adv:crs:ETRS89_UTM32*DE_DHHN2016_NH", "EPSG:25832", "EPSG:7837"),
+    ("urn:ogc:def:crs,crs:EPSG::25832,crs:EPSG::7837", "EPSG:25832", "EPSG:7837"),
+    ("http://www.opengis.net/def/crs/EPSG/0/25832", "EPSG:25832", None),
+    ("urn:ogc:def:crs:EPSG::25833", "EPSG:25833", None),
+])
+def test_srsname_spellings_of_the_issue(tmp_path, srs, epsg, vertical):
+    path = tmp_path / "crs.gml"
+    path.write_text(_doc(_member(_BUILDING.format(name="x")), srs=srs))
+    model = read_citygml(path)
+    assert (model.crs.name, model.info()["vertical_crs"]) == (epsg, vertical)
+    assert not model.warnings
+
+
+_NS3 = ('xmlns="http://www.opengis.net/citygml/3.0" xmlns:gml="http://www.opengis.net/gml/3.2" '
+        'xmlns:gen="http://www.opengis.net/citygml/generics/3.0" xmlns:tran="http://www.opengis.net/citygml/transportation/3.0" '
+        'xmlns:xlink="http://www.w3.org/1999/xlink"')
+
+
+def test_citygml3_spaces_generic_attributes_and_implicit_geometry(tmp_path):
+    sq = "0 0 0 10 0 0 10 10 0 0 10 0 0 0 0"
+    poly = (f'<gml:Polygon gml:id="{{}}"><gml:exterior><gml:LinearRing><gml:posList srsDimension="3">{{}}</gml:posList>'
+            f'</gml:LinearRing></gml:exterior></gml:Polygon>')
+    doc = f'''<?xml version="1.0" encoding="UTF-8"?>
+<CityModel {_NS3}>
+ <gml:boundedBy><gml:Envelope srsName="EPSG:25832"><gml:lowerCorner>0 0 0</gml:lowerCorner><gml:upperCorner>9 9 9</gml:upperCorner></gml:Envelope></gml:boundedBy>
+ <cityObjectMember><tran:Road gml:id="road3">
+  <tran:section><tran:Section gml:id="sec1"><tran:trafficSpace><tran:TrafficSpace gml:id="ts1">
+   <boundary><tran:TrafficArea gml:id="ta1"><lod2MultiSurface><gml:MultiSurface><gml:surfaceMember>{poly.format("p1", sq)}</gml:surfaceMember></gml:MultiSurface></lod2MultiSurface></tran:TrafficArea></boundary>
+  </tran:TrafficSpace></tran:trafficSpace></tran:Section></tran:section></tran:Road></cityObjectMember>
+ <cityObjectMember><gen:GenericOccupiedSpace gml:id="gos1">
+  <genericAttribute><gen:StringAttribute><gen:name>Gemeindeschluessel</gen:name><gen:value>05170048</gen:value></gen:StringAttribute></genericAttribute>
+  <genericAttribute><gen:IntAttribute><gen:name>n</gen:name><gen:value>4</gen:value></gen:IntAttribute></genericAttribute>
+  <genericAttribute><gen:MeasureAttribute><gen:name>h</gen:name><gen:value uom="m">3.5</gen:value></gen:MeasureAttribute></genericAttribute>
+  <lod1ImplicitRepresentation><ImplicitGeometry><transformationMatrix>1 0 0 0 0 1 0 0 0 0 1 0 0 0 0 1</transformationMatrix>
+   <relativeGeometry><gml:MultiSurface gml:id="tmpl"><gml:surfaceMember>{poly.format("tp", "0 0 0 1 0 0 1 1 0 0 0 0")}</gml:surfaceMember></gml:MultiSurface></relativeGeometry>
+   <referencePoint><gml:Point><gml:pos>100 200 5</gml:pos></gml:Point></referencePoint></ImplicitGeometry></lod1ImplicitRepresentation>
+ </gen:GenericOccupiedSpace></cityObjectMember>
+ <cityObjectMember><gen:GenericOccupiedSpace gml:id="gos2">
+  <lod1ImplicitRepresentation><ImplicitGeometry><transformationMatrix>1 0 0 0 0 1 0 0 0 0 1 0 0 0 0 1</transformationMatrix>
+   <relativeGeometry xlink:href="#tmpl"/><referencePoint><gml:Point><gml:pos>300 200 5</gml:pos></gml:Point></referencePoint></ImplicitGeometry></lod1ImplicitRepresentation>
+ </gen:GenericOccupiedSpace></cityObjectMember>
+</CityModel>
+'''
+    path = tmp_path / "v3.gml"
+    path.write_text(doc)
+    model = read_citygml(path)
+    assert model.version == "3.0" and model.crs.name == "EPSG:25832"
+    assert model.object_counts() == {"GenericCityObject": 2, "Road": 1}
+    # the TrafficArea of the road's section / traffic space is a surface of the road
+    road = model["road3"]
+    assert model.semantic_counts() == {"TrafficArea": 1}
+    assert road.geometries and road.geometries[0].semantic_surfaces[0]["type"] == "TrafficArea"
+    a = model["gos1"].attributes
+    assert a == {"Gemeindeschluessel": "05170048", "n": 4, "h": 3.5}
+    # one template, placed twice (the second time by xlink to the template's gml:id)
+    for oid, x in (("gos1", 100.0), ("gos2", 300.0)):
+        g = model[oid].geometries[0]
+        r0 = model.polygon_offsets[g.poly_start]
+        pts = model.vertices[model.ring_vertices[model.ring_offsets[r0]:model.ring_offsets[r0 + 1]]]
+        np.testing.assert_allclose(pts, [[x, 200, 5], [x + 1, 200, 5], [x + 1, 201, 5]])
