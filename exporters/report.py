@@ -5,8 +5,9 @@ Pages (A4 landscape):
 1. Title page: title, scenario, source files, CRS, date, object counts (demolished / inserted),
    list of analyses.
 2. One page per analysis: a picture (the analysis' own ``image`` PNG when it has one, else a plan
-   view drawn here: object footprints coloured by the analysis' per-object or per-surface values
-   (area-weighted mean per object), its raster as an image, its 2D layers on top), the legend
+   view drawn here: object footprints coloured by the analysis' per-object values, or every
+   non-vertical surface with a per-surface value drawn in plan (a solar cadastre's roofs), or its
+   raster as an image; its 2D layers on top), the legend
    (colour bar with units or class patches), the parameters, the key figures, and a footer with
    date, CRS and data source.
 3. Without results: one plan page of the (edited) model (inserted objects blue, demolished
@@ -129,6 +130,9 @@ def _plan(ax, model, footprints: _Footprints, analysis=None, edits: Edits | None
             colours.append(np.append(np.asarray(INSERTED_RGB) / 255, 1) if oid in inserted else (0.78, 0.78, 0.76, 1))
     ax.add_collection(PolyCollection(face, facecolors=colours, edgecolors=(0.3, 0.3, 0.3, 1), linewidths=0.2,
                                      zorder=1))
+    key = analysis.colour_key() if analysis is not None else None
+    if key is not None and key[0] == "surfaces" and mappable is not None and not raster_drawn:
+        _surface_plan(ax, model, analysis.surfaces[key[1]], mappable)
     if inserted:
         handles.append(Patch(facecolor=np.asarray(INSERTED_RGB) / 255, label="eingefügt / inserted"))
     if edits and edits.demolished and edits.original is not None:
@@ -158,6 +162,34 @@ def _plan(ax, model, footprints: _Footprints, analysis=None, edits: Edits | None
     ax.set_xlabel(f"Rechtswert / easting [m] ({model.crs.name or 'CRS unbekannt'})", fontsize=7)
     ax.set_ylabel("Hochwert / northing [m]", fontsize=7)
     return mappable, handles
+
+
+def _surface_plan(ax, model, values, mappable) -> None:
+    """Per-surface values drawn surface by surface in plan (roofs of a solar cadastre): every
+    polygon with a value and a non-vertical normal, projected to the plane, lower ones first."""
+    from matplotlib.collections import PolyCollection
+
+    from ._common import polygon_geometries
+
+    vals = np.asarray(values, dtype=float)
+    rows = np.flatnonzero(np.isfinite(vals[: model.n_polygons]))
+    if not len(rows):
+        return
+    geoms = polygon_geometries(model, rows)
+    rings, zs, cols = [], [], []
+    for row, g in zip(rows, geoms):
+        if g is None:
+            continue
+        xyz = np.asarray(g.exterior.coords)
+        area2d = 0.5 * abs(np.dot(xyz[:-1, 0], xyz[1:, 1]) - np.dot(xyz[1:, 0], xyz[:-1, 1]))
+        if area2d < 1e-3:  # vertical walls vanish in plan
+            continue
+        rings.append(xyz[:, :2])
+        zs.append(xyz[:, 2].mean())
+        cols.append(mappable.to_rgba(vals[row]))
+    order = np.argsort(zs)
+    ax.add_collection(PolyCollection([rings[i] for i in order], facecolors=[cols[i] for i in order],
+                                     edgecolors=(0.25, 0.25, 0.25, 0.6), linewidths=0.1, zorder=1.5))
 
 
 def _draw_geom(ax, geom, colour):
