@@ -13,7 +13,8 @@ Coordinates (what we chose, and why):
   ``translation_applied`` (bool) so that GIS tools can put it back exactly.
   One node (and one mesh) per object, named by its id; mesh ``extras`` hold ``id``, ``type`` and
   the attributes; per-vertex colours (COLOR_0) show the semantic surfaces or the result classes
-  (vertices are duplicated where colours change so faces keep flat colours).
+  (vertices are duplicated where colours change so faces keep flat colours). An attached terrain
+  (``--terrain``) becomes one more node ``terrain`` (type TINRelief).
 - **OBJ**: text, so coordinates are written in the CRS (``digits`` decimals) unless
   ``local_origin`` is set; the header comment names the CRS and the offset. One OBJ object per
   object and colour group, named ``<id>#<GROUP>`` (``GROUP`` = ROOF/WALL/… or the result
@@ -34,6 +35,7 @@ from model.semantics import SURFACE_TYPES
 from ._common import (DEFAULT_RGB, INSERTED_RGB, SURFACE_RGB, SURFACE_SHORT, Edits, object_meshes,
                       resolve_offset, result_colouring)
 
+TERRAIN_NODE = "terrain"  # node of the attached terrain (``--terrain``), if any
 #: CRS (Z up) -> glTF (Y up): x' = x, y' = z, z' = -y
 Z_UP_TO_Y_UP = np.array([[1, 0, 0, 0], [0, 0, 1, 0], [0, -1, 0, 0], [0, 0, 0, 1]], dtype=float)
 
@@ -104,6 +106,14 @@ def build_gltf_scene(model, lod=None, edits: Edits | None = None, analysis=None,
             meta["results"] = {analysis.name: analysis.objects[oid]}
         mesh.metadata.update(_json_safe(meta))
         scene.add_geometry(mesh, geom_name=oid, node_name=oid, parent_node_name=root)
+    terrain = getattr(model, "terrain", None)  # importers.terrain.attach_terrain: a Scene (local frame)
+    if terrain is not None and getattr(terrain, "n_triangles", 0):
+        name = TERRAIN_NODE if TERRAIN_NODE not in model.objects else f"{TERRAIN_NODE}_dem"
+        tverts = (terrain.vertices + (np.asarray(terrain.origin, float) - offset)) @ rot.T
+        tcol = np.tile(np.append(SURFACE_RGB["Terrain"], 255).astype(np.uint8), (len(tverts), 1))
+        tmesh = trimesh.Trimesh(vertices=tverts, faces=terrain.triangles, vertex_colors=tcol, process=False)
+        tmesh.metadata.update({"id": name, "type": "TINRelief"})
+        scene.add_geometry(tmesh, geom_name=name, node_name=name, parent_node_name=root)
     head = _header(model, offset, edits)
     head.update({"up_axis": "Y", "translation_applied": local_origin is False,
                  "to_crs": "X = x + origin[0]; Y = -z + origin[1]; Z = y + origin[2] (node translation "

@@ -748,3 +748,29 @@ def test_dxf_terrain_and_overlay_layers(tmp_path, monkeypatch):
     hatch = sum(shapely.from_wkb(wkbs[i]).area for i in np.flatnonzero(layers == "OVERLAY_OBJECTS"))
     _, _, _, ofields = pyogrio.raw.read(overlay, layer="objects", columns=["footprint_area_m2"])
     assert hatch == pytest.approx(float(np.nansum(ofields[0])), rel=REL)
+
+
+def test_glb_carries_terrain(tmp_path):
+    """An attached DEM becomes one more glTF node 'terrain' at the DEM's heights."""
+    import rasterio
+    import trimesh
+    from rasterio.transform import from_origin
+
+    from exporters.meshes import TERRAIN_NODE, Z_UP_TO_Y_UP, write_gltf
+    from importers.terrain import attach_terrain
+
+    model = load(data_file(NRW))
+    bb = model.bbox()
+    dem = tmp_path / "flat.tif"
+    with rasterio.open(dem, "w", driver="GTiff", width=40, height=40, count=1, dtype="float32", crs="EPSG:25832",
+                       transform=from_origin(bb[0] - 20, bb[4] + 20, 30, 30)) as dst:
+        dst.write(np.full((40, 40), 19.5, dtype="float32"), 1)
+    attach_terrain(model, dem)
+    path = tmp_path / "t.glb"
+    write_gltf(model, path)
+    scene = trimesh.load(path)
+    matrix, gname = scene.graph[TERRAIN_NODE]
+    v = trimesh.transform_points(scene.geometry[gname].vertices, matrix) @ Z_UP_TO_Y_UP[:3, :3]
+    assert np.allclose(v[:, 2], 19.5, atol=1e-3)
+    assert scene.geometry[gname].area == pytest.approx(float(model.terrain.triangle_areas.sum()), rel=1e-5)
+    assert set(scene.geometry) == geometry_ids(model) | {TERRAIN_NODE}
