@@ -222,7 +222,11 @@ class Results:
         except (OSError, ValueError) as exc:
             raise InputError(path, f"cannot read results JSON ({exc})") from None
         try:
-            return cls.from_json(doc, model, path)
+            res = cls.from_json(doc, model, path)
+            for a in res.analyses:  # pictures are named relative to the results file
+                if a.image and not Path(a.image).is_absolute():
+                    a.image = str(path.parent / a.image)
+            return res
         except InputError:
             raise
         except (KeyError, TypeError, ValueError) as exc:
