@@ -300,11 +300,62 @@ class RayCaster:
         point[hit] = rays.o[hit] + dist[hit, None] * dh
         return RayHits(distance=dist, triangle=tri, object_index=obj, point=point, hit=hit)
 
+    def visible_sum(self, origins, directions, weights=None, normals=None, progress=None) -> np.ndarray:
+        """(n,) float: for each origin, the sum of ``weights[j]`` over the directions j (k, 3) in
+        which the ray is NOT occluded (and, with ``normals`` (n, 3), the direction lies in front of
+        the surface: normal · direction > 0). Sun-hours (weights = hours per time step) and direct
+        irradiance sums in one call: origins are converted to float32 once and each chunk of
+        origins is traced against all directions while it is hot in the cache, on both cores.
+        ``progress(done, total)`` is called per finished chunk."""
+        o = np.asarray(origins, dtype=np.float64).reshape(-1, 3)
+        dirs = np.asarray(directions, dtype=np.float64).reshape(-1, 3)
+        length = np.linalg.norm(dirs, axis=1)
+        keep = np.isfinite(length) & (length > 0)
+        w = np.ones(len(dirs)) if weights is None else np.asarray(weights, dtype=np.float64).reshape(-1)
+        if len(w) != len(dirs):
+            raise ValueError("weights must have one entry per direction")
+        dirs, w = dirs[keep] / length[keep, None], w[keep]
+        nrm = None if normals is None else np.asarray(normals, dtype=np.float64).reshape(-1, 3)
+        n = len(o)
+        out = np.zeros(n)
+        ok = np.isfinite(o).all(axis=1)
+        if n == 0 or len(dirs) == 0:
+            return out
+        if self.scene.n_triangles == 0:
+            facing = np.ones((n, len(dirs)), bool) if nrm is None else nrm @ dirs.T > 0.0
+            return np.where(ok, (facing * w).sum(axis=1), 0.0)
+        d32 = dirs.astype(np.float32)
+        done = [0]
+        size = max(1024, min(self.chunk_size, -(-n // max(self.threads, 1))))
+        total = -(-n // size)
+
+        def work(sl):
+            o32 = np.ascontiguousarray(o[sl], dtype=np.float32)
+            acc = np.zeros(len(o32))
+            for j in range(len(dirs)):
+                if nrm is not None:
+                    front = np.flatnonzero(nrm[sl] @ dirs[j] > 0.0)
+                    if len(front) == 0:
+                        continue
+                    free = ~self._impl.occluded(o32[front], d32[j:j + 1], np.inf)
+                    acc[front] += w[j] * free
+                else:
+                    acc += w[j] * ~self._impl.occluded(o32, d32[j:j + 1], np.inf)
+            out[sl] = acc
+            done[0] += 1
+            if progress is not None:
+                progress(done[0], total)
+
+        self._run_chunks(n, work, size=size)
+        out[~ok] = 0.0
+        return out
+
     # ---------------------------------------------------------------- chunking
-    def _run_chunks(self, n: int, work) -> None:
-        size = self.chunk_size
-        if self.threads > 1 and n > 4096:
-            size = min(size, -(-n // self.threads))
+    def _run_chunks(self, n: int, work, size: int | None = None) -> None:
+        if size is None:
+            size = self.chunk_size
+            if self.threads > 1 and n > 4096:
+                size = min(size, -(-n // self.threads))
         slices = [slice(s, min(s + size, n)) for s in range(0, n, size)]
         if self.threads <= 1 or len(slices) == 1:
             for sl in slices:

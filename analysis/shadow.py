@@ -554,21 +554,17 @@ def sun_hours(scene, date=None, start: str = "00:00", stop: str = "24:00", step_
         grid.inside[:] = False
     pts = grid.sample_points()
     s = sample_surfaces(scene, surface_spacing_m or cell_m) if surfaces else None
-    hours_ground = np.zeros(len(pts))
-    hours_surf = np.zeros(len(s)) if s is not None else None
     dirs = sun.direction_grid()
-    up = np.flatnonzero(sun.elevation_deg > 0)
-    for done, i in enumerate(up):
-        d = dirs[i]
-        if len(pts):
-            hours_ground += weights[i] * ~rc.occluded(pts, d)
-        if s is not None and len(s):
-            facing = s.normals @ d > 0.0
-            lit = np.zeros(len(s), dtype=bool)
-            lit[facing] = ~rc.occluded(s.points[facing], d)
-            hours_surf += weights[i] * lit
-        if progress is not None:
-            progress(done + 1, len(up))
+    up = sun.elevation_deg > 0
+    n_ground, n_surf = len(pts), (len(s) if s is not None else 0)
+
+    # each sample's sum over the daylight steps of (hours per step × sun not blocked), in one pass
+    hours_ground = rc.visible_sum(pts, dirs[up], weights[up], progress=progress) if n_ground else np.zeros(0)
+    hours_surf = None
+    if s is not None:  # surfaces facing away from the sun are in their own shadow (normal test)
+        hours_surf = rc.visible_sum(s.points, dirs[up], weights[up], normals=s.normals) if n_surf else np.zeros(0)
+    if progress is not None:
+        progress(1, 1)
     hours = np.full(grid.shape, np.nan)
     hours[grid.active] = hours_ground
     return SunHoursResult(sun=sun, weights_h=weights, grid=grid, hours=hours, scene=scene, step_min=step_min,

@@ -182,3 +182,27 @@ def test_embree_and_numpy_agree_on_100k_random_rays_over_demo(demo_model):
     # same distance -> same object (different triangles only where two share the hit point)
     same = both & ~distance_differs
     assert (hit_e.object_index[same] != hit_n.object_index[same]).sum() <= n * 1e-3
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_visible_sum_equals_a_loop_of_occlusion_queries(demo_model, backend):
+    scene = demo_model.scene()
+    rng = np.random.default_rng(5)
+    n = 4000 if backend == "numpy" else 40_000
+    lo, hi = scene.bounds
+    o = np.column_stack([lo[:2] + rng.random((n, 2)) * (hi[:2] - lo[:2]), np.full(n, lo[2] + 0.01)])
+    normals = rng.normal(size=(n, 3))
+    az, el = rng.uniform(0, 2 * np.pi, 12), rng.uniform(0.1, 1.2, 12)
+    dirs = np.column_stack([np.sin(az) * np.cos(el), np.cos(az) * np.cos(el), np.sin(el)])
+    w = rng.uniform(0.1, 1.0, 12)
+    rc = RayCaster(scene, backend=backend, chunk_size=3000)
+    expected = sum(w[j] * ~rc.occluded(o, dirs[j]) for j in range(12))
+    np.testing.assert_allclose(rc.visible_sum(o, dirs, w), expected, atol=1e-12)
+    facing = normals @ dirs.T > 0
+    expected_n = sum(w[j] * (~rc.occluded(o, dirs[j]) & facing[:, j]) for j in range(12))
+    np.testing.assert_allclose(rc.visible_sum(o, dirs, w, normals=normals), expected_n, atol=1e-12)
+    mask = np.ones(len(scene.object_ids), bool)
+    mask[::7] = False
+    rc.set_object_enabled(mask)
+    expected_m = sum(w[j] * ~rc.occluded(o, dirs[j]) for j in range(12))
+    np.testing.assert_allclose(rc.visible_sum(o, dirs, w), expected_m, atol=1e-12)
