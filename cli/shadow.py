@@ -25,6 +25,9 @@ def add_analysis_arguments(p) -> None:
     p.add_argument("--grid", type=float, default=1.0, metavar="M", help="ground grid spacing in metres (default 1)")
     p.add_argument("--extent", metavar="XMIN,YMIN,XMAX,YMAX",
                    help="ground extent in the model CRS (default: bbox grown by the longest shadow, at most 1 km)")
+    p.add_argument("--polygon", metavar="AREA",
+                   help="analysis area: a polygon file (GeoJSON/GPKG/Shapefile, any CRS) or 'x,y x,y x,y …' "
+                        "in the model CRS; cells outside are not analysed")
     p.add_argument("--tz", help="IANA time zone of the given local times (default: from the site)")
     p.add_argument("--surfaces", action="store_true", help="also sample facades and roofs")
     p.add_argument("--surface-grid", type=float, metavar="M", help="facade/roof sample spacing (default: --grid)")
@@ -104,6 +107,45 @@ def parse_extent(args):
     return common.parse_floats(args.extent, 4, "--extent") if args.extent else None
 
 
+def parse_polygon(args, model):
+    """The --polygon area as one shapely (Multi)Polygon in the model CRS, or None."""
+    text = getattr(args, "polygon", None)
+    if not text:
+        return None
+    import numpy as np
+    import shapely
+
+    path = Path(text)
+    if path.exists():
+        import pyogrio
+
+        try:
+            meta, _, wkb, _ = pyogrio.raw.read(path)
+        except Exception as exc:
+            raise InputError(path, f"cannot read the polygon file: {' '.join(str(exc).split())[:200]}") from None
+        geoms = [g for g in shapely.from_wkb(wkb) if g is not None and g.geom_type in ("Polygon", "MultiPolygon")]
+        if not geoms:
+            raise InputError(path, "no polygons in the file")
+        area = shapely.union_all(geoms)
+        src_crs = meta.get("crs")
+        if src_crs and model.crs and model.crs.epsg:
+            from pyproj import CRS, Transformer
+
+            src = CRS.from_user_input(src_crs)
+            if src.to_epsg() != model.crs.epsg:
+                tr = Transformer.from_crs(src, model.crs.epsg, always_xy=True)
+                area = shapely.transform(area, lambda xy: np.column_stack(tr.transform(xy[:, 0], xy[:, 1])))
+        return area
+    try:
+        pts = [tuple(float(v) for v in pair.split(",")) for pair in text.replace(";", " ").split()]
+        area = shapely.Polygon(pts)
+    except (ValueError, TypeError):
+        raise InputError(None, f"--polygon {text!r} is neither a file nor 'x,y x,y x,y …'") from None
+    if len(pts) < 3 or not area.is_valid or area.area <= 0:
+        raise InputError(None, f"--polygon {text!r} is not a valid polygon (≥ 3 points, not self-crossing)")
+    return area
+
+
 def check_view(args) -> None:
     from viewer.camera import VIEWS
 
@@ -122,7 +164,8 @@ def run(args) -> int:
     model, scene, before = prepare(args)
     site = site_from_model(scene, tz=args.tz)
     parse_local_time(args.time, site.tz)  # validate before heavy work
-    kw = dict(time=args.time, cell_m=args.grid, extent=parse_extent(args), surfaces=args.surfaces,
+    kw = dict(time=args.time, cell_m=args.grid, extent=parse_extent(args), polygon=parse_polygon(args, model),
+              surfaces=args.surfaces,
               surface_spacing_m=args.surface_grid, site=site, ground=analysis_ground(model, args.lod))
     diff = None
     if before is not None:

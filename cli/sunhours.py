@@ -33,7 +33,7 @@ def run(args) -> int:
     from analysis.shadow import before_after, sun_hours
     from analysis.sun import day_times, site_from_model, zone
 
-    from .shadow import analysis_ground, check_view, parse_extent, prepare, write_output
+    from .shadow import analysis_ground, check_view, parse_extent, parse_polygon, prepare, write_output
 
     if args.tz:
         zone(args.tz)
@@ -50,6 +50,7 @@ def run(args) -> int:
         raise InputError(None, f"--date {args.date!r} must look like 2026-03-21") from None
     day_times(first, site.tz, args.start, args.stop, args.step)  # validate
     kw = dict(start=args.start, stop=args.stop, step_min=args.step, cell_m=args.grid, extent=parse_extent(args),
+              polygon=parse_polygon(args, model),
               surfaces=args.surfaces, surface_spacing_m=args.surface_grid, site=site,
               ground=analysis_ground(model, args.lod))
     progress = None if args.json else common.Progress(1, "sun-hours")
@@ -73,7 +74,7 @@ def run(args) -> int:
             else:
                 _accumulate(total, res)
             res = total
-        if args.days > 1 and k == 0 and before is None:
+        if args.days > 1 and k == 0 and before is None and kw.get("polygon") is None:
             kw["extent"] = res.grid.extent_world  # same grid every day
     result = diff.after if diff is not None else total
     figures = result.figures()

@@ -398,3 +398,32 @@ def test_terrain_carries_the_ground_samples_and_casts_shadow():
     assert np.isin(winter.caster[near], terrain_idx).all()
     summer = shadow_at(scene, "2026-06-21T12:00", cell_m=1.0, extent=extent, ground=ground, site=site)
     assert not summer.shadow[near].any()
+
+
+def test_cli_polygon_area_inline_and_from_a_file(tmp_path, capsys):
+    import pyogrio.raw
+
+    src = _model_file(tmp_path)
+    ring = [(X0 + 10, Y0 + 10), (X0 + 40, Y0 + 10), (X0 + 40, Y0 + 40), (X0 + 10, Y0 + 40)]
+    text = " ".join(f"{x},{y}" for x, y in ring)
+    code, out, err = _cli(["shadow", src, "--time", "2026-03-21T15:00", "--grid", "0.5", "--polygon", text, "--json"],
+                          capsys)
+    assert code == 0, err
+    rec = json.loads(out)
+    # the 30 × 30 m square minus the part of tower b0 (x < X0+10) it does not contain: all open ground
+    assert rec["ground_area_m2"] == pytest.approx(900.0, rel=0.01)
+    # the same square as a GeoJSON file in WGS84 (reprojected to the model CRS on reading)
+    from pyproj import Transformer
+
+    tr = Transformer.from_crs(25832, 4326, always_xy=True)
+    ll = shapely.Polygon([tr.transform(x, y) for x, y in ring])
+    gj = tmp_path / "area.geojson"
+    pyogrio.raw.write(str(gj), np.array([shapely.to_wkb(ll)], dtype=object), [], [], driver="GeoJSON",
+                      geometry_type="Polygon", crs="EPSG:4326")
+    code, out2, err = _cli(["shadow", src, "--time", "2026-03-21T15:00", "--grid", "0.5", "--polygon", gj, "--json"],
+                           capsys)
+    assert code == 0, err
+    assert json.loads(out2)["ground_area_m2"] == pytest.approx(900.0, rel=0.01)
+    assert json.loads(out2)["shadow_area_m2"] == pytest.approx(rec["shadow_area_m2"], rel=0.02)
+    code, _, err = _cli(["shadow", src, "--time", "2026-03-21T15:00", "--polygon", "1,2 3"], capsys)
+    assert code == 2 and "--polygon" in err
