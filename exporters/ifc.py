@@ -17,6 +17,8 @@ Structure (IFC4 ADD2 TC1, entity definitions in the IFC4 specification §5/§8):
   presentation layer ``BUILDING_ROOF``/``BUILDING_WALL``/… (``INSERTED`` for inserted objects,
   the DXF layer names) and styled with a surface colour. With results, the face sets carry an
   ``IfcIndexedColourMap`` with the result class colour of every triangle.
+- An attached terrain (``--terrain``) as ``IfcGeographicElement`` (PredefinedType TERRAIN) in the
+  site, on layer ``TERRAIN``.
 - Attributes and per-object results: property set ``Stadtbild_Attributes`` /
   ``Stadtbild_<analysis>`` (not ``Pset_``: that prefix is reserved for buildingSMART sets).
 """
@@ -174,6 +176,21 @@ def build_ifc(model, lod=None, edits: Edits | None = None, results=None, local_o
         for a in results or []:
             if oid in a.objects:
                 _psets(f, proxy, oid, a.objects[oid], f"Stadtbild_{safe_name(a.name, upper=False)}")
+    terrain = getattr(model, "terrain", None)  # importers.terrain.attach_terrain: a Scene (local frame)
+    if terrain is not None and getattr(terrain, "n_triangles", 0):
+        tverts = terrain.vertices + (np.asarray(terrain.origin, float) - offset)
+        fs = c("IfcTriangulatedFaceSet",
+               Coordinates=c("IfcCartesianPointList3D", CoordList=[tuple(map(float, v)) for v in tverts]),
+               CoordIndex=[tuple(int(i) + 1 for i in t) for t in terrain.triangles])
+        c("IfcStyledItem", Item=fs, Styles=[style_for("TERRAIN", SURFACE_RGB["Terrain"])])
+        layer_items.setdefault("TERRAIN", []).append(fs)
+        shape = c("IfcProductDefinitionShape", Representations=[
+            c("IfcShapeRepresentation", ContextOfItems=body, RepresentationIdentifier="Body",
+              RepresentationType="Tessellation", Items=[fs])])
+        site_elements.append(c("IfcGeographicElement", GlobalId=_guid("terrain", source or ""), Name="terrain",
+                               ObjectType="TINRelief", PredefinedType="TERRAIN", Representation=shape,
+                               ObjectPlacement=c("IfcLocalPlacement", PlacementRelTo=site_place,
+                                                 RelativePlacement=origin)))
     if buildings:
         c("IfcRelAggregates", GlobalId=_guid("agg-site"), RelatingObject=site,
           RelatedObjects=list(buildings.values()))

@@ -14,7 +14,8 @@ Coordinates (what we chose, and why):
   One node (and one mesh) per object, named by its id; mesh ``extras`` hold ``id``, ``type`` and
   the attributes; per-vertex colours (COLOR_0) show the semantic surfaces or the result classes
   (vertices are duplicated where colours change so faces keep flat colours). An attached terrain
-  (``--terrain``) becomes one more node ``terrain`` (type TINRelief).
+  (``--terrain``) becomes one more node ``terrain`` (type TINRelief); in OBJ the object
+  ``terrain#TERRAIN``.
 - **OBJ**: text, so coordinates are written in the CRS (``digits`` decimals) unless
   ``local_origin`` is set; the header comment names the CRS and the offset. One OBJ object per
   object and colour group, named ``<id>#<GROUP>`` (``GROUP`` = ROOF/WALL/… or the result
@@ -176,6 +177,12 @@ def write_obj(model, path, lod=None, edits: Edits | None = None, analysis=None, 
                                 visual=TextureVisuals(material=mat))
             name = f"{oid}#{names[gi]}"
             scene.add_geometry(m, geom_name=name, node_name=name)
+    terrain = getattr(model, "terrain", None)
+    if terrain is not None and getattr(terrain, "n_triangles", 0):
+        mat = SimpleMaterial(name="TERRAIN", diffuse=np.append(SURFACE_RGB["Terrain"], 255), glossiness=1.0)
+        tverts = terrain.vertices + (np.asarray(terrain.origin, float) - offset)
+        m = trimesh.Trimesh(vertices=tverts, faces=terrain.triangles, process=False, visual=TextureVisuals(material=mat))
+        scene.add_geometry(m, geom_name=f"{TERRAIN_NODE}#TERRAIN", node_name=f"{TERRAIN_NODE}#TERRAIN")
     head = _header(model, offset, edits)
     header = (f"stadtbild OBJ; CRS {head['crs'] or 'unknown'}; units m; Z up; offset "
               f"{offset[0]:.3f} {offset[1]:.3f} {offset[2]:.3f} (CRS = file + offset); objects named <id>#<group>")
@@ -185,7 +192,7 @@ def write_obj(model, path, lod=None, edits: Edits | None = None, analysis=None, 
     for name, data in extra.items():
         atomic_write_bytes(path.parent / name, data)
     atomic_write_bytes(path, text.encode("utf-8"))
-    return {"objects": len({n.split('#')[0] for n in scene.geometry})}
+    return {"objects": len({n.split('#')[0] for n in scene.geometry} - {TERRAIN_NODE})}
 
 
 # ---------------------------------------------------------------------- STL

@@ -750,13 +750,16 @@ def test_dxf_terrain_and_overlay_layers(tmp_path, monkeypatch):
     assert hatch == pytest.approx(float(np.nansum(ofields[0])), rel=REL)
 
 
-def test_glb_carries_terrain(tmp_path):
-    """An attached DEM becomes one more glTF node 'terrain' at the DEM's heights."""
+def test_glb_obj_ifc_carry_terrain(tmp_path):
+    """An attached DEM becomes one more glTF node / OBJ object 'terrain' and an IFC
+    IfcGeographicElement (TERRAIN) at the DEM's heights."""
+    import ifcopenshell
     import rasterio
     import trimesh
     from rasterio.transform import from_origin
 
-    from exporters.meshes import TERRAIN_NODE, Z_UP_TO_Y_UP, write_gltf
+    from exporters.ifc import write_ifc
+    from exporters.meshes import TERRAIN_NODE, Z_UP_TO_Y_UP, write_gltf, write_obj
     from importers.terrain import attach_terrain
 
     model = load(data_file(NRW))
@@ -766,6 +769,19 @@ def test_glb_carries_terrain(tmp_path):
                        transform=from_origin(bb[0] - 20, bb[4] + 20, 30, 30)) as dst:
         dst.write(np.full((40, 40), 19.5, dtype="float32"), 1)
     attach_terrain(model, dem)
+    terrain_area = float(model.terrain.triangle_areas.sum())
+    write_ifc(model, tmp_path / "t.ifc")
+    ifc = ifcopenshell.open(tmp_path / "t.ifc")  # keep the file alive while its entities are used
+    (geo,) = ifc.by_type("IfcGeographicElement")
+    (conv,) = ifc.by_type("IfcMapConversion")
+    (fs,) = geo.Representation.Representations[0].Items
+    xyz = np.array(fs.Coordinates.CoordList)
+    assert geo.PredefinedType == "TERRAIN"
+    assert np.allclose(xyz[:, 2] + conv.OrthogonalHeight, 19.5, atol=1e-3)
+    assert tri_area(xyz[np.array(fs.CoordIndex) - 1]) == pytest.approx(terrain_area, rel=REL)
+    write_obj(model, tmp_path / "t.obj")
+    obj = trimesh.load(tmp_path / "t.obj", split_objects=True, group_material=False)
+    assert obj.geometry[f"{TERRAIN_NODE}#TERRAIN"].area == pytest.approx(terrain_area, rel=REL)
     path = tmp_path / "t.glb"
     write_gltf(model, path)
     scene = trimesh.load(path)
