@@ -32,6 +32,12 @@ SUPPORTED_VERSIONS = ("1.0", "1.1", "2.0")
 #: a whole-document JSON file above this size is refused (the DOM needs ~10× the file size);
 #: CityJSONSeq files are streamed and have no such limit.
 MAX_JSON_BYTES = int(os.environ.get("STADTBILD_MAX_JSON_BYTES", 1_500_000_000))
+#: parsing a CityJSON document needs about this many times its file size in memory (orjson DOM +
+#: numpy arrays; measured ≈6–9× on the demo and cjio files); a file that would not fit in the
+#: memory available now is refused before it is read
+JSON_MEMORY_FACTOR = 8
+#: one CityJSONSeq line (one feature) above this size is skipped, never read into memory whole
+MAX_SEQ_LINE_BYTES = int(os.environ.get("STADTBILD_MAX_SEQ_LINE_BYTES", 256_000_000))
 #: projected coordinates of any place on Earth stay far below this (metres or degrees)
 MAX_COORDINATE = 1e9
 
@@ -373,10 +379,45 @@ def _read_bytes(path: Path) -> bytes:
         raise InputError(path, f"file is {size / 1e9:.1f} GB, too large to load as one JSON document "
                                f"(limit {MAX_JSON_BYTES / 1e9:.1f} GB); convert it to CityJSONSeq "
                                f"(.city.jsonl) which is streamed")
+    available = _available_memory()
+    if available is not None and size * JSON_MEMORY_FACTOR > available:
+        raise InputError(path, f"file is {size / 1e6:,.0f} MB; reading it as one JSON document needs about "
+                               f"{size * JSON_MEMORY_FACTOR / 1e9:.1f} GB of memory but only "
+                               f"{available / 1e9:.1f} GB are free; convert it to CityJSONSeq (.city.jsonl), "
+                               f"which is streamed")
     try:
         return path.read_bytes()
     except OSError as exc:
         raise InputError(path, f"cannot read file ({exc.strerror or exc})") from None
+
+
+def _available_memory() -> int | None:
+    """Bytes of memory available to this process now (psutil), None when unknown."""
+    try:
+        import psutil
+
+        return int(psutil.virtual_memory().available)
+    except Exception:  # noqa: BLE001 — no psutil or no /proc: do not refuse
+        return None
+
+
+def _bounded_lines(fh, limit: int):
+    """(line number, bytes or None) for each line of a binary file; a line longer than ``limit``
+    bytes is consumed in chunks and given as None (never held in memory whole)."""
+    lineno = 1
+    while True:
+        line = fh.readline(limit + 1)
+        if not line:
+            return
+        lineno += 1
+        if len(line) > limit and not line.endswith(b"\n"):
+            while True:  # skip the rest of the overlong line
+                rest = fh.readline(1 << 20)
+                if not rest or rest.endswith(b"\n"):
+                    break
+            yield lineno, None
+            continue
+        yield lineno, line
 
 
 def _json_error(path, exc: Exception, line: int | None = None) -> InputError:
@@ -452,7 +493,9 @@ def read_cityjsonseq(path) -> CityModel:
     except OSError as exc:
         raise InputError(path, f"cannot read file ({exc.strerror or exc})") from None
     with fh:
-        first = fh.readline()
+        first = fh.readline(MAX_SEQ_LINE_BYTES + 1)
+        if len(first) > MAX_SEQ_LINE_BYTES:
+            raise InputError(path, f"line 1 is longer than {MAX_SEQ_LINE_BYTES / 1e6:.0f} MB: not a CityJSONSeq header")
         if not first.strip():
             raise InputError(path, "file is empty")
         try:
@@ -479,7 +522,12 @@ def read_cityjsonseq(path) -> CityModel:
             reader.add_vertices(_apply_transform(header_verts, transform, path))
         bad_lines: list[int] = []
         features = 0
-        for lineno, line in enumerate(fh, start=2):
+        long_lines = 0
+        for lineno, line in _bounded_lines(fh, MAX_SEQ_LINE_BYTES):
+            if line is None:
+                long_lines += 1
+                bad_lines.append(lineno)
+                continue
             if not line.strip():
                 continue
             try:
@@ -501,7 +549,8 @@ def read_cityjsonseq(path) -> CityModel:
             features += 1
         if bad_lines:
             shown = ", ".join(map(str, bad_lines[:5])) + (" …" if len(bad_lines) > 5 else "")
-            model.warn(f"{len(bad_lines)} line(s) are not valid CityJSONFeatures and were skipped (line {shown})")
+            model.warn(f"{len(bad_lines)} line(s) are not valid CityJSONFeatures and were skipped (line {shown})"
+                       + (f"; {long_lines} of them longer than {MAX_SEQ_LINE_BYTES / 1e6:.0f} MB" if long_lines else ""))
         model.file_vertex_count = reader.n_vertices
         model.metadata["features"] = features
         return reader.finish()

@@ -36,6 +36,12 @@ from .errors import InputError
 from .scenario import Scenario, atomic_write
 
 PROJECT_FORMAT = "stadtbild-project"
+#: a project file (or the project.json inside a zipped one) is small: edits, views, settings.
+#: Anything larger is refused before it is read or decompressed (zip bombs).
+MAX_PROJECT_BYTES = 64 * 1024 * 1024
+#: largest accepted uncompressed/compressed ratio of a zipped project.json (JSON text compresses
+#: ~5-20×; a bomb by ~1000×)
+MAX_ZIP_RATIO = 200
 PROJECT_VERSION = 1
 #: storey height assumed for the gross floor area estimate (m)
 STOREY_HEIGHT_M = 3.0
@@ -138,17 +144,15 @@ class Project:
         """Read a project (JSON or zip); ``warnings`` lists missing or changed source files."""
         path = Path(path)
         try:
+            if path.stat().st_size > MAX_PROJECT_BYTES:
+                raise InputError(path, f"not a project file: larger than {MAX_PROJECT_BYTES // 2**20} MB")
             raw = path.read_bytes()
         except FileNotFoundError:
             raise InputError(path, "no such file") from None
         except OSError as exc:
             raise InputError(path, f"cannot read project ({exc.strerror or exc})") from None
         if raw[:4] == b"PK\x03\x04":
-            try:
-                with zipfile.ZipFile(io.BytesIO(raw)) as zf:
-                    raw = zf.read("project.json")
-            except (zipfile.BadZipFile, KeyError) as exc:
-                raise InputError(path, f"broken project archive ({exc})") from None
+            raw = _read_zipped_project(path, raw)
         try:
             data = json.loads(raw.decode("utf-8-sig"))
         except (UnicodeDecodeError, json.JSONDecodeError) as exc:
@@ -182,8 +186,9 @@ class Project:
                 zf.writestr("project.json", data)
             data = buf.getvalue()
         if path.exists():
-            shutil.copy2(path, path.with_name(path.name + ".bak"))
+            _backup(path)
         atomic_write(path, data)
+        _fsync_dir(path.resolve().parent)
         self.path = path
         return path
 
@@ -195,6 +200,64 @@ class Project:
             raise InputError(self.path, "the project has no source files")
         paths = [s["path"] for s in self.sources]
         return load(paths[0], crs=self.crs) if len(paths) == 1 else load_many(paths, crs=self.crs)
+
+
+def _read_zipped_project(path: Path, raw: bytes) -> bytes:
+    """``project.json`` from a zipped project, read in memory: no member is ever extracted to disk
+    (so names like ``../../x`` cannot write anywhere); its size is bounded by
+    :data:`MAX_PROJECT_BYTES` and :data:`MAX_ZIP_RATIO` before and while it is decompressed."""
+    import zlib
+
+    try:
+        with zipfile.ZipFile(io.BytesIO(raw)) as zf:
+            info = zf.getinfo("project.json")
+            if info.file_size > MAX_PROJECT_BYTES or (
+                    info.file_size > 1_000_000 and info.file_size > MAX_ZIP_RATIO * max(info.compress_size, 1)):
+                raise InputError(path, f"project archive refused: project.json unpacks to {info.file_size:,} bytes "
+                                       f"from {info.compress_size:,} (limit {MAX_PROJECT_BYTES // 2**20} MB, "
+                                       f"ratio {MAX_ZIP_RATIO})")
+            with zf.open(info) as fh:  # the header's size may lie: never read past the limit
+                data = fh.read(MAX_PROJECT_BYTES + 1)
+    except KeyError:
+        raise InputError(path, "broken project archive (no project.json inside)") from None
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, RuntimeError, NotImplementedError, EOFError, zlib.error,
+            OSError, ValueError) as exc:
+        raise InputError(path, f"broken project archive ({' '.join(str(exc).split())[:120]})") from None
+    if len(data) > MAX_PROJECT_BYTES:
+        raise InputError(path, f"project archive refused: project.json is larger than {MAX_PROJECT_BYTES // 2**20} MB")
+    return data
+
+
+def _backup(path: Path) -> None:
+    """Keep the current file as ``<name>.bak``, atomically (a crash leaves the old backup or
+    the new one, never half a file)."""
+    bak = path.with_name(path.name + ".bak")
+    tmp = path.with_name(f".{path.name}.bak.tmp")
+    try:
+        shutil.copy2(path, tmp)
+        with open(tmp, "rb+") as fh:
+            os.fsync(fh.fileno())
+        os.replace(tmp, bak)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        raise
+
+
+def _fsync_dir(folder: Path) -> None:
+    """Make a rename in ``folder`` durable (POSIX; a no-op where directories cannot be opened)."""
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
 
 
 def _rebased(scenario: Scenario, project_dir: Path | None) -> dict:
