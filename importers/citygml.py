@@ -137,6 +137,7 @@ _ADDRESS_KEYS = {
     ("AdministrativeAreaName", None): "AdministrativeAreaName",
 }
 _MAX_XLINK_DEPTH = 16
+_SURFACE_CODES: dict = {}
 _RING_TAGS = ("{*}LinearRing", "{*}Ring")
 #: members are emitted in batches so that their coordinates are parsed by one numpy call
 _BATCH_RINGS = 4096
@@ -755,7 +756,9 @@ class _Reader:
         index = len(rec.surfaces)
         rec.surfaces.append(surface)
         rec.surface_parents.append(parent_surface)
-        code = surface_code(name)
+        code = _SURFACE_CODES.get(name)
+        if code is None:
+            code = _SURFACE_CODES[name] = surface_code(name)
         defs = member.defs
         for prop in s:
             tag = prop.tag
@@ -835,6 +838,9 @@ class _Reader:
         # make this member's polygons available to later members' references
         gdefs = self.global_defs
         for gid, items in defs.items():
+            if len(items) == 1 and items[0][0] == "P":  # a polygon: the common case
+                gdefs[gid] = [(items[0][1], items[0][2])]
+                continue
             leaves = []
             for it in items:
                 leaves.extend(self._resolve(it, defs, None, 0))
