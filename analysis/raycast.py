@@ -267,11 +267,12 @@ class RayCaster:
         out = np.zeros(rays.n, dtype=bool)
         if self.scene.n_triangles == 0 or not rays.any_valid():
             return out
+        state = self._impl.snapshot()  # one object mask for the whole query
 
         def work(sl):
             sel, o, d, tm, _ = rays.chunk(sl)
             if sel is not None:
-                out[sel] = self._impl.occluded(o, d, tm)
+                out[sel] = self._impl.occluded(o, d, tm, state=state)
 
         self._run_chunks(rays.n, work)
         return out
@@ -283,10 +284,12 @@ class RayCaster:
         dist = np.full(n, np.inf)
         tri = np.full(n, -1, dtype=np.int64)
         if self.scene.n_triangles and rays.any_valid():
+            state = self._impl.snapshot()
+
             def work(sl):
                 sel, o, d, tm, t0 = rays.chunk(sl)
                 if sel is not None:
-                    t, k = self._impl.first_hit(o, d, tm)
+                    t, k = self._impl.first_hit(o, d, tm, state=state)
                     dist[sel] = t + t0
                     tri[sel] = k
 
@@ -325,6 +328,7 @@ class RayCaster:
             facing = np.ones((n, len(dirs)), bool) if nrm is None else nrm @ dirs.T > 0.0
             return np.where(ok, (facing * w).sum(axis=1), 0.0)
         d32 = dirs.astype(np.float32)
+        state = self._impl.snapshot()
         done = [0]
         size = max(1024, min(self.chunk_size, -(-n // max(self.threads, 1))))
         total = -(-n // size)
@@ -337,10 +341,10 @@ class RayCaster:
                     front = np.flatnonzero(nrm[sl] @ dirs[j] > 0.0)
                     if len(front) == 0:
                         continue
-                    free = ~self._impl.occluded(o32[front], d32[j:j + 1], np.inf)
+                    free = ~self._impl.occluded(o32[front], d32[j:j + 1], np.inf, state=state)
                     acc[front] += w[j] * free
                 else:
-                    acc += w[j] * ~self._impl.occluded(o32, d32[j:j + 1], np.inf)
+                    acc += w[j] * ~self._impl.occluded(o32, d32[j:j + 1], np.inf, state=state)
             out[sl] = acc
             done[0] += 1
             if progress is not None:
@@ -368,6 +372,16 @@ class RayCaster:
 
 
 # ==================================================================== Embree (embreex)
+@dataclass(frozen=True)
+class _MaskState:
+    """Object-mask state of the Embree backend, swapped as a whole (thread safety)."""
+
+    tri_enabled: np.ndarray
+    disabled: tuple | None  # (EmbreeScene, global triangle ids) of the disabled triangles
+    near_enabled: tuple | None  # enabled triangles near the disabled ones
+    enabled_only: tuple | None  # BVH of the enabled triangles when many are disabled
+
+
 class _EmbreeBackend:
     """Embree 4 via embreex; see the module docstring for the disabled-object strategy."""
 
@@ -376,11 +390,8 @@ class _EmbreeBackend:
         self.triangles32 = np.ascontiguousarray(scene.triangles, dtype=np.int32)
         self.n_triangles = len(self.triangles32)
         self.full = self._build(np.arange(self.n_triangles)) if self.n_triangles else None
-        self.tri_enabled = np.ones(self.n_triangles, dtype=bool)
-        self.disabled = None  # (EmbreeScene, global triangle ids) of disabled triangles
-        self.near_enabled = None  # enabled triangles near the disabled ones
+        self.state = _MaskState(np.ones(self.n_triangles, dtype=bool), None, None, None)
         self._grid = None
-        self.enabled_only = None  # (EmbreeScene, global triangle ids) when many are disabled
         self.numpy_fallback = None
 
     def _build(self, tri_ids):
@@ -403,16 +414,18 @@ class _EmbreeBackend:
         return es, np.asarray(tri_ids, dtype=np.int64)
 
     def set_triangle_enabled(self, tri_enabled):
-        self.tri_enabled = tri_enabled.copy()
+        """Build the BVHs for a new mask, then swap the state in one assignment, so queries
+        running in other threads see either the old or the new mask, never a mix."""
+        tri_enabled = np.asarray(tri_enabled, dtype=bool).copy()
         off = np.flatnonzero(~tri_enabled)
-        self.disabled = self.enabled_only = self.near_enabled = None
         if len(off) == 0:
-            return
-        if len(off) > REBUILD_FRACTION * self.n_triangles:
-            self.enabled_only = self._build(np.flatnonzero(tri_enabled))
+            state = _MaskState(tri_enabled, None, None, None)
+        elif len(off) > REBUILD_FRACTION * self.n_triangles:
+            state = _MaskState(tri_enabled, None, None, self._build(np.flatnonzero(tri_enabled)))
         else:
-            self.disabled = self._build(off)
-            self.near_enabled = self._build(self._enabled_near(off))
+            state = _MaskState(tri_enabled, self._build(off), self._build(self._enabled_near(off, tri_enabled)),
+                               None)
+        self.state = state
 
     def _triangle_grid(self):
         """A uniform 2D grid (cells of :data:`_HASH_CELL_M`) listing the triangles whose box
@@ -433,7 +446,7 @@ class _EmbreeBackend:
             self._grid = (base, ncol, n_keys, offsets, tri, lo, hi)
         return self._grid
 
-    def _enabled_near(self, off):
+    def _enabled_near(self, off, tri_enabled):
         """Enabled triangles whose box comes within :data:`_NEAR_M` of the box of disabled
         triangles (coincident party walls of a demolished building and its neighbour)."""
         base, ncol, n_keys, offsets, cell_tri, lo, hi = self._triangle_grid()
@@ -458,7 +471,7 @@ class _EmbreeBackend:
         pair_grp = np.repeat(grp, counts)
         pos = np.arange(counts.sum()) - np.repeat(np.cumsum(counts) - counts, counts) + np.repeat(starts, counts)
         cand = cell_tri[pos]
-        ok = ((lo[cand] <= ghi[pair_grp]) & (hi[cand] >= glo[pair_grp])).all(axis=1) & self.tri_enabled[cand]
+        ok = ((lo[cand] <= ghi[pair_grp]) & (hi[cand] >= glo[pair_grp])).all(axis=1) & tri_enabled[cand]
         return np.unique(cand[ok])
 
     # -- raw queries on one EmbreeScene (float32 in, no masking)
@@ -491,39 +504,43 @@ class _EmbreeBackend:
     def _f32(o, d):
         return (np.ascontiguousarray(o, dtype=np.float32), np.ascontiguousarray(d, dtype=np.float32))
 
-    def occluded(self, o, d, tmax):
+    def snapshot(self):
+        return self.state
+
+    def occluded(self, o, d, tmax, state=None):
+        st = state or self.state
         o32, d32 = self._f32(o, d)
-        if self.enabled_only is not None:
-            return self._raw_occluded(self.enabled_only, o32, d32, tmax)
+        if st.enabled_only is not None:
+            return self._raw_occluded(st.enabled_only, o32, d32, tmax)
         occ = self._raw_occluded(self.full, o32, d32, tmax)
-        if self.disabled is None or not occ.any():
+        if st.disabled is None or not occ.any():
             return occ
         # rays blocked in the full scene that also touch a disabled triangle: re-trace exactly
         tmax = np.broadcast_to(np.asarray(tmax, dtype=np.float64), (len(o),))
         cand = np.flatnonzero(occ)
         dc = d32[cand] if len(d32) > 1 else d32
-        touch = self._raw_occluded(self.disabled, o32[cand], dc, tmax[cand])
+        touch = self._raw_occluded(st.disabled, o32[cand], dc, tmax[cand])
         redo = cand[touch]
         if len(redo):
-            t, _ = self._skip_disabled(o[redo], d[redo] if len(d) > 1 else d, tmax[redo])
+            t, _ = self._skip_disabled(st, o[redo], d[redo] if len(d) > 1 else d, tmax[redo])
             occ[redo] = np.isfinite(t)
         return occ
 
-    def first_hit(self, o, d, tmax):
+    def first_hit(self, o, d, tmax, state=None):
+        st = state or self.state
         o32, d32 = self._f32(o, d)
-        if self.enabled_only is not None:
-            return self._raw_first_hit(self.enabled_only, o32, d32, tmax)
+        if st.enabled_only is not None:
+            return self._raw_first_hit(st.enabled_only, o32, d32, tmax)
         t, tri = self._raw_first_hit(self.full, o32, d32, tmax)
-        if self.disabled is None:
+        if st.disabled is None:
             return t, tri
-        redo = np.flatnonzero((tri >= 0) & ~self.tri_enabled[np.maximum(tri, 0)])
+        redo = np.flatnonzero((tri >= 0) & ~st.tri_enabled[np.maximum(tri, 0)])
         if len(redo):
             tmax = np.broadcast_to(np.asarray(tmax, dtype=np.float64), (len(o),))
-            t[redo], tri[redo] = self._skip_disabled(o[redo], d[redo] if len(d) > 1 else d,
-                                                     tmax[redo])
+            t[redo], tri[redo] = self._skip_disabled(st, o[redo], d[redo] if len(d) > 1 else d, tmax[redo])
         return t, tri
 
-    def _skip_disabled(self, o, d, tmax, max_steps: int = 64):
+    def _skip_disabled(self, st, o, d, tmax, max_steps: int = 64):
         """First enabled hit of rays whose nearest hit in the full BVH is disabled.
 
         Enabled triangles near disabled ones (within :data:`_NEAR_M`, e.g. the party wall a
@@ -534,7 +551,7 @@ class _EmbreeBackend:
         n = len(o)
         d = np.broadcast_to(d, (n, 3))
         o32, d32 = self._f32(o, d)
-        t_out, tri_out = self._raw_first_hit(self.near_enabled, o32, d32, tmax)
+        t_out, tri_out = self._raw_first_hit(st.near_enabled, o32, d32, tmax)
         travelled = np.zeros(n)
         active = np.arange(n)
         for _ in range(max_steps):
@@ -547,7 +564,7 @@ class _EmbreeBackend:
             s32, sd32 = self._f32(start, d[active])
             t, tri = self._raw_first_hit(self.full, s32, sd32, remaining)
             hit = tri >= 0
-            good = hit & self.tri_enabled[np.maximum(tri, 0)]
+            good = hit & st.tri_enabled[np.maximum(tri, 0)]
             found = active[good]
             better = travelled[found] + t[good] < t_out[found]
             t_out[found[better]] = travelled[found[better]] + t[good][better]
@@ -561,8 +578,7 @@ class _EmbreeBackend:
             if self.numpy_fallback is None:
                 self.numpy_fallback = _NumpyBackend.from_arrays(
                     self.vertices32.astype(np.float64), self.triangles32.astype(np.int64))
-            self.numpy_fallback.set_triangle_enabled(self.tri_enabled)
-            t, tri = self.numpy_fallback.first_hit(o[active], d[active], tmax[active])
+            t, tri = self.numpy_fallback.first_hit(o[active], d[active], tmax[active], enabled=st.tri_enabled)
             t_out[active], tri_out[active] = t, tri
         return t_out, tri_out
 
@@ -646,7 +662,10 @@ class _NumpyBackend:
     def set_triangle_enabled(self, tri_enabled):
         self.tri_enabled = np.asarray(tri_enabled, dtype=bool).copy()
 
-    def _candidates(self, o, d, tmax):
+    def snapshot(self):
+        return self.tri_enabled
+
+    def _candidates(self, o, d, tmax, enabled=None):
         """(ray, triangle) pairs whose leaf box the ray segment [0, tmax] passes through."""
         n = len(o)
         d = np.broadcast_to(d, (n, 3))
@@ -672,12 +691,12 @@ class _NumpyBackend:
         ray = np.repeat(ray, self.leaf_tris.shape[1])
         ok = tri >= 0
         ray, tri = ray[ok], tri[ok]
-        ok = self.tri_enabled[tri]
+        ok = (self.tri_enabled if enabled is None else enabled)[tri]
         return ray[ok], tri[ok], d
 
-    def _intersect(self, o, d, tmax):
+    def _intersect(self, o, d, tmax, enabled=None):
         """All (ray, triangle, t) hits with 0 <= t <= tmax (Möller–Trumbore)."""
-        ray, tri, d = self._candidates(o, d, tmax)
+        ray, tri, d = self._candidates(o, d, tmax, enabled)
         dd = d[ray]
         e1, e2 = self.e1[tri], self.e2[tri]
         p = np.cross(dd, e2)
@@ -694,23 +713,24 @@ class _NumpyBackend:
                    & (t <= tmax[ray]))
         return ray[hit], tri[hit], t[hit]
 
-    def occluded(self, o, d, tmax):
+    def occluded(self, o, d, tmax, state=None):
         out = np.zeros(len(o), dtype=bool)
         if self.n_triangles == 0:
             return out
         tmax = np.broadcast_to(np.asarray(tmax, dtype=np.float64), (len(o),))
-        ray, _, _ = self._intersect(o, d, tmax)
+        ray, _, _ = self._intersect(o, d, tmax, state)
         out[ray] = True
         return out
 
-    def first_hit(self, o, d, tmax):
+    def first_hit(self, o, d, tmax, enabled=None, state=None):
+        enabled = enabled if enabled is not None else state
         n = len(o)
         t_out = np.full(n, np.inf)
         tri_out = np.full(n, -1, dtype=np.int64)
         if self.n_triangles == 0:
             return t_out, tri_out
         tmax = np.broadcast_to(np.asarray(tmax, dtype=np.float64), (n,))
-        ray, tri, t = self._intersect(o, d, tmax)
+        ray, tri, t = self._intersect(o, d, tmax, enabled)
         if len(ray):
             order = np.lexsort((tri, t, ray))
             ray, tri, t = ray[order], tri[order], t[order]

@@ -206,3 +206,39 @@ def test_visible_sum_equals_a_loop_of_occlusion_queries(demo_model, backend):
     rc.set_object_enabled(mask)
     expected_m = sum(w[j] * ~rc.occluded(o, dirs[j]) for j in range(12))
     np.testing.assert_allclose(rc.visible_sum(o, dirs, w), expected_m, atol=1e-12)
+
+
+def test_toggling_objects_while_another_thread_queries_gives_consistent_answers(demo_model):
+    """Each query sees one object mask (before or after a concurrent toggle), never a mix."""
+    import threading
+
+    scene = demo_model.scene()
+    rng = np.random.default_rng(9)
+    lo, hi = scene.bounds
+    o = lo + rng.random((60_000, 3)) * (hi - lo)
+    d = rng.normal(size=(60_000, 3))
+    d[:, 2] = np.abs(d[:, 2]) * 0.2
+    rc = RayCaster(scene, chunk_size=2000)
+    mask = np.ones(len(scene.object_ids), bool)
+    mask[::3] = False
+    full = rc.occluded(o, d)
+    rc.set_object_enabled(mask)
+    masked = rc.occluded(o, d)
+    assert (full != masked).sum() > 100
+    stop = threading.Event()
+
+    def toggler():
+        k = 0
+        while not stop.is_set():
+            rc.set_object_enabled(mask if k % 2 else np.ones_like(mask))
+            k += 1
+
+    t = threading.Thread(target=toggler)
+    t.start()
+    try:
+        for _ in range(8):
+            got = rc.occluded(o, d)
+            assert np.array_equal(got, full) or np.array_equal(got, masked)
+    finally:
+        stop.set()
+        t.join()
