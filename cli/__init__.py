@@ -54,6 +54,9 @@ def main(argv=None) -> int:
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING,
                         format="%(levelname)s: %(message)s", stream=sys.stderr)
+    from . import common as _common
+
+    _common.setup_file_logging()  # rotating log file (see cli.common.log_path)
     if args.version:
         from . import common
 
@@ -68,6 +71,7 @@ def main(argv=None) -> int:
     try:
         return int(args.func(args) or 0)
     except InputError as exc:
+        _common.log_input_error(exc)
         sys.stderr.write(f"error: {exc}\n")
         return 2
     except KeyboardInterrupt:
@@ -81,7 +85,7 @@ def main(argv=None) -> int:
     except Exception as exc:  # a bug of ours: one line for the user, the traceback in the log
         from . import common
 
-        logfile = common.log_exception(exc)
+        logfile = common.log_exception(exc, files=getattr(args, "files", None))
         sys.stderr.write(f"error: internal error: {type(exc).__name__}: {' '.join(str(exc).split())}"
                          f" (details in {logfile})\n")
         return 1
