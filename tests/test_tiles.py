@@ -202,3 +202,51 @@ def test_grid_sources_cut_one_model(demo_model):
     assert sum(s.objects for s in src) == len(demo_model)
     ids = [oid for s in src for oid in s.load().objects]
     assert sorted(ids) == sorted(demo_model.objects)
+
+
+# ------------------------------------------------------------------------------------- GUI
+@pytest.mark.gui
+def test_city_tiles_in_the_viewport(city, qtbot, artifacts):
+    """The app's tiled city: loads in the background with progress, a click returns the file id
+    of the building under the cursor (computed from the tile file's own triangles)."""
+    pytest.importorskip("pytestqt")
+    from PySide6.QtCore import QPoint, Qt
+    from PySide6.QtTest import QTest
+
+    from app.city_tiles import CityTiles
+    from app.viewport import Viewport
+    from importers import load
+
+    vp = Viewport()
+    vp.resize(900, 600)
+    vp.show()
+    QTest.qWaitForWindowExposed(vp)
+    city_view = CityTiles(vp, [city], near_m=400.0, far_m=4000.0)
+    progress = []
+    city_view.progress.connect(lambda d, t: progress.append((d, t)))
+    try:
+        city_view.start()
+        qtbot.waitUntil(lambda: city_view.mgr.counts()["loaded"] == 4 and city_view.mgr.counts()["loading"] == 0,
+                        timeout=60000)
+        assert progress and progress[-1][0] >= 4
+        # fly down onto one building of the first tile and click the centre of the view
+        model = load(city_view.mgr.tiles[0].source.path)
+        oid = list(model.objects)[7]
+        sc = model.scene(object_ids=[oid])
+        top = sc.vertices[sc.triangles].reshape(-1, 3).mean(axis=0) + sc.origin - city_view.mgr.origin
+        vp.plotter.camera_position = [tuple(top + [0.0, -0.01, 120.0]), tuple(top), (0, 0, 1)]
+        vp.plotter.camera.clipping_range = (1.0, 20000.0)
+        qtbot.waitUntil(lambda: city_view.mgr.tiles[0].actor_near is not None
+                        and city_view.mgr.tiles[0].actor_near.GetVisibility(), timeout=30000)
+        vp.plotter.render()
+        hits = []
+        city_view.picked.connect(lambda i, t, a: hits.append((i, t, a)))
+        centre = QPoint(vp.plotter.interactor.width() // 2, vp.plotter.interactor.height() // 2)
+        QTest.mouseClick(vp.plotter.interactor, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, centre)
+        qtbot.waitUntil(lambda: bool(hits), timeout=5000)
+        assert hits[-1][0] == oid and hits[-1][1] == "Building"
+        assert hits[-1][2]["measuredHeight"] == pytest.approx(model.objects[oid].attributes["measuredHeight"])
+        vp.plotter.screenshot(str(artifacts / "tiles_gui.png"))
+    finally:
+        city_view.close()
+        vp.close_view() if hasattr(vp, "close_view") else vp.close()

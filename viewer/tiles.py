@@ -15,7 +15,9 @@ far   one block per building — the LoD1 geometry when the file has one, else t
 
 :class:`TileManager` decides per tile from the camera: ``near`` within ``near_m`` of the camera,
 ``far`` within ``far_m``, else ``hidden``; tiles whose bbox lies completely outside the view
-frustum are hidden too (VTK's own culler still skips hidden actors' draw calls). Tiles needed and
+frustum are hidden too (VTK's own culler still skips hidden actors' draw calls). Zoomed out, the
+far limit grows to 1.5 × the camera's distance to its focal point, so an overview of the whole
+city shows every tile in view as blocks. Tiles needed and
 not in memory are loaded by a thread pool, nearest first; ``poll()`` (call it from a GUI timer)
 adds the finished meshes as actors in the GUI thread, reports progress and evicts meshes of the
 farthest tiles while the meshes' memory exceeds ``memory_budget_mb`` (near meshes first, then far
@@ -318,6 +320,8 @@ class TileState:
     failed: str | None = None
     last_used: float = 0.0
     mesh_mb: float = 0.0
+    types: list = field(default_factory=list)
+    attributes: list = field(default_factory=list)  # per object (small dicts; for the attribute panel)
 
 
 def _mesh_mb(*meshes) -> float:
@@ -374,12 +378,21 @@ class TileManager:
         lo, hi = self.local_bounds[:, 0], self.local_bounds[:, 1]
         nearest = np.clip(pos[None, :], lo, hi)
         dist = np.linalg.norm(nearest - pos[None, :], axis=1)
-        # a bbox is outside the frustum when all 8 corners are behind one plane
+        # a bbox is outside the frustum when all 8 corners are behind one side plane (left, right,
+        # bottom, top; VTK normals point inward) or behind the camera. VTK's near/far planes are
+        # left out: VTK fits them to the props already shown; distance decides about far tiles.
+        cam = self.plotter.renderer.GetActiveCamera()
+        view = np.array(cam.GetDirectionOfProjection())
+        behind = np.append(view, -float(view @ pos))  # the camera plane: nothing behind it is seen
+        planes = np.vstack([planes[:4], behind])
         sel = np.array([[i, j, k] for i in (0, 1) for j in (0, 1) for k in (0, 1)])
         corners = np.where(sel[None, :, :] == 1, hi[:, None, :], lo[:, None, :])  # (t, 8, 3)
         side = np.einsum("tcj,pj->tpc", corners, planes[:, :3]) + planes[None, :, 3, None]
         outside = (side < 0).all(axis=2).any(axis=1)
-        level = np.where(dist <= self.near_m, 2, np.where(dist <= self.far_m, 1, 0)).astype(np.int8)
+        # zoomed out over the whole city the blocks of everything in view are drawn: the far limit
+        # grows with the distance to the focal point (the memory budget still applies)
+        far = max(self.far_m, 1.5 * float(cam.GetDistance()))
+        level = np.where(dist <= self.near_m, 2, np.where(dist <= far, 1, 0)).astype(np.int8)
         level[outside] = 0
         self._distance = dist
         return level
@@ -390,10 +403,11 @@ class TileManager:
         try:
             model = tile.source.load(self.crs)
             near, far, ids = tile_meshes(model, self.origin, tile.index, self.lod)
+            info = ([model.objects[i].type for i in ids], [model.objects[i].attributes for i in ids])
             del model
-            return tile, near, far, ids, None, time.perf_counter() - t0
+            return tile, near, far, (ids, info), None, time.perf_counter() - t0
         except Exception as exc:  # noqa: BLE001 - one bad tile must not stop the city
-            return tile, None, None, [], f"{type(exc).__name__}: {exc}", time.perf_counter() - t0
+            return tile, None, None, ([], ([], [])), f"{type(exc).__name__}: {exc}", time.perf_counter() - t0
 
     def _submit(self, tile: TileState) -> None:
         tile.loading = True
@@ -423,6 +437,7 @@ class TileManager:
             self._submit(t)
         self._enforce_budget()
         if render:
+            self.plotter.renderer.ResetCameraClippingRange()
             self.plotter.render()
         return self.counts()
 
@@ -438,6 +453,7 @@ class TileManager:
                 self.warnings.append(f"{tile.source.id}: {err}")
                 continue
             self._drop(tile)
+            ids, (tile.types, tile.attributes) = ids
             tile.near, tile.far, tile.ids = near, far, ids
             tile.mesh_mb = _mesh_mb(near, far)
             kw = dict(scalars="rgb", rgb=True, show_edges=False, lighting=True, smooth_shading=False,
@@ -451,6 +467,7 @@ class TileManager:
                 self.progress(self.loaded_count, self.pending_total(), tile.source.id)
         if done:
             self._enforce_budget()
+            self.plotter.renderer.ResetCameraClippingRange()
             if render:
                 self.plotter.render()
         return len(done)
@@ -532,6 +549,15 @@ class TileManager:
         return False
 
     # ------------------------------------------------------------------ picking
+    def object_at(self, dataset, cell_id: int):
+        """(id, type, attributes) of the object owning a picked cell, or None."""
+        oid = self.object_id(dataset, cell_id)
+        if oid is None:
+            return None
+        tile = self.tiles[int(dataset.GetFieldData().GetArray("tile_index").GetValue(0))]
+        k = tile.ids.index(oid)
+        return oid, tile.types[k] if k < len(tile.types) else None, tile.attributes[k] if k < len(tile.attributes) else {}
+
     def object_id(self, dataset, cell_id: int) -> str | None:
         """The file's object id of cell ``cell_id`` of a tile mesh (e.g. ``vtkCellPicker``'s
         ``GetDataSet()``/``GetCellId()``), None for other datasets."""
@@ -554,6 +580,11 @@ class TileManager:
         if picker.Pick(x, y, 0, self.plotter.renderer):
             return self.object_id(picker.GetDataSet(), picker.GetCellId())
         return None
+
+    def clear(self) -> None:
+        """Remove every tile actor and mesh from the plotter (the sources stay)."""
+        for t in self.tiles:
+            self._drop(t)
 
     def close(self) -> None:
         self._pool.shutdown(wait=True, cancel_futures=True)
