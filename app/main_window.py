@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (QApplication, QFileDialog, QLabel, QMainWindow, Q
 from . import i18n
 from .analysis import AnalysisContext, AnalysisDock
 from .attributes import AttributeDock
+from .city_tiles import open_city_dialog
 from .commands import demolish_command
 from .i18n import format_number, tr
 from .layers import LayerDock
@@ -136,6 +137,7 @@ class MainWindow(QMainWindow):
         A = {}
         A["open"] = self._act(self.open_dialog, QKeySequence.StandardKey.Open)
         A["open_folder"] = self._act(self.open_folder_dialog)
+        A["open_city"] = self._act(lambda: open_city_dialog(self))  # tiled city view (viewer.tiles)
         A["open_demo"] = self._act(lambda: self.open_paths([DEMO]))
         A["screenshot"] = self._act(self.save_screenshot_dialog)
         A["quit"] = self._act(self.close, QKeySequence.StandardKey.Quit)
@@ -169,7 +171,7 @@ class MainWindow(QMainWindow):
         mb = self.menuBar()
         self.menus = {}
         m = self.menus["file"] = mb.addMenu("")
-        m.addActions([A["open"], A["open_folder"], A["open_demo"]])
+        m.addActions([A["open"], A["open_folder"], A["open_city"], A["open_demo"]])
         self.recent_menu = m.addMenu("")
         m.addSeparator()
         m.addActions([A["load_scenario"], A["save_scenario"], A["screenshot"]])
@@ -230,6 +232,7 @@ class MainWindow(QMainWindow):
         A = self.actions_by_name
         texts = {
             "open": tr("&Open…"), "open_folder": tr("Open &folder of tiles…"), "open_demo": tr("Open &demo district"),
+            "open_city": tr("Open &city (large folder of tiles)…"),
             "screenshot": tr("Save &image of the view…"), "quit": tr("&Quit"),
             "demolish": tr("&Demolish selected"), "clear_selection": tr("Clear selection"),
             "load_scenario": tr("Load &variant (scenario)…"), "save_scenario": tr("Save variant (scenario)…"),
