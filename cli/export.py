@@ -34,7 +34,33 @@ def add_parser(sub) -> None:
     p.add_argument("--dxf-entity", choices=["polyface", "mesh"], default="polyface",
                    help="DXF: POLYFACE (default, read everywhere) or MESH (faster, R2010+ readers)")
     p.add_argument("--title", help="PDF: report title")
+    add_public_arguments(p)
     p.set_defaults(func=run)
+
+
+def add_public_arguments(p) -> None:
+    """--public / --public-config (also used by ``convert``)."""
+    p.add_argument("--public", action="store_true",
+                   help="public export: leave out attributes marked internal (owners, addresses, parcels, "
+                        "contacts; list in ~/.config/stadtbild/public_export.json)")
+    p.add_argument("--public-config", metavar="J.json",
+                   help="settings file with the internal attribute names for --public")
+
+
+def make_public(args, *models):
+    """The models without internal attributes when --public is given (else unchanged), and the
+    number of attribute values removed."""
+    if not getattr(args, "public", False):
+        return (*models, 0)
+    from model.privacy import internal_patterns, public_copy
+
+    patterns = internal_patterns(getattr(args, "public_config", None))
+    out, removed = [], 0
+    for m in models:
+        pm, rep = public_copy(m, patterns)
+        out.append(pm)
+        removed += sum(rep.values())
+    return (*out, removed)
 
 
 def run(args) -> int:
@@ -63,6 +89,9 @@ def run(args) -> int:
         if not args.json:
             for w in rep.warnings:
                 sys.stderr.write(f"warning: {scenario_path}: {w}\n")
+    model, edited, n_private = make_public(args, model, edited)
+    if args.public:
+        edits.original = model
     results = None
     if args.results:
         from exporters.results import Results
@@ -78,6 +107,9 @@ def run(args) -> int:
            "written": summary.get("objects"), "demolished_ids": edits.demolished, "inserted_ids": edits.inserted}
     if "offset" in summary:
         out["offset"] = summary["offset"]
+    if args.public:
+        out["public"] = True
+        out["internal_values_removed"] = n_private
     if args.json:
         common.print_json(out)
     else:
