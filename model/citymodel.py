@@ -399,10 +399,13 @@ class CityModel:
             out.geometries.append(_copy_geometry(g, 0, 0, 0))
         for g in other.geometries:
             out.geometries.append(_copy_geometry(g, n_self_obj, npoly, nv))
+        self_index = {id(g): i for i, g in enumerate(self.geometries)}  # once, not per object
+        other_index = {id(g): i for i, g in enumerate(other.geometries)}
         for obj in self.objects.values():
-            out.objects[obj.id] = _copy_object(obj, out.geometries, self.geometries, 0, {})
+            out.objects[obj.id] = _copy_object(obj, out.geometries, self.geometries, 0, {}, self_index)
         for obj in other.objects.values():
-            out.objects[rename.get(obj.id, obj.id)] = _copy_object(obj, out.geometries, other.geometries, ng, rename)
+            out.objects[rename.get(obj.id, obj.id)] = _copy_object(obj, out.geometries, other.geometries, ng, rename,
+                                                                   other_index)
         return out
 
 
@@ -417,8 +420,10 @@ def _copy_geometry(g: Geometry, obj_off: int, poly_off: int, vert_off: int) -> G
     )
 
 
-def _copy_object(obj: CityObject, new_geoms: list, old_geoms: list, geom_off: int, rename: dict) -> CityObject:
-    index = {id(g): i for i, g in enumerate(old_geoms)}
+def _copy_object(obj: CityObject, new_geoms: list, old_geoms: list, geom_off: int, rename: dict,
+                 index: dict | None = None) -> CityObject:
+    if index is None:
+        index = {id(g): i for i, g in enumerate(old_geoms)}
     return CityObject(
         id=rename.get(obj.id, obj.id), type=obj.type, attributes=dict(obj.attributes),
         geometries=[new_geoms[index[id(g)] + geom_off] for g in obj.geometries],
