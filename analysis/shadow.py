@@ -164,15 +164,18 @@ class SurfaceSamples:
 
 
 def sample_surfaces(scene, spacing_m: float = 1.0, max_points: int = 5_000_000,
-                    exclude=(GROUND, CLOSURE, TERRAIN)) -> SurfaceSamples:
+                    exclude=(GROUND, CLOSURE, TERRAIN), objects=None) -> SurfaceSamples:
     """About one sample per ``spacing_m``² on every triangle whose surface type is not in
     ``exclude`` (ground, closure and terrain surfaces by default). Points follow the R2 rank-1
     lattice (Roberts 2018, "The unreasonable effectiveness of quasirandom sequences") folded into
-    each triangle; triangles smaller than one cell get their centroid."""
+    each triangle; triangles smaller than one cell get their centroid. ``objects`` (n_objects,)
+    bool limits sampling to those objects (e.g. the enabled ones of a RayCaster)."""
     if spacing_m <= 0:
         raise InputError(None, f"surface sample spacing must be positive, got {spacing_m}")
     areas = scene.triangle_areas
     keep = ~np.isin(scene.surface_type, np.asarray(exclude, dtype=np.int16)) & (areas > 1e-8)
+    if objects is not None and len(scene.object_ids):
+        keep &= np.asarray(objects, dtype=bool)[scene.object_index]
     tri = np.flatnonzero(keep)
     per = np.maximum(1, np.ceil(areas[tri] / (spacing_m * spacing_m))).astype(np.int64)
     if per.sum() > max_points:
@@ -210,11 +213,63 @@ def _terrain_objects(scene) -> np.ndarray:
     return is_t
 
 
+#: object types that are ground cover (draped on the ground): when lower than
+#: :data:`GROUND_COVER_MAX_HEIGHT_M` or without steep faces they neither cast shadow nor count as
+#: footprints
+GROUND_COVER_TYPES = frozenset({"LandUse", "Road", "Railway", "Track", "Square", "TransportSquare",
+                                "TransportationSquare", "WaterBody", "PlantCover", "Waterway", "Intersection",
+                                "Section", "Hole", "HoleSurface"})
+GROUND_COVER_MAX_HEIGHT_M = 1.0
+
+
+def ground_cover_objects(scene) -> np.ndarray:
+    """(n_objects,) bool: ground-cover objects (roads, land use, water, plant cover: types in
+    :data:`GROUND_COVER_TYPES`) that are less than 1 m high or draped (≤ 5 % of their area in faces
+    steeper than 60°). Ground samples lie on them, so they are left out of shadow queries; plant
+    cover modelled as blocks with walls (trees, hedges) keeps casting shadow."""
+    n = len(scene.object_ids)
+    cover = np.array([t in GROUND_COVER_TYPES for t in scene.object_types] or [False])[:n]
+    if not cover.any() or scene.n_triangles == 0:
+        return np.zeros(n, dtype=bool)
+    z = scene.corners[:, :, 2]
+    zmin = np.full(n, np.inf)
+    zmax = np.full(n, -np.inf)
+    np.minimum.at(zmin, scene.object_index, z.min(axis=1))
+    np.maximum.at(zmax, scene.object_index, z.max(axis=1))
+    # draped surfaces: (almost) no steep faces – walls of a tree block or a bridge pier make it an occluder
+    area = scene.triangle_areas
+    steep = np.abs(scene.face_normals[:, 2]) < 0.5
+    steep_area = np.bincount(scene.object_index, weights=area * steep, minlength=n)[:n]
+    total = np.bincount(scene.object_index, weights=area, minlength=n)[:n]
+    draped = steep_area <= 0.05 * np.maximum(total, 1e-12)
+    return cover & (((zmax - zmin) < GROUND_COVER_MAX_HEIGHT_M) | draped)
+
+
+class _ShadowCasters:
+    """Context: the raycaster with ground-cover objects switched off (restoring a caller's mask)."""
+
+    def __init__(self, scene, raycaster):
+        self.rc = _make_raycaster(scene, raycaster)
+        self.cover = ground_cover_objects(scene)
+        self.saved = None
+
+    def __enter__(self):
+        if self.cover.any():
+            self.saved = self.rc.enabled_objects
+            self.rc.set_object_enabled(self.saved & ~self.cover)
+        return self.rc
+
+    def __exit__(self, *exc):
+        if self.saved is not None:
+            self.rc.set_object_enabled(self.saved)
+        return False
+
+
 def building_bounds(scene) -> np.ndarray:
     """(2, 3) local bbox of the non-terrain triangles."""
     if scene.n_triangles == 0:
         raise InputError(None, "the model has no surface geometry")
-    tmask = ~_terrain_objects(scene)[scene.object_index]
+    tmask = ~(_terrain_objects(scene) | ground_cover_objects(scene))[scene.object_index]
     tris = scene.triangles[tmask] if tmask.any() else scene.triangles
     v = scene.vertices[np.unique(tris)]
     return np.array([v.min(axis=0), v.max(axis=0)])
@@ -284,9 +339,30 @@ def ground_grid(scene, cell_m: float = 1.0, extent=None, polygon=None, ground=No
     except TypeError:
         grid.z = ground.height(np.stack([x, y], axis=-1))
     grid.lift_m = TERRAIN_LIFT_M if ground.grid is not None else GROUND_LIFT_M
+    draped = drape_on_ground_cover(scene, x, y, grid.z)
+    if draped is not None:  # roads / land use / water above the ground: samples lie on them
+        grid.z = draped
+        grid.lift_m = TERRAIN_LIFT_M
     if raycaster is not None:
         grid.footprint = footprint_mask(grid, raycaster)
     return grid
+
+
+def drape_on_ground_cover(scene, x, y, z):
+    """Heights (local m) of the highest flat ground-cover surface (:func:`ground_cover_objects`)
+    above ``z`` at local ``x``, ``y`` (vertical rays from above), else ``z``; None when the scene
+    has no ground cover."""
+    cover = ground_cover_objects(scene)
+    if not cover.any():
+        return None
+    from .raycast import RayCaster
+
+    sub = scene.select(cover[scene.object_index])
+    top = float(sub.bounds[1, 2]) + 1.0
+    pts = np.column_stack([x.ravel(), y.ravel(), np.full(x.size, top)])
+    hit = RayCaster(sub).first_hit(pts, np.array([0.0, 0.0, -1.0]))
+    zc = np.where(hit.hit, hit.point[:, 2], -np.inf).reshape(x.shape)
+    return np.maximum(z, zc)
 
 
 def footprint_mask(grid: GroundGrid, raycaster) -> np.ndarray:
@@ -480,8 +556,12 @@ def shadow_at(scene, time, cell_m: float = 1.0, extent=None, polygon=None, surfa
 
     site = _site(scene, site, tz)
     sun = sun_positions([time], site)
-    rc = _make_raycaster(scene, raycaster)
-    ground = ground or ground_for(scene)
+    with _ShadowCasters(scene, raycaster) as rc:
+        return _shadow_at(scene, sun, rc, ground or ground_for(scene), cell_m, extent, polygon, surfaces,
+                          surface_spacing_m)
+
+
+def _shadow_at(scene, sun, rc, ground, cell_m, extent, polygon, surfaces, surface_spacing_m) -> ShadowResult:
     el = float(sun.elevation_deg[0])
     d = sun.direction_grid()[0]
     shadow_vec = None
@@ -501,7 +581,7 @@ def shadow_at(scene, time, cell_m: float = 1.0, extent=None, polygon=None, surfa
         shadow[active] = True
     result = ShadowResult(sun=sun, grid=grid, shadow=shadow, caster=caster, scene=scene)
     if surfaces:
-        s = sample_surfaces(scene, surface_spacing_m or cell_m)
+        s = sample_surfaces(scene, surface_spacing_m or cell_m, objects=rc.enabled_objects)
         s_shadow = np.ones(len(s), dtype=bool)
         s_caster = np.full(len(s), -1, dtype=np.int32)
         if el > 0:
@@ -543,8 +623,13 @@ def sun_hours(scene, date=None, start: str = "00:00", stop: str = "24:00", step_
         times = day_times(date, site.tz, start, stop, step_min)
     sun = sun_positions(times, site)
     weights = trapezoid_weights_h(len(sun), step_min)
-    rc = _make_raycaster(scene, raycaster)
-    ground = ground or ground_for(scene)
+    with _ShadowCasters(scene, raycaster) as rc:
+        return _sun_hours(scene, sun, weights, rc, ground or ground_for(scene), step_min, cell_m, extent,
+                          polygon, surfaces, surface_spacing_m, progress, ground_samples)
+
+
+def _sun_hours(scene, sun, weights, rc, ground, step_min, cell_m, extent, polygon, surfaces, surface_spacing_m,
+               progress, ground_samples) -> SunHoursResult:
     grow = longest_shadow_m(scene, ground.plane_z, SUNHOURS_EXTENT_ELEVATION_DEG)
     if ground_samples:
         grid = ground_grid(scene, cell_m, extent=extent, polygon=polygon, ground=ground, grow_m=grow,
@@ -553,7 +638,7 @@ def sun_hours(scene, date=None, start: str = "00:00", stop: str = "24:00", step_
         grid = ground_grid(scene, cell_m, extent=extent or _tiny_extent(scene), ground=ground)
         grid.inside[:] = False
     pts = grid.sample_points()
-    s = sample_surfaces(scene, surface_spacing_m or cell_m) if surfaces else None
+    s = sample_surfaces(scene, surface_spacing_m or cell_m, objects=rc.enabled_objects) if surfaces else None
     dirs = sun.direction_grid()
     up = sun.elevation_deg > 0
     n_ground, n_surf = len(pts), (len(s) if s is not None else 0)

@@ -29,6 +29,8 @@ def add_analysis_arguments(p) -> None:
                    help="analysis area: a polygon file (GeoJSON/GPKG/Shapefile, any CRS) or 'x,y x,y x,y …' "
                         "in the model CRS; cells outside are not analysed")
     p.add_argument("--tz", help="IANA time zone of the given local times (default: from the site)")
+    p.add_argument("--site", metavar="LAT,LON",
+                   help="WGS84 position of the site when the model has no CRS (y is then taken as north)")
     p.add_argument("--surfaces", action="store_true", help="also sample facades and roofs")
     p.add_argument("--surface-grid", type=float, metavar="M", help="facade/roof sample spacing (default: --grid)")
     p.add_argument("--compare", action="store_true",
@@ -146,6 +148,18 @@ def parse_polygon(args, model):
     return area
 
 
+def analysis_site(args, scene):
+    """The site for sun positions: --site LAT,LON, else the model's position via its CRS."""
+    from analysis.sun import Site, site_from_model, timezone_at
+
+    if getattr(args, "site", None):
+        lat, lon = common.parse_floats(args.site, 2, "--site")
+        if not (-90 <= lat <= 90 and -180 <= lon <= 180):
+            raise InputError(None, f"--site {args.site}: latitude/longitude out of range")
+        return Site(lat, lon, 0.0, args.tz or timezone_at(lat, lon), 0.0)
+    return site_from_model(scene, tz=args.tz)
+
+
 def check_view(args) -> None:
     from viewer.camera import VIEWS
 
@@ -156,13 +170,13 @@ def check_view(args) -> None:
 def run(args) -> int:
     from analysis.raycast import RayCaster
     from analysis.shadow import before_after, shadow_at
-    from analysis.sun import parse_local_time, site_from_model, zone
+    from analysis.sun import parse_local_time, zone
 
     if args.tz:
         zone(args.tz)
     check_view(args)
     model, scene, before = prepare(args)
-    site = site_from_model(scene, tz=args.tz)
+    site = analysis_site(args, scene)
     parse_local_time(args.time, site.tz)  # validate before heavy work
     kw = dict(time=args.time, cell_m=args.grid, extent=parse_extent(args), polygon=parse_polygon(args, model),
               surfaces=args.surfaces,

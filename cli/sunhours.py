@@ -31,9 +31,9 @@ def run(args) -> int:
 
     from analysis.raycast import RayCaster
     from analysis.shadow import before_after, sun_hours
-    from analysis.sun import day_times, site_from_model, zone
+    from analysis.sun import day_times, zone
 
-    from .shadow import analysis_ground, check_view, parse_extent, parse_polygon, prepare, write_output
+    from .shadow import analysis_ground, analysis_site, check_view, parse_extent, parse_polygon, prepare, write_output
 
     if args.tz:
         zone(args.tz)
@@ -43,7 +43,7 @@ def run(args) -> int:
     if not (1 <= args.days <= 366):
         raise InputError(None, f"--days must be 1..366, got {args.days}")
     model, scene, before = prepare(args)
-    site = site_from_model(scene, tz=args.tz)
+    site = analysis_site(args, scene)
     try:
         first = dt.date.fromisoformat(args.date.strip())
     except ValueError:

@@ -427,3 +427,35 @@ def test_cli_polygon_area_inline_and_from_a_file(tmp_path, capsys):
     assert json.loads(out2)["shadow_area_m2"] == pytest.approx(rec["shadow_area_m2"], rel=0.02)
     code, _, err = _cli(["shadow", src, "--time", "2026-03-21T15:00", "--polygon", "1,2 3"], capsys)
     assert code == 2 and "--polygon" in err
+
+
+def test_ground_cover_of_the_delft_demo_carries_samples_and_casts_no_shadow():
+    """delft.city.json (LoD1, roads/land use/water as flat objects above the lowest vertex):
+    samples lie on the road/land-use surfaces (not under them, which would shadow them all day),
+    those objects are not footprints, buildings are."""
+    from analysis.raycast import RayCaster
+    from analysis.sun import Site
+    from importers import load
+    from tests.conftest import data_file
+
+    scene = load(data_file("demo/delft.city.json")).scene()
+    site = Site(52.0, 4.36, 0.0, "Europe/Amsterdam")
+    r = shadow_at(scene, "2026-06-21T13:00", cell_m=2.0, site=site)
+    g = r.grid
+    x, y = g.centres_local()
+    top = scene.bounds[1, 2] + 5
+    hit = RayCaster(scene).first_hit(np.column_stack([x.ravel(), y.ravel(), np.full(x.size, top)]), [0, 0, -1])
+    types = np.array(scene.object_types + ["none"])[hit.object_index].reshape(g.shape)
+    flat = np.isin(types, ["Road", "LandUse", "WaterBody"]) & g.inside
+    assert flat.sum() > 1000
+    # cells whose top surface is a road / land use / water: sampled, at that surface's height
+    share_active = g.active[flat].mean()
+    assert share_active > 0.97
+    z_top = hit.point[:, 2].reshape(g.shape)
+    ok = flat & g.active
+    assert np.abs(g.z[ok] - z_top[ok]).max() < 0.05
+    # and only a small part of them is in shadow at noon in June (not "everything under a road")
+    assert r.shadow[ok].mean() < 0.3
+    # buildings are footprints
+    bldg = (types == "Building") & g.inside
+    assert g.footprint[bldg].mean() > 0.97
