@@ -89,11 +89,12 @@ def shadow_job(ctx, grid_m: float):
     from analysis.shadow import shadow_at
 
     when = ctx.when_local
+    site = site_of(ctx.model)  # pyproj/timezonefinder here in the GUI thread, not in the worker
 
     def run(progress, cancelled):
         progress(0.02)
         scene = _analysis_scene(ctx)
-        res = shadow_at(scene, when, cell_m=grid_m)
+        res = shadow_at(scene, when, cell_m=grid_m, site=site)
         progress(1.0)
         return res
 
@@ -150,10 +151,11 @@ def sunhours_job(ctx, grid_m: float, step_min: int):
     from analysis.shadow import sun_hours
 
     date = ctx.when_local.date().isoformat()
+    site = site_of(ctx.model)
 
     def run(progress, cancelled):
         scene = _analysis_scene(ctx)
-        return sun_hours(scene, date=date, step_min=float(step_min), cell_m=grid_m, progress=progress)
+        return sun_hours(scene, date=date, step_min=float(step_min), cell_m=grid_m, progress=progress, site=site)
 
     return run
 

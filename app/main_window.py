@@ -359,9 +359,18 @@ class MainWindow(QMainWindow):
             return
         self._load_job = None
         model, scene, load_s = result
+        self.show_model(model, scene, paths, t0=t0, load_s=load_s)
+
+    def show_model(self, model, scene, paths, t0: float | None = None, load_s: float = 0.0) -> None:
+        """Make an already loaded ``model`` (and its ``scene``) the open model: fresh variants,
+        selection, layers, view."""
+        t0 = time.perf_counter() if t0 is None else t0
         if scene.n_triangles == 0:
             self.show_error(tr("{file}: nothing to show: the model has no surface geometry").format(file=paths[0]))
             return
+        self.clear_result()
+        self.viewport.set_mode("select")
+        self.viewport.layers = {}  # a new model starts with default layer colours
         self.base_model = model
         self.model = model
         self.scene = scene
@@ -720,8 +729,7 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event) -> None:  # noqa: N802
         self.settings.save_layout(self.saveGeometry(), self.saveState())
-        self.jobs.cancel_all()
-        self.jobs.pool.waitForDone(3000)
+        self.jobs.shutdown(3.0)
         self._module_timer.stop()
         self.viewport.close_view()
         super().closeEvent(event)

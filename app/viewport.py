@@ -14,6 +14,7 @@ Q/E strafe, PgUp/PgDn change height; Shift = 5× faster.
 from __future__ import annotations
 
 import math
+import os
 import time
 
 import numpy as np
@@ -44,7 +45,7 @@ class Viewport(QWidget):
         self.pv = pv
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        self.plotter = QtInteractor(self, auto_update=False, multi_samples=4)
+        self.plotter = QtInteractor(self, auto_update=False, multi_samples=int(os.environ.get("STADTBILD_MSAA", "4")))
         self.plotter.setAcceptDrops(False)  # files dropped on the view go to the main window
         layout.addWidget(self.plotter.interactor)
         self.plotter.set_background((0.80, 0.87, 0.95), top=(0.38, 0.58, 0.86))
@@ -158,7 +159,23 @@ class Viewport(QWidget):
         if reset_camera:
             self.set_view("iso", render=False)
         self.render()
+        self._adapt_multisampling()
         return time.perf_counter() - t0
+
+    def _adapt_multisampling(self) -> None:
+        """Software OpenGL (Mesa llvmpipe, e.g. under Xvfb or over remote desktop) pays 4× per
+        frame for MSAA: switch it off there and keep the view interactive; GPUs keep 4 samples."""
+        if getattr(self, "_msaa_checked", False) or "STADTBILD_MSAA" in os.environ:
+            return
+        self._msaa_checked = True
+        try:
+            caps = self.plotter.ren_win.ReportCapabilities() or ""
+        except Exception:
+            return
+        if any(s in caps for s in ("llvmpipe", "softpipe", "swrast", "SVGA3D")):
+            self.plotter.ren_win.SetMultiSamples(0)
+            self.software_gl = True
+            self.render()
 
     def _object_geometry(self, scene) -> None:
         """Per-object bounds and area-weighted centres (for zoom to selection and box select)."""
@@ -314,7 +331,7 @@ class Viewport(QWidget):
 
     def world_to_widget(self, point_local) -> QPoint:
         """Widget position (Qt pixels) of a local 3D point, by the renderer's own transform."""
-        import vtk
+        from . import _vtk as vtk
 
         coord = vtk.vtkCoordinate()
         coord.SetCoordinateSystemToWorld()
@@ -341,7 +358,7 @@ class Viewport(QWidget):
 
     def pick(self, pos: QPoint):
         """(object id or None, local point or None) under the widget position ``pos``."""
-        import vtk
+        from . import _vtk as vtk
 
         if self.scene is None or not self.layers:
             return None, None
@@ -635,7 +652,7 @@ class ScaleBar:
     TARGET_PX = 140
 
     def __init__(self, renderer):
-        import vtk
+        from . import _vtk as vtk
 
         self.renderer = renderer
         self.points = vtk.vtkPoints()
@@ -696,7 +713,7 @@ class NorthArrow:
     SIZE = 22.0
 
     def __init__(self, renderer):
-        import vtk
+        from . import _vtk as vtk
 
         self.renderer = renderer
         self.points = vtk.vtkPoints()
@@ -733,7 +750,7 @@ class NorthArrow:
 
     def screen_angle(self) -> float:
         """Angle of north on the screen, degrees counter-clockwise from screen-up."""
-        import vtk
+        from . import _vtk as vtk
 
         cam = self.renderer.GetActiveCamera()
         f = np.array(cam.GetFocalPoint())

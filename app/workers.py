@@ -1,10 +1,16 @@
-"""Background jobs (QThreadPool) with progress and Cancel, so the window stays responsive.
+"""Background jobs with progress and Cancel, so the window stays responsive.
 
 A job is a plain function ``fn(progress, cancelled) -> result`` that runs in a worker thread:
 ``progress(fraction)`` (0..1) reports progress and raises :class:`Cancelled` once the user pressed
 Cancel; ``cancelled()`` can be polled. Functions that never call either still run, and a cancelled
 job's late result is discarded. Results come back to the GUI thread through queued signals.
 Worker threads never touch Qt widgets or VTK objects.
+
+The workers are Python threads (``concurrent.futures.ThreadPoolExecutor``), not QThreadPool
+threads: Python creates and drops a thread state each time a Qt pool thread enters Python, and
+pyproj keeps a per-thread PROJ context that then dangles — the next CRS created on that reused
+thread crashed inside ``proj_create`` (reproduced under the GUI tests). Python threads keep their
+state, and Qt delivers their signals queued to the GUI thread all the same.
 """
 from __future__ import annotations
 
@@ -12,7 +18,9 @@ import threading
 import time
 import traceback
 
-from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
+from concurrent.futures import ThreadPoolExecutor
+
+from PySide6.QtCore import QObject, Signal
 
 from model.errors import InputError
 
@@ -28,12 +36,10 @@ class JobSignals(QObject):
     cancelled = Signal()
 
 
-class Job(QRunnable):
+class Job:
     """One background job. Keep a reference until it has signalled."""
 
     def __init__(self, fn, label: str = ""):
-        super().__init__()
-        self.setAutoDelete(False)
         self.fn = fn
         self.label = label
         self.signals = JobSignals()
@@ -96,14 +102,15 @@ class Job(QRunnable):
 
 
 class JobRunner(QObject):
-    """Starts jobs on the global QThreadPool and keeps them alive until they report back."""
+    """Starts jobs on a small pool of Python worker threads (two: the machine's cores are shared
+    with the GUI and VTK) and keeps them alive until they report back."""
 
     job_started = Signal(object)
     job_ended = Signal(object)
 
-    def __init__(self, parent=None):
+    def __init__(self, parent=None, workers: int = 2):
         super().__init__(parent)
-        self.pool = QThreadPool.globalInstance()
+        self.pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="stadtbild-job")
         self.active: list[Job] = []
 
     def start(self, fn, label: str = "", on_done=None, on_error=None, on_cancel=None) -> Job:
@@ -118,7 +125,7 @@ class JobRunner(QObject):
             sig.connect(lambda *_a, j=job: self._ended(j))
         self.active.append(job)
         self.job_started.emit(job)
-        self.pool.start(job)
+        self.pool.submit(job.run)
         return job
 
     def _ended(self, job: Job) -> None:
@@ -132,3 +139,10 @@ class JobRunner(QObject):
 
     def busy(self) -> bool:
         return bool(self.active)
+
+    def shutdown(self, timeout_s: float = 3.0) -> None:
+        """Cancel everything and wait (at most ``timeout_s``) for the workers to notice."""
+        self.cancel_all()
+        for job in list(self.active):
+            job.done.wait(timeout_s)
+        self.pool.shutdown(wait=False, cancel_futures=True)
