@@ -32,6 +32,11 @@ TYPE_ALIASES = {"BuildingPart": "Building", "BuildingInstallation": "Building",
 SURFACE_RGB = {"RoofSurface": (196, 72, 56), "WallSurface": (215, 215, 205), "GroundSurface": (120, 110, 100),
                "ClosureSurface": (170, 170, 230), "Window": (120, 170, 220), "Door": (150, 110, 70),
                "Terrain": (150, 180, 120), "WaterSurface": (80, 140, 200)}
+#: RGB per CityObject type for geometry without semantic surfaces (LoD1 districts)
+TYPE_RGB = {"Building": (205, 120, 100), "BuildingPart": (205, 120, 100), "Road": (120, 120, 120),
+            "Railway": (110, 90, 80), "TransportSquare": (150, 150, 150), "LandUse": (225, 215, 170),
+            "PlantCover": (110, 170, 90), "SolitaryVegetationObject": (70, 140, 60), "WaterBody": (90, 150, 210),
+            "Bridge": (170, 160, 150), "TINRelief": (150, 180, 120), "CityFurniture": (160, 120, 160)}
 DEFAULT_RGB = (190, 190, 190)
 INSERTED_RGB = (40, 150, 240)
 DEMOLISHED_RGB = (230, 40, 40)

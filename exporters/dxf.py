@@ -40,7 +40,7 @@ import numpy as np
 
 from model.semantics import SURFACE_TYPES
 
-from ._common import (DEFAULT_RGB, DEMOLISHED_RGB, INSERTED_RGB, SURFACE_RGB, Edits, layer_name,
+from ._common import (DEFAULT_RGB, DEMOLISHED_RGB, INSERTED_RGB, SURFACE_RGB, TYPE_RGB, Edits, layer_name,
                       object_footprint, object_meshes, resolve_offset, result_colouring, safe_name)
 
 APPID = "STADTBILD"
@@ -92,6 +92,7 @@ def build_dxf(model, lod=None, edits: Edits | None = None, results=None, local_o
     meshes = object_meshes(model, lod, offset)
     inserted = set(edits.inserted) if edits else set()
     areas = meshes.triangle_areas()
+    used_layers: dict[str, tuple] = {}
     n_objects = 0
     for k, oid in enumerate(meshes.object_ids):
         sl = meshes.object_slice(k)
@@ -109,10 +110,13 @@ def build_dxf(model, lod=None, edits: Edits | None = None, results=None, local_o
                 lname, rgb = INSERTED_LAYER, INSERTED_RGB
             else:
                 lname = layer_name(obj.type, int(code))
-                rgb = SURFACE_RGB.get(SURFACE_TYPES[int(code)], DEFAULT_RGB)
+                rgb = SURFACE_RGB.get(SURFACE_TYPES[int(code)]) or TYPE_RGB.get(obj.type, DEFAULT_RGB)
             w.layer(lname, rgb)
-            verts, faces = meshes.sub_mesh(sel[areas[sel] > 0])
-            w.polyface(verts, faces, lname, xdata)
+            if oid not in inserted:
+                used_layers.setdefault(lname, w.layer_rgb[lname])
+            sel = sel[areas[sel] > 0]
+            verts, faces = meshes.sub_mesh(sel)
+            w.polyface(verts, faces, lname, xdata, polygon=meshes.model_polygon[sel])
 
     terrain = getattr(model, "terrain", None)  # importers.terrain.attach_terrain: a Scene (local frame)
     if terrain is not None and getattr(terrain, "n_triangles", 0):
@@ -122,9 +126,8 @@ def build_dxf(model, lod=None, edits: Edits | None = None, results=None, local_o
     for lyr in getattr(model, "layers", None) or []:  # importers.layers.attach_layers: 2D overlays
         lname = "OVERLAY_" + safe_name(lyr.name)
         w.layer(lname, (90, 90, 90))
-        records = lyr.records() if hasattr(lyr, "records") else [{}] * len(lyr.geometries)
-        for geom, props in zip(lyr.geometries, records):
-            w.shape(geom, lname, (90, 90, 90), {})
+        for geom, props in zip(lyr.geometries, lyr.records()):
+            w.shape(geom, lname, (90, 90, 90), props)
 
     n_demolished = 0
     if edits and edits.demolished and edits.original is not None:
@@ -137,8 +140,9 @@ def build_dxf(model, lod=None, edits: Edits | None = None, results=None, local_o
     # legend squares scale with the drawing: 2 % of its larger side, at least 2 m
     w.legend_size = max(2.0, 0.02 * max(bbox[2] - bbox[0], bbox[3] - bbox[1]))
     legend_y = bbox[3]
-    legend_entries = [(name, SURFACE_RGB.get(st, DEFAULT_RGB)) for name, st in
-                      (("Dach / roof", "RoofSurface"), ("Wand / wall", "WallSurface"), ("Grund / ground", "GroundSurface"))]
+    labels = {"BUILDING_ROOF": "Dach / roof", "BUILDING_WALL": "Wand / wall", "BUILDING_GROUND": "Grund / ground",
+              "BUILDING_CLOSURE": "Abschluss / closure"}
+    legend_entries = [(labels.get(name, name), rgb) for name, rgb in sorted(used_layers.items())][:24]
     if inserted:
         legend_entries.append(("eingefügt / inserted", INSERTED_RGB))
     if n_demolished:
@@ -164,7 +168,8 @@ def build_dxf(model, lod=None, edits: Edits | None = None, results=None, local_o
                         continue
                     verts, faces = meshes.sub_mesh(sel)
                     xd = _object_xdata(obj) + [(1000, colouring.name), (1040, float(np.nanmean(vals[klass == c])))]
-                    w.polyface(verts, faces, lname, xd, true_color=colors.rgb2int(tuple(colouring.class_rgb[c])))
+                    w.polyface(verts, faces, lname, xd, true_color=colors.rgb2int(tuple(colouring.class_rgb[c])),
+                               polygon=meshes.model_polygon[sel])
             title = f"{analysis.title or analysis.name}: {colouring.name}" + (f" [{colouring.units}]" if colouring.units else "")
             legend_y = w.legend(f"LEGEND_{safe_name(analysis.name)}", title, colouring.legend(), legend_x, legend_y)
         for lkey, feats in (analysis.layers or {}).items():
@@ -205,29 +210,36 @@ class _Writer:
         self.entity = entity
         self.legend_size = 5.0
         self.layers: set[str] = set()
+        self.layer_rgb: dict[str, tuple] = {}
 
     def layer(self, name: str, rgb, linetype: str = "Continuous") -> None:
         if name in self.layers:
             return
         layer = self.doc.layers.add(name, linetype=linetype)
         layer.rgb = tuple(int(c) for c in rgb)
+        self.layer_rgb[name] = tuple(int(c) for c in rgb)
         layer.color = _nearest_aci(rgb)
         self.layers.add(name)
 
-    def polyface(self, verts, faces, layer, xdata, true_color=None):
+    def polyface(self, verts, faces, layer, xdata, true_color=None, polygon=None):
         """One POLYFACE (or MESH) of ``faces`` (k, 3) into ``verts``; split into several entities
-        when it exceeds the 16-bit vertex/face counts of DXF (group codes 71/72)."""
+        when it exceeds the 16-bit vertex/face counts of DXF (group codes 71/72). ``polygon``
+        (k,): source polygon per triangle — edges inside a polygon (shared by two of its
+        triangles) are written invisible, so CAD shows the polygons, not their triangulation."""
         faces = np.asarray(faces)
+        hidden = _interior_edges(faces, polygon) if polygon is not None else np.zeros(faces.shape, bool)
         if len(faces) > MAX_POLYFACE or len(verts) > MAX_POLYFACE:
             out = None
-            for start in range(0, len(faces), MAX_POLYFACE // 3):
-                chunk = faces[start:start + MAX_POLYFACE // 3]
+            step = MAX_POLYFACE // 3
+            for start in range(0, len(faces), step):
+                chunk = faces[start:start + step]
                 used, inv = np.unique(chunk.reshape(-1), return_inverse=True)
-                out = self._polyface(np.asarray(verts)[used], inv.reshape(-1, 3), layer, xdata, true_color)
+                out = self._polyface(np.asarray(verts)[used], inv.reshape(-1, 3), layer, xdata, true_color,
+                                     hidden[start:start + step])
             return out
-        return self._polyface(np.asarray(verts), faces, layer, xdata, true_color)
+        return self._polyface(np.asarray(verts), faces, layer, xdata, true_color, hidden)
 
-    def _polyface(self, verts, faces, layer, xdata, true_color=None):
+    def _polyface(self, verts, faces, layer, xdata, true_color=None, hidden=None):
         attribs = {"layer": layer}
         if true_color is not None:
             attribs["true_color"] = true_color
@@ -249,7 +261,10 @@ class _Writer:
         pf.append_vertices(verts.tolist())
         pf.append_vertices([(0.0, 0.0, 0.0)] * len(faces))
         records = pf.vertices[nv:]
-        for rec, (a, b, c) in zip(records, (faces + 1).tolist()):
+        idx = faces + 1
+        if hidden is not None:  # a negative index hides the edge that starts at that vertex
+            idx = np.where(hidden, -idx, idx)
+        for rec, (a, b, c) in zip(records, idx.tolist()):
             rec.dxf.flags = FACE_RECORD_FLAGS
             rec.dxf.vtx0 = a
             rec.dxf.vtx1 = b
@@ -343,6 +358,19 @@ class _Writer:
             blk.add_text(str(label), height=size * 0.6, dxfattribs={"layer": "0", "insert": (size * 1.5, y0 + 0.2 * size)})
         self.msp.add_blockref(block_name, (x, y), dxfattribs={"layer": LEGEND_LAYER})
         return y - (len(entries) + 2) * size * 1.4
+
+
+def _interior_edges(faces: np.ndarray, polygon: np.ndarray) -> np.ndarray:
+    """(k, 3) bool: edge i of a triangle (vertex i -> i+1) is shared with another triangle of the
+    same source polygon (an edge of the triangulation, not of the polygon)."""
+    k = len(faces)
+    if not k:
+        return np.zeros((0, 3), bool)
+    a = faces.reshape(-1)
+    b = np.roll(faces, -1, axis=1).reshape(-1)
+    keys = np.stack([np.minimum(a, b), np.maximum(a, b), np.repeat(np.asarray(polygon, np.int64), 3)], axis=1)
+    _, inverse, counts = np.unique(keys, axis=0, return_inverse=True, return_counts=True)
+    return (counts[inverse.reshape(-1)] > 1).reshape(k, 3)
 
 
 def _object_xdata(obj) -> list:
