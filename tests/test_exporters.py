@@ -790,3 +790,35 @@ def test_glb_obj_ifc_carry_terrain(tmp_path):
     assert np.allclose(v[:, 2], 19.5, atol=1e-3)
     assert scene.geometry[gname].area == pytest.approx(float(model.terrain.triangle_areas.sum()), rel=1e-5)
     assert set(scene.geometry) == geometry_ids(model) | {TERRAIN_NODE}
+
+
+def test_dxf_hides_triangulation_edges(nrw, tmp_path):
+    """Visible POLYFACE edges are exactly the polygon outlines: their total length per layer
+    equals the perimeter of the source polygons (rings incl. holes) of that semantic type."""
+    import ezdxf
+
+    from exporters.dxf import write_dxf
+
+    path = tmp_path / "edges.dxf"
+    write_dxf(nrw, path)
+    doc = ezdxf.readfile(path)
+    visible: dict[str, float] = {}
+    for e in doc.modelspace().query("POLYLINE"):
+        verts = list(e.vertices)
+        m = e.dxf.m_count
+        pts = np.array([v.dxf.location for v in verts[:m]])
+        for rec in verts[m:]:
+            idx = [rec.dxf.vtx0, rec.dxf.vtx1, rec.dxf.vtx2]
+            for i in range(3):
+                if idx[i] > 0:
+                    a, b = abs(idx[i]) - 1, abs(idx[(i + 1) % 3]) - 1
+                    visible[e.dxf.layer] = visible.get(e.dxf.layer, 0.0) + float(np.linalg.norm(pts[a] - pts[b]))
+    ref: dict[str, float] = {}
+    po, ro = nrw.polygon_offsets, nrw.ring_offsets
+    for g in nrw.selected_geometries():
+        for r in range(g.poly_start, g.poly_stop):
+            layer = LAYER_OF[SURFACE_TYPES[int(nrw.polygon_semantic[r])]]
+            for i in range(po[r], po[r + 1]):
+                ring = nrw.vertices[nrw.ring_vertices[ro[i]:ro[i + 1]]]
+                ref[layer] = ref.get(layer, 0.0) + float(np.linalg.norm(np.roll(ring, -1, axis=0) - ring, axis=1).sum())
+    assert_close(visible, ref, rel=1e-6)
