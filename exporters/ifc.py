@@ -48,7 +48,7 @@ def build_ifc(model, lod=None, edits: Edits | None = None, results=None, local_o
 
     from ._common import resolve_offset
 
-    offset = resolve_offset(model, True if local_origin in (None, False) else local_origin)
+    offset = resolve_offset(model, True if local_origin is None or local_origin is False else local_origin)
     f = ifcopenshell.file(schema="IFC4")
     c = f.create_entity
 

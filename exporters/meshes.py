@@ -76,13 +76,13 @@ def build_gltf_scene(model, lod=None, edits: Edits | None = None, analysis=None,
     """The trimesh.Scene written by :func:`write_gltf` (see the module docstring)."""
     import trimesh
 
-    offset = resolve_offset(model, True if local_origin is False else local_origin)
+    offset = resolve_offset(model, True if local_origin is None or local_origin is False else local_origin)
     meshes = object_meshes(model, lod, offset)
     group, names, rgb, colouring = _groups(model, meshes, edits, analysis)
     scene = trimesh.Scene()
     root = "stadtbild_origin"
     root_matrix = np.eye(4)
-    if local_origin is False:
+    if local_origin is None or local_origin is False:
         root_matrix[:3, 3] = Z_UP_TO_Y_UP[:3, :3] @ offset
     scene.graph.update(frame_from=scene.graph.base_frame, frame_to=root, matrix=root_matrix)
     rot = Z_UP_TO_Y_UP[:3, :3]
@@ -116,7 +116,7 @@ def build_gltf_scene(model, lod=None, edits: Edits | None = None, analysis=None,
         tmesh.metadata.update({"id": name, "type": "TINRelief"})
         scene.add_geometry(tmesh, geom_name=name, node_name=name, parent_node_name=root)
     head = _header(model, offset, edits)
-    head.update({"up_axis": "Y", "translation_applied": local_origin is False,
+    head.update({"up_axis": "Y", "translation_applied": local_origin is None or local_origin is False,
                  "to_crs": "X = x + origin[0]; Y = -z + origin[1]; Z = y + origin[2] (node translation "
                            "excluded)"})
     if colouring is not None:
@@ -204,7 +204,7 @@ def write_stl(model, path, lod=None, edits: Edits | None = None, per_object=Fals
 
     from cli.common import atomic_write_bytes
 
-    offset = resolve_offset(model, True if local_origin is False else local_origin)
+    offset = resolve_offset(model, True if local_origin is None or local_origin is False else local_origin)
     meshes = object_meshes(model, lod, offset)
     crs = model.crs.name or "unknown CRS"
     if not per_object:
