@@ -214,6 +214,7 @@ class MainWindow(QMainWindow):
         self.cursor_label = QLabel()
         self.cursor_label.setMinimumWidth(420)
         self.selection_label = QLabel()
+        self.selection_label.setMinimumWidth(110)
         self.progress = QProgressBar()
         self.progress.setRange(0, 1000)
         self.progress.setMaximumWidth(180)

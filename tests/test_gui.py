@@ -463,3 +463,30 @@ def test_sun_hours_from_panel(window, qtbot):
     assert np.nanmax(res.hours) == pytest.approx(res.possible_hours, abs=0.2)
     mesh = window.viewport.overlays["sunhours"].GetMapper().GetInput()
     assert mesh.GetNumberOfCells() == int(res.grid.active.sum())
+
+
+def test_cursor_coordinates_in_model_crs_walk_mode_and_recent_files(window, qtbot):
+    """Status bar: model-CRS coordinates (local + origin) and height above ground under the cursor;
+    walk mode puts the eye 1.6 m above the ground and W walks 2 m; the demo is in the recent list."""
+    vp = window.viewport
+    oid, point = top_roof_target(window.scene)
+    vp.set_view("top")
+    vp.zoom_to([oid])
+    pos = vp.world_to_widget(point)
+    QTest.mouseMove(vp.plotter.interactor, pos)
+    qtbot.waitUntil(lambda: getattr(window, "last_cursor", None) is not None
+                    and window.last_cursor["object_id"] == oid, timeout=3000)
+    world = window.scene.origin + point
+    assert np.allclose(window.last_cursor["world"][:2], world[:2], atol=1.5)  # within a pixel (~0.1 m here)
+    assert format_de(world[0], 2)[:-4] in window.cursor_label.text()  # "90.812,35" style, metres
+    assert "EPSG:28992" in window.cursor_label.text()
+    window.actions_by_name["mode_walk"].trigger()
+    cam = vp.plotter.camera
+    assert cam.position[2] == pytest.approx(vp.ground_z + 1.6)
+    before = np.array(cam.position)
+    vp.plotter.interactor.setFocus()
+    QTest.keyClick(vp.plotter.interactor, Qt.Key.Key_W)
+    assert np.linalg.norm(np.array(cam.position) - before) == pytest.approx(2.0)
+    assert cam.position[2] == pytest.approx(vp.ground_z + 1.6)
+    window.actions_by_name["mode_select"].trigger()
+    assert window.settings.recent_files()[0] == [str(DEMO.resolve())]
