@@ -605,7 +605,8 @@ def make_client(options: BatchOptions):
             raise InputError(None, f"cannot reach the Dask scheduler {options.scheduler}: {exc}") from None
     env = {"OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
     cluster = LocalCluster(n_workers=int(options.workers), threads_per_worker=1, processes=True,
-                           dashboard_address=":0", silence_logs=logging.ERROR, env=env)
+                           host="127.0.0.1", dashboard_address=None,  # loopback only, no web dashboard
+                           silence_logs=logging.ERROR, env=env)
     return Client(cluster), cluster
 
 
