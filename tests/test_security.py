@@ -422,3 +422,28 @@ def test_citygml_streaming_memory_is_bounded(tmp_path):
     transient = peak - final
     assert transient < 0.35 * (final - base_mb) + 20, (peak, final, base_mb)
     assert peak - base_mb < 4 * size_mb
+
+
+@pytest.mark.parametrize("uri", ["../../../../../../etc/passwd", "/etc/passwd", "file:///etc/passwd", "remote"])
+def test_gltf_buffer_uris_cannot_reach_outside_files_or_the_network(tmp_path, uri):
+    """A design (.gltf) whose buffer points outside its folder, to an absolute path or a URL:
+    refused with one error line, no byte of /etc/passwd becomes a vertex, no connection made."""
+    from importers.meshes import read_mesh_design
+
+    server = CountingServer()
+    if uri == "remote":
+        uri = f"http://127.0.0.1:{server.port}/buffer.bin"
+    doc = {"asset": {"version": "2.0"}, "scenes": [{"nodes": [0]}], "nodes": [{"mesh": 0}],
+           "meshes": [{"primitives": [{"attributes": {"POSITION": 0}}]}],
+           "buffers": [{"uri": uri, "byteLength": 36}], "bufferViews": [{"buffer": 0, "byteLength": 36}],
+           "accessors": [{"bufferView": 0, "componentType": 5126, "count": 3, "type": "VEC3"}]}
+    (tmp_path / "d").mkdir()
+    path = tmp_path / "d" / "design.gltf"
+    path.write_text(json.dumps(doc))
+    try:
+        with pytest.raises(InputError) as exc:
+            read_mesh_design(path)
+        assert "\n" not in str(exc.value)
+    finally:
+        server.close()
+    assert server.connections == 0
