@@ -54,6 +54,23 @@ def _json_safe(value):
     return value
 
 
+def cityjson_lod(lod, default: str = "2") -> str:
+    """A LoD as CityJSON 2.0 writes it: a string "0".."3" or "n.m"; CityGML 2.0 LoD4 (interior)
+    becomes "3", the highest LoD CityJSON knows."""
+    if lod is None:
+        return default
+    try:
+        value = float(lod)
+    except (TypeError, ValueError):
+        return default
+    if value > 3.9:
+        return "3"
+    if value < 0:
+        return "0"
+    text = str(lod)
+    return text if text.replace(".", "", 1).isdigit() else str(int(value))
+
+
 def _crs_url(model: CityModel) -> str | None:
     """OGC URL of the model CRS; a compound code written in the source (7415 = RD New + NAP) is
     kept so the vertical datum is not lost."""
@@ -76,9 +93,9 @@ class _Writer:
     def geometry(self, g: Geometry, vmap: np.ndarray) -> dict | None:
         m = self.m
         if g.points is not None:
-            return {"type": "MultiPoint", "lod": str(g.lod or "1"), "boundaries": vmap[g.points].tolist()}
+            return {"type": "MultiPoint", "lod": cityjson_lod(g.lod, "1"), "boundaries": vmap[g.points].tolist()}
         if g.lines is not None:
-            return {"type": "MultiLineString", "lod": str(g.lod or "1"),
+            return {"type": "MultiLineString", "lod": cityjson_lod(g.lod, "1"),
                     "boundaries": [vmap[line].tolist() for line in g.lines]}
         if g.n_polygons == 0:
             return None
@@ -128,7 +145,7 @@ class _Writer:
             else:
                 values.append(None)
         gtype = g.type
-        lod = str(g.lod) if g.lod is not None else "2"
+        lod = cityjson_lod(g.lod)
         shells = m.polygon_shell[g.poly_start:g.poly_stop]
         if gtype in ("Solid", "MultiSolid", "CompositeSolid") and len(shells) and (shells >= 0).all():
             # group polygons by shell, in order of appearance
