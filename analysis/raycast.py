@@ -618,6 +618,7 @@ class _NumpyBackend:
     def _setup(self, vertices, triangles):
         m = len(triangles)
         self.n_triangles = m
+        self._proj_cache = {}
         self.tri_enabled = np.ones(m, dtype=bool)
         if m == 0:
             self.depth = 0
@@ -694,9 +695,75 @@ class _NumpyBackend:
         ok = (self.tri_enabled if enabled is None else enabled)[tri]
         return ray[ok], tri[ok], d
 
+    def _direction_grid(self, d):
+        """For one ray direction: the triangles projected onto the plane normal to ``d``, binned
+        in a uniform 2D grid (sorted cell keys → triangles). Rays along ``d`` can only hit the
+        triangles binned in the cell of their own projected origin (a "shadow map" as a lookup
+        table). Cached for the last few directions (sun-hours ask each direction many times)."""
+        key = np.asarray(d, dtype=np.float64).tobytes()
+        cached = self._proj_cache.get(key)
+        if cached is not None:
+            return cached
+        a = np.array([1.0, 0.0, 0.0]) if abs(d[0]) < 0.9 else np.array([0.0, 1.0, 0.0])
+        u = np.cross(d, a)
+        u /= np.linalg.norm(u)
+        v = np.cross(d, u)
+        basis = np.stack([u, v], axis=1)  # (3, 2)
+        p0 = self.v0 @ basis
+        p1 = p0 + self.e1 @ basis
+        p2 = p0 + self.e2 @ basis
+        lo = np.minimum(np.minimum(p0, p1), p2)
+        hi = np.maximum(np.maximum(p0, p1), p2)
+        ext = (hi - lo).max(axis=1)
+        pad = 1e-3 * ext[:, None] + 1e-6
+        lo, hi = lo - pad, hi + pad
+        base = lo.min(axis=0)
+        span = float((hi.max(axis=0) - base).max())
+        cell = max(float(np.median(ext)), span / 4096.0, 1e-6)
+        for _ in range(8):  # coarser cells when big triangles would fill too many
+            c0 = np.floor((lo - base) / cell).astype(np.int64)
+            c1 = np.floor((hi - base) / cell).astype(np.int64)
+            if ((c1 - c0 + 1).prod(axis=1)).sum() <= max(8 * self.n_triangles, 4_000_000):
+                break
+            cell *= 2.0
+        ncol = int(c1[:, 0].max()) + 1
+        nrow = int(c1[:, 1].max()) + 1
+        keys, tri = _expand_cells(c0, c1, ncol)
+        order = np.argsort(keys, kind="stable")
+        keys, tri = keys[order], tri[order]
+        uniq, start = np.unique(keys, return_index=True)
+        stop = np.append(start[1:], len(keys))
+        grid = (basis, base, cell, ncol, nrow, uniq, start, stop, tri)
+        if len(self._proj_cache) >= 4:
+            self._proj_cache.pop(next(iter(self._proj_cache)), None)
+        self._proj_cache[key] = grid
+        return grid
+
+    def _candidates_one_direction(self, o, d, enabled=None):
+        """(ray, triangle) pairs for rays sharing direction ``d`` (3,) via :meth:`_direction_grid`."""
+        basis, base, cell, ncol, nrow, uniq, start, stop, cell_tri = self._direction_grid(d)
+        c = np.floor((o @ basis - base) / cell).astype(np.int64)
+        inside = (c[:, 0] >= 0) & (c[:, 0] < ncol) & (c[:, 1] >= 0) & (c[:, 1] < nrow)
+        rays = np.flatnonzero(inside)
+        keys = c[rays, 1] * ncol + c[rays, 0]
+        pos = np.searchsorted(uniq, keys)
+        pos = np.minimum(pos, max(len(uniq) - 1, 0))
+        found = uniq[pos] == keys if len(uniq) else np.zeros(len(keys), bool)
+        rays, pos = rays[found], pos[found]
+        counts = stop[pos] - start[pos]
+        ray = np.repeat(rays, counts)
+        offs = np.arange(counts.sum()) - np.repeat(np.cumsum(counts) - counts, counts) + np.repeat(start[pos], counts)
+        tri = cell_tri[offs]
+        ok = (self.tri_enabled if enabled is None else enabled)[tri]
+        return ray[ok], tri[ok]
+
     def _intersect(self, o, d, tmax, enabled=None):
         """All (ray, triangle, t) hits with 0 <= t <= tmax (Möller–Trumbore)."""
-        ray, tri, d = self._candidates(o, d, tmax, enabled)
+        if len(d) == 1 and len(o) >= 256:
+            ray, tri = self._candidates_one_direction(o, np.asarray(d[0], dtype=np.float64), enabled)
+            d = np.broadcast_to(d, (len(o), 3))
+        else:
+            ray, tri, d = self._candidates(o, d, tmax, enabled)
         dd = d[ray]
         e1, e2 = self.e1[tri], self.e2[tri]
         p = np.cross(dd, e2)

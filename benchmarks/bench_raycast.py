@@ -156,8 +156,17 @@ def bench_numpy_fallback(scene, n: int = 50_000) -> None:
     re = RayCaster(scene, backend="embree")
     t_n, a = timed(lambda: rn.occluded(o, d), 1)
     t_e, b = timed(lambda: re.occluded(o, d), 1)
-    print(f"numpy fallback on the demo: {n / t_n / 1e3:.0f} k rays/s occlusion "
+    print(f"numpy fallback on the demo: {n / t_n / 1e3:.0f} k rays/s occlusion, random directions "
           f"(Embree {n / t_e / 1e6:.1f} M/s, {t_n / t_e:.0f}x slower); answers differ on {(a != b).sum()} of {n} rays")
+    # sun rays: one direction for all origins (projected-grid lookup in the numpy backend)
+    m = 200_000
+    o2 = np.column_stack([o[:, :2].repeat(4, axis=0)[:m], np.full(m, scene.bounds[0, 2] + 0.01)])
+    sun = np.array([np.sin(np.radians(220)) * np.cos(np.radians(30)), np.cos(np.radians(220)) * np.cos(np.radians(30)),
+                    np.sin(np.radians(30))])
+    t_n1, a1 = timed(lambda: rn.occluded(o2, sun), 2)
+    t_e1, b1 = timed(lambda: re.occluded(o2, sun), 2)
+    print(f"numpy fallback, one sun direction for all rays: {m / t_n1 / 1e3:.0f} k rays/s "
+          f"(Embree {m / t_e1 / 1e6:.1f} M/s); answers differ on {(a1 != b1).sum()} of {m} rays")
 
 
 def bench_sun_hours_1km2() -> None:
