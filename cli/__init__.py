@@ -82,6 +82,12 @@ def main(argv=None) -> int:
         return 2
     except BrokenPipeError:
         return 0
+    except OSError as exc:  # disk full, no permission, read-only folder: the system's answer, not a bug
+        what = exc.strerror or " ".join(str(exc).split())
+        where = exc.filename or (getattr(args, "output", None) or "")
+        _common.log_exception(exc, files=getattr(args, "files", None))
+        sys.stderr.write(f"error: {where}: {what}\n" if where else f"error: {what}\n")
+        return 2
     except Exception as exc:  # a bug of ours: one line for the user, the traceback in the log
         from . import common
 

@@ -176,3 +176,31 @@ def test_project_open_errors_are_input_errors(tmp_path):
     path.write_bytes(b"\x00\x01")
     with pytest.raises(InputError):
         Project.open(path)
+
+
+# ---------------------------------------------------------------- exports
+@pytest.mark.parametrize("suffix", [".city.json", ".city.jsonl", ".gml", ".dxf", ".glb", ".obj", ".stl", ".ifc",
+                                    ".csv", ".geojson", ".gpkg"])
+def test_a_failing_export_leaves_the_previous_file_intact(tmp_path, monkeypatch, capsys, suffix):
+    """Exports are atomic: when the final rename fails (disk full, crash at that instant), the
+    file that was there before is untouched and no temporary file is left next to it."""
+    import cli
+
+    src = str(ROOT.parent / "shared" / "data" / "citygml" / "nrw" / "LoD2_32_330_5731_1_NW.gml")
+    out = tmp_path / f"out{suffix}"
+    out.write_bytes(b"previous version")
+    before = {p.name for p in tmp_path.iterdir()}
+    real_replace = os.replace
+
+    def failing_replace(a, b):
+        if Path(b).parent == tmp_path:
+            raise OSError(28, "No space left on device")
+        return real_replace(a, b)
+
+    monkeypatch.setattr(os, "replace", failing_replace)
+    monkeypatch.setattr(os, "rename", failing_replace)
+    rc = cli.main(["export", src, "-o", str(out)])
+    err = capsys.readouterr().err
+    assert rc == 2 and err == f"error: {out}: No space left on device\n"
+    assert out.read_bytes() == b"previous version"
+    assert {p.name for p in tmp_path.iterdir()} == before, "temporary files left behind"
