@@ -208,7 +208,7 @@ class RayCaster:
     """
 
     def __init__(self, scene, backend: str = "auto", chunk_size: int | None = None,
-                 threads: int | None = None):
+                 threads: int | None = None, cancel=None):
         if backend not in ("auto", "embree", "numpy"):
             raise ValueError(f"unknown ray-casting backend {backend!r} (auto, embree, numpy)")
         if backend == "auto":
@@ -224,6 +224,9 @@ class RayCaster:
         self._enabled_objects = np.ones(self._n_objects, dtype=bool)
         self._tri_enabled = np.ones(scene.n_triangles, dtype=bool)
         self._pool = None
+        #: cancel point: a ``threading.Event`` or a callable returning True, checked before every
+        #: chunk of rays; when set, the query raises :class:`model.errors.Cancelled`
+        self.cancel = cancel
         if backend == "embree":
             self._impl = _EmbreeBackend(scene)
         else:
@@ -355,12 +358,25 @@ class RayCaster:
         return out
 
     # ---------------------------------------------------------------- chunking
+    def _check_cancel(self) -> None:
+        c = self.cancel
+        if c is not None and (c.is_set() if hasattr(c, "is_set") else c()):
+            from model.errors import Cancelled
+
+            raise Cancelled("cancelled")
+
     def _run_chunks(self, n: int, work, size: int | None = None) -> None:
         if size is None:
             size = self.chunk_size
             if self.threads > 1 and n > 4096:
                 size = min(size, -(-n // self.threads))
         slices = [slice(s, min(s + size, n)) for s in range(0, n, size)]
+        if self.cancel is not None:
+            chunk_work = work
+
+            def work(sl):  # noqa: F811 — the same work behind a cancel point
+                self._check_cancel()
+                chunk_work(sl)
         if self.threads <= 1 or len(slices) == 1:
             for sl in slices:
                 work(sl)

@@ -20,3 +20,8 @@ class InputError(Exception):
 
 class UnsupportedFormatError(InputError):
     """The file is not a format we read (or an unsupported version of it)."""
+
+
+class Cancelled(Exception):
+    """The user cancelled a long computation; raised at a cancel point (per chunk of rays, per
+    batch of samples). Not an error: the GUI shows "cancelled", nothing is written."""
