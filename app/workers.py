@@ -22,11 +22,8 @@ from concurrent.futures import ThreadPoolExecutor
 
 from PySide6.QtCore import QObject, Signal
 
-from model.errors import InputError
-
-
-class Cancelled(Exception):
-    """Raised inside a job when the user cancelled it."""
+from model.errors import Cancelled, InputError  # noqa: F401 — Cancelled: raised in a job when the user
+# cancelled it, by progress() here or by an analysis cancel point (RayCaster(cancel=...)): one class
 
 
 class JobSignals(QObject):
