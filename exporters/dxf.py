@@ -17,7 +17,8 @@ What is in the file (DXF R2018 unless asked otherwise, units metres):
 - **Results** (:mod:`exporters.results`): faces coloured by class (true colour) on
   ``RESULT_<NAME>`` (one POLYFACE per object and class, geometry duplicated so the plain model
   layers stay untouched), 2D/3D layer geometries on ``RESULT_<NAME>_<LAYER>``: polygons as
-  solid HATCH (+ boundary), lines as LINE (two points) or POLYLINE, points as POINT; a legend
+  solid HATCH, lines as LINE (two points) or POLYLINE, points as POINT; every result raster as
+  isolines at the class breaks on ``RESULT_<NAME>_<RASTER>_ISO`` (sun-hour isolines); a legend
   block ``LEGEND_<NAME>`` (coloured squares + labels) inserted east of the model on layer
   ``LEGEND``.
 - **Coordinates**: in the model CRS by default. With ``local_origin`` every coordinate is
@@ -172,7 +173,7 @@ def build_dxf(model, lod=None, edits: Edits | None = None, results=None, local_o
                                polygon=meshes.model_polygon[sel])
             title = f"{analysis.title or analysis.name}: {colouring.name}" + (f" [{colouring.units}]" if colouring.units else "")
             legend_y = w.legend(f"LEGEND_{safe_name(analysis.name)}", title, colouring.legend(), legend_x, legend_y)
-        for lkey, feats in (analysis.layers or {}).items():
+        for lkey, feats in analysis.layers_with_isolines().items():
             lname = f"{stem}_{safe_name(lkey)}"
             rgbs, entries = _feature_colours(analysis, lkey, feats)
             w.layer(lname, rgbs[0] if len(rgbs) else DEFAULT_RGB)

@@ -72,6 +72,14 @@ class Raster:
             raise ValueError("Raster.values must be 2D (rows, cols)")
         self.transform = tuple(float(v) for v in tuple(self.transform)[:6])
 
+    def valid_values(self) -> np.ndarray:
+        """The finite cell values that are not ``nodata`` (1D)."""
+        v = np.asarray(self.values, dtype=float).reshape(-1)
+        ok = np.isfinite(v)
+        if self.nodata is not None and np.isfinite(self.nodata):
+            ok &= v != self.nodata
+        return v[ok]
+
     @property
     def bounds(self) -> tuple[float, float, float, float]:
         """(xmin, ymin, xmax, ymax) of the grid's outer pixel edges (north-up grids)."""
@@ -116,6 +124,18 @@ class AnalysisResult:
                 if _is_number(v):
                     return "objects", k
         return None
+
+    def layers_with_isolines(self) -> dict:
+        """``layers`` plus, for every raster, its isolines at the interior class breaks as layer
+        ``<raster>_iso`` (sun-hour isolines for CAD/GIS)."""
+        out = dict(self.layers or {})
+        for rname, raster in (self.rasters or {}).items():
+            key = f"{rname}_iso"
+            if key not in out:
+                iso = raster_isolines(raster, self.breaks(raster.valid_values())[1:-1])
+                if iso:
+                    out[key] = iso
+        return out
 
     def breaks(self, values) -> np.ndarray:
         """Class breaks (ascending, n+1 edges) for the legend: the explicit ``classes`` or
@@ -348,3 +368,31 @@ def _json_default(o):
     if isinstance(o, Path):
         return str(o)
     raise TypeError(f"not JSON serialisable: {type(o).__name__}")
+
+
+def raster_isolines(raster: Raster, levels) -> list:
+    """Isolines (e.g. sun-hour isolines) of a raster at ``levels`` as [(LineString, {"value":
+    level})] in the raster's CRS, traced with contourpy (marching squares over the pixel
+    centres; NaN / nodata cells break the lines). North-up or rotated grids: centres are mapped
+    through the affine transform."""
+    import contourpy
+    import shapely
+
+    vals = np.asarray(raster.values, dtype=float)
+    if raster.nodata is not None and np.isfinite(raster.nodata):
+        vals = np.where(vals == raster.nodata, np.nan, vals)
+    rows, cols = vals.shape
+    if rows < 2 or cols < 2 or not np.isfinite(vals).any():
+        return []
+    gen = contourpy.contour_generator(np.arange(cols) + 0.5, np.arange(rows) + 0.5, np.ma.masked_invalid(vals),
+                                      line_type="Separate")
+    a, b, c, d, e, f = raster.transform
+    out = []
+    for level in levels:
+        for line in gen.lines(float(level)):
+            if len(line) < 2:
+                continue
+            col, row = line[:, 0], line[:, 1]
+            xy = np.column_stack([a * col + b * row + c, d * col + e * row + f])
+            out.append((shapely.LineString(xy), {"value": float(level)}))
+    return out

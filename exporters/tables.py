@@ -10,7 +10,8 @@
   source file), ``surface_type``, ``area_m2`` (true 3D area), ``tilt_deg`` (0 = horizontal facing
   up, 90 = vertical), ``azimuth_deg`` (direction the surface faces, 0 = north, clockwise; NaN for
   horizontal surfaces) and every per-surface result ``<analysis>_<name>``.
-- **result layers**: the analyses' 2D/3D geometries (``<analysis>_<layer>``) with their properties.
+- **result layers**: the analyses' 2D/3D geometries (``<analysis>_<layer>``) with their properties,
+  and isolines of every result raster at its class breaks (``<analysis>_<raster>_iso``, ``value``).
 
 Writers: CSV (Python's csv; footprint centroid as ``x``, ``y`` and the CRS name in a ``crs``
 column — no geometry), GeoJSON and GeoPackage via pyogrio (GDAL) with the CRS written (GeoJSON
@@ -122,7 +123,7 @@ def layer_tables(results):
     """{layer name: (columns, geometries)} for the analyses' geometry layers."""
     out = {}
     for a in results or []:
-        for lkey, feats in (a.layers or {}).items():
+        for lkey, feats in a.layers_with_isolines().items():
             keys: list[str] = []
             for _, props in feats:
                 for k in props:

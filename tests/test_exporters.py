@@ -822,3 +822,29 @@ def test_dxf_hides_triangulation_edges(nrw, tmp_path):
                 ring = nrw.vertices[nrw.ring_vertices[ro[i]:ro[i + 1]]]
                 ref[layer] = ref.get(layer, 0.0) + float(np.linalg.norm(np.roll(ring, -1, axis=0) - ring, axis=1).sum())
     assert_close(visible, ref, rel=1e-6)
+
+
+def test_raster_isolines_analytic_and_in_dxf(nrw, tmp_path):
+    """Isolines of a ramp (value = column index) at level L run along x = x0 + a·(L + 0.5)
+    (between pixel centres), and land on their own DXF layer with one polyline per level."""
+    import ezdxf
+
+    from exporters.dxf import write_dxf
+    from exporters.results import raster_isolines
+
+    bb = nrw.bbox()
+    x0, y1 = bb[0], bb[4]
+    ramp = Raster(np.tile(np.arange(10, dtype=float), (6, 1)), (3.0, 0.0, x0, 0.0, -3.0, y1), nodata=-1, units="h")
+    lines = raster_isolines(ramp, [2.5, 6.0])
+    assert [p["value"] for _, p in lines] == [2.5, 6.0]
+    for (line, props) in lines:
+        xy = np.asarray(line.coords)
+        assert np.allclose(xy[:, 0], x0 + 3.0 * (props["value"] + 0.5))
+        assert xy[:, 1].min() == pytest.approx(y1 - 3.0 * 5.5) and xy[:, 1].max() == pytest.approx(y1 - 1.5)
+    a = AnalysisResult(name="sun", rasters={"hours": ramp}, units={"hours": "h"})
+    path = tmp_path / "iso.dxf"
+    write_dxf(nrw, path, results=Results([a]))
+    doc = ezdxf.readfile(path)
+    iso = [e for e in doc.modelspace() if e.dxf.layer == "RESULT_SUN_HOURS_ISO"]
+    breaks = a.breaks(ramp.valid_values())
+    assert len(iso) == len(breaks) - 2  # one line per interior class break
