@@ -146,7 +146,7 @@ def _plan(ax, model, footprints: _Footprints, analysis=None, edits: Edits | None
                              label="abgerissen / demolished"))
     if analysis is not None:
         palette = ["#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b"]
-        for i, (lname, feats) in enumerate((analysis.layers or {}).items()):
+        for i, (lname, feats) in enumerate(analysis.layers_with_isolines().items()):
             colour = palette[i % len(palette)]
             for geom, _props in feats:
                 _draw_geom(ax, geom, colour)
