@@ -94,7 +94,10 @@ def shadow_job(ctx, grid_m: float):
     def run(progress, cancelled):
         progress(0.02)
         scene = _analysis_scene(ctx)
-        res = shadow_at(scene, when, cell_m=grid_m, site=site)
+        from analysis.raycast import RayCaster
+
+        rc = RayCaster(scene, cancel=cancelled)  # Cancel stops the ray casting within one chunk
+        res = shadow_at(scene, when, cell_m=grid_m, site=site, raycaster=rc)
         progress(1.0)
         return res
 
