@@ -1,4 +1,4 @@
-"""``main.py convert IN… OUT.city.json [--crs EPSG:xxxx] [--json]``: convert CityGML 1.0/2.0/3.0,
+"""``main.py convert IN… OUT.city.json [--crs EPSG:xxxx] [--public] [--json]``: convert CityGML 1.0/2.0/3.0,
 CityJSON or CityJSONSeq file(s) (several = one model, e.g. tiles) to CityJSON 2.0, or to
 CityJSONSeq when OUT ends in ``.city.jsonl``. ``--json`` prints {path, format, objects,
 demolished, inserted} (the last two are 0: convert does not edit) plus ``crs`` and ``warnings``.
@@ -19,6 +19,9 @@ def add_parser(sub) -> None:
                    help="input file(s) or folder(s) of tiles, then the output file (.city.json or .city.jsonl)")
     p.add_argument("--crs", help="override the input CRS, e.g. EPSG:25832")
     p.add_argument("--json", action="store_true", help="print one JSON object with path, format, objects")
+    from .export import add_public_arguments
+
+    add_public_arguments(p)  # --public, --public-config
     p.set_defaults(func=run)
 
 
@@ -40,6 +43,9 @@ def run(args) -> int:
     args.files = inputs
     model = common.load_model(args)
     common.check_output_not_source(out, list(model.sources) + list(inputs))
+    from .export import make_public
+
+    model, n_private = make_public(args, model)
     from exporters.cityjson import write_cityjson, write_cityjsonseq
 
     warnings = list(model.warnings)
@@ -60,6 +66,8 @@ def run(args) -> int:
         write_cityjson(model, out)
     result = {"path": str(out), "format": fmt, "objects": len(model.objects), "demolished": 0, "inserted": 0,
               "crs": model.crs.name, "source_format": model.format, "warnings": warnings}
+    if getattr(args, "public", False):
+        result.update(public=True, internal_values_removed=n_private)
     if args.json:
         common.print_json(result)
     else:

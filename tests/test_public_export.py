@@ -78,3 +78,14 @@ def test_public_copy_leaves_the_source_model_unchanged():
 def test_missing_named_settings_file_is_an_input_error(tmp_path):
     with pytest.raises(InputError, match="no such file"):
         internal_patterns(tmp_path / "nope.json")
+
+
+def test_convert_public(tmp_path, capsys):
+    out = tmp_path / "c.city.json"
+    assert cli.main(["convert", str(SACHSEN), str(out), "--public", "--json"]) == 0
+    summary = json.loads(capsys.readouterr().out)
+    text = out.read_text(encoding="utf-8")
+    assert "Ratsstraße" not in text and summary["internal_values_removed"] > 0
+    assert summary["objects"] == len(json.loads(text)["CityObjects"])
+    assert cli.main(["convert", str(SACHSEN), str(tmp_path / "full.city.json")]) == 0
+    assert "Ratsstraße" in (tmp_path / "full.city.json").read_text(encoding="utf-8")
