@@ -848,3 +848,20 @@ def test_raster_isolines_analytic_and_in_dxf(nrw, tmp_path):
     iso = [e for e in doc.modelspace() if e.dxf.layer == "RESULT_SUN_HOURS_ISO"]
     breaks = a.breaks(ramp.valid_values())
     assert len(iso) == len(breaks) - 2  # one line per interior class break
+
+
+@pytest.mark.parametrize("suffix", [".dxf", ".obj", ".glb", ".gltf", ".stl", ".ifc", ".city.json", ".city.jsonl",
+                                    ".gml", ".csv", ".geojson", ".gpkg", ".tif", ".pdf"])
+def test_export_dispatch_every_suffix(nrw, nrw_results, tmp_path, suffix):
+    """The one entry point (CLI and GUI) writes every format by its suffix; what it reports as
+    written matches the objects in the model (rasters: one)."""
+    from exporters.export import export, format_of
+
+    path = tmp_path / f"out{suffix}"
+    summary = export(nrw, path, results=nrw_results, edits=Edits(original=nrw))
+    assert path.is_file() and path.stat().st_size > 0
+    expected = {"GeoTIFF": 1, "DXF": len(geometry_ids(nrw)), "OBJ": len(geometry_ids(nrw)),
+                "GLB": len(geometry_ids(nrw)), "glTF": len(geometry_ids(nrw)), "STL": len(geometry_ids(nrw)),
+                "IFC": len(geometry_ids(nrw))}.get(format_of(path), len(nrw.objects))
+    assert summary["objects"] == expected
+    assert not list(tmp_path.glob(".out*"))  # no temp files left behind
