@@ -44,6 +44,7 @@ class LayerDock(QDockWidget):
         self.model_item = None
         self.ground_item = None
         self.type_items: dict[str, QTreeWidgetItem] = {}
+        self.geo_actors: dict[int, list] = {}
         self.retranslate()
 
     def retranslate(self) -> None:
@@ -61,6 +62,7 @@ class LayerDock(QDockWidget):
         self.tree.blockSignals(True)
         self.tree.clear()
         self.type_items = {}
+        self.geo_actors = {}
         self.model_item = QTreeWidgetItem([tr("City model")])
         self.model_item.setToolTip(0, "\n".join(files))
         self.tree.addTopLevelItem(self.model_item)
@@ -97,12 +99,28 @@ class LayerDock(QDockWidget):
         self.tree.expandAll()
         self.tree.blockSignals(False)
 
+    def add_geo_layer(self, name: str, actors) -> QTreeWidgetItem:
+        """A checkable row for a 2D layer draped on the ground (its VTK actors)."""
+        self.tree.blockSignals(True)
+        item = QTreeWidgetItem([tr("2D layer: {name}").format(name=name)])
+        item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
+        item.setCheckState(0, Qt.CheckState.Checked)
+        item.setData(0, Qt.ItemDataRole.UserRole, "__geo__")
+        self.tree.addTopLevelItem(item)
+        self.geo_actors[id(item)] = list(actors)
+        self.tree.blockSignals(False)
+        return item
+
     def _item_changed(self, item: QTreeWidgetItem, column: int) -> None:
         key = item.data(0, Qt.ItemDataRole.UserRole)
         if column != 0 or key is None:
             return
         visible = item.checkState(0) == Qt.CheckState.Checked
-        if key == "__ground__":
+        if key == "__geo__":
+            for a in self.geo_actors.get(id(item), []):
+                a.SetVisibility(visible)
+            self.viewport.render()
+        elif key == "__ground__":
             self.viewport.set_ground_visible(visible)
         else:
             self.viewport.set_layer(key, visible=visible)

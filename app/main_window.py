@@ -92,6 +92,9 @@ class MainWindow(QMainWindow):
         vp.measured.connect(lambda text: self.statusBar().showMessage(text, 0))
         vp.point_picked.connect(self._point_picked)
         vp.mode_changed.connect(self._mode_changed)
+        vp.footprint_drawn.connect(self.on_footprint_drawn)
+        self.geo_layers: list = []  # [(name, [actors])] of 2D layers draped on the ground
+        self._dialog = None
         self.search.select_ids.connect(self.select_and_zoom)
         self.analysis.run_requested.connect(self.run_analysis)
         self.analysis.cancel_requested.connect(self.cancel_analysis)
@@ -146,6 +149,10 @@ class MainWindow(QMainWindow):
         A["redo"] = self.undo_group.createRedoAction(self)
         A["redo"].setShortcuts([QKeySequence("Ctrl+Y"), QKeySequence("Ctrl+Shift+Z")])
         A["demolish"] = self._act(self.demolish_selected, QKeySequence(Qt.Key.Key_Delete))
+        A["set_height"] = self._act(self.set_height_selected)
+        A["draw_extrude"] = self._act(lambda: self.viewport.set_mode("draw"), QKeySequence("Ctrl+Shift+E"))
+        A["insert_file"] = self._act(self.insert_file_dialog)
+        A["add_layer"] = self._act(self.add_layer_dialog)
         A["clear_selection"] = self._act(lambda: self.set_selection([]))
         A["load_scenario"] = self._act(self.load_scenario)
         A["save_scenario"] = self._act(self.save_scenario)
@@ -171,7 +178,7 @@ class MainWindow(QMainWindow):
         mb = self.menuBar()
         self.menus = {}
         m = self.menus["file"] = mb.addMenu("")
-        m.addActions([A["open"], A["open_folder"], A["open_city"], A["open_demo"]])
+        m.addActions([A["open"], A["open_folder"], A["open_city"], A["open_demo"], A["add_layer"]])
         self.recent_menu = m.addMenu("")
         m.addSeparator()
         m.addActions([A["load_scenario"], A["save_scenario"], A["screenshot"]])
@@ -180,7 +187,7 @@ class MainWindow(QMainWindow):
         m = self.menus["edit"] = mb.addMenu("")
         m.addActions([A["undo"], A["redo"]])
         m.addSeparator()
-        m.addActions([A["demolish"], A["clear_selection"]])
+        m.addActions([A["demolish"], A["set_height"], A["draw_extrude"], A["insert_file"], A["clear_selection"]])
         m = self.menus["view"] = mb.addMenu("")
         m.addActions([A["view_iso"], A["view_top"], A["view_north"], A["north_up"]])
         m.addSeparator()
@@ -207,7 +214,7 @@ class MainWindow(QMainWindow):
         tb.addSeparator()
         tb.addActions([A["mode_select"], A["mode_box"], A["mode_distance"], A["mode_height"], A["mode_walk"]])
         tb.addSeparator()
-        tb.addActions([A["demolish"], A["undo"], A["redo"]])
+        tb.addActions([A["demolish"], A["draw_extrude"], A["undo"], A["redo"]])
 
     def _build_status_bar(self) -> None:
         sb = self.statusBar()
@@ -242,6 +249,8 @@ class MainWindow(QMainWindow):
             "mode_select": tr("Select"), "mode_box": tr("Box select"), "mode_distance": tr("Measure distance"),
             "mode_height": tr("Measure height above ground"), "mode_walk": tr("Walk (eye height 1.6 m)"),
             "clear_measure": tr("Clear measurements"), "about": tr("About Stadtbild"),
+            "set_height": tr("Set &height of selected…"), "draw_extrude": tr("Draw footprint and e&xtrude"),
+            "insert_file": tr("&Insert design (file) at a point…"), "add_layer": tr("Add 2D &layer (GeoJSON, GPKG, SHP)…"),
             "lang_de": "Deutsch", "lang_en": "English",
         }
         for k, text in texts.items():
@@ -249,7 +258,7 @@ class MainWindow(QMainWindow):
         short = {"open": tr("Open"), "view_iso": tr("Iso"), "view_top": tr("Top"), "view_north": tr("Front"),
                  "north_up": tr("North"), "zoom_sel": tr("Zoom"), "mode_select": tr("Select"),
                  "mode_box": tr("Box"), "mode_distance": tr("Distance"), "mode_height": tr("Height"),
-                 "mode_walk": tr("Walk"), "demolish": tr("Demolish")}
+                 "mode_walk": tr("Walk"), "demolish": tr("Demolish"), "draw_extrude": tr("Extrude")}
         for k, text in short.items():
             A[k].setIconText(text)
             A[k].setToolTip(texts[k].replace("&", ""))
@@ -372,6 +381,10 @@ class MainWindow(QMainWindow):
         self.clear_result()
         self.viewport.set_mode("select")
         self.viewport.layers = {}  # a new model starts with default layer colours
+        for _name, actors in self.geo_layers:
+            for a in actors:
+                self.viewport.plotter.remove_actor(a, render=False)
+        self.geo_layers = []
         self.base_model = model
         self.model = model
         self.scene = scene
@@ -539,6 +552,8 @@ class MainWindow(QMainWindow):
         self.viewport.set_scene(scene, model, reset_camera=reset_camera, ghost=ghost)
         self.set_selection([s for s in self.selected if s in model.objects])
         self.layers.populate(self._type_counts(), self.files)
+        for name, actors in self.geo_layers:
+            self.layers.add_geo_layer(name, actors)
         self.search.set_model(model)
         self.legend.show_surfaces()
         self.variants.edits_changed()
@@ -651,6 +666,140 @@ class MainWindow(QMainWindow):
             az=format_number(az, 1), el=format_number(el, 1), tz=info["tz"], utc=info["time_utc"][11:16]))
         self.viewport.set_sun_direction(info["direction"] if el > 0 else None)
 
+    # ------------------------------------------------------------------ editing tools
+    def _new_id(self, stem: str = "new") -> str:
+        existing = set(self.base_model.objects) | set(self.model.objects)
+        for v in self.variants.variants:
+            for e in v.edits:
+                existing.add(str(e.get("id", "")))
+        k = 1
+        while f"{stem}-{k}" in existing:
+            k += 1
+        return f"{stem}-{k}"
+
+    def push_edit(self, edit: dict, text: str) -> None:
+        """Push one scenario edit (DESIGN.md format) as an undoable command on the active variant."""
+        from .commands import EditCommand
+
+        stack = self.variants.active_stack()
+        if stack is None or self.base_model is None:
+            return
+        stack.push(EditCommand(self.variants.active(), edit, lambda: self.apply_edits(reset_camera=False), text))
+
+    def on_footprint_drawn(self, pts_local) -> None:
+        from .edit_dialogs import extrude_dialog
+
+        self.viewport.set_mode("select")
+        footprint = [[float(x), float(y)] for x, y in self.scene.to_world(np.c_[pts_local, np.zeros(len(pts_local))])[:, :2]]
+        ground_z = float(self.scene.to_world([0.0, 0.0, self.viewport.ground_z])[2])
+        d = extrude_dialog(self)
+        d.setObjectName("extrudeDialog")
+
+        def accepted():
+            v = d.values()
+            new_id = self._new_id()
+            edit = {"op": "extrude", "id": new_id, "footprint": footprint, "ground_z": ground_z,
+                    "height_m": float(v["height_m"]), "roof": v["roof"],
+                    "roof_height_m": float(v["roof_height_m"]) if v["roof"] != "flat" else 0.0}
+            self.push_edit(edit, tr("New building {id}").format(id=new_id))
+            self.set_selection([new_id])
+
+        d.accepted.connect(accepted)
+        d.open()
+        self._dialog = d
+
+    def set_height_selected(self) -> None:
+        from .edit_dialogs import height_dialog
+
+        if not self.selected:
+            self.statusBar().showMessage(tr("Select buildings first (click in the 3D view)"), 5000)
+            return
+        ids = list(self.selected)
+        k = self.scene.object_number(ids[-1]) if ids[-1] in self.scene.object_ids else None
+        current = float(self.viewport.object_max[k][2] - self.viewport.object_min[k][2]) if k is not None else 10.0
+        d = height_dialog(current, self)
+        d.setObjectName("heightDialog")
+
+        def accepted():
+            h = float(d.values()["height_m"])
+            self.push_edit({"op": "set_height", "ids": ids, "height_m": h},
+                           tr("Set height of {id} to {h} m").format(id=", ".join(ids[:2]), h=format_number(h, 1)))
+
+        d.accepted.connect(accepted)
+        d.open()
+        self._dialog = d
+
+    def insert_file_dialog(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(self, tr("Insert design"), "", tr(
+            "Designs (*.glb *.gltf *.obj *.stl *.ifc *.json *.gml);;All files (*)"))
+        if path:
+            self.start_insert(path)
+
+    def start_insert(self, path) -> None:
+        """Ask for the insertion point in the view, then rotation and scale."""
+        from .edit_dialogs import insert_dialog
+
+        path = str(Path(path).resolve())
+
+        def at_point(p, _oid):
+            world = self.scene.to_world(np.asarray(p, float))
+            d = insert_dialog(self)
+            d.setObjectName("insertDialog")
+
+            def accepted():
+                v = d.values()
+                new_id = self._new_id("design")
+                self.push_edit({"op": "insert", "file": path, "at": [float(c) for c in world],
+                                "rotation_deg": float(v["rotation_deg"]), "scale": float(v["scale"]), "id": new_id},
+                               tr("Insert {name}").format(name=Path(path).name))
+
+            d.accepted.connect(accepted)
+            d.open()
+            self._dialog = d
+
+        self._point_request = at_point
+        self.viewport.set_mode("point")
+        self.statusBar().showMessage(tr("Click the insertion point in the 3D view"), 0)
+
+    def add_layer_dialog(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(self, tr("Add 2D layer"), "", tr(
+            "GIS layers (*.geojson *.json *.gpkg *.shp);;All files (*)"))
+        if path:
+            self.add_layer_file(path)
+
+    def add_layer_file(self, path) -> None:
+        """Read a GeoJSON/GPKG/Shapefile (reprojected to the model CRS) in a worker and drape it
+        on the ground (viewer.layers_view)."""
+        if self.model is None:
+            self.show_error(tr("Open a city model first"))
+            return
+        crs = self.model.crs if self.model.crs else None
+
+        def run(progress, cancelled):
+            from importers.layers import read_layers
+
+            return read_layers(path, crs)
+
+        self.jobs.start(run, tr("Layer"), on_done=self._layers_read, on_error=self.show_error)
+
+    def _layers_read(self, layers) -> None:
+        from model.terrain import TerrainGrid
+        from viewer.layers_view import add_layer
+
+        bb = self.model.bbox()
+        boxes = [lyr.extent() for lyr in layers if lyr.extent()] + [(bb[0], bb[1], bb[3], bb[4])]
+        b = np.array(boxes, float)
+        z0 = float(self.scene.to_world([0.0, 0.0, self.viewport.ground_z])[2])
+        xmin, ymin, xmax, ymax = b[:, 0].min(), b[:, 1].min(), b[:, 2].max(), b[:, 3].max()
+        grid = TerrainGrid(np.full((2, 2), z0), xmin, ymax, max(xmax - xmin, 1.0), max(ymax - ymin, 1.0))
+        for lyr in layers:
+            actors = add_layer(self.viewport.plotter, lyr, grid, self.scene.origin, legend=False,
+                               name=f"layer-{len(self.geo_layers)}-{lyr.name}")
+            actors = [a for a in (actors or []) if a is not None]
+            self.geo_layers.append((lyr.name, actors))
+            self.layers.add_geo_layer(lyr.name, actors)
+        self.viewport.render()
+
     def _ask_point(self, page_key: str, slot: int) -> None:
         self._point_request = (page_key, slot)
         self.viewport.set_mode("point")
@@ -658,6 +807,12 @@ class MainWindow(QMainWindow):
 
     def _point_picked(self, p, oid=None) -> None:
         if self._point_request is None:
+            return
+        if callable(self._point_request):
+            request, self._point_request = self._point_request, None
+            self.viewport.set_mode("select")
+            self.statusBar().clearMessage()
+            request(p, oid)
             return
         key, slot = self._point_request
         self._point_request = None

@@ -36,6 +36,7 @@ class Viewport(QWidget):
     measured = Signal(str)  # human readable result of a measurement
     point_picked = Signal(object, object)  # local (x, y, z) and the object id hit (or None)
     mode_changed = Signal(str)
+    footprint_drawn = Signal(object)  # (n, 2) local xy of a drawn polygon
 
     def __init__(self, parent=None):
         super().__init__(parent)
@@ -77,6 +78,7 @@ class Viewport(QWidget):
         self._scale = None
         self._last_distance = None
         self._last_height = None
+        self._draw_points: list = []
         self.plotter.interactor.installEventFilter(self)
         self.plotter.interactor.setMouseTracking(True)
         self._picker = None
@@ -110,6 +112,14 @@ class Viewport(QWidget):
 
         t0 = time.perf_counter()
         old_layers = self.layers
+        old_scene = self.scene
+        if (old_scene is not None and scene is not None and not reset_camera
+                and not np.allclose(old_scene.origin, scene.origin)):
+            # edits that grow the model move its local origin: keep the camera on the same place
+            shift = old_scene.origin - scene.origin
+            cam = self.plotter.camera
+            cam.position = tuple(np.array(cam.position) + shift)
+            cam.focal_point = tuple(np.array(cam.focal_point) + shift)
         for layer in self.layers.values():
             self.plotter.remove_actor(layer["actor"], render=False)
         if self.ground_actor is not None:
@@ -425,16 +435,19 @@ class Viewport(QWidget):
 
     # ------------------------------------------------------------------ modes and tools
     def set_mode(self, mode: str) -> None:
-        """"select", "box", "distance", "height" or "walk"."""
+        """"select", "box", "distance", "height", "walk", "point" or "draw"."""
         if mode == self.mode:
             return
         if self.mode == "walk":
             self.plotter.camera.view_angle = 30.0
         self.mode = mode
         self._measure_points = []
+        self._draw_points = []
+        self.remove_overlay("drawing", render=False)
         if mode == "walk":
             self._enter_walk()
-        cursor = Qt.CursorShape.CrossCursor if mode in ("box", "distance", "height") else Qt.CursorShape.ArrowCursor
+        cursor = (Qt.CursorShape.CrossCursor if mode in ("box", "distance", "height", "point", "draw")
+                  else Qt.CursorShape.ArrowCursor)
         self.plotter.interactor.setCursor(cursor)
         self.mode_changed.emit(mode)
 
@@ -548,6 +561,28 @@ class Viewport(QWidget):
             self.point_picked.emit(p, oid)
         elif self.mode == "walk" and p is not None:
             self._enter_walk(at=p)
+        elif self.mode == "draw" and p is not None:
+            self.add_draw_point(p)
+
+    def add_draw_point(self, p) -> None:
+        """Add a corner of the footprint being drawn (local point; only x, y are used)."""
+        self._draw_points.append(np.asarray(p, float)[:2])
+        pts = np.array(self._draw_points)
+        z = self.ground_z + 0.15
+        ring = np.c_[pts, np.full(len(pts), z)]
+        if len(ring) >= 2:
+            line = self.pv.lines_from_points(np.vstack([ring, ring[:1]]) if len(ring) >= 3 else ring)
+            self.add_overlay("drawing", line, color="#ff7f0e", line_width=4)
+        else:
+            self.add_overlay("drawing", self.pv.Sphere(radius=0.6, center=ring[0]), color="#ff7f0e")
+
+    def finish_drawing(self) -> None:
+        """Close the drawn polygon (Enter or double click) and hand it on."""
+        pts = np.array(self._draw_points)
+        self._draw_points = []
+        self.remove_overlay("drawing")
+        if len(pts) >= 3:
+            self.footprint_drawn.emit(pts)
 
     def select_in_rect(self, rect: QRect) -> list[str]:
         if self.scene is None:
@@ -590,6 +625,9 @@ class Viewport(QWidget):
                 return True
             if start is not None and (pos - start).manhattanLength() <= CLICK_TOLERANCE_PX:
                 QTimer.singleShot(0, lambda p=pos, a=additive: self._click(p, a))
+        elif et == QEvent.Type.MouseButtonDblClick and self.mode == "draw":
+            QTimer.singleShot(0, self.finish_drawing)
+            return True
         elif et == QEvent.Type.Leave:
             self._cursor_pos = None
             self.cursor_moved.emit(None)
@@ -601,6 +639,9 @@ class Viewport(QWidget):
 
     def _key(self, event) -> None:
         k = event.key()
+        if self.mode == "draw" and k in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            self.finish_drawing()
+            return
         if k == Qt.Key.Key_Escape:
             if self.mode != "select":
                 self.set_mode("select")

@@ -490,3 +490,126 @@ def test_cursor_coordinates_in_model_crs_walk_mode_and_recent_files(window, qtbo
     assert cam.position[2] == pytest.approx(vp.ground_z + 1.6)
     window.actions_by_name["mode_select"].trigger()
     assert window.settings.recent_files()[0] == [str(DEMO.resolve())]
+
+
+def _top_view_over(vp, lo, hi):
+    vp.set_view("top")
+    vp.plotter.renderer.ResetCamera((lo[0], hi[0], lo[1], hi[1], vp.ground_z, vp.ground_z + 1.0))
+    vp.plotter.reset_camera_clipping_range()
+    vp.render()
+
+
+def test_draw_footprint_extrude_then_set_height_and_undo(window, qtbot, artifacts):
+    """A 20 m × 30 m footprint drawn by four clicks on open ground, extruded to a 15 m eave with a
+    4 m gable roof: analysis.metrics finds the new building with the drawn area (shapely area of the
+    picked corners) and a 19 m ridge; 'set height' then makes it 25 m; undo steps back."""
+    import shapely
+
+    from analysis.metrics import compute_metrics
+
+    vp = window.viewport
+    lo, hi = window.scene.bounds
+    x0, y0 = lo[0] + 60.0, lo[1] - 60.0  # south of the district: open ground plane
+    corners = np.array([[x0, y0], [x0 + 20, y0], [x0 + 20, y0 + 30], [x0, y0 + 30]])
+    _top_view_over(vp, corners.min(axis=0) - 10, corners.max(axis=0) + 10)
+    window.actions_by_name["draw_extrude"].trigger()
+    assert vp.mode == "draw"
+    w = vp.plotter.interactor
+    for c in corners:
+        QTest.mouseClick(w, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier,
+                         vp.world_to_widget([c[0], c[1], vp.ground_z]))
+        qtbot.wait(30)
+    qtbot.waitUntil(lambda: len(vp._draw_points) == 4, timeout=3000)
+    picked = np.array(vp._draw_points)
+    QTest.keyClick(w, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: window._dialog is not None and window._dialog.isVisible(), timeout=3000)
+    d = window._dialog
+    d.fields["height_m"].setValue(15.0)
+    d.fields["roof"].setCurrentIndex(d.fields["roof"].findData("gable"))
+    d.fields["roof_height_m"].setValue(4.0)
+    d.accept()
+    new_id = window.selected[0]
+    assert new_id.startswith("new-") and new_id in window.model.objects
+    assert window.variants.active().edits[-1]["op"] == "extrude"
+    rec = compute_metrics(window.model).row(new_id)
+    area = shapely.Polygon(picked).area
+    assert abs(area - 600.0) < 15.0  # clicks land within a few centimetres at this zoom
+    assert rec["footprint_area_m2"] == pytest.approx(area, rel=0.005)
+    assert rec["eave_height_m"] == pytest.approx(15.0, abs=0.01)
+    assert rec["ridge_height_m"] == pytest.approx(19.0, abs=0.01)
+    shot(window, artifacts, "11-extruded")
+    # set height of the new building to 25 m
+    window.actions_by_name["set_height"].trigger()
+    d = window._dialog
+    assert d.fields["height_m"].value() == pytest.approx(19.0, abs=0.01)
+    d.fields["height_m"].setValue(25.0)
+    d.accept()
+    k = window.scene.object_number(new_id)
+    z = window.scene.corners[window.scene.object_index == k][:, :, 2]
+    assert z.max() - z.min() == pytest.approx(25.0, abs=0.01)
+    window.undo_group.undo()
+    window.undo_group.undo()
+    assert new_id not in window.model.objects
+    assert len(window.model.objects) == 853
+
+
+def test_insert_design_at_clicked_point(window, qtbot, tmp_path):
+    """An OBJ box (10 × 10 × 10 m, centred on its origin) inserted at a clicked ground point,
+    rotated 30°: the new object's centre is the clicked point and its height 10 m."""
+    import trimesh
+
+    path = tmp_path / "kiosk.obj"
+    trimesh.creation.box(extents=(10.0, 10.0, 10.0)).export(path)
+    vp = window.viewport
+    lo, hi = window.scene.bounds
+    target = np.array([lo[0] + 100.0, lo[1] - 40.0, vp.ground_z])
+    target_world = window.scene.to_world(target)
+    _top_view_over(vp, target - 30, target + 30)
+    window.start_insert(path)
+    assert vp.mode == "point"
+    clicked = vp.world_to_widget(target)
+    QTest.mouseClick(vp.plotter.interactor, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, clicked)
+    qtbot.waitUntil(lambda: window._dialog is not None and window._dialog.objectName() == "insertDialog",
+                    timeout=3000)
+    window._dialog.fields["rotation_deg"].setValue(30.0)
+    window._dialog.accept()
+    edit = window.variants.active().edits[-1]
+    assert edit["op"] == "insert" and edit["rotation_deg"] == 30.0
+    new = [i for i in window.model.objects if i not in window.base_model.objects]
+    assert new, window.last_error
+    sc = window.scene
+    mask = np.isin(sc.object_index, [sc.object_number(i) for i in new])
+    pts = sc.corners[mask].reshape(-1, 3)
+    centre = sc.to_world((pts.min(axis=0) + pts.max(axis=0)) / 2)  # the origin moved: compare in the CRS
+    assert np.hypot(*(centre[:2] - target_world[:2])) < 0.3
+    # the model grew to the south, so its local origin moved; the camera followed: the clicked
+    # place is still at the same screen pixel
+    assert not np.allclose(sc.origin, window.base_model.origin)
+    after = vp.world_to_widget(sc.to_local(target_world))
+    assert abs(after.x() - clicked.x()) <= 1 and abs(after.y() - clicked.y()) <= 1
+    assert pts[:, 2].max() - pts[:, 2].min() == pytest.approx(10.0, abs=0.01)
+
+
+def test_2d_layer_draped_and_toggled(window, qtbot, tmp_path):
+    """A GeoJSON parcel (EPSG:28992) appears as a layer row; unticking it hides its actors."""
+    import json
+
+    lo, _hi = window.scene.bounds
+    ox, oy = window.scene.origin[:2]
+    x, y = ox + lo[0] + 50, oy + lo[1] - 50
+    gj = {"type": "FeatureCollection",
+          "crs": {"type": "name", "properties": {"name": "urn:ogc:def:crs:EPSG::28992"}},
+          "features": [{"type": "Feature", "properties": {"name": "Flurstück 1"},
+                        "geometry": {"type": "Polygon", "coordinates": [[[x, y], [x + 40, y], [x + 40, y + 25],
+                                                                         [x, y + 25], [x, y]]]}}]}
+    path = tmp_path / "parcels.geojson"
+    path.write_text(json.dumps(gj))
+    window.add_layer_file(path)
+    qtbot.waitUntil(lambda: len(window.geo_layers) == 1 or window.last_error is not None, timeout=20000)
+    assert window.last_error is None
+    name, actors = window.geo_layers[0]
+    assert actors and all(a.GetVisibility() for a in actors)
+    item = window.layers.tree.topLevelItem(window.layers.tree.topLevelItemCount() - 1)
+    assert name in item.text(0)
+    item.setCheckState(0, Qt.CheckState.Unchecked)
+    assert not any(a.GetVisibility() for a in actors)

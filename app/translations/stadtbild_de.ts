@@ -66,6 +66,7 @@
     <message>
         <location filename="../analysis.py" line="172"/>
         <location filename="../analysis.py" line="200"/>
+        <location filename="../analysis.py" line="314"/>
         <source>Grid spacing [m]</source>
         <translation>Rasterweite [m]</translation>
     </message>
@@ -96,77 +97,111 @@
     </message>
     <message>
         <location filename="../analysis.py" line="246"/>
+        <location filename="../analysis.py" line="285"/>
         <source>Eye height [m]</source>
         <translation>Augenhöhe [m]</translation>
     </message>
     <message>
         <location filename="../analysis.py" line="252"/>
+        <location filename="../analysis.py" line="300"/>
+        <location filename="../analysis.py" line="334"/>
         <source>Pick viewpoint</source>
         <translation>Standpunkt wählen</translation>
     </message>
     <message>
         <location filename="../analysis.py" line="253"/>
+        <location filename="../analysis.py" line="334"/>
         <source>Pick target</source>
         <translation>Ziel wählen</translation>
     </message>
     <message>
-        <location filename="../analysis.py" line="271"/>
+        <location filename="../analysis.py" line="303"/>
+        <source>Viewshed</source>
+        <translation>Sichtfeld</translation>
+    </message>
+    <message>
+        <location filename="../analysis.py" line="306"/>
+        <source>Ground and facades visible from the viewpoint within the radius. Pick the viewpoint in the 3D view.</source>
+        <translation>Boden und Fassaden, die vom Standpunkt aus im Radius sichtbar sind. Standpunkt in der 3D-Ansicht wählen.</translation>
+    </message>
+    <message>
+        <location filename="../analysis.py" line="310"/>
+        <source>Radius [m]</source>
+        <translation>Radius [m]</translation>
+    </message>
+    <message>
+        <location filename="../analysis.py" line="337"/>
+        <source>View corridor</source>
+        <translation>Sichtachse (Korridor)</translation>
+    </message>
+    <message>
+        <location filename="../analysis.py" line="340"/>
+        <source>Protected view (Sichtachse) to a landmark: buildings rising above the sight plane are shown in red.</source>
+        <translation>Geschützte Sichtachse zu einer Landmarke: Gebäude, die über die Sichtebene ragen, werden rot gezeigt.</translation>
+    </message>
+    <message>
+        <location filename="../analysis.py" line="344"/>
+        <source>Half opening angle [°]</source>
+        <translation>Halber Öffnungswinkel [°]</translation>
+    </message>
+    <message>
+        <location filename="../analysis.py" line="365"/>
         <source>Solar potential</source>
         <translation>Solarpotenzial</translation>
     </message>
     <message>
-        <location filename="../analysis.py" line="274"/>
+        <location filename="../analysis.py" line="368"/>
         <source>Annual irradiation on roofs (direct + diffuse, Perez sky) and PV yield per building.</source>
         <translation>Jährliche Einstrahlung auf Dächer (direkt + diffus, Perez-Himmel) und PV-Ertrag je Gebäude.</translation>
     </message>
     <message>
-        <location filename="../analysis.py" line="277"/>
+        <location filename="../analysis.py" line="371"/>
         <source>Sample spacing on roofs [m]</source>
         <translation>Stichprobenabstand auf Dächern [m]</translation>
     </message>
     <message>
-        <location filename="../analysis.py" line="297"/>
+        <location filename="../analysis.py" line="391"/>
         <source>Setback areas</source>
         <translation>Abstandsflächen</translation>
     </message>
     <message>
-        <location filename="../analysis.py" line="300"/>
+        <location filename="../analysis.py" line="394"/>
         <source>Abstandsflächen by state building code; overlaps with neighbours are shown in red.</source>
         <translation>Abstandsflächen nach Landesbauordnung; Überschneidungen mit Nachbarn werden rot gezeigt.</translation>
     </message>
     <message>
-        <location filename="../analysis.py" line="305"/>
+        <location filename="../analysis.py" line="399"/>
         <source>Rule</source>
         <translation>Regel</translation>
     </message>
     <message>
-        <location filename="../analysis.py" line="358"/>
+        <location filename="../analysis.py" line="453"/>
         <source>Date</source>
         <translation>Datum</translation>
     </message>
     <message>
-        <location filename="../analysis.py" line="359"/>
+        <location filename="../analysis.py" line="454"/>
         <source>Local time</source>
         <translation>Ortszeit</translation>
     </message>
     <message>
-        <location filename="../analysis.py" line="467"/>
+        <location filename="../analysis.py" line="562"/>
         <source>Analysis</source>
         <translation>Analyse</translation>
     </message>
     <message>
-        <location filename="../analysis.py" line="468"/>
+        <location filename="../analysis.py" line="563"/>
         <source>Run</source>
         <translation>Starten</translation>
     </message>
     <message>
-        <location filename="../analysis.py" line="469"/>
-        <location filename="../main_window.py" line="259"/>
+        <location filename="../analysis.py" line="564"/>
+        <location filename="../main_window.py" line="275"/>
         <source>Cancel</source>
         <translation>Abbrechen</translation>
     </message>
     <message>
-        <location filename="../analysis.py" line="470"/>
+        <location filename="../analysis.py" line="565"/>
         <source>Clear result</source>
         <translation>Ergebnis entfernen</translation>
     </message>
@@ -176,72 +211,113 @@
         <translation>das Analysemodul {m} ist in dieser Version nicht enthalten</translation>
     </message>
     <message>
-        <location filename="../analysis_calls.py" line="138"/>
+        <location filename="../analysis_calls.py" line="142"/>
         <source>Shadow on {a} m² of {g} m² open ground ({p} %); sun azimuth {az}°, elevation {el}°, {t}</source>
         <translation>Schatten auf {a} m² von {g} m² Freifläche ({p} %); Sonne Azimut {az}°, Höhe {el}°, {t}</translation>
     </message>
     <message>
-        <location filename="../analysis_calls.py" line="142"/>
+        <location filename="../analysis_calls.py" line="146"/>
         <source>Shadow on the ground</source>
         <translation>Schatten auf dem Boden</translation>
     </message>
     <message>
-        <location filename="../analysis_calls.py" line="143"/>
+        <location filename="../analysis_calls.py" line="147"/>
         <source>Sun</source>
         <translation>Sonne</translation>
     </message>
     <message>
-        <location filename="../analysis_calls.py" line="172"/>
+        <location filename="../analysis_calls.py" line="177"/>
         <source>Sun hours on {d}: mean {mean} h, min {min} h, max {max} h of {pos} h possible</source>
         <translation>Sonnenstunden am {d}: Mittel {mean} h, min. {min} h, max. {max} h von {pos} h möglich</translation>
     </message>
     <message>
-        <location filename="../analysis_calls.py" line="191"/>
+        <location filename="../analysis_calls.py" line="196"/>
+        <location filename="../analysis_calls.py" line="301"/>
         <source>pick a viewpoint and a target in the 3D view first</source>
         <translation>bitte zuerst Standpunkt und Ziel in der 3D-Ansicht wählen</translation>
     </message>
     <message>
-        <location filename="../analysis_calls.py" line="224"/>
+        <location filename="../analysis_calls.py" line="229"/>
         <source>Visible: the line of {d} m is free</source>
         <translation>Sichtbar: die Sichtlinie von {d} m ist frei</translation>
     </message>
     <message>
-        <location filename="../analysis_calls.py" line="226"/>
+        <location filename="../analysis_calls.py" line="231"/>
         <source>Blocked by {n} building(s), first after {d} m: {ids}</source>
         <translation>Verdeckt durch {n} Gebäude, das erste nach {d} m: {ids}</translation>
     </message>
     <message>
-        <location filename="../analysis_calls.py" line="228"/>
+        <location filename="../analysis_calls.py" line="233"/>
         <source>Sightline free</source>
         <translation>Sichtlinie frei</translation>
     </message>
     <message>
-        <location filename="../analysis_calls.py" line="229"/>
+        <location filename="../analysis_calls.py" line="234"/>
         <source>Blocked / blocking building</source>
         <translation>Verdeckt / verdeckendes Gebäude</translation>
     </message>
     <message>
-        <location filename="../analysis_calls.py" line="258"/>
+        <location filename="../analysis_calls.py" line="241"/>
+        <source>pick a viewpoint in the 3D view first</source>
+        <translation>bitte zuerst einen Standpunkt in der 3D-Ansicht wählen</translation>
+    </message>
+    <message>
+        <location filename="../analysis_calls.py" line="286"/>
+        <source>{p} % of the open ground within {r} m visible; {n} buildings visible</source>
+        <translation>{p} % der Freifläche im Umkreis von {r} m sichtbar; {n} Gebäude sichtbar</translation>
+    </message>
+    <message>
+        <location filename="../analysis_calls.py" line="289"/>
+        <source>Visible</source>
+        <translation>Sichtbar</translation>
+    </message>
+    <message>
+        <location filename="../analysis_calls.py" line="289"/>
+        <source>Hidden</source>
+        <translation>Verdeckt</translation>
+    </message>
+    <message>
+        <location filename="../analysis_calls.py" line="340"/>
+        <source>{n} building(s) intrude into the view corridor, up to {h} m above the sight plane ({id})</source>
+        <translation>{n} Gebäude ragen in die Sichtachse, bis {h} m über die Sichtebene ({id})</translation>
+    </message>
+    <message>
+        <location filename="../analysis_calls.py" line="343"/>
+        <source>No building intrudes into the view corridor</source>
+        <translation>Kein Gebäude ragt in die Sichtachse</translation>
+    </message>
+    <message>
+        <location filename="../analysis_calls.py" line="344"/>
+        <source>Intruding building</source>
+        <translation>Störendes Gebäude</translation>
+    </message>
+    <message>
+        <location filename="../analysis_calls.py" line="345"/>
+        <source>Target</source>
+        <translation>Ziel</translation>
+    </message>
+    <message>
+        <location filename="../analysis_calls.py" line="374"/>
         <source>{n} roof surfaces, mean {mean} kWh/m²·a, PV yield {total} MWh/a on {area} m² suitable</source>
         <translation>{n} Dachflächen, Mittel {mean} kWh/m²·a, PV-Ertrag {total} MWh/a auf {area} m² geeigneter Fläche</translation>
     </message>
     <message>
-        <location filename="../analysis_calls.py" line="261"/>
+        <location filename="../analysis_calls.py" line="377"/>
         <source>Annual irradiation</source>
         <translation>Jährliche Einstrahlung</translation>
     </message>
     <message>
-        <location filename="../analysis_calls.py" line="336"/>
+        <location filename="../analysis_calls.py" line="452"/>
         <source>{rule}: {walls} outer walls, {bad} with conflicts ({n} buildings)</source>
         <translation>{rule}: {walls} Außenwände, {bad} mit Konflikten ({n} Gebäude)</translation>
     </message>
     <message>
-        <location filename="../analysis_calls.py" line="338"/>
+        <location filename="../analysis_calls.py" line="454"/>
         <source>Setback area kept</source>
         <translation>Abstandsfläche eingehalten</translation>
     </message>
     <message>
-        <location filename="../analysis_calls.py" line="339"/>
+        <location filename="../analysis_calls.py" line="455"/>
         <source>Overlap / conflict</source>
         <translation>Überschneidung / Konflikt</translation>
     </message>
@@ -301,60 +377,60 @@
         <translation>Dachform</translation>
     </message>
     <message>
-        <location filename="../attributes.py" line="98"/>
+        <location filename="../attributes.py" line="102"/>
         <source>Attributes</source>
         <translation>Attribute</translation>
     </message>
     <message>
-        <location filename="../attributes.py" line="99"/>
+        <location filename="../attributes.py" line="103"/>
         <source>Attribute</source>
         <translation>Attribut</translation>
     </message>
     <message>
-        <location filename="../attributes.py" line="99"/>
+        <location filename="../attributes.py" line="103"/>
         <source>Value</source>
         <translation>Wert</translation>
     </message>
     <message>
-        <location filename="../attributes.py" line="103"/>
-        <location filename="../attributes.py" line="115"/>
+        <location filename="../attributes.py" line="107"/>
+        <location filename="../attributes.py" line="119"/>
         <source>No object selected. Click a building in the 3D view.</source>
         <translation>Kein Objekt ausgewählt. Klicken Sie ein Gebäude in der 3D-Ansicht an.</translation>
     </message>
     <message>
-        <location filename="../attributes.py" line="118"/>
+        <location filename="../attributes.py" line="122"/>
         <location filename="../search.py" line="89"/>
         <location filename="../search.py" line="98"/>
         <source>ID</source>
         <translation>ID</translation>
     </message>
     <message>
-        <location filename="../attributes.py" line="118"/>
+        <location filename="../attributes.py" line="122"/>
         <source>Type</source>
         <translation>Typ</translation>
     </message>
     <message>
-        <location filename="../attributes.py" line="120"/>
+        <location filename="../attributes.py" line="124"/>
         <source>Part of</source>
         <translation>Teil von</translation>
     </message>
     <message>
-        <location filename="../attributes.py" line="122"/>
+        <location filename="../attributes.py" line="126"/>
         <source>Parts</source>
         <translation>Teile</translation>
     </message>
     <message>
-        <location filename="../attributes.py" line="125"/>
+        <location filename="../attributes.py" line="129"/>
         <source>LoD</source>
         <translation>LoD</translation>
     </message>
     <message>
-        <location filename="../attributes.py" line="127"/>
+        <location filename="../attributes.py" line="131"/>
         <source>File</source>
         <translation>Datei</translation>
     </message>
     <message>
-        <location filename="../attributes.py" line="155"/>
+        <location filename="../attributes.py" line="159"/>
         <source>{n} objects selected (showing the last one clicked)</source>
         <translation>{n} Objekte ausgewählt (gezeigt: das zuletzt angeklickte)</translation>
     </message>
@@ -370,6 +446,7 @@
     </message>
     <message>
         <location filename="../commands.py" line="42"/>
+        <location filename="../main_window.py" line="726"/>
         <source>Set height of {id} to {h} m</source>
         <translation>Höhe von {id} auf {h} m setzen</translation>
     </message>
@@ -379,44 +456,50 @@
         <translation>{n} Objekt(e) verschieben</translation>
     </message>
     <message>
-        <location filename="../layers.py" line="50"/>
+        <location filename="../layers.py" line="51"/>
         <source>Layers</source>
         <translation>Ebenen</translation>
     </message>
     <message>
-        <location filename="../layers.py" line="51"/>
+        <location filename="../layers.py" line="52"/>
+        <location filename="../main_window.py" line="783"/>
         <source>Layer</source>
         <translation>Ebene</translation>
     </message>
     <message>
-        <location filename="../layers.py" line="51"/>
+        <location filename="../layers.py" line="52"/>
         <source>Colour</source>
         <translation>Farbe</translation>
     </message>
     <message>
-        <location filename="../layers.py" line="51"/>
+        <location filename="../layers.py" line="52"/>
         <source>Opacity</source>
         <translation>Deckkraft</translation>
     </message>
     <message>
-        <location filename="../layers.py" line="53"/>
-        <location filename="../layers.py" line="64"/>
+        <location filename="../layers.py" line="54"/>
+        <location filename="../layers.py" line="66"/>
         <source>City model</source>
         <translation>Stadtmodell</translation>
     </message>
     <message>
-        <location filename="../layers.py" line="55"/>
-        <location filename="../layers.py" line="92"/>
+        <location filename="../layers.py" line="56"/>
+        <location filename="../layers.py" line="94"/>
         <source>Ground plane</source>
         <translation>Geländeebene</translation>
     </message>
     <message>
-        <location filename="../layers.py" line="77"/>
+        <location filename="../layers.py" line="79"/>
         <source>Click: choose a colour; right click: semantic colours (roof, wall, ground)</source>
         <translation>Klick: Farbe wählen; Rechtsklick: Flächenfarben (Dach, Wand, Boden)</translation>
     </message>
     <message>
-        <location filename="../layers.py" line="115"/>
+        <location filename="../layers.py" line="105"/>
+        <source>2D layer: {name}</source>
+        <translation>2D-Ebene: {name}</translation>
+    </message>
+    <message>
+        <location filename="../layers.py" line="133"/>
         <source>Colour of {type}</source>
         <translation>Farbe von {type}</translation>
     </message>
@@ -431,9 +514,75 @@
         <translation>Flächen</translation>
     </message>
     <message>
+        <location filename="../edit_dialogs.py" line="52"/>
+        <source>New building from the drawn footprint</source>
+        <translation>Neues Gebäude aus dem gezeichneten Grundriss</translation>
+    </message>
+    <message>
+        <location filename="../edit_dialogs.py" line="53"/>
+        <source>Eave height above ground</source>
+        <translation>Traufhöhe über Gelände</translation>
+    </message>
+    <message>
+        <location filename="../edit_dialogs.py" line="55"/>
+        <source>flat</source>
+        <translation>Flachdach</translation>
+    </message>
+    <message>
+        <location filename="../edit_dialogs.py" line="55"/>
+        <source>gable</source>
+        <translation>Satteldach</translation>
+    </message>
+    <message>
+        <location filename="../edit_dialogs.py" line="55"/>
+        <source>hip</source>
+        <translation>Walmdach</translation>
+    </message>
+    <message>
+        <location filename="../edit_dialogs.py" line="55"/>
+        <source>shed</source>
+        <translation>Pultdach</translation>
+    </message>
+    <message>
+        <location filename="../edit_dialogs.py" line="55"/>
+        <source>pyramid</source>
+        <translation>Zeltdach</translation>
+    </message>
+    <message>
+        <location filename="../edit_dialogs.py" line="58"/>
         <location filename="../legend.py" line="118"/>
         <source>Roof</source>
         <translation>Dach</translation>
+    </message>
+    <message>
+        <location filename="../edit_dialogs.py" line="59"/>
+        <source>Roof height</source>
+        <translation>Dachhöhe</translation>
+    </message>
+    <message>
+        <location filename="../edit_dialogs.py" line="64"/>
+        <source>Set building height</source>
+        <translation>Gebäudehöhe festlegen</translation>
+    </message>
+    <message>
+        <location filename="../edit_dialogs.py" line="65"/>
+        <source>New height (highest − lowest point)</source>
+        <translation>Neue Höhe (höchster − tiefster Punkt)</translation>
+    </message>
+    <message>
+        <location filename="../edit_dialogs.py" line="70"/>
+        <source>Place the design</source>
+        <translation>Entwurf platzieren</translation>
+    </message>
+    <message>
+        <location filename="../edit_dialogs.py" line="71"/>
+        <source>Rotation (counter-clockwise)</source>
+        <translation>Drehung (gegen den Uhrzeigersinn)</translation>
+    </message>
+    <message>
+        <location filename="../edit_dialogs.py" line="72"/>
+        <source>Scale</source>
+        <translation>Maßstab</translation>
     </message>
     <message>
         <location filename="../legend.py" line="118"/>
@@ -451,374 +600,441 @@
         <translation>Ausgewählt</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="38"/>
+        <location filename="../main_window.py" line="39"/>
         <source>City models (*.json *.city.json *.jsonl *.city.jsonl *.gml *.xml *.citygml);;All files (*)</source>
         <translation>Stadtmodelle (*.json *.city.json *.jsonl *.city.jsonl *.gml *.xml *.citygml);;Alle Dateien (*)</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="229"/>
+        <location filename="../main_window.py" line="242"/>
         <source>&amp;Open…</source>
         <translation>&amp;Öffnen…</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="229"/>
+        <location filename="../main_window.py" line="242"/>
         <source>Open &amp;folder of tiles…</source>
         <translation>&amp;Ordner mit Kacheln öffnen…</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="229"/>
+        <location filename="../main_window.py" line="242"/>
         <source>Open &amp;demo district</source>
         <translation>&amp;Demo-Stadtteil öffnen</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="230"/>
+        <location filename="../main_window.py" line="243"/>
+        <source>Open &amp;city (large folder of tiles)…</source>
+        <translation>&amp;Stadt öffnen (großer Ordner mit Kacheln)…</translation>
+    </message>
+    <message>
+        <location filename="../main_window.py" line="244"/>
         <source>Save &amp;image of the view…</source>
         <translation>&amp;Bild der Ansicht speichern…</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="230"/>
+        <location filename="../main_window.py" line="244"/>
         <source>&amp;Quit</source>
         <translation>&amp;Beenden</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="231"/>
+        <location filename="../main_window.py" line="245"/>
         <source>&amp;Demolish selected</source>
         <translation>Auswahl &amp;abreißen</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="231"/>
+        <location filename="../main_window.py" line="245"/>
         <source>Clear selection</source>
         <translation>Auswahl aufheben</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="232"/>
+        <location filename="../main_window.py" line="246"/>
         <source>Load &amp;variant (scenario)…</source>
         <translation>&amp;Variante (Szenario) laden…</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="232"/>
+        <location filename="../main_window.py" line="246"/>
         <source>Save variant (scenario)…</source>
         <translation>Variante (Szenario) speichern…</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="233"/>
+        <location filename="../main_window.py" line="247"/>
         <source>Isometric view</source>
         <translation>Isometrische Ansicht</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="233"/>
+        <location filename="../main_window.py" line="247"/>
         <source>Top view</source>
         <translation>Draufsicht</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="233"/>
+        <location filename="../main_window.py" line="247"/>
         <source>Front view (looking north)</source>
         <translation>Vorderansicht (Blick nach Norden)</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="234"/>
+        <location filename="../main_window.py" line="248"/>
         <source>North up</source>
         <translation>Norden oben</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="234"/>
+        <location filename="../main_window.py" line="248"/>
         <source>Zoom to selection</source>
         <translation>Auf Auswahl zoomen</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="234"/>
+        <location filename="../main_window.py" line="248"/>
         <source>Zoom to all</source>
         <translation>Alles zeigen</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="235"/>
-        <location filename="../main_window.py" line="243"/>
+        <location filename="../main_window.py" line="249"/>
+        <location filename="../main_window.py" line="259"/>
         <source>Select</source>
         <translation>Auswählen</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="235"/>
+        <location filename="../main_window.py" line="249"/>
         <source>Box select</source>
         <translation>Rechteckauswahl</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="235"/>
+        <location filename="../main_window.py" line="249"/>
         <source>Measure distance</source>
         <translation>Strecke messen</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="236"/>
+        <location filename="../main_window.py" line="250"/>
         <source>Measure height above ground</source>
         <translation>Höhe über Grund messen</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="236"/>
+        <location filename="../main_window.py" line="250"/>
         <source>Walk (eye height 1.6 m)</source>
         <translation>Begehen (Augenhöhe 1,6 m)</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="237"/>
+        <location filename="../main_window.py" line="251"/>
         <source>Clear measurements</source>
         <translation>Messungen löschen</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="237"/>
-        <location filename="../main_window.py" line="711"/>
+        <location filename="../main_window.py" line="251"/>
+        <location filename="../main_window.py" line="882"/>
         <source>About Stadtbild</source>
         <translation>Über Stadtbild</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="242"/>
+        <location filename="../main_window.py" line="252"/>
+        <source>Set &amp;height of selected…</source>
+        <translation>&amp;Höhe der Auswahl festlegen…</translation>
+    </message>
+    <message>
+        <location filename="../main_window.py" line="252"/>
+        <source>Draw footprint and e&amp;xtrude</source>
+        <translation>Grundriss zeichnen und e&amp;xtrudieren</translation>
+    </message>
+    <message>
+        <location filename="../main_window.py" line="253"/>
+        <source>&amp;Insert design (file) at a point…</source>
+        <translation>Entwurf (Datei) an einem Punkt &amp;einfügen…</translation>
+    </message>
+    <message>
+        <location filename="../main_window.py" line="253"/>
+        <source>Add 2D &amp;layer (GeoJSON, GPKG, SHP)…</source>
+        <translation>2D-&amp;Ebene hinzufügen (GeoJSON, GPKG, SHP)…</translation>
+    </message>
+    <message>
+        <location filename="../main_window.py" line="258"/>
         <source>Open</source>
         <translation>Öffnen</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="242"/>
+        <location filename="../main_window.py" line="258"/>
         <source>Iso</source>
         <translation>Iso</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="242"/>
+        <location filename="../main_window.py" line="258"/>
         <source>Top</source>
         <translation>Oben</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="242"/>
+        <location filename="../main_window.py" line="258"/>
         <source>Front</source>
         <translation>Vorne</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="243"/>
+        <location filename="../main_window.py" line="259"/>
         <source>North</source>
         <translation>Nord</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="243"/>
+        <location filename="../main_window.py" line="259"/>
         <source>Zoom</source>
         <translation>Zoom</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="244"/>
+        <location filename="../main_window.py" line="260"/>
         <source>Box</source>
         <translation>Rechteck</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="244"/>
+        <location filename="../main_window.py" line="260"/>
         <source>Distance</source>
         <translation>Strecke</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="244"/>
+        <location filename="../main_window.py" line="260"/>
         <source>Height</source>
         <translation>Höhe</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="245"/>
+        <location filename="../main_window.py" line="261"/>
         <source>Walk</source>
         <translation>Begehen</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="245"/>
+        <location filename="../main_window.py" line="261"/>
         <source>Demolish</source>
         <translation>Abreißen</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="249"/>
+        <location filename="../main_window.py" line="261"/>
+        <source>Extrude</source>
+        <translation>Extrudieren</translation>
+    </message>
+    <message>
+        <location filename="../main_window.py" line="265"/>
         <source>&amp;Undo</source>
         <translation>&amp;Rückgängig</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="250"/>
+        <location filename="../main_window.py" line="266"/>
         <source>&amp;Redo</source>
         <translation>&amp;Wiederherstellen</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="252"/>
+        <location filename="../main_window.py" line="268"/>
         <source>&amp;File</source>
         <translation>&amp;Datei</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="252"/>
+        <location filename="../main_window.py" line="268"/>
         <source>&amp;Edit</source>
         <translation>&amp;Bearbeiten</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="252"/>
+        <location filename="../main_window.py" line="268"/>
         <source>&amp;View</source>
         <translation>&amp;Ansicht</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="252"/>
+        <location filename="../main_window.py" line="268"/>
         <source>&amp;Tools</source>
         <translation>&amp;Werkzeuge</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="253"/>
+        <location filename="../main_window.py" line="269"/>
         <source>&amp;Language</source>
         <translation>&amp;Sprache</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="253"/>
+        <location filename="../main_window.py" line="269"/>
         <source>&amp;Help</source>
         <translation>&amp;Hilfe</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="256"/>
+        <location filename="../main_window.py" line="272"/>
         <source>Recent files</source>
         <translation>Zuletzt geöffnet</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="257"/>
+        <location filename="../main_window.py" line="273"/>
         <source>Panels</source>
         <translation>Fenster</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="258"/>
+        <location filename="../main_window.py" line="274"/>
         <source>Tools</source>
         <translation>Werkzeuge</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="266"/>
+        <location filename="../main_window.py" line="282"/>
         <source>Open a city model: File ▸ Open, or drop files here</source>
         <translation>Stadtmodell öffnen: Datei ▸ Öffnen, oder Dateien hierher ziehen</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="280"/>
+        <location filename="../main_window.py" line="296"/>
         <source>Open city model(s)</source>
         <translation>Stadtmodell(e) öffnen</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="285"/>
+        <location filename="../main_window.py" line="301"/>
         <source>Open a folder of tiles</source>
         <translation>Ordner mit Kacheln öffnen</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="298"/>
+        <location filename="../main_window.py" line="314"/>
         <source>(none)</source>
         <translation>(keine)</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="302"/>
+        <location filename="../main_window.py" line="318"/>
         <source>Clear list</source>
         <translation>Liste leeren</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="334"/>
+        <location filename="../main_window.py" line="350"/>
         <source>Loading {name} …</source>
         <translation>Lade {name} …</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="335"/>
+        <location filename="../main_window.py" line="351"/>
         <source>Loading</source>
         <translation>Laden</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="349"/>
+        <location filename="../main_window.py" line="365"/>
         <source>Loading cancelled</source>
         <translation>Laden abgebrochen</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="357"/>
+        <location filename="../main_window.py" line="379"/>
         <source>{file}: nothing to show: the model has no surface geometry</source>
         <translation>{file}: nichts darzustellen: das Modell hat keine Flächengeometrie</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="382"/>
+        <location filename="../main_window.py" line="411"/>
         <source>unknown CRS</source>
         <translation>unbekanntes Koordinatensystem</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="384"/>
+        <location filename="../main_window.py" line="413"/>
         <source>{n} objects, {t} triangles, {crs} – first frame after {s} s</source>
         <translation>{n} Objekte, {t} Dreiecke, {crs} – erstes Bild nach {s} s</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="413"/>
+        <location filename="../main_window.py" line="442"/>
         <source>Metrics</source>
         <translation>Kennzahlen</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="420"/>
+        <location filename="../main_window.py" line="449"/>
         <source>Stadtbild – error</source>
         <translation>Stadtbild – Fehler</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="480"/>
+        <location filename="../main_window.py" line="509"/>
         <source>{n} selected</source>
         <translation>{n} ausgewählt</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="489"/>
+        <location filename="../main_window.py" line="518"/>
         <source>{h} m above ground</source>
         <translation>{h} m über Grund</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="499"/>
+        <location filename="../main_window.py" line="528"/>
+        <location filename="../main_window.py" line="715"/>
         <source>Select buildings first (click in the 3D view)</source>
         <translation>Erst Gebäude auswählen (Klick in die 3D-Ansicht)</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="537"/>
+        <location filename="../main_window.py" line="568"/>
         <source>Load variant</source>
         <translation>Variante laden</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="537"/>
+        <location filename="../main_window.py" line="568"/>
         <source>Scenarios (*.scenario.json *.json)</source>
         <translation>Szenarien (*.scenario.json *.json)</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="555"/>
+        <location filename="../main_window.py" line="586"/>
         <source>Save variant</source>
         <translation>Variante speichern</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="556"/>
+        <location filename="../main_window.py" line="587"/>
         <source>Scenarios (*.scenario.json)</source>
         <translation>Szenarien (*.scenario.json)</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="559"/>
+        <location filename="../main_window.py" line="590"/>
         <source>{file}: refusing to overwrite an input file</source>
         <translation>{file}: eine Eingabedatei wird nicht überschrieben</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="571"/>
+        <location filename="../main_window.py" line="602"/>
+        <location filename="../main_window.py" line="774"/>
         <source>Open a city model first</source>
         <translation>Bitte zuerst ein Stadtmodell öffnen</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="579"/>
+        <location filename="../main_window.py" line="610"/>
         <source>Running {name} …</source>
         <translation>{name} läuft …</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="592"/>
+        <location filename="../main_window.py" line="623"/>
         <source>The model changed while the analysis ran; run it again.</source>
         <translation>Das Modell hat sich während der Analyse geändert; bitte erneut starten.</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="610"/>
+        <location filename="../main_window.py" line="641"/>
         <source>Cancelled</source>
         <translation>Abgebrochen</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="634"/>
+        <location filename="../main_window.py" line="665"/>
         <source>Sun: azimuth {az}°, elevation {el}° ({tz}, {utc} UTC)</source>
         <translation>Sonne: Azimut {az}°, Höhe {el}° ({tz}, {utc} UTC)</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="641"/>
+        <location filename="../main_window.py" line="704"/>
+        <source>New building {id}</source>
+        <translation>Neues Gebäude {id}</translation>
+    </message>
+    <message>
+        <location filename="../main_window.py" line="733"/>
+        <source>Insert design</source>
+        <translation>Entwurf einfügen</translation>
+    </message>
+    <message>
+        <location filename="../main_window.py" line="734"/>
+        <source>Designs (*.glb *.gltf *.obj *.stl *.ifc *.json *.gml);;All files (*)</source>
+        <translation>Entwürfe (*.glb *.gltf *.obj *.stl *.ifc *.json *.gml);;Alle Dateien (*)</translation>
+    </message>
+    <message>
+        <location filename="../main_window.py" line="754"/>
+        <source>Insert {name}</source>
+        <translation>{name} einfügen</translation>
+    </message>
+    <message>
+        <location filename="../main_window.py" line="762"/>
+        <source>Click the insertion point in the 3D view</source>
+        <translation>Einfügepunkt in der 3D-Ansicht anklicken</translation>
+    </message>
+    <message>
+        <location filename="../main_window.py" line="765"/>
+        <source>Add 2D layer</source>
+        <translation>2D-Ebene hinzufügen</translation>
+    </message>
+    <message>
+        <location filename="../main_window.py" line="766"/>
+        <source>GIS layers (*.geojson *.json *.gpkg *.shp);;All files (*)</source>
+        <translation>GIS-Ebenen (*.geojson *.json *.gpkg *.shp);;Alle Dateien (*)</translation>
+    </message>
+    <message>
+        <location filename="../main_window.py" line="806"/>
         <source>Click a point in the 3D view</source>
         <translation>Einen Punkt in der 3D-Ansicht anklicken</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="702"/>
+        <location filename="../main_window.py" line="873"/>
         <source>Save image of the view</source>
         <translation>Bild der Ansicht speichern</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="712"/>
+        <location filename="../main_window.py" line="883"/>
         <source>&lt;b&gt;Stadtbild&lt;/b&gt; {v}&lt;br&gt;3D city-model viewer and planning tool.&lt;br&gt;Licence: GPL-3.0-or-later. Works fully offline.</source>
         <translation>&lt;b&gt;Stadtbild&lt;/b&gt; {v}&lt;br&gt;3D-Stadtmodell-Betrachter und Planungswerkzeug.&lt;br&gt;Lizenz: GPL-3.0-or-later. Arbeitet vollständig offline.</translation>
     </message>
@@ -936,14 +1152,54 @@
         <translation>Name</translation>
     </message>
     <message>
-        <location filename="../viewport.py" line="495"/>
+        <location filename="../viewport.py" line="525"/>
         <source>Distance {d} m (horizontal {h} m, height difference {z} m)</source>
         <translation>Strecke {d} m (horizontal {h} m, Höhenunterschied {z} m)</translation>
     </message>
     <message>
-        <location filename="../viewport.py" line="508"/>
+        <location filename="../viewport.py" line="538"/>
         <source>Height above ground {h} m (absolute height {z} m)</source>
         <translation>Höhe über Grund {h} m (absolute Höhe {z} m)</translation>
+    </message>
+    <message>
+        <location filename="../autosave.py" line="58"/>
+        <source>Autosave is not possible: {folder} is not writable</source>
+        <translation>Automatisches Speichern nicht möglich: {folder} ist nicht beschreibbar</translation>
+    </message>
+    <message>
+        <location filename="../autosave.py" line="78"/>
+        <source>Stadtbild – recover unsaved work</source>
+        <translation>Stadtbild – ungesicherte Arbeit wiederherstellen</translation>
+    </message>
+    <message>
+        <location filename="../autosave.py" line="79"/>
+        <source>Stadtbild was not closed properly. Recover {n} unsaved edit(s) of {files} (saved {when} UTC)?</source>
+        <translation>Stadtbild wurde nicht ordnungsgemäß beendet. {n} ungesicherte Änderung(en) an {files} wiederherstellen (gespeichert {when} UTC)?</translation>
+    </message>
+    <message>
+        <location filename="../autosave.py" line="94"/>
+        <source>{file}: cannot recover: the file is missing</source>
+        <translation>{file}: Wiederherstellung nicht möglich: die Datei fehlt</translation>
+    </message>
+    <message>
+        <location filename="../autosave.py" line="117"/>
+        <source>Recovered</source>
+        <translation>Wiederhergestellt</translation>
+    </message>
+    <message>
+        <location filename="../autosave.py" line="125"/>
+        <source>Recovered {n} edit(s)</source>
+        <translation>{n} Änderung(en) wiederhergestellt</translation>
+    </message>
+    <message>
+        <location filename="../city_tiles.py" line="112"/>
+        <source>Open a city (folder of tiles)</source>
+        <translation>Stadt öffnen (Ordner mit Kacheln)</translation>
+    </message>
+    <message>
+        <location filename="../city_tiles.py" line="134"/>
+        <source>City: {done} of {n} tiles loaded ({mb} MB meshes)</source>
+        <translation>Stadt: {done} von {n} Kacheln geladen ({mb} MB Meshes)</translation>
     </message>
 </context>
 </TS>
