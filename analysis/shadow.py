@@ -50,7 +50,7 @@ MAX_GROW_M = 1000.0
 #: for sun-hours the extent is grown by the longest shadow at this sun elevation (°)
 SUNHOURS_EXTENT_ELEVATION_DEG = 10.0
 #: refuse ground grids larger than this many cells (memory: ~60 bytes per cell)
-MAX_CELLS = 40_000_000
+MAX_CELLS = 25_000_000
 #: the longest allowed time step for sun-hours (min)
 MAX_STEP_MIN = 10.0
 
@@ -574,9 +574,9 @@ def _shadow_at(scene, sun, rc, ground, cell_m, extent, polygon, surfaces, surfac
     caster = np.full(grid.shape, -1, dtype=np.int32)
     active = grid.active
     if el > 0:
-        h = rc.first_hit(grid.sample_points(active), d)
-        shadow[active] = h.hit
-        caster[active] = h.object_index
+        hit, obj = _casters(rc, grid.sample_points(active), d)
+        shadow[active] = hit
+        caster[active] = obj
     else:  # night: everything is in shadow, cast by no object
         shadow[active] = True
     result = ShadowResult(sun=sun, grid=grid, shadow=shadow, caster=caster, scene=scene)
@@ -587,11 +587,21 @@ def _shadow_at(scene, sun, rc, ground, cell_m, extent, polygon, surfaces, surfac
         if el > 0:
             facing = s.normals @ d > 0.0
             s_caster[~facing] = s.object_index[~facing]  # self-shadow: the surface faces away
-            h = rc.first_hit(s.points[facing], d)
-            s_shadow[facing] = h.hit
-            s_caster[facing] = h.object_index
+            s_shadow[facing], s_caster[facing] = _casters(rc, s.points[facing], d)
         result.surfaces, result.surface_shadow, result.surface_caster = s, s_shadow, s_caster
     return result
+
+
+def _casters(rc, points, d, block: int = 1 << 21):
+    """(hit (k,) bool, object index (k,) int32) of rays from ``points`` towards ``d``, in blocks
+    so that first-hit records (points, distances) of millions of samples are never all in memory."""
+    hit = np.zeros(len(points), dtype=bool)
+    obj = np.full(len(points), -1, dtype=np.int32)
+    for start in range(0, len(points), block):
+        h = rc.first_hit(points[start:start + block], d)
+        hit[start:start + block] = h.hit
+        obj[start:start + block] = h.object_index
+    return hit, obj
 
 
 def trapezoid_weights_h(n: int, step_min: float) -> np.ndarray:
