@@ -368,9 +368,9 @@ def drape_on_ground_cover(scene, x, y, z):
 def footprint_mask(grid: GroundGrid, raycaster) -> np.ndarray:
     """(ny, nx) bool: cells whose sample has a non-terrain object straight above it."""
     pts = grid.sample_points(grid.inside)
-    hits = raycaster.first_hit(pts, np.array([0.0, 0.0, 1.0]))
+    hit, obj = _casters(raycaster, pts, np.array([0.0, 0.0, 1.0]))
     terrain = _terrain_objects(raycaster.scene)
-    covered = hits.hit & ~terrain[np.maximum(hits.object_index, 0)]
+    covered = hit & ~terrain[np.maximum(obj, 0)]
     out = np.zeros(grid.shape, dtype=bool)
     out[grid.inside] = covered
     return out
