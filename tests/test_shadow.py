@@ -459,3 +459,34 @@ def test_ground_cover_of_the_delft_demo_carries_samples_and_casts_no_shadow():
     # buildings are footprints
     bldg = (types == "Building") & g.inside
     assert g.footprint[bldg].mean() > 0.97
+
+
+def test_rendered_shadow_picture_shows_the_overlay_and_uses_the_sun_as_key_light(box, artifacts):
+    """Off-screen render (EGL): the PNG holds the shadow and sun colours of the ground overlay in
+    about the analytic proportion of the framed ground, and the key light points to the sun."""
+    from PIL import Image
+
+    from viewer.overlays import SHADOW_RGB, SUN_RGB, render_result, set_sun_light
+    from viewer.render import make_plotter
+
+    r = shadow_at(box, "2026-03-21T15:00", cell_m=0.5, site=_site_of(box))
+    out = artifacts / "shadow_box.png"
+    render_result(r, out, size=(640, 480), view="top", title="box")
+    img = np.asarray(Image.open(out).convert("RGB")).astype(int)
+
+    def share(rgb):
+        return (np.abs(img - np.array(rgb) * 255).sum(axis=2) < 40).mean()
+
+    dark, light = share(SHADOW_RGB), share(SUN_RGB)
+    assert dark > 0.01 and light > 0.01
+    expected = r.shadow_area_m2 / r.ground_area_m2
+    assert dark / (dark + light) == pytest.approx(expected, rel=0.35)
+    p = make_plotter((64, 64))
+    try:
+        d = r.sun.direction_grid()[0]
+        set_sun_light(p, d)
+        key = p.renderer.lights[0]
+        v = np.array(key.position) - np.array(key.focal_point)
+        assert np.allclose(v / np.linalg.norm(v), d, atol=1e-6)
+    finally:
+        p.close()
