@@ -130,6 +130,6 @@ def _edit_dict(edit) -> dict:
 
 
 def save_variant(variant: Variant, path) -> None:
-    from cli.common import atomic_write_bytes
+    from model.fileio import atomic_write_bytes
 
     atomic_write_bytes(path, (json.dumps(variant.to_dict(), ensure_ascii=False, indent=2) + "\n").encode("utf-8"))

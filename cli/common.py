@@ -6,10 +6,10 @@ import logging
 import math
 import os
 import sys
-import tempfile
 from pathlib import Path
 
 from model.errors import InputError
+from model.fileio import atomic_write_bytes, json_default as _json_default  # noqa: F401 (re-exported)
 
 LOG_DIR = Path(os.environ.get("STADTBILD_LOG_DIR", Path.home() / ".local" / "state" / "stadtbild"))
 #: the log file rotates at this size, keeping LOG_BACKUPS older files (stadtbild.log.1 …)
@@ -199,46 +199,6 @@ def parse_size(text: str) -> tuple[int, int]:
 def print_json(obj) -> None:
     sys.stdout.write(json.dumps(obj, ensure_ascii=False, default=_json_default) + "\n")
     sys.stdout.flush()
-
-
-def _json_default(o):
-    import numpy as np
-
-    if isinstance(o, np.integer):
-        return int(o)
-    if isinstance(o, np.floating):
-        return float(o)
-    if isinstance(o, np.ndarray):
-        return o.tolist()
-    if isinstance(o, Path):
-        return str(o)
-    raise TypeError(f"not JSON serialisable: {type(o).__name__}")
-
-
-def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
-
-
-def atomic_write_bytes(path, data: bytes) -> None:
-    """Write a new file atomically (temp file in the same folder + fsync + rename)."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.chmod(tmp, 0o666 & ~_umask())  # mkstemp makes 0600; new files get the usual mode
-        os.replace(tmp, path)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-        raise
 
 
 def check_output_not_source(out, sources) -> None:

@@ -247,7 +247,7 @@ def model_to_cityjson(model: CityModel, object_attributes=None, surface_attribut
 
 
 def _atomic_write(path: Path, data: bytes) -> None:
-    from cli.common import atomic_write_bytes
+    from model.fileio import atomic_write_bytes
 
     atomic_write_bytes(path, data)
 

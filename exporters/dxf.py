@@ -63,7 +63,7 @@ def write_dxf(model, path, lod=None, edits: Edits | None = None, results=None, l
     entities, offset). ``entity`` "polyface" (default: readable everywhere, GDAL included) or
     "mesh" (the R2010+ MESH entity: ~5× faster to write and smaller, but GDAL/OGR and old CAD
     programs skip it)."""
-    from cli.common import atomic_write_bytes
+    from model.fileio import atomic_write_bytes
 
     doc, summary = build_dxf(model, lod, edits, results, local_origin, dxfversion, entity)
     stream = io.StringIO()

@@ -237,7 +237,7 @@ def _ifc_value(f, v):
 
 def write_ifc(model, path, lod=None, edits: Edits | None = None, results=None, local_origin=True) -> dict:
     """Write the model as an IFC4 STEP file (``.ifc``) atomically. Returns a summary dict."""
-    from cli.common import atomic_write_bytes
+    from model.fileio import atomic_write_bytes
 
     f, summary = build_ifc(model, lod, edits, results, local_origin)
     atomic_write_bytes(path, f.to_string().encode("utf-8"))

@@ -304,7 +304,7 @@ def write_report(model, path, results=None, edits: Edits | None = None, lod=None
     """Write the PDF report. Returns {"pages": n, "objects": n}."""
     from matplotlib.backends.backend_pdf import PdfPages
 
-    from cli.common import atomic_write_bytes
+    from model.fileio import atomic_write_bytes
 
     buf = io.BytesIO()
     pages = 0

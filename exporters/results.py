@@ -193,7 +193,7 @@ class Results:
         return out
 
     def save(self, path, model=None) -> None:
-        from cli.common import atomic_write_bytes
+        from model.fileio import atomic_write_bytes
 
         atomic_write_bytes(path, json.dumps(self.to_json(model), ensure_ascii=False,
                                             default=_json_default).encode("utf-8"))

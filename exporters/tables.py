@@ -144,7 +144,7 @@ def _scalar(v):
 def write_csv(model, path, lod=None, results=None, edits: Edits | None = None, table: str = "objects") -> dict:
     """CSV of ``table`` ("objects", "surfaces" or a result layer name). Objects get the footprint
     centroid ``x``, ``y``; surfaces the polygon centroid ``x``, ``y``, ``z``; all rows the ``crs``."""
-    from cli.common import atomic_write_bytes
+    from model.fileio import atomic_write_bytes
 
     cols, geoms = _table(model, lod, results, edits, table)
     import shapely

@@ -34,6 +34,7 @@ import numpy as np
 
 from .errors import InputError
 from .scenario import Scenario, atomic_write
+from .fileio import json_default
 
 PROJECT_FORMAT = "stadtbild-project"
 #: a project file (or the project.json inside a zipped one) is small: edits, views, settings.
@@ -179,7 +180,7 @@ class Project:
         if path is None:
             raise InputError(None, "no project file name given")
         data = json.dumps(self.to_dict(relative_to=path.resolve().parent), ensure_ascii=False,
-                          indent=2, default=_json_default).encode("utf-8") + b"\n"
+                          indent=2, default=json_default).encode("utf-8") + b"\n"
         if as_zip:
             buf = io.BytesIO()
             with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf:
@@ -275,18 +276,6 @@ def _rebased(scenario: Scenario, project_dir: Path | None) -> dict:
             except ValueError:
                 e["file"] = str(Path(base) / f)
     return d
-
-
-def _json_default(o):
-    if isinstance(o, np.integer):
-        return int(o)
-    if isinstance(o, np.floating):
-        return float(o)
-    if isinstance(o, np.ndarray):
-        return o.tolist()
-    if isinstance(o, Path):
-        return str(o)
-    raise TypeError(f"not JSON serialisable: {type(o).__name__}")
 
 
 # ====================================================================== variants

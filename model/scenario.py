@@ -73,7 +73,6 @@ import copy
 import json
 import math
 import os
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -83,6 +82,7 @@ from .citymodel import CityModel, CityObject, Geometry
 from .errors import InputError
 from .semantics import GROUND, ROOF
 from .triangulate import Triangulation
+from .fileio import atomic_write_bytes
 
 #: keys every op accepts besides its own ("comment" and keys starting with "_" are kept, ignored)
 COMMON_KEYS = {"op", "comment", "label"}
@@ -1326,30 +1326,8 @@ class Scenario:
         return out
 
 
-def atomic_write(path, data: bytes) -> None:
-    """Write ``data`` to ``path`` via a temp file in the same folder, fsync and rename."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.chmod(tmp, 0o666 & ~_umask())
-        os.replace(tmp, path)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-        raise
-
-
-def _umask() -> int:
-    m = os.umask(0)
-    os.umask(m)
-    return m
+# atomic_write is kept as a name: model.autosave and others import it from here
+atomic_write = atomic_write_bytes
 
 
 # ====================================================================== undo
