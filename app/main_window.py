@@ -122,6 +122,9 @@ class MainWindow(QMainWindow):
         self._module_timer = QTimer(self)  # analyses land while the window is open: re-check now and then
         self._module_timer.timeout.connect(self.analysis.refresh_availability)
         self._module_timer.start(30000)
+        from .autosave import AutosaveController
+
+        self.autosave = AutosaveController(self)  # journal of the edits; recovery after a crash
         self.retranslate()
 
     # ------------------------------------------------------------------ actions, menus
@@ -143,6 +146,7 @@ class MainWindow(QMainWindow):
         A["open_city"] = self._act(lambda: open_city_dialog(self))  # tiled city view (viewer.tiles)
         A["open_demo"] = self._act(lambda: self.open_paths([DEMO]))
         A["screenshot"] = self._act(self.save_screenshot_dialog)
+        A["export"] = self._act(self.export_dialog, QKeySequence("Ctrl+E"))
         A["quit"] = self._act(self.close, QKeySequence.StandardKey.Quit)
         A["undo"] = self.undo_group.createUndoAction(self)
         A["undo"].setShortcuts([QKeySequence("Ctrl+Z")])
@@ -181,7 +185,7 @@ class MainWindow(QMainWindow):
         m.addActions([A["open"], A["open_folder"], A["open_city"], A["open_demo"], A["add_layer"]])
         self.recent_menu = m.addMenu("")
         m.addSeparator()
-        m.addActions([A["load_scenario"], A["save_scenario"], A["screenshot"]])
+        m.addActions([A["load_scenario"], A["save_scenario"], A["export"], A["screenshot"]])
         m.addSeparator()
         m.addAction(A["quit"])
         m = self.menus["edit"] = mb.addMenu("")
@@ -241,7 +245,7 @@ class MainWindow(QMainWindow):
         texts = {
             "open": tr("&Open…"), "open_folder": tr("Open &folder of tiles…"), "open_demo": tr("Open &demo district"),
             "open_city": tr("Open &city (large folder of tiles)…"),
-            "screenshot": tr("Save &image of the view…"), "quit": tr("&Quit"),
+            "screenshot": tr("Save &image of the view…"), "quit": tr("&Quit"), "export": tr("&Export…"),
             "demolish": tr("&Demolish selected"), "clear_selection": tr("Clear selection"),
             "load_scenario": tr("Load &variant (scenario)…"), "save_scenario": tr("Save variant (scenario)…"),
             "view_iso": tr("Isometric view"), "view_top": tr("Top view"), "view_north": tr("Front view (looking north)"),
@@ -445,12 +449,28 @@ class MainWindow(QMainWindow):
     def show_error(self, message: str) -> None:
         """A dialog with the one-line cause (non-blocking, so workers and tests go on)."""
         self.last_error = message
-        log.info("error dialog: %s", message)
+        log.warning("error dialog: %s", message)  # also into the log file (cli.common.setup_file_logging)
         box = QMessageBox(QMessageBox.Icon.Warning, tr("Stadtbild – error"), message, QMessageBox.StandardButton.Ok,
                           self)
         box.setObjectName("errorDialog")
+        copy_log = box.addButton(tr("Copy log"), QMessageBox.ButtonRole.ActionRole)
+        copy_log.setToolTip(tr("Copy this message and the end of the log file, e.g. for a support request"))
+        copy_log.clicked.connect(lambda: self.copy_log(message))
         box.open()
         self._error_box = box
+
+    def copy_log(self, message: str = "") -> str:
+        """Put the message, the version and the end of the log file on the clipboard."""
+        from cli.common import log_path, read_log_tail, version
+
+        text = f"Stadtbild {version()}\n{message}\n\n--- {log_path()} ---\n{read_log_tail()}"
+        QApplication.clipboard().setText(text)
+        return text
+
+    def export_dialog(self) -> None:
+        from .export_dialog import ask_export
+
+        ask_export(self)
 
     # ------------------------------------------------------------------ selection
     def _root(self, oid: str) -> str:
@@ -884,6 +904,7 @@ class MainWindow(QMainWindow):
             "Licence: GPL-3.0-or-later. Works fully offline.").format(v=version()))
 
     def closeEvent(self, event) -> None:  # noqa: N802
+        self.autosave.discard()  # a clean close: nothing to recover
         self.settings.save_layout(self.saveGeometry(), self.saveState())
         self.jobs.shutdown(3.0)
         self._module_timer.stop()
@@ -900,7 +921,11 @@ def run_app(files, language: str | None = None, screenshot: str | None = None) -
     app.setOrganizationName("Stadtbild")
     window = MainWindow(language=language)
     window.show()
-    if files:
+    from cli.common import setup_file_logging
+
+    setup_file_logging()
+    recovered = window.autosave.offer_recovery()  # a crashed session's edits, if any
+    if files and recovered is None:
         window.open_paths(files)
     if screenshot:
         def shoot():
