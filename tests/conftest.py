@@ -14,6 +14,9 @@ if str(ROOT) not in sys.path:
 DATA = Path(os.environ.get("STADTBILD_DATA", ROOT.parent / "shared" / "data")).resolve()
 DEMO = ROOT / "resources" / "demo" / "3-20-DELFSHAVEN.city.json"
 ARTIFACTS = Path(os.environ.get("OUT", ROOT / "tests" / "artifacts"))
+# tests never write logs or autosave journals into the user's ~/.local/state
+os.environ.setdefault("STADTBILD_LOG_DIR", str(ARTIFACTS / "log"))
+os.environ.setdefault("STADTBILD_AUTOSAVE_DIR", str(ARTIFACTS / "autosave"))
 
 # VTK off-screen without a display: use EGL instead of trying X first
 if not os.environ.get("DISPLAY"):
