@@ -108,6 +108,7 @@ def window(qapp, tmp_path_factory):
     from app.main_window import MainWindow
 
     folder = tmp_path_factory.mktemp("gui-reliability")
+    old_log_dir = os.environ.get("STADTBILD_LOG_DIR")
     os.environ["STADTBILD_LOG_DIR"] = str(folder / "log")
     settings = QSettings(str(folder / "s.ini"), QSettings.Format.IniFormat)
     w = MainWindow(settings)
@@ -121,7 +122,10 @@ def window(qapp, tmp_path_factory):
     assert w.scene is not None, w.last_error
     yield w
     w.close()
-    os.environ.pop("STADTBILD_LOG_DIR", None)
+    if old_log_dir is None:
+        os.environ.pop("STADTBILD_LOG_DIR", None)
+    else:
+        os.environ["STADTBILD_LOG_DIR"] = old_log_dir
 
 
 def _wait_jobs(w):
