@@ -1,0 +1,222 @@
+"""Sun animation: the scene lit by the sun of a given local time and day, with the cast shadows
+on the ground, stepped through a day (time of day) or through the year (day of year).
+
+Shadows are *computed*, not rasterised: for every instant the sun direction comes from NREL SPA
+(:mod:`analysis.sun`, site and time zone of the model, meridian convergence included) and every
+ground cell of a fixed grid casts one ray towards the sun (:class:`analysis.raycast.RayCaster`, the
+same core as ``main.py shadow``); shadowed cells are drawn as a translucent dark layer just above
+the ground, and the renderer's key light is set to the sun direction so walls facing away from the
+sun darken. VTK's shadow-map pass (``vtkShadowMapPass`` in a ``vtkSequencePass`` behind a
+``vtkCameraPass``, the sun as a directional scene light) was tried under EGL/Mesa llvmpipe (VTK
+9.7): the box's shadow fell on the right side, but the ground outside the light camera's frustum
+turned black and the ground plane self-shadowed in a gradient even at a 4096² map
+(tests/artifacts/presentation-shadowmap-pass-egl.png), so it is not used. The computed shadows are
+exact at the grid resolution and agree with the shadow analysis by construction.
+
+Times are local wall-clock times at the site (DST by zoneinfo, see :func:`analysis.sun.day_times`).
+"""
+from __future__ import annotations
+
+import datetime as dt
+import time
+
+import numpy as np
+
+from model.errors import InputError
+
+from .media import SHADOW_RGBA, DEFAULT_FPS, SceneRenderer, decorate, even_size, scene_legend, write_video
+
+#: the ground grid is grown around the buildings by the shadow length at this sun elevation (°)
+MIN_ELEVATION_DEG = 12.0
+#: …but by at most this much (m)
+MAX_GROW_M = 400.0
+#: at most this many ground cells (the cell size grows for large models)
+MAX_GRID_CELLS = 600_000
+
+_MONTHS_DE = ("Jan.", "Feb.", "März", "Apr.", "Mai", "Juni", "Juli", "Aug.", "Sep.", "Okt.", "Nov.", "Dez.")
+
+
+def day_steps(date, start: str = "06:00", stop: str = "20:00", step_min: float = 10.0, tz: str = "UTC") -> list:
+    """Local instants from ``start`` to ``stop`` on ``date`` every ``step_min`` minutes."""
+    from analysis.sun import day_times
+
+    return day_times(date, tz, start, stop, step_min)
+
+
+def year_steps(year: int, clock: str = "12:00", step_days: int = 7, tz: str = "UTC") -> list:
+    """The same local wall-clock time on every ``step_days``-th day of ``year`` (from 1 January)."""
+    from analysis.sun import parse_clock, zone
+
+    t = parse_clock(clock)
+    z = zone(tz)
+    first = dt.date(int(year), 1, 1)
+    n = (dt.date(int(year) + 1, 1, 1) - first).days
+    return [dt.datetime.combine(first + dt.timedelta(days=d), t).replace(tzinfo=z) for d in range(0, n, max(1, step_days))]
+
+
+def when_from_day_of_year(year: int, day_of_year: int, minutes: int, tz: str) -> dt.datetime:
+    """Local datetime of day ``day_of_year`` (1..366) of ``year`` at ``minutes`` after midnight."""
+    from analysis.sun import zone
+
+    d = dt.date(int(year), 1, 1) + dt.timedelta(days=int(day_of_year) - 1)
+    m = int(minutes)
+    return dt.datetime(d.year, d.month, d.day, min(m // 60, 23), m % 60).replace(tzinfo=zone(tz))
+
+
+def _blend(rgba, under=(225, 225, 218)) -> tuple:
+    """The colour a translucent ``rgba`` layer gives over the ground colour (legend swatch)."""
+    a = rgba[3] / 255.0
+    return tuple(int(round(a * c + (1 - a) * u)) for c, u in zip(rgba[:3], under))
+
+
+def caption(sun, i: int = 0) -> str:
+    """"21. Juni 2026, 14:30 Uhr (MESZ) · Sonne: Azimut 215°, Höhe 58°"."""
+    t = sun.time_local[i]
+    az, el = float(sun.azimuth_deg[i]), float(sun.elevation_deg[i])
+    sun_txt = f"Sonne: Azimut {az:.0f}°, Höhe {el:.0f}°" if el > 0 else "Sonne unter dem Horizont"
+    return f"{t.day}. {_MONTHS_DE[t.month - 1]} {t.year}, {t:%H:%M} Uhr ({t.tzname()}) · {sun_txt}"
+
+
+class SunShadows:
+    """Computed ground shadows of ``scene`` on one fixed grid for any number of sun directions.
+
+    The grid covers the buildings grown by the shadow length at :data:`MIN_ELEVATION_DEG`
+    (at most :data:`MAX_GROW_M`); its cell size is ``cell_m`` or coarser so that it has at most
+    :data:`MAX_GRID_CELLS` cells. Ground-cover objects (roads, land use, water) neither cast shadow
+    nor count as footprints, as in :func:`analysis.shadow.shadow_at`."""
+
+    def __init__(self, scene, cell_m: float = 1.0, site=None, tz: str | None = None):
+        from analysis.ground import ground_for
+        from analysis.raycast import RayCaster
+        from analysis.shadow import building_bounds, ground_cover_objects, ground_grid, longest_shadow_m
+        from analysis.sun import site_from_model
+
+        self.scene = scene
+        self.site = site if site is not None else site_from_model(scene, tz=tz)
+        self.rc = RayCaster(scene)
+        cover = ground_cover_objects(scene)
+        if cover.any():
+            self.rc.set_object_enabled(self.rc.enabled_objects & ~cover)
+        ground = ground_for(scene)
+        grow = min(longest_shadow_m(scene, ground.plane_z, MIN_ELEVATION_DEG), MAX_GROW_M)
+        b = building_bounds(scene)
+        area = (b[1, 0] - b[0, 0] + 2 * grow) * (b[1, 1] - b[0, 1] + 2 * grow)
+        cell = max(float(cell_m), float(np.sqrt(area / MAX_GRID_CELLS)))
+        self.grid = ground_grid(scene, cell, ground=ground, grow_m=grow, raycaster=self.rc)
+        self.points = self.grid.sample_points()
+        self.last_shadow_s = None
+
+    def positions(self, times):
+        from analysis.sun import sun_positions
+
+        return sun_positions(list(times), self.site)
+
+    def shadow(self, direction) -> np.ndarray:
+        """(ny, nx) bool: active ground cells whose ray towards the sun (unit vector, grid frame)
+        hits an object; everything active when the sun is below the horizon."""
+        t0 = time.perf_counter()
+        out = np.zeros(self.grid.shape, dtype=bool)
+        active = self.grid.active
+        d = np.asarray(direction, float)
+        if d[2] <= 0:
+            out[active] = True
+        else:
+            out[active] = self.rc.occluded(self.points, d)
+        self.last_shadow_s = time.perf_counter() - t0
+        return out
+
+
+def shadow_overlay_mesh(grid):
+    """A flat mesh over the ground grid (see :func:`viewer.overlays.ground_grid_mesh`) with an
+    RGBA cell array ``rgba`` (all transparent until :func:`set_overlay_shadow`)."""
+    from .overlays import ground_grid_mesh
+
+    mesh = ground_grid_mesh(grid, np.zeros(grid.shape))
+    mesh.cell_data["rgba"] = np.zeros((mesh.n_cells, 4), dtype=np.uint8)
+    return mesh
+
+
+def set_overlay_shadow(mesh, shadow: np.ndarray) -> None:
+    """Colour the overlay's cells: shadow → :data:`viewer.media.SHADOW_RGBA`, sun → transparent."""
+    flat = np.asarray(shadow, bool).reshape(-1, order="F")  # pyvista's cell order of 2D node arrays
+    rgba = np.zeros((len(flat), 4), dtype=np.uint8)
+    rgba[flat] = SHADOW_RGBA
+    mesh.cell_data["rgba"] = rgba
+
+
+class SunAnimator:
+    """A scene renderer plus computed shadows: ``frame(when)`` → decorated (h, w, 3) frame."""
+
+    def __init__(self, scene, size=(1280, 720), view="iso", cell_m: float = 1.0, site=None, tz=None,
+                 title=None, credit=None, colour_mode: str = "auto", camera=None, anti_alias: bool = False):
+        from .camera import CameraState, resolve_view
+
+        self.shadows = SunShadows(scene, cell_m=cell_m, site=site, tz=tz)
+        import pyvista as pv
+
+        self.renderer = SceneRenderer(scene, size, colour_mode, anti_alias=anti_alias)
+        self._sky = pv.Light(light_type="scene light", intensity=0.3)
+        self._sky.positional = False
+        self._sky.position = (0.0, 0.0, 1000.0)
+        self._sky.focal_point = (0.0, 0.0, 0.0)
+        self.overlay = shadow_overlay_mesh(self.shadows.grid)
+        self.renderer.plotter.add_mesh(self.overlay, scalars="rgba", rgba=True, lighting=False, pickable=False,
+                                       name="sun-shadow", reset_camera=False)
+        cam = camera if isinstance(camera, CameraState) else resolve_view(
+            camera if camera is not None else view, scene.bounds, scene.origin, aspect=size[0] / size[1])
+        cam.apply(self.renderer.plotter)
+        self.title, self.credit = title, credit
+        self.legend = scene_legend(scene, colour_mode) + [("Schatten", _blend(SHADOW_RGBA))]
+        self.crs = scene.crs.name if scene.crs is not None and getattr(scene.crs, "name", None) else None
+        self.timings: list[tuple[float, float]] = []  # (shadow s, render s) per frame
+
+    def frame(self, sun, i: int = 0, decorated: bool = True) -> np.ndarray:
+        from .overlays import set_sun_light
+
+        d = sun.direction_grid()[i]
+        shadow = self.shadows.shadow(d)
+        set_overlay_shadow(self.overlay, shadow)
+        set_sun_light(self.renderer.plotter, d)
+        # diffuse sky from above keeps low-sun frames readable (weaker as the sun climbs)
+        self._sky.intensity = 0.3 * (1.0 - max(0.0, float(d[2])))
+        self.renderer.plotter.add_light(self._sky)
+        img = self.renderer.render()
+        self.timings.append((self.shadows.last_shadow_s, self.renderer.last_render_s))
+        self.last_shadow = shadow
+        if not decorated:
+            return img
+        return decorate(img, self.renderer.geometry(), title=self.title, subtitle=caption(sun, i), credit=self.credit,
+                        legend=self.legend, crs_name=self.crs)
+
+    def close(self) -> None:
+        self.renderer.close()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+        return False
+
+
+def render_sun_animation(scene, out_path, times=None, date=None, start: str = "06:00", stop: str = "20:00",
+                         step_min: float = 10.0, fps: float = DEFAULT_FPS, size=(1280, 720), view="iso",
+                         cell_m: float = 1.0, title=None, credit=None, tz=None, progress=None, cancelled=None) -> dict:
+    """MP4 of the sun moving over ``date`` from ``start`` to ``stop`` (local time) every
+    ``step_min`` minutes, one frame per instant (or over explicit ``times``). Returns
+    write_video's dict plus mean shadow and render seconds per frame."""
+    size = even_size(size)
+    with SunAnimator(scene, size, view=view, cell_m=cell_m, tz=tz, title=title, credit=credit) as anim:
+        if times is None:
+            if date is None:
+                raise InputError(None, "a sun animation needs --date (or a list of times)")
+            times = day_steps(date, start, stop, step_min, anim.shadows.site.tz)
+        sun = anim.shadows.positions(times)
+        frames = (anim.frame(sun, i) for i in range(len(sun)))
+        out = write_video(frames, len(sun), out_path, size, fps, progress, cancelled)
+        t = np.array(anim.timings) if anim.timings else np.zeros((0, 2))
+    out["shadow_s_mean"] = float(t[:, 0].mean()) if len(t) else None
+    out["render_s_mean"] = float(t[:, 1].mean()) if len(t) else None
+    out["first_time_local"] = sun.time_local[0].isoformat()
+    out["last_time_local"] = sun.time_local[-1].isoformat()
+    return out
