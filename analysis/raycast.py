@@ -299,11 +299,11 @@ class RayCaster:
             self._run_chunks(n, work)
         hit = tri >= 0
         dist[~hit] = np.inf
-        obj = np.full(n, -1, dtype=np.int32)
-        obj[hit] = self._tri_object[tri[hit]]
-        point = np.full((n, 3), np.nan)
-        dh = rays.d[hit] if len(rays.d) == n else rays.d
-        point[hit] = rays.o[hit] + dist[hit, None] * dh
+        obj = self._tri_object[np.maximum(tri, 0)] if len(self._tri_object) else np.zeros(n, np.int32)
+        obj = np.where(hit, obj, np.int32(-1)).astype(np.int32, copy=False)
+        with np.errstate(invalid="ignore", over="ignore"):
+            point = rays.o + np.where(hit, dist, 0.0)[:, None] * rays.d
+        point[~hit] = np.nan
         return RayHits(distance=dist, triangle=tri, object_index=obj, point=point, hit=hit)
 
     def visible_sum(self, origins, directions, weights=None, normals=None, progress=None) -> np.ndarray:
@@ -510,10 +510,17 @@ class _EmbreeBackend:
         es, ids = built
         res = es.run(o32, d32, dists=_EmbreeBackend._tfar(tmax), output=True)
         prim = res["primID"]
-        hit = prim >= 0
-        tri = np.full(len(prim), -1, dtype=np.int64)
-        tri[hit] = ids[prim[hit]]
-        t = np.where(hit, res["tfar"].astype(np.float64), np.inf)
+        miss = prim < 0
+        if len(ids) == 0:
+            tri = np.full(len(prim), -1, dtype=np.int64)
+            miss = np.ones(len(prim), dtype=bool)
+        elif ids[-1] == len(ids) - 1 and ids[0] == 0:  # all triangles: ids are identity
+            tri = prim.astype(np.int64)
+        else:
+            tri = ids[np.maximum(prim, 0)]
+            tri[miss] = -1
+        t = res["tfar"].astype(np.float64)
+        t[miss] = np.inf
         return t, tri
 
     @staticmethod
