@@ -1,4 +1,14 @@
-"""``main.py render FILE -o out.png [--size 1920x1080] [--view iso|top|north|…]``."""
+"""``main.py render FILE -o out.png [--size 1920x1080] [--view iso|top|north|…]`` and media output:
+
+    main.py render FILE [--scenario S] --size 7680x4320 -o plan.png [--title T] [--credit C]
+    main.py render FILE --tour T.json -o tour.mp4 [--fps 30] [--size 1920x1080]
+    main.py render FILE --sun-animation --date 2026-06-21 --from 06:00 --to 20:00 [--step 10] -o sun.mp4
+    main.py render FILE --before-after S.json -o vergleich.png [--size 3840x1080]
+
+PNG stills carry a legend, north arrow, scale bar, the CRS and optional title and data credit
+(``--plain``: the bare 3D view). A tour file is the JSON of :class:`viewer.camera.Tour` (or a
+Stadtbild project whose views hold a tour, ``--tour-name`` picks one).
+"""
 from __future__ import annotations
 
 from model.errors import InputError
@@ -7,35 +17,139 @@ from . import common
 
 
 def add_parser(sub) -> None:
-    p = sub.add_parser("render", help="render the model to a PNG off-screen")
+    p = sub.add_parser("render", help="render the model to a PNG (or a tour / sun animation to MP4) off-screen")
     common.add_model_arguments(p)
-    p.add_argument("--size", default="1920x1080", help="image size WxH in pixels (default 1920x1080)")
+    p.add_argument("--size", default=None, help="image size WxH in pixels (default 1920x1080; up to 16384 per side)")
     p.add_argument("--view", default="iso", help="iso, iso-ne, iso-nw, iso-se, top, north, south, east, west")
     p.add_argument("--colour", "--color", dest="colour", default="auto", choices=["auto", "surface", "type"],
                    help="colour by semantic surface, by object type, or auto")
     p.add_argument("--title", help="title text drawn on the image")
+    p.add_argument("--credit", help="data credit drawn in the lower right (e.g. 'Daten: Geobasis NRW')")
+    p.add_argument("--plain", action="store_true", help="PNG without legend, north arrow and scale bar")
+    p.add_argument("--tour", metavar="T.json", help="render a camera tour (JSON or project file) to an MP4 video")
+    p.add_argument("--tour-name", help="which tour of a project file (default: the first)")
+    p.add_argument("--sun-animation", action="store_true", help="render the sun and shadows over a day to an MP4")
+    p.add_argument("--date", help="day of the sun animation, e.g. 2026-06-21")
+    p.add_argument("--from", dest="time_from", default="06:00", help="local start time (default 06:00)")
+    p.add_argument("--to", dest="time_to", default="20:00", help="local end time (default 20:00)")
+    p.add_argument("--step", type=float, default=10.0, help="minutes between sun-animation frames (default 10)")
+    p.add_argument("--tz", help="time zone (default: from the model's location)")
+    p.add_argument("--grid", type=float, default=1.0, help="shadow cell size in metres for the sun animation")
+    p.add_argument("--fps", type=float, default=30.0, help="video frames per second (default 30)")
+    p.add_argument("--before-after", metavar="S.json",
+                   help="side-by-side still: the model (after --scenario) left, with this scenario right")
     p.set_defaults(func=run)
+
+
+def _load_tour(path, name=None):
+    import json
+    from pathlib import Path
+
+    from viewer.camera import Tour
+
+    p = Path(path)
+    if not p.exists():
+        raise InputError(p, "no such file")
+    try:
+        head = p.read_bytes()[:4096]
+        is_project = b"stadtbild-project" in head or head[:4] == b"PK\x03\x04"
+    except OSError as exc:
+        raise InputError(p, f"cannot read ({exc.strerror})") from None
+    if not is_project:
+        tour = Tour.load(p)
+        if name and tour.name != name:
+            raise InputError(p, f"the tour is named {tour.name!r}, not {name!r}")
+        return tour
+    from model.project import Project
+    from viewer.camera import project_tours
+
+    try:
+        tours = project_tours(Project.open(p))
+    except ValueError as exc:
+        raise InputError(p, str(exc)) from None
+    except json.JSONDecodeError as exc:  # pragma: no cover - Project.open reports these itself
+        raise InputError(p, str(exc)) from None
+    if name:
+        tours = [t for t in tours if t.name == name]
+    if not tours:
+        raise InputError(p, "the project has no tour" + (f" named {name!r}" if name else ""))
+    return tours[0]
+
+
+def _progress(args, label):
+    return None if args.json else common.Progress(1, label)
 
 
 def run(args) -> int:
     from viewer.camera import VIEWS
 
     if not args.output:
-        raise InputError(None, "render needs -o OUT.png")
-    if not str(args.output).lower().endswith(".png"):
-        raise InputError(args.output, "render writes PNG images; give an output name ending in .png")
+        raise InputError(None, "render needs -o OUT.png (or OUT.mp4 with --tour / --sun-animation)")
+    video = bool(args.tour or args.sun_animation)
+    if args.tour and args.sun_animation:
+        raise InputError(None, "give either --tour or --sun-animation, not both")
+    if (args.tour or args.sun_animation) and args.before_after:
+        raise InputError(None, "--before-after makes a still; it cannot be combined with a video")
+    ext = ".mp4" if video else ".png"
+    if not str(args.output).lower().endswith(ext):
+        what = "videos (MP4)" if video else "PNG images"
+        raise InputError(args.output, f"render writes {what} here; give an output name ending in {ext}")
     if args.view not in VIEWS:
         raise InputError(None, f"unknown --view {args.view!r} (choose from {', '.join(VIEWS)})")
-    size = common.parse_size(args.size)
+    if not (0 < args.fps <= 120):
+        raise InputError(None, f"--fps must be between 0 and 120, got {args.fps:g}")
+    if args.sun_animation and not args.date:
+        raise InputError(None, "--sun-animation needs --date YYYY-MM-DD")
+    size = common.parse_size(args.size or ("1280x720" if video else "1920x1080"))
+    tour = _load_tour(args.tour, args.tour_name) if args.tour else None
     model = common.load_model(args)
     common.check_output_not_source(args.output, model.sources)
     scene = model.scene(lod=args.lod)
     if scene.n_triangles == 0:
         raise InputError(args.files[0], "nothing to render: the model has no surface geometry")
-    from viewer.render import render_scene
+    result = {"path": str(args.output), "view": args.view, "triangles": scene.n_triangles,
+              "objects": len(scene.object_ids)}
+    if tour is not None:
+        from viewer.media import render_tour
 
-    render_scene(scene, args.output, size=size, view=args.view, colour_mode=args.colour, title=args.title)
+        try:
+            tour.cameras(scene.bounds, scene.origin)
+        except ValueError as exc:
+            raise InputError(args.tour, str(exc)) from None
+        out = render_tour(scene, tour, args.output, size=size, fps=args.fps, title=args.title, credit=args.credit,
+                          colour_mode=args.colour, progress=_progress(args, "tour"))
+        result.update(out, size=list(size), kind="tour", views=len(tour.views), duration_s=tour.duration_s)
+    elif args.sun_animation:
+        from viewer.sun_animation import render_sun_animation
+
+        if not (0 < args.step <= 24 * 60):
+            raise InputError(None, f"--step must be in (0, 1440] minutes, got {args.step:g}")
+        out = render_sun_animation(scene, args.output, date=args.date, start=args.time_from, stop=args.time_to,
+                                   step_min=args.step, fps=args.fps, size=size, view=args.view, cell_m=args.grid,
+                                   title=args.title, credit=args.credit, tz=args.tz, progress=_progress(args, "sun"))
+        result.update(out, size=list(size), kind="sun-animation")
+    elif args.before_after:
+        from viewer.media import render_before_after
+
+        after = common.apply_scenario_file(model, args.before_after)
+        out = render_before_after(model, after, args.output, size=size, view=args.view, title=args.title,
+                                  credit=args.credit)
+        result.update(out, kind="before-after")
+    elif args.plain:
+        from viewer.render import render_scene
+
+        render_scene(scene, args.output, size=size, view=args.view, colour_mode=args.colour, title=args.title,
+                     credit=args.credit)
+        result.update(size=list(size), kind="still")
+    else:
+        from viewer.media import screenshot
+
+        try:
+            out = screenshot(scene, args.output, size=size, view=args.view, title=args.title, credit=args.credit,
+                             colour_mode=args.colour)
+        except MemoryError as exc:
+            raise InputError(args.output, str(exc)) from None
+        result.update(out, kind="still")
     if args.json:
-        common.print_json({"path": str(args.output), "size": list(size), "view": args.view,
-                           "triangles": scene.n_triangles, "objects": len(scene.object_ids)})
+        common.print_json(result)
     return 0

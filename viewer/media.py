@@ -258,7 +258,6 @@ class SceneRenderer:
     def __init__(self, scene: Scene, size=(1920, 1080), colour_mode: str = "auto", ghost: Scene | None = None,
                  highlight_ids=None, anti_alias: bool = True):
         from .render import make_plotter
-        from .scene_view import add_scene
 
         if scene.n_triangles == 0:
             raise ValueError("nothing to render: the model has no surface geometry")
@@ -266,24 +265,12 @@ class SceneRenderer:
         self.scene = scene
         self.size = (int(size[0]), int(size[1]))
         self.plotter = make_plotter(self.size)
-        self.actor = add_scene(self.plotter, scene, colour_mode=colour_mode)
-        if highlight_ids:
-            self._highlight(highlight_ids)
+        self.actor = add_scene_highlighted(self.plotter, scene, highlight_ids, colour_mode)
         if ghost is not None and ghost.n_triangles:
             add_ghost(self.plotter, ghost, scene.origin)
         if anti_alias and max(self.size) <= 4096:
             self.plotter.enable_anti_aliasing("ssaa")  # FXAA is not supported with EGL/OSMesa builds
         self.last_render_s = None
-
-    def _highlight(self, ids) -> None:
-        wanted = set(ids)
-        mesh = self.actor.mapper.dataset if self.actor is not None else None
-        if mesh is None:
-            return
-        sel = np.array([oid in wanted for oid in self.scene.object_ids] or [False])
-        rgb = mesh.cell_data["rgb"]
-        rgb[sel[self.scene.object_index]] = NEW_RGB
-        mesh.cell_data["rgb"] = rgb
 
     def set_camera(self, camera) -> None:
         camera.apply(self.plotter)
@@ -309,6 +296,27 @@ class SceneRenderer:
     def __exit__(self, *exc):
         self.close()
         return False
+
+
+def add_scene_highlighted(plotter, scene: Scene, highlight_ids=None, colour_mode: str = "auto"):
+    """:func:`viewer.scene_view.add_scene` with the objects ``highlight_ids`` (new buildings of a
+    variant) coloured :data:`NEW_RGB`."""
+    from .scene_view import ground_plane, scene_to_polydata
+
+    mesh = scene_to_polydata(scene, colour_mode)
+    if highlight_ids and mesh.n_cells:
+        wanted = set(highlight_ids)
+        sel = np.array([oid in wanted for oid in scene.object_ids] or [False])
+        rgb = np.array(mesh.cell_data["rgb"])
+        rgb[sel[scene.object_index]] = NEW_RGB
+        mesh.cell_data["rgb"] = rgb
+    actor = None
+    if mesh.n_cells:
+        actor = plotter.add_mesh(mesh, scalars="rgb", rgb=True, name="model", show_edges=False, lighting=True,
+                                 smooth_shading=False, ambient=0.25, diffuse=0.75, specular=0.05)
+        plotter.add_mesh(ground_plane(scene), color=(0.93, 0.93, 0.9), name="model-ground", pickable=False,
+                         ambient=0.4, diffuse=0.6)
+    return actor
 
 
 def add_ghost(plotter, ghost: Scene, origin, name: str = "ghost", opacity: float = 0.28):
@@ -494,7 +502,6 @@ def render_before_after(model_before, model_after, out_path, size=(3840, 1080), 
     (two renderers of one render window)."""
     from .camera import resolve_view
     from .render import add_default_lights, prepare_offscreen
-    from .scene_view import add_scene
 
     prepare_offscreen()
     import pyvista as pv
@@ -510,14 +517,10 @@ def render_before_after(model_before, model_after, out_path, size=(3840, 1080), 
         for col, (sc, gh, hi) in enumerate(((before, None, None), (after, ghost, new))):
             p.subplot(0, col)
             p.set_background((0.78, 0.86, 0.95), top=(0.35, 0.55, 0.85))
-            add_default_lights(p)
-            actor = add_scene(p, sc) if sc.n_triangles else None
-            if hi and actor is not None:
-                mesh = actor.mapper.dataset
-                sel = np.array([oid in set(hi) for oid in sc.object_ids] or [False])
-                rgb = mesh.cell_data["rgb"]
-                rgb[sel[sc.object_index]] = NEW_RGB
-                mesh.cell_data["rgb"] = rgb
+            if col == 0:
+                add_default_lights(p)  # pyvista adds a light to every renderer of the window
+            if sc.n_triangles:
+                add_scene_highlighted(p, sc, hi)
             if gh is not None and gh.n_triangles:
                 add_ghost(p, gh, before.origin)
         cam = resolve_view(view, before.bounds, before.origin, aspect=half[0] / half[1])
