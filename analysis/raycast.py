@@ -80,7 +80,7 @@ def _expand_cells(c0, c1, ncol):
 def embree_available() -> bool:
     """True when the ``embreex`` Embree binding can be imported."""
     try:
-        import embreex.mesh_construction  # noqa: F401
+        import embreex.mesh_construction
         import embreex.rtcore_scene  # noqa: F401
     except Exception:
         return False
@@ -124,7 +124,7 @@ class _Rays:
     (n,) arrays, ``valid`` None (all valid: the fast path) or (n,) bool (finite origin, non-zero
     finite direction, tmin <= tmax)."""
 
-    __slots__ = ("o", "d", "tmax", "tmin", "valid", "n")
+    __slots__ = ("d", "n", "o", "tmax", "tmin", "valid")
 
     def __init__(self, origins, directions, tmax, tmin):
         o = np.asarray(origins, dtype=np.float64)
@@ -374,7 +374,7 @@ class RayCaster:
         if self.cancel is not None:
             chunk_work = work
 
-            def work(sl):  # noqa: F811 — the same work behind a cancel point
+            def work(sl):
                 self._check_cancel()
                 chunk_work(sl)
         if self.threads <= 1 or len(slices) == 1:

@@ -32,9 +32,8 @@ so that exporters write GeoTIFF / GeoJSON / CSV in the model CRS.
 """
 from __future__ import annotations
 
-import datetime as dt
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import numpy as np
 

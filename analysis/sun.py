@@ -147,7 +147,7 @@ def parse_local_time(text: str, tz: str) -> dt.datetime:
         return naive.replace(tzinfo=off).astimezone(z)
     local = naive.replace(tzinfo=z, fold=0)
     # round trip through UTC normalises non-existent wall times (spring-forward gap)
-    return local.astimezone(dt.timezone.utc).astimezone(z)
+    return local.astimezone(dt.UTC).astimezone(z)
 
 
 def parse_clock(text: str) -> dt.time:
@@ -172,8 +172,8 @@ def day_times(date: str | dt.date, tz: str, start: str = "00:00", stop: str = "2
     if not (0 < step_min <= 24 * 60):
         raise InputError(None, f"time step {step_min} min out of range")
     z = zone(tz)
-    t0 = dt.datetime.combine(date, parse_clock(start)).replace(tzinfo=z).astimezone(dt.timezone.utc)
-    t1 = dt.datetime.combine(date, parse_clock(stop)).replace(tzinfo=z).astimezone(dt.timezone.utc)
+    t0 = dt.datetime.combine(date, parse_clock(start)).replace(tzinfo=z).astimezone(dt.UTC)
+    t1 = dt.datetime.combine(date, parse_clock(stop)).replace(tzinfo=z).astimezone(dt.UTC)
     if t1 < t0:
         raise InputError(None, f"--from {start} is after --to {stop}")
     n = int(math.floor((t1 - t0).total_seconds() / (step_min * 60.0) + 1e-9)) + 1
@@ -247,7 +247,7 @@ def sun_positions(times, site: Site, pressure_hpa: float | None = None,
         aware.append(t)
     if not aware:
         raise ValueError("no times given")
-    utc = [t.astimezone(dt.timezone.utc) for t in aware]
+    utc = [t.astimezone(dt.UTC) for t in aware]
     index = pd.DatetimeIndex([pd.Timestamp(t) for t in utc])
     if pressure_hpa is None:
         pressure_hpa = pvlib.atmosphere.alt2pres(site.elevation_m) / 100.0

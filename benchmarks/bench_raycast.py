@@ -121,7 +121,7 @@ def bench_scene(name: str, scene, n_rays: int, trimesh_rays: int) -> dict:
     t_tm_any, tm_any = timed(lambda: mesh.ray.intersects_any(o[:m], d[:m]), 1)
     t_tm_first, _ = timed(lambda: mesh.ray.intersects_first(o[:m], d[:m]), 1)
     agree = (tm_any == occ[:m]).mean()
-    rate = lambda t, k=n_rays: k / t / 1e6  # noqa: E731
+    rate = lambda t, k=n_rays: k / t / 1e6
     fastest = max(rate(t_raw1), rate(t_raw2))
     print(f"occlusion  : ours {rate(t_ours):.2f} M rays/s (2 threads), {rate(t_ours1):.2f} (1 thread); "
           f"embreex OCCLUDED direct {rate(t_raw1):.2f} (1 thread), {rate(t_raw2):.2f} (2 threads); "
@@ -140,7 +140,7 @@ def bench_scene(name: str, scene, n_rays: int, trimesh_rays: int) -> dict:
                      ("50 % of objects", n_obj // 2)):
         mask = np.ones(n_obj, bool)
         mask[rng.choice(n_obj, k, replace=False)] = False
-        t_mask, _ = timed(lambda: rc.set_object_enabled(mask), 1)
+        t_mask, _ = timed(lambda m=mask: rc.set_object_enabled(m), 1)
         t_q, _ = timed(lambda: rc.occluded(o, d), 1)
         note = " incl. one-off cell grid" if "first" in label else ""
         print(f"mask {label:>18}: set_object_enabled {t_mask * 1e3:7.1f} ms{note} (full rebuild {t_build * 1e3:.0f} ms), "

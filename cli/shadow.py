@@ -255,7 +255,7 @@ def _polygon_features(result, diff):
         return feats
     hours = np.where(grid.active, result.hours, np.nan)
     top = int(np.ceil(np.nanmax(hours))) if np.isfinite(hours).any() else 0
-    for h in range(0, top + 1):
+    for h in range(top + 1):
         band = (hours >= h) & (hours < h + 1) if h < top else (hours >= h)
         geom = raster_polygons(band, grid.transform)
         if not geom.is_empty:

@@ -36,7 +36,14 @@ def add_parser(sub) -> None:
 
 
 def run(args) -> int:
-    from analysis.sun import Site, day_times, site_from_model, sun_positions, timezone_at, zone
+    from analysis.sun import (
+        Site,
+        day_times,
+        site_from_model,
+        sun_positions,
+        timezone_at,
+        zone,
+    )
 
     if args.tz:
         zone(args.tz)  # validate early

@@ -33,7 +33,15 @@ def run(args) -> int:
     from analysis.shadow import before_after, sun_hours
     from analysis.sun import day_times, zone
 
-    from .shadow import analysis_ground, analysis_site, check_view, parse_extent, parse_polygon, prepare, write_output
+    from .shadow import (
+        analysis_ground,
+        analysis_site,
+        check_view,
+        parse_extent,
+        parse_polygon,
+        prepare,
+        write_output,
+    )
 
     if args.tz:
         zone(args.tz)

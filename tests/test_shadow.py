@@ -9,7 +9,13 @@ import numpy as np
 import pytest
 import shapely
 
-from analysis.shadow import before_after, sample_surfaces, shadow_at, sun_hours, trapezoid_weights_h
+from analysis.shadow import (
+    before_after,
+    sample_surfaces,
+    shadow_at,
+    sun_hours,
+    trapezoid_weights_h,
+)
 from analysis.sun import Site
 from tests.helpers import box_model
 
@@ -434,7 +440,6 @@ def test_ground_cover_of_the_delft_demo_carries_samples_and_casts_no_shadow():
     samples lie on the road/land-use surfaces (not under them, which would shadow them all day),
     those objects are not footprints, buildings are."""
     from analysis.raycast import RayCaster
-    from analysis.sun import Site
     from importers import load
     from tests.conftest import data_file
 

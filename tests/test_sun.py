@@ -9,8 +9,16 @@ import math
 import numpy as np
 import pytest
 
-from analysis.sun import (Site, day_times, parse_local_time, site_at, site_from_model, sun_position,
-                          sun_positions, sun_vector)
+from analysis.sun import (
+    Site,
+    day_times,
+    parse_local_time,
+    site_at,
+    site_from_model,
+    sun_position,
+    sun_positions,
+    sun_vector,
+)
 from model.crs import CRSInfo
 from model.errors import InputError
 
@@ -36,8 +44,8 @@ def test_braunschweig_summer_and_winter_time_give_the_right_utc():
     assert site.latitude_deg == pytest.approx(52.2689, abs=0.01)
     assert site.longitude_deg == pytest.approx(10.527, abs=0.01)
     p = sun_positions(["2026-06-21T15:00", "2026-12-21T15:00"], site)
-    assert p.time_utc[0] == dt.datetime(2026, 6, 21, 13, 0, tzinfo=dt.timezone.utc)  # CEST = UTC+2
-    assert p.time_utc[1] == dt.datetime(2026, 12, 21, 14, 0, tzinfo=dt.timezone.utc)  # CET = UTC+1
+    assert p.time_utc[0] == dt.datetime(2026, 6, 21, 13, 0, tzinfo=dt.UTC)  # CEST = UTC+2
+    assert p.time_utc[1] == dt.datetime(2026, 12, 21, 14, 0, tzinfo=dt.UTC)  # CET = UTC+1
     assert p.record(0)["time_local"] == "2026-06-21T15:00:00+02:00"
     assert p.record(1)["time_local"] == "2026-12-21T15:00:00+01:00"
 
