@@ -340,6 +340,8 @@ class RayCaster:
             o32 = np.ascontiguousarray(o[sl], dtype=np.float32)
             acc = np.zeros(len(o32))
             for j in range(len(dirs)):
+                if self.cancel is not None:  # a chunk runs all directions: check between them
+                    self._check_cancel()
                 if nrm is not None:
                     front = np.flatnonzero(nrm[sl] @ dirs[j] > 0.0)
                     if len(front) == 0:
