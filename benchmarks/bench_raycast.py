@@ -70,7 +70,7 @@ def shadow_rays(scene, n: int, seed: int = 11):
     return o, d
 
 
-def timed(fn, repeat: int = 2):
+def timed(fn, repeat: int = 3):
     best, out = float("inf"), None
     for _ in range(repeat):
         t = time.perf_counter()
