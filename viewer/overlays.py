@@ -46,17 +46,32 @@ def ground_grid_mesh(grid, values: np.ndarray):
 
 def add_ground_values(plotter, grid, values, cmap=HOURS_CMAP, clim=None, title: str = "h",
                       name: str = "ground-values", fmt: str = "%.1f", opacity: float = 1.0,
-                      show_scalar_bar: bool = True, n_colors: int = 256, n_labels: int = 5):
-    """Draw a (ny, nx) ground result with a colour ramp and a scalar-bar legend."""
+                      show_scalar_bar: bool = True, n_colors: int = 256, n_labels: int = 5,
+                      annotations: dict | None = None):
+    """Draw a (ny, nx) ground result with a colour ramp and a scalar-bar legend; ``annotations``
+    {value: text} label classes on the bar instead of numbers (shadow / sun)."""
     mesh = ground_grid_mesh(grid, values)
     finite = np.asarray(values, dtype=float)[np.isfinite(values)]
     if clim is None:
         clim = (float(finite.min()), float(finite.max())) if len(finite) else (0.0, 1.0)
         if clim[1] <= clim[0]:
             clim = (clim[0], clim[0] + 1.0)
+    bar = _scalar_bar(title, fmt, 0 if annotations else n_labels)
+    extra = {"annotations": annotations} if annotations else {}
     actor = plotter.add_mesh(mesh, scalars="values", cmap=cmap, clim=clim, nan_opacity=0.0, opacity=opacity,
                              name=name, pickable=False, lighting=False, n_colors=n_colors,
-                             show_scalar_bar=show_scalar_bar, scalar_bar_args=_scalar_bar(title, fmt, n_labels))
+                             show_scalar_bar=show_scalar_bar, scalar_bar_args=bar, **extra)
+    if annotations and show_scalar_bar:
+        try:  # class names right of the bar, in black, readable size
+            sb = plotter.scalar_bars[title]
+            sb.SetTextPositionToPrecedeScalarBar()  # tick labels left, annotations right
+            sb.SetPosition(0.84, 0.12)
+            tp = sb.GetAnnotationTextProperty()
+            tp.SetColor(0.0, 0.0, 0.0)
+            tp.SetFontSize(16)
+            sb.SetDrawAnnotations(True)
+        except (KeyError, AttributeError):
+            pass
     return actor
 
 
@@ -150,9 +165,11 @@ def render_result(result, out_path, size=(1920, 1080), view: str = "auto", title
         if difference is not None:
             vals = difference.ground
             if difference.kind == "shadow":
-                add_ground_values(plotter, grid, vals, cmap=CHANGE_CMAP + "_r", clim=(-1, 1),
-                                  title="Schatten neu (+1) / weg (−1)", fmt="%.0f", n_colors=3,
-                                  n_labels=3)
+                from matplotlib import colormaps
+
+                ramp = colormaps[CHANGE_CMAP + "_r"].resampled(3)
+                add_ground_values(plotter, grid, vals, cmap=ramp, clim=(-1, 1), n_colors=3, title="Schatten",
+                                  annotations={-2 / 3: "entfällt", 0.0: "unverändert", 2 / 3: "neu"})
             else:
                 lim = max(float(np.nanmax(np.abs(vals))) if np.isfinite(vals).any() else 1.0, 0.1)
                 add_ground_values(plotter, grid, vals, cmap=CHANGE_CMAP, clim=(-lim, lim), title="Δ Sonnenstunden [h]")
@@ -161,8 +178,7 @@ def render_result(result, out_path, size=(1920, 1080), view: str = "auto", title
             from matplotlib.colors import ListedColormap
 
             add_ground_values(plotter, grid, vals, cmap=ListedColormap([SUN_RGB, SHADOW_RGB]), clim=(0, 1),
-                              title="Schatten (1) / Sonne (0)", fmt="%.0f", n_colors=2,
-                              n_labels=2)
+                              n_colors=2, title="Boden", annotations={0.25: "Sonne", 0.75: "Schatten"})
         else:
             hi = max(result.possible_hours, 1e-6)
             add_ground_values(plotter, grid, np.where(grid.active, result.hours, np.nan), clim=(0, hi),
