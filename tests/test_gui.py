@@ -48,7 +48,10 @@ def shared_window(qapp, tmp_path_factory):
 def window(shared_window, qtbot):
     w = shared_window
     if w._error_box is not None:
-        w._error_box.close()
+        w._error_box.done(0)
+        w._error_box = None
+        w.activateWindow()
+        qtbot.waitUntil(lambda: QApplication.activeWindow() is w, timeout=3000)
     w.last_error = None
     w.last_result = None
     if w.base_model is not w.demo_model or w.variants.active().edits or len(w.variants.variants) > 1:
@@ -473,9 +476,12 @@ def test_cursor_coordinates_in_model_crs_walk_mode_and_recent_files(window, qtbo
     vp.set_view("top")
     vp.zoom_to([oid])
     pos = vp.world_to_widget(point)
+    QTest.mouseMove(vp.plotter.interactor, pos + QPoint(40, 40))  # Qt sends no move to the same spot
+    qtbot.wait(100)
+    window.last_cursor = None
     QTest.mouseMove(vp.plotter.interactor, pos)
-    qtbot.waitUntil(lambda: getattr(window, "last_cursor", None) is not None
-                    and window.last_cursor["object_id"] == oid, timeout=3000)
+    qtbot.waitUntil(lambda: getattr(window, "last_cursor", None) is not None, timeout=3000)
+    assert window.last_cursor["object_id"] == oid
     world = window.scene.origin + point
     assert np.allclose(window.last_cursor["world"][:2], world[:2], atol=1.5)  # within a pixel (~0.1 m here)
     assert format_de(world[0], 2)[:-4] in window.cursor_label.text()  # "90.812,35" style, metres
