@@ -9,7 +9,7 @@ PIP    := $(VENV)/bin/pip
 APT_PKGS := xvfb xauth libxkbcommon-x11-0 libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 \
             libxcb-image0 libxcb-render-util0 libxcb-randr0 libxcb-shape0 libxcb-xfixes0 \
             libxcb-xkb1 libx11-xcb1 libfontconfig1 libdbus-1-3 libglib2.0-0 libegl1 \
-            libegl-mesa0 libgl1-mesa-dri libgl1 libxrender1 libxext6 fonts-dejavu-core
+            libegl-mesa0 libgl1-mesa-dri libgl1 libxrender1 libxext6 fonts-dejavu-core strace
 PYTEST_ARGS ?=
 
 .PHONY: run test bench fuzz sysdeps venv clean gui

@@ -133,14 +133,17 @@ def _remote_connects(trace: str) -> list[str]:
     return out
 
 
-@pytest.mark.skipif(shutil.which("strace") is None, reason="strace missing: the socket patch alone is in the other test")
 def test_key_commands_connect_nowhere_even_from_c_libraries(tmp_path):
-    res, trace = _run(tmp_path, strace=True)
+    """With strace installed (``make sysdeps`` installs it) C-level connects are checked too;
+    without it the Python socket guard still runs."""
+    use_strace = shutil.which("strace") is not None
+    res, trace = _run(tmp_path, strace=use_strace)
     assert res["attempts"] == [], res["attempts"]
-    assert _remote_connects(trace) == [], _remote_connects(trace)[:5]
     failed = {k: v for k, v in res["rcs"].items() if v not in (0,)}
     assert not failed, failed
-    assert "connect(" in trace  # strace saw the process's connects at all (dask's loopback ones)
+    if use_strace:
+        assert _remote_connects(trace) == [], _remote_connects(trace)[:5]
+        assert "connect(" in trace  # strace saw the process's connects at all (dask's loopback ones)
 
 
 def test_socket_guard_detects_a_connection_attempt(tmp_path):
