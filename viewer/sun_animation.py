@@ -159,11 +159,18 @@ class SunAnimator:
         self._sky.positional = False
         self._sky.position = (0.0, 0.0, 1000.0)
         self._sky.focal_point = (0.0, 0.0, 0.0)
+        g = self.shadows.grid
+        # ground under the whole shadow grid (the scene's own plane may be smaller than long shadows)
+        ground = pv.Plane(center=(g.x0 + g.nx * g.cell_m / 2, g.y_top - g.ny * g.cell_m / 2, float(np.min(g.z)) - 0.1),
+                          direction=(0, 0, 1), i_size=g.nx * g.cell_m, j_size=g.ny * g.cell_m)
+        self.renderer.plotter.add_mesh(ground, color=(0.93, 0.93, 0.9), pickable=False, ambient=0.4, diffuse=0.6,
+                                       name="sun-ground", reset_camera=False)
         self.overlay = shadow_overlay_mesh(self.shadows.grid)
         self.renderer.plotter.add_mesh(self.overlay, scalars="rgba", rgba=True, lighting=False, pickable=False,
                                        name="sun-shadow", reset_camera=False)
-        cam = camera if isinstance(camera, CameraState) else resolve_view(
-            camera if camera is not None else view, scene.bounds, scene.origin, aspect=size[0] / size[1])
+        wanted = camera if camera is not None else view
+        cam = wanted if isinstance(wanted, CameraState) else resolve_view(wanted, scene.bounds, scene.origin,
+                                                                          aspect=size[0] / size[1])
         cam.apply(self.renderer.plotter)
         self.title, self.credit = title, credit
         self.legend = scene_legend(scene, colour_mode) + [("Schatten", _blend(SHADOW_RGBA))]
@@ -203,7 +210,8 @@ def render_sun_animation(scene, out_path, times=None, date=None, start: str = "0
                          step_min: float = 10.0, fps: float = DEFAULT_FPS, size=(1280, 720), view="iso",
                          cell_m: float = 1.0, title=None, credit=None, tz=None, progress=None, cancelled=None) -> dict:
     """MP4 of the sun moving over ``date`` from ``start`` to ``stop`` (local time) every
-    ``step_min`` minutes, one frame per instant (or over explicit ``times``). Returns
+    ``step_min`` minutes, one frame per instant (or over explicit ``times``). ``view``: a preset
+    name, a bookmark dict or a :class:`viewer.camera.CameraState`. Returns
     write_video's dict plus mean shadow and render seconds per frame."""
     size = even_size(size)
     with SunAnimator(scene, size, view=view, cell_m=cell_m, tz=tz, title=title, credit=credit) as anim:

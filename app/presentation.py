@@ -1,0 +1,745 @@
+"""Presentation mode for council meetings and public events: one full-screen window with the 3D
+view and nothing else but large, readable controls.
+
+* Saved views (bookmarks, :mod:`viewer.camera`): Right / PageDown = next, Left / PageUp =
+  previous (what presentation clickers send), with an eased camera flight between them;
+  "Save view" adds the current camera; "Tour…" edits the list (order, names, seconds per view).
+* Space plays / pauses the tour (flights and holds as in the video export) or the sun animation
+  (the time of day runs on); Esc leaves; H hides the control bar; B toggles before/after.
+* Sun: time-of-day and day-of-year sliders set the key light to the sun of the site (NREL SPA,
+  :mod:`analysis.sun`) and, with "Shadows", draw the computed ground shadows
+  (:class:`viewer.sun_animation.SunShadows`, one ray per ground cell — the shadow analysis core).
+* Before/after: a toggle between the existing state and the variant (demolished buildings as
+  translucent ghosts, new ones highlighted), and "Side by side": the other state in a second view
+  to the right whose camera follows the first (drag the divider to swipe).
+* Export: a still (up to 7680×4320, legend, north arrow, scale bar, title, credit) or a video of
+  the tour / sun animation (MP4), rendered off-screen in a worker thread with a progress bar and
+  Cancel (:mod:`viewer.media`).
+
+Texts are English source strings translated by :func:`app.i18n.tr`; German texts of this window
+that the shared translation file does not have yet come from :data:`GERMAN`.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import time
+
+import numpy as np
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtGui import QFont, QKeySequence, QShortcut
+from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QDialog, QDialogButtonBox, QDoubleSpinBox,
+                               QFileDialog, QHBoxLayout, QLabel, QProgressBar, QPushButton, QSlider, QSplitter,
+                               QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget)
+
+from . import i18n
+from .workers import JobRunner
+
+log = logging.getLogger("stadtbild.app")
+
+#: German texts of this window (used when the translation file has none yet)
+GERMAN = {
+    "Presentation": "Präsentation", "Previous": "Zurück", "Next": "Weiter", "Play": "Abspielen",
+    "Pause": "Pause", "Time": "Uhrzeit", "Day": "Tag", "Shadows": "Schatten", "Before": "Vorher",
+    "After": "Nachher", "Side by side": "Nebeneinander", "Save view": "Ansicht speichern", "Tour…": "Rundgang…",
+    "Image…": "Bild…", "Video…": "Video…", "Cancel": "Abbrechen", "Exit (Esc)": "Beenden (Esc)",
+    "View {k} of {n}": "Ansicht {k} von {n}", "no saved views": "keine gespeicherten Ansichten",
+    "View {n}": "Ansicht {n}", "Sun: azimuth {az}°, elevation {el}°": "Sonne: Azimut {az}°, Höhe {el}°",
+    "Sun below the horizon": "Sonne unter dem Horizont", "Existing": "Bestand", "Variant": "Planung",
+    "Computing shadows …": "Schatten werden berechnet …", "Saved {path}": "Gespeichert: {path}",
+    "Export cancelled": "Export abgebrochen", "Name": "Name", "Seconds": "Sekunden", "Up": "Nach oben",
+    "Down": "Nach unten", "Remove": "Entfernen", "Add current view": "Aktuelle Ansicht hinzufügen",
+    "Edit tour": "Rundgang bearbeiten", "Play: tour": "Abspielen: Rundgang", "Play: sun": "Abspielen: Sonnenlauf",
+    "Exporting …": "Export läuft …", "no site (CRS unknown): sun unavailable":
+        "kein Standort (KBS unbekannt): Sonne nicht verfügbar",
+}
+FONT_PT = 16
+TITLE_PT = 26
+FLIGHT_S = 1.6
+TICK_MS = 33
+SUN_STEP_MIN = 10
+SUN_TICK_MS = 120
+
+
+def _t(text: str) -> str:
+    out = i18n.tr(text)
+    if out == text and i18n.current_language() == "de":
+        return GERMAN.get(text, text)
+    return out
+
+
+def camera_state(plotter):
+    """The plotter's camera as a :class:`viewer.camera.CameraState` (local frame)."""
+    from viewer.camera import CameraState
+
+    cam = plotter.camera
+    return CameraState(np.array(cam.position, float), np.array(cam.focal_point, float), np.array(cam.up, float),
+                       float(cam.view_angle))
+
+
+class TourDialog(QDialog):
+    """Minimal tour editor: the saved views in order with a name and seconds each."""
+
+    def __init__(self, views: list, add_current, parent=None):
+        super().__init__(parent)
+        self.setWindowTitle(_t("Edit tour"))
+        self.views = [dict(v) for v in views]
+        self.add_current = add_current
+        lay = QVBoxLayout(self)
+        self.table = QTableWidget(0, 2)
+        self.table.setHorizontalHeaderLabels([_t("Name"), _t("Seconds")])
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.horizontalHeader().setStretchLastSection(True)
+        lay.addWidget(self.table)
+        row = QHBoxLayout()
+        for text, fn in ((_t("Add current view"), self._add), (_t("Up"), lambda: self._move(-1)),
+                         (_t("Down"), lambda: self._move(1)), (_t("Remove"), self._remove)):
+            b = QPushButton(text)
+            b.clicked.connect(fn)
+            row.addWidget(b)
+        lay.addLayout(row)
+        box = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        box.accepted.connect(self.accept)
+        box.rejected.connect(self.reject)
+        lay.addWidget(box)
+        self._fill()
+
+    def _fill(self) -> None:
+        self.table.setRowCount(len(self.views))
+        for k, v in enumerate(self.views):
+            self.table.setItem(k, 0, QTableWidgetItem(str(v.get("name") or _t("View {n}").format(n=k + 1))))
+            spin = QDoubleSpinBox()
+            spin.setRange(0.5, 600.0)
+            spin.setDecimals(1)
+            spin.setValue(float(v.get("duration_s", 4.0)))
+            self.table.setCellWidget(k, 1, spin)
+
+    def _collect(self) -> None:
+        for k, v in enumerate(self.views):
+            item = self.table.item(k, 0)
+            if item is not None:
+                v["name"] = item.text()
+            spin = self.table.cellWidget(k, 1)
+            if spin is not None:
+                v["duration_s"] = float(spin.value())
+
+    def _add(self) -> None:
+        self._collect()
+        self.views.append(self.add_current(len(self.views)))
+        self._fill()
+
+    def _move(self, step: int) -> None:
+        self._collect()
+        k = self.table.currentRow()
+        j = k + step
+        if 0 <= k < len(self.views) and 0 <= j < len(self.views):
+            self.views[k], self.views[j] = self.views[j], self.views[k]
+            self._fill()
+            self.table.selectRow(j)
+
+    def _remove(self) -> None:
+        self._collect()
+        k = self.table.currentRow()
+        if 0 <= k < len(self.views):
+            del self.views[k]
+            self._fill()
+
+    def result_views(self) -> list:
+        self._collect()
+        return self.views
+
+
+class PresentationWindow(QWidget):
+    """Full-screen presentation of a model (and optionally a variant of it).
+
+    ``states``: [(name, model)] — the first is the existing state, the last the variant shown
+    as "after" (one entry: no before/after). ``views``: bookmark dicts (model coordinates) or
+    preset stops; the window edits this list in place and emits ``views_changed``."""
+
+    views_changed = Signal(list)
+    closed = Signal()
+
+    def __init__(self, states, views=None, title: str = "", credit: str | None = None, parent=None,
+                 fullscreen: bool = True):
+        super().__init__(parent, Qt.WindowType.Window)
+        from .viewport import Viewport
+
+        self.setObjectName("PresentationWindow")
+        self.setWindowTitle(f"{title} – {_t('Presentation')}" if title else _t("Presentation"))
+        self.states = list(states)
+        if not self.states:
+            raise ValueError("nothing to present")
+        self.views: list = list(views or [])
+        self.title = title
+        self.credit = credit
+        self.index = -1
+        self.showing_after = len(self.states) > 1
+        self._scenes: dict[int, object] = {}
+        self._shadows: dict[int, object] = {}
+        self._shadow_jobs: dict[int, object] = {}
+        self._flight = None
+        self._playing = None  # "tour" | "sun" | None
+        self._tour_t0 = 0.0
+        self.export_job = None
+        self.last_export = None
+        self.jobs = JobRunner(self)
+
+        font = QFont(self.font())
+        font.setPointSize(FONT_PT)
+        self.setFont(font)
+        lay = QVBoxLayout(self)
+        lay.setContentsMargins(0, 0, 0, 0)
+        lay.setSpacing(0)
+        top = QWidget()
+        top.setObjectName("presentationTop")
+        top.setStyleSheet("#presentationTop { background: #1d2b3a; } QLabel { color: white; }")
+        tl = QHBoxLayout(top)
+        tl.setContentsMargins(24, 10, 24, 10)
+        self.title_label = QLabel(title)
+        tf = QFont(font)
+        tf.setPointSize(TITLE_PT)
+        tf.setBold(True)
+        self.title_label.setFont(tf)
+        self.view_label = QLabel("")
+        vf = QFont(font)
+        vf.setPointSize(TITLE_PT - 4)
+        self.view_label.setFont(vf)
+        self.count_label = QLabel("")
+        cf = QFont(font)
+        cf.setPointSize(TITLE_PT - 8)
+        self.count_label.setFont(cf)
+        tl.addWidget(self.title_label)
+        tl.addSpacing(30)
+        tl.addWidget(self.view_label, 1)
+        tl.addWidget(self.count_label)
+        lay.addWidget(top)
+
+        self.splitter = QSplitter(Qt.Orientation.Horizontal)
+        self.viewport = Viewport(self)
+        self.viewport_b = Viewport(self)
+        self.splitter.addWidget(self.viewport)
+        self.splitter.addWidget(self.viewport_b)
+        self.viewport_b.hide()
+        lay.addWidget(self.splitter, 1)
+
+        self.bar = QWidget()
+        self.bar.setObjectName("presentationBar")
+        self.bar.setStyleSheet("#presentationBar { background: #eef1f4; }")
+        bl = QHBoxLayout(self.bar)
+        bl.setContentsMargins(16, 8, 16, 8)
+
+        def button(text, slot, checkable=False):
+            b = QPushButton(text)
+            b.setCheckable(checkable)
+            b.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # keys belong to the clicker shortcuts
+            b.clicked.connect(slot)
+            bl.addWidget(b)
+            return b
+
+        self.prev_button = button("◀ " + _t("Previous"), self.previous_view)
+        self.play_button = button("▶ " + _t("Play"), self.toggle_play)
+        self.next_button = button(_t("Next") + " ▶", self.next_view)
+        bl.addSpacing(20)
+        bl.addWidget(QLabel(_t("Time")))
+        self.time_slider = QSlider(Qt.Orientation.Horizontal)
+        self.time_slider.setRange(0, 24 * 60 - SUN_STEP_MIN)
+        self.time_slider.setSingleStep(SUN_STEP_MIN)
+        self.time_slider.setPageStep(60)
+        self.time_slider.setMinimumWidth(220)
+        bl.addWidget(self.time_slider)
+        bl.addWidget(QLabel(_t("Day")))
+        self.day_slider = QSlider(Qt.Orientation.Horizontal)
+        self.day_slider.setRange(1, 365)
+        self.day_slider.setPageStep(30)
+        self.day_slider.setMinimumWidth(180)
+        bl.addWidget(self.day_slider)
+        for s in (self.time_slider, self.day_slider):
+            s.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.sun_label = QLabel("")
+        self.sun_label.setMinimumWidth(300)
+        bl.addWidget(self.sun_label)
+        self.shadow_check = QCheckBox(_t("Shadows"))
+        self.shadow_check.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        bl.addWidget(self.shadow_check)
+        bl.addSpacing(20)
+        self.before_after_button = button(_t("Before"), self.toggle_before_after)
+        self.split_check = QCheckBox(_t("Side by side"))
+        self.split_check.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        bl.addWidget(self.split_check)
+        has_variant = len(self.states) > 1
+        self.before_after_button.setEnabled(has_variant)
+        self.split_check.setEnabled(has_variant)
+        bl.addStretch(1)
+        self.save_view_button = button(_t("Save view"), self.save_current_view)
+        self.tour_button = button(_t("Tour…"), self.edit_tour)
+        self.image_button = button(_t("Image…"), self.export_still_dialog)
+        self.video_button = button(_t("Video…"), self.export_video_dialog)
+        self.progress = QProgressBar()
+        self.progress.setRange(0, 1000)
+        self.progress.setMaximumWidth(200)
+        self.progress.hide()
+        bl.addWidget(self.progress)
+        self.cancel_button = button(_t("Cancel"), self.cancel_export)
+        self.cancel_button.hide()
+        self.exit_button = button(_t("Exit (Esc)"), self.close)
+        lay.addWidget(self.bar)
+
+        today = dt.date.today()
+        self.year = today.year
+        self.time_slider.setValue(14 * 60)
+        self.day_slider.setValue(min(365, today.timetuple().tm_yday))
+        self.time_slider.valueChanged.connect(self._sun_changed)
+        self.day_slider.valueChanged.connect(self._sun_changed)
+        self.shadow_check.toggled.connect(self._sun_changed)
+        self.split_check.toggled.connect(self.set_split)
+
+        self._timer = QTimer(self)
+        self._timer.setInterval(TICK_MS)
+        self._timer.timeout.connect(self._tick)
+        for keys, slot in (((Qt.Key.Key_Right, Qt.Key.Key_PageDown), self.next_view),
+                           ((Qt.Key.Key_Left, Qt.Key.Key_PageUp), self.previous_view),
+                           ((Qt.Key.Key_Space,), self.toggle_play), ((Qt.Key.Key_Escape,), self.close),
+                           ((Qt.Key.Key_H,), self.toggle_bar), ((Qt.Key.Key_B,), self.toggle_before_after)):
+            for k in keys:
+                sc = QShortcut(QKeySequence(k), self)
+                sc.setContext(Qt.ShortcutContext.WindowShortcut)
+                sc.activated.connect(slot)
+        self._linking = False
+        self.viewport.plotter.camera.AddObserver("ModifiedEvent", self._follow_camera)
+        self._show_state()
+        self._update_labels()
+        if fullscreen:
+            self.showFullScreen()
+
+    # ------------------------------------------------------------------ states (before / after)
+    def state_index(self) -> int:
+        return len(self.states) - 1 if self.showing_after else 0
+
+    def scene_of(self, k: int):
+        if k not in self._scenes:
+            self._scenes[k] = self.states[k][1].scene()
+        return self._scenes[k]
+
+    def _parts(self, k: int):
+        """(scene, ghost) of state ``k``: the variant shows the existing buildings it removes."""
+        scene = self.scene_of(k)
+        ghost = None
+        if k > 0:
+            base, model = self.states[0][1], self.states[k][1]
+            removed = [i for i in base.objects if i not in model.objects]
+            if removed:
+                ghost = base.scene(object_ids=removed)
+                from viewer.media import aligned
+
+                ghost = aligned(ghost, scene.origin)
+        return scene, ghost
+
+    def _show_state(self, keep_camera: bool = False) -> None:
+        cam = camera_state(self.viewport.plotter) if keep_camera else None
+        k = self.state_index()
+        scene, ghost = self._parts(k)
+        self.viewport.set_scene(scene, self.states[k][1], reset_camera=not keep_camera, ghost=ghost)
+        self._highlight_new(self.viewport, k)
+        if cam is not None:
+            cam.apply(self.viewport.plotter)
+        if self.split_check.isChecked():
+            other = 0 if k else len(self.states) - 1
+            sc2, gh2 = self._parts(other)
+            self.viewport_b.set_scene(sc2, self.states[other][1], reset_camera=False, ghost=gh2)
+            self._highlight_new(self.viewport_b, other)
+            self._follow_camera()
+        self.before_after_button.setText(_t("After") if k else _t("Before"))
+        self._sun_changed()
+
+    def _highlight_new(self, viewport, k: int) -> None:
+        if k == 0:
+            return
+        base = self.states[0][1]
+        new = [i for i in self.states[k][1].objects if i not in base.objects]
+        if new:
+            viewport.set_selection(new, render=True)  # the selection colour marks what is planned
+
+    def toggle_before_after(self) -> None:
+        if len(self.states) < 2:
+            return
+        self.showing_after = not self.showing_after
+        self._show_state(keep_camera=True)
+        self._update_labels()
+
+    def set_split(self, on: bool) -> None:
+        self.viewport_b.setVisible(bool(on))
+        if on:
+            self._show_state(keep_camera=True)
+            w = max(self.splitter.width(), 2)
+            self.splitter.setSizes([w // 2, w - w // 2])
+
+    def _follow_camera(self, *_args) -> None:
+        """The right view copies the left view's camera (split / swipe comparison)."""
+        if self._linking or not self.viewport_b.isVisible():
+            return
+        self._linking = True
+        try:
+            camera_state(self.viewport.plotter).apply(self.viewport_b.plotter)
+            self.viewport_b.render()
+        finally:
+            self._linking = False
+
+    # ------------------------------------------------------------------ views and flights
+    def _origin(self):
+        return self.scene_of(0).origin
+
+    def camera_of(self, k: int):
+        from viewer.camera import resolve_view
+
+        w, h = self.viewport.plotter.window_size
+        scene = self.viewport.scene or self.scene_of(0)
+        return resolve_view(self.views[k], scene.bounds, scene.origin, aspect=w / max(h, 1))
+
+    def go_to(self, k: int, animate: bool = True) -> None:
+        if not self.views:
+            return
+        k = max(0, min(len(self.views) - 1, int(k)))
+        self.index = k
+        target = self.camera_of(k)
+        if animate:
+            self._flight = (camera_state(self.viewport.plotter), target, time.monotonic(), FLIGHT_S)
+            if not self._timer.isActive():
+                self._timer.start()
+        else:
+            self._flight = None
+            target.apply(self.viewport.plotter)
+            self.viewport.render()
+        self._update_labels()
+
+    def next_view(self) -> None:
+        self._stop_play()
+        if self.views:
+            self.go_to(min(self.index + 1, len(self.views) - 1))
+
+    def previous_view(self) -> None:
+        self._stop_play()
+        if self.views:
+            self.go_to(max(self.index - 1, 0))
+
+    def flying(self) -> bool:
+        return self._flight is not None
+
+    def _tick(self) -> None:
+        now = time.monotonic()
+        if self._playing == "tour":
+            t = now - self._tour_t0
+            tour, cams = self._tour_cache
+            cam, k = tour.camera_at(t, cams)
+            cam.apply(self.viewport.plotter)
+            self.viewport.render()
+            if k != self.index:
+                self.index = k
+                self._update_labels()
+            if t >= tour.duration_s:
+                self._stop_play()
+            return
+        if self._flight is not None:
+            from viewer.camera import flight
+
+            a, b, t0, dur = self._flight
+            s = min(1.0, (now - t0) / dur)
+            flight(a, b, s).apply(self.viewport.plotter)
+            self.viewport.render()
+            if s >= 1.0:
+                self._flight = None
+        if self._flight is None and self._playing is None:
+            self._timer.stop()
+
+    def current_tour(self):
+        from viewer.camera import Tour
+
+        return Tour(self.title or "Tour", [dict(v) for v in self.views])
+
+    # ------------------------------------------------------------------ play / pause
+    def toggle_play(self) -> None:
+        if self._playing:
+            self._stop_play()
+            return
+        if len(self.views) >= 2 and not self.shadow_check.isChecked():
+            tour = self.current_tour()
+            self._tour_cache = (tour, [self.camera_of(k) for k in range(len(self.views))])
+            self._tour_t0 = time.monotonic()
+            self._flight = None
+            self._playing = "tour"
+            self._timer.start()
+        else:
+            self._playing = "sun"
+            self._sun_timer = QTimer(self)
+            self._sun_timer.setInterval(SUN_TICK_MS)
+            self._sun_timer.timeout.connect(self._sun_tick)
+            self._sun_timer.start()
+        self.play_button.setText("❚❚ " + _t("Pause"))
+
+    def _sun_tick(self) -> None:
+        v = self.time_slider.value() + SUN_STEP_MIN
+        if v > self.time_slider.maximum():
+            self._stop_play()
+            return
+        self.time_slider.setValue(v)
+
+    def _stop_play(self) -> None:
+        if self._playing == "sun":
+            self._sun_timer.stop()
+        self._playing = None
+        self.play_button.setText("▶ " + _t("Play"))
+
+    def playing(self):
+        return self._playing
+
+    # ------------------------------------------------------------------ sun and shadows
+    def when_local(self) -> dt.datetime | None:
+        from viewer.sun_animation import when_from_day_of_year
+
+        site = self.site()
+        if site is None:
+            return None
+        return when_from_day_of_year(self.year, self.day_slider.value(), self.time_slider.value(), site.tz)
+
+    def site(self):
+        if not hasattr(self, "_site"):
+            try:
+                from analysis.sun import site_from_model
+
+                self._site = site_from_model(self.scene_of(0))
+            except Exception as exc:  # noqa: BLE001 — no CRS: the sun controls just stay idle
+                log.info("presentation: no site: %s", exc)
+                self._site = None
+        return self._site
+
+    def _sun_changed(self, *_args) -> None:
+        site = self.site()
+        if site is None:
+            self.sun_label.setText(_t("no site (CRS unknown): sun unavailable"))
+            return
+        from analysis.sun import sun_positions
+
+        when = self.when_local()
+        sun = sun_positions([when], site)
+        self.sun = sun
+        el, az = float(sun.elevation_deg[0]), float(sun.azimuth_deg[0])
+        d = sun.direction_grid()[0]
+        text = f"{when:%d.%m.} {when:%H:%M} · "
+        text += (_t("Sun: azimuth {az}°, elevation {el}°").format(az=f"{az:.0f}", el=f"{el:.0f}") if el > 0
+                 else _t("Sun below the horizon"))
+        self.sun_label.setText(text)
+        self._update_shadows(d)
+        for vp in (self.viewport, self.viewport_b):
+            if vp.scene is not None and (vp is self.viewport or vp.isVisible()):
+                vp.set_sun_direction(d if el > 0 else None)  # renders
+
+    def _update_shadows(self, d) -> None:
+        from viewer.sun_animation import set_overlay_shadow, shadow_overlay_mesh
+
+        targets = [(self.viewport, self.state_index())]
+        if self.viewport_b.isVisible():
+            targets.append((self.viewport_b, 0 if self.state_index() else len(self.states) - 1))
+        for vp, k in targets:
+            if not self.shadow_check.isChecked():
+                vp.remove_overlay("sun-shadow", render=False)
+                continue
+            shadows = self._shadows.get(k)
+            if shadows is None:
+                self._start_shadow_job(k)
+                continue
+            mesh = getattr(vp, "_sun_overlay_mesh", None)
+            if mesh is None or "sun-shadow" not in vp.overlays or getattr(vp, "_sun_overlay_state", None) != k:
+                mesh = shadow_overlay_mesh(shadows.grid)
+                set_overlay_shadow(mesh, shadows.shadow(d))
+                vp.add_overlay("sun-shadow", mesh, scalars="rgba", rgba=True, lighting=False)
+                vp._sun_overlay_mesh, vp._sun_overlay_state = mesh, k
+            else:
+                set_overlay_shadow(mesh, shadows.shadow(d))
+
+    def _start_shadow_job(self, k: int) -> None:
+        if k in self._shadow_jobs:
+            return
+        from viewer.sun_animation import SunShadows
+
+        scene, site = self.scene_of(k), self.site()
+        self.sun_label.setText(_t("Computing shadows …"))
+
+        def run(progress, cancelled):
+            return SunShadows(scene, cell_m=1.0, site=site)
+
+        def done(result, k=k):
+            self._shadows[k] = result
+            self._shadow_jobs.pop(k, None)
+            self._sun_changed()
+
+        def failed(msg, k=k):
+            self._shadow_jobs.pop(k, None)
+            self.sun_label.setText(msg)
+
+        self._shadow_jobs[k] = self.jobs.start(run, _t("Shadows"), on_done=done, on_error=failed,
+                                               on_cancel=lambda k=k: self._shadow_jobs.pop(k, None))
+
+    # ------------------------------------------------------------------ saving views, tour
+    def _current_bookmark(self, n: int) -> dict:
+        from viewer.camera import bookmark_from_plotter
+
+        scene = self.viewport.scene or self.scene_of(0)
+        bm = bookmark_from_plotter(self.viewport.plotter, _t("View {n}").format(n=n + 1), origin=scene.origin)
+        bm["duration_s"] = 4.0
+        return bm
+
+    def save_current_view(self) -> dict:
+        bm = self._current_bookmark(len(self.views))
+        self.views.append(bm)
+        self.index = len(self.views) - 1
+        self._update_labels()
+        self.views_changed.emit(self.views)
+        return bm
+
+    def edit_tour(self) -> None:
+        dlg = TourDialog(self.views, self._current_bookmark, self)
+        if dlg.exec() == QDialog.DialogCode.Accepted:
+            self.set_views(dlg.result_views())
+
+    def set_views(self, views) -> None:
+        self.views = [dict(v) for v in views]
+        self.index = min(self.index, len(self.views) - 1)
+        self._update_labels()
+        self.views_changed.emit(self.views)
+
+    # ------------------------------------------------------------------ labels, bar
+    def _update_labels(self) -> None:
+        state = self.states[self.state_index()][0] if len(self.states) > 1 else ""
+        name = ""
+        if 0 <= self.index < len(self.views):
+            v = self.views[self.index]
+            name = str(v.get("name") or v.get("view") or _t("View {n}").format(n=self.index + 1))
+        self.view_label.setText(" · ".join(t for t in (state, name) if t))
+        self.count_label.setText(_t("View {k} of {n}").format(k=self.index + 1, n=len(self.views)) if self.views
+                                 and self.index >= 0 else (_t("no saved views") if not self.views else ""))
+
+    def toggle_bar(self) -> None:
+        self.bar.setVisible(not self.bar.isVisible())
+
+    # ------------------------------------------------------------------ export
+    def _export_started(self, job) -> None:
+        self.export_job = job
+        self.progress.setValue(0)
+        self.progress.show()
+        self.cancel_button.show()
+        job.signals.progress.connect(lambda f: self.progress.setValue(int(f * 1000)))
+
+    def _export_ended(self, result=None, message: str | None = None) -> None:
+        self.export_job = None
+        self.progress.hide()
+        self.cancel_button.hide()
+        self.last_export = result if result is not None else {"message": message}
+        if result is not None:
+            self.sun_label.setText(_t("Saved {path}").format(path=result.get("path")))
+        elif message:
+            self.sun_label.setText(message)
+
+    def cancel_export(self) -> None:
+        if self.export_job is not None:
+            self.export_job.cancel()
+
+    def export_still(self, path, size=(7680, 4320)):
+        """Render the current view off-screen at ``size`` in a worker; returns the Job."""
+        from viewer.media import screenshot
+
+        k = self.state_index()
+        scene, ghost = self._parts(k)
+        new = [i for i in self.states[k][1].objects if i not in self.states[0][1].objects] if k else None
+        cam = camera_state(self.viewport.plotter)
+        title, credit = self.title or None, self.credit
+        subtitle = self.view_label.text() or None
+
+        def run(progress, cancelled):
+            return screenshot(scene, path, size=size, camera=cam, title=title, subtitle=subtitle, credit=credit,
+                              ghost=ghost, highlight_ids=new, progress=progress)
+
+        return self._start_export(run)
+
+    def export_video(self, path, kind: str = "tour", size=(1920, 1080), fps: float = 30.0, step_min: float = 10.0):
+        """MP4 of the tour (``kind="tour"``) or of the sun over the selected day from 06:00 to
+        20:00 (``kind="sun"``), rendered off-screen in a worker; returns the Job."""
+        from viewer.media import render_tour
+        from viewer.sun_animation import render_sun_animation
+
+        k = self.state_index()
+        scene, ghost = self._parts(k)
+        title, credit = self.title or None, self.credit
+        if kind == "tour":
+            tour = self.current_tour()
+
+            def run(progress, cancelled):
+                return render_tour(scene, tour, path, size=size, fps=fps, title=title, credit=credit, ghost=ghost,
+                                   progress=progress, cancelled=cancelled)
+        else:
+            when = self.when_local()
+            cam = camera_state(self.viewport.plotter)
+
+            def run(progress, cancelled):
+                return render_sun_animation(scene, path, date=when.date(), start="06:00", stop="20:00",
+                                            step_min=step_min, fps=fps, size=size, view=cam, title=title,
+                                            credit=credit, progress=progress, cancelled=cancelled)
+
+        return self._start_export(run)
+
+    def _start_export(self, fn):
+        from viewer.media import ExportCancelled
+
+        from .workers import Cancelled
+
+        def run(progress, cancelled):
+            try:
+                return fn(progress, cancelled)
+            except ExportCancelled:
+                raise Cancelled() from None
+
+        job = self.jobs.start(run, _t("Exporting …"), on_done=lambda r: self._export_ended(r),
+                              on_error=lambda m: self._export_ended(message=m),
+                              on_cancel=lambda: self._export_ended(message=_t("Export cancelled")))
+        self._export_started(job)
+        return job
+
+    def export_still_dialog(self) -> None:
+        path, _ = QFileDialog.getSaveFileName(self, _t("Image…"), "praesentation.png", "PNG (*.png)")
+        if path:
+            self.export_still(path if path.lower().endswith(".png") else path + ".png")
+
+    def export_video_dialog(self) -> None:
+        path, _ = QFileDialog.getSaveFileName(self, _t("Video…"), "praesentation.mp4", "MP4 (*.mp4)")
+        if path:
+            kind = "tour" if len(self.views) >= 2 and not self.shadow_check.isChecked() else "sun"
+            self.export_video(path if path.lower().endswith(".mp4") else path + ".mp4", kind=kind)
+
+    # ------------------------------------------------------------------ closing
+    def closeEvent(self, event) -> None:  # noqa: N802 (Qt API)
+        self._timer.stop()
+        self._stop_play()
+        self.jobs.shutdown(3.0)
+        self.viewport.close_view()
+        self.viewport_b.close_view()
+        self.closed.emit()
+        super().closeEvent(event)
+
+
+def open_presentation(window) -> PresentationWindow | None:
+    """Open the presentation for a :class:`app.main_window.MainWindow`: its base model and the
+    active variant as before/after, the views stored on the window (``presentation_views``)."""
+    if window.base_model is None:
+        return None
+    states = [(_t("Existing"), window.base_model)]
+    variant = window.variants.active() if hasattr(window, "variants") else None
+    if window.model is not None and window.model is not window.base_model:
+        states.append((getattr(variant, "name", None) or _t("Variant"), window.model))
+    views = getattr(window, "presentation_views", None)
+    if views is None:
+        views = window.presentation_views = []
+    from pathlib import Path
+
+    title = ", ".join(Path(f).stem.replace(".city", "") for f in window.files[:2])
+    pres = PresentationWindow(states, views, title=title)
+    pres.views_changed.connect(lambda v: setattr(window, "presentation_views", list(v)))
+    window._presentation = pres
+    return pres

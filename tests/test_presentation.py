@@ -1,0 +1,373 @@
+"""Presentation mode and media output (issue 12): tour videos, 8K stills, sun animation, the
+full-screen presentation window driven by keys under Xvfb.
+
+References are independent of the code under test where it matters: video frames are read back
+with ffmpeg (imageio-ffmpeg's reader) and compared with separately rendered stills; shadow
+directions are checked against the sun azimuth (pvlib SPA through analysis.sun) in image space
+through VTK's own world-to-display transform; the 8K PNG is read back with Pillow.
+Artifacts (stills, a short video, extracted frames, window screenshots) go to tests/artifacts.
+"""
+from __future__ import annotations
+
+import json
+import math
+import time
+
+import numpy as np
+import pytest
+
+from tests.conftest import DEMO, data_file
+from tests.helpers import box_model
+
+FPS = 10
+SIZE = (320, 180)
+
+
+def read_video(path):
+    import imageio_ffmpeg
+
+    gen = imageio_ffmpeg.read_frames(str(path))
+    meta = next(gen)
+    w, h = meta["size"]
+    frames = [np.frombuffer(f, np.uint8).reshape(h, w, 3) for f in gen]
+    return meta, frames
+
+
+def mad(a, b) -> float:
+    """Mean absolute difference of two images (0..255)."""
+    return float(np.abs(np.asarray(a, float) - np.asarray(b, float)).mean())
+
+
+def save_png(arr, path):
+    from PIL import Image
+
+    Image.fromarray(np.asarray(arr, np.uint8)).save(path)
+
+
+@pytest.fixture(scope="module")
+def demo_scene(demo_model):
+    return demo_model.scene()
+
+
+# ---------------------------------------------------------------------------- camera / tour
+def test_flight_eases_and_keeps_distance_between_ends():
+    from viewer.camera import CameraState, ease_in_out, flight
+
+    a = CameraState(np.array([-100.0, 0, 50]), np.zeros(3), np.array([0, 0, 1.0]), 30)
+    b = CameraState(np.array([0.0, 300, 80]), np.array([50.0, 50, 0]), np.array([0, 0, 1.0]), 40)
+    assert np.allclose(flight(a, b, 0).position, a.position) and np.allclose(flight(a, b, 1).position, b.position)
+    assert ease_in_out(0.5) == pytest.approx(0.5) and ease_in_out(0.1) < 0.1 and ease_in_out(0.9) > 0.9
+    da = np.linalg.norm(a.position - a.focal_point)
+    db = np.linalg.norm(b.position - b.focal_point)
+    for s in np.linspace(0, 1, 21):
+        c = flight(a, b, s)
+        d = np.linalg.norm(c.position - c.focal_point)
+        assert min(da, db) - 1e-6 <= d <= max(da, db) + 1e-6  # swings around the focal point, never cuts in
+        assert abs(float(c.view_up @ (c.focal_point - c.position))) < 1e-6 * d  # up ⟂ view direction
+
+
+def test_tour_json_round_trip_and_project_views(tmp_path):
+    from model.project import Project
+    from viewer.camera import Tour, project_tours, set_project_tour
+
+    tour = Tour.from_dict({"name": "Rat", "views": [{"view": "iso", "duration_s": 2},
+                                                    {"position": [1, 2, 3], "focal_point": [0, 0, 0], "duration_s": 3}]})
+    assert tour.duration_s == 5 and tour.frame_count(30) == 150
+    proj = Project()
+    set_project_tour(proj, tour)
+    path = proj.save(tmp_path / "p.stadtbild")
+    again = project_tours(Project.open(path))
+    assert [t.to_dict() for t in again] == [tour.to_dict()]
+    with pytest.raises(ValueError):
+        Tour.from_dict({"views": [{"view": "iso", "duration_s": -1}]})
+
+
+def test_tour_video_frame_count_and_ends_match_stills(demo_scene, tmp_path, artifacts):
+    from viewer.camera import Tour
+    from viewer.media import render_tour, view_still
+
+    lo, hi = demo_scene.bounds + demo_scene.origin
+    c = (lo + hi) / 2
+    views = [{"view": "iso", "name": "Übersicht", "duration_s": 1.0},
+             {"name": "Straße", "position": [c[0] - 120, c[1] - 160, lo[2] + 90], "focal_point": [c[0], c[1], lo[2]],
+              "view_up": [0, 0, 1], "view_angle": 35, "duration_s": 1.5},
+             {"view": "top", "name": "Draufsicht", "duration_s": 1.2}]
+    tour = Tour("Rundgang", views)
+    out = artifacts / "presentation-tour.mp4"
+    seen = []
+    info = render_tour(demo_scene, tour, out, size=SIZE, fps=FPS, title="Delfshaven",
+                       progress=lambda done, total: seen.append((done, total)))
+    n = round(tour.duration_s * FPS)
+    meta, frames = read_video(out)
+    assert meta["codec"] == "h264" and meta["pix_fmt"].startswith("yuv420p")
+    assert len(frames) == n == info["frames"] == 37
+    assert seen[-1] == (n, n)
+    first = view_still(demo_scene, views[0], SIZE, title="Delfshaven", subtitle="Übersicht")
+    last = view_still(demo_scene, views[2], SIZE, title="Delfshaven", subtitle="Draufsicht")
+    save_png(frames[0], artifacts / "presentation-tour-frame-first.png")
+    save_png(frames[n // 2], artifacts / "presentation-tour-frame-middle.png")
+    save_png(frames[-1], artifacts / "presentation-tour-frame-last.png")
+    save_png(last, artifacts / "presentation-tour-still-last.png")
+    threshold = 4.0  # H.264 (quality 8) on a 320×180 frame: ~2.1–2.5 for the same view, ~17 for another
+    assert mad(frames[0], first) < threshold
+    assert mad(frames[-1], last) < threshold
+    assert mad(frames[0], last) > 3 * threshold  # the threshold tells different views apart
+    assert mad(frames[n // 2], first) > threshold and mad(frames[n // 2], last) > threshold
+    print(f"tour: {n} frames, render {info['render_s_mean'] * 1000:.0f} ms/frame mean, "
+          f"encode+render {info['encode_s']:.1f} s")
+
+
+def test_video_export_cancel_leaves_no_file(demo_scene, tmp_path):
+    from viewer.camera import Tour
+    from viewer.media import ExportCancelled, render_tour
+
+    tour = Tour("t", [{"view": "iso", "duration_s": 2}, {"view": "top", "duration_s": 2}])
+    count = {"n": 0}
+
+    def cancelled():
+        count["n"] += 1
+        return count["n"] > 3
+
+    out = tmp_path / "c.mp4"
+    with pytest.raises(ExportCancelled):
+        render_tour(demo_scene, tour, out, size=(160, 90), fps=FPS, cancelled=cancelled)
+    assert not out.exists() and not list(tmp_path.iterdir())
+
+
+# ---------------------------------------------------------------------------- stills
+def test_8k_screenshot_from_cli_has_size_decorations_and_content(tmp_path, artifacts, capsys):
+    from PIL import Image
+
+    from cli import main
+
+    out = artifacts / "presentation-8k.png"
+    code = main(["render", str(DEMO), "--size", "7680x4320", "-o", str(out), "--title", "Delfshaven",
+                 "--credit", "Daten: 3D BAG / TU Delft", "--json"])
+    res = json.loads(capsys.readouterr().out)
+    assert code == 0
+    Image.MAX_IMAGE_PIXELS = None
+    img = np.asarray(Image.open(out).convert("RGB"))
+    assert img.shape == (4320, 7680, 3) and res["size"] == [7680, 4320]
+    r, g, b = (img[..., k].astype(int) for k in range(3))
+    roofs = (r > 120) & (r - g > 40) & (r - b > 40)
+    assert roofs.sum() > 50_000  # the buildings are there, not a blank sky
+    assert img.std() > 20
+    # decorations: the white title panel upper left, the scale bar's black bar lower left
+    u = 4320 / 1080  # decorations are laid out for 1080 p and scaled by the height
+    panel = img[int(30 * u):int(75 * u), int(30 * u):int(250 * u)]
+    assert (panel.min(axis=2) > 215).mean() > 0.5  # white title panel (with dark letters)
+    bar = img[int(1080 * u - 60 * u):int(1080 * u - 40 * u), int(40 * u):int(300 * u)]
+    assert (bar.max(axis=2) < 60).sum() > 20 * u * 60 * u  # the scale bar's black half
+    Image.fromarray(img).resize((1920, 1080)).save(artifacts / "presentation-8k-small.png")
+    print(f"8K still: render {res['render_s']:.1f} s, total {res['total_s']:.1f} s")
+
+
+def test_before_after_side_by_side(tmp_path, artifacts, demo_model):
+    from PIL import Image
+
+    from model.scenario import Scenario
+    from viewer.media import render_before_after
+
+    ids = [i for i in demo_model.objects if not demo_model.objects[i].parents][:60]
+    after = Scenario.from_dict({"name": "A", "edits": [{"op": "demolish", "ids": ids}]}).apply(demo_model)
+    out = artifacts / "presentation-before-after.png"
+    res = render_before_after(demo_model, after, out, size=(1600, 500), view="top", credit="Daten: TU Delft")
+    img = np.asarray(Image.open(out).convert("RGB")).astype(int)
+    assert img.shape == (500, 1600, 3) and res["removed"] == len(ids)
+    left, right = img[:, :800], img[:, 800:]
+    red = lambda a: ((a[..., 0] > 120) & (a[..., 0] - a[..., 1] > 40)).sum()  # noqa: E731
+    assert red(right) < red(left)  # fewer roofs after demolition …
+    ghost = lambda a: ((a[..., 2] - a[..., 0] > 25) & (a[..., 1] > 120) & (a[..., 2] > 150)).sum()  # noqa: E731
+    sky_free = slice(150, 470)
+    assert ghost(right[sky_free, 100:650]) > ghost(left[sky_free, 100:650]) + 50  # … and blue-grey ghosts
+
+
+# ---------------------------------------------------------------------------- sun animation
+def test_sun_animation_frames_differ_and_shadow_falls_away_from_the_sun(artifacts):
+    from viewer.sun_animation import SunAnimator, day_steps
+
+    # one 30 m tower near Braunschweig (UTM 32N), 20 × 20 m
+    x0, y0 = 604000.0, 5792000.0
+    model = box_model([("turm", x0, y0, x0 + 20, y0 + 20, 70.0, 100.0)])
+    scene = model.scene()
+    above = {"position": [x0 + 10, y0 + 10, 500.0], "focal_point": [x0 + 10, y0 + 10, 70.0],
+             "view_up": [0.0, 1.0, 0.0], "view_angle": 30.0}  # north up, ±115 m around the tower
+    with SunAnimator(scene, (480, 480), view=above, cell_m=1.0) as anim:
+        times = day_steps("2026-06-21", "09:00", "17:00", 240, anim.shadows.site.tz)
+        sun = anim.shadows.positions(times)
+        frames = [anim.frame(sun, i, decorated=False) for i in range(len(sun))]
+        ren = anim.renderer.plotter.renderer
+        centre = scene.to_local(np.array([x0 + 10, y0 + 10, 70.0]))
+        ren.SetWorldPoint(*centre, 1.0)
+        ren.WorldToDisplay()
+        cx, cy = ren.GetDisplayPoint()[:2]
+        h = frames[0].shape[0]
+        for i, f in enumerate(frames):
+            save_png(f, artifacts / f"presentation-sun-{times[i]:%H%M}.png")
+        timings = list(anim.timings)
+    assert mad(frames[0], frames[1]) > 1.0 and mad(frames[1], frames[2]) > 1.0
+    for i, f in enumerate(frames):
+        d = sun.direction_grid()[i]
+        assert d[2] > 0
+        luma = f.astype(float) @ np.array([0.299, 0.587, 0.114])
+        shadow = (luma < 150) & (np.abs(f[..., 0].astype(int) - f[..., 2]) < 60)  # dark, not the red roof
+        rows, cols = np.nonzero(shadow)
+        assert len(rows) > 200
+        # display coordinates: x east, y north (image rows grow southwards)
+        v = np.array([cols.mean() - cx, (h - 1 - rows.mean()) - cy])
+        cosang = float(v @ d[:2]) / (np.linalg.norm(v) * np.linalg.norm(d[:2]))
+        assert cosang < -0.9, (times[i], cosang)  # the shadow lies on the side opposite the sun
+    print("sun frames (shadow s, render s):", [(round(a, 3), round(b, 3)) for a, b in timings])
+
+
+def test_sun_animation_video_from_cli(tmp_path, capsys):
+    from cli import main
+
+    out = tmp_path / "sun.mp4"
+    code = main(["render", str(data_file("cityjson/rotterdam_subset.city.json")), "--crs", "EPSG:28992",
+                 "--sun-animation", "--date",
+                 "2026-06-21", "--from", "08:00", "--to", "18:00", "--step", "60", "--fps", "5", "--size", "320x180",
+                 "-o", str(out), "--json"])
+    res = json.loads(capsys.readouterr().out)
+    assert code == 0
+    meta, frames = read_video(out)
+    assert len(frames) == 11 == res["frames"]
+    assert mad(frames[0], frames[5]) > 1.0
+
+
+def test_render_cli_errors(tmp_path, capsys):
+    from cli import main
+
+    bad = tmp_path / "t.json"
+    bad.write_text('{"views": []}')
+    code = main(["render", str(DEMO), "--tour", str(bad), "-o", str(tmp_path / "x.mp4")])
+    err = capsys.readouterr().err.strip()
+    assert code == 2 and err == f"error: {bad}: the tour has no views"
+    code = main(["render", str(DEMO), "--tour", str(bad), "-o", str(tmp_path / "x.png")])
+    assert code == 2 and "ending in .mp4" in capsys.readouterr().err
+    code = main(["render", str(DEMO), "--sun-animation", "-o", str(tmp_path / "x.mp4")])
+    assert code == 2 and "--date" in capsys.readouterr().err
+
+
+# ---------------------------------------------------------------------------- presentation window
+def _window_image(w):
+    """The presentation window with its OpenGL view painted in."""
+    from PySide6.QtCore import QPoint
+    from PySide6.QtGui import QImage, QPainter
+
+    img = w.grab().toImage()
+    arr = np.ascontiguousarray(w.viewport.plotter.screenshot(None, return_img=True)[:, :, :3])
+    hh, ww = arr.shape[:2]
+    gl = QImage(arr.data, ww, hh, ww * 3, QImage.Format.Format_RGB888).copy()
+    pos = w.viewport.mapTo(w, QPoint(0, 0))
+    p = QPainter(img)
+    p.drawImage(pos, gl.scaled(w.viewport.width(), w.viewport.height()))
+    p.end()
+    return img
+
+
+@pytest.mark.gui
+def test_presentation_keys_move_between_views(qtbot, demo_model, artifacts, tmp_path):
+    pytest.importorskip("pytestqt")
+    from PySide6.QtCore import Qt
+    from PySide6.QtTest import QTest
+
+    from app import i18n
+    from app.presentation import PresentationWindow
+    from model.scenario import Scenario
+
+    i18n.set_language("de")
+    ids = [i for i in demo_model.objects if not demo_model.objects[i].parents][:40]
+    after = Scenario.from_dict({"name": "Variante A", "edits": [{"op": "demolish", "ids": ids}]}).apply(demo_model)
+    views = [{"view": "iso", "name": "Übersicht"}, {"view": "top", "name": "Draufsicht"},
+             {"view": "iso-ne", "name": "Von Nordosten"}]
+    w = PresentationWindow([("Bestand", demo_model), ("Variante A", after)], views, title="Delfshaven")
+    qtbot.addWidget(w)
+    QTest.qWaitForWindowExposed(w)
+    assert w.isFullScreen()
+    target = w.viewport.plotter.interactor  # keys arrive where the focus is: the 3D view
+
+    def settle():
+        qtbot.waitUntil(lambda: not w.flying(), timeout=10000)
+
+    def at_view(k):
+        cam = w.camera_of(k)
+        pos = np.array(w.viewport.plotter.camera.position)
+        return np.linalg.norm(pos - cam.position) < 1e-3 * np.linalg.norm(cam.position - cam.focal_point)
+
+    for key, expected in ((Qt.Key.Key_Right, 0), (Qt.Key.Key_PageDown, 1), (Qt.Key.Key_Right, 2),
+                          (Qt.Key.Key_PageDown, 2), (Qt.Key.Key_Left, 1), (Qt.Key.Key_PageUp, 0)):
+        QTest.keyClick(target, key)
+        assert w.index == expected
+        settle()
+        assert at_view(expected)
+    assert "Übersicht" in w.view_label.text() and w.count_label.text() == "Ansicht 1 von 3"
+    # a flight passes through cameras between the ends
+    QTest.keyClick(target, Qt.Key.Key_Right)
+    QTest.qWait(int(1000 * 0.5))
+    assert w.flying() and not at_view(0) and not at_view(1)
+    settle()
+    _window_image(w).save(str(artifacts / "presentation-window-top.png"))
+    # space plays the tour, space again pauses
+    QTest.keyClick(target, Qt.Key.Key_Space)
+    assert w.playing() == "tour"
+    QTest.qWait(300)
+    QTest.keyClick(target, Qt.Key.Key_Space)
+    assert w.playing() is None
+    # before/after: B shows the existing state, again the variant with ghosts of the demolished
+    assert w.showing_after and "ghost" in w.viewport.overlays
+    QTest.keyClick(target, Qt.Key.Key_B)
+    assert not w.showing_after and "ghost" not in w.viewport.overlays
+    QTest.keyClick(target, Qt.Key.Key_B)
+    assert w.showing_after
+    # sun sliders: light follows the sun, shadows drawn once computed
+    w.day_slider.setValue(172)
+    w.time_slider.setValue(9 * 60)
+    w.shadow_check.setChecked(True)
+    qtbot.waitUntil(lambda: "sun-shadow" in w.viewport.overlays, timeout=30000)
+    mesh = w.viewport._sun_overlay_mesh
+    morning = np.array(mesh.cell_data["rgba"][:, 3])
+    w.time_slider.setValue(17 * 60)
+    evening = np.array(mesh.cell_data["rgba"][:, 3])
+    assert (morning > 0).sum() > 1000 and (morning != evening).sum() > 1000
+    w.split_check.setChecked(True)
+    assert w.viewport_b.isVisible()
+    w.go_to(1, animate=False)
+    QTest.qWait(50)
+    assert np.allclose(w.viewport_b.plotter.camera.position, w.viewport.plotter.camera.position)
+    _window_image(w).save(str(artifacts / "presentation-window-split-shadows.png"))
+    w.split_check.setChecked(False)
+    # save view adds a bookmark in model coordinates
+    n = len(w.views)
+    bm = w.save_current_view()
+    assert len(w.views) == n + 1 and bm["frame"] == "model" and bm["position"][0] > 1000
+    # export a still in the worker thread, with progress and a result
+    out = tmp_path / "pres.png"
+    job = w.export_still(out, size=(640, 360))
+    assert w.progress.isVisible() and w.cancel_button.isVisible()
+    qtbot.waitUntil(lambda: w.export_job is None, timeout=60000)
+    assert out.exists() and w.last_export["size"] == [640, 360] and job.seconds > 0
+    # Esc leaves
+    QTest.keyClick(target, Qt.Key.Key_Escape)
+    qtbot.waitUntil(lambda: not w.isVisible(), timeout=5000)
+
+
+@pytest.mark.gui
+def test_presentation_video_export_can_be_cancelled(qtbot, demo_model, tmp_path):
+    pytest.importorskip("pytestqt")
+    from app.presentation import PresentationWindow
+
+    w = PresentationWindow([("Bestand", demo_model)], [{"view": "iso", "duration_s": 20},
+                                                      {"view": "top", "duration_s": 20}], fullscreen=False)
+    qtbot.addWidget(w)
+    w.show()
+    out = tmp_path / "long.mp4"
+    w.export_video(out, kind="tour", size=(320, 180), fps=30)
+    qtbot.waitUntil(lambda: w.progress.value() > 0, timeout=30000)
+    t0 = time.monotonic()
+    w.cancel_button.click()
+    qtbot.waitUntil(lambda: w.export_job is None, timeout=30000)
+    assert time.monotonic() - t0 < 10
+    assert not out.exists() and not list(tmp_path.iterdir())
+    assert w.last_export.get("message") in ("Export abgebrochen", "Export cancelled")
+    w.close()
