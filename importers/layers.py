@@ -116,7 +116,9 @@ def list_layers(path) -> list[str]:
     """Names of the vector layers in a file (a GeoPackage may hold several)."""
     import pyogrio
 
-    path = Path(path)
+    from .local_only import check_local_file
+
+    path = check_local_file(path, "a layer")
     if not path.exists():
         raise InputError(path, "no such file")
     try:
@@ -133,7 +135,9 @@ def read_layer(path, model_crs=None, layer: str | int | None = None, layer_crs=N
     import pyogrio
     from pyogrio.errors import DataSourceError, DataLayerError
 
-    path = Path(path)
+    from .local_only import check_local_file
+
+    path = check_local_file(path, "a layer")
     if not path.exists():
         raise InputError(path, "no such file")
     try:

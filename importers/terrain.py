@@ -57,7 +57,9 @@ def read_dem(path, model_crs=None, dem_crs=None, resolution_m: float | None = No
     max_nodes     without ``resolution_m``: coarsen (by an integer factor, with a warning) so
                   the result has at most this many nodes (memory of the mesh: ≈ 100 B/node)
     """
-    path = Path(path)
+    from .local_only import check_local_file
+
+    path = check_local_file(path, "terrain")
     if not path.exists():
         raise InputError(path, "no such file")
     if path.is_dir():
@@ -545,7 +547,9 @@ def sample_raster(path, grid: TerrainGrid, raster_crs=None, bands=None,
     from rasterio.errors import RasterioError
     from rasterio.warp import Resampling, reproject
 
-    path = Path(path)
+    from .local_only import check_local_file
+
+    path = check_local_file(path, "a raster")
     if not path.exists():
         raise InputError(path, "no such file")
     target = _rio_crs(grid.crs) if grid.crs else None

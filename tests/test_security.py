@@ -447,3 +447,38 @@ def test_gltf_buffer_uris_cannot_reach_outside_files_or_the_network(tmp_path, ur
     finally:
         server.close()
     assert server.connections == 0
+
+
+def test_gdal_inputs_are_local_plain_files_only(tmp_path):
+    """Terrain and layers go through GDAL, which follows references in VRT/WMS/… files and
+    opens URLs: measured before the fix, a terrain VRT and a layer VRT opened connections.
+    Now URLs, /vsi… paths and XML files are refused before GDAL sees them."""
+    from importers import load
+    from importers.layers import attach_layers, list_layers
+    from importers.terrain import attach_terrain
+
+    server = CountingServer()
+    base = f"http://127.0.0.1:{server.port}"
+    dem = tmp_path / "dem.vrt"
+    dem.write_text(f'<VRTDataset rasterXSize="10" rasterYSize="10"><SRS>EPSG:25832</SRS>'
+                   f'<GeoTransform>330000,1,0,5731400,0,-1</GeoTransform><VRTRasterBand dataType="Float32" band="1">'
+                   f'<SimpleSource><SourceFilename>/vsicurl/{base}/dem.tif</SourceFilename><SourceBand>1</SourceBand>'
+                   f'</SimpleSource></VRTRasterBand></VRTDataset>')
+    layer = tmp_path / "layer.vrt"
+    layer.write_text(f'<OGRVRTDataSource><OGRVRTLayer name="x"><SrcDataSource>/vsicurl/{base}/x.geojson'
+                     f'</SrcDataSource></OGRVRTLayer></OGRVRTDataSource>')
+    wms = tmp_path / "wms.xml"
+    wms.write_text(f'<GDAL_WMS><Service name="WMS"><ServerUrl>{base}/wms</ServerUrl></Service></GDAL_WMS>')
+    model = load(data_file("citygml/nrw/LoD2_32_330_5731_1_NW.gml"))
+    errors = []
+    try:
+        for fn, arg in [(attach_terrain, dem), (attach_terrain, wms), (attach_terrain, f"{base}/dem.tif"),
+                        (attach_terrain, f"/vsicurl/{base}/dem.tif"), (attach_layers, [layer]), (attach_layers, [wms]),
+                        (attach_layers, [f"{base}/x.geojson"]), (list_layers, Path(f"{base}/x.gpkg"))]:
+            with pytest.raises(InputError) as exc:
+                fn(model, arg) if fn is not list_layers else fn(arg)
+            errors.append(str(exc.value))
+    finally:
+        server.close()
+    assert server.connections == 0
+    assert all("\n" not in e for e in errors) and sum("only local files" in e for e in errors) == 4
