@@ -1,4 +1,10 @@
 """Pure data: the city model, scenario edits and the merged triangle Scene (no Qt, no VTK)."""
+import os as _os
+
+# Stadtbild works offline: PROJ (pyproj, GDAL) never downloads transformation grids, whatever the
+# environment says (PROJ_NETWORK=ON would let it fetch from cdn.proj.org)
+_os.environ["PROJ_NETWORK"] = "OFF"
+
 from .citymodel import CityModel, CityObject, Geometry, BoundaryBuilder
 from .crs import CRSInfo, parse_crs
 from .errors import InputError, UnsupportedFormatError

@@ -153,3 +153,10 @@ def test_socket_guard_detects_a_connection_attempt(tmp_path):
     proc = subprocess.run([sys.executable, "-c", probe, "[]"], env=env, capture_output=True, text=True, timeout=60)
     res = json.loads([ln for ln in proc.stdout.splitlines() if ln.startswith("RESULT ")][-1][7:])
     assert "('192.0.2.1', 80)" in res["attempts"]
+
+
+def test_proj_network_is_off_even_when_the_environment_enables_it():
+    code = "import importers, pyproj.network, rasterio; print(pyproj.network.is_network_enabled())"
+    env = {**os.environ, "PROJ_NETWORK": "ON", "PYTHONPATH": str(ROOT)}
+    out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=120)
+    assert out.stdout.strip() == "False", out.stderr
