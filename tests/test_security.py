@@ -482,3 +482,27 @@ def test_gdal_inputs_are_local_plain_files_only(tmp_path):
         server.close()
     assert server.connections == 0
     assert all("\n" not in e for e in errors) and sum("only local files" in e for e in errors) == 4
+
+
+def test_citygml_giant_text_node_is_refused_in_bounded_memory(tmp_path):
+    """One posList of 30 MB (libxml2's limit for a text node without huge_tree is 10 MB): a
+    clean outcome (the objects before it, or one error line), not 30 MB × numpy copies."""
+    path = tmp_path / "giant.gml"
+    head, tail = citygml().split("<gml:posList>0 0 0 4 0 0 4 3 0 0 0 0</gml:posList>")
+    with open(path, "w") as fh:
+        fh.write(head + "<gml:posList>")
+        chunk = "1.5 2.5 3.5 " * 100_000
+        for _ in range(25):
+            fh.write(chunk)
+        fh.write("1.5 2.5 3.5</gml:posList>" + tail)
+    res = run_child(f"""
+        from importers import load
+        from model.errors import InputError
+        try:
+            m = load({str(path)!r}); RESULT = {{"outcome": "model", "polygons": m.n_polygons, "warnings": m.warnings}}
+        except InputError as exc:
+            RESULT = {{"outcome": str(exc)}}
+    """, timeout=60, rss_limit_mb=1500)
+    assert res["outcome"] != "model" or res["polygons"] <= 1, res
+    assert "\n" not in res["outcome"]
+    assert res["peak_rss_mb"] < 400, res
