@@ -46,7 +46,7 @@ def setup_file_logging(level: int = logging.INFO):
     if _file_handler is not None and Path(_file_handler.baseFilename) == path.resolve():
         return path
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
+        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)  # private: logs name files and errors
         handler = logging.handlers.RotatingFileHandler(path, maxBytes=LOG_MAX_BYTES, backupCount=LOG_BACKUPS,
                                                        encoding="utf-8", delay=True)
     except OSError:

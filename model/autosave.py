@@ -111,7 +111,10 @@ class Autosaver:
         stamped = json.dumps({**data, "saved_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())},
                              ensure_ascii=False, default=str).encode("utf-8")
         try:
+            # private: journals hold file paths and planned (confidential) edits
+            self.folder.mkdir(parents=True, exist_ok=True, mode=0o700)
             atomic_write(self.path, stamped)
+            os.chmod(self.path, 0o600)
         except OSError:
             return None
         self._last = body

@@ -204,3 +204,10 @@ def test_a_failing_export_leaves_the_previous_file_intact(tmp_path, monkeypatch,
     assert rc == 2 and err == f"error: {out}: No space left on device\n"
     assert out.read_bytes() == b"previous version"
     assert {p.name for p in tmp_path.iterdir()} == before, "temporary files left behind"
+
+
+def test_journals_are_private(tmp_path):
+    a = Autosaver(tmp_path / "new" / "autosave")
+    a.save([DEMO], [{"name": "A", "edits": []}])
+    assert (a.path.stat().st_mode & 0o777) == 0o600
+    assert ((tmp_path / "new" / "autosave").stat().st_mode & 0o777) == 0o700
