@@ -168,7 +168,8 @@ class MainWindow(QMainWindow):
         A["zoom_all"] = self._act(lambda: self.viewport.zoom_to([]), QKeySequence("Ctrl+0"))
         tools = QActionGroup(self)
         tools.setExclusive(True)
-        for mode, key in (("select", "S"), ("box", "B"), ("distance", "M"), ("height", "H"), ("walk", "W")):
+        for mode, key in (("select", "S"), ("box", "B"), ("distance", "M"), ("height", "H"), ("area", "A"),
+                          ("walk", "W")):
             A[f"mode_{mode}"] = self._act(lambda _=False, m=mode: self.viewport.set_mode(m),
                                           QKeySequence(f"Ctrl+Shift+{key}"), checkable=True, group=tools)
         A["mode_select"].setChecked(True)
@@ -201,7 +202,8 @@ class MainWindow(QMainWindow):
         for d in (self.layers, self.attributes, self.search, self.analysis, self.variants, self.legend):
             self.docks_menu.addAction(d.toggleViewAction())
         m = self.menus["tools"] = mb.addMenu("")
-        m.addActions([A["mode_select"], A["mode_box"], A["mode_distance"], A["mode_height"], A["mode_walk"]])
+        m.addActions([A["mode_select"], A["mode_box"], A["mode_distance"], A["mode_height"], A["mode_area"],
+                      A["mode_walk"]])
         m.addSeparator()
         m.addAction(A["clear_measure"])
         m = self.menus["language"] = mb.addMenu("")
@@ -216,7 +218,8 @@ class MainWindow(QMainWindow):
         tb.addSeparator()
         tb.addActions([A["view_iso"], A["view_top"], A["view_north"], A["north_up"], A["zoom_sel"]])
         tb.addSeparator()
-        tb.addActions([A["mode_select"], A["mode_box"], A["mode_distance"], A["mode_height"], A["mode_walk"]])
+        tb.addActions([A["mode_select"], A["mode_box"], A["mode_distance"], A["mode_height"], A["mode_area"],
+                       A["mode_walk"]])
         tb.addSeparator()
         tb.addActions([A["demolish"], A["draw_extrude"], A["undo"], A["redo"]])
 
@@ -252,6 +255,7 @@ class MainWindow(QMainWindow):
             "north_up": tr("North up"), "zoom_sel": tr("Zoom to selection"), "zoom_all": tr("Zoom to all"),
             "mode_select": tr("Select"), "mode_box": tr("Box select"), "mode_distance": tr("Measure distance"),
             "mode_height": tr("Measure height above ground"), "mode_walk": tr("Walk (eye height 1.6 m)"),
+            "mode_area": tr("Measure the area of a surface"),
             "clear_measure": tr("Clear measurements"), "about": tr("About Stadtbild"),
             "set_height": tr("Set &height of selected…"), "draw_extrude": tr("Draw footprint and e&xtrude"),
             "insert_file": tr("&Insert design (file) at a point…"), "add_layer": tr("Add 2D &layer (GeoJSON, GPKG, SHP)…"),
@@ -262,6 +266,7 @@ class MainWindow(QMainWindow):
         short = {"open": tr("Open"), "view_iso": tr("Iso"), "view_top": tr("Top"), "view_north": tr("Front"),
                  "north_up": tr("North"), "zoom_sel": tr("Zoom"), "mode_select": tr("Select"),
                  "mode_box": tr("Box"), "mode_distance": tr("Distance"), "mode_height": tr("Height"),
+                 "mode_area": tr("Area"),
                  "mode_walk": tr("Walk"), "demolish": tr("Demolish"), "draw_extrude": tr("Extrude")}
         for k, text in short.items():
             A[k].setIconText(text)

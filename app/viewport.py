@@ -79,6 +79,8 @@ class Viewport(QWidget):
         self._last_distance = None
         self._last_height = None
         self._draw_points: list = []
+        self._last_area = None
+        self.last_pick_triangle = None
         self.plotter.interactor.installEventFilter(self)
         self.plotter.interactor.setMouseTracking(True)
         self._picker = None
@@ -385,12 +387,14 @@ class Viewport(QWidget):
             self._picker = picker
         x, y = self._display_xy(pos)
         picker = self._picker
+        self.last_pick_triangle = None
         if picker.Pick(x, y, 0, self.plotter.renderer):
             actor = picker.GetActor()
             cell = picker.GetCellId()
             for layer in self.layers.values():
                 if layer["actor"] is actor and 0 <= cell < layer["mesh"].n_cells and layer["visible"]:
                     oi = int(layer["mesh"].cell_data["object_index"][cell])
+                    self.last_pick_triangle = int(layer["tri"][cell])
                     return self.scene.object_ids[oi], np.array(picker.GetPickPosition())
         return None, self._ground_point(x, y)
 
@@ -446,7 +450,7 @@ class Viewport(QWidget):
         self.remove_overlay("drawing", render=False)
         if mode == "walk":
             self._enter_walk()
-        cursor = (Qt.CursorShape.CrossCursor if mode in ("box", "distance", "height", "point", "draw")
+        cursor = (Qt.CursorShape.CrossCursor if mode in ("box", "distance", "height", "area", "point", "draw")
                   else Qt.CursorShape.ArrowCursor)
         self.plotter.interactor.setCursor(cursor)
         self.mode_changed.emit(mode)
@@ -539,6 +543,30 @@ class Viewport(QWidget):
             h=format_number(res["height_above_ground_m"]), z=format_number(res["z"])))
         return res
 
+    def measure_area(self, triangle: int) -> dict:
+        """True (3D) area of the surface polygon the triangle belongs to (m²), highlighted."""
+        from viewer.scene_view import scene_to_polydata
+
+        sc = self.scene
+        poly = int(sc.polygon_index[triangle])
+        mask = sc.polygon_index == poly if poly >= 0 else np.arange(sc.n_triangles) == triangle
+        area = float(sc.triangle_areas[mask].sum())
+        n = sc.face_normals[mask].mean(axis=0)
+        tilt = float(np.degrees(np.arccos(min(1.0, abs(n[2]) / (np.linalg.norm(n) or 1.0)))))
+        res = {"area_m2": area, "surface": sc.surface_name(sc.surface_type[triangle]), "tilt_deg": tilt,
+               "object_id": sc.object_ids[sc.object_index[triangle]], "polygon": poly}
+        self._last_area = res
+        mesh = scene_to_polydata(sc, triangle_mask=mask)
+        lifted = mesh.copy()
+        lifted.points = mesh.points + sc.face_normals[mask].mean(axis=0) * 0.05
+        act = self.plotter.add_mesh(lifted, color="#17becf", opacity=0.8, pickable=False, reset_camera=False,
+                                    render=False)
+        self._measure_actors.append(act)
+        self.render()
+        self.measured.emit(tr("Area {a} m² ({s}, tilt {t}°)").format(
+            a=format_number(area, 2), s=res["surface"], t=format_number(tilt, 1)))
+        return res
+
     def _click(self, pos: QPoint, additive: bool) -> None:
         oid, p = self.pick(pos)
         if self.mode == "select":
@@ -557,6 +585,9 @@ class Viewport(QWidget):
         elif self.mode == "height" and p is not None:
             self.clear_measurements(render=False)
             self.measure_height(p, oid)
+        elif self.mode == "area" and self.last_pick_triangle is not None:
+            self.clear_measurements(render=False)
+            self.measure_area(self.last_pick_triangle)
         elif self.mode == "point" and p is not None:
             self.point_picked.emit(p, oid)
         elif self.mode == "walk" and p is not None:

@@ -619,3 +619,23 @@ def test_2d_layer_draped_and_toggled(window, qtbot, tmp_path):
     assert name in item.text(0)
     item.setCheckState(0, Qt.CheckState.Unchecked)
     assert not any(a.GetVisibility() for a in actors)
+
+
+def test_measure_area_of_a_roof_surface(window, qtbot):
+    """Clicking a roof in area mode gives the 3D area of that roof polygon: the model's polygon
+    area (its own triangulation, holes subtracted) of the same file polygon."""
+    vp = window.viewport
+    sc = window.scene
+    oid, point = top_roof_target(sc)
+    vp.set_view("top")
+    vp.zoom_to([oid])
+    window.actions_by_name["mode_area"].trigger()
+    QTest.mouseClick(vp.plotter.interactor, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier,
+                     vp.world_to_widget(point))
+    qtbot.waitUntil(lambda: vp._last_area is not None, timeout=3000)
+    res = vp._last_area
+    assert res["object_id"] == oid and res["surface"] == "RoofSurface"
+    model_row = sc.model_polygon[res["polygon"]]
+    assert res["area_m2"] == pytest.approx(window.model.polygon_areas()[model_row], rel=1e-9)
+    assert "m²" in window.statusBar().currentMessage()
+    window.actions_by_name["mode_select"].trigger()

@@ -196,7 +196,7 @@
     </message>
     <message>
         <location filename="../analysis.py" line="564"/>
-        <location filename="../main_window.py" line="275"/>
+        <location filename="../main_window.py" line="284"/>
         <source>Cancel</source>
         <translation>Abbrechen</translation>
     </message>
@@ -446,7 +446,7 @@
     </message>
     <message>
         <location filename="../commands.py" line="42"/>
-        <location filename="../main_window.py" line="726"/>
+        <location filename="../main_window.py" line="751"/>
         <source>Set height of {id} to {h} m</source>
         <translation>Höhe von {id} auf {h} m setzen</translation>
     </message>
@@ -462,7 +462,7 @@
     </message>
     <message>
         <location filename="../layers.py" line="52"/>
-        <location filename="../main_window.py" line="783"/>
+        <location filename="../main_window.py" line="808"/>
         <source>Layer</source>
         <translation>Ebene</translation>
     </message>
@@ -605,436 +605,500 @@
         <translation>Stadtmodelle (*.json *.city.json *.jsonl *.city.jsonl *.gml *.xml *.citygml);;Alle Dateien (*)</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="242"/>
+        <location filename="../main_window.py" line="249"/>
         <source>&amp;Open…</source>
         <translation>&amp;Öffnen…</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="242"/>
+        <location filename="../main_window.py" line="249"/>
         <source>Open &amp;folder of tiles…</source>
         <translation>&amp;Ordner mit Kacheln öffnen…</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="242"/>
+        <location filename="../main_window.py" line="249"/>
         <source>Open &amp;demo district</source>
         <translation>&amp;Demo-Stadtteil öffnen</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="243"/>
+        <location filename="../main_window.py" line="250"/>
         <source>Open &amp;city (large folder of tiles)…</source>
         <translation>&amp;Stadt öffnen (großer Ordner mit Kacheln)…</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="244"/>
+        <location filename="../main_window.py" line="251"/>
         <source>Save &amp;image of the view…</source>
         <translation>&amp;Bild der Ansicht speichern…</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="244"/>
+        <location filename="../main_window.py" line="251"/>
         <source>&amp;Quit</source>
         <translation>&amp;Beenden</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="245"/>
+        <location filename="../main_window.py" line="251"/>
+        <source>&amp;Export…</source>
+        <translation>&amp;Exportieren…</translation>
+    </message>
+    <message>
+        <location filename="../main_window.py" line="252"/>
         <source>&amp;Demolish selected</source>
         <translation>Auswahl &amp;abreißen</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="245"/>
+        <location filename="../main_window.py" line="252"/>
         <source>Clear selection</source>
         <translation>Auswahl aufheben</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="246"/>
+        <location filename="../main_window.py" line="253"/>
         <source>Load &amp;variant (scenario)…</source>
         <translation>&amp;Variante (Szenario) laden…</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="246"/>
+        <location filename="../main_window.py" line="253"/>
         <source>Save variant (scenario)…</source>
         <translation>Variante (Szenario) speichern…</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="247"/>
+        <location filename="../main_window.py" line="254"/>
         <source>Isometric view</source>
         <translation>Isometrische Ansicht</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="247"/>
+        <location filename="../main_window.py" line="254"/>
         <source>Top view</source>
         <translation>Draufsicht</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="247"/>
+        <location filename="../main_window.py" line="254"/>
         <source>Front view (looking north)</source>
         <translation>Vorderansicht (Blick nach Norden)</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="248"/>
+        <location filename="../main_window.py" line="255"/>
         <source>North up</source>
         <translation>Norden oben</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="248"/>
+        <location filename="../main_window.py" line="255"/>
         <source>Zoom to selection</source>
         <translation>Auf Auswahl zoomen</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="248"/>
+        <location filename="../main_window.py" line="255"/>
         <source>Zoom to all</source>
         <translation>Alles zeigen</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="249"/>
-        <location filename="../main_window.py" line="259"/>
+        <location filename="../main_window.py" line="256"/>
+        <location filename="../main_window.py" line="267"/>
         <source>Select</source>
         <translation>Auswählen</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="249"/>
+        <location filename="../main_window.py" line="256"/>
         <source>Box select</source>
         <translation>Rechteckauswahl</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="249"/>
+        <location filename="../main_window.py" line="256"/>
         <source>Measure distance</source>
         <translation>Strecke messen</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="250"/>
+        <location filename="../main_window.py" line="257"/>
         <source>Measure height above ground</source>
         <translation>Höhe über Grund messen</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="250"/>
+        <location filename="../main_window.py" line="257"/>
         <source>Walk (eye height 1.6 m)</source>
         <translation>Begehen (Augenhöhe 1,6 m)</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="251"/>
+        <location filename="../main_window.py" line="258"/>
+        <source>Measure the area of a surface</source>
+        <translation>Fläche einer Oberfläche messen</translation>
+    </message>
+    <message>
+        <location filename="../main_window.py" line="259"/>
         <source>Clear measurements</source>
         <translation>Messungen löschen</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="251"/>
-        <location filename="../main_window.py" line="882"/>
+        <location filename="../main_window.py" line="259"/>
+        <location filename="../main_window.py" line="907"/>
         <source>About Stadtbild</source>
         <translation>Über Stadtbild</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="252"/>
+        <location filename="../main_window.py" line="260"/>
         <source>Set &amp;height of selected…</source>
         <translation>&amp;Höhe der Auswahl festlegen…</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="252"/>
+        <location filename="../main_window.py" line="260"/>
         <source>Draw footprint and e&amp;xtrude</source>
         <translation>Grundriss zeichnen und e&amp;xtrudieren</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="253"/>
+        <location filename="../main_window.py" line="261"/>
         <source>&amp;Insert design (file) at a point…</source>
         <translation>Entwurf (Datei) an einem Punkt &amp;einfügen…</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="253"/>
+        <location filename="../main_window.py" line="261"/>
         <source>Add 2D &amp;layer (GeoJSON, GPKG, SHP)…</source>
         <translation>2D-&amp;Ebene hinzufügen (GeoJSON, GPKG, SHP)…</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="258"/>
+        <location filename="../main_window.py" line="266"/>
         <source>Open</source>
         <translation>Öffnen</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="258"/>
+        <location filename="../main_window.py" line="266"/>
         <source>Iso</source>
         <translation>Iso</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="258"/>
+        <location filename="../main_window.py" line="266"/>
         <source>Top</source>
         <translation>Oben</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="258"/>
+        <location filename="../main_window.py" line="266"/>
         <source>Front</source>
         <translation>Vorne</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="259"/>
+        <location filename="../main_window.py" line="267"/>
         <source>North</source>
         <translation>Nord</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="259"/>
+        <location filename="../main_window.py" line="267"/>
         <source>Zoom</source>
         <translation>Zoom</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="260"/>
+        <location filename="../main_window.py" line="268"/>
         <source>Box</source>
         <translation>Rechteck</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="260"/>
+        <location filename="../main_window.py" line="268"/>
         <source>Distance</source>
         <translation>Strecke</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="260"/>
+        <location filename="../main_window.py" line="268"/>
         <source>Height</source>
         <translation>Höhe</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="261"/>
+        <location filename="../main_window.py" line="269"/>
+        <source>Area</source>
+        <translation>Fläche</translation>
+    </message>
+    <message>
+        <location filename="../main_window.py" line="270"/>
         <source>Walk</source>
         <translation>Begehen</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="261"/>
+        <location filename="../main_window.py" line="270"/>
         <source>Demolish</source>
         <translation>Abreißen</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="261"/>
+        <location filename="../main_window.py" line="270"/>
         <source>Extrude</source>
         <translation>Extrudieren</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="265"/>
+        <location filename="../main_window.py" line="274"/>
         <source>&amp;Undo</source>
         <translation>&amp;Rückgängig</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="266"/>
+        <location filename="../main_window.py" line="275"/>
         <source>&amp;Redo</source>
         <translation>&amp;Wiederherstellen</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="268"/>
+        <location filename="../main_window.py" line="277"/>
         <source>&amp;File</source>
         <translation>&amp;Datei</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="268"/>
+        <location filename="../main_window.py" line="277"/>
         <source>&amp;Edit</source>
         <translation>&amp;Bearbeiten</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="268"/>
+        <location filename="../main_window.py" line="277"/>
         <source>&amp;View</source>
         <translation>&amp;Ansicht</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="268"/>
+        <location filename="../main_window.py" line="277"/>
         <source>&amp;Tools</source>
         <translation>&amp;Werkzeuge</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="269"/>
+        <location filename="../main_window.py" line="278"/>
         <source>&amp;Language</source>
         <translation>&amp;Sprache</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="269"/>
+        <location filename="../main_window.py" line="278"/>
         <source>&amp;Help</source>
         <translation>&amp;Hilfe</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="272"/>
+        <location filename="../main_window.py" line="281"/>
         <source>Recent files</source>
         <translation>Zuletzt geöffnet</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="273"/>
+        <location filename="../main_window.py" line="282"/>
         <source>Panels</source>
         <translation>Fenster</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="274"/>
+        <location filename="../main_window.py" line="283"/>
         <source>Tools</source>
         <translation>Werkzeuge</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="282"/>
+        <location filename="../main_window.py" line="291"/>
         <source>Open a city model: File ▸ Open, or drop files here</source>
         <translation>Stadtmodell öffnen: Datei ▸ Öffnen, oder Dateien hierher ziehen</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="296"/>
+        <location filename="../main_window.py" line="305"/>
         <source>Open city model(s)</source>
         <translation>Stadtmodell(e) öffnen</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="301"/>
+        <location filename="../main_window.py" line="310"/>
         <source>Open a folder of tiles</source>
         <translation>Ordner mit Kacheln öffnen</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="314"/>
+        <location filename="../main_window.py" line="323"/>
         <source>(none)</source>
         <translation>(keine)</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="318"/>
+        <location filename="../main_window.py" line="327"/>
         <source>Clear list</source>
         <translation>Liste leeren</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="350"/>
+        <location filename="../main_window.py" line="359"/>
         <source>Loading {name} …</source>
         <translation>Lade {name} …</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="351"/>
+        <location filename="../main_window.py" line="360"/>
         <source>Loading</source>
         <translation>Laden</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="365"/>
+        <location filename="../main_window.py" line="374"/>
         <source>Loading cancelled</source>
         <translation>Laden abgebrochen</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="379"/>
+        <location filename="../main_window.py" line="388"/>
         <source>{file}: nothing to show: the model has no surface geometry</source>
         <translation>{file}: nichts darzustellen: das Modell hat keine Flächengeometrie</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="411"/>
+        <location filename="../main_window.py" line="420"/>
         <source>unknown CRS</source>
         <translation>unbekanntes Koordinatensystem</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="413"/>
+        <location filename="../main_window.py" line="422"/>
         <source>{n} objects, {t} triangles, {crs} – first frame after {s} s</source>
         <translation>{n} Objekte, {t} Dreiecke, {crs} – erstes Bild nach {s} s</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="442"/>
+        <location filename="../main_window.py" line="451"/>
         <source>Metrics</source>
         <translation>Kennzahlen</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="449"/>
+        <location filename="../main_window.py" line="458"/>
         <source>Stadtbild – error</source>
         <translation>Stadtbild – Fehler</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="509"/>
+        <location filename="../main_window.py" line="461"/>
+        <source>Copy log</source>
+        <translation>Log kopieren</translation>
+    </message>
+    <message>
+        <location filename="../main_window.py" line="462"/>
+        <source>Copy this message and the end of the log file, e.g. for a support request</source>
+        <translation>Diese Meldung und das Ende der Protokolldatei kopieren, z. B. für eine Supportanfrage</translation>
+    </message>
+    <message>
+        <location filename="../main_window.py" line="534"/>
         <source>{n} selected</source>
         <translation>{n} ausgewählt</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="518"/>
+        <location filename="../main_window.py" line="543"/>
         <source>{h} m above ground</source>
         <translation>{h} m über Grund</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="528"/>
-        <location filename="../main_window.py" line="715"/>
+        <location filename="../main_window.py" line="553"/>
+        <location filename="../main_window.py" line="740"/>
         <source>Select buildings first (click in the 3D view)</source>
         <translation>Erst Gebäude auswählen (Klick in die 3D-Ansicht)</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="568"/>
+        <location filename="../main_window.py" line="593"/>
         <source>Load variant</source>
         <translation>Variante laden</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="568"/>
+        <location filename="../main_window.py" line="593"/>
         <source>Scenarios (*.scenario.json *.json)</source>
         <translation>Szenarien (*.scenario.json *.json)</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="586"/>
+        <location filename="../main_window.py" line="611"/>
         <source>Save variant</source>
         <translation>Variante speichern</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="587"/>
+        <location filename="../main_window.py" line="612"/>
         <source>Scenarios (*.scenario.json)</source>
         <translation>Szenarien (*.scenario.json)</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="590"/>
+        <location filename="../export_dialog.py" line="24"/>
+        <source>Stadtbild – replace file?</source>
+        <translation>Stadtbild – Datei ersetzen?</translation>
+    </message>
+    <message>
+        <location filename="../export_dialog.py" line="25"/>
+        <source>{file} already exists. Replace it?</source>
+        <translation>{file} existiert bereits. Ersetzen?</translation>
+    </message>
+    <message>
+        <location filename="../export_dialog.py" line="34"/>
+        <location filename="../export_dialog.py" line="53"/>
+        <location filename="../export_dialog.py" line="101"/>
+        <source>Export</source>
+        <translation>Export</translation>
+    </message>
+    <message>
+        <location filename="../export_dialog.py" line="36"/>
+        <source>Browse…</source>
+        <translation>Durchsuchen…</translation>
+    </message>
+    <message>
+        <location filename="../export_dialog.py" line="38"/>
+        <source>Public export: leave out internal attributes (owners, addresses, parcels)</source>
+        <translation>Öffentlicher Export: interne Attribute weglassen (Eigentümer, Adressen, Flurstücke)</translation>
+    </message>
+    <message>
+        <location filename="../export_dialog.py" line="46"/>
+        <source>File (the format follows the name ending):</source>
+        <translation>Datei (das Format ergibt sich aus der Endung):</translation>
+    </message>
+    <message>
+        <location filename="../export_dialog.py" line="73"/>
+        <location filename="../main_window.py" line="615"/>
         <source>{file}: refusing to overwrite an input file</source>
         <translation>{file}: eine Eingabedatei wird nicht überschrieben</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="602"/>
-        <location filename="../main_window.py" line="774"/>
+        <location filename="../export_dialog.py" line="98"/>
+        <source>Exported {n} objects to {file}</source>
+        <translation>{n} Objekte nach {file} exportiert</translation>
+    </message>
+    <message>
+        <location filename="../export_dialog.py" line="107"/>
+        <location filename="../main_window.py" line="627"/>
+        <location filename="../main_window.py" line="799"/>
         <source>Open a city model first</source>
         <translation>Bitte zuerst ein Stadtmodell öffnen</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="610"/>
+        <location filename="../main_window.py" line="635"/>
         <source>Running {name} …</source>
         <translation>{name} läuft …</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="623"/>
+        <location filename="../main_window.py" line="648"/>
         <source>The model changed while the analysis ran; run it again.</source>
         <translation>Das Modell hat sich während der Analyse geändert; bitte erneut starten.</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="641"/>
+        <location filename="../main_window.py" line="666"/>
         <source>Cancelled</source>
         <translation>Abgebrochen</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="665"/>
+        <location filename="../main_window.py" line="690"/>
         <source>Sun: azimuth {az}°, elevation {el}° ({tz}, {utc} UTC)</source>
         <translation>Sonne: Azimut {az}°, Höhe {el}° ({tz}, {utc} UTC)</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="704"/>
+        <location filename="../main_window.py" line="729"/>
         <source>New building {id}</source>
         <translation>Neues Gebäude {id}</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="733"/>
+        <location filename="../main_window.py" line="758"/>
         <source>Insert design</source>
         <translation>Entwurf einfügen</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="734"/>
+        <location filename="../main_window.py" line="759"/>
         <source>Designs (*.glb *.gltf *.obj *.stl *.ifc *.json *.gml);;All files (*)</source>
         <translation>Entwürfe (*.glb *.gltf *.obj *.stl *.ifc *.json *.gml);;Alle Dateien (*)</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="754"/>
+        <location filename="../main_window.py" line="779"/>
         <source>Insert {name}</source>
         <translation>{name} einfügen</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="762"/>
+        <location filename="../main_window.py" line="787"/>
         <source>Click the insertion point in the 3D view</source>
         <translation>Einfügepunkt in der 3D-Ansicht anklicken</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="765"/>
+        <location filename="../main_window.py" line="790"/>
         <source>Add 2D layer</source>
         <translation>2D-Ebene hinzufügen</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="766"/>
+        <location filename="../main_window.py" line="791"/>
         <source>GIS layers (*.geojson *.json *.gpkg *.shp);;All files (*)</source>
         <translation>GIS-Ebenen (*.geojson *.json *.gpkg *.shp);;Alle Dateien (*)</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="806"/>
+        <location filename="../main_window.py" line="831"/>
         <source>Click a point in the 3D view</source>
         <translation>Einen Punkt in der 3D-Ansicht anklicken</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="873"/>
+        <location filename="../main_window.py" line="898"/>
         <source>Save image of the view</source>
         <translation>Bild der Ansicht speichern</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="883"/>
+        <location filename="../main_window.py" line="908"/>
         <source>&lt;b&gt;Stadtbild&lt;/b&gt; {v}&lt;br&gt;3D city-model viewer and planning tool.&lt;br&gt;Licence: GPL-3.0-or-later. Works fully offline.</source>
         <translation>&lt;b&gt;Stadtbild&lt;/b&gt; {v}&lt;br&gt;3D-Stadtmodell-Betrachter und Planungswerkzeug.&lt;br&gt;Lizenz: GPL-3.0-or-later. Arbeitet vollständig offline.</translation>
     </message>
@@ -1152,14 +1216,19 @@
         <translation>Name</translation>
     </message>
     <message>
-        <location filename="../viewport.py" line="525"/>
+        <location filename="../viewport.py" line="529"/>
         <source>Distance {d} m (horizontal {h} m, height difference {z} m)</source>
         <translation>Strecke {d} m (horizontal {h} m, Höhenunterschied {z} m)</translation>
     </message>
     <message>
-        <location filename="../viewport.py" line="538"/>
+        <location filename="../viewport.py" line="542"/>
         <source>Height above ground {h} m (absolute height {z} m)</source>
         <translation>Höhe über Grund {h} m (absolute Höhe {z} m)</translation>
+    </message>
+    <message>
+        <location filename="../viewport.py" line="566"/>
+        <source>Area {a} m² ({s}, tilt {t}°)</source>
+        <translation>Fläche {a} m² ({s}, Neigung {t}°)</translation>
     </message>
     <message>
         <location filename="../autosave.py" line="58"/>
