@@ -858,11 +858,17 @@ class MainWindow(QMainWindow):
 
     # ------------------------------------------------------------------ jobs in the status bar
     def _job_started(self, job) -> None:
-        self.progress.setValue(0)
-        self.progress.setFormat(f"{job.label} %p%")
+        self.progress.setRange(0, 0)  # busy until the job reports progress (some never do)
+        self.progress.setFormat(job.label)
         self.progress.show()
         self.cancel_button.show()
-        job.signals.progress.connect(lambda f: self.progress.setValue(int(f * 1000)))
+        job.signals.progress.connect(lambda f, j=job: self._job_progress(j, f))
+
+    def _job_progress(self, job, fraction: float) -> None:
+        if self.progress.maximum() == 0:
+            self.progress.setRange(0, 1000)
+            self.progress.setFormat(f"{job.label} %p%")
+        self.progress.setValue(int(fraction * 1000))
 
     def _job_ended(self, job) -> None:
         if not self.jobs.busy():
