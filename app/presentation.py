@@ -533,7 +533,7 @@ class PresentationWindow(QWidget):
                 vp.set_sun_direction(d if el > 0 else None)  # renders
 
     def _update_shadows(self, d) -> None:
-        from viewer.sun_animation import set_overlay_shadow, shadow_overlay_mesh
+        from viewer.sun_animation import shadow_mesh, shadow_style
 
         targets = [(self.viewport, self.state_index())]
         if self.viewport_b.isVisible():
@@ -546,14 +546,14 @@ class PresentationWindow(QWidget):
             if shadows is None:
                 self._start_shadow_job(k)
                 continue
-            mesh = getattr(vp, "_sun_overlay_mesh", None)
-            if mesh is None or "sun-shadow" not in vp.overlays or getattr(vp, "_sun_overlay_state", None) != k:
-                mesh = shadow_overlay_mesh(shadows.grid)
-                set_overlay_shadow(mesh, shadows.shadow(d))
-                vp.add_overlay("sun-shadow", mesh, scalars="rgba", rgba=True, lighting=False)
-                vp._sun_overlay_mesh, vp._sun_overlay_state = mesh, k
+            shadow = shadows.shadow(d)
+            if vp is self.viewport:
+                self.last_shadow = shadow
+            mesh = shadow_mesh(shadows.grid, shadow)
+            if mesh.n_cells:
+                vp.add_overlay("sun-shadow", mesh, **shadow_style())
             else:
-                set_overlay_shadow(mesh, shadows.shadow(d))
+                vp.remove_overlay("sun-shadow", render=False)
 
     def _start_shadow_job(self, k: int) -> None:
         if k in self._shadow_jobs:

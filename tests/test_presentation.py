@@ -325,11 +325,12 @@ def test_presentation_keys_move_between_views(qtbot, demo_model, artifacts, tmp_
     w.time_slider.setValue(9 * 60)
     w.shadow_check.setChecked(True)
     qtbot.waitUntil(lambda: "sun-shadow" in w.viewport.overlays, timeout=30000)
-    mesh = w.viewport._sun_overlay_mesh
-    morning = np.array(mesh.cell_data["rgba"][:, 3])
+    morning = w.last_shadow.copy()
+    cells_morning = w.viewport.overlays["sun-shadow"].mapper.dataset.n_cells
     w.time_slider.setValue(17 * 60)
-    evening = np.array(mesh.cell_data["rgba"][:, 3])
-    assert (morning > 0).sum() > 1000 and (morning != evening).sum() > 1000
+    evening = w.last_shadow
+    assert morning.sum() > 1000 and (morning != evening).sum() > 1000
+    assert cells_morning == morning.sum()  # one drawn quad per shadowed cell
     w.split_check.setChecked(True)
     assert w.viewport_b.isVisible()
     w.go_to(1, animate=False)
