@@ -166,6 +166,7 @@ class MainWindow(QMainWindow):
         A["north_up"] = self._act(self.viewport.north_up, QKeySequence("Ctrl+N"))
         A["zoom_sel"] = self._act(lambda: self.viewport.zoom_to(), QKeySequence("Ctrl+F"))
         A["zoom_all"] = self._act(lambda: self.viewport.zoom_to([]), QKeySequence("Ctrl+0"))
+        A["presentation"] = self._act(self.open_presentation, QKeySequence(Qt.Key.Key_F5))  # app.presentation
         tools = QActionGroup(self)
         tools.setExclusive(True)
         for mode, key in (("select", "S"), ("box", "B"), ("distance", "M"), ("height", "H"), ("area", "A"),
@@ -197,6 +198,7 @@ class MainWindow(QMainWindow):
         m.addActions([A["view_iso"], A["view_top"], A["view_north"], A["north_up"]])
         m.addSeparator()
         m.addActions([A["zoom_sel"], A["zoom_all"]])
+        m.addAction(A["presentation"])
         m.addSeparator()
         self.docks_menu = m.addMenu("")
         for d in (self.layers, self.attributes, self.search, self.analysis, self.variants, self.legend):
@@ -271,6 +273,9 @@ class MainWindow(QMainWindow):
         for k, text in short.items():
             A[k].setIconText(text)
             A[k].setToolTip(texts[k].replace("&", ""))
+        from .presentation import menu_text as presentation_text
+
+        A["presentation"].setText(presentation_text())
         A["undo"].setText(tr("&Undo"))
         A["redo"].setText(tr("&Redo"))
         A[f"lang_{i18n.current_language()}"].setChecked(True)
@@ -906,6 +911,12 @@ class MainWindow(QMainWindow):
             if not path.lower().endswith(".png"):
                 path += ".png"
             self.viewport.screenshot(path)
+
+    def open_presentation(self) -> None:
+        """Full-screen presentation of the open model and the active variant (app.presentation)."""
+        from .presentation import open_presentation
+
+        open_presentation(self)
 
     def about(self) -> None:
         from cli.common import version

@@ -39,7 +39,7 @@ log = logging.getLogger("stadtbild.app")
 
 #: German texts of this window (used when the translation file has none yet)
 GERMAN = {
-    "Presentation": "Präsentation", "Previous": "Zurück", "Next": "Weiter", "Play": "Abspielen",
+    "Presentation": "Präsentation", "Presentation (full screen)": "Präsentation (Vollbild)", "Previous": "Zurück", "Next": "Weiter", "Play": "Abspielen",
     "Pause": "Pause", "Time": "Uhrzeit", "Day": "Tag", "Shadows": "Schatten", "Before": "Vorher",
     "After": "Nachher", "Side by side": "Nebeneinander", "Save view": "Ansicht speichern", "Tour…": "Rundgang…",
     "Image…": "Bild…", "Video…": "Video…", "Cancel": "Abbrechen", "Exit (Esc)": "Beenden (Esc)",
@@ -743,3 +743,8 @@ def open_presentation(window) -> PresentationWindow | None:
     pres.views_changed.connect(lambda v: setattr(window, "presentation_views", list(v)))
     window._presentation = pres
     return pres
+
+
+def menu_text() -> str:
+    """Text of the main window's View ▸ Presentation action."""
+    return _t("Presentation (full screen)")

@@ -372,3 +372,32 @@ def test_presentation_video_export_can_be_cancelled(qtbot, demo_model, tmp_path)
     assert not out.exists() and not list(tmp_path.iterdir())
     assert w.last_export.get("message") in ("Export abgebrochen", "Export cancelled")
     w.close()
+
+
+@pytest.mark.gui
+def test_main_window_f5_opens_presentation_with_variant(qtbot, demo_model, tmp_path):
+    pytest.importorskip("pytestqt")
+    from PySide6.QtCore import QSettings, Qt
+    from PySide6.QtTest import QTest
+
+    from app.main_window import MainWindow
+
+    settings = QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat)
+    mw = MainWindow(settings)
+    qtbot.addWidget(mw)
+    mw.show()
+    mw.show_model(demo_model, demo_model.scene(), [str(DEMO)])
+    oid = next(i for i in demo_model.objects if not demo_model.objects[i].parents)
+    mw.set_selection([oid])
+    mw.demolish_selected()
+    assert oid not in mw.model.objects
+    mw.actions_by_name["presentation"].trigger()
+    pres = mw._presentation
+    QTest.qWaitForWindowExposed(pres)
+    assert pres.isFullScreen() and len(pres.states) == 2 and pres.showing_after
+    assert "ghost" in pres.viewport.overlays
+    pres.save_current_view()
+    assert len(mw.presentation_views) == 1  # views live on with the main window
+    QTest.keyClick(pres.viewport.plotter.interactor, Qt.Key.Key_Escape)
+    qtbot.waitUntil(lambda: not pres.isVisible(), timeout=5000)
+    mw.close()
