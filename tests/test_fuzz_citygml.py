@@ -129,8 +129,9 @@ def mut_xlinks(root, rng, value):
             pid = next((v for k, v in (h.getparent().attrib.items() if h.getparent() is not None else ())
                         if k.endswith("}id")), None)
             for e, v in ids:
-                if v == target and pid and len(e) and e[0] is not None:
-                    e[0].set(XLINK, "#" + pid)
+                kids = [k for k in e if isinstance(k.tag, str)]  # not comments
+                if v == target and pid and kids:
+                    kids[0].set(XLINK, "#" + pid)
 
 
 def mut_deep_nesting(root, rng, _v):
