@@ -49,7 +49,7 @@ GERMAN = {
     "Computing shadows …": "Schatten werden berechnet …", "Saved {path}": "Gespeichert: {path}",
     "Export cancelled": "Export abgebrochen", "Name": "Name", "Seconds": "Sekunden", "Up": "Nach oben",
     "Down": "Nach unten", "Remove": "Entfernen", "Add current view": "Aktuelle Ansicht hinzufügen",
-    "Edit tour": "Rundgang bearbeiten", "Play: tour": "Abspielen: Rundgang", "Play: sun": "Abspielen: Sonnenlauf",
+    "Edit tour": "Rundgang bearbeiten", "Save tour…": "Rundgang speichern…", "Load tour…": "Rundgang laden…", "Play: tour": "Abspielen: Rundgang", "Play: sun": "Abspielen: Sonnenlauf",
     "Exporting …": "Export läuft …", "no site (CRS unknown): sun unavailable":
         "kein Standort (KBS unbekannt): Sonne nicht verfügbar",
 }
@@ -98,6 +98,12 @@ class TourDialog(QDialog):
             b.clicked.connect(fn)
             row.addWidget(b)
         lay.addLayout(row)
+        files = QHBoxLayout()
+        for text, fn in ((_t("Save tour…"), self._save), (_t("Load tour…"), self._load)):
+            b = QPushButton(text)
+            b.clicked.connect(fn)
+            files.addWidget(b)
+        lay.addLayout(files)
         box = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
         box.accepted.connect(self.accept)
         box.rejected.connect(self.reject)
@@ -142,6 +148,30 @@ class TourDialog(QDialog):
         k = self.table.currentRow()
         if 0 <= k < len(self.views):
             del self.views[k]
+            self._fill()
+
+    def _save(self) -> None:
+        import json
+
+        from cli.common import atomic_write_bytes
+        from viewer.camera import Tour
+
+        path, _ = QFileDialog.getSaveFileName(self, _t("Save tour…"), "rundgang.tour.json", "JSON (*.json)")
+        if path:
+            data = Tour("Tour", self.result_views()).to_dict()
+            atomic_write_bytes(path, (json.dumps(data, ensure_ascii=False, indent=2) + "\n").encode("utf-8"))
+
+    def _load(self) -> None:
+        from model.errors import InputError
+        from viewer.camera import Tour
+
+        path, _ = QFileDialog.getOpenFileName(self, _t("Load tour…"), "", "JSON (*.json)")
+        if path:
+            try:
+                self.views = [dict(v) for v in Tour.load(path).views]
+            except InputError as exc:
+                self.setWindowTitle(str(exc))
+                return
             self._fill()
 
     def result_views(self) -> list:
@@ -599,6 +629,29 @@ class PresentationWindow(QWidget):
         dlg = TourDialog(self.views, self._current_bookmark, self)
         if dlg.exec() == QDialog.DialogCode.Accepted:
             self.set_views(dlg.result_views())
+
+    def save_tour(self, path) -> str:
+        """Write the views as a tour JSON file (``main.py render FILE --tour T.json -o tour.mp4``)."""
+        import json
+
+        from cli.common import atomic_write_bytes
+
+        data = self.current_tour().to_dict()
+        atomic_write_bytes(path, (json.dumps(data, ensure_ascii=False, indent=2) + "\n").encode("utf-8"))
+        return str(path)
+
+    def load_tour(self, path) -> None:
+        """Replace the views by those of a tour JSON file (InputError for a bad file)."""
+        from viewer.camera import Tour
+
+        tour = Tour.load(path)
+        self.set_views(tour.views)
+
+    def store_in_project(self, project) -> None:
+        """Put the views into a :class:`model.project.Project` as one tour (its ``views`` list)."""
+        from viewer.camera import set_project_tour
+
+        set_project_tour(project, self.current_tour())
 
     def set_views(self, views) -> None:
         self.views = [dict(v) for v in views]

@@ -401,3 +401,29 @@ def test_main_window_f5_opens_presentation_with_variant(qtbot, demo_model, tmp_p
     QTest.keyClick(pres.viewport.plotter.interactor, Qt.Key.Key_Escape)
     qtbot.waitUntil(lambda: not pres.isVisible(), timeout=5000)
     mw.close()
+
+
+@pytest.mark.gui
+def test_views_saved_in_the_window_render_as_a_tour_from_the_cli(qtbot, demo_model, tmp_path, capsys):
+    pytest.importorskip("pytestqt")
+    from app.presentation import PresentationWindow
+    from cli import main
+    from model.project import Project
+    from viewer.camera import project_tours
+
+    w = PresentationWindow([("Bestand", demo_model)], [], fullscreen=False)
+    qtbot.addWidget(w)
+    w.show()
+    for preset in ("iso", "top"):
+        w.viewport.set_view(preset)
+        w.save_current_view()
+    w.views[0]["duration_s"], w.views[1]["duration_s"] = 0.5, 0.7
+    path = w.save_tour(tmp_path / "t.tour.json")
+    proj = Project()
+    w.store_in_project(proj)
+    assert project_tours(proj)[0].views == w.views
+    w.close()
+    code = main(["render", str(DEMO), "--tour", path, "-o", str(tmp_path / "t.mp4"), "--fps", "10",
+                 "--size", "160x90", "--json"])
+    res = json.loads(capsys.readouterr().out)
+    assert code == 0 and res["frames"] == 12 and len(read_video(tmp_path / "t.mp4")[1]) == 12
