@@ -3,6 +3,7 @@
     main.py render FILE [--scenario S] --size 7680x4320 -o plan.png [--title T] [--credit C]
     main.py render FILE --tour T.json -o tour.mp4 [--fps 30] [--size 1920x1080]
     main.py render FILE --sun-animation --date 2026-06-21 --from 06:00 --to 20:00 [--step 10] -o sun.mp4
+    main.py render FILE --sun-animation --year-at 12:00 [--step 7] -o jahr.mp4   (day-of-year stepping)
     main.py render FILE --before-after S.json -o vergleich.png [--size 3840x1080]
 
 PNG stills carry a legend, north arrow, scale bar, the CRS and optional title and data credit
@@ -32,7 +33,10 @@ def add_parser(sub) -> None:
     p.add_argument("--date", help="day of the sun animation, e.g. 2026-06-21")
     p.add_argument("--from", dest="time_from", default="06:00", help="local start time (default 06:00)")
     p.add_argument("--to", dest="time_to", default="20:00", help="local end time (default 20:00)")
-    p.add_argument("--step", type=float, default=10.0, help="minutes between sun-animation frames (default 10)")
+    p.add_argument("--step", type=float, default=None,
+                   help="minutes between sun-animation frames (default 10); days with --year-at (default 7)")
+    p.add_argument("--year-at", metavar="HH:MM",
+                   help="sun animation through the year (of --date, default this year) at this local time")
     p.add_argument("--tz", help="time zone (default: from the model's location)")
     p.add_argument("--grid", type=float, default=1.0, help="shadow cell size in metres for the sun animation")
     p.add_argument("--fps", type=float, default=30.0, help="video frames per second (default 30)")
@@ -98,8 +102,8 @@ def run(args) -> int:
         raise InputError(None, f"unknown --view {args.view!r} (choose from {', '.join(VIEWS)})")
     if not (0 < args.fps <= 120):
         raise InputError(None, f"--fps must be between 0 and 120, got {args.fps:g}")
-    if args.sun_animation and not args.date:
-        raise InputError(None, "--sun-animation needs --date YYYY-MM-DD")
+    if args.sun_animation and not args.date and not args.year_at:
+        raise InputError(None, "--sun-animation needs --date YYYY-MM-DD (or --year-at HH:MM)")
     size = common.parse_size(args.size or ("1280x720" if video else "1920x1080"))
     tour = _load_tour(args.tour, args.tour_name) if args.tour else None
     model = common.load_model(args)
@@ -122,11 +126,28 @@ def run(args) -> int:
     elif args.sun_animation:
         from viewer.sun_animation import render_sun_animation
 
-        if not (0 < args.step <= 24 * 60):
-            raise InputError(None, f"--step must be in (0, 1440] minutes, got {args.step:g}")
-        out = render_sun_animation(scene, args.output, date=args.date, start=args.time_from, stop=args.time_to,
-                                   step_min=args.step, fps=args.fps, size=size, view=args.view, cell_m=args.grid,
-                                   title=args.title, credit=args.credit, tz=args.tz, progress=_progress(args, "sun"))
+        times = None
+        if args.year_at:
+            import datetime as dt
+
+            from analysis.sun import site_from_model
+            from viewer.sun_animation import year_steps
+
+            step_days = args.step if args.step is not None else 7
+            if not (1 <= step_days <= 183):
+                raise InputError(None, f"--step must be 1..183 days with --year-at, got {step_days:g}")
+            try:
+                year = dt.date.fromisoformat(args.date).year if args.date else dt.date.today().year
+            except ValueError:
+                raise InputError(None, f"--date {args.date!r} must look like 2026-06-21") from None
+            times = year_steps(year, args.year_at, int(step_days), site_from_model(scene, tz=args.tz).tz)
+        step = args.step if args.step is not None else 10.0
+        if times is None and not (0 < step <= 24 * 60):
+            raise InputError(None, f"--step must be in (0, 1440] minutes, got {step:g}")
+        out = render_sun_animation(scene, args.output, times=times, date=args.date, start=args.time_from,
+                                   stop=args.time_to, step_min=step, fps=args.fps, size=size, view=args.view,
+                                   cell_m=args.grid, title=args.title, credit=args.credit, tz=args.tz,
+                                   progress=_progress(args, "sun"))
         result.update(out, size=list(size), kind="sun-animation")
     elif args.before_after:
         from viewer.media import render_before_after

@@ -427,3 +427,20 @@ def test_views_saved_in_the_window_render_as_a_tour_from_the_cli(qtbot, demo_mod
                  "--size", "160x90", "--json"])
     res = json.loads(capsys.readouterr().out)
     assert code == 0 and res["frames"] == 12 and len(read_video(tmp_path / "t.mp4")[1]) == 12
+
+
+def test_day_of_year_stepping_keeps_local_clock_time_across_dst(tmp_path, capsys):
+    from cli import main
+    from viewer.sun_animation import year_steps
+
+    times = year_steps(2026, "12:00", 7, "Europe/Amsterdam")
+    assert len(times) == 53 and all(t.hour == 12 and t.minute == 0 for t in times)
+    offsets = {t.utcoffset().total_seconds() / 3600 for t in times}
+    assert offsets == {1.0, 2.0}  # CET in winter, CEST in summer: wall clock stays 12:00
+    out = tmp_path / "year.mp4"
+    code = main(["render", str(DEMO), "--sun-animation", "--year-at", "12:00", "--date", "2026-01-01", "--step", "61",
+                 "--fps", "5", "--size", "160x90", "--grid", "4", "-o", str(out), "--json"])
+    res = json.loads(capsys.readouterr().out)
+    assert code == 0 and res["frames"] == 6 and res["last_time_local"].startswith("2026-11-02T12:00")
+    frames = read_video(out)[1]
+    assert len(frames) == 6 and mad(frames[0], frames[3]) > 1.0  # January vs July light and shadows
