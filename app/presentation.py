@@ -245,11 +245,29 @@ class PresentationWindow(QWidget):
         lay.addWidget(top)
 
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
+        self.splitter.setHandleWidth(6)
         self.viewport = Viewport(self)
         self.viewport_b = Viewport(self)
-        self.splitter.addWidget(self.viewport)
-        self.splitter.addWidget(self.viewport_b)
-        self.viewport_b.hide()
+        self.captions = []
+        for vp in (self.viewport, self.viewport_b):
+            pane = QWidget()
+            pl = QVBoxLayout(pane)
+            pl.setContentsMargins(0, 0, 0, 0)
+            pl.setSpacing(0)
+            cap = QLabel("")
+            cap.setAlignment(Qt.AlignmentFlag.AlignCenter)
+            capf = QFont(font)
+            capf.setPointSize(TITLE_PT - 6)
+            capf.setBold(True)
+            cap.setFont(capf)
+            cap.setStyleSheet("background: #dfe6ee; padding: 4px;")
+            cap.hide()
+            pl.addWidget(cap)
+            pl.addWidget(vp, 1)
+            self.captions.append(cap)
+            self.splitter.addWidget(pane)
+        self.pane_b = self.splitter.widget(1)
+        self.pane_b.hide()
         lay.addWidget(self.splitter, 1)
 
         self.bar = QWidget()
@@ -378,6 +396,9 @@ class PresentationWindow(QWidget):
             self.viewport_b.set_scene(sc2, self.states[other][1], reset_camera=False, ghost=gh2)
             self._highlight_new(self.viewport_b, other)
             self._follow_camera()
+        other = 0 if k else len(self.states) - 1
+        self.captions[0].setText(self.states[k][0])
+        self.captions[1].setText(self.states[other][0])
         self.before_after_button.setText(_t("After") if k else _t("Before"))
         self._sun_changed()
 
@@ -397,7 +418,9 @@ class PresentationWindow(QWidget):
         self._update_labels()
 
     def set_split(self, on: bool) -> None:
-        self.viewport_b.setVisible(bool(on))
+        self.pane_b.setVisible(bool(on))
+        for cap in self.captions:
+            cap.setVisible(bool(on))
         if on:
             self._show_state(keep_camera=True)
             w = max(self.splitter.width(), 2)

@@ -220,10 +220,10 @@ def test_sun_animation_frames_differ_and_shadow_falls_away_from_the_sun(artifact
     print("sun frames (shadow s, render s):", [(round(a, 3), round(b, 3)) for a, b in timings])
 
 
-def test_sun_animation_video_from_cli(tmp_path, capsys):
+def test_sun_animation_video_from_cli(tmp_path, capsys, artifacts):
     from cli import main
 
-    out = tmp_path / "sun.mp4"
+    out = artifacts / "presentation-sun.mp4"
     code = main(["render", str(data_file("cityjson/rotterdam_subset.city.json")), "--crs", "EPSG:28992",
                  "--sun-animation", "--date",
                  "2026-06-21", "--from", "08:00", "--to", "18:00", "--step", "60", "--fps", "5", "--size", "320x180",
