@@ -453,11 +453,11 @@ def test_cli_info_reports_terrain_and_layers(tmp_path, capsys):
     assert info["ground"].startswith("terrain")
     assert info["layers"][0]["features"] == 1 and info["layers"][0]["crs"] == "EPSG:3068"
     ext = info["layers"][0]["extent"]
-    # the WGS84 point reprojected by pyproj directly (a DHDN datum round trip is not exact to the
-    # millimetre, so compare against the forward transformation, not the original coordinates)
-    x_expected, y_expected = Transformer.from_crs(4326, 3068, always_xy=True).transform(lon, lat)
-    assert ext[0] == pytest.approx(x_expected, abs=1e-3) and ext[1] == pytest.approx(y_expected, abs=1e-3)
+    # the layer is in model coordinates (metres, not degrees). WGS84 -> DHDN has several PROJ
+    # operations whose results differ by ~1 cm (which one PROJ picks depended on what ran before
+    # in the same process: 12 mm seen), so 5 cm is the honest tolerance of this round trip
     assert ext[0] == pytest.approx((bb[0] + bb[3]) / 2, abs=0.05)
+    assert ext[1] == pytest.approx((bb[1] + bb[4]) / 2, abs=0.05)
     # the floating/buried lists are the ground check of the model's buildings on a flat 34 m DEM
     zmin_by_building = {}
     model = load(path)
