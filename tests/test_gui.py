@@ -51,7 +51,7 @@ def window(shared_window, qtbot):
         w._error_box.done(0)
         w._error_box = None
         w.activateWindow()
-        qtbot.waitUntil(lambda: QApplication.activeWindow() is w, timeout=3000)
+        qtbot.waitUntil(lambda: QApplication.activeWindow() is w, timeout=15000)
     w.last_error = None
     w.last_result = None
     if w.base_model is not w.demo_model or w.variants.active().edits or len(w.variants.variants) > 1:
@@ -120,7 +120,7 @@ def test_opens_demo_in_german_with_layers_and_first_frame(window, artifacts):
 
 def test_click_selects_building_and_attribute_dock_shows_its_id(window, qtbot, artifacts):
     expected, _pos = click_at_object(qtbot, window)
-    qtbot.waitUntil(lambda: window.attributes.object_id == expected, timeout=5000)
+    qtbot.waitUntil(lambda: window.attributes.object_id == expected, timeout=15000)
     rows = window.attributes.rows()
     assert rows["ID"] == expected
     assert rows["Typ"] == "Building"
@@ -138,7 +138,7 @@ def test_click_selects_building_and_attribute_dock_shows_its_id(window, qtbot, a
 
 def test_shift_click_adds_and_box_select(window, qtbot, artifacts):
     first, _ = click_at_object(qtbot, window)
-    qtbot.waitUntil(lambda: window.selected == [first], timeout=5000)
+    qtbot.waitUntil(lambda: window.selected == [first], timeout=15000)
     # a second building: the highest roof of another building
     scene = window.scene
     roof = (scene.surface_type == SURFACE_CODE["RoofSurface"]) & (scene.triangle_areas > 15.0)
@@ -146,7 +146,7 @@ def test_shift_click_adds_and_box_select(window, qtbot, artifacts):
     idx = np.flatnonzero(roof & other_obj)
     second = scene.object_ids[scene.object_index[idx[np.argmax(scene.corners[idx][:, :, 2].mean(axis=1))]]]
     click_at_object(qtbot, window, second, Qt.KeyboardModifier.ShiftModifier)
-    qtbot.waitUntil(lambda: len(window.selected) == 2, timeout=5000)
+    qtbot.waitUntil(lambda: len(window.selected) == 2, timeout=15000)
     assert set(window.selected) == {first, second}
     # box select: drag over the left half of the view in the iso view; compare with the centres
     # projected by VTK's own world->display transform (vtkCoordinate), one by one
@@ -173,7 +173,7 @@ def test_shift_click_adds_and_box_select(window, qtbot, artifacts):
 
 def test_demolish_undo_redo_and_history(window, qtbot, artifacts):
     target, _ = click_at_object(qtbot, window)
-    qtbot.waitUntil(lambda: window.selected == [target], timeout=5000)
+    qtbot.waitUntil(lambda: window.selected == [target], timeout=15000)
     window.actions_by_name["demolish"].trigger()
     assert target not in window.model.objects
     assert len(window.model.objects) == 852
@@ -183,14 +183,14 @@ def test_demolish_undo_redo_and_history(window, qtbot, artifacts):
     assert window.base_model is not window.model and target in window.base_model.objects  # source untouched
     shot(window, artifacts, "04-demolished")
     window.activateWindow()
-    qtbot.waitUntil(lambda: QApplication.activeWindow() is window, timeout=5000)
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is window, timeout=15000)
     QTest.keyClick(window, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
-    qtbot.waitUntil(lambda: target in window.model.objects, timeout=5000)
+    qtbot.waitUntil(lambda: target in window.model.objects, timeout=15000)
     assert len(window.scene.object_ids) == 853
     assert window.variants.active().edits == []
     shot(window, artifacts, "05-undone")
     QTest.keyClick(window, Qt.Key.Key_Y, Qt.KeyboardModifier.ControlModifier)
-    qtbot.waitUntil(lambda: target not in window.model.objects, timeout=5000)
+    qtbot.waitUntil(lambda: target not in window.model.objects, timeout=15000)
     # compare mode: the demolished building appears as a transparent ghost
     window.variants.compare.setChecked(True)
     assert "ghost" in window.viewport.overlays
@@ -199,7 +199,7 @@ def test_demolish_undo_redo_and_history(window, qtbot, artifacts):
 
 def test_variants_are_independent(window, qtbot):
     target, _ = click_at_object(qtbot, window)
-    qtbot.waitUntil(lambda: window.selected == [target], timeout=5000)
+    qtbot.waitUntil(lambda: window.selected == [target], timeout=15000)
     window.variants.new_button.click()
     window.set_selection([target])
     window.demolish_selected()
@@ -241,7 +241,7 @@ def test_measure_distance_and_height(window, qtbot):
     for p in (p1, p2):
         QTest.mouseClick(w, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, vp.world_to_widget(p))
         qtbot.wait(20)
-    qtbot.waitUntil(lambda: "100" in window.statusBar().currentMessage(), timeout=3000)
+    qtbot.waitUntil(lambda: "100" in window.statusBar().currentMessage(), timeout=15000)
     # one screen pixel is ~1 m here: the clicked points are within a pixel of the targets
     res = vp._last_distance
     assert res["distance_m"] == pytest.approx(100.0, abs=2.5)
@@ -251,7 +251,7 @@ def test_measure_distance_and_height(window, qtbot):
     vp.zoom_to([oid])
     window.actions_by_name["mode_height"].trigger()
     QTest.mouseClick(w, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, vp.world_to_widget(point))
-    qtbot.waitUntil(lambda: vp._last_height is not None, timeout=3000)
+    qtbot.waitUntil(lambda: vp._last_height is not None, timeout=15000)
     k = window.scene.object_number(oid)
     footing = window.scene.corners[window.scene.object_index == k][:, :, 2].min()
     assert vp._last_height["height_above_ground_m"] == pytest.approx(point[2] - footing, abs=0.5)
@@ -413,7 +413,7 @@ def test_sightline_picked_in_view_lists_the_buildings_it_crosses(window, qtbot, 
         button.click()
         assert vp.mode == "point"
         QTest.mouseClick(w, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, vp.world_to_widget(p))
-        qtbot.waitUntil(lambda: vp.mode == "select", timeout=3000)
+        qtbot.waitUntil(lambda: vp.mode == "select", timeout=15000)
     picked_a, picked_b = page.points
     assert np.hypot(*(picked_a - a)[:2]) < 3.0 and np.hypot(*(picked_b - b)[:2]) < 3.0
     dock.run_button.click()
@@ -480,7 +480,7 @@ def test_cursor_coordinates_in_model_crs_walk_mode_and_recent_files(window, qtbo
     qtbot.wait(100)
     window.last_cursor = None
     QTest.mouseMove(vp.plotter.interactor, pos)
-    qtbot.waitUntil(lambda: getattr(window, "last_cursor", None) is not None, timeout=3000)
+    qtbot.waitUntil(lambda: getattr(window, "last_cursor", None) is not None, timeout=15000)
     assert window.last_cursor["object_id"] == oid
     world = window.scene.origin + point
     assert np.allclose(window.last_cursor["world"][:2], world[:2], atol=1.5)  # within a pixel (~0.1 m here)
@@ -525,10 +525,10 @@ def test_draw_footprint_extrude_then_set_height_and_undo(window, qtbot, artifact
         QTest.mouseClick(w, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier,
                          vp.world_to_widget([c[0], c[1], vp.ground_z]))
         qtbot.wait(30)
-    qtbot.waitUntil(lambda: len(vp._draw_points) == 4, timeout=3000)
+    qtbot.waitUntil(lambda: len(vp._draw_points) == 4, timeout=15000)
     picked = np.array(vp._draw_points)
     QTest.keyClick(w, Qt.Key.Key_Return)
-    qtbot.waitUntil(lambda: window._dialog is not None and window._dialog.isVisible(), timeout=3000)
+    qtbot.waitUntil(lambda: window._dialog is not None and window._dialog.isVisible(), timeout=15000)
     d = window._dialog
     d.fields["height_m"].setValue(15.0)
     d.fields["roof"].setCurrentIndex(d.fields["roof"].findData("gable"))
@@ -576,7 +576,7 @@ def test_insert_design_at_clicked_point(window, qtbot, tmp_path):
     clicked = vp.world_to_widget(target)
     QTest.mouseClick(vp.plotter.interactor, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, clicked)
     qtbot.waitUntil(lambda: window._dialog is not None and window._dialog.objectName() == "insertDialog",
-                    timeout=3000)
+                    timeout=15000)
     window._dialog.fields["rotation_deg"].setValue(30.0)
     window._dialog.accept()
     edit = window.variants.active().edits[-1]
@@ -632,7 +632,7 @@ def test_measure_area_of_a_roof_surface(window, qtbot):
     window.actions_by_name["mode_area"].trigger()
     QTest.mouseClick(vp.plotter.interactor, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier,
                      vp.world_to_widget(point))
-    qtbot.waitUntil(lambda: vp._last_area is not None, timeout=3000)
+    qtbot.waitUntil(lambda: vp._last_area is not None, timeout=15000)
     res = vp._last_area
     assert res["object_id"] == oid and res["surface"] == "RoofSurface"
     model_row = sc.model_polygon[res["polygon"]]

@@ -37,7 +37,7 @@ def _pick(qtbot, window, button, local_point):
     assert vp.mode == "point"
     QTest.mouseClick(vp.plotter.interactor, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier,
                      vp.world_to_widget(local_point))
-    qtbot.waitUntil(lambda: vp.mode == "select", timeout=3000)
+    qtbot.waitUntil(lambda: vp.mode == "select", timeout=15000)
 
 
 def _run(qtbot, window):
