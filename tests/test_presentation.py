@@ -224,9 +224,8 @@ def test_sun_animation_video_from_cli(tmp_path, capsys, artifacts):
     from cli import main
 
     out = artifacts / "presentation-sun.mp4"
-    code = main(["render", str(data_file("cityjson/rotterdam_subset.city.json")), "--crs", "EPSG:28992",
-                 "--sun-animation", "--date",
-                 "2026-06-21", "--from", "08:00", "--to", "18:00", "--step", "60", "--fps", "5", "--size", "320x180",
+    code = main(["render", str(DEMO), "--sun-animation", "--date", "2026-06-21", "--from", "08:00", "--to", "18:00",
+                 "--step", "60", "--fps", "5", "--size", "640x360", "--view", "iso-ne", "--title", "Delfshaven",
                  "-o", str(out), "--json"])
     res = json.loads(capsys.readouterr().out)
     assert code == 0

@@ -236,7 +236,8 @@ def decorate(image: np.ndarray, geometry: dict | None = None, title: str | None 
         draw.rectangle([bx + half, by - 10 * u, bx + px, by], fill=(255, 255, 255, 255), outline=(20, 20, 20, 255),
                        width=max(1, int(2 * u)))
         draw.text((bx + px + 14 * u, by - 5 * u), label, font=fsb, fill=ink, anchor="lm")
-        draw.text((bx, y0 + 8 * u), "Maßstab in Bildmitte", font=_font(16 * u), fill=(70, 70, 70, 255))
+        if 16 * u >= 9:  # too small to read on low-resolution frames: left out
+            draw.text((bx, y0 + 8 * u), "Maßstab in Bildmitte", font=_font(16 * u), fill=(70, 70, 70, 255))
     lines = [t for t in (credit, crs_name) if t]
     if lines:
         fc = _font(20 * u)
