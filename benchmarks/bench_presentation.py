@@ -16,8 +16,6 @@ import tempfile
 import time
 from pathlib import Path
 
-import numpy as np
-
 ROOT = Path(__file__).resolve().parents[1]
 DEMO = ROOT / "resources" / "demo" / "3-20-DELFSHAVEN.city.json"
 FRAMES = int(os.environ.get("BENCH_PRESENTATION_FRAMES", 30))

@@ -10,13 +10,12 @@ Artifacts (stills, a short video, extracted frames, window screenshots) go to te
 from __future__ import annotations
 
 import json
-import math
 import time
 
 import numpy as np
 import pytest
 
-from tests.conftest import DEMO, data_file
+from tests.conftest import DEMO
 from tests.helpers import box_model
 
 FPS = 10

@@ -200,7 +200,7 @@ class Tour:
         return {"type": "tour", "name": self.name, "views": [dict(v) for v in self.views]}
 
     @classmethod
-    def from_dict(cls, data) -> "Tour":
+    def from_dict(cls, data) -> Tour:
         """Validate a tour object; ValueError with a one-line reason."""
         if isinstance(data, list):
             data = {"views": data}
@@ -222,7 +222,7 @@ class Tour:
         return cls(str(data.get("name") or "Tour"), [dict(v) for v in data["views"]])
 
     @classmethod
-    def load(cls, path) -> "Tour":
+    def load(cls, path) -> Tour:
         from model.errors import InputError
 
         try:

@@ -24,7 +24,7 @@ import numpy as np
 
 from model.errors import InputError
 
-from .media import SHADOW_RGBA, DEFAULT_FPS, SceneRenderer, decorate, even_size, scene_legend, write_video
+from .media import DEFAULT_FPS, SHADOW_RGBA, SceneRenderer, decorate, even_size, scene_legend, write_video
 
 #: the ground grid is grown around the buildings by the shadow length at this sun elevation (°)
 MIN_ELEVATION_DEG = 12.0
