@@ -375,6 +375,8 @@ def present_solar(window, result) -> str:
         n=s["surfaces"], mean=format_number(s["mean_kwh_m2a"], 0), total=format_number(s["total_kwh_a"] / 1000, 1),
         area=format_number(s["suitable_area_m2"], 0))
     window.legend.show_ramp(QT_TRANSLATE_NOOP("", "Annual irradiation"), "kWh/m²·a", vmin, vmax, "inferno", summary, decimals=0)
+    if getattr(window, "solar", None) is not None:  # click a roof for its figures, monthly chart (app.solar_panel)
+        window.solar.set_result(result, scene)
     return summary
 
 

@@ -96,6 +96,7 @@ class AttributeDock(QDockWidget):
         self.object_id: str | None = None
         self.n_selected = 0
         self._last = None
+        self.extra_rows = None  # optional callable(object_id) -> [(label, text)] (e.g. app.solar_panel)
         self.retranslate()
 
     def retranslate(self) -> None:
@@ -148,6 +149,8 @@ class AttributeDock(QDockWidget):
         for key, value in computed.items():
             label = tr(METRIC_LABELS.get(key, key))
             rows.append(("∑ " + label, format_number(value, 2) if isinstance(value, float) else value))
+        if self.extra_rows is not None:  # e.g. a clicked roof's solar figures: right under id and type
+            rows[2:2] = self.extra_rows(object_id)
         self.table.setRowCount(len(rows))
         for r, (k, v) in enumerate(rows):
             self.table.setItem(r, 0, QTableWidgetItem(str(k)))

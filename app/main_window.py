@@ -125,6 +125,13 @@ class MainWindow(QMainWindow):
         from .autosave import AutosaveController
 
         self.autosave = AutosaveController(self)  # journal of the edits; recovery after a crash
+        from .colour_themes import ColourThemes
+        from .project_io import ProjectController
+        from .solar_panel import SolarController
+
+        self.solar = SolarController(self)  # roof figures + monthly chart after a solar run
+        self.colour_themes = ColourThemes(self)  # View > Colour by
+        self.projects = ProjectController(self)  # File > project, variant comparison
         self.retranslate()
 
     # ------------------------------------------------------------------ actions, menus
@@ -289,6 +296,9 @@ class MainWindow(QMainWindow):
         self.cancel_button.setText(tr("Cancel"))
         for d in (self.layers, self.attributes, self.search, self.analysis, self.variants, self.legend):
             d.retranslate()
+        for ext in (getattr(self, "solar", None), getattr(self, "colour_themes", None), getattr(self, "projects", None)):
+            if ext is not None:
+                ext.retranslate()
         self._update_title()
         self._update_selection_label()
         self._fill_recent_menu()
@@ -653,6 +663,7 @@ class MainWindow(QMainWindow):
             self.analysis.result_label.setText(tr("The model changed while the analysis ran; run it again."))
             return
         self.last_result = result
+        self.projects.analysis_done(page.key, result)  # remembered per variant for the comparison
         summary = page.present(self, result)
         self.analysis.result_label.setText(summary + f"  ({format_number(job.seconds or 0, 1)} s)")
         self.legend.show()

@@ -37,8 +37,9 @@ class VariantsDock(QDockWidget):
         self.delete_button = QPushButton()
         self.load_button = QPushButton()
         self.save_button = QPushButton()
+        self.compare_button = QPushButton()  # side-by-side table (app.project_io)
         for i, b in enumerate((self.new_button, self.copy_button, self.rename_button, self.delete_button,
-                               self.load_button, self.save_button)):
+                               self.load_button, self.save_button, self.compare_button)):
             grid.addWidget(b, i // 2, i % 2)
         lay.addLayout(grid)
         self.compare = QCheckBox()
@@ -66,6 +67,7 @@ class VariantsDock(QDockWidget):
         self.delete_button.setText(tr("Delete"))
         self.load_button.setText(tr("Load…"))
         self.save_button.setText(tr("Save…"))
+        self.compare_button.setText(tr("Compare…"))
         self.compare.setText(tr("Compare: show removed buildings as ghosts"))
         self.history_label.setText(tr("Edit history"))
         self.history.setEmptyLabel(tr("<original>"))

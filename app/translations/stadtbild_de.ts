@@ -15,6 +15,7 @@
     </message>
     <message>
         <location filename="../analysis.py" line="95"/>
+        <location filename="../colour_themes.py" line="30"/>
         <source>Eave height</source>
         <translation>Traufhöhe</translation>
     </message>
@@ -30,6 +31,7 @@
     </message>
     <message>
         <location filename="../analysis.py" line="98"/>
+        <location filename="../colour_themes.py" line="32"/>
         <source>Volume</source>
         <translation>Volumen</translation>
     </message>
@@ -196,7 +198,7 @@
     </message>
     <message>
         <location filename="../analysis.py" line="564"/>
-        <location filename="../main_window.py" line="284"/>
+        <location filename="../main_window.py" line="296"/>
         <source>Cancel</source>
         <translation>Abbrechen</translation>
     </message>
@@ -307,17 +309,17 @@
         <translation>Jährliche Einstrahlung</translation>
     </message>
     <message>
-        <location filename="../analysis_calls.py" line="452"/>
+        <location filename="../analysis_calls.py" line="454"/>
         <source>{rule}: {walls} outer walls, {bad} with conflicts ({n} buildings)</source>
         <translation>{rule}: {walls} Außenwände, {bad} mit Konflikten ({n} Gebäude)</translation>
     </message>
     <message>
-        <location filename="../analysis_calls.py" line="454"/>
+        <location filename="../analysis_calls.py" line="456"/>
         <source>Setback area kept</source>
         <translation>Abstandsfläche eingehalten</translation>
     </message>
     <message>
-        <location filename="../analysis_calls.py" line="455"/>
+        <location filename="../analysis_calls.py" line="457"/>
         <source>Overlap / conflict</source>
         <translation>Überschneidung / Konflikt</translation>
     </message>
@@ -338,6 +340,7 @@
     </message>
     <message>
         <location filename="../attributes.py" line="62"/>
+        <location filename="../project_io.py" line="36"/>
         <source>Footprint area [m²]</source>
         <translation>Grundfläche [m²]</translation>
     </message>
@@ -368,69 +371,71 @@
     </message>
     <message>
         <location filename="../attributes.py" line="68"/>
+        <location filename="../project_io.py" line="38"/>
         <source>Volume [m³]</source>
         <translation>Volumen [m³]</translation>
     </message>
     <message>
         <location filename="../attributes.py" line="69"/>
+        <location filename="../colour_themes.py" line="33"/>
         <source>Roof type</source>
         <translation>Dachform</translation>
     </message>
     <message>
-        <location filename="../attributes.py" line="102"/>
+        <location filename="../attributes.py" line="103"/>
         <source>Attributes</source>
         <translation>Attribute</translation>
     </message>
     <message>
-        <location filename="../attributes.py" line="103"/>
+        <location filename="../attributes.py" line="104"/>
         <source>Attribute</source>
         <translation>Attribut</translation>
     </message>
     <message>
-        <location filename="../attributes.py" line="103"/>
+        <location filename="../attributes.py" line="104"/>
         <source>Value</source>
         <translation>Wert</translation>
     </message>
     <message>
-        <location filename="../attributes.py" line="107"/>
-        <location filename="../attributes.py" line="119"/>
+        <location filename="../attributes.py" line="108"/>
+        <location filename="../attributes.py" line="120"/>
         <source>No object selected. Click a building in the 3D view.</source>
         <translation>Kein Objekt ausgewählt. Klicken Sie ein Gebäude in der 3D-Ansicht an.</translation>
     </message>
     <message>
-        <location filename="../attributes.py" line="122"/>
+        <location filename="../attributes.py" line="123"/>
         <location filename="../search.py" line="89"/>
         <location filename="../search.py" line="98"/>
         <source>ID</source>
         <translation>ID</translation>
     </message>
     <message>
-        <location filename="../attributes.py" line="122"/>
+        <location filename="../attributes.py" line="123"/>
         <source>Type</source>
         <translation>Typ</translation>
     </message>
     <message>
-        <location filename="../attributes.py" line="124"/>
+        <location filename="../attributes.py" line="125"/>
         <source>Part of</source>
         <translation>Teil von</translation>
     </message>
     <message>
-        <location filename="../attributes.py" line="126"/>
+        <location filename="../attributes.py" line="127"/>
         <source>Parts</source>
         <translation>Teile</translation>
     </message>
     <message>
-        <location filename="../attributes.py" line="129"/>
+        <location filename="../attributes.py" line="130"/>
         <source>LoD</source>
         <translation>LoD</translation>
     </message>
     <message>
-        <location filename="../attributes.py" line="131"/>
+        <location filename="../attributes.py" line="132"/>
         <source>File</source>
         <translation>Datei</translation>
     </message>
     <message>
-        <location filename="../attributes.py" line="159"/>
+        <location filename="../attributes.py" line="162"/>
         <source>{n} objects selected (showing the last one clicked)</source>
         <translation>{n} Objekte ausgewählt (gezeigt: das zuletzt angeklickte)</translation>
     </message>
@@ -446,7 +451,7 @@
     </message>
     <message>
         <location filename="../commands.py" line="42"/>
-        <location filename="../main_window.py" line="751"/>
+        <location filename="../main_window.py" line="767"/>
         <source>Set height of {id} to {h} m</source>
         <translation>Höhe von {id} auf {h} m setzen</translation>
     </message>
@@ -462,7 +467,7 @@
     </message>
     <message>
         <location filename="../layers.py" line="52"/>
-        <location filename="../main_window.py" line="808"/>
+        <location filename="../main_window.py" line="824"/>
         <source>Layer</source>
         <translation>Ebene</translation>
     </message>
@@ -605,380 +610,381 @@
         <translation>Stadtmodelle (*.json *.city.json *.jsonl *.city.jsonl *.gml *.xml *.citygml);;Alle Dateien (*)</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="249"/>
+        <location filename="../main_window.py" line="258"/>
         <source>&amp;Open…</source>
         <translation>&amp;Öffnen…</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="249"/>
+        <location filename="../main_window.py" line="258"/>
         <source>Open &amp;folder of tiles…</source>
         <translation>&amp;Ordner mit Kacheln öffnen…</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="249"/>
+        <location filename="../main_window.py" line="258"/>
         <source>Open &amp;demo district</source>
         <translation>&amp;Demo-Stadtteil öffnen</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="250"/>
+        <location filename="../main_window.py" line="259"/>
         <source>Open &amp;city (large folder of tiles)…</source>
         <translation>&amp;Stadt öffnen (großer Ordner mit Kacheln)…</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="251"/>
+        <location filename="../main_window.py" line="260"/>
         <source>Save &amp;image of the view…</source>
         <translation>&amp;Bild der Ansicht speichern…</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="251"/>
+        <location filename="../main_window.py" line="260"/>
         <source>&amp;Quit</source>
         <translation>&amp;Beenden</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="251"/>
+        <location filename="../main_window.py" line="260"/>
         <source>&amp;Export…</source>
         <translation>&amp;Exportieren…</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="252"/>
+        <location filename="../main_window.py" line="261"/>
         <source>&amp;Demolish selected</source>
         <translation>Auswahl &amp;abreißen</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="252"/>
+        <location filename="../main_window.py" line="261"/>
         <source>Clear selection</source>
         <translation>Auswahl aufheben</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="253"/>
+        <location filename="../main_window.py" line="262"/>
         <source>Load &amp;variant (scenario)…</source>
         <translation>&amp;Variante (Szenario) laden…</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="253"/>
+        <location filename="../main_window.py" line="262"/>
         <source>Save variant (scenario)…</source>
         <translation>Variante (Szenario) speichern…</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="254"/>
+        <location filename="../main_window.py" line="263"/>
         <source>Isometric view</source>
         <translation>Isometrische Ansicht</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="254"/>
+        <location filename="../main_window.py" line="263"/>
         <source>Top view</source>
         <translation>Draufsicht</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="254"/>
+        <location filename="../main_window.py" line="263"/>
         <source>Front view (looking north)</source>
         <translation>Vorderansicht (Blick nach Norden)</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="255"/>
+        <location filename="../main_window.py" line="264"/>
         <source>North up</source>
         <translation>Norden oben</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="255"/>
+        <location filename="../main_window.py" line="264"/>
         <source>Zoom to selection</source>
         <translation>Auf Auswahl zoomen</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="255"/>
+        <location filename="../main_window.py" line="264"/>
         <source>Zoom to all</source>
         <translation>Alles zeigen</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="256"/>
-        <location filename="../main_window.py" line="267"/>
+        <location filename="../main_window.py" line="265"/>
+        <location filename="../main_window.py" line="276"/>
         <source>Select</source>
         <translation>Auswählen</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="256"/>
+        <location filename="../main_window.py" line="265"/>
         <source>Box select</source>
         <translation>Rechteckauswahl</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="256"/>
+        <location filename="../main_window.py" line="265"/>
         <source>Measure distance</source>
         <translation>Strecke messen</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="257"/>
+        <location filename="../main_window.py" line="266"/>
         <source>Measure height above ground</source>
         <translation>Höhe über Grund messen</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="257"/>
+        <location filename="../main_window.py" line="266"/>
         <source>Walk (eye height 1.6 m)</source>
         <translation>Begehen (Augenhöhe 1,6 m)</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="258"/>
+        <location filename="../main_window.py" line="267"/>
         <source>Measure the area of a surface</source>
         <translation>Fläche einer Oberfläche messen</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="259"/>
+        <location filename="../main_window.py" line="268"/>
         <source>Clear measurements</source>
         <translation>Messungen löschen</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="259"/>
-        <location filename="../main_window.py" line="907"/>
+        <location filename="../main_window.py" line="268"/>
+        <location filename="../main_window.py" line="935"/>
         <source>About Stadtbild</source>
         <translation>Über Stadtbild</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="260"/>
+        <location filename="../main_window.py" line="269"/>
         <source>Set &amp;height of selected…</source>
         <translation>&amp;Höhe der Auswahl festlegen…</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="260"/>
+        <location filename="../main_window.py" line="269"/>
         <source>Draw footprint and e&amp;xtrude</source>
         <translation>Grundriss zeichnen und e&amp;xtrudieren</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="261"/>
+        <location filename="../main_window.py" line="270"/>
         <source>&amp;Insert design (file) at a point…</source>
         <translation>Entwurf (Datei) an einem Punkt &amp;einfügen…</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="261"/>
+        <location filename="../main_window.py" line="270"/>
         <source>Add 2D &amp;layer (GeoJSON, GPKG, SHP)…</source>
         <translation>2D-&amp;Ebene hinzufügen (GeoJSON, GPKG, SHP)…</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="266"/>
+        <location filename="../main_window.py" line="275"/>
         <source>Open</source>
         <translation>Öffnen</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="266"/>
+        <location filename="../main_window.py" line="275"/>
         <source>Iso</source>
         <translation>Iso</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="266"/>
+        <location filename="../main_window.py" line="275"/>
         <source>Top</source>
         <translation>Oben</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="266"/>
+        <location filename="../main_window.py" line="275"/>
         <source>Front</source>
         <translation>Vorne</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="267"/>
+        <location filename="../main_window.py" line="276"/>
         <source>North</source>
         <translation>Nord</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="267"/>
+        <location filename="../main_window.py" line="276"/>
         <source>Zoom</source>
         <translation>Zoom</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="268"/>
+        <location filename="../main_window.py" line="277"/>
         <source>Box</source>
         <translation>Rechteck</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="268"/>
+        <location filename="../main_window.py" line="277"/>
         <source>Distance</source>
         <translation>Strecke</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="268"/>
+        <location filename="../main_window.py" line="277"/>
         <source>Height</source>
         <translation>Höhe</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="269"/>
+        <location filename="../main_window.py" line="278"/>
         <source>Area</source>
         <translation>Fläche</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="270"/>
+        <location filename="../main_window.py" line="279"/>
         <source>Walk</source>
         <translation>Begehen</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="270"/>
+        <location filename="../main_window.py" line="279"/>
         <source>Demolish</source>
         <translation>Abreißen</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="270"/>
+        <location filename="../main_window.py" line="279"/>
         <source>Extrude</source>
         <translation>Extrudieren</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="274"/>
+        <location filename="../main_window.py" line="286"/>
         <source>&amp;Undo</source>
         <translation>&amp;Rückgängig</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="275"/>
+        <location filename="../main_window.py" line="287"/>
         <source>&amp;Redo</source>
         <translation>&amp;Wiederherstellen</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="277"/>
+        <location filename="../main_window.py" line="289"/>
         <source>&amp;File</source>
         <translation>&amp;Datei</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="277"/>
+        <location filename="../main_window.py" line="289"/>
         <source>&amp;Edit</source>
         <translation>&amp;Bearbeiten</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="277"/>
+        <location filename="../main_window.py" line="289"/>
         <source>&amp;View</source>
         <translation>&amp;Ansicht</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="277"/>
+        <location filename="../main_window.py" line="289"/>
         <source>&amp;Tools</source>
         <translation>&amp;Werkzeuge</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="278"/>
+        <location filename="../main_window.py" line="290"/>
         <source>&amp;Language</source>
         <translation>&amp;Sprache</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="278"/>
+        <location filename="../main_window.py" line="290"/>
         <source>&amp;Help</source>
         <translation>&amp;Hilfe</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="281"/>
+        <location filename="../main_window.py" line="293"/>
         <source>Recent files</source>
         <translation>Zuletzt geöffnet</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="282"/>
+        <location filename="../main_window.py" line="294"/>
         <source>Panels</source>
         <translation>Fenster</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="283"/>
+        <location filename="../main_window.py" line="295"/>
         <source>Tools</source>
         <translation>Werkzeuge</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="291"/>
+        <location filename="../main_window.py" line="306"/>
         <source>Open a city model: File ▸ Open, or drop files here</source>
         <translation>Stadtmodell öffnen: Datei ▸ Öffnen, oder Dateien hierher ziehen</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="305"/>
+        <location filename="../main_window.py" line="320"/>
         <source>Open city model(s)</source>
         <translation>Stadtmodell(e) öffnen</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="310"/>
+        <location filename="../main_window.py" line="325"/>
         <source>Open a folder of tiles</source>
         <translation>Ordner mit Kacheln öffnen</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="323"/>
+        <location filename="../main_window.py" line="338"/>
         <source>(none)</source>
         <translation>(keine)</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="327"/>
+        <location filename="../main_window.py" line="342"/>
         <source>Clear list</source>
         <translation>Liste leeren</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="359"/>
+        <location filename="../main_window.py" line="374"/>
         <source>Loading {name} …</source>
         <translation>Lade {name} …</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="360"/>
+        <location filename="../main_window.py" line="375"/>
+        <location filename="../project_io.py" line="237"/>
         <source>Loading</source>
         <translation>Laden</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="374"/>
+        <location filename="../main_window.py" line="389"/>
         <source>Loading cancelled</source>
         <translation>Laden abgebrochen</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="388"/>
+        <location filename="../main_window.py" line="403"/>
         <source>{file}: nothing to show: the model has no surface geometry</source>
         <translation>{file}: nichts darzustellen: das Modell hat keine Flächengeometrie</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="420"/>
+        <location filename="../main_window.py" line="435"/>
         <source>unknown CRS</source>
         <translation>unbekanntes Koordinatensystem</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="422"/>
+        <location filename="../main_window.py" line="437"/>
         <source>{n} objects, {t} triangles, {crs} – first frame after {s} s</source>
         <translation>{n} Objekte, {t} Dreiecke, {crs} – erstes Bild nach {s} s</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="451"/>
+        <location filename="../main_window.py" line="466"/>
         <source>Metrics</source>
         <translation>Kennzahlen</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="458"/>
+        <location filename="../main_window.py" line="473"/>
         <source>Stadtbild – error</source>
         <translation>Stadtbild – Fehler</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="461"/>
+        <location filename="../main_window.py" line="476"/>
         <source>Copy log</source>
         <translation>Log kopieren</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="462"/>
+        <location filename="../main_window.py" line="477"/>
         <source>Copy this message and the end of the log file, e.g. for a support request</source>
         <translation>Diese Meldung und das Ende der Protokolldatei kopieren, z. B. für eine Supportanfrage</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="534"/>
+        <location filename="../main_window.py" line="549"/>
         <source>{n} selected</source>
         <translation>{n} ausgewählt</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="543"/>
+        <location filename="../main_window.py" line="558"/>
         <source>{h} m above ground</source>
         <translation>{h} m über Grund</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="553"/>
-        <location filename="../main_window.py" line="740"/>
+        <location filename="../main_window.py" line="568"/>
+        <location filename="../main_window.py" line="756"/>
         <source>Select buildings first (click in the 3D view)</source>
         <translation>Erst Gebäude auswählen (Klick in die 3D-Ansicht)</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="593"/>
+        <location filename="../main_window.py" line="608"/>
         <source>Load variant</source>
         <translation>Variante laden</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="593"/>
+        <location filename="../main_window.py" line="608"/>
         <source>Scenarios (*.scenario.json *.json)</source>
         <translation>Szenarien (*.scenario.json *.json)</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="611"/>
+        <location filename="../main_window.py" line="626"/>
         <source>Save variant</source>
         <translation>Variante speichern</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="612"/>
+        <location filename="../main_window.py" line="627"/>
         <source>Scenarios (*.scenario.json)</source>
         <translation>Szenarien (*.scenario.json)</translation>
     </message>
@@ -1016,7 +1022,8 @@
     </message>
     <message>
         <location filename="../export_dialog.py" line="73"/>
-        <location filename="../main_window.py" line="615"/>
+        <location filename="../main_window.py" line="630"/>
+        <location filename="../project_io.py" line="174"/>
         <source>{file}: refusing to overwrite an input file</source>
         <translation>{file}: eine Eingabedatei wird nicht überschrieben</translation>
     </message>
@@ -1027,78 +1034,80 @@
     </message>
     <message>
         <location filename="../export_dialog.py" line="107"/>
-        <location filename="../main_window.py" line="627"/>
-        <location filename="../main_window.py" line="799"/>
+        <location filename="../main_window.py" line="642"/>
+        <location filename="../main_window.py" line="815"/>
+        <location filename="../project_io.py" line="177"/>
+        <location filename="../project_io.py" line="291"/>
         <source>Open a city model first</source>
         <translation>Bitte zuerst ein Stadtmodell öffnen</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="635"/>
+        <location filename="../main_window.py" line="650"/>
         <source>Running {name} …</source>
         <translation>{name} läuft …</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="648"/>
+        <location filename="../main_window.py" line="663"/>
         <source>The model changed while the analysis ran; run it again.</source>
         <translation>Das Modell hat sich während der Analyse geändert; bitte erneut starten.</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="666"/>
+        <location filename="../main_window.py" line="682"/>
         <source>Cancelled</source>
         <translation>Abgebrochen</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="690"/>
+        <location filename="../main_window.py" line="706"/>
         <source>Sun: azimuth {az}°, elevation {el}° ({tz}, {utc} UTC)</source>
         <translation>Sonne: Azimut {az}°, Höhe {el}° ({tz}, {utc} UTC)</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="729"/>
+        <location filename="../main_window.py" line="745"/>
         <source>New building {id}</source>
         <translation>Neues Gebäude {id}</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="758"/>
+        <location filename="../main_window.py" line="774"/>
         <source>Insert design</source>
         <translation>Entwurf einfügen</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="759"/>
+        <location filename="../main_window.py" line="775"/>
         <source>Designs (*.glb *.gltf *.obj *.stl *.ifc *.json *.gml);;All files (*)</source>
         <translation>Entwürfe (*.glb *.gltf *.obj *.stl *.ifc *.json *.gml);;Alle Dateien (*)</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="779"/>
+        <location filename="../main_window.py" line="795"/>
         <source>Insert {name}</source>
         <translation>{name} einfügen</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="787"/>
+        <location filename="../main_window.py" line="803"/>
         <source>Click the insertion point in the 3D view</source>
         <translation>Einfügepunkt in der 3D-Ansicht anklicken</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="790"/>
+        <location filename="../main_window.py" line="806"/>
         <source>Add 2D layer</source>
         <translation>2D-Ebene hinzufügen</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="791"/>
+        <location filename="../main_window.py" line="807"/>
         <source>GIS layers (*.geojson *.json *.gpkg *.shp);;All files (*)</source>
         <translation>GIS-Ebenen (*.geojson *.json *.gpkg *.shp);;Alle Dateien (*)</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="831"/>
+        <location filename="../main_window.py" line="847"/>
         <source>Click a point in the 3D view</source>
         <translation>Einen Punkt in der 3D-Ansicht anklicken</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="898"/>
+        <location filename="../main_window.py" line="920"/>
         <source>Save image of the view</source>
         <translation>Bild der Ansicht speichern</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="908"/>
+        <location filename="../main_window.py" line="936"/>
         <source>&lt;b&gt;Stadtbild&lt;/b&gt; {v}&lt;br&gt;3D city-model viewer and planning tool.&lt;br&gt;Licence: GPL-3.0-or-later. Works fully offline.</source>
         <translation>&lt;b&gt;Stadtbild&lt;/b&gt; {v}&lt;br&gt;3D-Stadtmodell-Betrachter und Planungswerkzeug.&lt;br&gt;Lizenz: GPL-3.0-or-later. Arbeitet vollständig offline.</translation>
     </message>
@@ -1135,83 +1144,88 @@
         <translation>{n} gefunden</translation>
     </message>
     <message>
-        <location filename="../variants.py" line="62"/>
+        <location filename="../variants.py" line="63"/>
         <source>Variants</source>
         <translation>Varianten</translation>
     </message>
     <message>
-        <location filename="../variants.py" line="63"/>
+        <location filename="../variants.py" line="64"/>
         <source>New</source>
         <translation>Neu</translation>
     </message>
     <message>
-        <location filename="../variants.py" line="64"/>
+        <location filename="../variants.py" line="65"/>
         <source>Duplicate</source>
         <translation>Duplizieren</translation>
     </message>
     <message>
-        <location filename="../variants.py" line="65"/>
+        <location filename="../variants.py" line="66"/>
         <source>Rename…</source>
         <translation>Umbenennen…</translation>
     </message>
     <message>
-        <location filename="../variants.py" line="66"/>
+        <location filename="../variants.py" line="67"/>
         <source>Delete</source>
         <translation>Löschen</translation>
     </message>
     <message>
-        <location filename="../variants.py" line="67"/>
+        <location filename="../variants.py" line="68"/>
         <source>Load…</source>
         <translation>Laden…</translation>
     </message>
     <message>
-        <location filename="../variants.py" line="68"/>
+        <location filename="../variants.py" line="69"/>
         <source>Save…</source>
         <translation>Speichern…</translation>
     </message>
     <message>
-        <location filename="../variants.py" line="69"/>
+        <location filename="../variants.py" line="70"/>
+        <source>Compare…</source>
+        <translation>Vergleichen…</translation>
+    </message>
+    <message>
+        <location filename="../variants.py" line="71"/>
         <source>Compare: show removed buildings as ghosts</source>
         <translation>Vergleich: entfernte Gebäude transparent zeigen</translation>
     </message>
     <message>
-        <location filename="../variants.py" line="70"/>
+        <location filename="../variants.py" line="72"/>
         <source>Edit history</source>
         <translation>Bearbeitungsverlauf</translation>
     </message>
     <message>
-        <location filename="../variants.py" line="71"/>
+        <location filename="../variants.py" line="73"/>
         <source>&lt;original&gt;</source>
         <translation>&lt;Ausgangszustand&gt;</translation>
     </message>
     <message>
-        <location filename="../variants.py" line="73"/>
-        <location filename="../variants.py" line="85"/>
+        <location filename="../variants.py" line="75"/>
+        <location filename="../variants.py" line="87"/>
         <source>Existing</source>
         <translation>Bestand</translation>
     </message>
     <message>
-        <location filename="../variants.py" line="117"/>
+        <location filename="../variants.py" line="119"/>
         <source>{n} edits</source>
         <translation>{n} Änderungen</translation>
     </message>
     <message>
-        <location filename="../variants.py" line="124"/>
+        <location filename="../variants.py" line="126"/>
         <source>Variant {letter}</source>
         <translation>Variante {letter}</translation>
     </message>
     <message>
-        <location filename="../variants.py" line="132"/>
+        <location filename="../variants.py" line="134"/>
         <source>{name} (copy)</source>
         <translation>{name} (Kopie)</translation>
     </message>
     <message>
-        <location filename="../variants.py" line="138"/>
+        <location filename="../variants.py" line="140"/>
         <source>Rename variant</source>
         <translation>Variante umbenennen</translation>
     </message>
     <message>
-        <location filename="../variants.py" line="138"/>
+        <location filename="../variants.py" line="140"/>
         <source>Name</source>
         <translation>Name</translation>
     </message>
@@ -1269,6 +1283,370 @@
         <location filename="../city_tiles.py" line="134"/>
         <source>City: {done} of {n} tiles loaded ({mb} MB meshes)</source>
         <translation>Stadt: {done} von {n} Kacheln geladen ({mb} MB Meshes)</translation>
+    </message>
+    <message>
+        <location filename="../colour_themes.py" line="27"/>
+        <source>Semantic surfaces</source>
+        <extracomment>menu entries: key -&gt; (label, viewer.themes theme name or None, unit, decimals)</extracomment>
+        <translation>Semantische Flächen</translation>
+    </message>
+    <message>
+        <location filename="../colour_themes.py" line="28"/>
+        <source>Object type</source>
+        <translation>Objekttyp</translation>
+    </message>
+    <message>
+        <location filename="../colour_themes.py" line="29"/>
+        <source>Building height</source>
+        <translation>Gebäudehöhe</translation>
+    </message>
+    <message>
+        <location filename="../colour_themes.py" line="31"/>
+        <source>Storeys (estimate)</source>
+        <translation>Geschosse (geschätzt)</translation>
+    </message>
+    <message>
+        <location filename="../colour_themes.py" line="35"/>
+        <source>Flat roof</source>
+        <translation>Flachdach</translation>
+    </message>
+    <message>
+        <location filename="../colour_themes.py" line="35"/>
+        <source>Shed roof</source>
+        <translation>Pultdach</translation>
+    </message>
+    <message>
+        <location filename="../colour_themes.py" line="36"/>
+        <source>Gable roof</source>
+        <translation>Satteldach</translation>
+    </message>
+    <message>
+        <location filename="../colour_themes.py" line="36"/>
+        <source>Hip roof</source>
+        <translation>Walmdach</translation>
+    </message>
+    <message>
+        <location filename="../colour_themes.py" line="37"/>
+        <source>Complex roof</source>
+        <translation>Mischform</translation>
+    </message>
+    <message>
+        <location filename="../colour_themes.py" line="37"/>
+        <source>No roof</source>
+        <translation>kein Dach</translation>
+    </message>
+    <message>
+        <location filename="../colour_themes.py" line="74"/>
+        <source>Colour &amp;by</source>
+        <translation>Einfärben &amp;nach</translation>
+    </message>
+    <message>
+        <location filename="../colour_themes.py" line="97"/>
+        <source>Computing building metrics …</source>
+        <translation>Gebäudekennzahlen werden berechnet …</translation>
+    </message>
+    <message>
+        <location filename="../colour_themes.py" line="154"/>
+        <source>{n} objects</source>
+        <translation>{n} Objekte</translation>
+    </message>
+    <message>
+        <location filename="../colour_themes.py" line="159"/>
+        <source>Roof type from the roof surfaces&apos; tilts and orientations (analysis.metrics)</source>
+        <translation>Dachform aus Neigung und Ausrichtung der Dachflächen (analysis.metrics)</translation>
+    </message>
+    <message>
+        <location filename="../colour_themes.py" line="164"/>
+        <source>{n} objects, mean {mean} {unit}</source>
+        <translation>{n} Objekte, Mittelwert {mean} {unit}</translation>
+    </message>
+    <message>
+        <location filename="../colour_themes.py" line="167"/>
+        <source>storeys estimated as eave height / 3 m</source>
+        <translation>Geschosse geschätzt als Traufhöhe / 3 m</translation>
+    </message>
+    <message>
+        <location filename="../project_io.py" line="28"/>
+        <source>Stadtbild projects (*.stadtbild)</source>
+        <translation>Stadtbild-Projekte (*.stadtbild)</translation>
+    </message>
+    <message>
+        <location filename="../project_io.py" line="33"/>
+        <source>Buildings</source>
+        <extracomment>rows of the comparison: (key in compare_variants rows, label, decimals)</extracomment>
+        <translation>Gebäude</translation>
+    </message>
+    <message>
+        <location filename="../project_io.py" line="34"/>
+        <source>Demolished</source>
+        <translation>Abgerissen</translation>
+    </message>
+    <message>
+        <location filename="../project_io.py" line="35"/>
+        <source>Inserted</source>
+        <translation>Eingefügt</translation>
+    </message>
+    <message>
+        <location filename="../project_io.py" line="37"/>
+        <source>Gross floor area, estimate [m²]</source>
+        <translation>Bruttogrundfläche, geschätzt [m²]</translation>
+    </message>
+    <message>
+        <location filename="../project_io.py" line="39"/>
+        <source>Max. height [m]</source>
+        <translation>Max. Höhe [m]</translation>
+    </message>
+    <message>
+        <location filename="../project_io.py" line="40"/>
+        <source>Mean eave height [m]</source>
+        <translation>Mittlere Traufhöhe [m]</translation>
+    </message>
+    <message>
+        <location filename="../project_io.py" line="41"/>
+        <source>Max. eave height [m]</source>
+        <translation>Max. Traufhöhe [m]</translation>
+    </message>
+    <message>
+        <location filename="../project_io.py" line="42"/>
+        <source>Mean ridge height [m]</source>
+        <translation>Mittlere Firsthöhe [m]</translation>
+    </message>
+    <message>
+        <location filename="../project_io.py" line="43"/>
+        <source>Max. ridge height [m]</source>
+        <translation>Max. Firsthöhe [m]</translation>
+    </message>
+    <message>
+        <location filename="../project_io.py" line="44"/>
+        <source>Shadow on the ground [m²]</source>
+        <translation>Schatten am Boden [m²]</translation>
+    </message>
+    <message>
+        <location filename="../project_io.py" line="45"/>
+        <source>Roof PV yield [MWh/a]</source>
+        <translation>PV-Ertrag der Dächer [MWh/a]</translation>
+    </message>
+    <message>
+        <location filename="../project_io.py" line="46"/>
+        <source>Mean roof irradiation [kWh/m²·a]</source>
+        <translation>Mittlere Einstrahlung der Dächer [kWh/m²·a]</translation>
+    </message>
+    <message>
+        <location filename="../project_io.py" line="107"/>
+        <source>&amp;New project</source>
+        <translation>&amp;Neues Projekt</translation>
+    </message>
+    <message>
+        <location filename="../project_io.py" line="108"/>
+        <source>Open &amp;project…</source>
+        <translation>&amp;Projekt öffnen…</translation>
+    </message>
+    <message>
+        <location filename="../project_io.py" line="109"/>
+        <source>&amp;Save project</source>
+        <translation>Projekt &amp;speichern</translation>
+    </message>
+    <message>
+        <location filename="../project_io.py" line="110"/>
+        <source>Save project &amp;as…</source>
+        <translation>Projekt speichern &amp;unter…</translation>
+    </message>
+    <message>
+        <location filename="../project_io.py" line="111"/>
+        <source>Compare variants…</source>
+        <translation>Varianten vergleichen…</translation>
+    </message>
+    <message>
+        <location filename="../project_io.py" line="161"/>
+        <source>Save project</source>
+        <translation>Projekt speichern</translation>
+    </message>
+    <message>
+        <location filename="../project_io.py" line="185"/>
+        <source>Project saved: {file}</source>
+        <translation>Projekt gespeichert: {file}</translation>
+    </message>
+    <message>
+        <location filename="../project_io.py" line="195"/>
+        <source>New project</source>
+        <translation>Neues Projekt</translation>
+    </message>
+    <message>
+        <location filename="../project_io.py" line="198"/>
+        <source>Open project</source>
+        <translation>Projekt öffnen</translation>
+    </message>
+    <message>
+        <location filename="../project_io.py" line="216"/>
+        <source>Stadtbild – project</source>
+        <translation>Stadtbild – Projekt</translation>
+    </message>
+    <message>
+        <location filename="../project_io.py" line="217"/>
+        <source>The project&apos;s source data has changed since it was saved:</source>
+        <translation>Die Quelldaten des Projekts haben sich seit dem Speichern geändert:</translation>
+    </message>
+    <message>
+        <location filename="../project_io.py" line="223"/>
+        <source>{file}: a source file of the project is missing</source>
+        <translation>{file}: eine Quelldatei des Projekts fehlt</translation>
+    </message>
+    <message>
+        <location filename="../project_io.py" line="236"/>
+        <source>Opening project {name} …</source>
+        <translation>Projekt {name} wird geöffnet …</translation>
+    </message>
+    <message>
+        <location filename="../project_io.py" line="281"/>
+        <source>Project opened: {file}</source>
+        <translation>Projekt geöffnet: {file}</translation>
+    </message>
+    <message>
+        <location filename="../project_io.py" line="308"/>
+        <location filename="../project_io.py" line="323"/>
+        <source>Compare variants</source>
+        <translation>Varianten vergleichen</translation>
+    </message>
+    <message>
+        <location filename="../project_io.py" line="346"/>
+        <source>Gross floor area estimate = footprint × storeys, storeys = eave height / 3 m (an assumption). Shadow and PV rows appear when the analysis was run for the variant.</source>
+        <translation>Bruttogrundfläche geschätzt = Grundfläche × Geschosse, Geschosse = Traufhöhe / 3 m (eine Annahme). Schatten- und PV-Zeilen erscheinen, wenn die Analyse für die Variante gerechnet wurde.</translation>
+    </message>
+    <message>
+        <location filename="../solar_panel.py" line="20"/>
+        <source>Jan</source>
+        <translation>Jan</translation>
+    </message>
+    <message>
+        <location filename="../solar_panel.py" line="20"/>
+        <source>Feb</source>
+        <translation>Feb</translation>
+    </message>
+    <message>
+        <location filename="../solar_panel.py" line="20"/>
+        <source>Mar</source>
+        <translation>Mär</translation>
+    </message>
+    <message>
+        <location filename="../solar_panel.py" line="21"/>
+        <source>Apr</source>
+        <translation>Apr</translation>
+    </message>
+    <message>
+        <location filename="../solar_panel.py" line="21"/>
+        <source>May</source>
+        <translation>Mai</translation>
+    </message>
+    <message>
+        <location filename="../solar_panel.py" line="21"/>
+        <source>Jun</source>
+        <translation>Jun</translation>
+    </message>
+    <message>
+        <location filename="../solar_panel.py" line="22"/>
+        <source>Jul</source>
+        <translation>Jul</translation>
+    </message>
+    <message>
+        <location filename="../solar_panel.py" line="22"/>
+        <source>Aug</source>
+        <translation>Aug</translation>
+    </message>
+    <message>
+        <location filename="../solar_panel.py" line="22"/>
+        <source>Sep</source>
+        <translation>Sep</translation>
+    </message>
+    <message>
+        <location filename="../solar_panel.py" line="23"/>
+        <source>Oct</source>
+        <translation>Okt</translation>
+    </message>
+    <message>
+        <location filename="../solar_panel.py" line="23"/>
+        <source>Nov</source>
+        <translation>Nov</translation>
+    </message>
+    <message>
+        <location filename="../solar_panel.py" line="23"/>
+        <source>Dec</source>
+        <translation>Dez</translation>
+    </message>
+    <message>
+        <location filename="../solar_panel.py" line="27"/>
+        <source>Roof surface area [m²]</source>
+        <extracomment>rows shown for a clicked roof surface: (key of surface_row, label, decimals)</extracomment>
+        <translation>Dachfläche [m²]</translation>
+    </message>
+    <message>
+        <location filename="../solar_panel.py" line="28"/>
+        <source>Tilt [°]</source>
+        <translation>Neigung [°]</translation>
+    </message>
+    <message>
+        <location filename="../solar_panel.py" line="29"/>
+        <source>Azimuth [°] (0 = north, clockwise)</source>
+        <translation>Ausrichtung [°] (0 = Nord, im Uhrzeigersinn)</translation>
+    </message>
+    <message>
+        <location filename="../solar_panel.py" line="30"/>
+        <source>Irradiation [kWh/m²·a]</source>
+        <translation>Einstrahlung [kWh/m²·a]</translation>
+    </message>
+    <message>
+        <location filename="../solar_panel.py" line="31"/>
+        <source>Shading loss [%]</source>
+        <translation>Verschattungsverlust [%]</translation>
+    </message>
+    <message>
+        <location filename="../solar_panel.py" line="32"/>
+        <source>Suitable for PV</source>
+        <translation>Für PV geeignet</translation>
+    </message>
+    <message>
+        <location filename="../solar_panel.py" line="33"/>
+        <source>Suitable area [m²]</source>
+        <translation>Geeignete Fläche [m²]</translation>
+    </message>
+    <message>
+        <location filename="../solar_panel.py" line="34"/>
+        <source>PV power [kWp]</source>
+        <translation>PV-Leistung [kWp]</translation>
+    </message>
+    <message>
+        <location filename="../solar_panel.py" line="35"/>
+        <source>PV yield [kWh/a]</source>
+        <translation>PV-Ertrag [kWh/a]</translation>
+    </message>
+    <message>
+        <location filename="../solar_panel.py" line="65"/>
+        <source>Monthly PV yield [kWh], total {total} kWh/a</source>
+        <translation>PV-Ertrag je Monat [kWh], gesamt {total} kWh/a</translation>
+    </message>
+    <message>
+        <location filename="../solar_panel.py" line="146"/>
+        <source>yes</source>
+        <translation>ja</translation>
+    </message>
+    <message>
+        <location filename="../solar_panel.py" line="146"/>
+        <source>no</source>
+        <translation>nein</translation>
+    </message>
+    <message>
+        <location filename="../solar_panel.py" line="150"/>
+        <source>– (flat)</source>
+        <translation>– (flach)</translation>
+    </message>
+    <message>
+        <location filename="../solar_panel.py" line="179"/>
+        <source>Solar potential of {id}</source>
+        <translation>Solarpotenzial von {id}</translation>
+    </message>
+    <message>
+        <location filename="../solar_panel.py" line="180"/>
+        <source>{area} m² roof, {suitable} m² suitable, {kwp} kWp, {kwh} kWh/a</source>
+        <translation>{area} m² Dach, {suitable} m² geeignet, {kwp} kWp, {kwh} kWh/a</translation>
     </message>
 </context>
 </TS>

@@ -1,0 +1,358 @@
+"""Projects and variants in the window (issue 8, GUI part).
+
+File ▸ New / Open / Save / Save as project (``*.stadtbild``, :class:`model.project.Project`):
+the source files with their SHA-256, the named variants (scenarios; the first row of the variants
+dock, the existing state, is the untouched model and is not stored), the active variant, the
+saved views (the current camera as ``"Fenster"`` bookmark plus the presentation's views) and a few
+settings (sun date/time, colour theme, analysis figures of each variant). Opening a project whose
+source file is missing or changed shows a warning dialog (the edits may no longer fit).
+
+Compare: a table of the existing state and every variant side by side
+(:func:`model.project.compare_variants`: gross floor area estimate, volume, max height,
+eave/ridge heights; Δ against the existing state), plus the shadow area and the roof PV yield of
+each variant when those analyses were run for it (results are remembered per variant while the
+window is open and stored in the project).
+"""
+from __future__ import annotations
+
+import copy
+from pathlib import Path
+
+from PySide6.QtCore import QT_TRANSLATE_NOOP, Qt
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import (QDialog, QDialogButtonBox, QFileDialog, QHeaderView, QLabel, QMessageBox, QTableWidget,
+                               QTableWidgetItem, QVBoxLayout)
+
+from .i18n import format_number, tr
+
+PROJECT_FILTER = QT_TRANSLATE_NOOP("", "Stadtbild projects (*.stadtbild)")
+WINDOW_VIEW = "Fenster"  # name of the bookmark holding the window's camera
+
+#: rows of the comparison: (key in compare_variants rows, label, decimals)
+COMPARE_ROWS = (
+    ("buildings", QT_TRANSLATE_NOOP("", "Buildings"), 0),
+    ("demolished", QT_TRANSLATE_NOOP("", "Demolished"), 0),
+    ("inserted", QT_TRANSLATE_NOOP("", "Inserted"), 0),
+    ("footprint_area_m2", QT_TRANSLATE_NOOP("", "Footprint area [m²]"), 0),
+    ("gross_floor_area_m2", QT_TRANSLATE_NOOP("", "Gross floor area, estimate [m²]"), 0),
+    ("volume_m3", QT_TRANSLATE_NOOP("", "Volume [m³]"), 0),
+    ("max_height_m", QT_TRANSLATE_NOOP("", "Max. height [m]"), 1),
+    ("mean_eave_height_m", QT_TRANSLATE_NOOP("", "Mean eave height [m]"), 1),
+    ("max_eave_height_m", QT_TRANSLATE_NOOP("", "Max. eave height [m]"), 1),
+    ("mean_ridge_height_m", QT_TRANSLATE_NOOP("", "Mean ridge height [m]"), 1),
+    ("max_ridge_height_m", QT_TRANSLATE_NOOP("", "Max. ridge height [m]"), 1),
+    ("shadow_area_m2", QT_TRANSLATE_NOOP("", "Shadow on the ground [m²]"), 0),
+    ("solar_yield_mwh_a", QT_TRANSLATE_NOOP("", "Roof PV yield [MWh/a]"), 1),
+    ("solar_mean_kwh_m2a", QT_TRANSLATE_NOOP("", "Mean roof irradiation [kWh/m²·a]"), 0),
+)
+
+
+def analysis_figures(key: str, result) -> dict:
+    """The comparable figures of an analysis result (shadow: area m² and its time; solar: total
+    yield MWh/a and mean irradiation kWh/m²·a)."""
+    if key == "shadow":
+        f = result.figures()
+        return {"shadow_area_m2": float(f["shadow_area_m2"]), "shadow_time": str(f["time_local"])[:16]}
+    if key == "solar":
+        s = result.summary()
+        return {"solar_yield_mwh_a": float(s["total_kwh_a"]) / 1000.0, "solar_mean_kwh_m2a": float(s["mean_kwh_m2a"])}
+    return {}
+
+
+def unique_names(names) -> list[str]:
+    out, seen = [], set()
+    for n in names:
+        base, k, m = n, 2, n
+        while m in seen:
+            m = f"{base} ({k})"
+            k += 1
+        seen.add(m)
+        out.append(m)
+    return out
+
+
+class ProjectController:
+    """File ▸ project actions, per-variant analysis figures and the compare dialog."""
+
+    def __init__(self, window):
+        self.window = window
+        self.path: Path | None = None
+        self.results: dict[int, dict] = {}  # id(variant) -> {figure: value}
+        self.last_warnings: list[str] = []
+        self.dialog = None
+        self._warning_box = None
+        A = window.actions_by_name
+        A["project_new"] = QAction(window)
+        A["project_new"].triggered.connect(self.new_project)
+        A["project_open"] = QAction(window)
+        A["project_open"].triggered.connect(self.open_dialog)
+        A["project_open"].setShortcut(QKeySequence("Ctrl+Shift+O"))
+        A["project_save"] = QAction(window)
+        A["project_save"].triggered.connect(self.save)
+        A["project_save"].setShortcut(QKeySequence.StandardKey.Save)
+        A["project_save_as"] = QAction(window)
+        A["project_save_as"].triggered.connect(self.save_dialog)
+        A["compare_variants"] = QAction(window)
+        A["compare_variants"].triggered.connect(self.compare)
+        menu = window.menus["file"]
+        before = A["load_scenario"]
+        menu.insertActions(before, [A["project_new"], A["project_open"], A["project_save"], A["project_save_as"]])
+        menu.insertSeparator(before)
+        vd = window.variants
+        if hasattr(vd, "compare_button"):
+            vd.compare_button.clicked.connect(self.compare)
+
+    def retranslate(self) -> None:
+        A = self.window.actions_by_name
+        A["project_new"].setText(tr("&New project"))
+        A["project_open"].setText(tr("Open &project…"))
+        A["project_save"].setText(tr("&Save project"))
+        A["project_save_as"].setText(tr("Save project &as…"))
+        A["compare_variants"].setText(tr("Compare variants…"))
+
+    # ------------------------------------------------------------ per-variant analysis figures
+    def analysis_done(self, key: str, result) -> None:
+        v = self.window.variants.active()
+        figs = analysis_figures(key, result)
+        if v is not None and figs:
+            self.results.setdefault(id(v), {}).update(figs)
+
+    def variant_results(self, v) -> dict:
+        return self.results.get(id(v), {})
+
+    # ------------------------------------------------------------ project <-> window
+    def to_project(self):
+        """The window's state as a :class:`model.project.Project` (sources hashed now)."""
+        from model.project import Project
+        from model.scenario import Scenario
+        from viewer.camera import bookmark_from_plotter
+
+        w = self.window
+        proj = Project()
+        for f in w.files:
+            proj.add_source(f)
+        variants = w.variants.variants[1:]  # the first row is the untouched model
+        names = unique_names([v.name for v in variants])
+        for v, name in zip(variants, names):
+            proj.scenarios.append(Scenario.from_dict({"name": name, "edits": copy.deepcopy(v.edits)}))
+        active = w.variants.active()
+        if active is not None and active in variants:
+            proj.active_scenario = names[variants.index(active)]
+        if w.scene is not None:
+            proj.views.append(bookmark_from_plotter(w.viewport.plotter, WINDOW_VIEW, origin=w.scene.origin))
+        proj.views.extend(v for v in (getattr(w, "presentation_views", None) or []) if v.get("name") != WINDOW_VIEW)
+        themes = getattr(w, "colour_themes", None)
+        proj.analysis = {
+            "sun_time_local": w.analysis.sun.when_local().isoformat(),
+            "colour_theme": themes.theme if themes is not None else None,
+            "variant_results": {name: self.variant_results(v) for v, name in zip(variants, names)
+                                if self.variant_results(v)},
+            "existing_results": self.variant_results(w.variants.variants[0]) if w.variants.variants else {},
+        }
+        return proj
+
+    def save(self) -> bool:
+        if self.path is None:
+            return self.save_dialog()
+        return self.save_to(self.path)
+
+    def save_dialog(self) -> bool:
+        start = str(self.path) if self.path else "projekt.stadtbild"
+        path, _ = QFileDialog.getSaveFileName(self.window, tr("Save project"), start, tr(PROJECT_FILTER))
+        if not path:
+            return False
+        if not path.endswith(".stadtbild"):
+            path += ".stadtbild"
+        return self.save_to(path)
+
+    def save_to(self, path) -> bool:
+        from model.errors import InputError
+
+        w = self.window
+        path = Path(path)
+        if any(path.resolve() == Path(f).resolve() for f in w.files):
+            w.show_error(tr("{file}: refusing to overwrite an input file").format(file=path))
+            return False
+        if not w.files:
+            w.show_error(tr("Open a city model first"))
+            return False
+        try:
+            self.to_project().save(path)
+        except (InputError, OSError) as exc:
+            w.show_error(str(exc))
+            return False
+        self.path = path
+        w.statusBar().showMessage(tr("Project saved: {file}").format(file=str(path)), 8000)
+        return True
+
+    def new_project(self) -> None:
+        """A fresh project on the open model: only the existing state, no file name yet."""
+        w = self.window
+        self.path = None
+        self.results.clear()
+        if w.base_model is not None:
+            w.show_model(w.base_model, w.base_model.scene(), w.files)
+        w.statusBar().showMessage(tr("New project"), 5000)
+
+    def open_dialog(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(self.window, tr("Open project"), "", tr(PROJECT_FILTER))
+        if path:
+            self.open(path)
+
+    def open(self, path):
+        """Read the project, warn about changed/missing sources, load its model in a worker,
+        then restore variants, active variant, camera and settings. Returns the job (or None)."""
+        from model.errors import InputError
+        from model.project import Project
+
+        w = self.window
+        try:
+            proj = Project.open(path)
+        except InputError as exc:
+            w.show_error(str(exc))
+            return None
+        self.last_warnings = list(proj.warnings)
+        if proj.warnings:
+            box = QMessageBox(QMessageBox.Icon.Warning, tr("Stadtbild – project"),
+                              tr("The project's source data has changed since it was saved:") + "\n\n"
+                              + "\n".join(proj.warnings), QMessageBox.StandardButton.Ok, w)
+            box.setObjectName("projectWarning")
+            box.open()
+            self._warning_box = box
+        if not proj.sources or not all(Path(s["path"]).exists() for s in proj.sources):
+            w.show_error(tr("{file}: a source file of the project is missing").format(file=path))
+            return None
+
+        def load(progress, cancelled):
+            progress(0.05)
+            model = proj.load_model()
+            progress(0.6)
+            return model, model.scene()
+
+        def done(r):
+            model, scene = r
+            self._restore(proj, model, scene)
+
+        self.path = None  # set again once the project is shown (_restore)
+        w.statusBar().showMessage(tr("Opening project {name} …").format(name=Path(path).name))
+        return w.jobs.start(load, tr("Loading"), on_done=done, on_error=w.show_error)
+
+    def _restore(self, proj, model, scene) -> None:
+        from viewer.camera import resolve_view
+
+        w = self.window
+        w.show_model(model, scene, [s["path"] for s in proj.sources])
+        self.results.clear()
+        vd = w.variants
+        base = proj.path.resolve().parent if proj.path else None
+        active_row = 0
+        for sc in proj.scenarios:
+            edits = copy.deepcopy(sc.to_dict()["edits"])
+            for e in edits:  # files of inserts relative to the project folder -> absolute
+                f = e.get("file")
+                if isinstance(f, str) and f and base is not None and not Path(f).is_absolute():
+                    e["file"] = str((base / f).resolve())
+            v = vd.add_variant(sc.name, edits)
+            res = (proj.analysis.get("variant_results") or {}).get(sc.name)
+            if res:
+                self.results[id(v)] = dict(res)
+            if sc.name == proj.active_scenario:
+                active_row = len(vd.variants) - 1
+        existing = proj.analysis.get("existing_results")
+        if existing and vd.variants:
+            self.results[id(vd.variants[0])] = dict(existing)
+        vd.list.setCurrentRow(active_row)
+        if active_row == 0:
+            w.apply_edits()
+        w.presentation_views = [v for v in proj.views if isinstance(v, dict) and v.get("name") != WINDOW_VIEW]
+        for v in proj.views:
+            if isinstance(v, dict) and v.get("name") == WINDOW_VIEW and "position" in v:
+                try:
+                    vp = w.viewport
+                    size = vp.plotter.ren_win.GetSize()
+                    resolve_view(v, w.scene.bounds, w.scene.origin, aspect=size[0] / max(size[1], 1)).apply(vp.plotter)
+                    vp.render()
+                except (KeyError, ValueError, TypeError):
+                    pass
+        theme = proj.analysis.get("colour_theme")
+        themes = getattr(w, "colour_themes", None)
+        if themes is not None and theme:
+            themes.set_theme(theme)
+        self.path = proj.path
+        w.statusBar().showMessage(tr("Project opened: {file}").format(file=str(proj.path)), 8000)
+
+    # ------------------------------------------------------------ compare
+    def compare(self):
+        """Compute the side-by-side figures in a worker and show them in a dialog."""
+        from model.scenario import Scenario
+        from model.project import compare_variants
+
+        w = self.window
+        if w.base_model is None:
+            w.show_error(tr("Open a city model first"))
+            return None
+        variants = list(w.variants.variants)
+        others = variants[1:]
+        names = unique_names([v.name for v in others])
+        scenarios = [Scenario.from_dict({"name": n, "edits": copy.deepcopy(v.edits)}) for v, n in zip(others, names)]
+        base = w.base_model
+
+        def run(progress, cancelled):
+            return compare_variants(base, scenarios)
+
+        def done(rows):
+            for row, v in zip(rows, variants):
+                row.update(self.variant_results(v))
+            rows[0]["name"] = variants[0].name
+            self.show_table(rows)
+
+        return w.jobs.start(run, tr("Compare variants"), on_done=done, on_error=w.show_error)
+
+    def show_table(self, rows) -> None:
+        d = CompareDialog(rows, self.window)
+        d.setObjectName("compareDialog")
+        d.open()
+        self.dialog = d
+
+
+class CompareDialog(QDialog):
+    """Variants side by side: one column per variant, one row per figure, Δ to the existing state."""
+
+    def __init__(self, rows, parent=None):
+        super().__init__(parent)
+        self.rows = rows
+        self.setWindowTitle(tr("Compare variants"))
+        lay = QVBoxLayout(self)
+        self.table = QTableWidget(len(COMPARE_ROWS), len(rows))
+        self.table.setHorizontalHeaderLabels([r["name"] for r in rows])
+        self.table.setVerticalHeaderLabels([tr(label) for _k, label, _d in COMPARE_ROWS])
+        self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        base = rows[0]
+        for r, (key, _label, dec) in enumerate(COMPARE_ROWS):
+            for c, row in enumerate(rows):
+                v = row.get(key)
+                if v is None:
+                    text = "–"
+                else:
+                    text = format_number(float(v), dec)
+                    b = base.get(key)
+                    if c > 0 and b is not None:
+                        d = float(v) - float(b)
+                        text += f"  (Δ {'+' if d > 0 else ''}{format_number(d, dec)})"
+                item = QTableWidgetItem(text)
+                item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+                self.table.setItem(r, c, item)
+        lay.addWidget(self.table)
+        note = QLabel(tr("Gross floor area estimate = footprint × storeys, storeys = eave height / 3 m "
+                         "(an assumption). Shadow and PV rows appear when the analysis was run for the variant."))
+        note.setWordWrap(True)
+        lay.addWidget(note)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        buttons.rejected.connect(self.reject)
+        lay.addWidget(buttons)
+        self.resize(300 + 170 * len(rows), 520)
+
+    def cell(self, key: str, column: int) -> str:
+        r = [k for k, _l, _d in COMPARE_ROWS].index(key)
+        return self.table.item(r, column).text()

@@ -1,0 +1,195 @@
+"""Solar results in the window (issue 7, viewer part): after a run of the solar page the roofs are
+coloured by annual irradiation (kWh/m²·a, :func:`app.analysis_calls.present_solar`, legend dock);
+clicking a roof surface adds its figures to the attribute dock (area m², tilt °, azimuth ° with
+0° = north clockwise, kWh/m²·a, suitable, kWp, kWh/a — the row of
+:meth:`analysis.solar.SolarResult.surface_row`), and a bar chart under the attribute table shows
+the selected building's monthly PV yield (kWh per month, :meth:`SolarResult.buildings`,
+matplotlib ``FigureCanvasQTAgg``).
+
+The result belongs to the scene it was computed on: after an edit (a new scene) the figures are
+no longer shown until solar is run again.
+"""
+from __future__ import annotations
+
+import numpy as np
+from PySide6.QtCore import QT_TRANSLATE_NOOP
+from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
+
+from .i18n import format_number, tr
+
+MONTHS = (QT_TRANSLATE_NOOP("", "Jan"), QT_TRANSLATE_NOOP("", "Feb"), QT_TRANSLATE_NOOP("", "Mar"),
+          QT_TRANSLATE_NOOP("", "Apr"), QT_TRANSLATE_NOOP("", "May"), QT_TRANSLATE_NOOP("", "Jun"),
+          QT_TRANSLATE_NOOP("", "Jul"), QT_TRANSLATE_NOOP("", "Aug"), QT_TRANSLATE_NOOP("", "Sep"),
+          QT_TRANSLATE_NOOP("", "Oct"), QT_TRANSLATE_NOOP("", "Nov"), QT_TRANSLATE_NOOP("", "Dec"))
+
+#: rows shown for a clicked roof surface: (key of surface_row, label, decimals)
+SURFACE_ROWS = (
+    ("area_m2", QT_TRANSLATE_NOOP("", "Roof surface area [m²]"), 1),
+    ("tilt_deg", QT_TRANSLATE_NOOP("", "Tilt [°]"), 1),
+    ("azimuth_deg", QT_TRANSLATE_NOOP("", "Azimuth [°] (0 = north, clockwise)"), 0),
+    ("irradiation_kwh_m2a", QT_TRANSLATE_NOOP("", "Irradiation [kWh/m²·a]"), 0),
+    ("shading_loss", QT_TRANSLATE_NOOP("", "Shading loss [%]"), 1),
+    ("suitable", QT_TRANSLATE_NOOP("", "Suitable for PV"), 0),
+    ("suitable_area_m2", QT_TRANSLATE_NOOP("", "Suitable area [m²]"), 1),
+    ("kwp", QT_TRANSLATE_NOOP("", "PV power [kWp]"), 2),
+    ("yield_kwh_a", QT_TRANSLATE_NOOP("", "PV yield [kWh/a]"), 0),
+)
+
+
+class MonthlyChart(QWidget):
+    """Monthly PV yield (kWh) of one building as bars (matplotlib in Qt)."""
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        from matplotlib.backends.backend_qtagg import FigureCanvasQTAgg
+        from matplotlib.figure import Figure
+
+        lay = QVBoxLayout(self)
+        lay.setContentsMargins(0, 0, 0, 0)
+        self.figure = Figure(figsize=(3.2, 1.9), dpi=90)
+        self.canvas = FigureCanvasQTAgg(self.figure)
+        self.canvas.setMinimumHeight(170)
+        lay.addWidget(self.canvas)
+        self.values: list[float] = []
+        self.building_id: str | None = None
+
+    def show_values(self, building_id: str, values) -> None:
+        self.building_id = building_id
+        self.values = [float(v) for v in values]
+        self.figure.clear()
+        ax = self.figure.add_subplot(111)
+        ax.bar(range(12), self.values, color="#e8a33d")
+        ax.set_xticks(range(12))
+        ax.set_xticklabels([tr(m) for m in MONTHS], fontsize=7)
+        ax.tick_params(axis="y", labelsize=7)
+        ax.set_title(tr("Monthly PV yield [kWh], total {total} kWh/a").format(
+            total=format_number(sum(self.values), 0)), fontsize=8)
+        ax.grid(axis="y", alpha=0.3)
+        self.figure.tight_layout(pad=0.4)
+        self.canvas.draw_idle()
+
+    def bar_heights(self) -> list[float]:
+        """Heights of the drawn bars (for tests: what the chart really shows)."""
+        if not self.figure.axes:
+            return []
+        return [float(p.get_height()) for p in self.figure.axes[0].patches]
+
+
+class SolarController:
+    """Keeps the last solar result of the window and shows a clicked roof's figures and the
+    selected building's monthly chart in the attribute dock."""
+
+    def __init__(self, window):
+        self.window = window
+        self.result = None
+        self.scene = None
+        self.surface: int | None = None  # index of the clicked roof surface in the result
+        dock = window.attributes
+        self.title = QLabel()
+        self.chart = MonthlyChart()
+        box = QWidget()
+        lay = QVBoxLayout(box)
+        lay.setContentsMargins(0, 4, 0, 0)
+        lay.addWidget(self.title)
+        lay.addWidget(self.chart)
+        self.box = box
+        self.title.setWordWrap(True)
+        dock.widget().layout().addWidget(box)
+        box.hide()
+        dock.extra_rows = self._extra_rows
+        # after the window's own slot (selection + attribute table), add the roof's figures
+        window.viewport.object_clicked.connect(self._clicked)
+        window.analysis.clear_button.clicked.connect(self.clear)
+
+    # ------------------------------------------------------------ state
+    def set_result(self, result, scene) -> None:
+        self.result, self.scene, self.surface = result, scene, None
+        self.refresh()
+
+    def clear(self) -> None:
+        had = self.surface is not None
+        self.result, self.scene, self.surface = None, None, None
+        self.box.hide()
+        if had:
+            self.window._show_attributes()
+
+    def active(self) -> bool:
+        return self.result is not None and self.scene is self.window.scene
+
+    def _clicked(self, oid, additive: bool) -> None:
+        if not self.active():
+            return
+        tri = self.window.viewport.last_pick_triangle
+        self.surface = None
+        if oid is not None and tri is not None:
+            s = int(self.result.surfaces.triangle_surface[tri])
+            self.surface = s if s >= 0 else None
+        self.refresh()
+
+    def surface_figures(self) -> dict | None:
+        """The clicked surface's figures (surface_row plus ``suitable``), or None."""
+        if not self.active() or self.surface is None:
+            return None
+        row = self.result.surface_row(self.surface, self.scene)
+        row["suitable"] = bool(row["suitable_area_m2"] > 0)
+        return row
+
+    def rows(self) -> list[tuple[str, str]]:
+        """(label, text) rows of the clicked roof surface for the attribute table."""
+        fig = self.surface_figures()
+        if fig is None:
+            return []
+        out = []
+        for key, label, dec in SURFACE_ROWS:
+            v = fig.get(key)
+            if key == "suitable":
+                text = tr("yes") if v else tr("no")
+            elif key == "shading_loss":
+                text = format_number(100.0 * float(v), dec)
+            elif v is None:
+                text = tr("– (flat)")
+            else:
+                text = format_number(float(v), dec)
+            out.append(("☀ " + tr(label), text))
+        return out
+
+    def _extra_rows(self, object_id) -> list[tuple[str, str]]:
+        """Hook of the attribute dock: the clicked roof's rows when it belongs to ``object_id``."""
+        fig = self.surface_figures()
+        if fig is None or object_id is None:
+            return []
+        w = self.window
+        if object_id not in (fig["building_id"], fig["object_id"]) and w._root(fig["object_id"]) != object_id:
+            return []
+        return self.rows()
+
+    def refresh(self) -> None:
+        """Re-fill the attribute table (with the roof rows) and draw the selected building's chart."""
+        w = self.window
+        w._show_attributes()
+        if not self.active():
+            self.box.hide()
+            return
+        building = w.selected[-1] if w.selected else None
+        per_building = self.result.buildings()
+        if building is None or building not in per_building:
+            self.box.hide()
+            return
+        b = per_building[building]
+        self.title.setText("<b>" + tr("Solar potential of {id}").format(id=building) + "</b><br>" + tr(
+            "{area} m² roof, {suitable} m² suitable, {kwp} kWp, {kwh} kWh/a").format(
+            area=format_number(b["roof_area_m2"], 0), suitable=format_number(b["suitable_area_m2"], 0),
+            kwp=format_number(b["kwp"], 1), kwh=format_number(b["yield_kwh_a"], 0)))
+        self.chart.show_values(building, b["monthly_yield_kwh"])
+        self.box.show()
+
+    def retranslate(self) -> None:
+        if self.active():
+            self.refresh()
+
+
+def per_building_monthly(result, building_id: str) -> np.ndarray:
+    """Monthly yield (kWh, Jan…Dec) of one building summed from the per-surface rows (used by the
+    tests as an independent sum of :attr:`SolarResult.monthly_yield_kwh`)."""
+    rows = [i for i, b in enumerate(result.surface_building) if result.building_ids[b] == building_id]
+    return np.asarray(result.monthly_yield_kwh, float)[rows].sum(axis=0) if rows else np.zeros(12)
