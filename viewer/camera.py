@@ -30,16 +30,25 @@ def view_camera(bounds: np.ndarray, view: str = "iso", fov_deg: float = 30.0, as
     if view not in _DIRECTIONS:
         raise ValueError(f"unknown view {view!r} (choose from {', '.join(VIEWS)})")
     lo, hi = np.asarray(bounds, dtype=float)
+    if not np.all(hi > lo):
+        hi = np.maximum(hi, lo + 1.0)  # flat or empty bounds: frame at least a metre
     centre = (lo + hi) / 2
-    radius = 0.5 * float(np.linalg.norm(hi - lo)) or 10.0
     direction = np.array(_DIRECTIONS[view], dtype=float)
     direction /= np.linalg.norm(direction)
-    half = np.radians(fov_deg) / 2
-    fit = min(np.tan(half), np.tan(half) * max(aspect, 1e-3))
-    distance = radius / np.sin(np.arctan(fit)) * 1.02
+    up_hint = np.array([0.0, 1.0, 0.0]) if view == "top" else np.array([0.0, 0.0, 1.0])
+    # camera frame: looks along -direction; right and up span the image plane
+    right = np.cross(-direction, up_hint)
+    right /= np.linalg.norm(right)
+    up = np.cross(right, -direction)
+    corners = np.array(np.meshgrid(*zip(lo, hi), indexing="ij")).reshape(3, -1).T - centre
+    x, y, z = corners @ right, corners @ up, corners @ direction
+    # perspective fit: a corner at depth (distance − z) must lie inside the frustum
+    # (the view angle is vertical, as in VTK), plus a 4 % margin
+    tan_v = np.tan(np.radians(fov_deg) / 2)
+    tan_h = tan_v * max(aspect, 1e-3)
+    distance = float(np.max(np.maximum(z + np.abs(x) / tan_h, z + np.abs(y) / tan_v))) * 1.04
     position = centre + direction * distance
-    up = (0.0, 1.0, 0.0) if view == "top" else (0.0, 0.0, 1.0)
-    return tuple(position), tuple(centre), up
+    return tuple(position), tuple(centre), tuple(up_hint)
 
 
 def apply_view(plotter, bounds, view: str = "iso") -> None:
