@@ -151,11 +151,12 @@ class BatchResult:
     out_dir: str
     seconds: float
     buildings: int = 0
+    cpu_seconds: float = 0.0  # CPU time of the computed tiles' tasks (all workers; per-core cost)
 
     def to_json(self) -> dict:
         return {"analysis": self.summary.get("analysis"), "tiles": self.tiles, "computed": len(self.computed),
                 "skipped": len(self.skipped), "failed": sorted(self.failed), "buildings": self.buildings,
-                "seconds": round(self.seconds, 3), "out": self.out_dir, **{k: v for k, v in self.summary.items()
+                "seconds": round(self.seconds, 3), "cpu_seconds": round(self.cpu_seconds, 3), "out": self.out_dir, **{k: v for k, v in self.summary.items()
                                                                            if k not in ("analysis", "tiles")}}
 
 
@@ -557,6 +558,7 @@ def _sunhours_tile(part: Partition, model, own_ids, tdir: Path) -> dict:
 def run_partition(part: Partition) -> dict:
     """Compute one tile and write its outputs and done marker (a Dask task). Returns the marker."""
     t0 = time.perf_counter()
+    c0 = time.process_time()
     model, own_ids = partition_model(part)
     tdir = Path(part.options.out_dir) / "tiles"
     tdir.mkdir(parents=True, exist_ok=True)
@@ -566,6 +568,7 @@ def run_partition(part: Partition) -> dict:
     marker = {"tile": part.tile.id, "analysis": part.options.analysis, "run_key": part.run_key,
               "region": list(part.tile.region), "own_objects": len(own_ids), "own_top_level": top,
               "partition_objects": len(model), "seconds": round(time.perf_counter() - t0, 3),
+              "cpu_seconds": round(time.process_time() - c0, 3),
               "worker_pid": os.getpid(), "figures": figures}
     _atomic_write(done_marker(part.options.out_dir, part.tile.id), json.dumps(marker, indent=1).encode())
     return marker
@@ -743,10 +746,12 @@ def run_batch(inputs, options: BatchOptions, client=None, progress=None, on_tile
         if progress:
             progress(done_n[0], total)
         computed, failed = [], {}
+        cpu = [0.0]
 
         def finished(tile_id, marker, exc):
             if marker is not None:
                 computed.append(tile_id)
+                cpu[0] += float(marker.get("cpu_seconds", 0.0))
             done_n[0] += 1
             if progress:
                 progress(done_n[0], total)
@@ -785,7 +790,7 @@ def run_batch(inputs, options: BatchOptions, client=None, progress=None, on_tile
     _atomic_write(out_dir / "summary.json", json.dumps(summary, indent=1).encode())
     return BatchResult(tiles=len(tiles), computed=computed, skipped=skipped, failed=failed, summary=summary,
                        out_dir=str(out_dir), seconds=time.perf_counter() - t0,
-                       buildings=int(summary.get("buildings", 0)))
+                       buildings=int(summary.get("buildings", 0)), cpu_seconds=cpu[0])
 
 
 def _run_dask(client, parts, options, finished) -> dict:
