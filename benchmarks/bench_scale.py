@@ -283,7 +283,8 @@ def main() -> None:
               f"navigable after {v['navigable_s']:.1f} s; peak RSS {v['peak_rss_mb']:,.0f} MB; "
               f"frame ms overview {v['frame_overview_ms']:.0f} / street {v['frame_street_ms']:.0f} "
               f"({sc['triangles_drawn']:,} tris) / whole city {v['frame_city_ms']:.0f} "
-              f"({cc['near']} near, {cc['far']} far, {cc['triangles_drawn']:,} tris, meshes {cc['memory_mb']:.0f} MB)")
+              f"({cc['near']} near, {cc['far']} far, {cc['overview']} roof prints, {cc['triangles_drawn']:,} tris, "
+              f"meshes {cc['memory_mb']:.0f} MB)")
         if base:
             print(f"   baseline one merged mesh: load+scene {base['load_s']:.1f} s, first frame {base['first_frame_s']:.1f} s, "
                   f"frame {base['frame_city_ms']:.0f} ms ({base['triangles']:,} tris), peak RSS {base['peak_rss_mb']:,.0f} MB"

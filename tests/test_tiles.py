@@ -142,6 +142,12 @@ def test_levels_follow_camera_distance_and_frustum(city, artifacts):
         assert c["far"] == 4 and c["near"] == 0
         full = sum(load(t.source.path).scene().n_triangles for t in mgr.tiles)
         assert 0 < mgr.triangles_drawn() < full
+        # beyond far_m (zoomed out): only the roof print, two triangles per rectangular house
+        mgr.far_m = 500.0
+        mgr.update()
+        c = mgr.counts()
+        assert c["overview"] == 4 and c["far"] == 0
+        assert mgr.triangles_drawn() == 2 * sum(len(load(t.source.path).objects) for t in mgr.tiles)
     finally:
         mgr.close()
         plotter.close()

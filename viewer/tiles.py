@@ -14,7 +14,8 @@ far   one block per building — the LoD1 geometry when the file has one, else t
       used by one footprint triangle only). Buildings without a footprint get their 3D bbox box.
 
 :class:`TileManager` decides per tile from the camera: ``near`` within ``near_m`` of the camera,
-``far`` within ``far_m``, else ``hidden``; tiles whose bbox lies completely outside the view
+``far`` within ``far_m``, ``overview`` (only the blocks' tops: the city's roof print, a fifth of
+the block triangles) farther out, else ``hidden``; tiles whose bbox lies completely outside the view
 frustum are hidden too (VTK's own culler still skips hidden actors' draw calls). Zoomed out, the
 far limit grows to 1.5 × the camera's distance to its focal point, so an overview of the whole
 city shows every tile in view as blocks. Tiles needed and
@@ -275,13 +276,13 @@ def block_arrays(scene: Scene):
 
 
 def tile_meshes(model, origin, tile_index: int, lod=None, colour_mode: str = "auto"):
-    """(near PolyData, far PolyData, object ids) of one tile in the shared local ``origin``."""
+    """(near, far, tops PolyData, object ids) of one tile in the shared local ``origin``."""
     from .scene_view import TYPE_COLOURS, DEFAULT_COLOUR, triangle_colours
 
     scene = model.scene(lod)
     shift = np.asarray(scene.origin, float) - np.asarray(origin, float)
     if scene.n_triangles == 0:
-        return None, None, list(scene.object_ids)
+        return None, None, None, list(scene.object_ids)
     near = _polydata(scene.vertices + shift, scene.triangles, scene.object_index,
                      triangle_colours(scene, colour_mode), tile_index)
     far_scene = None
@@ -302,7 +303,8 @@ def tile_meshes(model, origin, tile_index: int, lod=None, colour_mode: str = "au
     is_building = np.array([str(t).startswith("Building") for t in scene.object_types] or [False])
     rgb[top & is_building[fo]] = ROOF_BLOCK_COLOUR
     far = _polydata(fv, ft, fo, rgb, tile_index) if len(ft) else None
-    return near, far, list(scene.object_ids)
+    tops = _polydata(fv, ft[top], fo[top], rgb[top], tile_index) if top.any() else None
+    return near, far, tops, list(scene.object_ids)
 
 
 # ============================================================================ the manager
@@ -312,6 +314,8 @@ class TileState:
     index: int
     near: object = None  # PolyData
     far: object = None
+    tops: object = None
+    actor_tops: object = None
     ids: list = field(default_factory=list)
     actor_near: object = None
     actor_far: object = None
@@ -370,7 +374,7 @@ class TileManager:
         return np.array(cam.GetPosition()), np.array(planes).reshape(6, 4)
 
     def wanted_levels(self) -> np.ndarray:
-        """Level per tile for the current camera: 2 near, 1 far, 0 hidden (distance from the
+        """Level per tile for the current camera: 3 near, 2 far, 1 overview, 0 hidden (distance from the
         camera to the tile's bbox, and a frustum test of the bbox's 8 corners)."""
         if not self.tiles:
             return np.zeros(0, np.int8)
@@ -391,8 +395,8 @@ class TileManager:
         outside = (side < 0).all(axis=2).any(axis=1)
         # zoomed out over the whole city the blocks of everything in view are drawn: the far limit
         # grows with the distance to the focal point (the memory budget still applies)
-        far = max(self.far_m, 1.5 * float(cam.GetDistance()))
-        level = np.where(dist <= self.near_m, 2, np.where(dist <= far, 1, 0)).astype(np.int8)
+        overview = max(self.far_m, 1.5 * float(cam.GetDistance()))
+        level = np.select([dist <= self.near_m, dist <= self.far_m, dist <= overview], [3, 2, 1], 0).astype(np.int8)
         level[outside] = 0
         self._distance = dist
         return level
@@ -402,12 +406,12 @@ class TileManager:
         t0 = time.perf_counter()
         try:
             model = tile.source.load(self.crs)
-            near, far, ids = tile_meshes(model, self.origin, tile.index, self.lod)
+            near, far, tops, ids = tile_meshes(model, self.origin, tile.index, self.lod)
             info = ([model.objects[i].type for i in ids], [model.objects[i].attributes for i in ids])
             del model
-            return tile, near, far, (ids, info), None, time.perf_counter() - t0
+            return tile, (near, far, tops), (ids, info), None, time.perf_counter() - t0
         except Exception as exc:  # noqa: BLE001 - one bad tile must not stop the city
-            return tile, None, None, ([], ([], [])), f"{type(exc).__name__}: {exc}", time.perf_counter() - t0
+            return tile, (None, None, None), ([], ([], [])), f"{type(exc).__name__}: {exc}", time.perf_counter() - t0
 
     def _submit(self, tile: TileState) -> None:
         tile.loading = True
@@ -426,10 +430,10 @@ class TileManager:
         now = time.perf_counter()
         need = []
         for t, lv in zip(self.tiles, levels):
-            t.level = ("hidden", "far", "near")[int(lv)]
+            t.level = ("hidden", "overview", "far", "near")[int(lv)]
             if lv > 0:
                 t.last_used = now
-                missing = t.near is None if lv == 2 else (t.far is None and t.near is None)
+                missing = t.near is None if lv == 3 else (t.far is None and t.near is None)
                 if missing and not t.loading and t.failed is None:
                     need.append(t)
             self._show(t)
@@ -445,7 +449,7 @@ class TileManager:
         """Add the meshes of tiles loaded since the last call (GUI thread). Returns how many."""
         with self._lock:
             done, self._done = self._done, []
-        for tile, near, far, ids, err, _secs in done:
+        for tile, (near, far, tops), ids, err, _secs in done:
             tile.loading = False
             self.loaded_count += 1
             if err is not None:
@@ -454,14 +458,16 @@ class TileManager:
                 continue
             self._drop(tile)
             ids, (tile.types, tile.attributes) = ids
-            tile.near, tile.far, tile.ids = near, far, ids
-            tile.mesh_mb = _mesh_mb(near, far)
+            tile.near, tile.far, tile.tops, tile.ids = near, far, tops, ids
+            tile.mesh_mb = _mesh_mb(near, far, tops)
             kw = dict(scalars="rgb", rgb=True, show_edges=False, lighting=True, smooth_shading=False,
                       ambient=0.25, diffuse=0.75, specular=0.05, reset_camera=False, render=False, pickable=True)
             if near is not None:
                 tile.actor_near = self.plotter.add_mesh(near, name=f"tile-near:{tile.index}", **kw)
             if far is not None:
                 tile.actor_far = self.plotter.add_mesh(far, name=f"tile-far:{tile.index}", **kw)
+            if tops is not None:
+                tile.actor_tops = self.plotter.add_mesh(tops, name=f"tile-tops:{tile.index}", **kw)
             self._show(tile)
             if self.progress:
                 self.progress(self.loaded_count, self.pending_total(), tile.source.id)
@@ -474,7 +480,11 @@ class TileManager:
 
     def _show(self, t: TileState) -> None:
         near_vis = t.level == "near" and t.actor_near is not None
-        far_vis = (t.level == "far" or (t.level == "near" and t.actor_near is None)) and t.actor_far is not None
+        tops_vis = t.level == "overview" and t.actor_tops is not None
+        far_vis = (t.level == "far" or (t.level == "near" and t.actor_near is None)
+                   or (t.level == "overview" and t.actor_tops is None)) and t.actor_far is not None
+        if t.actor_tops is not None:
+            t.actor_tops.SetVisibility(tops_vis)
         if t.actor_near is not None:
             t.actor_near.SetVisibility(near_vis)
         if t.actor_far is not None:
@@ -486,11 +496,12 @@ class TileManager:
             t.actor_near = None
         t.near = None
         if not near_only:
-            if t.actor_far is not None:
-                self.plotter.remove_actor(t.actor_far, render=False)
-                t.actor_far = None
-            t.far = None
-        t.mesh_mb = _mesh_mb(t.near, t.far)
+            for name in ("actor_far", "actor_tops"):
+                if getattr(t, name) is not None:
+                    self.plotter.remove_actor(getattr(t, name), render=False)
+                    setattr(t, name, None)
+            t.far = t.tops = None
+        t.mesh_mb = _mesh_mb(t.near, t.far, t.tops)
 
     def memory_mb(self) -> float:
         """Memory of the tile meshes held (MiB, VTK's own accounting)."""
@@ -520,6 +531,7 @@ class TileManager:
     def counts(self) -> dict:
         lv = [t.level for t in self.tiles]
         return {"tiles": len(self.tiles), "near": lv.count("near"), "far": lv.count("far"),
+                "overview": lv.count("overview"),
                 "hidden": lv.count("hidden"), "loading": sum(t.loading for t in self.tiles),
                 "loaded": sum(1 for t in self.tiles if t.near is not None or t.far is not None),
                 "failed": sum(1 for t in self.tiles if t.failed), "memory_mb": round(self.memory_mb(), 1),
@@ -532,6 +544,8 @@ class TileManager:
                 n += t.near.n_cells
             if t.actor_far is not None and t.actor_far.GetVisibility():
                 n += t.far.n_cells
+            if t.actor_tops is not None and t.actor_tops.GetVisibility():
+                n += t.tops.n_cells
         return n
 
     def wait(self, timeout_s: float = 60.0, render: bool = True) -> bool:
