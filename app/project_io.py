@@ -96,7 +96,8 @@ class ProjectController:
         A["compare_variants"].triggered.connect(self.compare)
         menu = window.menus["file"]
         before = A["load_scenario"]
-        menu.insertActions(before, [A["project_new"], A["project_open"], A["project_save"], A["project_save_as"]])
+        menu.insertActions(before, [A["project_new"], A["project_open"], A["project_save"], A["project_save_as"],
+                                    A["compare_variants"]])
         menu.insertSeparator(before)
         vd = window.variants
         if hasattr(vd, "compare_button"):

@@ -198,6 +198,8 @@ def test_project_variants_compare_save_open_and_changed_source(win, qtbot, tmp_p
     shadow0 = w.projects.variant_results(vd.variants[0])["shadow_area_m2"]
     shadow_a = w.projects.variant_results(vd.variants[1])["shadow_area_m2"]
 
+    assert w.actions_by_name["compare_variants"] in w.menus["file"].actions()
+    assert w.actions_by_name["project_save"].text() == "Projekt &speichern"
     vd.compare_button.click()
     qtbot.waitUntil(lambda: w.projects.dialog is not None and w.projects.dialog.isVisible(), timeout=20000)
     d = w.projects.dialog
