@@ -824,6 +824,72 @@ def test_dxf_hides_triangulation_edges(nrw, tmp_path):
     assert_close(visible, ref, rel=1e-6)
 
 
+def test_dxf_default_entity_counts_per_layer(nrw, tmp_path):
+    """The default export has one POLYFACE per object and semantic surface (with area) on that
+    surface's layer, and one face record per triangle of the model's triangulation — counted by
+    ezdxf and by GDAL; the VERTEX records (written in bulk) are well-formed: handles unique and
+    below $HANDSEED, owned by their POLYLINE, face indices within the POLYFACE's vertices, every
+    vertex used."""
+    import ezdxf
+    import pyogrio.raw
+
+    from exporters.dxf import write_dxf
+
+    path = tmp_path / "counts.dxf"
+    write_dxf(nrw, path)
+    # references from the model: (object, semantic) pairs with area; triangles with area
+    areas = nrw.polygon_areas()
+    ref_entities: dict[str, int] = {}
+    for oid, obj in nrw.objects.items():
+        g = nrw.select_geometry(obj)
+        if g is None:
+            continue
+        per_sem: dict[str, float] = {}
+        for r in range(g.poly_start, g.poly_stop):
+            name = SURFACE_TYPES[int(nrw.polygon_semantic[r])]
+            per_sem[name] = per_sem.get(name, 0.0) + float(areas[r])
+        for name, a in per_sem.items():
+            if a > 0:
+                ref_entities[LAYER_OF[name]] = ref_entities.get(LAYER_OF[name], 0) + 1
+    sc = nrw.scene()
+    c = sc.vertices[sc.triangles]
+    tri_areas = 0.5 * np.linalg.norm(np.cross(c[:, 1] - c[:, 0], c[:, 2] - c[:, 0]), axis=1)
+    ref_faces: dict[str, int] = {}
+    for code, n in zip(*np.unique(sc.surface_type[tri_areas > 0], return_counts=True)):
+        ref_faces[LAYER_OF[SURFACE_TYPES[int(code)]]] = int(n)
+
+    doc = ezdxf.readfile(path)
+    assert not doc.audit().has_errors
+    entities: dict[str, int] = {}
+    faces: dict[str, int] = {}
+    for e in doc.modelspace().query("POLYLINE"):
+        assert e.is_poly_face_mesh
+        layer = e.dxf.layer
+        entities[layer] = entities.get(layer, 0) + 1
+        verts = list(e.vertices)
+        m, n = e.dxf.m_count, e.dxf.n_count
+        assert len(verts) == m + n
+        assert all(v.dxf.owner == e.dxf.handle and v.dxf.layer == layer for v in verts)
+        assert all(v.dxf.flags == 192 for v in verts[:m]) and all(v.dxf.flags == 128 for v in verts[m:])
+        idx = np.abs(np.array([[r.dxf.vtx0, r.dxf.vtx1, r.dxf.vtx2] for r in verts[m:]]))
+        assert idx.min() >= 1 and idx.max() <= m and len(np.unique(idx)) == m  # in range, none unused
+        faces[layer] = faces.get(layer, 0) + n
+    assert entities == ref_entities
+    assert faces == ref_faces
+    # GDAL reads one feature per POLYFACE on the same layers
+    meta, _, _, fields = pyogrio.raw.read(path)
+    layers = np.asarray(fields[list(meta["fields"]).index("Layer")])
+    assert {k: int((layers == k).sum()) for k in ref_entities} == ref_entities
+    # handles (group code 5, 105 for DIMSTYLE) are unique in the file and below $HANDSEED
+    lines = path.read_text().split("\n")
+    pairs = list(zip(lines[0::2], lines[1::2]))
+    handles = [int(v, 16) for k, (code, v) in enumerate(pairs)  # ($HANDSEED's own value is a code 5 too)
+               if code.strip() in ("5", "105") and pairs[k - 1][1] != "$HANDSEED"]
+    assert len(handles) > 2 * sum(ref_faces.values())  # the bulk-written VERTEX records are among them
+    assert len(handles) == len(set(handles))
+    assert max(handles) < int(doc.header["$HANDSEED"], 16)
+
+
 def test_raster_isolines_analytic_and_in_dxf(nrw, tmp_path):
     """Isolines of a ramp (value = column index) at level L run along x = x0 + a·(L + 0.5)
     (between pixel centres), and land on their own DXF layer with one polyline per level."""
