@@ -32,7 +32,7 @@ def add_parser(sub) -> None:
     p.add_argument("--raster", metavar="NAME", help="GeoTIFF: which result raster (default: the first)")
     p.add_argument("--per-object", action="store_true", help="STL: one named solid per object (ASCII)")
     p.add_argument("--dxf-entity", choices=["polyface", "mesh"], default="polyface",
-                   help="DXF: POLYFACE (default, read everywhere) or MESH (faster, R2010+ readers)")
+                   help="DXF: POLYFACE (default, read everywhere) or MESH (smaller file, R2010+ readers)")
     p.add_argument("--title", help="PDF: report title")
     add_public_arguments(p)
     p.set_defaults(func=run)

@@ -11,6 +11,9 @@ What is in the file (DXF R2018 unless asked otherwise, units metres):
 - **Terrain** (``--terrain``, ``model.terrain``) as POLYFACEs on ``TERRAIN``; 2D overlay layers
   (``--layer``, ``model.layers``) on ``OVERLAY_<NAME>`` (polygons as HATCH, lines, points).
   POLYFACEs above 32,000 vertices or faces are split (DXF stores those counts as 16-bit ints).
+  The POLYFACEs' VERTEX records are serialised in bulk from numpy arrays through ezdxf's tag
+  writer (:class:`PackedPolyface`, same tags as ezdxf's own VERTEX entities): the demo district
+  (853 buildings, 37.5k triangles) is written in ~1 s instead of 9–37 s.
 - **Ids**: every entity of an object carries XDATA of the registered application ``STADTBILD``:
   ``1000`` id, ``1000`` ``type=<CityObject type>``, ``1000`` ``parent=<id>`` when it has one, and on
   result entities ``1000`` ``<value name>`` + ``1040`` value.
@@ -63,8 +66,8 @@ def write_dxf(model, path, lod=None, edits: Edits | None = None, results=None, l
               dxfversion: str = "R2018", entity: str = "polyface") -> dict:
     """Write the model (+ edits, + results) as DXF. Returns a summary dict (objects, layers,
     entities, offset). ``entity`` "polyface" (default: readable everywhere, GDAL included) or
-    "mesh" (the R2010+ MESH entity: ~5× faster to write and smaller, but GDAL/OGR and old CAD
-    programs skip it)."""
+    "mesh" (the R2010+ MESH entity: a ~3.5× smaller file, about as fast to write since the
+    POLYFACE records are written in bulk, but GDAL/OGR and old CAD programs skip it)."""
     from model.fileio import atomic_write_bytes
 
     doc, summary = build_dxf(model, lod, edits, results, local_origin, dxfversion, entity)
