@@ -11,8 +11,9 @@ Sightline
     One ray from the observer's eye to the target point, stopped :data:`END_GAP_M` short of it.
     The target is *visible* when nothing is hit on the way, or — for a target *object* — when the
     first thing hit is that object itself (the line reached it). All blocking objects along the
-    line are found by repeating the first-hit query from just past each hit
-    (:data:`STEP_PAST_HIT_M`), so a line crossing three buildings lists all three, nearest first.
+    line and where the line enters each are found exactly (:func:`segment_blockers`): faces
+    crossed (Möller–Trumbore) and, for buildings, volumes entered without crossing a face —
+    adjoining row houses often have no party walls in city models. Nearest first.
     The clearance profile samples the line every ``step_m`` and casts a vertical ray from above
     the scene down to the highest surface under each sample (roof, terrain, or the ground
     plane): clearance = line height − surface height (negative where geometry rises through the
@@ -68,9 +69,7 @@ EYE_HEIGHT_M = 1.6
 DEFAULT_RADIUS_M = 500.0
 #: rays stop this far short of their target point (m) so the target's own surface is not "hit"
 END_GAP_M = 0.02
-#: after a hit, the next search for blockers starts this far past it (m)
-STEP_PAST_HIT_M = 1e-3
-#: at most this many hits are followed along one line when listing all blockers
+#: kept for callers of ``trace_lines(max_rounds=…)``; the exact blocker search needs no rounds
 MAX_HIT_ROUNDS = 400
 #: an object rising less than this above the sight plane does not intrude (m)
 INTRUSION_TOL_M = 1e-3
@@ -232,8 +231,11 @@ def trace_lines(rc, origins, targets, target_object=None, all_blockers: bool = F
                 max_rounds: int = MAX_HIT_ROUNDS) -> LineTrace:
     """Trace segments ``origins`` (n, 3) -> ``targets`` (n, 3) (local). ``target_object`` (n,) or
     scalar object index whose own surface counts as "reached" (-1 / None: a point target).
-    With ``all_blockers`` every object crossed before the target is listed (repeated first-hit
-    queries from just past each hit, vectorised over all still-open segments)."""
+    ``reached`` and the first hit come from one first-hit query of the ray core. With
+    ``all_blockers`` every object the segment passes through before the target is listed with
+    its entry distance by :func:`segment_blockers` (exact, float64; it also finds buildings
+    entered through a missing or coincident party wall, which repeated first-hit queries miss).
+    ``max_rounds`` is no longer used (kept for callers)."""
     o = np.atleast_2d(np.asarray(origins, dtype=np.float64))
     t = np.atleast_2d(np.asarray(targets, dtype=np.float64))
     o, t = np.broadcast_arrays(o, t)
@@ -249,40 +251,253 @@ def trace_lines(rc, origins, targets, target_object=None, all_blockers: bool = F
     first_dist = np.full(n, np.inf)
     first_pt = np.full((n, 3), np.nan)
     idx = np.flatnonzero(ok)
-    tmin = np.zeros(n)
-    found = []
-    for _ in range(max_rounds if all_blockers else 1):
-        if len(idx) == 0:
-            break
-        h = rc.first_hit(o[idx], d[idx], tmax=tmax[idx], tmin=tmin[idx])
-        hit = h.hit
-        own = hit & (h.object_index == tobj[idx])
-        block = hit & ~own
-        new_first = block & (first_obj[idx] < 0) & reached[idx]
-        ni = idx[new_first]
-        first_obj[ni] = h.object_index[new_first]
-        first_dist[ni] = h.distance[new_first]
-        first_pt[ni] = h.point[new_first]
-        reached[idx[block]] = False
-        if block.any():
-            found.append(np.column_stack([idx[block], h.object_index[block], h.distance[block]]))
-        # continue past blocking hits only (a hit on the target object ends the line)
-        cont = block
-        tmin[idx[cont]] = h.distance[cont] + STEP_PAST_HIT_M
-        idx = idx[cont]
-        idx = idx[tmin[idx] < tmax[idx]]
-    hits = np.concatenate(found) if found else np.zeros((0, 3))
-    if len(hits):
-        order = np.lexsort((hits[:, 2], hits[:, 0]))
-        hits = hits[order]
-        # first entry per (ray, object)
-        key = hits[:, 0].astype(np.int64) * (1 << 31) + hits[:, 1].astype(np.int64)
-        _, first = np.unique(key, return_index=True)
-        hits = hits[np.sort(first)]
-        order = np.lexsort((hits[:, 2], hits[:, 0]))
-        hits = hits[order]
+    if len(idx):
+        h = rc.first_hit(o[idx], d[idx], tmax=tmax[idx])
+        block = h.hit & (h.object_index != tobj[idx])
+        bi = idx[block]
+        first_obj[bi] = h.object_index[block]
+        first_dist[bi] = h.distance[block]
+        first_pt[bi] = h.point[block]
+        reached[bi] = False
+    hits = np.zeros((0, 3))
+    if all_blockers and len(idx):
+        hits = segment_blockers(rc.scene, o[idx], d[idx], tmax[idx], tobj[idx])
+        hits[:, 0] = idx[hits[:, 0].astype(np.int64)]
     return LineTrace(reached=reached, first_object=first_obj, first_distance=first_dist, first_point=first_pt,
                      length=length, hits=hits)
+
+
+# ====================================================================== exact blockers of segments
+#: a triangle counts as horizontal-ish (part of a roof/floor/ground layer) when |n_z| exceeds this
+_NON_VERTICAL_NZ = 1e-6
+#: an object is treated as a volume when its non-vertical faces close vertically: |Σ n_z·area| of
+#: them is at most this share of Σ |n_z|·area (divergence theorem; vertical walls add nothing;
+#: 5 % lets through real roofs that leave a sliver of the ground uncovered)
+_CLOSED_TOL = 0.05
+#: (line, object) pairs handled per chunk by :func:`segment_blockers` (bounds memory)
+_PAIR_CHUNK = 1 << 14
+
+
+@dataclass(eq=False)
+class _ObjectIndex:
+    """Per-scene arrays for :func:`segment_blockers`: object bounding boxes, triangles grouped by
+    object (CSR), triangle plan bounding boxes, which triangles are non-vertical and which
+    objects enclose a volume."""
+
+    lo: np.ndarray          # (K, 3)
+    hi: np.ndarray          # (K, 3)
+    order: np.ndarray       # (m,) triangles sorted by object
+    start: np.ndarray       # (K,) first position in ``order``
+    count: np.ndarray       # (K,)
+    tri_lo: np.ndarray      # (m, 2) plan bbox
+    tri_hi: np.ndarray      # (m, 2)
+    non_vertical: np.ndarray  # (m,) bool
+    volume: np.ndarray      # (K,) bool
+
+
+def _object_index(scene) -> _ObjectIndex:
+    cache = getattr(scene, "_cache", None)
+    if cache is not None and "sightline_object_index" in cache:
+        return cache["sightline_object_index"]
+    k_n = len(scene.object_ids)
+    c = scene.corners
+    obj = scene.object_index.astype(np.int64)
+    lo = np.full((k_n, 3), np.inf)
+    hi = np.full((k_n, 3), -np.inf)
+    np.minimum.at(lo, obj, c.min(axis=1))
+    np.maximum.at(hi, obj, c.max(axis=1))
+    order = np.argsort(obj, kind="stable")
+    count = np.bincount(obj, minlength=k_n)
+    start = np.concatenate([[0], np.cumsum(count)[:-1]])
+    nz = scene.face_normals[:, 2]
+    non_vertical = np.abs(nz) > _NON_VERTICAL_NZ
+    area = scene.triangle_areas
+    signed = np.bincount(obj, weights=nz * area, minlength=k_n)
+    total = np.bincount(obj, weights=np.abs(nz) * area, minlength=k_n)
+    volume = (total > 0) & (np.abs(signed) <= _CLOSED_TOL * total)
+    idx = _ObjectIndex(lo=lo, hi=hi, order=order, start=start, count=count, tri_lo=c[:, :, :2].min(axis=1),
+                       tri_hi=c[:, :, :2].max(axis=1), non_vertical=non_vertical, volume=volume)
+    if cache is not None:
+        cache["sightline_object_index"] = idx
+    return idx
+
+
+def _segment_box_pairs(o, d, tmax, lo, hi):
+    """Slab test of segments ``o + s·d``, 0 ≤ s ≤ tmax against boxes: (line, box, s0, s1) of the
+    overlapping pairs (s0..s1: the part of the segment inside the box, widened by 1 mm)."""
+    pad = 1e-3
+    # broad phase in plan: box centre within (radius of its plan circle) of the segment's plan line
+    # and between its ends, on (n, K) arrays
+    centre = 0.5 * (lo[:, :2] + hi[:, :2])
+    radius = 0.5 * np.hypot(hi[:, 0] - lo[:, 0], hi[:, 1] - lo[:, 1]) + 0.01
+    dxy = d[:, :2]
+    plan = np.hypot(dxy[:, 0], dxy[:, 1])[:, None]
+    wx = centre[None, :, 0] - o[:, None, 0]
+    wy = centre[None, :, 1] - o[:, None, 1]
+    reach = radius[None] * plan
+    along = wx * dxy[:, 0:1] + wy * dxy[:, 1:2]
+    near = np.abs(wx * dxy[:, 1:2] - wy * dxy[:, 0:1]) <= reach
+    near &= (along >= -reach) & (along <= (tmax[:, None] * plan) * plan + reach)
+    li, ki = np.nonzero(near)
+    # exact slab test on the survivors
+    oo, dd = o[li], d[li]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        inv = 1.0 / dd                                  # ±inf on axis-parallel rays
+        t0 = ((lo[ki] - pad) - oo) * inv
+        t1 = ((hi[ki] + pad) - oo) * inv
+    flat = dd == 0.0                                    # parallel to the slab: inside or never
+    inside = (oo >= lo[ki] - pad) & (oo <= hi[ki] + pad)
+    t_near = np.where(flat, np.where(inside, -np.inf, np.inf), np.minimum(t0, t1))
+    t_far = np.where(flat, np.where(inside, np.inf, -np.inf), np.maximum(t0, t1))
+    s0 = np.maximum(t_near.max(axis=1), 0.0)
+    s1 = np.minimum(t_far.min(axis=1), tmax[li])
+    keep = s0 <= s1
+    return li[keep], ki[keep], s0[keep], s1[keep]
+
+
+def segment_blockers(scene, origins, directions, tmax, target_object=None):
+    """Every object each segment ``origins + s·directions``, 0 ≤ s ≤ ``tmax`` (local, unit
+    directions, m) passes through, with the distance where it first enters it — exact, in float64,
+    over the objects whose bounding boxes the segment crosses.
+
+    An object is entered where the segment crosses one of its faces (Möller & Trumbore 1997,
+    "Fast, minimum storage ray/triangle intersection", on every candidate triangle, so both of two
+    coincident party-wall triangles count) or where it starts to run *inside* its volume. The
+    second matters for row houses: city models often leave out the party walls between adjoining
+    buildings (the demo district has none below the lower roof), so a line running along a block
+    passes from one house into the next without crossing any face. Inside is decided by the
+    crossing-number (Jordan) test along a vertical ray: a point is inside when an odd number of the
+    object's non-vertical faces lie above it. Vertical faces never cross a vertical ray, so missing
+    walls do not change the answer. The test is used only for objects whose non-vertical faces
+    close vertically (Σ n_z·area ≈ 0, divergence theorem), i.e. buildings, not terrain or loose
+    surfaces. Along the segment the parity can only change where it crosses, in plan, an edge of a
+    non-vertical face, or crosses such a face in 3D; it is evaluated between these points.
+
+    ``target_object`` (n,) or scalar object index (-1 / None: none): that object ends the line —
+    it is not listed, nor is anything entered at or beyond the distance where the line enters it.
+    Returns (h, 3) [line, object index, entry distance m], sorted by line then distance."""
+    o = np.atleast_2d(np.asarray(origins, dtype=np.float64))
+    d = np.atleast_2d(np.asarray(directions, dtype=np.float64))
+    o, d = np.broadcast_arrays(o, d)
+    n = len(o)
+    tmax = np.broadcast_to(np.asarray(tmax, dtype=np.float64), (n,)).copy()
+    tobj = np.broadcast_to(np.asarray(-1 if target_object is None else target_object, dtype=np.int64), (n,))
+    if n == 0 or scene.n_triangles == 0:
+        return np.zeros((0, 3))
+    ix = _object_index(scene)
+    k_n = len(ix.lo)
+    out = []
+    per = max(1, (1 << 22) // max(k_n, 1))  # lines per box test (≤ 4 M pairs)
+    for a in range(0, n, per):
+        sl = slice(a, a + per)
+        li, ki, s0, s1 = _segment_box_pairs(o[sl], d[sl], tmax[sl], ix.lo, ix.hi)
+        li = li + a
+        for b in range(0, len(li), _PAIR_CHUNK):
+            r = slice(b, b + _PAIR_CHUNK)
+            out.append(_pairs_entry(scene, ix, o, d, li[r], ki[r], s0[r], s1[r]))
+    hits = np.concatenate(out) if out else np.zeros((0, 3))
+    hits = hits[np.isfinite(hits[:, 2])]
+    if len(hits) == 0:
+        return hits
+    lines = hits[:, 0].astype(np.int64)
+    # the target object ends the line
+    is_t = hits[:, 1].astype(np.int64) == tobj[lines]
+    end = np.full(n, np.inf)
+    np.minimum.at(end, lines[is_t], hits[is_t, 2])
+    hits = hits[~is_t & (hits[:, 2] < end[lines])]
+    return hits[np.lexsort((hits[:, 1], hits[:, 2], hits[:, 0]))]
+
+
+def _pairs_entry(scene, ix, o, d, li, ki, s0, s1):
+    """Entry distance of each (line ``li``, object ``ki``) pair whose box the segment crosses over
+    ``s0..s1``: (p, 3) [line, object, entry m or inf]."""
+    p_n = len(li)
+    if p_n == 0:
+        return np.zeros((0, 3))
+    # ---- candidate triangles of each pair: plan bbox overlaps the segment's part in the box
+    cnt = ix.count[ki]
+    pair = np.repeat(np.arange(p_n), cnt)
+    first = np.repeat(np.cumsum(cnt) - cnt, cnt)
+    tri = ix.order[np.repeat(ix.start[ki], cnt) + np.arange(len(pair)) - first]
+    oo, dd = o[li], d[li]
+    a_xy = (oo + s0[:, None] * dd)[:, :2]
+    b_xy = (oo + s1[:, None] * dd)[:, :2]
+    seg_lo, seg_hi = np.minimum(a_xy, b_xy), np.maximum(a_xy, b_xy)
+    keep = ((ix.tri_lo[tri] <= seg_hi[pair] + 1e-6) & (ix.tri_hi[tri] >= seg_lo[pair] - 1e-6)).all(axis=1)
+    pair, tri = pair[keep], tri[keep]
+    c = scene.corners[tri]
+    po, pd = oo[pair], dd[pair]
+    # ---- faces crossed in 3D (Möller–Trumbore), s within the pair's box interval
+    e1, e2 = c[:, 1] - c[:, 0], c[:, 2] - c[:, 0]
+    pv = np.cross(pd, e2)
+    det = np.einsum("ij,ij->i", e1, pv)
+    ok = np.abs(det) > 1e-12
+    with np.errstate(divide="ignore", invalid="ignore"):
+        inv = 1.0 / det
+        tv = po - c[:, 0]
+        u = np.einsum("ij,ij->i", tv, pv) * inv
+        qv = np.cross(tv, e1)
+        v = np.einsum("ij,ij->i", pd, qv) * inv
+        s = np.einsum("ij,ij->i", e2, qv) * inv
+    eps = 1e-9
+    u, v, s = (np.where(ok, x, -1.0) for x in (u, v, s))
+    cross = ok & (u >= -eps) & (v >= -eps) & (u + v <= 1 + eps) & (s >= s0[pair]) & (s <= s1[pair])
+    entry = np.full(p_n, np.inf)
+    np.minimum.at(entry, pair[cross], s[cross])
+    # ---- volumes: where the segment runs inside (odd number of non-vertical faces above)
+    nv = ix.non_vertical[tri] & ix.volume[ki][pair]
+    if nv.any():
+        _inside_entry(entry, pair[nv], c[nv], po[nv], pd[nv], s0[pair[nv]], s1[pair[nv]])
+    return np.column_stack([li, ki, entry])
+
+
+def _inside_entry(entry, pair, c, o, d, s0, s1):
+    """Lower ``entry[p]`` to where segment p first runs inside its object. Each non-vertical face
+    (corners ``c``) lies above the segment ``o + s·d`` over one interval of s: where the plan point
+    is inside the face's plan triangle (three linear conditions) and the face's plane is higher
+    than the line (one more); all four are linear in s. The number of faces above a point is the
+    number of these intervals covering it, so a sweep over their ends (sorted per pair) gives the
+    parity along the segment; the first stretch of odd parity longer than 1e-7 m is the entry."""
+    lo, hi = s0.copy(), s1.copy()
+
+    def clip(alpha, beta, strict=False):
+        # keep s with alpha + beta·s >= 0 (> 0 when strict)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            root = -alpha / beta
+        pos, neg = beta > 0, beta < 0
+        np.maximum(lo, np.where(pos, root, -np.inf), out=lo)
+        np.minimum(hi, np.where(neg, root, np.inf), out=hi)
+        flat = ~(pos | neg)
+        bad = flat & ((alpha <= 0) if strict else (alpha < 0))
+        hi[bad] = -np.inf
+
+    a, b, cc = c[:, 0], c[:, 1], c[:, 2]
+    orient = np.sign((b[:, 0] - a[:, 0]) * (cc[:, 1] - a[:, 1]) - (b[:, 1] - a[:, 1]) * (cc[:, 0] - a[:, 0]))
+    for p0, p1 in ((a, b), (b, cc), (cc, a)):
+        ex, ey = p1[:, 0] - p0[:, 0], p1[:, 1] - p0[:, 1]
+        # side of P(s) = o + s·d relative to the edge p0 -> p1 (cross product), times the orientation
+        alpha = (ex * (o[:, 1] - p0[:, 1]) - ey * (o[:, 0] - p0[:, 0])) * orient
+        beta = (ex * d[:, 1] - ey * d[:, 0]) * orient
+        clip(alpha, beta)
+    nrm = np.cross(b - a, cc - a)
+    nz = nrm[:, 2]
+    gamma = a[:, 2] - (nrm[:, 0] * (o[:, 0] - a[:, 0]) + nrm[:, 1] * (o[:, 1] - a[:, 1])) / nz - o[:, 2]
+    delta = -(nrm[:, 0] * d[:, 0] + nrm[:, 1] * d[:, 1]) / nz - d[:, 2]
+    clip(gamma, delta, strict=True)
+    ok = hi > lo
+    if not ok.any():
+        return
+    pr = pair[ok]
+    ev_pair = np.concatenate([pr, pr])
+    ev_s = np.concatenate([lo[ok], hi[ok]])
+    ev_step = np.concatenate([np.ones(len(pr), np.int64), -np.ones(len(pr), np.int64)])
+    srt = np.lexsort((ev_step, ev_s, ev_pair))
+    ev_pair, ev_s, ev_step = ev_pair[srt], ev_s[srt], ev_step[srt]
+    count = np.cumsum(ev_step)  # per pair the counts start at 0 and end at 0, so one cumsum serves all
+    nxt_s = np.append(ev_s[1:], np.inf)
+    same = np.append(ev_pair[1:] == ev_pair[:-1], False)
+    inside = (count % 2 == 1) & same & (nxt_s - ev_s > 1e-7)
+    np.minimum.at(entry, ev_pair[inside], ev_s[inside])
 
 
 # ====================================================================== sightline
@@ -406,7 +621,6 @@ def sightline(scene, observer, target=None, target_id: str | None = None, aim: s
     line = int(np.flatnonzero(vis)[0]) if vis.any() else 0
     full = trace_lines(rc, o[None], pts[line][None], tobj, all_blockers=True)
     objs, dists = full.blockers_of(0)
-    objs, dists = _with_coincident(scene, o, pts[line], objs, dists, tobj)
     visible = bool(vis.any())
     first = None if full.first_object[0] < 0 else full.first_point[0]
     distance = float(full.first_distance[0]) if first is not None else float(full.length[0])
@@ -445,27 +659,6 @@ def objects_touching(scene, point, tol_m: float = 0.005) -> np.ndarray:
     eps = tol_m / np.maximum(scale, 1e-9)
     inside = ok & close & (v >= -eps) & (w >= -eps) & (v + w <= 1 + eps)
     return np.unique(scene.object_index[k[inside]]).astype(np.int64)
-
-
-def _with_coincident(scene, o, t, objs, dists, target_object):
-    """Add objects whose faces coincide with a blocking hit (same distance), keep nearest-first."""
-    if len(objs) == 0:
-        return objs, dists
-    u = (t - o) / max(float(np.linalg.norm(t - o)), 1e-12)
-    seen = set(int(i) for i in objs)
-    extra_o, extra_d = [], []
-    for d in np.unique(dists):
-        for k in objects_touching(scene, o + d * u):
-            if int(k) not in seen and int(k) != target_object:
-                seen.add(int(k))
-                extra_o.append(int(k))
-                extra_d.append(float(d))
-    if not extra_o:
-        return objs, dists
-    allo = np.concatenate([objs, extra_o]).astype(np.int64)
-    alld = np.concatenate([dists, extra_d])
-    order = np.argsort(alld, kind="stable")
-    return allo[order], alld[order]
 
 
 def sightlines(scene, observers, targets, target_object=None, raycaster=None, all_blockers: bool = False) -> LineTrace:
