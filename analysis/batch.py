@@ -33,7 +33,9 @@ metrics   ``<tile>.gpkg`` layer ``buildings`` (footprints + the ``metrics`` colu
           ``<tile>.city.jsonl`` with the figures as attributes.
 
 Equality with a single-process run: all partitions use one local origin and one site (sun
-positions, grid convergence, default weather) — those of the whole run's bbox — so a roof surface
+positions, grid convergence, default weather) — those of the whole run's bbox — and, for
+sun-hours, one ground plane (the run's lowest GroundSurface; a model's own TINRelief is used per
+partition as it is), so a roof surface
 gets bit-identical rays in its partition and in a run over the whole model; with a halo that holds
 every obstruction the per-surface figures are the same (``tests/test_batch.py``). Obstructions
 farther than the halo are ignored: a 30 m building 300 m away subtends 5.7°, the lowest Tregenza
@@ -137,6 +139,7 @@ class Partition:
     model: object = None
     own_ids: list | None = None
     weather: object = None
+    ground_z: float | None = None  # run-wide ground plane (model CRS height, m) for sun-hours
 
 
 @dataclass
@@ -188,9 +191,13 @@ def scan_file(path: str, crs: str | None = None) -> dict:
     """Bbox (3D, model CRS), object count and CRS of one tile file (a Dask task in file mode)."""
     from importers import load
 
+    from .ground import lowest_ground_z
+
     m = load(path, crs=crs)
     bb = m.bbox()
+    sc = m.scene()
     return {"path": str(path), "bbox": None if bb is None else [float(v) for v in bb],
+            "ground_z": float(lowest_ground_z(sc) + sc.origin[2]) if sc.n_triangles else None,
             "objects": len(m), "epsg": m.crs.epsg, "size": os.path.getsize(path),
             "mtime": os.path.getmtime(path)}
 
@@ -525,13 +532,18 @@ def _sunhours_tile(part: Partition, model, own_ids, tdir: Path) -> dict:
     from .shadow import sun_hours
     from .sun import site_from_model
 
+    from .ground import Ground, ground_for
+
     p = part.options.analysis_params
     scene = run_scene(model, part.options.lod, part.origin, part.site_bbox)
     site = site_from_model(scene, tz=p.get("tz"))
+    ground = ground_for(scene)
+    if ground.kind == "plane" and part.ground_z is not None:  # one plane for the whole run
+        ground = Ground(origin=scene.origin, plane_z=float(part.ground_z - scene.origin[2]))
     rc = RayCaster(scene, threads=1)
     res = sun_hours(scene, date=p["date"], start=p.get("start", "00:00"), stop=p.get("stop", "24:00"),
                     step_min=float(p.get("step_min", 10.0)), cell_m=float(p.get("cell_m", 2.0)),
-                    extent=part.tile.region, site=site, raycaster=rc)
+                    extent=part.tile.region, site=site, raycaster=rc, ground=ground)
     rc.close()
     outputs = []
     tif = tdir / f"{part.tile.id}.tif"
@@ -647,11 +659,18 @@ def plan(inputs, options: BatchOptions, client=None):
             files_needed = [info["path"]] + ([] if options.analysis == "metrics" else neigh)
             tiles.append((Tile(id=name, region=region, n_objects=info["objects"], own_file=info["path"],
                                files=files_needed), None))
+        grounds = [i["ground_z"] for i in infos if i.get("ground_z") is not None]
+        options._ground_z = min(grounds) if grounds else float(site_bbox[2])
         return tiles, np.floor(site_bbox[:3]), site_bbox, None
     model = load(files[0], crs=options.crs) if len(files) == 1 else load_many(files, crs=options.crs)
     bb = model.bbox()
     if bb is None:
         raise InputError(files[0], "the model holds no geometry")
+    if options.analysis == "sunhours":
+        from .ground import lowest_ground_z
+
+        sc = model.scene(options.lod)
+        options._ground_z = float(lowest_ground_z(sc) + sc.origin[2])
     return grid_tiles(model, options.tile_size_m or DEFAULT_TILE_M), model.origin, bb, model
 
 
@@ -764,7 +783,8 @@ def run_batch(inputs, options: BatchOptions, client=None, progress=None, on_tile
             idx = spatial_index(model) if model is not None else None
             for tile, groups in todo:
                 part = Partition(tile=tile, options=options, run_key=key, origin=np.asarray(origin, float),
-                                 site_bbox=np.asarray(site_bbox, float), weather=weather)
+                                 site_bbox=np.asarray(site_bbox, float), weather=weather,
+                                 ground_z=getattr(options, "_ground_z", None))
                 if model is not None:
                     own_ids = idx.members(groups)
                     if options.analysis == "metrics":

@@ -283,3 +283,35 @@ def test_compact_keeps_geometry_and_triangles(demo):
     np.testing.assert_array_equal(a.vertices + a.origin, b.vertices + b.origin)
     np.testing.assert_array_equal(a.triangles, b.triangles)
     assert a.object_ids == b.object_ids
+
+
+def test_sunhours_tiles_equal_single_process_raster(tmp_path, demo):
+    """Sun-hours per tile (GeoTIFFs read back with rasterio) equal one run over the union of the
+    tiles, cell by cell (cells are snapped to the same model-CRS grid)."""
+    import rasterio
+
+    from analysis.batch import BatchOptions, grid_tiles, run_batch
+    from analysis.shadow import sun_hours
+    from analysis.sun import site_from_model
+
+    params = {"date": "2026-06-21", "start": "08:00", "stop": "18:00", "step_min": 10.0, "cell_m": 4.0}
+    opt = BatchOptions(analysis="sunhours", out_dir=str(tmp_path), tile_size_m=750.0, halo_m=300.0,
+                       scheduler="inline", analysis_params=params)
+    result = run_batch([data_file(DEMO)], opt)
+    assert result.tiles == 4 and not result.failed
+    regions = np.array([t.region for t, _ in grid_tiles(demo, 750.0)])
+    union = (regions[:, 0].min(), regions[:, 1].min(), regions[:, 2].max(), regions[:, 3].max())
+    scene = demo.scene()
+    ref = sun_hours(scene, date=params["date"], start="08:00", stop="18:00", step_min=10.0, cell_m=4.0,
+                    extent=union, site=site_from_model(scene)).raster()
+    compared = 0
+    for tif in sorted(Path(tmp_path, "tiles").glob("*.tif")):
+        with rasterio.open(tif) as ds:
+            vals = ds.read(1)
+            col = int(round((ds.transform.c - ref.transform[2]) / 4.0))
+            row = int(round((ref.transform[5] - ds.transform.f) / 4.0))
+        window = np.asarray(ref.values)[row:row + vals.shape[0], col:col + vals.shape[1]]
+        assert window.shape == vals.shape
+        np.testing.assert_array_equal(vals, window.astype(np.float32))
+        compared += int((vals >= 0).sum())
+    assert compared > 40_000  # ground cells with hours, all tiles together
