@@ -366,8 +366,11 @@ def present_solar(window, result) -> str:
     per_tri = np.full(scene.n_triangles, np.nan)
     covered = surf.triangle_surface >= 0
     per_tri[covered] = result.irradiation_kwh_m2a[surf.triangle_surface[covered]]
-    finite = per_tri[np.isfinite(per_tri)]
-    vmin, vmax = (float(finite.min()), float(finite.max())) if len(finite) else (0.0, 1.0)
+    from viewer.solar_view import colour_limits
+
+    # rounded range from the 2nd percentile to the maximum (as in the CLI's pictures): a few fully
+    # shaded roofs near 0 would otherwise push most roofs into the top third of the ramp
+    vmin, vmax = colour_limits(result)
     rgb = colormap_rgb(per_tri, vmin, vmax, "inferno", nan_rgb=NEUTRAL_RGB)
     window.viewport.set_result_colours(rgb)
     s = result.summary()

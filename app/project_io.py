@@ -44,15 +44,27 @@ COMPARE_ROWS = (
     ("shadow_area_m2", QT_TRANSLATE_NOOP("", "Shadow on the ground [m²]"), 0),
     ("solar_yield_mwh_a", QT_TRANSLATE_NOOP("", "Roof PV yield [MWh/a]"), 1),
     ("solar_mean_kwh_m2a", QT_TRANSLATE_NOOP("", "Mean roof irradiation [kWh/m²·a]"), 0),
+    ("sightline_blockers", QT_TRANSLATE_NOOP("", "Sightline: blocking buildings"), 0),
+    ("viewshed_visible_pct", QT_TRANSLATE_NOOP("", "Viewshed: visible open ground [%]"), 1),
+    ("corridor_intruding", QT_TRANSLATE_NOOP("", "View corridor: intruding buildings"), 0),
 )
 
 
 def analysis_figures(key: str, result) -> dict:
     """The comparable figures of an analysis result (shadow: area m² and its time; solar: total
-    yield MWh/a and mean irradiation kWh/m²·a)."""
+    yield MWh/a and mean irradiation kWh/m²·a; sightline: number of blocking buildings; viewshed:
+    visible share of the open ground %; view corridor: number of intruding buildings). The
+    last run of each analysis for a variant counts (run the view analyses from the same picked
+    points for every variant to compare them)."""
     if key == "shadow":
         f = result.figures()
         return {"shadow_area_m2": float(f["shadow_area_m2"]), "shadow_time": str(f["time_local"])[:16]}
+    if key == "sightline":
+        return {"sightline_blockers": len(set(result.blocked_by))}
+    if key == "viewshed":
+        return {"viewshed_visible_pct": 100.0 * float(result.figures()["visible_fraction"])}
+    if key == "viewcone":
+        return {"corridor_intruding": len(result.figures()["intruding"])}
     if key == "solar":
         s = result.summary()
         return {"solar_yield_mwh_a": float(s["total_kwh_a"]) / 1000.0, "solar_mean_kwh_m2a": float(s["mean_kwh_m2a"])}
@@ -346,7 +358,8 @@ class CompareDialog(QDialog):
                 self.table.setItem(r, c, item)
         lay.addWidget(self.table)
         note = QLabel(tr("Gross floor area estimate = footprint × storeys, storeys = eave height / 3 m "
-                         "(an assumption). Shadow and PV rows appear when the analysis was run for the variant."))
+                         "(an assumption). Analysis rows (shadow, PV, sightline …) appear when the analysis was run for "
+                         "the variant; the last run counts."))
         note.setWordWrap(True)
         lay.addWidget(note)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)

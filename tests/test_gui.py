@@ -241,7 +241,8 @@ def test_measure_distance_and_height(window, qtbot):
     for p in (p1, p2):
         QTest.mouseClick(w, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, vp.world_to_widget(p))
         qtbot.wait(20)
-    qtbot.waitUntil(lambda: "100" in window.statusBar().currentMessage(), timeout=15000)
+    qtbot.waitUntil(lambda: vp._last_distance is not None and window.statusBar().currentMessage().startswith("Strecke"),
+                    timeout=15000)
     # one screen pixel is ~1 m here: the clicked points are within a pixel of the targets
     res = vp._last_distance
     assert res["distance_m"] == pytest.approx(100.0, abs=2.5)

@@ -58,7 +58,9 @@ def test_solar_roof_click_shows_figures_and_monthly_chart(win, qtbot, artifacts)
     assert w.viewport.result_rgb is not None
     assert w.legend.state["kind"] == "ramp" and w.legend.state["unit"] == "kWh/m²·a"
     finite = res.irradiation_kwh_m2a[np.isfinite(res.irradiation_kwh_m2a)]
-    assert w.legend.state["vmax"] == pytest.approx(finite.max())
+    st = w.legend.state  # rounded to 100 kWh/m²·a: max rounded up, 2nd percentile rounded down
+    assert finite.max() <= st["vmax"] < finite.max() + 100 and st["vmax"] % 100 == 0
+    assert np.percentile(finite, 2) - 100 < st["vmin"] <= np.percentile(finite, 2) and st["vmin"] % 100 == 0
 
     target, _pos = click_at_object(qtbot, w)
     qtbot.waitUntil(lambda: w.selected == [target], timeout=15000)
@@ -195,6 +197,22 @@ def test_project_variants_compare_save_open_and_changed_source(win, qtbot, tmp_p
         w.last_result = None
         dock.run_button.click()
         qtbot.waitUntil(lambda: w.last_result is not None, timeout=30000)
+    # a sightline from high up onto the ground under `big`: blocked by it in Bestand, not in A
+    k = base_scene.object_number(big)
+    c = base_scene.corners[base_scene.object_index == k].reshape(-1, 3)
+    centre_world = base_scene.to_world(np.array([*((c.min(axis=0) + c.max(axis=0)) / 2)[:2], c[:, 2].min()]))
+    page = dock.show_page("sightline")
+    blockers = []
+    for row in (0, 1):
+        vd.list.setCurrentRow(row)
+        origin = np.asarray(w.scene.origin, float)
+        page.points = [centre_world + np.array([-60.0, 0.0, 60.0]) - origin, centre_world + np.array([0, 0, 0.2]) - origin]
+        page.point_objects = [None, None]
+        w.last_result = None
+        dock.run_button.click()
+        qtbot.waitUntil(lambda: w.last_result is not None, timeout=30000)
+        blockers.append(set(w.last_result.blocked_by))
+    assert big in blockers[0] and big not in blockers[1]
     shadow0 = w.projects.variant_results(vd.variants[0])["shadow_area_m2"]
     shadow_a = w.projects.variant_results(vd.variants[1])["shadow_area_m2"]
 
@@ -218,6 +236,8 @@ def test_project_variants_compare_save_open_and_changed_source(win, qtbot, tmp_p
     assert num(d.cell("shadow_area_m2", 0)) == pytest.approx(shadow0, abs=1)
     assert delta(d.cell("shadow_area_m2", 1)) == pytest.approx(shadow_a - shadow0, abs=1)
     assert d.cell("shadow_area_m2", 2) == "–"  # not run for B
+    assert num(d.cell("sightline_blockers", 0)) == len(blockers[0])
+    assert delta(d.cell("sightline_blockers", 1)) == len(blockers[1]) - len(blockers[0])
     d.resize(900, 560)
     d.grab().save(str(artifacts / "gui-24-compare-variants.png"))
     d.close()

@@ -299,27 +299,27 @@
         <translation>Ziel</translation>
     </message>
     <message>
-        <location filename="../analysis_calls.py" line="374"/>
+        <location filename="../analysis_calls.py" line="377"/>
         <source>{n} roof surfaces, mean {mean} kWh/m²·a, PV yield {total} MWh/a on {area} m² suitable</source>
         <translation>{n} Dachflächen, Mittel {mean} kWh/m²·a, PV-Ertrag {total} MWh/a auf {area} m² geeigneter Fläche</translation>
     </message>
     <message>
-        <location filename="../analysis_calls.py" line="377"/>
+        <location filename="../analysis_calls.py" line="380"/>
         <source>Annual irradiation</source>
         <translation>Jährliche Einstrahlung</translation>
     </message>
     <message>
-        <location filename="../analysis_calls.py" line="454"/>
+        <location filename="../analysis_calls.py" line="457"/>
         <source>{rule}: {walls} outer walls, {bad} with conflicts ({n} buildings)</source>
         <translation>{rule}: {walls} Außenwände, {bad} mit Konflikten ({n} Gebäude)</translation>
     </message>
     <message>
-        <location filename="../analysis_calls.py" line="456"/>
+        <location filename="../analysis_calls.py" line="459"/>
         <source>Setback area kept</source>
         <translation>Abstandsfläche eingehalten</translation>
     </message>
     <message>
-        <location filename="../analysis_calls.py" line="457"/>
+        <location filename="../analysis_calls.py" line="460"/>
         <source>Overlap / conflict</source>
         <translation>Überschneidung / Konflikt</translation>
     </message>
@@ -908,7 +908,7 @@
     </message>
     <message>
         <location filename="../main_window.py" line="375"/>
-        <location filename="../project_io.py" line="237"/>
+        <location filename="../project_io.py" line="251"/>
         <source>Loading</source>
         <translation>Laden</translation>
     </message>
@@ -1023,7 +1023,7 @@
     <message>
         <location filename="../export_dialog.py" line="73"/>
         <location filename="../main_window.py" line="630"/>
-        <location filename="../project_io.py" line="174"/>
+        <location filename="../project_io.py" line="187"/>
         <source>{file}: refusing to overwrite an input file</source>
         <translation>{file}: eine Eingabedatei wird nicht überschrieben</translation>
     </message>
@@ -1036,8 +1036,8 @@
         <location filename="../export_dialog.py" line="107"/>
         <location filename="../main_window.py" line="642"/>
         <location filename="../main_window.py" line="815"/>
-        <location filename="../project_io.py" line="177"/>
-        <location filename="../project_io.py" line="291"/>
+        <location filename="../project_io.py" line="190"/>
+        <location filename="../project_io.py" line="305"/>
         <source>Open a city model first</source>
         <translation>Bitte zuerst ein Stadtmodell öffnen</translation>
     </message>
@@ -1432,85 +1432,100 @@
         <translation>Mittlere Einstrahlung der Dächer [kWh/m²·a]</translation>
     </message>
     <message>
-        <location filename="../project_io.py" line="107"/>
+        <location filename="../project_io.py" line="47"/>
+        <source>Sightline: blocking buildings</source>
+        <translation>Sichtachse: verdeckende Gebäude</translation>
+    </message>
+    <message>
+        <location filename="../project_io.py" line="48"/>
+        <source>Viewshed: visible open ground [%]</source>
+        <translation>Sichtfeld: sichtbare Freifläche [%]</translation>
+    </message>
+    <message>
+        <location filename="../project_io.py" line="49"/>
+        <source>View corridor: intruding buildings</source>
+        <translation>Sichtachse (Korridor): störende Gebäude</translation>
+    </message>
+    <message>
+        <location filename="../project_io.py" line="120"/>
         <source>&amp;New project</source>
         <translation>&amp;Neues Projekt</translation>
     </message>
     <message>
-        <location filename="../project_io.py" line="108"/>
+        <location filename="../project_io.py" line="121"/>
         <source>Open &amp;project…</source>
         <translation>&amp;Projekt öffnen…</translation>
     </message>
     <message>
-        <location filename="../project_io.py" line="109"/>
+        <location filename="../project_io.py" line="122"/>
         <source>&amp;Save project</source>
         <translation>Projekt &amp;speichern</translation>
     </message>
     <message>
-        <location filename="../project_io.py" line="110"/>
+        <location filename="../project_io.py" line="123"/>
         <source>Save project &amp;as…</source>
         <translation>Projekt speichern &amp;unter…</translation>
     </message>
     <message>
-        <location filename="../project_io.py" line="111"/>
+        <location filename="../project_io.py" line="124"/>
         <source>Compare variants…</source>
         <translation>Varianten vergleichen…</translation>
     </message>
     <message>
-        <location filename="../project_io.py" line="161"/>
+        <location filename="../project_io.py" line="174"/>
         <source>Save project</source>
         <translation>Projekt speichern</translation>
     </message>
     <message>
-        <location filename="../project_io.py" line="185"/>
+        <location filename="../project_io.py" line="198"/>
         <source>Project saved: {file}</source>
         <translation>Projekt gespeichert: {file}</translation>
     </message>
     <message>
-        <location filename="../project_io.py" line="195"/>
+        <location filename="../project_io.py" line="208"/>
         <source>New project</source>
         <translation>Neues Projekt</translation>
     </message>
     <message>
-        <location filename="../project_io.py" line="198"/>
+        <location filename="../project_io.py" line="211"/>
         <source>Open project</source>
         <translation>Projekt öffnen</translation>
     </message>
     <message>
-        <location filename="../project_io.py" line="216"/>
+        <location filename="../project_io.py" line="229"/>
         <source>Stadtbild – project</source>
         <translation>Stadtbild – Projekt</translation>
     </message>
     <message>
-        <location filename="../project_io.py" line="217"/>
+        <location filename="../project_io.py" line="230"/>
         <source>The project&apos;s source data has changed since it was saved:</source>
         <translation>Die Quelldaten des Projekts haben sich seit dem Speichern geändert:</translation>
     </message>
     <message>
-        <location filename="../project_io.py" line="223"/>
+        <location filename="../project_io.py" line="236"/>
         <source>{file}: a source file of the project is missing</source>
         <translation>{file}: eine Quelldatei des Projekts fehlt</translation>
     </message>
     <message>
-        <location filename="../project_io.py" line="236"/>
+        <location filename="../project_io.py" line="250"/>
         <source>Opening project {name} …</source>
         <translation>Projekt {name} wird geöffnet …</translation>
     </message>
     <message>
-        <location filename="../project_io.py" line="281"/>
+        <location filename="../project_io.py" line="295"/>
         <source>Project opened: {file}</source>
         <translation>Projekt geöffnet: {file}</translation>
     </message>
     <message>
-        <location filename="../project_io.py" line="308"/>
-        <location filename="../project_io.py" line="323"/>
+        <location filename="../project_io.py" line="322"/>
+        <location filename="../project_io.py" line="337"/>
         <source>Compare variants</source>
         <translation>Varianten vergleichen</translation>
     </message>
     <message>
-        <location filename="../project_io.py" line="346"/>
-        <source>Gross floor area estimate = footprint × storeys, storeys = eave height / 3 m (an assumption). Shadow and PV rows appear when the analysis was run for the variant.</source>
-        <translation>Bruttogrundfläche geschätzt = Grundfläche × Geschosse, Geschosse = Traufhöhe / 3 m (eine Annahme). Schatten- und PV-Zeilen erscheinen, wenn die Analyse für die Variante gerechnet wurde.</translation>
+        <location filename="../project_io.py" line="360"/>
+        <source>Gross floor area estimate = footprint × storeys, storeys = eave height / 3 m (an assumption). Analysis rows (shadow, PV, sightline …) appear when the analysis was run for the variant; the last run counts.</source>
+        <translation>Bruttogrundfläche geschätzt = Grundfläche × Geschosse, Geschosse = Traufhöhe / 3 m (eine Annahme). Analysezeilen (Schatten, PV, Sichtachse …) erscheinen, wenn die Analyse für die Variante gerechnet wurde; es zählt der letzte Lauf.</translation>
     </message>
     <message>
         <location filename="../solar_panel.py" line="20"/>
