@@ -685,7 +685,7 @@ def _scan(files, options, client):
     for f in files:
         d = cache.get(str(f))
         if d and d.get("size") == os.path.getsize(f) and d.get("mtime") == os.path.getmtime(f) \
-                and d.get("crs_override") == options.crs:
+                and d.get("crs_override") == options.crs and "ground_z" in d:
             out[str(f)] = d
         else:
             todo.append(str(f))
