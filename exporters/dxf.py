@@ -63,14 +63,16 @@ _TAB10 = [(31, 119, 180), (255, 127, 14), (44, 160, 44), (214, 39, 40), (148, 10
 
 
 def write_dxf(model, path, lod=None, edits: Edits | None = None, results=None, local_origin=False,
-              dxfversion: str = "R2018", entity: str = "polyface") -> dict:
+              dxfversion: str = "R2018", entity: str = "polyface", packed: bool = True) -> dict:
     """Write the model (+ edits, + results) as DXF. Returns a summary dict (objects, layers,
     entities, offset). ``entity`` "polyface" (default: readable everywhere, GDAL included) or
     "mesh" (the R2010+ MESH entity: a ~3.5× smaller file, about as fast to write since the
-    POLYFACE records are written in bulk, but GDAL/OGR and old CAD programs skip it)."""
+    POLYFACE records are written in bulk, but GDAL/OGR and old CAD programs skip it).
+    ``packed=False`` writes the POLYFACE records through ezdxf's own VERTEX entities (the same
+    file, ~10× slower; the benchmark's "before")."""
     from model.fileio import atomic_write_bytes
 
-    doc, summary = build_dxf(model, lod, edits, results, local_origin, dxfversion, entity)
+    doc, summary = build_dxf(model, lod, edits, results, local_origin, dxfversion, entity, packed)
     stream = io.StringIO()
     doc.write(stream)
     atomic_write_bytes(path, stream.getvalue().encode(doc.output_encoding, errors="dxfreplace"))
@@ -78,8 +80,11 @@ def write_dxf(model, path, lod=None, edits: Edits | None = None, results=None, l
 
 
 def build_dxf(model, lod=None, edits: Edits | None = None, results=None, local_origin=False,
-              dxfversion: str = "R2018", entity: str = "polyface"):
-    """The ezdxf document (and summary) that :func:`write_dxf` saves."""
+              dxfversion: str = "R2018", entity: str = "polyface", packed: bool = True):
+    """The ezdxf document (and summary) that :func:`write_dxf` saves. With ``packed`` (default)
+    the POLYFACEs hold their vertices as arrays (:class:`PackedPolyface`: complete in the
+    written file, but ``vertices`` is empty in memory); ``packed=False`` builds ezdxf's VERTEX
+    entities, for callers that inspect or render the document in memory."""
     import ezdxf
     from ezdxf import colors, units
 
@@ -93,7 +98,7 @@ def build_dxf(model, lod=None, edits: Edits | None = None, results=None, local_o
     msp = doc.modelspace()
     if entity not in ("polyface", "mesh"):
         raise ValueError(f"entity must be 'polyface' or 'mesh', not {entity!r}")
-    w = _Writer(doc, msp, offset, entity)
+    w = _Writer(doc, msp, offset, entity, packed)
 
     meshes = object_meshes(model, lod, offset)
     inserted = set(edits.inserted) if edits else set()
@@ -216,9 +221,10 @@ def build_dxf(model, lod=None, edits: Edits | None = None, results=None, local_o
 
 
 class _Writer:
-    def __init__(self, doc, msp, offset, entity="polyface"):
+    def __init__(self, doc, msp, offset, entity="polyface", packed=True):
         self.doc, self.msp, self.offset = doc, msp, np.asarray(offset, float)
         self.entity = entity
+        self.packed = packed
         self.legend_size = 5.0
         self.layers: set[str] = set()
         self.layer_rgb: dict[str, tuple] = {}
@@ -271,6 +277,16 @@ class _Writer:
         idx = np.asarray(faces, np.int64) + 1
         if hidden is not None:
             idx = np.where(hidden, -idx, idx)
+        if not self.packed:  # ezdxf's VERTEX entities: m locations, then n face records
+            pf = self.msp.add_polyface(dxfattribs=attribs)
+            pf.append_vertices(np.asarray(verts, float).tolist())
+            pf.append_vertices([(0.0, 0.0, 0.0)] * len(idx))
+            for rec, (a, b, c) in zip(pf.vertices[len(verts):], idx.tolist()):
+                rec.dxf.flags = FACE_RECORD_FLAGS
+                rec.dxf.vtx0, rec.dxf.vtx1, rec.dxf.vtx2 = a, b, c
+            pf.update_count(len(verts), len(idx))
+            pf.set_xdata(APPID, xdata)
+            return pf
         pf = _packed_polyface_class().new(dxfattribs={**attribs, "flags": _POLYLINE_POLYFACE})
         self.msp.add_entity(pf)  # binds it: handle from the document's entity database, owner = model space
         pf.add_sub_entities_to_entitydb(self.doc.entitydb)  # its SEQEND, as Layout.add_polyface does

@@ -890,6 +890,24 @@ def test_dxf_default_entity_counts_per_layer(nrw, tmp_path):
     assert max(handles) < int(doc.header["$HANDSEED"], 16)
 
 
+def test_dxf_packed_records_equal_ezdxf_entities(nrw, nrw_results, tmp_path):
+    """The bulk-written POLYFACE records (default) are tag for tag what ezdxf writes from its own
+    VERTEX entities (packed=False): the ENTITIES sections of both files are identical."""
+    from exporters.dxf import write_dxf
+
+    def entities_section(path):
+        text = path.read_text()
+        start = text.index("ENTITIES\n")
+        return text[start:text.index("\n  0\nENDSEC\n", start)]
+
+    fast, slow = tmp_path / "packed.dxf", tmp_path / "entities.dxf"
+    write_dxf(nrw, fast, results=nrw_results)
+    write_dxf(nrw, slow, results=nrw_results, packed=False)
+    a, b = entities_section(fast), entities_section(slow)
+    assert a.count("\nVERTEX\n") > 2000
+    assert a == b
+
+
 def test_raster_isolines_analytic_and_in_dxf(nrw, tmp_path):
     """Isolines of a ramp (value = column index) at level L run along x = x0 + a·(L + 0.5)
     (between pixel centres), and land on their own DXF layer with one polyline per level."""
