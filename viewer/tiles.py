@@ -343,7 +343,7 @@ class TileManager:
 
     def __init__(self, plotter, sources, near_m: float = NEAR_M, far_m: float = FAR_M,
                  memory_budget_mb: float = BUDGET_MB, workers: int = 1, lod=None, crs=None, progress=None,
-                 origin=None):
+                 origin=None, ground: bool = True):
         self.plotter = plotter
         self.tiles = [TileState(source=s, index=i) for i, s in enumerate(sources)]
         self.near_m, self.far_m = float(near_m), float(far_m)
@@ -359,6 +359,14 @@ class TileManager:
         self._lock = threading.Lock()
         self.warnings: list[str] = []
         self.loaded_count = 0
+        self.ground_actor = None
+        if ground and len(bbs):  # one plane under the whole city (not pickable), at its lowest point
+            lo, hi = self.scene_bounds
+            pad = 0.05 * float(max(hi[0] - lo[0], hi[1] - lo[1], 1.0))
+            plane = pv.Plane(center=((lo[0] + hi[0]) / 2, (lo[1] + hi[1]) / 2, lo[2] - 0.05), direction=(0, 0, 1),
+                             i_size=hi[0] - lo[0] + 2 * pad, j_size=hi[1] - lo[1] + 2 * pad)
+            self.ground_actor = plotter.add_mesh(plane, color=(0.92, 0.92, 0.88), name="tiles-ground", pickable=False,
+                                                 ambient=0.4, diffuse=0.6, reset_camera=False, render=False)
 
     # ------------------------------------------------------------------ geometry of the view
     @property
@@ -596,9 +604,12 @@ class TileManager:
         return None
 
     def clear(self) -> None:
-        """Remove every tile actor and mesh from the plotter (the sources stay)."""
+        """Remove every tile actor and mesh (and the ground) from the plotter (the sources stay)."""
         for t in self.tiles:
             self._drop(t)
+        if self.ground_actor is not None:
+            self.plotter.remove_actor(self.ground_actor, render=False)
+            self.ground_actor = None
 
     def close(self) -> None:
         self._pool.shutdown(wait=True, cancel_futures=True)
