@@ -280,19 +280,36 @@ _PAIR_CHUNK = 1 << 14
 
 @dataclass(eq=False)
 class _ObjectIndex:
-    """Per-scene arrays for :func:`segment_blockers`: object bounding boxes, triangles grouped by
-    object (CSR), triangle plan bounding boxes, which triangles are non-vertical and which
-    objects enclose a volume."""
+    """Per-scene arrays for :func:`segment_blockers`: object bounding boxes; each object's
+    triangles in clusters (same object and same :data:`_CLUSTER_CELL_M` plan cell) with plan
+    bounding boxes, so a segment touching one corner of a large building does not test all of its
+    triangles; triangle plan bounding boxes; which triangles are non-vertical and which objects
+    enclose a volume."""
 
-    lo: np.ndarray          # (K, 3)
-    hi: np.ndarray          # (K, 3)
-    order: np.ndarray       # (m,) triangles sorted by object
-    start: np.ndarray       # (K,) first position in ``order``
-    count: np.ndarray       # (K,)
-    tri_lo: np.ndarray      # (m, 2) plan bbox
-    tri_hi: np.ndarray      # (m, 2)
+    lo: np.ndarray            # (K, 3) object boxes
+    hi: np.ndarray            # (K, 3)
+    tile_lo: np.ndarray       # (T, 3) boxes of the objects whose centres share a plan tile
+    tile_hi: np.ndarray       # (T, 3)
+    tile_start: np.ndarray    # (T,) first position of the tile in ``tile_objects``
+    tile_count: np.ndarray    # (T,)
+    tile_objects: np.ndarray  # (K,) objects sorted by tile
+    obj_cl_start: np.ndarray  # (K,) first cluster of each object
+    obj_cl_count: np.ndarray  # (K,)
+    cl_lo: np.ndarray         # (C, 2) cluster plan boxes
+    cl_hi: np.ndarray         # (C, 2)
+    cl_start: np.ndarray      # (C,) first position of the cluster in ``order``
+    cl_count: np.ndarray      # (C,)
+    order: np.ndarray         # (m,) triangles sorted by object, then cluster
+    tri_lo: np.ndarray        # (m, 2) plan bbox
+    tri_hi: np.ndarray        # (m, 2)
     non_vertical: np.ndarray  # (m,) bool
-    volume: np.ndarray      # (K,) bool
+    volume: np.ndarray        # (K,) bool
+
+
+#: plan cell size (m) of the triangle clusters of :class:`_ObjectIndex`
+_CLUSTER_CELL_M = 8.0
+#: plan tile size (m) grouping objects for the first, coarse box test
+_TILE_M = 64.0
 
 
 def _object_index(scene) -> _ObjectIndex:
@@ -306,28 +323,69 @@ def _object_index(scene) -> _ObjectIndex:
     hi = np.full((k_n, 3), -np.inf)
     np.minimum.at(lo, obj, c.min(axis=1))
     np.maximum.at(hi, obj, c.max(axis=1))
-    order = np.argsort(obj, kind="stable")
-    count = np.bincount(obj, minlength=k_n)
-    start = np.concatenate([[0], np.cumsum(count)[:-1]])
+    present = np.isfinite(lo[:, 0])
+    tile = np.floor((0.5 * (lo[:, :2] + hi[:, :2]) - lo[present, :2].min(axis=0, initial=0.0)) / _TILE_M)
+    tile = np.where(present[:, None], tile, -1).astype(np.int64)
+    tile_objects = np.lexsort((tile[:, 1], tile[:, 0]))
+    tile_objects = tile_objects[present[tile_objects]]
+    tk = tile[tile_objects]
+    tnew = np.ones(len(tk), dtype=bool)
+    tnew[1:] = (tk[1:] != tk[:-1]).any(axis=1)
+    tile_start = np.flatnonzero(tnew)
+    tile_count = np.diff(np.append(tile_start, len(tk)))
+    tile_lo = np.minimum.reduceat(lo[tile_objects], tile_start, axis=0) if len(tk) else np.zeros((0, 3))
+    tile_hi = np.maximum.reduceat(hi[tile_objects], tile_start, axis=0) if len(tk) else np.zeros((0, 3))
+    tri_lo, tri_hi = c[:, :, :2].min(axis=1), c[:, :, :2].max(axis=1)
+    cell = np.floor((c[:, :, :2].mean(axis=1) - tri_lo.min(axis=0)) / _CLUSTER_CELL_M).astype(np.int64)
+    order = np.lexsort((cell[:, 1], cell[:, 0], obj))
+    key = np.column_stack([obj, cell])[order]
+    new = np.ones(len(order), dtype=bool)
+    new[1:] = (key[1:] != key[:-1]).any(axis=1)
+    cl_start = np.flatnonzero(new)
+    cl_count = np.diff(np.append(cl_start, len(order)))
+    cl_lo = np.minimum.reduceat(tri_lo[order], cl_start, axis=0) if len(order) else np.zeros((0, 2))
+    cl_hi = np.maximum.reduceat(tri_hi[order], cl_start, axis=0) if len(order) else np.zeros((0, 2))
+    cl_obj = key[cl_start, 0]
+    obj_cl_count = np.bincount(cl_obj, minlength=k_n)
+    obj_cl_start = np.concatenate([[0], np.cumsum(obj_cl_count)[:-1]]).astype(np.int64)
     nz = scene.face_normals[:, 2]
     non_vertical = np.abs(nz) > _NON_VERTICAL_NZ
     area = scene.triangle_areas
     signed = np.bincount(obj, weights=nz * area, minlength=k_n)
     total = np.bincount(obj, weights=np.abs(nz) * area, minlength=k_n)
     volume = (total > 0) & (np.abs(signed) <= _CLOSED_TOL * total)
-    idx = _ObjectIndex(lo=lo, hi=hi, order=order, start=start, count=count, tri_lo=c[:, :, :2].min(axis=1),
-                       tri_hi=c[:, :, :2].max(axis=1), non_vertical=non_vertical, volume=volume)
+    idx = _ObjectIndex(lo=lo, hi=hi, tile_lo=tile_lo, tile_hi=tile_hi, tile_start=tile_start,
+                       tile_count=tile_count, tile_objects=tile_objects, obj_cl_start=obj_cl_start, obj_cl_count=obj_cl_count, cl_lo=cl_lo,
+                       cl_hi=cl_hi, cl_start=cl_start, cl_count=cl_count, order=order, tri_lo=tri_lo,
+                       tri_hi=tri_hi, non_vertical=non_vertical, volume=volume)
     if cache is not None:
         cache["sightline_object_index"] = idx
     return idx
 
 
-def _segment_box_pairs(o, d, tmax, lo, hi):
-    """Slab test of segments ``o + s·d``, 0 ≤ s ≤ tmax against boxes: (line, box, s0, s1) of the
-    overlapping pairs (s0..s1: the part of the segment inside the box, widened by 1 mm)."""
-    pad = 1e-3
-    # broad phase in plan: box centre within (radius of its plan circle) of the segment's plan line
-    # and between its ends, on (n, K) arrays
+def _expand(start, count):
+    """(owner, position): ``count[i]`` consecutive positions from ``start[i]`` for each i."""
+    owner = np.repeat(np.arange(len(count)), count)
+    pos = np.repeat(start - (np.cumsum(count) - count), count) + np.arange(len(owner))
+    return owner, pos
+
+
+def _plan_overlap(o, d, s0, s1, lo, hi, pad=1e-6):
+    """Does the plan projection of the segment part o + s·d, s0 ≤ s ≤ s1, meet the plan boxes?"""
+    with np.errstate(divide="ignore", invalid="ignore"):
+        inv = 1.0 / d[:, :2]
+        t0 = (lo - pad - o[:, :2]) * inv
+        t1 = (hi + pad - o[:, :2]) * inv
+    flat = d[:, :2] == 0.0
+    inside = (o[:, :2] >= lo - pad) & (o[:, :2] <= hi + pad)
+    near = np.where(flat, np.where(inside, -np.inf, np.inf), np.minimum(t0, t1)).max(axis=1)
+    far = np.where(flat, np.where(inside, np.inf, -np.inf), np.maximum(t0, t1)).min(axis=1)
+    return np.maximum(near, s0) <= np.minimum(far, s1)
+
+
+def _near_pairs(o, d, tmax, lo, hi):
+    """Broad phase in plan: (line, box) pairs whose box centre lies within the radius of the box's
+    plan circle of the segment's plan line, and between its ends, on (n, K) arrays."""
     centre = 0.5 * (lo[:, :2] + hi[:, :2])
     radius = 0.5 * np.hypot(hi[:, 0] - lo[:, 0], hi[:, 1] - lo[:, 1]) + 0.01
     dxy = d[:, :2]
@@ -338,7 +396,18 @@ def _segment_box_pairs(o, d, tmax, lo, hi):
     along = wx * dxy[:, 0:1] + wy * dxy[:, 1:2]
     near = np.abs(wx * dxy[:, 1:2] - wy * dxy[:, 0:1]) <= reach
     near &= (along >= -reach) & (along <= (tmax[:, None] * plan) * plan + reach)
-    li, ki = np.nonzero(near)
+    return np.nonzero(near)
+
+
+def _segment_box_pairs(o, d, tmax, ix):
+    """Segments ``o + s·d``, 0 ≤ s ≤ tmax against the object boxes of ``ix``: (line, object, s0,
+    s1) of the overlapping pairs (s0..s1: the part of the segment inside the box, widened by
+    1 mm). Coarse test on tiles of objects, then an exact slab test per object."""
+    pad = 1e-3
+    lt, tl = _near_pairs(o, d, tmax, ix.tile_lo, ix.tile_hi)
+    k, pos = _expand(ix.tile_start[tl], ix.tile_count[tl])
+    li, ki = lt[k], ix.tile_objects[pos]
+    lo, hi = ix.lo, ix.hi
     # exact slab test on the survivors
     oo, dd = o[li], d[li]
     with np.errstate(divide="ignore", invalid="ignore"):
@@ -385,12 +454,11 @@ def segment_blockers(scene, origins, directions, tmax, target_object=None):
     if n == 0 or scene.n_triangles == 0:
         return np.zeros((0, 3))
     ix = _object_index(scene)
-    k_n = len(ix.lo)
     out = []
-    per = max(1, (1 << 22) // max(k_n, 1))  # lines per box test (≤ 4 M pairs)
+    per = max(1, (1 << 22) // max(len(ix.tile_lo), 1))  # lines per tile test (≤ 4 M pairs)
     for a in range(0, n, per):
         sl = slice(a, a + per)
-        li, ki, s0, s1 = _segment_box_pairs(o[sl], d[sl], tmax[sl], ix.lo, ix.hi)
+        li, ki, s0, s1 = _segment_box_pairs(o[sl], d[sl], tmax[sl], ix)
         li = li + a
         for b in range(0, len(li), _PAIR_CHUNK):
             r = slice(b, b + _PAIR_CHUNK)
@@ -414,12 +482,13 @@ def _pairs_entry(scene, ix, o, d, li, ki, s0, s1):
     p_n = len(li)
     if p_n == 0:
         return np.zeros((0, 3))
-    # ---- candidate triangles of each pair: plan bbox overlaps the segment's part in the box
-    cnt = ix.count[ki]
-    pair = np.repeat(np.arange(p_n), cnt)
-    first = np.repeat(np.cumsum(cnt) - cnt, cnt)
-    tri = ix.order[np.repeat(ix.start[ki], cnt) + np.arange(len(pair)) - first]
+    # ---- candidate triangles of each pair: in clusters whose plan box the segment's part meets
     oo, dd = o[li], d[li]
+    pc, cl = _expand(ix.obj_cl_start[ki], ix.obj_cl_count[ki])
+    ok = _plan_overlap(oo[pc], dd[pc], s0[pc], s1[pc], ix.cl_lo[cl], ix.cl_hi[cl])
+    pc, cl = pc[ok], cl[ok]
+    k, pos = _expand(ix.cl_start[cl], ix.cl_count[cl])
+    pair, tri = pc[k], ix.order[pos]
     a_xy = (oo + s0[:, None] * dd)[:, :2]
     b_xy = (oo + s1[:, None] * dd)[:, :2]
     seg_lo, seg_hi = np.minimum(a_xy, b_xy), np.maximum(a_xy, b_xy)
