@@ -83,6 +83,52 @@ def unique_names(names) -> list[str]:
     return out
 
 
+def page_settings(dock) -> dict:
+    """The parameters of every analysis page ({page key: {parameter label: value}}): spin boxes
+    by value, combo boxes by their item data (or text)."""
+    from PySide6.QtWidgets import QAbstractSpinBox, QComboBox, QFormLayout
+
+    out: dict = {}
+    for page in dock.pages:
+        values = {}
+        for key, label in getattr(page, "labels", {}).items():
+            row, _role = page.form.getWidgetPosition(label)
+            item = page.form.itemAt(row, QFormLayout.ItemRole.FieldRole) if row >= 0 else None
+            widget = item.widget() if item is not None else None
+            if isinstance(widget, QComboBox):
+                data = widget.currentData()
+                values[key] = data if isinstance(data, (str, int, float)) else widget.currentText()
+            elif isinstance(widget, QAbstractSpinBox) and hasattr(widget, "value"):
+                values[key] = widget.value()
+        if values:
+            out[page.key] = values
+    return out
+
+
+def restore_page_settings(dock, settings: dict) -> None:
+    """Set the pages' parameters from :func:`page_settings` output (unknown keys are ignored)."""
+    from PySide6.QtWidgets import QAbstractSpinBox, QComboBox, QFormLayout
+
+    for page in dock.pages:
+        values = settings.get(page.key) if isinstance(settings, dict) else None
+        if not isinstance(values, dict):
+            continue
+        for key, label in getattr(page, "labels", {}).items():
+            if key not in values:
+                continue
+            row, _role = page.form.getWidgetPosition(label)
+            item = page.form.itemAt(row, QFormLayout.ItemRole.FieldRole) if row >= 0 else None
+            widget = item.widget() if item is not None else None
+            v = values[key]
+            if isinstance(widget, QComboBox):
+                k = widget.findData(v)
+                k = k if k >= 0 else widget.findText(str(v))
+                if k >= 0:
+                    widget.setCurrentIndex(k)
+            elif isinstance(widget, QAbstractSpinBox) and hasattr(widget, "setValue") and isinstance(v, (int, float)):
+                widget.setValue(v)
+
+
 class ProjectController:
     """File ▸ project actions, per-variant analysis figures and the compare dialog."""
 
@@ -158,6 +204,7 @@ class ProjectController:
         proj.analysis = {
             "sun_time_local": w.analysis.sun.when_local().isoformat(),
             "colour_theme": themes.theme if themes is not None else None,
+            "pages": page_settings(w.analysis),
             "variant_results": {name: self.variant_results(v) for v, name in zip(variants, names)
                                 if self.variant_results(v)},
             "existing_results": self.variant_results(w.variants.variants[0]) if w.variants.variants else {},
@@ -287,6 +334,15 @@ class ProjectController:
                     vp.render()
                 except (KeyError, ValueError, TypeError):
                     pass
+        restore_page_settings(w.analysis, proj.analysis.get("pages") or {})
+        when = proj.analysis.get("sun_time_local")
+        if isinstance(when, str):
+            try:
+                from datetime import datetime
+
+                w.analysis.sun.set_when(datetime.fromisoformat(when))
+            except (ValueError, TypeError):
+                pass
         theme = proj.analysis.get("colour_theme")
         themes = getattr(w, "colour_themes", None)
         if themes is not None and theme:

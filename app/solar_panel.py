@@ -4,7 +4,7 @@ clicking a roof surface adds its figures to the attribute dock (area m², tilt �
 0° = north clockwise, kWh/m²·a, suitable, kWp, kWh/a — the row of
 :meth:`analysis.solar.SolarResult.surface_row`), and a bar chart under the attribute table shows
 the selected building's monthly PV yield (kWh per month, :meth:`SolarResult.buildings`,
-matplotlib ``FigureCanvasQTAgg``).
+matplotlib ``FigureCanvasQTAgg``); with several buildings selected, their sum.
 
 The result belongs to the scene it was computed on: after an edit (a new scene) the figures are
 no longer shown until solar is run again.
@@ -154,7 +154,9 @@ class SolarController:
         return out
 
     def _extra_rows(self, object_id) -> list[tuple[str, str]]:
-        """Hook of the attribute dock: the clicked roof's rows when it belongs to ``object_id``."""
+        """Hook of the attribute dock (called whenever the selection changes): the chart of the
+        selection, and the clicked roof's rows when it belongs to ``object_id``."""
+        self._update_chart()
         fig = self.surface_figures()
         if fig is None or object_id is None:
             return []
@@ -164,23 +166,31 @@ class SolarController:
         return self.rows()
 
     def refresh(self) -> None:
-        """Re-fill the attribute table (with the roof rows) and draw the selected building's chart."""
+        """Re-fill the attribute table (with the roof rows) and the chart."""
+        self.window._show_attributes()
+        self._update_chart()
+
+    def _update_chart(self) -> None:
+        """The selected buildings' monthly yield (their sum when several are selected)."""
         w = self.window
-        w._show_attributes()
         if not self.active():
             self.box.hide()
             return
-        building = w.selected[-1] if w.selected else None
         per_building = self.result.buildings()
-        if building is None or building not in per_building:
+        chosen = [i for i in w.selected if i in per_building]
+        if not chosen:
             self.box.hide()
             return
-        b = per_building[building]
+        keys = ("roof_area_m2", "suitable_area_m2", "kwp", "yield_kwh_a")
+        b = {k: sum(per_building[i][k] for i in chosen) for k in keys}
+        b["monthly_yield_kwh"] = list(np.sum([per_building[i]["monthly_yield_kwh"] for i in chosen], axis=0))
+        building = chosen[-1] if len(chosen) == 1 else tr("{n} buildings").format(n=len(chosen))
         self.title.setText("<b>" + tr("Solar potential of {id}").format(id=building) + "</b><br>" + tr(
             "{area} m² roof, {suitable} m² suitable, {kwp} kWp, {kwh} kWh/a").format(
             area=format_number(b["roof_area_m2"], 0), suitable=format_number(b["suitable_area_m2"], 0),
             kwp=format_number(b["kwp"], 1), kwh=format_number(b["yield_kwh_a"], 0)))
-        self.chart.show_values(building, b["monthly_yield_kwh"])
+        if self.chart.building_id != building or self.chart.values != [float(v) for v in b["monthly_yield_kwh"]]:
+            self.chart.show_values(building, b["monthly_yield_kwh"])
         self.box.show()
 
     def retranslate(self) -> None:

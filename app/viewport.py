@@ -27,6 +27,9 @@ CLICK_TOLERANCE_PX = 4
 EYE_HEIGHT_M = 1.6
 
 
+RESULT_SELECTION_RGB = (0, 200, 255)  # selection highlight while a result colours the view
+
+
 class Viewport(QWidget):
     """3D view widget. Signals carry object ids of the current scene."""
 
@@ -225,7 +228,8 @@ class Viewport(QWidget):
                 rgb[:] = layer["colour"]
             else:
                 rgb = self.base_rgb[tri].copy()
-            rgb[sel[self.scene.object_index[tri]]] = SELECTION_COLOUR
+            # over result colours (solar's inferno ends in the selection yellow) the selection is cyan
+            rgb[sel[self.scene.object_index[tri]]] = SELECTION_COLOUR if self.result_rgb is None else RESULT_SELECTION_RGB
             mesh = layer["mesh"]
             mesh.cell_data["rgb"][:] = rgb
             mesh.GetCellData().GetArray("rgb").Modified()

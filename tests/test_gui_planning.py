@@ -99,6 +99,18 @@ def test_solar_roof_click_shows_figures_and_monthly_chart(win, qtbot, artifacts)
     if sum(bars) > 0:
         assert np.argmax(bars) in (4, 5, 6)  # May-July peak in Rotterdam
     shot(w, artifacts, "21-solar-roof-clicked")
+    # the selected building is highlighted in cyan over the result colours (not the ramp's yellow)
+    from app.viewport import RESULT_SELECTION_RGB
+
+    layer = w.viewport.layers["Building"]
+    sel_cells = sc.object_index[layer["tri"]] == sc.object_number(target)
+    assert np.all(np.asarray(layer["mesh"].cell_data["rgb"])[sel_cells] == RESULT_SELECTION_RGB)
+    # two buildings selected (search / box select too): the chart shows their sum
+    other = next(b for b in res.buildings() if b != target and res.buildings()[b]["yield_kwh_a"] > 0)
+    w.set_selection([target, other])
+    both = ref + np.asarray(res.buildings()[other]["monthly_yield_kwh"])
+    assert np.allclose(w.solar.chart.bar_heights(), both, rtol=1e-9)
+    assert "2 Gebäude" in w.solar.title.text()
     w.analysis.clear_button.click()
     assert not w.solar.box.isVisible() and w.solar.result is None
     assert not any(k.startswith("☀") for k in w.attributes.rows())
@@ -254,6 +266,7 @@ def test_project_variants_compare_save_open_and_changed_source(win, qtbot, tmp_p
     assert any(v.get("name") == "Fenster" for v in data["views"])
     cam = np.array(w.viewport.plotter.camera.position)
 
+    w.analysis.page("shadow").grid.setValue(2.0)
     # the source changes: opening warns in a dialog, the variants come back, B is active
     with open(src, "ab") as fh:
         fh.write(b"\n")
@@ -269,5 +282,7 @@ def test_project_variants_compare_save_open_and_changed_source(win, qtbot, tmp_p
     assert big not in w.model.objects and small not in w.model.objects and len(w.model.objects) == len(ids) - 2
     assert np.allclose(w.viewport.plotter.camera.position, cam, atol=0.01)
     assert w.projects.variant_results(vd.variants[1])["shadow_area_m2"] == pytest.approx(shadow_a)
+    assert w.analysis.page("shadow").grid.value() == 4.0  # the pages' parameters come back
+    assert data["analysis"]["pages"]["shadow"]["Grid spacing [m]"] == 4.0
     shot(w, artifacts, "25-project-reopened")
     box.done(0)

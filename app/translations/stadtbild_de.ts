@@ -908,7 +908,7 @@
     </message>
     <message>
         <location filename="../main_window.py" line="375"/>
-        <location filename="../project_io.py" line="251"/>
+        <location filename="../project_io.py" line="298"/>
         <source>Loading</source>
         <translation>Laden</translation>
     </message>
@@ -1023,7 +1023,7 @@
     <message>
         <location filename="../export_dialog.py" line="73"/>
         <location filename="../main_window.py" line="630"/>
-        <location filename="../project_io.py" line="187"/>
+        <location filename="../project_io.py" line="234"/>
         <source>{file}: refusing to overwrite an input file</source>
         <translation>{file}: eine Eingabedatei wird nicht überschrieben</translation>
     </message>
@@ -1036,8 +1036,8 @@
         <location filename="../export_dialog.py" line="107"/>
         <location filename="../main_window.py" line="642"/>
         <location filename="../main_window.py" line="815"/>
-        <location filename="../project_io.py" line="190"/>
-        <location filename="../project_io.py" line="305"/>
+        <location filename="../project_io.py" line="237"/>
+        <location filename="../project_io.py" line="361"/>
         <source>Open a city model first</source>
         <translation>Bitte zuerst ein Stadtmodell öffnen</translation>
     </message>
@@ -1230,17 +1230,17 @@
         <translation>Name</translation>
     </message>
     <message>
-        <location filename="../viewport.py" line="529"/>
+        <location filename="../viewport.py" line="533"/>
         <source>Distance {d} m (horizontal {h} m, height difference {z} m)</source>
         <translation>Strecke {d} m (horizontal {h} m, Höhenunterschied {z} m)</translation>
     </message>
     <message>
-        <location filename="../viewport.py" line="542"/>
+        <location filename="../viewport.py" line="546"/>
         <source>Height above ground {h} m (absolute height {z} m)</source>
         <translation>Höhe über Grund {h} m (absolute Höhe {z} m)</translation>
     </message>
     <message>
-        <location filename="../viewport.py" line="566"/>
+        <location filename="../viewport.py" line="570"/>
         <source>Area {a} m² ({s}, tilt {t}°)</source>
         <translation>Fläche {a} m² ({s}, Neigung {t}°)</translation>
     </message>
@@ -1447,83 +1447,83 @@
         <translation>Sichtachse (Korridor): störende Gebäude</translation>
     </message>
     <message>
-        <location filename="../project_io.py" line="120"/>
+        <location filename="../project_io.py" line="166"/>
         <source>&amp;New project</source>
         <translation>&amp;Neues Projekt</translation>
     </message>
     <message>
-        <location filename="../project_io.py" line="121"/>
+        <location filename="../project_io.py" line="167"/>
         <source>Open &amp;project…</source>
         <translation>&amp;Projekt öffnen…</translation>
     </message>
     <message>
-        <location filename="../project_io.py" line="122"/>
+        <location filename="../project_io.py" line="168"/>
         <source>&amp;Save project</source>
         <translation>Projekt &amp;speichern</translation>
     </message>
     <message>
-        <location filename="../project_io.py" line="123"/>
+        <location filename="../project_io.py" line="169"/>
         <source>Save project &amp;as…</source>
         <translation>Projekt speichern &amp;unter…</translation>
     </message>
     <message>
-        <location filename="../project_io.py" line="124"/>
+        <location filename="../project_io.py" line="170"/>
         <source>Compare variants…</source>
         <translation>Varianten vergleichen…</translation>
     </message>
     <message>
-        <location filename="../project_io.py" line="174"/>
+        <location filename="../project_io.py" line="221"/>
         <source>Save project</source>
         <translation>Projekt speichern</translation>
     </message>
     <message>
-        <location filename="../project_io.py" line="198"/>
+        <location filename="../project_io.py" line="245"/>
         <source>Project saved: {file}</source>
         <translation>Projekt gespeichert: {file}</translation>
     </message>
     <message>
-        <location filename="../project_io.py" line="208"/>
+        <location filename="../project_io.py" line="255"/>
         <source>New project</source>
         <translation>Neues Projekt</translation>
     </message>
     <message>
-        <location filename="../project_io.py" line="211"/>
+        <location filename="../project_io.py" line="258"/>
         <source>Open project</source>
         <translation>Projekt öffnen</translation>
     </message>
     <message>
-        <location filename="../project_io.py" line="229"/>
+        <location filename="../project_io.py" line="276"/>
         <source>Stadtbild – project</source>
         <translation>Stadtbild – Projekt</translation>
     </message>
     <message>
-        <location filename="../project_io.py" line="230"/>
+        <location filename="../project_io.py" line="277"/>
         <source>The project&apos;s source data has changed since it was saved:</source>
         <translation>Die Quelldaten des Projekts haben sich seit dem Speichern geändert:</translation>
     </message>
     <message>
-        <location filename="../project_io.py" line="236"/>
+        <location filename="../project_io.py" line="283"/>
         <source>{file}: a source file of the project is missing</source>
         <translation>{file}: eine Quelldatei des Projekts fehlt</translation>
     </message>
     <message>
-        <location filename="../project_io.py" line="250"/>
+        <location filename="../project_io.py" line="297"/>
         <source>Opening project {name} …</source>
         <translation>Projekt {name} wird geöffnet …</translation>
     </message>
     <message>
-        <location filename="../project_io.py" line="295"/>
+        <location filename="../project_io.py" line="351"/>
         <source>Project opened: {file}</source>
         <translation>Projekt geöffnet: {file}</translation>
     </message>
     <message>
-        <location filename="../project_io.py" line="322"/>
-        <location filename="../project_io.py" line="337"/>
+        <location filename="../project_io.py" line="378"/>
+        <location filename="../project_io.py" line="393"/>
         <source>Compare variants</source>
         <translation>Varianten vergleichen</translation>
     </message>
     <message>
-        <location filename="../project_io.py" line="360"/>
+        <location filename="../project_io.py" line="416"/>
         <source>Gross floor area estimate = footprint × storeys, storeys = eave height / 3 m (an assumption). Analysis rows (shadow, PV, sightline …) appear when the analysis was run for the variant; the last run counts.</source>
         <translation>Bruttogrundfläche geschätzt = Grundfläche × Geschosse, Geschosse = Traufhöhe / 3 m (eine Annahme). Analysezeilen (Schatten, PV, Sichtachse …) erscheinen, wenn die Analyse für die Variante gerechnet wurde; es zählt der letzte Lauf.</translation>
     </message>
@@ -1654,12 +1654,17 @@
         <translation>– (flach)</translation>
     </message>
     <message>
-        <location filename="../solar_panel.py" line="179"/>
+        <location filename="../solar_panel.py" line="187"/>
+        <source>{n} buildings</source>
+        <translation>{n} Gebäude</translation>
+    </message>
+    <message>
+        <location filename="../solar_panel.py" line="188"/>
         <source>Solar potential of {id}</source>
         <translation>Solarpotenzial von {id}</translation>
     </message>
     <message>
-        <location filename="../solar_panel.py" line="180"/>
+        <location filename="../solar_panel.py" line="189"/>
         <source>{area} m² roof, {suitable} m² suitable, {kwp} kWp, {kwh} kWh/a</source>
         <translation>{area} m² Dach, {suitable} m² geeignet, {kwp} kWp, {kwh} kWh/a</translation>
     </message>
