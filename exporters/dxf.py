@@ -339,6 +339,9 @@ class _Writer:
             pts = self._xyz(geom.coords)
             if len(pts) == 2:
                 e = self.msp.add_line(pts[0], pts[1], dxfattribs={"layer": layer, "true_color": tc})
+            elif not geom.has_z:  # a plan line (isoline, 2D overlay): LWPOLYLINE, one entity with packed points
+                e = self.msp.add_lwpolyline(pts[:, :2], dxfattribs={"layer": layer, "true_color": tc,
+                                                                    "elevation": float(pts[0, 2])})
             else:
                 e = self.msp.add_polyline3d(pts, dxfattribs={"layer": layer, "true_color": tc})
             if xd:
