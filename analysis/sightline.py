@@ -547,6 +547,16 @@ def _inside_entry(entry, pair, c, o, d, s0, s1):
         # side of P(s) = o + s·d relative to the edge p0 -> p1 (cross product), times the orientation
         alpha = (ex * (o[:, 1] - p0[:, 1]) - ey * (o[:, 0] - p0[:, 0])) * orient
         beta = (ex * d[:, 1] - ey * d[:, 0]) * orient
+        # a segment running along an edge shared by two faces (a roof diagonal) belongs to exactly
+        # one of them (rasterisers' top-left rule: the two faces run the edge in opposite
+        # directions), else it would count twice and flip the parity
+        size = np.hypot(ex, ey)
+        along = (np.abs(beta) <= 1e-12 * size) & (np.abs(alpha) <= 1e-9 * size)
+        if along.any():
+            ux, uy = ex * orient, ey * orient
+            owned = (uy < 0) | ((uy == 0) & (ux > 0))
+            alpha = np.where(along, np.where(owned, 1.0, -1.0), alpha)
+            beta = np.where(along, 0.0, beta)
         clip(alpha, beta)
     nrm = np.cross(b - a, cc - a)
     nz = nrm[:, 2]

@@ -190,3 +190,63 @@ def test_target_object_ends_the_line_and_is_not_listed(demo):
         break
     else:
         pytest.fail("no random line crossed three buildings")
+
+
+# ====================================================================== analytic boxes
+X0, Y0 = 500000.0, 5700000.0
+
+
+def _boxes(*boxes):
+    from tests.helpers import box_model
+
+    return box_model([(oid, X0 + x0, Y0 + y0, X0 + x1, Y0 + y1, z0, z1)
+                      for oid, x0, y0, x1, y1, z0, z1 in boxes]).scene()
+
+
+def _local(scene, x, y, z):
+    return np.array([X0 + x, Y0 + y, z]) - scene.origin
+
+
+def _blockers(scene, a, b):
+    o, t = _local(scene, *a), _local(scene, *b)
+    tr = trace_lines(RayCaster(scene, backend="numpy"), o[None], t[None], all_blockers=True)
+    objs, dists = tr.blockers_of(0)
+    return [scene.object_ids[k] for k in objs], list(dists)
+
+
+def test_row_houses_with_and_without_party_walls_are_all_listed():
+    """Two 10 m houses side by side: with both party walls (coincident triangles) and with none."""
+    both = _boxes(("A", 0, 0, 10, 10, 0, 10), ("B", 10, 0, 20, 10, 0, 8))
+    ids, dists = _blockers(both, (-5, 5, 2), (25, 5, 2))
+    assert ids == ["A", "B"] and dists == pytest.approx([5.0, 15.0], abs=1e-6)
+    # the party walls left out (as in the demo district): B is entered where its roof begins
+    x = both.corners[:, :, 0] + both.origin[0] - X0
+    party = np.abs(x - 10.0).max(axis=1) < 1e-9
+    assert party.sum() >= 4
+    open_row = both.select(~party)
+    ids, dists = _blockers(open_row, (-5, 5, 2), (25, 5, 2))
+    assert ids == ["A", "B"] and dists == pytest.approx([5.0, 15.0], abs=1e-6)
+    # above the lower house's roof the line leaves A through its roof... and B is not entered
+    ids, dists = _blockers(open_row, (-5, 5, 9), (25, 5, 9))
+    assert ids == ["A"] and dists == pytest.approx([5.0], abs=1e-6)
+    # a rising line: enters B's volume only where it is still below B's 8 m roof
+    ids, dists = _blockers(open_row, (5, 5, 9.5), (15, 5, 7.5))  # z = 8 at x = 12.5
+    assert ids == ["A", "B"] and dists[1] == pytest.approx(np.hypot(7.5, 1.5), abs=1e-6)
+
+
+def test_segment_inside_a_house_along_its_roof_diagonal():
+    """A segment wholly inside a house crosses no face; running exactly under the diagonal shared
+    by the two roof triangles it must still be inside (the diagonal counts once)."""
+    s = _boxes(("A", 0, 0, 10, 10, 0, 10))
+    roof = np.flatnonzero(s.face_normals[:, 2] > 0.5)
+    assert len(roof) == 2
+    shared = np.intersect1d(s.triangles[roof[0]], s.triangles[roof[1]])
+    p, q = s.vertices[shared]
+    o = p + 0.2 * (q - p)
+    t = p + 0.8 * (q - p)
+    o[2] = t[2] = 5.0
+    hits = segment_blockers(s, o, (t - o) / np.linalg.norm(t - o), np.linalg.norm(t - o))
+    assert hits[:, 1].astype(int).tolist() == [0] and hits[0, 2] == 0.0
+    # the same segment lifted above the roof is outside
+    o[2] = t[2] = 11.0
+    assert len(segment_blockers(s, o, (t - o) / np.linalg.norm(t - o), np.linalg.norm(t - o))) == 0
