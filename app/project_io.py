@@ -20,8 +20,17 @@ from pathlib import Path
 
 from PySide6.QtCore import QT_TRANSLATE_NOOP, Qt
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import (QDialog, QDialogButtonBox, QFileDialog, QHeaderView, QLabel, QMessageBox, QTableWidget,
-                               QTableWidgetItem, QVBoxLayout)
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QHeaderView,
+    QLabel,
+    QMessageBox,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+)
 
 from .i18n import format_number, tr
 
@@ -353,8 +362,8 @@ class ProjectController:
     # ------------------------------------------------------------ compare
     def compare(self):
         """Compute the side-by-side figures in a worker and show them in a dialog."""
-        from model.scenario import Scenario
         from model.project import compare_variants
+        from model.scenario import Scenario
 
         w = self.window
         if w.base_model is None:

@@ -13,12 +13,12 @@ import numpy as np
 import pytest
 
 pytest.importorskip("pytestqt")
-from PySide6.QtCore import QSettings  # noqa: E402
-from PySide6.QtTest import QTest  # noqa: E402
-from PySide6.QtWidgets import QMessageBox  # noqa: E402
+from PySide6.QtCore import QSettings
+from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QMessageBox
 
-from tests.conftest import DEMO  # noqa: E402
-from tests.test_gui import click_at_object, shot, top_roof_target  # noqa: E402
+from tests.conftest import DEMO
+from tests.test_gui import click_at_object, shot, top_roof_target
 
 pytestmark = pytest.mark.gui
 
