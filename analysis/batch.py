@@ -193,7 +193,10 @@ def scan_file(path: str, crs: str | None = None) -> dict:
 
     from .ground import lowest_ground_z
 
-    m = load(path, crs=crs)
+    try:
+        m = load(path, crs=crs)
+    except InputError as exc:  # reported by the driver as "error: FILE: what" (no retries, no worker log)
+        return {"path": str(path), "error": str(exc)}
     bb = m.bbox()
     sc = m.scene()
     return {"path": str(path), "bbox": None if bb is None else [float(v) for v in bb],
@@ -374,6 +377,9 @@ def _write_gpkg(path: Path, layers: list, crs_wkt) -> None:
     import shapely
 
     def write(tmp):
+        import warnings
+
+        warnings.filterwarnings("ignore", message=".*'crs' was not provided.*")  # the model's own warning says it
         for i, (name, cols, geoms, gtype) in enumerate(layers):
             names = list(cols)
             data = []
@@ -621,7 +627,7 @@ def make_client(options: BatchOptions):
     env = {"OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
     cluster = LocalCluster(n_workers=int(options.workers), threads_per_worker=1, processes=True,
                            host="127.0.0.1", dashboard_address=None,  # loopback only, no web dashboard
-                           silence_logs=logging.ERROR, env=env)
+                           silence_logs=logging.CRITICAL, env=env)
     return Client(cluster), cluster
 
 
@@ -697,6 +703,8 @@ def _scan(files, options, client):
             futs = client.map(scan_file, todo, crs=options.crs, retries=options.retries, pure=False)
             res = client.gather(futs)
         for d in res:
+            if "error" in d:
+                raise InputError(None, d["error"])
             d["crs_override"] = options.crs
             out[d["path"]] = d
         _atomic_write(cache_path, json.dumps({"files": list(out.values())}, indent=1).encode())
