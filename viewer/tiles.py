@@ -109,6 +109,9 @@ def sniff_bbox(path) -> np.ndarray | None:
             return load(path).bbox()
         except Exception:  # noqa: BLE001 - unreadable tile: skipped with a warning by the caller
             return None
+    quick = _metadata_extent(head)
+    if quick is not None:
+        return quick
     try:
         if path.name.lower().endswith(".jsonl"):
             lines = path.read_bytes().splitlines()
@@ -131,6 +134,29 @@ def sniff_bbox(path) -> np.ndarray | None:
         return np.concatenate([v.min(axis=0), v.max(axis=0)])
     except (OSError, ValueError, KeyError, TypeError, IndexError):
         return None
+
+
+_EXTENT = re.compile(rb'"geographicalExtent"\s*:\s*\[([^\]]*)\]')
+
+
+def _metadata_extent(head: bytes) -> np.ndarray | None:
+    """``metadata.geographicalExtent`` when the file's first bytes hold it (metadata written before
+    the CityObjects, as cjio and most writers do): the extent must follow ``"metadata"`` with no
+    ``"CityObjects"`` in between (an object's own extent does not count)."""
+    m_meta = head.find(b'"metadata"')
+    if m_meta < 0:
+        return None
+    m = _EXTENT.search(head, m_meta)
+    if m is None:
+        return None
+    between = head[m_meta:m.start()]
+    if b'"CityObjects"' in between or b'"vertices"' in between:
+        return None
+    try:
+        vals = np.array([float(v) for v in m.group(1).split(b",")], dtype=np.float64)
+    except ValueError:
+        return None
+    return vals if len(vals) == 6 and np.isfinite(vals).all() else None
 
 
 def file_sources(paths) -> tuple[list[TileSource], list[str]]:
