@@ -7,6 +7,10 @@ Baseline in the same process: trimesh's own GLB export of the whole district as 
 (no ids, no colours, no metadata) — the least any exporter has to do to write these triangles.
 Printed per format: seconds (best of ``BENCH_EXPORT_REPEAT``, default 1 for the slow formats),
 ratio to the baseline, file size in MB, and size relative to the baseline GLB.
+
+DXF before/after (issue 10b): the default POLYFACE export writes its VERTEX records in bulk
+(``exporters.dxf.PackedPolyface``); "before" is the same file built from ezdxf's own VERTEX
+entities (``packed=False``, the issue-10 code path). Both rows and their ratio are printed.
 The machine is shared (2 cores, other engineers' jobs): timings are noisy; compare ratios.
 """
 from __future__ import annotations
@@ -63,23 +67,40 @@ def main() -> None:
     cases = [
         ("GLB", "d.glb", {}), ("glTF (embedded)", "d.gltf", {}), ("OBJ+MTL", "d.obj", {}),
         ("STL merged", "d.stl", {}), ("STL per object", "o.stl", {"per_object": True}),
-        ("DXF POLYFACE", "d.dxf", {}), ("DXF MESH", "m.dxf", {"dxf_entity": "mesh"}),
+        ("DXF POLYFACE", "d.dxf", {}), ("DXF POLYFACE before", "b.dxf", {"packed": False}),
+        ("DXF MESH", "m.dxf", {"dxf_entity": "mesh"}),
         ("DXF POLYFACE + results", "r.dxf", {"results": results}),
+        ("DXF POLYFACE + res. before", "s.dxf", {"results": results, "packed": False}),
         ("IFC4", "d.ifc", {}), ("CityJSON", "d.city.json", {}), ("CityJSONSeq", "d.city.jsonl", {}),
         ("CityGML 2.0", "d.gml", {}), ("CSV objects", "d.csv", {"results": results}),
         ("GeoJSON objects", "d.geojson", {"results": results}), ("GeoPackage (all)", "d.gpkg", {"results": results}),
         ("GeoTIFF", "d.tif", {"results": results}), ("PDF report", "d.pdf", {"results": results}),
     ]
+    def write(path, kw):
+        if "packed" in kw:  # the issue-10 DXF path: not an export() option, only write_dxf's
+            from exporters.dxf import write_dxf
+
+            kw = {k: v for k, v in kw.items()}
+            return write_dxf(model, path, results=kw.pop("results", None), **kw)
+        return export(model, path, **kw)
+
+    seconds = {}
     for label, name, kw in cases:
         path = out / name
         slow = name.endswith((".dxf", ".ifc", ".pdf"))
         try:
-            t = best_of(lambda: export(model, path, **kw), 1 if slow else max(REPEAT, 1))
+            t = best_of(lambda path=path, kw=kw: write(path, kw), 1 if slow else max(REPEAT, 1))
+            seconds[label] = t
         except Exception as exc:  # report and continue
             print(f"{label:<26} failed: {type(exc).__name__}: {exc}")
             continue
         size = path.stat().st_size + sum(p.stat().st_size for p in out.glob(path.stem + ".mtl"))
         print(f"{label:<26}{t:>9.2f}{t / t_base:>9.1f}{size / 1e6:>8.2f}{size / size_base:>8.2f}", flush=True)
+    for after, before in (("DXF POLYFACE", "DXF POLYFACE before"),
+                          ("DXF POLYFACE + results", "DXF POLYFACE + res. before")):
+        if after in seconds and before in seconds:
+            print(f"{after}: before {seconds[before]:.2f} s -> after {seconds[after]:.2f} s "
+                  f"({seconds[before] / seconds[after]:.1f}× faster)")
     for p in out.iterdir():
         p.unlink()
     out.rmdir()

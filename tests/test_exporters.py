@@ -840,7 +840,7 @@ def test_dxf_default_entity_counts_per_layer(nrw, tmp_path):
     # references from the model: (object, semantic) pairs with area; triangles with area
     areas = nrw.polygon_areas()
     ref_entities: dict[str, int] = {}
-    for oid, obj in nrw.objects.items():
+    for obj in nrw.objects.values():
         g = nrw.select_geometry(obj)
         if g is None:
             continue
