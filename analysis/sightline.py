@@ -465,6 +465,7 @@ def segment_blockers(scene, origins, directions, tmax, target_object=None):
             out.append(_pairs_entry(scene, ix, o, d, li[r], ki[r], s0[r], s1[r]))
     hits = np.concatenate(out) if out else np.zeros((0, 3))
     hits = hits[np.isfinite(hits[:, 2])]
+    hits[:, 2] += 0.0  # no -0.0 for an observer inside a building
     if len(hits) == 0:
         return hits
     lines = hits[:, 0].astype(np.int64)
