@@ -49,7 +49,7 @@ import math
 import os
 import tempfile
 import time
-from dataclasses import dataclass, field, asdict
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -305,10 +305,6 @@ def partition_model(part: Partition):
     return model, own_ids
 
 
-class _RunScene:
-    """Mixin marker; see :func:`run_scene`."""
-
-
 def run_scene(model, lod, origin, site_bbox):
     """The model's Scene expressed in the run's local ``origin`` (exact: both origins are whole
     metres) and reporting the run's bbox as its own, so that ``analysis.sun.site_from_model`` gives
@@ -318,7 +314,7 @@ def run_scene(model, lod, origin, site_bbox):
     sc = model.scene(lod)
     shift = np.asarray(sc.origin, float) - np.asarray(origin, float)
 
-    class RunScene(Scene, _RunScene):
+    class RunScene(Scene):
         def bbox(self):
             return np.asarray(site_bbox, float)
 

@@ -28,7 +28,6 @@ def test_blocks_of_boxes_are_the_boxes():
     v, t, o, top = block_arrays(model.scene())
     for k, (w, d, h) in enumerate([(10, 6, 9), (4, 4, 2)]):
         sel = o == k
-        mesh = _trimesh(v, t[sel])
         assert top[sel].sum() == 2  # the roof rectangle: two triangles
         zs = v[np.unique(t[sel])][:, 2]
         assert zs.min() == pytest.approx([0, 1][k]) and zs.max() == pytest.approx([9, 3][k])
