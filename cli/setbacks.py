@@ -2,9 +2,6 @@
 Abstandsflächen per wall and their conflicts (see :mod:`analysis.setbacks`)."""
 from __future__ import annotations
 
-import os
-import tempfile
-from pathlib import Path
 
 from model.errors import InputError
 
@@ -65,20 +62,10 @@ def write_dxf(result, path, parcels=None) -> None:
         for poly in shapely.get_parts(parcel):
             if poly.geom_type == "Polygon":
                 msp.add_lwpolyline(list(poly.exterior.coords)[:-1], close=True, dxfattribs={"layer": "FLURSTUECK"})
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".dxf", dir=path.parent)
-    os.close(fd)
-    try:
-        doc.saveas(tmp)
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-        raise
+    from model.fileio import atomic_writer
+
+    with atomic_writer(path, "wt", encoding=doc.output_encoding, errors="dxfreplace", newline="") as fh:
+        doc.write(fh)
 
 
 def run(args) -> int:

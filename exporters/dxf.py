@@ -79,28 +79,11 @@ def _atomic_write_doc(doc, path) -> None:
     encoding, ezdxf's ``dxfreplace`` error handler as in ``Drawing.saveas``), fsync, rename over
     ``path``: no second copy of the whole text in memory (13 MB for the demo district, ~0.8 GB
     for a 50k-building city), and never a half-written file."""
-    import os
-    import tempfile
-    from pathlib import Path
 
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wt", encoding=doc.output_encoding, errors="dxfreplace", newline="") as fh:
-            doc.write(fh)
-            fh.flush()
-            os.fsync(fh.fileno())
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(tmp, 0o666 & ~umask)  # the usual mode of a new file (as model.fileio.atomic_write_bytes)
-        os.replace(tmp, path)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-        raise
+    from model.fileio import atomic_writer
+
+    with atomic_writer(path, "wt", encoding=doc.output_encoding, errors="dxfreplace", newline="") as fh:
+        doc.write(fh)
 
 
 def build_dxf(model, lod=None, edits: Edits | None = None, results=None, local_origin=False,

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import os
 import tempfile
+from contextlib import contextmanager
 from pathlib import Path
 
 
@@ -12,16 +13,19 @@ def _umask() -> int:
     return mask
 
 
-def atomic_write_bytes(path, data: bytes) -> None:
-    """Write a file atomically: temp file in the same folder, fsync, rename over the target.
-    A crash leaves either the old file or the new one, never a half-written file. New files get
-    the usual mode (0666 minus the umask), not mkstemp's 0600, so colleagues can read exports."""
+@contextmanager
+def atomic_writer(path, mode: str = "wb", **open_kwargs):
+    """Open a temp file in the target's folder for streaming; on a clean exit it is flushed,
+    fsynced, given the usual mode (0666 minus the umask, not mkstemp's 0600, so colleagues can
+    read exports) and renamed over ``path``. On an error it is removed. A crash therefore leaves
+    the old file or the new one, never a half-written file. ``open_kwargs`` go to ``open``
+    (e.g. ``encoding`` for text mode)."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
     try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
+        with os.fdopen(fd, mode, **open_kwargs) as fh:
+            yield fh
             fh.flush()
             os.fsync(fh.fileno())
         os.chmod(tmp, 0o666 & ~_umask())
@@ -32,6 +36,12 @@ def atomic_write_bytes(path, data: bytes) -> None:
         except OSError:
             pass
         raise
+
+
+def atomic_write_bytes(path, data: bytes) -> None:
+    """Write ``data`` to ``path`` atomically (see :func:`atomic_writer`)."""
+    with atomic_writer(path, "wb") as fh:
+        fh.write(data)
 
 
 def json_default(o):
