@@ -79,7 +79,6 @@ def _atomic_write_doc(doc, path) -> None:
     encoding, ezdxf's ``dxfreplace`` error handler as in ``Drawing.saveas``), fsync, rename over
     ``path``: no second copy of the whole text in memory (13 MB for the demo district, ~0.8 GB
     for a 50k-building city), and never a half-written file."""
-
     from model.fileio import atomic_writer
 
     with atomic_writer(path, "wt", encoding=doc.output_encoding, errors="dxfreplace", newline="") as fh:
