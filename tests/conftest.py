@@ -53,3 +53,28 @@ def demo_model():
 def artifacts() -> Path:
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     return ARTIFACTS
+
+
+# ------------------------------------------------------------------ the shared data stays untouched
+def _data_snapshot() -> dict:
+    if not DATA.exists():
+        return {}
+    return {str(p): (p.stat().st_size, p.stat().st_mtime_ns) for p in DATA.rglob("*") if p.is_file()}
+
+
+def pytest_sessionstart(session):
+    session.config._stadtbild_data_snapshot = _data_snapshot()
+
+
+def pytest_sessionfinish(session, exitstatus):
+    """Fail the run if any test (or the code under test) created, changed or deleted a file in
+    ../shared/data: user source files and folders are never written."""
+    before = getattr(session.config, "_stadtbild_data_snapshot", None)
+    if before is None:
+        return
+    after = _data_snapshot()
+    changed = sorted(set(before) ^ set(after) | {p for p in before if p in after and before[p] != after[p]})
+    if changed:
+        session.config.get_terminal_writer().line(
+            f"ERROR: the test run wrote into the shared data folder: {', '.join(changed[:5])}", red=True)
+        session.exitstatus = 1
