@@ -340,7 +340,7 @@
     </message>
     <message>
         <location filename="../attributes.py" line="62"/>
-        <location filename="../project_io.py" line="36"/>
+        <location filename="../project_io.py" line="45"/>
         <source>Footprint area [m²]</source>
         <translation>Grundfläche [m²]</translation>
     </message>
@@ -371,7 +371,7 @@
     </message>
     <message>
         <location filename="../attributes.py" line="68"/>
-        <location filename="../project_io.py" line="38"/>
+        <location filename="../project_io.py" line="47"/>
         <source>Volume [m³]</source>
         <translation>Volumen [m³]</translation>
     </message>
@@ -908,7 +908,7 @@
     </message>
     <message>
         <location filename="../main_window.py" line="375"/>
-        <location filename="../project_io.py" line="298"/>
+        <location filename="../project_io.py" line="307"/>
         <source>Loading</source>
         <translation>Laden</translation>
     </message>
@@ -1023,7 +1023,7 @@
     <message>
         <location filename="../export_dialog.py" line="73"/>
         <location filename="../main_window.py" line="630"/>
-        <location filename="../project_io.py" line="234"/>
+        <location filename="../project_io.py" line="243"/>
         <source>{file}: refusing to overwrite an input file</source>
         <translation>{file}: eine Eingabedatei wird nicht überschrieben</translation>
     </message>
@@ -1036,8 +1036,8 @@
         <location filename="../export_dialog.py" line="107"/>
         <location filename="../main_window.py" line="642"/>
         <location filename="../main_window.py" line="815"/>
-        <location filename="../project_io.py" line="237"/>
-        <location filename="../project_io.py" line="361"/>
+        <location filename="../project_io.py" line="246"/>
+        <location filename="../project_io.py" line="370"/>
         <source>Open a city model first</source>
         <translation>Bitte zuerst ein Stadtmodell öffnen</translation>
     </message>
@@ -1366,164 +1366,164 @@
         <translation>Geschosse geschätzt als Traufhöhe / 3 m</translation>
     </message>
     <message>
-        <location filename="../project_io.py" line="28"/>
+        <location filename="../project_io.py" line="37"/>
         <source>Stadtbild projects (*.stadtbild)</source>
         <translation>Stadtbild-Projekte (*.stadtbild)</translation>
     </message>
     <message>
-        <location filename="../project_io.py" line="33"/>
+        <location filename="../project_io.py" line="42"/>
         <source>Buildings</source>
         <extracomment>rows of the comparison: (key in compare_variants rows, label, decimals)</extracomment>
         <translation>Gebäude</translation>
     </message>
     <message>
-        <location filename="../project_io.py" line="34"/>
+        <location filename="../project_io.py" line="43"/>
         <source>Demolished</source>
         <translation>Abgerissen</translation>
     </message>
     <message>
-        <location filename="../project_io.py" line="35"/>
+        <location filename="../project_io.py" line="44"/>
         <source>Inserted</source>
         <translation>Eingefügt</translation>
     </message>
     <message>
-        <location filename="../project_io.py" line="37"/>
+        <location filename="../project_io.py" line="46"/>
         <source>Gross floor area, estimate [m²]</source>
         <translation>Bruttogrundfläche, geschätzt [m²]</translation>
     </message>
     <message>
-        <location filename="../project_io.py" line="39"/>
+        <location filename="../project_io.py" line="48"/>
         <source>Max. height [m]</source>
         <translation>Max. Höhe [m]</translation>
     </message>
     <message>
-        <location filename="../project_io.py" line="40"/>
+        <location filename="../project_io.py" line="49"/>
         <source>Mean eave height [m]</source>
         <translation>Mittlere Traufhöhe [m]</translation>
     </message>
     <message>
-        <location filename="../project_io.py" line="41"/>
+        <location filename="../project_io.py" line="50"/>
         <source>Max. eave height [m]</source>
         <translation>Max. Traufhöhe [m]</translation>
     </message>
     <message>
-        <location filename="../project_io.py" line="42"/>
+        <location filename="../project_io.py" line="51"/>
         <source>Mean ridge height [m]</source>
         <translation>Mittlere Firsthöhe [m]</translation>
     </message>
     <message>
-        <location filename="../project_io.py" line="43"/>
+        <location filename="../project_io.py" line="52"/>
         <source>Max. ridge height [m]</source>
         <translation>Max. Firsthöhe [m]</translation>
     </message>
     <message>
-        <location filename="../project_io.py" line="44"/>
+        <location filename="../project_io.py" line="53"/>
         <source>Shadow on the ground [m²]</source>
         <translation>Schatten am Boden [m²]</translation>
     </message>
     <message>
-        <location filename="../project_io.py" line="45"/>
+        <location filename="../project_io.py" line="54"/>
         <source>Roof PV yield [MWh/a]</source>
         <translation>PV-Ertrag der Dächer [MWh/a]</translation>
     </message>
     <message>
-        <location filename="../project_io.py" line="46"/>
+        <location filename="../project_io.py" line="55"/>
         <source>Mean roof irradiation [kWh/m²·a]</source>
         <translation>Mittlere Einstrahlung der Dächer [kWh/m²·a]</translation>
     </message>
     <message>
-        <location filename="../project_io.py" line="47"/>
+        <location filename="../project_io.py" line="56"/>
         <source>Sightline: blocking buildings</source>
         <translation>Sichtachse: verdeckende Gebäude</translation>
     </message>
     <message>
-        <location filename="../project_io.py" line="48"/>
+        <location filename="../project_io.py" line="57"/>
         <source>Viewshed: visible open ground [%]</source>
         <translation>Sichtfeld: sichtbare Freifläche [%]</translation>
     </message>
     <message>
-        <location filename="../project_io.py" line="49"/>
+        <location filename="../project_io.py" line="58"/>
         <source>View corridor: intruding buildings</source>
         <translation>Sichtachse (Korridor): störende Gebäude</translation>
     </message>
     <message>
-        <location filename="../project_io.py" line="166"/>
+        <location filename="../project_io.py" line="175"/>
         <source>&amp;New project</source>
         <translation>&amp;Neues Projekt</translation>
     </message>
     <message>
-        <location filename="../project_io.py" line="167"/>
+        <location filename="../project_io.py" line="176"/>
         <source>Open &amp;project…</source>
         <translation>&amp;Projekt öffnen…</translation>
     </message>
     <message>
-        <location filename="../project_io.py" line="168"/>
+        <location filename="../project_io.py" line="177"/>
         <source>&amp;Save project</source>
         <translation>Projekt &amp;speichern</translation>
     </message>
     <message>
-        <location filename="../project_io.py" line="169"/>
+        <location filename="../project_io.py" line="178"/>
         <source>Save project &amp;as…</source>
         <translation>Projekt speichern &amp;unter…</translation>
     </message>
     <message>
-        <location filename="../project_io.py" line="170"/>
+        <location filename="../project_io.py" line="179"/>
         <source>Compare variants…</source>
         <translation>Varianten vergleichen…</translation>
     </message>
     <message>
-        <location filename="../project_io.py" line="221"/>
+        <location filename="../project_io.py" line="230"/>
         <source>Save project</source>
         <translation>Projekt speichern</translation>
     </message>
     <message>
-        <location filename="../project_io.py" line="245"/>
+        <location filename="../project_io.py" line="254"/>
         <source>Project saved: {file}</source>
         <translation>Projekt gespeichert: {file}</translation>
     </message>
     <message>
-        <location filename="../project_io.py" line="255"/>
+        <location filename="../project_io.py" line="264"/>
         <source>New project</source>
         <translation>Neues Projekt</translation>
     </message>
     <message>
-        <location filename="../project_io.py" line="258"/>
+        <location filename="../project_io.py" line="267"/>
         <source>Open project</source>
         <translation>Projekt öffnen</translation>
     </message>
     <message>
-        <location filename="../project_io.py" line="276"/>
+        <location filename="../project_io.py" line="285"/>
         <source>Stadtbild – project</source>
         <translation>Stadtbild – Projekt</translation>
     </message>
     <message>
-        <location filename="../project_io.py" line="277"/>
+        <location filename="../project_io.py" line="286"/>
         <source>The project&apos;s source data has changed since it was saved:</source>
         <translation>Die Quelldaten des Projekts haben sich seit dem Speichern geändert:</translation>
     </message>
     <message>
-        <location filename="../project_io.py" line="283"/>
+        <location filename="../project_io.py" line="292"/>
         <source>{file}: a source file of the project is missing</source>
         <translation>{file}: eine Quelldatei des Projekts fehlt</translation>
     </message>
     <message>
-        <location filename="../project_io.py" line="297"/>
+        <location filename="../project_io.py" line="306"/>
         <source>Opening project {name} …</source>
         <translation>Projekt {name} wird geöffnet …</translation>
     </message>
     <message>
-        <location filename="../project_io.py" line="351"/>
+        <location filename="../project_io.py" line="360"/>
         <source>Project opened: {file}</source>
         <translation>Projekt geöffnet: {file}</translation>
     </message>
     <message>
-        <location filename="../project_io.py" line="378"/>
-        <location filename="../project_io.py" line="393"/>
+        <location filename="../project_io.py" line="387"/>
+        <location filename="../project_io.py" line="402"/>
         <source>Compare variants</source>
         <translation>Varianten vergleichen</translation>
     </message>
     <message>
-        <location filename="../project_io.py" line="416"/>
+        <location filename="../project_io.py" line="425"/>
         <source>Gross floor area estimate = footprint × storeys, storeys = eave height / 3 m (an assumption). Analysis rows (shadow, PV, sightline …) appear when the analysis was run for the variant; the last run counts.</source>
         <translation>Bruttogrundfläche geschätzt = Grundfläche × Geschosse, Geschosse = Traufhöhe / 3 m (eine Annahme). Analysezeilen (Schatten, PV, Sichtachse …) erscheinen, wenn die Analyse für die Variante gerechnet wurde; es zählt der letzte Lauf.</translation>
     </message>
