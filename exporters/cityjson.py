@@ -54,6 +54,14 @@ def _json_safe(value):
     return value
 
 
+def cityjson_type(object_type: str) -> str:
+    """The CityJSON 2.0 type an object is written as: CityGML names mapped (Storey ->
+    BuildingStorey …); types CityJSON does not know, and extension types (which would need an
+    extension schema), become GenericCityObject (the original type is kept in ``originalType``)."""
+    otype = _TYPE_MAP.get(object_type, object_type)
+    return otype if otype in CITYJSON_TYPES else "GenericCityObject"
+
+
 def cityjson_lod(lod, default: str = "2") -> str:
     """A LoD as CityJSON 2.0 writes it: a string "0".."3" or "n.m"; CityGML 2.0 LoD4 (interior)
     becomes "3", the highest LoD CityJSON knows."""
@@ -74,12 +82,15 @@ def cityjson_lod(lod, default: str = "2") -> str:
 def _crs_url(model: CityModel) -> str | None:
     """OGC URL of the model CRS; a compound code written in the source (7415 = RD New + NAP) is
     kept so the vertical datum is not lost."""
-    from model.crs import _EPSG_RE
+    from model.crs import _EPSG_RE, compound_epsg
 
     if not (model.crs and model.crs.epsg):
         return None
     codes = [int(a or b) for a, b in _EPSG_RE.findall(model.crs.text or "")]
-    code = codes[0] if len(codes) == 1 else model.crs.epsg
+    if len(codes) == 1:
+        code = codes[0]
+    else:  # e.g. CityGML "crs:EPSG::25832,crs:EPSG::5783" or an AdV URN: keep the height datum
+        code = compound_epsg(model.crs.epsg, model.crs.vertical_epsg) or model.crs.epsg
     return f"https://www.opengis.net/def/crs/EPSG/0/{code}"
 
 
@@ -179,15 +190,10 @@ class _Writer:
 
     def city_object(self, oid: str, vmap: np.ndarray) -> dict:
         obj = self.m.objects[oid]
-        otype = _TYPE_MAP.get(obj.type, obj.type)
+        otype = cityjson_type(obj.type)
         attrs = dict(obj.attributes)
-        if otype not in CITYJSON_TYPES and not otype.startswith("+"):
+        if otype != _TYPE_MAP.get(obj.type, obj.type):
             attrs["originalType"] = obj.type
-            otype = "GenericCityObject"
-        elif otype.startswith("+"):
-            # extension types need an extension schema; write them as generic objects
-            attrs["originalType"] = obj.type
-            otype = "GenericCityObject"
         attrs.update(self.obj_attrs.get(oid, {}))
         out: dict = {"type": otype}
         if attrs:

@@ -26,7 +26,7 @@ import orjson
 from model.citymodel import BoundaryBuilder, CityModel, CityObject, Geometry, drop_polygons
 from model.crs import parse_crs
 from model.errors import InputError, UnsupportedFormatError
-from model.semantics import surface_code
+from model.semantics import TERRAIN, surface_code
 
 SUPPORTED_VERSIONS = ("1.0", "1.1", "2.0")
 #: a whole-document JSON file above this size is refused (the DOM needs ~10× the file size);
@@ -328,6 +328,7 @@ class _Reader:
             if g.lines:
                 g.lines = [line[(line >= 0) & (line < nv)] for line in g.lines]
         self._check_links()
+        self._mark_relief()
         for obj in model.objects.values():
             lods = [g.lod for g in obj.geometries if g.n_polygons]
             dup = sorted({lod for lod in lods if lods.count(lod) > 1 and lod is not None})
@@ -341,6 +342,20 @@ class _Reader:
             model.warn("the model contains no city objects")
         model.invalidate()
         return model
+
+    def _mark_relief(self) -> None:
+        """TINRelief surfaces carry no semantics in CityJSON; give them the ``Terrain`` code, as
+        the CityGML reader does, so both formats load into the same model."""
+        model = self.model
+        if not model.n_polygons:
+            return
+        relief_geoms = np.array([model.objects[oid].type in ("TINRelief", "ReliefFeature")
+                                 for oid in model.objects], dtype=bool)
+        if not relief_geoms.any():
+            return
+        geom_object = np.array([g.object_index for g in model.geometries], dtype=np.int64)
+        poly_is_relief = relief_geoms[geom_object[model.polygon_geometry]]
+        model.polygon_semantic[poly_is_relief & (model.polygon_semantic == 0)] = TERRAIN
 
     def _check_links(self) -> None:
         model = self.model

@@ -124,3 +124,25 @@ def transformer_to_wgs84(crs: CRSInfo):
     if not crs or not crs.epsg:
         raise ValueError("model has no known CRS")
     return Transformer.from_crs(crs.epsg, 4326, always_xy=True)
+
+
+@lru_cache(maxsize=64)
+def compound_epsg(horizontal: int | None, vertical: int | None) -> int | None:
+    """The EPSG code of the compound CRS made of ``horizontal`` + ``vertical`` (e.g. 28992 +
+    5709 -> 7415, 25832 + 5783 -> 5555), found in PROJ's EPSG database by its registered name
+    "<horizontal name> + <vertical name>"; None when EPSG registers no such compound (e.g.
+    ETRS89 / UTM 32N + DHHN2016 has none)."""
+    if not horizontal or not vertical:
+        return None
+    try:
+        from pyproj import CRS
+        from pyproj.database import query_crs_info
+        from pyproj.enums import PJType
+
+        name = f"{CRS.from_epsg(horizontal).name} + {CRS.from_epsg(vertical).name}"
+        for info in query_crs_info(auth_name="EPSG", pj_types=PJType.COMPOUND_CRS):
+            if info.name == name:
+                return int(info.code)
+    except Exception:
+        return None
+    return None

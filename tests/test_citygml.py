@@ -648,8 +648,13 @@ def test_convert_writes_valid_cityjson_that_reads_back_the_same(tmp_path, capsys
     with open(out) as fh:  # a second reader: cjio
         cm = cityjson.reader(fh)
     assert Counter(o["type"] for o in cm.j["CityObjects"].values()) == Counter(model.object_counts())
-    if model.crs:
-        assert cm.get_epsg() == model.crs.epsg
+    if model.crs:  # the horizontal code, or the EPSG compound with the height datum where one exists
+        from pyproj import CRS
+
+        written = CRS.from_epsg(int(cm.get_epsg()))
+        parts = [c.to_epsg() for c in written.sub_crs_list] if written.is_compound else [written.to_epsg()]
+        assert parts[0] == model.crs.epsg
+        assert parts[1:] in ([], [model.crs.vertical_epsg])
     back = load(out)
     assert back.object_counts() == model.object_counts()
     assert back.n_polygons == model.n_polygons
