@@ -40,6 +40,17 @@ gets bit-identical rays in its partition and in a run over the whole model; with
 every obstruction the per-surface figures are the same (``tests/test_batch.py``). Obstructions
 farther than the halo are ignored: a 30 m building 300 m away subtends 5.7°, the lowest Tregenza
 patch row is centred at 6°.
+
+Fixed costs per tile are paid once per run or once per worker process, not once per tile: the
+weather year, the site (WGS84 position, time zone, grid convergence) and the cumulative sky (sun
+positions binned into the sky patches, Perez coefficients, patch weights; ``analysis.solar.
+cumulative_sky``) depend only on the site and the weather, and every tile uses the site of the
+whole run's bbox — so they are computed once in the driver (:func:`run_shared`) and shipped to the
+workers as one Dask task result that every tile task depends on (fetched once per worker; the
+scheduler recomputes it from its task if a worker holding it dies). Workers thus never import
+pvlib or timezonefinder. Parsed tile files are kept per process (:func:`load_cached`, an LRU of
+``STADTBILD_BATCH_CACHE_MB`` MB of source files, default 512), so the scan and the partitions
+that need a file (its own tile and up to 8 neighbours' halos) parse it once per worker process.
 """
 from __future__ import annotations
 
@@ -48,7 +59,9 @@ import json
 import math
 import os
 import tempfile
+import threading
 import time
+from collections import OrderedDict
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -143,6 +156,18 @@ class Partition:
 
 
 @dataclass
+class RunShared:
+    """Run-wide solar inputs, computed once per run by :func:`run_shared` and shipped once to the
+    workers: ``weather`` (``analysis.weather.Weather``), ``site`` (``analysis.sun.Site`` of the run's
+    bbox centre, None without a CRS) and ``sky`` (``analysis.solar.CumulativeSky`` of that weather
+    for the solar options' sky, sun binning and the site's grid convergence)."""
+
+    weather: object = None
+    site: object = None
+    sky: object = None
+
+
+@dataclass
 class BatchResult:
     """What a run did: tiles computed/skipped/failed, merged figures, wall time."""
 
@@ -187,14 +212,82 @@ def _tile_name(path: Path) -> str:
     return "".join(c if c.isalnum() or c in "-_." else "_" for c in name) or "tile"
 
 
-def scan_file(path: str, crs: str | None = None) -> dict:
-    """Bbox (3D, model CRS), object count and CRS of one tile file (a Dask task in file mode)."""
+_FILE_CACHE: OrderedDict = OrderedDict()  # (path, size, mtime_ns, crs) -> (CityModel, bytes)
+_FILE_CACHE_LOCK = threading.Lock()
+#: this process's parsed-file cache: files parsed / served from the cache (for tests and markers)
+FILE_CACHE_STATS = {"loads": 0, "hits": 0}
+
+
+def _file_cache_budget() -> float:
+    try:
+        return max(0.0, float(os.environ.get("STADTBILD_BATCH_CACHE_MB", "512"))) * 1e6
+    except ValueError:
+        return 512e6
+
+
+def load_cached(path, crs: str | None = None):
+    """``importers.load(path, crs=crs)``, kept in a per-process LRU cache keyed by path, size,
+    modification time and ``crs`` (bounded by ``STADTBILD_BATCH_CACHE_MB`` MB of source file
+    bytes; 0 disables it). The cached model is shared: callers must not modify it (partitions take
+    ``model.spatial.subset`` views or merged copies)."""
     from importers import load
 
+    p = Path(path)
+    try:
+        st = p.stat()
+    except OSError:
+        return load(p, crs=crs)  # raises the importer's InputError
+    key = (str(p), st.st_size, st.st_mtime_ns, crs)
+    with _FILE_CACHE_LOCK:
+        hit = _FILE_CACHE.get(key)
+        if hit is not None:
+            _FILE_CACHE.move_to_end(key)
+            FILE_CACHE_STATS["hits"] += 1
+            return hit[0]
+    model = load(p, crs=crs)
+    budget = _file_cache_budget()
+    with _FILE_CACHE_LOCK:
+        FILE_CACHE_STATS["loads"] += 1
+        if st.st_size <= budget:
+            _FILE_CACHE[key] = (model, st.st_size)
+            total = sum(b for _, b in _FILE_CACHE.values())
+            while total > budget and len(_FILE_CACHE) > 1:
+                _, (_, b) = _FILE_CACHE.popitem(last=False)
+                total -= b
+    return model
+
+
+def clear_file_cache() -> None:
+    """Drop this process's parsed tile files (the inline driver does at the end of a run)."""
+    with _FILE_CACHE_LOCK:
+        _FILE_CACHE.clear()
+
+
+def load_files(files, crs: str | None = None):
+    """The files as one model, as ``importers.load_many`` (same order, same CRS check) but from
+    :func:`load_cached`."""
+    files = [Path(f) for f in files]
+    models = [load_cached(f, crs) for f in files]
+    model = models[0]
+    if len(models) == 1:
+        return model
+    if not model.crs and any(m.crs for m in models[1:]):  # load_many sets the CRS on its first model
+        from importers import load_many
+
+        return load_many(files, crs=crs)
+    for f, m in zip(files[1:], models[1:]):
+        if m.crs.epsg and model.crs.epsg and m.crs.epsg != model.crs.epsg:
+            raise InputError(f, f"CRS {m.crs.name} differs from {model.crs.name} of {files[0]}")
+        model = model.merged(m)  # a new model; the cached ones stay as they are
+    return model
+
+
+def scan_file(path: str, crs: str | None = None) -> dict:
+    """Bbox (3D, model CRS), object count and CRS of one tile file (a Dask task in file mode)."""
     from .ground import lowest_ground_z
 
     try:
-        m = load(path, crs=crs)
+        m = load_cached(path, crs=crs)
     except InputError as exc:  # reported by the driver as "error: FILE: what" (no retries, no worker log)
         return {"path": str(path), "error": str(exc)}
     bb = m.bbox()
@@ -286,11 +379,8 @@ def partition_model(part: Partition):
 
     if part.model is not None:
         return part.model, list(part.own_ids)
-    from importers import load, load_many
-
     tile = part.tile
-    files = [Path(f) for f in tile.files]
-    model = load(files[0], crs=part.options.crs) if len(files) == 1 else load_many(files, crs=part.options.crs)
+    model = load_files(tile.files, crs=part.options.crs)
     own_src = str(Path(tile.own_file))
     idx = spatial_index(model)
     own_groups = np.unique(idx.group_of[[i for i, oid in enumerate(idx.ids)
@@ -416,7 +506,7 @@ def _translate(geom, dx, dy):
     return shapely.transform(geom, lambda xy: xy + np.array([dx, dy]))
 
 
-def _solar_tile(part: Partition, model, own_ids, tdir: Path) -> dict:
+def _solar_tile(part: Partition, model, own_ids, tdir: Path, shared: RunShared | None = None) -> dict:
     from .raycast import RayCaster
     from .solar import compute_solar, find_roof_surfaces
 
@@ -427,7 +517,12 @@ def _solar_tile(part: Partition, model, own_ids, tdir: Path) -> dict:
     own_obj = np.array([oid in own for oid in scene.object_ids], dtype=bool)
     surf = _subset_surfaces(surf, own_obj[surf.object_index] if len(surf) else np.zeros(0, bool))
     rc = RayCaster(scene, threads=1)
-    res = compute_solar(scene, part.weather, opt, raycaster=rc, model=model, surfaces=surf)
+    if shared is not None and shared.site is not None:  # the run's site, weather and sky: computed once
+        res = compute_solar(scene, shared.weather, opt, raycaster=rc, model=model, surfaces=surf,
+                            site=shared.site, sky=shared.sky)
+    else:
+        weather = shared.weather if shared is not None else part.weather
+        res = compute_solar(scene, weather, opt, raycaster=rc, model=model, surfaces=surf)
     rc.close()
     s = res.surfaces
     ordinal, mp = surface_ordinals(model, scene, s.polygon)
@@ -569,21 +664,27 @@ def _sunhours_tile(part: Partition, model, own_ids, tdir: Path) -> dict:
             "outputs": outputs}
 
 
-def run_partition(part: Partition) -> dict:
-    """Compute one tile and write its outputs and done marker (a Dask task). Returns the marker."""
+def run_partition(part: Partition, shared: RunShared | None = None) -> dict:
+    """Compute one tile and write its outputs and done marker (a Dask task). Returns the marker.
+    ``shared``: the run's :class:`RunShared` (solar; None = ``part.weather`` and a sky per tile)."""
     t0 = time.perf_counter()
     c0 = time.process_time()
+    loads0, hits0 = FILE_CACHE_STATS["loads"], FILE_CACHE_STATS["hits"]
     model, own_ids = partition_model(part)
     tdir = Path(part.options.out_dir) / "tiles"
     tdir.mkdir(parents=True, exist_ok=True)
-    fn = {"solar": _solar_tile, "metrics": _metrics_tile, "sunhours": _sunhours_tile}[part.options.analysis]
-    figures = fn(part, model, own_ids, tdir)
+    if part.options.analysis == "solar":
+        figures = _solar_tile(part, model, own_ids, tdir, shared)
+    else:
+        fn = {"metrics": _metrics_tile, "sunhours": _sunhours_tile}[part.options.analysis]
+        figures = fn(part, model, own_ids, tdir)
     top = sum(1 for oid in own_ids if not any(p in model.objects for p in model.objects[oid].parents))
     marker = {"tile": part.tile.id, "analysis": part.options.analysis, "run_key": part.run_key,
               "region": list(part.tile.region), "own_objects": len(own_ids), "own_top_level": top,
               "partition_objects": len(model), "seconds": round(time.perf_counter() - t0, 3),
               "cpu_seconds": round(time.process_time() - c0, 3),
-              "worker_pid": os.getpid(), "figures": figures}
+              "worker_pid": os.getpid(), "files_parsed": FILE_CACHE_STATS["loads"] - loads0,
+              "files_from_cache": FILE_CACHE_STATS["hits"] - hits0, "figures": figures}
     _atomic_write(done_marker(part.options.out_dir, part.tile.id), json.dumps(marker, indent=1).encode())
     return marker
 
@@ -592,11 +693,11 @@ def run_partition(part: Partition) -> dict:
 class _Inline:
     """Runs partitions in this process, one after another (``scheduler="inline"``)."""
 
-    def run(self, parts, on_done):
+    def run(self, parts, on_done, shared=None):
         failed = {}
         for part in parts:
             try:
-                on_done(part.tile.id, run_partition(part), None)
+                on_done(part.tile.id, run_partition(part, shared), None)
             except InputError:
                 raise
             except Exception as exc:  # noqa: BLE001 - reported per tile
@@ -663,6 +764,7 @@ def plan(inputs, options: BatchOptions, client=None):
                                files=files_needed), None))
         grounds = [i["ground_z"] for i in infos if i.get("ground_z") is not None]
         options._ground_z = min(grounds) if grounds else float(site_bbox[2])
+        options._epsg = next(iter(epsg)) if epsg else None  # the run's CRS without parsing a tile again
         return tiles, np.floor(site_bbox[:3]), site_bbox, None
     model = load(files[0], crs=options.crs) if len(files) == 1 else load_many(files, crs=options.crs)
     bb = model.bbox()
@@ -707,20 +809,33 @@ def _scan(files, options, client):
     return [out[str(f)] for f in files]
 
 
-def _weather(options: BatchOptions, site_bbox, crs):
+def run_shared(options: BatchOptions, site_bbox, crs) -> RunShared | None:
+    """The run's weather, site and cumulative sky (solar; None otherwise), computed once here.
+    The site is what ``analysis.solar.compute_solar`` finds for every partition's scene
+    (``run_scene`` reports the run's bbox: its centre, its lowest height; same CRS code), so each
+    tile gets exactly the sun, Perez coefficients and patch weights it would compute itself."""
     if options.analysis != "solar":
         return None
+    from .solar import cumulative_sky
     from .sun import site_at
     from .weather import default_weather, read_weather
 
-    if options.weather:
-        return read_weather(options.weather)
     try:
-        c = 0.5 * (np.asarray(site_bbox[:3]) + np.asarray(site_bbox[3:]))
+        c = 0.5 * (np.asarray(site_bbox[:3], float) + np.asarray(site_bbox[3:], float))
         site = site_at(c[0], c[1], crs, elevation_m=float(site_bbox[2]))
     except (InputError, ValueError, TypeError):
-        return default_weather(51.0, 10.0)  # as compute_solar without a CRS
-    return default_weather(site.latitude_deg, site.longitude_deg, max(site.elevation_m, 0.0))
+        site = None
+    if options.weather:
+        weather = read_weather(options.weather)
+    elif site is None:
+        weather = default_weather(51.0, 10.0)  # as compute_solar without a CRS
+    else:
+        weather = default_weather(site.latitude_deg, site.longitude_deg, max(site.elevation_m, 0.0))
+    if site is None:  # each tile finds its own (CRS-less) site; ship only the weather
+        return RunShared(weather=weather)
+    opt = options.solar_options()
+    return RunShared(weather=weather, site=site,
+                     sky=cumulative_sky(weather, opt.sky, opt.sun_mf, site.grid_north_deg))
 
 
 def run_batch(inputs, options: BatchOptions, client=None, progress=None, on_tile_done=None) -> BatchResult:
@@ -752,10 +867,9 @@ def run_batch(inputs, options: BatchOptions, client=None, progress=None, on_tile
         key = options.key()
         crs = model.crs if model is not None else None
         if crs is None:
-            from importers import load
+            from model.crs import CRSInfo
 
-            first = next((t.own_file for t, _ in tiles), None)
-            crs = parse_crs(options.crs) if options.crs else (load(first).crs if first else None)
+            crs = parse_crs(options.crs) if options.crs else CRSInfo(getattr(options, "_epsg", None))
         todo, skipped = [], []
         for tile, groups in tiles:
             d = _read_done(out_dir, tile.id)
@@ -763,7 +877,7 @@ def run_batch(inputs, options: BatchOptions, client=None, progress=None, on_tile
                 skipped.append(tile.id)
             else:
                 todo.append((tile, groups))
-        weather = _weather(options, site_bbox, crs) if todo else None
+        shared = run_shared(options, site_bbox, crs) if todo else None
         total = len(tiles)
         done_n = [len(skipped)]
         if progress:
@@ -787,7 +901,7 @@ def run_batch(inputs, options: BatchOptions, client=None, progress=None, on_tile
             idx = spatial_index(model) if model is not None else None
             for tile, groups in todo:
                 part = Partition(tile=tile, options=options, run_key=key, origin=np.asarray(origin, float),
-                                 site_bbox=np.asarray(site_bbox, float), weather=weather,
+                                 site_bbox=np.asarray(site_bbox, float),
                                  ground_z=getattr(options, "_ground_z", None))
                 if model is not None:
                     own_ids = idx.members(groups)
@@ -802,10 +916,12 @@ def run_batch(inputs, options: BatchOptions, client=None, progress=None, on_tile
                 yield part
 
         if inline:
-            failed = _Inline().run(parts(), finished)
+            failed = _Inline().run(parts(), finished, shared)
         elif todo:
-            failed = _run_dask(get_client(), parts(), options, finished)
+            failed = _run_dask(get_client(), parts(), options, finished, shared)
     finally:
+        if inline:
+            clear_file_cache()  # parsed tiles are kept for one run in this process, not after it
         for c, cl in made:
             c.close()
             if cl is not None:
@@ -817,12 +933,22 @@ def run_batch(inputs, options: BatchOptions, client=None, progress=None, on_tile
                        buildings=int(summary.get("buildings", 0)), cpu_seconds=cpu[0])
 
 
-def _run_dask(client, parts, options, finished) -> dict:
+def _shared_value(shared):
+    return shared
+
+
+def _run_dask(client, parts, options, finished, shared=None) -> dict:
     from distributed import as_completed
 
+    shared_fut = None
+    if shared is not None:
+        # one task holding the run's weather/site/sky: every tile depends on it, so each worker
+        # fetches it once; unlike scattered data it is recomputed (from its task) if lost with a worker
+        shared_fut = client.submit(_shared_value, shared, pure=False, retries=options.retries,
+                                   key=f"stadtbild_shared_{options.key()}_{time.time_ns()}")
     futures = {}
     for part in parts:
-        fut = client.submit(run_partition, part, retries=options.retries, pure=False,
+        fut = client.submit(run_partition, part, shared_fut, retries=options.retries, pure=False,
                             key=f"stadtbild-{options.analysis}-{part.tile.id}-{part.run_key}")
         futures[fut] = part.tile.id
     failed = {}

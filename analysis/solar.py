@@ -597,10 +597,14 @@ def _distance_km(lat1, lon1, lat2, lon2) -> float:
 
 def compute_solar(scene, weather=None, options: SolarOptions | None = None, raycaster=None,
                   model=None, surfaces: RoofSurfaces | None = None, object_types=BUILDING_TYPES,
-                  progress=None) -> SolarResult:
+                  progress=None, site=None, sky: CumulativeSky | None = None) -> SolarResult:
     """Annual irradiation and PV potential of every roof surface of ``scene`` (module docstring).
 
     weather     ``analysis.weather.Weather``; None = the default year for the scene's site
+    site        ``analysis.sun.Site`` of the scene, if already known (None = from the scene's CRS)
+    sky         ``cumulative_sky(weather, options.sky, options.sun_mf, site.grid_north_deg)``
+                computed beforehand (e.g. once for all partitions of a batch run; needs
+                ``weather``); None = computed here
     raycaster   a ``RayCaster`` over the (full) scene, built here if None; pass one with objects
                 disabled (``set_object_enabled``) to evaluate a scenario without rebuilding: the
                 disabled objects neither shade nor get analysed
@@ -616,8 +620,11 @@ def compute_solar(scene, weather=None, options: SolarOptions | None = None, rayc
     timings = {}
     t0 = time.perf_counter()
     notes = []
-    site = model_site(scene)
+    if site is None:
+        site = model_site(scene)
     grid_north = site.grid_north_deg if site is not None else 0.0
+    if sky is not None and (weather is None or sky.sky.n != sky_by_name(opt.sky).n):
+        raise ValueError("a precomputed cumulative sky needs its weather and the options' sky patches")
     if weather is None:
         from .weather import default_weather
 
@@ -642,7 +649,7 @@ def compute_solar(scene, weather=None, options: SolarOptions | None = None, rayc
     timings["surfaces_samples"] = time.perf_counter() - t0
 
     t1 = time.perf_counter()
-    cs = cumulative_sky(weather, opt.sky, opt.sun_mf, grid_north)
+    cs = sky if sky is not None else cumulative_sky(weather, opt.sky, opt.sun_mf, grid_north)
     S = len(surf)
     P = cs.sky.n
     B = cs.sun_bins.n

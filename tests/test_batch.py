@@ -111,7 +111,8 @@ def test_dask_cluster_survives_a_killed_worker(tmp_path):
             while time.time() < deadline and not killed:
                 for addr, keys in client.processing().items():
                     if keys and addr in pids:
-                        tiles = [str(k).split("-")[2] for k in keys]  # stadtbild-solar-<tile>-<key>
+                        tiles = [str(k).split("-")[2] for k in keys  # stadtbild-solar-<tile>-<key>
+                                 if str(k).startswith("stadtbild-solar-")]
                         pending = [t for t in tiles if not (tmp_path / "tiles" / f"{t}.done.json").exists()]
                         if pending:
                             os.kill(pids[addr], signal.SIGKILL)
@@ -124,6 +125,8 @@ def test_dask_cluster_survives_a_killed_worker(tmp_path):
         result = run_batch([data_file(DEMO)], opt, client=client)
         watcher.join(5)
         after = set(client.run(os.getpid).values())
+        # the run's weather/sky came from the driver: no worker imported pvlib (or timezonefinder)
+        heavy = client.run(lambda: sorted(m for m in ("pvlib", "timezonefinder") if m in sys.modules))
     finally:
         client.close()
         cluster.close()
@@ -134,6 +137,7 @@ def test_dask_cluster_survives_a_killed_worker(tmp_path):
         marker = json.loads((tmp_path / "tiles" / f"{t}.done.json").read_text())
         assert marker["worker_pid"] != killed["pid"]
     assert result.summary["buildings"] == 853
+    assert heavy and not any(heavy.values()), heavy
 
 
 # ------------------------------------------------------------------------------------- resume
@@ -315,3 +319,58 @@ def test_sunhours_tiles_equal_single_process_raster(tmp_path, demo):
         np.testing.assert_array_equal(vals, window.astype(np.float32))
         compared += int((vals >= 0).sum())
     assert compared > 40_000  # ground cells with hours, all tiles together
+
+
+# ------------------------------------------------------------------------------------- fixed costs
+def test_run_wide_sky_weather_and_site_are_computed_once_per_run(tmp_path, monkeypatch):
+    """4 partitions, yet one weather year, one site and one cumulative sky (counted calls); the
+    partitions' figures equal a run where every tile computes its own (the old per-tile path)."""
+    import analysis.batch as batch
+    import analysis.solar as solar
+    import analysis.sun as sun
+    import analysis.weather as weather
+    from analysis.batch import BatchOptions, run_batch
+
+    calls = {"cumulative_sky": 0, "default_weather": 0, "site_at": 0}
+
+    def counting(mod, name):
+        real = getattr(mod, name)
+
+        def wrapper(*a, **k):
+            calls[name] += 1
+            return real(*a, **k)
+        monkeypatch.setattr(mod, name, wrapper)
+
+    counting(solar, "cumulative_sky")
+    counting(weather, "default_weather")
+    counting(sun, "site_at")
+    opt = BatchOptions(analysis="solar", out_dir=str(tmp_path / "once"), tile_size_m=750.0, halo_m=300.0,
+                       scheduler="inline", analysis_params={"grid_m": 10.0})
+    result = run_batch([data_file(DEMO)], opt)
+    assert len(result.computed) == 4 and not result.failed
+    assert calls == {"cumulative_sky": 1, "default_weather": 1, "site_at": 1}, calls
+    # reference: the same tiles with the sky, site and weather found per tile by compute_solar
+    monkeypatch.setattr(batch, "run_shared", lambda *a: None)
+    calls.update(cumulative_sky=0, default_weather=0, site_at=0)
+    opt2 = BatchOptions(analysis="solar", out_dir=str(tmp_path / "per-tile"), tile_size_m=750.0, halo_m=300.0,
+                        scheduler="inline", analysis_params={"grid_m": 10.0})
+    run_batch([data_file(DEMO)], opt2)
+    assert calls["cumulative_sky"] == 4 and calls["default_weather"] == 4, calls
+    a, b = _surfaces_by_key(tmp_path / "once"), _surfaces_by_key(tmp_path / "per-tile")
+    assert set(a) == set(b) and len(a) > 1000
+    for key, r in b.items():
+        assert all(abs(x - y) <= 1e-9 * max(abs(y), 1e-9) for x, y in zip(a[key], r)), (key, a[key], r)
+
+
+def test_tile_files_are_parsed_once_per_run(tmp_path):
+    """File tiles: the scan parses each file, the partitions take it from the process's cache."""
+    from analysis.batch import FILE_CACHE_STATS, BatchOptions, run_batch
+
+    files = sorted(Path(data_file("citygml/nrw/LoD2_32_330_5731_1_NW.gml")).parent.glob("*.gml"))
+    before = dict(FILE_CACHE_STATS)
+    opt = BatchOptions(analysis="metrics", out_dir=str(tmp_path), scheduler="inline")
+    result = run_batch(files, opt)
+    assert len(result.computed) == len(files) == 4 and not result.failed
+    assert FILE_CACHE_STATS["loads"] - before["loads"] == len(files)
+    markers = [json.loads(p.read_text()) for p in Path(tmp_path, "tiles").glob("*.done.json")]
+    assert [m["files_parsed"] for m in markers] == [0] * 4 and all(m["files_from_cache"] == 1 for m in markers)
