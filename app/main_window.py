@@ -132,6 +132,9 @@ class MainWindow(QMainWindow):
         self.solar = SolarController(self)  # roof figures + monthly chart after a solar run
         self.colour_themes = ColourThemes(self)  # View > Colour by
         self.projects = ProjectController(self)  # File > project, variant comparison
+        from .transform_tool import TransformTool
+
+        self.transform_tool = TransformTool(self)  # Edit > move/rotate by dragging in the view
         self.retranslate()
 
     # ------------------------------------------------------------------ actions, menus
@@ -296,7 +299,8 @@ class MainWindow(QMainWindow):
         self.cancel_button.setText(tr("Cancel"))
         for d in (self.layers, self.attributes, self.search, self.analysis, self.variants, self.legend):
             d.retranslate()
-        for ext in (getattr(self, "solar", None), getattr(self, "colour_themes", None), getattr(self, "projects", None)):
+        for ext in (getattr(self, "solar", None), getattr(self, "colour_themes", None), getattr(self, "projects", None),
+                    getattr(self, "transform_tool", None)):
             if ext is not None:
                 ext.retranslate()
         self._update_title()
@@ -777,7 +781,8 @@ class MainWindow(QMainWindow):
             self.start_insert(path)
 
     def start_insert(self, path) -> None:
-        """Ask for the insertion point in the view, then rotation and scale."""
+        """Ask for the insertion point in the view, then rotation and scale; then the design can be
+        dragged into place (move/rotate tool, one undoable edit per drag, Esc leaves the tool)."""
         from .edit_dialogs import insert_dialog
 
         path = str(Path(path).resolve())
@@ -790,9 +795,11 @@ class MainWindow(QMainWindow):
             def accepted():
                 v = d.values()
                 new_id = self._new_id("design")
+                before = set(self.model.objects) if self.model is not None else set()
                 self.push_edit({"op": "insert", "file": path, "at": [float(c) for c in world],
                                 "rotation_deg": float(v["rotation_deg"]), "scale": float(v["scale"]), "id": new_id},
                                tr("Insert {name}").format(name=Path(path).name))
+                self.transform_tool.start_for_new(before)  # place it by dragging (app.transform_tool)
 
             d.accepted.connect(accepted)
             d.open()
