@@ -32,8 +32,8 @@ from .i18n import format_number, tr
 SNAP_OFFSET_M = 0.5
 SNAP_ANGLE_DEG = 5.0
 CLICK_TOLERANCE_PX = 4
-GHOST_RGB = (1.0, 0.55, 0.1)
-GHOST_OPACITY = 0.5
+GHOST_RGB = (0.2, 0.45, 1.0)  # blue: apart from the yellow selection and the red roofs
+GHOST_OPACITY = 0.55
 
 
 class TransformEditsCommand(EditCommand):
@@ -99,7 +99,10 @@ class TransformTool(QObject):
         self.action.setShortcut(QKeySequence("Ctrl+Shift+T"))
         self.action.triggered.connect(lambda on: self.start() if on else self.stop())
         A = window.actions_by_name
-        A["transform"] = self.action
+        A["transform"] = A["mode_transform"] = self.action  # main window checks "mode_<mode>" on mode changes
+        group = A["mode_select"].actionGroup()
+        if group is not None:  # one checked tool at a time in the toolbar
+            group.addAction(self.action)
         edit_menu = window.menus["edit"]
         edit_menu.insertAction(A["clear_selection"], self.action)
         window.toolbar.insertAction(A["undo"], self.action)
