@@ -9,6 +9,8 @@ angles come from a 2D Kabsch fit of the building's triangle corners before and a
 """
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import pytest
 
@@ -148,6 +150,7 @@ def test_drag_moves_building_then_undo_restores(window, artifacts):
     window.set_selection([oid])
     window.actions_by_name["transform"].trigger()
     assert vp.mode == "transform" and window.transform_tool.ids == [oid]
+    assert window.actions_by_name["transform"].iconText() == "Verschieben/Drehen"
     verts0 = window.model.vertices.copy()
     n_edits = len(window.variants.active().edits)
     stack = window.variants.active_stack()
@@ -161,7 +164,11 @@ def test_drag_moves_building_then_undo_restores(window, artifacts):
     def during():
         assert window.transform_tool._ghost is not None  # the live preview, no edit yet
         assert len(window.variants.active().edits) == n_edits
-        assert "m" in window.statusBar().currentMessage()
+        msg = window.statusBar().currentMessage()  # German UI: live offset and angle
+        assert msg.startswith("Versatz ") and "Drehung 0,0°" in msg, msg
+        nums = re.match(r"Versatz ([-−\d.,]+) m, ([-−\d.,]+) m", msg).groups()
+        shown = [float(v.replace(".", "").replace(",", ".").replace("−", "-")) for v in nums]
+        assert abs(shown[0] - expected[0]) < 0.02 and abs(shown[1] - expected[1]) < 0.02, (shown, expected)
         window.save_window_image(artifacts / "gui-31-transform-dragging.png")
 
     drag(vp, press, release, before_release=during)
