@@ -724,11 +724,19 @@ def compare(before, after) -> Difference:
     return Difference(before=before, after=after, ground=diff, kind=kind)
 
 
-def before_after(scene_before, scene_after, analysis: str = "sunhours", **kwargs) -> Difference:
+def before_after(scene_before, scene_after, analysis: str = "sunhours", shared_rays: bool = True,
+                 **kwargs) -> Difference:
     """Run :func:`shadow_at` (``analysis="shadow"``, needs ``time``) or :func:`sun_hours` on two
     scenes over one common grid — by default the default extent of both scenes together — with
     the ground of the "before" scene, and return after − before. Both scenes must share their
-    origin (the scenes of a model and of a scenario applied to it do)."""
+    origin (the scenes of a model and of a scenario applied to it do).
+
+    ``shared_rays``: trace both states against ONE ray structure over the union of the two scenes
+    (:mod:`analysis.scenario_rays`: "before" with the inserted/changed objects switched off,
+    "after" with the demolished/replaced ones off) instead of building one per scene. The results
+    are the same (same float32 triangles, results re-expressed in each scene's own object,
+    triangle and sample numbering). Used unless terrain or ground-cover objects differ between
+    the scenes (those shape the ground samples themselves), then two ray structures are built."""
     from model.scene import Scene
 
     from .ground import ground_for
@@ -755,4 +763,53 @@ def before_after(scene_before, scene_after, analysis: str = "sunhours", **kwargs
             grow = longest_shadow_m(both, ground.plane_z, SUNHOURS_EXTENT_ELEVATION_DEG)
             grid = ground_grid(both, cell, ground=ground, grow_m=grow)
         kwargs["extent"] = grid.extent_world
-    return compare(func(scene_before, **kwargs), func(scene_after, **kwargs))
+    shared = _shared_scene(scene_before, scene_after) if shared_rays and kwargs.get("raycaster") is None else None
+    if shared is None:
+        return compare(func(scene_before, **kwargs), func(scene_after, **kwargs))
+    rc = shared.raycaster()
+    rc.set_object_enabled(shared.before)
+    before = func(shared.scene, raycaster=rc, **kwargs)
+    rc.set_object_enabled(shared.after)
+    after = func(shared.scene, raycaster=rc, **kwargs)
+    rc.close()
+    return compare(_in_scene(before, shared, "before"), _in_scene(after, shared, "after"))
+
+
+def _shared_scene(scene_before, scene_after):
+    """The :class:`analysis.scenario_rays.BeforeAfterScene` of two scenes, or None when they
+    differ in origin, terrain or ground cover (see :func:`before_after`)."""
+    from .scenario_rays import before_after_scene
+
+    shared = before_after_scene(scene_before, scene_after)
+    if shared is None:
+        return None
+    ground_like = ground_cover_objects(shared.scene) | _terrain_objects(shared.scene)
+    if ground_like[shared.changed].any():
+        return None
+    return shared
+
+
+def _in_scene(result, shared, state: str):
+    """A result computed on the union scene of ``shared`` re-expressed in the before or after
+    scene: its ``scene``, caster object indices and surface samples (triangle and object
+    indices, and the sample order :func:`sample_surfaces` gives on that scene)."""
+    if state == "after":  # the union starts with the after scene 1:1: only the scene changes
+        result.scene = shared.scene_after
+        return result
+    obj = np.append(shared.before_object, -1)  # index -1 (no caster) stays -1
+    result.scene = shared.scene_before
+    if isinstance(result, ShadowResult):
+        result.caster = obj[result.caster].astype(np.int32)
+    s = result.surfaces
+    if s is not None:
+        tri = shared.before_triangle[s.triangle]
+        order = np.argsort(tri, kind="stable")  # samples of a triangle stay in lattice order
+        result.surfaces = SurfaceSamples(points=s.points[order], normals=s.normals[order], triangle=tri[order],
+                                         object_index=obj[s.object_index[order]].astype(s.object_index.dtype),
+                                         area_m2=s.area_m2[order], surface_type=s.surface_type[order])
+        if isinstance(result, ShadowResult):
+            result.surface_shadow = result.surface_shadow[order]
+            result.surface_caster = obj[result.surface_caster[order]].astype(np.int32)
+        else:
+            result.surface_hours = result.surface_hours[order]
+    return result

@@ -12,7 +12,9 @@ Outputs (chosen by the extension of ``-o``):
   surface (semantic surface attributes) and of every building (a solar cadastre).
 
 With ``--scenario`` the scenario state is analysed and, in addition, the base model, so that the
-JSON reports the yield the neighbours lose (``scenario`` key).
+JSON reports the yield the neighbours lose (``scenario`` key). Both states are traced against one
+ray structure over the union of the two scenes (:mod:`analysis.scenario_rays`; the objects of the
+other state are switched off), with the same results as two separate runs.
 """
 from __future__ import annotations
 
@@ -78,7 +80,7 @@ def _output_kind(out) -> str | None:
 
 
 def run(args) -> int:
-    from analysis.solar import compute_solar, scenario_difference
+    from analysis.solar import compute_solar, model_site, scenario_difference
     from analysis.weather import read_weather
 
     kind = _output_kind(args.output)
@@ -99,15 +101,32 @@ def run(args) -> int:
     if scene.n_triangles == 0:
         raise InputError(args.files[0], "nothing to analyse: the model has no surface geometry")
     progress = common.Progress(1, "solar", enabled=None if not args.json else False)
-    result = compute_solar(scene, weather, opt, model=model, progress=progress)
+    shared = base_rc = None
+    if scenario_path and getattr(args, "shared_rays", True):
+        # one BVH over before ∪ after: "after" = before-only objects off, "before" = new ones off
+        from analysis.scenario_rays import before_after_scene
+
+        shared = before_after_scene(base_model.scene(lod=args.lod), scene)
+    if shared is not None:
+        base_rc = shared.raycaster()
+        base_rc.set_object_enabled(shared.after)
+        scene = shared.scene  # its first part is the after scene 1:1 (same surface numbering)
+        result = compute_solar(scene, weather, opt, model=model, progress=progress, raycaster=base_rc,
+                               site=model_site(shared.scene_after))  # the site of the scene alone
+    else:
+        result = compute_solar(scene, weather, opt, model=model, progress=progress)
     if len(result.surfaces) == 0:
         raise InputError(args.files[0], "no roof surfaces found (no RoofSurface semantics and no "
                                         "building faces tilted less than 75°)")
     summary = result.summary()
     summary["crs"] = model.crs.name
     if scenario_path:
-        base_scene = base_model.scene(lod=args.lod)
-        base = compute_solar(base_scene, result.weather, opt, model=base_model)
+        if shared is not None:
+            base_rc.set_object_enabled(shared.before)
+            base = compute_solar(shared.scene, result.weather, opt, model=base_model, raycaster=base_rc,
+                                 site=model_site(shared.scene_before))
+        else:
+            base = compute_solar(base_model.scene(lod=args.lod), result.weather, opt, model=base_model)
         diff = scenario_difference(base, result)
         summary["scenario"] = {
             "path": str(scenario_path),

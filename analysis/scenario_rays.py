@@ -1,0 +1,151 @@
+"""One ray structure for "before" and "after" of a scenario.
+
+A scenario analysis (``solar --scenario``, ``shadow/sunhours --scenario --compare``) needs the
+same analysis on two scenes that share almost all of their geometry: the source model and the
+model with the scenario applied. Instead of building two Embree BVHs, :func:`before_after_scene`
+builds ONE union scene — every triangle of the "after" scene, followed by the triangles of the
+objects only the "before" scene has (demolished buildings and the old state of changed ones) —
+and two object masks. A :class:`~analysis.raycast.RayCaster` over the union then answers "after"
+with the before-only objects disabled and "before" with the inserted/changed objects disabled
+(:meth:`RayCaster.set_object_enabled`, no rebuild; see the module docstring of
+:mod:`analysis.raycast`).
+
+An object counts as unchanged when it has the same id in both scenes and the same triangles
+(corner coordinates, bit for bit, in the same order) with the same semantic surface types.
+Everything else is "changed": its old version is kept as a before-only object and its new
+version is an after-only object.
+
+Exactness: the "after" part of the union is the after scene's own arrays (same vertices, the same
+triangle, object and polygon numbering), and the before-only triangles are copied from the before
+scene, so Embree sees the same float32 triangles in both routes. Both scenes must share their
+local origin (float32 local coordinates would otherwise round differently); when they do not,
+:func:`before_after_scene` returns None and callers fall back to two ray structures.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+
+@dataclass(eq=False)
+class BeforeAfterScene:
+    """Union of a before and an after scene with the masks that select either state.
+
+    scene            the union :class:`~model.scene.Scene` (after objects first, numbered as in the
+                     after scene, then the before-only objects); ``scene.model_polygon`` is the after
+                     scene's for the after part (write-back of "after" results)
+    before, after    (n_objects,) bool object masks of the union: objects present in that state
+    before_object    (n_objects,) int: union object -> object index in the before scene (-1: none)
+    before_triangle  (n_triangles,) int: union triangle -> triangle of the before scene (-1: none)
+    n_after_objects, n_after_triangles   size of the after part (it is the after scene 1:1)
+    """
+
+    scene: object
+    before: np.ndarray
+    after: np.ndarray
+    before_object: np.ndarray
+    before_triangle: np.ndarray
+    n_after_objects: int
+    n_after_triangles: int
+    scene_before: object
+    scene_after: object
+
+    @property
+    def changed(self) -> np.ndarray:
+        """(n_objects,) bool: objects present in only one of the two states."""
+        return self.before != self.after
+
+    def raycaster(self, **kwargs):
+        """A :class:`~analysis.raycast.RayCaster` over the union (all objects enabled)."""
+        from .raycast import RayCaster
+
+        return RayCaster(self.scene, **kwargs)
+
+
+def _by_object(scene):
+    """(order of triangles grouped by object, stable; triangle count per object)."""
+    order = np.argsort(scene.object_index, kind="stable")
+    counts = np.bincount(scene.object_index, minlength=len(scene.object_ids))[:len(scene.object_ids)]
+    return order, counts
+
+
+def before_after_scene(scene_before, scene_after) -> BeforeAfterScene | None:
+    """The union scene and masks of ``scene_before`` / ``scene_after`` (see module docstring), or
+    None when the two scenes do not share their local origin."""
+    from model.scene import Scene
+
+    if not np.array_equal(np.asarray(scene_before.origin), np.asarray(scene_after.origin)):
+        return None
+    nb, na = len(scene_before.object_ids), len(scene_after.object_ids)
+    b_index = {oid: i for i, oid in enumerate(scene_before.object_ids)}
+    a_to_b = np.array([b_index.get(oid, -1) for oid in scene_after.object_ids] or [0], dtype=np.int64)[:na]
+    b_order, b_counts = _by_object(scene_before)
+    a_order, a_counts = _by_object(scene_after)
+    b_start = np.cumsum(b_counts) - b_counts
+    a_start = np.cumsum(a_counts) - a_counts
+    # candidates: same id, same triangle count
+    cand = np.flatnonzero((a_to_b >= 0) & (a_counts == b_counts[np.maximum(a_to_b, 0)])) if na else np.zeros(0, np.int64)
+    same = np.zeros(na, dtype=bool)
+    a_tri_for_b = np.full(scene_before.n_triangles, -1, dtype=np.int64)  # before triangle -> after triangle
+    if len(cand):
+        cnt = a_counts[cand]
+        total = int(cnt.sum())
+        grp = np.repeat(np.arange(len(cand)), cnt)
+        k = np.arange(total) - np.repeat(np.cumsum(cnt) - cnt, cnt)
+        ta = a_order[a_start[cand][grp] + k]
+        tb = b_order[b_start[a_to_b[cand]][grp] + k]
+        ca = scene_after.vertices[scene_after.triangles[ta]]
+        cb = scene_before.vertices[scene_before.triangles[tb]]
+        eq = (ca == cb).reshape(total, 9).all(axis=1)
+        eq &= scene_after.surface_type[ta] == scene_before.surface_type[tb]
+        bad = np.bincount(grp, weights=~eq, minlength=len(cand))
+        same[cand] = bad == 0
+        ok = same[cand][grp]
+        a_tri_for_b[tb[ok]] = ta[ok]
+    # before objects kept as before-only: everything not matched by an unchanged after object
+    b_same = np.zeros(nb, dtype=bool)
+    b_same[a_to_b[same]] = True
+    extra_obj = np.flatnonzero(~b_same)
+    extra_tri = np.flatnonzero(~b_same[scene_before.object_index]) if scene_before.n_triangles else np.zeros(0, np.int64)
+    # compact the before-only part
+    obj_new = np.full(nb, -1, dtype=np.int64)
+    obj_new[extra_obj] = na + np.arange(len(extra_obj))
+    used_v, inv = np.unique(scene_before.triangles[extra_tri].reshape(-1), return_inverse=True)
+    n_poly_a = len(scene_after.polygon_object)
+    bpoly = scene_before.polygon_index[extra_tri]
+    used_p = np.unique(bpoly[bpoly >= 0])
+    poly_new = np.full(len(scene_before.polygon_object) + 1, -1, dtype=np.int64)
+    poly_new[used_p] = n_poly_a + np.arange(len(used_p))
+    union = Scene(
+        vertices=np.concatenate([scene_after.vertices, scene_before.vertices[used_v]]),
+        triangles=np.concatenate([scene_after.triangles, inv.reshape(-1, 3) + len(scene_after.vertices)]),
+        object_index=np.concatenate([scene_after.object_index, obj_new[scene_before.object_index[extra_tri]]]),
+        surface_type=np.concatenate([scene_after.surface_type, scene_before.surface_type[extra_tri]]),
+        polygon_index=np.concatenate([scene_after.polygon_index, np.where(bpoly >= 0, poly_new[bpoly], -1)]),
+        polygon_object=np.concatenate([scene_after.polygon_object,
+                                       obj_new[scene_before.polygon_object[used_p]]]).astype(np.int32),
+        object_ids=list(scene_after.object_ids) + [scene_before.object_ids[i] for i in extra_obj],
+        object_types=list(scene_after.object_types) + [scene_before.object_types[i] for i in extra_obj],
+        origin=scene_after.origin, crs=scene_after.crs, lod=scene_after.lod,
+    )
+    mp_a = getattr(scene_after, "model_polygon", None)
+    if mp_a is not None:
+        union.model_polygon = np.concatenate([np.asarray(mp_a), np.full(len(used_p), -1, dtype=np.asarray(mp_a).dtype)])
+    n_union = na + len(extra_obj)
+    after = np.zeros(n_union, dtype=bool)
+    after[:na] = True
+    before = np.zeros(n_union, dtype=bool)
+    before[:na] = same
+    before[na:] = True
+    before_object = np.full(n_union, -1, dtype=np.int64)
+    before_object[:na] = np.where(same, a_to_b, -1)
+    before_object[na:] = extra_obj
+    before_triangle = np.full(union.n_triangles, -1, dtype=np.int64)
+    mapped = np.flatnonzero(a_tri_for_b >= 0)
+    before_triangle[a_tri_for_b[mapped]] = mapped
+    before_triangle[scene_after.n_triangles:] = extra_tri
+    return BeforeAfterScene(scene=union, before=before, after=after, before_object=before_object,
+                            before_triangle=before_triangle, n_after_objects=na,
+                            n_after_triangles=scene_after.n_triangles, scene_before=scene_before,
+                            scene_after=scene_after)
