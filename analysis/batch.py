@@ -156,11 +156,32 @@ class Partition:
 
 
 @dataclass
+class WeatherSummary:
+    """What a tile needs of the run's weather once the cumulative sky is computed (the site, annual
+    GHI, source, notes; ``analysis.solar.compute_solar`` reads nothing else): no hourly arrays and
+    no pandas time index, so the workers need not import pandas to receive it."""
+
+    latitude_deg: float
+    longitude_deg: float
+    annual_ghi_kwh_m2: float
+    source: str = ""
+    kind: str = ""
+    notes: list = field(default_factory=list)
+
+    @classmethod
+    def of(cls, weather) -> "WeatherSummary":
+        return cls(latitude_deg=float(weather.latitude_deg), longitude_deg=float(weather.longitude_deg),
+                   annual_ghi_kwh_m2=float(weather.annual_ghi_kwh_m2), source=weather.source,
+                   kind=weather.kind, notes=list(weather.notes))
+
+
+@dataclass
 class RunShared:
     """Run-wide solar inputs, computed once per run by :func:`run_shared` and shipped once to the
     workers: ``weather`` (``analysis.weather.Weather``), ``site`` (``analysis.sun.Site`` of the run's
     bbox centre, None without a CRS) and ``sky`` (``analysis.solar.CumulativeSky`` of that weather
-    for the solar options' sky, sun binning and the site's grid convergence)."""
+    for the solar options' sky, sun binning and the site's grid convergence). With a sky the weather
+    is shipped as a :class:`WeatherSummary`."""
 
     weather: object = None
     site: object = None
@@ -834,7 +855,7 @@ def run_shared(options: BatchOptions, site_bbox, crs) -> RunShared | None:
     if site is None:  # each tile finds its own (CRS-less) site; ship only the weather
         return RunShared(weather=weather)
     opt = options.solar_options()
-    return RunShared(weather=weather, site=site,
+    return RunShared(weather=WeatherSummary.of(weather), site=site,
                      sky=cumulative_sky(weather, opt.sky, opt.sun_mf, site.grid_north_deg))
 
 
@@ -877,6 +898,8 @@ def run_batch(inputs, options: BatchOptions, client=None, progress=None, on_tile
                 skipped.append(tile.id)
             else:
                 todo.append((tile, groups))
+        if todo and not inline:  # workers import their modules while this process computes the sky
+            _warm_workers(get_client(), options)
         shared = run_shared(options, site_bbox, crs) if todo else None
         total = len(tiles)
         done_n = [len(skipped)]
@@ -935,6 +958,39 @@ def run_batch(inputs, options: BatchOptions, client=None, progress=None, on_tile
 
 def _shared_value(shared):
     return shared
+
+
+def warm_worker(analysis: str) -> list:
+    """Import the modules a tile task of ``analysis`` needs (once per worker process; run on the
+    workers while the driver computes the run's weather and sky, so the first tile does not pay
+    for them). Returns the names imported."""
+    import importlib
+
+    names = ["importers", "model.spatial", "shapely", "pyogrio", "pyproj"]
+    names += {"solar": ["analysis.solar", "analysis.raycast", "scipy.sparse"],
+              "sunhours": ["analysis.shadow", "analysis.raycast", "analysis.ground", "exporters.tables"],
+              "metrics": ["analysis.metrics"]}.get(analysis, [])
+    done = []
+    for name in names:
+        try:
+            importlib.import_module(name)
+            done.append(name)
+        except ImportError:  # pragma: no cover - the task itself will report it
+            pass
+    return done
+
+
+def _warm_workers(client, options) -> None:
+    """One :func:`warm_worker` task per worker, not waited for (they run before the tiles)."""
+    from distributed import fire_and_forget
+
+    try:
+        workers = list(client.scheduler_info()["workers"])
+    except Exception:  # noqa: BLE001 - only an optimisation
+        return
+    for addr in workers:
+        fire_and_forget(client.submit(warm_worker, options.analysis, workers=[addr], allow_other_workers=True,
+                                      pure=False, key=f"stadtbild_warm_{addr}_{time.time_ns()}"))
 
 
 def _run_dask(client, parts, options, finished, shared=None) -> dict:
