@@ -8,6 +8,7 @@ The tool targets the selected buildings (or the design just inserted). Then, in 
 * **Shift + left drag** rotates it about its footprint centroid (``model.scenario.footprint_centroids``,
   the same pivot the scenario's ``rotate`` op uses): the angle between the centroid→press and the
   centroid→cursor directions, counter-clockwise positive (degrees);
+* **Alt + mouse wheel** rotates by 5° per notch (committed 0.7 s after the last notch);
 * **Ctrl** while dragging snaps the offset to 0.5 m steps and the angle to 5° steps;
 * **Esc** during a drag cancels it (the model is unchanged); Esc otherwise leaves the tool;
 * a click (no drag) on another building makes it the target; a press on empty ground orbits as usual.
@@ -23,7 +24,7 @@ from __future__ import annotations
 import math
 
 import numpy as np
-from PySide6.QtCore import QEvent, QObject, QPoint, Qt
+from PySide6.QtCore import QEvent, QObject, QPoint, Qt, QTimer
 from PySide6.QtGui import QAction, QKeySequence
 
 from .commands import EditCommand
@@ -32,6 +33,8 @@ from .i18n import format_number, tr
 SNAP_OFFSET_M = 0.5
 SNAP_ANGLE_DEG = 5.0
 CLICK_TOLERANCE_PX = 4
+WHEEL_STEP_DEG = 5.0  # Alt + mouse wheel: degrees per notch (120 eighths of a degree)
+WHEEL_COMMIT_MS = 700  # the wheel rotation is committed this long after the last notch
 GHOST_RGB = (0.2, 0.45, 1.0)  # blue: apart from the yellow selection and the red roofs
 GHOST_OPACITY = 0.55
 
@@ -94,6 +97,10 @@ class TransformTool(QObject):
         self._ghost = None
         self._transform = None
         self.last_values = None  # (dx, dy, angle) of the last drag (committed or not)
+        self._wheel_timer = QTimer(self)
+        self._wheel_timer.setSingleShot(True)
+        self._wheel_timer.setInterval(WHEEL_COMMIT_MS)
+        self._wheel_timer.timeout.connect(self.finish_drag)
         self.action = QAction(window)
         self.action.setCheckable(True)
         self.action.setShortcut(QKeySequence("Ctrl+Shift+T"))
@@ -113,8 +120,8 @@ class TransformTool(QObject):
     def retranslate(self) -> None:
         self.action.setText(tr("&Move/rotate buildings (drag)"))
         self.action.setIconText(tr("Move/rotate"))
-        self.action.setToolTip(tr("Move/rotate: drag a building; Shift+drag rotates, Ctrl snaps (0.5 m / 5°), "
-                                  "Esc cancels"))
+        self.action.setToolTip(tr("Move/rotate: drag a building; Shift+drag or Alt+wheel rotates, "
+                                  "Ctrl snaps (0.5 m / 5°), Esc cancels"))
 
     # ------------------------------------------------------------------ start / stop
     def start(self, ids=None) -> bool:
@@ -159,8 +166,8 @@ class TransformTool(QObject):
     def _hint(self) -> None:
         sb = self.window.statusBar()
         if self.ids:
-            sb.showMessage(tr("Move/rotate {ids}: drag to move, Shift+drag to rotate, Ctrl snaps "
-                              "(0.5 m / 5°), Esc cancels").format(ids=", ".join(self.ids[:3])), 0)
+            sb.showMessage(tr("Move/rotate {ids}: drag to move, Shift+drag or Alt+wheel to rotate, "
+                              "Ctrl snaps (0.5 m / 5°), Esc cancels").format(ids=", ".join(self.ids[:3])), 0)
         else:
             sb.showMessage(tr("Move/rotate: click or drag a building"), 0)
 
@@ -214,8 +221,8 @@ class TransformTool(QObject):
         if geo is None:
             return False
         mask, base_z, pivot_local, pivot_crs = geo
-        p0 = self._plane_point(pos, base_z)
-        if p0 is None:
+        p0 = self._plane_point(pos, base_z) if pos is not None else None
+        if p0 is None and pos is not None:
             return False
         from vtkmodules.vtkCommonTransforms import vtkTransform
 
@@ -229,13 +236,13 @@ class TransformTool(QObject):
         self._transform = vtkTransform()
         self._transform.PostMultiply()
         self._ghost.SetUserTransform(self._transform)
-        self._drag = {"press": QPoint(pos), "p0": p0, "z": base_z, "pivot": pivot_local, "pivot_crs": pivot_crs,
-                      "rotate": rotate, "offset": np.zeros(2), "angle": 0.0, "moved": False}
+        self._drag = {"press": QPoint(pos) if pos is not None else None, "p0": p0, "z": base_z,
+                      "pivot": pivot_local, "pivot_crs": pivot_crs, "rotate": rotate, "offset": np.zeros(2), "angle": 0.0, "moved": False}
         return True
 
     def update_drag(self, pos: QPoint, modifiers) -> None:
         d = self._drag
-        if d is None:
+        if d is None or d["p0"] is None:
             return
         if (pos - d["press"]).manhattanLength() > CLICK_TOLERANCE_PX:
             d["moved"] = True
@@ -251,6 +258,26 @@ class TransformTool(QObject):
         else:
             off = (p - d["p0"])[:2]
             d["offset"] = np.array([snap(off[0], SNAP_OFFSET_M), snap(off[1], SNAP_OFFSET_M)]) if snapping else off
+        self._show(snapping)
+
+    def wheel_rotate(self, notches: float) -> bool:
+        """Rotate the targets by ``notches`` × 5° (preview now, one edit after the last notch)."""
+        if not self.ids:
+            return False
+        if self._drag is None:
+            if not self.begin_drag(None, rotate=True):
+                return False
+            self._drag["wheel"] = True
+        d = self._drag
+        d["angle"] = wrap_deg(d["angle"] + notches * WHEEL_STEP_DEG)
+        d["moved"] = True
+        self._show(False)
+        self._wheel_timer.start()
+        return True
+
+    def _show(self, snapping: bool) -> None:
+        """Put the ghost where the drag's offset and angle say; status bar; render."""
+        d = self._drag
         t = self._transform
         t.Identity()
         t.Translate(-d["pivot"][0], -d["pivot"][1], 0.0)
@@ -266,6 +293,7 @@ class TransformTool(QObject):
 
     def finish_drag(self) -> list[dict]:
         """Push the drag as one undoable edit; returns its scenario edits (empty: nothing moved)."""
+        self._wheel_timer.stop()
         d, self._drag = self._drag, None
         self._remove_ghost()
         if d is None:
@@ -290,6 +318,7 @@ class TransformTool(QObject):
 
     def cancel_drag(self, message: bool = True) -> None:
         had = self._drag is not None
+        self._wheel_timer.stop()
         self._drag = None
         self._remove_ghost()
         if had:
@@ -308,7 +337,13 @@ class TransformTool(QObject):
         if not self.active or self.vp.mode != self.MODE:
             return False
         et = event.type()
+        if et == QEvent.Type.Wheel and event.modifiers() & Qt.KeyboardModifier.AltModifier:
+            delta = event.angleDelta()
+            steps = (delta.y() or delta.x()) / 120.0  # X11 turns Alt+wheel into a horizontal wheel
+            return bool(steps) and self.wheel_rotate(steps)
         if et == QEvent.Type.MouseButtonPress and event.button() == Qt.MouseButton.LeftButton:
+            if self._drag is not None and self._drag.get("wheel"):
+                self.finish_drag()  # a pending wheel rotation is committed first
             pos = event.position().toPoint()
             oid, _p = self.vp.pick(pos)
             root = self.window._root(oid) if oid is not None else None
@@ -319,11 +354,11 @@ class TransformTool(QObject):
                 self.window.set_selection(self.ids)
             rotate = bool(event.modifiers() & Qt.KeyboardModifier.ShiftModifier)
             return self.begin_drag(pos, rotate)
-        if et == QEvent.Type.MouseMove and self._drag is not None:
+        dragging = self._drag is not None and self._drag["p0"] is not None  # a mouse drag (not the wheel)
+        if et == QEvent.Type.MouseMove and dragging:
             self.update_drag(event.position().toPoint(), event.modifiers())
             return True
-        if et == QEvent.Type.MouseButtonRelease and event.button() == Qt.MouseButton.LeftButton \
-                and self._drag is not None:
+        if et == QEvent.Type.MouseButtonRelease and event.button() == Qt.MouseButton.LeftButton and dragging:
             self.update_drag(event.position().toPoint(), event.modifiers())
             self.finish_drag()
             return True

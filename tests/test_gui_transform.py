@@ -15,8 +15,10 @@ import numpy as np
 import pytest
 
 pytest.importorskip("pytestqt")
-from PySide6.QtCore import QPoint, QSettings, Qt  # noqa: E402
+from PySide6.QtCore import QPoint, QPointF, QSettings, Qt  # noqa: E402
+from PySide6.QtGui import QWheelEvent  # noqa: E402
 from PySide6.QtTest import QTest  # noqa: E402
+from PySide6.QtWidgets import QApplication  # noqa: E402
 
 from tests.conftest import DEMO  # noqa: E402
 
@@ -219,6 +221,22 @@ def test_shift_drag_rotates_about_centroid(window, artifacts):
     fp1 = footprint(window, oid)
     assert np.linalg.norm(np.array(fp1.centroid.coords[0]) - c0) < 0.1
     window.save_window_image(artifacts / "gui-33-transform-rotated.png")
+
+    # Alt + wheel: 3 notches of 5° become ONE rotate edit of 15° after the last notch
+    n_edits = len(window.variants.active().edits)
+    it = vp.plotter.interactor
+    centre_px = vp.world_to_widget(np.r_[c0_local, base_z])
+    for _ in range(3):
+        ev = QWheelEvent(QPointF(centre_px), QPointF(it.mapToGlobal(centre_px)), QPoint(0, 0), QPoint(0, 120),
+                         Qt.MouseButton.NoButton, Qt.KeyboardModifier.AltModifier, Qt.ScrollPhase.NoScrollPhase, False)
+        QApplication.sendEvent(it, ev)
+        QTest.qWait(20)
+    assert len(window.variants.active().edits) == n_edits  # still a preview
+    QTest.qWait(900)
+    edits = window.variants.active().edits
+    assert len(edits) == n_edits + 1 and edits[-1]["op"] == "rotate" and edits[-1]["rotation_deg"] == 15.0
+    corners2 = window.scene.to_world(window.scene.corners[members_mask(window, oid)].reshape(-1, 3))[:, :2]
+    assert abs(kabsch_angle_deg(corners1, corners2) - 15.0) < 0.01
 
 
 def test_escape_cancels_and_ctrl_snaps(window):
