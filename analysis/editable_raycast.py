@@ -11,6 +11,10 @@ whole session and expresses the edited state as
 * the new geometry (inserted objects and the new state of moved/changed ones): a second, small
   RayCaster over just those triangles, built in time proportional to what changed.
 
+When so much is removed that masking costs more than a rebuild (removed triangles ×
+:data:`MASK_COST_RATIO` > kept triangles), the source part is instead rebuilt once without the
+removed objects (the source BVH is still kept, so undoing back to a small edit is cheap again).
+
 A query is answered by both and combined: ``occluded = source or added``; ``first_hit`` = the
 nearer of the two hits (the source wins a tie). Object and triangle numbers follow
 :attr:`EditableRayCaster.scene`: the source scene's objects/triangles first, then the added ones.
@@ -25,6 +29,12 @@ from __future__ import annotations
 import numpy as np
 
 from .raycast import RayCaster, RayHits
+
+#: removed source triangles cost about this many times more to mask (small BVHs of the removed
+#: triangles and their close neighbours, see :mod:`analysis.raycast`) than a kept triangle costs
+#: to rebuild (measured on the demo, ``benchmarks/bench_edits.py``): above the break-even the
+#: source part is rebuilt without the removed objects instead
+MASK_COST_RATIO = 12.0
 
 
 def _shift_to(scene, origin):
@@ -55,6 +65,8 @@ class EditableRayCaster:
         self.backend = backend
         self._kwargs = kwargs
         self.source = RayCaster(source, backend=backend, **kwargs)
+        self._core = self.source  # answers for the source part: the source, or a rebuild without removed
+        self._core_tri = None  # triangle numbers of a rebuilt core in the source scene
         self._added = None  # RayCaster over the added geometry
         self._added_scene = None
         self._removed = np.zeros(len(source.object_ids), dtype=bool)
@@ -75,8 +87,24 @@ class EditableRayCaster:
             lookup = {oid: i for i, oid in enumerate(self.source_scene.object_ids)}
             idx = [lookup[i] for i in removed if i in lookup]
             mask[idx] = True
-        if not np.array_equal(self.source.enabled_objects, ~mask):
-            self.source.set_object_enabled(~mask)
+        n_removed = int(mask[self.source_scene.object_index].sum()) if len(mask) else 0
+        if n_removed * MASK_COST_RATIO > self.source_scene.n_triangles - n_removed:
+            # many removed: a fresh BVH of the kept source triangles is cheaper than masking
+            keep = ~mask[self.source_scene.object_index]
+            if not (self._core_tri is not None and np.array_equal(mask, self._removed)):
+                if self._core is not self.source:
+                    self._core.close()
+                self._core = RayCaster(self.source_scene.select(keep), backend=self.backend, **self._kwargs)
+                self._core.set_object_enabled(~mask)  # (they have no triangles left: no BVH work)
+                self._core_tri = np.flatnonzero(keep)
+            else:
+                self._core.set_object_enabled(~mask)
+        else:
+            if self._core is not self.source:
+                self._core.close()
+                self._core, self._core_tri = self.source, None
+            if not np.array_equal(self.source.enabled_objects, ~mask):
+                self.source.set_object_enabled(~mask)
         self._removed = mask
         if added is not None and added.n_triangles:
             added = _shift_to(added, self.source_scene.origin)
@@ -120,7 +148,7 @@ class EditableRayCaster:
         extra = 0 if self._added_scene is None else len(self._added_scene.object_ids)
         if mask.shape != (n + extra,):
             raise ValueError(f"mask must have {n + extra} entries (one per object of .scene)")
-        self.source.set_object_enabled(mask[:n] & ~self._removed)
+        self._core.set_object_enabled(mask[:n] & ~self._removed)
         if self._added is not None:
             self._added.set_object_enabled(mask[n:])
 
@@ -149,17 +177,19 @@ class EditableRayCaster:
     def enabled_objects(self) -> np.ndarray:
         """(n_objects of :attr:`scene`,) bool: objects present in the edited state."""
         added = np.zeros(0, dtype=bool) if self._added is None else self._added.enabled_objects
-        return np.concatenate([self.source.enabled_objects, added])
+        return np.concatenate([self._core.enabled_objects, added])
 
     def close(self) -> None:
         self.source.close()
+        if self._core is not self.source:
+            self._core.close()
         if self._added is not None:
             self._added.close()
 
     # ---------------------------------------------------------------- queries
     def occluded(self, origins, directions, tmax=np.inf, tmin=0.0) -> np.ndarray:
         """(n,) bool: blocked by a present source object or by the added geometry."""
-        occ = self.source.occluded(origins, directions, tmax, tmin)
+        occ = self._core.occluded(origins, directions, tmax, tmin)
         if self._added is not None:
             occ |= self._added.occluded(origins, directions, tmax, tmin)
         return occ
@@ -167,7 +197,9 @@ class EditableRayCaster:
     def first_hit(self, origins, directions, tmax=np.inf, tmin=0.0) -> RayHits:
         """The nearer of the first hits in the source (without removed objects) and in the added
         geometry; triangle/object numbers index :attr:`scene`."""
-        a = self.source.first_hit(origins, directions, tmax, tmin)
+        a = self._core.first_hit(origins, directions, tmax, tmin)
+        if self._core_tri is not None and len(self._core_tri):
+            a.triangle = np.where(a.hit, self._core_tri[np.maximum(a.triangle, 0)], -1)
         if self._added is None:
             return a
         b = self._added.first_hit(origins, directions, tmax, tmin)
@@ -186,7 +218,7 @@ class EditableRayCaster:
         """Like :meth:`RayCaster.visible_sum` (Σ weights over free directions per origin), with a
         direction free only when neither the source nor the added geometry blocks it."""
         if self._added is None:
-            return self.source.visible_sum(origins, directions, weights, normals, progress)
+            return self._core.visible_sum(origins, directions, weights, normals, progress)
         o = np.asarray(origins, dtype=np.float64).reshape(-1, 3)
         dirs = np.asarray(directions, dtype=np.float64).reshape(-1, 3)
         w = np.ones(len(dirs)) if weights is None else np.asarray(weights, dtype=np.float64).reshape(-1)

@@ -198,6 +198,83 @@ def main() -> None:
     print(f"of the rebuild: Scene {np.median(TIMES['scene']) * 1e3:.1f} ms, RayCaster (Embree BVH) "
           f"{np.median(TIMES['ray']) * 1e3:.1f} ms (medians over all rebuilds)")
     print("ratio = ours / baseline (< 1: faster). Shared 2-core machine: numbers are noisy.")
+    incremental_ray_core(model, victims, ids[200])
+
+
+def incremental_ray_core(model, victims, mover) -> None:
+    """Ray core per edit: a RayCaster rebuilt on the edited scene (baseline) vs
+    ``analysis.editable_raycast.EditableRayCaster`` (source BVH kept; demolish = object mask,
+    new geometry = small second BVH). ``edit`` = ids known from the edit report; ``sync`` = the
+    edited scene compared with the source to find them. Scene building is not included."""
+    try:
+        from analysis.editable_raycast import EditableRayCaster
+        from analysis.raycast import RayCaster
+    except ImportError:
+        return
+    from model.scenario import Scenario, edit_from_dict
+
+    src = model.scene()
+    t = time.perf_counter()
+    erc = EditableRayCaster(src)
+    t_build = time.perf_counter() - t
+    t = time.perf_counter()
+    erc.prepare()
+    t_prep = time.perf_counter() - t
+    print(f"incremental ray core: source BVH {t_build * 1e3:.0f} ms once, prepare (lookup grid) "
+          f"{t_prep * 1e3:.0f} ms once per session")
+    cases = []
+    cases.append(("demolish 100 (1 edit)", edit_from_dict({"op": "demolish", "ids": victims}).apply(model),
+                  victims, None))
+    with tempfile.TemporaryDirectory() as tmp:
+        gj, _ = _masterplan(model, Path(tmp))
+        plan = Scenario("ext", [{"op": "extrude", "file": gj.name, "ground_z": 0.0}], base_dir=Path(tmp)).apply(model)
+    cases.append((f"extrude {N_PLAN} footprints", plan, [], [i for i in plan.objects if i not in model.objects]))
+    moved = edit_from_dict({"op": "move", "ids": [mover], "offset": [5, 0, 0]}).apply(model)
+    cases.append(("move 1 building", moved, [mover], [mover]))
+    rows = []
+    for name, edited, removed, added_ids in cases:
+        es = edited.scene()
+        t_full, _ = _timed(lambda es=es: RayCaster(es))
+
+        def by_ids(es=es, removed=removed, added_ids=added_ids):
+            added = None
+            if added_ids:
+                want = np.isin(np.asarray(es.object_ids, dtype=object), added_ids)
+                added = es.select(want[es.object_index])
+            erc.edit(removed=removed, added=added)
+
+        def from_source(fn):  # best of 3, each starting from the unedited source
+            best = float("inf")
+            for _ in range(3):
+                erc.edit()
+                t0 = time.perf_counter()
+                fn()
+                best = min(best, time.perf_counter() - t0)
+            return best
+
+        t_edit = from_source(by_ids)
+        t_sync = from_source(lambda es=es: erc.sync(es))
+        rows.append((name, t_full, t_edit, t_sync))
+    # 100 single demolitions in a row (each click adds one)
+    erc.edit()
+    singles, fulls = [], []
+    m = model
+    for k, oid in enumerate(victims):
+        m = edit_from_dict({"op": "demolish", "ids": [oid]}).apply(m)
+        t0 = time.perf_counter()
+        erc.edit(removed=victims[:k + 1])
+        singles.append(time.perf_counter() - t0)
+        if k % 10 == 0:  # the baseline on every 10th state (its cost hardly depends on k)
+            es = m.scene()
+            t0 = time.perf_counter()
+            RayCaster(es)
+            fulls.append(time.perf_counter() - t0)
+    rows.append(("demolish 1 (x100 in a row, mean)", float(np.mean(fulls)), float(np.mean(singles)), float("nan")))
+    erc.close()
+    print(f"{'edit (ray core only)':<40}{'rebuild ms':>11}{'edit ms':>9}{'ratio':>7}{'sync ms':>9}{'ratio':>7}")
+    for name, tf, te, ts in rows:
+        print(f"{name:<40}{tf * 1e3:11.1f}{te * 1e3:9.1f}{te / tf:7.2f}{ts * 1e3:9.1f}{ts / tf:7.2f}")
+    print("ratio = incremental / rebuild (< 1: faster). Shared 2-core machine: numbers are noisy.")
 
 
 if __name__ == "__main__":

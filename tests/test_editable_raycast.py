@@ -54,13 +54,19 @@ def _unstable(rc, o, d, answer):
     return flip
 
 
-def test_editable_raycaster_equals_rebuilt_scene(edited):
+@pytest.mark.parametrize("route", ["mask", "rebuild"])
+def test_editable_raycaster_equals_rebuilt_scene(edited, route, monkeypatch):
+    import analysis.editable_raycast as er
     from analysis.editable_raycast import EditableRayCaster
     from analysis.raycast import RayCaster
+
+    # the source part either masks the demolished objects or is rebuilt without them
+    monkeypatch.setattr(er, "MASK_COST_RATIO", 0.0 if route == "mask" else 1e9)
 
     src, after, gone, new = edited
     erc = EditableRayCaster(src)
     erc.sync(after)
+    assert (erc._core is erc.source) == (route == "mask")
     # the edit is recognised as exactly what the scenario did
     assert sorted(np.asarray(src.object_ids)[erc.removed]) == sorted(gone)
     assert sorted(erc.added_scene.object_ids[i] for i in np.unique(erc.added_scene.object_index)) == sorted(new)
@@ -74,6 +80,7 @@ def test_editable_raycaster_equals_rebuilt_scene(edited):
     h, hr = erc.first_hit(o, d), ref.first_hit(o + shift, d)
     assert np.array_equal(h.hit, hr.hit) or set(np.flatnonzero(h.hit != hr.hit)) <= set(bad)
     both = h.hit & hr.hit
+    assert np.array_equal(erc.scene.object_index[h.triangle[h.hit]], h.object_index[h.hit])  # triangle numbering
     assert np.all(np.abs(h.distance[both] - hr.distance[both]) < 2e-3)
     ids = np.array(erc.scene.object_ids, dtype=object)[h.object_index[both]]
     ids_ref = np.array(after.object_ids, dtype=object)[hr.object_index[both]]
@@ -94,7 +101,7 @@ def test_edit_undo_and_masks(edited):
     from analysis.editable_raycast import EditableRayCaster
     from analysis.raycast import RayCaster
 
-    src, after, gone, _ = edited
+    src, _, gone, _ = edited
     erc = EditableRayCaster(src)
     erc.prepare()
     o, d = _rays(src, 20_000, 9)
