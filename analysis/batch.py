@@ -46,9 +46,10 @@ weather year, the site (WGS84 position, time zone, grid convergence) and the cum
 positions binned into the sky patches, Perez coefficients, patch weights; ``analysis.solar.
 cumulative_sky``) depend only on the site and the weather, and every tile uses the site of the
 whole run's bbox — so they are computed once in the driver (:func:`run_shared`) and shipped to the
-workers as one Dask task result that every tile task depends on (fetched once per worker; the
-scheduler recomputes it from its task if a worker holding it dies). Workers thus never import
-pvlib or timezonefinder. Parsed tile files are kept per process (:func:`load_cached`, an LRU of
+workers once (a Dask worker plugin, ``analysis.batch_plugin``, that the scheduler also gives to
+workers restarted during the run; the tasks carry only its key, and a worker without it computes
+it once per process). Workers thus never import pvlib or timezonefinder; they import their other modules
+(:func:`warm_worker`) while the driver computes the sky. Tiles are submitted biggest first. Parsed tile files are kept per process (:func:`load_cached`, an LRU of
 ``STADTBILD_BATCH_CACHE_MB`` MB of source files, default 512), so the scan and the partitions
 that need a file (its own tile and up to 8 neighbours' halos) parse it once per worker process.
 """
@@ -175,6 +176,12 @@ class WeatherSummary:
                    kind=weather.kind, notes=list(weather.notes))
 
 
+_RUN_SHARED: dict = {}  # key -> RunShared in this process (worker plugin, or computed by a task)
+_RUN_SHARED_LOCK = threading.Lock()
+#: how often this process computed a RunShared itself (driver: once per run; workers: 0)
+RUN_SHARED_STATS = {"computed": 0}
+
+
 @dataclass
 class RunShared:
     """Run-wide solar inputs, computed once per run by :func:`run_shared` and shipped once to the
@@ -186,6 +193,26 @@ class RunShared:
     weather: object = None
     site: object = None
     sky: object = None
+    key: str = ""  # :func:`run_shared_key` of the inputs
+
+
+def run_shared_key(options: "BatchOptions", site_bbox, crs) -> str:
+    """Key of everything a :class:`RunShared` depends on (settings, run bbox, CRS code)."""
+    doc = [options.key(), [float(v) for v in np.asarray(site_bbox, float)], getattr(crs, "epsg", None)]
+    return hashlib.sha256(json.dumps(doc).encode()).hexdigest()[:16]
+
+
+def _shared_for(part: "Partition", key: str, crs) -> RunShared | None:
+    """The RunShared ``key`` of this process; computed here (once per process) and kept if the
+    plugin did not deliver it (e.g. a worker that joined while it was being registered)."""
+    with _RUN_SHARED_LOCK:
+        got = _RUN_SHARED.get(key)
+    if got is None:
+        got = run_shared(part.options, part.site_bbox, crs)
+        if got is not None:
+            with _RUN_SHARED_LOCK:
+                _RUN_SHARED[key] = got
+    return got
 
 
 @dataclass
@@ -685,9 +712,11 @@ def _sunhours_tile(part: Partition, model, own_ids, tdir: Path) -> dict:
             "outputs": outputs}
 
 
-def run_partition(part: Partition, shared: RunShared | None = None) -> dict:
+def run_partition(part: Partition, shared: RunShared | str | None = None) -> dict:
     """Compute one tile and write its outputs and done marker (a Dask task). Returns the marker.
-    ``shared``: the run's :class:`RunShared` (solar; None = ``part.weather`` and a sky per tile)."""
+    ``shared``: the run's :class:`RunShared` or its key in this process (solar; None =
+    ``part.weather`` and a sky per tile)."""
+    from model.crs import parse_crs
     t0 = time.perf_counter()
     c0 = time.process_time()
     loads0, hits0 = FILE_CACHE_STATS["loads"], FILE_CACHE_STATS["hits"]
@@ -695,6 +724,9 @@ def run_partition(part: Partition, shared: RunShared | None = None) -> dict:
     tdir = Path(part.options.out_dir) / "tiles"
     tdir.mkdir(parents=True, exist_ok=True)
     if part.options.analysis == "solar":
+        if isinstance(shared, str):  # a Dask task: the key of the run's RunShared in this process
+            crs = parse_crs(part.options.crs) if part.options.crs else model.crs
+            shared = _shared_for(part, shared, crs)
         figures = _solar_tile(part, model, own_ids, tdir, shared)
     else:
         fn = {"metrics": _metrics_tile, "sunhours": _sunhours_tile}[part.options.analysis]
@@ -841,6 +873,9 @@ def run_shared(options: BatchOptions, site_bbox, crs) -> RunShared | None:
     from .sun import site_at
     from .weather import default_weather, read_weather
 
+    RUN_SHARED_STATS["computed"] += 1
+    key = run_shared_key(options, site_bbox, crs)
+
     try:
         c = 0.5 * (np.asarray(site_bbox[:3], float) + np.asarray(site_bbox[3:], float))
         site = site_at(c[0], c[1], crs, elevation_m=float(site_bbox[2]))
@@ -853,10 +888,10 @@ def run_shared(options: BatchOptions, site_bbox, crs) -> RunShared | None:
     else:
         weather = default_weather(site.latitude_deg, site.longitude_deg, max(site.elevation_m, 0.0))
     if site is None:  # each tile finds its own (CRS-less) site; ship only the weather
-        return RunShared(weather=weather)
+        return RunShared(weather=weather, key=key)
     opt = options.solar_options()
     return RunShared(weather=WeatherSummary.of(weather), site=site,
-                     sky=cumulative_sky(weather, opt.sky, opt.sun_mf, site.grid_north_deg))
+                     sky=cumulative_sky(weather, opt.sky, opt.sun_mf, site.grid_north_deg), key=key)
 
 
 def run_batch(inputs, options: BatchOptions, client=None, progress=None, on_tile_done=None) -> BatchResult:
@@ -956,10 +991,6 @@ def run_batch(inputs, options: BatchOptions, client=None, progress=None, on_tile
                        buildings=int(summary.get("buildings", 0)), cpu_seconds=cpu[0])
 
 
-def _shared_value(shared):
-    return shared
-
-
 def warm_worker(analysis: str) -> list:
     """Import the modules a tile task of ``analysis`` needs (once per worker process; run on the
     workers while the driver computes the run's weather and sky, so the first tile does not pay
@@ -994,17 +1025,33 @@ def _warm_workers(client, options) -> None:
 
 
 def _run_dask(client, parts, options, finished, shared=None) -> dict:
+    shared_key, plugin = None, None
+    if shared is not None:
+        # the run's weather/site/sky go to every worker once, as a worker plugin: the scheduler
+        # also hands it to workers that join or are restarted later; the tasks carry only its key
+        shared_key = shared.key
+        plugin = f"stadtbild-shared-{shared_key}"
+        from .batch_plugin import SharedPlugin
+
+        client.register_plugin(SharedPlugin(shared), name=plugin)
+    try:
+        return _submit_and_collect(client, parts, options, finished, shared_key)
+    finally:
+        if plugin is not None:
+            try:
+                client.unregister_worker_plugin(plugin)
+            except Exception:  # noqa: BLE001 - the workers drop it when they end anyway
+                pass
+
+
+def _submit_and_collect(client, parts, options, finished, shared_key) -> dict:
     from distributed import as_completed
 
-    shared_fut = None
-    if shared is not None:
-        # one task holding the run's weather/site/sky: every tile depends on it, so each worker
-        # fetches it once; unlike scattered data it is recomputed (from its task) if lost with a worker
-        shared_fut = client.submit(_shared_value, shared, pure=False, retries=options.retries,
-                                   key=f"stadtbild_shared_{options.key()}_{time.time_ns()}")
     futures = {}
     for part in parts:
-        fut = client.submit(run_partition, part, shared_fut, retries=options.retries, pure=False,
+        # biggest tiles first (longest-processing-time order: the last tile to finish is a small one)
+        fut = client.submit(run_partition, part, shared_key, retries=options.retries, pure=False,
+                            priority=int(part.tile.n_objects),
                             key=f"stadtbild-{options.analysis}-{part.tile.id}-{part.run_key}")
         futures[fut] = part.tile.id
     failed = {}

@@ -127,6 +127,8 @@ def test_dask_cluster_survives_a_killed_worker(tmp_path):
         after = set(client.run(os.getpid).values())
         # the run's weather/sky came from the driver: no worker imported pvlib (or timezonefinder)
         heavy = client.run(lambda: sorted(m for m in ("pvlib", "timezonefinder") if m in sys.modules))
+        computed = client.run(lambda: sys.modules["analysis.batch"].RUN_SHARED_STATS["computed"]
+                              if "analysis.batch" in sys.modules else 0)
     finally:
         client.close()
         cluster.close()
@@ -138,6 +140,7 @@ def test_dask_cluster_survives_a_killed_worker(tmp_path):
         assert marker["worker_pid"] != killed["pid"]
     assert result.summary["buildings"] == 853
     assert heavy and not any(heavy.values()), heavy
+    assert not any(computed.values()), computed  # no worker computed the run's sky itself
 
 
 # ------------------------------------------------------------------------------------- resume
