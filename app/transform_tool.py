@@ -4,7 +4,8 @@ The tool targets the selected buildings (or the design just inserted). Then, in 
 
 * **left drag** on a building moves it on the ground plane: the offset is the difference of the
   points where the view rays through the press and the current cursor position meet the
-  horizontal plane at the buildings' base height (metres, model CRS);
+  horizontal plane through the grabbed point (metres, model CRS), so the grabbed point stays
+  under the cursor (a roof edge grabbed in a perspective view follows the mouse exactly);
 * **Shift + left drag** rotates it about its footprint centroid (``model.scenario.footprint_centroids``,
   the same pivot the scenario's ``rotate`` op uses): the angle between the centroid→press and the
   centroid→cursor directions, counter-clockwise positive (degrees);
@@ -216,11 +217,15 @@ class TransformTool(QObject):
         return mask, base_z, pivot_local, pivot_crs
 
     # ------------------------------------------------------------------ drag
-    def begin_drag(self, pos: QPoint, rotate: bool) -> bool:
+    def begin_drag(self, pos: QPoint | None, rotate: bool, grab_z: float | None = None) -> bool:
+        """Start a drag at widget ``pos`` on the horizontal plane at ``grab_z`` (local m; default
+        the targets' base) — or, with ``pos`` None, a wheel rotation."""
         geo = self._target_geometry()
         if geo is None:
             return False
         mask, base_z, pivot_local, pivot_crs = geo
+        if grab_z is not None:
+            base_z = float(grab_z)
         p0 = self._plane_point(pos, base_z) if pos is not None else None
         if p0 is None and pos is not None:
             return False
@@ -345,7 +350,7 @@ class TransformTool(QObject):
             if self._drag is not None and self._drag.get("wheel"):
                 self.finish_drag()  # a pending wheel rotation is committed first
             pos = event.position().toPoint()
-            oid, _p = self.vp.pick(pos)
+            oid, grabbed = self.vp.pick(pos)
             root = self.window._root(oid) if oid is not None else None
             if root is None:
                 return False  # empty ground: orbit as usual
@@ -353,7 +358,7 @@ class TransformTool(QObject):
                 self.ids = [root]
                 self.window.set_selection(self.ids)
             rotate = bool(event.modifiers() & Qt.KeyboardModifier.ShiftModifier)
-            return self.begin_drag(pos, rotate)
+            return self.begin_drag(pos, rotate, grab_z=None if grabbed is None else float(grabbed[2]))
         dragging = self._drag is not None and self._drag["p0"] is not None  # a mouse drag (not the wheel)
         if et == QEvent.Type.MouseMove and dragging:
             self.update_drag(event.position().toPoint(), event.modifiers())

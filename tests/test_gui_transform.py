@@ -120,6 +120,13 @@ def pick_building(window):
     raise AssertionError("no compact tall building in the demo")
 
 
+def top_roof_point(window, oid) -> np.ndarray:
+    """Centroid (local) of the building's highest sizeable roof triangle (unoccluded from above)."""
+    sc = window.scene
+    roof = np.flatnonzero(members_mask(window, oid) & (sc.face_normals[:, 2] > 0.5) & (sc.triangle_areas > 2.0))
+    return sc.corners[roof[np.argmax(sc.corners[roof][:, :, 2].mean(axis=1))]].mean(axis=0)
+
+
 def top_view_over(vp, centre_local, half=60.0):
     vp.set_view("top")
     c = np.asarray(centre_local, float)
@@ -158,10 +165,10 @@ def test_drag_moves_building_then_undo_restores(window, artifacts):
     stack = window.variants.active_stack()
     index0 = stack.index()
 
-    target = np.r_[c0_local + np.array([18.0, -11.0]), base_z]
-    press = vp.world_to_widget(np.r_[c0_local, base_z])
-    release = vp.world_to_widget(target)
-    expected = ground_under(vp, release, base_z)[:2] - ground_under(vp, press, base_z)[:2]
+    grab = top_roof_point(window, oid)  # the roof point grabbed; it follows the cursor at its height
+    press = vp.world_to_widget(grab)
+    release = vp.world_to_widget(grab + np.array([18.0, -11.0, 0.0]))
+    expected = ground_under(vp, release, grab[2])[:2] - ground_under(vp, press, grab[2])[:2]
 
     def during():
         assert window.transform_tool._ghost is not None  # the live preview, no edit yet
@@ -189,7 +196,7 @@ def test_drag_moves_building_then_undo_restores(window, artifacts):
     assert np.array_equal(window.model.vertices, verts0)
 
 
-def test_shift_drag_rotates_about_centroid(window, artifacts):
+def test_shift_drag_rotates_about_centroid(window, qtbot, artifacts):
     """Shift + drag rotates the building about its footprint centroid by the angle swept around
     it (±1°, from a Kabsch fit of the corners); the centroid stays put."""
     vp = window.viewport
@@ -232,28 +239,37 @@ def test_shift_drag_rotates_about_centroid(window, artifacts):
         QApplication.sendEvent(it, ev)
         QTest.qWait(20)
     assert len(window.variants.active().edits) == n_edits  # still a preview
-    QTest.qWait(900)
+    assert window.transform_tool._ghost is not None and window.transform_tool.last_values[2] == 15.0
+    qtbot.waitUntil(lambda: len(window.variants.active().edits) == n_edits + 1, timeout=5000)
     edits = window.variants.active().edits
     assert len(edits) == n_edits + 1 and edits[-1]["op"] == "rotate" and edits[-1]["rotation_deg"] == 15.0
     corners2 = window.scene.to_world(window.scene.corners[members_mask(window, oid)].reshape(-1, 3))[:, :2]
     assert abs(kabsch_angle_deg(corners1, corners2) - 15.0) < 0.01
 
 
-def test_escape_cancels_and_ctrl_snaps(window):
+def test_escape_cancels_and_ctrl_snaps(window, artifacts):
     """Esc during a drag leaves the model and the edits unchanged; Ctrl on release snaps the
     offset to 0.5 m steps; a drag on another building retargets the tool to it."""
     vp = window.viewport
     oid, fp0, base_z = pick_building(window)
     c0_local = window.scene.to_local(np.r_[np.array(fp0.centroid.coords[0]), 0.0])[:2]
-    top_view_over(vp, c0_local)
+    vp.set_view("iso")  # Esc drag in the perspective iso view, grabbing the highest roof triangle
     window.transform_tool.start([])  # nothing targeted: pressing on the building targets it
     verts0 = window.model.vertices.copy()
     edits0 = [dict(e) for e in window.variants.active().edits]
-    press = vp.world_to_widget(np.r_[c0_local, base_z])
-    release = vp.world_to_widget(np.r_[c0_local + np.array([-13.3, 7.7]), base_z])
-    drag(vp, press, release,
-         before_release=lambda: QTest.keyClick(vp.plotter.interactor, Qt.Key.Key_Escape))
+    roof_pt = top_roof_point(window, oid)
+    grab = vp.world_to_widget(roof_pt)
+
+    def escape():
+        assert window.transform_tool._ghost is not None
+        window.save_window_image(artifacts / "gui-35-transform-iso-drag-before-esc.png")
+        QTest.keyClick(vp.plotter.interactor, Qt.Key.Key_Escape)
+
+    drag(vp, grab, grab + QPoint(120, 40), before_release=escape)
     assert window.transform_tool.ids == [oid]
+    top_view_over(vp, c0_local)
+    press = vp.world_to_widget(roof_pt)
+    release = vp.world_to_widget(roof_pt + np.array([-13.3, 7.7, 0.0]))
     assert window.variants.active().edits == edits0
     assert window.model.vertices is not None and np.array_equal(window.model.vertices, verts0)
     assert window.transform_tool._ghost is None and vp.mode == "transform"
@@ -293,7 +309,7 @@ def test_insert_then_drag_into_place(window, qtbot, tmp_path, artifacts):
     c0 = np.array(fp0.centroid.coords[0])
     assert np.linalg.norm(c0 - target_world[:2]) < 0.3
     here = window.scene.to_local(np.r_[c0, vp.ground_z + window.scene.origin[2]])
-    z = float(window.scene.corners[members_mask(window, tool.ids[0])][:, :, 2].min())
+    z = float(window.scene.corners[members_mask(window, tool.ids[0])][:, :, 2].max())  # grab its top
     press = vp.world_to_widget(np.r_[here[:2], z])
     release = vp.world_to_widget(np.r_[here[:2] + np.array([6.0, 9.0]), z])
     expected = ground_under(vp, release, z)[:2] - ground_under(vp, press, z)[:2]
