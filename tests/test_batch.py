@@ -377,3 +377,33 @@ def test_tile_files_are_parsed_once_per_run(tmp_path):
     assert FILE_CACHE_STATS["loads"] - before["loads"] == len(files)
     markers = [json.loads(p.read_text()) for p in Path(tmp_path, "tiles").glob("*.done.json")]
     assert [m["files_parsed"] for m in markers] == [0] * 4 and all(m["files_from_cache"] == 1 for m in markers)
+
+
+def test_worker_without_the_shared_sky_computes_it_once_per_process(tmp_path):
+    """A Dask task whose worker did not get the run's sky (plugin) computes it once per process;
+    the figures equal a normal run's."""
+    from analysis.batch import (_RUN_SHARED, RUN_SHARED_STATS, BatchOptions, Partition, clear_file_cache, plan,
+                                run_batch, run_partition)
+
+    files = sorted(Path(data_file("citygml/nrw/LoD2_32_330_5731_1_NW.gml")).parent.glob("*.gml"))
+    opt = BatchOptions(analysis="solar", out_dir=str(tmp_path / "task"), scheduler="inline",
+                       analysis_params={"grid_m": 10.0})
+    opt.validate()
+    try:
+        tiles, origin, site_bbox, _ = plan(files, opt, None)
+        n0 = RUN_SHARED_STATS["computed"]
+        for tile, _ in tiles:
+            part = Partition(tile=tile, options=opt, run_key=opt.key(), origin=np.asarray(origin, float),
+                             site_bbox=np.asarray(site_bbox, float))
+            run_partition(part, "no-plugin-key")
+        assert RUN_SHARED_STATS["computed"] - n0 == 1
+    finally:
+        _RUN_SHARED.pop("no-plugin-key", None)
+        clear_file_cache()
+    ref = run_batch(files, BatchOptions(analysis="solar", out_dir=str(tmp_path / "ref"), scheduler="inline",
+                                        analysis_params={"grid_m": 10.0}))
+    assert len(ref.computed) == 4
+    a, b = _surfaces_by_key(tmp_path / "task"), _surfaces_by_key(tmp_path / "ref")
+    assert set(a) == set(b) and len(a) >= 280
+    for key, r in b.items():
+        assert a[key] == r, (key, a[key], r)
