@@ -121,6 +121,9 @@ def add_model_arguments(p, scenario: bool = True, output: bool = True, json_flag
                    "reprojected to the model CRS; analyses then use it as ground")
     p.add_argument("--terrain-resolution", metavar="M", type=float,
                    help="terrain mesh spacing in metres (default: the DEM's own; coarser = faster)")
+    p.add_argument("--terrain-tolerance", metavar="M", type=float,
+                   help="largest vertical error of the adaptive terrain mesh in metres (default 0.1; "
+                        "0 = regular grid mesh, 2 triangles per DEM cell)")
     p.add_argument("--layer", metavar="L.gpkg", action="append",
                    help="2D geo layer (GeoPackage, GeoJSON, Shapefile), repeatable; reprojected to the model CRS")
 
@@ -143,7 +146,9 @@ def load_model(args):
     if getattr(args, "terrain", None):  # model.terrain (Scene), model.terrain_grid
         from importers.terrain import attach_terrain
 
-        attach_terrain(model, args.terrain, resolution_m=getattr(args, "terrain_resolution", None))
+        tol = getattr(args, "terrain_tolerance", None)
+        kw = {} if tol is None else {"mesh_tolerance_m": tol}
+        attach_terrain(model, args.terrain, resolution_m=getattr(args, "terrain_resolution", None), **kw)
     if getattr(args, "layer", None):  # model.layers
         from importers.layers import attach_layers
 

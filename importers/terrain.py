@@ -360,13 +360,19 @@ def load_terrain(path, model, resolution_m: float | None = None, dem_crs=None, b
                     resolution_m=resolution_m, bounds=bounds, max_nodes=max_nodes)
 
 
+#: default vertical tolerance (m) of the adaptive terrain mesh the CLI attaches (--terrain-tolerance)
+MESH_TOLERANCE_M = 0.1
+
+
 def attach_terrain(model, path, resolution_m: float | None = None, dem_crs=None,
                    tolerance_m: float = 0.5, margin_m: float = 1000.0,
-                   max_nodes: float = 4_000_000) -> TerrainGrid:
+                   max_nodes: float = 4_000_000, mesh_tolerance_m: float | None = MESH_TOLERANCE_M) -> TerrainGrid:
     """Load a DEM for ``model`` and attach it, so every command sees it:
 
     - ``model.terrain_grid``   the :class:`TerrainGrid` (model CRS; heights for observers)
-    - ``model.terrain``        its mesh as a Scene in the model's local frame
+    - ``model.terrain``        its mesh as a Scene in the model's local frame: adaptive with at
+                               most ``mesh_tolerance_m`` metres vertical error (default 0.1 m,
+                               :mod:`model.terrain_mesh`); None or 0 = the regular grid mesh
     - ``model.terrain_check``  :func:`check_ground_heights` of the model's buildings
 
     Only the DEM within ``margin_m`` (default 1 km, the longest shadow DESIGN.md allows) around
@@ -377,6 +383,9 @@ def attach_terrain(model, path, resolution_m: float | None = None, dem_crs=None,
     bounds = None if bb is None else (bb[0] - margin_m, bb[1] - margin_m, bb[3] + margin_m, bb[4] + margin_m)
     grid = load_terrain(path, model, resolution_m=resolution_m, dem_crs=dem_crs, bounds=bounds,
                         max_nodes=max_nodes)
+    if mesh_tolerance_m is not None and not mesh_tolerance_m >= 0:
+        raise InputError(path, f"terrain tolerance must be ≥ 0 m, got {mesh_tolerance_m}")
+    grid.mesh_tolerance_m = float(mesh_tolerance_m) if mesh_tolerance_m else None
     model.terrain_grid = grid
     model.terrain = grid.scene(model.origin, crs=model.crs)
     for w in grid.warnings:
@@ -409,6 +418,7 @@ def terrain_info(model) -> dict | None:
     out = grid.summary()
     sc = getattr(model, "terrain", None)
     out["triangles"] = int(sc.n_triangles) if sc is not None else 0
+    out["mesh_tolerance_m"] = grid.mesh_tolerance_m  # None: regular grid mesh
     check = getattr(model, "terrain_check", None) or []
     out["floating_buildings"] = [r for r in check if r["status"] == "floating"]
     out["buried_buildings"] = [r for r in check if r["status"] == "buried"]
