@@ -234,7 +234,7 @@ class TransformTool(QObject):
         from viewer.scene_view import scene_to_polydata
 
         coloured = scene_to_polydata(self.window.scene, triangle_mask=mask)
-        mesh = self.vp.pv.PolyData(coloured.points, coloured.faces)  # plain: one ghost colour, no cell arrays
+        mesh = self.vp.pv.PolyData(coloured.points, coloured.faces)  # one ghost colour: no cell arrays
         self._remove_ghost()
         self._ghost = self.vp.plotter.add_mesh(mesh, color=GHOST_RGB, opacity=GHOST_OPACITY, name="transform-ghost",
                                                pickable=False, reset_camera=False, render=False, lighting=True)
@@ -242,7 +242,8 @@ class TransformTool(QObject):
         self._transform.PostMultiply()
         self._ghost.SetUserTransform(self._transform)
         self._drag = {"press": QPoint(pos) if pos is not None else None, "p0": p0, "z": base_z,
-                      "pivot": pivot_local, "pivot_crs": pivot_crs, "rotate": rotate, "offset": np.zeros(2), "angle": 0.0, "moved": False}
+                      "pivot": pivot_local, "pivot_crs": pivot_crs, "rotate": rotate, "offset": np.zeros(2),
+                      "angle": 0.0, "moved": False}
         return True
 
     def update_drag(self, pos: QPoint, modifiers) -> None:

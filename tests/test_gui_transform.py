@@ -152,7 +152,7 @@ def test_drag_moves_building_then_undo_restores(window, artifacts):
     """A left drag moves the footprint centroid by the ground distance between the press and
     release points (±0.5 m) as ONE undoable 'move' edit; undo gives back the exact vertices."""
     vp = window.viewport
-    oid, fp0, base_z = pick_building(window)
+    oid, fp0, _base_z = pick_building(window)
     c0 = np.array(fp0.centroid.coords[0])
     c0_local = window.scene.to_local(np.r_[c0, 0.0])[:2]
     top_view_over(vp, c0_local)
@@ -251,7 +251,7 @@ def test_escape_cancels_and_ctrl_snaps(window, artifacts):
     """Esc during a drag leaves the model and the edits unchanged; Ctrl on release snaps the
     offset to 0.5 m steps; a drag on another building retargets the tool to it."""
     vp = window.viewport
-    oid, fp0, base_z = pick_building(window)
+    oid, fp0, _base_z = pick_building(window)
     c0_local = window.scene.to_local(np.r_[np.array(fp0.centroid.coords[0]), 0.0])[:2]
     vp.set_view("iso")  # Esc drag in the perspective iso view, grabbing the highest roof triangle
     window.transform_tool.start([])  # nothing targeted: pressing on the building targets it
