@@ -49,6 +49,7 @@ class TransformEditsCommand(EditCommand):
         import copy
 
         self.edits = [copy.deepcopy(e) for e in edits]
+        self.edit = self.edits[-1] if self.edits else {}  # EditCommand's single-edit view (the last one)
 
     def redo(self) -> None:
         self.variant.edits.extend(self.edits)

@@ -1669,57 +1669,57 @@
         <translation>{area} m² Dach, {suitable} m² geeignet, {kwp} kWp, {kwh} kWh/a</translation>
     </message>
     <message>
-        <location filename="../transform_tool.py" line="121"/>
+        <location filename="../transform_tool.py" line="123"/>
         <source>&amp;Move/rotate buildings (drag)</source>
         <translation>&amp;Gebäude verschieben/drehen (ziehen)</translation>
     </message>
     <message>
-        <location filename="../transform_tool.py" line="122"/>
+        <location filename="../transform_tool.py" line="124"/>
         <source>Move/rotate</source>
         <translation>Verschieben/Drehen</translation>
     </message>
     <message>
-        <location filename="../transform_tool.py" line="123"/>
+        <location filename="../transform_tool.py" line="125"/>
         <source>Move/rotate: drag a building; Shift+drag or Alt+wheel rotates, Ctrl snaps (0.5 m / 5°), Esc cancels</source>
         <translation>Verschieben/Drehen: Gebäude ziehen; Umschalt+Ziehen oder Alt+Mausrad dreht, Strg rastet ein (0,5 m / 5°), Esc bricht ab</translation>
     </message>
     <message>
-        <location filename="../transform_tool.py" line="169"/>
+        <location filename="../transform_tool.py" line="171"/>
         <source>Move/rotate {ids}: drag to move, Shift+drag or Alt+wheel to rotate, Ctrl snaps (0.5 m / 5°), Esc cancels</source>
         <translation>{ids} verschieben/drehen: ziehen verschiebt, Umschalt+Ziehen oder Alt+Mausrad dreht, Strg rastet ein (0,5 m / 5°), Esc bricht ab</translation>
     </message>
     <message>
-        <location filename="../transform_tool.py" line="172"/>
+        <location filename="../transform_tool.py" line="174"/>
         <source>Move/rotate: click or drag a building</source>
         <translation>Verschieben/Drehen: Gebäude anklicken oder ziehen</translation>
     </message>
     <message>
-        <location filename="../transform_tool.py" line="288"/>
+        <location filename="../transform_tool.py" line="295"/>
         <source>Offset {dx} m, {dy} m (distance {d} m) · rotation {a}°{snap}</source>
         <translation>Versatz {dx} m, {dy} m (Abstand {d} m) · Drehung {a}°{snap}</translation>
     </message>
     <message>
-        <location filename="../transform_tool.py" line="291"/>
+        <location filename="../transform_tool.py" line="298"/>
         <source> · snapping</source>
         <translation> · eingerastet</translation>
     </message>
     <message>
-        <location filename="../transform_tool.py" line="310"/>
+        <location filename="../transform_tool.py" line="317"/>
         <source>rotate {a}°</source>
         <translation>drehen {a}°</translation>
     </message>
     <message>
-        <location filename="../transform_tool.py" line="312"/>
+        <location filename="../transform_tool.py" line="319"/>
         <source>move {d} m</source>
         <translation>verschieben {d} m</translation>
     </message>
     <message>
-        <location filename="../transform_tool.py" line="313"/>
+        <location filename="../transform_tool.py" line="320"/>
         <source>{ids}: {what}</source>
         <translation>{ids}: {what}</translation>
     </message>
     <message>
-        <location filename="../transform_tool.py" line="327"/>
+        <location filename="../transform_tool.py" line="334"/>
         <source>Move/rotate cancelled</source>
         <translation>Verschieben/Drehen abgebrochen</translation>
     </message>
