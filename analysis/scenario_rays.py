@@ -149,3 +149,139 @@ def before_after_scene(scene_before, scene_after) -> BeforeAfterScene | None:
                             before_triangle=before_triangle, n_after_objects=na,
                             n_after_triangles=scene_after.n_triangles, scene_before=scene_before,
                             scene_after=scene_after)
+
+
+class TwoStateCaster:
+    """Ray queries for the two states of a :class:`BeforeAfterScene` with the work they share
+    done once: the objects both states have (usually almost all) are in one BVH, the objects of
+    only one state in a small BVH each. A ray is blocked in a state when the common BVH or that
+    state's own BVH blocks it (any-hit; the same float32 triangles as in each scene's own BVH, so
+    the answers are those of two separate RayCasters). :meth:`visible_sum` (sun-hours) keeps the
+    common BVH's answers of the last call, so the second state, asked about the same points and
+    sun directions (the common ground grid), only traces the small BVH.
+
+    Drop-in for the analyses' ``raycaster=``: ``scene`` (the union), ``state`` ("before" /
+    "after", see :meth:`use`), ``enabled_objects``, ``set_object_enabled`` (extra objects off on
+    top of the state, e.g. ground cover), ``occluded``, ``first_hit``, ``visible_sum``, ``close``.
+    """
+
+    #: largest (origins × directions) answer matrix kept between the two states (bytes = cells)
+    CACHE_CELLS = 200_000_000
+
+    def __init__(self, shared: BeforeAfterScene, backend: str = "auto", **kwargs):
+        from .raycast import RayCaster
+
+        self.shared = shared
+        self.scene = shared.scene
+        sc = shared.scene
+        common = shared.before & shared.after
+        self._masks = {"before": shared.before, "after": shared.after}
+        self._groups = {"common": common, "before": shared.before & ~common, "after": shared.after & ~common}
+        self._rc = {}
+        for name, objs in self._groups.items():
+            tri = objs[sc.object_index] if sc.n_triangles else np.zeros(0, bool)
+            if name == "common" or tri.any():
+                self._rc[name] = (RayCaster(sc.select(tri), backend=backend, **kwargs), np.flatnonzero(tri))
+        self.cancel = None
+        self.state = "before"
+        self._extra_off = np.zeros(len(sc.object_ids), dtype=bool)
+        self._cache = None
+
+    def use(self, state: str) -> None:
+        """Answer for ``state`` ("before" or "after") from now on."""
+        if state not in self._masks:
+            raise ValueError("state must be 'before' or 'after'")
+        self.state = state
+        self._extra_off[:] = False
+        self._apply()
+
+    def _apply(self) -> None:
+        for rc, _ in self._rc.values():
+            want = ~self._extra_off
+            if not np.array_equal(rc.enabled_objects, want):
+                rc.set_object_enabled(want)
+
+    @property
+    def enabled_objects(self) -> np.ndarray:
+        return self._masks[self.state] & ~self._extra_off
+
+    def set_object_enabled(self, mask) -> None:
+        """Objects of the current state to keep (the state's absent objects stay absent)."""
+        mask = np.asarray(mask, dtype=bool).reshape(-1)
+        if mask.shape != self._extra_off.shape:
+            raise ValueError(f"mask must have {len(self._extra_off)} entries (one per scene object)")
+        self._extra_off = self._masks[self.state] & ~mask
+        self._apply()
+
+    def _parts(self):
+        return [self._rc["common"]] + ([self._rc[self.state]] if self.state in self._rc else [])
+
+    def close(self) -> None:
+        for rc, _ in self._rc.values():
+            rc.close()
+
+    def occluded(self, origins, directions, tmax=np.inf, tmin=0.0) -> np.ndarray:
+        out = None
+        for rc, _ in self._parts():
+            occ = rc.occluded(origins, directions, tmax, tmin)
+            out = occ if out is None else out | occ
+        return out
+
+    def first_hit(self, origins, directions, tmax=np.inf, tmin=0.0):
+        """Nearer of the hits in the common and the state's own BVH (triangle numbers of ``scene``)."""
+        best = None
+        for rc, tri_map in self._parts():
+            h = rc.first_hit(origins, directions, tmax, tmin)
+            h.triangle = np.where(h.hit, tri_map[np.maximum(h.triangle, 0)] if len(tri_map) else -1, -1)
+            if best is None:
+                best = h
+                continue
+            take = h.distance < best.distance
+            best.distance = np.where(take, h.distance, best.distance)
+            best.triangle = np.where(take, h.triangle, best.triangle)
+            best.object_index = np.where(take, h.object_index, best.object_index).astype(np.int32)
+            best.point = np.where(take[:, None], h.point, best.point)
+            best.hit = best.hit | h.hit
+        return best
+
+    def _blocked(self, rc, o, dirs, nrm):
+        """(n, k) bool: ray from o[i] towards dirs[j] blocked in ``rc`` (False where it faces away)."""
+        out = np.zeros((len(o), len(dirs)), dtype=bool)
+        for j in range(len(dirs)):
+            front = np.flatnonzero(np.isfinite(o).all(axis=1) if nrm is None else nrm @ dirs[j] > 0.0)
+            if len(front):
+                out[front, j] = rc.occluded(o[front], dirs[j])
+        return out
+
+    def visible_sum(self, origins, directions, weights=None, normals=None, progress=None) -> np.ndarray:
+        """As :meth:`RayCaster.visible_sum`; the common BVH's answers are reused for the other
+        state when it asks about the same origins, directions and normals."""
+        o = np.asarray(origins, dtype=np.float64).reshape(-1, 3)
+        dirs = np.asarray(directions, dtype=np.float64).reshape(-1, 3)
+        length = np.linalg.norm(dirs, axis=1)
+        keep = np.isfinite(length) & (length > 0)
+        w = np.ones(len(dirs)) if weights is None else np.asarray(weights, dtype=np.float64).reshape(-1)
+        if len(w) != len(dirs):
+            raise ValueError("weights must have one entry per direction")
+        dirs, w = dirs[keep] / length[keep, None], w[keep]
+        nrm = None if normals is None else np.asarray(normals, dtype=np.float64).reshape(-1, 3)
+        ok = np.isfinite(o).all(axis=1)
+        if len(o) == 0 or len(dirs) == 0:
+            return np.zeros(len(o))
+        key = (o.shape, dirs.shape, hash(o.tobytes()), hash(dirs.tobytes()),
+               None if nrm is None else hash(nrm.tobytes()), self._extra_off.tobytes())
+        if self._cache is not None and self._cache[0] == key:
+            blocked = self._cache[1].copy()
+        else:
+            blocked = self._blocked(self._rc["common"][0], o, dirs, nrm)
+            self._cache = (key, blocked.copy()) if blocked.size <= self.CACHE_CELLS else None
+        if self.state in self._rc:
+            blocked |= self._blocked(self._rc[self.state][0], o, dirs, nrm)
+        facing = np.ones_like(blocked) if nrm is None else (nrm @ dirs.T > 0.0)
+        out = np.zeros(len(o))
+        for j in range(len(dirs)):  # summed in RayCaster.visible_sum's order: bit-identical hours
+            out += w[j] * (facing[:, j] & ~blocked[:, j])
+        out[~ok] = 0.0
+        if progress is not None:
+            progress(1, 1)
+        return out

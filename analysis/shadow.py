@@ -766,10 +766,12 @@ def before_after(scene_before, scene_after, analysis: str = "sunhours", shared_r
     shared = _shared_scene(scene_before, scene_after) if shared_rays and kwargs.get("raycaster") is None else None
     if shared is None:
         return compare(func(scene_before, **kwargs), func(scene_after, **kwargs))
-    rc = shared.raycaster()
-    rc.set_object_enabled(shared.before)
+    from .scenario_rays import TwoStateCaster
+
+    rc = TwoStateCaster(shared)
+    rc.use("before")
     before = func(shared.scene, raycaster=rc, **kwargs)
-    rc.set_object_enabled(shared.after)
+    rc.use("after")
     after = func(shared.scene, raycaster=rc, **kwargs)
     rc.close()
     return compare(_in_scene(before, shared, "before"), _in_scene(after, shared, "after"))

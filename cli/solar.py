@@ -108,8 +108,10 @@ def run(args) -> int:
 
         shared = before_after_scene(base_model.scene(lod=args.lod), scene)
     if shared is not None:
-        base_rc = shared.raycaster()
-        base_rc.set_object_enabled(shared.after)
+        from analysis.scenario_rays import TwoStateCaster
+
+        base_rc = TwoStateCaster(shared)  # common objects in one BVH, each state's own in a small one
+        base_rc.use("after")
         scene = shared.scene  # its first part is the after scene 1:1 (same surface numbering)
         result = compute_solar(scene, weather, opt, model=model, progress=progress, raycaster=base_rc,
                                site=model_site(shared.scene_after))  # the site of the scene alone
@@ -122,7 +124,7 @@ def run(args) -> int:
     summary["crs"] = model.crs.name
     if scenario_path:
         if shared is not None:
-            base_rc.set_object_enabled(shared.before)
+            base_rc.use("before")
             base = compute_solar(shared.scene, result.weather, opt, model=base_model, raycaster=base_rc,
                                  site=model_site(shared.scene_before))
         else:

@@ -83,7 +83,7 @@ def _rel(a, b):
 
 
 def test_solar_before_after_on_one_bvh_equals_two_runs(piece):
-    from analysis.scenario_rays import before_after_scene
+    from analysis.scenario_rays import TwoStateCaster, before_after_scene
     from analysis.solar import (
         SolarOptions,
         compute_solar,
@@ -99,11 +99,18 @@ def test_solar_before_after_on_one_bvh_equals_two_runs(piece):
     two_after = compute_solar(sa, weather, opt, model=after)
     two_before = compute_solar(sb, weather, opt, model=model)
     ba = before_after_scene(sb, sa)
-    rc = ba.raycaster()
+    rc = ba.raycaster()  # one BVH, states by object masks
     rc.set_object_enabled(ba.after)
     one_after = compute_solar(ba.scene, weather, opt, model=after, raycaster=rc, site=model_site(sa))
     rc.set_object_enabled(ba.before)
     one_before = compute_solar(ba.scene, weather, opt, model=model, raycaster=rc, site=model_site(sb))
+    two_state = TwoStateCaster(ba)  # common BVH + one small BVH per state (what the CLI uses)
+    two_state.use("after")
+    ts_after = compute_solar(ba.scene, weather, opt, model=after, raycaster=two_state, site=model_site(sa))
+    assert np.array_equal(ts_after.sample_kwh_m2a, one_after.sample_kwh_m2a)
+    two_state.use("before")
+    ts_before = compute_solar(ba.scene, weather, opt, model=model, raycaster=two_state, site=model_site(sb))
+    assert np.array_equal(ts_before.sample_kwh_m2a, one_before.sample_kwh_m2a)
     for one, two in ((one_after, two_after), (one_before, two_before)):
         def per_surface(r):
             return {(r.object_ids[r.surfaces.object_index[i]], tuple(np.round(r.surfaces.centroid[i], 6))):
