@@ -32,6 +32,12 @@ import numpy as np
 
 #: largest tile side (cells); the coarsest triangles have legs of this length
 MAX_TILE_CELLS = 1024
+# corner offsets (row, col) in units of the square side of the triangles (a, b, c) of each shape:
+# even levels: halves of a square split along "\\" (kinds 0, 1) or "/" (kinds 2, 3);
+# odd levels: its N, E, S, W quarters (split along both diagonals)
+_NW, _NE, _SW, _SE, _C = (0.0, 0.0), (0.0, 1.0), (1.0, 0.0), (1.0, 1.0), (0.5, 0.5)
+_EVEN = np.array([[_NW, _SE, _NE], [_NW, _SE, _SW], [_NE, _SW, _NW], [_NE, _SW, _SE]])
+_ODD = np.array([[_NW, _NE, _C], [_NE, _SE, _C], [_SE, _SW, _C], [_SW, _NW, _C]])
 #: elements gathered at once while measuring errors (bounds the memory to ≈ 100 MB)
 _CHUNK = 2_000_000
 
@@ -82,25 +88,12 @@ class RTIN:
         j, s, ni, nj = self._level(level)
         ids = np.asarray(ids, dtype=np.int64)
         per = 2 if level % 2 == 0 else 4
-        sq, sub = np.divmod(ids, per)
-        i, jj = np.divmod(sq, nj)
-        r0 = (i * s).astype(np.float64)
-        c0 = (jj * s).astype(np.float64)
-        nw = np.stack([r0, c0], -1)
-        ne = np.stack([r0, c0 + s], -1)
-        sw = np.stack([r0 + s, c0], -1)
-        se = np.stack([r0 + s, c0 + s], -1)
-        ce = np.stack([r0 + s / 2, c0 + s / 2], -1)
-        corners = np.stack([nw, ne, sw, se, ce], 1)  # (n, 5, 2)
-        if level % 2 == 0:
-            diag = np.zeros(len(ids), np.int64) if j == 0 else (i + jj) % 2  # 0 "\", 1 "/"
-            kind = diag * 2 + sub
-            table = np.array([[0, 3, 1], [0, 3, 2], [1, 2, 0], [1, 2, 3]])  # \h0 \h1 /h0 /h1
-        else:
-            kind = sub
-            table = np.array([[0, 1, 4], [1, 3, 4], [3, 2, 4], [2, 0, 4]])  # N E S W quarters
-        pick = table[kind]  # (n, 3)
-        return np.take_along_axis(corners, pick[:, :, None], axis=1)
+        i, jj = np.divmod(ids // per, nj)
+        table = _EVEN if level % 2 == 0 else _ODD
+        v = table[self.kinds(level, ids)] * s  # (n, 3, 2)
+        v[..., 0] += (i * s)[:, None]
+        v[..., 1] += (jj * s)[:, None]
+        return v
 
     def kinds(self, level: int, ids: np.ndarray) -> np.ndarray:
         """Shape class of each triangle (0–3): triangles of one class are translates."""
@@ -166,6 +159,17 @@ def _barycentric(v: np.ndarray, p: np.ndarray) -> np.ndarray:
     return np.stack([wa, wb, 1.0 - wa - wb], -1)
 
 
+def _barycentric_one(v: np.ndarray, p: np.ndarray) -> np.ndarray:
+    """(n, 3) barycentric weights of points ``p`` (n, 2) in the one triangle ``v`` (3, 2)."""
+    (ar, ac), (br, bc), (cr, cc) = v
+    det = (ar - cr) * (bc - cc) - (ac - cc) * (br - cr)
+    dr = p[:, 0] - cr
+    dc = p[:, 1] - cc
+    wa = (dr * (bc - cc) - dc * (br - cr)) / det
+    wb = ((ar - cr) * dc - (ac - cc) * dr) / det
+    return np.stack([wa, wb, 1.0 - wa - wb], -1)
+
+
 def cell_twist(z: np.ndarray) -> np.ndarray:
     """τ per node (m): the largest ``|z00 + z11 − z01 − z10| / 4`` of the (up to 4) known cells
     around it — the most the bilinear surface departs from a triangulation of a cell."""
@@ -198,16 +202,19 @@ def build_rtin(z: np.ndarray, tolerance_m: float, reference: str = "bilinear") -
         raise ValueError(f"unknown error reference {reference!r} (bilinear or nodes)")
     # the error pass reads every node ~20 times: float32 heights relative to their mean halve the
     # memory traffic; the rounding (< 0.1 mm for a 1000 m relief) is added to the errors
-    known = np.isfinite(z)
-    z_mean = float(z[known].mean()) if known.any() else 0.0
-    zf = (zp - z_mean).astype(np.float32).ravel()
-    z_span = float(np.abs(z[known] - z_mean).max()) if known.any() else 0.0
+    known = np.isfinite(zp)
+    z_mean = float(z[known[:rows, :cols]].mean()) if known.any() else 0.0
+    zf = np.where(known, zp - z_mean, 0.0).astype(np.float32).ravel()
+    z_span = float(np.abs(zf).max()) if known.any() else 0.0
     rounding = 4 * z_span * np.finfo(np.float32).eps
     tf = (tau + rounding).astype(np.float32).ravel()
+    # summed-area table of the unknown nodes: which triangles need the no-data path
+    unknown_sat = np.zeros((pr + 1, pc + 1), dtype=np.int64)
+    unknown_sat[1:, 1:] = np.cumsum(np.cumsum(~known, axis=0), axis=1)
     mesh = RTIN(float(tolerance_m), S, k, nt, pr, pc, [], np.zeros((0, 2), np.int64), np.zeros((0, 3), np.int64))
     top = 2 * k
 
-    def node(v):  # (n, 2) float row/col -> flat padded node index
+    def node(v):  # (..., 2) float row/col -> flat padded node index
         return v[..., 0].astype(np.int64) * pc + v[..., 1].astype(np.int64)
 
     # ---- bottom-up: error of every triangle, saturated into the hypotenuse midpoint
@@ -216,51 +223,80 @@ def build_rtin(z: np.ndarray, tolerance_m: float, reference: str = "bilinear") -
     for level in range(top - 1, -1, -1):
         j, s, ni, nj = mesh._level(level)
         per = 2 if level % 2 == 0 else 4
+        table = _EVEN if level % 2 == 0 else _ODD
         n = ni * nj * per
         ids = np.arange(n, dtype=np.int64)
         kinds = mesh.kinds(level, ids)
         sq_i, sq_j = np.divmod(ids // per, nj)
-        origin_node = sq_i * s * pc + sq_j * s  # NW corner node of each triangle's square
-        e = np.zeros(n)
+        r0, c0 = sq_i * s, sq_j * s  # NW corner node of each triangle's square
+        origin_node = r0 * pc + c0
+        e = np.zeros(n, dtype=np.float32)
         is_empty = np.zeros(n, dtype=bool)
-        mid = np.zeros(n, dtype=np.int64)
         m1 = np.zeros(n, dtype=np.int64)
         m2 = np.zeros(n, dtype=np.int64)
+        gr, gc = np.mgrid[0:s + 1, 0:s + 1]
+        grid_pts = np.stack([gr.ravel(), gc.ravel()], -1).astype(np.float64)
         for kind in range(4):
             sel = ids[kinds == kind]
             if not len(sel):
                 continue
-            v0 = mesh.vertices(level, sel[:1])[0]  # (3, 2) one triangle of this shape
-            v0 = v0 - [sq_i[sel[0]] * s, sq_j[sel[0]] * s]  # relative to its square's NW node
-            gr, gc = np.mgrid[0:s + 1, 0:s + 1]
-            p = np.stack([gr.ravel(), gc.ravel()], -1).astype(np.float64)
-            w = _barycentric(np.broadcast_to(v0, (len(p), 3, 2)), p)
+            v0 = table[kind] * s  # (3, 2) this shape relative to its square's NW node
+            w = _barycentric_one(v0, grid_pts)
             inside = (w >= -1e-9).all(axis=1)
-            p, w = p[inside], w[inside]
+            p, w = grid_pts[inside], w[inside].astype(np.float32)
             off = node(p)
-            w32 = w.astype(np.float32)
             o = origin_node[sel]
             corner = o[:, None] + node(v0)[None, :]  # (m, 3)
-            mid[sel] = o + node((v0[0] + v0[1]) / 2)
             if level + 1 < top:
                 m1[sel] = o + node((v0[0] + v0[2]) / 2)
                 m2[sel] = o + node((v0[1] + v0[2]) / 2)
+            # unknown nodes in the triangle's bounding box: none (fast path), all (empty), some
+            lo = v0.min(axis=0).astype(np.int64)
+            hi = v0.max(axis=0).astype(np.int64) + 1
+            ra, rb, ca, cb = r0[sel] + lo[0], r0[sel] + hi[0], c0[sel] + lo[1], c0[sel] + hi[1]
+            n_unknown = unknown_sat[rb, cb] - unknown_sat[ra, cb] - unknown_sat[rb, ca] + unknown_sat[ra, ca]
+            box = (hi[0] - lo[0]) * (hi[1] - lo[1])
+            is_empty[sel[n_unknown == box]] = True
             step = max(1, _CHUNK // len(off))
-            for a in range(0, len(sel), step):
-                b = min(len(sel), a + step)
-                idx = o[a:b, None] + off[None, :]
-                zg = zf[idx]
-                dev = np.abs(zg - zf[corner[a:b]] @ w32.T)
-                dev += tf[idx]
-                known = np.isfinite(zg)
-                e_chunk = np.where(known, dev, 0.0).max(axis=1)
-                nk = known.sum(axis=1)
-                e_chunk[(nk > 0) & ((nk < known.shape[1]) | ~np.isfinite(e_chunk))] = np.inf
-                e[sel[a:b]] = e_chunk
-                is_empty[sel[a:b]] = nk == 0
+            for part, clean in ((sel[n_unknown == 0], True), (sel[(n_unknown > 0) & (n_unknown < box)], False)):
+                if not len(part):
+                    continue
+                o = origin_node[part]
+                corner = o[:, None] + node(v0)[None, :]
+                for a in range(0, len(part), step):
+                    b = min(len(part), a + step)
+                    idx = o[a:b, None] + off[None, :]
+                    dev = np.abs(zf[idx] - zf[corner[a:b]] @ w.T)
+                    dev += tf[idx]
+                    e_chunk = dev.max(axis=1)
+                    if not clean:  # a triangle with unknown nodes is split (if all unknown: left out)
+                        nk = known.ravel()[idx].sum(axis=1)
+                        e_chunk[nk < idx.shape[1]] = np.inf
+                        is_empty[part[a:b][nk == 0]] = True
+                    e[part[a:b]] = e_chunk
         if level + 1 < top:  # children can split: saturate with their midpoints
             e = np.maximum(e, np.maximum(err_mid[m1], err_mid[m2]))
-        np.maximum.at(err_mid, mid, np.where(is_empty, 0.0, e))
+        e[is_empty] = 0.0
+        # the hypotenuse midpoint is shared by two triangles: of one square (even levels: its
+        # centre) or of two neighbouring squares (odd levels: a side midpoint)
+        if level % 2 == 0:
+            pair = np.maximum(e[0::2], e[1::2])
+            cen = (r0[0::2] + s // 2) * pc + c0[0::2] + s // 2
+            err_mid[cen] = np.maximum(err_mid[cen], pair)
+        else:
+            eq = e.reshape(ni, nj, 4)
+            horiz = np.zeros((ni + 1, nj), dtype=np.float32)  # top sides; row ni = bottom border
+            horiz[:ni] = eq[:, :, 0]
+            horiz[1:] = np.maximum(horiz[1:], eq[:, :, 2])
+            vert = np.zeros((ni, nj + 1), dtype=np.float32)  # left sides; col nj = right border
+            vert[:, :nj] = eq[:, :, 3]
+            vert[:, 1:] = np.maximum(vert[:, 1:], eq[:, :, 1])
+            hi_, hj_ = np.mgrid[0:ni + 1, 0:nj]
+            h_node = (hi_ * s) * pc + hj_ * s + s // 2
+            vi_, vj_ = np.mgrid[0:ni, 0:nj + 1]
+            v_node = (vi_ * s + s // 2) * pc + vj_ * s
+            err_mid[h_node] = np.maximum(err_mid[h_node], horiz)
+            err_mid[v_node] = np.maximum(err_mid[v_node], vert)
         empty[level] = is_empty
 
     # ---- top-down: keep triangles within tolerance, split the others
@@ -273,7 +309,7 @@ def build_rtin(z: np.ndarray, tolerance_m: float, reference: str = "bilinear") -
             continue
         vs = mesh.vertices(level, active)
         if level == top:
-            keep = np.isfinite(zf[node(vs)]).all(axis=1)
+            keep = known.ravel()[node(vs)].all(axis=1)
             flags[active[keep]] = True
             leaves.append(vs[keep])
             mesh.leaf.append(flags)
