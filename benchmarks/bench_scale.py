@@ -20,10 +20,12 @@ set of the generated city: buildings/s with 1 and 2 Dask workers, scaling effici
 partitions one after the other (single-process, no Dask). The same on the 4 real NRW tiles (2–105
 buildings each, where per-tile fixed costs dominate), with the CPU seconds of the worker processes
 and of the driver during the run (psutil; buildings per CPU-second does not depend on the other
-jobs on the machine). ``STADTBILD_SCALE_ONLY=batch-nrw`` runs only that part (≈ 30 s).
+jobs on the machine), best of ``STADTBILD_SCALE_NRW_REPS`` (3) runs on new clusters.
+``STADTBILD_SCALE_ONLY=batch-nrw`` runs only that part (≈ 40 s).
 """
 from __future__ import annotations
 
+import math
 import multiprocessing as mp
 import os
 import resource
@@ -216,7 +218,10 @@ def solar_partition_files(n: int) -> list[Path]:
     return out
 
 
-def bench_batch_solar(files) -> dict:
+def bench_batch_solar(files, reps: int = 1) -> dict:
+    """Single process, then Dask with 1 and 2 workers; with ``reps`` > 1 every Dask run is repeated
+    on a new cluster and the fastest wall time (and the least CPU) is kept (other jobs on the
+    machine only ever make a run slower)."""
     import psutil
 
     from analysis.batch import BatchOptions, run_batch
@@ -238,7 +243,8 @@ def bench_batch_solar(files) -> dict:
     res["buildings"] = len(r.building_ids)
     from analysis.batch import make_client
 
-    for workers in (1, 2):
+    for workers, _ in [(w, r) for w in (1, 2) for r in range(reps)]:
+        WORK.mkdir(parents=True, exist_ok=True)
         out = Path(tempfile.mkdtemp(prefix="bench-scale-", dir=WORK))
         bo = BatchOptions(analysis="solar", out_dir=str(out), halo_m=300.0, workers=workers,
                           analysis_params={"grid_m": 1.0})
@@ -252,12 +258,14 @@ def bench_batch_solar(files) -> dict:
             d0 = time.process_time()
             t = time.perf_counter()
             br = run_batch(files, bo, client=client)
-            res[f"batch{workers}_s"] = time.perf_counter() - t
-            res[f"batch{workers}_run_cpu_s"] = (sum(sum(p.cpu_times()[:2]) for p in procs) - w0
-                                                + time.process_time() - d0)  # workers + driver
+            wall = time.perf_counter() - t
+            run_cpu = sum(sum(p.cpu_times()[:2]) for p in procs) - w0 + time.process_time() - d0  # workers + driver
+            res.setdefault(f"batch{workers}_walls", []).append(round(wall, 2))
+            res[f"batch{workers}_s"] = min(wall, res.get(f"batch{workers}_s", math.inf))
+            res[f"batch{workers}_run_cpu_s"] = min(run_cpu, res.get(f"batch{workers}_run_cpu_s", math.inf))
             res[f"batch{workers}_buildings"] = br.buildings
             res[f"batch{workers}_failed"] = len(br.failed)
-            res[f"batch{workers}_cpu_s"] = br.cpu_seconds
+            res[f"batch{workers}_cpu_s"] = min(br.cpu_seconds, res.get(f"batch{workers}_cpu_s", math.inf))
             res["tiles"] = br.tiles
         finally:
             client.close()
@@ -268,12 +276,14 @@ def bench_batch_solar(files) -> dict:
 
 def print_nrw_batch() -> None:
     nrw_files = sorted((DATA / "citygml" / "nrw").glob("*.gml"))
-    s = bench_batch_solar(nrw_files)
+    reps = int(os.environ.get("STADTBILD_SCALE_NRW_REPS", "3"))
+    s = bench_batch_solar(nrw_files, reps=reps)
     b1, b2 = s["batch1_buildings"], s["batch2_buildings"]
     print(f"batch solar on the real NRW LoD2 tiles ({s['tiles']} tiles, {s['buildings']} buildings with roofs, "
-          f"1 m grid): single process {s['buildings'] / s['single_s']:.1f} buildings/s, Dask 1 worker "
-          f"{b1 / s['batch1_s']:.1f}/s, 2 workers {b2 / s['batch2_s']:.1f}/s = "
-          f"{b2 / s['batch2_s'] / 2:.1f} per core (wall clock, noisy)")
+          f"1 m grid, best of {reps} runs on new clusters): single process {s['buildings'] / s['single_s']:.1f} "
+          f"buildings/s, Dask 1 worker {b1 / s['batch1_s']:.1f}/s, 2 workers {b2 / s['batch2_s']:.1f}/s = "
+          f"{b2 / s['batch2_s'] / 2:.1f} per core (wall clock, noisy: runs took {s['batch1_walls']} s with 1 "
+          f"worker, {s['batch2_walls']} s with 2)")
     print(f"  per CPU-second of the whole run (workers + driver, psutil): 1 worker "
           f"{b1 / max(s['batch1_run_cpu_s'], 1e-9):.1f}, 2 workers {b2 / max(s['batch2_run_cpu_s'], 1e-9):.1f} "
           f"buildings per core-second; target >= 30 per core: "
