@@ -731,9 +731,10 @@ def before_after(scene_before, scene_after, analysis: str = "sunhours", shared_r
     the ground of the "before" scene, and return after − before. Both scenes must share their
     origin (the scenes of a model and of a scenario applied to it do).
 
-    ``shared_rays``: trace both states against ONE ray structure over the union of the two scenes
-    (:mod:`analysis.scenario_rays`: "before" with the inserted/changed objects switched off,
-    "after" with the demolished/replaced ones off) instead of building one per scene. The results
+    ``shared_rays``: trace both states against the union of the two scenes
+    (:class:`analysis.scenario_rays.TwoStateCaster`: one BVH of the objects both share, a small
+    one per state for its own objects; sun-hours of the shared BVH are traced once for both
+    states) instead of building one RayCaster per scene. The results
     are the same (same float32 triangles, results re-expressed in each scene's own object,
     triangle and sample numbering). Used unless terrain or ground-cover objects differ between
     the scenes (those shape the ground samples themselves), then two ray structures are built."""

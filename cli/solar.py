@@ -12,9 +12,9 @@ Outputs (chosen by the extension of ``-o``):
   surface (semantic surface attributes) and of every building (a solar cadastre).
 
 With ``--scenario`` the scenario state is analysed and, in addition, the base model, so that the
-JSON reports the yield the neighbours lose (``scenario`` key). Both states are traced against one
-ray structure over the union of the two scenes (:mod:`analysis.scenario_rays`; the objects of the
-other state are switched off), with the same results as two separate runs.
+JSON reports the yield the neighbours lose (``scenario`` key). Both states are traced against the
+union of the two scenes (:class:`analysis.scenario_rays.TwoStateCaster`: one BVH of the objects
+both share, a small one per state), with the same results as two separate runs.
 """
 from __future__ import annotations
 
