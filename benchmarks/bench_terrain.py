@@ -104,8 +104,8 @@ def main() -> None:
             rc_t = RayCaster(full)
             t_build = time.perf_counter() - t0
             origins = np.c_[xy - origin[:2], gv.height(xy, method="mesh") - origin[2] + lift]
-            t_b = best_of(lambda: rc_b.occluded(origins, d))
-            t_t = best_of(lambda: rc_t.occluded(origins, d))
+            t_b = best_of(lambda o=origins: rc_b.occluded(o, d))
+            t_t = best_of(lambda rc=rc_t, o=origins: rc.occluded(o, d))
             # sightlines: 1.6 m above ground between random point pairs
             a = origins[: N_RAYS // 2].copy()
             b = origins[N_RAYS // 2:].copy()
@@ -114,8 +114,8 @@ def main() -> None:
             v = b - a
             dist = np.linalg.norm(v, axis=1)
             v /= dist[:, None]
-            t_sl_b = best_of(lambda: rc_b.occluded(a, v, tmax=dist))
-            t_sl_t = best_of(lambda: rc_t.occluded(a, v, tmax=dist))
+            t_sl_b = best_of(lambda a=a, v=v, dist=dist: rc_b.occluded(a, v, tmax=dist))
+            t_sl_t = best_of(lambda rc=rc_t, a=a, v=v, dist=dist: rc.occluded(a, v, tmax=dist))
             print(f"{name:<30}{terrain.n_triangles:>11,}{t_mesh:>8.2f}{t_build:>9.2f}"
                   f"{t_b * 1e3:>6.0f}→{t_t * 1e3:4.0f} {t_t / t_b:4.2f}×"
                   f"{t_sl_b * 1e3:>8.0f}→{t_sl_t * 1e3:4.0f} {t_sl_t / t_sl_b:4.2f}×")

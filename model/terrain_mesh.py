@@ -79,13 +79,13 @@ class RTIN:
         return j, s, self.n_tiles[0] << j, self.n_tiles[1] << j
 
     def n_triangles(self, level: int) -> int:
-        j, s, ni, nj = self._level(level)
+        _, _, ni, nj = self._level(level)
         return ni * nj * (2 if level % 2 == 0 else 4)
 
     def vertices(self, level: int, ids: np.ndarray) -> np.ndarray:
         """(n, 3, 2) float (row, col) node coordinates of triangles ``ids`` of ``level``, ordered
         (a, b, c): hypotenuse a–b, right angle at c."""
-        j, s, ni, nj = self._level(level)
+        _, s, _, nj = self._level(level)
         ids = np.asarray(ids, dtype=np.int64)
         per = 2 if level % 2 == 0 else 4
         i, jj = np.divmod(ids // per, nj)
@@ -97,7 +97,7 @@ class RTIN:
 
     def kinds(self, level: int, ids: np.ndarray) -> np.ndarray:
         """Shape class of each triangle (0–3): triangles of one class are translates."""
-        j, s, ni, nj = self._level(level)
+        j, _, _, nj = self._level(level)
         per = 2 if level % 2 == 0 else 4
         sq, sub = np.divmod(np.asarray(ids, dtype=np.int64), per)
         if level % 2:
@@ -268,7 +268,7 @@ def build_rtin(z: np.ndarray, tolerance_m: float, reference: str = "bilinear") -
     z = np.asarray(z, dtype=np.float64)
     rows, cols = z.shape
     S = _tile_size(rows - 1, cols - 1)
-    k = int(round(np.log2(S)))
+    k = S.bit_length() - 1
     nt = (-(-(rows - 1) // S), -(-(cols - 1) // S))
     pr, pc = nt[0] * S + 1, nt[1] * S + 1
     zp = np.full((pr, pc), np.nan)
