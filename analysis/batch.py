@@ -55,6 +55,7 @@ that need a file (its own tile and up to 8 neighbours' halos) parse it once per 
 """
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import math
@@ -170,7 +171,7 @@ class WeatherSummary:
     notes: list = field(default_factory=list)
 
     @classmethod
-    def of(cls, weather) -> "WeatherSummary":
+    def of(cls, weather) -> WeatherSummary:
         return cls(latitude_deg=float(weather.latitude_deg), longitude_deg=float(weather.longitude_deg),
                    annual_ghi_kwh_m2=float(weather.annual_ghi_kwh_m2), source=weather.source,
                    kind=weather.kind, notes=list(weather.notes))
@@ -196,13 +197,13 @@ class RunShared:
     key: str = ""  # :func:`run_shared_key` of the inputs
 
 
-def run_shared_key(options: "BatchOptions", site_bbox, crs) -> str:
+def run_shared_key(options: BatchOptions, site_bbox, crs) -> str:
     """Key of everything a :class:`RunShared` depends on (settings, run bbox, CRS code)."""
     doc = [options.key(), [float(v) for v in np.asarray(site_bbox, float)], getattr(crs, "epsg", None)]
     return hashlib.sha256(json.dumps(doc).encode()).hexdigest()[:16]
 
 
-def _shared_for(part: "Partition", key: str, crs) -> RunShared | None:
+def _shared_for(part: Partition, key: str, crs) -> RunShared | None:
     """The RunShared ``key`` of this process; computed here (once per process) and kept if the
     plugin did not deliver it (e.g. a worker that joined while it was being registered)."""
     with _RUN_SHARED_LOCK:
@@ -1038,10 +1039,8 @@ def _run_dask(client, parts, options, finished, shared=None) -> dict:
         return _submit_and_collect(client, parts, options, finished, shared_key)
     finally:
         if plugin is not None:
-            try:
+            with contextlib.suppress(Exception):  # the workers drop it when they end anyway
                 client.unregister_worker_plugin(plugin)
-            except Exception:  # noqa: BLE001 - the workers drop it when they end anyway
-                pass
 
 
 def _submit_and_collect(client, parts, options, finished, shared_key) -> dict:

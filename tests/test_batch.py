@@ -328,10 +328,7 @@ def test_sunhours_tiles_equal_single_process_raster(tmp_path, demo):
 def test_run_wide_sky_weather_and_site_are_computed_once_per_run(tmp_path, monkeypatch):
     """4 partitions, yet one weather year, one site and one cumulative sky (counted calls); the
     partitions' figures equal a run where every tile computes its own (the old per-tile path)."""
-    import analysis.batch as batch
-    import analysis.solar as solar
-    import analysis.sun as sun
-    import analysis.weather as weather
+    from analysis import batch, solar, sun, weather
     from analysis.batch import BatchOptions, run_batch
 
     calls = {"cumulative_sky": 0, "default_weather": 0, "site_at": 0}
@@ -382,8 +379,16 @@ def test_tile_files_are_parsed_once_per_run(tmp_path):
 def test_worker_without_the_shared_sky_computes_it_once_per_process(tmp_path):
     """A Dask task whose worker did not get the run's sky (plugin) computes it once per process;
     the figures equal a normal run's."""
-    from analysis.batch import (_RUN_SHARED, RUN_SHARED_STATS, BatchOptions, Partition, clear_file_cache, plan,
-                                run_batch, run_partition)
+    from analysis.batch import (
+        _RUN_SHARED,
+        RUN_SHARED_STATS,
+        BatchOptions,
+        Partition,
+        clear_file_cache,
+        plan,
+        run_batch,
+        run_partition,
+    )
 
     files = sorted(Path(data_file("citygml/nrw/LoD2_32_330_5731_1_NW.gml")).parent.glob("*.gml"))
     opt = BatchOptions(analysis="solar", out_dir=str(tmp_path / "task"), scheduler="inline",
