@@ -252,11 +252,31 @@ class TwoStateCaster:
     def _blocked(self, rc, o, dirs, facing):
         """(k, n) bool: ray from o[i] towards dirs[j] blocked in ``rc`` (only where facing[j, i])."""
         out = np.zeros((len(dirs), len(o)), dtype=bool)
+        boxes = self._boxes(rc)
         for j in range(len(dirs)):
-            front = np.flatnonzero(facing[j])
+            # only rays through a box around the objects can hit them (embreex traces ray by ray,
+            # so even a small BVH costs per ray: skip the others in numpy)
+            near = np.zeros(len(o), dtype=bool)
+            for lo, hi in boxes:
+                near |= _ray_box(o, dirs[j], lo, hi)
+            front = np.flatnonzero(facing[j] & near)
             if len(front):
                 out[j, front] = rc.occluded(o[front], dirs[j])
         return out
+
+    @staticmethod
+    def _boxes(rc, max_boxes: int = 16):
+        """Boxes (lo, hi) around the objects of ``rc`` (one per object when there are few, else
+        one around all), padded by 1 cm."""
+        sc = rc.scene
+        if sc.n_triangles == 0:
+            return []
+        c = sc.corners
+        objs = np.unique(sc.object_index)
+        if len(objs) > max_boxes:
+            return [(c.min(axis=(0, 1)) - 0.01, c.max(axis=(0, 1)) + 0.01)]
+        return [(c[sc.object_index == k].min(axis=(0, 1)) - 0.01, c[sc.object_index == k].max(axis=(0, 1)) + 0.01)
+                for k in objs]
 
     def visible_sum(self, origins, directions, weights=None, normals=None, progress=None) -> np.ndarray:
         """As :meth:`RayCaster.visible_sum`; the common BVH's answers are reused for the other
@@ -293,3 +313,15 @@ class TwoStateCaster:
         if progress is not None:
             progress(1, 1)
         return out
+
+
+def _ray_box(o, d, lo, hi) -> np.ndarray:
+    """(n,) bool: does the ray o[i] + t·d (t ≥ 0) pass through the box [lo, hi] (slab test,
+    Kay & Kajiya 1986)? Conservative at the box faces."""
+    with np.errstate(divide="ignore", invalid="ignore"):
+        inv = 1.0 / np.where(d == 0.0, 1e-300, d)
+        t1 = (lo - o) * inv
+        t2 = (hi - o) * inv
+    t_near = np.minimum(t1, t2).max(axis=1)
+    t_far = np.maximum(t1, t2).min(axis=1)
+    return t_far >= np.maximum(t_near, 0.0)
