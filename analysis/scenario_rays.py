@@ -12,9 +12,16 @@ and two object masks. Two ways to trace it:
   (:meth:`RayCaster.set_object_enabled`, no rebuild). Exact, but a masked query re-traces every
   ray that touches a disabled object: on the demo (40 demolished, a 60 m tower) ``sunhours
   --compare`` took 40–53 s this way against 20–29 s for two separate RayCasters;
-* :class:`TwoStateCaster` (used by the CLI): the objects both states share in one BVH and each
-  state's own objects in a small BVH; a ray is blocked when either blocks it, with no masking
-  and no re-tracing, and the shared BVH's sun-hour answers are reused for the second state.
+* :class:`TwoStateCaster`: the objects both states share in one BVH and each state's own
+  objects in a small BVH; a ray is blocked when either blocks it, with no masking and no
+  re-tracing, and the shared BVH's sun-hour answers are reused for the second state. On the
+  demo it is at par with two RayCasters for solar and a 2 m sun-hours grid, but slower for
+  ``sunhours --grid 1 --surfaces`` (embreex pays per ray even for a tiny BVH, and 40 scattered
+  demolitions defeat the box prefilter).
+
+Because neither beats two separate RayCasters on the demo, the CLI uses the union route only
+when ``STADTBILD_SHARED_RAYS=1`` (:func:`shared_rays_enabled`); ``before_after(shared_rays=True)``
+asks for it in code.
 
 An object counts as unchanged when it has the same id in both scenes and the same triangles
 (corner coordinates, bit for bit, in the same order) with the same semantic surface types.
@@ -67,6 +74,15 @@ class BeforeAfterScene:
         from .raycast import RayCaster
 
         return RayCaster(self.scene, **kwargs)
+
+
+def shared_rays_enabled() -> bool:
+    """Whether the scenario commands trace both states on the union (``STADTBILD_SHARED_RAYS=1``).
+    Off by default: on the demo it measured no faster than two RayCasters (sun-hours slower,
+    see the module docstring); the results are the same either way."""
+    import os
+
+    return os.environ.get("STADTBILD_SHARED_RAYS", "0").strip().lower() in ("1", "true", "yes", "on")
 
 
 def _by_object(scene):

@@ -724,7 +724,7 @@ def compare(before, after) -> Difference:
     return Difference(before=before, after=after, ground=diff, kind=kind)
 
 
-def before_after(scene_before, scene_after, analysis: str = "sunhours", shared_rays: bool = True,
+def before_after(scene_before, scene_after, analysis: str = "sunhours", shared_rays: bool | None = None,
                  **kwargs) -> Difference:
     """Run :func:`shadow_at` (``analysis="shadow"``, needs ``time``) or :func:`sun_hours` on two
     scenes over one common grid — by default the default extent of both scenes together — with
@@ -737,7 +737,9 @@ def before_after(scene_before, scene_after, analysis: str = "sunhours", shared_r
     states) instead of building one RayCaster per scene. The results
     are the same (same float32 triangles, results re-expressed in each scene's own object,
     triangle and sample numbering). Used unless terrain or ground-cover objects differ between
-    the scenes (those shape the ground samples themselves), then two ray structures are built."""
+    the scenes (those shape the ground samples themselves), then two ray structures are built.
+    None = :func:`analysis.scenario_rays.shared_rays_enabled` (off unless STADTBILD_SHARED_RAYS=1:
+    on the demo the shared route measured no faster)."""
     from model.scene import Scene
 
     from .ground import ground_for
@@ -764,6 +766,10 @@ def before_after(scene_before, scene_after, analysis: str = "sunhours", shared_r
             grow = longest_shadow_m(both, ground.plane_z, SUNHOURS_EXTENT_ELEVATION_DEG)
             grid = ground_grid(both, cell, ground=ground, grow_m=grow)
         kwargs["extent"] = grid.extent_world
+    if shared_rays is None:
+        from .scenario_rays import shared_rays_enabled
+
+        shared_rays = shared_rays_enabled()
     shared = _shared_scene(scene_before, scene_after) if shared_rays and kwargs.get("raycaster") is None else None
     if shared is None:
         return compare(func(scene_before, **kwargs), func(scene_after, **kwargs))

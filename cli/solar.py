@@ -12,9 +12,10 @@ Outputs (chosen by the extension of ``-o``):
   surface (semantic surface attributes) and of every building (a solar cadastre).
 
 With ``--scenario`` the scenario state is analysed and, in addition, the base model, so that the
-JSON reports the yield the neighbours lose (``scenario`` key). Both states are traced against the
-union of the two scenes (:class:`analysis.scenario_rays.TwoStateCaster`: one BVH of the objects
-both share, a small one per state), with the same results as two separate runs.
+JSON reports the yield the neighbours lose (``scenario`` key). With ``STADTBILD_SHARED_RAYS=1`` both
+states are traced against the union of the two scenes (:class:`analysis.scenario_rays.TwoStateCaster`:
+one BVH of the objects both share, a small one per state), with the same results as two separate
+runs; it is off by default because on the demo it measured no faster.
 """
 from __future__ import annotations
 
@@ -102,11 +103,11 @@ def run(args) -> int:
         raise InputError(args.files[0], "nothing to analyse: the model has no surface geometry")
     progress = common.Progress(1, "solar", enabled=None if not args.json else False)
     shared = base_rc = None
-    if scenario_path and getattr(args, "shared_rays", True):
-        # one BVH over before ∪ after: "after" = before-only objects off, "before" = new ones off
-        from analysis.scenario_rays import before_after_scene
+    if scenario_path:
+        from analysis.scenario_rays import before_after_scene, shared_rays_enabled
 
-        shared = before_after_scene(base_model.scene(lod=args.lod), scene)
+        if shared_rays_enabled():  # opt-in: STADTBILD_SHARED_RAYS=1 (same results, see the module)
+            shared = before_after_scene(base_model.scene(lod=args.lod), scene)
     if shared is not None:
         from analysis.scenario_rays import TwoStateCaster
 

@@ -155,7 +155,7 @@ def test_shadow_and_sunhours_before_after_on_one_bvh_equal_two_runs(piece, kind)
     else:
         kw = {"date": "2026-03-21", "start": "09:00", "stop": "17:00", "step_min": 10, "cell_m": 2.0,
               "surfaces": True, "surface_spacing_m": 2.0}
-    one = before_after(sb, sa, kind, **kw)
+    one = before_after(sb, sa, kind, shared_rays=True, **kw)
     two = before_after(sb, sa, kind, shared_rays=False, **kw)
     assert one.before.scene is sb and one.after.scene is sa
     assert np.array_equal(np.isnan(one.ground), np.isnan(two.ground))
@@ -199,9 +199,15 @@ def test_cli_solar_and_sunhours_scenario_same_json_as_two_runs(piece, tmp_path, 
     solar = ["solar", DEMO, "--bbox", bbox, "--scenario", scen, "--grid", "3", "--json"]
     sun = ["sunhours", DEMO, "--bbox", bbox, "--scenario", scen, "--compare", "--date", "2026-03-21",
            "--from", "10:00", "--to", "15:00", "--grid", "3", "--json"]
+    calls = []
+    real = sr.before_after_scene
+    monkeypatch.setattr(sr, "before_after_scene", lambda *a, **k: calls.append(1) or real(*a, **k))
+    monkeypatch.setenv("STADTBILD_SHARED_RAYS", "1")  # the union route
     one = [_cli_json(solar, capsys), _cli_json(sun, capsys)]
-    monkeypatch.setattr(sr, "before_after_scene", lambda *a, **k: None)  # force two ray structures
+    assert len(calls) == 2
+    monkeypatch.setenv("STADTBILD_SHARED_RAYS", "0")  # the default: two ray structures
     two = [_cli_json(solar, capsys), _cli_json(sun, capsys)]
+    assert len(calls) == 2
     assert one == two
     assert one[0]["scenario"]["neighbour_loss_kwh_a"] > 0 and "tower" in one[0]["scenario"]["inserted"]
     assert one[1]["difference"]["area_losing_sun_m2"] > 0
