@@ -200,6 +200,22 @@ def _default_threads() -> int:
         return max(1, min(2, os.cpu_count() or 1))
 
 
+def visible_sum_arguments(origins, directions, weights=None, normals=None):
+    """Validated arguments of ``visible_sum``: origins (n, 3), unit directions (k, 3) with
+    zero-length or non-finite directions dropped together with their weights (k,), and normals
+    (n, 3) or None."""
+    o = np.asarray(origins, dtype=np.float64).reshape(-1, 3)
+    dirs = np.asarray(directions, dtype=np.float64).reshape(-1, 3)
+    length = np.linalg.norm(dirs, axis=1)
+    keep = np.isfinite(length) & (length > 0)
+    w = np.ones(len(dirs)) if weights is None else np.asarray(weights, dtype=np.float64).reshape(-1)
+    if len(w) != len(dirs):
+        raise ValueError("weights must have one entry per direction")
+    dirs, w = dirs[keep] / length[keep, None], w[keep]
+    nrm = None if normals is None else np.asarray(normals, dtype=np.float64).reshape(-1, 3)
+    return o, dirs, w, nrm
+
+
 class RayCaster:
     """Occlusion and first-hit ray queries over one :class:`~model.scene.Scene`.
 
@@ -313,15 +329,7 @@ class RayCaster:
         irradiance sums in one call: origins are converted to float32 once and each chunk of
         origins is traced against all directions while it is hot in the cache, on both cores.
         ``progress(done, total)`` is called per finished chunk."""
-        o = np.asarray(origins, dtype=np.float64).reshape(-1, 3)
-        dirs = np.asarray(directions, dtype=np.float64).reshape(-1, 3)
-        length = np.linalg.norm(dirs, axis=1)
-        keep = np.isfinite(length) & (length > 0)
-        w = np.ones(len(dirs)) if weights is None else np.asarray(weights, dtype=np.float64).reshape(-1)
-        if len(w) != len(dirs):
-            raise ValueError("weights must have one entry per direction")
-        dirs, w = dirs[keep] / length[keep, None], w[keep]
-        nrm = None if normals is None else np.asarray(normals, dtype=np.float64).reshape(-1, 3)
+        o, dirs, w, nrm = visible_sum_arguments(origins, directions, weights, normals)
         n = len(o)
         out = np.zeros(n)
         ok = np.isfinite(o).all(axis=1)

@@ -40,6 +40,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from .raycast import visible_sum_arguments
+
 
 @dataclass(eq=False)
 class BeforeAfterScene:
@@ -297,15 +299,7 @@ class TwoStateCaster:
     def visible_sum(self, origins, directions, weights=None, normals=None, progress=None) -> np.ndarray:
         """As :meth:`RayCaster.visible_sum`; the common BVH's answers are reused for the other
         state when it asks about the same origins, directions and normals."""
-        o = np.asarray(origins, dtype=np.float64).reshape(-1, 3)
-        dirs = np.asarray(directions, dtype=np.float64).reshape(-1, 3)
-        length = np.linalg.norm(dirs, axis=1)
-        keep = np.isfinite(length) & (length > 0)
-        w = np.ones(len(dirs)) if weights is None else np.asarray(weights, dtype=np.float64).reshape(-1)
-        if len(w) != len(dirs):
-            raise ValueError("weights must have one entry per direction")
-        dirs, w = dirs[keep] / length[keep, None], w[keep]
-        nrm = None if normals is None else np.asarray(normals, dtype=np.float64).reshape(-1, 3)
+        o, dirs, w, nrm = visible_sum_arguments(origins, directions, weights, normals)
         ok = np.isfinite(o).all(axis=1)
         if len(o) == 0 or len(dirs) == 0:
             return np.zeros(len(o))
