@@ -176,23 +176,8 @@ class TransformTool(QObject):
     # ------------------------------------------------------------------ geometry
     def _plane_point(self, pos: QPoint, z: float):
         """Local point where the view ray through widget ``pos`` meets the plane at height ``z``."""
-        ren = self.vp.plotter.renderer
         x, y = self.vp._display_xy(pos)
-        ends = []
-        for depth in (0.0, 1.0):
-            ren.SetDisplayPoint(x, y, depth)
-            ren.DisplayToWorld()
-            wx, wy, wz, ww = ren.GetWorldPoint()
-            if ww == 0:
-                return None
-            ends.append(np.array([wx, wy, wz]) / ww)
-        d = ends[1] - ends[0]
-        if abs(d[2]) < 1e-12:
-            return None
-        t = (z - ends[0][2]) / d[2]
-        if t < 0:
-            return None
-        return ends[0] + t * d
+        return self.vp._ground_point(x, y, z)
 
     def _target_geometry(self):
         """(triangle mask of the targets in the scene, base z local, pivot local xy, pivot CRS xy)."""

@@ -21,6 +21,8 @@ import numpy as np
 from PySide6.QtCore import QEvent, QObject, QPoint, QRect, QSize, Qt, QTimer, Signal
 from PySide6.QtWidgets import QRubberBand, QVBoxLayout, QWidget
 
+from viewer.media import nice_length
+
 from .i18n import format_number, tr
 
 CLICK_TOLERANCE_PX = 4
@@ -402,12 +404,13 @@ class Viewport(QWidget):
                     return self.scene.object_ids[oi], np.array(picker.GetPickPosition())
         return None, self._ground_point(x, y)
 
-    def _ground_point(self, x: float, y: float):
-        """Where the view ray through display (x, y) meets the ground plane (local), or None."""
+    def _ground_point(self, x: float, y: float, z: float | None = None):
+        """Where the view ray through display (x, y) meets the horizontal plane at local height
+        ``z`` (default: the ground plane), or None."""
         ren = self.plotter.renderer
         pts = []
-        for z in (0.0, 1.0):
-            ren.SetDisplayPoint(x, y, z)
+        for depth in (0.0, 1.0):
+            ren.SetDisplayPoint(x, y, depth)
             ren.DisplayToWorld()
             wx, wy, wz, ww = ren.GetWorldPoint()
             if ww == 0:
@@ -416,7 +419,7 @@ class Viewport(QWidget):
         d = pts[1] - pts[0]
         if abs(d[2]) < 1e-12:
             return None
-        t = (self.ground_z - pts[0][2]) / d[2]
+        t = ((self.ground_z if z is None else z) - pts[0][2]) / d[2]
         if t < 0:
             return None
         return pts[0] + t * d
@@ -707,17 +710,6 @@ class Viewport(QWidget):
             self.plotter.close()
         except Exception:
             pass
-
-
-def nice_length(target: float) -> float:
-    """The largest 1, 2 or 5 × 10^k that is <= target (for scale bars)."""
-    if not (target > 0 and math.isfinite(target)):
-        return 1.0
-    k = math.floor(math.log10(target))
-    for m in (5.0, 2.0, 1.0):
-        if m * 10 ** k <= target:
-            return m * 10 ** k
-    return 10 ** k
 
 
 class ScaleBar:
