@@ -46,3 +46,26 @@ def model_from_solids(solids, crs_epsg: int | None = 25832) -> CityModel:
 def box_model(boxes, crs_epsg: int | None = 25832) -> CityModel:
     """boxes: list of (id, x0, y0, x1, y1, z0, z1)."""
     return model_from_solids([(oid, *box_polygons(*coords)) for oid, *coords in boxes], crs_epsg)
+
+
+def open_window(settings_dir, paths, size=(1400, 900), **window_kwargs):
+    """The real main window with its own settings file, shown, with ``paths`` opened through
+    File ▸ Open (worker thread); returns once the first scene is there (up to 30 s)."""
+    from PySide6.QtCore import QSettings
+    from PySide6.QtTest import QTest
+
+    from app.main_window import MainWindow
+
+    settings = QSettings(str(settings_dir / "stadtbild.ini"), QSettings.Format.IniFormat)
+    w = MainWindow(settings, **window_kwargs)
+    if size:
+        w.resize(*size)
+    w.show()
+    QTest.qWaitForWindowExposed(w)
+    w.open_paths(list(paths))
+    for _ in range(3000):
+        if w.scene is not None:
+            break
+        QTest.qWait(10)
+    assert w.scene is not None, w.last_error
+    return w

@@ -12,11 +12,12 @@ import numpy as np
 import pytest
 
 pytest.importorskip("pytestqt")
-from PySide6.QtCore import QPoint, QSettings, Qt  # noqa: E402
+from PySide6.QtCore import QPoint, Qt  # noqa: E402
 from PySide6.QtTest import QTest  # noqa: E402
 from PySide6.QtWidgets import QApplication  # noqa: E402
 
 from model.semantics import SURFACE_CODE  # noqa: E402
+from tests.helpers import open_window  # noqa: E402
 from tests.conftest import DEMO, data_file  # noqa: E402
 
 pytestmark = pytest.mark.gui
@@ -26,19 +27,7 @@ pytestmark = pytest.mark.gui
 def shared_window(qapp, tmp_path_factory):
     """One window for the module (creating the window costs seconds of software OpenGL); each
     test gets it back with the demo freshly shown, German, no selection, no edits."""
-    from app.main_window import MainWindow
-
-    settings = QSettings(str(tmp_path_factory.mktemp("settings") / "stadtbild.ini"), QSettings.Format.IniFormat)
-    w = MainWindow(settings)
-    w.resize(1400, 900)
-    w.show()
-    QTest.qWaitForWindowExposed(w)
-    w.open_paths([DEMO])  # the real File > Open path: worker thread, first frame
-    for _ in range(3000):  # up to 30 s
-        if w.scene is not None:
-            break
-        QTest.qWait(10)
-    assert w.scene is not None, w.last_error
+    w = open_window(tmp_path_factory.mktemp("settings"), [DEMO])  # the real File > Open path
     w.demo_model = w.base_model
     yield w
     w.close()

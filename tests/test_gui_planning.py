@@ -13,11 +13,10 @@ import numpy as np
 import pytest
 
 pytest.importorskip("pytestqt")
-from PySide6.QtCore import QSettings
-from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QMessageBox
 
 from tests.conftest import DEMO
+from tests.helpers import open_window
 from tests.test_gui import click_at_object, shot, top_roof_target
 
 pytestmark = pytest.mark.gui
@@ -25,19 +24,7 @@ pytestmark = pytest.mark.gui
 
 @pytest.fixture(scope="module")
 def win(qapp, tmp_path_factory):
-    from app.main_window import MainWindow
-
-    settings = QSettings(str(tmp_path_factory.mktemp("settings") / "stadtbild.ini"), QSettings.Format.IniFormat)
-    w = MainWindow(settings, language="de")
-    w.resize(1400, 900)
-    w.show()
-    QTest.qWaitForWindowExposed(w)
-    w.open_paths([DEMO])
-    for _ in range(3000):
-        if w.scene is not None:
-            break
-        QTest.qWait(10)
-    assert w.scene is not None, w.last_error
+    w = open_window(tmp_path_factory.mktemp("settings"), [DEMO], language="de")
     yield w
     w.close()
 

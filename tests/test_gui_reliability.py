@@ -12,10 +12,10 @@ import sys
 import pytest
 
 pytest.importorskip("pytestqt")
-from PySide6.QtCore import QSettings  # noqa: E402
 from PySide6.QtTest import QTest  # noqa: E402
 from PySide6.QtWidgets import QApplication, QMessageBox  # noqa: E402
 
+from tests.helpers import open_window  # noqa: E402
 from tests.conftest import DEMO, ROOT, data_file  # noqa: E402
 
 pytestmark = pytest.mark.gui
@@ -105,21 +105,10 @@ def test_window_killed_while_editing_recovers_the_edits(tmp_path):
 
 @pytest.fixture(scope="module")
 def window(qapp, tmp_path_factory):
-    from app.main_window import MainWindow
-
     folder = tmp_path_factory.mktemp("gui-reliability")
     old_log_dir = os.environ.get("STADTBILD_LOG_DIR")
     os.environ["STADTBILD_LOG_DIR"] = str(folder / "log")
-    settings = QSettings(str(folder / "s.ini"), QSettings.Format.IniFormat)
-    w = MainWindow(settings)
-    w.show()
-    QTest.qWaitForWindowExposed(w)
-    w.open_paths([data_file("citygml/sachsen/LoD2_33_416_5656_2_SN_14_Buildings.gml")])
-    for _ in range(3000):
-        if w.scene is not None:
-            break
-        QTest.qWait(10)
-    assert w.scene is not None, w.last_error
+    w = open_window(folder, [data_file("citygml/sachsen/LoD2_33_416_5656_2_SN_14_Buildings.gml")], size=None)
     yield w
     w.close()
     if old_log_dir is None:

@@ -15,11 +15,12 @@ import numpy as np
 import pytest
 
 pytest.importorskip("pytestqt")
-from PySide6.QtCore import QPoint, QPointF, QSettings, Qt  # noqa: E402
+from PySide6.QtCore import QPoint, QPointF, Qt  # noqa: E402
 from PySide6.QtGui import QWheelEvent  # noqa: E402
 from PySide6.QtTest import QTest  # noqa: E402
 from PySide6.QtWidgets import QApplication  # noqa: E402
 
+from tests.helpers import open_window  # noqa: E402
 from tests.conftest import DEMO  # noqa: E402
 
 pytestmark = pytest.mark.gui
@@ -29,19 +30,7 @@ LEFT = Qt.MouseButton.LeftButton
 
 @pytest.fixture(scope="module")
 def shared_window(qapp, tmp_path_factory):
-    from app.main_window import MainWindow
-
-    settings = QSettings(str(tmp_path_factory.mktemp("settings") / "stadtbild.ini"), QSettings.Format.IniFormat)
-    w = MainWindow(settings)
-    w.resize(1400, 900)
-    w.show()
-    QTest.qWaitForWindowExposed(w)
-    w.open_paths([DEMO])
-    for _ in range(3000):
-        if w.scene is not None:
-            break
-        QTest.qWait(10)
-    assert w.scene is not None, w.last_error
+    w = open_window(tmp_path_factory.mktemp("settings"), [DEMO])
     w.demo_model = w.base_model
     yield w
     w.close()
