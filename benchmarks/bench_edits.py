@@ -19,7 +19,6 @@ are noisy, take them as orders of magnitude.
 from __future__ import annotations
 
 import copy
-import io
 import json
 import sys
 import tempfile
@@ -32,18 +31,11 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
+from benchmarks.common import timed as _timed  # noqa: E402
+
 DEMO = ROOT / "resources" / "demo" / "3-20-DELFSHAVEN.city.json"
 N_DEMOLISH = 100
 N_PLAN = 50
-
-
-def _timed(fn, repeat=3):
-    best, out = float("inf"), None
-    for _ in range(repeat):
-        t = time.perf_counter()
-        out = fn()
-        best = min(best, time.perf_counter() - t)
-    return best, out
 
 
 TIMES = {"scene": [], "ray": []}

@@ -24,17 +24,10 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
+from benchmarks.common import timed as _best  # noqa: E402
+
 DEMO = ROOT / "resources" / "demo" / "3-20-DELFSHAVEN.city.json"
 N_GENERATED = 10_000
-
-
-def _best(fn, repeat=3):
-    best, out = float("inf"), None
-    for _ in range(repeat):
-        t = time.perf_counter()
-        out = fn()
-        best = min(best, time.perf_counter() - t)
-    return best, out
 
 
 def naive_trimesh(model):

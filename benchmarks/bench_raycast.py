@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import os
 import sys
-import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -24,6 +23,8 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
+
+from benchmarks.common import timed  # noqa: E402
 
 FULL = bool(os.environ.get("BENCH_RAYCAST_FULL"))
 
@@ -68,15 +69,6 @@ def shadow_rays(scene, n: int, seed: int = 11):
     el = np.radians(rng.uniform(5, 65, n))
     d = np.column_stack([np.sin(az) * np.cos(el), np.cos(az) * np.cos(el), np.sin(el)])
     return o, d
-
-
-def timed(fn, repeat: int = 3):
-    best, out = float("inf"), None
-    for _ in range(repeat):
-        t = time.perf_counter()
-        out = fn()
-        best = min(best, time.perf_counter() - t)
-    return best, out
 
 
 def bench_scene(name: str, scene, n_rays: int, trimesh_rays: int) -> dict:

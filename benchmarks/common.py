@@ -11,14 +11,19 @@ DATA = Path(os.environ.get("STADTBILD_DATA", Path(__file__).resolve().parents[2]
 WORK = Path(os.environ.get("STADTBILD_BENCH_DIR", Path(__file__).resolve().parent / "data"))
 
 
-def best_of(fn, repeat: int = 3) -> float:
-    """Minimum wall time of ``fn()`` over ``repeat`` runs (seconds)."""
-    best = float("inf")
+def timed(fn, repeat: int = 3):
+    """(minimum wall time in seconds of ``fn()`` over ``repeat`` runs, the last result)."""
+    best, out = float("inf"), None
     for _ in range(repeat):
         t = time.perf_counter()
-        fn()
+        out = fn()
         best = min(best, time.perf_counter() - t)
-    return best
+    return best, out
+
+
+def best_of(fn, repeat: int = 3) -> float:
+    """Minimum wall time of ``fn()`` over ``repeat`` runs (seconds)."""
+    return timed(fn, repeat)[0]
 
 
 def _child(target, args, queue):
