@@ -22,7 +22,7 @@ from pathlib import Path
 import numpy as np
 import shapely
 
-from model.crs import CRSInfo, parse_crs
+from model.crs import CRSInfo, crs_argument, parse_crs
 from model.errors import InputError
 
 DRIVERS = {".gpkg": "GPKG", ".geojson": "GeoJSON", ".json": "GeoJSON", ".shp": "ESRI Shapefile",
@@ -157,8 +157,8 @@ def read_layer(path, model_crs=None, layer: str | int | None = None, layer_crs=N
     src_crs_text = meta.get("crs")
     src = _crs_from_text(src_crs_text)
     if layer_crs is not None:
-        src = _crs_arg(layer_crs, path)
-    target = _crs_arg(model_crs, path) if model_crs is not None else None
+        src = crs_argument(layer_crs, path)
+    target = crs_argument(model_crs, path) if model_crs is not None else None
     if not src:
         if target:
             warnings.append("layer has no CRS; assumed to be the model's")
@@ -216,17 +216,6 @@ def _crs_from_text(text) -> CRSInfo:
         return CRSInfo(code, text=str(text)[:80]) if code else CRSInfo(None, text=str(text)[:80])
     except Exception:
         return CRSInfo(None, text=str(text)[:80])
-
-
-def _crs_arg(value, path) -> CRSInfo:
-    if isinstance(value, CRSInfo):
-        return value
-    if isinstance(value, (int, np.integer)):
-        return CRSInfo(int(value))
-    info = parse_crs(str(value))
-    if not info:
-        raise InputError(path, f"unknown CRS {value!r} (give an EPSG code such as EPSG:25832)")
-    return info
 
 
 def _reproject(geoms: np.ndarray, src: CRSInfo, dst: CRSInfo, path) -> np.ndarray:

@@ -30,7 +30,7 @@ from pathlib import Path
 
 import numpy as np
 
-from model.crs import CRSInfo, parse_crs
+from model.crs import CRSInfo, crs_argument
 from model.errors import InputError
 from model.scene import Scene
 from model.semantics import GROUND
@@ -66,8 +66,8 @@ def read_dem(path, model_crs=None, dem_crs=None, resolution_m: float | None = No
         raise InputError(path, "is a folder; give a DEM file (GeoTIFF, .asc or .xyz)")
     if resolution_m is not None and not (np.isfinite(resolution_m) and resolution_m > 0):
         raise InputError(path, f"terrain resolution must be a positive number of metres, got {resolution_m}")
-    target = _as_crs_info(model_crs, path)
-    given = _as_crs_info(dem_crs, path)
+    target = crs_argument(model_crs, path)
+    given = crs_argument(dem_crs, path)
     if path.suffix.lower() in XYZ_SUFFIXES or _looks_like_xyz(path):
         z, transform, src_crs = _read_xyz(path, given)
     else:
@@ -90,19 +90,6 @@ def read_dem(path, model_crs=None, dem_crs=None, resolution_m: float | None = No
     grid = _grid_from_array(path, z, transform, crs_out)
     grid.warnings.extend(grid_warnings)
     return grid
-
-
-def _as_crs_info(value, path) -> CRSInfo:
-    if value is None or value == "":
-        return CRSInfo(None)
-    if isinstance(value, CRSInfo):
-        return value
-    if isinstance(value, (int, np.integer)):
-        return CRSInfo(int(value))
-    info = parse_crs(str(value))
-    if not info:
-        raise InputError(path, f"unknown CRS {value!r} (give an EPSG code such as EPSG:25832)")
-    return info
 
 
 def _looks_like_xyz(path: Path) -> bool:
@@ -563,7 +550,7 @@ def sample_raster(path, grid: TerrainGrid, raster_crs=None, bands=None,
     if not path.exists():
         raise InputError(path, "no such file")
     target = _rio_crs(grid.crs) if grid.crs else None
-    given = _rio_crs(_as_crs_info(raster_crs, path)) if raster_crs else None
+    given = _rio_crs(crs_argument(raster_crs, path)) if raster_crs else None
     try:
         with rasterio.open(path) as ds:
             if bands is None:

@@ -12,6 +12,7 @@ Recognised spellings (all map to a horizontal EPSG code and an optional vertical
 """
 from __future__ import annotations
 
+import numbers
 import re
 from dataclasses import dataclass
 from functools import lru_cache
@@ -146,3 +147,21 @@ def compound_epsg(horizontal: int | None, vertical: int | None) -> int | None:
     except Exception:
         return None
     return None
+
+
+def crs_argument(value, path=None) -> CRSInfo:
+    """A CRS given by the user or a caller (CRSInfo, EPSG integer, or any spelling ``parse_crs``
+    reads) as CRSInfo; None or "" is "unknown". An unrecognised spelling is an InputError naming
+    ``path``."""
+    from .errors import InputError
+
+    if value is None or value == "":
+        return CRSInfo(None)
+    if isinstance(value, CRSInfo):
+        return value
+    if isinstance(value, numbers.Integral):  # int and numpy integers
+        return CRSInfo(int(value))
+    info = parse_crs(str(value))
+    if not info:
+        raise InputError(path, f"unknown CRS {value!r} (give an EPSG code such as EPSG:25832)")
+    return info
