@@ -8,7 +8,6 @@ Used by ``main.py shadow|sunhours … -o out.png`` (:func:`render_result`) and b
 """
 from __future__ import annotations
 
-import os
 
 import numpy as np
 
@@ -154,7 +153,7 @@ def render_result(result, out_path, size=(1920, 1080), view: str = "auto", title
     from analysis.shadow import ShadowResult
 
     from .camera import apply_view
-    from .render import make_plotter
+    from .render import make_plotter, save_png
     from .scene_view import add_scene
 
     scene = result.scene
@@ -208,9 +207,7 @@ def render_result(result, out_path, size=(1920, 1080), view: str = "auto", title
                          font_size=max(8, font // 2), color="black")
         if scene.crs is not None and getattr(scene.crs, "name", None):
             plotter.add_text(scene.crs.name, position="lower_right", font_size=max(8, font // 2), color="black")
-        tmp = f"{out_path}.tmp.png"
-        plotter.screenshot(tmp)
-        os.replace(tmp, out_path)
+        save_png(plotter, out_path)
     finally:
         plotter.close()
     return str(out_path)

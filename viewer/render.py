@@ -53,6 +53,15 @@ def add_default_lights(plotter, sun_direction=None) -> None:
     plotter.add_light(fill)
 
 
+def save_png(plotter, out_path) -> str:
+    """Screenshot of ``plotter`` written to ``out_path`` via a temp file and a rename, so a
+    failed render never leaves a half-written image under the user's name."""
+    tmp = f"{out_path}.tmp.png"
+    plotter.screenshot(tmp)
+    os.replace(tmp, out_path)
+    return str(out_path)
+
+
 def render_scene(scene: Scene, out_path, size=(1920, 1080), view: str = "iso", colour_mode: str = "auto",
                  title: str | None = None, credit: str | None = None) -> str:
     """Render ``scene`` off-screen to a PNG at ``out_path``; returns the path."""
@@ -73,9 +82,7 @@ def render_scene(scene: Scene, out_path, size=(1920, 1080), view: str = "iso", c
         if scene.crs is not None and getattr(scene.crs, "name", None):
             plotter.add_text(scene.crs.name, position="lower_left", font_size=max(8, font // 2), color="black")
         plotter.enable_anti_aliasing("ssaa") if max(size) <= 4096 else None
-        tmp = f"{out_path}.tmp.png"
-        plotter.screenshot(tmp)
-        os.replace(tmp, out_path)
+        save_png(plotter, out_path)
     finally:
         plotter.close()
     return str(out_path)

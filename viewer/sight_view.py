@@ -11,7 +11,6 @@
 """
 from __future__ import annotations
 
-import os
 
 import numpy as np
 
@@ -95,6 +94,8 @@ def _line_camera(plotter, a, b, extra_points=()):
 
 
 def _finish(plotter, out_path, scene, title, subtitle, size):
+    from .render import save_png
+
     font = max(10, int(size[1] / 60))
     if title:
         plotter.add_text(title, position="upper_left", font_size=font, color="black")
@@ -102,10 +103,7 @@ def _finish(plotter, out_path, scene, title, subtitle, size):
         plotter.add_text(subtitle, position="lower_left", font_size=max(8, font // 2), color="black")
     if scene.crs is not None and getattr(scene.crs, "name", None):
         plotter.add_text(scene.crs.name, position="lower_right", font_size=max(8, font // 2), color="black")
-    tmp = f"{out_path}.tmp.png"
-    plotter.screenshot(tmp)
-    os.replace(tmp, out_path)
-    return str(out_path)
+    return save_png(plotter, out_path)
 
 
 def _legend(plotter, entries):

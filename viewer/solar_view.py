@@ -113,10 +113,8 @@ def monthly_chart(values, title: str = "PV-Ertrag kWh", ax=None):
 def render_solar(scene, result, out_path, size=(1600, 1000), view: str = "iso", title: str | None = None,
                  clim=None, zoom: float = 1.5) -> str:
     """Off-screen PNG of the coloured roofs (for reports and for checking the view)."""
-    import os
-
     from .camera import apply_view
-    from .render import make_plotter
+    from .render import make_plotter, save_png
 
     plotter = make_plotter(size)
     try:
@@ -127,9 +125,7 @@ def render_solar(scene, result, out_path, size=(1600, 1000), view: str = "iso", 
         if title:
             plotter.add_text(title, position=(int(0.02 * size[0]), int(0.93 * size[1])),
                              font_size=max(10, int(size[1] / 60)), color="black")
-        tmp = f"{out_path}.tmp.png"
-        plotter.screenshot(tmp)
-        os.replace(tmp, out_path)
+        save_png(plotter, out_path)
     finally:
         plotter.close()
     return str(out_path)

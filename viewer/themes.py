@@ -130,10 +130,8 @@ def add_metric_theme(plotter, scene: Scene, metrics, theme: str = "height", by: 
 def render_theme(scene: Scene, metrics, out_path, theme: str = "height", size=(1600, 1000), view: str = "iso",
                  setbacks=None) -> str:
     """Off-screen PNG of a theme (and optionally setback areas, see viewer.setback_view)."""
-    import os
-
     from .camera import apply_view
-    from .render import make_plotter
+    from .render import make_plotter, save_png
     from .scene_view import ground_plane
 
     plotter = make_plotter(size)
@@ -150,9 +148,7 @@ def render_theme(scene: Scene, metrics, out_path, theme: str = "height", size=(1
                 bounds[1, :2] = np.maximum(bounds[1, :2], fill.points[:, :2].max(axis=0))
         plotter.add_mesh(ground_plane(scene), color=(0.93, 0.93, 0.9), pickable=False, ambient=0.4, diffuse=0.6)
         apply_view(plotter, bounds, view)
-        tmp = f"{out_path}.tmp.png"
-        plotter.screenshot(tmp)
-        os.replace(tmp, out_path)
+        save_png(plotter, out_path)
     finally:
         plotter.close()
     return str(out_path)
