@@ -344,6 +344,7 @@ class PresentationWindow(QWidget):
         self._timer = QTimer(self)
         self._timer.setInterval(TICK_MS)
         self._timer.timeout.connect(self._tick)
+        self._key_slots = {}
         for keys, slot in (((Qt.Key.Key_Right, Qt.Key.Key_PageDown), self.next_view),
                            ((Qt.Key.Key_Left, Qt.Key.Key_PageUp), self.previous_view),
                            ((Qt.Key.Key_Space,), self.toggle_play), ((Qt.Key.Key_Escape,), self.close),
@@ -352,12 +353,32 @@ class PresentationWindow(QWidget):
                 sc = QShortcut(QKeySequence(k), self)
                 sc.setContext(Qt.ShortcutContext.WindowShortcut)
                 sc.activated.connect(slot)
+                self._key_slots[int(k.value)] = slot
+        # Window shortcuts fire only while the window system calls this window active. A full-screen
+        # window opened from the main window is not always activated (no window manager, focus
+        # stealing prevention), so the 3D views also take the same keys directly.
+        for vp in (self.viewport, self.viewport_b):
+            vp.plotter.interactor.installEventFilter(self)
         self._linking = False
         self.viewport.plotter.camera.AddObserver("ModifiedEvent", self._follow_camera)
         self._show_state()
         self._update_labels()
         if fullscreen:
             self.showFullScreen()
+            self.raise_()
+            self.activateWindow()
+            self.viewport.plotter.interactor.setFocus()
+
+    def eventFilter(self, watched, event) -> bool:  # noqa: N802 (Qt API)
+        """Presentation keys pressed in a 3D view when the window shortcut did not take them."""
+        from PySide6.QtCore import QEvent
+
+        if event.type() == QEvent.Type.KeyPress and not event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier:
+            slot = self._key_slots.get(int(event.key()))
+            if slot is not None:
+                slot()
+                return True
+        return super().eventFilter(watched, event)
 
     # ------------------------------------------------------------------ states (before / after)
     def state_index(self) -> int:

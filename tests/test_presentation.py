@@ -396,6 +396,11 @@ def test_main_window_f5_opens_presentation_with_variant(qtbot, demo_model, tmp_p
     assert "ghost" in pres.viewport.overlays
     pres.save_current_view()
     assert len(mw.presentation_views) == 1  # views live on with the main window
+    # the keys must work even when the window system did not make the presentation active
+    mw.activateWindow()
+    QTest.qWaitForWindowActive(mw)
+    QTest.keyClick(pres.viewport.plotter.interactor, Qt.Key.Key_B)
+    assert not pres.showing_after
     QTest.keyClick(pres.viewport.plotter.interactor, Qt.Key.Key_Escape)
     qtbot.waitUntil(lambda: not pres.isVisible(), timeout=5000)
     mw.close()
