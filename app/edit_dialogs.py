@@ -66,8 +66,21 @@ def height_dialog(current_m: float, parent=None) -> ParamDialog:
     return d.finish()
 
 
+PLACEMENTS = ("auto", "origin", "base_center", "georeferenced")
+
+
 def insert_dialog(parent=None) -> ParamDialog:
+    """Rotation, scale and which point of the design goes to the clicked point (the ``anchor`` of
+    the insert edit), or the design's own georeferenced position (IFC map conversion, CityJSON CRS)."""
     d = ParamDialog(tr("Place the design"), parent)
+    place = QComboBox()
+    names = {"auto": tr("Automatic: file origin, lowest point if modelled about its centre"),
+             "origin": tr("The file's origin (0, 0, 0)"),
+             "base_center": tr("Centre of the design's base"),
+             "georeferenced": tr("Where the file is georeferenced (ignore the click)")}
+    for key in PLACEMENTS:
+        place.addItem(names[key], key)
+    d.add("placement", tr("Clicked point takes"), place)
     d.add("rotation_deg", tr("Rotation (counter-clockwise)"), _spin(-360.0, 360.0, 0.0, step=5.0, decimals=1, suffix=" °"))
     d.add("scale", tr("Scale"), _spin(0.001, 1000.0, 1.0, step=0.1, decimals=3))
     return d.finish()

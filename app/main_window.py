@@ -796,9 +796,13 @@ class MainWindow(QMainWindow):
                 v = d.values()
                 new_id = self._new_id("design")
                 before = set(self.model.objects) if self.model is not None else set()
-                self.push_edit({"op": "insert", "file": path, "at": [float(c) for c in world],
-                                "rotation_deg": float(v["rotation_deg"]), "scale": float(v["scale"]), "id": new_id},
-                               tr("Insert {name}").format(name=Path(path).name))
+                edit = {"op": "insert", "file": path, "at": [float(c) for c in world],
+                        "rotation_deg": float(v["rotation_deg"]), "scale": float(v["scale"]), "id": new_id}
+                if v["placement"] == "georeferenced":
+                    del edit["at"]
+                elif v["placement"] != "auto":
+                    edit["anchor"] = v["placement"]
+                self.push_edit(edit, tr("Insert {name}").format(name=Path(path).name))
                 self.transform_tool.start_for_new(before)  # place it by dragging (app.transform_tool)
 
             d.accepted.connect(accepted)

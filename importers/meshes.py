@@ -11,6 +11,14 @@ as :class:`~model.citymodel.CityModel` objects, for inserting them into a city m
   (OBJ ``o``/``g`` groups, glTF nodes); ``"components"`` one per connected component;
   ``"none"`` one object for everything. IFC files give one object per IfcBuilding (or one for all
   products when there is none).
+- IFC georeferencing: an ``IfcMapConversion`` (IFC4, ISO 16739-1 §8.18.3.9) or the
+  ``ePSet_MapConversion`` of the buildingSMART "User Guide for Geo-referencing in IFC" (IFC2X3) is
+  applied to the vertices — E = E₀ + s·(x·cos θ − y·sin θ), N = N₀ + s·(x·sin θ + y·cos θ),
+  H = H₀ + s·z with θ = atan2(XAxisOrdinate, XAxisAbscissa) and s = Scale, x/y/z in project
+  length units — and the model's CRS is the target ``IfcProjectedCRS`` (``EPSG:…`` name), so an
+  insert without ``at`` lands where the architect put it. The parameters are read with
+  ``ifcopenshell.util.geolocation`` (same convention, including the context's world coordinate
+  system); the transformation itself is applied to all vertices at once here.
 - Repair (trimesh): duplicate vertices merged, degenerate and duplicate faces removed, holes
   filled (``fill_holes``), winding made consistent and outward (``fix_normals``); what was done is
   reported in the model's ``warnings``. A mesh that is closed afterwards becomes a ``Solid``,
@@ -75,6 +83,108 @@ def _load_trimesh_parts(path: Path, split: str) -> list[tuple[str, "object"]]:
     return parts
 
 
+class IfcGeoreference:
+    """The map conversion of an IFC file: local metres → map coordinates in metres."""
+
+    def __init__(self, eastings, northings, height, theta_rad, scale_xyz, local_to_project, wcs_inverse,
+                 crs_name, map_unit_m):
+        self.offset = np.array([eastings, northings, height], dtype=np.float64) * map_unit_m
+        self.theta = theta_rad
+        self.scale_xyz = np.asarray(scale_xyz, dtype=np.float64) * map_unit_m
+        self.local_to_project = local_to_project  # metres → project length units
+        self.wcs_inverse = wcs_inverse
+        self.crs_name = crs_name
+
+    def apply(self, v_m: np.ndarray) -> np.ndarray:
+        """Map coordinates (m) of local vertices given in metres (ifcopenshell.geom output)."""
+        p = np.asarray(v_m, dtype=np.float64) * self.local_to_project
+        if self.wcs_inverse is not None:
+            p = p @ self.wcs_inverse[:3, :3].T + self.wcs_inverse[:3, 3]
+        c, s = np.cos(self.theta), np.sin(self.theta)
+        x, y, z = p[:, 0] * self.scale_xyz[0], p[:, 1] * self.scale_xyz[1], p[:, 2] * self.scale_xyz[2]
+        return np.c_[c * x - s * y, s * x + c * y, z] + self.offset
+
+
+def _unit_metres(unit) -> float | None:
+    """Metres per unit of an IfcSIUnit / IfcConversionBasedUnit length unit (None: unknown)."""
+    import ifcopenshell.util.unit as uu
+
+    if unit is None:
+        return 1.0
+    try:
+        if unit.is_a("IfcSIUnit"):
+            return float(uu.get_prefix_multiplier(getattr(unit, "Prefix", None)))
+        if unit.is_a("IfcConversionBasedUnit"):
+            return float(unit.ConversionFactor.ValueComponent.wrappedValue) * (
+                _unit_metres(unit.ConversionFactor.UnitComponent) or 1.0)
+    except Exception:
+        return None
+    return None
+
+
+def _scale_omitted(f) -> bool:
+    """True when the file's map conversion leaves Scale unset (IFC4 attribute or IFC2X3 pset)."""
+    try:
+        if f.schema == "IFC2X3":
+            import ifcopenshell.util.element as ue
+
+            pset = ue.get_pset(f.by_type("IfcProject")[0], "ePSet_MapConversion") or {}
+            return pset.get("Scale") is None
+        ops = f.by_type("IfcCoordinateOperation")
+        return bool(ops) and getattr(ops[0], "Scale", 1.0) is None
+    except Exception:
+        return False
+
+
+def ifc_georeference(f, path: Path) -> tuple[IfcGeoreference | None, list[str]]:
+    """The map conversion of an open IFC file, or None, with notes on what could not be used."""
+    import ifcopenshell.util.geolocation as geo
+    import ifcopenshell.util.unit as uu
+
+    notes = []
+    try:
+        params = geo.get_helmert_transformation_parameters(f)
+    except Exception as exc:  # malformed conversion entities
+        return None, [f"IFC map conversion unreadable ({type(exc).__name__}); design kept in local coordinates"]
+    if not params:
+        if any(getattr(s, "RefLatitude", None) for s in f.by_type("IfcSite")):
+            notes.append("IFC has only IfcSite RefLatitude/RefLongitude, no IfcMapConversion: "
+                         "place it with an insertion point")
+        return None, notes
+    try:
+        crs = geo.get_crs(f) or {}
+    except Exception:
+        crs = {}
+    name = crs.get("Name") if isinstance(crs, dict) else None
+    map_unit = crs.get("MapUnit") if isinstance(crs, dict) else None
+    map_unit_m = 1.0
+    if map_unit is not None and not isinstance(map_unit, (str, int, float)):
+        map_unit_m = _unit_metres(map_unit) or 1.0
+    try:
+        project_unit_m = float(uu.calculate_unit_scale(f)) or 1.0
+    except Exception:
+        project_unit_m = 1.0
+    try:
+        wcs = geo.get_wcs(f)
+        wcs_inv = None if wcs is None or np.allclose(wcs, np.eye(4)) else np.linalg.inv(np.asarray(wcs, float))
+    except Exception:
+        wcs_inv = None
+    xaa, xao = float(params.xaa or 0.0), float(params.xao or 0.0)
+    theta = float(np.arctan2(xao, xaa)) if (xaa or xao) else 0.0
+    scale = float(params.scale or 1.0)
+    if _scale_omitted(f) and abs(project_unit_m / map_unit_m - 1.0) > 1e-12:
+        # IFC4 reads an omitted Scale as 1.0, which for a millimetre project on a metre CRS puts the
+        # design 1000× too far out; the unit ratio is the only reading that can be meant
+        scale = project_unit_m / map_unit_m
+        notes.append(f"IFC map conversion has no Scale; used the unit ratio {scale:g} "
+                     f"(project length unit → map unit)")
+    fx, fy, fz = (float(params.factor_x or 1.0), float(params.factor_y or 1.0), float(params.factor_z or 1.0))
+    georef = IfcGeoreference(float(params.e or 0.0), float(params.n or 0.0), float(params.h or 0.0), theta,
+                             (scale * fx, scale * fy, scale * fz), 1.0 / project_unit_m, wcs_inv,
+                             str(name) if name else None, map_unit_m)
+    return georef, notes
+
+
 def _load_ifc_parts(path: Path) -> list[tuple[str, "object"]]:
     try:
         import ifcopenshell
@@ -87,6 +197,7 @@ def _load_ifc_parts(path: Path) -> list[tuple[str, "object"]]:
         f = ifcopenshell.open(str(path))
     except Exception as exc:
         raise InputError(path, f"cannot read IFC ({' '.join(str(exc).split())[:200]})") from None
+    georef, geo_notes = ifc_georeference(f, path)
     settings = ifcopenshell.geom.settings()
     settings.set("use-world-coords", True)
     groups: dict[str, list] = {}
@@ -120,7 +231,11 @@ def _load_ifc_parts(path: Path) -> list[tuple[str, "object"]]:
                 break
     if not groups:
         raise InputError(path, "the IFC file has no product geometry")
-    return [(k, trimesh.util.concatenate(v)) for k, v in groups.items()]
+    parts = [(k, trimesh.util.concatenate(v)) for k, v in groups.items()]
+    if georef is not None:
+        for _k, mesh in parts:
+            mesh.vertices = georef.apply(np.asarray(mesh.vertices))
+    return parts, georef, geo_notes
 
 
 def repair_mesh(mesh) -> tuple[object, list[str], bool]:
@@ -181,8 +296,9 @@ def read_mesh_design(path, up: str = "auto", split: str = "nodes", object_type: 
     """Read a mesh design file as a CityModel (file coordinates, z-up; no CRS)."""
     path = Path(path)
     suffix = path.suffix.lower()
+    georef, notes_before = None, []
     if suffix == ".ifc":
-        parts = _load_ifc_parts(path)
+        parts, georef, notes_before = _load_ifc_parts(path)
     elif suffix in TRIMESH_SUFFIXES:
         parts = _load_trimesh_parts(path, split)
     else:
@@ -192,6 +308,17 @@ def read_mesh_design(path, up: str = "auto", split: str = "nodes", object_type: 
     model.format = "Mesh"
     model.version = None
     model.sources = [str(path)]
+    for note in notes_before:
+        model.warn(note)
+    if georef is not None:
+        from model.crs import parse_crs
+
+        crs = parse_crs(georef.crs_name) if georef.crs_name else None
+        if crs is not None and crs.epsg:
+            model.crs = crs
+        else:
+            model.warn(f"IFC map conversion targets an unknown CRS {georef.crs_name!r}: coordinates are "
+                       f"taken to be in the city model's CRS")
     b = BoundaryBuilder()
     verts, nv = [], 0
     sem_surfaces_all = [{"type": "RoofSurface"}, {"type": "WallSurface"}, {"type": "GroundSurface"},

@@ -27,11 +27,15 @@ seen from above; heights in the model's vertical datum):
                      IFC via ``importers.meshes``) placed by ``at`` [x, y, z] (the design's
                      point ``anchor`` — "origin" (0, 0, 0) or "base_center" (centre of the plan
                      bbox at the lowest z); default "auto": origin for designs in local
-                     coordinates, base_center when they lie more than 10 km from 0,0 — goes to
-                     ``at``), ``rotation_deg`` about the vertical through ``at`` and ``scale``:
+                     coordinates (but with the lowest point as height reference when 40 % or
+                     more of the design lies below z = 0, i.e. a mesh modelled about its
+                     centre; a warning says so), base_center when they lie more than 10 km
+                     from 0,0 — goes to ``at``), ``rotation_deg`` about the vertical through ``at`` and ``scale``:
                      p' = at + Rz(rotation) · scale · (p − anchor). Without ``at`` the design is
                      reprojected from its own CRS (the file's, or ``crs``) to the model CRS with
                      pyproj (heights unchanged) and rotation/scale act about its base centre.
+                     IFC designs with an IfcMapConversion are in their target CRS
+                     (``importers.meshes``), so they land where the architect georeferenced them.
                      ``up`` ("z"/"y") is the design's up axis (default: "y" for glTF, which
                      the glTF 2.0 spec fixes, "z" otherwise). ``split``: "nodes" (one object
                      per mesh node, default), "components" or "none". Inserted objects get new
@@ -1064,6 +1068,7 @@ def check_solids(model: CityModel) -> None:
 
 # ---------------------------------------------------------------- insert
 MESH_SUFFIXES = (".obj", ".gltf", ".glb", ".stl", ".ply", ".off", ".ifc")
+BELOW_ORIGIN_SHARE = 0.4  # share of a local design's height below z = 0 that marks a centred mesh
 
 
 class Insert(Edit):
@@ -1118,13 +1123,22 @@ class Insert(Edit):
             if len(at) == 2:
                 at = np.array([at[0], at[1], ground_plane_z(model)])
             anchor_mode = self.data.get("anchor", "auto")
-            if anchor_mode == "auto":  # georeferenced designs (far from 0,0) are placed by their base
+            auto = anchor_mode == "auto"
+            if auto:  # georeferenced designs (far from 0,0) are placed by their base
                 anchor_mode = "base_center" if np.abs(used[:, :2]).max() > 1e4 else "origin"
             if anchor_mode == "base_center":
                 anchor = np.array([(used[:, 0].min() + used[:, 0].max()) / 2,
                                    (used[:, 1].min() + used[:, 1].max()) / 2, used[:, 2].min()])
             else:
                 anchor = np.zeros(3)
+                z_lo, z_hi = float(used[:, 2].min()), float(used[:, 2].max())
+                if auto and z_lo < 0 and -z_lo >= BELOW_ORIGIN_SHARE * (z_hi - z_lo):
+                    # a mesh modelled about its centre (typical of OBJ/STL exports) would stand
+                    # half in the ground; a basement is rarely 40 % of a building's height
+                    anchor[2] = z_lo
+                    ctx.warn(f"{self.data['file']}: {-z_lo / (z_hi - z_lo):.0%} of the design lies below its "
+                             f"origin (z {z_lo:.2f} … {z_hi:.2f} m): its lowest point was set on the insertion "
+                             f"point; use anchor \"origin\" to keep the file's heights")
             a = math.radians(rot)
             R = np.array([[math.cos(a), -math.sin(a), 0], [math.sin(a), math.cos(a), 0], [0, 0, 1]])
 

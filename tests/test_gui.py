@@ -583,6 +583,43 @@ def test_insert_design_at_clicked_point(window, qtbot, tmp_path):
     after = vp.world_to_widget(sc.to_local(target_world))
     assert abs(after.x() - clicked.x()) <= 1 and abs(after.y() - clicked.y()) <= 1
     assert pts[:, 2].max() - pts[:, 2].min() == pytest.approx(10.0, abs=0.01)
+    # the box is modelled about its centre: it stands on the clicked ground point, not half in it
+    assert sc.to_world(pts.min(axis=0))[2] == pytest.approx(target_world[2], abs=0.01)
+
+
+def test_insert_design_at_its_georeferenced_position(window, qtbot, tmp_path):
+    """'Where the file is georeferenced': an IFC written by our exporter (IfcMapConversion) from
+    three demo buildings lands on those buildings, wherever the user clicked."""
+    from exporters.ifc import write_ifc
+    from model.scenario import extract
+
+    base = window.base_model
+    ids = [o for o in list(base.objects)[40:60] if not base.objects[o].parents][:3]
+    path = tmp_path / "ifc-design.ifc"
+    write_ifc(extract(base, ids), path)
+    vp = window.viewport
+    lo, _hi = window.scene.bounds
+    target = np.array([lo[0] + 20.0, lo[1] + 20.0, vp.ground_z])
+    _top_view_over(vp, target - 30, target + 30)
+    window._dialog = None  # wait for this insert's dialog, not an earlier test's
+    before = set(window.model.objects)
+    window.start_insert(path)
+    QTest.mouseClick(vp.plotter.interactor, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier,
+                     vp.world_to_widget(target))
+    qtbot.waitUntil(lambda: window._dialog is not None and window._dialog.objectName() == "insertDialog",
+                    timeout=15000)
+    combo = window._dialog.fields["placement"]
+    combo.setCurrentIndex(combo.findData("georeferenced"))
+    window._dialog.accept()
+    edit = window.variants.active().edits[-1]
+    assert edit["op"] == "insert" and "at" not in edit
+    new = [i for i in window.model.objects if i not in before]
+    assert len(new) == 3, window.last_error
+    sc = window.scene
+    got = sc.corners[np.isin(sc.object_index, [sc.object_number(i) for i in new])].reshape(-1, 3)
+    ref = sc.corners[np.isin(sc.object_index, [sc.object_number(i) for i in ids])].reshape(-1, 3)
+    assert np.abs(got.min(axis=0) - ref.min(axis=0)).max() < 1e-3
+    assert np.abs(got.max(axis=0) - ref.max(axis=0)).max() < 1e-3
 
 
 def test_2d_layer_draped_and_toggled(window, qtbot, tmp_path):

@@ -467,15 +467,17 @@ def test_compare_variants_figures():
     assert a["demolished"] == 1 and a["inserted"] == 1
 
 
-def _ifc_wall(path):
-    """A 5 m × 0.2 m × 3 m IfcWall placed at (2, 1, 0) in an IfcBuilding, made with ifcopenshell.api."""
+def _ifc_wall(path, georef=None, millimetres=False):
+    """A 5 m × 0.2 m × 3 m IfcWall placed at (2, 1, 0) in an IfcBuilding, made with ifcopenshell.api;
+    ``georef`` = (IfcMapConversion attributes, IfcProjectedCRS attributes) adds georeferencing."""
     import ifcopenshell
     import ifcopenshell.api
 
     run = ifcopenshell.api.run
     f = ifcopenshell.file(schema="IFC4")
     proj = run("root.create_entity", f, ifc_class="IfcProject", name="P")
-    run("unit.assign_unit", f)
+    run("unit.assign_unit", f, units=[run("unit.add_si_unit", f, unit_type="LENGTHUNIT",
+                                          prefix="MILLI" if millimetres else None)])
     ctx = run("context.add_context", f, context_type="Model")
     body = run("context.add_context", f, context_type="Model", context_identifier="Body",
                target_view="MODEL_VIEW", parent=ctx)
@@ -492,7 +494,93 @@ def _ifc_wall(path):
     rep = run("geometry.add_wall_representation", f, context=body, length=5, height=3, thickness=0.2)
     run("geometry.assign_representation", f, product=wall, representation=rep)
     run("spatial.assign_container", f, relating_structure=storey, products=[wall])
+    if georef is not None:
+        run("georeference.add_georeferencing", f, name=georef[1]["Name"])
+        run("georeference.edit_georeferencing", f, coordinate_operation=georef[0], projected_crs=georef[1])
     f.write(str(path))
+
+
+WALL_CORNERS = np.array([[x, y, z] for x in (2, 7) for y in (1, 1.2) for z in (0, 3)], float)
+
+
+@pytest.mark.parametrize("millimetres,scale", [(False, 1.0), (True, 0.001), (True, None)])
+def test_georeferenced_ifc_lands_where_its_map_conversion_says(demo, tmp_path, millimetres, scale):
+    """No insertion point: the IfcMapConversion (E, N, H, x axis at 30° from east, Scale) places the
+    wall; expected corners come from the conversion formula of ISO 16739-1 applied by hand. A
+    millimetre project without Scale gets the unit ratio (and says so)."""
+    theta = math.radians(30)
+    conversion = {"Eastings": float(AT[0]), "Northings": float(AT[1]), "OrthogonalHeight": float(AT[2]),
+                  "XAxisAbscissa": math.cos(theta), "XAxisOrdinate": math.sin(theta)}
+    if scale is not None:
+        conversion["Scale"] = scale
+    _ifc_wall(tmp_path / "wall.ifc", (conversion, {"Name": "EPSG:28992"}), millimetres=millimetres)
+    sc = Scenario("ifc", [{"op": "insert", "file": "wall.ifc", "id": "ifc-geo"}], base_dir=tmp_path)
+    out = sc.apply(demo)
+    assert not any("reprojected" in w for w in sc.last_report.warnings)  # same CRS as the demo
+    assert any("no Scale" in w for w in sc.last_report.warnings) == (scale is None)
+    v = np.unique(object_vertices(out, "ifc-geo").round(6), axis=0)
+    exp = np.unique(_expected(WALL_CORNERS, 30, 1.0).round(6), axis=0)
+    assert v.shape == exp.shape and np.abs(v - exp).max() < 1e-3
+    assert object_mesh(out, "ifc-geo").volume == pytest.approx(5 * 0.2 * 3, rel=1e-6)
+
+
+def test_georeferenced_ifc_in_another_crs_is_reprojected(demo, tmp_path):
+    """A design georeferenced in EPSG:25831 (UTM 31N) lands at the pyproj-transformed place in the
+    demo's EPSG:28992."""
+    from pyproj import Transformer
+
+    e, n = Transformer.from_crs(28992, 25831, always_xy=True).transform(AT[0], AT[1])
+    conversion = {"Eastings": e, "Northings": n, "OrthogonalHeight": float(AT[2]),
+                  "XAxisAbscissa": 1.0, "XAxisOrdinate": 0.0, "Scale": 1.0}
+    _ifc_wall(tmp_path / "wall.ifc", (conversion, {"Name": "EPSG:25831"}))
+    sc = Scenario("ifc", [{"op": "insert", "file": "wall.ifc", "id": "ifc-utm"}], base_dir=tmp_path)
+    out = sc.apply(demo)
+    assert any("reprojected from EPSG:25831" in w for w in sc.last_report.warnings)
+    v = object_vertices(out, "ifc-utm")
+    back = Transformer.from_crs(25831, 28992, always_xy=True)
+    ex, ey = back.transform(e + WALL_CORNERS[:, 0], n + WALL_CORNERS[:, 1])
+    exp = np.unique(np.c_[ex, ey, AT[2] + WALL_CORNERS[:, 2]].round(6), axis=0)
+    got = np.unique(v.round(6), axis=0)
+    assert got.shape == exp.shape and np.abs(got - exp).max() < 1e-3
+
+
+def test_ifc_export_inserted_back_lands_on_the_original(demo, tmp_path):
+    """Round trip through our own IFC writer (IfcMapConversion + IfcProjectedCRS): re-inserting
+    the exported buildings without an insertion point puts every vertex back within 1 mm."""
+    from exporters.ifc import write_ifc
+
+    from model.scenario import extract
+
+    ids = [o for o in list(demo.objects)[40:60] if not demo.objects[o].parents][:3]
+    write_ifc(extract(demo, ids), tmp_path / "part.ifc")
+    sc = Scenario("ifc", [{"op": "insert", "file": "part.ifc"}], base_dir=tmp_path)
+    out = sc.apply(demo)
+    new = sc.last_report.inserted
+    assert len(new) >= 1
+    got = np.unique(np.vstack([object_vertices(out, i) for i in new]).round(4), axis=0)
+    ref = np.unique(np.vstack([object_vertices(demo, i) for i in ids]).round(4), axis=0)
+    d = np.linalg.norm(got[:, None, :] - ref[None, :, :], axis=2)
+    assert d.min(axis=1).max() < 1e-3 and d.min(axis=0).max() < 1e-3
+
+
+def test_centred_mesh_stands_on_the_insertion_point_basement_keeps_its_origin(demo, tmp_path):
+    """A 10 m cube modelled about its centre is set on the ground (with a warning); a house with a
+    3 m basement below its 9 m above-ground part keeps the file's z = 0 at the insertion point;
+    anchor "origin" keeps the centred cube as modelled."""
+    trimesh.creation.box(extents=(10, 10, 10)).export(tmp_path / "cube.obj")
+    trimesh.creation.box(bounds=[[0, 0, -3], [10, 8, 9]]).export(tmp_path / "house.obj")
+    sc = Scenario("c", [{"op": "insert", "file": "cube.obj", "at": AT.tolist(), "id": "cube"},
+                        {"op": "insert", "file": "house.obj", "at": AT.tolist(), "id": "house"},
+                        {"op": "insert", "file": "cube.obj", "at": AT.tolist(), "anchor": "origin",
+                         "id": "kept"}], base_dir=tmp_path)
+    out = sc.apply(demo)
+    cube, house, kept = (object_vertices(out, i) for i in ("cube", "house", "kept"))
+    assert cube[:, 2].min() == pytest.approx(AT[2], abs=1e-6) and cube[:, 2].max() == pytest.approx(AT[2] + 10)
+    assert np.allclose(cube[:, :2].mean(axis=0), AT[:2], atol=1e-6)  # still centred in plan
+    assert house[:, 2].min() == pytest.approx(AT[2] - 3) and house[:, 2].max() == pytest.approx(AT[2] + 9)
+    assert kept[:, 2].min() == pytest.approx(AT[2] - 5)
+    below = [w for w in sc.last_report.warnings if "below its origin" in w]
+    assert len(below) == 1 and "cube.obj" in below[0] and "50%" in below[0]
 
 
 def test_inserted_ifc_lands_at_model_crs_coordinates(demo, tmp_path):
@@ -501,8 +589,7 @@ def test_inserted_ifc_lands_at_model_crs_coordinates(demo, tmp_path):
                            "id": "ifc-1"}], base_dir=tmp_path)
     out = sc.apply(demo)
     v = object_vertices(out, "ifc-1")
-    ref = np.array([[x, y, z] for x in (2, 7) for y in (1, 1.2) for z in (0, 3)], float)
-    exp = np.unique(_expected(ref, 90, 1.0).round(6), axis=0)
+    exp = np.unique(_expected(WALL_CORNERS, 90, 1.0).round(6), axis=0)
     assert np.allclose(np.unique(v.round(6), axis=0), exp, atol=1e-3)
     assert object_mesh(out, "ifc-1").volume == pytest.approx(5 * 0.2 * 3, rel=1e-6)
 

@@ -467,7 +467,7 @@
     </message>
     <message>
         <location filename="../layers.py" line="52"/>
-        <location filename="../main_window.py" line="831"/>
+        <location filename="../main_window.py" line="835"/>
         <source>Layer</source>
         <translation>Ebene</translation>
     </message>
@@ -575,17 +575,42 @@
         <translation>Neue Höhe (höchster − tiefster Punkt)</translation>
     </message>
     <message>
-        <location filename="../edit_dialogs.py" line="70"/>
+        <location filename="../edit_dialogs.py" line="75"/>
         <source>Place the design</source>
         <translation>Entwurf platzieren</translation>
     </message>
     <message>
-        <location filename="../edit_dialogs.py" line="71"/>
+        <location filename="../edit_dialogs.py" line="77"/>
+        <source>Automatic: file origin, lowest point if modelled about its centre</source>
+        <translation>Automatisch: Ursprung der Datei, tiefster Punkt bei zentriert modellierten Entwürfen</translation>
+    </message>
+    <message>
+        <location filename="../edit_dialogs.py" line="78"/>
+        <source>The file&apos;s origin (0, 0, 0)</source>
+        <translation>Ursprung der Datei (0, 0, 0)</translation>
+    </message>
+    <message>
+        <location filename="../edit_dialogs.py" line="79"/>
+        <source>Centre of the design&apos;s base</source>
+        <translation>Mitte der Entwurfsgrundfläche</translation>
+    </message>
+    <message>
+        <location filename="../edit_dialogs.py" line="80"/>
+        <source>Where the file is georeferenced (ignore the click)</source>
+        <translation>Georeferenzierte Lage aus der Datei (Klick ignorieren)</translation>
+    </message>
+    <message>
+        <location filename="../edit_dialogs.py" line="83"/>
+        <source>Clicked point takes</source>
+        <translation>Der geklickte Punkt ist</translation>
+    </message>
+    <message>
+        <location filename="../edit_dialogs.py" line="84"/>
         <source>Rotation (counter-clockwise)</source>
         <translation>Drehung (gegen den Uhrzeigersinn)</translation>
     </message>
     <message>
-        <location filename="../edit_dialogs.py" line="72"/>
+        <location filename="../edit_dialogs.py" line="85"/>
         <source>Scale</source>
         <translation>Maßstab</translation>
     </message>
@@ -732,7 +757,7 @@
     </message>
     <message>
         <location filename="../main_window.py" line="271"/>
-        <location filename="../main_window.py" line="942"/>
+        <location filename="../main_window.py" line="946"/>
         <source>About Stadtbild</source>
         <translation>Über Stadtbild</translation>
     </message>
@@ -1035,7 +1060,7 @@
     <message>
         <location filename="../export_dialog.py" line="107"/>
         <location filename="../main_window.py" line="646"/>
-        <location filename="../main_window.py" line="822"/>
+        <location filename="../main_window.py" line="826"/>
         <location filename="../project_io.py" line="246"/>
         <location filename="../project_io.py" line="370"/>
         <source>Open a city model first</source>
@@ -1077,37 +1102,37 @@
         <translation>Entwürfe (*.glb *.gltf *.obj *.stl *.ifc *.json *.gml);;Alle Dateien (*)</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="801"/>
+        <location filename="../main_window.py" line="805"/>
         <source>Insert {name}</source>
         <translation>{name} einfügen</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="810"/>
+        <location filename="../main_window.py" line="814"/>
         <source>Click the insertion point in the 3D view</source>
         <translation>Einfügepunkt in der 3D-Ansicht anklicken</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="813"/>
+        <location filename="../main_window.py" line="817"/>
         <source>Add 2D layer</source>
         <translation>2D-Ebene hinzufügen</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="814"/>
+        <location filename="../main_window.py" line="818"/>
         <source>GIS layers (*.geojson *.json *.gpkg *.shp);;All files (*)</source>
         <translation>GIS-Ebenen (*.geojson *.json *.gpkg *.shp);;Alle Dateien (*)</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="854"/>
+        <location filename="../main_window.py" line="858"/>
         <source>Click a point in the 3D view</source>
         <translation>Einen Punkt in der 3D-Ansicht anklicken</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="927"/>
+        <location filename="../main_window.py" line="931"/>
         <source>Save image of the view</source>
         <translation>Bild der Ansicht speichern</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="943"/>
+        <location filename="../main_window.py" line="947"/>
         <source>&lt;b&gt;Stadtbild&lt;/b&gt; {v}&lt;br&gt;3D city-model viewer and planning tool.&lt;br&gt;Licence: GPL-3.0-or-later. Works fully offline.</source>
         <translation>&lt;b&gt;Stadtbild&lt;/b&gt; {v}&lt;br&gt;3D-Stadtmodell-Betrachter und Planungswerkzeug.&lt;br&gt;Lizenz: GPL-3.0-or-later. Arbeitet vollständig offline.</translation>
     </message>
@@ -1230,17 +1255,17 @@
         <translation>Name</translation>
     </message>
     <message>
-        <location filename="../viewport.py" line="533"/>
+        <location filename="../viewport.py" line="536"/>
         <source>Distance {d} m (horizontal {h} m, height difference {z} m)</source>
         <translation>Strecke {d} m (horizontal {h} m, Höhenunterschied {z} m)</translation>
     </message>
     <message>
-        <location filename="../viewport.py" line="546"/>
+        <location filename="../viewport.py" line="549"/>
         <source>Height above ground {h} m (absolute height {z} m)</source>
         <translation>Höhe über Grund {h} m (absolute Höhe {z} m)</translation>
     </message>
     <message>
-        <location filename="../viewport.py" line="570"/>
+        <location filename="../viewport.py" line="573"/>
         <source>Area {a} m² ({s}, tilt {t}°)</source>
         <translation>Fläche {a} m² ({s}, Neigung {t}°)</translation>
     </message>
@@ -1694,32 +1719,32 @@
         <translation>Verschieben/Drehen: Gebäude anklicken oder ziehen</translation>
     </message>
     <message>
-        <location filename="../transform_tool.py" line="295"/>
+        <location filename="../transform_tool.py" line="280"/>
         <source>Offset {dx} m, {dy} m (distance {d} m) · rotation {a}°{snap}</source>
         <translation>Versatz {dx} m, {dy} m (Abstand {d} m) · Drehung {a}°{snap}</translation>
     </message>
     <message>
-        <location filename="../transform_tool.py" line="298"/>
+        <location filename="../transform_tool.py" line="283"/>
         <source> · snapping</source>
         <translation> · eingerastet</translation>
     </message>
     <message>
-        <location filename="../transform_tool.py" line="317"/>
+        <location filename="../transform_tool.py" line="302"/>
         <source>rotate {a}°</source>
         <translation>drehen {a}°</translation>
     </message>
     <message>
-        <location filename="../transform_tool.py" line="319"/>
+        <location filename="../transform_tool.py" line="304"/>
         <source>move {d} m</source>
         <translation>verschieben {d} m</translation>
     </message>
     <message>
-        <location filename="../transform_tool.py" line="320"/>
+        <location filename="../transform_tool.py" line="305"/>
         <source>{ids}: {what}</source>
         <translation>{ids}: {what}</translation>
     </message>
     <message>
-        <location filename="../transform_tool.py" line="334"/>
+        <location filename="../transform_tool.py" line="319"/>
         <source>Move/rotate cancelled</source>
         <translation>Verschieben/Drehen abgebrochen</translation>
     </message>
