@@ -74,7 +74,7 @@ def insert_dialog(parent=None) -> ParamDialog:
     the insert edit), or the design's own georeferenced position (IFC map conversion, CityJSON CRS)."""
     d = ParamDialog(tr("Place the design"), parent)
     place = QComboBox()
-    names = {"auto": tr("Automatic: file origin, lowest point if modelled about its centre"),
+    names = {"auto": tr("Automatic (file origin; lowest point if centred)"),
              "origin": tr("The file's origin (0, 0, 0)"),
              "base_center": tr("Centre of the design's base"),
              "georeferenced": tr("Where the file is georeferenced (ignore the click)")}

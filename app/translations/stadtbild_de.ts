@@ -581,8 +581,8 @@
     </message>
     <message>
         <location filename="../edit_dialogs.py" line="77"/>
-        <source>Automatic: file origin, lowest point if modelled about its centre</source>
-        <translation>Automatisch: Ursprung der Datei, tiefster Punkt bei zentriert modellierten Entwürfen</translation>
+        <source>Automatic (file origin; lowest point if centred)</source>
+        <translation>Automatisch (Ursprung; tiefster Punkt, wenn zentriert)</translation>
     </message>
     <message>
         <location filename="../edit_dialogs.py" line="78"/>
