@@ -94,13 +94,12 @@ def _by_object(scene):
     return order, counts
 
 
-def before_after_scene(scene_before, scene_after) -> BeforeAfterScene | None:
-    """The union scene and masks of ``scene_before`` / ``scene_after`` (see module docstring), or
-    None when the two scenes do not share their local origin."""
-    from model.scene import Scene
-
-    if not np.array_equal(np.asarray(scene_before.origin), np.asarray(scene_after.origin)):
-        return None
+def match_objects(scene_before, scene_after):
+    """(same, a_to_b, a_tri_for_b): ``same`` (n_after_objects,) bool — the object exists before
+    with the same id, triangles (bit-identical corners, same order within the object) and surface
+    types; ``a_to_b`` the before object index per after object (−1: new id); ``a_tri_for_b`` the
+    after triangle per before triangle of an unchanged object (−1 otherwise). Both scenes must
+    share their local origin."""
     nb, na = len(scene_before.object_ids), len(scene_after.object_ids)
     b_index = {oid: i for i, oid in enumerate(scene_before.object_ids)}
     a_to_b = np.array([b_index.get(oid, -1) for oid in scene_after.object_ids] or [0], dtype=np.int64)[:na]
@@ -112,7 +111,7 @@ def before_after_scene(scene_before, scene_after) -> BeforeAfterScene | None:
     cand = np.flatnonzero((a_to_b >= 0) & (a_counts == b_counts[np.maximum(a_to_b, 0)])) if na else np.zeros(0, np.int64)
     same = np.zeros(na, dtype=bool)
     a_tri_for_b = np.full(scene_before.n_triangles, -1, dtype=np.int64)  # before triangle -> after triangle
-    if len(cand):
+    if len(cand) and nb:
         cnt = a_counts[cand]
         total = int(cnt.sum())
         grp = np.repeat(np.arange(len(cand)), cnt)
@@ -127,6 +126,26 @@ def before_after_scene(scene_before, scene_after) -> BeforeAfterScene | None:
         same[cand] = bad == 0
         ok = same[cand][grp]
         a_tri_for_b[tb[ok]] = ta[ok]
+    return same, a_to_b, a_tri_for_b
+
+
+def unchanged_objects(scene_before, scene_after) -> np.ndarray:
+    """(n_after_objects,) bool: after objects that exist unchanged before (:func:`match_objects`);
+    all False when the scenes do not share their local origin."""
+    if not np.array_equal(np.asarray(scene_before.origin), np.asarray(scene_after.origin)):
+        return np.zeros(len(scene_after.object_ids), dtype=bool)
+    return match_objects(scene_before, scene_after)[0]
+
+
+def before_after_scene(scene_before, scene_after) -> BeforeAfterScene | None:
+    """The union scene and masks of ``scene_before`` / ``scene_after`` (see module docstring), or
+    None when the two scenes do not share their local origin."""
+    from model.scene import Scene
+
+    if not np.array_equal(np.asarray(scene_before.origin), np.asarray(scene_after.origin)):
+        return None
+    nb, na = len(scene_before.object_ids), len(scene_after.object_ids)
+    same, a_to_b, a_tri_for_b = match_objects(scene_before, scene_after)
     # before objects kept as before-only: everything not matched by an unchanged after object
     b_same = np.zeros(nb, dtype=bool)
     b_same[a_to_b[same]] = True

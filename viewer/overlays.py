@@ -211,3 +211,102 @@ def render_result(result, out_path, size=(1920, 1080), view: str = "auto", title
     finally:
         plotter.close()
     return str(out_path)
+
+
+#: DIN 5034-1 point classes (analysis.sunlight): both days met, equinox only, not met; lost by
+#: the scenario
+SUNLIGHT_RGB = {2: (0.13, 0.63, 0.30), 1: (0.98, 0.75, 0.18), 0: (0.84, 0.16, 0.16)}
+SUNLIGHT_LOST_RGB = (0.55, 0.10, 0.60)
+
+
+def sunlight_point_rgb(result) -> np.ndarray:
+    """(k, 3) float colours of the check points of an :class:`analysis.sunlight.SunlightResult`:
+    green both days met, amber equinox only, red not met; purple where the scenario took
+    compliance away."""
+    cls = result.point_class
+    rgb = np.array([SUNLIGHT_RGB[int(c)] for c in (2, 1, 0)])[2 - cls] if len(cls) else np.zeros((0, 3))
+    if result.before is not None:
+        rgb[result.lost_compliance()] = SUNLIGHT_LOST_RGB
+    return rgb
+
+
+def sunlight_points_mesh(result, radius_m: float | None = None):
+    """Small square markers (two triangles each) on the facades at the check points, facing out,
+    with an ``rgb`` cell array; ``radius_m`` default: a third of the point spacing (at most 0.6 m)."""
+    import pyvista as pv
+
+    p = result.points
+    k = len(p)
+    if k == 0:
+        return pv.PolyData()
+    r = radius_m or 0.6
+    n = p.normals
+    u = np.c_[-n[:, 1], n[:, 0], np.zeros(k)]
+    u /= np.maximum(np.linalg.norm(u, axis=1, keepdims=True), 1e-12)
+    v = np.cross(n, u)
+    c = p.points + 0.03 * n
+    quad = np.stack([c - r * u - r * v, c + r * u - r * v, c + r * u + r * v, c - r * u + r * v], axis=1)
+    faces = np.c_[np.full(k, 4), np.arange(4 * k).reshape(-1, 4)].ravel()
+    mesh = pv.PolyData(quad.reshape(-1, 3), faces)
+    mesh.cell_data["rgb"] = (sunlight_point_rgb(result) * 255).astype(np.uint8)
+    return mesh
+
+
+def render_sunlight(result, out_path, size=(1920, 1080), view: str = "auto", title: str | None = None) -> str:
+    """Render a facade sunlight check (:mod:`analysis.sunlight`) to a PNG: the scene with the check
+    points as coloured markers and a legend."""
+    from .camera import apply_view
+    from .render import make_plotter, save_png
+    from .scene_view import ground_plane, scene_to_polydata
+
+    scene = result.scene
+    plotter = make_plotter(size)
+    try:
+        model_mesh = scene_to_polydata(scene)
+        if model_mesh.n_cells:  # light grey buildings: red roofs would read as "not met"
+            model_mesh.cell_data["rgb"] = np.full((model_mesh.n_cells, 3), 222, dtype=np.uint8)
+            plotter.add_mesh(model_mesh, scalars="rgb", rgb=True, name="model", ambient=0.25, diffuse=0.75,
+                             specular=0.05)
+            plotter.add_mesh(ground_plane(scene), color=(0.93, 0.93, 0.9), name="model-ground", ambient=0.4,
+                             diffuse=0.6)
+        mesh = sunlight_points_mesh(result)
+        if mesh.n_cells:
+            plotter.add_mesh(mesh, scalars="rgb", rgb=True, lighting=False, name="sunlight")
+        labels = [(f"beide Tage erfüllt (≥ {result.equinox_threshold_h:g} h / ≥ {result.winter_threshold_h:g} h)",
+                   SUNLIGHT_RGB[2]),
+                  (f"nur {result.dates[0].strftime('%d.%m.')} erfüllt", SUNLIGHT_RGB[1]),
+                  ("nicht erfüllt", SUNLIGHT_RGB[0])]
+        if result.before is not None:
+            labels.append(("durch die Planung verloren", SUNLIGHT_LOST_RGB))
+        plotter.add_legend([[text, rgb] for text, rgb in labels], bcolor="white",
+                           size=(0.3, 0.045 * len(labels)), loc="lower left", face="rectangle")
+        from analysis.sun import sun_positions
+
+        noon = result.dates[0]
+        import datetime as dt
+        from zoneinfo import ZoneInfo
+
+        tz = getattr(result.site, "tz", "UTC")
+        sun = sun_positions([dt.datetime.combine(noon, dt.time(13, 0), tzinfo=ZoneInfo(tz))], result.site) \
+            if result.site is not None else None
+        if sun is not None:
+            set_sun_light(plotter, sun.direction_grid()[0])
+        lo, hi = scene.bounds
+        lost = result.lost_compliance()
+        if lost.any():  # a comparison: frame the points that lost compliance
+            pts = result.points.points[lost]
+            pad = max(40.0, 0.5 * float(np.ptp(pts[:, :2], axis=0).max()))
+            lo = np.r_[pts[:, :2].min(axis=0) - pad, lo[2]]
+            hi = np.r_[pts[:, :2].max(axis=0) + pad, pts[:, 2].max()]
+        apply_view(plotter, np.array([lo, hi]), "iso-se" if view == "auto" else view)
+        font = max(10, int(size[1] / 60))
+        f = result.figures()
+        plotter.add_text(title or f"Besonnung nach DIN 5034-1: {f['points_meeting_both']} von {f['check_points']} "
+                                  f"Fassadenpunkten erfüllen beide Tage", position="upper_left", font_size=font,
+                         color="black")
+        if scene.crs is not None and getattr(scene.crs, "name", None):
+            plotter.add_text(scene.crs.name, position="lower_right", font_size=max(8, font // 2), color="black")
+        save_png(plotter, out_path)
+    finally:
+        plotter.close()
+    return str(out_path)

@@ -1,0 +1,177 @@
+"""``main.py sunlight FILE [--scenario S --compare] [--equinox 2026-03-21 --winter 2026-01-17]
+[--spacing 2 --storey-height 3] [--polygon AREA | --ids a,b] -o points.{geojson,csv,png} --json`` –
+facade sunlight exposure after DIN 5034-1 (possible sunshine ≥ 4 h at the equinox, ≥ 1 h on
+17 January, sun ≥ 6° high and in front of the facade) at check points on every facade
+(:mod:`analysis.sunlight`).
+
+``--json`` prints the figures of :meth:`analysis.sunlight.SunlightResult.figures`; with
+``--compare`` (and ``--scenario``) also the points and buildings that lose compliance through the
+scenario. Outputs: ``.geojson`` one point per check point (model CRS, with z), ``.csv`` the same
+rows, ``.png`` a rendered picture with the points coloured by result.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+from model.errors import InputError
+
+from . import common
+
+OUTPUT_SUFFIXES = (".geojson", ".json", ".csv", ".png")
+
+
+def add_parser(sub) -> None:
+    p = sub.add_parser("sunlight", help="facade sunlight exposure after DIN 5034-1 (Besonnung), before/after")
+    common.add_model_arguments(p)
+    p.add_argument("--equinox", metavar="DATE", help="equinox day (default: 21 March of this year)")
+    p.add_argument("--winter", metavar="DATE", help="winter day (default: 17 January of this year)")
+    p.add_argument("--min-elevation", type=float, default=6.0, metavar="DEG",
+                   help="sun counts from this elevation in degrees (DIN 5034-1: 6)")
+    p.add_argument("--hours-equinox", type=float, default=4.0, metavar="H", help="threshold on the equinox (4 h)")
+    p.add_argument("--hours-winter", type=float, default=1.0, metavar="H", help="threshold on the winter day (1 h)")
+    p.add_argument("--step", type=float, default=2.0, metavar="MIN", help="minutes per sun position, ≤ 10 (default 2)")
+    p.add_argument("--spacing", type=float, default=2.0, metavar="M", help="check points every M metres along a facade")
+    p.add_argument("--storey-height", type=float, default=3.0, metavar="M", help="one row of points per storey of M metres")
+    p.add_argument("--first-row", type=float, default=1.5, metavar="M",
+                   help="height of the lowest row above the building's lowest point (window centre, default 1.5)")
+    p.add_argument("--ids", help="check only these buildings (comma-separated ids); all objects still cast shadow")
+    p.add_argument("--polygon", metavar="AREA",
+                   help="check only facades inside this polygon (file in any CRS, or 'x,y x,y …' in the model CRS)")
+    p.add_argument("--compare", action="store_true",
+                   help="with --scenario: also check the same points without it; report lost compliance")
+    p.add_argument("--tz", help="IANA time zone (default: from the site)")
+    p.add_argument("--site", metavar="LAT,LON", help="WGS84 position when the model has no CRS")
+    p.add_argument("--view", default="auto", help="camera for .png output: auto, iso, iso-ne, iso-nw, iso-se, top")
+    p.add_argument("--backend", default="auto", choices=["auto", "embree", "numpy"], help="ray-casting backend")
+    p.set_defaults(func=run)
+
+
+def run(args) -> int:
+    import numpy as np
+
+    from analysis.raycast import RayCaster
+    from analysis.sunlight import building_objects, compare_sunlight, default_dates, facade_sunlight
+
+    from .shadow import analysis_ground, analysis_site, check_view, parse_polygon, prepare
+
+    if args.output and Path(args.output).suffix.lower() not in OUTPUT_SUFFIXES:
+        raise InputError(args.output, f"unknown output type {Path(args.output).suffix or '(none)'}; "
+                                      f"use .geojson, .csv or .png")
+    check_view(args)
+    args.compare = bool(args.compare)
+    model, scene, before = prepare(args)
+    site = analysis_site(args, scene)
+    eq_default, winter_default = default_dates()
+    dates = (args.equinox or eq_default.isoformat(), args.winter or winter_default.isoformat())
+    objects = building_objects(scene)
+    if args.ids:
+        wanted = {s.strip() for s in args.ids.split(",") if s.strip()}
+        parts = {oid for oid, o in model.objects.items() if any(p in wanted for p in o.parents)}
+        missing = wanted - set(model.objects)
+        if missing:
+            raise InputError(None, f"--ids: no object {sorted(missing)[0]!r} in the model")
+        objects &= np.isin(np.array(scene.object_ids, dtype=object), list(wanted | parts))
+    parent = {oid: o.parents[0] for oid, o in model.objects.items() if o.parents}
+    kw = dict(dates=dates, step_min=args.step, min_elevation_deg=args.min_elevation, site=site,
+              spacing_m=args.spacing, storey_height_m=args.storey_height, first_row_m=args.first_row,
+              ground=analysis_ground(model, args.lod), objects=objects, object_parent=parent,
+              equinox_threshold_h=args.hours_equinox, winter_threshold_h=args.hours_winter)
+    area = parse_polygon(args, model)
+    if area is not None:
+        kw["points"] = _points_in_area(scene, area, RayCaster(scene, backend=args.backend), kw)
+    if before is not None:
+        result = compare_sunlight(before, scene, **kw)
+    else:
+        result = facade_sunlight(scene, raycaster=RayCaster(scene, backend=args.backend), **kw)
+    figures = result.figures()
+    if args.output:
+        write_output(args.output, result, model, view=args.view)
+        figures["path"] = str(args.output)
+    if args.json:
+        common.print_json(figures)
+    else:
+        print(f"{figures['check_points']} facade points on {figures['buildings']} buildings: "
+              f"{figures['points_meeting_equinox']} with ≥ {args.hours_equinox:g} h on {dates[0]}, "
+              f"{figures['points_meeting_both']} also ≥ {args.hours_winter:g} h on {dates[1]}")
+        if "difference" in figures:
+            d = figures["difference"]
+            print(f"scenario: {d['points_losing_compliance']} points on {d['buildings_losing_compliance']} "
+                  f"buildings lose compliance")
+    return 0
+
+
+def _points_in_area(scene, area, rc, kw):
+    import shapely
+
+    from analysis.sunlight import facade_points
+
+    pts = facade_points(scene, kw["spacing_m"], kw["storey_height_m"], kw["first_row_m"], objects=kw["objects"],
+                        raycaster=rc, ground=kw["ground"])
+    xy = pts.points[:, :2] + scene.origin[:2]
+    return pts.subset(shapely.contains_xy(area, xy[:, 0], xy[:, 1]))
+
+
+# ---------------------------------------------------------------------- outputs
+def point_table(result, model) -> dict:
+    """Column arrays, one row per check point (model CRS coordinates)."""
+    import numpy as np
+
+    from analysis.sunlight import CLASS_NAMES
+
+    p = result.points
+    xyz = p.points + result.scene.origin
+    ids = np.array(result.scene.object_ids, dtype=object)[p.object_index]
+    cols = {"object_id": ids, "building_id": result.building_of_point(), "x": xyz[:, 0], "y": xyz[:, 1],
+            "z": xyz[:, 2], "storey": p.storey, "height_m": np.round(p.height_m, 3),
+            "facade_azimuth_deg": np.round(p.facade_azimuth_deg, 1),
+            "hours_equinox": np.round(result.hours_equinox, 3), "hours_winter": np.round(result.hours_winter, 3),
+            "meets_equinox": result.meets_equinox.astype(np.int8), "meets_winter": result.meets_winter.astype(np.int8),
+            "class": np.array([CLASS_NAMES[c] for c in result.point_class], dtype=object)}
+    if result.before is not None:
+        cols["hours_equinox_before"] = np.round(result.before.hours_equinox, 3)
+        cols["hours_winter_before"] = np.round(result.before.hours_winter, 3)
+        cols["loses_compliance"] = result.lost_compliance().astype(np.int8)
+    return cols
+
+
+def write_output(path, result, model, view: str = "auto") -> None:
+    import io
+    import os
+
+    import numpy as np
+
+    common.check_output_not_source(path, getattr(model, "sources", []))
+    suffix = Path(path).suffix.lower()
+    if suffix == ".png":
+        from viewer.overlays import render_sunlight
+
+        render_sunlight(result, path, view=view)
+        return
+    cols = point_table(result, model)
+    if suffix == ".csv":
+        import pandas as pd
+
+        buf = io.StringIO()
+        pd.DataFrame(cols).to_csv(buf, index=False, float_format="%.3f")
+        common.atomic_write_bytes(path, buf.getvalue().encode())
+        return
+    import pyogrio.raw
+    import shapely
+
+    xyz = np.c_[cols.pop("x"), cols.pop("y"), cols.pop("z")]
+    wkb = np.array(shapely.to_wkb(shapely.points(xyz)), dtype=object) if len(xyz) else np.array([], dtype=object)
+    names = list(cols)
+    data = [np.asarray(v, dtype=object) if np.asarray(v).dtype == object else np.asarray(v) for v in cols.values()]
+    crs = model.crs.pyproj().to_wkt() if model.crs else None
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.stem}.{os.getpid()}.tmp.geojson")
+    try:
+        pyogrio.raw.write(str(tmp), wkb, data, names, layer=path.stem, driver="GeoJSON", geometry_type="Point Z",
+                          crs=crs)
+        os.chmod(tmp, 0o644)
+        os.replace(tmp, path)
+    except BaseException:
+        if tmp.exists():
+            tmp.unlink()
+        raise

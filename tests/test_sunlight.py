@@ -1,0 +1,221 @@
+"""Facade sunlight after DIN 5034-1 (analysis.sunlight, CLI ``sunlight``).
+
+References are independent of the ray core and of our check-point code: the lattice is counted by
+hand, the sun comes straight from pvlib's SPA at 30-second resolution, and the obstruction is a
+long wall whose shadow condition is solved analytically (ray–plane intersection)."""
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pytest
+
+from analysis.raycast import RayCaster
+from analysis.sunlight import (MEETS_BOTH, MEETS_EQUINOX, MEETS_NONE, compare_sunlight, facade_points,
+                               facade_sunlight)
+from tests.conftest import DEMO, data_file
+from tests.helpers import box_model
+
+# on the central meridian of UTM zone 32 (9° E): grid north = true north, so the facade azimuths
+# of the test boxes are true azimuths
+X0, Y0, Z0 = 500000.0, 5800000.0, 70.0
+DATES = ("2026-03-21", "2026-01-17")
+
+
+def _scene(boxes):
+    return box_model(boxes).scene()
+
+
+def _house(dx=0.0, oid="haus"):
+    return (oid, X0 + dx, Y0, X0 + dx + 20.0, Y0 + 10.0, Z0, Z0 + 12.0)
+
+
+def test_check_point_lattice_on_a_box():
+    """20 × 10 × 12 m: rows at 1.5, 4.5, 7.5, 10.5 m (the next, 13.5 m, is above the top − 0.5 m),
+    columns every 2 m centred: 10 on the long walls, 5 on the short ones → 4 × 30 = 120 points,
+    each on its wall plane (2 cm off) and facing out."""
+    sc = _scene([_house()])
+    p = facade_points(sc, raycaster=RayCaster(sc))
+    assert len(p) == 120
+    assert np.allclose(np.unique(np.round(p.height_m, 6)), [1.5, 4.5, 7.5, 10.5])
+    world = p.points + sc.origin
+    south = np.isclose(p.facade_azimuth_deg, 180.0)
+    assert south.sum() == 40
+    assert np.allclose(world[south, 1], Y0 - 0.02)
+    assert np.allclose(np.unique(np.round(world[south, 0] - X0, 6)), np.arange(1.0, 20.0, 2.0))
+    east = np.isclose(p.facade_azimuth_deg, 90.0)
+    assert east.sum() == 20 and np.allclose(world[east, 0], X0 + 20.02)
+    assert np.allclose(np.unique(np.round(world[east, 1] - Y0, 6)), [1, 3, 5, 7, 9])
+    assert sorted(np.unique(p.storey).tolist()) == [0, 1, 2, 3]
+
+
+def test_party_walls_and_narrow_gaps_have_no_check_points():
+    """Row houses sharing a wall: the shared wall's points lie inside the neighbour and are
+    dropped (2 × 100 left); a house 0.5 m away loses the points facing the gap."""
+    row = _scene([_house(), _house(20.0, "nachbar")])
+    p = facade_points(row, raycaster=RayCaster(row))
+    assert len(p) == 200
+    assert not np.any(np.abs(p.points[:, 0] + row.origin[0] - (X0 + 20.0)) < 0.1)
+    gap = _scene([_house(), _house(20.5, "nachbar")])
+    q = facade_points(gap, raycaster=RayCaster(gap))
+    assert len(q) == 200
+    assert not np.any((q.points[:, 0] + gap.origin[0] > X0 + 19.9) & (q.points[:, 0] + gap.origin[0] < X0 + 20.6))
+
+
+def _site_of(scene):
+    from analysis.sun import site_from_model
+
+    return site_from_model(scene)
+
+
+def _reference_hours(site, date, point_world, normal, blocked=None, min_el=6.0):
+    """Hours with the sun ≥ ``min_el`` high, in front of the facade and not ``blocked`` — pvlib
+    SPA every 30 s (the midpoints of 30-second intervals)."""
+    import pandas as pd
+    import pvlib
+
+    day = pd.Timestamp(date, tz=site.tz)
+    times = pd.date_range(day, day + pd.Timedelta(days=1), freq="30s", inclusive="left") + pd.Timedelta(seconds=15)
+    sp = pvlib.solarposition.get_solarposition(times, site.latitude_deg, site.longitude_deg, altitude=site.elevation_m,
+                                               method="nrel_numpy")
+    el = np.radians(sp["apparent_elevation"].to_numpy())
+    az = np.radians(sp["azimuth"].to_numpy())
+    d = np.c_[np.sin(az) * np.cos(el), np.cos(az) * np.cos(el), np.sin(el)]
+    ok = (np.degrees(el) >= min_el) & (d @ normal > 0)
+    if blocked is not None:
+        ok &= ~blocked(point_world, d)
+    return ok.sum() * 0.5 / 60.0
+
+
+def test_unobstructed_south_facade_matches_pvlib():
+    sc = _scene([_house()])
+    site = _site_of(sc)
+    assert abs(site.grid_north_deg) < 0.01  # central meridian
+    r = facade_sunlight(sc, dates=DATES, step_min=1.0, site=site)
+    south = np.flatnonzero(np.isclose(r.points.facade_azimuth_deg, 180.0))
+    k = south[0]
+    world = r.points.points[k] + sc.origin
+    ref_eq = _reference_hours(site, DATES[0], world, np.array([0, -1.0, 0]))
+    ref_w = _reference_hours(site, DATES[1], world, np.array([0, -1.0, 0]))
+    assert ref_eq > 10 and ref_w > 5  # ≈ 10.6 h and ≈ 5.9 h at 52.3° N
+    assert r.hours_equinox[south] == pytest.approx(ref_eq, abs=0.04)
+    assert r.hours_winter[south] == pytest.approx(ref_w, abs=0.04)
+    assert (r.point_class[south] == MEETS_BOTH).all()
+    north = np.isclose(r.points.facade_azimuth_deg, 0.0)
+    assert r.hours_winter[north].max() == 0.0  # the January sun never stands in front of a north wall
+    assert (r.point_class[north] == MEETS_NONE).all()
+
+
+# at the equinox the sun's profile angle on an east–west facade is 90° − latitude ≈ 37.7° all day
+# (the sun moves in the equator plane), so only an obstruction seen under more than that blocks it
+WALL = ("mauer", X0 - 100.0, Y0 - 29.2, X0 + 120.0, Y0 - 29.0, Z0, Z0 + 30.0)
+
+
+def _wall_blocks(point, d):
+    """Analytic: the ray towards the sun meets the wall's north face (y = Y0 − 29) within its
+    length and below its top."""
+    y_face = WALL[4]
+    dy = d[:, 1]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        t = (y_face - point[1]) / dy
+    x = point[0] + t * d[:, 0]
+    z = point[2] + t * d[:, 2]
+    return (dy < 0) & (t > 0) & (x >= WALL[1]) & (x <= WALL[3]) & (z <= WALL[6])
+
+
+def test_wall_to_the_south_cuts_sun_as_the_analytic_shadow_and_the_comparison_reports_it():
+    """A 30 m wall 29 m south of the house: the ground floor (seen under 44.5°) loses the equinox
+    sun except where the rays pass the wall's ends, the top floor (34°) keeps it; hours match the
+    analytic ray–wall test; the comparison with the wall demolished reports the points that lose
+    compliance."""
+    after = _scene([_house(), WALL])
+    before = box_model([_house()]).scene()
+    # the same local frame for both: re-express 'before' in the after frame
+    from model.scene import Scene
+
+    shift = before.origin - after.origin
+    before = Scene(vertices=before.vertices + shift, triangles=before.triangles, object_index=before.object_index,
+                   surface_type=before.surface_type, object_ids=before.object_ids,
+                   object_types=before.object_types, polygon_index=before.polygon_index,
+                   polygon_object=before.polygon_object, origin=after.origin, crs=before.crs, lod=before.lod)
+    site = _site_of(after)
+    objects = np.array([oid == "haus" for oid in after.object_ids])
+    r = compare_sunlight(before, after, dates=DATES, step_min=1.0, site=site, objects=objects)
+    south = np.flatnonzero(np.isclose(r.points.facade_azimuth_deg, 180.0))
+    n = np.array([0, -1.0, 0])
+    for k in south:
+        world = r.points.points[k] + after.origin
+        ref_eq = _reference_hours(site, DATES[0], world, n, _wall_blocks)
+        ref_w = _reference_hours(site, DATES[1], world, n, _wall_blocks)
+        assert r.hours_equinox[k] == pytest.approx(ref_eq, abs=0.05), (k, r.points.height_m[k])
+        assert r.hours_winter[k] == pytest.approx(ref_w, abs=0.05), (k, r.points.height_m[k])
+    ground_floor = south[np.isclose(r.points.height_m[south], 1.5)]
+    assert (r.hours_equinox[ground_floor] < 4.0).all()  # lost compliance on the ground floor
+    top = south[np.isclose(r.points.height_m[south], 10.5)]
+    assert (r.hours_equinox[top] > r.hours_equinox[ground_floor].max()).all()
+    lost = r.lost_compliance()
+    assert lost[ground_floor].all() and not lost[np.isclose(r.points.facade_azimuth_deg, 0.0)].any()
+    f = r.figures()
+    assert f["difference"]["points_losing_compliance"] == int(lost.sum()) > 0
+    assert f["difference"]["buildings_losing_compliance"] == 1
+    assert f["difference"]["points_compared"] == len(r.points)
+    assert f["difference"]["min_change_winter_h"] < -5.0  # the ground floor loses the whole January sun
+
+
+def test_demo_district_with_a_tower_from_the_cli(tmp_path, capsys):
+    """End to end on the bundled demo: GeoJSON points in the model CRS, one per check point, with
+    the DIN classes; the tower scenario makes points lose compliance only on existing buildings."""
+    from cli import main
+
+    scen = tmp_path / "turm.scenario.json"
+    scen.write_text(json.dumps({"name": "Turm", "edits": [
+        {"op": "extrude", "id": "turm", "footprint": [[90950, 435760], [90970, 435760], [90970, 435780],
+                                                       [90950, 435780]], "ground_z": 0.0, "height_m": 40.0}]}))
+    out = tmp_path / "punkte.geojson"
+    assert main(["sunlight", str(DEMO), "--scenario", str(scen), "--compare", "--equinox", DATES[0],
+                 "--winter", DATES[1], "--json", "-o", str(out)]) == 0
+    f = json.loads(capsys.readouterr().out)
+    gj = json.loads(out.read_text())
+    assert len(gj["features"]) == f["check_points"] > 10000
+    assert "28992" in json.dumps(gj.get("crs", {}))
+    props = [ft["properties"] for ft in gj["features"]]
+    assert sum(p["meets_equinox"] for p in props) == f["points_meeting_equinox"]
+    lost = [p for p in props if p["loses_compliance"]]
+    assert len(lost) == f["difference"]["points_losing_compliance"] > 0
+    assert all(p["building_id"] != "turm" and p["hours_equinox"] <= p["hours_equinox_before"] + 1e-9 for p in lost)
+    assert all(p["hours_equinox_before"] is None for p in props if p["building_id"] == "turm")
+    z = np.array([ft["geometry"]["coordinates"][2] for ft in gj["features"]])
+    assert np.isfinite(z).all()
+
+
+def test_nrw_lod2_tile_has_sensible_hours():
+    """Official NRW LoD2 (CityGML): every building gets points; hours stay within what the sun
+    allows on the day (≤ 12 h at the equinox, ≤ 8 h on 17 January at 51° N)."""
+    from importers import load
+
+    m = load(data_file("citygml/nrw/LoD2_32_328_5729_1_NW.gml"))
+    sc = m.scene()
+    parent = {oid: o.parents[0] for oid, o in m.objects.items() if o.parents}
+    r = facade_sunlight(sc, dates=DATES, object_parent=parent)
+    f = r.figures()
+    assert f["check_points"] > 1000 and f["buildings"] >= 0.9 * sum(1 for o in m.objects.values() if not o.parents
+                                                                     and o.type == "Building")
+    assert 0 <= r.hours_equinox.min() and r.hours_equinox.max() <= 12.0
+    assert 0 <= r.hours_winter.min() and r.hours_winter.max() <= 8.0
+    cls = r.point_class
+    assert {MEETS_BOTH, MEETS_EQUINOX, MEETS_NONE} <= set(np.unique(cls).tolist())
+
+
+@pytest.mark.parametrize("args,needle", [
+    (["--step", "20"], "time step"),
+    (["--equinox", "21.3.2026"], "must look like"),
+    (["-o", "x.shp"], "unknown output type"),
+    (["--ids", "gibt-es-nicht"], "no object"),
+    (["--compare"], "--compare needs --scenario"),
+])
+def test_cli_rejects_bad_arguments_with_one_line(args, needle, capsys):
+    from cli import main
+
+    assert main(["sunlight", str(DEMO), *args]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and needle in err[0]
