@@ -37,18 +37,6 @@ from .raycast import RayCaster, RayHits
 MASK_COST_RATIO = 12.0
 
 
-def _shift_to(scene, origin):
-    """``scene`` re-expressed in the local frame of ``origin`` (a new Scene when it differs)."""
-    from model.scene import Scene
-
-    if np.array_equal(scene.origin, origin):
-        return scene
-    return Scene(vertices=scene.vertices + (scene.origin - origin), triangles=scene.triangles,
-                 object_index=scene.object_index, surface_type=scene.surface_type, object_ids=scene.object_ids,
-                 object_types=scene.object_types, polygon_index=scene.polygon_index,
-                 polygon_object=scene.polygon_object, origin=origin, crs=scene.crs, lod=scene.lod)
-
-
 class EditableRayCaster:
     """Ray queries over ``source`` (a :class:`~model.scene.Scene`) with edits applied, without
     rebuilding the source BVH (module docstring). Coordinates are the SOURCE scene's local frame.
@@ -107,7 +95,7 @@ class EditableRayCaster:
                 self.source.set_object_enabled(~mask)
         self._removed = mask
         if added is not None and added.n_triangles:
-            added = _shift_to(added, self.source_scene.origin)
+            added = added.shifted_to(self.source_scene.origin)
             self._added = RayCaster(added, backend=self.backend, **self._kwargs)
             self._added_scene = added
         else:
@@ -121,7 +109,7 @@ class EditableRayCaster:
         in it unchanged are removed, its new or changed objects are added."""
         from .scenario_rays import before_after_scene
 
-        edited_scene = _shift_to(edited_scene, self.source_scene.origin)
+        edited_scene = edited_scene.shifted_to(self.source_scene.origin)
         ba = before_after_scene(self.source_scene, edited_scene)
         removed = np.ones(len(self.source_scene.object_ids), dtype=bool)
         removed[ba.before_object[:ba.n_after_objects][ba.before[:ba.n_after_objects]]] = False

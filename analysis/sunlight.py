@@ -246,7 +246,8 @@ class SunlightResult:
 
     ``hours_equinox`` / ``hours_winter`` (k,) in hours; ``dates`` the two local dates; ``site``
     the :class:`analysis.sun.Site`; ``before`` another SunlightResult on the same points (the
-    model without the scenario) or None.
+    model without the scenario) or None; ``spacing_m`` / ``storey_height_m`` the lattice of the
+    check points (m).
     """
 
     scene: object
@@ -261,6 +262,8 @@ class SunlightResult:
     site: object = None
     before: "SunlightResult | None" = None
     object_parent: dict = field(default_factory=dict)
+    spacing_m: float = 2.0
+    storey_height_m: float = 3.0
 
     @property
     def meets_equinox(self) -> np.ndarray:
@@ -370,11 +373,12 @@ def facade_sunlight(scene, points: FacadePoints | None = None, dates=None, step_
                     raycaster=None, spacing_m: float = 2.0, storey_height_m: float = 3.0,
                     first_row_m: float = 1.5, ground=None, objects=None, progress=None,
                     equinox_threshold_h: float = EQUINOX_HOURS, winter_threshold_h: float = WINTER_HOURS,
-                    object_parent: dict | None = None) -> SunlightResult:
+                    object_parent: dict | None = None, cancel=None) -> SunlightResult:
     """DIN 5034-1 possible sunshine duration at facade check points of ``scene`` (module
     docstring). ``dates`` = (equinox day, winter day) as dates or ISO strings (default
     :func:`default_dates`); ``points`` reuses check points (e.g. the same points before and after
-    a scenario); ``step_min`` ≤ 10 minutes."""
+    a scenario); ``step_min`` ≤ 10 minutes; ``cancel`` (a callable returning True to stop) is
+    handed to the ray core."""
     from .raycast import RayCaster
     from .shadow import _site
 
@@ -393,7 +397,7 @@ def facade_sunlight(scene, points: FacadePoints | None = None, dates=None, step_
     if len(days) != 2:
         raise InputError(None, "give two dates: the equinox day and the winter day")
     site = _site(scene, site, tz)
-    rc = raycaster if raycaster is not None else RayCaster(scene)
+    rc = raycaster if raycaster is not None else RayCaster(scene, cancel=cancel)
     if points is None:
         points = facade_points(scene, spacing_m, storey_height_m, first_row_m, objects=objects, raycaster=rc,
                                ground=ground)
@@ -409,7 +413,8 @@ def facade_sunlight(scene, points: FacadePoints | None = None, dates=None, step_
     return SunlightResult(scene=scene, points=points, hours_equinox=hours[0], hours_winter=hours[1],
                           dates=tuple(days), step_min=step_min, min_elevation_deg=min_elevation_deg,
                           equinox_threshold_h=equinox_threshold_h, winter_threshold_h=winter_threshold_h,
-                          site=site, object_parent=dict(object_parent or {}))
+                          site=site, object_parent=dict(object_parent or {}), spacing_m=spacing_m,
+                          storey_height_m=storey_height_m)
 
 
 def compare_sunlight(before_scene, after_scene, **kw) -> SunlightResult:

@@ -11,7 +11,7 @@ import importlib.util
 
 import numpy as np
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QDate, Qt, QTime, Signal
-from PySide6.QtWidgets import (QComboBox, QDateEdit, QDockWidget, QDoubleSpinBox, QFormLayout, QHBoxLayout,
+from PySide6.QtWidgets import (QCheckBox, QComboBox, QDateEdit, QDockWidget, QDoubleSpinBox, QFormLayout, QHBoxLayout,
                                QLabel, QProgressBar, QPushButton, QSlider, QSpinBox, QStackedWidget, QTimeEdit,
                                QVBoxLayout, QWidget)
 
@@ -29,8 +29,10 @@ def module_available(name: str) -> bool:
 class AnalysisContext:
     """What a job needs, captured in the GUI thread (jobs never touch widgets)."""
 
-    def __init__(self, model, scene, when_local: dt.datetime, selection: list[str], tz: str | None = None):
+    def __init__(self, model, scene, when_local: dt.datetime, selection: list[str], tz: str | None = None,
+                 base_model=None):
         self.model = model
+        self.base_model = base_model  # the unedited model when a variant is open (before/after)
         self.scene = scene
         self.when_local = when_local
         self.selection = list(selection)
@@ -411,8 +413,54 @@ class SetbacksPage(AnalysisPage):
         return analysis_calls.present_setbacks(window, result)
 
 
-PAGES = [ShadowPage, SunHoursPage, SightlinePage, ViewshedPage, ViewconePage, SolarPage, MetricsPage,
-         SetbacksPage]
+class SunlightPage(AnalysisPage):
+    """Facade sunlight after DIN 5034-1 (analysis.sunlight), with the variant compared to the
+    existing state."""
+
+    key = "sunlight"
+    module = "analysis.sunlight"
+    uses_sun = True  # the year comes from the date of the sun slider
+
+    def title(self) -> str:
+        return tr("Facade sunlight (DIN 5034-1)")
+
+    def description(self) -> str:
+        return tr("Possible sunshine at window height on every facade: ≥ 4 h on 21 March and ≥ 1 h on "
+                  "17 January, sun ≥ 6° high and in front of the facade.")
+
+    def build(self) -> None:
+        self.spacing = self.add_row(QT_TRANSLATE_NOOP("", "Point spacing along facades [m]"), QDoubleSpinBox())
+        self.spacing.setRange(0.5, 20.0)
+        self.spacing.setValue(2.0)
+        self.storey = self.add_row(QT_TRANSLATE_NOOP("", "Storey height [m]"), QDoubleSpinBox())
+        self.storey.setRange(2.0, 10.0)
+        self.storey.setValue(3.0)
+        self.storey.setSingleStep(0.1)
+        self.step = self.add_row(QT_TRANSLATE_NOOP("", "Time step [min]"), QSpinBox())
+        self.step.setRange(1, 10)
+        self.step.setValue(2)
+        self.compare = QCheckBox()
+        self.compare.setChecked(True)
+        self.form.addRow(self.compare)
+
+    def retranslate(self) -> None:
+        super().retranslate()
+        self.compare.setText(tr("Compare the variant with the existing state"))
+
+    def job(self, ctx):
+        from . import analysis_calls
+
+        return analysis_calls.sunlight_job(ctx, ctx.when_local.year, self.spacing.value(), self.storey.value(),
+                                           float(self.step.value()), self.compare.isChecked())
+
+    def present(self, window, result) -> str:
+        from . import analysis_calls
+
+        return analysis_calls.present_sunlight(window, result)
+
+
+PAGES = [ShadowPage, SunHoursPage, SunlightPage, SightlinePage, ViewshedPage, ViewconePage, SolarPage,
+         MetricsPage, SetbacksPage]
 
 
 # --------------------------------------------------------------------------- dock

@@ -383,6 +383,70 @@ def present_solar(window, result) -> str:
     return summary
 
 
+# ------------------------------------------------------------------------------ facade sunlight
+def sunlight_job(ctx, year: int, spacing_m: float, storey_height_m: float, step_min: float, compare: bool):
+    """DIN 5034-1 facade sunlight (analysis.sunlight) on 21 March and 17 January of ``year``;
+    with ``compare`` and a variant open, the same points in the unedited model too."""
+    from analysis.sunlight import compare_sunlight, default_dates, facade_sunlight
+
+    model, base = ctx.model, getattr(ctx, "base_model", None)
+    site = site_of(model)
+    parent = {oid: o.parents[0] for oid, o in model.objects.items() if o.parents}
+    kw = dict(dates=default_dates(year), step_min=step_min, spacing_m=spacing_m, storey_height_m=storey_height_m,
+              site=site, object_parent=parent)
+
+    def run(progress, cancelled):
+        from analysis.ground import ground_for_model
+
+        progress(0.01)
+        scene = _analysis_scene(ctx)
+        kw["ground"] = ground_for_model(model)
+        if compare and base is not None and base is not model:
+            from analysis.ground import analysis_scene
+
+            before = analysis_scene(base).shifted_to(scene.origin)
+            return compare_sunlight(before, scene, cancel=cancelled, progress=progress, **kw)
+        return facade_sunlight(scene, cancel=cancelled, progress=progress, **kw)
+
+    return run
+
+
+SUNLIGHT_CLASSES = [
+    (QT_TRANSLATE_NOOP("", "Both days met (≥ 4 h equinox, ≥ 1 h 17 Jan)"), (33, 161, 77)),
+    (QT_TRANSLATE_NOOP("", "Equinox only"), (250, 191, 46)),
+    (QT_TRANSLATE_NOOP("", "Not met"), (214, 41, 41)),
+    (QT_TRANSLATE_NOOP("", "Lost through the variant"), (140, 26, 153)),
+]
+
+
+def present_sunlight(window, result) -> str:
+    """Check points as coloured markers on the facades (viewer.overlays.sunlight_points_mesh), the
+    buildings washed out, a category legend."""
+    from viewer.overlays import sunlight_points_mesh
+
+    vp = window.viewport
+    for name in ("shadow", "sunhours"):
+        vp.remove_overlay(name, render=False)
+    mesh = sunlight_points_mesh(result)
+    if mesh.n_cells:
+        vp.add_overlay("sunlight", mesh, scalars="rgb", rgb=True, lighting=False)
+    else:
+        vp.remove_overlay("sunlight")
+    vp.set_result_colours(muted(vp.base_rgb))
+    f = result.figures()
+    summary = tr("{both} of {n} facade points meet DIN 5034-1 on both days, {eq} at the equinox").format(
+        both=f["points_meeting_both"], n=f["check_points"], eq=f["points_meeting_equinox"])
+    items = SUNLIGHT_CLASSES[:3]
+    if "difference" in f:
+        d = f["difference"]
+        summary += "; " + tr("{p} points on {b} buildings lose compliance in the variant").format(
+            p=d["points_losing_compliance"], b=d["buildings_losing_compliance"])
+        items = SUNLIGHT_CLASSES
+    window.legend.show_categories(QT_TRANSLATE_NOOP("", "Sunlight (DIN 5034-1)"),
+                                  [(tr(label), rgb) for label, rgb in items], summary)
+    return summary
+
+
 # ------------------------------------------------------------------------------ setbacks
 def setback_rules() -> list[tuple[str, str]]:
     try:

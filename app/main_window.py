@@ -637,7 +637,8 @@ class MainWindow(QMainWindow):
 
     # ------------------------------------------------------------------ analyses
     def analysis_context(self) -> AnalysisContext:
-        return AnalysisContext(self.model, self.scene, self.analysis.sun.when_local(), self.selected)
+        return AnalysisContext(self.model, self.scene, self.analysis.sun.when_local(), self.selected,
+                               base_model=self.base_model)
 
     def run_analysis(self, page) -> None:
         from model.errors import InputError

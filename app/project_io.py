@@ -56,13 +56,16 @@ COMPARE_ROWS = (
     ("sightline_blockers", QT_TRANSLATE_NOOP("", "Sightline: blocking buildings"), 0),
     ("viewshed_visible_pct", QT_TRANSLATE_NOOP("", "Viewshed: visible open ground [%]"), 1),
     ("corridor_intruding", QT_TRANSLATE_NOOP("", "View corridor: intruding buildings"), 0),
+    ("sunlight_points_ok", QT_TRANSLATE_NOOP("", "Facade points meeting DIN 5034-1"), 0),
+    ("sunlight_points_lost", QT_TRANSLATE_NOOP("", "Facade points losing DIN 5034-1 sunlight"), 0),
 )
 
 
 def analysis_figures(key: str, result) -> dict:
     """The comparable figures of an analysis result (shadow: area m² and its time; solar: total
     yield MWh/a and mean irradiation kWh/m²·a; sightline: number of blocking buildings; viewshed:
-    visible share of the open ground %; view corridor: number of intruding buildings). The
+    visible share of the open ground %; view corridor: number of intruding buildings; facade
+    sunlight: points meeting DIN 5034-1 on both days, and those lost against the existing state). The
     last run of each analysis for a variant counts (run the view analyses from the same picked
     points for every variant to compare them)."""
     if key == "shadow":
@@ -74,6 +77,12 @@ def analysis_figures(key: str, result) -> dict:
         return {"viewshed_visible_pct": 100.0 * float(result.figures()["visible_fraction"])}
     if key == "viewcone":
         return {"corridor_intruding": len(result.figures()["intruding"])}
+    if key == "sunlight":
+        f = result.figures()
+        out = {"sunlight_points_ok": int(f["points_meeting_both"])}
+        if "difference" in f:
+            out["sunlight_points_lost"] = int(f["difference"]["points_losing_compliance"])
+        return out
     if key == "solar":
         s = result.summary()
         return {"solar_yield_mwh_a": float(s["total_kwh_a"]) / 1000.0, "solar_mean_kwh_m2a": float(s["mean_kwh_m2a"])}

@@ -71,17 +71,8 @@ def prepare(args):
             base = common.load_model(args)
         finally:
             args.scenario = scenario
-        before = analysis_scene(base, args.lod)
-        if not __import__("numpy").allclose(before.origin, scene.origin):
-            from model.scene import Scene
-
-            # the scenario moved the model's bbox minimum: re-express "before" in the after frame
-            shift = before.origin - scene.origin
-            before = Scene(vertices=before.vertices + shift, triangles=before.triangles,
-                           object_index=before.object_index, surface_type=before.surface_type,
-                           object_ids=before.object_ids, object_types=before.object_types,
-                           polygon_index=before.polygon_index, polygon_object=before.polygon_object,
-                           origin=scene.origin, crs=before.crs, lod=before.lod)
+        # a scenario may move the model's bbox minimum: express "before" in the after frame
+        before = analysis_scene(base, args.lod).shifted_to(scene.origin)
     return model, scene, before
 
 

@@ -153,6 +153,17 @@ class Scene:
             lod=self.lod,
         )
 
+    def shifted_to(self, origin) -> "Scene":
+        """The same triangles expressed in the local frame of ``origin`` (this scene when it
+        already is), e.g. a "before" scene in the frame of the "after" scene of a scenario."""
+        origin = np.asarray(origin, dtype=np.float64).reshape(3)
+        if np.array_equal(self.origin, origin):
+            return self
+        return Scene(vertices=self.vertices + (self.origin - origin), triangles=self.triangles,
+                     object_index=self.object_index, surface_type=self.surface_type, object_ids=self.object_ids,
+                     object_types=self.object_types, polygon_index=self.polygon_index,
+                     polygon_object=self.polygon_object, origin=origin, crs=self.crs, lod=self.lod)
+
     @staticmethod
     def concatenate(scenes: list["Scene"]) -> "Scene":
         """Merge scenes sharing one origin (object and polygon indices are renumbered)."""

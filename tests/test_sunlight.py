@@ -129,15 +129,7 @@ def test_wall_to_the_south_cuts_sun_as_the_analytic_shadow_and_the_comparison_re
     analytic ray–wall test; the comparison with the wall demolished reports the points that lose
     compliance."""
     after = _scene([_house(), WALL])
-    before = box_model([_house()]).scene()
-    # the same local frame for both: re-express 'before' in the after frame
-    from model.scene import Scene
-
-    shift = before.origin - after.origin
-    before = Scene(vertices=before.vertices + shift, triangles=before.triangles, object_index=before.object_index,
-                   surface_type=before.surface_type, object_ids=before.object_ids,
-                   object_types=before.object_types, polygon_index=before.polygon_index,
-                   polygon_object=before.polygon_object, origin=after.origin, crs=before.crs, lod=before.lod)
+    before = box_model([_house()]).scene().shifted_to(after.origin)  # the after frame for both
     site = _site_of(after)
     objects = np.array([oid == "haus" for oid in after.object_ids])
     r = compare_sunlight(before, after, dates=DATES, step_min=1.0, site=site, objects=objects)

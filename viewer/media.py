@@ -476,13 +476,8 @@ def view_still(scene: Scene, view, size=(1280, 720), colour_mode: str = "auto", 
 
 # ---------------------------------------------------------------------------- before / after
 def aligned(scene: Scene, origin) -> Scene:
-    """``scene`` with its vertices moved into the local frame of ``origin``."""
-    shift = np.asarray(scene.origin, float) - np.asarray(origin, float)
-    if not np.any(shift):
-        return scene
-    import dataclasses
-
-    return dataclasses.replace(scene, vertices=scene.vertices + shift, origin=np.asarray(origin, float))
+    """``scene`` with its vertices moved into the local frame of ``origin`` (:meth:`Scene.shifted_to`)."""
+    return scene.shifted_to(origin)
 
 
 def before_after_parts(model_before, model_after):

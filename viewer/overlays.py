@@ -231,21 +231,25 @@ def sunlight_point_rgb(result) -> np.ndarray:
 
 
 def sunlight_points_mesh(result, radius_m: float | None = None):
-    """Small square markers (two triangles each) on the facades at the check points, facing out,
-    with an ``rgb`` cell array; ``radius_m`` default: a third of the point spacing (at most 0.6 m)."""
+    """Square markers (two triangles each) on the facades at the check points, facing out, with an
+    ``rgb`` cell array. Half-size ``radius_m`` (default: 30 % of the smaller of the point spacing
+    and the storey height); points that lost compliance are drawn 1.3× larger."""
     import pyvista as pv
 
     p = result.points
     k = len(p)
     if k == 0:
         return pv.PolyData()
-    r = radius_m or 0.6
+    r = np.full(k, radius_m or 0.3 * min(getattr(result, "spacing_m", 2.0), getattr(result, "storey_height_m", 3.0)))
+    if result.before is not None:
+        r[result.lost_compliance()] *= 1.3
     n = p.normals
     u = np.c_[-n[:, 1], n[:, 0], np.zeros(k)]
     u /= np.maximum(np.linalg.norm(u, axis=1, keepdims=True), 1e-12)
     v = np.cross(n, u)
     c = p.points + 0.03 * n
-    quad = np.stack([c - r * u - r * v, c + r * u - r * v, c + r * u + r * v, c - r * u + r * v], axis=1)
+    ru, rv = r[:, None] * u, r[:, None] * v
+    quad = np.stack([c - ru - rv, c + ru - rv, c + ru + rv, c - ru + rv], axis=1)
     faces = np.c_[np.full(k, 4), np.arange(4 * k).reshape(-1, 4)].ravel()
     mesh = pv.PolyData(quad.reshape(-1, 3), faces)
     mesh.cell_data["rgb"] = (sunlight_point_rgb(result) * 255).astype(np.uint8)

@@ -4,206 +4,232 @@
 <context>
     <name></name>
     <message>
-        <location filename="../analysis.py" line="85"/>
+        <location filename="../analysis.py" line="87"/>
         <source>Not available in this build yet (module {m} is missing).</source>
         <translation>In dieser Version noch nicht verfügbar (Modul {m} fehlt).</translation>
     </message>
     <message>
-        <location filename="../analysis.py" line="94"/>
+        <location filename="../analysis.py" line="96"/>
         <source>Building height (ridge)</source>
         <translation>Gebäudehöhe (First)</translation>
     </message>
     <message>
-        <location filename="../analysis.py" line="95"/>
+        <location filename="../analysis.py" line="97"/>
         <location filename="../colour_themes.py" line="30"/>
         <source>Eave height</source>
         <translation>Traufhöhe</translation>
     </message>
     <message>
-        <location filename="../analysis.py" line="96"/>
+        <location filename="../analysis.py" line="98"/>
         <source>Footprint area</source>
         <translation>Grundfläche</translation>
     </message>
     <message>
-        <location filename="../analysis.py" line="97"/>
+        <location filename="../analysis.py" line="99"/>
         <source>Roof area</source>
         <translation>Dachfläche</translation>
     </message>
     <message>
-        <location filename="../analysis.py" line="98"/>
+        <location filename="../analysis.py" line="100"/>
         <location filename="../colour_themes.py" line="32"/>
         <source>Volume</source>
         <translation>Volumen</translation>
     </message>
     <message>
-        <location filename="../analysis.py" line="113"/>
+        <location filename="../analysis.py" line="115"/>
         <source>Building metrics</source>
         <translation>Gebäudekennzahlen</translation>
     </message>
     <message>
-        <location filename="../analysis.py" line="116"/>
+        <location filename="../analysis.py" line="118"/>
         <source>Colours every building by a townscape metric (heights, areas, volume).</source>
         <translation>Färbt jedes Gebäude nach einer Kennzahl des Stadtbilds (Höhen, Flächen, Volumen).</translation>
     </message>
     <message>
-        <location filename="../analysis.py" line="119"/>
+        <location filename="../analysis.py" line="121"/>
         <source>Metric</source>
         <translation>Kennzahl</translation>
     </message>
     <message>
-        <location filename="../analysis.py" line="152"/>
+        <location filename="../analysis.py" line="154"/>
         <source>{n} buildings, mean {mean} {unit}</source>
         <translation>{n} Gebäude, Mittelwert {mean} {unit}</translation>
     </message>
     <message>
-        <location filename="../analysis.py" line="166"/>
+        <location filename="../analysis.py" line="168"/>
         <source>Shadow</source>
         <translation>Schatten</translation>
     </message>
     <message>
-        <location filename="../analysis.py" line="169"/>
+        <location filename="../analysis.py" line="171"/>
         <source>Shadow cast on the ground at the chosen date and local time (sun position: NREL SPA).</source>
         <translation>Schattenwurf auf den Boden zum gewählten Datum und zur Ortszeit (Sonnenstand: NREL SPA).</translation>
     </message>
     <message>
-        <location filename="../analysis.py" line="172"/>
-        <location filename="../analysis.py" line="200"/>
-        <location filename="../analysis.py" line="314"/>
+        <location filename="../analysis.py" line="174"/>
+        <location filename="../analysis.py" line="202"/>
+        <location filename="../analysis.py" line="316"/>
         <source>Grid spacing [m]</source>
         <translation>Rasterweite [m]</translation>
     </message>
     <message>
-        <location filename="../analysis.py" line="194"/>
+        <location filename="../analysis.py" line="196"/>
         <source>Sun hours</source>
         <translation>Sonnenstunden</translation>
     </message>
     <message>
-        <location filename="../analysis.py" line="197"/>
+        <location filename="../analysis.py" line="199"/>
         <source>Hours of direct sun on the ground over the chosen day (time steps ≤ 10 min).</source>
         <translation>Stunden direkter Sonne auf dem Boden am gewählten Tag (Zeitschritte ≤ 10 min).</translation>
     </message>
     <message>
-        <location filename="../analysis.py" line="203"/>
+        <location filename="../analysis.py" line="205"/>
+        <location filename="../analysis.py" line="439"/>
         <source>Time step [min]</source>
         <translation>Zeitschritt [min]</translation>
     </message>
     <message>
-        <location filename="../analysis.py" line="228"/>
+        <location filename="../analysis.py" line="230"/>
         <source>Sightline</source>
         <translation>Sichtachse</translation>
     </message>
     <message>
-        <location filename="../analysis.py" line="231"/>
+        <location filename="../analysis.py" line="233"/>
         <source>Is the target visible from the viewpoint? Pick both points in the 3D view.</source>
         <translation>Ist das Ziel vom Standpunkt aus sichtbar? Beide Punkte in der 3D-Ansicht wählen.</translation>
     </message>
     <message>
-        <location filename="../analysis.py" line="246"/>
-        <location filename="../analysis.py" line="285"/>
+        <location filename="../analysis.py" line="248"/>
+        <location filename="../analysis.py" line="287"/>
         <source>Eye height [m]</source>
         <translation>Augenhöhe [m]</translation>
     </message>
     <message>
-        <location filename="../analysis.py" line="252"/>
-        <location filename="../analysis.py" line="300"/>
-        <location filename="../analysis.py" line="334"/>
+        <location filename="../analysis.py" line="254"/>
+        <location filename="../analysis.py" line="302"/>
+        <location filename="../analysis.py" line="336"/>
         <source>Pick viewpoint</source>
         <translation>Standpunkt wählen</translation>
     </message>
     <message>
-        <location filename="../analysis.py" line="253"/>
-        <location filename="../analysis.py" line="334"/>
+        <location filename="../analysis.py" line="255"/>
+        <location filename="../analysis.py" line="336"/>
         <source>Pick target</source>
         <translation>Ziel wählen</translation>
     </message>
     <message>
-        <location filename="../analysis.py" line="303"/>
+        <location filename="../analysis.py" line="305"/>
         <source>Viewshed</source>
         <translation>Sichtfeld</translation>
     </message>
     <message>
-        <location filename="../analysis.py" line="306"/>
+        <location filename="../analysis.py" line="308"/>
         <source>Ground and facades visible from the viewpoint within the radius. Pick the viewpoint in the 3D view.</source>
         <translation>Boden und Fassaden, die vom Standpunkt aus im Radius sichtbar sind. Standpunkt in der 3D-Ansicht wählen.</translation>
     </message>
     <message>
-        <location filename="../analysis.py" line="310"/>
+        <location filename="../analysis.py" line="312"/>
         <source>Radius [m]</source>
         <translation>Radius [m]</translation>
     </message>
     <message>
-        <location filename="../analysis.py" line="337"/>
+        <location filename="../analysis.py" line="339"/>
         <source>View corridor</source>
         <translation>Sichtachse (Korridor)</translation>
     </message>
     <message>
-        <location filename="../analysis.py" line="340"/>
+        <location filename="../analysis.py" line="342"/>
         <source>Protected view (Sichtachse) to a landmark: buildings rising above the sight plane are shown in red.</source>
         <translation>Geschützte Sichtachse zu einer Landmarke: Gebäude, die über die Sichtebene ragen, werden rot gezeigt.</translation>
     </message>
     <message>
-        <location filename="../analysis.py" line="344"/>
+        <location filename="../analysis.py" line="346"/>
         <source>Half opening angle [°]</source>
         <translation>Halber Öffnungswinkel [°]</translation>
     </message>
     <message>
-        <location filename="../analysis.py" line="365"/>
+        <location filename="../analysis.py" line="367"/>
         <source>Solar potential</source>
         <translation>Solarpotenzial</translation>
     </message>
     <message>
-        <location filename="../analysis.py" line="368"/>
+        <location filename="../analysis.py" line="370"/>
         <source>Annual irradiation on roofs (direct + diffuse, Perez sky) and PV yield per building.</source>
         <translation>Jährliche Einstrahlung auf Dächer (direkt + diffus, Perez-Himmel) und PV-Ertrag je Gebäude.</translation>
     </message>
     <message>
-        <location filename="../analysis.py" line="371"/>
+        <location filename="../analysis.py" line="373"/>
         <source>Sample spacing on roofs [m]</source>
         <translation>Stichprobenabstand auf Dächern [m]</translation>
     </message>
     <message>
-        <location filename="../analysis.py" line="391"/>
+        <location filename="../analysis.py" line="393"/>
         <source>Setback areas</source>
         <translation>Abstandsflächen</translation>
     </message>
     <message>
-        <location filename="../analysis.py" line="394"/>
+        <location filename="../analysis.py" line="396"/>
         <source>Abstandsflächen by state building code; overlaps with neighbours are shown in red.</source>
         <translation>Abstandsflächen nach Landesbauordnung; Überschneidungen mit Nachbarn werden rot gezeigt.</translation>
     </message>
     <message>
-        <location filename="../analysis.py" line="399"/>
+        <location filename="../analysis.py" line="401"/>
         <source>Rule</source>
         <translation>Regel</translation>
     </message>
     <message>
-        <location filename="../analysis.py" line="453"/>
+        <location filename="../analysis.py" line="425"/>
+        <source>Facade sunlight (DIN 5034-1)</source>
+        <translation>Besonnung der Fassaden (DIN 5034-1)</translation>
+    </message>
+    <message>
+        <location filename="../analysis.py" line="428"/>
+        <source>Possible sunshine at window height on every facade: ≥ 4 h on 21 March and ≥ 1 h on 17 January, sun ≥ 6° high and in front of the facade.</source>
+        <translation>Mögliche Besonnungsdauer in Fensterhöhe an jeder Fassade: ≥ 4 h am 21. März und ≥ 1 h am 17. Januar, Sonnenhöhe ≥ 6°, Sonne vor der Fassade.</translation>
+    </message>
+    <message>
+        <location filename="../analysis.py" line="432"/>
+        <source>Point spacing along facades [m]</source>
+        <translation>Punktabstand entlang der Fassade [m]</translation>
+    </message>
+    <message>
+        <location filename="../analysis.py" line="435"/>
+        <source>Storey height [m]</source>
+        <translation>Geschosshöhe [m]</translation>
+    </message>
+    <message>
+        <location filename="../analysis.py" line="448"/>
+        <source>Compare the variant with the existing state</source>
+        <translation>Variante mit dem Bestand vergleichen</translation>
+    </message>
+    <message>
+        <location filename="../analysis.py" line="501"/>
         <source>Date</source>
         <translation>Datum</translation>
     </message>
     <message>
-        <location filename="../analysis.py" line="454"/>
+        <location filename="../analysis.py" line="502"/>
         <source>Local time</source>
         <translation>Ortszeit</translation>
     </message>
     <message>
-        <location filename="../analysis.py" line="562"/>
+        <location filename="../analysis.py" line="610"/>
         <source>Analysis</source>
         <translation>Analyse</translation>
     </message>
     <message>
-        <location filename="../analysis.py" line="563"/>
+        <location filename="../analysis.py" line="611"/>
         <source>Run</source>
         <translation>Starten</translation>
     </message>
     <message>
-        <location filename="../analysis.py" line="564"/>
+        <location filename="../analysis.py" line="612"/>
         <location filename="../main_window.py" line="299"/>
         <source>Cancel</source>
         <translation>Abbrechen</translation>
     </message>
     <message>
-        <location filename="../analysis.py" line="565"/>
+        <location filename="../analysis.py" line="613"/>
         <source>Clear result</source>
         <translation>Ergebnis entfernen</translation>
     </message>
@@ -309,17 +335,52 @@
         <translation>Jährliche Einstrahlung</translation>
     </message>
     <message>
-        <location filename="../analysis_calls.py" line="457"/>
+        <location filename="../analysis_calls.py" line="415"/>
+        <source>Both days met (≥ 4 h equinox, ≥ 1 h 17 Jan)</source>
+        <translation>Beide Tage erfüllt (≥ 4 h 21.03., ≥ 1 h 17.01.)</translation>
+    </message>
+    <message>
+        <location filename="../analysis_calls.py" line="416"/>
+        <source>Equinox only</source>
+        <translation>Nur Tag-und-Nachtgleiche</translation>
+    </message>
+    <message>
+        <location filename="../analysis_calls.py" line="417"/>
+        <source>Not met</source>
+        <translation>Nicht erfüllt</translation>
+    </message>
+    <message>
+        <location filename="../analysis_calls.py" line="418"/>
+        <source>Lost through the variant</source>
+        <translation>Durch die Variante verloren</translation>
+    </message>
+    <message>
+        <location filename="../analysis_calls.py" line="437"/>
+        <source>{both} of {n} facade points meet DIN 5034-1 on both days, {eq} at the equinox</source>
+        <translation>{both} von {n} Fassadenpunkten erfüllen DIN 5034-1 an beiden Tagen, {eq} zur Tag-und-Nachtgleiche</translation>
+    </message>
+    <message>
+        <location filename="../analysis_calls.py" line="442"/>
+        <source>{p} points on {b} buildings lose compliance in the variant</source>
+        <translation>{p} Punkte an {b} Gebäuden verlieren die Besonnung durch die Variante</translation>
+    </message>
+    <message>
+        <location filename="../analysis_calls.py" line="445"/>
+        <source>Sunlight (DIN 5034-1)</source>
+        <translation>Besonnung (DIN 5034-1)</translation>
+    </message>
+    <message>
+        <location filename="../analysis_calls.py" line="521"/>
         <source>{rule}: {walls} outer walls, {bad} with conflicts ({n} buildings)</source>
         <translation>{rule}: {walls} Außenwände, {bad} mit Konflikten ({n} Gebäude)</translation>
     </message>
     <message>
-        <location filename="../analysis_calls.py" line="459"/>
+        <location filename="../analysis_calls.py" line="523"/>
         <source>Setback area kept</source>
         <translation>Abstandsfläche eingehalten</translation>
     </message>
     <message>
-        <location filename="../analysis_calls.py" line="460"/>
+        <location filename="../analysis_calls.py" line="524"/>
         <source>Overlap / conflict</source>
         <translation>Überschneidung / Konflikt</translation>
     </message>
@@ -451,7 +512,7 @@
     </message>
     <message>
         <location filename="../commands.py" line="42"/>
-        <location filename="../main_window.py" line="771"/>
+        <location filename="../main_window.py" line="772"/>
         <source>Set height of {id} to {h} m</source>
         <translation>Höhe von {id} auf {h} m setzen</translation>
     </message>
@@ -467,7 +528,7 @@
     </message>
     <message>
         <location filename="../layers.py" line="52"/>
-        <location filename="../main_window.py" line="835"/>
+        <location filename="../main_window.py" line="836"/>
         <source>Layer</source>
         <translation>Ebene</translation>
     </message>
@@ -757,7 +818,7 @@
     </message>
     <message>
         <location filename="../main_window.py" line="271"/>
-        <location filename="../main_window.py" line="946"/>
+        <location filename="../main_window.py" line="947"/>
         <source>About Stadtbild</source>
         <translation>Über Stadtbild</translation>
     </message>
@@ -933,7 +994,7 @@
     </message>
     <message>
         <location filename="../main_window.py" line="379"/>
-        <location filename="../project_io.py" line="307"/>
+        <location filename="../project_io.py" line="316"/>
         <source>Loading</source>
         <translation>Laden</translation>
     </message>
@@ -989,7 +1050,7 @@
     </message>
     <message>
         <location filename="../main_window.py" line="572"/>
-        <location filename="../main_window.py" line="760"/>
+        <location filename="../main_window.py" line="761"/>
         <source>Select buildings first (click in the 3D view)</source>
         <translation>Erst Gebäude auswählen (Klick in die 3D-Ansicht)</translation>
     </message>
@@ -1048,7 +1109,7 @@
     <message>
         <location filename="../export_dialog.py" line="73"/>
         <location filename="../main_window.py" line="634"/>
-        <location filename="../project_io.py" line="243"/>
+        <location filename="../project_io.py" line="252"/>
         <source>{file}: refusing to overwrite an input file</source>
         <translation>{file}: eine Eingabedatei wird nicht überschrieben</translation>
     </message>
@@ -1059,80 +1120,80 @@
     </message>
     <message>
         <location filename="../export_dialog.py" line="107"/>
-        <location filename="../main_window.py" line="646"/>
-        <location filename="../main_window.py" line="826"/>
-        <location filename="../project_io.py" line="246"/>
-        <location filename="../project_io.py" line="370"/>
+        <location filename="../main_window.py" line="647"/>
+        <location filename="../main_window.py" line="827"/>
+        <location filename="../project_io.py" line="255"/>
+        <location filename="../project_io.py" line="379"/>
         <source>Open a city model first</source>
         <translation>Bitte zuerst ein Stadtmodell öffnen</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="654"/>
+        <location filename="../main_window.py" line="655"/>
         <source>Running {name} …</source>
         <translation>{name} läuft …</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="667"/>
+        <location filename="../main_window.py" line="668"/>
         <source>The model changed while the analysis ran; run it again.</source>
         <translation>Das Modell hat sich während der Analyse geändert; bitte erneut starten.</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="686"/>
+        <location filename="../main_window.py" line="687"/>
         <source>Cancelled</source>
         <translation>Abgebrochen</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="710"/>
+        <location filename="../main_window.py" line="711"/>
         <source>Sun: azimuth {az}°, elevation {el}° ({tz}, {utc} UTC)</source>
         <translation>Sonne: Azimut {az}°, Höhe {el}° ({tz}, {utc} UTC)</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="749"/>
+        <location filename="../main_window.py" line="750"/>
         <source>New building {id}</source>
         <translation>Neues Gebäude {id}</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="778"/>
+        <location filename="../main_window.py" line="779"/>
         <source>Insert design</source>
         <translation>Entwurf einfügen</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="779"/>
+        <location filename="../main_window.py" line="780"/>
         <source>Designs (*.glb *.gltf *.obj *.stl *.ifc *.json *.gml);;All files (*)</source>
         <translation>Entwürfe (*.glb *.gltf *.obj *.stl *.ifc *.json *.gml);;Alle Dateien (*)</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="805"/>
+        <location filename="../main_window.py" line="806"/>
         <source>Insert {name}</source>
         <translation>{name} einfügen</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="814"/>
+        <location filename="../main_window.py" line="815"/>
         <source>Click the insertion point in the 3D view</source>
         <translation>Einfügepunkt in der 3D-Ansicht anklicken</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="817"/>
+        <location filename="../main_window.py" line="818"/>
         <source>Add 2D layer</source>
         <translation>2D-Ebene hinzufügen</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="818"/>
+        <location filename="../main_window.py" line="819"/>
         <source>GIS layers (*.geojson *.json *.gpkg *.shp);;All files (*)</source>
         <translation>GIS-Ebenen (*.geojson *.json *.gpkg *.shp);;Alle Dateien (*)</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="858"/>
+        <location filename="../main_window.py" line="859"/>
         <source>Click a point in the 3D view</source>
         <translation>Einen Punkt in der 3D-Ansicht anklicken</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="931"/>
+        <location filename="../main_window.py" line="932"/>
         <source>Save image of the view</source>
         <translation>Bild der Ansicht speichern</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="947"/>
+        <location filename="../main_window.py" line="948"/>
         <source>&lt;b&gt;Stadtbild&lt;/b&gt; {v}&lt;br&gt;3D city-model viewer and planning tool.&lt;br&gt;Licence: GPL-3.0-or-later. Works fully offline.</source>
         <translation>&lt;b&gt;Stadtbild&lt;/b&gt; {v}&lt;br&gt;3D-Stadtmodell-Betrachter und Planungswerkzeug.&lt;br&gt;Lizenz: GPL-3.0-or-later. Arbeitet vollständig offline.</translation>
     </message>
@@ -1472,83 +1533,93 @@
         <translation>Sichtachse (Korridor): störende Gebäude</translation>
     </message>
     <message>
-        <location filename="../project_io.py" line="175"/>
+        <location filename="../project_io.py" line="59"/>
+        <source>Facade points meeting DIN 5034-1</source>
+        <translation>Fassadenpunkte mit Besonnung nach DIN 5034-1</translation>
+    </message>
+    <message>
+        <location filename="../project_io.py" line="60"/>
+        <source>Facade points losing DIN 5034-1 sunlight</source>
+        <translation>Fassadenpunkte, die die Besonnung nach DIN 5034-1 verlieren</translation>
+    </message>
+    <message>
+        <location filename="../project_io.py" line="184"/>
         <source>&amp;New project</source>
         <translation>&amp;Neues Projekt</translation>
     </message>
     <message>
-        <location filename="../project_io.py" line="176"/>
+        <location filename="../project_io.py" line="185"/>
         <source>Open &amp;project…</source>
         <translation>&amp;Projekt öffnen…</translation>
     </message>
     <message>
-        <location filename="../project_io.py" line="177"/>
+        <location filename="../project_io.py" line="186"/>
         <source>&amp;Save project</source>
         <translation>Projekt &amp;speichern</translation>
     </message>
     <message>
-        <location filename="../project_io.py" line="178"/>
+        <location filename="../project_io.py" line="187"/>
         <source>Save project &amp;as…</source>
         <translation>Projekt speichern &amp;unter…</translation>
     </message>
     <message>
-        <location filename="../project_io.py" line="179"/>
+        <location filename="../project_io.py" line="188"/>
         <source>Compare variants…</source>
         <translation>Varianten vergleichen…</translation>
     </message>
     <message>
-        <location filename="../project_io.py" line="230"/>
+        <location filename="../project_io.py" line="239"/>
         <source>Save project</source>
         <translation>Projekt speichern</translation>
     </message>
     <message>
-        <location filename="../project_io.py" line="254"/>
+        <location filename="../project_io.py" line="263"/>
         <source>Project saved: {file}</source>
         <translation>Projekt gespeichert: {file}</translation>
     </message>
     <message>
-        <location filename="../project_io.py" line="264"/>
+        <location filename="../project_io.py" line="273"/>
         <source>New project</source>
         <translation>Neues Projekt</translation>
     </message>
     <message>
-        <location filename="../project_io.py" line="267"/>
+        <location filename="../project_io.py" line="276"/>
         <source>Open project</source>
         <translation>Projekt öffnen</translation>
     </message>
     <message>
-        <location filename="../project_io.py" line="285"/>
+        <location filename="../project_io.py" line="294"/>
         <source>Stadtbild – project</source>
         <translation>Stadtbild – Projekt</translation>
     </message>
     <message>
-        <location filename="../project_io.py" line="286"/>
+        <location filename="../project_io.py" line="295"/>
         <source>The project&apos;s source data has changed since it was saved:</source>
         <translation>Die Quelldaten des Projekts haben sich seit dem Speichern geändert:</translation>
     </message>
     <message>
-        <location filename="../project_io.py" line="292"/>
+        <location filename="../project_io.py" line="301"/>
         <source>{file}: a source file of the project is missing</source>
         <translation>{file}: eine Quelldatei des Projekts fehlt</translation>
     </message>
     <message>
-        <location filename="../project_io.py" line="306"/>
+        <location filename="../project_io.py" line="315"/>
         <source>Opening project {name} …</source>
         <translation>Projekt {name} wird geöffnet …</translation>
     </message>
     <message>
-        <location filename="../project_io.py" line="360"/>
+        <location filename="../project_io.py" line="369"/>
         <source>Project opened: {file}</source>
         <translation>Projekt geöffnet: {file}</translation>
     </message>
     <message>
-        <location filename="../project_io.py" line="387"/>
-        <location filename="../project_io.py" line="402"/>
+        <location filename="../project_io.py" line="396"/>
+        <location filename="../project_io.py" line="411"/>
         <source>Compare variants</source>
         <translation>Varianten vergleichen</translation>
     </message>
     <message>
-        <location filename="../project_io.py" line="425"/>
+        <location filename="../project_io.py" line="434"/>
         <source>Gross floor area estimate = footprint × storeys, storeys = eave height / 3 m (an assumption). Analysis rows (shadow, PV, sightline …) appear when the analysis was run for the variant; the last run counts.</source>
         <translation>Bruttogrundfläche geschätzt = Grundfläche × Geschosse, Geschosse = Traufhöhe / 3 m (eine Annahme). Analysezeilen (Schatten, PV, Sichtachse …) erscheinen, wenn die Analyse für die Variante gerechnet wurde; es zählt der letzte Lauf.</translation>
     </message>
