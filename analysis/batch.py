@@ -71,7 +71,7 @@ import numpy as np
 
 from model.errors import InputError
 
-ANALYSES = ("solar", "sunhours", "metrics")
+ANALYSES = ("solar", "sunhours", "metrics", "sunlight")
 DEFAULT_HALO_M = 300.0
 DEFAULT_TILE_M = 500.0
 
@@ -82,7 +82,9 @@ class BatchOptions:
     solar: ``grid_m``, ``sky``, ``sun_mf``, ``albedo``, ``min_area_m2``, ``threshold_kwh_m2a``,
     ``kwp_per_m2``, ``performance_ratio``, ``include_facades`` (``analysis.solar.SolarOptions``);
     sunhours: ``date`` (required), ``start``, ``stop``, ``step_min``, ``cell_m``;
-    metrics: ``storey_height_m``."""
+    metrics: ``storey_height_m``; sunlight (DIN 5034-1, :mod:`analysis.sunlight`): ``equinox``,
+    ``winter`` (ISO dates), ``step_min``, ``spacing_m``, ``storey_height_m``, ``first_row_m``,
+    ``min_elevation_deg``, ``tz``."""
 
     analysis: str = "solar"
     out_dir: str = "batch-out"
@@ -713,6 +715,64 @@ def _sunhours_tile(part: Partition, model, own_ids, tdir: Path) -> dict:
             "outputs": outputs}
 
 
+def _sunlight_tile(part: Partition, model, own_ids, tdir: Path) -> dict:
+    """DIN 5034-1 facade sunlight at check points on the tile's own buildings; the halo only shades."""
+    import shapely
+
+    from .ground import Ground, ground_for
+    from .raycast import RayCaster
+    from .sun import site_from_model
+    from .sunlight import MIN_ELEVATION_DEG, default_dates, facade_sunlight
+
+    p = part.options.analysis_params
+    scene = run_scene(model, part.options.lod, part.origin, part.site_bbox)
+    site = site_from_model(scene, tz=p.get("tz"))
+    ground = ground_for(scene)
+    if ground.kind == "plane" and part.ground_z is not None:  # one plane for the whole run
+        ground = Ground(origin=scene.origin, plane_z=float(part.ground_z - scene.origin[2]))
+    eq, winter = default_dates()
+    own = np.isin(np.asarray(scene.object_ids, dtype=object), list(own_ids))
+    parent = {oid: model.objects[oid].parents[0] for oid in own_ids if model.objects[oid].parents}
+    rc = RayCaster(scene, threads=1)
+    res = facade_sunlight(scene, dates=(p.get("equinox") or eq.isoformat(), p.get("winter") or winter.isoformat()),
+                          step_min=float(p.get("step_min", 2.0)), site=site, raycaster=rc, ground=ground,
+                          spacing_m=float(p.get("spacing_m", 2.0)), storey_height_m=float(p.get("storey_height_m", 3.0)),
+                          first_row_m=float(p.get("first_row_m", 1.5)),
+                          min_elevation_deg=float(p.get("min_elevation_deg", MIN_ELEVATION_DEG)),
+                          objects=own & np.array([t in ("Building", "BuildingPart") for t in scene.object_types]),
+                          object_parent=parent)
+    rc.close()
+    per_b = res.per_building()
+    outputs = []
+    if "gpkg" in part.options.formats:
+        pts = res.points.points + scene.origin
+        k = len(pts)
+        cols = {"tile": np.full(k, part.tile.id, dtype=object),
+                "building_id": res.building_of_point().astype(object),
+                "storey": res.points.storey.astype(np.int64), "height_m": res.points.height_m,
+                "facade_azimuth_deg": res.points.facade_azimuth_deg,
+                "hours_equinox": res.hours_equinox, "hours_winter": res.hours_winter,
+                "meets_equinox": res.meets_equinox.astype(np.int64), "meets_winter": res.meets_winter.astype(np.int64)}
+        bids = list(per_b)
+        bcols = {"tile": np.full(len(bids), part.tile.id, dtype=object), "id": np.asarray(bids, dtype=object)}
+        for key in ("points", "meets_equinox", "meets_both", "best_equinox_h", "best_winter_h"):
+            bcols[key] = np.asarray([per_b[b][key] for b in bids], dtype=np.float64)
+        fps = _footprints(model, bids)
+        path = tdir / f"{part.tile.id}.gpkg"
+        _write_gpkg(path, [("points", cols, list(shapely.points(pts)), "Point Z"),
+                           ("buildings", bcols, [fps.get(b) for b in bids], "Unknown")], _crs_wkt(model))
+        outputs.append(path.name)
+    if "cityjsonseq" in part.options.formats:
+        attrs = {b: {f"sunlight_{k}": v for k, v in d.items()} for b, d in per_b.items()}
+        outputs.append(_write_seq(part, model, own_ids, tdir, attrs))
+    f = res.figures()
+    return {"check_points": f["check_points"], "points_meeting_equinox": f["points_meeting_equinox"],
+            "points_meeting_both": f["points_meeting_both"], "buildings": f["buildings"],
+            "buildings_without_any_point_meeting_equinox": f["buildings_without_any_point_meeting_equinox"],
+            "sum_hours_equinox_h": float(res.hours_equinox.sum()), "sum_hours_winter_h": float(res.hours_winter.sum()),
+            "date_equinox": f["date_equinox"], "date_winter": f["date_winter"], "outputs": outputs}
+
+
 def run_partition(part: Partition, shared: RunShared | str | None = None) -> dict:
     """Compute one tile and write its outputs and done marker (a Dask task). Returns the marker.
     ``shared``: the run's :class:`RunShared` or its key in this process (solar; None =
@@ -730,7 +790,7 @@ def run_partition(part: Partition, shared: RunShared | str | None = None) -> dic
             shared = _shared_for(part, shared, crs)
         figures = _solar_tile(part, model, own_ids, tdir, shared)
     else:
-        fn = {"metrics": _metrics_tile, "sunhours": _sunhours_tile}[part.options.analysis]
+        fn = {"metrics": _metrics_tile, "sunhours": _sunhours_tile, "sunlight": _sunlight_tile}[part.options.analysis]
         figures = fn(part, model, own_ids, tdir)
     top = sum(1 for oid in own_ids if not any(p in model.objects for p in model.objects[oid].parents))
     marker = {"tile": part.tile.id, "analysis": part.options.analysis, "run_key": part.run_key,
@@ -824,7 +884,7 @@ def plan(inputs, options: BatchOptions, client=None):
     bb = model.bbox()
     if bb is None:
         raise InputError(files[0], "the model holds no geometry")
-    if options.analysis == "sunhours":
+    if options.analysis in ("sunhours", "sunlight"):
         from .ground import lowest_ground_z
 
         sc = model.scene(options.lod)
@@ -1001,7 +1061,8 @@ def warm_worker(analysis: str) -> list:
     names = ["importers", "model.spatial", "shapely", "pyogrio", "pyproj"]
     names += {"solar": ["analysis.solar", "analysis.raycast", "scipy.sparse"],
               "sunhours": ["analysis.shadow", "analysis.raycast", "analysis.ground", "exporters.tables"],
-              "metrics": ["analysis.metrics"]}.get(analysis, [])
+              "metrics": ["analysis.metrics"],
+              "sunlight": ["analysis.sunlight", "analysis.raycast", "analysis.ground"]}.get(analysis, [])
     done = []
     for name in names:
         try:
@@ -1093,6 +1154,17 @@ def merge_summary(out_dir, tile_ids, analysis: str) -> dict:
         out.update({"buildings": sum(f["buildings"] for f in figs), "rows": sum(f["rows"] for f in figs),
                     "volume_m3": round(sum(f["volume_m3"] for f in figs), 1),
                     "footprint_area_m2": round(sum(f["footprint_area_m2"] for f in figs), 1)})
+    elif analysis == "sunlight":
+        n = sum(f["check_points"] for f in figs)
+        out.update({"check_points": n, "buildings": sum(f["buildings"] for f in figs),
+                    "points_meeting_equinox": sum(f["points_meeting_equinox"] for f in figs),
+                    "points_meeting_both": sum(f["points_meeting_both"] for f in figs),
+                    "buildings_without_any_point_meeting_equinox":
+                        sum(f["buildings_without_any_point_meeting_equinox"] for f in figs),
+                    "mean_hours_equinox_h": round(sum(f["sum_hours_equinox_h"] for f in figs) / n, 4) if n else None,
+                    "mean_hours_winter_h": round(sum(f["sum_hours_winter_h"] for f in figs) / n, 4) if n else None,
+                    "date_equinox": figs[0]["date_equinox"] if figs else None,
+                    "date_winter": figs[0]["date_winter"] if figs else None})
     else:
         cells = sum(f["cells"] for f in figs)
         mins = [f["min_sun_hours_h"] for f in figs if f["min_sun_hours_h"] is not None]

@@ -49,9 +49,8 @@ WINTER_DAY = (1, 17)
 FACADE_MAX_ABS_NZ = 0.34
 #: a solid surface this close in front of a check point (m) means: party wall, no window
 COVERED_WITHIN_M = 1.0
-#: a point whose outward ray first meets the back of a surface within this distance (m) lies
-#: inside another building
-INSIDE_WITHIN_M = 100.0
+#: vertical rays of the inside-a-building test look this far (m)
+INSIDE_WITHIN_M = 1000.0
 #: check points are lifted this far off the facade (m) so their rays do not hit it
 LIFT_M = 0.02
 BUILDING_TYPES = ("Building", "BuildingPart")
@@ -215,7 +214,11 @@ def facade_points(scene, spacing_m: float = 2.0, storey_height_m: float = 3.0, f
     out = FacadePoints(points=offset_points(pts, nrm, LIFT_M), normals=nrm, triangle=tri[tri_local],
                        object_index=scene.object_index[tri[tri_local]].astype(np.int64),
                        polygon=poly_ids[cp], storey=row[cand], height_m=cz[cand] - base[cp])
-    keep = np.ones(len(out), dtype=bool)
+    # overlapping duplicate wall polygons (they occur in real data) would give the same point twice
+    key = np.c_[out.object_index, np.round(out.points / 0.01).astype(np.int64)]
+    _, first_of = np.unique(key, axis=0, return_index=True)
+    keep = np.zeros(len(out), dtype=bool)
+    keep[first_of] = True
     if ground is not None and len(out):
         keep &= out.points[:, 2] >= ground.height(out.points[:, :2]) + 0.1
     if raycaster is not None and keep.any():
@@ -225,18 +228,27 @@ def facade_points(scene, spacing_m: float = 2.0, storey_height_m: float = 3.0, f
 
 def covered_points(raycaster, scene, points, normals, candidates=None) -> np.ndarray:
     """(k,) bool: facade points that cannot hold a window — a surface facing them lies within
-    :data:`COVERED_WITHIN_M` in front (a neighbour's wall across a narrow gap), or the first surface
-    along the outward normal within :data:`INSIDE_WITHIN_M` is seen from its back, i.e. the point
-    lies inside another building (a party wall shared with the neighbour)."""
+    :data:`COVERED_WITHIN_M` in front (a neighbour's wall across a narrow gap), or the point lies
+    inside another building (a party wall shared with the neighbour, or overlapping buildings): the
+    first surfaces straight up and straight down are both seen from their back (a roof from below,
+    a ground surface from above). Vertical rays are used for that because horizontal ones meet the
+    coincident back-to-back walls of row houses, where front and back face tie."""
     k = len(points)
     out = np.zeros(k, dtype=bool)
     idx = np.flatnonzero(np.ones(k, dtype=bool) if candidates is None else candidates)
     if not len(idx):
         return out
-    hits = raycaster.first_hit(points[idx], normals[idx], tmax=INSIDE_WITHIN_M)
-    tri = np.where(hits.hit, hits.triangle, 0)
-    facing_back = hits.hit & (np.einsum("ij,ij->i", scene.face_normals[tri], normals[idx]) > 0)
-    out[idx] = (hits.hit & (hits.distance <= COVERED_WITHIN_M)) | facing_back
+    o = points[idx]
+    ahead = raycaster.first_hit(o, normals[idx], tmax=COVERED_WITHIN_M)
+    facing = ahead.hit & (np.einsum("ij,ij->i", scene.face_normals[np.where(ahead.hit, ahead.triangle, 0)],
+                                    normals[idx]) < 0)
+    inside = np.ones(len(idx), dtype=bool)
+    for sign in (1.0, -1.0):
+        d = np.tile([0.0, 0.0, sign], (len(idx), 1))
+        h = raycaster.first_hit(o, d, tmax=INSIDE_WITHIN_M)
+        back = h.hit & (sign * scene.face_normals[np.where(h.hit, h.triangle, 0), 2] > 0)
+        inside &= back
+    out[idx] = facing | inside
     return out
 
 

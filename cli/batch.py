@@ -1,4 +1,4 @@
-"""``main.py batch solar|sunhours|metrics DIR|FILES… --out DIR [--scheduler tcp://host:8786]
+"""``main.py batch solar|sunhours|metrics|sunlight DIR|FILES… --out DIR [--scheduler tcp://host:8786]
 [--workers N] [--tile-size M] [--halo M] [--format gpkg,cityjsonseq] [--json]``: a city-wide
 analysis in partitions on Dask (see :mod:`analysis.batch`).
 
@@ -7,7 +7,7 @@ Several files (or a folder) are partitioned by file (each tile file is one parti
 500 m). Each partition carries a halo of neighbouring buildings (``--halo``, default 300 m) that
 only shade. Results are written per tile to ``OUT/tiles/`` with a done marker; running the same
 command again resumes a killed run (finished tiles are skipped). ``--json`` prints one object with
-the merged figures (the ``solar``/``sunhours``/``metrics`` keys where they apply, plus ``tiles``,
+the merged figures (the ``solar``/``sunhours``/``metrics``/``sunlight`` keys where they apply, plus ``tiles``,
 ``computed``, ``skipped``, ``failed``, ``seconds``, ``out``).
 """
 from __future__ import annotations
@@ -21,8 +21,9 @@ from . import common
 
 
 def add_parser(sub) -> None:
-    p = sub.add_parser("batch", help="city-wide solar / sun-hours / metrics per tile on Dask (resumable)")
-    p.add_argument("analysis", choices=["solar", "sunhours", "metrics"], help="analysis to run")
+    p = sub.add_parser("batch", help="city-wide solar / sun-hours / metrics / facade sunlight per tile on Dask "
+                                     "(resumable)")
+    p.add_argument("analysis", choices=["solar", "sunhours", "metrics", "sunlight"], help="analysis to run")
     p.add_argument("files", metavar="FILE", nargs="+", help="tile files or folders of tiles (CityJSON, CityJSONSeq, CityGML)")
     p.add_argument("--out", required=True, metavar="DIR", help="output folder (tiles/, summary.json)")
     p.add_argument("--scheduler", metavar="ADDR",
@@ -45,8 +46,14 @@ def add_parser(sub) -> None:
     g.add_argument("--date", help="day, e.g. 2026-03-21")
     g.add_argument("--from", dest="start", default="00:00", help="local start time (default 00:00)")
     g.add_argument("--to", dest="stop", default="24:00", help="local end time (default 24:00)")
-    g.add_argument("--step", type=float, default=10.0, help="minutes between sun positions, at most 10 (default 10)")
+    g.add_argument("--step", type=float, default=None,
+                   help="minutes between sun positions, at most 10 (default 10; sunlight: 2)")
     g.add_argument("--tz", help="time zone (default: from the model's position)")
+    g = p.add_argument_group("sunlight (DIN 5034-1 at facade check points)")
+    g.add_argument("--equinox", metavar="DATE", help="equinox day (default: 21 March of this year)")
+    g.add_argument("--winter", metavar="DATE", help="winter day (default: 17 January of this year)")
+    g.add_argument("--spacing", type=float, default=2.0, metavar="M", help="check points every M metres (default 2)")
+    g.add_argument("--storey-height", type=float, default=3.0, metavar="M", help="one row per storey of M metres (default 3)")
     p.set_defaults(func=run)
 
 
@@ -68,10 +75,33 @@ def options_from_args(args):
             dt.date.fromisoformat(args.date.strip())
         except ValueError:
             raise InputError(None, f"--date {args.date!r} must look like 2026-03-21") from None
-        if not (0 < args.step <= 10):
-            raise InputError(None, f"--step must be between 0 and 10 minutes, got {args.step:g}")
-        params.update(date=args.date.strip(), start=args.start, stop=args.stop, step_min=float(args.step),
+        step = 10.0 if args.step is None else args.step
+        if not (0 < step <= 10):
+            raise InputError(None, f"--step must be between 0 and 10 minutes, got {step:g}")
+        params.update(date=args.date.strip(), start=args.start, stop=args.stop, step_min=float(step),
                       cell_m=2.0 if args.grid is None else float(args.grid), tz=args.tz)
+    elif args.analysis == "sunlight":
+        import datetime as dt
+
+        step = 2.0 if args.step is None else args.step
+        if not (0 < step <= 10):
+            raise InputError(None, f"--step must be between 0 and 10 minutes, got {step:g}")
+        for name in ("equinox", "winter"):
+            v = getattr(args, name)
+            if v:
+                try:
+                    dt.date.fromisoformat(v.strip())
+                except ValueError:
+                    raise InputError(None, f"--{name} {v!r} must look like 2026-03-21") from None
+        for name, v in (("spacing", args.spacing), ("storey-height", args.storey_height)):
+            if not (math.isfinite(v) and 0.5 <= v <= 50):
+                raise InputError(None, f"--{name} must be between 0.5 and 50 m, got {v:g}")
+        from analysis.sunlight import default_dates
+
+        eq, winter = default_dates()  # explicit dates: part of the run key, so a resumed run keeps them
+        params.update(equinox=(args.equinox or eq.isoformat()).strip(), winter=(args.winter or winter.isoformat()).strip(),
+                      step_min=float(step), spacing_m=float(args.spacing), storey_height_m=float(args.storey_height),
+                      tz=args.tz)
     for name in ("grid", "halo", "tile_size"):
         v = getattr(args, name, None)
         if v is not None and not math.isfinite(v):
@@ -106,7 +136,8 @@ def run(args) -> int:
     else:
         print(f"{doc['tiles']} tiles ({doc['computed']} computed, {doc['skipped']} already done, "
               f"{len(doc['failed'])} failed) in {doc['seconds']:.1f} s -> {doc['out']}")
-        for k in ("buildings", "surfaces", "total_kwh_a", "mean_kwh_m2a", "mean_sun_hours_h", "volume_m3"):
+        for k in ("buildings", "surfaces", "total_kwh_a", "mean_kwh_m2a", "mean_sun_hours_h", "volume_m3",
+                  "check_points", "points_meeting_both"):
             if doc.get(k) is not None:
                 print(f"  {k}: {doc[k]}")
     if result.failed:

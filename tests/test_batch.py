@@ -324,6 +324,50 @@ def test_sunhours_tiles_equal_single_process_raster(tmp_path, demo):
     assert compared > 40_000  # ground cells with hours, all tiles together
 
 
+def test_sunlight_tiles_equal_single_process_points(tmp_path, demo):
+    """DIN 5034-1 facade sunlight per tile (points read back from the GeoPackages): the same check
+    points with the same hours as one run over the whole demo, each point written by exactly one
+    tile; the CLI summary adds the tiles up."""
+    from analysis.ground import ground_for
+    from analysis.sun import site_from_model
+    from analysis.sunlight import facade_sunlight
+    from cli import main
+
+    out = tmp_path / "out"
+    args = ["batch", "sunlight", str(data_file(DEMO)), "--out", str(out), "--tile-size", "750",
+            "--scheduler", "inline", "--equinox", "2026-03-21", "--winter", "2026-01-17", "--spacing", "4", "--json"]
+    import contextlib
+    import io
+
+    buf = io.StringIO()
+    with contextlib.redirect_stdout(buf):
+        assert main(args) == 0
+    doc = json.loads(buf.getvalue())
+    assert doc["tiles"] == 4 and not doc["failed"]
+    got = {}
+    for g in sorted(Path(out, "tiles").glob("*.gpkg")):
+        meta, _, wkb, fields = pyogrio.raw.read(g, layer="points")
+        cols = dict(zip(meta["fields"], fields))
+        xyz = shapely.get_coordinates(shapely.from_wkb(wkb), include_z=True)
+        for i, p in enumerate(np.round(xyz, 3)):
+            key = tuple(p)
+            assert key not in got, f"point {key} written by two tiles"
+            got[key] = (cols["hours_equinox"][i], cols["hours_winter"][i], cols["building_id"][i])
+    scene = demo.scene()
+    parent = {oid: o.parents[0] for oid, o in demo.objects.items() if o.parents}
+    ref = facade_sunlight(scene, dates=("2026-03-21", "2026-01-17"), step_min=2.0, spacing_m=4.0,
+                          site=site_from_model(scene), ground=ground_for(scene), object_parent=parent)
+    assert len(got) == len(ref.points) == doc["check_points"] > 5000
+    ref_b = ref.building_of_point()
+    for i, p in enumerate(np.round(ref.points.points + scene.origin, 3)):
+        e, w, b = got[tuple(p)]
+        assert e == pytest.approx(ref.hours_equinox[i], abs=1e-9) and w == pytest.approx(ref.hours_winter[i], abs=1e-9)
+        assert b == ref_b[i]
+    f = ref.figures()
+    for k in ("points_meeting_equinox", "points_meeting_both", "buildings"):
+        assert doc[k] == f[k], k
+
+
 # ------------------------------------------------------------------------------------- fixed costs
 def test_run_wide_sky_weather_and_site_are_computed_once_per_run(tmp_path, monkeypatch):
     """4 partitions, yet one weather year, one site and one cumulative sky (counted calls); the
