@@ -673,22 +673,28 @@ def _metrics_tile(part: Partition, model, own_ids, tdir: Path) -> dict:
             "volume_m3": float(vol), "footprint_area_m2": float(fpa), "outputs": outputs}
 
 
-def _sunhours_tile(part: Partition, model, own_ids, tdir: Path) -> dict:
-    from exporters.tables import write_geotiff
-
+def _sun_tile_setup(part: Partition, model):
+    """(run scene, site, ground, ray caster) of a tile for the sun analyses: the run's local frame
+    and site (:func:`run_scene`) and one ground plane for the whole run when there is no terrain."""
+    from .ground import Ground, ground_for
     from .raycast import RayCaster
-    from .shadow import sun_hours
     from .sun import site_from_model
 
-    from .ground import Ground, ground_for
-
-    p = part.options.analysis_params
     scene = run_scene(model, part.options.lod, part.origin, part.site_bbox)
-    site = site_from_model(scene, tz=p.get("tz"))
+    site = site_from_model(scene, tz=part.options.analysis_params.get("tz"))
     ground = ground_for(scene)
     if ground.kind == "plane" and part.ground_z is not None:  # one plane for the whole run
         ground = Ground(origin=scene.origin, plane_z=float(part.ground_z - scene.origin[2]))
-    rc = RayCaster(scene, threads=1)
+    return scene, site, ground, RayCaster(scene, threads=1)
+
+
+def _sunhours_tile(part: Partition, model, own_ids, tdir: Path) -> dict:
+    from exporters.tables import write_geotiff
+
+    from .shadow import sun_hours
+
+    p = part.options.analysis_params
+    scene, site, ground, rc = _sun_tile_setup(part, model)
     res = sun_hours(scene, date=p["date"], start=p.get("start", "00:00"), stop=p.get("stop", "24:00"),
                     step_min=float(p.get("step_min", 10.0)), cell_m=float(p.get("cell_m", 2.0)),
                     extent=part.tile.region, site=site, raycaster=rc, ground=ground)
@@ -719,21 +725,13 @@ def _sunlight_tile(part: Partition, model, own_ids, tdir: Path) -> dict:
     """DIN 5034-1 facade sunlight at check points on the tile's own buildings; the halo only shades."""
     import shapely
 
-    from .ground import Ground, ground_for
-    from .raycast import RayCaster
-    from .sun import site_from_model
     from .sunlight import MIN_ELEVATION_DEG, default_dates, facade_sunlight
 
     p = part.options.analysis_params
-    scene = run_scene(model, part.options.lod, part.origin, part.site_bbox)
-    site = site_from_model(scene, tz=p.get("tz"))
-    ground = ground_for(scene)
-    if ground.kind == "plane" and part.ground_z is not None:  # one plane for the whole run
-        ground = Ground(origin=scene.origin, plane_z=float(part.ground_z - scene.origin[2]))
+    scene, site, ground, rc = _sun_tile_setup(part, model)
     eq, winter = default_dates()
     own = np.isin(np.asarray(scene.object_ids, dtype=object), list(own_ids))
     parent = {oid: model.objects[oid].parents[0] for oid in own_ids if model.objects[oid].parents}
-    rc = RayCaster(scene, threads=1)
     res = facade_sunlight(scene, dates=(p.get("equinox") or eq.isoformat(), p.get("winter") or winter.isoformat()),
                           step_min=float(p.get("step_min", 2.0)), site=site, raycaster=rc, ground=ground,
                           spacing_m=float(p.get("spacing_m", 2.0)), storey_height_m=float(p.get("storey_height_m", 3.0)),

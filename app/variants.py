@@ -4,7 +4,7 @@ rename, delete, load/save ``*.scenario.json`` — plus the edit history of the a
 removed by the variant as transparent ghosts."""
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Signal
 from PySide6.QtGui import QUndoGroup, QUndoStack
 from PySide6.QtWidgets import (QCheckBox, QDockWidget, QGridLayout, QInputDialog, QLabel, QListWidget,
                                QListWidgetItem, QPushButton, QUndoView, QVBoxLayout, QWidget)

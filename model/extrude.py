@@ -37,7 +37,7 @@ from dataclasses import dataclass
 import numpy as np
 import shapely
 import shapely.affinity
-from shapely.geometry import LineString, MultiPolygon, Polygon
+from shapely.geometry import MultiPolygon, Polygon
 from shapely.geometry.polygon import orient
 
 from .errors import InputError

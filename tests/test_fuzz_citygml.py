@@ -15,7 +15,6 @@ from hypothesis import strategies as st
 from lxml import etree
 
 from importers import load
-from importers.citygml import read_citygml
 from model.errors import InputError
 from tests.conftest import DATA, data_file
 

@@ -15,7 +15,6 @@ import shutil
 import subprocess
 import sys
 
-import pytest
 
 from tests.conftest import DATA, DEMO, ROOT
 

@@ -145,6 +145,15 @@ def _frame(result, difference=None) -> np.ndarray:
     return np.array([lo, hi])
 
 
+def _finish_picture(plotter, scene, font: int, out_path) -> None:
+    """The CRS name in the lower right corner, then the PNG (viewer.render.save_png)."""
+    from .render import save_png
+
+    if scene.crs is not None and getattr(scene.crs, "name", None):
+        plotter.add_text(scene.crs.name, position="lower_right", font_size=max(8, font // 2), color="black")
+    save_png(plotter, out_path)
+
+
 def render_result(result, out_path, size=(1920, 1080), view: str = "auto", title: str | None = None,
                   difference=None) -> str:
     """Render a ShadowResult / SunHoursResult (or its before/after ``difference``) to a PNG: the
@@ -153,7 +162,7 @@ def render_result(result, out_path, size=(1920, 1080), view: str = "auto", title
     from analysis.shadow import ShadowResult
 
     from .camera import apply_view
-    from .render import make_plotter, save_png
+    from .render import make_plotter
     from .scene_view import add_scene
 
     scene = result.scene
@@ -205,9 +214,7 @@ def render_result(result, out_path, size=(1920, 1080), view: str = "auto", title
         plotter.add_text(f"Sonne: Azimut {rec['azimuth_deg']:.1f}°, Höhe {rec['elevation_deg']:.1f}°  "
                          f"({rec['time_local'][:16]} Ortszeit)", position="lower_left",
                          font_size=max(8, font // 2), color="black")
-        if scene.crs is not None and getattr(scene.crs, "name", None):
-            plotter.add_text(scene.crs.name, position="lower_right", font_size=max(8, font // 2), color="black")
-        save_png(plotter, out_path)
+        _finish_picture(plotter, scene, font, out_path)
     finally:
         plotter.close()
     return str(out_path)
@@ -260,7 +267,7 @@ def render_sunlight(result, out_path, size=(1920, 1080), view: str = "auto", tit
     """Render a facade sunlight check (:mod:`analysis.sunlight`) to a PNG: the scene with the check
     points as coloured markers and a legend."""
     from .camera import apply_view
-    from .render import make_plotter, save_png
+    from .render import make_plotter
     from .scene_view import ground_plane, scene_to_polydata
 
     scene = result.scene
@@ -308,9 +315,7 @@ def render_sunlight(result, out_path, size=(1920, 1080), view: str = "auto", tit
         plotter.add_text(title or f"Besonnung nach DIN 5034-1: {f['points_meeting_both']} von {f['check_points']} "
                                   f"Fassadenpunkten erfüllen beide Tage", position="upper_left", font_size=font,
                          color="black")
-        if scene.crs is not None and getattr(scene.crs, "name", None):
-            plotter.add_text(scene.crs.name, position="lower_right", font_size=max(8, font // 2), color="black")
-        save_png(plotter, out_path)
+        _finish_picture(plotter, scene, font, out_path)
     finally:
         plotter.close()
     return str(out_path)
