@@ -7,7 +7,10 @@ facade sunlight exposure after DIN 5034-1 (possible sunshine ≥ 4 h at the equi
 ``--json`` prints the figures of :meth:`analysis.sunlight.SunlightResult.figures`; with
 ``--compare`` (and ``--scenario``) also the points and buildings that lose compliance through the
 scenario. Outputs: ``.geojson`` one point per check point (model CRS, with z), ``.csv`` the same
-rows, ``.png`` a rendered picture with the points coloured by result.
+rows, ``.png`` a rendered picture with the points coloured by result, ``.city.json`` /
+``.city.jsonl`` the (edited) model with per-building attributes ``sunlight_points``,
+``sunlight_meets_equinox``, ``sunlight_meets_both``, ``sunlight_best_equinox_h``,
+``sunlight_best_winter_h`` (and ``sunlight_points_losing`` with ``--compare``).
 """
 from __future__ import annotations
 
@@ -17,7 +20,7 @@ from model.errors import InputError
 
 from . import common
 
-OUTPUT_SUFFIXES = (".geojson", ".json", ".csv", ".png")
+OUTPUT_SUFFIXES = (".geojson", ".json", ".csv", ".png", ".jsonl")
 
 
 def add_parser(sub) -> None:
@@ -56,7 +59,7 @@ def run(args) -> int:
 
     if args.output and Path(args.output).suffix.lower() not in OUTPUT_SUFFIXES:
         raise InputError(args.output, f"unknown output type {Path(args.output).suffix or '(none)'}; "
-                                      f"use .geojson, .csv or .png")
+                                      f"use .geojson, .csv, .png, .city.json or .city.jsonl")
     check_view(args)
     args.compare = bool(args.compare)
     model, scene, before = prepare(args)
@@ -134,6 +137,20 @@ def point_table(result, model) -> dict:
     return cols
 
 
+def building_attributes(result) -> dict:
+    """{building id: {sunlight_… attribute: value}} for CityJSON output."""
+    import numpy as np
+
+    out = {b: {f"sunlight_{k}": v for k, v in d.items()} for b, d in result.per_building().items()}
+    if result.before is not None:
+        lost = result.lost_compliance()
+        for b, n in zip(*np.unique(result.building_of_point()[lost].astype(str), return_counts=True)):
+            out[str(b)]["sunlight_points_losing"] = int(n)
+        for d in out.values():
+            d.setdefault("sunlight_points_losing", 0)
+    return out
+
+
 def write_output(path, result, model, view: str = "auto") -> None:
     import io
     import os
@@ -146,6 +163,13 @@ def write_output(path, result, model, view: str = "auto") -> None:
         from viewer.overlays import render_sunlight
 
         render_sunlight(result, path, view=view)
+        return
+    name = Path(path).name.lower()
+    if name.endswith((".city.json", ".city.jsonl", ".jsonl")):
+        from exporters.cityjson import write_cityjson, write_cityjsonseq
+
+        attrs = building_attributes(result)
+        (write_cityjsonseq if name.endswith(".jsonl") else write_cityjson)(model, path, object_attributes=attrs)
         return
     cols = point_table(result, model)
     if suffix == ".csv":

@@ -15,7 +15,6 @@ import shutil
 import subprocess
 import sys
 
-
 from tests.conftest import DATA, DEMO, ROOT
 
 CHILD = r'''

@@ -178,6 +178,17 @@ def test_demo_district_with_a_tower_from_the_cli(tmp_path, capsys):
     assert all(p["hours_equinox_before"] is None for p in props if p["building_id"] == "turm")
     z = np.array([ft["geometry"]["coordinates"][2] for ft in gj["features"]])
     assert np.isfinite(z).all()
+    # the same run as CityJSON with per-building attributes (read back with plain json)
+    cj = tmp_path / "besonnung.city.json"
+    assert main(["sunlight", str(DEMO), "--scenario", str(scen), "--compare", "--equinox", DATES[0],
+                 "--winter", DATES[1], "-o", str(cj)]) == 0
+    doc = json.loads(cj.read_text())
+    attrs = {oid: o.get("attributes", {}) for oid, o in doc["CityObjects"].items()}
+    with_points = [a for a in attrs.values() if "sunlight_points" in a]
+    assert sum(a["sunlight_points"] for a in with_points) == f["check_points"]
+    assert sum(a["sunlight_meets_both"] for a in with_points) == f["points_meeting_both"]
+    assert sum(a["sunlight_points_losing"] for a in with_points) == f["difference"]["points_losing_compliance"]
+    assert "turm" in doc["CityObjects"] and attrs["turm"]["sunlight_points_losing"] == 0
 
 
 def test_nrw_lod2_tile_has_sensible_hours():
