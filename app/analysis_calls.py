@@ -444,7 +444,38 @@ def present_sunlight(window, result) -> str:
         items = SUNLIGHT_CLASSES
     window.legend.show_categories(QT_TRANSLATE_NOOP("", "Sunlight (DIN 5034-1)"),
                                   [(tr(label), rgb) for label, rgb in items], summary)
+    # the clicked building's figures in the attribute dock while this result is on screen
+    lost = result.lost_compliance()
+    per_b = result.per_building()
+    if result.before is not None:
+        for b, n in zip(*np.unique(result.building_of_point()[lost].astype(str), return_counts=True)):
+            per_b[str(b)]["lost"] = int(n)
+    window._sunlight_rows = (window.scene, per_b, result.before is not None)
+    if getattr(window, "_sunlight_provider", None) is None:  # registered once per window
+        window._sunlight_provider = lambda oid, w=window: sunlight_rows(w, oid)
+        window.attributes.row_providers.append(window._sunlight_provider)
+    window._show_attributes()
     return summary
+
+
+def sunlight_rows(window, object_id) -> list[tuple[str, str]]:
+    """Attribute-dock rows of the facade sunlight result for the building of ``object_id`` (none
+    when the result is gone or the model changed since)."""
+    state = getattr(window, "_sunlight_rows", None)
+    if state is None or object_id is None or state[0] is not window.scene:
+        return []
+    _scene, per_b, compared = state
+    fig = per_b.get(window._root(object_id))
+    if fig is None:
+        return []
+    rows = [("☼ " + tr("Facade check points"), str(fig["points"])),
+            ("☼ " + tr("Meeting both days"), str(fig["meets_both"])),
+            ("☼ " + tr("Meeting the equinox"), str(fig["meets_equinox"])),
+            ("☼ " + tr("Best point, equinox [h]"), format_number(fig["best_equinox_h"], 1)),
+            ("☼ " + tr("Best point, 17 January [h]"), format_number(fig["best_winter_h"], 1))]
+    if compared:
+        rows.append(("☼ " + tr("Points losing compliance"), str(fig.get("lost", 0))))
+    return rows
 
 
 # ------------------------------------------------------------------------------ setbacks

@@ -97,6 +97,7 @@ class AttributeDock(QDockWidget):
         self.n_selected = 0
         self._last = None
         self.extra_rows = None  # optional callable(object_id) -> [(label, text)] (e.g. app.solar_panel)
+        self.row_providers: list = []  # more such callables (e.g. the facade sunlight of the last run)
         self.retranslate()
 
     def retranslate(self) -> None:
@@ -149,8 +150,10 @@ class AttributeDock(QDockWidget):
         for key, value in computed.items():
             label = tr(METRIC_LABELS.get(key, key))
             rows.append(("∑ " + label, format_number(value, 2) if isinstance(value, float) else value))
-        if self.extra_rows is not None:  # e.g. a clicked roof's solar figures: right under id and type
-            rows[2:2] = self.extra_rows(object_id)
+        extra_rows = []
+        for provider in ([self.extra_rows] if self.extra_rows is not None else []) + self.row_providers:
+            extra_rows.extend(provider(object_id))  # e.g. a clicked roof's solar figures
+        rows[2:2] = extra_rows  # right under id and type
         self.table.setRowCount(len(rows))
         for r, (k, v) in enumerate(rows):
             self.table.setItem(r, 0, QTableWidgetItem(str(k)))

@@ -691,6 +691,7 @@ class MainWindow(QMainWindow):
             self._analysis_job.cancel()
 
     def clear_result(self) -> None:
+        self._sunlight_rows = None  # the attribute dock stops showing the facade sunlight figures
         self.viewport.set_result_colours(None)
         for name in list(self.viewport.overlays):
             if name != "ghost":

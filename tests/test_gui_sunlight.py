@@ -57,6 +57,24 @@ def test_sunlight_page_compares_the_variant_with_the_existing_state(win, qtbot, 
                            spacing_m=3.0, storey_height_m=3.0, ground=ground_for_model(w.model), object_parent=parent)
     assert ref.figures() == {k: v for k, v in f.items()}
     assert np.array_equal(ref.lost_compliance(), res.lost_compliance())
+    # a building that loses sunlight, clicked: its figures in the attribute dock (German UI)
+    per_b = res.per_building()
+    losing_ids, losing_n = np.unique(res.building_of_point()[res.lost_compliance()].astype(str), return_counts=True)
+    bid, n_lost = str(losing_ids[0]), int(losing_n[0])
+    w.set_selection([bid])
+    rows = w.attributes.rows()
+    sun_rows = {k: v for k, v in rows.items() if k.startswith("☼")}
+    assert len(sun_rows) == 6, rows
+    assert int(sun_rows["☼ Fassadenpunkte"]) == per_b[bid]["points"]
+    assert int(sun_rows["☼ Beide Tage erfüllt"]) == per_b[bid]["meets_both"]
+    assert int(sun_rows["☼ Punkte, die die Besonnung verlieren"]) == n_lost
+    w.clear_result()
+    w.set_selection([bid])
+    assert not any(k.startswith("☼") for k in w.attributes.rows())
+    w.set_selection([])
+    w.analysis.run_button.click()  # the picture below shows the result again
+    qtbot.waitUntil(lambda: "sunlight" in w.viewport.overlays and not w.jobs.busy(), timeout=120000)
+    res = w.last_result
     # frame the tower and the buildings that lose sunlight (their south sides face the camera)
     losing = set(res.building_of_point()[res.lost_compliance()].tolist())
     w.viewport.set_view("iso", render=False)

@@ -370,17 +370,47 @@
         <translation>Besonnung (DIN 5034-1)</translation>
     </message>
     <message>
-        <location filename="../analysis_calls.py" line="521"/>
+        <location filename="../analysis_calls.py" line="471"/>
+        <source>Facade check points</source>
+        <translation>Fassadenpunkte</translation>
+    </message>
+    <message>
+        <location filename="../analysis_calls.py" line="472"/>
+        <source>Meeting both days</source>
+        <translation>Beide Tage erfüllt</translation>
+    </message>
+    <message>
+        <location filename="../analysis_calls.py" line="473"/>
+        <source>Meeting the equinox</source>
+        <translation>Tag-und-Nachtgleiche erfüllt</translation>
+    </message>
+    <message>
+        <location filename="../analysis_calls.py" line="474"/>
+        <source>Best point, equinox [h]</source>
+        <translation>Bester Punkt, 21.03. [h]</translation>
+    </message>
+    <message>
+        <location filename="../analysis_calls.py" line="475"/>
+        <source>Best point, 17 January [h]</source>
+        <translation>Bester Punkt, 17.01. [h]</translation>
+    </message>
+    <message>
+        <location filename="../analysis_calls.py" line="477"/>
+        <source>Points losing compliance</source>
+        <translation>Punkte, die die Besonnung verlieren</translation>
+    </message>
+    <message>
+        <location filename="../analysis_calls.py" line="552"/>
         <source>{rule}: {walls} outer walls, {bad} with conflicts ({n} buildings)</source>
         <translation>{rule}: {walls} Außenwände, {bad} mit Konflikten ({n} Gebäude)</translation>
     </message>
     <message>
-        <location filename="../analysis_calls.py" line="523"/>
+        <location filename="../analysis_calls.py" line="554"/>
         <source>Setback area kept</source>
         <translation>Abstandsfläche eingehalten</translation>
     </message>
     <message>
-        <location filename="../analysis_calls.py" line="524"/>
+        <location filename="../analysis_calls.py" line="555"/>
         <source>Overlap / conflict</source>
         <translation>Überschneidung / Konflikt</translation>
     </message>
@@ -443,60 +473,60 @@
         <translation>Dachform</translation>
     </message>
     <message>
-        <location filename="../attributes.py" line="103"/>
+        <location filename="../attributes.py" line="104"/>
         <source>Attributes</source>
         <translation>Attribute</translation>
     </message>
     <message>
-        <location filename="../attributes.py" line="104"/>
+        <location filename="../attributes.py" line="105"/>
         <source>Attribute</source>
         <translation>Attribut</translation>
     </message>
     <message>
-        <location filename="../attributes.py" line="104"/>
+        <location filename="../attributes.py" line="105"/>
         <source>Value</source>
         <translation>Wert</translation>
     </message>
     <message>
-        <location filename="../attributes.py" line="108"/>
-        <location filename="../attributes.py" line="120"/>
+        <location filename="../attributes.py" line="109"/>
+        <location filename="../attributes.py" line="121"/>
         <source>No object selected. Click a building in the 3D view.</source>
         <translation>Kein Objekt ausgewählt. Klicken Sie ein Gebäude in der 3D-Ansicht an.</translation>
     </message>
     <message>
-        <location filename="../attributes.py" line="123"/>
+        <location filename="../attributes.py" line="124"/>
         <location filename="../search.py" line="89"/>
         <location filename="../search.py" line="98"/>
         <source>ID</source>
         <translation>ID</translation>
     </message>
     <message>
-        <location filename="../attributes.py" line="123"/>
+        <location filename="../attributes.py" line="124"/>
         <source>Type</source>
         <translation>Typ</translation>
     </message>
     <message>
-        <location filename="../attributes.py" line="125"/>
+        <location filename="../attributes.py" line="126"/>
         <source>Part of</source>
         <translation>Teil von</translation>
     </message>
     <message>
-        <location filename="../attributes.py" line="127"/>
+        <location filename="../attributes.py" line="128"/>
         <source>Parts</source>
         <translation>Teile</translation>
     </message>
     <message>
-        <location filename="../attributes.py" line="130"/>
+        <location filename="../attributes.py" line="131"/>
         <source>LoD</source>
         <translation>LoD</translation>
     </message>
     <message>
-        <location filename="../attributes.py" line="132"/>
+        <location filename="../attributes.py" line="133"/>
         <source>File</source>
         <translation>Datei</translation>
     </message>
     <message>
-        <location filename="../attributes.py" line="162"/>
+        <location filename="../attributes.py" line="165"/>
         <source>{n} objects selected (showing the last one clicked)</source>
         <translation>{n} Objekte ausgewählt (gezeigt: das zuletzt angeklickte)</translation>
     </message>
@@ -512,7 +542,7 @@
     </message>
     <message>
         <location filename="../commands.py" line="42"/>
-        <location filename="../main_window.py" line="772"/>
+        <location filename="../main_window.py" line="773"/>
         <source>Set height of {id} to {h} m</source>
         <translation>Höhe von {id} auf {h} m setzen</translation>
     </message>
@@ -528,7 +558,7 @@
     </message>
     <message>
         <location filename="../layers.py" line="52"/>
-        <location filename="../main_window.py" line="836"/>
+        <location filename="../main_window.py" line="837"/>
         <source>Layer</source>
         <translation>Ebene</translation>
     </message>
@@ -818,7 +848,7 @@
     </message>
     <message>
         <location filename="../main_window.py" line="271"/>
-        <location filename="../main_window.py" line="947"/>
+        <location filename="../main_window.py" line="948"/>
         <source>About Stadtbild</source>
         <translation>Über Stadtbild</translation>
     </message>
@@ -1050,7 +1080,7 @@
     </message>
     <message>
         <location filename="../main_window.py" line="572"/>
-        <location filename="../main_window.py" line="761"/>
+        <location filename="../main_window.py" line="762"/>
         <source>Select buildings first (click in the 3D view)</source>
         <translation>Erst Gebäude auswählen (Klick in die 3D-Ansicht)</translation>
     </message>
@@ -1121,7 +1151,7 @@
     <message>
         <location filename="../export_dialog.py" line="107"/>
         <location filename="../main_window.py" line="647"/>
-        <location filename="../main_window.py" line="827"/>
+        <location filename="../main_window.py" line="828"/>
         <location filename="../project_io.py" line="255"/>
         <location filename="../project_io.py" line="379"/>
         <source>Open a city model first</source>
@@ -1143,57 +1173,57 @@
         <translation>Abgebrochen</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="711"/>
+        <location filename="../main_window.py" line="712"/>
         <source>Sun: azimuth {az}°, elevation {el}° ({tz}, {utc} UTC)</source>
         <translation>Sonne: Azimut {az}°, Höhe {el}° ({tz}, {utc} UTC)</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="750"/>
+        <location filename="../main_window.py" line="751"/>
         <source>New building {id}</source>
         <translation>Neues Gebäude {id}</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="779"/>
+        <location filename="../main_window.py" line="780"/>
         <source>Insert design</source>
         <translation>Entwurf einfügen</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="780"/>
+        <location filename="../main_window.py" line="781"/>
         <source>Designs (*.glb *.gltf *.obj *.stl *.ifc *.json *.gml);;All files (*)</source>
         <translation>Entwürfe (*.glb *.gltf *.obj *.stl *.ifc *.json *.gml);;Alle Dateien (*)</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="806"/>
+        <location filename="../main_window.py" line="807"/>
         <source>Insert {name}</source>
         <translation>{name} einfügen</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="815"/>
+        <location filename="../main_window.py" line="816"/>
         <source>Click the insertion point in the 3D view</source>
         <translation>Einfügepunkt in der 3D-Ansicht anklicken</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="818"/>
+        <location filename="../main_window.py" line="819"/>
         <source>Add 2D layer</source>
         <translation>2D-Ebene hinzufügen</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="819"/>
+        <location filename="../main_window.py" line="820"/>
         <source>GIS layers (*.geojson *.json *.gpkg *.shp);;All files (*)</source>
         <translation>GIS-Ebenen (*.geojson *.json *.gpkg *.shp);;Alle Dateien (*)</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="859"/>
+        <location filename="../main_window.py" line="860"/>
         <source>Click a point in the 3D view</source>
         <translation>Einen Punkt in der 3D-Ansicht anklicken</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="932"/>
+        <location filename="../main_window.py" line="933"/>
         <source>Save image of the view</source>
         <translation>Bild der Ansicht speichern</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="948"/>
+        <location filename="../main_window.py" line="949"/>
         <source>&lt;b&gt;Stadtbild&lt;/b&gt; {v}&lt;br&gt;3D city-model viewer and planning tool.&lt;br&gt;Licence: GPL-3.0-or-later. Works fully offline.</source>
         <translation>&lt;b&gt;Stadtbild&lt;/b&gt; {v}&lt;br&gt;3D-Stadtmodell-Betrachter und Planungswerkzeug.&lt;br&gt;Lizenz: GPL-3.0-or-later. Arbeitet vollständig offline.</translation>
     </message>
