@@ -178,6 +178,13 @@ def test_demo_district_with_a_tower_from_the_cli(tmp_path, capsys):
     assert all(p["hours_equinox_before"] is None for p in props if p["building_id"] == "turm")
     z = np.array([ft["geometry"]["coordinates"][2] for ft in gj["features"]])
     assert np.isfinite(z).all()
+    # the points go on to CAD through export --results (read back with ezdxf)
+    import ezdxf
+
+    dxf = tmp_path / "besonnung.dxf"
+    assert main(["export", str(DEMO), "--results", str(out), "-o", str(dxf)]) == 0
+    points = [e for e in ezdxf.readfile(dxf).modelspace() if e.dxftype() == "POINT"]
+    assert len(points) == f["check_points"]
     # the same run as CityJSON with per-building attributes (read back with plain json)
     cj = tmp_path / "besonnung.city.json"
     assert main(["sunlight", str(DEMO), "--scenario", str(scen), "--compare", "--equinox", DATES[0],
