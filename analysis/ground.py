@@ -50,6 +50,21 @@ class Ground:
 
     __call__ = height
 
+    def normals(self, xy_local, method: str = "bilinear", step_m: float = 0.5) -> np.ndarray:
+        """(…, 3) upward unit normals of the ground under ``xy_local`` from central differences of
+        :meth:`height` ``step_m`` metres apart (a plane gives (0, 0, 1))."""
+        xy = np.asarray(xy_local, dtype=np.float64)[..., :2]
+        if self.grid is None:
+            out = np.zeros(xy.shape[:-1] + (3,))
+            out[..., 2] = 1.0
+            return out
+        dx = np.array([step_m, 0.0])
+        dy = np.array([0.0, step_m])
+        gx = (self.height(xy + dx, method) - self.height(xy - dx, method)) / (2 * step_m)
+        gy = (self.height(xy + dy, method) - self.height(xy - dy, method)) / (2 * step_m)
+        n = np.stack([-gx, -gy, np.ones_like(gx)], axis=-1)
+        return n / np.linalg.norm(n, axis=-1, keepdims=True)
+
     def describe(self) -> str:
         """For the ``info`` JSON key ``ground``."""
         if self.kind == "terrain":

@@ -322,13 +322,19 @@ class RayCaster:
         point[~hit] = np.nan
         return RayHits(distance=dist, triangle=tri, object_index=obj, point=point, hit=hit)
 
-    def visible_sum(self, origins, directions, weights=None, normals=None, progress=None) -> np.ndarray:
+    def visible_sum(self, origins, directions, weights=None, normals=None, progress=None,
+                    near_field=None) -> np.ndarray:
         """(n,) float: for each origin, the sum of ``weights[j]`` over the directions j (k, 3) in
         which the ray is NOT occluded (and, with ``normals`` (n, 3), the direction lies in front of
         the surface: normal · direction > 0). Sun-hours (weights = hours per time step) and direct
         irradiance sums in one call: origins are converted to float32 once and each chunk of
         origins is traced against all directions while it is hot in the cache, on both cores.
-        ``progress(done, total)`` is called per finished chunk."""
+        ``progress(done, total)`` is called per finished chunk.
+
+        ``near_field`` = (caster, near_m): the first ``near_m`` metres of every ray are traced in
+        ``caster`` (a RayCaster over a subset of this scene, e.g. without the terrain) and only the
+        rest in this one — for samples lying on a surface that ``caster`` leaves out (see
+        :func:`analysis.shadow.terrain_near_field`)."""
         o, dirs, w, nrm = visible_sum_arguments(origins, directions, weights, normals)
         n = len(o)
         out = np.zeros(n)
@@ -340,6 +346,12 @@ class RayCaster:
             return np.where(ok, (facing * w).sum(axis=1), 0.0)
         d32 = dirs.astype(np.float32)
         state = self._impl.snapshot()
+        near_impl = near_state = None
+        near_m = np.float32(0.0)
+        if near_field is not None and near_field[0] is not None and near_field[1] > 0:
+            near_impl = near_field[0]._impl
+            near_state = near_impl.snapshot() if near_field[0].scene.n_triangles else None
+            near_m = np.float32(near_field[1])
         done = [0]
         size = max(1024, min(self.chunk_size, -(-n // max(self.threads, 1))))
         total = -(-n // size)
@@ -354,10 +366,9 @@ class RayCaster:
                     front = np.flatnonzero(nrm[sl] @ dirs[j] > 0.0)
                     if len(front) == 0:
                         continue
-                    free = ~self._impl.occluded(o32[front], d32[j:j + 1], np.inf, state=state)
-                    acc[front] += w[j] * free
+                    acc[front] += w[j] * self._free(o32[front], d32[j:j + 1], state, near_impl, near_state, near_m)
                 else:
-                    acc += w[j] * ~self._impl.occluded(o32, d32[j:j + 1], np.inf, state=state)
+                    acc += w[j] * self._free(o32, d32[j:j + 1], state, near_impl, near_state, near_m)
             out[sl] = acc
             done[0] += 1
             if progress is not None:
@@ -366,6 +377,17 @@ class RayCaster:
         self._run_chunks(n, work, size=size)
         out[~ok] = 0.0
         return out
+
+    def _free(self, o32, d32, state, near_impl, near_state, near_m) -> np.ndarray:
+        """Not occluded, for float32 origins and one direction; with a near field, the first
+        ``near_m`` metres in ``near_impl`` and the rest here."""
+        if near_impl is None:
+            return ~self._impl.occluded(o32, d32, np.inf, state=state)
+        free = ~self._impl.occluded(o32 + near_m * d32, d32, np.inf, state=state)
+        if near_state is not None and free.any():
+            idx = np.flatnonzero(free)
+            free[idx] = ~near_impl.occluded(o32[idx], d32, near_m, state=near_state)
+        return free
 
     # ---------------------------------------------------------------- chunking
     def _check_cancel(self) -> None:

@@ -43,6 +43,10 @@ from model.semantics import CLOSURE, GROUND, TERRAIN
 #: sample lift above the ground plane / terrain and off facades (m)
 GROUND_LIFT_M = 0.01
 TERRAIN_LIFT_M = 0.05
+#: ground samples on a terrain mesh: the first metres of their rays are traced without the terrain
+#: (whose nearby triangles every ground-hugging ray would otherwise walk through), the terrain's
+#: self-shadow there comes from the ground normal (see :func:`terrain_near_field`)
+TERRAIN_NEAR_M = 0.5
 SURFACE_LIFT_M = 0.01
 #: default growth of the extent is capped at this (m)
 MAX_GROW_M = 1000.0
@@ -262,6 +266,59 @@ class _ShadowCasters:
         if self.saved is not None:
             self.rc.set_object_enabled(self.saved)
         return False
+
+
+@dataclass
+class NearField:
+    """How ground samples on a terrain mesh are traced. :attr:`normals` (k, 3): the ground normals
+    of the samples — a sun behind the local slope is the terrain's own shadow, reported as cast by
+    :attr:`terrain_object`. :attr:`caster` (or None): the scene without its terrain triangles (same
+    object numbers and enabled mask), which traces the first :attr:`near_m` metres of every ray,
+    the full scene tracing the rest."""
+
+    caster: object
+    near_m: float
+    normals: np.ndarray
+    terrain_object: int
+
+
+def terrain_near_field(scene, rc, grid, ground, points) -> NearField | None:
+    """A :class:`NearField` for ground samples ``points`` lying on the terrain mesh of ``scene``
+    (None without terrain triangles or for samples not on terrain; no near-field caster for a ray
+    core that is not a plain :class:`~analysis.raycast.RayCaster` or with :data:`TERRAIN_NEAR_M`
+    set to 0).
+
+    Why: a sample 5 cm above a terrain mesh starts its ray among the terrain triangles around it,
+    and their tall bounding boxes on slopes make every such ray walk deep into the BVH; the
+    buildings-only part of the same ray is cheap. Within :data:`TERRAIN_NEAR_M` of the sample the
+    terrain is the plane of the sample's own cell, whose self-shadow the normal test decides
+    (a ground element facing away from the sun gets no direct sun, whatever the 5 cm lift would
+    let a ray graze); only sub-metre bumps closer than that are left out."""
+    from .raycast import RayCaster
+
+    if ground is None or ground.grid is None or len(points) == 0 or grid.lift_m != TERRAIN_LIFT_M:
+        return None
+    terrain = scene.surface_type == TERRAIN
+    if not terrain.any():
+        return None
+    method = "mesh" if ground.grid is not None else "bilinear"
+    try:
+        normals = ground.normals(points[:, :2], method=method)
+    except TypeError:
+        normals = ground.normals(points[:, :2])
+    terrain_obj = int(np.bincount(scene.object_index[terrain]).argmax())
+    near = None
+    if TERRAIN_NEAR_M > 0 and isinstance(rc, RayCaster):
+        enabled = rc.enabled_objects
+        cached = getattr(rc, "_terrain_near_cache", None)  # sun animations call this once per frame
+        if cached is not None and cached[0] is scene and np.array_equal(cached[1], enabled):
+            near = cached[2]
+        else:
+            near = RayCaster(scene.select(~terrain), threads=rc.threads)
+            near.set_object_enabled(enabled)
+            rc._terrain_near_cache = (scene, enabled, near)
+    return NearField(caster=near, near_m=TERRAIN_NEAR_M if near is not None else 0.0, normals=normals,
+                     terrain_object=terrain_obj)
 
 
 def building_bounds(scene) -> np.ndarray:
@@ -573,7 +630,8 @@ def _shadow_at(scene, sun, rc, ground, cell_m, extent, polygon, surfaces, surfac
     caster = np.full(grid.shape, -1, dtype=np.int32)
     active = grid.active
     if el > 0:
-        hit, obj = _casters(rc, grid.sample_points(active), d)
+        pts = grid.sample_points(active)
+        hit, obj = _casters(rc, pts, d, near=terrain_near_field(scene, rc, grid, ground, pts))
         shadow[active] = hit
         caster[active] = obj
     else:  # night: everything is in shadow, cast by no object
@@ -591,15 +649,32 @@ def _shadow_at(scene, sun, rc, ground, cell_m, extent, polygon, surfaces, surfac
     return result
 
 
-def _casters(rc, points, d, block: int = 1 << 21):
+def _casters(rc, points, d, block: int = 1 << 21, near: NearField | None = None):
     """(hit (k,) bool, object index (k,) int32) of rays from ``points`` towards ``d``, in blocks
-    so that first-hit records (points, distances) of millions of samples are never all in memory."""
+    so that first-hit records (points, distances) of millions of samples are never all in memory.
+    With ``near`` (:func:`terrain_near_field`) the first metres go to its caster and a sample
+    whose ground slope faces away from the sun is shadowed by the terrain itself."""
     hit = np.zeros(len(points), dtype=bool)
     obj = np.full(len(points), -1, dtype=np.int32)
     for start in range(0, len(points), block):
-        h = rc.first_hit(points[start:start + block], d)
-        hit[start:start + block] = h.hit
-        obj[start:start + block] = h.object_index
+        sl = slice(start, start + block)
+        if near is None or near.caster is None:
+            h = rc.first_hit(points[sl], d)
+            hit[sl], obj[sl] = h.hit, h.object_index
+            if near is None:
+                continue
+            # what the near-field caster would have found: a non-terrain surface within TERRAIN_NEAR_M
+            close = h.hit & (h.distance <= TERRAIN_NEAR_M) & (h.object_index != near.terrain_object)
+        else:
+            h = near.caster.first_hit(points[sl], d, tmax=near.near_m)
+            far = rc.first_hit(points[sl], d, tmin=near.near_m)
+            close = h.hit
+            hit[sl] = np.where(close, True, far.hit)
+            obj[sl] = np.where(close, h.object_index, far.object_index)
+        # a slope facing away from the sun shades itself, unless something stands right in front
+        behind = near.normals[sl] @ d <= 0.0
+        hit[sl] |= behind
+        obj[sl] = np.where(behind & ~close, near.terrain_object, obj[sl])
     return hit, obj
 
 
@@ -653,7 +728,12 @@ def _sun_hours(scene, sun, weights, rc, ground, step_min, cell_m, extent, polygo
     n_ground, n_surf = len(pts), (len(s) if s is not None else 0)
 
     # each sample's sum over the daylight steps of (hours per step × sun not blocked), in one pass
-    hours_ground = rc.visible_sum(pts, dirs[up], weights[up], progress=progress) if n_ground else np.zeros(0)
+    near = terrain_near_field(scene, rc, grid, ground, pts)
+    if n_ground and near is not None:
+        hours_ground = rc.visible_sum(pts, dirs[up], weights[up], normals=near.normals, progress=progress,
+                                      near_field=(near.caster, near.near_m) if near.caster is not None else None)
+    else:
+        hours_ground = rc.visible_sum(pts, dirs[up], weights[up], progress=progress) if n_ground else np.zeros(0)
     hours_surf = None
     if s is not None:  # surfaces facing away from the sun are in their own shadow (normal test)
         hours_surf = rc.visible_sum(s.points, dirs[up], weights[up], normals=s.normals) if n_surf else np.zeros(0)

@@ -215,6 +215,55 @@ def test_hill_south_shortens_winter_sun_hours_by_the_horizon_angle():
     assert abs((flat_h - computed_h) - (flat_h - expected_h)) <= 2 * step_min / 60
 
 
+def test_terrain_near_field_gives_the_same_shadows_and_sun_hours(monkeypatch):
+    """Ground samples on terrain trace their first 0.5 m without the terrain (the ground normal
+    decides the slope's own shadow): on hills with slopes steeper than the winter sun and two
+    houses standing in them, instant shadows (with their casters) and sun-hours equal the full
+    trace, every ray through the terrain BVH from the sample on, in every cell; and a sample
+    0.25 m in front of a wall, with the sun behind the wall, is shadowed by the house (the wall
+    lies inside the near field)."""
+    import analysis.shadow as sh
+    from analysis.shadow import shadow_at, sun_hours
+
+    def hills(x, y):
+        return (100.0 + 12.0 * np.exp(-((x - X0) ** 2 + (y - Y0 - 40) ** 2) / 900.0)
+                + 4.0 * np.sin((x - X0) / 23.0) * np.cos((y - Y0) / 31.0))
+
+    grid = grid_of(hills, X0 - 120, X0 + 120, Y0 - 120, Y0 + 120)
+    houses = box_model([("a", X0 - 40, Y0 - 60, X0 - 25, Y0 - 50, 90.0, 112.0),
+                        ("b", X0 + 10, Y0 - 10, X0 + 22, Y0 + 2, 90.0, 115.0)])
+    scene = with_terrain(houses.scene(), grid)
+    ground = ground_for(houses.scene(), grid)
+    ext = (X0 - 80.0, Y0 - 80.0, X0 + 80.0, Y0 + 80.0)
+    kw = dict(cell_m=1.0, extent=ext, ground=ground)
+    res = {}
+    for near_m in (0.5, 0.0):
+        monkeypatch.setattr(sh, "TERRAIN_NEAR_M", near_m)
+        res[near_m] = (shadow_at(scene, "2026-12-21T10:30", raycaster=RayCaster(scene), **kw),
+                       sun_hours(scene, date="2026-03-21", step_min=10.0, raycaster=RayCaster(scene), **kw))
+    (s_fast, h_fast), (s_full, h_full) = res[0.5], res[0.0]
+    active = s_full.grid.active
+    assert active.sum() > 20000
+    assert 0.1 < s_full.shadow[active].mean() < 0.9  # both sun and shadow on the ground
+    np.testing.assert_array_equal(s_fast.shadow[active], s_full.shadow[active])
+    np.testing.assert_array_equal(s_fast.caster[active], s_full.caster[active])
+    np.testing.assert_allclose(h_fast.hours[active], h_full.hours[active], atol=1e-9)
+    # the terrain casts some of the shadow itself (slopes facing away from the low sun)
+    terrain_obj = scene.object_ids.index("terrain")
+    assert (s_full.caster[active] == terrain_obj).sum() > 100
+    # 0.25 m north of house b's north wall, the sun low in the south: the house's shadow
+    monkeypatch.setattr(sh, "TERRAIN_NEAR_M", 0.5)
+    rc = RayCaster(scene)
+    xy = scene.to_local(np.array([[X0 + 16.0, Y0 + 2.25]]))
+    p = np.c_[xy, ground.height(xy) + sh.TERRAIN_LIFT_M]
+    g1 = sh.ground_grid(scene, 1.0, extent=ext, ground=ground)
+    near = sh.terrain_near_field(scene, rc, g1, ground, p)
+    assert near is not None and near.caster is not None
+    d = np.array([0.0, -np.cos(np.radians(15)), np.sin(np.radians(15))])
+    hit, obj = sh._casters(rc, p, d, near=near)
+    assert hit[0] and scene.object_ids[obj[0]] == "b"
+
+
 # ====================================================================== ground heights
 def test_ground_check_reports_floating_and_buried_buildings_only():
     slope = lambda x, y: 100.0 + 0.1 * (x - X0)  # noqa: E731  (10 % slope rising east)
