@@ -24,6 +24,9 @@ the gable ends):
   (Aichholzer et al. 1995: the roof height at a point is proportional to its distance to the
   nearest footprint edge), scaled so that the highest point is at eave + roof height.
   For a W×L rectangle (W ≤ L) this is the classic hip roof with a ridge of length L − W.
+  A concave right-angled footprint (L, T, U, …) is split into its wings (maximal rectangles);
+  each wing gets a hip roof of one common pitch and the roof is their upper envelope, with
+  valleys where wings meet (the widest wing reaches eave + roof height).
 * ``pyramid`` – triangles from every footprint edge to an apex above the footprint centroid
   (the footprint must be star-shaped from its centroid, e.g. convex).
 
@@ -225,6 +228,170 @@ def _insert_points_on_ring(ring: np.ndarray, extra: list) -> list[list]:
     return out
 
 
+class _ConvexHip:
+    """The hip roof of a convex CCW ring: one face per edge, the region where that edge is the
+    nearest (the straight skeleton of a convex polygon, Aichholzer et al. 1995); ``a`` the edge
+    start points, ``inward`` the unit inward edge normals."""
+
+    def __init__(self, ring: np.ndarray):
+        self.a = a = np.asarray(ring, dtype=np.float64)
+        edge = np.roll(a, -1, axis=0) - a
+        inward = np.stack([-edge[:, 1], edge[:, 0]], axis=1)  # CCW ring: left normal points inside
+        self.inward = inward = inward / np.linalg.norm(inward, axis=1)[:, None]
+        centroid = a.mean(axis=0)
+        n = len(a)
+        self.faces, self.face_edge = [], []
+        for i in range(n):
+            face = a
+            for j in range(n):
+                if j == i:
+                    continue
+                # keep the part where the distance to edge i ≤ distance to edge j
+                face = _clip_linear(face, inward[j] - inward[i], float(a[j] @ inward[j] - a[i] @ inward[i]),
+                                    centroid)
+                if len(face) < 3:
+                    break
+            if len(face) >= 3 and _area2(face) > 1e-9:
+                self.faces.append(face)
+                self.face_edge.append(i)
+
+    def dist(self, xy, i) -> np.ndarray:
+        """Distance of points (k, 2) to the line of edge ``i`` (positive inside)."""
+        return (np.asarray(xy) - self.a[i]) @ self.inward[i]
+
+    def dist_min(self, xy) -> np.ndarray:
+        d = np.einsum("pkd,kd->pk", np.asarray(xy)[:, None, :] - self.a[None, :, :], self.inward)
+        return np.maximum(d.min(axis=1), 0.0)
+
+
+def _clip_linear(pts: np.ndarray, nrm, c: float, near) -> np.ndarray:
+    """Clip a convex polygon to p·nrm ≥ c (all of it, or nothing, when ``nrm`` is ~0)."""
+    nn = float(nrm @ nrm)
+    if nn < 1e-24:
+        return pts if c <= 1e-12 else np.zeros((0, 2))
+    p0 = near + nrm * (c - float(near @ nrm)) / nn  # the point of the line p·nrm = c nearest ``near``
+    return _clip_convex(pts, p0, nrm)
+
+
+#: footprint edges within this angle (°) of the main axes count as right-angled (hip on wings)
+RIGHT_ANGLE_TOL_DEG = 1.0
+
+
+def _orthogonal_frame(ring: np.ndarray):
+    """(u, v) unit axes along which every edge of the ring runs (within
+    :data:`RIGHT_ANGLE_TOL_DEG`), or None."""
+    edge = np.roll(ring, -1, axis=0) - ring
+    length = np.linalg.norm(edge, axis=1)
+    u = edge[int(np.argmax(length))] / length.max()
+    v = np.array([-u[1], u[0]])
+    dirs = edge / np.maximum(length, 1e-12)[:, None]
+    along = np.abs(dirs @ u)
+    ok = (along >= np.cos(np.radians(RIGHT_ANGLE_TOL_DEG))) | (along <= np.sin(np.radians(RIGHT_ANGLE_TOL_DEG)))
+    return (u, v) if ok.all() else None
+
+
+def _maximal_rectangles(poly: Polygon, u, v) -> list[np.ndarray]:
+    """The maximal axis-parallel rectangles (in the frame u, v) inside an orthogonal polygon, as
+    CCW rings in plan coordinates: its wings, each as long as it goes (an L has two, a U three)."""
+    ring = np.asarray(poly.exterior.coords)[:-1]
+    au, av = ring @ u, ring @ v
+    xs = np.unique(np.round(au, 6))
+    ys = np.unique(np.round(av, 6))
+    cx, cy = (xs[:-1] + xs[1:]) / 2, (ys[:-1] + ys[1:]) / 2
+    gx, gy = np.meshgrid(cx, cy, indexing="ij")
+    centres = gx[..., None] * u + gy[..., None] * v
+    inside = shapely.contains_xy(poly, centres[..., 0], centres[..., 1]).astype(np.int64)
+    nx, ny = inside.shape
+    cum = np.zeros((nx + 1, ny + 1), dtype=np.int64)
+    cum[1:, 1:] = inside.cumsum(0).cumsum(1)
+
+    def full(i0, i1, j0, j1):  # cells [i0, i1) × [j0, j1) all inside
+        return cum[i1, j1] - cum[i0, j1] - cum[i1, j0] + cum[i0, j0] == (i1 - i0) * (j1 - j0)
+
+    rects = []
+    for i0 in range(nx):
+        for i1 in range(i0 + 1, nx + 1):
+            for j0 in range(ny):
+                for j1 in range(j0 + 1, ny + 1):
+                    if not full(i0, i1, j0, j1):
+                        break  # a longer range holds the same outside cell
+                    grow = ((i0 > 0 and full(i0 - 1, i1, j0, j1)) or (i1 < nx and full(i0, i1 + 1, j0, j1))
+                            or (j0 > 0 and full(i0, i1, j0 - 1, j1)) or (j1 < ny and full(i0, i1, j0, j1 + 1)))
+                    if not grow:
+                        corners = [(xs[i0], ys[j0]), (xs[i1], ys[j0]), (xs[i1], ys[j1]), (xs[i0], ys[j1])]
+                        rects.append(np.array([a * u + b * v for a, b in corners]))
+    return rects
+
+
+def _hip_wings(poly: Polygon, ring: np.ndarray, eave_z: float, roof_height_m: float, path):
+    """Hip roof of a concave right-angled footprint (L, T, U, …): every wing (maximal rectangle)
+    gets its own hip roof with one common pitch, and the roof is their upper envelope — how
+    composite roofs are built, with valleys where wings meet. The widest wing's ridge is at
+    eave + ``roof_height_m``. Returns (faces, zfun) for :func:`extrude_footprint`."""
+    frame = _orthogonal_frame(ring)
+    if frame is None:
+        raise InputError(path, "a hip roof on a concave footprint needs right angles (an L, T or U shape); "
+                               "use gable, shed or flat for this one")
+    rects = _maximal_rectangles(poly, *frame)
+    if not rects or len(rects) > 40:
+        raise InputError(path, "this footprint has too many wings for a hip roof; use gable, shed or flat")
+    hips = [_ConvexHip(r if _area2(r) > 0 else r[::-1]) for r in rects]
+    half_width = max(float(h.dist_min(np.concatenate(h.faces)).max()) for h in hips)
+    slope = roof_height_m / half_width
+    faces = []
+    for i, hi in enumerate(hips):
+        for face, f in zip(hi.faces, hi.face_edge):
+            visible = Polygon(face)
+            for j, hj in enumerate(hips):
+                if j == i:
+                    continue
+                # where wing j's roof is higher than this face's plane (ties go to the lower index)
+                region = hj.a
+                eps = 1e-9 if j > i else -1e-9
+                for e in range(len(hj.a)):
+                    nrm = hj.inward[e] - hi.inward[f]
+                    c = float(hj.a[e] @ hj.inward[e] - hi.a[f] @ hi.inward[f]) + eps
+                    region = _clip_linear(region, nrm, c, hj.a.mean(axis=0))
+                    if len(region) < 3:
+                        break
+                if len(region) >= 3 and abs(_area2(region)) > 1e-9:
+                    visible = visible.difference(Polygon(region))
+                    if visible.is_empty:
+                        break
+            # snap the ±1e-9 tie shifts away: two parts meeting at a ridge point become two faces
+            visible = shapely.set_precision(visible, 1e-7)
+            faces.extend(_without_holes(p) for p in _polygons_of(visible))
+    faces = [p for group in faces for p in group]
+
+    def zfun(xy):
+        xy = np.asarray(xy, dtype=np.float64)
+        z = np.full(len(xy), eave_z)
+        for h in hips:
+            d = np.einsum("pkd,kd->pk", xy[:, None, :] - h.a[None, :, :], h.inward)
+            inside = d.min(axis=1) >= -1e-7
+            z = np.where(inside, np.maximum(z, eave_z + slope * np.maximum(d.min(axis=1), 0.0)), z)
+        return z
+
+    return faces, zfun
+
+
+def _without_holes(p: Polygon) -> list[Polygon]:
+    """``p`` as simple pieces: a ring touching itself (two faces meeting at a ridge point) split
+    into its parts, holes cut through (through the centroid of each hole)."""
+    if not p.is_valid:
+        return [q for part in _polygons_of(shapely.make_valid(p)) for q in _without_holes(part)]
+    if not p.interiors:
+        return [p]
+    hole = Polygon(p.interiors[0])
+    c = np.asarray(hole.centroid.coords[0])
+    size = 4.0 * (p.length + 1.0)
+    out = []
+    for sign in (1.0, -1.0):
+        out.extend(q for piece in _polygons_of(p.intersection(_half_plane(c, np.array([sign, 0.0]), size)))
+                   for q in _without_holes(piece))
+    return out
+
+
 def extrude_footprint(footprint, ground_z: float, eave_height_m: float, roof: str = "flat",
                       roof_height_m: float = 0.0, path=None) -> ExtrudedSolid:
     """Build the closed solid of a building from its footprint (see module docstring).
@@ -285,44 +452,15 @@ def extrude_footprint(footprint, ground_z: float, eave_height_m: float, roof: st
         def zfun(xy):
             d = np.abs((xy - centre) @ short_axis)
             return eave_z + roof_height_m * np.clip(1.0 - d / half_w, 0.0, 1.0)
+    elif roof == "hip" and not convex:
+        faces, zfun = _hip_wings(poly, ring, eave_z, roof_height_m, path)
     elif roof == "hip":
-        if not convex:
-            raise InputError(path, "a hip roof needs a convex footprint; use gable, shed or flat for this one")
-        n = len(ring)
-        a = ring
-        b = np.roll(ring, -1, axis=0)
-        edge = b - a
-        inward = np.stack([-edge[:, 1], edge[:, 0]], axis=1)  # CCW ring: left normal points inside
-        inward /= np.linalg.norm(inward, axis=1)[:, None]
-        centroid = np.asarray(poly.centroid.coords[0])
-        for i in range(n):
-            face = ring
-            for j in range(n):
-                if j == i:
-                    continue
-                # keep the part where the distance to edge i ≤ distance to edge j:
-                # (p - a_j)·n_j - (p - a_i)·n_i >= 0
-                nrm = inward[j] - inward[i]
-                if np.linalg.norm(nrm) < 1e-12:
-                    continue
-                # the point of the bisector line p·nrm = a_j·n_j - a_i·n_i nearest the centroid
-                c = float(a[j] @ inward[j] - a[i] @ inward[i])
-                p0 = centroid + nrm * (c - float(centroid @ nrm)) / float(nrm @ nrm)
-                face = _clip_convex(face, p0, nrm)
-                if len(face) < 3:
-                    break
-            if len(face) >= 3 and _area2(face) > 1e-9:
-                faces.append(face)
-
-        def dist_min(xy):
-            d = np.einsum("pkd,kd->pk", xy[:, None, :] - a[None, :, :], inward)
-            return np.maximum(d.min(axis=1), 0.0)
-
-        all_face_pts = np.concatenate(faces)
-        top = float(dist_min(all_face_pts).max())
+        hip = _ConvexHip(ring)
+        faces = hip.faces
+        top = float(hip.dist_min(np.concatenate(faces)).max())
 
         def zfun(xy):
-            return eave_z + roof_height_m * dist_min(xy) / top
+            return eave_z + roof_height_m * hip.dist_min(xy) / top
     else:  # pyramid
         apex = np.asarray(poly.centroid.coords[0])
         n = len(ring)

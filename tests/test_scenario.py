@@ -207,6 +207,63 @@ def test_extruded_roofs_have_the_analytic_volume_and_roof_area(roof, volume, roo
     assert np.allclose(sc.face_normals[sc.surface_type == WALL][:, 2], 0, atol=1e-9)
 
 
+# wings (x0, y0, x1, y1) of right-angled concave footprints, written down by hand
+WINGS = {
+    "L": ([[0, 0], [20, 0], [20, 8], [8, 8], [8, 20], [0, 20]], [(0, 0, 20, 8), (0, 0, 8, 20)]),
+    "T": ([[0, 0], [24, 0], [24, 10], [15, 10], [15, 22], [9, 22], [9, 10], [0, 10]],
+          [(0, 0, 24, 10), (9, 0, 15, 22)]),
+    "U": ([[0, 0], [30, 0], [30, 20], [22, 20], [22, 8], [8, 8], [8, 20], [0, 20]],
+          [(0, 0, 30, 8), (0, 0, 8, 20), (22, 0, 30, 20)]),
+}
+
+
+@pytest.mark.parametrize("shape", ["L", "T", "U"])
+def test_hip_roof_on_l_t_u_footprints_is_the_envelope_of_its_wings(shape):
+    """A concave right-angled footprint (rotated 30°, national-grid coordinates): each wing gets a
+    hip roof of one pitch (the widest wing's ridge at eave + R) and the roof is their upper
+    envelope. Checked against that definition evaluated independently on a 2 cm grid (volume),
+    the common pitch (every roof face tilts by atan(R / (W_max/2)), so roof area = plan area /
+    cos(pitch)), the height and a closed, outward solid."""
+    fp_local, wings = WINGS[shape]
+    a = math.radians(30)
+    rotm = np.array([[math.cos(a), -math.sin(a)], [math.sin(a), math.cos(a)]])
+    origin = np.array([512345.0, 5712345.0])
+    fp = (np.array(fp_local, float) @ rotm.T + origin).tolist()
+    m = box_model([("a", 512300, 5712300, 512310, 5712310, 40, 50)])
+    out = edit_from_dict({"op": "extrude", "id": "w", "footprint": fp, "ground_z": 40.0, "height_m": H,
+                          "roof": "hip", "roof_height_m": R}).apply(m)
+    mesh = object_mesh(out, "w")
+    assert mesh.is_watertight and mesh.is_winding_consistent
+    half_max = max(min(x1 - x0, y1 - y0) for x0, y0, x1, y1 in wings) / 2
+    pitch = math.atan2(R, half_max)
+    sc = out.scene(object_ids=["w"])
+    roof_tri = sc.surface_type == ROOF
+    tilt = np.arccos(np.clip(sc.face_normals[roof_tri][:, 2], -1, 1))
+    assert np.allclose(tilt, pitch, atol=1e-7)
+    plan = shapely.Polygon(fp_local).area
+    assert sc.triangle_areas[roof_tri].sum() == pytest.approx(plan / math.cos(pitch), rel=1e-8)  # 1e-7 m snap
+    assert (sc.vertices[:, 2] + sc.origin[2]).max() == pytest.approx(40 + H + R)
+    # volume: ∫∫ (eave + tan(pitch) · max over the wings holding p of the distance to the wing's
+    # nearest side) dA, on a 2 cm grid in the footprint's own frame
+    h = 0.02
+    x0, y0, x1, y1 = shapely.Polygon(fp_local).bounds
+    gx, gy = np.meshgrid(np.arange(x0 + h / 2, x1, h), np.arange(y0 + h / 2, y1, h))
+    inside = shapely.contains_xy(shapely.Polygon(fp_local), gx, gy)
+    best = np.zeros_like(gx)
+    for wx0, wy0, wx1, wy1 in wings:
+        d = np.minimum.reduce([gx - wx0, wx1 - gx, gy - wy0, wy1 - gy])
+        best = np.maximum(best, np.where(d >= 0, d, 0.0))
+    expected = float((H + math.tan(pitch) * best[inside]).sum() * h * h)
+    assert mesh.volume == pytest.approx(expected, rel=2e-3)
+
+
+def test_hip_roof_on_a_concave_footprint_without_right_angles_is_refused():
+    fp = [[0, 0], [20, 0], [20, 8], [10, 12], [8, 20], [0, 20]]
+    with pytest.raises(InputError, match="right angles"):
+        edit_from_dict({"op": "extrude", "id": "x", "footprint": fp, "ground_z": 0, "height_m": 6,
+                        "roof": "hip", "roof_height_m": 4}).apply(box_model([("a", 50, 50, 60, 60, 0, 5)]))
+
+
 def test_gable_roof_planes_have_the_pitch_of_the_roof_height():
     out = edit_from_dict({"op": "extrude", "id": "g", "footprint": [[0, 0], [L, 0], [L, W], [0, W]],
                           "ground_z": 0, "height_m": H, "roof": "gable", "roof_height_m": R}).apply(
