@@ -17,9 +17,10 @@ the gable ends):
   rotated rectangle: the eave along one long side, the top (eave + roof height) along the other.
 * ``gable``   – the ridge runs along the long axis of the minimum rotated rectangle through its
   centre; two planes fall to the two long sides (eave there), gable ends are vertical walls.
-  Works for any footprint (a concave one is split by the ridge line into several roof faces; an
-  L-shaped house gets one ridge across the whole shape, not a cross gable — model the wings as
-  separate buildings for that).
+  A concave right-angled footprint (L, T, U, …) gets cross gables: every wing (maximal
+  rectangle) a gable roof along its long axis with one common pitch, the roof their upper
+  envelope (valleys where wings meet). Other concave footprints are split by one ridge line
+  across the whole shape.
 * ``hip``     – the straight-skeleton roof of a convex footprint with equal pitch on every side
   (Aichholzer et al. 1995: the roof height at a point is proportional to its distance to the
   nearest footprint edge), scaled so that the highest point is at eave + roof height.
@@ -231,19 +232,20 @@ def _insert_points_on_ring(ring: np.ndarray, extra: list) -> list[list]:
 class _ConvexHip:
     """The hip roof of a convex CCW ring: one face per edge, the region where that edge is the
     nearest (the straight skeleton of a convex polygon, Aichholzer et al. 1995); ``a`` the edge
-    start points, ``inward`` the unit inward edge normals."""
+    start points, ``inward`` the unit inward edge normals. With ``edges`` (indices) only those
+    edges carry roof planes — the two long sides of a rectangle give its gable roof."""
 
-    def __init__(self, ring: np.ndarray):
+    def __init__(self, ring: np.ndarray, edges=None):
         self.a = a = np.asarray(ring, dtype=np.float64)
         edge = np.roll(a, -1, axis=0) - a
         inward = np.stack([-edge[:, 1], edge[:, 0]], axis=1)  # CCW ring: left normal points inside
         self.inward = inward = inward / np.linalg.norm(inward, axis=1)[:, None]
+        self.edges = list(range(len(a))) if edges is None else list(edges)
         centroid = a.mean(axis=0)
-        n = len(a)
         self.faces, self.face_edge = [], []
-        for i in range(n):
+        for i in self.edges:
             face = a
-            for j in range(n):
+            for j in self.edges:
                 if j == i:
                     continue
                 # keep the part where the distance to edge i ≤ distance to edge j
@@ -260,8 +262,14 @@ class _ConvexHip:
         return (np.asarray(xy) - self.a[i]) @ self.inward[i]
 
     def dist_min(self, xy) -> np.ndarray:
-        d = np.einsum("pkd,kd->pk", np.asarray(xy)[:, None, :] - self.a[None, :, :], self.inward)
+        """Distance to the nearest roof-carrying edge line (0 outside)."""
+        e = self.edges
+        d = np.einsum("pkd,kd->pk", np.asarray(xy)[:, None, :] - self.a[None, e, :], self.inward[e])
         return np.maximum(d.min(axis=1), 0.0)
+
+    def contains(self, xy, tol: float = 1e-7) -> np.ndarray:
+        d = np.einsum("pkd,kd->pk", np.asarray(xy)[:, None, :] - self.a[None, :, :], self.inward)
+        return d.min(axis=1) >= -tol
 
 
 def _clip_linear(pts: np.ndarray, nrm, c: float, near) -> np.ndarray:
@@ -323,56 +331,96 @@ def _maximal_rectangles(poly: Polygon, u, v) -> list[np.ndarray]:
     return rects
 
 
-def _hip_wings(poly: Polygon, ring: np.ndarray, eave_z: float, roof_height_m: float, path):
-    """Hip roof of a concave right-angled footprint (L, T, U, …): every wing (maximal rectangle)
-    gets its own hip roof with one common pitch, and the roof is their upper envelope — how
-    composite roofs are built, with valleys where wings meet. The widest wing's ridge is at
-    eave + ``roof_height_m``. Returns (faces, zfun) for :func:`extrude_footprint`."""
-    frame = _orthogonal_frame(ring)
+def _long_sides(rect: np.ndarray) -> list[int]:
+    """Edge indices of the two long sides of a rectangle ring (the first pair when square)."""
+    length = np.linalg.norm(np.roll(rect, -1, axis=0) - rect, axis=1)
+    return [0, 2] if length[0] >= length[1] - 1e-9 else [1, 3]
+
+
+class _WingRoofFailed(Exception):
+    """The wing envelope did not give clean faces (numerically degenerate input)."""
+
+
+def _hip_wings(poly: Polygon, ring: np.ndarray, eave_z: float, roof_height_m: float, path, form: str = "hip",
+               frame=None):
+    """Hip or gable roof of a concave right-angled footprint (L, T, U, …): every wing (maximal
+    rectangle) gets its own roof — hipped, or gabled along its long axis — with one common pitch,
+    and the roof is their upper envelope: how composite roofs are built, with valleys where wings
+    meet (cross gables for ``form="gable"``). The widest wing's ridge is at eave +
+    ``roof_height_m``. Returns (faces, zfun) for :func:`extrude_footprint`.
+
+    The faces are computed in the footprint's own axes (coordinates snapped to 0.1 µm there, so
+    that wing sides are exactly axis-parallel) with snap-rounded overlays, then turned back; they
+    must tile the footprint exactly, else :class:`_WingRoofFailed` is raised (and
+    :func:`extrude_footprint` checks the finished solid once more)."""
+    frame = frame or _orthogonal_frame(ring)
     if frame is None:
         raise InputError(path, "a hip roof on a concave footprint needs right angles (an L, T or U shape); "
                                "use gable, shed or flat for this one")
-    rects = _maximal_rectangles(poly, *frame)
+    u, v = frame
+    rot = np.array([u, v])  # plan -> frame: q = rot @ p
+    q_ring = np.round(ring @ rot.T, 7)
+    q_poly = Polygon(q_ring)
+    if not q_poly.is_valid or abs(q_poly.area - poly.area) > 1e-6 * poly.area:
+        raise _WingRoofFailed("footprint not right-angled enough")
+    ex, ey = np.array([1.0, 0.0]), np.array([0.0, 1.0])
+    rects = _maximal_rectangles(q_poly, ex, ey)
     if not rects or len(rects) > 40:
-        raise InputError(path, "this footprint has too many wings for a hip roof; use gable, shed or flat")
-    hips = [_ConvexHip(r if _area2(r) > 0 else r[::-1]) for r in rects]
+        raise InputError(path, f"this footprint has too many wings for a {form} roof; use shed or flat")
+    rects = [r if _area2(r) > 0 else r[::-1] for r in rects]
+    hips = [_ConvexHip(r, _long_sides(r) if form == "gable" else None) for r in rects]
     half_width = max(float(h.dist_min(np.concatenate(h.faces)).max()) for h in hips)
     slope = roof_height_m / half_width
-    faces = []
-    for i, hi in enumerate(hips):
-        for face, f in zip(hi.faces, hi.face_edge):
-            visible = Polygon(face)
-            for j, hj in enumerate(hips):
-                if j == i:
-                    continue
-                # where wing j's roof is higher than this face's plane (ties go to the lower index)
-                region = hj.a
-                eps = 1e-9 if j > i else -1e-9
-                for e in range(len(hj.a)):
-                    nrm = hj.inward[e] - hi.inward[f]
-                    c = float(hj.a[e] @ hj.inward[e] - hi.a[f] @ hi.inward[f]) + eps
-                    region = _clip_linear(region, nrm, c, hj.a.mean(axis=0))
-                    if len(region) < 3:
-                        break
-                if len(region) >= 3 and abs(_area2(region)) > 1e-9:
-                    visible = visible.difference(Polygon(region))
-                    if visible.is_empty:
-                        break
-            # snap the ±1e-9 tie shifts away: two parts meeting at a ridge point become two faces
-            visible = shapely.set_precision(visible, 1e-7)
-            faces.extend(_without_holes(p) for p in _polygons_of(visible))
-    faces = [p for group in faces for p in group]
+    q_faces = []
+    try:
+        for i, hi in enumerate(hips):
+            for face, f in zip(hi.faces, hi.face_edge):
+                visible = shapely.set_precision(Polygon(face), 1e-7)
+                for j, hj in enumerate(hips):
+                    if j == i:
+                        continue
+                    # where wing j's roof is higher than this face's plane (ties go to the lower index)
+                    region = hj.a
+                    eps = 1e-9 if j > i else -1e-9
+                    for e in hj.edges:
+                        nrm = hj.inward[e] - hi.inward[f]
+                        c = float(hj.a[e] @ hj.inward[e] - hi.a[f] @ hi.inward[f]) + eps
+                        region = _clip_linear(region, nrm, c, hj.a.mean(axis=0))
+                        if len(region) < 3:
+                            break
+                    if len(region) >= 3 and abs(_area2(region)) > 1e-9:
+                        # snap-rounded overlay: the region often shares an edge with the face
+                        visible = shapely.difference(visible, Polygon(region), grid_size=1e-7)
+                        if visible.is_empty:
+                            break
+                q_faces.extend(q for p in _polygons_of(visible) for q in _without_holes(p))
+    except shapely.errors.GEOSException as exc:
+        raise _WingRoofFailed(str(exc)) from None
+    total = sum(f.area for f in q_faces)
+    union = shapely.union_all(q_faces).area if q_faces else 0.0
+    if abs(total - q_poly.area) > 1e-6 * q_poly.area or abs(union - total) > 1e-6 * q_poly.area:
+        raise _WingRoofFailed("roof faces do not tile the footprint")
+    faces = [Polygon(np.asarray(f.exterior.coords)[:-1] @ rot) for f in q_faces]
 
     def zfun(xy):
-        xy = np.asarray(xy, dtype=np.float64)
-        z = np.full(len(xy), eave_z)
+        q = np.asarray(xy, dtype=np.float64) @ rot.T
+        z = np.full(len(q), eave_z)
         for h in hips:
-            d = np.einsum("pkd,kd->pk", xy[:, None, :] - h.a[None, :, :], h.inward)
-            inside = d.min(axis=1) >= -1e-7
-            z = np.where(inside, np.maximum(z, eave_z + slope * np.maximum(d.min(axis=1), 0.0)), z)
+            z = np.where(h.contains(q, 1e-6), np.maximum(z, eave_z + slope * h.dist_min(q)), z)
         return z
 
     return faces, zfun
+
+
+def _wing_roof(poly, ring, eave_z, roof_height_m, path):
+    """Cross gables (:func:`_hip_wings`) when the footprint is right-angled and they come out
+    clean, else None (the single-ridge gable is used)."""
+    if _orthogonal_frame(ring) is None:
+        return None
+    try:
+        return _hip_wings(poly, ring, eave_z, roof_height_m, path, form="gable")
+    except _WingRoofFailed:
+        return None
 
 
 def _without_holes(p: Polygon) -> list[Polygon]:
@@ -392,8 +440,32 @@ def _without_holes(p: Polygon) -> list[Polygon]:
     return out
 
 
+def _clean_solid(solid: ExtrudedSolid) -> bool:
+    """Every directed edge of the solid's polygons is met once the other way (closed, no
+    T-junctions), the shell is a sphere (V − E + F = 2) and every polygon is a simple ring in
+    its own plane."""
+    from collections import Counter
+
+    edges = Counter()
+    for poly in solid.polygons:
+        for i in range(len(poly)):
+            edges[(poly[i], poly[(i + 1) % len(poly)])] += 1
+    if any(c != 1 or edges.get((b, a), 0) != 1 for (a, b), c in edges.items()):
+        return False
+    used = {k for poly in solid.polygons for k in poly}
+    if len(used) - len(edges) // 2 + len(solid.polygons) != 2:  # Euler: one closed shell, no handles
+        return False
+    for poly in solid.polygons:
+        pts = solid.vertices[poly]
+        drop = int(np.argmax(np.abs(_newell(pts))))
+        ring2d = np.delete(pts, drop, axis=1)
+        if not Polygon(ring2d).is_valid:
+            return False
+    return True
+
+
 def extrude_footprint(footprint, ground_z: float, eave_height_m: float, roof: str = "flat",
-                      roof_height_m: float = 0.0, path=None) -> ExtrudedSolid:
+                      roof_height_m: float = 0.0, path=None, _wings: bool = True) -> ExtrudedSolid:
     """Build the closed solid of a building from its footprint (see module docstring).
 
     footprint      [[x, y], ...] (model CRS, metres) or a shapely Polygon
@@ -427,6 +499,7 @@ def extrude_footprint(footprint, ground_z: float, eave_height_m: float, roof: st
     size = 4.0 * (poly.length + 1.0)
 
     convex = poly.convex_hull.area - poly.area <= 1e-9 * poly.area
+    wings_used = False
     faces: list = []  # roof faces in 2D: shapely Polygons or (k, 2) CCW point arrays
     if roof == "flat":
         faces = [poly]
@@ -441,6 +514,10 @@ def extrude_footprint(footprint, ground_z: float, eave_height_m: float, roof: st
 
         def zfun(xy):
             return eave_z + roof_height_m * (((xy - centre) @ short_axis) - dmin) / (dmax - dmin)
+    elif roof == "gable" and not convex and _wings and (
+            wing_roof := _wing_roof(poly, ring, eave_z, roof_height_m, path)):
+        faces, zfun = wing_roof
+        wings_used = True
     elif roof == "gable":
         centre, long_axis, short_axis, half_w = _axes(poly)
         if convex:
@@ -453,7 +530,14 @@ def extrude_footprint(footprint, ground_z: float, eave_height_m: float, roof: st
             d = np.abs((xy - centre) @ short_axis)
             return eave_z + roof_height_m * np.clip(1.0 - d / half_w, 0.0, 1.0)
     elif roof == "hip" and not convex:
-        faces, zfun = _hip_wings(poly, ring, eave_z, roof_height_m, path)
+        try:
+            faces, zfun = _hip_wings(poly, ring, eave_z, roof_height_m, path) if _wings else (None, None)
+            if faces is None:
+                raise _WingRoofFailed("the finished solid was not clean")
+        except _WingRoofFailed:
+            raise InputError(path, "a hip roof could not be built cleanly on this concave footprint; "
+                                   "use gable, shed or flat for this one") from None
+        wings_used = True
     elif roof == "hip":
         hip = _ConvexHip(ring)
         faces = hip.faces
@@ -532,7 +616,12 @@ def extrude_footprint(footprint, ground_z: float, eave_height_m: float, roof: st
         polygons.append(list(idx))
         semantics.append(ROOF)
     verts[:, :2] += shift
-    return ExtrudedSolid(verts, polygons, semantics)
+    solid = ExtrudedSolid(verts, polygons, semantics)
+    if wings_used and not _clean_solid(solid):
+        # the wing envelope met a numerically awkward case: gables fall back to one ridge,
+        # a hip roof is refused (never a solid with gaps)
+        return extrude_footprint(footprint, ground_z, eave_height_m, roof, roof_height_m, path, _wings=False)
+    return solid
 
 
 # ---------------------------------------------------------------- wind turbine

@@ -217,13 +217,14 @@ WINGS = {
 }
 
 
+@pytest.mark.parametrize("roof", ["hip", "gable"])
 @pytest.mark.parametrize("shape", ["L", "T", "U"])
-def test_hip_roof_on_l_t_u_footprints_is_the_envelope_of_its_wings(shape):
+def test_hip_and_cross_gable_roofs_on_l_t_u_footprints_are_the_envelope_of_their_wings(shape, roof):
     """A concave right-angled footprint (rotated 30°, national-grid coordinates): each wing gets a
-    hip roof of one pitch (the widest wing's ridge at eave + R) and the roof is their upper
-    envelope. Checked against that definition evaluated independently on a 2 cm grid (volume),
-    the common pitch (every roof face tilts by atan(R / (W_max/2)), so roof area = plan area /
-    cos(pitch)), the height and a closed, outward solid."""
+    hip roof, or a gable along its long axis, of one pitch (the widest wing's ridge at eave + R)
+    and the roof is their upper envelope. Checked against that definition evaluated independently
+    on a 2 cm grid (volume), the common pitch (every roof face tilts by atan(R / (W_max/2)), so
+    roof area = plan area / cos(pitch)), the height and a closed, outward solid."""
     fp_local, wings = WINGS[shape]
     a = math.radians(30)
     rotm = np.array([[math.cos(a), -math.sin(a)], [math.sin(a), math.cos(a)]])
@@ -231,7 +232,7 @@ def test_hip_roof_on_l_t_u_footprints_is_the_envelope_of_its_wings(shape):
     fp = (np.array(fp_local, float) @ rotm.T + origin).tolist()
     m = box_model([("a", 512300, 5712300, 512310, 5712310, 40, 50)])
     out = edit_from_dict({"op": "extrude", "id": "w", "footprint": fp, "ground_z": 40.0, "height_m": H,
-                          "roof": "hip", "roof_height_m": R}).apply(m)
+                          "roof": roof, "roof_height_m": R}).apply(m)
     mesh = object_mesh(out, "w")
     assert mesh.is_watertight and mesh.is_winding_consistent
     half_max = max(min(x1 - x0, y1 - y0) for x0, y0, x1, y1 in wings) / 2
@@ -251,10 +252,53 @@ def test_hip_roof_on_l_t_u_footprints_is_the_envelope_of_its_wings(shape):
     inside = shapely.contains_xy(shapely.Polygon(fp_local), gx, gy)
     best = np.zeros_like(gx)
     for wx0, wy0, wx1, wy1 in wings:
-        d = np.minimum.reduce([gx - wx0, wx1 - gx, gy - wy0, wy1 - gy])
-        best = np.maximum(best, np.where(d >= 0, d, 0.0))
+        inside_wing = np.minimum.reduce([gx - wx0, wx1 - gx, gy - wy0, wy1 - gy]) >= 0
+        if roof == "hip":
+            d = np.minimum.reduce([gx - wx0, wx1 - gx, gy - wy0, wy1 - gy])
+        elif wx1 - wx0 >= wy1 - wy0:  # gable: distance to the nearer long side only
+            d = np.minimum(gy - wy0, wy1 - gy)
+        else:
+            d = np.minimum(gx - wx0, wx1 - gx)
+        best = np.maximum(best, np.where(inside_wing, d, 0.0))
     expected = float((H + math.tan(pitch) * best[inside]).sum() * h * h)
     assert mesh.volume == pytest.approx(expected, rel=2e-3)
+
+
+def test_wing_roofs_are_closed_solids_at_any_rotation_scale_and_place():
+    """60 L/T/U footprints at random rotations, scales and national-grid places, either winding:
+    every hip and gable solid is closed and outward (trimesh), every hip uses the wing envelope
+    (its roof volume is the envelope's), and a gable that the envelope cannot build cleanly
+    falls back to one ridge instead of leaving gaps."""
+    from model.extrude import extrude_footprint
+
+    rng = np.random.default_rng(5)
+    base = box_model([("a", 0, 0, 1, 1, 0, 1)])
+    wing_gables = 0
+    for k in range(30):
+        shape = "LTU"[k % 3]
+        fp_local, wings = WINGS[shape]
+        scale = rng.uniform(0.5, 2.0)
+        a = rng.uniform(0, 2 * math.pi)
+        rotm = np.array([[math.cos(a), -math.sin(a)], [math.sin(a), math.cos(a)]])
+        fp = (np.array(fp_local, float) * scale @ rotm.T + rng.uniform([3e5, 5.6e6], [7e5, 6e6])).tolist()
+        if k % 2:
+            fp = fp[::-1]
+        for roof in ("hip", "gable"):
+            out = edit_from_dict({"op": "extrude", "id": "w", "footprint": fp, "ground_z": 50.0, "height_m": H,
+                                  "roof": roof, "roof_height_m": R}).apply(base)
+            mesh = object_mesh(out, "w")
+            assert mesh.is_watertight and mesh.is_winding_consistent and mesh.volume > 0, (shape, roof, a)
+            solid = extrude_footprint(fp, 50.0, H, roof, R)
+            n_roof = sum(1 for x in solid.semantics if x == ROOF)
+            if roof == "hip":
+                half_max = scale * max(min(x1 - x0, y1 - y0) for x0, y0, x1, y1 in wings) / 2
+                # every roof face at the common pitch: the wing envelope was built
+                sc = out.scene(object_ids=["w"])
+                tilt = np.arccos(np.clip(sc.face_normals[sc.surface_type == ROOF][:, 2], -1, 1))
+                assert np.allclose(tilt, math.atan2(R, half_max), atol=1e-6), (shape, a)
+            else:
+                wing_gables += n_roof > 2
+    assert wing_gables >= 24  # cross gables in most cases (the rest: one ridge, still closed)
 
 
 def test_hip_roof_on_a_concave_footprint_without_right_angles_is_refused():
