@@ -442,8 +442,8 @@ def _without_holes(p: Polygon) -> list[Polygon]:
 
 def _clean_solid(solid: ExtrudedSolid) -> bool:
     """Every directed edge of the solid's polygons is met once the other way (closed, no
-    T-junctions), the shell is a sphere (V − E + F = 2) and every polygon is a simple ring in
-    its own plane."""
+    T-junctions), the shell is a sphere (V − E + F = 2) and every polygon is planar and a simple
+    ring in its plane."""
     from collections import Counter
 
     edges = Counter()
@@ -457,7 +457,12 @@ def _clean_solid(solid: ExtrudedSolid) -> bool:
         return False
     for poly in solid.polygons:
         pts = solid.vertices[poly]
-        drop = int(np.argmax(np.abs(_newell(pts))))
+        nrm = _newell(pts)
+        unit = nrm / max(float(np.linalg.norm(nrm)), 1e-300)
+        off = (pts - pts.mean(axis=0)) @ unit
+        if np.abs(off).max() > 1e-6:  # every polygon planar (to 1 µm)
+            return False
+        drop = int(np.argmax(np.abs(nrm)))
         ring2d = np.delete(pts, drop, axis=1)
         if not Polygon(ring2d).is_valid:
             return False
