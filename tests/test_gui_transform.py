@@ -229,7 +229,7 @@ def test_shift_drag_rotates_about_centroid(window, qtbot, artifacts):
         QTest.qWait(20)
     assert len(window.variants.active().edits) == n_edits  # still a preview
     assert window.transform_tool._ghost is not None and window.transform_tool.last_values[2] == 15.0
-    qtbot.waitUntil(lambda: len(window.variants.active().edits) == n_edits + 1, timeout=5000)
+    qtbot.waitUntil(lambda: len(window.variants.active().edits) == n_edits + 1, timeout=15000)
     edits = window.variants.active().edits
     assert len(edits) == n_edits + 1 and edits[-1]["op"] == "rotate" and edits[-1]["rotation_deg"] == 15.0
     corners2 = window.scene.to_world(window.scene.corners[members_mask(window, oid)].reshape(-1, 3))[:, :2]

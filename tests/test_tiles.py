@@ -248,7 +248,7 @@ def test_city_tiles_in_the_viewport(city, qtbot, artifacts):
         city_view.picked.connect(lambda i, t, a: hits.append((i, t, a)))
         centre = QPoint(vp.plotter.interactor.width() // 2, vp.plotter.interactor.height() // 2)
         QTest.mouseClick(vp.plotter.interactor, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, centre)
-        qtbot.waitUntil(lambda: bool(hits), timeout=5000)
+        qtbot.waitUntil(lambda: bool(hits), timeout=15000)
         assert hits[-1][0] == oid and hits[-1][1] == "Building"
         assert hits[-1][2]["measuredHeight"] == pytest.approx(model.objects[oid].attributes["measuredHeight"])
         vp.plotter.screenshot(str(artifacts / "tiles_gui.png"))
