@@ -60,7 +60,6 @@ import hashlib
 import json
 import math
 import os
-import tempfile
 import threading
 import time
 from collections import OrderedDict
@@ -70,6 +69,7 @@ from pathlib import Path
 import numpy as np
 
 from model.errors import InputError
+from model.fileio import atomic_write_bytes, replace_via_temp
 
 ANALYSES = ("solar", "sunhours", "metrics", "sunlight")
 DEFAULT_HALO_M = 300.0
@@ -383,35 +383,6 @@ def _intersects(a, b) -> bool:
 
 
 # ============================================================================ running one tile
-def _atomic_write(path: Path, data: bytes) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise
-
-
-def _tmp_then_replace(path: Path, write_fn) -> None:
-    """Call ``write_fn(tmp_path)`` and rename the result to ``path`` (atomic for the reader)."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp{path.suffix}")
-    if tmp.exists():
-        tmp.unlink()
-    try:
-        write_fn(tmp)
-        os.replace(tmp, path)
-    finally:
-        if tmp.exists():
-            tmp.unlink()
-
-
 def done_marker(out_dir, tile_id: str) -> Path:
     return Path(out_dir) / "tiles" / f"{tile_id}.done.json"
 
@@ -527,7 +498,7 @@ def _write_gpkg(path: Path, layers: list, crs_wkt) -> None:
             pyogrio.raw.write(str(tmp), wkb, data, names, layer=name, driver="GPKG", geometry_type=gtype,
                               crs=crs_wkt, append=i > 0, promote_to_multi=False)
 
-    _tmp_then_replace(path, write)
+    replace_via_temp(path, write)
 
 
 def _crs_wkt(model):
@@ -701,7 +672,7 @@ def _sunhours_tile(part: Partition, model, own_ids, tdir: Path) -> dict:
     rc.close()
     outputs = []
     tif = tdir / f"{part.tile.id}.tif"
-    _tmp_then_replace(tif, lambda tmp: write_geotiff(res.raster(), tmp, model.crs))
+    write_geotiff(res.raster(), tif, model.crs)  # atomic itself
     outputs.append(tif.name)
     if "gpkg" in part.options.formats:
         import shapely
@@ -797,7 +768,7 @@ def run_partition(part: Partition, shared: RunShared | str | None = None) -> dic
               "cpu_seconds": round(time.process_time() - c0, 3),
               "worker_pid": os.getpid(), "files_parsed": FILE_CACHE_STATS["loads"] - loads0,
               "files_from_cache": FILE_CACHE_STATS["hits"] - hits0, "figures": figures}
-    _atomic_write(done_marker(part.options.out_dir, part.tile.id), json.dumps(marker, indent=1).encode())
+    atomic_write_bytes(done_marker(part.options.out_dir, part.tile.id), json.dumps(marker, indent=1).encode())
     return marker
 
 
@@ -917,7 +888,7 @@ def _scan(files, options, client):
                 raise InputError(None, d["error"])
             d["crs_override"] = options.crs
             out[d["path"]] = d
-        _atomic_write(cache_path, json.dumps({"files": list(out.values())}, indent=1).encode())
+        atomic_write_bytes(cache_path, json.dumps({"files": list(out.values())}, indent=1).encode())
     return [out[str(f)] for f in files]
 
 
@@ -1044,7 +1015,7 @@ def run_batch(inputs, options: BatchOptions, client=None, progress=None, on_tile
             if cl is not None:
                 cl.close()
     summary = merge_summary(out_dir, [t.id for t, _ in tiles], options.analysis)
-    _atomic_write(out_dir / "summary.json", json.dumps(summary, indent=1).encode())
+    atomic_write_bytes(out_dir / "summary.json", json.dumps(summary, indent=1).encode())
     return BatchResult(tiles=len(tiles), computed=computed, skipped=skipped, failed=failed, summary=summary,
                        out_dir=str(out_dir), seconds=time.perf_counter() - t0,
                        buildings=int(summary.get("buildings", 0)), cpu_seconds=cpu[0])

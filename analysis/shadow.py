@@ -301,11 +301,7 @@ def terrain_near_field(scene, rc, grid, ground, points) -> NearField | None:
     terrain = scene.surface_type == TERRAIN
     if not terrain.any():
         return None
-    method = "mesh" if ground.grid is not None else "bilinear"
-    try:
-        normals = ground.normals(points[:, :2], method=method)
-    except TypeError:
-        normals = ground.normals(points[:, :2])
+    normals = ground.normals(points[:, :2], method="mesh")  # the mesh the samples lie on (ground_grid)
     terrain_obj = int(np.bincount(scene.object_index[terrain]).argmax())
     near = None
     if TERRAIN_NEAR_M > 0 and isinstance(rc, RayCaster):

@@ -297,7 +297,8 @@ class SunlightResult:
         return np.array([self.object_parent.get(i, i) for i in ids], dtype=object)
 
     def per_building(self) -> dict:
-        """{building id: {points, meets_equinox, meets_both, best_equinox_h, best_winter_h}}."""
+        """{building id: {points, meets_equinox, meets_both, best_equinox_h, best_winter_h}}, plus
+        ``points_losing`` (points that lost compliance) when compared with ``before``."""
         out: dict = {}
         if not len(self.points):
             return out
@@ -310,10 +311,14 @@ class SunlightResult:
         best_w = np.full(len(names), -np.inf)
         np.maximum.at(best_e, inv, self.hours_equinox)
         np.maximum.at(best_w, inv, self.hours_winter)
+        lost = (np.bincount(inv, weights=self.lost_compliance(), minlength=len(names))
+                if self.before is not None else None)
         for i, name in enumerate(names):
             out[str(name)] = {"points": int(count[i]), "meets_equinox": int(eq[i]), "meets_both": int(both[i]),
                               "best_equinox_h": round(float(best_e[i]), 3),
                               "best_winter_h": round(float(best_w[i]), 3)}
+            if lost is not None:
+                out[str(name)]["points_losing"] = int(lost[i])
         return out
 
     def lost_compliance(self) -> np.ndarray:
@@ -433,9 +438,9 @@ def compare_sunlight(before_scene, after_scene, **kw) -> SunlightResult:
     """The check on the after-scene's points, and the same points traced in the before-scene
     (both scenes in the same local frame). Points of new or changed buildings have no
     counterpart before: for them ``before`` hours are NaN and they never "lose" compliance."""
-    after = facade_sunlight(after_scene, **kw)
     from .scenario_rays import unchanged_objects
 
+    after = facade_sunlight(after_scene, **kw)
     kw_before = {k: v for k, v in kw.items() if k not in ("points", "raycaster", "progress")}
     before = facade_sunlight(before_scene, points=after.points, **kw_before)
     # points on objects that do not exist unchanged before: no "before" value

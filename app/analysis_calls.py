@@ -445,12 +445,7 @@ def present_sunlight(window, result) -> str:
     window.legend.show_categories(QT_TRANSLATE_NOOP("", "Sunlight (DIN 5034-1)"),
                                   [(tr(label), rgb) for label, rgb in items], summary)
     # the clicked building's figures in the attribute dock while this result is on screen
-    lost = result.lost_compliance()
-    per_b = result.per_building()
-    if result.before is not None:
-        for b, n in zip(*np.unique(result.building_of_point()[lost].astype(str), return_counts=True)):
-            per_b[str(b)]["lost"] = int(n)
-    window._sunlight_rows = (window.scene, per_b, result.before is not None)
+    window._sunlight_rows = (window.scene, result.per_building(), result.before is not None)
     if getattr(window, "_sunlight_provider", None) is None:  # registered once per window
         window._sunlight_provider = lambda oid, w=window: sunlight_rows(w, oid)
         window.attributes.row_providers.append(window._sunlight_provider)
@@ -474,7 +469,7 @@ def sunlight_rows(window, object_id) -> list[tuple[str, str]]:
             ("☼ " + tr("Best point, equinox [h]"), format_number(fig["best_equinox_h"], 1)),
             ("☼ " + tr("Best point, 17 January [h]"), format_number(fig["best_winter_h"], 1))]
     if compared:
-        rows.append(("☼ " + tr("Points losing compliance"), str(fig.get("lost", 0))))
+        rows.append(("☼ " + tr("Points losing compliance"), str(fig["points_losing"])))
     return rows
 
 

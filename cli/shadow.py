@@ -10,7 +10,6 @@ and reports/writes the difference (after − before).
 """
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 from model.errors import InputError
@@ -257,6 +256,8 @@ def _polygon_features(result, diff):
 
 def _write_geojson(path, result, model, diff) -> None:
     import numpy as np
+
+    from model.fileio import replace_via_temp
     import pyogrio.raw
     import shapely
 
@@ -275,18 +276,9 @@ def _write_geojson(path, result, model, diff) -> None:
              ((None, g) for g, _ in feats)]
     wkb = np.array([shapely.to_wkb(g) for g in geoms], dtype=object) if geoms else np.array([], dtype=object)
     crs = model.crs.pyproj().to_wkt() if model.crs else None
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.stem}.{os.getpid()}.tmp.geojson")
-    try:
-        pyogrio.raw.write(str(tmp), wkb, data, names, layer=path.stem, driver="GeoJSON",
-                          geometry_type="MultiPolygon", crs=crs, promote_to_multi=False)
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
-    except BaseException:
-        if tmp.exists():
-            tmp.unlink()
-        raise
+    replace_via_temp(path, lambda tmp: pyogrio.raw.write(
+        str(tmp), wkb, data, names, layer=Path(path).stem, driver="GeoJSON", geometry_type="MultiPolygon",
+        crs=crs, promote_to_multi=False))
 
 
 def _write_csv(path, result, diff) -> None:

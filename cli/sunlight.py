@@ -79,13 +79,14 @@ def run(args) -> int:
               spacing_m=args.spacing, storey_height_m=args.storey_height, first_row_m=args.first_row,
               ground=analysis_ground(model, args.lod), objects=objects, object_parent=parent,
               equinox_threshold_h=args.hours_equinox, winter_threshold_h=args.hours_winter)
+    rc = RayCaster(scene, backend=args.backend)  # one BVH for the check points and the hours
     area = parse_polygon(args, model)
     if area is not None:
-        kw["points"] = _points_in_area(scene, area, RayCaster(scene, backend=args.backend), kw)
+        kw["points"] = _points_in_area(scene, area, rc, kw)
     if before is not None:
-        result = compare_sunlight(before, scene, **kw)
+        result = compare_sunlight(before, scene, raycaster=rc, **kw)
     else:
-        result = facade_sunlight(scene, raycaster=RayCaster(scene, backend=args.backend), **kw)
+        result = facade_sunlight(scene, raycaster=rc, **kw)
     figures = result.figures()
     if args.output:
         write_output(args.output, result, model, view=args.view)
@@ -139,21 +140,11 @@ def point_table(result, model) -> dict:
 
 def building_attributes(result) -> dict:
     """{building id: {sunlight_… attribute: value}} for CityJSON output."""
-    import numpy as np
-
-    out = {b: {f"sunlight_{k}": v for k, v in d.items()} for b, d in result.per_building().items()}
-    if result.before is not None:
-        lost = result.lost_compliance()
-        for b, n in zip(*np.unique(result.building_of_point()[lost].astype(str), return_counts=True)):
-            out[str(b)]["sunlight_points_losing"] = int(n)
-        for d in out.values():
-            d.setdefault("sunlight_points_losing", 0)
-    return out
+    return {b: {f"sunlight_{k}": v for k, v in d.items()} for b, d in result.per_building().items()}
 
 
 def write_output(path, result, model, view: str = "auto") -> None:
     import io
-    import os
 
     import numpy as np
 
@@ -182,20 +173,12 @@ def write_output(path, result, model, view: str = "auto") -> None:
     import pyogrio.raw
     import shapely
 
+    from model.fileio import replace_via_temp
+
     xyz = np.c_[cols.pop("x"), cols.pop("y"), cols.pop("z")]
     wkb = np.array(shapely.to_wkb(shapely.points(xyz)), dtype=object) if len(xyz) else np.array([], dtype=object)
     names = list(cols)
     data = [np.asarray(v, dtype=object) if np.asarray(v).dtype == object else np.asarray(v) for v in cols.values()]
     crs = model.crs.pyproj().to_wkt() if model.crs else None
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.stem}.{os.getpid()}.tmp.geojson")
-    try:
-        pyogrio.raw.write(str(tmp), wkb, data, names, layer=path.stem, driver="GeoJSON", geometry_type="Point Z",
-                          crs=crs)
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
-    except BaseException:
-        if tmp.exists():
-            tmp.unlink()
-        raise
+    replace_via_temp(path, lambda tmp: pyogrio.raw.write(str(tmp), wkb, data, names, layer=Path(path).stem,
+                                                         driver="GeoJSON", geometry_type="Point Z", crs=crs))

@@ -365,18 +365,13 @@ def _xml_safe(text: str) -> str:
 def write_citygml(model, path, lod=None, object_attributes=None, name: str | None = None) -> dict:
     """Write ``model`` as CityGML 2.0 (streamed to a temp file, then renamed). Returns a summary
     (objects written, polygons)."""
-    import os
-    import tempfile
-    from pathlib import Path
-
     from lxml import etree
 
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    os.close(fd)
+    from model.fileio import replace_via_temp
+
     w = _Writer(model, lod, object_attributes)
-    try:
+
+    def write(tmp):
         with etree.xmlfile(tmp, encoding="utf-8") as xf:
             xf.write_declaration()
             with xf.element(_q("core", "CityModel"), {_q("xsi", "schemaLocation"): SCHEMA_LOCATION}, nsmap=NS):
@@ -397,10 +392,6 @@ def write_citygml(model, path, lod=None, object_attributes=None, name: str | Non
                         continue  # nested in its building
                     with xf.element(_q("core", "cityObjectMember")):
                         w.write_object(xf, oid)
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise
+
+    replace_via_temp(path, write)
     return {"objects": w.n_objects, "polygons": w.n_polygons}

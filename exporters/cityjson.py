@@ -23,6 +23,7 @@ import numpy as np
 import orjson
 
 from model.citymodel import CityModel, Geometry
+from model.fileio import atomic_write_bytes
 from model.semantics import SURFACE_TYPES
 
 CITYJSON_TYPES = {
@@ -252,19 +253,13 @@ def model_to_cityjson(model: CityModel, object_attributes=None, surface_attribut
     }
 
 
-def _atomic_write(path: Path, data: bytes) -> None:
-    from model.fileio import atomic_write_bytes
-
-    atomic_write_bytes(path, data)
-
-
 def write_cityjson(model: CityModel, path, object_attributes=None, surface_attributes=None,
                    scale: float = 0.001) -> Path:
     """Write ``model`` as CityJSON 2.0 to ``path`` atomically. See module docstring for the
     result hooks. Returns the path."""
     path = Path(path)
     doc = model_to_cityjson(model, object_attributes, surface_attributes, scale)
-    _atomic_write(path, orjson.dumps(doc))
+    atomic_write_bytes(path, orjson.dumps(doc))
     return path
 
 
@@ -307,5 +302,5 @@ def write_cityjsonseq(model: CityModel, path, object_attributes=None, surface_at
                    "CityObjects": {mid: w.city_object(mid, vmap) for mid in members},
                    "vertices": q.tolist()}
         lines.append(orjson.dumps(feature))
-    _atomic_write(path, b"\n".join(lines) + b"\n")
+    atomic_write_bytes(path, b"\n".join(lines) + b"\n")
     return path

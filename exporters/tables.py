@@ -25,14 +25,12 @@ from __future__ import annotations
 import csv
 import io
 import json
-import os
-import tempfile
 import warnings
-from pathlib import Path
 
 import numpy as np
 
 from model.errors import InputError
+from model.fileio import replace_via_temp
 from model.semantics import SURFACE_TYPES
 
 from ._common import Edits, object_footprint, polygon_geometries, safe_name
@@ -235,22 +233,13 @@ def _geometry_type(geoms) -> str:
 
 def _write_ogr_layers(path, driver, layers: list, crs_wkt, dataset_options=None, layer_options=None):
     """layers: [(name, cols, geoms, geometry_type, force_multi_2d)] written into one new file."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.stem}.", suffix=path.suffix, dir=path.parent)
-    os.close(fd)
-    os.unlink(tmp)
-    try:
+    def write(tmp):
         with warnings.catch_warnings():
             # a model without CRS gives a file without CRS; the CLI already warned about it
             warnings.filterwarnings("ignore", message=".*'crs' was not provided.*")
             _write_layers(tmp, driver, layers, crs_wkt, dataset_options, layer_options)
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise
+
+    replace_via_temp(path, write)
 
 
 def _write_layers(tmp, driver, layers, crs_wkt, dataset_options, layer_options):
@@ -308,22 +297,14 @@ def write_geotiff(raster, path, crs=None) -> dict:
     nodata = raster.nodata
     if nodata is None and np.isnan(vals).any():
         nodata = float("nan")
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.stem}.", suffix=".tif", dir=path.parent)
-    os.close(fd)
-    try:
+    def write(tmp):
         with rasterio.open(tmp, "w", driver="GTiff", width=vals.shape[1], height=vals.shape[0], count=1,
                            dtype="float32", crs=crs, transform=Affine(*raster.transform), nodata=nodata,
                            compress="deflate", predictor=3) as dst:
             dst.write(vals, 1)
             dst.update_tags(units=raster.units or "", generator="stadtbild")
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise
+
+    replace_via_temp(path, write)
     return {"objects": 1, "shape": list(vals.shape)}
 
 

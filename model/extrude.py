@@ -415,10 +415,11 @@ def _hip_wings(poly: Polygon, ring: np.ndarray, eave_z: float, roof_height_m: fl
 def _wing_roof(poly, ring, eave_z, roof_height_m, path):
     """Cross gables (:func:`_hip_wings`) when the footprint is right-angled and they come out
     clean, else None (the single-ridge gable is used)."""
-    if _orthogonal_frame(ring) is None:
+    frame = _orthogonal_frame(ring)
+    if frame is None:
         return None
     try:
-        return _hip_wings(poly, ring, eave_z, roof_height_m, path, form="gable")
+        return _hip_wings(poly, ring, eave_z, roof_height_m, path, form="gable", frame=frame)
     except _WingRoofFailed:
         return None
 
@@ -536,9 +537,9 @@ def extrude_footprint(footprint, ground_z: float, eave_height_m: float, roof: st
             return eave_z + roof_height_m * np.clip(1.0 - d / half_w, 0.0, 1.0)
     elif roof == "hip" and not convex:
         try:
-            faces, zfun = _hip_wings(poly, ring, eave_z, roof_height_m, path) if _wings else (None, None)
-            if faces is None:
+            if not _wings:  # the wing envelope's solid failed _clean_solid
                 raise _WingRoofFailed("the finished solid was not clean")
+            faces, zfun = _hip_wings(poly, ring, eave_z, roof_height_m, path)
         except _WingRoofFailed:
             raise InputError(path, "a hip roof could not be built cleanly on this concave footprint; "
                                    "use gable, shed or flat for this one") from None

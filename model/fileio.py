@@ -38,6 +38,27 @@ def atomic_writer(path, mode: str = "wb", **open_kwargs):
         raise
 
 
+def replace_via_temp(path, write_fn) -> Path:
+    """Atomic write for libraries that write files by name (GDAL/pyogrio, rasterio, lxml):
+    ``write_fn(tmp)`` writes a fresh temp path in the target's folder with the target's suffix
+    (drivers pick the format by it); the result gets the usual mode (as :func:`atomic_writer`)
+    and is renamed over ``path``. On an error the temp file is removed. Returns ``path``."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.stem}.", suffix=path.suffix, dir=path.parent)
+    os.close(fd)
+    os.unlink(tmp)  # the writer creates it (GDAL refuses to overwrite an empty file)
+    try:
+        write_fn(tmp)
+        os.chmod(tmp, 0o666 & ~_umask())
+        os.replace(tmp, path)
+    except BaseException:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+        raise
+    return path
+
+
 def atomic_write_bytes(path, data: bytes) -> None:
     """Write ``data`` to ``path`` atomically (see :func:`atomic_writer`)."""
     with atomic_writer(path, "wb") as fh:
