@@ -125,10 +125,15 @@ class BatchOptions:
     def key(self) -> str:
         """Hash of everything that changes a tile's results (a finished tile of a run with other
         settings is computed again)."""
+        import orjson
+
         doc = {"analysis": self.analysis, "tile": self.tile_size_m, "halo": self.halo_m, "lod": self.lod,
                "crs": self.crs, "formats": sorted(self.formats), "weather": self.weather,
                "params": self.analysis_params}
-        return hashlib.sha256(json.dumps(doc, sort_keys=True, default=str).encode()).hexdigest()[:16]
+        # orjson, not the json module: importing cjio replaces json's float encoder process-wide
+        # (200.0 -> "200.000000"), which made the same settings hash differently in processes
+        # that had imported it, so a resumed run recomputed every finished tile
+        return hashlib.sha256(orjson.dumps(doc, option=orjson.OPT_SORT_KEYS, default=str)).hexdigest()[:16]
 
 
 @dataclass

@@ -144,6 +144,22 @@ def test_dask_cluster_survives_a_killed_worker(tmp_path):
 
 
 # ------------------------------------------------------------------------------------- resume
+def test_run_key_does_not_depend_on_what_the_process_imported():
+    """cjio replaces the json module's float encoder when imported; the run key (which decides
+    which finished tiles a resumed run skips) must come out the same with and without it, and
+    still change with the settings."""
+    code = (
+        "from analysis.batch import BatchOptions as B\n"
+        "k = lambda t: B(analysis='metrics', out_dir='x', tile_size_m=t, scheduler='inline').key()\n"
+        "a, other = k(200.0), k(250.0)\n"
+        "import cjio.cityjson, json\n"
+        "assert json.dumps(200.0) != '200.0'  # the patch is active\n"
+        "print(a == k(200.0), a != other)\n")
+    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert out.returncode == 0, out.stderr[-2000:]
+    assert out.stdout.split() == ["True", "True"]
+
+
 def test_resume_after_killed_run_skips_finished_tiles(tmp_path):
     from analysis.batch import BatchOptions, run_batch
 
