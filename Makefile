@@ -12,14 +12,14 @@ APT_PKGS := xvfb xauth libxkbcommon-x11-0 libxcb-cursor0 libxcb-icccm4 libxcb-ke
             libegl-mesa0 libgl1-mesa-dri libgl1 libxrender1 libxext6 fonts-dejavu-core strace
 PYTEST_ARGS ?=
 
-.PHONY: run test bench fuzz sysdeps venv clean gui
+.PHONY: run test bench fuzz sysdeps venv clean gui tools
 
 run: venv sysdeps
 	$(PY) main.py
 
 gui: run
 
-test: venv sysdeps
+test: venv sysdeps tools
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 bench: venv sysdeps
@@ -47,5 +47,13 @@ sysdeps:
 	  else echo "note: missing system packages (install as root):$$missing"; fi; \
 	fi
 
+# npm tools the tests use (tools/package.json: the Khronos glTF validator), only where node is present
+tools: tools/node_modules/.installed
+
+tools/node_modules/.installed: tools/package.json tools/package-lock.json
+	@if command -v npm >/dev/null 2>&1; then \
+	  npm ci --prefix tools --no-audit --no-fund --loglevel=error && touch $@; \
+	else echo "note: node/npm not installed: the glTF validator tests are skipped"; fi
+
 clean:
-	rm -rf $(VENV) build *.egg-info .pytest_cache tests/artifacts
+	rm -rf $(VENV) build *.egg-info .pytest_cache tests/artifacts tools/node_modules

@@ -46,22 +46,24 @@ def add_parser(sub) -> None:
     p.set_defaults(func=run)
 
 
-def check_output(args, model=None) -> None:
+def check_output(args, model=None, suffixes=OUTPUT_SUFFIXES) -> None:
     if args.output:
         suffix = Path(args.output).suffix.lower()
-        if suffix not in OUTPUT_SUFFIXES:
-            raise InputError(args.output, f"unknown output type {suffix or '(none)'}; use .geojson, .png, .csv or .tif")
+        if suffix not in suffixes:
+            raise InputError(args.output, f"unknown output type {suffix or '(none)'}; use "
+                                          f"{', '.join(s for s in suffixes if s not in ('.json', '.tiff'))}")
         if model is not None:
             common.check_output_not_source(args.output, getattr(model, "sources", args.files))
 
 
-def prepare(args):
-    """(model, scene with terrain, before-scene or None) for shadow / sunhours."""
+def prepare(args, suffixes=OUTPUT_SUFFIXES):
+    """(model, scene with terrain, before-scene or None) for shadow / sunhours / sunlight; the
+    output name must end in one of ``suffixes`` (the calling command's output types)."""
     if args.compare and not getattr(args, "scenario", None):
         raise InputError(None, "--compare needs --scenario S.json")
-    check_output(args)
+    check_output(args, suffixes=suffixes)
     model = common.load_model(args)
-    check_output(args, model)
+    check_output(args, model, suffixes)
     scene = analysis_scene(model, args.lod)
     before = None
     if args.compare:

@@ -62,7 +62,7 @@ def run(args) -> int:
                                       f"use .geojson, .csv, .png, .city.json or .city.jsonl")
     check_view(args)
     args.compare = bool(args.compare)
-    model, scene, before = prepare(args)
+    model, scene, before = prepare(args, OUTPUT_SUFFIXES)
     site = analysis_site(args, scene)
     eq_default, winter_default = default_dates()
     dates = (args.equinox or eq_default.isoformat(), args.winter or winter_default.isoformat())
