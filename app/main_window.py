@@ -13,8 +13,8 @@ import time
 from pathlib import Path
 
 import numpy as np
-from PySide6.QtCore import QT_TRANSLATE_NOOP, QPoint, Qt, QTimer
-from PySide6.QtGui import QAction, QActionGroup, QImage, QKeySequence, QPainter, QUndoGroup
+from PySide6.QtCore import QT_TRANSLATE_NOOP, Qt, QTimer
+from PySide6.QtGui import QAction, QActionGroup, QImage, QKeySequence, QUndoGroup
 from PySide6.QtWidgets import (QApplication, QFileDialog, QLabel, QMainWindow, QMessageBox, QProgressBar,
                                QPushButton, QToolBar)
 
@@ -906,20 +906,11 @@ class MainWindow(QMainWindow):
 
     # ------------------------------------------------------------------ images
     def grab_window(self) -> QImage:
-        """The whole window as an image, with the OpenGL 3D view painted in (QWidget.grab alone
-        leaves the GL area empty on some platforms)."""
-        img = self.grab().toImage()
-        arr = self.viewport.plotter.screenshot(None, return_img=True)
-        arr = np.ascontiguousarray(arr[:, :, :3])
-        h, w = arr.shape[:2]
-        gl = QImage(arr.data, w, h, w * 3, QImage.Format.Format_RGB888).copy()
-        ratio = img.devicePixelRatio() or 1.0
-        pos = self.viewport.mapTo(self, QPoint(0, 0))
-        painter = QPainter(img)
-        painter.drawImage(QPoint(int(pos.x() * ratio), int(pos.y() * ratio)),
-                          gl.scaled(int(self.viewport.width() * ratio), int(self.viewport.height() * ratio)))
-        painter.end()
-        return img
+        """The window as it is on the screen, 3D view included (:func:`app.screen_capture.grab_screen`;
+        Qt's widget grab cannot read the OpenGL view)."""
+        from .screen_capture import grab_screen
+
+        return grab_screen(self, frame=False)[0]
 
     def save_window_image(self, path) -> str:
         img = self.grab_window()

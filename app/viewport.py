@@ -51,7 +51,9 @@ class Viewport(QWidget):
         self.pv = pv
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        self.plotter = QtInteractor(self, auto_update=False, multi_samples=int(os.environ.get("STADTBILD_MSAA", "4")))
+        # on screen whatever pyvista's global OFF_SCREEN says (off-screen exports run in this process)
+        self.plotter = QtInteractor(self, auto_update=False, off_screen=False,
+                                    multi_samples=int(os.environ.get("STADTBILD_MSAA", "4")))
         self.plotter.setAcceptDrops(False)  # files dropped on the view go to the main window
         layout.addWidget(self.plotter.interactor)
         self.plotter.set_background((0.80, 0.87, 0.95), top=(0.38, 0.58, 0.86))

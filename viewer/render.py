@@ -12,12 +12,14 @@ from model.scene import Scene
 
 
 def prepare_offscreen() -> None:
-    """Configure VTK for off-screen rendering when there is no X display (EGL, no warning)."""
+    """Configure VTK for off-screen rendering when there is no X display (EGL, no warning).
+
+    Every off-screen plotter passes ``off_screen=True`` itself: pyvista's global ``OFF_SCREEN``
+    stays untouched, because it is also the default of the desktop's on-screen views
+    (pyvistaqt.QtInteractor), which would then draw into an invisible buffer and leave the window
+    black after the first exported picture."""
     if not os.environ.get("DISPLAY") and not os.environ.get("WAYLAND_DISPLAY"):
         os.environ.setdefault("VTK_DEFAULT_OPENGL_WINDOW", "vtkEGLRenderWindow")
-    import pyvista as pv
-
-    pv.OFF_SCREEN = True
 
 
 def make_plotter(size=(1920, 1080)):
