@@ -5,11 +5,13 @@ PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV   := .venv
 PY     := $(VENV)/bin/python
 PIP    := $(VENV)/bin/pip
-# system packages: VTK off-screen via EGL, Qt xcb window under Xvfb
+# system packages: VTK off-screen via EGL, Qt xcb window under Xvfb, a window manager (openbox)
+# for the GUI tests, xprop (x11-utils) to see it has started
 APT_PKGS := xvfb xauth libxkbcommon-x11-0 libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 \
             libxcb-image0 libxcb-render-util0 libxcb-randr0 libxcb-shape0 libxcb-xfixes0 \
             libxcb-xkb1 libx11-xcb1 libfontconfig1 libdbus-1-3 libglib2.0-0 libegl1 \
-            libegl-mesa0 libgl1-mesa-dri libgl1 libxrender1 libxext6 fonts-dejavu-core strace
+            libegl-mesa0 libgl1-mesa-dri libgl1 libxrender1 libxext6 fonts-dejavu-core strace \
+            openbox x11-utils
 PYTEST_ARGS ?=
 
 .PHONY: run test bench fuzz sysdeps venv clean gui tools
