@@ -45,7 +45,8 @@ GERMAN = {
     "Image…": "Bild…", "Video…": "Video…", "Cancel": "Abbrechen", "Exit (Esc)": "Beenden (Esc)",
     "View {k} of {n}": "Ansicht {k} von {n}", "no saved views": "keine gespeicherten Ansichten",
     "View {n}": "Ansicht {n}", "Sun: azimuth {az}°, elevation {el}°": "Sonne: Azimut {az}°, Höhe {el}°",
-    "Sun below the horizon": "Sonne unter dem Horizont", "Existing": "Bestand", "Variant": "Planung",
+    "Sun below the horizon": "Sonne unter dem Horizont",
+    "Show {name}": "{name} zeigen", "Toggle before/after (B)": "Vorher/Nachher umschalten (B)", "Existing": "Bestand", "Variant": "Planung",
     "Computing shadows …": "Schatten werden berechnet …", "Saved {path}": "Gespeichert: {path}",
     "Export cancelled": "Export abgebrochen", "Name": "Name", "Seconds": "Sekunden", "Up": "Nach oben",
     "Down": "Nach unten", "Remove": "Entfernen", "Add current view": "Aktuelle Ansicht hinzufügen",
@@ -53,7 +54,7 @@ GERMAN = {
     "Exporting …": "Export läuft …", "no site (CRS unknown): sun unavailable":
         "kein Standort (KBS unbekannt): Sonne nicht verfügbar",
 }
-FONT_PT = 16
+FONT_PT = 16  # at a screen height of 1080 px; scaled with the screen the window opens on
 TITLE_PT = 26
 FLIGHT_S = 1.6
 TICK_MS = 33
@@ -190,9 +191,17 @@ class PresentationWindow(QWidget):
     closed = Signal()
 
     def __init__(self, states, views=None, title: str = "", credit: str | None = None, parent=None,
-                 fullscreen: bool = True):
+                 fullscreen: bool = True, screen=None):
         super().__init__(parent, Qt.WindowType.Window)
+        from PySide6.QtGui import QGuiApplication
+
         from .viewport import Viewport
+
+        screen = screen or (parent.screen() if parent is not None else QGuiApplication.primaryScreen())
+        self.setScreen(screen)
+        # type sizes follow the screen: readable from the back of a council chamber on a 4K
+        # projector, and the two control rows still fit on a 1280×720 beamer
+        scale = min(2.0, max(0.6, screen.geometry().height() / 1080.0))
 
         self.setObjectName("PresentationWindow")
         self.setWindowTitle(f"{title} – {_t('Presentation')}" if title else _t("Presentation"))
@@ -215,7 +224,7 @@ class PresentationWindow(QWidget):
         self.jobs = JobRunner(self)
 
         font = QFont(self.font())
-        font.setPointSize(FONT_PT)
+        font.setPointSizeF(FONT_PT * scale)
         self.setFont(font)
         lay = QVBoxLayout(self)
         lay.setContentsMargins(0, 0, 0, 0)
@@ -227,17 +236,19 @@ class PresentationWindow(QWidget):
         tl.setContentsMargins(24, 10, 24, 10)
         self.title_label = QLabel(title)
         tf = QFont(font)
-        tf.setPointSize(TITLE_PT)
+        tf.setPointSizeF(TITLE_PT * scale)
         tf.setBold(True)
         self.title_label.setFont(tf)
         self.view_label = QLabel("")
         vf = QFont(font)
-        vf.setPointSize(TITLE_PT - 4)
+        vf.setPointSizeF((TITLE_PT - 4) * scale)
         self.view_label.setFont(vf)
         self.count_label = QLabel("")
         cf = QFont(font)
-        cf.setPointSize(TITLE_PT - 8)
+        cf.setPointSizeF((TITLE_PT - 8) * scale)
         self.count_label.setFont(cf)
+        for label in (self.title_label, self.view_label, self.count_label):
+            label.setMinimumWidth(1)  # long titles are cut, never widen the window past the screen
         tl.addWidget(self.title_label)
         tl.addSpacing(30)
         tl.addWidget(self.view_label, 1)
@@ -257,7 +268,7 @@ class PresentationWindow(QWidget):
             cap = QLabel("")
             cap.setAlignment(Qt.AlignmentFlag.AlignCenter)
             capf = QFont(font)
-            capf.setPointSize(TITLE_PT - 6)
+            capf.setPointSizeF((TITLE_PT - 6) * scale)
             capf.setBold(True)
             cap.setFont(capf)
             cap.setStyleSheet("background: #dfe6ee; padding: 4px;")
@@ -273,8 +284,13 @@ class PresentationWindow(QWidget):
         self.bar = QWidget()
         self.bar.setObjectName("presentationBar")
         self.bar.setStyleSheet("#presentationBar { background: #eef1f4; }")
-        bl = QHBoxLayout(self.bar)
-        bl.setContentsMargins(16, 8, 16, 8)
+        rows = QVBoxLayout(self.bar)
+        rows.setContentsMargins(16, 6, 16, 6)
+        rows.setSpacing(4)
+        nav, sun_row = QHBoxLayout(), QHBoxLayout()  # two rows: all controls fit from 1280 px up
+        rows.addLayout(nav)
+        rows.addLayout(sun_row)
+        bl = nav
 
         def button(text, slot, checkable=False):
             b = QPushButton(text)
@@ -288,29 +304,7 @@ class PresentationWindow(QWidget):
         self.play_button = button("▶ " + _t("Play"), self.toggle_play)
         self.next_button = button(_t("Next") + " ▶", self.next_view)
         bl.addSpacing(20)
-        bl.addWidget(QLabel(_t("Time")))
-        self.time_slider = QSlider(Qt.Orientation.Horizontal)
-        self.time_slider.setRange(0, 24 * 60 - SUN_STEP_MIN)
-        self.time_slider.setSingleStep(SUN_STEP_MIN)
-        self.time_slider.setPageStep(60)
-        self.time_slider.setMinimumWidth(220)
-        bl.addWidget(self.time_slider)
-        bl.addWidget(QLabel(_t("Day")))
-        self.day_slider = QSlider(Qt.Orientation.Horizontal)
-        self.day_slider.setRange(1, 365)
-        self.day_slider.setPageStep(30)
-        self.day_slider.setMinimumWidth(180)
-        bl.addWidget(self.day_slider)
-        for s in (self.time_slider, self.day_slider):
-            s.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-        self.sun_label = QLabel("")
-        self.sun_label.setMinimumWidth(300)
-        bl.addWidget(self.sun_label)
-        self.shadow_check = QCheckBox(_t("Shadows"))
-        self.shadow_check.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-        bl.addWidget(self.shadow_check)
-        bl.addSpacing(20)
-        self.before_after_button = button(_t("Before"), self.toggle_before_after)
+        self.before_after_button = button("", self.toggle_before_after)
         self.split_check = QCheckBox(_t("Side by side"))
         self.split_check.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         bl.addWidget(self.split_check)
@@ -324,12 +318,35 @@ class PresentationWindow(QWidget):
         self.video_button = button(_t("Video…"), self.export_video_dialog)
         self.progress = QProgressBar()
         self.progress.setRange(0, 1000)
-        self.progress.setMaximumWidth(200)
+        self.progress.setMaximumWidth(int(200 * scale))
         self.progress.hide()
         bl.addWidget(self.progress)
         self.cancel_button = button(_t("Cancel"), self.cancel_export)
         self.cancel_button.hide()
         self.exit_button = button(_t("Exit (Esc)"), self.close)
+
+        bl = sun_row
+        bl.addWidget(QLabel(_t("Time")))
+        self.time_slider = QSlider(Qt.Orientation.Horizontal)
+        self.time_slider.setRange(0, 24 * 60 - SUN_STEP_MIN)
+        self.time_slider.setSingleStep(SUN_STEP_MIN)
+        self.time_slider.setPageStep(60)
+        self.time_slider.setMinimumWidth(int(120 * scale))
+        bl.addWidget(self.time_slider, 3)
+        bl.addWidget(QLabel(_t("Day")))
+        self.day_slider = QSlider(Qt.Orientation.Horizontal)
+        self.day_slider.setRange(1, 365)
+        self.day_slider.setPageStep(30)
+        self.day_slider.setMinimumWidth(int(100 * scale))
+        bl.addWidget(self.day_slider, 2)
+        for s in (self.time_slider, self.day_slider):
+            s.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.sun_label = QLabel("")
+        self.sun_label.setMinimumWidth(1)
+        bl.addWidget(self.sun_label, 4)
+        self.shadow_check = QCheckBox(_t("Shadows"))
+        self.shadow_check.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        bl.addWidget(self.shadow_check)
         lay.addWidget(self.bar)
 
         today = dt.date.today()
@@ -420,7 +437,9 @@ class PresentationWindow(QWidget):
         other = 0 if k else len(self.states) - 1
         self.captions[0].setText(self.states[k][0])
         self.captions[1].setText(self.states[other][0])
-        self.before_after_button.setText(_t("After") if k else _t("Before"))
+        # the button names what it does: show the other state (not the one on screen)
+        self.before_after_button.setText(_t("Show {name}").format(name=self.states[other][0]))
+        self.before_after_button.setToolTip(_t("Toggle before/after (B)"))
         self._sun_changed()
 
     def _highlight_new(self, viewport, k: int) -> None:
@@ -836,7 +855,7 @@ def open_presentation(window) -> PresentationWindow | None:
     from pathlib import Path
 
     title = ", ".join(Path(f).stem.replace(".city", "") for f in window.files[:2])
-    pres = PresentationWindow(states, views, title=title)
+    pres = PresentationWindow(states, views, title=title, screen=window.screen())
     pres.views_changed.connect(lambda v: setattr(window, "presentation_views", list(v)))
     window._presentation = pres
     return pres

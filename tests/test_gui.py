@@ -19,6 +19,7 @@ from PySide6.QtWidgets import QApplication  # noqa: E402
 from model.semantics import SURFACE_CODE  # noqa: E402
 from tests.helpers import open_window  # noqa: E402
 from tests.conftest import DEMO, data_file  # noqa: E402
+from tests.screenshots import save_screenshot  # noqa: E402
 
 pytestmark = pytest.mark.gui
 
@@ -43,6 +44,7 @@ def window(shared_window, qtbot):
         qtbot.waitUntil(lambda: QApplication.activeWindow() is w, timeout=15000)
     w.last_error = None
     w.last_result = None
+    w.viewport.clear_measurements(render=False)
     if w.base_model is not w.demo_model or w.variants.active().edits or len(w.variants.variants) > 1:
         w.show_model(w.demo_model, w.demo_model.scene(), [str(DEMO)])
     else:
@@ -57,10 +59,8 @@ def window(shared_window, qtbot):
 
 
 def shot(window, artifacts, name):
-    path = artifacts / f"gui-{name}.png"
-    window.save_window_image(path)
-    assert path.stat().st_size > 10000
-    return path
+    """The window as it is on the screen (tests/screenshots.py), saved as gui-<name>.png."""
+    return save_screenshot(window, f"gui-{name}")
 
 
 def top_roof_target(scene):

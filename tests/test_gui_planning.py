@@ -17,6 +17,7 @@ from PySide6.QtWidgets import QMessageBox
 
 from tests.conftest import DEMO
 from tests.helpers import open_window
+from tests.screenshots import save_screenshot
 from tests.test_gui import click_at_object, shot, top_roof_target
 
 pytestmark = pytest.mark.gui
@@ -238,7 +239,7 @@ def test_project_variants_compare_save_open_and_changed_source(win, qtbot, tmp_p
     assert num(d.cell("sightline_blockers", 0)) == len(blockers[0])
     assert delta(d.cell("sightline_blockers", 1)) == len(blockers[1]) - len(blockers[0])
     d.resize(900, 560)
-    d.grab().save(str(artifacts / "gui-24-compare-variants.png"))
+    save_screenshot(d, "gui-24-compare-variants")
     d.close()
 
     # save: sources with their checksum, the variants as named scenarios, the view

@@ -22,6 +22,7 @@ from PySide6.QtWidgets import QApplication  # noqa: E402
 
 from tests.helpers import open_window  # noqa: E402
 from tests.conftest import DEMO  # noqa: E402
+from tests.screenshots import save_screenshot  # noqa: E402
 
 pytestmark = pytest.mark.gui
 NO_MOD = Qt.KeyboardModifier.NoModifier
@@ -167,7 +168,7 @@ def test_drag_moves_building_then_undo_restores(window, artifacts):
         nums = re.match(r"Versatz ([-−\d.,]+) m, ([-−\d.,]+) m", msg).groups()
         shown = [float(v.replace(".", "").replace(",", ".").replace("−", "-")) for v in nums]
         assert abs(shown[0] - expected[0]) < 0.02 and abs(shown[1] - expected[1]) < 0.02, (shown, expected)
-        window.save_window_image(artifacts / "gui-31-transform-dragging.png")
+        save_screenshot(window, "gui-31-transform-dragging")
 
     drag(vp, press, release, before_release=during)
     edits = window.variants.active().edits
@@ -178,7 +179,7 @@ def test_drag_moves_building_then_undo_restores(window, artifacts):
     assert np.linalg.norm(shift - expected) < 0.5, (shift, expected)
     assert np.linalg.norm(shift - np.array([18.0, -11.0])) < 0.5
     assert abs(fp1.area - fp0.area) < 0.01 * fp0.area
-    window.save_window_image(artifacts / "gui-32-transform-moved.png")
+    save_screenshot(window, "gui-32-transform-moved")
 
     stack.undo()
     assert len(window.variants.active().edits) == n_edits
@@ -216,7 +217,7 @@ def test_shift_drag_rotates_about_centroid(window, qtbot, artifacts):
     assert abs(angle - 35.0) < 2.5  # nominal: the press pixel 4 m from the pivot is rounded to ±0.1 m
     fp1 = footprint(window, oid)
     assert np.linalg.norm(np.array(fp1.centroid.coords[0]) - c0) < 0.1
-    window.save_window_image(artifacts / "gui-33-transform-rotated.png")
+    save_screenshot(window, "gui-33-transform-rotated")
 
     # Alt + wheel: 3 notches of 5° become ONE rotate edit of 15° after the last notch
     n_edits = len(window.variants.active().edits)
@@ -251,7 +252,7 @@ def test_escape_cancels_and_ctrl_snaps(window, artifacts):
 
     def escape():
         assert window.transform_tool._ghost is not None
-        window.save_window_image(artifacts / "gui-35-transform-iso-drag-before-esc.png")
+        save_screenshot(window, "gui-35-transform-iso-drag-before-esc")
         QTest.keyClick(vp.plotter.interactor, Qt.Key.Key_Escape)
 
     drag(vp, grab, grab + QPoint(120, 40), before_release=escape)
@@ -307,7 +308,7 @@ def test_insert_then_drag_into_place(window, qtbot, tmp_path, artifacts):
     assert ops[-2:] == ["insert", "move"]
     c1 = np.array(footprint(window, tool.ids[0]).centroid.coords[0])
     assert np.linalg.norm((c1 - c0) - expected) < 0.5
-    window.save_window_image(artifacts / "gui-34-insert-dragged.png")
+    save_screenshot(window, "gui-34-insert-dragged")
     window.variants.active_stack().undo()
     c_back = np.array(footprint(window, tool.ids[0]).centroid.coords[0])
     assert np.linalg.norm(c_back - c0) < 1e-6

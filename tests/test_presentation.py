@@ -17,6 +17,7 @@ import pytest
 
 from tests.conftest import DEMO
 from tests.helpers import box_model
+from tests.screenshots import save_frame, save_screenshot
 
 FPS = 10
 SIZE = (320, 180)
@@ -35,12 +36,6 @@ def read_video(path):
 def mad(a, b) -> float:
     """Mean absolute difference of two images (0..255)."""
     return float(np.abs(np.asarray(a, float) - np.asarray(b, float)).mean())
-
-
-def save_png(arr, path):
-    from PIL import Image
-
-    Image.fromarray(np.asarray(arr, np.uint8)).save(path)
 
 
 @pytest.fixture(scope="module")
@@ -103,10 +98,10 @@ def test_tour_video_frame_count_and_ends_match_stills(demo_scene, tmp_path, arti
     assert seen[-1] == (n, n)
     first = view_still(demo_scene, views[0], SIZE, title="Delfshaven", subtitle="Übersicht")
     last = view_still(demo_scene, views[2], SIZE, title="Delfshaven", subtitle="Draufsicht")
-    save_png(frames[0], artifacts / "presentation-tour-frame-first.png")
-    save_png(frames[n // 2], artifacts / "presentation-tour-frame-middle.png")
-    save_png(frames[-1], artifacts / "presentation-tour-frame-last.png")
-    save_png(last, artifacts / "presentation-tour-still-last.png")
+    save_frame(frames[0], "presentation-tour-frame-first")
+    save_frame(frames[n // 2], "presentation-tour-frame-middle")
+    save_frame(frames[-1], "presentation-tour-frame-last")
+    save_frame(last, "presentation-tour-still-last")
     threshold = 4.0  # H.264 (quality 8) on a 320×180 frame: ~2.1–2.5 for the same view, ~17 for another
     assert mad(frames[0], first) < threshold
     assert mad(frames[-1], last) < threshold
@@ -157,7 +152,7 @@ def test_8k_screenshot_from_cli_has_size_decorations_and_content(tmp_path, artif
     assert (panel.min(axis=2) > 215).mean() > 0.5  # white title panel (with dark letters)
     bar = img[int(1080 * u - 60 * u):int(1080 * u - 40 * u), int(40 * u):int(300 * u)]
     assert (bar.max(axis=2) < 60).sum() > 20 * u * 60 * u  # the scale bar's black half
-    Image.fromarray(img).resize((1920, 1080)).save(artifacts / "presentation-8k-small.png")
+    save_frame(np.asarray(Image.fromarray(img).resize((1920, 1080))), "presentation-8k-small")
     print(f"8K still: render {res['render_s']:.1f} s, total {res['total_s']:.1f} s")
 
 
@@ -202,7 +197,7 @@ def test_sun_animation_frames_differ_and_shadow_falls_away_from_the_sun(artifact
         cx, cy = ren.GetDisplayPoint()[:2]
         h = frames[0].shape[0]
         for i, f in enumerate(frames):
-            save_png(f, artifacts / f"presentation-sun-{times[i]:%H%M}.png")
+            save_frame(f, f"presentation-sun-{times[i]:%H%M}")
         timings = list(anim.timings)
     assert mad(frames[0], frames[1]) > 1.0 and mad(frames[1], frames[2]) > 1.0
     for i, f in enumerate(frames):
@@ -248,22 +243,6 @@ def test_render_cli_errors(tmp_path, capsys):
 
 
 # ---------------------------------------------------------------------------- presentation window
-def _window_image(w):
-    """The presentation window with its OpenGL view painted in."""
-    from PySide6.QtCore import QPoint
-    from PySide6.QtGui import QImage, QPainter
-
-    img = w.grab().toImage()
-    arr = np.ascontiguousarray(w.viewport.plotter.screenshot(None, return_img=True)[:, :, :3])
-    hh, ww = arr.shape[:2]
-    gl = QImage(arr.data, ww, hh, ww * 3, QImage.Format.Format_RGB888).copy()
-    pos = w.viewport.mapTo(w, QPoint(0, 0))
-    p = QPainter(img)
-    p.drawImage(pos, gl.scaled(w.viewport.width(), w.viewport.height()))
-    p.end()
-    return img
-
-
 @pytest.mark.gui
 def test_presentation_keys_move_between_views(qtbot, demo_model, artifacts, tmp_path):
     pytest.importorskip("pytestqt")
@@ -312,7 +291,7 @@ def test_presentation_keys_move_between_views(qtbot, demo_model, artifacts, tmp_
     qtbot.waitUntil(probe, timeout=10000)
     assert between
     settle()
-    _window_image(w).save(str(artifacts / "presentation-window-top.png"))
+    save_screenshot(w, "presentation-window-top")
     # space plays the tour, space again pauses
     QTest.keyClick(target, Qt.Key.Key_Space)
     assert w.playing() == "tour"
@@ -341,7 +320,7 @@ def test_presentation_keys_move_between_views(qtbot, demo_model, artifacts, tmp_
     w.go_to(1, animate=False)
     QTest.qWait(50)
     assert np.allclose(w.viewport_b.plotter.camera.position, w.viewport.plotter.camera.position)
-    _window_image(w).save(str(artifacts / "presentation-window-split-shadows.png"))
+    save_screenshot(w, "presentation-window-split-shadows")
     w.split_check.setChecked(False)
     # save view adds a bookmark in model coordinates
     n = len(w.views)

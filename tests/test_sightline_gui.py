@@ -11,6 +11,7 @@ from PySide6.QtCore import QSettings, Qt  # noqa: E402
 from PySide6.QtTest import QTest  # noqa: E402
 
 from tests.conftest import DEMO  # noqa: E402
+from tests.screenshots import save_screenshot  # noqa: E402
 
 TALLEST = "{B68741B6-AB73-4AF0-A1D0-29A60CF26190}"
 STREET = (91135.0, 435565.0)  # a street point with a view of the tallest building
@@ -66,7 +67,7 @@ def test_viewshed_page(window, qtbot, artifacts):
     assert res.visible_fraction == pytest.approx(ref.visible_fraction, abs=1e-9)
     assert 0.2 < res.visible_fraction < 1.0
     assert "viewshed" in vp.overlays
-    window.save_window_image(artifacts / "gui-viewshed.png")
+    save_screenshot(window, "gui-viewshed")
 
 
 def test_viewcone_page(window, qtbot, artifacts):
@@ -90,4 +91,4 @@ def test_viewcone_page(window, qtbot, artifacts):
     if red.any():
         assert (window.viewport.result_rgb[red[scene.object_index]] == (220, 40, 40)).all()
     window.viewport.set_view("iso")
-    window.save_window_image(artifacts / "gui-viewcone.png")
+    save_screenshot(window, "gui-viewcone")

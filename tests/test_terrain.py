@@ -26,6 +26,7 @@ from model.semantics import TERRAIN
 from model.terrain import TerrainGrid
 from tests.conftest import data_file
 from tests.helpers import box_model
+from tests.screenshots import save_frame
 
 X0, Y0 = 350000.0, 5650000.0  # a site in EPSG:25832 (near Cologne)
 
@@ -566,7 +567,8 @@ def test_layers_render_draped_with_category_colours(tmp_path, artifacts):
     add_layer(p, parcels, grid, origin, colour_by="use", label_by="use", fill_opacity=1.0, legend=False)
     p.view_xy()
     p.enable_parallel_projection()
-    img = p.screenshot(str(artifacts / "terrain_layers.png"), return_img=True)
+    img = p.screenshot(None, return_img=True)
+    save_frame(img, "terrain_layers")
     p.close()
     rgb = img[:, :, :3].astype(int)
     counts = [int((np.abs(rgb - PALETTE[k].astype(int)).max(axis=2) <= 12).sum()) for k in range(2)]

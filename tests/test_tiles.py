@@ -13,6 +13,7 @@ import trimesh
 
 from tests.conftest import data_file
 from tests.helpers import box_model, model_from_solids
+from tests.screenshots import save_frame, save_screenshot
 
 pv = pytest.importorskip("pyvista")
 
@@ -128,7 +129,7 @@ def test_levels_follow_camera_distance_and_frustum(city, artifacts):
         sc = load(t0.source.path).scene()
         assert t0.near.n_cells == sc.n_triangles
         assert t0.far.n_cells < t0.near.n_cells
-        plotter.screenshot(str(artifacts / "tiles_city.png"))
+        save_frame(plotter.screenshot(None, return_img=True), "tiles_city")
         # looking straight up into the sky: every tile outside the frustum → hidden
         _look(plotter, first + [0, 0, 500.0], np.array([0.0, -1.0, -400.0]))
         mgr.update()
@@ -251,7 +252,7 @@ def test_city_tiles_in_the_viewport(city, qtbot, artifacts):
         qtbot.waitUntil(lambda: bool(hits), timeout=15000)
         assert hits[-1][0] == oid and hits[-1][1] == "Building"
         assert hits[-1][2]["measuredHeight"] == pytest.approx(model.objects[oid].attributes["measuredHeight"])
-        vp.plotter.screenshot(str(artifacts / "tiles_gui.png"))
+        save_screenshot(vp, "tiles_gui")
     finally:
         city_view.close()
         vp.close_view() if hasattr(vp, "close_view") else vp.close()
