@@ -11,6 +11,11 @@ def add_parser(sub) -> None:
 
 
 def run(args) -> int:
+    if len(args.files) == 1:
+        from importers.xplanung import is_xplangml
+
+        if is_xplangml(args.files[0]):
+            return _plan_info(args)
     model = common.load_model(args)
     info = model.info()
     from importers.terrain import ground_kind, terrain_info
@@ -51,4 +56,35 @@ def run(args) -> int:
             print(f"  … and {len(off) - 10} more floating/buried buildings")
     for lyr in info.get("layers") or []:
         print(f"layer:      {lyr['name']}: {lyr['features']} {lyr['geometry_type']} ({lyr['source_crs'] or 'no CRS'})")
+    return 0
+
+
+def _plan_info(args) -> int:
+    """``info PLAN.gml``: an XPlanGML Bebauungsplan's counts, as for city models (``--crs``
+    reprojects it)."""
+    from importers.xplanung import read_xplanung
+
+    plan = read_xplanung(args.files[0], crs=args.crs or None)
+    info = plan.info()
+    if args.json:
+        common.print_json(info)
+        return 0
+    for w in info["warnings"]:
+        print(f"warning: {w}")
+    print(f"format:     {info['format']} {info['version']}")
+    print(f"files:      {', '.join(info['files'])}")
+    print(f"plan:       {info['plan_name'] or '-'} ({info['plans']} BP_Plan, {info['bereiche']} BP_Bereich, "
+          f"{info['area_m2']:.0f} m²)")
+    print(f"CRS:        {info['crs'] or 'unknown'}" + (f" (file: {info['source_crs']})"
+                                                      if info["source_crs"] != info["crs"] else ""))
+    print(f"features:   {info['objects']}")
+    for t, n in info["object_counts"].items():
+        print(f"  {t:<44}{n:>6}")
+    print(f"Baufenster: {info['baufenster']}, Baugebiete: {info['baugebiete']}, Baugrenzen: {info['baugrenzen']}, "
+          f"Baulinien: {info['baulinien']}, Höhenangaben: {info['hoehenangaben']}")
+    if info["bbox"]:
+        b = info["bbox"]
+        print(f"bbox:       x {b[0]:.3f} … {b[3]:.3f}, y {b[1]:.3f} … {b[4]:.3f}")
+    if info["unknown_features"]:
+        print("unknown:    " + ", ".join(f"{k} {v}" for k, v in info["unknown_features"].items()))
     return 0

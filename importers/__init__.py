@@ -68,6 +68,11 @@ def _load(path, crs: str | None = None) -> CityModel:
     fmt = sniff_format(path)
     if fmt == "CityGML":
         from .citygml import read_citygml
+        from .xplanung import is_xplangml
+
+        if is_xplangml(path):
+            raise UnsupportedFormatError(path, "is an XPlanGML Bebauungsplan, not a city model: give it with --plan "
+                                               "(bplan, render) or open it as a plan in the window")
 
         model = read_citygml(path)
     elif fmt == "CityJSONSeq":

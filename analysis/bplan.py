@@ -1,0 +1,916 @@
+"""The Bebauungsplan in 3D: Baufenster envelopes and the compliance of a variant with the plan.
+
+Frames: all geometry here is in the city model's *local* frame (model CRS − ``origin``, metres),
+like :class:`model.scene.Scene`; the plan (``model.bplan.Bebauungsplan``) must already be in the
+model CRS (``importers.xplanung.read_xplanung(path, crs=model.crs)``). Heights (z) are the
+model's heights (metres, local: z − origin[2]); plan heights above sea level (NHN) are taken to be
+in the model's vertical datum (for German LoD2 data DHHN2016 = NHN).
+
+Which limit applies where
+-------------------------
+- A Baufenster (``BP_UeberbaubareGrundstuecksFlaeche``, ``ebene`` ≥ 0) applies its own height
+  limits, storey numbers and Art der Nutzung; what it does not fix itself it inherits from the
+  building zone (``BP_BaugebietsTeilFlaeche``, BTF) it overlaps most. Parts of a BTF outside every
+  Baufenster apply the BTF's own fixings. Baufenster below ground (``ebene`` < 0) are not used.
+- Where Baufenster overlap, a point may rise to the most permissive of their limits: the 3D
+  envelope of the plan is the union of the Baufenster volumes.
+- A height limit (``XP_Hoehenangabe``) limits the *eave* (TH Traufhöhe, WH Wandhöhe) or the *top*
+  (FH Firsthöhe, OK Oberkante, GBH Gebäudehöhe, HBA Höhe baulicher Anlagen) of a building. Its
+  maximum is ``hMax``, else ``h``, else ``hZwingend``; its minimum ``hMin`` or ``hZwingend``.
+  The value's reference (``hoehenbezug``): absolute NHN/NN/DHHN; relative to the ground (the
+  building's lowest ground point, as ``analysis.metrics`` defines ground height); relative to the
+  plan's ``bezugshoehe`` (or ``bezugshoehe_m`` given by the user); relative to the street or the
+  pavement (``street_height_m`` given by the user, else the ground, with a note); relative to the
+  ground floor level (EFH, unknown: the ground, with a note); without ``hoehenbezug``: the ground,
+  with a note. A maximum at or below the ground (a placeholder such as ``h = 0`` NHN) is not
+  applied and named in the warnings.
+
+The checks (one :class:`Violation` per building, kind and limit that is broken)
+-----------------------------------------------------------------------------
+- ``baugrenze``: the building's footprint (``analysis.metrics.footprint_polygons``: its
+  GroundSurface, else the projection of its non-vertical surfaces) must lie inside the union of
+  the Baufenster (a BTF without any Baufenster is buildable as a whole; a plan without Baufenster
+  has no Baugrenze check). ``amount`` is the largest distance (m) of a point of the footprint
+  from the buildable area (measured on its outline, sampled every 5 cm, and its vertices);
+  ``area_m2`` the footprint area outside. Only the part inside the plan area is judged.
+- ``baulinie``: §23(2) BauNVO, the building must stand on a Baulinie of its Baufenster.
+  For every Baulinie along the boundary of a Baufenster the building lies in, the part of the
+  line in front of the building (between the projections of its footprint's vertices on the
+  line) is sampled every 5 cm; ``amount`` is the largest distance (m) of those points from the
+  footprint (how far the façade stays behind the line).
+- ``height``: for every zone with a limit of a kind, the building's roof is clipped to the zone
+  (triangles clipped with shapely, z interpolated on each triangle's plane): the highest point
+  (top) or the lowest roof point (eave, as ``analysis.metrics`` defines eave height) there is
+  compared with the limit; ``amount`` = metres over the maximum (or under the minimum).
+- ``storeys``: full storeys above ground — the building's ``storeysAboveGround`` when it has
+  one, else the estimate of ``analysis.metrics`` (eave height / storey height, 3 m, rounded, at
+  least 1) — against Z / Zmax (over), Zmin (under) and Zzwingend (different) of every zone the
+  footprint overlaps by more than 1 m² and 5 % of its area; ``amount`` in storeys.
+- ``grz`` / ``gfz`` per BTF: GRZ reached = Σ footprint area inside the BTF / BTF area; GFZ
+  reached = Σ (footprint area inside × storeys) / BTF area — the gross floor area estimate of the
+  variant comparison (``model.project.variant_figures``): full storeys × footprint, no attic or
+  basement storeys. GR/GF (m²) are checked as the same sums. ``amount`` = ratio over the limit
+  (GR/GF: the excess in m² divided by the BTF area). The reference area is the BTF, not the
+  building plot (Baugrundstück, not part of the plan); ancillary buildings, garages and paved
+  areas that §19(4) BauNVO also counts are not in a city model.
+Violations smaller than ``tolerance_m`` (default 1 cm; GRZ/GFZ: 0.0005) are not reported.
+"""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+import numpy as np
+import shapely
+from shapely.ops import substring
+
+from analysis.metrics import STOREY_HEIGHT_M
+from model.bplan import BAUFENSTER, Bebauungsplan, PlanFeature, zone_colour
+from model.semantics import GROUND, ROOF, UNKNOWN
+
+DEFAULT_TOLERANCE_M = 0.01
+RATIO_TOLERANCE = 0.0005
+SAMPLE_STEP_M = 0.05
+MIN_PIECE_M2 = 1e-4
+KINDS = ("height", "baugrenze", "baulinie", "storeys", "grz", "gfz")
+#: a placeholder limit at or below ground + this (m) is not applied
+PLACEHOLDER_M = 0.5
+_UP = math.cos(math.radians(80.0))
+
+
+# ====================================================================== zones
+@dataclass(eq=False)
+class Zone:
+    """A Baufenster or a building zone (BTF) with the fixings that apply inside it (own, or
+    inherited from its BTF), geometry in the local frame."""
+
+    feature: PlanFeature
+    kind: str  # "baufenster" | "baugebiet"
+    geometry: object
+    btf: "Zone | None" = None
+    heights: list = field(default_factory=list)
+    storeys: dict = field(default_factory=dict)
+    nutzung: str | None = None
+    colour: tuple = (200, 150, 140)
+
+    @property
+    def id(self) -> str:
+        return self.feature.id
+
+
+@dataclass(eq=False)
+class PreparedPlan:
+    """The plan's geometry in a model's local frame, with the zones resolved."""
+
+    plan: Bebauungsplan
+    origin: np.ndarray
+    area: object
+    baufenster: list
+    baugebiete: list
+    buildable: object  # union of the Baufenster (and BTFs without any); None: no Baugrenze check
+    baulinien: list  # [(feature, line (local), [Baufenster zones it bounds])]
+    warnings: list = field(default_factory=list)
+
+    def zones(self) -> list:
+        return self.baufenster + self.baugebiete
+
+
+def _local(geom, origin):
+    o = np.asarray(origin, dtype=np.float64).reshape(-1)[:2]
+    return shapely.transform(geom, lambda c: c - o)
+
+
+def _valid(g):
+    if g is None or g.is_empty:
+        return shapely.Polygon()
+    if not g.is_valid:
+        g = shapely.make_valid(g)
+    parts = [p for p in shapely.get_parts(g) if p.geom_type in ("Polygon", "MultiPolygon")]
+    return shapely.union_all(parts) if parts else shapely.Polygon()
+
+
+def prepare(plan: Bebauungsplan, origin) -> PreparedPlan:
+    """Zones of ``plan`` in the local frame of ``origin`` (see module docstring)."""
+    origin = np.asarray(origin, dtype=np.float64).reshape(3)
+    btfs = [Zone(f, "baugebiet", _valid(_local(f.geometry, origin))) for f in plan.baugebiete]
+    for z in btfs:
+        z.heights = z.feature.height_limits()
+        z.storeys = z.feature.storey_limits()
+        z.nutzung = z.feature.nutzung
+        z.colour = zone_colour(z.feature)
+    warnings = []
+    below = [f for f in plan.baufenster if f.ebene < 0]
+    if below:
+        warnings.append(f"{len(below)} Baufenster below ground (ebene < 0) are not used for buildings above ground")
+    bfs = []
+    btf_geoms = np.array([z.geometry for z in btfs], dtype=object)
+    tree = shapely.STRtree(btf_geoms) if len(btfs) else None
+    for f in plan.baufenster:
+        if f.ebene < 0:
+            continue
+        g = _valid(_local(f.geometry, origin))
+        z = Zone(f, "baufenster", g)
+        if tree is not None:
+            cand = tree.query(g, predicate="intersects")
+            if len(cand):
+                overlap = shapely.area(shapely.intersection(btf_geoms[cand], g))
+                if overlap.max() > 0:
+                    z.btf = btfs[int(cand[int(np.argmax(overlap))])]
+        own = f.height_limits()
+        kinds = {h.limits for h in own}
+        inherited = [h for h in (z.btf.heights if z.btf else []) if h.limits not in kinds]
+        z.heights = own + inherited
+        z.storeys = f.storey_limits() or (dict(z.btf.storeys) if z.btf else {})
+        z.nutzung = f.nutzung or (z.btf.nutzung if z.btf else None)
+        z.colour = zone_colour(f) if f.nutzung else (z.btf.colour if z.btf else zone_colour(f))
+        bfs.append(z)
+    area = _valid(_local(plan.geltungsbereich(), origin))
+    buildable = None
+    if bfs:
+        parts = [z.geometry for z in bfs]
+        bf_union = shapely.union_all(parts)
+        parts += [z.geometry for z in btfs if not z.geometry.intersects(bf_union)
+                  or shapely.area(shapely.intersection(z.geometry, bf_union)) < 1e-6]
+        buildable = _valid(shapely.union_all(parts))
+    lines = []
+    for f in plan.baulinien:
+        line = _local(f.geometry, origin)
+        bounds = [z for z in bfs if shapely.distance(z.geometry.boundary, line) < 0.05
+                  and shapely.length(shapely.intersection(line, z.geometry.boundary.buffer(0.05))) > 0.5]
+        lines.append((f, line, bounds))
+    return PreparedPlan(plan, origin, area, bfs, btfs, buildable, lines, warnings)
+
+
+# ====================================================================== heights
+@dataclass
+class HeightReferences:
+    """Reference heights (m, model heights, absolute) for relative plan heights."""
+
+    bezugshoehe_m: float | None = None
+    street_height_m: float | None = None
+
+    def base(self, h, ground_z: float) -> tuple[float, str | None]:
+        """(z the value is measured from, note on an assumption or None)."""
+        if h.absolute:
+            return 0.0, None
+        code = h.hoehenbezug
+        if code == 2000:
+            return ground_z, None
+        if code == 3000:
+            if self.bezugshoehe_m is not None:
+                return self.bezugshoehe_m, None
+            return ground_z, "Bezugshöhe not given: measured from the ground"
+        if code in (2500, 3500):
+            if self.street_height_m is not None:
+                return self.street_height_m, None
+            return ground_z, "street/pavement height not given: measured from the ground"
+        if code == 4000:
+            return ground_z, "ground floor level (EFH) unknown: measured from the ground"
+        return ground_z, "no hoehenbezug in the plan: measured from the ground"
+
+
+@dataclass
+class Limit:
+    """The heights a zone allows for one kind ("eave" or "top") at a given ground, metres."""
+
+    zone: Zone
+    kind: str
+    upper_z: float | None
+    lower_z: float | None
+    label: str
+    notes: list = field(default_factory=list)
+
+
+def zone_limit(zone: Zone, kind: str, ground_z: float, refs: HeightReferences) -> Limit | None:
+    """The combined limit of ``kind`` of a zone (the most restrictive maximum and minimum of its
+    height specifications of that kind), z in the model's heights; None without any."""
+    hs = [h for h in zone.heights if h.limits == kind]
+    if not hs:
+        return None
+    uppers, lowers, labels, notes = [], [], [], []
+    for h in hs:
+        base, note = refs.base(h, ground_z)
+        if note:
+            notes.append(note)
+        if h.upper is not None:
+            uppers.append(base + h.upper)
+        if h.lower is not None:
+            lowers.append(base + h.lower)
+        labels.append(h.label())
+    upper = min(uppers) if uppers else None
+    lower = max(lowers) if lowers else None
+    if upper is not None and upper <= ground_z + PLACEHOLDER_M:
+        notes.append(f"limit {', '.join(labels)} lies at or below the ground ({ground_z:.2f} m): not applied")
+        upper = None
+    if upper is None and lower is None:
+        return Limit(zone, kind, None, None, " / ".join(labels), notes)
+    return Limit(zone, kind, upper, lower, " / ".join(labels), notes)
+
+
+# ====================================================================== envelopes
+@dataclass
+class Envelopes:
+    """Translucent volumes of the Baufenster, local frame. ``triangles`` index ``vertices``;
+    ``owner`` (per triangle) indexes ``zones``; ``edges`` are line segments (k, 2, 3) of the
+    volumes' top outlines (and eave lines), ``edge_owner`` their zone."""
+
+    vertices: np.ndarray
+    triangles: np.ndarray
+    owner: np.ndarray
+    zones: list
+    top_z: np.ndarray  # per zone, local
+    bottom_z: np.ndarray  # per zone (its lowest point), local
+    source: list  # per zone: "limit" | "storeys" | "none"
+    colours: np.ndarray  # (k, 3) uint8
+    edges: np.ndarray
+    edge_owner: np.ndarray
+    notes: list = field(default_factory=list)
+
+    @property
+    def n_triangles(self) -> int:
+        return len(self.triangles)
+
+
+def polygon_triangles(polys_xy, z) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Triangulate shapely polygons (2D; MultiPolygons split) at height ``z`` (scalar, or a
+    callable giving z for (n, 2) points) with :func:`model.triangulate.triangulate` (ear
+    clipping). Returns ``(vertices (n, 3), triangles (m, 3) facing up, owner (m,))`` with owner =
+    index of the input geometry."""
+    from model.triangulate import triangulate
+
+    geoms = np.asarray(polys_xy, dtype=object)
+    parts, owner_of_part = shapely.get_parts(geoms, return_index=True)
+    keep = shapely.get_type_id(parts) == 3
+    parts, owner_of_part = parts[keep], owner_of_part[keep]
+    if not len(parts):
+        return np.zeros((0, 3)), np.zeros((0, 3), np.int64), np.zeros(0, np.int64)
+    parts = shapely.normalize(parts)  # exterior clockwise → reoriented below
+    rings, ring_poly = [], []
+    for i, p in enumerate(parts):
+        ext = np.asarray(p.exterior.coords)[:-1]
+        if shapely.is_ccw(p.exterior) is False:
+            ext = ext[::-1]
+        rings.append(ext)
+        ring_poly.append(i)
+        for h in p.interiors:
+            rings.append(np.asarray(h.coords)[:-1])
+            ring_poly.append(i)
+    xy = np.concatenate(rings)
+    zz = z(xy) if callable(z) else np.full(len(xy), float(z))
+    verts = np.c_[xy, zz]
+    ring_offsets = np.concatenate([[0], np.cumsum([len(r) for r in rings])])
+    ring_poly = np.asarray(ring_poly)
+    polygon_offsets = np.concatenate([[0], np.cumsum(np.bincount(ring_poly, minlength=len(parts)))])
+    flat = verts.copy()
+    flat[:, 2] = 0.0  # triangulate in plan (the z of draped vertices may vary)
+    tri = triangulate(flat, np.arange(len(verts)), ring_offsets, polygon_offsets)
+    return verts, tri.triangles, owner_of_part[tri.polygon]
+
+
+def envelopes(prepared: PreparedPlan, ground, refs: HeightReferences | None = None,
+              storey_height_m: float = STOREY_HEIGHT_M) -> Envelopes:
+    """The Baufenster as volumes from the ground up to their height limit (see module
+    docstring). ``ground`` is an ``analysis.ground.Ground`` (terrain or plane, local frame).
+
+    Top: the most restrictive maximum of the top heights (FH/OK/GBH/HBA), else of the eave heights
+    (TH/WH), with the right reference; relative heights are measured from the lowest ground
+    point along the Baufenster's outline. Without a height: full storeys (Zzwingend, else Zmax / Z)
+    × ``storey_height_m`` above the ground (``source`` "storeys"), else a 1 m slab ("none").
+    Bottom: the terrain along the outline (edges densified to 2 m on a terrain), or — for a
+    Baufenster whose vertical extent is given (``hMin`` without reference point, e.g. above a
+    passage) — that height. An eave limit below the top is drawn as a line round the volume."""
+    refs = refs or HeightReferences()
+    zones = list(prepared.baufenster)
+    origin_z = float(prepared.origin[2])
+    verts_all, tris_all, owner_all, edges, edge_owner = [], [], [], [], []
+    top, bottom, source, notes = [], [], [], []
+    n_v = 0
+    terrain = getattr(ground, "grid", None) is not None
+    for k, z in enumerate(zones):
+        g = z.geometry
+        if terrain:
+            g = shapely.segmentize(g, 2.0)
+        ring_xy = shapely.get_coordinates(shapely.boundary(g))
+        gz = ground.height(ring_xy) if len(ring_xy) else np.zeros(1)
+        g0 = float(np.min(gz)) if len(gz) else 0.0
+        g0_abs = g0 + origin_z
+        lim_top = zone_limit(z, "top", g0_abs, refs)
+        lim_eave = zone_limit(z, "eave", g0_abs, refs)
+        for lim in (lim_top, lim_eave):
+            if lim is not None:
+                notes.extend(f"{z.id}: {n}" for n in lim.notes)
+        top_abs = next((lim.upper_z for lim in (lim_top, lim_eave) if lim is not None and lim.upper_z is not None), None)
+        src = "limit"
+        if top_abs is None:
+            s = z.storeys
+            n = s.get("mandatory", s.get("max"))
+            if n:
+                top_abs, src = g0_abs + n * storey_height_m, "storeys"
+            else:
+                top_abs, src = g0_abs + 1.0, "none"
+        t = top_abs - origin_z
+        ext = z.feature.extent()
+        base_fn = ground.height
+        if ext is not None and ext.lower is not None:
+            b0, _ = refs.base(ext, g0_abs)
+            lift = b0 + ext.lower - origin_z
+            if lift < t:
+                base_fn = (lambda xy, lift=lift: np.full(len(xy), lift))
+        top.append(t)
+        bottom.append(float(np.min(base_fn(ring_xy))) if len(ring_xy) else g0)
+        source.append(src)
+        # caps
+        vt, tt, _ = polygon_triangles([g], t)
+        vb, tb, _ = polygon_triangles([g], lambda xy, f=base_fn: f(xy))
+        verts_all += [vt, vb]
+        tris_all += [tt + n_v, tb[:, ::-1] + n_v + len(vt)]
+        owner_all += [np.full(len(tt) + len(tb), k)]
+        n_v += len(vt) + len(vb)
+        # walls: every ring edge as two triangles from the bottom to the top
+        for ring in _rings(g):
+            zb = base_fn(ring)
+            a = np.c_[ring, zb]
+            b = np.c_[ring, np.full(len(ring), t)]
+            m = len(ring)
+            i = np.arange(m)
+            j = (i + 1) % m
+            wv = np.concatenate([a, b])
+            wt = np.concatenate([np.c_[i, j, m + j], np.c_[i, m + j, m + i]])
+            verts_all.append(wv)
+            tris_all.append(wt + n_v)
+            owner_all.append(np.full(len(wt), k))
+            n_v += len(wv)
+            edges.append(np.stack([b, b[j]], axis=1))
+            edge_owner.append(np.full(m, k))
+            if lim_eave is not None and lim_eave.upper_z is not None and lim_eave.upper_z - origin_z < t - 0.05:
+                e = np.c_[ring, np.full(m, lim_eave.upper_z - origin_z)]
+                edges.append(np.stack([e, e[j]], axis=1))
+                edge_owner.append(np.full(m, k))
+    if not verts_all:
+        empty3 = np.zeros((0, 3))
+        return Envelopes(empty3, np.zeros((0, 3), np.int64), np.zeros(0, np.int64), [], np.zeros(0), np.zeros(0), [],
+                         np.zeros((0, 3), np.uint8), np.zeros((0, 2, 3)), np.zeros(0, np.int64), notes)
+    return Envelopes(np.concatenate(verts_all), np.concatenate(tris_all).astype(np.int64),
+                     np.concatenate(owner_all).astype(np.int64), zones, np.array(top), np.array(bottom), source,
+                     np.array([z.colour for z in zones], dtype=np.uint8).reshape(-1, 3),
+                     np.concatenate(edges) if edges else np.zeros((0, 2, 3)),
+                     np.concatenate(edge_owner) if edge_owner else np.zeros(0, np.int64), list(dict.fromkeys(notes)))
+
+
+def _rings(g) -> list:
+    """Exterior and interior rings (n, 2), not closed, of a (multi)polygon."""
+    out = []
+    for p in shapely.get_parts(g):
+        if p.geom_type != "Polygon" or p.is_empty:
+            continue
+        out.append(np.asarray(p.exterior.coords)[:-1, :2])
+        out += [np.asarray(r.coords)[:-1, :2] for r in p.interiors]
+    return out
+
+
+# ====================================================================== compliance
+@dataclass
+class Violation:
+    """One broken fixing. ``id``: building id (zone id for grz/gfz); ``amount``: metres over the
+    limit or outside the line, storeys over/under, or the ratio over."""
+
+    id: str
+    kind: str
+    amount: float
+    unit: str
+    feature: str  # id of the plan feature whose fixing is broken
+    limit: float | None = None
+    value: float | None = None
+    bound: str = "max"  # "max" | "min" | "mandatory"
+    reference: str | None = None  # TH / FH / GBH …, "GRZ", "Z" …
+    detail: str = ""
+    geometry: object = None  # local frame: the outside part, the gap line, the footprint or the zone
+
+    def to_dict(self) -> dict:
+        d = {"id": self.id, "kind": self.kind, "amount": round(float(self.amount), 4), "unit": self.unit,
+             "feature": self.feature, "bound": self.bound}
+        for k in ("limit", "value"):
+            v = getattr(self, k)
+            if v is not None:
+                d[k] = round(float(v), 4)
+        if self.reference:
+            d["reference"] = self.reference
+        if self.detail:
+            d["detail"] = self.detail
+        return d
+
+
+@dataclass
+class BuildingCheck:
+    """The result for one building of the variant (heights absolute, model heights)."""
+
+    id: str
+    status: str  # "inserted" | "changed" | "existing"
+    footprint: object  # local frame
+    footprint_area_m2: float
+    ground_z_m: float
+    eave_z_m: float
+    top_z_m: float
+    storeys: int
+    storeys_source: str  # "attribute" | "estimate"
+    baufenster: list = field(default_factory=list)
+    baugebiet: str | None = None
+    area_outside_m2: float = 0.0
+    max_outside_m: float = 0.0
+    heights: list = field(default_factory=list)  # [{zone, kind, limit label, measured_z, upper_z, lower_z}]
+    storey_limits: dict = field(default_factory=dict)
+    violations: list = field(default_factory=list)
+
+    @property
+    def compliant(self) -> bool:
+        return not self.violations
+
+    def row(self, origin_z: float = 0.0) -> dict:
+        """A flat table row (JSON-ready, metres)."""
+        def r(v, n=3):
+            return None if v is None or not math.isfinite(v) else round(float(v), n)
+
+        worst = {}
+        for v in self.violations:
+            worst[v.kind] = max(worst.get(v.kind, 0.0), v.amount)
+        return {
+            "id": self.id, "status": self.status, "compliant": self.compliant,
+            "footprint_area_m2": r(self.footprint_area_m2, 2), "baufenster": ", ".join(self.baufenster),
+            "baugebiet": self.baugebiet, "area_outside_m2": r(self.area_outside_m2, 2),
+            "max_outside_m": r(self.max_outside_m), "ground_z_m": r(self.ground_z_m), "eave_z_m": r(self.eave_z_m),
+            "top_z_m": r(self.top_z_m), "eave_height_m": r(self.eave_z_m - self.ground_z_m),
+            "top_height_m": r(self.top_z_m - self.ground_z_m), "storeys": int(self.storeys),
+            "storeys_source": self.storeys_source,
+            "storeys_max": self.storey_limits.get("max"), "storeys_min": self.storey_limits.get("min"),
+            "storeys_mandatory": self.storey_limits.get("mandatory"),
+            "height_limits": "; ".join(f"{h['limit']} ({h['zone']})" for h in self.heights),
+            **{f"over_{k}": r(worst[k], 4) if k in worst else None for k in KINDS if k not in ("grz", "gfz")},
+            "violations": "; ".join(f"{v.kind} {v.amount:+.2f} {v.unit}" for v in self.violations),
+        }
+
+
+@dataclass
+class ZoneCheck:
+    """GRZ / GFZ reached in one building zone (BTF)."""
+
+    id: str
+    nutzung: str | None
+    area_m2: float
+    footprint_m2: float
+    floor_area_m2: float
+    limits: dict  # {"GRZ": x, "GFZ": x, "GR": m², "GF": m²}
+    buildings: list
+    violations: list = field(default_factory=list)
+
+    @property
+    def grz(self) -> float:
+        return self.footprint_m2 / self.area_m2 if self.area_m2 > 0 else float("nan")
+
+    @property
+    def gfz(self) -> float:
+        return self.floor_area_m2 / self.area_m2 if self.area_m2 > 0 else float("nan")
+
+    def row(self) -> dict:
+        return {"id": self.id, "nutzung": self.nutzung, "area_m2": round(self.area_m2, 2),
+                "footprint_m2": round(self.footprint_m2, 2), "floor_area_m2": round(self.floor_area_m2, 2),
+                "grz": round(self.grz, 4), "gfz": round(self.gfz, 4),
+                **{f"{k.lower()}_limit": v for k, v in self.limits.items()},
+                "buildings": len(self.buildings), "compliant": not self.violations}
+
+
+@dataclass
+class ComplianceResult:
+    """Everything ``main.py bplan`` reports, writes and the GUI page shows."""
+
+    prepared: PreparedPlan
+    crs: object
+    buildings: list  # BuildingCheck, inserted first
+    zones: list  # ZoneCheck
+    tolerance_m: float
+    storey_height_m: float
+    warnings: list = field(default_factory=list)
+    assumptions: list = field(default_factory=list)
+
+    @property
+    def violations(self) -> list:
+        out = [v for b in self.buildings for v in b.violations]
+        return out + [v for z in self.zones for v in z.violations]
+
+    @property
+    def origin(self) -> np.ndarray:
+        return self.prepared.origin
+
+    def by_id(self) -> dict:
+        return {b.id: b for b in self.buildings}
+
+    def summary(self) -> dict:
+        """The ``bplan --json`` object (DESIGN.md keys first)."""
+        plan = self.prepared.plan
+        v = self.violations
+        return {
+            "plans": len(plan.plans),
+            "baufenster": len(plan.baufenster),
+            "buildings_checked": len(self.buildings),
+            "violations": [x.to_dict() for x in v],
+            "crs": self.crs.name if self.crs else None,
+            "plan": plan.name(),
+            "plan_file": plan.source,
+            "plan_version": plan.version,
+            "compliant_buildings": sum(1 for b in self.buildings if b.compliant),
+            "violations_by_kind": {k: sum(1 for x in v if x.kind == k) for k in KINDS},
+            "buildings": [b.row() for b in self.buildings],
+            "zones": [z.row() for z in self.zones],
+            "tolerance_m": self.tolerance_m,
+            "storey_height_m": self.storey_height_m,
+            "assumptions": list(self.assumptions),
+            "warnings": list(self.warnings),
+        }
+
+
+# -------------------------------------------------------------------- building geometry
+def _building_triangles(model, lod, building_ids):
+    """Per building id: (corners (k, 3, 3) local of its up-facing non-vertical triangles, is_roof
+    (k,) bool). Roof triangles are the RoofSurface ones; without semantics the up-facing ones."""
+    from model.scenario import roots
+
+    scene = model.scene(lod)
+    if scene.n_triangles == 0:
+        return {}
+    root_of = roots(model)
+    wanted = set(building_ids)
+    obj_root = np.array([root_of.get(oid, oid) for oid in scene.object_ids], dtype=object)
+    tri_root = obj_root[scene.object_index]
+    c = scene.corners
+    n = np.cross(c[:, 1] - c[:, 0], c[:, 2] - c[:, 0])
+    ln = np.linalg.norm(n, axis=1)
+    nz = np.divide(n[:, 2], ln, out=np.zeros(len(ln)), where=ln > 0)
+    up = nz > _UP
+    st = scene.surface_type
+    out = {}
+    sel_all = np.flatnonzero(up & np.isin(tri_root, list(wanted)))
+    if not len(sel_all):
+        return out
+    order = np.argsort(tri_root[sel_all], kind="stable")
+    sel_all = sel_all[order]
+    keys = tri_root[sel_all]
+    cut = np.flatnonzero(np.r_[True, keys[1:] != keys[:-1]])
+    for a, b in zip(cut, np.r_[cut[1:], len(sel_all)]):
+        idx = sel_all[a:b]
+        roof = st[idx] == ROOF
+        if not roof.any():
+            roof = (st[idx] == UNKNOWN) | (st[idx] != GROUND)
+        out[keys[a]] = (c[idx], roof)
+    return out
+
+
+def z_in_region(corners: np.ndarray, region, mode: str = "max") -> float:
+    """Highest (``mode`` "max") or lowest ("min") z of the triangles ``corners`` (k, 3, 3) over
+    the plan region ``region`` (shapely): every triangle is clipped to the region in plan and z is
+    interpolated on its plane at the clipped vertices. NaN when no triangle reaches into the
+    region by more than 1 cm²."""
+    if not len(corners) or region is None or region.is_empty:
+        return float("nan")
+    polys = shapely.polygons(corners[:, :, :2])
+    hit = np.flatnonzero(shapely.intersects(polys, region))
+    if not len(hit):
+        return float("nan")
+    pieces = shapely.intersection(polys[hit], region)
+    ok = shapely.area(pieces) > MIN_PIECE_M2
+    if not ok.any():
+        return float("nan")
+    hit, pieces = hit[ok], pieces[ok]
+    xy, which = shapely.get_coordinates(pieces, return_index=True)
+    t = corners[hit[which]]
+    p0, e1, e2 = t[:, 0], t[:, 1] - t[:, 0], t[:, 2] - t[:, 0]
+    d = e1[:, 0] * e2[:, 1] - e1[:, 1] * e2[:, 0]
+    dx, dy = xy[:, 0] - p0[:, 0], xy[:, 1] - p0[:, 1]
+    with np.errstate(invalid="ignore", divide="ignore"):
+        l1 = (dx * e2[:, 1] - dy * e2[:, 0]) / d
+        l2 = (e1[:, 0] * dy - e1[:, 1] * dx) / d
+    z = p0[:, 2] + l1 * e1[:, 2] + l2 * e2[:, 2]
+    z = z[np.isfinite(z)]
+    if not len(z):
+        return float("nan")
+    return float(z.max() if mode == "max" else z.min())
+
+
+def _max_distance_outside(part, allowed) -> float:
+    """Largest distance (m) of a point of ``part`` from ``allowed``, sampled on ``part``'s
+    outline every 5 cm plus its vertices."""
+    if part.is_empty:
+        return 0.0
+    pts = shapely.get_coordinates(shapely.segmentize(shapely.boundary(part), SAMPLE_STEP_M))
+    if not len(pts):
+        return 0.0
+    return float(shapely.distance(shapely.points(pts), allowed).max())
+
+
+def _baulinie_gap(fp, line) -> tuple[float, object]:
+    """How far the façade stays behind ``line``: the largest distance (m) from the footprint of
+    the points of the line in front of the building (between the projections of the footprint's
+    vertices), and that part of the line."""
+    if line.is_empty or fp.is_empty:
+        return 0.0, None
+    lines = [g for g in shapely.get_parts(line) if g.geom_type == "LineString" and g.length > 0]
+    best, best_part = 0.0, None
+    verts = shapely.points(shapely.get_coordinates(fp.boundary))
+    for ln in lines:
+        t = shapely.line_locate_point(ln, verts)
+        lo, hi = float(t.min()), float(t.max())
+        if hi - lo < 0.1:
+            continue
+        part = substring(ln, lo, hi)
+        pts = shapely.points(shapely.get_coordinates(shapely.segmentize(part, SAMPLE_STEP_M)))
+        gap = float(shapely.distance(pts, fp).max())
+        if gap > best:
+            best, best_part = gap, part
+    return best, best_part
+
+
+def _storeys(model, met, row_of: dict, bid: str) -> tuple[int, str]:
+    """Full storeys above ground: the file's ``storeysAboveGround`` (of the building, else the
+    largest of its parts), else the metrics estimate."""
+    obj = model.objects[bid]
+    vals = []
+    for oid in [bid] + list(obj.children):
+        o = model.objects.get(oid)
+        v = o.attributes.get("storeysAboveGround") if o is not None else None
+        if isinstance(v, dict):
+            v = v.get("value")
+        try:
+            f = float(v)
+        except (TypeError, ValueError):
+            continue
+        if math.isfinite(f) and f >= 0:
+            vals.append(int(round(f)))
+        if oid == bid and vals:
+            break
+    if vals:
+        return max(vals), "attribute"
+    i = row_of.get(bid)
+    return (int(met["storeys"][i]) if i is not None else 0), "estimate"
+
+
+def check_compliance(model, plan: Bebauungsplan, inserted=(), changed=(), lod=None,
+                     tolerance_m: float = DEFAULT_TOLERANCE_M, storey_height_m: float = STOREY_HEIGHT_M,
+                     bezugshoehe_m: float | None = None, street_height_m: float | None = None,
+                     progress=None, cancelled=None) -> ComplianceResult:
+    """Check every building of ``model`` (a variant: the scenario already applied) that stands
+    in the plan area against ``plan`` (in the model CRS); ``inserted`` / ``changed`` ids are
+    listed first (see the module docstring for the checks and their measures)."""
+    from analysis.metrics import compute_metrics, footprint_polygons
+
+    progress = progress or (lambda *_a: None)
+    origin = np.asarray(model.origin, dtype=np.float64).reshape(3)
+    prep = prepare(plan, origin)
+    refs = HeightReferences(bezugshoehe_m if bezugshoehe_m is not None else plan.bezugshoehe(), street_height_m)
+    warnings = list(plan.warnings) + list(prep.warnings)
+    assumptions = [
+        f"Footprint = GroundSurface of the building (else the projection of its roofs); gross floor area = "
+        f"footprint × full storeys above ground (storeysAboveGround of the file, else eave height / "
+        f"{storey_height_m:g} m, rounded, at least 1) — the estimate of the variant comparison.",
+        "GRZ/GFZ reference area = the Baugebietsteilfläche (the building plots are not part of the plan); "
+        "ancillary buildings and paved areas (§19(4) BauNVO) are not in the city model and not counted.",
+        "Heights above NHN are compared with the model's heights (its vertical datum); relative heights are "
+        "measured from the building's lowest ground point unless the plan or the user gives a reference.",
+        f"Deviations up to {tolerance_m:g} m (ratios up to {RATIO_TOLERANCE:g}) are not reported; §23(2)/(3) "
+        f"BauNVO allows the authority to accept minor ones.",
+    ]
+    if prep.buildable is None:
+        assumptions.append("The plan has no Baufenster: no Baugrenze/Baulinie check.")
+    met = compute_metrics(model, lod=lod, storey_height_m=storey_height_m)
+    row_of = {oid: i for i, oid in enumerate(met.ids)}
+    ids, fps, _pp, _pr = footprint_polygons(model, lod, types=("Building",))
+    fps = np.asarray(fps, dtype=object)
+    top_level = [k for k, oid in enumerate(ids) if not [p for p in model.objects[oid].parents if p in model.objects]]
+    area = prep.area
+    inside = []
+    for k in top_level:
+        fp = fps[k]
+        if fp is None or fp.is_empty:
+            continue
+        fp = _valid(fp)
+        if shapely.area(shapely.intersection(fp, area)) > 0.01:
+            inside.append((ids[k], fp))
+    rank = {oid: (0, i) for i, oid in enumerate(inserted)}
+    for i, oid in enumerate(changed):
+        rank.setdefault(oid, (1, i))
+    inside.sort(key=lambda t: rank.get(t[0], (2, 0)))
+    tris = _building_triangles(model, lod, [b for b, _ in inside])
+    zones = prep.zones()
+    zone_geoms = np.array([z.geometry for z in zones], dtype=object)
+    ztree = shapely.STRtree(zone_geoms) if len(zones) else None
+    bf_union = shapely.union_all([z.geometry for z in prep.baufenster]) if prep.baufenster else shapely.Polygon()
+    oz = float(origin[2])
+    checks: list[BuildingCheck] = []
+    ins, chg = set(inserted), set(changed)
+    for n_done, (bid, fp) in enumerate(inside):
+        if cancelled is not None and cancelled():
+            from model.errors import Cancelled
+
+            raise Cancelled()
+        i = row_of.get(bid)
+        col = (lambda k: float(met[k][i]) if i is not None else float("nan"))
+        storeys, s_src = _storeys(model, met, row_of, bid)
+        chk = BuildingCheck(bid, "inserted" if bid in ins else "changed" if bid in chg else "existing", fp,
+                            float(fp.area), col("ground_height_m"), col("eave_z_m"), col("ridge_z_m"), storeys, s_src)
+        fp_in = _valid(shapely.intersection(fp, area))
+        cand = [zones[j] for j in (ztree.query(fp, predicate="intersects") if ztree is not None else [])]
+        overlaps = {z.id: float(shapely.area(shapely.intersection(z.geometry, fp))) for z in cand}
+        chk.baufenster = [z.id for z in cand if z.kind == "baufenster" and overlaps[z.id] > 0.01]
+        btfs = [z for z in cand if z.kind == "baugebiet" and overlaps[z.id] > 0.01]
+        if btfs:
+            chk.baugebiet = max(btfs, key=lambda z: overlaps[z.id]).id
+        # ---- Baugrenze
+        if prep.buildable is not None:
+            outside = _valid(shapely.difference(fp_in, prep.buildable))
+            outside = _valid(shapely.union_all([p for p in shapely.get_parts(outside) if p.area > MIN_PIECE_M2])) \
+                if not outside.is_empty else outside
+            chk.area_outside_m2 = float(outside.area)
+            chk.max_outside_m = _max_distance_outside(outside, prep.buildable) if outside.area > MIN_PIECE_M2 else 0.0
+            if chk.max_outside_m > tolerance_m:
+                near = [z for z in prep.baufenster if z.geometry.distance(outside) < chk.max_outside_m + 1.0]
+                chk.violations.append(Violation(
+                    bid, "baugrenze", chk.max_outside_m, "m", near[0].id if near else "", limit=0.0,
+                    value=chk.max_outside_m, reference="Baugrenze",
+                    detail=f"{chk.area_outside_m2:.2f} m² of the footprint outside the Baufenster, up to "
+                           f"{chk.max_outside_m:.2f} m beyond the Baugrenze", geometry=outside))
+        # ---- Baulinie
+        in_bf = {z.id for z in prep.baufenster if z.id in chk.baufenster
+                 and overlaps[z.id] > max(1.0, 0.05 * chk.footprint_area_m2)}
+        for f, line, bounded in prep.baulinien:
+            zs = [z for z in bounded if z.id in in_bf]
+            if not zs:
+                continue
+            along = shapely.intersection(line, shapely.union_all([z.geometry.boundary.buffer(0.05) for z in zs]))
+            gap, part = _baulinie_gap(fp, along)
+            if gap > tolerance_m:
+                chk.violations.append(Violation(
+                    bid, "baulinie", gap, "m", f.id, limit=0.0, value=gap, reference="Baulinie",
+                    detail=f"façade up to {gap:.2f} m behind the Baulinie", geometry=part))
+        # ---- heights
+        corners, is_roof = tris.get(bid, (np.zeros((0, 3, 3)), np.zeros(0, bool)))
+        ground_abs = chk.ground_z_m
+        for kind in ("top", "eave"):
+            limits = []
+            for z in cand:
+                if overlaps.get(z.id, 0.0) <= 0.0:
+                    continue
+                lim = zone_limit(z, kind, ground_abs, refs)
+                if lim is None:
+                    continue
+                for note in lim.notes:
+                    warnings.append(f"{z.id} ({z.kind}): {note}")
+                if lim.upper_z is None and lim.lower_z is None:
+                    continue
+                region = z.geometry if z.kind == "baufenster" else _valid(shapely.difference(z.geometry, bf_union))
+                limits.append((lim, region))
+            if not limits:
+                continue
+            # most permissive first; each point belongs to the most permissive zone covering it
+            limits.sort(key=lambda t: -(t[0].upper_z if t[0].upper_z is not None else np.inf))
+            taken = shapely.Polygon()
+            sel = corners if kind == "top" else corners[is_roof]
+            for lim, region in limits:
+                own = _valid(shapely.difference(region, taken)) if not taken.is_empty else region
+                taken = shapely.union_all([taken, region])
+                zmeas = z_in_region(sel, own, "max" if kind == "top" else "min")
+                if not math.isfinite(zmeas):
+                    continue
+                zmeas += oz
+                chk.heights.append({"zone": lim.zone.id, "kind": kind, "limit": lim.label,
+                                    "measured_z": round(zmeas, 3),
+                                    "upper_z": None if lim.upper_z is None else round(lim.upper_z, 3),
+                                    "lower_z": None if lim.lower_z is None else round(lim.lower_z, 3)})
+                ref = next((h.reference for h in lim.zone.heights if h.limits == kind), kind)
+                if lim.upper_z is not None and zmeas - lim.upper_z > tolerance_m:
+                    chk.violations.append(Violation(
+                        bid, "height", zmeas - lim.upper_z, "m", lim.zone.id, limit=lim.upper_z, value=zmeas,
+                        reference=ref, detail=f"{'top' if kind == 'top' else 'eave'} {zmeas:.2f} m > {lim.label}",
+                        geometry=fp))
+                if lim.lower_z is not None and lim.lower_z - zmeas > tolerance_m:
+                    chk.violations.append(Violation(
+                        bid, "height", lim.lower_z - zmeas, "m", lim.zone.id, limit=lim.lower_z, value=zmeas,
+                        bound="min", reference=ref,
+                        detail=f"{'top' if kind == 'top' else 'eave'} {zmeas:.2f} m < {lim.label}", geometry=fp))
+        # ---- storeys
+        for z in cand:
+            ov = overlaps.get(z.id, 0.0)
+            if not z.storeys or ov <= max(1.0, 0.05 * chk.footprint_area_m2):
+                continue
+            if z.kind == "baugebiet" and shapely.area(shapely.intersection(shapely.difference(z.geometry, bf_union),
+                                                                           fp)) <= 1.0 and chk.baufenster:
+                continue  # the building stands in Baufenster that carry (or inherit) their own Z
+            s = z.storeys
+            chk.storey_limits = dict(s)
+            checks_z = []
+            if "mandatory" in s and storeys != s["mandatory"]:
+                checks_z.append((abs(storeys - s["mandatory"]), s["mandatory"], "mandatory"))
+            if "max" in s and storeys > s["max"]:
+                checks_z.append((storeys - s["max"], s["max"], "max"))
+            if "min" in s and storeys < s["min"]:
+                checks_z.append((s["min"] - storeys, s["min"], "min"))
+            for amount, lim_v, bound in checks_z:
+                chk.violations.append(Violation(
+                    bid, "storeys", float(amount), "storeys", z.id, limit=float(lim_v), value=float(storeys),
+                    bound=bound, reference="Z",
+                    detail=f"{storeys} full storeys ({'file' if s_src == 'attribute' else 'estimate'}), "
+                           f"plan: {bound} {lim_v:g}", geometry=fp))
+        checks.append(chk)
+        progress(n_done + 1, len(inside) + 1)
+    # ---- GRZ / GFZ per building zone
+    zone_checks = []
+    for z in prep.baugebiete:
+        f = z.feature
+        lim = {}
+        for key, names in (("GRZ", ("GRZmax", "GRZ")), ("GFZ", ("GFZmax", "GFZ")), ("GR", ("GRmax", "GR")),
+                           ("GF", ("GFmax", "GF"))):
+            v = next((f.number(n) for n in names if f.number(n) is not None), None)
+            if v is not None:
+                lim[key] = v
+        a = float(z.geometry.area)
+        members, fp_sum, gfa = [], 0.0, 0.0
+        for chk in checks:
+            share = float(shapely.area(shapely.intersection(chk.footprint, z.geometry)))
+            if share > 0.01:
+                members.append(chk.id)
+                fp_sum += share
+                gfa += share * chk.storeys
+        zc = ZoneCheck(z.id, z.nutzung, a, fp_sum, gfa, lim, members)
+        if a > 0:
+            for key, kind, reached, per_area in (("GRZ", "grz", zc.grz, False), ("GFZ", "gfz", zc.gfz, False),
+                                                 ("GR", "grz", fp_sum, True), ("GF", "gfz", gfa, True)):
+                if key not in lim:
+                    continue
+                over = (reached - lim[key]) / a if per_area else reached - lim[key]
+                if over > RATIO_TOLERANCE:
+                    zc.violations.append(Violation(
+                        z.id, kind, over, "ratio" if not per_area else "ratio (m²/m²)", z.id, limit=lim[key],
+                        value=reached, reference=key,
+                        detail=f"{key} {reached:.3f} reached, {lim[key]:g} allowed" if not per_area else
+                               f"{key} {reached:.1f} m² reached, {lim[key]:g} m² allowed", geometry=z.geometry))
+        zone_checks.append(zc)
+    progress(1, 1)
+    return ComplianceResult(prep, model.crs, checks, zone_checks, tolerance_m, storey_height_m,
+                            list(dict.fromkeys(warnings)), assumptions)
+
+
+def buildings_in_area(model, plan: Bebauungsplan, lod=None, exclude=()) -> list[str]:
+    """Top-level buildings whose footprint centroid lies in the plan area (for "hide the existing
+    buildings in the plan area"); ``exclude``: ids to leave out (e.g. the inserted ones)."""
+    from model.scenario import footprint_centroids
+
+    origin = np.asarray(model.origin, dtype=np.float64)
+    area = _valid(_local(plan.geltungsbereich(), origin))
+    cents = footprint_centroids(model)
+    skip = set(exclude)
+    ids = [oid for oid in cents if oid not in skip and model.objects[oid].type == "Building"]
+    if not ids:
+        return []
+    xy = np.array([cents[oid] for oid in ids], dtype=np.float64)[:, :2] - origin[:2]
+    inside = shapely.contains_xy(area, xy[:, 0], xy[:, 1])
+    return [oid for oid, ok in zip(ids, inside) if ok]
+
+
+__all__ = ["prepare", "envelopes", "check_compliance", "buildings_in_area", "ComplianceResult", "BuildingCheck",
+           "Violation", "HeightReferences", "z_in_region", "polygon_triangles"]
