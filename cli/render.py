@@ -42,6 +42,10 @@ def add_parser(sub) -> None:
     p.add_argument("--fps", type=float, default=30.0, help="video frames per second (default 30)")
     p.add_argument("--before-after", metavar="S.json",
                    help="side-by-side still: the model (after --scenario) left, with this scenario right")
+    p.add_argument("--plan", metavar="PLAN.gml",
+                   help="draw an XPlanGML Bebauungsplan: Baufenster envelopes, zones, Baugrenzen and Baulinien")
+    p.add_argument("--hide-existing", action="store_true",
+                   help="with --plan: hide the existing buildings inside the plan area (inserted ones stay)")
     p.set_defaults(func=run)
 
 
@@ -80,6 +84,39 @@ def _load_tour(path, name=None):
     return tours[0]
 
 
+def _plan_overlays(model, plan, args, inserted) -> dict:
+    """Scene (without the existing buildings in the plan area with --hide-existing), the plan's
+    meshes, framing bounds, legend rows and a summary for the JSON."""
+    import numpy as np
+
+    from analysis.bplan import HeightReferences, buildings_in_area, envelopes, prepare
+    from analysis.ground import ground_for
+    from viewer.bplan_view import plan_bounds, plan_legend, plan_meshes
+
+    hidden = buildings_in_area(model, plan, exclude=inserted) if args.hide_existing else []
+    if hidden:
+        from model.scenario import roots
+
+        gone = set(hidden)
+        r = roots(model)
+        scene = model.scene(lod=args.lod, object_ids=[oid for oid in model.objects if r.get(oid, oid) not in gone])
+        if scene.n_triangles == 0:  # nothing but the hidden ones: show them all the same
+            scene, hidden = model.scene(lod=args.lod), []
+    else:
+        scene = model.scene(lod=args.lod)
+    full = model.scene(lod=args.lod)
+    ground = ground_for(full, getattr(model, "terrain_grid", None))
+    prepared = prepare(plan, scene.origin)
+    env = envelopes(prepared, ground, HeightReferences(plan.bezugshoehe()))
+    pb = plan_bounds(prepared, env)
+    sb = np.asarray(scene.bounds) if scene.n_triangles else pb
+    bounds = np.array([np.minimum(sb[0], pb[0]), np.maximum(sb[1], pb[1])])
+    return {"scene": scene, "overlays": plan_meshes(prepared, env, ground), "bounds": bounds,
+            "legend": plan_legend(prepared, env),
+            "summary": {"file": str(args.plan), "version": plan.version, "baufenster": len(env.zones),
+                        "hidden_existing": len(hidden), "warnings": plan.warnings + env.notes}}
+
+
 def _progress(args, label):
     return None if args.json else common.Progress(1, label)
 
@@ -104,11 +141,24 @@ def run(args) -> int:
         raise InputError(None, f"--fps must be between 0 and 120, got {args.fps:g}")
     if args.sun_animation and not args.date and not args.year_at:
         raise InputError(None, "--sun-animation needs --date YYYY-MM-DD (or --year-at HH:MM)")
+    if args.plan and (video or args.before_after):
+        raise InputError(None, "--plan draws into stills; it cannot be combined with a video or --before-after")
+    if args.hide_existing and not args.plan:
+        raise InputError(None, "--hide-existing needs --plan (it hides the existing buildings in the plan area)")
     size = common.parse_size(args.size or ("1280x720" if video else "1920x1080"))
     tour = _load_tour(args.tour, args.tour_name) if args.tour else None
-    model = common.load_model(args)
-    common.check_output_not_source(args.output, model.sources)
-    scene = model.scene(lod=args.lod)
+    plan_view = None
+    if args.plan:
+        from .bplan import load_variant, read_plan
+
+        _base, model, inserted, _changed, _name = load_variant(args)
+        common.check_output_not_source(args.output, list(model.sources) + [args.plan])
+        plan_view = _plan_overlays(model, read_plan(args.plan, model), args, inserted)
+        scene = plan_view["scene"]
+    else:
+        model = common.load_model(args)
+        common.check_output_not_source(args.output, model.sources)
+        scene = model.scene(lod=args.lod)
     if scene.n_triangles == 0:
         raise InputError(args.files[0], "nothing to render: the model has no surface geometry")
     result = {"path": str(args.output), "view": args.view, "triangles": scene.n_triangles,
@@ -156,6 +206,13 @@ def run(args) -> int:
         out = render_before_after(model, after, args.output, size=size, view=args.view, title=args.title,
                                   credit=args.credit)
         result.update(out, kind="before-after")
+    elif plan_view is not None:
+        from viewer.media import screenshot
+
+        out = screenshot(scene, args.output, size=size, view=args.view, title=args.title, credit=args.credit,
+                         colour_mode=args.colour, overlays=plan_view["overlays"], bounds=plan_view["bounds"],
+                         legend=[] if args.plain else None, extra_legend=[] if args.plain else plan_view["legend"])
+        result.update(out, kind="still", plan=plan_view["summary"])
     elif args.plain:
         from viewer.render import render_scene
 

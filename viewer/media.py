@@ -257,7 +257,7 @@ class SceneRenderer:
     frames. ``render(camera)`` returns the (h, w, 3) uint8 frame without decorations."""
 
     def __init__(self, scene: Scene, size=(1920, 1080), colour_mode: str = "auto", ghost: Scene | None = None,
-                 highlight_ids=None, anti_alias: bool = True):
+                 highlight_ids=None, anti_alias: bool = True, overlays=None):
         from .render import make_plotter
 
         if scene.n_triangles == 0:
@@ -269,6 +269,8 @@ class SceneRenderer:
         self.actor = add_scene_highlighted(self.plotter, scene, highlight_ids, colour_mode)
         if ghost is not None and ghost.n_triangles:
             add_ghost(self.plotter, ghost, scene.origin)
+        for name, mesh, kwargs in overlays or ():  # e.g. the Bebauungsplan (viewer.bplan_view.plan_meshes)
+            self.plotter.add_mesh(mesh, name=name, **kwargs)
         if anti_alias and max(self.size) <= 4096:
             self.plotter.enable_anti_aliasing("ssaa")  # FXAA is not supported with EGL/OSMesa builds
         self.last_render_s = None
@@ -344,18 +346,21 @@ def _save_png(image: np.ndarray, out_path) -> str:
 
 def screenshot(scene: Scene, out_path, size=(7680, 4320), camera=None, view: str = "iso", title=None,
                credit=None, subtitle=None, colour_mode: str = "auto", legend=None, ghost: Scene | None = None,
-               highlight_ids=None, progress=None) -> dict:
+               highlight_ids=None, progress=None, overlays=None, bounds=None, extra_legend=None) -> dict:
     """A decorated still of ``scene`` (PNG, written atomically). ``camera``: a
     :class:`viewer.camera.CameraState` (or bookmark dict in model coordinates), else the preset
-    ``view`` framed on the scene. Returns {"path", "size", "render_s", "total_s"}."""
+    ``view`` framed on ``bounds`` ((2, 3) local, default the scene's). ``overlays``: extra
+    [(name, PolyData, add_mesh kwargs)] in the scene's frame, ``extra_legend`` their legend rows.
+    Returns {"path", "size", "render_s", "total_s"}."""
     from .camera import CameraState, resolve_view
 
     t0 = time.perf_counter()
     progress = progress or (lambda *_a: None)
     progress(0, 3)
     cam = camera if isinstance(camera, CameraState) else resolve_view(
-        camera if camera is not None else view, scene.bounds, scene.origin, aspect=size[0] / size[1])
-    with SceneRenderer(scene, size, colour_mode, ghost=ghost, highlight_ids=highlight_ids) as r:
+        camera if camera is not None else view, scene.bounds if bounds is None else bounds, scene.origin,
+        aspect=size[0] / size[1])
+    with SceneRenderer(scene, size, colour_mode, ghost=ghost, highlight_ids=highlight_ids, overlays=overlays) as r:
         progress(1, 3)
         frame = r.render(cam)
         geo = r.geometry()
@@ -367,6 +372,7 @@ def screenshot(scene: Scene, out_path, size=(7680, 4320), camera=None, view: str
             legend.append(("Neu geplant", NEW_RGB))
         if ghost is not None and ghost.n_triangles:
             legend.append(("Abriss (transparent)", GHOST_RGB))
+    legend = list(legend) + list(extra_legend or [])
     crs = scene.crs.name if scene.crs is not None and getattr(scene.crs, "name", None) else None
     frame = decorate(frame, geo, title=title, subtitle=subtitle, credit=credit, legend=legend, legend_title="Legende",
                      crs_name=crs)
