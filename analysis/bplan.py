@@ -288,7 +288,7 @@ def polygon_triangles(polys_xy, z) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     rings, ring_poly = [], []
     for i, p in enumerate(parts):
         ext = np.asarray(p.exterior.coords)[:-1]
-        if shapely.is_ccw(p.exterior) is False:
+        if not shapely.is_ccw(p.exterior):
             ext = ext[::-1]
         rings.append(ext)
         ring_poly.append(i)
@@ -398,11 +398,15 @@ def envelopes(prepared: PreparedPlan, ground, refs: HeightReferences | None = No
 
 
 def _rings(g) -> list:
-    """Exterior and interior rings (n, 2), not closed, of a (multi)polygon."""
+    """Exterior (counter-clockwise) and interior (clockwise) rings (n, 2), not closed, of a
+    (multi)polygon: walls built on them face outwards."""
+    from shapely.geometry.polygon import orient
+
     out = []
     for p in shapely.get_parts(g):
         if p.geom_type != "Polygon" or p.is_empty:
             continue
+        p = orient(p, 1.0)
         out.append(np.asarray(p.exterior.coords)[:-1, :2])
         out += [np.asarray(r.coords)[:-1, :2] for r in p.interiors]
     return out

@@ -626,3 +626,102 @@ def test_info_reports_a_plans_counts_as_for_city_models():
 def test_a_plan_given_as_city_model_says_what_it_is(tmp_path):
     r = run_cli("metrics", data_file(PLANS["5.2"]), "--json")
     assert r.returncode == 2 and "XPlanGML Bebauungsplan" in r.stderr and r.stderr.count("\n") == 1
+
+
+# ====================================================================== envelopes and pictures
+def _ground(z_local=0.0, grid=None, origin=(0.0, 0.0, 0.0)):
+    from analysis.ground import Ground
+
+    return Ground(origin=np.asarray(origin, float), plane_z=z_local, grid=grid, kind="terrain" if grid else "plane")
+
+
+def _one_envelope(env, zone_id):
+    import trimesh
+
+    k = [z.id for z in env.zones].index(zone_id)
+    sel = env.owner == k
+    used, inv = np.unique(env.triangles[sel].ravel(), return_inverse=True)
+    return k, trimesh.Trimesh(env.vertices[used], inv.reshape(-1, 3), process=True)
+
+
+def test_envelope_is_a_closed_volume_from_the_ground_to_the_absolute_limit():
+    """GBH ≤ 34 m NHN over flat ground at 8.3 m: a watertight prism whose volume (trimesh) is
+    the Baufenster's area × 25.7 m."""
+    from analysis.bplan import envelopes, prepare
+
+    plan = read_xplanung(data_file(PLANS["5.2"]), crs=25832)
+    origin = np.array([565000.0, 5932000.0, 0.0])
+    prep = prepare(plan, origin)
+    env = envelopes(prep, _ground(8.3, origin=origin))
+    k, mesh = _one_envelope(env, HAFENCITY_GBH34)
+    area = plan.by_id()[HAFENCITY_GBH34].geometry.area
+    assert mesh.is_watertight and mesh.is_winding_consistent
+    assert abs(mesh.volume) == pytest.approx(area * (34.0 - 8.3), rel=1e-6)
+    assert env.top_z[k] == pytest.approx(34.0) and env.source[k] == "limit"
+    assert mesh.bounds[0][2] == pytest.approx(8.3) and mesh.bounds[1][2] == pytest.approx(34.0)
+    zc = [z for z in env.zones if z.id == HAFENCITY_GBH34][0]
+    assert tuple(env.colours[k]) == zc.colour  # MI (inherited from the building zone): PlanZV brown
+    from model.bplan import NUTZUNG_COLOURS
+
+    assert zc.nutzung == "MI" and zc.colour == NUTZUNG_COLOURS["MI"]
+
+
+def test_envelope_with_a_relative_limit_and_on_a_terrain(tmp_path):
+    """The same Baufenster with its 34 m measured from the ground (hoehenbezug 2000), on a
+    terrain sloping 5 % eastwards: the bottom follows the terrain, the top is 34 m above the
+    lowest ground point of the outline."""
+    from analysis.bplan import envelopes, prepare
+    from model.terrain import TerrainGrid
+
+    p = _rewrite(tmp_path, "rel.gml", b"<xplan:hoehenbezug>1000</xplan:hoehenbezug>\n          <xplan:bezugspunkt>6000"
+                 b"</xplan:bezugspunkt>\n          <xplan:h uom=\"m\">34</xplan:h>",
+                 b"<xplan:hoehenbezug>2000</xplan:hoehenbezug>\n          <xplan:bezugspunkt>6000"
+                 b"</xplan:bezugspunkt>\n          <xplan:h uom=\"m\">34</xplan:h>")
+    plan = read_xplanung(p, crs=25832)
+    h = plan.by_id()[HAFENCITY_GBH34].heights[0]
+    assert (h.hoehenbezug, h.absolute) == (2000, False)
+    origin = np.array([565800.0, 5932600.0, 0.0])
+    x = np.arange(565800.0, 566001.0, 1.0)
+    y = np.arange(5932800.0, 5932599.0, -1.0)
+    zz = np.tile(5.0 + 0.05 * (x - x[0]), (len(y), 1))
+    grid = TerrainGrid(zz, x[0], y[0], 1.0, 1.0)
+    env = envelopes(prepare(plan, origin), _ground(0.0, grid=grid, origin=origin))
+    k, mesh = _one_envelope(env, HAFENCITY_GBH34)
+    g = plan.by_id()[HAFENCITY_GBH34].geometry
+    lowest = 5.0 + 0.05 * (g.bounds[0] - x[0])
+    assert env.top_z[k] == pytest.approx(lowest + 34.0, abs=1e-6)
+    assert env.bottom_z[k] == pytest.approx(lowest, abs=1e-6)
+    bottom = env.vertices[env.triangles[env.owner == k].ravel()]
+    low = bottom[bottom[:, 2] < env.top_z[k] - 1e-6]
+    assert np.allclose(low[:, 2], 5.0 + 0.05 * (low[:, 0] + origin[0] - x[0]), atol=1e-6)  # on the terrain
+    assert mesh.is_watertight
+
+
+def test_render_with_the_plan_draws_envelopes_and_hides_existing_buildings(hafencity_variant, tmp_path):
+    """render --plan: the picture differs from the plain one inside the plan area and shows the
+    envelope colour; --hide-existing hides the existing building standing in the plan area."""
+    from PIL import Image
+
+    from exporters.cityjson import write_cityjson
+    from tests.helpers import box_model
+
+    plan, g, _variant, _sc, _base, sc_path = hafencity_variant
+    c = g.representative_point()
+    base = tmp_path / "in_plan.city.json"
+    write_cityjson(box_model([("bestand", c.x - 5, c.y - 5, c.x + 5, c.y + 5, 8.3, 30.0)]), base)
+    pics = {}
+    for name, extra in (("plain", []), ("plan", ["--plan", data_file(PLANS["5.2"])]),
+                        ("hidden", ["--plan", data_file(PLANS["5.2"]), "--hide-existing"])):
+        out = tmp_path / f"{name}.png"
+        r = run_cli("render", base, "--scenario", sc_path, "-o", out, "--size", "640x360", "--view", "top", "--json",
+                    *extra)
+        assert r.returncode == 0, r.stderr
+        pics[name] = (np.asarray(Image.open(out).convert("RGB")).astype(int), json.loads(r.stdout))
+    assert pics["plan"][1]["plan"]["baufenster"] == 25 and pics["hidden"][1]["plan"]["hidden_existing"] == 1
+    assert pics["hidden"][1]["objects"] == pics["plan"][1]["objects"] - 1
+    diff = np.abs(pics["plan"][0] - pics["plain"][0]).sum(axis=2) > 30
+    assert diff.mean() > 0.2  # the plan covers much of the frame
+    img = pics["plan"][0].reshape(-1, 3)
+    brownish = (img[:, 0] > img[:, 2] + 25) & (img[:, 1] > img[:, 2] + 5)  # MI zones/envelopes over blue sky
+    assert brownish.mean() > 0.05
+    assert (np.abs(pics["hidden"][0] - pics["plan"][0]).sum(axis=2) > 30).any()
