@@ -147,6 +147,10 @@ _POSLIST_TAGS = {f"{{{ns}}}posList" for ns in _GML_NS}
 _BATCH_MEMBERS = 512
 #: |coordinate| above this is no place on Earth (as in the CityJSON reader): the ring is skipped
 MAX_COORDINATE = 1e9
+#: lxml parser settings of every XML reader: no entity expansion, no DTD, nothing fetched from the
+#: network, libxml2's size limits on, no recovery from errors (hostile XML, see module docstring)
+SAFE_PARSER = dict(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False, remove_comments=True,
+                   remove_pis=True, dtd_validation=False, recover=False)
 
 _local_cache: dict = {}
 
@@ -985,9 +989,7 @@ class _Reader:
         if version == "3.0":
             self.id_attr = "{http://www.opengis.net/gml/3.2}id"
         root_local = _local(root_tag)
-        parser_kwargs = dict(events=("end",), tag=_MEMBER_TAGS, resolve_entities=False, no_network=True,
-                             load_dtd=False, huge_tree=False, remove_comments=True, remove_pis=True,
-                             dtd_validation=False, recover=False)
+        parser_kwargs = dict(events=("end",), tag=_MEMBER_TAGS, **SAFE_PARSER)
         root = None
         envelope_srs = None
         truncated = None
@@ -1344,9 +1346,10 @@ def _syntax_message(exc: Exception) -> str:
     return msg[:200]
 
 
-def _sniff_root(path: Path) -> tuple[str, str]:
-    """(root tag, CityGML version) from the first bytes of the file, with the same safe parser
-    settings; raises InputError for an empty file, non-XML or a document that is not CityGML."""
+def root_element(path: Path):
+    """The document's root element (its tag and namespace declarations; read up to its start
+    tag only) with the safe parser settings; InputError for an unreadable or empty file, or
+    bytes that are not XML. Shared by the XML readers (CityGML, XPlanGML)."""
     try:
         size = path.stat().st_size
         fh = open(path, "rb")
@@ -1357,10 +1360,10 @@ def _sniff_root(path: Path) -> tuple[str, str]:
         raise InputError(path, "file is empty")
     parser = etree.XMLPullParser(events=("start",), resolve_entities=False, no_network=True, load_dtd=False,
                                  huge_tree=False, remove_comments=True)
-    root_tag = None
+    root = None
     error = None
     with fh:
-        while root_tag is None and error is None:
+        while root is None and error is None:
             chunk = fh.read(4096)
             try:
                 if chunk:
@@ -1370,14 +1373,21 @@ def _sniff_root(path: Path) -> tuple[str, str]:
             except etree.XMLSyntaxError as exc:
                 error = exc
             for _event, el in parser.read_events():
-                root_tag = el.tag
+                root = el
                 break
             if not chunk:
                 break
-    if root_tag is None and error is not None:
+    if root is None and error is not None:
         raise InputError(path, f"not well-formed XML ({_syntax_message(error)})")
-    if root_tag is None or not isinstance(root_tag, str):
+    if root is None or not isinstance(root.tag, str):
         raise InputError(path, "no XML root element found")
+    return root
+
+
+def _sniff_root(path: Path) -> tuple[str, str]:
+    """(root tag, CityGML version) from the first bytes of the file, with the same safe parser
+    settings; raises InputError for an empty file, non-XML or a document that is not CityGML."""
+    root_tag = root_element(path).tag
     ns = _ns(root_tag)
     local = _local(root_tag)
     version = _CORE_VERSIONS.get(ns)

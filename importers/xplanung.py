@@ -53,7 +53,7 @@ from model.bplan import (BAUFENSTER, BAUGEBIET, PRESENTATION_TYPES, TEXT_TYPES, 
 from model.crs import CRSInfo, crs_argument, parse_crs
 from model.errors import InputError, UnsupportedFormatError
 
-from .citygml import MAX_COORDINATE, _local, _syntax_message
+from .citygml import MAX_COORDINATE, SAFE_PARSER, _local, _syntax_message, root_element
 
 XPLAN_NS_PREFIX = "http://www.xplanung.de/xplangml/"
 SUPPORTED_VERSIONS = ("4.0", "4.1", "5.0", "5.1", "5.2", "5.3", "5.4", "6.0")
@@ -61,9 +61,6 @@ XLINK_HREF = "{http://www.w3.org/1999/xlink}href"
 _GML_NS = ("http://www.opengis.net/gml", "http://www.opengis.net/gml/3.2")
 _GML_IDS = tuple(f"{{{ns}}}id" for ns in _GML_NS)
 _MEMBER_TAGS = ("{*}featureMember", "{*}featureMembers", "{*}member", "{*}Envelope")
-#: the CityGML reader's safe parser settings (no entities, no DTD, no network, size limits on)
-_PARSER_KWARGS = dict(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False,
-                      remove_comments=True, remove_pis=True, dtd_validation=False, recover=False)
 DEFAULT_ARC_TOLERANCE_M = 0.01
 _INT_RE = re.compile(r"^-?(0|[1-9][0-9]*)$")
 _FLOAT_RE = re.compile(r"^-?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$")
@@ -103,42 +100,6 @@ KNOWN_TYPES = frozenset({
 
 
 # ====================================================================== sniffing
-def _root_element(path: Path):
-    """The root element (start event only) with the safe parser; InputError for an empty file
-    or bytes that are not XML."""
-    try:
-        size = path.stat().st_size
-        fh = open(path, "rb")
-    except OSError as exc:
-        raise InputError(path, f"cannot read file ({exc.strerror or exc})") from None
-    if size == 0:
-        fh.close()
-        raise InputError(path, "file is empty")
-    parser = etree.XMLPullParser(events=("start",), **{k: v for k, v in _PARSER_KWARGS.items()
-                                                      if k not in ("dtd_validation", "recover")})
-    root = error = None
-    with fh:
-        while root is None and error is None:
-            chunk = fh.read(8192)
-            try:
-                if chunk:
-                    parser.feed(chunk)
-                else:
-                    parser.close()
-            except etree.XMLSyntaxError as exc:
-                error = exc
-            for _event, el in parser.read_events():
-                root = el
-                break
-            if not chunk:
-                break
-    if root is None:
-        if error is not None:
-            raise InputError(path, f"not well-formed XML ({_syntax_message(error)})")
-        raise InputError(path, "no XML root element found")
-    return root
-
-
 def xplan_version(namespace: str) -> str | None:
     """'5.2' from 'http://www.xplanung.de/xplangml/5/2' (None for other namespaces)."""
     if not namespace or not namespace.startswith(XPLAN_NS_PREFIX):
@@ -151,17 +112,20 @@ def xplan_version(namespace: str) -> str | None:
     return None
 
 
-def sniff_xplangml(path) -> str | None:
-    """The XPlanGML version of the file ('5.2') when its root is in (or declares) an XPlanGML
-    namespace, else None. Raises InputError for an empty file or one that is not XML."""
-    root = _root_element(Path(path))
+def _root_version(root) -> tuple[str, str | None]:
+    """(root namespace, XPlanGML version of the root's namespace or of one it declares)."""
     tag = root.tag if isinstance(root.tag, str) else ""
     ns = tag[1:].partition("}")[0] if tag.startswith("{") else ""
     version = xplan_version(ns)
-    if version is None:
-        for uri in (root.nsmap or {}).values():
-            version = version or xplan_version(uri or "")
-    return version
+    for uri in (root.nsmap or {}).values():
+        version = version or xplan_version(uri or "")
+    return ns, version
+
+
+def sniff_xplangml(path) -> str | None:
+    """The XPlanGML version of the file ('5.2') when its root is in (or declares) an XPlanGML
+    namespace, else None. Raises InputError for an empty file or one that is not XML."""
+    return _root_version(root_element(Path(path)))[1]
 
 
 def is_xplangml(path) -> bool:
@@ -570,7 +534,7 @@ class _Reader:
         path = self.path
         root = None
         try:
-            context = etree.iterparse(str(path), events=("end",), tag=_MEMBER_TAGS, **_PARSER_KWARGS)
+            context = etree.iterparse(str(path), events=("end",), tag=_MEMBER_TAGS, **SAFE_PARSER)
             for _event, elem in context:
                 parent = elem.getparent()
                 if root is None:
@@ -717,16 +681,11 @@ def read_xplanung(path, crs=None, arc_tolerance_m: float = DEFAULT_ARC_TOLERANCE
         raise InputError(path, "is a folder; give the XPlanGML file")
     if not path.exists():
         raise InputError(path, "no such file")
-    root = _root_element(path)
-    tag = root.tag if isinstance(root.tag, str) else ""
-    ns = tag[1:].partition("}")[0] if tag.startswith("{") else ""
-    version = xplan_version(ns)
-    if version is None:
-        for uri in (root.nsmap or {}).values():
-            version = version or xplan_version(uri or "")
+    root = root_element(path)
+    ns, version = _root_version(root)
     if version is None:
         where = f" in namespace {ns}" if ns else " without a namespace"
-        raise UnsupportedFormatError(path, f"not XPlanGML: the root element is <{_local(tag)}>{where} (expected an "
+        raise UnsupportedFormatError(path, f"not XPlanGML: the root element is <{_local(root.tag)}>{where} (expected an "
                                            f"XPlanGML XPlanAuszug, namespace {XPLAN_NS_PREFIX}…)")
     if version not in SUPPORTED_VERSIONS:
         raise UnsupportedFormatError(path, f"XPlanGML {version} is not supported (supported: 4.0, 4.1, 5.0–5.4, 6.0)")

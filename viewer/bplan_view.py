@@ -36,22 +36,12 @@ def _flat_grid(plane_z_local: float, origin, bounds) -> TerrainGrid:
 
 
 def _lines_mesh(geoms, rgb, grid, origin, lift):
-    import pyvista as pv
+    from .layers_view import drape_lines_polydata
 
-    from .layers_view import drape_linework
-
-    pts, offsets, feature = drape_linework(np.asarray(geoms, dtype=object), grid, origin, lift, max_segment_m=2.0)
-    if not len(feature):
+    mesh = drape_lines_polydata(np.asarray(geoms, dtype=object), grid, origin, lift, max_segment_m=2.0)
+    if not mesh.n_cells:
         return None
-    counts = np.diff(offsets)
-    conn = np.empty(len(pts) + len(counts), dtype=np.int64)
-    starts = offsets[:-1] + np.arange(len(counts))
-    conn[starts] = counts
-    mask = np.ones(len(conn), dtype=bool)
-    mask[starts] = False
-    conn[mask] = np.arange(len(pts))
-    mesh = pv.PolyData(pts, lines=conn)
-    mesh.cell_data["rgb"] = np.asarray(rgb, dtype=np.uint8)[feature]
+    mesh.cell_data["rgb"] = np.asarray(rgb, dtype=np.uint8)[mesh.cell_data["feature"]]
     return mesh
 
 
