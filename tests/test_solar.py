@@ -117,14 +117,6 @@ def typical_weather():
     return default_weather(LAT, LON)
 
 
-def _pvlib_poa_kwh(weather, tilt, azimuth, albedo=0.2):
-    sp = weather.solar_position()
-    tot = pvlib.irradiance.get_total_irradiance(
-        tilt, azimuth, sp["zenith_deg"], sp["azimuth_deg"], weather.dni, weather.ghi, weather.dhi,
-        dni_extra=pvlib.irradiance.get_extra_radiation(weather.time_utc), albedo=albedo, model="perez")
-    return float(np.nansum(np.asarray(tot["poa_global"])) * weather.interval_h / 1000.0)
-
-
 def plane_solid(oid, tilt_deg, azimuth_deg, centre, size=10.0):
     """A single square roof polygon (no semantics) facing ``azimuth_deg`` with ``tilt_deg``."""
     t, a = np.radians(tilt_deg), np.radians(azimuth_deg)
@@ -195,19 +187,36 @@ def test_sun_bins_contain_their_hours():
 
 
 # --------------------------------------------------------------------------- weather readers
-def test_tmy3_reader_matches_pvlib_on_bundled_file():
+def test_tmy3_reader_against_the_file_read_with_csv():
+    """The reference is the file itself, read here with the csv module (NSRDB TMY3 layout: line 1
+    station, TZ, latitude, longitude, elevation; line 2 column names; then hour-ending local
+    standard time stamps), not pvlib's reader that production uses."""
+    import csv
     from pathlib import Path
 
     from analysis.weather import read_weather
 
     path = Path(pvlib.__file__).parent / "data" / "723170TYA.CSV"
+    with open(path, newline="") as f:
+        rows = list(csv.reader(f))
+    station, header, data = rows[0], rows[1], rows[2:]
+    tz, lat, lon = float(station[3]), float(station[4]), float(station[5])
+    col = {name: header.index(name) for name in ("GHI (W/m^2)", "DNI (W/m^2)", "DHI (W/m^2)")}
+    ghi = np.array([float(r[col["GHI (W/m^2)"]]) for r in data])
+    dni = np.array([float(r[col["DNI (W/m^2)"]]) for r in data])
+    dhi = np.array([float(r[col["DHI (W/m^2)"]]) for r in data])
     w = read_weather(path)
-    data, meta = pvlib.iotools.read_tmy3(str(path), map_variables=True)
-    assert w.kind == "tmy3" and len(w) == 8760
-    assert w.annual_ghi_kwh_m2 == pytest.approx(data["ghi"].sum() / 1000.0)
-    assert (w.latitude_deg, w.longitude_deg) == (meta["latitude"], meta["longitude"])
-    # midpoints: first interval ends 01:00 local standard time (TZ -5) -> 05:30 UTC
+    assert w.kind == "tmy3" and len(w) == len(data) == 8760
+    assert (w.latitude_deg, w.longitude_deg, w.utc_offset_h) == (lat, lon, tz) == (36.1, -79.95, -5.0)
+    np.testing.assert_array_equal(w.ghi, ghi)
+    np.testing.assert_array_equal(w.dni, dni)
+    np.testing.assert_array_equal(w.dhi, dhi)
+    assert w.annual_ghi_kwh_m2 == pytest.approx(ghi.sum() / 1000.0, rel=1e-12)
+    # first interval: "01/01/1988,01:00" ends at 01:00 local standard time (UTC-5) -> midpoint
+    # 00:30 local = 05:30 UTC (the year is normalised to a non-leap year)
+    assert (data[0][0], data[0][1]) == ("01/01/1988", "01:00")
     assert w.time_utc[0] == pd.Timestamp("2023-01-01 05:30", tz="UTC")
+    assert w.time_utc[-1] == pd.Timestamp("2024-01-01 04:30", tz="UTC")
 
 
 def test_epw_reader_sums_and_site(epw, epw_weather):
@@ -339,17 +348,114 @@ def test_unshaded_horizontal_roof_gets_annual_ghi(epw_weather, typical_weather):
         assert r.summary()["annual_ghi_kwh_m2"] == pytest.approx(w.annual_ghi_kwh_m2, abs=0.05)
 
 
+def _reference_sun(times):
+    """Sun positions for the references from pvlib's *ephemeris* algorithm (Grover Hughes,
+    "Engineering Astronomy", Sandia 1985), not the NREL SPA that production uses: (apparent
+    zenith, azimuth) in degrees."""
+    sp = pvlib.solarposition.ephemeris(times, LAT, LON)
+    return sp["apparent_zenith"].to_numpy(), sp["azimuth"].to_numpy()
+
+
+def _perez_reference_kwh(times, ghi, dni, dhi, tilt, azimuth, albedo=0.2):
+    """Annual POA irradiation (kWh/m²) of a plane given by the tilt/azimuth it was BUILT with,
+    from pvlib's public Perez transposition with independent sun positions."""
+    zen, az = _reference_sun(times)
+    tot = pvlib.irradiance.get_total_irradiance(
+        tilt, azimuth, zen, az, dni, ghi, dhi, dni_extra=pvlib.irradiance.get_extra_radiation(times),
+        albedo=albedo, model="perez")
+    return float(np.nansum(np.asarray(tot["poa_global"])) / 1000.0)
+
+
 @pytest.mark.parametrize("sky", ["tregenza", "reinhart"])
-def test_unshaded_tilted_planes_match_pvlib_perez(epw_weather, typical_weather, sky):
+def test_unshaded_tilted_planes_match_pvlib_perez(epw, epw_weather, typical_weather, sky):
+    """Reference: the orientation each plane was constructed with (not the tilt/azimuth the code
+    derives), independent sun positions (ephemeris) and pvlib's Perez transposition. For the EPW
+    file the irradiance and the interval midpoints are this file's own (the clear-sky year it was
+    generated from), not what the reader made of it."""
     orientations = [(30, 180), (45, 90), (60, 270), (35, 0), (15, 135), (90, 180)]
     m = model_from_solids([plane_solid(f"p{i}", t, a, (X0 + 200 * i, Y0, 60))
                            for i, (t, a) in enumerate(orientations)])
-    for w in (epw_weather, typical_weather):
+    _, cs = _clear_sky_frame(LAT, LON, 1.0)
+    written = [np.round(cs[k].to_numpy()) for k in ("ghi", "dni", "dhi")]  # as written to the file
+    for w, (times, ghi, dni, dhi) in ((epw_weather, (cs.index, *written)),
+                                      (typical_weather, (typical_weather.time_utc, typical_weather.ghi,
+                                                         typical_weather.dni, typical_weather.dhi))):
         r = _solar(m, w, sky=sky, include_facades=True)
         assert len(r.surfaces) == len(orientations)
-        for i in range(len(orientations)):
-            ref = _pvlib_poa_kwh(w, r.surfaces.tilt_deg[i], r.surfaces.azimuth_deg[i])
-            assert r.irradiation_kwh_m2a[i] == pytest.approx(ref, rel=0.03), (orientations[i], w.kind)
+        for i, (tilt, az) in enumerate(orientations):
+            k = int(np.flatnonzero(r.surface_building == r.building_ids.index(f"p{i}"))[0])
+            ref = _perez_reference_kwh(times, ghi, dni, dhi, tilt, az)
+            assert r.irradiation_kwh_m2a[k] == pytest.approx(ref, rel=0.03), (tilt, az, w.kind)
+
+
+# --------------------------------------------------------------------------- shading vs analytic references
+def _diffuse_rich_year():
+    """A weather year defined here: hourly clear sky (pvlib Ineichen) at the interval midpoints,
+    half its DNI, the rest diffuse (≈ 40 % diffuse share)."""
+    from analysis.weather import Weather
+
+    times = pd.date_range("2023-01-01 00:30", periods=8760, freq="h", tz="UTC")
+    cs = pvlib.location.Location(LAT, LON).get_clearsky(times, model="ineichen")
+    zen, _ = _reference_sun(times)
+    cosz = np.clip(np.cos(np.radians(zen)), 0.0, None)
+    ghi = cs["ghi"].to_numpy()
+    dni = 0.5 * cs["dni"].to_numpy()
+    dhi = np.maximum(ghi - dni * cosz, 0.0)
+    return Weather(times, ghi, dni, dhi, LAT, LON, kind="array"), (times, ghi, dni, dhi)
+
+
+def _ray_hits_box(origin, directions, lo, hi):
+    """(H,) bool: does the ray origin + t·d, t > 0, hit the axis-aligned box [lo, hi]? (slab test,
+    Kay & Kajiya 1986)."""
+    with np.errstate(divide="ignore", invalid="ignore"):
+        t1 = (np.asarray(lo) - origin) / directions
+        t2 = (np.asarray(hi) - origin) / directions
+    t_near = np.nanmax(np.minimum(t1, t2), axis=1)
+    t_far = np.nanmin(np.maximum(t1, t2), axis=1)
+    return t_far >= np.maximum(t_near, 0.0)
+
+
+@pytest.mark.parametrize("d,H", [(10.0, 10.0), (5.0, 15.0), (20.0, 5.0)])
+@pytest.mark.parametrize("sky,sun_mf", [("tregenza", 1), ("reinhart", 4)])
+def test_shading_by_a_long_wall_matches_analytic_references(d, H, sky, sun_mf):
+    """A small horizontal roof at distance d north of a 400 m long wall that rises H above it.
+
+    - Beam (DNI + Perez circumsolar): every hour's sun ray from the roof is tested against the
+      wall's box analytically (slab test); reference Σ_h (DNI_h cos z_h + circumsolar_h)·[ray free].
+    - Diffuse: the isotropic Perez part times the analytic sky view factor of a long wall for a
+      horizontal receiver, SVF = (1 + d/√(d² + H²))/2; the horizon band adds nothing to a
+      horizontal plane (Perez: F2·sin β, β = 0). Components from pvlib's Perez
+      (``return_components``) with independent sun positions.
+    Tolerances: beam within 1.5 % of the unshaded beam (sun positions binned to sky patches),
+    diffuse within 2 % (patch-centre visibility)."""
+    weather, (times, ghi, dni, dhi) = _diffuse_rich_year()
+    z0, L = 50.0, 400.0
+    roof = ("roof", X0 - 0.2, Y0 - 0.2, X0 + 0.2, Y0 + 0.2, z0 - 1.0, z0)
+    wall = ("wall", X0 - L / 2, Y0 - d - 1.0, X0 + L / 2, Y0 - d, z0 - 1.0, z0 + H)
+    m = box_model([roof, wall])
+    r = _solar(m, weather, sky=sky, sun_mf=sun_mf)
+    k = int(np.flatnonzero(r.surface_building == r.building_ids.index("roof"))[0])
+    beam, diffuse = r.beam_kwh_m2a[k], r.irradiation_kwh_m2a[k] - r.beam_kwh_m2a[k]
+
+    zen, az = _reference_sun(times)
+    el, azr = np.radians(90.0 - zen), np.radians(az)
+    sun = np.column_stack([np.cos(el) * np.sin(azr), np.cos(el) * np.cos(azr), np.sin(el)])
+    comp = pvlib.irradiance.perez(0.0, 180.0, dhi, dni, pvlib.irradiance.get_extra_radiation(times), zen, az,
+                                  pvlib.atmosphere.get_relative_airmass(zen), return_components=True)
+    iso = np.nan_to_num(np.asarray(comp["poa_isotropic"], dtype=float))
+    circumsolar = np.nan_to_num(np.asarray(comp["poa_circumsolar"], dtype=float))
+    up = el > 0
+    beam_h = np.where(up, dni * np.cos(np.radians(zen)) + circumsolar, 0.0)
+    blocked = _ray_hits_box(np.array([X0, Y0, z0 + 0.01]), sun, (wall[1], wall[2], wall[5]), (wall[3], wall[4], wall[6]))
+    beam_ref = beam_h[~blocked].sum() / 1000.0
+    beam_unshaded = beam_h.sum() / 1000.0
+    svf = (1.0 + d / np.hypot(d, H)) / 2.0
+    diffuse_ref = iso.sum() / 1000.0 * svf
+
+    assert r.unshaded_kwh_m2a[k] == pytest.approx(beam_unshaded + iso.sum() / 1000.0, rel=0.01)
+    assert abs(beam - beam_ref) <= 0.015 * beam_unshaded, (beam, beam_ref, beam_unshaded)
+    assert diffuse == pytest.approx(diffuse_ref, rel=0.02), (diffuse, diffuse_ref, svf)
+    assert beam_ref < 0.99 * beam_unshaded and svf < 0.99  # the wall really shades
 
 
 def test_sun_patch_resolution_does_not_change_unshaded_result(typical_weather):
