@@ -24,14 +24,18 @@ OUTPUT_SUFFIXES = (".geojson", ".json", ".csv", ".png", ".jsonl")
 
 
 def add_parser(sub) -> None:
+    from analysis.sunlight import EQUINOX_HOURS, MIN_ELEVATION_DEG, WINTER_HOURS
+
     p = sub.add_parser("sunlight", help="facade sunlight exposure after DIN 5034-1 (Besonnung), before/after")
     common.add_model_arguments(p)
     p.add_argument("--equinox", metavar="DATE", help="equinox day (default: 21 March of this year)")
     p.add_argument("--winter", metavar="DATE", help="winter day (default: 17 January of this year)")
-    p.add_argument("--min-elevation", type=float, default=6.0, metavar="DEG",
-                   help="sun counts from this elevation in degrees (DIN 5034-1: 6)")
-    p.add_argument("--hours-equinox", type=float, default=4.0, metavar="H", help="threshold on the equinox (4 h)")
-    p.add_argument("--hours-winter", type=float, default=1.0, metavar="H", help="threshold on the winter day (1 h)")
+    p.add_argument("--min-elevation", type=float, default=MIN_ELEVATION_DEG, metavar="DEG",
+                   help=f"sun counts from this elevation in degrees (DIN 5034-1: {MIN_ELEVATION_DEG:g})")
+    p.add_argument("--hours-equinox", type=float, default=EQUINOX_HOURS, metavar="H",
+                   help=f"threshold on the equinox (DIN 5034-1: {EQUINOX_HOURS:g} h)")
+    p.add_argument("--hours-winter", type=float, default=WINTER_HOURS, metavar="H",
+                   help=f"threshold on the winter day (DIN 5034-1: {WINTER_HOURS:g} h)")
     p.add_argument("--step", type=float, default=2.0, metavar="MIN", help="minutes per sun position, ≤ 10 (default 2)")
     p.add_argument("--spacing", type=float, default=2.0, metavar="M", help="check points every M metres along a facade")
     p.add_argument("--storey-height", type=float, default=3.0, metavar="M", help="one row of points per storey of M metres")

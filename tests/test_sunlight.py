@@ -62,6 +62,46 @@ def test_party_walls_and_narrow_gaps_have_no_check_points():
     assert not np.any((q.points[:, 0] + gap.origin[0] > X0 + 19.9) & (q.points[:, 0] + gap.origin[0] < X0 + 20.6))
 
 
+# DIN 5034-1:2021-08, 4.4 "Besonnung": a dwelling is sufficiently sunlit when at least one living
+# room can receive sun for at least 4 h at the equinox (21 March), and, for sun in the winter
+# months too, for at least 1 h on 17 January; only sun at least 6° above the horizon counts.
+H10MIN = 10.0 / 60.0
+
+
+@pytest.mark.parametrize("hours_equinox,hours_winter,expected", [
+    (4.0, 1.0, MEETS_BOTH),                     # exactly at both thresholds: met
+    (24 * H10MIN, 6 * H10MIN, MEETS_BOTH),      # 24 and 6 steps of 10 min (float sums just below 4 h / 1 h)
+    (4.0, 50 / 60, MEETS_EQUINOX),              # 50 min in January: winter criterion missed
+    (3 + 50 / 60, 1.0, MEETS_NONE),             # 3 h 50 min at the equinox: not met (winter alone is not enough)
+    (3 + 50 / 60, 50 / 60, MEETS_NONE),
+    (4 + 10 / 60, 1 + 10 / 60, MEETS_BOTH),
+    (5.0, 2.0, MEETS_BOTH),
+])
+def test_din_5034_thresholds_at_the_boundaries(hours_equinox, hours_winter, expected):
+    """The classification with the default thresholds, pinned at exactly 4 h / 1 h and one 10-minute
+    step below (3 h 50 min / 50 min), through the public path: facade_sunlight's defaults, the
+    result's classes and figures."""
+    sc = _scene([_house()])
+    r = facade_sunlight(sc, dates=DATES, step_min=10.0, site=_site_of(sc))
+    assert (r.equinox_threshold_h, r.winter_threshold_h, r.min_elevation_deg) == (4.0, 1.0, 6.0)
+    r.hours_equinox = np.full(len(r.points), float(hours_equinox))
+    r.hours_winter = np.full(len(r.points), float(hours_winter))
+    assert (r.point_class == expected).all()
+    f = r.figures()
+    assert (f["threshold_equinox_h"], f["threshold_winter_h"], f["min_sun_elevation_deg"]) == (4.0, 1.0, 6.0)
+    assert f["points_meeting_equinox"] == (len(r.points) if expected != MEETS_NONE else 0)
+    assert f["points_meeting_both"] == (len(r.points) if expected == MEETS_BOTH else 0)
+
+
+def test_cli_default_thresholds_are_din_5034(capsys):
+    from cli import main
+
+    assert main(["sunlight", str(data_file("citygml/fzk_haus/fzk_haus_lod2_v2.gml")), "--equinox", DATES[0],
+                 "--winter", DATES[1], "--step", "10", "--json"]) == 0
+    f = json.loads(capsys.readouterr().out)
+    assert (f["threshold_equinox_h"], f["threshold_winter_h"], f["min_sun_elevation_deg"]) == (4.0, 1.0, 6.0)
+
+
 def _site_of(scene):
     from analysis.sun import site_from_model
 
