@@ -65,6 +65,9 @@ from .metrics import effective_semantics, footprint_polygons, polygon_geometry_a
 OVERLAP_TOLERANCE_M2 = 0.01  # overlaps below this area are numerical noise (m²)
 PARTY_WALL_PROBE_M = 0.5  # depth of the strip that decides party / interior walls (m)
 END_TOLERANCE_M = 0.05  # vertices this close to a wall end define the end height (m)
+#: roof tilts within this of a statutory limit count as exactly at it (°): a 45° roof stored with
+#: float or millimetre coordinates must not come out as "more than 45°" by rounding noise
+PITCH_TOLERANCE_DEG = 1e-6
 
 
 @dataclass(frozen=True)
@@ -85,7 +88,7 @@ class SetbackRule:
         share = np.zeros_like(tilt)
         done = np.zeros(tilt.shape, dtype=bool)
         for lower, inclusive, s in self.roof_shares:
-            hit = ~done & ((tilt >= lower) if inclusive else (tilt > lower))
+            hit = ~done & ((tilt >= lower - PITCH_TOLERANCE_DEG) if inclusive else (tilt > lower + PITCH_TOLERANCE_DEG))
             share[hit] = s
             done |= hit
         return share

@@ -114,6 +114,54 @@ def test_roof_share_mbo_and_nrw(tilt_deg):
         assert np.allclose(r.depth_m, np.maximum(0.4 * r.height_m, 3.0))
 
 
+# MBO §6(4) sentences 3-4 and BayBO Art. 6(4) sentence 3: the roof height is added to the wall
+# height "voll" for roofs steeper than 70°, "zu einem Drittel" for roofs steeper than 45°, not at
+# all up to 45°; BauO NRW 2018 §6(4): one third below 70°, in full from 70° on.
+MBO_SHARES = [(44.9, 0.0), (45.0, 0.0), (45.1, 1 / 3), (69.9, 1 / 3), (70.0, 1 / 3), (70.1, 1.0)]
+NRW_SHARES = [(30.0, 1 / 3), (45.0, 1 / 3), (69.9, 1 / 3), (70.0, 1.0), (70.1, 1.0)]
+
+
+@pytest.mark.parametrize("rule,tilt_deg,share", [(r, t, s) for r in ("mbo", "baybo") for t, s in MBO_SHARES]
+                         + [("bauo-nrw", t, s) for t, s in NRW_SHARES])
+def test_roof_share_at_and_either_side_of_each_pitch_limit(rule, tilt_deg, share):
+    """A gable house (8 m deep, 6 m eaves) whose roof pitch is built at, 0.1° below and 0.1° above
+    each statutory limit: the eave walls' H = Wandhöhe + share × roof height, T = max(0.4 H, 3 m).
+    The rule's own share function agrees on the exact angles."""
+    width, eave = 8.0, 6.0
+    dh = (width / 2) * math.tan(math.radians(tilt_deg))
+    r, eave_walls, gable_walls = _house_walls(rule, eave + dh, width, eave)
+    assert np.allclose(r.wall_height_m, eave)
+    assert eave_walls == pytest.approx([eave + share * dh] * 2, abs=1e-6)
+    assert gable_walls == pytest.approx([eave + share * dh] * 2, abs=1e-6)
+    assert r.depth_m[:2] == pytest.approx([max(0.4 * (eave + share * dh), 3.0)] * 2, abs=1e-6)
+    assert RULES[rule].roof_share(np.array([tilt_deg]))[0] == pytest.approx(share)
+
+
+def test_pitch_limits_are_not_flipped_by_rounding_noise():
+    """A 45° or 70° roof whose computed tilt is off by float noise counts as exactly at the limit."""
+    for noise in (-1e-9, 1e-9):
+        assert RULES["mbo"].roof_share(np.array([45.0 + noise, 70.0 + noise])) == pytest.approx([0.0, 1 / 3])
+        assert RULES["bauo-nrw"].roof_share(np.array([70.0 + noise]))[0] == 1.0
+
+
+@pytest.mark.parametrize("rule,ridge,expected_h,expected_t", [
+    # worked examples after MBO §6(4) / BayBO Art. 6(4): 10 m deep house, 6.50 m Wandhöhe (eaves)
+    # a) 38° roof, ridge 6.50 + 5 × tan 38° = 10.41 m: roof not added (≤ 45°): H = 6.50, T = 2.60 → 3 m minimum
+    ("mbo", 6.5 + 5 * math.tan(math.radians(38)), 6.5, 3.0),
+    # b) 55° roof: roof height 7.14 m, one third added: H = 6.50 + 2.38 = 8.88 m, T = 0.4 H = 3.55 m
+    ("baybo", 6.5 + 5 * math.tan(math.radians(55)), 6.5 + 5 * math.tan(math.radians(55)) / 3,
+     0.4 * (6.5 + 5 * math.tan(math.radians(55)) / 3)),
+    # c) 75° roof (Steildach): roof height 18.66 m in full: H = 25.16 m, T = 10.06 m
+    ("mbo", 6.5 + 5 * math.tan(math.radians(75)), 6.5 + 5 * math.tan(math.radians(75)),
+     0.4 * (6.5 + 5 * math.tan(math.radians(75)))),
+])
+def test_setback_worked_examples(rule, ridge, expected_h, expected_t):
+    m = model_from_solids([("h", *gable_house(length=12.0, width=10.0, eave=6.5, ridge=ridge))])
+    r = compute_setbacks(m, rule)
+    assert r.height_m[:2] == pytest.approx([expected_h] * 2, abs=1e-3)
+    assert r.depth_m[:2] == pytest.approx([expected_t] * 2, abs=1e-3)
+
+
 def test_nbauo_counts_every_point():
     """NBauO: the gable peak counts fully; a 75° roof behind the eave wall adds what its ridge
     point needs beyond its distance from the wall (0.5 h − s)."""
