@@ -49,18 +49,20 @@ def add_public_arguments(p) -> None:
 
 def make_public(args, *models):
     """The models without internal attributes when --public is given (else unchanged), and the
-    number of attribute values removed."""
+    number of attribute values removed from the LAST model (the one that is written; the others,
+    e.g. the model before a scenario, only serve as references). The same model object given
+    twice (no scenario) is copied once."""
     if not getattr(args, "public", False):
         return (*models, 0)
     from model.privacy import internal_patterns, public_copy
 
     patterns = internal_patterns(getattr(args, "public_config", None))
-    out, removed = [], 0
+    copies: dict[int, tuple] = {}
     for m in models:
-        pm, rep = public_copy(m, patterns)
-        out.append(pm)
-        removed += sum(rep.values())
-    return (*out, removed)
+        if id(m) not in copies:
+            copies[id(m)] = public_copy(m, patterns)
+    removed = sum(copies[id(models[-1])][1].values()) if models else 0
+    return (*(copies[id(m)][0] for m in models), removed)
 
 
 def run(args) -> int:

@@ -89,3 +89,37 @@ def test_convert_public(tmp_path, capsys):
     assert summary["objects"] == len(json.loads(text)["CityObjects"])
     assert cli.main(["convert", str(SACHSEN), str(tmp_path / "full.city.json")]) == 0
     assert "Ratsstraße" in (tmp_path / "full.city.json").read_text(encoding="utf-8")
+
+
+def _removed_keys(plain, public, path=()):
+    """Reference count: keys present in ``plain`` whose parent exists in ``public`` but which are
+    missing there (a removed dict counts once), over the whole JSON tree."""
+    n = 0
+    if isinstance(plain, dict) and isinstance(public, dict):
+        for k, v in plain.items():
+            n += _removed_keys(v, public[k], path + (k,)) if k in public else 1
+    elif isinstance(plain, list) and isinstance(public, list) and len(plain) == len(public):
+        n += sum(_removed_keys(a, b, path) for a, b in zip(plain, public))
+    return n
+
+
+@pytest.mark.parametrize("scenario", [False, True])
+def test_reported_count_equals_the_values_missing_from_the_output(tmp_path, capsys, scenario):
+    """``internal_values_removed`` is what a user finds missing when comparing the public output with
+    the plain one (78 on the Dresden tile), with and without a scenario (the model used to be counted
+    twice without one: 156)."""
+    extra = []
+    if scenario:
+        s = tmp_path / "s.scenario.json"
+        first = next(iter(json.loads(_export(tmp_path, SACHSEN, "ids.city.json").read_text())["CityObjects"]))
+        s.write_text(json.dumps({"name": "A", "edits": [{"op": "demolish", "ids": [first]}]}))
+        extra = ["--scenario", str(s)]
+    plain = json.loads(_export(tmp_path, SACHSEN, "plain.city.json", *extra).read_text())
+    capsys.readouterr()
+    public = json.loads(_export(tmp_path, SACHSEN, "public.city.json", "--public", *extra).read_text())
+    summary = json.loads(capsys.readouterr().out)
+    expected = _removed_keys(plain, public)
+    assert expected > 10
+    assert summary["internal_values_removed"] == expected
+    if not scenario:
+        assert expected == 78
