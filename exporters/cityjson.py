@@ -2,8 +2,9 @@
 
 Spec: CityJSON 2.0.1 (https://www.cityjson.org/specs/2.0.1/) and CityJSONSeq.
 
-- Vertices are quantised with a ``transform`` (scale 1 mm by default, translate = bbox minimum),
-  only vertices used by geometries are written.
+- Vertices are quantised with a ``transform`` (scale 1 mm by default, translate = the integer
+  metre below the bbox minimum); a model read from CityJSON keeps its source transform, so that
+  a round trip is lossless (:func:`output_transform`); only vertices used by geometries are written.
 - Semantic surfaces: the file's own semantic objects are kept; polygons that only carry a
   semantic code (CityGML import, extrusions, inserted meshes) get one semantic object per type.
   Results per polygon (``surface_attributes``: {model polygon row: {name: value}}) turn those
@@ -218,10 +219,27 @@ class _Writer:
         return out
 
 
-def _quantise(verts: np.ndarray, scale: float):
-    translate = np.floor(verts.min(axis=0)) if len(verts) else np.zeros(3)
-    q = np.round((verts - translate) / scale).astype(np.int64)
-    return q, translate
+def output_transform(model: CityModel, verts: np.ndarray, scale: float):
+    """(scale (3,), translate (3,)) of the written ``transform``. A model read from CityJSON keeps
+    its source grid: its own translate, and its scale where finer than ``scale``, so that every
+    unedited vertex is written back exactly (x = i × scale + translate is reproduced, whatever the
+    translate; re-quantising on a grid through another origin moved vertices by up to half a scale
+    unit when the source translate was not a multiple of the scale). Other models get ``scale``
+    and the integer metre below the bbox minimum."""
+    src = getattr(model, "transform", None)
+    try:
+        src_scale = np.array(src["scale"], dtype=np.float64).reshape(3)
+        src_translate = np.array(src["translate"], dtype=np.float64).reshape(3)
+        usable = bool(np.isfinite(src_scale).all() and (src_scale > 0).all() and np.isfinite(src_translate).all())
+    except (TypeError, KeyError, ValueError):
+        usable = False
+    if usable:
+        return np.minimum(src_scale, scale), src_translate
+    return np.full(3, float(scale)), (np.floor(verts.min(axis=0)) if len(verts) else np.zeros(3))
+
+
+def _quantise(verts: np.ndarray, scale: np.ndarray, translate: np.ndarray) -> np.ndarray:
+    return np.round((verts - translate) / scale).astype(np.int64)
 
 
 def model_to_cityjson(model: CityModel, object_attributes=None, surface_attributes=None,
@@ -230,7 +248,8 @@ def model_to_cityjson(model: CityModel, object_attributes=None, surface_attribut
     used = model.used_vertex_mask()
     vmap = np.cumsum(used) - 1
     verts = model.vertices[used]
-    q, translate = _quantise(verts, scale)
+    scale_xyz, translate = output_transform(model, verts, scale)
+    q = _quantise(verts, scale_xyz, translate)
     w = _Writer(model, object_attributes, surface_attributes, scale)
     cos = {oid: w.city_object(oid, vmap) for oid in model.objects}
     meta: dict = {}
@@ -246,7 +265,7 @@ def model_to_cityjson(model: CityModel, object_attributes=None, surface_attribut
     return {
         "type": "CityJSON",
         "version": "2.0",
-        "transform": {"scale": [scale] * 3, "translate": [float(t) for t in translate]},
+        "transform": {"scale": [float(v) for v in scale_xyz], "translate": [float(t) for t in translate]},
         "metadata": meta,
         "CityObjects": cos,
         "vertices": q.tolist(),
@@ -270,10 +289,10 @@ def write_cityjsonseq(model: CityModel, path, object_attributes=None, surface_at
     path = Path(path)
     used = model.used_vertex_mask()
     all_verts = model.vertices[used] if used.any() else np.zeros((0, 3))
-    translate = np.floor(all_verts.min(axis=0)) if len(all_verts) else np.zeros(3)
+    scale_xyz, translate = output_transform(model, all_verts, scale)
     w = _Writer(model, object_attributes, surface_attributes, scale)
     header = {"type": "CityJSON", "version": "2.0",
-              "transform": {"scale": [scale] * 3, "translate": [float(t) for t in translate]},
+              "transform": {"scale": [float(v) for v in scale_xyz], "translate": [float(t) for t in translate]},
               "metadata": {}, "CityObjects": {}, "vertices": []}
     url = _crs_url(model)
     if url:
@@ -297,7 +316,7 @@ def write_cityjsonseq(model: CityModel, path, object_attributes=None, surface_at
                     for line in g.lines:
                         mask[line] = True
         vmap = np.cumsum(mask) - 1
-        q = np.round((model.vertices[mask] - translate) / scale).astype(np.int64)
+        q = _quantise(model.vertices[mask], scale_xyz, translate)
         feature = {"type": "CityJSONFeature", "id": oid,
                    "CityObjects": {mid: w.city_object(mid, vmap) for mid in members},
                    "vertices": q.tolist()}

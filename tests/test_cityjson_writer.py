@@ -40,6 +40,38 @@ def test_round_trip_keeps_objects_areas_and_semantics(tmp_path, rel, seq):
         assert sorted(back.objects[oid].children) == sorted(obj.children)
 
 
+def _raw_coordinates(path) -> np.ndarray:
+    """All vertex coordinates of a CityJSON / CityJSONSeq file, de-quantised here from the raw JSON
+    (x = i × scale + translate, CityJSON 2.0 §8.3), independent of our reader."""
+    lines = [json.loads(ln) for ln in path.read_text().splitlines() if ln.strip()] if path.suffix == ".jsonl" \
+        else [json.loads(path.read_text())]
+    t = lines[0]["transform"]
+    scale, translate = np.array(t["scale"]), np.array(t["translate"])
+    return np.concatenate([np.array(d["vertices"], dtype=np.float64).reshape(-1, 3) * scale + translate
+                           for d in lines if d["vertices"]])
+
+
+@pytest.mark.parametrize("rel", ["cityjson/multi_lod.city.json", "cityjsonseq/3dbag_b2.city.jsonl",
+                                 "demo/delft.city.json"])
+@pytest.mark.parametrize("seq", [False, True], ids=["cityjson", "cityjsonseq"])
+def test_round_trip_is_lossless_whatever_the_source_translate(tmp_path, rel, seq):
+    """multi_lod's translate (153200.847921, 414118.20999) and 3dbag_b2's (85088.390625, …) are not
+    multiples of their 1 mm scale: every written vertex must still be exactly a source vertex (it
+    used to move by up to 0.5 mm), in the file and after reading it back."""
+    from scipy.spatial import cKDTree
+
+    path = data_file(rel)
+    src = _raw_coordinates(path)
+    out = tmp_path / ("out.city.jsonl" if seq else "out.city.json")
+    (write_cityjsonseq if seq else write_cityjson)(load(path), out)
+    written = _raw_coordinates(out)
+    dist, _ = cKDTree(src).query(written)
+    assert dist.max() < 1e-6, f"vertices moved by up to {dist.max() * 1000:.3f} mm"
+    dist_back, _ = cKDTree(src).query(load(out).vertices)
+    assert dist_back.max() < 1e-6
+    assert len(np.unique(np.round(written, 6), axis=0)) == len(np.unique(np.round(src, 6), axis=0))
+
+
 @pytest.mark.parametrize("rel, url_code", [
     ("cityjson/dummy.city.json", 7415),                                  # RD New + NAP kept
     ("citygml/ogc_pairs/v2/Building_LOD2-EPSG25832.gml", 5555),          # 25832 + DHHN92 -> compound
