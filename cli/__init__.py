@@ -57,6 +57,7 @@ def main(argv=None) -> int:
     from . import common as _common
 
     _common.setup_file_logging()  # rotating log file (see cli.common.log_path)
+    _common.analysis_crs.clear()
     if args.version:
         from . import common
 

@@ -16,6 +16,9 @@ LOG_DIR = Path(os.environ.get("STADTBILD_LOG_DIR", Path.home() / ".local" / "sta
 LOG_MAX_BYTES = 1_000_000
 LOG_BACKUPS = 3
 _file_handler = None
+#: the CRS the current command's model is in ({"analysis_crs": …, "reprojected_from": …}); set by
+#: load_model, added to the command's JSON by print_json, cleared by cli.main per command
+analysis_crs: dict = {}
 
 
 def version() -> str:
@@ -156,7 +159,18 @@ def load_model(args):
     for w in model.warnings:
         if not getattr(args, "json", False):
             sys.stderr.write(f"warning: {files[0] if len(files) == 1 else 'model'}: {w}\n")
+    note_analysis_crs(model)
     return model
+
+
+def note_analysis_crs(model) -> None:
+    """Remember the CRS the command analyses ``model`` in, for :func:`print_json`."""
+    analysis_crs.clear()
+    analysis_crs["analysis_crs"] = model.crs.name
+    rep = getattr(model, "reprojection", None)
+    if rep is not None:
+        analysis_crs["reprojected_from"] = rep.source_name or rep.source.name
+        analysis_crs["crs_note"] = rep.note
 
 
 def apply_scenario_file(model, path):
@@ -202,6 +216,10 @@ def parse_size(text: str) -> tuple[int, int]:
 
 # ---------------------------------------------------------------- output
 def print_json(obj) -> None:
+    """One JSON object on stdout; a command that loaded a model also says which CRS it ran in
+    (``analysis_crs``, and ``reprojected_from`` / ``crs_note`` for a geographic source)."""
+    if isinstance(obj, dict):
+        obj = {**obj, **{k: v for k, v in analysis_crs.items() if k not in obj}}
     sys.stdout.write(json.dumps(obj, ensure_ascii=False, default=_json_default) + "\n")
     sys.stdout.flush()
 

@@ -54,17 +54,31 @@ def _gc_paused():
             gc.enable()
 
 
-def load(path, crs: str | None = None) -> CityModel:
+def load(path, crs: str | None = None, reproject: bool = True) -> CityModel:
     """Load one city model file (CityJSON, CityJSONSeq or CityGML). ``crs`` overrides the file's
-    CRS (e.g. "EPSG:25832"). Raises :class:`InputError` with a one-line message on bad input."""
+    CRS (e.g. "EPSG:25832"). A model in a geographic CRS (degrees) is reprojected to a projected
+    CRS in metres (``model.crs.reproject_geographic``, with a warning saying so) unless
+    ``reproject`` is False. Raises :class:`InputError` with a one-line message on bad input."""
     with _gc_paused():
-        return _load(path, crs)
+        model = _load(path, crs)
+    if reproject:
+        _reproject(model, path)
+    return model
+
+
+def _reproject(model, path) -> None:
+    from model.crs import reproject_geographic
+
+    try:
+        reproject_geographic(model)
+    except InputError as exc:
+        raise InputError(path, exc.message if hasattr(exc, "message") else str(exc)) from None
 
 
 def _load(path, crs: str | None = None) -> CityModel:
     path = Path(path)
     if path.is_dir():
-        return load_many(sorted_model_files(path), crs=crs)
+        return load_many(sorted_model_files(path), crs=crs, reproject=False)
     fmt = sniff_format(path)
     if fmt == "CityGML":
         from .citygml import read_citygml
@@ -102,8 +116,9 @@ def sorted_model_files(folder) -> list[Path]:
     return files
 
 
-def load_many(paths, crs: str | None = None) -> CityModel:
-    """Load several files (e.g. tiles) as one model. All must share one CRS (or have none)."""
+def load_many(paths, crs: str | None = None, reproject: bool = True) -> CityModel:
+    """Load several files (e.g. tiles) as one model. All must share one CRS (or have none);
+    geographic tiles are reprojected together after merging (one UTM zone for all)."""
     paths = [Path(p) for p in paths]
     if not paths:
         raise InputError(None, "no input files")
@@ -112,7 +127,7 @@ def load_many(paths, crs: str | None = None) -> CityModel:
         expanded.extend(sorted_model_files(p) if p.is_dir() else [p])
     model = None
     for p in expanded:
-        m = load(p, crs=crs)
+        m = load(p, crs=crs, reproject=False)
         if model is None:
             model = m
             continue
@@ -123,4 +138,6 @@ def load_many(paths, crs: str | None = None) -> CityModel:
         model = model.merged(m)
     if len(expanded) > 1:
         model.format = model.format
+    if reproject:
+        _reproject(model, expanded[0])
     return model

@@ -139,6 +139,7 @@ class CityModel:
         self.geometry_templates: dict | None = None
         self.extensions: dict | None = None
         self.transform: dict | None = None  # CityJSON transform as read (kept for export)
+        self.reprojection = None  # model.crs.Reprojection when read in a geographic CRS
         self.warnings: list[str] = []
         self.objects: dict[str, CityObject] = {}
         self.geometries: list[Geometry] = []
@@ -368,7 +369,9 @@ class CityModel:
         out.format, out.version, out.crs = self.format, self.version, self.crs
         out.sources = self.sources + [s for s in other.sources if s not in self.sources]
         out.metadata = dict(self.metadata)
-        out.transform = self.transform
+        # one source grid for the export only when both parts share it (else re-quantised)
+        out.transform = self.transform if self.transform == other.transform else None
+        out.reprojection = self.reprojection
         out.warnings = self.warnings + [w for w in other.warnings if w not in self.warnings]
         out.file_vertex_count = self.file_vertex_count + other.file_vertex_count
         nv, nr, npoly, ng = len(self.vertices), len(self.ring_offsets) - 1, self.n_polygons, len(self.geometries)

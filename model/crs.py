@@ -165,3 +165,118 @@ def crs_argument(value, path=None) -> CRSInfo:
     if not info:
         raise InputError(path, f"unknown CRS {value!r} (give an EPSG code such as EPSG:25832)")
     return info
+
+
+# ---------------------------------------------------------------------------- geographic models
+#: projected national grids of geographic CRSs that have no UTM zones of their own datum
+#: (Amersfoort -> RD New); everything else goes to the UTM zone of its own datum
+NATIONAL_GRIDS = {4289: 28992}
+
+
+@dataclass(frozen=True)
+class Reprojection:
+    """What :func:`reproject_geographic` did: source and target CRS, whether the file's
+    coordinates were latitude-first, and a note for the user."""
+
+    source: CRSInfo
+    target: CRSInfo
+    latitude_first: bool
+    note: str
+    source_name: str = ""  # "EPSG:6697": the compound code where EPSG has one, else the horizontal
+
+
+def _horizontal_geographic(epsg: int):
+    """The pyproj horizontal CRS of ``epsg`` when it is geographic (2D or 3D), else None."""
+    from pyproj import CRS
+
+    try:
+        crs = CRS.from_epsg(epsg)
+    except Exception:
+        return None
+    if crs.is_compound:
+        crs = next((s for s in crs.sub_crs_list if not s.is_vertical), crs)
+    return crs if crs.is_geographic else None
+
+
+def _latitude_first(geo_crs, first, second) -> tuple[bool, bool]:
+    """(latitude first?, swapped against the CRS definition?) for coordinates ``first``,
+    ``second`` (arrays) of a geographic CRS. The CRS's axis order is honoured (EPSG:4326, 4979,
+    6697 … define latitude first, as GML writes them); only when the values cannot be latitudes
+    in that order (|φ| > 90°) but can in the other are they read the other way round."""
+    import numpy as np
+
+    declared = geo_crs.axis_info[0].direction.lower() in ("north", "south")
+    lat, lon = (first, second) if declared else (second, first)
+    plausible = bool(np.all(np.abs(lat) <= 90.0) and np.all(np.abs(lon) <= 360.0))
+    other = bool(np.all(np.abs(lon) <= 90.0) and np.all(np.abs(lat) <= 360.0))
+    if not plausible and other:
+        return not declared, True
+    return declared, False
+
+
+def projected_crs_for(geo_epsg: int, lon_deg: float, lat_deg: float) -> int:
+    """The projected CRS a geographic model is analysed in: the UTM zone of the same datum at the
+    model's position (ETRS89 -> EPSG:25832/25833, the German and Dutch national standard;
+    JGD2011 -> 6688–6692; WGS 84 -> 326xx/327xx), or the national grid of :data:`NATIONAL_GRIDS`;
+    WGS 84 UTM as the last resort (with a datum transformation)."""
+    import re
+
+    from pyproj.aoi import AreaOfInterest
+    from pyproj.database import query_utm_crs_info
+
+    if geo_epsg in NATIONAL_GRIDS:
+        return NATIONAL_GRIDS[geo_epsg]
+    geo = _horizontal_geographic(geo_epsg)
+    aoi = AreaOfInterest(lon_deg, lat_deg, lon_deg, lat_deg)
+    for datum in ((geo.name,) if geo is not None else ()) + ("WGS 84",):
+        found = [int(i.code) for i in query_utm_crs_info(datum_name=datum, area_of_interest=aoi)
+                 if i.auth_name == "EPSG" and re.fullmatch(rf"{re.escape(datum)} / UTM zone \d+[NS]", i.name)]
+        if found:
+            return found[0]
+    zone = int((lon_deg + 180.0) // 6.0) % 60 + 1
+    return (32600 if lat_deg >= 0 else 32700) + zone
+
+
+def reproject_geographic(model) -> Reprojection | None:
+    """Reproject a model whose CRS is geographic (degrees: EPSG:4326/4979 CityJSON, PLATEAU
+    CityGML in EPSG:6697 …) to :func:`projected_crs_for` in place, so that areas, heights,
+    distances and shadows are in metres. Heights stay as they are (the vertical CRS is kept; a 3D
+    geographic CRS's ellipsoidal heights stay ellipsoidal). The CityJSON transform of the file no
+    longer applies and is dropped. Returns what was done, or None for a projected/unknown CRS."""
+    import numpy as np
+    from pyproj import Transformer
+
+    crs = model.crs
+    if not crs or not crs.epsg:
+        return None
+    geo = _horizontal_geographic(crs.epsg)
+    if geo is None or len(model.vertices) == 0:
+        return None
+    v = model.vertices
+    lat_first, swapped = _latitude_first(geo, v[:, 0], v[:, 1])
+    lat, lon = (v[:, 0], v[:, 1]) if lat_first else (v[:, 1], v[:, 0])
+    target = projected_crs_for(crs.epsg, float(np.median(lon)), float(np.median(lat)))
+    tr = Transformer.from_crs(crs.epsg, target, always_xy=True)
+    x, y = tr.transform(lon, lat)
+    out = np.column_stack([x, y, v[:, 2]]).astype(np.float64)
+    if not np.isfinite(out).all():
+        from .errors import InputError
+
+        raise InputError(None, f"coordinates in {crs.name} cannot be projected to EPSG:{target}")
+    model.vertices = out
+    model.transform = None
+    model.invalidate()
+    vertical = crs.vertical_epsg
+    new = CRSInfo(target, vertical, f"EPSG:{target}" + (f"+{vertical}" if vertical else ""))
+    from pyproj import CRS
+
+    order = "latitude, longitude" if lat_first else "longitude, latitude"
+    source_name = f"EPSG:{compound_epsg(crs.epsg, vertical) or crs.epsg}"
+    note = (f"geographic CRS {source_name} ({geo.name}, degrees; coordinates read as {order}"
+            + (", against the CRS's axis order" if swapped else "")
+            + f") reprojected to EPSG:{target} ({CRS.from_epsg(target).name}) for metric analyses"
+            + ("" if vertical else "; heights unchanged (ellipsoidal)" if len(geo.axis_info) == 3 else ""))
+    model.crs = new
+    model.warn(note)
+    model.reprojection = Reprojection(crs, new, lat_first, note, source_name)
+    return model.reprojection
