@@ -15,7 +15,7 @@ import sys
 #: command modules, in the order they appear in ``--help``
 COMMANDS = [
     "gui", "info", "render", "convert", "sun", "shadow", "sunhours", "sightline", "viewshed",
-    "viewcone", "sunlight", "solar", "metrics", "setbacks", "bplan", "apply", "export", "batch",
+    "viewcone", "sunlight", "solar", "metrics", "setbacks", "bplan", "apply", "export", "publish", "batch",
 ]
 
 log = logging.getLogger("stadtbild")
