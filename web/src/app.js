@@ -13,6 +13,7 @@ const TEXT = {
     loading: "Lädt …", no_attributes: "Keine öffentlichen Angaben.", local_time: "Ortszeit",
     id: "Kennung", type: "Art", height_m: "Höhe (m)", no_webgl: "Dieser Browser kann kein WebGL: die 3D-Szene lässt sich nicht zeigen.",
     load_error: "Die Szene konnte nicht geladen werden", inserted: "neu", demolished: "abgerissen",
+    swipe_no_shadows: "Vergleich ohne Schatten – Schatten vergleichen Sie durch Umschalten zwischen Bestand und Variante.",
   },
   en: {
     show: "Show", swipe: "Compare", date: "Date", time: "Time", views: "Views", home: "Overview",
@@ -21,6 +22,7 @@ const TEXT = {
     loading: "Loading …", no_attributes: "No public attributes.", local_time: "local time",
     id: "Id", type: "Type", height_m: "Height (m)", no_webgl: "This browser has no WebGL: the 3D scene cannot be shown.",
     load_error: "The scene could not be loaded", inserted: "new", demolished: "demolished",
+    swipe_no_shadows: "Comparison without shadows – switch between existing and variant to compare shadows.",
   },
 };
 const STATE_LABEL_EN = { Bestand: "Existing" };
@@ -114,6 +116,11 @@ function setMode(mode) {
       : s.key === left ? Cesium.SplitDirection.LEFT : Cesium.SplitDirection.RIGHT;
   }
   $("swipe").hidden = !swipe;
+  // One shadow map serves the whole scene, so in the swipe the variant's new buildings would cast
+  // shadows into the Bestand half (and demolished ones into the variant half): the swipe compares
+  // volumes without shadows; the toggle compares shadows.
+  app.viewer.shadows = !swipe;
+  $("status").textContent = swipe ? t("swipe_no_shadows") : "";
   app.viewer.scene.splitPosition = swipe ? app.splitPosition ?? 0.5 : 0.5;
   placeSwipe();
   updateLayers();
@@ -292,18 +299,26 @@ function flyToView(v, duration = 1.2) {
   });
 }
 
-// resolves once no shown tileset is loading, no flight is under way and three frames were drawn
+// resolves after three drawn frames of which the last two had no shown tileset loading and no
+// camera flight under way (for tests and for "take a picture now")
 app.idle = () => new Promise((resolve) => {
+  const scene = app.viewer.scene;
+  let frames = 0;
   let quiet = 0;
-  const check = () => {
+  const remove = scene.postRender.addEventListener(() => {
     const shown = [...Object.values(app.tilesets), ...Object.values(app.layerTilesets), app.ground]
       .filter((ts) => ts && ts.show);
     const busy = app.flying || shown.some((ts) => !ts.tilesLoaded);
-    app.viewer.scene.requestRender();
+    frames += 1;
     quiet = busy ? 0 : quiet + 1;
-    if (quiet >= 3) resolve(); else setTimeout(check, 100);
-  };
-  check();
+    if (frames >= 3 && quiet >= 2) {
+      remove();
+      resolve();
+    } else {
+      setTimeout(() => scene.requestRender(), busy ? 50 : 0);
+    }
+  });
+  scene.requestRender();
 });
 
 // window position (CSS pixels) of an ECEF point, or null when it is behind the camera
@@ -427,7 +442,10 @@ async function main() {
     app.marks.initialTiles = performance.now() - t0;
     scene.requestRender();
   });
-  first.allTilesLoaded.addEventListener(() => { app.allTilesLoaded = true; $("status").textContent = ""; });
+  first.allTilesLoaded.addEventListener(() => {
+    app.allTilesLoaded = true;
+    if ($("status").textContent === t("loading")) $("status").textContent = "";
+  });
   app.ready = true;
   scene.requestRender();
 }
