@@ -11,20 +11,22 @@ APT_PKGS := xvfb xauth libxkbcommon-x11-0 libxcb-cursor0 libxcb-icccm4 libxcb-ke
             libxcb-image0 libxcb-render-util0 libxcb-randr0 libxcb-shape0 libxcb-xfixes0 \
             libxcb-xkb1 libx11-xcb1 libfontconfig1 libdbus-1-3 libglib2.0-0 libegl1 \
             libegl-mesa0 libgl1-mesa-dri libgl1 libxrender1 libxext6 fonts-dejavu-core strace \
-            openbox x11-utils
+            openbox x11-utils proj-data
+# the browser test of the published web scene (tests/test_publish_browser.py): Debian's Chromium
+TEST_APT_PKGS := chromium
 PYTEST_ARGS ?=
 
-.PHONY: run test bench fuzz sysdeps venv clean gui tools
+.PHONY: run test bench fuzz sysdeps testdeps venv clean gui tools web
 
-run: venv sysdeps
+run: venv sysdeps web
 	$(PY) main.py
 
 gui: run
 
-test: venv sysdeps tools
+test: venv sysdeps testdeps tools web
 	$(PY) -m pytest $(PYTEST_ARGS)
 
-bench: venv sysdeps
+bench: venv sysdeps testdeps web
 	$(PY) -m benchmarks $(BENCH_ARGS)
 
 fuzz: venv
@@ -40,8 +42,10 @@ $(VENV)/.installed: pyproject.toml
 	touch $@
 
 # apt-install what is missing, only when root and only packages that are not installed yet
-sysdeps:
-	@missing=""; for p in $(APT_PKGS); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+sysdeps: PKGS = $(APT_PKGS)
+testdeps: PKGS = $(TEST_APT_PKGS)
+sysdeps testdeps:
+	@missing=""; for p in $(PKGS); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
 	if [ -n "$$missing" ]; then \
 	  if [ "$$(id -u)" = "0" ] && command -v apt-get >/dev/null; then \
 	    echo "installing system packages:$$missing"; \
@@ -57,5 +61,14 @@ tools/node_modules/.installed: tools/package.json tools/package-lock.json
 	  npm ci --prefix tools --no-audit --no-fund --loglevel=error && touch $@; \
 	else echo "note: node/npm not installed: the glTF validator tests are skipped"; fi
 
+# the web viewer that `publish` copies into every site: CesiumJS from the npm registry + web/src
+web: web/dist/.built
+
+web/dist/.built: web/package.json web/package-lock.json web/build.mjs $(wildcard web/src/*)
+	@if command -v npm >/dev/null 2>&1; then \
+	  { npm ci --prefix web --no-audit --no-fund --loglevel=error && node web/build.mjs && touch $@; } \
+	  || echo "note: the web viewer could not be built: publish writes sites without the viewer page"; \
+	else echo "note: node/npm not installed: publish writes sites without the viewer page"; fi
+
 clean:
-	rm -rf $(VENV) build *.egg-info .pytest_cache tests/artifacts tools/node_modules
+	rm -rf $(VENV) build *.egg-info .pytest_cache tests/artifacts tools/node_modules web/node_modules web/dist
