@@ -7,9 +7,7 @@ from __future__ import annotations
 import copy
 import json
 import math
-import os
 import shutil
-import subprocess
 from pathlib import Path
 
 import numpy as np
@@ -199,26 +197,15 @@ def test_the_checker_finds_broken_tilesets(site, tmp_path):
     assert schema_errors({"asset": {"version": "1.1"}, "geometricError": -1, "root": {}}) != []
 
 
-def _node() -> str | None:
-    return shutil.which("node")
-
-
 def test_every_tile_passes_the_khronos_gltf_validator(site):
-    validator = ROOT / "tools" / "validate_gltf.js"
-    if _node() is None:
-        pytest.skip("node is not installed: the Khronos glTF validator runs on Node.js")
-    if not (ROOT / "tools" / "node_modules" / "gltf-validator").is_dir():
-        msg = "tools/node_modules/gltf-validator missing: run `npm ci --prefix tools` (make test does)"
-        pytest.fail(msg) if os.environ.get("CI") else pytest.skip(msg)
+    from tests.validators import gltf_reports
+
     glbs = sorted(site.rglob("*.glb"))
     assert len(glbs) >= 8
-    proc = subprocess.run([_node(), str(validator), *map(str, glbs)], capture_output=True, text=True, timeout=600)
-    reports = json.loads(proc.stdout)
+    reports = gltf_reports(*glbs)
     assert len(reports) == len(glbs)
-    bad = [(r["uri"], m["code"], m["message"]) for r in reports for m in r["issues"]["messages"] if m["severity"] == 0]
-    assert bad == [] and proc.returncode == 0
-    warnings = [(r["uri"], m["code"]) for r in reports for m in r["issues"]["messages"] if m["severity"] == 1]
-    assert warnings == []
+    bad = [(r["uri"], m["code"], m["message"]) for r in reports for m in r["issues"]["messages"] if m["severity"] <= 1]
+    assert bad == []  # no error and no warning (the extensions themselves the validator only names)
 
 
 def test_rd_new_origin_lands_on_its_published_wgs84_position():
