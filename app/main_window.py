@@ -157,6 +157,7 @@ class MainWindow(QMainWindow):
         A["open_demo"] = self._act(lambda: self.open_paths([DEMO]))
         A["screenshot"] = self._act(self.save_screenshot_dialog)
         A["export"] = self._act(self.export_dialog, QKeySequence("Ctrl+E"))
+        A["publish"] = self._act(self.publish_dialog)
         A["quit"] = self._act(self.close, QKeySequence.StandardKey.Quit)
         A["undo"] = self.undo_group.createUndoAction(self)
         A["undo"].setShortcuts([QKeySequence("Ctrl+Z")])
@@ -197,7 +198,7 @@ class MainWindow(QMainWindow):
         m.addActions([A["open"], A["open_folder"], A["open_city"], A["open_demo"], A["add_layer"]])
         self.recent_menu = m.addMenu("")
         m.addSeparator()
-        m.addActions([A["load_scenario"], A["save_scenario"], A["export"], A["screenshot"]])
+        m.addActions([A["load_scenario"], A["save_scenario"], A["export"], A["publish"], A["screenshot"]])
         m.addSeparator()
         m.addAction(A["quit"])
         m = self.menus["edit"] = mb.addMenu("")
@@ -261,6 +262,7 @@ class MainWindow(QMainWindow):
             "open": tr("&Open…"), "open_folder": tr("Open &folder of tiles…"), "open_demo": tr("Open &demo district"),
             "open_city": tr("Open &city (large folder of tiles)…"),
             "screenshot": tr("Save &image of the view…"), "quit": tr("&Quit"), "export": tr("&Export…"),
+            "publish": tr("&Publish…"),
             "demolish": tr("&Demolish selected"), "clear_selection": tr("Clear selection"),
             "load_scenario": tr("Load &variant (scenario)…"), "save_scenario": tr("Save variant (scenario)…"),
             "view_iso": tr("Isometric view"), "view_top": tr("Top view"), "view_north": tr("Front view (looking north)"),
@@ -495,6 +497,11 @@ class MainWindow(QMainWindow):
         from .export_dialog import ask_export
 
         ask_export(self)
+
+    def publish_dialog(self) -> None:
+        from .publish_dialog import ask_publish
+
+        ask_publish(self)
 
     # ------------------------------------------------------------------ selection
     def _root(self, oid: str) -> str:

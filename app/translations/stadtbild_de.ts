@@ -1849,5 +1849,75 @@
         <source>Move/rotate cancelled</source>
         <translation>Verschieben/Drehen abgebrochen</translation>
     </message>
+    <message>
+        <location filename="../main_window.py" line="1"/>
+        <source>&amp;Publish…</source>
+        <translation>&amp;Veröffentlichen…</translation>
+    </message>
+    <message>
+        <location filename="../publish_dialog.py" line="1"/>
+        <source>Publish as web scene</source>
+        <translation>Als Web-Szene veröffentlichen</translation>
+    </message>
+    <message>
+        <location filename="../publish_dialog.py" line="1"/>
+        <source>e.g. dl-de/by-2-0, CC BY 4.0</source>
+        <translation>z. B. dl-de/by-2-0, CC BY 4.0</translation>
+    </message>
+    <message>
+        <location filename="../publish_dialog.py" line="1"/>
+        <source>e.g. City model: Stadt Musterstadt</source>
+        <translation>z. B. Stadtmodell: Stadt Musterstadt</translation>
+    </message>
+    <message>
+        <location filename="../publish_dialog.py" line="1"/>
+        <source>Folder:</source>
+        <translation>Ordner:</translation>
+    </message>
+    <message>
+        <location filename="../publish_dialog.py" line="1"/>
+        <source>Title:</source>
+        <translation>Titel:</translation>
+    </message>
+    <message>
+        <location filename="../publish_dialog.py" line="1"/>
+        <source>Data credit:</source>
+        <translation>Datenquelle:</translation>
+    </message>
+    <message>
+        <location filename="../publish_dialog.py" line="1"/>
+        <source>Data licence:</source>
+        <translation>Lizenz der Daten:</translation>
+    </message>
+    <message>
+        <location filename="../publish_dialog.py" line="1"/>
+        <source>Variants beside Bestand:</source>
+        <translation>Varianten neben dem Bestand:</translation>
+    </message>
+    <message>
+        <location filename="../publish_dialog.py" line="1"/>
+        <source>Internal attributes (owners, addresses, parcels, contacts) are always left out.</source>
+        <translation>Interne Attribute (Eigentümer, Adressen, Flurstücke, Kontakte) werden nie veröffentlicht.</translation>
+    </message>
+    <message>
+        <location filename="../publish_dialog.py" line="1"/>
+        <source>The model has no known CRS, so it cannot be placed on the globe</source>
+        <translation>Das Modell hat kein bekanntes Koordinatensystem und lässt sich daher nicht auf dem Globus platzieren</translation>
+    </message>
+    <message>
+        <location filename="../publish_dialog.py" line="1"/>
+        <source>Published {n} buildings to {folder}</source>
+        <translation>{n} Gebäude nach {folder} veröffentlicht</translation>
+    </message>
+    <message>
+        <location filename="../publish_dialog.py" line="1"/>
+        <source>without the viewer page (web viewer not built: make web)</source>
+        <translation>ohne Anzeigeseite (Web-Anzeige nicht gebaut: make web)</translation>
+    </message>
+    <message>
+        <location filename="../publish_dialog.py" line="1"/>
+        <source>Publish</source>
+        <translation>Veröffentlichen</translation>
+    </message>
 </context>
 </TS>
