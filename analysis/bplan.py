@@ -44,8 +44,14 @@ The checks (one :class:`Violation` per building, kind and limit that is broken)
   compared with the limit; ``amount`` = metres over the maximum (or under the minimum).
 - ``storeys``: full storeys above ground — the building's ``storeysAboveGround`` when it has
   one, else the estimate of ``analysis.metrics`` (eave height / storey height, 3 m, rounded, at
-  least 1) — against Z / Zmax (over), Zmin (under) and Zzwingend (different) of every zone the
-  footprint overlaps by more than 1 m² and 5 % of its area; ``amount`` in storeys.
+  least 1) — against Z / Zmax (over), Zmin (under) and Zzwingend (different) of every zone region
+  the footprint overlaps by more than 1 m² and 5 % of its area (regions split as for heights:
+  where zones overlap, the most permissive one); ``amount`` in storeys. A building standing in
+  several such regions (a stepped building, a tower over a podium) is counted per part: the
+  highest eave of its roof polygons over the region / storey height (never more than the file's
+  number).
+  Upper-level Baufenster (``ebene`` > 0) belong to the same 2.5D union of envelopes: a building is
+  not checked slab by slab (which storeys of a twisted tower stand in which Baufenster).
 - ``grz`` / ``gfz`` per BTF: GRZ reached = Σ footprint area inside the BTF / BTF area; GFZ
   reached = Σ (footprint area inside × storeys) / BTF area — the gross floor area estimate of the
   variant comparison (``model.project.variant_figures``): full storeys × footprint, no attic or
@@ -316,24 +322,22 @@ def envelopes(prepared: PreparedPlan, ground, refs: HeightReferences | None = No
     (TH/WH), with the right reference; relative heights are measured from the lowest ground
     point along the Baufenster's outline. Without a height: full storeys (Zzwingend, else Zmax / Z)
     × ``storey_height_m`` above the ground (``source`` "storeys"), else a 1 m slab ("none").
-    Bottom: the terrain along the outline (edges densified to 2 m on a terrain), or — for a
-    Baufenster whose vertical extent is given (``hMin`` without reference point, e.g. above a
-    passage) — that height. An eave limit below the top is drawn as a line round the volume."""
+    Bottom: the terrain along the outline (edges densified to 2 m on a terrain); for a Baufenster
+    whose vertical extent is given (``hMin`` without reference point, e.g. above a passage) that
+    height; for an upper-level Baufenster (``ebene`` > 0) whose storeys start at Zmin, the top of
+    the overlapping Baufenster for the storeys below (a stepped or twisted tower is drawn as
+    its stack of slabs). An eave limit below the top is drawn as a line round the volume."""
     refs = refs or HeightReferences()
     zones = list(prepared.baufenster)
     origin_z = float(prepared.origin[2])
-    verts_all, tris_all, owner_all, edges, edge_owner = [], [], [], [], []
-    top, bottom, source, notes = [], [], [], []
-    n_v = 0
     terrain = getattr(ground, "grid", None) is not None
-    for k, z in enumerate(zones):
-        g = z.geometry
-        if terrain:
-            g = shapely.segmentize(g, 2.0)
+    notes: list = []
+    geoms, tops, sources, eaves, bases, lowest = [], [], [], [], [], []
+    for z in zones:
+        g = shapely.segmentize(z.geometry, 2.0) if terrain else z.geometry
         ring_xy = shapely.get_coordinates(shapely.boundary(g))
         gz = ground.height(ring_xy) if len(ring_xy) else np.zeros(1)
-        g0 = float(np.min(gz)) if len(gz) else 0.0
-        g0_abs = g0 + origin_z
+        g0_abs = (float(np.min(gz)) if len(gz) else 0.0) + origin_z
         lim_top = zone_limit(z, "top", g0_abs, refs)
         lim_eave = zone_limit(z, "eave", g0_abs, refs)
         for lim in (lim_top, lim_eave):
@@ -342,58 +346,68 @@ def envelopes(prepared: PreparedPlan, ground, refs: HeightReferences | None = No
         top_abs = next((lim.upper_z for lim in (lim_top, lim_eave) if lim is not None and lim.upper_z is not None), None)
         src = "limit"
         if top_abs is None:
-            s = z.storeys
-            n = s.get("mandatory", s.get("max"))
-            if n:
-                top_abs, src = g0_abs + n * storey_height_m, "storeys"
-            else:
-                top_abs, src = g0_abs + 1.0, "none"
-        t = top_abs - origin_z
+            n = z.storeys.get("mandatory", z.storeys.get("max"))
+            top_abs, src = (g0_abs + n * storey_height_m, "storeys") if n else (g0_abs + 1.0, "none")
+        base = None  # None: the ground under every vertex
         ext = z.feature.extent()
-        base_fn = ground.height
         if ext is not None and ext.lower is not None:
             b0, _ = refs.base(ext, g0_abs)
-            lift = b0 + ext.lower - origin_z
-            if lift < t:
-                base_fn = (lambda xy, lift=lift: np.full(len(xy), lift))
-        top.append(t)
-        bottom.append(float(np.min(base_fn(ring_xy))) if len(ring_xy) else g0)
-        source.append(src)
-        # caps
+            if b0 + ext.lower < top_abs:
+                base = b0 + ext.lower
+        geoms.append(g)
+        tops.append(top_abs)
+        sources.append(src)
+        eaves.append(lim_eave.upper_z if lim_eave is not None else None)
+        bases.append(base)
+        lowest.append(g0_abs)
+    for k, z in enumerate(zones):  # upper-level Baufenster stand on the slabs of the storeys below
+        zmin = z.storeys.get("min")
+        if z.feature.ebene <= 0 or zmin is None or bases[k] is not None:
+            continue
+        below = [tops[j] for j, o in enumerate(zones) if j != k and o.storeys.get("max", o.storeys.get("mandatory"))
+                 is not None and o.storeys.get("max", o.storeys.get("mandatory")) < zmin and tops[j] < tops[k]
+                 and shapely.area(shapely.intersection(o.geometry, z.geometry)) > 1.0]
+        if below:
+            bases[k] = max(below)
+    verts_all, tris_all, owner_all, edges, edge_owner = [], [], [], [], []
+    n_v = 0
+    for k, g in enumerate(geoms):
+        t = tops[k] - origin_z
+        if bases[k] is None:
+            base_fn = ground.height
+        else:
+            lift = bases[k] - origin_z
+            base_fn = (lambda xy, lift=lift: np.full(len(xy), lift))
         vt, tt, _ = polygon_triangles([g], t)
         vb, tb, _ = polygon_triangles([g], lambda xy, f=base_fn: f(xy))
         verts_all += [vt, vb]
         tris_all += [tt + n_v, tb[:, ::-1] + n_v + len(vt)]
-        owner_all += [np.full(len(tt) + len(tb), k)]
+        owner_all.append(np.full(len(tt) + len(tb), k))
         n_v += len(vt) + len(vb)
-        # walls: every ring edge as two triangles from the bottom to the top
-        for ring in _rings(g):
-            zb = base_fn(ring)
-            a = np.c_[ring, zb]
+        for ring in _rings(g):  # walls: every ring edge as two triangles from the bottom to the top
+            a = np.c_[ring, base_fn(ring)]
             b = np.c_[ring, np.full(len(ring), t)]
             m = len(ring)
             i = np.arange(m)
             j = (i + 1) % m
-            wv = np.concatenate([a, b])
-            wt = np.concatenate([np.c_[i, j, m + j], np.c_[i, m + j, m + i]])
-            verts_all.append(wv)
-            tris_all.append(wt + n_v)
-            owner_all.append(np.full(len(wt), k))
-            n_v += len(wv)
+            verts_all.append(np.concatenate([a, b]))
+            tris_all.append(np.concatenate([np.c_[i, j, m + j], np.c_[i, m + j, m + i]]) + n_v)
+            owner_all.append(np.full(2 * m, k))
+            n_v += 2 * m
             edges.append(np.stack([b, b[j]], axis=1))
             edge_owner.append(np.full(m, k))
-            if lim_eave is not None and lim_eave.upper_z is not None and lim_eave.upper_z - origin_z < t - 0.05:
-                e = np.c_[ring, np.full(m, lim_eave.upper_z - origin_z)]
+            if eaves[k] is not None and eaves[k] - origin_z < t - 0.05:
+                e = np.c_[ring, np.full(m, eaves[k] - origin_z)]
                 edges.append(np.stack([e, e[j]], axis=1))
                 edge_owner.append(np.full(m, k))
+    bottom = np.array([(b if b is not None else lo) - origin_z for b, lo in zip(bases, lowest)])
+    colours = np.array([z.colour for z in zones], dtype=np.uint8).reshape(-1, 3)
     if not verts_all:
-        empty3 = np.zeros((0, 3))
-        return Envelopes(empty3, np.zeros((0, 3), np.int64), np.zeros(0, np.int64), [], np.zeros(0), np.zeros(0), [],
-                         np.zeros((0, 3), np.uint8), np.zeros((0, 2, 3)), np.zeros(0, np.int64), notes)
+        return Envelopes(np.zeros((0, 3)), np.zeros((0, 3), np.int64), np.zeros(0, np.int64), [], np.zeros(0),
+                         np.zeros(0), [], colours, np.zeros((0, 2, 3)), np.zeros(0, np.int64), notes)
     return Envelopes(np.concatenate(verts_all), np.concatenate(tris_all).astype(np.int64),
-                     np.concatenate(owner_all).astype(np.int64), zones, np.array(top), np.array(bottom), source,
-                     np.array([z.colour for z in zones], dtype=np.uint8).reshape(-1, 3),
-                     np.concatenate(edges) if edges else np.zeros((0, 2, 3)),
+                     np.concatenate(owner_all).astype(np.int64), zones, np.array(tops) - origin_z, bottom, sources,
+                     colours, np.concatenate(edges) if edges else np.zeros((0, 2, 3)),
                      np.concatenate(edge_owner) if edge_owner else np.zeros(0, np.int64), list(dict.fromkeys(notes)))
 
 
@@ -574,7 +588,8 @@ class ComplianceResult:
 # -------------------------------------------------------------------- building geometry
 def _building_triangles(model, lod, building_ids):
     """Per building id: (corners (k, 3, 3) local of its up-facing non-vertical triangles, is_roof
-    (k,) bool). Roof triangles are the RoofSurface ones; without semantics the up-facing ones."""
+    (k,) bool, polygon (k,) the scene polygon each triangle belongs to). Roof triangles are the
+    RoofSurface ones; without semantics the up-facing ones."""
     from model.scenario import roots
 
     scene = model.scene(lod)
@@ -603,8 +618,36 @@ def _building_triangles(model, lod, building_ids):
         roof = st[idx] == ROOF
         if not roof.any():
             roof = (st[idx] == UNKNOWN) | (st[idx] != GROUND)
-        out[keys[a]] = (c[idx], roof)
+        out[keys[a]] = (c[idx], roof, scene.polygon_index[idx])
     return out
+
+
+def _clipped(corners: np.ndarray, region):
+    """(indices of the triangles reaching into ``region`` by more than 1 cm², their pieces)."""
+    polys = shapely.polygons(corners[:, :, :2])
+    hit = np.flatnonzero(shapely.intersects(polys, region))
+    if not len(hit):
+        return hit, np.zeros(0, dtype=object)
+    pieces = shapely.intersection(polys[hit], region)
+    ok = shapely.area(pieces) > MIN_PIECE_M2
+    return hit[ok], pieces[ok]
+
+
+def highest_eave_in_region(corners: np.ndarray, polygon: np.ndarray, region) -> float:
+    """The highest eave of the roof parts over ``region``: of every roof polygon reaching into
+    the region, its lowest point (a flat roof's height, a pitched roof's eave); the largest of
+    those. For a stepped building this is the roof level of the part standing in the region
+    (NaN: no roof there)."""
+    if not len(corners) or region is None or region.is_empty:
+        return float("nan")
+    hit, _pieces = _clipped(corners, region)
+    if not len(hit):
+        return float("nan")
+    zmin_tri = corners[:, :, 2].min(axis=1)
+    uniq, inv = np.unique(polygon, return_inverse=True)
+    zmin_poly = np.full(len(uniq), np.inf)
+    np.minimum.at(zmin_poly, inv, zmin_tri)
+    return float(zmin_poly[np.unique(inv[hit])].max())
 
 
 def z_in_region(corners: np.ndarray, region, mode: str = "max") -> float:
@@ -614,15 +657,9 @@ def z_in_region(corners: np.ndarray, region, mode: str = "max") -> float:
     region by more than 1 cm²."""
     if not len(corners) or region is None or region.is_empty:
         return float("nan")
-    polys = shapely.polygons(corners[:, :, :2])
-    hit = np.flatnonzero(shapely.intersects(polys, region))
+    hit, pieces = _clipped(corners, region)
     if not len(hit):
         return float("nan")
-    pieces = shapely.intersection(polys[hit], region)
-    ok = shapely.area(pieces) > MIN_PIECE_M2
-    if not ok.any():
-        return float("nan")
-    hit, pieces = hit[ok], pieces[ok]
     xy, which = shapely.get_coordinates(pieces, return_index=True)
     t = corners[hit[which]]
     p0, e1, e2 = t[:, 0], t[:, 1] - t[:, 0], t[:, 2] - t[:, 0]
@@ -669,6 +706,24 @@ def _baulinie_gap(fp, line) -> tuple[float, object]:
         if gap > best:
             best, best_part = gap, part
     return best, best_part
+
+
+def _zone_region(zone: Zone, bf_union):
+    """Where a zone's own fixings apply: a Baufenster's area; a BTF's area outside its Baufenster."""
+    return zone.geometry if zone.kind == "baufenster" else _valid(shapely.difference(zone.geometry, bf_union))
+
+
+def _carve(items):
+    """Disjoint regions from overlapping ones: ``items`` [(permissiveness, region, payload)], the
+    most permissive first claims its whole region, the next what is left of its own, … (a
+    point belongs to the most permissive zone covering it: the union of the envelopes). Yields
+    (payload, region) for the non-empty ones."""
+    taken = None
+    for _key, region, payload in sorted(items, key=lambda t: -t[0]):
+        own = region if taken is None else _valid(shapely.difference(region, taken))
+        taken = region if taken is None else shapely.union_all([taken, region])
+        if not own.is_empty and own.area > MIN_PIECE_M2:
+            yield payload, own
 
 
 def _storeys(model, met, row_of: dict, bid: str) -> tuple[int, str]:
@@ -793,31 +848,25 @@ def check_compliance(model, plan: Bebauungsplan, inserted=(), changed=(), lod=No
                     bid, "baulinie", gap, "m", f.id, limit=0.0, value=gap, reference="Baulinie",
                     detail=f"façade up to {gap:.2f} m behind the Baulinie", geometry=part))
         # ---- heights
-        corners, is_roof = tris.get(bid, (np.zeros((0, 3, 3)), np.zeros(0, bool)))
+        corners, is_roof, tri_poly = tris.get(bid, (np.zeros((0, 3, 3)), np.zeros(0, bool), np.zeros(0, np.int64)))
+        roof_corners, roof_poly = corners[is_roof], tri_poly[is_roof]
         ground_abs = chk.ground_z_m
+        touched = [z for z in cand if overlaps.get(z.id, 0.0) > 0.0]
         for kind in ("top", "eave"):
-            limits = []
-            for z in cand:
-                if overlaps.get(z.id, 0.0) <= 0.0:
-                    continue
+            items = []
+            for z in touched:
                 lim = zone_limit(z, kind, ground_abs, refs)
+                for note in (lim.notes if lim is not None else []):
+                    warnings.append(f"{z.id} ({z.kind}): {note}")
+                if lim is None or (lim.upper_z is None and lim.lower_z is None):
+                    if z.kind == "baufenster":  # no limit of this kind here: unlimited (takes its area)
+                        items.append((np.inf, _zone_region(z, bf_union), None))
+                    continue
+                items.append((lim.upper_z if lim.upper_z is not None else np.inf, _zone_region(z, bf_union), lim))
+            sel = corners if kind == "top" else roof_corners
+            for lim, own in _carve(items):
                 if lim is None:
                     continue
-                for note in lim.notes:
-                    warnings.append(f"{z.id} ({z.kind}): {note}")
-                if lim.upper_z is None and lim.lower_z is None:
-                    continue
-                region = z.geometry if z.kind == "baufenster" else _valid(shapely.difference(z.geometry, bf_union))
-                limits.append((lim, region))
-            if not limits:
-                continue
-            # most permissive first; each point belongs to the most permissive zone covering it
-            limits.sort(key=lambda t: -(t[0].upper_z if t[0].upper_z is not None else np.inf))
-            taken = shapely.Polygon()
-            sel = corners if kind == "top" else corners[is_roof]
-            for lim, region in limits:
-                own = _valid(shapely.difference(region, taken)) if not taken.is_empty else region
-                taken = shapely.union_all([taken, region])
                 zmeas = z_in_region(sel, own, "max" if kind == "top" else "min")
                 if not math.isfinite(zmeas):
                     continue
@@ -827,39 +876,45 @@ def check_compliance(model, plan: Bebauungsplan, inserted=(), changed=(), lod=No
                                     "upper_z": None if lim.upper_z is None else round(lim.upper_z, 3),
                                     "lower_z": None if lim.lower_z is None else round(lim.lower_z, 3)})
                 ref = next((h.reference for h in lim.zone.heights if h.limits == kind), kind)
+                what = "top" if kind == "top" else "eave"
                 if lim.upper_z is not None and zmeas - lim.upper_z > tolerance_m:
                     chk.violations.append(Violation(
                         bid, "height", zmeas - lim.upper_z, "m", lim.zone.id, limit=lim.upper_z, value=zmeas,
-                        reference=ref, detail=f"{'top' if kind == 'top' else 'eave'} {zmeas:.2f} m > {lim.label}",
-                        geometry=fp))
+                        reference=ref, detail=f"{what} {zmeas:.2f} m > {lim.label}", geometry=fp))
                 if lim.lower_z is not None and lim.lower_z - zmeas > tolerance_m:
                     chk.violations.append(Violation(
                         bid, "height", lim.lower_z - zmeas, "m", lim.zone.id, limit=lim.lower_z, value=zmeas,
-                        bound="min", reference=ref,
-                        detail=f"{'top' if kind == 'top' else 'eave'} {zmeas:.2f} m < {lim.label}", geometry=fp))
-        # ---- storeys
-        for z in cand:
-            ov = overlaps.get(z.id, 0.0)
-            if not z.storeys or ov <= max(1.0, 0.05 * chk.footprint_area_m2):
+                        bound="min", reference=ref, detail=f"{what} {zmeas:.2f} m < {lim.label}", geometry=fp))
+        # ---- storeys: per zone region (most permissive zone where they overlap, as for heights)
+        items = [(z.storeys.get("max", z.storeys.get("mandatory", np.inf)), _zone_region(z, bf_union), z)
+                 for z in touched if z.storeys or z.kind == "baufenster"]
+        regions = [(z, own) for z, own in _carve(items)
+                   if shapely.area(shapely.intersection(own, fp)) > max(1.0, 0.05 * chk.footprint_area_m2)]
+        for z, own in regions:
+            if not z.storeys:
                 continue
-            if z.kind == "baugebiet" and shapely.area(shapely.intersection(shapely.difference(z.geometry, bf_union),
-                                                                           fp)) <= 1.0 and chk.baufenster:
-                continue  # the building stands in Baufenster that carry (or inherit) their own Z
             s = z.storeys
+            n, src = storeys, s_src
+            if len(regions) > 1:  # a stepped building: the full storeys of its part in this region
+                eave = highest_eave_in_region(roof_corners, roof_poly, own)
+                if math.isfinite(eave):
+                    est = max(1, int(round((eave + oz - ground_abs) / storey_height_m)))
+                    # the file's number is the building's highest part: a lower part has fewer storeys
+                    n, src = (est, "estimate") if s_src == "estimate" or est < storeys else (storeys, s_src)
             chk.storey_limits = dict(s)
-            checks_z = []
-            if "mandatory" in s and storeys != s["mandatory"]:
-                checks_z.append((abs(storeys - s["mandatory"]), s["mandatory"], "mandatory"))
-            if "max" in s and storeys > s["max"]:
-                checks_z.append((storeys - s["max"], s["max"], "max"))
-            if "min" in s and storeys < s["min"]:
-                checks_z.append((s["min"] - storeys, s["min"], "min"))
-            for amount, lim_v, bound in checks_z:
+            found = []
+            if "mandatory" in s and n != s["mandatory"]:
+                found.append((abs(n - s["mandatory"]), s["mandatory"], "mandatory"))
+            if "max" in s and n > s["max"]:
+                found.append((n - s["max"], s["max"], "max"))
+            if "min" in s and n < s["min"]:
+                found.append((s["min"] - n, s["min"], "min"))
+            for amount, lim_v, bound in found:
                 chk.violations.append(Violation(
-                    bid, "storeys", float(amount), "storeys", z.id, limit=float(lim_v), value=float(storeys),
+                    bid, "storeys", float(amount), "storeys", z.id, limit=float(lim_v), value=float(n),
                     bound=bound, reference="Z",
-                    detail=f"{storeys} full storeys ({'file' if s_src == 'attribute' else 'estimate'}), "
-                           f"plan: {bound} {lim_v:g}", geometry=fp))
+                    detail=f"{n} full storeys ({'file' if src == 'attribute' else 'estimate'}), plan: {bound} {lim_v:g}",
+                    geometry=fp))
         checks.append(chk)
         progress(n_done + 1, len(inside) + 1)
     # ---- GRZ / GFZ per building zone

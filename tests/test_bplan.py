@@ -515,7 +515,13 @@ def bp2070_variant(tmp_path_factory):
     behind = [[float(v) for v in x] for x in (a + 2 * n, b + 2 * n, b + 12 * n, a + 12 * n)]
     a2, b2 = p + 0.75 * length * u, p + 0.95 * length * u
     on_line = [[float(v) for v in x] for x in (a2, b2, b2 + 10 * n, a2 + 10 * n)]
+    # a house turned by atan(2/20 m): its façade 1 m behind the Baulinie at one end, 3 m at the other
+    a3, b3 = p + 0.05 * length * u + 1.0 * n, p + 0.05 * length * u + 20.0 * u + 3.0 * n
+    d = (b3 - a3) / np.hypot(*(b3 - a3))
+    n3 = np.array([-d[1], d[0]]) if np.dot([-d[1], d[0]], n) > 0 else np.array([d[1], -d[0]])
+    tilted = [[float(v) for v in x] for x in (a3, b3, b3 + 8 * n3, a3 + 8 * n3)]
     edits = [
+        {"op": "extrude", "id": "tilted", "footprint": tilted, "ground_z": 5.0, "height_m": 9.0},
         {"op": "extrude", "id": "grz", "footprint": [list(map(float, c)) for c in np.asarray(full.exterior.coords)[:-1]],
          "ground_z": 5.0, "height_m": 12.0, "attributes": {"storeysAboveGround": 1}},
         {"op": "extrude", "id": "setback", "footprint": behind, "ground_z": 5.0, "height_m": 9.0},
@@ -536,7 +542,7 @@ def test_a_building_exceeding_grz_and_one_behind_a_baulinie(bp2070_variant):
     checks = res.by_id()
     assert checks["grz"].violations == []  # inside its Baufenster, on its Baulinien within 1 cm
     assert checks["on-line"].violations == []
-    fp = shapely.Polygon(sc.edits[0].data["footprint"])
+    fp = shapely.Polygon(sc.edits[1].data["footprint"])
     zone = next(z for z in res.zones if z.id == btf.id)
     expect = fp.intersection(btf.geometry).area / btf.geometry.area
     (v,) = zone.violations
@@ -545,8 +551,11 @@ def test_a_building_exceeding_grz_and_one_behind_a_baulinie(bp2070_variant):
     assert zone.gfz == pytest.approx(expect, abs=1e-9) and not any(x.kind == "gfz" for x in zone.violations)
     (v,) = checks["setback"].violations
     assert v.kind == "baulinie" and v.amount == pytest.approx(2.0, abs=1e-6)
+    assert all(shapely.Polygon(e.data["footprint"]).within(g.buffer(1e-6)) for e in sc.edits if e.data["id"] != "grz")
+    (v,) = checks["tilted"].violations  # the far end decides: the line there is 3 cos(α) from the façade
+    assert v.kind == "baulinie" and v.amount == pytest.approx(3.0 * math.cos(math.atan2(2.0, 20.0)), abs=1e-6)
     kinds = sorted(v.kind for v in res.violations)
-    assert kinds == ["baulinie", "grz"]
+    assert kinds == ["baulinie", "baulinie", "grz"]
 
 
 def test_gfz_uses_the_floor_area_estimate_of_the_variant_comparison(bp2070_variant):
@@ -557,7 +566,7 @@ def test_gfz_uses_the_floor_area_estimate_of_the_variant_comparison(bp2070_varia
     from model.scenario import Scenario
 
     plan, btf, bf, g, sc, variant, _base, _sc = bp2070_variant
-    data = dict(sc.edits[0].data)
+    data = dict(sc.edits[1].data)
     data.pop("attributes")
     data["height_m"] = 25.0  # no storeysAboveGround: estimate round(25 / 3) = 8 storeys
     sc2 = Scenario.from_dict({"name": "hoch", "edits": [data]})
@@ -725,3 +734,150 @@ def test_render_with_the_plan_draws_envelopes_and_hides_existing_buildings(hafen
     brownish = (img[:, 0] > img[:, 2] + 25) & (img[:, 1] > img[:, 2] + 5)  # MI zones/envelopes over blue sky
     assert brownish.mean() > 0.05
     assert (np.abs(pics["hidden"][0] - pics["plan"][0]).sum(axis=2) > 30).any()
+
+
+def test_a_stepped_tower_over_overlapping_upper_level_baufenster(tmp_path):
+    """HafenCity's stacked Baufenster (ebene 0: I, GBH ≤ 13; ebene 1: II–V ≤ 26, VI–XIII ≤ 53,
+    XIV–XVI ≤ 65.5 m NHN): one building of four slabs, each the Baufenster 1 cm inside, up to its
+    limit, is compliant (each part is judged by the most permissive Baufenster over it); raised
+    by 0.5 m it breaks exactly the tower's limit."""
+    from analysis.bplan import check_compliance
+    from exporters.cityjson import write_cityjson
+    from importers import load
+    from model.extrude import extrude_footprint
+    from model.scenario import solids_model
+    from tests.helpers import box_model
+
+    plan = read_xplanung(data_file(PLANS["5.2"]), crs=25832)
+    slabs = [next(f for f in plan.baufenster if f.id.startswith(k)) for k in
+             ("GML_f5810a83", "GML_7ddc701d", "GML_b473520b", "GML_ee89b16f")]
+    assert [f.ebene for f in slabs] == [0, 1, 1, 1]
+    for lift, name in ((0.0, "ok"), (0.5, "high")):
+        shells, z0 = [], 10.0
+        for f, top in zip(slabs, (13.0, 26.0, 53.0, 65.5 + lift)):
+            fp = f.geometry.buffer(-0.01, join_style="mitre")
+            shells.append(extrude_footprint(list(map(list, np.asarray(fp.exterior.coords)[:-1])), z0, top - z0))
+            z0 = top
+        base = box_model([("x", 565000, 5932000, 565001, 5932001, 0, 1)])
+        tower = solids_model(base, [("tower", shells)], multi=True)
+        path = tmp_path / f"{name}.city.json"
+        write_cityjson(tower, path)
+        res = check_compliance(load(path), plan, storey_height_m=3.4)
+        (chk,) = res.buildings
+        assert chk.area_outside_m2 < 1e-6
+        if name == "ok":
+            assert chk.violations == [], [v.to_dict() for v in chk.violations]
+        else:
+            (v,) = chk.violations
+            assert (v.kind, v.feature) == ("height", slabs[3].id) and v.amount == pytest.approx(0.5, abs=1e-6)
+
+
+def test_an_eave_limit_is_checked_at_the_eave_of_a_pitched_roof(tmp_path):
+    """The GBH ≤ 34 m Baufenster turned into a Traufhöhe TH ≤ 34 m NHN: a gable house with its
+    eave 0.25 m too high and its ridge 4 m above is reported 0.25 m over, not 4.25 m."""
+    from analysis.bplan import check_compliance
+    from importers import load
+    from model.scenario import Scenario
+
+    p = _rewrite(tmp_path, "th.gml", b"<xplan:bezugspunkt>6000</xplan:bezugspunkt>\n          <xplan:h uom=\"m\">34</xplan:h>",
+                 b"<xplan:bezugspunkt>1000</xplan:bezugspunkt>\n          <xplan:h uom=\"m\">34</xplan:h>")
+    plan = read_xplanung(p, crs=25832)
+    g = plan.by_id()[HAFENCITY_GBH34].geometry
+    assert plan.by_id()[HAFENCITY_GBH34].heights[0].reference == "TH"
+    sc = Scenario.from_dict({"name": "g", "edits": [
+        {"op": "extrude", "id": "gable", "footprint": _edge_rect(g, frac=(0.4, 0.55), depth=10.0), "ground_z": 8.3,
+         "height_m": 34.25 - 8.3, "roof": "gable", "roof_height_m": 4.0, "attributes": {"storeysAboveGround": 7}}]})
+    variant = sc.apply(load(_base_model(tmp_path, 565000.0, 5932000.0)))
+    res = check_compliance(variant, plan, inserted=sc.last_report.inserted)
+    (v,) = res.by_id()["gable"].violations
+    assert (v.kind, v.reference) == ("height", "TH") and v.amount == pytest.approx(0.25, abs=1e-6)
+
+
+def test_the_largest_distance_outside_is_found_between_vertices():
+    """A U-shaped buildable area with a 4 m wide, 10 m deep notch that a building covers: every
+    vertex of the part outside touches the Baufenster, the farthest point (2 m) lies in the middle
+    of the notch's mouth."""
+    from analysis.bplan import _max_distance_outside
+
+    allowed = shapely.Polygon([(0, 0), (14, 0), (14, 20), (9, 20), (9, 10), (5, 10), (5, 20), (0, 20)])
+    notch = shapely.box(5, 10, 9, 20)
+    assert _max_distance_outside(notch, allowed) == pytest.approx(2.0, abs=1e-9)
+
+
+def test_every_envelope_of_the_real_plans_is_a_closed_outward_volume():
+    """All Baufenster of the four plans (rings as the files orient them): watertight,
+    consistently wound, positive volume = area × height over flat ground (trimesh)."""
+    from analysis.bplan import envelopes, prepare
+
+    n = 0
+    for version in sorted(PLANS):
+        plan = read_xplanung(data_file(PLANS[version]))
+        prep = prepare(plan, np.zeros(3))
+        env = envelopes(prep, _ground(0.0))
+        for z in env.zones:
+            k, mesh = _one_envelope(env, z.id)
+            assert mesh.is_watertight and mesh.is_winding_consistent, z.id
+            assert mesh.volume == pytest.approx(z.geometry.area * (env.top_z[k] - env.bottom_z[k]), rel=1e-6), z.id
+            n += 1
+    assert n == 25 + 31 + 21
+    plan = read_xplanung(data_file(PLANS["5.2"]))
+    for f in plan.baufenster:  # rings the other way round (a file may give them clockwise)
+        f.geometry = f.geometry.reverse()
+    env = envelopes(prepare(plan, np.zeros(3)), _ground(0.0))
+    for z in env.zones:
+        k, mesh = _one_envelope(env, z.id)
+        assert mesh.is_winding_consistent and mesh.volume > 0, z.id
+
+
+def test_a_placeholder_height_of_zero_is_not_applied_and_is_named(tmp_path):
+    """HafenCity gives some Baufenster "GBH 0.0 m NHN" (a placeholder far below the ground at
+    8.3 m): a building there gets no height violation, the warning names the Baufenster."""
+    from analysis.bplan import check_compliance
+    from importers import load
+    from model.scenario import Scenario
+
+    plan = read_xplanung(data_file(PLANS["5.2"]), crs=25832)
+    bf = plan.by_id()["GML_dc74f22e-26a1-4805-98b4-daee8fe2d014"]
+    assert bf.heights[0].upper == 0.0
+    c = bf.geometry.representative_point()
+    sc = Scenario.from_dict({"name": "p", "edits": [{"op": "extrude", "id": "b", "ground_z": 8.3, "height_m": 12.0,
+                                                    "footprint": [[c.x - 2, c.y - 2], [c.x + 2, c.y - 2],
+                                                                  [c.x + 2, c.y + 2], [c.x - 2, c.y + 2]]}]})
+    res = check_compliance(sc.apply(load(_base_model(tmp_path, 565000.0, 5932000.0))), plan, inserted=["b"])
+    assert not any(v.kind == "height" for v in res.violations)
+    assert any(bf.id in w and "not applied" in w for w in res.warnings)
+
+
+def test_baufenster_inherit_the_fixings_of_their_building_zone(tmp_path):
+    """XPlanGML 6.0: the Baufenster carry no fixings, the WR zone says I (one full storey) and
+    PlanZV red: a two-storey house in a Baufenster breaks the zone's Z, reported on the Baufenster."""
+    from analysis.bplan import check_compliance, prepare
+    from importers import load
+    from model.bplan import NUTZUNG_COLOURS
+    from model.scenario import Scenario
+
+    plan = read_xplanung(data_file(PLANS["6.0"]), crs=25832)
+    prep = prepare(plan, np.zeros(3))
+    z = next(b for b in prep.baufenster if b.btf is not None and b.btf.nutzung == "WR")
+    assert z.feature.storey_limits() == {} and z.storeys == {"max": 1.0}
+    assert z.nutzung == "WR" and z.colour == NUTZUNG_COLOURS["WR"]
+    c = z.geometry.representative_point()
+    sc = Scenario.from_dict({"name": "p", "edits": [{"op": "extrude", "id": "haus", "ground_z": 5.0, "height_m": 6.5,
+                                                    "footprint": [[c.x - 4, c.y - 4], [c.x + 4, c.y - 4],
+                                                                  [c.x + 4, c.y + 4], [c.x - 4, c.y + 4]],
+                                                    "attributes": {"storeysAboveGround": 2}}]})
+    base = _base_model(tmp_path, 574000.0, 5947000.0)
+    res = check_compliance(sc.apply(load(base)), plan, inserted=["haus"])
+    (v,) = res.by_id()["haus"].violations
+    assert (v.kind, v.amount, v.feature, v.limit) == ("storeys", 1.0, z.id, 1.0)
+    # the zone also limits the ridge to 9 m above ground: the Baufenster inherits that too
+    fh = (b'<xplan:GRZ>0.2</xplan:GRZ>', b'<xplan:GRZ>0.2</xplan:GRZ><xplan:hoehenangabe><xplan:XP_Hoehenangabe>'
+          b'<xplan:hoehenbezug>2000</xplan:hoehenbezug><xplan:bezugspunkt>2000</xplan:bezugspunkt>'
+          b'<xplan:h uom="m">9</xplan:h></xplan:XP_Hoehenangabe></xplan:hoehenangabe>')
+    p = _rewrite(tmp_path, "fh.gml", *fh, src="6.0")
+    plan = read_xplanung(p, crs=25832)
+    data = dict(sc.edits[0].data, roof="gable", roof_height_m=3.5, attributes={"storeysAboveGround": 1})
+    sc2 = Scenario.from_dict({"name": "g", "edits": [data]})
+    res = check_compliance(sc2.apply(load(base)), plan, inserted=["haus"])
+    (v,) = res.by_id()["haus"].violations
+    assert (v.kind, v.reference, v.feature) == ("height", "FH", z.id) and v.amount == pytest.approx(1.0, abs=1e-6)
