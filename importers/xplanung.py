@@ -210,10 +210,16 @@ class _GeometryReader:
     """GML 3.2 (and GML 2) geometry elements -> 2D shapely geometries with their srsName."""
 
     def __init__(self, tolerance_m: float):
-        self.tolerance_m = tolerance_m
+        self.tolerance_m = self.metres = tolerance_m
+        self.default_srs = None
         self.srs_names: dict = {}
         self.unsupported: dict = {}
         self.vertices = 0
+
+    def tolerance_of(self, srs) -> float:
+        """The arc tolerance in the units of ``srs``: metres, or degrees for a geographic CRS."""
+        epsg = parse_crs(srs).epsg if srs else None
+        return self.metres / 111_320.0 if epsg and _is_geographic(epsg) else self.metres
 
     # -- coordinates
     def coords(self, el, dim: int) -> np.ndarray:
@@ -343,11 +349,14 @@ class _GeometryReader:
             raise _BadGeometry("gml:Polygon without exterior")
         return shapely.Polygon(shell, holes)
 
-    def geometry(self, el, dim: int = 2):
-        """A shapely geometry (2D, file CRS) from a GML geometry element; records its srsName."""
+    def geometry(self, el, dim: int = 2, parent_srs=None):
+        """A shapely geometry (2D, file CRS) from a GML geometry element; records its srsName.
+        In a geographic CRS the arc tolerance is converted to degrees (1° ≥ 111 km)."""
         srs = el.get("srsName")
         if srs:
             self.srs_names[srs] = self.srs_names.get(srs, 0) + 1
+        srs_here = srs or parent_srs or self.default_srs
+        self.tolerance_m = self.tolerance_of(srs_here)
         ln = _local(el.tag)
         dim = _dim(el, dim)
         if ln == "Point":
@@ -367,7 +376,7 @@ class _GeometryReader:
             members = []
             for m in el.iterchildren(etree.Element):
                 for g in m.iterchildren(etree.Element):
-                    members.append(self.geometry(g, dim))
+                    members.append(self.geometry(g, dim, srs_here))
             if not members:
                 raise _BadGeometry(f"empty gml:{ln}")
             parts = [p for g in members for p in shapely.get_parts(g)]
@@ -396,6 +405,13 @@ def _collect(polys: list, cls):
     if not polys:
         raise _BadGeometry("surface without patches")
     return polys[0] if len(polys) == 1 else cls(polys)
+
+
+@lru_cache(maxsize=32)
+def _is_geographic(epsg: int) -> bool:
+    from model.crs import _horizontal_geographic
+
+    return _horizontal_geographic(epsg) is not None
 
 
 @lru_cache(maxsize=32)
@@ -544,6 +560,7 @@ class _Reader:
                     grand = parent.getparent() if parent is not None else None
                     if grand is not None and grand is root:
                         self.envelope_srs = elem.get("srsName") or self.envelope_srs
+                        self.geo.default_srs = self.envelope_srs
                     continue
                 if parent is not root:
                     continue
@@ -606,26 +623,51 @@ class _Reader:
         return plan
 
     def _reproject(self, plan: Bebauungsplan) -> None:
+        """Every geometry from its own CRS (its srsName, else the document's) to the target CRS
+        (pyproj, x = easting). A plan in a geographic CRS (degrees) honours the CRS's axis order
+        (latitude first for EPSG:4326 …, unless the values can only be longitude first, as
+        ``model.crs`` reads city models) and, without a target, is projected to the UTM zone of
+        its datum."""
+        from model.crs import _horizontal_geographic, _latitude_first, projected_crs_for
+
         target = self.target
         default = plan.source_crs
-        if target is None or not target:
-            if target is not None and not target and default:
-                plan.warn("the model has no CRS; the plan keeps its own")
-            return
+        if target is not None and not target and default:
+            plan.warn("the model has no CRS; the plan keeps its own")
         if not default:
-            plan.crs = target
-            plan.warn(f"the plan has no CRS; its coordinates are taken as {target.name}")
+            if target:
+                plan.crs = target
+                plan.warn(f"the plan has no CRS; its coordinates are taken as {target.name}")
             return
+        sources = []
         for f, srs in zip(self.features, self.geometry_srs):
             src = parse_crs(srs) if srs else default
             if srs and not src:
                 raise InputError(self.path, f"unknown CRS {srs!r} of feature {f.id}; the plan cannot be placed")
+            sources.append(src)
+        swap = {}
+        for epsg in {src.epsg for src in sources}:
+            geo = _horizontal_geographic(epsg)
+            if geo is None:
+                continue
+            xy = shapely.get_coordinates(np.array([f.geometry for f, s in zip(self.features, sources)
+                                                   if s.epsg == epsg and f.geometry is not None], dtype=object))
+            swap[epsg] = _latitude_first(geo, xy[:, 0], xy[:, 1])[0] if len(xy) else False
+            if not target and epsg == default.epsg and len(xy):
+                lat, lon = (xy[:, 0], xy[:, 1]) if swap[epsg] else (xy[:, 1], xy[:, 0])
+                target = CRSInfo(projected_crs_for(epsg, float(np.median(lon)), float(np.median(lat))))
+                plan.warn(f"geographic CRS {default.name} (degrees) projected to {target.name} for metric areas")
+        if not target:
+            return
+        for f, src in zip(self.features, sources):
             for key, g in [("geometry", f.geometry)] + [(k, v) for k, v in f.attributes.items()
                                                        if isinstance(v, shapely.Geometry)]:
-                if g is None or src.epsg == target.epsg:
+                if g is None or (src.epsg == target.epsg and not swap.get(src.epsg)):
                     continue
                 t = _transformer(src.epsg, target.epsg)
-                g2 = shapely.transform(g, lambda xy, t=t: np.column_stack(t.transform(xy[:, 0], xy[:, 1])))
+                lat_first = swap.get(src.epsg, False)
+                g2 = shapely.transform(g, lambda xy, t=t, s=lat_first: np.column_stack(
+                    t.transform(xy[:, 1], xy[:, 0]) if s else t.transform(xy[:, 0], xy[:, 1])))
                 if key == "geometry":
                     f.geometry = g2
                 else:

@@ -881,3 +881,30 @@ def test_baufenster_inherit_the_fixings_of_their_building_zone(tmp_path):
     res = check_compliance(sc2.apply(load(base)), plan, inserted=["haus"])
     (v,) = res.by_id()["haus"].violations
     assert (v.kind, v.reference, v.feature) == ("height", "FH", z.id) and v.amount == pytest.approx(1.0, abs=1e-6)
+
+
+def test_a_plan_in_latitude_longitude_lands_where_the_projected_one_is(tmp_path):
+    """BPlan002 (UTM 32N) written in EPSG:4326 with GML's latitude-first axis order: read into
+    UTM 32N it lies on the original to the millimetre; read alone it is projected to metres."""
+    from pyproj import Transformer
+
+    src = data_file(PLANS["5.4"])
+    tree = xml(src)
+    t = Transformer.from_crs(25832, 4326)  # EPSG order: latitude, longitude
+    for el in tree.getroot().iter(f"{{{GML}}}posList", f"{{{GML}}}pos", f"{{{GML}}}lowerCorner",
+                                  f"{{{GML}}}upperCorner"):
+        xy = np.array(el.text.split(), dtype=float).reshape(-1, 2)
+        lat, lon = t.transform(xy[:, 0], xy[:, 1])
+        el.text = " ".join(f"{a:.10f} {b:.10f}" for a, b in zip(lat, lon))
+    for el in tree.getroot().iter():
+        if el.get("srsName"):
+            el.set("srsName", "urn:ogc:def:crs:EPSG::4326")
+    p = tmp_path / "wgs84.gml"
+    tree.write(str(p), xml_declaration=True, encoding="utf-8")
+    back = read_xplanung(p, crs=25832)
+    orig = read_xplanung(src).by_id()
+    for f in back.baugebiete:
+        assert shapely.hausdorff_distance(f.geometry, orig[f.id].geometry) < 0.002
+    alone = read_xplanung(p)
+    assert alone.crs.epsg == 32632 and any("projected to EPSG:32632" in w for w in alone.warnings)
+    assert alone.info()["area_m2"] == pytest.approx(read_xplanung(src).info()["area_m2"], rel=2e-3)
