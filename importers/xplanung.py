@@ -218,8 +218,7 @@ class _GeometryReader:
 
     def tolerance_of(self, srs) -> float:
         """The arc tolerance in the units of ``srs``: metres, or degrees for a geographic CRS."""
-        epsg = parse_crs(srs).epsg if srs else None
-        return self.metres / 111_320.0 if epsg and _is_geographic(epsg) else self.metres
+        return self.metres / 111_320.0 if srs and _srs_is_geographic(srs) else self.metres
 
     # -- coordinates
     def coords(self, el, dim: int) -> np.ndarray:
@@ -395,7 +394,7 @@ def _join(parts: list) -> np.ndarray:
     """Concatenate curve pieces, dropping the repeated junction points."""
     out = [parts[0]]
     for p in parts[1:]:
-        if len(p) and len(out[-1]) and np.allclose(p[0], out[-1][-1], rtol=0, atol=1e-9):
+        if len(p) and len(out[-1]) and abs(p[0, 0] - out[-1][-1, 0]) <= 1e-9 and abs(p[0, 1] - out[-1][-1, 1]) <= 1e-9:
             p = p[1:]
         out.append(p)
     return np.concatenate(out)
@@ -407,11 +406,12 @@ def _collect(polys: list, cls):
     return polys[0] if len(polys) == 1 else cls(polys)
 
 
-@lru_cache(maxsize=32)
-def _is_geographic(epsg: int) -> bool:
+@lru_cache(maxsize=64)
+def _srs_is_geographic(srs: str) -> bool:
     from model.crs import _horizontal_geographic
 
-    return _horizontal_geographic(epsg) is not None
+    epsg = parse_crs(srs).epsg
+    return bool(epsg) and _horizontal_geographic(epsg) is not None
 
 
 @lru_cache(maxsize=32)
