@@ -140,11 +140,48 @@ def test_building_aggregates_its_parts():
         assert b["ground_height_m"] == pytest.approx(min(p["ground_height_m"] for p in parts))
 
 
-def _object_trimesh(model, oid):
+def _polygon_volume(model, oid) -> float:
+    """Reference volume without any triangulation: divergence theorem over the polygons, each ring's
+    vector area by Newell's method (holes, stored with the opposite orientation, subtract
+    themselves): V = |Σ_rings (c · N_ring)| / 3, c the mean of the ring's vertices (exact for
+    planar polygons; real LoD2 polygons are planar to a few mm, hence rel 1e-4 on real data). Reads the model's ring arrays only, not our triangulation."""
     g = model.select_geometry(model.objects[oid])
-    tri = model.triangulation()
-    sel = (tri.polygon >= g.poly_start) & (tri.polygon < g.poly_stop)
-    return trimesh.Trimesh(model.vertices - model.origin, tri.triangles[sel], process=True)
+    v = model.vertices - model.vertices.min(axis=0)
+    total = 0.0
+    for r in range(model.polygon_offsets[g.poly_start], model.polygon_offsets[g.poly_stop]):
+        ring = v[model.ring_vertices[model.ring_offsets[r]:model.ring_offsets[r + 1]]]
+        nxt = np.roll(ring, -1, axis=0)
+        newell = 0.5 * np.array([np.sum((ring[:, 1] - nxt[:, 1]) * (ring[:, 2] + nxt[:, 2])),
+                                 np.sum((ring[:, 2] - nxt[:, 2]) * (ring[:, 0] + nxt[:, 0])),
+                                 np.sum((ring[:, 0] - nxt[:, 0]) * (ring[:, 1] + nxt[:, 1]))])
+        total += float(ring.mean(axis=0) @ newell)
+    return abs(total) / 3.0
+
+
+def _non_planarity(model, oid) -> float:
+    """Largest distance (m) of a ring vertex from its ring's least-squares plane: where polygons
+    are warped, the volume depends on how they are triangulated and no reference is exact."""
+    g = model.select_geometry(model.objects[oid])
+    v = model.vertices - model.vertices.min(axis=0)
+    worst = 0.0
+    for r in range(model.polygon_offsets[g.poly_start], model.polygon_offsets[g.poly_stop]):
+        ring = v[model.ring_vertices[model.ring_offsets[r]:model.ring_offsets[r + 1]]]
+        c = ring - ring.mean(axis=0)
+        worst = max(worst, float(np.abs(c @ np.linalg.svd(c)[2][2]).max()))
+    return worst
+
+
+#: roofType codes of the SIG3D / CityGML 2.0 code list and the AdV (ALKIS) code list whose class
+#: is unambiguous (Flachdach, Pultdach, Satteldach, Walmdach), written out here from the code
+#: lists themselves; the other codes (Mansard, Zeltdach, Kuppel …) are left out of the comparison
+REFERENCE_ROOF_CODES = {"1000": "flat", "1010": "shed", "1030": "gable", "1040": "hip",
+                        "2100": "shed", "3100": "gable", "3200": "hip"}
+
+
+def _file_code(attrs) -> str | None:
+    v = attrs.get("roofType")
+    v = v.get("value") if isinstance(v, dict) else v
+    return None if v is None else str(v).strip().removesuffix(".0")
 
 
 def test_measured_height_and_volumes_of_fzk_testcases():
@@ -153,11 +190,13 @@ def test_measured_height_and_volumes_of_fzk_testcases():
     met = compute_metrics(m)
     measured = np.array([m.objects[i].attributes["measuredHeight"] for i in met.ids], float)
     assert np.allclose(met["ridge_height_m"], measured, atol=0.01)
-    # the file says roofType 1030 (gable) for all of them
-    agree = np.mean(met["roof_type"] == met["file_roof_type"])
+    # the file says roofType 1030 (Satteldach, gable) for all of them
+    codes = {_file_code(m.objects[i].attributes) for i in met.ids}
+    assert codes == {"1030"}
+    agree = np.mean(met["roof_type"] == "gable")
     assert agree >= 0.95, agree
     for oid in met.ids[:20]:
-        assert met.row(oid)["volume_m3"] == pytest.approx(abs(_object_trimesh(m, oid).volume), rel=1e-9)
+        assert met.row(oid)["volume_m3"] == pytest.approx(_polygon_volume(m, oid), rel=1e-6)
 
 
 def test_delft_lod1_heights_vs_measured_height():
@@ -181,12 +220,15 @@ def test_demo_district_volumes_against_trimesh_and_footprints_against_shapely(de
     met = compute_metrics(demo_model)
     closed = np.flatnonzero(met["closed"])
     assert len(closed) >= 30  # most Delfshaven MultiSurfaces have T-junctions or mixed orientation
-    for i in closed[:40]:
+    compared = 0
+    for i in closed[:60]:
         oid = met.ids[i]
-        assert met["volume_m3"][i] == pytest.approx(abs(_object_trimesh(demo_model, oid).volume), rel=1e-6)
+        if _non_planarity(demo_model, oid) < 0.005:
+            assert met["volume_m3"][i] == pytest.approx(_polygon_volume(demo_model, oid), rel=1e-4)
+            compared += 1
+    assert compared >= 20
     # footprint from GroundSurface vs the independent 2D union of the roof projection (shapely)
     m = demo_model
-    tri = m.triangulation()
     agree = 0
     sample = met.ids[:100]
     for oid in sample:
@@ -202,7 +244,6 @@ def test_demo_district_volumes_against_trimesh_and_footprints_against_shapely(de
         got = met.row(oid)["footprint_area_m2"]
         agree += abs(got - ref) <= 0.02 * max(ref, 1.0)
     assert agree >= 0.8 * len(sample), agree
-    assert tri is not None
     assert np.all(met["eave_height_m"][np.isfinite(met["eave_height_m"])] >= -1e-6)
     assert np.all(met["ridge_height_m"] >= met["eave_height_m"] - 1e-9)
 
@@ -271,13 +312,14 @@ def test_nrw_citygml_heights_and_roof_types_match_the_file():
         met = compute_metrics(m)
         d = met["height_diff_m"]
         diffs.append(d[np.isfinite(d)])
-        coded = np.array([t is not None for t in met["file_roof_type"]])
-        agree += int(np.sum(met["roof_type"][coded] == met["file_roof_type"][coded]))
+        ref = np.array([REFERENCE_ROOF_CODES.get(_file_code(m.objects[i].attributes)) for i in met.ids], dtype=object)
+        coded = np.array([t is not None for t in ref])
+        agree += int(np.sum(met["roof_type"][coded] == ref[coded]))
         total += int(coded.sum())
         for i in np.flatnonzero(met["closed"])[:10]:
             oid = met.ids[i]
-            if m.objects[oid].type == "Building" and not m.objects[oid].children:
-                assert met["volume_m3"][i] == pytest.approx(abs(_object_trimesh(m, oid).volume), rel=1e-6)
+            if m.objects[oid].type == "Building" and not m.objects[oid].children and _non_planarity(m, oid) < 0.005:
+                assert met["volume_m3"][i] == pytest.approx(_polygon_volume(m, oid), rel=1e-4)
                 vols += 1
     d = np.concatenate(diffs)
     assert len(d) >= 150
@@ -295,5 +337,18 @@ def test_buildings_without_geometry_get_empty_rows(rel):
     assert doc["buildings"]
     empty = [b for b in doc["buildings"] if b["volume_method"] == "none"]
     assert empty and all(b["ridge_height_m"] is None for b in empty)
+    # the reference: outer walls = WallSurface polygons of Buildings that have geometry, counted in the raw JSON
+    raw = json.loads(data_file(rel).read_text())
+    walls = sum(1 for o in raw["CityObjects"].values() if o["type"] == "Building" for g in o.get("geometry", [])
+                if g.get("semantics") for v in _semantic_values(g)
+                if v is not None and g["semantics"]["surfaces"][v]["type"] == "WallSurface")
     p = _cli("setbacks", data_file(rel), "--json")
-    assert p.returncode == 0 and json.loads(p.stdout)["walls"] >= 0
+    assert p.returncode == 0 and json.loads(p.stdout)["walls"] == walls
+
+
+def _semantic_values(geometry):
+    """The flat list of semantic surface indices of a CityJSON geometry (one per polygon)."""
+    def flat(v):
+        return [x for item in v for x in flat(item)] if isinstance(v, list) else [v]
+
+    return flat(geometry["semantics"]["values"])
