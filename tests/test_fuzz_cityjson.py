@@ -6,6 +6,7 @@ import copy
 import json
 
 import numpy as np
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -16,6 +17,18 @@ from tests.conftest import data_file
 SEEDS = ["cityjson/DH_01_subs.city.json", "cityjson/dummy.city.json", "cityjson/twobuildings_m.json",
          "cityjson/multi_lod.city.json", "cityjson/geomtemplate_2.city.json", "cityjson/cityjson_fake_complete.city.json"]
 DOCS = {rel: json.loads(data_file(rel).read_text()) for rel in SEEDS}
+
+@pytest.mark.parametrize("seed", SEEDS)
+def test_every_seed_loads(tmp_path, seed):
+    """The unmutated seeds (also re-serialised) are valid files and must load with objects and
+    triangles: an importer that rejected everything would pass the "model or clean error"
+    properties below."""
+    for raw in (data_file(seed).read_bytes(), json.dumps(DOCS[seed]).encode()):
+        model = _check_loads_or_clean_error(tmp_path, raw)
+        assert model is not None, seed
+        assert len(model.objects) == len(DOCS[seed]["CityObjects"]) > 0
+        assert model.scene().n_triangles > 0 or seed.endswith("cityjson_fake_complete.city.json")
+
 
 EVIL_VALUES = st.sampled_from([None, -1, 2**40, 2**70, -2**70, 1.5, float("nan"), float("inf"), "x", "", [], {}, [[]],
                                [[[]]], [1, 2], {"a": 1}, True, 0, "MultiSurface", "Solid", [[[0, 1]]]])

@@ -479,7 +479,9 @@ def test_bad_layer_file_is_an_input_error(tmp_path):
 # ====================================================================== CLI
 def test_cli_info_reports_terrain_and_layers(tmp_path, capsys):
     """info on a real CityJSON file (EPSG:3068, Berlin Soldner) with a DEM in UTM 33 and a
-    GeoJSON layer in WGS84: both are reprojected to EPSG:3068 and reported."""
+    GeoJSON layer in WGS84: both are reprojected to EPSG:3068 and reported. The DEM is a tilted
+    plane (0 m at the site centre, rising 10 cm per metre eastwards in UTM 33), so that the
+    buildings (all with their ground at 0 m) are buried in the east and float in the west."""
     from cli import main
     from importers import load
 
@@ -487,7 +489,12 @@ def test_cli_info_reports_terrain_and_layers(tmp_path, capsys):
     bb = load(path).bbox()
     to33 = Transformer.from_crs(3068, 25833, always_xy=True)
     xs33, ys33 = to33.transform([bb[0] - 30, bb[3] + 30, bb[0] - 30, bb[3] + 30], [bb[1] - 30, bb[1] - 30, bb[4] + 30, bb[4] + 30])
-    g = grid_of(lambda x, y: 0 * x + 34.0, np.floor(min(xs33)) - 5, np.ceil(max(xs33)) + 5,
+    xc33, _ = to33.transform((bb[0] + bb[3]) / 2, (bb[1] + bb[4]) / 2)
+
+    def plane(x, y):
+        return 0.1 * (x - xc33) + 0 * y
+
+    g = grid_of(plane, np.floor(min(xs33)) - 5, np.ceil(max(xs33)) + 5,
                 np.floor(min(ys33)) - 5, np.ceil(max(ys33)) + 5, step=2.0, epsg=25833)
     write_geotiff(g, tmp_path / "dem.tif")
     lon, lat = Transformer.from_crs(3068, 4326, always_xy=True).transform((bb[0] + bb[3]) / 2, (bb[1] + bb[4]) / 2)
@@ -499,7 +506,7 @@ def test_cli_info_reports_terrain_and_layers(tmp_path, capsys):
     t = info["terrain"]
     assert t["crs"] == "EPSG:3068" and t["triangles"] > 0
     assert t["bounds"][0] <= bb[0] and t["bounds"][1] <= bb[1] and t["bounds"][2] >= bb[3] and t["bounds"][3] >= bb[4]
-    assert t["z_range_m"] == [34.0, 34.0]
+    assert t["z_range_m"][0] < -5.0 and t["z_range_m"][1] > 5.0
     assert info["ground"].startswith("terrain")
     assert info["layers"][0]["features"] == 1 and info["layers"][0]["crs"] == "EPSG:3068"
     ext = info["layers"][0]["extent"]
@@ -508,17 +515,27 @@ def test_cli_info_reports_terrain_and_layers(tmp_path, capsys):
     # in the same process: 12 mm seen), so 5 cm is the honest tolerance of this round trip
     assert ext[0] == pytest.approx((bb[0] + bb[3]) / 2, abs=0.05)
     assert ext[1] == pytest.approx((bb[1] + bb[4]) / 2, abs=0.05)
-    # the floating/buried lists are the ground check of the model's buildings on a flat 34 m DEM
-    zmin_by_building = {}
+    # reference ground check: the analytic plane under each building's ground corners (its
+    # lowest vertices), floating when every corner is > 0.5 m above it, buried when every corner
+    # is > 0.5 m below; buildings within 0.2 m of either threshold are left out (the DEM is
+    # resampled from UTM 33 to Soldner)
     model = load(path)
     sc = model.scene()
+    floating, buried, unclear = set(), set(), set()
     for k, oid in enumerate(sc.object_ids):
-        tri = sc.triangles[sc.object_index == k]
-        zmin_by_building[oid] = sc.vertices[tri, 2].min() + sc.origin[2]
-    floating = {b for b, z in zmin_by_building.items() if z - 34.0 > 0.5}
-    buried = {b for b, z in zmin_by_building.items() if z - 34.0 < -0.5}
-    assert {r["id"] for r in t["floating_buildings"]} <= floating
-    assert {r["id"] for r in t["buried_buildings"]} <= buried
+        v = sc.vertices[np.unique(sc.triangles[sc.object_index == k])] + sc.origin
+        corners = v[v[:, 2] <= v[:, 2].min() + 0.05]
+        x33, y33 = to33.transform(corners[:, 0], corners[:, 1])
+        offset = corners[:, 2] - plane(np.asarray(x33), np.asarray(y33))
+        if abs(offset.min() - 0.5) < 0.2 or abs(offset.max() + 0.5) < 0.2:
+            unclear.add(oid)
+        elif offset.min() > 0.5:
+            floating.add(oid)
+        elif offset.max() < -0.5:
+            buried.add(oid)
+    assert len(floating) >= 10 and len(buried) >= 10 and len(unclear) <= 10
+    assert {r["id"] for r in t["floating_buildings"]} - unclear == floating
+    assert {r["id"] for r in t["buried_buildings"]} - unclear == buried
 
 
 def test_cli_bad_terrain_file_is_one_error_line(tmp_path, capsys):
