@@ -18,6 +18,7 @@ import copy
 import fnmatch
 import json
 import os
+import re
 from pathlib import Path
 
 from .errors import InputError
@@ -65,10 +66,17 @@ class _Matcher:
     def __init__(self, patterns):
         self.patterns = [p.lower() for p in patterns]
         self.removed: dict[str, int] = {}
+        # one regular expression for all patterns, and the verdict per name remembered: a model
+        # repeats the same few attribute names on every object (100k buildings, 15 names)
+        self._regex = re.compile("|".join(fnmatch.translate(p) for p in self.patterns)) if self.patterns else None
+        self._verdict: dict[str, bool] = {}
 
     def internal(self, key) -> bool:
-        k = str(key).lower()
-        return any(fnmatch.fnmatchcase(k, p) for p in self.patterns)
+        k = str(key)
+        v = self._verdict.get(k)
+        if v is None:
+            v = self._verdict[k] = bool(self._regex and self._regex.match(k.lower()))
+        return v
 
     def clean(self, value):
         """A copy of a dict/list tree without internal keys (counted in ``removed``)."""

@@ -18,7 +18,7 @@ from exporters.results import AnalysisResult, Raster, Results
 from importers import load
 from model.scenario import Scenario
 from tests.conftest import DEMO, ROOT, data_file
-from tests.tiles3d_check import glb_positions, read_glb, schema_errors, structure_problems
+from tests.tiles3d_check import feature_vertices, read_glb, schema_errors, structure_problems
 
 TOWER = {"name": "Variante A", "edits": [
     {"op": "demolish", "ids": ["{10A31B7E-8FC2-45EE-836A-1DB9FEF06E04}"]},
@@ -231,34 +231,8 @@ def test_egm96_undulation_matches_the_nga_test_value():
 
 
 def _tower_ecef(site, state="variante-a"):
-    """ECEF of every vertex of the tile holding feature new-1 and the feature ids per vertex."""
-    ts = json.loads((site / "tiles" / state / "tileset.json").read_text())
-    root_m = np.array(ts["root"]["transform"], float).reshape(4, 4).T
-
-    def leaves(t):
-        if "content" in t:
-            yield t
-        for ch in t.get("children", []):
-            yield from leaves(ch)
-
-    for leaf in leaves(ts["root"]):
-        doc, binary = read_glb(site / "tiles" / state / leaf["content"]["uri"])
-        from tests.tiles3d_check import accessor
-
-        prim = doc["meshes"][0]["primitives"][0]
-        table = doc["extensions"]["EXT_structural_metadata"]["propertyTables"][0]
-        ids_view = doc["bufferViews"][table["properties"]["id"]["values"]]
-        offs_view = doc["bufferViews"][table["properties"]["id"]["stringOffsets"]]
-        offs = np.frombuffer(binary, np.uint32, table["count"] + 1, offs_view["byteOffset"])
-        blob = binary[ids_view["byteOffset"]:ids_view["byteOffset"] + ids_view["byteLength"]]
-        ids = [blob[offs[i]:offs[i + 1]].decode() for i in range(table["count"])]
-        if "new-1" not in ids:
-            continue
-        fid = accessor(doc, binary, prim["attributes"]["_FEATURE_ID_0"]).astype(int)
-        pts = glb_positions(doc, binary)
-        ecef = (np.c_[pts, np.ones(len(pts))] @ root_m.T)[:, :3]
-        return ecef[fid == ids.index("new-1")]
-    raise AssertionError("new-1 not found in any tile")
+    """ECEF of every vertex of feature new-1, read back from the tiles."""
+    return feature_vertices(site / "tiles" / state / "tileset.json")["new-1"][0]
 
 
 def test_tower_stands_at_its_real_position_and_ellipsoidal_height(site):
@@ -410,3 +384,37 @@ def test_viewer_page_requests_only_relative_urls(site):
     for name in ("index.html", "app.js", "style.css", "base.js"):
         text = (site / name).read_text()
         assert "http://" not in text and "https://" not in text, name
+
+
+def test_geotiff_result_becomes_a_draped_raster_layer(tmp_path, capsys):
+    """``--results x.tif`` (e.g. ``sunhours -o x.tif``): a raster layer of Bestand, its texture
+    coloured by the legend, no-data cells transparent."""
+    import rasterio
+    from rasterio.transform import from_origin
+
+    tif = tmp_path / "sonne.tif"
+    values = np.tile(np.linspace(0, 12, 50, dtype="float32"), (40, 1))
+    values[:5, :5] = -1
+    with rasterio.open(tif, "w", driver="GTiff", width=50, height=40, count=1, dtype="float32", crs="EPSG:28992",
+                       transform=from_origin(90900, 435800, 2, 2), nodata=-1) as ds:
+        ds.write(values, 1)
+        ds.update_tags(1, units="h")
+    rc, out, err = run(capsys, "publish", DEMO, "--results", f"Bestand={tif}", "-o", tmp_path / "s", "--json")
+    assert rc == 0, err
+    scene = json.loads((tmp_path / "s" / "scene.json").read_text())
+    (layer,) = scene["layers"]
+    assert layer["kind"] == "raster" and layer["state"] == "bestand" and layer["units"] == "h"
+    doc, binary = read_glb(tmp_path / "s" / layer["tileset"].replace("tileset.json", "content.glb"))
+    import io
+
+    from PIL import Image
+
+    view = doc["bufferViews"][doc["images"][0]["bufferView"]]
+    img = np.asarray(Image.open(io.BytesIO(binary[view["byteOffset"]:view["byteOffset"] + view["byteLength"]])))
+    assert img.shape == (40, 50, 4)
+    assert (img[:5, :5, 3] == 0).all() and (img[10:, :, 3] > 0).all()
+    legend = np.array([e["rgb"] for e in layer["legend"]])
+    first, last = img[20, 0, :3], img[20, -1, :3]
+    assert (legend[0] == first).all() and (legend[-1] == last).all()
+    problems, _ = structure_problems(tmp_path / "s" / layer["tileset"])
+    assert problems == []

@@ -29,7 +29,7 @@ import pytest
 
 from tests.conftest import ARTIFACTS, ROOT
 from tests.test_publish import _tower_ecef, site  # noqa: F401  (the published demo fixture)
-from tests.tiles3d_check import accessor, glb_positions, read_glb
+from tests.tiles3d_check import feature_vertices
 
 WEB = ROOT / "web"
 CHROMIUM = os.environ.get("STADTBILD_CHROMIUM", "/usr/bin/chromium")
@@ -126,31 +126,10 @@ def roof_red(img: np.ndarray) -> np.ndarray:
 
 def _feature_roof_centres(site: Path, state: str) -> dict:  # noqa: F811
     """{feature id: (roof centre ECEF, plan position in the site's ENU frame, height)} of a state."""
-    ts = json.loads((site / "tiles" / state / "tileset.json").read_text())
-    root_m = np.array(ts["root"]["transform"], float).reshape(4, 4).T
     out = {}
-
-    def leaves(t):
-        if "content" in t:
-            yield t
-        for ch in t.get("children", []):
-            yield from leaves(ch)
-
-    for leaf in leaves(ts["root"]):
-        doc, binary = read_glb(site / "tiles" / state / leaf["content"]["uri"])
-        table = doc["extensions"]["EXT_structural_metadata"]["propertyTables"][0]
-        prop = table["properties"]["id"]
-        offs = np.frombuffer(binary, np.uint32, table["count"] + 1, doc["bufferViews"][prop["stringOffsets"]]["byteOffset"])
-        v = doc["bufferViews"][prop["values"]]
-        blob = binary[v["byteOffset"]:v["byteOffset"] + v["byteLength"]]
-        ids = [blob[offs[i]:offs[i + 1]].decode() for i in range(table["count"])]
-        fid = accessor(doc, binary, doc["meshes"][0]["primitives"][0]["attributes"]["_FEATURE_ID_0"]).astype(int)
-        local = glb_positions(doc, binary)
-        for k, oid in enumerate(ids):
-            p = local[fid == k]
-            top = p[p[:, 2] > p[:, 2].max() - 0.5]
-            c = top.mean(axis=0)
-            out[oid] = ((np.r_[c, 1.0] @ root_m.T)[:3], c[:2], p[:, 2].max() - p[:, 2].min())
+    for oid, (ecef, local) in feature_vertices(site / "tiles" / state / "tileset.json").items():
+        top = local[:, 2] > local[:, 2].max() - 0.5
+        out[oid] = (ecef[top].mean(axis=0), local[top].mean(axis=0)[:2], np.ptp(local[:, 2]))
     return out
 
 

@@ -232,3 +232,33 @@ def structure_problems(tileset_path, check_content: bool = True) -> tuple[list[s
 
     walk(doc["root"], np.eye(4), float("inf"), "root")
     return probs, counts
+
+
+def feature_vertices(tileset_path) -> dict:
+    """{feature id (the ``id`` property): (vertices in ECEF (n, 3), the same in the root's frame)}
+    of a tileset whose transform is on the root (read from every GLB leaf)."""
+    tileset_path = Path(tileset_path)
+    ts = json.loads(tileset_path.read_text())
+    root_m = np.array(ts["root"].get("transform", np.eye(4).T.reshape(-1)), float).reshape(4, 4).T
+    out = {}
+
+    def leaves(t):
+        if "content" in t:
+            yield t
+        for ch in t.get("children", []):
+            yield from leaves(ch)
+
+    for leaf in leaves(ts["root"]):
+        doc, binary = read_glb(tileset_path.parent / leaf["content"]["uri"])
+        table = doc["extensions"]["EXT_structural_metadata"]["propertyTables"][0]
+        prop = table["properties"]["id"]
+        values, offsets = doc["bufferViews"][prop["values"]], doc["bufferViews"][prop["stringOffsets"]]
+        offs = np.frombuffer(binary, np.uint32, table["count"] + 1, offsets["byteOffset"])
+        blob = binary[values["byteOffset"]:values["byteOffset"] + values["byteLength"]]
+        ids = [blob[offs[i]:offs[i + 1]].decode() for i in range(table["count"])]
+        fid = accessor(doc, binary, doc["meshes"][0]["primitives"][0]["attributes"]["_FEATURE_ID_0"]).astype(int)
+        local = glb_positions(doc, binary)
+        ecef = (np.c_[local, np.ones(len(local))] @ root_m.T)[:, :3]
+        for k, oid in enumerate(ids):
+            out[oid] = (ecef[fid == k], local[fid == k])
+    return out

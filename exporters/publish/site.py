@@ -33,11 +33,10 @@ from pathlib import Path
 import numpy as np
 
 from model.errors import InputError
-from model.fileio import atomic_write_bytes
 
 from . import layers as _layers
 from .geodesy import SiteFrame
-from .tiles3d import (MAX_FEATURES_PER_TILE, MAX_TRIANGLES_PER_TILE, build_schema, single_tile_tileset,
+from .tiles3d import (MAX_FEATURES_PER_TILE, MAX_TRIANGLES_PER_TILE, _write_file, build_schema, single_tile_tileset,
                       state_mesh, write_state_tileset)
 
 SCENE_FORMAT = "stadtbild-web-scene"
@@ -292,12 +291,12 @@ def _write(states, work: Path, frame: SiteFrame, matcher, *, title, lod, views, 
                     "licence": licence, "software": "Stadtbild (GPL-3.0-or-later), CesiumJS (Apache-2.0)"},
         "schema": {p.key: {"name": p.name, "type": p.type} for p in schema.properties},
     }
-    atomic_write_bytes(work / "scene.json", json.dumps(scene, ensure_ascii=False, indent=1).encode("utf-8"))
+    _write_file(work / "scene.json", json.dumps(scene, ensure_ascii=False, indent=1).encode("utf-8"))
     licence_txt = (f"{title}\n\nDaten / data: {scene['credits']['data'] or '-'}\n"
                    f"Lizenz der Daten / data licence: {licence or '-'}\n\n"
                    f"Erzeugt mit / made with Stadtbild (GPL-3.0-or-later); Anzeige / viewer: CesiumJS "
                    f"(Apache-2.0, see cesium/LICENSE.md).\n")
-    atomic_write_bytes(work / "DATA-LICENCE.txt", licence_txt.encode("utf-8"))
+    _write_file(work / "DATA-LICENCE.txt", licence_txt.encode("utf-8"))
     if dist is not None:
         shutil.copytree(dist, work, dirs_exist_ok=True)
     total = sum(f.stat().st_size for f in work.rglob("*") if f.is_file())

@@ -33,7 +33,6 @@ from pathlib import Path
 
 import numpy as np
 
-from model.fileio import atomic_write_bytes
 
 from .._common import DEFAULT_RGB, INSERTED_RGB, SURFACE_RGB, TYPE_RGB
 from .glb import GlbBuilder
@@ -43,6 +42,14 @@ SURFACE_CLASS = "surface"
 NO_DATA = -9999.0
 MAX_FEATURES_PER_TILE = 400
 MAX_TRIANGLES_PER_TILE = 60_000
+
+
+def _write_file(path: Path, data: bytes) -> None:
+    """Files go into the site's temporary folder, which :func:`exporters.publish.site.publish_site`
+    renames into place as a whole: that rename makes the site atomic, so no per-file fsync."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(data)
 
 
 # ====================================================================== colours
@@ -390,6 +397,14 @@ def box_json(lo, hi, pad: float = 0.01) -> list:
     return [round(float(v), 4) for v in (*c, h[0], 0, 0, 0, h[1], 0, 0, 0, h[2])]
 
 
+def tileset_error(lo, hi) -> float:
+    """The tileset's geometricError: what is lost when the whole tileset is not drawn, i.e. all of
+    it: its diagonal, at least 200 m, so that clients draw it from several kilometres away
+    (a client draws the root while error × screen height / (distance × 2 tan(fov/2)) exceeds its
+    maximum screen-space error, 16 px in CesiumJS)."""
+    return round(max(float(np.linalg.norm(np.asarray(hi, float) - np.asarray(lo, float))), 200.0), 3)
+
+
 def column_major(m: np.ndarray) -> list:
     return [float(v) for v in np.asarray(m, float).T.reshape(-1)]
 
@@ -420,7 +435,7 @@ def write_state_tileset(sm: StateMesh, frame, schema: Schema, folder: Path, extr
             sel = np.concatenate([tri_order[starts[f]:starts[f + 1]] for f in np.sort(node.items)])
             data, lo, hi, _ = building_glb(sm, sel, schema)
             uri = f"content/{node.level}_{node.x}_{node.y}.glb"
-            atomic_write_bytes(folder / uri, data)
+            _write_file(folder / uri, data)
             written["tiles"] += 1
             written["bytes"] += len(data)
             lo, hi = lo - 0.01, hi + 0.01  # float32 rounding of the content stays inside
@@ -438,9 +453,9 @@ def write_state_tileset(sm: StateMesh, frame, schema: Schema, folder: Path, extr
     root["transform"] = column_major(frame.enu_to_ecef_matrix())
     doc = {"asset": {"version": "1.1", "generator": "Stadtbild publish",
                      "extras": dict(frame.summary(), **(extras or {}))},
-           "geometricError": round(max(tree.size / 4.0, 1.0), 3), "root": root}
+           "geometricError": tileset_error(lo, hi), "root": root}
     data = json.dumps(doc, ensure_ascii=False, indent=1).encode("utf-8")
-    atomic_write_bytes(folder / "tileset.json", data)
+    _write_file(folder / "tileset.json", data)
     return {"tiles": written["tiles"], "features": nfeat, "triangles": int(len(sm.triangles)),
             "bytes": written["bytes"] + len(data), "bounds_enu": [lo.tolist(), hi.tolist()]}
 
@@ -448,13 +463,12 @@ def write_state_tileset(sm: StateMesh, frame, schema: Schema, folder: Path, extr
 def single_tile_tileset(folder: Path, frame, glb: bytes, lo, hi, extras: dict | None = None) -> int:
     """A tileset of one tile (ground plate, a result layer); returns the bytes written."""
     folder = Path(folder)
-    atomic_write_bytes(folder / "content.glb", glb)
+    _write_file(folder / "content.glb", glb)
     root = {"boundingVolume": {"box": box_json(lo, hi, pad=0.05)}, "geometricError": 0.0, "refine": "ADD",
             "content": {"uri": "content.glb"}, "transform": column_major(frame.enu_to_ecef_matrix())}
-    size = float(np.max(np.asarray(hi) - np.asarray(lo)))
     doc = {"asset": {"version": "1.1", "generator": "Stadtbild publish",
                      "extras": dict(frame.summary(), **(extras or {}))},
-           "geometricError": round(max(size / 4.0, 1.0), 3), "root": root}
+           "geometricError": tileset_error(lo, hi), "root": root}
     data = json.dumps(doc, ensure_ascii=False, indent=1).encode("utf-8")
-    atomic_write_bytes(folder / "tileset.json", data)
+    _write_file(folder / "tileset.json", data)
     return len(glb) + len(data)

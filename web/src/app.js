@@ -34,7 +34,6 @@ const app = {
 };
 window.stadtbild = app; // for the browser test and for curious users
 
-const DEBUG = new URLSearchParams(location.search);
 const $ = (id) => document.getElementById(id);
 const t = (key) => TEXT[app.lang][key] ?? TEXT.de[key] ?? key;
 
@@ -119,7 +118,7 @@ function setMode(mode) {
   // One shadow map serves the whole scene, so in the swipe the variant's new buildings would cast
   // shadows into the Bestand half (and demolished ones into the variant half): the swipe compares
   // volumes without shadows; the toggle compares shadows.
-  app.viewer.shadows = !swipe;
+  app.viewer.shadows = !swipe && app.shadowsOn;
   $("status").textContent = swipe ? t("swipe_no_shadows") : "";
   app.viewer.scene.splitPosition = swipe ? app.splitPosition ?? 0.5 : 0.5;
   placeSwipe();
@@ -374,14 +373,13 @@ async function main() {
     baseLayer: false, baseLayerPicker: false, geocoder: false, homeButton: false, sceneModePicker: false,
     navigationHelpButton: false, animation: false, timeline: false, fullscreenButton: false, infoBox: false,
     selectionIndicator: false, skyBox: false, terrainProvider: new Cesium.EllipsoidTerrainProvider(),
-    shadows: DEBUG.get("shadows") !== "0", requestRenderMode: DEBUG.get("rrm") !== "0", maximumRenderTimeChange: Infinity, shouldAnimate: false,
+    shadows: false, requestRenderMode: true, maximumRenderTimeChange: Infinity, shouldAnimate: false,
     contextOptions: { webgl: { preserveDrawingBuffer: true } },
   });
   app.viewer = viewer;
   app.marks = { sceneJson: tScene - t0, viewer: performance.now() - t0 };
   const scene = viewer.scene;
   if (scene.moon) scene.moon.show = false;
-  if (DEBUG.get("globe") === "0") scene.globe.show = false;
   scene.globe.baseColor = Cesium.Color.fromBytes(196, 200, 188);
   scene.globe.enableLighting = true;
   scene.globe.showGroundAtmosphere = false;
@@ -392,9 +390,14 @@ async function main() {
   app.frames = [];
   scene.preRender.addEventListener(() => { app._f0 = performance.now(); });
   scene.postRender.addEventListener(() => { if (app.frames.length < 400) app.frames.push([Math.round(app._f0 - t0), Math.round(performance.now() - app._f0)]); });
+  // Shadows come on after the first frame that shows the buildings: compiling the shadow
+  // shaders takes seconds with software WebGL, and the district should not wait for them.
   scene.postRender.addEventListener(() => {
     if (app.firstFrameMs === null && app.tilesLoaded) {
       app.firstFrameMs = performance.now() - t0;
+      app.shadowsOn = true;
+      viewer.shadows = app.mode !== "swipe";
+      setTimeout(() => scene.requestRender(), 0);
     }
   });
   const opts = { shadows: Cesium.ShadowMode.ENABLED, maximumScreenSpaceError: 16 };
@@ -402,12 +405,21 @@ async function main() {
   const loads = app.scene.states.map(async (s) => {
     const ts = await Cesium.Cesium3DTileset.fromUrl(s.tileset, opts);
     ts.show = s.key === startKey; // the others load when first shown
+    if (s.key === startKey) { // listen before the first frame can load anything
+      ts.initialTilesLoaded.addEventListener(() => {
+        app.tilesLoaded = true;
+        app.marks.initialTiles = performance.now() - t0;
+        scene.requestRender();
+      });
+      ts.allTilesLoaded.addEventListener(() => {
+        app.allTilesLoaded = true;
+        if ($("status").textContent === t("loading")) $("status").textContent = "";
+      });
+    }
     app.tilesets[s.key] = ts;
-    scene.primitives.add(ts);
   });
   loads.push((async () => {
     app.ground = await Cesium.Cesium3DTileset.fromUrl(app.scene.ground, { shadows: Cesium.ShadowMode.RECEIVE_ONLY });
-    scene.primitives.add(app.ground);
   })());
   for (const layer of app.scene.layers) {
     if (layer.kind === "surface") continue;
@@ -415,11 +427,14 @@ async function main() {
       const ts = await Cesium.Cesium3DTileset.fromUrl(layer.tileset, { shadows: Cesium.ShadowMode.DISABLED });
       ts.show = false;
       app.layerTilesets[layer.key] = ts;
-      scene.primitives.add(ts);
     })());
   }
   await Promise.all(loads);
   app.marks.tilesetsJson = performance.now() - t0;
+  homeView(0); // the camera stands at the overview before any tile can load
+  for (const s of app.scene.states) scene.primitives.add(app.tilesets[s.key]);
+  scene.primitives.add(app.ground);
+  for (const ts of Object.values(app.layerTilesets)) scene.primitives.add(ts);
   const [date, clock] = (app.scene.date_time || "2026-03-21T15:00").split("T");
   $("date").value = date;
   const [hh, mm] = clock.split(":").map(Number);
@@ -428,24 +443,12 @@ async function main() {
   $("time").oninput = showTime;
   showTime();
   buildStates();
-  const states = app.scene.states;
   setMode(startKey);
   buildLayers();
   buildViews();
   showCredits();
   initSwipe();
   initPicking();
-  homeView(0);
-  const first = app.tilesets[states[states.length - 1].key];
-  first.initialTilesLoaded.addEventListener(() => {
-    app.tilesLoaded = true;
-    app.marks.initialTiles = performance.now() - t0;
-    scene.requestRender();
-  });
-  first.allTilesLoaded.addEventListener(() => {
-    app.allTilesLoaded = true;
-    if ($("status").textContent === t("loading")) $("status").textContent = "";
-  });
   app.ready = true;
   scene.requestRender();
 }

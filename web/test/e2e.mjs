@@ -52,7 +52,7 @@ try {
   out.errors = await page.evaluate(() => window.stadtbild.errors);
   if (out.errors.length) throw new Error(`page failed: ${out.errors.join("; ")}`);
   await page.waitForFunction(() => window.stadtbild.firstFrameMs !== null || window.stadtbild.errors.length,
-    null, { timeout: 120000, polling: 50 });
+    null, { timeout: Number(process.env.E2E_TIMEOUT_MS || 120000), polling: 50 });
   out.firstFrameMs = await page.evaluate(() => window.stadtbild.firstFrameMs);
   out.marks = await page.evaluate(() => window.stadtbild.marks);
   out.frames = await page.evaluate(() => window.stadtbild.frames);
@@ -122,6 +122,10 @@ try {
   out.pageUrl = page.url();
 } catch (err) {
   out.fatal = String(err.message ?? err).split("\n")[0];
+  out.state = await browser.contexts()[0]?.pages()[0]?.evaluate(() => {
+    const a = window.stadtbild;
+    return a ? { ready: a.ready, tilesLoaded: a.tilesLoaded, marks: a.marks, errors: a.errors } : null;
+  }).catch(() => null);
 } finally {
   await browser.close();
 }
