@@ -418,3 +418,37 @@ def test_geotiff_result_becomes_a_draped_raster_layer(tmp_path, capsys):
     assert (legend[0] == first).all() and (legend[-1] == last).all()
     problems, _ = structure_problems(tmp_path / "s" / layer["tileset"])
     assert problems == []
+
+
+def test_large_city_gets_blocks_in_inner_tiles(tmp_path):
+    """A city larger than 4 leaf tiles gets coarse content (one block per building, REPLACE
+    refinement) in the inner tiles above its leaves, so that it shows from afar; the tree stays
+    valid and every block carries the same feature rows as the buildings it stands for."""
+    from benchmarks.citygen import write_city
+    from exporters.publish import public_states, publish_site
+    from tests.validators import gltf_reports
+
+    src = write_city(tmp_path / "city.city.json", 1200)
+    states, _ = public_states(load(src))
+    out = publish_site(states, tmp_path / "s", with_viewer=False, max_features=50)
+    ts_path = tmp_path / "s" / "tiles" / "bestand" / "tileset.json"
+    assert schema_errors(json.loads(ts_path.read_text())) == []
+    problems, counts = structure_problems(ts_path)
+    assert problems == [] and counts["features"] == out["features"] == 1200
+
+    def walk(t, depth=0):
+        yield t, depth
+        for ch in t.get("children", []):
+            yield from walk(ch, depth + 1)
+
+    tiles = list(walk(json.loads(ts_path.read_text())["root"]))
+    blocks = [t for t, _ in tiles if t.get("children") and "content" in t]
+    assert blocks and all(t["refine"] == "REPLACE" for t in blocks)
+    assert all(t["content"]["uri"].endswith("_blocks.glb") for t in blocks)
+    # a block tile holds 10 triangles and one property-table row per building below it
+    doc, _ = read_glb(ts_path.parent / blocks[0]["content"]["uri"])
+    rows = doc["extensions"]["EXT_structural_metadata"]["propertyTables"][0]["count"]
+    tris = doc["accessors"][doc["meshes"][0]["primitives"][0]["indices"]]["count"] // 3
+    assert tris == 10 * rows and 4 * 50 < rows <= 20 * 50
+    reports = gltf_reports(*(ts_path.parent / t["content"]["uri"] for t in blocks[:3]))
+    assert all(r["issues"]["numErrors"] == 0 and r["issues"]["numWarnings"] == 0 for r in reports)

@@ -226,7 +226,8 @@ def structure_problems(tileset_path, check_content: bool = True) -> tuple[list[s
             probs.extend(feature_problems(f, g, binary))
             fx = [fid["featureCount"] for mesh in g.get("meshes", []) for p in mesh["primitives"]
                   for fid in ((p.get("extensions") or {}).get("EXT_mesh_features") or {}).get("featureIds", [])]
-            counts["features"] += sum(fx)
+            if not tile.get("children"):  # inner tiles' coarse content repeats the features of their leaves
+                counts["features"] += sum(fx)
         if not tile.get("children") and "content" not in tile and not tile.get("contents"):
             probs.append(f"{where}: leaf without content")
 

@@ -348,6 +348,52 @@ def building_glb(sm: StateMesh, tri_sel: np.ndarray, schema: Schema) -> tuple[by
     return b.to_bytes(), lo, hi, [sm.feature_ids[i] for i in ufeat]
 
 
+# ====================================================================== coarse blocks
+BOX_TRIANGLES = 10  # top and four sides of a block
+#: inner tiles holding between PROXY_MIN_TILES and PROXY_MAX_TILES leaves' worth of buildings get
+#: a coarse content of blocks (one box per building) and REPLACE refinement, so that a large city
+#: shows its blocks from afar instead of an empty ground; smaller sites need none
+PROXY_MIN_TILES = 4
+PROXY_MAX_TILES = 20
+_BOX_FACES = np.array([[4, 5, 6], [4, 6, 7], [0, 1, 5], [0, 5, 4], [1, 2, 6], [1, 6, 5],
+                       [2, 3, 7], [2, 7, 6], [3, 0, 4], [3, 4, 7]])
+
+
+def proxy_mesh(sm: StateMesh) -> StateMesh:
+    """One block per feature: its axis-aligned box in the ENU frame (top and sides, 10 triangles,
+    in feature order), the top in the colour of the feature's highest triangle (its roof), the
+    sides in that of its steepest one (a wall); same features, records and layer attributes (no
+    values) as ``sm``, so the viewer's picking and layer shaders work on the blocks too."""
+    n = len(sm.feature_ids)
+    c = sm.vertices_enu[sm.triangles]
+    lo = np.full((n, 3), np.inf)
+    hi = np.full((n, 3), -np.inf)
+    np.minimum.at(lo, sm.feature, c.min(axis=1))
+    np.maximum.at(hi, sm.feature, c.max(axis=1))
+    x = np.stack([lo[:, 0], hi[:, 0], hi[:, 0], lo[:, 0]], 1)
+    y = np.stack([lo[:, 1], lo[:, 1], hi[:, 1], hi[:, 1]], 1)
+    verts = np.concatenate([np.stack([x, y, np.repeat(lo[:, 2:], 4, 1)], -1),
+                            np.stack([x, y, np.repeat(hi[:, 2:], 4, 1)], -1)], axis=1).reshape(-1, 3)
+    tris = (np.arange(n)[:, None, None] * 8 + _BOX_FACES[None]).reshape(-1, 3)
+    feature = np.repeat(np.arange(n), BOX_TRIANGLES)
+    nrm = np.cross(c[:, 1] - c[:, 0], c[:, 2] - c[:, 0])
+    steep = np.abs(nrm[:, 2]) / np.maximum(np.linalg.norm(nrm, axis=1), 1e-12)
+    order = np.lexsort((c[:, :, 2].mean(axis=1), sm.feature))  # per feature, highest last
+    top = np.zeros(n, np.int64)
+    top[sm.feature[order]] = order
+    order = np.lexsort((-steep, sm.feature))  # per feature, steepest (smallest |nz|) last
+    side = np.zeros(n, np.int64)
+    side[sm.feature[order]] = order
+    rgba = np.repeat(sm.rgba[side], BOX_TRIANGLES, axis=0)
+    rgba.reshape(n, BOX_TRIANGLES, 4)[:, :2] = sm.rgba[top][:, None]
+    key = np.repeat(np.arange(n * 5), 2)  # two triangles per face share vertices and normal
+    out = StateMesh(sm.name, verts, tris, key, feature, rgba, sm.feature_ids, sm.records)
+    for k in sm.layer_values:
+        out.layer_values[k] = np.full(len(tris), NO_DATA, np.float32)
+        out.layer_rgba[k] = rgba
+    return out
+
+
 # ====================================================================== spatial tree
 @dataclass
 class Node:
@@ -428,8 +474,12 @@ def write_state_tileset(sm: StateMesh, frame, schema: Schema, folder: Path, extr
     tri_order = np.argsort(sm.feature, kind="stable")
     starts = np.searchsorted(sm.feature[tri_order], np.arange(nfeat + 1))
     written = {"tiles": 0, "bytes": 0}
+    proxies = proxy_mesh(sm) if nfeat > PROXY_MIN_TILES * max_features else None
 
-    def emit(node: Node) -> tuple[dict, np.ndarray, np.ndarray]:
+    def leaf_items(node: Node) -> np.ndarray:
+        return node.items if node.items is not None else np.concatenate([leaf_items(ch) for ch in node.children])
+
+    def emit(node: Node, proxied: bool) -> tuple[dict, np.ndarray, np.ndarray]:
         tile: dict = {}
         if node.items is not None:
             sel = np.concatenate([tri_order[starts[f]:starts[f + 1]] for f in np.sort(node.items)])
@@ -441,15 +491,26 @@ def write_state_tileset(sm: StateMesh, frame, schema: Schema, folder: Path, extr
             lo, hi = lo - 0.01, hi + 0.01  # float32 rounding of the content stays inside
             tile.update(boundingVolume={"box": box_json(lo, hi, pad=0.0)}, geometricError=0.0, content={"uri": uri})
             return tile, lo, hi
-        kids = [emit(ch) for ch in node.children]
+        items = leaf_items(node)
+        proxy_here = (proxies is not None and not proxied
+                      and PROXY_MIN_TILES * max_features < len(items) <= PROXY_MAX_TILES * max_features)
+        kids = [emit(ch, proxied or proxy_here) for ch in node.children]
         lo = np.min([k[1] for k in kids], axis=0) - 0.001  # the union of the children's boxes
         hi = np.max([k[2] for k in kids], axis=0) + 0.001
         tile.update(boundingVolume={"box": box_json(lo, hi, pad=0.0)},
                     geometricError=round(node.size / 8.0, 3), children=[k[0] for k in kids])
+        if proxy_here:  # blocks of all buildings below, replaced by the real ones when near
+            sel = (np.sort(items)[:, None] * BOX_TRIANGLES + np.arange(BOX_TRIANGLES)).reshape(-1)
+            data, _, _, _ = building_glb(proxies, sel, schema)
+            uri = f"content/{node.level}_{node.x}_{node.y}_blocks.glb"
+            _write_file(folder / uri, data)
+            written["tiles"] += 1
+            written["bytes"] += len(data)
+            tile.update(content={"uri": uri}, refine="REPLACE")
         return tile, lo, hi
 
-    root, lo, hi = emit(tree)
-    root["refine"] = "ADD"
+    root, lo, hi = emit(tree, False)
+    root.setdefault("refine", "ADD")
     root["transform"] = column_major(frame.enu_to_ecef_matrix())
     doc = {"asset": {"version": "1.1", "generator": "Stadtbild publish",
                      "extras": dict(frame.summary(), **(extras or {}))},
