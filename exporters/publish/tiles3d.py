@@ -303,6 +303,8 @@ def feature_property_table(builder: GlbBuilder, schema: Schema, records: list) -
                             "stringOffsetType": "UINT32"}
         else:
             arr = np.array([_number(v) for v in values], dtype=np.float64)
+            if (arr == NO_DATA).all():  # left out like an empty text column
+                continue
             props[p.key] = {"values": builder.view(arr.tobytes())}
     return {"name": FEATURE_CLASS, "class": FEATURE_CLASS, "count": len(records), "properties": props}
 
@@ -362,8 +364,9 @@ _BOX_FACES = np.array([[4, 5, 6], [4, 6, 7], [0, 1, 5], [0, 5, 4], [1, 2, 6], [1
 def proxy_mesh(sm: StateMesh) -> StateMesh:
     """One block per feature: its axis-aligned box in the ENU frame (top and sides, 10 triangles,
     in feature order), the top in the colour of the feature's highest triangle (its roof), the
-    sides in that of its steepest one (a wall); same features, records and layer attributes (no
-    values) as ``sm``, so the viewer's picking and layer shaders work on the blocks too."""
+    sides in that of its steepest one (a wall); same features and layer attributes (no values) as
+    ``sm``, records cut to id, type and height, so picking and the layer shaders work on the blocks
+    too while a block tile stays small."""
     n = len(sm.feature_ids)
     c = sm.vertices_enu[sm.triangles]
     lo = np.full((n, 3), np.inf)
@@ -387,7 +390,8 @@ def proxy_mesh(sm: StateMesh) -> StateMesh:
     rgba = np.repeat(sm.rgba[side], BOX_TRIANGLES, axis=0)
     rgba.reshape(n, BOX_TRIANGLES, 4)[:, :2] = sm.rgba[top][:, None]
     key = np.repeat(np.arange(n * 5), 2)  # two triangles per face share vertices and normal
-    out = StateMesh(sm.name, verts, tris, key, feature, rgba, sm.feature_ids, sm.records)
+    brief = [{k: r.get(k) for k in ("id", "type", "height_m")} for r in sm.records]  # the rest when near
+    out = StateMesh(sm.name, verts, tris, key, feature, rgba, sm.feature_ids, brief)
     for k in sm.layer_values:
         out.layer_values[k] = np.full(len(tris), NO_DATA, np.float32)
         out.layer_rgba[k] = rgba
