@@ -1,48 +1,45 @@
 """Analysis dock: one page per analysis with its parameters, a shared date/time slider for the sun,
-Run and Cancel. Each page is a small class that builds a job (run in a worker thread by the main
-window) calling the function of its ``analysis`` module, and presents the result in the 3D view
-and the legend. A page whose module is not in this build is shown disabled with a note.
+Run and Cancel. Each page is a small class that states its parameters (:meth:`AnalysisPage.params`:
+what a result is keyed by, together with the variant, see :mod:`app.state`), builds a job (run in
+a worker thread by the main window) calling its ``analysis`` function, and turns the result into a
+layer (:meth:`AnalysisPage.layer`) that :class:`app.results_view.ResultsView` draws.
+
+Picked points are kept in model coordinates (CRS), so that they stay where they were picked when
+an edit moves the scene's local origin, and so that the same points can be used for every variant.
 """
 from __future__ import annotations
 
 import datetime as dt
-import importlib
-import importlib.util
 
 import numpy as np
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QDate, Qt, QTime, Signal
-from PySide6.QtWidgets import (QCheckBox, QComboBox, QDateEdit, QDockWidget, QDoubleSpinBox, QFormLayout, QHBoxLayout,
-                               QLabel, QProgressBar, QPushButton, QSlider, QSpinBox, QStackedWidget, QTimeEdit,
-                               QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (QAbstractSpinBox, QCheckBox, QComboBox, QDateEdit, QDockWidget, QDoubleSpinBox,
+                               QFormLayout, QHBoxLayout, QLabel, QProgressBar, QPushButton, QSlider, QSpinBox,
+                               QStackedWidget, QTimeEdit, QVBoxLayout, QWidget)
 
+from . import analysis_calls
 from .i18n import format_number, tr
 from .legend import colormap_rgb
-
-
-def module_available(name: str) -> bool:
-    try:
-        return importlib.util.find_spec(name) is not None
-    except (ImportError, ValueError):
-        return False
 
 
 class AnalysisContext:
     """What a job needs, captured in the GUI thread (jobs never touch widgets)."""
 
     def __init__(self, model, scene, when_local: dt.datetime, selection: list[str], tz: str | None = None,
-                 base_model=None):
+                 base_model=None, extent=None):
         self.model = model
         self.base_model = base_model  # the unedited model when a variant is open (before/after)
         self.scene = scene
         self.when_local = when_local
         self.selection = list(selection)
         self.tz = tz
+        self.extent = extent  # the study area of shadow and sun-hours (model CRS), analysis_calls.study_extent
 
 
 class AnalysisPage(QWidget):
     key = "page"
-    module = ""
     uses_sun = False
+    changed = Signal()  # a parameter changed
 
     def __init__(self, parent=None):
         super().__init__(parent)
@@ -64,34 +61,43 @@ class AnalysisPage(QWidget):
     def build(self) -> None:
         pass
 
+    def params(self, ctx: AnalysisContext) -> dict:
+        """The parameters a run now would be computed with (JSON-able values); results are keyed by them."""
+        raise NotImplementedError
+
     def job(self, ctx: AnalysisContext):
         raise NotImplementedError
 
-    def present(self, window, result) -> str:
-        """Show ``result`` (view colours/overlays, legend); returns a one-line summary."""
+    def layer(self, scene, base_rgb, result):
+        """How ``result`` is drawn on ``scene`` (:class:`app.state.ResultLayer`)."""
         raise NotImplementedError
 
-    # -- shared
-    def available(self) -> bool:
-        return module_available(self.module)
+    def parameter_text(self, params: dict) -> str:
+        """The parameters in words, for the comparison table and stale notes."""
+        return ", ".join(f"{k} {v}" for k, v in params.items() if not isinstance(v, (list, tuple)))
 
+    # -- shared
     def add_row(self, key: str, widget: QWidget) -> QWidget:
         label = QLabel()
         self.labels[key] = label
         self.form.addRow(label, widget)
+        if isinstance(widget, QAbstractSpinBox) and hasattr(widget, "valueChanged"):
+            widget.valueChanged.connect(lambda *_a: self.changed.emit())
+        elif isinstance(widget, QComboBox):
+            widget.currentIndexChanged.connect(lambda *_a: self.changed.emit())
         return widget
 
     def retranslate(self) -> None:
-        text = self.description()
-        if not self.available():
-            text = tr("Not available in this build yet (module {m} is missing).").format(m=self.module)
-        self.note.setText(text)
+        self.note.setText(self.description())
         for key, label in self.labels.items():
             label.setText(tr(key))
 
 
-# --------------------------------------------------------------------------- pages
+def when_text(when: dt.datetime) -> str:
+    return f"{when:%d.%m.%Y %H:%M}"
 
+
+# --------------------------------------------------------------------------- pages
 METRIC_CHOICES = [
     ("ridge_height_m", QT_TRANSLATE_NOOP("", "Building height (ridge)"), "m"),
     ("eave_height_m", QT_TRANSLATE_NOOP("", "Eave height"), "m"),
@@ -109,7 +115,6 @@ def per_object_to_triangles(scene, values_by_id: dict, default=np.nan) -> np.nda
 
 class MetricsPage(AnalysisPage):
     key = "metrics"
-    module = "analysis.metrics"
 
     def title(self) -> str:
         return tr("Building metrics")
@@ -127,6 +132,9 @@ class MetricsPage(AnalysisPage):
         for i, (_key, label, unit) in enumerate(METRIC_CHOICES):
             self.metric.setItemText(i, f"{tr(label)} [{unit}]")
 
+    def params(self, ctx) -> dict:
+        return {"metric": self.metric.currentData()}
+
     def job(self, ctx):
         from analysis.metrics import compute_metrics
 
@@ -140,57 +148,72 @@ class MetricsPage(AnalysisPage):
 
         return run
 
-    def present(self, window, metrics) -> str:
-        key = self.metric.currentData()
+    def layer(self, scene, base_rgb, metrics, key=None):
+        from .state import ResultLayer
+
+        key = key or self.metric.currentData()
         label = dict((k, lab) for k, lab, _u in METRIC_CHOICES)[key]
         unit = dict((k, u) for k, _l, u in METRIC_CHOICES)[key]
-        window.metrics = metrics
         values = metrics.value_by_id(key)
-        tri = per_object_to_triangles(window.scene, values)
+        tri = per_object_to_triangles(scene, values)
         finite = tri[np.isfinite(tri)]
         vmin, vmax = (float(finite.min()), float(finite.max())) if len(finite) else (0.0, 1.0)
-        window.viewport.set_result_colours(colormap_rgb(tri, vmin, vmax, "viridis"))
         col = np.asarray(metrics[key], dtype=float)
         summary = tr("{n} buildings, mean {mean} {unit}").format(n=len(metrics), mean=format_number(np.nanmean(col), 1),
                                                                  unit=unit) if len(col) else ""
-        window.legend.show_ramp(label, unit, vmin, vmax, "viridis", summary)
-        return summary
+        legend = {"kind": "ramp", "title": label, "unit": unit, "vmin": vmin, "vmax": vmax, "cmap": "viridis",
+                  "summary": summary, "decimals": 1, "lit": True}
+        return ResultLayer(tr(label), summary, building_rgb=colormap_rgb(tri, vmin, vmax, "viridis"), legend=legend)
+
+    def parameter_text(self, params: dict) -> str:
+        return tr(dict((k, lab) for k, lab, _u in METRIC_CHOICES).get(params.get("metric"), ""))
 
 
-class ShadowPage(AnalysisPage):
+class _SunPage(AnalysisPage):
+    """A page whose result depends on the sun (date/time of the shared slider) and the study area."""
+
+    uses_sun = True
+
+    def _grid_row(self, value: float) -> QDoubleSpinBox:
+        grid = self.add_row(QT_TRANSLATE_NOOP("", "Grid spacing [m]"), QDoubleSpinBox())
+        grid.setRange(0.25, 50.0)
+        grid.setValue(value)
+        grid.setSingleStep(0.5)
+        return grid
+
+
+class ShadowPage(_SunPage):
     """Cast shadow on the ground at the date/time of the slider (analysis.shadow)."""
 
     key = "shadow"
-    module = "analysis.shadow"
-    uses_sun = True
 
     def title(self) -> str:
         return tr("Shadow")
 
     def description(self) -> str:
-        return tr("Shadow cast on the ground at the chosen date and local time (sun position: NREL SPA).")
+        return tr("Shadow cast on the ground at the chosen date and local time (sun position: NREL SPA). "
+                  "Recomputed live while the time slider moves.")
 
     def build(self) -> None:
-        self.grid = self.add_row(QT_TRANSLATE_NOOP("", "Grid spacing [m]"), QDoubleSpinBox())
-        self.grid.setRange(0.25, 50.0)
-        self.grid.setValue(2.0)
-        self.grid.setSingleStep(0.5)
+        self.grid = self._grid_row(2.0)
+
+    def params(self, ctx) -> dict:
+        return {"time": ctx.when_local.isoformat(timespec="minutes"), "grid_m": self.grid.value(),
+                "extent": list(ctx.extent) if ctx.extent is not None else None}
 
     def job(self, ctx):
-        from . import analysis_calls
+        return analysis_calls.shadow_job(ctx, grid_m=self.grid.value(), extent=ctx.extent)
 
-        return analysis_calls.shadow_job(ctx, grid_m=self.grid.value())
+    def layer(self, scene, base_rgb, result):
+        return analysis_calls.shadow_layer(scene, base_rgb, result)
 
-    def present(self, window, result) -> str:
-        from . import analysis_calls
+    def parameter_text(self, params: dict) -> str:
+        return tr("{when}, grid {g} m").format(when=analysis_calls.when_text(params["time"]),
+                                               g=format_number(params["grid_m"], 2))
 
-        return analysis_calls.present_shadow(window, result)
 
-
-class SunHoursPage(AnalysisPage):
+class SunHoursPage(_SunPage):
     key = "sunhours"
-    module = "analysis.shadow"
-    uses_sun = True
 
     def title(self) -> str:
         return tr("Sun hours")
@@ -199,76 +222,31 @@ class SunHoursPage(AnalysisPage):
         return tr("Hours of direct sun on the ground over the chosen day (time steps ≤ 10 min).")
 
     def build(self) -> None:
-        self.grid = self.add_row(QT_TRANSLATE_NOOP("", "Grid spacing [m]"), QDoubleSpinBox())
-        self.grid.setRange(0.5, 50.0)
-        self.grid.setValue(4.0)
+        self.grid = self._grid_row(4.0)
         self.step = self.add_row(QT_TRANSLATE_NOOP("", "Time step [min]"), QSpinBox())
         self.step.setRange(1, 60)
         self.step.setValue(10)
 
-    def available(self) -> bool:
-        from . import analysis_calls
-
-        return module_available(self.module) and analysis_calls.has_sunhours()
-
-    def job(self, ctx):
-        from . import analysis_calls
-
-        return analysis_calls.sunhours_job(ctx, grid_m=self.grid.value(), step_min=self.step.value())
-
-    def present(self, window, result) -> str:
-        from . import analysis_calls
-
-        return analysis_calls.present_sunhours(window, result)
-
-
-class SightlinePage(AnalysisPage):
-    key = "sightline"
-    module = "analysis.sightline"
-
-    def title(self) -> str:
-        return tr("Sightline")
-
-    def description(self) -> str:
-        return tr("Is the target visible from the viewpoint? Pick both points in the 3D view.")
-
-    def build(self) -> None:
-        self.points: list = [None, None]  # local points picked in the view
-        self.point_objects: list = [None, None]  # object ids hit by those picks (None: ground)
-        row = QWidget()
-        hl = QHBoxLayout(row)
-        hl.setContentsMargins(0, 0, 0, 0)
-        self.pick_from = QPushButton()
-        self.pick_to = QPushButton()
-        hl.addWidget(self.pick_from)
-        hl.addWidget(self.pick_to)
-        self.form.addRow(row)
-        self.points_label = QLabel("–")
-        self.form.addRow(self.points_label)
-        self.eye = self.add_row(QT_TRANSLATE_NOOP("", "Eye height [m]"), QDoubleSpinBox())
-        self.eye.setRange(0.0, 300.0)
-        self.eye.setValue(1.6)
-
-    def retranslate(self) -> None:
-        super().retranslate()
-        self.pick_from.setText(tr("Pick viewpoint"))
-        self.pick_to.setText(tr("Pick target"))
+    def params(self, ctx) -> dict:
+        return {"date": ctx.when_local.date().isoformat(), "grid_m": self.grid.value(), "step_min": self.step.value(),
+                "extent": list(ctx.extent) if ctx.extent is not None else None}
 
     def job(self, ctx):
-        from . import analysis_calls
+        return analysis_calls.sunhours_job(ctx, grid_m=self.grid.value(), step_min=self.step.value(), extent=ctx.extent)
 
-        return analysis_calls.sightline_job(ctx, self.points, self.eye.value(), self.point_objects[1])
+    def layer(self, scene, base_rgb, result):
+        return analysis_calls.sunhours_layer(scene, base_rgb, result)
 
-    def present(self, window, result) -> str:
-        from . import analysis_calls
-
-        return analysis_calls.present_sightline(window, result, self.points)
+    def parameter_text(self, params: dict) -> str:
+        d = params["date"]
+        return tr("{date}, grid {g} m, step {s} min").format(date=f"{d[8:10]}.{d[5:7]}.{d[0:4]}",
+                                                             g=format_number(params["grid_m"], 2), s=params["step_min"])
 
 
 class _PickPage(AnalysisPage):
     """A page whose points are picked in the 3D view (``pick_buttons`` are wired by the main
-    window to its point request; ``points`` / ``point_objects`` / ``points_label`` as on the
-    sightline page)."""
+    window to its point request). ``points``: the picked points in model coordinates (CRS) or
+    None; ``point_objects``: the object hit by each pick (None: the ground)."""
 
     pick_texts: tuple = ()
 
@@ -288,17 +266,58 @@ class _PickPage(AnalysisPage):
         self.eye.setRange(0.0, 300.0)
         self.eye.setValue(1.6)
 
+    def set_point(self, slot: int, world, object_id=None) -> None:
+        """A point picked in the view (model coordinates) for ``slot``."""
+        self.points[slot] = None if world is None else np.asarray(world, float)
+        self.point_objects[slot] = object_id
+        self.points_label.setText("  →  ".join(
+            "–" if w is None else f"{format_number(w[0], 1)}, {format_number(w[1], 1)}, {format_number(w[2], 1)}"
+            for w in self.points))
+        self.changed.emit()
+
+    def point_params(self) -> dict:
+        return {"points": [None if p is None else [round(float(c), 3) for c in p] for p in self.points],
+                "targets": list(self.point_objects), "eye_m": self.eye.value()}
+
     def retranslate(self) -> None:
         super().retranslate()
         for b, text in zip(self.pick_buttons, self.pick_texts):
             b.setText(tr(text))
+
+    def parameter_text(self, params: dict) -> str:
+        pts = [p for p in params.get("points", []) if p is not None]
+        return " → ".join(f"{format_number(p[0], 1)}, {format_number(p[1], 1)}" for p in pts) + \
+            ", " + tr("eye {h} m").format(h=format_number(params.get("eye_m", 0.0), 1))
+
+
+class SightlinePage(_PickPage):
+    key = "sightline"
+    pick_texts = (QT_TRANSLATE_NOOP("", "Pick viewpoint"), QT_TRANSLATE_NOOP("", "Pick target"))
+
+    def title(self) -> str:
+        return tr("Sightline")
+
+    def description(self) -> str:
+        return tr("Is the target visible from the viewpoint? Pick both points in the 3D view.")
+
+    def build(self) -> None:
+        self.add_pick_row()
+        self.pick_from, self.pick_to = self.pick_buttons
+
+    def params(self, ctx) -> dict:
+        return self.point_params()
+
+    def job(self, ctx):
+        return analysis_calls.sightline_job(ctx, self.points, self.eye.value(), self.point_objects[1])
+
+    def layer(self, scene, base_rgb, result):
+        return analysis_calls.sightline_layer(scene, base_rgb, result)
 
 
 class ViewshedPage(_PickPage):
     """What is visible from a picked viewpoint within a radius (analysis.sightline.viewshed)."""
 
     key = "viewshed"
-    module = "analysis.sightline"
     pick_texts = (QT_TRANSLATE_NOOP("", "Pick viewpoint"),)
 
     def title(self) -> str:
@@ -317,22 +336,20 @@ class ViewshedPage(_PickPage):
         self.grid.setRange(0.5, 50.0)
         self.grid.setValue(2.0)
 
-    def job(self, ctx):
-        from . import analysis_calls
+    def params(self, ctx) -> dict:
+        return {**self.point_params(), "radius_m": self.radius.value(), "grid_m": self.grid.value()}
 
+    def job(self, ctx):
         return analysis_calls.viewshed_job(ctx, self.points, self.eye.value(), self.radius.value(), self.grid.value())
 
-    def present(self, window, result) -> str:
-        from . import analysis_calls
-
-        return analysis_calls.present_viewshed(window, result)
+    def layer(self, scene, base_rgb, result):
+        return analysis_calls.viewshed_layer(scene, base_rgb, result)
 
 
 class ViewconePage(_PickPage):
     """Protected view corridor from a picked viewpoint to a picked landmark (analysis.sightline.view_corridor)."""
 
     key = "viewcone"
-    module = "analysis.sightline"
     pick_texts = (QT_TRANSLATE_NOOP("", "Pick viewpoint"), QT_TRANSLATE_NOOP("", "Pick target"))
 
     def title(self) -> str:
@@ -347,21 +364,19 @@ class ViewconePage(_PickPage):
         self.half_angle.setRange(0.1, 45.0)
         self.half_angle.setValue(5.0)
 
-    def job(self, ctx):
-        from . import analysis_calls
+    def params(self, ctx) -> dict:
+        return {**self.point_params(), "half_angle_deg": self.half_angle.value()}
 
+    def job(self, ctx):
         return analysis_calls.viewcone_job(ctx, self.points, self.eye.value(), self.point_objects[1],
                                            self.half_angle.value())
 
-    def present(self, window, result) -> str:
-        from . import analysis_calls
-
-        return analysis_calls.present_viewcone(window, result)
+    def layer(self, scene, base_rgb, result):
+        return analysis_calls.viewcone_layer(scene, base_rgb, result)
 
 
 class SolarPage(AnalysisPage):
     key = "solar"
-    module = "analysis.solar"
 
     def title(self) -> str:
         return tr("Solar potential")
@@ -374,20 +389,22 @@ class SolarPage(AnalysisPage):
         self.grid.setRange(0.25, 10.0)
         self.grid.setValue(1.0)
 
-    def job(self, ctx):
-        from . import analysis_calls
+    def params(self, ctx) -> dict:
+        return {"grid_m": self.grid.value(), "weather": "default"}
 
+    def job(self, ctx):
         return analysis_calls.solar_job(ctx, grid_m=self.grid.value())
 
-    def present(self, window, result) -> str:
-        from . import analysis_calls
+    def layer(self, scene, base_rgb, result):
+        return analysis_calls.solar_layer(scene, base_rgb, result)
 
-        return analysis_calls.present_solar(window, result)
+    def parameter_text(self, params: dict) -> str:
+        return tr("default weather of the site (clear-sky model), roof samples every {g} m").format(
+            g=format_number(params["grid_m"], 2))
 
 
 class SetbacksPage(AnalysisPage):
     key = "setbacks"
-    module = "analysis.setbacks"
 
     def title(self) -> str:
         return tr("Setback areas")
@@ -396,30 +413,29 @@ class SetbacksPage(AnalysisPage):
         return tr("Abstandsflächen by state building code; overlaps with neighbours are shown in red.")
 
     def build(self) -> None:
-        from . import analysis_calls
-
         self.rule = self.add_row(QT_TRANSLATE_NOOP("", "Rule"), QComboBox())
         for key, name in analysis_calls.setback_rules():
             self.rule.addItem(name, key)
 
-    def job(self, ctx):
-        from . import analysis_calls
+    def params(self, ctx) -> dict:
+        return {"rule": self.rule.currentData()}
 
+    def job(self, ctx):
         return analysis_calls.setbacks_job(ctx, self.rule.currentData())
 
-    def present(self, window, result) -> str:
-        from . import analysis_calls
+    def layer(self, scene, base_rgb, result):
+        return analysis_calls.setbacks_layer(scene, base_rgb, result)
 
-        return analysis_calls.present_setbacks(window, result)
+    def parameter_text(self, params: dict) -> str:
+        k = self.rule.findData(params.get("rule"))
+        return self.rule.itemText(k) if k >= 0 else str(params.get("rule"))
 
 
-class SunlightPage(AnalysisPage):
+class SunlightPage(_SunPage):
     """Facade sunlight after DIN 5034-1 (analysis.sunlight), with the variant compared to the
     existing state."""
 
     key = "sunlight"
-    module = "analysis.sunlight"
-    uses_sun = True  # the year comes from the date of the sun slider
 
     def title(self) -> str:
         return tr("Facade sunlight (DIN 5034-1)")
@@ -441,22 +457,27 @@ class SunlightPage(AnalysisPage):
         self.step.setValue(2)
         self.compare = QCheckBox()
         self.compare.setChecked(True)
+        self.compare.toggled.connect(lambda _on: self.changed.emit())
         self.form.addRow(self.compare)
 
     def retranslate(self) -> None:
         super().retranslate()
         self.compare.setText(tr("Compare the variant with the existing state"))
 
-    def job(self, ctx):
-        from . import analysis_calls
+    def params(self, ctx) -> dict:
+        return {"year": ctx.when_local.year, "spacing_m": self.spacing.value(), "storey_m": self.storey.value(),
+                "step_min": self.step.value(), "compare": self.compare.isChecked()}
 
+    def job(self, ctx):
         return analysis_calls.sunlight_job(ctx, ctx.when_local.year, self.spacing.value(), self.storey.value(),
                                            float(self.step.value()), self.compare.isChecked())
 
-    def present(self, window, result) -> str:
-        from . import analysis_calls
+    def layer(self, scene, base_rgb, result):
+        return analysis_calls.sunlight_layer(scene, base_rgb, result)
 
-        return analysis_calls.present_sunlight(window, result)
+    def parameter_text(self, params: dict) -> str:
+        return tr("21 March and 17 January {y}, points every {s} m").format(y=params["year"],
+                                                                             s=format_number(params["spacing_m"], 1))
 
 
 PAGES = [ShadowPage, SunHoursPage, SunlightPage, SightlinePage, ViewshedPage, ViewconePage, SolarPage,
@@ -528,6 +549,8 @@ class AnalysisDock(QDockWidget):
     run_requested = Signal(object)  # the page
     cancel_requested = Signal()
     sun_changed = Signal()
+    page_changed = Signal(object)  # the page now shown
+    params_changed = Signal(object)  # the page whose parameters changed
 
     def __init__(self, parent=None):
         super().__init__(parent)
@@ -547,6 +570,7 @@ class AnalysisDock(QDockWidget):
             self.pages.append(page)
             self.stack.addWidget(page)
             self.chooser.addItem(page.key, page.key)
+            page.changed.connect(lambda p=page: self.params_changed.emit(p))
         buttons = QHBoxLayout()
         self.run_button = QPushButton()
         self.run_button.setObjectName("runAnalysis")
@@ -589,19 +613,12 @@ class AnalysisDock(QDockWidget):
         self.stack.setCurrentIndex(idx)
         page = self.pages[idx]
         self.sun.setVisible(page.uses_sun)
-        self.run_button.setEnabled(page.available() and not self.cancel_button.isEnabled())
-
-    def refresh_availability(self) -> None:
-        """Re-check which analysis modules exist (they may land while the window is open)."""
-        importlib.invalidate_caches()
-        for i, page in enumerate(self.pages):
-            self.chooser.setItemText(i, page.title() + ("" if page.available() else " –"))
-            page.retranslate()
-        self._page_changed(self.chooser.currentIndex())
+        self.run_button.setEnabled(not self.cancel_button.isEnabled())
+        self.page_changed.emit(page)
 
     def set_running(self, running: bool) -> None:
         self.cancel_button.setEnabled(running)
-        self.run_button.setEnabled(not running and self.current_page().available())
+        self.run_button.setEnabled(not running)
         self.chooser.setEnabled(not running)
         if running:
             self.progress.setValue(0)
@@ -612,4 +629,6 @@ class AnalysisDock(QDockWidget):
         self.cancel_button.setText(tr("Cancel"))
         self.clear_button.setText(tr("Clear result"))
         self.sun.retranslate()
-        self.refresh_availability()
+        for i, page in enumerate(self.pages):
+            self.chooser.setItemText(i, page.title())
+            page.retranslate()

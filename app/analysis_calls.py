@@ -1,7 +1,12 @@
 """Calls into the ``analysis`` package for the analysis pages: each ``*_job`` returns a function
-``run(progress, cancelled)`` for a worker thread; each ``present_*`` shows the result in the
-window (GUI thread) and returns a one-line summary. Kept apart from the widgets so the adapters
-follow the analysis modules' APIs as they land."""
+``run(progress, cancelled)`` for a worker thread (it captures everything it needs in the GUI
+thread: jobs never touch widgets); each ``*_layer`` turns a result into an
+:class:`app.state.ResultLayer` (overlays, building colours, legend, summary) without touching the
+window: :class:`app.results_view.ResultsView` draws the visible layers.
+
+Colours in legends are the colours as drawn: a translucent overlay over the (unlit) ground plane
+appears as the blend of the two (:func:`over_ground`), and that blend is the swatch.
+"""
 from __future__ import annotations
 
 import numpy as np
@@ -9,12 +14,17 @@ from PySide6.QtCore import QT_TRANSLATE_NOOP
 
 from model.errors import InputError
 
+from viewer.scene_view import GROUND_PLANE_RGB
+
 from .i18n import format_number, tr
 from .legend import colormap_rgb
+from .state import ResultLayer
 
 NEUTRAL_RGB = (205, 205, 200)  # triangles an analysis does not cover (walls in a roof analysis …)
 OK_RGB = (60, 170, 90)
 BAD_RGB = (220, 40, 40)
+#: the ground plane of the 3D view (drawn without lighting, so overlays over it have one known colour)
+GROUND_RGB = GROUND_PLANE_RGB
 
 
 def muted(rgb: np.ndarray) -> np.ndarray:
@@ -24,8 +34,15 @@ def muted(rgb: np.ndarray) -> np.ndarray:
     return (0.35 * grey + 0.65 * 215).astype(np.uint8).repeat(3, axis=1)
 
 
-def _missing(name):
-    raise InputError(None, tr("the analysis module {m} is not in this build").format(m=name))
+def over_ground(rgb, opacity: float) -> tuple[int, int, int]:
+    """The colour a translucent overlay of ``rgb`` with ``opacity`` shows over the ground plane."""
+    c = opacity * np.asarray(rgb, float) + (1.0 - opacity) * np.asarray(GROUND_RGB, float)
+    return tuple(int(v) for v in np.round(c))
+
+
+def ground_style(opacity: float) -> dict:
+    """add_mesh keywords of a result drawn flat on the ground (per-cell ``rgb``, no lighting)."""
+    return {"scalars": "rgb", "rgb": True, "opacity": opacity, "lighting": False}
 
 
 # ------------------------------------------------------------------------------ sun
@@ -46,46 +63,50 @@ def site_of(model):
 def sun_position(model, when_local) -> dict | None:
     """Sun azimuth/elevation (°) and the unit vector towards the sun in the model grid frame at
     local wall-clock time ``when_local`` (naive datetime, site time zone); None when the model has
-    no known place on earth or analysis.sun is missing."""
-    try:
-        from analysis.sun import sun_positions
+    no known place on earth (no CRS)."""
+    from analysis.sun import sun_positions
 
+    try:
         site = site_of(model)
-        sp = sun_positions([when_local], site)
-    except (ImportError, InputError):
+    except InputError:
         return None
+    sp = sun_positions([when_local], site)
     rec = sp.record(0)
     rec["direction"] = sp.direction_grid()[0]
     rec["tz"] = site.tz
     return rec
 
 
+def analysis_scene(ctx):
+    """The scene the ray casting uses (with terrain when the model has one) — as the CLI."""
+    from analysis.ground import analysis_scene as scene_of
+
+    return scene_of(ctx.model)
+
+
+def study_extent(base_model) -> tuple[float, float, float, float]:
+    """The ground area every shadow and sun-hours run of the window covers (xmin, ymin, xmax, ymax
+    in the model CRS): the existing buildings' bbox grown on every side by the longest shadow at
+    10° sun elevation (at most 1 km) — as the CLI's sun-hours default. One fixed area for every
+    time of day and every variant, so that shadow areas and the open ground they are measured
+    against compare like with like."""
+    from analysis.ground import ground_for
+    from analysis.shadow import SUNHOURS_EXTENT_ELEVATION_DEG, ground_grid, longest_shadow_m
+
+    scene = base_model.scene()
+    ground = ground_for(scene)
+    grow = longest_shadow_m(scene, ground.plane_z, SUNHOURS_EXTENT_ELEVATION_DEG)
+    return tuple(round(v, 3) for v in ground_grid(scene, 1.0, ground=ground, grow_m=grow).extent_world)
+
+
 # ------------------------------------------------------------------------------ shadow
-def has_sunhours() -> bool:
-    try:
-        import analysis.shadow as sh
-    except ImportError:
-        return False
-    return hasattr(sh, "sun_hours") or hasattr(sh, "sunhours") or hasattr(sh, "compute_sun_hours")
-
-
 SHADOW_RGB = (52, 62, 110)
-SUN_RGB = (250, 215, 90)
+SHADOW_OPACITY = 0.65
 
 
-def _analysis_scene(ctx):
-    """The scene the ray casting uses (with terrain when the model has one) — the same as the CLI."""
-    try:
-        from analysis.ground import analysis_scene
-
-        scene = analysis_scene(ctx.model)
-    except ImportError:
-        scene = ctx.scene
-    return scene
-
-
-def shadow_job(ctx, grid_m: float):
-    """Instant ground shadow at the slider's local time (analysis.shadow.shadow_at)."""
+def shadow_job(ctx, grid_m: float, extent):
+    """Instant ground shadow at the slider's local time (analysis.shadow.shadow_at) over ``extent``."""
+    from analysis.raycast import RayCaster
     from analysis.shadow import shadow_at
 
     when = ctx.when_local
@@ -93,11 +114,9 @@ def shadow_job(ctx, grid_m: float):
 
     def run(progress, cancelled):
         progress(0.02)
-        scene = _analysis_scene(ctx)
-        from analysis.raycast import RayCaster
-
+        scene = analysis_scene(ctx)
         rc = RayCaster(scene, cancel=cancelled)  # Cancel stops the ray casting within one chunk
-        res = shadow_at(scene, when, cell_m=grid_m, site=site, raycaster=rc)
+        res = shadow_at(scene, when, cell_m=grid_m, extent=extent, site=site, raycaster=rc)
         progress(1.0)
         return res
 
@@ -122,34 +141,35 @@ def grid_overlay(grid, values_rgb, keep, lift_m: float = 0.05):
     return mesh
 
 
-def present_shadow(window, result) -> str:
+def when_text(iso: str) -> str:
+    """'21.03.2026 15:00' from an ISO local time."""
+    return f"{iso[8:10]}.{iso[5:7]}.{iso[0:4]} {iso[11:16]}"
+
+
+def shadow_layer(scene, base_rgb, result) -> ResultLayer:
     grid = result.grid
     keep = result.shadow & grid.active
     rgb = np.empty(grid.shape + (3,), np.uint8)
     rgb[:] = SHADOW_RGB
-    vp = window.viewport
-    vp.remove_overlay("sunhours", render=False)
-    if keep.any():
-        vp.add_overlay("shadow", grid_overlay(grid, rgb, keep), scalars="rgb", rgb=True, opacity=0.65,
-                       lighting=False)
-    else:
-        vp.remove_overlay("shadow")
-    vp.set_result_colours(None)
     f = result.figures()
-    if f["sun_elevation_deg"] > 0:
-        vp.set_sun_direction(result.sun.direction_grid()[0])
+    overlays = {}
+    if keep.any():
+        overlays["shadow"] = (grid_overlay(grid, rgb, keep), ground_style(SHADOW_OPACITY))
     share = 100.0 * f["shadow_area_m2"] / f["ground_area_m2"] if f["ground_area_m2"] else 0.0
     summary = tr("Shadow on {a} m² of {g} m² open ground ({p} %); sun azimuth {az}°, elevation {el}°, "
                  "{t}").format(a=format_number(f["shadow_area_m2"], 0), g=format_number(f["ground_area_m2"], 0),
                                p=format_number(share, 1), az=format_number(f["sun_azimuth_deg"], 1),
                                el=format_number(f["sun_elevation_deg"], 1), t=f["time_local"][:16].replace("T", " "))
-    window.legend.show_categories("Shadow", [(tr("Shadow on the ground"), SHADOW_RGB),
-                                             (tr("Sun"), (235, 235, 228))], summary)
-    window.last_result_overlay_cells = int(keep.sum())
-    return summary
+    legend = {"kind": "categories", "title": QT_TRANSLATE_NOOP("", "Shadow"),
+              "items": [(tr("Shadow on the ground"), over_ground(SHADOW_RGB, SHADOW_OPACITY)),
+                        (tr("Sun"), GROUND_RGB)], "summary": summary}
+    layer = ResultLayer(tr("Shadow {when}").format(when=when_text(f["time_local"])), summary, overlays,
+                        legend=legend, ground={"shadow"})
+    layer.cells = int(keep.sum())
+    return layer
 
 
-def sunhours_job(ctx, grid_m: float, step_min: int):
+def sunhours_job(ctx, grid_m: float, step_min: int, extent):
     """Hours of direct sun on the ground over the slider's day (analysis.shadow.sun_hours)."""
     from analysis.shadow import sun_hours
 
@@ -157,29 +177,32 @@ def sunhours_job(ctx, grid_m: float, step_min: int):
     site = site_of(ctx.model)
 
     def run(progress, cancelled):
-        scene = _analysis_scene(ctx)
-        return sun_hours(scene, date=date, step_min=float(step_min), cell_m=grid_m, progress=progress, site=site)
+        scene = analysis_scene(ctx)
+        return sun_hours(scene, date=date, step_min=float(step_min), cell_m=grid_m, extent=extent,
+                         progress=progress, site=site)
 
     return run
 
 
-def present_sunhours(window, result) -> str:
+SUNHOURS_OPACITY = 0.85
+
+
+def sunhours_layer(scene, base_rgb, result) -> ResultLayer:
     grid = result.grid
     keep = grid.active
     vmax = max(result.possible_hours, 1e-6)
     rgb = colormap_rgb(np.nan_to_num(result.hours).ravel(), 0.0, vmax, "plasma").reshape(grid.shape + (3,))
-    vp = window.viewport
-    vp.remove_overlay("shadow", render=False)
-    vp.add_overlay("sunhours", grid_overlay(grid, rgb, keep), scalars="rgb", rgb=True, opacity=0.85,
-                   lighting=False)
-    vp.set_result_colours(None)
     f = result.figures()
     summary = tr("Sun hours on {d}: mean {mean} h, min {min} h, max {max} h of {pos} h possible").format(
         d=f["time_local_start"][:10], mean=format_number(f["mean_sun_hours_h"] or 0, 1),
         min=format_number(f["min_sun_hours_h"] or 0, 1), max=format_number(f["max_sun_hours_h"] or 0, 1),
         pos=format_number(f["possible_sun_hours_h"], 1))
-    window.legend.show_ramp("Sun hours", "h", 0.0, vmax, "plasma", summary, decimals=1)
-    return summary
+    legend = {"kind": "ramp", "title": QT_TRANSLATE_NOOP("", "Sun hours"), "unit": "h", "vmin": 0.0, "vmax": vmax,
+              "cmap": "plasma", "summary": summary, "decimals": 1, "over": (SUNHOURS_OPACITY, GROUND_RGB)}
+    d = f["time_local_start"][:10]
+    return ResultLayer(tr("Sun hours {date}").format(date=f"{d[8:10]}.{d[5:7]}.{d[0:4]}"), summary,
+                       {"sunhours": (grid_overlay(grid, rgb, keep), ground_style(SUNHOURS_OPACITY))},
+                       legend=legend, ground={"sunhours"})
 
 
 # ------------------------------------------------------------------------------ sightline
@@ -187,169 +210,189 @@ VISIBLE_RGB = (30, 160, 60)
 BLOCKED_RGB = (220, 40, 40)
 
 
-def sightline_job(ctx, points, eye_m: float, target_id=None):
+def sightline_job(ctx, points_world, eye_m: float, target_id=None):
     """Sightline from the picked viewpoint (eye ``eye_m`` above the picked point) to the picked
-    target point, or to the top of the picked target building (analysis.sightline.sightline)."""
+    target point, or to the top of the picked target building (analysis.sightline.sightline).
+    ``points_world``: the picked points in the model CRS."""
     from analysis.sightline import sightline
 
-    if points[0] is None or points[1] is None:
+    if points_world[0] is None or points_world[1] is None:
         raise InputError(None, tr("pick a viewpoint and a target in the 3D view first"))
-    observer = np.asarray(points[0], float) + np.array([0.0, 0.0, eye_m])
-    target = np.asarray(points[1], float)
+    observer_w = np.asarray(points_world[0], float) + np.array([0.0, 0.0, eye_m])
+    target_w = np.asarray(points_world[1], float)
 
     def run(progress, cancelled):
-        scene = _analysis_scene(ctx)
+        scene = analysis_scene(ctx)
+        observer = scene.to_local(observer_w)
         if target_id is not None and target_id in scene.object_ids:
             return sightline(scene, observer, target_id=target_id)
-        return sightline(scene, observer, target=target)
+        return sightline(scene, observer, target=scene.to_local(target_w))
 
     return run
 
 
-def present_sightline(window, result, points) -> str:
+def _object_mask(scene, ids) -> np.ndarray:
+    """Per-triangle bool: the triangle belongs to one of ``ids``."""
+    ids = set(ids)
+    per_obj = np.array([oid in ids for oid in scene.object_ids], dtype=bool)
+    return per_obj[scene.object_index] if scene.n_triangles else np.zeros(0, bool)
+
+
+def _local(result_scene, scene, p):
+    """A point of a result (local to the analysis scene) in the local frame of ``scene``."""
+    return scene.to_local(result_scene.to_world(np.asarray(p, float)))
+
+
+def sightline_layer(scene, base_rgb, result, label=None) -> ResultLayer:
     import pyvista as pv
 
-    vp = window.viewport
+    label = label or (lambda oid: oid)
+    rs = getattr(result, "scene", None) or scene
     colour = VISIBLE_RGB if result.visible else BLOCKED_RGB
-    line = pv.Line(result.observer, result.target)
-    vp.add_overlay("sightline", line, color=[c / 255 for c in colour], line_width=5)
-    vp.add_overlay("sightline-eye", pv.Sphere(radius=1.0, center=result.observer), color="#1f77b4")
+    a, b = _local(rs, scene, result.observer), _local(rs, scene, result.target)
+    overlays = {"sightline": (pv.Line(a, b), {"color": [c / 255 for c in colour], "line_width": 5}),
+                "sightline-eye": (pv.Sphere(radius=1.0, center=a), {"color": "#1f77b4"})}
     if result.first_hit is not None and not result.visible:
-        vp.add_overlay("sightline-hit", pv.Sphere(radius=1.2, center=result.first_hit), color="#d62728")
-    else:
-        vp.remove_overlay("sightline-hit")
+        overlays["sightline-hit"] = (pv.Sphere(radius=1.2, center=_local(rs, scene, result.first_hit)),
+                                     {"color": "#d62728"})
     blockers = set(result.blocked_by)
-    rgb = muted(vp.base_rgb)
+    rgb = muted(base_rgb)
     if blockers:
-        idx = np.array([oid in blockers for oid in window.scene.object_ids])
-        rgb[idx[window.scene.object_index]] = BLOCKED_RGB
-    vp.set_result_colours(rgb)
+        rgb[_object_mask(scene, blockers)] = BLOCKED_RGB
     f = result.figures()
     if result.visible:
         summary = tr("Visible: the line of {d} m is free").format(d=format_number(f["length_m"], 1))
     else:
         summary = tr("Blocked by {n} building(s), first after {d} m: {ids}").format(
-            n=len(blockers), d=format_number(f["distance_m"], 1), ids=", ".join(result.blocked_by[:5]))
-    window.legend.show_categories("Sightline", [(tr("Sightline free"), VISIBLE_RGB),
-                                                (tr("Blocked / blocking building"), BLOCKED_RGB)], summary)
-    return summary
+            n=len(blockers), d=format_number(f["distance_m"], 1), ids=", ".join(label(i) for i in result.blocked_by[:5]))
+    legend = {"kind": "categories", "title": QT_TRANSLATE_NOOP("", "Sightline"),
+              "items": [(tr("Sightline free"), VISIBLE_RGB), (tr("Blocked / blocking building"), BLOCKED_RGB)],
+              "summary": summary, "lit": True}
+    return ResultLayer(tr("Sightline"), summary, overlays, building_rgb=rgb, legend=legend)
 
 
 # ------------------------------------------------------------------------------ viewshed / view corridor
-def _picked_eye(points, eye_m: float):
-    if points[0] is None:
+def _picked_eye(points_world, eye_m: float):
+    if points_world[0] is None:
         raise InputError(None, tr("pick a viewpoint in the 3D view first"))
-    return np.asarray(points[0], float) + np.array([0.0, 0.0, eye_m])
+    return np.asarray(points_world[0], float) + np.array([0.0, 0.0, eye_m])
 
 
-def viewshed_job(ctx, points, eye_m: float, radius_m: float, grid_m: float):
+def viewshed_job(ctx, points_world, eye_m: float, radius_m: float, grid_m: float):
     """Ground and facades visible from the picked viewpoint (analysis.sightline.viewshed)."""
     from analysis.sightline import viewshed
 
-    observer = _picked_eye(points, eye_m)
+    observer_w = _picked_eye(points_world, eye_m)
 
     def run(progress, cancelled):
-        scene = _analysis_scene(ctx)
-        return viewshed(scene, observer, radius_m=radius_m, cell_m=grid_m,
+        scene = analysis_scene(ctx)
+        return viewshed(scene, scene.to_local(observer_w), radius_m=radius_m, cell_m=grid_m,
                         progress=lambda done, total: progress(done / max(total, 1)))
 
     return run
 
 
-def present_viewshed(window, result) -> str:
+HIDDEN_RGB = (150, 150, 150)
+VIEWSHED_OPACITY = 0.75
+
+
+def viewshed_layer(scene, base_rgb, result) -> ResultLayer:
     """Visible ground cells green (hidden grey) and buildings coloured by their visible share."""
     import pyvista as pv
 
     grid = result.grid
     keep = result.active
     rgb = np.empty(grid.shape + (3,), np.uint8)
-    rgb[:] = (150, 150, 150)
+    rgb[:] = HIDDEN_RGB
     rgb[result.visible] = VISIBLE_RGB
-    vp = window.viewport
+    overlays = {}
     if keep.any():
-        vp.add_overlay("viewshed", grid_overlay(grid, rgb, keep), scalars="rgb", rgb=True, opacity=0.75,
-                       lighting=False)
-    vp.add_overlay("viewshed-eye", pv.Sphere(radius=1.5, center=result.observer), color="#1f77b4")
+        overlays["viewshed"] = (grid_overlay(grid, rgb, keep), ground_style(VIEWSHED_OPACITY))
+    overlays["viewshed-eye"] = (pv.Sphere(radius=1.5, center=_local(result.scene, scene, result.observer)),
+                                {"color": "#1f77b4"})
     share = {}
     if result.object_share is not None:
         share = {oid: float(result.object_share[i]) for i, oid in enumerate(result.scene.object_ids)}
-    scene = window.scene
     per_obj = np.array([share.get(oid, np.nan) for oid in scene.object_ids])
     tri = per_obj[scene.object_index] if scene.n_triangles else np.zeros(0)
-    base = muted(vp.base_rgb).astype(float)
+    base = muted(base_rgb).astype(float)
     mix = np.clip(np.nan_to_num(tri), 0, 1)[:, None] ** 0.5
     seen = np.isfinite(tri) & (np.nan_to_num(tri) > 0)
     out = base.copy()
     out[seen] = (1 - mix[seen]) * base[seen] + mix[seen] * np.array(VISIBLE_RGB)
-    vp.set_result_colours(out.astype(np.uint8))
     f = result.figures()
     summary = tr("{p} % of the open ground within {r} m visible; {n} buildings visible").format(
         p=format_number(100 * f["visible_fraction"], 1), r=format_number(f["radius_m"], 0),
         n=len(f["visible_objects"]))
-    window.legend.show_categories("Viewshed", [(tr("Visible"), VISIBLE_RGB), (tr("Hidden"), (150, 150, 150))],
-                                  summary)
-    return summary
+    legend = {"kind": "categories", "title": QT_TRANSLATE_NOOP("", "Viewshed"),
+              "items": [(tr("Visible"), over_ground(VISIBLE_RGB, VIEWSHED_OPACITY)),
+                        (tr("Hidden"), over_ground(HIDDEN_RGB, VIEWSHED_OPACITY))], "summary": summary}
+    return ResultLayer(tr("Viewshed"), summary, overlays, building_rgb=out.astype(np.uint8), legend=legend,
+                       ground={"viewshed"})
 
 
-def viewcone_job(ctx, points, eye_m: float, target_id, half_angle_deg: float):
+def viewcone_job(ctx, points_world, eye_m: float, target_id, half_angle_deg: float):
     """Protected view corridor from the picked viewpoint to the picked landmark (its top) or
     point (analysis.sightline.view_corridor)."""
     from analysis.sightline import view_corridor
 
-    observer = _picked_eye(points, eye_m)
-    if points[1] is None:
+    observer_w = _picked_eye(points_world, eye_m)
+    if points_world[1] is None:
         raise InputError(None, tr("pick a viewpoint and a target in the 3D view first"))
-    target = np.asarray(points[1], float)
+    target_w = np.asarray(points_world[1], float)
 
     def run(progress, cancelled):
-        scene = _analysis_scene(ctx)
+        scene = analysis_scene(ctx)
+        observer = scene.to_local(observer_w)
         if target_id is not None and target_id in scene.object_ids:
             return view_corridor(scene, observer, target_id=target_id, half_angle_deg=half_angle_deg)
-        return view_corridor(scene, observer, target=target, half_angle_deg=half_angle_deg)
+        return view_corridor(scene, observer, target=scene.to_local(target_w), half_angle_deg=half_angle_deg)
 
     return run
 
 
-def present_viewcone(window, result) -> str:
+TARGET_RGB = (250, 200, 20)
+
+
+def viewcone_layer(scene, base_rgb, result, label=None) -> ResultLayer:
     """Corridor volume translucent blue, intruding buildings red, the target yellow."""
     import pyvista as pv
 
-    vp = window.viewport
-    scene = result.scene
-    top = float(scene.bounds[1, 2]) + 5.0
+    label = label or (lambda oid: oid)
+    rs = result.scene
+    shift = rs.origin - scene.origin  # result local -> view local
+    top = float(rs.bounds[1, 2]) + 5.0
     v, f = result.corridor.volume_mesh(top)
-    vp.add_overlay("viewcone", pv.PolyData(v, np.c_[np.full(len(f), 3), f].ravel()), color=(0.35, 0.55, 0.95),
-                   opacity=0.25)
     sv, sf = result.corridor.surface()
-    vp.add_overlay("viewcone-plane", pv.PolyData(sv, np.c_[np.full(len(sf), 3), sf].ravel()),
-                   color=(0.2, 0.4, 0.9), opacity=0.5)
-    intruding = {scene.object_ids[i] for i in result.intruders}
-    target = scene.object_ids[result.target_object] if result.target_object >= 0 else None
-    rgb = muted(vp.base_rgb)
-    wscene = window.scene
-    if wscene.n_triangles:
-        red = np.array([oid in intruding for oid in wscene.object_ids])
-        rgb[red[wscene.object_index]] = BLOCKED_RGB
+    overlays = {
+        "viewcone": (pv.PolyData(np.asarray(v) + shift, np.c_[np.full(len(f), 3), f].ravel()),
+                     {"color": (0.35, 0.55, 0.95), "opacity": 0.25}),
+        "viewcone-plane": (pv.PolyData(np.asarray(sv) + shift, np.c_[np.full(len(sf), 3), sf].ravel()),
+                           {"color": (0.2, 0.4, 0.9), "opacity": 0.5})}
+    intruding = {rs.object_ids[i] for i in result.intruders}
+    target = rs.object_ids[result.target_object] if result.target_object >= 0 else None
+    rgb = muted(base_rgb)
+    if scene.n_triangles:
+        rgb[_object_mask(scene, intruding)] = BLOCKED_RGB
         if target is not None:
-            yellow = np.array([oid == target for oid in wscene.object_ids])
-            rgb[yellow[wscene.object_index]] = (250, 200, 20)
-    vp.set_result_colours(rgb)
+            rgb[_object_mask(scene, {target})] = TARGET_RGB
     figs = result.figures()
     if figs["intruding"]:
         worst = figs["intruding"][0]
         summary = tr("{n} building(s) intrude into the view corridor, up to {h} m above the sight plane ({id})").format(
-            n=len(figs["intruding"]), h=format_number(worst["above_m"], 2), id=worst["id"])
+            n=len(figs["intruding"]), h=format_number(worst["above_m"], 2), id=label(worst["id"]))
     else:
         summary = tr("No building intrudes into the view corridor")
-    window.legend.show_categories("View corridor", [(tr("Intruding building"), BLOCKED_RGB),
-                                                    (tr("Target"), (250, 200, 20))], summary)
-    return summary
+    legend = {"kind": "categories", "title": QT_TRANSLATE_NOOP("", "View corridor"),
+              "items": [(tr("Intruding building"), BLOCKED_RGB), (tr("Target"), TARGET_RGB)], "summary": summary,
+              "lit": True}
+    return ResultLayer(tr("View corridor"), summary, overlays, building_rgb=rgb, legend=legend)
 
 
 # ------------------------------------------------------------------------------ solar
 def solar_job(ctx, grid_m: float = 1.0):
     """Annual roof irradiation with shading (analysis.solar.compute_solar, default weather of the
-    site when none is loaded)."""
+    site)."""
     from analysis.solar import SolarOptions, compute_solar
 
     scene, model = ctx.scene, ctx.model
@@ -360,33 +403,32 @@ def solar_job(ctx, grid_m: float = 1.0):
     return run
 
 
-def present_solar(window, result) -> str:
-    scene = window.scene
+def solar_layer(scene, base_rgb, result) -> ResultLayer:
+    from viewer.solar_view import colour_limits
+
     surf = result.surfaces
     per_tri = np.full(scene.n_triangles, np.nan)
     covered = surf.triangle_surface >= 0
     per_tri[covered] = result.irradiation_kwh_m2a[surf.triangle_surface[covered]]
-    from viewer.solar_view import colour_limits
-
     # rounded range from the 2nd percentile to the maximum (as in the CLI's pictures): a few fully
     # shaded roofs near 0 would otherwise push most roofs into the top third of the ramp
     vmin, vmax = colour_limits(result)
     rgb = colormap_rgb(per_tri, vmin, vmax, "inferno", nan_rgb=NEUTRAL_RGB)
-    window.viewport.set_result_colours(rgb)
     s = result.summary()
     summary = tr("{n} roof surfaces, mean {mean} kWh/m²·a, PV yield {total} MWh/a on {area} m² suitable").format(
         n=s["surfaces"], mean=format_number(s["mean_kwh_m2a"], 0), total=format_number(s["total_kwh_a"] / 1000, 1),
         area=format_number(s["suitable_area_m2"], 0))
-    window.legend.show_ramp(QT_TRANSLATE_NOOP("", "Annual irradiation"), "kWh/m²·a", vmin, vmax, "inferno", summary, decimals=0)
-    if getattr(window, "solar", None) is not None:  # click a roof for its figures, monthly chart (app.solar_panel)
-        window.solar.set_result(result, scene)
-    return summary
+    legend = {"kind": "ramp", "title": QT_TRANSLATE_NOOP("", "Annual irradiation"), "unit": "kWh/m²·a",
+              "vmin": vmin, "vmax": vmax, "cmap": "inferno", "summary": summary, "decimals": 0, "lit": True}
+    return ResultLayer(tr("Solar potential"), summary, building_rgb=rgb, legend=legend)
 
 
 # ------------------------------------------------------------------------------ facade sunlight
 def sunlight_job(ctx, year: int, spacing_m: float, storey_height_m: float, step_min: float, compare: bool):
     """DIN 5034-1 facade sunlight (analysis.sunlight) on 21 March and 17 January of ``year``;
     with ``compare`` and a variant open, the same points in the unedited model too."""
+    from analysis.ground import analysis_scene as scene_of
+    from analysis.ground import ground_for_model
     from analysis.sunlight import compare_sunlight, default_dates, facade_sunlight
 
     model, base = ctx.model, getattr(ctx, "base_model", None)
@@ -396,15 +438,11 @@ def sunlight_job(ctx, year: int, spacing_m: float, storey_height_m: float, step_
               site=site, object_parent=parent)
 
     def run(progress, cancelled):
-        from analysis.ground import ground_for_model
-
         progress(0.01)
-        scene = _analysis_scene(ctx)
+        scene = analysis_scene(ctx)
         kw["ground"] = ground_for_model(model)
         if compare and base is not None and base is not model:
-            from analysis.ground import analysis_scene
-
-            before = analysis_scene(base).shifted_to(scene.origin)
+            before = scene_of(base).shifted_to(scene.origin)
             return compare_sunlight(before, scene, cancel=cancelled, progress=progress, **kw)
         return facade_sunlight(scene, cancel=cancelled, progress=progress, **kw)
 
@@ -419,20 +457,15 @@ SUNLIGHT_CLASSES = [
 ]
 
 
-def present_sunlight(window, result) -> str:
+def sunlight_layer(scene, base_rgb, result) -> ResultLayer:
     """Check points as coloured markers on the facades (viewer.overlays.sunlight_points_mesh), the
     buildings washed out, a category legend."""
     from viewer.overlays import sunlight_points_mesh
 
-    vp = window.viewport
-    for name in ("shadow", "sunhours"):
-        vp.remove_overlay(name, render=False)
     mesh = sunlight_points_mesh(result)
     if mesh.n_cells:
-        vp.add_overlay("sunlight", mesh, scalars="rgb", rgb=True, lighting=False)
-    else:
-        vp.remove_overlay("sunlight")
-    vp.set_result_colours(muted(vp.base_rgb))
+        mesh.points = mesh.points + (result.scene.origin - scene.origin)
+    overlays = {"sunlight": (mesh, {"scalars": "rgb", "rgb": True, "lighting": False})} if mesh.n_cells else {}
     f = result.figures()
     summary = tr("{both} of {n} facade points meet DIN 5034-1 on both days, {eq} at the equinox").format(
         both=f["points_meeting_both"], n=f["check_points"], eq=f["points_meeting_equinox"])
@@ -442,25 +475,15 @@ def present_sunlight(window, result) -> str:
         summary += "; " + tr("{p} points on {b} buildings lose compliance in the variant").format(
             p=d["points_losing_compliance"], b=d["buildings_losing_compliance"])
         items = SUNLIGHT_CLASSES
-    window.legend.show_categories(QT_TRANSLATE_NOOP("", "Sunlight (DIN 5034-1)"),
-                                  [(tr(label), rgb) for label, rgb in items], summary)
-    # the clicked building's figures in the attribute dock while this result is on screen
-    window._sunlight_rows = (window.scene, result.per_building(), result.before is not None)
-    if getattr(window, "_sunlight_provider", None) is None:  # registered once per window
-        window._sunlight_provider = lambda oid, w=window: sunlight_rows(w, oid)
-        window.attributes.row_providers.append(window._sunlight_provider)
-    window._show_attributes()
-    return summary
+    legend = {"kind": "categories", "title": QT_TRANSLATE_NOOP("", "Sunlight (DIN 5034-1)"),
+              "items": [(tr(label), rgb) for label, rgb in items], "summary": summary}
+    return ResultLayer(tr("Facade sunlight (DIN 5034-1)"), summary, overlays, building_rgb=muted(base_rgb),
+                       legend=legend)
 
 
-def sunlight_rows(window, object_id) -> list[tuple[str, str]]:
-    """Attribute-dock rows of the facade sunlight result for the building of ``object_id`` (none
-    when the result is gone or the model changed since)."""
-    state = getattr(window, "_sunlight_rows", None)
-    if state is None or object_id is None or state[0] is not window.scene:
-        return []
-    _scene, per_b, compared = state
-    fig = per_b.get(window._root(object_id))
+def sunlight_rows(result, root_id) -> list[tuple[str, str]]:
+    """Attribute-dock rows of a facade sunlight result for the building ``root_id``."""
+    fig = result.per_building().get(root_id)
     if fig is None:
         return []
     rows = [("☼ " + tr("Facade check points"), str(fig["points"])),
@@ -468,17 +491,15 @@ def sunlight_rows(window, object_id) -> list[tuple[str, str]]:
             ("☼ " + tr("Meeting the equinox"), str(fig["meets_equinox"])),
             ("☼ " + tr("Best point, equinox [h]"), format_number(fig["best_equinox_h"], 1)),
             ("☼ " + tr("Best point, 17 January [h]"), format_number(fig["best_winter_h"], 1))]
-    if compared:
+    if result.before is not None:
         rows.append(("☼ " + tr("Points losing compliance"), str(fig["points_losing"])))
     return rows
 
 
 # ------------------------------------------------------------------------------ setbacks
 def setback_rules() -> list[tuple[str, str]]:
-    try:
-        from analysis.setbacks import RULES
-    except ImportError:
-        return []
+    from analysis.setbacks import RULES
+
     return [(k, r.name) for k, r in RULES.items()]
 
 
@@ -494,6 +515,9 @@ def setbacks_job(ctx, rule):
         return res
 
     return run
+
+
+SETBACK_OPACITY = 0.55
 
 
 def setback_mesh(result, ground_z_local: float):
@@ -530,22 +554,20 @@ def setback_mesh(result, ground_z_local: float):
     return mesh
 
 
-def present_setbacks(window, result) -> str:
-    vp = window.viewport
-    if not np.allclose(result.origin, window.scene.origin):
+def setbacks_layer(scene, base_rgb, result) -> ResultLayer:
+    if not np.allclose(result.origin, scene.origin):
         raise InputError(None, "setback result and scene use different local origins")
-    mesh = setback_mesh(result, vp.ground_z)
-    if mesh is not None:
-        vp.add_overlay("setbacks", mesh.triangulate(), scalars="rgb", rgb=True, opacity=0.55, lighting=False)
+    mesh = setback_mesh(result, float(scene.bounds[0][2]))
+    overlays = {"setbacks": (mesh.triangulate(), ground_style(SETBACK_OPACITY))} if mesh is not None else {}
     offenders = {v["id"] for v in result.violations}
-    rgb = muted(vp.base_rgb)
+    rgb = muted(base_rgb)
     if offenders:
-        idx = np.array([oid in offenders for oid in window.scene.object_ids])
-        rgb[idx[window.scene.object_index]] = BAD_RGB
-    vp.set_result_colours(rgb)
+        rgb[_object_mask(scene, offenders)] = BAD_RGB
     s = result.summary()
     summary = tr("{rule}: {walls} outer walls, {bad} with conflicts ({n} buildings)").format(
         rule=s["rule_name"], walls=s["outer_walls"], bad=s["violating_walls"], n=len(offenders))
-    window.legend.show_categories("Setback areas", [(tr("Setback area kept"), OK_RGB),
-                                                    (tr("Overlap / conflict"), BAD_RGB)], summary)
-    return summary
+    legend = {"kind": "categories", "title": QT_TRANSLATE_NOOP("", "Setback areas"),
+              "items": [(tr("Setback area kept"), over_ground(OK_RGB, SETBACK_OPACITY)),
+                        (tr("Overlap / conflict"), over_ground(BAD_RGB, SETBACK_OPACITY))], "summary": summary}
+    return ResultLayer(tr("Setback areas ({rule})").format(rule=s["rule_name"]), summary, overlays, building_rgb=rgb,
+                       legend=legend, ground={"setbacks"})

@@ -68,14 +68,14 @@ class ColourThemes:
             self.actions[key] = a
         self.actions["surfaces"].setChecked(True)
         window.jobs.job_ended.connect(self._job_ended)
-        window.analysis.clear_button.clicked.connect(lambda: self._set_checked("surfaces"))
+        window.analysis.clear_button.clicked.connect(lambda: self.set_theme("surfaces"))
 
     def retranslate(self) -> None:
         self.menu.setTitle(tr("Colour &by"))
         for key, a in self.actions.items():
             a.setText(tr(THEME_MENU[key][0]))
         if self.theme != "surfaces" and self.applied_scene is self.window.scene:
-            self._legend()
+            self.window.results_view.redraw()
 
     def _set_checked(self, key: str) -> None:
         self.theme = key
@@ -91,7 +91,8 @@ class ColourThemes:
             return
         if key == "surfaces":
             self.applied_scene = None
-            w.clear_result()
+            w.viewport.set_theme_colours(None)
+            w.results_view.redraw()
             return
         if THEME_MENU[key][1] is not None and (w.metrics is None or w.metrics is False):
             w.statusBar().showMessage(tr("Computing building metrics …"), 5000)
@@ -136,13 +137,18 @@ class ColourThemes:
             cmap = THEMES[THEME_MENU[self.theme][1]][2]
             obj_rgb = colormap_rgb(vals, self.vmin, self.vmax, cmap, nan_rgb=NO_VALUE_RGB)
         self.applied_scene = scene
-        w.viewport.set_result_colours(obj_rgb[scene.object_index])
-        self._legend()
+        w.viewport.set_theme_colours(obj_rgb[scene.object_index])
+        w.results_view.redraw()
+        w.legend.show()
+        w.legend.raise_()
 
-    def _legend(self) -> None:
+    def legend_entry(self) -> dict | None:
+        """The legend of the theme on screen (None: the semantic surface colours)."""
         from viewer.themes import ROOF_TYPE_STYLE, THEMES
 
         w = self.window
+        if self.theme == "surfaces" or self.applied_scene is not w.scene or self.values is None:
+            return None
         label, theme, unit, dec = THEME_MENU[self.theme]
         values = self.values
         if self.theme == "object_type":
@@ -150,21 +156,19 @@ class ColourThemes:
             for v in values:
                 counts[v] = counts.get(v, 0) + 1
             colours = type_colours(values)
-            w.legend.show_categories(label, [(f"{t} ({n})", colours[t]) for t, n in counts.items()],
-                                     tr("{n} objects").format(n=len(values)))
-        elif self.theme == "roof_type":
+            return {"kind": "categories", "title": label, "items": [(f"{t} ({n})", colours[t]) for t, n in counts.items()],
+                    "summary": tr("{n} objects").format(n=len(values)), "lit": True}
+        if self.theme == "roof_type":
             present = [v for v in values if isinstance(v, str)]
             items = [(f"{tr(ROOF_LABELS.get(k, k))} ({present.count(k)})", ROOF_TYPE_STYLE[k][1])
                      for k in ROOF_TYPE_STYLE if k in present]
-            w.legend.show_categories(label, items, tr("Roof type from the roof surfaces' tilts and "
-                                                      "orientations (analysis.metrics)"))
-        else:
-            vals = np.asarray(values, float)
-            n = int(np.isfinite(vals).sum())
-            summary = tr("{n} objects, mean {mean} {unit}").format(
-                n=n, mean=format_number(float(np.nanmean(vals)) if n else 0.0, dec), unit=unit)
-            if self.theme == "storeys":
-                summary += "; " + tr("storeys estimated as eave height / 3 m")
-            w.legend.show_ramp(label, unit, self.vmin, self.vmax, THEMES[theme][2], summary, decimals=dec)
-        w.legend.show()
-        w.legend.raise_()
+            return {"kind": "categories", "title": label, "items": items, "lit": True,
+                    "summary": tr("Roof type from the roof surfaces' tilts and orientations (analysis.metrics)")}
+        vals = np.asarray(values, float)
+        n = int(np.isfinite(vals).sum())
+        summary = tr("{n} objects, mean {mean} {unit}").format(
+            n=n, mean=format_number(float(np.nanmean(vals)) if n else 0.0, dec), unit=unit)
+        if self.theme == "storeys":
+            summary += "; " + tr("storeys estimated as eave height / 3 m")
+        return {"kind": "ramp", "title": label, "unit": unit, "vmin": self.vmin, "vmax": self.vmax,
+                "cmap": THEMES[theme][2], "summary": summary, "decimals": dec, "lit": True}

@@ -1,8 +1,10 @@
 """Layer tree dock: one row per object type of the model (visibility, colour, transparency), the
-ground plane and the result overlays."""
+ground plane, 2D layers and the analysis results of the active variant (one checkable row per
+result: ticking one shows it, results that draw on the same things are then hidden; stale results
+say so, results of other edits of the variant cannot be drawn and are greyed out)."""
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QColor, QIcon, QPixmap
 from PySide6.QtWidgets import (QColorDialog, QDockWidget, QHBoxLayout, QSlider, QToolButton, QTreeWidget,
                                QTreeWidgetItem, QVBoxLayout, QWidget)
@@ -19,6 +21,8 @@ def swatch(rgb) -> QIcon:
 
 
 class LayerDock(QDockWidget):
+    result_toggled = Signal(object, bool)  # app.state.ResultKey, visible
+
     def __init__(self, viewport, parent=None):
         super().__init__(parent)
         self.setObjectName("LayerDock")
@@ -45,6 +49,9 @@ class LayerDock(QDockWidget):
         self.ground_item = None
         self.type_items: dict[str, QTreeWidgetItem] = {}
         self.geo_actors: dict[int, list] = {}
+        self.results_item = None
+        self.result_items: list[QTreeWidgetItem] = []
+        self._result_rows: list[dict] = []
         self.retranslate()
 
     def retranslate(self) -> None:
@@ -54,6 +61,7 @@ class LayerDock(QDockWidget):
             self.model_item.setText(0, tr("City model"))
         if self.ground_item is not None:
             self.ground_item.setText(0, tr("Ground plane"))
+        self.show_results(self._result_rows)
 
     def populate(self, counts: dict[str, int], files: list[str]) -> None:
         """Rebuild the tree for a model with ``counts`` objects per type (from the viewport)."""
@@ -98,6 +106,39 @@ class LayerDock(QDockWidget):
         self.tree.addTopLevelItem(self.ground_item)
         self.tree.expandAll()
         self.tree.blockSignals(False)
+        self.results_item = None
+        self.show_results(self._result_rows)
+
+    def show_results(self, rows: list[dict]) -> None:
+        """The result rows (:class:`app.results_view.ResultsView`): ``key``, ``title``,
+        ``visible``, ``drawable`` (fits the scene on screen), ``stale`` (reason or "")."""
+        self._result_rows = list(rows)
+        self.tree.blockSignals(True)
+        if self.results_item is None or self.tree.indexOfTopLevelItem(self.results_item) < 0:
+            self.results_item = QTreeWidgetItem([tr("Results")])
+            self.results_item.setData(0, Qt.ItemDataRole.UserRole, "__results__")
+            self.tree.addTopLevelItem(self.results_item)
+        self.results_item.setText(0, tr("Results"))
+        self.results_item.takeChildren()
+        self.result_items = []
+        for row in rows:
+            text = row["title"] + (f"  ({tr('stale')})" if row["stale"] else "")
+            item = QTreeWidgetItem([text])
+            item.setData(0, Qt.ItemDataRole.UserRole, "__result__")
+            item.setData(0, Qt.ItemDataRole.UserRole + 1, row["key"])
+            item.setFlags((item.flags() | Qt.ItemFlag.ItemIsUserCheckable) if row["drawable"]
+                          else item.flags() & ~Qt.ItemFlag.ItemIsEnabled)
+            item.setCheckState(0, Qt.CheckState.Checked if row["visible"] and row["drawable"]
+                               else Qt.CheckState.Unchecked)
+            tip = row["stale"] or ""
+            if not row["drawable"]:
+                tip = tr("Computed for other edits of this variant: run it again to see it")
+            item.setToolTip(0, tip)
+            self.results_item.addChild(item)
+            self.result_items.append(item)
+        self.results_item.setHidden(not rows)
+        self.results_item.setExpanded(True)
+        self.tree.blockSignals(False)
 
     def add_geo_layer(self, name: str, actors) -> QTreeWidgetItem:
         """A checkable row for a 2D layer draped on the ground (its VTK actors)."""
@@ -116,7 +157,10 @@ class LayerDock(QDockWidget):
         if column != 0 or key is None:
             return
         visible = item.checkState(0) == Qt.CheckState.Checked
-        if key == "__geo__":
+        if key == "__result__":  # after this slot: the rows are rebuilt in answer
+            rkey = item.data(0, Qt.ItemDataRole.UserRole + 1)
+            QTimer.singleShot(0, lambda: self.result_toggled.emit(rkey, visible))
+        elif key == "__geo__":
             for a in self.geo_actors.get(id(item), []):
                 a.SetVisibility(visible)
             self.viewport.render()

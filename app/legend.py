@@ -1,5 +1,13 @@
-"""Results legend dock: a colour ramp with its value range and unit, or the colour key of the
-current categories (semantic surfaces, layer colours)."""
+"""Legend dock: one entry per visible result (a colour ramp with its value range and unit, or a
+colour key of categories), or the semantic surface colours when nothing else is shown.
+
+Swatches and ramps show the colours as drawn in the 3D view, not the material colours: lit
+surfaces (roofs, walls, result colours on buildings: entry ``"lit": True``) are shaded like VTK
+shades them under the view's lights (:func:`viewer.render.lit_rgb`; a wall as a facade at 45° to
+the sun, everything else facing up), and a translucent ground overlay is blended over the ground
+colour (entry ``"over": (opacity, ground_rgb)`` for ramps; category colours of ground overlays are
+given already blended). An entry with ``"stale"`` is marked as such, in red, with the reason.
+"""
 from __future__ import annotations
 
 import numpy as np
@@ -8,6 +16,10 @@ from PySide6.QtGui import QColor, QImage, QPixmap
 from PySide6.QtWidgets import QDockWidget, QGridLayout, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from .i18n import format_number, tr
+
+UP = (0.0, 0.0, 1.0)
+FACADE = (-0.70710678, 0.0, 0.0)  # turned towards the sun's azimuth by 45° (see :meth:`LegendDock.shade`)
+SELECTED_RGB = (255, 200, 0)
 
 
 def colormap_rgb(values, vmin: float, vmax: float, cmap: str = "viridis", nan_rgb=(170, 170, 170)) -> np.ndarray:
@@ -23,12 +35,20 @@ def colormap_rgb(values, vmin: float, vmax: float, cmap: str = "viridis", nan_rg
     return out
 
 
-def ramp_pixmap(cmap: str, width: int = 24, height: int = 200) -> QPixmap:
-    """Vertical colour ramp, maximum at the top."""
+def ramp_pixmap(cmap: str, width: int = 24, height: int = 200, transform=None) -> QPixmap:
+    """Vertical colour ramp, maximum at the top; ``transform`` maps (n, 3) colours to drawn colours."""
     rgb = colormap_rgb(np.linspace(1.0, 0.0, height), 0.0, 1.0, cmap)
+    if transform is not None:
+        rgb = np.asarray(transform(rgb), np.uint8)
     img = np.ascontiguousarray(np.repeat(rgb[:, None, :], width, axis=1))
     qimg = QImage(img.data, width, height, width * 3, QImage.Format.Format_RGB888).copy()
     return QPixmap.fromImage(qimg)
+
+
+def swatch_pixmap(rgb, w: int = 18, h: int = 14) -> QPixmap:
+    pm = QPixmap(w, h)
+    pm.fill(QColor(*[int(c) for c in rgb]))
+    return pm
 
 
 class LegendDock(QDockWidget):
@@ -38,38 +58,30 @@ class LegendDock(QDockWidget):
         body = QWidget()
         self.lay = QVBoxLayout(body)
         self.lay.setContentsMargins(4, 4, 4, 4)
-        self.title = QLabel()
-        self.title.setWordWrap(True)
-        self.lay.addWidget(self.title)
-        ramp_row = QHBoxLayout()
-        self.ramp = QLabel()
-        ramp_row.addWidget(self.ramp)
-        labels = QVBoxLayout()
-        self.max_label = QLabel()
-        self.mid_label = QLabel()
-        self.min_label = QLabel()
-        labels.addWidget(self.max_label, 0, Qt.AlignmentFlag.AlignTop)
-        labels.addStretch(1)
-        labels.addWidget(self.mid_label)
-        labels.addStretch(1)
-        labels.addWidget(self.min_label, 0, Qt.AlignmentFlag.AlignBottom)
-        ramp_row.addLayout(labels)
-        ramp_row.addStretch(1)
-        self.ramp_widget = QWidget()
-        self.ramp_widget.setLayout(ramp_row)
-        self.lay.addWidget(self.ramp_widget)
-        self.cat_widget = QWidget()
-        self.cat_grid = QGridLayout(self.cat_widget)
-        self.cat_grid.setColumnStretch(1, 1)
-        self.lay.addWidget(self.cat_widget)
-        self.summary = QLabel()
-        self.summary.setWordWrap(True)
-        self.summary.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.lay.addWidget(self.summary)
+        self.box = QWidget()
+        self.box_lay = QVBoxLayout(self.box)
+        self.box_lay.setContentsMargins(0, 0, 0, 0)
+        self.lay.addWidget(self.box)
         self.lay.addStretch(1)
         self.setWidget(body)
-        self.state: dict = {"kind": "surfaces"}
+        self.sun_direction = None  # the key light of the view (None: the default light)
+        self.entries: list[dict] = [{"kind": "surfaces"}]
+        self.blocks: list[dict] = []  # per entry: its widgets (title, summary, stale, swatches, ramp)
         self.retranslate()
+
+    # ------------------------------------------------------------------ public
+    @property
+    def state(self) -> dict:
+        """The first (newest) entry."""
+        return self.entries[0]
+
+    @property
+    def title(self) -> QLabel:
+        return self.blocks[0]["title"]
+
+    @property
+    def summary(self) -> QLabel:
+        return self.blocks[0]["summary"]
 
     def retranslate(self) -> None:
         self.setWindowTitle(tr("Legend"))
@@ -77,67 +89,156 @@ class LegendDock(QDockWidget):
 
     def show_surfaces(self) -> None:
         """The default key: semantic surface colours."""
-        self.state = {"kind": "surfaces"}
-        self._apply()
+        self.show_entries([{"kind": "surfaces"}])
 
     def show_ramp(self, title: str, unit: str, vmin: float, vmax: float, cmap: str = "viridis",
-                  summary: str = "", decimals: int = 1) -> None:
-        self.state = {"kind": "ramp", "title": title, "unit": unit, "vmin": float(vmin), "vmax": float(vmax),
-                      "cmap": cmap, "summary": summary, "decimals": decimals}
+                  summary: str = "", decimals: int = 1, lit: bool = False) -> None:
+        self.show_entries([{"kind": "ramp", "title": title, "unit": unit, "vmin": float(vmin), "vmax": float(vmax),
+                            "cmap": cmap, "summary": summary, "decimals": decimals, "lit": lit}])
+
+    def show_categories(self, title: str, items, summary: str = "", lit: bool = False) -> None:
+        self.show_entries([{"kind": "categories", "title": title, "items": list(items), "summary": summary,
+                            "lit": lit}])
+
+    def show_entries(self, entries) -> None:
+        self.entries = [dict(e) for e in entries] or [{"kind": "surfaces"}]
         self._apply()
 
-    def show_categories(self, title: str, items, summary: str = "") -> None:
-        self.state = {"kind": "categories", "title": title, "items": list(items), "summary": summary}
+    def set_sun_direction(self, direction) -> None:
+        """The view's key light changed: lit swatches follow it."""
+        self.sun_direction = None if direction is None else np.asarray(direction, float)
         self._apply()
 
-    def _apply(self) -> None:
-        from viewer.scene_view import SURFACE_COLOURS
+    def shade(self, rgb, normal=UP) -> tuple[int, int, int]:
+        """``rgb`` as drawn on a lit surface facing ``normal`` (FACADE: a wall 45° off the sun)."""
+        from viewer.render import default_lights, lit_rgb
 
-        st = self.state
-        while self.cat_grid.count():
-            w = self.cat_grid.takeAt(0).widget()
+        if normal is FACADE:
+            d = default_lights(self.sun_direction)[0][0]
+            az = np.arctan2(d[1], d[0]) + np.radians(45.0)
+            normal = (np.cos(az), np.sin(az), 0.0)
+        return lit_rgb(rgb, normal, self.sun_direction)
+
+    def swatch_colours(self, k: int = 0) -> list[tuple[int, int, int]]:
+        """The colours of the swatches of entry ``k`` as painted (for tests and reports)."""
+        return [tuple(b) for b in self.blocks[k].get("colours", [])]
+
+    def texts(self) -> list[str]:
+        """All visible texts (for tests)."""
+        out = []
+        for b in self.blocks:
+            out += [w.text() for w in b["labels"] if w.text()]
+        return out
+
+    # ------------------------------------------------------------------ building the blocks
+    def _clear(self) -> None:
+        while self.box_lay.count():
+            w = self.box_lay.takeAt(0).widget()
             if w is not None:
                 w.hide()
                 w.setParent(None)
                 w.deleteLater()
-        if st["kind"] == "ramp":
-            self.ramp_widget.show()
-            self.cat_widget.hide()
-            self.title.setText(f"<b>{tr(st['title'])}</b>" + (f" [{st['unit']}]" if st["unit"] else ""))
-            self.ramp.setPixmap(ramp_pixmap(st["cmap"]))
-            d = st["decimals"]
-            self.max_label.setText(format_number(st["vmax"], d))
-            self.mid_label.setText(format_number((st["vmin"] + st["vmax"]) / 2, d))
-            self.min_label.setText(format_number(st["vmin"], d))
-            self.summary.setText(st.get("summary", ""))
-            return
-        self.ramp_widget.hide()
-        self.cat_widget.show()
-        if st["kind"] == "surfaces":
-            self.title.setText("<b>" + tr("Surfaces") + "</b>")
-            items = [(tr("Roof"), SURFACE_COLOURS["RoofSurface"]), (tr("Wall"), SURFACE_COLOURS["WallSurface"]),
-                     (tr("Ground surface"), SURFACE_COLOURS["GroundSurface"]), (tr("Selected"), (255, 200, 0))]
-            self.summary.setText("")
-        else:
-            self.title.setText(f"<b>{tr(st['title'])}</b>")
-            items = st["items"]
-            self.summary.setText(st.get("summary", ""))
-        for r, (label, rgb) in enumerate(items):
-            sw = QLabel()
-            pm = QPixmap(18, 14)
-            pm.fill(QColor(*rgb))
-            sw.setPixmap(pm)
-            self.cat_grid.addWidget(sw, r, 0)
-            self.cat_grid.addWidget(QLabel(str(label)), r, 1)
+        self.blocks = []
 
-    def texts(self) -> list[str]:
-        """All visible texts (for tests)."""
-        out = [self.title.text()]
-        if self.state["kind"] == "ramp":
-            out += [self.max_label.text(), self.mid_label.text(), self.min_label.text()]
-        for i in range(self.cat_grid.count()):
-            w = self.cat_grid.itemAt(i).widget()
-            if isinstance(w, QLabel) and w.text():
-                out.append(w.text())
-        out.append(self.summary.text())
-        return out
+    def _apply(self) -> None:
+        self._clear()
+        for entry in self.entries:
+            self.blocks.append(self._block(entry))
+
+    def _block(self, st: dict) -> dict:
+        from viewer.scene_view import SURFACE_COLOURS
+
+        frame = QWidget()
+        lay = QVBoxLayout(frame)
+        lay.setContentsMargins(0, 0, 0, 8)
+        title = QLabel()
+        title.setWordWrap(True)
+        lay.addWidget(title)
+        stale = QLabel()
+        stale.setWordWrap(True)
+        stale.setStyleSheet("color: #b00020;")
+        stale.setObjectName("legendStale")
+        lay.addWidget(stale)
+        summary = QLabel()
+        summary.setWordWrap(True)
+        summary.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        block = {"frame": frame, "title": title, "summary": summary, "stale": stale, "labels": [title, stale],
+                 "colours": []}
+        if st.get("stale"):
+            stale.setText("⚠ " + st["stale"])
+        else:
+            stale.hide()
+        if st["kind"] == "ramp":
+            title.setText(f"<b>{tr(st['title'])}</b>" + (f" [{st['unit']}]" if st["unit"] else ""))
+            row = QHBoxLayout()
+            ramp = QLabel()
+            ramp.setPixmap(ramp_pixmap(st["cmap"], transform=self._ramp_transform(st)))
+            row.addWidget(ramp)
+            labels = QVBoxLayout()
+            d = st["decimals"]
+            texts = [format_number(st["vmax"], d), format_number((st["vmin"] + st["vmax"]) / 2, d),
+                     format_number(st["vmin"], d)]
+            for k, text in enumerate(texts):
+                lab = QLabel(text)
+                labels.addWidget(lab, 0, Qt.AlignmentFlag.AlignTop if k == 0 else (
+                    Qt.AlignmentFlag.AlignBottom if k == 2 else Qt.AlignmentFlag.AlignVCenter))
+                if k < 2:
+                    labels.addStretch(1)
+                block["labels"].append(lab)
+            row.addLayout(labels)
+            row.addStretch(1)
+            lay.addLayout(row)
+            block["ramp"] = ramp
+            block["max_label"], block["mid_label"], block["min_label"] = block["labels"][-3:]
+        else:
+            if st["kind"] == "surfaces":
+                title.setText("<b>" + tr("Surfaces") + "</b>")
+                items = [(tr("Roof"), self.shade(SURFACE_COLOURS["RoofSurface"])),
+                         (tr("Wall"), self.shade(SURFACE_COLOURS["WallSurface"], FACADE)),
+                         (tr("Ground surface"), SURFACE_COLOURS["GroundSurface"]),
+                         (tr("Selected"), self.shade(SELECTED_RGB))]
+            else:
+                title.setText(f"<b>{tr(st['title'])}</b>")
+                items = [(label, self.shade(rgb) if st.get("lit") else tuple(rgb)) for label, rgb in st["items"]]
+            grid = QGridLayout()
+            grid.setColumnStretch(1, 1)
+            for r, (label, rgb) in enumerate(items):
+                sw = QLabel()
+                sw.setPixmap(swatch_pixmap(rgb))
+                sw.setObjectName("legendSwatch")
+                grid.addWidget(sw, r, 0)
+                text = QLabel(str(label))
+                grid.addWidget(text, r, 1)
+                block["labels"].append(text)
+                block["colours"].append(tuple(int(c) for c in rgb))
+                block.setdefault("swatches", []).append(sw)
+            lay.addLayout(grid)
+        summary.setText(st.get("summary", ""))
+        lay.addWidget(summary)
+        block["labels"].append(summary)
+        self.box_lay.addWidget(frame)
+        return block
+
+    def _ramp_transform(self, st: dict):
+        if st.get("lit"):
+            from viewer.render import lit_rgb
+
+            factor = lit_rgb((255, 255, 255), UP, self.sun_direction)[0] / 255.0
+            return lambda rgb: np.clip(np.round(rgb.astype(float) * factor), 0, 255)
+        if st.get("over"):
+            alpha, under = st["over"]
+            return lambda rgb: np.round(alpha * rgb.astype(float) + (1 - alpha) * np.asarray(under, float))
+        return None
+
+    # ------------------------------------------------------------------ compatibility for the ramp labels
+    @property
+    def max_label(self) -> QLabel:
+        return self.blocks[0]["max_label"]
+
+    @property
+    def min_label(self) -> QLabel:
+        return self.blocks[0]["min_label"]
+
+    @property
+    def mid_label(self) -> QLabel:
+        return self.blocks[0]["mid_label"]

@@ -4,6 +4,11 @@ analysis, variants and legend, menus and toolbars, status bar with cursor coordi
 Everything slow (loading, analyses) runs in :mod:`app.workers` jobs; the window stays responsive
 and every job can be cancelled. Bad input ends in a dialog with the one-line cause of
 ``model.errors.InputError``.
+
+The window's state (model, variants, selection, sun time, analysis results) is one
+:class:`app.state.AppState` (``window.state``); the docks and the 3D view follow its signals, the
+analysis results are drawn by :class:`app.results_view.ResultsView`. ``window.model``,
+``window.scene`` … are read-only views of that state.
 """
 from __future__ import annotations
 
@@ -27,8 +32,10 @@ from .i18n import format_number, tr
 from .layers import LayerDock
 from .legend import LegendDock
 from .scenario_adapter import apply_variant, expand_with_parts, load_variant, save_variant
+from .results_view import ResultsView
 from .search import SearchDock
 from .settings import Settings
+from .state import AnalysisRun, AppState
 from .variants import VariantsDock
 from .viewport import Viewport
 from .workers import JobRunner
@@ -36,6 +43,7 @@ from .workers import JobRunner
 log = logging.getLogger("stadtbild.app")
 ROOT = Path(__file__).resolve().parents[1]
 DEMO = ROOT / "resources" / "demo" / "3-20-DELFSHAVEN.city.json"
+LIVE_SHADOW_DEBOUNCE_MS = 120  # the slider may move on; the shadow of where it rests is computed
 MODEL_FILTER = QT_TRANSLATE_NOOP(
     "", "City models (*.json *.city.json *.jsonl *.city.jsonl *.gml *.xml *.citygml);;All files (*)")
 
@@ -48,18 +56,16 @@ class MainWindow(QMainWindow):
         i18n.set_language(language or self.settings.language(i18n.DEFAULT_LANGUAGE))
         self.jobs = JobRunner(self)
         self.undo_group = QUndoGroup(self)
-        self.base_model = None
-        self.model = None
-        self.scene = None
-        self.files: list[str] = []
-        self.selected: list[str] = []  # selected objects (roots: buildings, not their parts)
-        self.metrics = None
+        self.state = AppState(self.undo_group, self)
         self.last_result = None
+        self.last_run: AnalysisRun | None = None
         self.timings: dict[str, float] = {}
         self.last_error: str | None = None
         self._error_box = None
         self._load_job = None
         self._analysis_job = None
+        self._live_job = None
+        self.study_extent = None  # shadow / sun-hours area of the open model (analysis_calls.study_extent)
         self.compare = False
 
         self.viewport = Viewport(self)
@@ -68,7 +74,7 @@ class MainWindow(QMainWindow):
         self.attributes = AttributeDock(self)
         self.search = SearchDock(self)
         self.analysis = AnalysisDock(self)
-        self.variants = VariantsDock(self.undo_group, self)
+        self.variants = VariantsDock(self.state, self)
         self.legend = LegendDock(self)
         self.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, self.layers)
         self.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, self.search)
@@ -100,18 +106,28 @@ class MainWindow(QMainWindow):
         self.analysis.cancel_requested.connect(self.cancel_analysis)
         self.analysis.clear_button.clicked.connect(self.clear_result)
         self.analysis.sun_changed.connect(self._sun_changed)
-        sight = self.analysis.page("sightline")
-        sight.pick_from.clicked.connect(lambda: self._ask_point("sightline", 0))
-        sight.pick_to.clicked.connect(lambda: self._ask_point("sightline", 1))
-        for page in self.analysis.pages:  # viewshed / view corridor pages pick their points the same way
+        for page in self.analysis.pages:  # sightline / viewshed / view corridor pages: points picked in the view
             for slot, button in enumerate(getattr(page, "pick_buttons", ())):
                 button.clicked.connect(lambda _c=False, k=page.key, s=slot: self._ask_point(k, s))
         self._point_request = None
-        self.variants.active_changed.connect(lambda _v: self.apply_edits(reset_camera=False))
+        self.state.active_variant_changed.connect(lambda _v: self.apply_edits(reset_camera=False))
         self.variants.compare_changed.connect(self._compare_changed)
         self.variants.load_requested.connect(self.load_scenario)
         self.variants.save_requested.connect(self.save_scenario)
-        self.undo_group.indexChanged.connect(lambda _i: self.variants.edits_changed())
+        self.undo_group.indexChanged.connect(lambda _i: self.state.edits_changed())
+        self.state.selection_changed.connect(self._selection_changed)
+        self.results_view = ResultsView(self.state, self.viewport, self.legend, self.layers, self,
+                                        extra_legend=self._theme_legend, describe_stale=self.describe_stale)
+        self.state.results_changed.connect(self._show_page_result)
+        self.analysis.page_changed.connect(lambda _p: self._show_page_result())
+        self.analysis.params_changed.connect(self._page_params_changed)
+        self.viewport.light_changed.connect(self.legend.set_sun_direction)
+        self._live_timer = QTimer(self)  # the instant shadow follows the time slider (debounced)
+        self._live_timer.setSingleShot(True)
+        self._live_timer.setInterval(LIVE_SHADOW_DEBOUNCE_MS)
+        self._live_timer.timeout.connect(self._live_shadow)
+        self.attributes.row_providers.append(self._sunlight_rows)  # the clicked building's DIN 5034-1 figures
+        self.state.results_changed.connect(self._show_attributes)
 
         self.resize(1500, 950)
         geometry, state = self.settings.layout()
@@ -119,9 +135,6 @@ class MainWindow(QMainWindow):
             self.restoreGeometry(geometry)
         if state is not None:
             self.restoreState(state)
-        self._module_timer = QTimer(self)  # analyses land while the window is open: re-check now and then
-        self._module_timer.timeout.connect(self.analysis.refresh_availability)
-        self._module_timer.start(30000)
         from .autosave import AutosaveController
 
         self.autosave = AutosaveController(self)  # journal of the edits; recovery after a crash
@@ -136,6 +149,34 @@ class MainWindow(QMainWindow):
 
         self.transform_tool = TransformTool(self)  # Edit > move/rotate by dragging in the view
         self.retranslate()
+
+    # ------------------------------------------------------------------ the state, read-only
+    @property
+    def base_model(self):
+        """The untouched source model."""
+        return self.state.base_model
+
+    @property
+    def model(self):
+        """The active variant's model (what the view shows)."""
+        return self.state.model
+
+    @property
+    def scene(self):
+        return self.state.scene
+
+    @property
+    def files(self) -> list[str]:
+        return self.state.files
+
+    @property
+    def selected(self) -> list[str]:
+        """Selected objects (roots: buildings, not their parts)."""
+        return self.state.selection
+
+    @property
+    def metrics(self):
+        return self.state.metrics
 
     # ------------------------------------------------------------------ actions, menus
     def _act(self, slot=None, shortcut=None, checkable=False, group=None) -> QAction:
@@ -415,16 +456,11 @@ class MainWindow(QMainWindow):
             for a in actors:
                 self.viewport.plotter.remove_actor(a, render=False)
         self.geo_layers = []
-        self.base_model = model
-        self.model = model
-        self.scene = scene
-        self.files = paths
-        self.metrics = None
-        self.selected = []
         self.viewport.selection = []
-        self.variants.reset()
         t1 = time.perf_counter()
         self.viewport.set_scene(scene, model, reset_camera=True)  # renders the first frame synchronously
+        self.study_extent = None
+        self.state.open_model(model, scene, paths)
         self.timings = {"load_s": load_s, "first_frame_s": time.perf_counter() - t0,
                         "scene_to_frame_s": time.perf_counter() - t1}
         self.layers.populate(self._type_counts(), paths)
@@ -436,6 +472,7 @@ class MainWindow(QMainWindow):
         self._update_title()
         self._update_selection_label()
         self.cursor_label.setText("")
+        self._update_params()
         for w in model.warnings:
             log.info("%s", w)
         crs = model.crs.name or tr("unknown CRS")
@@ -454,10 +491,8 @@ class MainWindow(QMainWindow):
 
     def _start_metrics(self) -> None:
         """Computed metrics for the attribute table, in the background (analysis.metrics)."""
-        try:
-            from analysis.metrics import compute_metrics
-        except ImportError:
-            return
+        from analysis.metrics import compute_metrics
+
         model = self.model
 
         def run(progress, cancelled):
@@ -466,7 +501,7 @@ class MainWindow(QMainWindow):
         def done(result):
             m, metrics = result
             if m is self.model:
-                self.metrics = metrics
+                self.state.metrics = metrics
                 self._show_attributes()
 
         self.jobs.start(run, tr("Metrics"), on_done=done, on_error=lambda msg: log.warning("metrics: %s", msg))
@@ -532,9 +567,11 @@ class MainWindow(QMainWindow):
         self.set_selection(list(dict.fromkeys(self.selected + roots)) if additive else roots)
 
     def set_selection(self, ids) -> None:
+        self.state.set_selection(ids)
+
+    def _selection_changed(self, ids) -> None:
         model = self.model
-        self.selected = [i for i in dict.fromkeys(ids) if model is not None and i in model.objects]
-        highlight = expand_with_parts(model, self.selected) if model is not None else set()
+        highlight = expand_with_parts(model, ids) if model is not None else set()
         self.viewport.set_selection(sorted(highlight))
         self._show_attributes()
         self._update_selection_label()
@@ -554,6 +591,15 @@ class MainWindow(QMainWindow):
             except (ValueError, KeyError):
                 metrics = None
         self.attributes.show_object(self.model, self.scene, last, len(self.selected), metrics)
+
+    def _sunlight_rows(self, object_id) -> list:
+        """Attribute rows of the facade sunlight result on screen for the clicked building."""
+        from .analysis_calls import sunlight_rows
+
+        run = next((r for r in reversed(self.state.shown_runs()) if r.key.analysis == "sunlight"), None)
+        if run is None or object_id is None:
+            return []
+        return sunlight_rows(run.result, self._root(object_id))
 
     def _update_selection_label(self) -> None:
         n = len(self.selected)
@@ -594,21 +640,18 @@ class MainWindow(QMainWindow):
 
             self.show_error(str(exc) if isinstance(exc, InputError) else f"{type(exc).__name__}: {exc}")
             return
-        self.model, self.scene = model, scene
         ghost = None
         if self.compare and variant is not None and variant.edits:
             removed = [i for i in self.base_model.objects if i not in model.objects]
             if removed:
                 ghost = self.base_model.scene(object_ids=removed)
         self.viewport.set_scene(scene, model, reset_camera=reset_camera, ghost=ghost)
-        self.set_selection([s for s in self.selected if s in model.objects])
+        self.state.set_scene(model, scene)  # selection, result layers and the legend follow
         self.layers.populate(self._type_counts(), self.files)
         for name, actors in self.geo_layers:
             self.layers.add_geo_layer(name, actors)
         self.search.set_model(model)
-        self.legend.show_surfaces()
-        self.variants.edits_changed()
-        self.metrics = None
+        self._update_params()
         self._start_metrics()
 
     def _compare_changed(self, on: bool) -> None:
@@ -643,43 +686,121 @@ class MainWindow(QMainWindow):
             save_variant(v, path)
 
     # ------------------------------------------------------------------ analyses
-    def analysis_context(self) -> AnalysisContext:
-        return AnalysisContext(self.model, self.scene, self.analysis.sun.when_local(), self.selected,
-                               base_model=self.base_model)
+    def analysis_context(self, variant=None) -> AnalysisContext:
+        """What a job of the active variant (or of ``variant``, whose model is then built) needs."""
+        model, scene = self.model, self.scene
+        if variant is not None and variant is not self.state.active:
+            model = apply_variant(self.base_model, variant)
+            scene = model.scene()
+        if self.study_extent is None and self.base_model is not None:
+            from .analysis_calls import study_extent
 
-    def run_analysis(self, page) -> None:
+            self.study_extent = study_extent(self.base_model)
+        return AnalysisContext(model, scene, self.state.when_local, self.selected, base_model=self.base_model,
+                               extent=self.study_extent)
+
+    def _update_params(self, pages=None) -> None:
+        """Tell the state what every page would compute now (results not matching become stale)."""
+        if self.base_model is None:
+            return
+        ctx = self.analysis_context()
+        for page in pages or self.analysis.pages:
+            self.state.set_params(page.key, page.params(ctx))
+
+    def _page_params_changed(self, page) -> None:
+        self._update_params([page])
+
+    def describe_stale(self, run) -> str:
+        """Why ``run`` is stale, in words: other edits of its variant, or other parameters."""
+        from .state import edits_fingerprint
+
+        v = self.state.variant_by_uid(run.key.variant)
+        if v is None or run.key.edits != edits_fingerprint(v.edits):
+            return tr("stale: computed before the latest edits")
+        page = self.analysis.page(run.key.analysis)
+        return tr("stale: computed for {params}").format(params=page.parameter_text(dict(run.key.params)))
+
+    def run_analysis(self, page, variant=None, show: bool = True, on_done=None):
+        """Run ``page`` for the active variant (or ``variant``) with the page's parameters now; a
+        result with the same key is shown at once instead of being computed again. Returns the
+        job (None when the result was there or the run could not start)."""
         from model.errors import InputError
 
         if self.scene is None:
             self.show_error(tr("Open a city model first"))
-            return
+            return None
+        variant = variant or self.state.active
         try:
-            fn = page.job(self.analysis_context())
+            ctx = self.analysis_context(variant)
+            key = self._key(page, variant, ctx)
+            done = self.state.result_for(key)
+            if done is not None:
+                self._finish_run(done, page, show, on_done)
+                return None
+            fn = page.job(ctx)
         except InputError as exc:
             self.show_error(str(exc))
-            return
+            return None
         self.analysis.set_running(True)
         self.analysis.result_label.setText(tr("Running {name} …").format(name=page.title()))
-        scene = self.scene
-        job = self.jobs.start(fn, page.title(), on_done=lambda r: self._analysis_done(job, page, scene, r),
+        scene = ctx.scene
+        job = self.jobs.start(fn, page.title(),
+                              on_done=lambda r: self._analysis_done(job, page, key, scene, r, show, on_done),
                               on_error=lambda msg: self._analysis_failed(job, msg),
                               on_cancel=lambda: self._analysis_cancelled(job))
         job.signals.progress.connect(lambda f: self.analysis.progress.setValue(int(f * 1000)))
         self._analysis_job = job
+        return job
 
-    def _analysis_done(self, job, page, scene, result) -> None:
+    def _key(self, page, variant, ctx):
+        from .state import ResultKey
+
+        return ResultKey.make(variant, page.key, page.params(ctx))
+
+    def _analysis_done(self, job, page, key, scene, result, show, on_done) -> None:
+        from .state import AnalysisRun
+        from viewer.scene_view import triangle_colours
+
         self.analysis.set_running(False)
         self._analysis_job = None
         self.analysis.progress.setValue(1000)
-        if scene is not self.scene:
-            self.analysis.result_label.setText(tr("The model changed while the analysis ran; run it again."))
+        layer = page.layer(scene, triangle_colours(scene), result)
+        run = AnalysisRun(key, result, layer, scene, seconds=job.seconds or 0.0)
+        v = self.state.variant_by_uid(key.variant)
+        if v is None:
+            return  # the variant was deleted meanwhile
+        self.state.add_result(run, show=show and v is self.state.active)
+        self._finish_run(run, page, show, on_done)
+
+    def _finish_run(self, run, page, show: bool, on_done) -> None:
+        if show and run.key.variant == self.state.active.uid:
+            self.state.set_visible(run.key, True)
+            if page.key == "metrics" and self.state.drawable(run):
+                self.state.metrics = run.result
+            self.last_result = run.result
+            self.last_run = run
+            self._show_page_result()
+            self.legend.show()
+            self.legend.raise_()
+        if on_done is not None:
+            on_done(run)
+
+    def _show_page_result(self) -> None:
+        """The analysis dock's result line: the newest run of the page on screen for the active
+        variant, with its time and a stale note — never the text of another page."""
+        page = self.analysis.current_page()
+        if self._analysis_job is not None:
             return
-        self.last_result = result
-        self.projects.analysis_done(page.key, result)  # remembered per variant for the comparison
-        summary = page.present(self, result)
-        self.analysis.result_label.setText(summary + f"  ({format_number(job.seconds or 0, 1)} s)")
-        self.legend.show()
-        self.legend.raise_()
+        runs = self.state.runs(analysis=page.key)
+        if not runs:
+            self.analysis.result_label.setText("")
+            return
+        current = self.state.result_for(self.state.current_key(page.key))
+        run = current or runs[-1]
+        text = run.layer.summary + f"  ({format_number(run.seconds, 1)} s)"
+        if self.state.is_stale(run):
+            text = "⚠ " + self.describe_stale(run) + "\n" + text
+        self.analysis.result_label.setText(text)
 
     def _analysis_failed(self, job, message: str) -> None:
         self.analysis.set_running(False)
@@ -698,20 +819,24 @@ class MainWindow(QMainWindow):
             self._analysis_job.cancel()
 
     def clear_result(self) -> None:
-        self._sunlight_rows = None  # the attribute dock stops showing the facade sunlight figures
-        self.viewport.set_result_colours(None)
-        for name in list(self.viewport.overlays):
-            if name != "ghost":
-                self.viewport.remove_overlay(name)
-        self.legend.show_surfaces()
+        """Hide the results of the active variant (they stay in the layer tree)."""
+        self.state.hide_results()
         self.analysis.result_label.setText("")
+        self.results_view.redraw()
+
+    def _theme_legend(self) -> list:
+        themes = getattr(self, "colour_themes", None)
+        entry = themes.legend_entry() if themes is not None else None
+        return [entry] if entry else []
 
     def _sun_changed(self) -> None:
         from . import analysis_calls
 
+        self.state.set_when(self.analysis.sun.when_local())
         if self.scene is None:
             return
-        info = analysis_calls.sun_position(self.model, self.analysis.sun.when_local())
+        self._update_params([p for p in self.analysis.pages if p.uses_sun])
+        info = analysis_calls.sun_position(self.model, self.state.when_local)
         if info is None:
             self.analysis.sun.sun_label.setText("")
             return
@@ -719,6 +844,26 @@ class MainWindow(QMainWindow):
         self.analysis.sun.sun_label.setText(tr("Sun: azimuth {az}°, elevation {el}° ({tz}, {utc} UTC)").format(
             az=format_number(az, 1), el=format_number(el, 1), tz=info["tz"], utc=info["time_utc"][11:16]))
         self.viewport.set_sun_direction(info["direction"] if el > 0 else None)
+        if any(r.key.analysis == "shadow" for r in self.state.shown_runs()):
+            self._live_timer.start()  # restarts while the slider moves: computed where it rests
+
+    def _live_shadow(self) -> None:
+        """The shown shadow follows the sun slider: the shadow at the new time replaces it (from
+        the results when that time was computed before), computed in the background."""
+        shown = [r for r in self.state.shown_runs() if r.key.analysis == "shadow"]
+        if not shown:
+            return
+        if self._analysis_job is not None:  # one at a time; try again when it is done
+            self._live_timer.start()
+            return
+        page = self.analysis.page("shadow")
+        old = shown[-1]
+
+        def swap(run):
+            if run is not old:
+                self.state.swap(old, run)
+
+        self.run_analysis(page, show=False, on_done=swap)
 
     # ------------------------------------------------------------------ editing tools
     def _new_id(self, stem: str = "new") -> str:
@@ -877,13 +1022,7 @@ class MainWindow(QMainWindow):
             return
         key, slot = self._point_request
         self._point_request = None
-        page = self.analysis.page(key)
-        page.points[slot] = np.asarray(p, float)
-        page.point_objects[slot] = oid
-        world = [self.scene.to_world(q) if q is not None else None for q in page.points]
-        page.points_label.setText("  →  ".join(
-            "–" if w is None else f"{format_number(w[0], 1)}, {format_number(w[1], 1)}, {format_number(w[2], 1)}"
-            for w in world))
+        self.analysis.page(key).set_point(slot, self.scene.to_world(np.asarray(p, float)), oid)
         self.viewport.set_mode("select")
         self.statusBar().clearMessage()
 
@@ -951,7 +1090,6 @@ class MainWindow(QMainWindow):
         self.autosave.discard()  # a clean close: nothing to recover
         self.settings.save_layout(self.saveGeometry(), self.saveState())
         self.jobs.shutdown(3.0)
-        self._module_timer.stop()
         self.viewport.close_view()
         super().closeEvent(event)
 

@@ -9,9 +9,11 @@ source file is missing or changed shows a warning dialog (the edits may no longe
 
 Compare: a table of the existing state and every variant side by side
 (:func:`model.project.compare_variants`: gross floor area estimate, volume, max height,
-eave/ridge heights; Δ against the existing state), plus the shadow area and the roof PV yield of
-each variant when those analyses were run for it (results are remembered per variant while the
-window is open and stored in the project).
+eave/ridge heights; Δ against the existing state), plus the figures of every analysis that was run
+in this session — like with like: for each analysis the same parameters (those on its page now:
+date and time, grid, weather, rule set, picked points) for every variant. Runs missing for a
+variant are computed first, with progress; the table states the parameters of each analysis.
+The figures are stored in the project.
 """
 from __future__ import annotations
 
@@ -51,6 +53,9 @@ COMPARE_ROWS = (
     ("mean_ridge_height_m", QT_TRANSLATE_NOOP("", "Mean ridge height [m]"), 1),
     ("max_ridge_height_m", QT_TRANSLATE_NOOP("", "Max. ridge height [m]"), 1),
     ("shadow_area_m2", QT_TRANSLATE_NOOP("", "Shadow on the ground [m²]"), 0),
+    ("open_ground_m2", QT_TRANSLATE_NOOP("", "Open ground of the study area [m²]"), 0),
+    ("shadow_share_pct", QT_TRANSLATE_NOOP("", "Shadow share of the open ground [%]"), 1),
+    ("sunhours_mean_h", QT_TRANSLATE_NOOP("", "Mean sun hours on the ground [h]"), 1),
     ("solar_yield_mwh_a", QT_TRANSLATE_NOOP("", "Roof PV yield [MWh/a]"), 1),
     ("solar_mean_kwh_m2a", QT_TRANSLATE_NOOP("", "Mean roof irradiation [kWh/m²·a]"), 0),
     ("sightline_blockers", QT_TRANSLATE_NOOP("", "Sightline: blocking buildings"), 0),
@@ -65,12 +70,15 @@ def analysis_figures(key: str, result) -> dict:
     """The comparable figures of an analysis result (shadow: area m² and its time; solar: total
     yield MWh/a and mean irradiation kWh/m²·a; sightline: number of blocking buildings; viewshed:
     visible share of the open ground %; view corridor: number of intruding buildings; facade
-    sunlight: points meeting DIN 5034-1 on both days, and those lost against the existing state). The
-    last run of each analysis for a variant counts (run the view analyses from the same picked
-    points for every variant to compare them)."""
+    sunlight: points meeting DIN 5034-1 on both days, and those lost against the existing state)."""
     if key == "shadow":
         f = result.figures()
-        return {"shadow_area_m2": float(f["shadow_area_m2"]), "shadow_time": str(f["time_local"])[:16]}
+        ground = float(f["ground_area_m2"])
+        return {"shadow_area_m2": float(f["shadow_area_m2"]), "open_ground_m2": ground,
+                "shadow_share_pct": 100.0 * float(f["shadow_area_m2"]) / ground if ground else None,
+                "shadow_time": str(f["time_local"])[:16]}
+    if key == "sunhours":
+        return {"sunhours_mean_h": result.figures()["mean_sun_hours_h"]}
     if key == "sightline":
         return {"sightline_blockers": len(set(result.blocked_by))}
     if key == "viewshed":
@@ -153,8 +161,9 @@ class ProjectController:
     def __init__(self, window):
         self.window = window
         self.path: Path | None = None
-        self.results: dict[int, dict] = {}  # id(variant) -> {figure: value}
+        self.stored: dict[str, dict] = {}  # variant uid -> figures read from a project file
         self.last_warnings: list[str] = []
+        self.compare_progress = None
         self.dialog = None
         self._warning_box = None
         A = window.actions_by_name
@@ -188,14 +197,21 @@ class ProjectController:
         A["compare_variants"].setText(tr("Compare variants…"))
 
     # ------------------------------------------------------------ per-variant analysis figures
-    def analysis_done(self, key: str, result) -> None:
-        v = self.window.variants.active()
-        figs = analysis_figures(key, result)
-        if v is not None and figs:
-            self.results.setdefault(id(v), {}).update(figs)
+    def variant_results(self, v, analyses=None) -> dict:
+        """Figures of variant ``v``: of the runs with the parameters on the pages now (for the
+        analyses in ``analyses``, default: all), over those read from a project file."""
+        st = self.window.state
+        out = dict(self.stored.get(v.uid, {}))
+        for key in (analyses if analyses is not None else list(st.params)):
+            run = st.result_for(st.current_key(key, v))
+            if run is not None:
+                out.update(analysis_figures(key, run.result))
+        return out
 
-    def variant_results(self, v) -> dict:
-        return self.results.get(id(v), {})
+    def compared_analyses(self) -> list[str]:
+        """The analyses run in this session (for any variant), in the order of the analysis dock."""
+        run_keys = {k.analysis for k in self.window.state.results}
+        return [p.key for p in self.window.analysis.pages if p.key in run_keys and p.key != "metrics"]
 
     # ------------------------------------------------------------ project <-> window
     def to_project(self):
@@ -225,6 +241,7 @@ class ProjectController:
             "pages": page_settings(w.analysis),
             "variant_results": {name: self.variant_results(v) for v, name in zip(variants, names)
                                 if self.variant_results(v)},
+            "result_parameters": self.parameter_texts(),
             "existing_results": self.variant_results(w.variants.variants[0]) if w.variants.variants else {},
         }
         return proj
@@ -267,7 +284,7 @@ class ProjectController:
         """A fresh project on the open model: only the existing state, no file name yet."""
         w = self.window
         self.path = None
-        self.results.clear()
+        self.stored.clear()
         if w.base_model is not None:
             w.show_model(w.base_model, w.base_model.scene(), w.files)
         w.statusBar().showMessage(tr("New project"), 5000)
@@ -320,7 +337,7 @@ class ProjectController:
 
         w = self.window
         w.show_model(model, scene, [s["path"] for s in proj.sources])
-        self.results.clear()
+        self.stored.clear()
         vd = w.variants
         base = proj.path.resolve().parent if proj.path else None
         active_row = 0
@@ -333,12 +350,12 @@ class ProjectController:
             v = vd.add_variant(sc.name, edits)
             res = (proj.analysis.get("variant_results") or {}).get(sc.name)
             if res:
-                self.results[id(v)] = dict(res)
+                self.stored[v.uid] = dict(res)
             if sc.name == proj.active_scenario:
                 active_row = len(vd.variants) - 1
         existing = proj.analysis.get("existing_results")
         if existing and vd.variants:
-            self.results[id(vd.variants[0])] = dict(existing)
+            self.stored[vd.variants[0].uid] = dict(existing)
         vd.list.setCurrentRow(active_row)
         if active_row == 0:
             w.apply_edits()
@@ -369,8 +386,27 @@ class ProjectController:
         w.statusBar().showMessage(tr("Project opened: {file}").format(file=str(proj.path)), 8000)
 
     # ------------------------------------------------------------ compare
+    def parameter_texts(self, analyses=None) -> dict:
+        """{analysis title: its parameters in words} of the compared analyses."""
+        w = self.window
+        out = {}
+        for key in analyses if analyses is not None else self.compared_analyses():
+            page = w.analysis.page(key)
+            params = w.state.params.get(key)
+            if params is not None:
+                out[page.title()] = page.parameter_text(dict(params))
+        return out
+
+    def missing_runs(self, analyses) -> list:
+        """(page, variant) pairs whose run with the current parameters is not there yet."""
+        w = self.window
+        st = w.state
+        return [(w.analysis.page(a), v) for a in analyses for v in st.variants
+                if st.result_for(st.current_key(a, v)) is None]
+
     def compare(self):
-        """Compute the side-by-side figures in a worker and show them in a dialog."""
+        """Compute what is missing (model figures; analysis runs of any variant that lacks them with
+        the current parameters, one after the other with progress), then show the table."""
         from model.project import compare_variants
         from model.scenario import Scenario
 
@@ -378,25 +414,69 @@ class ProjectController:
         if w.base_model is None:
             w.show_error(tr("Open a city model first"))
             return None
+        analyses = self.compared_analyses()
+        todo = self.missing_runs(analyses)
         variants = list(w.variants.variants)
         others = variants[1:]
         names = unique_names([v.name for v in others])
         scenarios = [Scenario.from_dict({"name": n, "edits": copy.deepcopy(v.edits)}) for v, n in zip(others, names)]
         base = w.base_model
+        progress = self._progress_dialog(len(todo) + 1)
 
-        def run(progress, cancelled):
+        def run(progress_cb, cancelled):
             return compare_variants(base, scenarios)
 
-        def done(rows):
-            for row, v in zip(rows, variants):
-                row.update(self.variant_results(v))
+        def rows_done(rows):
             rows[0]["name"] = variants[0].name
-            self.show_table(rows)
+            self._pending_rows = rows
+            self._run_missing(todo, 0, analyses, variants, progress)
 
-        return w.jobs.start(run, tr("Compare variants"), on_done=done, on_error=w.show_error)
+        return w.jobs.start(run, tr("Compare variants"), on_done=rows_done, on_error=self._compare_failed)
 
-    def show_table(self, rows) -> None:
-        d = CompareDialog(rows, self.window)
+    def _progress_dialog(self, steps: int):
+        from PySide6.QtWidgets import QProgressDialog
+
+        d = QProgressDialog(tr("Comparing variants …"), tr("Cancel"), 0, steps, self.window)
+        d.setObjectName("compareProgress")
+        d.setWindowTitle(tr("Compare variants"))
+        d.setMinimumDuration(0)
+        d.setValue(0)
+        self.compare_progress = d
+        return d
+
+    def _compare_failed(self, message: str) -> None:
+        if self.compare_progress is not None:
+            self.compare_progress.close()
+            self.compare_progress = None
+        self.window.show_error(message)
+
+    def _run_missing(self, todo, k: int, analyses, variants, progress) -> None:
+        """Run the ``k``-th missing (page, variant) and go on; then show the table."""
+        if progress.wasCanceled():
+            self.compare_progress = None
+            self.window.statusBar().showMessage(tr("Comparison cancelled"), 5000)
+            return
+        progress.setValue(k + 1)
+        if k >= len(todo):
+            progress.close()
+            self.compare_progress = None
+            rows = self._pending_rows
+            for row, v in zip(rows, variants):
+                row.update(self.variant_results(v, analyses))
+            self.show_table(rows, self.parameter_texts(analyses))
+            return
+        page, v = todo[k]
+        progress.setLabelText(tr("Computing {analysis} for {variant} ({k} of {n}) …").format(
+            analysis=page.title(), variant=v.name, k=k + 1, n=len(todo)))
+        job = self.window.run_analysis(page, variant=v, show=False,
+                                       on_done=lambda _run: self._run_missing(todo, k + 1, analyses, variants, progress))
+        if job is not None:
+            job.signals.failed.connect(self._compare_failed)
+            job.signals.cancelled.connect(lambda: progress.cancel())
+            progress.canceled.connect(job.cancel)
+
+    def show_table(self, rows, parameters=None) -> None:
+        d = CompareDialog(rows, self.window, parameters or {})
         d.setObjectName("compareDialog")
         d.open()
         self.dialog = d
@@ -405,9 +485,10 @@ class ProjectController:
 class CompareDialog(QDialog):
     """Variants side by side: one column per variant, one row per figure, Δ to the existing state."""
 
-    def __init__(self, rows, parent=None):
+    def __init__(self, rows, parent=None, parameters=None):
         super().__init__(parent)
         self.rows = rows
+        self.parameters = dict(parameters or {})
         self.setWindowTitle(tr("Compare variants"))
         lay = QVBoxLayout(self)
         self.table = QTableWidget(len(COMPARE_ROWS), len(rows))
@@ -431,9 +512,13 @@ class CompareDialog(QDialog):
                 item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
                 self.table.setItem(r, c, item)
         lay.addWidget(self.table)
+        self.parameters_label = QLabel("<br>".join(f"<b>{name}:</b> {text}" for name, text in self.parameters.items()))
+        self.parameters_label.setWordWrap(True)
+        self.parameters_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        lay.addWidget(self.parameters_label)
         note = QLabel(tr("Gross floor area estimate = footprint × storeys, storeys = eave height / 3 m "
-                         "(an assumption). Analysis rows (shadow, PV, sightline …) appear when the analysis was run for "
-                         "the variant; the last run counts."))
+                         "(an assumption). Every analysis is compared with the same parameters for all variants "
+                         "(above); shadow areas are measured on one study area for all times and variants."))
         note.setWordWrap(True)
         lay.addWidget(note)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)

@@ -1,13 +1,13 @@
 """Solar results in the window (issue 7, viewer part): after a run of the solar page the roofs are
-coloured by annual irradiation (kWh/m²·a, :func:`app.analysis_calls.present_solar`, legend dock);
+coloured by annual irradiation (kWh/m²·a, :func:`app.analysis_calls.solar_layer`, legend dock);
 clicking a roof surface adds its figures to the attribute dock (area m², tilt °, azimuth ° with
 0° = north clockwise, kWh/m²·a, suitable, kWp, kWh/a — the row of
 :meth:`analysis.solar.SolarResult.surface_row`), and a bar chart under the attribute table shows
 the selected building's monthly PV yield (kWh per month, :meth:`SolarResult.buildings`,
 matplotlib ``FigureCanvasQTAgg``); with several buildings selected, their sum.
 
-The result belongs to the scene it was computed on: after an edit (a new scene) the figures are
-no longer shown until solar is run again.
+The controller follows the solar result shown in the view (:meth:`app.state.AppState.shown_runs`):
+after an edit the figures go with the result's layer, and come back when the layer is shown again.
 """
 from __future__ import annotations
 
@@ -99,7 +99,17 @@ class SolarController:
         dock.extra_rows = self._extra_rows
         # after the window's own slot (selection + attribute table), add the roof's figures
         window.viewport.object_clicked.connect(self._clicked)
-        window.analysis.clear_button.clicked.connect(self.clear)
+        window.state.results_changed.connect(self._results_changed)
+
+    def _results_changed(self) -> None:
+        """Follow the solar result shown in the view (if any)."""
+        w = self.window
+        run = next((r for r in reversed(w.state.shown_runs()) if r.key.analysis == "solar"), None)
+        if run is None:
+            if self.result is not None:
+                self.clear()
+        elif run.result is not self.result or self.scene is not w.scene:
+            self.set_result(run.result, w.scene)
 
     # ------------------------------------------------------------ state
     def set_result(self, result, scene) -> None:

@@ -5,7 +5,7 @@ removed by the variant as transparent ghosts."""
 from __future__ import annotations
 
 from PySide6.QtCore import Signal
-from PySide6.QtGui import QUndoGroup, QUndoStack
+from PySide6.QtGui import QUndoStack
 from PySide6.QtWidgets import (QCheckBox, QDockWidget, QGridLayout, QInputDialog, QLabel, QListWidget,
                                QListWidgetItem, QPushButton, QUndoView, QVBoxLayout, QWidget)
 
@@ -14,17 +14,18 @@ from .scenario_adapter import Variant
 
 
 class VariantsDock(QDockWidget):
-    active_changed = Signal(object)  # Variant
+    """A view of the variants of :class:`app.state.AppState`: the list follows the state's
+    ``variants_changed``/``active_variant_changed``; clicks and buttons call the state."""
+
     compare_changed = Signal(bool)
     load_requested = Signal()
     save_requested = Signal()
 
-    def __init__(self, undo_group: QUndoGroup, parent=None):
+    def __init__(self, state, parent=None):
         super().__init__(parent)
         self.setObjectName("VariantsDock")
-        self.group = undo_group
-        self.variants: list[Variant] = []
-        self.stacks: dict[int, QUndoStack] = {}
+        self.state = state
+        self.group = state.undo_group
         body = QWidget()
         lay = QVBoxLayout(body)
         lay.setContentsMargins(4, 4, 4, 4)
@@ -46,7 +47,7 @@ class VariantsDock(QDockWidget):
         lay.addWidget(self.compare)
         self.history_label = QLabel()
         lay.addWidget(self.history_label)
-        self.history = QUndoView(undo_group)
+        self.history = QUndoView(self.group)
         lay.addWidget(self.history, 1)
         self.setWidget(body)
         self.list.currentRowChanged.connect(self._row_changed)
@@ -57,6 +58,8 @@ class VariantsDock(QDockWidget):
         self.load_button.clicked.connect(self.load_requested.emit)
         self.save_button.clicked.connect(self.save_requested.emit)
         self.compare.toggled.connect(self.compare_changed.emit)
+        state.variants_changed.connect(self._fill)
+        state.active_variant_changed.connect(lambda _v: self._fill())
         self.retranslate()
 
     def retranslate(self) -> None:
@@ -73,51 +76,46 @@ class VariantsDock(QDockWidget):
         self.history.setEmptyLabel(tr("<original>"))
         if self.variants and self.variants[0].name in ("Bestand", "Existing"):
             self.variants[0].name = tr("Existing")
-        self._refresh_names()
+        self._fill()
 
     # ------------------------------------------------------------ state
-    def reset(self) -> None:
-        """One variant per model: the existing state plus any the user adds."""
-        for st in self.stacks.values():
-            self.group.removeStack(st)
-        self.stacks.clear()
-        self.variants = []
-        self.list.blockSignals(True)
-        self.list.clear()
-        v = self.add_variant(tr("Existing"), [])
-        self.list.blockSignals(False)
-        self.group.setActiveStack(self.stacks[id(v)])
+    @property
+    def variants(self) -> list[Variant]:
+        return self.state.variants
+
+    @property
+    def stacks(self) -> dict[str, QUndoStack]:
+        return self.state.stacks
 
     def add_variant(self, name: str, edits) -> Variant:
-        v = Variant(name, list(edits))
-        self.variants.append(v)
-        stack = QUndoStack(self.group)
-        self.stacks[id(v)] = stack
-        self.list.addItem(QListWidgetItem(name))
-        self.list.setCurrentRow(len(self.variants) - 1)
-        return v
+        return self.state.add_variant(name, edits)
 
     def active(self) -> Variant | None:
-        row = self.list.currentRow()
-        return self.variants[row] if 0 <= row < len(self.variants) else None
+        return self.state.active
 
     def active_stack(self) -> QUndoStack | None:
-        v = self.active()
-        return self.stacks.get(id(v)) if v is not None else None
+        return self.state.stack()
 
     def _row_changed(self, row: int) -> None:
-        if 0 <= row < len(self.variants):
-            v = self.variants[row]
-            self.group.setActiveStack(self.stacks[id(v)])
-            self.active_changed.emit(v)
+        if 0 <= row < len(self.variants) and self.variants[row] is not self.state.active:
+            self.state.set_active(self.variants[row])
 
-    def _refresh_names(self) -> None:
+    def _fill(self) -> None:
+        """The list as the state has it: names with their number of edits, the active one current."""
+        self.list.blockSignals(True)
+        while self.list.count() > len(self.variants):
+            self.list.takeItem(self.list.count() - 1)
         for i, v in enumerate(self.variants):
+            n = len(v.edits)
+            text = v.name + ("  (" + tr("{n} edits").format(n=n) + ")" if n else "")
             item = self.list.item(i)
-            if item is not None:
-                n = len(v.edits)
-                edits = "  (" + tr("{n} edits").format(n=n) + ")" if n else ""
-                item.setText(v.name + edits)
+            if item is None:
+                self.list.addItem(QListWidgetItem(text))
+            elif item.text() != text:
+                item.setText(text)
+        if self.state.active in self.variants:
+            self.list.setCurrentRow(self.variants.index(self.state.active))
+        self.list.blockSignals(False)
 
     def _next_name(self) -> str:
         k = len(self.variants)
@@ -139,17 +137,12 @@ class VariantsDock(QDockWidget):
             return
         name, ok = QInputDialog.getText(self, tr("Rename variant"), tr("Name"), text=v.name)
         if ok and name.strip():
-            v.name = name.strip()
-            self._refresh_names()
+            self.state.rename_variant(v, name.strip())
 
     def _delete(self) -> None:
-        row = self.list.currentRow()
-        if row <= 0:  # the existing state stays
-            return
-        v = self.variants.pop(row)
-        self.group.removeStack(self.stacks.pop(id(v)))
-        self.list.takeItem(row)
-        self.list.setCurrentRow(max(0, row - 1))
+        v = self.active()
+        if v is not None and self.variants and v is not self.variants[0]:  # the existing state stays
+            self.state.remove_variant(v)
 
     def edits_changed(self) -> None:
-        self._refresh_names()
+        self._fill()

@@ -42,6 +42,7 @@ class Viewport(QWidget):
     point_picked = Signal(object, object)  # local (x, y, z) and the object id hit (or None)
     mode_changed = Signal(str)
     footprint_drawn = Signal(object)  # (n, 2) local xy of a drawn polygon
+    light_changed = Signal(object)  # the key light's direction towards the sun (None: default)
 
     def __init__(self, parent=None):
         super().__init__(parent)
@@ -68,6 +69,7 @@ class Viewport(QWidget):
         self.ground_actor = None
         self.selection: list[str] = []
         self.result_rgb: np.ndarray | None = None  # (m, 3) per-triangle result colours or None
+        self.theme_rgb: np.ndarray | None = None  # (m, 3) per-triangle colours of View ▸ Colour by
         self.overlays: dict[str, object] = {}  # name -> actor (result grids, ghosts)
         self._measure_actors: list = []
         self._measure_points: list[np.ndarray] = []
@@ -105,6 +107,7 @@ class Viewport(QWidget):
         self._sun_direction = None if direction is None else np.asarray(direction, float)
         self._add_lights()
         self.render()
+        self.light_changed.emit(self._sun_direction)
 
     def _add_decorations(self) -> None:
         """North arrow (upper right) and a scale bar (lower left, valid at the view centre)."""
@@ -117,7 +120,7 @@ class Viewport(QWidget):
     # ------------------------------------------------------------------ scene
     def set_scene(self, scene, model=None, reset_camera: bool = True, ghost=None) -> float:
         """Show ``scene``; returns the seconds until the first frame was rendered."""
-        from viewer.scene_view import ground_plane, scene_to_polydata, triangle_colours
+        from viewer.scene_view import GROUND_PLANE_RGB, ground_plane, scene_to_polydata, triangle_colours
 
         t0 = time.perf_counter()
         old_layers = self.layers
@@ -139,6 +142,7 @@ class Viewport(QWidget):
         self.scene = scene
         self.model = model
         self.result_rgb = None
+        self.theme_rgb = None
         self._picker = None
         if scene is None or scene.n_triangles == 0:
             self.render()
@@ -164,9 +168,9 @@ class Viewport(QWidget):
             actor.prop.opacity = self.layers[t]["opacity"]
         # the ground plane sits 0.3 m below the lowest point so that result overlays drawn just above
         # the ground (shadow, sun-hours) never fight with it in the depth buffer from far away
-        self.ground_actor = self.plotter.add_mesh(ground_plane(scene, z=self.ground_z - 0.3), color=(0.92, 0.92, 0.88), name="ground",
-                                                  pickable=False, ambient=0.4, diffuse=0.6, reset_camera=False,
-                                                  render=False)
+        self.ground_actor = self.plotter.add_mesh(ground_plane(scene, z=self.ground_z - 0.3),
+                                                  color=[c / 255 for c in GROUND_PLANE_RGB], name="ground",
+                                                  pickable=False, lighting=False, reset_camera=False, render=False)
         if ghost is not None and ghost.n_triangles:
             gmesh = scene_to_polydata(ghost)
             self.overlays["ghost"] = self.plotter.add_mesh(gmesh, color=(0.55, 0.65, 0.85), opacity=0.3,
@@ -227,6 +231,8 @@ class Viewport(QWidget):
             tri = layer["tri"]
             if self.result_rgb is not None:
                 rgb = self.result_rgb[tri].copy()
+            elif self.theme_rgb is not None:
+                rgb = self.theme_rgb[tri].copy()
             elif layer["colour"] is not None:
                 rgb = np.empty((len(tri), 3), np.uint8)
                 rgb[:] = layer["colour"]
@@ -265,18 +271,27 @@ class Viewport(QWidget):
             self.ground_actor.SetVisibility(bool(visible))
             self.render()
 
-    def set_result_colours(self, rgb) -> None:
+    def set_result_colours(self, rgb, render: bool = True) -> None:
         """Colour every triangle by a result ((m, 3) uint8) or back to the normal colours (None)."""
         self.result_rgb = None if rgb is None else np.asarray(rgb, dtype=np.uint8)
         self._recolour()
-        self.render()
+        if render:
+            self.render()
 
-    def add_overlay(self, name: str, mesh, **kwargs) -> None:
+    def set_theme_colours(self, rgb, render: bool = True) -> None:
+        """Colour every triangle by a colour theme ((m, 3) uint8; below result colours) or not (None)."""
+        self.theme_rgb = None if rgb is None else np.asarray(rgb, dtype=np.uint8)
+        self._recolour()
+        if render:
+            self.render()
+
+    def add_overlay(self, name: str, mesh, render: bool = True, **kwargs) -> None:
         self.remove_overlay(name, render=False)
         kwargs.setdefault("pickable", False)
         self.overlays[name] = self.plotter.add_mesh(mesh, name=f"overlay:{name}", reset_camera=False, render=False,
                                                     **kwargs)
-        self.render()
+        if render:
+            self.render()
 
     def remove_overlay(self, name: str, render: bool = True) -> None:
         actor = self.overlays.pop(name, None)

@@ -32,27 +32,52 @@ def make_plotter(size=(1920, 1080)):
     return plotter
 
 
+#: the default lights: a key light (the sun) and a fill light from the opposite side, 0.6 up
+KEY_INTENSITY = 0.85
+FILL_INTENSITY = 0.35
+DEFAULT_SUN_AZIMUTH_DEG = 225.0  # south-west
+DEFAULT_SUN_ELEVATION_DEG = 45.0
+#: surface material of the city meshes (Phong coefficients as given to add_mesh)
+MESH_AMBIENT = 0.25
+MESH_DIFFUSE = 0.75
+
+
+def default_lights(sun_direction=None) -> list[tuple[np.ndarray, float]]:
+    """(unit direction towards the light, intensity) of the key and the fill light for a sun in
+    ``sun_direction`` (unit vector towards the sun; default: south-west at 45° elevation)."""
+    if sun_direction is None:
+        el, az = np.radians(DEFAULT_SUN_ELEVATION_DEG), np.radians(DEFAULT_SUN_AZIMUTH_DEG)
+        sun_direction = (np.sin(az) * np.cos(el), np.cos(az) * np.cos(el), np.sin(el))
+    d = np.asarray(sun_direction, dtype=float)
+    d = d / (np.linalg.norm(d) or 1.0)
+    fill = np.array([-d[0], -d[1], 0.6])
+    return [(d, KEY_INTENSITY), (fill / np.linalg.norm(fill), FILL_INTENSITY)]
+
+
 def add_default_lights(plotter, sun_direction=None) -> None:
     """A sun-like key light (from ``sun_direction``, a unit vector towards the sun, default from
     the south-west at 45° elevation) plus a soft fill light and ambient, so walls facing away
     from the sun stay readable."""
     import pyvista as pv
 
-    if sun_direction is None:
-        el, az = np.radians(45.0), np.radians(225.0)
-        sun_direction = (np.sin(az) * np.cos(el), np.cos(az) * np.cos(el), np.sin(el))
-    d = np.asarray(sun_direction, dtype=float)
-    d = d / (np.linalg.norm(d) or 1.0)
-    key = pv.Light(light_type="scene light", intensity=0.85)
-    key.positional = False
-    key.position = tuple(d * 1000.0)
-    key.focal_point = (0.0, 0.0, 0.0)
-    fill = pv.Light(light_type="scene light", intensity=0.35)
-    fill.positional = False
-    fill.position = tuple(np.array([-d[0], -d[1], 0.6]) * 1000.0)
-    fill.focal_point = (0.0, 0.0, 0.0)
-    plotter.add_light(key)
-    plotter.add_light(fill)
+    for direction, intensity in default_lights(sun_direction):
+        light = pv.Light(light_type="scene light", intensity=intensity)
+        light.positional = False
+        light.position = tuple(direction * 1000.0)
+        light.focal_point = (0.0, 0.0, 0.0)
+        plotter.add_light(light)
+
+
+def lit_rgb(rgb, normal, sun_direction=None, ambient: float = MESH_AMBIENT,
+            diffuse: float = MESH_DIFFUSE) -> tuple[int, int, int]:
+    """The colour a surface of colour ``rgb`` facing ``normal`` shows under the default lights
+    (:func:`default_lights`): VTK's Phong model without the (small) specular term,
+    c · (ambient + diffuse · Σ intensity · max(0, n·l)). Legends use it so that their swatches are
+    the colours drawn, not the unlit material colours."""
+    n = np.asarray(normal, float)
+    n = n / (np.linalg.norm(n) or 1.0)
+    k = ambient + diffuse * sum(i * max(0.0, float(n @ d)) for d, i in default_lights(sun_direction))
+    return tuple(int(v) for v in np.clip(np.round(np.asarray(rgb, float) * k), 0, 255))
 
 
 def save_png(plotter, out_path) -> str:

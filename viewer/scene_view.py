@@ -55,6 +55,9 @@ TYPE_COLOURS: dict[str, tuple[int, int, int]] = {
 }
 DEFAULT_COLOUR = (200, 200, 200)
 SELECTION_COLOUR = (255, 200, 0)
+#: the ground plane under a model; drawn without lighting in the window, so that its colour (and
+#: a translucent result over it) is the same at every sun position and equals its legend swatch
+GROUND_PLANE_RGB = (235, 235, 224)
 
 
 def surface_colour_table() -> np.ndarray:

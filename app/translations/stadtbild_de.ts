@@ -1918,6 +1918,88 @@
         <location filename="../publish_dialog.py" line="1"/>
         <source>Publish</source>
         <translation>Veröffentlichen</translation>
+        <source>Shadow cast on the ground at the chosen date and local time (sun position: NREL SPA). Recomputed live while the time slider moves.</source>
+        <translation>Schattenwurf auf den Boden zum gewählten Datum und zur Ortszeit (Sonnenstand: NREL SPA). Wird beim Ziehen des Zeitreglers laufend neu berechnet.</translation>
+    </message>
+    <message>
+        <source>{when}, grid {g} m</source>
+        <translation>{when}, Raster {g} m</translation>
+    </message>
+    <message>
+        <source>{date}, grid {g} m, step {s} min</source>
+        <translation>{date}, Raster {g} m, Zeitschritt {s} min</translation>
+    </message>
+    <message>
+        <source>eye {h} m</source>
+        <translation>Augenhöhe {h} m</translation>
+    </message>
+    <message>
+        <source>default weather of the site (clear-sky model), roof samples every {g} m</source>
+        <translation>Standardwetter des Standorts (Klarhimmelmodell), Dachpunkte alle {g} m</translation>
+    </message>
+    <message>
+        <source>21 March and 17 January {y}, points every {s} m</source>
+        <translation>21. März und 17. Januar {y}, Punkte alle {s} m</translation>
+    </message>
+    <message>
+        <source>Shadow {when}</source>
+        <translation>Schatten {when}</translation>
+    </message>
+    <message>
+        <source>Sun hours {date}</source>
+        <translation>Sonnenstunden {date}</translation>
+    </message>
+    <message>
+        <source>Setback areas ({rule})</source>
+        <translation>Abstandsflächen ({rule})</translation>
+    </message>
+    <message>
+        <source>Results</source>
+        <translation>Ergebnisse</translation>
+    </message>
+    <message>
+        <source>Computed for other edits of this variant: run it again to see it</source>
+        <translation>Für einen anderen Bearbeitungsstand dieser Variante berechnet: zum Anzeigen erneut starten</translation>
+    </message>
+    <message>
+        <source>stale: computed before the latest edits</source>
+        <translation>veraltet: vor den letzten Änderungen berechnet</translation>
+    </message>
+    <message>
+        <source>stale: computed for {params}</source>
+        <translation>veraltet: berechnet für {params}</translation>
+    </message>
+    <message>
+        <source>Open ground of the study area [m²]</source>
+        <translation>Freifläche des Untersuchungsgebiets [m²]</translation>
+    </message>
+    <message>
+        <source>Shadow share of the open ground [%]</source>
+        <translation>Schattenanteil der Freifläche [%]</translation>
+    </message>
+    <message>
+        <source>Mean sun hours on the ground [h]</source>
+        <translation>Mittlere Sonnenstunden am Boden [h]</translation>
+    </message>
+    <message>
+        <source>Comparing variants …</source>
+        <translation>Varianten werden verglichen …</translation>
+    </message>
+    <message>
+        <source>Comparison cancelled</source>
+        <translation>Vergleich abgebrochen</translation>
+    </message>
+    <message>
+        <source>Computing {analysis} for {variant} ({k} of {n}) …</source>
+        <translation>{analysis} für {variant} wird berechnet ({k} von {n}) …</translation>
+    </message>
+    <message>
+        <source>Gross floor area estimate = footprint × storeys, storeys = eave height / 3 m (an assumption). Every analysis is compared with the same parameters for all variants (above); shadow areas are measured on one study area for all times and variants.</source>
+        <translation>Bruttogrundfläche geschätzt = Grundfläche × Geschosse, Geschosse = Traufhöhe / 3 m (Annahme). Jede Analyse wird für alle Varianten mit denselben Parametern verglichen (oben); Schattenflächen werden für alle Uhrzeiten und Varianten auf demselben Untersuchungsgebiet gemessen.</translation>
+    </message>
+    <message>
+        <source>stale</source>
+        <translation>veraltet</translation>
     </message>
 </context>
 </TS>
