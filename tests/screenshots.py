@@ -182,3 +182,46 @@ def save_frame(rgb, name: str) -> Path:
     rgb = np.asarray(rgb, np.uint8)[..., :3]
     assert_real_view(rgb, name)
     return Shot(rgb, (0, 0)).save(artifact_path(name))
+
+
+# ------------------------------------------------------------------------------ where things are on the screen
+def project(viewport, points_local) -> np.ndarray:
+    """(n, 2) widget pixel positions (x right, y down) of local 3D points, by the renderer's own
+    composite projection matrix (VTK), independent of the window's picking code."""
+    ren = viewport.plotter.renderer
+    w, h = viewport.plotter.ren_win.GetSize()
+    m = ren.GetActiveCamera().GetCompositeProjectionTransformMatrix(w / max(h, 1), -1, 1)
+    mat = np.array([[m.GetElement(i, j) for j in range(4)] for i in range(4)])
+    pts = np.asarray(points_local, float).reshape(-1, 3)
+    hom = np.c_[pts, np.ones(len(pts))] @ mat.T
+    ndc = hom[:, :2] / hom[:, 3:4]
+    ratio = viewport.plotter.interactor.devicePixelRatioF()
+    return np.c_[(ndc[:, 0] + 1) * 0.5 * w / ratio, (h - 1 - (ndc[:, 1] + 1) * 0.5 * h) / ratio]
+
+
+def triangles_mask(viewport, corners_local, shrink_px: float = 0.0) -> np.ndarray:
+    """(h, w) bool mask of the widget pixels covered by the projected triangles ((k, 3, 3) local
+    corners); ``shrink_px`` erodes it (pixels at edges mix colours)."""
+    from PIL import Image, ImageDraw
+
+    w, h = viewport.width(), viewport.height()
+    img = Image.new("1", (w, h), 0)
+    draw = ImageDraw.Draw(img)
+    xy = project(viewport, np.asarray(corners_local, float).reshape(-1, 3)).reshape(-1, 3, 2)
+    for tri in xy:
+        if np.isfinite(tri).all():
+            draw.polygon([tuple(p) for p in tri], fill=1)
+    mask = np.asarray(img, bool)
+    if shrink_px > 0:
+        from scipy.ndimage import binary_erosion
+
+        mask = binary_erosion(mask, iterations=int(round(shrink_px)))
+    return mask
+
+
+def disc_mask(viewport, centre_local, radius_px: float) -> np.ndarray:
+    """(h, w) bool mask of a disc of ``radius_px`` around a projected local point."""
+    w, h = viewport.width(), viewport.height()
+    cx, cy = project(viewport, [centre_local])[0]
+    yy, xx = np.mgrid[0:h, 0:w]
+    return (xx - cx) ** 2 + (yy - cy) ** 2 <= radius_px ** 2

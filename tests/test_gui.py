@@ -19,7 +19,7 @@ from PySide6.QtWidgets import QApplication  # noqa: E402
 from model.semantics import SURFACE_CODE  # noqa: E402
 from tests.helpers import open_window  # noqa: E402
 from tests.conftest import DEMO, data_file  # noqa: E402
-from tests.screenshots import save_screenshot  # noqa: E402
+from tests.screenshots import capture, save_screenshot, triangles_mask  # noqa: E402
 
 pytestmark = pytest.mark.gui
 
@@ -61,6 +61,26 @@ def window(shared_window, qtbot):
 def shot(window, artifacts, name):
     """The window as it is on the screen (tests/screenshots.py), saved as gui-<name>.png."""
     return save_screenshot(window, f"gui-{name}")
+
+
+def is_highlight(rgb) -> np.ndarray:
+    """Pixels in the selection colour (255, 200, 0) as lit: strong red and green, no blue."""
+    a = np.asarray(rgb, int)
+    return (a[..., 0] > 150) & (a[..., 1] > 100) & (a[..., 2] < 80) & (a[..., 0] - a[..., 1] > 15)
+
+
+def is_roof_red(rgb) -> np.ndarray:
+    """Pixels of a red-brown roof (178, 77, 58) as lit, bright or in shade."""
+    a = np.asarray(rgb, int)
+    return (a[..., 0] > 60) & (a[..., 0] - a[..., 1] > 35) & (a[..., 0] - a[..., 2] > 35) & (a[..., 1] < 110)
+
+
+def roof_mask(window, object_id, shrink_px=2):
+    """Screen pixels (of the 3D view) of the upward-facing triangles of ``object_id``."""
+    sc = window.scene
+    k = sc.object_number(object_id)
+    up = (sc.object_index == k) & (sc.face_normals[:, 2] > 0.3)
+    return triangles_mask(window.viewport, sc.corners[up], shrink_px=shrink_px)
 
 
 def top_roof_target(scene):
@@ -122,7 +142,18 @@ def test_click_selects_building_and_attribute_dock_shows_its_id(window, qtbot, a
     is_sel = np.all(np.asarray(mesh.cell_data["rgb"]) == SELECTION_COLOUR, axis=1)
     k = window.scene.object_number(expected)
     assert np.array_equal(is_sel, obj == k)
-    shot(window, artifacts, "02-selected")
+    # … and on the screen: the building's region is in the highlight colour, nothing else is
+    view = shot(window, artifacts, "02-selected").crop(window.viewport)
+    mask = roof_mask(window, expected)
+    assert mask.sum() > 2000  # zoomed to the building: a big region
+    assert is_highlight(view[mask]).mean() > 0.9
+    from scipy.ndimage import binary_dilation
+
+    around = ~binary_dilation(roof_mask(window, expected, shrink_px=0), iterations=4)
+    assert is_highlight(view[around]).sum() < 0.01 * mask.sum()
+    window.set_selection([])
+    plain = capture(window).crop(window.viewport)
+    assert is_highlight(plain[mask]).mean() < 0.02 and is_roof_red(plain[mask]).mean() > 0.8
 
 
 def test_shift_click_adds_and_box_select(window, qtbot, artifacts):
@@ -163,6 +194,9 @@ def test_shift_click_adds_and_box_select(window, qtbot, artifacts):
 def test_demolish_undo_redo_and_history(window, qtbot, artifacts):
     target, _ = click_at_object(qtbot, window)
     qtbot.waitUntil(lambda: window.selected == [target], timeout=15000)
+    mask = roof_mask(window, target)
+    before = capture(window).crop(window.viewport)
+    assert is_highlight(before[mask]).mean() > 0.9  # the selected building's roof, in the highlight colour
     window.actions_by_name["demolish"].trigger()
     assert target not in window.model.objects
     assert len(window.model.objects) == 852
@@ -170,14 +204,17 @@ def test_demolish_undo_redo_and_history(window, qtbot, artifacts):
     assert window.variants.active().edits == [{"op": "demolish", "ids": [target]}]
     assert window.variants.history.model().rowCount() == 2  # <original> + the demolition
     assert window.base_model is not window.model and target in window.base_model.objects  # source untouched
-    shot(window, artifacts, "04-demolished")
+    gone = shot(window, artifacts, "04-demolished").crop(window.viewport)
+    # its roof pixels are gone: the ground shows where it stood
+    assert (is_highlight(gone[mask]) | is_roof_red(gone[mask])).mean() < 0.05
     window.activateWindow()
     qtbot.waitUntil(lambda: QApplication.activeWindow() is window, timeout=15000)
     QTest.keyClick(window, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
     qtbot.waitUntil(lambda: target in window.model.objects, timeout=15000)
     assert len(window.scene.object_ids) == 853
     assert window.variants.active().edits == []
-    shot(window, artifacts, "05-undone")
+    back = shot(window, artifacts, "05-undone").crop(window.viewport)
+    assert is_roof_red(back[mask]).mean() > 0.8  # … and come back on undo
     QTest.keyClick(window, Qt.Key.Key_Y, Qt.KeyboardModifier.ControlModifier)
     qtbot.waitUntil(lambda: target not in window.model.objects, timeout=15000)
     # compare mode: the demolished building appears as a transparent ghost
@@ -293,7 +330,6 @@ def test_shadow_analysis_from_panel_shows_overlay_and_legend(window, qtbot, arti
 
     dock = window.analysis
     page = dock.show_page("shadow")
-    assert page.available()
     page.grid.setValue(2.0)
     dock.sun.set_when(dt.datetime(2026, 6, 21, 15, 0))
     assert dock.sun.slider.value() == 15 * 6
@@ -314,7 +350,7 @@ def test_shadow_analysis_from_panel_shows_overlay_and_legend(window, qtbot, arti
     # the overlay holds the shadowed open-ground cells, and their area is the reported shadow area
     overlay = window.viewport.overlays["shadow"]
     n_cells = overlay.GetMapper().GetInput().GetNumberOfCells()
-    assert n_cells == window.last_result_overlay_cells
+    assert n_cells == window.last_run.layer.cells
     assert n_cells * 4.0 == pytest.approx(f["shadow_area_m2"])
     assert 0 < f["shadow_area_m2"] < f["ground_area_m2"]
     st = window.legend.state
@@ -404,7 +440,7 @@ def test_sightline_picked_in_view_lists_the_buildings_it_crosses(window, qtbot, 
         assert vp.mode == "point"
         QTest.mouseClick(w, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, vp.world_to_widget(p))
         qtbot.waitUntil(lambda: vp.mode == "select", timeout=15000)
-    picked_a, picked_b = page.points
+    picked_a, picked_b = (scene.to_local(p) for p in page.points)  # the page keeps model coordinates
     assert np.hypot(*(picked_a - a)[:2]) < 3.0 and np.hypot(*(picked_b - b)[:2]) < 3.0
     dock.run_button.click()
     qtbot.waitUntil(lambda: not dock.cancel_button.isEnabled(), timeout=60000)
@@ -440,7 +476,6 @@ def test_sun_hours_from_panel(window, qtbot):
 
     dock = window.analysis
     page = dock.show_page("sunhours")
-    assert page.available()
     page.grid.setValue(8.0)
     page.step.setValue(10)
     dock.sun.set_when(dt.datetime(2026, 3, 21, 12, 0))

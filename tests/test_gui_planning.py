@@ -124,7 +124,7 @@ def test_colour_by_height_roof_type_and_object_type(win, qtbot, artifacts):
     import matplotlib
 
     top = (np.array(matplotlib.colormaps["viridis"](1.0)[:3]) * 255 + 0.5).astype(int)
-    rgb = w.viewport.result_rgb[sc.object_index == tallest]
+    rgb = w.viewport.theme_rgb[sc.object_index == tallest]
     assert np.abs(rgb.astype(int) - top).max() <= 1
     shot(w, artifacts, "22-colour-by-height")
 
@@ -142,7 +142,7 @@ def test_colour_by_height_roof_type_and_object_type(win, qtbot, artifacts):
     w.colour_themes.actions["storeys"].trigger()
     assert w.legend.state["vmin"] >= 1
     w.colour_themes.actions["surfaces"].trigger()
-    assert w.viewport.result_rgb is None and w.legend.state["kind"] == "surfaces"
+    assert w.viewport.theme_rgb is None and w.viewport.result_rgb is None and w.legend.state["kind"] == "surfaces"
 
 
 def prism_volume(scene, k: int) -> float:
@@ -205,9 +205,8 @@ def test_project_variants_compare_save_open_and_changed_source(win, qtbot, tmp_p
     blockers = []
     for row in (0, 1):
         vd.list.setCurrentRow(row)
-        origin = np.asarray(w.scene.origin, float)
-        page.points = [centre_world + np.array([-60.0, 0.0, 60.0]) - origin, centre_world + np.array([0, 0, 0.2]) - origin]
-        page.point_objects = [None, None]
+        page.set_point(0, centre_world + np.array([-60.0, 0.0, 60.0]))
+        page.set_point(1, centre_world + np.array([0, 0, 0.2]))
         w.last_result = None
         dock.run_button.click()
         qtbot.waitUntil(lambda: w.last_result is not None, timeout=30000)
@@ -235,7 +234,20 @@ def test_project_variants_compare_save_open_and_changed_source(win, qtbot, tmp_p
     assert delta(d.cell("volume_m3", 2)) == pytest.approx(-vols[big] - vols[small], rel=0.01, abs=2)
     assert num(d.cell("shadow_area_m2", 0)) == pytest.approx(shadow0, abs=1)
     assert delta(d.cell("shadow_area_m2", 1)) == pytest.approx(shadow_a - shadow0, abs=1)
-    assert d.cell("shadow_area_m2", 2) == "–"  # not run for B
+    # B had no shadow run: the comparison computed it with the same time, grid and study area;
+    # the library's own run on B's model is the reference
+    from analysis.ground import analysis_scene
+    from analysis.shadow import shadow_at
+    from app.scenario_adapter import apply_variant
+
+    when = w.state.when_local
+    ref_b = shadow_at(analysis_scene(apply_variant(w.base_model, vd.variants[2])), when, cell_m=4.0,
+                      extent=w.study_extent)
+    assert num(d.cell("shadow_area_m2", 2)) == pytest.approx(ref_b.figures()["shadow_area_m2"], abs=1)
+    # one study area for all: the open ground differs only by the demolished footprints (the small
+    # one covers less than a 4 m cell)
+    assert num(d.cell("open_ground_m2", 0)) < num(d.cell("open_ground_m2", 1)) <= num(d.cell("open_ground_m2", 2))
+    assert f"{when:%d.%m.%Y %H:%M}" in d.parameters_label.text()
     assert num(d.cell("sightline_blockers", 0)) == len(blockers[0])
     assert delta(d.cell("sightline_blockers", 1)) == len(blockers[1]) - len(blockers[0])
     d.resize(900, 560)

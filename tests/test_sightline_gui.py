@@ -61,9 +61,10 @@ def test_viewshed_page(window, qtbot, artifacts):
     street = np.array([*STREET, 0.0]) - window.scene.origin
     street[2] = vp.ground_z
     _pick(qtbot, window, page.pick_buttons[0], street)
-    assert np.hypot(*(page.points[0] - street)[:2]) < 3.0
+    picked = window.scene.to_local(page.points[0])  # the page keeps model coordinates
+    assert np.hypot(*(picked - street)[:2]) < 3.0
     res = _run(qtbot, window)
-    ref = viewshed(analysis_scene(window.model), page.points[0] + [0, 0, 1.6], radius_m=200.0, cell_m=4.0)
+    ref = viewshed(analysis_scene(window.model), picked + [0, 0, 1.6], radius_m=200.0, cell_m=4.0)
     assert res.visible_fraction == pytest.approx(ref.visible_fraction, abs=1e-9)
     assert 0.2 < res.visible_fraction < 1.0
     assert "viewshed" in vp.overlays
@@ -79,9 +80,9 @@ def test_viewcone_page(window, qtbot, artifacts):
     scene = window.scene
     street = np.array([*STREET, 0.0]) - scene.origin
     street[2] = window.viewport.ground_z
-    page.points[0] = street
-    page.points[1] = scene.vertices[scene.triangles[scene.object_index == scene.object_number(TALLEST)][0, 0]]
-    page.point_objects[1] = TALLEST
+    page.set_point(0, scene.to_world(street))
+    page.set_point(1, scene.to_world(scene.vertices[scene.triangles[scene.object_index == scene.object_number(TALLEST)][0, 0]]),
+                   TALLEST)
     res = _run(qtbot, window)
     ref = view_corridor(analysis_scene(window.model), street + [0, 0, 1.6], target_id=TALLEST, half_angle_deg=8.0)
     assert res.figures()["intruding"] == ref.figures()["intruding"]
