@@ -74,7 +74,7 @@ def start_publish(window, folder, names, title: str = "", licence: str = "", att
     from model.errors import InputError
     from model.privacy import internal_patterns
 
-    from .scenario_adapter import _real_scenario
+    from .scenario_adapter import to_scenario
 
     base = window.base_model or window.model
     if base is None:
@@ -86,7 +86,7 @@ def start_publish(window, folder, names, title: str = "", licence: str = "", att
     variants = [v for v in window.variants.variants if v.name in set(names) and v.edits]
     try:
         patterns = internal_patterns()
-        scenarios = [_real_scenario(v) for v in variants]
+        scenarios = [to_scenario(v) for v in variants]
         bb = base.bbox()
         lon, lat = transformer_to_wgs84(base.crs).transform((bb[0] + bb[3]) / 2, (bb[1] + bb[4]) / 2)
         tz = timezone_at(lat, lon)

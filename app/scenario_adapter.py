@@ -55,11 +55,16 @@ def expand_with_parts(model, ids) -> set[str]:
     return out
 
 
+def to_scenario(variant: Variant, base_dir=None) -> Scenario:
+    """The variant as a :class:`model.scenario.Scenario` (validated edits)."""
+    return Scenario.from_dict(variant.to_dict(), base_dir=base_dir)
+
+
 def apply_variant(model, variant: Variant | None, base_dir=None):
     """The model after the variant's edits (the model itself when there are none)."""
     if variant is None or not variant.edits:
         return model
-    return Scenario.from_dict(variant.to_dict(), base_dir=base_dir).apply(model)
+    return to_scenario(variant, base_dir).apply(model)
 
 
 def load_variant(path) -> Variant:

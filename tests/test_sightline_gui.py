@@ -13,6 +13,8 @@ from PySide6.QtTest import QTest  # noqa: E402
 from tests.conftest import DEMO  # noqa: E402
 from tests.screenshots import save_screenshot  # noqa: E402
 
+pytestmark = pytest.mark.gui
+
 TALLEST = "{B68741B6-AB73-4AF0-A1D0-29A60CF26190}"
 STREET = (91135.0, 435565.0)  # a street point with a view of the tallest building
 
