@@ -164,7 +164,7 @@ def read_layer(path, model_crs=None, layer: str | int | None = None, layer_crs=N
             warnings.append("layer has no CRS; assumed to be the model's")
         src = target or CRSInfo(None)
     elif target and target.epsg != src.epsg:
-        geoms = _reproject(geoms, src, target, path)
+        geoms = _reproject(geoms, src, target, path, warnings)
     # 2D: planning layers are drawn on the terrain, their z (if any) is not used
     geoms = shapely.force_2d(geoms)
     name = meta.get("layer_name") or (str(layer) if isinstance(layer, str) else path.stem)
@@ -218,11 +218,13 @@ def _crs_from_text(text) -> CRSInfo:
         return CRSInfo(None, text=str(text)[:80])
 
 
-def _reproject(geoms: np.ndarray, src: CRSInfo, dst: CRSInfo, path) -> np.ndarray:
-    from pyproj import Transformer
+def _reproject(geoms: np.ndarray, src: CRSInfo, dst: CRSInfo, path, warnings: list | None = None) -> np.ndarray:
+    from model.crs import transformer_between
 
     try:
-        tr = Transformer.from_crs(src.epsg, dst.epsg, always_xy=True)
+        tr, how = transformer_between(src.epsg, dst.epsg)
+        if how.note and warnings is not None:
+            warnings.append(f"{Path(path).name}: {how.note}")
     except Exception as exc:
         raise InputError(path, f"cannot transform {src.name} to {dst.name} ({_short(exc)})") from None
 

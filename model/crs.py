@@ -280,3 +280,68 @@ def reproject_geographic(model) -> Reprojection | None:
     model.warn(note)
     model.reprojection = Reprojection(crs, new, lat_first, note, source_name)
     return model.reprojection
+
+
+# ---------------------------------------------------------------------------- transformations
+#: folders of transformation grids installed by the system (Debian's proj-data: BETA2007.gsb for
+#: DHDN -> ETRS89, EGM96 …), searched after pyproj's own data folder
+SYSTEM_GRID_DIRS = ("/usr/share/proj", "/usr/local/share/proj")
+
+
+@lru_cache(maxsize=1)
+def use_installed_grids() -> tuple[str, ...]:
+    """Let PROJ find the grids installed on the system besides pyproj's own data folder (pyproj's
+    wheel only looks in its own; its proj.db stays first). Returns the folders added."""
+    import os
+
+    from pyproj import datadir
+
+    current = datadir.get_data_dir().split(os.pathsep)
+    added = []
+    for folder in SYSTEM_GRID_DIRS:
+        if os.path.isdir(folder) and folder not in current:
+            datadir.append_data_dir(folder)
+            added.append(folder)
+    return tuple(added)
+
+
+@dataclass(frozen=True)
+class TransformationInfo:
+    """Which PROJ operation a transformation uses and how accurate PROJ says it is (metres; None
+    when PROJ does not know), and a note when a more accurate one was not available."""
+
+    operation: str
+    accuracy_m: float | None
+    best_available: bool
+    note: str | None = None
+
+
+def transformer_between(src_epsg: int, dst_epsg: int):
+    """(pyproj Transformer, TransformationInfo) from ``src_epsg`` to ``dst_epsg`` (x/y order =
+    easting/northing or longitude/latitude), the most accurate operation PROJ can run with the
+    grids installed. When PROJ knows a more accurate one whose grid is missing (e.g. RDNAPTRANS
+    ``nl_nsgi_rdtrans2018.tif`` for ETRS89 -> RD New, 0.25 m Helmert used instead), the note says
+    so with both accuracies, as PROJ reports them."""
+    import warnings
+
+    from pyproj import Transformer
+    from pyproj.transformer import TransformerGroup
+
+    use_installed_grids()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # "best transformation is not available": reported below
+        group = TransformerGroup(src_epsg, dst_epsg, always_xy=True)
+    if not group.transformers:
+        return Transformer.from_crs(src_epsg, dst_epsg, always_xy=True), TransformationInfo("", None, False, None)
+    t = group.transformers[0]
+    acc = float(t.accuracy) if t.accuracy is not None and t.accuracy >= 0 else None
+    note = None
+    if not group.best_available and group.unavailable_operations:
+        best = group.unavailable_operations[0]
+        grids = sorted({g.short_name for g in best.grids if not g.available})
+        best_acc = best.accuracy if best.accuracy is not None and best.accuracy >= 0 else None
+        note = (f"EPSG:{src_epsg} -> EPSG:{dst_epsg}: PROJ fell back to '{t.description}' (accuracy "
+                f"{'unknown' if acc is None else f'{acc:g} m'}) because the grid(s) {', '.join(grids) or '?'} of "
+                f"the more accurate '{best.name}' ({'unknown' if best_acc is None else f'{best_acc:g} m'}) "
+                f"are not installed")
+    return t, TransformationInfo(t.description, acc, bool(group.best_available), note)

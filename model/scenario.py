@@ -1009,9 +1009,9 @@ def read_footprints(path: Path, model: CityModel, crs=None) -> list:
     if src is None and model.crs and np.abs(b[:, [0, 2]]).max() <= 180 and np.abs(b[:, [1, 3]]).max() <= 90:
         src = parse_crs("EPSG:4326")
     if src and model.crs and src.epsg != model.crs.epsg:
-        from pyproj import Transformer
+        from .crs import transformer_between
 
-        tr = Transformer.from_crs(src.epsg, model.crs.epsg, always_xy=True)
+        tr, _how = transformer_between(src.epsg, model.crs.epsg)
         out = [(fid, shapely.transform(p, lambda xy: np.c_[tr.transform(xy[:, 0], xy[:, 1])]), pr)
                for fid, p, pr in out]
     return out
@@ -1151,9 +1151,11 @@ class Insert(Edit):
             if self.data.get("crs") and not src_crs:
                 raise self.err(f"'crs' {self.data['crs']!r} is not a known EPSG code")
             if src_crs and model.crs and src_crs.epsg != model.crs.epsg:
-                from pyproj import Transformer
+                from .crs import transformer_between
 
-                tr = Transformer.from_crs(src_crs.epsg, model.crs.epsg, always_xy=True)
+                tr, how = transformer_between(src_crs.epsg, model.crs.epsg)
+                if how.note:
+                    ctx.warn(f"{self.data['file']}: {how.note}")
 
                 def reproject(v):
                     x, y = tr.transform(v[:, 0], v[:, 1])
