@@ -352,3 +352,22 @@ def _semantic_values(geometry):
         return [x for item in v for x in flat(item)] if isinstance(v, list) else [v]
 
     return flat(geometry["semantics"]["values"])
+
+
+def test_records_csv_and_value_lookup_in_process():
+    """The table the CLI writes, built in-process (the CLI tests run in a subprocess, which the
+    mutation tester cannot trace): rounding to 4 decimals, NaN -> empty/None, ids and types."""
+    m = box_model([("a", 0, 0, 10, 8, 0, 6.123456), ("b", 20, 0, 24, 3, 1, 4)])
+    m.objects["a"].attributes["measuredHeight"] = {"value": 6.2, "uom": "m"}  # CityGML gml:MeasureType
+    m.objects["b"].attributes["measuredHeight"] = "n/a"
+    met = compute_metrics(m)
+    recs = {r["id"]: r for r in met.records()}
+    assert recs["a"]["ridge_height_m"] == 6.1235 and recs["a"]["footprint_area_m2"] == 80.0
+    assert recs["a"]["measured_height_m"] == 6.2 and recs["b"]["measured_height_m"] is None
+    assert recs["a"]["height_diff_m"] == pytest.approx(6.123456 - 6.2, abs=1e-4)
+    assert recs["b"]["type"] == "Building" and recs["b"]["parent_id"] is None
+    assert met.value_by_id("volume_m3") == pytest.approx({"a": 10 * 8 * 6.123456, "b": 4 * 3 * 3})
+    rows = list(csv.DictReader(io.StringIO(met.to_csv_bytes().decode("utf-8"))))
+    assert [r["id"] for r in rows] == ["a", "b"]
+    assert rows[0]["ridge_height_m"] == "6.1235" and rows[1]["measured_height_m"] == ""
+    assert list(rows[0])[: len(CONTRACT_KEYS)] == list(CONTRACT_KEYS)
