@@ -548,6 +548,7 @@ class ComplianceResult:
     storey_height_m: float
     warnings: list = field(default_factory=list)
     assumptions: list = field(default_factory=list)
+    model: object = None  # the variant checked (for its parts → buildings mapping)
 
     @property
     def violations(self) -> list:
@@ -957,7 +958,7 @@ def check_compliance(model, plan: Bebauungsplan, inserted=(), changed=(), lod=No
         zone_checks.append(zc)
     progress(1, 1)
     return ComplianceResult(prep, model.crs, checks, zone_checks, tolerance_m, storey_height_m,
-                            list(dict.fromkeys(warnings)), assumptions)
+                            list(dict.fromkeys(warnings)), assumptions, model)
 
 
 def buildings_in_area(model, plan: Bebauungsplan, lod=None, exclude=()) -> list[str]:

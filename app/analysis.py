@@ -484,6 +484,14 @@ PAGES = [ShadowPage, SunHoursPage, SunlightPage, SightlinePage, ViewshedPage, Vi
          MetricsPage, SetbacksPage]
 
 
+def all_pages() -> list:
+    """The page classes of the dock: those above and the Bebauungsplan check (``app.bplan``,
+    which builds on this module's :class:`AnalysisPage`)."""
+    from .bplan import BplanPage
+
+    return PAGES + [BplanPage]
+
+
 # --------------------------------------------------------------------------- dock
 class SunTimeWidget(QWidget):
     """Date and local time of day (slider in 10-minute steps) for the sun."""
@@ -565,7 +573,7 @@ class AnalysisDock(QDockWidget):
         self.stack = QStackedWidget()
         lay.addWidget(self.stack)
         self.pages: list[AnalysisPage] = []
-        for cls in PAGES:
+        for cls in all_pages():
             page = cls()
             self.pages.append(page)
             self.stack.addWidget(page)

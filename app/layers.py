@@ -1,5 +1,5 @@
 """Layer tree dock: one row per object type of the model (visibility, colour, transparency), the
-ground plane, 2D layers and the analysis results of the active variant (one checkable row per
+ground plane, 2D layers, rows other parts of the window register (the Bebauungsplan) and the analysis results of the active variant (one checkable row per
 result: ticking one shows it, results that draw on the same things are then hidden; stale results
 say so, results of other edits of the variant cannot be drawn and are greyed out)."""
 from __future__ import annotations
@@ -52,6 +52,9 @@ class LayerDock(QDockWidget):
         self.results_item = None
         self.result_items: list[QTreeWidgetItem] = []
         self._result_rows: list[dict] = []
+        # rows of other parts of the window (the Bebauungsplan): key -> (text(), checked(), on_toggle(bool))
+        self.toggles: dict[str, tuple] = {}
+        self.toggle_items: dict[str, QTreeWidgetItem] = {}
         self.retranslate()
 
     def retranslate(self) -> None:
@@ -61,6 +64,8 @@ class LayerDock(QDockWidget):
             self.model_item.setText(0, tr("City model"))
         if self.ground_item is not None:
             self.ground_item.setText(0, tr("Ground plane"))
+        for key, item in self.toggle_items.items():
+            item.setText(0, self.toggles[key][0]())
         self.show_results(self._result_rows)
 
     def populate(self, counts: dict[str, int], files: list[str]) -> None:
@@ -106,8 +111,39 @@ class LayerDock(QDockWidget):
         self.tree.addTopLevelItem(self.ground_item)
         self.tree.expandAll()
         self.tree.blockSignals(False)
+        self.toggle_items = {}
+        for key in list(self.toggles):
+            self._add_toggle_item(key)
         self.results_item = None
         self.show_results(self._result_rows)
+
+    def set_toggle(self, key: str, text, checked, on_toggle) -> QTreeWidgetItem:
+        """A checkable row that stays when the tree is rebuilt (a new variant, a new model):
+        ``text()`` its label, ``checked()`` its state, ``on_toggle(bool)`` called when ticked."""
+        self.toggles[key] = (text, checked, on_toggle)
+        old = self.toggle_items.pop(key, None)
+        if old is not None and self.tree.indexOfTopLevelItem(old) >= 0:
+            self.tree.takeTopLevelItem(self.tree.indexOfTopLevelItem(old))
+        return self._add_toggle_item(key)
+
+    def remove_toggle(self, key: str) -> None:
+        self.toggles.pop(key, None)
+        item = self.toggle_items.pop(key, None)
+        if item is not None and self.tree.indexOfTopLevelItem(item) >= 0:
+            self.tree.takeTopLevelItem(self.tree.indexOfTopLevelItem(item))
+
+    def _add_toggle_item(self, key: str) -> QTreeWidgetItem:
+        text, checked, _on = self.toggles[key]
+        self.tree.blockSignals(True)
+        item = QTreeWidgetItem([text()])
+        item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
+        item.setCheckState(0, Qt.CheckState.Checked if checked() else Qt.CheckState.Unchecked)
+        item.setData(0, Qt.ItemDataRole.UserRole, "__toggle__")
+        item.setData(0, Qt.ItemDataRole.UserRole + 1, key)
+        self.tree.addTopLevelItem(item)
+        self.toggle_items[key] = item
+        self.tree.blockSignals(False)
+        return item
 
     def show_results(self, rows: list[dict]) -> None:
         """The result rows (:class:`app.results_view.ResultsView`): ``key``, ``title``,
@@ -160,6 +196,10 @@ class LayerDock(QDockWidget):
         if key == "__result__":  # after this slot: the rows are rebuilt in answer
             rkey = item.data(0, Qt.ItemDataRole.UserRole + 1)
             QTimer.singleShot(0, lambda: self.result_toggled.emit(rkey, visible))
+        elif key == "__toggle__":
+            entry = self.toggles.get(item.data(0, Qt.ItemDataRole.UserRole + 1))
+            if entry is not None:
+                entry[2](visible)
         elif key == "__geo__":
             for a in self.geo_actors.get(id(item), []):
                 a.SetVisibility(visible)

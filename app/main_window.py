@@ -148,6 +148,9 @@ class MainWindow(QMainWindow):
         from .transform_tool import TransformTool
 
         self.transform_tool = TransformTool(self)  # Edit > move/rotate by dragging in the view
+        from .bplan import PlanController
+
+        self.bplan = PlanController(self)  # File > Bebauungsplan (XPlanGML): layer, hiding, compliance page
         self.retranslate()
 
     # ------------------------------------------------------------------ the state, read-only
@@ -343,7 +346,7 @@ class MainWindow(QMainWindow):
         for d in (self.layers, self.attributes, self.search, self.analysis, self.variants, self.legend):
             d.retranslate()
         for ext in (getattr(self, "solar", None), getattr(self, "colour_themes", None), getattr(self, "projects", None),
-                    getattr(self, "transform_tool", None)):
+                    getattr(self, "transform_tool", None), getattr(self, "bplan", None)):
             if ext is not None:
                 ext.retranslate()
         self._update_title()
@@ -401,6 +404,15 @@ class MainWindow(QMainWindow):
     def open_paths(self, paths) -> None:
         """Load one file, several files (tiles) or a folder as one model, in a worker thread."""
         paths = [str(p) for p in paths]
+        from importers.xplanung import is_xplangml
+
+        plans = [p for p in paths if Path(p).is_file() and is_xplangml(p)]
+        if plans:  # a Bebauungsplan dropped or opened: a plan layer of the open model, not a model
+            for p in plans:
+                self.bplan.load(p)
+            paths = [p for p in paths if p not in plans]
+            if not paths:
+                return
         if self._load_job is not None:
             self._load_job.cancel()
         t0 = time.perf_counter()

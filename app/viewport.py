@@ -66,6 +66,9 @@ class Viewport(QWidget):
         self.model = None
         self.ground_z = 0.0
         self.layers: dict[str, dict] = {}  # object type -> {mesh, actor, tri, visible, colour, opacity}
+        self.hidden: set[str] = set()  # object ids not drawn (and not pickable), e.g. the existing
+        # buildings inside a Bebauungsplan's area (app.bplan)
+        self._type_settings: dict[str, dict] = {}
         self.ground_actor = None
         self.selection: list[str] = []
         self.result_rgb: np.ndarray | None = None  # (m, 3) per-triangle result colours or None
@@ -148,24 +151,10 @@ class Viewport(QWidget):
             self.render()
             return time.perf_counter() - t0
         self.base_rgb = triangle_colours(scene)
-        tri_type = np.asarray(scene.object_types, dtype=object)[scene.object_index] if scene.n_triangles else []
         lo, hi = scene.bounds
         self.ground_z = float(lo[2])
         self._object_geometry(scene)
-        for t in dict.fromkeys(scene.object_types):
-            mask = tri_type == t
-            if not mask.any():
-                continue
-            mesh = scene_to_polydata(scene, triangle_mask=mask)
-            previous = old_layers.get(t, {})
-            actor = self.plotter.add_mesh(mesh, scalars="rgb", rgb=True, name=f"type:{t}", show_edges=False,
-                                          lighting=True, smooth_shading=False, ambient=0.25, diffuse=0.75,
-                                          specular=0.05, reset_camera=False, render=False, pickable=True)
-            self.layers[t] = {"mesh": mesh, "actor": actor, "tri": np.flatnonzero(mask),
-                              "visible": previous.get("visible", True), "colour": previous.get("colour"),
-                              "opacity": previous.get("opacity", 1.0)}
-            actor.SetVisibility(self.layers[t]["visible"])
-            actor.prop.opacity = self.layers[t]["opacity"]
+        self._build_type_layers(old_layers)
         # the ground plane sits 0.3 m below the lowest point so that result overlays drawn just above
         # the ground (shadow, sun-hours) never fight with it in the depth buffer from far away
         self.ground_actor = self.plotter.add_mesh(ground_plane(scene, z=self.ground_z - 0.3),
@@ -184,6 +173,56 @@ class Viewport(QWidget):
         self.render()
         self._adapt_multisampling()
         return time.perf_counter() - t0
+
+    def _build_type_layers(self, old_layers: dict) -> None:
+        """One actor per object type of the scene (its visible triangles: hidden objects left out),
+        keeping the type's visibility, colour and opacity from ``old_layers``."""
+        from viewer.scene_view import scene_to_polydata
+
+        scene = self.scene
+        if not old_layers:
+            self._type_settings = {}  # a new model starts with the default layer settings
+        tri_type = np.asarray(scene.object_types, dtype=object)[scene.object_index] if scene.n_triangles else []
+        shown = np.ones(scene.n_triangles, dtype=bool)
+        if self.hidden:
+            gone = np.array([oid in self.hidden for oid in scene.object_ids], dtype=bool)
+            shown = ~gone[scene.object_index]
+        for t, layer in old_layers.items():  # a type whose objects are all hidden keeps its settings
+            self._type_settings[t] = {k: layer.get(k) for k in ("visible", "colour", "opacity")}
+        for t in dict.fromkeys(scene.object_types):
+            mask = (tri_type == t) & shown
+            previous = old_layers.get(t) or self._type_settings.get(t, {})
+            if not mask.any():
+                continue
+            mesh = scene_to_polydata(scene, triangle_mask=mask)
+            actor = self.plotter.add_mesh(mesh, scalars="rgb", rgb=True, name=f"type:{t}", show_edges=False,
+                                          lighting=True, smooth_shading=False, ambient=0.25, diffuse=0.75,
+                                          specular=0.05, reset_camera=False, render=False, pickable=True)
+            self.layers[t] = {"mesh": mesh, "actor": actor, "tri": np.flatnonzero(mask),
+                              "visible": previous.get("visible", True), "colour": previous.get("colour"),
+                              "opacity": previous.get("opacity", 1.0)}
+            actor.SetVisibility(self.layers[t]["visible"])
+            actor.prop.opacity = self.layers[t]["opacity"]
+
+    def set_hidden(self, ids, render: bool = True) -> None:
+        """Leave the objects ``ids`` out of the view (not drawn, not pickable); ``[]`` shows all."""
+        ids = set(ids)
+        if ids == self.hidden:
+            return
+        self.hidden = ids
+        if self.scene is None or self.scene.n_triangles == 0:
+            return
+        old = self.layers
+        for layer in old.values():
+            if layer.get("actor") is not None:
+                self.plotter.remove_actor(layer["actor"], render=False)
+        self.layers = {}
+        self._picker = None
+        self._type_settings = {}
+        self._build_type_layers(old)
+        self._recolour()
+        if render:
+            self.render()
 
     def _adapt_multisampling(self) -> None:
         """Software OpenGL (Mesa llvmpipe, e.g. under Xvfb or over remote desktop) pays 4× per

@@ -4,413 +4,409 @@
 <context>
     <name></name>
     <message>
-        <location filename="../analysis.py" line="87"/>
-        <source>Not available in this build yet (module {m} is missing).</source>
-        <translation>In dieser Version noch nicht verfügbar (Modul {m} fehlt).</translation>
-    </message>
-    <message>
-        <location filename="../analysis.py" line="96"/>
+        <location filename="../analysis.py" line="102"/>
         <source>Building height (ridge)</source>
         <translation>Gebäudehöhe (First)</translation>
     </message>
     <message>
-        <location filename="../analysis.py" line="97"/>
+        <location filename="../analysis.py" line="103"/>
         <location filename="../colour_themes.py" line="30"/>
         <source>Eave height</source>
         <translation>Traufhöhe</translation>
     </message>
     <message>
-        <location filename="../analysis.py" line="98"/>
+        <location filename="../analysis.py" line="104"/>
         <source>Footprint area</source>
         <translation>Grundfläche</translation>
     </message>
     <message>
-        <location filename="../analysis.py" line="99"/>
+        <location filename="../analysis.py" line="105"/>
         <source>Roof area</source>
         <translation>Dachfläche</translation>
     </message>
     <message>
-        <location filename="../analysis.py" line="100"/>
+        <location filename="../analysis.py" line="106"/>
         <location filename="../colour_themes.py" line="32"/>
         <source>Volume</source>
         <translation>Volumen</translation>
     </message>
     <message>
-        <location filename="../analysis.py" line="115"/>
+        <location filename="../analysis.py" line="120"/>
         <source>Building metrics</source>
         <translation>Gebäudekennzahlen</translation>
     </message>
     <message>
-        <location filename="../analysis.py" line="118"/>
+        <location filename="../analysis.py" line="123"/>
         <source>Colours every building by a townscape metric (heights, areas, volume).</source>
         <translation>Färbt jedes Gebäude nach einer Kennzahl des Stadtbilds (Höhen, Flächen, Volumen).</translation>
     </message>
     <message>
-        <location filename="../analysis.py" line="121"/>
+        <location filename="../analysis.py" line="126"/>
         <source>Metric</source>
         <translation>Kennzahl</translation>
     </message>
     <message>
-        <location filename="../analysis.py" line="154"/>
+        <location filename="../analysis.py" line="162"/>
         <source>{n} buildings, mean {mean} {unit}</source>
         <translation>{n} Gebäude, Mittelwert {mean} {unit}</translation>
     </message>
     <message>
-        <location filename="../analysis.py" line="168"/>
+        <location filename="../analysis.py" line="191"/>
+        <location filename="../analysis_calls.py" line="163"/>
         <source>Shadow</source>
         <translation>Schatten</translation>
     </message>
     <message>
-        <location filename="../analysis.py" line="171"/>
-        <source>Shadow cast on the ground at the chosen date and local time (sun position: NREL SPA).</source>
-        <translation>Schattenwurf auf den Boden zum gewählten Datum und zur Ortszeit (Sonnenstand: NREL SPA).</translation>
-    </message>
-    <message>
-        <location filename="../analysis.py" line="174"/>
-        <location filename="../analysis.py" line="202"/>
-        <location filename="../analysis.py" line="316"/>
+        <location filename="../analysis.py" line="178"/>
+        <location filename="../analysis.py" line="335"/>
         <source>Grid spacing [m]</source>
         <translation>Rasterweite [m]</translation>
     </message>
     <message>
-        <location filename="../analysis.py" line="196"/>
+        <location filename="../analysis.py" line="219"/>
+        <location filename="../analysis_calls.py" line="200"/>
         <source>Sun hours</source>
         <translation>Sonnenstunden</translation>
     </message>
     <message>
-        <location filename="../analysis.py" line="199"/>
+        <location filename="../analysis.py" line="222"/>
         <source>Hours of direct sun on the ground over the chosen day (time steps ≤ 10 min).</source>
         <translation>Stunden direkter Sonne auf dem Boden am gewählten Tag (Zeitschritte ≤ 10 min).</translation>
     </message>
     <message>
-        <location filename="../analysis.py" line="205"/>
-        <location filename="../analysis.py" line="439"/>
+        <location filename="../analysis.py" line="226"/>
+        <location filename="../analysis.py" line="455"/>
         <source>Time step [min]</source>
         <translation>Zeitschritt [min]</translation>
     </message>
     <message>
-        <location filename="../analysis.py" line="230"/>
+        <location filename="../analysis.py" line="298"/>
+        <location filename="../analysis_calls.py" line="268"/>
+        <location filename="../analysis_calls.py" line="271"/>
         <source>Sightline</source>
         <translation>Sichtachse</translation>
     </message>
     <message>
-        <location filename="../analysis.py" line="233"/>
+        <location filename="../analysis.py" line="301"/>
         <source>Is the target visible from the viewpoint? Pick both points in the 3D view.</source>
         <translation>Ist das Ziel vom Standpunkt aus sichtbar? Beide Punkte in der 3D-Ansicht wählen.</translation>
     </message>
     <message>
-        <location filename="../analysis.py" line="248"/>
-        <location filename="../analysis.py" line="287"/>
+        <location filename="../analysis.py" line="265"/>
         <source>Eye height [m]</source>
         <translation>Augenhöhe [m]</translation>
     </message>
     <message>
-        <location filename="../analysis.py" line="254"/>
-        <location filename="../analysis.py" line="302"/>
-        <location filename="../analysis.py" line="336"/>
+        <location filename="../analysis.py" line="295"/>
+        <location filename="../analysis.py" line="321"/>
+        <location filename="../analysis.py" line="353"/>
         <source>Pick viewpoint</source>
         <translation>Standpunkt wählen</translation>
     </message>
     <message>
-        <location filename="../analysis.py" line="255"/>
-        <location filename="../analysis.py" line="336"/>
+        <location filename="../analysis.py" line="295"/>
+        <location filename="../analysis.py" line="353"/>
         <source>Pick target</source>
         <translation>Ziel wählen</translation>
     </message>
     <message>
-        <location filename="../analysis.py" line="305"/>
+        <location filename="../analysis.py" line="324"/>
+        <location filename="../analysis_calls.py" line="327"/>
+        <location filename="../analysis_calls.py" line="330"/>
         <source>Viewshed</source>
         <translation>Sichtfeld</translation>
     </message>
     <message>
-        <location filename="../analysis.py" line="308"/>
+        <location filename="../analysis.py" line="327"/>
         <source>Ground and facades visible from the viewpoint within the radius. Pick the viewpoint in the 3D view.</source>
         <translation>Boden und Fassaden, die vom Standpunkt aus im Radius sichtbar sind. Standpunkt in der 3D-Ansicht wählen.</translation>
     </message>
     <message>
-        <location filename="../analysis.py" line="312"/>
+        <location filename="../analysis.py" line="331"/>
         <source>Radius [m]</source>
         <translation>Radius [m]</translation>
     </message>
     <message>
-        <location filename="../analysis.py" line="339"/>
+        <location filename="../analysis.py" line="356"/>
+        <location filename="../analysis_calls.py" line="386"/>
+        <location filename="../analysis_calls.py" line="389"/>
         <source>View corridor</source>
         <translation>Sichtachse (Korridor)</translation>
     </message>
     <message>
-        <location filename="../analysis.py" line="342"/>
+        <location filename="../analysis.py" line="359"/>
         <source>Protected view (Sichtachse) to a landmark: buildings rising above the sight plane are shown in red.</source>
         <translation>Geschützte Sichtachse zu einer Landmarke: Gebäude, die über die Sichtebene ragen, werden rot gezeigt.</translation>
     </message>
     <message>
-        <location filename="../analysis.py" line="346"/>
+        <location filename="../analysis.py" line="363"/>
         <source>Half opening angle [°]</source>
         <translation>Halber Öffnungswinkel [°]</translation>
     </message>
     <message>
-        <location filename="../analysis.py" line="367"/>
+        <location filename="../analysis.py" line="382"/>
+        <location filename="../analysis_calls.py" line="423"/>
         <source>Solar potential</source>
         <translation>Solarpotenzial</translation>
     </message>
     <message>
-        <location filename="../analysis.py" line="370"/>
+        <location filename="../analysis.py" line="385"/>
         <source>Annual irradiation on roofs (direct + diffuse, Perez sky) and PV yield per building.</source>
         <translation>Jährliche Einstrahlung auf Dächer (direkt + diffus, Perez-Himmel) und PV-Ertrag je Gebäude.</translation>
     </message>
     <message>
-        <location filename="../analysis.py" line="373"/>
+        <location filename="../analysis.py" line="388"/>
         <source>Sample spacing on roofs [m]</source>
         <translation>Stichprobenabstand auf Dächern [m]</translation>
     </message>
     <message>
-        <location filename="../analysis.py" line="393"/>
+        <location filename="../analysis.py" line="410"/>
+        <location filename="../analysis_calls.py" line="569"/>
         <source>Setback areas</source>
         <translation>Abstandsflächen</translation>
     </message>
     <message>
-        <location filename="../analysis.py" line="396"/>
+        <location filename="../analysis.py" line="413"/>
         <source>Abstandsflächen by state building code; overlaps with neighbours are shown in red.</source>
         <translation>Abstandsflächen nach Landesbauordnung; Überschneidungen mit Nachbarn werden rot gezeigt.</translation>
     </message>
     <message>
-        <location filename="../analysis.py" line="401"/>
+        <location filename="../analysis.py" line="416"/>
         <source>Rule</source>
         <translation>Regel</translation>
     </message>
     <message>
-        <location filename="../analysis.py" line="425"/>
+        <location filename="../analysis.py" line="441"/>
+        <location filename="../analysis_calls.py" line="480"/>
         <source>Facade sunlight (DIN 5034-1)</source>
         <translation>Besonnung der Fassaden (DIN 5034-1)</translation>
     </message>
     <message>
-        <location filename="../analysis.py" line="428"/>
+        <location filename="../analysis.py" line="444"/>
         <source>Possible sunshine at window height on every facade: ≥ 4 h on 21 March and ≥ 1 h on 17 January, sun ≥ 6° high and in front of the facade.</source>
         <translation>Mögliche Besonnungsdauer in Fensterhöhe an jeder Fassade: ≥ 4 h am 21. März und ≥ 1 h am 17. Januar, Sonnenhöhe ≥ 6°, Sonne vor der Fassade.</translation>
     </message>
     <message>
-        <location filename="../analysis.py" line="432"/>
+        <location filename="../analysis.py" line="448"/>
         <source>Point spacing along facades [m]</source>
         <translation>Punktabstand entlang der Fassade [m]</translation>
     </message>
     <message>
-        <location filename="../analysis.py" line="435"/>
+        <location filename="../analysis.py" line="451"/>
         <source>Storey height [m]</source>
         <translation>Geschosshöhe [m]</translation>
     </message>
     <message>
-        <location filename="../analysis.py" line="448"/>
+        <location filename="../analysis.py" line="465"/>
         <source>Compare the variant with the existing state</source>
         <translation>Variante mit dem Bestand vergleichen</translation>
     </message>
     <message>
-        <location filename="../analysis.py" line="501"/>
+        <location filename="../analysis.py" line="530"/>
         <source>Date</source>
         <translation>Datum</translation>
     </message>
     <message>
-        <location filename="../analysis.py" line="502"/>
+        <location filename="../analysis.py" line="531"/>
         <source>Local time</source>
         <translation>Ortszeit</translation>
     </message>
     <message>
-        <location filename="../analysis.py" line="610"/>
+        <location filename="../analysis.py" line="635"/>
         <source>Analysis</source>
         <translation>Analyse</translation>
     </message>
     <message>
-        <location filename="../analysis.py" line="611"/>
+        <location filename="../analysis.py" line="636"/>
         <source>Run</source>
         <translation>Starten</translation>
     </message>
     <message>
-        <location filename="../analysis.py" line="612"/>
-        <location filename="../main_window.py" line="299"/>
+        <location filename="../analysis.py" line="637"/>
+        <location filename="../main_window.py" line="345"/>
+        <location filename="../project_io.py" line="439"/>
         <source>Cancel</source>
         <translation>Abbrechen</translation>
     </message>
     <message>
-        <location filename="../analysis.py" line="613"/>
+        <location filename="../analysis.py" line="638"/>
         <source>Clear result</source>
         <translation>Ergebnis entfernen</translation>
     </message>
     <message>
-        <location filename="../analysis_calls.py" line="28"/>
-        <source>the analysis module {m} is not in this build</source>
-        <translation>das Analysemodul {m} ist in dieser Version nicht enthalten</translation>
-    </message>
-    <message>
-        <location filename="../analysis_calls.py" line="142"/>
+        <location filename="../analysis_calls.py" line="159"/>
         <source>Shadow on {a} m² of {g} m² open ground ({p} %); sun azimuth {az}°, elevation {el}°, {t}</source>
+        <extracomment>the ground plane of the 3D view (drawn without lighting, so overlays over it have one known colour)</extracomment>
         <translation>Schatten auf {a} m² von {g} m² Freifläche ({p} %); Sonne Azimut {az}°, Höhe {el}°, {t}</translation>
     </message>
     <message>
-        <location filename="../analysis_calls.py" line="146"/>
+        <location filename="../analysis_calls.py" line="164"/>
         <source>Shadow on the ground</source>
         <translation>Schatten auf dem Boden</translation>
     </message>
     <message>
-        <location filename="../analysis_calls.py" line="147"/>
+        <location filename="../analysis_calls.py" line="165"/>
         <source>Sun</source>
         <translation>Sonne</translation>
     </message>
     <message>
-        <location filename="../analysis_calls.py" line="177"/>
+        <location filename="../analysis_calls.py" line="196"/>
         <source>Sun hours on {d}: mean {mean} h, min {min} h, max {max} h of {pos} h possible</source>
         <translation>Sonnenstunden am {d}: Mittel {mean} h, min. {min} h, max. {max} h von {pos} h möglich</translation>
     </message>
     <message>
-        <location filename="../analysis_calls.py" line="196"/>
-        <location filename="../analysis_calls.py" line="301"/>
+        <location filename="../analysis_calls.py" line="220"/>
+        <location filename="../analysis_calls.py" line="341"/>
         <source>pick a viewpoint and a target in the 3D view first</source>
         <translation>bitte zuerst Standpunkt und Ziel in der 3D-Ansicht wählen</translation>
     </message>
     <message>
-        <location filename="../analysis_calls.py" line="229"/>
+        <location filename="../analysis_calls.py" line="264"/>
         <source>Visible: the line of {d} m is free</source>
         <translation>Sichtbar: die Sichtlinie von {d} m ist frei</translation>
     </message>
     <message>
-        <location filename="../analysis_calls.py" line="231"/>
+        <location filename="../analysis_calls.py" line="266"/>
         <source>Blocked by {n} building(s), first after {d} m: {ids}</source>
         <translation>Verdeckt durch {n} Gebäude, das erste nach {d} m: {ids}</translation>
     </message>
     <message>
-        <location filename="../analysis_calls.py" line="233"/>
+        <location filename="../analysis_calls.py" line="269"/>
         <source>Sightline free</source>
         <translation>Sichtlinie frei</translation>
     </message>
     <message>
-        <location filename="../analysis_calls.py" line="234"/>
+        <location filename="../analysis_calls.py" line="269"/>
         <source>Blocked / blocking building</source>
         <translation>Verdeckt / verdeckendes Gebäude</translation>
     </message>
     <message>
-        <location filename="../analysis_calls.py" line="241"/>
+        <location filename="../analysis_calls.py" line="277"/>
         <source>pick a viewpoint in the 3D view first</source>
         <translation>bitte zuerst einen Standpunkt in der 3D-Ansicht wählen</translation>
     </message>
     <message>
-        <location filename="../analysis_calls.py" line="286"/>
+        <location filename="../analysis_calls.py" line="324"/>
         <source>{p} % of the open ground within {r} m visible; {n} buildings visible</source>
         <translation>{p} % der Freifläche im Umkreis von {r} m sichtbar; {n} Gebäude sichtbar</translation>
     </message>
     <message>
-        <location filename="../analysis_calls.py" line="289"/>
+        <location filename="../analysis_calls.py" line="328"/>
         <source>Visible</source>
         <translation>Sichtbar</translation>
     </message>
     <message>
-        <location filename="../analysis_calls.py" line="289"/>
+        <location filename="../analysis_calls.py" line="329"/>
         <source>Hidden</source>
         <translation>Verdeckt</translation>
     </message>
     <message>
-        <location filename="../analysis_calls.py" line="340"/>
+        <location filename="../analysis_calls.py" line="382"/>
         <source>{n} building(s) intrude into the view corridor, up to {h} m above the sight plane ({id})</source>
         <translation>{n} Gebäude ragen in die Sichtachse, bis {h} m über die Sichtebene ({id})</translation>
     </message>
     <message>
-        <location filename="../analysis_calls.py" line="343"/>
+        <location filename="../analysis_calls.py" line="385"/>
         <source>No building intrudes into the view corridor</source>
         <translation>Kein Gebäude ragt in die Sichtachse</translation>
     </message>
     <message>
-        <location filename="../analysis_calls.py" line="344"/>
+        <location filename="../analysis_calls.py" line="387"/>
         <source>Intruding building</source>
         <translation>Störendes Gebäude</translation>
     </message>
     <message>
-        <location filename="../analysis_calls.py" line="345"/>
+        <location filename="../analysis_calls.py" line="387"/>
         <source>Target</source>
         <translation>Ziel</translation>
     </message>
     <message>
-        <location filename="../analysis_calls.py" line="377"/>
+        <location filename="../analysis_calls.py" line="418"/>
         <source>{n} roof surfaces, mean {mean} kWh/m²·a, PV yield {total} MWh/a on {area} m² suitable</source>
         <translation>{n} Dachflächen, Mittel {mean} kWh/m²·a, PV-Ertrag {total} MWh/a auf {area} m² geeigneter Fläche</translation>
     </message>
     <message>
-        <location filename="../analysis_calls.py" line="380"/>
+        <location filename="../analysis_calls.py" line="421"/>
         <source>Annual irradiation</source>
         <translation>Jährliche Einstrahlung</translation>
     </message>
     <message>
-        <location filename="../analysis_calls.py" line="415"/>
+        <location filename="../analysis_calls.py" line="453"/>
         <source>Both days met (≥ 4 h equinox, ≥ 1 h 17 Jan)</source>
         <translation>Beide Tage erfüllt (≥ 4 h 21.03., ≥ 1 h 17.01.)</translation>
     </message>
     <message>
-        <location filename="../analysis_calls.py" line="416"/>
+        <location filename="../analysis_calls.py" line="454"/>
         <source>Equinox only</source>
         <translation>Nur Tag-und-Nachtgleiche</translation>
     </message>
     <message>
-        <location filename="../analysis_calls.py" line="417"/>
+        <location filename="../analysis_calls.py" line="455"/>
         <source>Not met</source>
         <translation>Nicht erfüllt</translation>
     </message>
     <message>
-        <location filename="../analysis_calls.py" line="418"/>
+        <location filename="../analysis_calls.py" line="456"/>
         <source>Lost through the variant</source>
         <translation>Durch die Variante verloren</translation>
     </message>
     <message>
-        <location filename="../analysis_calls.py" line="437"/>
+        <location filename="../analysis_calls.py" line="470"/>
         <source>{both} of {n} facade points meet DIN 5034-1 on both days, {eq} at the equinox</source>
         <translation>{both} von {n} Fassadenpunkten erfüllen DIN 5034-1 an beiden Tagen, {eq} zur Tag-und-Nachtgleiche</translation>
     </message>
     <message>
-        <location filename="../analysis_calls.py" line="442"/>
+        <location filename="../analysis_calls.py" line="475"/>
         <source>{p} points on {b} buildings lose compliance in the variant</source>
         <translation>{p} Punkte an {b} Gebäuden verlieren die Besonnung durch die Variante</translation>
     </message>
     <message>
-        <location filename="../analysis_calls.py" line="445"/>
+        <location filename="../analysis_calls.py" line="478"/>
         <source>Sunlight (DIN 5034-1)</source>
         <translation>Besonnung (DIN 5034-1)</translation>
     </message>
     <message>
-        <location filename="../analysis_calls.py" line="471"/>
+        <location filename="../analysis_calls.py" line="489"/>
         <source>Facade check points</source>
         <translation>Fassadenpunkte</translation>
     </message>
     <message>
-        <location filename="../analysis_calls.py" line="472"/>
+        <location filename="../analysis_calls.py" line="490"/>
         <source>Meeting both days</source>
         <translation>Beide Tage erfüllt</translation>
     </message>
     <message>
-        <location filename="../analysis_calls.py" line="473"/>
+        <location filename="../analysis_calls.py" line="491"/>
         <source>Meeting the equinox</source>
         <translation>Tag-und-Nachtgleiche erfüllt</translation>
     </message>
     <message>
-        <location filename="../analysis_calls.py" line="474"/>
+        <location filename="../analysis_calls.py" line="492"/>
         <source>Best point, equinox [h]</source>
         <translation>Bester Punkt, 21.03. [h]</translation>
     </message>
     <message>
-        <location filename="../analysis_calls.py" line="475"/>
+        <location filename="../analysis_calls.py" line="493"/>
         <source>Best point, 17 January [h]</source>
         <translation>Bester Punkt, 17.01. [h]</translation>
     </message>
     <message>
-        <location filename="../analysis_calls.py" line="477"/>
+        <location filename="../analysis_calls.py" line="495"/>
         <source>Points losing compliance</source>
         <translation>Punkte, die die Besonnung verlieren</translation>
     </message>
     <message>
-        <location filename="../analysis_calls.py" line="552"/>
+        <location filename="../analysis_calls.py" line="567"/>
         <source>{rule}: {walls} outer walls, {bad} with conflicts ({n} buildings)</source>
         <translation>{rule}: {walls} Außenwände, {bad} mit Konflikten ({n} Gebäude)</translation>
     </message>
     <message>
-        <location filename="../analysis_calls.py" line="554"/>
+        <location filename="../analysis_calls.py" line="570"/>
         <source>Setback area kept</source>
         <translation>Abstandsfläche eingehalten</translation>
     </message>
     <message>
-        <location filename="../analysis_calls.py" line="555"/>
+        <location filename="../analysis_calls.py" line="571"/>
         <source>Overlap / conflict</source>
         <translation>Überschneidung / Konflikt</translation>
     </message>
@@ -431,7 +427,7 @@
     </message>
     <message>
         <location filename="../attributes.py" line="62"/>
-        <location filename="../project_io.py" line="45"/>
+        <location filename="../project_io.py" line="47"/>
         <source>Footprint area [m²]</source>
         <translation>Grundfläche [m²]</translation>
     </message>
@@ -462,7 +458,7 @@
     </message>
     <message>
         <location filename="../attributes.py" line="68"/>
-        <location filename="../project_io.py" line="47"/>
+        <location filename="../project_io.py" line="49"/>
         <source>Volume [m³]</source>
         <translation>Volumen [m³]</translation>
     </message>
@@ -542,7 +538,7 @@
     </message>
     <message>
         <location filename="../commands.py" line="42"/>
-        <location filename="../main_window.py" line="773"/>
+        <location filename="../main_window.py" line="937"/>
         <source>Set height of {id} to {h} m</source>
         <translation>Höhe von {id} auf {h} m setzen</translation>
     </message>
@@ -552,60 +548,60 @@
         <translation>{n} Objekt(e) verschieben</translation>
     </message>
     <message>
-        <location filename="../layers.py" line="51"/>
+        <location filename="../layers.py" line="61"/>
         <source>Layers</source>
         <translation>Ebenen</translation>
     </message>
     <message>
-        <location filename="../layers.py" line="52"/>
-        <location filename="../main_window.py" line="837"/>
+        <location filename="../layers.py" line="62"/>
+        <location filename="../main_window.py" line="1001"/>
         <source>Layer</source>
         <translation>Ebene</translation>
     </message>
     <message>
-        <location filename="../layers.py" line="52"/>
+        <location filename="../layers.py" line="62"/>
         <source>Colour</source>
         <translation>Farbe</translation>
     </message>
     <message>
-        <location filename="../layers.py" line="52"/>
+        <location filename="../layers.py" line="62"/>
         <source>Opacity</source>
         <translation>Deckkraft</translation>
     </message>
     <message>
-        <location filename="../layers.py" line="54"/>
-        <location filename="../layers.py" line="66"/>
+        <location filename="../layers.py" line="64"/>
+        <location filename="../layers.py" line="79"/>
         <source>City model</source>
         <translation>Stadtmodell</translation>
     </message>
     <message>
-        <location filename="../layers.py" line="56"/>
-        <location filename="../layers.py" line="94"/>
+        <location filename="../layers.py" line="66"/>
+        <location filename="../layers.py" line="107"/>
         <source>Ground plane</source>
         <translation>Geländeebene</translation>
     </message>
     <message>
-        <location filename="../layers.py" line="79"/>
+        <location filename="../layers.py" line="92"/>
         <source>Click: choose a colour; right click: semantic colours (roof, wall, ground)</source>
         <translation>Klick: Farbe wählen; Rechtsklick: Flächenfarben (Dach, Wand, Boden)</translation>
     </message>
     <message>
-        <location filename="../layers.py" line="105"/>
+        <location filename="../layers.py" line="182"/>
         <source>2D layer: {name}</source>
         <translation>2D-Ebene: {name}</translation>
     </message>
     <message>
-        <location filename="../layers.py" line="133"/>
+        <location filename="../layers.py" line="217"/>
         <source>Colour of {type}</source>
         <translation>Farbe von {type}</translation>
     </message>
     <message>
-        <location filename="../legend.py" line="75"/>
+        <location filename="../legend.py" line="87"/>
         <source>Legend</source>
         <translation>Legende</translation>
     </message>
     <message>
-        <location filename="../legend.py" line="117"/>
+        <location filename="../legend.py" line="195"/>
         <source>Surfaces</source>
         <translation>Flächen</translation>
     </message>
@@ -646,7 +642,7 @@
     </message>
     <message>
         <location filename="../edit_dialogs.py" line="58"/>
-        <location filename="../legend.py" line="118"/>
+        <location filename="../legend.py" line="196"/>
         <source>Roof</source>
         <translation>Dach</translation>
     </message>
@@ -706,401 +702,654 @@
         <translation>Maßstab</translation>
     </message>
     <message>
-        <location filename="../legend.py" line="118"/>
+        <location filename="../legend.py" line="197"/>
         <source>Wall</source>
         <translation>Wand</translation>
     </message>
     <message>
-        <location filename="../legend.py" line="119"/>
+        <location filename="../legend.py" line="198"/>
         <source>Ground surface</source>
         <translation>Bodenfläche</translation>
     </message>
     <message>
-        <location filename="../legend.py" line="119"/>
+        <location filename="../legend.py" line="199"/>
         <source>Selected</source>
         <translation>Ausgewählt</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="39"/>
+        <location filename="../main_window.py" line="47"/>
         <source>City models (*.json *.city.json *.jsonl *.city.jsonl *.gml *.xml *.citygml);;All files (*)</source>
         <translation>Stadtmodelle (*.json *.city.json *.jsonl *.city.jsonl *.gml *.xml *.citygml);;Alle Dateien (*)</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="261"/>
+        <location filename="../main_window.py" line="306"/>
         <source>&amp;Open…</source>
         <translation>&amp;Öffnen…</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="261"/>
+        <location filename="../main_window.py" line="306"/>
         <source>Open &amp;folder of tiles…</source>
         <translation>&amp;Ordner mit Kacheln öffnen…</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="261"/>
+        <location filename="../main_window.py" line="306"/>
         <source>Open &amp;demo district</source>
         <translation>&amp;Demo-Stadtteil öffnen</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="262"/>
+        <location filename="../main_window.py" line="307"/>
         <source>Open &amp;city (large folder of tiles)…</source>
         <translation>&amp;Stadt öffnen (großer Ordner mit Kacheln)…</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="263"/>
+        <location filename="../main_window.py" line="308"/>
         <source>Save &amp;image of the view…</source>
         <translation>&amp;Bild der Ansicht speichern…</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="263"/>
+        <location filename="../main_window.py" line="308"/>
         <source>&amp;Quit</source>
         <translation>&amp;Beenden</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="263"/>
+        <location filename="../main_window.py" line="308"/>
         <source>&amp;Export…</source>
         <translation>&amp;Exportieren…</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="264"/>
+        <location filename="../main_window.py" line="310"/>
         <source>&amp;Demolish selected</source>
         <translation>Auswahl &amp;abreißen</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="264"/>
+        <location filename="../main_window.py" line="310"/>
         <source>Clear selection</source>
         <translation>Auswahl aufheben</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="265"/>
+        <location filename="../main_window.py" line="311"/>
         <source>Load &amp;variant (scenario)…</source>
         <translation>&amp;Variante (Szenario) laden…</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="265"/>
+        <location filename="../main_window.py" line="311"/>
         <source>Save variant (scenario)…</source>
         <translation>Variante (Szenario) speichern…</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="266"/>
+        <location filename="../main_window.py" line="312"/>
         <source>Isometric view</source>
         <translation>Isometrische Ansicht</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="266"/>
+        <location filename="../main_window.py" line="312"/>
         <source>Top view</source>
         <translation>Draufsicht</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="266"/>
+        <location filename="../main_window.py" line="312"/>
         <source>Front view (looking north)</source>
         <translation>Vorderansicht (Blick nach Norden)</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="267"/>
+        <location filename="../main_window.py" line="313"/>
         <source>North up</source>
         <translation>Norden oben</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="267"/>
+        <location filename="../main_window.py" line="313"/>
         <source>Zoom to selection</source>
         <translation>Auf Auswahl zoomen</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="267"/>
+        <location filename="../main_window.py" line="313"/>
         <source>Zoom to all</source>
         <translation>Alles zeigen</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="268"/>
-        <location filename="../main_window.py" line="279"/>
+        <location filename="../main_window.py" line="314"/>
+        <location filename="../main_window.py" line="325"/>
         <source>Select</source>
         <translation>Auswählen</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="268"/>
+        <location filename="../main_window.py" line="314"/>
         <source>Box select</source>
         <translation>Rechteckauswahl</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="268"/>
+        <location filename="../main_window.py" line="314"/>
         <source>Measure distance</source>
         <translation>Strecke messen</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="269"/>
+        <location filename="../main_window.py" line="315"/>
         <source>Measure height above ground</source>
         <translation>Höhe über Grund messen</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="269"/>
+        <location filename="../main_window.py" line="315"/>
         <source>Walk (eye height 1.6 m)</source>
         <translation>Begehen (Augenhöhe 1,6 m)</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="270"/>
+        <location filename="../main_window.py" line="316"/>
         <source>Measure the area of a surface</source>
         <translation>Fläche einer Oberfläche messen</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="271"/>
+        <location filename="../main_window.py" line="317"/>
         <source>Clear measurements</source>
         <translation>Messungen löschen</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="271"/>
-        <location filename="../main_window.py" line="948"/>
+        <location filename="../main_window.py" line="317"/>
+        <location filename="../main_window.py" line="1097"/>
         <source>About Stadtbild</source>
         <translation>Über Stadtbild</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="272"/>
+        <location filename="../main_window.py" line="318"/>
         <source>Set &amp;height of selected…</source>
         <translation>&amp;Höhe der Auswahl festlegen…</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="272"/>
+        <location filename="../main_window.py" line="318"/>
         <source>Draw footprint and e&amp;xtrude</source>
         <translation>Grundriss zeichnen und e&amp;xtrudieren</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="273"/>
+        <location filename="../main_window.py" line="319"/>
         <source>&amp;Insert design (file) at a point…</source>
         <translation>Entwurf (Datei) an einem Punkt &amp;einfügen…</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="273"/>
+        <location filename="../main_window.py" line="319"/>
         <source>Add 2D &amp;layer (GeoJSON, GPKG, SHP)…</source>
         <translation>2D-&amp;Ebene hinzufügen (GeoJSON, GPKG, SHP)…</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="278"/>
+        <location filename="../main_window.py" line="324"/>
         <source>Open</source>
         <translation>Öffnen</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="278"/>
+        <location filename="../main_window.py" line="324"/>
         <source>Iso</source>
         <translation>Iso</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="278"/>
+        <location filename="../main_window.py" line="324"/>
         <source>Top</source>
         <translation>Oben</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="278"/>
+        <location filename="../main_window.py" line="324"/>
         <source>Front</source>
         <translation>Vorne</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="279"/>
+        <location filename="../main_window.py" line="325"/>
         <source>North</source>
         <translation>Nord</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="279"/>
+        <location filename="../main_window.py" line="325"/>
         <source>Zoom</source>
         <translation>Zoom</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="280"/>
+        <location filename="../main_window.py" line="326"/>
         <source>Box</source>
         <translation>Rechteck</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="280"/>
+        <location filename="../main_window.py" line="326"/>
         <source>Distance</source>
         <translation>Strecke</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="280"/>
+        <location filename="../bplan.py" line="34"/>
+        <location filename="../main_window.py" line="326"/>
         <source>Height</source>
+        <extracomment>the part of a building outside the Baugrenze and the stretch of Baulinie not built on</extracomment>
         <translation>Höhe</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="281"/>
+        <location filename="../bplan.py" line="34"/>
+        <source>Baugrenze</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../bplan.py" line="35"/>
+        <source>Baulinie</source>
+        <translation>Baulinie</translation>
+    </message>
+    <message>
+        <location filename="../bplan.py" line="35"/>
+        <source>Storeys</source>
+        <translation>Geschosse</translation>
+    </message>
+    <message>
+        <location filename="../bplan.py" line="37"/>
+        <source>new</source>
+        <translation>neu</translation>
+    </message>
+    <message>
+        <location filename="../bplan.py" line="37"/>
+        <source>changed</source>
+        <translation>geändert</translation>
+    </message>
+    <message>
+        <location filename="../bplan.py" line="38"/>
+        <source>existing</source>
+        <translation>Bestand</translation>
+    </message>
+    <message>
+        <location filename="../bplan.py" line="64"/>
+        <location filename="../bplan.py" line="239"/>
+        <location filename="../bplan.py" line="241"/>
+        <source>Bebauungsplan check</source>
+        <translation>Prüfung Bebauungsplan</translation>
+    </message>
+    <message>
+        <location filename="../bplan.py" line="67"/>
+        <source>Every building of the variant in the plan area against the Bebauungsplan (XPlanGML): inside the Baufenster, on the Baulinie, eave / ridge / top heights, full storeys, GRZ and GFZ per zone.</source>
+        <translation>Jedes Gebäude der Variante im Plangebiet gegen den Bebauungsplan (XPlanGML): innerhalb der Baufenster, auf der Baulinie, Trauf-, First- und Gebäudehöhe, Vollgeschosse, GRZ und GFZ je Baugebiet.</translation>
+    </message>
+    <message>
+        <location filename="../bplan.py" line="81"/>
+        <source>Tolerance [m]</source>
+        <translation>Toleranz [m]</translation>
+    </message>
+    <message>
+        <location filename="../bplan.py" line="86"/>
+        <source>Storey height (estimate) [m]</source>
+        <translation>Geschosshöhe (Schätzung) [m]</translation>
+    </message>
+    <message>
+        <location filename="../bplan.py" line="108"/>
+        <source>Load Bebauungsplan (XPlanGML) …</source>
+        <translation>Bebauungsplan laden (XPlanGML) …</translation>
+    </message>
+    <message>
+        <location filename="../bplan.py" line="109"/>
+        <location filename="../bplan.py" line="296"/>
+        <source>Hide existing buildings in the plan area</source>
+        <translation>Bestand im Plangebiet ausblenden</translation>
+    </message>
+    <message>
+        <location filename="../bplan.py" line="110"/>
+        <source>Save report (PDF, GeoJSON, GeoPackage, CSV) …</source>
+        <translation>Bericht speichern (PDF, GeoJSON, GeoPackage, CSV) …</translation>
+    </message>
+    <message>
+        <location filename="../bplan.py" line="111"/>
+        <source>Building</source>
+        <translation>Gebäude</translation>
+    </message>
+    <message>
+        <location filename="../bplan.py" line="111"/>
+        <source>Status</source>
+        <translation>Status</translation>
+    </message>
+    <message>
+        <location filename="../bplan.py" line="111"/>
+        <source>Result</source>
+        <translation>Ergebnis</translation>
+    </message>
+    <message>
+        <location filename="../bplan.py" line="111"/>
+        <source>Details</source>
+        <translation>Details</translation>
+    </message>
+    <message>
+        <location filename="../bplan.py" line="126"/>
+        <source>Load a Bebauungsplan first (File ▸ Load Bebauungsplan…)</source>
+        <translation>Zuerst einen Bebauungsplan laden (Datei ▸ Bebauungsplan laden…)</translation>
+    </message>
+    <message>
+        <location filename="../bplan.py" line="143"/>
+        <source>plan {name}, tolerance {tol} m</source>
+        <translation>Plan {name}, Toleranz {tol} m</translation>
+    </message>
+    <message>
+        <location filename="../bplan.py" line="232"/>
+        <source>{n} buildings checked: {ok} compliant, {bad} with violations; {v} violations</source>
+        <translation>{n} Gebäude geprüft: {ok} eingehalten, {bad} mit Verstößen; {v} Verstöße</translation>
+    </message>
+    <message>
+        <location filename="../bplan.py" line="235"/>
+        <source>GRZ/GFZ exceeded in {z} zones</source>
+        <translation>GRZ/GFZ in {z} Baugebieten überschritten</translation>
+    </message>
+    <message>
+        <location filename="../bplan.py" line="236"/>
+        <source>Compliant with the plan</source>
+        <translation>Festsetzungen eingehalten</translation>
+    </message>
+    <message>
+        <location filename="../bplan.py" line="236"/>
+        <source>Violation</source>
+        <translation>Verstoß</translation>
+    </message>
+    <message>
+        <location filename="../bplan.py" line="238"/>
+        <source>Outside the Baugrenze / Baulinie not met</source>
+        <translation>außerhalb der Baugrenze / Baulinie nicht eingehalten</translation>
+    </message>
+    <message>
+        <location filename="../bplan.py" line="295"/>
+        <source>Load &amp;Bebauungsplan (XPlanGML)…</source>
+        <translation>&amp;Bebauungsplan laden (XPlanGML)…</translation>
+    </message>
+    <message>
+        <location filename="../bplan.py" line="301"/>
+        <source>Load Bebauungsplan</source>
+        <translation>Bebauungsplan laden</translation>
+    </message>
+    <message>
+        <location filename="../bplan.py" line="302"/>
+        <source>XPlanGML (*.gml *.xml);;All files (*)</source>
+        <translation>XPlanGML (*.gml *.xml);;Alle Dateien (*)</translation>
+    </message>
+    <message>
+        <location filename="../bplan.py" line="313"/>
+        <source>Open a city model first; the plan is then placed in its coordinate system</source>
+        <translation>Zuerst ein Stadtmodell öffnen; der Plan wird dann in dessen Koordinatensystem gelegt</translation>
+    </message>
+    <message>
+        <location filename="../bplan.py" line="325"/>
+        <location filename="../bplan.py" line="519"/>
+        <source>Bebauungsplan</source>
+        <translation>Bebauungsplan</translation>
+    </message>
+    <message>
+        <location filename="../bplan.py" line="338"/>
+        <source>Baufenster 3D ({name})</source>
+        <translation>Baufenster 3D ({name})</translation>
+    </message>
+    <message>
+        <location filename="../bplan.py" line="340"/>
+        <source>Plan on the ground ({name})</source>
+        <translation>Plan am Boden ({name})</translation>
+    </message>
+    <message>
+        <location filename="../bplan.py" line="347"/>
+        <source>Bebauungsplan {name} (XPlanGML {v}): {bf} Baufenster, {btf} zones</source>
+        <translation>Bebauungsplan {name} (XPlanGML {v}): {bf} Baufenster, {btf} Baugebiete</translation>
+    </message>
+    <message>
+        <location filename="../bplan.py" line="351"/>
+        <source>{file}: the plan area does not overlap the city model (plan {a}, model {b})</source>
+        <translation>{file}: das Plangebiet liegt nicht im Stadtmodell (Plan {a}, Modell {b})</translation>
+    </message>
+    <message>
+        <location filename="../bplan.py" line="453"/>
+        <source>{n} existing buildings in the plan area hidden</source>
+        <translation>{n} Bestandsgebäude im Plangebiet ausgeblendet</translation>
+    </message>
+    <message>
+        <location filename="../bplan.py" line="465"/>
+        <source>No Bebauungsplan loaded.</source>
+        <translation>Kein Bebauungsplan geladen.</translation>
+    </message>
+    <message>
+        <location filename="../bplan.py" line="468"/>
+        <source>{name} (XPlanGML {v}): {bf} Baufenster, {btf} zones, CRS {crs}</source>
+        <translation>{name} (XPlanGML {v}): {bf} Baufenster, {btf} Baugebiete, KBS {crs}</translation>
+    </message>
+    <message>
+        <location filename="../bplan.py" line="482"/>
+        <location filename="../bplan.py" line="519"/>
+        <source>compliant</source>
+        <translation>eingehalten</translation>
+    </message>
+    <message>
+        <location filename="../bplan.py" line="489"/>
+        <source>zone</source>
+        <translation>Baugebiet</translation>
+    </message>
+    <message>
+        <location filename="../bplan.py" line="519"/>
+        <source>violation</source>
+        <translation>Verstoß</translation>
+    </message>
+    <message>
+        <location filename="../bplan.py" line="520"/>
+        <source>Baufenster</source>
+        <translation>Baufenster</translation>
+    </message>
+    <message>
+        <location filename="../bplan.py" line="521"/>
+        <source>Outside the Baugrenze [m²]</source>
+        <translation>außerhalb der Baugrenze [m²]</translation>
+    </message>
+    <message>
+        <location filename="../bplan.py" line="522"/>
+        <source>Largest distance outside [m]</source>
+        <translation>größter Abstand außerhalb [m]</translation>
+    </message>
+    <message>
+        <location filename="../bplan.py" line="523"/>
+        <source>Eave / top [m]</source>
+        <translation>Traufe / Oberkante [m]</translation>
+    </message>
+    <message>
+        <location filename="../bplan.py" line="524"/>
+        <source>Height limits</source>
+        <translation>Höhenfestsetzungen</translation>
+    </message>
+    <message>
+        <location filename="../bplan.py" line="525"/>
+        <source>Full storeys</source>
+        <translation>Vollgeschosse</translation>
+    </message>
+    <message>
+        <location filename="../bplan.py" line="535"/>
+        <source>Run the Bebauungsplan check first</source>
+        <translation>Zuerst die Prüfung gegen den Bebauungsplan starten</translation>
+    </message>
+    <message>
+        <location filename="../bplan.py" line="537"/>
+        <source>Save report</source>
+        <translation>Bericht speichern</translation>
+    </message>
+    <message>
+        <location filename="../bplan.py" line="538"/>
+        <source>PDF (*.pdf);;GeoJSON (*.geojson);;GeoPackage (*.gpkg);;CSV (*.csv)</source>
+        <translation>PDF (*.pdf);;GeoJSON (*.geojson);;GeoPackage (*.gpkg);;CSV (*.csv)</translation>
+    </message>
+    <message>
+        <location filename="../bplan.py" line="557"/>
+        <source>Report saved: {path}</source>
+        <translation>Bericht gespeichert: {path}</translation>
+    </message>
+    <message>
+        <location filename="../main_window.py" line="327"/>
         <source>Area</source>
         <translation>Fläche</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="282"/>
+        <location filename="../main_window.py" line="328"/>
         <source>Walk</source>
         <translation>Begehen</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="282"/>
+        <location filename="../main_window.py" line="328"/>
         <source>Demolish</source>
         <translation>Abreißen</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="282"/>
+        <location filename="../main_window.py" line="328"/>
         <source>Extrude</source>
         <translation>Extrudieren</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="289"/>
+        <location filename="../main_window.py" line="335"/>
         <source>&amp;Undo</source>
         <translation>&amp;Rückgängig</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="290"/>
+        <location filename="../main_window.py" line="336"/>
         <source>&amp;Redo</source>
         <translation>&amp;Wiederherstellen</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="292"/>
+        <location filename="../main_window.py" line="338"/>
         <source>&amp;File</source>
         <translation>&amp;Datei</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="292"/>
+        <location filename="../main_window.py" line="338"/>
         <source>&amp;Edit</source>
         <translation>&amp;Bearbeiten</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="292"/>
+        <location filename="../main_window.py" line="338"/>
         <source>&amp;View</source>
         <translation>&amp;Ansicht</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="292"/>
+        <location filename="../main_window.py" line="338"/>
         <source>&amp;Tools</source>
         <translation>&amp;Werkzeuge</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="293"/>
+        <location filename="../main_window.py" line="339"/>
         <source>&amp;Language</source>
         <translation>&amp;Sprache</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="293"/>
+        <location filename="../main_window.py" line="339"/>
         <source>&amp;Help</source>
         <translation>&amp;Hilfe</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="296"/>
+        <location filename="../main_window.py" line="342"/>
         <source>Recent files</source>
         <translation>Zuletzt geöffnet</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="297"/>
+        <location filename="../main_window.py" line="343"/>
         <source>Panels</source>
         <translation>Fenster</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="298"/>
+        <location filename="../main_window.py" line="344"/>
         <source>Tools</source>
         <translation>Werkzeuge</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="310"/>
+        <location filename="../main_window.py" line="356"/>
         <source>Open a city model: File ▸ Open, or drop files here</source>
         <translation>Stadtmodell öffnen: Datei ▸ Öffnen, oder Dateien hierher ziehen</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="324"/>
+        <location filename="../main_window.py" line="370"/>
         <source>Open city model(s)</source>
         <translation>Stadtmodell(e) öffnen</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="329"/>
+        <location filename="../main_window.py" line="375"/>
         <source>Open a folder of tiles</source>
         <translation>Ordner mit Kacheln öffnen</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="342"/>
+        <location filename="../main_window.py" line="388"/>
         <source>(none)</source>
         <translation>(keine)</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="346"/>
+        <location filename="../main_window.py" line="392"/>
         <source>Clear list</source>
         <translation>Liste leeren</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="378"/>
+        <location filename="../bplan.py" line="324"/>
+        <location filename="../main_window.py" line="433"/>
         <source>Loading {name} …</source>
         <translation>Lade {name} …</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="379"/>
-        <location filename="../project_io.py" line="316"/>
+        <location filename="../main_window.py" line="434"/>
+        <location filename="../project_io.py" line="333"/>
         <source>Loading</source>
         <translation>Laden</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="393"/>
+        <location filename="../main_window.py" line="448"/>
         <source>Loading cancelled</source>
         <translation>Laden abgebrochen</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="407"/>
+        <location filename="../main_window.py" line="462"/>
         <source>{file}: nothing to show: the model has no surface geometry</source>
         <translation>{file}: nichts darzustellen: das Modell hat keine Flächengeometrie</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="439"/>
+        <location filename="../main_window.py" line="490"/>
         <source>unknown CRS</source>
         <translation>unbekanntes Koordinatensystem</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="441"/>
+        <location filename="../main_window.py" line="492"/>
         <source>{n} objects, {t} triangles, {crs} – first frame after {s} s</source>
         <translation>{n} Objekte, {t} Dreiecke, {crs} – erstes Bild nach {s} s</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="470"/>
+        <location filename="../main_window.py" line="519"/>
         <source>Metrics</source>
         <translation>Kennzahlen</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="477"/>
+        <location filename="../main_window.py" line="526"/>
         <source>Stadtbild – error</source>
         <translation>Stadtbild – Fehler</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="480"/>
+        <location filename="../main_window.py" line="529"/>
         <source>Copy log</source>
         <translation>Log kopieren</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="481"/>
+        <location filename="../main_window.py" line="530"/>
         <source>Copy this message and the end of the log file, e.g. for a support request</source>
         <translation>Diese Meldung und das Ende der Protokolldatei kopieren, z. B. für eine Supportanfrage</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="553"/>
+        <location filename="../main_window.py" line="618"/>
         <source>{n} selected</source>
         <translation>{n} ausgewählt</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="562"/>
+        <location filename="../main_window.py" line="627"/>
         <source>{h} m above ground</source>
         <translation>{h} m über Grund</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="572"/>
-        <location filename="../main_window.py" line="762"/>
+        <location filename="../main_window.py" line="637"/>
+        <location filename="../main_window.py" line="926"/>
         <source>Select buildings first (click in the 3D view)</source>
         <translation>Erst Gebäude auswählen (Klick in die 3D-Ansicht)</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="612"/>
+        <location filename="../main_window.py" line="674"/>
         <source>Load variant</source>
         <translation>Variante laden</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="612"/>
+        <location filename="../main_window.py" line="674"/>
         <source>Scenarios (*.scenario.json *.json)</source>
         <translation>Szenarien (*.scenario.json *.json)</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="630"/>
+        <location filename="../main_window.py" line="692"/>
         <source>Save variant</source>
         <translation>Variante speichern</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="631"/>
+        <location filename="../main_window.py" line="693"/>
         <source>Scenarios (*.scenario.json)</source>
         <translation>Szenarien (*.scenario.json)</translation>
     </message>
@@ -1123,6 +1372,7 @@
     </message>
     <message>
         <location filename="../export_dialog.py" line="36"/>
+        <location filename="../publish_dialog.py" line="23"/>
         <source>Browse…</source>
         <translation>Durchsuchen…</translation>
     </message>
@@ -1137,9 +1387,10 @@
         <translation>Datei (das Format ergibt sich aus der Endung):</translation>
     </message>
     <message>
+        <location filename="../bplan.py" line="549"/>
         <location filename="../export_dialog.py" line="73"/>
-        <location filename="../main_window.py" line="634"/>
-        <location filename="../project_io.py" line="252"/>
+        <location filename="../main_window.py" line="696"/>
+        <location filename="../project_io.py" line="269"/>
         <source>{file}: refusing to overwrite an input file</source>
         <translation>{file}: eine Eingabedatei wird nicht überschrieben</translation>
     </message>
@@ -1150,80 +1401,77 @@
     </message>
     <message>
         <location filename="../export_dialog.py" line="107"/>
-        <location filename="../main_window.py" line="647"/>
-        <location filename="../main_window.py" line="828"/>
-        <location filename="../project_io.py" line="255"/>
-        <location filename="../project_io.py" line="379"/>
+        <location filename="../main_window.py" line="742"/>
+        <location filename="../main_window.py" line="992"/>
+        <location filename="../project_io.py" line="272"/>
+        <location filename="../project_io.py" line="415"/>
+        <location filename="../publish_dialog.py" line="81"/>
+        <location filename="../publish_dialog.py" line="117"/>
         <source>Open a city model first</source>
         <translation>Bitte zuerst ein Stadtmodell öffnen</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="655"/>
+        <location filename="../main_window.py" line="757"/>
         <source>Running {name} …</source>
         <translation>{name} läuft …</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="668"/>
-        <source>The model changed while the analysis ran; run it again.</source>
-        <translation>Das Modell hat sich während der Analyse geändert; bitte erneut starten.</translation>
-    </message>
-    <message>
-        <location filename="../main_window.py" line="687"/>
+        <location filename="../main_window.py" line="827"/>
         <source>Cancelled</source>
         <translation>Abgebrochen</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="712"/>
+        <location filename="../main_window.py" line="856"/>
         <source>Sun: azimuth {az}°, elevation {el}° ({tz}, {utc} UTC)</source>
         <translation>Sonne: Azimut {az}°, Höhe {el}° ({tz}, {utc} UTC)</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="751"/>
+        <location filename="../main_window.py" line="915"/>
         <source>New building {id}</source>
         <translation>Neues Gebäude {id}</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="780"/>
+        <location filename="../main_window.py" line="944"/>
         <source>Insert design</source>
         <translation>Entwurf einfügen</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="781"/>
+        <location filename="../main_window.py" line="945"/>
         <source>Designs (*.glb *.gltf *.obj *.stl *.ifc *.json *.gml);;All files (*)</source>
         <translation>Entwürfe (*.glb *.gltf *.obj *.stl *.ifc *.json *.gml);;Alle Dateien (*)</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="807"/>
+        <location filename="../main_window.py" line="971"/>
         <source>Insert {name}</source>
         <translation>{name} einfügen</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="816"/>
+        <location filename="../main_window.py" line="980"/>
         <source>Click the insertion point in the 3D view</source>
         <translation>Einfügepunkt in der 3D-Ansicht anklicken</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="819"/>
+        <location filename="../main_window.py" line="983"/>
         <source>Add 2D layer</source>
         <translation>2D-Ebene hinzufügen</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="820"/>
+        <location filename="../main_window.py" line="984"/>
         <source>GIS layers (*.geojson *.json *.gpkg *.shp);;All files (*)</source>
         <translation>GIS-Ebenen (*.geojson *.json *.gpkg *.shp);;Alle Dateien (*)</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="860"/>
+        <location filename="../main_window.py" line="1024"/>
         <source>Click a point in the 3D view</source>
         <translation>Einen Punkt in der 3D-Ansicht anklicken</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="933"/>
+        <location filename="../main_window.py" line="1082"/>
         <source>Save image of the view</source>
         <translation>Bild der Ansicht speichern</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="949"/>
+        <location filename="../main_window.py" line="1098"/>
         <source>&lt;b&gt;Stadtbild&lt;/b&gt; {v}&lt;br&gt;3D city-model viewer and planning tool.&lt;br&gt;Licence: GPL-3.0-or-later. Works fully offline.</source>
         <translation>&lt;b&gt;Stadtbild&lt;/b&gt; {v}&lt;br&gt;3D-Stadtmodell-Betrachter und Planungswerkzeug.&lt;br&gt;Lizenz: GPL-3.0-or-later. Arbeitet vollständig offline.</translation>
     </message>
@@ -1260,103 +1508,104 @@
         <translation>{n} gefunden</translation>
     </message>
     <message>
-        <location filename="../variants.py" line="63"/>
+        <location filename="../variants.py" line="66"/>
         <source>Variants</source>
         <translation>Varianten</translation>
     </message>
     <message>
-        <location filename="../variants.py" line="64"/>
+        <location filename="../variants.py" line="67"/>
         <source>New</source>
         <translation>Neu</translation>
     </message>
     <message>
-        <location filename="../variants.py" line="65"/>
+        <location filename="../variants.py" line="68"/>
         <source>Duplicate</source>
         <translation>Duplizieren</translation>
     </message>
     <message>
-        <location filename="../variants.py" line="66"/>
+        <location filename="../variants.py" line="69"/>
         <source>Rename…</source>
         <translation>Umbenennen…</translation>
     </message>
     <message>
-        <location filename="../variants.py" line="67"/>
+        <location filename="../variants.py" line="70"/>
         <source>Delete</source>
         <translation>Löschen</translation>
     </message>
     <message>
-        <location filename="../variants.py" line="68"/>
+        <location filename="../variants.py" line="71"/>
         <source>Load…</source>
         <translation>Laden…</translation>
     </message>
     <message>
-        <location filename="../variants.py" line="69"/>
+        <location filename="../variants.py" line="72"/>
         <source>Save…</source>
         <translation>Speichern…</translation>
     </message>
     <message>
-        <location filename="../variants.py" line="70"/>
+        <location filename="../variants.py" line="73"/>
         <source>Compare…</source>
         <translation>Vergleichen…</translation>
     </message>
     <message>
-        <location filename="../variants.py" line="71"/>
+        <location filename="../variants.py" line="74"/>
         <source>Compare: show removed buildings as ghosts</source>
         <translation>Vergleich: entfernte Gebäude transparent zeigen</translation>
     </message>
     <message>
-        <location filename="../variants.py" line="72"/>
+        <location filename="../variants.py" line="75"/>
         <source>Edit history</source>
         <translation>Bearbeitungsverlauf</translation>
     </message>
     <message>
-        <location filename="../variants.py" line="73"/>
+        <location filename="../variants.py" line="76"/>
         <source>&lt;original&gt;</source>
         <translation>&lt;Ausgangszustand&gt;</translation>
     </message>
     <message>
-        <location filename="../variants.py" line="75"/>
-        <location filename="../variants.py" line="87"/>
+        <location filename="../state.py" line="162"/>
+        <location filename="../variants.py" line="78"/>
         <source>Existing</source>
+        <extracomment>results kept per variant and analysis (the newest; visible ones always stay)</extracomment>
         <translation>Bestand</translation>
     </message>
     <message>
-        <location filename="../variants.py" line="119"/>
+        <location filename="../variants.py" line="110"/>
         <source>{n} edits</source>
         <translation>{n} Änderungen</translation>
     </message>
     <message>
-        <location filename="../variants.py" line="126"/>
+        <location filename="../variants.py" line="124"/>
         <source>Variant {letter}</source>
         <translation>Variante {letter}</translation>
     </message>
     <message>
-        <location filename="../variants.py" line="134"/>
+        <location filename="../variants.py" line="132"/>
         <source>{name} (copy)</source>
         <translation>{name} (Kopie)</translation>
     </message>
     <message>
-        <location filename="../variants.py" line="140"/>
+        <location filename="../variants.py" line="138"/>
         <source>Rename variant</source>
         <translation>Variante umbenennen</translation>
     </message>
     <message>
-        <location filename="../variants.py" line="140"/>
+        <location filename="../variants.py" line="138"/>
         <source>Name</source>
         <translation>Name</translation>
     </message>
     <message>
-        <location filename="../viewport.py" line="536"/>
+        <location filename="../viewport.py" line="592"/>
         <source>Distance {d} m (horizontal {h} m, height difference {z} m)</source>
         <translation>Strecke {d} m (horizontal {h} m, Höhenunterschied {z} m)</translation>
     </message>
     <message>
-        <location filename="../viewport.py" line="549"/>
+        <location filename="../viewport.py" line="605"/>
         <source>Height above ground {h} m (absolute height {z} m)</source>
         <translation>Höhe über Grund {h} m (absolute Höhe {z} m)</translation>
     </message>
     <message>
-        <location filename="../viewport.py" line="573"/>
+        <location filename="../viewport.py" line="629"/>
         <source>Area {a} m² ({s}, tilt {t}°)</source>
         <translation>Fläche {a} m² ({s}, Neigung {t}°)</translation>
     </message>
@@ -1457,201 +1706,197 @@
         <translation>Einfärben &amp;nach</translation>
     </message>
     <message>
-        <location filename="../colour_themes.py" line="97"/>
+        <location filename="../colour_themes.py" line="98"/>
         <source>Computing building metrics …</source>
         <translation>Gebäudekennzahlen werden berechnet …</translation>
     </message>
     <message>
-        <location filename="../colour_themes.py" line="154"/>
+        <location filename="../colour_themes.py" line="160"/>
         <source>{n} objects</source>
         <translation>{n} Objekte</translation>
     </message>
     <message>
-        <location filename="../colour_themes.py" line="159"/>
+        <location filename="../colour_themes.py" line="166"/>
         <source>Roof type from the roof surfaces&apos; tilts and orientations (analysis.metrics)</source>
         <translation>Dachform aus Neigung und Ausrichtung der Dachflächen (analysis.metrics)</translation>
     </message>
     <message>
-        <location filename="../colour_themes.py" line="164"/>
+        <location filename="../colour_themes.py" line="169"/>
         <source>{n} objects, mean {mean} {unit}</source>
         <translation>{n} Objekte, Mittelwert {mean} {unit}</translation>
     </message>
     <message>
-        <location filename="../colour_themes.py" line="167"/>
+        <location filename="../colour_themes.py" line="172"/>
         <source>storeys estimated as eave height / 3 m</source>
         <translation>Geschosse geschätzt als Traufhöhe / 3 m</translation>
     </message>
     <message>
-        <location filename="../project_io.py" line="37"/>
+        <location filename="../project_io.py" line="39"/>
         <source>Stadtbild projects (*.stadtbild)</source>
         <translation>Stadtbild-Projekte (*.stadtbild)</translation>
     </message>
     <message>
-        <location filename="../project_io.py" line="42"/>
+        <location filename="../project_io.py" line="44"/>
         <source>Buildings</source>
         <extracomment>rows of the comparison: (key in compare_variants rows, label, decimals)</extracomment>
         <translation>Gebäude</translation>
     </message>
     <message>
-        <location filename="../project_io.py" line="43"/>
+        <location filename="../project_io.py" line="45"/>
         <source>Demolished</source>
         <translation>Abgerissen</translation>
     </message>
     <message>
-        <location filename="../project_io.py" line="44"/>
+        <location filename="../project_io.py" line="46"/>
         <source>Inserted</source>
         <translation>Eingefügt</translation>
     </message>
     <message>
-        <location filename="../project_io.py" line="46"/>
+        <location filename="../project_io.py" line="48"/>
         <source>Gross floor area, estimate [m²]</source>
         <translation>Bruttogrundfläche, geschätzt [m²]</translation>
     </message>
     <message>
-        <location filename="../project_io.py" line="48"/>
+        <location filename="../project_io.py" line="50"/>
         <source>Max. height [m]</source>
         <translation>Max. Höhe [m]</translation>
     </message>
     <message>
-        <location filename="../project_io.py" line="49"/>
+        <location filename="../project_io.py" line="51"/>
         <source>Mean eave height [m]</source>
         <translation>Mittlere Traufhöhe [m]</translation>
     </message>
     <message>
-        <location filename="../project_io.py" line="50"/>
+        <location filename="../project_io.py" line="52"/>
         <source>Max. eave height [m]</source>
         <translation>Max. Traufhöhe [m]</translation>
     </message>
     <message>
-        <location filename="../project_io.py" line="51"/>
+        <location filename="../project_io.py" line="53"/>
         <source>Mean ridge height [m]</source>
         <translation>Mittlere Firsthöhe [m]</translation>
     </message>
     <message>
-        <location filename="../project_io.py" line="52"/>
+        <location filename="../project_io.py" line="54"/>
         <source>Max. ridge height [m]</source>
         <translation>Max. Firsthöhe [m]</translation>
     </message>
     <message>
-        <location filename="../project_io.py" line="53"/>
+        <location filename="../project_io.py" line="55"/>
         <source>Shadow on the ground [m²]</source>
         <translation>Schatten am Boden [m²]</translation>
     </message>
     <message>
-        <location filename="../project_io.py" line="54"/>
+        <location filename="../project_io.py" line="59"/>
         <source>Roof PV yield [MWh/a]</source>
         <translation>PV-Ertrag der Dächer [MWh/a]</translation>
     </message>
     <message>
-        <location filename="../project_io.py" line="55"/>
+        <location filename="../project_io.py" line="60"/>
         <source>Mean roof irradiation [kWh/m²·a]</source>
         <translation>Mittlere Einstrahlung der Dächer [kWh/m²·a]</translation>
     </message>
     <message>
-        <location filename="../project_io.py" line="56"/>
+        <location filename="../project_io.py" line="61"/>
         <source>Sightline: blocking buildings</source>
         <translation>Sichtachse: verdeckende Gebäude</translation>
     </message>
     <message>
-        <location filename="../project_io.py" line="57"/>
+        <location filename="../project_io.py" line="62"/>
         <source>Viewshed: visible open ground [%]</source>
         <translation>Sichtfeld: sichtbare Freifläche [%]</translation>
     </message>
     <message>
-        <location filename="../project_io.py" line="58"/>
+        <location filename="../project_io.py" line="63"/>
         <source>View corridor: intruding buildings</source>
         <translation>Sichtachse (Korridor): störende Gebäude</translation>
     </message>
     <message>
-        <location filename="../project_io.py" line="59"/>
+        <location filename="../project_io.py" line="64"/>
         <source>Facade points meeting DIN 5034-1</source>
         <translation>Fassadenpunkte mit Besonnung nach DIN 5034-1</translation>
     </message>
     <message>
-        <location filename="../project_io.py" line="60"/>
+        <location filename="../project_io.py" line="65"/>
         <source>Facade points losing DIN 5034-1 sunlight</source>
         <translation>Fassadenpunkte, die die Besonnung nach DIN 5034-1 verlieren</translation>
     </message>
     <message>
-        <location filename="../project_io.py" line="184"/>
+        <location filename="../project_io.py" line="193"/>
         <source>&amp;New project</source>
         <translation>&amp;Neues Projekt</translation>
     </message>
     <message>
-        <location filename="../project_io.py" line="185"/>
+        <location filename="../project_io.py" line="194"/>
         <source>Open &amp;project…</source>
         <translation>&amp;Projekt öffnen…</translation>
     </message>
     <message>
-        <location filename="../project_io.py" line="186"/>
+        <location filename="../project_io.py" line="195"/>
         <source>&amp;Save project</source>
         <translation>Projekt &amp;speichern</translation>
     </message>
     <message>
-        <location filename="../project_io.py" line="187"/>
+        <location filename="../project_io.py" line="196"/>
         <source>Save project &amp;as…</source>
         <translation>Projekt speichern &amp;unter…</translation>
     </message>
     <message>
-        <location filename="../project_io.py" line="188"/>
+        <location filename="../project_io.py" line="197"/>
         <source>Compare variants…</source>
         <translation>Varianten vergleichen…</translation>
     </message>
     <message>
-        <location filename="../project_io.py" line="239"/>
+        <location filename="../project_io.py" line="256"/>
         <source>Save project</source>
         <translation>Projekt speichern</translation>
     </message>
     <message>
-        <location filename="../project_io.py" line="263"/>
+        <location filename="../project_io.py" line="280"/>
         <source>Project saved: {file}</source>
         <translation>Projekt gespeichert: {file}</translation>
     </message>
     <message>
-        <location filename="../project_io.py" line="273"/>
+        <location filename="../project_io.py" line="290"/>
         <source>New project</source>
         <translation>Neues Projekt</translation>
     </message>
     <message>
-        <location filename="../project_io.py" line="276"/>
+        <location filename="../project_io.py" line="293"/>
         <source>Open project</source>
         <translation>Projekt öffnen</translation>
     </message>
     <message>
-        <location filename="../project_io.py" line="294"/>
+        <location filename="../project_io.py" line="311"/>
         <source>Stadtbild – project</source>
         <translation>Stadtbild – Projekt</translation>
     </message>
     <message>
-        <location filename="../project_io.py" line="295"/>
+        <location filename="../project_io.py" line="312"/>
         <source>The project&apos;s source data has changed since it was saved:</source>
         <translation>Die Quelldaten des Projekts haben sich seit dem Speichern geändert:</translation>
     </message>
     <message>
-        <location filename="../project_io.py" line="301"/>
+        <location filename="../project_io.py" line="318"/>
         <source>{file}: a source file of the project is missing</source>
         <translation>{file}: eine Quelldatei des Projekts fehlt</translation>
     </message>
     <message>
-        <location filename="../project_io.py" line="315"/>
+        <location filename="../project_io.py" line="332"/>
         <source>Opening project {name} …</source>
         <translation>Projekt {name} wird geöffnet …</translation>
     </message>
     <message>
-        <location filename="../project_io.py" line="369"/>
+        <location filename="../project_io.py" line="386"/>
         <source>Project opened: {file}</source>
         <translation>Projekt geöffnet: {file}</translation>
     </message>
     <message>
-        <location filename="../project_io.py" line="396"/>
-        <location filename="../project_io.py" line="411"/>
+        <location filename="../project_io.py" line="434"/>
+        <location filename="../project_io.py" line="441"/>
+        <location filename="../project_io.py" line="492"/>
         <source>Compare variants</source>
         <translation>Varianten vergleichen</translation>
-    </message>
-    <message>
-        <location filename="../project_io.py" line="434"/>
-        <source>Gross floor area estimate = footprint × storeys, storeys = eave height / 3 m (an assumption). Analysis rows (shadow, PV, sightline …) appear when the analysis was run for the variant; the last run counts.</source>
-        <translation>Bruttogrundfläche geschätzt = Grundfläche × Geschosse, Geschosse = Traufhöhe / 3 m (eine Annahme). Analysezeilen (Schatten, PV, Sichtachse …) erscheinen, wenn die Analyse für die Variante gerechnet wurde; es zählt der letzte Lauf.</translation>
     </message>
     <message>
         <location filename="../solar_panel.py" line="20"/>
@@ -1765,32 +2010,32 @@
         <translation>PV-Ertrag je Monat [kWh], gesamt {total} kWh/a</translation>
     </message>
     <message>
-        <location filename="../solar_panel.py" line="146"/>
+        <location filename="../solar_panel.py" line="156"/>
         <source>yes</source>
         <translation>ja</translation>
     </message>
     <message>
-        <location filename="../solar_panel.py" line="146"/>
+        <location filename="../solar_panel.py" line="156"/>
         <source>no</source>
         <translation>nein</translation>
     </message>
     <message>
-        <location filename="../solar_panel.py" line="150"/>
+        <location filename="../solar_panel.py" line="160"/>
         <source>– (flat)</source>
         <translation>– (flach)</translation>
     </message>
     <message>
-        <location filename="../solar_panel.py" line="187"/>
+        <location filename="../solar_panel.py" line="197"/>
         <source>{n} buildings</source>
         <translation>{n} Gebäude</translation>
     </message>
     <message>
-        <location filename="../solar_panel.py" line="188"/>
+        <location filename="../solar_panel.py" line="198"/>
         <source>Solar potential of {id}</source>
         <translation>Solarpotenzial von {id}</translation>
     </message>
     <message>
-        <location filename="../solar_panel.py" line="189"/>
+        <location filename="../solar_panel.py" line="199"/>
         <source>{area} m² roof, {suitable} m² suitable, {kwp} kWp, {kwh} kWh/a</source>
         <translation>{area} m² Dach, {suitable} m² geeignet, {kwp} kWp, {kwh} kWh/a</translation>
     </message>
@@ -1850,154 +2095,179 @@
         <translation>Verschieben/Drehen abgebrochen</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="1"/>
+        <location filename="../main_window.py" line="309"/>
         <source>&amp;Publish…</source>
         <translation>&amp;Veröffentlichen…</translation>
     </message>
     <message>
-        <location filename="../publish_dialog.py" line="1"/>
+        <location filename="../publish_dialog.py" line="21"/>
+        <location filename="../publish_dialog.py" line="60"/>
         <source>Publish as web scene</source>
         <translation>Als Web-Szene veröffentlichen</translation>
     </message>
     <message>
-        <location filename="../publish_dialog.py" line="1"/>
+        <location filename="../publish_dialog.py" line="32"/>
         <source>e.g. dl-de/by-2-0, CC BY 4.0</source>
         <translation>z. B. dl-de/by-2-0, CC BY 4.0</translation>
     </message>
     <message>
-        <location filename="../publish_dialog.py" line="1"/>
+        <location filename="../publish_dialog.py" line="34"/>
         <source>e.g. City model: Stadt Musterstadt</source>
         <translation>z. B. Stadtmodell: Stadt Musterstadt</translation>
     </message>
     <message>
-        <location filename="../publish_dialog.py" line="1"/>
+        <location filename="../publish_dialog.py" line="36"/>
         <source>Folder:</source>
         <translation>Ordner:</translation>
     </message>
     <message>
-        <location filename="../publish_dialog.py" line="1"/>
+        <location filename="../publish_dialog.py" line="37"/>
         <source>Title:</source>
         <translation>Titel:</translation>
     </message>
     <message>
-        <location filename="../publish_dialog.py" line="1"/>
+        <location filename="../publish_dialog.py" line="38"/>
         <source>Data credit:</source>
         <translation>Datenquelle:</translation>
     </message>
     <message>
-        <location filename="../publish_dialog.py" line="1"/>
+        <location filename="../publish_dialog.py" line="39"/>
         <source>Data licence:</source>
         <translation>Lizenz der Daten:</translation>
     </message>
     <message>
-        <location filename="../publish_dialog.py" line="1"/>
+        <location filename="../publish_dialog.py" line="48"/>
         <source>Variants beside Bestand:</source>
         <translation>Varianten neben dem Bestand:</translation>
     </message>
     <message>
-        <location filename="../publish_dialog.py" line="1"/>
+        <location filename="../publish_dialog.py" line="51"/>
         <source>Internal attributes (owners, addresses, parcels, contacts) are always left out.</source>
         <translation>Interne Attribute (Eigentümer, Adressen, Flurstücke, Kontakte) werden nie veröffentlicht.</translation>
     </message>
     <message>
-        <location filename="../publish_dialog.py" line="1"/>
+        <location filename="../publish_dialog.py" line="84"/>
         <source>The model has no known CRS, so it cannot be placed on the globe</source>
         <translation>Das Modell hat kein bekanntes Koordinatensystem und lässt sich daher nicht auf dem Globus platzieren</translation>
     </message>
     <message>
-        <location filename="../publish_dialog.py" line="1"/>
+        <location filename="../publish_dialog.py" line="106"/>
         <source>Published {n} buildings to {folder}</source>
         <translation>{n} Gebäude nach {folder} veröffentlicht</translation>
     </message>
     <message>
-        <location filename="../publish_dialog.py" line="1"/>
+        <location filename="../publish_dialog.py" line="108"/>
         <source>without the viewer page (web viewer not built: make web)</source>
         <translation>ohne Anzeigeseite (Web-Anzeige nicht gebaut: make web)</translation>
     </message>
     <message>
-        <location filename="../publish_dialog.py" line="1"/>
+        <location filename="../publish_dialog.py" line="111"/>
         <source>Publish</source>
-        <translation>Veröffentlichen</translation>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../analysis.py" line="194"/>
         <source>Shadow cast on the ground at the chosen date and local time (sun position: NREL SPA). Recomputed live while the time slider moves.</source>
         <translation>Schattenwurf auf den Boden zum gewählten Datum und zur Ortszeit (Sonnenstand: NREL SPA). Wird beim Ziehen des Zeitreglers laufend neu berechnet.</translation>
     </message>
     <message>
+        <location filename="../analysis.py" line="211"/>
         <source>{when}, grid {g} m</source>
         <translation>{when}, Raster {g} m</translation>
     </message>
     <message>
+        <location filename="../analysis.py" line="242"/>
         <source>{date}, grid {g} m, step {s} min</source>
         <translation>{date}, Raster {g} m, Zeitschritt {s} min</translation>
     </message>
     <message>
+        <location filename="../analysis.py" line="290"/>
         <source>eye {h} m</source>
         <translation>Augenhöhe {h} m</translation>
     </message>
     <message>
+        <location filename="../analysis.py" line="402"/>
         <source>default weather of the site (clear-sky model), roof samples every {g} m</source>
         <translation>Standardwetter des Standorts (Klarhimmelmodell), Dachpunkte alle {g} m</translation>
     </message>
     <message>
+        <location filename="../analysis.py" line="479"/>
         <source>21 March and 17 January {y}, points every {s} m</source>
         <translation>21. März und 17. Januar {y}, Punkte alle {s} m</translation>
     </message>
     <message>
+        <location filename="../analysis_calls.py" line="166"/>
         <source>Shadow {when}</source>
         <translation>Schatten {when}</translation>
     </message>
     <message>
+        <location filename="../analysis_calls.py" line="203"/>
         <source>Sun hours {date}</source>
         <translation>Sonnenstunden {date}</translation>
     </message>
     <message>
+        <location filename="../analysis_calls.py" line="572"/>
         <source>Setback areas ({rule})</source>
         <translation>Abstandsflächen ({rule})</translation>
     </message>
     <message>
+        <location filename="../layers.py" line="154"/>
+        <location filename="../layers.py" line="157"/>
         <source>Results</source>
         <translation>Ergebnisse</translation>
     </message>
     <message>
+        <location filename="../layers.py" line="171"/>
         <source>Computed for other edits of this variant: run it again to see it</source>
         <translation>Für einen anderen Bearbeitungsstand dieser Variante berechnet: zum Anzeigen erneut starten</translation>
     </message>
     <message>
+        <location filename="../main_window.py" line="731"/>
         <source>stale: computed before the latest edits</source>
         <translation>veraltet: vor den letzten Änderungen berechnet</translation>
     </message>
     <message>
+        <location filename="../main_window.py" line="733"/>
         <source>stale: computed for {params}</source>
         <translation>veraltet: berechnet für {params}</translation>
     </message>
     <message>
+        <location filename="../project_io.py" line="56"/>
         <source>Open ground of the study area [m²]</source>
         <translation>Freifläche des Untersuchungsgebiets [m²]</translation>
     </message>
     <message>
+        <location filename="../project_io.py" line="57"/>
         <source>Shadow share of the open ground [%]</source>
         <translation>Schattenanteil der Freifläche [%]</translation>
     </message>
     <message>
+        <location filename="../project_io.py" line="58"/>
         <source>Mean sun hours on the ground [h]</source>
         <translation>Mittlere Sonnenstunden am Boden [h]</translation>
     </message>
     <message>
+        <location filename="../project_io.py" line="439"/>
         <source>Comparing variants …</source>
         <translation>Varianten werden verglichen …</translation>
     </message>
     <message>
+        <location filename="../project_io.py" line="457"/>
         <source>Comparison cancelled</source>
         <translation>Vergleich abgebrochen</translation>
     </message>
     <message>
+        <location filename="../project_io.py" line="469"/>
         <source>Computing {analysis} for {variant} ({k} of {n}) …</source>
         <translation>{analysis} für {variant} wird berechnet ({k} von {n}) …</translation>
     </message>
     <message>
+        <location filename="../project_io.py" line="519"/>
         <source>Gross floor area estimate = footprint × storeys, storeys = eave height / 3 m (an assumption). Every analysis is compared with the same parameters for all variants (above); shadow areas are measured on one study area for all times and variants.</source>
         <translation>Bruttogrundfläche geschätzt = Grundfläche × Geschosse, Geschosse = Traufhöhe / 3 m (Annahme). Jede Analyse wird für alle Varianten mit denselben Parametern verglichen (oben); Schattenflächen werden für alle Uhrzeiten und Varianten auf demselben Untersuchungsgebiet gemessen.</translation>
     </message>
     <message>
+        <location filename="../results_view.py" line="25"/>
         <source>stale</source>
         <translation>veraltet</translation>
     </message>
