@@ -413,6 +413,21 @@ def _base_model(tmp_path, x, y):
     return path
 
 
+def hafencity_edits(g) -> list:
+    """Four new buildings in the Baufenster ``g`` (VII, GBH ≤ 34 m NHN; ground 8.3 m NHN):
+    compliant, 0.5 m over the height limit, 1 m over the Baugrenze, two storeys too many."""
+    return [
+        {"op": "extrude", "id": "ok", "footprint": _edge_rect(g, frac=(0.1, 0.3)), "ground_z": 8.3, "height_m": 25.7,
+         "attributes": {"storeysAboveGround": 7}},
+        {"op": "extrude", "id": "high", "footprint": _edge_rect(g, frac=(0.4, 0.55)), "ground_z": 8.3,
+         "height_m": 34.5 - 8.3, "attributes": {"storeysAboveGround": 7}},
+        {"op": "extrude", "id": "out", "footprint": _edge_rect(g, shift=1.0, frac=(0.65, 0.85)), "ground_z": 8.3,
+         "height_m": 20.0, "attributes": {"storeysAboveGround": 6}},
+        {"op": "extrude", "id": "storeys", "footprint": _edge_rect(g, shift=-9.0, frac=(0.6, 0.9)), "ground_z": 8.3,
+         "height_m": 25.0, "attributes": {"storeysAboveGround": 9}},
+    ]
+
+
 @pytest.fixture(scope="module")
 def hafencity_variant(tmp_path_factory):
     """HafenCity 7: four new buildings in the Baufenster VII / GBH ≤ 34 m NHN (ground 8.3 m NHN):
@@ -423,18 +438,8 @@ def hafencity_variant(tmp_path_factory):
     tmp = tmp_path_factory.mktemp("hafencity")
     plan = read_xplanung(data_file(PLANS["5.2"]), crs=25832)
     g = plan.by_id()[HAFENCITY_GBH34].geometry
-    edits = [
-        {"op": "extrude", "id": "ok", "footprint": _edge_rect(g, frac=(0.1, 0.3)), "ground_z": 8.3, "height_m": 25.7,
-         "attributes": {"storeysAboveGround": 7}},
-        {"op": "extrude", "id": "high", "footprint": _edge_rect(g, frac=(0.4, 0.55)), "ground_z": 8.3,
-         "height_m": 34.5 - 8.3, "attributes": {"storeysAboveGround": 7}},
-        {"op": "extrude", "id": "out", "footprint": _edge_rect(g, shift=1.0, frac=(0.65, 0.85)), "ground_z": 8.3,
-         "height_m": 20.0, "attributes": {"storeysAboveGround": 6}},
-        {"op": "extrude", "id": "storeys", "footprint": _edge_rect(g, shift=-9.0, frac=(0.6, 0.9)), "ground_z": 8.3,
-         "height_m": 25.0, "attributes": {"storeysAboveGround": 9}},
-    ]
     sc_path = tmp / "variante.scenario.json"
-    sc_path.write_text(json.dumps({"name": "Variante A", "edits": edits}))
+    sc_path.write_text(json.dumps({"name": "Variante A", "edits": hafencity_edits(g)}))
     base = _base_model(tmp, 565000.0, 5932000.0)
     sc = Scenario.load(sc_path)
     variant = sc.apply(load(base))

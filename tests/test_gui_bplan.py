@@ -25,7 +25,7 @@ from PySide6.QtWidgets import QApplication  # noqa: E402
 from tests.conftest import data_file  # noqa: E402
 from tests.helpers import open_window  # noqa: E402
 from tests.screenshots import capture, save_screenshot, triangles_mask  # noqa: E402
-from tests.test_bplan import HAFENCITY_GBH34, PLANS, _edge_rect  # noqa: E402
+from tests.test_bplan import HAFENCITY_GBH34, PLANS, hafencity_edits  # noqa: E402
 
 pytestmark = pytest.mark.gui
 
@@ -46,16 +46,7 @@ def files(tmp_path_factory):
                        ("ausserhalb", 565000.0, 5932900.0, 565012.0, 5932912.0, 8.3, 20.0)])
     base = tmp / "hafencity.city.json"
     write_cityjson(model, base)
-    edits = [
-        {"op": "extrude", "id": "ok", "footprint": _edge_rect(g, frac=(0.1, 0.3)), "ground_z": 8.3, "height_m": 25.7,
-         "attributes": {"storeysAboveGround": 7}},
-        {"op": "extrude", "id": "high", "footprint": _edge_rect(g, frac=(0.4, 0.55)), "ground_z": 8.3,
-         "height_m": 34.5 - 8.3, "attributes": {"storeysAboveGround": 7}},
-        {"op": "extrude", "id": "out", "footprint": _edge_rect(g, shift=1.0, frac=(0.65, 0.85)), "ground_z": 8.3,
-         "height_m": 20.0, "attributes": {"storeysAboveGround": 6}},
-        {"op": "extrude", "id": "storeys", "footprint": _edge_rect(g, shift=-9.0, frac=(0.6, 0.9)), "ground_z": 8.3,
-         "height_m": 25.0, "attributes": {"storeysAboveGround": 9}},
-    ]
+    edits = hafencity_edits(g)
     sc = tmp / "variante-a.scenario.json"
     sc.write_text(json.dumps({"name": "Variante A", "edits": edits}))
     return base, sc, data_file(PLANS["5.2"])
