@@ -207,3 +207,18 @@ def test_the_variant_is_checked_on_the_analysis_page(window, files, qtbot, tmp_p
     assert window.bplan.save_report(out) == str(out)
     assert out.read_bytes().startswith(b"%PDF")
     save_screenshot(window, "gui-bplan-4-selected")
+
+
+def test_a_truncated_plan_dropped_on_the_window_is_a_one_line_error(window, files, qtbot, tmp_path):
+    _base, _sc, plan = files
+    bad = tmp_path / "abgeschnitten.gml"
+    bad.write_bytes(plan.read_bytes()[:100_000])
+    loaded = window.bplan.plan
+    window.last_error = None
+    drop_files(window, [bad])
+    qtbot.waitUntil(lambda: window.last_error is not None, timeout=30000)
+    assert "truncated" in window.last_error and str(bad) in window.last_error and "\n" not in window.last_error
+    assert window.bplan.plan is loaded  # the plan shown before stays
+    if window._error_box is not None:
+        window._error_box.done(0)
+        window._error_box = None
