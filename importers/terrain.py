@@ -173,9 +173,9 @@ def _grid_step(v: np.ndarray) -> float | None:
     return float(small.min()) if len(small) else step
 
 
-def _read_raster(path: Path, given: CRSInfo, bounds=None, target: CRSInfo | None = None):
+def _read_raster(path: Path, given: CRSInfo, bounds=None, target: CRSInfo | None = None, what: str = "DEM"):
     """Band 1 as float64 (NaN = no data), its transform and CRS; only the window covering
-    ``bounds`` (model CRS, plus 2 cells) when given."""
+    ``bounds`` (model CRS, plus 2 cells) when given. ``what`` names the raster in messages."""
     import rasterio
     from rasterio.errors import RasterioError
     from rasterio.warp import transform_bounds
@@ -206,7 +206,7 @@ def _read_raster(path: Path, given: CRSInfo, bounds=None, target: CRSInfo | None
                 c1 = min(int(np.ceil(w.col_off + w.width)), ds.width)
                 r1 = min(int(np.ceil(w.row_off + w.height)), ds.height)
                 if c1 - c0 < 2 or r1 - r0 < 2:
-                    raise InputError(path, "the DEM does not cover the model area (different CRS or wrong tile?)")
+                    raise InputError(path, f"the {what} does not cover the model area (different CRS or wrong tile?)")
                 window = Window(c0, r0, c1 - c0, r1 - r0)
             n_cells = (window.width * window.height) if window is not None else ds.width * ds.height
             if n_cells > MAX_NODES:
@@ -218,7 +218,7 @@ def _read_raster(path: Path, given: CRSInfo, bounds=None, target: CRSInfo | None
     except InputError:
         raise
     except (RasterioError, OSError, ValueError) as exc:
-        raise InputError(path, f"cannot read DEM ({' '.join(str(exc).split())[:200]})") from None
+        raise InputError(path, f"cannot read {what} ({' '.join(str(exc).split())[:200]})") from None
     if t.e > 0:  # south-up raster: flip to north-up
         from rasterio.transform import Affine
 
@@ -227,7 +227,7 @@ def _read_raster(path: Path, given: CRSInfo, bounds=None, target: CRSInfo | None
     if t.a < 0:
         raise InputError(path, "rasters with x running west are not supported")
     if not np.isfinite(z).any():
-        raise InputError(path, "DEM holds no valid heights (all cells are no-data)")
+        raise InputError(path, f"{what} holds no valid {'heights' if what == 'DEM' else 'values'} (all cells are no-data)")
     return z, t, crs
 
 
@@ -249,8 +249,10 @@ def _same_crs(a, b) -> bool:
     return ea is not None and ea == eb
 
 
-def _to_target(path, z, transform, src_crs, target: CRSInfo, resolution_m, bounds):
-    """Reproject / resample / clip the array to the model CRS; returns (z, transform, crs)."""
+def _to_target(path, z, transform, src_crs, target: CRSInfo, resolution_m, bounds, resampling: str | None = None,
+               what: str = "DEM"):
+    """Reproject / resample / clip the array to the model CRS; returns (z, transform, crs).
+    ``resampling``: a rasterio Resampling name (default: average when coarser, else bilinear)."""
     from rasterio.transform import Affine, array_bounds
     from rasterio.warp import Resampling, calculate_default_transform, reproject, transform_bounds
 
@@ -268,7 +270,7 @@ def _to_target(path, z, transform, src_crs, target: CRSInfo, resolution_m, bound
         r0 = int(np.clip(np.floor((transform.f - ymax) / -transform.e), 0, rows))
         r1 = int(np.clip(np.ceil((transform.f - ymin) / -transform.e), 0, rows))
         if c1 - c0 < 2 or r1 - r0 < 2:
-            raise InputError(path, "the DEM does not cover the requested area")
+            raise InputError(path, f"the {what} does not cover the requested area")
         t = Affine(transform.a, 0.0, transform.c + c0 * transform.a, 0.0, transform.e, transform.f + r0 * transform.e)
         return z[r0:r1, c0:c1], t, dst_crs
     src_rio, dst_rio = _rio_crs(src_crs), _rio_crs(dst_crs)
@@ -282,7 +284,7 @@ def _to_target(path, z, transform, src_crs, target: CRSInfo, resolution_m, bound
             left, bottom = max(left, bounds[0]), max(bottom, bounds[1])
             right, top = min(right, bounds[2]), min(top, bounds[3])
             if right - left < 2 * res or top - bottom < 2 * res:
-                raise InputError(path, "the DEM does not cover the requested area")
+                raise InputError(path, f"the {what} does not cover the requested area")
         width = max(int(round((right - left) / res)), 2)
         height = max(int(round((top - bottom) / res)), 2)
         dst_t = Affine(res, 0.0, left, 0.0, -res, top)
@@ -295,21 +297,23 @@ def _to_target(path, z, transform, src_crs, target: CRSInfo, resolution_m, bound
         if bounds is not None:
             l2, b2, r2, t2 = max(l2, bounds[0]), max(b2, bounds[1]), min(r2, bounds[2]), min(t2, bounds[3])
             if r2 - l2 < 2 * res or t2 - b2 < 2 * res:
-                raise InputError(path, "the DEM does not cover the requested area")
+                raise InputError(path, f"the {what} does not cover the requested area")
         # align the grid to multiples of the resolution (as the national DEM grids are)
         l2, t2 = np.floor(l2 / res) * res, np.ceil(t2 / res) * res
         width = max(int(np.ceil((r2 - l2) / res)), 2)
         height = max(int(np.ceil((t2 - b2) / res)), 2)
         dst_t = Affine(res, 0.0, l2, 0.0, -res, t2)
     if width * height > MAX_NODES:
-        raise InputError(path, f"terrain of {width} × {height} nodes is too large; choose a coarser resolution")
+        raise InputError(path, f"{'terrain' if what == 'DEM' else what} of {width} × {height} "
+                               f"{'nodes' if what == 'DEM' else 'cells'} is too large; choose a coarser resolution")
     coarser = res > native * 1.01
     dst = np.full((height, width), np.nan)
     reproject(source=z, destination=dst, src_transform=transform, src_crs=src_rio, src_nodata=np.nan,
               dst_transform=dst_t, dst_crs=dst_rio, dst_nodata=np.nan,
-              resampling=Resampling.average if coarser else Resampling.bilinear)
+              resampling=getattr(Resampling, resampling) if resampling else
+              (Resampling.average if coarser else Resampling.bilinear))
     if not np.isfinite(dst).any():
-        raise InputError(path, "the DEM does not overlap the model area after reprojection")
+        raise InputError(path, f"the {what} does not overlap the model area after reprojection")
     return dst, dst_t, dst_crs
 
 
