@@ -898,3 +898,24 @@ def _in_scene(result, shared, state: str):
         else:
             result.surface_hours = result.surface_hours[order]
     return result
+
+
+def surface_shadow(rc, points, normals, direction, block: int = 1 << 21) -> np.ndarray:
+    """(k,) bool: facade/roof points (on their surface, local frame) in shadow for a sun in
+    ``direction`` (unit vector towards the sun) — the rule of the analysis' facade samples: a
+    surface facing away from the sun (``normals`` · direction ≤ 0) is in its own shadow, the others
+    cast an occlusion ray from :data:`SURFACE_LIFT_M` off the surface. Everything is in shadow
+    when the sun is below the horizon. Used by the picture's light map (``viewer/sun_shading.py``)."""
+    from .raycast import offset_points
+
+    d = np.asarray(direction, dtype=np.float64).reshape(3)
+    n = np.asarray(normals, dtype=np.float64).reshape(-1, 3)
+    out = np.ones(len(n), dtype=bool)
+    if d[2] <= 0 or not len(n):
+        return out
+    facing = np.flatnonzero(n @ d > 0.0)
+    pts = np.asarray(points)
+    for start in range(0, len(facing), block):
+        sel = facing[start:start + block]
+        out[sel] = rc.occluded(offset_points(pts[sel], n[sel], SURFACE_LIFT_M), d)
+    return out

@@ -9,6 +9,21 @@
 PNG stills carry a legend, north arrow, scale bar, the CRS and optional title and data credit
 (``--plain``: the bare 3D view). A tour file is the JSON of :class:`viewer.camera.Tour` (or a
 Stadtbild project whose views hold a tour, ``--tour-name`` picks one).
+
+What the picture shows besides the model (:mod:`viewer.picture`), in stills and videos alike:
+
+    --terrain DEM            the ground follows the DEM
+    --ortho F [F …]          orthophoto tiles / VRT (--ortho-crs when a world file names no CRS)
+    --flood F.tif            water depth (m): wet cells coloured, colour bar "Wassertiefe [m]"
+    --raster F.tif           any single band through --cmap (default viridis) over --clim MIN,MAX
+    --layer L.gpkg           vector layers: polygons draped, lines, points as pins
+    --label [LAYER=]FIELD    labels from a field; --colour-by [LAYER=]FIELD categories
+    --time 2026-03-21T15:00  sunlight of that local time, computed shadows on ground/roofs/facades
+    --finish WORDS           presentation (stills' default: ssaa, ssao, sky, fog), interactive
+                             (videos' default), plain; or words: ssaa|fxaa|msaa|noaa, ssao|edl|noao,
+                             sky|nosky, fog|nofog
+
+An option that cannot be honoured is an error (exit 2), never silently dropped.
 """
 from __future__ import annotations
 
@@ -46,6 +61,27 @@ def add_parser(sub) -> None:
                    help="draw an XPlanGML Bebauungsplan: Baufenster envelopes, zones, Baugrenzen and Baulinien")
     p.add_argument("--hide-existing", action="store_true",
                    help="with --plan: hide the existing buildings inside the plan area (inserted ones stay)")
+    g = p.add_argument_group("picture (orthophoto, rasters, layers, sun, finish)")
+    g.add_argument("--ortho", metavar="IMG", nargs="+", action="extend",
+                   help="orthophoto(s): GeoTIFF, JPEG/PNG with world file, VRT of local files, or a folder of tiles")
+    g.add_argument("--ortho-crs", metavar="CRS", help="CRS of orthophotos that name none (default: the model's)")
+    g.add_argument("--flood", metavar="DEPTH.tif", action="append", default=[],
+                   help="water depth raster in metres (flood, heavy rain): wet cells coloured by depth")
+    g.add_argument("--raster", metavar="R.tif", action="append", default=[],
+                   help="any single-band raster draped with a colour ramp (--cmap, --clim)")
+    g.add_argument("--cmap", default=None, help="colour ramp of --raster (matplotlib name, default viridis)")
+    g.add_argument("--clim", metavar="MIN,MAX", help="value range of the colour ramp (--raster, --flood)")
+    g.add_argument("--raster-crs", metavar="CRS", help="CRS of --flood/--raster files that name none")
+    g.add_argument("--label", metavar="[LAYER=]FIELD", action="append", default=[],
+                   help="label the features of a --layer by a field (e.g. POIs: --label name)")
+    g.add_argument("--colour-by", "--color-by", dest="colour_by", metavar="[LAYER=]FIELD", action="append",
+                   default=[], help="colour the features of a --layer by the categories of a field")
+    g.add_argument("--time", metavar="DATETIME",
+                   help="sunlight of this local date and time (e.g. 2026-03-21T15:00) with the computed shadows "
+                        "on the ground, roofs and facades")
+    g.add_argument("--finish", metavar="WORDS",
+                   help="presentation | interactive | plain, or words: ssaa, fxaa, msaa, noaa, ssao, edl, noao, "
+                        "sky, nosky, fog, nofog (default: presentation for stills, interactive for videos)")
     p.set_defaults(func=run)
 
 
@@ -121,6 +157,82 @@ def _progress(args, label):
     return None if args.json else common.Progress(1, label)
 
 
+def _field_map(items, layers, what: str) -> dict:
+    """``[LAYER=]FIELD`` options → {layer name: field}; a bare FIELD applies to every layer that has
+    it (an error if none has). Unknown layers or fields are errors (never silently ignored)."""
+    out: dict = {}
+    names = [lyr.name for lyr in layers]
+    for item in items:
+        if not layers:
+            raise InputError(None, f"--{what} needs a --layer to apply to")
+        if "=" in item:
+            name, field = (t.strip() for t in item.split("=", 1))
+            match = [lyr for lyr in layers if lyr.name == name]
+            if not match:
+                raise InputError(None, f"--{what} {item}: no layer named {name!r} (layers: {', '.join(names)})")
+        else:
+            field = item.strip()
+            match = [lyr for lyr in layers if field in lyr.fields]
+            if not match:
+                raise InputError(None, f"--{what} {item}: no layer has a field {field!r} (layers: {', '.join(names)})")
+        for lyr in match:
+            if field not in lyr.fields:
+                raise InputError(lyr.source, f"--{what}: layer {lyr.name!r} has no field {field!r} "
+                                             f"(has: {', '.join(lyr.fields) or 'none'})")
+            out[lyr.name] = field
+    return out
+
+
+def picture_spec(args, model, video: bool = False):
+    """The :class:`viewer.picture.PictureSpec` of the picture options (None when none is given and
+    the finish is the default of a plain still). Raises InputError for what cannot be honoured."""
+    from viewer.finish import parse_finish
+    from viewer.picture import LayerSpec, PictureSpec, RasterSpec
+
+    try:
+        finish = parse_finish(args.finish, "interactive" if video else "presentation")
+    except ValueError as exc:
+        raise InputError(None, f"--finish: {exc}") from None
+    clim = None
+    if args.clim:
+        clim = tuple(common.parse_floats(args.clim, 2, "--clim"))
+        if not clim[1] > clim[0]:
+            raise InputError(None, f"--clim needs MIN < MAX, got {args.clim}")
+    if args.cmap:
+        from viewer.drape import ramp_colours
+
+        try:
+            ramp_colours(args.cmap, 2)
+        except ValueError as exc:
+            raise InputError(None, f"--cmap: {exc}") from None
+        if not args.raster:
+            raise InputError(None, "--cmap colours a --raster; give one")
+    layers = list(getattr(model, "layers", None) or [])
+    labels = _field_map(args.label, layers, "label")
+    colours = _field_map(args.colour_by, layers, "colour-by")
+    ortho = None
+    if args.ortho:
+        from importers.rasters import open_mosaic
+
+        ortho = open_mosaic(args.ortho, model.crs if model.crs else None, image_crs=args.ortho_crs)
+        for w in ortho.warnings:
+            model.warn(f"orthophoto {w}")
+    elif args.ortho_crs:
+        raise InputError(None, "--ortho-crs needs --ortho")
+    if args.raster_crs and not (args.flood or args.raster):
+        raise InputError(None, "--raster-crs needs --flood or --raster")
+    rasters = [RasterSpec(path=f, kind="flood", clim=clim, raster_crs=args.raster_crs) for f in args.flood]
+    rasters += [RasterSpec(path=f, kind="ramp", cmap=args.cmap, clim=clim, raster_crs=args.raster_crs)
+                for f in args.raster]
+    if args.time:
+        from analysis.sun import parse_local_time
+
+        parse_local_time(args.time, "UTC")  # syntax only; the site's zone applies when the sun is computed
+    return PictureSpec(finish=finish, ortho=ortho, rasters=rasters,
+                       layers=[LayerSpec(lyr, colours.get(lyr.name), labels.get(lyr.name)) for lyr in layers],
+                       terrain=getattr(model, "terrain_grid", None), when=args.time, tz=args.tz)
+
+
 def run(args) -> int:
     from viewer.camera import VIEWS
 
@@ -145,6 +257,15 @@ def run(args) -> int:
         raise InputError(None, "--plan draws into stills; it cannot be combined with a video or --before-after")
     if args.hide_existing and not args.plan:
         raise InputError(None, "--hide-existing needs --plan (it hides the existing buildings in the plan area)")
+    picture_options = [o for o, v in (("--ortho", args.ortho), ("--flood", args.flood), ("--raster", args.raster),
+                                      ("--layer", args.layer), ("--terrain", args.terrain), ("--time", args.time),
+                                      ("--label", args.label), ("--colour-by", args.colour_by),
+                                      ("--finish", args.finish)) if v]
+    if args.before_after and picture_options:
+        raise InputError(None, f"{picture_options[0]} is not drawn into --before-after stills; render the two "
+                               f"states separately")
+    if args.time and args.sun_animation:
+        raise InputError(None, "--time lights one instant; --sun-animation steps through --date from --from to --to")
     size = common.parse_size(args.size or ("1280x720" if video else "1920x1080"))
     tour = _load_tour(args.tour, args.tour_name) if args.tour else None
     plan_view = None
@@ -163,6 +284,7 @@ def run(args) -> int:
         raise InputError(args.files[0], "nothing to render: the model has no surface geometry")
     result = {"path": str(args.output), "view": args.view, "triangles": scene.n_triangles,
               "objects": len(scene.object_ids)}
+    spec = None if args.before_after or (args.plain and not picture_options) else picture_spec(args, model, video)
     if tour is not None:
         from viewer.media import render_tour
 
@@ -171,7 +293,7 @@ def run(args) -> int:
         except ValueError as exc:
             raise InputError(args.tour, str(exc)) from None
         out = render_tour(scene, tour, args.output, size=size, fps=args.fps, title=args.title, credit=args.credit,
-                          colour_mode=args.colour, progress=_progress(args, "tour"))
+                          colour_mode=args.colour, progress=_progress(args, "tour"), picture=spec)
         result.update(out, size=list(size), kind="tour", views=len(tour.views), duration_s=tour.duration_s)
     elif args.sun_animation:
         from viewer.sun_animation import render_sun_animation
@@ -197,7 +319,7 @@ def run(args) -> int:
         out = render_sun_animation(scene, args.output, times=times, date=args.date, start=args.time_from,
                                    stop=args.time_to, step_min=step, fps=args.fps, size=size, view=args.view,
                                    cell_m=args.grid, title=args.title, credit=args.credit, tz=args.tz,
-                                   progress=_progress(args, "sun"))
+                                   progress=_progress(args, "sun"), picture=spec)
         result.update(out, size=list(size), kind="sun-animation")
     elif args.before_after:
         from viewer.media import render_before_after
@@ -211,9 +333,10 @@ def run(args) -> int:
 
         out = screenshot(scene, args.output, size=size, view=args.view, title=args.title, credit=args.credit,
                          colour_mode=args.colour, overlays=plan_view["overlays"], bounds=plan_view["bounds"],
-                         legend=[] if args.plain else None, extra_legend=[] if args.plain else plan_view["legend"])
+                         legend=[] if args.plain else None, extra_legend=[] if args.plain else plan_view["legend"],
+                         picture=spec, decorations=not args.plain)
         result.update(out, kind="still", plan=plan_view["summary"])
-    elif args.plain:
+    elif args.plain and spec is None:
         from viewer.render import render_scene
 
         render_scene(scene, args.output, size=size, view=args.view, colour_mode=args.colour, title=args.title,
@@ -224,7 +347,7 @@ def run(args) -> int:
 
         try:
             out = screenshot(scene, args.output, size=size, view=args.view, title=args.title, credit=args.credit,
-                             colour_mode=args.colour)
+                             colour_mode=args.colour, picture=spec, decorations=not args.plain)
         except MemoryError as exc:
             raise InputError(args.output, str(exc)) from None
         result.update(out, kind="still")

@@ -400,19 +400,6 @@ def test_flood_raster_in_another_crs_is_sampled_onto_the_terrain_nodes(tmp_path)
     assert np.nanmax(np.abs(ov.band(0) - 0.01 * (ex - e0))) < 0.005
 
 
-def test_flood_surface_is_terrain_plus_depth_where_wet(tmp_path):
-    pytest.importorskip("pyvista")
-    from viewer.layers_view import flood_surface
-
-    grid = grid_of(lambda x, y: 100.0 + 0.1 * (x - X0), X0, X0 + 30, Y0, Y0 + 10)
-    origin = np.array([X0, Y0, 100.0])
-    depth = np.clip(101.0 - grid.z, 0, None)  # a lake up to 101 m: wet for x < X0 + 10
-    water = flood_surface(grid, depth, origin, min_depth_m=0.05)
-    pts = np.asarray(water.points)
-    assert len(pts) and np.allclose(pts[:, 2] + origin[2], 101.0)  # flat water level
-    assert pts[:, 0].max() <= 10.0 - 0.5 + 1e-9
-
-
 # ====================================================================== layers
 def _parcels(crs=25832):
     geoms = np.array([shapely.box(X0, Y0, X0 + 30, Y0 + 20),

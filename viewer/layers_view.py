@@ -1,5 +1,6 @@
-"""Geo layers and rasters on the terrain: draped polygons/lines, categorical styling, labels,
-raster overlays with a colour ramp and scalar bar, flood depth as a translucent water surface.
+"""Geo layers on the terrain: draped polygons/lines, points as pins (POIs), categorical styling,
+labels. (Raster overlays — flood depth, colour-ramped bands — and the orthophoto are textures
+draped on the ground: :mod:`viewer.drape`, composed by :mod:`viewer.picture`.)
 
 Draping: every vertex gets the terrain height under it plus a small ``offset_m`` (default 0.15 m,
 against z-fighting). Edges are first densified (``shapely.segmentize``) to at most the DEM
@@ -124,12 +125,37 @@ def drape_lines_polydata(geoms_local, grid: TerrainGrid, origin, offset_m: float
     return mesh
 
 
+def flat_fill_triangles(geoms_local) -> tuple[np.ndarray, np.ndarray]:
+    """Exact triangles (k, 3, 2) of the polygons (holes kept; shapely's constrained Delaunay
+    triangulation, GEOS) and the feature index (k,) of each — fills on flat ground."""
+    geoms = np.asarray(geoms_local, dtype=object)
+    is_area = np.array([g is not None and not g.is_empty and shapely.get_type_id(g) in (3, 6) for g in geoms],
+                       dtype=bool)
+    idx = np.flatnonzero(is_area)
+    if not len(idx):
+        return np.zeros((0, 3, 2)), np.zeros(0, dtype=np.int64)
+    tris, owner = shapely.get_parts(shapely.constrained_delaunay_triangles(geoms[idx]), return_index=True)
+    coords = shapely.get_coordinates(shapely.get_exterior_ring(tris)).reshape(len(tris), 4, 2)[:, :3]
+    return coords, idx[owner]
+
+
 def drape_fill_polydata(geoms_local, grid: TerrainGrid, origin, terrain_scene=None,
                         offset_m: float = DEFAULT_OFFSET_M):
-    """PolyData of the terrain triangles inside the polygons, lifted by ``offset_m``; cell data
-    ``feature``."""
+    """PolyData of the polygons' fill, lifted by ``offset_m``; cell data ``feature``. On a flat
+    grid (no DEM) the exact triangulation of each polygon; on terrain the terrain triangles whose
+    centroid lies inside (the edge is as fine as the DEM)."""
     import pyvista as pv
 
+    zr = grid.z_range
+    if zr is not None and zr[1] - zr[0] < 1e-9:
+        tri2, feature = flat_fill_triangles(geoms_local)
+        if not len(tri2):
+            return pv.PolyData()
+        z = zr[0] - float(np.asarray(origin).reshape(-1)[2]) + offset_m
+        pts = np.c_[tri2.reshape(-1, 2), np.full(3 * len(tri2), z)]
+        mesh = pv.PolyData(pts, np.c_[np.full(len(tri2), 3), np.arange(3 * len(tri2)).reshape(-1, 3)].ravel())
+        mesh.cell_data["feature"] = feature
+        return mesh
     terrain_scene = terrain_scene if terrain_scene is not None else grid.scene(origin)
     tri, feature = polygon_fill_triangles(geoms_local, terrain_scene)
     if not len(tri):
@@ -146,11 +172,15 @@ def drape_fill_polydata(geoms_local, grid: TerrainGrid, origin, terrain_scene=No
 
 def add_layer(plotter, layer, grid: TerrainGrid, origin, terrain_scene=None, colour_by: str | None = None,
               label_by: str | None = None, offset_m: float = DEFAULT_OFFSET_M, fill_opacity: float = 0.45,
-              line_width: float = 3.0, colour=(220, 40, 40), name: str | None = None, legend: bool = True):
+              line_width: float = 3.0, colour=(220, 40, 40), name: str | None = None, legend: bool = True,
+              with_entries: bool = False):
     """Drape an ``importers.layers.Layer`` on the terrain: filled polygons (translucent) with
     outlines, or lines; coloured by the categories of attribute ``colour_by`` (legend) or one
-    ``colour``; labels from attribute ``label_by`` at each feature's representative point.
-    Returns the list of actors."""
+    ``colour``; labels from attribute ``label_by`` at each polygon's / line's representative
+    point (points: :func:`add_points`). Returns the list of actors (and the legend entries
+    [(label, rgb)] with ``with_entries``)."""
+    from .drape import RANK_FILL, RANK_LINES, set_stack_rank
+
     name = name or f"layer-{layer.name}"
     geoms = layer.to_local(origin)
     n = len(geoms)
@@ -163,28 +193,111 @@ def add_layer(plotter, layer, grid: TerrainGrid, origin, terrain_scene=None, col
     if fill.n_cells:
         fill.cell_data["rgb"] = feat_rgb[fill.cell_data["feature"]]
         actors.append(plotter.add_mesh(fill, scalars="rgb", rgb=True, opacity=fill_opacity, name=f"{name}-fill",
-                                       pickable=False, lighting=False))
+                                       pickable=False, lighting=False, reset_camera=False))
+        set_stack_rank(actors[-1], RANK_FILL)
     lines = drape_lines_polydata(geoms, grid, origin, offset_m * 1.5)
     if lines.n_cells:
         lines.cell_data["rgb"] = (feat_rgb[lines.cell_data["feature"]] * 0.7).astype(np.uint8) if fill.n_cells \
             else feat_rgb[lines.cell_data["feature"]]
         actors.append(plotter.add_mesh(lines, scalars="rgb", rgb=True, line_width=line_width,
                                        name=f"{name}-lines", pickable=False, lighting=False,
-                                       render_lines_as_tubes=False))
+                                       render_lines_as_tubes=False, reset_camera=False))
+        set_stack_rank(actors[-1], RANK_LINES)
     if label_by:
-        labels = [("" if v is None else str(v)) for v in layer.column(label_by)]
-        ok = np.array([g is not None and not g.is_empty for g in geoms], dtype=bool)
-        if ok.any():
-            rp = shapely.get_coordinates(shapely.point_on_surface(geoms[ok]))
-            pts = np.c_[rp, drape_heights(rp, grid, origin, offset_m + 2.0)]
-            actors.append(plotter.add_point_labels(pts, [labels[i] for i in np.flatnonzero(ok)], font_size=14,
-                                                   point_size=1, shape_opacity=0.6, always_visible=True,
-                                                   name=f"{name}-labels"))
+        anchors = label_anchors(layer, grid, origin, label_by, offset_m)
+        if anchors:
+            actors.append(plotter.add_point_labels(np.array([a for a, _ in anchors]), [t for _, t in anchors],
+                                                   font_size=14, point_size=1, shape_opacity=0.6,
+                                                   always_visible=True, name=f"{name}-labels"))
     if legend and entries:
         plotter.add_legend([(label, np.array(rgb) / 255.0) for label, rgb in entries[:20]],
                            bcolor="white", border=True, face="rectangle",
                            size=(0.18, 0.045 * min(len(entries), 20) + 0.02), name=f"{name}-legend")
-    return actors
+    return (actors, entries) if with_entries else actors
+
+
+_POINT_TYPES = (0, 4)  # shapely Point, MultiPoint
+
+
+def label_anchors(layer, grid: TerrainGrid, origin, label_by: str, offset_m: float = DEFAULT_OFFSET_M) -> list:
+    """[(xyz local, text)] label anchors of the polygons and lines of ``layer``: 2 m above the
+    draped representative point of each feature (shapely ``point_on_surface``)."""
+    labels = [("" if v is None else str(v)) for v in layer.column(label_by)]
+    geoms = layer.to_local(origin)
+    ok = np.array([g is not None and not g.is_empty and shapely.get_type_id(g) not in _POINT_TYPES for g in geoms],
+                  dtype=bool)
+    if not ok.any():
+        return []
+    rp = shapely.get_coordinates(shapely.point_on_surface(geoms[ok]))
+    pts = np.c_[rp, drape_heights(rp, grid, origin, offset_m + 2.0)]
+    return [(pts[k], labels[i]) for k, i in enumerate(np.flatnonzero(ok)) if labels[i]]
+
+
+def point_features(layer, origin) -> tuple[np.ndarray, np.ndarray]:
+    """Local (k, 2) positions of the points of ``layer`` (MultiPoints split) and the feature
+    index (k,) of each."""
+    geoms = layer.to_local(origin)
+    is_pt = np.array([g is not None and not g.is_empty and shapely.get_type_id(g) in _POINT_TYPES for g in geoms],
+                     dtype=bool)
+    idx = np.flatnonzero(is_pt)
+    if not len(idx):
+        return np.zeros((0, 2)), np.zeros(0, dtype=np.int64)
+    parts, part_of = shapely.get_parts(geoms[idx], return_index=True)
+    return shapely.get_coordinates(parts)[:, :2], idx[part_of]
+
+
+#: marker head height above the ground (m): pins stand on the ground, their heads above cars
+MARKER_HEIGHT_M = 4.0
+
+
+def add_points(plotter, layer, grid: TerrainGrid, origin, colour_by: str | None = None, label_by: str | None = None,
+               colour=(214, 39, 40), name: str | None = None, marker_px: float = 14.0, vtk_labels: bool = True,
+               offset_m: float = DEFAULT_OFFSET_M) -> dict:
+    """Point features (POIs) of ``layer`` as pins: a thin stick from the draped ground up
+    :data:`MARKER_HEIGHT_M` and a round marker head ``marker_px`` pixels wide (constant on
+    screen), coloured by the categories of ``colour_by`` or ``colour``; with ``label_by`` a label
+    per point. ``vtk_labels``: draw the labels with VTK (window) — else only return their anchors
+    (stills draw them crisply, ``viewer.media.decorate``).
+
+    Returns {"actors": {name: actor}, "labels": [(xyz head, text)], "area_labels": label anchors
+    of the layer's polygons/lines, "n_points", "colour": rgb of the markers}."""
+    import pyvista as pv
+
+    name = name or f"layer-{layer.name}"
+    out = {"actors": {}, "labels": [], "area_labels": [], "n_points": 0, "colour": tuple(colour)}
+    if label_by:
+        out["area_labels"] = label_anchors(layer, grid, origin, label_by, offset_m)
+    xy, feature = point_features(layer, origin)
+    if not len(xy):
+        return out
+    z = drape_heights(xy, grid, origin, 0.0)
+    foot = np.c_[xy, z]
+    head = np.c_[xy, z + MARKER_HEIGHT_M]
+    if colour_by:
+        rgb, _entries = categorical_colours(layer.column(colour_by))
+        rgb = rgb[feature]
+    else:
+        rgb = np.tile(np.array(colour, dtype=np.uint8), (len(xy), 1))
+    n = len(xy)
+    sticks = pv.PolyData(np.vstack([foot, head]), lines=np.c_[np.full(n, 2), np.arange(n), np.arange(n) + n].ravel())
+    out["actors"][f"{name}-sticks"] = plotter.add_mesh(sticks, color=(0.25, 0.25, 0.25), line_width=max(1.0, marker_px / 7),
+                                                       name=f"{name}-sticks", pickable=False, lighting=False,
+                                                       reset_camera=False)
+    heads = pv.PolyData(head)
+    heads.point_data["rgb"] = rgb
+    out["actors"][f"{name}-markers"] = plotter.add_mesh(heads, scalars="rgb", rgb=True, point_size=marker_px,
+                                                        render_points_as_spheres=True, name=f"{name}-markers",
+                                                        pickable=False, reset_camera=False, ambient=0.6,
+                                                        diffuse=0.4, specular=0.3)
+    out["n_points"] = n
+    if label_by:
+        texts = [("" if v is None else str(v)) for v in layer.column(label_by)]
+        out["labels"] = [(head[k], texts[feature[k]]) for k in range(n) if texts[feature[k]]]
+        if vtk_labels and out["labels"]:
+            out["actors"][f"{name}-labels"] = plotter.add_point_labels(
+                np.array([p for p, _ in out["labels"]]), [t for _, t in out["labels"]], font_size=14, point_size=1,
+                shape_opacity=0.75, always_visible=True, name=f"{name}-point-labels", show_points=False)
+    return out
 
 
 def terrain_polydata(grid: TerrainGrid, origin, values: np.ndarray | None = None, lift_m: float = 0.0):
@@ -219,99 +332,19 @@ def add_terrain(plotter, grid: TerrainGrid, origin, colour=(170, 185, 140), name
                             ambient=0.3, diffuse=0.7, smooth_shading=True)
 
 
-def add_raster_overlay(plotter, grid: TerrainGrid, overlay, origin, band: int = 0, cmap: str = "viridis",
-                       clim=None, title: str | None = None, opacity: float = 1.0, offset_m: float = 0.05,
-                       name: str | None = None):
-    """Drape an ``importers.terrain.RasterOverlay`` on the terrain: an RGB raster (orthophoto) as
-    vertex colours, any other band with the colour ramp ``cmap`` and a scalar bar titled
-    ``title`` (default: the raster's name). NaN (no data) cells are transparent-grey."""
-    name = name or f"raster-{overlay.name}"
-    if overlay.is_rgb:
-        rgb = np.clip(np.nan_to_num(overlay.values[:, :, :3]), 0, 255).astype(np.uint8)
-        mesh = terrain_polydata(grid, origin, rgb, lift_m=offset_m)
-        return plotter.add_mesh(mesh, scalars="values", rgb=True, name=name, opacity=opacity, pickable=False,
-                                lighting=True)
-    vals = overlay.band(band)
-    mesh = terrain_polydata(grid, origin, vals, lift_m=offset_m)
-    finite = vals[np.isfinite(vals)]
-    if clim is None:
-        clim = (float(finite.min()), float(finite.max())) if len(finite) else (0.0, 1.0)
-    return plotter.add_mesh(mesh, scalars="values", cmap=cmap, clim=clim, nan_opacity=0.0, opacity=opacity,
-                            name=name, pickable=False,
-                            scalar_bar_args={"title": title or overlay.name, "vertical": True,
-                                             "position_x": 0.88, "position_y": 0.1, "height": 0.6,
-                                             "color": "black", "fmt": "%.2f"})
-
-
-def flood_surface(grid: TerrainGrid, depth: np.ndarray, origin, min_depth_m: float = 0.05):
-    """Water surface of a flood-depth raster sampled on the grid nodes (``depth`` (rows, cols),
-    metres): the terrain lifted by the depth, keeping triangles whose three corners are wet
-    (depth ≥ ``min_depth_m``). Point data ``depth_m``."""
-    import pyvista as pv
-
-    mesh = terrain_polydata(grid, origin, values=depth, lift_m=np.where(np.isfinite(depth), depth, 0.0))
-    d = np.asarray(mesh.point_data["values"], dtype=np.float64)
-    wet = np.isfinite(d) & (d >= min_depth_m)
-    faces = mesh.faces.reshape(-1, 4)[:, 1:]
-    keep = wet[faces].all(axis=1)
-    if not keep.any():
-        return pv.PolyData()
-    sub = faces[keep]
-    used, inv = np.unique(sub.ravel(), return_inverse=True)
-    out = pv.PolyData(np.asarray(mesh.points)[used], np.c_[np.full(len(sub), 3), inv.reshape(-1, 3)].ravel())
-    out.point_data["depth_m"] = d[used]
-    return out
-
-
-def add_flood(plotter, grid: TerrainGrid, overlay, origin, band: int = 0, opacity: float = 0.6,
-              cmap: str = "Blues", min_depth_m: float = 0.05, clim=None, title: str = "Wassertiefe [m]",
-              name: str | None = None):
-    """A flood-depth raster as a translucent water surface coloured by depth, with scalar bar."""
-    depth = overlay.band(band)
-    water = flood_surface(grid, depth, origin, min_depth_m)
-    if not water.n_points:
-        return None
-    d = water.point_data["depth_m"]
-    if clim is None:
-        clim = (0.0, float(np.nanpercentile(d, 99)) or 1.0)
-    if cmap == "Blues":  # the upper 65 % of Blues: shallow water light blue, never white
-        from matplotlib import colormaps
-        from matplotlib.colors import ListedColormap
-
-        cmap = ListedColormap(colormaps["Blues"](np.linspace(0.35, 1.0, 256)))
-    return plotter.add_mesh(water, scalars="depth_m", cmap=cmap, clim=clim, opacity=opacity,
-                            name=name or f"flood-{overlay.name}", pickable=False, smooth_shading=True,
-                            specular=0.4, scalar_bar_args={"title": title, "vertical": True, "position_x": 0.88,
-                                                           "position_y": 0.1, "height": 0.6, "color": "black",
-                                                           "fmt": "%.2f"})
-
-
 def add_geodata(plotter, model, origin=None, colour_by: dict | None = None, label_by: dict | None = None):
     """Show what ``--terrain`` / ``--layer`` attached to ``model`` (``model.terrain_grid``,
-    ``model.layers``): the terrain mesh and every layer draped on it. Without terrain, layers
-    are drawn on a flat plane at the model's lowest height. ``colour_by`` / ``label_by`` map a
-    layer name to the attribute to style / label it by. Returns True if anything was added."""
+    ``model.layers``) in ``plotter``: a :class:`viewer.picture.Picture` of the terrain and every
+    layer draped on it (flat ground without terrain). ``colour_by`` / ``label_by`` map a layer
+    name to the attribute to style / label it by. Returns the Picture (None if nothing to add)."""
+    from .finish import Finish
+    from .picture import LayerSpec, Picture, PictureSpec
+
     grid = getattr(model, "terrain_grid", None)
     layers = getattr(model, "layers", None) or []
-    origin = np.asarray(model.origin if origin is None else origin, dtype=np.float64).reshape(3)
     if grid is None and not layers:
-        return False
-    if grid is not None:
-        add_terrain(plotter, grid, origin)
-    else:  # a flat 2×2-node grid over the layers' and the model's extent
-        boxes = [lyr.extent() for lyr in layers if lyr.extent()]
-        bb = model.bbox()
-        if bb is not None:
-            boxes.append((bb[0], bb[1], bb[3], bb[4]))
-        if not boxes:
-            return False
-        b = np.array(boxes)
-        z0 = float(bb[2]) if bb is not None else 0.0
-        xmin, ymin, xmax, ymax = b[:, 0].min(), b[:, 1].min(), b[:, 2].max(), b[:, 3].max()
-        grid = TerrainGrid(np.full((2, 2), z0), xmin, ymax, max(xmax - xmin, 1.0), max(ymax - ymin, 1.0))
-    terrain_scene = grid.scene(origin)
-    for k, lyr in enumerate(layers):
-        add_layer(plotter, lyr, grid, origin, terrain_scene, colour_by=(colour_by or {}).get(lyr.name),
-                  label_by=(label_by or {}).get(lyr.name), colour=tuple(int(v) for v in PALETTE[(k + 5) % len(PALETTE)]),
-                  name=f"layer-{k}-{lyr.name}")
-    return True
+        return None
+    spec = PictureSpec(finish=Finish(anti_alias="none", occlusion="none", sky=False, fog=False), terrain=grid,
+                       layers=[LayerSpec(lyr, (colour_by or {}).get(lyr.name), (label_by or {}).get(lyr.name))
+                               for lyr in layers])
+    return Picture(plotter, model.scene(), spec, window=True)

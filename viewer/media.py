@@ -154,9 +154,13 @@ def camera_geometry(renderer) -> dict:
 
 def decorate(image: np.ndarray, geometry: dict | None = None, title: str | None = None,
              subtitle: str | None = None, credit: str | None = None, legend=None, legend_title: str | None = None,
-             north: bool = True, scale: bool = True, crs_name: str | None = None) -> np.ndarray:
-    """Draw title, subtitle, legend, north arrow, scale bar and credit onto an (h, w, 3) uint8
-    frame; returns the new frame. Sizes follow the image height (1 unit = height / 1080)."""
+             north: bool = True, scale: bool = True, crs_name: str | None = None, colour_bars=None,
+             labels=None) -> np.ndarray:
+    """Draw title, subtitle, legend, north arrow, scale bar, colour bars, point labels and credit
+    onto an (h, w, 3) uint8 frame; returns the new frame. Sizes follow the image height (1 unit =
+    height / 1080). Legend rows with ``rgb`` None are text only. ``colour_bars``: [{"title",
+    "cmap", "clim"}] (horizontal bars, lower right); ``labels``: [((x, y) image pixels, text)]
+    drawn right of the point with a white halo."""
     from PIL import Image, ImageDraw
 
     img = Image.fromarray(np.ascontiguousarray(image[:, :, :3]))
@@ -215,6 +219,10 @@ def decorate(image: np.ndarray, geometry: dict | None = None, title: str | None 
             draw.text((x0 + 20 * u, y), legend_title, font=flt, fill=ink)
             y += row
         for lab, rgb in legend:
+            if rgb is None:
+                draw.text((x0 + 20 * u, y + 2 * u), lab, font=fl, fill=ink)
+                y += row
+                continue
             rgba = tuple(int(c) for c in rgb) + ((255,) if len(rgb) == 3 else ())
             draw.rectangle([x0 + 20 * u, y + 4 * u, x0 + 56 * u, y + 30 * u], fill=rgba, outline=(60, 60, 60, 255),
                            width=max(1, int(u)))
@@ -239,6 +247,15 @@ def decorate(image: np.ndarray, geometry: dict | None = None, title: str | None 
         if 16 * u >= 9:  # too small to read on low-resolution frames: left out
             draw.text((bx, y0 + 8 * u), "Maßstab in Bildmitte", font=_font(16 * u), fill=(70, 70, 70, 255))
     lines = [t for t in (credit, crs_name) if t]
+    credit_h = 30 * u * len(lines) + 12 * u if lines else 0.0
+    if labels:
+        fl = _font(22 * u, bold=True)
+        for (px, py), text in labels:
+            if 0 <= px < w and 0 <= py < h:
+                draw.text((px + 12 * u, py - 2 * u), text, font=fl, fill=ink, anchor="lm",
+                          stroke_width=max(1, int(3 * u)), stroke_fill=(255, 255, 255, 235))
+    if colour_bars:
+        _draw_colour_bars(draw, colour_bars, w, bottom - credit_h - (14 * u if lines else 0), u, pad, panel, ink)
     if lines:
         fc = _font(20 * u)
         widths = [draw.textlength(t, font=fc) for t in lines]
@@ -251,44 +268,118 @@ def decorate(image: np.ndarray, geometry: dict | None = None, title: str | None 
     return np.asarray(img)
 
 
+def _draw_colour_bars(draw, bars, w, bottom, u, pad, panel, ink) -> None:
+    """Horizontal colour bars stacked upwards from ``bottom`` at the right edge: title, gradient,
+    five tick values (e.g. "Wassertiefe [m]" 0.00 … 1.50)."""
+    from .drape import ramp_colours
+
+    bw, bh = 420 * u, 22 * u
+    ft, fv = _font(24 * u, bold=True), _font(20 * u)
+    y1 = bottom
+    for bar in bars:
+        height = 118 * u
+        x0, y0 = w - pad - bw - 40 * u, y1 - height
+        panel(x0, y0, w - pad, y1)
+        draw.text((x0 + 20 * u, y0 + 10 * u), str(bar["title"]), font=ft, fill=ink)
+        gx0, gy0 = x0 + 20 * u, y0 + 46 * u
+        cols = (ramp_colours(bar["cmap"], 256) * 255).round().astype(int)
+        n = max(int(bw), 2)
+        for k in range(n):
+            c = cols[int(k * 255 / (n - 1))]
+            draw.line([(gx0 + k, gy0), (gx0 + k, gy0 + bh)], fill=(int(c[0]), int(c[1]), int(c[2]), 255))
+        draw.rectangle([gx0, gy0, gx0 + bw, gy0 + bh], outline=(60, 60, 60, 255), width=max(1, int(u)))
+        lo, hi = bar["clim"]
+        for k in range(5):
+            v = lo + (hi - lo) * k / 4
+            x = gx0 + bw * k / 4
+            draw.line([(x, gy0 + bh), (x, gy0 + bh + 6 * u)], fill=(60, 60, 60, 255), width=max(1, int(u)))
+            draw.text((x, gy0 + bh + 8 * u), f"{v:.2f}", font=fv, fill=ink, anchor="ma")
+        y1 = y0 - 12 * u
+
+
 # ---------------------------------------------------------------------------- frames
 class SceneRenderer:
     """One off-screen plotter showing a scene (plus ghosts / highlights), reused for many
     frames. ``render(camera)`` returns the (h, w, 3) uint8 frame without decorations."""
 
     def __init__(self, scene: Scene, size=(1920, 1080), colour_mode: str = "auto", ghost: Scene | None = None,
-                 highlight_ids=None, anti_alias: bool = True, overlays=None):
+                 highlight_ids=None, anti_alias: bool = True, overlays=None, picture=None):
+        """``picture``: a :class:`viewer.picture.PictureSpec` (orthophoto, rasters, layers, terrain,
+        sun and shadows, finish); its finish then decides the anti-aliasing."""
         from .render import make_plotter
 
         if scene.n_triangles == 0:
             raise ValueError("nothing to render: the model has no surface geometry")
-        check_memory(size)
         self.scene = scene
         self.size = (int(size[0]), int(size[1]))
-        self.plotter = make_plotter(self.size)
+        self.ss = 1
+        if picture is not None:
+            from .finish import supersampling
+
+            self.ss = supersampling(picture.finish, self.size)
+        check_memory((self.size[0] * self.ss, self.size[1] * self.ss))
+        self.plotter = make_plotter((self.size[0] * self.ss, self.size[1] * self.ss))
         self.actor = add_scene_highlighted(self.plotter, scene, highlight_ids, colour_mode)
+        self.actor_mesh = getattr(self.actor, "_stadtbild_mesh", None)
         if ghost is not None and ghost.n_triangles:
             add_ghost(self.plotter, ghost, scene.origin)
         for name, mesh, kwargs in overlays or ():  # e.g. the Bebauungsplan (viewer.bplan_view.plan_meshes)
             self.plotter.add_mesh(mesh, name=name, **kwargs)
-        if anti_alias and max(self.size) <= 4096:
+        self.picture = None
+        if picture is not None:
+            from .picture import Picture
+
+            models = [(self.actor, self.actor_mesh, None)] if self.actor is not None else []
+            self.picture = Picture(self.plotter, scene, picture, models=models, size=self.size,
+                                   supersample=self.ss)
+        elif anti_alias and max(self.size) <= 4096:
             self.plotter.enable_anti_aliasing("ssaa")  # FXAA is not supported with EGL/OSMesa builds
         self.last_render_s = None
 
     def set_camera(self, camera) -> None:
         camera.apply(self.plotter)
 
+    def project(self, points_local) -> np.ndarray:
+        """(n, 2) image pixel coordinates (x right, y down) of local points in the current view."""
+        ren = self.plotter.renderer
+        out = np.empty((len(points_local), 2))
+        h = self.size[1] * self.ss
+        for k, p in enumerate(np.asarray(points_local, dtype=float)):
+            ren.SetWorldPoint(p[0], p[1], p[2], 1.0)
+            ren.WorldToDisplay()
+            x, y, _ = ren.GetDisplayPoint()
+            out[k] = (x / self.ss, (h - y) / self.ss)
+        return out
+
+    def labels(self) -> list:
+        """The picture's point/area labels as [((x, y) pixels, text)] for :func:`decorate`."""
+        if self.picture is None or not self.picture.labels:
+            return []
+        xy = self.project([p for p, _ in self.picture.labels])
+        return [(tuple(xy[k]), t) for k, (_, t) in enumerate(self.picture.labels)]
+
     def render(self, camera=None) -> np.ndarray:
         if camera is not None:
             self.set_camera(camera)
+        if self.picture is not None:
+            self.picture.update_view((self.size[0] * self.ss, self.size[1] * self.ss))
+            self.plotter.reset_camera_clipping_range()
         t0 = time.perf_counter()
         self.plotter.render()
         img = self.plotter.screenshot(None, return_img=True)
+        img = np.ascontiguousarray(img[:, :, :3])
+        if self.ss > 1:  # box filter: each pixel the mean of ss × ss samples
+            h, w = self.size[1], self.size[0]
+            img = img[:h * self.ss, :w * self.ss].reshape(h, self.ss, w, self.ss, 3).mean(axis=(1, 3))
+            img = np.round(img).astype(np.uint8)
         self.last_render_s = time.perf_counter() - t0
-        return np.ascontiguousarray(img[:, :, :3])
+        return img
 
     def geometry(self) -> dict:
-        return camera_geometry(self.plotter.renderer)
+        g = camera_geometry(self.plotter.renderer)
+        g["metres_per_px"] *= self.ss  # the frame is reduced by the supersampling factor
+        g["size"] = self.size
+        return g
 
     def close(self) -> None:
         self.plotter.close()
@@ -317,6 +408,7 @@ def add_scene_highlighted(plotter, scene: Scene, highlight_ids=None, colour_mode
     if mesh.n_cells:
         actor = plotter.add_mesh(mesh, scalars="rgb", rgb=True, name="model", show_edges=False, lighting=True,
                                  smooth_shading=False, ambient=0.25, diffuse=0.75, specular=0.05)
+        actor._stadtbild_mesh = mesh  # the PolyData drawn (viewer.picture re-meshes it for the light map)
         plotter.add_mesh(ground_plane(scene), color=(0.93, 0.93, 0.9), name="model-ground", pickable=False,
                          ambient=0.4, diffuse=0.6)
     return actor
@@ -346,12 +438,16 @@ def _save_png(image: np.ndarray, out_path) -> str:
 
 def screenshot(scene: Scene, out_path, size=(7680, 4320), camera=None, view: str = "iso", title=None,
                credit=None, subtitle=None, colour_mode: str = "auto", legend=None, ghost: Scene | None = None,
-               highlight_ids=None, progress=None, overlays=None, bounds=None, extra_legend=None) -> dict:
+               highlight_ids=None, progress=None, overlays=None, bounds=None, extra_legend=None, picture=None,
+               decorations: bool = True) -> dict:
     """A decorated still of ``scene`` (PNG, written atomically). ``camera``: a
     :class:`viewer.camera.CameraState` (or bookmark dict in model coordinates), else the preset
     ``view`` framed on ``bounds`` ((2, 3) local, default the scene's). ``overlays``: extra
     [(name, PolyData, add_mesh kwargs)] in the scene's frame, ``extra_legend`` their legend rows.
-    Returns {"path", "size", "render_s", "total_s"}."""
+    ``picture``: a :class:`viewer.picture.PictureSpec` (orthophoto, rasters, layers, sun …) whose
+    legend rows, colour bars, labels and sun caption join the decorations (``decorations=False``:
+    labels only). Returns {"path", "size", "render_s", "total_s", "camera" (model CRS),
+    "picture" (what the picture shows)}."""
     from .camera import CameraState, resolve_view
 
     t0 = time.perf_counter()
@@ -360,11 +456,15 @@ def screenshot(scene: Scene, out_path, size=(7680, 4320), camera=None, view: str
     cam = camera if isinstance(camera, CameraState) else resolve_view(
         camera if camera is not None else view, scene.bounds if bounds is None else bounds, scene.origin,
         aspect=size[0] / size[1])
-    with SceneRenderer(scene, size, colour_mode, ghost=ghost, highlight_ids=highlight_ids, overlays=overlays) as r:
+    with SceneRenderer(scene, size, colour_mode, ghost=ghost, highlight_ids=highlight_ids, overlays=overlays,
+                       picture=picture) as r:
         progress(1, 3)
         frame = r.render(cam)
         geo = r.geometry()
         render_s = r.last_render_s
+        labels = r.labels()
+        pic = r.picture
+        camera_out = camera_record(r.plotter, scene.origin)
     progress(2, 3)
     if legend is None:
         legend = scene_legend(scene, colour_mode)
@@ -372,14 +472,34 @@ def screenshot(scene: Scene, out_path, size=(7680, 4320), camera=None, view: str
             legend.append(("Neu geplant", NEW_RGB))
         if ghost is not None and ghost.n_triangles:
             legend.append(("Abriss (transparent)", GHOST_RGB))
-    legend = list(legend) + list(extra_legend or [])
+    legend = list(legend) + list(extra_legend or []) + (list(pic.legend) if pic is not None else [])
     crs = scene.crs.name if scene.crs is not None and getattr(scene.crs, "name", None) else None
-    frame = decorate(frame, geo, title=title, subtitle=subtitle, credit=credit, legend=legend, legend_title="Legende",
-                     crs_name=crs)
+    if subtitle is None and pic is not None:
+        subtitle = pic.caption()
+    if decorations:
+        frame = decorate(frame, geo, title=title, subtitle=subtitle, credit=credit, legend=legend,
+                         legend_title="Legende", crs_name=crs, colour_bars=pic.colour_bars if pic is not None else None,
+                         labels=labels)
+    elif labels:
+        frame = decorate(frame, None, north=False, scale=False, labels=labels)
     _save_png(frame, out_path)
     progress(3, 3)
-    return {"path": str(out_path), "size": [int(frame.shape[1]), int(frame.shape[0])], "render_s": render_s,
-            "total_s": time.perf_counter() - t0}
+    out = {"path": str(out_path), "size": [int(frame.shape[1]), int(frame.shape[0])], "render_s": render_s,
+           "total_s": time.perf_counter() - t0, "camera": camera_out}
+    if pic is not None:
+        out["picture"] = pic.summary()
+    return out
+
+
+def camera_record(plotter, origin) -> dict:
+    """The plotter's camera in the model CRS (a bookmark: position, focal point, view-up, view
+    angle), so a user or a test can reproduce or check the projection of the picture."""
+    from .camera import bookmark_from_plotter
+
+    cam = bookmark_from_plotter(plotter, "render", origin=origin)
+    cam["parallel_projection"] = bool(plotter.camera.parallel_projection)
+    cam["parallel_scale"] = float(plotter.camera.parallel_scale)
+    return cam
 
 
 # ---------------------------------------------------------------------------- video
@@ -444,21 +564,25 @@ def tour_frames(renderer: SceneRenderer, tour, cameras, fps: float, title=None, 
         if timings is not None:
             timings.append(renderer.last_render_s)
         name = tour.views[k].get("name") or tour.views[k].get("view") or f"Ansicht {k + 1}"
+        pic = renderer.picture
         yield decorate(frame, renderer.geometry(), title=title, subtitle=str(name), credit=credit, legend=legend,
-                       crs_name=crs)
+                       crs_name=crs, colour_bars=pic.colour_bars if pic is not None else None,
+                       labels=renderer.labels())
 
 
 def render_tour(scene: Scene, tour, out_path, size=(1280, 720), fps: float = DEFAULT_FPS, title=None, credit=None,
                 colour_mode: str = "auto", progress=None, cancelled=None, ghost=None, highlight_ids=None,
-                anti_alias: bool = False) -> dict:
+                anti_alias: bool = False, picture=None) -> dict:
     """MP4 of a :class:`viewer.camera.Tour` over ``scene``: round(duration × fps) frames, frame i
     at t = i / fps. Returns write_video's dict plus per-frame render times (s). Frames are not
-    supersampled by default (SSAA doubles the render time on software OpenGL)."""
+    supersampled by default (SSAA doubles the render time on software OpenGL); ``picture``: a
+    :class:`viewer.picture.PictureSpec` (its finish decides)."""
     size = even_size(size)
     cameras = tour.cameras(scene.bounds, scene.origin, aspect=size[0] / size[1])
     timings: list = []
-    with SceneRenderer(scene, size, colour_mode, ghost=ghost, highlight_ids=highlight_ids, anti_alias=anti_alias) as r:
-        legend = scene_legend(scene, colour_mode)
+    with SceneRenderer(scene, size, colour_mode, ghost=ghost, highlight_ids=highlight_ids, anti_alias=anti_alias,
+                       picture=picture) as r:
+        legend = scene_legend(scene, colour_mode) + (list(r.picture.legend) if r.picture is not None else [])
         frames = tour_frames(r, tour, cameras, fps, title=title, credit=credit, legend=legend, timings=timings)
         out = write_video(frames, tour.frame_count(fps), out_path, size, fps, progress, cancelled)
     out["render_s_mean"] = float(np.mean(timings)) if timings else None

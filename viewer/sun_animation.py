@@ -4,9 +4,10 @@ on the ground, stepped through a day (time of day) or through the year (day of y
 Shadows are *computed*, not rasterised: for every instant the sun direction comes from NREL SPA
 (:mod:`analysis.sun`, site and time zone of the model, meridian convergence included) and every
 ground cell of a fixed grid casts one ray towards the sun (:class:`analysis.raycast.RayCaster`, the
-same core as ``main.py shadow``); shadowed cells are drawn as a translucent dark layer just above
-the ground, and the renderer's key light is set to the sun direction so walls facing away from the
-sun darken. VTK's shadow-map pass (``vtkShadowMapPass`` in a ``vtkSequencePass`` behind a
+same core as ``main.py shadow``), and so does one sample per light-map texel of every roof and
+facade (:mod:`viewer.sun_shading`, drawn by :class:`viewer.picture.Picture`): shadowed ground cells
+darken the ground by a draped texture, shadowed texels the walls and roofs, exactly to what the
+renderer's fill and sky lights give without the sun. The key light is the sun. VTK's shadow-map pass (``vtkShadowMapPass`` in a ``vtkSequencePass`` behind a
 ``vtkCameraPass``, the sun as a directional scene light) was tried under EGL/Mesa llvmpipe (VTK
 9.7): the box's shadow fell on the right side, but the ground outside the light camera's frustum
 turned black and the ground plane self-shadowed in a gradient even at a 4096² map
@@ -61,12 +62,6 @@ def when_from_day_of_year(year: int, day_of_year: int, minutes: int, tz: str) ->
     d = dt.date(int(year), 1, 1) + dt.timedelta(days=int(day_of_year) - 1)
     m = int(minutes)
     return dt.datetime(d.year, d.month, d.day, min(m // 60, 23), m % 60).replace(tzinfo=zone(tz))
-
-
-def _blend(rgba, under=(225, 225, 218)) -> tuple:
-    """The colour a translucent ``rgba`` layer gives over the ground colour (legend swatch)."""
-    a = rgba[3] / 255.0
-    return tuple(int(round(a * c + (1 - a) * u)) for c, u in zip(rgba[:3], under))
 
 
 def caption(sun, i: int = 0) -> str:
@@ -155,53 +150,50 @@ def shadow_style() -> dict:
 
 
 class SunAnimator:
-    """A scene renderer plus computed shadows: ``frame(when)`` → decorated (h, w, 3) frame."""
+    """A scene renderer with the sun and its computed shadows on ground, roofs and facades
+    (:class:`viewer.picture.Picture`, ``set_time`` per frame): ``frame(sun, i)`` → decorated
+    (h, w, 3) frame. ``picture``: a :class:`viewer.picture.PictureSpec` with more to show
+    (orthophoto, layers, rasters, finish); default: plain ground, no finish passes."""
 
     def __init__(self, scene, size=(1280, 720), view="iso", cell_m: float = 1.0, site=None, tz=None,
-                 title=None, credit=None, colour_mode: str = "auto", camera=None, anti_alias: bool = False):
+                 title=None, credit=None, colour_mode: str = "auto", camera=None, anti_alias: bool = False,
+                 picture=None):
+        import dataclasses
+
         from .camera import CameraState, resolve_view
+        from .finish import Finish
+        from .picture import PictureSpec
 
-        self.shadows = SunShadows(scene, cell_m=cell_m, site=site, tz=tz)
-        import pyvista as pv
-
-        self.renderer = SceneRenderer(scene, size, colour_mode, anti_alias=anti_alias)
-        self._sky = pv.Light(light_type="scene light", intensity=0.3)
-        self._sky.positional = False
-        self._sky.position = (0.0, 0.0, 1000.0)
-        self._sky.focal_point = (0.0, 0.0, 0.0)
-        g = self.shadows.grid
-        # ground under the whole shadow grid (the scene's own plane may be smaller than long shadows)
-        ground = pv.Plane(center=(g.x0 + g.nx * g.cell_m / 2, g.y_top - g.ny * g.cell_m / 2, float(np.min(g.z)) - 0.1),
-                          direction=(0, 0, 1), i_size=g.nx * g.cell_m, j_size=g.ny * g.cell_m)
-        self.renderer.plotter.add_mesh(ground, color=(0.93, 0.93, 0.9), pickable=False, ambient=0.4, diffuse=0.6,
-                                       name="sun-ground", reset_camera=False)
+        if picture is None:
+            picture = PictureSpec(finish=Finish(anti_alias="ssaa" if anti_alias else "none", occlusion="none",
+                                                sky=False, fog=False))
+        spec = dataclasses.replace(picture, when=None, shadow_cell_m=cell_m, tz=tz or picture.tz)
+        self.renderer = SceneRenderer(scene, size, colour_mode, picture=spec)
+        self.picture = self.renderer.picture
+        self.shadows = self.picture.prepare_sun(site=site, tz=tz)
         wanted = camera if camera is not None else view
         cam = wanted if isinstance(wanted, CameraState) else resolve_view(wanted, scene.bounds, scene.origin,
                                                                           aspect=size[0] / size[1])
         cam.apply(self.renderer.plotter)
         self.title, self.credit = title, credit
-        self.legend = scene_legend(scene, colour_mode) + [("Schatten", _blend(SHADOW_RGBA))]
+        self.scene_legend = scene_legend(scene, colour_mode)
         self.crs = scene.crs.name if scene.crs is not None and getattr(scene.crs, "name", None) else None
         self.timings: list[tuple[float, float]] = []  # (shadow s, render s) per frame
 
-    def frame(self, sun, i: int = 0, decorated: bool = True) -> np.ndarray:
-        from .overlays import set_sun_light
+    @property
+    def legend(self) -> list:
+        return self.scene_legend + list(self.picture.legend)
 
-        d = sun.direction_grid()[i]
-        shadow = self.shadows.shadow(d)
-        self.renderer.plotter.add_mesh(shadow_mesh(self.shadows.grid, shadow), name="sun-shadow", reset_camera=False,
-                                       **shadow_style())
-        set_sun_light(self.renderer.plotter, d)
-        # diffuse sky from above keeps low-sun frames readable (weaker as the sun climbs)
-        self._sky.intensity = 0.3 * (1.0 - max(0.0, float(d[2])))
-        self.renderer.plotter.add_light(self._sky)
+    def frame(self, sun, i: int = 0, decorated: bool = True) -> np.ndarray:
+        self.picture.set_time(sun.time_local[i])
         img = self.renderer.render()
-        self.timings.append((self.shadows.last_shadow_s, self.renderer.last_render_s))
-        self.last_shadow = shadow
+        self.timings.append((self.shadows.last_s, self.renderer.last_render_s))
+        self.last_shadow = self.picture.last_ground_shadow
         if not decorated:
             return img
         return decorate(img, self.renderer.geometry(), title=self.title, subtitle=caption(sun, i), credit=self.credit,
-                        legend=self.legend, crs_name=self.crs)
+                        legend=self.legend, crs_name=self.crs, colour_bars=self.picture.colour_bars,
+                        labels=self.renderer.labels())
 
     def close(self) -> None:
         self.renderer.close()
@@ -216,13 +208,14 @@ class SunAnimator:
 
 def render_sun_animation(scene, out_path, times=None, date=None, start: str = "06:00", stop: str = "20:00",
                          step_min: float = 10.0, fps: float = DEFAULT_FPS, size=(1280, 720), view="iso",
-                         cell_m: float = 1.0, title=None, credit=None, tz=None, progress=None, cancelled=None) -> dict:
+                         cell_m: float = 1.0, title=None, credit=None, tz=None, progress=None, cancelled=None,
+                         picture=None) -> dict:
     """MP4 of the sun moving over ``date`` from ``start`` to ``stop`` (local time) every
     ``step_min`` minutes, one frame per instant (or over explicit ``times``). ``view``: a preset
     name, a bookmark dict or a :class:`viewer.camera.CameraState`. Returns
     write_video's dict plus mean shadow and render seconds per frame."""
     size = even_size(size)
-    with SunAnimator(scene, size, view=view, cell_m=cell_m, tz=tz, title=title, credit=credit) as anim:
+    with SunAnimator(scene, size, view=view, cell_m=cell_m, tz=tz, title=title, credit=credit, picture=picture) as anim:
         if times is None:
             if date is None:
                 raise InputError(None, "a sun animation needs --date (or a list of times)")
