@@ -69,7 +69,8 @@ class ImageSource:
 
             self._ds = rasterio.open(self.path)
             if self.warped:
-                self._vrt = WarpedVRT(self._ds, src_crs=self.crs, crs=target_crs, resampling=Resampling.bilinear)
+                self._vrt = WarpedVRT(self._ds, src_crs=self.crs, crs=target_crs, resampling=Resampling.bilinear,
+                                      add_alpha=True)  # beyond the warped edge: transparent, not black
         return self._vrt if self._vrt is not None else self._ds
 
     def close(self) -> None:
@@ -215,7 +216,7 @@ def open_mosaic(paths, model_crs, image_crs=None, name: str | None = None) -> Im
     world file); errors name the file."""
     import rasterio
     from rasterio.errors import RasterioError
-    from rasterio.warp import transform_bounds
+    from rasterio.warp import calculate_default_transform, transform_bounds
 
     from .local_only import check_local_raster
 
@@ -263,8 +264,9 @@ def open_mosaic(paths, model_crs, image_crs=None, name: str | None = None) -> Im
                 if warped:
                     left, bottom, right, top = transform_bounds(src_crs, dst, left, bottom, right, top, densify_pts=21)
                 pixel = max(abs(t.a), abs(t.e))
-                if warped:
-                    pixel = max((right - left) / ds.width, (top - bottom) / ds.height)
+                if warped:  # GDAL's own choice of the warped pixel size (what the WarpedVRT uses)
+                    wt, _w, _h = calculate_default_transform(src_crs, dst, ds.width, ds.height, *ds.bounds)
+                    pixel = max(abs(wt.a), abs(wt.e))
                 if ds.count not in (1, 2, 3, 4) and ds.count < 3:
                     raise InputError(path, f"image has {ds.count} bands; an orthophoto needs 1 (grey), 3 (RGB) or 4 (RGBA)")
                 sources.append(ImageSource(path=path, crs=src_crs, bounds=(min(left, right), min(bottom, top),

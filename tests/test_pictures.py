@@ -42,6 +42,23 @@ def project(camera: dict, points, size) -> np.ndarray:
     return np.column_stack([(nx + 1) / 2 * w, (1 - ny) / 2 * h])
 
 
+def pixel_rays(camera: dict, xy, size) -> tuple[np.ndarray, np.ndarray]:
+    """Origin (3,) and unit directions (n, 3) (model CRS) of the rays through the centres of the
+    pixels ``xy`` (n, 2) integer (column, row) — the inverse of :func:`project`."""
+    p = np.asarray(camera["position"], float)
+    f = np.asarray(camera["focal_point"], float)
+    fwd = (f - p) / np.linalg.norm(f - p)
+    right = np.cross(fwd, np.asarray(camera["view_up"], float))
+    right /= np.linalg.norm(right)
+    true_up = np.cross(right, fwd)
+    t = np.tan(np.radians(camera["view_angle"]) / 2)
+    w, h = size
+    xy = np.asarray(xy, float) + 0.5
+    nx, ny = 2 * xy[:, 0] / w - 1, 1 - 2 * xy[:, 1] / h
+    d = fwd + (nx * t * w / h)[:, None] * right + (ny * t)[:, None] * true_up
+    return p, d / np.linalg.norm(d, axis=1)[:, None]
+
+
 def render(args, capsys, tmp_path, name="out.png"):
     from cli import main
 
@@ -219,3 +236,267 @@ def test_options_that_cannot_be_honoured_are_errors(tmp_path, capsys):
     assert "not a local file" in render_error([model, "--ortho", vrt], capsys, tmp_path)
     nocrs = write_model(tmp_path, epsg=None)
     assert "no known CRS" in render_error([nocrs, "--time", "2026-03-21T15:00"], capsys, tmp_path)
+
+
+# ---------------------------------------------------------------------------- orthophoto
+#: coloured 8 m squares of the synthetic orthophoto: (name, x0, y0) local to X0, Y0 (EPSG:25832)
+SQUARES = [("red", 20.0, 60.0), ("green", 70.0, 70.0), ("blue", 30.0, 20.0), ("yellow", 75.0, 15.0)]
+SQUARE_RGB = {"red": (220, 30, 30), "green": (30, 200, 40), "blue": (30, 40, 220), "yellow": (230, 220, 30)}
+
+
+def _ortho_pattern(xs, ys) -> np.ndarray:
+    """(…, 3) uint8 colour of model-CRS (EPSG:25832) points: grey with the coloured squares."""
+    out = np.full(np.shape(xs) + (3,), 128, np.uint8)
+    for name, sx, sy in SQUARES:
+        inside = (xs >= X0 + sx) & (xs < X0 + sx + 8) & (ys >= Y0 + sy) & (ys < Y0 + sy + 8)
+        out[inside] = SQUARE_RGB[name]
+    return out
+
+
+def _colour_masks(img) -> dict:
+    """Pixels of each square's colour (channel dominance; the lit image is darker than the file)."""
+    r, g, b = (img[..., k].astype(int) for k in range(3))
+    return {"red": (r - np.maximum(g, b) > 90), "green": (g - np.maximum(r, b) > 90),
+            "blue": (b - np.maximum(r, g) > 90), "yellow": ((np.minimum(r, g) - b) > 90)}
+
+
+@pytest.mark.parametrize("epsg", [25832, 25833])
+def test_orthophoto_pattern_lands_on_its_world_positions_in_a_top_view(tmp_path, capsys, epsg):
+    """A synthetic orthophoto (0.1 m pixels, grey with four coloured 8 m squares): in the top view
+    each square's pixels span exactly its projected corners — the edges within one pixel — also
+    when the image is in UTM zone 33 and reprojected to the model's zone 32 (pyproj gives the
+    pattern's pixel positions; the renderer warps through GDAL)."""
+    from pyproj import Transformer
+
+    px = 0.1
+    if epsg == 25832:
+        west, north = X0 - 10, Y0 + 110
+    else:
+        to33 = Transformer.from_crs(25832, 25833, always_xy=True)
+        cx, cy = to33.transform([X0 - 10, X0 + 110, X0 - 10, X0 + 110], [Y0 - 10, Y0 - 10, Y0 + 110, Y0 + 110])
+        west, north = np.floor(min(cx)), np.ceil(max(cy))
+    n = 1200
+    cols, rows = np.meshgrid(np.arange(n), np.arange(n))
+    xs, ys = west + (cols + 0.5) * px, north - (rows + 0.5) * px
+    if epsg != 25832:
+        xs, ys = Transformer.from_crs(25833, 25832, always_xy=True).transform(xs, ys)
+    rgb = np.moveaxis(_ortho_pattern(xs, ys), -1, 0)
+    ortho = write_raster(tmp_path / f"dop_{epsg}.tif", rgb, west, north, px, epsg=epsg)
+    size = (1000, 1000)
+    img, res = render([write_model(tmp_path), "--ortho", ortho, "--view", "top", "--finish", "plain", "--plain",
+                       "--size", "1000x1000"], capsys, tmp_path)
+    save_frame(img, f"pictures-ortho-top-{epsg}")
+    assert res["picture"]["ortho"]["pixel_m"] == pytest.approx(px, rel=0.05)
+    masks = _colour_masks(img)
+    for name, sx, sy in SQUARES:
+        corners = project(res["camera"], [[X0 + sx, Y0 + sy, 70.0], [X0 + sx + 8, Y0 + sy + 8, 70.0]], size)
+        ys_, xs_ = np.nonzero(masks[name])
+        assert len(xs_) > 1000, name
+        # pixel i covers [i, i+1): the mask spans [min, max + 1) against the projected edges
+        got = np.array([xs_.min(), xs_.max() + 1, ys_.min(), ys_.max() + 1], float)
+        want = np.array([min(corners[:, 0]), max(corners[:, 0]), min(corners[:, 1]), max(corners[:, 1])])
+        assert np.abs(got - want).max() <= 1.0, (name, got, want)
+
+
+def test_orthophoto_tiles_follow_the_view_distance():
+    """The level-of-detail tiles of a 2 km × 2 km, 0.2 m orthophoto (a DOP20 of 100 Mpx, never
+    read here): seen from above at 3 km a handful of coarse tiles covers it; seen low from one
+    corner the tile under the camera reaches the image's own resolution and the far corner stays
+    coarse; the tiles always cover the area exactly once and stay within the texel budget."""
+    import vtk
+
+    from viewer.ortho import TILE_PX, OrthoTiles
+
+    class Mosaic:  # the part of ImageMosaic that select() uses
+        bounds = (0.0, 0.0, 2000.0, 2000.0)
+        pixel_m = 0.2
+
+    tiles = OrthoTiles(Mosaic(), np.zeros(3), 0.0, max_texels=96 * TILE_PX * TILE_PX)
+    assert tiles.max_level == 5  # 2000 m / 2^5 / 512 px = 0.12 m ≤ the 0.2 m of the image
+
+    def select(position, focal, size=(1280, 720)):
+        cam = vtk.vtkCamera()
+        cam.SetPosition(*position)
+        cam.SetFocalPoint(*focal)
+        cam.SetViewUp(0, 0, 1) if position[2] < 2000 else cam.SetViewUp(0, 1, 0)
+        cam.SetClippingRange(1.0, 20000.0)
+        keys = tiles.select(cam, size)
+        area = sum((b[2] - b[0]) * (b[3] - b[1]) for b in map(tiles.tile_bounds, keys))
+        assert area == pytest.approx(2000.0 * 2000.0)  # an exact cover (quadtree leaves)
+        assert len(keys) * TILE_PX * TILE_PX <= tiles.max_texels
+        return keys, cam
+
+    far, _ = select((1000, 1000, 3000), (1000, 1000, 0))
+    assert len(far) <= 4 and max(k[0] for k in far) <= 1
+    near, cam = select((50, 50, 30), (600, 600, 0))
+    def levels_at(x, y):
+        return [k[0] for k in near if tiles.tile_bounds(k)[0] <= x <= tiles.tile_bounds(k)[2]
+                and tiles.tile_bounds(k)[1] <= y <= tiles.tile_bounds(k)[3]]
+
+    assert levels_at(50, 50) == [5]
+    assert max(levels_at(1950, 1950)) <= 3
+
+
+def test_world_file_png_without_crs_is_taken_in_the_model_crs(tmp_path, capsys):
+    """A PNG with a world file (.pgw) and no CRS: drawn at the world file's place, with a warning
+    that names the assumption."""
+    from PIL import Image
+
+    px = 0.1
+    west, north = X0 - 10, Y0 + 110
+    cols, rows = np.meshgrid(np.arange(1200), np.arange(1200))
+    Image.fromarray(_ortho_pattern(west + (cols + 0.5) * px, north - (rows + 0.5) * px)).save(tmp_path / "dop.png")
+    # world file: pixel size x, rotation, rotation, −pixel size y, centre of the upper-left pixel
+    (tmp_path / "dop.pgw").write_text(f"{px}\n0\n0\n{-px}\n{west + px / 2}\n{north - px / 2}\n")
+    from cli import main
+
+    out = tmp_path / "o.png"
+    assert main(["render", str(write_model(tmp_path)), "--ortho", str(tmp_path / "dop.png"), "--view", "top",
+                 "--finish", "plain", "--plain", "--size", "600x600", "-o", str(out)]) == 0
+    assert "image names no CRS; assumed to be the model's (EPSG:25832)" in capsys.readouterr().err
+    img = np.asarray(Image.open(out).convert("RGB"))
+    assert _colour_masks(img)["red"].sum() > 300
+
+
+# ---------------------------------------------------------------------------- sunlight
+#: a street canyon near Braunschweig: a 30 m block south-west of a 15 m block, 15 m street between
+CANYON = [("hoch", X0, Y0, X0 + 40, Y0 + 10, 70.0, 100.0), ("niedrig", X0 - 10, Y0 + 25, X0 + 80, Y0 + 35, 70.0, 85.0)]
+
+
+def _shaded_facades_darker(model_path, capsys, tmp_path, name, view="iso", size=(1600, 900)):
+    """Render ``model_path`` at 15:00 on 21 March 2026 from ``view`` and
+    compare with ``shadow --surfaces`` samples (1 m) on sun-facing walls and roofs: returns (shaded
+    samples darker than their surface's sunlit pixels, shaded samples compared, mean luminance
+    shaded, mean luminance sunlit). Samples count where the analysis' verdict is the same 1.5 m
+    around them on their surface (not on a shadow edge) and whose pixel and its 8 neighbours show
+    their surface (a ray through each pixel centre hits it); a surface is one polygon and one
+    plane (LoD2 roofs are not always planar)."""
+    from analysis.raycast import RayCaster
+    from analysis.shadow import shadow_at, surface_shadow
+    from cli.common import load_model
+    from cli import build_parser
+    from model.semantics import ROOF, WALL
+
+    when = "2026-03-21T15:00"
+    img, res = render([model_path, "--time", when, "--view", view, "--finish", "plain", "--plain",
+                       "--size", "x".join(map(str, size))], capsys, tmp_path)
+    save_frame(img, name)
+    lum = img.astype(float) @ np.array([0.299, 0.587, 0.114])
+    scene = load_model(build_parser().parse_args(["render", str(model_path)])).scene()
+    result = shadow_at(scene, when, surfaces=True, surface_spacing_m=1.0)
+    s, shaded_all = result.surfaces, result.surface_shadow
+    d = result.sun.direction_grid()[0]
+    assert res["picture"]["sun"]["azimuth_deg"] == pytest.approx(float(result.sun.azimuth_deg[0]), abs=1e-5)
+    cam = np.asarray(res["camera"]["position"]) - scene.origin
+    to_cam = cam - s.points
+    sel = np.flatnonzero((s.normals @ d > 0.1) & (np.einsum("ij,ij->i", s.normals, to_cam) > 0)
+                         & np.isin(s.surface_type, [WALL, ROOF]))
+    rc = RayCaster(scene)
+    xy = project(res["camera"], s.points[sel] + scene.origin, size).astype(int)
+    inside = (xy[:, 0] >= 1) & (xy[:, 0] < size[0] - 1) & (xy[:, 1] >= 1) & (xy[:, 1] < size[1] - 1)
+    sel, xy = sel[inside], xy[inside]
+    own = scene.polygon_index[s.triangle[sel]]
+    seen = np.ones(len(sel), bool)
+    for dx in (-1, 0, 1):
+        for dy in (-1, 0, 1):
+            origin, dirs = pixel_rays(res["camera"], xy + [dx, dy], size)
+            hit = rc.first_hit(np.broadcast_to(origin - scene.origin, dirs.shape), dirs)
+            seen &= hit.hit & (scene.polygon_index[np.maximum(hit.triangle, 0)] == own)
+    sel, xy = sel[seen], xy[seen]
+    n = s.normals[sel]
+    u = np.cross(n, [0.0, 0.0, 1.0])
+    u[np.linalg.norm(u, axis=1) < 1e-6] = (1.0, 0.0, 0.0)
+    u /= np.linalg.norm(u, axis=1)[:, None]
+    v = np.cross(n, u)
+    shaded = shaded_all[sel]
+    stable = np.ones(len(sel), bool)
+    for off in (u, -u, v, -v):
+        stable &= surface_shadow(rc, s.points[sel] - 0.01 * n + 1.5 * off, n, d) == shaded
+    value = lum[xy[:, 1], xy[:, 0]]
+    plane = np.round(n * 50).astype(np.int64) @ np.array([1, 1000, 1000000])
+    surface = scene.polygon_index[s.triangle[sel]].astype(np.int64) * 10**9 + plane
+    darker = compared = 0
+    for p in np.unique(surface[stable & shaded]):
+        on = stable & (surface == p)
+        sunlit = value[on & ~shaded]
+        if len(sunlit) >= 2:
+            darker += int((value[on & shaded] < np.median(sunlit) - 5).sum())
+            compared += int((on & shaded).sum())
+    means = (float(value[stable & shaded].mean()), float(value[stable & ~shaded].mean()))
+    print(f"{name}: shaded samples darker than their surface's sunlit pixels {darker}/{compared}; mean "
+          f"luminance shaded {means[0]:.1f}, sunlit {means[1]:.1f}")
+    return darker, compared, means
+
+
+def test_facades_the_shadow_analysis_marks_shaded_are_darker_in_a_street_canyon(tmp_path, capsys):
+    """At 15:00 on 21 March the 30 m block shades part of the 15 m block's south facade across the
+    street, seen from the south-east: every pixel the analysis marks shaded is darker than the
+    facade's sunlit pixels."""
+    darker, compared, (dark, light) = _shaded_facades_darker(write_model(tmp_path, CANYON), capsys, tmp_path,
+                                                             "pictures-sun-1500-canyon", view="iso-se")
+    assert compared >= 300
+    assert darker == compared
+    assert dark < light - 30
+
+
+def test_facades_the_shadow_analysis_marks_shaded_are_darker_in_the_demo(tmp_path, capsys, demo_path):
+    """The same on the demo district (Delfshaven) seen from the south-west (the sun's side), its
+    real roofs and walls shading each other."""
+    darker, compared, (dark, light) = _shaded_facades_darker(demo_path, capsys, tmp_path, "pictures-sun-1500-demo")
+    assert compared >= 40
+    assert darker >= 0.97 * compared
+    assert dark < light - 30
+
+
+# ---------------------------------------------------------------------------- anti-aliasing
+def edge_staircase_px(img) -> tuple[float, int]:
+    """RMS deviation (pixels) of a roof's upper edge from a straight line, and the number of
+    columns measured. Per image column the edge's sub-pixel row is the summed "not roof"
+    coverage across the transition (coverage from the red-minus-green contrast between ground
+    and roof), so an ideally anti-aliased edge lies on its line and an aliased one jumps in whole
+    pixels (RMS ≈ 1/√12 ≈ 0.29 px for an edge at a shallow angle)."""
+    red = img[..., 0].astype(float) - img[..., 1].astype(float)
+    roof = red > 60
+    ys, xs = np.nonzero(roof)
+    top = xs[np.argmin(ys)]  # the upper corner of the turned square
+    left = xs[np.argmin(xs)]  # its left corner: the shallow upper-left edge runs between them
+    lo, hi = sorted((left, top))
+    span = hi - lo
+    g0 = np.median(red[:10])  # ground
+    r0 = np.median(red[roof])
+    cols, rows = [], []
+    for x in range(int(lo + 0.2 * span), int(hi - 0.2 * span)):
+        first = int(np.argmax(roof[:, x]))
+        a, b = first - 6, first + 6
+        c = np.clip((red[a:b, x] - g0) / (r0 - g0), 0.0, 1.0)
+        cols.append(x)
+        rows.append(a + float((1.0 - c).sum()))
+    cols, rows = np.array(cols, float), np.array(rows)
+    fit = np.polyval(np.polyfit(cols, rows, 1), cols)
+    return float(np.sqrt(np.mean((rows - fit) ** 2))), len(cols)
+
+
+def test_anti_aliasing_reduces_the_edge_staircase(tmp_path, capsys):
+    """A square roof turned by 20° seen from above: its edge's deviation from a straight line
+    (sub-pixel edge rows per column) with the stills' supersampling is at most half of that
+    without anti-aliasing."""
+    from exporters.cityjson import write_cityjson
+    from tests.helpers import box_polygons, model_from_solids
+
+    v, faces = box_polygons(-20, -20, 20, 20, 0.0, 12.0)
+    a = np.radians(20.0)
+    rot = np.array([[np.cos(a), -np.sin(a), 0], [np.sin(a), np.cos(a), 0], [0, 0, 1]])
+    v = v @ rot.T + [X0, Y0, 70.0]
+    path = write_cityjson(model_from_solids([("turned", v, faces)]), tmp_path / "turned.city.json")
+    measures = {}
+    for finish in ("plain", "plain,ssaa"):
+        img, res = render([path, "--view", "top", "--finish", finish, "--plain", "--size", "640x480"], capsys,
+                          tmp_path, f"{finish}.png")
+        save_frame(img, f"pictures-aa-{finish.replace(',', '-')}")
+        measures[finish] = edge_staircase_px(img)
+        assert res["picture"]["finish"]["anti_alias"] == ("none" if finish == "plain" else "ssaa 2×2")
+    print("edge staircase RMS (px, columns):", measures)
+    (aliased, n1), (smooth, n2) = measures["plain"], measures["plain,ssaa"]
+    assert n1 > 150 and n2 > 150
+    assert aliased > 0.1  # whole-pixel steps
+    assert smooth < 0.5 * aliased

@@ -108,14 +108,22 @@ def add_draped_image(plotter, ground, rgba: np.ndarray, bounds_local, name: str,
     ``interpolate=False`` shows raster cells as sharp squares (classified data); ``cutout``: an
     opaque layer whose texels below half alpha are not drawn (module docstring)."""
     mesh = ground_patch(ground, bounds_local, max_cells)
-    tex = image_texture(rgba, interpolate=interpolate)
+    return add_textured(plotter, mesh, rgba, name, rank, interpolate, opacity, lighting, cutout)
+
+
+def add_textured(plotter, mesh, rgba: np.ndarray, name: str, rank: int, interpolate: bool = True,
+                 opacity: float = 1.0, lighting: bool = True, cutout: bool = False):
+    """Add a patch (with texture coordinates) textured by ``rgba`` at stack level ``rank``: opaque
+    for RGB or fully opaque RGBA, a cut-out (``cutout``), or translucent by its alpha."""
+    partial = rgba.shape[2] == 4 and bool((rgba[:, :, 3] < 255).any())
+    tex = image_texture(rgba if partial else rgba[:, :, :3], interpolate=interpolate)
     actor = plotter.add_mesh(mesh, texture=tex, name=name, opacity=opacity, pickable=False, reset_camera=False,
                              render=False, lighting=lighting, ambient=0.4 if lighting else 1.0,
                              diffuse=0.6 if lighting else 0.0, specular=0.0)
-    if cutout:
+    if cutout and partial:
         actor.ForceOpaqueOn()
         actor.GetShaderProperty().AddFragmentShaderReplacement("//VTK::TCoord::Impl", True, _CUTOUT_IMPL, False)
-    elif rgba.shape[2] == 4 and (rgba[:, :, 3] < 255).any():
+    elif partial:
         actor.GetProperty().SetOpacity(min(opacity, 0.9999))  # translucent pass: alpha of the texels counts
     set_stack_rank(actor, rank)
     return actor

@@ -22,7 +22,7 @@ from collections import OrderedDict
 
 import numpy as np
 
-from .drape import RANK_ORTHO, ground_patch, image_texture, set_stack_rank
+from .drape import RANK_ORTHO, add_textured, ground_patch
 
 TILE_PX = 512
 MAX_LEVEL = 16
@@ -169,12 +169,9 @@ class OrthoTiles:
             rgba, mesh = self._tile(key)
             if rgba[:, :, 3].max() == 0:
                 continue  # nothing of the image in this tile
-            tex = image_texture(rgba if (rgba[:, :, 3] < 255).any() else rgba[:, :, :3], interpolate=True)
-            actor = plotter.add_mesh(mesh, texture=tex, name=f"{self.name}-{key[0]}-{key[1]}-{key[2]}",
-                                     pickable=False, reset_camera=False, render=False, lighting=lighting,
-                                     ambient=0.4, diffuse=0.6, specular=0.0)
-            set_stack_rank(actor, RANK_ORTHO)
-            self._actors[key] = actor
+            # no-data texels (beyond a warped image's edge) are cut out: the ground shows there
+            self._actors[key] = add_textured(plotter, mesh, rgba, f"{self.name}-{key[0]}-{key[1]}-{key[2]}",
+                                             RANK_ORTHO, interpolate=True, lighting=lighting, cutout=True)
         return self.reads - before
 
     def update(self, plotter, viewport_px=None) -> int:
