@@ -27,6 +27,8 @@ An option that cannot be honoured is an error (exit 2), never silently dropped.
 """
 from __future__ import annotations
 
+import sys
+
 from model.errors import InputError
 
 from . import common
@@ -217,6 +219,8 @@ def picture_spec(args, model, video: bool = False):
         ortho = open_mosaic(args.ortho, model.crs if model.crs else None, image_crs=args.ortho_crs)
         for w in ortho.warnings:
             model.warn(f"orthophoto {w}")
+            if not args.json:
+                sys.stderr.write(f"warning: orthophoto {w}\n")
     elif args.ortho_crs:
         raise InputError(None, "--ortho-crs needs --ortho")
     if args.raster_crs and not (args.flood or args.raster):

@@ -58,12 +58,17 @@ def add_default_lights(plotter, sun_direction=None) -> None:
     """A sun-like key light (from ``sun_direction``, a unit vector towards the sun, default from
     the south-west at 45° elevation) plus a soft fill light and ambient, so walls facing away
     from the sun stay readable."""
+    add_lights(plotter, default_lights(sun_direction))
+
+
+def add_lights(plotter, lights) -> None:
+    """Add directional scene lights [(unit direction towards the light, intensity)]."""
     import pyvista as pv
 
-    for direction, intensity in default_lights(sun_direction):
-        light = pv.Light(light_type="scene light", intensity=intensity)
+    for direction, intensity in lights:
+        light = pv.Light(light_type="scene light", intensity=float(intensity))
         light.positional = False
-        light.position = tuple(direction * 1000.0)
+        light.position = tuple(np.asarray(direction, float) * 1000.0)
         light.focal_point = (0.0, 0.0, 0.0)
         plotter.add_light(light)
 

@@ -16,7 +16,7 @@ objects switched off, as in :func:`analysis.shadow.shadow_at`):
 VTK's shadow-map pass is not the reference (see :mod:`viewer.sun_animation`): the computed
 shadows agree with ``main.py shadow --surfaces`` by construction.
 
-Lights (:func:`sun_lights`): the sun as key light (intensity :data:`SUN_INTENSITY`), a fill light
+Lights (:func:`sun_lights`): the sun as the viewer's key light, its fill light
 from the opposite side (the bright sky and ground bounce there) and a sky light from above that
 fades as the sun climbs, so low-sun pictures stay readable. A sun below the horizon leaves fill
 and sky light only.
@@ -27,40 +27,35 @@ import time
 
 import numpy as np
 
-SUN_INTENSITY = 0.85
-FILL_INTENSITY = 0.35
+from .render import MESH_AMBIENT, MESH_DIFFUSE, default_lights
+
+#: the light from the sky above, fading as the sun climbs (keeps low-sun pictures readable)
 SKY_INTENSITY = 0.3
-#: Phong coefficients of the city meshes and of the ground (as the viewer adds them)
-MESH_MATERIAL = (0.25, 0.75)
+#: Phong coefficients (ambient, diffuse) of the city meshes and of the ground (as the viewer adds them)
+MESH_MATERIAL = (MESH_AMBIENT, MESH_DIFFUSE)
 GROUND_MATERIAL = (0.4, 0.6)
 #: at most this many light-map texels (interactive: ~0.5 m texels on the demo district)
 DEFAULT_MAX_TEXELS = 3_000_000
 
 
 def sun_lights(sun_direction) -> list[tuple[np.ndarray, float]]:
-    """[(unit direction towards the light, intensity)] of the sun, the fill and the sky light
-    for a sun in ``sun_direction`` (unit vector towards the sun, x east, y north, z up); the
-    sun's entry is first (intensity 0 below the horizon)."""
+    """[(unit direction towards the light, intensity)] of the sun (the viewer's key light,
+    :func:`viewer.render.default_lights`), its fill light and the sky light for a sun in
+    ``sun_direction`` (unit vector towards the sun, x east, y north, z up); the sun's entry is
+    first (intensity 0 below the horizon)."""
     d = np.asarray(sun_direction, dtype=float)
     d = d / (np.linalg.norm(d) or 1.0)
-    up = float(max(d[2], 0.0))
-    fill = np.array([-d[0], -d[1], 0.6])
-    fill /= np.linalg.norm(fill) or 1.0
-    return [(d, SUN_INTENSITY if d[2] > 0 else 0.0), (fill, FILL_INTENSITY),
-            (np.array([0.0, 0.0, 1.0]), SKY_INTENSITY * (1.0 - up))]
+    (key, key_i), fill = default_lights(d)
+    return [(key, key_i if d[2] > 0 else 0.0), fill,
+            (np.array([0.0, 0.0, 1.0]), SKY_INTENSITY * (1.0 - float(max(d[2], 0.0))))]
 
 
 def set_sun(plotter, sun_direction) -> None:
     """Replace the plotter's lights by :func:`sun_lights` (VTK scene lights, directional)."""
-    import pyvista as pv
+    from .render import add_lights
 
     plotter.remove_all_lights()
-    for direction, intensity in sun_lights(sun_direction):
-        light = pv.Light(light_type="scene light", intensity=float(intensity))
-        light.positional = False
-        light.position = tuple(np.asarray(direction) * 1000.0)
-        light.focal_point = (0.0, 0.0, 0.0)
-        plotter.add_light(light)
+    add_lights(plotter, sun_lights(sun_direction))
 
 
 def shade_factor(normals, sun_direction, material=MESH_MATERIAL) -> np.ndarray:
