@@ -13,6 +13,7 @@ import shapely
 
 from analysis.setbacks import RULES, compute_setbacks, read_parcels
 from importers import load
+from model.errors import InputError
 from model.semantics import GROUND, ROOF, WALL
 from tests.conftest import ROOT, data_file
 from tests.helpers import box_model, box_polygons, model_from_solids
@@ -368,3 +369,44 @@ def test_cli_parcels_from_wgs84_geojson_are_reprojected(tmp_path):
     # east wall: 5 m deep, parcel ends 2 m away -> 3 m × 10 m on P2; other sides stay on P1
     assert [(v["wall_id"].split("#")[0], v["other_id"]) for v in bad] == [("a", "P2")]
     assert bad[0]["overlap_m2"] == pytest.approx(30.0, rel=0.01)
+
+
+def test_parcels_from_wgs84_geojson_and_the_geojson_output_in_process(tmp_path):
+    """The same plot-boundary case as the CLI test, in-process (the mutation tester cannot trace a
+    subprocess): WGS84 GeoJSON parcels reprojected to EPSG:25832 (ids from the "Flurstueck"
+    property), the conflict, and the GeoJSON the command writes (areas, keys, conflicts)."""
+    from pyproj import Transformer
+
+    x, y = 500000.0, 5700000.0
+    m = box_model([("a", x, y, x + 10, y + 10, 50, 60)])
+    to_wgs = Transformer.from_crs("EPSG:25832", "EPSG:4326", always_xy=True)
+    feats = []
+    for pid, (x0, y0, x1, y1) in {"P1": (x - 10, y - 10, x + 12, y + 20), "P2": (x + 12, y - 10, x + 50, y + 20)}.items():
+        ring = [to_wgs.transform(px, py) for px, py in ((x0, y0), (x1, y0), (x1, y1), (x0, y1), (x0, y0))]
+        feats.append({"type": "Feature", "properties": {"Flurstueck": pid},
+                      "geometry": {"type": "Polygon", "coordinates": [ring]}})
+    path = tmp_path / "parcels.geojson"
+    path.write_text(json.dumps({"type": "FeatureCollection", "features": feats}))
+    geoms, ids = read_parcels(path, model_crs=m.crs)
+    assert ids == ["P1", "P2"]
+    assert geoms[0].area == pytest.approx(22 * 30, rel=1e-6) and geoms[1].bounds[0] == pytest.approx(x + 12, abs=0.01)
+    r = compute_setbacks(m, "nbauo", parcels=geoms, parcel_ids=ids)
+    bad = [v for v in r.violations if v["kind"] == "parcel"]
+    assert [(v["id"], v["other_id"]) for v in bad] == [("a", "P2")]
+    assert bad[0]["overlap_m2"] == pytest.approx(30.0, rel=0.01)
+    doc = json.loads(r.to_geojson_bytes())
+    assert doc["type"] == "FeatureCollection" and doc["name"] == "abstandsflaechen_nbauo"
+    assert "25832" in json.dumps(doc["crs"])
+    props = [f["properties"] for f in doc["features"]]
+    assert len(props) == 4 and {p["rule"] for p in props} == {"nbauo"} and {p["object_id"] for p in props} == {"a"}
+    assert all(p["h_m"] == 10.0 and p["depth_m"] == 5.0 for p in props)
+    assert sorted(len(p["conflicts"]) for p in props) == [0, 0, 0, 1]
+    assert [p["conflicts"] for p in props if p["conflicts"]] == [["parcel"]]
+    areas = [shapely.geometry.shape(f["geometry"]).area for f in doc["features"]]
+    assert sorted(areas) == pytest.approx([50.0] * 4)
+    with pytest.raises(InputError):
+        read_parcels(tmp_path / "missing.geojson")
+    (tmp_path / "bad.geojson").write_text("{not json")
+    with pytest.raises(InputError) as err:
+        read_parcels(tmp_path / "bad.geojson")
+    assert str(tmp_path / "bad.geojson") in str(err.value)
