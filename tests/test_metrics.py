@@ -371,3 +371,43 @@ def test_records_csv_and_value_lookup_in_process():
     assert [r["id"] for r in rows] == ["a", "b"]
     assert rows[0]["ridge_height_m"] == "6.1235" and rows[1]["measured_height_m"] == ""
     assert list(rows[0])[: len(CONTRACT_KEYS)] == list(CONTRACT_KEYS)
+
+
+def _faces(*faces):
+    """(face_row, face_unit, face_area) from (row, tilt °, azimuth °, area m²) tuples: the unit
+    normal of a plane tilted ``tilt`` from the horizontal, facing ``azimuth`` (0 = north)."""
+    rows = np.array([f[0] for f in faces])
+    t, a = np.radians([f[1] for f in faces]), np.radians([f[2] for f in faces])
+    unit = np.column_stack([np.sin(t) * np.sin(a), np.sin(t) * np.cos(a), np.cos(t)])
+    return rows, unit, np.array([f[3] for f in faces], dtype=float)
+
+
+def test_roof_classes_at_their_thresholds():
+    """classify_roofs on faces given directly: the 10 % pitched share that separates flat roofs,
+    the 25 % flat share a pitched roof may have, azimuth groups across north (wrap-around), the
+    90° ± 25° steps of a hip roof, and roof faces stored upside down."""
+    from analysis.metrics import classify_roofs
+
+    def cls(*faces):
+        rows, unit, area = _faces(*faces)
+        return list(classify_roofs(rows, unit, area, int(rows.max()) + 1))
+
+    # pitched share exactly 10 % -> pitched (a shed), 9.9 % -> flat; tilt 10° counts as pitched
+    assert cls((0, 30, 180, 10.0), (0, 0, 0, 90.0)) == ["complex"]  # 10 % pitched, 90 % flat: mixed
+    assert cls((0, 30, 180, 9.9), (0, 0, 0, 90.1)) == ["flat"]
+    assert cls((0, 10.0, 180, 100.0)) == ["shed"] and cls((0, 9.9, 180, 100.0)) == ["flat"]
+    # up to 25 % flat area on a gable roof is allowed, more makes it complex
+    assert cls((0, 40, 0, 37.5), (0, 40, 180, 37.5), (0, 0, 0, 25.0)) == ["gable"]
+    assert cls((0, 40, 0, 37.4), (0, 40, 180, 37.4), (0, 0, 0, 25.2)) == ["complex"]
+    # faces 358° and 2° are one group across north: with 180° a gable, not three groups
+    assert cls((0, 35, 358, 25.0), (0, 35, 2, 25.0), (0, 35, 180, 50.0)) == ["gable"]
+    assert cls((1, 35, 170, 50.0), (1, 35, 350, 50.0), (0, 0, 0, 1.0)) == ["flat", "gable"]
+    # hip: four groups about 90° apart (steps within 90 ± 25°), else complex
+    assert cls(*((0, 30, a, 25.0) for a in (0, 90, 180, 270))) == ["hip"]
+    assert cls(*((0, 30, a, 25.0) for a in (0, 114, 180, 270))) == ["hip"]   # steps 114°, 66°, 90°
+    assert cls(*((0, 30, a, 25.0) for a in (0, 116, 180, 270))) == ["complex"]  # 116° > 90 + 25
+    # a roof face stored with its normal pointing down is the same roof
+    rows, unit, area = _faces((0, 40, 0, 50.0), (0, 40, 180, 50.0))
+    unit[1] *= -1.0
+    assert list(classify_roofs(rows, unit, area, 1)) == ["gable"]
+    assert list(classify_roofs(np.zeros(0, np.int64), np.zeros((0, 3)), np.zeros(0), 2)) == ["none", "none"]
