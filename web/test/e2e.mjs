@@ -34,6 +34,7 @@ try {
   const context = await browser.newContext({ viewport: { width: plan.width || 1280, height: plan.height || 800 },
     deviceScaleFactor: 1, serviceWorkers: "block" });
   const page = await context.newPage();
+  page.setDefaultTimeout(Number(process.env.E2E_TIMEOUT_MS || 180000)); // software WebGL on a busy machine
   page.on("request", (r) => out.requests.push({ url: r.url(), type: r.resourceType(), frame: r.frame()?.url() ?? null }));
   page.on("requestfailed", (r) => {
     const rec = out.requests.find((q) => q.url === r.url() && !q.failure);
@@ -106,7 +107,7 @@ try {
       r.tiles = await page.evaluate(() => Object.fromEntries(Object.entries(window.stadtbild.tilesets)
         .map(([k, ts]) => [k, { memoryBytes: ts.totalMemoryUsageInBytes, shown: ts.show }])));
     }
-    if (step.do !== "memory" && step.do !== "project") {
+    if (step.do !== "project") {
       const tIdle = Date.now();
       await page.evaluate(() => window.stadtbild.idle());
       r.idleMs = Date.now() - tIdle;
