@@ -480,6 +480,9 @@ def write_state_tileset(sm: StateMesh, frame, schema: Schema, folder: Path, extr
     written = {"tiles": 0, "bytes": 0}
     proxies = proxy_mesh(sm) if nfeat > PROXY_MIN_TILES * max_features else None
 
+    def leaves_of(node: Node) -> list:
+        return [node] if node.items is not None else [lf for ch in node.children for lf in leaves_of(ch)]
+
     def leaf_items(node: Node) -> np.ndarray:
         return node.items if node.items is not None else np.concatenate([leaf_items(ch) for ch in node.children])
 
@@ -498,7 +501,10 @@ def write_state_tileset(sm: StateMesh, frame, schema: Schema, folder: Path, extr
         items = leaf_items(node)
         proxy_here = (proxies is not None and not proxied
                       and PROXY_MIN_TILES * max_features < len(items) <= PROXY_MAX_TILES * max_features)
-        kids = [emit(ch, proxied or proxy_here) for ch in node.children]
+        # below a block tile its leaves hang directly: a client replaces the blocks only when all its
+        # children are ready, and an empty in-between tile counts as ready (holes in CesiumJS)
+        children = leaves_of(node) if proxy_here else node.children
+        kids = [emit(ch, proxied or proxy_here) for ch in children]
         lo = np.min([k[1] for k in kids], axis=0) - 0.001  # the union of the children's boxes
         hi = np.max([k[2] for k in kids], axis=0) + 0.001
         tile.update(boundingVolume={"box": box_json(lo, hi, pad=0.0)},
