@@ -81,6 +81,9 @@ def add_parser(sub) -> None:
     g.add_argument("--time", metavar="DATETIME",
                    help="sunlight of this local date and time (e.g. 2026-03-21T15:00) with the computed shadows "
                         "on the ground, roofs and facades")
+    g.add_argument("--texture-theme", metavar="THEME",
+                   help="appearance theme of the model's textures (default: the first in the file)")
+    g.add_argument("--no-textures", action="store_true", help="draw the model in its semantic colours, untextured")
     g.add_argument("--finish", metavar="WORDS",
                    help="presentation | interactive | plain, or words: ssaa, fxaa, msaa, noaa, ssao, edl, noao, "
                         "sky, nosky, fog, nofog (default: presentation for stills, interactive for videos)")
@@ -234,7 +237,27 @@ def picture_spec(args, model, video: bool = False):
         parse_local_time(args.time, "UTC")  # syntax only; the site's zone applies when the sun is computed
     return PictureSpec(finish=finish, ortho=ortho, rasters=rasters,
                        layers=[LayerSpec(lyr, colours.get(lyr.name), labels.get(lyr.name)) for lyr in layers],
-                       terrain=getattr(model, "terrain_grid", None), when=args.time, tz=args.tz)
+                       terrain=getattr(model, "terrain_grid", None), when=args.time, tz=args.tz,
+                       textured_model=_textured(args, model))
+
+
+def _textured(args, model):
+    """The model when its textures (or material colours) are to be drawn, else None; a
+    ``--texture-theme`` the model does not have is an error."""
+    if args.no_textures:
+        if args.texture_theme:
+            raise InputError(None, "--texture-theme and --no-textures contradict each other")
+        return None
+    tex = getattr(model, "textures", None)
+    if args.texture_theme:
+        if tex is None or args.texture_theme not in tex.themes:
+            have = ", ".join(tex.themes) if tex is not None and tex.themes else "none"
+            raise InputError(args.files[0], f"no appearance theme {args.texture_theme!r} (themes: {have})")
+        if args.texture_theme != tex.theme:
+            from importers.appearance import attach_textures
+
+            tex = attach_textures(model, model.sources[0], args.texture_theme)
+    return model if tex is not None else None
 
 
 def run(args) -> int:
@@ -264,7 +287,7 @@ def run(args) -> int:
     picture_options = [o for o, v in (("--ortho", args.ortho), ("--flood", args.flood), ("--raster", args.raster),
                                       ("--layer", args.layer), ("--terrain", args.terrain), ("--time", args.time),
                                       ("--label", args.label), ("--colour-by", args.colour_by),
-                                      ("--finish", args.finish)) if v]
+                                      ("--finish", args.finish), ("--texture-theme", args.texture_theme)) if v]
     if args.before_after and picture_options:
         raise InputError(None, f"{picture_options[0]} is not drawn into --before-after stills; render the two "
                                f"states separately")
@@ -288,7 +311,9 @@ def run(args) -> int:
         raise InputError(args.files[0], "nothing to render: the model has no surface geometry")
     result = {"path": str(args.output), "view": args.view, "triangles": scene.n_triangles,
               "objects": len(scene.object_ids)}
-    spec = None if args.before_after or (args.plain and not picture_options) else picture_spec(args, model, video)
+    textured = getattr(model, "textures", None) is not None and not args.no_textures
+    spec = None if args.before_after or (args.plain and not picture_options and not textured) \
+        else picture_spec(args, model, video)
     if tour is not None:
         from viewer.media import render_tour
 

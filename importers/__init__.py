@@ -97,6 +97,9 @@ def _load(path, crs: str | None = None) -> CityModel:
         from .cityjson import read_cityjson
 
         model = read_cityjson(path)
+    from .appearance import attach_textures
+
+    attach_textures(model, path)
     if crs:
         override = parse_crs(crs)
         if not override:

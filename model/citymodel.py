@@ -136,6 +136,7 @@ class CityModel:
         self.sources: list[str] = []
         self.metadata: dict = {}
         self.appearance: dict | None = None
+        self.textures = None  # model.appearance.Textures of one theme (importers/appearance.py)
         self.geometry_templates: dict | None = None
         self.extensions: dict | None = None
         self.transform: dict | None = None  # CityJSON transform as read (kept for export)
@@ -331,6 +332,7 @@ class CityModel:
             lod=lod or "best",
         )
         sc.model_polygon = sel_polys  # scene polygon -> model polygon row (for write-back)
+        sc.model_vertex = used  # scene vertex -> model vertex row (texture coordinates)
         self._cache[key] = sc
         return sc
 
@@ -354,6 +356,7 @@ class CityModel:
             "files": list(self.sources),
             "ground": "plane at lowest ground height" if bb is not None else None,
             "warnings": list(self.warnings),
+            "textures": self.textures.summary() if self.textures is not None else None,
         }
 
     def semantic_counts(self) -> dict[str, int]:

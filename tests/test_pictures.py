@@ -500,3 +500,166 @@ def test_anti_aliasing_reduces_the_edge_staircase(tmp_path, capsys):
     assert n1 > 150 and n2 > 150
     assert aliased > 0.1  # whole-pixel steps
     assert smooth < 0.5 * aliased
+
+
+# ---------------------------------------------------------------------------- model textures
+OGC_APPEARANCE = "Examples/Appearance/Appearance-EPSG25832.gml"
+
+
+def _ogc_example():
+    from pathlib import Path
+
+    from tests.conftest import DATA
+
+    path = DATA.parent / "schemas" / "citygml-2.0" / OGC_APPEARANCE
+    if not path.exists():
+        raise FileNotFoundError(f"shared schema examples missing: {path}")
+    return path
+
+
+#: the two gables of the OGC example: (x of the wall, its ring (y, z) with the texture coordinates
+#: the file gives them: ParameterizedTexture front_back_summer.png, left half front, right half back)
+GABLES = {
+    "fFront": (458885.0, [(5438350, 112), (5438355, 112), (5438355, 115), (5438352.5, 117), (5438350, 115)],
+               [(0.0, 0.0), (0.5, 0.0), (0.5, 0.6), (0.25, 1.0), (0.0, 0.6)]),
+    "fBack": (458875.0, [(5438355, 112), (5438350, 112), (5438350, 115), (5438352.5, 117), (5438355, 115)],
+              [(0.5, 0.0), (1.0, 0.0), (1.0, 0.6), (0.75, 1.0), (0.5, 0.6)]),
+}
+
+
+def _gable_samples(name, image):
+    """World points on a gable wall (a grid over its rectangle part, 0.5 m inside the edges) and
+    the texel colours the file's texture coordinates put there (only texels whose 9 × 9
+    neighbourhood is one colour, so a pixel or two of projection error cannot change them)."""
+    x, ring, uv = GABLES[name]
+    ring, uv = np.array(ring, float), np.array(uv, float)
+    # affine (y, z) -> (u, v) from three of the ring's vertices (the wall is planar)
+    a = np.c_[ring[:3], np.ones(3)]
+    coef = np.linalg.solve(a, uv[:3])
+    ys, zs = np.meshgrid(np.linspace(ring[:, 0].min() + 0.5, ring[:, 0].max() - 0.5, 25), np.linspace(112.5, 114.5, 12))
+    yz = np.c_[ys.ravel(), zs.ravel()]
+    tuv = np.c_[yz, np.ones(len(yz))] @ coef
+    h, w = image.shape[:2]
+    col, row = (tuv[:, 0] * w).astype(int), ((1 - tuv[:, 1]) * h).astype(int)
+    win = np.stack([image[np.clip(row + dy, 0, h - 1), np.clip(col + dx, 0, w - 1)]
+                    for dy in range(-4, 5) for dx in range(-4, 5)], axis=1).astype(int)
+    uniform = (np.abs(win - win[:, :1]).max(axis=(1, 2)) == 0)
+    pts = np.c_[np.full(len(yz), x), yz][uniform]
+    return pts, image[row[uniform], col[uniform]].astype(float)
+
+
+@pytest.mark.parametrize("face,view", [("fBack", "iso"), ("fFront", "iso-se")])
+def test_ogc_textured_building_shows_its_texture_on_the_right_face(tmp_path, capsys, face, view):
+    """The OGC CityGML 2.0 appearance example (textures next to it): the gable facing the camera
+    shows the texel colours its texture coordinates put there (the lit pixel = one brightness
+    factor × the texel, within a few grey levels), and clearly not those of the other gable's half
+    of the same image."""
+    from PIL import Image
+
+    path = _ogc_example()
+    image = np.asarray(Image.open(path.parent / "front_back_summer.png").convert("RGB"))
+    size = (1200, 800)
+    img, res = render([path, "--view", view, "--finish", "plain", "--plain", "--size", "1200x800"], capsys, tmp_path)
+    save_frame(img, f"pictures-ogc-texture-{face}")
+    tex = res["picture"]["textures"]
+    assert tex["theme"] == "Summer" and tex["missing_images"] == 0 and tex["images_drawn"] == 3
+    other = "fFront" if face == "fBack" else "fBack"
+
+    def misfit(name):
+        pts, texel = _gable_samples(name, image)
+        if name != face:  # the other gable's texels, placed on this face
+            pts, _ = _gable_samples(face, image)
+            pts, texel = pts[:len(texel)], texel[:len(pts)]
+        xy = project(res["camera"], pts, size).astype(int)
+        got = img[xy[:, 1], xy[:, 0]].astype(float)
+        k = float((got * texel).sum() / (texel * texel).sum())  # one brightness factor for the wall
+        return np.median(np.abs(got - k * texel).max(axis=1)), k, len(pts)
+
+    err, k, n = misfit(face)
+    wrong, _k2, _n2 = misfit(other)
+    print(f"{face}: {n} samples, brightness {k:.2f}, median error {err:.1f} (other gable's texels: {wrong:.1f})")
+    assert n >= 100
+    assert 0.3 < k < 1.3
+    assert err <= 6
+    assert wrong > 4 * max(err, 2)
+
+
+def test_cityjson_texture_lands_on_its_wall_with_missing_images_counted(tmp_path, capsys):
+    """A CityJSON 2.0 box whose south wall carries a 4-colour PNG (texture coordinates (0,0) at the
+    lower west corner, (1,1) at the upper east corner) and whose roof names a JPG that is not
+    there: seen from the south each quarter of the wall shows its colour, the roof keeps the roof
+    colour, and the one missing image is counted."""
+    from PIL import Image
+
+    quad = np.zeros((64, 64, 3), np.uint8)
+    quad[:32, :32], quad[:32, 32:] = (220, 30, 30), (30, 200, 40)  # top: red | green
+    quad[32:, :32], quad[32:, 32:] = (30, 40, 220), (230, 220, 30)  # bottom: blue | yellow
+    Image.fromarray(quad).save(tmp_path / "quad.png")
+    v = [[0, 0, 0], [10000, 0, 0], [10000, 10000, 0], [0, 10000, 0],
+         [0, 0, 10000], [10000, 0, 10000], [10000, 10000, 10000], [0, 10000, 10000]]
+    shell = [[[0, 3, 2, 1]], [[4, 5, 6, 7]], [[0, 1, 5, 4]], [[1, 2, 6, 5]], [[2, 3, 7, 6]], [[3, 0, 4, 7]]]
+    tex_values = [[[None]], [[1, 0, 1, 2, 3]], [[0, 0, 1, 2, 3]], [[None]], [[None]], [[None]]]
+    doc = {"type": "CityJSON", "version": "2.0",
+           "transform": {"scale": [0.001, 0.001, 0.001], "translate": [X0, Y0, 70.0]},
+           "metadata": {"referenceSystem": "https://www.opengis.net/def/crs/EPSG/0/25832"},
+           "CityObjects": {"box": {"type": "Building", "geometry": [{
+               "type": "Solid", "lod": "2", "boundaries": [shell],
+               "semantics": {"surfaces": [{"type": "GroundSurface"}, {"type": "RoofSurface"}, {"type": "WallSurface"}],
+                             "values": [[0, 1, 2, 2, 2, 2]]},
+               "texture": {"photo": {"values": [tex_values]}}}]}},
+           "appearance": {"textures": [{"type": "PNG", "image": "quad.png", "wrapMode": "none"},
+                                       {"type": "JPG", "image": "textures/roof.jpg"}],
+                          "vertices-texture": [[0.0, 0.0], [1.0, 0.0], [1.0, 1.0], [0.0, 1.0]]},
+           "vertices": v}
+    path = tmp_path / "box.city.json"
+    path.write_text(json.dumps(doc))
+    size = (800, 600)
+    from cli import main
+
+    out = tmp_path / "from_south.png"  # the "north" view looks north, from the south
+    assert main(["render", str(path), "--view", "north", "--finish", "plain", "--plain", "--size", "800x600",
+                 "-o", str(out), "--json"]) == 0
+    captured = capsys.readouterr()
+    res = json.loads(captured.out)
+    assert "1 of 2 texture images are missing next to the model (e.g. textures/roof.jpg)" not in captured.err  # --json
+    tex = res["picture"]["textures"]
+    assert (tex["images"], tex["missing_images"], tex["images_drawn"], tex["textured_polygons"]) == (2, 1, 1, 2)
+    img = np.asarray(Image.open(out).convert("RGB"))
+    save_frame(img, "pictures-cityjson-texture-south")
+    masks = _colour_masks(img)
+    for name, (dx, dz) in {"blue": (2.5, 2.5), "yellow": (7.5, 2.5), "red": (2.5, 7.5), "green": (7.5, 7.5)}.items():
+        x, y = project(res["camera"], [[X0 + dx, Y0, 70.0 + dz]], size)[0].astype(int)
+        assert masks[name][y - 3:y + 4, x - 3:x + 4].all(), name
+    info_code = main(["info", str(path), "--json"])
+    info = json.loads(capsys.readouterr().out)
+    assert info_code == 0 and info["textures"]["missing_images"] == 1 and info["textures"]["themes"] == ["photo"]
+
+
+def test_textured_ground_in_the_computed_shadow_is_darker(tmp_path, capsys):
+    """The OGC example at 15:00 on 21 March seen from the north-east: the grass of its
+    georeferenced ground texture is darker in the ground cells the shadow analysis marks shaded
+    than in the sunlit ones (the computed shadow over a texture, not instead of it)."""
+    from analysis.shadow import shadow_at
+    from importers import load
+
+    path = _ogc_example()
+    size = (1200, 800)
+    img, res = render([path, "--time", "2026-03-21T15:00", "--view", "iso-ne", "--finish", "plain", "--plain",
+                       "--size", "1200x800"], capsys, tmp_path)
+    save_frame(img, "pictures-ogc-texture-sun")
+    scene = load(path).scene()
+    result = shadow_at(scene, "2026-03-21T15:00", cell_m=0.5)
+    g = result.grid
+    x, y = g.centres_local()
+    active = g.active & np.isfinite(g.z)
+    pts = np.c_[x[active], y[active], g.z[active]] + scene.origin
+    xy = project(res["camera"], pts, size).astype(int)
+    ok = (xy[:, 0] >= 0) & (xy[:, 0] < size[0]) & (xy[:, 1] >= 0) & (xy[:, 1] < size[1])
+    px = img[xy[ok, 1], xy[ok, 0]].astype(int)
+    grass = (px[:, 1] > px[:, 0] + 40) & (px[:, 1] > px[:, 2] + 40)
+    shaded = result.shadow[active][ok]
+    lum = px @ np.array([0.299, 0.587, 0.114])
+    dark, light = np.median(lum[grass & shaded]), np.median(lum[grass & ~shaded])
+    print(f"grass luminance shaded {dark:.1f} ({(grass & shaded).sum()} cells), sunlit {light:.1f}")
+    assert (grass & shaded).sum() >= 50 and (grass & ~shaded).sum() >= 200
+    assert dark < 0.8 * light

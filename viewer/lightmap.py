@@ -210,11 +210,18 @@ def lightmapped(mesh, scene, atlas: Atlas, triangles=None):
         out.cell_data[name] = src.cell_data[name]
     if "rgb" in out.cell_data:  # the colours the viewer draws with (rgb=True)
         out.cell_data.active_scalars_name = "rgb"
-    chart_of = np.full(scene.n_triangles, -1, dtype=np.int64)
+    out.active_texture_coordinates = light_tcoords(atlas, scene.n_triangles, tri).reshape(-1, 2)
+    return out
+
+
+def light_tcoords(atlas: Atlas, n_triangles: int, triangles) -> np.ndarray:
+    """(k, 3, 2) float32 light-map texture coordinates of the corners of scene ``triangles``
+    (those without a chart: the atlas' white texel)."""
+    tri = np.asarray(triangles, dtype=np.int64)
+    chart_of = np.full(n_triangles, -1, dtype=np.int64)
     chart_of[atlas.triangles] = np.arange(len(atlas.triangles))
     k = chart_of[tri]
-    tc = np.empty((m, 3, 2), dtype=np.float32)
+    tc = np.empty((len(tri), 3, 2), dtype=np.float32)
     tc[:] = atlas.white_tcoord
     tc[k >= 0] = atlas.tcoords[k[k >= 0]]
-    out.active_texture_coordinates = tc.reshape(-1, 2)
-    return out
+    return tc

@@ -75,6 +75,8 @@ class PictureSpec:
     when         local date and time of the sun (ISO string or datetime) or None (default light)
     tz           time zone of ``when`` (default: the model's)
     shadow_texels  light-map budget (texels) for the computed shadows on roofs and facades
+    textured_model the CityModel the scene was built from, when its textures and material colours
+                 are to be drawn (:mod:`viewer.textures`)
     """
 
     finish: Finish = field(default_factory=Finish)
@@ -86,7 +88,7 @@ class PictureSpec:
     tz: str | None = None
     shadow_texels: int = 3_000_000
     shadow_cell_m: float = 0.25
-    textures: object = None
+    textured_model: object = None
 
     @property
     def empty(self) -> bool:
@@ -134,6 +136,9 @@ class Picture:
         from .finish import apply_finish
 
         spec = self.spec
+        self.textured: list = []  # [(actor, scene triangles, image index)]
+        if spec.textured_model is not None:
+            self._apply_textures(spec.textured_model)
         self._add_ground()
         if spec.ortho is not None:
             self._add_ortho()
@@ -326,8 +331,64 @@ class Picture:
             self.legend.append(("Schatten (berechnet)", tuple(int(round(c * 255 * s * 0.95)) for c in GROUND_RGB)))
         return rec
 
+    def _apply_textures(self, model) -> None:
+        """Draw the triangles with a present texture image by one actor per image
+        (:mod:`viewer.textures`), take them out of the model actors, and give the model actors'
+        triangles their material colours."""
+        from .textures import material_colours, texture_assignment
+
+        image, uv = texture_assignment(model, self.scene)
+        self._tex_image, self._tex_uv = image, uv
+        models = []
+        for actor, mesh, triangles in self.models:
+            tri = np.arange(self.scene.n_triangles) if triangles is None else np.asarray(triangles)
+            keep = image[tri] < 0
+            sub = _cell_subset(mesh, self.scene, tri, keep)
+            if "rgb" in sub.cell_data:
+                sub.cell_data["rgb"] = material_colours(model, self.scene, self._rgb_of(mesh, tri))[tri[keep]]
+                sub.cell_data.active_scalars_name = "rgb"
+            actor.GetMapper().SetInputData(sub)
+            models.append((actor, sub, tri[keep]))
+        self.models = models
+        self._build_textured(model)
+        n = int((image >= 0).sum())
+        if n:
+            self.legend.append((f"Texturen ({len(self.textured)} Bilder)", None))
+
+    def _rgb_of(self, mesh, tri) -> np.ndarray:
+        """(m, 3) rgb of all scene triangles with ``mesh``'s colours at ``tri``."""
+        out = np.zeros((self.scene.n_triangles, 3), np.uint8)
+        if "rgb" in mesh.cell_data:
+            out[tri] = np.asarray(mesh.cell_data["rgb"])
+        return out
+
+    def _build_textured(self, model, lightmap=None) -> None:
+        from .textures import add_textured_actor, textured_polydata, vtk_texture
+
+        for actor, _tri, _k in self.textured:
+            self.plotter.remove_actor(actor, render=False)
+        self.textured = []
+        from .scene_view import triangle_colours
+
+        image, uv = self._tex_image, self._tex_uv
+        base = triangle_colours(self.scene)
+        light_tc = None
+        for k in np.unique(image[image >= 0]):
+            tri = np.flatnonzero(image == k)
+            tex = vtk_texture(model.textures.images[int(k)], np.median(base[tri], axis=0))
+            if tex is None:
+                continue
+            if lightmap is not None:
+                from .lightmap import light_tcoords
+
+                light_tc = light_tcoords(self.shading.atlas, self.scene.n_triangles, tri)
+            mesh = textured_polydata(self.scene, tri, uv[tri], light_tc)
+            actor = add_textured_actor(self.plotter, mesh, tex, f"texture-{int(k)}", lightmap=lightmap)
+            self.textured.append((actor, tri, int(k)))
+
     def _lightmap_model(self) -> None:
-        """Give the model actors unshared vertices with light-map texture coordinates."""
+        """Give the model actors unshared vertices with light-map texture coordinates (and the
+        textured actors the light map as a second texture, :meth:`_set_lightmap_image`)."""
         from .lightmap import lightmapped
 
         self._lit_meshes = []
@@ -345,6 +406,16 @@ class Picture:
         tex.SetEdgeClamp(True)
         for actor, _mesh, _tri in self.models:
             actor.SetTexture(tex)
+        if self.textured:
+            first = getattr(self, "_lightmap_tex", None) is None
+            if first:  # multi-texture actors are built once the atlas exists
+                self._build_textured(self.spec.textured_model, lightmap=tex)
+            else:
+                for actor, _tri, _k in self.textured:
+                    import vtk
+
+                    tex.SetBlendingMode(vtk.vtkTexture.VTK_TEXTURE_BLENDING_MODE_MODULATE)
+                    actor.GetProperty().SetTexture("lightmap", tex)
         self._lightmap_tex = tex
 
     # ------------------------------------------------------------------ helpers for callers
@@ -369,7 +440,27 @@ class Picture:
                               "colour_by": ls.colour_by} for ls in self.spec.layers]
         if self.sun_info is not None:
             out["sun"] = self.sun_info
+        tm = self.spec.textured_model
+        if tm is not None and getattr(tm, "textures", None) is not None:
+            out["textures"] = dict(tm.textures.summary(), images_drawn=len(self.textured),
+                                   textured_triangles=int(sum(len(t) for _a, t, _k in self.textured)))
         return out
+
+
+def _cell_subset(mesh, scene, tri: np.ndarray, keep: np.ndarray):
+    """PolyData of the scene triangles ``tri[keep]`` with ``mesh``'s cell data (aligned with
+    ``tri``) kept for them, in that order."""
+    import pyvista as pv
+
+    if keep.all():
+        return mesh
+    sel = tri[keep]
+    sub = pv.PolyData(scene.vertices, np.c_[np.full(len(sel), 3), scene.triangles[sel]].ravel()) if len(sel) \
+        else pv.PolyData()
+    for name in mesh.cell_data.keys():
+        if len(sel):
+            sub.cell_data[name] = np.asarray(mesh.cell_data[name])[keep]
+    return sub
 
 
 def _input_error(path, message):
