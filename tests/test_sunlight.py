@@ -269,3 +269,68 @@ def test_cli_rejects_bad_arguments_with_one_line(args, needle, capsys):
     assert main(["sunlight", str(DEMO), *args]) == 2
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 1 and needle in err[0]
+
+
+def test_per_building_figures_and_differences_by_hand():
+    """The per-building table and the figures against counts made here by hand: two houses with
+    hours set directly (120 points each), a 'before' with known differences."""
+    import copy
+
+    sc = _scene([_house(), _house(40.0, "nachbar")])
+    r = facade_sunlight(sc, dates=DATES, step_min=10.0, site=_site_of(sc))
+    n = len(r.points)
+    assert n == 240
+    own = np.array(sc.object_ids, dtype=object)[r.points.object_index]
+    rng = np.random.default_rng(4)
+    r.hours_equinox = np.round(rng.uniform(0, 8, n) * 6) / 6   # whole 10-minute steps
+    r.hours_winter = np.round(rng.uniform(0, 3, n) * 6) / 6
+    table = r.per_building()
+    assert set(table) == {"haus", "nachbar"}
+    for b in ("haus", "nachbar"):
+        sel = own == b
+        eq, wi = r.hours_equinox[sel], r.hours_winter[sel]
+        assert table[b] == {"points": 120, "meets_equinox": int((eq >= 4 - 1e-9).sum()),
+                            "meets_both": int(((eq >= 4 - 1e-9) & (wi >= 1 - 1e-9)).sum()),
+                            "best_equinox_h": round(float(eq.max()), 3), "best_winter_h": round(float(wi.max()), 3)}
+    f = r.figures()
+    assert f["mean_hours_equinox_h"] == round(float(r.hours_equinox.mean()), 3)
+    assert f["mean_hours_winter_h"] == round(float(r.hours_winter.mean()), 3)
+    assert f["buildings"] == 2
+    # all points dark in winter: best winter hours 0.0 (not the -inf start value)
+    dark = copy.copy(r)
+    dark.hours_winter = np.zeros(n)
+    assert {v["best_winter_h"] for v in dark.per_building().values()} == {0.0}
+    # a 'before' one step brighter at the equinox on the neighbour, 30 min on the winter day everywhere
+    before = copy.copy(r)
+    before.hours_equinox = r.hours_equinox + np.where(own == "nachbar", 1 / 6, 0.0)
+    before.hours_winter = r.hours_winter + 0.5
+    r.before = before
+    d = r.figures()["difference"]
+    assert d["points_compared"] == n
+    assert d["points_losing_sun_equinox"] == 120
+    assert d["mean_change_equinox_h"] == round(-1 / 12, 4) and d["min_change_equinox_h"] == round(-1 / 6, 4)
+    assert d["mean_change_winter_h"] == -0.5 and d["min_change_winter_h"] == -0.5
+    lost = r.lost_compliance()
+    assert d["points_losing_compliance"] == int(lost.sum()) > 0
+    assert r.per_building()["haus"]["points_losing"] == int(lost[own == "haus"].sum())
+
+
+@pytest.mark.parametrize("spacing,storey", [(0.0, 3.0), (2.0, 0.0), (float("nan"), 3.0), (2.0, -1.0)])
+def test_lattice_needs_positive_spacings(spacing, storey):
+    from model.errors import InputError
+
+    sc = _scene([_house()])
+    with pytest.raises(InputError):
+        facade_points(sc, spacing_m=spacing, storey_height_m=storey)
+
+
+def test_storey_rows_count_from_each_buildings_own_base():
+    """A second house standing 5 m higher (on a slope): its rows are at 1.5, 4.5, 7.5, 10.5 m above
+    its own lowest point, not above the lowest point of the scene."""
+    high = ("oben", X0 + 40, Y0, X0 + 60, Y0 + 10, Z0 + 5.0, Z0 + 17.0)
+    sc = _scene([_house(), high])
+    p = facade_points(sc, raycaster=RayCaster(sc))
+    for oid, base in (("haus", Z0), ("oben", Z0 + 5.0)):
+        z = p.points[p.object_index == sc.object_ids.index(oid), 2] + sc.origin[2]
+        assert np.allclose(np.unique(np.round(z - base, 6)), [1.5, 4.5, 7.5, 10.5]), oid
+        assert (p.object_index == sc.object_ids.index(oid)).sum() == 120
