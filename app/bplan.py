@@ -125,7 +125,7 @@ class BplanPage(AnalysisPage):
         if c is None or c.plan is None:
             raise InputError(None, tr("Load a Bebauungsplan first (File ▸ Load Bebauungsplan…)"))
         plan, model = c.plan, ctx.model
-        inserted, changed = edited_ids(ctx.base_model, model, c.window.state.active)
+        inserted, changed = edited_ids(ctx.base_model, model, getattr(ctx, "variant", None) or c.window.state.active)
         tol, storey = self.tolerance.value(), self.storey.value()
 
         def run(progress, cancelled):
@@ -284,6 +284,7 @@ class PlanController(QObject):
         self.page.hide_box.toggled.connect(self.set_hide_existing)
         self.page.report_button.clicked.connect(self.report_dialog)
         self.page.table.cellClicked.connect(self._row_clicked)
+        self.page.storey.valueChanged.connect(lambda _v: self.redraw())  # envelopes drawn from Z × storey height
         self.pending: list[str] = []  # plans dropped together with the model: read once it is open
         w.state.model_opened.connect(self._model_opened)
         w.state.scene_changed.connect(self.redraw)

@@ -708,8 +708,10 @@ class MainWindow(QMainWindow):
             from .analysis_calls import study_extent
 
             self.study_extent = study_extent(self.base_model)
-        return AnalysisContext(model, scene, self.state.when_local, self.selected, base_model=self.base_model,
-                               extent=self.study_extent)
+        ctx = AnalysisContext(model, scene, self.state.when_local, self.selected, base_model=self.base_model,
+                              extent=self.study_extent)
+        ctx.variant = variant or self.state.active  # whose edits these are (the plan check lists new ones first)
+        return ctx
 
     def _update_params(self, pages=None) -> None:
         """Tell the state what every page would compute now (results not matching become stale)."""

@@ -63,6 +63,8 @@ COMPARE_ROWS = (
     ("corridor_intruding", QT_TRANSLATE_NOOP("", "View corridor: intruding buildings"), 0),
     ("sunlight_points_ok", QT_TRANSLATE_NOOP("", "Facade points meeting DIN 5034-1"), 0),
     ("sunlight_points_lost", QT_TRANSLATE_NOOP("", "Facade points losing DIN 5034-1 sunlight"), 0),
+    ("bplan_buildings_violating", QT_TRANSLATE_NOOP("", "Bebauungsplan: buildings with violations"), 0),
+    ("bplan_violations", QT_TRANSLATE_NOOP("", "Bebauungsplan: violations"), 0),
 )
 
 
@@ -70,7 +72,8 @@ def analysis_figures(key: str, result) -> dict:
     """The comparable figures of an analysis result (shadow: area m² and its time; solar: total
     yield MWh/a and mean irradiation kWh/m²·a; sightline: number of blocking buildings; viewshed:
     visible share of the open ground %; view corridor: number of intruding buildings; facade
-    sunlight: points meeting DIN 5034-1 on both days, and those lost against the existing state)."""
+    sunlight: points meeting DIN 5034-1 on both days, and those lost against the existing state;
+    Bebauungsplan check: buildings with violations, violations)."""
     if key == "shadow":
         f = result.figures()
         ground = float(f["ground_area_m2"])
@@ -91,6 +94,9 @@ def analysis_figures(key: str, result) -> dict:
         if "difference" in f:
             out["sunlight_points_lost"] = int(f["difference"]["points_losing_compliance"])
         return out
+    if key == "bplan":
+        return {"bplan_buildings_violating": sum(1 for b in result.buildings if not b.compliant),
+                "bplan_violations": len(result.violations)}
     if key == "solar":
         s = result.summary()
         return {"solar_yield_mwh_a": float(s["total_kwh_a"]) / 1000.0, "solar_mean_kwh_m2a": float(s["mean_kwh_m2a"])}

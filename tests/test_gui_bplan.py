@@ -222,3 +222,21 @@ def test_a_truncated_plan_dropped_on_the_window_is_a_one_line_error(window, file
     if window._error_box is not None:
         window._error_box.done(0)
         window._error_box = None
+
+
+def test_the_variant_comparison_counts_the_violations_of_every_variant(window, qtbot):
+    """Variants compared side by side: the Bebauungsplan check of Bestand is run on demand with the
+    same parameters, the table counts buildings with violations and violations per variant."""
+    assert "high" in window.model.objects and window.state.runs(analysis="bplan")  # after the check above
+    window.variants.compare_button.click()
+    qtbot.waitUntil(lambda: window.projects.dialog is not None and window.projects.dialog.isVisible(),
+                    timeout=180000)
+    d = window.projects.dialog
+    # Bestand: its one building in the plan area has 5 estimated storeys in a I Baufenster
+    assert [d.cell("bplan_buildings_violating", k) for k in (0, 1)] == ["1", "4  (Δ +3)"]
+    assert [d.cell("bplan_violations", k) for k in (0, 1)] == ["1", "4  (Δ +3)"]
+    from PySide6.QtWidgets import QTableWidget
+
+    d.findChild(QTableWidget).scrollToBottom()  # the Bebauungsplan rows come last
+    save_screenshot(d, "gui-bplan-5-compare")
+    d.close()

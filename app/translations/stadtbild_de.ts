@@ -224,7 +224,7 @@
     <message>
         <location filename="../analysis.py" line="637"/>
         <location filename="../main_window.py" line="345"/>
-        <location filename="../project_io.py" line="439"/>
+        <location filename="../project_io.py" line="445"/>
         <source>Cancel</source>
         <translation>Abbrechen</translation>
     </message>
@@ -538,7 +538,7 @@
     </message>
     <message>
         <location filename="../commands.py" line="42"/>
-        <location filename="../main_window.py" line="937"/>
+        <location filename="../main_window.py" line="939"/>
         <source>Set height of {id} to {h} m</source>
         <translation>Höhe von {id} auf {h} m setzen</translation>
     </message>
@@ -554,7 +554,7 @@
     </message>
     <message>
         <location filename="../layers.py" line="62"/>
-        <location filename="../main_window.py" line="1001"/>
+        <location filename="../main_window.py" line="1003"/>
         <source>Layer</source>
         <translation>Ebene</translation>
     </message>
@@ -844,7 +844,7 @@
     </message>
     <message>
         <location filename="../main_window.py" line="317"/>
-        <location filename="../main_window.py" line="1097"/>
+        <location filename="../main_window.py" line="1099"/>
         <source>About Stadtbild</source>
         <translation>Über Stadtbild</translation>
     </message>
@@ -918,7 +918,7 @@
     <message>
         <location filename="../bplan.py" line="34"/>
         <source>Baugrenze</source>
-        <translation type="unfinished"></translation>
+        <translation>Baugrenze</translation>
     </message>
     <message>
         <location filename="../bplan.py" line="35"/>
@@ -974,7 +974,7 @@
     </message>
     <message>
         <location filename="../bplan.py" line="109"/>
-        <location filename="../bplan.py" line="296"/>
+        <location filename="../bplan.py" line="297"/>
         <source>Hide existing buildings in the plan area</source>
         <translation>Bestand im Plangebiet ausblenden</translation>
     </message>
@@ -1039,129 +1039,129 @@
         <translation>außerhalb der Baugrenze / Baulinie nicht eingehalten</translation>
     </message>
     <message>
-        <location filename="../bplan.py" line="295"/>
+        <location filename="../bplan.py" line="296"/>
         <source>Load &amp;Bebauungsplan (XPlanGML)…</source>
         <translation>&amp;Bebauungsplan laden (XPlanGML)…</translation>
     </message>
     <message>
-        <location filename="../bplan.py" line="301"/>
+        <location filename="../bplan.py" line="302"/>
         <source>Load Bebauungsplan</source>
         <translation>Bebauungsplan laden</translation>
     </message>
     <message>
-        <location filename="../bplan.py" line="302"/>
+        <location filename="../bplan.py" line="303"/>
         <source>XPlanGML (*.gml *.xml);;All files (*)</source>
         <translation>XPlanGML (*.gml *.xml);;Alle Dateien (*)</translation>
     </message>
     <message>
-        <location filename="../bplan.py" line="313"/>
+        <location filename="../bplan.py" line="314"/>
         <source>Open a city model first; the plan is then placed in its coordinate system</source>
         <translation>Zuerst ein Stadtmodell öffnen; der Plan wird dann in dessen Koordinatensystem gelegt</translation>
     </message>
     <message>
-        <location filename="../bplan.py" line="325"/>
-        <location filename="../bplan.py" line="519"/>
+        <location filename="../bplan.py" line="326"/>
+        <location filename="../bplan.py" line="520"/>
         <source>Bebauungsplan</source>
         <translation>Bebauungsplan</translation>
     </message>
     <message>
-        <location filename="../bplan.py" line="338"/>
+        <location filename="../bplan.py" line="339"/>
         <source>Baufenster 3D ({name})</source>
         <translation>Baufenster 3D ({name})</translation>
     </message>
     <message>
-        <location filename="../bplan.py" line="340"/>
+        <location filename="../bplan.py" line="341"/>
         <source>Plan on the ground ({name})</source>
         <translation>Plan am Boden ({name})</translation>
     </message>
     <message>
-        <location filename="../bplan.py" line="347"/>
+        <location filename="../bplan.py" line="348"/>
         <source>Bebauungsplan {name} (XPlanGML {v}): {bf} Baufenster, {btf} zones</source>
         <translation>Bebauungsplan {name} (XPlanGML {v}): {bf} Baufenster, {btf} Baugebiete</translation>
     </message>
     <message>
-        <location filename="../bplan.py" line="351"/>
+        <location filename="../bplan.py" line="352"/>
         <source>{file}: the plan area does not overlap the city model (plan {a}, model {b})</source>
         <translation>{file}: das Plangebiet liegt nicht im Stadtmodell (Plan {a}, Modell {b})</translation>
     </message>
     <message>
-        <location filename="../bplan.py" line="453"/>
+        <location filename="../bplan.py" line="454"/>
         <source>{n} existing buildings in the plan area hidden</source>
         <translation>{n} Bestandsgebäude im Plangebiet ausgeblendet</translation>
     </message>
     <message>
-        <location filename="../bplan.py" line="465"/>
+        <location filename="../bplan.py" line="466"/>
         <source>No Bebauungsplan loaded.</source>
         <translation>Kein Bebauungsplan geladen.</translation>
     </message>
     <message>
-        <location filename="../bplan.py" line="468"/>
+        <location filename="../bplan.py" line="469"/>
         <source>{name} (XPlanGML {v}): {bf} Baufenster, {btf} zones, CRS {crs}</source>
         <translation>{name} (XPlanGML {v}): {bf} Baufenster, {btf} Baugebiete, KBS {crs}</translation>
     </message>
     <message>
-        <location filename="../bplan.py" line="482"/>
-        <location filename="../bplan.py" line="519"/>
+        <location filename="../bplan.py" line="483"/>
+        <location filename="../bplan.py" line="520"/>
         <source>compliant</source>
         <translation>eingehalten</translation>
     </message>
     <message>
-        <location filename="../bplan.py" line="489"/>
+        <location filename="../bplan.py" line="490"/>
         <source>zone</source>
         <translation>Baugebiet</translation>
     </message>
     <message>
-        <location filename="../bplan.py" line="519"/>
+        <location filename="../bplan.py" line="520"/>
         <source>violation</source>
         <translation>Verstoß</translation>
     </message>
     <message>
-        <location filename="../bplan.py" line="520"/>
+        <location filename="../bplan.py" line="521"/>
         <source>Baufenster</source>
         <translation>Baufenster</translation>
     </message>
     <message>
-        <location filename="../bplan.py" line="521"/>
+        <location filename="../bplan.py" line="522"/>
         <source>Outside the Baugrenze [m²]</source>
         <translation>außerhalb der Baugrenze [m²]</translation>
     </message>
     <message>
-        <location filename="../bplan.py" line="522"/>
+        <location filename="../bplan.py" line="523"/>
         <source>Largest distance outside [m]</source>
         <translation>größter Abstand außerhalb [m]</translation>
     </message>
     <message>
-        <location filename="../bplan.py" line="523"/>
+        <location filename="../bplan.py" line="524"/>
         <source>Eave / top [m]</source>
         <translation>Traufe / Oberkante [m]</translation>
     </message>
     <message>
-        <location filename="../bplan.py" line="524"/>
+        <location filename="../bplan.py" line="525"/>
         <source>Height limits</source>
         <translation>Höhenfestsetzungen</translation>
     </message>
     <message>
-        <location filename="../bplan.py" line="525"/>
+        <location filename="../bplan.py" line="526"/>
         <source>Full storeys</source>
         <translation>Vollgeschosse</translation>
     </message>
     <message>
-        <location filename="../bplan.py" line="535"/>
+        <location filename="../bplan.py" line="536"/>
         <source>Run the Bebauungsplan check first</source>
         <translation>Zuerst die Prüfung gegen den Bebauungsplan starten</translation>
     </message>
     <message>
-        <location filename="../bplan.py" line="537"/>
+        <location filename="../bplan.py" line="538"/>
         <source>Save report</source>
         <translation>Bericht speichern</translation>
     </message>
     <message>
-        <location filename="../bplan.py" line="538"/>
+        <location filename="../bplan.py" line="539"/>
         <source>PDF (*.pdf);;GeoJSON (*.geojson);;GeoPackage (*.gpkg);;CSV (*.csv)</source>
         <translation>PDF (*.pdf);;GeoJSON (*.geojson);;GeoPackage (*.gpkg);;CSV (*.csv)</translation>
     </message>
     <message>
-        <location filename="../bplan.py" line="557"/>
+        <location filename="../bplan.py" line="558"/>
         <source>Report saved: {path}</source>
         <translation>Bericht gespeichert: {path}</translation>
     </message>
@@ -1266,14 +1266,14 @@
         <translation>Liste leeren</translation>
     </message>
     <message>
-        <location filename="../bplan.py" line="324"/>
+        <location filename="../bplan.py" line="325"/>
         <location filename="../main_window.py" line="433"/>
         <source>Loading {name} …</source>
         <translation>Lade {name} …</translation>
     </message>
     <message>
         <location filename="../main_window.py" line="434"/>
-        <location filename="../project_io.py" line="333"/>
+        <location filename="../project_io.py" line="339"/>
         <source>Loading</source>
         <translation>Laden</translation>
     </message>
@@ -1329,7 +1329,7 @@
     </message>
     <message>
         <location filename="../main_window.py" line="637"/>
-        <location filename="../main_window.py" line="926"/>
+        <location filename="../main_window.py" line="928"/>
         <source>Select buildings first (click in the 3D view)</source>
         <translation>Erst Gebäude auswählen (Klick in die 3D-Ansicht)</translation>
     </message>
@@ -1387,10 +1387,10 @@
         <translation>Datei (das Format ergibt sich aus der Endung):</translation>
     </message>
     <message>
-        <location filename="../bplan.py" line="549"/>
+        <location filename="../bplan.py" line="550"/>
         <location filename="../export_dialog.py" line="73"/>
         <location filename="../main_window.py" line="696"/>
-        <location filename="../project_io.py" line="269"/>
+        <location filename="../project_io.py" line="275"/>
         <source>{file}: refusing to overwrite an input file</source>
         <translation>{file}: eine Eingabedatei wird nicht überschrieben</translation>
     </message>
@@ -1401,77 +1401,77 @@
     </message>
     <message>
         <location filename="../export_dialog.py" line="107"/>
-        <location filename="../main_window.py" line="742"/>
-        <location filename="../main_window.py" line="992"/>
-        <location filename="../project_io.py" line="272"/>
-        <location filename="../project_io.py" line="415"/>
+        <location filename="../main_window.py" line="744"/>
+        <location filename="../main_window.py" line="994"/>
+        <location filename="../project_io.py" line="278"/>
+        <location filename="../project_io.py" line="421"/>
         <location filename="../publish_dialog.py" line="81"/>
         <location filename="../publish_dialog.py" line="117"/>
         <source>Open a city model first</source>
         <translation>Bitte zuerst ein Stadtmodell öffnen</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="757"/>
+        <location filename="../main_window.py" line="759"/>
         <source>Running {name} …</source>
         <translation>{name} läuft …</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="827"/>
+        <location filename="../main_window.py" line="829"/>
         <source>Cancelled</source>
         <translation>Abgebrochen</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="856"/>
+        <location filename="../main_window.py" line="858"/>
         <source>Sun: azimuth {az}°, elevation {el}° ({tz}, {utc} UTC)</source>
         <translation>Sonne: Azimut {az}°, Höhe {el}° ({tz}, {utc} UTC)</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="915"/>
+        <location filename="../main_window.py" line="917"/>
         <source>New building {id}</source>
         <translation>Neues Gebäude {id}</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="944"/>
+        <location filename="../main_window.py" line="946"/>
         <source>Insert design</source>
         <translation>Entwurf einfügen</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="945"/>
+        <location filename="../main_window.py" line="947"/>
         <source>Designs (*.glb *.gltf *.obj *.stl *.ifc *.json *.gml);;All files (*)</source>
         <translation>Entwürfe (*.glb *.gltf *.obj *.stl *.ifc *.json *.gml);;Alle Dateien (*)</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="971"/>
+        <location filename="../main_window.py" line="973"/>
         <source>Insert {name}</source>
         <translation>{name} einfügen</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="980"/>
+        <location filename="../main_window.py" line="982"/>
         <source>Click the insertion point in the 3D view</source>
         <translation>Einfügepunkt in der 3D-Ansicht anklicken</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="983"/>
+        <location filename="../main_window.py" line="985"/>
         <source>Add 2D layer</source>
         <translation>2D-Ebene hinzufügen</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="984"/>
+        <location filename="../main_window.py" line="986"/>
         <source>GIS layers (*.geojson *.json *.gpkg *.shp);;All files (*)</source>
         <translation>GIS-Ebenen (*.geojson *.json *.gpkg *.shp);;Alle Dateien (*)</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="1024"/>
+        <location filename="../main_window.py" line="1026"/>
         <source>Click a point in the 3D view</source>
         <translation>Einen Punkt in der 3D-Ansicht anklicken</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="1082"/>
+        <location filename="../main_window.py" line="1084"/>
         <source>Save image of the view</source>
         <translation>Bild der Ansicht speichern</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="1098"/>
+        <location filename="../main_window.py" line="1100"/>
         <source>&lt;b&gt;Stadtbild&lt;/b&gt; {v}&lt;br&gt;3D city-model viewer and planning tool.&lt;br&gt;Licence: GPL-3.0-or-later. Works fully offline.</source>
         <translation>&lt;b&gt;Stadtbild&lt;/b&gt; {v}&lt;br&gt;3D-Stadtmodell-Betrachter und Planungswerkzeug.&lt;br&gt;Lizenz: GPL-3.0-or-later. Arbeitet vollständig offline.</translation>
     </message>
@@ -1822,79 +1822,89 @@
         <translation>Fassadenpunkte, die die Besonnung nach DIN 5034-1 verlieren</translation>
     </message>
     <message>
-        <location filename="../project_io.py" line="193"/>
+        <location filename="../project_io.py" line="66"/>
+        <source>Bebauungsplan: buildings with violations</source>
+        <translation>Bebauungsplan: Gebäude mit Verstößen</translation>
+    </message>
+    <message>
+        <location filename="../project_io.py" line="67"/>
+        <source>Bebauungsplan: violations</source>
+        <translation>Bebauungsplan: Verstöße</translation>
+    </message>
+    <message>
+        <location filename="../project_io.py" line="199"/>
         <source>&amp;New project</source>
         <translation>&amp;Neues Projekt</translation>
     </message>
     <message>
-        <location filename="../project_io.py" line="194"/>
+        <location filename="../project_io.py" line="200"/>
         <source>Open &amp;project…</source>
         <translation>&amp;Projekt öffnen…</translation>
     </message>
     <message>
-        <location filename="../project_io.py" line="195"/>
+        <location filename="../project_io.py" line="201"/>
         <source>&amp;Save project</source>
         <translation>Projekt &amp;speichern</translation>
     </message>
     <message>
-        <location filename="../project_io.py" line="196"/>
+        <location filename="../project_io.py" line="202"/>
         <source>Save project &amp;as…</source>
         <translation>Projekt speichern &amp;unter…</translation>
     </message>
     <message>
-        <location filename="../project_io.py" line="197"/>
+        <location filename="../project_io.py" line="203"/>
         <source>Compare variants…</source>
         <translation>Varianten vergleichen…</translation>
     </message>
     <message>
-        <location filename="../project_io.py" line="256"/>
+        <location filename="../project_io.py" line="262"/>
         <source>Save project</source>
         <translation>Projekt speichern</translation>
     </message>
     <message>
-        <location filename="../project_io.py" line="280"/>
+        <location filename="../project_io.py" line="286"/>
         <source>Project saved: {file}</source>
         <translation>Projekt gespeichert: {file}</translation>
     </message>
     <message>
-        <location filename="../project_io.py" line="290"/>
+        <location filename="../project_io.py" line="296"/>
         <source>New project</source>
         <translation>Neues Projekt</translation>
     </message>
     <message>
-        <location filename="../project_io.py" line="293"/>
+        <location filename="../project_io.py" line="299"/>
         <source>Open project</source>
         <translation>Projekt öffnen</translation>
     </message>
     <message>
-        <location filename="../project_io.py" line="311"/>
+        <location filename="../project_io.py" line="317"/>
         <source>Stadtbild – project</source>
         <translation>Stadtbild – Projekt</translation>
     </message>
     <message>
-        <location filename="../project_io.py" line="312"/>
+        <location filename="../project_io.py" line="318"/>
         <source>The project&apos;s source data has changed since it was saved:</source>
         <translation>Die Quelldaten des Projekts haben sich seit dem Speichern geändert:</translation>
     </message>
     <message>
-        <location filename="../project_io.py" line="318"/>
+        <location filename="../project_io.py" line="324"/>
         <source>{file}: a source file of the project is missing</source>
         <translation>{file}: eine Quelldatei des Projekts fehlt</translation>
     </message>
     <message>
-        <location filename="../project_io.py" line="332"/>
+        <location filename="../project_io.py" line="338"/>
         <source>Opening project {name} …</source>
         <translation>Projekt {name} wird geöffnet …</translation>
     </message>
     <message>
-        <location filename="../project_io.py" line="386"/>
+        <location filename="../project_io.py" line="392"/>
         <source>Project opened: {file}</source>
         <translation>Projekt geöffnet: {file}</translation>
     </message>
     <message>
-        <location filename="../project_io.py" line="434"/>
-        <location filename="../project_io.py" line="441"/>
-        <location filename="../project_io.py" line="492"/>
+        <location filename="../project_io.py" line="440"/>
+        <location filename="../project_io.py" line="447"/>
+        <location filename="../project_io.py" line="498"/>
         <source>Compare variants</source>
         <translation>Varianten vergleichen</translation>
     </message>
@@ -2222,12 +2232,12 @@
         <translation>Für einen anderen Bearbeitungsstand dieser Variante berechnet: zum Anzeigen erneut starten</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="731"/>
+        <location filename="../main_window.py" line="733"/>
         <source>stale: computed before the latest edits</source>
         <translation>veraltet: vor den letzten Änderungen berechnet</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="733"/>
+        <location filename="../main_window.py" line="735"/>
         <source>stale: computed for {params}</source>
         <translation>veraltet: berechnet für {params}</translation>
     </message>
@@ -2247,22 +2257,22 @@
         <translation>Mittlere Sonnenstunden am Boden [h]</translation>
     </message>
     <message>
-        <location filename="../project_io.py" line="439"/>
+        <location filename="../project_io.py" line="445"/>
         <source>Comparing variants …</source>
         <translation>Varianten werden verglichen …</translation>
     </message>
     <message>
-        <location filename="../project_io.py" line="457"/>
+        <location filename="../project_io.py" line="463"/>
         <source>Comparison cancelled</source>
         <translation>Vergleich abgebrochen</translation>
     </message>
     <message>
-        <location filename="../project_io.py" line="469"/>
+        <location filename="../project_io.py" line="475"/>
         <source>Computing {analysis} for {variant} ({k} of {n}) …</source>
         <translation>{analysis} für {variant} wird berechnet ({k} von {n}) …</translation>
     </message>
     <message>
-        <location filename="../project_io.py" line="519"/>
+        <location filename="../project_io.py" line="525"/>
         <source>Gross floor area estimate = footprint × storeys, storeys = eave height / 3 m (an assumption). Every analysis is compared with the same parameters for all variants (above); shadow areas are measured on one study area for all times and variants.</source>
         <translation>Bruttogrundfläche geschätzt = Grundfläche × Geschosse, Geschosse = Traufhöhe / 3 m (Annahme). Jede Analyse wird für alle Varianten mit denselben Parametern verglichen (oben); Schattenflächen werden für alle Uhrzeiten und Varianten auf demselben Untersuchungsgebiet gemessen.</translation>
     </message>
