@@ -191,7 +191,7 @@ class PresentationWindow(QWidget):
     closed = Signal()
 
     def __init__(self, states, views=None, title: str = "", credit: str | None = None, parent=None,
-                 fullscreen: bool = True, screen=None):
+                 fullscreen: bool = True, screen=None, when: dt.datetime | None = None):
         super().__init__(parent, Qt.WindowType.Window)
         from PySide6.QtGui import QGuiApplication
 
@@ -347,12 +347,17 @@ class PresentationWindow(QWidget):
         self.shadow_check = QCheckBox(_t("Shadows"))
         self.shadow_check.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         bl.addWidget(self.shadow_check)
+        for child in self.bar.findChildren(QWidget):  # the bar's style sheet stops font inheritance
+            child.setFont(font)
+        box = int(round(16 * scale))
+        self.bar.setStyleSheet(self.bar.styleSheet() + f" QCheckBox::indicator {{ width: {box}px; height: {box}px; }}")
         lay.addWidget(self.bar)
 
-        today = dt.date.today()
-        self.year = today.year
-        self.time_slider.setValue(14 * 60)
-        self.day_slider.setValue(min(365, today.timetuple().tm_yday))
+        # the date and time of the analyses (the main window's sun slider), else today 14:00
+        when = when or dt.datetime.combine(dt.date.today(), dt.time(14, 0))
+        self.year = when.year
+        self.time_slider.setValue(when.hour * 60 + when.minute - (when.minute % SUN_STEP_MIN))
+        self.day_slider.setValue(min(365, when.timetuple().tm_yday))
         self.time_slider.valueChanged.connect(self._sun_changed)
         self.day_slider.valueChanged.connect(self._sun_changed)
         self.shadow_check.toggled.connect(self._sun_changed)
@@ -378,6 +383,11 @@ class PresentationWindow(QWidget):
             vp.plotter.interactor.installEventFilter(self)
         self._linking = False
         self.viewport.plotter.camera.AddObserver("ModifiedEvent", self._follow_camera)
+        # the first frame is framed once the view has its size on the screen (a camera fitted to a
+        # window that is not shown yet looks at the city from hundreds of kilometres); until the
+        # audience moves the camera, a resize frames it again
+        self.auto_frame = True
+        self.viewport.installEventFilter(self)
         self._show_state()
         self._update_labels()
         if fullscreen:
@@ -385,11 +395,26 @@ class PresentationWindow(QWidget):
             self.raise_()
             self.activateWindow()
             self.viewport.plotter.interactor.setFocus()
+        QTimer.singleShot(0, self.frame)
+
+    def frame(self) -> None:
+        """Show the first saved view, or the whole model from the south-west (iso)."""
+        if self.views:
+            self.go_to(max(self.index, 0), animate=False)
+        else:
+            self.viewport.set_view("iso")
+        self.auto_frame = True  # go_to ended it; a resize still frames the same way
 
     def eventFilter(self, watched, event) -> bool:  # noqa: N802 (Qt API)
         """Presentation keys pressed in a 3D view when the window shortcut did not take them."""
         from PySide6.QtCore import QEvent
 
+        if watched is self.viewport:
+            if event.type() == QEvent.Type.Resize and self.auto_frame and self.isVisible():
+                QTimer.singleShot(0, self.frame)
+            return False
+        if event.type() in (QEvent.Type.MouseButtonPress, QEvent.Type.Wheel):
+            self.auto_frame = False  # the camera is the audience's now
         if event.type() == QEvent.Type.KeyPress and not event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier:
             slot = self._key_slots.get(int(event.key()))
             if slot is not None:
@@ -486,13 +511,14 @@ class PresentationWindow(QWidget):
 
         w, h = self.viewport.plotter.window_size
         scene = self.viewport.scene or self.scene_of(0)
-        return resolve_view(self.views[k], scene.bounds, scene.origin, aspect=w / max(h, 1))
+        return resolve_view(self.views[k], scene.bounds, scene.origin, aspect=w / h if min(w, h) >= 16 else 16 / 9)
 
     def go_to(self, k: int, animate: bool = True) -> None:
         if not self.views:
             return
         k = max(0, min(len(self.views) - 1, int(k)))
         self.index = k
+        self.auto_frame = False
         target = self.camera_of(k)
         if animate:
             self._flight = (camera_state(self.viewport.plotter), target, time.monotonic(), FLIGHT_S)
@@ -855,7 +881,9 @@ def open_presentation(window) -> PresentationWindow | None:
     from pathlib import Path
 
     title = ", ".join(Path(f).stem.replace(".city", "") for f in window.files[:2])
-    pres = PresentationWindow(states, views, title=title, screen=window.screen())
+    state = getattr(window, "state", None)
+    pres = PresentationWindow(states, views, title=title, screen=window.screen(),
+                              when=state.when_local if state is not None else None)
     pres.views_changed.connect(lambda v: setattr(window, "presentation_views", list(v)))
     window._presentation = pres
     return pres

@@ -768,6 +768,12 @@ class Viewport(QWidget):
             pass
 
 
+def decoration_scale(renderer) -> float:
+    """Size factor of the north arrow and scale bar: 1 up to a 1080-pixel-high view, then in
+    proportion (readable on a 4K projector)."""
+    return max(1.0, renderer.GetSize()[1] / 1080.0)
+
+
 class ScaleBar:
     """A 2D scale bar drawn by VTK in the lower-left corner, updated before every frame from the
     camera: metres per pixel at the focal point (perspective: 2·d·tan(θ/2)/height; parallel:
@@ -814,10 +820,13 @@ class ScaleBar:
         return 2.0 * cam.GetDistance() * math.tan(math.radians(cam.GetViewAngle()) / 2) / h
 
     def update(self, *_args) -> None:
+        k = decoration_scale(self.renderer)
         mpp = self.metres_per_pixel()
-        metres = nice_length(self.TARGET_PX * mpp)
+        metres = nice_length(self.TARGET_PX * k * mpp)
         px = metres / mpp if mpp > 0 else 0.0
-        x0, y0, tick = 20.0, 18.0, 7.0
+        x0, y0, tick = 20.0 * k, 18.0 * k, 7.0 * k
+        self.text.GetTextProperty().SetFontSize(int(15 * k))
+        self.actor.GetProperty().SetLineWidth(3 * k)
         for i, (x, y) in enumerate(((x0, y0), (x0 + px, y0), (x0, y0 - tick / 2), (x0, y0 + tick),
                                     (x0 + px, y0 - tick / 2), (x0 + px, y0 + tick))):
             self.points.SetPoint(i, x, y, 0.0)
@@ -892,7 +901,9 @@ class NorthArrow:
     def update(self, *_args) -> None:
         self.angle_deg = self.screen_angle()
         w, h = self.renderer.GetSize()
-        cx, cy, r = w - 40.0, h - 48.0, self.SIZE
+        k = decoration_scale(self.renderer)
+        cx, cy, r = w - 40.0 * k, h - 48.0 * k, self.SIZE * k
+        self.text.GetTextProperty().SetFontSize(int(16 * k))
         a = math.radians(self.angle_deg)
         up = np.array([-math.sin(a), math.cos(a)])
         side = np.array([up[1], -up[0]])
@@ -903,5 +914,5 @@ class NorthArrow:
             self.points.SetPoint(i, p[0], p[1], 0.0)
         self.points.Modified()
         self.poly.Modified()
-        label = c + up * (r + 12)
+        label = c + up * (r + 12 * k)
         self.text.SetPosition(label[0], label[1])

@@ -53,7 +53,10 @@ def view_camera(bounds: np.ndarray, view: str = "iso", fov_deg: float = 30.0, as
 
 def apply_view(plotter, bounds, view: str = "iso") -> None:
     w, h = plotter.window_size
-    pos, focal, up = view_camera(bounds, view, fov_deg=plotter.camera.view_angle, aspect=w / max(h, 1))
+    # a window not laid out yet reports a size of a pixel or so: frame for 16:9 instead of fitting
+    # the bounds into a sliver (which put the camera hundreds of kilometres away)
+    aspect = w / h if min(w, h) >= 16 else 16 / 9
+    pos, focal, up = view_camera(bounds, view, fov_deg=plotter.camera.view_angle, aspect=aspect)
     plotter.camera_position = [pos, focal, up]
     plotter.reset_camera_clipping_range()
 
