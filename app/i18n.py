@@ -15,7 +15,7 @@ from __future__ import annotations
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
-from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, QTranslator
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QLibraryInfo, QLocale, QTranslator
 
 TRANSLATIONS = Path(__file__).resolve().parent / "translations"
 LANGUAGES = {"de": "Deutsch", "en": "English"}
@@ -98,3 +98,35 @@ def set_language(lang: str) -> str:
 def format_number(value: float, decimals: int = 2) -> str:
     """A number in the UI language's convention (German: 1.234,56; English: 1,234.56)."""
     return QLocale().toString(float(value), "f", decimals)
+
+
+#: semantic surface types (CityGML) as the UI names them
+SURFACE_LABELS = {
+    "RoofSurface": QT_TRANSLATE_NOOP("", "Roof surface"), "WallSurface": QT_TRANSLATE_NOOP("", "Wall surface"),
+    "GroundSurface": QT_TRANSLATE_NOOP("", "Ground surface"), "ClosureSurface": QT_TRANSLATE_NOOP("", "Closure surface"),
+    "OuterCeilingSurface": QT_TRANSLATE_NOOP("", "Outer ceiling surface"),
+    "OuterFloorSurface": QT_TRANSLATE_NOOP("", "Outer floor surface"), "Window": QT_TRANSLATE_NOOP("", "Window"),
+    "Door": QT_TRANSLATE_NOOP("", "Door"), "WaterSurface": QT_TRANSLATE_NOOP("", "Water surface"),
+    "TrafficArea": QT_TRANSLATE_NOOP("", "Traffic area"), "AuxiliaryTrafficArea": QT_TRANSLATE_NOOP("", "Auxiliary traffic area"),
+    "Terrain": QT_TRANSLATE_NOOP("", "Terrain"), "Unknown": QT_TRANSLATE_NOOP("", "Surface without semantics"),
+}
+
+
+def surface_label(name: str) -> str:
+    """A semantic surface type in the UI language ("RoofSurface" → "Dachfläche")."""
+    return tr(SURFACE_LABELS.get(name, name))
+
+
+def measurement_text(m: dict) -> str:
+    """One line for a measurement dict of :class:`app.viewport.Viewport` (kind distance,
+    height or area)."""
+    snap = {"vertex": " · " + tr("snapped to a corner"), "edge": " · " + tr("snapped to an edge")}
+    if m["kind"] == "distance":
+        snaps = "".join(dict.fromkeys(snap.get(s, "") for s in m.get("snap", ())))
+        return tr("Distance {d} m (horizontal {h} m, height difference {z} m)").format(
+            d=format_number(m["distance_m"]), h=format_number(m["horizontal_m"]), z=format_number(m["dz_m"])) + snaps
+    if m["kind"] == "height":
+        return tr("Height above ground {h} m (absolute height {z} m)").format(
+            h=format_number(m["height_above_ground_m"]), z=format_number(m["z"])) + snap.get(m.get("snap"), "")
+    return tr("Area {a} m² ({s}, tilt {t}°)").format(a=format_number(m["area_m2"], 2), s=surface_label(m["surface"]),
+                                                     t=format_number(m["tilt_deg"], 1))

@@ -76,6 +76,9 @@ class MainWindow(QMainWindow):
         self.analysis = AnalysisDock(self)
         self.variants = VariantsDock(self.state, self)
         self.legend = LegendDock(self)
+        from .measure_panel import MeasureDock
+
+        self.measure = MeasureDock(self)  # every measurement in a table to copy from
         self.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, self.layers)
         self.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, self.search)
         self.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, self.variants)
@@ -84,7 +87,9 @@ class MainWindow(QMainWindow):
         self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.attributes)
         self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.analysis)
         self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.legend)
+        self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.measure)
         self.tabifyDockWidget(self.attributes, self.analysis)
+        self.tabifyDockWidget(self.analysis, self.measure)
         self.attributes.raise_()
 
         self._build_actions()
@@ -96,6 +101,8 @@ class MainWindow(QMainWindow):
         vp.box_selected.connect(self.on_box_selected)
         vp.cursor_moved.connect(self.on_cursor)
         vp.measured.connect(lambda text: self.statusBar().showMessage(text, 0))
+        vp.measurement.connect(self.measure.add)
+        self.measure.clear_button.clicked.connect(lambda: (self.viewport.clear_measurements(), self.measure.clear()))
         vp.point_picked.connect(self._point_picked)
         vp.mode_changed.connect(self._mode_changed)
         vp.footprint_drawn.connect(self.on_footprint_drawn)
@@ -229,7 +236,7 @@ class MainWindow(QMainWindow):
             A[f"mode_{mode}"] = self._act(lambda _=False, m=mode: self.viewport.set_mode(m),
                                           QKeySequence(f"Ctrl+Shift+{key}"), checkable=True, group=tools)
         A["mode_select"].setChecked(True)
-        A["clear_measure"] = self._act(lambda: self.viewport.clear_measurements())
+        A["clear_measure"] = self._act(lambda: (self.viewport.clear_measurements(), self.measure.clear()))
         langs = QActionGroup(self)
         for lang in i18n.LANGUAGES:
             A[f"lang_{lang}"] = self._act(lambda _=False, lg=lang: self.set_language(lg), checkable=True, group=langs)
@@ -256,7 +263,7 @@ class MainWindow(QMainWindow):
         m.addAction(A["presentation"])
         m.addSeparator()
         self.docks_menu = m.addMenu("")
-        for d in (self.layers, self.attributes, self.search, self.analysis, self.variants, self.legend):
+        for d in (self.layers, self.attributes, self.search, self.analysis, self.variants, self.legend, self.measure):
             self.docks_menu.addAction(d.toggleViewAction())
         m = self.menus["tools"] = mb.addMenu("")
         m.addActions([A["mode_select"], A["mode_box"], A["mode_distance"], A["mode_height"], A["mode_area"],
@@ -343,7 +350,7 @@ class MainWindow(QMainWindow):
         self.docks_menu.setTitle(tr("Panels"))
         self.toolbar.setWindowTitle(tr("Tools"))
         self.cancel_button.setText(tr("Cancel"))
-        for d in (self.layers, self.attributes, self.search, self.analysis, self.variants, self.legend):
+        for d in (self.layers, self.attributes, self.search, self.analysis, self.variants, self.legend, self.measure):
             d.retranslate()
         for ext in (getattr(self, "solar", None), getattr(self, "colour_themes", None), getattr(self, "projects", None),
                     getattr(self, "transform_tool", None), getattr(self, "bplan", None)):

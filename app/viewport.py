@@ -27,6 +27,11 @@ from .i18n import format_number, tr
 
 CLICK_TOLERANCE_PX = 4
 EYE_HEIGHT_M = 1.6
+WALK_START_M = (30.0, 45.0, 60.0, 80.0, 110.0, 150.0, 200.0, 280.0, 400.0)  # tried distances behind the focus
+WALK_CLEARANCE_M = 2.0  # the walk starts at least this far from any wall
+WALK_NEAR_M = 0.25  # near clipping plane at eye level
+SNAP_PX = 10  # measurements snap to a corner or an edge this close to the cursor (screen pixels)
+SNAP_COLOURS = {"vertex": "#ff7f0e", "edge": "#9467bd"}  # marker of a point snapped to a corner / an edge
 
 
 RESULT_SELECTION_RGB = (0, 200, 255)  # selection highlight while a result colours the view
@@ -39,6 +44,7 @@ class Viewport(QWidget):
     box_selected = Signal(list, bool)  # ids, additive
     cursor_moved = Signal(object)  # dict or None
     measured = Signal(str)  # human readable result of a measurement
+    measurement = Signal(object)  # the measurement as a dict (kind, figures in m / m², points in the CRS)
     point_picked = Signal(object, object)  # local (x, y, z) and the object id hit (or None)
     mode_changed = Signal(str)
     footprint_drawn = Signal(object)  # (n, 2) local xy of a drawn polygon
@@ -430,35 +436,104 @@ class Viewport(QWidget):
         out[hom[:, 3] <= 0] = np.nan  # behind the camera
         return out
 
-    def pick(self, pos: QPoint):
-        """(object id or None, local point or None) under the widget position ``pos``."""
-        from . import _vtk as vtk
+    def view_ray(self, pos: QPoint) -> tuple[np.ndarray, np.ndarray]:
+        """(origin, unit direction) in local coordinates of the view ray through widget ``pos``:
+        from the near plane away from the camera."""
+        x, y = self._display_xy(pos)
+        ren = self.plotter.renderer
+        pts = []
+        for depth in (0.0, 1.0):
+            ren.SetDisplayPoint(x, y, depth)
+            ren.DisplayToWorld()
+            wx, wy, wz, ww = ren.GetWorldPoint()
+            pts.append(np.array([wx, wy, wz]) / (ww or 1.0))
+        d = pts[1] - pts[0]
+        return pts[0], d / (np.linalg.norm(d) or 1.0)
 
+    def _pickable(self) -> np.ndarray:
+        """(n_objects,) bool: objects of visible layers (hidden layers are not picked)."""
+        visible = {t for t, layer in self.layers.items() if layer["visible"]}
+        return np.array([t in visible for t in self.scene.object_types], dtype=bool)
+
+    def pick(self, pos: QPoint):
+        """(object id or None, local point or None) under the widget position ``pos``: the
+        nearest triangle the view ray meets (Embree, exact: the point lies on that triangle's own
+        plane), else the ground plane. ``last_pick_triangle`` is the triangle hit."""
+        self.last_pick_triangle = None
         if self.scene is None or not self.layers:
             return None, None
-        if self._picker is None:
-            picker = vtk.vtkCellPicker()
-            picker.SetTolerance(0.0005)
-            picker.PickFromListOn()
-            for layer in self.layers.values():
-                picker.AddPickList(layer["actor"])
-                loc = vtk.vtkStaticCellLocator()
-                loc.SetDataSet(layer["mesh"])
-                loc.BuildLocator()
-                picker.AddLocator(loc)
-            self._picker = picker
+        origin, direction = self.view_ray(pos)
+        rc = self.rays()
+        mask = self._pickable()
+        if not np.array_equal(mask, rc.enabled_objects):
+            rc.set_object_enabled(mask)
+        hit = rc.first_hit(origin[None, :], direction)
+        if hit.hit[0]:
+            tri = int(hit.triangle[0])
+            self.last_pick_triangle = tri
+            return self.scene.object_ids[int(self.scene.object_index[tri])], np.asarray(hit.point[0], float)
         x, y = self._display_xy(pos)
-        picker = self._picker
-        self.last_pick_triangle = None
-        if picker.Pick(x, y, 0, self.plotter.renderer):
-            actor = picker.GetActor()
-            cell = picker.GetCellId()
-            for layer in self.layers.values():
-                if layer["actor"] is actor and 0 <= cell < layer["mesh"].n_cells and layer["visible"]:
-                    oi = int(layer["mesh"].cell_data["object_index"][cell])
-                    self.last_pick_triangle = int(layer["tri"][cell])
-                    return self.scene.object_ids[oi], np.array(picker.GetPickPosition())
         return None, self._ground_point(x, y)
+
+    def _objects_near(self, pos: QPoint, radius_px: float) -> np.ndarray:
+        """Indices of the objects the view rays within ``radius_px`` of ``pos`` hit (7 × 7 rays)."""
+        offs = np.linspace(-radius_px, radius_px, 7)
+        rays = [self.view_ray(QPoint(int(round(pos.x() + dx)), int(round(pos.y() + dy)))) for dx in offs for dy in offs]
+        origins = np.array([o for o, _d in rays])
+        dirs = np.array([d for _o, d in rays])
+        hit = self.rays().first_hit(origins, dirs)
+        return np.unique(hit.object_index[hit.hit])
+
+    def snap(self, pos: QPoint, point, object_id, radius_px: float = SNAP_PX):
+        """``point`` (picked under ``pos``) moved onto the nearest building corner within
+        ``radius_px`` on the screen, else onto the nearest surface edge (a true edge of a polygon,
+        not a diagonal of its triangulation) within that radius, of the objects seen around the
+        cursor: of the building under the cursor, or of the buildings right around it when the
+        cursor is on the ground. Returns (point, "vertex" | "edge" | None)."""
+        if point is None or self.scene is None or not self.layers:
+            return point, None
+        sc = self.scene
+        # the object under the cursor, else (the ground was hit) those seen just around it
+        objects = ([self._id_index[object_id]] if object_id in getattr(self, "_id_index", {})
+                   else self._objects_near(pos, radius_px))
+        tris = np.flatnonzero(np.isin(sc.object_index, objects))
+        if not len(tris):
+            return point, None
+        cursor = np.array([pos.x(), pos.y()], float)
+        verts = np.unique(sc.corners[tris].reshape(-1, 3), axis=0)
+        dist = np.hypot(*(self._project(verts) - cursor).T)
+        near = np.flatnonzero(dist <= radius_px)
+        seen = self._visible(verts[near])
+        if seen.any():
+            k = near[seen][np.argmin(dist[near][seen])]
+            return verts[k], "vertex"
+        a, b = _boundary_edges(sc, tris)
+        if not len(a):
+            return point, None
+        pa, pb = self._project(a), self._project(b)
+        seg = pb - pa
+        t = np.clip(np.einsum("ij,ij->i", cursor - pa, seg) / np.maximum(np.einsum("ij,ij->i", seg, seg), 1e-12), 0, 1)
+        d = np.hypot(*(pa + seg * t[:, None] - cursor).T)
+        near = np.flatnonzero(d <= radius_px)
+        if not len(near):
+            return point, None
+        origin, direction = self.view_ray(pos)
+        cands = np.array([_closest_on_segment(a[j], b[j], origin, direction) for j in near])
+        seen = self._visible(cands)
+        if not seen.any():
+            return point, None
+        return cands[seen][np.argmin(d[near][seen])], "edge"
+
+    def _visible(self, points) -> np.ndarray:
+        """(n,) bool: nothing lies between the camera and each local point (5 cm tolerance)."""
+        points = np.asarray(points, float).reshape(-1, 3)
+        if not len(points):
+            return np.zeros(0, bool)
+        eye = np.array(self.plotter.camera.position, float)
+        v = points - eye
+        length = np.linalg.norm(v, axis=1)
+        return ~self.rays().occluded(np.repeat(eye[None, :], len(points), axis=0), v / length[:, None],
+                                     tmax=np.maximum(length - 0.05, 0.0))
 
     def _ground_point(self, x: float, y: float, z: float | None = None):
         """Where the view ray through display (x, y) meets the horizontal plane at local height
@@ -507,6 +582,9 @@ class Viewport(QWidget):
             return
         if self.mode == "walk":
             self.plotter.camera.view_angle = 30.0
+            if self._scale is not None:
+                self._scale.set_visible(True)
+            self.plotter.reset_camera_clipping_range()
         self.mode = mode
         self._measure_points = []
         self._draw_points = []
@@ -518,6 +596,45 @@ class Viewport(QWidget):
         self.plotter.interactor.setCursor(cursor)
         self.mode_changed.emit(mode)
 
+    def rays(self):
+        """A ray caster over the scene on screen (analysis.raycast, Embree), built on first use."""
+        from analysis.raycast import RayCaster
+
+        if getattr(self, "_rays", None) is None or self._rays[0] is not self.scene:
+            self._rays = (self.scene, RayCaster(self.scene))
+        return self._rays[1]
+
+    def open_ground(self, focal, heading) -> np.ndarray:
+        """Eye position (local) for walking towards ``focal``: on open ground behind it (seen
+        along ``heading``, a unit xy vector), at eye height, not inside or under a building and
+        at least :data:`WALK_CLEARANCE_M` from every wall. Tried in order: 30 m … 400 m back,
+        straight behind and to the sides; the focus itself when nothing else is free."""
+        back = np.array(WALK_START_M, float)
+        side = np.array([0.0, 12.0, -12.0, 25.0, -25.0, 45.0, -45.0])
+        perp = np.array([-heading[1], heading[0]])
+        xy = (focal[:2][None, None, :] - back[:, None, None] * heading[None, None, :]
+              + side[None, :, None] * perp[None, None, :]).reshape(-1, 2)
+        eyes = np.c_[xy, np.full(len(xy), self.ground_z + EYE_HEIGHT_M)]
+        if self.scene is None or self.scene.n_triangles == 0:
+            return eyes[0]
+        rc = self.rays()
+        free = ~rc.occluded(eyes, np.array([0.0, 0.0, 1.0]))  # nothing overhead: not inside, not under
+        angles = np.radians(np.arange(0, 360, 30))
+        for a in angles:
+            free &= ~rc.occluded(eyes, np.array([math.cos(a), math.sin(a), 0.0]), tmax=WALK_CLEARANCE_M)
+        k = np.flatnonzero(free)
+        return eyes[k[0]] if len(k) else np.r_[focal[:2], self.ground_z + EYE_HEIGHT_M]
+
+    def _walk_clipping(self) -> None:
+        """Clipping planes for eye level: the ground at the viewer's feet stays in view (VTK's
+        automatic range, made for views from above, cut away the near ground), the far plane
+        beyond the whole model."""
+        far = 1000.0
+        if self.scene is not None and self.scene.n_triangles:
+            lo, hi = self.scene.bounds
+            far = max(far, 3.0 * float(np.linalg.norm(hi - lo)))
+        self.plotter.camera.clipping_range = (WALK_NEAR_M, far)
+
     def _enter_walk(self, at=None) -> None:
         cam = self.plotter.camera
         focal = np.array(cam.focal_point) if at is None else np.asarray(at, float)
@@ -526,13 +643,19 @@ class Viewport(QWidget):
         if np.linalg.norm(heading) < 1e-6:
             heading = np.array([0.0, 1.0])
         heading /= np.linalg.norm(heading)
-        eye = np.array([focal[0] - heading[0] * 30, focal[1] - heading[1] * 30, self.ground_z + EYE_HEIGHT_M])
+        eye = self.open_ground(focal, heading)
+        look = focal[:2] - eye[:2]  # face the focus
+        if np.linalg.norm(look) > 1e-6:
+            heading = look / np.linalg.norm(look)
         cam.view_angle = 60.0
         cam.position = tuple(eye)
         cam.focal_point = tuple(eye + np.array([heading[0], heading[1], 0.0]) * 10)
         cam.up = (0.0, 0.0, 1.0)
-        self.plotter.reset_camera_clipping_range()
+        if self._scale is not None:
+            self._scale.set_visible(False)  # metres per pixel mean nothing at eye level
+        self._walk_clipping()
         self.render()
+        self.plotter.interactor.setFocus(Qt.FocusReason.OtherFocusReason)  # W A S D without a click first
 
     def walk(self, forward=0.0, turn_deg=0.0, strafe=0.0, rise=0.0) -> None:
         """Move the walk camera (metres, degrees) keeping the eye level horizontal."""
@@ -550,7 +673,7 @@ class Viewport(QWidget):
         cam.position = tuple(pos)
         cam.focal_point = tuple(pos + h * 10)
         cam.up = (0.0, 0.0, 1.0)
-        self.plotter.reset_camera_clipping_range()
+        self._walk_clipping()
         self.render()
 
     def clear_measurements(self, render: bool = True) -> None:
@@ -579,32 +702,38 @@ class Viewport(QWidget):
                                                 always_visible=True)
             self._measure_actors.append(lab)
 
-    def measure_distance(self, a, b) -> dict:
+    def measure_distance(self, a, b, snaps=(None, None)) -> dict:
         a, b = np.asarray(a, float), np.asarray(b, float)
         d = b - a
-        res = {"distance_m": float(np.linalg.norm(d)), "horizontal_m": float(np.hypot(d[0], d[1])),
-               "dz_m": float(d[2])}
-        self._marker(a)
-        self._marker(b)
+        res = {"kind": "distance", "distance_m": float(np.linalg.norm(d)), "horizontal_m": float(np.hypot(d[0], d[1])),
+               "dz_m": float(d[2]), "a": self.scene.to_world(a), "b": self.scene.to_world(b), "snap": tuple(snaps)}
+        self._marker(a, SNAP_COLOURS.get(snaps[0], "#d62728"))
+        self._marker(b, SNAP_COLOURS.get(snaps[1], "#d62728"))
         self._last_distance = res
         self._line(a, b, label=f"{format_number(res['distance_m'])} m")
         self.render()
-        self.measured.emit(tr("Distance {d} m (horizontal {h} m, height difference {z} m)").format(
-            d=format_number(res["distance_m"]), h=format_number(res["horizontal_m"]), z=format_number(res["dz_m"])))
+        self._report(res)
         return res
 
-    def measure_height(self, p, object_id=None) -> dict:
+    def measure_height(self, p, object_id=None, snap=None) -> dict:
         p = np.asarray(p, float)
         g = self.ground_below(p, object_id)
         foot = np.array([p[0], p[1], g])
-        res = {"height_above_ground_m": float(p[2] - g), "z": float(self.scene.to_world(p)[2])}
+        res = {"kind": "height", "height_above_ground_m": float(p[2] - g), "z": float(self.scene.to_world(p)[2]),
+               "point": self.scene.to_world(p), "object_id": object_id, "snap": snap}
         self._last_height = res
-        self._marker(p, "#1f77b4")
+        self._marker(p, SNAP_COLOURS.get(snap, "#1f77b4"))
         self._line(foot, p, "#1f77b4", label=f"{format_number(res['height_above_ground_m'])} m")
         self.render()
-        self.measured.emit(tr("Height above ground {h} m (absolute height {z} m)").format(
-            h=format_number(res["height_above_ground_m"]), z=format_number(res["z"])))
+        self._report(res)
         return res
+
+    def _report(self, res: dict) -> None:
+        """The measurement for the panel (``measurement``) and as one line (``measured``)."""
+        from .i18n import measurement_text
+
+        self.measurement.emit(res)
+        self.measured.emit(measurement_text(res))
 
     def measure_area(self, triangle: int) -> dict:
         """True (3D) area of the surface polygon the triangle belongs to (m²), highlighted."""
@@ -616,8 +745,8 @@ class Viewport(QWidget):
         area = float(sc.triangle_areas[mask].sum())
         n = sc.face_normals[mask].mean(axis=0)
         tilt = float(np.degrees(np.arccos(min(1.0, abs(n[2]) / (np.linalg.norm(n) or 1.0)))))
-        res = {"area_m2": area, "surface": sc.surface_name(sc.surface_type[triangle]), "tilt_deg": tilt,
-               "object_id": sc.object_ids[sc.object_index[triangle]], "polygon": poly}
+        res = {"kind": "area", "area_m2": area, "surface": sc.surface_name(sc.surface_type[triangle]),
+               "tilt_deg": tilt, "object_id": sc.object_ids[sc.object_index[triangle]], "polygon": poly}
         self._last_area = res
         mesh = scene_to_polydata(sc, triangle_mask=mask)
         lifted = mesh.copy()
@@ -626,8 +755,7 @@ class Viewport(QWidget):
                                     render=False)
         self._measure_actors.append(act)
         self.render()
-        self.measured.emit(tr("Area {a} m² ({s}, tilt {t}°)").format(
-            a=format_number(area, 2), s=res["surface"], t=format_number(tilt, 1)))
+        self._report(res)
         return res
 
     def _click(self, pos: QPoint, additive: bool) -> None:
@@ -635,19 +763,21 @@ class Viewport(QWidget):
         if self.mode == "select":
             self.object_clicked.emit(oid, additive)
         elif self.mode == "distance" and p is not None:
-            self._measure_points.append(p)
+            p, snap = self.snap(pos, p, oid)
+            self._measure_points.append((p, snap))
             if len(self._measure_points) == 1:
                 self.clear_measurements(render=False)
-                self._measure_points = [p]
-                self._marker(p)
+                self._measure_points = [(p, snap)]
+                self._marker(p, SNAP_COLOURS.get(snap, "#d62728"))
                 self.render()
             else:
-                a = self._measure_points[0]
+                (a, sa), _ = self._measure_points
                 self._measure_points = []
-                self.measure_distance(a, p)
+                self.measure_distance(a, p, (sa, snap))
         elif self.mode == "height" and p is not None:
             self.clear_measurements(render=False)
-            self.measure_height(p, oid)
+            p, snap = self.snap(pos, p, oid)
+            self.measure_height(p, oid, snap)
         elif self.mode == "area" and self.last_pick_triangle is not None:
             self.clear_measurements(render=False)
             self.measure_area(self.last_pick_triangle)
@@ -774,6 +904,34 @@ def decoration_scale(renderer) -> float:
     return max(1.0, renderer.GetSize()[1] / 1080.0)
 
 
+def _boundary_edges(scene, tris) -> tuple[np.ndarray, np.ndarray]:
+    """End points (a, b: (e, 3)) of the true edges of the surfaces the triangles ``tris`` belong
+    to: the edges used by one triangle of their polygon only (triangulation diagonals are used by
+    two and are no edges of the building)."""
+    t = scene.triangles[tris]
+    poly = np.asarray(scene.polygon_index[tris])
+    pairs = np.concatenate([t[:, [0, 1]], t[:, [1, 2]], t[:, [2, 0]]])
+    owner = np.concatenate([poly, poly, poly])
+    key = np.c_[owner, np.sort(pairs, axis=1)]
+    uniq, inverse, counts = np.unique(key, axis=0, return_inverse=True, return_counts=True)
+    single = counts[inverse.ravel()] == 1
+    # triangles without a polygon (-1) keep all their edges
+    single |= owner < 0
+    e = pairs[single]
+    return scene.vertices[e[:, 0]], scene.vertices[e[:, 1]]
+
+
+def _closest_on_segment(a, b, origin, direction) -> np.ndarray:
+    """The point of segment ab closest to the line origin + t·direction (the view ray)."""
+    u = b - a
+    w0 = a - origin
+    aa, bb, cc = u @ u, u @ direction, direction @ direction
+    dd, ee = u @ w0, direction @ w0
+    den = aa * cc - bb * bb
+    s = 0.0 if den < 1e-12 else (bb * ee - cc * dd) / den
+    return a + np.clip(s, 0.0, 1.0) * u
+
+
 class ScaleBar:
     """A 2D scale bar drawn by VTK in the lower-left corner, updated before every frame from the
     camera: metres per pixel at the focal point (perspective: 2·d·tan(θ/2)/height; parallel:
@@ -811,6 +969,13 @@ class ScaleBar:
         renderer.AddViewProp(self.text)
         self.metres = None
         renderer.AddObserver("StartEvent", self.update)
+
+    def set_visible(self, on: bool) -> None:
+        self.actor.SetVisibility(bool(on))
+        self.text.SetVisibility(bool(on))
+
+    def visible(self) -> bool:
+        return bool(self.actor.GetVisibility())
 
     def metres_per_pixel(self) -> float:
         cam = self.renderer.GetActiveCamera()

@@ -2281,5 +2281,105 @@
         <source>stale</source>
         <translation>veraltet</translation>
     </message>
+    <message>
+        <source>Roof surface</source>
+        <translation>Dachfläche</translation>
+    </message>
+    <message>
+        <source>Wall surface</source>
+        <translation>Wandfläche</translation>
+    </message>
+    <message>
+        <source>Closure surface</source>
+        <translation>Abschlussfläche</translation>
+    </message>
+    <message>
+        <source>Outer ceiling surface</source>
+        <translation>Äußere Deckenfläche</translation>
+    </message>
+    <message>
+        <source>Outer floor surface</source>
+        <translation>Äußere Bodenfläche</translation>
+    </message>
+    <message>
+        <source>Window</source>
+        <translation>Fenster</translation>
+    </message>
+    <message>
+        <source>Door</source>
+        <translation>Tür</translation>
+    </message>
+    <message>
+        <source>Water surface</source>
+        <translation>Wasserfläche</translation>
+    </message>
+    <message>
+        <source>Traffic area</source>
+        <translation>Verkehrsfläche</translation>
+    </message>
+    <message>
+        <source>Auxiliary traffic area</source>
+        <translation>Verkehrsbegleitfläche</translation>
+    </message>
+    <message>
+        <source>Terrain</source>
+        <translation>Gelände</translation>
+    </message>
+    <message>
+        <source>Surface without semantics</source>
+        <translation>Fläche ohne Semantik</translation>
+    </message>
+    <message>
+        <source>snapped to a corner</source>
+        <translation>an Ecke gefangen</translation>
+    </message>
+    <message>
+        <source>snapped to an edge</source>
+        <translation>an Kante gefangen</translation>
+    </message>
+    <message>
+        <source>corner</source>
+        <translation>Ecke</translation>
+    </message>
+    <message>
+        <source>edge</source>
+        <translation>Kante</translation>
+    </message>
+    <message>
+        <source>horizontal {h} m, height difference {z} m; from {a} to {b}</source>
+        <translation>horizontal {h} m, Höhenunterschied {z} m; von {a} nach {b}</translation>
+    </message>
+    <message>
+        <source>snapped to: {what}</source>
+        <translation>gefangen an: {what}</translation>
+    </message>
+    <message>
+        <source>absolute height {z} m at {p}</source>
+        <translation>absolute Höhe {z} m bei {p}</translation>
+    </message>
+    <message>
+        <source>Height above ground</source>
+        <translation>Höhe über Grund</translation>
+    </message>
+    <message>
+        <source>{surface}, tilt {t}°</source>
+        <translation>{surface}, Neigung {t}°</translation>
+    </message>
+    <message>
+        <source>Measurements</source>
+        <translation>Messungen</translation>
+    </message>
+    <message>
+        <source>Measurement</source>
+        <translation>Messung</translation>
+    </message>
+    <message>
+        <source>Copy</source>
+        <translation>Kopieren</translation>
+    </message>
+    <message>
+        <source>Clear</source>
+        <translation>Leeren</translation>
+    </message>
 </context>
 </TS>
