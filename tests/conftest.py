@@ -2,10 +2,7 @@
 from __future__ import annotations
 
 import os
-import shutil
-import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
@@ -59,75 +56,30 @@ def artifacts() -> Path:
 
 
 # ------------------------------------------------------------------ a desktop for the GUI tests
-WINDOW_MANAGER = ("openbox", "--sm-disable")  # Debian package openbox (Makefile APT_PKGS)
+QT_FIXTURES = {"qapp", "qtbot"}
 
 
-def _wm_running(env) -> bool:
-    """True once an EWMH window manager has announced itself on the root window of the screen
-    that ``env["DISPLAY"]`` names."""
-    p = subprocess.run(["xprop", "-root", "_NET_SUPPORTING_WM_CHECK"], env=env, capture_output=True, text=True,
-                       timeout=10)
-    return p.returncode == 0 and "window id" in p.stdout
-
-
-def _start_window_manager(env, attempts: int = 3):
-    """Start the window manager on the screen ``env["DISPLAY"]`` names and wait until it runs
-    (a loaded machine may need a second attempt); the process, or RuntimeError with its output."""
-    errors = []
-    for _ in range(attempts):
-        proc = subprocess.Popen(WINDOW_MANAGER, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-        deadline = time.monotonic() + 30
-        while proc.poll() is None and time.monotonic() < deadline:
-            if _wm_running(env):
-                return proc
-            time.sleep(0.05)
-        if proc.poll() is None:
-            proc.kill()
-        errors.append(proc.communicate()[1].decode(errors="replace").strip() or f"exit code {proc.returncode}")
-    raise RuntimeError(f"{WINDOW_MANAGER[0]} did not start on {env['DISPLAY']}: {' | '.join(errors)}")
-
-
-def x_screens() -> int:
-    """Number of X screens of the display (pytest-xvfb starts three: pyproject.toml xvfb_args)."""
-    p = subprocess.run(["xdpyinfo"], capture_output=True, text=True, timeout=10) if shutil.which("xdpyinfo") else None
-    if p is None or p.returncode != 0:
-        return 1
-    return sum(1 for line in p.stdout.splitlines() if line.startswith("screen #"))
-
-
-@pytest.fixture(scope="session")
-def window_manager(xvfb):
-    """A real (light) window manager on every X screen of pytest-xvfb's display, started once per
-    session, so that activation, focus, stacking and full screen behave as on a planner's desktop.
-    On a real display (no Xvfb started by pytest) the desktop's own window manager is used."""
-    if xvfb is None:
-        yield None
-        return
-    if shutil.which(WINDOW_MANAGER[0]) is None or shutil.which("xprop") is None:
-        raise RuntimeError("the GUI tests need a window manager: apt-get install openbox x11-utils (make sysdeps)")
-    display = os.environ["DISPLAY"].split(".")[0]
-    procs = []
-    try:
-        for screen in range(x_screens()):
-            env = dict(os.environ, DISPLAY=f"{display}.{screen}")
-            procs.append(_start_window_manager(env))
-        yield procs
-    finally:
-        for proc in procs:
-            proc.terminate()
-        for proc in procs:
-            try:
-                proc.wait(10)
-            except subprocess.TimeoutExpired:
-                proc.kill()
+def _needs_desktop(item) -> bool:
+    return item.get_closest_marker("gui") is not None or bool(QT_FIXTURES & set(getattr(item, "fixturenames", ())))
 
 
 @pytest.fixture(scope="session", autouse=True)
-def _desktop_for_gui_tests(request):
-    """When the session runs GUI tests (marker ``gui``), the window manager starts first, before
-    any module- or session-scoped fixture can show a window it would then not manage."""
-    if any(item.get_closest_marker("gui") is not None for item in request.session.items):
-        request.getfixturevalue("window_manager")
+def desktop(request):
+    """When the session runs GUI tests (marker ``gui`` or a Qt fixture): a virtual desktop
+    (tests/desktop.py: Xvfb with a 1600×1000, a 1280×720 and a 3840×2160 screen, openbox on each),
+    started before any fixture can show a window, with DISPLAY pointing at it. Sessions without
+    GUI tests start no X server. On a developer's real display (DISPLAY set) that desktop is used."""
+    if os.environ.get("DISPLAY") or not any(_needs_desktop(item) for item in request.session.items):
+        yield None
+        return
+    from tests.desktop import VirtualDesktop
+
+    d = VirtualDesktop().start()
+    os.environ["DISPLAY"] = d.display
+    # not stopped here: Qt keeps its X connection until the interpreter exits and ends the
+    # process with "The X11 connection broke" when the server goes first. The kernel ends Xvfb
+    # and the window managers right after pytest (PR_SET_PDEATHSIG, tests/desktop.py).
+    yield d
 
 
 # ------------------------------------------------------------------ the shared data stays untouched

@@ -1,4 +1,5 @@
-"""The desktop window driven for real under Xvfb (pytest-xvfb starts it; pytest-qt drives it).
+"""The desktop window driven for real under Xvfb with a window manager (tests/desktop.py starts
+them; pytest-qt drives the window).
 
 Each test opens the bundled demo district (853 LoD2 buildings of Rotterdam Delfshaven), then
 clicks, edits and analyses like a user. Expected values come from the model data itself (which

@@ -32,7 +32,7 @@ def screen_of_size(size):
         g = s.geometry()
         if (g.width(), g.height()) == size:
             return s
-    raise AssertionError(f"no {size[0]}×{size[1]} screen: pyproject.toml xvfb_args start it")
+    raise AssertionError(f"no {size[0]}×{size[1]} screen: tests/desktop.py starts it")
 
 
 def roof_red_share(rgb) -> float:

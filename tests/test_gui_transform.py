@@ -1,5 +1,5 @@
 """Move/rotate by dragging in the 3D view (app.transform_tool), driven by real mouse events under
-Xvfb (pytest-xvfb starts it, pytest-qt drives it).
+Xvfb (tests/desktop.py starts it with a window manager, pytest-qt drives it).
 
 Screen positions come from world points through the renderer's world-to-display transform; the
 expected offsets are the ground points under the press and release pixels, computed here from
