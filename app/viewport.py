@@ -451,9 +451,11 @@ class Viewport(QWidget):
         return pts[0], d / (np.linalg.norm(d) or 1.0)
 
     def _pickable(self) -> np.ndarray:
-        """(n_objects,) bool: objects of visible layers (hidden layers are not picked)."""
+        """(n_objects,) bool: objects of visible layers that are not hidden one by one
+        (``hidden``): what is not drawn is not picked."""
         visible = {t for t, layer in self.layers.items() if layer["visible"]}
-        return np.array([t in visible for t in self.scene.object_types], dtype=bool)
+        return np.array([t in visible and oid not in self.hidden
+                         for t, oid in zip(self.scene.object_types, self.scene.object_ids)], dtype=bool)
 
     def pick(self, pos: QPoint):
         """(object id or None, local point or None) under the widget position ``pos``: the
