@@ -27,6 +27,14 @@ def flatten(prefix: str, value, out: list) -> None:
         out.append((prefix, value))
 
 
+def decoded(key: str, value):
+    """An ALKIS code (building function, roof form) as "name (code)"; other values as they are."""
+    from model.codelists import decode
+
+    name = decode(key.rsplit(".", 1)[-1], value)
+    return f"{name} ({value})" if name else value
+
+
 def triangle_metrics(scene, object_index: int) -> dict:
     """Areas (m², true 3D area; footprint projected onto the horizontal) and heights (m) of one
     object from its triangles and their semantic surfaces."""
@@ -133,7 +141,7 @@ class AttributeDock(QDockWidget):
             rows.append((tr("File"), obj.source))
         attrs: list = []
         flatten("", obj.attributes, attrs)
-        rows.extend(attrs)
+        rows.extend((k, decoded(k, v)) for k, v in attrs)
         extra: list = []
         for k, v in (obj.extra or {}).items():
             if k not in ("geographicalExtent",):

@@ -241,6 +241,7 @@ class MainWindow(QMainWindow):
         for lang in i18n.LANGUAGES:
             A[f"lang_{lang}"] = self._act(lambda _=False, lg=lang: self.set_language(lg), checkable=True, group=langs)
         A["about"] = self._act(self.about)
+        A["navigation_help"] = self._act(self.navigation_help, QKeySequence(Qt.Key.Key_F1))
         self.actions_by_name = A
 
         mb = self.menuBar()
@@ -273,6 +274,7 @@ class MainWindow(QMainWindow):
         m = self.menus["language"] = mb.addMenu("")
         m.addActions([A["lang_de"], A["lang_en"]])
         m = self.menus["help"] = mb.addMenu("")
+        m.addAction(A["navigation_help"])
         m.addAction(A["about"])
 
         tb = self.toolbar = QToolBar(self)
@@ -322,6 +324,7 @@ class MainWindow(QMainWindow):
             "mode_height": tr("Measure height above ground"), "mode_walk": tr("Walk (eye height 1.6 m)"),
             "mode_area": tr("Measure the area of a surface"),
             "clear_measure": tr("Clear measurements"), "about": tr("About Stadtbild"),
+            "navigation_help": tr("Navigation and keys"),
             "set_height": tr("Set &height of selected…"), "draw_extrude": tr("Draw footprint and e&xtrude"),
             "insert_file": tr("&Insert design (file) at a point…"), "add_layer": tr("Add 2D &layer (GeoJSON, GPKG, SHP)…"),
             "lang_de": "Deutsch", "lang_en": "English",
@@ -503,9 +506,13 @@ class MainWindow(QMainWindow):
         self._start_metrics()
 
     def _type_counts(self) -> dict[str, int]:
-        counts: dict[str, int] = {}
-        for t in self.scene.object_types:
-            counts[t] = counts.get(t, 0) + 1
+        """Objects per type as the file has them (a Building whose geometry is in its
+        BuildingParts counts too), for the types the view draws."""
+        drawn = dict.fromkeys(self.scene.object_types)
+        counts = {t: 0 for t in drawn}
+        for obj in self.model.objects.values():
+            if obj.type in counts:
+                counts[obj.type] += 1
         return counts
 
     def _start_metrics(self) -> None:
@@ -1099,6 +1106,15 @@ class MainWindow(QMainWindow):
         from .presentation import open_presentation
 
         open_presentation(self)
+
+    def navigation_help(self) -> None:
+        """Help ▸ Navigation and keys: mouse, keys of the tools, walk and presentation mode; the
+        shortcuts are read from the actions themselves."""
+        from .help_dialog import navigation_dialog
+
+        d = navigation_dialog(self)
+        d.open()
+        self._dialog = d
 
     def about(self) -> None:
         from cli.common import version

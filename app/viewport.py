@@ -6,7 +6,8 @@ recoloured and made transparent); the cell array ``object_index`` maps a picked 
 file's object id. Coordinates inside VTK are local (``scene.vertices``); the status bar shows model
 CRS coordinates (local + ``scene.origin``).
 
-Mouse: left drag orbits, middle drag (or Shift+left) pans, wheel zooms (VTK trackball camera);
+Mouse: left drag orbits, middle drag (or Shift+left) pans (VTK trackball camera), the wheel zooms
+towards the point under the cursor;
 a left *click* (no drag) selects, Shift+click adds/removes. In box mode a left drag selects every
 object whose centre lies in the rectangle. Walk mode: W/S or ↑/↓ walk, A/D or ←/→ turn,
 Q/E strafe, PgUp/PgDn change height; Shift = 5× faster.
@@ -30,6 +31,7 @@ EYE_HEIGHT_M = 1.6
 WALK_START_M = (30.0, 45.0, 60.0, 80.0, 110.0, 150.0, 200.0, 280.0, 400.0)  # tried distances behind the focus
 WALK_CLEARANCE_M = 2.0  # the walk starts at least this far from any wall
 WALK_NEAR_M = 0.25  # near clipping plane at eye level
+WHEEL_ZOOM = 1.2  # zoom factor per wheel notch
 SNAP_PX = 10  # measurements snap to a corner or an edge this close to the cursor (screen pixels)
 SNAP_COLOURS = {"vertex": "#ff7f0e", "edge": "#9467bd"}  # marker of a point snapped to a corner / an edge
 
@@ -394,6 +396,28 @@ class Viewport(QWidget):
         pad = max(float(np.linalg.norm(hi - lo)) * 0.15, 5.0)
         bounds = (lo[0] - pad, hi[0] + pad, lo[1] - pad, hi[1] + pad, lo[2], hi[2] + pad)
         self.plotter.renderer.ResetCamera(bounds)
+        self.plotter.reset_camera_clipping_range()
+        self.render()
+
+    def zoom_at(self, pos: QPoint, factor: float) -> None:
+        """Zoom by ``factor`` (> 1: closer) towards the point under widget ``pos``: camera and
+        focal point move along their lines to that point, so it stays under the cursor."""
+        if self.scene is None:
+            return
+        _oid, target = self.pick(pos)
+        cam = self.plotter.camera
+        pos3, focal = np.array(cam.position), np.array(cam.focal_point)
+        if target is None:  # the sky: along the view ray, as far as the focal plane
+            origin, direction = self.view_ray(pos)
+            target = pos3 + direction * float(np.linalg.norm(focal - pos3))
+        if cam.parallel_projection:
+            cam.parallel_scale = cam.parallel_scale / factor
+            shift = (target - focal) * (1.0 - 1.0 / factor)
+            cam.position, cam.focal_point = tuple(pos3 + shift), tuple(focal + shift)
+        else:
+            f = 1.0 - 1.0 / factor
+            cam.position = tuple(pos3 + (target - pos3) * f)
+            cam.focal_point = tuple(focal + (target - focal) * f)
         self.plotter.reset_camera_clipping_range()
         self.render()
 
@@ -857,6 +881,11 @@ class Viewport(QWidget):
         elif et == QEvent.Type.Leave:
             self._cursor_pos = None
             self.cursor_moved.emit(None)
+        elif et == QEvent.Type.Wheel and self.mode != "walk":
+            steps = event.angleDelta().y() / 120.0
+            if steps:
+                self.zoom_at(event.position().toPoint(), WHEEL_ZOOM ** steps)
+            return True
         elif et in (QEvent.Type.KeyPress, QEvent.Type.KeyRelease):
             if et == QEvent.Type.KeyPress:
                 self._key(event)

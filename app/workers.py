@@ -113,7 +113,10 @@ class JobRunner(QObject):
     def start(self, fn, label: str = "", on_done=None, on_error=None, on_cancel=None) -> Job:
         job = Job(fn, label)
         if on_done:
-            job.signals.finished.connect(on_done)
+            # Cancel pressed after the worker finished but before its result reached this thread
+            # (the bar already at 100 %) still cancels: the result is dropped
+            job.signals.finished.connect(lambda r, j=job: (on_cancel() if on_cancel else None) if j.is_cancelled()
+                                         else on_done(r))
         if on_error:
             job.signals.failed.connect(on_error)
         if on_cancel:

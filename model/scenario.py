@@ -733,12 +733,31 @@ class SetHeight(_TransformEdit):
         if z1 - z0 <= 1e-6:
             raise self.err("the object is flat (no height to scale)")
         k = self.height / (z1 - z0)
+        self._scale = k
 
         def fn(v):
             v[:, 2] = z0 + (v[:, 2] - z0) * k
             return v
 
         return fn
+
+    def apply(self, model, ctx=None):
+        """Scaled geometry, and the ``measuredHeight`` attribute telling the new height: the
+        given one for the named buildings, scaled alike for their parts that state one."""
+        ctx = ctx or ApplyContext()
+        named = set(self.present_ids(model, ctx))
+        self._scale = None
+        out = super().apply(model, ctx)
+        if self._scale is None:
+            return out
+        for oid in descendants(out, list(named)):
+            attrs = out.objects[oid].attributes
+            old = attrs.get("measuredHeight")
+            if oid in named:
+                attrs["measuredHeight"] = round(self.height, 3)
+            elif isinstance(old, (int, float)) and not isinstance(old, bool):
+                attrs["measuredHeight"] = round(float(old) * self._scale, 3)
+        return out
 
 
 class SetAttributes(Edit):

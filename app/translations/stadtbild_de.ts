@@ -2381,5 +2381,145 @@
         <source>Clear</source>
         <translation>Leeren</translation>
     </message>
+    <message>
+        <source>Navigation and keys</source>
+        <translation>Navigation und Tasten</translation>
+    </message>
+    <message>
+        <source>Left drag</source>
+        <translation>Linke Maustaste ziehen</translation>
+    </message>
+    <message>
+        <source>Orbit around the view centre</source>
+        <translation>Um die Bildmitte drehen</translation>
+    </message>
+    <message>
+        <source>Middle drag, Shift + left drag</source>
+        <translation>Mittlere Maustaste ziehen, Umschalt + linke Maustaste ziehen</translation>
+    </message>
+    <message>
+        <source>Pan</source>
+        <translation>Verschieben</translation>
+    </message>
+    <message>
+        <source>Wheel</source>
+        <translation>Mausrad</translation>
+    </message>
+    <message>
+        <source>Zoom towards the point under the cursor</source>
+        <translation>Zum Punkt unter dem Mauszeiger zoomen</translation>
+    </message>
+    <message>
+        <source>Click</source>
+        <translation>Klick</translation>
+    </message>
+    <message>
+        <source>Select a building (Shift: add or remove)</source>
+        <translation>Gebäude auswählen (Umschalt: hinzufügen oder entfernen)</translation>
+    </message>
+    <message>
+        <source>Drag in box mode</source>
+        <translation>Ziehen im Rechteck-Modus</translation>
+    </message>
+    <message>
+        <source>Select every building in the rectangle</source>
+        <translation>Alle Gebäude im Rechteck auswählen</translation>
+    </message>
+    <message>
+        <source>Click in distance / height mode</source>
+        <translation>Klick im Strecken- / Höhen-Modus</translation>
+    </message>
+    <message>
+        <source>Measure; points snap to corners and edges within 10 pixels</source>
+        <translation>Messen; Punkte rasten an Ecken und Kanten im Umkreis von 10 Pixeln ein</translation>
+    </message>
+    <message>
+        <source>Walk forward / back (2 m; with Shift 10 m)</source>
+        <translation>Vorwärts / rückwärts gehen (2 m; mit Umschalt 10 m)</translation>
+    </message>
+    <message>
+        <source>Turn left / right (5°)</source>
+        <translation>Nach links / rechts drehen (5°)</translation>
+    </message>
+    <message>
+        <source>Step sideways</source>
+        <translation>Seitwärts gehen</translation>
+    </message>
+    <message>
+        <source>Page up / down</source>
+        <translation>Bild auf / ab</translation>
+    </message>
+    <message>
+        <source>Eye higher / lower</source>
+        <translation>Augenhöhe höher / tiefer</translation>
+    </message>
+    <message>
+        <source>Walk to the point clicked</source>
+        <translation>Zum angeklickten Punkt gehen</translation>
+    </message>
+    <message>
+        <source>Leave walk mode</source>
+        <translation>Begehen beenden</translation>
+    </message>
+    <message>
+        <source>→, Page down</source>
+        <translation>→, Bild ab</translation>
+    </message>
+    <message>
+        <source>Next saved view</source>
+        <translation>Nächste gespeicherte Ansicht</translation>
+    </message>
+    <message>
+        <source>←, Page up</source>
+        <translation>←, Bild auf</translation>
+    </message>
+    <message>
+        <source>Previous saved view</source>
+        <translation>Vorige gespeicherte Ansicht</translation>
+    </message>
+    <message>
+        <source>Space</source>
+        <translation>Leertaste</translation>
+    </message>
+    <message>
+        <source>Play / pause the tour or the sun</source>
+        <translation>Rundgang oder Sonnenlauf abspielen / anhalten</translation>
+    </message>
+    <message>
+        <source>Before / after</source>
+        <translation>Vorher / nachher</translation>
+    </message>
+    <message>
+        <source>Hide / show the control bar</source>
+        <translation>Bedienleiste aus- / einblenden</translation>
+    </message>
+    <message>
+        <source>Leave the presentation</source>
+        <translation>Präsentation beenden</translation>
+    </message>
+    <message>
+        <source>Mouse in the 3D view</source>
+        <translation>Maus in der 3D-Ansicht</translation>
+    </message>
+    <message>
+        <source>Keys</source>
+        <translation>Tasten</translation>
+    </message>
+    <message>
+        <source>Walk mode</source>
+        <translation>Begehen</translation>
+    </message>
+    <message>
+        <source>Presentation (F5)</source>
+        <translation>Präsentation (F5)</translation>
+    </message>
+    <message>
+        <source>Undo</source>
+        <translation>Rückgängig</translation>
+    </message>
+    <message>
+        <source>Redo</source>
+        <translation>Wiederherstellen</translation>
+    </message>
 </context>
 </TS>
