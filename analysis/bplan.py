@@ -71,7 +71,7 @@ import shapely
 from shapely.ops import substring
 
 from analysis.metrics import STOREY_HEIGHT_M
-from model.bplan import BAUFENSTER, Bebauungsplan, PlanFeature, zone_colour
+from model.bplan import Bebauungsplan, PlanFeature, zone_colour
 from model.semantics import GROUND, ROOF, UNKNOWN
 
 DEFAULT_TOLERANCE_M = 0.01
