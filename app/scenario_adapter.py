@@ -44,15 +44,9 @@ class Variant:
 
 def expand_with_parts(model, ids) -> set[str]:
     """``ids`` plus all their children (BuildingPart, installations), recursively."""
-    out: set[str] = set()
-    stack = [i for i in ids if i in model.objects]
-    while stack:
-        oid = stack.pop()
-        if oid in out:
-            continue
-        out.add(oid)
-        stack.extend(c for c in model.objects[oid].children if c in model.objects)
-    return out
+    from model.surgery import descendants
+
+    return set(descendants(model, ids))
 
 
 def to_scenario(variant: Variant, base_dir=None) -> Scenario:

@@ -6,7 +6,7 @@ The tool targets the selected buildings (or the design just inserted). Then, in 
   points where the view rays through the press and the current cursor position meet the
   horizontal plane through the grabbed point (metres, model CRS), so the grabbed point stays
   under the cursor (a roof edge grabbed in a perspective view follows the mouse exactly);
-* **Shift + left drag** rotates it about its footprint centroid (``model.scenario.footprint_centroids``,
+* **Shift + left drag** rotates it about its footprint centroid (``model.footprint.footprint_centroids``,
   the same pivot the scenario's ``rotate`` op uses): the angle between the centroid→press and the
   centroid→cursor directions, counter-clockwise positive (degrees);
 * **Alt + mouse wheel** rotates by 5° per notch (committed 0.7 s after the last notch);
@@ -181,7 +181,7 @@ class TransformTool(QObject):
 
     def _target_geometry(self):
         """(triangle mask of the targets in the scene, base z local, pivot local xy, pivot CRS xy)."""
-        from model.scenario import footprint_centroids
+        from model.footprint import footprint_centroids
 
         from .scenario_adapter import expand_with_parts
 

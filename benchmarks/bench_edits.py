@@ -89,7 +89,8 @@ def _masterplan(model, folder: Path):
 
 def main() -> None:
     from importers import load
-    from model.scenario import Scenario, edit_from_dict
+    from model.edits import edit_from_dict
+    from model.scenario import Scenario
 
     t = time.perf_counter()
     model = load(DEMO)
@@ -205,7 +206,8 @@ def incremental_ray_core(model, victims, mover) -> None:
         from analysis.raycast import RayCaster
     except ImportError:
         return
-    from model.scenario import Scenario, edit_from_dict
+    from model.edits import edit_from_dict
+    from model.scenario import Scenario
 
     src = model.scene()
     t = time.perf_counter()

@@ -4,7 +4,7 @@ and after each edit; tests drive it directly).
 Every running session owns one journal file ``session-<pid>-<start>.autosave.json`` in the
 autosave folder (``$STADTBILD_AUTOSAVE_DIR``, else ``$XDG_STATE_HOME/stadtbild/autosave``, else
 ``~/.local/state/stadtbild/autosave``). :meth:`Autosaver.save` rewrites it atomically (temp file +
-fsync + rename, :func:`model.scenario.atomic_write`), so a crash or ``kill -9`` at any moment
+fsync + rename, :func:`model.fileio.atomic_write_bytes`), so a crash or ``kill -9`` at any moment
 leaves either the previous or the new state, never half a file. A clean exit (or saving the
 project) calls :meth:`Autosaver.discard`. At start-up :func:`pending_recoveries` lists the
 journals of sessions whose process is gone (pid and start time no longer match a running
@@ -28,7 +28,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .scenario import atomic_write
+from .fileio import atomic_write_bytes
 
 AUTOSAVE_FORMAT = "stadtbild-autosave"
 AUTOSAVE_VERSION = 1
@@ -113,7 +113,7 @@ class Autosaver:
         try:
             # private: journals hold file paths and planned (confidential) edits
             self.folder.mkdir(parents=True, exist_ok=True, mode=0o700)
-            atomic_write(self.path, stamped)
+            atomic_write_bytes(self.path, stamped)
             os.chmod(self.path, 0o600)
         except OSError:
             return None

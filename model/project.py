@@ -33,7 +33,8 @@ from pathlib import Path
 import numpy as np
 
 from .errors import InputError
-from .scenario import Scenario, atomic_write
+from .fileio import atomic_write_bytes
+from .scenario import Scenario
 from .fileio import json_default
 
 PROJECT_FORMAT = "stadtbild-project"
@@ -188,7 +189,7 @@ class Project:
             data = buf.getvalue()
         if path.exists():
             _backup(path)
-        atomic_write(path, data)
+        atomic_write_bytes(path, data)
         _fsync_dir(path.resolve().parent)
         self.path = path
         return path

@@ -12,9 +12,9 @@ Ownership rule (used by ``--bbox`` and by ``analysis.batch`` to give every build
 tile): a group belongs to the window ``[xmin, xmax) × [ymin, ymax)`` that holds the *centre of its
 2D bbox* (half-open, so neighbouring windows never both take an object).
 
-Subsets are assembled with ``model.scenario.assemble``: they share the parent's vertex array and
+Subsets are assembled with ``model.surgery.assemble``: they share the parent's vertex array and
 reuse its cached triangulation (filtered, renumbered), keep ids, attributes and parent/child links.
-:func:`compact` turns such a subset into a standalone model that holds only its own vertices (for
+:func:`model.surgery.compact` turns such a subset into a standalone model that holds only its own vertices (for
 shipping to another process or writing), again carrying the triangulation over.
 """
 from __future__ import annotations
@@ -25,7 +25,6 @@ import numpy as np
 
 from .citymodel import CityModel
 from .errors import InputError
-from .triangulate import Triangulation
 
 
 @dataclass(eq=False)
@@ -194,8 +193,8 @@ def ids_in_bbox(model: CityModel, bbox) -> list[str]:
 
 def subset(model: CityModel, ids) -> CityModel:
     """A model of the objects ``ids`` (model order kept), sharing ``model``'s vertex array and
-    triangulation (``model.scenario.assemble``)."""
-    from .scenario import assemble
+    triangulation (``model.surgery.assemble``)."""
+    from .surgery import assemble
 
     want = set(ids)
     order = [oid for oid in model.objects if oid in want]
@@ -226,27 +225,3 @@ def neighbours_within(model: CityModel, ids, radius_m: float) -> list[str]:
     own = np.unique([idx.group_of[pos[i]] for i in ids if i in pos]).astype(np.int64)
     near = idx.groups_within(own, radius_m)
     return idx.members(np.setdiff1d(near, own))
-
-
-def compact(model: CityModel) -> CityModel:
-    """A standalone copy of ``model`` holding only the vertices its geometries use (so that a
-    small subset of a large city can be pickled or written cheaply); the cached triangulation is
-    carried over with renumbered vertex indices, so nothing is triangulated again."""
-    from .scenario import assemble
-
-    tri = model.triangulation()
-    out = assemble(model, [(model, list(model.objects))])
-    used = out.used_vertex_mask()
-    remap = np.cumsum(used) - 1
-    out.vertices = np.ascontiguousarray(out.vertices[used])
-    out.ring_vertices = remap[out.ring_vertices]
-    for g in out.geometries:
-        if g.points is not None:
-            g.points = remap[g.points]
-        if g.lines is not None:
-            g.lines = [remap[ln] for ln in g.lines]
-    t = out._cache.get("triangulation", tri)
-    out._cache.clear()
-    out._cache["triangulation"] = Triangulation(remap[t.triangles], t.polygon, t.degenerate, t.normals)
-    out.file_vertex_count = len(out.vertices)
-    return out

@@ -288,7 +288,7 @@ def test_dxf_scenario_layers(nrw, tmp_path):
 
 
 def _subset(model, keep):
-    from model.scenario import assemble
+    from model.surgery import assemble
 
     return assemble(model, [(model, list(keep))])
 

@@ -627,7 +627,7 @@ def test_insert_design_at_its_georeferenced_position(window, qtbot, tmp_path):
     """'Where the file is georeferenced': an IFC written by our exporter (IfcMapConversion) from
     three demo buildings lands on those buildings, wherever the user clicked."""
     from exporters.ifc import write_ifc
-    from model.scenario import extract
+    from model.surgery import extract
 
     base = window.base_model
     ids = [o for o in list(base.objects)[40:60] if not base.objects[o].parents][:3]

@@ -17,7 +17,8 @@ import trimesh
 
 from importers import load
 from model.errors import InputError
-from model.scenario import EditSession, Scenario, edit_from_dict
+from model.edits import edit_from_dict
+from model.scenario import EditSession, Scenario
 from model.semantics import GROUND, ROOF, WALL
 from tests.conftest import DEMO
 from tests.helpers import box_model
@@ -695,7 +696,7 @@ def test_ifc_export_inserted_back_lands_on_the_original(demo, tmp_path):
     the exported buildings without an insertion point puts every vertex back within 1 mm."""
     from exporters.ifc import write_ifc
 
-    from model.scenario import extract
+    from model.surgery import extract
 
     ids = [o for o in list(demo.objects)[40:60] if not demo.objects[o].parents][:3]
     write_ifc(extract(demo, ids), tmp_path / "part.ifc")
