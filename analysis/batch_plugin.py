@@ -1,12 +1,13 @@
 """Dask worker plugin of ``analysis.batch`` (its own module so that ``analysis.batch`` imports
-``distributed`` only when a Dask run starts)."""
+``distributed`` only when a Dask run starts). It fills the run-wide table of
+:mod:`analysis.batch_plan`, which imports neither this module nor ``analysis.batch``."""
 from __future__ import annotations
 
 from distributed.diagnostics.plugin import WorkerPlugin
 
 
 class SharedPlugin(WorkerPlugin):
-    """Puts a run's ``analysis.batch.RunShared`` (weather summary, site, cumulative sky) into the
+    """Puts a run's ``analysis.batch_plan.RunShared`` (weather summary, site, cumulative sky) into the
     worker process's table on ``setup`` and removes it on ``teardown`` (when the driver
     unregisters the plugin). The scheduler also sets it up on workers that join or are restarted
     during the run, so the tasks need to carry only its key."""
@@ -17,13 +18,11 @@ class SharedPlugin(WorkerPlugin):
         self.shared = shared
 
     def setup(self, worker=None):
-        from . import batch
+        from .batch_plan import keep_shared
 
-        with batch._RUN_SHARED_LOCK:
-            batch._RUN_SHARED[self.shared.key] = self.shared
+        keep_shared(self.shared)
 
     def teardown(self, worker=None):
-        from . import batch
+        from .batch_plan import drop_shared
 
-        with batch._RUN_SHARED_LOCK:
-            batch._RUN_SHARED.pop(self.shared.key, None)
+        drop_shared(self.shared.key)

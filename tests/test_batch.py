@@ -55,7 +55,7 @@ def demo():
 @pytest.fixture(scope="module")
 def single_run(demo):
     """Reference: solar over the whole demo in one process (the analysis' own defaults)."""
-    from analysis.batch import surface_ordinals
+    from analysis.batch_tasks import surface_ordinals
     from analysis.solar import SolarOptions, compute_solar
 
     scene = demo.scene()
@@ -70,7 +70,8 @@ def single_run(demo):
 
 # ------------------------------------------------------------------------------------- equality
 def test_four_partitions_equal_single_process_per_surface(tmp_path, demo, single_run):
-    from analysis.batch import BatchOptions, grid_tiles, run_batch
+    from analysis.batch import BatchOptions, run_batch
+    from analysis.batch_plan import grid_tiles
 
     # 750 m tiles (aligned to multiples of 750 m) cut the 1.0 × 0.65 km district into 4 partitions
     assert len(grid_tiles(demo, 750.0)) == 4
@@ -127,8 +128,8 @@ def test_dask_cluster_survives_a_killed_worker(tmp_path):
         after = set(client.run(os.getpid).values())
         # the run's weather/sky came from the driver: no worker imported pvlib (or timezonefinder)
         heavy = client.run(lambda: sorted(m for m in ("pvlib", "timezonefinder") if m in sys.modules))
-        computed = client.run(lambda: sys.modules["analysis.batch"].RUN_SHARED_STATS["computed"]
-                              if "analysis.batch" in sys.modules else 0)
+        computed = client.run(lambda: sys.modules["analysis.batch_plan"].RUN_SHARED_STATS["computed"]
+                              if "analysis.batch_plan" in sys.modules else 0)
     finally:
         client.close()
         cluster.close()
@@ -296,7 +297,8 @@ def test_neighbours_within_match_shapely_distances(demo):
 
 
 def test_compact_keeps_geometry_and_triangles(demo):
-    from model.spatial import compact, subset
+    from model.spatial import subset
+    from model.surgery import compact
 
     ids = list(demo.objects)[100:140]
     sub = subset(demo, ids)
@@ -313,7 +315,8 @@ def test_sunhours_tiles_equal_single_process_raster(tmp_path, demo):
     tiles, cell by cell (cells are snapped to the same model-CRS grid)."""
     import rasterio
 
-    from analysis.batch import BatchOptions, grid_tiles, run_batch
+    from analysis.batch import BatchOptions, run_batch
+    from analysis.batch_plan import grid_tiles
     from analysis.shadow import sun_hours
     from analysis.sun import site_from_model
 
@@ -424,7 +427,8 @@ def test_run_wide_sky_weather_and_site_are_computed_once_per_run(tmp_path, monke
 
 def test_tile_files_are_parsed_once_per_run(tmp_path):
     """File tiles: the scan parses each file, the partitions take it from the process's cache."""
-    from analysis.batch import FILE_CACHE_STATS, BatchOptions, run_batch
+    from analysis.batch import BatchOptions, run_batch
+    from analysis.batch_plan import FILE_CACHE_STATS
 
     files = sorted(Path(data_file("citygml/nrw/LoD2_32_330_5731_1_NW.gml")).parent.glob("*.gml"))
     before = dict(FILE_CACHE_STATS)
@@ -439,16 +443,9 @@ def test_tile_files_are_parsed_once_per_run(tmp_path):
 def test_worker_without_the_shared_sky_computes_it_once_per_process(tmp_path):
     """A Dask task whose worker did not get the run's sky (plugin) computes it once per process;
     the figures equal a normal run's."""
-    from analysis.batch import (
-        _RUN_SHARED,
-        RUN_SHARED_STATS,
-        BatchOptions,
-        Partition,
-        clear_file_cache,
-        plan,
-        run_batch,
-        run_partition,
-    )
+    from analysis.batch import BatchOptions, run_batch
+    from analysis.batch_plan import RUN_SHARED_STATS, Partition, clear_file_cache, drop_shared, plan
+    from analysis.batch_tasks import run_partition
 
     files = sorted(Path(data_file("citygml/nrw/LoD2_32_330_5731_1_NW.gml")).parent.glob("*.gml"))
     opt = BatchOptions(analysis="solar", out_dir=str(tmp_path / "task"), scheduler="inline",
@@ -463,7 +460,7 @@ def test_worker_without_the_shared_sky_computes_it_once_per_process(tmp_path):
             run_partition(part, "no-plugin-key")
         assert RUN_SHARED_STATS["computed"] - n0 == 1
     finally:
-        _RUN_SHARED.pop("no-plugin-key", None)
+        drop_shared("no-plugin-key")
         clear_file_cache()
     ref = run_batch(files, BatchOptions(analysis="solar", out_dir=str(tmp_path / "ref"), scheduler="inline",
                                         analysis_params={"grid_m": 10.0}))
