@@ -45,8 +45,11 @@ class EditableRayCaster:
     (n_source_objects,) bool mask) that are gone, ``added`` = a Scene with the new geometry (any
     origin; re-expressed in the source frame) or None. ``sync(edited_scene)`` derives both from the
     edited model's scene (unchanged objects = same id and bit-identical triangles, see
-    :func:`analysis.scenario_rays.before_after_scene`).
+    :func:`analysis.scenario_rays.before_after_scene`). Implements :class:`analysis.casters.RayCore`.
     """
+
+    #: no terrain near field (see :class:`analysis.casters.RayCore`)
+    near_field = False
 
     def __init__(self, source, backend: str = "auto", **kwargs):
         self.source_scene = source

@@ -221,7 +221,11 @@ class RayCaster:
 
     ``RayCaster(scene, backend="auto")`` builds the acceleration structure once (see the module
     docstring for the backends). Queries take arrays in the scene's local coordinates (metres).
+    Implements :class:`analysis.casters.RayCore`, with the terrain near field.
     """
+
+    #: ``visible_sum(near_field=…)`` is supported and a near-field caster can be built beside it
+    near_field = True
 
     def __init__(self, scene, backend: str = "auto", chunk_size: int | None = None,
                  threads: int | None = None, cancel=None):
@@ -334,7 +338,7 @@ class RayCaster:
         ``near_field`` = (caster, near_m): the first ``near_m`` metres of every ray are traced in
         ``caster`` (a RayCaster over a subset of this scene, e.g. without the terrain) and only the
         rest in this one — for samples lying on a surface that ``caster`` leaves out (see
-        :func:`analysis.shadow.terrain_near_field`)."""
+        :func:`analysis.ground_grid.terrain_near_field`)."""
         o, dirs, w, nrm = visible_sum_arguments(origins, directions, weights, normals)
         n = len(o)
         out = np.zeros(n)

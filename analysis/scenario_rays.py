@@ -207,8 +207,12 @@ class TwoStateCaster:
 
     Drop-in for the analyses' ``raycaster=``: ``scene`` (the union), ``state`` ("before" /
     "after", see :meth:`use`), ``enabled_objects``, ``set_object_enabled`` (extra objects off on
-    top of the state, e.g. ground cover), ``occluded``, ``first_hit``, ``visible_sum``, ``close``.
+    top of the state, e.g. ground cover), ``occluded``, ``first_hit``, ``visible_sum``, ``close``
+    (:class:`analysis.casters.RayCore`).
     """
+
+    #: no terrain near field (see :class:`analysis.casters.RayCore`)
+    near_field = False
 
     def __init__(self, shared: BeforeAfterScene, backend: str = "auto", **kwargs):
         from .raycast import RayCaster

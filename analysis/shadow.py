@@ -12,6 +12,9 @@ counts from the instant its apparent elevation is above 0°). This is the usual 
 
 Samples
 -------
+Ground samples and their footprint cells: :mod:`analysis.ground_grid`; facade and roof samples:
+:mod:`analysis.samples`; the rays go through :class:`analysis.casters.ShadowCasters`.
+
 Ground: the centres of a square grid (``cell_m``, default 1 m, row 0 = north) over an extent in
 the model CRS (default: the model's bbox grown in the shadow direction by the longest shadow at
 the instant, or on every side by the longest shadow at 10° sun elevation for sun-hours; growth at
@@ -32,400 +35,22 @@ so that exporters write GeoTIFF / GeoJSON / CSV in the model CRS.
 """
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 
 import numpy as np
 
 from model.errors import InputError
-from model.semantics import CLOSURE, GROUND, TERRAIN
 
-#: sample lift above the ground plane / terrain and off facades (m)
-GROUND_LIFT_M = 0.01
-TERRAIN_LIFT_M = 0.05
-#: ground samples on a terrain mesh: the first metres of their rays are traced without the terrain
-#: (whose nearby triangles every ground-hugging ray would otherwise walk through), the terrain's
-#: self-shadow there comes from the ground normal (see :func:`terrain_near_field`)
-TERRAIN_NEAR_M = 0.5
-SURFACE_LIFT_M = 0.01
-#: default growth of the extent is capped at this (m)
-MAX_GROW_M = 1000.0
+from .casters import ShadowCasters, first_casters, ground_cover_objects, terrain_objects
+from .ground_grid import (MAX_GROW_M, GroundGrid, building_bounds, ground_grid, longest_shadow_m, raster_polygons,
+                          terrain_near_field)
+from .samples import SurfaceSamples, sample_surfaces
+from .sun import site_of
+
 #: for sun-hours the extent is grown by the longest shadow at this sun elevation (°)
 SUNHOURS_EXTENT_ELEVATION_DEG = 10.0
-#: refuse ground grids larger than this many cells (memory: ~60 bytes per cell)
-MAX_CELLS = 25_000_000
 #: the longest allowed time step for sun-hours (min)
 MAX_STEP_MIN = 10.0
-
-
-# ====================================================================== sample sets
-@dataclass(eq=False)
-class GroundGrid:
-    """Square ground grid in the scene's local frame, north-up (row 0 = northmost row).
-
-    x0, y_top      local coordinates of the grid's outer north-west corner (m)
-    cell_m         cell size (m); nx columns, ny rows
-    z              (ny, nx) local ground height of each sample (m, without lift)
-    inside         (ny, nx) bool: cell centre inside the extent / polygon
-    footprint      (ny, nx) bool: ground under a building (excluded from shadow areas)
-    origin         (3,) the scene origin in the model CRS; crs: ``model.crs.CRSInfo`` or None
-    lift_m         sample height above the ground
-    """
-
-    x0: float
-    y_top: float
-    cell_m: float
-    nx: int
-    ny: int
-    z: np.ndarray
-    inside: np.ndarray
-    origin: np.ndarray
-    crs: object = None
-    footprint: np.ndarray | None = None
-    lift_m: float = GROUND_LIFT_M
-
-    @property
-    def shape(self) -> tuple[int, int]:
-        return (self.ny, self.nx)
-
-    @property
-    def cell_area_m2(self) -> float:
-        return self.cell_m * self.cell_m
-
-    @property
-    def active(self) -> np.ndarray:
-        """(ny, nx) bool: cells that are sampled (inside the extent and not under a building)."""
-        fp = self.footprint if self.footprint is not None else np.zeros(self.shape, bool)
-        return self.inside & ~fp
-
-    def centres_local(self) -> tuple[np.ndarray, np.ndarray]:
-        """(ny, nx) local x and y of the cell centres."""
-        xs = self.x0 + (np.arange(self.nx) + 0.5) * self.cell_m
-        ys = self.y_top - (np.arange(self.ny) + 0.5) * self.cell_m
-        return np.meshgrid(xs, ys)
-
-    def sample_points(self, mask=None) -> np.ndarray:
-        """(k, 3) local sample points (lifted) of the cells in ``mask`` (default :attr:`active`),
-        in row-major order."""
-        mask = self.active if mask is None else mask
-        x, y = self.centres_local()
-        return np.column_stack([x[mask], y[mask], self.z[mask] + self.lift_m])
-
-    @property
-    def transform(self) -> tuple:
-        """Affine (a, b, c, d, e, f) of the grid in the MODEL CRS (rasterio/GDAL order, pixel
-        corner): x = a·col + c, y = e·row + f."""
-        return (self.cell_m, 0.0, self.x0 + self.origin[0], 0.0, -self.cell_m, self.y_top + self.origin[1])
-
-    @property
-    def extent_world(self) -> tuple[float, float, float, float]:
-        x0, y1 = self.x0 + self.origin[0], self.y_top + self.origin[1]
-        return (x0, y1 - self.ny * self.cell_m, x0 + self.nx * self.cell_m, y1)
-
-    def raster(self, values, nodata=-1.0, units: str = ""):
-        """An ``exporters.results.Raster`` of ``values`` (ny, nx) with this georeference."""
-        from exporters.results import Raster
-
-        crs = self.crs.name if self.crs is not None and getattr(self.crs, "epsg", None) else None
-        v = np.asarray(values, dtype=np.float32)
-        return Raster(values=v, transform=self.transform, nodata=nodata, units=units, crs=crs)
-
-
-@dataclass(eq=False)
-class SurfaceSamples:
-    """Points on facades/roofs (local frame): ``points`` (k, 3) lifted off the surface, ``normals``
-    (k, 3) unit outward normals, ``triangle`` (k,) scene triangle, ``object_index`` (k,),
-    ``area_m2`` (k,) area each point stands for, ``surface_type`` (k,)."""
-
-    points: np.ndarray
-    normals: np.ndarray
-    triangle: np.ndarray
-    object_index: np.ndarray
-    area_m2: np.ndarray
-    surface_type: np.ndarray
-
-    def __len__(self) -> int:
-        return len(self.points)
-
-    def per_polygon(self, scene, values) -> np.ndarray:
-        """Area-weighted mean of per-sample ``values`` for every source polygon of ``scene``
-        (indexed like ``scene.polygon_index``; NaN for polygons without samples), e.g. sun-hours
-        per wall/roof surface for ``exporters.results``."""
-        poly = scene.polygon_index[self.triangle]
-        n = int(max(scene.polygon_index.max(initial=-1), len(scene.polygon_object) - 1)) + 1
-        ok = poly >= 0
-        num = np.bincount(poly[ok], weights=(self.area_m2 * np.asarray(values, float))[ok], minlength=n)
-        den = np.bincount(poly[ok], weights=self.area_m2[ok], minlength=n)
-        return np.divide(num, den, out=np.full(n, np.nan), where=den > 0)
-
-    def per_object(self, scene, values) -> np.ndarray:
-        """Area-weighted mean of per-sample ``values`` per object (NaN without samples)."""
-        n = len(scene.object_ids)
-        num = np.bincount(self.object_index, weights=self.area_m2 * np.asarray(values, float), minlength=n)
-        den = np.bincount(self.object_index, weights=self.area_m2, minlength=n)
-        return np.divide(num, den, out=np.full(n, np.nan), where=den > 0)
-
-
-def sample_surfaces(scene, spacing_m: float = 1.0, max_points: int = 5_000_000,
-                    exclude=(GROUND, CLOSURE, TERRAIN), objects=None) -> SurfaceSamples:
-    """About one sample per ``spacing_m``² on every triangle whose surface type is not in
-    ``exclude`` (ground, closure and terrain surfaces by default). Points follow the R2 rank-1
-    lattice (Roberts 2018, "The unreasonable effectiveness of quasirandom sequences") folded into
-    each triangle; triangles smaller than one cell get their centroid. ``objects`` (n_objects,)
-    bool limits sampling to those objects (e.g. the enabled ones of a RayCaster)."""
-    if spacing_m <= 0:
-        raise InputError(None, f"surface sample spacing must be positive, got {spacing_m}")
-    areas = scene.triangle_areas
-    keep = ~np.isin(scene.surface_type, np.asarray(exclude, dtype=np.int16)) & (areas > 1e-8)
-    if objects is not None and len(scene.object_ids):
-        keep &= np.asarray(objects, dtype=bool)[scene.object_index]
-    tri = np.flatnonzero(keep)
-    per = np.maximum(1, np.ceil(areas[tri] / (spacing_m * spacing_m))).astype(np.int64)
-    if per.sum() > max_points:
-        raise InputError(None, f"{int(per.sum()):,} facade/roof samples at {spacing_m} m spacing is too many; "
-                               f"use a coarser spacing")
-    tri_s = np.repeat(tri, per)
-    n_s = np.repeat(per, per)
-    start = np.repeat(np.cumsum(per) - per, per)
-    k = np.arange(len(tri_s)) - start
-    g = 1.32471795724474602596  # plastic number
-    r1 = (0.5 + (k + 1) / g) % 1.0
-    r2 = (0.5 + (k + 1) / (g * g)) % 1.0
-    fold = r1 + r2 > 1.0
-    r1[fold], r2[fold] = 1.0 - r1[fold], 1.0 - r2[fold]
-    single = n_s == 1
-    r1[single] = r2[single] = 1.0 / 3.0
-    c = scene.corners[tri_s]
-    pts = c[:, 0] + r1[:, None] * (c[:, 1] - c[:, 0]) + r2[:, None] * (c[:, 2] - c[:, 0])
-    normals = scene.face_normals[tri_s]
-    from .raycast import offset_points
-
-    return SurfaceSamples(points=offset_points(pts, normals, SURFACE_LIFT_M), normals=normals,
-                          triangle=tri_s, object_index=scene.object_index[tri_s],
-                          area_m2=areas[tri_s] / n_s, surface_type=scene.surface_type[tri_s])
-
-
-def _terrain_objects(scene) -> np.ndarray:
-    """(n_objects,) bool: objects that are terrain (TINRelief, DEM mesh)."""
-    is_t = np.zeros(len(scene.object_ids), dtype=bool)
-    if scene.n_triangles:
-        is_t[scene.object_index[scene.surface_type == TERRAIN]] = True
-    for i, t in enumerate(scene.object_types):
-        if t in ("TINRelief", "ReliefFeature", "Terrain"):
-            is_t[i] = True
-    return is_t
-
-
-#: object types that are ground cover (draped on the ground): when lower than
-#: :data:`GROUND_COVER_MAX_HEIGHT_M` or without steep faces they neither cast shadow nor count as
-#: footprints
-GROUND_COVER_TYPES = frozenset({"LandUse", "Road", "Railway", "Track", "Square", "TransportSquare",
-                                "TransportationSquare", "WaterBody", "PlantCover", "Waterway", "Intersection",
-                                "Section", "Hole", "HoleSurface"})
-GROUND_COVER_MAX_HEIGHT_M = 1.0
-
-
-def ground_cover_objects(scene) -> np.ndarray:
-    """(n_objects,) bool: ground-cover objects (roads, land use, water, plant cover: types in
-    :data:`GROUND_COVER_TYPES`) that are less than 1 m high or draped (≤ 5 % of their area in faces
-    steeper than 60°). Ground samples lie on them, so they are left out of shadow queries; plant
-    cover modelled as blocks with walls (trees, hedges) keeps casting shadow."""
-    n = len(scene.object_ids)
-    cover = np.array([t in GROUND_COVER_TYPES for t in scene.object_types] or [False])[:n]
-    if not cover.any() or scene.n_triangles == 0:
-        return np.zeros(n, dtype=bool)
-    z = scene.corners[:, :, 2]
-    zmin = np.full(n, np.inf)
-    zmax = np.full(n, -np.inf)
-    np.minimum.at(zmin, scene.object_index, z.min(axis=1))
-    np.maximum.at(zmax, scene.object_index, z.max(axis=1))
-    # draped surfaces: (almost) no steep faces – walls of a tree block or a bridge pier make it an occluder
-    area = scene.triangle_areas
-    steep = np.abs(scene.face_normals[:, 2]) < 0.5
-    steep_area = np.bincount(scene.object_index, weights=area * steep, minlength=n)[:n]
-    total = np.bincount(scene.object_index, weights=area, minlength=n)[:n]
-    draped = steep_area <= 0.05 * np.maximum(total, 1e-12)
-    return cover & (((zmax - zmin) < GROUND_COVER_MAX_HEIGHT_M) | draped)
-
-
-class _ShadowCasters:
-    """Context: the raycaster with ground-cover objects switched off (restoring a caller's mask)."""
-
-    def __init__(self, scene, raycaster):
-        self.rc = _make_raycaster(scene, raycaster)
-        self.cover = ground_cover_objects(scene)
-        self.saved = None
-
-    def __enter__(self):
-        if self.cover.any():
-            self.saved = self.rc.enabled_objects
-            self.rc.set_object_enabled(self.saved & ~self.cover)
-        return self.rc
-
-    def __exit__(self, *exc):
-        if self.saved is not None:
-            self.rc.set_object_enabled(self.saved)
-        return False
-
-
-@dataclass
-class NearField:
-    """How ground samples on a terrain mesh are traced. :attr:`normals` (k, 3): the ground normals
-    of the samples — a sun behind the local slope is the terrain's own shadow, reported as cast by
-    :attr:`terrain_object`. :attr:`caster` (or None): the scene without its terrain triangles (same
-    object numbers and enabled mask), which traces the first :attr:`near_m` metres of every ray,
-    the full scene tracing the rest."""
-
-    caster: object
-    near_m: float
-    normals: np.ndarray
-    terrain_object: int
-
-
-def terrain_near_field(scene, rc, grid, ground, points) -> NearField | None:
-    """A :class:`NearField` for ground samples ``points`` lying on the terrain mesh of ``scene``
-    (None without terrain triangles or for samples not on terrain; no near-field caster for a ray
-    core that is not a plain :class:`~analysis.raycast.RayCaster` or with :data:`TERRAIN_NEAR_M`
-    set to 0).
-
-    Why: a sample 5 cm above a terrain mesh starts its ray among the terrain triangles around it,
-    and their tall bounding boxes on slopes make every such ray walk deep into the BVH; the
-    buildings-only part of the same ray is cheap. Within :data:`TERRAIN_NEAR_M` of the sample the
-    terrain is the plane of the sample's own cell, whose self-shadow the normal test decides
-    (a ground element facing away from the sun gets no direct sun, whatever the 5 cm lift would
-    let a ray graze); only sub-metre bumps closer than that are left out."""
-    from .raycast import RayCaster
-
-    if ground is None or ground.grid is None or len(points) == 0 or grid.lift_m != TERRAIN_LIFT_M:
-        return None
-    terrain = scene.surface_type == TERRAIN
-    if not terrain.any():
-        return None
-    normals = ground.normals(points[:, :2], method="mesh")  # the mesh the samples lie on (ground_grid)
-    terrain_obj = int(np.bincount(scene.object_index[terrain]).argmax())
-    near = None
-    if TERRAIN_NEAR_M > 0 and isinstance(rc, RayCaster):
-        enabled = rc.enabled_objects
-        cached = getattr(rc, "_terrain_near_cache", None)  # sun animations call this once per frame
-        if cached is not None and cached[0] is scene and np.array_equal(cached[1], enabled):
-            near = cached[2]
-        else:
-            near = RayCaster(scene.select(~terrain), threads=rc.threads)
-            near.set_object_enabled(enabled)
-            rc._terrain_near_cache = (scene, enabled, near)
-    return NearField(caster=near, near_m=TERRAIN_NEAR_M if near is not None else 0.0, normals=normals,
-                     terrain_object=terrain_obj)
-
-
-def building_bounds(scene) -> np.ndarray:
-    """(2, 3) local bbox of the non-terrain triangles."""
-    if scene.n_triangles == 0:
-        raise InputError(None, "the model has no surface geometry")
-    tmask = ~(_terrain_objects(scene) | ground_cover_objects(scene))[scene.object_index]
-    tris = scene.triangles[tmask] if tmask.any() else scene.triangles
-    v = scene.vertices[np.unique(tris)]
-    return np.array([v.min(axis=0), v.max(axis=0)])
-
-
-def longest_shadow_m(scene, ground_z: float, elevation_deg: float) -> float:
-    """Length (m) of the shadow of the scene's tallest point above ``ground_z`` at a sun elevation."""
-    top = building_bounds(scene)[1, 2] - ground_z
-    el = math.radians(max(float(elevation_deg), 0.5))
-    return max(top, 0.0) / math.tan(el)
-
-
-def ground_grid(scene, cell_m: float = 1.0, extent=None, polygon=None, ground=None, grow_m=0.0,
-                shadow_vector_xy=None, raycaster=None) -> GroundGrid:
-    """A :class:`GroundGrid` over ``extent`` (xmin, ymin, xmax, ymax, model CRS) or the bounds of
-    ``polygon`` (shapely, model CRS; cells outside are inactive), else over the buildings' bbox
-    grown by ``grow_m`` on every side (capped at :data:`MAX_GROW_M`) and extended by
-    ``shadow_vector_xy`` (m, capped likewise). Footprint cells are found with ``raycaster``
-    (a vertical ray from the sample hits a non-terrain object) when given."""
-    from .ground import ground_for
-
-    if not (cell_m > 0 and math.isfinite(cell_m)):
-        raise InputError(None, f"--grid must be a positive number of metres, got {cell_m}")
-    ground = ground or ground_for(scene)
-    origin = np.asarray(scene.origin, dtype=np.float64)
-    if polygon is not None:
-        import shapely
-
-        if polygon.is_empty or polygon.area <= 0:
-            raise InputError(None, "the analysis polygon is empty")
-        extent = polygon.bounds
-    if extent is not None:
-        xmin, ymin, xmax, ymax = (float(v) for v in extent)
-        if not (xmax > xmin and ymax > ymin):
-            raise InputError(None, f"--extent must be xmin,ymin,xmax,ymax with min < max, got {tuple(extent)}")
-        lo = np.array([xmin, ymin]) - origin[:2]
-        hi = np.array([xmax, ymax]) - origin[:2]
-    else:
-        b = building_bounds(scene)
-        grow = min(max(float(grow_m), 0.0), MAX_GROW_M)
-        lo, hi = b[0, :2] - grow, b[1, :2] + grow
-        if shadow_vector_xy is not None:
-            s = np.asarray(shadow_vector_xy, dtype=np.float64)
-            length = float(np.hypot(*s))
-            if length > MAX_GROW_M:
-                s = s * (MAX_GROW_M / length)
-            lo = np.minimum(lo, b[0, :2] + np.minimum(s, 0.0))
-            hi = np.maximum(hi, b[1, :2] + np.maximum(s, 0.0))
-    # snap to whole cells in the model CRS so that grids of different runs line up
-    wlo = np.floor((lo + origin[:2]) / cell_m) * cell_m - origin[:2]
-    whi = np.ceil((hi + origin[:2]) / cell_m) * cell_m - origin[:2]
-    nx, ny = max(1, int(round((whi[0] - wlo[0]) / cell_m))), max(1, int(round((whi[1] - wlo[1]) / cell_m)))
-    if nx * ny > MAX_CELLS:
-        raise InputError(None, f"a {cell_m:g} m grid over {whi[0] - wlo[0]:.0f} × {whi[1] - wlo[1]:.0f} m has "
-                               f"{nx * ny:,} cells (limit {MAX_CELLS:,}); use a coarser --grid or a smaller --extent")
-    grid = GroundGrid(x0=float(wlo[0]), y_top=float(whi[1]), cell_m=float(cell_m), nx=nx, ny=ny,
-                      z=np.zeros((ny, nx)), inside=np.ones((ny, nx), dtype=bool), origin=origin,
-                      crs=getattr(scene, "crs", None))
-    x, y = grid.centres_local()
-    if polygon is not None:
-        import shapely
-
-        grid.inside = shapely.contains_xy(polygon, x + origin[0], y + origin[1])
-    method = "mesh" if ground.grid is not None else "bilinear"
-    try:
-        grid.z = ground.height(np.stack([x, y], axis=-1), method=method)
-    except TypeError:
-        grid.z = ground.height(np.stack([x, y], axis=-1))
-    grid.lift_m = TERRAIN_LIFT_M if ground.grid is not None else GROUND_LIFT_M
-    draped = drape_on_ground_cover(scene, x, y, grid.z)
-    if draped is not None:  # roads / land use / water above the ground: samples lie on them
-        grid.z = draped
-        grid.lift_m = TERRAIN_LIFT_M
-    if raycaster is not None:
-        grid.footprint = footprint_mask(grid, raycaster)
-    return grid
-
-
-def drape_on_ground_cover(scene, x, y, z):
-    """Heights (local m) of the highest flat ground-cover surface (:func:`ground_cover_objects`)
-    above ``z`` at local ``x``, ``y`` (vertical rays from above), else ``z``; None when the scene
-    has no ground cover."""
-    cover = ground_cover_objects(scene)
-    if not cover.any():
-        return None
-    from .raycast import RayCaster
-
-    sub = scene.select(cover[scene.object_index])
-    top = float(sub.bounds[1, 2]) + 1.0
-    pts = np.column_stack([x.ravel(), y.ravel(), np.full(x.size, top)])
-    hit = RayCaster(sub).first_hit(pts, np.array([0.0, 0.0, -1.0]))
-    zc = np.where(hit.hit, hit.point[:, 2], -np.inf).reshape(x.shape)
-    return np.maximum(z, zc)
-
-
-def footprint_mask(grid: GroundGrid, raycaster) -> np.ndarray:
-    """(ny, nx) bool: cells whose sample has a non-terrain object straight above it."""
-    pts = grid.sample_points(grid.inside)
-    hit, obj = _casters(raycaster, pts, np.array([0.0, 0.0, 1.0]))
-    terrain = _terrain_objects(raycaster.scene)
-    covered = hit & ~terrain[np.maximum(obj, 0)]
-    out = np.zeros(grid.shape, dtype=bool)
-    out[grid.inside] = covered
-    return out
 
 
 # ====================================================================== results
@@ -481,7 +106,7 @@ class ShadowResult:
         if self.surfaces is not None:
             s = self.surface_shadow & (self.surface_caster >= 0) & (self.surface_caster != self.surfaces.object_index)
             others = np.bincount(self.surface_caster[s], weights=self.surfaces.area_m2[s], minlength=n)[:n]
-        terrain = _terrain_objects(self.scene)
+        terrain = terrain_objects(self.scene)
         return {self.scene.object_ids[i]: {"ground_m2": round(float(ground[i]), 3),
                                            "buildings_m2": round(float(others[i]), 3)}
                 for i in np.flatnonzero((ground > 0) | (others > 0)) if not terrain[i]}
@@ -565,36 +190,7 @@ class SunHoursResult:
         return out
 
 
-def raster_polygons(mask: np.ndarray, transform):
-    """Cells of a boolean (rows, cols) mask as one merged shapely geometry in the CRS of
-    ``transform`` (rasterio.features.shapes traces cell outlines; shapely unions them)."""
-    import shapely
-    from affine import Affine
-    from rasterio import features
-
-    mask = np.ascontiguousarray(mask, dtype=np.uint8)
-    if not mask.any():
-        return shapely.Polygon()
-    geoms = [shapely.geometry.shape(g) for g, v in
-             features.shapes(mask, mask=mask.astype(bool), transform=Affine(*transform), connectivity=4) if v == 1]
-    return shapely.union_all(geoms)
-
-
 # ====================================================================== analyses
-def _site(scene, site, tz):
-    from .sun import site_from_model
-
-    return site if site is not None else site_from_model(scene, tz=tz)
-
-
-def _make_raycaster(scene, raycaster):
-    if raycaster is not None:
-        return raycaster
-    from .raycast import RayCaster
-
-    return RayCaster(scene)
-
-
 def shadow_at(scene, time, cell_m: float = 1.0, extent=None, polygon=None, surfaces: bool = False,
               surface_spacing_m: float | None = None, site=None, tz: str | None = None, ground=None,
               raycaster=None) -> ShadowResult:
@@ -606,9 +202,9 @@ def shadow_at(scene, time, cell_m: float = 1.0, extent=None, polygon=None, surfa
     from .ground import ground_for
     from .sun import sun_positions
 
-    site = _site(scene, site, tz)
+    site = site_of(scene, site, tz)
     sun = sun_positions([time], site)
-    with _ShadowCasters(scene, raycaster) as rc:
+    with ShadowCasters(scene, raycaster) as rc:
         return _shadow_at(scene, sun, rc, ground or ground_for(scene), cell_m, extent, polygon, surfaces,
                           surface_spacing_m)
 
@@ -627,7 +223,7 @@ def _shadow_at(scene, sun, rc, ground, cell_m, extent, polygon, surfaces, surfac
     active = grid.active
     if el > 0:
         pts = grid.sample_points(active)
-        hit, obj = _casters(rc, pts, d, near=terrain_near_field(scene, rc, grid, ground, pts))
+        hit, obj = first_casters(rc, pts, d, near=terrain_near_field(scene, rc, grid, ground, pts))
         shadow[active] = hit
         caster[active] = obj
     else:  # night: everything is in shadow, cast by no object
@@ -640,38 +236,9 @@ def _shadow_at(scene, sun, rc, ground, cell_m, extent, polygon, surfaces, surfac
         if el > 0:
             facing = s.normals @ d > 0.0
             s_caster[~facing] = s.object_index[~facing]  # self-shadow: the surface faces away
-            s_shadow[facing], s_caster[facing] = _casters(rc, s.points[facing], d)
+            s_shadow[facing], s_caster[facing] = first_casters(rc, s.points[facing], d)
         result.surfaces, result.surface_shadow, result.surface_caster = s, s_shadow, s_caster
     return result
-
-
-def _casters(rc, points, d, block: int = 1 << 21, near: NearField | None = None):
-    """(hit (k,) bool, object index (k,) int32) of rays from ``points`` towards ``d``, in blocks
-    so that first-hit records (points, distances) of millions of samples are never all in memory.
-    With ``near`` (:func:`terrain_near_field`) the first metres go to its caster and a sample
-    whose ground slope faces away from the sun is shadowed by the terrain itself."""
-    hit = np.zeros(len(points), dtype=bool)
-    obj = np.full(len(points), -1, dtype=np.int32)
-    for start in range(0, len(points), block):
-        sl = slice(start, start + block)
-        if near is None or near.caster is None:
-            h = rc.first_hit(points[sl], d)
-            hit[sl], obj[sl] = h.hit, h.object_index
-            if near is None:
-                continue
-            # what the near-field caster would have found: a non-terrain surface within TERRAIN_NEAR_M
-            close = h.hit & (h.distance <= TERRAIN_NEAR_M) & (h.object_index != near.terrain_object)
-        else:
-            h = near.caster.first_hit(points[sl], d, tmax=near.near_m)
-            far = rc.first_hit(points[sl], d, tmin=near.near_m)
-            close = h.hit
-            hit[sl] = np.where(close, True, far.hit)
-            obj[sl] = np.where(close, h.object_index, far.object_index)
-        # a slope facing away from the sun shades itself, unless something stands right in front
-        behind = near.normals[sl] @ d <= 0.0
-        hit[sl] |= behind
-        obj[sl] = np.where(behind & ~close, near.terrain_object, obj[sl])
-    return hit, obj
 
 
 def trapezoid_weights_h(n: int, step_min: float) -> np.ndarray:
@@ -696,24 +263,39 @@ def sun_hours(scene, date=None, start: str = "00:00", stop: str = "24:00", step_
 
     if not (0 < step_min <= MAX_STEP_MIN):
         raise InputError(None, f"--step must be between 0 and {MAX_STEP_MIN:g} minutes, got {step_min:g}")
-    site = _site(scene, site, tz)
+    site = site_of(scene, site, tz)
     if times is None:
         if date is None:
             raise InputError(None, "sun-hours need a --date")
         times = day_times(date, site.tz, start, stop, step_min)
     sun = sun_positions(times, site)
     weights = trapezoid_weights_h(len(sun), step_min)
-    with _ShadowCasters(scene, raycaster) as rc:
+    with ShadowCasters(scene, raycaster) as rc:
         return _sun_hours(scene, sun, weights, rc, ground or ground_for(scene), step_min, cell_m, extent,
                           polygon, surfaces, surface_spacing_m, progress, ground_samples)
 
 
+def sun_ground_grid(scene, cell_m: float, ground, raycaster=None, extent=None, polygon=None,
+                    elevation_deg: float = SUNHOURS_EXTENT_ELEVATION_DEG, max_grow_m: float = MAX_GROW_M,
+                    max_cells: int | None = None) -> GroundGrid:
+    """The ground grid of an analysis over a period of sun positions: ``extent`` / ``polygon`` if
+    given, else the buildings' bbox grown on every side by the longest shadow at ``elevation_deg``
+    (at most ``max_grow_m`` m). ``cell_m`` (m) grows so that the grid has at most ``max_cells``
+    cells when that is given (the sun animation's frame budget). Footprint cells are found with
+    ``raycaster`` (see :func:`analysis.ground_grid.ground_grid`)."""
+    grow = min(longest_shadow_m(scene, ground.plane_z, elevation_deg), max_grow_m)
+    if max_cells and extent is None and polygon is None:
+        b = building_bounds(scene)
+        area = (b[1, 0] - b[0, 0] + 2 * grow) * (b[1, 1] - b[0, 1] + 2 * grow)
+        cell_m = max(float(cell_m), float(np.sqrt(area / max_cells)))
+    return ground_grid(scene, cell_m, extent=extent, polygon=polygon, ground=ground, grow_m=grow,
+                       raycaster=raycaster)
+
+
 def _sun_hours(scene, sun, weights, rc, ground, step_min, cell_m, extent, polygon, surfaces, surface_spacing_m,
                progress, ground_samples) -> SunHoursResult:
-    grow = longest_shadow_m(scene, ground.plane_z, SUNHOURS_EXTENT_ELEVATION_DEG)
     if ground_samples:
-        grid = ground_grid(scene, cell_m, extent=extent, polygon=polygon, ground=ground, grow_m=grow,
-                           raycaster=rc)
+        grid = sun_ground_grid(scene, cell_m, ground, rc, extent=extent, polygon=polygon)
     else:  # no ground samples (surfaces only): an empty grid keeps the result shape uniform
         grid = ground_grid(scene, cell_m, extent=extent or _tiny_extent(scene), ground=ground)
         grid.inside[:] = False
@@ -825,7 +407,7 @@ def before_after(scene_before, scene_after, analysis: str = "sunhours", shared_r
         raise ValueError("before and after scenes have different local origins")
     func = shadow_at if analysis == "shadow" else sun_hours
     kwargs.setdefault("ground", ground_for(scene_before))
-    kwargs["site"] = _site(scene_before, kwargs.get("site"), kwargs.pop("tz", None))
+    kwargs["site"] = site_of(scene_before, kwargs.get("site"), kwargs.pop("tz", None))
     if kwargs.get("extent") is None and kwargs.get("polygon") is None:
         both = Scene.concatenate([scene_before, scene_after])
         ground = kwargs["ground"]
@@ -839,8 +421,7 @@ def before_after(scene_before, scene_after, analysis: str = "sunhours", shared_r
                 vec = -d[:2] / max(np.hypot(d[0], d[1]), 1e-12) * longest_shadow_m(both, ground.plane_z, el)
             grid = ground_grid(both, cell, ground=ground, shadow_vector_xy=vec)
         else:
-            grow = longest_shadow_m(both, ground.plane_z, SUNHOURS_EXTENT_ELEVATION_DEG)
-            grid = ground_grid(both, cell, ground=ground, grow_m=grow)
+            grid = sun_ground_grid(both, cell, ground)
         kwargs["extent"] = grid.extent_world
     if shared_rays is None:
         from .scenario_rays import shared_rays_enabled
@@ -868,7 +449,7 @@ def _shared_scene(scene_before, scene_after):
     shared = before_after_scene(scene_before, scene_after)
     if shared is None:
         return None
-    ground_like = ground_cover_objects(shared.scene) | _terrain_objects(shared.scene)
+    ground_like = ground_cover_objects(shared.scene) | terrain_objects(shared.scene)
     if ground_like[shared.changed].any():
         return None
     return shared

@@ -200,6 +200,11 @@ def site_from_model(model_or_scene, tz: str | None = None) -> Site:
     return site_at(centre[0], centre[1], crs, elevation_m=float(lo[2]), tz=tz)
 
 
+def site_of(scene, site: Site | None = None, tz: str | None = None) -> Site:
+    """``site`` when given, else :func:`site_from_model` of ``scene`` (time zone ``tz``)."""
+    return site if site is not None else site_from_model(scene, tz=tz)
+
+
 def site_at(x: float, y: float, crs, elevation_m: float = 0.0, tz: str | None = None) -> Site:
     """Site at projected coordinates (x, y) in ``crs`` (``model.crs.CRSInfo``)."""
     from model.crs import transformer_to_wgs84

@@ -397,7 +397,7 @@ def facade_sunlight(scene, points: FacadePoints | None = None, dates=None, step_
     a scenario); ``step_min`` ≤ 10 minutes; ``cancel`` (a callable returning True to stop) is
     handed to the ray core."""
     from .raycast import RayCaster
-    from .shadow import _site
+    from .sun import site_of
 
     if not (0 < step_min <= 10):
         raise InputError(None, f"time step must be between 0 and 10 minutes, got {step_min:g}")
@@ -413,7 +413,7 @@ def facade_sunlight(scene, points: FacadePoints | None = None, dates=None, step_
         days.append(d)
     if len(days) != 2:
         raise InputError(None, "give two dates: the equinox day and the winter day")
-    site = _site(scene, site, tz)
+    site = site_of(scene, site, tz)
     rc = raycaster if raycaster is not None else RayCaster(scene, cancel=cancel)
     if points is None:
         points = facade_points(scene, spacing_m, storey_height_m, first_row_m, objects=objects, raycaster=rc,

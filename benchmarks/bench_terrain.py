@@ -82,7 +82,7 @@ def main() -> None:
         t_build_b = time.perf_counter() - t0
         print(f"ray core build, buildings only: {buildings.n_triangles:,} tris {t_build_b * 1e3:.0f} ms")
 
-        # the same rays for every terrain mesh: xy samples; z = 5 cm (shadow's TERRAIN_LIFT_M) or
+        # the same rays for every terrain mesh: xy samples; z = 5 cm (analysis.ground_grid.TERRAIN_LIFT_M) or
         # 0.5 m above that mesh's surface
         rng = np.random.default_rng(1)
         lo, hi = g.bounds[:2], g.bounds[2:]
@@ -119,9 +119,9 @@ def main() -> None:
             print(f"{name:<30}{terrain.n_triangles:>11,}{t_mesh:>8.2f}{t_build:>9.2f}"
                   f"{t_b * 1e3:>6.0f}→{t_t * 1e3:4.0f} {t_t / t_b:4.2f}×"
                   f"{t_sl_b * 1e3:>8.0f}→{t_sl_t * 1e3:4.0f} {t_sl_t / t_sl_b:4.2f}×")
-        # the path shadow / sun-hours take for ground samples on terrain (analysis.shadow.NearField):
+        # the path shadow / sun-hours take for ground samples on terrain (analysis.ground_grid.NearField):
         # the first 0.5 m of each ray without the terrain, the slope's own shadow from the normal
-        from analysis.shadow import TERRAIN_LIFT_M, TERRAIN_NEAR_M
+        from analysis.ground_grid import TERRAIN_LIFT_M, TERRAIN_NEAR_M
         from model.semantics import TERRAIN
 
         gv = type(g)(g.z, g.x0, g.y0, g.dx, g.dy, crs=g.crs, mesh_tolerance_m=0.1)

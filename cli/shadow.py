@@ -221,7 +221,8 @@ def _polygon_features(result, diff):
     """[(shapely geometry, {properties})] in the model CRS."""
     import numpy as np
 
-    from analysis.shadow import ShadowResult, raster_polygons
+    from analysis.ground_grid import raster_polygons
+    from analysis.shadow import ShadowResult
 
     grid = result.grid
     feats = []

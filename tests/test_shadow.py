@@ -9,13 +9,8 @@ import numpy as np
 import pytest
 import shapely
 
-from analysis.shadow import (
-    before_after,
-    sample_surfaces,
-    shadow_at,
-    sun_hours,
-    trapezoid_weights_h,
-)
+from analysis.samples import sample_surfaces
+from analysis.shadow import before_after, shadow_at, sun_hours, trapezoid_weights_h
 from analysis.sun import Site
 from tests.helpers import box_model
 

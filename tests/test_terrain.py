@@ -223,7 +223,7 @@ def test_terrain_near_field_gives_the_same_shadows_and_sun_hours(monkeypatch):
     trace, every ray through the terrain BVH from the sample on, in every cell; and a sample
     0.25 m in front of a wall, with the sun behind the wall, is shadowed by the house (the wall
     lies inside the near field)."""
-    import analysis.shadow as sh
+    import analysis.ground_grid as sh
     from analysis.shadow import shadow_at, sun_hours
 
     def hills(x, y):
@@ -261,7 +261,9 @@ def test_terrain_near_field_gives_the_same_shadows_and_sun_hours(monkeypatch):
     near = sh.terrain_near_field(scene, rc, g1, ground, p)
     assert near is not None and near.caster is not None
     d = np.array([0.0, -np.cos(np.radians(15)), np.sin(np.radians(15))])
-    hit, obj = sh._casters(rc, p, d, near=near)
+    from analysis.casters import first_casters
+
+    hit, obj = first_casters(rc, p, d, near=near)
     assert hit[0] and scene.object_ids[obj[0]] == "b"
 
 

@@ -81,23 +81,16 @@ class SunShadows:
     nor count as footprints, as in :func:`analysis.shadow.shadow_at`."""
 
     def __init__(self, scene, cell_m: float = 1.0, site=None, tz: str | None = None):
+        from analysis.casters import ShadowCasters
         from analysis.ground import ground_for
-        from analysis.raycast import RayCaster
-        from analysis.shadow import building_bounds, ground_cover_objects, ground_grid, longest_shadow_m
-        from analysis.sun import site_from_model
+        from analysis.shadow import sun_ground_grid
+        from analysis.sun import site_of
 
         self.scene = scene
-        self.site = site if site is not None else site_from_model(scene, tz=tz)
-        self.rc = RayCaster(scene)
-        cover = ground_cover_objects(scene)
-        if cover.any():
-            self.rc.set_object_enabled(self.rc.enabled_objects & ~cover)
-        ground = ground_for(scene)
-        grow = min(longest_shadow_m(scene, ground.plane_z, MIN_ELEVATION_DEG), MAX_GROW_M)
-        b = building_bounds(scene)
-        area = (b[1, 0] - b[0, 0] + 2 * grow) * (b[1, 1] - b[0, 1] + 2 * grow)
-        cell = max(float(cell_m), float(np.sqrt(area / MAX_GRID_CELLS)))
-        self.grid = ground_grid(scene, cell, ground=ground, grow_m=grow, raycaster=self.rc)
+        self.site = site_of(scene, site, tz)
+        self.rc = ShadowCasters(scene).rc
+        self.grid = sun_ground_grid(scene, cell_m, ground_for(scene), self.rc, elevation_deg=MIN_ELEVATION_DEG,
+                                    max_grow_m=MAX_GROW_M, max_cells=MAX_GRID_CELLS)
         self.points = self.grid.sample_points()
         self.last_shadow_s = None
 

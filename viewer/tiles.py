@@ -179,7 +179,7 @@ def file_sources(paths) -> tuple[list[TileSource], list[str]]:
 
 
 def grid_sources(model, tile_size_m: float = 500.0, lod=None) -> list[TileSource]:
-    """Tile sources of one loaded model cut into a grid (``analysis.batch.grid_tiles`` ownership:
+    """Tile sources of one loaded model cut into a grid (``analysis.batch_plan.grid_tiles`` ownership:
     a building goes to the cell holding its bbox centre); each loader returns the tile's subset
     (shares the model's arrays)."""
     from model.spatial import spatial_index, subset
