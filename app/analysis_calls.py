@@ -279,8 +279,8 @@ def _picked_eye(points_world, eye_m: float):
 
 
 def viewshed_job(ctx, points_world, eye_m: float, radius_m: float, grid_m: float):
-    """Ground and facades visible from the picked viewpoint (analysis.sightline.viewshed)."""
-    from analysis.sightline import viewshed
+    """Ground and facades visible from the picked viewpoint (analysis.viewshed.viewshed)."""
+    from analysis.viewshed import viewshed
 
     observer_w = _picked_eye(points_world, eye_m)
 
@@ -333,8 +333,8 @@ def viewshed_layer(scene, base_rgb, result) -> ResultLayer:
 
 def viewcone_job(ctx, points_world, eye_m: float, target_id, half_angle_deg: float):
     """Protected view corridor from the picked viewpoint to the picked landmark (its top) or
-    point (analysis.sightline.view_corridor)."""
-    from analysis.sightline import view_corridor
+    point (analysis.corridor.view_corridor)."""
+    from analysis.corridor import view_corridor
 
     observer_w = _picked_eye(points_world, eye_m)
     if points_world[1] is None:

@@ -6,7 +6,7 @@ triangles):
 2. a 360° angular viewshed of 1,000 × 1,000 = 1 M rays (azimuth × elevation −30…60°) from a
    street point, first hit, rays unbounded on both sides (trimesh cannot limit a ray's length; the
    product limits it to 500 m, which is less work and was once compared with unbounded rays);
-3. the ground/facade viewshed (``analysis.sightline.viewshed``, 500 m radius, 1 m grid) as a user
+3. the ground/facade viewshed (``analysis.viewshed.viewshed``, 500 m radius, 1 m grid) as a user
    runs it.
 
 Baseline in the same process, on the same rays: trimesh's ray engine
@@ -45,8 +45,9 @@ def main() -> None:
 
     from analysis.ground import analysis_scene
     from analysis.raycast import RayCaster
-    from analysis.sightline import (object_top, panorama, panorama_directions, street_points,
-                                    trace_lines, viewshed)
+    from analysis.landmark import street_points
+    from analysis.sightline import object_top, trace_lines
+    from analysis.viewshed import panorama, panorama_directions, viewshed
     from importers import load
     from tests.conftest import DEMO
 

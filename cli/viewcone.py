@@ -50,7 +50,7 @@ def _target_point(text: str):
 
 
 def run(args) -> int:
-    from analysis.sightline import view_corridor
+    from analysis.corridor import view_corridor
 
     check_suffix(args, SUFFIXES)
     if not args.from_:

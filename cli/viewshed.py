@@ -45,7 +45,8 @@ def add_parser(sub) -> None:
 
 
 def run(args) -> int:
-    from analysis.sightline import landmark_visibility, street_points, viewshed
+    from analysis.landmark import landmark_visibility, street_points
+    from analysis.viewshed import viewshed
 
     check_suffix(args, SUFFIXES)
     if (args.from_ is None) == (args.landmark is None):
@@ -122,7 +123,7 @@ def write_output(path, res) -> None:
     import numpy as np
     import shapely
 
-    from analysis.sightline import LandmarkResult
+    from analysis.landmark import LandmarkResult
 
     suffix = Path(path).suffix.lower()
     scene = res.scene

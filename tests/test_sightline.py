@@ -15,8 +15,10 @@ import pytest
 import shapely
 
 from analysis.raycast import RayCaster
-from analysis.sightline import (Corridor, landmark_visibility, max_rise_above, place_points, sightline,
-                                street_points, target_points, view_corridor, viewshed)
+from analysis.corridor import Corridor, max_rise_above, view_corridor
+from analysis.landmark import landmark_visibility, street_points
+from analysis.sightline import place_points, sightline, target_points
+from analysis.viewshed import viewshed
 from tests.conftest import DEMO, ROOT
 from tests.helpers import box_model
 
@@ -156,7 +158,7 @@ def test_viewshed_vertical_field_of_view():
 
 
 def test_panorama_sees_a_wall_over_its_azimuth_range():
-    from analysis.sightline import panorama
+    from analysis.viewshed import panorama
 
     # wall x = 10..11, y = -10..10, 100 m high: from (0, 0) it spans azimuth 45°..135° at eye level
     s = scene_of(("wall", 10, -10, 11, 10, 0, 100))

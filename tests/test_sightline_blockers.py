@@ -21,7 +21,9 @@ import pytest
 import shapely
 
 from analysis.raycast import RayCaster
-from analysis.sightline import segment_blockers, sightline, street_points, trace_lines
+from analysis.blockers import segment_blockers
+from analysis.landmark import street_points
+from analysis.sightline import sightline, trace_lines
 from model.semantics import GROUND, ROOF
 from tests.conftest import DEMO
 

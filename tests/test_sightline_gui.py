@@ -53,7 +53,7 @@ def _run(qtbot, window):
 
 def test_viewshed_page(window, qtbot, artifacts):
     from analysis.ground import analysis_scene
-    from analysis.sightline import viewshed
+    from analysis.viewshed import viewshed
 
     vp = window.viewport
     vp.set_view("top")
@@ -75,7 +75,7 @@ def test_viewshed_page(window, qtbot, artifacts):
 
 def test_viewcone_page(window, qtbot, artifacts):
     from analysis.ground import analysis_scene
-    from analysis.sightline import view_corridor
+    from analysis.corridor import view_corridor
 
     page = window.analysis.show_page("viewcone")
     page.half_angle.setValue(8.0)
