@@ -64,13 +64,13 @@ import numpy as np
 import shapely
 
 from model.citymodel import CityModel
-from model.semantics import GROUND, ROOF, SURFACE_CODE, UNKNOWN, WALL
+from model.footprint import effective_semantics, object_rows, polygon_unit_normals, projected_unions
+from model.semantics import GROUND, ROOF, SURFACE_CODE, WALL
 
 BUILDING_TYPES = ("Building", "BuildingPart")
 STOREY_HEIGHT_M = 3.0
 TILT_CLASSES = (("flat", 0.0, 10.0), ("moderate", 10.0, 30.0), ("steep", 30.0, 60.0), ("very_steep", 60.0, 90.01))
 FLAT_TILT_DEG = 10.0
-WALL_TILT_DEG = 80.0
 AZIMUTH_GROUP_DEG = 20.0
 MIN_FACE_FRACTION = 0.02
 MAX_FLAT_SHARE = 0.25  # a pitched roof may have up to this share of flat area (platforms)
@@ -182,14 +182,7 @@ def polygon_geometry_arrays(model: CityModel) -> dict:
     z_integral = np.bincount(tri.polygon, weights=area_xy * c[:, :, 2].mean(axis=1), minlength=n_poly)
     area_xy_poly = np.bincount(tri.polygon, weights=area_xy, minlength=n_poly)
     area = model.polygon_areas()
-    length = np.linalg.norm(vec_area, axis=1)
-    unit = np.zeros((n_poly, 3))
-    ok = length > 0
-    unit[ok] = vec_area[ok] / length[ok, None]
-    # polygons that produced no triangles: fall back to the Newell normal
-    bad = ~ok & (np.linalg.norm(tri.normals, axis=1) > 0) if len(tri.normals) else ~ok
-    if bad.any():
-        unit[bad] = tri.normals[bad] / np.linalg.norm(tri.normals[bad], axis=1)[:, None]
+    unit = polygon_unit_normals(model)
     # z extent of every polygon (all its rings)
     zmin = np.full(n_poly, np.nan)
     zmax = np.full(n_poly, np.nan)
@@ -204,64 +197,6 @@ def polygon_geometry_arrays(model: CityModel) -> dict:
                z_integral=z_integral, area_xy=area_xy_poly, origin_z=float(origin[2]))
     model._cache["metrics_polygon_arrays"] = out
     return out
-
-
-def effective_semantics(model: CityModel, unit: np.ndarray) -> np.ndarray:
-    """Semantic code per polygon; polygons without semantics get one inferred from the normal
-    (tilt ≥ 80° wall, downward ground, upward roof)."""
-    sem = model.polygon_semantic.astype(np.int16).copy()
-    unknown = sem == UNKNOWN
-    if unknown.any():
-        nz = unit[unknown, 2]
-        steep = np.abs(nz) < math.cos(math.radians(WALL_TILT_DEG))
-        sem[unknown] = np.where(steep, WALL, np.where(nz < 0, GROUND, ROOF))
-    return sem
-
-
-# ---------------------------------------------------------------------------- rows
-def _rows(model: CityModel, lod, types):
-    """Rows (object ids) and the (polygon, row) pairs: own selected geometry plus, for an object
-    with children, the children's (recursively). The own geometry is dropped when it has a
-    lower LoD than the children's (a Building with an LoD1 block and LoD2 parts)."""
-    ids = [oid for oid, o in model.objects.items() if o.type in types]
-    row_of = {oid: i for i, oid in enumerate(ids)}
-    selected = {}
-    for oid, obj in model.objects.items():
-        g = model.select_geometry(obj, lod)
-        if g is not None:
-            selected[oid] = g
-
-    def descendants(oid, seen):
-        for c in model.objects[oid].children:
-            if c in model.objects and c not in seen:
-                seen.add(c)
-                yield c
-                yield from descendants(c, seen)
-
-    starts, stops, rows = [], [], []
-    for oid in ids:
-        r = row_of[oid]
-        parts = [c for c in descendants(oid, {oid}) if c in selected]
-        own = selected.get(oid)
-        if own is not None and parts:
-            best_child = max(selected[c].lod_value for c in parts)
-            if own.lod_value < best_child:
-                own = None
-        for g in ([own] if own is not None else []) + [selected[c] for c in parts]:
-            starts.append(g.poly_start)
-            stops.append(g.poly_stop)
-            rows.append(r)
-    starts = np.asarray(starts, dtype=np.int64)
-    stops = np.asarray(stops, dtype=np.int64)
-    counts = stops - starts
-    pair_row = np.repeat(np.asarray(rows, dtype=np.int64), counts)
-    pair_poly = (np.repeat(starts - np.concatenate([[0], np.cumsum(counts)[:-1]]), counts)
-                 + np.arange(int(counts.sum()), dtype=np.int64)) if len(counts) else np.zeros(0, np.int64)
-    parent_ids = []
-    for oid in ids:
-        ps = [p for p in model.objects[oid].parents if p in model.objects]
-        parent_ids.append(ps[0] if ps else None)
-    return ids, pair_poly, pair_row, parent_ids
 
 
 def _group_min(values, rows, n, mask=None):
@@ -356,7 +291,7 @@ def compute_metrics(model: CityModel, lod: str | None = None, types=BUILDING_TYP
 
     ``lod``: LoD to use (default the highest per object); ``types``: CityObject types that get
     a row; ``storey_height_m``: assumed gross storey height for the storey estimate (m)."""
-    ids, pair_poly, pair_row, parent_ids = _rows(model, lod, set(types))
+    ids, pair_poly, pair_row, parent_ids = object_rows(model, lod, set(types))
     n = len(ids)
     types_of = [model.objects[i].type for i in ids]
     cols: dict[str, np.ndarray] = {}
@@ -366,7 +301,7 @@ def compute_metrics(model: CityModel, lod: str | None = None, types=BUILDING_TYP
                 cols[k] = np.zeros(0)
         return Metrics(ids, types_of, parent_ids, cols, storey_height_m)
     P = polygon_geometry_arrays(model)
-    sem_all = effective_semantics(model, P["unit"])
+    sem_all = effective_semantics(model)
     sem = sem_all[pair_poly]
     zmin, zmax, area = P["zmin"][pair_poly], P["zmax"][pair_poly], P["area"][pair_poly]
     unit = P["unit"][pair_poly]
@@ -393,7 +328,7 @@ def compute_metrics(model: CityModel, lod: str | None = None, types=BUILDING_TYP
     has_ground = np.bincount(pair_row, weights=is_ground.astype(float), minlength=n) > 0
     need_union = np.flatnonzero(~has_ground & (np.bincount(pair_row, minlength=n) > 0))
     if len(need_union):
-        footprint[need_union] = _projected_union_areas(model, pair_poly, pair_row, need_union, horiz)
+        footprint[need_union] = shapely.area(projected_unions(model, pair_poly, pair_row, need_union, horiz > 1e-9))
     footprint[np.bincount(pair_row, minlength=n) == 0] = np.nan
     cols["footprint_area_m2"] = footprint
 
@@ -424,63 +359,6 @@ def compute_metrics(model: CityModel, lod: str | None = None, types=BUILDING_TYP
     cols["roof_type"] = classify_roofs(pair_row[is_roof], unit[is_roof], area[is_roof], n)
     cols["file_roof_type"] = np.array([file_roof_type(model.objects[i].attributes) for i in ids], dtype=object)
     return Metrics(ids, types_of, parent_ids, cols, storey_height_m)
-
-
-def projected_unions(model: CityModel, pair_poly, pair_row, rows, poly_mask) -> np.ndarray:
-    """Shapely geometry per row in ``rows``: the 2D union of the xy projection (local
-    coordinates, relative to ``model.origin``) of the exterior rings of that row's polygons
-    where ``poly_mask`` (per pair) is set; empty polygons for rows without such polygons."""
-    rows = np.asarray(rows, dtype=np.int64)
-    out = np.array([shapely.Polygon() for _ in range(len(rows))], dtype=object)
-    if not len(rows) or not len(pair_row):
-        return out
-    slot = np.full(int(max(pair_row.max(), rows.max())) + 1, -1, dtype=np.int64)
-    slot[rows] = np.arange(len(rows))
-    sel = (slot[pair_row] >= 0) & poly_mask
-    polys, pslot = pair_poly[sel], slot[pair_row[sel]]
-    if not len(polys):
-        return out
-    ring = model.polygon_offsets[polys]
-    start, stop = model.ring_offsets[ring], model.ring_offsets[ring + 1]
-    counts = stop - start
-    good = counts >= 3
-    pslot, start, counts = pslot[good], start[good], counts[good]
-    if not len(pslot):
-        return out
-    idx = np.repeat(start - np.concatenate([[0], np.cumsum(counts)[:-1]]), counts) + np.arange(int(counts.sum()))
-    xy = model.vertices[model.ring_vertices[idx], :2] - model.origin[:2]
-    ring_index = np.repeat(np.arange(len(pslot)), counts)
-    geoms = shapely.make_valid(shapely.polygons(shapely.linearrings(xy, indices=ring_index)))
-    order = np.argsort(pslot, kind="stable")
-    ps = pslot[order]
-    cut = np.flatnonzero(np.concatenate([[True], ps[1:] != ps[:-1]]))
-    for a, b in zip(cut, np.concatenate([cut[1:], [len(ps)]])):
-        u = shapely.union_all(geoms[order[a:b]], grid_size=1e-4)
-        out[ps[a]] = shapely.union_all(shapely.get_parts(u)[shapely.area(shapely.get_parts(u)) > 0]) \
-            if u.geom_type == "GeometryCollection" else u
-    return out
-
-
-def _projected_union_areas(model, pair_poly, pair_row, rows, horiz) -> np.ndarray:
-    """Area (m²) of the 2D union of the projection of the rows' non-vertical polygons."""
-    return shapely.area(projected_unions(model, pair_poly, pair_row, rows, horiz > 1e-9)).astype(float)
-
-
-def footprint_polygons(model: CityModel, lod: str | None = None, types=("Building",)):
-    """(ids, shapely footprints in local xy, pair_poly, pair_row): per object of ``types`` (with
-    its parts) the union of its GroundSurface projections, else of all non-vertical polygons."""
-    ids, pair_poly, pair_row, _ = _rows(model, lod, set(types))
-    n = len(ids)
-    if n == 0:
-        return ids, np.zeros(0, dtype=object), pair_poly, pair_row
-    P = polygon_geometry_arrays(model)
-    sem = effective_semantics(model, P["unit"])[pair_poly]
-    horiz = P["area"][pair_poly] * np.abs(P["unit"][pair_poly, 2])
-    is_ground = (sem == GROUND) & (horiz > 1e-9)
-    has_ground = np.bincount(pair_row, weights=is_ground.astype(float), minlength=n) > 0
-    rows = np.arange(n)
-    fp = projected_unions(model, pair_poly, pair_row, rows, np.where(has_ground[pair_row], is_ground, horiz > 1e-9))
-    return ids, fp, pair_poly, pair_row
 
 
 def classify_roofs(face_row: np.ndarray, face_unit: np.ndarray, face_area: np.ndarray, n_rows: int) -> np.ndarray:

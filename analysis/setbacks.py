@@ -58,9 +58,10 @@ import shapely
 
 from model.citymodel import CityModel
 from model.errors import InputError
+from model.footprint import effective_semantics, footprint_polygons
 from model.semantics import GROUND, ROOF, WALL
 
-from .metrics import effective_semantics, footprint_polygons, polygon_geometry_arrays
+from .metrics import polygon_geometry_arrays
 
 OVERLAP_TOLERANCE_M2 = 0.01  # overlaps below this area are numerical noise (m²)
 PARTY_WALL_PROBE_M = 0.5  # depth of the strip that decides party / interior walls (m)
@@ -235,7 +236,7 @@ def compute_setbacks(model: CityModel, rule="nbauo", parcels=None, lod: str | No
     ids, fps, pair_poly, pair_row = footprint_polygons(model, lod, ("Building",))
     n_b = len(ids)
     P = polygon_geometry_arrays(model)
-    sem = effective_semantics(model, P["unit"])
+    sem = effective_semantics(model)
     unit = P["unit"]
     # ground height per building: lowest ground polygon, else lowest vertex
     zmin_pair = P["zmin"][pair_poly]

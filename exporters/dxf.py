@@ -41,10 +41,11 @@ import zlib
 
 import numpy as np
 
+from model.footprint import object_footprints
 from model.semantics import SURFACE_TYPES
 
 from ._common import (DEFAULT_RGB, DEMOLISHED_RGB, INSERTED_RGB, SURFACE_RGB, TYPE_RGB, Edits, layer_name,
-                      object_footprint, object_meshes, resolve_offset, result_colouring, safe_name)
+                      object_meshes, resolve_offset, result_colouring, safe_name)
 
 APPID = "STADTBILD"
 INFO_LAYER = "STADTBILD_INFO"
@@ -140,12 +141,12 @@ def build_dxf(model, lod=None, edits: Edits | None = None, results=None, local_o
             verts, faces = meshes.sub_mesh(sel)
             w.polyface(verts, faces, lname, xdata, hidden=hidden[sel])
 
-    terrain = getattr(model, "terrain", None)  # importers.terrain.attach_terrain: a Scene (local frame)
+    terrain = model.terrain  # importers.terrain.attach_terrain: a Scene (local frame)
     if terrain is not None and getattr(terrain, "n_triangles", 0):
         w.layer(TERRAIN_LAYER, SURFACE_RGB["Terrain"])
         verts = terrain.vertices + (np.asarray(terrain.origin, float) - offset)
         w.polyface(verts, terrain.triangles, TERRAIN_LAYER, [(1000, "terrain"), (1000, "type=TINRelief")])
-    for lyr in getattr(model, "layers", None) or []:  # importers.layers.attach_layers: 2D overlays
+    for lyr in model.layers:  # importers.layers.attach_layers: 2D overlays
         lname = "OVERLAY_" + safe_name(lyr.name)
         w.layer(lname, (90, 90, 90))
         for geom, props in zip(lyr.geometries, lyr.records()):
@@ -302,7 +303,7 @@ class _Writer:
 
     def footprint(self, original, oid: str, lod) -> int:
         """Dashed outline of a demolished object's footprint at its lowest height; 1 if drawn."""
-        shape, zmin = object_footprint(original, oid, lod)
+        shape, zmin = object_footprints(original, [oid], lod).get(oid, (None, float("nan")))
         if shape is None:
             return 0
         xdata = _object_xdata(original.objects[oid]) + [(1000, "demolished")]

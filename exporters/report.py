@@ -23,7 +23,9 @@ from pathlib import Path
 
 import numpy as np
 
-from ._common import DEMOLISHED_RGB, INSERTED_RGB, Edits, object_footprint
+from model.footprint import object_footprints
+
+from ._common import DEMOLISHED_RGB, INSERTED_RGB, Edits
 
 A4_LANDSCAPE = (11.69, 8.27)  # inches
 
@@ -47,8 +49,7 @@ class _Footprints:
 
     def __init__(self, model, lod):
         self.ids, self.rings = [], []
-        for oid in model.objects:
-            fp, _ = object_footprint(model, oid, lod)
+        for oid, (fp, _) in object_footprints(model, None, lod).items():
             if fp is None:
                 continue
             for p in getattr(fp, "geoms", [fp]):
@@ -136,8 +137,7 @@ def _plan(ax, model, footprints: _Footprints, analysis=None, edits: Edits | None
     if inserted:
         handles.append(Patch(facecolor=np.asarray(INSERTED_RGB) / 255, label="eingefügt / inserted"))
     if edits and edits.demolished and edits.original is not None:
-        for oid in edits.demolished:
-            fp, _ = object_footprint(edits.original, oid, lod)
+        for oid, (fp, _) in object_footprints(edits.original, edits.demolished, lod).items():
             for p in getattr(fp, "geoms", [fp]) if fp is not None else []:
                 if p.geom_type == "Polygon":
                     xy = np.asarray(p.exterior.coords)
@@ -169,13 +169,13 @@ def _surface_plan(ax, model, values, mappable) -> None:
     polygon with a value and a non-vertical normal, projected to the plane, lower ones first."""
     from matplotlib.collections import PolyCollection
 
-    from ._common import polygon_geometries
+    from model.shapes import polygon_shapes
 
     vals = np.asarray(values, dtype=float)
     rows = np.flatnonzero(np.isfinite(vals[: model.n_polygons]))
     if not len(rows):
         return
-    geoms = polygon_geometries(model, rows)
+    geoms = polygon_shapes(model, rows)
     rings, zs, cols = [], [], []
     for row, g in zip(rows, geoms):
         if g is None:

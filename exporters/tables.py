@@ -1,7 +1,7 @@
 """Tables and GIS layers of per-object and per-surface results; rasters as GeoTIFF.
 
-- **objects**: one row per object with geometry (the 2D footprint: union of GroundSurfaces, else
-  roofs, else all polygons, projected to the plane; MultiPolygon in the model CRS): ``id``,
+- **objects**: one row per object with geometry (its 2D footprint, :mod:`model.footprint`;
+  MultiPolygon in the model CRS): ``id``,
   ``type``, ``parent``, ``status`` (existing / inserted), ``footprint_area_m2``, the object's own
   attributes (scalars; nested values as JSON text) and every result attribute as
   ``<analysis>_<name>``.
@@ -25,15 +25,17 @@ from __future__ import annotations
 import csv
 import io
 import json
-import warnings
 
 import numpy as np
 
 from model.errors import InputError
 from model.fileio import replace_via_temp
+from model.footprint import object_footprints
 from model.semantics import SURFACE_TYPES
+from model.shapes import polygon_shapes
 
-from ._common import Edits, object_footprint, polygon_geometries, safe_name
+from ._common import Edits, safe_name
+from .vector import VectorLayer, geometry_type, write_vector
 
 
 # ---------------------------------------------------------------------- table building
@@ -43,12 +45,13 @@ def object_table(model, lod=None, results=None, edits: Edits | None = None):
     ids = list(model.objects)
     cols: dict[str, list] = {"id": ids, "type": [], "parent": [], "status": [], "footprint_area_m2": []}
     geoms = []
+    footprints = object_footprints(model, ids, lod)
     for oid in ids:
         obj = model.objects[oid]
         cols["type"].append(obj.type)
         cols["parent"].append(obj.parents[0] if obj.parents else None)
         cols["status"].append("inserted" if oid in inserted else "existing")
-        fp, _ = object_footprint(model, oid, lod)
+        fp, _ = footprints[oid]
         geoms.append(fp)
         cols["footprint_area_m2"].append(float(fp.area) if fp is not None else np.nan)
     attr_names: list[str] = []
@@ -102,7 +105,7 @@ def surface_table(model, lod=None, results=None):
             vals = np.asarray(vals, dtype=float)
             cols[f"{safe_name(a.name, upper=False)}_{name}"] = vals[rows] if len(vals) == model.n_polygons \
                 else np.full(len(rows), np.nan)
-    return cols, list(polygon_geometries(model, rows))
+    return cols, list(polygon_shapes(model, rows))
 
 
 def polygon_normals(model) -> np.ndarray:
@@ -189,98 +192,27 @@ def _table(model, lod, results, edits, table):
     raise InputError(None, f"unknown table {table!r} (objects, surfaces{''.join(', ' + k for k in layers)})")
 
 
-def _ogr_fields(cols: dict):
-    names, data, masks = [], [], []
-    for name, vals in cols.items():
-        vals = list(vals)
-        kinds = {type(v) for v in vals if v is not None and not (isinstance(v, float) and np.isnan(v))}
-        if kinds and kinds <= {bool}:
-            arr = np.array([bool(v) if v is not None else False for v in vals])
-            mask = np.array([v is None for v in vals])
-        elif kinds <= {int, float, np.float64, np.int64}:
-            arr = np.array([np.nan if v is None else float(v) for v in vals], dtype=np.float64)
-            if kinds <= {int, np.int64} and kinds and not np.isnan(arr).any():
-                arr = arr.astype(np.int64)
-            mask = None
-        else:
-            arr = np.array(["" if v is None else str(v) for v in vals], dtype=object)
-            mask = np.array([v is None for v in vals])
-        names.append(name[:63])
-        data.append(arr)
-        masks.append(mask if mask is not None and mask.any() else None)
-    return names, data, masks
-
-
-def _wkb(geoms, force_multi_2d: bool):
-    import shapely
-
-    arr = np.array([g if g is not None else None for g in geoms], dtype=object)
-    if force_multi_2d:
-        arr = np.array([None if g is None else (shapely.MultiPolygon([g]) if g.geom_type == "Polygon" else
-                                                 shapely.MultiPolygon([p for p in getattr(g, "geoms", []) if p.geom_type == "Polygon"])
-                                                 if g.geom_type != "MultiPolygon" else g) for g in arr], dtype=object)
-    return shapely.to_wkb(arr, output_dimension=2 if force_multi_2d else 3)
-
-
-def _geometry_type(geoms) -> str:
-    types = {g.geom_type for g in geoms if g is not None}
-    has_z = any(g.has_z for g in geoms if g is not None)
-    if len(types) == 1:
-        t = types.pop()
-        return f"{t} Z" if has_z else t
-    return "Unknown"
-
-
-def _write_ogr_layers(path, driver, layers: list, crs_wkt, dataset_options=None, layer_options=None):
-    """layers: [(name, cols, geoms, geometry_type, force_multi_2d)] written into one new file."""
-    def write(tmp):
-        with warnings.catch_warnings():
-            # a model without CRS gives a file without CRS; the CLI already warned about it
-            warnings.filterwarnings("ignore", message=".*'crs' was not provided.*")
-            _write_layers(tmp, driver, layers, crs_wkt, dataset_options, layer_options)
-
-    replace_via_temp(path, write)
-
-
-def _write_layers(tmp, driver, layers, crs_wkt, dataset_options, layer_options):
-    import pyogrio.raw
-
-    for i, (name, cols, geoms, gtype, multi2d) in enumerate(layers):
-        names, data, masks = _ogr_fields(cols)
-        pyogrio.raw.write(tmp, _wkb(geoms, multi2d), data, names, field_mask=masks, layer=name,
-                          driver=driver, geometry_type=gtype, crs=crs_wkt, append=i > 0,
-                          promote_to_multi=False, dataset_options=dataset_options if i == 0 else None,
-                          layer_options=layer_options)
-
-
-def _crs_wkt(model):
-    crs = model.crs.pyproj() if model.crs else None
-    return crs.to_wkt() if crs is not None else None
-
-
 def write_geojson(model, path, lod=None, results=None, edits: Edits | None = None, table: str = "objects",
                   wgs84: bool = False) -> dict:
     """GeoJSON of one table ("objects" footprints, "surfaces" 3D polygons or a result layer)."""
     cols, geoms = _table(model, lod, results, edits, table)
     multi = table == "objects"
-    gtype = "MultiPolygon" if multi else _geometry_type(geoms)
+    gtype = "MultiPolygon" if multi else geometry_type(geoms)
     opts = {"RFC7946": "YES"} if wgs84 else {"WRITE_NAME": "NO", "COORDINATE_PRECISION": 4}
-    _write_ogr_layers(path, "GeoJSON", [(table, cols, geoms, gtype, multi)], _crs_wkt(model), layer_options=opts)
+    write_vector(path, [VectorLayer(table, cols, geoms, gtype, multi, opts)], model.crs, driver="GeoJSON")
     return {"objects": len(geoms), "table": table}
 
 
 def write_gpkg(model, path, lod=None, results=None, edits: Edits | None = None) -> dict:
     """GeoPackage with the layers ``objects`` (footprints), ``surfaces`` (3D polygons) and one
     layer per result geometry layer."""
-    layers = []
     cols, geoms = object_table(model, lod, results, edits)
-    layers.append(("objects", cols, geoms, "MultiPolygon", True))
     scols, sgeoms = surface_table(model, lod, results)
-    layers.append(("surfaces", scols, sgeoms, "Polygon Z", False))
-    for name, (lc, lg) in layer_tables(results).items():
-        layers.append((name, lc, lg, _geometry_type(lg), False))
-    _write_ogr_layers(path, "GPKG", layers, _crs_wkt(model))
-    return {"objects": len(geoms), "surfaces": len(sgeoms), "layers": [entry[0] for entry in layers]}
+    layers = [VectorLayer("objects", cols, geoms, "MultiPolygon", True),
+              VectorLayer("surfaces", scols, sgeoms, "Polygon Z")]
+    layers += [VectorLayer(name, lc, lg) for name, (lc, lg) in layer_tables(results).items()]
+    write_vector(path, layers, model.crs, driver="GPKG")
+    return {"objects": len(geoms), "surfaces": len(sgeoms), "layers": [lyr.name for lyr in layers]}
 
 
 # ---------------------------------------------------------------------- rasters
