@@ -278,7 +278,7 @@ def load_files(files, crs: str | None = None):
 
 def scan_file(path: str, crs: str | None = None) -> dict:
     """Bbox (3D, model CRS), object count and CRS of one tile file (a Dask task in file mode)."""
-    from .ground import lowest_ground_z
+    from model.ground import lowest_ground_z
 
     try:
         m = load_cached(path, crs=crs)
@@ -403,7 +403,7 @@ def plan(inputs, options: BatchOptions, client=None):
     if bb is None:
         raise InputError(files[0], "the model holds no geometry")
     if options.analysis in ("sunhours", "sunlight"):
-        from .ground import lowest_ground_z
+        from model.ground import lowest_ground_z
 
         sc = model.scene(options.lod)
         options._ground_z = float(lowest_ground_z(sc) + sc.origin[2])

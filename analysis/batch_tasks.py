@@ -11,7 +11,9 @@ from pathlib import Path
 
 import numpy as np
 
-from model.fileio import atomic_write_bytes, replace_via_temp
+from model.fileio import atomic_write_bytes
+from exporters.vector import VectorLayer, write_vector
+from model.shapes import polygon_shapes
 
 from .batch_plan import FILE_CACHE_STATS, Partition, RunShared, done_marker, partition_model, shared_for
 
@@ -36,23 +38,6 @@ def run_scene(model, lod, origin, site_bbox):
     return rs
 
 
-def _subset_surfaces(surf, keep: np.ndarray):
-    """RoofSurfaces restricted to the surfaces flagged in ``keep`` (triangle map renumbered)."""
-    from .solar import RoofSurfaces
-
-    sel = np.flatnonzero(keep)
-    lookup = np.full(len(keep) + 1, -1, dtype=np.int64)
-    lookup[sel] = np.arange(len(sel))
-    ts = surf.triangle_surface
-    new_ts = np.where(ts >= 0, lookup[np.where(ts >= 0, ts, len(keep))], -1)
-    flipped = surf.flipped  # counted over all surfaces; the partition reports it for its own only
-    return RoofSurfaces(polygon=surf.polygon[sel], object_index=surf.object_index[sel], triangle_surface=new_ts,
-                        area_m2=surf.area_m2[sel], normal=surf.normal[sel], tilt_deg=surf.tilt_deg[sel],
-                        azimuth_deg=surf.azimuth_deg[sel], centroid=surf.centroid[sel], z_min_m=surf.z_min_m[sel],
-                        z_max_m=surf.z_max_m[sel], height_m=surf.height_m[sel], kind=surf.kind[sel],
-                        flipped=min(flipped, len(sel)))
-
-
 def surface_ordinals(model, scene, polygons: np.ndarray) -> np.ndarray:
     """Ordinal of every scene polygon in its object's selected geometry (``surface`` key, the
     same in a partition and in the whole model; as ``exporters.tables.surface_table``)."""
@@ -63,53 +48,9 @@ def surface_ordinals(model, scene, polygons: np.ndarray) -> np.ndarray:
     return mp - geom_start[mp], mp
 
 
-def _polygon_geoms(model, rows):
-    """shapely 3D polygons (exterior + holes) of model polygon ``rows`` in the model CRS."""
-    import shapely
-
-    out = []
-    for p in rows:
-        r0, r1 = model.polygon_offsets[p], model.polygon_offsets[p + 1]
-        rings = [model.vertices[model.ring_vertices[model.ring_offsets[r]:model.ring_offsets[r + 1]]]
-                 for r in range(r0, r1)]
-        rings = [r for r in rings if len(r) >= 3]
-        out.append(shapely.Polygon(rings[0], rings[1:]) if rings else None)
-    return out
-
-
-def _write_gpkg(path: Path, layers: list, crs_wkt) -> None:
-    """layers: [(name, {column: array}, geometries (shapely|None), geometry_type)] → one GPKG."""
-    import pyogrio.raw
-    import shapely
-
-    def write(tmp):
-        import warnings
-
-        warnings.filterwarnings("ignore", message=".*'crs' was not provided.*")  # the model's own warning says it
-        for i, (name, cols, geoms, gtype) in enumerate(layers):
-            names = list(cols)
-            data = []
-            for k in names:
-                v = np.asarray(cols[k])
-                data.append(v.astype(object) if v.dtype.kind in "US" else v)
-            wkb = shapely.to_wkb(np.asarray(geoms, dtype=object), output_dimension=3 if gtype.endswith("Z") else 2)
-            pyogrio.raw.write(str(tmp), wkb, data, names, layer=name, driver="GPKG", geometry_type=gtype,
-                              crs=crs_wkt, append=i > 0, promote_to_multi=False)
-
-    replace_via_temp(path, write)
-
-
-def _crs_wkt(model):
-    try:
-        crs = model.crs.pyproj() if model.crs else None
-        return crs.to_wkt() if crs is not None else None
-    except Exception:
-        return None
-
-
 def _footprints(model, ids):
     """{building id: shapely footprint in the model CRS} for the top-level ids."""
-    from .metrics import footprint_polygons
+    from model.footprint import footprint_polygons
 
     fids, fps, _, _ = footprint_polygons(model, None, ("Building",))
     origin = model.origin
@@ -128,14 +69,16 @@ def _translate(geom, dx, dy):
 
 def _solar_tile(part: Partition, model, own_ids, tdir: Path, shared: RunShared | None = None) -> dict:
     from .raycast import RayCaster
-    from .solar import compute_solar, find_roof_surfaces
+    from .solar import compute_solar, find_roof_surfaces, subset_surfaces
 
     opt = part.options.solar_options()
     scene = run_scene(model, part.options.lod, part.origin, part.site_bbox)
     surf = find_roof_surfaces(scene, opt)
     own = set(own_ids)
     own_obj = np.array([oid in own for oid in scene.object_ids], dtype=bool)
-    surf = _subset_surfaces(surf, own_obj[surf.object_index] if len(surf) else np.zeros(0, bool))
+    keep = own_obj[surf.object_index] if len(surf) else np.zeros(0, bool)
+    # the partition reports the flipped roofs for its own surfaces only (at most all of them)
+    surf = subset_surfaces(surf, keep, flipped=min(surf.flipped, int(keep.sum())))
     rc = RayCaster(scene, threads=1)
     if shared is not None and shared.site is not None:  # the run's site, weather and sky: computed once
         res = compute_solar(scene, shared.weather, opt, raycaster=rc, model=model, surfaces=surf,
@@ -160,7 +103,7 @@ def _solar_tile(part: Partition, model, own_ids, tdir: Path, shared: RunShared |
     summary = res.summary()
     outputs = []
     if "gpkg" in part.options.formats:
-        geoms = _polygon_geoms(model, mp)
+        geoms = polygon_shapes(model, mp)
         fps = _footprints(model, list(per_b))
         bl = list(per_b)
         bcols = {"tile": np.full(len(bl), part.tile.id, dtype=object), "building_id": np.asarray(bl, dtype=object)}
@@ -168,8 +111,8 @@ def _solar_tile(part: Partition, model, own_ids, tdir: Path, shared: RunShared |
             bcols[k] = np.asarray([per_b[b][k] for b in bl])
         bgeoms = [fps.get(b) for b in bl]
         path = tdir / f"{part.tile.id}.gpkg"
-        _write_gpkg(path, [("surfaces", cols, geoms, "Polygon Z"),
-                           ("buildings", bcols, bgeoms, "Unknown")], _crs_wkt(model))
+        write_vector(path, [VectorLayer("surfaces", cols, geoms, "Polygon Z"),
+                            VectorLayer("buildings", bcols, bgeoms, "Unknown")], model.crs, driver="GPKG")
         outputs.append(path.name)
     if "cityjsonseq" in part.options.formats:
         outputs.append(_write_seq(part, model, own_ids, tdir, per_b, mp, cols))
@@ -232,7 +175,7 @@ def _metrics_tile(part: Partition, model, own_ids, tdir: Path) -> dict:
                 cols[k] = np.asarray(["" if v is None else str(v) for v in vals], dtype=object)
         geoms = [fps.get(oid) for oid in met.ids]
         path = tdir / f"{part.tile.id}.gpkg"
-        _write_gpkg(path, [("buildings", cols, geoms, "Unknown")], _crs_wkt(own))
+        write_vector(path, [VectorLayer("buildings", cols, geoms, "Unknown")], own.crs, driver="GPKG")
         outputs.append(path.name)
     if "cityjsonseq" in part.options.formats:
         attrs = {r["id"]: {k: v for k, v in r.items() if k != "id" and v is not None} for r in recs}
@@ -246,7 +189,7 @@ def _metrics_tile(part: Partition, model, own_ids, tdir: Path) -> dict:
 def _sun_tile_setup(part: Partition, model):
     """(run scene, site, ground, ray caster) of a tile for the sun analyses: the run's local frame
     and site (:func:`run_scene`) and one ground plane for the whole run when there is no terrain."""
-    from .ground import Ground, ground_for
+    from model.ground import Ground, ground_for
     from .raycast import RayCaster
     from .sun import site_from_model
 
@@ -282,7 +225,8 @@ def _sunhours_tile(part: Partition, model, own_ids, tdir: Path) -> dict:
         ys = y[act] + res.grid.origin[1]
         cols = {"tile": np.full(int(act.sum()), part.tile.id, dtype=object), "sun_hours_h": res.hours[act]}
         path = tdir / f"{part.tile.id}.gpkg"
-        _write_gpkg(path, [("cells", cols, list(shapely.points(xs, ys)), "Point")], _crs_wkt(model))
+        write_vector(path, [VectorLayer("cells", cols, list(shapely.points(xs, ys)), "Point")], model.crs,
+                     driver="GPKG")
         outputs.append(path.name)
     fig = res.figures()
     v = res.hours[res.grid.active]
@@ -327,8 +271,9 @@ def _sunlight_tile(part: Partition, model, own_ids, tdir: Path) -> dict:
             bcols[key] = np.asarray([per_b[b][key] for b in bids], dtype=np.float64)
         fps = _footprints(model, bids)
         path = tdir / f"{part.tile.id}.gpkg"
-        _write_gpkg(path, [("points", cols, list(shapely.points(pts)), "Point Z"),
-                           ("buildings", bcols, [fps.get(b) for b in bids], "Unknown")], _crs_wkt(model))
+        write_vector(path, [VectorLayer("points", cols, list(shapely.points(pts)), "Point Z"),
+                            VectorLayer("buildings", bcols, [fps.get(b) for b in bids], "Unknown")], model.crs,
+                     driver="GPKG")
         outputs.append(path.name)
     if "cityjsonseq" in part.options.formats:
         attrs = {b: {f"sunlight_{k}": v for k, v in d.items()} for b, d in per_b.items()}
@@ -379,9 +324,9 @@ def warm_worker(analysis: str) -> list:
 
     names = ["importers", "model.spatial", "shapely", "pyogrio", "pyproj"]
     names += {"solar": ["analysis.solar", "analysis.raycast", "scipy.sparse"],
-              "sunhours": ["analysis.shadow", "analysis.raycast", "analysis.ground", "exporters.tables"],
+              "sunhours": ["analysis.shadow", "analysis.raycast", "model.ground", "exporters.tables"],
               "metrics": ["analysis.metrics"],
-              "sunlight": ["analysis.sunlight", "analysis.raycast", "analysis.ground"]}.get(analysis, [])
+              "sunlight": ["analysis.sunlight", "analysis.raycast", "model.ground"]}.get(analysis, [])
     done = []
     for name in names:
         try:

@@ -1,6 +1,6 @@
 """Protected view corridors (Sichtachsen): which objects rise into the sight plane, and by how much.
 
-All functions take a :class:`model.scene.Scene` (normally ``analysis.ground.analysis_scene(model)``:
+All functions take a :class:`model.scene.Scene` (normally ``model.ground.analysis_scene(model)``:
 the buildings plus the terrain, after the scenario edits) and work in its LOCAL frame (metres,
 ``scene.vertices``); results convert back to the model CRS (``scene.to_world``). Rays go through
 the shared ray core :class:`analysis.raycast.RayCaster` (Embree, or the numpy fallback).
@@ -33,7 +33,7 @@ import numpy as np
 from model.errors import InputError
 
 from .casters import make_raycaster, terrain_objects
-from .ground import ground_for
+from model.ground import ground_for
 from .sightline import target_points, trace_lines
 
 #: an object rising less than this above the sight plane does not intrude (m)

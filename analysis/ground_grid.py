@@ -187,7 +187,7 @@ def ground_grid(scene, cell_m: float = 1.0, extent=None, polygon=None, ground=No
     grown by ``grow_m`` on every side (capped at :data:`MAX_GROW_M`) and extended by
     ``shadow_vector_xy`` (m, capped likewise). Footprint cells are found with ``raycaster``
     (a vertical ray from the sample hits a non-terrain object) when given."""
-    from .ground import ground_for
+    from model.ground import ground_for
 
     if not (cell_m > 0 and math.isfinite(cell_m)):
         raise InputError(None, f"--grid must be a positive number of metres, got {cell_m}")

@@ -1,6 +1,6 @@
 """Landmark visibility: from which street points a landmark can be seen.
 
-All functions take a :class:`model.scene.Scene` (normally ``analysis.ground.analysis_scene(model)``:
+All functions take a :class:`model.scene.Scene` (normally ``model.ground.analysis_scene(model)``:
 the buildings plus the terrain, after the scenario edits) and work in its LOCAL frame (metres,
 ``scene.vertices``); results convert back to the model CRS (``scene.to_world``). Rays go through
 the shared ray core :class:`analysis.raycast.RayCaster` (Embree, or the numpy fallback).
@@ -19,7 +19,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from .casters import make_raycaster
-from .ground import ground_for
+from model.ground import ground_for
 from .sightline import EYE_HEIGHT_M, target_points, trace_lines
 from .viewshed import RAY_BATCH
 

@@ -19,7 +19,7 @@ Ground: the centres of a square grid (``cell_m``, default 1 m, row 0 = north) ov
 the model CRS (default: the model's bbox grown in the shadow direction by the longest shadow at
 the instant, or on every side by the longest shadow at 10° sun elevation for sun-hours; growth at
 most 1 km), optionally clipped by a polygon. Ground height: the terrain when the model has one,
-else the horizontal plane at the lowest GroundSurface (``analysis.ground``). Samples are lifted
+else the horizontal plane at the lowest GroundSurface (``model.ground``). Samples are lifted
 1 cm (5 cm on terrain) to avoid hitting the surface they stand on. Cells under a building
 (a vertical ray from the sample hits a non-terrain object: footprints, and ground under
 overhangs/bridges) are "footprint" cells: not counted as shadowed ground.
@@ -199,7 +199,7 @@ def shadow_at(scene, time, cell_m: float = 1.0, extent=None, polygon=None, surfa
 
     ``scene`` is the scene to analyse (with terrain merged in, if any: ``importers.terrain.with_terrain``);
     ``raycaster`` may be a prepared :class:`RayCaster` over it (e.g. with objects disabled)."""
-    from .ground import ground_for
+    from model.ground import ground_for
     from .sun import sun_positions
 
     site = site_of(scene, site, tz)
@@ -258,7 +258,7 @@ def sun_hours(scene, date=None, start: str = "00:00", stop: str = "24:00", step_
     """Hours of direct sun per sample between local ``start`` and ``stop`` on ``date``
     (e.g. "2026-03-21"), or over explicit equally spaced ``times``; ``step_min`` ≤ 10 minutes.
     For a period of several days, call once per day and add (or pass ``times``)."""
-    from .ground import ground_for
+    from model.ground import ground_for
     from .sun import day_times, sun_positions
 
     if not (0 < step_min <= MAX_STEP_MIN):
@@ -400,7 +400,7 @@ def before_after(scene_before, scene_after, analysis: str = "sunhours", shared_r
     on the demo the shared route measured no faster)."""
     from model.scene import Scene
 
-    from .ground import ground_for
+    from model.ground import ground_for
     from .sun import sun_positions
 
     if not np.allclose(scene_before.origin, scene_after.origin):

@@ -1,6 +1,6 @@
 """Sightlines: is a target visible from an observer, what blocks the line, and the clearance.
 
-All functions take a :class:`model.scene.Scene` (normally ``analysis.ground.analysis_scene(model)``:
+All functions take a :class:`model.scene.Scene` (normally ``model.ground.analysis_scene(model)``:
 the buildings plus the terrain, after the scenario edits) and work in its LOCAL frame (metres,
 ``scene.vertices``); results convert back to the model CRS (``scene.to_world``). Rays go through
 the shared ray core :class:`analysis.raycast.RayCaster` (Embree, or the numpy fallback).
@@ -17,7 +17,7 @@ Sightline
     The clearance profile samples the line every ``step_m`` and casts a vertical ray from above
     the scene down to the highest surface under each sample (roof, terrain, or the ground
     plane): clearance = line height − surface height (negative where geometry rises through the
-    line). Observers given without Z stand at ground height (``analysis.ground``) plus the eye
+    line). Observers given without Z stand at ground height (``model.ground``) plus the eye
     height, 1.6 m by default (DIN EN 17037 uses 1.2 m seated / 1.6 m standing eye heights).
 
 Viewsheds (:mod:`analysis.viewshed`), protected view corridors (:mod:`analysis.corridor`) and
@@ -36,7 +36,7 @@ from model.semantics import GROUND
 
 from .blockers import segment_blockers
 from .casters import make_raycaster
-from .ground import ground_for
+from model.ground import ground_for
 
 #: default eye height above the ground (m)
 EYE_HEIGHT_M = 1.6

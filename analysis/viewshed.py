@@ -1,6 +1,6 @@
 """Viewsheds: what is visible from an observer, on the ground and on facades and roofs.
 
-All functions take a :class:`model.scene.Scene` (normally ``analysis.ground.analysis_scene(model)``:
+All functions take a :class:`model.scene.Scene` (normally ``model.ground.analysis_scene(model)``:
 the buildings plus the terrain, after the scenario edits) and work in its LOCAL frame (metres,
 ``scene.vertices``); results convert back to the model CRS (``scene.to_world``). Rays go through
 the shared ray core :class:`analysis.raycast.RayCaster` (Embree, or the numpy fallback).
@@ -29,7 +29,7 @@ import numpy as np
 from model.errors import InputError
 
 from .casters import make_raycaster
-from .ground import ground_for
+from model.ground import ground_for
 from .sightline import END_GAP_M
 
 #: default viewshed radius (m, horizontal)

@@ -43,7 +43,7 @@ def main() -> None:
     from trimesh.ray.ray_pyembree import RayMeshIntersector as EmbreeIntersector
     from trimesh.ray.ray_triangle import RayMeshIntersector as NumpyIntersector
 
-    from analysis.ground import analysis_scene
+    from model.ground import analysis_scene
     from analysis.raycast import RayCaster
     from analysis.landmark import street_points
     from analysis.sightline import object_top, trace_lines

@@ -21,10 +21,11 @@ BASELINE_POINTS = 300
 
 
 def main() -> None:
-    from analysis.ground import ground_for
+    from model.ground import ground_for
     from analysis.raycast import RayCaster
     from analysis.sun import site_from_model
-    from analysis.sunlight import _day_directions, compare_sunlight, facade_points, facade_sunlight
+    from analysis.samples import facade_points
+    from analysis.sunlight import _day_directions, compare_sunlight, facade_sunlight
     from importers import load
     from model.scenario import Scenario
 

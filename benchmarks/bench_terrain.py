@@ -44,7 +44,8 @@ def main() -> None:
     from analysis.raycast import RayCaster
     from benchmarks.citygen import write_city
     from importers import load
-    from importers.terrain import read_dem, with_terrain, write_geotiff
+    from importers.terrain import read_dem, write_geotiff
+    from model.terrain import with_terrain
 
     with tempfile.TemporaryDirectory(prefix="bench_terrain_") as tmp:
         tmp = Path(tmp)
@@ -130,7 +131,7 @@ def main() -> None:
         near = RayCaster(full.select(full.surface_type != TERRAIN))
         xy_l = xy - origin[:2]
         origins = np.c_[xy_l, gv.height(xy, method="mesh") - origin[2] + TERRAIN_LIFT_M]
-        from analysis.ground import Ground
+        from model.ground import Ground
 
         normals = Ground(origin=origin, grid=gv, kind="terrain").normals(xy_l, method="mesh")
         sun_dirs = np.array([[np.sin(a) * np.cos(e), np.cos(a) * np.cos(e), np.sin(e)]

@@ -18,11 +18,10 @@ def run(args) -> int:
             return _plan_info(args)
     model = common.load_model(args)
     info = model.info()
-    from importers.terrain import ground_kind, terrain_info
+    from importers.terrain import terrain_info
 
     info["terrain"] = terrain_info(model)  # null without --terrain
-    info["layers"] = [lyr.summary() for lyr in getattr(model, "layers", None) or []]
-    info["ground"] = ground_kind(model) or info.get("ground")
+    info["layers"] = [lyr.summary() for lyr in model.layers]
     if args.json:
         common.print_json(info)
         return 0

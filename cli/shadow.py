@@ -64,7 +64,7 @@ def prepare(args, suffixes=OUTPUT_SUFFIXES):
     check_output(args, suffixes=suffixes)
     model = common.load_model(args)
     check_output(args, model, suffixes)
-    scene = analysis_scene(model, args.lod)
+    scene = traced_scene(model, args.lod)
     before = None
     if args.compare:
         scenario, args.scenario = args.scenario, None
@@ -73,25 +73,15 @@ def prepare(args, suffixes=OUTPUT_SUFFIXES):
         finally:
             args.scenario = scenario
         # a scenario may move the model's bbox minimum: express "before" in the after frame
-        before = analysis_scene(base, args.lod).shifted_to(scene.origin)
+        before = traced_scene(base, args.lod).shifted_to(scene.origin)
     return model, scene, before
 
 
-def analysis_ground(model, lod):
-    """The ground of the analysis: the DEM given with --terrain, else the model's TINRelief, else
-    the plane at the lowest GroundSurface (``analysis.ground``)."""
-    from analysis.ground import ground_for
+def traced_scene(model, lod):
+    """:func:`model.ground.analysis_scene`, or the CLI's error for a model without surfaces."""
+    from model.ground import analysis_scene
 
-    return ground_for(model.scene(lod=lod), getattr(model, "terrain_grid", None))
-
-
-def analysis_scene(model, lod):
-    scene = model.scene(lod=lod)
-    terrain = getattr(model, "terrain", None)
-    if terrain is not None:
-        from importers.terrain import with_terrain
-
-        scene = with_terrain(scene, terrain)
+    scene = analysis_scene(model, lod)
     if scene.n_triangles == 0:
         raise InputError(None, "the model has no surface geometry to cast shadows")
     return scene
@@ -163,6 +153,7 @@ def run(args) -> int:
     from analysis.raycast import RayCaster
     from analysis.shadow import before_after, shadow_at
     from analysis.sun import parse_local_time, zone
+    from model.ground import ground_of
 
     if args.tz:
         zone(args.tz)
@@ -172,7 +163,7 @@ def run(args) -> int:
     parse_local_time(args.time, site.tz)  # validate before heavy work
     kw = dict(time=args.time, cell_m=args.grid, extent=parse_extent(args), polygon=parse_polygon(args, model),
               surfaces=args.surfaces,
-              surface_spacing_m=args.surface_grid, site=site, ground=analysis_ground(model, args.lod))
+              surface_spacing_m=args.surface_grid, site=site, ground=ground_of(model, args.lod))
     diff = None
     if before is not None:
         diff = before_after(before, scene, "shadow", **kw)
@@ -260,9 +251,9 @@ def _polygon_features(result, diff):
 def _write_geojson(path, result, model, diff) -> None:
     import numpy as np
 
-    from model.fileio import replace_via_temp
-    import pyogrio.raw
     import shapely
+
+    from exporters.vector import VectorLayer, write_vector
 
     feats = _polygon_features(result, diff)
     names = sorted({k for _, p in feats for k in p})
@@ -277,11 +268,8 @@ def _write_geojson(path, result, model, diff) -> None:
         masks.append(None)
     geoms = [shapely.geometry.MultiPolygon([g]) if g.geom_type == "Polygon" else g for _, g in
              ((None, g) for g, _ in feats)]
-    wkb = np.array([shapely.to_wkb(g) for g in geoms], dtype=object) if geoms else np.array([], dtype=object)
-    crs = model.crs.pyproj().to_wkt() if model.crs else None
-    replace_via_temp(path, lambda tmp: pyogrio.raw.write(
-        str(tmp), wkb, data, names, layer=Path(path).stem, driver="GeoJSON", geometry_type="MultiPolygon",
-        crs=crs, promote_to_multi=False))
+    write_vector(path, [VectorLayer(Path(path).stem, dict(zip(names, data)), geoms, "MultiPolygon")], model.crs,
+                 driver="GeoJSON")
 
 
 def _write_csv(path, result, diff) -> None:

@@ -44,8 +44,8 @@ def parse_point(text: str, what: str) -> list[float]:
 
 def load_scene(args):
     """(model, analysis scene with terrain, ground, RayCaster) after --scenario/--terrain."""
-    from analysis.ground import analysis_scene, ground_for
     from analysis.raycast import RayCaster
+    from model.ground import analysis_scene, ground_of
 
     if args.output:
         common.check_output_not_source(args.output, args.files)
@@ -55,7 +55,7 @@ def load_scene(args):
     scene = analysis_scene(model, args.lod)
     if scene.n_triangles == 0:
         raise InputError(args.files[0], "the model has no surface geometry")
-    ground = ground_for(scene, getattr(model, "terrain_grid", None))
+    ground = ground_of(model, args.lod)
     return model, scene, ground, RayCaster(scene, backend=args.backend)
 
 
@@ -87,7 +87,7 @@ def write_geojson(path, scene, features) -> None:
         fc["crs"] = crs
     fc["features"] = [{"type": "Feature", "properties": props, "geometry": shapely.geometry.mapping(g)}
                       for g, props in features]
-    common.atomic_write_bytes(path, json.dumps(fc, ensure_ascii=False, default=common._json_default).encode())
+    common.atomic_write_bytes(path, json.dumps(fc, ensure_ascii=False, default=common.json_default).encode())
 
 
 def write_csv(path, columns: dict) -> None:

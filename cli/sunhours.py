@@ -32,9 +32,9 @@ def run(args) -> int:
     from analysis.raycast import RayCaster
     from analysis.shadow import before_after, sun_hours
     from analysis.sun import day_times, zone
+    from model.ground import ground_of
 
     from .shadow import (
-        analysis_ground,
         analysis_site,
         check_view,
         parse_extent,
@@ -60,7 +60,7 @@ def run(args) -> int:
     kw = dict(start=args.start, stop=args.stop, step_min=args.step, cell_m=args.grid, extent=parse_extent(args),
               polygon=parse_polygon(args, model),
               surfaces=args.surfaces, surface_spacing_m=args.surface_grid, site=site,
-              ground=analysis_ground(model, args.lod))
+              ground=ground_of(model, args.lod))
     progress = None if args.json else common.Progress(1, "sun-hours")
     total = diff = None
     rc = None if before is not None else RayCaster(scene, backend=args.backend)

@@ -57,9 +57,11 @@ def run(args) -> int:
     import numpy as np
 
     from analysis.raycast import RayCaster
-    from analysis.sunlight import building_objects, compare_sunlight, default_dates, facade_sunlight
+    from analysis.samples import building_objects
+    from analysis.sunlight import compare_sunlight, default_dates, facade_sunlight
+    from model.ground import ground_of
 
-    from .shadow import analysis_ground, analysis_site, check_view, parse_polygon, prepare
+    from .shadow import analysis_site, check_view, parse_polygon, prepare
 
     if args.output and Path(args.output).suffix.lower() not in OUTPUT_SUFFIXES:
         raise InputError(args.output, f"unknown output type {Path(args.output).suffix or '(none)'}; "
@@ -81,7 +83,7 @@ def run(args) -> int:
     parent = {oid: o.parents[0] for oid, o in model.objects.items() if o.parents}
     kw = dict(dates=dates, step_min=args.step, min_elevation_deg=args.min_elevation, site=site,
               spacing_m=args.spacing, storey_height_m=args.storey_height, first_row_m=args.first_row,
-              ground=analysis_ground(model, args.lod), objects=objects, object_parent=parent,
+              ground=ground_of(model, args.lod), objects=objects, object_parent=parent,
               equinox_threshold_h=args.hours_equinox, winter_threshold_h=args.hours_winter)
     rc = RayCaster(scene, backend=args.backend)  # one BVH for the check points and the hours
     area = parse_polygon(args, model)
@@ -111,7 +113,7 @@ def run(args) -> int:
 def _points_in_area(scene, area, rc, kw):
     import shapely
 
-    from analysis.sunlight import facade_points
+    from analysis.samples import facade_points
 
     pts = facade_points(scene, kw["spacing_m"], kw["storey_height_m"], kw["first_row_m"], objects=kw["objects"],
                         raycaster=rc, ground=kw["ground"])
@@ -174,15 +176,11 @@ def write_output(path, result, model, view: str = "auto") -> None:
         pd.DataFrame(cols).to_csv(buf, index=False, float_format="%.3f")
         common.atomic_write_bytes(path, buf.getvalue().encode())
         return
-    import pyogrio.raw
     import shapely
 
-    from model.fileio import replace_via_temp
+    from exporters.vector import VectorLayer, write_vector
 
     xyz = np.c_[cols.pop("x"), cols.pop("y"), cols.pop("z")]
-    wkb = np.array(shapely.to_wkb(shapely.points(xyz)), dtype=object) if len(xyz) else np.array([], dtype=object)
-    names = list(cols)
-    data = [np.asarray(v, dtype=object) if np.asarray(v).dtype == object else np.asarray(v) for v in cols.values()]
-    crs = model.crs.pyproj().to_wkt() if model.crs else None
-    replace_via_temp(path, lambda tmp: pyogrio.raw.write(str(tmp), wkb, data, names, layer=Path(path).stem,
-                                                         driver="GeoJSON", geometry_type="Point Z", crs=crs))
+    points = list(shapely.points(xyz)) if len(xyz) else []
+    data = {k: np.asarray(v) for k, v in cols.items()}
+    write_vector(path, [VectorLayer(Path(path).stem, data, points, "Point Z")], model.crs, driver="GeoJSON")

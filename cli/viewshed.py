@@ -106,7 +106,7 @@ def run(args) -> int:
 def street_area(model, grid_m: float):
     """The street area for ``--landmark`` from the ``--layer`` files (model CRS): the union of
     their polygons; lines (street centrelines) are buffered by one grid cell. None without layers."""
-    layers = getattr(model, "layers", None)
+    layers = model.layers
     if not layers:
         return None
     import shapely

@@ -176,7 +176,7 @@ def build_ifc(model, lod=None, edits: Edits | None = None, results=None, local_o
         for a in results or []:
             if oid in a.objects:
                 _psets(f, proxy, oid, a.objects[oid], f"Stadtbild_{safe_name(a.name, upper=False)}")
-    terrain = getattr(model, "terrain", None)  # importers.terrain.attach_terrain: a Scene (local frame)
+    terrain = model.terrain  # importers.terrain.attach_terrain: a Scene (local frame)
     if terrain is not None and getattr(terrain, "n_triangles", 0):
         tverts = terrain.vertices + (np.asarray(terrain.origin, float) - offset)
         fs = c("IfcTriangulatedFaceSet",

@@ -107,7 +107,7 @@ def build_gltf_scene(model, lod=None, edits: Edits | None = None, analysis=None,
             meta["results"] = {analysis.name: analysis.objects[oid]}
         mesh.metadata.update(_json_safe(meta))
         scene.add_geometry(mesh, geom_name=oid, node_name=oid, parent_node_name=root)
-    terrain = getattr(model, "terrain", None)  # importers.terrain.attach_terrain: a Scene (local frame)
+    terrain = model.terrain  # importers.terrain.attach_terrain: a Scene (local frame)
     if terrain is not None and getattr(terrain, "n_triangles", 0):
         name = TERRAIN_NODE if TERRAIN_NODE not in model.objects else f"{TERRAIN_NODE}_dem"
         tverts = (terrain.vertices + (np.asarray(terrain.origin, float) - offset)) @ rot.T
@@ -177,7 +177,7 @@ def write_obj(model, path, lod=None, edits: Edits | None = None, analysis=None, 
                                 visual=TextureVisuals(material=mat))
             name = f"{oid}#{names[gi]}"
             scene.add_geometry(m, geom_name=name, node_name=name)
-    terrain = getattr(model, "terrain", None)
+    terrain = model.terrain
     if terrain is not None and getattr(terrain, "n_triangles", 0):
         mat = SimpleMaterial(name="TERRAIN", diffuse=np.append(SURFACE_RGB["Terrain"], 255), glossiness=1.0)
         tverts = terrain.vertices + (np.asarray(terrain.origin, float) - offset)

@@ -1,7 +1,7 @@
 """2D geo layers (parcels, Bebauungsplan areas, streets, monuments) from GeoJSON, GeoPackage,
 Shapefile or any other OGR vector format, read with pyogrio (GDAL/OGR).
 
-A :class:`Layer` holds shapely 2.x geometries in the **model CRS** (reprojected with pyproj,
+A :class:`model.layer.Layer` holds shapely 2.x geometries in the **model CRS** (reprojected with pyproj,
 ``always_xy``), an attribute table (one numpy column per field) and the CRS. It serves
 
 - as analysis extent (``layer.union()`` / ``layer.extent()``),
@@ -13,10 +13,6 @@ to be in the model CRS (with a warning). A GeoPackage with several layers gives 
 """
 from __future__ import annotations
 
-import os
-import shutil
-import tempfile
-from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -24,91 +20,7 @@ import shapely
 
 from model.crs import CRSInfo, crs_argument, parse_crs
 from model.errors import InputError
-
-DRIVERS = {".gpkg": "GPKG", ".geojson": "GeoJSON", ".json": "GeoJSON", ".shp": "ESRI Shapefile",
-           ".fgb": "FlatGeobuf", ".geojsonl": "GeoJSONSeq", ".geojsons": "GeoJSONSeq"}
-
-
-@dataclass(eq=False)
-class Layer:
-    """A 2D vector layer in the model CRS.
-
-    name          layer name (GPKG layer name or file stem)
-    geometries    (n,) object array of shapely geometries (None for features without geometry),
-                  x/y in metres of ``crs``
-    attributes    {field name: (n,) numpy array}, the attribute table in file order
-    crs           ``CRSInfo`` of the geometries (the model CRS after reading for a model)
-    geometry_type "Polygon", "MultiLineString", … as OGR reports it
-    source        the file read
-    source_crs    the file's own CRS (e.g. "EPSG:4326")
-    """
-
-    name: str
-    geometries: np.ndarray
-    attributes: dict
-    crs: CRSInfo
-    geometry_type: str = "Unknown"
-    source: str | None = None
-    source_crs: str | None = None
-    warnings: list = field(default_factory=list)
-
-    def __len__(self) -> int:
-        return len(self.geometries)
-
-    @property
-    def fields(self) -> list[str]:
-        return list(self.attributes)
-
-    def records(self) -> list[dict]:
-        """Attribute rows as dicts (numpy scalars turned into Python values)."""
-        cols = {k: v.tolist() for k, v in self.attributes.items()}
-        return [{k: cols[k][i] for k in cols} for i in range(len(self))]
-
-    def column(self, name: str) -> np.ndarray:
-        try:
-            return self.attributes[name]
-        except KeyError:
-            raise InputError(self.source, f"layer {self.name!r} has no attribute {name!r} "
-                                          f"(has: {', '.join(self.fields) or 'none'})") from None
-
-    def where(self, name: str, value) -> "Layer":
-        """The features whose attribute ``name`` equals ``value``."""
-        return self.subset(self.column(name) == value)
-
-    def subset(self, mask) -> "Layer":
-        mask = np.asarray(mask, dtype=bool)
-        return Layer(self.name, self.geometries[mask], {k: v[mask] for k, v in self.attributes.items()},
-                     self.crs, self.geometry_type, self.source, self.source_crs, list(self.warnings))
-
-    def to_local(self, origin) -> np.ndarray:
-        """The geometries shifted into a scene's local frame (x − origin[0], y − origin[1])."""
-        o = np.asarray(origin, dtype=np.float64).reshape(-1)[:2]
-        return shapely.transform(self.geometries, lambda c: c - o)
-
-    def polygons(self, local_origin=None) -> list:
-        """All polygon parts as shapely Polygons (MultiPolygons split), e.g. parcels for the
-        setback check; in the model CRS, or local when ``local_origin`` is given."""
-        geoms = self.geometries if local_origin is None else self.to_local(local_origin)
-        parts = shapely.get_parts(geoms[shapely.get_type_id(geoms) >= 0] if len(geoms) else geoms)
-        return [g for g in parts if g is not None and g.geom_type == "Polygon" and not g.is_empty]
-
-    def union(self):
-        """All geometries merged (shapely), e.g. an analysis extent."""
-        valid = [g for g in self.geometries if g is not None]
-        return shapely.union_all(shapely.make_valid(np.array(valid, dtype=object))) if valid else shapely.Polygon()
-
-    def extent(self) -> tuple[float, float, float, float] | None:
-        """(xmin, ymin, xmax, ymax) in the layer CRS, or None for an empty layer."""
-        b = shapely.total_bounds(self.geometries)
-        return None if not np.isfinite(b).all() else tuple(float(v) for v in b)
-
-    def summary(self) -> dict:
-        """What ``info`` reports about the layer (JSON-ready)."""
-        ext = self.extent()
-        return {"name": self.name, "source": self.source, "features": len(self),
-                "geometry_type": self.geometry_type, "crs": self.crs.name if self.crs else None,
-                "source_crs": self.source_crs, "fields": self.fields,
-                "extent": None if ext is None else [round(v, 3) for v in ext]}
+from model.layer import Layer
 
 
 # ====================================================================== reading
@@ -185,7 +97,7 @@ def read_layers(path, model_crs=None) -> list[Layer]:
 def attach_layers(model, paths) -> list[Layer]:
     """Read every layer of ``paths`` for ``model`` (reprojected to its CRS) and append them to
     ``model.layers`` so every command sees them; their warnings go to ``model.warnings``."""
-    layers = list(getattr(model, "layers", None) or [])
+    layers = list(model.layers)
     crs = model.crs if model.crs else None
     for p in paths:
         for lyr in read_layers(p, crs):
@@ -241,39 +153,3 @@ def _reproject(geoms: np.ndarray, src: CRSInfo, dst: CRSInfo, path, warnings: li
 
 def _short(exc) -> str:
     return " ".join(str(exc).split())[:200]
-
-
-# ====================================================================== writing
-def write_layer(layer: Layer, path, driver: str | None = None) -> None:
-    """Write a layer (new file, atomically: temp file(s) + rename). Driver from the suffix
-    (.gpkg, .geojson, .shp, .fgb) unless given."""
-    import pyogrio
-
-    path = Path(path)
-    driver = driver or DRIVERS.get(path.suffix.lower())
-    if driver is None:
-        raise InputError(path, f"unknown vector format {path.suffix!r} (use .gpkg, .geojson or .shp)")
-    names = list(layer.attributes)
-    cols = [_writable(layer.attributes[n]) for n in names]
-    geoms = layer.geometries
-    gtypes = {g.geom_type for g in geoms if g is not None}
-    gtype = gtypes.pop() if len(gtypes) == 1 else "Unknown"
-    if driver == "ESRI Shapefile" and gtype == "Unknown":
-        gtype = "Polygon" if all(t in ("Polygon", "MultiPolygon") for t in {g.geom_type for g in geoms if g is not None}) else gtype
-    wkb = shapely.to_wkb(geoms)
-    crs = layer.crs.name if layer.crs else None
-    tmpdir = Path(tempfile.mkdtemp(prefix=f".{path.name}.", dir=path.parent))
-    try:
-        tmp = tmpdir / path.name
-        pyogrio.raw.write(tmp, wkb, cols, names, driver=driver, crs=crs, geometry_type=gtype,
-                          layer=layer.name if driver == "GPKG" else None)
-        for part in sorted(tmpdir.iterdir()):  # .shp also makes .shx/.dbf/.prj
-            os.replace(part, path.parent / part.name)
-    finally:
-        shutil.rmtree(tmpdir, ignore_errors=True)
-
-
-def _writable(arr: np.ndarray) -> np.ndarray:
-    if arr.dtype == object:
-        return arr
-    return arr

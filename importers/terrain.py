@@ -12,11 +12,11 @@
   (bilinear; GDAL warper). A coarser ``resolution_m`` resamples by cell averaging (decimation).
   Heights are taken as they are (the DEM's vertical datum is assumed to be the model's, e.g.
   DHHN2016 for both German LoD2 and DGM1).
-- The result is a :class:`model.terrain.TerrainGrid`; :func:`terrain_scene` makes the terrain
-  mesh (surface type ``Terrain``, one object ``"terrain"`` of type ``TINRelief``) in the model
-  scene's local frame and :func:`with_terrain` merges it with the model scene for the analyses.
-- TINRelief objects of a CityJSON/CityGML model are terrain as well: :func:`mark_relief` gives
-  their triangles the ``Terrain`` surface type, :func:`relief_grid` turns them into a height grid.
+- The result is a :class:`model.terrain.TerrainGrid`; :meth:`~model.terrain.TerrainGrid.scene`
+  makes the terrain mesh (surface type ``Terrain``, one object ``"terrain"`` of type
+  ``TINRelief``) in the model scene's local frame, :func:`model.terrain.with_terrain` merges it
+  with the model scene for the analyses and :mod:`model.ground` answers ground heights (also from
+  a model's own TINRelief). :func:`attach_terrain` attaches a DEM to a model for every command.
 - :func:`check_ground_heights` reports buildings floating above or buried in the terrain.
 - :func:`sample_raster` samples any georeferenced raster (flood depth, orthophoto) onto the nodes
   of a terrain grid, for draped overlays.
@@ -34,7 +34,7 @@ from model.crs import CRSInfo, crs_argument
 from model.errors import InputError
 from model.scene import Scene
 from model.semantics import GROUND
-from model.terrain import RELIEF_TYPES, TerrainGrid, grid_from_triangles, mark_relief, with_terrain  # noqa: F401 (re-exported)
+from model.terrain import TerrainGrid
 
 XYZ_SUFFIXES = (".xyz", ".txt", ".csv", ".dat")
 #: refuse grids larger than this many nodes (≈ 1.6 GB as float64) instead of running out of memory
@@ -403,44 +403,17 @@ def attach_terrain(model, path, resolution_m: float | None = None, dem_crs=None,
 
 def terrain_info(model) -> dict | None:
     """What ``info`` reports about an attached terrain (None without one)."""
-    grid = getattr(model, "terrain_grid", None)
+    grid = model.terrain_grid
     if grid is None:
         return None
     out = grid.summary()
-    sc = getattr(model, "terrain", None)
+    sc = model.terrain
     out["triangles"] = int(sc.n_triangles) if sc is not None else 0
     out["mesh_tolerance_m"] = grid.mesh_tolerance_m  # None: regular grid mesh
-    check = getattr(model, "terrain_check", None) or []
+    check = model.terrain_check
     out["floating_buildings"] = [r for r in check if r["status"] == "floating"]
     out["buried_buildings"] = [r for r in check if r["status"] == "buried"]
     return out
-
-
-def ground_kind(model) -> str | None:
-    """The ``info`` ``ground`` text: the DEM, the model's TINRelief, or None (= plane)."""
-    grid = getattr(model, "terrain_grid", None)
-    if grid is not None:
-        return f"terrain (DEM {Path(grid.source).name})" if grid.source else "terrain (DEM)"
-    if any(o.type in RELIEF_TYPES and o.geometries for o in model.objects.values()):
-        return "terrain (TINRelief of the model)"
-    return None
-
-
-def terrain_scene(grid: TerrainGrid, origin) -> Scene:
-    """The terrain mesh in the local frame ``origin`` (pass ``model.origin`` / ``scene.origin``)."""
-    return grid.scene(origin)
-
-
-def relief_grid(scene: Scene, resolution_m: float = 1.0) -> TerrainGrid | None:
-    """A height grid from the TINRelief triangles of a model scene (linear on the TIN's own
-    triangles, :func:`model.terrain.grid_from_triangles`), for ground lookups; None if the scene
-    has no relief."""
-    relief = np.array([t in RELIEF_TYPES for t in scene.object_types] or [False])
-    if not relief.any() or scene.n_triangles == 0:
-        return None
-    tris = scene.triangles[relief[scene.object_index]]
-    return grid_from_triangles(scene.vertices + scene.origin, tris, resolution_m, crs=scene.crs,
-                               source="TINRelief")
 
 
 # ====================================================================== ground height check

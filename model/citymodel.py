@@ -23,10 +23,17 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from typing import TYPE_CHECKING
+
 from .crs import CRSInfo
+from .ground import describe_ground
 from .scene import Scene
 from .semantics import SURFACE_TYPES
 from .triangulate import Triangulation, triangulate
+
+if TYPE_CHECKING:
+    from .layer import Layer
+    from .terrain import TerrainGrid
 
 SURFACE_GEOMETRY_TYPES = ("MultiSurface", "CompositeSurface", "Solid", "MultiSolid", "CompositeSolid",
                           "TIN", "Triangulated")
@@ -127,7 +134,14 @@ def _empty_int(dtype=np.int64):
 
 
 class CityModel:
-    """A loaded city model (see module docstring for the storage layout)."""
+    """A loaded city model (see module docstring for the storage layout).
+
+    Besides the file's content a model carries what the user attached to it for every command:
+    ``terrain_grid`` (:class:`model.terrain.TerrainGrid` of a DEM, model CRS), ``terrain`` (its mesh
+    as a :class:`model.scene.Scene` in the model's local frame), ``terrain_check`` (buildings that
+    float above or are buried in that terrain, ``importers.terrain.check_ground_heights``) and
+    ``layers`` (2D :class:`model.layer.Layer` overlays in the model CRS). Edits and subsets keep them.
+    """
 
     def __init__(self) -> None:
         self.format: str = "CityJSON"
@@ -153,6 +167,10 @@ class CityModel:
         self.polygon_surface = _empty_int(np.int32)
         self.polygon_shell = _empty_int(np.int32)
         self.polygon_geometry = _empty_int(np.int32)
+        self.terrain_grid: TerrainGrid | None = None
+        self.terrain: Scene | None = None
+        self.terrain_check: list[dict] = []
+        self.layers: list[Layer] = []
         self._cache: dict = {}
 
     # ------------------------------------------------------------------ construction helpers
@@ -354,7 +372,7 @@ class CityModel:
             "triangles": int(sc.n_triangles),
             "semantic_surfaces": self.semantic_counts(),
             "files": list(self.sources),
-            "ground": "plane at lowest ground height" if bb is not None else None,
+            "ground": describe_ground(self),
             "warnings": list(self.warnings),
             "textures": self.textures.summary() if self.textures is not None else None,
         }

@@ -54,10 +54,8 @@ def assemble(base: CityModel, parts, order=None, filter_links: bool = True) -> C
     out.sources = list(base.sources)
     out.warnings = list(base.warnings)
     out.file_vertex_count = 0
-    # attributes other layers attach to a model instance (terrain_grid, terrain, layers …)
-    for k, v in base.__dict__.items():
-        if k not in _STANDARD_ATTRS:
-            setattr(out, k, v)
+    out.terrain_grid, out.terrain, out.layers = base.terrain_grid, base.terrain, base.layers
+    out.terrain_check = base.terrain_check
     ids_all = [oid for _, ids in parts for oid in ids]
     if order is None:
         order = ids_all
@@ -171,13 +169,9 @@ def assemble(base: CityModel, parts, order=None, filter_links: bool = True) -> C
     out._cache["triangulation"] = Triangulation(
         tris.astype(np.int64, copy=False), cat(tpoly_l, np.int64),
         cat(tdeg_l, np.int64), np.concatenate(tnorm_l) if tnorm_l else np.zeros((0, 3)))
-    grid = getattr(out, "terrain_grid", None)
-    if grid is not None and hasattr(grid, "scene") and not np.array_equal(out.origin, base.origin):
-        out.terrain = grid.scene(out.origin, crs=out.crs)  # the terrain Scene is in local coordinates
+    if out.terrain_grid is not None and not np.array_equal(out.origin, base.origin):
+        out.terrain = out.terrain_grid.scene(out.origin, crs=out.crs)  # the terrain Scene is in local coordinates
     return out
-
-
-_STANDARD_ATTRS = set(CityModel().__dict__)
 
 
 def _keep_used_vertices(part: CityModel) -> np.ndarray:

@@ -1,7 +1,7 @@
 """A terrain height grid (DEM) in the model CRS: height lookup and a triangulated mesh as a Scene.
 
 Pure numpy (no rasterio, no VTK): the readers in ``importers/terrain.py`` build a
-:class:`TerrainGrid`, analyses ask it for heights (``analysis/ground.py``), the viewer drapes layers
+:class:`TerrainGrid`, analyses ask it for heights through :mod:`model.ground`, the viewer drapes layers
 on it.
 
 Grid convention (as a north-up GeoTIFF with the heights at the cell centres, "pixel is area"):

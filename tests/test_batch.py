@@ -347,7 +347,7 @@ def test_sunlight_tiles_equal_single_process_points(tmp_path, demo):
     """DIN 5034-1 facade sunlight per tile (points read back from the GeoPackages): the same check
     points with the same hours as one run over the whole demo, each point written by exactly one
     tile; the CLI summary adds the tiles up."""
-    from analysis.ground import ground_for
+    from model.ground import ground_for
     from analysis.sun import site_from_model
     from analysis.sunlight import facade_sunlight
     from cli import main

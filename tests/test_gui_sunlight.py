@@ -26,7 +26,7 @@ def win(qapp, tmp_path_factory):
 
 
 def test_sunlight_page_compares_the_variant_with_the_existing_state(win, qtbot, artifacts):
-    from analysis.ground import analysis_scene, ground_for_model
+    from model.ground import analysis_scene, ground_of
     from analysis.sunlight import compare_sunlight, default_dates
 
     w = win
@@ -54,7 +54,7 @@ def test_sunlight_page_compares_the_variant_with_the_existing_state(win, qtbot, 
     before = analysis_scene(w.base_model).shifted_to(after.origin)
     parent = {oid: o.parents[0] for oid, o in w.model.objects.items() if o.parents}
     ref = compare_sunlight(before, after, dates=default_dates(dock.sun.when_local().year), step_min=2.0,
-                           spacing_m=3.0, storey_height_m=3.0, ground=ground_for_model(w.model), object_parent=parent)
+                           spacing_m=3.0, storey_height_m=3.0, ground=ground_of(w.model), object_parent=parent)
     assert ref.figures() == {k: v for k, v in f.items()}
     assert np.array_equal(ref.lost_compliance(), res.lost_compliance())
     # a building that loses sunlight, clicked: its figures in the attribute dock (German UI)

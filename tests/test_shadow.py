@@ -371,8 +371,8 @@ def test_terrain_carries_the_ground_samples_and_casts_shadow():
     on the terrain, the house footprint is found on it, and at noon on 21 December (sun ≈ 14°,
     below the ridge's 31° horizon) the ground north of the ridge is shadowed BY THE TERRAIN, while
     on 21 June (sun ≈ 61°) it is not."""
-    from analysis.ground import ground_for
-    from importers.terrain import with_terrain
+    from model.ground import ground_for
+    from model.terrain import with_terrain
     from model.crs import CRSInfo
     from model.terrain import TerrainGrid
 

@@ -261,7 +261,7 @@ def test_landmark_visibility_from_street_points():
 # ====================================================================== demo district
 @pytest.fixture(scope="module")
 def demo_scene():
-    from analysis.ground import analysis_scene
+    from model.ground import analysis_scene
     from importers import load
 
     return analysis_scene(load(DEMO))

@@ -33,7 +33,7 @@ N_LINES = 50
 
 @pytest.fixture(scope="module")
 def demo():
-    from analysis.ground import analysis_scene
+    from model.ground import analysis_scene
     from importers import load
 
     s = analysis_scene(load(DEMO))

@@ -52,7 +52,7 @@ def _run(qtbot, window):
 
 
 def test_viewshed_page(window, qtbot, artifacts):
-    from analysis.ground import analysis_scene
+    from model.ground import analysis_scene
     from analysis.viewshed import viewshed
 
     vp = window.viewport
@@ -74,7 +74,7 @@ def test_viewshed_page(window, qtbot, artifacts):
 
 
 def test_viewcone_page(window, qtbot, artifacts):
-    from analysis.ground import analysis_scene
+    from model.ground import analysis_scene
     from analysis.corridor import view_corridor
 
     page = window.analysis.show_page("viewcone")

@@ -14,12 +14,14 @@ import pytest
 import shapely
 from pyproj import Transformer
 
-from analysis.ground import ground_for
 from analysis.raycast import RayCaster
-from importers.layers import Layer, read_layer, read_layers, write_layer
-from importers.terrain import (check_ground_heights, mark_relief, read_dem, relief_grid, sample_raster,
-                               with_terrain, write_geotiff)
+from exporters.vector import write_layer
+from importers.layers import read_layer, read_layers
+from importers.terrain import check_ground_heights, read_dem, sample_raster, write_geotiff
 from model.citymodel import BoundaryBuilder, CityModel, CityObject, Geometry
+from model.ground import ground_for, relief_grid
+from model.layer import Layer
+from model.terrain import mark_relief, with_terrain
 from model.crs import CRSInfo
 from model.errors import InputError
 from model.semantics import TERRAIN
@@ -538,7 +540,7 @@ def test_cli_bad_terrain_file_is_one_error_line(tmp_path, capsys):
 
 
 def test_attached_terrain_reaches_the_analysis_scene(tmp_path):
-    from analysis.ground import analysis_scene, ground_for_model
+    from model.ground import analysis_scene, ground_of
     from importers.terrain import attach_terrain
 
     grid = grid_of(ridge(Y0, 10.0, 20.0), X0 - 50, X0 + 50, Y0 - 50, Y0 + 50)
@@ -550,7 +552,7 @@ def test_attached_terrain_reaches_the_analysis_scene(tmp_path):
     assert (sc.surface_type[sc.object_index == 1] == TERRAIN).all()
     assert [r["id"] for r in model.terrain_check] == ["house"] and model.terrain_check[0]["status"] == "buried"
     assert any("buried" in w for w in model.warnings)
-    g = ground_for_model(model)
+    g = ground_of(model)
     assert g.kind == "terrain"
     local = sc.to_local(np.array([[X0, Y0 + 5.0]]))
     assert g.height(local)[0] + sc.origin[2] == pytest.approx(100 + 10 * (1 - 5 / 20), abs=1e-4)

@@ -340,8 +340,8 @@ def add_geodata(plotter, model, origin=None, colour_by: dict | None = None, labe
     from .finish import Finish
     from .picture import LayerSpec, Picture, PictureSpec
 
-    grid = getattr(model, "terrain_grid", None)
-    layers = getattr(model, "layers", None) or []
+    grid = model.terrain_grid
+    layers = model.layers
     if grid is None and not layers:
         return None
     spec = PictureSpec(finish=Finish(anti_alias="none", occlusion="none", sky=False, fog=False), terrain=grid,

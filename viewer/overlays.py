@@ -24,6 +24,37 @@ def _scalar_bar(title: str, fmt: str = "%.1f", n_labels: int = 5) -> dict:
             "label_font_size": 14}
 
 
+def ground_lift_m(grid) -> float:
+    """How far (m) a layer drawn on the ground grid floats above its samples' ground: a few cm over
+    a flat ground, 0.3 m over terrain or ground cover, whose meshes would otherwise z-fight."""
+    return 0.05 if grid.lift_m <= 0.02 else 0.3
+
+
+def ground_cells_mesh(grid, keep, rgb=None):
+    """PolyData of one quad per ground-grid cell in ``keep`` ((ny, nx) bool, row 0 = north), local
+    frame, each at its cell's ground height + :func:`ground_lift_m`; with ``rgb`` ((ny, nx, 3)
+    uint8) as cell data "rgb". The layer for categorical ground results (shadow, visibility):
+    only the kept cells, so a large grid costs nothing where nothing is drawn."""
+    import pyvista as pv
+
+    rows, cols = np.nonzero(np.asarray(keep, dtype=bool))
+    if len(rows) == 0:
+        return pv.PolyData()
+    c = grid.cell_m
+    x0 = grid.x0 + cols * c
+    y1 = grid.y_top - rows * c  # north edge of the cell
+    z = np.asarray(grid.z, float)[rows, cols] + ground_lift_m(grid)
+    pts = np.stack([np.column_stack([x0, y1 - c, z]), np.column_stack([x0 + c, y1 - c, z]),
+                    np.column_stack([x0 + c, y1, z]), np.column_stack([x0, y1, z])], axis=1).reshape(-1, 3)
+    faces = np.empty((len(rows), 5), dtype=np.int64)
+    faces[:, 0] = 4
+    faces[:, 1:] = np.arange(4 * len(rows)).reshape(-1, 4)
+    mesh = pv.PolyData(pts, faces.ravel())
+    if rgb is not None:
+        mesh.cell_data["rgb"] = np.asarray(rgb, dtype=np.uint8)[rows, cols]
+    return mesh
+
+
 def ground_grid_mesh(grid, values: np.ndarray):
     """A flat ``pyvista.StructuredGrid`` over the ground grid cells (local frame) with cell data
     ``values`` (ny, nx; NaN = not drawn), following the ground height at cell centres."""
@@ -34,9 +65,7 @@ def ground_grid_mesh(grid, values: np.ndarray):
     x, y = np.meshgrid(xs, ys)
     # node heights: mean of the neighbouring cell heights (edge-padded)
     zc = np.pad(np.asarray(grid.z, dtype=float), 1, mode="edge")
-    # lift: a few cm above a flat ground; more over terrain, whose mesh would otherwise z-fight
-    lift = 0.05 if grid.lift_m <= 0.02 else 0.3
-    z = 0.25 * (zc[:-1, :-1] + zc[1:, :-1] + zc[:-1, 1:] + zc[1:, 1:]) + lift
+    z = 0.25 * (zc[:-1, :-1] + zc[1:, :-1] + zc[:-1, 1:] + zc[1:, 1:]) + ground_lift_m(grid)
     mesh = pv.StructuredGrid(x, y, z)
     # pyvista orders points (and cells) of 2D node arrays in Fortran order: rows vary fastest
     mesh.cell_data["values"] = np.asarray(values, dtype=float).reshape(-1, order="F")
@@ -145,12 +174,11 @@ def _frame(result, difference=None) -> np.ndarray:
     return np.array([lo, hi])
 
 
-def _finish_picture(plotter, scene, font: int, out_path) -> None:
-    """The CRS name in the lower right corner, then the PNG (viewer.render.save_png)."""
-    from .render import save_png
+def _finish_picture(plotter, scene, size, out_path, title=None, subtitle=None) -> None:
+    """The captions (:func:`viewer.render.add_captions`), then the PNG (viewer.render.save_png)."""
+    from .render import add_captions, save_png
 
-    if scene.crs is not None and getattr(scene.crs, "name", None):
-        plotter.add_text(scene.crs.name, position="lower_right", font_size=max(8, font // 2), color="black")
+    add_captions(plotter, scene, size, title, subtitle)
     save_png(plotter, out_path)
 
 
@@ -207,14 +235,10 @@ def render_result(result, out_path, size=(1920, 1080), view: str = "auto", title
         set_sun_light(plotter, result.sun.direction_grid()[k])
         bounds = _frame(result, difference)
         apply_view(plotter, bounds, auto_view(result) if view == "auto" else view)
-        font = max(10, int(size[1] / 60))
-        if title:
-            plotter.add_text(title, position="upper_left", font_size=font, color="black")
         rec = result.sun.record(k)
-        plotter.add_text(f"Sonne: Azimut {rec['azimuth_deg']:.1f}°, Höhe {rec['elevation_deg']:.1f}°  "
-                         f"({rec['time_local'][:16]} Ortszeit)", position="lower_left",
-                         font_size=max(8, font // 2), color="black")
-        _finish_picture(plotter, scene, font, out_path)
+        _finish_picture(plotter, scene, size, out_path, title,
+                        f"Sonne: Azimut {rec['azimuth_deg']:.1f}°, Höhe {rec['elevation_deg']:.1f}°  "
+                        f"({rec['time_local'][:16]} Ortszeit)")
     finally:
         plotter.close()
     return str(out_path)
@@ -310,12 +334,10 @@ def render_sunlight(result, out_path, size=(1920, 1080), view: str = "auto", tit
             lo = np.r_[pts[:, :2].min(axis=0) - pad, lo[2]]
             hi = np.r_[pts[:, :2].max(axis=0) + pad, pts[:, 2].max()]
         apply_view(plotter, np.array([lo, hi]), "iso-se" if view == "auto" else view)
-        font = max(10, int(size[1] / 60))
         f = result.figures()
-        plotter.add_text(title or f"Besonnung nach DIN 5034-1: {f['points_meeting_both']} von {f['check_points']} "
-                                  f"Fassadenpunkten erfüllen beide Tage", position="upper_left", font_size=font,
-                         color="black")
-        _finish_picture(plotter, scene, font, out_path)
+        _finish_picture(plotter, scene, size, out_path,
+                        title or f"Besonnung nach DIN 5034-1: {f['points_meeting_both']} von {f['check_points']} "
+                                 f"Fassadenpunkten erfüllen beide Tage")
     finally:
         plotter.close()
     return str(out_path)

@@ -94,6 +94,24 @@ def save_png(plotter, out_path) -> str:
     return str(out_path)
 
 
+def add_captions(plotter, scene, size, title: str | None = None, subtitle: str | None = None,
+                 credit: str | None = None) -> None:
+    """The texts of an off-screen picture, each in one place: ``title`` upper left, ``subtitle``
+    (what the picture shows: sun position, figures) lower left, the ``credit`` and the CRS name of
+    ``scene`` lower right (credit above the CRS). Font sizes follow the picture height ``size[1]``
+    (title h/60 px, the others half of it, at least 10 and 8)."""
+    font = max(10, int(size[1] / 60))
+    small = max(8, font // 2)
+    if title:
+        plotter.add_text(title, position="upper_left", font_size=font, color="black")
+    if subtitle:
+        plotter.add_text(subtitle, position="lower_left", font_size=small, color="black")
+    crs = getattr(getattr(scene, "crs", None), "name", None)
+    corner = "\n".join(t for t in (credit, crs) if t)
+    if corner:
+        plotter.add_text(corner, position="lower_right", font_size=small, color="black")
+
+
 def render_scene(scene: Scene, out_path, size=(1920, 1080), view: str = "iso", colour_mode: str = "auto",
                  title: str | None = None, credit: str | None = None) -> str:
     """Render ``scene`` off-screen to a PNG at ``out_path``; returns the path."""
@@ -106,13 +124,7 @@ def render_scene(scene: Scene, out_path, size=(1920, 1080), view: str = "iso", c
     try:
         add_scene(plotter, scene, colour_mode=colour_mode)
         apply_view(plotter, scene.bounds, view)
-        font = max(10, int(size[1] / 60))
-        if title:
-            plotter.add_text(title, position="upper_left", font_size=font, color="black")
-        if credit:
-            plotter.add_text(credit, position="lower_right", font_size=max(8, font // 2), color="black")
-        if scene.crs is not None and getattr(scene.crs, "name", None):
-            plotter.add_text(scene.crs.name, position="lower_left", font_size=max(8, font // 2), color="black")
+        add_captions(plotter, scene, size, title, credit=credit)
         plotter.enable_anti_aliasing("ssaa") if max(size) <= 4096 else None
         save_png(plotter, out_path)
     finally:

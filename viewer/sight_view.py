@@ -14,6 +14,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from .overlays import ground_cells_mesh
+
 VISIBLE_RGB = (46, 160, 67)
 HIDDEN_RGB = (150, 150, 150)
 BLOCKED_RGB = (220, 40, 40)
@@ -94,15 +96,9 @@ def _line_camera(plotter, a, b, extra_points=()):
 
 
 def _finish(plotter, out_path, scene, title, subtitle, size):
-    from .render import save_png
+    from .render import add_captions, save_png
 
-    font = max(10, int(size[1] / 60))
-    if title:
-        plotter.add_text(title, position="upper_left", font_size=font, color="black")
-    if subtitle:
-        plotter.add_text(subtitle, position="lower_left", font_size=max(8, font // 2), color="black")
-    if scene.crs is not None and getattr(scene.crs, "name", None):
-        plotter.add_text(scene.crs.name, position="lower_right", font_size=max(8, font // 2), color="black")
+    add_captions(plotter, scene, size, title, subtitle)
     return save_png(plotter, out_path)
 
 
@@ -141,24 +137,6 @@ def render_sightline(res, out_path, size=(1600, 900)) -> str:
         plotter.close()
 
 
-def _ground_cells(grid, values_rgb, keep, lift=0.05):
-    """Quads of the ground-grid cells in ``keep`` coloured ``values_rgb`` (ny, nx, 3) at their
-    ground height (local frame)."""
-    import pyvista as pv
-
-    rows, cols = np.nonzero(keep)
-    c = grid.cell_m
-    x0 = grid.x0 + cols * c
-    y1 = grid.y_top - rows * c
-    z = grid.z[rows, cols] + grid.lift_m + lift
-    corners = np.stack([np.c_[x0, y1 - c], np.c_[x0 + c, y1 - c], np.c_[x0 + c, y1], np.c_[x0, y1]], axis=1)
-    pts = np.concatenate([corners.reshape(-1, 2), np.repeat(z, 4)[:, None]], axis=1)
-    faces = np.c_[np.full(len(rows), 4), np.arange(4 * len(rows)).reshape(-1, 4)].ravel()
-    mesh = pv.PolyData(pts, faces)
-    mesh.cell_data["rgb"] = np.asarray(values_rgb, dtype=np.uint8)[rows, cols]
-    return mesh
-
-
 def add_viewshed(plotter, res, name: str = "viewshed") -> None:
     """Ground cells green/grey by visibility, facades/roofs by their visible share, observer."""
     from .scene_view import scene_to_polydata
@@ -169,7 +147,7 @@ def add_viewshed(plotter, res, name: str = "viewshed") -> None:
     rgb[:] = HIDDEN_RGB
     rgb[res.visible] = VISIBLE_RGB
     if keep.any():
-        plotter.add_mesh(_ground_cells(grid, rgb, keep), scalars="rgb", rgb=True, name=f"{name}-ground",
+        plotter.add_mesh(ground_cells_mesh(grid, keep, rgb), scalars="rgb", rgb=True, name=f"{name}-ground",
                          pickable=False, lighting=False, reset_camera=False)
     scene = res.scene
     mesh = scene_to_polydata(scene)
@@ -199,7 +177,7 @@ def add_landmark_visibility(plotter, res, name: str = "landmark") -> None:
     vis[res.grid_mask] = res.visible
     rgb[vis] = VISIBLE_RGB
     if res.grid_mask.any():
-        plotter.add_mesh(_ground_cells(grid, rgb, res.grid_mask), scalars="rgb", rgb=True, name=f"{name}-ground",
+        plotter.add_mesh(ground_cells_mesh(grid, res.grid_mask, rgb), scalars="rgb", rgb=True, name=f"{name}-ground",
                          pickable=False, lighting=False, reset_camera=False)
     scene_with_object_colours(plotter, res.scene, {res.landmark: TARGET_RGB}, name=f"{name}-model",
                               base_rgb=NEUTRAL_RGB)

@@ -114,7 +114,7 @@ def render_solar(scene, result, out_path, size=(1600, 1000), view: str = "iso", 
                  clim=None, zoom: float = 1.5) -> str:
     """Off-screen PNG of the coloured roofs (for reports and for checking the view)."""
     from .camera import apply_view
-    from .render import make_plotter, save_png
+    from .render import add_captions, make_plotter, save_png
 
     plotter = make_plotter(size)
     try:
@@ -122,9 +122,7 @@ def render_solar(scene, result, out_path, size=(1600, 1000), view: str = "iso", 
         apply_view(plotter, scene.bounds, view)
         if zoom and zoom != 1.0:
             plotter.camera.zoom(zoom)
-        if title:
-            plotter.add_text(title, position=(int(0.02 * size[0]), int(0.93 * size[1])),
-                             font_size=max(10, int(size[1] / 60)), color="black")
+        add_captions(plotter, scene, size, title)
         save_png(plotter, out_path)
     finally:
         plotter.close()

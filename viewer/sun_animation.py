@@ -82,7 +82,7 @@ class SunShadows:
 
     def __init__(self, scene, cell_m: float = 1.0, site=None, tz: str | None = None):
         from analysis.casters import ShadowCasters
-        from analysis.ground import ground_for
+        from model.ground import ground_for
         from analysis.shadow import sun_ground_grid
         from analysis.sun import site_of
 
@@ -115,25 +115,12 @@ class SunShadows:
 
 
 def shadow_mesh(grid, shadow: np.ndarray):
-    """PolyData of one quad per shadowed ground cell (local frame), a few cm above the ground (as
-    :func:`viewer.overlays.ground_grid_mesh`). Only the shadowed cells: a translucent layer of
-    every grid cell cost ~190 ms more per frame on software OpenGL (600k cells of the demo)."""
-    import pyvista as pv
+    """PolyData of one quad per shadowed ground cell (:func:`viewer.overlays.ground_cells_mesh`).
+    Only the shadowed cells: a translucent layer of every grid cell cost ~190 ms more per frame on
+    software OpenGL (600k cells of the demo)."""
+    from .overlays import ground_cells_mesh
 
-    rows, cols = np.nonzero(np.asarray(shadow, bool))
-    if len(rows) == 0:
-        return pv.PolyData()
-    c = grid.cell_m
-    x0 = grid.x0 + cols * c
-    y1 = grid.y_top - rows * c
-    lift = 0.05 if grid.lift_m <= 0.02 else 0.3
-    z = np.asarray(grid.z, float)[rows, cols] + lift
-    pts = np.stack([np.column_stack([x0, y1 - c, z]), np.column_stack([x0 + c, y1 - c, z]),
-                    np.column_stack([x0 + c, y1, z]), np.column_stack([x0, y1, z])], axis=1).reshape(-1, 3)
-    faces = np.empty((len(rows), 5), dtype=np.int64)
-    faces[:, 0] = 4
-    faces[:, 1:] = np.arange(4 * len(rows)).reshape(-1, 4)
-    return pv.PolyData(pts, faces.ravel())
+    return ground_cells_mesh(grid, shadow)
 
 
 def shadow_style() -> dict:

@@ -131,7 +131,7 @@ def render_theme(scene: Scene, metrics, out_path, theme: str = "height", size=(1
                  setbacks=None) -> str:
     """Off-screen PNG of a theme (and optionally setback areas, see viewer.setback_view)."""
     from .camera import apply_view
-    from .render import make_plotter, save_png
+    from .render import add_captions, make_plotter, save_png
     from .scene_view import ground_plane
 
     plotter = make_plotter(size)
@@ -148,6 +148,7 @@ def render_theme(scene: Scene, metrics, out_path, theme: str = "height", size=(1
                 bounds[1, :2] = np.maximum(bounds[1, :2], fill.points[:, :2].max(axis=0))
         plotter.add_mesh(ground_plane(scene), color=(0.93, 0.93, 0.9), pickable=False, ambient=0.4, diffuse=0.6)
         apply_view(plotter, bounds, view)
+        add_captions(plotter, scene, size)
         save_png(plotter, out_path)
     finally:
         plotter.close()
