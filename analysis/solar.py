@@ -60,6 +60,7 @@ import numpy as np
 
 from model.semantics import ROOF, UNKNOWN, WALL
 
+from .samples import SubdivisionSamples, subdivision_samples
 from .skypatches import SkyPatches, SunBins, bin_sun_positions, sky_by_name
 
 #: CityObject types whose surfaces are analysed (others only cast shadows)
@@ -231,9 +232,10 @@ def find_roof_surfaces(scene, options: SolarOptions | None = None, object_types=
     )
 
 
-def subset_surfaces(surf: RoofSurfaces, keep) -> RoofSurfaces:
+def subset_surfaces(surf: RoofSurfaces, keep, flipped: int | None = None) -> RoofSurfaces:
     """The surfaces where ``keep`` (S,) is True, renumbered (e.g. without the roofs of objects a
-    scenario switched off with ``RayCaster.set_object_enabled``)."""
+    scenario switched off with ``RayCaster.set_object_enabled``, or a batch partition's own);
+    ``flipped`` replaces the count of reversed roof polygons (default: kept)."""
     keep = np.asarray(keep, dtype=bool)
     new_index = np.full(len(surf) + 1, -1, dtype=np.int64)
     new_index[:-1][keep] = np.arange(int(keep.sum()))
@@ -245,62 +247,8 @@ def subset_surfaces(surf: RoofSurfaces, keep) -> RoofSurfaces:
         area_m2=surf.area_m2[pick], normal=surf.normal[pick], tilt_deg=surf.tilt_deg[pick],
         azimuth_deg=surf.azimuth_deg[pick], centroid=surf.centroid[pick], z_min_m=surf.z_min_m[pick],
         z_max_m=surf.z_max_m[pick], height_m=surf.height_m[pick], kind=surf.kind[pick],
-        flipped=surf.flipped,
+        flipped=surf.flipped if flipped is None else int(flipped),
     )
-
-
-# ============================================================================ samples
-@dataclass
-class Samples:
-    """Sample points on the surfaces. points (N, 3) local coordinates ON the surface; origins
-    lifted off it; surface (N,) index into RoofSurfaces; weight_m2 (N,) area each sample stands for."""
-
-    points: np.ndarray
-    origins: np.ndarray
-    surface: np.ndarray
-    weight_m2: np.ndarray
-
-    def __len__(self) -> int:
-        return len(self.surface)
-
-
-def _subtriangle_centroids(k: int) -> np.ndarray:
-    """(k², 2) barycentric (u, v) of the centroids of the k² congruent sub-triangles of a triangle
-    whose edges are split into k parts (weights of corners 1 and 2; corner 0 gets 1 − u − v)."""
-    up = [(i + 1 / 3, j + 1 / 3) for i in range(k) for j in range(k - i)]
-    down = [(i + 2 / 3, j + 2 / 3) for i in range(k - 1) for j in range(k - 1 - i)]
-    return np.array(up + down, dtype=np.float64) / k
-
-
-def sample_surfaces(scene, surfaces: RoofSurfaces, grid_m: float = 1.0, offset_m: float = 0.01,
-                    max_subdivisions: int = 64) -> Samples:
-    """Sample points on every analysed surface (module docstring, 2.), vectorised per
-    subdivision level."""
-    tri = np.flatnonzero(surfaces.triangle_surface >= 0)
-    if len(tri) == 0:
-        z = np.zeros((0, 3))
-        return Samples(z, z, np.zeros(0, np.int64), np.zeros(0))
-    areas = scene.triangle_areas[tri]
-    keep = areas > 1e-9
-    tri, areas = tri[keep], areas[keep]
-    k = np.clip(np.rint(np.sqrt(areas) / float(grid_m)), 1, max_subdivisions).astype(np.int64)
-    corners = scene.corners[tri]
-    pts, surf, wts = [], [], []
-    for kk in np.unique(k):
-        sel = np.flatnonzero(k == kk)
-        bary = _subtriangle_centroids(int(kk))
-        c = corners[sel]
-        p = (c[:, None, 0, :] * (1.0 - bary[None, :, 0:1] - bary[None, :, 1:2])
-             + c[:, None, 1, :] * bary[None, :, 0:1] + c[:, None, 2, :] * bary[None, :, 1:2])
-        pts.append(p.reshape(-1, 3))
-        s = surfaces.triangle_surface[tri[sel]]
-        surf.append(np.repeat(s, len(bary)))
-        wts.append(np.repeat(areas[sel] / len(bary), len(bary)))
-    points = np.concatenate(pts)
-    surface = np.concatenate(surf)
-    weight = np.concatenate(wts)
-    origins = points + offset_m * surfaces.normal[surface]
-    return Samples(points, origins, surface, weight)
 
 
 # ============================================================================ cumulative sky
@@ -415,7 +363,7 @@ def cumulative_sky(weather, sky: str | SkyPatches = "tregenza", sun_mf: int = 1,
 
 
 # ============================================================================ visibility
-def sky_view_matrix(raycaster, samples: Samples, sample_normals: np.ndarray, directions: np.ndarray,
+def sky_view_matrix(raycaster, samples: SubdivisionSamples, sample_normals: np.ndarray, directions: np.ndarray,
                     rays_per_batch: int = 1_000_000, min_cos: float = 1e-3, progress=None) -> np.ndarray:
     """(N, D) bool: is direction ``d`` free of obstacles seen from sample ``i``? Only directions in
     front of the sample's surface (``n·d > min_cos``) are traced; the others are False. One
@@ -462,7 +410,7 @@ class SolarResult:
     """
 
     surfaces: RoofSurfaces
-    samples: Samples
+    samples: SubdivisionSamples
     sample_kwh_m2a: np.ndarray
     irradiation_kwh_m2a: np.ndarray
     monthly_kwh_m2: np.ndarray
@@ -645,7 +593,7 @@ def compute_solar(scene, weather=None, options: SolarOptions | None = None, rayc
         surf = subset_surfaces(surf, np.asarray(enabled, dtype=bool)[surf.object_index])
     if surf.flipped:
         notes.append(f"{surf.flipped} roof surface(s) with downward normals were flipped")
-    samples = sample_surfaces(scene, surf, opt.grid_m, opt.offset_m, opt.max_subdivisions)
+    samples = subdivision_samples(scene, surf, opt.grid_m, opt.offset_m, opt.max_subdivisions)
     timings["surfaces_samples"] = time.perf_counter() - t0
 
     t1 = time.perf_counter()

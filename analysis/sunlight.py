@@ -13,14 +13,9 @@ Allgemeine Anforderungen" on Besonnung, as applied in German land-use planning s
   winter months too, ≥ 1 h on 17 January. The standard asks this of at least one living room per
   dwelling; without floor plans we report every check point, every facade and every building and
   leave the dwelling judgement to the planner.
-* **Check points** (Nachweisort "Fenstermitte in Fassadenebene"): LoD2 models have no windows, so
-  every wall surface gets a regular lattice of points in the facade plane — one row per storey at
-  ``first_row_m`` (default 1.5 m, a window centre) above the building's lowest point, then every
-  ``storey_height_m`` (default 3.0 m) up to 0.5 m below the wall's top edge, and columns every
-  ``spacing_m`` (default 2.0 m) along the wall, centred; a wall narrower than the spacing gets one
-  column in its middle. Points on a party wall (inside the adjoining building), points with a
-  neighbour's wall within :data:`COVERED_WITHIN_M` in front and points below the ground are
-  dropped: they have no window (:func:`covered_points`).
+* **Check points** (Nachweisort "Fenstermitte in Fassadenebene"): a lattice on every wall, one
+  row per storey, without the points that cannot hold a window
+  (:func:`analysis.samples.facade_points`, described in :mod:`analysis.samples`).
 
 Times are local wall-clock times of the site (time zone from the model position); the sun comes
 from NREL SPA (:mod:`analysis.sun`); ``step_min`` is the sampling interval (midpoint rule: each
@@ -36,7 +31,7 @@ import numpy as np
 
 from model.errors import InputError
 
-from .raycast import offset_points
+from .samples import FacadePoints, facade_points
 
 #: DIN 5034-1: only sun at least this high counts (°)
 MIN_ELEVATION_DEG = 6.0
@@ -45,211 +40,10 @@ EQUINOX_HOURS = 4.0
 WINTER_HOURS = 1.0
 EQUINOX = (3, 21)
 WINTER_DAY = (1, 17)
-#: surfaces steeper than this from horizontal are facades (|n_z| below sin 20°)
-FACADE_MAX_ABS_NZ = 0.34
-#: a solid surface this close in front of a check point (m) means: party wall, no window
-COVERED_WITHIN_M = 1.0
-#: vertical rays of the inside-a-building test look this far (m)
-INSIDE_WITHIN_M = 1000.0
-#: check points are lifted this far off the facade (m) so their rays do not hit it
-LIFT_M = 0.02
 BUILDING_TYPES = ("Building", "BuildingPart")
 #: point classes
 MEETS_BOTH, MEETS_EQUINOX, MEETS_NONE = 2, 1, 0
 CLASS_NAMES = {MEETS_BOTH: "equinox and winter", MEETS_EQUINOX: "equinox only", MEETS_NONE: "not met"}
-
-
-@dataclass
-class FacadePoints:
-    """Check points on facades (scene-local coordinates, metres).
-
-    points          (k, 3) on the facade plane, lifted :data:`LIFT_M` outward
-    normals         (k, 3) outward unit normals of their facade triangle
-    triangle        (k,) scene triangle the point lies on
-    object_index    (k,) scene object
-    polygon         (k,) scene source polygon (a wall surface)
-    storey          (k,) row number from the bottom (0 = ground floor)
-    height_m        (k,) height above the building's lowest point (m)
-    """
-
-    points: np.ndarray
-    normals: np.ndarray
-    triangle: np.ndarray
-    object_index: np.ndarray
-    polygon: np.ndarray
-    storey: np.ndarray
-    height_m: np.ndarray
-
-    def __len__(self) -> int:
-        return len(self.points)
-
-    def subset(self, keep) -> "FacadePoints":
-        return FacadePoints(*(getattr(self, f)[keep] for f in
-                              ("points", "normals", "triangle", "object_index", "polygon", "storey", "height_m")))
-
-    @property
-    def facade_azimuth_deg(self) -> np.ndarray:
-        """Direction the facade faces, clockwise from grid north (°)."""
-        return np.degrees(np.arctan2(self.normals[:, 0], self.normals[:, 1])) % 360.0
-
-
-def _facade_triangles(scene, objects) -> np.ndarray:
-    from model.semantics import CLOSURE, GROUND, ROOF
-
-    n = scene.face_normals
-    keep = (np.abs(n[:, 2]) < FACADE_MAX_ABS_NZ) & (scene.triangle_areas > 1e-6)
-    keep &= ~np.isin(scene.surface_type, np.array([GROUND, ROOF, CLOSURE], dtype=scene.surface_type.dtype))
-    keep &= np.asarray(objects, dtype=bool)[scene.object_index]
-    return np.flatnonzero(keep)
-
-
-def building_objects(scene, types=BUILDING_TYPES) -> np.ndarray:
-    """(n_objects,) bool: objects whose CityObject type is one of ``types``."""
-    return np.array([t in types for t in scene.object_types], dtype=bool)
-
-
-def facade_points(scene, spacing_m: float = 2.0, storey_height_m: float = 3.0, first_row_m: float = 1.5,
-                  objects=None, raycaster=None, ground=None, max_points: int = 2_000_000) -> FacadePoints:
-    """Check points on the facades of ``objects`` ((n_objects,) bool; default: Building and
-    BuildingPart objects) — see the module docstring for the lattice. With ``raycaster`` points
-    with something solid within :data:`COVERED_WITHIN_M` in front are dropped; with ``ground``
-    (:class:`analysis.ground.Ground`) points below the ground surface too."""
-    for name, v in (("spacing", spacing_m), ("storey height", storey_height_m)):
-        if not (np.isfinite(v) and v > 0):
-            raise InputError(None, f"facade point {name} must be a positive number of metres, got {v}")
-    if not np.isfinite(first_row_m) or first_row_m < 0:
-        raise InputError(None, f"first row height must be ≥ 0 m, got {first_row_m}")
-    if objects is None:
-        objects = building_objects(scene)
-    tri = _facade_triangles(scene, objects)
-    empty = FacadePoints(np.zeros((0, 3)), np.zeros((0, 3)), *(np.zeros(0, np.int64) for _ in range(3)),
-                         np.zeros(0, np.int64), np.zeros(0))
-    if not len(tri):
-        return empty
-    corners = scene.corners[tri]  # (t, 3, 3)
-    normals = scene.face_normals[tri]
-    # one frame per source polygon: u = horizontal direction along the wall, w = outward horizontal
-    poly = scene.polygon_index[tri].astype(np.int64)
-    poly_ids, poly_of_tri = np.unique(poly, return_inverse=True)
-    area = scene.triangle_areas[tri]
-    n_sum = np.zeros((len(poly_ids), 3))
-    np.add.at(n_sum, poly_of_tri, normals * area[:, None])
-    w = n_sum.copy()
-    w[:, 2] = 0.0
-    w_len = np.linalg.norm(w, axis=1)
-    ok_poly = w_len > 1e-9
-    w = np.divide(w, w_len[:, None], out=np.zeros_like(w), where=ok_poly[:, None])
-    u = np.c_[-w[:, 1], w[:, 0], np.zeros(len(w))]  # w rotated +90° about z: along the wall
-    # extents per polygon in (u, z)
-    tu = np.einsum("tkj,tj->tk", corners, u[poly_of_tri])
-    tz = corners[:, :, 2]
-    p_umin = np.full(len(poly_ids), np.inf)
-    p_umax = np.full(len(poly_ids), -np.inf)
-    p_zmax = np.full(len(poly_ids), -np.inf)
-    np.minimum.at(p_umin, poly_of_tri, tu.min(axis=1))
-    np.maximum.at(p_umax, poly_of_tri, tu.max(axis=1))
-    np.maximum.at(p_zmax, poly_of_tri, tz.max(axis=1))
-    # storeys count from the lowest point of the building (the object and its parts share rows
-    # only through the same absolute base: each object uses its own lowest point)
-    obj_of_poly = np.zeros(len(poly_ids), dtype=np.int64)
-    obj_of_poly[poly_of_tri] = scene.object_index[tri]
-    obj_zmin = np.full(len(scene.object_ids), np.inf)
-    np.minimum.at(obj_zmin, scene.object_index, scene.corners[:, :, 2].min(axis=1))
-    base = obj_zmin[obj_of_poly]
-    p_zmin = np.full(len(poly_ids), np.inf)
-    np.minimum.at(p_zmin, poly_of_tri, tz.min(axis=1))
-    # rows: k with base + first + k·h inside [zmin, zmax − 0.5]
-    k_lo = np.maximum(0, np.ceil((p_zmin - base - first_row_m) / storey_height_m - 1e-9)).astype(np.int64)
-    k_hi = np.floor((p_zmax - 0.5 - base - first_row_m) / storey_height_m + 1e-9).astype(np.int64)
-    n_rows = np.where(ok_poly, np.maximum(0, k_hi - k_lo + 1), 0)
-    width = p_umax - p_umin
-    n_cols = np.where(ok_poly, np.maximum(1, np.floor(width / spacing_m + 1e-9).astype(np.int64)), 0)
-    n_cand = n_rows * n_cols
-    if n_cand.sum() > max_points:
-        raise InputError(None, f"{int(n_cand.sum()):,} facade check points at {spacing_m} m spacing are too many; "
-                               f"use a coarser spacing or a smaller area")
-    cand_poly = np.repeat(np.arange(len(poly_ids)), n_cand)
-    if not len(cand_poly):
-        return empty
-    j = np.arange(len(cand_poly)) - np.repeat(np.cumsum(n_cand) - n_cand, n_cand)
-    col = j % n_cols[cand_poly]
-    row = j // n_cols[cand_poly] + k_lo[cand_poly]
-    first_u = p_umin + (width - (n_cols - 1) * spacing_m) / 2.0
-    cu = first_u[cand_poly] + col * spacing_m
-    cz = base[cand_poly] + first_row_m + row * storey_height_m
-    # point-in-polygon through the polygon's triangles, in (u, z): pair every candidate with the
-    # triangles of its polygon
-    order = np.argsort(poly_of_tri, kind="stable")
-    t_count = np.bincount(poly_of_tri, minlength=len(poly_ids))
-    t_start = np.cumsum(t_count) - t_count
-    pairs_per_cand = t_count[cand_poly]
-    pc = np.repeat(np.arange(len(cand_poly)), pairs_per_cand)
-    pk = np.arange(len(pc)) - np.repeat(np.cumsum(pairs_per_cand) - pairs_per_cand, pairs_per_cand)
-    pt = order[t_start[cand_poly[pc]] + pk]  # index into tri
-    a = np.c_[tu[pt, 0], tz[pt, 0]]
-    e1 = np.c_[tu[pt, 1], tz[pt, 1]] - a
-    e2 = np.c_[tu[pt, 2], tz[pt, 2]] - a
-    q = np.c_[cu[pc], cz[pc]] - a
-    det = e1[:, 0] * e2[:, 1] - e1[:, 1] * e2[:, 0]
-    ok_det = np.abs(det) > 1e-12
-    s = np.divide(q[:, 0] * e2[:, 1] - q[:, 1] * e2[:, 0], det, out=np.full(len(det), -1.0), where=ok_det)
-    t = np.divide(e1[:, 0] * q[:, 1] - e1[:, 1] * q[:, 0], det, out=np.full(len(det), -1.0), where=ok_det)
-    eps = 1e-9
-    inside = ok_det & (s >= -eps) & (t >= -eps) & (s + t <= 1 + eps)
-    hit_pairs = np.flatnonzero(inside)
-    cand, first = np.unique(pc[hit_pairs], return_index=True)  # first containing triangle per candidate
-    if not len(cand):
-        return empty
-    tri_local = pt[hit_pairs[first]]
-    # 3D point on that triangle's plane: P = cu·u + s·w + cz·ẑ with n·P = n·a
-    cp = cand_poly[cand]
-    nrm = normals[tri_local]
-    uu, ww = u[cp], w[cp]
-    rhs = np.einsum("ij,ij->i", nrm, corners[tri_local, 0]) - cu[cand] * np.einsum("ij,ij->i", nrm, uu) \
-        - cz[cand] * nrm[:, 2]
-    n_w = np.einsum("ij,ij->i", nrm, ww)
-    sw = np.divide(rhs, n_w, out=np.zeros(len(rhs)), where=np.abs(n_w) > 1e-9)
-    pts = cu[cand, None] * uu + sw[:, None] * ww
-    pts[:, 2] = cz[cand]
-    out = FacadePoints(points=offset_points(pts, nrm, LIFT_M), normals=nrm, triangle=tri[tri_local],
-                       object_index=scene.object_index[tri[tri_local]].astype(np.int64),
-                       polygon=poly_ids[cp], storey=row[cand], height_m=cz[cand] - base[cp])
-    # overlapping duplicate wall polygons (they occur in real data) would give the same point twice
-    key = np.c_[out.object_index, np.round(out.points / 0.01).astype(np.int64)]
-    _, first_of = np.unique(key, axis=0, return_index=True)
-    keep = np.zeros(len(out), dtype=bool)
-    keep[first_of] = True
-    if ground is not None and len(out):
-        keep &= out.points[:, 2] >= ground.height(out.points[:, :2]) + 0.1
-    if raycaster is not None and keep.any():
-        keep &= ~covered_points(raycaster, scene, out.points, out.normals, keep)
-    return out.subset(keep)
-
-
-def covered_points(raycaster, scene, points, normals, candidates=None) -> np.ndarray:
-    """(k,) bool: facade points that cannot hold a window — a surface facing them lies within
-    :data:`COVERED_WITHIN_M` in front (a neighbour's wall across a narrow gap), or the point lies
-    inside another building (a party wall shared with the neighbour, or overlapping buildings): the
-    first surfaces straight up and straight down are both seen from their back (a roof from below,
-    a ground surface from above). Vertical rays are used for that because horizontal ones meet the
-    coincident back-to-back walls of row houses, where front and back face tie."""
-    k = len(points)
-    out = np.zeros(k, dtype=bool)
-    idx = np.flatnonzero(np.ones(k, dtype=bool) if candidates is None else candidates)
-    if not len(idx):
-        return out
-    o = points[idx]
-    ahead = raycaster.first_hit(o, normals[idx], tmax=COVERED_WITHIN_M)
-    facing = ahead.hit & (np.einsum("ij,ij->i", scene.face_normals[np.where(ahead.hit, ahead.triangle, 0)],
-                                    normals[idx]) < 0)
-    inside = np.ones(len(idx), dtype=bool)
-    for sign in (1.0, -1.0):
-        d = np.tile([0.0, 0.0, sign], (len(idx), 1))
-        h = raycaster.first_hit(o, d, tmax=INSIDE_WITHIN_M)
-        back = h.hit & (sign * scene.face_normals[np.where(h.hit, h.triangle, 0), 2] > 0)
-        inside &= back
-    out[idx] = facing | inside
-    return out
 
 
 @dataclass

@@ -8,7 +8,7 @@ settings (sun date/time, colour theme, analysis figures of each variant). Openin
 source file is missing or changed shows a warning dialog (the edits may no longer fit).
 
 Compare: a table of the existing state and every variant side by side
-(:func:`model.project.compare_variants`: gross floor area estimate, volume, max height,
+(:func:`analysis.variants.compare_variants`: gross floor area estimate, volume, max height,
 eave/ridge heights; Δ against the existing state), plus the figures of every analysis that was run
 in this session — like with like: for each analysis the same parameters (those on its page now:
 date and time, grid, weather, rule set, picked points) for every variant. Runs missing for a
@@ -413,7 +413,7 @@ class ProjectController:
     def compare(self):
         """Compute what is missing (model figures; analysis runs of any variant that lacks them with
         the current parameters, one after the other with progress), then show the table."""
-        from model.project import compare_variants
+        from analysis.variants import compare_variants
         from model.scenario import Scenario
 
         w = self.window

@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 
 from model.errors import InputError
-from model.fileio import atomic_write_bytes, json_default as _json_default  # noqa: F401 (re-exported)
+from model.fileio import atomic_write_bytes, json_default  # noqa: F401 (the commands write with common.atomic_write_bytes)
 
 LOG_DIR = Path(os.environ.get("STADTBILD_LOG_DIR", Path.home() / ".local" / "state" / "stadtbild"))
 #: the log file rotates at this size, keeping LOG_BACKUPS older files (stadtbild.log.1 …)
@@ -220,7 +220,7 @@ def print_json(obj) -> None:
     (``analysis_crs``, and ``reprojected_from`` / ``crs_note`` for a geographic source)."""
     if isinstance(obj, dict):
         obj = {**obj, **{k: v for k, v in analysis_crs.items() if k not in obj}}
-    sys.stdout.write(json.dumps(obj, ensure_ascii=False, default=_json_default) + "\n")
+    sys.stdout.write(json.dumps(obj, ensure_ascii=False, default=json_default) + "\n")
     sys.stdout.flush()
 
 

@@ -193,10 +193,10 @@ class Results:
         return out
 
     def save(self, path, model=None) -> None:
-        from model.fileio import atomic_write_bytes
+        from model.fileio import atomic_write_bytes, json_default
 
         atomic_write_bytes(path, json.dumps(self.to_json(model), ensure_ascii=False,
-                                            default=_json_default).encode("utf-8"))
+                                            default=json_default).encode("utf-8"))
 
     @classmethod
     def from_json(cls, doc: dict, model=None, path=None) -> "Results":
@@ -356,18 +356,6 @@ def _geom_from_json(d, path):
 
 def _is_number(v) -> bool:
     return isinstance(v, (int, float, np.integer, np.floating)) and not isinstance(v, bool)
-
-
-def _json_default(o):
-    if isinstance(o, np.integer):
-        return int(o)
-    if isinstance(o, np.floating):
-        return None if not np.isfinite(o) else float(o)
-    if isinstance(o, np.ndarray):
-        return o.tolist()
-    if isinstance(o, Path):
-        return str(o)
-    raise TypeError(f"not JSON serialisable: {type(o).__name__}")
 
 
 def raster_isolines(raster: Raster, levels) -> list:

@@ -65,14 +65,39 @@ def atomic_write_bytes(path, data: bytes) -> None:
         fh.write(data)
 
 
+def copy_atomically(src, dst) -> None:
+    """Copy the file ``src`` to ``dst`` atomically (see :func:`atomic_writer`): a crash leaves the
+    old ``dst`` or the new one, never half a file (e.g. a project's ``.bak``)."""
+    import shutil
+
+    with open(src, "rb") as fin, atomic_writer(dst, "wb") as fout:
+        shutil.copyfileobj(fin, fout)
+
+
+def fsync_dir(folder) -> None:
+    """Make a rename in ``folder`` durable (POSIX; a no-op where directories cannot be opened)."""
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
+
+
 def json_default(o):
-    """``json.dumps(default=...)`` hook: numpy scalars and arrays, paths."""
+    """``json.dumps(default=...)`` hook: numpy scalars and arrays, paths. A non-finite numpy float
+    that reaches it (float32/float16: ``numpy.float64`` is a Python float, which ``json`` writes
+    itself) becomes null, as JSON (RFC 8259 §6) has no NaN or infinity."""
     import numpy as np
 
     if isinstance(o, np.integer):
         return int(o)
     if isinstance(o, np.floating):
-        return float(o)
+        return float(o) if np.isfinite(o) else None
     if isinstance(o, np.bool_):
         return bool(o)
     if isinstance(o, np.ndarray):

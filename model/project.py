@@ -1,4 +1,4 @@
-"""Project files (``*.stadtbild``) and side-by-side comparison of variants.
+"""Project files (``*.stadtbild``): sources, scenarios, views and settings of a planning project.
 
 A project file is a JSON document (UTF-8), or a zip archive holding ``project.json`` (read
 either way; written as plain JSON unless ``save(..., as_zip=True)``)::
@@ -23,19 +23,16 @@ from __future__ import annotations
 import hashlib
 import io
 import json
-import math
 import os
-import shutil
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import numpy as np
 
 from .errors import InputError
-from .fileio import atomic_write_bytes
-from .scenario import Scenario
+from .fileio import atomic_write_bytes, copy_atomically, fsync_dir
 from .fileio import json_default
+from .scenario import Scenario
 
 PROJECT_FORMAT = "stadtbild-project"
 #: a project file (or the project.json inside a zipped one) is small: edits, views, settings.
@@ -45,8 +42,6 @@ MAX_PROJECT_BYTES = 64 * 1024 * 1024
 #: ~5-20×; a bomb by ~1000×)
 MAX_ZIP_RATIO = 200
 PROJECT_VERSION = 1
-#: storey height assumed for the gross floor area estimate (m)
-STOREY_HEIGHT_M = 3.0
 
 
 def sha256_file(path, chunk: int = 1 << 20) -> str:
@@ -187,10 +182,10 @@ class Project:
             with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf:
                 zf.writestr("project.json", data)
             data = buf.getvalue()
-        if path.exists():
-            _backup(path)
+        if path.exists():  # the previous file becomes <name>.bak
+            copy_atomically(path, path.with_name(path.name + ".bak"))
         atomic_write_bytes(path, data)
-        _fsync_dir(path.resolve().parent)
+        fsync_dir(path.resolve().parent)
         self.path = path
         return path
 
@@ -230,38 +225,6 @@ def _read_zipped_project(path: Path, raw: bytes) -> bytes:
     return data
 
 
-def _backup(path: Path) -> None:
-    """Keep the current file as ``<name>.bak``, atomically (a crash leaves the old backup or
-    the new one, never half a file)."""
-    bak = path.with_name(path.name + ".bak")
-    tmp = path.with_name(f".{path.name}.bak.tmp")
-    try:
-        shutil.copy2(path, tmp)
-        with open(tmp, "rb+") as fh:
-            os.fsync(fh.fileno())
-        os.replace(tmp, bak)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-        raise
-
-
-def _fsync_dir(folder: Path) -> None:
-    """Make a rename in ``folder`` durable (POSIX; a no-op where directories cannot be opened)."""
-    try:
-        fd = os.open(folder, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass
-    finally:
-        os.close(fd)
-
-
 def _rebased(scenario: Scenario, project_dir: Path | None) -> dict:
     """The scenario's dict with relative ``file`` names of its edits made relative to the project
     folder (they were relative to the scenario's own folder)."""
@@ -277,73 +240,3 @@ def _rebased(scenario: Scenario, project_dir: Path | None) -> dict:
             except ValueError:
                 e["file"] = str(Path(base) / f)
     return d
-
-
-# ====================================================================== variants
-def _building_rows(model, storey_height_m: float = STOREY_HEIGHT_M):
-    """Per top-level building: footprint (m²), volume (m³), ground/eave/ridge heights (m) and the
-    storey estimate from ``analysis.metrics.compute_metrics`` (one definition for the whole
-    program)."""
-    from analysis.metrics import compute_metrics
-
-    met = compute_metrics(model, storey_height_m=storey_height_m)
-    top = np.array([p is None for p in met.parent_ids], dtype=bool)
-    return met, top
-
-
-def variant_figures(model, name: str, storey_height_m: float = STOREY_HEIGHT_M) -> dict:
-    """Figures of one model state (see :func:`compare_variants`)."""
-    met, top = _building_rows(model, storey_height_m)
-
-    def col(k):
-        return np.asarray(met[k], dtype=np.float64)[top] if len(met) else np.zeros(0)
-
-    fp, vol = col("footprint_area_m2"), col("volume_m3")
-    eave, ridge = col("eave_height_m"), col("ridge_height_m")
-    storeys = np.nan_to_num(col("storeys"))
-    gfa = np.nansum(np.nan_to_num(fp) * storeys)
-
-    def stat(a, fn):
-        a = a[np.isfinite(a)]
-        return round(float(fn(a)), 3) if len(a) else None
-
-    return {
-        "name": name,
-        "objects": len(model.objects),
-        "buildings": int(top.sum()),
-        "footprint_area_m2": round(float(np.nansum(fp)), 2),
-        "gross_floor_area_m2": round(float(gfa), 1),
-        "volume_m3": round(float(np.nansum(vol)), 1),
-        "max_height_m": stat(ridge, np.max),
-        "mean_eave_height_m": stat(eave, np.mean),
-        "max_eave_height_m": stat(eave, np.max),
-        "mean_ridge_height_m": stat(ridge, np.mean),
-        "max_ridge_height_m": stat(ridge, np.max),
-        "storey_height_m": storey_height_m,
-    }
-
-
-def compare_variants(model, scenarios, storey_height_m: float = STOREY_HEIGHT_M) -> list[dict]:
-    """Side-by-side figures of the source model ("Bestand", first row) and each scenario applied
-    to it: objects, buildings (top-level Building rows), footprint area (m²), gross floor area
-    estimate (m²) = Σ footprint × storeys with storeys = max(1, round(eave height / 3 m)) — the
-    storey height ``storey_height_m`` = 3 m is an assumption, say so when showing it —, volume (m³,
-    signed volume of the closed solids, divergence theorem; roof prism for open shells), max
-    height (m above ground), mean/max eave and ridge heights (m above ground); each scenario row
-    also has ``delta`` (scenario − Bestand for the numeric figures), ``demolished`` and
-    ``inserted`` counts. Heights, areas and volumes follow ``analysis.metrics``."""
-    rows = [variant_figures(model, "Bestand", storey_height_m)]
-    rows[0].update(demolished=0, inserted=0)
-    for sc in scenarios:
-        out = sc.apply(model)
-        r = variant_figures(out, sc.name, storey_height_m)
-        rep = sc.last_report
-        r["demolished"] = len(rep.demolished) if rep else None
-        r["inserted"] = len(rep.inserted) if rep else None
-        r["delta"] = {k: (round(r[k] - rows[0][k], 3) if isinstance(r[k], (int, float)) and isinstance(rows[0][k], (int, float))
-                          and not isinstance(r[k], bool) and math.isfinite(r[k] - rows[0][k]) else None)
-                      for k in ("objects", "buildings", "footprint_area_m2", "gross_floor_area_m2", "volume_m3",
-                                "max_height_m", "mean_eave_height_m", "max_eave_height_m",
-                                "mean_ridge_height_m", "max_ridge_height_m")}
-        rows.append(r)
-    return rows

@@ -42,7 +42,7 @@ def test_a_failing_save_leaves_the_old_file_intact(tmp_path, monkeypatch):
     path = tmp_path / "plan.stadtbild"
     _project(1).save(path)
     before = path.read_bytes()
-    import model.scenario as sc
+    import model.fileio as fileio
 
     real_replace = os.replace
 
@@ -51,7 +51,7 @@ def test_a_failing_save_leaves_the_old_file_intact(tmp_path, monkeypatch):
             raise OSError(28, "No space left on device")
         return real_replace(src, dst)
 
-    monkeypatch.setattr(sc.os, "replace", failing_replace)
+    monkeypatch.setattr(fileio.os, "replace", failing_replace)
     with pytest.raises(OSError):
         _project(5).save(path)
     assert path.read_bytes() == before

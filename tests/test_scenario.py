@@ -549,7 +549,7 @@ def test_project_save_open_backup_and_changed_source_warning(tmp_path):
 
 
 def test_compare_variants_figures():
-    from model.project import compare_variants
+    from analysis.variants import compare_variants
 
     m = box_model([("a", 0, 0, 10, 10, 0, 9), ("b", 20, 0, 30, 8, 0, 12)])
     sa = Scenario.from_dict({"name": "A", "edits": [

@@ -323,12 +323,13 @@ def test_tilt_and_azimuth_convention(tilt, az):
 
 @pytest.mark.parametrize("grid", [0.5, 1.0, 3.0])
 def test_samples_cover_area_on_grid(grid):
-    from analysis.solar import find_roof_surfaces, sample_surfaces
+    from analysis.samples import subdivision_samples
+    from analysis.solar import find_roof_surfaces
 
     m = box_model([("a", X0, Y0, X0 + 12, Y0 + 9, 50, 56)])
     sc = m.scene()
     s = find_roof_surfaces(sc)
-    smp = sample_surfaces(sc, s, grid_m=grid, offset_m=0.01)
+    smp = subdivision_samples(sc, s, grid_m=grid, offset_m=0.01)
     assert smp.weight_m2.sum() == pytest.approx(108.0)
     # k² sub-triangles per triangle: the density is quantised to within a factor (k ± ½)²/k²
     assert 0.6 * 108 / grid**2 <= len(smp) <= 1.6 * 108 / grid**2 + 2

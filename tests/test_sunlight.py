@@ -11,8 +11,8 @@ import numpy as np
 import pytest
 
 from analysis.raycast import RayCaster
-from analysis.sunlight import (MEETS_BOTH, MEETS_EQUINOX, MEETS_NONE, compare_sunlight, facade_points,
-                               facade_sunlight)
+from analysis.samples import facade_points
+from analysis.sunlight import MEETS_BOTH, MEETS_EQUINOX, MEETS_NONE, compare_sunlight, facade_sunlight
 from tests.conftest import DEMO, data_file
 from tests.helpers import box_model
 
