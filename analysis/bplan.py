@@ -27,8 +27,8 @@ Which limit applies where
 
 The checks (one :class:`Violation` per building, kind and limit that is broken)
 -----------------------------------------------------------------------------
-- ``baugrenze``: the building's footprint (``analysis.metrics.footprint_polygons``: its
-  GroundSurface, else the projection of its non-vertical surfaces) must lie inside the union of
+- ``baugrenze``: the building's footprint (``model.footprint.footprint_polygons``: its
+  ground polygons, else the projection of its non-vertical surfaces) must lie inside the union of
   the Baufenster (a BTF without any Baufenster is buildable as a whole; a plan without Baufenster
   has no Baugrenze check). ``amount`` is the largest distance (m) of a point of the footprint
   from the buildable area (measured on its outline, sampled every 5 cm, and its vertices);
@@ -54,7 +54,7 @@ The checks (one :class:`Violation` per building, kind and limit that is broken)
   not checked slab by slab (which storeys of a twisted tower stand in which Baufenster).
 - ``grz`` / ``gfz`` per BTF: GRZ reached = Σ footprint area inside the BTF / BTF area; GFZ
   reached = Σ (footprint area inside × storeys) / BTF area — the gross floor area estimate of the
-  variant comparison (``model.project.variant_figures``): full storeys × footprint, no attic or
+  variant comparison (``analysis.variants.variant_figures``): full storeys × footprint, no attic or
   basement storeys. GR/GF (m²) are checked as the same sums. ``amount`` = ratio over the limit
   (GR/GF: the excess in m² divided by the BTF area). The reference area is the BTF, not the
   building plot (Baugrundstück, not part of the plan); ancillary buildings, garages and paved
@@ -316,7 +316,7 @@ def polygon_triangles(polys_xy, z) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
 def envelopes(prepared: PreparedPlan, ground, refs: HeightReferences | None = None,
               storey_height_m: float = STOREY_HEIGHT_M) -> Envelopes:
     """The Baufenster as volumes from the ground up to their height limit (see module
-    docstring). ``ground`` is an ``analysis.ground.Ground`` (terrain or plane, local frame).
+    docstring). ``ground`` is a ``model.ground.Ground`` (terrain or plane, local frame).
 
     Top: the most restrictive maximum of the top heights (FH/OK/GBH/HBA), else of the eave heights
     (TH/WH), with the right reference; relative heights are measured from the lowest ground
@@ -591,7 +591,7 @@ def _building_triangles(model, lod, building_ids):
     """Per building id: (corners (k, 3, 3) local of its up-facing non-vertical triangles, is_roof
     (k,) bool, polygon (k,) the scene polygon each triangle belongs to). Roof triangles are the
     RoofSurface ones; without semantics the up-facing ones."""
-    from model.scenario import roots
+    from model.surgery import roots
 
     scene = model.scene(lod)
     if scene.n_triangles == 0:
@@ -764,7 +764,8 @@ def check_compliance(model, plan: Bebauungsplan, inserted=(), changed=(), lod=No
     """Check every building of ``model`` (a variant: the scenario already applied) that stands
     in the plan area against ``plan`` (in the model CRS); ``inserted`` / ``changed`` ids are
     listed first (see the module docstring for the checks and their measures)."""
-    from analysis.metrics import compute_metrics, footprint_polygons
+    from analysis.metrics import compute_metrics
+    from model.footprint import footprint_polygons
 
     progress = progress or (lambda *_a: None)
     origin = np.asarray(model.origin, dtype=np.float64).reshape(3)
@@ -964,7 +965,7 @@ def check_compliance(model, plan: Bebauungsplan, inserted=(), changed=(), lod=No
 def buildings_in_area(model, plan: Bebauungsplan, lod=None, exclude=()) -> list[str]:
     """Top-level buildings whose footprint centroid lies in the plan area (for "hide the existing
     buildings in the plan area"); ``exclude``: ids to leave out (e.g. the inserted ones)."""
-    from model.scenario import footprint_centroids
+    from model.footprint import footprint_centroids
 
     origin = np.asarray(model.origin, dtype=np.float64)
     area = _valid(_local(plan.geltungsbereich(), origin))

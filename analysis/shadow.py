@@ -197,7 +197,7 @@ def shadow_at(scene, time, cell_m: float = 1.0, extent=None, polygon=None, surfa
     """Instant shadow at local ``time`` (ISO string or datetime; see :func:`analysis.sun.sun_positions`)
     on a ground grid of ``cell_m`` metres and, with ``surfaces=True``, on facade/roof samples.
 
-    ``scene`` is the scene to analyse (with terrain merged in, if any: ``importers.terrain.with_terrain``);
+    ``scene`` is the scene to analyse (with terrain merged in, if any: ``model.ground.analysis_scene``);
     ``raycaster`` may be a prepared :class:`RayCaster` over it (e.g. with objects disabled)."""
     from model.ground import ground_for
     from .sun import sun_positions

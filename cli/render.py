@@ -131,12 +131,12 @@ def _plan_overlays(model, plan, args, inserted) -> dict:
     import numpy as np
 
     from analysis.bplan import HeightReferences, buildings_in_area, envelopes, prepare
-    from analysis.ground import ground_for
+    from model.ground import ground_for
     from viewer.bplan_view import plan_bounds, plan_legend, plan_meshes
 
     hidden = buildings_in_area(model, plan, exclude=inserted) if args.hide_existing else []
     if hidden:
-        from model.scenario import roots
+        from model.surgery import roots
 
         gone = set(hidden)
         r = roots(model)
@@ -146,7 +146,7 @@ def _plan_overlays(model, plan, args, inserted) -> dict:
     else:
         scene = model.scene(lod=args.lod)
     full = model.scene(lod=args.lod)
-    ground = ground_for(full, getattr(model, "terrain_grid", None))
+    ground = ground_for(full, model.terrain_grid)
     prepared = prepare(plan, scene.origin)
     env = envelopes(prepared, ground, HeightReferences(plan.bezugshoehe()))
     pb = plan_bounds(prepared, env)

@@ -29,6 +29,8 @@ import shapely
 from model.errors import InputError
 from model.fileio import atomic_write_bytes
 
+from .vector import VectorLayer, geometry_type, write_vector
+
 FORMATS = (".geojson", ".json", ".gpkg", ".csv", ".pdf")
 COMPLIANT_RGB = (60, 160, 80)
 VIOLATING_RGB = (214, 39, 40)
@@ -94,35 +96,25 @@ def _columns(rows: list) -> dict:
     return {k: [r.get(k) for r in rows] for k in names}
 
 
-def _crs_wkt(result):
-    crs = result.crs.pyproj() if result.crs else None
-    return crs.to_wkt() if crs is not None else None
-
-
 def _layer(name, rows, geoms, force_polygons=False):
-    from .tables import _geometry_type
-
     cols = _columns(rows) if rows else {"id": []}
-    gtype = "MultiPolygon" if force_polygons else (_geometry_type([g for g in geoms if g is not None]) if geoms else "Unknown")
+    gtype = "MultiPolygon" if force_polygons else (geometry_type([g for g in geoms if g is not None]) if geoms else "Unknown")
     if force_polygons:
         geoms = [None if g is None else (g if g.geom_type == "MultiPolygon" else
                                          shapely.MultiPolygon([p for p in shapely.get_parts(g) if p.geom_type == "Polygon"]))
                  for g in geoms]
-    return (name, cols, geoms, gtype, False)
+    return VectorLayer(name, cols, geoms, gtype)
 
 
 def write_geojson(result, path) -> dict:
-    from .tables import _write_ogr_layers
-
     rows, geoms = building_table(result)
-    _write_ogr_layers(path, "GeoJSON", [_layer("buildings", rows, geoms, force_polygons=True)], _crs_wkt(result),
-                      layer_options={"WRITE_NAME": "NO", "COORDINATE_PRECISION": 4})
+    layer = _layer("buildings", rows, geoms, force_polygons=True)
+    layer.options = {"WRITE_NAME": "NO", "COORDINATE_PRECISION": 4}
+    write_vector(path, [layer], result.crs, driver="GeoJSON")
     return {"features": len(rows)}
 
 
 def write_gpkg(result, path) -> dict:
-    from .tables import _write_ogr_layers
-
     layers = [_layer("buildings", *building_table(result), force_polygons=True)]
     vrows, vgeoms = violation_table(result)
     if vrows:
@@ -132,8 +124,8 @@ def write_gpkg(result, path) -> dict:
     plan = result.prepared.plan
     layers.append(_layer("geltungsbereich", [{"name": plan.name(), "file": plan.source, "version": plan.version}],
                          [_absolute(result.prepared.area, result.origin)], force_polygons=True))
-    _write_ogr_layers(path, "GPKG", layers, _crs_wkt(result))
-    return {"features": len(result.buildings), "layers": [entry[0] for entry in layers]}
+    write_vector(path, layers, result.crs, driver="GPKG")
+    return {"features": len(result.buildings), "layers": [lyr.name for lyr in layers]}
 
 
 def write_csv(result, path) -> dict:

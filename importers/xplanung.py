@@ -53,7 +53,9 @@ from model.bplan import (BAUFENSTER, BAUGEBIET, PRESENTATION_TYPES, TEXT_TYPES, 
 from model.crs import CRSInfo, crs_argument, parse_crs
 from model.errors import InputError, UnsupportedFormatError
 
-from .citygml import MAX_COORDINATE, SAFE_PARSER, _local, _syntax_message, root_element
+from .citygml import SAFE_PARSER, _syntax_message, root_element
+from .gml_geometry import MAX_COORDINATE
+from .gml_geometry import local_name as _local
 
 XPLAN_NS_PREFIX = "http://www.xplanung.de/xplangml/"
 SUPPORTED_VERSIONS = ("4.0", "4.1", "5.0", "5.1", "5.2", "5.3", "5.4", "6.0")

@@ -565,9 +565,9 @@ def test_a_building_exceeding_grz_and_one_behind_a_baulinie(bp2070_variant):
 
 def test_gfz_uses_the_floor_area_estimate_of_the_variant_comparison(bp2070_variant):
     """GFZ reached = Σ footprint × storeys / zone area, with the storey estimate of
-    model.project.variant_figures when the building has no storeysAboveGround."""
+    analysis.variants.variant_figures when the building has no storeysAboveGround."""
     from analysis.bplan import check_compliance
-    from model.project import variant_figures
+    from analysis.variants import variant_figures
     from model.scenario import Scenario
 
     plan, btf, bf, g, sc, variant, _base, _sc = bp2070_variant
@@ -646,7 +646,7 @@ def test_a_plan_given_as_city_model_says_what_it_is(tmp_path):
 
 # ====================================================================== envelopes and pictures
 def _ground(z_local=0.0, grid=None, origin=(0.0, 0.0, 0.0)):
-    from analysis.ground import Ground
+    from model.ground import Ground
 
     return Ground(origin=np.asarray(origin, float), plane_z=z_local, grid=grid, kind="terrain" if grid else "plane")
 
