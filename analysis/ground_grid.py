@@ -104,8 +104,8 @@ class GroundGrid:
         return (x0, y1 - self.ny * self.cell_m, x0 + self.nx * self.cell_m, y1)
 
     def raster(self, values, nodata=-1.0, units: str = ""):
-        """An ``exporters.results.Raster`` of ``values`` (ny, nx) with this georeference."""
-        from exporters.results import Raster
+        """A :class:`model.raster.Raster` of ``values`` (ny, nx) with this georeference."""
+        from model.raster import Raster
 
         crs = self.crs.name if self.crs is not None and getattr(self.crs, "epsg", None) else None
         v = np.asarray(values, dtype=np.float32)

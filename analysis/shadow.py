@@ -111,6 +111,24 @@ class ShadowResult:
                                            "buildings_m2": round(float(others[i]), 3)}
                 for i in np.flatnonzero((ground > 0) | (others > 0)) if not terrain[i]}
 
+    def features(self) -> list:
+        """[(shapely geometry, properties)] in the model CRS: the ground shadow of every caster
+        (``caster_id``, ``area_m2``, ``class`` "shadow", ``on_buildings_m2``)."""
+        cast = self.cast_on_neighbours()
+        return [(geom, {"caster_id": oid, "area_m2": round(geom.area, 3), "class": "shadow",
+                        "on_buildings_m2": cast.get(oid, {}).get("buildings_m2", 0.0)})
+                for oid, geom in self.caster_polygons().items()]
+
+    def sample_table(self, diff=None) -> dict:
+        """Columns of one row per sample (:func:`_sample_table`): ``shadow`` (0/1), ``caster_id``."""
+        ids = np.array(list(self.scene.object_ids) + [""], dtype=object)
+        active = self.grid.active
+        ground = {"shadow": self.shadow[active].astype(np.int8), "caster_id": ids[self.caster[active]]}
+        surf = {}
+        if self.surfaces is not None and len(self.surfaces):
+            surf = {"shadow": self.surface_shadow.astype(np.int8), "caster_id": ids[self.surface_caster]}
+        return _sample_table(self, diff, ground, surf)
+
     def raster(self):
         """GeoTIFF-ready raster: 1 = shadow, 0 = sun, -1 = under a building / outside (nodata)."""
         v = np.where(self.shadow, 1.0, 0.0)
@@ -162,6 +180,29 @@ class SunHoursResult:
         """Sun-hours of an unobstructed horizontal point over the period (h)."""
         return float(self.weights_h[self.sun.elevation_deg > 0].sum())
 
+    def features(self) -> list:
+        """[(shapely geometry, properties)] in the model CRS: the ground in bands of whole hours of
+        sun (``hours_min``, ``hours_max``, ``value`` the band's middle, ``area_m2``, ``class``)."""
+        grid = self.grid
+        hours = np.where(grid.active, self.hours, np.nan)
+        top = int(np.ceil(np.nanmax(hours))) if np.isfinite(hours).any() else 0
+        feats = []
+        for h in range(top + 1):
+            band = (hours >= h) & (hours < h + 1) if h < top else (hours >= h)
+            geom = raster_polygons(band, grid.transform)
+            if not geom.is_empty:
+                feats.append((geom, {"hours_min": float(h), "hours_max": float(h + 1), "value": float(h + 0.5),
+                                     "area_m2": round(geom.area, 3), "class": f"{h}-{h + 1} h"}))
+        return feats
+
+    def sample_table(self, diff=None) -> dict:
+        """Columns of one row per sample (:func:`_sample_table`): ``sun_hours_h``."""
+        ground = {"sun_hours_h": np.round(self.hours[self.grid.active], 4)}
+        surf = {}
+        if self.surfaces is not None and len(self.surfaces):
+            surf = {"sun_hours_h": np.round(self.surface_hours, 4)}
+        return _sample_table(self, diff, ground, surf)
+
     def raster(self):
         """GeoTIFF-ready raster of sun-hours (h); -1 under buildings / outside (nodata)."""
         v = np.where(self.grid.active, self.hours, -1.0)
@@ -188,6 +229,31 @@ class SunHoursResult:
             a = self.surfaces.area_m2
             out["surface_mean_sun_hours_h"] = round(float((self.surface_hours * a).sum() / a.sum()), 4)
         return out
+
+
+def _sample_table(result, diff, values, surface_values) -> dict:
+    """Columns of one row per ground sample and per surface sample (model CRS): kind, x, y, z (the
+    ground / surface point), object_id, area_m2 (surfaces), ``values`` / ``surface_values``
+    {column: array} and the ``change`` of ``diff``."""
+    import pandas as pd
+
+    grid = result.grid
+    origin = grid.origin
+    active = grid.active
+    pts = grid.sample_points(active) + origin
+    cols = {"kind": np.full(len(pts), "ground", dtype=object), "x": pts[:, 0], "y": pts[:, 1],
+            "z": pts[:, 2] - grid.lift_m, "object_id": np.full(len(pts), "", dtype=object), **values}
+    if diff is not None:
+        cols["change"] = np.round(diff.ground[active], 4)
+    frame = pd.DataFrame(cols)
+    s = result.surfaces
+    if s is not None and len(s):
+        ids = np.array(list(result.scene.object_ids) + [""], dtype=object)
+        sp = s.points + origin
+        scols = {"kind": np.full(len(s), "surface", dtype=object), "x": sp[:, 0], "y": sp[:, 1], "z": sp[:, 2],
+                 "object_id": ids[s.object_index], "area_m2": np.round(s.area_m2, 4), **surface_values}
+        frame = pd.concat([frame, pd.DataFrame(scols)], ignore_index=True)
+    return {k: frame[k].to_numpy() for k in frame.columns}
 
 
 # ====================================================================== analyses
@@ -357,6 +423,23 @@ class Difference:
                 "area_losing_sun_m2": round(float(lost.sum() * cell), 3),
                 "mean_sun_hours_before_h": self.before.figures()["mean_sun_hours_h"],
                 "mean_sun_hours_after_h": self.after.figures()["mean_sun_hours_h"]}
+
+    def features(self) -> list:
+        """[(shapely geometry, properties)] in the model CRS: for shadows the added and removed
+        shadow, for sun-hours the ground losing more / up to half an hour and the ground gaining
+        (``class``, ``area_m2``)."""
+        g, transform = self.ground, self.before.grid.transform
+        if self.kind == "shadow":
+            bands = [(np.nan_to_num(g, nan=0) == val, name) for val, name in ((1, "added_shadow"), (-1, "removed_shadow"))]
+        else:
+            bands = [((g > lo) & (g <= hi), name) for lo, hi, name in
+                     ((-1e9, -0.5, "lost > 0.5 h"), (-0.5, -1e-9, "lost ≤ 0.5 h"), (1e-9, 1e9, "gained"))]
+        feats = []
+        for mask, name in bands:
+            geom = raster_polygons(mask, transform)
+            if not geom.is_empty:
+                feats.append((geom, {"class": name, "area_m2": round(geom.area, 3)}))
+        return feats
 
     def raster(self):
         v = np.where(np.isfinite(self.ground), self.ground, -9999.0)

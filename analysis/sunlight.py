@@ -90,6 +90,25 @@ class SunlightResult:
         ids = np.array(self.scene.object_ids, dtype=object)[self.points.object_index]
         return np.array([self.object_parent.get(i, i) for i in ids], dtype=object)
 
+    def point_table(self) -> dict:
+        """Column arrays, one row per check point: object and building id, x, y, z (model CRS),
+        storey, height (m), facade azimuth (°), hours on both days, whether each is met, the class
+        and, for a comparison, the hours before and whether the point loses compliance."""
+        p = self.points
+        xyz = p.points + self.scene.origin
+        ids = np.array(self.scene.object_ids, dtype=object)[p.object_index]
+        cols = {"object_id": ids, "building_id": self.building_of_point(), "x": xyz[:, 0], "y": xyz[:, 1],
+                "z": xyz[:, 2], "storey": p.storey, "height_m": np.round(p.height_m, 3),
+                "facade_azimuth_deg": np.round(p.facade_azimuth_deg, 1),
+                "hours_equinox": np.round(self.hours_equinox, 3), "hours_winter": np.round(self.hours_winter, 3),
+                "meets_equinox": self.meets_equinox.astype(np.int8), "meets_winter": self.meets_winter.astype(np.int8),
+                "class": np.array([CLASS_NAMES[c] for c in self.point_class], dtype=object)}
+        if self.before is not None:
+            cols["hours_equinox_before"] = np.round(self.before.hours_equinox, 3)
+            cols["hours_winter_before"] = np.round(self.before.hours_winter, 3)
+            cols["loses_compliance"] = self.lost_compliance().astype(np.int8)
+        return cols
+
     def per_building(self) -> dict:
         """{building id: {points, meets_equinox, meets_both, best_equinox_h, best_winter_h}}, plus
         ``points_losing`` (points that lost compliance) when compared with ``before``."""

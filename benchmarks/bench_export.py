@@ -30,7 +30,8 @@ REPEAT = int(os.environ.get("BENCH_EXPORT_REPEAT", 1))
 def _results(model):
     import shapely
 
-    from exporters.results import AnalysisResult, Raster, Results
+    from exporters.results import AnalysisResult, Results
+    from model.raster import Raster
 
     bb = model.bbox()
     a = AnalysisResult(

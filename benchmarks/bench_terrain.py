@@ -44,7 +44,8 @@ def main() -> None:
     from analysis.raycast import RayCaster
     from benchmarks.citygen import write_city
     from importers import load
-    from importers.terrain import read_dem, write_geotiff
+    from exporters.tables import write_geotiff
+    from importers.terrain import read_dem
     from model.terrain import with_terrain
 
     with tempfile.TemporaryDirectory(prefix="bench_terrain_") as tmp:
@@ -52,7 +53,7 @@ def main() -> None:
         grid = make_dem()
         tif = tmp / "dgm1_32_500_5700_1_nw.tif"
         xyz = tmp / "dgm1_32_500_5700_1_nw.xyz"
-        write_geotiff(grid, tif)
+        write_geotiff(grid.raster(), tif)
         xs, ys = grid.node_xy()
         gx, gy = np.meshgrid(xs, ys)
         np.savetxt(xyz, np.c_[gx.ravel(), gy.ravel(), grid.z.ravel()], fmt="%.2f")

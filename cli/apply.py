@@ -68,7 +68,9 @@ def run(args) -> int:
     args.bbox = None
     model = common.load_model(args)
     common.check_output_not_source(args.output, list(model.sources) + list(files))
-    edited = scenario.apply(model)
+    from importers import LOADERS
+
+    edited = scenario.apply(model, loaders=LOADERS)
     rep = scenario.last_report
     if not args.json:
         for w in rep.warnings:

@@ -42,14 +42,12 @@ def load_variant(args):
         args.scenario = scenario
     if not scenario:
         return model, model, [], [], None
+    from importers import LOADERS
     from model.scenario import Scenario
 
     sc = Scenario.load(scenario)
-    variant = sc.apply(model)
+    variant = sc.apply(model, loaders=LOADERS)
     rep = sc.last_report
-    for name in ("terrain", "terrain_grid", "layers"):
-        if hasattr(model, name) and not hasattr(variant, name):
-            setattr(variant, name, getattr(model, name))
     changed = [i for i in (rep.changed if rep else []) if i in variant.objects]
     return model, variant, list(rep.inserted if rep else []), changed, sc.name
 

@@ -167,19 +167,17 @@ def note_analysis_crs(model) -> None:
     """Remember the CRS the command analyses ``model`` in, for :func:`print_json`."""
     analysis_crs.clear()
     analysis_crs["analysis_crs"] = model.crs.name
-    rep = getattr(model, "reprojection", None)
+    rep = model.reprojection
     if rep is not None:
         analysis_crs["reprojected_from"] = rep.source_name or rep.source.name
         analysis_crs["crs_note"] = rep.note
 
 
 def apply_scenario_file(model, path):
-    try:
-        from model.scenario import Scenario
-    except ImportError:
-        raise InputError(path, "scenarios are not supported by this build") from None
-    scenario = Scenario.load(path)
-    return scenario.apply(model)
+    from importers import LOADERS
+    from model.scenario import Scenario
+
+    return Scenario.load(path).apply(model, loaders=LOADERS)
 
 
 def subset_bbox(model, bbox):

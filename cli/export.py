@@ -79,11 +79,12 @@ def run(args) -> int:
     edited = model
     scenario_name = None
     if scenario_path:
+        from importers import LOADERS
         from model.scenario import Scenario
 
         common.check_output_not_source(args.output, [scenario_path])
         scenario = Scenario.load(scenario_path)
-        edited = scenario.apply(model)
+        edited = scenario.apply(model, loaders=LOADERS)
         rep = scenario.last_report
         scenario_name = scenario.name
         edits = Edits(demolished=[i for i in dict.fromkeys(rep.demolished) if i not in edited.objects],

@@ -199,113 +199,15 @@ def write_output(path, result, model, diff=None, title: str | None = None, view:
         raster = diff.raster() if diff is not None else result.raster()
         write_geotiff(raster, path, crs=raster.crs)
     elif suffix in (".geojson", ".json"):
-        _write_geojson(path, result, model, diff)
+        from exporters.analysis_files import write_polygon_features
+
+        features = (diff if diff is not None else result).features()
+        write_polygon_features(path, features, model.crs)
     elif suffix == ".csv":
-        _write_csv(path, result, diff)
+        from exporters.analysis_files import write_table_csv
+
+        write_table_csv(path, result.sample_table(diff))
     elif suffix == ".png":
         from viewer.overlays import render_result
 
         render_result(result, path, title=title, difference=diff, view=view)
-
-
-def _polygon_features(result, diff):
-    """[(shapely geometry, {properties})] in the model CRS."""
-    import numpy as np
-
-    from analysis.ground_grid import raster_polygons
-    from analysis.shadow import ShadowResult
-
-    grid = result.grid
-    feats = []
-    if diff is not None:
-        g = diff.ground
-        if diff.kind == "shadow":
-            for val, name in ((1, "added_shadow"), (-1, "removed_shadow")):
-                geom = raster_polygons(np.nan_to_num(g, nan=0) == val, grid.transform)
-                if not geom.is_empty:
-                    feats.append((geom, {"class": name, "area_m2": round(geom.area, 3)}))
-        else:
-            for lo, hi, name in ((-1e9, -0.5, "lost > 0.5 h"), (-0.5, -1e-9, "lost ≤ 0.5 h"),
-                                 (1e-9, 1e9, "gained")):
-                geom = raster_polygons((g > lo) & (g <= hi), grid.transform)
-                if not geom.is_empty:
-                    feats.append((geom, {"class": name, "area_m2": round(geom.area, 3)}))
-        return feats
-    if isinstance(result, ShadowResult):
-        cast = result.cast_on_neighbours()
-        for oid, geom in result.caster_polygons().items():
-            feats.append((geom, {"caster_id": oid, "area_m2": round(geom.area, 3), "class": "shadow",
-                                 "on_buildings_m2": cast.get(oid, {}).get("buildings_m2", 0.0)}))
-        return feats
-    hours = np.where(grid.active, result.hours, np.nan)
-    top = int(np.ceil(np.nanmax(hours))) if np.isfinite(hours).any() else 0
-    for h in range(top + 1):
-        band = (hours >= h) & (hours < h + 1) if h < top else (hours >= h)
-        geom = raster_polygons(band, grid.transform)
-        if not geom.is_empty:
-            feats.append((geom, {"hours_min": float(h), "hours_max": float(h + 1), "value": float(h + 0.5),
-                                 "area_m2": round(geom.area, 3), "class": f"{h}-{h + 1} h"}))
-    return feats
-
-
-def _write_geojson(path, result, model, diff) -> None:
-    import numpy as np
-
-    import shapely
-
-    from exporters.vector import VectorLayer, write_vector
-
-    feats = _polygon_features(result, diff)
-    names = sorted({k for _, p in feats for k in p})
-    data, masks = [], []
-    for k in names:
-        vals = [p.get(k) for _, p in feats]
-        if all(isinstance(v, (int, float)) or v is None for v in vals):
-            arr = np.array([np.nan if v is None else v for v in vals], dtype=np.float64)
-        else:
-            arr = np.array(["" if v is None else str(v) for v in vals], dtype=object)
-        data.append(arr)
-        masks.append(None)
-    geoms = [shapely.geometry.MultiPolygon([g]) if g.geom_type == "Polygon" else g for _, g in
-             ((None, g) for g, _ in feats)]
-    write_vector(path, [VectorLayer(Path(path).stem, dict(zip(names, data)), geoms, "MultiPolygon")], model.crs,
-                 driver="GeoJSON")
-
-
-def _write_csv(path, result, diff) -> None:
-    import io
-
-    import numpy as np
-    import pandas as pd
-
-    from analysis.shadow import ShadowResult
-
-    grid = result.grid
-    origin = grid.origin
-    active = grid.active
-    pts = grid.sample_points(active) + origin
-    cols = {"kind": np.full(len(pts), "ground", dtype=object), "x": pts[:, 0], "y": pts[:, 1],
-            "z": pts[:, 2] - grid.lift_m, "object_id": np.full(len(pts), "", dtype=object)}
-    ids = np.array(list(result.scene.object_ids) + [""], dtype=object)
-    if isinstance(result, ShadowResult):
-        cols["shadow"] = result.shadow[active].astype(np.int8)
-        cols["caster_id"] = ids[result.caster[active]]
-    else:
-        cols["sun_hours_h"] = np.round(result.hours[active], 4)
-    if diff is not None:
-        cols["change"] = np.round(diff.ground[active], 4)
-    frame = pd.DataFrame(cols)
-    s = result.surfaces
-    if s is not None and len(s):
-        sp = s.points + origin
-        scols = {"kind": np.full(len(s), "surface", dtype=object), "x": sp[:, 0], "y": sp[:, 1], "z": sp[:, 2],
-                 "object_id": ids[s.object_index], "area_m2": np.round(s.area_m2, 4)}
-        if isinstance(result, ShadowResult):
-            scols["shadow"] = result.surface_shadow.astype(np.int8)
-            scols["caster_id"] = ids[result.surface_caster]
-        else:
-            scols["sun_hours_h"] = np.round(result.surface_hours, 4)
-        frame = pd.concat([frame, pd.DataFrame(scols)], ignore_index=True)
-    buf = io.StringIO()
-    frame.to_csv(buf, index=False, float_format="%.3f")
-    common.atomic_write_bytes(path, buf.getvalue().encode())

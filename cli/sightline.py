@@ -12,7 +12,6 @@ The helpers here are shared by ``viewshed`` and ``viewcone``.
 """
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 from model.errors import InputError
@@ -70,34 +69,19 @@ def eye_point(scene, ground, text: str, eye_height: float, what: str = "--from")
                         eye_height, ground)[0]
 
 
-def crs_member(scene) -> dict | None:
-    crs = getattr(scene, "crs", None)
-    epsg = getattr(crs, "epsg", None)
-    return {"type": "name", "properties": {"name": f"urn:ogc:def:crs:EPSG::{epsg}"}} if epsg else None
-
-
 def write_geojson(path, scene, features) -> None:
-    """``features`` [(shapely geometry in the model CRS, {properties})] as a GeoJSON
-    FeatureCollection with the model CRS named (GDAL's "crs" member), written atomically."""
-    import shapely
+    """``features`` [(shapely geometry in the model CRS, {properties})] as GeoJSON
+    (:func:`exporters.analysis_files.write_feature_collection`)."""
+    from exporters.analysis_files import write_feature_collection
 
-    fc = {"type": "FeatureCollection", "name": Path(path).stem}
-    crs = crs_member(scene)
-    if crs:
-        fc["crs"] = crs
-    fc["features"] = [{"type": "Feature", "properties": props, "geometry": shapely.geometry.mapping(g)}
-                      for g, props in features]
-    common.atomic_write_bytes(path, json.dumps(fc, ensure_ascii=False, default=common.json_default).encode())
+    write_feature_collection(path, features, scene.crs)
 
 
 def write_csv(path, columns: dict) -> None:
-    import io
+    """``columns`` as CSV (:func:`exporters.analysis_files.write_table_csv`)."""
+    from exporters.analysis_files import write_table_csv
 
-    import pandas as pd
-
-    buf = io.StringIO()
-    pd.DataFrame(columns).to_csv(buf, index=False, float_format="%.3f")
-    common.atomic_write_bytes(path, buf.getvalue().encode())
+    write_table_csv(path, columns)
 
 
 # ---------------------------------------------------------------------- command

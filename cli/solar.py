@@ -143,107 +143,15 @@ def run(args) -> int:
             "removed": diff["removed"],
         }
     if kind:
-        write_output(result, model, scene, args.output, kind)
+        from exporters.analysis_files import write_solar
+
+        write_solar(args.output, result, model, scene, kind)
         summary["path"] = str(args.output)
     if args.json:
         common.print_json(summary)
         return 0
     _print_text(summary, result)
     return 0
-
-
-def write_output(result, model, scene, out, kind: str) -> None:
-    """Write the per-surface results as CSV, GeoJSON or CityJSON (atomically)."""
-    if kind == ".csv":
-        common.atomic_write_bytes(out, csv_bytes(result.surface_rows(model, scene)))
-    elif kind == ".geojson":
-        import json
-
-        doc = geojson_doc(result, model, scene)
-        common.atomic_write_bytes(out, json.dumps(doc, ensure_ascii=False).encode("utf-8"))
-    else:
-        from exporters.cityjson import write_cityjson
-
-        objects, surfaces = cityjson_attributes(result, scene)
-        write_cityjson(model, out, object_attributes=objects, surface_attributes=surfaces)
-
-
-def csv_bytes(rows) -> bytes:
-    import csv
-    import io
-
-    buf = io.StringIO()
-    if rows:
-        w = csv.DictWriter(buf, fieldnames=list(rows[0]), lineterminator="\n")
-        w.writeheader()
-        for r in rows:
-            w.writerow({k: ("" if v is None else v) for k, v in r.items()})
-    return buf.getvalue().encode("utf-8")
-
-
-def _polygon_rings(model, row: int):
-    """Rings (exterior first) of model polygon ``row`` as lists of [x, y, z], closed."""
-    r0, r1 = model.polygon_offsets[row], model.polygon_offsets[row + 1]
-    rings = []
-    for r in range(r0, r1):
-        idx = model.ring_vertices[model.ring_offsets[r]:model.ring_offsets[r + 1]]
-        pts = [[round(float(c), 3) for c in model.vertices[i]] for i in idx]
-        if pts:
-            pts.append(pts[0])
-            rings.append(pts)
-    return rings
-
-
-def geojson_doc(result, model, scene) -> dict:
-    """FeatureCollection of the roof surfaces (3D polygons in the model CRS)."""
-    import numpy as np
-
-    rows = result.surface_rows(model, scene)
-    feats = []
-    for i, r in enumerate(rows):
-        mp = r["model_polygon"]
-        if mp is not None:
-            rings = _polygon_rings(model, mp)
-        else:  # a loose triangle: its corners
-            tri = np.flatnonzero(result.surfaces.triangle_surface == i)[:1]
-            c = scene.corners[tri[0]] + scene.origin if len(tri) else np.zeros((3, 3))
-            rings = [[[round(float(v), 3) for v in p] for p in list(c) + [c[0]]]]
-        feats.append({"type": "Feature", "geometry": {"type": "Polygon", "coordinates": rings},
-                      "properties": r})
-    doc = {"type": "FeatureCollection", "name": "roof_solar_potential", "features": feats}
-    if model.crs.name:
-        doc["crs"] = {"type": "name", "properties": {"name": f"urn:ogc:def:crs:EPSG::{model.crs.epsg}"}}
-    return doc
-
-
-def cityjson_attributes(result, scene):
-    """(object attributes per building id, surface attributes per model polygon row) for
-    ``exporters.cityjson.write_cityjson``."""
-    objects = {}
-    for bid, b in result.buildings().items():
-        objects[bid] = {
-            "solar_roof_area_m2": round(b["roof_area_m2"], 2),
-            "solar_suitable_area_m2": round(b["suitable_area_m2"], 2),
-            "solar_kwp": round(b["kwp"], 2),
-            "solar_yield_kwh_a": round(b["yield_kwh_a"], 1),
-            "solar_mean_kwh_m2a": round(b["mean_kwh_m2a"], 1),
-            "solar_monthly_yield_kwh": [round(v, 1) for v in b["monthly_yield_kwh"]],
-        }
-    surfaces = {}
-    for r in result.surface_rows(None, scene):
-        if r["model_polygon"] is None:
-            continue
-        surfaces[int(r["model_polygon"])] = {
-            "solar_irradiation_kwh_m2a": r["irradiation_kwh_m2a"],
-            "solar_unshaded_kwh_m2a": r["unshaded_kwh_m2a"],
-            "solar_area_m2": r["area_m2"],
-            "solar_tilt_deg": r["tilt_deg"],
-            "solar_azimuth_deg": r["azimuth_deg"],
-            "solar_suitable_area_m2": r["suitable_area_m2"],
-            "solar_kwp": r["kwp"],
-            "solar_yield_kwh_a": r["yield_kwh_a"],
-        }
-    return objects, surfaces
 
 
 def _print_text(summary, result) -> None:

@@ -122,65 +122,22 @@ def _points_in_area(scene, area, rc, kw):
 
 
 # ---------------------------------------------------------------------- outputs
-def point_table(result, model) -> dict:
-    """Column arrays, one row per check point (model CRS coordinates)."""
-    import numpy as np
-
-    from analysis.sunlight import CLASS_NAMES
-
-    p = result.points
-    xyz = p.points + result.scene.origin
-    ids = np.array(result.scene.object_ids, dtype=object)[p.object_index]
-    cols = {"object_id": ids, "building_id": result.building_of_point(), "x": xyz[:, 0], "y": xyz[:, 1],
-            "z": xyz[:, 2], "storey": p.storey, "height_m": np.round(p.height_m, 3),
-            "facade_azimuth_deg": np.round(p.facade_azimuth_deg, 1),
-            "hours_equinox": np.round(result.hours_equinox, 3), "hours_winter": np.round(result.hours_winter, 3),
-            "meets_equinox": result.meets_equinox.astype(np.int8), "meets_winter": result.meets_winter.astype(np.int8),
-            "class": np.array([CLASS_NAMES[c] for c in result.point_class], dtype=object)}
-    if result.before is not None:
-        cols["hours_equinox_before"] = np.round(result.before.hours_equinox, 3)
-        cols["hours_winter_before"] = np.round(result.before.hours_winter, 3)
-        cols["loses_compliance"] = result.lost_compliance().astype(np.int8)
-    return cols
-
-
-def building_attributes(result) -> dict:
-    """{building id: {sunlight_… attribute: value}} for CityJSON output."""
-    return {b: {f"sunlight_{k}": v for k, v in d.items()} for b, d in result.per_building().items()}
-
-
 def write_output(path, result, model, view: str = "auto") -> None:
-    import io
+    """The result by file suffix: PNG (viewer), CityJSON / CityJSONSeq with per-building
+    attributes, CSV or GeoJSON of the check points (exporters)."""
+    from exporters.analysis_files import write_point_features, write_table_csv, write_with_attributes
 
-    import numpy as np
-
-    common.check_output_not_source(path, getattr(model, "sources", []))
+    common.check_output_not_source(path, model.sources)
     suffix = Path(path).suffix.lower()
     if suffix == ".png":
         from viewer.overlays import render_sunlight
 
         render_sunlight(result, path, view=view)
         return
-    name = Path(path).name.lower()
-    if name.endswith((".city.json", ".city.jsonl", ".jsonl")):
-        from exporters.cityjson import write_cityjson, write_cityjsonseq
-
-        attrs = building_attributes(result)
-        (write_cityjsonseq if name.endswith(".jsonl") else write_cityjson)(model, path, object_attributes=attrs)
-        return
-    cols = point_table(result, model)
-    if suffix == ".csv":
-        import pandas as pd
-
-        buf = io.StringIO()
-        pd.DataFrame(cols).to_csv(buf, index=False, float_format="%.3f")
-        common.atomic_write_bytes(path, buf.getvalue().encode())
-        return
-    import shapely
-
-    from exporters.vector import VectorLayer, write_vector
-
-    xyz = np.c_[cols.pop("x"), cols.pop("y"), cols.pop("z")]
-    points = list(shapely.points(xyz)) if len(xyz) else []
-    data = {k: np.asarray(v) for k, v in cols.items()}
-    write_vector(path, [VectorLayer(Path(path).stem, data, points, "Point Z")], model.crs, driver="GeoJSON")
+    if Path(path).name.lower().endswith((".city.json", ".city.jsonl", ".jsonl")):
+        attrs = {b: {f"sunlight_{k}": v for k, v in d.items()} for b, d in result.per_building().items()}
+        write_with_attributes(path, model, object_attributes=attrs)
+    elif suffix == ".csv":
+        write_table_csv(path, result.point_table())
+    else:
+        write_point_features(path, result.point_table(), model.crs)

@@ -3,7 +3,8 @@
 
 How an analysis produces it (plain numpy / shapely / dicts, nothing else)::
 
-    from exporters.results import AnalysisResult, Raster, Results
+    from exporters.results import AnalysisResult, Results
+    from model.raster import Raster
 
     r = AnalysisResult(
         name="shadow",                                   # short id, becomes DXF layer RESULT_SHADOW …
@@ -32,9 +33,7 @@ Layers: geometry kind decides the DXF entity (Polygon/MultiPolygon -> HATCH, Lin
 2 points -> LINE, longer -> POLYLINE, Point -> POINT); properties ``value`` (number) and
 ``class`` (text) are used for colours and legends; everything else becomes table columns.
 
-Rasters: ``values`` (rows, cols) with ``transform`` the affine (a, b, c, d, e, f) of rasterio /
-GDAL order *x = a·col + b·row + c, y = d·col + e·row + f* for the pixel corner (north-up: e < 0),
-in the model CRS.
+Rasters: :class:`model.raster.Raster`.
 
 The JSON file written by :meth:`Results.save` stores per-surface values per object as
 ``{object_id: [value per polygon of that object's geometry at the results' LoD]}`` (polygon
@@ -52,42 +51,9 @@ from pathlib import Path
 import numpy as np
 
 from model.errors import InputError
+from model.raster import Raster
 
 FORMAT_VERSION = 1
-
-
-@dataclass
-class Raster:
-    """A single-band grid in the model CRS (see module docstring for ``transform``)."""
-
-    values: np.ndarray
-    transform: tuple
-    nodata: float | None = None
-    units: str = ""
-    crs: str | None = None  # defaults to the Results' CRS
-
-    def __post_init__(self) -> None:
-        self.values = np.asarray(self.values)
-        if self.values.ndim != 2:
-            raise ValueError("Raster.values must be 2D (rows, cols)")
-        self.transform = tuple(float(v) for v in tuple(self.transform)[:6])
-
-    def valid_values(self) -> np.ndarray:
-        """The finite cell values that are not ``nodata`` (1D)."""
-        v = np.asarray(self.values, dtype=float).reshape(-1)
-        ok = np.isfinite(v)
-        if self.nodata is not None and np.isfinite(self.nodata):
-            ok &= v != self.nodata
-        return v[ok]
-
-    @property
-    def bounds(self) -> tuple[float, float, float, float]:
-        """(xmin, ymin, xmax, ymax) of the grid's outer pixel edges (north-up grids)."""
-        a, b, c, d, e, f = self.transform
-        rows, cols = self.values.shape
-        xs = [c, c + a * cols + b * rows]
-        ys = [f, f + d * cols + e * rows]
-        return min(xs), min(ys), max(xs), max(ys)
 
 
 @dataclass

@@ -144,3 +144,30 @@ def load_many(paths, crs: str | None = None, reproject: bool = True) -> CityMode
     if reproject:
         _reproject(model, expanded[0])
     return model
+
+
+def load_sources(paths, crs: str | None = None) -> CityModel:
+    """A project's source files as one model: :func:`load` for one, :func:`load_many` for several."""
+    paths = list(paths)
+    return load(paths[0], crs=crs) if len(paths) == 1 else load_many(paths, crs=crs)
+
+
+def _loaders():
+    from model.edits import Loaders
+
+    from .designs import load_design, read_footprints
+
+    return Loaders(sources=load_sources, design=load_design, footprints=read_footprints)
+
+
+#: the readers edits and projects use (:class:`model.edits.Loaders`); also the default once imported
+LOADERS = _loaders()
+
+
+def _register() -> None:
+    from model.edits import set_default_loaders
+
+    set_default_loaders(LOADERS)
+
+
+_register()

@@ -332,17 +332,6 @@ def grid_transform(grid: TerrainGrid):
     return Affine(grid.dx, 0.0, grid.x0 - grid.dx / 2, 0.0, -grid.dy, grid.y0 + grid.dy / 2)
 
 
-def write_geotiff(grid: TerrainGrid, path, crs=None) -> None:
-    """Write a grid as a float32 GeoTIFF (NaN = no data), e.g. for tests or exports."""
-    import rasterio
-
-    crs = crs if crs is not None else grid.crs
-    with rasterio.open(path, "w", driver="GTiff", width=grid.shape[1], height=grid.shape[0], count=1,
-                       dtype="float32", crs=_rio_crs(crs), transform=grid_transform(grid),
-                       nodata=np.nan) as ds:
-        ds.write(grid.z.astype(np.float32), 1)
-
-
 # ====================================================================== terrain in the scene
 def load_terrain(path, model, resolution_m: float | None = None, dem_crs=None, bounds=None,
                  max_nodes: float | None = None) -> TerrainGrid:

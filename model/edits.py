@@ -74,10 +74,10 @@ modify in place), so the GUI's QUndoStack can wrap ``session.do/undo/redo`` exac
 from __future__ import annotations
 
 import copy
-import json
 import math
 import os
 from dataclasses import dataclass, field
+from typing import Callable
 from pathlib import Path
 
 import numpy as np
@@ -95,12 +95,53 @@ DEMOLISH_TYPES = ("Building", "Bridge", "Tunnel", "OtherConstruction")
 
 
 # ====================================================================== edits
+@dataclass(frozen=True)
+class Loaders:
+    """How edits and projects read the files they name. ``model/`` reads no files itself: the
+    readers live in ``importers/`` and are passed in (``cli``, ``app``), or taken from
+    :func:`default_loaders`, which ``importers`` fills when it is imported.
+
+    sources     ``(paths, crs) -> CityModel``: a project's source files as one model
+    design      ``(path, up, split, object_type) -> CityModel``: a design to ``insert`` (CityJSON,
+                CityGML, OBJ, glTF, STL, IFC; solids checked and turned outward)
+    footprints  ``(path, model, crs) -> [(id or None, shapely Polygon, properties)]``: GeoJSON
+                footprints to ``extrude``, in the model CRS
+    """
+
+    sources: Callable | None = None
+    design: Callable | None = None
+    footprints: Callable | None = None
+
+
+_default_loaders = Loaders()
+
+
+def set_default_loaders(loaders: Loaders) -> None:
+    """The :class:`Loaders` used when none are passed (``importers`` sets its readers)."""
+    global _default_loaders
+    _default_loaders = loaders
+
+
+def default_loaders() -> Loaders:
+    return _default_loaders
+
+
+def loader(loaders: Loaders | None, what: str, path=None) -> Callable:
+    """The ``what`` reader of ``loaders`` (default: :func:`default_loaders`); InputError if none."""
+    fn = getattr(loaders or _default_loaders, what)
+    if fn is None:
+        raise InputError(path, f"no {what} reader given (pass loaders=importers.LOADERS)")
+    return fn
+
+
 @dataclass
 class ApplyContext:
-    """What edits need besides the model: where relative paths start, and what they report."""
+    """What edits need besides the model: where relative paths start, how files are read
+    (``loaders``, default :func:`default_loaders`) and what they report."""
 
     base_dir: Path | None = None
     path: object = None  # scenario file, for error messages
+    loaders: Loaders | None = None
     demolished: list = field(default_factory=list)
     inserted: list = field(default_factory=list)
     changed: list = field(default_factory=list)
@@ -203,7 +244,8 @@ class Edit:
     def inverse(self, model_before: CityModel, ctx: ApplyContext | None = None) -> "Edit":
         """An edit that turns the result of ``self.apply(model_before)`` back into
         ``model_before`` (exactly: ids and their order, vertices per object, attributes)."""
-        ctx2 = ApplyContext(base_dir=(ctx.base_dir if ctx else None), path=self.path)
+        ctx2 = ApplyContext(base_dir=(ctx.base_dir if ctx else None), path=self.path,
+                            loaders=ctx.loaders if ctx else None)
         after = self.apply(model_before, ctx2)
         added = [oid for oid in after.objects if oid not in model_before.objects]
         changed = set(ctx2.changed)
@@ -497,7 +539,8 @@ class Extrude(Edit):
     def footprints(self, model, ctx) -> list[tuple[str | None, object, dict]]:
         if "footprint" in self.data:
             return [(self.data.get("id"), self.data["footprint"], {})]
-        return read_footprints(ctx.resolve(self.data["file"]), model, self.data.get("crs"))
+        path = ctx.resolve(self.data["file"])
+        return loader(ctx.loaders, "footprints", path)(path, model, self.data.get("crs"))
 
     def apply(self, model, ctx=None):
         from .extrude import extrude_footprint
@@ -615,109 +658,7 @@ def _roof_min_z(part: CityModel):
     return float(part.vertices[part.ring_vertices[vk], 2].min())
 
 
-def read_footprints(path: Path, model: CityModel, crs=None) -> list:
-    """Footprints from a GeoJSON file: [(feature id or None, shapely Polygon, properties)].
-    Properties height_m, roof, roof_height_m, ground_z (if present) override the edit's values.
-    Coordinates are taken in the model CRS unless the file names another CRS (old-style "crs"
-    member), ``crs`` is given, or they look like lon/lat (RFC 7946 GeoJSON) while the model CRS
-    is projected — then they are reprojected with pyproj."""
-    import shapely
-    from shapely.geometry import shape
-
-    from .crs import parse_crs
-
-    try:
-        doc = json.loads(Path(path).read_bytes().decode("utf-8-sig"))
-    except FileNotFoundError:
-        raise InputError(path, "no such file (relative paths start at the scenario file's folder)") from None
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise InputError(path, f"not a readable GeoJSON file ({str(exc).splitlines()[0]})") from None
-    if not isinstance(doc, dict):
-        raise InputError(path, "not a GeoJSON object")
-    feats = doc.get("features") if doc.get("type") == "FeatureCollection" else (
-        [doc] if doc.get("type") == "Feature" else [{"type": "Feature", "geometry": doc, "properties": {}}])
-    src = parse_crs(crs) if crs else None
-    if src is None and isinstance(doc.get("crs"), dict):
-        src = parse_crs((doc["crs"].get("properties") or {}).get("name"))
-    out = []
-    for k, f in enumerate(feats or []):
-        if not isinstance(f, dict) or not isinstance(f.get("geometry"), dict):
-            continue
-        try:
-            geom = shape(f["geometry"])
-        except Exception:
-            raise InputError(path, f"feature {k + 1}: invalid geometry") from None
-        polys = [geom] if geom.geom_type == "Polygon" else list(getattr(geom, "geoms", [])) if geom.geom_type == "MultiPolygon" else []
-        props = f.get("properties") or {}
-        fid = f.get("id", props.get("id"))
-        want = {key: props[key] for key in ("height_m", "roof", "roof_height_m", "ground_z") if props.get(key) is not None}
-        for j, poly in enumerate(polys):
-            out.append((None if fid is None else (str(fid) if len(polys) == 1 else f"{fid}-{j + 1}"), poly, want))
-    if not out:
-        raise InputError(path, "no Polygon features in the GeoJSON file")
-    b = np.array([p.bounds for _, p, _ in out])
-    if src is None and model.crs and np.abs(b[:, [0, 2]]).max() <= 180 and np.abs(b[:, [1, 3]]).max() <= 90:
-        src = parse_crs("EPSG:4326")
-    if src and model.crs and src.epsg != model.crs.epsg:
-        from .crs import transformer_between
-
-        tr, _how = transformer_between(src.epsg, model.crs.epsg)
-        out = [(fid, shapely.transform(p, lambda xy: np.c_[tr.transform(xy[:, 0], xy[:, 1])]), pr)
-               for fid, p, pr in out]
-    return out
-
-
-def check_solids(model: CityModel) -> None:
-    """Validate the shells of Solid / MultiSolid / CompositeSolid geometries of a (small, design)
-    model and repair their orientation in place: per shell, the triangles are made consistently
-    and outward wound with trimesh (``repair.fix_normals``), and a polygon whose triangles were
-    mostly flipped has its rings reversed. Shells that are not closed (open edges after merging
-    coincident vertices) are reported, not changed. Findings go to ``model.warnings``."""
-    import trimesh
-
-    shells = model.polygon_shell
-    if not len(shells) or (shells < 0).all():
-        return
-    tri = model.triangulation()
-    flip_poly = np.zeros(model.n_polygons, dtype=bool)
-    open_shells = flipped_shells = 0
-    tri_shell = shells[tri.polygon] if len(tri.polygon) else np.zeros(0, np.int32)
-    for sh in np.unique(shells[shells >= 0]):
-        sel = np.flatnonzero(tri_shell == sh)
-        if len(sel) < 4:
-            continue
-        mesh = trimesh.Trimesh(model.vertices, tri.triangles[sel], process=False)
-        mesh.merge_vertices()
-        before = mesh.faces.copy()
-        if not mesh.is_watertight:
-            open_shells += 1
-            continue
-        if mesh.is_winding_consistent and mesh.volume > 0:
-            continue
-        trimesh.repair.fix_normals(mesh, multibody=False)
-        if mesh.faces.shape != before.shape:
-            continue
-        flipped = (mesh.faces != before).any(axis=1)
-        votes = np.bincount(tri.polygon[sel], weights=np.where(flipped, 1.0, -1.0), minlength=model.n_polygons)
-        polys = np.flatnonzero(votes > 0)
-        if len(polys):
-            flip_poly[polys] = True
-            flipped_shells += 1
-    if flip_poly.any():
-        rv = model.ring_vertices.copy()
-        for p in np.flatnonzero(flip_poly):
-            for r in range(model.polygon_offsets[p], model.polygon_offsets[p + 1]):
-                a, b = model.ring_offsets[r], model.ring_offsets[r + 1]
-                rv[a:b] = rv[a:b][::-1]
-        model.ring_vertices = rv
-        model.invalidate()
-        model.warn(f"{int(flip_poly.sum())} polygon(s) in {flipped_shells} solid shell(s) were turned to face outward")
-    if open_shells:
-        model.warn(f"{open_shells} solid shell(s) are not closed (kept as they are)")
-
-
 # ---------------------------------------------------------------- insert
-MESH_SUFFIXES = (".obj", ".gltf", ".glb", ".stl", ".ply", ".off", ".ifc")
 BELOW_ORIGIN_SHARE = 0.4  # share of a local design's height below z = 0 that marks a centred mesh
 
 
@@ -743,16 +684,9 @@ class Insert(Edit):
         path = ctx.resolve(self.data["file"])
         if not path.exists():
             raise InputError(path, f"{self.where}: no such file (relative paths start at the scenario file's folder)")
-        if path.suffix.lower() in MESH_SUFFIXES:
-            from importers.meshes import read_mesh_design
-
-            return read_mesh_design(path, up=self.data.get("up", "auto"), split=self.data.get("split", "nodes"),
-                                    object_type=self.data.get("type", "Building"))
-        from importers import load
-
-        design = load(path)
-        check_solids(design)
-        return design
+        return loader(ctx.loaders, "design", path)(path, up=self.data.get("up", "auto"),
+                                                  split=self.data.get("split", "nodes"),
+                                                  object_type=self.data.get("type", "Building"))
 
     def apply(self, model, ctx=None):
         from .crs import parse_crs

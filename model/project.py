@@ -31,6 +31,7 @@ from pathlib import Path
 
 from .errors import InputError
 from .fileio import atomic_write_bytes, copy_atomically, fsync_dir
+from .edits import Loaders, loader
 from .fileio import json_default
 from .scenario import Scenario
 
@@ -189,14 +190,12 @@ class Project:
         self.path = path
         return path
 
-    def load_model(self):
-        """Load the source files as one model (``importers.load_many``)."""
-        from importers import load, load_many
-
+    def load_model(self, loaders: Loaders | None = None):
+        """The source files as one model, read by ``loaders.sources`` (default: the registered
+        readers, ``importers.load_sources``)."""
         if not self.sources:
             raise InputError(self.path, "the project has no source files")
-        paths = [s["path"] for s in self.sources]
-        return load(paths[0], crs=self.crs) if len(paths) == 1 else load_many(paths, crs=self.crs)
+        return loader(loaders, "sources", self.path)([s["path"] for s in self.sources], crs=self.crs)
 
 
 def _read_zipped_project(path: Path, raw: bytes) -> bytes:

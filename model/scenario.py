@@ -21,7 +21,7 @@ import json
 from pathlib import Path
 
 from .citymodel import CityModel
-from .edits import ApplyContext, Edit, edit_from_dict
+from .edits import ApplyContext, Edit, Loaders, edit_from_dict
 from .errors import InputError
 from .fileio import atomic_write_bytes
 from .surgery import assemble
@@ -91,11 +91,11 @@ class Scenario:
         return f"Scenario({self.name!r}, {len(self.edits)} edits)"
 
     # ---- applying
-    def apply(self, model: CityModel, ctx: ApplyContext | None = None) -> CityModel:
+    def apply(self, model: CityModel, ctx: ApplyContext | None = None, loaders: Loaders | None = None) -> CityModel:
         """The edited model (new); ``model`` and all files stay untouched. What was demolished /
         inserted / changed and warnings (e.g. geometry repairs) are in ``self.last_report``; the
         warnings are also appended to the new model's ``warnings``."""
-        ctx = ctx or ApplyContext(base_dir=self.base_dir, path=self.path)
+        ctx = ctx or ApplyContext(base_dir=self.base_dir, path=self.path, loaders=loaders)
         if ctx.base_dir is None:
             ctx.base_dir = self.base_dir
         out = model
@@ -115,8 +115,9 @@ class EditSession:
     step back and forth exactly (the models before each edit are kept; they share their arrays).
     ``scenario`` is the list of edits done so far (what a project saves)."""
 
-    def __init__(self, source: CityModel, scenario: Scenario | None = None):
+    def __init__(self, source: CityModel, scenario: Scenario | None = None, loaders: Loaders | None = None):
         self.source = source
+        self.loaders = loaders
         self.model = source
         self.base_dir = scenario.base_dir if scenario else None
         self.name = scenario.name if scenario else "Scenario"
@@ -131,7 +132,7 @@ class EditSession:
     def do(self, edit) -> CityModel:
         if not isinstance(edit, Edit):
             edit = edit_from_dict(edit)
-        ctx = ApplyContext(base_dir=self.base_dir)
+        ctx = ApplyContext(base_dir=self.base_dir, loaders=self.loaders)
         after = edit.apply(self.model, ctx)
         self.warnings = ctx.warnings
         self.last_report = ctx  # demolished / inserted / changed ids, for the viewer to update

@@ -208,6 +208,14 @@ class TerrainGrid:
             lod="terrain",
         )
 
+    def raster(self):
+        """The heights as a :class:`model.raster.Raster` (pixel is area: the cell centres are the
+        nodes; NaN = no data; units m; the grid's CRS)."""
+        from .raster import Raster
+
+        return Raster(values=self.z, transform=(self.dx, 0.0, self.x0 - self.dx / 2, 0.0, -self.dy, self.y0 + self.dy / 2),
+                      nodata=float("nan"), units="m", crs=getattr(self.crs, "name", None))
+
     def summary(self) -> dict:
         """What ``info`` reports about the terrain (JSON-ready)."""
         rows, cols = self.z.shape

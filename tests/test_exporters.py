@@ -23,9 +23,10 @@ import pytest
 import shapely
 
 from exporters._common import DEFAULT_RGB, Edits
-from exporters.results import AnalysisResult, Raster, Results
+from exporters.results import AnalysisResult, Results
 from importers import load
 from model.errors import InputError
+from model.raster import Raster
 from model.semantics import SURFACE_TYPES
 from tests.conftest import ROOT, data_file
 

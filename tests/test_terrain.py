@@ -17,7 +17,8 @@ from pyproj import Transformer
 from analysis.raycast import RayCaster
 from exporters.vector import write_layer
 from importers.layers import read_layer, read_layers
-from importers.terrain import check_ground_heights, read_dem, sample_raster, write_geotiff
+from exporters.tables import write_geotiff
+from importers.terrain import check_ground_heights, read_dem, sample_raster
 from model.citymodel import BoundaryBuilder, CityModel, CityObject, Geometry
 from model.ground import ground_for, relief_grid
 from model.layer import Layer
@@ -64,7 +65,7 @@ def write_xyz(path, grid: TerrainGrid, zone_prefix: int | None = None, header: b
 # ====================================================================== reading
 def test_geotiff_round_trip_heights_and_mesh(tmp_path):
     g = grid_of(lambda x, y: 50 + 0.01 * (x - X0) + 0.02 * (y - Y0), X0, X0 + 50, Y0, Y0 + 40)
-    write_geotiff(g, tmp_path / "dem.tif")
+    write_geotiff(g.raster(), tmp_path / "dem.tif")
     r = read_dem(tmp_path / "dem.tif", model_crs="EPSG:25832")
     assert r.shape == g.shape and (r.x0, r.y0, r.dx, r.dy) == (g.x0, g.y0, 1.0, 1.0)
     pts = np.c_[np.random.default_rng(1).uniform(X0, X0 + 50, 200), np.random.default_rng(2).uniform(Y0, Y0 + 40, 200)]
@@ -127,7 +128,7 @@ def test_reprojection_25833_to_25832_lands_at_the_right_place(tmp_path):
     cx, cy = round(px33), round(py33)
     peak = lambda x, y: 200 + 30 * np.exp(-((x - px33) ** 2 + (y - py33) ** 2) / (2 * 8.0**2))  # noqa: E731
     g33 = grid_of(peak, cx - 150, cx + 150, cy - 150, cy + 150, epsg=25833)
-    write_geotiff(g33, tmp_path / "dem33.tif")
+    write_geotiff(g33.raster(), tmp_path / "dem33.tif")
     g32 = read_dem(tmp_path / "dem33.tif", model_crs="EPSG:25832")
     assert g32.crs.epsg == 25832 and g32.dx == 1.0
     r, c = np.unravel_index(np.nanargmax(g32.z), g32.shape)
@@ -145,7 +146,7 @@ def test_reprojection_25833_to_25832_lands_at_the_right_place(tmp_path):
 
 def test_resolution_decimates_by_averaging(tmp_path):
     g = grid_of(lambda x, y: 10 + 0.1 * (x - X0), X0, X0 + 99, Y0, Y0 + 99)
-    write_geotiff(g, tmp_path / "dem.tif")
+    write_geotiff(g.raster(), tmp_path / "dem.tif")
     r = read_dem(tmp_path / "dem.tif", resolution_m=5.0)
     assert r.dx == 5.0 and r.shape == (20, 20)
     # cell averages of a plane are the plane at the cell centre
@@ -395,7 +396,7 @@ def test_flood_raster_in_another_crs_is_sampled_onto_the_terrain_nodes(tmp_path)
     cx, cy = (round(v) for v in to33.transform(x32 + 30, y32 + 30))
     e0 = cx - 100.0
     depth = grid_of(lambda x, y: 0.01 * (x - e0) + 0 * y, cx - 100, cx + 100, cy - 100, cy + 100, epsg=25833)
-    write_geotiff(depth, tmp_path / "flood33.tif")
+    write_geotiff(depth.raster(), tmp_path / "flood33.tif")
     ov = sample_raster(tmp_path / "flood33.tif", grid)
     assert ov.values.shape == (*grid.shape, 1) and not ov.is_rgb
     xs, ys = grid.node_xy()
@@ -487,7 +488,7 @@ def test_cli_info_reports_terrain_and_layers(tmp_path, capsys):
 
     g = grid_of(plane, np.floor(min(xs33)) - 5, np.ceil(max(xs33)) + 5,
                 np.floor(min(ys33)) - 5, np.ceil(max(ys33)) + 5, step=2.0, epsg=25833)
-    write_geotiff(g, tmp_path / "dem.tif")
+    write_geotiff(g.raster(), tmp_path / "dem.tif")
     lon, lat = Transformer.from_crs(3068, 4326, always_xy=True).transform((bb[0] + bb[3]) / 2, (bb[1] + bb[4]) / 2)
     (tmp_path / "poi.geojson").write_text(json.dumps({"type": "FeatureCollection", "features": [
         {"type": "Feature", "properties": {"name": "x"}, "geometry": {"type": "Point", "coordinates": [lon, lat]}}]}))
@@ -544,7 +545,7 @@ def test_attached_terrain_reaches_the_analysis_scene(tmp_path):
     from importers.terrain import attach_terrain
 
     grid = grid_of(ridge(Y0, 10.0, 20.0), X0 - 50, X0 + 50, Y0 - 50, Y0 + 50)
-    write_geotiff(grid, tmp_path / "dem.tif")
+    write_geotiff(grid.raster(), tmp_path / "dem.tif")
     model = box_model([("house", X0 + 30, Y0 + 30, X0 + 40, Y0 + 40, 95.0, 103.0)])  # 5 m below ground
     attach_terrain(model, tmp_path / "dem.tif")
     sc = analysis_scene(model)
@@ -588,7 +589,7 @@ def test_attach_reads_only_the_model_area_and_coarsens_big_dems(tmp_path):
     from importers.terrain import attach_terrain
 
     plane = lambda x, y: 100 + 0.01 * (x - X0) + 0.02 * (y - Y0)  # noqa: E731
-    write_geotiff(grid_of(plane, X0 - 500, X0 + 500, Y0 - 500, Y0 + 500), tmp_path / "big.tif")
+    write_geotiff(grid_of(plane, X0 - 500, X0 + 500, Y0 - 500, Y0 + 500).raster(), tmp_path / "big.tif")
     model = box_model([("h", X0, Y0, X0 + 10, Y0 + 10, 100.0, 106.0)])
     g = attach_terrain(model, tmp_path / "big.tif", margin_m=50.0)
     xmin, ymin, xmax, ymax = g.bounds

@@ -185,10 +185,11 @@ def test_benchmark_dem_triangle_counts():
 
 
 def test_attach_terrain_tolerance_option(tmp_path, capsys):
-    from importers.terrain import attach_terrain, terrain_info, write_geotiff
+    from exporters.tables import write_geotiff
+    from importers.terrain import attach_terrain, terrain_info
 
     grid = rolling_grid(rows=60, cols=80)
-    write_geotiff(grid, tmp_path / "dem.tif")
+    write_geotiff(grid.raster(), tmp_path / "dem.tif")
     model = box_model([("house", X0 + 30, Y0 + 30, X0 + 40, Y0 + 40, 100.0, 106.0)])
     attach_terrain(model, tmp_path / "dem.tif")  # default: adaptive, 0.1 m
     assert model.terrain_grid.mesh_tolerance_m == 0.1

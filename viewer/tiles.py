@@ -31,7 +31,6 @@ the file's object id.
 """
 from __future__ import annotations
 
-import re
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
@@ -70,93 +69,27 @@ class TileSource:
         return load(self.path, crs=crs)
 
 
-_ENVELOPE = re.compile(rb"<(?:\w+:)?lowerCorner[^>]*>([^<]+)</(?:\w+:)?lowerCorner>\s*"
-                       rb"<(?:\w+:)?upperCorner[^>]*>([^<]+)</(?:\w+:)?upperCorner>")
-
-
 def sniff_bbox(path) -> np.ndarray | None:
-    """The bbox of a tile file without importing it: the CityGML root ``gml:Envelope`` (first
-    64 KiB; grown by :data:`ENVELOPE_MARGIN_M` because survey tiles give the tile frame there and
-    buildings on the frame stick out of it), the CityJSON ``metadata.geographicalExtent``, else the (transformed) vertex range of
-    the CityJSON / CityJSONSeq vertices. None when it cannot be read."""
-    import orjson
+    """The bbox of a tile file without importing it (:func:`importers.extent.file_extent`): a
+    CityGML root envelope is grown by :data:`ENVELOPE_MARGIN_M` because survey tiles give the tile
+    frame there and buildings on the frame stick out of it; a CityGML file without one is read.
+    None when it cannot be read."""
+    from importers.extent import file_extent
 
-    path = Path(path)
+    found = file_extent(path)
+    if found is not None:
+        bb, source = found
+        if source == "envelope":
+            bb = bb.copy()
+            bb[[0, 1]] -= ENVELOPE_MARGIN_M
+            bb[[3, 4]] += ENVELOPE_MARGIN_M
+        return bb
     try:
-        with open(path, "rb") as fh:
-            head = fh.read(65536)
-    except OSError:
-        return None
-    if head.lstrip().startswith(b"<"):
-        m = _ENVELOPE.search(head)
-        if m:
-            try:
-                lo = [float(v) for v in m.group(1).split()]
-                hi = [float(v) for v in m.group(2).split()]
-                if len(lo) == 2:
-                    lo, hi = lo + [0.0], hi + [0.0]
-                bb = np.array(lo[:3] + hi[:3])
-                if np.isfinite(bb[[0, 1, 3, 4]]).all():
-                    bb = np.nan_to_num(bb)
-                    bb[[0, 1]] -= ENVELOPE_MARGIN_M
-                    bb[[3, 4]] += ENVELOPE_MARGIN_M
-                    return bb
-            except ValueError:
-                pass
-        try:
-            from importers import load
+        from importers import load, sniff_format
 
-            return load(path).bbox()
-        except Exception:  # noqa: BLE001 - unreadable tile: skipped with a warning by the caller
-            return None
-    quick = _metadata_extent(head)
-    if quick is not None:
-        return quick
-    try:
-        if path.name.lower().endswith(".jsonl"):
-            lines = path.read_bytes().splitlines()
-            docs = [orjson.loads(x) for x in lines if x.strip()]
-            header, feats = docs[0], docs[1:]
-            t = header.get("transform")
-            chunks = [np.asarray(f.get("vertices") or np.zeros((0, 3)), dtype=np.float64) for f in feats]
-            v = np.concatenate(chunks) if chunks else np.zeros((0, 3))
-        else:
-            doc = orjson.loads(path.read_bytes())
-            ext = (doc.get("metadata") or {}).get("geographicalExtent")
-            if ext and len(ext) == 6:
-                return np.asarray(ext, dtype=np.float64)
-            t = doc.get("transform")
-            v = np.asarray(doc.get("vertices") or np.zeros((0, 3)), dtype=np.float64)
-        if not len(v):
-            return None
-        if t:
-            v = v * np.asarray(t["scale"]) + np.asarray(t["translate"])
-        return np.concatenate([v.min(axis=0), v.max(axis=0)])
-    except (OSError, ValueError, KeyError, TypeError, IndexError):
+        return load(path).bbox() if sniff_format(path) == "CityGML" else None
+    except Exception:  # noqa: BLE001 - unreadable tile: skipped with a warning by the caller
         return None
-
-
-_EXTENT = re.compile(rb'"geographicalExtent"\s*:\s*\[([^\]]*)\]')
-
-
-def _metadata_extent(head: bytes) -> np.ndarray | None:
-    """``metadata.geographicalExtent`` when the file's first bytes hold it (metadata written before
-    the CityObjects, as cjio and most writers do): the extent must follow ``"metadata"`` with no
-    ``"CityObjects"`` in between (an object's own extent does not count)."""
-    m_meta = head.find(b'"metadata"')
-    if m_meta < 0:
-        return None
-    m = _EXTENT.search(head, m_meta)
-    if m is None:
-        return None
-    between = head[m_meta:m.start()]
-    if b'"CityObjects"' in between or b'"vertices"' in between:
-        return None
-    try:
-        vals = np.array([float(v) for v in m.group(1).split(b",")], dtype=np.float64)
-    except ValueError:
-        return None
-    return vals if len(vals) == 6 and np.isfinite(vals).all() else None
 
 
 def file_sources(paths) -> tuple[list[TileSource], list[str]]:
