@@ -10,6 +10,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from model.cache import cached
+
 #: a triangle counts as horizontal-ish (part of a roof/floor/ground layer) when |n_z| exceeds this
 _NON_VERTICAL_NZ = 1e-6
 #: an object is treated as a volume when its non-vertical faces close vertically: |Σ n_z·area| of
@@ -54,10 +56,9 @@ _CLUSTER_CELL_M = 8.0
 _TILE_M = 64.0
 
 
+@cached
 def _object_index(scene) -> _ObjectIndex:
-    cache = getattr(scene, "_cache", None)
-    if cache is not None and "sightline_object_index" in cache:
-        return cache["sightline_object_index"]
+    """The :class:`_ObjectIndex` of ``scene`` (cached on the scene)."""
     k_n = len(scene.object_ids)
     c = scene.corners
     obj = scene.object_index.astype(np.int64)
@@ -100,8 +101,6 @@ def _object_index(scene) -> _ObjectIndex:
                        tile_count=tile_count, tile_objects=tile_objects, obj_cl_start=obj_cl_start, obj_cl_count=obj_cl_count, cl_lo=cl_lo,
                        cl_hi=cl_hi, cl_start=cl_start, cl_count=cl_count, order=order, tri_lo=tri_lo,
                        tri_hi=tri_hi, non_vertical=non_vertical, volume=volume)
-    if cache is not None:
-        cache["sightline_object_index"] = idx
     return idx
 
 

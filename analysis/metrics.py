@@ -63,6 +63,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import shapely
 
+from model.cache import cached
 from model.citymodel import CityModel
 from model.footprint import effective_semantics, object_rows, polygon_unit_normals, projected_unions
 from model.semantics import GROUND, ROOF, SURFACE_CODE, WALL
@@ -161,12 +162,11 @@ def _plain(v, digits=4):
 
 
 # ---------------------------------------------------------------------------- per polygon
+@cached
 def polygon_geometry_arrays(model: CityModel) -> dict:
-    """Per-polygon arrays for the whole model (cached on the model): unit normal, zmin, zmax,
-    true area, signed-volume contribution (local coordinates) and vector area (Σ n A)."""
-    cached = model._cache.get("metrics_polygon_arrays")
-    if cached is not None:
-        return cached
+    """Per-polygon arrays for the whole model (cached on the model, read-only): unit normal,
+    zmin, zmax (m), true area (m²), signed-volume contribution (m³, local coordinates) and
+    vector area Σ n·A (m²)."""
     n_poly = model.n_polygons
     tri = model.triangulation()
     origin = model.origin
@@ -193,10 +193,8 @@ def polygon_geometry_arrays(model: CityModel) -> dict:
         z = model.vertices[model.ring_vertices, 2]
         zmin[nonempty] = np.minimum.reduceat(z, vstart[nonempty])
         zmax[nonempty] = np.maximum.reduceat(z, vstart[nonempty])
-    out = dict(unit=unit, zmin=zmin, zmax=zmax, area=area, volume=vol, vec_area=vec_area,
-               z_integral=z_integral, area_xy=area_xy_poly, origin_z=float(origin[2]))
-    model._cache["metrics_polygon_arrays"] = out
-    return out
+    return dict(unit=unit, zmin=zmin, zmax=zmax, area=area, volume=vol, vec_area=vec_area,
+                z_integral=z_integral, area_xy=area_xy_poly, origin_z=float(origin[2]))
 
 
 def _group_min(values, rows, n, mask=None):
@@ -243,6 +241,15 @@ def file_roof_type(attrs: dict) -> str | None:
     return _FILE_ROOF_TYPES.get(s)
 
 
+@cached
+def canonical_vertices(model: CityModel) -> np.ndarray:
+    """(N,) one number per distinct vertex position of the model (positions rounded to 1 mm),
+    for edge matching (cached)."""
+    key = np.round((model.vertices - model.origin) * 1000.0).astype(np.int64)
+    _, canon = np.unique(key, axis=0, return_inverse=True)
+    return canon.reshape(-1)
+
+
 def closed_rows(model: CityModel, pair_poly, pair_row, n_rows: int) -> np.ndarray:
     """True per row whose triangles form a closed, consistently oriented surface: every edge
     (vertices identified by position, rounded to 1 mm) is used as often in one direction as in
@@ -251,12 +258,7 @@ def closed_rows(model: CityModel, pair_poly, pair_row, n_rows: int) -> np.ndarra
     closed = np.zeros(n_rows, dtype=bool)
     if not len(tri.polygon) or not len(pair_poly):
         return closed
-    canon = model._cache.get("metrics_canonical_vertices")
-    if canon is None:
-        key = np.round((model.vertices - model.origin) * 1000.0).astype(np.int64)
-        _, canon = np.unique(key, axis=0, return_inverse=True)
-        canon = canon.reshape(-1)
-        model._cache["metrics_canonical_vertices"] = canon
+    canon = canonical_vertices(model)
     t_start = np.searchsorted(tri.polygon, pair_poly, side="left")
     t_count = np.searchsorted(tri.polygon, pair_poly, side="right") - t_start
     t_row = np.repeat(pair_row, t_count)

@@ -56,6 +56,7 @@ from pathlib import Path
 import numpy as np
 import shapely
 
+from model.cache import cached
 from model.citymodel import CityModel
 from model.errors import InputError
 from model.footprint import effective_semantics, footprint_polygons
@@ -464,21 +465,23 @@ def _violation(bid, wid, other, overlap, kind) -> dict:
     return {"id": bid, "wall_id": wid, "other_id": other, "overlap_m2": round(float(overlap), 3), "kind": kind}
 
 
+@cached
+def polygon_centroids_xy(model) -> np.ndarray:
+    """(P, 2) area-weighted xy centroid of every polygon's triangles (model CRS, m; cached)."""
+    tri = model.triangulation()
+    c = model.vertices[tri.triangles] - model.origin
+    a = 0.5 * np.linalg.norm(np.cross(c[:, 1] - c[:, 0], c[:, 2] - c[:, 0]), axis=1)
+    m = c[:, :, :2].mean(axis=1)
+    w = np.bincount(tri.polygon, weights=a, minlength=model.n_polygons)
+    cx = np.bincount(tri.polygon, weights=a * m[:, 0], minlength=model.n_polygons)
+    cy = np.bincount(tri.polygon, weights=a * m[:, 1], minlength=model.n_polygons)
+    w[w == 0] = 1.0
+    return np.stack([cx / w, cy / w], axis=1) + model.origin[:2]
+
+
 def _polygon_centroids_xy(model, polys) -> np.ndarray:
-    """Area-weighted xy centroid of each polygon's triangles (absolute coordinates)."""
-    cache = model._cache.get("setback_centroids")
-    if cache is None:
-        tri = model.triangulation()
-        c = model.vertices[tri.triangles] - model.origin
-        a = 0.5 * np.linalg.norm(np.cross(c[:, 1] - c[:, 0], c[:, 2] - c[:, 0]), axis=1)
-        m = c[:, :, :2].mean(axis=1)
-        w = np.bincount(tri.polygon, weights=a, minlength=model.n_polygons)
-        cx = np.bincount(tri.polygon, weights=a * m[:, 0], minlength=model.n_polygons)
-        cy = np.bincount(tri.polygon, weights=a * m[:, 1], minlength=model.n_polygons)
-        w[w == 0] = 1.0
-        cache = np.stack([cx / w, cy / w], axis=1) + model.origin[:2]
-        model._cache["setback_centroids"] = cache
-    return cache[polys]
+    """Area-weighted xy centroid of each polygon ``polys`` (model CRS)."""
+    return polygon_centroids_xy(model)[polys]
 
 
 def _parcel_violations(parcels, parcel_ids, origin, fps, ids, areas, outer, w_b, wall_ids) -> list:

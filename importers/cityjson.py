@@ -148,7 +148,7 @@ class _Reader:
                 model.warn(f"duplicate city object id {obj.id!r}; the later one was kept")
             obj_index = len(model.objects) if obj.id not in model.objects else model.object_index(obj.id)
             model.objects[obj.id] = obj
-            model._cache.pop("id_index", None)
+            model.invalidate()  # the id lookup changes with every object
             geoms = raw.get("geometry") or []
             if not isinstance(geoms, list):
                 geoms = []

@@ -25,6 +25,7 @@ import numpy as np
 
 from typing import TYPE_CHECKING
 
+from .cache import cached
 from .crs import CRSInfo
 from .ground import describe_ground
 from .scene import Scene
@@ -189,19 +190,18 @@ class CityModel:
 
     # ------------------------------------------------------------------ basic queries
     @property
+    @cached
     def object_ids(self) -> list[str]:
-        ids = self._cache.get("ids")
-        if ids is None:
-            ids = list(self.objects)
-            self._cache["ids"] = ids
-        return ids
+        """The object ids in model order (cached)."""
+        return list(self.objects)
+
+    @cached
+    def _id_index(self) -> dict:
+        return {oid: i for i, oid in enumerate(self.objects)}
 
     def object_index(self, object_id: str) -> int:
-        lookup = self._cache.get("id_index")
-        if lookup is None:
-            lookup = {oid: i for i, oid in enumerate(self.objects)}
-            self._cache["id_index"] = lookup
-        return lookup[object_id]
+        """Position of ``object_id`` in :attr:`object_ids` (KeyError if absent)."""
+        return self._id_index()[object_id]
 
     def __len__(self) -> int:
         return len(self.objects)
@@ -239,15 +239,13 @@ class CityModel:
                     mask[line] = True
         return mask
 
+    @cached
     def bbox(self) -> np.ndarray | None:
-        """[xmin, ymin, zmin, xmax, ymax, zmax] of the vertices used by geometries, in the CRS;
-        None for a model without geometry."""
-        if "bbox" not in self._cache:
-            used = self.vertices[self.used_vertex_mask()] if len(self.vertices) else self.vertices
-            used = used[np.isfinite(used).all(axis=1)] if len(used) else used
-            self._cache["bbox"] = (np.concatenate([used.min(axis=0), used.max(axis=0)])
-                                   if len(used) else None)
-        return self._cache["bbox"]
+        """[xmin, ymin, zmin, xmax, ymax, zmax] of the vertices used by geometries, in the CRS (m);
+        None for a model without geometry. Cached, read-only."""
+        used = self.vertices[self.used_vertex_mask()] if len(self.vertices) else self.vertices
+        used = used[np.isfinite(used).all(axis=1)] if len(used) else used
+        return np.concatenate([used.min(axis=0), used.max(axis=0)]) if len(used) else None
 
     @property
     def origin(self) -> np.ndarray:
@@ -256,28 +254,23 @@ class CityModel:
         return np.zeros(3) if bb is None else np.floor(bb[:3])
 
     # ------------------------------------------------------------------ triangulation & scenes
+    @cached
     def triangulation(self) -> Triangulation:
         """Triangles of all polygons of all geometries (cached). Degenerate polygons are counted
         in ``warnings``."""
-        tri = self._cache.get("triangulation")
-        if tri is None:
-            tri = triangulate(self.vertices, self.ring_vertices, self.ring_offsets, self.polygon_offsets)
-            if len(tri.degenerate):
-                self.warn(f"{len(tri.degenerate)} degenerate polygon(s) (fewer than 3 distinct "
-                          f"vertices or zero area) were dropped")
-            self._cache["triangulation"] = tri
+        tri = triangulate(self.vertices, self.ring_vertices, self.ring_offsets, self.polygon_offsets)
+        if len(tri.degenerate):
+            self.warn(f"{len(tri.degenerate)} degenerate polygon(s) (fewer than 3 distinct "
+                      f"vertices or zero area) were dropped")
         return tri
 
+    @cached
     def polygon_areas(self) -> np.ndarray:
-        """True 3D area (m²) of every polygon, holes subtracted, from the triangulation."""
-        areas = self._cache.get("polygon_areas")
-        if areas is None:
-            tri = self.triangulation()
-            c = self.vertices[tri.triangles]
-            a = 0.5 * np.linalg.norm(np.cross(c[:, 1] - c[:, 0], c[:, 2] - c[:, 0]), axis=1)
-            areas = np.bincount(tri.polygon, weights=a, minlength=self.n_polygons)
-            self._cache["polygon_areas"] = areas
-        return areas
+        """True 3D area (m²) of every polygon, holes subtracted, from the triangulation (cached)."""
+        tri = self.triangulation()
+        c = self.vertices[tri.triangles]
+        a = 0.5 * np.linalg.norm(np.cross(c[:, 1] - c[:, 0], c[:, 2] - c[:, 0]), axis=1)
+        return np.bincount(tri.polygon, weights=a, minlength=self.n_polygons)
 
     def select_geometry(self, obj: CityObject, lod: str | None = None) -> Geometry | None:
         """The geometry of ``obj`` to show/analyse: the surface geometry of the requested LoD
@@ -306,11 +299,11 @@ class CityModel:
     def scene(self, lod: str | None = None, object_ids=None, types=None) -> Scene:
         """Merged triangles at one LoD (default: the highest per object). ``object_ids`` restricts
         to those objects, ``types`` to those CityObject types. Cached per arguments."""
-        key = ("scene", lod, None if object_ids is None else tuple(object_ids),
-               None if types is None else tuple(types))
-        sc = self._cache.get(key)
-        if sc is not None:
-            return sc
+        return self._scene(lod, None if object_ids is None else tuple(object_ids),
+                           None if types is None else tuple(types))
+
+    @cached
+    def _scene(self, lod, object_ids, types) -> Scene:
         ids = list(self.objects) if object_ids is None else list(object_ids)
         if types is not None:
             wanted = set(types)
@@ -351,7 +344,6 @@ class CityModel:
         )
         sc.model_polygon = sel_polys  # scene polygon -> model polygon row (for write-back)
         sc.model_vertex = used  # scene vertex -> model vertex row (texture coordinates)
-        self._cache[key] = sc
         return sc
 
     # ------------------------------------------------------------------ summaries

@@ -22,6 +22,7 @@ import math
 import numpy as np
 import shapely
 
+from .cache import cached
 from .citymodel import CityModel
 from .errors import InputError
 from .semantics import GROUND, ROOF, UNKNOWN, WALL
@@ -34,13 +35,11 @@ WALL_TILT_DEG = 80.0
 UNION_GRID_M = 1e-4
 
 
+@cached
 def polygon_unit_normals(model: CityModel) -> np.ndarray:
-    """(P, 3) unit normal of every polygon (cached): the normalised vector area Σ n·A of its
-    triangles (right-hand rule of the exterior ring), the triangulator's Newell normal for a
-    polygon that gave no triangles, zero for degenerate ones."""
-    unit = model._cache.get("polygon_unit_normals")
-    if unit is not None:
-        return unit
+    """(P, 3) unit normal of every polygon (cached, read-only): the normalised vector area Σ n·A
+    of its triangles (right-hand rule of the exterior ring), the triangulator's Newell normal for
+    a polygon that gave no triangles, zero for degenerate ones."""
     n_poly = model.n_polygons
     tri = model.triangulation()
     c = (model.vertices - model.origin)[tri.triangles]
@@ -55,7 +54,6 @@ def polygon_unit_normals(model: CityModel) -> np.ndarray:
     bad = ~ok & (np.linalg.norm(tri.normals, axis=1) > 0) if len(tri.normals) else ~ok
     if bad.any():
         unit[bad] = tri.normals[bad] / np.linalg.norm(tri.normals[bad], axis=1)[:, None]
-    model._cache["polygon_unit_normals"] = unit
     return unit
 
 

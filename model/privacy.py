@@ -98,7 +98,7 @@ def public_copy(model, patterns=None):
     The input model is not changed; geometry arrays are shared (read-only use)."""
     m = _Matcher(DEFAULT_INTERNAL if patterns is None else patterns)
     out = copy.copy(model)
-    out._cache = {}
+    out._cache = {}  # a shallow copy must not share (and later clear) the source model's cache
     out.metadata = m.clean(model.metadata or {})
     geoms = {}
     for g in model.geometries:

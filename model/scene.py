@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from .cache import cached
 from .semantics import SURFACE_TYPES
 
 
@@ -69,44 +70,33 @@ class Scene:
         return len(self.triangles)
 
     @property
+    @cached
     def corners(self) -> np.ndarray:
-        """(m, 3, 3) float64 triangle corner coordinates, local metres."""
-        c = self._cache.get("corners")
-        if c is None:
-            c = self.vertices[self.triangles]
-            self._cache["corners"] = c
-        return c
+        """(m, 3, 3) float64 triangle corner coordinates, local metres (cached, read-only)."""
+        return self.vertices[self.triangles]
 
     @property
+    @cached
     def face_normals_raw(self) -> np.ndarray:
-        """(m, 3) un-normalised normals (length = 2 × triangle area)."""
-        n = self._cache.get("normals_raw")
-        if n is None:
-            c = self.corners
-            n = np.cross(c[:, 1] - c[:, 0], c[:, 2] - c[:, 0])
-            self._cache["normals_raw"] = n
-        return n
+        """(m, 3) un-normalised normals (length = 2 × triangle area, m²; cached, read-only)."""
+        c = self.corners
+        return np.cross(c[:, 1] - c[:, 0], c[:, 2] - c[:, 0])
 
     @property
+    @cached
     def triangle_areas(self) -> np.ndarray:
-        """(m,) triangle areas in m²."""
-        a = self._cache.get("areas")
-        if a is None:
-            a = 0.5 * np.linalg.norm(self.face_normals_raw, axis=1)
-            self._cache["areas"] = a
-        return a
+        """(m,) triangle areas in m² (cached, read-only)."""
+        return 0.5 * np.linalg.norm(self.face_normals_raw, axis=1)
 
     @property
+    @cached
     def face_normals(self) -> np.ndarray:
-        """(m, 3) unit normals (zero vector for degenerate triangles)."""
-        n = self._cache.get("normals")
-        if n is None:
-            raw = self.face_normals_raw
-            length = np.linalg.norm(raw, axis=1)
-            n = np.zeros_like(raw)
-            ok = length > 0
-            n[ok] = raw[ok] / length[ok, None]
-            self._cache["normals"] = n
+        """(m, 3) unit normals (zero vector for degenerate triangles; cached, read-only)."""
+        raw = self.face_normals_raw
+        length = np.linalg.norm(raw, axis=1)
+        n = np.zeros_like(raw)
+        ok = length > 0
+        n[ok] = raw[ok] / length[ok, None]
         return n
 
     @property
@@ -125,13 +115,13 @@ class Scene:
         """Local coordinates -> model-CRS coordinates."""
         return np.asarray(xyz, dtype=np.float64) + self.origin[: np.shape(xyz)[-1]]
 
+    @cached
+    def _id_lookup(self) -> dict:
+        return {oid: i for i, oid in enumerate(self.object_ids)}
+
     def object_number(self, object_id: str) -> int:
         """Index of an object id in ``object_ids`` (KeyError if absent)."""
-        lookup = self._cache.get("id_lookup")
-        if lookup is None:
-            lookup = {oid: i for i, oid in enumerate(self.object_ids)}
-            self._cache["id_lookup"] = lookup
-        return lookup[object_id]
+        return self._id_lookup()[object_id]
 
     def surface_name(self, code: int) -> str:
         return SURFACE_TYPES[int(code)]

@@ -23,6 +23,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from .cache import cached
 from .citymodel import CityModel
 from .errors import InputError
 
@@ -148,11 +149,9 @@ def _roots(model: CityModel) -> np.ndarray:
     return root
 
 
+@cached
 def spatial_index(model: CityModel) -> SpatialIndex:
     """The (cached) :class:`SpatialIndex` of ``model``."""
-    idx = model._cache.get("spatial_index")
-    if idx is not None:
-        return idx
     import shapely
 
     bounds = object_bounds(model)
@@ -169,10 +168,8 @@ def spatial_index(model: CityModel) -> SpatialIndex:
     have = np.flatnonzero(np.isfinite(gb).all(axis=1))
     tree = shapely.STRtree(shapely.box(gb[have, 0], gb[have, 1], gb[have, 2], gb[have, 3]))
     ids = model.object_ids
-    idx = SpatialIndex(ids=ids, bounds=bounds, root=root, group_ids=[ids[i] for i in group_idx],
-                       group_bounds=gb, group_of=group_of.astype(np.int64), tree=tree, tree_groups=have)
-    model._cache["spatial_index"] = idx
-    return idx
+    return SpatialIndex(ids=ids, bounds=bounds, root=root, group_ids=[ids[i] for i in group_idx],
+                        group_bounds=gb, group_of=group_of.astype(np.int64), tree=tree, tree_groups=have)
 
 
 def _check_bbox(bbox) -> tuple[float, float, float, float]:
@@ -198,9 +195,7 @@ def subset(model: CityModel, ids) -> CityModel:
 
     want = set(ids)
     order = [oid for oid in model.objects if oid in want]
-    out = assemble(model, [(model, order)])
-    out._cache.pop("spatial_index", None)
-    return out
+    return assemble(model, [(model, order)])
 
 
 def subset_bbox(model: CityModel, bbox) -> CityModel:

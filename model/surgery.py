@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from .cache import peek, put
 from .citymodel import BoundaryBuilder, CityModel, CityObject, Geometry
 from .semantics import GROUND, ROOF
 from .triangulate import Triangulation
@@ -164,11 +165,11 @@ def assemble(base: CityModel, parts, order=None, filter_links: bool = True) -> C
         for g in gl:
             g.object_index = new_index[oid]
         out.objects[oid] = _copy_object(m.objects[oid], gl, live if filter_links else None)
-    out._cache.clear()
+    out.invalidate()
     tris = np.concatenate(tri_l) if tri_l else np.zeros((0, 3), np.int64)
-    out._cache["triangulation"] = Triangulation(
+    put(out, CityModel.triangulation, Triangulation(
         tris.astype(np.int64, copy=False), cat(tpoly_l, np.int64),
-        cat(tdeg_l, np.int64), np.concatenate(tnorm_l) if tnorm_l else np.zeros((0, 3)))
+        cat(tdeg_l, np.int64), np.concatenate(tnorm_l) if tnorm_l else np.zeros((0, 3))))
     if out.terrain_grid is not None and not np.array_equal(out.origin, base.origin):
         out.terrain = out.terrain_grid.scene(out.origin, crs=out.crs)  # the terrain Scene is in local coordinates
     return out
@@ -194,7 +195,7 @@ def extract(model: CityModel, ids) -> CityModel:
     """A standalone copy of the objects ``ids`` with only the vertices they use (a new vertex
     array, so it can be transformed without touching ``model``). Not triangulated yet."""
     part = assemble(model, [(model, list(ids))])
-    part._cache.clear()
+    part.invalidate()
     _keep_used_vertices(part)
     part.warnings = []
     return part
@@ -206,10 +207,10 @@ def compact(model: CityModel) -> CityModel:
     carried over with renumbered vertex indices, so nothing is triangulated again."""
     tri = model.triangulation()
     out = assemble(model, [(model, list(model.objects))])
-    t = out._cache.get("triangulation", tri)
+    t = peek(out, CityModel.triangulation) or tri
     remap = _keep_used_vertices(out)
-    out._cache.clear()
-    out._cache["triangulation"] = Triangulation(remap[t.triangles], t.polygon, t.degenerate, t.normals)
+    out.invalidate()
+    put(out, CityModel.triangulation, Triangulation(remap[t.triangles], t.polygon, t.degenerate, t.normals))
     return out
 
 
