@@ -26,7 +26,7 @@ DEFAULT_TILE_M = 500.0
 @dataclass
 class BatchOptions:
     """Settings of a batch run (units in the names). ``analysis_params`` go to the analysis:
-    solar: ``grid_m``, ``sky``, ``sun_mf``, ``albedo``, ``min_area_m2``, ``threshold_kwh_m2a``,
+    solar: ``cell_m``, ``sky``, ``sun_mf``, ``albedo``, ``min_area_m2``, ``threshold_kwh_m2a``,
     ``kwp_per_m2``, ``performance_ratio``, ``include_facades`` (``analysis.solar.SolarOptions``);
     sunhours: ``date`` (required), ``start``, ``stop``, ``step_min``, ``cell_m``;
     metrics: ``storey_height_m``; sunlight (DIN 5034-1, :mod:`analysis.sunlight`): ``equinox``,

@@ -563,7 +563,7 @@ class ComplianceResult:
         return {b.id: b for b in self.buildings}
 
     def summary(self) -> dict:
-        """The ``bplan --json`` object (DESIGN.md keys first)."""
+        """The ``bplan --json`` object (docs/ARCHITECTURE.md keys first)."""
         plan = self.prepared.plan
         v = self.violations
         return {

@@ -5,7 +5,7 @@ the buildings plus the terrain, after the scenario edits) and work in its LOCAL 
 ``scene.vertices``); results convert back to the model CRS (``scene.to_world``). Rays go through
 the shared ray core :class:`analysis.raycast.RayCaster` (Embree, or the numpy fallback).
 
-Method (DESIGN.md, "Methods")
+Method (docs/ARCHITECTURE.md, "Methods")
 -----------------------------
 Protected view corridor
     The corridor runs from the viewpoint V to the target T (a point, or an object's top). Its plan
@@ -216,7 +216,7 @@ class CorridorResult:
     aim: str | None = None
 
     def figures(self) -> dict:
-        """The ``viewcone`` CLI JSON keys (DESIGN.md) and extras (model CRS)."""
+        """The ``viewcone`` CLI JSON keys (docs/ARCHITECTURE.md) and extras (model CRS)."""
         w = self.scene.to_world
         c = self.corridor
         ids = self.scene.object_ids

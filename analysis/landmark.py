@@ -5,7 +5,7 @@ the buildings plus the terrain, after the scenario edits) and work in its LOCAL 
 ``scene.vertices``); results convert back to the model CRS (``scene.to_world``). Rays go through
 the shared ray core :class:`analysis.raycast.RayCaster` (Embree, or the numpy fallback).
 
-Method (DESIGN.md, "Methods")
+Method (docs/ARCHITECTURE.md, "Methods")
 -----------------------------
 Landmark visibility
     Is landmark L visible from each street point of an area: for each observer, rays to up to

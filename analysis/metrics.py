@@ -77,7 +77,7 @@ MIN_FACE_FRACTION = 0.02
 MAX_FLAT_SHARE = 0.25  # a pitched roof may have up to this share of flat area (platforms)
 FACADE_CODES = (WALL, SURFACE_CODE["Window"], SURFACE_CODE["Door"])
 
-#: the DESIGN.md contract keys of ``main.py metrics --json`` (order kept in CSV/JSON output)
+#: the docs/ARCHITECTURE.md contract keys of ``main.py metrics --json`` (order kept in CSV/JSON output)
 CONTRACT_KEYS = ("id", "ground_height_m", "eave_height_m", "ridge_height_m", "footprint_area_m2",
                  "roof_area_m2", "wall_area_m2", "volume_m3", "roof_type")
 EXTRA_KEYS = ("type", "parent_id", "measured_height_m", "height_diff_m", "eave_z_m", "ridge_z_m",

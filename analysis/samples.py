@@ -3,7 +3,7 @@
 Three kinds, one per question:
 
 Surface samples (shadow, sun-hours, viewshed): points spread over every wall/roof/other surface
-triangle (about one per ``spacing_m``² of area, a rank-1 lattice in the triangle, the centroid for
+triangle (about one per ``cell_m``² of area, a rank-1 lattice in the triangle, the centroid for
 small triangles), each carrying its share of the triangle's area and lifted
 :data:`SURFACE_LIFT_M` along the outward normal (:func:`analysis.raycast.offset_points`), so that
 a ray does not hit the surface it starts on (:func:`sample_surfaces`).
@@ -80,23 +80,23 @@ class SurfaceSamples:
         return np.divide(num, den, out=np.full(n, np.nan), where=den > 0)
 
 
-def sample_surfaces(scene, spacing_m: float = 1.0, max_points: int = 5_000_000,
+def sample_surfaces(scene, cell_m: float = 1.0, max_points: int = 5_000_000,
                     exclude=(GROUND, CLOSURE, TERRAIN), objects=None) -> SurfaceSamples:
-    """About one sample per ``spacing_m``² on every triangle whose surface type is not in
+    """About one sample per ``cell_m``² on every triangle whose surface type is not in
     ``exclude`` (ground, closure and terrain surfaces by default). Points follow the R2 rank-1
     lattice (Roberts 2018, "The unreasonable effectiveness of quasirandom sequences") folded into
     each triangle; triangles smaller than one cell get their centroid. ``objects`` (n_objects,)
     bool limits sampling to those objects (e.g. the enabled ones of a RayCaster)."""
-    if spacing_m <= 0:
-        raise InputError(None, f"surface sample spacing must be positive, got {spacing_m}")
+    if cell_m <= 0:
+        raise InputError(None, f"surface sample spacing must be positive, got {cell_m}")
     areas = scene.triangle_areas
     keep = ~np.isin(scene.surface_type, np.asarray(exclude, dtype=np.int16)) & (areas > 1e-8)
     if objects is not None and len(scene.object_ids):
         keep &= np.asarray(objects, dtype=bool)[scene.object_index]
     tri = np.flatnonzero(keep)
-    per = np.maximum(1, np.ceil(areas[tri] / (spacing_m * spacing_m))).astype(np.int64)
+    per = np.maximum(1, np.ceil(areas[tri] / (cell_m * cell_m))).astype(np.int64)
     if per.sum() > max_points:
-        raise InputError(None, f"{int(per.sum()):,} facade/roof samples at {spacing_m} m spacing is too many; "
+        raise InputError(None, f"{int(per.sum()):,} facade/roof samples at {cell_m} m spacing is too many; "
                                f"use a coarser spacing")
     tri_s = np.repeat(tri, per)
     n_s = np.repeat(per, per)
@@ -140,10 +140,10 @@ def _subtriangle_centroids(k: int) -> np.ndarray:
     return np.array(up + down, dtype=np.float64) / k
 
 
-def subdivision_samples(scene, surfaces, grid_m: float = 1.0, offset_m: float = 0.01,
+def subdivision_samples(scene, surfaces, cell_m: float = 1.0, offset_m: float = 0.01,
                     max_subdivisions: int = 64) -> SubdivisionSamples:
     """Sample points on every surface of ``surfaces`` (:class:`analysis.solar.RoofSurfaces`): each
-    of its triangles is split into k² congruent sub-triangles (k = its side length / ``grid_m``,
+    of its triangles is split into k² congruent sub-triangles (k = its side length / ``cell_m``,
     1 ≤ k ≤ ``max_subdivisions``) whose centroids are the samples, each standing for 1/k² of the
     triangle's area; ``origins`` are lifted ``offset_m`` metres along the surface normal.
     Vectorised per subdivision level."""
@@ -154,7 +154,7 @@ def subdivision_samples(scene, surfaces, grid_m: float = 1.0, offset_m: float = 
     areas = scene.triangle_areas[tri]
     keep = areas > 1e-9
     tri, areas = tri[keep], areas[keep]
-    k = np.clip(np.rint(np.sqrt(areas) / float(grid_m)), 1, max_subdivisions).astype(np.int64)
+    k = np.clip(np.rint(np.sqrt(areas) / float(cell_m)), 1, max_subdivisions).astype(np.int64)
     corners = scene.corners[tri]
     pts, surf, wts = [], [], []
     for kk in np.unique(k):

@@ -162,7 +162,7 @@ class SetbackResult:
         return np.array([w in bad for w in self.wall_ids], dtype=bool)
 
     def summary(self) -> dict:
-        """The ``setbacks --json`` object (DESIGN.md keys rule, walls, violations + extras)."""
+        """The ``setbacks --json`` object (docs/ARCHITECTURE.md keys rule, walls, violations + extras)."""
         bad = self.violating_mask()
         return {
             "rule": self.rule.key,

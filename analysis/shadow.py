@@ -1,7 +1,7 @@
 """Cast shadow at an instant and hours of direct sun over a day or period, on a ground grid and on
 facade/roof sample points, plus before/after differences of two scenes.
 
-Method (DESIGN.md, "Methods"): a sample point is in shadow when the ray from it towards the sun
+Method (docs/ARCHITECTURE.md, "Methods"): a sample point is in shadow when the ray from it towards the sun
 hits an object (:class:`analysis.raycast.RayCaster`, occlusion / first-hit queries); the sun
 direction comes from NREL SPA (:mod:`analysis.sun`), turned into the model's grid frame with the
 meridian convergence. Sun-hours are the time integral of "sun above the horizon and not blocked"
@@ -136,7 +136,7 @@ class ShadowResult:
         return self.grid.raster(v, nodata=-1.0, units="shadow (1) / sun (0)")
 
     def figures(self) -> dict:
-        """The ``shadow`` CLI JSON keys (DESIGN.md) and extras."""
+        """The ``shadow`` CLI JSON keys (docs/ARCHITECTURE.md) and extras."""
         rec = self.sun.record(0)
         out = {"sun_azimuth_deg": rec["azimuth_deg"], "sun_elevation_deg": rec["elevation_deg"],
                "time_local": rec["time_local"], "time_utc": rec["time_utc"],
@@ -209,7 +209,7 @@ class SunHoursResult:
         return self.grid.raster(v, nodata=-1.0, units="h")
 
     def figures(self) -> dict:
-        """The ``sunhours`` CLI JSON keys (DESIGN.md) and extras."""
+        """The ``sunhours`` CLI JSON keys (docs/ARCHITECTURE.md) and extras."""
         v = self._values()
         ok = len(v) > 0
         out = {"mean_sun_hours_h": round(float(v.mean()), 4) if ok else None,
@@ -258,7 +258,7 @@ def _sample_table(result, diff, values, surface_values) -> dict:
 
 # ====================================================================== analyses
 def shadow_at(scene, time, cell_m: float = 1.0, extent=None, polygon=None, surfaces: bool = False,
-              surface_spacing_m: float | None = None, site=None, tz: str | None = None, ground=None,
+              surface_cell_m: float | None = None, site=None, tz: str | None = None, ground=None,
               raycaster=None) -> ShadowResult:
     """Instant shadow at local ``time`` (ISO string or datetime; see :func:`analysis.sun.sun_positions`)
     on a ground grid of ``cell_m`` metres and, with ``surfaces=True``, on facade/roof samples.
@@ -272,10 +272,10 @@ def shadow_at(scene, time, cell_m: float = 1.0, extent=None, polygon=None, surfa
     sun = sun_positions([time], site)
     with ShadowCasters(scene, raycaster) as rc:
         return _shadow_at(scene, sun, rc, ground or ground_for(scene), cell_m, extent, polygon, surfaces,
-                          surface_spacing_m)
+                          surface_cell_m)
 
 
-def _shadow_at(scene, sun, rc, ground, cell_m, extent, polygon, surfaces, surface_spacing_m) -> ShadowResult:
+def _shadow_at(scene, sun, rc, ground, cell_m, extent, polygon, surfaces, surface_cell_m) -> ShadowResult:
     el = float(sun.elevation_deg[0])
     d = sun.direction_grid()[0]
     shadow_vec = None
@@ -296,7 +296,7 @@ def _shadow_at(scene, sun, rc, ground, cell_m, extent, polygon, surfaces, surfac
         shadow[active] = True
     result = ShadowResult(sun=sun, grid=grid, shadow=shadow, caster=caster, scene=scene)
     if surfaces:
-        s = sample_surfaces(scene, surface_spacing_m or cell_m, objects=rc.enabled_objects)
+        s = sample_surfaces(scene, surface_cell_m or cell_m, objects=rc.enabled_objects)
         s_shadow = np.ones(len(s), dtype=bool)
         s_caster = np.full(len(s), -1, dtype=np.int32)
         if el > 0:
@@ -319,7 +319,7 @@ def trapezoid_weights_h(n: int, step_min: float) -> np.ndarray:
 
 def sun_hours(scene, date=None, start: str = "00:00", stop: str = "24:00", step_min: float = 10.0,
               cell_m: float = 1.0, extent=None, polygon=None, surfaces: bool = False,
-              surface_spacing_m: float | None = None, site=None, tz: str | None = None, ground=None,
+              surface_cell_m: float | None = None, site=None, tz: str | None = None, ground=None,
               raycaster=None, times=None, progress=None, ground_samples: bool = True) -> SunHoursResult:
     """Hours of direct sun per sample between local ``start`` and ``stop`` on ``date``
     (e.g. "2026-03-21"), or over explicit equally spaced ``times``; ``step_min`` ≤ 10 minutes.
@@ -338,7 +338,7 @@ def sun_hours(scene, date=None, start: str = "00:00", stop: str = "24:00", step_
     weights = trapezoid_weights_h(len(sun), step_min)
     with ShadowCasters(scene, raycaster) as rc:
         return _sun_hours(scene, sun, weights, rc, ground or ground_for(scene), step_min, cell_m, extent,
-                          polygon, surfaces, surface_spacing_m, progress, ground_samples)
+                          polygon, surfaces, surface_cell_m, progress, ground_samples)
 
 
 def sun_ground_grid(scene, cell_m: float, ground, raycaster=None, extent=None, polygon=None,
@@ -358,7 +358,7 @@ def sun_ground_grid(scene, cell_m: float, ground, raycaster=None, extent=None, p
                        raycaster=raycaster)
 
 
-def _sun_hours(scene, sun, weights, rc, ground, step_min, cell_m, extent, polygon, surfaces, surface_spacing_m,
+def _sun_hours(scene, sun, weights, rc, ground, step_min, cell_m, extent, polygon, surfaces, surface_cell_m,
                progress, ground_samples) -> SunHoursResult:
     if ground_samples:
         grid = sun_ground_grid(scene, cell_m, ground, rc, extent=extent, polygon=polygon)
@@ -366,7 +366,7 @@ def _sun_hours(scene, sun, weights, rc, ground, step_min, cell_m, extent, polygo
         grid = ground_grid(scene, cell_m, extent=extent or _tiny_extent(scene), ground=ground)
         grid.inside[:] = False
     pts = grid.sample_points()
-    s = sample_surfaces(scene, surface_spacing_m or cell_m, objects=rc.enabled_objects) if surfaces else None
+    s = sample_surfaces(scene, surface_cell_m or cell_m, objects=rc.enabled_objects) if surfaces else None
     dirs = sun.direction_grid()
     up = sun.elevation_deg > 0
     n_ground, n_surf = len(pts), (len(s) if s is not None else 0)

@@ -5,7 +5,7 @@ the buildings plus the terrain, after the scenario edits) and work in its LOCAL 
 ``scene.vertices``); results convert back to the model CRS (``scene.to_world``). Rays go through
 the shared ray core :class:`analysis.raycast.RayCaster` (Embree, or the numpy fallback).
 
-Methods (DESIGN.md, "Methods")
+Methods (docs/ARCHITECTURE.md, "Methods")
 ------------------------------
 Sightline
     One ray from the observer's eye to the target point, stopped :data:`END_GAP_M` short of it.
@@ -135,7 +135,7 @@ def target_points(scene, object_id: str, aim: str = "top", n_points: int = 32) -
     k = max(int(n_points) - 1, 0)
     if k and area > 0:
         spacing = math.sqrt(area / k)
-        s = sample_surfaces(sub, spacing_m=spacing, max_points=50 * k + 1000)
+        s = sample_surfaces(sub, cell_m=spacing, max_points=50 * k + 1000)
         if len(s):
             pick = np.unique(np.linspace(0, len(s) - 1, min(k, len(s))).round().astype(int))
             pts.append(s.points[pick])
@@ -286,7 +286,7 @@ class SightlineResult:
         return [self.scene.object_ids[i] for i in self.blockers]
 
     def figures(self) -> dict:
-        """The ``sightline`` CLI JSON keys (DESIGN.md) and extras; coordinates in the model CRS."""
+        """The ``sightline`` CLI JSON keys (docs/ARCHITECTURE.md) and extras; coordinates in the model CRS."""
         w = self.scene.to_world
         out = {"visible": bool(self.visible), "blocked_by": self.blocked_by,
                "first_hit": None if self.first_hit is None else [round(float(v), 3) for v in w(self.first_hit)],

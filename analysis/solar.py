@@ -72,7 +72,7 @@ MONTHS = 12
 class SolarOptions:
     """Settings of the solar analysis (units in the names)."""
 
-    grid_m: float = 1.0
+    cell_m: float = 1.0
     sky: str = "tregenza"
     sun_mf: int = 1
     albedo: float = 0.2
@@ -89,8 +89,8 @@ class SolarOptions:
     def validate(self) -> None:
         from model.errors import InputError
 
-        if not (0.05 <= self.grid_m <= 100):
-            raise InputError(None, f"--grid must be between 0.05 and 100 m, got {self.grid_m}")
+        if not (0.05 <= self.cell_m <= 100):
+            raise InputError(None, f"--grid must be between 0.05 and 100 m, got {self.cell_m}")
         if not (0.0 <= self.albedo <= 1.0):
             raise InputError(None, f"albedo must be between 0 and 1, got {self.albedo}")
         if self.kwp_per_m2 <= 0 or self.kwp_per_m2 > 1:
@@ -458,7 +458,7 @@ class SolarResult:
         return out
 
     def summary(self) -> dict:
-        """The ``solar`` CLI JSON (DESIGN.md keys plus extras)."""
+        """The ``solar`` CLI JSON (docs/ARCHITECTURE.md keys plus extras)."""
         area = float(self.surfaces.area_m2.sum())
         total = float(self.yield_kwh_a.sum())
         mean = float((self.surfaces.area_m2 * self.irradiation_kwh_m2a).sum() / area) if area > 0 else 0.0
@@ -476,7 +476,7 @@ class SolarResult:
             "sample_count": int(len(self.samples)),
             "rays": int(self.rays),
             "sky": self.options.sky,
-            "grid_m": self.options.grid_m,
+            "grid_m": self.options.cell_m,
             "weather": getattr(self.weather, "source", None),
             "notes": list(self.notes),
         }
@@ -593,7 +593,7 @@ def compute_solar(scene, weather=None, options: SolarOptions | None = None, rayc
         surf = subset_surfaces(surf, np.asarray(enabled, dtype=bool)[surf.object_index])
     if surf.flipped:
         notes.append(f"{surf.flipped} roof surface(s) with downward normals were flipped")
-    samples = subdivision_samples(scene, surf, opt.grid_m, opt.offset_m, opt.max_subdivisions)
+    samples = subdivision_samples(scene, surf, opt.cell_m, opt.offset_m, opt.max_subdivisions)
     timings["surfaces_samples"] = time.perf_counter() - t0
 
     t1 = time.perf_counter()

@@ -83,7 +83,7 @@ class SunPositions:
         return sun_vector(self.grid_azimuth_deg, self.elevation_deg)
 
     def record(self, i: int = 0) -> dict:
-        """The ``sun`` CLI JSON keys (DESIGN.md) of instant ``i``."""
+        """The ``sun`` CLI JSON keys (docs/ARCHITECTURE.md) of instant ``i``."""
         return {
             "azimuth_deg": round(float(self.azimuth_deg[i]), 5),
             "elevation_deg": round(float(self.elevation_deg[i]), 5),

@@ -5,7 +5,7 @@ the buildings plus the terrain, after the scenario edits) and work in its LOCAL 
 ``scene.vertices``); results convert back to the model CRS (``scene.to_world``). Rays go through
 the shared ray core :class:`analysis.raycast.RayCaster` (Embree, or the numpy fallback).
 
-Method (DESIGN.md, "Methods")
+Method (docs/ARCHITECTURE.md, "Methods")
 -----------------------------
 Viewshed
     Rays from the observer to targets: the cell centres of a ground grid (``cell_m``) within a
@@ -156,7 +156,7 @@ class ViewshedResult:
                 "object_id": oid}
 
     def figures(self) -> dict:
-        """The ``viewshed`` CLI JSON keys (DESIGN.md) and extras."""
+        """The ``viewshed`` CLI JSON keys (docs/ARCHITECTURE.md) and extras."""
         a = self.active
         cell = self.grid.cell_area_m2
         out = {"visible_fraction": round(self.visible_fraction, 6), "visible_objects": self.visible_object_ids(),
@@ -176,12 +176,12 @@ class ViewshedResult:
 
 
 def viewshed(scene, observer, radius_m: float = DEFAULT_RADIUS_M, cell_m: float = 2.0, surfaces: bool = True,
-             surface_spacing_m: float | None = None, azimuth_deg=None, hfov_deg: float = 360.0,
+             surface_cell_m: float | None = None, azimuth_deg=None, hfov_deg: float = 360.0,
              vmin_deg: float = -90.0, vmax_deg: float = 90.0, raycaster=None, ground=None,
              progress=None) -> ViewshedResult:
     """What the observer (local eye point (3,)) sees within ``radius_m`` (horizontal) and the field
     of view (:func:`in_view`): ground cells of ``cell_m`` and, with ``surfaces``, facade/roof
-    samples every ``surface_spacing_m`` (default ``cell_m``). See the module docstring."""
+    samples every ``surface_cell_m`` (default ``cell_m``). See the module docstring."""
     from .ground_grid import ground_grid
     from .samples import sample_surfaces
 
@@ -204,7 +204,7 @@ def viewshed(scene, observer, radius_m: float = DEFAULT_RADIUS_M, cell_m: float 
     samples = None
     n_s = 0
     if surfaces and scene.n_triangles:
-        samples = sample_surfaces(scene, surface_spacing_m or cell_m)
+        samples = sample_surfaces(scene, surface_cell_m or cell_m)
         keep = in_view(o, samples.points, radius_m, **fov)
         samples = type(samples)(**{k: getattr(samples, k)[keep] for k in
                                    ("points", "normals", "triangle", "object_index", "area_m2", "surface_type")})

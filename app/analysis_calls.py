@@ -398,7 +398,7 @@ def solar_job(ctx, grid_m: float = 1.0):
     scene, model = ctx.scene, ctx.model
 
     def run(progress, cancelled):
-        return compute_solar(scene, None, SolarOptions(grid_m=grid_m), model=model, progress=progress)
+        return compute_solar(scene, None, SolarOptions(cell_m=grid_m), model=model, progress=progress)
 
     return run
 

@@ -232,7 +232,7 @@ def bench_batch_solar(files, reps: int = 1) -> dict:
     res = {}
     # baseline: single process, the same partitions (own file + halo neighbours) one after another,
     # one ray thread (as a Dask worker has)
-    opt = SolarOptions(grid_m=1.0)
+    opt = SolarOptions(cell_m=1.0)
     model = load_many(files)
     t, c = time.perf_counter(), time.process_time()
     scene = model.scene()
@@ -247,7 +247,7 @@ def bench_batch_solar(files, reps: int = 1) -> dict:
         WORK.mkdir(parents=True, exist_ok=True)
         out = Path(tempfile.mkdtemp(prefix="bench-scale-", dir=WORK))
         bo = BatchOptions(analysis="solar", out_dir=str(out), halo_m=300.0, workers=workers,
-                          analysis_params={"grid_m": 1.0})
+                          analysis_params={"cell_m": 1.0})
         t = time.perf_counter()
         client, cluster = make_client(bo)
         client.run(lambda: __import__("analysis.solar"))  # warm the workers' imports, as in a long run

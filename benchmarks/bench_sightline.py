@@ -133,7 +133,7 @@ def main() -> None:
           f"{t_pan / t_tm_pan:.2f}   same object {same * 100:.2f} %")
 
     # ------------------------------------------------------------------ 3. ground + facade viewshed
-    t_vs, vs = _timed(lambda: viewshed(scene, o, radius_m=500.0, cell_m=1.0, surface_spacing_m=1.0, raycaster=rc))
+    t_vs, vs = _timed(lambda: viewshed(scene, o, radius_m=500.0, cell_m=1.0, surface_cell_m=1.0, raycaster=rc))
     rays = vs.sample_count
     print(f"\nviewshed 500 m, 1 m grid + 1 m facade samples: {rays:,} samples, {t_vs:.2f} s "
           f"({rays / t_vs:,.0f} samples/s incl. grid, footprints and facade sampling); "

@@ -1,6 +1,6 @@
 """``main.py apply FILE --scenario S.json -o out.city.json [--json]``: write the edited model.
 
-The scenario's edits (DESIGN.md "Scenario file") are applied to the model read from FILE and the
+The scenario's edits (docs/ARCHITECTURE.md "Scenario file") are applied to the model read from FILE and the
 result is written as CityJSON 2.0 (``.city.jsonl`` / ``.jsonl``: CityJSONSeq). The source files are
 never written. ``--project P.stadtbild --variant NAME`` takes the scenario (and, without FILE, the
 source files) from a project file. ``--json`` prints {path, format, objects, demolished, inserted}

@@ -63,7 +63,7 @@ def options_from_args(args):
     formats = tuple(f.strip().lower() for f in str(args.format).split(",") if f.strip())
     params: dict = {}
     if args.analysis == "solar":
-        params["grid_m"] = 1.0 if args.grid is None else float(args.grid)
+        params["cell_m"] = 1.0 if args.grid is None else float(args.grid)
         params["sky"] = args.sky
         params["include_facades"] = bool(args.facades)
     elif args.analysis == "sunhours":

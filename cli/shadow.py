@@ -2,7 +2,7 @@
 [--compare] -o out.{geojson,png,csv,tif} --json`` – cast shadow at a local time.
 
 ``--json`` prints ``sun_azimuth_deg, sun_elevation_deg, time_local, time_utc, shadow_area_m2,
-ground_area_m2, sample_count`` (DESIGN.md). Outputs: ``.tif`` GeoTIFF (1 shadow, 0 sun, nodata
+ground_area_m2, sample_count`` (docs/ARCHITECTURE.md). Outputs: ``.tif`` GeoTIFF (1 shadow, 0 sun, nodata
 under buildings; model CRS), ``.geojson`` shadow polygons per casting object (model CRS),
 ``.csv`` one row per sample, ``.png`` a rendered picture with the sun as key light.
 ``--compare`` (with ``--scenario``) also runs the model without the scenario on the same grid
@@ -163,7 +163,7 @@ def run(args) -> int:
     parse_local_time(args.time, site.tz)  # validate before heavy work
     kw = dict(time=args.time, cell_m=args.grid, extent=parse_extent(args), polygon=parse_polygon(args, model),
               surfaces=args.surfaces,
-              surface_spacing_m=args.surface_grid, site=site, ground=ground_of(model, args.lod))
+              surface_cell_m=args.surface_grid, site=site, ground=ground_of(model, args.lod))
     diff = None
     if before is not None:
         diff = before_after(before, scene, "shadow", **kw)

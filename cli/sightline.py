@@ -2,7 +2,7 @@
 [--eye-height 1.6] [--scenario S] -o out.{geojson,csv,png} --json`` – is the target visible?
 
 ``--json`` prints ``visible, blocked_by [ids, nearest first], first_hit [x, y, z] (model CRS) or
-null, distance_m`` (DESIGN.md; distance to the first hit, or to the target when visible) plus
+null, distance_m`` (docs/ARCHITECTURE.md; distance to the first hit, or to the target when visible) plus
 ``observer, target, length_m, blocker_distances_m, min_clearance_m, min_clearance_at_m`` and, for an
 object target, ``target_id, aim, visible_points, target_points``. A point without Z stands at
 ground height plus ``--eye-height``. Outputs: ``.geojson`` the line, first hit and blockers

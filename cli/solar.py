@@ -62,7 +62,7 @@ def _options(args):
     sun_mf = sky_mf if args.sun_mf is None else args.sun_mf
     if not (1 <= sun_mf <= 8):
         raise InputError(None, f"--sun-mf must be 1..8, got {sun_mf}")
-    opt = SolarOptions(grid_m=args.grid, sky=args.sky, sun_mf=sun_mf, albedo=args.albedo,
+    opt = SolarOptions(cell_m=args.grid, sky=args.sky, sun_mf=sun_mf, albedo=args.albedo,
                        min_area_m2=args.min_area, threshold_kwh_m2a=args.threshold,
                        kwp_per_m2=args.kwp_per_m2, performance_ratio=args.performance_ratio,
                        include_facades=args.facades)

@@ -2,7 +2,7 @@
 [--scenario S] [--surfaces] [--compare] -o out.{geojson,png,csv,tif} --json`` – hours of direct sun.
 
 ``--json`` prints ``mean_sun_hours_h, min_sun_hours_h, max_sun_hours_h, sample_count, steps``
-(DESIGN.md) plus the local/UTC start and end. ``--days N`` adds N consecutive days (a period).
+(docs/ARCHITECTURE.md) plus the local/UTC start and end. ``--days N`` adds N consecutive days (a period).
 Outputs: ``.tif`` GeoTIFF of hours (model CRS), ``.geojson`` polygons per full hour band,
 ``.csv`` one row per sample, ``.png`` a rendered picture with a legend in hours.
 """
@@ -59,7 +59,7 @@ def run(args) -> int:
     day_times(first, site.tz, args.start, args.stop, args.step)  # validate
     kw = dict(start=args.start, stop=args.stop, step_min=args.step, cell_m=args.grid, extent=parse_extent(args),
               polygon=parse_polygon(args, model),
-              surfaces=args.surfaces, surface_spacing_m=args.surface_grid, site=site,
+              surfaces=args.surfaces, surface_cell_m=args.surface_grid, site=site,
               ground=ground_of(model, args.lod))
     progress = None if args.json else common.Progress(1, "sun-hours")
     total = diff = None

@@ -5,7 +5,7 @@
 The corridor is the wedge (``--half-angle``, default 5°) or strip (``--width``) from the viewpoint
 to the target, bounded below by the sight plane (level across the axis, rising linearly from the
 eye to the target point). ``--json`` prints ``intruding`` [{``id``, ``above_m``}] (metres above the
-sight plane, largest first) and ``target`` [x, y, z] (DESIGN.md) plus extras. Outputs: ``.tif`` the
+sight plane, largest first) and ``target`` [x, y, z] (docs/ARCHITECTURE.md) plus extras. Outputs: ``.tif`` the
 height limit (sight-plane height per cell, absolute; ``--above-ground`` relative to the ground),
 ``.obj`` the height-limit surface as triangles (model CRS), ``.geojson`` the corridor footprint
 (3D, at the sight plane) and the intruders' highest points, ``.csv`` the intruders, ``.png`` a

@@ -9,7 +9,7 @@ landmark visible?
 
 ``--json`` prints ``visible_fraction`` (visible share of the open ground in range; with
 ``--landmark``: share of street points that see it), ``visible_objects`` [ids, most visible area
-first], ``sample_count`` (DESIGN.md) and extras. Outputs: ``.tif`` GeoTIFF (1 visible, 0 hidden,
+first], ``sample_count`` (docs/ARCHITECTURE.md) and extras. Outputs: ``.tif`` GeoTIFF (1 visible, 0 hidden,
 nodata −1; model CRS), ``.geojson`` merged visible-ground polygons (and the observer), ``.csv``
 one row per sample, ``.png`` a picture (ground and facades coloured by visibility).
 """
@@ -51,9 +51,9 @@ def run(args) -> int:
     check_suffix(args, SUFFIXES)
     if (args.from_ is None) == (args.landmark is None):
         raise InputError(None, "give --from X,Y[,Z] (viewshed) or --landmark ID (where is it seen from)")
-    grid_m = args.grid if args.grid is not None else (5.0 if args.landmark else 2.0)
-    if not (0 < grid_m <= 1000):
-        raise InputError(None, f"--grid must be between 0 and 1000 m, got {grid_m}")
+    cell_m = args.grid if args.grid is not None else (5.0 if args.landmark else 2.0)
+    if not (0 < cell_m <= 1000):
+        raise InputError(None, f"--grid must be between 0 and 1000 m, got {cell_m}")
     if not (0 < args.radius <= 50000):
         raise InputError(None, f"--radius must be between 0 and 50000 m, got {args.radius}")
     vmin, vmax = common.parse_floats(args.vfov, 2, "--vfov") if args.vfov else (-90.0, 90.0)
@@ -65,7 +65,7 @@ def run(args) -> int:
         from analysis.sightline import object_centre, object_number
 
         extent = common.parse_floats(args.extent, 4, "--extent") if args.extent else None
-        polygon = street_area(model, grid_m)
+        polygon = street_area(model, cell_m)
         if extent is None and polygon is None:
             c = scene.to_world(object_centre(scene, object_number(scene, args.landmark)))
             extent = (c[0] - args.radius, c[1] - args.radius, c[0] + args.radius, c[1] + args.radius)
@@ -76,16 +76,16 @@ def run(args) -> int:
             if polygon.is_empty:
                 raise InputError(None, "the --layer street area does not overlap --extent")
         grid, mask, obs = street_points(scene, extent=None if polygon is not None else extent, polygon=polygon,
-                                        cell_m=grid_m, eye_height_m=args.eye_height, ground=ground, raycaster=rc)
+                                        cell_m=cell_m, eye_height_m=args.eye_height, ground=ground, raycaster=rc)
         if not len(obs):
             raise InputError(None, "no open ground (street points) in the area")
         res = landmark_visibility(scene, args.landmark, obs, aim="any", n_points=args.points, raycaster=rc,
                                   progress=progress)
-        res.grid, res.grid_mask = grid, mask
+        res.grid, res.cell_mask = grid, mask
     else:
         obs = eye_point(scene, ground, args.from_, args.eye_height)
-        res = viewshed(scene, obs, radius_m=args.radius, cell_m=grid_m, surfaces=not args.no_surfaces,
-                       surface_spacing_m=args.surface_grid, azimuth_deg=args.azimuth, hfov_deg=args.hfov,
+        res = viewshed(scene, obs, radius_m=args.radius, cell_m=cell_m, surfaces=not args.no_surfaces,
+                       surface_cell_m=args.surface_grid, azimuth_deg=args.azimuth, hfov_deg=args.hfov,
                        vmin_deg=vmin, vmax_deg=vmax, raycaster=rc, ground=ground, progress=progress)
     figures = res.figures()
     if args.output:
@@ -103,7 +103,7 @@ def run(args) -> int:
     return 0
 
 
-def street_area(model, grid_m: float):
+def street_area(model, cell_m: float):
     """The street area for ``--landmark`` from the ``--layer`` files (model CRS): the union of
     their polygons; lines (street centrelines) are buffered by one grid cell. None without layers."""
     layers = model.layers
@@ -115,7 +115,7 @@ def street_area(model, grid_m: float):
     if area.is_empty:
         return None
     if area.area <= 0:
-        area = area.buffer(max(grid_m, 1.0))
+        area = area.buffer(max(cell_m, 1.0))
     return area
 
 

@@ -49,6 +49,7 @@ from pathlib import Path
 import numpy as np
 from lxml import etree
 
+from model import codes
 from model.citymodel import BoundaryBuilder, CityModel, CityObject, Geometry
 from model.crs import CRSInfo, parse_crs
 from model.errors import InputError, UnsupportedFormatError
@@ -309,7 +310,7 @@ class _Reader(GmlGeometryReader):
     def _emit_object(self, rec: _ObjectRecord, defs: dict) -> None:
         model = self.model
         if rec.id in model.objects:
-            model.warn(f"duplicate city object id {rec.id!r}; the later one was kept")
+            model.warn(f"duplicate city object id {rec.id!r}; the later one was kept", codes.DUPLICATE_IDS)
             obj_index = self.object_index[rec.id]
         else:
             obj_index = len(model.objects)
@@ -490,7 +491,7 @@ class _Reader(GmlGeometryReader):
             if not model.objects:
                 raise InputError(path, f"malformed XML: {msg}")
             model.warn(f"malformed XML ({msg}): the file is truncated or damaged; only the "
-                       f"{len(model.objects)} object(s) before that point were read")
+                       f"{len(model.objects)} object(s) before that point were read", codes.DAMAGED_FILE)
         self._finish_deferred()
         self._set_crs(envelope_srs)
         return self._finish()
@@ -516,14 +517,14 @@ class _Reader(GmlGeometryReader):
             srs = max(self.srs_names, key=self.srs_names.get)
         others = [s for s in self.srs_names if s != srs and parse_crs(s).epsg != parse_crs(srs).epsg]
         if others:
-            model.warn(f"several CRS in the file ({srs}, {others[0]}); {srs} is used")
+            model.warn(f"several CRS in the file ({srs}, {others[0]}); {srs} is used", codes.CRS)
         if not srs:
             model.crs = CRSInfo(None)
-            model.warn("no CRS in the file (no srsName); coordinates are used as they are")
+            model.warn("no CRS in the file (no srsName); coordinates are used as they are", codes.CRS)
             return
         model.crs = parse_crs(srs)
         if not model.crs:
-            model.warn(f"CRS {srs!r} is not a known EPSG code; coordinates are used as they are")
+            model.warn(f"CRS {srs!r} is not a known EPSG code; coordinates are used as they are", codes.CRS)
 
     def _finish(self) -> CityModel:
         model = self.model
@@ -559,20 +560,20 @@ class _Reader(GmlGeometryReader):
                     if obj.id not in child.parents:
                         child.parents.append(obj.id)
         if dangling:
-            model.warn(f"{dangling} group member reference(s) point to missing objects and were dropped")
+            model.warn(f"{dangling} group member reference(s) point to missing objects and were dropped", codes.DANGLING_LINKS)
         if self.bad_rings:
             where = f" (first at {self.bad_ring_example})" if self.bad_ring_example else ""
             model.warn(f"{self.bad_rings} ring(s) with a bad coordinate list (count not a multiple of "
-                       f"srsDimension, fewer than 3 points, or not numbers) were skipped{where}")
+                       f"srsDimension, fewer than 3 points, or not numbers) were skipped{where}", codes.BAD_RINGS)
         if self.two_d:
-            model.warn("some coordinates are 2D; z was set to 0")
+            model.warn("some coordinates are 2D; z was set to 0", codes.TWO_D_COORDINATES)
         if self.unresolved_refs:
             model.warn(f"{self.unresolved_refs} xlink reference(s) point to nothing in the file and were "
-                       f"ignored (e.g. {self.unresolved_example})")
+                       f"ignored (e.g. {self.unresolved_example})", codes.DANGLING_REFERENCES)
         if not model.objects:
-            model.warn("the model contains no city objects")
+            model.warn("the model contains no city objects", codes.EMPTY)
         elif not model.geometries:
-            model.warn("no city object has geometry: nothing to display")
+            model.warn("no city object has geometry: nothing to display", codes.EMPTY)
         model.invalidate()
         return model
 

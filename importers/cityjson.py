@@ -23,6 +23,7 @@ from pathlib import Path
 import numpy as np
 import orjson
 
+from model import codes
 from model.citymodel import BoundaryBuilder, CityModel, CityObject, Geometry, drop_polygons
 from model.crs import parse_crs
 from model.errors import InputError, UnsupportedFormatError
@@ -128,11 +129,11 @@ class _Reader:
         model = self.model
         for oid, raw in city_objects.items():
             if not isinstance(raw, dict):
-                model.warn(f"city object {oid!r} is not an object and was skipped")
+                model.warn(f"city object {oid!r} is not an object and was skipped", codes.SKIPPED)
                 continue
             otype = raw.get("type")
             if not isinstance(otype, str):
-                model.warn(f"city object {oid!r} has no type; read as GenericCityObject")
+                model.warn(f"city object {oid!r} has no type; read as GenericCityObject", codes.SKIPPED)
                 otype = "GenericCityObject"
             attrs = raw.get("attributes")
             obj = CityObject(
@@ -145,20 +146,20 @@ class _Reader:
                      if k not in ("type", "attributes", "geometry", "parents", "children")}
             obj.extra = extra or None
             if obj.id in model.objects:
-                model.warn(f"duplicate city object id {obj.id!r}; the later one was kept")
+                model.warn(f"duplicate city object id {obj.id!r}; the later one was kept", codes.DUPLICATE_IDS)
             obj_index = len(model.objects) if obj.id not in model.objects else model.object_index(obj.id)
             model.objects[obj.id] = obj
             model.invalidate()  # the id lookup changes with every object
             geoms = raw.get("geometry") or []
             if not isinstance(geoms, list):
                 geoms = []
-                model.warn(f"city object {oid!r}: 'geometry' is not a list; ignored")
+                model.warn(f"city object {oid!r}: 'geometry' is not a list; ignored", codes.SKIPPED)
             for graw in geoms:
                 try:
                     g = self._geometry(graw, obj_index, vertex_offset, n_local_vertices)
                 except _GeometryError as exc:
                     self.skipped_geometries += 1
-                    model.warn(f"city object {oid!r}: geometry skipped ({exc})")
+                    model.warn(f"city object {oid!r}: geometry skipped ({exc})", codes.SKIPPED)
                     continue
                 if g is not None:
                     model.geometries.append(g)
@@ -318,13 +319,13 @@ class _Reader:
                 bad_poly[poly_of_ring[ring_of_vertex[bad_vertex]]] = True
                 n = drop_polygons(model, bad_poly)
                 model.warn(f"{n} polygon(s) reference vertices that do not exist (e.g. index {worst}, "
-                           f"the file has {nv} vertices) and were dropped")
+                           f"the file has {nv} vertices) and were dropped", codes.DANGLING_REFERENCES)
         for g in model.geometries:
             for attr in ("points",):
                 arr = getattr(g, attr)
                 if arr is not None and len(arr) and ((arr < 0) | (arr >= nv)).any():
                     setattr(g, attr, arr[(arr >= 0) & (arr < nv)])
-                    model.warn("point geometry references vertices that do not exist; those points were dropped")
+                    model.warn("point geometry references vertices that do not exist; those points were dropped", codes.DANGLING_REFERENCES)
             if g.lines:
                 g.lines = [line[(line >= 0) & (line < nv)] for line in g.lines]
         self._check_links()
@@ -334,12 +335,12 @@ class _Reader:
             dup = sorted({lod for lod in lods if lods.count(lod) > 1 and lod is not None})
             if dup:
                 model.warn(f"city object {obj.id!r} has several geometries at LoD {', '.join(dup)} "
-                           f"(overlapping solids); the one with most polygons is shown")
+                           f"(overlapping solids); the one with most polygons is shown", codes.SKIPPED)
         empty = [o.id for o in model.objects.values() if not o.geometries and not o.children]
         if model.objects and len(empty) == len(model.objects):
-            model.warn("no city object has geometry: nothing to display")
+            model.warn("no city object has geometry: nothing to display", codes.EMPTY)
         elif not model.objects:
-            model.warn("the model contains no city objects")
+            model.warn("the model contains no city objects", codes.EMPTY)
         model.invalidate()
         return model
 
@@ -367,7 +368,7 @@ class _Reader:
                 dangling += len(links) - len(ok)
                 setattr(obj, name, ok)
         if dangling:
-            model.warn(f"{dangling} parent/child link(s) point to missing objects and were dropped")
+            model.warn(f"{dangling} parent/child link(s) point to missing objects and were dropped", codes.DANGLING_LINKS)
 
 
 def _id_list(value) -> list[str]:
@@ -447,9 +448,9 @@ def _setup_model(model: CityModel, header: dict, path) -> None:
     ref = header.get("referenceSystem") or meta.get("referenceSystem") or meta.get("crs")
     model.crs = parse_crs(ref)
     if ref is None:
-        model.warn("no CRS in the file (referenceSystem missing); coordinates are used as they are")
+        model.warn("no CRS in the file (referenceSystem missing); coordinates are used as they are", codes.CRS)
     elif not model.crs:
-        model.warn(f"CRS {ref!r} is not a known EPSG code")
+        model.warn(f"CRS {ref!r} is not a known EPSG code", codes.CRS)
     model.appearance = header.get("appearance") if isinstance(header.get("appearance"), dict) else None
     model.extensions = header.get("extensions") if isinstance(header.get("extensions"), dict) else None
     model.transform = header.get("transform") if isinstance(header.get("transform"), dict) else None
@@ -529,7 +530,7 @@ def read_cityjsonseq(path) -> CityModel:
         _setup_model(model, header, path)
         transform = header.get("transform")
         if not transform:
-            model.warn("CityJSONSeq header has no 'transform'; feature vertices are read as coordinates")
+            model.warn("CityJSONSeq header has no 'transform'; feature vertices are read as coordinates", codes.SKIPPED)
         reader = _Reader(path, model)
         _setup_templates(reader, header, path)
         header_verts = _vertex_array(header.get("vertices"), path)
@@ -555,7 +556,7 @@ def read_cityjsonseq(path) -> CityModel:
                 if not isinstance(cos, dict) or not cos:
                     raise ValueError("no CityObjects")
                 if fid is not None and str(fid) not in cos:
-                    model.warn(f"line {lineno}: feature id {fid!r} matches none of its CityObjects")
+                    model.warn(f"line {lineno}: feature id {fid!r} matches none of its CityObjects", codes.SKIPPED)
             except (orjson.JSONDecodeError, ValueError, InputError):
                 bad_lines.append(lineno)
                 continue
@@ -565,7 +566,7 @@ def read_cityjsonseq(path) -> CityModel:
         if bad_lines:
             shown = ", ".join(map(str, bad_lines[:5])) + (" …" if len(bad_lines) > 5 else "")
             model.warn(f"{len(bad_lines)} line(s) are not valid CityJSONFeatures and were skipped (line {shown})"
-                       + (f"; {long_lines} of them longer than {MAX_SEQ_LINE_BYTES / 1e6:.0f} MB" if long_lines else ""))
+                       + (f"; {long_lines} of them longer than {MAX_SEQ_LINE_BYTES / 1e6:.0f} MB" if long_lines else ""), codes.SKIPPED)
         model.file_vertex_count = reader.n_vertices
         model.metadata["features"] = features
         return reader.finish()

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import numpy as np
 
+from model import codes
 from model.citymodel import CityModel
 from model.crs import parse_crs
 from model.errors import InputError
@@ -126,6 +127,6 @@ def check_solids(model: CityModel) -> None:
                 rv[a:b] = rv[a:b][::-1]
         model.ring_vertices = rv
         model.invalidate()
-        model.warn(f"{int(flip_poly.sum())} polygon(s) in {flipped_shells} solid shell(s) were turned to face outward")
+        model.warn(f"{int(flip_poly.sum())} polygon(s) in {flipped_shells} solid shell(s) were turned to face outward", codes.SOLIDS_TURNED)
     if open_shells:
-        model.warn(f"{open_shells} solid shell(s) are not closed (kept as they are)")
+        model.warn(f"{open_shells} solid shell(s) are not closed (kept as they are)", codes.SOLIDS_OPEN)

@@ -18,6 +18,7 @@ from pathlib import Path
 import numpy as np
 import shapely
 
+from model import codes
 from model.crs import CRSInfo, crs_argument, parse_crs
 from model.errors import InputError
 from model.layer import Layer
@@ -102,7 +103,7 @@ def attach_layers(model, paths) -> list[Layer]:
     for p in paths:
         for lyr in read_layers(p, crs):
             for w in lyr.warnings:
-                model.warn(f"layer {Path(p).name}: {w}")
+                model.warn(f"layer {Path(p).name}: {w}", codes.LAYER)
             layers.append(lyr)
     model.layers = layers
     return layers

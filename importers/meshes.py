@@ -34,6 +34,7 @@ from pathlib import Path
 
 import numpy as np
 
+from model import codes
 from model.citymodel import BoundaryBuilder, CityModel, CityObject, Geometry
 from model.errors import InputError
 from model.semantics import GROUND, ROOF, SURFACE_CODE, WALL
@@ -309,7 +310,7 @@ def read_mesh_design(path, up: str = "auto", split: str = "nodes", object_type: 
     model.version = None
     model.sources = [str(path)]
     for note in notes_before:
-        model.warn(note)
+        model.warn(note, codes.DESIGN_REPAIRED)
     if georef is not None:
         from model.crs import parse_crs
 
@@ -318,7 +319,7 @@ def read_mesh_design(path, up: str = "auto", split: str = "nodes", object_type: 
             model.crs = crs
         else:
             model.warn(f"IFC map conversion targets an unknown CRS {georef.crs_name!r}: coordinates are "
-                       f"taken to be in the city model's CRS")
+                       f"taken to be in the city model's CRS", codes.CRS)
     b = BoundaryBuilder()
     verts, nv = [], 0
     sem_surfaces_all = [{"type": "RoofSurface"}, {"type": "WallSurface"}, {"type": "GroundSurface"},
@@ -331,7 +332,7 @@ def read_mesh_design(path, up: str = "auto", split: str = "nodes", object_type: 
             mesh.vertices = _yup_to_zup(v)
         mesh, notes, closed = repair_mesh(mesh)
         if not len(mesh.faces):
-            model.warn(f"object {name!r}: no usable triangles; skipped")
+            model.warn(f"object {name!r}: no usable triangles; skipped", codes.DESIGN_REPAIRED)
             continue
         oid = name
         k = 2
@@ -340,7 +341,7 @@ def read_mesh_design(path, up: str = "auto", split: str = "nodes", object_type: 
             k += 1
         used_names.add(oid)
         for note in notes:
-            model.warn(f"object {oid!r}: {note}")
+            model.warn(f"object {oid!r}: {note}", codes.DESIGN_REPAIRED)
         v = np.asarray(mesh.vertices, dtype=np.float64)
         f = np.asarray(mesh.faces, dtype=np.int64)
         sem = mesh_semantics(v, f)

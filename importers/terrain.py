@@ -30,6 +30,7 @@ from pathlib import Path
 
 import numpy as np
 
+from model import codes
 from model.crs import CRSInfo, crs_argument
 from model.errors import InputError
 from model.scene import Scene
@@ -355,7 +356,7 @@ def attach_terrain(model, path, resolution_m: float | None = None, dem_crs=None,
                                :mod:`model.terrain_mesh`); None or 0 = the regular grid mesh
     - ``model.terrain_check``  :func:`check_ground_heights` of the model's buildings
 
-    Only the DEM within ``margin_m`` (default 1 km, the longest shadow DESIGN.md allows) around
+    Only the DEM within ``margin_m`` (default 1 km, the longest shadow docs/ARCHITECTURE.md allows) around
     the model is kept; without ``resolution_m`` it is coarsened to at most ``max_nodes`` nodes
     (4·10⁶: 2 km × 2 km at 1 m, ≈ 8·10⁶ triangles). Floating / buried buildings are also added
     to ``model.warnings`` (one summary line)."""
@@ -369,24 +370,24 @@ def attach_terrain(model, path, resolution_m: float | None = None, dem_crs=None,
     model.terrain_grid = grid
     model.terrain = grid.scene(model.origin, crs=model.crs)
     for w in grid.warnings:
-        model.warn(f"terrain {Path(path).name}: {w}")
+        model.warn(f"terrain {Path(path).name}: {w}", codes.TERRAIN)
     try:
         model.terrain_check = check_ground_heights(model.scene(), grid, tolerance_m)
     except Exception as exc:  # the check is advisory; never block loading
         model.terrain_check = []
-        model.warn(f"terrain {Path(path).name}: ground height check failed ({type(exc).__name__})")
+        model.warn(f"terrain {Path(path).name}: ground height check failed ({type(exc).__name__})", codes.TERRAIN)
     floating = [r["id"] for r in model.terrain_check if r["status"] == "floating"]
     buried = [r["id"] for r in model.terrain_check if r["status"] == "buried"]
     if floating or buried:
         model.warn(f"terrain {Path(path).name}: {len(floating)} building(s) float above and {len(buried)} are "
                    f"buried in the terrain by more than {tolerance_m:g} m"
-                   f" (e.g. {(floating + buried)[0]})")
+                   f" (e.g. {(floating + buried)[0]})", codes.FLOATING_BUILDINGS)
     bb = model.bbox()
     if bb is not None:
         gx0, gy0, gx1, gy1 = grid.bounds
         if bb[3] < gx0 or bb[0] > gx1 or bb[4] < gy0 or bb[1] > gy1:
             model.warn(f"terrain {Path(path).name}: the DEM does not overlap the model "
-                       f"(different CRS or wrong tile?)")
+                       f"(different CRS or wrong tile?)", codes.TERRAIN_OUTSIDE)
     return grid
 
 

@@ -17,7 +17,7 @@ Journal content (JSON, UTF-8)::
      "scenarios": [{"name": "Variante A", "edits": [...]}], "active_scenario": "Variante A",
      "project_path": null, "extra": {}}
 
-Scenarios hold the edit dicts of the scenario file format (DESIGN.md), unvalidated on purpose: a
+Scenarios hold the edit dicts of the scenario file format (docs/ARCHITECTURE.md), unvalidated on purpose: a
 journal is recovered even if one edit no longer applies (the window reports that edit).
 """
 from __future__ import annotations

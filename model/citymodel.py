@@ -25,7 +25,9 @@ import numpy as np
 
 from typing import TYPE_CHECKING
 
+from . import codes
 from .cache import cached
+from .codes import Coded
 from .crs import CRSInfo
 from .ground import describe_ground
 from .scene import Scene
@@ -184,9 +186,10 @@ class CityModel:
         """Drop cached derived data (after vertices or polygons were changed)."""
         self._cache.clear()
 
-    def warn(self, message: str) -> None:
+    def warn(self, message: str, code: str | None = None) -> None:
+        """Add a warning once; ``code`` is one of :mod:`model.codes` (kept with the text)."""
         if message not in self.warnings:
-            self.warnings.append(message)
+            self.warnings.append(Coded(code, message) if code else message)
 
     # ------------------------------------------------------------------ basic queries
     @property
@@ -261,7 +264,7 @@ class CityModel:
         tri = triangulate(self.vertices, self.ring_vertices, self.ring_offsets, self.polygon_offsets)
         if len(tri.degenerate):
             self.warn(f"{len(tri.degenerate)} degenerate polygon(s) (fewer than 3 distinct "
-                      f"vertices or zero area) were dropped")
+                      f"vertices or zero area) were dropped", codes.DEGENERATE_POLYGONS)
         return tri
 
     @cached
@@ -348,7 +351,7 @@ class CityModel:
 
     # ------------------------------------------------------------------ summaries
     def info(self) -> dict:
-        """The ``info`` JSON of the CLI (keys are a stable contract, see DESIGN.md)."""
+        """The ``info`` JSON of the CLI (keys are a stable contract, see docs/ARCHITECTURE.md)."""
         bb = self.bbox()
         sc = self.scene()
         return {
@@ -409,7 +412,7 @@ class CityModel:
                     new = f"{oid}_{k}"
                 rename[oid] = new
         if rename:
-            out.warn(f"{len(rename)} duplicate object id(s) renamed (e.g. {next(iter(rename))})")
+            out.warn(f"{len(rename)} duplicate object id(s) renamed (e.g. {next(iter(rename))})", codes.DUPLICATE_IDS)
         n_self_obj = len(self.objects)
         for g in self.geometries:
             out.geometries.append(_copy_geometry(g, 0, 0, 0))

@@ -277,7 +277,9 @@ def reproject_geographic(model) -> Reprojection | None:
             + f") reprojected to EPSG:{target} ({CRS.from_epsg(target).name}) for metric analyses"
             + ("" if vertical else "; heights unchanged (ellipsoidal)" if len(geo.axis_info) == 3 else ""))
     model.crs = new
-    model.warn(note)
+    from . import codes
+
+    model.warn(note, codes.REPROJECTED)
     model.reprojection = Reprojection(crs, new, lat_first, note, source_name)
     return model.reprojection
 

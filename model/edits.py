@@ -1,7 +1,7 @@
 """Planning edits as data: the ops of a scenario file, each applied to a model to give a new one.
 
 A :class:`Scenario` is a name plus a list of edits, each a plain JSON object with an ``op``
-(the ``*.scenario.json`` format of DESIGN.md, "Scenario file")::
+(the ``*.scenario.json`` format of docs/ARCHITECTURE.md, "Scenario file")::
 
     {"name": "Variante A", "edits": [{"op": "demolish", "ids": ["id-1"]}, ...]}
 
@@ -82,7 +82,9 @@ from pathlib import Path
 
 import numpy as np
 
+from . import codes
 from .citymodel import CityModel
+from .codes import Coded, code_of
 from .errors import InputError
 from .footprint import footprint_centroids, object_footprint
 from .ground import ground_plane_z
@@ -147,9 +149,10 @@ class ApplyContext:
     changed: list = field(default_factory=list)
     warnings: list = field(default_factory=list)
 
-    def warn(self, msg: str) -> None:
+    def warn(self, msg: str, code: str | None = None) -> None:
+        """Add a warning once; ``code`` is one of :mod:`model.codes`."""
         if msg not in self.warnings:
-            self.warnings.append(msg)
+            self.warnings.append(Coded(code, msg) if code else msg)
 
     def resolve(self, p) -> Path:
         q = Path(os.path.expanduser(str(p)))
@@ -228,7 +231,8 @@ class Edit:
         ids = self.ids()
         missing = [i for i in ids if i not in model.objects]
         if missing:
-            ctx.warn(f"{self.where}: {len(missing)} id(s) not in the model (e.g. {missing[0]!r}); ignored")
+            ctx.warn(f"{self.where}: {len(missing)} id(s) not in the model (e.g. {missing[0]!r}); ignored",
+                     codes.IDS_NOT_IN_MODEL)
         return [i for i in ids if i in model.objects]
 
     # ---- interface
@@ -611,7 +615,7 @@ class SetRoof(Edit):
             part = extract(out, group)
             used = part.vertices[part.used_vertex_mask()]
             if not len(used):
-                ctx.warn(f"{self.where}: {oid!r} has no geometry; skipped")
+                ctx.warn(f"{self.where}: {oid!r} has no geometry; skipped", codes.NO_GEOMETRY)
                 continue
             ground = float(used[:, 2].min())
             roof_z = _roof_min_z(part)
@@ -697,7 +701,7 @@ class Insert(Edit):
         if not ids:
             raise self.err(f"{self.data['file']}: the design holds no objects")
         for w in design.warnings:
-            ctx.warn(f"{self.data['file']}: {w}")
+            ctx.warn(f"{self.data['file']}: {w}", code_of(w))
         design = extract(design, ids)
         used = design.vertices[design.used_vertex_mask()] if len(design.vertices) else design.vertices
         if not len(used):
@@ -722,7 +726,7 @@ class Insert(Edit):
                     anchor[2] = z_lo
                     ctx.warn(f"{self.data['file']}: {-z_lo / (z_hi - z_lo):.0%} of the design lies below its "
                              f"origin (z {z_lo:.2f} … {z_hi:.2f} m): its lowest point was set on the insertion "
-                             f"point; use anchor \"origin\" to keep the file's heights")
+                             f"point; use anchor \"origin\" to keep the file's heights", codes.DESIGN_PLACEMENT)
             a = math.radians(rot)
             R = np.array([[math.cos(a), -math.sin(a), 0], [math.sin(a), math.cos(a), 0], [0, 0, 1]])
 
@@ -751,11 +755,11 @@ class Insert(Edit):
 
                 transform_part(design, reproject)
                 ctx.warn(f"{self.data['file']}: reprojected from {src_crs.name} to {model.crs.name} "
-                         f"(heights unchanged)")
+                         f"(heights unchanged)", codes.DESIGN_PLACEMENT)
             elif not src_crs and not self.data.get("crs"):
                 if np.abs(used[:, :2]).max() < 1e4 and model.bbox() is not None and np.abs(model.bbox()[:2]).max() > 1e5:
                     ctx.warn(f"{self.data['file']}: has local coordinates and no 'at' insertion point; "
-                             f"it lies far from the model")
+                             f"it lies far from the model", codes.DESIGN_PLACEMENT)
             if rot or scale != 1.0:
                 u = design.vertices[design.used_vertex_mask()]
                 pivot = np.array([(u[:, 0].min() + u[:, 0].max()) / 2, (u[:, 1].min() + u[:, 1].max()) / 2, u[:, 2].min()])

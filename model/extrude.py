@@ -7,7 +7,7 @@ vertices exactly, so the solid is watertight (no T-junctions).
 
 Heights (metres, model CRS): ``eave_height_m`` is the eave above ``ground_z``; the ridge (or apex)
 is ``eave_height_m + roof_height_m`` above ``ground_z`` (the same convention as the ``extrude``
-edit in DESIGN.md).
+edit in docs/ARCHITECTURE.md).
 
 Roof forms (all roof planes start at the eave line along the footprint edges, except ``shed`` and
 the gable ends):

@@ -1,5 +1,5 @@
 """The ground: one model of the ground height that every analysis, edit and view asks, and the
-scene the analyses trace (DESIGN.md, "Ground").
+scene the analyses trace (docs/ARCHITECTURE.md, "Contracts").
 
 With a DEM attached (``--terrain``, :attr:`model.citymodel.CityModel.terrain_grid`) the ground is
 that terrain; else the model's own TINRelief (gridded, :func:`relief_grid`); else a horizontal

@@ -5,7 +5,7 @@ either way; written as plain JSON unless ``save(..., as_zip=True)``)::
 
     {"format": "stadtbild-project", "version": 1,
      "sources": [{"path": "../data/city.json", "absolute_path": "/…/city.json", "sha256": "…", "size": 123}],
-     "scenarios": [{"name": "Variante A", "edits": [...]}, ...],   # DESIGN.md scenario objects
+     "scenarios": [{"name": "Variante A", "edits": [...]}, ...],   # docs/ARCHITECTURE.md scenario objects
      "active_scenario": "Variante A",
      "views": [{...camera...}, ...],      # opaque to this module (viewer/camera.py)
      "analysis": {...settings...},        # opaque too

@@ -2,7 +2,7 @@
 GUI's undoable editing session.
 
 A :class:`Scenario` is a name plus a list of edits (:mod:`model.edits`), each a plain JSON object
-with an ``op`` (the ``*.scenario.json`` format of DESIGN.md, "Scenario file")::
+with an ``op`` (the ``*.scenario.json`` format of docs/ARCHITECTURE.md, "Scenario file")::
 
     {"name": "Variante A", "edits": [{"op": "demolish", "ids": ["id-1"]}, ...]}
 

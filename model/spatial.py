@@ -23,6 +23,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from . import codes
 from .cache import cached
 from .citymodel import CityModel
 from .errors import InputError
@@ -205,7 +206,7 @@ def subset_bbox(model: CityModel, bbox) -> CityModel:
     ids = ids_in_bbox(model, bbox)
     out = subset(model, ids)
     if not ids:
-        out.warn(f"--bbox {','.join(f'{v:g}' for v in _check_bbox(bbox))} holds no objects")
+        out.warn(f"--bbox {','.join(f'{v:g}' for v in _check_bbox(bbox))} holds no objects", codes.NOTHING_IN_AREA)
     return out
 
 

@@ -59,7 +59,7 @@ def single_run(demo):
     from analysis.solar import SolarOptions, compute_solar
 
     scene = demo.scene()
-    res = compute_solar(scene, None, SolarOptions(grid_m=GRID_M), model=demo)
+    res = compute_solar(scene, None, SolarOptions(cell_m=GRID_M), model=demo)
     ordinal, _ = surface_ordinals(demo, scene, res.surfaces.polygon)
     ref = {}
     for k in range(len(res.surfaces)):
@@ -76,7 +76,7 @@ def test_four_partitions_equal_single_process_per_surface(tmp_path, demo, single
     # 750 m tiles (aligned to multiples of 750 m) cut the 1.0 × 0.65 km district into 4 partitions
     assert len(grid_tiles(demo, 750.0)) == 4
     opt = BatchOptions(analysis="solar", out_dir=str(tmp_path), tile_size_m=750.0, halo_m=300.0,
-                       scheduler="inline", analysis_params={"grid_m": GRID_M})
+                       scheduler="inline", analysis_params={"cell_m": GRID_M})
     result = run_batch([data_file(DEMO)], opt)
     assert result.tiles == 4 and len(result.computed) == 4 and not result.failed
     ref, res = single_run
@@ -99,7 +99,7 @@ def test_dask_cluster_survives_a_killed_worker(tmp_path):
     from analysis.batch import BatchOptions, run_batch
 
     opt = BatchOptions(analysis="solar", out_dir=str(tmp_path), tile_size_m=750.0, halo_m=300.0,
-                       analysis_params={"grid_m": 8.0})
+                       analysis_params={"cell_m": 8.0})
     cluster = LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=":0")
     client = Client(cluster)
     killed = {}
@@ -408,7 +408,7 @@ def test_run_wide_sky_weather_and_site_are_computed_once_per_run(tmp_path, monke
     counting(weather, "default_weather")
     counting(sun, "site_at")
     opt = BatchOptions(analysis="solar", out_dir=str(tmp_path / "once"), tile_size_m=750.0, halo_m=300.0,
-                       scheduler="inline", analysis_params={"grid_m": 10.0})
+                       scheduler="inline", analysis_params={"cell_m": 10.0})
     result = run_batch([data_file(DEMO)], opt)
     assert len(result.computed) == 4 and not result.failed
     assert calls == {"cumulative_sky": 1, "default_weather": 1, "site_at": 1}, calls
@@ -416,7 +416,7 @@ def test_run_wide_sky_weather_and_site_are_computed_once_per_run(tmp_path, monke
     monkeypatch.setattr(batch, "run_shared", lambda *a: None)
     calls.update(cumulative_sky=0, default_weather=0, site_at=0)
     opt2 = BatchOptions(analysis="solar", out_dir=str(tmp_path / "per-tile"), tile_size_m=750.0, halo_m=300.0,
-                        scheduler="inline", analysis_params={"grid_m": 10.0})
+                        scheduler="inline", analysis_params={"cell_m": 10.0})
     run_batch([data_file(DEMO)], opt2)
     assert calls["cumulative_sky"] == 4 and calls["default_weather"] == 4, calls
     a, b = _surfaces_by_key(tmp_path / "once"), _surfaces_by_key(tmp_path / "per-tile")
@@ -449,7 +449,7 @@ def test_worker_without_the_shared_sky_computes_it_once_per_process(tmp_path):
 
     files = sorted(Path(data_file("citygml/nrw/LoD2_32_330_5731_1_NW.gml")).parent.glob("*.gml"))
     opt = BatchOptions(analysis="solar", out_dir=str(tmp_path / "task"), scheduler="inline",
-                       analysis_params={"grid_m": 10.0})
+                       analysis_params={"cell_m": 10.0})
     opt.validate()
     try:
         tiles, origin, site_bbox, _ = plan(files, opt, None)
@@ -463,7 +463,7 @@ def test_worker_without_the_shared_sky_computes_it_once_per_process(tmp_path):
         drop_shared("no-plugin-key")
         clear_file_cache()
     ref = run_batch(files, BatchOptions(analysis="solar", out_dir=str(tmp_path / "ref"), scheduler="inline",
-                                        analysis_params={"grid_m": 10.0}))
+                                        analysis_params={"cell_m": 10.0}))
     assert len(ref.computed) == 4
     a, b = _surfaces_by_key(tmp_path / "task"), _surfaces_by_key(tmp_path / "ref")
     assert set(a) == set(b) and len(a) >= 280

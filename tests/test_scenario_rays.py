@@ -94,7 +94,7 @@ def test_solar_before_after_on_one_bvh_equals_two_runs(piece):
 
     model, after, *_ = piece
     sb, sa = model.scene(), after.scene()
-    opt = SolarOptions(grid_m=2.0)
+    opt = SolarOptions(cell_m=2.0)
     weather = default_weather(51.91, 4.45, 0.0)
     two_after = compute_solar(sa, weather, opt, model=after)
     two_before = compute_solar(sb, weather, opt, model=model)
@@ -154,7 +154,7 @@ def test_shadow_and_sunhours_before_after_on_one_bvh_equal_two_runs(piece, kind)
         kw = {"time": "2026-03-21T15:00", "cell_m": 1.0, "surfaces": True}
     else:
         kw = {"date": "2026-03-21", "start": "09:00", "stop": "17:00", "step_min": 10, "cell_m": 2.0,
-              "surfaces": True, "surface_spacing_m": 2.0}
+              "surfaces": True, "surface_cell_m": 2.0}
     one = before_after(sb, sa, kind, shared_rays=True, **kw)
     two = before_after(sb, sa, kind, shared_rays=False, **kw)
     assert one.before.scene is sb and one.after.scene is sa

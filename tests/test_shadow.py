@@ -100,7 +100,7 @@ def test_tall_building_shadows_its_low_neighbour_roof():
     # the tower WEST of the shed does
     scene = box_model([("tower", X0, Y0, X0 + 10, Y0 + 10, 0, 40), ("shed", X0 + 15, Y0, X0 + 25, Y0 + 10, 0, 5)]
                       ).scene()
-    r = shadow_at(scene, "2026-06-21T17:00", cell_m=1.0, surfaces=True, surface_spacing_m=0.5,
+    r = shadow_at(scene, "2026-06-21T17:00", cell_m=1.0, surfaces=True, surface_cell_m=0.5,
                   site=_site_of(scene))
     shed = scene.object_ids.index("shed")
     tower = scene.object_ids.index("tower")
@@ -118,7 +118,7 @@ def test_tall_building_shadows_its_low_neighbour_roof():
 
 
 def test_surface_samples_cover_each_area_once(box):
-    s = sample_surfaces(box, spacing_m=1.0)
+    s = sample_surfaces(box, cell_m=1.0)
     # walls 2·(10+20)·30 = 1800 m², roof 200 m²; ground surfaces are not sampled
     assert s.area_m2.sum() == pytest.approx(2000.0)
     assert len(s) >= 2000
@@ -173,7 +173,7 @@ def test_south_wall_sun_hours_are_the_hours_with_sun_in_the_south(box):
     """On an isolated box the south wall (normal −y) is sunlit exactly while the sun is up and
     its azimuth lies between 90° and 270°."""
     site = _site_of(box)
-    r = sun_hours(box, date="2026-06-21", step_min=10, cell_m=5.0, surfaces=True, surface_spacing_m=2.0,
+    r = sun_hours(box, date="2026-06-21", step_min=10, cell_m=5.0, surfaces=True, surface_cell_m=2.0,
                   site=site, extent=(X0 - 5, Y0 - 5, X0, Y0))
     el, az = _pvlib_sun(r.sun.time_local, site.latitude_deg, site.longitude_deg)
     w = trapezoid_weights_h(len(el), 10)
@@ -355,7 +355,7 @@ def test_cli_compare_with_scenario_reports_added_shadow(tmp_path, capsys):
 
 
 def test_surface_values_per_polygon_and_object(box):
-    s = sample_surfaces(box, spacing_m=2.0)
+    s = sample_surfaces(box, cell_m=2.0)
     values = np.where(s.normals[:, 2] > 0.9, 1.0, 0.0)  # 1 on the roof, 0 on walls
     per_obj = s.per_object(box, values)
     assert per_obj[0] == pytest.approx(200.0 / 2000.0)  # roof share of the sampled area

@@ -118,7 +118,7 @@ def test_viewshed_of_an_open_field_is_complete_within_the_radius():
 def test_viewshed_behind_a_long_wall_matches_the_half_disc():
     # a 100 m high wall from y=-300 to 300 at x = 20..21: everything east of it is hidden
     s = scene_of(("wall", 20, -300, 21, 300, 0, 100))
-    r = viewshed(s, eye(s, 0, 0), radius_m=150.0, cell_m=1.0, surface_spacing_m=2.0)
+    r = viewshed(s, eye(s, 0, 0), radius_m=150.0, cell_m=1.0, surface_cell_m=2.0)
     disc = shapely.Point(0, 0).buffer(150.0, 512)
     west = disc.intersection(shapely.box(-200, -200, 20, 200)).area
     open_ground = disc.area - disc.intersection(shapely.box(20, -300, 21, 300)).area
@@ -146,8 +146,8 @@ def test_viewshed_field_of_view_quarter():
 def test_viewshed_vertical_field_of_view():
     s = scene_of(("tower", 50, -5, 60, 5, 0, 80))
     o = eye(s, 0, 0)
-    down = viewshed(s, o, radius_m=100.0, cell_m=2.0, vmin_deg=-90.0, vmax_deg=0.0, surface_spacing_m=2.0)
-    up = viewshed(s, o, radius_m=100.0, cell_m=2.0, vmin_deg=20.0, vmax_deg=90.0, surface_spacing_m=2.0)
+    down = viewshed(s, o, radius_m=100.0, cell_m=2.0, vmin_deg=-90.0, vmax_deg=0.0, surface_cell_m=2.0)
+    up = viewshed(s, o, radius_m=100.0, cell_m=2.0, vmin_deg=20.0, vmax_deg=90.0, surface_cell_m=2.0)
     assert down.active.sum() > 0 and up.active.sum() == 0  # the ground lies below the eye
     # facade samples in the upward field: elevation angle >= 20° seen from the eye (analytic)
     v = up.surfaces.points - o

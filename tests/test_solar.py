@@ -329,7 +329,7 @@ def test_samples_cover_area_on_grid(grid):
     m = box_model([("a", X0, Y0, X0 + 12, Y0 + 9, 50, 56)])
     sc = m.scene()
     s = find_roof_surfaces(sc)
-    smp = subdivision_samples(sc, s, grid_m=grid, offset_m=0.01)
+    smp = subdivision_samples(sc, s, cell_m=grid, offset_m=0.01)
     assert smp.weight_m2.sum() == pytest.approx(108.0)
     # k² sub-triangles per triangle: the density is quantised to within a factor (k ± ½)²/k²
     assert 0.6 * 108 / grid**2 <= len(smp) <= 1.6 * 108 / grid**2 + 2
@@ -542,7 +542,7 @@ def test_building_parts_aggregate_to_their_building(typical_weather):
 def test_demo_district_distribution_is_plausible(demo_model):
     from analysis.solar import SolarOptions, compute_solar
 
-    r = compute_solar(demo_model.scene(), None, SolarOptions(grid_m=2.0), model=demo_model)
+    r = compute_solar(demo_model.scene(), None, SolarOptions(cell_m=2.0), model=demo_model)
     s = r.surfaces
     assert len(r.building_ids) == len(demo_model.objects) == 853
     assert 1000 <= r.annual_ghi_kwh_m2 <= 1100  # typical year for Rotterdam
