@@ -44,7 +44,7 @@ from model.errors import InputError
 from .casters import ShadowCasters, first_casters, ground_cover_objects, terrain_objects
 from .ground_grid import (MAX_GROW_M, GroundGrid, building_bounds, ground_grid, longest_shadow_m, raster_polygons,
                           terrain_near_field)
-from .samples import SurfaceSamples, sample_surfaces
+from .samples import SURFACE_LIFT_M, SurfaceSamples, sample_surfaces
 from .sun import site_of
 
 #: for sun-hours the extent is grown by the longest shadow at this sun elevation (°)

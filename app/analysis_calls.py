@@ -79,7 +79,7 @@ def sun_position(model, when_local) -> dict | None:
 
 def analysis_scene(ctx):
     """The scene the ray casting uses (with terrain when the model has one) — as the CLI."""
-    from analysis.ground import analysis_scene as scene_of
+    from model.ground import analysis_scene as scene_of
 
     return scene_of(ctx.model)
 
@@ -90,7 +90,7 @@ def study_extent(base_model) -> tuple[float, float, float, float]:
     10° sun elevation (at most 1 km) — as the CLI's sun-hours default. One fixed area for every
     time of day and every variant, so that shadow areas and the open ground they are measured
     against compare like with like."""
-    from analysis.ground import ground_for
+    from model.ground import ground_for
     from analysis.shadow import SUNHOURS_EXTENT_ELEVATION_DEG, ground_grid, longest_shadow_m
 
     scene = base_model.scene()
@@ -427,8 +427,8 @@ def solar_layer(scene, base_rgb, result) -> ResultLayer:
 def sunlight_job(ctx, year: int, spacing_m: float, storey_height_m: float, step_min: float, compare: bool):
     """DIN 5034-1 facade sunlight (analysis.sunlight) on 21 March and 17 January of ``year``;
     with ``compare`` and a variant open, the same points in the unedited model too."""
-    from analysis.ground import analysis_scene as scene_of
-    from analysis.ground import ground_for_model
+    from model.ground import analysis_scene as scene_of
+    from model.ground import ground_of as ground_for_model
     from analysis.sunlight import compare_sunlight, default_dates, facade_sunlight
 
     model, base = ctx.model, getattr(ctx, "base_model", None)

@@ -146,7 +146,7 @@ class BplanPage(AnalysisPage):
 
 def _root_mask(scene, model, ids) -> np.ndarray:
     """Per triangle of ``scene``: it belongs to one of the buildings ``ids`` (or their parts)."""
-    from model.scenario import roots
+    from model.surgery import roots
 
     ids = set(ids)
     root = roots(model) if model is not None else {}
@@ -382,7 +382,7 @@ class PlanController(QObject):
         if self.plan is None or w.scene is None or w.scene.n_triangles == 0:
             return
         from analysis.bplan import HeightReferences, envelopes, prepare
-        from analysis.ground import Ground
+        from model.ground import Ground
         from viewer.bplan_view import plan_meshes
 
         scene = w.scene
@@ -510,7 +510,7 @@ class PlanController(QObject):
         run = self.shown_run()
         if run is None or object_id is None:
             return []
-        from model.scenario import roots
+        from model.surgery import roots
 
         root = roots(self.window.model).get(object_id, object_id) if self.window.model is not None else object_id
         b = run.result.by_id().get(root)

@@ -48,7 +48,8 @@ def main() -> None:
     from lxml import etree
 
     from analysis.bplan import check_compliance
-    from analysis.metrics import compute_metrics, footprint_polygons
+    from analysis.metrics import compute_metrics
+    from model.footprint import footprint_polygons
     from importers.xplanung import read_xplanung
     from tests.helpers import box_model
 

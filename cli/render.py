@@ -212,7 +212,7 @@ def picture_spec(args, model, video: bool = False):
             raise InputError(None, f"--cmap: {exc}") from None
         if not args.raster:
             raise InputError(None, "--cmap colours a --raster; give one")
-    layers = list(getattr(model, "layers", None) or [])
+    layers = list(model.layers)
     labels = _field_map(args.label, layers, "label")
     colours = _field_map(args.colour_by, layers, "colour-by")
     ortho = None
@@ -237,7 +237,7 @@ def picture_spec(args, model, video: bool = False):
         parse_local_time(args.time, "UTC")  # syntax only; the site's zone applies when the sun is computed
     return PictureSpec(finish=finish, ortho=ortho, rasters=rasters,
                        layers=[LayerSpec(lyr, colours.get(lyr.name), labels.get(lyr.name)) for lyr in layers],
-                       terrain=getattr(model, "terrain_grid", None), when=args.time, tz=args.tz,
+                       terrain=model.terrain_grid, when=args.time, tz=args.tz,
                        textured_model=_textured(args, model))
 
 

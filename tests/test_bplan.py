@@ -752,7 +752,7 @@ def test_a_stepped_tower_over_overlapping_upper_level_baufenster(tmp_path):
     from exporters.cityjson import write_cityjson
     from importers import load
     from model.extrude import extrude_footprint
-    from model.scenario import solids_model
+    from model.surgery import solids_model
     from tests.helpers import box_model
 
     plan = read_xplanung(data_file(PLANS["5.2"]), crs=25832)

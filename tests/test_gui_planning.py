@@ -236,7 +236,7 @@ def test_project_variants_compare_save_open_and_changed_source(win, qtbot, tmp_p
     assert delta(d.cell("shadow_area_m2", 1)) == pytest.approx(shadow_a - shadow0, abs=1)
     # B had no shadow run: the comparison computed it with the same time, grid and study area;
     # the library's own run on B's model is the reference
-    from analysis.ground import analysis_scene
+    from model.ground import analysis_scene
     from analysis.shadow import shadow_at
     from app.scenario_adapter import apply_variant
 

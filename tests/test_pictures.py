@@ -383,7 +383,7 @@ def _shaded_facades_darker(model_path, capsys, tmp_path, name, view="iso", size=
     save_frame(img, name)
     lum = img.astype(float) @ np.array([0.299, 0.587, 0.114])
     scene = load_model(build_parser().parse_args(["render", str(model_path)])).scene()
-    result = shadow_at(scene, when, surfaces=True, surface_spacing_m=1.0)
+    result = shadow_at(scene, when, surfaces=True, surface_cell_m=1.0)
     s, shaded_all = result.surfaces, result.surface_shadow
     d = result.sun.direction_grid()[0]
     assert res["picture"]["sun"]["azimuth_deg"] == pytest.approx(float(result.sun.azimuth_deg[0]), abs=1e-5)

@@ -1,7 +1,7 @@
 """Images draped on the ground: orthophoto tiles, colour-ramped rasters (flood depth, any single
 band), the computed ground shadow — each a texture on a patch of the ground surface.
 
-The ground is :class:`analysis.ground.Ground`: the terrain (``--terrain`` DEM or the model's
+The ground is :class:`model.ground.Ground`: the terrain (``--terrain`` DEM or the model's
 TINRelief) or the horizontal plane at the model's lowest ground height. A patch over a rectangle of
 the local frame is a regular grid of that surface (one quad on the plane; nodes of at most
 ``max_cells`` × ``max_cells`` cells on the terrain, heights exactly on the terrain mesh) whose
@@ -55,7 +55,7 @@ def ground_patch(ground, bounds_local, max_cells: int = 64):
     """PolyData of the ground over ``bounds_local`` (xmin, ymin, xmax, ymax, local frame) with
     planar texture coordinates: (0, 0) at (xmin, ymin), (1, 1) at (xmax, ymax).
 
-    ``ground``: an :class:`analysis.ground.Ground` (terrain heights, ``method="mesh"``) or a
+    ``ground``: an :class:`model.ground.Ground` (terrain heights, ``method="mesh"``) or a
     number (a flat plane at that local height)."""
     import pyvista as pv
 

@@ -31,7 +31,7 @@ MAX_LEVEL = 16
 class OrthoTiles:
     """Level-of-detail tiles of an :class:`importers.rasters.ImageMosaic` in a scene's local frame.
 
-    ``ground``: an :class:`analysis.ground.Ground` (terrain) or a local plane height;
+    ``ground``: an :class:`model.ground.Ground` (terrain) or a local plane height;
     ``area_local``: (xmin, ymin, xmax, ymax) to show, local frame (default: the mosaic's bounds)."""
 
     def __init__(self, mosaic, origin, ground, area_local=None, max_texels: int = 24 * TILE_PX * TILE_PX,

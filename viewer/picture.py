@@ -103,7 +103,7 @@ class Picture:
 
     def __init__(self, plotter, scene, spec: PictureSpec, models=(), size=None, software_gl: bool = True,
                  window: bool = False, supersample: int = 0):
-        from analysis.ground import ground_for
+        from model.ground import ground_for
 
         self.plotter = plotter
         self.scene = scene
@@ -176,7 +176,7 @@ class Picture:
             disc, kw = horizon_ground((lo[:2] + hi[:2]) / 2, self.ground.plane_z - 0.02, radius, GROUND_RGB)
             self._add_actor("ground", disc, **kw)
         else:  # a plate that also holds the longest shadows the sun grid covers
-            from analysis.shadow import longest_shadow_m
+            from analysis.ground_grid import longest_shadow_m
 
             from .scene_view import ground_plane
             from .sun_animation import MAX_GROW_M, MIN_ELEVATION_DEG

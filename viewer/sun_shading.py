@@ -78,7 +78,7 @@ class SunShading:
 
     ``scene`` is what is drawn (its triangles get the light map); ``occluders`` the scene the rays
     see, in the same local frame (default ``scene``; with a DEM the analysis scene, model plus
-    terrain: :func:`analysis.ground.analysis_scene`). ``max_texels`` bounds the light map (texel
+    terrain: :func:`model.ground.analysis_scene`). ``max_texels`` bounds the light map (texel
     size follows); ``cell_m`` is the ground grid's cell size (coarser for big models, see
     :class:`viewer.sun_animation.SunShadows`)."""
 
@@ -134,7 +134,7 @@ class SunShading:
     def ground_rgba(self, direction, shadow=None) -> np.ndarray:
         """(ny, nx, 4) uint8: black with alpha 1 − shade factor on shadowed ground cells of the
         analysis grid (transparent elsewhere), row 0 = north."""
-        from analysis.ground import ground_for
+        from model.ground import ground_for
 
         g = self.grid
         shadow = self.ground_shadows.shadow(direction) if shadow is None else shadow

@@ -51,9 +51,9 @@ def _finish(b: GlbBuilder, prim: dict, material: dict, centre) -> bytes:
 
 def ground_glb(frame, model, margin_m: float = 150.0) -> tuple[bytes, np.ndarray, np.ndarray]:
     """(GLB, ENU min, ENU max) of the ground: the attached terrain or a plate (see module docstring)."""
-    from model.scenario import ground_plane_z
+    from model.ground import ground_plane_z
 
-    terrain = getattr(model, "terrain", None)
+    terrain = model.terrain
     if terrain is not None and getattr(terrain, "n_triangles", 0):
         xyz = terrain.vertices + np.asarray(terrain.origin, float)
         tris = np.asarray(terrain.triangles, np.int64)

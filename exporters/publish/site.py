@@ -79,7 +79,7 @@ def viewer_dist() -> Path | None:
 
 def _object_results(state: State, matcher) -> dict:
     """Per-building result values {root id: {"<analysis>.<value>": v}} (scalars, public names only)."""
-    from model.scenario import roots
+    from model.surgery import roots
 
     root_of = roots(state.model)
     out: dict = {}
@@ -149,7 +149,7 @@ def publish_site(states: list, out_dir, *, title: str = "Stadtbild", lod=None, v
     ``publish --json`` prints: path, tilesets, features, bytes, layers, plus viewer, tiles,
     warnings and the placement (``frame``)."""
     from model.privacy import DEFAULT_INTERNAL, _Matcher
-    from model.scenario import ground_plane_z
+    from model.ground import ground_plane_z
 
     out = Path(out_dir)
     if out.exists() and (not out.is_dir() or (any(out.iterdir()) and not (out / "scene.json").is_file())):
@@ -203,7 +203,7 @@ def _umask() -> int:
 
 def _write(states, work: Path, frame: SiteFrame, matcher, *, title, lod, views, time_zone, date_time, attribution,
            licence, sources, dist, max_features, max_triangles, progress) -> dict:
-    from model.scenario import ground_plane_z
+    from model.ground import ground_plane_z
 
     base = states[0].model
     meshes, surface_layers = [], []

@@ -207,7 +207,7 @@ def state_mesh(name: str, model, frame, lod=None, inserted=(), analyses=(), extr
     """(StateMesh, [SurfaceLayer]) of a model: triangles at ``lod`` in the site's ENU frame, one
     feature per top-level object, surface colours, and the per-surface/per-object colouring of
     each analysis in ``analyses`` (:class:`exporters.results.AnalysisResult`)."""
-    from model.scenario import roots
+    from model.surgery import roots
 
     from .._common import object_meshes, result_colouring, safe_name
 
