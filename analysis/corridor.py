@@ -1,12 +1,10 @@
 """Protected view corridors (Sichtachsen): which objects rise into the sight plane, and by how much.
 
-All functions take a :class:`model.scene.Scene` (normally ``model.ground.analysis_scene(model)``:
-the buildings plus the terrain, after the scenario edits) and work in its LOCAL frame (metres,
-``scene.vertices``); results convert back to the model CRS (``scene.to_world``). Rays go through
-the shared ray core :class:`analysis.raycast.RayCaster` (Embree, or the numpy fallback).
+Works on a :class:`model.scene.Scene` in its local frame and with the ray core, as
+:mod:`analysis.sightline` (whose points, targets and line traces it uses).
 
 Method (docs/ARCHITECTURE.md, "Methods")
------------------------------
+----------------------------------------
 Protected view corridor
     The corridor runs from the viewpoint V to the target T (a point, or an object's top). Its plan
     footprint is a wedge with apex V and horizontal half-angle α around the axis V→T (or a strip of

@@ -1,12 +1,10 @@
 """Landmark visibility: from which street points a landmark can be seen.
 
-All functions take a :class:`model.scene.Scene` (normally ``model.ground.analysis_scene(model)``:
-the buildings plus the terrain, after the scenario edits) and work in its LOCAL frame (metres,
-``scene.vertices``); results convert back to the model CRS (``scene.to_world``). Rays go through
-the shared ray core :class:`analysis.raycast.RayCaster` (Embree, or the numpy fallback).
+Works on a :class:`model.scene.Scene` in its local frame and with the ray core, as
+:mod:`analysis.sightline` (whose points, targets and line traces it uses).
 
 Method (docs/ARCHITECTURE.md, "Methods")
------------------------------
+----------------------------------------
 Landmark visibility
     Is landmark L visible from each street point of an area: for each observer, rays to up to
     ``n_points`` points on L (its top plus area-weighted samples on its facades and roofs that face

@@ -6,7 +6,7 @@ the buildings plus the terrain, after the scenario edits) and work in its LOCAL 
 the shared ray core :class:`analysis.raycast.RayCaster` (Embree, or the numpy fallback).
 
 Methods (docs/ARCHITECTURE.md, "Methods")
-------------------------------
+-----------------------------------------
 Sightline
     One ray from the observer's eye to the target point, stopped :data:`END_GAP_M` short of it.
     The target is *visible* when nothing is hit on the way, or — for a target *object* — when the

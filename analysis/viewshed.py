@@ -1,12 +1,10 @@
 """Viewsheds: what is visible from an observer, on the ground and on facades and roofs.
 
-All functions take a :class:`model.scene.Scene` (normally ``model.ground.analysis_scene(model)``:
-the buildings plus the terrain, after the scenario edits) and work in its LOCAL frame (metres,
-``scene.vertices``); results convert back to the model CRS (``scene.to_world``). Rays go through
-the shared ray core :class:`analysis.raycast.RayCaster` (Embree, or the numpy fallback).
+Works on a :class:`model.scene.Scene` in its local frame and with the ray core, as
+:mod:`analysis.sightline` (whose points, targets and line traces it uses).
 
 Method (docs/ARCHITECTURE.md, "Methods")
------------------------------
+----------------------------------------
 Viewshed
     Rays from the observer to targets: the cell centres of a ground grid (``cell_m``) within a
     horizontal radius (default 500 m) and a horizontal/vertical field of view, and sample points
