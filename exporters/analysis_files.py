@@ -14,7 +14,7 @@ from pathlib import Path
 
 import numpy as np
 
-from model.fileio import atomic_write_bytes
+from model.fileio import atomic_write_bytes, atomic_writer
 
 from .vector import VectorLayer, write_vector
 
@@ -171,3 +171,51 @@ def solar_attributes(result, scene):
             "solar_yield_kwh_a": r["yield_kwh_a"],
         }
     return objects, surfaces
+
+
+# ---------------------------------------------------------------------- setbacks (Abstandsflächen)
+#: DXF layers (AutoCAD colour index): setback areas, violating ones, building footprints
+SETBACK_DXF_LAYERS = {"ABSTANDSFLAECHE": 3, "ABSTANDSFLAECHE_VERLETZUNG": 1, "GEBAEUDE_GRUNDRISS": 8, "FLURSTUECK": 5}
+
+
+def write_setbacks_dxf(result, path, parcels=None) -> None:
+    """Setback areas as closed LWPOLYLINEs with a solid HATCH, on layer ABSTANDSFLAECHE
+    (green) or ABSTANDSFLAECHE_VERLETZUNG (red) for walls with a conflict; footprints on
+    GEBAEUDE_GRUNDRISS; parcels on FLURSTUECK. Coordinates in the model CRS (m), z = 0."""
+    import ezdxf
+    import shapely
+
+    doc = ezdxf.new("R2010", setup=False)
+    doc.header["$INSUNITS"] = 6
+    doc.header["$MEASUREMENT"] = 1
+    for name, colour in SETBACK_DXF_LAYERS.items():
+        doc.layers.add(name, color=colour)
+    msp = doc.modelspace()
+    ox, oy = float(result.origin[0]), float(result.origin[1])
+    bad = result.violating_mask()
+
+    def rings(geom):
+        for poly in shapely.get_parts(geom):
+            if poly.geom_type != "Polygon" or poly.is_empty:
+                continue
+            yield [(x + ox, y + oy) for x, y in np.asarray(poly.exterior.coords)[:-1]], \
+                  [[(x + ox, y + oy) for x, y in np.asarray(r.coords)[:-1]] for r in poly.interiors]
+
+    for i in np.flatnonzero(result.kind == "outer"):
+        layer = "ABSTANDSFLAECHE_VERLETZUNG" if bad[i] else "ABSTANDSFLAECHE"
+        for ext, _ in rings(result.areas[i]):
+            msp.add_lwpolyline(ext, close=True, dxfattribs={"layer": layer})
+            hatch = msp.add_hatch(dxfattribs={"layer": layer})
+            hatch.paths.add_polyline_path(ext, is_closed=True)
+            hatch.transparency = 0.6
+    for fp in result.footprints:
+        for ext, holes in rings(fp):
+            msp.add_lwpolyline(ext, close=True, dxfattribs={"layer": "GEBAEUDE_GRUNDRISS"})
+            for h in holes:
+                msp.add_lwpolyline(h, close=True, dxfattribs={"layer": "GEBAEUDE_GRUNDRISS"})
+    for parcel in parcels or ():
+        for poly in shapely.get_parts(parcel):
+            if poly.geom_type == "Polygon":
+                msp.add_lwpolyline(list(poly.exterior.coords)[:-1], close=True, dxfattribs={"layer": "FLURSTUECK"})
+    with atomic_writer(path, "wt", encoding=doc.output_encoding, errors="dxfreplace", newline="") as fh:
+        doc.write(fh)
