@@ -18,7 +18,8 @@ import pytest
 import shapely
 from lxml import etree
 
-from importers.xplanung import arc_points, read_xplanung
+from importers.gml_shapes import arc_points
+from importers.xplanung import read_xplanung
 from model.errors import InputError
 from tests.conftest import ROOT, data_file
 
