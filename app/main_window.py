@@ -536,7 +536,7 @@ class MainWindow(QMainWindow):
     def show_error(self, message: str) -> None:
         """A dialog with the one-line cause (non-blocking, so workers and tests go on)."""
         self.last_error = message
-        log.warning("error dialog: %s", message)  # also into the log file (cli.common.setup_file_logging)
+        log.warning("error dialog: %s", message)  # also into the log file (model.logs.setup_file_logging)
         box = QMessageBox(QMessageBox.Icon.Warning, tr("Stadtbild – error"), message, QMessageBox.StandardButton.Ok,
                           self)
         box.setObjectName("errorDialog")
@@ -548,7 +548,7 @@ class MainWindow(QMainWindow):
 
     def copy_log(self, message: str = "") -> str:
         """Put the message, the version and the end of the log file on the clipboard."""
-        from cli.common import log_path, read_log_tail, version
+        from model.logs import log_path, read_log_tail, version
 
         text = f"Stadtbild {version()}\n{message}\n\n--- {log_path()} ---\n{read_log_tail()}"
         QApplication.clipboard().setText(text)
@@ -1117,7 +1117,7 @@ class MainWindow(QMainWindow):
         self._dialog = d
 
     def about(self) -> None:
-        from cli.common import version
+        from model.logs import version
 
         QMessageBox.about(self, tr("About Stadtbild"), tr(
             "<b>Stadtbild</b> {v}<br>3D city-model viewer and planning tool.<br>"
@@ -1140,7 +1140,7 @@ def run_app(files, language: str | None = None, screenshot: str | None = None) -
     app.setOrganizationName("Stadtbild")
     window = MainWindow(language=language)
     window.show()
-    from cli.common import setup_file_logging
+    from model.logs import setup_file_logging
 
     setup_file_logging()
     recovered = window.autosave.offer_recovery()  # a crashed session's edits, if any

@@ -154,7 +154,7 @@ class TourDialog(QDialog):
     def _save(self) -> None:
         import json
 
-        from cli.common import atomic_write_bytes
+        from model.fileio import atomic_write_bytes
         from viewer.camera import Tour
 
         path, _ = QFileDialog.getSaveFileName(self, _t("Save tour…"), "rundgang.tour.json", "JSON (*.json)")
@@ -723,7 +723,7 @@ class PresentationWindow(QWidget):
         """Write the views as a tour JSON file (``main.py render FILE --tour T.json -o tour.mp4``)."""
         import json
 
-        from cli.common import atomic_write_bytes
+        from model.fileio import atomic_write_bytes
 
         data = self.current_tour().to_dict()
         atomic_write_bytes(path, (json.dumps(data, ensure_ascii=False, indent=2) + "\n").encode("utf-8"))

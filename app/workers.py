@@ -80,7 +80,7 @@ class Job:
             self._emit(self.signals.failed, "out of memory (the input is too large for this machine)")
         except Exception as exc:  # a bug: one line for the dialog, the traceback in the log
             try:
-                from cli.common import log_exception
+                from model.logs import log_exception
 
                 where = log_exception(exc)
             except Exception:

@@ -54,14 +54,14 @@ def main(argv=None) -> int:
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING,
                         format="%(levelname)s: %(message)s", stream=sys.stderr)
+    from model import logs
+
     from . import common as _common
 
-    _common.setup_file_logging()  # rotating log file (see cli.common.log_path)
+    logs.setup_file_logging()  # rotating log file (see model.logs.log_path)
     _common.analysis_crs.clear()
     if args.version:
-        from . import common
-
-        print(common.version())
+        print(logs.version())
         return 0
     if not getattr(args, "func", None):
         if args.command is None:
@@ -72,7 +72,7 @@ def main(argv=None) -> int:
     try:
         return int(args.func(args) or 0)
     except InputError as exc:
-        _common.log_input_error(exc)
+        logs.log_input_error(exc)
         sys.stderr.write(f"error: {exc}\n")
         return 2
     except KeyboardInterrupt:
@@ -86,13 +86,11 @@ def main(argv=None) -> int:
     except OSError as exc:  # disk full, no permission, read-only folder: the system's answer, not a bug
         what = exc.strerror or " ".join(str(exc).split())
         where = exc.filename or (getattr(args, "output", None) or "")
-        _common.log_exception(exc, files=getattr(args, "files", None))
+        logs.log_exception(exc, files=getattr(args, "files", None))
         sys.stderr.write(f"error: {where}: {what}\n" if where else f"error: {what}\n")
         return 2
     except Exception as exc:  # a bug of ours: one line for the user, the traceback in the log
-        from . import common
-
-        logfile = common.log_exception(exc, files=getattr(args, "files", None))
+        logfile = logs.log_exception(exc, files=getattr(args, "files", None))
         sys.stderr.write(f"error: internal error: {type(exc).__name__}: {' '.join(str(exc).split())}"
                          f" (details in {logfile})\n")
         return 1

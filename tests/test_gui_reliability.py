@@ -165,7 +165,7 @@ def test_export_refuses_the_source_file(window):
 
 
 def test_error_dialog_copies_message_and_log(window):
-    from cli.common import log_exception
+    from model.logs import log_exception
 
     try:
         raise RuntimeError("a bug for the log")

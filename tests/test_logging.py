@@ -10,7 +10,7 @@ import sys
 import pytest
 
 import cli
-from cli import common
+from model import logs as common
 from tests.conftest import ROOT, data_file
 
 
