@@ -28,9 +28,6 @@ from .i18n import format_number, tr
 
 COMPLIANT_RGB = (60, 170, 90)
 VIOLATION_RGB = (220, 40, 40)
-#: the part of a building outside the Baugrenze and the stretch of Baulinie not built on
-OUTSIDE_RGB = (255, 190, 0)
-OUTSIDE_OPACITY = 0.7
 KIND_LABELS = {"height": QT_TRANSLATE_NOOP("", "Height"), "baugrenze": QT_TRANSLATE_NOOP("", "Baugrenze"),
                "baulinie": QT_TRANSLATE_NOOP("", "Baulinie"), "storeys": QT_TRANSLATE_NOOP("", "Storeys"),
                "grz": "GRZ", "gfz": "GFZ"}
@@ -154,69 +151,11 @@ def _root_mask(scene, model, ids) -> np.ndarray:
     return per_obj[scene.object_index] if scene.n_triangles else np.zeros(0, bool)
 
 
-def violation_meshes(result, scene) -> dict:
-    """Overlays of the violations in ``scene``'s frame: the parts outside the Baugrenze as red
-    prisms from the ground to the building's top, the stretches of Baulinie not built on as red
-    lines on the ground."""
-    import pyvista as pv
-    import shapely
-
-    from analysis.bplan import polygon_triangles
-
-    shift = np.asarray(result.origin, float) - np.asarray(scene.origin, float)
-    checks = result.by_id()
-    prisms, lines = [], []
-    for v in result.violations:
-        if v.geometry is None or v.geometry.is_empty:
-            continue
-        g = shapely.transform(v.geometry, lambda c: c + shift[:2])
-        b = checks.get(v.id)
-        if v.kind == "baugrenze" and b is not None:
-            z0, z1 = b.ground_z_m - scene.origin[2], b.top_z_m - scene.origin[2]
-            vt, tt, _ = polygon_triangles([g], z1 + 0.05)
-            vb, tb, _ = polygon_triangles([g], z0)
-            pts = [vt, vb]
-            tris = [tt, tb[:, ::-1] + len(vt)]
-            n = len(vt) + len(vb)
-            for p in shapely.get_parts(g):
-                ring = np.asarray(p.exterior.coords)[:-1]
-                m = len(ring)
-                i = np.arange(m)
-                j = (i + 1) % m
-                pts.append(np.r_[np.c_[ring, np.full(m, z0)], np.c_[ring, np.full(m, z1 + 0.05)]])
-                tris.append(np.r_[np.c_[i, j, m + j], np.c_[i, m + j, m + i]] + n)
-                n += 2 * m
-            prisms.append((np.concatenate(pts), np.concatenate(tris)))
-        elif v.kind == "baulinie":
-            for p in shapely.get_parts(g):
-                if p.geom_type == "LineString":
-                    xy = np.asarray(p.coords)
-                    z = (b.ground_z_m - scene.origin[2] + 0.2) if b is not None else float(scene.bounds[0][2])
-                    lines.append(np.c_[xy, np.full(len(xy), z)])
-    out = {}
-    if prisms:
-        verts, faces, n = [], [], 0
-        for v, t in prisms:
-            verts.append(v)
-            faces.append(np.c_[np.full(len(t), 3), t + n].ravel())
-            n += len(v)
-        mesh = pv.PolyData(np.concatenate(verts), np.concatenate(faces))
-        out["bplan-outside"] = (mesh, {"color": np.array(OUTSIDE_RGB) / 255, "opacity": OUTSIDE_OPACITY,
-                                       "lighting": True, "ambient": 0.5})
-    if lines:
-        pts = np.concatenate(lines)
-        conn, k = [], 0
-        for ln in lines:
-            conn.append(np.r_[len(ln), np.arange(k, k + len(ln))])
-            k += len(ln)
-        out["bplan-baulinie-gaps"] = (pv.PolyData(pts, lines=np.concatenate(conn)),
-                                      {"color": np.array(OUTSIDE_RGB) / 255, "line_width": 6, "lighting": False})
-    return out
-
-
 def compliance_layer(scene, base_rgb, result):
     """How a check is drawn (:class:`app.state.ResultLayer`): buildings checked green or red, the
     others washed out; the violating parts as overlays; a category legend."""
+    from viewer.bplan_view import OUTSIDE_RGB, violation_meshes
+
     from .analysis_calls import muted
     from .state import ResultLayer
 

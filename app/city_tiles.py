@@ -86,13 +86,7 @@ class CityTiles(QObject):
 
     def pick_display(self, x: float, y: float):
         """Pick at VTK display pixel (x, y); emits and returns (id, type, attributes) or None."""
-        import vtk
-
-        picker = vtk.vtkCellPicker()
-        picker.SetTolerance(0.0005)
-        hit = None
-        if picker.Pick(x, y, 0, self.viewport.plotter.renderer):
-            hit = self.mgr.object_at(picker.GetDataSet(), picker.GetCellId())
+        hit = self.mgr.pick_object(x, y)
         self.picked.emit(*(hit or (None, None, None)))
         return hit
 

@@ -96,8 +96,7 @@ class TransformTool(QObject):
         self.ids: list[str] = []
         self.active = False
         self._drag = None  # dict while a drag is running
-        self._ghost = None
-        self._transform = None
+        self._ghost = None  # viewer.scene_view.DragGhost while dragging
         self.last_values = None  # (dx, dy, angle) of the last drag (committed or not)
         self._wheel_timer = QTimer(self)
         self._wheel_timer.setSingleShot(True)
@@ -215,18 +214,11 @@ class TransformTool(QObject):
         p0 = self._plane_point(pos, base_z) if pos is not None else None
         if p0 is None and pos is not None:
             return False
-        from vtkmodules.vtkCommonTransforms import vtkTransform
+        from viewer.scene_view import DragGhost
 
-        from viewer.scene_view import scene_to_polydata
-
-        coloured = scene_to_polydata(self.window.scene, triangle_mask=mask)
-        mesh = self.vp.pv.PolyData(coloured.points, coloured.faces)  # one ghost colour: no cell arrays
         self._remove_ghost()
-        self._ghost = self.vp.plotter.add_mesh(mesh, color=GHOST_RGB, opacity=GHOST_OPACITY, name="transform-ghost",
-                                               pickable=False, reset_camera=False, render=False, lighting=True)
-        self._transform = vtkTransform()
-        self._transform.PostMultiply()
-        self._ghost.SetUserTransform(self._transform)
+        self._ghost = DragGhost(self.vp.plotter, self.window.scene, mask, GHOST_RGB, GHOST_OPACITY,
+                                name="transform-ghost")
         self._drag = {"press": QPoint(pos) if pos is not None else None, "p0": p0, "z": base_z,
                       "pivot": pivot_local, "pivot_crs": pivot_crs, "rotate": rotate, "offset": np.zeros(2),
                       "angle": 0.0, "moved": False}
@@ -270,12 +262,7 @@ class TransformTool(QObject):
     def _show(self, snapping: bool) -> None:
         """Put the ghost where the drag's offset and angle say; status bar; render."""
         d = self._drag
-        t = self._transform
-        t.Identity()
-        t.Translate(-d["pivot"][0], -d["pivot"][1], 0.0)
-        t.RotateZ(d["angle"])
-        t.Translate(d["pivot"][0] + d["offset"][0], d["pivot"][1] + d["offset"][1], 0.0)
-        t.Modified()
+        self._ghost.place(d["pivot"], d["offset"], d["angle"])
         self.last_values = (float(d["offset"][0]), float(d["offset"][1]), float(d["angle"]))
         self.window.statusBar().showMessage(tr("Offset {dx} m, {dy} m (distance {d} m) · rotation {a}°{snap}").format(
             dx=format_number(d["offset"][0], 2), dy=format_number(d["offset"][1], 2),
@@ -320,9 +307,8 @@ class TransformTool(QObject):
 
     def _remove_ghost(self) -> None:
         if self._ghost is not None:
-            self.vp.plotter.remove_actor(self._ghost, render=False)
+            self._ghost.remove()
             self._ghost = None
-            self._transform = None
 
     # ------------------------------------------------------------------ events
     def eventFilter(self, obj, event) -> bool:  # noqa: N802 (Qt API)

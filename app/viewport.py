@@ -22,7 +22,7 @@ import numpy as np
 from PySide6.QtCore import QEvent, QObject, QPoint, QRect, QSize, Qt, QTimer, Signal
 from PySide6.QtWidgets import QRubberBand, QVBoxLayout, QWidget
 
-from viewer.media import nice_length
+from viewer.screen import NorthArrow, ScaleBar, world_to_display
 
 from .i18n import format_number, tr
 
@@ -435,12 +435,7 @@ class Viewport(QWidget):
 
     def world_to_widget(self, point_local) -> QPoint:
         """Widget position (Qt pixels) of a local 3D point, by the renderer's own transform."""
-        from . import _vtk as vtk
-
-        coord = vtk.vtkCoordinate()
-        coord.SetCoordinateSystemToWorld()
-        coord.SetValue(*map(float, point_local))
-        x, y = coord.GetComputedDoubleDisplayValue(self.plotter.renderer)
+        x, y = world_to_display(self.plotter.renderer, point_local)
         ratio = self.plotter.interactor.devicePixelRatioF()
         h = self.plotter.ren_win.GetSize()[1]
         return QPoint(int(round(x / ratio)), int(round((h - 1 - y) / ratio)))
@@ -929,12 +924,6 @@ class Viewport(QWidget):
             pass
 
 
-def decoration_scale(renderer) -> float:
-    """Size factor of the north arrow and scale bar: 1 up to a 1080-pixel-high view, then in
-    proportion (readable on a 4K projector)."""
-    return max(1.0, renderer.GetSize()[1] / 1080.0)
-
-
 def _boundary_edges(scene, tris) -> tuple[np.ndarray, np.ndarray]:
     """End points (a, b: (e, 3)) of the true edges of the surfaces the triangles ``tris`` belong
     to: the edges used by one triangle of their polygon only (triangulation diagonals are used by
@@ -961,154 +950,3 @@ def _closest_on_segment(a, b, origin, direction) -> np.ndarray:
     den = aa * cc - bb * bb
     s = 0.0 if den < 1e-12 else (bb * ee - cc * dd) / den
     return a + np.clip(s, 0.0, 1.0) * u
-
-
-class ScaleBar:
-    """A 2D scale bar drawn by VTK in the lower-left corner, updated before every frame from the
-    camera: metres per pixel at the focal point (perspective: 2·d·tan(θ/2)/height; parallel:
-    2·parallel_scale/height). In perspective views it is exact at the view centre only."""
-
-    TARGET_PX = 140
-
-    def __init__(self, renderer):
-        from . import _vtk as vtk
-
-        self.renderer = renderer
-        self.points = vtk.vtkPoints()
-        self.points.SetNumberOfPoints(6)
-        lines = vtk.vtkCellArray()
-        for a, b in ((0, 1), (2, 3), (4, 5)):
-            lines.InsertNextCell(2)
-            lines.InsertCellPoint(a)
-            lines.InsertCellPoint(b)
-        poly = vtk.vtkPolyData()
-        poly.SetPoints(self.points)
-        poly.SetLines(lines)
-        self.poly = poly
-        mapper = vtk.vtkPolyDataMapper2D()
-        mapper.SetInputData(poly)
-        self.actor = vtk.vtkActor2D()
-        self.actor.SetMapper(mapper)
-        self.actor.GetProperty().SetColor(0.05, 0.05, 0.05)
-        self.actor.GetProperty().SetLineWidth(3)
-        self.text = vtk.vtkTextActor()
-        tp = self.text.GetTextProperty()
-        tp.SetFontSize(15)
-        tp.SetColor(0.05, 0.05, 0.05)
-        tp.SetBold(True)
-        renderer.AddViewProp(self.actor)
-        renderer.AddViewProp(self.text)
-        self.metres = None
-        renderer.AddObserver("StartEvent", self.update)
-
-    def set_visible(self, on: bool) -> None:
-        self.actor.SetVisibility(bool(on))
-        self.text.SetVisibility(bool(on))
-
-    def visible(self) -> bool:
-        return bool(self.actor.GetVisibility())
-
-    def metres_per_pixel(self) -> float:
-        cam = self.renderer.GetActiveCamera()
-        h = max(self.renderer.GetSize()[1], 1)
-        if cam.GetParallelProjection():
-            return 2.0 * cam.GetParallelScale() / h
-        return 2.0 * cam.GetDistance() * math.tan(math.radians(cam.GetViewAngle()) / 2) / h
-
-    def update(self, *_args) -> None:
-        k = decoration_scale(self.renderer)
-        mpp = self.metres_per_pixel()
-        metres = nice_length(self.TARGET_PX * k * mpp)
-        px = metres / mpp if mpp > 0 else 0.0
-        x0, y0, tick = 20.0 * k, 18.0 * k, 7.0 * k
-        self.text.GetTextProperty().SetFontSize(int(15 * k))
-        self.actor.GetProperty().SetLineWidth(3 * k)
-        for i, (x, y) in enumerate(((x0, y0), (x0 + px, y0), (x0, y0 - tick / 2), (x0, y0 + tick),
-                                    (x0 + px, y0 - tick / 2), (x0 + px, y0 + tick))):
-            self.points.SetPoint(i, x, y, 0.0)
-        self.points.Modified()
-        self.poly.Modified()
-        self.metres = metres
-        label = f"{metres / 1000:g} km" if metres >= 1000 else f"{metres:g} m"
-        self.text.SetInput(label)
-        self.text.SetPosition(x0 + px + 8, y0 - 6)
-
-
-class NorthArrow:
-    """A 2D compass needle in the upper-right corner pointing to grid north (+y) as seen on the
-    screen: the direction from the projected view centre to the projected point 1 m north of it,
-    recomputed before every frame."""
-
-    SIZE = 22.0
-
-    def __init__(self, renderer):
-        from . import _vtk as vtk
-
-        self.renderer = renderer
-        self.points = vtk.vtkPoints()
-        self.points.SetNumberOfPoints(4)
-        polys = vtk.vtkCellArray()
-        for tri in ((0, 1, 2), (0, 2, 3)):
-            polys.InsertNextCell(3)
-            for k in tri:
-                polys.InsertCellPoint(k)
-        self.poly = vtk.vtkPolyData()
-        self.poly.SetPoints(self.points)
-        self.poly.SetPolys(polys)
-        colours = vtk.vtkUnsignedCharArray()
-        colours.SetNumberOfComponents(3)
-        colours.InsertNextTuple3(178, 34, 34)  # needle split lengthwise: right half red
-        colours.InsertNextTuple3(90, 20, 20)  # left half dark red (reads as a 3D needle)
-        self.poly.GetCellData().SetScalars(colours)
-        mapper = vtk.vtkPolyDataMapper2D()
-        mapper.SetInputData(self.poly)
-        self.actor = vtk.vtkActor2D()
-        self.actor.SetMapper(mapper)
-        self.text = vtk.vtkTextActor()
-        self.text.SetInput("N")
-        tp = self.text.GetTextProperty()
-        tp.SetFontSize(16)
-        tp.SetBold(True)
-        tp.SetColor(0.1, 0.1, 0.1)
-        tp.SetJustificationToCentered()
-        tp.SetVerticalJustificationToCentered()
-        renderer.AddViewProp(self.actor)
-        renderer.AddViewProp(self.text)
-        self.angle_deg = 0.0
-        renderer.AddObserver("StartEvent", self.update)
-
-    def screen_angle(self) -> float:
-        """Angle of north on the screen, degrees counter-clockwise from screen-up."""
-        from . import _vtk as vtk
-
-        cam = self.renderer.GetActiveCamera()
-        f = np.array(cam.GetFocalPoint())
-        coord = vtk.vtkCoordinate()
-        coord.SetCoordinateSystemToWorld()
-        coord.SetValue(*f)
-        x0, y0 = coord.GetComputedDoubleDisplayValue(self.renderer)
-        step = max(cam.GetDistance() * 0.01, 0.01)
-        coord.SetValue(f[0], f[1] + step, f[2])
-        x1, y1 = coord.GetComputedDoubleDisplayValue(self.renderer)
-        if abs(x1 - x0) + abs(y1 - y0) < 1e-9:
-            return self.angle_deg
-        return math.degrees(math.atan2(-(x1 - x0), y1 - y0))
-
-    def update(self, *_args) -> None:
-        self.angle_deg = self.screen_angle()
-        w, h = self.renderer.GetSize()
-        k = decoration_scale(self.renderer)
-        cx, cy, r = w - 40.0 * k, h - 48.0 * k, self.SIZE * k
-        self.text.GetTextProperty().SetFontSize(int(16 * k))
-        a = math.radians(self.angle_deg)
-        up = np.array([-math.sin(a), math.cos(a)])
-        side = np.array([up[1], -up[0]])
-        c = np.array([cx, cy])
-        tip, tail = c + up * r, c - up * r
-        left, right = c - side * r * 0.38, c + side * r * 0.38
-        for i, p in enumerate((tip, right, tail, left)):
-            self.points.SetPoint(i, p[0], p[1], 0.0)
-        self.points.Modified()
-        self.poly.Modified()
-        label = c + up * (r + 12 * k)
-        self.text.SetPosition(label[0], label[1])

@@ -39,6 +39,9 @@ def test_the_tree_keeps_the_layer_contracts():
     # the window reaching into the command line (its log and version helpers live in model.logs)
     ("app/workers.py", "    from cli.common import print_json\n", "never imports the command line",
      "app.workers -> cli.common"),
+    # VTK drawn in the window instead of through viewer
+    ("app/legend.py", "    from vtkmodules.vtkRenderingCore import vtkActor2D\n", "draws through viewer",
+     "app.legend -> vtkmodules"),
     # Qt in the viewer
     ("viewer/render.py", "    from PySide6 import QtCore\n", "never imports Qt", "viewer.render -> PySide6"),
 ])

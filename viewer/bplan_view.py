@@ -25,6 +25,9 @@ BAUGRENZE_RGB = (30, 90, 200)
 BAULINIE_RGB = (200, 30, 30)
 ZONE_LIFT_M = 0.06
 LINE_LIFT_M = 0.12
+#: the part of a building outside the Baugrenze and the stretch of Baulinie not built on
+OUTSIDE_RGB = (255, 190, 0)
+OUTSIDE_OPACITY = 0.7
 
 
 def _flat_grid(plane_z_local: float, origin, bounds) -> TerrainGrid:
@@ -160,3 +163,63 @@ def plan_bounds(prepared, env=None) -> np.ndarray:
     z0 = float(env.bottom_z.min()) if env is not None and len(env.bottom_z) else 0.0
     z1 = float(env.top_z.max()) if env is not None and len(env.top_z) else z0 + 1.0
     return np.array([[b[0], b[1], z0], [b[2], b[3], z1]])
+
+
+def violation_meshes(result, scene) -> dict:
+    """Overlays {name: (mesh, add_mesh keywords)} of a compliance check's violations
+    (``analysis.bplan``) in ``scene``'s frame: the parts outside the Baugrenze as amber prisms
+    from the ground to the building's top, the stretches of Baulinie not built on as amber lines
+    on the ground."""
+    import pyvista as pv
+
+    from analysis.bplan import polygon_triangles
+
+    shift = np.asarray(result.origin, float) - np.asarray(scene.origin, float)
+    checks = result.by_id()
+    prisms, lines = [], []
+    for v in result.violations:
+        if v.geometry is None or v.geometry.is_empty:
+            continue
+        g = shapely.transform(v.geometry, lambda c: c + shift[:2])
+        b = checks.get(v.id)
+        if v.kind == "baugrenze" and b is not None:
+            z0, z1 = b.ground_z_m - scene.origin[2], b.top_z_m - scene.origin[2]
+            vt, tt, _ = polygon_triangles([g], z1 + 0.05)
+            vb, tb, _ = polygon_triangles([g], z0)
+            pts = [vt, vb]
+            tris = [tt, tb[:, ::-1] + len(vt)]
+            n = len(vt) + len(vb)
+            for p in shapely.get_parts(g):
+                ring = np.asarray(p.exterior.coords)[:-1]
+                m = len(ring)
+                i = np.arange(m)
+                j = (i + 1) % m
+                pts.append(np.r_[np.c_[ring, np.full(m, z0)], np.c_[ring, np.full(m, z1 + 0.05)]])
+                tris.append(np.r_[np.c_[i, j, m + j], np.c_[i, m + j, m + i]] + n)
+                n += 2 * m
+            prisms.append((np.concatenate(pts), np.concatenate(tris)))
+        elif v.kind == "baulinie":
+            for p in shapely.get_parts(g):
+                if p.geom_type == "LineString":
+                    xy = np.asarray(p.coords)
+                    z = (b.ground_z_m - scene.origin[2] + 0.2) if b is not None else float(scene.bounds[0][2])
+                    lines.append(np.c_[xy, np.full(len(xy), z)])
+    out = {}
+    if prisms:
+        verts, faces, n = [], [], 0
+        for v, t in prisms:
+            verts.append(v)
+            faces.append(np.c_[np.full(len(t), 3), t + n].ravel())
+            n += len(v)
+        mesh = pv.PolyData(np.concatenate(verts), np.concatenate(faces))
+        out["bplan-outside"] = (mesh, {"color": np.array(OUTSIDE_RGB) / 255, "opacity": OUTSIDE_OPACITY,
+                                       "lighting": True, "ambient": 0.5})
+    if lines:
+        pts = np.concatenate(lines)
+        conn, k = [], 0
+        for ln in lines:
+            conn.append(np.r_[len(ln), np.arange(k, k + len(ln))])
+            k += len(ln)
+        out["bplan-baulinie-gaps"] = (pv.PolyData(pts, lines=np.concatenate(conn)),
+                                      {"color": np.array(OUTSIDE_RGB) / 255, "line_width": 6, "lighting": False})
+    return out

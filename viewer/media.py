@@ -32,6 +32,8 @@ import numpy as np
 
 from model.scene import Scene
 
+from .screen import metres_per_pixel, nice_length, north_on_screen_deg
+
 DEFAULT_FPS = 30
 #: bytes per pixel the off-screen frame needs (RGBA colour + depth/stencil + read-back copies)
 BYTES_PER_PIXEL = 16
@@ -118,38 +120,12 @@ def _font(px: int, bold: bool = False):
     return ImageFont.truetype(path, max(6, int(px)))
 
 
-def nice_length(target: float) -> float:
-    """The largest 1, 2 or 5 × 10^k that is <= target (scale bars)."""
-    if not (target > 0 and math.isfinite(target)):
-        return 1.0
-    k = math.floor(math.log10(target))
-    for m in (5.0, 2.0, 1.0):
-        if m * 10 ** k <= target:
-            return m * 10 ** k
-    return 10 ** k
-
-
 def camera_geometry(renderer) -> dict:
     """North direction on the screen (degrees counter-clockwise from screen-up, grid north) and
-    metres per pixel at the focal point, from a rendered VTK renderer."""
-    cam = renderer.GetActiveCamera()
-    w, h = renderer.GetSize()
-    f = np.array(cam.GetFocalPoint())
-
-    def display(p):
-        renderer.SetWorldPoint(p[0], p[1], p[2], 1.0)
-        renderer.WorldToDisplay()
-        return np.array(renderer.GetDisplayPoint()[:2])
-
-    step = max(cam.GetDistance() * 0.01, 0.01)
-    d0, d1 = display(f), display(f + np.array([0.0, step, 0.0]))
-    v = d1 - d0
-    angle = math.degrees(math.atan2(-v[0], v[1])) if np.hypot(*v) > 1e-9 else 0.0
-    if cam.GetParallelProjection():
-        mpp = 2.0 * cam.GetParallelScale() / max(h, 1)
-    else:
-        mpp = 2.0 * cam.GetDistance() * math.tan(math.radians(cam.GetViewAngle()) / 2) / max(h, 1)
-    return {"north_deg": angle, "metres_per_px": mpp, "size": (w, h)}
+    metres per pixel at the focal point, from a rendered VTK renderer (:mod:`viewer.screen`)."""
+    angle = north_on_screen_deg(renderer)
+    return {"north_deg": 0.0 if angle is None else angle, "metres_per_px": metres_per_pixel(renderer),
+            "size": tuple(renderer.GetSize())}
 
 
 def decorate(image: np.ndarray, geometry: dict | None = None, title: str | None = None,

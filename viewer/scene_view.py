@@ -126,3 +126,33 @@ def add_scene(plotter, scene: Scene, colour_mode: str = "auto", ground: bool = T
         plotter.add_mesh(ground_plane(scene), color=(0.93, 0.93, 0.9), name=f"{name}-ground",
                          pickable=False, ambient=0.4, diffuse=0.6)
     return actor
+
+
+class DragGhost:
+    """A translucent one-colour copy of some of a scene's triangles that follows a drag: moved
+    and turned about a vertical axis by a transform on its actor (no new mesh per mouse move)."""
+
+    def __init__(self, plotter, scene: Scene, triangle_mask, rgb, opacity: float, name: str = "ghost"):
+        from vtkmodules.vtkCommonTransforms import vtkTransform
+
+        coloured = scene_to_polydata(scene, triangle_mask=triangle_mask)
+        mesh = pv.PolyData(coloured.points, coloured.faces)  # one ghost colour: no cell arrays
+        self.plotter = plotter
+        self.actor = plotter.add_mesh(mesh, color=rgb, opacity=opacity, name=name, pickable=False,
+                                      reset_camera=False, render=False, lighting=True)
+        self.transform = vtkTransform()
+        self.transform.PostMultiply()
+        self.actor.SetUserTransform(self.transform)
+
+    def place(self, pivot_xy, offset_xy, angle_deg: float) -> None:
+        """Turn by ``angle_deg`` (counter-clockwise) about the vertical axis through ``pivot_xy``,
+        then move by ``offset_xy`` (local metres)."""
+        t = self.transform
+        t.Identity()
+        t.Translate(-pivot_xy[0], -pivot_xy[1], 0.0)
+        t.RotateZ(angle_deg)
+        t.Translate(pivot_xy[0] + offset_xy[0], pivot_xy[1] + offset_xy[1], 0.0)
+        t.Modified()
+
+    def remove(self) -> None:
+        self.plotter.remove_actor(self.actor, render=False)

@@ -552,15 +552,24 @@ class TileManager:
         oi = int(cd.GetValue(int(cell_id)))
         return tile.ids[oi] if 0 <= oi < len(tile.ids) else None
 
-    def pick(self, x: float, y: float) -> str | None:
-        """Object id under display pixel (x, y) (VTK display coordinates, origin bottom-left)."""
-        import vtk
+    def _cell_at(self, x: float, y: float) -> tuple:
+        """(dataset, cell id) under display pixel (x, y) (VTK display coordinates, origin
+        bottom-left); (None, -1) over nothing."""
+        from vtkmodules.vtkRenderingCore import vtkCellPicker  # not all of VTK (``import vtk``)
 
-        picker = vtk.vtkCellPicker()
+        picker = vtkCellPicker()
         picker.SetTolerance(0.0005)
         if picker.Pick(x, y, 0, self.plotter.renderer):
-            return self.object_id(picker.GetDataSet(), picker.GetCellId())
-        return None
+            return picker.GetDataSet(), picker.GetCellId()
+        return None, -1
+
+    def pick(self, x: float, y: float) -> str | None:
+        """Object id under display pixel (x, y) (VTK display coordinates, origin bottom-left)."""
+        return self.object_id(*self._cell_at(x, y))
+
+    def pick_object(self, x: float, y: float):
+        """(id, type, attributes) of the object under display pixel (x, y), None over nothing."""
+        return self.object_at(*self._cell_at(x, y))
 
     def clear(self) -> None:
         """Remove every tile actor and mesh (and the ground) from the plotter (the sources stay)."""
