@@ -68,10 +68,15 @@ def desktop(request):
     """When the session runs GUI tests (marker ``gui`` or a Qt fixture): a virtual desktop
     (tests/desktop.py: Xvfb with a 1600×1000, a 1280×720 and a 3840×2160 screen, openbox on each),
     started before any fixture can show a window, with DISPLAY pointing at it. Sessions without
-    GUI tests start no X server. On a developer's real display (DISPLAY set) that desktop is used."""
+    GUI tests start no X server. On a developer's real display (DISPLAY set) that desktop is used.
+    ``STADTBILD_TEST_DESKTOP=0`` (set by tools/mutation.py) forbids starting one: a session that
+    would need it fails instead."""
     if os.environ.get("DISPLAY") or not any(_needs_desktop(item) for item in request.session.items):
         yield None
         return
+    if os.environ.get("STADTBILD_TEST_DESKTOP") == "0":
+        raise RuntimeError("STADTBILD_TEST_DESKTOP=0 forbids starting an X server, but this session has GUI "
+                           "tests (marker gui or a Qt fixture): deselect them with -m 'not gui'")
     from tests.desktop import VirtualDesktop
 
     d = VirtualDesktop().start()

@@ -25,12 +25,18 @@ WINDOW_MANAGER = ("openbox", "--sm-disable")
 PR_SET_PDEATHSIG = 1
 
 
-def _die_with_parent() -> None:  # runs in the child between fork and exec
-    ctypes.CDLL("libc.so.6", use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
-
-
 def _spawn(args, env=None, **kw) -> subprocess.Popen:
-    return subprocess.Popen(args, env=env, preexec_fn=_die_with_parent, **kw)
+    """Start ``args`` so that the kernel sends it SIGTERM when this thread (the pytest main thread
+    that runs the session fixture) ends. A parent that ended between fork and ``prctl`` is caught
+    by comparing the parent pid afterwards: the child then exits before it becomes an orphan."""
+    parent = os.getpid()
+
+    def die_with_parent() -> None:  # runs in the child between fork and exec
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
+        if os.getppid() != parent:
+            os._exit(1)
+
+    return subprocess.Popen(args, env=env, preexec_fn=die_with_parent, **kw)
 
 
 def _wm_running(env) -> bool:
