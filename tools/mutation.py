@@ -1,71 +1,177 @@
 """Mutation testing of the analysis modules with mutmut (PyPI), module by module, each against its
 own fast test subset — see the issue "Trustworthy results" (kill rate ≥ 85 % per module).
 
-    python tools/mutation.py metrics [--sample 150] [--seed 20] [--commit main] [--jobs 2]
+    python tools/mutation.py metrics [--sample 300] [--seed 20] [--commit main] [--jobs 2]
 
 For each module the committed tree of ``--commit`` is exported (``git archive``) into a scratch
-folder (``$TMPDIR/stadtbild-mutation/<module>``), a ``setup.cfg`` tells mutmut which file(s) to
-mutate (a module plus the modules split out of it, see MODULES) and which tests to run, and
-``mutmut run`` is started under ``nice -n 10``. With ``--sample N`` a seeded random sample of N
-of the generated mutants is run (an unbiased estimate of the kill rate, ±√(p(1−p)/N)); without it
-all mutants run (hours for the larger modules on two cores). The result — killed, survived,
-no covering test, timeout, the kill rate and the survivors' names — is printed as JSON and saved
-beside the scratch folder; ``mutmut show NAME`` in the scratch folder shows a survivor's diff.
+folder (``$TMPDIR/stadtbild-mutation/<module>``), a ``setup.cfg`` tells mutmut which files to
+mutate and which tests to run, and ``mutmut run`` is started under ``nice -n 10``. A module is
+measured together with the code split out of it later (:data:`MODULES`: whole files, or the named
+functions and classes of a file that several analyses share, such as ``analysis/samples.py``);
+only the mutants of that code are counted. With ``--sample N`` a seeded random sample of N of those
+mutants is run (an unbiased estimate of the kill rate, standard error ±√(p(1−p)/N) times the
+finite-population factor); without it all of them run. The result — killed, survived, no covering
+test, timeout, the kill rate and the survivors' names — is printed as JSON and saved beside the
+scratch folder; ``mutmut show NAME`` in the scratch folder shows a survivor's diff.
 
-mutmut is not a project dependency (``pip install 'mutmut>=3.2,<4'`` into any venv that can
-import the project's dependencies; ``MUTMUT`` names its executable).
+No X server is started: the runs select no GUI test (``-m "not gui"``), block the pytest-xvfb
+plugin, drop ``DISPLAY`` and set ``STADTBILD_TEST_DESKTOP=0``, under which tests/conftest.py
+refuses to start its virtual desktop. mutmut runs in its own process group, which is ended after
+each run, so nothing it started (a test's helper process left behind by a killed mutant run)
+outlives it; the number of such leftovers is reported (``leftover_processes``).
+
+mutmut is not a project dependency: ``python3.11 -m venv V; echo $PWD/.venv/lib/python3.11/site-packages
+> V/lib/python3.11/site-packages/zz_project.pth; V/bin/pip install 'mutmut>=3.8,<4'`` gives a venv
+that imports the project's dependencies; ``MUTMUT`` names its executable.
 """
 from __future__ import annotations
 
 import argparse
+import ast
 import json
 import os
 import random
 import re
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
+import time
+from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 
-#: module -> (files to mutate, test files, pytest -k expression selecting the fast tests)
+
+@dataclass(frozen=True)
+class Target:
+    """What one module's measurement mutates and runs.
+
+    ``code`` maps a file to mutate to ``None`` (all of it) or to the names of the top-level
+    functions and classes of it that belong to this module (code split out of the module into a
+    file that other modules share); ``tests`` are its test files and ``selection`` the pytest ``-k``
+    expression picking the in-process tests (the CLI tests run a subprocess whose calls mutmut
+    cannot trace, the demo and view tests are slow)."""
+
+    code: dict
+    tests: tuple
+    selection: str
+
+
+#: module -> what its measurement mutates and runs. The splits: "One sample module" (cf9da4b) moved
+#: solar's and sunlight's sample generators into analysis/samples.py, "Split analysis/shadow.py"
+#: (bf03c7a) the ground grids, surface samples and casters into ground_grid.py, samples.py and
+#: casters.py, "Split analysis/sightline.py" (2fca641) blockers, viewshed, corridor and landmark
+#: into their own modules, "One footprint rule" (dd62380) the footprint code of metrics into
+#: model/footprint.py (what metrics calls is measured with metrics; footprint_polygons and
+#: footprint_pairs, which only setbacks calls, with setbacks). No test file moved;
+#: tests/test_terrain.py holds shadow's tests of shadows on terrain.
 MODULES = {
-    "solar": (["analysis/solar.py"], ["tests/test_solar.py"], "not cli and not view and not demo"),
-    "sunlight": (["analysis/sunlight.py"], ["tests/test_sunlight.py"], "not demo_district and not cli"),
-    "setbacks": (["analysis/setbacks.py"], ["tests/test_setbacks.py"], "not cli and not view"),
-    "shadow": (["analysis/shadow.py"], ["tests/test_shadow.py"], "not rendered and not cli"),
-    "sightline": (["analysis/sightline.py"], ["tests/test_sightline.py", "tests/test_sightline_blockers.py"],
-                  "not cli"),
-    "metrics": (["analysis/metrics.py"], ["tests/test_metrics.py"], "not cli"),
+    "solar": Target({"analysis/solar.py": None,
+                     "analysis/samples.py": ("SubdivisionSamples", "_subtriangle_centroids", "subdivision_samples")},
+                    ("tests/test_solar.py",), "not cli and not view and not demo"),
+    "sunlight": Target({"analysis/sunlight.py": None,
+                        "analysis/samples.py": ("FacadePoints", "_facade_triangles", "building_objects",
+                                                "facade_points", "covered_points")},
+                       ("tests/test_sunlight.py",), "not demo_district and not cli"),
+    "setbacks": Target({"analysis/setbacks.py": None,
+                        "model/footprint.py": ("footprint_pairs", "footprint_polygons")},
+                       ("tests/test_setbacks.py",), "not cli and not view"),
+    "shadow": Target({"analysis/shadow.py": None, "analysis/ground_grid.py": None, "analysis/casters.py": None,
+                      "analysis/samples.py": ("SurfaceSamples", "sample_surfaces")},
+                     ("tests/test_shadow.py", "tests/test_terrain.py"), "not rendered and not cli"),
+    "sightline": Target({"analysis/sightline.py": None, "analysis/blockers.py": None, "analysis/viewshed.py": None,
+                         "analysis/corridor.py": None, "analysis/landmark.py": None},
+                        ("tests/test_sightline.py", "tests/test_sightline_blockers.py"), "not cli"),
+    "metrics": Target({"analysis/metrics.py": None,
+                       "model/footprint.py": ("polygon_unit_normals", "effective_semantics", "object_rows",
+                                              "projected_unions")},
+                      ("tests/test_metrics.py",), "not cli"),
 }
 #: folders copied next to the mutated files so that the tests can import everything
 COPY = ["model", "importers", "exporters", "analysis", "viewer", "cli", "app", "tests", "resources", "main.py",
         "pyproject.toml"]
+#: mutmut's verdicts that count as detected
+DETECTED = ("killed",)
 
 
-def _split_modules(tree: Path, files: list[str]) -> list[str]:
-    """The module files plus modules split out of them later (``analysis/shadow_*.py`` next to
-    ``analysis/shadow.py``, or a package ``analysis/shadow/``)."""
-    out = []
-    for f in files:
-        p = tree / f
-        stem = p.with_suffix("")
-        out += [f] if p.exists() else []
-        out += sorted(str(q.relative_to(tree)) for q in p.parent.glob(f"{stem.name}_*.py"))
-        if stem.is_dir():
-            out += sorted(str(q.relative_to(tree)) for q in stem.rglob("*.py"))
-    return out
+def owned(name: str, code: dict) -> bool:
+    """True when the mutant ``name`` (``analysis.samples.x_facade_points__mutmut_3``, a method
+    ``analysis.samples.xǁFacadePointsǁsubset__mutmut_1``) lies in code that ``code`` assigns to the
+    module."""
+    for path, names in code.items():
+        prefix = path[:-3].replace("/", ".") + "."
+        if not name.startswith(prefix):
+            continue
+        if names is None:
+            return True
+        rest = name[len(prefix):]
+        top = rest[2:].split("__mutmut_")[0] if rest.startswith("x_") else rest[2:].split("ǁ")[0]
+        return top in names
+    return False
 
 
-def _mutmut(args, cwd, env, check=True):
+#: decorators that make mutmut skip a function (it mutates no decorated function) and that can be
+#: applied by assignment after it instead, with the same behaviour
+UNWRAP = ("cached", "property")
+
+
+def undecorate(source: str) -> str:
+    """``source`` with each ``@cached`` / ``@property`` function written as the plain function
+    followed by ``name = cached(name)`` (``property(name)``): the same module, but mutmut, which
+    leaves decorated functions alone, mutates these too (the per-model caches of derived data, the
+    results' computed attributes)."""
+    lines = source.splitlines(keepends=True)
+    edits = []
+    for node in ast.walk(ast.parse(source)):
+        if (isinstance(node, ast.FunctionDef) and len(node.decorator_list) == 1
+                and isinstance(node.decorator_list[0], ast.Name) and node.decorator_list[0].id in UNWRAP):
+            deco = node.decorator_list[0]
+            indent = lines[node.lineno - 1][:node.col_offset]
+            edits.append((deco.lineno, node.end_lineno, f"{indent}{node.name} = {deco.id}({node.name})\n"))
+    for deco_line, end_line, assign in sorted(edits, reverse=True):
+        lines.insert(end_line, assign)
+        del lines[deco_line - 1]
+    return "".join(lines)
+
+
+def _env() -> dict:
+    """The environment of the mutmut runs: the shared data, and no display of any kind."""
+    env = {k: v for k, v in os.environ.items() if k not in ("DISPLAY", "WAYLAND_DISPLAY", "XAUTHORITY")}
+    data = Path(env.get("STADTBILD_DATA", ROOT.parent / "shared" / "data")).resolve()
+    env.update(STADTBILD_DATA=str(data), STADTBILD_SCHEMAS=str(data.parent / "schemas"), PYTHONHASHSEED="0",
+               STADTBILD_TEST_DESKTOP="0", QT_QPA_PLATFORM="offscreen",
+               VTK_DEFAULT_OPENGL_WINDOW="vtkEGLRenderWindow")
+    return env
+
+
+def _group_members(pgid: int) -> list[int]:
+    out = subprocess.run(["ps", "-eo", "pid=,pgid="], capture_output=True, text=True).stdout
+    return [int(p) for p, g in (line.split() for line in out.splitlines()) if int(g) == pgid]
+
+
+def _mutmut(args, cwd, env, check=True, leftovers: list | None = None):
+    """Run mutmut in a process group of its own; afterwards end whatever of that group is still
+    alive (counted into ``leftovers``)."""
     exe = os.environ.get("MUTMUT", "mutmut")
-    proc = subprocess.run(["nice", "-n", "10", exe, *args], cwd=cwd, env=env, capture_output=True, text=True)
+    proc = subprocess.Popen(["nice", "-n", "10", exe, *args], cwd=cwd, env=env, stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True, start_new_session=True)
+    try:
+        stdout, stderr = proc.communicate()
+    finally:
+        left = _group_members(proc.pid)
+        if left:
+            os.killpg(proc.pid, signal.SIGTERM)
+            time.sleep(2)
+            if _group_members(proc.pid):
+                os.killpg(proc.pid, signal.SIGKILL)
+        if leftovers is not None:
+            leftovers += left
     if check and proc.returncode not in (0, 1):
-        sys.stderr.write(proc.stdout[-3000:] + proc.stderr[-3000:])
+        sys.stderr.write(stdout[-3000:] + stderr[-3000:])
         raise SystemExit(f"mutmut {' '.join(args[:1])} failed ({proc.returncode})")
-    return proc
+    return subprocess.CompletedProcess(proc.args, proc.returncode, stdout, stderr)
 
 
 def _results(cwd, env) -> dict[str, str]:
@@ -79,8 +185,18 @@ def _results(cwd, env) -> dict[str, str]:
     return res
 
 
+def setup_cfg(target: Target) -> str:
+    def lines(key, values):
+        return [f"{key}=", *(f"    {v}" for v in values)]
+
+    pytest_args = [*target.tests, "-k", target.selection, "-m", "not gui and not slow", "-p", "no:xvfb",
+                   "-p", "no:cacheprovider", "-p", "no:warnings"]
+    return "\n".join(["[mutmut]", *lines("source_paths", target.code), *lines("also_copy", COPY),
+                      *lines("pytest_add_cli_args_test_selection", pytest_args)]) + "\n"
+
+
 def run(module: str, sample: int | None, seed: int, commit: str, jobs: int) -> dict:
-    files, tests, selection = MODULES[module]
+    target = MODULES[module]
     base = Path(os.environ.get("STADTBILD_MUTATION_DIR", Path(tempfile.gettempdir()) / "stadtbild-mutation"))
     tree = base / module
     shutil.rmtree(tree, ignore_errors=True)
@@ -88,40 +204,42 @@ def run(module: str, sample: int | None, seed: int, commit: str, jobs: int) -> d
     sha = subprocess.run(["git", "rev-parse", commit], cwd=ROOT, capture_output=True, text=True, check=True).stdout.strip()
     archive = subprocess.run(["git", "archive", sha], cwd=ROOT, capture_output=True, check=True).stdout
     subprocess.run(["tar", "-x", "-C", str(tree)], input=archive, check=True)
-    mutate = _split_modules(tree, files)
-    def lines(key, values):
-        return [f"{key}=", *(f"    {v}" for v in values)]
-
-    cfg = ["[mutmut]", *lines("source_paths", mutate), *lines("also_copy", COPY),
-           *lines("pytest_add_cli_args_test_selection", [*tests, "-k", selection, "-p", "no:cacheprovider",
-                                                         "-p", "no:warnings"])]
-    (tree / "setup.cfg").write_text("\n".join(cfg) + "\n")
-    env = dict(os.environ)
-    data = Path(env.get("STADTBILD_DATA", ROOT.parent / "shared" / "data")).resolve()
-    env.update(STADTBILD_DATA=str(data), STADTBILD_SCHEMAS=str(data.parent / "schemas"), PYTHONHASHSEED="0")
+    missing = [f for f in target.code if not (tree / f).exists()]
+    if missing:
+        raise SystemExit(f"{module}: {', '.join(missing)} not in {sha[:7]} (update MODULES after a split)")
+    for f in target.code:
+        (tree / f).write_text(undecorate((tree / f).read_text()))
+    (tree / "setup.cfg").write_text(setup_cfg(target))
+    env = _env()
+    leftovers: list[int] = []
+    started = time.monotonic()
     # generate the mutants and the test map (a name that matches no mutant runs none)
-    _mutmut(["run", "--max-children", str(jobs), "no-such-mutant"], tree, env, check=False)
-    names = sorted(_results(tree, env))
+    _mutmut(["run", "--max-children", str(jobs), "no-such-mutant"], tree, env, check=False, leftovers=leftovers)
+    names = sorted(n for n in _results(tree, env) if owned(n, target.code))
     if not names:
         raise SystemExit(f"mutmut generated no mutants for {module} (see {tree})")
     chosen = names if not sample or sample >= len(names) else sorted(random.Random(seed).sample(names, sample))
     for start in range(0, len(chosen), 200):  # keep the command line short
-        _mutmut(["run", "--max-children", str(jobs), *chosen[start:start + 200]], tree, env, check=False)
+        _mutmut(["run", "--max-children", str(jobs), *chosen[start:start + 200]], tree, env, check=False,
+                leftovers=leftovers)
     status = _results(tree, env)
     picked = {n: status.get(n, "not checked") for n in chosen}
     counts: dict[str, int] = {}
     for s in picked.values():
         counts[s] = counts.get(s, 0) + 1
-    killed = counts.get("killed", 0)
+    killed = sum(counts.get(k, 0) for k in DETECTED)
     checked = sum(v for k, v in counts.items() if k not in ("not checked", "skipped"))
     rate = killed / checked if checked else 0.0
-    report = {"module": module, "files": mutate, "tests": tests, "selection": selection, "commit": sha,
+    fpc = ((len(names) - checked) / (len(names) - 1)) ** 0.5 if checked and len(names) > 1 else 0.0
+    report = {"module": module, "files": {f: (list(v) if v else "all") for f, v in target.code.items()},
+              "tests": list(target.tests), "selection": target.selection, "commit": sha,
               "mutants_total": len(names), "mutants_run": checked, "sample": bool(sample and sample < len(names)),
               "seed": seed, "counts": counts, "kill_rate": round(rate, 4),
-              "kill_rate_stderr": round((rate * (1 - rate) / checked) ** 0.5, 4) if checked else None,
-              "survivors": sorted(n for n, s in picked.items() if s not in ("killed", "not checked")),
+              "kill_rate_stderr": round(fpc * (rate * (1 - rate) / checked) ** 0.5, 4) if checked else None,
+              "minutes": round((time.monotonic() - started) / 60, 1), "leftover_processes": len(leftovers),
+              "survivors": {n: s for n, s in sorted(picked.items()) if s not in (*DETECTED, "not checked")},
               "folder": str(tree)}
-    (base / f"{module}.json").write_text(json.dumps(report, indent=1))
+    (base / f"{module}.json").write_text(json.dumps(report, indent=1, ensure_ascii=False))
     return report
 
 
@@ -135,7 +253,8 @@ def main(argv=None) -> int:
     args = p.parse_args(argv)
     for module in args.modules:
         report = run(module, args.sample, args.seed, args.commit, args.jobs)
-        print(json.dumps({k: v for k, v in report.items() if k != "survivors"} | {"survivors": len(report["survivors"])}))
+        print(json.dumps({k: v for k, v in report.items() if k != "survivors"} | {"survivors": len(report["survivors"])},
+                         ensure_ascii=False))
     return 0
 
 
