@@ -16,7 +16,7 @@ APT_PKGS := xvfb xauth libxkbcommon-x11-0 libxcb-cursor0 libxcb-icccm4 libxcb-ke
 TEST_APT_PKGS := chromium
 PYTEST_ARGS ?=
 
-.PHONY: run test bench fuzz sysdeps testdeps venv clean gui tools web
+.PHONY: run test bench fuzz mutation sysdeps testdeps venv clean gui tools web
 
 run: venv sysdeps web
 	$(PY) main.py
@@ -28,6 +28,17 @@ test: venv sysdeps testdeps tools web
 
 bench: venv sysdeps testdeps web
 	$(PY) -m benchmarks $(BENCH_ARGS)
+
+# mutation testing of the result areas (issue 20): long, never part of `make test`. mutmut lives in
+# its own venv (.mutmut-venv) that sees the project's packages; one worker, no X server.
+# MUTATION_ARGS e.g. "solar --sample 60" (default: every area, a seeded sample of 60 mutants each)
+MUTATION_ARGS ?= solar sunlight setbacks shadow sightline metrics --sample 60
+mutation: venv
+	test -x .mutmut-venv/bin/mutmut || { $(PYTHON) -m venv .mutmut-venv && \
+	  $(PY) -c 'import site; print(site.getsitepackages()[0])' > \
+	  "$$(.mutmut-venv/bin/python -c 'import site; print(site.getsitepackages()[0])')/zz_stadtbild.pth" && \
+	  .mutmut-venv/bin/pip install -q 'mutmut>=3.8,<4'; }
+	MUTMUT=$(CURDIR)/.mutmut-venv/bin/mutmut $(PY) tools/mutation.py $(MUTATION_ARGS) --commit HEAD --jobs 1
 
 fuzz: venv
 	$(PIP) install -q -e '.[fuzz]' || { echo "atheris could not be installed"; exit 1; }
@@ -71,4 +82,4 @@ web/dist/.built: web/package.json web/package-lock.json web/build.mjs $(wildcard
 	else echo "note: node/npm not installed: publish writes sites without the viewer page"; fi
 
 clean:
-	rm -rf $(VENV) build *.egg-info .pytest_cache tests/artifacts tools/node_modules web/node_modules web/dist
+	rm -rf $(VENV) .mutmut-venv build *.egg-info .pytest_cache tests/artifacts tools/node_modules web/node_modules web/dist
