@@ -362,31 +362,6 @@ def cumulative_sky(weather, sky: str | SkyPatches = "tregenza", sun_mf: int = 1,
                          annual_ghi_kwh_m2=weather.annual_ghi_kwh_m2)
 
 
-# ============================================================================ visibility
-def sky_view_matrix(raycaster, samples: SubdivisionSamples, sample_normals: np.ndarray, directions: np.ndarray,
-                    rays_per_batch: int = 1_000_000, min_cos: float = 1e-3, progress=None) -> np.ndarray:
-    """(N, D) bool: is direction ``d`` free of obstacles seen from sample ``i``? Only directions in
-    front of the sample's surface (``n·d > min_cos``) are traced; the others are False. One
-    :meth:`RayCaster.occluded` call per batch of ≈ ``rays_per_batch`` rays."""
-    n, d = len(samples), len(directions)
-    vis = np.zeros((n, d), dtype=bool)
-    if n == 0 or d == 0:
-        return vis
-    per = max(1, int(rays_per_batch // max(d, 1)))
-    for start in range(0, n, per):
-        stop = min(start + per, n)
-        front = (sample_normals[start:stop] @ directions.T) > min_cos
-        ii, dd = np.nonzero(front)
-        if len(ii):
-            occ = raycaster.occluded(samples.origins[start + ii], directions[dd])
-            block = np.zeros((stop - start, d), dtype=bool)
-            block[ii, dd] = ~occ
-            vis[start:stop] = block
-        if progress is not None:
-            progress(stop, n)
-    return vis
-
-
 # ============================================================================ result
 @dataclass
 class SolarResult:
