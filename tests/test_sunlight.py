@@ -91,6 +91,9 @@ def test_din_5034_thresholds_at_the_boundaries(hours_equinox, hours_winter, expe
     assert (f["threshold_equinox_h"], f["threshold_winter_h"], f["min_sun_elevation_deg"]) == (4.0, 1.0, 6.0)
     assert f["points_meeting_equinox"] == (len(r.points) if expected != MEETS_NONE else 0)
     assert f["points_meeting_both"] == (len(r.points) if expected == MEETS_BOTH else 0)
+    assert f["points_not_met"] == (len(r.points) if expected == MEETS_NONE else 0)
+    assert f["buildings_without_any_point_meeting_equinox"] == (1 if expected == MEETS_NONE else 0)
+    assert (f["date_equinox"], f["date_winter"]) == DATES
 
 
 def test_cli_default_thresholds_are_din_5034(capsys):
@@ -334,3 +337,60 @@ def test_storey_rows_count_from_each_buildings_own_base():
         z = p.points[p.object_index == sc.object_ids.index(oid), 2] + sc.origin[2]
         assert np.allclose(np.unique(np.round(z - base, 6)), [1.5, 4.5, 7.5, 10.5]), oid
         assert (p.object_index == sc.object_ids.index(oid)).sum() == 120
+
+
+def test_an_explicit_site_replaces_the_models():
+    """The model lies at 52° N; the check is asked for Sydney (33.9° S), where the equinox sun
+    stands in the north: the south facade's hours must be Sydney's (pvlib SPA every 30 s), not
+    Braunschweig's."""
+    from analysis.sun import Site
+
+    sc = _scene([_house()])
+    sydney = Site(-33.87, 151.21, 20.0, "Australia/Sydney")
+    r = facade_sunlight(sc, dates=DATES, step_min=1.0, site=sydney)
+    south = np.flatnonzero(np.isclose(r.points.facade_azimuth_deg, 180.0))
+    world = r.points.points[south[0]] + sc.origin
+    ref_eq = _reference_hours(sydney, DATES[0], world, np.array([0, -1.0, 0]))
+    ref_here = _reference_hours(_site_of(sc), DATES[0], world, np.array([0, -1.0, 0]))
+    assert abs(ref_eq - ref_here) > 1.0
+    assert r.hours_equinox[south] == pytest.approx(ref_eq, abs=0.04)
+
+
+def test_point_table_places_each_point_on_its_wall():
+    """The exported table's coordinates are the check points in the model CRS: the south wall's
+    points 2 cm in front of y = Y0, at the lattice's x and at Z0 + 1.5/4.5/7.5/10.5 m."""
+    sc = _scene([_house()])
+    r = facade_sunlight(sc, dates=DATES, step_min=10.0, site=_site_of(sc))
+    t = r.point_table()
+    south = np.isclose(t["facade_azimuth_deg"], 180.0)
+    assert south.sum() == 40
+    assert np.allclose(t["y"][south], Y0 - 0.02)
+    assert np.allclose(np.unique(np.round(t["x"][south] - X0, 6)), np.arange(1.0, 20.0, 2.0))
+    assert np.allclose(np.unique(np.round(t["z"][south] - Z0, 6)), [1.5, 4.5, 7.5, 10.5])
+    assert np.allclose(t["height_m"][south], t["z"][south] - Z0)
+    assert set(t["object_id"]) == set(t["building_id"]) == {"haus"}
+    assert np.allclose(t["hours_equinox"], np.round(r.hours_equinox, 3))
+
+
+def test_a_scene_without_buildings_has_no_check_points():
+    """Only a non-building object: no check points (every column empty), no buildings, and the
+    figures say so instead of failing."""
+    m = box_model([_house(oid="baum")])
+    m.objects["baum"].type = "SolitaryVegetationObject"
+    sc = m.scene()
+    p = facade_points(sc, raycaster=RayCaster(sc))
+    assert len(p) == 0
+    for name in ("points", "normals", "triangle", "object_index", "polygon", "storey", "height_m"):
+        assert np.asarray(getattr(p, name)).shape[:1] == (0,), name
+    r = facade_sunlight(sc, dates=DATES, step_min=10.0, site=_site_of(sc))
+    f = r.figures()
+    assert f["check_points"] == 0 and f["buildings"] == 0 and f["mean_hours_equinox_h"] is None
+
+
+def test_dates_must_be_two():
+    from model.errors import InputError
+
+    sc = _scene([_house()])
+    with pytest.raises(InputError) as e:
+        facade_sunlight(sc, dates=(DATES[0],), site=_site_of(sc))
+    assert e.value.path is None and "two dates" in str(e.value)
