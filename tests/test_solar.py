@@ -770,3 +770,22 @@ def test_perez_fallback_through_pvlib_public_api_gives_the_table_coefficients(ty
     ok = (sp["zenith_deg"] < 90) & (w.dhi > 0)
     assert ok.sum() > 4000 and (tables[0][ok] > 0.05).sum() > 1000  # the year has circumsolar light
     assert np.allclose(public[0], tables[0], atol=1e-9) and np.allclose(public[1], tables[1], atol=1e-9)
+
+
+def test_polar_night_twilight_is_diffuse_only():
+    """Tromsø in December (69.6° N): the sun stays below the horizon (no direct light, no sun
+    bins), only noon twilight reaches the ground as diffuse light. A horizontal roof sees the
+    whole isotropic sky: its irradiation is exactly Σ DHI·Δt (∫ L cos θ dΩ = π L over the
+    hemisphere), with no beam part."""
+    from analysis.weather import Weather
+
+    times = pd.date_range("2023-12-01 00:30", periods=24 * 20, freq="h", tz="UTC")
+    dhi = np.where((times.hour >= 10) & (times.hour <= 12), 15.0, 0.0)
+    lat, lon = 69.65, 15.0
+    assert pvlib.solarposition.ephemeris(times, lat, lon)["elevation"].max() < 0  # polar night indeed
+    w = Weather(times, dhi.copy(), np.zeros(len(times)), dhi, lat, lon, kind="array")
+    m = box_model([("a", 500000, 7720000, 500010, 7720010, 10, 16)], crs_epsg=25833)  # UTM 33N
+    r = _solar(m, w)
+    assert r.beam_kwh_m2a[0] == 0.0
+    assert r.irradiation_kwh_m2a[0] == pytest.approx(dhi.sum() / 1000.0, rel=1e-3)
+    assert r.monthly_kwh_m2[0, 11] == pytest.approx(r.irradiation_kwh_m2a[0], rel=1e-9)

@@ -120,7 +120,16 @@ DETECTED = ("killed", "timeout", "segfault")
 #: (the mutated line as ``mutmut show`` prints it after "+", why it is equivalent). An entry applies
 #: only while that line is still the mutant's diff (mutant numbers shift when a function changes), so
 #: a stale entry is reported, never silently applied.
-EQUIVALENT: dict[str, tuple[str, str]] = {}
+EQUIVALENT: dict[str, tuple[str, str]] = {
+    "analysis.solar.x_compute_solar__mutmut_255": (
+        "shared = B > 1 and cs.sun_bins.sky.mf == cs.sky.mf",
+        "differs only with exactly one sun bin; then the unshared path traces the same direction (the bins "
+        "of a sun in the sky's own patches point at the patch centres) and skips only rays of zero beam"),
+    "analysis.solar.x_compute_solar__mutmut_694": (
+        "if roots else (np.zeros(1, dtype=str), np.zeros(0, np.int64))",
+        "only for a scene without objects, which has no surfaces: building_ids is then filtered by the "
+        "empty used_b and the dummy id never appears"),
+}
 
 
 def owned(name: str, code: dict) -> bool:
