@@ -14,6 +14,7 @@ from PySide6.QtCore import QT_TRANSLATE_NOOP
 
 from model.errors import InputError
 
+from viewer.overlays import ground_cells_mesh
 from viewer.scene_view import GROUND_PLANE_RGB
 
 from .i18n import format_number, tr
@@ -123,24 +124,6 @@ def shadow_job(ctx, grid_m: float, extent):
     return run
 
 
-def grid_overlay(grid, values_rgb, keep, lift_m: float = 0.05):
-    """Flat mesh of the ground-grid cells in ``keep`` ((ny, nx) bool, row 0 = north) coloured by
-    ``values_rgb`` ((ny, nx, 3) uint8), in local coordinates just above the ground."""
-    import pyvista as pv
-
-    rows, cols = np.nonzero(np.asarray(keep, dtype=bool))
-    z = (float(np.nanmedian(grid.z[grid.inside])) if grid.inside.any() else 0.0) + lift_m
-    x0 = grid.x0 + cols * grid.cell_m
-    y1 = grid.y_top - rows * grid.cell_m  # north edge of the cell (row 0 = north)
-    c = grid.cell_m
-    corners = np.stack([np.c_[x0, y1 - c], np.c_[x0 + c, y1 - c], np.c_[x0 + c, y1], np.c_[x0, y1]], axis=1)
-    pts = np.concatenate([corners.reshape(-1, 2), np.full((4 * len(rows), 1), z)], axis=1)
-    faces = np.c_[np.full(len(rows), 4), np.arange(4 * len(rows)).reshape(-1, 4)].ravel()
-    mesh = pv.PolyData(pts, faces)
-    mesh.cell_data["rgb"] = np.asarray(values_rgb, dtype=np.uint8)[rows, cols]
-    return mesh
-
-
 def when_text(iso: str) -> str:
     """'21.03.2026 15:00' from an ISO local time."""
     return f"{iso[8:10]}.{iso[5:7]}.{iso[0:4]} {iso[11:16]}"
@@ -154,7 +137,7 @@ def shadow_layer(scene, base_rgb, result) -> ResultLayer:
     f = result.figures()
     overlays = {}
     if keep.any():
-        overlays["shadow"] = (grid_overlay(grid, rgb, keep), ground_style(SHADOW_OPACITY))
+        overlays["shadow"] = (ground_cells_mesh(grid, keep, rgb), ground_style(SHADOW_OPACITY))
     share = 100.0 * f["shadow_area_m2"] / f["ground_area_m2"] if f["ground_area_m2"] else 0.0
     summary = tr("Shadow on {a} m² of {g} m² open ground ({p} %); sun azimuth {az}°, elevation {el}°, "
                  "{t}").format(a=format_number(f["shadow_area_m2"], 0), g=format_number(f["ground_area_m2"], 0),
@@ -201,7 +184,7 @@ def sunhours_layer(scene, base_rgb, result) -> ResultLayer:
               "cmap": "plasma", "summary": summary, "decimals": 1, "over": (SUNHOURS_OPACITY, GROUND_RGB)}
     d = f["time_local_start"][:10]
     return ResultLayer(tr("Sun hours {date}").format(date=f"{d[8:10]}.{d[5:7]}.{d[0:4]}"), summary,
-                       {"sunhours": (grid_overlay(grid, rgb, keep), ground_style(SUNHOURS_OPACITY))},
+                       {"sunhours": (ground_cells_mesh(grid, keep, rgb), ground_style(SUNHOURS_OPACITY))},
                        legend=legend, ground={"sunhours"})
 
 
@@ -244,17 +227,16 @@ def _local(result_scene, scene, p):
 
 
 def sightline_layer(scene, base_rgb, result, label=None) -> ResultLayer:
-    import pyvista as pv
+    from viewer.marks import line_mesh, marker_mesh
 
     label = label or (lambda oid: oid)
     rs = getattr(result, "scene", None) or scene
     colour = VISIBLE_RGB if result.visible else BLOCKED_RGB
     a, b = _local(rs, scene, result.observer), _local(rs, scene, result.target)
-    overlays = {"sightline": (pv.Line(a, b), {"color": [c / 255 for c in colour], "line_width": 5}),
-                "sightline-eye": (pv.Sphere(radius=1.0, center=a), {"color": "#1f77b4"})}
+    overlays = {"sightline": (line_mesh(a, b), {"color": [c / 255 for c in colour], "line_width": 5}),
+                "sightline-eye": (marker_mesh(a, 1.0), {"color": "#1f77b4"})}
     if result.first_hit is not None and not result.visible:
-        overlays["sightline-hit"] = (pv.Sphere(radius=1.2, center=_local(rs, scene, result.first_hit)),
-                                     {"color": "#d62728"})
+        overlays["sightline-hit"] = (marker_mesh(_local(rs, scene, result.first_hit), 1.2), {"color": "#d62728"})
     blockers = set(result.blocked_by)
     rgb = muted(base_rgb)
     if blockers:
@@ -298,7 +280,7 @@ VIEWSHED_OPACITY = 0.75
 
 def viewshed_layer(scene, base_rgb, result) -> ResultLayer:
     """Visible ground cells green (hidden grey) and buildings coloured by their visible share."""
-    import pyvista as pv
+    from viewer.marks import marker_mesh
 
     grid = result.grid
     keep = result.active
@@ -307,9 +289,8 @@ def viewshed_layer(scene, base_rgb, result) -> ResultLayer:
     rgb[result.visible] = VISIBLE_RGB
     overlays = {}
     if keep.any():
-        overlays["viewshed"] = (grid_overlay(grid, rgb, keep), ground_style(VIEWSHED_OPACITY))
-    overlays["viewshed-eye"] = (pv.Sphere(radius=1.5, center=_local(result.scene, scene, result.observer)),
-                                {"color": "#1f77b4"})
+        overlays["viewshed"] = (ground_cells_mesh(grid, keep, rgb), ground_style(VIEWSHED_OPACITY))
+    overlays["viewshed-eye"] = (marker_mesh(_local(result.scene, scene, result.observer), 1.5), {"color": "#1f77b4"})
     share = {}
     if result.object_share is not None:
         share = {oid: float(result.object_share[i]) for i, oid in enumerate(result.scene.object_ids)}
@@ -356,7 +337,7 @@ TARGET_RGB = (250, 200, 20)
 
 def viewcone_layer(scene, base_rgb, result, label=None) -> ResultLayer:
     """Corridor volume translucent blue, intruding buildings red, the target yellow."""
-    import pyvista as pv
+    from viewer.marks import triangle_mesh
 
     label = label or (lambda oid: oid)
     rs = result.scene
@@ -365,10 +346,8 @@ def viewcone_layer(scene, base_rgb, result, label=None) -> ResultLayer:
     v, f = result.corridor.volume_mesh(top)
     sv, sf = result.corridor.surface()
     overlays = {
-        "viewcone": (pv.PolyData(np.asarray(v) + shift, np.c_[np.full(len(f), 3), f].ravel()),
-                     {"color": (0.35, 0.55, 0.95), "opacity": 0.25}),
-        "viewcone-plane": (pv.PolyData(np.asarray(sv) + shift, np.c_[np.full(len(sf), 3), sf].ravel()),
-                           {"color": (0.2, 0.4, 0.9), "opacity": 0.5})}
+        "viewcone": (triangle_mesh(np.asarray(v) + shift, f), {"color": (0.35, 0.55, 0.95), "opacity": 0.25}),
+        "viewcone-plane": (triangle_mesh(np.asarray(sv) + shift, sf), {"color": (0.2, 0.4, 0.9), "opacity": 0.5})}
     intruding = {rs.object_ids[i] for i in result.intruders}
     target = rs.object_ids[result.target_object] if result.target_object >= 0 else None
     rgb = muted(base_rgb)

@@ -22,6 +22,7 @@ import numpy as np
 from PySide6.QtCore import QEvent, QObject, QPoint, QRect, QSize, Qt, QTimer, Signal
 from PySide6.QtWidgets import QRubberBand, QVBoxLayout, QWidget
 
+from viewer.marks import line_mesh, marker_mesh, polyline_mesh
 from viewer.screen import NorthArrow, ScaleBar, world_to_display
 
 from .i18n import format_number, tr
@@ -54,10 +55,8 @@ class Viewport(QWidget):
 
     def __init__(self, parent=None):
         super().__init__(parent)
-        import pyvista as pv
         from pyvistaqt import QtInteractor
 
-        self.pv = pv
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         # on screen whatever pyvista's global OFF_SCREEN says (off-screen exports run in this process)
@@ -706,15 +705,13 @@ class Viewport(QWidget):
             self.render()
 
     def _marker(self, p, colour="#d62728"):
-        pv = self.pv
         r = max(0.25, 0.004 * float(np.linalg.norm(np.array(self.plotter.camera.position) - p)))
-        a = self.plotter.add_mesh(pv.Sphere(radius=r, center=p), color=colour, pickable=False, reset_camera=False,
+        a = self.plotter.add_mesh(marker_mesh(p, r), color=colour, pickable=False, reset_camera=False,
                                   render=False)
         self._measure_actors.append(a)
 
     def _line(self, a, b, colour="#d62728", label=None):
-        pv = self.pv
-        act = self.plotter.add_mesh(pv.Line(a, b), color=colour, line_width=3, pickable=False, reset_camera=False,
+        act = self.plotter.add_mesh(line_mesh(a, b), color=colour, line_width=3, pickable=False, reset_camera=False,
                                     render=False)
         self._measure_actors.append(act)
         if label:
@@ -816,10 +813,10 @@ class Viewport(QWidget):
         z = self.ground_z + 0.15
         ring = np.c_[pts, np.full(len(pts), z)]
         if len(ring) >= 2:
-            line = self.pv.lines_from_points(np.vstack([ring, ring[:1]]) if len(ring) >= 3 else ring)
+            line = polyline_mesh(np.vstack([ring, ring[:1]]) if len(ring) >= 3 else ring)
             self.add_overlay("drawing", line, color="#ff7f0e", line_width=4)
         else:
-            self.add_overlay("drawing", self.pv.Sphere(radius=0.6, center=ring[0]), color="#ff7f0e")
+            self.add_overlay("drawing", marker_mesh(ring[0], 0.6), color="#ff7f0e")
 
     def finish_drawing(self) -> None:
         """Close the drawn polygon (Enter or double click) and hand it on."""
