@@ -9,7 +9,7 @@ attribute dock of the clicked building, and a report for the council (PDF, GeoJS
 CSV).
 
 The plan is read and reprojected to the model CRS in a worker thread (``importers.xplanung``);
-the envelopes and the check are ``analysis.bplan``; the meshes ``viewer.bplan_view``; the
+the envelopes ``analysis.bplan_envelopes`` and the check ``analysis.bplan``; the meshes ``viewer.bplan_view``; the
 report ``exporters.bplan``. The plan layer is drawn again whenever the scene changes (a variant,
 an edit), because its geometry is in the scene's local frame.
 """
@@ -320,7 +320,7 @@ class PlanController(QObject):
         self._drawn = []
         if self.plan is None or w.scene is None or w.scene.n_triangles == 0:
             return
-        from analysis.bplan import HeightReferences, envelopes, prepare
+        from analysis.bplan_envelopes import HeightReferences, envelopes, prepare
         from model.ground import Ground
         from viewer.bplan_view import plan_meshes
 

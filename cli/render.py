@@ -130,7 +130,8 @@ def _plan_overlays(model, plan, args, inserted) -> dict:
     meshes, framing bounds, legend rows and a summary for the JSON."""
     import numpy as np
 
-    from analysis.bplan import HeightReferences, buildings_in_area, envelopes, prepare
+    from analysis.bplan import buildings_in_area
+    from analysis.bplan_envelopes import HeightReferences, envelopes, prepare
     from model.ground import ground_for
     from viewer.bplan_view import plan_bounds, plan_legend, plan_meshes
 

@@ -1,7 +1,7 @@
 """A Bebauungsplan (binding land-use plan) as read from XPlanGML: plan features with 2D shapely
 geometry in one CRS, their fixings (Festsetzungen) as attributes, and the height specifications
 (``XP_Hoehenangabe``). Pure data (numpy, shapely); the reader is ``importers/xplanung.py``, the
-envelopes and the compliance check of a variant are in ``analysis/bplan.py``.
+envelopes are in ``analysis/bplan_envelopes.py``, the compliance check of a variant in ``analysis/bplan.py``.
 
 Terms (XPlanung Objektartenkatalog 5.x/6.0, BauNVO 1990/2017, PlanZV 1990):
 

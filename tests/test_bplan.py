@@ -664,7 +664,7 @@ def _one_envelope(env, zone_id):
 def test_envelope_is_a_closed_volume_from_the_ground_to_the_absolute_limit():
     """GBH ≤ 34 m NHN over flat ground at 8.3 m: a watertight prism whose volume (trimesh) is
     the Baufenster's area × 25.7 m."""
-    from analysis.bplan import envelopes, prepare
+    from analysis.bplan_envelopes import envelopes, prepare
 
     plan = read_xplanung(data_file(PLANS["5.2"]), crs=25832)
     origin = np.array([565000.0, 5932000.0, 0.0])
@@ -687,7 +687,7 @@ def test_envelope_with_a_relative_limit_and_on_a_terrain(tmp_path):
     """The same Baufenster with its 34 m measured from the ground (hoehenbezug 2000), on a
     terrain sloping 5 % eastwards: the bottom follows the terrain, the top is 34 m above the
     lowest ground point of the outline."""
-    from analysis.bplan import envelopes, prepare
+    from analysis.bplan_envelopes import envelopes, prepare
     from model.terrain import TerrainGrid
 
     p = _rewrite(tmp_path, "rel.gml", b"<xplan:hoehenbezug>1000</xplan:hoehenbezug>\n          <xplan:bezugspunkt>6000"
@@ -815,7 +815,7 @@ def test_the_largest_distance_outside_is_found_between_vertices():
 def test_every_envelope_of_the_real_plans_is_a_closed_outward_volume():
     """All Baufenster of the four plans (rings as the files orient them): watertight,
     consistently wound, positive volume = area × height over flat ground (trimesh)."""
-    from analysis.bplan import envelopes, prepare
+    from analysis.bplan_envelopes import envelopes, prepare
 
     n = 0
     for version in sorted(PLANS):
@@ -859,7 +859,8 @@ def test_a_placeholder_height_of_zero_is_not_applied_and_is_named(tmp_path):
 def test_baufenster_inherit_the_fixings_of_their_building_zone(tmp_path):
     """XPlanGML 6.0: the Baufenster carry no fixings, the WR zone says I (one full storey) and
     PlanZV red: a two-storey house in a Baufenster breaks the zone's Z, reported on the Baufenster."""
-    from analysis.bplan import check_compliance, prepare
+    from analysis.bplan import check_compliance
+    from analysis.bplan_envelopes import prepare
     from importers import load
     from model.bplan import NUTZUNG_COLOURS
     from model.scenario import Scenario

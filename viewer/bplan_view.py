@@ -2,7 +2,7 @@
 the Art der baulichen Nutzung (PlanZV), their top outlines (and eave lines), the plan's zones
 draped on the ground, the Baugrenzen (blue), Baulinien (red) and the plan boundary (black).
 
-Pure geometry comes from ``analysis.bplan`` (``prepare``, ``envelopes``); this module only turns
+Pure geometry comes from ``analysis.bplan_envelopes`` (``prepare``, ``envelopes``); this module only turns
 it into PyVista meshes, all in the scene's local frame. Draping: on a terrain (``ground.grid``)
 the zones are the terrain triangles inside them and the lines follow the terrain
 (``viewer.layers_view``); on the flat ground plane they are triangulated polygons a few
@@ -53,7 +53,7 @@ def _fill_mesh(geoms, rgb, ground, origin):
     the plane."""
     import pyvista as pv
 
-    from analysis.bplan import polygon_triangles
+    from analysis.bplan_envelopes import polygon_triangles
 
     if getattr(ground, "grid", None) is not None:
         from .layers_view import drape_fill_polydata
@@ -172,7 +172,7 @@ def violation_meshes(result, scene) -> dict:
     on the ground."""
     import pyvista as pv
 
-    from analysis.bplan import polygon_triangles
+    from analysis.bplan_envelopes import polygon_triangles
 
     shift = np.asarray(result.origin, float) - np.asarray(scene.origin, float)
     checks = result.by_id()
