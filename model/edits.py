@@ -815,7 +815,7 @@ class WindTurbine(Edit):
         self.base_d = self.number("tower_base_diameter_m", max(2.0, 0.05 * self.hub), positive=True)
 
     def apply(self, model, ctx=None):
-        from .extrude import wind_turbine_shells
+        from .wind_turbine import wind_turbine_shells
 
         ctx = ctx or ApplyContext()
         at = self.at
