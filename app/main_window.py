@@ -30,6 +30,7 @@ from .city_tiles import open_city_dialog
 from .commands import demolish_command
 from .i18n import format_number, tr
 from .layers import LayerDock
+from .picture_controls import _t as _pt
 from .legend import LegendDock
 from .scenario_adapter import apply_variant, expand_with_parts, load_variant, save_variant
 from .results_view import ResultsView
@@ -92,6 +93,9 @@ class MainWindow(QMainWindow):
         self.tabifyDockWidget(self.analysis, self.measure)
         self.attributes.raise_()
 
+        from .picture_controls import PictureControls
+
+        self.picture_controls = PictureControls(self)  # orthophoto, rasters, 2D layers, textures, finish
         self._build_actions()
         self._build_status_bar()
         self.setAcceptDrops(True)
@@ -219,6 +223,17 @@ class MainWindow(QMainWindow):
         A["draw_extrude"] = self._act(lambda: self.viewport.set_mode("draw"), QKeySequence("Ctrl+Shift+E"))
         A["insert_file"] = self._act(self.insert_file_dialog)
         A["add_layer"] = self._act(self.add_layer_dialog)
+        pc = self.picture_controls
+        A["add_ortho"] = self._act(pc.add_ortho_dialog)
+        A["add_flood"] = self._act(lambda: pc.add_raster_dialog("flood"))
+        A["add_raster"] = self._act(lambda: pc.add_raster_dialog("ramp"))
+        finishes = QActionGroup(self)
+        for preset in ("presentation", "interactive", "plain"):
+            A[f"finish_{preset}"] = self._act(lambda _=False, p=preset: self._set_finish(p), checkable=True,
+                                              group=finishes)
+        A["finish_plain"].setChecked(True)
+        for part in ("sky", "fog", "ssao", "edl"):
+            A[f"finish_{part}"] = self._act(lambda on, pp=part: self._set_finish(pp, on), checkable=True)
         A["clear_selection"] = self._act(lambda: self.set_selection([]))
         A["load_scenario"] = self._act(self.load_scenario)
         A["save_scenario"] = self._act(self.save_scenario)
@@ -247,7 +262,8 @@ class MainWindow(QMainWindow):
         mb = self.menuBar()
         self.menus = {}
         m = self.menus["file"] = mb.addMenu("")
-        m.addActions([A["open"], A["open_folder"], A["open_city"], A["open_demo"], A["add_layer"]])
+        m.addActions([A["open"], A["open_folder"], A["open_city"], A["open_demo"], A["add_layer"], A["add_ortho"],
+                      A["add_flood"], A["add_raster"]])
         self.recent_menu = m.addMenu("")
         m.addSeparator()
         m.addActions([A["load_scenario"], A["save_scenario"], A["export"], A["publish"], A["screenshot"]])
@@ -263,6 +279,11 @@ class MainWindow(QMainWindow):
         m.addActions([A["zoom_sel"], A["zoom_all"]])
         m.addAction(A["presentation"])
         m.addSeparator()
+        self.finish_menu = m.addMenu("")
+        self.finish_menu.addActions([A["finish_presentation"], A["finish_interactive"], A["finish_plain"]])
+        self.finish_menu.addSeparator()
+        self.finish_menu.addActions([A["finish_sky"], A["finish_fog"], A["finish_ssao"], A["finish_edl"]])
+        self._sync_finish_actions()
         self.docks_menu = m.addMenu("")
         for d in (self.layers, self.attributes, self.search, self.analysis, self.variants, self.legend, self.measure):
             self.docks_menu.addAction(d.toggleViewAction())
@@ -327,6 +348,12 @@ class MainWindow(QMainWindow):
             "navigation_help": tr("Navigation and keys"),
             "set_height": tr("Set &height of selected…"), "draw_extrude": tr("Draw footprint and e&xtrude"),
             "insert_file": tr("&Insert design (file) at a point…"), "add_layer": tr("Add 2D &layer (GeoJSON, GPKG, SHP)…"),
+            "add_ortho": _pt("Add aerial image (orthophoto)…"), "add_flood": _pt("Add flood depth raster…"),
+            "add_raster": _pt("Add raster (colour ramp)…"),
+            "finish_presentation": _pt("Presentation (anti-aliasing, ambient occlusion)"),
+            "finish_interactive": _pt("Interactive (sky and haze)"), "finish_plain": _pt("Plain"),
+            "finish_sky": _pt("Sky"), "finish_fog": _pt("Haze"), "finish_ssao": _pt("Ambient occlusion (SSAO)"),
+            "finish_edl": _pt("Eye-dome lighting"),
             "lang_de": "Deutsch", "lang_en": "English",
         }
         for k, text in texts.items():
@@ -351,6 +378,7 @@ class MainWindow(QMainWindow):
             self.menus[k].setTitle(text)
         self.recent_menu.setTitle(tr("Recent files"))
         self.docks_menu.setTitle(tr("Panels"))
+        self.finish_menu.setTitle(_pt("Picture quality"))
         self.toolbar.setWindowTitle(tr("Tools"))
         self.cancel_button.setText(tr("Cancel"))
         for d in (self.layers, self.attributes, self.search, self.analysis, self.variants, self.legend, self.measure):
@@ -478,6 +506,8 @@ class MainWindow(QMainWindow):
             for a in actors:
                 self.viewport.plotter.remove_actor(a, render=False)
         self.geo_layers = []
+        self.picture_controls.clear()  # no aerial image or rasters of the last model
+        self.viewport.picture_spec = self.picture_controls.spec(model)  # its textures, the finish
         self.viewport.selection = []
         t1 = time.perf_counter()
         self.viewport.set_scene(scene, model, reset_camera=True)  # renders the first frame synchronously
@@ -486,6 +516,7 @@ class MainWindow(QMainWindow):
         self.timings = {"load_s": load_s, "first_frame_s": time.perf_counter() - t0,
                         "scene_to_frame_s": time.perf_counter() - t1}
         self.layers.populate(self._type_counts(), paths)
+        self.picture_controls._rows()
         self.search.set_model(model)
         self.attributes.show_object(None, None, None)
         self.legend.show_surfaces()
@@ -671,6 +702,7 @@ class MainWindow(QMainWindow):
             removed = [i for i in self.base_model.objects if i not in model.objects]
             if removed:
                 ghost = self.base_model.scene(object_ids=removed)
+        self.viewport.picture_spec = self.picture_controls.spec(model)  # the picture of this variant
         self.viewport.set_scene(scene, model, reset_camera=reset_camera, ghost=ghost)
         self.state.set_scene(model, scene)  # selection, result layers and the legend follow
         self.layers.populate(self._type_counts(), self.files)
@@ -995,6 +1027,33 @@ class MainWindow(QMainWindow):
         self.viewport.set_mode("point")
         self.statusBar().showMessage(tr("Click the insertion point in the 3D view"), 0)
 
+    def _set_finish(self, what: str, on: bool = True) -> None:
+        """View ▸ Picture quality: a preset, or one part of the finish switched on or off."""
+        from viewer.finish import PRESETS, Finish
+
+        pc = self.picture_controls
+        if what in PRESETS:
+            finish = Finish(**PRESETS[what].to_dict())
+        else:
+            finish = Finish(**pc.finish.to_dict())
+            if what in ("sky", "fog"):
+                setattr(finish, what, bool(on))
+            else:
+                finish.occlusion = what if on else "none"
+        pc.set_finish(finish)
+        self._sync_finish_actions()
+
+    def _sync_finish_actions(self) -> None:
+        A, f = self.actions_by_name, self.picture_controls.finish
+        for a in ("finish_sky", "finish_fog", "finish_ssao", "finish_edl"):
+            A[a].blockSignals(True)
+        A["finish_sky"].setChecked(f.sky)
+        A["finish_fog"].setChecked(f.fog)
+        A["finish_ssao"].setChecked(f.occlusion == "ssao")
+        A["finish_edl"].setChecked(f.occlusion == "edl")
+        for a in ("finish_sky", "finish_fog", "finish_ssao", "finish_edl"):
+            A[a].blockSignals(False)
+
     def add_layer_dialog(self) -> None:
         path, _ = QFileDialog.getOpenFileName(self, tr("Add 2D layer"), "", tr(
             "GIS layers (*.geojson *.json *.gpkg *.shp);;All files (*)"))
@@ -1131,8 +1190,9 @@ class MainWindow(QMainWindow):
         super().closeEvent(event)
 
 
-def run_app(files, language: str | None = None, screenshot: str | None = None) -> int:
-    """Start the application with ``files`` (one model); returns the exit code."""
+def run_app(files, language: str | None = None, screenshot: str | None = None, ortho=None) -> int:
+    """Start the application with ``files`` (one model) and orthophotos ``ortho`` on the ground;
+    returns the exit code."""
     import sys
 
     app = QApplication.instance() or QApplication(sys.argv[:1])
@@ -1146,6 +1206,14 @@ def run_app(files, language: str | None = None, screenshot: str | None = None) -
     recovered = window.autosave.offer_recovery()  # a crashed session's edits, if any
     if files and recovered is None:
         window.open_paths(files)
+    if ortho:
+        def add_ortho():
+            if window._load_job is not None or window.scene is None:
+                QTimer.singleShot(200, add_ortho)
+                return
+            window.picture_controls.add_ortho_files(ortho)
+
+        QTimer.singleShot(0, add_ortho)
     if screenshot:
         def shoot():
             if window._load_job is not None:

@@ -7,8 +7,11 @@ view and nothing else but large, readable controls.
 * Space plays / pauses the tour (flights and holds as in the video export) or the sun animation
   (the time of day runs on); Esc leaves; H hides the control bar; B toggles before/after.
 * Sun: time-of-day and day-of-year sliders set the key light to the sun of the site (NREL SPA,
-  :mod:`analysis.sun`) and, with "Shadows", draw the computed ground shadows
-  (:class:`viewer.sun_animation.SunShadows`, one ray per ground cell — the shadow analysis core).
+  :mod:`analysis.sun`) and, with "Shadows", draw the computed shadows on the ground, the roofs
+  and the facades (:meth:`viewer.picture.Picture.sun_state`, one ray per ground cell and per
+  light-map texel — the shadow analysis core — computed in a worker, shown when done).
+* The window's picture (aerial image, rasters, 2D layers, textures, finish) comes along
+  (``picture``: model → :class:`viewer.picture.PictureSpec`), in the view and in the exports.
 * Before/after: a toggle between the existing state and the variant (demolished buildings as
   translucent ghosts, new ones highlighted), and "Side by side": the other state in a second view
   to the right whose camera follows the first (drag the divider to swipe).
@@ -191,7 +194,7 @@ class PresentationWindow(QWidget):
     closed = Signal()
 
     def __init__(self, states, views=None, title: str = "", credit: str | None = None, parent=None,
-                 fullscreen: bool = True, screen=None, when: dt.datetime | None = None):
+                 fullscreen: bool = True, screen=None, when: dt.datetime | None = None, picture=None):
         super().__init__(parent, Qt.WindowType.Window)
         from PySide6.QtGui import QGuiApplication
 
@@ -214,8 +217,9 @@ class PresentationWindow(QWidget):
         self.index = -1
         self.showing_after = len(self.states) > 1
         self._scenes: dict[int, object] = {}
-        self._shadows: dict[int, object] = {}
-        self._shadow_jobs: dict[int, object] = {}
+        self._shadow_jobs: dict[int, object] = {}  # viewport id -> running sun job
+        self._picture_of = picture or (lambda _model: None)
+        self.last_shadow = None  # ground cells in shadow at the instant shown (with "Shadows")
         self._flight = None
         self._playing = None  # "tour" | "sun" | None
         self._tour_t0 = 0.0
@@ -449,6 +453,7 @@ class PresentationWindow(QWidget):
         cam = camera_state(self.viewport.plotter) if keep_camera else None
         k = self.state_index()
         scene, ghost = self._parts(k)
+        self.viewport.picture_spec = self._picture_of(self.states[k][1])
         self.viewport.set_scene(scene, self.states[k][1], reset_camera=not keep_camera, ghost=ghost)
         self._highlight_new(self.viewport, k)
         if cam is not None:
@@ -456,6 +461,7 @@ class PresentationWindow(QWidget):
         if self.split_check.isChecked():
             other = 0 if k else len(self.states) - 1
             sc2, gh2 = self._parts(other)
+            self.viewport_b.picture_spec = self._picture_of(self.states[other][1])
             self.viewport_b.set_scene(sc2, self.states[other][1], reset_camera=False, ghost=gh2)
             self._highlight_new(self.viewport_b, other)
             self._follow_camera()
@@ -642,60 +648,83 @@ class PresentationWindow(QWidget):
         self.sun = sun
         el, az = float(sun.elevation_deg[0]), float(sun.azimuth_deg[0])
         d = sun.direction_grid()[0]
+        self._show_sun_text()
+        self._update_shadows(d)
+        if not self.shadow_check.isChecked():
+            for vp in (self.viewport, self.viewport_b):
+                if vp.scene is not None and (vp is self.viewport or vp.isVisible()):
+                    vp.set_sun_direction(d if el > 0 else None)  # renders
+
+    def _show_sun_text(self) -> None:
+        when, sun = self.when_local(), self.sun
+        el, az = float(sun.elevation_deg[0]), float(sun.azimuth_deg[0])
         text = f"{when:%d.%m.} {when:%H:%M} · "
         text += (_t("Sun: azimuth {az}°, elevation {el}°").format(az=f"{az:.0f}", el=f"{el:.0f}") if el > 0
                  else _t("Sun below the horizon"))
         self.sun_label.setText(text)
-        self._update_shadows(d)
-        for vp in (self.viewport, self.viewport_b):
-            if vp.scene is not None and (vp is self.viewport or vp.isVisible()):
-                vp.set_sun_direction(d if el > 0 else None)  # renders
 
     def _update_shadows(self, d) -> None:
-        from viewer.sun_animation import shadow_mesh, shadow_style
-
-        targets = [(self.viewport, self.state_index())]
-        if self.viewport_b.isVisible():
-            targets.append((self.viewport_b, 0 if self.state_index() else len(self.states) - 1))
-        for vp, k in targets:
+        """With "Shadows": the computed shadows of the selected instant in every visible view (a
+        worker traces the rays; the view shows them when it is done). Without: the plain picture."""
+        targets = [self.viewport] + ([self.viewport_b] if self.viewport_b.isVisible() else [])
+        for vp in targets:
             if not self.shadow_check.isChecked():
-                vp.remove_overlay("sun-shadow", render=False)
+                if vp.picture is not None and vp.picture.shading is not None:
+                    vp.set_picture(vp.picture_spec, render=False)  # the picture without its sun
                 continue
-            shadows = self._shadows.get(k)
-            if shadows is None:
-                self._start_shadow_job(k)
-                continue
-            shadow = shadows.shadow(d)
-            if vp is self.viewport:
-                self.last_shadow = shadow
-            mesh = shadow_mesh(shadows.grid, shadow)
-            if mesh.n_cells:
-                vp.add_overlay("sun-shadow", mesh, **shadow_style())
-            else:
-                vp.remove_overlay("sun-shadow", render=False)
+            self._start_shadow_job(vp, self.when_local())
 
-    def _start_shadow_job(self, k: int) -> None:
-        if k in self._shadow_jobs:
+    def _start_shadow_job(self, vp, when) -> None:
+        """Trace the shadows of ``when`` for ``vp`` in a worker (one job per view: a newer instant
+        waits until the running one is shown)."""
+        from viewer.finish import PRESETS
+        from viewer.picture import PictureSpec
+
+        key = id(vp)
+        if key in self._shadow_jobs:
+            self._pending_sun = True
             return
-        from viewer.sun_animation import SunShadows
-
-        scene, site = self.scene_of(k), self.site()
+        if vp.picture is None:
+            vp.set_picture(vp.picture_spec or PictureSpec(finish=PRESETS["plain"]), render=False)
+        picture, site = vp.picture, self.site()
         self.sun_label.setText(_t("Computing shadows …"))
 
         def run(progress, cancelled):
-            return SunShadows(scene, cell_m=1.0, site=site)
+            picture.make_shading(site=site)
+            return picture.sun_state(when)
 
-        def done(result, k=k):
-            self._shadows[k] = result
-            self._shadow_jobs.pop(k, None)
-            self._sun_changed()
+        def done(state, vp=vp, picture=picture):
+            self._shadow_jobs.pop(key, None)
+            if vp.picture is picture and self.shadow_check.isChecked():
+                vp.set_sun_time(when, state)
+                if vp is self.viewport:
+                    self.last_shadow = picture.last_ground_shadow
+                    self.last_sun_state = state
+            if getattr(self, "_pending_sun", False):
+                self._pending_sun = False
+                self._sun_changed()
+            else:
+                self._show_sun_text()
 
-        def failed(msg, k=k):
-            self._shadow_jobs.pop(k, None)
+        def failed(msg):
+            self._shadow_jobs.pop(key, None)
             self.sun_label.setText(msg)
 
-        self._shadow_jobs[k] = self.jobs.start(run, _t("Shadows"), on_done=done, on_error=failed,
-                                               on_cancel=lambda k=k: self._shadow_jobs.pop(k, None))
+        self._shadow_jobs[key] = self.jobs.start(run, _t("Shadows"), on_done=done, on_error=failed,
+                                                 on_cancel=lambda: self._shadow_jobs.pop(key, None))
+
+    def picture_for_export(self, k: int, sun: bool):
+        """The picture of state ``k`` for an export: the window's parts, presentation finish for
+        stills, and the selected instant's sun and shadows with ``sun``."""
+        import dataclasses
+
+        from viewer.finish import PRESETS
+        from viewer.picture import PictureSpec
+
+        spec = self._picture_of(self.states[k][1]) or PictureSpec(finish=PRESETS["presentation"])
+        when = self.when_local() if sun and self.site() is not None else None
+        return dataclasses.replace(spec, finish=PRESETS["presentation"], when=when,
+                                   tz=self.site().tz if when is not None else None)
 
     # ------------------------------------------------------------------ saving views, tour
     def _current_bookmark(self, n: int) -> dict:
@@ -795,9 +824,11 @@ class PresentationWindow(QWidget):
         title, credit = self.title or None, self.credit
         subtitle = self.view_label.text() or None
 
+        picture = self.picture_for_export(k, sun=self.shadow_check.isChecked())
+
         def run(progress, cancelled):
             return screenshot(scene, path, size=size, camera=cam, title=title, subtitle=subtitle, credit=credit,
-                              ghost=ghost, highlight_ids=new, progress=progress)
+                              ghost=ghost, highlight_ids=new, progress=progress, picture=picture)
 
         return self._start_export(run)
 
@@ -810,12 +841,17 @@ class PresentationWindow(QWidget):
         k = self.state_index()
         scene, ghost = self._parts(k)
         title, credit = self.title or None, self.credit
+        import dataclasses
+
+        from viewer.finish import PRESETS
+
+        picture = dataclasses.replace(self.picture_for_export(k, sun=False), finish=PRESETS["interactive"])
         if kind == "tour":
             tour = self.current_tour()
 
             def run(progress, cancelled):
                 return render_tour(scene, tour, path, size=size, fps=fps, title=title, credit=credit, ghost=ghost,
-                                   progress=progress, cancelled=cancelled)
+                                   progress=progress, cancelled=cancelled, picture=picture)
         else:
             when = self.when_local()
             cam = camera_state(self.viewport.plotter)
@@ -823,7 +859,7 @@ class PresentationWindow(QWidget):
             def run(progress, cancelled):
                 return render_sun_animation(scene, path, date=when.date(), start="06:00", stop="20:00",
                                             step_min=step_min, fps=fps, size=size, view=cam, title=title,
-                                            credit=credit, progress=progress, cancelled=cancelled)
+                                            credit=credit, progress=progress, cancelled=cancelled, picture=picture)
 
         return self._start_export(run)
 
@@ -882,8 +918,10 @@ def open_presentation(window) -> PresentationWindow | None:
 
     title = ", ".join(Path(f).stem.replace(".city", "") for f in window.files[:2])
     state = getattr(window, "state", None)
+    controls = getattr(window, "picture_controls", None)
     pres = PresentationWindow(states, views, title=title, screen=window.screen(),
-                              when=state.when_local if state is not None else None)
+                              when=state.when_local if state is not None else None,
+                              picture=controls.spec if controls is not None else None)
     pres.views_changed.connect(lambda v: setattr(window, "presentation_views", list(v)))
     window._presentation = pres
     return pres

@@ -249,6 +249,7 @@ class ProjectController:
                                 if self.variant_results(v)},
             "result_parameters": self.parameter_texts(),
             "existing_results": self.variant_results(w.variants.variants[0]) if w.variants.variants else {},
+            "picture": w.picture_controls.to_dict(self.path.resolve().parent if self.path else None),
         }
         return proj
 
@@ -388,6 +389,8 @@ class ProjectController:
         themes = getattr(w, "colour_themes", None)
         if themes is not None and theme:
             themes.set_theme(theme)
+        if proj.analysis.get("picture"):  # aerial images, rasters, 2D layers, finish (app.picture_controls)
+            w.picture_controls.restore(proj.analysis["picture"], base)
         self.path = proj.path
         w.statusBar().showMessage(tr("Project opened: {file}").format(file=str(proj.path)), 8000)
 

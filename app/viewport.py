@@ -38,6 +38,8 @@ SNAP_COLOURS = {"vertex": "#ff7f0e", "edge": "#9467bd"}  # marker of a point sna
 
 
 RESULT_SELECTION_RGB = (0, 200, 255)  # selection highlight while a result colours the view
+#: the view's background gradient (bottom, top) without a picture's sky
+VIEW_BACKGROUND, VIEW_BACKGROUND_TOP = (0.80, 0.87, 0.95), (0.38, 0.58, 0.86)
 
 
 class Viewport(QWidget):
@@ -64,7 +66,7 @@ class Viewport(QWidget):
                                     multi_samples=int(os.environ.get("STADTBILD_MSAA", "4")))
         self.plotter.setAcceptDrops(False)  # files dropped on the view go to the main window
         layout.addWidget(self.plotter.interactor)
-        self.plotter.set_background((0.80, 0.87, 0.95), top=(0.38, 0.58, 0.86))
+        self.plotter.set_background(VIEW_BACKGROUND, top=VIEW_BACKGROUND_TOP)
         self.plotter.renderer.RemoveAllLights()
         self._sun_direction = None
         self._add_lights()
@@ -72,6 +74,16 @@ class Viewport(QWidget):
         self.scene = None
         self.model = None
         self.ground_z = 0.0
+        # what the picture adds (orthophoto, rasters, layers, textures, sun, finish: viewer.picture)
+        self.picture_spec = None
+        self.picture = None
+        self._shadings: dict = {}  # id(scene) -> its SunShading (kept for the last few scenes)
+        self._lod_timer = QTimer(self)
+        self._lod_timer.setSingleShot(True)
+        self._lod_timer.setInterval(150)
+        self._lod_timer.timeout.connect(self._update_lod)
+        self._lod_camera_mtime = -1
+        self.plotter.renderer.AddObserver("EndEvent", self._frame_done)
         self.layers: dict[str, dict] = {}  # object type -> {mesh, actor, tri, visible, colour, opacity}
         self.hidden: set[str] = set()  # object ids not drawn (and not pickable), e.g. the existing
         # buildings inside a Bebauungsplan's area (app.bplan)
@@ -130,7 +142,7 @@ class Viewport(QWidget):
     # ------------------------------------------------------------------ scene
     def set_scene(self, scene, model=None, reset_camera: bool = True, ghost=None) -> float:
         """Show ``scene``; returns the seconds until the first frame was rendered."""
-        from viewer.scene_view import GROUND_PLANE_RGB, ground_plane, scene_to_polydata, triangle_colours
+        from viewer.scene_view import scene_to_polydata, triangle_colours
 
         t0 = time.perf_counter()
         old_layers = self.layers
@@ -162,24 +174,106 @@ class Viewport(QWidget):
         self.ground_z = float(lo[2])
         self._object_geometry(scene)
         self._build_type_layers(old_layers)
-        # the ground plane sits 0.3 m below the lowest point so that result overlays drawn just above
-        # the ground (shadow, sun-hours) never fight with it in the depth buffer from far away
-        self.ground_actor = self.plotter.add_mesh(ground_plane(scene, z=self.ground_z - 0.3),
-                                                  color=[c / 255 for c in GROUND_PLANE_RGB], name="ground",
-                                                  pickable=False, lighting=False, reset_camera=False, render=False)
+        self._add_ground()
         if ghost is not None and ghost.n_triangles:
             gmesh = scene_to_polydata(ghost)
             self.overlays["ghost"] = self.plotter.add_mesh(gmesh, color=(0.55, 0.65, 0.85), opacity=0.3,
                                                            name="ghost", pickable=False, reset_camera=False,
                                                            render=False)
         self.selection = [i for i in self.selection if i in self._id_index]
-        self._recolour()
-        self._add_decorations()
         if reset_camera:
             self.set_view("iso", render=False)
+        if self.picture is not None or self.picture_spec is not None:
+            self._rebuild_picture(render=False)  # the picture of the new scene
+        self._recolour()
+        self._add_decorations()
         self.render()
         self._adapt_multisampling()
         return time.perf_counter() - t0
+
+    def _add_ground(self) -> None:
+        """The viewport's own ground plane, 0.3 m below the lowest point so that result overlays
+        drawn just above the ground (shadow, sun-hours) never fight with it in the depth buffer
+        from far away (a picture brings its own ground instead)."""
+        from viewer.scene_view import GROUND_PLANE_RGB, ground_plane
+
+        if self.ground_actor is not None:
+            self.plotter.remove_actor(self.ground_actor, render=False)
+        self.ground_actor = self.plotter.add_mesh(ground_plane(self.scene, z=self.ground_z - 0.3),
+                                                  color=[c / 255 for c in GROUND_PLANE_RGB], name="ground",
+                                                  pickable=False, lighting=False, reset_camera=False, render=False)
+
+    # ------------------------------------------------------------------ the picture (issue 21)
+    def set_picture(self, spec, render: bool = True) -> None:
+        """Show what a :class:`viewer.picture.PictureSpec` adds to the model (orthophoto, rasters,
+        2D layers and POIs, the model's textures, the sun with computed shadows, the finish);
+        None: the plain view."""
+        self.picture_spec = spec
+        self._rebuild_picture(render=render)
+
+    def _rebuild_picture(self, render: bool = True) -> None:
+        if self.picture is not None:
+            self.picture.remove()
+            self.picture = None
+            self.plotter.set_background(VIEW_BACKGROUND, top=VIEW_BACKGROUND_TOP)
+            self._add_lights()
+            self.ground_actor = None
+            if self.scene is not None and self.scene.n_triangles:
+                self._add_ground()
+        if self.picture_spec is not None and self.scene is not None and self.layers:
+            from viewer.picture import Picture
+            from viewer.screen import software_gl
+
+            models = [(lay["actor"], lay["mesh"], lay["tri"]) for lay in self.layers.values()]
+            cached = self._shadings.get(id(self.scene))
+            self.picture = Picture(self.plotter, self.scene, self.picture_spec, models=models,
+                                   size=tuple(self.plotter.ren_win.GetSize()),
+                                   software_gl=getattr(self, "software_gl", None) or software_gl(self.plotter.ren_win),
+                                   window=True,
+                                   shading=cached[1] if cached is not None and cached[0] is self.scene else None)
+            self.ground_actor = self.picture.actors.get("ground", self.ground_actor)
+            self.picture.update_view(tuple(self.plotter.ren_win.GetSize()))
+            self.plotter.reset_camera_clipping_range()  # the ground may now reach the horizon
+            self._recolour()
+        if render:
+            self.render()
+
+    def set_sun_time(self, when, state=None) -> dict | None:
+        """Light the picture by the sun of local ``when`` with the computed shadows on ground,
+        roofs and facades (``state``: a :meth:`viewer.picture.Picture.sun_state` computed in a
+        worker); returns the sun record. Without a picture a plain one is made for it."""
+        if self.picture is None:
+            from viewer.finish import PRESETS
+            from viewer.picture import PictureSpec
+
+            self.set_picture(PictureSpec(finish=PRESETS["interactive"]), render=False)
+        if self.picture is None:
+            return None
+        rec = self.picture.apply_sun(state) if state is not None else self.picture.set_time(when)
+        self._sun_direction = self.picture.sun.direction_grid()[0]
+        self._shadings[id(self.scene)] = (self.scene, self.picture.shading)
+        while len(self._shadings) > 3:
+            self._shadings.pop(next(iter(self._shadings)))
+        self.render()
+        return rec
+
+    def _frame_done(self, *_args) -> None:
+        """After every frame: when the camera moved, update the picture's orthophoto tiles a
+        moment later (after the orbit, not during it)."""
+        if self.picture is None or self.picture.ortho is None:
+            return
+        mtime = self.plotter.camera.GetMTime()
+        if mtime != self._lod_camera_mtime:
+            self._lod_camera_mtime = mtime
+            self._lod_timer.start()
+
+    def _update_lod(self) -> None:
+        if self.picture is None:
+            return
+        before = self.picture.ortho.shown if self.picture.ortho is not None else []
+        self.picture.update_view(tuple(self.plotter.ren_win.GetSize()))
+        if self.picture.ortho is not None and self.picture.ortho.shown != before:
+            self.render()
 
     def _build_type_layers(self, old_layers: dict) -> None:
         """One actor per object type of the scene (its visible triangles: hidden objects left out),
@@ -227,6 +321,8 @@ class Viewport(QWidget):
         self._picker = None
         self._type_settings = {}
         self._build_type_layers(old)
+        if self.picture is not None:
+            self.picture.attach_models([(lay["actor"], lay["mesh"], lay["tri"]) for lay in self.layers.values()])
         self._recolour()
         if render:
             self.render()
@@ -237,11 +333,9 @@ class Viewport(QWidget):
         if getattr(self, "_msaa_checked", False) or "STADTBILD_MSAA" in os.environ:
             return
         self._msaa_checked = True
-        try:
-            caps = self.plotter.ren_win.ReportCapabilities() or ""
-        except Exception:
-            return
-        if any(s in caps for s in ("llvmpipe", "softpipe", "swrast", "SVGA3D")):
+        from viewer.screen import software_gl
+
+        if software_gl(self.plotter.ren_win):
             self.plotter.ren_win.SetMultiSamples(0)
             self.software_gl = True
             self.render()
@@ -290,6 +384,9 @@ class Viewport(QWidget):
             mesh.cell_data["rgb"][:] = rgb
             mesh.GetCellData().GetArray("rgb").Modified()
             mesh.Modified()
+        if self.picture is not None:  # light-mapped copies are drawn; textures give way to result colours
+            self.picture.refresh_colours()
+            self.picture.set_textures_visible(self.result_rgb is None and self.theme_rgb is None)
 
     def set_selection(self, ids, render: bool = True) -> None:
         self.selection = [i for i in dict.fromkeys(ids) if self.scene is not None and i in self._id_index]

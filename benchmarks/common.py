@@ -60,3 +60,48 @@ def warm_trimesh(vertices, triangles, engine=None):
 
 def fmt_mb(n: float) -> str:
     return f"{n / 1e6:,.0f} MB"
+
+
+def demo_picture_inputs(folder: Path, dop_px_m: float = 0.2) -> tuple[Path, Path]:
+    """The demo district with what a council picture shows, in ``folder``: a copy of the demo
+    with its 148 referenced texture images made up (512² JPEGs of brick-like noise; the real ones
+    are not shipped) and a synthetic orthophoto (a DOP at ``dop_px_m`` over the district plus
+    100 m, no overviews: the level-of-detail reading has to cope). Returns (model, orthophoto)."""
+    import json
+    import shutil
+
+    import numpy as np
+    import rasterio
+    from PIL import Image
+    from rasterio.transform import from_origin
+
+    root = Path(__file__).resolve().parents[1]
+    demo = root / "resources" / "demo" / "3-20-DELFSHAVEN.city.json"
+    folder = Path(folder)
+    model = folder / demo.name
+    if not model.exists():
+        shutil.copy(demo, model)
+        doc = json.loads(demo.read_text())
+        rng = np.random.default_rng(21)
+        for k, tex in enumerate(doc["appearance"]["textures"]):
+            path = folder / tex["image"]
+            path.parent.mkdir(parents=True, exist_ok=True)
+            base = np.array([150 + 40 * np.sin(k), 90 + 20 * np.cos(k), 70], float)
+            yy, xx = np.mgrid[0:512, 0:512]
+            mortar = ((yy % 32) < 3) | (((xx + 32 * ((yy // 32) % 2)) % 64) < 3)
+            img = base + rng.normal(0, 12, (512, 512, 3))
+            img[mortar] = 200
+            Image.fromarray(np.clip(img, 0, 255).astype(np.uint8)).save(path, quality=85)
+    ortho = folder / "dop.tif"
+    if not ortho.exists():
+        x0, y0, x1, y1 = 90409.0 - 100, 435440.0 - 100, 91455.0 + 100, 436090.0 + 100
+        w, h = int((x1 - x0) / dop_px_m), int((y1 - y0) / dop_px_m)
+        with rasterio.open(ortho, "w", driver="GTiff", width=w, height=h, count=3, dtype="uint8",
+                           crs="EPSG:28992", transform=from_origin(x0, y1, dop_px_m, dop_px_m), photometric="RGB",
+                           tiled=True, compress="deflate") as ds:
+            for _ji, win in ds.block_windows(1):
+                yy, xx = np.mgrid[win.row_off:win.row_off + win.height, win.col_off:win.col_off + win.width]
+                g = 110 + 40 * np.sin(xx / 37.0) * np.cos(yy / 53.0)
+                block = np.stack([g * 0.8, g, g * 0.6]).astype(np.uint8)
+                ds.write(block, window=win)
+    return model, ortho

@@ -23,6 +23,8 @@ def add_parser(sub) -> None:
                    help="city model file(s) or a folder of tiles, opened as one model")
     p.add_argument("--lang", choices=["de", "en"], help="user interface language (default: German, or as last set)")
     p.add_argument("--screenshot", metavar="OUT.png", help="open the files, save an image of the window and quit")
+    p.add_argument("--ortho", metavar="IMG", nargs="+", action="extend",
+                   help="orthophoto(s) on the ground: GeoTIFF, JPEG/PNG with world file, VRT, or a folder of tiles")
     p.set_defaults(func=run)
 
 
@@ -32,14 +34,14 @@ def has_display() -> bool:
 
 def run(args) -> int:
     files = [Path(f) for f in (args.files or [DEMO])]
-    for f in files:
+    for f in files + [Path(f) for f in (args.ortho or [])]:
         if not f.exists():
             raise InputError(f, "no such file")
     if not has_display():
         return headless(files, demo=not args.files)
     from app.main_window import run_app
 
-    return run_app([str(f) for f in files], language=args.lang, screenshot=args.screenshot)
+    return run_app([str(f) for f in files], language=args.lang, screenshot=args.screenshot, ortho=args.ortho)
 
 
 def headless(files, demo: bool) -> int:

@@ -304,22 +304,32 @@ def test_presentation_keys_move_between_views(qtbot, demo_model, artifacts, tmp_
     assert not w.showing_after and "ghost" not in w.viewport.overlays
     QTest.keyClick(target, Qt.Key.Key_B)
     assert w.showing_after
-    # sun sliders: light follows the sun, shadows drawn once computed
+    # sun sliders: light follows the sun, shadows on ground, roofs and facades drawn once computed
     w.day_slider.setValue(172)
     w.time_slider.setValue(9 * 60)
     w.shadow_check.setChecked(True)
-    qtbot.waitUntil(lambda: "sun-shadow" in w.viewport.overlays, timeout=30000)
+
+    def shown_at(hour):
+        pic = w.viewport.picture
+        return pic is not None and pic.sun is not None and pic.sun.time_local[0].hour == hour and not w._shadow_jobs
+
+    qtbot.waitUntil(lambda: shown_at(9), timeout=90000)
     morning = w.last_shadow.copy()
-    cells_morning = w.viewport.overlays["sun-shadow"].mapper.dataset.n_cells
+    pic = w.viewport.picture
+    assert "sun-ground-shadow" in pic.actors  # the ground cells' shadow, draped
+    facades_morning = pic.last_surface_shadow.copy()  # the light map's texels
     w.time_slider.setValue(17 * 60)
+    qtbot.waitUntil(lambda: shown_at(17), timeout=90000)
     evening = w.last_shadow
     assert morning.sum() > 1000 and (morning != evening).sum() > 1000
-    assert cells_morning == morning.sum()  # one drawn quad per shadowed cell
+    assert (facades_morning != w.viewport.picture.last_surface_shadow).mean() > 0.2  # other walls in the sun
     w.split_check.setChecked(True)
     assert w.viewport_b.isVisible()
     w.go_to(1, animate=False)
     QTest.qWait(50)
     assert np.allclose(w.viewport_b.plotter.camera.position, w.viewport.plotter.camera.position)
+    qtbot.waitUntil(lambda: not w._shadow_jobs and w.viewport_b.picture is not None
+                    and w.viewport_b.picture.sun is not None, timeout=90000)
     save_screenshot(w, "presentation-window-split-shadows")
     w.split_check.setChecked(False)
     # save view adds a bookmark in model coordinates

@@ -30,8 +30,6 @@ OCCLUSION = ("none", "ssao", "edl")
 #: haze at the horizon (also the fog colour) and blue at the zenith
 HORIZON_RGB = (0.80, 0.86, 0.92)
 ZENITH_RGB = (0.33, 0.53, 0.82)
-#: the viewer's plain background without sky (the gradient the views always had)
-PLAIN_BOTTOM, PLAIN_TOP = (0.78, 0.86, 0.95), (0.35, 0.55, 0.85)
 FOG_MAX = 0.85
 #: near/far ratio of the clipping range with the horizon disc (VTK default 0.001; 24-bit depth)
 NEAR_TOLERANCE = 2e-4
@@ -67,8 +65,8 @@ class Finish:
     occlusion: str = "ssao"
     sky: bool = True
     fog: bool = True
-    fog_start: float = 1.6
-    fog_end: float = 7.0
+    fog_start: float = 1.3
+    fog_end: float = 4.0
 
     def __post_init__(self) -> None:
         if self.anti_alias not in ANTI_ALIAS:
@@ -121,10 +119,9 @@ def parse_finish(text: str | None, default: str = "presentation") -> Finish:
 
 
 def set_background(plotter, finish: Finish) -> None:
+    """The sky gradient with ``finish.sky``; otherwise the plotter keeps its own background."""
     if finish.sky:
         plotter.set_background(HORIZON_RGB, top=ZENITH_RGB)
-    else:
-        plotter.set_background(PLAIN_BOTTOM, top=PLAIN_TOP)
 
 
 class FogUpdater:

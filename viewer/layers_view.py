@@ -252,12 +252,13 @@ MARKER_HEIGHT_M = 4.0
 
 def add_points(plotter, layer, grid: TerrainGrid, origin, colour_by: str | None = None, label_by: str | None = None,
                colour=(214, 39, 40), name: str | None = None, marker_px: float = 14.0, vtk_labels: bool = True,
-               offset_m: float = DEFAULT_OFFSET_M) -> dict:
+               offset_m: float = DEFAULT_OFFSET_M, stand_on=None) -> dict:
     """Point features (POIs) of ``layer`` as pins: a thin stick from the draped ground up
     :data:`MARKER_HEIGHT_M` and a round marker head ``marker_px`` pixels wide (constant on
     screen), coloured by the categories of ``colour_by`` or ``colour``; with ``label_by`` a label
     per point. ``vtk_labels``: draw the labels with VTK (window) — else only return their anchors
-    (stills draw them crisply, ``viewer.media.decorate``).
+    (stills draw them crisply, ``viewer.media.decorate``). ``stand_on(xy_local) -> z`` gives the
+    height a pin stands on where it is higher than the ground (a roof under a POI).
 
     Returns {"actors": {name: actor}, "labels": [(xyz head, text)], "area_labels": label anchors
     of the layer's polygons/lines, "n_points", "colour": rgb of the markers}."""
@@ -271,6 +272,8 @@ def add_points(plotter, layer, grid: TerrainGrid, origin, colour_by: str | None 
     if not len(xy):
         return out
     z = drape_heights(xy, grid, origin, 0.0)
+    if stand_on is not None:
+        z = np.fmax(z, stand_on(xy))
     foot = np.c_[xy, z]
     head = np.c_[xy, z + MARKER_HEIGHT_M]
     if colour_by:
@@ -294,10 +297,37 @@ def add_points(plotter, layer, grid: TerrainGrid, origin, colour_by: str | None 
         texts = [("" if v is None else str(v)) for v in layer.column(label_by)]
         out["labels"] = [(head[k], texts[feature[k]]) for k in range(n) if texts[feature[k]]]
         if vtk_labels and out["labels"]:
-            out["actors"][f"{name}-labels"] = plotter.add_point_labels(
-                np.array([p for p, _ in out["labels"]]), [t for _, t in out["labels"]], font_size=14, point_size=1,
-                shape_opacity=0.75, always_visible=True, name=f"{name}-point-labels", show_points=False)
+            for k, (p, text) in enumerate(out["labels"]):
+                out["actors"][f"{name}-label-{k}"] = add_billboard_label(plotter, p, text, marker_px,
+                                                                          f"{name}-label-{k}")
     return out
+
+
+def add_billboard_label(plotter, point, text: str, marker_px: float = 14.0, name: str | None = None):
+    """A label drawn over everything (a 2D text actor) with its text starting just right of
+    ``point`` (a pin head ``marker_px`` wide), vertically centred on it, dark on a light box —
+    as the stills draw them."""
+    import vtk
+
+    actor = vtk.vtkTextActor()
+    actor.SetInput(str(text))
+    size = int(max(12, marker_px))
+    ref = vtk.vtkCoordinate()
+    ref.SetCoordinateSystemToWorld()
+    ref.SetValue(*map(float, point))
+    pos = actor.GetPositionCoordinate()
+    pos.SetCoordinateSystemToDisplay()
+    pos.SetValue(marker_px * 0.8, -size * 0.45)
+    pos.SetReferenceCoordinate(ref)
+    tp = actor.GetTextProperty()
+    tp.SetFontSize(size)
+    tp.SetBold(True)
+    tp.SetColor(0.08, 0.08, 0.08)
+    tp.SetBackgroundColor(1.0, 1.0, 1.0)
+    tp.SetBackgroundOpacity(0.75)
+    actor.SetPickable(False)
+    plotter.add_actor(actor, name=name, reset_camera=False, render=False)
+    return actor
 
 
 def terrain_polydata(grid: TerrainGrid, origin, values: np.ndarray | None = None, lift_m: float = 0.0):

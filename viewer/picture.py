@@ -99,10 +99,12 @@ class Picture:
     """A :class:`PictureSpec` in a plotter showing ``scene``, whose model actors the caller added:
     ``models`` [(actor, its PolyData, the scene triangles of its cells in order or None = all)].
     ``size``: the frame in pixels (marker sizes, SSAA). ``window``: labels drawn by VTK (else
-    returned in :attr:`labels` for the still's decorations)."""
+    returned in :attr:`labels` for the still's decorations). ``shading``: the
+    :class:`viewer.sun_shading.SunShading` of an earlier picture of the same scene (its light map
+    and ray caster cost seconds to build)."""
 
     def __init__(self, plotter, scene, spec: PictureSpec, models=(), size=None, software_gl: bool = True,
-                 window: bool = False, supersample: int = 0):
+                 window: bool = False, supersample: int = 0, shading=None):
         from model.ground import ground_for
 
         self.plotter = plotter
@@ -120,10 +122,12 @@ class Picture:
         self.labels: list = []  # [(xyz local, text)]
         self.actors: dict = {}
         self.ortho = None
-        self.shading = None
+        self.shading = shading  # a SunShading of this scene to reuse (rays only per instant then)
         self.sun = None
         self.sun_info: dict | None = None
         self.applied: dict = {}
+        self.groups: dict = {}  # "raster-0", "layer-1", … -> [actors] (visibility switches)
+        self.hidden_groups: set = set()
         self.supersample = supersample
         self._build(software_gl)
 
@@ -163,6 +167,8 @@ class Picture:
         from .finish import horizon_ground
         from .layers_view import terrain_polydata
 
+        if self.window and not self.spec.finish.sky and self.spec.terrain is None:
+            return  # the window keeps its own ground plane (results are drawn just above it)
         for name in ("model-ground", "ground"):
             if name in getattr(self.plotter, "actors", {}):
                 self.plotter.remove_actor(name, render=False)
@@ -171,7 +177,7 @@ class Picture:
             self._add_actor("terrain", mesh, color=GROUND_RGB if self.spec.ortho is None else (0.75, 0.75, 0.72),
                             ambient=0.4, diffuse=0.6, smooth_shading=True)
         if self.spec.finish.sky:
-            radius = max(2000.0, 5.0 * self.extent_m)
+            radius = max(2000.0, 8.0 * self.extent_m)
             lo, hi = np.asarray(self.scene.bounds, dtype=float)
             disc, kw = horizon_ground((lo[:2] + hi[:2]) / 2, self.ground.plane_z - 0.02, radius, GROUND_RGB)
             self._add_actor("ground", disc, **kw)
@@ -202,7 +208,24 @@ class Picture:
         """Bring camera-dependent parts (orthophoto tiles) up to date; returns tiles read."""
         if self.ortho is None:
             return 0
+        if "ortho" in self.hidden_groups:
+            self.ortho.clear(self.plotter)
+            return 0
         return self.ortho.update(self.plotter, viewport_px or self.size)
+
+    def set_group_visible(self, key: str, visible: bool) -> None:
+        """Show or hide one part: "ortho", "textures", "raster-<i>", "layer-<i>" (i: its index in
+        the spec)."""
+        if visible:
+            self.hidden_groups.discard(key)
+        else:
+            self.hidden_groups.add(key)
+        if key == "ortho":
+            self.update_view()
+        elif key == "textures":
+            self.set_textures_visible(visible)
+        for actor in self.groups.get(key, []):
+            actor.SetVisibility(bool(visible))
 
     def _add_raster(self, r: RasterSpec) -> None:
         from importers.rasters import read_overlay
@@ -232,6 +255,7 @@ class Picture:
         actor = add_draped_image(self.plotter, self.ground, rgba, bl, name, RANK_RASTER, interpolate=False,
                                  lighting=False, cutout=r.opacity >= 1.0)
         self.actors[name] = actor
+        self.groups[f"raster-{len(self.colour_bars)}"] = [actor]
         self.colour_bars.append({"title": title, "cmap": r.cmap or (FLOOD_CMAP if r.kind == "flood" else "viridis"),
                                  "clim": clim, "opacity": r.opacity, "name": name})
 
@@ -252,6 +276,16 @@ class Picture:
         return TerrainGrid(np.full((2, 2), z0), xmin, ymax, max(xmax - xmin, 1.0), max(ymax - ymin, 1.0),
                            crs=self.scene.crs)
 
+    def _top_of(self, xy_local) -> np.ndarray:
+        """Height (local) of the highest model surface above points ``xy_local`` (n, 2), −inf where
+        there is none: a POI on a building gets its pin on the roof."""
+        from analysis.raycast import RayCaster
+
+        xy = np.asarray(xy_local, float).reshape(-1, 2)
+        top = float(np.asarray(self.scene.bounds)[1, 2]) + 10.0
+        hits = RayCaster(self.scene).first_hit(np.c_[xy, np.full(len(xy), top)], np.array([0.0, 0.0, -1.0]))
+        return np.where(hits.hit, hits.point[:, 2], -np.inf)
+
     def _add_layers(self) -> None:
         from .layers_view import PALETTE, add_layer, add_points
 
@@ -265,7 +299,7 @@ class Picture:
                 ls.layer.column(ls.label_by)  # raises for a missing field (never silently dropped)
             out = add_points(self.plotter, ls.layer, grid, self.origin, colour_by=ls.colour_by, label_by=ls.label_by,
                              colour=ls.colour or MARKER_RGB, name=name,
-                             marker_px=max(8.0, 14.0 * scale), vtk_labels=self.window)
+                             marker_px=max(8.0, 14.0 * scale), vtk_labels=self.window, stand_on=self._top_of)
             self.labels.extend(out["labels"])
             self.actors.update(out["actors"])
             actors, entries = add_layer(self.plotter, ls.layer, grid, self.origin, terrain_scene,
@@ -274,6 +308,7 @@ class Picture:
                                         with_entries=True)
             for a in actors:
                 self.actors[f"{name}-{id(a)}"] = a
+            self.groups[f"layer-{k}"] = [a for a in list(out["actors"].values()) + list(actors) if a is not None]
             if not self.window and ls.label_by:
                 self.labels.extend(out["area_labels"])
             if entries:
@@ -282,9 +317,9 @@ class Picture:
                 self.legend.append((ls.layer.name, colour if out["n_points"] == 0 else out["colour"]))
 
     # ------------------------------------------------------------------ sun
-    def prepare_sun(self, site=None, tz: str | None = None):
-        """Build the computed-shadow machinery (light map, ground grid, ray caster) once; returns
-        the :class:`viewer.sun_shading.SunShading` (its ``site`` and ``positions``)."""
+    def make_shading(self, site=None, tz: str | None = None):
+        """The computed-shadow machinery (light map, ground grid, ray caster) of this picture —
+        numpy and Embree only, so a worker thread may build it (:meth:`sun_state`)."""
         from model.terrain import with_terrain
 
         from .sun_shading import SunShading
@@ -293,22 +328,42 @@ class Picture:
             occluders = with_terrain(self.scene, self.spec.terrain) if self.spec.terrain is not None else None
             self.shading = SunShading(self.scene, occluders=occluders, cell_m=self.spec.shadow_cell_m, site=site,
                                       tz=tz or self.spec.tz, max_texels=self.spec.shadow_texels)
-            self._lightmap_model()
         return self.shading
+
+    def prepare_sun(self, site=None, tz: str | None = None):
+        """:meth:`make_shading` and the model actors' light-map coordinates (VTK: GUI thread);
+        returns the :class:`viewer.sun_shading.SunShading` (its ``site`` and ``positions``)."""
+        shading = self.make_shading(site, tz)
+        if not getattr(self, "_lit", None):
+            self._lightmap_model()
+        return shading
+
+    def sun_state(self, when, tz: str | None = None) -> dict:
+        """The sun of local ``when`` and its computed shadows (rays only, no VTK: may run in a
+        worker thread); :meth:`apply_sun` shows it."""
+        shading = self.make_shading(tz=tz)
+        sun = shading.positions([when])
+        d = sun.direction_grid()[0]
+        out = shading.compute(d)
+        out.update(sun=sun, direction=d)
+        return out
 
     def set_time(self, when, tz: str | None = None) -> dict:
         """Light the picture by the sun of local ``when`` and show the computed shadows; returns
         the sun record (``azimuth_deg``, ``elevation_deg``, ``time_local`` …)."""
+        self.prepare_sun(tz=tz)
+        return self.apply_sun(self.sun_state(when, tz))
+
+    def apply_sun(self, out: dict) -> dict:
+        """Show a :meth:`sun_state`: the sun light, the light map on roofs and facades, the shadow
+        on the ground. Returns the sun record."""
         from .drape import RANK_SHADOW, add_draped_image
         from .sun_shading import set_sun
 
-        self.prepare_sun(tz=tz)
-        sun = self.shading.positions([when])
-        d = sun.direction_grid()[0]
-        out = self.shading.compute(d)
+        self.prepare_sun()
+        sun, d = out["sun"], out["direction"]
         set_sun(self.plotter, d)
         self._set_lightmap_image(out["lightmap"])
-        # ground shadow
         name = "sun-ground-shadow"
         if name in self.actors:
             self.plotter.remove_actor(self.actors.pop(name), render=False)
@@ -331,6 +386,61 @@ class Picture:
             self.legend.append(("Schatten (berechnet)", tuple(int(round(c * 255 * s * 0.95)) for c in GROUND_RGB)))
         return rec
 
+    # ------------------------------------------------------------------ the window's model actors
+    def attach_models(self, models) -> None:
+        """New model actors (the window rebuilt its per-type actors): light map and textures
+        follow them."""
+        self.models = [tuple(m) for m in models]
+        self._lit = []
+        if self.shading is not None:
+            self._lightmap_model()
+            tex = getattr(self, "_lightmap_tex", None)
+            if tex is not None:
+                for actor, _mesh, _tri in self.models:
+                    actor.SetTexture(tex)
+
+    def refresh_colours(self) -> None:
+        """Copy the model meshes' current cell colours (selection, results, themes the window
+        set) into the light-mapped copies that are drawn."""
+        for lit, src in getattr(self, "_lit", []):
+            if "rgb" in src.cell_data and "rgb" in lit.cell_data:
+                lit.cell_data["rgb"][:] = np.asarray(src.cell_data["rgb"])
+                lit.GetCellData().GetArray("rgb").Modified()
+                lit.Modified()
+
+    def set_textures_visible(self, visible: bool) -> None:
+        """Show or hide the textured actors (the window hides them under result colours)."""
+        for actor, _tri, _k in self.textured:
+            actor.SetVisibility(bool(visible) and "textures" not in self.hidden_groups)
+
+    def remove(self) -> None:
+        """Take everything this picture added out of the plotter and give the model actors back
+        their own meshes (the window switches the picture off or rebuilds it)."""
+        for actor in list(self.actors.values()):
+            self.plotter.remove_actor(actor, render=False)
+        self.actors = {}
+        if self.ortho is not None:
+            self.ortho.clear(self.plotter)
+        for actor, _tri, _k in self.textured:
+            self.plotter.remove_actor(actor, render=False)
+        self.textured = []
+        if getattr(self, "_lit", None):  # the model actors draw their own meshes again
+            for actor, mesh, _tri in self.models:
+                if "rgb" in mesh.cell_data:
+                    mesh.cell_data.active_scalars_name = "rgb"  # what the mapper colours by (rgb=True)
+                actor.GetMapper().SetInputData(mesh)
+                actor.SetTexture(None)
+        self._lit = []
+        fog = getattr(self.plotter, "_stadtbild_fog", None)
+        if fog is not None:
+            fog.remove()
+            self.plotter._stadtbild_fog = None
+        for off in ("disable_ssao", "disable_eye_dome_lighting"):
+            try:
+                getattr(self.plotter, off)()
+            except Exception:  # noqa: BLE001 — the pass was not on
+                pass
+
     def _apply_textures(self, model) -> None:
         """Draw the triangles with a present texture image by one actor per image
         (:mod:`viewer.textures`), take them out of the model actors, and give the model actors'
@@ -339,6 +449,11 @@ class Picture:
 
         image, uv = texture_assignment(model, self.scene)
         self._tex_image, self._tex_uv = image, uv
+        if self.window:  # the window's per-type actors stay whole (picking, selection); textures lie on them
+            self._build_textured(model)
+            if (image >= 0).any():
+                self.legend.append((f"Texturen ({len(self.textured)} Bilder)", None))
+            return
         models = []
         for actor, mesh, triangles in self.models:
             tri = np.arange(self.scene.n_triangles) if triangles is None else np.asarray(triangles)
@@ -383,7 +498,12 @@ class Picture:
 
                 light_tc = light_tcoords(self.shading.atlas, self.scene.n_triangles, tri)
             mesh = textured_polydata(self.scene, tri, uv[tri], light_tc)
-            actor = add_textured_actor(self.plotter, mesh, tex, f"texture-{int(k)}", lightmap=lightmap)
+            actor = add_textured_actor(self.plotter, mesh, tex, f"texture-{int(k)}", lightmap=lightmap,
+                                       pickable=not self.window)
+            if self.window:  # drawn over the whole per-type actors of the window: one stack level up
+                from .drape import set_stack_rank
+
+                set_stack_rank(actor, 1)
             self.textured.append((actor, tri, int(k)))
 
     def _lightmap_model(self) -> None:
@@ -391,11 +511,11 @@ class Picture:
         textured actors the light map as a second texture, :meth:`_set_lightmap_image`)."""
         from .lightmap import lightmapped
 
-        self._lit_meshes = []
+        self._lit = []
         for actor, mesh, triangles in self.models:
             lit = lightmapped(mesh, self.scene, self.shading.atlas, triangles)
             actor.GetMapper().SetInputData(lit)
-            self._lit_meshes.append(lit)
+            self._lit.append((lit, mesh))
 
     def _set_lightmap_image(self, image: np.ndarray) -> None:
         import pyvista as pv

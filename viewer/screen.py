@@ -18,6 +18,21 @@ import math
 import numpy as np
 
 
+#: renderer strings of Mesa's software rasterisers (and VMware's SVGA3D): GL without a GPU
+SOFTWARE_RENDERERS = ("llvmpipe", "softpipe", "swrast", "SVGA3D")
+
+
+def software_gl(render_window) -> bool:
+    """Whether ``render_window`` draws with a software OpenGL (Mesa llvmpipe under Xvfb or over a
+    remote desktop), where MSAA, FXAA and SSAO cost several times a frame; True when it has no
+    context yet (the cautious case)."""
+    try:
+        caps = render_window.ReportCapabilities() or ""
+    except Exception:  # noqa: BLE001 — no context yet
+        return True
+    return any(s in caps for s in SOFTWARE_RENDERERS)
+
+
 def world_to_display(renderer, point) -> tuple[float, float]:
     """VTK display coordinates (pixels, origin bottom-left) of a 3D point in the renderer's world
     (the scene's local frame)."""
