@@ -196,7 +196,16 @@ def _parse_appearances(path: Path):
     from .citygml import SAFE_PARSER
 
     out, coord_lists = [], {}
-    for _ev, app in etree.iterparse(str(path), events=("end",), tag=("{*}Appearance",), **SAFE_PARSER):
+    try:
+        _read_appearances(etree.iterparse(str(path), events=("end",), tag=("{*}Appearance",), **SAFE_PARSER), out,
+                          coord_lists)
+    except etree.XMLSyntaxError:
+        pass  # a damaged or cut-off file: what was read stands (the model reader has warned)
+    return out, coord_lists
+
+
+def _read_appearances(context, out: list, coord_lists: dict) -> None:
+    for _ev, app in context:
         theme = None
         for child in app:
             if _local(child.tag) == "theme":
@@ -237,7 +246,6 @@ def _parse_appearances(path: Path):
                                 targets.append((uri, _parameterization(assoc, coord_lists)))
                 out.append((theme, "param", (image, wrap, border, targets)))
         app.clear()
-    return out, coord_lists
 
 
 def _parameterization(el, coord_lists: dict):
@@ -288,23 +296,27 @@ def _target_geometry(path: Path, ids: set) -> dict:
             rings.append((_gml_id(r), xyz))
         return rings
 
-    context = etree.iterparse(str(path), events=("end",), **SAFE_PARSER)
-    for _ev, el in context:
-        gid = _gml_id(el)
-        if gid is None or gid not in ids:
-            continue
-        ln = _local(el.tag)
-        if ln in poly_tags:
-            found[gid] = [polygon(el)]
-        elif ln in ("LinearRing", "Ring"):
-            continue  # collected with its polygon below
-        else:
-            found[gid] = [polygon(p) for p in el.iter() if _local(p.tag) in poly_tags]
-        for poly in found[gid]:
-            for rid, _xyz in poly:
-                if rid and rid in ids:
-                    found[rid] = [poly]
+    try:
+        for _ev, el in etree.iterparse(str(path), events=("end",), **SAFE_PARSER):
+            _collect_target(el, ids, found, polygon, poly_tags)
+    except etree.XMLSyntaxError:
+        pass  # a cut-off file: the targets read so far
     return found
+
+
+def _collect_target(el, ids: set, found: dict, polygon, poly_tags) -> None:
+    """Record ``el`` in ``found`` when its gml:id is a target (see :func:`_target_geometry`)."""
+    gid = _gml_id(el)
+    if gid is None or gid not in ids:
+        return
+    ln = _local(el.tag)
+    if ln in ("LinearRing", "Ring"):
+        return  # collected with its polygon
+    found[gid] = [polygon(el)] if ln in poly_tags else [polygon(p) for p in el.iter() if _local(p.tag) in poly_tags]
+    for poly in found[gid]:
+        for rid, _xyz in poly:
+            if rid and rid in ids:
+                found[rid] = [poly]
 
 
 def _polygon_index(model) -> dict:
@@ -484,13 +496,20 @@ def _georeferenced_uv(xyz: np.ndarray, transform, size) -> np.ndarray:
 
 
 def attach_textures(model, path, theme: str | None = None) -> Textures | None:
-    """Read the appearance of ``model`` (loaded from ``path``) and set ``model.textures``."""
+    """Read the appearance of ``model`` (loaded from ``path``) and set ``model.textures``. A
+    malformed appearance (texture coordinates that are no numbers, ragged arrays …) leaves the model
+    untextured with a warning naming the problem: the geometry was read, that is what counts."""
     fmt = getattr(model, "format", "")
-    if fmt == "CityGML":
-        tex = read_citygml_textures(model, path, theme)
-    elif fmt in ("CityJSON", "CityJSONSeq"):
-        tex = read_cityjson_textures(model, path, theme)
-    else:
+    try:
+        if fmt == "CityGML":
+            tex = read_citygml_textures(model, path, theme)
+        elif fmt in ("CityJSON", "CityJSONSeq"):
+            tex = read_cityjson_textures(model, path, theme)
+        else:
+            tex = None
+    except (ValueError, TypeError, IndexError, KeyError, AttributeError, OverflowError) as exc:
+        model.warn(f"appearance not read ({type(exc).__name__}: {' '.join(str(exc).split())[:120]}); "
+                   f"the model is shown in its own colours")
         tex = None
     model.textures = tex
     return tex
