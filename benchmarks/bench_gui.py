@@ -149,6 +149,7 @@ app.exec()
 
 
 def _in_window(code: str) -> dict | None:
+    """Run a window script (under xvfb-run without a display); its last JSON line, or None."""
     cmd = [sys.executable, "-c", code]
     if not os.environ.get("DISPLAY"):
         if not shutil.which("xvfb-run"):
@@ -175,19 +176,7 @@ def window_picture() -> dict | None:
 
 
 def first_frame() -> dict | None:
-    code = FIRST_FRAME_SCRIPT % {"root": str(ROOT), "ini": "/tmp/stadtbild-bench.ini", "demo": str(DEMO)}
-    cmd = [sys.executable, "-c", code]
-    if not os.environ.get("DISPLAY"):
-        if not shutil.which("xvfb-run"):
-            return None
-        cmd = ["xvfb-run", "-a", "-s", "-screen 0 1920x1080x24", *cmd]
-    env = {k: v for k, v in os.environ.items() if k != "VTK_DEFAULT_OPENGL_WINDOW"}
-    r = subprocess.run(cmd, capture_output=True, text=True, timeout=300, env=env)
-    for line in r.stdout.splitlines()[::-1]:
-        if line.startswith("{"):
-            return json.loads(line)
-    print(r.stderr[-2000:])
-    return None
+    return _in_window(FIRST_FRAME_SCRIPT % {"root": str(ROOT), "ini": "/tmp/stadtbild-bench.ini", "demo": str(DEMO)})
 
 
 def main() -> None:
