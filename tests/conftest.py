@@ -7,6 +7,27 @@ from pathlib import Path
 
 import pytest
 
+
+def _import_cjio_without_its_json_patch() -> None:
+    """cjio (a reference reader in some tests) replaces the ``json`` module's float encoder when
+    it is imported (``json.encoder.float``, ``c_make_encoder = None``), so every later
+    ``json.dumps`` in the test process writes floats its way (1e-9 came out as 0.0 and a test's
+    CityJSON transform collapsed all vertices). Import it once here and put ``json`` back, so the
+    tests' order cannot change what they write."""
+    import json.encoder
+
+    saved = json.encoder.c_make_encoder
+    try:
+        import cjio.cityjson  # noqa: F401
+    except ImportError:
+        return
+    finally:
+        json.encoder.c_make_encoder = saved
+        json.encoder.__dict__.pop("float", None)  # the builtin float again
+
+
+_import_cjio_without_its_json_patch()
+
 ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
