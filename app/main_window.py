@@ -526,7 +526,8 @@ class MainWindow(QMainWindow):
         self._update_selection_label()
         self.cursor_label.setText("")
         self._update_params()
-        for w in model.warnings:
+        textures = getattr(model, "textures", None)
+        for w in [*model.warnings, *([textures.missing_note()] if textures is not None and textures.missing else [])]:
             log.info("%s", w)
         crs = model.crs.name or tr("unknown CRS")
         self.statusBar().showMessage(

@@ -20,7 +20,8 @@ exterior ring (vertex coordinates to the millimetre), so this works whatever the
 reader did with ids; texture coordinates then follow the model's ring vertices by coordinate.
 
 Images are looked up next to the model (relative URIs; a URL or a path outside is "missing").
-The count of referenced-but-missing images goes to ``model.warnings`` once.
+Referenced-but-missing images are counted in ``Textures.missing``; whoever draws the textures
+says so (``Textures.missing_note``), not the loader: an analysis does not need the images.
 """
 from __future__ import annotations
 
@@ -46,13 +47,6 @@ def _resolve(base: Path, uri: str) -> str | None:
 def _wrap(value) -> str:
     v = str(value or "none").strip().lower()
     return v if v in WRAP_MODES else "none"
-
-
-def _warn_missing(model, tex: Textures) -> None:
-    missing = tex.missing
-    if missing:
-        model.warn(f"{len(missing)} of {len(tex.images)} texture images are missing next to the model "
-                   f"(e.g. {missing[0]}); those surfaces keep their colours")
 
 
 # ====================================================================== CityJSON
@@ -145,7 +139,6 @@ def read_cityjson_textures(model, path, theme: str | None = None) -> Textures | 
     if skipped:
         model.warn(f"textures of {skipped} geometr{'y' if skipped == 1 else 'ies'} do not match their surfaces "
                    f"and are not shown")
-    _warn_missing(model, tex)
     return tex
 
 
@@ -446,7 +439,6 @@ def read_citygml_textures(model, path, theme: str | None = None) -> Textures | N
                 matched += 1
     if unmatched:
         model.warn(f"{unmatched} appearance target(s) name no surface of the model (theme {chosen!r})")
-    _warn_missing(model, tex)
     return tex
 
 

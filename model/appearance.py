@@ -51,6 +51,16 @@ class Textures:
         """URIs of the images that are referenced but not present next to the model."""
         return [im.uri for im in self.images if im.path is None]
 
+    def missing_note(self) -> str | None:
+        """One line on the referenced images that are not next to the model (None when all are
+        there), said where textures are drawn (render, the window), not on every load: an analysis
+        does not need them."""
+        missing = self.missing
+        if not missing:
+            return None
+        return (f"{len(missing)} of {len(self.images)} texture images are missing next to the model "
+                f"(e.g. {missing[0]}); those surfaces keep their colours")
+
     def summary(self) -> dict:
         """What ``info`` reports (JSON-ready)."""
         used = np.unique(self.polygon_image[self.polygon_image >= 0])

@@ -621,7 +621,13 @@ def test_cityjson_texture_lands_on_its_wall_with_missing_images_counted(tmp_path
                  "-o", str(out), "--json"]) == 0
     captured = capsys.readouterr()
     res = json.loads(captured.out)
-    assert "1 of 2 texture images are missing next to the model (e.g. textures/roof.jpg)" not in captured.err  # --json
+    note = "1 of 2 texture images are missing next to the model (e.g. textures/roof.jpg)"
+    assert note not in captured.err  # --json
+    assert main(["render", str(path), "--view", "north", "--plain", "--size", "160x120",
+                 "-o", str(tmp_path / "small.png")]) == 0
+    assert note in capsys.readouterr().err  # drawn textures: the render says which are missing
+    assert main(["info", str(path)]) == 0
+    assert note not in capsys.readouterr().err  # an analysis does not need the images: no warning
     tex = res["picture"]["textures"]
     assert (tex["images"], tex["missing_images"], tex["images_drawn"], tex["textured_polygons"]) == (2, 1, 1, 2)
     img = np.asarray(Image.open(out).convert("RGB"))
