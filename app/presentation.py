@@ -215,6 +215,7 @@ class PresentationWindow(QWidget):
         self.title = title
         self.credit = credit
         self.index = -1
+        self._closed = False
         self.showing_after = len(self.states) > 1
         self._scenes: dict[int, object] = {}
         self._shadow_jobs: dict[int, object] = {}  # viewport id -> running sun job
@@ -402,7 +403,10 @@ class PresentationWindow(QWidget):
         QTimer.singleShot(0, self.frame)
 
     def frame(self) -> None:
-        """Show the first saved view, or the whole model from the south-west (iso)."""
+        """Show the first saved view, or the whole model from the south-west (iso). Nothing once
+        the window is closed (the timer that calls this may fire after a quick close)."""
+        if self._closed:
+            return
         if self.views:
             self.go_to(max(self.index, 0), animate=False)
         else:
@@ -893,6 +897,7 @@ class PresentationWindow(QWidget):
 
     # ------------------------------------------------------------------ closing
     def closeEvent(self, event) -> None:  # noqa: N802 (Qt API)
+        self._closed = True
         self._timer.stop()
         self._stop_play()
         self.jobs.shutdown(3.0)

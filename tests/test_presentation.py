@@ -272,8 +272,9 @@ def test_presentation_keys_move_between_views(qtbot, demo_model, artifacts, tmp_
         pos = np.array(w.viewport.plotter.camera.position)
         return np.linalg.norm(pos - cam.position) < 1e-3 * np.linalg.norm(cam.position - cam.focal_point)
 
-    for key, expected in ((Qt.Key.Key_Right, 0), (Qt.Key.Key_PageDown, 1), (Qt.Key.Key_Right, 2),
-                          (Qt.Key.Key_PageDown, 2), (Qt.Key.Key_Left, 1), (Qt.Key.Key_PageUp, 0)):
+    qtbot.waitUntil(lambda: w.index == 0 and at_view(0), timeout=10000)  # opens on the first saved view
+    for key, expected in ((Qt.Key.Key_Right, 1), (Qt.Key.Key_PageDown, 2), (Qt.Key.Key_Right, 2),
+                          (Qt.Key.Key_PageUp, 1), (Qt.Key.Key_Left, 0), (Qt.Key.Key_Left, 0)):
         QTest.keyClick(target, key)
         assert w.index == expected
         settle()
