@@ -125,6 +125,13 @@ class CameraState:
         plotter.reset_camera_clipping_range()
 
 
+def camera_state(plotter) -> CameraState:
+    """The plotter's camera as a :class:`CameraState` (local frame)."""
+    cam = plotter.camera
+    return CameraState(np.array(cam.position, float), np.array(cam.focal_point, float), np.array(cam.up, float),
+                       float(cam.view_angle))
+
+
 def resolve_view(view, bounds=None, origin=None, aspect: float = 16 / 9) -> CameraState:
     """A bookmark dict, a stop naming a preset (``{"view": "iso"}``) or a preset name → camera in
     the local frame. ``bounds`` (2, 3) local frames presets; ``origin`` converts model
