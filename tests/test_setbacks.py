@@ -410,3 +410,36 @@ def test_parcels_from_wgs84_geojson_and_the_geojson_output_in_process(tmp_path):
     with pytest.raises(InputError) as err:
         read_parcels(tmp_path / "bad.geojson")
     assert str(tmp_path / "bad.geojson") in str(err.value)
+
+
+def test_a_building_belongs_to_the_parcel_holding_most_of_it():
+    """A house standing 2 m on parcel A and 10 m on parcel B belongs to B (the larger share of its
+    footprint, whatever the parcels' order): every setback area that leaves B crosses into A (the
+    west wall's, and the west ends of the north and south walls' areas), none is reported against
+    B. With NBauO (0.5 H, at least 3 m) a 6 m house needs 3 m."""
+    m = box_model([("h", 8, 5, 20, 15, 0, 6)])
+    parcels = [shapely.box(0, 0, 10, 20), shapely.box(10, 0, 40, 20)]
+    r = compute_setbacks(m, "nbauo", parcels=parcels, parcel_ids=["A", "B"])
+    bad = [v for v in r.violations if v["kind"] == "parcel"]
+    assert bad and {v["other_id"] for v in bad} == {"A"}
+    # west wall: its 3 m × 10 m area lies wholly on A; north and south: 2 m × 3 m each on A
+    assert sorted(v["overlap_m2"] for v in bad) == pytest.approx([6.0, 6.0, 30.0], abs=1e-6)
+
+
+def test_a_building_on_no_parcel_is_not_checked_against_a_nearby_one():
+    """A house standing in the notch of an L-shaped parcel (inside the parcel's bounding box, but
+    on no parcel: public land) has no plot of its own to leave; the house on the parcel still
+    gets its parcel check."""
+    ell = shapely.Polygon([(0, 0), (20, 0), (20, 20), (40, 20), (40, 40), (0, 40)])  # notch: x 20..40, y 0..20
+    m = box_model([("street", 25, 5, 35, 15, 0, 6), ("own", 14, 30, 19, 35, 0, 6)])
+    assert not ell.intersects(shapely.box(25, 5, 35, 15)) and ell.envelope.contains(shapely.box(25, 5, 35, 15))
+    r = compute_setbacks(m, "nbauo", parcels=[ell], parcel_ids=["L"])
+    bad = [v for v in r.violations if v["kind"] == "parcel"]
+    # "own" (x 14..19) needs 3 m: its east area reaches x = 22, 2 m beyond the parcel's edge at x = 20
+    # (y 30..35 lies in the upper arm, which spans x 0..40) -> stays on L; nothing else leaves it
+    assert [v["id"] for v in bad] == []
+    near = box_model([("street", 25, 5, 35, 15, 0, 6), ("own", 14, 5, 19, 15, 0, 6)])
+    r2 = compute_setbacks(near, "nbauo", parcels=[ell], parcel_ids=["L"])
+    bad2 = [v for v in r2.violations if v["kind"] == "parcel"]
+    assert [(v["id"], v["other_id"]) for v in bad2] == [("own", None)]  # east area x 19..22 leaves L
+    assert bad2[0]["overlap_m2"] == pytest.approx(2.0 * 10.0, abs=1e-6)

@@ -129,6 +129,12 @@ EQUIVALENT: dict[str, tuple[str, str]] = {
         "if roots else (np.zeros(1, dtype=str), np.zeros(0, np.int64))",
         "only for a scene without objects, which has no surfaces: building_ids is then filtered by the "
         "empty used_b and the dummy id never appears"),
+    "analysis.setbacks.x_compute_setbacks__mutmut_12": (
+        "ids, fps, pair_poly, pair_row = footprint_polygons(model, lod, )",
+        "footprint_polygons' default types are (\"Building\",), the argument the mutant drops"),
+    "analysis.setbacks.x_polygon_centroids_xy__mutmut_6": (
+        "a = 1.5 * np.linalg.norm(np.cross(c[:, 1] - c[:, 0], c[:, 2] - c[:, 0]), axis=1)",
+        "scales every triangle weight alike; the weighted mean (Σ a·m / Σ a) does not change"),
 }
 
 
