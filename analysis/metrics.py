@@ -74,6 +74,9 @@ TILT_CLASSES = (("flat", 0.0, 10.0), ("moderate", 10.0, 30.0), ("steep", 30.0, 6
 FLAT_TILT_DEG = 10.0
 AZIMUTH_GROUP_DEG = 20.0
 MIN_FACE_FRACTION = 0.02
+#: closed_rows packs (row, vertex, vertex) of an edge into one int64 below this many vertices and
+#: rows ((2^20)^3 = 2^60 < 2^63); larger models group the edges with a slower np.unique on triples
+EDGE_KEY_LIMIT = 2**20
 MAX_FLAT_SHARE = 0.25  # a pitched roof may have up to this share of flat area (platforms)
 FACADE_CODES = (WALL, SURFACE_CODE["Window"], SURFACE_CODE["Door"])
 
@@ -273,7 +276,7 @@ def closed_rows(model: CityModel, pair_poly, pair_row, n_rows: int) -> np.ndarra
     lo, hi = np.minimum(a, b), np.maximum(a, b)
     sign = np.where(a < b, 1, -1)
     nv = int(canon.max()) + 1
-    key = (row.astype(np.int64) * nv + lo) * nv + hi if nv < 2**20 and n_rows < 2**20 else None
+    key = (row.astype(np.int64) * nv + lo) * nv + hi if nv < EDGE_KEY_LIMIT and n_rows < EDGE_KEY_LIMIT else None
     if key is not None:
         _, inv = np.unique(key, return_inverse=True)
     else:

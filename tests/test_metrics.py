@@ -18,7 +18,7 @@ from analysis.metrics import CONTRACT_KEYS, compute_metrics
 from importers import load
 from model.semantics import GROUND, ROOF, WALL
 from tests.conftest import ROOT, data_file
-from tests.helpers import box_model, model_from_solids
+from tests.helpers import box_model, box_polygons, model_from_solids
 
 
 def gable_house(x0=0.0, y0=0.0, length=12.0, width=8.0, eave=6.0, ridge=10.0, ground=0.0, flip=False):
@@ -411,3 +411,55 @@ def test_roof_classes_at_their_thresholds():
     unit[1] *= -1.0
     assert list(classify_roofs(rows, unit, area, 1)) == ["gable"]
     assert list(classify_roofs(np.zeros(0, np.int64), np.zeros((0, 3)), np.zeros(0), 2)) == ["none", "none"]
+    # "two opposite groups": mean directions at least 160° apart (resultant of the two unit
+    # vectors 2·cos(80°) = 0.347 < 0.35); east- and west-facing halves alike
+    assert cls((0, 35, 80, 50.0), (0, 35, 279.5, 50.0)) == ["gable"]     # 160.5° apart
+    assert cls((0, 35, 80, 50.0), (0, 35, 280.5, 50.0)) == ["complex"]   # 159.5° apart
+    assert cls((0, 35, 280, 50.0), (0, 35, 99.5, 50.0)) == ["gable"]     # 160.5° the other way round
+    assert cls((0, 35, 0, 50.0), (0, 35, 120, 50.0)) == ["complex"]      # a corner, not a gable
+
+
+@pytest.mark.parametrize("packed", [True, False], ids=["int64-keys", "unique-triples"])
+def test_closedness_by_edge_balance_on_both_paths(packed, monkeypatch):
+    """closed_rows on both of its edge-grouping paths (packed int64 keys; np.unique on (row, lo,
+    hi) triples for models beyond EDGE_KEY_LIMIT vertices): a box and a gable house are closed,
+    the same house without its floor is open, a box with one face reversed is open."""
+    import analysis.metrics as metrics
+
+    if not packed:
+        monkeypatch.setattr(metrics, "EDGE_KEY_LIMIT", 0)
+    v, faces = gable_house()
+    bv, bfaces = box_polygons(30, 0, 40, 10, 0, 5)
+    flipped = [(ring[::-1] if code == ROOF else ring, code) for ring, code in bfaces]
+    m = model_from_solids([("house", v, faces), ("box", bv, bfaces),
+                           ("floorless", v, [f for f in faces if f[1] != GROUND]), ("reversed", bv + [0, 20, 0], flipped)])
+    met = compute_metrics(m)
+    closed = {i: met.row(i)["closed"] for i in ("house", "box", "floorless", "reversed")}
+    assert closed == {"house": True, "box": True, "floorless": False, "reversed": False}
+    assert met.row("box")["volume_m3"] == pytest.approx(500.0, rel=1e-9)
+
+
+def test_a_model_without_buildings_has_no_rows():
+    """Only a tree: no rows, an empty table and a CSV with just the header."""
+    m = box_model([("baum", 0, 0, 4, 4, 0, 9)])
+    m.objects["baum"].type = "SolitaryVegetationObject"
+    met = compute_metrics(m)
+    assert len(met) == 0 and met.records() == [] and list(met.ids) == []
+    rows = list(csv.reader(io.StringIO(met.to_csv_bytes().decode("utf-8"))))
+    assert rows[0][: len(CONTRACT_KEYS)] == list(CONTRACT_KEYS) and len(rows) == 1
+
+
+def test_object_footprints_of_objects_without_geometry():
+    """object_footprints: a box's own footprint in the model CRS; an object without geometry has
+    none (None, NaN) instead of failing, also when it is the only one asked for."""
+    from model.citymodel import CityObject
+    from model.footprint import object_footprints
+
+    m = box_model([("a", 100, 200, 110, 208, 5, 11)])
+    m.objects["leer"] = CityObject(id="leer", type="Building", geometries=[])
+    fp = object_footprints(m)
+    assert fp["a"][0].area == pytest.approx(80.0) and fp["a"][0].bounds == pytest.approx((100, 200, 110, 208))
+    assert fp["a"][1] == pytest.approx(5.0)
+    assert fp["leer"][0] is None and math.isnan(fp["leer"][1])
+    only = object_footprints(m, ids=["leer"])
+    assert only["leer"][0] is None and math.isnan(only["leer"][1])

@@ -135,6 +135,9 @@ EQUIVALENT: dict[str, tuple[str, str]] = {
     "analysis.setbacks.x_polygon_centroids_xy__mutmut_6": (
         "a = 1.5 * np.linalg.norm(np.cross(c[:, 1] - c[:, 0], c[:, 2] - c[:, 0]), axis=1)",
         "scales every triangle weight alike; the weighted mean (Σ a·m / Σ a) does not change"),
+    "analysis.metrics.x_compute_metrics__mutmut_153": (
+        "has_ground = np.bincount(pair_row, weights=is_ground.astype(None), minlength=n) > 0",
+        "astype(None) is astype(float64), the same as astype(float)"),
 }
 
 
