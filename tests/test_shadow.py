@@ -490,3 +490,102 @@ def test_rendered_shadow_picture_shows_the_overlay_and_uses_the_sun_as_key_light
         assert np.allclose(v / np.linalg.norm(v), d, atol=1e-6)
     finally:
         p.close()
+
+
+# --------------------------------------------------------------------------- grids, weights, surface shadow
+def test_trapezoid_weights_sum_to_the_period():
+    """Trapezoidal rule over n equally spaced instants: the ends count half a step, the total is
+    the period (n − 1)·step; one instant is no period (0 h), none gives nothing."""
+    assert trapezoid_weights_h(0, 10.0).tolist() == []
+    assert trapezoid_weights_h(1, 10.0).tolist() == [0.0]
+    assert trapezoid_weights_h(2, 10.0).tolist() == pytest.approx([1 / 12, 1 / 12])
+    w = trapezoid_weights_h(145, 10.0)  # 00:00 … 24:00 every 10 minutes
+    assert w.sum() == pytest.approx(24.0) and w[0] == w[-1] == pytest.approx(1 / 12) and w[1] == pytest.approx(1 / 6)
+
+
+def test_bad_requests_are_one_line_input_errors(box):
+    """No date for sun hours, an extent with min ≥ max, an empty analysis polygon: InputErrors
+    that name the option (not a TypeError from formatting the message)."""
+    from analysis.ground_grid import ground_grid
+    from model.errors import InputError
+
+    with pytest.raises(InputError, match="--date"):
+        sun_hours(box, date=None, site=_site_of(box))
+    with pytest.raises(InputError, match="--extent"):
+        ground_grid(box, 1.0, extent=(X0 + 10, Y0, X0, Y0 + 10))
+    with pytest.raises(InputError, match="polygon is empty"):
+        ground_grid(box, 1.0, polygon=shapely.Polygon())
+
+
+def test_ground_grid_extents_analytic():
+    """ground_grid's extent rules, against coordinates worked out here: (1) without a ground the
+    grid lies on the scene's ground plane (the buildings' base, z = 50); (2) a polygon far from the
+    buildings sets the grid to its bounds and its area to its cells; (3) a shadow vector longer
+    than MAX_GROW_M (1 km) extends the bbox by exactly 1 km on its own side only."""
+    from analysis.ground_grid import MAX_GROW_M, ground_grid
+
+    sc = box_model([("b", X0, Y0, X0 + 10, Y0 + 20, 50.0, 62.0)]).scene()
+    g = ground_grid(sc, 1.0)
+    assert g.extent_world == pytest.approx((X0, Y0, X0 + 10, Y0 + 20))
+    assert np.allclose(g.z + sc.origin[2], 50.0)
+    poly = shapely.Polygon([(X0 + 500, Y0 + 500), (X0 + 540, Y0 + 500), (X0 + 540, Y0 + 530)])  # 600 m²
+    gp = ground_grid(sc, 1.0, polygon=poly)
+    assert gp.extent_world == pytest.approx((X0 + 500, Y0 + 500, X0 + 540, Y0 + 530))
+    assert gp.inside.sum() == pytest.approx(600.0, rel=0.05)
+    assert MAX_GROW_M == 1000.0
+    gs = ground_grid(sc, 1.0, shadow_vector_xy=(-3000.0, -0.5))  # sun from the east, very low
+    assert gs.extent_world == pytest.approx((X0 - 1000.0, Y0 - 1.0, X0 + 10, Y0 + 20))
+
+
+def test_sun_ground_grid_within_a_cell_budget():
+    """The sun animation's grid (max_cells): the buildings' bbox grown on every side by the
+    shadow at 10° elevation, H / tan 10°, with cells just large enough for the budget."""
+    from analysis.shadow import sun_ground_grid
+    from model.ground import ground_for
+
+    H = 12.0
+    sc = box_model([("b", X0, Y0, X0 + 10, Y0 + 20, 50.0, 50.0 + H)]).scene()
+    grow = H / math.tan(math.radians(10.0))
+    g = sun_ground_grid(sc, 0.5, ground_for(sc), max_cells=2000)
+    side = math.sqrt((10 + 2 * grow) * (20 + 2 * grow) / 2000)
+    assert g.cell_m == pytest.approx(side, rel=1e-9)
+    assert g.nx * g.ny <= (math.ceil((10 + 2 * grow) / side) + 1) * (math.ceil((20 + 2 * grow) / side) + 1)
+    xmin, ymin, xmax, ymax = g.extent_world
+    assert xmin <= X0 - grow and xmax >= X0 + 10 + grow and xmax - xmin <= 10 + 2 * grow + 2 * side
+
+
+def test_surface_shadow_of_a_roof_behind_a_tower():
+    """surface_shadow (the light map of the pictures) against the analytic shadow: a 30 m tower
+    south of a 10 m house, sun exactly from the south at 35°: the house roof is in shadow up to
+    (30 − 10) / tan 35° = 28.56 m north of the tower's north face; its north wall faces away from
+    the sun; below the horizon everything is in shadow."""
+    from analysis.raycast import RayCaster
+    from analysis.shadow import surface_shadow
+
+    m = box_model([("tower", X0 - 50, Y0 - 10, X0 + 60, Y0, 0.0, 30.0), ("house", X0, Y0 + 5, X0 + 10, Y0 + 45, 0.0, 10.0)])
+    sc = m.scene()
+    rc = RayCaster(sc)
+    e = math.radians(35.0)
+    d = np.array([0.0, -math.cos(e), math.sin(e)])
+    reach = 20.0 / math.tan(e)
+    y = np.array([6.0, 15.0, reach - 0.3, reach + 0.3, 40.0])  # north of the tower's face at Y0
+    roof = np.column_stack([np.full(len(y), X0 + 5.0), Y0 + y, np.full(len(y), 10.0)]) - sc.origin
+    up = np.tile([0.0, 0.0, 1.0], (len(y), 1))
+    assert surface_shadow(rc, roof, up, d).tolist() == [True, True, True, False, False]
+    north_wall = np.array([[X0 + 5.0, Y0 + 45.0, 5.0]]) - sc.origin
+    assert surface_shadow(rc, north_wall, np.array([[0.0, 1.0, 0.0]]), d).tolist() == [True]
+    assert surface_shadow(rc, roof, up, np.array([0.0, -1.0, -0.01]) / math.hypot(1, 0.01)).all()
+
+
+def test_sun_hours_samples_only_the_enabled_objects_surfaces(box):
+    """A ray core with an object switched off (a scenario without it): that object neither
+    shades nor gets facade/roof samples."""
+    from analysis.raycast import RayCaster
+
+    m = box_model([("tower", X0, Y0, X0 + 10, Y0 + 20, 0.0, 30.0), ("kiosk", X0 + 100, Y0, X0 + 104, Y0 + 4, 0.0, 3.0)])
+    sc = m.scene()
+    rc = RayCaster(sc)
+    rc.set_object_enabled(np.array([oid != "kiosk" for oid in sc.object_ids]))
+    r = sun_hours(sc, "2026-03-21", step_min=10.0, cell_m=2.0, surfaces=True, surface_cell_m=2.0, raycaster=rc,
+                  site=_site_of(sc))
+    assert len(r.surfaces) and set(np.unique(r.surfaces.object_index)) == {sc.object_ids.index("tower")}

@@ -138,6 +138,10 @@ EQUIVALENT: dict[str, tuple[str, str]] = {
     "analysis.metrics.x_compute_metrics__mutmut_153": (
         "has_ground = np.bincount(pair_row, weights=is_ground.astype(None), minlength=n) > 0",
         "astype(None) is astype(float64), the same as astype(float)"),
+    "analysis.samples.x_sample_surfaces__mutmut_88": (
+        "fold = r1 + r2 >= 1.0",
+        "differs only where r1 + r2 is exactly 1 (the R2 lattice gives r1 + r2 = frac(1 + (k+1)·g) with the "
+        "irrational plastic number g, never an integer); such a point lies on the triangle's edge either way"),
 }
 
 
