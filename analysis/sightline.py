@@ -343,34 +343,6 @@ def sightline(scene, observer, target=None, target_id: str | None = None, aim: s
                            visible_points=int(vis.sum()), n_points=len(pts), clearance=clearance)
 
 
-def objects_touching(scene, point, tol_m: float = 0.005) -> np.ndarray:
-    """Object indices with a triangle passing within ``tol_m`` of ``point`` (local). Used for
-    coincident faces (party walls of adjoining buildings): the ray core reports one of two
-    coincident triangles, the line crosses both objects."""
-    c = scene.corners
-    p = np.asarray(point, dtype=np.float64)
-    near = ((c.min(axis=1) <= p + tol_m) & (c.max(axis=1) >= p - tol_m)).all(axis=1)
-    k = np.flatnonzero(near)
-    if len(k) == 0:
-        return np.zeros(0, dtype=np.int64)
-    a, b, cc = c[k, 0], c[k, 1], c[k, 2]
-    n = scene.face_normals[k]
-    close = np.abs(np.einsum("ij,ij->i", n, p - a)) <= tol_m
-    # barycentric coordinates of p projected onto each triangle's plane
-    v0, v1, v2 = b - a, cc - a, p - a
-    d00, d01, d11 = (v0 * v0).sum(1), (v0 * v1).sum(1), (v1 * v1).sum(1)
-    d20, d21 = (v2 * v0).sum(1), (v2 * v1).sum(1)
-    den = d00 * d11 - d01 * d01
-    ok = den > 1e-12
-    with np.errstate(divide="ignore", invalid="ignore"):
-        v = np.where(ok, (d11 * d20 - d01 * d21) / den, -1.0)
-        w = np.where(ok, (d00 * d21 - d01 * d20) / den, -1.0)
-    scale = np.sqrt(np.maximum(d00, d11))
-    eps = tol_m / np.maximum(scale, 1e-9)
-    inside = ok & close & (v >= -eps) & (w >= -eps) & (v + w <= 1 + eps)
-    return np.unique(scene.object_index[k[inside]]).astype(np.int64)
-
-
 def sightlines(scene, observers, targets, target_object=None, raycaster=None, all_blockers: bool = False) -> LineTrace:
     """Many sightlines at once (local (n, 3) eyes and targets): :func:`trace_lines`."""
     return trace_lines(make_raycaster(scene, raycaster), observers, targets, target_object, all_blockers=all_blockers)

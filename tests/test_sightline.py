@@ -88,6 +88,30 @@ def test_target_object_is_visible_when_the_line_reaches_it_first():
     assert r.visible and 1 <= r.visible_points < r.n_points
 
 
+def test_target_object_figures_and_the_clearance_over_it():
+    """A sightline to an object: the figures name it and the aim; the clearance profile has no
+    value over the target itself (NaN: the line ends on it) and the analytic one elsewhere, here
+    the least clearance 1.6 m at the observer's eye above the ground; "centroid" is another name
+    for the centre aim, the middle of the box (103, 0, 20)."""
+    s = scene_of(("tower", 100, -3, 106, 3, 0, 40), ("wall", 40, -20, 42, 20, 0, 10))
+    r = sightline(s, eye(s, 0, 0), target_id="tower", clearance_step_m=0.5)
+    f = r.figures()
+    assert f["visible"] and (f["target_id"], f["aim"], f["target_points"], f["visible_points"]) == ("tower", "top", 1, 1)
+    top = s.to_world(r.target)
+    assert top[2] == pytest.approx(40.0) and top[0] in (pytest.approx(X0 + 100), pytest.approx(X0 + 106))
+    c = r.clearance
+    over_tower = c.object_index == s.object_ids.index("tower")
+    assert over_tower.any() and np.isnan(c.clearance_m[over_tower]).all()
+    assert np.isfinite(c.clearance_m[~over_tower]).all()
+    xw = c.xy[:, 0] + s.origin[0] - X0
+    over_wall = (xw > 40.05) & (xw < 41.95) & (np.abs(c.xy[:, 1] + s.origin[1] - Y0) < 19.9)
+    z_line = 1.6 + (40.0 - 1.6) * c.s_m[over_wall] / r.length_m
+    assert c.clearance_m[over_wall] == pytest.approx(z_line - 10.0, abs=0.01)
+    assert (f["min_clearance_m"], f["min_clearance_at_m"]) == (pytest.approx(1.6), 0.0)
+    centre = target_points(s, "tower", aim="centroid")
+    assert centre.aim == "centre" and s.to_world(centre.points[0]) == pytest.approx([X0 + 103, Y0, 20.0], abs=1e-6)
+
+
 def test_terrain_ridge_is_a_blocker():
     from model.terrain import TerrainGrid, with_terrain
 

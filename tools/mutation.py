@@ -99,7 +99,7 @@ MODULES = {
                      ("tests/test_shadow.py", "tests/test_terrain.py"), "not rendered and not cli"),
     "sightline": Target({"analysis/sightline.py": ("place_points", "object_top", "object_centre", "target_points",
                                                    "trace_lines", "clearance_profile", "sightline",
-                                                   "objects_touching", "sightlines"),
+                                                   "sightlines"),
                          "analysis/blockers.py": None},
                         ("tests/test_sightline.py", "tests/test_sightline_blockers.py"), "not cli"),
     "metrics": Target({"analysis/metrics.py": ("polygon_geometry_arrays", "_group_min", "_group_max",
@@ -142,6 +142,21 @@ EQUIVALENT: dict[str, tuple[str, str]] = {
         "fold = r1 + r2 >= 1.0",
         "differs only where r1 + r2 is exactly 1 (the R2 lattice gives r1 + r2 = frac(1 + (k+1)·g) with the "
         "irrational plastic number g, never an integer); such a point lies on the triangle's edge either way"),
+    "analysis.sightline.x_clearance_profile__mutmut_8": (
+        "p0 = np.asarray(p0, )",
+        "p0 only enters arithmetic with float arrays (p1 − p0 after p1 became float64, p0 + s·u), never an "
+        "in-place operation, so integer input gives the same float64 results"),
+    "analysis.blockers.x__object_index__mutmut_102": (
+        "tile_lo = np.minimum.reduceat(lo[tile_objects], tile_start, axis=0) if len(tk) else np.zeros((0, 4))",
+        "only for a scene without objects; the tile boxes are read in their plan columns 0–1 only "
+        "(_near_pairs), so an empty (0, 4) array behaves as (0, 3)"),
+    "analysis.blockers.x__plan_overlap__mutmut_5": (
+        'with np.errstate(divide="ignore", ):',
+        "errstate only silences numpy's RuntimeWarning for 0·inf on axis-parallel segments; the values "
+        "computed (NaN, then replaced by the flat-axis branch) are the same"),
+    "analysis.blockers.x__pairs_entry__mutmut_136": (
+        's = np.einsum("IJ,IJ->I", e2, qv) * inv',
+        "einsum subscripts are labels: upper-case letters name the same contraction"),
 }
 
 
