@@ -15,6 +15,9 @@ APT_PKGS := xvfb xauth libxkbcommon-x11-0 libxcb-cursor0 libxcb-icccm4 libxcb-ke
 # the browser test of the published web scene (tests/test_publish_browser.py): Debian's Chromium
 TEST_APT_PKGS := chromium
 PYTEST_ARGS ?=
+# make test runs two pytest-xdist workers (the machine's two cores): the GUI tests all in one
+# (tests/conftest.py groups them), the rest spread over both; TEST_WORKERS=0 runs in one process
+TEST_WORKERS ?= 2
 
 .PHONY: run test bench fuzz mutation sysdeps testdeps venv clean gui tools web
 
@@ -24,7 +27,7 @@ run: venv sysdeps web
 gui: run
 
 test: venv sysdeps testdeps tools web
-	$(PY) -m pytest $(PYTEST_ARGS)
+	$(PY) -m pytest -n $(TEST_WORKERS) --dist loadgroup $(PYTEST_ARGS)
 
 bench: venv sysdeps testdeps web
 	$(PY) -m benchmarks $(BENCH_ARGS)

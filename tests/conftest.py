@@ -84,6 +84,18 @@ def _needs_desktop(item) -> bool:
     return item.get_closest_marker("gui") is not None or bool(QT_FIXTURES & set(getattr(item, "fixturenames", ())))
 
 
+def pytest_collection_modifyitems(config, items):
+    """For pytest-xdist (``make test`` runs two workers with ``--dist loadgroup``): all GUI tests
+    form one group, run by one worker in file order, so one virtual desktop serves them and two
+    tests' windows never share a screen, the focus or the autosave folder; the other tests are
+    spread over both workers."""
+    if not config.pluginmanager.hasplugin("xdist"):
+        return
+    for item in items:
+        if _needs_desktop(item):
+            item.add_marker(pytest.mark.xdist_group("desktop"))
+
+
 @pytest.fixture(scope="session", autouse=True)
 def desktop(request):
     """When the session runs GUI tests (marker ``gui`` or a Qt fixture): a virtual desktop
