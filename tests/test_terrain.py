@@ -616,3 +616,22 @@ def test_esri_ascii_grid_with_nodata(tmp_path):
     assert g.z[0].tolist() == [10, 11, 12] and g.z[1, 0] == 13 and np.isnan(g.z[1, 1])
     assert g.height([[350002.0, 5650003.0]])[0] == pytest.approx(10.5)
     assert g.scene(np.zeros(3)).n_triangles == 0  # both cells touch the no-data node
+
+
+def test_sun_hours_on_terrain_report_progress_per_chunk():
+    """Ground samples on a terrain mesh take the near-field path of the ray core; the progress
+    callback (the GUI's progress bar) still hears of every finished chunk of samples, not only
+    the final (1, 1)."""
+    from analysis.shadow import sun_hours
+
+    grid = grid_of(lambda x, y: 100.0 + 0.05 * (x - X0), X0 - 60, X0 + 60, Y0 - 60, Y0 + 60)
+    houses = box_model([("a", X0 - 5, Y0 - 5, X0 + 5, Y0 + 5, 99.0, 110.0)])
+    scene = with_terrain(houses.scene(), grid)
+    ground = ground_for(houses.scene(), grid)
+    calls = []
+    r = sun_hours(scene, date="2026-03-21", step_min=10.0, cell_m=1.0, extent=(X0 - 40, Y0 - 40, X0 + 40, Y0 + 40),
+                  ground=ground, raycaster=RayCaster(scene), progress=lambda done, total: calls.append((done, total)))
+    n = int(r.grid.active.sum())
+    assert n > 3000 and calls[-1] == (1, 1)
+    chunks = [c for c in calls[:-1] if c[1] > 1]
+    assert chunks and chunks[-1][0] == chunks[-1][1]  # every chunk reported, the last one completes
