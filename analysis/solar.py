@@ -280,7 +280,6 @@ class CumulativeSky:
     sky: SkyPatches
     horizon_vectors: np.ndarray
     horizon_patch: np.ndarray
-    annual_ghi_kwh_m2: float = 0.0
 
 
 def perez_brightening(dhi, dni, zenith_deg, times=None, dni_extra=None, airmass=None,
@@ -358,8 +357,7 @@ def cumulative_sky(weather, sky: str | SkyPatches = "tregenza", sun_mf: int = 1,
     return CumulativeSky(hours=hours, sun_dir=sun_dir, beam_wh_m2=beam, iso_wh_m2sr=iso,
                          horizon_wh_m2rad=horizon, ghi_wh_m2=ghi[hours] * dt,
                          month=weather.local_month[hours], sun_bins=bins, sky=sky_p,
-                         horizon_vectors=hvec, horizon_patch=row0,
-                         annual_ghi_kwh_m2=weather.annual_ghi_kwh_m2)
+                         horizon_vectors=hvec, horizon_patch=row0)
 
 
 # ============================================================================ result

@@ -7,6 +7,7 @@ counts, pvlib's bundled TMY3 files and readers, pyproj for the TRY site.
 from __future__ import annotations
 
 import json
+import math
 import sys
 
 import numpy as np
@@ -789,3 +790,33 @@ def test_polar_night_twilight_is_diffuse_only():
     assert r.beam_kwh_m2a[0] == 0.0
     assert r.irradiation_kwh_m2a[0] == pytest.approx(dhi.sum() / 1000.0, rel=1e-3)
     assert r.monthly_kwh_m2[0, 11] == pytest.approx(r.irradiation_kwh_m2a[0], rel=1e-9)
+
+
+def test_a_single_sunny_hour_against_pvlib():
+    """A weather record with one hour of light (21 March, 12:30 CET): one sun bin holds all the
+    direct light. A flat roof receives that hour's GHI; a 40° south roof pvlib's Perez
+    transposition of the same hour (ephemeris sun, the plane's built orientation)."""
+    from analysis.weather import Weather
+
+    times = pd.date_range("2023-03-21 00:30", periods=24, freq="h", tz="UTC")
+    noon = 11  # 11:30 UTC
+    zen = _reference_sun(times)[0][noon]
+    dni, dhi = np.zeros(24), np.zeros(24)
+    dni[noon], dhi[noon] = 700.0, 110.0
+    ghi = dni * np.cos(np.radians(zen)) * (np.arange(24) == noon) + dhi
+    w = Weather(times, ghi, dni, dhi, LAT, LON, kind="array")
+    m = model_from_solids([plane_solid("flat", 0.0, 180, (X0, Y0, 60)), plane_solid("south", 40, 180, (X0 + 200, Y0, 60))])
+    r = _solar(m, w, sky="tregenza", sun_mf=1)
+    by = {r.building_ids[k]: i for i, k in enumerate(r.surface_building)}
+    assert r.irradiation_kwh_m2a[by["flat"]] == pytest.approx(ghi[noon] / 1000.0, rel=0.005)
+    ref = _perez_reference_kwh(times, ghi, dni, dhi, 40, 180)
+    assert r.irradiation_kwh_m2a[by["south"]] == pytest.approx(ref, rel=0.01)
+    assert r.beam_kwh_m2a[by["flat"]] > 0.8 * dni[noon] * math.cos(math.radians(zen)) / 1000.0
+
+
+def test_max_subdivisions_caps_the_samples_per_triangle(typical_weather):
+    """A 20 m × 20 m flat roof (two triangles) at 0.5 m cells would be split 28-fold per edge;
+    max_subdivisions = 2 allows 2² samples per triangle: 8 in all, each standing for 50 m²."""
+    m = box_model([("a", X0, Y0, X0 + 20, Y0 + 20, 50, 56)])
+    r = _solar(m, typical_weather, cell_m=0.5, max_subdivisions=2)
+    assert len(r.samples) == 8 and np.allclose(r.samples.weight_m2, 50.0)

@@ -129,6 +129,9 @@ EQUIVALENT: dict[str, tuple[str, str]] = {
         "if roots else (np.zeros(1, dtype=str), np.zeros(0, np.int64))",
         "only for a scene without objects, which has no surfaces: building_ids is then filtered by the "
         "empty used_b and the dummy id never appears"),
+    "analysis.solar.x_compute_solar__mutmut_160": (
+        "cos_tilt = np.clip(normals[:, 2], -1.0, 2.0)",
+        "the z component of a unit normal never exceeds 1, so the upper clip bound is never reached"),
     "analysis.setbacks.x_compute_setbacks__mutmut_12": (
         "ids, fps, pair_poly, pair_row = footprint_polygons(model, lod, )",
         "footprint_polygons' default types are (\"Building\",), the argument the mutant drops"),
