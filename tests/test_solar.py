@@ -389,6 +389,8 @@ def test_unshaded_tilted_planes_match_pvlib_perez(epw, epw_weather, typical_weat
             k = int(np.flatnonzero(r.surface_building == r.building_ids.index(f"p{i}"))[0])
             ref = _perez_reference_kwh(times, ghi, dni, dhi, tilt, az)
             assert r.irradiation_kwh_m2a[k] == pytest.approx(ref, rel=0.03), (tilt, az, w.kind)
+            # the months add up to the year, ground reflection of the steep planes included
+            assert r.monthly_kwh_m2[k].sum() == pytest.approx(r.irradiation_kwh_m2a[k], rel=1e-6), (tilt, az)
 
 
 # --------------------------------------------------------------------------- shading vs analytic references

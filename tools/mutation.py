@@ -132,6 +132,31 @@ EQUIVALENT: dict[str, tuple[str, str]] = {
     "analysis.solar.x_compute_solar__mutmut_160": (
         "cos_tilt = np.clip(normals[:, 2], -1.0, 2.0)",
         "the z component of a unit normal never exceeds 1, so the upper clip bound is never reached"),
+    "analysis.solar.x_compute_solar__mutmut_714": (
+        "remap = np.full(len(building_ids), -1, dtype=None)",
+        "a float64 remap gives the same values; surface_building is cast to int64 before it is returned"),
+    "analysis.solar.x_compute_solar__mutmut_726": (
+        "surface_building = remap[obj_building[surf.object_index]] if S else np.zeros(0, None)",
+        "an empty float64 array, cast to int64 before it is returned"),
+    "analysis.solar.x__group_sum__mutmut_10": (
+        "return np.bincount(keys, weights=values, minlength=None)",
+        "the keys are np.unique's inverse over all n groups, so every group occurs and bincount's "
+        "length is n without minlength"),
+    "analysis.solar.x_find_roof_surfaces__mutmut_149": (
+        "normal = np.divide(nsum, nlen[:, None], out=np.zeros_like(nsum), where=nlen[:, None] >= 0)",
+        "only zero-length normal sums (degenerate polygons) change, to NaN instead of 0; such groups are "
+        "excluded by valid = … & (nlen > 0) and NaN fails every roof/facade comparison as 0 does"),
+    "analysis.solar.x_perez_brightening__mutmut_36": (
+        "ok = (z < 91.0) & (dhi > 0) & np.isfinite(np.asarray(airmass, dtype=np.float64))",
+        "pvlib's relative airmass is NaN for a zenith above 90°, so the isfinite term already excludes "
+        "90° < z < 91°; only a zenith of exactly 90.000° differs, where the sun is not up (no beam, "
+        "no horizon band) either way"),
+    "analysis.samples.x_subdivision_samples__mutmut_35": (
+        "k = np.clip(np.rint(np.sqrt(areas) / float(cell_m)), 1, max_subdivisions).astype(None)",
+        "k holds whole numbers either way; it is only compared (k == kk) and passed through int(kk)"),
+    "analysis.samples.x_subdivision_samples__mutmut_76": (
+        "+ c[:, None, 1, :] * bary[None, :, 0:1] + c[:, None, 2, :] * bary[None, :, 1:3])",
+        "bary has two columns, so the slice 1:3 is the slice 1:2"),
     "analysis.setbacks.x_compute_setbacks__mutmut_12": (
         "ids, fps, pair_poly, pair_row = footprint_polygons(model, lod, )",
         "footprint_polygons' default types are (\"Building\",), the argument the mutant drops"),
