@@ -9,6 +9,8 @@ appears as the blend of the two (:func:`over_ground`), and that blend is the swa
 """
 from __future__ import annotations
 
+import threading
+
 import numpy as np
 from PySide6.QtCore import QT_TRANSLATE_NOOP
 
@@ -105,19 +107,48 @@ SHADOW_RGB = (52, 62, 110)
 SHADOW_OPACITY = 0.65
 
 
-def shadow_job(ctx, grid_m: float, extent):
-    """Instant ground shadow at the slider's local time (analysis.shadow.shadow_at) over ``extent``."""
+_shadow_lock = threading.Lock()  # one job at a time uses the prepared ray caster (its cancel point)
+_shadow_prepared: dict = {}
+
+
+def prepared_shadow(model, cell_m: float, extent):
+    """(scene, RayCaster, GroundGrid) for instant shadows of ``model`` on ``extent``: built once
+    and kept for the latest model, cell size and extent only (a new model, e.g. after an edit,
+    replaces them), so that moving the time slider costs only the rays towards the sun: the ray
+    caster's BVH and the grid's footprint cells stay the same. Call with ``_shadow_lock`` held."""
     from analysis.raycast import RayCaster
+    from analysis.shadow import shadow_grid
+    from model.ground import analysis_scene as scene_of
+
+    key = (id(model), float(cell_m), tuple(extent) if extent is not None else None)
+    prep = _shadow_prepared.get(key)
+    if prep is None or prep[0] is not model:  # (an id can be reused by a later model)
+        _shadow_prepared.clear()  # the previous model's BVH goes now, not with the next one
+        scene = scene_of(model)
+        rc = RayCaster(scene)
+        grid = shadow_grid(scene, cell_m, extent, raycaster=rc) if extent is not None else None
+        prep = _shadow_prepared[key] = (model, scene, rc, grid)
+    return prep[1:]
+
+
+def shadow_job(ctx, grid_m: float, extent):
+    """Instant ground shadow at the slider's local time (analysis.shadow.shadow_at) over ``extent``,
+    on the ray caster and grid :func:`prepared_shadow` keeps for the model."""
     from analysis.shadow import shadow_at
 
     when = ctx.when_local
     site = site_of(ctx.model)  # pyproj/timezonefinder here in the GUI thread, not in the worker
+    model = ctx.model
 
     def run(progress, cancelled):
         progress(0.02)
-        scene = analysis_scene(ctx)
-        rc = RayCaster(scene, cancel=cancelled)  # Cancel stops the ray casting within one chunk
-        res = shadow_at(scene, when, cell_m=grid_m, extent=extent, site=site, raycaster=rc)
+        with _shadow_lock:
+            scene, rc, grid = prepared_shadow(model, grid_m, extent)
+            rc.cancel = cancelled  # Cancel stops the ray casting within one chunk
+            try:
+                res = shadow_at(scene, when, cell_m=grid_m, extent=extent, site=site, raycaster=rc, grid=grid)
+            finally:
+                rc.cancel = None
         progress(1.0)
         return res
 

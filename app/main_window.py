@@ -44,7 +44,7 @@ from .workers import JobRunner
 log = logging.getLogger("stadtbild.app")
 ROOT = Path(__file__).resolve().parents[1]
 DEMO = ROOT / "resources" / "demo" / "3-20-DELFSHAVEN.city.json"
-LIVE_SHADOW_DEBOUNCE_MS = 120  # the slider may move on; the shadow of where it rests is computed
+LIVE_SHADOW_DEBOUNCE_MS = 100  # the slider may move on; the shadow of where it rests is computed
 MODEL_FILTER = QT_TRANSLATE_NOOP(
     "", "City models (*.json *.city.json *.jsonl *.city.jsonl *.gml *.xml *.citygml);;All files (*)")
 
@@ -137,6 +137,7 @@ class MainWindow(QMainWindow):
         self._live_timer.setSingleShot(True)
         self._live_timer.setInterval(LIVE_SHADOW_DEBOUNCE_MS)
         self._live_timer.timeout.connect(self._live_shadow)
+        self.analysis.sun.slider.sliderReleased.connect(self._slider_released)
         self.attributes.row_providers.append(self._sunlight_rows)  # the clicked building's DIN 5034-1 figures
         self.state.results_changed.connect(self._show_attributes)
 
@@ -781,10 +782,11 @@ class MainWindow(QMainWindow):
         page = self.analysis.page(run.key.analysis)
         return tr("stale: computed for {params}").format(params=page.parameter_text(dict(run.key.params)))
 
-    def run_analysis(self, page, variant=None, show: bool = True, on_done=None):
+    def run_analysis(self, page, variant=None, show: bool = True, on_done=None, replaces=None):
         """Run ``page`` for the active variant (or ``variant``) with the page's parameters now; a
-        result with the same key is shown at once instead of being computed again. Returns the
-        job (None when the result was there or the run could not start)."""
+        result with the same key is shown at once instead of being computed again. ``replaces``:
+        a shown result the new one takes the place of (a live update: no progress, the other
+        layers stay). Returns the job (None when the result was there or the run could not start)."""
         from model.errors import InputError
 
         if self.scene is None:
@@ -796,20 +798,25 @@ class MainWindow(QMainWindow):
             key = self._key(page, variant, ctx)
             done = self.state.result_for(key)
             if done is not None:
+                if replaces is not None:
+                    self.state.add_result(done, show=False, replaces=replaces)
                 self._finish_run(done, page, show, on_done)
                 return None
             fn = page.job(ctx)
         except InputError as exc:
             self.show_error(str(exc))
             return None
-        self.analysis.set_running(True)
-        self.analysis.result_label.setText(tr("Running {name} …").format(name=page.title()))
+        live = replaces is not None
+        if not live:
+            self.analysis.set_running(True)
+            self.analysis.result_label.setText(tr("Running {name} …").format(name=page.title()))
         scene = ctx.scene
         job = self.jobs.start(fn, page.title(),
-                              on_done=lambda r: self._analysis_done(job, page, key, scene, r, show, on_done),
+                              on_done=lambda r: self._analysis_done(job, page, key, scene, r, show, on_done, replaces),
                               on_error=lambda msg: self._analysis_failed(job, msg),
-                              on_cancel=lambda: self._analysis_cancelled(job))
-        job.signals.progress.connect(lambda f: self.analysis.progress.setValue(int(f * 1000)))
+                              on_cancel=lambda: self._analysis_cancelled(job), quiet=True)
+        if not live:
+            job.signals.progress.connect(lambda f: self.analysis.progress.setValue(int(f * 1000)))
         self._analysis_job = job
         return job
 
@@ -818,19 +825,20 @@ class MainWindow(QMainWindow):
 
         return ResultKey.make(variant, page.key, page.params(ctx))
 
-    def _analysis_done(self, job, page, key, scene, result, show, on_done) -> None:
+    def _analysis_done(self, job, page, key, scene, result, show, on_done, replaces=None) -> None:
         from .state import AnalysisRun
         from viewer.scene_view import triangle_colours
 
-        self.analysis.set_running(False)
         self._analysis_job = None
-        self.analysis.progress.setValue(1000)
+        if replaces is None:
+            self.analysis.set_running(False)
+            self.analysis.progress.setValue(1000)
         layer = page.layer(scene, triangle_colours(scene), result)
         run = AnalysisRun(key, result, layer, scene, seconds=job.seconds or 0.0)
         v = self.state.variant_by_uid(key.variant)
         if v is None:
             return  # the variant was deleted meanwhile
-        self.state.add_result(run, show=show and v is self.state.active)
+        self.state.add_result(run, show=show and v is self.state.active, replaces=replaces)
         self._finish_run(run, page, show, on_done)
 
     def _finish_run(self, run, page, show: bool, on_done) -> None:
@@ -864,12 +872,18 @@ class MainWindow(QMainWindow):
         self.analysis.result_label.setText(text)
 
     def _analysis_failed(self, job, message: str) -> None:
-        self.analysis.set_running(False)
         self._analysis_job = None
-        self.analysis.result_label.setText("")
+        if job is not self._live_job:
+            self.analysis.set_running(False)
+            self.analysis.result_label.setText("")
         self.show_error(message)
 
     def _analysis_cancelled(self, job) -> None:
+        if job is self._live_job:  # a live shadow overtaken by the slider: nothing to report
+            self._live_job = None
+            if self._analysis_job is job:
+                self._analysis_job = None
+            return
         self.analysis.set_running(False)
         self._analysis_job = None
         self.analysis.progress.setValue(0)
@@ -914,17 +928,18 @@ class MainWindow(QMainWindow):
         shown = [r for r in self.state.shown_runs() if r.key.analysis == "shadow"]
         if not shown:
             return
-        if self._analysis_job is not None:  # one at a time; try again when it is done
-            self._live_timer.start()
+        if self._analysis_job is not None:
+            if self._analysis_job is self._live_job:  # an earlier slider position: obsolete now
+                self._analysis_job.cancel()
+            self._live_timer.start()  # one job at a time: again once it has stopped
             return
-        page = self.analysis.page("shadow")
-        old = shown[-1]
+        self._live_job = self.run_analysis(self.analysis.page("shadow"), show=False, replaces=shown[-1])
 
-        def swap(run):
-            if run is not old:
-                self.state.swap(old, run)
-
-        self.run_analysis(page, show=False, on_done=swap)
+    def _slider_released(self) -> None:
+        """The slider let go: the shadow of where it rests at once, without the debounce."""
+        if self._live_timer.isActive():
+            self._live_timer.stop()
+            self._live_shadow()
 
     # ------------------------------------------------------------------ editing tools
     def _new_id(self, stem: str = "new") -> str:
@@ -1121,6 +1136,8 @@ class MainWindow(QMainWindow):
 
     # ------------------------------------------------------------------ jobs in the status bar
     def _job_started(self, job) -> None:
+        if getattr(job, "quiet", False):  # shown elsewhere (the analysis dock's own bar)
+            return
         self.progress.setRange(0, 0)  # busy until the job reports progress (some never do)
         self.progress.setFormat(job.label)
         self.progress.show()
@@ -1134,7 +1151,7 @@ class MainWindow(QMainWindow):
         self.progress.setValue(int(fraction * 1000))
 
     def _job_ended(self, job) -> None:
-        if not self.jobs.busy():
+        if not any(not getattr(j, "quiet", False) for j in self.jobs.active):
             self.progress.hide()
             self.cancel_button.hide()
 

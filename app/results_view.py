@@ -39,21 +39,26 @@ class ResultsView(QObject):
         for run in runs:
             for name, (mesh, kwargs) in run.layer.overlays.items():
                 want[name] = (mesh, kwargs)
+        changed = False  # render only when something drawn changed (a frame costs 0.1 s in software GL)
         for name in list(self.drawn):
             mesh, actor = self.drawn[name]
             if name not in want or want[name][0] is not mesh or vp.overlays.get(name) is not actor:
                 if vp.overlays.get(name) is actor:
                     vp.remove_overlay(name, render=False)
                 del self.drawn[name]
+                changed = True
         for name, (mesh, kwargs) in want.items():
             if name not in self.drawn:
                 vp.add_overlay(name, mesh, render=False, **kwargs)
                 self.drawn[name] = (mesh, vp.overlays[name])
+                changed = True
         colouring = next((r for r in reversed(runs) if r.layer.building_rgb is not None), None)
         if colouring is not self.colouring or (colouring is None) != (vp.result_rgb is None):
             self.colouring = colouring
             vp.set_result_colours(colouring.layer.building_rgb if colouring is not None else None, render=False)
-        vp.render()
+            changed = True
+        if changed:
+            vp.render()
         self._legend(runs)
         self._layer_rows()
         self._last = self._signature()

@@ -261,23 +261,25 @@ class AppState(QObject):
     def variant_by_uid(self, uid: str) -> Variant | None:
         return next((v for v in self.variants if v.uid == uid), None)
 
-    def add_result(self, run: AnalysisRun, show: bool = True) -> AnalysisRun:
+    def add_result(self, run: AnalysisRun, show: bool = True, replaces: AnalysisRun | None = None) -> AnalysisRun:
         """Store a result (replacing one with the same key); when ``show``, it becomes the one
-        visible result of its variant (the others stay as layers to switch on again)."""
+        visible result of its variant (the others stay as layers to switch on again). With
+        ``replaces`` it takes that shown result's place (a live update), the rest stays as it is."""
         self.results[run.key] = run
-        if show:
+        if replaces is not None and run is not replaces:
+            was = replaces.visible
+            replaces.visible = False
+            if was:
+                self._show(run)
+            else:
+                run.visible = False
+        elif show:
             self._show(run, only=True)
-        else:
+        elif run is not replaces:
             run.visible = False
         self._evict(run)
         self.results_changed.emit()
         return run
-
-    def swap(self, old: AnalysisRun, new: AnalysisRun) -> None:
-        """Show ``new`` where ``old`` was shown (a live update: the other visible layers stay)."""
-        old.visible = False
-        self._show(new)
-        self.results_changed.emit()
 
     def _evict(self, run: AnalysisRun) -> None:
         """Keep at most :data:`MAX_RUNS_PER_ANALYSIS` results per variant and analysis: the oldest

@@ -17,10 +17,11 @@ from __future__ import annotations
 import threading
 import time
 import traceback
+import warnings
 
 from concurrent.futures import ThreadPoolExecutor
 
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QObject, QTimer, Signal
 
 from model.errors import Cancelled, InputError  # noqa: F401 — Cancelled: raised in a job when the user
 # cancelled it, by progress() here or by an analysis cancel point (RayCaster(cancel=...)): one class
@@ -58,7 +59,9 @@ class Job:
         if self._cancel.is_set():
             raise Cancelled()
         now = time.monotonic()
-        if now - self._last_emit > 0.05 or fraction >= 1.0:  # at most 20 updates per second
+        # at most 8 updates per second: a progress bar repaints at once on a big step, and those
+        # repaints in the window's thread slowed short jobs down
+        if now - self._last_emit > 0.125 or fraction >= 1.0:
             self._last_emit = now
             self._emit(self.signals.progress, max(0.0, min(1.0, float(fraction))))
 
@@ -110,8 +113,11 @@ class JobRunner(QObject):
         self.pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="stadtbild-job")
         self.active: list[Job] = []
 
-    def start(self, fn, label: str = "", on_done=None, on_error=None, on_cancel=None) -> Job:
+    def start(self, fn, label: str = "", on_done=None, on_error=None, on_cancel=None, quiet: bool = False) -> Job:
+        """Run ``fn`` in a worker; ``quiet``: the window's status bar does not show it (its
+        caller shows the progress itself)."""
         job = Job(fn, label)
+        job.quiet = quiet
         if on_done:
             # Cancel pressed after the worker finished but before its result reached this thread
             # (the bar already at 100 %) still cancels: the result is dropped
@@ -132,6 +138,21 @@ class JobRunner(QObject):
         if job in self.active:
             self.active.remove(job)
         self.job_ended.emit(job)
+        # the slots connected to the job's signals are Python closures that hold the job (and
+        # what its function captured: models, scenes); Qt keeps them alive from C++, where
+        # Python's garbage collector cannot see the cycle: every finished job leaked its model
+        QTimer.singleShot(0, lambda j=job: self._release(j))
+
+    @staticmethod
+    def _release(job: Job) -> None:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", RuntimeWarning)  # PySide warns when nothing was connected
+            for sig in (job.signals.progress, job.signals.finished, job.signals.failed, job.signals.cancelled):
+                try:
+                    sig.disconnect()
+                except (RuntimeError, TypeError):  # nothing connected
+                    pass
+        job.fn = None
 
     def cancel_all(self) -> None:
         for job in list(self.active):

@@ -223,6 +223,43 @@ def test_demo_district_shadow_masks_and_demolition(demo_model):
     assert not (r2.caster == biggest).any()
 
 
+def test_a_prepared_grid_gives_the_shadow_of_a_fresh_one_at_every_time():
+    """The time slider reuses one ground grid (footprints found once) and one ray caster: at
+    morning, afternoon and evening the shadow, casters and open ground are those of a fresh
+    computation, on a district with ground cover (roads, land use: switched off while casting)
+    and with an object the caller switched off (a demolition by mask) staying off."""
+    from analysis.raycast import RayCaster
+    from analysis.shadow import shadow_grid
+    from importers import load
+    from tests.conftest import data_file
+
+    scene = load(data_file("demo/delft.city.json")).scene()
+    site = Site(52.0, 4.36, 0.0, "Europe/Amsterdam")
+    lo, hi = scene.bounds
+    o = scene.origin
+    extent = (o[0] + lo[0] - 30, o[1] + lo[1] - 30, o[0] + hi[0] + 30, o[1] + hi[1] + 30)
+    rc = RayCaster(scene)
+    off = np.ones(len(scene.object_ids), bool)
+    off[int(np.argmax(np.bincount(scene.object_index)))] = False  # the object with most triangles
+    rc.set_object_enabled(off)
+    grid = shadow_grid(scene, 3.0, extent, raycaster=rc)
+    assert np.array_equal(rc.enabled_objects, off)  # the ground cover is on again, the caller's mask kept
+    for when in ("2026-03-21T09:00", "2026-03-21T15:00", "2026-03-21T18:30"):
+        fresh_rc = RayCaster(scene)
+        fresh_rc.set_object_enabled(off)
+        fresh = shadow_at(scene, when, cell_m=3.0, extent=extent, site=site, raycaster=fresh_rc)
+        reused = shadow_at(scene, when, cell_m=3.0, extent=extent, site=site, raycaster=rc, grid=grid)
+        assert reused.grid is grid
+        assert np.array_equal(reused.grid.active, fresh.grid.active)
+        assert np.array_equal(reused.shadow, fresh.shadow) and np.array_equal(reused.caster, fresh.caster)
+        assert reused.figures() == fresh.figures()
+    assert 0 < reused.shadow_area_m2 < reused.ground_area_m2
+    with pytest.raises(ValueError):
+        shadow_at(scene, "2026-03-21T15:00", cell_m=2.0, extent=extent, site=site, raycaster=rc, grid=grid)
+    with pytest.raises(ValueError):
+        shadow_grid(scene, 3.0, None)
+
+
 # ------------------------------------------------------------------------------------------ CLI
 def _model_file(tmp_path):
     """A two-box CityJSON file for CLI runs (written by the project's CityJSON writer if present,
