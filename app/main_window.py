@@ -800,6 +800,8 @@ class MainWindow(QMainWindow):
             if done is not None:
                 if replaces is not None:
                     self.state.add_result(done, show=False, replaces=replaces)
+                else:
+                    done.live = False  # asked for: a layer that stays when the slider moves on
                 self._finish_run(done, page, show, on_done)
                 return None
             fn = page.job(ctx)

@@ -114,6 +114,7 @@ class AnalysisRun:
     seconds: float = 0.0
     visible: bool = True
     created: float = field(default_factory=time.time)
+    live: bool = False  # computed for a time slider position on the way; the next position replaces it
 
 
 class AppState(QObject):
@@ -264,18 +265,24 @@ class AppState(QObject):
     def add_result(self, run: AnalysisRun, show: bool = True, replaces: AnalysisRun | None = None) -> AnalysisRun:
         """Store a result (replacing one with the same key); when ``show``, it becomes the one
         visible result of its variant (the others stay as layers to switch on again). With
-        ``replaces`` it takes that shown result's place (a live update), the rest stays as it is."""
+        ``replaces`` it takes that shown result's place (a live update), the rest stays as it is;
+        a replaced live update goes (the slider's positions on the way do not pile up as layers)."""
+        fresh = self.results.get(run.key) is not run
         self.results[run.key] = run
-        if replaces is not None and run is not replaces:
-            was = replaces.visible
-            replaces.visible = False
-            if was:
-                self._show(run)
-            else:
-                run.visible = False
+        if replaces is not None:
+            if run is not replaces:
+                run.live = run.live or fresh
+                was = replaces.visible
+                replaces.visible = False
+                if was:
+                    self._show(run)
+                else:
+                    run.visible = False
+                if replaces.live and self.results.get(replaces.key) is replaces:
+                    del self.results[replaces.key]
         elif show:
             self._show(run, only=True)
-        elif run is not replaces:
+        else:
             run.visible = False
         self._evict(run)
         self.results_changed.emit()

@@ -191,6 +191,48 @@ def test_shadow_follows_the_time_slider(window, qtbot, artifacts):
     save_screenshot(window, "gui-41-shadow-after-slider")
 
 
+def test_live_shadow_while_the_slider_is_held_debounced_and_without_piles(window, qtbot):
+    """A move of the slider computes nothing itself, it restarts the debounce timer; held still
+    with the button down, the shadow of that time appears (live, not only on release), the old
+    one marked stale meanwhile; released elsewhere, the new time is computed at
+    once (no debounce wait). The positions on the way do not pile up as layers: the run asked
+    for and the current one stay."""
+    dock = window.analysis
+    dock.sun.set_when(dt.datetime(2026, 3, 21, 11, 0))
+    first = run(qtbot, window, "shadow", grid=4.0)
+    slider = dock.sun.slider
+    started = []
+    window.jobs.job_started.connect(started.append)
+    y = slider.height() // 2
+    x0, x1, x2 = slider_x(slider, slider.value()), slider_x(slider, 13 * 6), slider_x(slider, 16 * 6)
+    QTest.mousePress(slider, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, QPoint(x0, y))
+    moved = 0
+    for k in range(1, 13):
+        n, v = len(started), slider.value()
+        QTest.mouseMove(slider, QPoint(x0 + (x1 - x0) * k // 12, y))
+        if slider.value() != v:  # debounced: a new time only restarts the timer
+            moved += 1
+            assert window._live_timer.isActive() and len(started) == n
+        QTest.qWait(20)
+    assert moved >= 8
+    held = dock.sun.when_local().isoformat(timespec="minutes")
+    assert "⚠" in " ".join(window.legend.texts())  # the 11:00 shadow still drawn: marked stale
+    qtbot.waitUntil(lambda: any(r.key.param("time") == held for r in window.state.shown_runs()), timeout=30000)
+    qtbot.waitUntil(lambda: window._analysis_job is None, timeout=30000)
+    assert "⚠" not in " ".join(window.legend.texts())
+    QTest.mouseMove(slider, QPoint(x2, y))
+    QTest.mouseRelease(slider, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, QPoint(x2, y))
+    assert not window._live_timer.isActive() and window._analysis_job is not None  # at once
+    rested = dock.sun.when_local().isoformat(timespec="minutes")
+    qtbot.waitUntil(lambda: any(r.key.param("time") == rested for r in window.state.shown_runs()), timeout=30000)
+    window.jobs.job_started.disconnect(started.append)
+    kept = window.state.runs(analysis="shadow")
+    assert [r.key.param("time") for r in kept] == ["2026-03-21T11:00", rested]
+    assert kept[0] is first and not first.visible
+    rows = [item for item in window.layers.result_items if item.text(0).startswith("Schatten")]
+    assert len(rows) == 2
+
+
 def test_results_of_other_parameters_are_marked_stale(window, qtbot):
     """Sun hours of 21 June stay on screen when the date changes, but the legend and the layer
     say they are stale and for which date; the page's result line too."""
