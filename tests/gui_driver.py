@@ -40,11 +40,22 @@ def when_dialog(match, act, timeout_s: float = 30.0) -> dict:
     state = {"done": False, "error": None}
     deadline = time.monotonic() + timeout_s
 
+    seen: dict = {}
+
+    def ready(w) -> bool:
+        """Exposed on the screen and taking input: active, or shown for 150 ms (a dialog that has
+        only just been mapped drops the keys typed into it on a loaded machine)."""
+        handle = w.windowHandle()
+        if handle is None or not handle.isExposed():
+            return False
+        first = seen.setdefault(id(w), time.monotonic())
+        return w.isActiveWindow() or time.monotonic() - first > 0.15
+
     def poll():
         if state["done"]:
             return
         for w in [QApplication.activeModalWidget(), *QApplication.topLevelWidgets()]:
-            if w is not None and w.isVisible() and isinstance(w, QDialog) and match(w):
+            if w is not None and w.isVisible() and isinstance(w, QDialog) and match(w) and ready(w):
                 state["done"] = True
                 try:
                     act(w)
@@ -67,9 +78,17 @@ def type_text(widget, text: str) -> None:
 
 
 def choose_file(dialog: QFileDialog, path) -> None:
-    """Type a full path into Qt's file dialog and press Enter."""
+    """Type a full path into Qt's file dialog and press Enter (once the field shows it all)."""
     edit = dialog.findChild(QLineEdit, "fileNameEdit")
-    type_text(edit, str(path))
+    for _ in range(3):
+        type_text(edit, str(path))
+        if edit.text() == str(path):
+            break
+        QTest.qWait(100)
+    assert edit.text() == str(path), f"typed {str(path)!r}, the field shows {edit.text()!r}"
+    completer = edit.completer()
+    if completer is not None and completer.popup().isVisible():
+        completer.popup().hide()  # the path completion list would take the Enter
     QTest.keyClick(edit, Qt.Key.Key_Return)
 
 
