@@ -369,6 +369,8 @@ def test_point_table_places_each_point_on_its_wall():
     assert np.allclose(np.unique(np.round(t["z"][south] - Z0, 6)), [1.5, 4.5, 7.5, 10.5])
     assert np.allclose(t["height_m"][south], t["z"][south] - Z0)
     assert set(t["object_id"]) == set(t["building_id"]) == {"haus"}
+    assert sorted(set(t["storey"][south].tolist())) == [0, 1, 2, 3]
+    assert np.allclose(t["z"][south] - Z0, 1.5 + 3.0 * t["storey"][south])
     assert np.allclose(t["hours_equinox"], np.round(r.hours_equinox, 3))
 
 
@@ -394,3 +396,32 @@ def test_dates_must_be_two():
     with pytest.raises(InputError) as e:
         facade_sunlight(sc, dates=(DATES[0],), site=_site_of(sc))
     assert e.value.path is None and "two dates" in str(e.value)
+
+
+def test_default_days_are_those_of_din_5034():
+    """DIN 5034-1: the equinox (21 March) and the mean winter day (17 January) of the year asked
+    for, this year by default."""
+    import datetime as dt
+
+    from analysis.sunlight import default_dates
+
+    assert default_dates(2031) == (dt.date(2031, 3, 21), dt.date(2031, 1, 17))
+    assert default_dates() == (dt.date(dt.date.today().year, 3, 21), dt.date(dt.date.today().year, 1, 17))
+
+
+def test_a_canopy_above_the_facade_keeps_the_windows_under_it():
+    """An open roof surface (a canopy, no closed solid) over the pavement along the south wall
+    and 6 m up: the points below it are outside every building (the ray down meets nothing), so
+    they keep their place in the lattice (120 points as without the canopy)."""
+    from model.semantics import ROOF
+    from tests.helpers import box_polygons, model_from_solids
+
+    v, faces = box_polygons(X0, Y0, X0 + 20, Y0 + 10, Z0, Z0 + 12)
+    canopy = np.array([[X0 - 2, Y0 - 3, Z0 + 6], [X0 + 22, Y0 - 3, Z0 + 6], [X0 + 22, Y0 - 0.005, Z0 + 6],
+                       [X0 - 2, Y0 - 0.005, Z0 + 6]])
+    m = model_from_solids([("haus", v, faces), ("dach", canopy, [([0, 1, 2, 3], ROOF)])])
+    m.objects["dach"].type = "BuildingInstallation"
+    sc = m.scene()
+    p = facade_points(sc, raycaster=RayCaster(sc))
+    south = np.isclose(p.facade_azimuth_deg, 180.0)
+    assert south.sum() == 40 and len(p) == 120
