@@ -318,13 +318,68 @@ def test_per_building_figures_and_differences_by_hand():
     assert r.per_building()["haus"]["points_losing"] == int(lost[own == "haus"].sum())
 
 
-@pytest.mark.parametrize("spacing,storey", [(0.0, 3.0), (2.0, 0.0), (float("nan"), 3.0), (2.0, -1.0)])
-def test_lattice_needs_positive_spacings(spacing, storey):
+@pytest.mark.parametrize("spacing,storey,first,needle", [
+    (0.0, 3.0, 1.5, "point spacing must"), (2.0, 0.0, 1.5, "point storey height must"),
+    (float("nan"), 3.0, 1.5, "point spacing must"), (2.0, -1.0, 1.5, "point storey height must"),
+    (2.0, 3.0, -0.5, "first row height must"), (2.0, 3.0, float("nan"), "first row height must")])
+def test_lattice_needs_positive_spacings(spacing, storey, first, needle):
     from model.errors import InputError
 
     sc = _scene([_house()])
-    with pytest.raises(InputError):
-        facade_points(sc, spacing_m=spacing, storey_height_m=storey)
+    with pytest.raises(InputError, match=needle):
+        facade_points(sc, spacing_m=spacing, storey_height_m=storey, first_row_m=first)
+
+
+def test_lattice_limits_and_fine_spacing():
+    """A 1 m lattice on the 20 × 10 × 12 m box: 20 columns on the long walls, 10 on the short
+    ones, 4 rows -> 240 points; too many points for the limit is an InputError that says so."""
+    from model.errors import InputError
+
+    sc = _scene([_house()])
+    assert len(facade_points(sc, spacing_m=1.0)) == 240
+    with pytest.raises(InputError, match="too many"):
+        facade_points(sc, spacing_m=1.0, max_points=100)
+
+
+def test_gable_walls_and_the_top_half_metre():
+    """Only points inside a wall's outline count, and none within 0.5 m of its top. Gable house
+    12 × 8 m, eaves 6 m, ridge 10 m: the eave walls have rows at 1.5 and 4.5 m (6 and 4
+    columns); the gable walls also at 7.5 m, where the gable is 8·(1 − 1.5/4) = 5 m wide, so only
+    its two middle columns (±1 m) of four lie inside: 2·6 + 2·6 + 2·(4 + 4 + 2) = 44 points.
+    A 10.8 m box standing beside a 20 m tower keeps its rows at 1.5, 4.5 and 7.5 m: 10.5 m is
+    within 0.5 m of its own top, whatever the tower's height; each wall's columns are centred on
+    that wall."""
+    from tests.helpers import box_polygons, model_from_solids
+    from tests.test_metrics import gable_house
+
+    v, faces = gable_house(X0, Y0)
+    sc = model_from_solids([("g", v, faces)]).scene()
+    p = facade_points(sc, raycaster=RayCaster(sc))
+    assert len(p) == 44
+    gable = np.isclose(p.facade_azimuth_deg % 180.0, 90.0)
+    assert gable.sum() == 20 and np.round(p.height_m[gable], 6).tolist().count(7.5) == 4
+    world = p.points[gable] + sc.origin
+    top_row = np.isclose(p.height_m[gable], 7.5)
+    assert np.allclose(np.sort(np.unique(np.round(world[top_row, 1] - (Y0 + 4.0), 6))), [-1.0, 1.0])
+    low, tower = box_polygons(X0, Y0, X0 + 20, Y0 + 10, Z0, Z0 + 10.8), box_polygons(X0 + 60, Y0, X0 + 71, Y0 + 10, Z0, Z0 + 20)
+    both = model_from_solids([("low", *low), ("tower", *tower)]).scene()
+    q = facade_points(both, raycaster=RayCaster(both))
+    own = q.object_index == both.object_ids.index("low")
+    assert np.allclose(np.unique(np.round(q.height_m[own], 6)), [1.5, 4.5, 7.5]) and own.sum() == 90
+    # each wall centres its own columns: 1, 3, …, 9 m along the low house's 10 m east wall, and
+    # 1.5, 3.5, …, 9.5 m along the tower's 11 m south wall (5 columns, 0.5 m margin left over)
+    east = own & np.isclose(q.facade_azimuth_deg, 90.0)
+    assert np.allclose(np.unique(np.round(q.points[east, 1] + both.origin[1] - Y0, 6)), [1, 3, 5, 7, 9])
+    south_t = (q.object_index == both.object_ids.index("tower")) & np.isclose(q.facade_azimuth_deg, 180.0)
+    assert np.allclose(np.unique(np.round(q.points[south_t, 0] + both.origin[0] - X0 - 60, 6)), [1.5, 3.5, 5.5, 7.5, 9.5])
+
+
+def test_the_check_itself_drops_party_wall_points():
+    """facade_sunlight builds its own lattice with its ray core: the shared wall of two row
+    houses has no check points there either (2 × 100)."""
+    row = _scene([_house(), _house(20.0, "nachbar")])
+    r = facade_sunlight(row, dates=DATES, step_min=10.0, site=_site_of(row))
+    assert len(r.points) == 200
 
 
 def test_storey_rows_count_from_each_buildings_own_base():
@@ -411,16 +466,20 @@ def test_default_days_are_those_of_din_5034():
 
 def test_a_canopy_above_the_facade_keeps_the_windows_under_it():
     """An open roof surface (a canopy, no closed solid) over the pavement along the south wall
-    and 6 m up: the points below it are outside every building (the ray down meets nothing), so
+    and 6 m up, a paved area beneath: the points below it are outside every building (the ray up
+    meets the canopy's underside, the ray down the pavement's top, not the inside of a solid), so
     they keep their place in the lattice (120 points as without the canopy)."""
-    from model.semantics import ROOF
+    from model.semantics import GROUND, ROOF
     from tests.helpers import box_polygons, model_from_solids
 
     v, faces = box_polygons(X0, Y0, X0 + 20, Y0 + 10, Z0, Z0 + 12)
     canopy = np.array([[X0 - 2, Y0 - 3, Z0 + 6], [X0 + 22, Y0 - 3, Z0 + 6], [X0 + 22, Y0 - 0.005, Z0 + 6],
                        [X0 - 2, Y0 - 0.005, Z0 + 6]])
-    m = model_from_solids([("haus", v, faces), ("dach", canopy, [([0, 1, 2, 3], ROOF)])])
+    pavement = canopy - [0.0, 0.0, 6.0]  # a paved area under it, facing up
+    m = model_from_solids([("haus", v, faces), ("dach", canopy, [([0, 1, 2, 3], ROOF)]),
+                           ("pflaster", pavement, [([0, 1, 2, 3], GROUND)])])
     m.objects["dach"].type = "BuildingInstallation"
+    m.objects["pflaster"].type = "TrafficArea"
     sc = m.scene()
     p = facade_points(sc, raycaster=RayCaster(sc))
     south = np.isclose(p.facade_azimuth_deg, 180.0)

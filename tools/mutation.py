@@ -157,6 +157,11 @@ EQUIVALENT: dict[str, tuple[str, str]] = {
     "analysis.samples.x_subdivision_samples__mutmut_76": (
         "+ c[:, None, 1, :] * bary[None, :, 0:1] + c[:, None, 2, :] * bary[None, :, 1:3])",
         "bary has two columns, so the slice 1:3 is the slice 1:2"),
+    "analysis.samples.x_facade_points__mutmut_105": (
+        "w = np.divide(w, w_len[:, None], where=ok_poly[:, None])",
+        "the rows left unset (uninitialised instead of 0) are those of polygons without a horizontal "
+        "normal (ok_poly False); they get no rows and no columns (n_rows = n_cols = 0), so no point "
+        "ever uses them"),
     "analysis.setbacks.x_compute_setbacks__mutmut_12": (
         "ids, fps, pair_poly, pair_row = footprint_polygons(model, lod, )",
         "footprint_polygons' default types are (\"Building\",), the argument the mutant drops"),
