@@ -218,13 +218,6 @@ def _csr_expand(starts: np.ndarray, counts: np.ndarray) -> np.ndarray:
             + np.arange(int(counts.sum()), dtype=np.int64))
 
 
-def _ring_stats(model, polys, per_vertex_value, ufunc):
-    """Reduce a per-vertex value over the exterior ring of each polygon."""
-    ring = model.polygon_offsets[polys]
-    start, stop = model.ring_offsets[ring], model.ring_offsets[ring + 1]
-    return ufunc.reduceat(per_vertex_value, np.concatenate([[0], np.cumsum(stop - start)[:-1]]))
-
-
 def compute_setbacks(model: CityModel, rule="nbauo", parcels=None, lod: str | None = None,
                      parcel_ids=None) -> SetbackResult:
     """Setback areas of all outer walls of all Buildings of ``model`` under ``rule`` (key of

@@ -84,7 +84,7 @@ MODULES = {
                         "analysis/samples.py": ("FacadePoints", "_facade_triangles", "building_objects",
                                                 "facade_points", "covered_points")},
                        ("tests/test_sunlight.py",), "not demo_district and not cli"),
-    "setbacks": Target({"analysis/setbacks.py": ("SetbackRule", "get_rule", "_csr_expand", "_ring_stats",
+    "setbacks": Target({"analysis/setbacks.py": ("SetbackRule", "get_rule", "_csr_expand",
                                                  "compute_setbacks", "_own_roof_height_in_front",
                                                  "polygon_centroids_xy", "_polygon_centroids_xy",
                                                  "_parcel_violations"),
