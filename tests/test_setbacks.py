@@ -443,3 +443,56 @@ def test_a_building_on_no_parcel_is_not_checked_against_a_nearby_one():
     bad2 = [v for v in r2.violations if v["kind"] == "parcel"]
     assert [(v["id"], v["other_id"]) for v in bad2] == [("own", None)]  # east area x 19..22 leaves L
     assert bad2[0]["overlap_m2"] == pytest.approx(2.0 * 10.0, abs=1e-6)
+
+
+def _lean_to(x0, x1, y0, y1, z0, high, low):
+    """A lean-to solid against a wall at x = x0: roof from ``high`` at x0 down to ``low`` at x1
+    (box_polygons' vertex and face order)."""
+    v, faces = box_polygons(x0, y0, x1, y1, z0, high)
+    v[[5, 6], 2] = low
+    return v, faces
+
+
+@pytest.mark.parametrize("low,kind", [(4.0, "interior"), (2.0, "outer")])
+def test_a_wall_behind_a_sloping_annex_is_hidden_when_the_annex_roof_reaches_its_top(low, kind):
+    """A 6 m house (x 0–10) with a 4 m deep lean-to annex on its east side, both parts of one
+    building. The annex roof falls from 6 m at the house wall to ``low`` at x = 14: 0.3 m in front
+    of the wall it stands at 6 − 0.3·(6 − low)/4 m, i.e. 5.85 m (within 0.2 m of the wall's top:
+    the house wall is hidden, interior) or 5.7 m (below: a stepped wall, outer)."""
+    from model.citymodel import CityObject
+
+    m = model_from_solids([("haus", *box_polygons(0, 0, 10, 10, 0, 6)), ("anbau", *_lean_to(10, 14, 0, 10, 0, 6, low))])
+    for part in ("haus", "anbau"):
+        m.objects[part].type = "BuildingPart"
+        m.objects[part].parents = ["b"]
+    m.objects["b"] = CityObject(id="b", type="Building", children=["haus", "anbau"])
+    m.invalidate()
+    r = compute_setbacks(m, "nbauo")
+    kinds = {w: k for w, k in zip(r.wall_ids, r.kind)}
+    assert kinds["haus#3"] == kind  # box_polygons: #3 is the east wall
+
+
+def test_walls_stored_inside_out_get_their_areas_outside():
+    """A box whose rings all run the wrong way (normals pointing in): the setback areas still
+    lie outside the footprint, 5 m deep (NBauO, 10 m), the same rectangles as for the box stored
+    the right way round."""
+    v, faces = box_polygons(0, 0, 10, 8, 0, 10)
+    right = compute_setbacks(model_from_solids([("h", v, faces)]), "nbauo")
+    wrong = compute_setbacks(model_from_solids([("h", v, [(ring[::-1], code) for ring, code in faces])]), "nbauo")
+    fp = shapely.box(0, 0, 10, 8)
+    for r in (right, wrong):
+        areas = shapely.transform(r.areas[r.kind == "outer"], lambda xy: xy + r.origin[:2])
+        assert len(areas) == 4 and np.allclose(r.depth_m, 5.0)
+        assert all(shapely.area(shapely.intersection(a, fp)) < 1e-9 for a in areas)
+        assert shapely.union_all(areas).area == pytest.approx(2 * (10 * 5) + 2 * (8 * 5))
+
+
+def test_buildings_without_walls_give_an_empty_wall_table():
+    """Roof-only buildings (a LoD1 'roof print' without walls): no walls, no areas, no violations,
+    but the footprint of each building (its roof's plan, 10 × 8 m) and the CRS are kept."""
+    roof = np.array([[0, 0, 6.0], [10, 0, 6.0], [10, 8, 6.0], [0, 8, 6.0]])
+    m = model_from_solids([("dach", roof, [([0, 1, 2, 3], ROOF)])])
+    r = compute_setbacks(m, "mbo")
+    assert r.n_walls == 0 and r.violations == [] and r.crs_name == m.crs.name and len(r.areas) == 0
+    assert r.footprint_ids == ["dach"] and r.footprints[0].area == pytest.approx(80.0)
+    assert r.summary()["walls"] == 0

@@ -165,6 +165,9 @@ EQUIVALENT: dict[str, tuple[str, str]] = {
     "analysis.setbacks.x_compute_setbacks__mutmut_12": (
         "ids, fps, pair_poly, pair_row = footprint_polygons(model, lod, )",
         "footprint_polygons' default types are (\"Building\",), the argument the mutant drops"),
+    "model.footprint.x_footprint_pairs__mutmut_20": (
+        "has_ground = np.bincount(pair_row, weights=is_ground.astype(None), minlength=n_rows) > 0",
+        "astype(None) is astype(float64), the same as astype(float)"),
     "analysis.setbacks.x_polygon_centroids_xy__mutmut_6": (
         "a = 1.5 * np.linalg.norm(np.cross(c[:, 1] - c[:, 0], c[:, 2] - c[:, 0]), axis=1)",
         "scales every triangle weight alike; the weighted mean (Σ a·m / Σ a) does not change"),
