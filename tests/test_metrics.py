@@ -445,6 +445,7 @@ def test_a_model_without_buildings_has_no_rows():
     m.objects["baum"].type = "SolitaryVegetationObject"
     met = compute_metrics(m)
     assert len(met) == 0 and met.records() == [] and list(met.ids) == []
+    assert len(met["volume_m3"]) == 0 and len(met["roof_type"]) == 0 and met.storey_height_m == 3.0
     rows = list(csv.reader(io.StringIO(met.to_csv_bytes().decode("utf-8"))))
     assert rows[0][: len(CONTRACT_KEYS)] == list(CONTRACT_KEYS) and len(rows) == 1
 
@@ -463,3 +464,23 @@ def test_object_footprints_of_objects_without_geometry():
     assert fp["leer"][0] is None and math.isnan(fp["leer"][1])
     only = object_footprints(m, ids=["leer"])
     assert only["leer"][0] is None and math.isnan(only["leer"][1])
+
+
+def test_a_building_with_an_lod1_block_and_lod2_parts_is_measured_by_its_parts():
+    """A Building whose own geometry is an LoD1 block (20 × 10 × 12 m) and whose two
+    BuildingParts carry LoD2 solids (10 × 10 × 12 m and 10 × 10 × 6 m): the coarser own block is
+    left out, the row is the parts' (volume 1800 m³, not 2400 or 4200; footprint 200 m²)."""
+    from model.citymodel import CityObject
+
+    m = model_from_solids([("b", *box_polygons(0, 0, 20, 10, 0, 12)), ("p1", *box_polygons(0, 0, 10, 10, 0, 12)),
+                           ("p2", *box_polygons(10, 0, 20, 10, 0, 6))])
+    m.objects["b"].geometries[0].lod = "1"
+    for part in ("p1", "p2"):
+        m.objects[part].type = "BuildingPart"
+        m.objects[part].parents = ["b"]
+    m.objects["b"].children = ["p1", "p2"]
+    m.invalidate()
+    row = compute_metrics(m).row("b")
+    assert row["volume_m3"] == pytest.approx(1800.0, rel=1e-9)
+    assert row["footprint_area_m2"] == pytest.approx(200.0, rel=1e-9)
+    assert row["ridge_height_m"] == pytest.approx(12.0) and row["eave_height_m"] == pytest.approx(6.0)

@@ -168,6 +168,16 @@ EQUIVALENT: dict[str, tuple[str, str]] = {
     "model.footprint.x_footprint_pairs__mutmut_20": (
         "has_ground = np.bincount(pair_row, weights=is_ground.astype(None), minlength=n_rows) > 0",
         "astype(None) is astype(float64), the same as astype(float)"),
+    "model.footprint.x_object_rows__mutmut_62": (
+        "pair_row = np.repeat(np.asarray(rows, dtype=None), counts)",
+        "rows is a list of Python ints (int64 without a dtype); an empty list gives an empty float array "
+        "only when there are no rows, and every caller returns before using pair_row then (n == 0)"),
+    "model.footprint.x_object_rows__mutmut_82": (
+        "+ np.arange(int(counts.sum()), )) if len(counts) else np.zeros(0, np.int64)",
+        "np.arange of a Python int is int64 on the 64-bit platforms the project runs on"),
+    "model.footprint.x_projected_unions__mutmut_61": (
+        'order = np.argsort(pslot, kind="STABLE")',
+        "numpy reads the sort kind case-insensitively: the same stable sort"),
     "analysis.setbacks.x_polygon_centroids_xy__mutmut_6": (
         "a = 1.5 * np.linalg.norm(np.cross(c[:, 1] - c[:, 0], c[:, 2] - c[:, 0]), axis=1)",
         "scales every triangle weight alike; the weighted mean (Σ a·m / Σ a) does not change"),
