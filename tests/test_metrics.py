@@ -402,6 +402,9 @@ def test_roof_classes_at_their_thresholds():
     # faces 358° and 2° are one group across north: with 180° a gable, not three groups
     assert cls((0, 35, 358, 25.0), (0, 35, 2, 25.0), (0, 35, 180, 50.0)) == ["gable"]
     assert cls((1, 35, 170, 50.0), (1, 35, 350, 50.0), (0, 0, 0, 1.0)) == ["flat", "gable"]
+    # the same across north in the first of several rows (each row wraps on its own)
+    assert cls((0, 35, 358, 25.0), (0, 35, 2, 25.0), (0, 35, 180, 50.0),
+               *((1, 30, a, 25.0) for a in (0, 90, 180, 270))) == ["gable", "hip"]
     # hip: four groups about 90° apart (steps within 90 ± 25°), else complex
     assert cls(*((0, 30, a, 25.0) for a in (0, 90, 180, 270))) == ["hip"]
     assert cls(*((0, 30, a, 25.0) for a in (0, 114, 180, 270))) == ["hip"]   # steps 114°, 66°, 90°

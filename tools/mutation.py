@@ -178,6 +178,9 @@ EQUIVALENT: dict[str, tuple[str, str]] = {
     "model.footprint.x_projected_unions__mutmut_61": (
         'order = np.argsort(pslot, kind="STABLE")',
         "numpy reads the sort kind case-insensitively: the same stable sort"),
+    "analysis.metrics.x_classify_roofs__mutmut_143": (
+        "remap = np.arange(int(group_id.max()) + 2)",
+        "one entry more than there are groups; remap is only indexed with existing group ids"),
     "analysis.setbacks.x_polygon_centroids_xy__mutmut_6": (
         "a = 1.5 * np.linalg.norm(np.cross(c[:, 1] - c[:, 0], c[:, 2] - c[:, 0]), axis=1)",
         "scales every triangle weight alike; the weighted mean (Σ a·m / Σ a) does not change"),
