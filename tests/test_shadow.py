@@ -626,3 +626,64 @@ def test_sun_hours_samples_only_the_enabled_objects_surfaces(box):
     r = sun_hours(sc, "2026-03-21", step_min=10.0, cell_m=2.0, surfaces=True, surface_cell_m=2.0, raycaster=rc,
                   site=_site_of(sc))
     assert len(r.surfaces) and set(np.unique(r.surfaces.object_index)) == {sc.object_ids.index("tower")}
+
+
+def test_sun_hours_grid_leaves_out_footprints_and_follows_the_polygon(box):
+    """The sun-hours grid skips the cells under the building (10 m × 20 m = 200 cells of 1 m),
+    and with an analysis polygon covers just that polygon (a 30 m × 40 m rectangle east of the
+    tower: 1200 cells)."""
+    site = _site_of(box)
+    r = sun_hours(box, "2026-03-21", step_min=10.0, cell_m=1.0, site=site)
+    assert r.grid.footprint.sum() == 200 and r.grid.active.sum() == r.grid.inside.sum() - 200
+    assert np.isnan(r.hours[r.grid.footprint]).all() and np.isfinite(r.hours[r.grid.active]).all()
+    poly = shapely.box(X0 + 20, Y0 - 10, X0 + 50, Y0 + 30)
+    rp = sun_hours(box, "2026-03-21", step_min=10.0, cell_m=1.0, polygon=poly, site=site)
+    assert rp.grid.extent_world == pytest.approx((X0 + 20, Y0 - 10, X0 + 50, Y0 + 30))
+    assert rp.grid.active.sum() == 1200
+
+
+def test_half_minute_steps_give_the_day_length(box):
+    """Steps down to a fraction of a minute are allowed: at 30 s an open cell far west of the
+    tower has sun for as long as pvlib's SPA has the sun above the horizon that day (within one
+    step at each end)."""
+    import pandas as pd
+    import pvlib
+
+    site = _site_of(box)
+    far = (X0 - 200.0, Y0, X0 - 198.0, Y0 + 2.0)
+    r = sun_hours(box, "2026-06-21", step_min=0.5, cell_m=1.0, extent=far, site=site)
+    day = pd.date_range("2026-06-21", periods=2880, freq="30s", tz=site.tz)
+    el = pvlib.solarposition.get_solarposition(day, site.latitude_deg, site.longitude_deg)["apparent_elevation"]
+    assert np.nanmax(r.hours) == pytest.approx((el > 0).sum() / 120.0, abs=1.5 / 60)
+    with pytest.raises(Exception, match="--step"):
+        sun_hours(box, "2026-06-21", step_min=0.0, site=site)
+
+
+def test_grid_cell_limit_and_the_empty_model(box, monkeypatch):
+    """A grid may have as many cells as the limit, not more (here the limit set to the 200 cells
+    of a 10 m × 20 m extent); a model without surfaces and a zero sample spacing are one-line
+    InputErrors that say so."""
+    import analysis.ground_grid as gg
+    from model.citymodel import CityModel
+    from model.errors import InputError
+
+    monkeypatch.setattr(gg, "MAX_CELLS", 200)
+    assert gg.ground_grid(box, 1.0, extent=(X0, Y0, X0 + 10, Y0 + 20)).inside.size == 200
+    with pytest.raises(InputError, match="limit 200"):
+        gg.ground_grid(box, 1.0, extent=(X0, Y0, X0 + 10, Y0 + 21))
+    empty = CityModel()
+    empty.vertices = np.zeros((0, 3))
+    with pytest.raises(InputError, match="^the model has no surface geometry$"):
+        gg.building_bounds(empty.scene())
+    with pytest.raises(InputError, match="spacing must be positive"):
+        sample_surfaces(box, cell_m=0.0)
+
+
+def test_surface_shadow_is_a_mask(box):
+    """surface_shadow answers with booleans (the picture's light map indexes with them)."""
+    from analysis.raycast import RayCaster
+    from analysis.shadow import surface_shadow
+
+    pts = np.array([[X0 + 5.0, Y0 + 10.0, 30.0]]) - box.origin
+    out = surface_shadow(RayCaster(box), pts, np.array([[0.0, 0.0, 1.0]]), np.array([0.0, 0.0, 1.0]))
+    assert out.dtype == bool and out.tolist() == [False]

@@ -635,3 +635,23 @@ def test_sun_hours_on_terrain_report_progress_per_chunk():
     assert n > 3000 and calls[-1] == (1, 1)
     chunks = [c for c in calls[:-1] if c[1] > 1]
     assert chunks and chunks[-1][0] == chunks[-1][1]  # every chunk reported, the last one completes
+
+
+def test_ground_samples_lie_on_the_terrain_mesh_the_rays_see():
+    """The ground grid's samples take their height from the terrain triangles themselves (as a
+    vertical ray finds them), not from a bilinear surface through the DEM nodes: on a
+    checkerboard DEM (nodes alternately 100 m and 101 m) the two differ by 0.5 m at every cell
+    centre, which would put samples under or over the mesh."""
+    from analysis.ground_grid import ground_grid
+
+    grid = grid_of(lambda x, y: 100.0 + (np.round(x - X0) + np.round(y - Y0)) % 2, X0 - 20, X0 + 20, Y0 - 20, Y0 + 20)
+    houses = _building_far_away()
+    scene = with_terrain(houses.scene(), grid)
+    ground = ground_for(houses.scene(), grid)
+    g = ground_grid(scene, 1.0, extent=(X0 - 10, Y0 - 10, X0 + 10, Y0 + 10), ground=ground)
+    x, y = g.centres_local()
+    top = np.c_[x.ravel(), y.ravel(), np.full(x.size, 500.0)]
+    hit = RayCaster(scene).first_hit(top, np.array([0.0, 0.0, -1.0]))
+    assert hit.hit.all()
+    assert np.allclose(g.z.ravel(), hit.point[:, 2], atol=1e-3)
+    assert np.ptp(g.z) == pytest.approx(1.0, abs=1e-6)  # the mesh's checkerboard, not bilinear 0.5 everywhere

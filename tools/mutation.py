@@ -191,6 +191,16 @@ EQUIVALENT: dict[str, tuple[str, str]] = {
         "fold = r1 + r2 >= 1.0",
         "differs only where r1 + r2 is exactly 1 (the R2 lattice gives r1 + r2 = frac(1 + (k+1)·g) with the "
         "irrational plastic number g, never an integer); such a point lies on the triangle's edge either way"),
+    "analysis.shadow.x_surface_shadow__mutmut_18": (
+        "n = np.asarray(normals, dtype=np.float64).reshape(-2, 3)",
+        "numpy (2.x) treats any negative size in reshape as the one unknown dimension, like -1"),
+    "analysis.shadow.x_surface_shadow__mutmut_55": (
+        "out[sel] = rc.occluded(offset_points(pts[sel], n[sel], ), d)",
+        "offset_points' default lift is 0.01 m, the value of SURFACE_LIFT_M the call passes"),
+    "analysis.ground_grid.x_ground_grid__mutmut_73": (
+        "s = np.asarray(shadow_vector_xy, )",
+        "s is only used in new arrays (s · factor, np.minimum/maximum with floats), never in place, so "
+        "integer input gives the same float64 extents"),
     "analysis.sightline.x_clearance_profile__mutmut_8": (
         "p0 = np.asarray(p0, )",
         "p0 only enters arithmetic with float arrays (p1 − p0 after p1 became float64, p0 + s·u), never an "
