@@ -112,6 +112,62 @@ def test_target_object_figures_and_the_clearance_over_it():
     assert centre.aim == "centre" and s.to_world(centre.points[0]) == pytest.approx([X0 + 103, Y0, 20.0], abs=1e-6)
 
 
+def test_the_top_of_a_flat_roofed_l_is_its_corner_nearest_the_middle():
+    """aim "top" on an L-shaped flat-roofed house (all six roof corners equally high): the corner
+    nearest their mean (4.67, 4.67), i.e. the inner corner (4, 4); "any" adds points on the
+    house itself only (within its box), none on its neighbour."""
+    from model.extrude import extrude_footprint
+    from tests.helpers import model_from_solids
+
+    fp = [[X0, Y0], [X0 + 10, Y0], [X0 + 10, Y0 + 4], [X0 + 4, Y0 + 4], [X0 + 4, Y0 + 10], [X0, Y0 + 10]]
+    solid = extrude_footprint(fp, ground_z=0.0, eave_height_m=9.0, roof="flat")
+    other = extrude_footprint([[X0 + 30, Y0], [X0 + 40, Y0], [X0 + 40, Y0 + 10], [X0 + 30, Y0 + 10]], ground_z=0.0,
+                              eave_height_m=20.0, roof="flat")
+    m = model_from_solids([("l", solid.vertices, list(zip(solid.polygons, solid.semantics))),
+                           ("nachbar", other.vertices, list(zip(other.polygons, other.semantics)))])
+    s = m.scene()
+    assert s.to_world(target_points(s, "l", "top").points[0]) == pytest.approx([X0 + 4, Y0 + 4, 9.0], abs=1e-6)
+    anyp = s.to_world(target_points(s, "l", "any", n_points=24).points)
+    assert len(anyp) >= 20
+    assert (anyp[:, 0] >= X0 - 0.02).all() and (anyp[:, 0] <= X0 + 10.02).all()
+    assert (anyp[:, 1] >= Y0 - 0.02).all() and (anyp[:, 1] <= Y0 + 10.02).all() and (anyp[:, 2] <= 9.02).all()
+
+
+def _gatehouse(x0, y0, y1):
+    """A closed gatehouse solid: two 2 m piers and the storey on them (x0 … x0 + 10, z 5 … 10)
+    over a 6 m wide, 5 m high passage running along y from y0 to y1."""
+    from model.semantics import GROUND, ROOF, WALL
+
+    xz = [(0, 0), (2, 0), (2, 5), (8, 5), (8, 0), (10, 0), (10, 10), (0, 10)]  # inverted U, counter-clockwise
+    front = [[X0 + x0 + x, Y0 + y0, z] for x, z in xz]
+    back = [[X0 + x0 + x, Y0 + y1, z] for x, z in xz]
+    v = np.array(front + back, dtype=float)
+    n = len(xz)
+    faces = [(list(range(n)), WALL), (list(range(2 * n - 1, n - 1, -1)), WALL)]
+    for i in range(n):
+        j = (i + 1) % n
+        (xa, za), (xb, zb) = xz[i], xz[j]
+        code = GROUND if za == zb == 0 else (WALL if xa == xb else (ROOF if za == zb == 10 else GROUND))
+        faces.append(([j, i, n + i, n + j], code))
+    return v, faces
+
+
+def test_a_passage_through_a_gatehouse_is_open():
+    """A sightline through the passage of a gatehouse (under its upper storey, between its piers)
+    is open: two of the building's horizontal faces lie above it, so it runs outside the volume;
+    the same line at 7 m runs inside the storey and is blocked where it enters (y = −20)."""
+    from tests.helpers import model_from_solids
+
+    v, faces = _gatehouse(40.0, -20.0, 20.0)
+    m = model_from_solids([("tor", v, faces)])
+    s = m.scene()
+    assert m.objects["tor"] and s.n_triangles > 0
+    through = sightline(s, eye(s, 45, -100), eye(s, 45, 100, 1.6))
+    assert through.visible and through.blocked_by == []
+    high = sightline(s, eye(s, 45, -100, 7.0), eye(s, 45, 100, 7.0))
+    assert not high.visible and high.blocked_by == ["tor"] and high.distance_m == pytest.approx(80.0, abs=0.01)
+
+
 def test_terrain_ridge_is_a_blocker():
     from model.terrain import TerrainGrid, with_terrain
 

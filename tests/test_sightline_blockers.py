@@ -252,3 +252,23 @@ def test_segment_inside_a_house_along_its_roof_diagonal():
     # the same segment lifted above the roof is outside
     o[2] = t[2] = 11.0
     assert len(segment_blockers(s, o, (t - o) / np.linalg.norm(t - o), np.linalg.norm(t - o))) == 0
+
+
+@pytest.mark.parametrize("o,t", [((-5, -5), (15, 15)), ((15, -5), (-5, 15))], ids=["diagonal", "anti-diagonal"])
+def test_a_line_along_a_roof_diagonal_enters_a_wall_less_block_once(o, t):
+    """A 10 × 10 × 10 m block modelled without walls (roof and ground only, as row houses often
+    are between neighbours): a horizontal line at 5 m running in plan exactly along either
+    diagonal of the block — along the shared edge of the roof's (and floor's) two triangles on one
+    of them — is inside the block from its corner on, 7.07 m from the start (the edge belongs to
+    one of its two triangles only, else the parity would cancel)."""
+    from model.semantics import GROUND, ROOF
+    from tests.helpers import box_polygons, model_from_solids
+
+    v, faces = box_polygons(0, 0, 10, 10, 0, 10)
+    m = model_from_solids([("block", v, [f for f in faces if f[1] in (GROUND, ROOF)])], crs_epsg=None)
+    s = m.scene()
+    o3 = np.array([o[0], o[1], 5.0]) - s.origin
+    t3 = np.array([t[0], t[1], 5.0]) - s.origin
+    d = (t3 - o3) / np.linalg.norm(t3 - o3)
+    hits = segment_blockers(s, o3[None], d[None], np.array([np.linalg.norm(t3 - o3)]))
+    assert len(hits) == 1 and hits[0, 2] == pytest.approx(np.hypot(5, 5), abs=1e-6)

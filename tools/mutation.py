@@ -205,6 +205,18 @@ EQUIVALENT: dict[str, tuple[str, str]] = {
         "p0 = np.asarray(p0, )",
         "p0 only enters arithmetic with float arrays (p1 − p0 after p1 became float64, p0 + s·u), never an "
         "in-place operation, so integer input gives the same float64 results"),
+    "analysis.sightline.x_trace_lines__mutmut_13": (
+        "t = np.atleast_2d(np.asarray(targets, ))",
+        "targets only enter t − o with the float64 origins (no in-place operation): integer input gives "
+        "the same float64 vectors"),
+    "analysis.blockers.x__near_pairs__mutmut_40": (
+        "reach = radius[None] / plan",
+        "plan ≤ 1 for unit directions, so radius / plan ≥ radius · plan: the broad phase only keeps more "
+        "candidate boxes, which the exact slab test (_segment_box_pairs) then rejects"),
+    "analysis.blockers.x_segment_blockers__mutmut_60": (
+        "per = max(1, (1 >> 22) // max(len(ix.tile_lo), 1))  # lines per tile test (≤ 4 M pairs)",
+        "only the batch size changes (one line per batch instead of up to 4 M pairs); each line is "
+        "traced the same way"),
     "analysis.blockers.x__object_index__mutmut_102": (
         "tile_lo = np.minimum.reduceat(lo[tile_objects], tile_start, axis=0) if len(tk) else np.zeros((0, 4))",
         "only for a scene without objects; the tile boxes are read in their plan columns 0–1 only "
