@@ -38,3 +38,26 @@ def test_ground_cells_sit_on_their_own_cell_and_height(lift, drawn_above):
         assert np.allclose(pts[k, :, 2], grid.z[r, c] + drawn_above)  # follows the slope
         assert tuple(mesh.cell_data["rgb"][k]) == (c * 40, r * 60, 0)
     assert ground_cells_mesh(grid, np.zeros(grid.shape, bool)).n_cells == 0
+
+
+def test_setback_areas_tell_new_conflicts_from_existing_ones():
+    """Two houses 9 m apart under NBauO: the two facing walls conflict. Told that only house
+    b's wall is a variant's new conflict, its area is drawn in the conflict colour and house a's
+    in the existing-conflict colour; kept areas keep theirs (two triangles per area)."""
+    from analysis.setbacks import compute_setbacks
+    from tests.helpers import box_model
+    from viewer.setback_view import setback_polydata
+
+    m = box_model([("a", 0, 0, 10, 15, 0, 10), ("b", 19, 0, 29, 15, 0, 14)])
+    r = compute_setbacks(m, "nbauo")
+    bad_walls = [w for w, bad in zip(r.wall_ids, r.violating_mask()) if bad]
+    assert len(bad_walls) == 2
+    new = [w for w in bad_walls if r.building_ids[list(r.wall_ids).index(w)] == "b"]
+    ok, conflict, existing = (1, 2, 3), (4, 5, 6), (7, 8, 9)
+    fill, _ = setback_polydata(r, m.scene(), colours=(ok, conflict, existing), new_walls=new)
+    wall = [r.wall_ids[i] for i in fill.cell_data["wall"]]
+    rgb = [tuple(c) for c in fill.cell_data["rgb"]]
+    expect = [conflict if w in new else existing if w in bad_walls else ok for w in wall]
+    assert rgb == expect and rgb.count(conflict) == 2 and rgb.count(existing) == 2
+    plain, _ = setback_polydata(r, m.scene(), colours=(ok, conflict, existing))  # no comparison
+    assert {tuple(c) for c in plain.cell_data["rgb"]} == {ok, conflict}

@@ -13,10 +13,15 @@ VIOLATION_COLOUR = (220, 30, 30)
 LIFT_M = 0.08
 
 
-def setback_polydata(result, scene=None, z_local: float | None = None, lift_m: float = LIFT_M):
+def setback_polydata(result, scene=None, z_local: float | None = None, lift_m: float = LIFT_M, colours=None,
+                     new_walls=None):
     """PolyData of the outer walls' setback areas (two triangles per rectangle), cell data
     ``violation`` (0/1), ``wall`` (index into ``result.wall_ids``) and ``rgb``; plus a line
-    PolyData of their outlines. Returns (fill, outline)."""
+    PolyData of their outlines. Returns (fill, outline).
+
+    ``colours``: (kept, conflict, existing conflict) RGB, default :data:`OK_COLOUR` and
+    :data:`VIOLATION_COLOUR`; with ``new_walls`` (wall ids of a variant's new conflicts) the
+    conflicts of other walls, which the existing state has already, get the third colour."""
     import pyvista as pv
 
     idx = np.flatnonzero(result.kind == "outer")
@@ -45,7 +50,13 @@ def setback_polydata(result, scene=None, z_local: float | None = None, lift_m: f
     cell_bad = np.concatenate([bad, bad])
     fill.cell_data["violation"] = cell_bad
     fill.cell_data["wall"] = np.concatenate([idx, idx])
-    fill.cell_data["rgb"] = np.where(cell_bad[:, None] == 1, VIOLATION_COLOUR, OK_COLOUR).astype(np.uint8)
+    ok_rgb, bad_rgb, existing_rgb = colours or (OK_COLOUR, VIOLATION_COLOUR, VIOLATION_COLOUR)
+    rgb = np.where(bad[:, None] == 1, bad_rgb, ok_rgb)
+    if new_walls is not None:
+        new = set(new_walls)
+        existing = (bad == 1) & np.array([result.wall_ids[i] not in new for i in idx], dtype=bool)
+        rgb[existing] = existing_rgb
+    fill.cell_data["rgb"] = np.concatenate([rgb, rgb]).astype(np.uint8)
     segs = np.stack([base, base + 1, base + 1, base + 2, base + 2, base + 3, base + 3, base], 1).reshape(-1, 2)
     outline = pv.PolyData(pts + [0, 0, 0.01], lines=np.hstack([np.full((len(segs), 1), 2), segs]).ravel())
     outline.cell_data["violation"] = np.repeat(bad, 4)
