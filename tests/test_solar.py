@@ -306,6 +306,11 @@ def test_roofs_by_semantics_and_by_normal():
     plain = model_from_solids([("b", v, [(ring, 0) for ring, _ in faces])])
     p = find_roof_surfaces(plain.scene())
     assert len(p) == 1 and p.centroid[0, 2] + plain.scene().origin[2] == pytest.approx(56.0)
+    # a low plain object (0.8 m, e.g. a plinth): its top is a roof, only its floor is left out
+    lv, lfaces = box_polygons(X0, Y0, X0 + 10, Y0 + 8, 50, 50.8)
+    low = model_from_solids([("low", lv, [(ring, 0) for ring, _ in lfaces])])
+    lo = find_roof_surfaces(low.scene())
+    assert len(lo) == 1 and lo.centroid[0, 2] + low.scene().origin[2] == pytest.approx(50.8)
     # a RoofSurface stored upside down is flipped, counted
     flipped = model_from_solids([("c", v, [(ring[::-1] if code == ROOF else ring, code) for ring, code in faces])])
     f = find_roof_surfaces(flipped.scene())
@@ -792,6 +797,15 @@ def test_polar_night_twilight_is_diffuse_only():
     assert r.beam_kwh_m2a[0] == 0.0
     assert r.irradiation_kwh_m2a[0] == pytest.approx(dhi.sum() / 1000.0, rel=1e-3)
     assert r.monthly_kwh_m2[0, 11] == pytest.approx(r.irradiation_kwh_m2a[0], rel=1e-9)
+    # a wall sees half the isotropic sky and half the ground (albedo 0.2): (DHI + 0.2·GHI)/2, and no
+    # horizon band without the sun
+    v, faces = box_polygons(500000, 7720000, 500010, 7720010, 10, 16)
+    walls = model_from_solids([("w", v, [(ring, 0) for ring, code in faces])], crs_epsg=25833)
+    rw = _solar(walls, w, include_facades=True)
+    facade = rw.surfaces.kind == "facade"
+    assert facade.sum() == 4
+    assert rw.irradiation_kwh_m2a[facade] == pytest.approx(np.full(4, (dhi.sum() + 0.2 * dhi.sum()) / 2 / 1000.0),
+                                                             rel=0.01)
 
 
 def test_a_single_sunny_hour_against_pvlib():
@@ -822,3 +836,21 @@ def test_max_subdivisions_caps_the_samples_per_triangle(typical_weather):
     m = box_model([("a", X0, Y0, X0 + 20, Y0 + 20, 50, 56)])
     r = _solar(m, typical_weather, cell_m=0.5, max_subdivisions=2)
     assert len(r.samples) == 8 and np.allclose(r.samples.weight_m2, 50.0)
+
+
+@pytest.mark.parametrize("dhi,dni,zenith", [(0.6, 0.0, 85.0), (1.0, 20.0, 80.0), (40.0, 300.0, 60.0),
+                                            (120.0, 700.0, 30.0), (250.0, 50.0, 45.0)])
+def test_perez_coefficients_against_pvlib_public_components(dhi, dni, zenith):
+    """F1 and F2 of single time steps, dim dawn light included, against pvlib's public Perez
+    components: a horizontal plane gets DHI·(1 − F1) isotropic, a vertical plane facing the sun
+    DHI·F2 from the horizon band."""
+    from analysis.solar import perez_brightening
+
+    am = pvlib.atmosphere.get_relative_airmass(zenith)
+    f1, f2 = perez_brightening([dhi], [dni], [zenith], dni_extra=[1361.0], airmass=[am])
+    kw = dict(dhi=dhi, dni=dni, dni_extra=1361.0, solar_zenith=zenith, solar_azimuth=180.0, airmass=am,
+              return_components=True)
+    flat = pvlib.irradiance.perez(0.0, 180.0, **kw)
+    wall = pvlib.irradiance.perez(90.0, 180.0, **kw)
+    assert f1[0] == pytest.approx(1.0 - float(flat["poa_isotropic"]) / dhi, abs=1e-9)
+    assert f2[0] == pytest.approx(float(wall["poa_horizon"]) / dhi, abs=1e-9)

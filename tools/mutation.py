@@ -142,6 +142,10 @@ EQUIVALENT: dict[str, tuple[str, str]] = {
         "return np.bincount(keys, weights=values, minlength=None)",
         "the keys are np.unique's inverse over all n groups, so every group occurs and bincount's "
         "length is n without minlength"),
+    "analysis.solar.x_find_roof_surfaces__mutmut_103": (
+        "n_poly = max(len(scene.polygon_object), int(scene.polygon_index.max()) + 2 if m else 0)",
+        "n_poly only has to exceed every polygon index so that the keys of loose triangles (n_poly + i) "
+        "collide with none; one more still does, and polygon = -1 for them either way"),
     "analysis.solar.x_find_roof_surfaces__mutmut_149": (
         "normal = np.divide(nsum, nlen[:, None], out=np.zeros_like(nsum), where=nlen[:, None] >= 0)",
         "only zero-length normal sums (degenerate polygons) change, to NaN instead of 0; such groups are "
