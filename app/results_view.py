@@ -50,6 +50,7 @@ class ResultsView(QObject):
         for name, (mesh, kwargs) in want.items():
             if name not in self.drawn:
                 vp.add_overlay(name, mesh, render=False, **kwargs)
+                vp.overlays[name].GetMapper().Update()  # its geometry now; the pixels with the next frame
                 self.drawn[name] = (mesh, vp.overlays[name])
                 changed = True
         colouring = next((r for r in reversed(runs) if r.layer.building_rgb is not None), None)
@@ -57,8 +58,8 @@ class ResultsView(QObject):
             self.colouring = colouring
             vp.set_result_colours(colouring.layer.building_rgb if colouring is not None else None, render=False)
             changed = True
-        if changed:
-            vp.render()
+        if changed:  # painted with the next frame Qt draws (a synchronous render would draw it twice)
+            vp.plotter.interactor.update()
         self._legend(runs)
         self._layer_rows()
         self._last = self._signature()
