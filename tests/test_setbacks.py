@@ -494,5 +494,34 @@ def test_buildings_without_walls_give_an_empty_wall_table():
     m = model_from_solids([("dach", roof, [([0, 1, 2, 3], ROOF)])])
     r = compute_setbacks(m, "mbo")
     assert r.n_walls == 0 and r.violations == [] and r.crs_name == m.crs.name and len(r.areas) == 0
+    assert np.allclose(r.origin, m.origin)  # the footprints are relative to it
     assert r.footprint_ids == ["dach"] and r.footprints[0].area == pytest.approx(80.0)
     assert r.summary()["walls"] == 0
+
+
+def test_the_default_rule_is_nbauo_and_unknown_rules_are_input_errors():
+    """Without a rule the library uses the CLI's default, NBauO §5(2): 0.5 H, at least 3 m (a
+    10 m house needs 5 m, a 4 m one 3 m); an unknown rule is a one-line InputError naming the
+    choices."""
+    r = compute_setbacks(box_model([("hoch", 0, 0, 10, 8, 0, 10), ("flach", 50, 0, 60, 8, 0, 4)]))
+    assert r.rule.key == "nbauo"
+    depth = {b: d for b, d in zip(r.building_ids, r.depth_m)}
+    assert depth["hoch"] == pytest.approx(5.0) and depth["flach"] == pytest.approx(3.0)
+    with pytest.raises(InputError, match="unknown setback rule 'bw'.*nbauo"):
+        compute_setbacks(box_model([("h", 0, 0, 10, 8, 0, 10)]), "bw")
+
+
+def test_eaves_overhang_does_not_widen_the_footprint():
+    """A 10 × 8 m house whose roof overhangs the walls by 0.5 m all round: the footprint (and the
+    line the setback depth is measured from) is the ground polygon, 80 m², not the roof's 99 m²;
+    the south wall's area starts at the wall (y = 0) and is 10 × 5 m."""
+    v, faces = box_polygons(0, 0, 10, 8, 0, 10)
+    faces = [f for f in faces if f[1] != ROOF]
+    roof = np.array([[-0.5, -0.5, 10.0], [10.5, -0.5, 10.0], [10.5, 8.5, 10.0], [-0.5, 8.5, 10.0]])
+    m = model_from_solids([("h", np.vstack([v, roof]), faces + [([8, 9, 10, 11], ROOF)])])
+    r = compute_setbacks(m, "nbauo")
+    assert r.footprints[0].area == pytest.approx(80.0)
+    south = [a for a, d in zip(r.areas, r.kind) if d == "outer"
+             and shapely.transform(a, lambda xy: xy + r.origin[:2]).bounds[3] == pytest.approx(0.0, abs=1e-6)]
+    assert len(south) == 1 and shapely.transform(south[0], lambda xy: xy + r.origin[:2]).bounds == \
+        pytest.approx((0.0, -5.0, 10.0, 0.0), abs=1e-6)

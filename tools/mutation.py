@@ -185,6 +185,14 @@ EQUIVALENT: dict[str, tuple[str, str]] = {
     "analysis.metrics.x_classify_roofs__mutmut_143": (
         "remap = np.arange(int(group_id.max()) + 2)",
         "one entry more than there are groups; remap is only indexed with existing group ids"),
+    "analysis.setbacks.x_compute_setbacks__mutmut_131": (
+        "np.zeros(0, ), np.zeros(0, dtype=object), fps, ids,",
+        "the empty kind array of a model without walls: comparisons with \"outer\" and masks give the "
+        "same empty results for a float64 as for an object array"),
+    "analysis.setbacks.x_compute_setbacks__mutmut_528": (
+        "is_best = match & (dh > best[pw] - 1e-9)",
+        "best is the maximum of dh over the wall's faces, so the face(s) at the maximum satisfy "
+        "dh > best − 1e-9 as well as ≥; the two differ only at exactly best − 1e-9"),
     "analysis.setbacks.x_polygon_centroids_xy__mutmut_6": (
         "a = 1.5 * np.linalg.norm(np.cross(c[:, 1] - c[:, 0], c[:, 2] - c[:, 0]), axis=1)",
         "scales every triangle weight alike; the weighted mean (Σ a·m / Σ a) does not change"),
