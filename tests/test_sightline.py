@@ -168,6 +168,18 @@ def test_a_passage_through_a_gatehouse_is_open():
     assert not high.visible and high.blocked_by == ["tor"] and high.distance_m == pytest.approx(80.0, abs=0.01)
 
 
+def test_a_viewpoint_outside_the_model_extent_lists_the_building_it_looks_into():
+    """Observer south-west of every building (negative local coordinates: outside the modelled
+    tile), line to a point 10 m up inside a 40 × 40 × 20 m block: it enters through the south wall
+    at 2/3 of its plan run, x = 10 m, z = 1.6 + 2/3 · 8.4 = 7.2 m, 2/3 · |(60, 60, 8.4)| = 56.85 m
+    from the eye (the exact blocker list, not only the first hit)."""
+    s = scene_of(("block", 0, 0, 40, 40, 0, 20), ("ne", 60, 60, 70, 70, 0, 5))
+    r = sightline(s, eye(s, -30, -40), eye(s, 30, 20, 10.0), clearance_step_m=None)
+    assert not r.visible and r.blocked_by == ["block"]
+    assert r.blocker_distances_m == pytest.approx([2 / 3 * math.sqrt(60**2 + 60**2 + 8.4**2)], abs=0.01)
+    assert s.to_world(r.first_hit) == pytest.approx([X0 + 10, Y0, 7.2], abs=0.01)
+
+
 def test_terrain_ridge_is_a_blocker():
     from model.terrain import TerrainGrid, with_terrain
 
