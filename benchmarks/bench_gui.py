@@ -352,8 +352,9 @@ def interactive_child() -> dict:
         gc.collect()
         rss.append(proc.memory_info().rss)
     warm = rss[min(4, len(rss) - 1)]
-    out["memory"] = {"rss_after_warmup_mb": warm / 2**20, "rss_end_mb": rss[-1] / 2**20,
-                     "growth": rss[-1] / warm - 1.0, "cycles": len(rss)}
+    mid = rss[(len(rss) + 4) // 2]
+    out["memory"] = {"rss_after_warmup_mb": warm / 2**20, "rss_mid_mb": mid / 2**20, "rss_end_mb": rss[-1] / 2**20,
+                     "growth": rss[-1] / warm - 1.0, "growth_second_half": rss[-1] / mid - 1.0, "cycles": len(rss)}
     w.close()
     return out
 
@@ -413,8 +414,9 @@ def main() -> None:
           f"{med / res['slider_library_s']:.2f}")
     m = res["memory"]
     print(f"memory over {m['cycles']} demolish/shadow/undo cycles: {m['rss_after_warmup_mb']:.0f} MB after warm-up, "
-          f"{m['rss_end_mb']:.0f} MB at the end, growth {100 * m['growth']:.1f} % "
-          f"(target < 10 %: {'met' if m['growth'] < 0.10 else 'NOT met'})")
+          f"{m['rss_mid_mb']:.0f} MB halfway, {m['rss_end_mb']:.0f} MB at the end, growth {100 * m['growth']:.1f} % "
+          f"(target < 10 %: {'met' if m['growth'] < 0.10 else 'NOT met'}; second half alone "
+          f"{100 * m['growth_second_half']:.1f} %)")
 
 
 if __name__ == "__main__":
