@@ -7,7 +7,7 @@ from pathlib import Path
 
 from model.citymodel import CityModel
 from model.crs import parse_crs
-from model.errors import InputError, UnsupportedFormatError
+from model.errors import InputError, UnsupportedFormatError, input_error, os_error
 
 CITYGML_SUFFIXES = (".gml", ".xml", ".citygml")
 
@@ -19,12 +19,12 @@ def sniff_format(path) -> str:
         with open(path, "rb") as fh:
             head = fh.read(4096)
     except IsADirectoryError:
-        raise InputError(path, "is a folder; give the files (or use load_many)") from None
+        raise input_error(path, "is_folder") from None
     except OSError as exc:
-        raise InputError(path, f"cannot read file ({exc.strerror or exc})") from None
+        raise os_error(path, exc) from None
     text = head.lstrip(b"\xef\xbb\xbf \t\r\n")
     if not text:
-        raise InputError(path, "file is empty")
+        raise input_error(path, "empty_file")
     if text.startswith(b"<"):
         return "CityGML"
     if text.startswith(b"{") or text.startswith(b"["):
@@ -38,7 +38,7 @@ def sniff_format(path) -> str:
             if rest.startswith(b"{") and b"CityJSONFeature" in rest[:2000]:
                 return "CityJSONSeq"
         return "CityJSON"
-    raise UnsupportedFormatError(path, "not a CityJSON or CityGML file (unrecognised content)")
+    raise input_error(path, "unknown_format", UnsupportedFormatError)
 
 
 @contextmanager
@@ -115,7 +115,7 @@ def sorted_model_files(folder) -> list[Path]:
     files = [p for p in sorted(folder.iterdir()) if p.is_file() and (
         p.name.lower().endswith((".json", ".jsonl") + CITYGML_SUFFIXES))]
     if not files:
-        raise InputError(folder, "folder holds no CityJSON or CityGML files")
+        raise input_error(folder, "folder_without_models")
     return files
 
 
@@ -135,7 +135,7 @@ def load_many(paths, crs: str | None = None, reproject: bool = True) -> CityMode
             model = m
             continue
         if m.crs.epsg and model.crs.epsg and m.crs.epsg != model.crs.epsg:
-            raise InputError(p, f"CRS {m.crs.name} differs from {model.crs.name} of {expanded[0]}")
+            raise input_error(p, "crs_differs", crs=m.crs.name, other=model.crs.name, first=str(expanded[0]))
         if not model.crs and m.crs:
             model.crs = m.crs
         model = model.merged(m)

@@ -52,7 +52,7 @@ from lxml import etree
 from model import codes
 from model.citymodel import BoundaryBuilder, CityModel, CityObject, Geometry
 from model.crs import CRSInfo, parse_crs
-from model.errors import InputError, UnsupportedFormatError
+from model.errors import InputError, UnsupportedFormatError, input_error, os_error
 from model.semantics import TERRAIN, surface_code
 
 from .citygml_attributes import (GENERIC_1_2, GENERIC_3, add_attribute, generic_attribute, read_address, read_height_3,
@@ -487,11 +487,19 @@ class _Reader(GmlGeometryReader):
             self._flush()
         self.warn_log = []
         if truncated is not None:
-            msg = _syntax_message(truncated)
+            line = getattr(truncated, "lineno", None) or "?"
+            cut = _ends_early(path, root_local)
             if not model.objects:
-                raise InputError(path, f"malformed XML: {msg}")
-            model.warn(f"malformed XML ({msg}): the file is truncated or damaged; only the "
-                       f"{len(model.objects)} object(s) before that point were read", codes.DAMAGED_FILE)
+                if cut:
+                    raise input_error(path, "truncated_xml", line=line)
+                raise input_error(path, "malformed_xml", line=line, detail=_syntax_detail(truncated))
+            if cut:
+                notice = input_error(path, "truncated_partly_read", line=line, n=len(model.objects))
+                model.warn(notice.message, codes.DAMAGED_FILE)
+                model.notices = [*getattr(model, "notices", []), notice]  # the window shows these
+            else:
+                model.warn(f"malformed XML ({_syntax_message(truncated)}): the file is damaged; only the "
+                           f"{len(model.objects)} object(s) before that point were read", codes.DAMAGED_FILE)
         self._finish_deferred()
         self._set_crs(envelope_srs)
         return self._finish()
@@ -625,15 +633,36 @@ def _prop_kind(tag) -> tuple:
     return kind
 
 
-def _syntax_message(exc: Exception) -> str:
-    """One short line from an lxml XMLSyntaxError: 'line N: what'."""
+def _syntax_detail(exc: Exception) -> str:
+    """The parser's own words of an lxml XMLSyntaxError, one short line without its position."""
     msg = getattr(exc, "msg", None) or str(exc)
     msg = re.sub(r"\s*\([^()]*line \d+\)\s*$", "", " ".join(str(msg).split()))
-    msg = re.sub(r",? line \d+, column \d+$", "", msg)
+    msg = re.sub(r",? line \d+(, column \d+)?$", "", msg)
+    return msg[:160]
+
+
+def _syntax_message(exc: Exception) -> str:
+    """One short line from an lxml XMLSyntaxError: 'line N: what'."""
+    msg = _syntax_detail(exc)
     line = getattr(exc, "lineno", None)
     if line:
         msg = f"line {line}: {msg}"
     return msg[:200]
+
+
+def _ends_early(path: Path, root_local: str) -> bool:
+    """True when the document's root element is never closed: the file was cut off (an
+    interrupted download or copy), rather than damaged in the middle. Reads the last 64 KiB."""
+    try:
+        with open(path, "rb") as fh:
+            fh.seek(0, 2)
+            size = fh.tell()
+            fh.seek(max(0, size - 65536))
+            tail = fh.read()
+    except OSError:
+        return False
+    tail = re.sub(rb"<!--.*?-->", b"", tail, flags=re.S).rstrip()
+    return re.search(rb"</(?:[\w.-]+:)?" + re.escape(root_local.encode()) + rb"\s*>$", tail) is None
 
 
 def root_element(path: Path):
@@ -644,14 +673,15 @@ def root_element(path: Path):
         size = path.stat().st_size
         fh = open(path, "rb")
     except OSError as exc:
-        raise InputError(path, f"cannot read file ({exc.strerror or exc})") from None
+        raise os_error(path, exc) from None
     if size == 0:
         fh.close()
-        raise InputError(path, "file is empty")
+        raise input_error(path, "empty_file")
     parser = etree.XMLPullParser(events=("start",), resolve_entities=False, no_network=True, load_dtd=False,
                                  huge_tree=False, remove_comments=True)
     root = None
     error = None
+    at_end = False
     with fh:
         while root is None and error is None:
             chunk = fh.read(4096)
@@ -662,15 +692,18 @@ def root_element(path: Path):
                     parser.close()
             except etree.XMLSyntaxError as exc:
                 error = exc
+                at_end = not chunk  # the data ran out before the root element started
             for _event, el in parser.read_events():
                 root = el
                 break
             if not chunk:
                 break
     if root is None and error is not None:
-        raise InputError(path, f"not well-formed XML ({_syntax_message(error)})")
+        if at_end:
+            raise input_error(path, "truncated_xml", line=getattr(error, "lineno", None) or "?")
+        raise input_error(path, "not_xml", line=getattr(error, "lineno", None) or "?", detail=_syntax_detail(error))
     if root is None or not isinstance(root.tag, str):
-        raise InputError(path, "no XML root element found")
+        raise input_error(path, "no_xml_root")
     return root
 
 
@@ -685,10 +718,7 @@ def _sniff_root(path: Path) -> tuple[str, str]:
         version = ns.rstrip("/").rpartition("/")[2]
         version = version if version in ("1.0", "2.0", "3.0") else None
     if version is None or (local != "CityModel" and local not in OBJECT_TYPES):
-        where = f" in namespace {ns}" if ns else " without a namespace"
-        raise UnsupportedFormatError(
-            path, f"not CityGML: the root element is <{local}>{where} (expected a CityGML 1.0, 2.0 or 3.0 "
-                  f"CityModel)")
+        raise input_error(path, "not_citygml", UnsupportedFormatError, root=local, namespace=ns or "–")
     return root_tag, version
 
 

@@ -26,7 +26,7 @@ import orjson
 from model import codes
 from model.citymodel import BoundaryBuilder, CityModel, CityObject, Geometry, drop_polygons
 from model.crs import parse_crs
-from model.errors import InputError, UnsupportedFormatError
+from model.errors import InputError, UnsupportedFormatError, input_error, os_error
 from model.semantics import TERRAIN, surface_code
 
 SUPPORTED_VERSIONS = ("1.0", "1.1", "2.0")
@@ -50,12 +50,11 @@ class _GeometryError(ValueError):
 def _version_of(doc: dict, path) -> str:
     version = doc.get("version")
     if version is None:
-        raise InputError(path, "CityJSON file has no 'version'")
+        raise input_error(path, "cityjson_no_version")
     version = str(version)
     major_minor = ".".join(version.split(".")[:2])
     if major_minor not in SUPPORTED_VERSIONS:
-        raise UnsupportedFormatError(
-            path, f"unsupported CityJSON version {version} (versions 1.0, 1.1 and 2.0 are read)")
+        raise input_error(path, "cityjson_version", UnsupportedFormatError, version=version)
     return major_minor
 
 
@@ -388,23 +387,19 @@ def _read_bytes(path: Path) -> bytes:
     try:
         size = path.stat().st_size
     except OSError as exc:
-        raise InputError(path, f"cannot read file ({exc.strerror or exc})") from None
+        raise os_error(path, exc) from None
     if size == 0:
-        raise InputError(path, "file is empty")
+        raise input_error(path, "empty_file")
     if size > MAX_JSON_BYTES:
-        raise InputError(path, f"file is {size / 1e9:.1f} GB, too large to load as one JSON document "
-                               f"(limit {MAX_JSON_BYTES / 1e9:.1f} GB); convert it to CityJSONSeq "
-                               f"(.city.jsonl) which is streamed")
+        raise input_error(path, "json_too_large", size_gb=round(size / 1e9, 1), limit_gb=round(MAX_JSON_BYTES / 1e9, 1))
     available = _available_memory()
     if available is not None and size * JSON_MEMORY_FACTOR > available:
-        raise InputError(path, f"file is {size / 1e6:,.0f} MB; reading it as one JSON document needs about "
-                               f"{size * JSON_MEMORY_FACTOR / 1e9:.1f} GB of memory but only "
-                               f"{available / 1e9:.1f} GB are free; convert it to CityJSONSeq (.city.jsonl), "
-                               f"which is streamed")
+        raise input_error(path, "json_needs_memory", size_mb=round(size / 1e6), need_gb=round(size * JSON_MEMORY_FACTOR / 1e9, 1),
+                          free_gb=round(available / 1e9, 1))
     try:
         return path.read_bytes()
     except OSError as exc:
-        raise InputError(path, f"cannot read file ({exc.strerror or exc})") from None
+        raise os_error(path, exc) from None
 
 
 def _available_memory() -> int | None:
@@ -436,10 +431,20 @@ def _bounded_lines(fh, limit: int):
         yield lineno, line
 
 
-def _json_error(path, exc: Exception, line: int | None = None) -> InputError:
+def _json_error(path, exc: Exception, line: int | None = None, data: bytes | None = None) -> InputError:
+    """The input error for a JSON syntax error: "the file ends early" when the parser ran out of
+    data (a cut-off file: only white space follows the error position), else the line and column
+    (of the document, or ``line`` of a JSON Lines file) and the parser's own words."""
     msg = str(exc).split("\n")[0]
-    where = f"line {line}: " if line else ""
-    return InputError(path, f"{where}invalid JSON ({msg})")
+    pos = getattr(exc, "pos", None)
+    if data is not None and isinstance(pos, int) and (not data[pos:].strip() or "unexpected end" in msg.lower()
+                                                       or "eof" in msg.lower()):
+        return input_error(path, "truncated", size_mb=round(len(data) / 1e6, 2))
+    detail = msg.split(": line ")[0]
+    if line:
+        return input_error(path, "invalid_json_line", line=line, detail=detail)
+    return input_error(path, "invalid_json", line=getattr(exc, "lineno", "?"), column=getattr(exc, "colno", "?"),
+                       detail=detail)
 
 
 def _setup_model(model: CityModel, header: dict, path) -> None:
@@ -471,15 +476,15 @@ def read_cityjson(path) -> CityModel:
     try:
         doc = orjson.loads(data)
     except orjson.JSONDecodeError as exc:
-        raise _json_error(path, exc) from None
+        raise _json_error(path, exc, data=data) from None
     del data
     if not isinstance(doc, dict):
-        raise InputError(path, "not a CityJSON file (top level is not a JSON object)")
+        raise input_error(path, "not_cityjson_object")
     dtype = doc.get("type")
     if dtype is None:
-        raise InputError(path, "not a CityJSON file (no \"type\": \"CityJSON\" at the top level)")
+        raise input_error(path, "not_cityjson_no_type")
     if dtype != "CityJSON":
-        raise UnsupportedFormatError(path, f"not a CityJSON file (type is {dtype!r})")
+        raise input_error(path, "not_cityjson_type", UnsupportedFormatError, type=repr(dtype))
     model = CityModel()
     model.format = "CityJSON"
     model.version = _version_of(doc, path)
@@ -495,7 +500,7 @@ def read_cityjson(path) -> CityModel:
     reader.add_vertices(verts)
     cos = doc.get("CityObjects")
     if cos is None:
-        raise InputError(path, "CityJSON file has no 'CityObjects'")
+        raise input_error(path, "cityjson_no_cityobjects")
     reader.add_objects(cos, 0, len(verts))
     return reader.finish()
 
@@ -507,23 +512,22 @@ def read_cityjsonseq(path) -> CityModel:
     try:
         fh = open(path, "rb")
     except OSError as exc:
-        raise InputError(path, f"cannot read file ({exc.strerror or exc})") from None
+        raise os_error(path, exc) from None
     with fh:
         first = fh.readline(MAX_SEQ_LINE_BYTES + 1)
         if len(first) > MAX_SEQ_LINE_BYTES:
             raise InputError(path, f"line 1 is longer than {MAX_SEQ_LINE_BYTES / 1e6:.0f} MB: not a CityJSONSeq header")
         if not first.strip():
-            raise InputError(path, "file is empty")
+            raise input_error(path, "empty_file")
         try:
             header = orjson.loads(first)
         except orjson.JSONDecodeError as exc:
             err = _json_error(path, exc, 1)
             if first.strip() in (b"{", b"["):
-                err = InputError(path, "line 1 is not a complete JSON object: CityJSONSeq needs one "
-                                       "object per line (the file looks pretty-printed)")
+                err = input_error(path, "cityjsonseq_pretty")
             raise err from None
         if not isinstance(header, dict) or header.get("type") != "CityJSON":
-            raise InputError(path, "line 1: a CityJSONSeq must start with a CityJSON header object")
+            raise input_error(path, "cityjsonseq_header")
         model = CityModel()
         model.format = "CityJSONSeq"
         model.version = _version_of(header, path)
