@@ -65,6 +65,13 @@ from model.semantics import GROUND, ROOF, WALL
 from .metrics import polygon_geometry_arrays
 
 OVERLAP_TOLERANCE_M2 = 0.01  # overlaps below this area are numerical noise (m²)
+#: A conflict is reported only when the overlap is larger than SLIVER_AREA_M2 *and* wider than
+#: SLIVER_WIDTH_M (mean width 2·A/P: the width of a long thin strip, half the side of a square).
+#: LoD2 footprints come from the cadastre (ALKIS) with positional accuracies of a few centimetres to
+#: decimetres, and walls are generalised to planes: a sliver thinner than 10 cm or smaller than
+#: 0.5 m² lies within that accuracy and is not a decidable conflict. Stated in every result.
+SLIVER_AREA_M2 = 0.5
+SLIVER_WIDTH_M = 0.10
 PARTY_WALL_PROBE_M = 0.5  # depth of the strip that decides party / interior walls (m)
 END_TOLERANCE_M = 0.05  # vertices this close to a wall end define the end height (m)
 #: roof tilts within this of a statutory limit count as exactly at it (°): a 45° roof stored with
@@ -112,6 +119,129 @@ RULES: dict[str, SetbackRule] = {
 }
 
 
+#: the code each Land's building code follows here: NBauO, BauO NRW and BayBO are modelled;
+#: the other Länder codes take over the MBO's 0.4 H / 3 m with the MBO roof shares (most of them
+#: literally; Baden-Württemberg and Hamburg allow 2.5 m minimum depth — MBO is the stricter reading)
+LAND_RULES = {"NI": "nbauo", "NW": "bauo-nrw", "BY": "baybo"}
+LAND_NAMES = {"BW": "Baden-Württemberg", "BY": "Bayern", "BE": "Berlin", "BB": "Brandenburg", "HB": "Bremen",
+              "HH": "Hamburg", "HE": "Hessen", "MV": "Mecklenburg-Vorpommern", "NI": "Niedersachsen",
+              "NW": "Nordrhein-Westfalen", "RP": "Rheinland-Pfalz", "SL": "Saarland", "SN": "Sachsen",
+              "ST": "Sachsen-Anhalt", "SH": "Schleswig-Holstein", "TH": "Thüringen"}
+#: Amtlicher Gemeindeschlüssel (AGS): its first two digits are the Land (Statistisches Bundesamt)
+AGS_LAND = {"01": "SH", "02": "HH", "03": "NI", "04": "HB", "05": "NW", "06": "HE", "07": "RP", "08": "BW",
+            "09": "BY", "10": "SL", "11": "BE", "12": "BB", "13": "MV", "14": "SN", "15": "ST", "16": "TH"}
+AGS_ATTRIBUTES = ("Gemeindeschluessel", "gemeindeschluessel", "AGS", "ags", "gemeindeschlüssel")
+PLACES_FILE = Path(__file__).resolve().parents[1] / "resources" / "geo" / "de_places_land.csv"
+#: a model farther than this from every German place of the places file is not in Germany
+OUTSIDE_GERMANY_KM = 25.0
+#: nearest places of two different Länder within this distance ratio: the model is near a border
+BORDER_RATIO = 1.5
+
+
+def _places():
+    cached = getattr(_places, "cache", None)
+    if cached is None:
+        raw = np.loadtxt(PLACES_FILE, delimiter=",", skiprows=1, dtype=str)
+        cached = (raw[:, :2].astype(np.float64), raw[:, 2])
+        _places.cache = cached
+    return cached
+
+
+def land_at(lon_deg: float, lat_deg: float) -> dict:
+    """The Land at a WGS84 position: that of the nearest populated place of GeoNames (resources/
+    geo/de_places_land.csv, CC BY 4.0; a Voronoi partition of 10 394 places). Returns
+    ``{"land": code or None, "distance_km": to that place, "near_border": bool}``; ``land`` is
+    None farther than :data:`OUTSIDE_GERMANY_KM` from every place (not in Germany)."""
+    xy, codes = _places()
+    lat0 = np.radians(lat_deg)
+    d = np.hypot((xy[:, 0] - lon_deg) * np.cos(lat0), xy[:, 1] - lat_deg) * 111.195  # km, local equirectangular
+    order = np.argsort(d)[:30]
+    nearest = order[0]
+    km = float(d[nearest])
+    if km > OUTSIDE_GERMANY_KM:
+        return {"land": None, "distance_km": round(km, 1), "near_border": False}
+    other = [i for i in order if codes[i] != codes[nearest]]
+    near_border = bool(other) and float(d[other[0]]) < BORDER_RATIO * max(km, 1.0)
+    return {"land": str(codes[nearest]), "distance_km": round(km, 1), "near_border": near_border}
+
+
+def choose_rule(model) -> dict:
+    """The Abstandsflächen rule of the Land the model lies in, and how it was found:
+
+    1. the Amtlicher Gemeindeschlüssel of the buildings (attribute ``Gemeindeschluessel`` of the
+       German LoD2 data; first two digits = Land), when most buildings carry one;
+    2. else the model's position (centre of its bounding box → WGS84 with pyproj) and the nearest
+       German place (:func:`land_at`);
+    3. else (no CRS, or not in Germany) the Musterbauordnung.
+
+    Returns ``{"rule", "land", "land_name", "source" ("attribute" | "location" | "default"),
+    "near_border", "note"}``."""
+    votes: dict[str, int] = {}
+    n = 0
+    for obj in model.objects.values():
+        if obj.type != "Building" or obj.parents:
+            continue
+        n += 1
+        for key in AGS_ATTRIBUTES:
+            v = obj.attributes.get(key)
+            if v is not None and str(v)[:2] in AGS_LAND:
+                code = AGS_LAND[str(v)[:2]]
+                votes[code] = votes.get(code, 0) + 1
+                break
+    if votes and max(votes.values()) > 0.5 * max(n, 1):
+        land = max(votes, key=votes.get)
+        return _choice(land, "attribute", False, f"Gemeindeschlüssel of {votes[land]} of {n} buildings")
+    lonlat = _model_lonlat(model)
+    if lonlat is not None:
+        found = land_at(*lonlat)
+        if found["land"] is not None:
+            return _choice(found["land"], "location", found["near_border"],
+                           f"nearest place {found['distance_km']} km (GeoNames, CC BY 4.0)")
+        return _choice(None, "location", False, f"outside Germany ({found['distance_km']} km from the nearest "
+                                                "German place): Musterbauordnung")
+    return _choice(None, "default", False, "no position (no CRS): Musterbauordnung")
+
+
+def _choice(land, source, near_border, note) -> dict:
+    rule = LAND_RULES.get(land, "mbo")
+    return {"rule": rule, "land": land, "land_name": LAND_NAMES.get(land), "source": source,
+            "near_border": bool(near_border), "note": note}
+
+
+def _model_lonlat(model):
+    """WGS84 (lon, lat) of the centre of the model's bounding box, None without a usable CRS."""
+    epsg = getattr(model.crs, "epsg", None)
+    bb = model.bbox()
+    if not epsg or bb is None:
+        return None
+    try:
+        from pyproj import CRS, Transformer
+
+        t = Transformer.from_crs(CRS.from_epsg(int(epsg)), CRS.from_epsg(4326), always_xy=True)
+        lon, lat = t.transform(0.5 * (bb[0] + bb[3]), 0.5 * (bb[1] + bb[4]))
+    except Exception:  # noqa: BLE001 — unknown or vertical-only CRS
+        return None
+    if not (np.isfinite(lon) and np.isfinite(lat)) or not (-180 <= lon <= 180 and -90 <= lat <= 90):
+        return None
+    return float(lon), float(lat)
+
+
+def conflict_key(v: dict) -> tuple:
+    """What a conflict is about, stable across variants: building, other side, kind."""
+    return (v["id"], str(v["other_id"]), v["kind"])
+
+
+def compare_conflicts(before: "SetbackResult", after: "SetbackResult") -> dict:
+    """The conflicts a variant adds, keeps and resolves against the existing state ("Bestand"),
+    per (building, other building/parcel, kind): ``{"new": [...], "existing": [...],
+    "resolved": [...]}``, violations of ``after`` (resolved: of ``before``)."""
+    old = {conflict_key(v) for v in before.violations}
+    new_keys = {conflict_key(v) for v in after.violations}
+    return {"new": [v for v in after.violations if conflict_key(v) not in old],
+            "existing": [v for v in after.violations if conflict_key(v) in old],
+            "resolved": [v for v in before.violations if conflict_key(v) not in new_keys]}
+
+
 def get_rule(rule) -> SetbackRule:
     if isinstance(rule, SetbackRule):
         return rule
@@ -152,6 +282,11 @@ class SetbackResult:
     violations: list = field(default_factory=list)
     crs_name: str | None = None
     ground_z: np.ndarray | None = None  # ground height (model CRS z, m) of each wall's building
+    slivers_ignored: int = 0  # overlaps below the sliver tolerance (not conflicts)
+    sliver_area_m2: float = SLIVER_AREA_M2
+    sliver_width_m: float = SLIVER_WIDTH_M
+    parcels_checked: int = 0
+    choice: dict | None = None  # how "auto" chose the rule (choose_rule), None for a given rule
 
     @property
     def n_walls(self) -> int:
@@ -178,6 +313,10 @@ class SetbackResult:
             "buildings": len(self.footprint_ids),
             "violations": [dict(v) for v in self.violations],
             "crs": self.crs_name,
+            "slivers_ignored": int(self.slivers_ignored),
+            "tolerance": {"min_overlap_m2": self.sliver_area_m2, "min_width_m": self.sliver_width_m},
+            "parcels": int(self.parcels_checked),
+            "rule_choice": dict(self.choice) if self.choice else {"source": "given"},
         }
 
     def to_geojson_bytes(self) -> bytes:
@@ -218,14 +357,28 @@ def _csr_expand(starts: np.ndarray, counts: np.ndarray) -> np.ndarray:
             + np.arange(int(counts.sum()), dtype=np.int64))
 
 
-def compute_setbacks(model: CityModel, rule="nbauo", parcels=None, lod: str | None = None,
-                     parcel_ids=None) -> SetbackResult:
+def compute_setbacks(model: CityModel, rule="auto", parcels=None, lod: str | None = None,
+                     parcel_ids=None, sliver_area_m2: float = SLIVER_AREA_M2,
+                     sliver_width_m: float = SLIVER_WIDTH_M) -> SetbackResult:
     """Setback areas of all outer walls of all Buildings of ``model`` under ``rule`` (key of
-    :data:`RULES` or a :class:`SetbackRule`) and their conflicts.
+    :data:`RULES`, a :class:`SetbackRule`, or "auto": the code of the Land the model lies in,
+    :func:`choose_rule`) and their conflicts; overlaps that are slivers (area ≤
+    ``sliver_area_m2`` or mean width ≤ ``sliver_width_m``) are not conflicts and only counted
+    (``slivers_ignored``).
 
     ``parcels``: optional sequence of shapely polygons in the model CRS (absolute coordinates),
     ``parcel_ids`` their ids (default "parcel-<n>")."""
+    choice = None
+    if isinstance(rule, str) and rule.lower() == "auto":
+        choice = choose_rule(model)
+        rule = choice["rule"]
     rule = get_rule(rule)
+    res = _compute(model, rule, parcels, lod, parcel_ids, sliver_area_m2, sliver_width_m)
+    res.choice = choice
+    return res
+
+
+def _compute(model, rule, parcels, lod, parcel_ids, sliver_area_m2, sliver_width_m) -> SetbackResult:
     origin = model.origin
     ids, fps, pair_poly, pair_row = footprint_polygons(model, lod, ("Building",))
     n_b = len(ids)
@@ -382,10 +535,14 @@ def compute_setbacks(model: CityModel, rule="nbauo", parcels=None, lod: str | No
     wi = outer[wi]
     keep = bj != w_b[wi]
     wi, bj = wi[keep], bj[keep]
+    slivers = 0
     if len(wi):
-        ov = shapely.area(shapely.intersection(areas[wi], fps[bj]))
-        for a, b, o in zip(wi, bj, ov):
-            if o > OVERLAP_TOLERANCE_M2:
+        inter = shapely.intersection(areas[wi], fps[bj])
+        ov = shapely.area(inter)
+        real = _not_sliver(inter, ov, sliver_area_m2, sliver_width_m)
+        slivers += int(np.sum((ov > OVERLAP_TOLERANCE_M2) & ~real))
+        for a, b, o, ok in zip(wi, bj, ov, real):
+            if ok:
                 violations.append(_violation(ids[w_b[a]], wall_ids[a], ids[b], o, "building"))
     # 2) setback area vs other buildings' setback areas
     atree = shapely.STRtree(areas[outer])
@@ -401,21 +558,40 @@ def compute_setbacks(model: CityModel, rule="nbauo", parcels=None, lod: str | No
         cut = np.flatnonzero(np.concatenate([[True], key[1:] != key[:-1]]))
         ends = np.concatenate([cut[1:], [len(key)]])
         single = (ends - cut) == 1
-        ov = np.zeros(len(cut))
-        ov[single] = shapely.area(shapely.intersection(areas[ai[cut[single]]], areas[aj[cut[single]]]))
+        inter = np.empty(len(cut), dtype=object)
+        inter[single] = shapely.intersection(areas[ai[cut[single]]], areas[aj[cut[single]]])
         multi = np.flatnonzero(~single)
         if len(multi):
             unions = np.array([shapely.union_all(areas[aj[cut[k]:ends[k]]]) for k in multi], dtype=object)
-            ov[multi] = shapely.area(shapely.intersection(areas[ai[cut[multi]]], unions))
-        for k, o in zip(cut, ov):
-            if o > OVERLAP_TOLERANCE_M2:
+            inter[multi] = shapely.intersection(areas[ai[cut[multi]]], unions)
+        ov = shapely.area(inter)
+        real = _not_sliver(inter, ov, sliver_area_m2, sliver_width_m)
+        slivers += int(np.sum((ov > OVERLAP_TOLERANCE_M2) & ~real))
+        for k, o, ok in zip(cut, ov, real):
+            if ok:
                 violations.append(_violation(ids[w_b[ai[k]]], wall_ids[ai[k]], ids[w_b[aj[k]]], o, "setback"))
     # 3) parcels
     if parcels is not None and len(parcels):
-        violations.extend(_parcel_violations(parcels, parcel_ids, origin, fps, ids, areas, outer, w_b, wall_ids))
+        pv, ps = _parcel_violations(parcels, parcel_ids, origin, fps, ids, areas, outer, w_b, wall_ids,
+                                    sliver_area_m2, sliver_width_m)
+        violations.extend(pv)
+        slivers += ps
     violations.sort(key=lambda v: (v["id"], v["wall_id"], v["kind"], str(v["other_id"])))
-    return SetbackResult(rule, origin, wall_ids, [ids[b] for b in w_b], w_obj, wall_h, H, depth, length,
-                         kind, areas, fps, ids, violations, model.crs.name, ground[w_b])
+    res = SetbackResult(rule, origin, wall_ids, [ids[b] for b in w_b], w_obj, wall_h, H, depth, length,
+                        kind, areas, fps, ids, violations, model.crs.name, ground[w_b])
+    res.slivers_ignored = slivers
+    res.sliver_area_m2, res.sliver_width_m = float(sliver_area_m2), float(sliver_width_m)
+    res.parcels_checked = int(len(parcels)) if parcels is not None else 0
+    return res
+
+
+def _not_sliver(geoms, areas, min_area_m2: float, min_width_m: float) -> np.ndarray:
+    """True for overlaps that count: area > ``min_area_m2`` and mean width 2·A/P > ``min_width_m``
+    (see :data:`SLIVER_AREA_M2`)."""
+    areas = np.asarray(areas, dtype=float)
+    perimeter = shapely.length(geoms)
+    width = np.where(perimeter > 0, 2.0 * areas / np.maximum(perimeter, 1e-12), 0.0)
+    return (areas > max(min_area_m2, OVERLAP_TOLERANCE_M2)) & (width > min_width_m)
 
 
 def _own_roof_height_in_front(model, r_poly, r_b, probe_xy, w_b, wanted) -> np.ndarray:
@@ -477,7 +653,8 @@ def _polygon_centroids_xy(model, polys) -> np.ndarray:
     return polygon_centroids_xy(model)[polys]
 
 
-def _parcel_violations(parcels, parcel_ids, origin, fps, ids, areas, outer, w_b, wall_ids) -> list:
+def _parcel_violations(parcels, parcel_ids, origin, fps, ids, areas, outer, w_b, wall_ids,
+                       sliver_area_m2=SLIVER_AREA_M2, sliver_width_m=SLIVER_WIDTH_M) -> tuple[list, int]:
     parcels = np.asarray([shapely.make_valid(p) for p in parcels], dtype=object)
     local = shapely.transform(parcels, lambda xy: xy - origin[:2])
     pids = list(parcel_ids) if parcel_ids is not None else [f"parcel-{k}" for k in range(len(parcels))]
@@ -494,11 +671,12 @@ def _parcel_violations(parcels, parcel_ids, origin, fps, ids, areas, outer, w_b,
     out = []
     w_out = outer[own[w_b[outer]] >= 0]
     if not len(w_out):
-        return out
+        return out, 0
     own_parcel = local[own[w_b[w_out]]]
     outside = shapely.difference(areas[w_out], own_parcel)
     out_area = shapely.area(outside)
-    bad = out_area > OVERLAP_TOLERANCE_M2
+    bad = _not_sliver(outside, out_area, sliver_area_m2, sliver_width_m)
+    slivers = int(np.sum((out_area > OVERLAP_TOLERANCE_M2) & ~bad))
     w_bad, outside_bad, area_bad = w_out[bad], outside[bad], out_area[bad]
     # which neighbouring parcel(s) the area crosses into (the largest share), None = outside all
     qi, qj = ptree.query(outside_bad, predicate="intersects")
@@ -510,7 +688,7 @@ def _parcel_violations(parcels, parcel_ids, origin, fps, ids, areas, outer, w_b,
     for k, w in enumerate(w_bad):
         other = best.get(k, (None, 0.0))[0]
         out.append(_violation(ids[w_b[w]], wall_ids[w], other, area_bad[k], "parcel"))
-    return out
+    return out, slivers
 
 
 # ------------------------------------------------------------------------------------ parcels
