@@ -1,27 +1,39 @@
 """Autosave and crash recovery of unsaved planning work (no Qt: the window calls it on a timer
 and after each edit; tests drive it directly).
 
-Every running session owns one journal file ``session-<pid>-<start>.autosave.json`` in the
+One journal per model or project and opening: ``model-<key>-<pid>-<start>-<n>.autosave.json`` in the
 autosave folder (``$STADTBILD_AUTOSAVE_DIR``, else ``$XDG_STATE_HOME/stadtbild/autosave``, else
-``~/.local/state/stadtbild/autosave``). :meth:`Autosaver.save` rewrites it atomically (temp file +
+``~/.local/state/stadtbild/autosave``). ``key`` is a hash of the project file (when the work
+belongs to a saved project) or of the model's source files (:func:`subject_key`), so opening
+another model writes *another* journal and never overwrites or removes the journal of the
+model that was open before. :meth:`Autosaver.save` rewrites the journal atomically (temp file +
 fsync + rename, :func:`model.fileio.atomic_write_bytes`), so a crash or ``kill -9`` at any moment
-leaves either the previous or the new state, never half a file. A clean exit (or saving the
-project) calls :meth:`Autosaver.discard`. At start-up :func:`pending_recoveries` lists the
-journals of sessions whose process is gone (pid and start time no longer match a running
-process): those crashed, and their edits can be recovered.
+leaves either the previous or the new state, never half a file. A state without changes (no
+edits, no 2D layers) is never journalled: saving it removes this session's journal of that
+model, so a journal always holds something worth recovering.
+
+Saving the project, or the user declining a recovery, removes the journal
+(:meth:`Autosaver.discard`). Leaving with unsaved work that the user chose not to save keeps the
+journal, marked ``"closed_unsaved": true`` (:meth:`Autosaver.close_unsaved`): it is not offered
+as a crash at the next start, only when that model is opened again. :func:`pending_recoveries`
+lists the journals of sessions whose process is gone (pid and start time no longer match a
+running process), with changes, newest first.
 
 Journal content (JSON, UTF-8)::
 
     {"format": "stadtbild-autosave", "version": 1, "pid": 123, "process_start": 1764200000.0,
-     "saved_at": "2026-11-26T23:40:00Z", "sources": ["/abs/city.json"],
+     "saved_at": "2026-11-26T23:40:00Z", "key": "…", "sources": ["/abs/city.json"],
      "scenarios": [{"name": "Variante A", "edits": [...]}], "active_scenario": "Variante A",
-     "project_path": null, "extra": {}}
+     "project_path": null, "closed_unsaved": false,
+     "extra": {"layers": [...], "history": {...}}}
 
 Scenarios hold the edit dicts of the scenario file format (docs/ARCHITECTURE.md), unvalidated on purpose: a
-journal is recovered even if one edit no longer applies (the window reports that edit).
+journal is recovered even if one edit no longer applies (the window reports that edit). Journals
+of older versions (``session-<pid>-<start>.autosave.json``) are still read.
 """
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import time
@@ -46,6 +58,16 @@ def autosave_dir() -> Path:
     return base / "stadtbild" / "autosave"
 
 
+def subject_key(sources, project_path=None) -> str:
+    """The 16-hex-digit key of the work: the project file when there is one, else the sorted
+    absolute paths of the model's source files (the same model opened twice has the same key)."""
+    if project_path:
+        text = "project:" + str(Path(project_path).resolve())
+    else:
+        text = "sources:" + "\n".join(sorted(str(Path(s).resolve()) for s in sources))
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
+
+
 def _process_start(pid: int) -> float | None:
     """Start time (s since the epoch) of a running process, None when there is none."""
     try:
@@ -56,9 +78,23 @@ def _process_start(pid: int) -> float | None:
         return None
 
 
+def _journal_owner(path: Path) -> tuple[int, int] | None:
+    """(pid, process start) from a journal name: ``model-<key>-<pid>-<start>`` or the older
+    ``session-<pid>-<start>``; None for other names."""
+    parts = path.name[: -len(SUFFIX)].split("-")
+    try:
+        if parts[0] == "model" and len(parts) in (4, 5):
+            return int(parts[2]), int(parts[3])
+        if parts[0] == "session" and len(parts) == 3:
+            return int(parts[1]), int(parts[2])
+    except ValueError:
+        return None
+    return None
+
+
 @dataclass
 class Recovery:
-    """The unsaved state of a crashed session."""
+    """The unsaved state of a session that ended without saving."""
 
     path: Path
     sources: list
@@ -67,10 +103,27 @@ class Recovery:
     saved_at: str
     project_path: str | None = None
     extra: dict = field(default_factory=dict)
+    key: str | None = None
+    closed_unsaved: bool = False
 
     @property
     def n_edits(self) -> int:
         return sum(len(s.get("edits", [])) for s in self.scenarios)
+
+    @property
+    def n_layers(self) -> int:
+        layers = self.extra.get("layers") if isinstance(self.extra, dict) else None
+        return len(layers) if isinstance(layers, list) else 0
+
+    @property
+    def has_changes(self) -> bool:
+        """Anything worth recovering: an edit in some variant or a 2D layer."""
+        return self.n_edits > 0 or self.n_layers > 0
+
+    def matches(self, sources, project_path=None) -> bool:
+        """True when this journal belongs to the model of ``sources`` (or that project)."""
+        mine = {subject_key(sources, project_path), subject_key(sources)}
+        return bool(mine & {self.key or subject_key(self.sources, self.project_path), subject_key(self.sources)})
 
     def discard(self) -> None:
         """Remove the journal (after the user recovered or declined it)."""
@@ -80,33 +133,76 @@ class Recovery:
             pass
 
 
+def has_changes(scenarios, extra=None) -> bool:
+    """True when ``scenarios`` (dicts or objects with ``edits``) hold an edit or ``extra`` a
+    2D layer: the state differs from the untouched model."""
+    for s in scenarios:
+        edits = s.get("edits") if isinstance(s, dict) else getattr(s, "edits", None)
+        if edits:
+            return True
+    layers = (extra or {}).get("layers")
+    return bool(layers)
+
+
 class Autosaver:
-    """The journal of this session (see module docstring)."""
+    """This session's journals, one per model or project (see module docstring)."""
 
     def __init__(self, folder=None):
         self.folder = Path(folder) if folder is not None else autosave_dir()
         self.pid = os.getpid()
         self.process_start = _process_start(self.pid) or time.time()
-        self.path = self.folder / f"session-{self.pid}-{int(self.process_start)}{SUFFIX}"
+        self.key: str | None = None
         self._last: bytes | None = None
         self.saves = 0
+        self._opening = 0  # one journal per opening of a model in this session
+
+    @property
+    def path(self) -> Path | None:
+        """The journal of the current model (None before a model was opened)."""
+        if self.key is None:
+            return None
+        return self.folder / f"model-{self.key}-{self.pid}-{int(self.process_start)}-{self._opening}{SUFFIX}"
+
+    def switch(self, sources, project_path=None) -> Path | None:
+        """Journal the work of another model or project from now on, in a journal of its own. The
+        journal of the previous one is left as it is (removed only by :meth:`discard`), also when
+        the same model is opened again."""
+        key = subject_key(sources, project_path) if sources or project_path else None
+        current = self.path
+        if key != self.key or (current is not None and current.exists() and read_journal(current) is not None
+                               and read_journal(current).closed_unsaved):
+            self.key = key
+            self._opening += 1
+            self._last = None
+        return self.path
 
     def save(self, sources, scenarios, active_scenario=None, project_path=None, extra=None) -> Path | None:
-        """Write the current state atomically (skipped when nothing changed since the last save).
-        ``scenarios``: dicts ``{"name", "edits"}`` or objects with ``to_dict()``. Returns the
-        journal path, or None when the folder is not writable (the session goes on; the caller
-        may warn once)."""
+        """Write the current state atomically (skipped when nothing changed since the last save;
+        a state without changes removes this model's journal instead). ``scenarios``: dicts
+        ``{"name", "edits"}`` or objects with ``to_dict()``. Returns the journal path (None when
+        there is nothing to journal, or the folder is not writable: the session goes on; the
+        caller may warn once)."""
+        if self.key is None:
+            self.switch(sources, project_path)
+        scen = [s.to_dict() if hasattr(s, "to_dict") else dict(s) for s in scenarios]
+        if not has_changes(scen, extra):
+            self.discard()
+            return None
         data = {
             "format": AUTOSAVE_FORMAT, "version": AUTOSAVE_VERSION, "pid": self.pid,
-            "process_start": self.process_start,
+            "process_start": self.process_start, "key": self.key,
             "sources": [str(Path(s).resolve()) for s in sources],
-            "scenarios": [s.to_dict() if hasattr(s, "to_dict") else dict(s) for s in scenarios],
+            "scenarios": scen,
             "active_scenario": active_scenario,
             "project_path": str(project_path) if project_path else None,
+            "closed_unsaved": False,
             "extra": extra or {},
         }
+        return self._write(data)
+
+    def _write(self, data: dict) -> Path | None:
         body = json.dumps(data, ensure_ascii=False, sort_keys=True, default=str).encode("utf-8")
-        if body == self._last:
+        if body == self._last and self.path.exists():
             return self.path
         stamped = json.dumps({**data, "saved_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())},
                              ensure_ascii=False, default=str).encode("utf-8")
@@ -121,12 +217,29 @@ class Autosaver:
         self.saves += 1
         return self.path
 
-    def discard(self) -> None:
-        """Remove this session's journal (clean exit, or the work was saved as a project)."""
+    def close_unsaved(self) -> Path | None:
+        """The user leaves this model without saving its work: keep the journal (the last copy of
+        that work), marked so that it is offered when the model is opened again, not as a crash
+        at the next start."""
+        path = self.path
+        rec = read_journal(path) if path is not None and path.exists() else None
+        if rec is None:
+            return None
+        data = json.loads(path.read_bytes().decode("utf-8"))
+        data.pop("saved_at", None)
+        data["closed_unsaved"] = True
         self._last = None
+        return self._write(data)
+
+    def discard(self) -> None:
+        """Remove the journal of the current model (its work was saved, or the user declined
+        it)."""
+        self._last = None
+        if self.path is None:
+            return
         try:
             self.path.unlink()
-        except FileNotFoundError:
+        except OSError:  # not there (or the folder is unusable): nothing to remove
             pass
 
 
@@ -143,29 +256,32 @@ def read_journal(path) -> Recovery | None:
         return None
     scen = [s for s in data.get("scenarios") or [] if isinstance(s, dict) and isinstance(s.get("edits", []), list)]
     srcs = [s for s in data.get("sources") or [] if isinstance(s, str)]
+    key = data.get("key") if isinstance(data.get("key"), str) else None
     return Recovery(path, srcs, scen, data.get("active_scenario"), str(data.get("saved_at", "")),
-                    data.get("project_path"), data.get("extra") if isinstance(data.get("extra"), dict) else {})
+                    data.get("project_path"), data.get("extra") if isinstance(data.get("extra"), dict) else {},
+                    key, bool(data.get("closed_unsaved", False)))
 
 
-def pending_recoveries(folder=None) -> list[Recovery]:
-    """Journals of sessions that ended without a clean exit (their process is gone), newest
-    first. Journals of running sessions (another open window) are left alone."""
+def pending_recoveries(folder=None, include_empty: bool = False) -> list[Recovery]:
+    """Journals of sessions that ended without saving (their process is gone) or of work the
+    user left unsaved (``closed_unsaved``), that hold changes (``include_empty`` lists the
+    others too), newest first. Journals that a running session (another open window) is still
+    writing are left alone."""
     folder = Path(folder) if folder is not None else autosave_dir()
     try:
-        files = sorted(folder.glob(f"session-*{SUFFIX}"), key=lambda p: p.stat().st_mtime, reverse=True)
+        files = sorted(folder.glob(f"*{SUFFIX}"), key=lambda p: p.stat().st_mtime, reverse=True)
     except OSError:
         return []
     out = []
     for f in files:
-        parts = f.name[: -len(SUFFIX)].split("-")
-        try:
-            pid, start = int(parts[1]), int(parts[2])
-        except (IndexError, ValueError):
+        owner = _journal_owner(f)
+        if owner is None:
             continue
-        running = _process_start(pid)
-        if running is not None and int(running) == start:
-            continue  # that session is still open
         rec = read_journal(f)
-        if rec is not None:
-            out.append(rec)
+        if rec is None or not (include_empty or rec.has_changes):
+            continue
+        running = _process_start(owner[0])
+        if running is not None and int(running) == owner[1] and not rec.closed_unsaved:
+            continue  # that session is still working on it
+        out.append(rec)
     return out

@@ -9,7 +9,13 @@ either way; written as plain JSON unless ``save(..., as_zip=True)``)::
      "active_scenario": "Variante A",
      "views": [{...camera...}, ...],      # opaque to this module (viewer/camera.py)
      "analysis": {...settings...},        # opaque too
+     "layers": [{"path": "parcels.gpkg", "absolute_path": "/…", "style": {...}}, ...],  # 2D layers
+     "history": {"Variante A": {"index": 2, "commands": [{"text": "Abriss …", "edits": [...]}, ...]}},
      "crs": "EPSG:25832"}
+
+``scenarios`` hold the named variants' edits (the untouched source model, "Bestand", is never a
+scenario); ``history`` the undo history of each variant (also the undone steps that can be
+redone); ``layers`` the 2D layers shown over the model with their style.
 
 Source paths are stored relative to the project file's folder when possible (so a project folder
 can be moved with its data) and resolved back on load (falling back to the stored absolute path
@@ -69,6 +75,8 @@ class Project:
     crs: str | None = None
     path: Path | None = None
     warnings: list = field(default_factory=list)
+    layers: list = field(default_factory=list)  # [{"path": str (absolute), "style": {...}}]
+    history: dict = field(default_factory=dict)  # {scenario name: {"index": n, "commands": [...]}}
 
     # ---- building
     def add_source(self, path) -> dict:
@@ -107,6 +115,8 @@ class Project:
             "scenarios": [_rebased(s, relative_to) for s in self.scenarios],
             "active_scenario": self.active_scenario,
             "views": self.views, "analysis": self.analysis, "crs": self.crs,
+            "layers": [{**lyr, "path": rel(lyr["path"]), "absolute_path": str(lyr["path"])} for lyr in self.layers],
+            "history": self.history,
         }
 
     @classmethod
@@ -133,8 +143,23 @@ class Project:
         analysis = data.get("analysis") or {}
         if not isinstance(views, list) or not isinstance(analysis, dict):
             raise InputError(path, "'views' must be a list and 'analysis' an object")
-        return cls(srcs, scen, views, analysis, data.get("active_scenario"), data.get("crs"),
+        layers = []
+        for lyr in data.get("layers") or []:
+            if not isinstance(lyr, dict) or not isinstance(lyr.get("path"), str):
+                raise InputError(path, "each layer must be {\"path\": …, \"style\": {…}}")
+            p = Path(lyr["path"])
+            p = (base_dir / p).resolve() if not p.is_absolute() else p
+            if not p.exists() and lyr.get("absolute_path") and Path(lyr["absolute_path"]).exists():
+                p = Path(lyr["absolute_path"])
+            layers.append({k: v for k, v in {**lyr, "path": str(p)}.items() if k != "absolute_path"})
+        history = data.get("history") or {}
+        if not isinstance(history, dict):
+            raise InputError(path, "'history' must be an object")
+        proj = cls(srcs, scen, views, analysis, data.get("active_scenario"), data.get("crs"),
                    Path(path) if path else None)
+        proj.layers = layers
+        proj.history = {str(k): v for k, v in history.items() if isinstance(v, dict)}
+        return proj
 
     # ---- files
     @classmethod
@@ -169,6 +194,9 @@ class Project:
             elif s.get("sha256") and p.is_file() and sha256_file(p) != s["sha256"]:
                 out.append(f"source file {p} has changed since the project was saved "
                            f"(checksum differs); check that the scenarios still fit")
+        for lyr in self.layers:
+            if not Path(lyr["path"]).exists():
+                out.append(f"2D layer {lyr['path']} is missing")
         return out
 
     def save(self, path=None, as_zip: bool = False) -> Path:

@@ -161,7 +161,7 @@ def test_broken_journals_are_skipped(tmp_path):
 
 def test_autosave_skips_unchanged_state_and_survives_an_unwritable_folder(tmp_path):
     a = Autosaver(tmp_path / "j")
-    state = ([DEMO], [{"name": "A", "edits": []}], "A")
+    state = ([DEMO], [{"name": "A", "edits": [{"op": "demolish", "ids": ["x"]}]}], "A")
     a.save(*state)
     a.save(*state)
     assert a.saves == 1
@@ -169,6 +169,7 @@ def test_autosave_skips_unchanged_state_and_survives_an_unwritable_folder(tmp_pa
     ro.write_text("a file, not a folder")
     b = Autosaver(ro / "sub")
     assert b.save(*state) is None  # no crash; the caller warns once
+    assert b.save([DEMO], [{"name": "A", "edits": []}], "A") is None  # and nothing to journal
 
 
 def test_project_open_errors_are_input_errors(tmp_path):
@@ -208,6 +209,6 @@ def test_a_failing_export_leaves_the_previous_file_intact(tmp_path, monkeypatch,
 
 def test_journals_are_private(tmp_path):
     a = Autosaver(tmp_path / "new" / "autosave")
-    a.save([DEMO], [{"name": "A", "edits": []}])
+    a.save([DEMO], [{"name": "A", "edits": [{"op": "demolish", "ids": ["x"]}]}])
     assert (a.path.stat().st_mode & 0o777) == 0o600
     assert ((tmp_path / "new" / "autosave").stat().st_mode & 0o777) == 0o700
