@@ -404,6 +404,10 @@ class SolarPage(AnalysisPage):
 
 
 class SetbacksPage(AnalysisPage):
+    """Abstandsflächen (analysis.setbacks): the rule of the model's Land by default, optional
+    parcels (Flurstücke) for the plot-boundary check, and the conflicts a variant adds shown
+    apart from those the existing buildings already have."""
+
     key = "setbacks"
 
     def title(self) -> str:
@@ -414,21 +418,76 @@ class SetbacksPage(AnalysisPage):
 
     def build(self) -> None:
         self.rule = self.add_row(QT_TRANSLATE_NOOP("", "Rule"), QComboBox())
+        self.rule.addItem("auto", "auto")
         for key, name in analysis_calls.setback_rules():
             self.rule.addItem(name, key)
+        row = QWidget()
+        hl = QHBoxLayout(row)
+        hl.setContentsMargins(0, 0, 0, 0)
+        self.parcels_button = QPushButton()
+        self.parcels_button.setObjectName("loadParcels")
+        self.parcels_clear = QPushButton()
+        hl.addWidget(self.parcels_button, 1)
+        hl.addWidget(self.parcels_clear)
+        self.add_row(QT_TRANSLATE_NOOP("", "Parcels"), row)
+        self.parcels_label = QLabel()
+        self.parcels_label.setWordWrap(True)
+        self.form.addRow(self.parcels_label)
+        self.parcels_path: str | None = None
+        self.compare = QCheckBox()
+        self.compare.setChecked(True)
+        self.form.addRow(self.compare)
+        self.parcels_button.clicked.connect(self.choose_parcels)
+        self.parcels_clear.clicked.connect(lambda: self.set_parcels(None))
+
+    def retranslate(self) -> None:
+        super().retranslate()
+        self.rule.setItemText(0, tr("Automatic: the Land of the model"))
+        self.parcels_button.setText(tr("Load parcels…"))
+        self.parcels_clear.setText(tr("None"))
+        self.compare.setText(tr("Variant: show its new conflicts apart from the existing ones"))
+        self._parcels_text()
+
+    def _parcels_text(self) -> None:
+        from pathlib import Path
+
+        self.parcels_label.setText(tr("Parcels: {file}").format(file=Path(self.parcels_path).name)
+                                   if self.parcels_path else tr("No parcels: the plot boundaries are not checked"))
+
+    def choose_parcels(self) -> None:
+        from PySide6.QtWidgets import QFileDialog
+
+        path, _ = QFileDialog.getOpenFileName(self, tr("Parcels (Flurstücke)"), "", tr(
+            "GIS layers (*.geojson *.json *.gpkg *.shp);;All files (*)"))
+        if path:
+            self.set_parcels(path)
+
+    def set_parcels(self, path) -> None:
+        """Use the polygons of ``path`` as parcels, and show them as a 2D layer."""
+        self.parcels_path = str(path) if path else None
+        self._parcels_text()
+        window = self.window()
+        if path and hasattr(window, "geo_layers"):
+            if str(path) not in {e.path for e in window.geo_layers.entries}:
+                window.geo_layers.add_file(path, {"fill_opacity": 0.12, "colour": [90, 90, 90]})
 
     def params(self, ctx) -> dict:
-        return {"rule": self.rule.currentData()}
+        return {"rule": self.rule.currentData(), "parcels": self.parcels_path, "compare": self.compare.isChecked()}
 
     def job(self, ctx):
-        return analysis_calls.setbacks_job(ctx, self.rule.currentData())
+        return analysis_calls.setbacks_job(ctx, self.rule.currentData(), self.parcels_path, self.compare.isChecked())
 
     def layer(self, scene, base_rgb, result):
         return analysis_calls.setbacks_layer(scene, base_rgb, result)
 
     def parameter_text(self, params: dict) -> str:
         k = self.rule.findData(params.get("rule"))
-        return self.rule.itemText(k) if k >= 0 else str(params.get("rule"))
+        text = self.rule.itemText(k) if k >= 0 else str(params.get("rule"))
+        if params.get("parcels"):
+            from pathlib import Path
+
+            text += ", " + tr("Parcels: {file}").format(file=Path(params["parcels"]).name)
+        return text
 
 
 class SunlightPage(_SunPage):

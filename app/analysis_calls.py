@@ -235,14 +235,35 @@ def sightline_job(ctx, points_world, eye_m: float, target_id=None):
     observer_w = np.asarray(points_world[0], float) + np.array([0.0, 0.0, eye_m])
     target_w = np.asarray(points_world[1], float)
 
+    model = ctx.model
+
     def run(progress, cancelled):
         scene = analysis_scene(ctx)
         observer = scene.to_local(observer_w)
         if target_id is not None and target_id in scene.object_ids:
-            return sightline(scene, observer, target_id=target_id)
-        return sightline(scene, observer, target=scene.to_local(target_w))
+            res = sightline(scene, observer, target_id=target_id)
+        else:
+            res = sightline(scene, observer, target=scene.to_local(target_w))
+        return with_labels(res, model, res.blocked_by)
 
     return run
+
+
+def with_labels(result, model, ids):
+    """``result`` with ``labels`` {object id: human label (model.labels)} of ``ids``, computed
+    in the worker, so the result's text names buildings by address, name or short id."""
+    from model.labels import object_label
+
+    result.labels = {oid: object_label(model, oid) for oid in dict.fromkeys(ids)}
+    return result
+
+
+def labeller(result):
+    """oid -> label from the result's ``labels`` (:func:`with_labels`), else the short id."""
+    from model.labels import short_id
+
+    labels = getattr(result, "labels", None) or {}
+    return lambda oid: labels.get(oid) or short_id(oid)
 
 
 def _object_mask(scene, ids) -> np.ndarray:
@@ -260,7 +281,7 @@ def _local(result_scene, scene, p):
 def sightline_layer(scene, base_rgb, result, label=None) -> ResultLayer:
     from viewer.marks import line_mesh, marker_mesh
 
-    label = label or (lambda oid: oid)
+    label = label or labeller(result)
     rs = getattr(result, "scene", None) or scene
     colour = VISIBLE_RGB if result.visible else BLOCKED_RGB
     a, b = _local(rs, scene, result.observer), _local(rs, scene, result.target)
@@ -353,12 +374,16 @@ def viewcone_job(ctx, points_world, eye_m: float, target_id, half_angle_deg: flo
         raise InputError(None, tr("pick a viewpoint and a target in the 3D view first"))
     target_w = np.asarray(points_world[1], float)
 
+    model = ctx.model
+
     def run(progress, cancelled):
         scene = analysis_scene(ctx)
         observer = scene.to_local(observer_w)
         if target_id is not None and target_id in scene.object_ids:
-            return view_corridor(scene, observer, target_id=target_id, half_angle_deg=half_angle_deg)
-        return view_corridor(scene, observer, target=scene.to_local(target_w), half_angle_deg=half_angle_deg)
+            res = view_corridor(scene, observer, target_id=target_id, half_angle_deg=half_angle_deg)
+        else:
+            res = view_corridor(scene, observer, target=scene.to_local(target_w), half_angle_deg=half_angle_deg)
+        return with_labels(res, model, [v["id"] for v in res.figures()["intruding"]])
 
     return run
 
@@ -370,7 +395,7 @@ def viewcone_layer(scene, base_rgb, result, label=None) -> ResultLayer:
     """Corridor volume translucent blue, intruding buildings red, the target yellow."""
     from viewer.marks import triangle_mesh
 
-    label = label or (lambda oid: oid)
+    label = label or labeller(result)
     rs = result.scene
     shift = rs.origin - scene.origin  # result local -> view local
     top = float(rs.bounds[1, 2]) + 5.0
@@ -513,31 +538,74 @@ def setback_rules() -> list[tuple[str, str]]:
     return [(k, r.name) for k, r in RULES.items()]
 
 
-def setbacks_job(ctx, rule):
-    from analysis.setbacks import compute_setbacks
+class SetbackRun:
+    """A setbacks result of the shown model, with the existing state's result and the comparison
+    when a variant is shown (``before``/``conflicts`` None otherwise), and the labels of the
+    buildings in conflict."""
 
-    model = ctx.model
+    def __init__(self, result, before=None, conflicts=None, labels=None):
+        self.result = result
+        self.before = before
+        self.conflicts = conflicts
+        self.labels = labels or {}
+
+    def summary(self) -> dict:
+        s = self.result.summary()
+        if self.conflicts is not None:
+            s["new_violations"] = self.conflicts["new"]
+            s["resolved_violations"] = self.conflicts["resolved"]
+        return s
+
+    @property
+    def origin(self):
+        return self.result.origin
+
+
+def setbacks_job(ctx, rule, parcels_path=None, compare: bool = True):
+    """Setback areas of the shown model under ``rule`` ("auto": the Land of the existing model,
+    for both states), with the parcels of ``parcels_path``; with ``compare`` and a variant shown,
+    also of the existing state, so the variant's new conflicts can be told from the existing ones."""
+    from analysis.setbacks import choose_rule, compare_conflicts, compute_setbacks, read_parcels
+    from model.labels import object_label
+
+    model, base = ctx.model, getattr(ctx, "base_model", None)
 
     def run(progress, cancelled):
-        progress(0.05)
-        res = compute_setbacks(model, rule=rule)
+        progress(0.02)
+        parcels = pids = None
+        if parcels_path:
+            parcels, pids = read_parcels(parcels_path, model.crs)
+        choice = choose_rule(base if base is not None else model) if rule == "auto" else None
+        chosen = choice["rule"] if choice else rule
+        res = compute_setbacks(model, chosen, parcels=parcels, parcel_ids=pids)
+        res.choice = choice
+        progress(0.5)
+        before = conflicts = None
+        if compare and base is not None and base is not model:
+            before = compute_setbacks(base, chosen, parcels=parcels, parcel_ids=pids)
+            before.choice = choice
+            conflicts = compare_conflicts(before, res)
         progress(1.0)
-        return res
+        labels = {oid: object_label(model, oid) for oid in {v["id"] for v in res.violations}}
+        return SetbackRun(res, before, conflicts, labels)
 
     return run
 
 
 SETBACK_OPACITY = 0.55
+EXISTING_RGB = (245, 150, 40)  # conflicts the existing buildings already have (variant compared)
 
 
-def setback_mesh(result, ground_z_local: float):
+def setback_mesh(result, ground_z_local: float, new_walls=None):
     """Setback areas of the outer walls as flat polygons (local coordinates) with an ``ok`` cell
-    flag (1 = no conflict, 0 = overlaps a neighbour's area or building)."""
+    flag (1 = no conflict, 0 = overlaps a neighbour's area or building) and colours: kept green,
+    conflicting red — or, with ``new_walls`` (wall ids of the variant's new conflicts), new
+    conflicts red and conflicts that exist already orange."""
     import pyvista as pv
     import shapely
 
     bad = result.violating_mask()
-    points, faces, ok = [], [], []
+    points, faces, ok, rgb = [], [], [], []
     n = 0
     gz = None
     if result.ground_z is not None:
@@ -554,30 +622,66 @@ def setback_mesh(result, ground_z_local: float):
             points.append(np.c_[ring, np.full(len(ring), z)])
             faces.append(np.r_[len(ring), np.arange(n, n + len(ring))])
             ok.append(0 if bad[i] else 1)
+            if not bad[i]:
+                rgb.append(OK_RGB)
+            elif new_walls is None or result.wall_ids[i] in new_walls:
+                rgb.append(BAD_RGB)
+            else:
+                rgb.append(EXISTING_RGB)
             n += len(ring)
     if not points:
         return None
     mesh = pv.PolyData(np.vstack(points), np.concatenate(faces))
     mesh.cell_data["ok"] = np.asarray(ok, dtype=np.uint8)
-    rgb = np.where(np.asarray(ok)[:, None] == 1, np.array(OK_RGB), np.array(BAD_RGB)).astype(np.uint8)
-    mesh.cell_data["rgb"] = rgb
+    mesh.cell_data["rgb"] = np.asarray(rgb, dtype=np.uint8)
     return mesh
 
 
-def setbacks_layer(scene, base_rgb, result) -> ResultLayer:
+def setbacks_layer(scene, base_rgb, run) -> ResultLayer:
+    """Setback areas on the ground and offending buildings in colour; with a variant compared,
+    its new conflicts (red) apart from the existing ones (orange); the summary names the rule
+    and how it was chosen, the sliver tolerance and the parcels."""
+    result = run.result if isinstance(run, SetbackRun) else run
+    conflicts = run.conflicts if isinstance(run, SetbackRun) else None
+    label = labeller(run)
     if not np.allclose(result.origin, scene.origin):
         raise InputError(None, "setback result and scene use different local origins")
-    mesh = setback_mesh(result, float(scene.bounds[0][2]))
+    new_walls = {v["wall_id"] for v in conflicts["new"]} if conflicts is not None else None
+    mesh = setback_mesh(result, float(scene.bounds[0][2]), new_walls)
     overlays = {"setbacks": (mesh.triangulate(), ground_style(SETBACK_OPACITY))} if mesh is not None else {}
     offenders = {v["id"] for v in result.violations}
+    new_offenders = {v["id"] for v in conflicts["new"]} if conflicts is not None else offenders
     rgb = muted(base_rgb)
-    if offenders:
-        rgb[_object_mask(scene, offenders)] = BAD_RGB
+    if offenders and conflicts is not None:
+        rgb[_object_mask(scene, offenders - new_offenders)] = EXISTING_RGB
+    if new_offenders:
+        rgb[_object_mask(scene, new_offenders)] = BAD_RGB
     s = result.summary()
+    choice = s["rule_choice"]
+    rule_text = s["rule_name"]
+    if choice.get("source") in ("attribute", "location"):
+        how = tr("Land from the Gemeindeschlüssel") if choice["source"] == "attribute" else tr("Land from the position")
+        land = choice.get("land_name") or tr("outside Germany")
+        rule_text = f"{s['rule_name']} ({land}, {how})"
+        if choice.get("near_border"):
+            rule_text += " – " + tr("near a Land border: check the rule")
     summary = tr("{rule}: {walls} outer walls, {bad} with conflicts ({n} buildings)").format(
-        rule=s["rule_name"], walls=s["outer_walls"], bad=s["violating_walls"], n=len(offenders))
-    legend = {"kind": "categories", "title": QT_TRANSLATE_NOOP("", "Setback areas"),
-              "items": [(tr("Setback area kept"), over_ground(OK_RGB, SETBACK_OPACITY)),
-                        (tr("Overlap / conflict"), over_ground(BAD_RGB, SETBACK_OPACITY))], "summary": summary}
+        rule=rule_text, walls=s["outer_walls"], bad=s["violating_walls"], n=len(offenders))
+    if conflicts is not None:
+        names = ", ".join(label(i) for i in sorted(new_offenders)[:3]) + (" …" if len(new_offenders) > 3 else "")
+        summary += "; " + tr("the variant adds {new} conflict(s) ({b}), {old} exist already, {res} resolved").format(
+            new=len(conflicts["new"]), b=names or "–", old=len(conflicts["existing"]), res=len(conflicts["resolved"]))
+    if s["parcels"]:
+        summary += "; " + tr("{n} parcels checked").format(n=s["parcels"])
+    summary += "; " + tr("overlaps up to {a} m² or up to {w} m wide ignored as slivers ({n})").format(
+        a=format_number(s["tolerance"]["min_overlap_m2"], 1), w=format_number(s["tolerance"]["min_width_m"], 2),
+        n=s["slivers_ignored"])
+    items = [(tr("Setback area kept"), over_ground(OK_RGB, SETBACK_OPACITY))]
+    if conflicts is not None:
+        items += [(tr("New conflict of the variant"), over_ground(BAD_RGB, SETBACK_OPACITY)),
+                  (tr("Conflict in the existing state"), over_ground(EXISTING_RGB, SETBACK_OPACITY))]
+    else:
+        items += [(tr("Overlap / conflict"), over_ground(BAD_RGB, SETBACK_OPACITY))]
+    legend = {"kind": "categories", "title": QT_TRANSLATE_NOOP("", "Setback areas"), "items": items, "summary": summary}
     return ResultLayer(tr("Setback areas ({rule})").format(rule=s["rule_name"]), summary, overlays, building_rgb=rgb,
                        legend=legend, ground={"setbacks"})

@@ -78,6 +78,22 @@ METRIC_LABELS = {
 }
 
 
+def tr_type(object_type: str) -> str:
+    """A CityGML class name in the UI language where it has a translation (Building → Gebäude)."""
+    return tr(object_type) if object_type in TYPE_TEXTS else object_type
+
+
+#: CityGML classes shown in the UI language in headers (the table keeps the standard's name)
+TYPE_TEXTS = {
+    "Building": QT_TRANSLATE_NOOP("", "Building"), "BuildingPart": QT_TRANSLATE_NOOP("", "Building part"),
+    "BuildingInstallation": QT_TRANSLATE_NOOP("", "Building installation"),
+    "Bridge": QT_TRANSLATE_NOOP("", "Bridge"), "Road": QT_TRANSLATE_NOOP("", "Road"),
+    "TINRelief": QT_TRANSLATE_NOOP("", "Terrain"), "WaterBody": QT_TRANSLATE_NOOP("", "Water body"),
+    "PlantCover": QT_TRANSLATE_NOOP("", "Vegetation"), "SolitaryVegetationObject": QT_TRANSLATE_NOOP("", "Tree"),
+    "LandUse": QT_TRANSLATE_NOOP("", "Land use"), "GenericCityObject": QT_TRANSLATE_NOOP("", "Other object"),
+}
+
+
 class AttributeDock(QDockWidget):
     def __init__(self, parent=None):
         super().__init__(parent)
@@ -102,6 +118,7 @@ class AttributeDock(QDockWidget):
         lay.addWidget(self.table)
         self.setWidget(body)
         self.object_id: str | None = None
+        self.label: str | None = None  # the shown object's human label (model.labels)
         self.n_selected = 0
         self._last = None
         self.extra_rows = None  # optional callable(object_id) -> [(label, text)] (e.g. app.solar_panel)
@@ -119,6 +136,27 @@ class AttributeDock(QDockWidget):
     def rows(self) -> dict[str, str]:
         """The table as {attribute: value} (for tests and copying)."""
         return {self.table.item(r, 0).text(): self.table.item(r, 1).text() for r in range(self.table.rowCount())}
+
+    def show_feature(self, layer_name: str, index: int, record: dict) -> None:
+        """The attributes of a clicked feature of a 2D layer (a parcel …), in file order."""
+        self._last = None
+        self.object_id = None
+        self.label = None
+        rows = [(tr("Layer"), layer_name), (tr("Feature"), str(index + 1))]
+        for k, v in record.items():
+            if isinstance(v, float):
+                v = format_number(v, 2) if np.isfinite(v) else ""
+            rows.append((str(k), "" if v is None else v))
+        self.table.setRowCount(len(rows))
+        for r, (k, v) in enumerate(rows):
+            self.table.setItem(r, 0, QTableWidgetItem(str(k)))
+            item = QTableWidgetItem(str(v))
+            item.setToolTip(str(v))
+            self.table.setItem(r, 1, item)
+        self.header.setText("<b>" + tr("2D layer: {name}").format(name=layer_name) + "</b>")
+        self.header.setToolTip("")
+        self.show()
+        self.raise_()
 
     def show_object(self, model, scene, object_id, n_selected: int = 1, metrics=None) -> None:
         self._last = (model, scene, object_id, n_selected, metrics)
@@ -168,7 +206,14 @@ class AttributeDock(QDockWidget):
             item = QTableWidgetItem("" if v is None else str(v))
             item.setToolTip(str(v))
             self.table.setItem(r, 1, item)
-        text = f"<b>{obj.type}</b> {obj.id}"
+        from html import escape
+
+        from model.labels import object_label
+
+        label = object_label(model, object_id)
+        self.label = label
+        text = f"<b>{escape(label)}</b> · {escape(tr_type(obj.type))}"
+        self.header.setToolTip(obj.id)  # the full id (also the first row of the table)
         if n_selected > 1:
             text += "<br>" + tr("{n} objects selected (showing the last one clicked)").format(n=n_selected)
         self.header.setText(text)

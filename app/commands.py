@@ -30,16 +30,25 @@ class EditCommand(QUndoCommand):
         self.changed()
 
 
-def demolish_command(variant, ids, changed) -> EditCommand:
+def demolish_command(variant, ids, changed, model=None) -> EditCommand:
+    """Demolish ``ids``; the undo text names the buildings by their labels (address, name or
+    short id: model.labels), never by GUID."""
+    from model.labels import labels_text, object_label
+
     ids = list(ids)
-    text = (tr("Demolish {id}").format(id=ids[0]) if len(ids) == 1
-            else tr("Demolish {n} buildings").format(n=len(ids)))
+    text = (tr("Demolish {id}").format(id=object_label(model, ids[0])) if len(ids) == 1
+            else tr("Demolish {n} buildings ({names})").format(n=len(ids), names=labels_text(model, ids)))
     return EditCommand(variant, {"op": "demolish", "ids": ids}, changed, text)
 
 
-def set_height_command(variant, object_id, height_m, changed) -> EditCommand:
+def set_height_command(variant, object_id, height_m, changed, model=None) -> EditCommand:
+    from model.labels import object_label
+
+    from .i18n import format_number
+
     return EditCommand(variant, {"op": "set_height", "id": object_id, "height_m": float(height_m)}, changed,
-                       tr("Set height of {id} to {h} m").format(id=object_id, h=f"{height_m:g}"))
+                       tr("Set height of {id} to {h} m").format(id=object_label(model, object_id),
+                                                                h=format_number(height_m, 1)))
 
 
 def move_command(variant, ids, offset, changed) -> EditCommand:

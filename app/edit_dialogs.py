@@ -56,7 +56,17 @@ def extrude_dialog(parent=None) -> ParamDialog:
     for r in ROOFS:
         roof.addItem(names[r], r)
     d.add("roof", tr("Roof"), roof)
-    d.add("roof_height_m", tr("Roof height"), _spin(0.0, 100.0, 3.0, suffix=" m"))
+    roof_height = d.add("roof_height_m", tr("Roof height"), _spin(0.0, 100.0, 3.0, suffix=" m"))
+
+    def roof_changed(_i=0):  # a flat roof has no roof height: the field is off and says why
+        flat = roof.currentData() == "flat"
+        roof_height.setEnabled(not flat)
+        roof_height.setToolTip(tr("A flat roof has no roof height") if flat else
+                               tr("Height of the ridge above the eaves"))
+        d.form.labelForField(roof_height).setEnabled(not flat)
+
+    roof.currentIndexChanged.connect(roof_changed)
+    roof_changed()
     return d.finish()
 
 

@@ -7,13 +7,31 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtWidgets import (QCheckBox, QDialog, QDialogButtonBox, QFileDialog, QHBoxLayout, QLabel, QLineEdit,
-                               QMessageBox, QPushButton, QVBoxLayout)
+from PySide6.QtWidgets import (QCheckBox, QComboBox, QDialog, QDialogButtonBox, QFileDialog, QHBoxLayout, QLabel,
+                               QLineEdit, QMessageBox, QPushButton, QVBoxLayout)
 
-from .i18n import tr
+from .i18n import error_text, tr
 
-EXPORT_FILTER = ("CityJSON (*.city.json);;CityJSONSeq (*.city.jsonl);;CityGML (*.gml);;DXF (*.dxf);;glTF (*.glb *.gltf);;"
-                 "OBJ (*.obj);;STL (*.stl);;IFC (*.ifc);;CSV (*.csv);;GeoJSON (*.geojson);;GeoPackage (*.gpkg);;PDF (*.pdf)")
+#: the formats of the dialog: (label, file endings; the first is appended to a name without one)
+EXPORT_FORMATS = (
+    ("CityJSON", (".city.json",)), ("CityJSONSeq", (".city.jsonl",)), ("CityGML", (".gml",)), ("DXF", (".dxf",)),
+    ("glTF", (".glb", ".gltf")), ("OBJ", (".obj",)), ("STL", (".stl",)), ("IFC", (".ifc",)), ("CSV", (".csv",)),
+    ("GeoJSON", (".geojson",)), ("GeoPackage", (".gpkg",)), ("PDF", (".pdf",)),
+)
+EXPORT_FILTER = ";;".join(f"{label} ({' '.join('*' + e for e in ends)})" for label, ends in EXPORT_FORMATS)
+ALL_ENDINGS = tuple(e for _label, ends in EXPORT_FORMATS for e in ends) + (".json", ".jsonl", ".citygml")
+
+
+def with_ending(path: str, endings) -> str:
+    """``path`` with the chosen format's ending: kept when it already has one of ``endings``,
+    replacing another known export ending, else appended."""
+    low = path.lower()
+    if any(low.endswith(e) for e in endings):
+        return path
+    for e in sorted(ALL_ENDINGS, key=len, reverse=True):
+        if low.endswith(e):
+            return path[: -len(e)] + endings[0]
+    return path + endings[0]
 
 
 def confirm_overwrite(parent, path) -> bool:
@@ -28,11 +46,20 @@ def confirm_overwrite(parent, path) -> bool:
 
 
 class ExportDialog(QDialog):
-    def __init__(self, parent=None, start: str = ""):
+    """File name and format of an export. The chosen format's ending is added to (or replaces
+    the ending of) the name; the folder of the last export is the starting folder."""
+
+    def __init__(self, parent=None, start: str = "", fmt: str | None = None):
         super().__init__(parent)
         self.setObjectName("exportDialog")
         self.setWindowTitle(tr("Export"))
-        self.path_edit = QLineEdit(start)
+        self.format = QComboBox()
+        self.format.setObjectName("exportFormat")
+        for label, ends in EXPORT_FORMATS:
+            self.format.addItem(f"{label} ({', '.join(ends)})", label)
+        if fmt is not None and self.format.findData(fmt) >= 0:
+            self.format.setCurrentIndex(self.format.findData(fmt))
+        self.path_edit = QLineEdit(with_ending(start, self.endings()) if start else start)
         browse = QPushButton(tr("Browse…"))
         browse.clicked.connect(self._browse)
         self.public = QCheckBox(tr("Public export: leave out internal attributes (owners, addresses, parcels)"))
@@ -43,16 +70,38 @@ class ExportDialog(QDialog):
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         lay = QVBoxLayout(self)
-        lay.addWidget(QLabel(tr("File (the format follows the name ending):")))
+        lay.addWidget(QLabel(tr("Format:")))
+        lay.addWidget(self.format)
+        lay.addWidget(QLabel(tr("File:")))
         lay.addLayout(row)
         lay.addWidget(self.public)
         lay.addWidget(buttons)
+        self.format.currentIndexChanged.connect(self._format_changed)
+        self.browse_dialog = None
+
+    def endings(self) -> tuple:
+        return dict(EXPORT_FORMATS)[self.format.currentData()]
+
+    def _format_changed(self, _i: int) -> None:
+        text = self.path_edit.text().strip()
+        if text:
+            self.path_edit.setText(with_ending(text, self.endings()))
+
+    def path(self) -> str:
+        """The file name with the chosen format's ending."""
+        text = self.path_edit.text().strip()
+        return with_ending(text, self.endings()) if text else ""
 
     def _browse(self) -> None:
         # Qt's own dialog asks before replacing; confirm_overwrite asks again for typed names
-        path, _ = QFileDialog.getSaveFileName(self, tr("Export"), self.path_edit.text(), EXPORT_FILTER)
+        label = self.format.currentData()
+        name_filter = next(f for f in EXPORT_FILTER.split(";;") if f.startswith(label + " ("))
+        path, chosen = QFileDialog.getSaveFileName(self, tr("Export"), self.path(), EXPORT_FILTER, name_filter)
         if path:
-            self.path_edit.setText(path)
+            label = chosen.split(" (")[0] if chosen else label
+            if self.format.findData(label) >= 0:
+                self.format.setCurrentIndex(self.format.findData(label))
+            self.path_edit.setText(with_ending(path, self.endings()))
 
 
 def start_export(window, path, public: bool = False):
@@ -67,7 +116,7 @@ def start_export(window, path, public: bool = False):
     try:
         fmt = format_of(path)
     except InputError as exc:
-        window.show_error(str(exc))
+        window.show_error(error_text(exc))
         return None
     if any(Path(path).resolve() == Path(f).resolve() for f in window.files):
         window.show_error(tr("{file}: refusing to overwrite an input file").format(file=path))
@@ -81,7 +130,7 @@ def start_export(window, path, public: bool = False):
         try:
             patterns = internal_patterns()
         except InputError as exc:
-            window.show_error(str(exc))
+            window.show_error(error_text(exc))
             return None
         model = public_copy(model, patterns)[0]
         base = public_copy(base, patterns)[0]
@@ -102,13 +151,22 @@ def start_export(window, path, public: bool = False):
 
 
 def ask_export(window):
-    """The File ▸ Export… dialog."""
+    """The File ▸ Export… dialog: starts in the folder (and format) of the last export."""
     if window.model is None:
         window.show_error(tr("Open a city model first"))
         return None
-    start = str(Path(window.files[0]).with_name(Path(window.files[0]).name.split(".")[0] + "-export.city.json")) \
-        if window.files else ""
-    dlg = ExportDialog(window, start)
-    if dlg.exec() != QDialog.DialogCode.Accepted or not dlg.path_edit.text().strip():
+    q = window.settings.q
+    stem = Path(window.files[0]).name.split(".")[0] + "-export" if window.files else "export"
+    folder = str(q.value("export/folder", "") or "")
+    if not folder or not Path(folder).is_dir():
+        folder = str(Path(window.files[0]).parent) if window.files else str(Path.home())
+    fmt = str(q.value("export/format", "CityJSON") or "CityJSON")
+    dlg = ExportDialog(window, str(Path(folder) / stem), fmt)
+    window._dialog = dlg
+    if dlg.exec() != QDialog.DialogCode.Accepted or not dlg.path():
         return None
-    return start_export(window, dlg.path_edit.text().strip(), dlg.public.isChecked())
+    path = dlg.path()
+    q.setValue("export/folder", str(Path(path).resolve().parent))
+    q.setValue("export/format", dlg.format.currentData())
+    q.sync()
+    return start_export(window, path, dlg.public.isChecked())

@@ -55,6 +55,16 @@ class TsTranslator(QTranslator):
         return not self.table
 
 
+def _translator(app, stem: str):
+    """The compiled ``<stem>.qm`` (or, when it is missing, the ``.ts`` read directly)."""
+    tr_ = QTranslator(app)
+    qm = TRANSLATIONS / f"{stem}.qm"
+    if qm.exists() and tr_.load(str(qm)):
+        return tr_
+    ts = TRANSLATIONS / f"{stem}.ts"
+    return TsTranslator(ts, app) if ts.exists() else None
+
+
 def current_language() -> str:
     return _current
 
@@ -77,11 +87,11 @@ def set_language(lang: str) -> str:
         app.removeTranslator(t)
     _installed.clear()
     if lang != "en":
-        own = QTranslator(app)
-        qm = TRANSLATIONS / f"stadtbild_{lang}.qm"
-        if not (qm.exists() and own.load(str(qm))):
-            ts = TRANSLATIONS / f"stadtbild_{lang}.ts"
-            own = TsTranslator(ts, app) if ts.exists() else None
+        own = _translator(app, f"stadtbild_{lang}")
+        errors = _translator(app, f"errors_{lang}")  # the readers' error texts (model.errors.MESSAGES)
+        if errors is not None:
+            app.installTranslator(errors)
+            _installed.append(errors)
         qt = QTranslator(app)
         if qt.load(QLocale(lang), "qtbase", "_", QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)):
             app.installTranslator(qt)
@@ -130,3 +140,32 @@ def measurement_text(m: dict) -> str:
             h=format_number(m["height_above_ground_m"]), z=format_number(m["z"])) + snap.get(m.get("snap"), "")
     return tr("Area {a} m² ({s}, tilt {t}°)").format(a=format_number(m["area_m2"], 2), s=surface_label(m["surface"]),
                                                      t=format_number(m["tilt_deg"], 1))
+
+
+ERRORS_CONTEXT = "errors"  # the context of model.errors.MESSAGES in the translations
+
+
+def _localised(value) -> str:
+    """A parameter of an error text in the UI's conventions (decimal comma in German)."""
+    if isinstance(value, float):
+        text = repr(value)
+        decimals = len(text.split(".")[1]) if "." in text and "e" not in text else 2
+        return format_number(value, min(decimals, 3))
+    return str(value)
+
+
+def error_text(error) -> str:
+    """The one-line message of ``error`` for the user, in the UI language: an
+    :class:`model.errors.InputError` with a code is said with the translated text of its code
+    and its parameters formatted for the locale ("FILE: what"); anything else as it is."""
+    from model.errors import MESSAGES, InputError
+
+    if isinstance(error, InputError) and error.code in MESSAGES:
+        template = QCoreApplication.translate(ERRORS_CONTEXT, MESSAGES[error.code])
+        try:
+            text = template.format(**{k: _localised(v) for k, v in error.params.items()})
+        except (KeyError, IndexError, ValueError):  # a broken translation: say it in English
+            text = error.message
+        text = " ".join(text.split())
+        return f"{error.path}: {text}" if error.path else text
+    return str(error)

@@ -55,6 +55,8 @@ class LayerDock(QDockWidget):
         # rows of other parts of the window (the Bebauungsplan): key -> (text(), checked(), on_toggle(bool))
         self.toggles: dict[str, tuple] = {}
         self.toggle_items: dict[str, QTreeWidgetItem] = {}
+        self.geo_callbacks: dict[int, tuple] = {}
+        self.tree.itemDoubleClicked.connect(self._double_clicked)
         self.retranslate()
 
     def retranslate(self) -> None:
@@ -76,6 +78,7 @@ class LayerDock(QDockWidget):
         self.tree.clear()
         self.type_items = {}
         self.geo_actors = {}
+        self.geo_callbacks = {}
         self.model_item = QTreeWidgetItem([tr("City model")])
         self.model_item.setToolTip(0, "\n".join(files))
         self.tree.addTopLevelItem(self.model_item)
@@ -176,17 +179,58 @@ class LayerDock(QDockWidget):
         self.results_item.setExpanded(True)
         self.tree.blockSignals(False)
 
-    def add_geo_layer(self, name: str, actors) -> QTreeWidgetItem:
-        """A checkable row for a 2D layer draped on the ground (its VTK actors)."""
+    def add_geo_layer(self, name: str, actors, legend=None, visible: bool = True, on_toggle=None,
+                      on_style=None, tooltip: str | None = None) -> QTreeWidgetItem:
+        """A checkable row for a 2D layer on the ground (its VTK actors), with its colour swatch
+        and one child row per class of its legend; ``on_toggle(visible)`` and ``on_style()``
+        (double click or the swatch button: the style dialog) come from app.geo_layers."""
         self.tree.blockSignals(True)
         item = QTreeWidgetItem([tr("2D layer: {name}").format(name=name)])
         item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
-        item.setCheckState(0, Qt.CheckState.Checked)
+        item.setCheckState(0, Qt.CheckState.Checked if visible else Qt.CheckState.Unchecked)
         item.setData(0, Qt.ItemDataRole.UserRole, "__geo__")
+        if tooltip:
+            item.setToolTip(0, tooltip)
         self.tree.addTopLevelItem(item)
         self.geo_actors[id(item)] = list(actors)
+        legend = list(legend or [])
+        if legend:
+            button = QToolButton()
+            button.setIcon(swatch(legend[0][1]))
+            button.setToolTip(tr("Style: colour, fill, style by attribute, labels"))
+            if on_style is not None:
+                button.clicked.connect(lambda _=False: on_style())
+            self.tree.setItemWidget(item, 1, button)
+        if len(legend) > 1:
+            for label, rgb in legend:
+                child = QTreeWidgetItem([str(label)])
+                child.setIcon(0, swatch(rgb))
+                child.setFlags(Qt.ItemFlag.ItemIsEnabled)
+                item.addChild(child)
+            item.setExpanded(True)
+        self.geo_callbacks[id(item)] = (on_toggle, on_style)
         self.tree.blockSignals(False)
         return item
+
+    def clear_geo_layers(self) -> None:
+        """Remove the rows of the 2D layers (app.geo_layers adds them again)."""
+        self.tree.blockSignals(True)
+        for i in range(self.tree.topLevelItemCount() - 1, -1, -1):
+            item = self.tree.topLevelItem(i)
+            if item.data(0, Qt.ItemDataRole.UserRole) == "__geo__":
+                self.geo_actors.pop(id(item), None)
+                self.geo_callbacks.pop(id(item), None)
+                self.tree.takeTopLevelItem(i)
+        self.tree.blockSignals(False)
+
+    def geo_items(self) -> list[QTreeWidgetItem]:
+        return [self.tree.topLevelItem(i) for i in range(self.tree.topLevelItemCount())
+                if self.tree.topLevelItem(i).data(0, Qt.ItemDataRole.UserRole) == "__geo__"]
+
+    def _double_clicked(self, item: QTreeWidgetItem, _column: int) -> None:
+        cb = self.geo_callbacks.get(id(item))
+        if cb is not None and cb[1] is not None:
+            cb[1]()
 
     def _item_changed(self, item: QTreeWidgetItem, column: int) -> None:
         key = item.data(0, Qt.ItemDataRole.UserRole)
@@ -201,6 +245,10 @@ class LayerDock(QDockWidget):
             if entry is not None:
                 entry[2](visible)
         elif key == "__geo__":
+            cb = self.geo_callbacks.get(id(item))
+            if cb is not None and cb[0] is not None:
+                cb[0](visible)
+                return
             for a in self.geo_actors.get(id(item), []):
                 a.SetVisibility(visible)
             self.viewport.render()

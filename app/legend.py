@@ -62,6 +62,13 @@ class LegendDock(QDockWidget):
         self.box_lay = QVBoxLayout(self.box)
         self.box_lay.setContentsMargins(0, 0, 0, 0)
         self.lay.addWidget(self.box)
+        self.layers_widget = QWidget()  # the 2D layers' keys (app.geo_layers), under the results'
+        self.layers_grid = QGridLayout(self.layers_widget)
+        self.layers_grid.setColumnStretch(1, 1)
+        self.layers_grid.setContentsMargins(0, 0, 0, 0)
+        self.lay.addWidget(self.layers_widget)
+        self.layers_widget.hide()
+        self.layer_entries: list = []
         self.lay.addStretch(1)
         self.setWidget(body)
         self.sun_direction = None  # the key light of the view (None: the default light)
@@ -128,7 +135,33 @@ class LegendDock(QDockWidget):
         out = []
         for b in self.blocks:
             out += [w.text() for w in b["labels"] if w.text()]
+        for i in range(self.layers_grid.count()):
+            w = self.layers_grid.itemAt(i).widget()
+            if isinstance(w, QLabel) and w.text():
+                out.append(w.text())
         return out
+
+    def set_layers(self, entries) -> None:
+        """The keys of the visible 2D layers: ``[(layer name, [(label, rgb)])]``; the layers are
+        drawn unlit, so the swatches are their colours as they are."""
+        self.layer_entries = [(name, list(items)) for name, items in entries]
+        while self.layers_grid.count():
+            w = self.layers_grid.takeAt(0).widget()
+            if w is not None:
+                w.hide()
+                w.setParent(None)
+                w.deleteLater()
+        r = 0
+        for name, items in self.layer_entries:
+            self.layers_grid.addWidget(QLabel("<b>" + tr("2D layer: {name}").format(name=name) + "</b>"), r, 0, 1, 2)
+            r += 1
+            for label, rgb in items:
+                sw = QLabel()
+                sw.setPixmap(swatch_pixmap(rgb))
+                self.layers_grid.addWidget(sw, r, 0)
+                self.layers_grid.addWidget(QLabel(str(label)), r, 1)
+                r += 1
+        self.layers_widget.setVisible(bool(self.layer_entries))
 
     # ------------------------------------------------------------------ building the blocks
     def _clear(self) -> None:

@@ -23,12 +23,14 @@ from PySide6.QtGui import QAction, QActionGroup, QImage, QKeySequence, QUndoGrou
 from PySide6.QtWidgets import (QApplication, QFileDialog, QLabel, QMainWindow, QMessageBox, QProgressBar,
                                QPushButton, QToolBar)
 
+from model.labels import labels_text
+
 from . import i18n
 from .analysis import AnalysisContext, AnalysisDock
 from .attributes import AttributeDock
 from .city_tiles import open_city_dialog
 from .commands import demolish_command
-from .i18n import format_number, tr
+from .i18n import error_text, format_number, tr
 from .layers import LayerDock
 from .picture_controls import _t as _pt
 from .legend import LegendDock
@@ -110,7 +112,9 @@ class MainWindow(QMainWindow):
         vp.point_picked.connect(self._point_picked)
         vp.mode_changed.connect(self._mode_changed)
         vp.footprint_drawn.connect(self.on_footprint_drawn)
-        self.geo_layers: list = []  # [(name, [actors])] of 2D layers draped on the ground
+        from .geo_layers import GeoLayers
+
+        self.geo_layers = GeoLayers(self)  # 2D layers on the ground: style, labels, legend, click
         self._dialog = None
         self.search.select_ids.connect(self.select_and_zoom)
         self.analysis.run_requested.connect(self.run_analysis)
@@ -163,6 +167,9 @@ class MainWindow(QMainWindow):
         from .bplan import PlanController
 
         self.bplan = PlanController(self)  # File > Bebauungsplan (XPlanGML): layer, hiding, compliance page
+        from .guidance import Guidance
+
+        self.guidance = Guidance(self)  # tool hints in the status bar, keyboard back after dialogs
         self.retranslate()
 
     # ------------------------------------------------------------------ the state, read-only
@@ -385,7 +392,8 @@ class MainWindow(QMainWindow):
         for d in (self.layers, self.attributes, self.search, self.analysis, self.variants, self.legend, self.measure):
             d.retranslate()
         for ext in (getattr(self, "solar", None), getattr(self, "colour_themes", None), getattr(self, "projects", None),
-                    getattr(self, "transform_tool", None), getattr(self, "bplan", None)):
+                    getattr(self, "transform_tool", None), getattr(self, "bplan", None),
+                    getattr(self, "guidance", None)):
             if ext is not None:
                 ext.retranslate()
         self._update_title()
@@ -405,10 +413,12 @@ class MainWindow(QMainWindow):
 
     # ------------------------------------------------------------------ files
     def open_dialog(self) -> None:
+        if not self.projects.maybe_save(tr("opening another model")):
+            return
         start = str(Path(self.files[0]).parent) if self.files else str(Path.home())
         paths, _ = QFileDialog.getOpenFileNames(self, tr("Open city model(s)"), start, tr(MODEL_FILTER))
         if paths:
-            self.open_paths(paths)
+            self.open_paths(paths, ask=False)
 
     def open_folder_dialog(self) -> None:
         folder = QFileDialog.getExistingDirectory(self, tr("Open a folder of tiles"), str(Path.home()))
@@ -440,8 +450,12 @@ class MainWindow(QMainWindow):
             event.acceptProposedAction()
             self.open_paths(paths)
 
-    def open_paths(self, paths) -> None:
-        """Load one file, several files (tiles) or a folder as one model, in a worker thread."""
+    def open_paths(self, paths, ask: bool = True) -> None:
+        """Load one file, several files (tiles) or a folder as one model, in a worker thread.
+        With ``ask``, unsaved work is first saved or discarded (or the open cancelled) by the
+        user (app.project_io.ProjectController.maybe_save)."""
+        if ask and not self.projects.maybe_save(tr("opening another model")):
+            return
         paths = [str(p) for p in paths]
         from importers.xplanung import is_xplangml
 
@@ -503,10 +517,7 @@ class MainWindow(QMainWindow):
         self.clear_result()
         self.viewport.set_mode("select")
         self.viewport.layers = {}  # a new model starts with default layer colours
-        for _name, actors in self.geo_layers:
-            for a in actors:
-                self.viewport.plotter.remove_actor(a, render=False)
-        self.geo_layers = []
+        self.geo_layers.clear()
         self.picture_controls.clear()  # no aerial image or rasters of the last model
         self.viewport.picture_spec = self.picture_controls.spec(model)  # its textures, the finish
         self.viewport.selection = []
@@ -514,6 +525,11 @@ class MainWindow(QMainWindow):
         self.viewport.set_scene(scene, model, reset_camera=True)  # renders the first frame synchronously
         self.study_extent = None
         self.state.open_model(model, scene, paths)
+        projects = getattr(self, "projects", None)
+        if projects is not None:  # a model opened on its own is no saved project (yet)
+            projects.path = None
+            projects.mark_saved()
+        self.autosave.switch_to_work()  # its own journal; the previous model's stays
         self.timings = {"load_s": load_s, "first_frame_s": time.perf_counter() - t0,
                         "scene_to_frame_s": time.perf_counter() - t1}
         self.layers.populate(self._type_counts(), paths)
@@ -537,6 +553,7 @@ class MainWindow(QMainWindow):
             15000)
         self._sun_changed()
         self._start_metrics()
+        self.autosave.offer_for_open_model()  # its unsaved work from a crash or a discard, if any
 
     def _type_counts(self) -> dict[str, int]:
         """Objects per type as the file has them (a Building whose geometry is in its
@@ -613,6 +630,9 @@ class MainWindow(QMainWindow):
         if oid is None:
             if not additive:
                 self.set_selection([])
+                hit = self.geo_layers.feature_at(getattr(self.viewport, "last_click_point", None))
+                if hit is not None:  # a click on a parcel (2D layer): its attributes
+                    self.geo_layers.show_feature(*hit)
             return
         root = self._root(oid)
         if additive:
@@ -679,12 +699,22 @@ class MainWindow(QMainWindow):
 
     # ------------------------------------------------------------------ editing
     def demolish_selected(self) -> None:
-        stack = self.variants.active_stack()
-        if not self.selected or stack is None:
+        if not self.selected or self.variants.active_stack() is None:
             self.statusBar().showMessage(tr("Select buildings first (click in the 3D view)"), 5000)
             return
         ids = list(self.selected)
-        stack.push(demolish_command(self.variants.active(), ids, lambda: self.apply_edits(reset_camera=False)))
+        variant, stack = self.edit_stack()
+        stack.push(demolish_command(variant, ids, lambda: self.apply_edits(reset_camera=False), self.model))
+
+    def edit_stack(self):
+        """(variant, undo stack) that takes the next edit: a new named variant when "Bestand" (the
+        untouched source) is active (app.variants.VariantsDock.stack_for_edit)."""
+        variant, stack, created = self.variants.stack_for_edit()
+        if created:
+            self.statusBar().showMessage(tr("Edits go into the new variant “{name}”; Bestand stays the untouched "
+                                            "source (rename the variant in the Variants panel)").format(name=variant.name),
+                                         15000)
+        return variant, stack
 
     def apply_edits(self, reset_camera: bool = False) -> None:
         """Rebuild the model and view from the base model and the active variant's edits."""
@@ -697,7 +727,7 @@ class MainWindow(QMainWindow):
         except Exception as exc:  # noqa: BLE001 — shown as a dialog, the edit stays in the list
             from model.errors import InputError
 
-            self.show_error(str(exc) if isinstance(exc, InputError) else f"{type(exc).__name__}: {exc}")
+            self.show_error(error_text(exc) if isinstance(exc, InputError) else f"{type(exc).__name__}: {exc}")
             return
         ghost = None
         if self.compare and variant is not None and variant.edits:
@@ -708,8 +738,7 @@ class MainWindow(QMainWindow):
         self.viewport.set_scene(scene, model, reset_camera=reset_camera, ghost=ghost)
         self.state.set_scene(model, scene)  # selection, result layers and the legend follow
         self.layers.populate(self._type_counts(), self.files)
-        for name, actors in self.geo_layers:
-            self.layers.add_geo_layer(name, actors)
+        self.geo_layers.attach_rows()
         self.search.set_model(model)
         self._update_params()
         self._start_metrics()
@@ -729,7 +758,7 @@ class MainWindow(QMainWindow):
         try:
             v = load_variant(path)
         except InputError as exc:
-            self.show_error(str(exc))
+            self.show_error(error_text(exc))
             return
         self.variants.add_variant(v.name, v.edits)
 
@@ -806,7 +835,7 @@ class MainWindow(QMainWindow):
                 return None
             fn = page.job(ctx)
         except InputError as exc:
-            self.show_error(str(exc))
+            self.show_error(error_text(exc))
             return None
         live = replaces is not None
         if not live:
@@ -958,10 +987,10 @@ class MainWindow(QMainWindow):
         """Push one scenario edit (DESIGN.md format) as an undoable command on the active variant."""
         from .commands import EditCommand
 
-        stack = self.variants.active_stack()
-        if stack is None or self.base_model is None:
+        if self.variants.active_stack() is None or self.base_model is None:
             return
-        stack.push(EditCommand(self.variants.active(), edit, lambda: self.apply_edits(reset_camera=False), text))
+        variant, stack = self.edit_stack()
+        stack.push(EditCommand(variant, edit, lambda: self.apply_edits(reset_camera=False), text))
 
     def on_footprint_drawn(self, pts_local) -> None:
         from .edit_dialogs import extrude_dialog
@@ -1000,7 +1029,8 @@ class MainWindow(QMainWindow):
         def accepted():
             h = float(d.values()["height_m"])
             self.push_edit({"op": "set_height", "ids": ids, "height_m": h},
-                           tr("Set height of {id} to {h} m").format(id=", ".join(ids[:2]), h=format_number(h, 1)))
+                           tr("Set height of {id} to {h} m").format(id=labels_text(self.model, ids, 2),
+                                                                    h=format_number(h, 1)))
 
         d.accepted.connect(accepted)
         d.open()
@@ -1078,38 +1108,10 @@ class MainWindow(QMainWindow):
         if path:
             self.add_layer_file(path)
 
-    def add_layer_file(self, path) -> None:
-        """Read a GeoJSON/GPKG/Shapefile (reprojected to the model CRS) in a worker and drape it
-        on the ground (viewer.layers_view)."""
-        if self.model is None:
-            self.show_error(tr("Open a city model first"))
-            return
-        crs = self.model.crs if self.model.crs else None
-
-        def run(progress, cancelled):
-            from importers.layers import read_layers
-
-            return read_layers(path, crs)
-
-        self.jobs.start(run, tr("Layer"), on_done=self._layers_read, on_error=self.show_error)
-
-    def _layers_read(self, layers) -> None:
-        from model.terrain import TerrainGrid
-        from viewer.layers_view import add_layer
-
-        bb = self.model.bbox()
-        boxes = [lyr.extent() for lyr in layers if lyr.extent()] + [(bb[0], bb[1], bb[3], bb[4])]
-        b = np.array(boxes, float)
-        z0 = float(self.scene.to_world([0.0, 0.0, self.viewport.ground_z])[2])
-        xmin, ymin, xmax, ymax = b[:, 0].min(), b[:, 1].min(), b[:, 2].max(), b[:, 3].max()
-        grid = TerrainGrid(np.full((2, 2), z0), xmin, ymax, max(xmax - xmin, 1.0), max(ymax - ymin, 1.0))
-        for lyr in layers:
-            actors = add_layer(self.viewport.plotter, lyr, grid, self.scene.origin, legend=False,
-                               name=f"layer-{len(self.geo_layers)}-{lyr.name}")
-            actors = [a for a in (actors or []) if a is not None]
-            self.geo_layers.append((lyr.name, actors))
-            self.layers.add_geo_layer(lyr.name, actors)
-        self.viewport.render()
+    def add_layer_file(self, path, style: dict | None = None):
+        """Read a GeoJSON/GPKG/Shapefile (reprojected to the model CRS) in a worker and show it on
+        the ground, styled (app.geo_layers)."""
+        return self.geo_layers.add_file(path, style)
 
     def _ask_point(self, page_key: str, slot: int) -> None:
         self._point_request = (page_key, slot)
@@ -1203,7 +1205,13 @@ class MainWindow(QMainWindow):
             "Licence: GPL-3.0-or-later. Works fully offline.").format(v=version()))
 
     def closeEvent(self, event) -> None:  # noqa: N802
-        self.autosave.discard()  # a clean close: nothing to recover
+        unsaved = self.projects.has_unsaved_work()
+        if not self.projects.maybe_save(tr("quitting")):  # Save / Discard / Cancel
+            event.ignore()
+            return
+        if not unsaved:
+            self.autosave.discard()  # everything is saved (or there was nothing): no journal needed
+        self.autosave.stop()  # unsaved work that the user discarded keeps its journal
         self.settings.save_layout(self.saveGeometry(), self.saveState())
         self.jobs.shutdown(3.0)
         self.viewport.close_view()
@@ -1223,7 +1231,7 @@ def run_app(files, language: str | None = None, screenshot: str | None = None, o
     from model.logs import setup_file_logging
 
     setup_file_logging()
-    recovered = window.autosave.offer_recovery()  # a crashed session's edits, if any
+    recovered = window.autosave.offer_recovery(files)  # a crashed session's edits, if any (non-blocking)
     if files and recovered is None:
         window.open_paths(files)
     if ortho:

@@ -7,6 +7,13 @@ saved views (the current camera as ``"Fenster"`` bookmark plus the presentation'
 settings (sun date/time, colour theme, analysis figures of each variant). Opening a project whose
 source file is missing or changed shows a warning dialog (the edits may no longer fit).
 
+Everything the user built is in the project: the named variants' edits (the existing state,
+"Bestand", never holds edits: app.variants), the undo history of each variant, the 2D layers
+with their style (app.geo_layers). Work that differs from the last saved (or opened) state is
+*unsaved*: opening another model or project, "New project" and quitting ask Save / Discard /
+Cancel first (:meth:`ProjectController.maybe_save`). Saving removes the autosave journal;
+discarding keeps it as the last copy (model.autosave).
+
 Compare: a table of the existing state and every variant side by side
 (:func:`analysis.variants.compare_variants`: gross floor area estimate, volume, max height,
 eave/ridge heights; Δ against the existing state), plus the figures of every analysis that was run
@@ -34,7 +41,7 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
 )
 
-from .i18n import format_number, tr
+from .i18n import error_text, format_number, tr
 
 PROJECT_FILTER = QT_TRANSLATE_NOOP("", "Stadtbild projects (*.stadtbild)")
 WINDOW_VIEW = "Fenster"  # name of the bookmark holding the window's camera
@@ -194,6 +201,73 @@ class ProjectController:
         if hasattr(vd, "compare_button"):
             vd.compare_button.clicked.connect(self.compare)
 
+    # ------------------------------------------------------------ unsaved work
+    def work_state(self) -> dict:
+        """What the user built (variants with edits, 2D layers with their style), as data."""
+        w = self.window
+        layers = w.geo_layers.to_list() if hasattr(w, "geo_layers") and hasattr(w.geo_layers, "to_list") else []
+        return {"variants": [[v.name, v.edits] for v in w.variants.variants[1:]], "layers": layers}
+
+    def _fingerprint(self) -> str:
+        import json
+
+        return json.dumps(self.work_state(), sort_keys=True, default=str)
+
+    def mark_saved(self) -> None:
+        """The current state is the saved one (after save, open, a new model)."""
+        self._saved = self._fingerprint()
+
+    def has_unsaved_work(self) -> bool:
+        """True when the state differs from the last saved/opened one and holds something (an
+        edit or a 2D layer, or it belongs to a saved project)."""
+        if self.window.base_model is None or not hasattr(self, "_saved"):
+            return False
+        if self._fingerprint() == self._saved:
+            return False
+        st = self.work_state()
+        return self.path is not None or bool(st["layers"]) or any(edits for _n, edits in st["variants"])
+
+    def unsaved_summary(self) -> str:
+        st = self.work_state()
+        n = sum(len(e) for _n, e in st["variants"])
+        names = ", ".join(f"„{name}“" for name, e in st["variants"] if e)
+        text = tr("{n} unsaved edit(s)").format(n=n) + (f" ({names})" if names else "")
+        if st["layers"]:
+            text += ", " + tr("{n} 2D layer(s)").format(n=len(st["layers"]))
+        return text
+
+    def maybe_save(self, action: str) -> bool:
+        """Before ``action`` (e.g. "opening another model") replaces or closes the work: ask
+        Save / Discard / Cancel when there is unsaved work. Returns True when the action may go
+        on (saved, discarded, or nothing to save). ``STADTBILD_UNSAVED=save|discard|cancel``
+        answers without a dialog (scripted sessions)."""
+        import os
+
+        if not self.has_unsaved_work():
+            return True
+        w = self.window
+        answer = os.environ.get("STADTBILD_UNSAVED", "").lower()
+        if answer not in ("save", "discard", "cancel"):
+            B = QMessageBox.StandardButton
+            box = QMessageBox(QMessageBox.Icon.Warning, tr("Stadtbild – unsaved work"),
+                              tr("The open model has {what}.").format(what=self.unsaved_summary()) + "\n\n"
+                              + tr("Save it in a project before {action}?").format(action=action),
+                              B.Save | B.Discard | B.Cancel, w)
+            box.setObjectName("unsavedDialog")
+            box.setDefaultButton(B.Save)
+            box.setEscapeButton(B.Cancel)
+            self.question = box
+            clicked = box.exec()
+            self.question = None
+            answer = {B.Save: "save", B.Discard: "discard"}.get(B(clicked), "cancel")
+        if answer == "save":
+            return self.save()
+        if answer == "discard":
+            w.autosave.close_unsaved()  # the journal stays: the last copy of the discarded work
+            self.mark_saved()
+            return True
+        return False
+
     def retranslate(self) -> None:
         A = self.window.actions_by_name
         A["project_new"].setText(tr("&New project"))
@@ -234,6 +308,9 @@ class ProjectController:
         names = unique_names([v.name for v in variants])
         for v, name in zip(variants, names):
             proj.scenarios.append(Scenario.from_dict({"name": name, "edits": copy.deepcopy(v.edits)}))
+        proj.history = {name: w.variants.history_of(v) for v, name in zip(variants, names)
+                        if w.variants.history_of(v)["commands"]}
+        proj.layers = w.geo_layers.to_list() if hasattr(w.geo_layers, "to_list") else []
         active = w.variants.active()
         if active is not None and active in variants:
             proj.active_scenario = names[variants.index(active)]
@@ -281,15 +358,19 @@ class ProjectController:
         try:
             self.to_project().save(path)
         except (InputError, OSError) as exc:
-            w.show_error(str(exc))
+            w.show_error(error_text(exc))
             return False
         self.path = path
+        self.mark_saved()
+        w.autosave.saved_as_project(path)  # the work is safe: no journal of it is needed any more
         w.statusBar().showMessage(tr("Project saved: {file}").format(file=str(path)), 8000)
         return True
 
     def new_project(self) -> None:
         """A fresh project on the open model: only the existing state, no file name yet."""
         w = self.window
+        if not self.maybe_save(tr("starting a new project")):
+            return
         self.path = None
         self.stored.clear()
         if w.base_model is not None:
@@ -297,6 +378,8 @@ class ProjectController:
         w.statusBar().showMessage(tr("New project"), 5000)
 
     def open_dialog(self) -> None:
+        if not self.maybe_save(tr("opening another project")):
+            return
         path, _ = QFileDialog.getOpenFileName(self.window, tr("Open project"), "", tr(PROJECT_FILTER))
         if path:
             self.open(path)
@@ -311,7 +394,7 @@ class ProjectController:
         try:
             proj = Project.open(path)
         except InputError as exc:
-            w.show_error(str(exc))
+            w.show_error(error_text(exc))
             return None
         self.last_warnings = list(proj.warnings)
         if proj.warnings:
@@ -355,6 +438,9 @@ class ProjectController:
                 if isinstance(f, str) and f and base is not None and not Path(f).is_absolute():
                     e["file"] = str((base / f).resolve())
             v = vd.add_variant(sc.name, edits)
+            hist = proj.history.get(sc.name)
+            if hist:
+                vd.restore_history(v, hist, lambda: w.apply_edits(reset_camera=False))
             res = (proj.analysis.get("variant_results") or {}).get(sc.name)
             if res:
                 self.stored[v.uid] = dict(res)
@@ -391,7 +477,13 @@ class ProjectController:
             themes.set_theme(theme)
         if proj.analysis.get("picture"):  # aerial images, rasters, 2D layers, finish (app.picture_controls)
             w.picture_controls.restore(proj.analysis["picture"], base)
+        if proj.layers and hasattr(w.geo_layers, "add_file"):
+            for lyr in proj.layers:  # read in workers; the saved state counts them once they are shown
+                w.geo_layers.add_file(lyr["path"], lyr.get("style"), layer_name=lyr.get("layer"),
+                                      then=self.mark_saved)
         self.path = proj.path
+        self.mark_saved()
+        w.autosave.switch_to_work()
         w.statusBar().showMessage(tr("Project opened: {file}").format(file=str(proj.path)), 8000)
 
     # ------------------------------------------------------------ compare

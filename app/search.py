@@ -1,17 +1,18 @@
 """Search dock: find objects by id or attribute value (substring, case-insensitive; numbers also
-as ``>10``, ``<=5`` comparisons)."""
+as ``>10``, ``<=5`` comparisons). Every match is listed and "Select all results" selects every
+match: there is no cap on the number of hits (a city of 16 000 buildings lists 16 000). The list
+shows each object's human label (model.labels) with the full id as tooltip."""
 from __future__ import annotations
 
 import operator
 import re
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (QComboBox, QDockWidget, QHBoxLayout, QLabel, QLineEdit, QListWidget,
                                QListWidgetItem, QPushButton, QVBoxLayout, QWidget)
 
-from .i18n import tr
+from .i18n import format_number, tr
 
-MAX_RESULTS = 1000
 _CMP = re.compile(r"^\s*(<=|>=|<|>|=)\s*(-?\d+(?:[.,]\d+)?)\s*$")
 _OPS = {"<": operator.lt, "<=": operator.le, ">": operator.gt, ">=": operator.ge, "=": operator.eq}
 
@@ -26,8 +27,9 @@ def matches(value, query: str) -> bool:
     return query.lower() in str(value).lower()
 
 
-def search(model, field: str | None, query: str, limit: int = MAX_RESULTS) -> list[str]:
-    """Ids of objects whose ``field`` (None: id; "*": any attribute or the id) matches ``query``."""
+def search(model, field: str | None, query: str, limit: int | None = None) -> list[str]:
+    """Ids of objects whose ``field`` (None: id; "*": any attribute or the id) matches ``query``
+    (all of them, or the first ``limit``)."""
     query = query.strip()
     if not query or model is None:
         return []
@@ -41,7 +43,7 @@ def search(model, field: str | None, query: str, limit: int = MAX_RESULTS) -> li
             ok = field in obj.attributes and matches(obj.attributes[field], query)
         if ok:
             out.append(oid)
-            if len(out) >= limit:
+            if limit is not None and len(out) >= limit:
                 break
     return out
 
@@ -104,19 +106,25 @@ class SearchDock(QDockWidget):
         self._update_count()
 
     def run(self) -> list[str]:
+        from model.labels import object_label
+
         self.found = search(self.model, self.field.currentData(), self.edit.text())
+        self.results.setUpdatesEnabled(False)
         self.results.clear()
         for oid in self.found:
-            self.results.addItem(QListWidgetItem(oid))
+            item = QListWidgetItem(object_label(self.model, oid))
+            item.setData(Qt.ItemDataRole.UserRole, oid)
+            item.setToolTip(oid)
+            self.results.addItem(item)
+        self.results.setUpdatesEnabled(True)
         self._update_count()
         return self.found
 
     def _update_count(self) -> None:
         n = len(getattr(self, "found", []))
-        limit = " (" + tr("limit reached") + ")" if n >= MAX_RESULTS else ""
-        self.count.setText(tr("{n} found").format(n=n) + limit)
+        self.count.setText(tr("{n} found").format(n=format_number(n, 0)))
 
     def _picked(self) -> None:
-        ids = [i.text() for i in self.results.selectedItems()]
+        ids = [i.data(Qt.ItemDataRole.UserRole) for i in self.results.selectedItems()]
         if ids:
             self.select_ids.emit(ids)

@@ -279,8 +279,7 @@ class TransformTool(QObject):
             return []
         edits = transform_edits(self.ids, d["offset"], d["angle"], d["pivot_crs"]) if d["moved"] else []
         w = self.window
-        stack = w.variants.active_stack()
-        if not edits or stack is None:
+        if not edits or w.variants.active_stack() is None:
             self.vp.render()
             self._hint()
             return []
@@ -289,8 +288,11 @@ class TransformTool(QObject):
             parts.append(tr("rotate {a}°").format(a=format_number(d["angle"], 1)))
         if np.any(d["offset"]):
             parts.append(tr("move {d} m").format(d=format_number(float(np.hypot(*d["offset"])), 2)))
-        text = tr("{ids}: {what}").format(ids=", ".join(self.ids[:2]), what=", ".join(parts))
-        stack.push(TransformEditsCommand(w.variants.active(), edits, lambda: w.apply_edits(reset_camera=False), text))
+        from model.labels import labels_text
+
+        text = tr("{ids}: {what}").format(ids=labels_text(w.model, self.ids, 2), what=", ".join(parts))
+        variant, stack = w.edit_stack()  # a new named variant when Bestand is active
+        stack.push(TransformEditsCommand(variant, edits, lambda: w.apply_edits(reset_camera=False), text))
         w.set_selection(self.ids)
         w.statusBar().showMessage(text, 0)
         return edits

@@ -1,8 +1,14 @@
 """Variants dock: the planning variants (scenarios) of the open model — switch, create, copy,
 rename, delete, load/save ``*.scenario.json`` — plus the edit history of the active variant
 (a QUndoView on the variant's QUndoStack) and a compare switch that shows the existing buildings
-removed by the variant as transparent ghosts."""
+removed by the variant as transparent ghosts.
+
+The first row, "Bestand", is the untouched source model and never takes an edit: an edit made
+while it is active goes into a new named variant (:meth:`VariantsDock.stack_for_edit`), so every
+comparison is made against the real existing state. "New" asks for the new variant's name."""
 from __future__ import annotations
+
+import copy
 
 from PySide6.QtCore import Signal
 from PySide6.QtGui import QUndoStack
@@ -51,7 +57,8 @@ class VariantsDock(QDockWidget):
         lay.addWidget(self.history, 1)
         self.setWidget(body)
         self.list.currentRowChanged.connect(self._row_changed)
-        self.new_button.clicked.connect(lambda: self.add_variant(self._next_name(), []))
+        self.new_button.clicked.connect(self.ask_new_variant)
+        self.name_dialog = None  # the open "name of the new variant" prompt
         self.copy_button.clicked.connect(self._copy)
         self.rename_button.clicked.connect(self._rename)
         self.delete_button.clicked.connect(self._delete)
@@ -96,6 +103,70 @@ class VariantsDock(QDockWidget):
     def active_stack(self) -> QUndoStack | None:
         return self.state.stack()
 
+    def is_existing(self, v: Variant | None) -> bool:
+        """True for the first row: the untouched source model ("Bestand")."""
+        return v is not None and bool(self.variants) and v is self.variants[0]
+
+    def stack_for_edit(self) -> tuple[Variant | None, QUndoStack | None, bool]:
+        """(variant, undo stack, created) for the next edit: the active variant, or a new named
+        variant when the existing state ("Bestand") is active — it stays untouched."""
+        v = self.active()
+        if v is None:
+            return None, None, False
+        if not self.is_existing(v):
+            return v, self.state.stack(v), False
+        v = self.add_variant(self._next_name(), [])
+        return v, self.state.stack(v), True
+
+    def history_of(self, v: Variant) -> dict:
+        """The undo history of a variant: ``{"index": n, "commands": [{"text", "edits"}]}`` (the
+        commands after ``index`` were undone and can be redone)."""
+        stack = self.state.stack(v)
+        if stack is None:
+            return {"index": 0, "commands": []}
+        cmds = []
+        for i in range(stack.count()):
+            c = stack.command(i)
+            edits = getattr(c, "edits", None)
+            if edits is None:
+                edits = [getattr(c, "edit", {})]
+            cmds.append({"text": c.text(), "edits": copy.deepcopy(list(edits))})
+        return {"index": stack.index(), "commands": cmds}
+
+    def restore_history(self, v: Variant, history, changed) -> bool:
+        """Rebuild the undo stack of ``v`` from :meth:`history_of` output so that undo and redo work
+        as before saving. The edits the history leaves applied must equal ``v.edits`` (else the
+        history is ignored and False returned). ``changed`` is what each command calls later."""
+        from .commands import EditCommand
+        from .transform_tool import TransformEditsCommand
+
+        stack = self.state.stack(v)
+        try:
+            commands = list(history["commands"])
+            index = int(history["index"])
+            applied = [e for c in commands[:index] for e in c["edits"]]
+        except (KeyError, TypeError, ValueError):
+            return False
+        if stack is None or not commands or applied != v.edits or not 0 <= index <= len(commands):
+            return False
+        saved = list(v.edits)
+        v.edits.clear()
+        made = []
+        for c in commands:
+            edits = [dict(e) for e in c["edits"]]
+            cmd = (EditCommand(v, edits[0], lambda: None, str(c.get("text", ""))) if len(edits) == 1
+                   else TransformEditsCommand(v, edits, lambda: None, str(c.get("text", ""))))
+            stack.push(cmd)
+            made.append(cmd)
+        stack.setIndex(index)
+        for cmd in made:
+            cmd.changed = changed
+        if v.edits != saved:  # cannot happen unless a command class changed its meaning
+            v.edits[:] = saved
+            stack.clear()
+            return False
+        return True
+
     def _row_changed(self, row: int) -> None:
         if 0 <= row < len(self.variants) and self.variants[row] is not self.state.active:
             self.state.set_active(self.variants[row])
@@ -116,6 +187,30 @@ class VariantsDock(QDockWidget):
         if self.state.active in self.variants:
             self.list.setCurrentRow(self.variants.index(self.state.active))
         self.list.blockSignals(False)
+
+    def ask_new_variant(self) -> None:
+        """"New": ask for the name of the new (empty) variant; OK creates and activates it."""
+        d = QInputDialog(self)
+        d.setObjectName("newVariantDialog")
+        d.setWindowTitle(tr("New variant"))
+        d.setLabelText(tr("Name of the new variant:"))
+        d.setTextValue(self._next_name())
+        d.textValueSelected.connect(self._create_named)
+        d.open()
+        self.name_dialog = d
+
+    def _create_named(self, name: str) -> None:
+        name = name.strip()
+        if name:
+            self.add_variant(self._unique(name), [])
+
+    def _unique(self, name: str) -> str:
+        names = {v.name for v in self.variants}
+        out, k = name, 2
+        while out in names:
+            out = f"{name} ({k})"
+            k += 1
+        return out
 
     def _next_name(self) -> str:
         k = len(self.variants)

@@ -875,6 +875,7 @@ class Viewport(QWidget):
 
     def _click(self, pos: QPoint, additive: bool) -> None:
         oid, p = self.pick(pos)
+        self.last_click_point = p  # local point (a 2D layer's feature is looked up there)
         if self.mode == "select":
             self.object_clicked.emit(oid, additive)
         elif self.mode == "distance" and p is not None:

@@ -78,9 +78,13 @@ class Job:
         except Cancelled:
             self._emit(self.signals.cancelled)
         except InputError as exc:
-            self._emit(self.signals.failed, str(exc))
+            from .i18n import error_text
+
+            self._emit(self.signals.failed, error_text(exc))  # in the UI language
         except MemoryError:
-            self._emit(self.signals.failed, "out of memory (the input is too large for this machine)")
+            from .i18n import tr
+
+            self._emit(self.signals.failed, tr("out of memory (the input is too large for this machine)"))
         except Exception as exc:  # a bug: one line for the dialog, the traceback in the log
             try:
                 from model.logs import log_exception
@@ -89,8 +93,10 @@ class Job:
             except Exception:
                 where = "(log not writable)"
                 traceback.print_exc()
-            self._emit(self.signals.failed, f"internal error: {type(exc).__name__}: {' '.join(str(exc).split())} "
-                                     f"(details in {where})")
+            from .i18n import tr
+
+            self._emit(self.signals.failed, tr("internal error: {what} (details in {where})").format(
+                what=f"{type(exc).__name__}: {' '.join(str(exc).split())}", where=where))
         else:
             if self._cancel.is_set():
                 self._emit(self.signals.cancelled)

@@ -38,6 +38,11 @@ ARTIFACTS = Path(os.environ.get("OUT", ROOT / "tests" / "artifacts"))
 # tests never write logs or autosave journals into the user's ~/.local/state
 os.environ.setdefault("STADTBILD_LOG_DIR", str(ARTIFACTS / "log"))
 os.environ.setdefault("STADTBILD_AUTOSAVE_DIR", str(ARTIFACTS / "autosave"))
+# windows that tests close with unsaved edits do not wait for an answer, and the journals they
+# keep are not offered to the next window as a question over the view (tests of the questions
+# themselves remove these and click the real dialogs)
+os.environ.setdefault("STADTBILD_UNSAVED", "discard")
+os.environ.setdefault("STADTBILD_RECOVER", "no")
 
 # VTK off-screen without a display: use EGL instead of trying X first
 if not os.environ.get("DISPLAY"):

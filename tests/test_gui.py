@@ -228,6 +228,7 @@ def test_variants_are_independent(window, qtbot):
     target, _ = click_at_object(qtbot, window)
     qtbot.waitUntil(lambda: window.selected == [target], timeout=15000)
     window.variants.new_button.click()
+    window.variants.name_dialog.accept()  # "Neu" asks for the name; the proposed one is fine
     window.set_selection([target])
     window.demolish_selected()
     assert len(window.model.objects) == 852
@@ -306,7 +307,7 @@ def test_bad_file_gives_one_line_error_dialog(window, qtbot):
     window.open_paths([bad])
     qtbot.waitUntil(lambda: window.last_error is not None, timeout=20000)
     assert "\n" not in window.last_error
-    assert window.last_error.startswith(f"{bad}: invalid JSON")
+    assert window.last_error.startswith(f"{bad}: ungültiges JSON in Zeile 3, Spalte 11")  # German (issue 18 g)
     assert window._error_box.isVisible() and window._error_box.text() == window.last_error
     window._error_box.close()
     assert len(window.model.objects) == 853  # the open model stays
@@ -673,9 +674,9 @@ def test_2d_layer_draped_and_toggled(window, qtbot, tmp_path):
     path = tmp_path / "parcels.geojson"
     path.write_text(json.dumps(gj))
     window.add_layer_file(path)
-    qtbot.waitUntil(lambda: len(window.geo_layers) == 1 or window.last_error is not None, timeout=20000)
+    qtbot.waitUntil(lambda: len(window.geo_layers.entries) == 1 or window.last_error is not None, timeout=20000)
     assert window.last_error is None
-    name, actors = window.geo_layers[0]
+    name, actors = window.geo_layers.entries[0].name, window.geo_layers.entries[0].actors
     assert actors and all(a.GetVisibility() for a in actors)
     item = window.layers.tree.topLevelItem(window.layers.tree.topLevelItemCount() - 1)
     assert name in item.text(0)

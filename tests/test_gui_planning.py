@@ -169,6 +169,7 @@ def test_project_variants_compare_save_open_and_changed_source(win, qtbot, tmp_p
 
     vd = w.variants
     vd.new_button.click()  # Variant A: demolish `big`
+    vd.name_dialog.accept()  # "Neu" asks for the name; the proposed one is fine
     assert vd.list.currentRow() == 1
     w.set_selection([big])
     w.demolish_selected()

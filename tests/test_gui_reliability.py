@@ -64,7 +64,7 @@ else:
     print(json.dumps({"variants": [[v.name, v.edits] for v in w.variants.variants],
                       "active": w.variants.active().name, "objects": len(w.model.objects),
                       "base_objects": len(w.base_model.objects), "files": w.files,
-                      "left": [str(p) for p in w.autosave.saver.folder.glob("session-*")
+                      "left": [str(p) for p in w.autosave.saver.folder.glob("*.autosave.json")
                                if p != w.autosave.saver.path]}), flush=True)
     w.close()
 '''
@@ -94,8 +94,9 @@ def test_window_killed_while_editing_recovers_the_edits(tmp_path):
     assert proc.returncode == 0, err[-3000:]
     res = json.loads(out.strip().splitlines()[-1])
     variants = dict((name, edits) for name, edits in res["variants"])
-    demolished = [i for e in variants[res["variants"][0][0]] for i in e.get("ids", [])]
-    assert sorted(demolished) == sorted(edited["ids"])  # all three demolitions of the first variant
+    assert variants[res["variants"][0][0]] == []  # Bestand, the untouched source, holds no edit
+    demolished = [i for e in variants["Variante A"] for i in e.get("ids", [])]
+    assert sorted(demolished) == sorted(edited["ids"])  # the three demolitions went into a new variant
     assert "Variante B" in variants and res["active"] == "Variante B"
     assert res["files"] == [str(DEMO)]
     assert res["objects"] < res["base_objects"]  # the recovered edits are applied to the view

@@ -170,26 +170,104 @@ def drape_fill_polydata(geoms_local, grid: TerrainGrid, origin, terrain_scene=No
     return mesh
 
 
+def graduated_colours(values, classes: int = 5, cmap: str = "viridis", fmt=None):
+    """(n, 3) uint8 colours of numeric ``values`` in ``classes`` quantile classes of the colour
+    ramp ``cmap`` and the legend [(label "a – b", rgb)] from low to high (non-numeric → grey
+    "–"). ``fmt(value)`` formats the class bounds (default: 4 significant digits)."""
+    from matplotlib import colormaps
+
+    fmt = fmt or (lambda v: f"{v:.4g}")
+    vals = np.array([_as_float(v) for v in values], dtype=np.float64)
+    ok = np.isfinite(vals)
+    colours = np.full((len(vals), 3), 160, dtype=np.uint8)
+    if not ok.any():
+        return colours, [("–", (160, 160, 160))]
+    edges = np.unique(np.quantile(vals[ok], np.linspace(0.0, 1.0, max(int(classes), 1) + 1)))
+    if len(edges) == 1:
+        edges = np.array([edges[0], edges[0]])
+    k = np.clip(np.searchsorted(edges, vals[ok], side="right") - 1, 0, len(edges) - 2)
+    ramp = colormaps[cmap](np.linspace(0.1, 0.95, len(edges) - 1))[:, :3]
+    lut = (ramp * 255 + 0.5).astype(np.uint8)
+    colours[ok] = lut[k]
+    entries = [(f"{fmt(edges[i])} – {fmt(edges[i + 1])}", tuple(int(c) for c in lut[i])) for i in range(len(edges) - 1)]
+    if not ok.all():
+        entries.append(("–", (160, 160, 160)))
+    return colours, entries
+
+
+def _as_float(v) -> float:
+    try:
+        return float(v)
+    except (TypeError, ValueError):
+        return float("nan")
+
+
+def is_numeric_column(values) -> bool:
+    """True when every non-empty value of the column reads as a number."""
+    seen = False
+    for v in values:
+        if v is None or (isinstance(v, str) and not v.strip()):
+            continue
+        if isinstance(v, (bool, np.bool_)) or not np.isfinite(_as_float(v)):
+            return False
+        seen = True
+    return seen
+
+
+def flat_fill_polydata(geoms_local, z: float):
+    """PolyData of the polygons triangulated exactly (constrained Delaunay, holes kept) on the
+    horizontal plane at local height ``z``; cell data ``feature``. For models without terrain,
+    where a draped fill would have only the two triangles of a flat ground grid."""
+    import pyvista as pv
+
+    geoms = np.asarray(geoms_local, dtype=object)
+    is_area = np.array([g is not None and g.geom_type in ("Polygon", "MultiPolygon") and not g.is_empty
+                        for g in geoms], dtype=bool)
+    idx = np.flatnonzero(is_area)
+    if not len(idx):
+        return pv.PolyData()
+    tris = shapely.constrained_delaunay_triangles(shapely.make_valid(geoms[idx]))
+    parts, owner = shapely.get_parts(tris, return_index=True)
+    keep = shapely.get_type_id(parts) == 3  # triangles are Polygons
+    parts, owner = parts[keep], owner[keep]
+    if not len(parts):
+        return pv.PolyData()
+    ring = shapely.get_coordinates(shapely.get_exterior_ring(parts))  # 4 points per triangle (closed)
+    xy = ring.reshape(-1, 4, 2)[:, :3, :]
+    pts = np.c_[xy.reshape(-1, 2), np.full(3 * len(parts), float(z))]
+    faces = np.c_[np.full(len(parts), 3), np.arange(3 * len(parts)).reshape(-1, 3)].ravel()
+    mesh = pv.PolyData(pts, faces)
+    mesh.cell_data["feature"] = idx[owner]
+    return mesh
+
+
 def add_layer(plotter, layer, grid: TerrainGrid, origin, terrain_scene=None, colour_by: str | None = None,
               label_by: str | None = None, offset_m: float = DEFAULT_OFFSET_M, fill_opacity: float = 0.45,
               line_width: float = 3.0, colour=(220, 40, 40), name: str | None = None, legend: bool = True,
-              with_entries: bool = False):
+              with_entries: bool = False, feature_rgb=None, flat_z: float | None = None, label_format=None):
     """Drape an ``importers.layers.Layer`` on the terrain: filled polygons (translucent) with
-    outlines, or lines; coloured by the categories of attribute ``colour_by`` (legend) or one
-    ``colour``; labels from attribute ``label_by`` at each polygon's / line's representative
-    point (points: :func:`add_points`). Returns the list of actors (and the legend entries
-    [(label, rgb)] with ``with_entries``)."""
+    outlines, or lines; coloured by the categories of attribute ``colour_by`` (legend), by
+    precomputed ``feature_rgb`` ((n, 3) uint8, e.g. :func:`graduated_colours`) or one ``colour``;
+    labels from attribute ``label_by`` (formatted by ``label_format(value)``) at each polygon's /
+    line's representative point (points: :func:`add_points`). ``flat_z``: no terrain — the fill
+    lies on the plane at that local height, triangulated exactly (:func:`flat_fill_polydata`).
+    Returns the list of actors (and the legend entries [(label, rgb)] with ``with_entries``)."""
     from .drape import RANK_FILL, RANK_LINES, set_stack_rank
 
     name = name or f"layer-{layer.name}"
     geoms = layer.to_local(origin)
     n = len(geoms)
-    if colour_by:
+    if feature_rgb is not None:
+        feat_rgb, entries = np.asarray(feature_rgb, dtype=np.uint8).reshape(n, 3), []
+    elif colour_by:
         feat_rgb, entries = categorical_colours(layer.column(colour_by))
     else:
         feat_rgb, entries = np.tile(np.array(colour, dtype=np.uint8), (n, 1)), []
     actors = []
-    fill = drape_fill_polydata(geoms, grid, origin, terrain_scene, offset_m)
+    if flat_z is not None:
+        fill = flat_fill_polydata(geoms, flat_z + offset_m)
+    else:
+        fill = drape_fill_polydata(geoms, grid, origin, terrain_scene, offset_m)
     if fill.n_cells:
         fill.cell_data["rgb"] = feat_rgb[fill.cell_data["feature"]]
         actors.append(plotter.add_mesh(fill, scalars="rgb", rgb=True, opacity=fill_opacity, name=f"{name}-fill",
@@ -204,7 +282,7 @@ def add_layer(plotter, layer, grid: TerrainGrid, origin, terrain_scene=None, col
                                        render_lines_as_tubes=False, reset_camera=False))
         set_stack_rank(actors[-1], RANK_LINES)
     if label_by:
-        anchors = label_anchors(layer, grid, origin, label_by, offset_m)
+        anchors = label_anchors(layer, grid, origin, label_by, offset_m, label_format)
         if anchors:
             actors.append(plotter.add_point_labels(np.array([a for a, _ in anchors]), [t for _, t in anchors],
                                                    font_size=14, point_size=1, shape_opacity=0.6,
@@ -219,10 +297,13 @@ def add_layer(plotter, layer, grid: TerrainGrid, origin, terrain_scene=None, col
 _POINT_TYPES = (0, 4)  # shapely Point, MultiPoint
 
 
-def label_anchors(layer, grid: TerrainGrid, origin, label_by: str, offset_m: float = DEFAULT_OFFSET_M) -> list:
+def label_anchors(layer, grid: TerrainGrid, origin, label_by: str, offset_m: float = DEFAULT_OFFSET_M,
+                  label_format=None) -> list:
     """[(xyz local, text)] label anchors of the polygons and lines of ``layer``: 2 m above the
-    draped representative point of each feature (shapely ``point_on_surface``)."""
-    labels = [("" if v is None else str(v)) for v in layer.column(label_by)]
+    draped representative point of each feature (shapely ``point_on_surface``); ``label_format``
+    turns a value into its text (default ``str``)."""
+    fmt = label_format or str
+    labels = [("" if v is None else fmt(v)) for v in layer.column(label_by)]
     geoms = layer.to_local(origin)
     ok = np.array([g is not None and not g.is_empty and shapely.get_type_id(g) not in _POINT_TYPES for g in geoms],
                   dtype=bool)

@@ -75,14 +75,14 @@
     </message>
     <message>
         <location filename="../analysis.py" line="226"/>
-        <location filename="../analysis.py" line="455"/>
+        <location filename="../analysis.py" line="514"/>
         <source>Time step [min]</source>
         <translation>Zeitschritt [min]</translation>
     </message>
     <message>
         <location filename="../analysis.py" line="298"/>
-        <location filename="../analysis_calls.py" line="268"/>
-        <location filename="../analysis_calls.py" line="271"/>
+        <location filename="../analysis_calls.py" line="289"/>
+        <location filename="../analysis_calls.py" line="292"/>
         <source>Sightline</source>
         <translation>Sichtachse</translation>
     </message>
@@ -111,8 +111,8 @@
     </message>
     <message>
         <location filename="../analysis.py" line="324"/>
-        <location filename="../analysis_calls.py" line="327"/>
-        <location filename="../analysis_calls.py" line="330"/>
+        <location filename="../analysis_calls.py" line="348"/>
+        <location filename="../analysis_calls.py" line="351"/>
         <source>Viewshed</source>
         <translation>Sichtfeld</translation>
     </message>
@@ -128,8 +128,8 @@
     </message>
     <message>
         <location filename="../analysis.py" line="356"/>
-        <location filename="../analysis_calls.py" line="386"/>
-        <location filename="../analysis_calls.py" line="389"/>
+        <location filename="../analysis_calls.py" line="411"/>
+        <location filename="../analysis_calls.py" line="414"/>
         <source>View corridor</source>
         <translation>Sichtachse (Korridor)</translation>
     </message>
@@ -145,7 +145,7 @@
     </message>
     <message>
         <location filename="../analysis.py" line="382"/>
-        <location filename="../analysis_calls.py" line="423"/>
+        <location filename="../analysis_calls.py" line="448"/>
         <source>Solar potential</source>
         <translation>Solarpotenzial</translation>
     </message>
@@ -160,76 +160,117 @@
         <translation>Stichprobenabstand auf Dächern [m]</translation>
     </message>
     <message>
-        <location filename="../analysis.py" line="410"/>
-        <location filename="../analysis_calls.py" line="569"/>
+        <location filename="../analysis.py" line="414"/>
+        <location filename="../analysis_calls.py" line="675"/>
         <source>Setback areas</source>
         <translation>Abstandsflächen</translation>
     </message>
     <message>
-        <location filename="../analysis.py" line="413"/>
+        <location filename="../analysis.py" line="417"/>
         <source>Abstandsflächen by state building code; overlaps with neighbours are shown in red.</source>
         <translation>Abstandsflächen nach Landesbauordnung; Überschneidungen mit Nachbarn werden rot gezeigt.</translation>
     </message>
     <message>
-        <location filename="../analysis.py" line="416"/>
+        <location filename="../analysis.py" line="420"/>
         <source>Rule</source>
         <translation>Regel</translation>
     </message>
     <message>
-        <location filename="../analysis.py" line="441"/>
-        <location filename="../analysis_calls.py" line="480"/>
+        <location filename="../analysis.py" line="432"/>
+        <source>Parcels</source>
+        <translation>Flurstücke</translation>
+    </message>
+    <message>
+        <location filename="../analysis.py" line="445"/>
+        <source>Automatic: the Land of the model</source>
+        <translation>Automatisch: Bauordnung des Bundeslands des Modells</translation>
+    </message>
+    <message>
+        <location filename="../analysis.py" line="446"/>
+        <source>Load parcels…</source>
+        <translation>Flurstücke laden…</translation>
+    </message>
+    <message>
+        <location filename="../analysis.py" line="447"/>
+        <source>None</source>
+        <translation>Keine</translation>
+    </message>
+    <message>
+        <location filename="../analysis.py" line="448"/>
+        <source>Variant: show its new conflicts apart from the existing ones</source>
+        <translation>Variante: neue Konflikte getrennt von den bestehenden zeigen</translation>
+    </message>
+    <message>
+        <location filename="../analysis.py" line="454"/>
+        <location filename="../analysis.py" line="489"/>
+        <source>Parcels: {file}</source>
+        <translation>Flurstücke: {file}</translation>
+    </message>
+    <message>
+        <location filename="../analysis.py" line="455"/>
+        <source>No parcels: the plot boundaries are not checked</source>
+        <translation>Keine Flurstücke: Grundstücksgrenzen werden nicht geprüft</translation>
+    </message>
+    <message>
+        <location filename="../analysis.py" line="460"/>
+        <source>Parcels (Flurstücke)</source>
+        <translation>Flurstücke</translation>
+    </message>
+    <message>
+        <location filename="../analysis.py" line="500"/>
+        <location filename="../analysis_calls.py" line="505"/>
         <source>Facade sunlight (DIN 5034-1)</source>
         <translation>Besonnung der Fassaden (DIN 5034-1)</translation>
     </message>
     <message>
-        <location filename="../analysis.py" line="444"/>
+        <location filename="../analysis.py" line="503"/>
         <source>Possible sunshine at window height on every facade: ≥ 4 h on 21 March and ≥ 1 h on 17 January, sun ≥ 6° high and in front of the facade.</source>
         <translation>Mögliche Besonnungsdauer in Fensterhöhe an jeder Fassade: ≥ 4 h am 21. März und ≥ 1 h am 17. Januar, Sonnenhöhe ≥ 6°, Sonne vor der Fassade.</translation>
     </message>
     <message>
-        <location filename="../analysis.py" line="448"/>
+        <location filename="../analysis.py" line="507"/>
         <source>Point spacing along facades [m]</source>
         <translation>Punktabstand entlang der Fassade [m]</translation>
     </message>
     <message>
-        <location filename="../analysis.py" line="451"/>
+        <location filename="../analysis.py" line="510"/>
         <source>Storey height [m]</source>
         <translation>Geschosshöhe [m]</translation>
     </message>
     <message>
-        <location filename="../analysis.py" line="465"/>
+        <location filename="../analysis.py" line="524"/>
         <source>Compare the variant with the existing state</source>
         <translation>Variante mit dem Bestand vergleichen</translation>
     </message>
     <message>
-        <location filename="../analysis.py" line="530"/>
+        <location filename="../analysis.py" line="589"/>
         <source>Date</source>
         <translation>Datum</translation>
     </message>
     <message>
-        <location filename="../analysis.py" line="531"/>
+        <location filename="../analysis.py" line="590"/>
         <source>Local time</source>
         <translation>Ortszeit</translation>
     </message>
     <message>
-        <location filename="../analysis.py" line="635"/>
+        <location filename="../analysis.py" line="694"/>
         <source>Analysis</source>
         <translation>Analyse</translation>
     </message>
     <message>
-        <location filename="../analysis.py" line="636"/>
+        <location filename="../analysis.py" line="695"/>
         <source>Run</source>
         <translation>Starten</translation>
     </message>
     <message>
-        <location filename="../analysis.py" line="637"/>
-        <location filename="../main_window.py" line="345"/>
-        <location filename="../project_io.py" line="445"/>
+        <location filename="../analysis.py" line="696"/>
+        <location filename="../main_window.py" line="362"/>
+        <location filename="../project_io.py" line="537"/>
         <source>Cancel</source>
         <translation>Abbrechen</translation>
     </message>
     <message>
-        <location filename="../analysis.py" line="638"/>
+        <location filename="../analysis.py" line="697"/>
         <source>Clear result</source>
         <translation>Ergebnis entfernen</translation>
     </message>
@@ -256,352 +297,513 @@
     </message>
     <message>
         <location filename="../analysis_calls.py" line="220"/>
-        <location filename="../analysis_calls.py" line="341"/>
+        <location filename="../analysis_calls.py" line="362"/>
         <source>pick a viewpoint and a target in the 3D view first</source>
         <translation>bitte zuerst Standpunkt und Ziel in der 3D-Ansicht wählen</translation>
     </message>
     <message>
-        <location filename="../analysis_calls.py" line="264"/>
+        <location filename="../analysis_calls.py" line="285"/>
         <source>Visible: the line of {d} m is free</source>
         <translation>Sichtbar: die Sichtlinie von {d} m ist frei</translation>
     </message>
     <message>
-        <location filename="../analysis_calls.py" line="266"/>
+        <location filename="../analysis_calls.py" line="287"/>
         <source>Blocked by {n} building(s), first after {d} m: {ids}</source>
         <translation>Verdeckt durch {n} Gebäude, das erste nach {d} m: {ids}</translation>
     </message>
     <message>
-        <location filename="../analysis_calls.py" line="269"/>
+        <location filename="../analysis_calls.py" line="290"/>
         <source>Sightline free</source>
         <translation>Sichtlinie frei</translation>
     </message>
     <message>
-        <location filename="../analysis_calls.py" line="269"/>
+        <location filename="../analysis_calls.py" line="290"/>
         <source>Blocked / blocking building</source>
         <translation>Verdeckt / verdeckendes Gebäude</translation>
     </message>
     <message>
-        <location filename="../analysis_calls.py" line="277"/>
+        <location filename="../analysis_calls.py" line="298"/>
         <source>pick a viewpoint in the 3D view first</source>
         <translation>bitte zuerst einen Standpunkt in der 3D-Ansicht wählen</translation>
     </message>
     <message>
-        <location filename="../analysis_calls.py" line="324"/>
+        <location filename="../analysis_calls.py" line="345"/>
         <source>{p} % of the open ground within {r} m visible; {n} buildings visible</source>
         <translation>{p} % der Freifläche im Umkreis von {r} m sichtbar; {n} Gebäude sichtbar</translation>
     </message>
     <message>
-        <location filename="../analysis_calls.py" line="328"/>
+        <location filename="../analysis_calls.py" line="349"/>
+        <location filename="../geo_layers.py" line="300"/>
         <source>Visible</source>
         <translation>Sichtbar</translation>
     </message>
     <message>
-        <location filename="../analysis_calls.py" line="329"/>
+        <location filename="../analysis_calls.py" line="350"/>
         <source>Hidden</source>
         <translation>Verdeckt</translation>
     </message>
     <message>
-        <location filename="../analysis_calls.py" line="382"/>
+        <location filename="../analysis_calls.py" line="407"/>
         <source>{n} building(s) intrude into the view corridor, up to {h} m above the sight plane ({id})</source>
         <translation>{n} Gebäude ragen in die Sichtachse, bis {h} m über die Sichtebene ({id})</translation>
     </message>
     <message>
-        <location filename="../analysis_calls.py" line="385"/>
+        <location filename="../analysis_calls.py" line="410"/>
         <source>No building intrudes into the view corridor</source>
         <translation>Kein Gebäude ragt in die Sichtachse</translation>
     </message>
     <message>
-        <location filename="../analysis_calls.py" line="387"/>
+        <location filename="../analysis_calls.py" line="412"/>
         <source>Intruding building</source>
         <translation>Störendes Gebäude</translation>
     </message>
     <message>
-        <location filename="../analysis_calls.py" line="387"/>
+        <location filename="../analysis_calls.py" line="412"/>
         <source>Target</source>
         <translation>Ziel</translation>
     </message>
     <message>
-        <location filename="../analysis_calls.py" line="418"/>
+        <location filename="../analysis_calls.py" line="443"/>
         <source>{n} roof surfaces, mean {mean} kWh/m²·a, PV yield {total} MWh/a on {area} m² suitable</source>
         <translation>{n} Dachflächen, Mittel {mean} kWh/m²·a, PV-Ertrag {total} MWh/a auf {area} m² geeigneter Fläche</translation>
     </message>
     <message>
-        <location filename="../analysis_calls.py" line="421"/>
+        <location filename="../analysis_calls.py" line="446"/>
         <source>Annual irradiation</source>
         <translation>Jährliche Einstrahlung</translation>
     </message>
     <message>
-        <location filename="../analysis_calls.py" line="453"/>
+        <location filename="../analysis_calls.py" line="478"/>
         <source>Both days met (≥ 4 h equinox, ≥ 1 h 17 Jan)</source>
         <translation>Beide Tage erfüllt (≥ 4 h 21.03., ≥ 1 h 17.01.)</translation>
     </message>
     <message>
-        <location filename="../analysis_calls.py" line="454"/>
+        <location filename="../analysis_calls.py" line="479"/>
         <source>Equinox only</source>
         <translation>Nur Tag-und-Nachtgleiche</translation>
     </message>
     <message>
-        <location filename="../analysis_calls.py" line="455"/>
+        <location filename="../analysis_calls.py" line="480"/>
         <source>Not met</source>
         <translation>Nicht erfüllt</translation>
     </message>
     <message>
-        <location filename="../analysis_calls.py" line="456"/>
+        <location filename="../analysis_calls.py" line="481"/>
         <source>Lost through the variant</source>
         <translation>Durch die Variante verloren</translation>
     </message>
     <message>
-        <location filename="../analysis_calls.py" line="470"/>
+        <location filename="../analysis_calls.py" line="495"/>
         <source>{both} of {n} facade points meet DIN 5034-1 on both days, {eq} at the equinox</source>
         <translation>{both} von {n} Fassadenpunkten erfüllen DIN 5034-1 an beiden Tagen, {eq} zur Tag-und-Nachtgleiche</translation>
     </message>
     <message>
-        <location filename="../analysis_calls.py" line="475"/>
+        <location filename="../analysis_calls.py" line="500"/>
         <source>{p} points on {b} buildings lose compliance in the variant</source>
         <translation>{p} Punkte an {b} Gebäuden verlieren die Besonnung durch die Variante</translation>
     </message>
     <message>
-        <location filename="../analysis_calls.py" line="478"/>
+        <location filename="../analysis_calls.py" line="503"/>
         <source>Sunlight (DIN 5034-1)</source>
         <translation>Besonnung (DIN 5034-1)</translation>
     </message>
     <message>
-        <location filename="../analysis_calls.py" line="489"/>
+        <location filename="../analysis_calls.py" line="514"/>
         <source>Facade check points</source>
         <translation>Fassadenpunkte</translation>
     </message>
     <message>
-        <location filename="../analysis_calls.py" line="490"/>
+        <location filename="../analysis_calls.py" line="515"/>
         <source>Meeting both days</source>
         <translation>Beide Tage erfüllt</translation>
     </message>
     <message>
-        <location filename="../analysis_calls.py" line="491"/>
+        <location filename="../analysis_calls.py" line="516"/>
         <source>Meeting the equinox</source>
         <translation>Tag-und-Nachtgleiche erfüllt</translation>
     </message>
     <message>
-        <location filename="../analysis_calls.py" line="492"/>
+        <location filename="../analysis_calls.py" line="517"/>
         <source>Best point, equinox [h]</source>
         <translation>Bester Punkt, 21.03. [h]</translation>
     </message>
     <message>
-        <location filename="../analysis_calls.py" line="493"/>
+        <location filename="../analysis_calls.py" line="518"/>
         <source>Best point, 17 January [h]</source>
         <translation>Bester Punkt, 17.01. [h]</translation>
     </message>
     <message>
-        <location filename="../analysis_calls.py" line="495"/>
+        <location filename="../analysis_calls.py" line="520"/>
         <source>Points losing compliance</source>
         <translation>Punkte, die die Besonnung verlieren</translation>
     </message>
     <message>
-        <location filename="../analysis_calls.py" line="567"/>
+        <location filename="../analysis_calls.py" line="653"/>
+        <source>Land from the Gemeindeschlüssel</source>
+        <translation>Bundesland aus dem Gemeindeschlüssel</translation>
+    </message>
+    <message>
+        <location filename="../analysis_calls.py" line="653"/>
+        <source>Land from the position</source>
+        <translation>Bundesland aus der Lage</translation>
+    </message>
+    <message>
+        <location filename="../analysis_calls.py" line="654"/>
+        <source>outside Germany</source>
+        <translation>außerhalb Deutschlands</translation>
+    </message>
+    <message>
+        <location filename="../analysis_calls.py" line="657"/>
+        <source>near a Land border: check the rule</source>
+        <translation>nahe einer Landesgrenze: Regel prüfen</translation>
+    </message>
+    <message>
+        <location filename="../analysis_calls.py" line="658"/>
         <source>{rule}: {walls} outer walls, {bad} with conflicts ({n} buildings)</source>
         <translation>{rule}: {walls} Außenwände, {bad} mit Konflikten ({n} Gebäude)</translation>
     </message>
     <message>
-        <location filename="../analysis_calls.py" line="570"/>
+        <location filename="../analysis_calls.py" line="662"/>
+        <source>the variant adds {new} conflict(s) ({b}), {old} exist already, {res} resolved</source>
+        <translation>die Variante fügt {new} Konflikt(e) hinzu ({b}), {old} bestehen schon, {res} aufgelöst</translation>
+    </message>
+    <message>
+        <location filename="../analysis_calls.py" line="665"/>
+        <source>{n} parcels checked</source>
+        <translation>{n} Flurstücke geprüft</translation>
+    </message>
+    <message>
+        <location filename="../analysis_calls.py" line="666"/>
+        <source>overlaps up to {a} m² or up to {w} m wide ignored as slivers ({n})</source>
+        <translation>Überschneidungen bis {a} m² oder bis {w} m Breite als Splitter ignoriert ({n})</translation>
+    </message>
+    <message>
+        <location filename="../analysis_calls.py" line="669"/>
         <source>Setback area kept</source>
         <translation>Abstandsfläche eingehalten</translation>
     </message>
     <message>
-        <location filename="../analysis_calls.py" line="571"/>
+        <location filename="../analysis_calls.py" line="671"/>
+        <source>New conflict of the variant</source>
+        <translation>Neuer Konflikt der Variante</translation>
+    </message>
+    <message>
+        <location filename="../analysis_calls.py" line="672"/>
+        <source>Conflict in the existing state</source>
+        <translation>Konflikt im Bestand</translation>
+    </message>
+    <message>
+        <location filename="../analysis_calls.py" line="674"/>
         <source>Overlap / conflict</source>
         <translation>Überschneidung / Konflikt</translation>
     </message>
     <message>
-        <location filename="../attributes.py" line="59"/>
+        <location filename="../attributes.py" line="67"/>
         <source>Height (highest − lowest point) [m]</source>
         <translation>Höhe (höchster − tiefster Punkt) [m]</translation>
     </message>
     <message>
-        <location filename="../attributes.py" line="60"/>
+        <location filename="../attributes.py" line="68"/>
         <source>Lowest point [m]</source>
         <translation>Tiefster Punkt [m]</translation>
     </message>
     <message>
-        <location filename="../attributes.py" line="61"/>
+        <location filename="../attributes.py" line="69"/>
         <source>Highest point [m]</source>
         <translation>Höchster Punkt [m]</translation>
     </message>
     <message>
-        <location filename="../attributes.py" line="62"/>
-        <location filename="../project_io.py" line="47"/>
+        <location filename="../attributes.py" line="70"/>
+        <location filename="../project_io.py" line="54"/>
         <source>Footprint area [m²]</source>
         <translation>Grundfläche [m²]</translation>
     </message>
     <message>
-        <location filename="../attributes.py" line="63"/>
+        <location filename="../attributes.py" line="71"/>
         <source>Roof area [m²]</source>
         <translation>Dachfläche [m²]</translation>
     </message>
     <message>
-        <location filename="../attributes.py" line="64"/>
+        <location filename="../attributes.py" line="72"/>
         <source>Wall area [m²]</source>
         <translation>Wandfläche [m²]</translation>
     </message>
     <message>
-        <location filename="../attributes.py" line="65"/>
+        <location filename="../attributes.py" line="73"/>
         <source>Ground height [m]</source>
         <translation>Geländehöhe [m]</translation>
     </message>
     <message>
-        <location filename="../attributes.py" line="66"/>
+        <location filename="../attributes.py" line="74"/>
         <source>Eave height [m]</source>
         <translation>Traufhöhe [m]</translation>
     </message>
     <message>
-        <location filename="../attributes.py" line="67"/>
+        <location filename="../attributes.py" line="75"/>
         <source>Ridge height [m]</source>
         <translation>Firsthöhe [m]</translation>
     </message>
     <message>
-        <location filename="../attributes.py" line="68"/>
-        <location filename="../project_io.py" line="49"/>
+        <location filename="../attributes.py" line="76"/>
+        <location filename="../project_io.py" line="56"/>
         <source>Volume [m³]</source>
         <translation>Volumen [m³]</translation>
     </message>
     <message>
-        <location filename="../attributes.py" line="69"/>
+        <location filename="../attributes.py" line="77"/>
         <location filename="../colour_themes.py" line="33"/>
         <source>Roof type</source>
         <translation>Dachform</translation>
     </message>
     <message>
-        <location filename="../attributes.py" line="104"/>
+        <location filename="../attributes.py" line="88"/>
+        <source>Building part</source>
+        <translation>Gebäudeteil</translation>
+    </message>
+    <message>
+        <location filename="../attributes.py" line="89"/>
+        <source>Building installation</source>
+        <translation>Gebäudeinstallation</translation>
+    </message>
+    <message>
+        <location filename="../attributes.py" line="90"/>
+        <source>Bridge</source>
+        <translation>Brücke</translation>
+    </message>
+    <message>
+        <location filename="../attributes.py" line="90"/>
+        <source>Road</source>
+        <translation>Straße</translation>
+    </message>
+    <message>
+        <location filename="../attributes.py" line="91"/>
+        <source>Water body</source>
+        <translation>Gewässer</translation>
+    </message>
+    <message>
+        <location filename="../attributes.py" line="92"/>
+        <source>Vegetation</source>
+        <translation>Vegetation</translation>
+    </message>
+    <message>
+        <location filename="../attributes.py" line="92"/>
+        <source>Tree</source>
+        <translation>Baum</translation>
+    </message>
+    <message>
+        <location filename="../attributes.py" line="93"/>
+        <source>Land use</source>
+        <translation>Flächennutzung</translation>
+    </message>
+    <message>
+        <location filename="../attributes.py" line="93"/>
+        <source>Other object</source>
+        <translation>Sonstiges Objekt</translation>
+    </message>
+    <message>
+        <location filename="../attributes.py" line="129"/>
         <source>Attributes</source>
         <translation>Attribute</translation>
     </message>
     <message>
-        <location filename="../attributes.py" line="105"/>
+        <location filename="../attributes.py" line="130"/>
         <source>Attribute</source>
         <translation>Attribut</translation>
     </message>
     <message>
-        <location filename="../attributes.py" line="105"/>
+        <location filename="../attributes.py" line="130"/>
+        <location filename="../measure_panel.py" line="67"/>
         <source>Value</source>
         <translation>Wert</translation>
     </message>
     <message>
-        <location filename="../attributes.py" line="109"/>
-        <location filename="../attributes.py" line="121"/>
+        <location filename="../attributes.py" line="134"/>
+        <location filename="../attributes.py" line="167"/>
         <source>No object selected. Click a building in the 3D view.</source>
         <translation>Kein Objekt ausgewählt. Klicken Sie ein Gebäude in der 3D-Ansicht an.</translation>
     </message>
     <message>
-        <location filename="../attributes.py" line="124"/>
-        <location filename="../search.py" line="89"/>
-        <location filename="../search.py" line="98"/>
+        <location filename="../attributes.py" line="145"/>
+        <source>Feature</source>
+        <translation>Objekt Nr.</translation>
+    </message>
+    <message>
+        <location filename="../attributes.py" line="170"/>
+        <location filename="../search.py" line="91"/>
+        <location filename="../search.py" line="100"/>
         <source>ID</source>
         <translation>ID</translation>
     </message>
     <message>
-        <location filename="../attributes.py" line="124"/>
+        <location filename="../attributes.py" line="170"/>
         <source>Type</source>
         <translation>Typ</translation>
     </message>
     <message>
-        <location filename="../attributes.py" line="126"/>
+        <location filename="../attributes.py" line="172"/>
         <source>Part of</source>
         <translation>Teil von</translation>
     </message>
     <message>
-        <location filename="../attributes.py" line="128"/>
+        <location filename="../attributes.py" line="174"/>
         <source>Parts</source>
         <translation>Teile</translation>
     </message>
     <message>
-        <location filename="../attributes.py" line="131"/>
+        <location filename="../attributes.py" line="177"/>
         <source>LoD</source>
         <translation>LoD</translation>
     </message>
     <message>
-        <location filename="../attributes.py" line="133"/>
+        <location filename="../attributes.py" line="179"/>
         <source>File</source>
         <translation>Datei</translation>
     </message>
     <message>
-        <location filename="../attributes.py" line="165"/>
+        <location filename="../attributes.py" line="218"/>
         <source>{n} objects selected (showing the last one clicked)</source>
         <translation>{n} Objekte ausgewählt (gezeigt: das zuletzt angeklickte)</translation>
     </message>
     <message>
-        <location filename="../commands.py" line="35"/>
+        <location filename="../commands.py" line="39"/>
         <source>Demolish {id}</source>
         <translation>Abriss {id}</translation>
     </message>
     <message>
-        <location filename="../commands.py" line="36"/>
-        <source>Demolish {n} buildings</source>
-        <translation>Abriss von {n} Gebäuden</translation>
+        <location filename="../commands.py" line="40"/>
+        <source>Demolish {n} buildings ({names})</source>
+        <translation>{n} Gebäude abreißen ({names})</translation>
     </message>
     <message>
-        <location filename="../commands.py" line="42"/>
-        <location filename="../main_window.py" line="939"/>
+        <location filename="../commands.py" line="50"/>
+        <location filename="../main_window.py" line="982"/>
         <source>Set height of {id} to {h} m</source>
         <translation>Höhe von {id} auf {h} m setzen</translation>
     </message>
     <message>
-        <location filename="../commands.py" line="47"/>
+        <location filename="../commands.py" line="56"/>
         <source>Move {n} object(s)</source>
         <translation>{n} Objekt(e) verschieben</translation>
     </message>
     <message>
-        <location filename="../layers.py" line="61"/>
+        <location filename="../layers.py" line="63"/>
         <source>Layers</source>
         <translation>Ebenen</translation>
     </message>
     <message>
-        <location filename="../layers.py" line="62"/>
-        <location filename="../main_window.py" line="1003"/>
+        <location filename="../attributes.py" line="145"/>
+        <location filename="../geo_layers.py" line="113"/>
+        <location filename="../layers.py" line="64"/>
         <source>Layer</source>
         <translation>Ebene</translation>
     </message>
     <message>
-        <location filename="../layers.py" line="62"/>
+        <location filename="../geo_layers.py" line="124"/>
+        <source>2D layer {name}: {n} features</source>
+        <translation>2D-Ebene {name}: {n} Objekte</translation>
+    </message>
+    <message>
+        <location filename="../geo_layers.py" line="143"/>
+        <source>(no value)</source>
+        <translation>(kein Wert)</translation>
+    </message>
+    <message>
+        <location filename="../geo_layers.py" line="145"/>
+        <source>… {n} more classes</source>
+        <translation>… {n} weitere Klassen</translation>
+    </message>
+    <message>
+        <location filename="../geo_layers.py" line="270"/>
+        <source>Style of {name}</source>
+        <translation>Darstellung von {name}</translation>
+    </message>
+    <message>
+        <location filename="../geo_layers.py" line="278"/>
+        <location filename="../layers.py" line="64"/>
         <source>Colour</source>
         <translation>Farbe</translation>
     </message>
     <message>
-        <location filename="../layers.py" line="62"/>
+        <location filename="../geo_layers.py" line="282"/>
+        <source>Fill opacity</source>
+        <translation>Deckkraft der Füllung</translation>
+    </message>
+    <message>
+        <location filename="../geo_layers.py" line="285"/>
+        <source>(one colour)</source>
+        <translation>(eine Farbe)</translation>
+    </message>
+    <message>
+        <location filename="../geo_layers.py" line="289"/>
+        <source>Style by attribute</source>
+        <translation>Einfärben nach Attribut</translation>
+    </message>
+    <message>
+        <location filename="../geo_layers.py" line="293"/>
+        <source>Classes (numbers)</source>
+        <translation>Klassen (Zahlen)</translation>
+    </message>
+    <message>
+        <location filename="../geo_layers.py" line="295"/>
+        <source>(no labels)</source>
+        <translation>(keine Beschriftung)</translation>
+    </message>
+    <message>
+        <location filename="../geo_layers.py" line="299"/>
+        <source>Label by</source>
+        <translation>Beschriften mit</translation>
+    </message>
+    <message>
+        <location filename="../geo_layers.py" line="313"/>
+        <source>Colour of {name}</source>
+        <translation>Farbe von {name}</translation>
+    </message>
+    <message>
+        <location filename="../layers.py" line="64"/>
         <source>Opacity</source>
         <translation>Deckkraft</translation>
     </message>
     <message>
-        <location filename="../layers.py" line="64"/>
-        <location filename="../layers.py" line="79"/>
+        <location filename="../layers.py" line="66"/>
+        <location filename="../layers.py" line="82"/>
         <source>City model</source>
         <translation>Stadtmodell</translation>
     </message>
     <message>
-        <location filename="../layers.py" line="66"/>
-        <location filename="../layers.py" line="107"/>
+        <location filename="../layers.py" line="68"/>
+        <location filename="../layers.py" line="110"/>
         <source>Ground plane</source>
         <translation>Geländeebene</translation>
     </message>
     <message>
-        <location filename="../layers.py" line="92"/>
+        <location filename="../layers.py" line="95"/>
         <source>Click: choose a colour; right click: semantic colours (roof, wall, ground)</source>
         <translation>Klick: Farbe wählen; Rechtsklick: Flächenfarben (Dach, Wand, Boden)</translation>
     </message>
     <message>
-        <location filename="../layers.py" line="182"/>
+        <location filename="../layers.py" line="200"/>
+        <source>Style: colour, fill, style by attribute, labels</source>
+        <translation>Darstellung: Farbe, Füllung, Einfärben nach Attribut, Beschriftung</translation>
+    </message>
+    <message>
+        <location filename="../attributes.py" line="156"/>
+        <location filename="../layers.py" line="188"/>
+        <location filename="../legend.py" line="156"/>
         <source>2D layer: {name}</source>
         <translation>2D-Ebene: {name}</translation>
     </message>
     <message>
-        <location filename="../layers.py" line="217"/>
+        <location filename="../layers.py" line="265"/>
         <source>Colour of {type}</source>
         <translation>Farbe von {type}</translation>
     </message>
     <message>
-        <location filename="../legend.py" line="87"/>
+        <location filename="../legend.py" line="94"/>
         <source>Legend</source>
         <translation>Legende</translation>
     </message>
     <message>
-        <location filename="../legend.py" line="195"/>
+        <location filename="../legend.py" line="228"/>
         <source>Surfaces</source>
         <translation>Flächen</translation>
     </message>
@@ -642,7 +844,7 @@
     </message>
     <message>
         <location filename="../edit_dialogs.py" line="58"/>
-        <location filename="../legend.py" line="196"/>
+        <location filename="../legend.py" line="229"/>
         <source>Roof</source>
         <translation>Dach</translation>
     </message>
@@ -653,264 +855,281 @@
     </message>
     <message>
         <location filename="../edit_dialogs.py" line="64"/>
+        <source>A flat roof has no roof height</source>
+        <translation>Ein Flachdach hat keine Dachhöhe</translation>
+    </message>
+    <message>
+        <location filename="../edit_dialogs.py" line="65"/>
+        <source>Height of the ridge above the eaves</source>
+        <translation>Höhe des Firsts über der Traufe</translation>
+    </message>
+    <message>
+        <location filename="../edit_dialogs.py" line="74"/>
         <source>Set building height</source>
         <translation>Gebäudehöhe festlegen</translation>
     </message>
     <message>
-        <location filename="../edit_dialogs.py" line="65"/>
+        <location filename="../edit_dialogs.py" line="75"/>
         <source>New height (highest − lowest point)</source>
         <translation>Neue Höhe (höchster − tiefster Punkt)</translation>
     </message>
     <message>
-        <location filename="../edit_dialogs.py" line="75"/>
+        <location filename="../edit_dialogs.py" line="85"/>
         <source>Place the design</source>
         <translation>Entwurf platzieren</translation>
     </message>
     <message>
-        <location filename="../edit_dialogs.py" line="77"/>
+        <location filename="../edit_dialogs.py" line="87"/>
         <source>Automatic (file origin; lowest point if centred)</source>
         <translation>Automatisch (Ursprung; tiefster Punkt, wenn zentriert)</translation>
     </message>
     <message>
-        <location filename="../edit_dialogs.py" line="78"/>
+        <location filename="../edit_dialogs.py" line="88"/>
         <source>The file&apos;s origin (0, 0, 0)</source>
         <translation>Ursprung der Datei (0, 0, 0)</translation>
     </message>
     <message>
-        <location filename="../edit_dialogs.py" line="79"/>
+        <location filename="../edit_dialogs.py" line="89"/>
         <source>Centre of the design&apos;s base</source>
         <translation>Mitte der Entwurfsgrundfläche</translation>
     </message>
     <message>
-        <location filename="../edit_dialogs.py" line="80"/>
+        <location filename="../edit_dialogs.py" line="90"/>
         <source>Where the file is georeferenced (ignore the click)</source>
         <translation>Georeferenzierte Lage aus der Datei (Klick ignorieren)</translation>
     </message>
     <message>
-        <location filename="../edit_dialogs.py" line="83"/>
+        <location filename="../edit_dialogs.py" line="93"/>
         <source>Clicked point takes</source>
         <translation>Der geklickte Punkt ist</translation>
     </message>
     <message>
-        <location filename="../edit_dialogs.py" line="84"/>
+        <location filename="../edit_dialogs.py" line="94"/>
         <source>Rotation (counter-clockwise)</source>
         <translation>Drehung (gegen den Uhrzeigersinn)</translation>
     </message>
     <message>
-        <location filename="../edit_dialogs.py" line="85"/>
+        <location filename="../edit_dialogs.py" line="95"/>
         <source>Scale</source>
         <translation>Maßstab</translation>
     </message>
     <message>
-        <location filename="../legend.py" line="197"/>
+        <location filename="../legend.py" line="230"/>
         <source>Wall</source>
         <translation>Wand</translation>
     </message>
     <message>
-        <location filename="../legend.py" line="198"/>
+        <location filename="../i18n.py" line="116"/>
+        <location filename="../legend.py" line="231"/>
         <source>Ground surface</source>
         <translation>Bodenfläche</translation>
     </message>
     <message>
-        <location filename="../legend.py" line="199"/>
+        <location filename="../legend.py" line="232"/>
         <source>Selected</source>
         <translation>Ausgewählt</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="47"/>
+        <location filename="../main_window.py" line="49"/>
         <source>City models (*.json *.city.json *.jsonl *.city.jsonl *.gml *.xml *.citygml);;All files (*)</source>
         <translation>Stadtmodelle (*.json *.city.json *.jsonl *.city.jsonl *.gml *.xml *.citygml);;Alle Dateien (*)</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="306"/>
+        <location filename="../main_window.py" line="322"/>
         <source>&amp;Open…</source>
         <translation>&amp;Öffnen…</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="306"/>
+        <location filename="../main_window.py" line="322"/>
         <source>Open &amp;folder of tiles…</source>
         <translation>&amp;Ordner mit Kacheln öffnen…</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="306"/>
+        <location filename="../main_window.py" line="322"/>
         <source>Open &amp;demo district</source>
         <translation>&amp;Demo-Stadtteil öffnen</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="307"/>
+        <location filename="../main_window.py" line="323"/>
         <source>Open &amp;city (large folder of tiles)…</source>
         <translation>&amp;Stadt öffnen (großer Ordner mit Kacheln)…</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="308"/>
+        <location filename="../main_window.py" line="324"/>
         <source>Save &amp;image of the view…</source>
         <translation>&amp;Bild der Ansicht speichern…</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="308"/>
+        <location filename="../main_window.py" line="324"/>
         <source>&amp;Quit</source>
         <translation>&amp;Beenden</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="308"/>
+        <location filename="../main_window.py" line="324"/>
         <source>&amp;Export…</source>
         <translation>&amp;Exportieren…</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="310"/>
+        <location filename="../main_window.py" line="326"/>
         <source>&amp;Demolish selected</source>
         <translation>Auswahl &amp;abreißen</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="310"/>
+        <location filename="../main_window.py" line="326"/>
         <source>Clear selection</source>
         <translation>Auswahl aufheben</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="311"/>
+        <location filename="../main_window.py" line="327"/>
         <source>Load &amp;variant (scenario)…</source>
         <translation>&amp;Variante (Szenario) laden…</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="311"/>
+        <location filename="../main_window.py" line="327"/>
         <source>Save variant (scenario)…</source>
         <translation>Variante (Szenario) speichern…</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="312"/>
+        <location filename="../main_window.py" line="328"/>
         <source>Isometric view</source>
         <translation>Isometrische Ansicht</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="312"/>
+        <location filename="../main_window.py" line="328"/>
         <source>Top view</source>
         <translation>Draufsicht</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="312"/>
+        <location filename="../main_window.py" line="328"/>
         <source>Front view (looking north)</source>
         <translation>Vorderansicht (Blick nach Norden)</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="313"/>
+        <location filename="../main_window.py" line="329"/>
         <source>North up</source>
         <translation>Norden oben</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="313"/>
+        <location filename="../main_window.py" line="329"/>
         <source>Zoom to selection</source>
         <translation>Auf Auswahl zoomen</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="313"/>
+        <location filename="../main_window.py" line="329"/>
         <source>Zoom to all</source>
         <translation>Alles zeigen</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="314"/>
-        <location filename="../main_window.py" line="325"/>
+        <location filename="../main_window.py" line="330"/>
+        <location filename="../main_window.py" line="342"/>
         <source>Select</source>
         <translation>Auswählen</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="314"/>
+        <location filename="../main_window.py" line="330"/>
         <source>Box select</source>
         <translation>Rechteckauswahl</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="314"/>
+        <location filename="../main_window.py" line="330"/>
         <source>Measure distance</source>
         <translation>Strecke messen</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="315"/>
+        <location filename="../main_window.py" line="331"/>
         <source>Measure height above ground</source>
         <translation>Höhe über Grund messen</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="315"/>
+        <location filename="../main_window.py" line="331"/>
         <source>Walk (eye height 1.6 m)</source>
         <translation>Begehen (Augenhöhe 1,6 m)</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="316"/>
+        <location filename="../main_window.py" line="332"/>
         <source>Measure the area of a surface</source>
         <translation>Fläche einer Oberfläche messen</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="317"/>
+        <location filename="../main_window.py" line="333"/>
         <source>Clear measurements</source>
         <translation>Messungen löschen</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="317"/>
-        <location filename="../main_window.py" line="1099"/>
+        <location filename="../main_window.py" line="333"/>
+        <location filename="../main_window.py" line="1124"/>
         <source>About Stadtbild</source>
         <translation>Über Stadtbild</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="318"/>
+        <location filename="../main_window.py" line="335"/>
         <source>Set &amp;height of selected…</source>
         <translation>&amp;Höhe der Auswahl festlegen…</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="318"/>
+        <location filename="../main_window.py" line="335"/>
         <source>Draw footprint and e&amp;xtrude</source>
         <translation>Grundriss zeichnen und e&amp;xtrudieren</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="319"/>
+        <location filename="../main_window.py" line="336"/>
         <source>&amp;Insert design (file) at a point…</source>
         <translation>Entwurf (Datei) an einem Punkt &amp;einfügen…</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="319"/>
+        <location filename="../main_window.py" line="336"/>
         <source>Add 2D &amp;layer (GeoJSON, GPKG, SHP)…</source>
         <translation>2D-&amp;Ebene hinzufügen (GeoJSON, GPKG, SHP)…</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="324"/>
+        <location filename="../main_window.py" line="341"/>
         <source>Open</source>
         <translation>Öffnen</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="324"/>
+        <location filename="../main_window.py" line="341"/>
         <source>Iso</source>
         <translation>Iso</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="324"/>
+        <location filename="../main_window.py" line="341"/>
         <source>Top</source>
         <translation>Oben</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="324"/>
+        <location filename="../main_window.py" line="341"/>
         <source>Front</source>
         <translation>Vorne</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="325"/>
+        <location filename="../main_window.py" line="342"/>
         <source>North</source>
         <translation>Nord</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="325"/>
+        <location filename="../main_window.py" line="342"/>
         <source>Zoom</source>
         <translation>Zoom</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="326"/>
+        <location filename="../main_window.py" line="343"/>
         <source>Box</source>
         <translation>Rechteck</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="326"/>
+        <location filename="../main_window.py" line="343"/>
+        <location filename="../measure_panel.py" line="27"/>
         <source>Distance</source>
         <translation>Strecke</translation>
     </message>
     <message>
+        <location filename="../main_window.py" line="1130"/>
+        <source>quitting</source>
+        <translation>Stadtbild beendet wird</translation>
+    </message>
+    <message>
         <location filename="../bplan.py" line="34"/>
-        <location filename="../main_window.py" line="326"/>
+        <location filename="../main_window.py" line="343"/>
         <source>Height</source>
         <extracomment>the part of a building outside the Baugrenze and the stretch of Baulinie not built on</extracomment>
         <translation>Höhe</translation>
@@ -984,8 +1203,10 @@
         <translation>Bericht speichern (PDF, GeoJSON, GeoPackage, CSV) …</translation>
     </message>
     <message>
+        <location filename="../attributes.py" line="88"/>
         <location filename="../bplan.py" line="111"/>
         <source>Building</source>
+        <extracomment>CityGML classes shown in the UI language in headers (the table keeps the standard&apos;s name)</extracomment>
         <translation>Gebäude</translation>
     </message>
     <message>
@@ -1000,6 +1221,7 @@
     </message>
     <message>
         <location filename="../bplan.py" line="111"/>
+        <location filename="../measure_panel.py" line="67"/>
         <source>Details</source>
         <translation>Details</translation>
     </message>
@@ -1166,476 +1388,523 @@
         <translation>Bericht gespeichert: {path}</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="327"/>
+        <location filename="../main_window.py" line="344"/>
+        <location filename="../measure_panel.py" line="33"/>
         <source>Area</source>
         <translation>Fläche</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="328"/>
+        <location filename="../main_window.py" line="345"/>
         <source>Walk</source>
         <translation>Begehen</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="328"/>
+        <location filename="../main_window.py" line="345"/>
         <source>Demolish</source>
         <translation>Abreißen</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="328"/>
+        <location filename="../main_window.py" line="345"/>
         <source>Extrude</source>
         <translation>Extrudieren</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="335"/>
+        <location filename="../main_window.py" line="352"/>
         <source>&amp;Undo</source>
         <translation>&amp;Rückgängig</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="336"/>
+        <location filename="../main_window.py" line="353"/>
         <source>&amp;Redo</source>
         <translation>&amp;Wiederherstellen</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="338"/>
+        <location filename="../main_window.py" line="355"/>
         <source>&amp;File</source>
         <translation>&amp;Datei</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="338"/>
+        <location filename="../main_window.py" line="355"/>
         <source>&amp;Edit</source>
         <translation>&amp;Bearbeiten</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="338"/>
+        <location filename="../main_window.py" line="355"/>
         <source>&amp;View</source>
         <translation>&amp;Ansicht</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="338"/>
+        <location filename="../main_window.py" line="355"/>
         <source>&amp;Tools</source>
         <translation>&amp;Werkzeuge</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="339"/>
+        <location filename="../main_window.py" line="356"/>
         <source>&amp;Language</source>
         <translation>&amp;Sprache</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="339"/>
+        <location filename="../main_window.py" line="356"/>
         <source>&amp;Help</source>
         <translation>&amp;Hilfe</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="342"/>
+        <location filename="../main_window.py" line="359"/>
         <source>Recent files</source>
         <translation>Zuletzt geöffnet</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="343"/>
+        <location filename="../main_window.py" line="360"/>
         <source>Panels</source>
         <translation>Fenster</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="344"/>
+        <location filename="../main_window.py" line="361"/>
         <source>Tools</source>
         <translation>Werkzeuge</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="356"/>
+        <location filename="../main_window.py" line="374"/>
         <source>Open a city model: File ▸ Open, or drop files here</source>
         <translation>Stadtmodell öffnen: Datei ▸ Öffnen, oder Dateien hierher ziehen</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="370"/>
+        <location filename="../main_window.py" line="387"/>
+        <location filename="../main_window.py" line="428"/>
+        <source>opening another model</source>
+        <translation>ein anderes Modell geöffnet wird</translation>
+    </message>
+    <message>
+        <location filename="../main_window.py" line="390"/>
         <source>Open city model(s)</source>
         <translation>Stadtmodell(e) öffnen</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="375"/>
+        <location filename="../main_window.py" line="395"/>
         <source>Open a folder of tiles</source>
         <translation>Ordner mit Kacheln öffnen</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="388"/>
+        <location filename="../main_window.py" line="408"/>
         <source>(none)</source>
         <translation>(keine)</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="392"/>
+        <location filename="../main_window.py" line="412"/>
         <source>Clear list</source>
         <translation>Liste leeren</translation>
     </message>
     <message>
         <location filename="../bplan.py" line="325"/>
-        <location filename="../main_window.py" line="433"/>
+        <location filename="../main_window.py" line="457"/>
         <source>Loading {name} …</source>
         <translation>Lade {name} …</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="434"/>
-        <location filename="../project_io.py" line="339"/>
+        <location filename="../main_window.py" line="458"/>
+        <location filename="../project_io.py" line="422"/>
         <source>Loading</source>
         <translation>Laden</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="448"/>
+        <location filename="../main_window.py" line="472"/>
         <source>Loading cancelled</source>
         <translation>Laden abgebrochen</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="462"/>
+        <location filename="../main_window.py" line="486"/>
         <source>{file}: nothing to show: the model has no surface geometry</source>
         <translation>{file}: nichts darzustellen: das Modell hat keine Flächengeometrie</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="490"/>
+        <location filename="../main_window.py" line="516"/>
         <source>unknown CRS</source>
         <translation>unbekanntes Koordinatensystem</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="492"/>
+        <location filename="../main_window.py" line="518"/>
         <source>{n} objects, {t} triangles, {crs} – first frame after {s} s</source>
         <translation>{n} Objekte, {t} Dreiecke, {crs} – erstes Bild nach {s} s</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="519"/>
+        <location filename="../main_window.py" line="550"/>
         <source>Metrics</source>
         <translation>Kennzahlen</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="526"/>
+        <location filename="../main_window.py" line="557"/>
         <source>Stadtbild – error</source>
         <translation>Stadtbild – Fehler</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="529"/>
+        <location filename="../main_window.py" line="560"/>
         <source>Copy log</source>
         <translation>Log kopieren</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="530"/>
+        <location filename="../main_window.py" line="561"/>
         <source>Copy this message and the end of the log file, e.g. for a support request</source>
         <translation>Diese Meldung und das Ende der Protokolldatei kopieren, z. B. für eine Supportanfrage</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="618"/>
+        <location filename="../main_window.py" line="652"/>
         <source>{n} selected</source>
         <translation>{n} ausgewählt</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="627"/>
+        <location filename="../main_window.py" line="661"/>
         <source>{h} m above ground</source>
         <translation>{h} m über Grund</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="637"/>
-        <location filename="../main_window.py" line="928"/>
+        <location filename="../main_window.py" line="670"/>
+        <location filename="../main_window.py" line="971"/>
         <source>Select buildings first (click in the 3D view)</source>
         <translation>Erst Gebäude auswählen (Klick in die 3D-Ansicht)</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="674"/>
+        <location filename="../main_window.py" line="681"/>
+        <source>Edits go into the new variant “{name}”; Bestand stays the untouched source (rename the variant in the Variants panel)</source>
+        <translation>Änderungen gehen in die neue Variante „{name}“; der Bestand bleibt unverändert (umbenennen im Fenster Varianten)</translation>
+    </message>
+    <message>
+        <location filename="../main_window.py" line="717"/>
         <source>Load variant</source>
         <translation>Variante laden</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="674"/>
+        <location filename="../main_window.py" line="717"/>
         <source>Scenarios (*.scenario.json *.json)</source>
         <translation>Szenarien (*.scenario.json *.json)</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="692"/>
+        <location filename="../main_window.py" line="735"/>
         <source>Save variant</source>
         <translation>Variante speichern</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="693"/>
+        <location filename="../main_window.py" line="736"/>
         <source>Scenarios (*.scenario.json)</source>
         <translation>Szenarien (*.scenario.json)</translation>
     </message>
     <message>
-        <location filename="../export_dialog.py" line="24"/>
+        <location filename="../export_dialog.py" line="42"/>
         <source>Stadtbild – replace file?</source>
+        <extracomment>the formats of the dialog: (label, file endings; the first is appended to a name without one)</extracomment>
         <translation>Stadtbild – Datei ersetzen?</translation>
     </message>
     <message>
-        <location filename="../export_dialog.py" line="25"/>
+        <location filename="../export_dialog.py" line="43"/>
         <source>{file} already exists. Replace it?</source>
         <translation>{file} existiert bereits. Ersetzen?</translation>
     </message>
     <message>
-        <location filename="../export_dialog.py" line="34"/>
-        <location filename="../export_dialog.py" line="53"/>
-        <location filename="../export_dialog.py" line="101"/>
+        <location filename="../export_dialog.py" line="55"/>
+        <location filename="../export_dialog.py" line="99"/>
+        <location filename="../export_dialog.py" line="150"/>
         <source>Export</source>
         <translation>Export</translation>
     </message>
     <message>
-        <location filename="../export_dialog.py" line="36"/>
+        <location filename="../export_dialog.py" line="63"/>
         <location filename="../publish_dialog.py" line="23"/>
         <source>Browse…</source>
         <translation>Durchsuchen…</translation>
     </message>
     <message>
-        <location filename="../export_dialog.py" line="38"/>
+        <location filename="../export_dialog.py" line="65"/>
         <source>Public export: leave out internal attributes (owners, addresses, parcels)</source>
         <translation>Öffentlicher Export: interne Attribute weglassen (Eigentümer, Adressen, Flurstücke)</translation>
     </message>
     <message>
-        <location filename="../export_dialog.py" line="46"/>
-        <source>File (the format follows the name ending):</source>
-        <translation>Datei (das Format ergibt sich aus der Endung):</translation>
+        <location filename="../export_dialog.py" line="73"/>
+        <source>Format:</source>
+        <translation>Format:</translation>
+    </message>
+    <message>
+        <location filename="../export_dialog.py" line="75"/>
+        <source>File:</source>
+        <translation>Datei:</translation>
     </message>
     <message>
         <location filename="../bplan.py" line="550"/>
-        <location filename="../export_dialog.py" line="73"/>
-        <location filename="../main_window.py" line="696"/>
-        <location filename="../project_io.py" line="275"/>
+        <location filename="../export_dialog.py" line="122"/>
+        <location filename="../main_window.py" line="739"/>
+        <location filename="../project_io.py" line="352"/>
         <source>{file}: refusing to overwrite an input file</source>
         <translation>{file}: eine Eingabedatei wird nicht überschrieben</translation>
     </message>
     <message>
-        <location filename="../export_dialog.py" line="98"/>
+        <location filename="../export_dialog.py" line="147"/>
         <source>Exported {n} objects to {file}</source>
         <translation>{n} Objekte nach {file} exportiert</translation>
     </message>
     <message>
-        <location filename="../export_dialog.py" line="107"/>
-        <location filename="../main_window.py" line="744"/>
-        <location filename="../main_window.py" line="994"/>
-        <location filename="../project_io.py" line="278"/>
-        <location filename="../project_io.py" line="421"/>
+        <location filename="../export_dialog.py" line="156"/>
+        <location filename="../geo_layers.py" line="96"/>
+        <location filename="../main_window.py" line="787"/>
+        <location filename="../project_io.py" line="355"/>
+        <location filename="../project_io.py" line="513"/>
         <location filename="../publish_dialog.py" line="81"/>
         <location filename="../publish_dialog.py" line="117"/>
         <source>Open a city model first</source>
+        <extracomment>default colours of new layers (Okabe–Ito, colour-blind safe; none is the roof red)</extracomment>
         <translation>Bitte zuerst ein Stadtmodell öffnen</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="759"/>
+        <location filename="../main_window.py" line="802"/>
         <source>Running {name} …</source>
         <translation>{name} läuft …</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="829"/>
+        <location filename="../main_window.py" line="872"/>
         <source>Cancelled</source>
         <translation>Abgebrochen</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="858"/>
+        <location filename="../main_window.py" line="901"/>
         <source>Sun: azimuth {az}°, elevation {el}° ({tz}, {utc} UTC)</source>
         <translation>Sonne: Azimut {az}°, Höhe {el}° ({tz}, {utc} UTC)</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="917"/>
+        <location filename="../main_window.py" line="960"/>
         <source>New building {id}</source>
         <translation>Neues Gebäude {id}</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="946"/>
+        <location filename="../main_window.py" line="990"/>
         <source>Insert design</source>
         <translation>Entwurf einfügen</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="947"/>
+        <location filename="../main_window.py" line="991"/>
         <source>Designs (*.glb *.gltf *.obj *.stl *.ifc *.json *.gml);;All files (*)</source>
         <translation>Entwürfe (*.glb *.gltf *.obj *.stl *.ifc *.json *.gml);;Alle Dateien (*)</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="973"/>
+        <location filename="../main_window.py" line="1017"/>
         <source>Insert {name}</source>
         <translation>{name} einfügen</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="982"/>
+        <location filename="../main_window.py" line="1026"/>
         <source>Click the insertion point in the 3D view</source>
         <translation>Einfügepunkt in der 3D-Ansicht anklicken</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="985"/>
+        <location filename="../main_window.py" line="1029"/>
         <source>Add 2D layer</source>
         <translation>2D-Ebene hinzufügen</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="986"/>
+        <location filename="../analysis.py" line="461"/>
+        <location filename="../main_window.py" line="1030"/>
         <source>GIS layers (*.geojson *.json *.gpkg *.shp);;All files (*)</source>
         <translation>GIS-Ebenen (*.geojson *.json *.gpkg *.shp);;Alle Dateien (*)</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="1026"/>
+        <location filename="../main_window.py" line="1042"/>
         <source>Click a point in the 3D view</source>
         <translation>Einen Punkt in der 3D-Ansicht anklicken</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="1084"/>
+        <location filename="../main_window.py" line="1100"/>
         <source>Save image of the view</source>
         <translation>Bild der Ansicht speichern</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="1100"/>
+        <location filename="../main_window.py" line="1125"/>
         <source>&lt;b&gt;Stadtbild&lt;/b&gt; {v}&lt;br&gt;3D city-model viewer and planning tool.&lt;br&gt;Licence: GPL-3.0-or-later. Works fully offline.</source>
         <translation>&lt;b&gt;Stadtbild&lt;/b&gt; {v}&lt;br&gt;3D-Stadtmodell-Betrachter und Planungswerkzeug.&lt;br&gt;Lizenz: GPL-3.0-or-later. Arbeitet vollständig offline.</translation>
     </message>
     <message>
-        <location filename="../search.py" line="84"/>
         <location filename="../search.py" line="86"/>
+        <location filename="../search.py" line="88"/>
         <source>Search</source>
         <translation>Suche</translation>
     </message>
     <message>
-        <location filename="../search.py" line="85"/>
+        <location filename="../search.py" line="87"/>
         <source>id or value, e.g. 1931 or &gt;20</source>
         <translation>ID oder Wert, z. B. 1931 oder &gt;20</translation>
     </message>
     <message>
-        <location filename="../search.py" line="87"/>
+        <location filename="../search.py" line="89"/>
         <source>Select all results</source>
         <translation>Alle Treffer auswählen</translation>
     </message>
     <message>
-        <location filename="../search.py" line="90"/>
-        <location filename="../search.py" line="99"/>
+        <location filename="../search.py" line="92"/>
+        <location filename="../search.py" line="101"/>
         <source>All attributes</source>
         <translation>Alle Attribute</translation>
     </message>
     <message>
-        <location filename="../search.py" line="116"/>
-        <source>limit reached</source>
-        <translation>Grenze erreicht</translation>
-    </message>
-    <message>
-        <location filename="../search.py" line="117"/>
+        <location filename="../search.py" line="125"/>
         <source>{n} found</source>
         <translation>{n} gefunden</translation>
     </message>
     <message>
-        <location filename="../variants.py" line="66"/>
+        <location filename="../variants.py" line="73"/>
         <source>Variants</source>
         <translation>Varianten</translation>
     </message>
     <message>
-        <location filename="../variants.py" line="67"/>
+        <location filename="../variants.py" line="74"/>
         <source>New</source>
         <translation>Neu</translation>
     </message>
     <message>
-        <location filename="../variants.py" line="68"/>
+        <location filename="../variants.py" line="75"/>
         <source>Duplicate</source>
         <translation>Duplizieren</translation>
     </message>
     <message>
-        <location filename="../variants.py" line="69"/>
+        <location filename="../variants.py" line="76"/>
         <source>Rename…</source>
         <translation>Umbenennen…</translation>
     </message>
     <message>
-        <location filename="../variants.py" line="70"/>
+        <location filename="../variants.py" line="77"/>
         <source>Delete</source>
         <translation>Löschen</translation>
     </message>
     <message>
-        <location filename="../variants.py" line="71"/>
+        <location filename="../variants.py" line="78"/>
         <source>Load…</source>
         <translation>Laden…</translation>
     </message>
     <message>
-        <location filename="../variants.py" line="72"/>
+        <location filename="../variants.py" line="79"/>
         <source>Save…</source>
         <translation>Speichern…</translation>
     </message>
     <message>
-        <location filename="../variants.py" line="73"/>
+        <location filename="../variants.py" line="80"/>
         <source>Compare…</source>
         <translation>Vergleichen…</translation>
     </message>
     <message>
-        <location filename="../variants.py" line="74"/>
+        <location filename="../variants.py" line="81"/>
         <source>Compare: show removed buildings as ghosts</source>
         <translation>Vergleich: entfernte Gebäude transparent zeigen</translation>
     </message>
     <message>
-        <location filename="../variants.py" line="75"/>
+        <location filename="../variants.py" line="82"/>
         <source>Edit history</source>
         <translation>Bearbeitungsverlauf</translation>
     </message>
     <message>
-        <location filename="../variants.py" line="76"/>
+        <location filename="../variants.py" line="83"/>
         <source>&lt;original&gt;</source>
         <translation>&lt;Ausgangszustand&gt;</translation>
     </message>
     <message>
         <location filename="../state.py" line="162"/>
-        <location filename="../variants.py" line="78"/>
+        <location filename="../variants.py" line="85"/>
         <source>Existing</source>
         <extracomment>results kept per variant and analysis (the newest; visible ones always stay)</extracomment>
         <translation>Bestand</translation>
     </message>
     <message>
-        <location filename="../variants.py" line="110"/>
+        <location filename="../variants.py" line="181"/>
         <source>{n} edits</source>
         <translation>{n} Änderungen</translation>
     </message>
     <message>
-        <location filename="../variants.py" line="124"/>
+        <location filename="../variants.py" line="195"/>
+        <source>New variant</source>
+        <translation>Neue Variante</translation>
+    </message>
+    <message>
+        <location filename="../variants.py" line="196"/>
+        <source>Name of the new variant:</source>
+        <translation>Name der neuen Variante:</translation>
+    </message>
+    <message>
+        <location filename="../variants.py" line="219"/>
         <source>Variant {letter}</source>
         <translation>Variante {letter}</translation>
     </message>
     <message>
-        <location filename="../variants.py" line="132"/>
+        <location filename="../variants.py" line="227"/>
         <source>{name} (copy)</source>
         <translation>{name} (Kopie)</translation>
     </message>
     <message>
-        <location filename="../variants.py" line="138"/>
+        <location filename="../variants.py" line="233"/>
         <source>Rename variant</source>
         <translation>Variante umbenennen</translation>
     </message>
     <message>
-        <location filename="../variants.py" line="138"/>
+        <location filename="../variants.py" line="233"/>
         <source>Name</source>
         <translation>Name</translation>
     </message>
     <message>
-        <location filename="../viewport.py" line="592"/>
+        <location filename="../i18n.py" line="136"/>
         <source>Distance {d} m (horizontal {h} m, height difference {z} m)</source>
         <translation>Strecke {d} m (horizontal {h} m, Höhenunterschied {z} m)</translation>
     </message>
     <message>
-        <location filename="../viewport.py" line="605"/>
+        <location filename="../i18n.py" line="139"/>
         <source>Height above ground {h} m (absolute height {z} m)</source>
         <translation>Höhe über Grund {h} m (absolute Höhe {z} m)</translation>
     </message>
     <message>
-        <location filename="../viewport.py" line="629"/>
+        <location filename="../i18n.py" line="141"/>
         <source>Area {a} m² ({s}, tilt {t}°)</source>
         <translation>Fläche {a} m² ({s}, Neigung {t}°)</translation>
     </message>
     <message>
-        <location filename="../autosave.py" line="58"/>
+        <location filename="../autosave.py" line="87"/>
         <source>Autosave is not possible: {folder} is not writable</source>
         <translation>Automatisches Speichern nicht möglich: {folder} ist nicht beschreibbar</translation>
     </message>
     <message>
-        <location filename="../autosave.py" line="78"/>
+        <location filename="../autosave.py" line="148"/>
+        <location filename="../project_io.py" line="234"/>
+        <source>{n} unsaved edit(s)</source>
+        <translation>{n} ungesicherte Änderung(en)</translation>
+    </message>
+    <message>
+        <location filename="../autosave.py" line="150"/>
+        <location filename="../project_io.py" line="236"/>
+        <source>{n} 2D layer(s)</source>
+        <translation>{n} 2D-Ebene(n)</translation>
+    </message>
+    <message>
+        <location filename="../autosave.py" line="152"/>
+        <source>{files} has work that was not saved when it was last closed: {what} (journal of {when} UTC). Restore it?</source>
+        <translation>Für {files} gibt es Arbeit, die beim letzten Schließen nicht gesichert wurde: {what} (Stand {when} UTC). Wiederherstellen?</translation>
+    </message>
+    <message>
+        <location filename="../autosave.py" line="155"/>
+        <source>Stadtbild was not closed properly. Recover {what} of {files} (saved {when} UTC)?</source>
+        <translation>Stadtbild wurde nicht ordnungsgemäß beendet. {what} von {files} wiederherstellen (Stand {when} UTC)?</translation>
+    </message>
+    <message>
+        <location filename="../autosave.py" line="160"/>
         <source>Stadtbild – recover unsaved work</source>
         <translation>Stadtbild – ungesicherte Arbeit wiederherstellen</translation>
     </message>
     <message>
-        <location filename="../autosave.py" line="79"/>
-        <source>Stadtbild was not closed properly. Recover {n} unsaved edit(s) of {files} (saved {when} UTC)?</source>
-        <translation>Stadtbild wurde nicht ordnungsgemäß beendet. {n} ungesicherte Änderung(en) an {files} wiederherstellen (gespeichert {when} UTC)?</translation>
+        <location filename="../autosave.py" line="165"/>
+        <source>Later</source>
+        <translation>Später</translation>
     </message>
     <message>
-        <location filename="../autosave.py" line="94"/>
+        <location filename="../autosave.py" line="185"/>
         <source>{file}: cannot recover: the file is missing</source>
         <translation>{file}: Wiederherstellung nicht möglich: die Datei fehlt</translation>
     </message>
     <message>
-        <location filename="../autosave.py" line="117"/>
+        <location filename="../autosave.py" line="213"/>
         <source>Recovered</source>
         <translation>Wiederhergestellt</translation>
     </message>
     <message>
-        <location filename="../autosave.py" line="125"/>
+        <location filename="../autosave.py" line="230"/>
         <source>Recovered {n} edit(s)</source>
         <translation>{n} Änderung(en) wiederhergestellt</translation>
     </message>
@@ -1731,180 +2000,205 @@
         <translation>Geschosse geschätzt als Traufhöhe / 3 m</translation>
     </message>
     <message>
-        <location filename="../project_io.py" line="39"/>
+        <location filename="../project_io.py" line="46"/>
         <source>Stadtbild projects (*.stadtbild)</source>
         <translation>Stadtbild-Projekte (*.stadtbild)</translation>
     </message>
     <message>
-        <location filename="../project_io.py" line="44"/>
+        <location filename="../project_io.py" line="51"/>
         <source>Buildings</source>
         <extracomment>rows of the comparison: (key in compare_variants rows, label, decimals)</extracomment>
         <translation>Gebäude</translation>
     </message>
     <message>
-        <location filename="../project_io.py" line="45"/>
+        <location filename="../project_io.py" line="52"/>
         <source>Demolished</source>
         <translation>Abgerissen</translation>
     </message>
     <message>
-        <location filename="../project_io.py" line="46"/>
+        <location filename="../project_io.py" line="53"/>
         <source>Inserted</source>
         <translation>Eingefügt</translation>
     </message>
     <message>
-        <location filename="../project_io.py" line="48"/>
+        <location filename="../project_io.py" line="55"/>
         <source>Gross floor area, estimate [m²]</source>
         <translation>Bruttogrundfläche, geschätzt [m²]</translation>
     </message>
     <message>
-        <location filename="../project_io.py" line="50"/>
+        <location filename="../project_io.py" line="57"/>
         <source>Max. height [m]</source>
         <translation>Max. Höhe [m]</translation>
     </message>
     <message>
-        <location filename="../project_io.py" line="51"/>
+        <location filename="../project_io.py" line="58"/>
         <source>Mean eave height [m]</source>
         <translation>Mittlere Traufhöhe [m]</translation>
     </message>
     <message>
-        <location filename="../project_io.py" line="52"/>
+        <location filename="../project_io.py" line="59"/>
         <source>Max. eave height [m]</source>
         <translation>Max. Traufhöhe [m]</translation>
     </message>
     <message>
-        <location filename="../project_io.py" line="53"/>
+        <location filename="../project_io.py" line="60"/>
         <source>Mean ridge height [m]</source>
         <translation>Mittlere Firsthöhe [m]</translation>
     </message>
     <message>
-        <location filename="../project_io.py" line="54"/>
+        <location filename="../project_io.py" line="61"/>
         <source>Max. ridge height [m]</source>
         <translation>Max. Firsthöhe [m]</translation>
     </message>
     <message>
-        <location filename="../project_io.py" line="55"/>
+        <location filename="../project_io.py" line="62"/>
         <source>Shadow on the ground [m²]</source>
         <translation>Schatten am Boden [m²]</translation>
     </message>
     <message>
-        <location filename="../project_io.py" line="59"/>
+        <location filename="../project_io.py" line="66"/>
         <source>Roof PV yield [MWh/a]</source>
         <translation>PV-Ertrag der Dächer [MWh/a]</translation>
     </message>
     <message>
-        <location filename="../project_io.py" line="60"/>
+        <location filename="../project_io.py" line="67"/>
         <source>Mean roof irradiation [kWh/m²·a]</source>
         <translation>Mittlere Einstrahlung der Dächer [kWh/m²·a]</translation>
     </message>
     <message>
-        <location filename="../project_io.py" line="61"/>
+        <location filename="../project_io.py" line="68"/>
         <source>Sightline: blocking buildings</source>
         <translation>Sichtachse: verdeckende Gebäude</translation>
     </message>
     <message>
-        <location filename="../project_io.py" line="62"/>
+        <location filename="../project_io.py" line="69"/>
         <source>Viewshed: visible open ground [%]</source>
         <translation>Sichtfeld: sichtbare Freifläche [%]</translation>
     </message>
     <message>
-        <location filename="../project_io.py" line="63"/>
+        <location filename="../project_io.py" line="70"/>
         <source>View corridor: intruding buildings</source>
         <translation>Sichtachse (Korridor): störende Gebäude</translation>
     </message>
     <message>
-        <location filename="../project_io.py" line="64"/>
+        <location filename="../project_io.py" line="71"/>
         <source>Facade points meeting DIN 5034-1</source>
         <translation>Fassadenpunkte mit Besonnung nach DIN 5034-1</translation>
     </message>
     <message>
-        <location filename="../project_io.py" line="65"/>
+        <location filename="../project_io.py" line="72"/>
         <source>Facade points losing DIN 5034-1 sunlight</source>
         <translation>Fassadenpunkte, die die Besonnung nach DIN 5034-1 verlieren</translation>
     </message>
     <message>
-        <location filename="../project_io.py" line="66"/>
+        <location filename="../project_io.py" line="73"/>
         <source>Bebauungsplan: buildings with violations</source>
         <translation>Bebauungsplan: Gebäude mit Verstößen</translation>
     </message>
     <message>
-        <location filename="../project_io.py" line="67"/>
+        <location filename="../project_io.py" line="74"/>
         <source>Bebauungsplan: violations</source>
         <translation>Bebauungsplan: Verstöße</translation>
     </message>
     <message>
-        <location filename="../project_io.py" line="199"/>
+        <location filename="../project_io.py" line="252"/>
+        <source>Stadtbild – unsaved work</source>
+        <translation>Stadtbild – ungesicherte Arbeit</translation>
+    </message>
+    <message>
+        <location filename="../project_io.py" line="253"/>
+        <source>The open model has {what}.</source>
+        <translation>Das geöffnete Modell hat {what}.</translation>
+    </message>
+    <message>
+        <location filename="../project_io.py" line="254"/>
+        <source>Save it in a project before {action}?</source>
+        <translation>Vorher in einem Projekt speichern, bevor {action}?</translation>
+    </message>
+    <message>
+        <location filename="../project_io.py" line="273"/>
         <source>&amp;New project</source>
         <translation>&amp;Neues Projekt</translation>
     </message>
     <message>
-        <location filename="../project_io.py" line="200"/>
+        <location filename="../project_io.py" line="274"/>
         <source>Open &amp;project…</source>
         <translation>&amp;Projekt öffnen…</translation>
     </message>
     <message>
-        <location filename="../project_io.py" line="201"/>
+        <location filename="../project_io.py" line="275"/>
         <source>&amp;Save project</source>
         <translation>Projekt &amp;speichern</translation>
     </message>
     <message>
-        <location filename="../project_io.py" line="202"/>
+        <location filename="../project_io.py" line="276"/>
         <source>Save project &amp;as…</source>
         <translation>Projekt speichern &amp;unter…</translation>
     </message>
     <message>
-        <location filename="../project_io.py" line="203"/>
+        <location filename="../project_io.py" line="277"/>
         <source>Compare variants…</source>
         <translation>Varianten vergleichen…</translation>
     </message>
     <message>
-        <location filename="../project_io.py" line="262"/>
+        <location filename="../project_io.py" line="339"/>
         <source>Save project</source>
         <translation>Projekt speichern</translation>
     </message>
     <message>
-        <location filename="../project_io.py" line="286"/>
+        <location filename="../project_io.py" line="365"/>
         <source>Project saved: {file}</source>
         <translation>Projekt gespeichert: {file}</translation>
     </message>
     <message>
-        <location filename="../project_io.py" line="296"/>
+        <location filename="../project_io.py" line="371"/>
+        <source>starting a new project</source>
+        <translation>ein neues Projekt begonnen wird</translation>
+    </message>
+    <message>
+        <location filename="../project_io.py" line="377"/>
         <source>New project</source>
         <translation>Neues Projekt</translation>
     </message>
     <message>
-        <location filename="../project_io.py" line="299"/>
+        <location filename="../project_io.py" line="380"/>
+        <source>opening another project</source>
+        <translation>ein anderes Projekt geöffnet wird</translation>
+    </message>
+    <message>
+        <location filename="../project_io.py" line="382"/>
         <source>Open project</source>
         <translation>Projekt öffnen</translation>
     </message>
     <message>
-        <location filename="../project_io.py" line="317"/>
+        <location filename="../project_io.py" line="400"/>
         <source>Stadtbild – project</source>
         <translation>Stadtbild – Projekt</translation>
     </message>
     <message>
-        <location filename="../project_io.py" line="318"/>
+        <location filename="../project_io.py" line="401"/>
         <source>The project&apos;s source data has changed since it was saved:</source>
         <translation>Die Quelldaten des Projekts haben sich seit dem Speichern geändert:</translation>
     </message>
     <message>
-        <location filename="../project_io.py" line="324"/>
+        <location filename="../project_io.py" line="407"/>
         <source>{file}: a source file of the project is missing</source>
         <translation>{file}: eine Quelldatei des Projekts fehlt</translation>
     </message>
     <message>
-        <location filename="../project_io.py" line="338"/>
+        <location filename="../project_io.py" line="421"/>
         <source>Opening project {name} …</source>
         <translation>Projekt {name} wird geöffnet …</translation>
     </message>
     <message>
-        <location filename="../project_io.py" line="392"/>
+        <location filename="../project_io.py" line="484"/>
         <source>Project opened: {file}</source>
         <translation>Projekt geöffnet: {file}</translation>
     </message>
     <message>
-        <location filename="../project_io.py" line="440"/>
-        <location filename="../project_io.py" line="447"/>
-        <location filename="../project_io.py" line="498"/>
+        <location filename="../project_io.py" line="532"/>
+        <location filename="../project_io.py" line="539"/>
+        <location filename="../project_io.py" line="590"/>
         <source>Compare variants</source>
         <translation>Varianten vergleichen</translation>
     </message>
@@ -2085,27 +2379,27 @@
         <translation> · eingerastet</translation>
     </message>
     <message>
-        <location filename="../transform_tool.py" line="302"/>
+        <location filename="../transform_tool.py" line="301"/>
         <source>rotate {a}°</source>
         <translation>drehen {a}°</translation>
     </message>
     <message>
-        <location filename="../transform_tool.py" line="304"/>
+        <location filename="../transform_tool.py" line="303"/>
         <source>move {d} m</source>
         <translation>verschieben {d} m</translation>
     </message>
     <message>
-        <location filename="../transform_tool.py" line="305"/>
+        <location filename="../transform_tool.py" line="306"/>
         <source>{ids}: {what}</source>
         <translation>{ids}: {what}</translation>
     </message>
     <message>
-        <location filename="../transform_tool.py" line="319"/>
+        <location filename="../transform_tool.py" line="321"/>
         <source>Move/rotate cancelled</source>
         <translation>Verschieben/Drehen abgebrochen</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="309"/>
+        <location filename="../main_window.py" line="325"/>
         <source>&amp;Publish…</source>
         <translation>&amp;Veröffentlichen…</translation>
     </message>
@@ -2173,7 +2467,7 @@
     <message>
         <location filename="../publish_dialog.py" line="111"/>
         <source>Publish</source>
-        <translation type="unfinished"></translation>
+        <translation>Veröffentlichen</translation>
     </message>
     <message>
         <location filename="../analysis.py" line="194"/>
@@ -2201,7 +2495,7 @@
         <translation>Standardwetter des Standorts (Klarhimmelmodell), Dachpunkte alle {g} m</translation>
     </message>
     <message>
-        <location filename="../analysis.py" line="479"/>
+        <location filename="../analysis.py" line="538"/>
         <source>21 March and 17 January {y}, points every {s} m</source>
         <translation>21. März und 17. Januar {y}, Punkte alle {s} m</translation>
     </message>
@@ -2216,63 +2510,63 @@
         <translation>Sonnenstunden {date}</translation>
     </message>
     <message>
-        <location filename="../analysis_calls.py" line="572"/>
+        <location filename="../analysis_calls.py" line="676"/>
         <source>Setback areas ({rule})</source>
         <translation>Abstandsflächen ({rule})</translation>
     </message>
     <message>
-        <location filename="../layers.py" line="154"/>
         <location filename="../layers.py" line="157"/>
+        <location filename="../layers.py" line="160"/>
         <source>Results</source>
         <translation>Ergebnisse</translation>
     </message>
     <message>
-        <location filename="../layers.py" line="171"/>
+        <location filename="../layers.py" line="174"/>
         <source>Computed for other edits of this variant: run it again to see it</source>
         <translation>Für einen anderen Bearbeitungsstand dieser Variante berechnet: zum Anzeigen erneut starten</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="733"/>
+        <location filename="../main_window.py" line="776"/>
         <source>stale: computed before the latest edits</source>
         <translation>veraltet: vor den letzten Änderungen berechnet</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="735"/>
+        <location filename="../main_window.py" line="778"/>
         <source>stale: computed for {params}</source>
         <translation>veraltet: berechnet für {params}</translation>
     </message>
     <message>
-        <location filename="../project_io.py" line="56"/>
+        <location filename="../project_io.py" line="63"/>
         <source>Open ground of the study area [m²]</source>
         <translation>Freifläche des Untersuchungsgebiets [m²]</translation>
     </message>
     <message>
-        <location filename="../project_io.py" line="57"/>
+        <location filename="../project_io.py" line="64"/>
         <source>Shadow share of the open ground [%]</source>
         <translation>Schattenanteil der Freifläche [%]</translation>
     </message>
     <message>
-        <location filename="../project_io.py" line="58"/>
+        <location filename="../project_io.py" line="65"/>
         <source>Mean sun hours on the ground [h]</source>
         <translation>Mittlere Sonnenstunden am Boden [h]</translation>
     </message>
     <message>
-        <location filename="../project_io.py" line="445"/>
+        <location filename="../project_io.py" line="537"/>
         <source>Comparing variants …</source>
         <translation>Varianten werden verglichen …</translation>
     </message>
     <message>
-        <location filename="../project_io.py" line="463"/>
+        <location filename="../project_io.py" line="555"/>
         <source>Comparison cancelled</source>
         <translation>Vergleich abgebrochen</translation>
     </message>
     <message>
-        <location filename="../project_io.py" line="475"/>
+        <location filename="../project_io.py" line="567"/>
         <source>Computing {analysis} for {variant} ({k} of {n}) …</source>
         <translation>{analysis} für {variant} wird berechnet ({k} von {n}) …</translation>
     </message>
     <message>
-        <location filename="../project_io.py" line="525"/>
+        <location filename="../project_io.py" line="617"/>
         <source>Gross floor area estimate = footprint × storeys, storeys = eave height / 3 m (an assumption). Every analysis is compared with the same parameters for all variants (above); shadow areas are measured on one study area for all times and variants.</source>
         <translation>Bruttogrundfläche geschätzt = Grundfläche × Geschosse, Geschosse = Traufhöhe / 3 m (Annahme). Jede Analyse wird für alle Varianten mit denselben Parametern verglichen (oben); Schattenflächen werden für alle Uhrzeiten und Varianten auf demselben Untersuchungsgebiet gemessen.</translation>
     </message>
@@ -2282,244 +2576,361 @@
         <translation>veraltet</translation>
     </message>
     <message>
+        <location filename="../i18n.py" line="115"/>
         <source>Roof surface</source>
+        <extracomment>semantic surface types (CityGML) as the UI names them</extracomment>
         <translation>Dachfläche</translation>
     </message>
     <message>
+        <location filename="../i18n.py" line="115"/>
         <source>Wall surface</source>
         <translation>Wandfläche</translation>
     </message>
     <message>
+        <location filename="../i18n.py" line="116"/>
         <source>Closure surface</source>
         <translation>Abschlussfläche</translation>
     </message>
     <message>
+        <location filename="../i18n.py" line="117"/>
         <source>Outer ceiling surface</source>
         <translation>Äußere Deckenfläche</translation>
     </message>
     <message>
+        <location filename="../i18n.py" line="118"/>
         <source>Outer floor surface</source>
         <translation>Äußere Bodenfläche</translation>
     </message>
     <message>
+        <location filename="../i18n.py" line="118"/>
         <source>Window</source>
         <translation>Fenster</translation>
     </message>
     <message>
+        <location filename="../i18n.py" line="119"/>
         <source>Door</source>
         <translation>Tür</translation>
     </message>
     <message>
+        <location filename="../i18n.py" line="119"/>
         <source>Water surface</source>
         <translation>Wasserfläche</translation>
     </message>
     <message>
+        <location filename="../i18n.py" line="120"/>
         <source>Traffic area</source>
         <translation>Verkehrsfläche</translation>
     </message>
     <message>
+        <location filename="../i18n.py" line="120"/>
         <source>Auxiliary traffic area</source>
         <translation>Verkehrsbegleitfläche</translation>
     </message>
     <message>
+        <location filename="../attributes.py" line="91"/>
+        <location filename="../i18n.py" line="121"/>
         <source>Terrain</source>
         <translation>Gelände</translation>
     </message>
     <message>
+        <location filename="../i18n.py" line="121"/>
         <source>Surface without semantics</source>
         <translation>Fläche ohne Semantik</translation>
     </message>
     <message>
+        <location filename="../i18n.py" line="133"/>
         <source>snapped to a corner</source>
         <translation>an Ecke gefangen</translation>
     </message>
     <message>
+        <location filename="../i18n.py" line="133"/>
         <source>snapped to an edge</source>
         <translation>an Kante gefangen</translation>
     </message>
     <message>
+        <location filename="../measure_panel.py" line="20"/>
         <source>corner</source>
         <translation>Ecke</translation>
     </message>
     <message>
+        <location filename="../measure_panel.py" line="20"/>
         <source>edge</source>
         <translation>Kante</translation>
     </message>
     <message>
+        <location filename="../measure_panel.py" line="23"/>
         <source>horizontal {h} m, height difference {z} m; from {a} to {b}</source>
         <translation>horizontal {h} m, Höhenunterschied {z} m; von {a} nach {b}</translation>
     </message>
     <message>
+        <location filename="../measure_panel.py" line="26"/>
+        <location filename="../measure_panel.py" line="31"/>
         <source>snapped to: {what}</source>
         <translation>gefangen an: {what}</translation>
     </message>
     <message>
+        <location filename="../measure_panel.py" line="29"/>
         <source>absolute height {z} m at {p}</source>
         <translation>absolute Höhe {z} m bei {p}</translation>
     </message>
     <message>
+        <location filename="../measure_panel.py" line="32"/>
         <source>Height above ground</source>
         <translation>Höhe über Grund</translation>
     </message>
     <message>
+        <location filename="../measure_panel.py" line="34"/>
         <source>{surface}, tilt {t}°</source>
         <translation>{surface}, Neigung {t}°</translation>
     </message>
     <message>
+        <location filename="../measure_panel.py" line="66"/>
         <source>Measurements</source>
         <translation>Messungen</translation>
     </message>
     <message>
+        <location filename="../measure_panel.py" line="67"/>
         <source>Measurement</source>
         <translation>Messung</translation>
     </message>
     <message>
+        <location filename="../measure_panel.py" line="68"/>
         <source>Copy</source>
         <translation>Kopieren</translation>
     </message>
     <message>
+        <location filename="../measure_panel.py" line="69"/>
         <source>Clear</source>
         <translation>Leeren</translation>
     </message>
     <message>
+        <location filename="../help_dialog.py" line="73"/>
+        <location filename="../main_window.py" line="334"/>
         <source>Navigation and keys</source>
         <translation>Navigation und Tasten</translation>
     </message>
     <message>
+        <location filename="../help_dialog.py" line="18"/>
         <source>Left drag</source>
         <translation>Linke Maustaste ziehen</translation>
     </message>
     <message>
+        <location filename="../help_dialog.py" line="18"/>
         <source>Orbit around the view centre</source>
         <translation>Um die Bildmitte drehen</translation>
     </message>
     <message>
+        <location filename="../help_dialog.py" line="19"/>
         <source>Middle drag, Shift + left drag</source>
         <translation>Mittlere Maustaste ziehen, Umschalt + linke Maustaste ziehen</translation>
     </message>
     <message>
+        <location filename="../help_dialog.py" line="19"/>
         <source>Pan</source>
         <translation>Verschieben</translation>
     </message>
     <message>
+        <location filename="../help_dialog.py" line="20"/>
         <source>Wheel</source>
         <translation>Mausrad</translation>
     </message>
     <message>
+        <location filename="../help_dialog.py" line="20"/>
         <source>Zoom towards the point under the cursor</source>
         <translation>Zum Punkt unter dem Mauszeiger zoomen</translation>
     </message>
     <message>
+        <location filename="../help_dialog.py" line="21"/>
+        <location filename="../help_dialog.py" line="31"/>
         <source>Click</source>
         <translation>Klick</translation>
     </message>
     <message>
+        <location filename="../help_dialog.py" line="21"/>
         <source>Select a building (Shift: add or remove)</source>
         <translation>Gebäude auswählen (Umschalt: hinzufügen oder entfernen)</translation>
     </message>
     <message>
+        <location filename="../help_dialog.py" line="22"/>
         <source>Drag in box mode</source>
         <translation>Ziehen im Rechteck-Modus</translation>
     </message>
     <message>
+        <location filename="../help_dialog.py" line="22"/>
         <source>Select every building in the rectangle</source>
         <translation>Alle Gebäude im Rechteck auswählen</translation>
     </message>
     <message>
+        <location filename="../help_dialog.py" line="23"/>
         <source>Click in distance / height mode</source>
         <translation>Klick im Strecken- / Höhen-Modus</translation>
     </message>
     <message>
+        <location filename="../help_dialog.py" line="24"/>
         <source>Measure; points snap to corners and edges within 10 pixels</source>
         <translation>Messen; Punkte rasten an Ecken und Kanten im Umkreis von 10 Pixeln ein</translation>
     </message>
     <message>
+        <location filename="../help_dialog.py" line="27"/>
         <source>Walk forward / back (2 m; with Shift 10 m)</source>
         <translation>Vorwärts / rückwärts gehen (2 m; mit Umschalt 10 m)</translation>
     </message>
     <message>
+        <location filename="../help_dialog.py" line="28"/>
         <source>Turn left / right (5°)</source>
         <translation>Nach links / rechts drehen (5°)</translation>
     </message>
     <message>
+        <location filename="../help_dialog.py" line="29"/>
         <source>Step sideways</source>
         <translation>Seitwärts gehen</translation>
     </message>
     <message>
+        <location filename="../help_dialog.py" line="30"/>
         <source>Page up / down</source>
         <translation>Bild auf / ab</translation>
     </message>
     <message>
+        <location filename="../help_dialog.py" line="30"/>
         <source>Eye higher / lower</source>
         <translation>Augenhöhe höher / tiefer</translation>
     </message>
     <message>
+        <location filename="../help_dialog.py" line="31"/>
         <source>Walk to the point clicked</source>
         <translation>Zum angeklickten Punkt gehen</translation>
     </message>
     <message>
+        <location filename="../help_dialog.py" line="32"/>
         <source>Leave walk mode</source>
         <translation>Begehen beenden</translation>
     </message>
     <message>
+        <location filename="../help_dialog.py" line="35"/>
         <source>→, Page down</source>
         <translation>→, Bild ab</translation>
     </message>
     <message>
+        <location filename="../help_dialog.py" line="35"/>
         <source>Next saved view</source>
         <translation>Nächste gespeicherte Ansicht</translation>
     </message>
     <message>
+        <location filename="../help_dialog.py" line="36"/>
         <source>←, Page up</source>
         <translation>←, Bild auf</translation>
     </message>
     <message>
+        <location filename="../help_dialog.py" line="36"/>
         <source>Previous saved view</source>
         <translation>Vorige gespeicherte Ansicht</translation>
     </message>
     <message>
+        <location filename="../help_dialog.py" line="37"/>
         <source>Space</source>
         <translation>Leertaste</translation>
     </message>
     <message>
+        <location filename="../help_dialog.py" line="37"/>
         <source>Play / pause the tour or the sun</source>
         <translation>Rundgang oder Sonnenlauf abspielen / anhalten</translation>
     </message>
     <message>
+        <location filename="../help_dialog.py" line="38"/>
         <source>Before / after</source>
         <translation>Vorher / nachher</translation>
     </message>
     <message>
+        <location filename="../help_dialog.py" line="39"/>
         <source>Hide / show the control bar</source>
         <translation>Bedienleiste aus- / einblenden</translation>
     </message>
     <message>
+        <location filename="../help_dialog.py" line="40"/>
         <source>Leave the presentation</source>
         <translation>Präsentation beenden</translation>
     </message>
     <message>
+        <location filename="../help_dialog.py" line="64"/>
         <source>Mouse in the 3D view</source>
         <translation>Maus in der 3D-Ansicht</translation>
     </message>
     <message>
+        <location filename="../help_dialog.py" line="65"/>
         <source>Keys</source>
         <translation>Tasten</translation>
     </message>
     <message>
+        <location filename="../help_dialog.py" line="66"/>
         <source>Walk mode</source>
         <translation>Begehen</translation>
     </message>
     <message>
+        <location filename="../help_dialog.py" line="67"/>
         <source>Presentation (F5)</source>
         <translation>Präsentation (F5)</translation>
     </message>
     <message>
+        <location filename="../help_dialog.py" line="62"/>
         <source>Undo</source>
+        <extracomment>actions whose shortcuts the page lists, in this order</extracomment>
         <translation>Rückgängig</translation>
     </message>
     <message>
+        <location filename="../help_dialog.py" line="62"/>
         <source>Redo</source>
         <translation>Wiederherstellen</translation>
+    </message>
+    <message>
+        <location filename="../guidance.py" line="14"/>
+        <source>Select: click a building (Shift+click adds it); drag to turn the view, wheel to zoom, right drag to pan</source>
+        <extracomment>status-bar hint of each tool of the 3D view (app.viewport modes)</extracomment>
+        <translation>Auswählen: Gebäude anklicken (Umschalt+Klick fügt hinzu); Ziehen dreht die Ansicht, Mausrad zoomt, rechte Maustaste verschiebt</translation>
+    </message>
+    <message>
+        <location filename="../guidance.py" line="16"/>
+        <source>Box select: drag a rectangle over the buildings (Shift adds them); Esc ends</source>
+        <translation>Rechteckauswahl: ein Rechteck über die Gebäude ziehen (Umschalt fügt hinzu); Esc beendet</translation>
+    </message>
+    <message>
+        <location filename="../guidance.py" line="17"/>
+        <source>Measure distance: click the first point, then the second; Esc ends</source>
+        <translation>Strecke messen: ersten Punkt, dann zweiten Punkt anklicken; Esc beendet</translation>
+    </message>
+    <message>
+        <location filename="../guidance.py" line="18"/>
+        <source>Measure height: click a point on a roof or facade for its height above the ground; Esc ends</source>
+        <translation>Höhe messen: einen Punkt auf Dach oder Fassade anklicken – Höhe über Gelände; Esc beendet</translation>
+    </message>
+    <message>
+        <location filename="../guidance.py" line="20"/>
+        <source>Measure area: click a roof or wall surface; Esc ends</source>
+        <translation>Fläche messen: eine Dach- oder Wandfläche anklicken; Esc beendet</translation>
+    </message>
+    <message>
+        <location filename="../guidance.py" line="21"/>
+        <source>Walk: W/S or ↑/↓ forward and back, A/D or ←/→ turn, Q/E step sideways, Shift for long steps; Esc ends</source>
+        <translation>Begehen: W/S oder ↑/↓ vor und zurück, A/D oder ←/→ drehen, Q/E seitwärts, Umschalt für große Schritte; Esc beendet</translation>
+    </message>
+    <message>
+        <location filename="../guidance.py" line="23"/>
+        <source>Draw the footprint: click its corners in the view; double-click or Enter closes the outline (at least 3 corners), then height and roof are asked; Esc cancels</source>
+        <translation>Grundriss zeichnen: Ecken in der Ansicht anklicken; Doppelklick oder Eingabetaste schließt den Umriss (mindestens 3 Ecken), danach werden Höhe und Dach abgefragt; Esc bricht ab</translation>
+    </message>
+    <message>
+        <location filename="../guidance.py" line="25"/>
+        <source>Click a point in the 3D view; Esc cancels</source>
+        <translation>Einen Punkt in der 3D-Ansicht anklicken; Esc bricht ab</translation>
+    </message>
+    <message>
+        <location filename="../workers.py" line="84"/>
+        <source>out of memory (the input is too large for this machine)</source>
+        <translation>zu wenig Arbeitsspeicher (die Eingabe ist für diesen Rechner zu groß)</translation>
+    </message>
+    <message>
+        <location filename="../workers.py" line="95"/>
+        <source>internal error: {what} (details in {where})</source>
+        <translation>interner Fehler: {what} (Einzelheiten in {where})</translation>
     </message>
 </context>
 </TS>
