@@ -12,8 +12,9 @@ APT_PKGS := xvfb xauth libxkbcommon-x11-0 libxcb-cursor0 libxcb-icccm4 libxcb-ke
             libxcb-xkb1 libx11-xcb1 libfontconfig1 libdbus-1-3 libglib2.0-0 libegl1 \
             libegl-mesa0 libgl1-mesa-dri libgl1 libxrender1 libxext6 fonts-dejavu-core strace \
             openbox x11-utils proj-data
-# the browser test of the published web scene (tests/test_publish_browser.py): Debian's Chromium
-TEST_APT_PKGS := chromium
+# the browser test of the published web scene (tests/test_publish_browser.py): Debian's Chromium;
+# the council report test reads the PDF with poppler (pdftotext, pdftoppm: tests/test_gui_planner.py)
+TEST_APT_PKGS := chromium poppler-utils
 PYTEST_ARGS ?=
 # make test runs two pytest-xdist workers (the machine's two cores): the GUI tests all in one
 # (tests/conftest.py groups them), the rest spread over both; TEST_WORKERS=0 runs in one process

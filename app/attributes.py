@@ -78,6 +78,33 @@ METRIC_LABELS = {
 }
 
 
+#: the roof classes of analysis.metrics (roof_type) in the UI language
+ROOF_TYPE_TEXTS = {
+    "flat": QT_TRANSLATE_NOOP("", "flat"), "shed": QT_TRANSLATE_NOOP("", "shed"),
+    "gable": QT_TRANSLATE_NOOP("", "gable"), "hip": QT_TRANSLATE_NOOP("", "hip"),
+    "complex": QT_TRANSLATE_NOOP("", "complex"), "none": QT_TRANSLATE_NOOP("", "no roof"),
+}
+
+
+def display_value(value, key: str = "") -> str:
+    """An attribute or figure as the user reads it: numbers in the UI's format (decimal comma in
+    German, the decimals the value has, at most 6), yes/no, the computed roof classes translated."""
+    if value is None:
+        return ""
+    if isinstance(value, (bool, np.bool_)):
+        return tr("yes") if value else tr("no")
+    if isinstance(value, (float, np.floating)):
+        v = float(value)
+        if not np.isfinite(v):
+            return "–"
+        text = repr(v)
+        decimals = 0 if v.is_integer() else (len(text.split(".")[1]) if "." in text and "e" not in text else 6)
+        return format_number(v, min(decimals, 6))
+    if key.endswith("roof_type") and str(value) in ROOF_TYPE_TEXTS:
+        return tr(ROOF_TYPE_TEXTS[str(value)])
+    return str(value)
+
+
 def tr_type(object_type: str) -> str:
     """A CityGML class name in the UI language where it has a translation (Building → Gebäude)."""
     return tr(object_type) if object_type in TYPE_TEXTS else object_type
@@ -144,9 +171,7 @@ class AttributeDock(QDockWidget):
         self.label = None
         rows = [(tr("Layer"), layer_name), (tr("Feature"), str(index + 1))]
         for k, v in record.items():
-            if isinstance(v, float):
-                v = format_number(v, 2) if np.isfinite(v) else ""
-            rows.append((str(k), "" if v is None else v))
+            rows.append((str(k), display_value(v, str(k))))
         self.table.setRowCount(len(rows))
         for r, (k, v) in enumerate(rows):
             self.table.setItem(r, 0, QTableWidgetItem(str(k)))
@@ -195,7 +220,8 @@ class AttributeDock(QDockWidget):
             computed.update(metrics)
         for key, value in computed.items():
             label = tr(METRIC_LABELS.get(key, key))
-            rows.append(("∑ " + label, format_number(value, 2) if isinstance(value, float) else value))
+            rows.append(("∑ " + label, format_number(value, 2) if isinstance(value, float)
+                         else display_value(value, key)))
         extra_rows = []
         for provider in ([self.extra_rows] if self.extra_rows is not None else []) + self.row_providers:
             extra_rows.extend(provider(object_id))  # e.g. a clicked roof's solar figures
@@ -203,8 +229,9 @@ class AttributeDock(QDockWidget):
         self.table.setRowCount(len(rows))
         for r, (k, v) in enumerate(rows):
             self.table.setItem(r, 0, QTableWidgetItem(str(k)))
-            item = QTableWidgetItem("" if v is None else str(v))
-            item.setToolTip(str(v))
+            text = display_value(v, str(k))
+            item = QTableWidgetItem(text)
+            item.setToolTip(text)
             self.table.setItem(r, 1, item)
         from html import escape
 

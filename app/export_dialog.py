@@ -136,6 +136,8 @@ def start_export(window, path, public: bool = False):
         base = public_copy(base, patterns)[0]
     edits = Edits.between(base, model)
     variant = window.variants.active()
+    if fmt == "PDF" and not public:
+        return start_report(window, path)
 
     def run(progress, cancelled):
         progress(0.05)
@@ -148,6 +150,31 @@ def start_export(window, path, public: bool = False):
             n=(summary or {}).get("objects", len(model.objects)), file=path), 10000)
 
     return window.jobs.start(run, tr("Export"), on_done=done, on_error=window.show_error)
+
+
+def start_report(window, path):
+    """The council report (app.report, exporters.council_report) in a worker job."""
+    from exporters.council_report import write_council_report
+
+    from .report import build_report, report_texts
+
+    info, sections, finish = build_report(window)
+    texts = report_texts()
+
+    def run(progress, cancelled):
+        progress(0.05)
+        changes = finish()
+        progress(0.4)
+        summary = write_council_report(path, info, sections, changes, texts)
+        progress(1.0)
+        return summary
+
+    def done(summary):
+        window.last_report = {"path": str(path), **(summary or {})}
+        window.statusBar().showMessage(tr("Report with {n} analyses written to {file}").format(
+            n=(summary or {}).get("analyses", 0), file=path), 10000)
+
+    return window.jobs.start(run, tr("Report"), on_done=done, on_error=window.show_error)
 
 
 def ask_export(window):

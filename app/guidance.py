@@ -41,11 +41,14 @@ class Guidance(QObject):
             app.installEventFilter(self)
 
     def retranslate(self) -> None:
-        self.show_hint(self.window.viewport.mode)
+        self.show_hint(self.window.viewport.mode, clear=False)
 
-    def show_hint(self, mode: str) -> None:
+    def show_hint(self, mode: str, clear: bool = True) -> None:
+        """The hint of ``mode``; a new tool replaces any passing status message, so it is seen."""
         text = TOOL_HINTS.get(mode)
         self.hint.setText(tr(text) if text else "")
+        if clear and text:
+            self.window.statusBar().clearMessage()
 
     def text(self) -> str:
         return self.hint.text()

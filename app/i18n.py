@@ -88,7 +88,7 @@ def set_language(lang: str) -> str:
     _installed.clear()
     if lang != "en":
         own = _translator(app, f"stadtbild_{lang}")
-        errors = _translator(app, f"errors_{lang}")  # the readers' error texts (model.errors.MESSAGES)
+        errors = _translator(app, f"texts_{lang}")  # reader errors (model.errors), the council report
         if errors is not None:
             app.installTranslator(errors)
             _installed.append(errors)

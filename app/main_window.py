@@ -546,6 +546,8 @@ class MainWindow(QMainWindow):
         textures = getattr(model, "textures", None)
         for w in [*model.warnings, *([textures.missing_note()] if textures is not None and textures.missing else [])]:
             log.info("%s", w)
+        for notice in getattr(model, "notices", []):  # loaded, but not whole (a cut-off file): say so
+            self.show_error(error_text(notice))
         crs = model.crs.name or tr("unknown CRS")
         self.statusBar().showMessage(
             tr("{n} objects, {t} triangles, {crs} – first frame after {s} s").format(

@@ -72,6 +72,9 @@ COMPARE_ROWS = (
     ("sunlight_points_lost", QT_TRANSLATE_NOOP("", "Facade points losing DIN 5034-1 sunlight"), 0),
     ("bplan_buildings_violating", QT_TRANSLATE_NOOP("", "Bebauungsplan: buildings with violations"), 0),
     ("bplan_violations", QT_TRANSLATE_NOOP("", "Bebauungsplan: violations"), 0),
+    ("setback_conflicts", QT_TRANSLATE_NOOP("", "Setback areas: conflicts"), 0),
+    ("setback_buildings", QT_TRANSLATE_NOOP("", "Setback areas: buildings in conflict"), 0),
+    ("setback_new_conflicts", QT_TRANSLATE_NOOP("", "Setback areas: new conflicts of the variant"), 0),
 )
 
 
@@ -104,6 +107,12 @@ def analysis_figures(key: str, result) -> dict:
     if key == "bplan":
         return {"bplan_buildings_violating": sum(1 for b in result.buildings if not b.compliant),
                 "bplan_violations": len(result.violations)}
+    if key == "setbacks":  # app.analysis_calls.SetbackRun (or a plain setbacks result)
+        res = getattr(result, "result", result)
+        out = {"setback_conflicts": len(res.violations), "setback_buildings": len({v["id"] for v in res.violations})}
+        if getattr(result, "conflicts", None) is not None:
+            out["setback_new_conflicts"] = len(result.conflicts["new"])
+        return out
     if key == "solar":
         s = result.summary()
         return {"solar_yield_mwh_a": float(s["total_kwh_a"]) / 1000.0, "solar_mean_kwh_m2a": float(s["mean_kwh_m2a"])}

@@ -484,11 +484,21 @@ def test_truncated_file_keeps_complete_objects_with_a_warning(tmp_path):
     model = read_citygml(path)
     complete_members = cut.count(b"</core:cityObjectMember>")
     assert model.object_counts()["Building"] == complete_members
-    assert any("truncated" in w for w in model.warnings)
-    path.write_bytes(src[:300])
+    assert any("the file ends early" in w and f"only the {len(model.objects)} object(s)" in w for w in model.warnings)
+    path.write_bytes(src[:300])  # cut inside the header: nothing to read, and it says why (issue 18 g)
     with pytest.raises(InputError) as exc:
         read_citygml(path)
-    assert "not well-formed XML" in str(exc.value)
+    assert exc.value.code == "truncated_xml" and "the file ends early" in str(exc.value)
+    assert "Extra content" not in str(exc.value)
+
+
+def test_damage_in_the_middle_is_not_called_truncation(tmp_path):
+    src = data_file("citygml/nrw/LoD2_32_328_5729_1_NW.gml").read_bytes()
+    k = src.index(b"<gml:posList", len(src) // 3)
+    path = tmp_path / "damaged.gml"
+    path.write_bytes(src[:k] + b"<gml:posList <<" + src[k + 12:])  # broken markup, the file still ends properly
+    model = read_citygml(path)
+    assert any("malformed XML" in w and "ends early" not in w for w in model.warnings)
 
 
 def test_empty_file_is_an_error(tmp_path):

@@ -134,7 +134,11 @@ def test_click_selects_building_and_attribute_dock_shows_its_id(window, qtbot, a
     rows = window.attributes.rows()
     assert rows["ID"] == expected
     assert rows["Typ"] == "Building"
-    assert rows["TerrainHeight"] == str(window.model.objects[expected].attributes["TerrainHeight"])
+    from app.attributes import display_value
+
+    terrain = window.model.objects[expected].attributes["TerrainHeight"]
+    assert rows["TerrainHeight"] == display_value(terrain)  # German decimal comma (issue 18 g)
+    assert rows["TerrainHeight"] == str(terrain).replace(".", ",")
     # highlight: every triangle of the building (and only those) is drawn in the selection colour
     from viewer.scene_view import SELECTION_COLOUR
 

@@ -4,9 +4,11 @@ Runs ``pyside6-lupdate`` over ``app/*.py`` (new strings are added as unfinished,
 translations are kept), then ``pyside6-lrelease`` to compile ``stadtbild_de.qm``. Translate the
 unfinished entries with ``pyside6-linguist app/translations/stadtbild_de.ts``.
 
-The readers' error texts (``model.errors.MESSAGES``, no Qt there) live in ``errors_de.ts``
-(context "errors"): this script adds new codes' texts as unfinished, drops removed ones and keeps
-the existing translations, then compiles ``errors_de.qm``.
+The texts of the pure layers (no Qt there) live in ``texts_de.ts``: the readers' error texts
+(``model.errors.MESSAGES``, context "errors") and the council report's
+(``exporters.council_report.TEXTS``, context "report"); this script adds new texts as
+unfinished, drops removed ones and keeps the existing translations, then compiles
+``texts_de.qm``.
 """
 from __future__ import annotations
 
@@ -29,26 +31,42 @@ def tool(name: str) -> str:
     return found
 
 
-def update_error_ts(ts: Path, lang: str) -> None:
-    """Write ``ts`` with one message per text of ``model.errors.MESSAGES`` (existing translations
-    kept, new texts unfinished)."""
+def catalogs() -> dict:
+    """The texts of the pure layers (no Qt there) by translation context: the readers' error
+    texts (model.errors.MESSAGES) and the council report's (exporters.council_report.TEXTS)."""
     sys.path.insert(0, str(APP.parent))
+    from exporters.council_report import TEXTS
     from model.errors import MESSAGES
 
-    old: dict[str, tuple[str, bool]] = {}
+    return {"errors": [(f"code: {code}", text) for code, text in MESSAGES.items()],
+            "report": [("", text) for text in TEXTS]}
+
+
+def update_catalog_ts(ts: Path, lang: str) -> None:
+    """Write ``ts`` with one message per text of :func:`catalogs` (existing translations kept,
+    new texts unfinished, removed ones dropped)."""
+    old: dict[tuple[str, str], tuple[str, bool]] = {}
     if ts.exists():
-        for msg in ET.parse(ts).getroot().iter("message"):
-            el = msg.find("translation")
-            if el is not None and el.text:
-                old[msg.findtext("source") or ""] = (el.text, el.get("type") == "unfinished")
+        for ctx in ET.parse(ts).getroot().iter("context"):
+            name = ctx.findtext("name") or ""
+            for msg in ctx.iter("message"):
+                el = msg.find("translation")
+                if el is not None and el.text:
+                    old[(name, msg.findtext("source") or "")] = (el.text, el.get("type") == "unfinished")
     lines = ['<?xml version="1.0" encoding="utf-8"?>', "<!DOCTYPE TS>",
-             f'<TS version="2.1" language="{lang}" sourcelanguage="en">', "<context>", "    <name>errors</name>"]
-    for code, text in MESSAGES.items():
-        translation, unfinished = old.get(text, ("", True))
-        lines += ["    <message>", f"        <extracomment>code: {escape(code)}</extracomment>", f"        <source>{escape(text)}</source>",
-                  "        <translation" + (' type="unfinished"' if unfinished else "") + f">{escape(translation)}</translation>",
-                  "    </message>"]
-    lines += ["</context>", "</TS>", ""]
+             f'<TS version="2.1" language="{lang}" sourcelanguage="en">']
+    for context, texts in catalogs().items():
+        lines += ["<context>", f"    <name>{context}</name>"]
+        for note, text in texts:
+            translation, unfinished = old.get((context, text), ("", True))
+            lines += ["    <message>"]
+            if note:
+                lines += [f"        <extracomment>{escape(note)}</extracomment>"]
+            lines += [f"        <source>{escape(text)}</source>",
+                      "        <translation" + (' type="unfinished"' if unfinished else "")
+                      + f">{escape(translation)}</translation>", "    </message>"]
+        lines += ["</context>"]
+    lines += ["</TS>", ""]
     ts.write_text("\n".join(lines), encoding="utf-8")
 
 
@@ -59,9 +77,9 @@ def main() -> int:
         subprocess.run([tool("pyside6-lupdate"), *sources, "-no-obsolete", "-source-language", "en",
                         "-target-language", lang, "-ts", str(ts)], check=True)
         subprocess.run([tool("pyside6-lrelease"), str(ts), "-qm", str(ts.with_suffix(".qm"))], check=True)
-        errors = HERE / f"errors_{lang}.ts"
-        update_error_ts(errors, lang)
-        subprocess.run([tool("pyside6-lrelease"), str(errors), "-qm", str(errors.with_suffix(".qm"))], check=True)
+        texts = HERE / f"texts_{lang}.ts"
+        update_catalog_ts(texts, lang)
+        subprocess.run([tool("pyside6-lrelease"), str(texts), "-qm", str(texts.with_suffix(".qm"))], check=True)
     return 0
 
 

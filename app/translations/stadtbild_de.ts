@@ -265,7 +265,7 @@
     <message>
         <location filename="../analysis.py" line="696"/>
         <location filename="../main_window.py" line="362"/>
-        <location filename="../project_io.py" line="537"/>
+        <location filename="../project_io.py" line="546"/>
         <source>Cancel</source>
         <translation>Abbrechen</translation>
     </message>
@@ -556,111 +556,121 @@
         <translation>Dachform</translation>
     </message>
     <message>
-        <location filename="../attributes.py" line="88"/>
+        <location filename="../attributes.py" line="85"/>
+        <source>complex</source>
+        <translation>komplex</translation>
+    </message>
+    <message>
+        <location filename="../attributes.py" line="85"/>
+        <source>no roof</source>
+        <translation>kein Dach</translation>
+    </message>
+    <message>
+        <location filename="../attributes.py" line="115"/>
         <source>Building part</source>
         <translation>Gebäudeteil</translation>
     </message>
     <message>
-        <location filename="../attributes.py" line="89"/>
+        <location filename="../attributes.py" line="116"/>
         <source>Building installation</source>
         <translation>Gebäudeinstallation</translation>
     </message>
     <message>
-        <location filename="../attributes.py" line="90"/>
+        <location filename="../attributes.py" line="117"/>
         <source>Bridge</source>
         <translation>Brücke</translation>
     </message>
     <message>
-        <location filename="../attributes.py" line="90"/>
+        <location filename="../attributes.py" line="117"/>
         <source>Road</source>
         <translation>Straße</translation>
     </message>
     <message>
-        <location filename="../attributes.py" line="91"/>
+        <location filename="../attributes.py" line="118"/>
         <source>Water body</source>
         <translation>Gewässer</translation>
     </message>
     <message>
-        <location filename="../attributes.py" line="92"/>
+        <location filename="../attributes.py" line="119"/>
         <source>Vegetation</source>
         <translation>Vegetation</translation>
     </message>
     <message>
-        <location filename="../attributes.py" line="92"/>
+        <location filename="../attributes.py" line="119"/>
         <source>Tree</source>
         <translation>Baum</translation>
     </message>
     <message>
-        <location filename="../attributes.py" line="93"/>
+        <location filename="../attributes.py" line="120"/>
         <source>Land use</source>
         <translation>Flächennutzung</translation>
     </message>
     <message>
-        <location filename="../attributes.py" line="93"/>
+        <location filename="../attributes.py" line="120"/>
         <source>Other object</source>
         <translation>Sonstiges Objekt</translation>
     </message>
     <message>
-        <location filename="../attributes.py" line="129"/>
+        <location filename="../attributes.py" line="156"/>
         <source>Attributes</source>
         <translation>Attribute</translation>
     </message>
     <message>
-        <location filename="../attributes.py" line="130"/>
+        <location filename="../attributes.py" line="157"/>
         <source>Attribute</source>
         <translation>Attribut</translation>
     </message>
     <message>
-        <location filename="../attributes.py" line="130"/>
+        <location filename="../attributes.py" line="157"/>
         <location filename="../measure_panel.py" line="67"/>
         <source>Value</source>
         <translation>Wert</translation>
     </message>
     <message>
-        <location filename="../attributes.py" line="134"/>
-        <location filename="../attributes.py" line="167"/>
+        <location filename="../attributes.py" line="161"/>
+        <location filename="../attributes.py" line="192"/>
         <source>No object selected. Click a building in the 3D view.</source>
         <translation>Kein Objekt ausgewählt. Klicken Sie ein Gebäude in der 3D-Ansicht an.</translation>
     </message>
     <message>
-        <location filename="../attributes.py" line="145"/>
+        <location filename="../attributes.py" line="172"/>
         <source>Feature</source>
         <translation>Objekt Nr.</translation>
     </message>
     <message>
-        <location filename="../attributes.py" line="170"/>
+        <location filename="../attributes.py" line="195"/>
         <location filename="../search.py" line="91"/>
         <location filename="../search.py" line="100"/>
         <source>ID</source>
         <translation>ID</translation>
     </message>
     <message>
-        <location filename="../attributes.py" line="170"/>
+        <location filename="../attributes.py" line="195"/>
         <source>Type</source>
         <translation>Typ</translation>
     </message>
     <message>
-        <location filename="../attributes.py" line="172"/>
+        <location filename="../attributes.py" line="197"/>
         <source>Part of</source>
         <translation>Teil von</translation>
     </message>
     <message>
-        <location filename="../attributes.py" line="174"/>
+        <location filename="../attributes.py" line="199"/>
         <source>Parts</source>
         <translation>Teile</translation>
     </message>
     <message>
-        <location filename="../attributes.py" line="177"/>
+        <location filename="../attributes.py" line="202"/>
         <source>LoD</source>
         <translation>LoD</translation>
     </message>
     <message>
-        <location filename="../attributes.py" line="179"/>
+        <location filename="../attributes.py" line="204"/>
         <source>File</source>
         <translation>Datei</translation>
     </message>
     <message>
-        <location filename="../attributes.py" line="218"/>
+        <location filename="../attributes.py" line="245"/>
         <source>{n} objects selected (showing the last one clicked)</source>
         <translation>{n} Objekte ausgewählt (gezeigt: das zuletzt angeklickte)</translation>
     </message>
@@ -676,7 +686,7 @@
     </message>
     <message>
         <location filename="../commands.py" line="50"/>
-        <location filename="../main_window.py" line="982"/>
+        <location filename="../main_window.py" line="984"/>
         <source>Set height of {id} to {h} m</source>
         <translation>Höhe von {id} auf {h} m setzen</translation>
     </message>
@@ -691,7 +701,7 @@
         <translation>Ebenen</translation>
     </message>
     <message>
-        <location filename="../attributes.py" line="145"/>
+        <location filename="../attributes.py" line="172"/>
         <location filename="../geo_layers.py" line="113"/>
         <location filename="../layers.py" line="64"/>
         <source>Layer</source>
@@ -786,7 +796,7 @@
         <translation>Darstellung: Farbe, Füllung, Einfärben nach Attribut, Beschriftung</translation>
     </message>
     <message>
-        <location filename="../attributes.py" line="156"/>
+        <location filename="../attributes.py" line="181"/>
         <location filename="../layers.py" line="188"/>
         <location filename="../legend.py" line="156"/>
         <source>2D layer: {name}</source>
@@ -818,21 +828,26 @@
         <translation>Traufhöhe über Gelände</translation>
     </message>
     <message>
+        <location filename="../attributes.py" line="83"/>
         <location filename="../edit_dialogs.py" line="55"/>
         <source>flat</source>
+        <extracomment>the roof classes of analysis.metrics (roof_type) in the UI language</extracomment>
         <translation>Flachdach</translation>
     </message>
     <message>
+        <location filename="../attributes.py" line="84"/>
         <location filename="../edit_dialogs.py" line="55"/>
         <source>gable</source>
         <translation>Satteldach</translation>
     </message>
     <message>
+        <location filename="../attributes.py" line="84"/>
         <location filename="../edit_dialogs.py" line="55"/>
         <source>hip</source>
         <translation>Walmdach</translation>
     </message>
     <message>
+        <location filename="../attributes.py" line="83"/>
         <location filename="../edit_dialogs.py" line="55"/>
         <source>shed</source>
         <translation>Pultdach</translation>
@@ -1057,7 +1072,7 @@
     </message>
     <message>
         <location filename="../main_window.py" line="333"/>
-        <location filename="../main_window.py" line="1124"/>
+        <location filename="../main_window.py" line="1126"/>
         <source>About Stadtbild</source>
         <translation>Über Stadtbild</translation>
     </message>
@@ -1123,7 +1138,7 @@
         <translation>Strecke</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="1130"/>
+        <location filename="../main_window.py" line="1132"/>
         <source>quitting</source>
         <translation>Stadtbild beendet wird</translation>
     </message>
@@ -1203,7 +1218,7 @@
         <translation>Bericht speichern (PDF, GeoJSON, GeoPackage, CSV) …</translation>
     </message>
     <message>
-        <location filename="../attributes.py" line="88"/>
+        <location filename="../attributes.py" line="115"/>
         <location filename="../bplan.py" line="111"/>
         <source>Building</source>
         <extracomment>CityGML classes shown in the UI language in headers (the table keeps the standard&apos;s name)</extracomment>
@@ -1502,7 +1517,7 @@
     </message>
     <message>
         <location filename="../main_window.py" line="458"/>
-        <location filename="../project_io.py" line="422"/>
+        <location filename="../project_io.py" line="431"/>
         <source>Loading</source>
         <translation>Laden</translation>
     </message>
@@ -1517,73 +1532,73 @@
         <translation>{file}: nichts darzustellen: das Modell hat keine Flächengeometrie</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="516"/>
+        <location filename="../main_window.py" line="518"/>
         <source>unknown CRS</source>
         <translation>unbekanntes Koordinatensystem</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="518"/>
+        <location filename="../main_window.py" line="520"/>
         <source>{n} objects, {t} triangles, {crs} – first frame after {s} s</source>
         <translation>{n} Objekte, {t} Dreiecke, {crs} – erstes Bild nach {s} s</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="550"/>
+        <location filename="../main_window.py" line="552"/>
         <source>Metrics</source>
         <translation>Kennzahlen</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="557"/>
+        <location filename="../main_window.py" line="559"/>
         <source>Stadtbild – error</source>
         <translation>Stadtbild – Fehler</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="560"/>
+        <location filename="../main_window.py" line="562"/>
         <source>Copy log</source>
         <translation>Log kopieren</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="561"/>
+        <location filename="../main_window.py" line="563"/>
         <source>Copy this message and the end of the log file, e.g. for a support request</source>
         <translation>Diese Meldung und das Ende der Protokolldatei kopieren, z. B. für eine Supportanfrage</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="652"/>
+        <location filename="../main_window.py" line="654"/>
         <source>{n} selected</source>
         <translation>{n} ausgewählt</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="661"/>
+        <location filename="../main_window.py" line="663"/>
         <source>{h} m above ground</source>
         <translation>{h} m über Grund</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="670"/>
-        <location filename="../main_window.py" line="971"/>
+        <location filename="../main_window.py" line="672"/>
+        <location filename="../main_window.py" line="973"/>
         <source>Select buildings first (click in the 3D view)</source>
         <translation>Erst Gebäude auswählen (Klick in die 3D-Ansicht)</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="681"/>
+        <location filename="../main_window.py" line="683"/>
         <source>Edits go into the new variant “{name}”; Bestand stays the untouched source (rename the variant in the Variants panel)</source>
         <translation>Änderungen gehen in die neue Variante „{name}“; der Bestand bleibt unverändert (umbenennen im Fenster Varianten)</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="717"/>
+        <location filename="../main_window.py" line="719"/>
         <source>Load variant</source>
         <translation>Variante laden</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="717"/>
+        <location filename="../main_window.py" line="719"/>
         <source>Scenarios (*.scenario.json *.json)</source>
         <translation>Szenarien (*.scenario.json *.json)</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="735"/>
+        <location filename="../main_window.py" line="737"/>
         <source>Save variant</source>
         <translation>Variante speichern</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="736"/>
+        <location filename="../main_window.py" line="738"/>
         <source>Scenarios (*.scenario.json)</source>
         <translation>Szenarien (*.scenario.json)</translation>
     </message>
@@ -1601,7 +1616,7 @@
     <message>
         <location filename="../export_dialog.py" line="55"/>
         <location filename="../export_dialog.py" line="99"/>
-        <location filename="../export_dialog.py" line="150"/>
+        <location filename="../export_dialog.py" line="152"/>
         <source>Export</source>
         <translation>Export</translation>
     </message>
@@ -1629,22 +1644,32 @@
     <message>
         <location filename="../bplan.py" line="550"/>
         <location filename="../export_dialog.py" line="122"/>
-        <location filename="../main_window.py" line="739"/>
-        <location filename="../project_io.py" line="352"/>
+        <location filename="../main_window.py" line="741"/>
+        <location filename="../project_io.py" line="361"/>
         <source>{file}: refusing to overwrite an input file</source>
         <translation>{file}: eine Eingabedatei wird nicht überschrieben</translation>
     </message>
     <message>
-        <location filename="../export_dialog.py" line="147"/>
+        <location filename="../export_dialog.py" line="149"/>
         <source>Exported {n} objects to {file}</source>
         <translation>{n} Objekte nach {file} exportiert</translation>
     </message>
     <message>
-        <location filename="../export_dialog.py" line="156"/>
+        <location filename="../export_dialog.py" line="174"/>
+        <source>Report with {n} analyses written to {file}</source>
+        <translation>Bericht mit {n} Analysen geschrieben: {file}</translation>
+    </message>
+    <message>
+        <location filename="../export_dialog.py" line="177"/>
+        <source>Report</source>
+        <translation>Bericht</translation>
+    </message>
+    <message>
+        <location filename="../export_dialog.py" line="183"/>
         <location filename="../geo_layers.py" line="96"/>
-        <location filename="../main_window.py" line="787"/>
-        <location filename="../project_io.py" line="355"/>
-        <location filename="../project_io.py" line="513"/>
+        <location filename="../main_window.py" line="789"/>
+        <location filename="../project_io.py" line="364"/>
+        <location filename="../project_io.py" line="522"/>
         <location filename="../publish_dialog.py" line="81"/>
         <location filename="../publish_dialog.py" line="117"/>
         <source>Open a city model first</source>
@@ -1652,68 +1677,68 @@
         <translation>Bitte zuerst ein Stadtmodell öffnen</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="802"/>
+        <location filename="../main_window.py" line="804"/>
         <source>Running {name} …</source>
         <translation>{name} läuft …</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="872"/>
+        <location filename="../main_window.py" line="874"/>
         <source>Cancelled</source>
         <translation>Abgebrochen</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="901"/>
+        <location filename="../main_window.py" line="903"/>
         <source>Sun: azimuth {az}°, elevation {el}° ({tz}, {utc} UTC)</source>
         <translation>Sonne: Azimut {az}°, Höhe {el}° ({tz}, {utc} UTC)</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="960"/>
+        <location filename="../main_window.py" line="962"/>
         <source>New building {id}</source>
         <translation>Neues Gebäude {id}</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="990"/>
+        <location filename="../main_window.py" line="992"/>
         <source>Insert design</source>
         <translation>Entwurf einfügen</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="991"/>
+        <location filename="../main_window.py" line="993"/>
         <source>Designs (*.glb *.gltf *.obj *.stl *.ifc *.json *.gml);;All files (*)</source>
         <translation>Entwürfe (*.glb *.gltf *.obj *.stl *.ifc *.json *.gml);;Alle Dateien (*)</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="1017"/>
+        <location filename="../main_window.py" line="1019"/>
         <source>Insert {name}</source>
         <translation>{name} einfügen</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="1026"/>
+        <location filename="../main_window.py" line="1028"/>
         <source>Click the insertion point in the 3D view</source>
         <translation>Einfügepunkt in der 3D-Ansicht anklicken</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="1029"/>
+        <location filename="../main_window.py" line="1031"/>
         <source>Add 2D layer</source>
         <translation>2D-Ebene hinzufügen</translation>
     </message>
     <message>
         <location filename="../analysis.py" line="461"/>
-        <location filename="../main_window.py" line="1030"/>
+        <location filename="../main_window.py" line="1032"/>
         <source>GIS layers (*.geojson *.json *.gpkg *.shp);;All files (*)</source>
         <translation>GIS-Ebenen (*.geojson *.json *.gpkg *.shp);;Alle Dateien (*)</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="1042"/>
+        <location filename="../main_window.py" line="1044"/>
         <source>Click a point in the 3D view</source>
         <translation>Einen Punkt in der 3D-Ansicht anklicken</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="1100"/>
+        <location filename="../main_window.py" line="1102"/>
         <source>Save image of the view</source>
         <translation>Bild der Ansicht speichern</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="1125"/>
+        <location filename="../main_window.py" line="1127"/>
         <source>&lt;b&gt;Stadtbild&lt;/b&gt; {v}&lt;br&gt;3D city-model viewer and planning tool.&lt;br&gt;Licence: GPL-3.0-or-later. Works fully offline.</source>
         <translation>&lt;b&gt;Stadtbild&lt;/b&gt; {v}&lt;br&gt;3D-Stadtmodell-Betrachter und Planungswerkzeug.&lt;br&gt;Lizenz: GPL-3.0-or-later. Arbeitet vollständig offline.</translation>
     </message>
@@ -1863,13 +1888,13 @@
     </message>
     <message>
         <location filename="../autosave.py" line="148"/>
-        <location filename="../project_io.py" line="234"/>
+        <location filename="../project_io.py" line="243"/>
         <source>{n} unsaved edit(s)</source>
         <translation>{n} ungesicherte Änderung(en)</translation>
     </message>
     <message>
         <location filename="../autosave.py" line="150"/>
-        <location filename="../project_io.py" line="236"/>
+        <location filename="../project_io.py" line="245"/>
         <source>{n} 2D layer(s)</source>
         <translation>{n} 2D-Ebene(n)</translation>
     </message>
@@ -2101,104 +2126,119 @@
         <translation>Bebauungsplan: Verstöße</translation>
     </message>
     <message>
-        <location filename="../project_io.py" line="252"/>
+        <location filename="../project_io.py" line="75"/>
+        <source>Setback areas: conflicts</source>
+        <translation>Abstandsflächen: Konflikte</translation>
+    </message>
+    <message>
+        <location filename="../project_io.py" line="76"/>
+        <source>Setback areas: buildings in conflict</source>
+        <translation>Abstandsflächen: Gebäude mit Konflikt</translation>
+    </message>
+    <message>
+        <location filename="../project_io.py" line="77"/>
+        <source>Setback areas: new conflicts of the variant</source>
+        <translation>Abstandsflächen: neue Konflikte der Variante</translation>
+    </message>
+    <message>
+        <location filename="../project_io.py" line="261"/>
         <source>Stadtbild – unsaved work</source>
         <translation>Stadtbild – ungesicherte Arbeit</translation>
     </message>
     <message>
-        <location filename="../project_io.py" line="253"/>
+        <location filename="../project_io.py" line="262"/>
         <source>The open model has {what}.</source>
         <translation>Das geöffnete Modell hat {what}.</translation>
     </message>
     <message>
-        <location filename="../project_io.py" line="254"/>
+        <location filename="../project_io.py" line="263"/>
         <source>Save it in a project before {action}?</source>
         <translation>Vorher in einem Projekt speichern, bevor {action}?</translation>
     </message>
     <message>
-        <location filename="../project_io.py" line="273"/>
+        <location filename="../project_io.py" line="282"/>
         <source>&amp;New project</source>
         <translation>&amp;Neues Projekt</translation>
     </message>
     <message>
-        <location filename="../project_io.py" line="274"/>
+        <location filename="../project_io.py" line="283"/>
         <source>Open &amp;project…</source>
         <translation>&amp;Projekt öffnen…</translation>
     </message>
     <message>
-        <location filename="../project_io.py" line="275"/>
+        <location filename="../project_io.py" line="284"/>
         <source>&amp;Save project</source>
         <translation>Projekt &amp;speichern</translation>
     </message>
     <message>
-        <location filename="../project_io.py" line="276"/>
+        <location filename="../project_io.py" line="285"/>
         <source>Save project &amp;as…</source>
         <translation>Projekt speichern &amp;unter…</translation>
     </message>
     <message>
-        <location filename="../project_io.py" line="277"/>
+        <location filename="../project_io.py" line="286"/>
         <source>Compare variants…</source>
         <translation>Varianten vergleichen…</translation>
     </message>
     <message>
-        <location filename="../project_io.py" line="339"/>
+        <location filename="../project_io.py" line="348"/>
         <source>Save project</source>
         <translation>Projekt speichern</translation>
     </message>
     <message>
-        <location filename="../project_io.py" line="365"/>
+        <location filename="../project_io.py" line="374"/>
         <source>Project saved: {file}</source>
         <translation>Projekt gespeichert: {file}</translation>
     </message>
     <message>
-        <location filename="../project_io.py" line="371"/>
+        <location filename="../project_io.py" line="380"/>
         <source>starting a new project</source>
         <translation>ein neues Projekt begonnen wird</translation>
     </message>
     <message>
-        <location filename="../project_io.py" line="377"/>
+        <location filename="../project_io.py" line="386"/>
         <source>New project</source>
         <translation>Neues Projekt</translation>
     </message>
     <message>
-        <location filename="../project_io.py" line="380"/>
+        <location filename="../project_io.py" line="389"/>
         <source>opening another project</source>
         <translation>ein anderes Projekt geöffnet wird</translation>
     </message>
     <message>
-        <location filename="../project_io.py" line="382"/>
+        <location filename="../project_io.py" line="391"/>
         <source>Open project</source>
         <translation>Projekt öffnen</translation>
     </message>
     <message>
-        <location filename="../project_io.py" line="400"/>
+        <location filename="../project_io.py" line="409"/>
         <source>Stadtbild – project</source>
         <translation>Stadtbild – Projekt</translation>
     </message>
     <message>
-        <location filename="../project_io.py" line="401"/>
+        <location filename="../project_io.py" line="410"/>
         <source>The project&apos;s source data has changed since it was saved:</source>
         <translation>Die Quelldaten des Projekts haben sich seit dem Speichern geändert:</translation>
     </message>
     <message>
-        <location filename="../project_io.py" line="407"/>
+        <location filename="../project_io.py" line="416"/>
         <source>{file}: a source file of the project is missing</source>
         <translation>{file}: eine Quelldatei des Projekts fehlt</translation>
     </message>
     <message>
-        <location filename="../project_io.py" line="421"/>
+        <location filename="../project_io.py" line="430"/>
         <source>Opening project {name} …</source>
         <translation>Projekt {name} wird geöffnet …</translation>
     </message>
     <message>
-        <location filename="../project_io.py" line="484"/>
+        <location filename="../project_io.py" line="493"/>
         <source>Project opened: {file}</source>
         <translation>Projekt geöffnet: {file}</translation>
     </message>
     <message>
-        <location filename="../project_io.py" line="532"/>
-        <location filename="../project_io.py" line="539"/>
-        <location filename="../project_io.py" line="590"/>
+        <location filename="../project_io.py" line="541"/>
+        <location filename="../project_io.py" line="548"/>
+        <location filename="../project_io.py" line="599"/>
         <source>Compare variants</source>
         <translation>Varianten vergleichen</translation>
     </message>
@@ -2314,11 +2354,13 @@
         <translation>PV-Ertrag je Monat [kWh], gesamt {total} kWh/a</translation>
     </message>
     <message>
+        <location filename="../attributes.py" line="95"/>
         <location filename="../solar_panel.py" line="156"/>
         <source>yes</source>
         <translation>ja</translation>
     </message>
     <message>
+        <location filename="../attributes.py" line="95"/>
         <location filename="../solar_panel.py" line="156"/>
         <source>no</source>
         <translation>nein</translation>
@@ -2526,12 +2568,12 @@
         <translation>Für einen anderen Bearbeitungsstand dieser Variante berechnet: zum Anzeigen erneut starten</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="776"/>
+        <location filename="../main_window.py" line="778"/>
         <source>stale: computed before the latest edits</source>
         <translation>veraltet: vor den letzten Änderungen berechnet</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="778"/>
+        <location filename="../main_window.py" line="780"/>
         <source>stale: computed for {params}</source>
         <translation>veraltet: berechnet für {params}</translation>
     </message>
@@ -2551,22 +2593,22 @@
         <translation>Mittlere Sonnenstunden am Boden [h]</translation>
     </message>
     <message>
-        <location filename="../project_io.py" line="537"/>
+        <location filename="../project_io.py" line="546"/>
         <source>Comparing variants …</source>
         <translation>Varianten werden verglichen …</translation>
     </message>
     <message>
-        <location filename="../project_io.py" line="555"/>
+        <location filename="../project_io.py" line="564"/>
         <source>Comparison cancelled</source>
         <translation>Vergleich abgebrochen</translation>
     </message>
     <message>
-        <location filename="../project_io.py" line="567"/>
+        <location filename="../project_io.py" line="576"/>
         <source>Computing {analysis} for {variant} ({k} of {n}) …</source>
         <translation>{analysis} für {variant} wird berechnet ({k} von {n}) …</translation>
     </message>
     <message>
-        <location filename="../project_io.py" line="617"/>
+        <location filename="../project_io.py" line="626"/>
         <source>Gross floor area estimate = footprint × storeys, storeys = eave height / 3 m (an assumption). Every analysis is compared with the same parameters for all variants (above); shadow areas are measured on one study area for all times and variants.</source>
         <translation>Bruttogrundfläche geschätzt = Grundfläche × Geschosse, Geschosse = Traufhöhe / 3 m (Annahme). Jede Analyse wird für alle Varianten mit denselben Parametern verglichen (oben); Schattenflächen werden für alle Uhrzeiten und Varianten auf demselben Untersuchungsgebiet gemessen.</translation>
     </message>
@@ -2627,7 +2669,7 @@
         <translation>Verkehrsbegleitfläche</translation>
     </message>
     <message>
-        <location filename="../attributes.py" line="91"/>
+        <location filename="../attributes.py" line="118"/>
         <location filename="../i18n.py" line="121"/>
         <source>Terrain</source>
         <translation>Gelände</translation>
@@ -2921,6 +2963,12 @@
         <location filename="../guidance.py" line="25"/>
         <source>Click a point in the 3D view; Esc cancels</source>
         <translation>Einen Punkt in der 3D-Ansicht anklicken; Esc bricht ab</translation>
+    </message>
+    <message>
+        <location filename="../report.py" line="205"/>
+        <source>Settings</source>
+        <extracomment>triangles whose normal is steeper than this (|n_z| below) are walls: not seen in plan</extracomment>
+        <translation>Einstellungen</translation>
     </message>
     <message>
         <location filename="../workers.py" line="84"/>

@@ -144,4 +144,107 @@
         <translation>nichts darzustellen: das Modell hat keine Flächengeometrie</translation>
     </message>
 </context>
+<context>
+    <name>report</name>
+    <message>
+        <source>Council report</source>
+        <translation>Bericht für den Rat</translation>
+    </message>
+    <message>
+        <source>Variants</source>
+        <translation>Varianten</translation>
+    </message>
+    <message>
+        <source>Date</source>
+        <translation>Datum</translation>
+    </message>
+    <message>
+        <source>Coordinate reference system</source>
+        <translation>Koordinatenreferenzsystem</translation>
+    </message>
+    <message>
+        <source>Data source</source>
+        <translation>Datenquelle</translation>
+    </message>
+    <message>
+        <source>Data credit</source>
+        <translation>Quellenvermerk</translation>
+    </message>
+    <message>
+        <source>Analyses in this report</source>
+        <translation>Analysen in diesem Bericht</translation>
+    </message>
+    <message>
+        <source>What changed</source>
+        <translation>Was sich ändert</translation>
+    </message>
+    <message>
+        <source>Parameters</source>
+        <translation>Parameter</translation>
+    </message>
+    <message>
+        <source>Legend</source>
+        <translation>Legende</translation>
+    </message>
+    <message>
+        <source>page {n} of {total}</source>
+        <translation>Seite {n} von {total}</translation>
+    </message>
+    <message>
+        <source>no analysis was run</source>
+        <translation>keine Analyse gerechnet</translation>
+    </message>
+    <message>
+        <source>Demolished: {names}</source>
+        <translation>Abriss: {names}</translation>
+    </message>
+    <message>
+        <source>New buildings: {names}</source>
+        <translation>Neubau: {names}</translation>
+    </message>
+    <message>
+        <source>Height set: {names}</source>
+        <translation>Höhe geändert: {names}</translation>
+    </message>
+    <message>
+        <source>Moved or turned: {names}</source>
+        <translation>Verschoben oder gedreht: {names}</translation>
+    </message>
+    <message>
+        <source>Other edits: {n}</source>
+        <translation>Weitere Änderungen: {n}</translation>
+    </message>
+    <message>
+        <source>no edits</source>
+        <translation>keine Änderungen</translation>
+    </message>
+    <message>
+        <source>not computed for this variant</source>
+        <translation>für diese Variante nicht gerechnet</translation>
+    </message>
+    <message>
+        <source>Δ against Bestand</source>
+        <translation>Δ gegenüber dem Bestand</translation>
+    </message>
+    <message>
+        <source>unknown</source>
+        <translation>unbekannt</translation>
+    </message>
+    <message>
+        <source>Map of {variant}</source>
+        <translation>Karte: {variant}</translation>
+    </message>
+    <message>
+        <source>Created with Stadtbild {version}</source>
+        <translation>Erstellt mit Stadtbild {version}</translation>
+    </message>
+    <message>
+        <source>Figures per variant</source>
+        <translation>Kennzahlen je Variante</translation>
+    </message>
+    <message>
+        <source>Computed for</source>
+        <translation>Gerechnet für</translation>
+    </message>
+</context>
 </TS>
