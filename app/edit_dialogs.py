@@ -26,6 +26,7 @@ class ParamDialog(QDialog):
     def __init__(self, title: str, parent=None):
         super().__init__(parent)
         self.setWindowTitle(title)
+        self.setMinimumWidth(max(380, self.fontMetrics().horizontalAdvance(title) + 160))  # the whole title shows
         self.form = QFormLayout(self)
         self.fields: dict = {}
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)

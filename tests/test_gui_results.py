@@ -70,8 +70,10 @@ def tower_site(window):
 
 def add_tower(window, name="Turm 40 m"):
     """A new variant with a 20 × 20 m box tower, 40 m high (flat roof), on open ground."""
-    window.variants.new_button.click()
-    window.variants.state.rename_variant(window.variants.active(), name)
+    window.variants.new_button.click()  # "Neu" asks for the name (issue 18 h)
+    window.variants.name_dialog.setTextValue(name)
+    window.variants.name_dialog.accept()
+    assert window.variants.active().name == name
     x, y = tower_site(window)
     h = SIDE_M / 2
     fp = [[x - h, y - h], [x + h, y - h], [x + h, y + h], [x - h, y + h]]
