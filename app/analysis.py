@@ -455,10 +455,9 @@ class SetbacksPage(AnalysisPage):
                                    if self.parcels_path else tr("No parcels: the plot boundaries are not checked"))
 
     def choose_parcels(self) -> None:
-        from PySide6.QtWidgets import QFileDialog
+        from .geo_layers import ask_layer_file
 
-        path, _ = QFileDialog.getOpenFileName(self, tr("Parcels (Flurstücke)"), "", tr(
-            "GIS layers (*.geojson *.json *.gpkg *.shp);;All files (*)"))
+        path = ask_layer_file(self, tr("Parcels (Flurstücke)"))
         if path:
             self.set_parcels(path)
 

@@ -249,6 +249,14 @@ class GeoLayers:
         return d
 
 
+def ask_layer_file(parent, title: str) -> str:
+    """The file of a 2D layer, chosen in a file dialog ("" when cancelled)."""
+    from PySide6.QtWidgets import QFileDialog
+
+    path, _ = QFileDialog.getOpenFileName(parent, title, "", tr("GIS layers (*.geojson *.json *.gpkg *.shp);;All files (*)"))
+    return path
+
+
 def _decimals(v: float) -> int:
     a = abs(float(v))
     return 0 if a >= 100 or float(v).is_integer() else (1 if a >= 10 else 2)

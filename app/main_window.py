@@ -1105,8 +1105,9 @@ class MainWindow(QMainWindow):
             A[a].blockSignals(False)
 
     def add_layer_dialog(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(self, tr("Add 2D layer"), "", tr(
-            "GIS layers (*.geojson *.json *.gpkg *.shp);;All files (*)"))
+        from .geo_layers import ask_layer_file
+
+        path = ask_layer_file(self, tr("Add 2D layer"))
         if path:
             self.add_layer_file(path)
 

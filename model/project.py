@@ -126,15 +126,8 @@ class Project:
         if int(data.get("version", 1)) > PROJECT_VERSION:
             raise InputError(path, f"project file version {data.get('version')} is newer than this program "
                                    f"(reads version {PROJECT_VERSION}); update Stadtbild")
-        srcs = []
-        for s in data.get("sources") or []:
-            if not isinstance(s, dict) or not isinstance(s.get("path"), str):
-                raise InputError(path, "each source must be {\"path\": …, \"sha256\": …}")
-            p = Path(s["path"])
-            p = (base_dir / p).resolve() if not p.is_absolute() else p
-            if not p.exists() and s.get("absolute_path") and Path(s["absolute_path"]).exists():
-                p = Path(s["absolute_path"])  # project file moved without its data
-            srcs.append({k: v for k, v in {**s, "path": str(p)}.items() if k != "absolute_path"})
+        srcs = [_file_entry(s, base_dir, path, "each source must be {\"path\": …, \"sha256\": …}")
+                for s in data.get("sources") or []]
         scen = [Scenario.from_dict(s, base_dir=base_dir, path=path) for s in data.get("scenarios") or []]
         names = [s.name for s in scen]
         if len(set(names)) != len(names):
@@ -143,15 +136,8 @@ class Project:
         analysis = data.get("analysis") or {}
         if not isinstance(views, list) or not isinstance(analysis, dict):
             raise InputError(path, "'views' must be a list and 'analysis' an object")
-        layers = []
-        for lyr in data.get("layers") or []:
-            if not isinstance(lyr, dict) or not isinstance(lyr.get("path"), str):
-                raise InputError(path, "each layer must be {\"path\": …, \"style\": {…}}")
-            p = Path(lyr["path"])
-            p = (base_dir / p).resolve() if not p.is_absolute() else p
-            if not p.exists() and lyr.get("absolute_path") and Path(lyr["absolute_path"]).exists():
-                p = Path(lyr["absolute_path"])
-            layers.append({k: v for k, v in {**lyr, "path": str(p)}.items() if k != "absolute_path"})
+        layers = [_file_entry(lyr, base_dir, path, "each layer must be {\"path\": …, \"style\": {…}}")
+                  for lyr in data.get("layers") or []]
         history = data.get("history") or {}
         if not isinstance(history, dict):
             raise InputError(path, "'history' must be an object")
@@ -224,6 +210,18 @@ class Project:
         if not self.sources:
             raise InputError(self.path, "the project has no source files")
         return loader(loaders, "sources", self.path)([s["path"] for s in self.sources], crs=self.crs)
+
+
+def _file_entry(entry, base_dir: Path, path, what: str) -> dict:
+    """A file entry of a project (source, layer) with its ``path`` made absolute: relative to the
+    project folder, or the stored ``absolute_path`` when the project file was moved alone."""
+    if not isinstance(entry, dict) or not isinstance(entry.get("path"), str):
+        raise InputError(path, what)
+    p = Path(entry["path"])
+    p = (base_dir / p).resolve() if not p.is_absolute() else p
+    if not p.exists() and entry.get("absolute_path") and Path(entry["absolute_path"]).exists():
+        p = Path(entry["absolute_path"])  # project file moved without its data
+    return {k: v for k, v in {**entry, "path": str(p)}.items() if k != "absolute_path"}
 
 
 def _read_zipped_project(path: Path, raw: bytes) -> bytes:

@@ -69,3 +69,35 @@ def open_window(settings_dir, paths, size=(1400, 900), **window_kwargs):
         QTest.qWait(10)
     assert w.scene is not None, w.last_error
     return w
+
+
+def wait_idle(qtbot, w, timeout=120000):
+    """Until the window has no job running and no model loading (polling, no fixed wait)."""
+    qtbot.waitUntil(lambda: not w.jobs.busy() and w._load_job is None, timeout=timeout)
+
+
+def roof_point(scene, object_id):
+    """Local centroid of the largest roof triangle of ``object_id`` (unoccluded in a top view)."""
+    import numpy as np
+
+    from model.semantics import SURFACE_CODE
+
+    k = scene.object_number(object_id)
+    sel = np.flatnonzero((scene.object_index == k) & (scene.surface_type == SURFACE_CODE["RoofSurface"]))
+    best = sel[np.argmax(scene.triangle_areas[sel])]
+    return scene.corners[best].mean(axis=0)
+
+
+def click_building(qtbot, w, object_id):
+    """Top view zoomed to the building and a real left click on its largest roof triangle; waits
+    until it is the selection."""
+    from PySide6.QtCore import Qt
+    from PySide6.QtTest import QTest
+
+    vp = w.viewport
+    vp.set_view("top")
+    vp.zoom_to([object_id])
+    QTest.mouseClick(vp.plotter.interactor, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier,
+                     vp.world_to_widget(roof_point(w.scene, object_id)))
+    qtbot.waitUntil(lambda: w.selected == [object_id], timeout=15000)
+

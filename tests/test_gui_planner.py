@@ -27,10 +27,9 @@ from PySide6.QtCore import Qt  # noqa: E402
 from PySide6.QtTest import QTest  # noqa: E402
 from PySide6.QtWidgets import QApplication, QDialogButtonBox, QMessageBox  # noqa: E402
 
-from model.semantics import SURFACE_CODE  # noqa: E402
-from tests.conftest import DEMO, data_file  # noqa: E402
+from tests.conftest import data_file  # noqa: E402
 from tests.dialogs import answer_when_shown, type_into_file_dialog  # noqa: E402
-from tests.helpers import box_model, open_window  # noqa: E402
+from tests.helpers import box_model, click_building, open_window, wait_idle  # noqa: E402
 from tests.screenshots import artifact_path, save_screenshot  # noqa: E402
 
 pytestmark = pytest.mark.gui
@@ -63,26 +62,6 @@ def window(win, qtbot):
     qtbot.waitUntil(lambda: QApplication.activeWindow() is w, timeout=15000)
     wait_idle(qtbot, w)
     return w
-
-
-def wait_idle(qtbot, w, timeout=120000):
-    qtbot.waitUntil(lambda: not w.jobs.busy() and w._load_job is None, timeout=timeout)
-
-
-def roof_point(scene, object_id):
-    k = scene.object_number(object_id)
-    sel = np.flatnonzero((scene.object_index == k) & (scene.surface_type == SURFACE_CODE["RoofSurface"]))
-    best = sel[np.argmax(scene.triangle_areas[sel])]
-    return scene.corners[best].mean(axis=0)
-
-
-def click_building(qtbot, w, object_id):
-    vp = w.viewport
-    vp.set_view("top")
-    vp.zoom_to([object_id])
-    QTest.mouseClick(vp.plotter.interactor, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier,
-                     vp.world_to_widget(roof_point(w.scene, object_id)))
-    qtbot.waitUntil(lambda: w.selected == [object_id], timeout=15000)
 
 
 def addressed(w):

@@ -11,10 +11,8 @@ driven through the real window with real keys and clicks (pytest-qt under Xvfb).
 from __future__ import annotations
 
 import json
-import os
 from pathlib import Path
 
-import numpy as np
 import pytest
 
 pytest.importorskip("pytestqt")
@@ -22,11 +20,10 @@ from PySide6.QtCore import Qt  # noqa: E402
 from PySide6.QtTest import QTest  # noqa: E402
 from PySide6.QtWidgets import QApplication, QMessageBox  # noqa: E402
 
-from model.autosave import read_journal, subject_key  # noqa: E402
-from model.semantics import SURFACE_CODE  # noqa: E402
+from model.autosave import read_journal  # noqa: E402
 from tests.conftest import DEMO, data_file  # noqa: E402
 from tests.dialogs import answer_when_shown, type_into_file_dialog  # noqa: E402
-from tests.helpers import open_window  # noqa: E402
+from tests.helpers import click_building, open_window, wait_idle  # noqa: E402
 
 pytestmark = pytest.mark.gui
 B = QMessageBox.StandardButton
@@ -49,27 +46,6 @@ def window(qapp, qtbot, tmp_path, monkeypatch):
     w.close()
 
 
-def wait_idle(qtbot, w, timeout=60000):
-    qtbot.waitUntil(lambda: not w.jobs.busy() and w._load_job is None, timeout=timeout)
-
-
-def roof_point(scene, object_id):
-    k = scene.object_number(object_id)
-    sel = np.flatnonzero((scene.object_index == k) & (scene.surface_type == SURFACE_CODE["RoofSurface"]))
-    best = sel[np.argmax(scene.triangle_areas[sel])]
-    return scene.corners[best].mean(axis=0)
-
-
-def click_building(qtbot, w, object_id):
-    """Top view on the building and a real left click on its largest roof triangle."""
-    vp = w.viewport
-    vp.set_view("top")
-    vp.zoom_to([object_id])
-    pos = vp.world_to_widget(roof_point(w.scene, object_id))
-    QTest.mouseClick(vp.plotter.interactor, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, pos)
-    qtbot.waitUntil(lambda: w.selected == [object_id], timeout=15000)
-
-
 def demolish_by_keyboard(qtbot, w, object_id):
     """Click the building, press Entf (Delete) in the view: the planner's demolition."""
     click_building(qtbot, w, object_id)
@@ -83,6 +59,8 @@ def buildings(w, n):
 
 
 def journal_of(w, files=None):
+    from model.autosave import subject_key
+
     folder = w.autosave.saver.folder
     key = subject_key(files or w.files)
     found = sorted(folder.glob(f"model-{key}-*.autosave.json"))
