@@ -176,8 +176,8 @@ def data_credit(model) -> str:
 def build_report(window):
     """Everything the report needs from the window, gathered in the GUI thread: (info, sections,
     variant edits) and a function ``finish(progress)`` for the worker that adds the variants'
-    figures (model.project.compare_variants) and returns the changes."""
-    from cli.common import version
+    figures (analysis.variants.compare_variants) and returns the changes."""
+    from model.logs import version
 
     from .project_io import COMPARE_ROWS, unique_names
 
@@ -213,7 +213,7 @@ def build_report(window):
     rows = [(k, tr(label), dec) for k, label, dec in COMPARE_ROWS[:11]]
 
     def finish(progress=None):
-        from model.project import compare_variants
+        from analysis.variants import compare_variants
         from model.scenario import Scenario
 
         scen = [Scenario.from_dict({"name": n, "edits": e}) for n, e, _l in edits]
