@@ -30,7 +30,7 @@ from PySide6.QtWidgets import QApplication, QDialogButtonBox, QMessageBox  # noq
 from tests.conftest import data_file  # noqa: E402
 from tests.dialogs import answer_when_shown, type_into_file_dialog  # noqa: E402
 from tests.helpers import box_model, click_building, open_window, wait_idle  # noqa: E402
-from tests.screenshots import artifact_path, save_screenshot  # noqa: E402
+from tests.screenshots import artifact_path, disc_mask, save_screenshot  # noqa: E402
 
 pytestmark = pytest.mark.gui
 B = QMessageBox.StandardButton
@@ -384,7 +384,19 @@ def test_parcel_layer_styled_labelled_in_legend_and_clickable(window, qtbot, tmp
     qtbot.waitUntil(lambda: w.attributes.rows().get("flstkennz") == "12-1", timeout=15000)
     rows = w.attributes.rows()
     assert rows["nutzung"] == "Gewerbe" and rows["flaeche"] == "751"
-    save_screenshot(w, "gui-planner-n-parcels-styled")
+    # the pixels: each parcel is filled with its class colour (a quarter into the parcel, away
+    # from the label in its middle), the ground between two parcels is not
+    vp.plotter.renderer.ResetCamera((x0 - 5, x0 + 115, y0 - 10, y0 + 35, vp.ground_z, vp.ground_z + 1))
+    vp.plotter.reset_camera_clipping_range()
+    vp.render()
+    shot = save_screenshot(w, "gui-planner-n-parcels-styled").crop(vp).astype(float)
+    classes = dict(entry.legend)
+    ground = np.median(shot[disc_mask(vp, np.array([x0 + 35, y0 + 12, vp.ground_z]), 4)], axis=0)  # between parcels
+    for x, use in ((x0, "Wohnen"), (x0 + 40, "Gewerbe"), (x0 + 80, "Wohnen")):
+        rgb = np.array(classes[f"nutzung: {use}"], float)
+        inside = np.median(shot[disc_mask(vp, np.array([x + 7.5, y0 + 6.0, vp.ground_z]), 4)], axis=0)
+        # moved from the ground colour towards the class colour by at least a fifth of the way
+        assert np.dot(inside - ground, rgb - ground) / np.dot(rgb - ground, rgb - ground) > 0.2, (use, inside, ground)
 
 
 def _open_ground(footprints, width: float, height: float):
