@@ -445,7 +445,8 @@ class SetbacksPage(AnalysisPage):
         self.rule.setItemText(0, tr("Automatic: the Land of the model"))
         self.parcels_button.setText(tr("Load parcels…"))
         self.parcels_clear.setText(tr("None"))
-        self.compare.setText(tr("Variant: show its new conflicts apart from the existing ones"))
+        self.compare.setText(tr("New conflicts apart"))  # short: the page sets the dock's width
+        self.compare.setToolTip(tr("Variant: show its new conflicts apart from the existing ones"))
         self._parcels_text()
 
     def _parcels_text(self) -> None:

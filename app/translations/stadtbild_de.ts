@@ -201,6 +201,11 @@
         <translation>Variante: neue Konflikte getrennt von den bestehenden zeigen</translation>
     </message>
     <message>
+        <location filename="../analysis.py" line="448"/>
+        <source>New conflicts apart</source>
+        <translation>Neue Konflikte getrennt</translation>
+    </message>
+    <message>
         <location filename="../analysis.py" line="454"/>
         <location filename="../analysis.py" line="489"/>
         <source>Parcels: {file}</source>
