@@ -56,6 +56,7 @@ def test_presentation_fills_its_screen_frames_the_model_and_keeps_every_control(
         w.analysis.sun.set_when(dt.datetime(2026, 3, 21, 15, 0))  # the analysis date and time
         oid = next(o for o in w.model.objects if not w.model.objects[o].parents)
         w.variants.new_button.click()
+        w.variants.name_dialog.accept()  # "Neu" asks for the name; the proposed one is fine
         w.set_selection([oid])
         w.demolish_selected()
         w.activateWindow()
