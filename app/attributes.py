@@ -78,14 +78,6 @@ METRIC_LABELS = {
 }
 
 
-#: the roof classes of analysis.metrics (roof_type) in the UI language
-ROOF_TYPE_TEXTS = {
-    "flat": QT_TRANSLATE_NOOP("", "flat"), "shed": QT_TRANSLATE_NOOP("", "shed"),
-    "gable": QT_TRANSLATE_NOOP("", "gable"), "hip": QT_TRANSLATE_NOOP("", "hip"),
-    "complex": QT_TRANSLATE_NOOP("", "complex"), "none": QT_TRANSLATE_NOOP("", "no roof"),
-}
-
-
 def display_value(value, key: str = "") -> str:
     """An attribute or figure as the user reads it: numbers in the UI's format (decimal comma in
     German, the decimals the value has, at most 6), yes/no, the computed roof classes translated."""
@@ -100,8 +92,10 @@ def display_value(value, key: str = "") -> str:
         text = repr(v)
         decimals = 0 if v.is_integer() else (len(text.split(".")[1]) if "." in text and "e" not in text else 6)
         return format_number(v, min(decimals, 6))
-    if key.endswith("roof_type") and str(value) in ROOF_TYPE_TEXTS:
-        return tr(ROOF_TYPE_TEXTS[str(value)])
+    from .colour_themes import ROOF_LABELS  # the roof classes of analysis.metrics, named once
+
+    if key.endswith("roof_type") and str(value) in ROOF_LABELS:
+        return tr(ROOF_LABELS[str(value)])
     return str(value)
 
 

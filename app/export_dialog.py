@@ -34,6 +34,13 @@ def with_ending(path: str, endings) -> str:
     return path + endings[0]
 
 
+def format_of_name(path: str) -> str | None:
+    """The export format whose own ending ``path`` has (the longest match), else None."""
+    low = path.lower()
+    found = [(len(e), label) for label, ends in EXPORT_FORMATS for e in ends if low.endswith(e)]
+    return max(found)[1] if found else None
+
+
 def confirm_overwrite(parent, path) -> bool:
     """True when ``path`` does not exist or the user agreed to replace it (default: No)."""
     if not Path(path).exists():
@@ -47,7 +54,8 @@ def confirm_overwrite(parent, path) -> bool:
 
 class ExportDialog(QDialog):
     """File name and format of an export. The chosen format's ending is added to (or replaces
-    the ending of) the name; the folder of the last export is the starting folder."""
+    the ending of) the name; a name typed with a format's own ending chooses that format; the
+    folder of the last export is the starting folder."""
 
     def __init__(self, parent=None, start: str = "", fmt: str | None = None):
         super().__init__(parent)
@@ -77,6 +85,7 @@ class ExportDialog(QDialog):
         lay.addWidget(self.public)
         lay.addWidget(buttons)
         self.format.currentIndexChanged.connect(self._format_changed)
+        self.path_edit.textEdited.connect(self._name_typed)
         self.browse_dialog = None
 
     def endings(self) -> tuple:
@@ -86,6 +95,12 @@ class ExportDialog(QDialog):
         text = self.path_edit.text().strip()
         if text:
             self.path_edit.setText(with_ending(text, self.endings()))
+
+    def _name_typed(self, text: str) -> None:
+        """A typed name with the ending of another format ("plan.dxf") chooses that format."""
+        fmt = format_of_name(text.strip())
+        if fmt is not None and fmt != self.format.currentData():
+            self.format.setCurrentIndex(self.format.findData(fmt))
 
     def path(self) -> str:
         """The file name with the chosen format's ending."""

@@ -149,7 +149,7 @@ def test_errors_values_and_numbers_in_german(window, qtbot, tmp_path):
     h = w.model.objects[oid].attributes["measuredHeight"]
     assert rows["measuredHeight"] == str(h).replace(".", ",")
     roof = rows["∑ Dachform"]
-    assert roof in ("Flachdach", "Pultdach", "Satteldach", "Walmdach", "komplex", "kein Dach")
+    assert roof in ("Flachdach", "Pultdach", "Satteldach", "Walmdach", "Mischform", "kein Dach")
     for text in rows.values():
         assert not any(en in text for en in ("flat", "gable", "complex", "hip"))
 
@@ -264,6 +264,9 @@ def test_export_dialog_adds_the_ending_and_remembers_the_folder(window, qtbot, t
 
     def look(d):
         again["path"], again["format"] = d.path(), d.format.currentData()
+        d.path_edit.selectAll()
+        QTest.keyClicks(d.path_edit, str(out / "modell.gml"))  # a name with another format's own ending …
+        again["typed"] = d.path(), d.format.currentData()  # … chooses that format
         QTest.mouseClick(_button(d, QDialogButtonBox.StandardButton.Cancel), Qt.MouseButton.LeftButton)
 
     qtbot.waitUntil(lambda: QApplication.activeWindow() is w, timeout=15000)
@@ -271,6 +274,7 @@ def test_export_dialog_adds_the_ending_and_remembers_the_folder(window, qtbot, t
     QTest.keyClick(w, Qt.Key.Key_E, Qt.KeyboardModifier.ControlModifier)
     qtbot.waitUntil(lambda: "done" in seen, timeout=30000)
     assert Path(again["path"]).parent == out and again["path"].endswith(".dxf") and again["format"] == "DXF"
+    assert again["typed"] == (str(out / "modell.gml"), "CityGML")
 
 
 # ------------------------------------------------------------------ m: setbacks
