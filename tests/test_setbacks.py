@@ -499,12 +499,17 @@ def test_buildings_without_walls_give_an_empty_wall_table():
     assert r.summary()["walls"] == 0
 
 
-def test_the_default_rule_is_nbauo_and_unknown_rules_are_input_errors():
-    """Without a rule the library uses the CLI's default, NBauO §5(2): 0.5 H, at least 3 m (a
-    10 m house needs 5 m, a 4 m one 3 m); an unknown rule is a one-line InputError naming the
-    choices."""
-    r = compute_setbacks(box_model([("hoch", 0, 0, 10, 8, 0, 10), ("flach", 50, 0, 60, 8, 0, 4)]))
-    assert r.rule.key == "nbauo"
+def test_the_default_rule_follows_the_land_and_unknown_rules_are_input_errors():
+    """Without a rule the library chooses the Land's ("auto", issue 18 m): a model without a
+    CRS has no Land, so the Musterbauordnung §6(4),(5): 0.4 H, at least 3 m (a 10 m house needs
+    4 m, a 4 m one 3 m); NBauO §5(2) when asked for: 0.5 H, at least 3 m (5 m and 3 m); an
+    unknown rule is a one-line InputError naming the choices."""
+    houses = box_model([("hoch", 0, 0, 10, 8, 0, 10), ("flach", 50, 0, 60, 8, 0, 4)])
+    r = compute_setbacks(houses)
+    assert r.rule.key == "mbo"
+    depth = {b: d for b, d in zip(r.building_ids, r.depth_m)}
+    assert depth["hoch"] == pytest.approx(4.0) and depth["flach"] == pytest.approx(3.0)
+    r = compute_setbacks(houses, "nbauo")
     depth = {b: d for b, d in zip(r.building_ids, r.depth_m)}
     assert depth["hoch"] == pytest.approx(5.0) and depth["flach"] == pytest.approx(3.0)
     with pytest.raises(InputError, match="unknown setback rule 'bw'.*nbauo"):
