@@ -596,59 +596,20 @@ SETBACK_OPACITY = 0.55
 EXISTING_RGB = (245, 150, 40)  # conflicts the existing buildings already have (variant compared)
 
 
-def setback_mesh(result, ground_z_local: float, new_walls=None):
-    """Setback areas of the outer walls as flat polygons (local coordinates) with an ``ok`` cell
-    flag (1 = no conflict, 0 = overlaps a neighbour's area or building) and colours: kept green,
-    conflicting red — or, with ``new_walls`` (wall ids of the variant's new conflicts), new
-    conflicts red and conflicts that exist already orange."""
-    import pyvista as pv
-    import shapely
-
-    bad = result.violating_mask()
-    points, faces, ok, rgb = [], [], [], []
-    n = 0
-    gz = None
-    if result.ground_z is not None:
-        gz = np.asarray(result.ground_z, float) - float(result.origin[2])
-    for i in np.flatnonzero(result.kind == "outer"):
-        geom = result.areas[i]
-        if geom is None or geom.is_empty:
-            continue
-        for poly in getattr(geom, "geoms", [geom]):
-            ring = np.asarray(shapely.get_coordinates(poly.exterior))[:-1]
-            if len(ring) < 3:
-                continue
-            z = (gz[i] if gz is not None else ground_z_local) + 0.08
-            points.append(np.c_[ring, np.full(len(ring), z)])
-            faces.append(np.r_[len(ring), np.arange(n, n + len(ring))])
-            ok.append(0 if bad[i] else 1)
-            if not bad[i]:
-                rgb.append(OK_RGB)
-            elif new_walls is None or result.wall_ids[i] in new_walls:
-                rgb.append(BAD_RGB)
-            else:
-                rgb.append(EXISTING_RGB)
-            n += len(ring)
-    if not points:
-        return None
-    mesh = pv.PolyData(np.vstack(points), np.concatenate(faces))
-    mesh.cell_data["ok"] = np.asarray(ok, dtype=np.uint8)
-    mesh.cell_data["rgb"] = np.asarray(rgb, dtype=np.uint8)
-    return mesh
-
-
 def setbacks_layer(scene, base_rgb, run) -> ResultLayer:
     """Setback areas on the ground and offending buildings in colour; with a variant compared,
     its new conflicts (red) apart from the existing ones (orange); the summary names the rule
     and how it was chosen, the sliver tolerance and the parcels."""
+    from viewer.setback_view import setback_polydata
+
     result = run.result if isinstance(run, SetbackRun) else run
     conflicts = run.conflicts if isinstance(run, SetbackRun) else None
     label = labeller(run)
     if not np.allclose(result.origin, scene.origin):
         raise InputError(None, "setback result and scene use different local origins")
     new_walls = {v["wall_id"] for v in conflicts["new"]} if conflicts is not None else None
-    mesh = setback_mesh(result, float(scene.bounds[0][2]), new_walls)
-    overlays = {"setbacks": (mesh.triangulate(), ground_style(SETBACK_OPACITY))} if mesh is not None else {}
+    mesh, _outline = setback_polydata(result, scene, colours=(OK_RGB, BAD_RGB, EXISTING_RGB), new_walls=new_walls)
+    overlays = {"setbacks": (mesh, ground_style(SETBACK_OPACITY))} if mesh.n_cells else {}
     offenders = {v["id"] for v in result.violations}
     new_offenders = {v["id"] for v in conflicts["new"]} if conflicts is not None else offenders
     rgb = muted(base_rgb)
