@@ -78,7 +78,14 @@ def test_walk_starts_on_open_ground_facing_the_focus_and_takes_keys(nrw_window, 
     vp.render()
     w.activateWindow()
     qtbot.waitUntil(lambda: QApplication.activeWindow() is w, timeout=15000)
-    QTest.keyClick(w, Qt.Key.Key_W, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
+    # the planner searched for something before: the keyboard is in the search field
+    w.search.show()
+    w.search.raise_()
+    qtbot.waitUntil(lambda: w.search.edit.isVisible(), timeout=5000)
+    QTest.mouseClick(w.search.edit, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is w.search.edit, timeout=5000)
+    QTest.keyClick(QApplication.focusWidget(), Qt.Key.Key_W,
+                   Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)  # Begehen
     qtbot.waitUntil(lambda: vp.mode == "walk", timeout=5000)
     eye = np.array(cam.position)
     import shapely
@@ -91,15 +98,23 @@ def test_walk_starts_on_open_ground_facing_the_focus_and_takes_keys(nrw_window, 
     to_focus = focus[:2] - eye[:2]
     assert np.degrees(np.arccos(np.dot(look[:2], to_focus) / np.linalg.norm(look[:2]) / np.linalg.norm(to_focus))) < 1.0
     assert not vp._scale.visible()  # no scale bar at eye level
+    # clipping for eye level: the ground at the bottom edge of the view lies h / tan(½ view
+    # angle) ahead (2.8 m at 1.6 m and 60°), and a façade one walks up to half a metre ahead
+    # must not be cut open: near plane ≤ 0.5 m (VTK's automatic range, made for views from
+    # above, gives 0.65 m here and metres on larger scenes); the far plane behind the whole tile
+    near, far = cam.clipping_range
+    lo, hi = sc.bounds
+    assert near <= 0.5 < 1.6 / np.tan(np.radians(cam.view_angle / 2)) and far >= np.linalg.norm(hi - lo)
     shot = save_screenshot(w, "gui-50-walk-start")
     view = shot.crop(vp).astype(int)
     low = view[2 * view.shape[0] // 3:]
     sky = (low[..., 2] > low[..., 0] + 30) & (low[..., 2] > 150)  # the blue background
     assert sky.mean() < 0.02, "the ground near the viewer is clipped: sky in the lower third"
-    # W walks 2 m at once: the view took the keys, no click needed
-    QTest.keyClick(w.focusWidget() or w, Qt.Key.Key_W)
+    # W walks 2 m at once: the view took the keys from the search field, no click needed
+    QTest.keyClick(QApplication.focusWidget(), Qt.Key.Key_W)
     assert np.linalg.norm(np.array(cam.position) - eye) == pytest.approx(2.0, abs=1e-6)
-    QTest.keyClick(w.focusWidget() or w, Qt.Key.Key_Escape)
+    assert w.search.edit.text() == ""  # and no "w" typed into the search
+    QTest.keyClick(QApplication.focusWidget(), Qt.Key.Key_Escape)
     assert vp.mode == "select" and vp._scale.visible()
 
 
