@@ -820,8 +820,9 @@ def open_presentation(window) -> PresentationWindow | None:
                               picture=controls.spec if controls is not None else None)
     pres.views_changed.connect(lambda v: setattr(window, "presentation_views", list(v)))
     # back in the planner's window after Esc, with its shortcuts working (the window manager
-    # would otherwise leave no window active once the full-screen window is gone)
-    pres.closed.connect(lambda: (window.raise_(), window.activateWindow()))
+    # would otherwise leave no window active once the full-screen window is gone); asked for once
+    # the presentation is hidden, else the window manager may still hand the focus back to it
+    pres.closed.connect(lambda: QTimer.singleShot(0, lambda: (window.raise_(), window.activateWindow())))
     window._presentation = pres
     return pres
 
