@@ -487,3 +487,59 @@ def test_a_building_with_an_lod1_block_and_lod2_parts_is_measured_by_its_parts()
     assert row["volume_m3"] == pytest.approx(1800.0, rel=1e-9)
     assert row["footprint_area_m2"] == pytest.approx(200.0, rel=1e-9)
     assert row["ridge_height_m"] == pytest.approx(12.0) and row["eave_height_m"] == pytest.approx(6.0)
+
+
+def test_footprint_is_the_ground_polygon_under_an_overhanging_roof():
+    """A 10 × 8 m house whose flat roof overhangs by 0.5 m all round: the footprint is the ground
+    polygon (80 m²), not the roof's plan (99 m²); the roof area is the roof's 99 m²."""
+    v, faces = box_polygons(0, 0, 10, 8, 0, 6)
+    roof = np.array([[-0.5, -0.5, 6.0], [10.5, -0.5, 6.0], [10.5, 8.5, 6.0], [-0.5, 8.5, 6.0]])
+    m = model_from_solids([("h", np.vstack([v, roof]), [f for f in faces if f[1] != ROOF] + [([8, 9, 10, 11], ROOF)])])
+    row = compute_metrics(m).row("h")
+    assert row["footprint_area_m2"] == pytest.approx(80.0) and row["roof_area_m2"] == pytest.approx(99.0)
+    assert row["ground_height_m"] == pytest.approx(0.0) and row["eave_height_m"] == pytest.approx(6.0)
+
+
+def test_a_gable_house_without_semantics_is_classified_from_its_normals():
+    """The analytic gable house with every surface type removed (plain LoD2 geometry): the
+    pitched faces facing up are roofs (area 2 · L · √((W/2)² + (R − E)²)), the floor ground, so
+    the eave (6 m), ridge (10 m), roof type and footprint come out as with semantics."""
+    v, faces = gable_house()
+    m = model_from_solids([("h", v, [(ring, 0) for ring, _ in faces])])
+    row = compute_metrics(m).row("h")
+    assert row["roof_type"] == "gable" and row["eave_height_m"] == pytest.approx(E)
+    assert row["ridge_height_m"] == pytest.approx(R) and row["footprint_area_m2"] == pytest.approx(L * W)
+    assert row["roof_area_m2"] == pytest.approx(2 * L * math.hypot(W / 2, R - E), rel=1e-9)
+
+
+def test_storeys_are_whole_numbers_and_objects_without_geometry_have_no_volume_method():
+    """The table gives storeys as whole numbers (12 m eaves / 3 m -> 4, written "4", not "4.0");
+    a Building without geometry gets the volume method "none" and no heights."""
+    from model.citymodel import CityObject
+
+    m = box_model([("a", 0, 0, 10, 8, 0, 12)])
+    m.objects["leer"] = CityObject(id="leer", type="Building", geometries=[])
+    met = compute_metrics(m)
+    recs = {r["id"]: r for r in met.records()}
+    assert recs["a"]["storeys"] == 4 and isinstance(recs["a"]["storeys"], int)
+    assert recs["leer"]["volume_method"] == "none" and recs["leer"]["ridge_height_m"] is None
+    rows = {r["id"]: r for r in csv.DictReader(io.StringIO(met.to_csv_bytes().decode("utf-8")))}
+    assert rows["a"]["storeys"] == "4" and rows["leer"]["volume_method"] == "none"
+
+
+def test_parts_meeting_with_float_noise_give_one_footprint():
+    """Two BuildingParts sharing a wall whose coordinates differ by 1e-7 m (float noise of real
+    data): the building's footprint is one 20 × 10 m polygon without a sliver (the union is
+    snapped to 0.1 mm)."""
+    from model.citymodel import CityObject
+    from model.footprint import footprint_polygons
+
+    m = box_model([("p1", 0, 0, 10, 10, 0, 6), ("p2", 10 + 1e-7, 0, 20, 10, 0, 6)])
+    for part in ("p1", "p2"):
+        m.objects[part].type = "BuildingPart"
+        m.objects[part].parents = ["b"]
+    m.objects["b"] = CityObject(id="b", type="Building", children=["p1", "p2"])
+    m.invalidate()
+    ids, fps, _, _ = footprint_polygons(m)
+    fp = fps[ids.index("b")]
+    assert fp.geom_type == "Polygon" and len(fp.interiors) == 0 and fp.area == pytest.approx(200.0, abs=1e-4)

@@ -182,6 +182,21 @@ EQUIVALENT: dict[str, tuple[str, str]] = {
     "model.footprint.x_projected_unions__mutmut_61": (
         'order = np.argsort(pslot, kind="STABLE")',
         "numpy reads the sort kind case-insensitively: the same stable sort"),
+    "analysis.metrics.x_compute_metrics__mutmut_132": (
+        "footprint = np.bincount(pair_row, weights=np.where(is_ground, horiz, 0.0), minlength=n).astype(None)",
+        "astype(None) is astype(float64), the same as astype(float)"),
+    "analysis.metrics.x_classify_roofs__mutmut_19": (
+        "normal = np.where(face_unit[:, 2:4] < 0, -face_unit, face_unit)  # roofs face up",
+        "face_unit has three columns, so the slice 2:4 is the slice 2:3"),
+    "model.footprint.x_projected_unions__mutmut_10": (
+        "out = np.array([shapely.Polygon() for _ in range(len(rows))], )",
+        "numpy makes an object array of shapely geometries without being told"),
+    "model.footprint.x_polygon_unit_normals__mutmut_54": (
+        "bad = ~ok | (np.linalg.norm(tri.normals, axis=1) > 0) if len(tri.normals) else ~ok",
+        "takes the triangulator's Newell normal for every polygon, not only the untriangulated ones; "
+        "Newell's normal is the normalised vector area of the ring, the vector the polygon's triangles "
+        "sum to (for a non-planar ring both are the same least-squares plane normal up to the "
+        "triangulation of the bend)"),
     "analysis.metrics.x_classify_roofs__mutmut_143": (
         "remap = np.arange(int(group_id.max()) + 2)",
         "one entry more than there are groups; remap is only indexed with existing group ids"),
