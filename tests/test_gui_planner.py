@@ -461,6 +461,8 @@ def test_council_report_holds_every_analysis_in_german(window, qtbot, tmp_path):
     wait_idle(qtbot, w)
     # the pages as pictures (tests/artifacts/gui-planner-i-report-N.png)
     out = artifact_path("gui-planner-i-report").with_suffix("")
+    for old in out.parent.glob(out.name + "-*.png"):  # pages of an earlier run are not this report's
+        old.unlink()
     subprocess.run(["pdftoppm", "-png", "-r", "100", str(pdf), str(out)], check=True)
     pngs = sorted(out.parent.glob(out.name + "-*.png"))
     assert len(pngs) == 4
