@@ -477,12 +477,15 @@ def test_walls_stored_inside_out_get_their_areas_outside():
     lie outside the footprint, 5 m deep (NBauO, 10 m), the same rectangles as for the box stored
     the right way round."""
     v, faces = box_polygons(0, 0, 10, 8, 0, 10)
-    right = compute_setbacks(model_from_solids([("h", v, faces)]), "nbauo")
-    wrong = compute_setbacks(model_from_solids([("h", v, [(ring[::-1], code) for ring, code in faces])]), "nbauo")
+    shed = box_polygons(-100, -300, -98, -298, 0, 2)  # far away, so that the house's local x and y differ
+    right = compute_setbacks(model_from_solids([("h", v, faces), ("s", *shed)]), "nbauo")
+    wrong = compute_setbacks(model_from_solids([("h", v, [(ring[::-1], code) for ring, code in faces]), ("s", *shed)]),
+                             "nbauo")
     fp = shapely.box(0, 0, 10, 8)
     for r in (right, wrong):
-        areas = shapely.transform(r.areas[r.kind == "outer"], lambda xy: xy + r.origin[:2])
-        assert len(areas) == 4 and np.allclose(r.depth_m, 5.0)
+        own = np.array([b == "h" for b in r.building_ids])
+        areas = shapely.transform(r.areas[(r.kind == "outer") & own], lambda xy: xy + r.origin[:2])
+        assert len(areas) == 4 and np.allclose(r.depth_m[own], 5.0)
         assert all(shapely.area(shapely.intersection(a, fp)) < 1e-9 for a in areas)
         assert shapely.union_all(areas).area == pytest.approx(2 * (10 * 5) + 2 * (8 * 5))
 

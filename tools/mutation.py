@@ -208,6 +208,15 @@ EQUIVALENT: dict[str, tuple[str, str]] = {
         "is_best = match & (dh > best[pw] - 1e-9)",
         "best is the maximum of dh over the wall's faces, so the face(s) at the maximum satisfy "
         "dh > best − 1e-9 as well as ≥; the two differ only at exactly best − 1e-9"),
+    "analysis.setbacks.x_compute_setbacks__mutmut_134": (
+        "np.zeros(0, dtype=object), np.zeros(0, dtype=None), fps, ids,",
+        "the empty area array of a model without walls: no element, so nothing reads its type"),
+    "analysis.setbacks.x_compute_setbacks__mutmut_833": (
+        "unions = np.array([shapely.union_all(areas[aj[cut[k]:ends[k]]]) for k in multi], dtype=None)",
+        "numpy makes an object array of shapely geometries without being told"),
+    "analysis.setbacks.x_polygon_centroids_xy__mutmut_24": (
+        "m = c[:, :, :3].mean(axis=1)",
+        "only the columns 0 and 1 (x, y) of m are read"),
     "analysis.setbacks.x_polygon_centroids_xy__mutmut_6": (
         "a = 1.5 * np.linalg.norm(np.cross(c[:, 1] - c[:, 0], c[:, 2] - c[:, 0]), axis=1)",
         "scales every triangle weight alike; the weighted mean (Σ a·m / Σ a) does not change"),
