@@ -92,13 +92,14 @@ def _needs_desktop(item) -> bool:
 def pytest_collection_modifyitems(config, items):
     """For pytest-xdist (``make test`` runs two workers with ``--dist loadgroup``): all GUI tests
     form one group, run by one worker in file order, so one virtual desktop serves them and two
-    tests' windows never share a screen, the focus or the autosave folder; the other tests are
-    spread over both workers."""
+    tests' windows never share a screen, the focus or the autosave folder; every other test file
+    is a group of its own, so a module-scoped fixture (the published site and its Chromium run,
+    ~2 min) is built once, not once per worker."""
     if not config.pluginmanager.hasplugin("xdist"):
         return
     for item in items:
-        if _needs_desktop(item):
-            item.add_marker(pytest.mark.xdist_group("desktop"))
+        group = "desktop" if _needs_desktop(item) else item.nodeid.split("::", 1)[0]
+        item.add_marker(pytest.mark.xdist_group(group))
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -123,6 +124,29 @@ def desktop(request):
     # process with "The X11 connection broke" when the server goes first. The kernel ends Xvfb
     # and the window managers right after pytest (PR_SET_PDEATHSIG, tests/desktop.py).
     yield d
+
+
+@pytest.fixture(autouse=True)
+def no_dialog_left_over(request):
+    """A GUI test starts without a modal dialog that an earlier test left open (it would swallow
+    this test's mouse and keyboard events): such a dialog is closed, and the test that left it
+    fails in its teardown, named, instead of a later test timing out."""
+    yield
+    if not _needs_desktop(request.node):
+        return
+    from PySide6.QtWidgets import QApplication
+
+    app = QApplication.instance()
+    if app is None:
+        return
+    left = []
+    while (modal := app.activeModalWidget()) is not None and len(left) < 10:
+        left.append(f"{type(modal).__name__} {modal.windowTitle()!r}")
+        modal.close()
+        if hasattr(modal, "reject"):
+            modal.reject()
+        app.processEvents()
+    assert not left, f"the test left modal dialog(s) open: {', '.join(left)}"
 
 
 # ------------------------------------------------------------------ the shared data stays untouched
