@@ -318,7 +318,7 @@ class _Reader(GmlGeometryReader):
         obj = CityObject(id=rec.id, type=rec.type, attributes=rec.attributes, source=str(self.path))
         if rec.extra:
             obj.extra = rec.extra
-        if rec.parent:
+        if rec.parent and rec.parent != rec.id:  # a part with its parent's (duplicate) id is no child of itself
             obj.parents.append(rec.parent)
             self.pending_children.append((rec.parent, rec.id))
         if rec.children_refs:

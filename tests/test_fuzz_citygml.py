@@ -319,3 +319,20 @@ def test_implausible_coordinates_are_skipped(tmp_path):
     assert model.n_polygons == 1
     assert np.abs(model.vertices).max() <= 4
     assert np.isfinite(model.polygon_areas()).all()
+
+
+def test_a_part_with_its_parents_duplicate_id_is_not_its_own_parent(tmp_path):
+    """Fuzz find (test_mutated_trees_long): a BuildingPart carrying its Building's gml:id replaced
+    the Building (duplicate id, later kept) and listed itself as its parent."""
+    ring = ("<gml:surfaceMember><gml:Polygon><gml:exterior><gml:LinearRing><gml:posList>0 0 0 4 0 0 4 3 0 0 0 0"
+            "</gml:posList></gml:LinearRing></gml:exterior></gml:Polygon></gml:surfaceMember>")
+    doc = f"""<?xml version="1.0" encoding="UTF-8"?>
+<core:CityModel xmlns:core="http://www.opengis.net/citygml/2.0" xmlns:gml="http://www.opengis.net/gml"
+  xmlns:bldg="http://www.opengis.net/citygml/building/2.0">
+ <core:cityObjectMember><bldg:Building gml:id="b1"><bldg:consistsOfBuildingPart><bldg:BuildingPart gml:id="b1">
+  <bldg:lod2MultiSurface><gml:MultiSurface>{ring}</gml:MultiSurface></bldg:lod2MultiSurface>
+ </bldg:BuildingPart></bldg:consistsOfBuildingPart></bldg:Building></core:cityObjectMember></core:CityModel>""".encode()
+    model = check_loads_or_clean_error(tmp_path, doc)
+    assert model is not None and list(model.objects) == ["b1"]
+    assert model.objects["b1"].parents == [] and model.objects["b1"].children == []
+    assert any("duplicate city object id 'b1'" in w for w in model.warnings)
