@@ -272,3 +272,21 @@ def test_a_line_along_a_roof_diagonal_enters_a_wall_less_block_once(o, t):
     d = (t3 - o3) / np.linalg.norm(t3 - o3)
     hits = segment_blockers(s, o3[None], d[None], np.array([np.linalg.norm(t3 - o3)]))
     assert len(hits) == 1 and hits[0, 2] == pytest.approx(np.hypot(5, 5), abs=1e-6)
+
+
+def test_no_geometry_no_blockers_and_bad_requests_say_what_is_wrong():
+    """A scene without triangles has no blockers for any line (an empty table, no error); a
+    sightline needs exactly one kind of target and finite coordinates, and says so."""
+    from model.citymodel import CityModel
+    from model.errors import InputError
+    from tests.helpers import box_model
+
+    empty = CityModel()
+    empty.vertices = np.zeros((0, 3))
+    hits = segment_blockers(empty.scene(), np.zeros((3, 3)), np.tile([1.0, 0.0, 0.0], (3, 1)), np.full(3, 10.0))
+    assert hits.shape == (0, 3)
+    s = box_model([("a", 0, 0, 10, 10, 0, 10)]).scene()
+    with pytest.raises(InputError, match="^give either a target point or a target object id$"):
+        sightline(s, np.zeros(3), np.ones(3), target_id="a")
+    with pytest.raises(InputError, match="^observer and target need finite coordinates$"):
+        sightline(s, np.array([0.0, np.nan, 1.0]), np.ones(3))

@@ -253,6 +253,14 @@ EQUIVALENT: dict[str, tuple[str, str]] = {
         "per = max(1, (1 >> 22) // max(len(ix.tile_lo), 1))  # lines per tile test (≤ 4 M pairs)",
         "only the batch size changes (one line per batch instead of up to 4 M pairs); each line is "
         "traced the same way"),
+    "analysis.sightline.x_clearance_profile__mutmut_77": (
+        "top = max(top, float(pts[:, 2].max()) + 11.0)",
+        "the start height of the downward probes only has to lie above the scene and the line; 11 m "
+        "above them serves as well as 10 m"),
+    "analysis.blockers.x__object_index__mutmut_183": (
+        "cl_hi = np.maximum.reduceat(tri_hi[order], cl_start, axis=0) if len(order) else np.zeros(None)",
+        "the else branch needs a scene without triangles, for which segment_blockers returns before "
+        "it builds the index"),
     "analysis.blockers.x__object_index__mutmut_102": (
         "tile_lo = np.minimum.reduceat(lo[tile_objects], tile_start, axis=0) if len(tk) else np.zeros((0, 4))",
         "only for a scene without objects; the tile boxes are read in their plan columns 0–1 only "
