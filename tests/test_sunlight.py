@@ -93,7 +93,9 @@ def test_din_5034_thresholds_at_the_boundaries(hours_equinox, hours_winter, expe
     assert f["points_meeting_both"] == (len(r.points) if expected == MEETS_BOTH else 0)
     assert f["points_not_met"] == (len(r.points) if expected == MEETS_NONE else 0)
     assert f["buildings_without_any_point_meeting_equinox"] == (1 if expected == MEETS_NONE else 0)
-    assert (f["date_equinox"], f["date_winter"]) == DATES
+    assert (f["date_equinox"], f["date_winter"]) == DATES and f["step_min"] == 10.0
+    t = r.point_table()
+    assert (t["meets_equinox"] == r.meets_equinox).all() and (t["meets_winter"] == r.meets_winter).all()
 
 
 def test_cli_default_thresholds_are_din_5034(capsys):
@@ -316,6 +318,7 @@ def test_per_building_figures_and_differences_by_hand():
     lost = r.lost_compliance()
     assert d["points_losing_compliance"] == int(lost.sum()) > 0
     assert r.per_building()["haus"]["points_losing"] == int(lost[own == "haus"].sum())
+    assert (r.point_table()["loses_compliance"] == lost).all()
 
 
 @pytest.mark.parametrize("spacing,storey,first,needle", [
@@ -451,6 +454,8 @@ def test_dates_must_be_two():
     with pytest.raises(InputError) as e:
         facade_sunlight(sc, dates=(DATES[0],), site=_site_of(sc))
     assert e.value.path is None and "two dates" in str(e.value)
+    with pytest.raises(InputError, match="must look like 2026-03-21"):
+        facade_sunlight(sc, dates=("21.3.2026", DATES[1]), site=_site_of(sc))
 
 
 def test_default_days_are_those_of_din_5034():

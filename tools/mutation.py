@@ -227,6 +227,17 @@ EQUIVALENT: dict[str, tuple[str, str]] = {
         "fold = r1 + r2 >= 1.0",
         "differs only where r1 + r2 is exactly 1 (the R2 lattice gives r1 + r2 = frac(1 + (k+1)·g) with the "
         "irrational plastic number g, never an integer); such a point lies on the triangle's edge either way"),
+    "analysis.shadow.x_surface_shadow__mutmut_2": (
+        "d = np.asarray(direction, dtype=np.float64).reshape(None)",
+        "numpy's reshape(None) keeps the shape, and the direction is passed as a (3,) vector"),
+    "analysis.casters.x_first_casters__mutmut_23": (
+        "sl = slice(None, start + block)",
+        "every block recomputes the samples before it as well and writes the same values again; only "
+        "slower"),
+    "analysis.samples.x_facade_points__mutmut_84": (
+        "np.add.at(n_sum, poly_of_tri, normals / area[:, None])",
+        "the triangles of a planar wall polygon share one normal, so weighting them by 1/area instead "
+        "of area gives the same direction after normalising"),
     "analysis.shadow.x_surface_shadow__mutmut_18": (
         "n = np.asarray(normals, dtype=np.float64).reshape(-2, 3)",
         "numpy (2.x) treats any negative size in reshape as the one unknown dimension, like -1"),
