@@ -747,6 +747,10 @@ def test_a_scene_without_buildings_gives_empty_results(typical_weather):
                  "z_max_m", "height_m", "kind"):
         assert np.asarray(getattr(s, name)).shape[:1] == (0,), name
     assert np.all(s.triangle_surface == -1) and len(s.triangle_surface) == sc.n_triangles
+    none = find_roof_surfaces(model_from_solids([]).scene())  # no triangles at all
+    for name in ("polygon", "object_index", "area_m2", "normal", "tilt_deg", "azimuth_deg", "centroid", "z_min_m",
+                 "z_max_m", "height_m", "kind"):
+        assert np.asarray(getattr(none, name)).shape[:1] == (0,), name
     smp = subdivision_samples(sc, s)
     for name in ("points", "origins", "surface", "weight_m2"):
         assert np.asarray(getattr(smp, name)).shape[:1] == (0,), name
@@ -839,7 +843,7 @@ def test_max_subdivisions_caps_the_samples_per_triangle(typical_weather):
 
 
 @pytest.mark.parametrize("dhi,dni,zenith", [(0.6, 0.0, 85.0), (1.0, 20.0, 80.0), (40.0, 300.0, 60.0),
-                                            (120.0, 700.0, 30.0), (250.0, 50.0, 45.0)])
+                                            (120, 700, 30), (250.0, 50.0, 45.0)])  # whole W/m² as files give them
 def test_perez_coefficients_against_pvlib_public_components(dhi, dni, zenith):
     """F1 and F2 of single time steps, dim dawn light included, against pvlib's public Perez
     components: a horizontal plane gets DHI·(1 − F1) isotropic, a vertical plane facing the sun

@@ -132,6 +132,19 @@ EQUIVALENT: dict[str, tuple[str, str]] = {
     "analysis.solar.x_compute_solar__mutmut_160": (
         "cos_tilt = np.clip(normals[:, 2], -1.0, 2.0)",
         "the z component of a unit normal never exceeds 1, so the upper clip bound is never reached"),
+    "analysis.solar.x_compute_solar__mutmut_102": (
+        "surf = subset_surfaces(surf, np.asarray(enabled, dtype=None)[surf.object_index])",
+        "RayCaster.enabled_objects is already a bool array"),
+    "analysis.solar.x_compute_solar__mutmut_368": (
+        'hor_wh = hor_total * np.einsum("IJ,IJ->I", vs[:, cs.horizon_patch], g_hor[s_idx])',
+        "einsum subscripts are labels: upper-case letters name the same contraction"),
+    "analysis.solar.x_compute_solar__mutmut_400": (
+        "wm = sparse.csr_matrix((samples.weight_m2[start:stop], (inv, np.arange(len(inv)))), shape=None)",
+        "the inferred shape is (max(inv) + 1, len(inv)) = (len(u), len(inv)): inv is np.unique's inverse "
+        "and every column index occurs"),
+    "analysis.solar.x_perez_brightening__mutmut_15": (
+        "z = np.asarray(zenith_deg, dtype=None)",
+        "the zenith is only compared and passed to np.radians, which give the same for integer input"),
     "analysis.solar.x_compute_solar__mutmut_714": (
         "remap = np.full(len(building_ids), -1, dtype=None)",
         "a float64 remap gives the same values; surface_building is cast to int64 before it is returned"),
