@@ -11,6 +11,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from model.cache import cached
+from model.ranges import concatenated_ranges
 
 #: a triangle counts as horizontal-ish (part of a roof/floor/ground layer) when |n_z| exceeds this
 _NON_VERTICAL_NZ = 1e-6
@@ -106,9 +107,7 @@ def _object_index(scene) -> _ObjectIndex:
 
 def _expand(start, count):
     """(owner, position): ``count[i]`` consecutive positions from ``start[i]`` for each i."""
-    owner = np.repeat(np.arange(len(count)), count)
-    pos = np.repeat(start - (np.cumsum(count) - count), count) + np.arange(len(owner))
-    return owner, pos
+    return np.repeat(np.arange(len(count)), count), concatenated_ranges(start, count)
 
 
 def _plan_overlap(o, d, s0, s1, lo, hi, pad=1e-6):

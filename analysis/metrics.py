@@ -65,6 +65,7 @@ import shapely
 
 from model.cache import cached
 from model.citymodel import CityModel
+from model.ranges import concatenated_ranges
 from model.footprint import effective_semantics, object_rows, polygon_unit_normals, projected_unions
 from model.semantics import GROUND, ROOF, SURFACE_CODE, WALL
 
@@ -265,8 +266,7 @@ def closed_rows(model: CityModel, pair_poly, pair_row, n_rows: int) -> np.ndarra
     t_start = np.searchsorted(tri.polygon, pair_poly, side="left")
     t_count = np.searchsorted(tri.polygon, pair_poly, side="right") - t_start
     t_row = np.repeat(pair_row, t_count)
-    tidx = (np.repeat(t_start - np.concatenate([[0], np.cumsum(t_count)[:-1]]), t_count)
-            + np.arange(int(t_count.sum()), dtype=np.int64))
+    tidx = concatenated_ranges(t_start, t_count)
     t = canon[tri.triangles[tidx]]
     a = t.reshape(-1)
     b = t[:, [1, 2, 0]].reshape(-1)

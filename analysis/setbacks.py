@@ -60,6 +60,7 @@ from model.cache import cached
 from model.citymodel import CityModel
 from model.errors import InputError
 from model.footprint import effective_semantics, footprint_polygons
+from model.ranges import concatenated_ranges
 from model.semantics import GROUND, ROOF, WALL
 
 from .metrics import polygon_geometry_arrays
@@ -348,15 +349,6 @@ class SetbackResult:
 
 
 # ------------------------------------------------------------------------------------ walls
-def _csr_expand(starts: np.ndarray, counts: np.ndarray) -> np.ndarray:
-    """Concatenated ranges [starts[i], starts[i] + counts[i])."""
-    counts = np.asarray(counts, dtype=np.int64)
-    if not len(counts):
-        return np.zeros(0, np.int64)
-    return (np.repeat(np.asarray(starts, np.int64) - np.concatenate([[0], np.cumsum(counts)[:-1]]), counts)
-            + np.arange(int(counts.sum()), dtype=np.int64))
-
-
 def compute_setbacks(model: CityModel, rule="auto", parcels=None, lod: str | None = None,
                      parcel_ids=None, sliver_area_m2: float = SLIVER_AREA_M2,
                      sliver_width_m: float = SLIVER_WIDTH_M) -> SetbackResult:
@@ -414,7 +406,7 @@ def _compute(model, rule, parcels, lod, parcel_ids, sliver_area_m2, sliver_width
     ring = model.polygon_offsets[w_poly]
     vstart, vstop = model.ring_offsets[ring], model.ring_offsets[ring + 1]
     counts = vstop - vstart
-    vidx = model.ring_vertices[_csr_expand(vstart, counts)]
+    vidx = model.ring_vertices[concatenated_ranges(vstart, counts)]
     owner = np.repeat(np.arange(n_w), counts)
     seg = np.concatenate([[0], np.cumsum(counts)[:-1]])
     xyz = model.vertices[vidx] - origin
@@ -459,7 +451,7 @@ def _compute(model, rule, parcels, lod, parcel_ids, sliver_area_m2, sliver_width
         r_count = np.searchsorted(r_b, np.arange(n_b), side="right") - r_start
         per_wall = r_count[w_b]
         pw = np.repeat(np.arange(n_w), per_wall)
-        pr = r_poly[_csr_expand(r_start[w_b], per_wall)]
+        pr = r_poly[concatenated_ranges(r_start[w_b], per_wall)]
         ru = unit[pr]
         ru = np.where(ru[:, 2:3] < 0, -ru, ru)
         r_tilt = np.degrees(np.arccos(np.clip(ru[:, 2], 0.0, 1.0)))
@@ -610,7 +602,7 @@ def _own_roof_height_in_front(model, r_poly, r_b, probe_xy, w_b, wanted) -> np.n
     rp, rb, start, counts = r_poly[good], r_b[good], start[good], counts[good]
     if not len(rp):
         return out
-    xy = model.vertices[model.ring_vertices[_csr_expand(start, counts)], :2] - origin[:2]
+    xy = model.vertices[model.ring_vertices[concatenated_ranges(start, counts)], :2] - origin[:2]
     shapes = shapely.make_valid(shapely.polygons(shapely.linearrings(xy, indices=np.repeat(np.arange(len(rp)), counts))))
     tree = shapely.STRtree(shapes)
     pi, ri = tree.query(shapely.points(probe_xy[idx]), predicate="intersects")

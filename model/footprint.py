@@ -25,6 +25,7 @@ import shapely
 from .cache import cached
 from .citymodel import CityModel
 from .errors import InputError
+from .ranges import concatenated_ranges
 from .semantics import GROUND, ROOF, UNKNOWN, WALL
 from .shapes import polygon_shapes
 from .surgery import roots
@@ -106,8 +107,7 @@ def object_rows(model: CityModel, lod, types):
     stops = np.asarray(stops, dtype=np.int64)
     counts = stops - starts
     pair_row = np.repeat(np.asarray(rows, dtype=np.int64), counts)
-    pair_poly = (np.repeat(starts - np.concatenate([[0], np.cumsum(counts)[:-1]]), counts)
-                 + np.arange(int(counts.sum()), dtype=np.int64)) if len(counts) else np.zeros(0, np.int64)
+    pair_poly = concatenated_ranges(starts, counts)
     parent_ids = []
     for oid in ids:
         ps = [p for p in model.objects[oid].parents if p in model.objects]
