@@ -544,7 +544,8 @@ class MainWindow(QMainWindow):
         self.cursor_label.setText("")
         self._update_params()
         textures = getattr(model, "textures", None)
-        for w in [*model.warnings, *([textures.missing_note()] if textures is not None and textures.missing else [])]:
+        texture_note = textures.missing_note() if textures is not None else None
+        for w in [*model.warnings, *([texture_note] if texture_note else [])]:
             log.info("%s", w)
         for notice in getattr(model, "notices", []):  # loaded, but not whole (a cut-off file): say so
             self.show_error(error_text(notice))

@@ -67,10 +67,16 @@ def load_model(args):
 
         attach_layers(model, args.layer)
     for w in model.warnings:
-        if not getattr(args, "json", False):
-            sys.stderr.write(f"warning: {files[0] if len(files) == 1 else 'model'}: {w}\n")
+        warn_model(args, files, w)
     note_analysis_crs(model)
     return model
+
+
+def warn_model(args, files, text: str) -> None:
+    """One ``warning: FILE: text`` line on stderr about the model read from ``files`` (stdout
+    stays one JSON object with ``--json``, so nothing is written then)."""
+    if not getattr(args, "json", False):
+        sys.stderr.write(f"warning: {files[0] if len(files) == 1 else 'model'}: {text}\n")
 
 
 def note_analysis_crs(model) -> None:

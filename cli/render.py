@@ -259,8 +259,8 @@ def _textured(args, model):
 
             tex = attach_textures(model, model.sources[0], args.texture_theme)
     note = tex.missing_note() if tex is not None else None
-    if note and not getattr(args, "json", False):
-        sys.stderr.write(f"warning: {args.files[0] if len(args.files) == 1 else 'model'}: {note}\n")
+    if note:
+        common.warn_model(args, args.files, note)
     return model if tex is not None else None
 
 
