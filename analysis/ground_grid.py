@@ -19,6 +19,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from model.cache import cached
 from model.errors import InputError
 from model.semantics import TERRAIN
 
@@ -128,6 +129,21 @@ class NearField:
     reach_m: float = 0.0
 
 
+@cached
+def terrain_free_caster(rc, threads: int):
+    """The near-field caster of the ray caster ``rc`` (:func:`terrain_near_field`): a
+    :class:`analysis.raycast.RayCaster` with ``threads`` over ``rc``'s scene without its terrain
+    triangles, same object numbers. Built once per ray caster and thread count and kept in
+    ``rc``'s cache (:mod:`model.cache`), as a sun animation asks for it once per frame; the BVH
+    depends on nothing else. Its enabled mask is state, not part of the key: the caller brings it
+    to ``rc``'s mask at every use, so objects demolished or hidden on ``rc`` never cast shadow
+    through it."""
+    from .raycast import RayCaster
+
+    scene = rc.scene
+    return RayCaster(scene.select(scene.surface_type != TERRAIN), threads=threads)
+
+
 def terrain_near_field(scene, rc, grid, ground, points) -> NearField | None:
     """A :class:`NearField` for ground samples ``points`` lying on the terrain mesh of ``scene``
     (None without terrain triangles or for samples not on terrain; no near-field caster for a ray
@@ -139,9 +155,8 @@ def terrain_near_field(scene, rc, grid, ground, points) -> NearField | None:
     buildings-only part of the same ray is cheap. Within :data:`TERRAIN_NEAR_M` of the sample the
     terrain is the plane of the sample's own cell, whose self-shadow the normal test decides
     (a ground element facing away from the sun gets no direct sun, whatever the 5 cm lift would
-    let a ray graze); only sub-metre bumps closer than that are left out."""
-    from .raycast import RayCaster
-
+    let a ray graze); only sub-metre bumps closer than that are left out. ``rc`` traces ``scene``;
+    its near-field caster (:func:`terrain_free_caster`) gets ``rc``'s current enabled mask."""
     if ground is None or ground.grid is None or len(points) == 0 or grid.lift_m != TERRAIN_LIFT_M:
         return None
     terrain = scene.surface_type == TERRAIN
@@ -151,14 +166,10 @@ def terrain_near_field(scene, rc, grid, ground, points) -> NearField | None:
     terrain_obj = int(np.bincount(scene.object_index[terrain]).argmax())
     near = None
     if TERRAIN_NEAR_M > 0 and rc.near_field:
+        near = terrain_free_caster(rc, rc.threads)
         enabled = rc.enabled_objects
-        cached = getattr(rc, "_terrain_near_cache", None)  # sun animations call this once per frame
-        if cached is not None and cached[0] is scene and np.array_equal(cached[1], enabled):
-            near = cached[2]
-        else:
-            near = RayCaster(scene.select(~terrain), threads=rc.threads)
+        if not np.array_equal(near.enabled_objects, enabled):  # demolished / hidden / restored since the last call
             near.set_object_enabled(enabled)
-            rc._terrain_near_cache = (scene, enabled, near)
     return NearField(caster=near, near_m=TERRAIN_NEAR_M if near is not None else 0.0, normals=normals,
                      terrain_object=terrain_obj, reach_m=TERRAIN_NEAR_M)
 

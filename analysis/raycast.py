@@ -220,6 +220,9 @@ class RayCaster:
         self._enabled_objects = np.ones(self._n_objects, dtype=bool)
         self._tri_enabled = np.ones(scene.n_triangles, dtype=bool)
         self._pool = None
+        #: structures derived from the scene (:mod:`model.cache`), e.g. the terrain-free near-field
+        #: caster of :func:`analysis.ground_grid.terrain_free_caster`
+        self._cache: dict = {}
         #: cancel point: a ``threading.Event`` or a callable returning True, checked before every
         #: chunk of rays; when set, the query raises :class:`model.errors.Cancelled`
         self.cancel = cancel
@@ -250,6 +253,9 @@ class RayCaster:
         if self._pool is not None:
             self._pool.shutdown(wait=False)
             self._pool = None
+        for derived in getattr(self, "_cache", {}).values():
+            if isinstance(derived, RayCaster):
+                derived.close()
 
     def __del__(self):  # pragma: no cover - interpreter shutdown order
         try:

@@ -2,7 +2,9 @@
 
 A :class:`~model.citymodel.CityModel` or :class:`~model.scene.Scene` keeps what is computed from
 it — triangulation, areas, normals, scenes, spatial index, per-polygon metrics arrays — in its
-``_cache`` dict, cleared by ``invalidate()`` when its arrays change. This module is the one way in:
+``_cache`` dict, cleared by ``invalidate()`` when its arrays change (an
+``analysis.raycast.RayCaster`` keeps what it derives from its scene the same way). This module is
+the one way in:
 
     @cached
     def triangle_areas(self): ...            # a method, or a function of one model

@@ -270,6 +270,90 @@ def test_terrain_near_field_gives_the_same_shadows_and_sun_hours(monkeypatch):
     assert hit[0] and scene.object_ids[obj[0]] == "b"
 
 
+def _ray_hits_boxes(points, d, boxes) -> np.ndarray:
+    """(k,) bool: the rays from ``points`` (k, 3) towards the unit vector ``d`` meet one of the
+    axis-aligned ``boxes`` ((xmin, ymin, zmin), (xmax, ymax, zmax)) at t > 0 (slab method,
+    Kay & Kajiya 1986): an analytic shadow reference independent of the ray core."""
+    out = np.zeros(len(points), dtype=bool)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        for lo, hi in boxes:
+            t1, t2 = (np.asarray(lo) - points) / d, (np.asarray(hi) - points) / d
+            t_in = np.nanmax(np.minimum(t1, t2), axis=1)
+            t_out = np.nanmin(np.maximum(t1, t2), axis=1)
+            out |= (t_out > np.maximum(t_in, 0.0))
+    return out
+
+
+def test_demolished_house_on_terrain_casts_no_shadow_through_the_near_field():
+    """A caller's ray caster over a terrain scene, reused while houses are demolished and restored
+    on it (``set_object_enabled``, as a scenario does): the instant shadow and the sun-hours of
+    every ground cell equal an analytic ray–box test against the houses that are standing, at
+    every step. The near field traces the first 0.5 m of each ray in a terrain-free caster that
+    is built once per ray caster: with a stale mask there, a demolished house still shadows the
+    cells 0.25 m north of its north wall (and of its east/west walls) and the cells inside its
+    old footprint next to its south wall."""
+    from analysis.shadow import shadow_at, sun_hours
+
+    slope = 0.02  # terrain rising 2 % to the east: no self-shadow for the sun of the day
+    dem = grid_of(lambda x, y: 100.0 + slope * (x - X0), X0 - 60, X0 + 60, Y0 - 60, Y0 + 60)
+    boxes = {"a": (X0 - 20, Y0 - 5, X0 - 8, Y0 + 5, 95.0, 110.0), "b": (X0 + 8, Y0 - 5, X0 + 16, Y0 + 5, 95.0, 106.0)}
+    houses = box_model([(k, *v) for k, v in boxes.items()])
+    scene = with_terrain(houses.scene(), dem)
+    ground = ground_for(houses.scene(), dem)
+    ext = (X0 - 30.0, Y0 - 12.0, X0 + 26.0, Y0 + 30.0)
+    kw = dict(cell_m=0.5, extent=ext, ground=ground)  # cell centres 0.25 m from every wall
+    rc = RayCaster(scene)
+    o = scene.origin
+
+    def analytic(standing):
+        """Per cell of the grid: (inside a standing house, sample point on the plane + 5 cm)."""
+        xmin, ymax = ext[0], ext[3]
+        nx, ny = int((ext[2] - ext[0]) / 0.5), int((ext[3] - ext[1]) / 0.5)
+        x, y = np.meshgrid(xmin + 0.25 + 0.5 * np.arange(nx), ymax - 0.25 - 0.5 * np.arange(ny))
+        under = np.zeros(x.shape, dtype=bool)
+        for k in standing:
+            x0, y0, x1, y1 = boxes[k][:4]
+            under |= (x > x0) & (x < x1) & (y > y0) & (y < y1)
+        pts = np.c_[x.ravel() - o[0], y.ravel() - o[1], 100.0 + slope * (x.ravel() - X0) + 0.05 - o[2]]
+        local = [((b[0] - o[0], b[1] - o[1], b[4] - o[2]), (b[2] - o[0], b[3] - o[1], b[5] - o[2]))
+                 for b in (boxes[k] for k in standing)]
+        return under, pts, local
+
+    def check(standing):
+        s = shadow_at(scene, "2026-03-21T12:00", raycaster=rc, **kw)
+        under, pts, local = analytic(standing)
+        assert s.shadow.shape == under.shape
+        np.testing.assert_array_equal(s.grid.footprint, under)
+        d = s.sun.direction_grid()[0]
+        assert 30.0 < s.sun.elevation_deg[0] < 45.0
+        expected = _ray_hits_boxes(pts, d, local).reshape(under.shape)
+        active = ~under
+        assert expected[active].sum() > 200  # the standing houses' shadows are on the grid
+        np.testing.assert_array_equal(s.shadow[active], expected[active])
+        casters = {scene.object_ids[i] for i in np.unique(s.caster[s.shadow & active])}
+        assert casters == set(standing)
+        h = sun_hours(scene, date="2026-03-21", start="09:00", stop="15:00", step_min=10.0, raycaster=rc, **kw)
+        up = h.sun.elevation_deg > 0
+        dirs, w = h.sun.direction_grid()[up], h.weights_h[up]
+        sunny = np.stack([~_ray_hits_boxes(pts, dj, local) for dj in dirs], axis=1)
+        np.testing.assert_allclose(h.hours[active], (sunny @ w).reshape(under.shape)[active], atol=1e-9)
+        return s, h
+
+    a = scene.object_ids.index("a")
+    both, _ = check(["a", "b"])
+    demolished = rc.enabled_objects
+    demolished[a] = False
+    rc.set_object_enabled(demolished)
+    s, h = check(["b"])
+    # the ground just north of a's north wall, in its shadow before, has the sun now
+    x, y = s.grid.centres_local()
+    north = (np.abs(y + o[1] - (Y0 + 5.25)) < 1e-6) & (x + o[0] > X0 - 20) & (x + o[0] < X0 - 8)
+    assert north.sum() == 24 and both.shadow[north].all() and not s.shadow[north].any()
+    assert np.isclose(h.hours[north], h.hours[north].max()).all()
+    rc.set_object_enabled(np.ones_like(demolished))
+    check(["a", "b"])  # restored: the near field follows the mask back
+
+
 # ====================================================================== ground heights
 def test_ground_check_reports_floating_and_buried_buildings_only():
     slope = lambda x, y: 100.0 + 0.1 * (x - X0)  # noqa: E731  (10 % slope rising east)

@@ -95,7 +95,7 @@ MODULES = {
     "shadow": Target({"analysis/shadow.py": ("shadow_at", "_shadow_at", "trapezoid_weights_h", "sun_hours",
                                              "sun_ground_grid", "_sun_hours", "compare", "surface_shadow"),
                       "analysis/ground_grid.py": ("building_bounds", "longest_shadow_m", "ground_grid",
-                                                  "footprint_mask", "terrain_near_field"),
+                                                  "footprint_mask", "terrain_near_field", "terrain_free_caster"),
                       "analysis/casters.py": ("terrain_objects", "first_casters"),
                       "analysis/samples.py": ("sample_surfaces",)},
                      ("tests/test_shadow.py", "tests/test_terrain.py"), "not rendered and not cli"),
