@@ -207,8 +207,12 @@ def facade_sunlight(scene, points: FacadePoints | None = None, dates=None, step_
     """DIN 5034-1 possible sunshine duration at facade check points of ``scene`` (module
     docstring). ``dates`` = (equinox day, winter day) as dates or ISO strings (default
     :func:`default_dates`); ``points`` reuses check points (e.g. the same points before and after
-    a scenario); ``step_min`` ≤ 10 minutes; ``cancel`` (a callable returning True to stop) is
-    handed to the ray core."""
+    a scenario); ``step_min`` ≤ 10 minutes; ``ground`` (:class:`model.ground.Ground`; default the
+    scene's own, :func:`model.ground.ground_for`: its terrain mesh or TINRelief, else the plane at
+    the lowest ground surface, as in the other analyses) drops the check points below the ground;
+    ``cancel`` (a callable returning True to stop) is handed to the ray core."""
+    from model.ground import ground_for
+
     from .raycast import RayCaster
     from .sun import site_of
 
@@ -229,6 +233,7 @@ def facade_sunlight(scene, points: FacadePoints | None = None, dates=None, step_
     site = site_of(scene, site, tz)
     rc = raycaster if raycaster is not None else RayCaster(scene, cancel=cancel)
     if points is None:
+        ground = ground if ground is not None else ground_for(scene)
         points = facade_points(scene, spacing_m, storey_height_m, first_row_m, objects=objects, raycaster=rc,
                                ground=ground)
     hours = []

@@ -489,3 +489,72 @@ def test_a_canopy_above_the_facade_keeps_the_windows_under_it():
     p = facade_points(sc, raycaster=RayCaster(sc))
     south = np.isclose(p.facade_azimuth_deg, 180.0)
     assert south.sum() == 40 and len(p) == 120
+
+
+def _dem(height, margin=30.0):
+    """A DEM (1 m nodes) around the test house with z = height(x, y) (model CRS, m)."""
+    from model.crs import CRSInfo
+    from model.terrain import TerrainGrid
+
+    xs = np.arange(X0 - margin, X0 + 20.0 + margin + 0.5)
+    ys = np.arange(Y0 + 10.0 + margin, Y0 - margin - 0.5, -1.0)
+    gx, gy = np.meshgrid(xs, ys)
+    return TerrainGrid(height(gx, gy), xs[0], ys[0], 1.0, 1.0, crs=CRSInfo(25832))
+
+
+def _buried_by_hand(world, ground_z):
+    """Hand rule of the lattice on the 20 × 10 × 12 m house: a check point below the ground
+    (more than 0.1 m lower than ``ground_z`` at its place) holds no window."""
+    return world[:, 2] < ground_z + 0.1
+
+
+def test_check_points_below_a_sloping_terrain_are_dropped():
+    """The house cut into a slope rising north by 1 in 4 (an analytic DEM, z = Z0 + (y − Y0)/4,
+    in the analysis scene as its terrain mesh; no ground given, so the check takes the scene's
+    own): the ground floor row (1.5 m) lies in the slope on the north wall (ground 102.5 m there)
+    and on the east and west walls at y − Y0 = 7 and 9 m (ground 101.75 and 102.25 m), so
+    10 + 2 + 2 = 14 of the 120 lattice points go, the rest stay; at 5 m (ground 101.25 m) the
+    point is 0.25 m above the slope and keeps its place."""
+    from model.terrain import with_terrain
+
+    def slope(x, y):
+        return Z0 + (y - Y0) / 4.0
+
+    house = box_model([_house()]).scene()
+    scene = with_terrain(house, _dem(slope))
+    r = facade_sunlight(scene, dates=DATES, step_min=10.0, site=_site_of(scene))
+    lattice = facade_points(house)  # the same lattice without any ground
+    assert len(lattice) == 120
+    world = lattice.points + house.origin
+    buried = _buried_by_hand(world, slope(world[:, 0], world[:, 1]))
+    assert buried.sum() == 14
+    assert (np.isclose(lattice.height_m[buried], 1.5)).all()
+    north = np.isclose(lattice.facade_azimuth_deg, 0.0)
+    assert buried[north].sum() == 10
+    kept = r.points.points + scene.origin
+    assert len(r.points) == 106
+    expected = {tuple(np.round(p, 3)) for p in world[~buried]}
+    assert {tuple(np.round(p, 3)) for p in kept} == expected
+    assert not _buried_by_hand(kept, slope(kept[:, 0], kept[:, 1])).any()
+
+
+def test_a_given_ground_model_drops_the_points_below_it():
+    """The planner's DEM as the ground (the CLI passes ``ground_of(model)``), here a terrace step
+    3 m high north of y − Y0 = 5.5 m, while the scene itself is flat: the ground given wins. The
+    ground floor row goes on the north wall (10 points) and at y − Y0 = 7 and 9 m on the east and
+    west walls (4): 106 of 120 points, as counted by hand; the comparison keeps those points for
+    both states."""
+    from model.ground import ground_for
+
+    def terrace(x, y):
+        return np.where(y - Y0 > 5.5, Z0 + 3.0, Z0)
+
+    scene = _scene([_house()])
+    ground = ground_for(scene, _dem(terrace))
+    assert ground.kind == "terrain"
+    r = facade_sunlight(scene, dates=DATES, step_min=10.0, site=_site_of(scene), ground=ground)
+    world = r.points.points + scene.origin
+    assert len(r.points) == 106
+    assert not _buried_by_hand(world, terrace(world[:, 0], world[:, 1])).any()
+    c = compare_sunlight(scene, scene, dates=DATES, step_min=10.0, site=_site_of(scene), ground=ground)
+    assert len(c.points) == len(c.before.points) == 106
