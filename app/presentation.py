@@ -17,7 +17,7 @@ view and nothing else but large, readable controls.
   to the right whose camera follows the first (drag the divider to swipe).
 * Export: a still (up to 7680×4320, legend, north arrow, scale bar, title, credit) or a video of
   the tour / sun animation (MP4), rendered off-screen in a worker thread with a progress bar and
-  Cancel (:mod:`viewer.media`).
+  Cancel (:mod:`app.presentation_export`; the frames: :mod:`viewer.media`).
 
 Texts are English source strings translated by :func:`app.i18n.tr`; German texts of this window
 that the shared translation file does not have yet come from :data:`GERMAN`.
@@ -30,8 +30,8 @@ import time
 
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QFont, QKeySequence, QShortcut
-from PySide6.QtWidgets import (QCheckBox, QDialog, QFileDialog, QHBoxLayout, QLabel, QProgressBar, QPushButton,
-                               QSlider, QSplitter, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (QCheckBox, QDialog, QHBoxLayout, QLabel, QPushButton, QSlider, QSplitter,
+                               QVBoxLayout, QWidget)
 
 from viewer.camera import camera_state
 
@@ -87,6 +87,7 @@ class PresentationWindow(QWidget):
         super().__init__(parent, Qt.WindowType.Window)
         from PySide6.QtGui import QGuiApplication
 
+        from .presentation_export import MediaExport
         from .viewport import Viewport
 
         screen = screen or (parent.screen() if parent is not None else QGuiApplication.primaryScreen())
@@ -113,9 +114,10 @@ class PresentationWindow(QWidget):
         self._flight = None
         self._playing = None  # "tour" | "sun" | None
         self._tour_t0 = 0.0
-        self.export_job = None
-        self.last_export = None
         self.jobs = JobRunner(self)
+        # stills and videos of what the window shows (file dialogs, progress, Cancel)
+        self.media = MediaExport(self, self.jobs, self.shown, lambda text: self.sun_label.setText(text),
+                                 bar_width=200 * scale)
 
         font = QFont(self.font())
         font.setPointSizeF(FONT_PT * scale)
@@ -208,15 +210,10 @@ class PresentationWindow(QWidget):
         bl.addStretch(1)
         self.save_view_button = button(_t("Save view"), self.save_current_view)
         self.tour_button = button(_t("Tour…"), self.edit_tour)
-        self.image_button = button(_t("Image…"), self.export_still_dialog)
-        self.video_button = button(_t("Video…"), self.export_video_dialog)
-        self.progress = QProgressBar()
-        self.progress.setRange(0, 1000)
-        self.progress.setMaximumWidth(int(200 * scale))
-        self.progress.hide()
-        bl.addWidget(self.progress)
-        self.cancel_button = button(_t("Cancel"), self.cancel_export)
-        self.cancel_button.hide()
+        self.image_button = button(_t("Image…"), self.media.still_dialog)
+        self.video_button = button(_t("Video…"), lambda: self.media.video_dialog(self.play_kind()))
+        bl.addWidget(self.media.progress)
+        bl.addWidget(self.media.cancel_button)
         self.exit_button = button(_t("Exit (Esc)"), self.close)
 
         bl = sun_row
@@ -329,34 +326,31 @@ class PresentationWindow(QWidget):
         return self._scenes[k]
 
     def _parts(self, k: int):
-        """(scene, ghost) of state ``k``: the variant shows the existing buildings it removes."""
-        scene = self.scene_of(k)
-        ghost = None
-        if k > 0:
-            base, model = self.states[0][1], self.states[k][1]
-            removed = [i for i in base.objects if i not in model.objects]
-            if removed:
-                ghost = base.scene(object_ids=removed)
-                from viewer.media import aligned
+        """(scene, ghost, new ids) of state ``k``: a variant shows the existing buildings it
+        removes as a ghost in its frame and highlights the ones it adds (None for the existing)."""
+        from viewer.media import variant_ghost
 
-                ghost = aligned(ghost, scene.origin)
-        return scene, ghost
+        scene = self.scene_of(k)
+        if k == 0:
+            return scene, None, None
+        ghost, new = variant_ghost(self.states[0][1], self.states[k][1], origin=scene.origin)
+        return scene, ghost, new
 
     def _show_state(self, keep_camera: bool = False) -> None:
         cam = camera_state(self.viewport.plotter) if keep_camera else None
         k = self.state_index()
-        scene, ghost = self._parts(k)
+        scene, ghost, new = self._parts(k)
         self.viewport.picture_spec = self._picture_of(self.states[k][1])
         self.viewport.set_scene(scene, self.states[k][1], reset_camera=not keep_camera, ghost=ghost)
-        self._highlight_new(self.viewport, k)
+        self._highlight_new(self.viewport, new)
         if cam is not None:
             cam.apply(self.viewport.plotter)
         if self.split_check.isChecked():
             other = 0 if k else len(self.states) - 1
-            sc2, gh2 = self._parts(other)
+            sc2, gh2, new2 = self._parts(other)
             self.viewport_b.picture_spec = self._picture_of(self.states[other][1])
             self.viewport_b.set_scene(sc2, self.states[other][1], reset_camera=False, ghost=gh2)
-            self._highlight_new(self.viewport_b, other)
+            self._highlight_new(self.viewport_b, new2)
             self._follow_camera()
         other = 0 if k else len(self.states) - 1
         self.captions[0].setText(self.states[k][0])
@@ -366,11 +360,8 @@ class PresentationWindow(QWidget):
         self.before_after_button.setToolTip(_t("Toggle before/after (B)"))
         self._sun_changed()
 
-    def _highlight_new(self, viewport, k: int) -> None:
-        if k == 0:
-            return
-        base = self.states[0][1]
-        new = [i for i in self.states[k][1].objects if i not in base.objects]
+    @staticmethod
+    def _highlight_new(viewport, new) -> None:
         if new:
             viewport.set_selection(new, render=True)  # the selection colour marks what is planned
 
@@ -478,7 +469,7 @@ class PresentationWindow(QWidget):
         if self._playing:
             self._stop_play()
             return
-        if len(self.views) >= 2 and not self.shadow_check.isChecked():
+        if self.play_kind() == "tour":
             tour = self.current_tour()
             self._tour_cache = (tour, [self.camera_of(k) for k in range(len(self.views))])
             self._tour_t0 = time.monotonic()
@@ -492,6 +483,11 @@ class PresentationWindow(QWidget):
             self._sun_timer.timeout.connect(self._sun_tick)
             self._sun_timer.start()
         self.play_button.setText("❚❚ " + _t("Pause"))
+
+    def play_kind(self) -> str:
+        """What Play and the video show: the tour with two saved views or more and "Shadows" off,
+        else the sun over the day."""
+        return "tour" if len(self.views) >= 2 and not self.shadow_check.isChecked() else "sun"
 
     def _sun_tick(self) -> None:
         v = self.time_slider.value() + SUN_STEP_MIN
@@ -606,18 +602,18 @@ class PresentationWindow(QWidget):
         self._shadow_jobs[key] = self.jobs.start(run, _t("Shadows"), on_done=done, on_error=failed,
                                                  on_cancel=lambda: self._shadow_jobs.pop(key, None))
 
-    def picture_for_export(self, k: int, sun: bool):
-        """The picture of state ``k`` for an export: the window's parts, presentation finish for
-        stills, and the selected instant's sun and shadows with ``sun``."""
-        import dataclasses
+    def shown(self):
+        """What the window shows now, as plain data for an export (:class:`app.presentation_export.Shown`)."""
+        from .presentation_export import Shown
 
-        from viewer.finish import PRESETS
-        from viewer.picture import PictureSpec
-
-        spec = self._picture_of(self.states[k][1]) or PictureSpec(finish=PRESETS["presentation"])
-        when = self.when_local() if sun and self.site() is not None else None
-        return dataclasses.replace(spec, finish=PRESETS["presentation"], when=when,
-                                   tz=self.site().tz if when is not None else None)
+        k = self.state_index()
+        scene, ghost, new = self._parts(k)
+        when = self.when_local()
+        return Shown(scene=scene, ghost=ghost, new_ids=new, camera=camera_state(self.viewport.plotter),
+                     title=self.title or None, subtitle=self.view_label.text() or None, credit=self.credit,
+                     picture=self._picture_of(self.states[k][1]), when=when,
+                     tz=self.site().tz if when is not None else None, shadows=self.shadow_check.isChecked(),
+                     tour=self.current_tour())
 
     # ------------------------------------------------------------------ saving views, tour
     def _current_bookmark(self, n: int) -> dict:
@@ -685,106 +681,6 @@ class PresentationWindow(QWidget):
 
     def toggle_bar(self) -> None:
         self.bar.setVisible(not self.bar.isVisible())
-
-    # ------------------------------------------------------------------ export
-    def _export_started(self, job) -> None:
-        self.export_job = job
-        self.progress.setValue(0)
-        self.progress.show()
-        self.cancel_button.show()
-        job.signals.progress.connect(lambda f: self.progress.setValue(int(f * 1000)))
-
-    def _export_ended(self, result=None, message: str | None = None) -> None:
-        self.export_job = None
-        self.progress.hide()
-        self.cancel_button.hide()
-        self.last_export = result if result is not None else {"message": message}
-        if result is not None:
-            self.sun_label.setText(_t("Saved {path}").format(path=result.get("path")))
-        elif message:
-            self.sun_label.setText(message)
-
-    def cancel_export(self) -> None:
-        if self.export_job is not None:
-            self.export_job.cancel()
-
-    def export_still(self, path, size=(7680, 4320)):
-        """Render the current view off-screen at ``size`` in a worker; returns the Job."""
-        from viewer.media import screenshot
-
-        k = self.state_index()
-        scene, ghost = self._parts(k)
-        new = [i for i in self.states[k][1].objects if i not in self.states[0][1].objects] if k else None
-        cam = camera_state(self.viewport.plotter)
-        title, credit = self.title or None, self.credit
-        subtitle = self.view_label.text() or None
-
-        picture = self.picture_for_export(k, sun=self.shadow_check.isChecked())
-
-        def run(progress, cancelled):
-            return screenshot(scene, path, size=size, camera=cam, title=title, subtitle=subtitle, credit=credit,
-                              ghost=ghost, highlight_ids=new, progress=progress, picture=picture)
-
-        return self._start_export(run)
-
-    def export_video(self, path, kind: str = "tour", size=(1920, 1080), fps: float = 30.0, step_min: float = 10.0):
-        """MP4 of the tour (``kind="tour"``) or of the sun over the selected day from 06:00 to
-        20:00 (``kind="sun"``), rendered off-screen in a worker; returns the Job."""
-        from viewer.media import render_tour
-        from viewer.sun_animation import render_sun_animation
-
-        k = self.state_index()
-        scene, ghost = self._parts(k)
-        title, credit = self.title or None, self.credit
-        import dataclasses
-
-        from viewer.finish import PRESETS
-
-        picture = dataclasses.replace(self.picture_for_export(k, sun=False), finish=PRESETS["interactive"])
-        if kind == "tour":
-            tour = self.current_tour()
-
-            def run(progress, cancelled):
-                return render_tour(scene, tour, path, size=size, fps=fps, title=title, credit=credit, ghost=ghost,
-                                   progress=progress, cancelled=cancelled, picture=picture)
-        else:
-            when = self.when_local()
-            cam = camera_state(self.viewport.plotter)
-
-            def run(progress, cancelled):
-                return render_sun_animation(scene, path, date=when.date(), start="06:00", stop="20:00",
-                                            step_min=step_min, fps=fps, size=size, view=cam, title=title,
-                                            credit=credit, progress=progress, cancelled=cancelled, picture=picture)
-
-        return self._start_export(run)
-
-    def _start_export(self, fn):
-        from viewer.media import ExportCancelled
-
-        from .workers import Cancelled
-
-        def run(progress, cancelled):
-            try:
-                return fn(progress, cancelled)
-            except ExportCancelled:
-                raise Cancelled() from None
-
-        job = self.jobs.start(run, _t("Exporting …"), on_done=lambda r: self._export_ended(r),
-                              on_error=lambda m: self._export_ended(message=m),
-                              on_cancel=lambda: self._export_ended(message=_t("Export cancelled")))
-        self._export_started(job)
-        return job
-
-    def export_still_dialog(self) -> None:
-        path, _ = QFileDialog.getSaveFileName(self, _t("Image…"), "praesentation.png", "PNG (*.png)")
-        if path:
-            self.export_still(path if path.lower().endswith(".png") else path + ".png")
-
-    def export_video_dialog(self) -> None:
-        path, _ = QFileDialog.getSaveFileName(self, _t("Video…"), "praesentation.mp4", "MP4 (*.mp4)")
-        if path:
-            kind = "tour" if len(self.views) >= 2 and not self.shadow_check.isChecked() else "sun"
-            self.export_video(path if path.lower().endswith(".mp4") else path + ".mp4", kind=kind)
 
     # ------------------------------------------------------------------ closing
     def closeEvent(self, event) -> None:  # noqa: N802 (Qt API)

@@ -176,6 +176,52 @@ def test_before_after_side_by_side(tmp_path, artifacts, demo_model):
     assert ghost(right[sky_free, 100:650]) > ghost(left[sky_free, 100:650]) + 50  # … and blue-grey ghosts
 
 
+def test_variant_ghost_is_the_demolished_buildings_in_the_variant_frame(demo_model):
+    """The presentation's ghost (viewer.media.variant_ghost): the objects the variant removes, at
+    their place in the world, expressed in the frame of the scene it is drawn with; the planned
+    objects are the ids the variant adds."""
+    from model.scenario import Scenario
+    from viewer.media import variant_ghost
+
+    roots = [i for i in demo_model.objects if not demo_model.objects[i].parents]
+    edits = [{"op": "demolish", "ids": roots[:5]},
+             {"op": "extrude", "id": "new-1", "footprint": [[90500, 435500], [90520, 435500], [90520, 435515]],
+              "ground_z": 0.0, "height_m": 12.0, "roof": "flat"}]
+    after = Scenario.from_dict({"name": "A", "edits": edits}).apply(demo_model)
+    scene = after.scene()
+    origin = scene.origin + np.array([37.0, -11.0, 2.0])  # another frame than the ghost's own
+    ghost, new = variant_ghost(demo_model, after, origin=origin)
+    removed = set(demo_model.objects) - set(after.objects)
+    assert removed >= set(roots[:5]) and new == ["new-1"]
+    assert set(ghost.object_ids) == removed
+    own = demo_model.scene(object_ids=sorted(removed))
+    assert np.array_equal(ghost.origin, origin)
+    assert np.allclose(ghost.vertices + ghost.origin, own.vertices + own.origin, atol=1e-6)
+    assert variant_ghost(demo_model, demo_model) == (None, [])
+
+
+def test_export_pictures_carry_the_window_picture_and_the_selected_sun():
+    """Stills keep the window's picture in the presentation finish with the selected instant's
+    sun when "Shadows" is on; videos use the interactive finish and the default light."""
+    import datetime as dt
+
+    from app.presentation_export import Shown, export_picture
+    from viewer.finish import PRESETS
+    from viewer.picture import PictureSpec
+
+    when = dt.datetime(2026, 6, 21, 9, 0)
+    spec = PictureSpec(finish=PRESETS["plain"], shadow_texels=12345)
+    shown = Shown(scene=None, ghost=None, new_ids=None, camera=None, title=None, subtitle=None, credit=None,
+                  picture=spec, when=when, tz="Europe/Berlin", shadows=True, tour=None)
+    still = export_picture(shown, sun=True)
+    assert still.finish == PRESETS["presentation"] and still.when == when and still.tz == "Europe/Berlin"
+    assert still.shadow_texels == 12345  # the window's parts come along
+    video = export_picture(shown, sun=False, finish="interactive")
+    assert video.finish == PRESETS["interactive"] and video.when is None and video.tz is None
+    bare = export_picture(Shown(**{**shown.__dict__, "picture": None, "when": None, "tz": None}), sun=True)
+    assert bare.finish == PRESETS["presentation"] and bare.when is None and bare.tz is None
+
+
 # ---------------------------------------------------------------------------- sun animation
 def test_sun_animation_frames_differ_and_shadow_falls_away_from_the_sun(artifacts):
     from viewer.sun_animation import SunAnimator, day_steps
@@ -339,10 +385,10 @@ def test_presentation_keys_move_between_views(qtbot, demo_model, artifacts, tmp_
     assert len(w.views) == n + 1 and bm["frame"] == "model" and bm["position"][0] > 1000
     # export a still in the worker thread, with progress and a result
     out = tmp_path / "pres.png"
-    job = w.export_still(out, size=(640, 360))
-    assert w.progress.isVisible() and w.cancel_button.isVisible()
-    qtbot.waitUntil(lambda: w.export_job is None, timeout=60000)
-    assert out.exists() and w.last_export["size"] == [640, 360] and job.seconds > 0
+    job = w.media.still(out, size=(640, 360))
+    assert w.media.progress.isVisible() and w.media.cancel_button.isVisible()
+    qtbot.waitUntil(lambda: w.media.job is None, timeout=60000)
+    assert out.exists() and w.media.last["size"] == [640, 360] and job.seconds > 0
     # Esc leaves
     QTest.keyClick(target, Qt.Key.Key_Escape)
     qtbot.waitUntil(lambda: not w.isVisible(), timeout=15000)
@@ -358,14 +404,14 @@ def test_presentation_video_export_can_be_cancelled(qtbot, demo_model, tmp_path)
     qtbot.addWidget(w)
     w.show()
     out = tmp_path / "long.mp4"
-    w.export_video(out, kind="tour", size=(320, 180), fps=30)
-    qtbot.waitUntil(lambda: w.progress.value() > 0, timeout=30000)
+    w.media.video(out, kind="tour", size=(320, 180), fps=30)
+    qtbot.waitUntil(lambda: w.media.progress.value() > 0, timeout=30000)
     t0 = time.monotonic()
-    w.cancel_button.click()
-    qtbot.waitUntil(lambda: w.export_job is None, timeout=30000)
+    w.media.cancel_button.click()
+    qtbot.waitUntil(lambda: w.media.job is None, timeout=30000)
     assert time.monotonic() - t0 < 10
     assert not out.exists() and not list(tmp_path.iterdir())
-    assert w.last_export.get("message") in ("Export abgebrochen", "Export cancelled")
+    assert w.media.last.get("message") in ("Export abgebrochen", "Export cancelled")
     w.close()
 
 

@@ -586,14 +586,31 @@ def aligned(scene: Scene, origin) -> Scene:
     return scene.shifted_to(origin)
 
 
-def before_after_parts(model_before, model_after):
-    """(scene_before, scene_after, ghost scene of removed objects or None, ids of new objects)
-    of two model states, all in the before scene's local frame."""
-    before = model_before.scene()
-    after = aligned(model_after.scene(), before.origin)
+def changed_ids(model_before, model_after) -> tuple[list[str], list[str]]:
+    """(removed, new): the ids of ``model_before`` that ``model_after`` no longer has (demolished)
+    and the ids ``model_after`` adds (planned), each in file order."""
     removed = [i for i in model_before.objects if i not in model_after.objects]
     new = [i for i in model_after.objects if i not in model_before.objects]
+    return removed, new
+
+
+def variant_ghost(model_before, model_after, origin=None) -> tuple[Scene | None, list[str]]:
+    """(ghost, new ids) of a variant ``model_after`` of ``model_before``: the ghost is the scene of
+    the objects it demolishes (None when it demolishes nothing), in the local frame of ``origin``
+    when given (else its own, as :func:`add_ghost` takes it); new ids as :func:`changed_ids`."""
+    removed, new = changed_ids(model_before, model_after)
     ghost = model_before.scene(object_ids=removed) if removed else None
+    if ghost is not None and origin is not None:
+        ghost = aligned(ghost, origin)
+    return ghost, new
+
+
+def before_after_parts(model_before, model_after):
+    """(scene_before, scene_after, ghost scene of removed objects or None, ids of new objects)
+    of two model states, the scenes in the before scene's local frame."""
+    before = model_before.scene()
+    after = aligned(model_after.scene(), before.origin)
+    ghost, new = variant_ghost(model_before, model_after)
     return before, after, ghost, new
 
 
@@ -647,6 +664,6 @@ def render_before_after(model_before, model_after, out_path, size=(3840, 1080), 
     out = np.concatenate([left, right], axis=1)
     out[:, w - max(1, size[1] // 540): w + max(1, size[1] // 540)] = 255  # a white divider
     _save_png(out, out_path)
-    return {"path": str(out_path), "size": [int(out.shape[1]), int(out.shape[0])], "removed": 0 if ghost is None
-            else len([i for i in model_before.objects if i not in model_after.objects]), "new": len(new),
+    return {"path": str(out_path), "size": [int(out.shape[1]), int(out.shape[0])],
+            "removed": len(changed_ids(model_before, model_after)[0]), "new": len(new),
             "total_s": time.perf_counter() - t0}
