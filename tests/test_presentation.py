@@ -389,6 +389,7 @@ def test_presentation_keys_move_between_views(qtbot, demo_model, artifacts, tmp_
     assert w.media.progress.isVisible() and w.media.cancel_button.isVisible()
     qtbot.waitUntil(lambda: w.media.job is None, timeout=60000)
     assert out.exists() and w.media.last["size"] == [640, 360] and job.seconds > 0
+    (artifacts / "presentation-window-export.png").write_bytes(out.read_bytes())  # for a person to look at
     # Esc leaves
     QTest.keyClick(target, Qt.Key.Key_Escape)
     qtbot.waitUntil(lambda: not w.isVisible(), timeout=15000)
