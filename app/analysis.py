@@ -202,7 +202,7 @@ class ShadowPage(_SunPage):
                 "extent": list(ctx.extent) if ctx.extent is not None else None}
 
     def job(self, ctx):
-        return analysis_calls.shadow_job(ctx, grid_m=self.grid.value(), extent=ctx.extent)
+        return analysis_calls.shadow_job(ctx, cell_m=self.grid.value(), extent=ctx.extent)
 
     def layer(self, scene, base_rgb, result):
         return analysis_calls.shadow_layer(scene, base_rgb, result)
@@ -232,7 +232,7 @@ class SunHoursPage(_SunPage):
                 "extent": list(ctx.extent) if ctx.extent is not None else None}
 
     def job(self, ctx):
-        return analysis_calls.sunhours_job(ctx, grid_m=self.grid.value(), step_min=self.step.value(), extent=ctx.extent)
+        return analysis_calls.sunhours_job(ctx, cell_m=self.grid.value(), step_min=self.step.value(), extent=ctx.extent)
 
     def layer(self, scene, base_rgb, result):
         return analysis_calls.sunhours_layer(scene, base_rgb, result)
@@ -393,7 +393,7 @@ class SolarPage(AnalysisPage):
         return {"grid_m": self.grid.value(), "weather": "default"}
 
     def job(self, ctx):
-        return analysis_calls.solar_job(ctx, grid_m=self.grid.value())
+        return analysis_calls.solar_job(ctx, cell_m=self.grid.value())
 
     def layer(self, scene, base_rgb, result):
         return analysis_calls.solar_layer(scene, base_rgb, result)

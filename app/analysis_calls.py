@@ -131,7 +131,7 @@ def prepared_shadow(model, cell_m: float, extent):
     return prep[1:]
 
 
-def shadow_job(ctx, grid_m: float, extent):
+def shadow_job(ctx, cell_m: float, extent):
     """Instant ground shadow at the slider's local time (analysis.shadow.shadow_at) over ``extent``,
     on the ray caster and grid :func:`prepared_shadow` keeps for the model."""
     from analysis.shadow import shadow_at
@@ -143,10 +143,10 @@ def shadow_job(ctx, grid_m: float, extent):
     def run(progress, cancelled):
         progress(0.02)
         with _shadow_lock:
-            scene, rc, grid = prepared_shadow(model, grid_m, extent)
+            scene, rc, grid = prepared_shadow(model, cell_m, extent)
             rc.cancel = cancelled  # Cancel stops the ray casting within one chunk
             try:
-                res = shadow_at(scene, when, cell_m=grid_m, extent=extent, site=site, raycaster=rc, grid=grid)
+                res = shadow_at(scene, when, cell_m=cell_m, extent=extent, site=site, raycaster=rc, grid=grid)
             finally:
                 rc.cancel = None
         progress(1.0)
@@ -183,7 +183,7 @@ def shadow_layer(scene, base_rgb, result) -> ResultLayer:
     return layer
 
 
-def sunhours_job(ctx, grid_m: float, step_min: int, extent):
+def sunhours_job(ctx, cell_m: float, step_min: int, extent):
     """Hours of direct sun on the ground over the slider's day (analysis.shadow.sun_hours)."""
     from analysis.shadow import sun_hours
 
@@ -192,7 +192,7 @@ def sunhours_job(ctx, grid_m: float, step_min: int, extent):
 
     def run(progress, cancelled):
         scene = analysis_scene(ctx)
-        return sun_hours(scene, date=date, step_min=float(step_min), cell_m=grid_m, extent=extent,
+        return sun_hours(scene, date=date, step_min=float(step_min), cell_m=cell_m, extent=extent,
                          progress=progress, site=site)
 
     return run
@@ -312,7 +312,7 @@ def _picked_eye(points_world, eye_m: float):
     return np.asarray(points_world[0], float) + np.array([0.0, 0.0, eye_m])
 
 
-def viewshed_job(ctx, points_world, eye_m: float, radius_m: float, grid_m: float):
+def viewshed_job(ctx, points_world, eye_m: float, radius_m: float, cell_m: float):
     """Ground and facades visible from the picked viewpoint (analysis.viewshed.viewshed)."""
     from analysis.viewshed import viewshed
 
@@ -320,7 +320,7 @@ def viewshed_job(ctx, points_world, eye_m: float, radius_m: float, grid_m: float
 
     def run(progress, cancelled):
         scene = analysis_scene(ctx)
-        return viewshed(scene, scene.to_local(observer_w), radius_m=radius_m, cell_m=grid_m,
+        return viewshed(scene, scene.to_local(observer_w), radius_m=radius_m, cell_m=cell_m,
                         progress=lambda done, total: progress(done / max(total, 1)))
 
     return run
@@ -425,7 +425,7 @@ def viewcone_layer(scene, base_rgb, result, label=None) -> ResultLayer:
 
 
 # ------------------------------------------------------------------------------ solar
-def solar_job(ctx, grid_m: float = 1.0):
+def solar_job(ctx, cell_m: float = 1.0):
     """Annual roof irradiation with shading (analysis.solar.compute_solar, default weather of the
     site)."""
     from analysis.solar import SolarOptions, compute_solar
@@ -433,7 +433,7 @@ def solar_job(ctx, grid_m: float = 1.0):
     scene, model = ctx.scene, ctx.model
 
     def run(progress, cancelled):
-        return compute_solar(scene, None, SolarOptions(cell_m=grid_m), model=model, progress=progress)
+        return compute_solar(scene, None, SolarOptions(cell_m=cell_m), model=model, progress=progress)
 
     return run
 
