@@ -25,7 +25,8 @@ else the horizontal plane at the lowest GroundSurface (``model.ground``). Sample
 overhangs/bridges) are "footprint" cells: not counted as shadowed ground.
 
 Facades and roofs: points spread over every wall/roof/other surface triangle (about one per
-``spacing_m``² of area, a rank-1 lattice in the triangle, the centroid for small triangles),
+``surface_cell_m``² of area, default ``cell_m``; a rank-1 lattice in the triangle, the centroid
+for small triangles: :func:`analysis.samples.sample_surfaces`),
 each carrying its share of the triangle's area and lifted 1 cm along the outward normal
 (:func:`analysis.raycast.offset_points`). A surface facing away from the sun is in its own shadow
 without tracing.
