@@ -55,6 +55,7 @@ def main(argv=None) -> int:
     logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING,
                         format="%(levelname)s: %(message)s", stream=sys.stderr)
     from model import logs
+    from model.crs import use_installed_grids
 
     from . import common as _common
 
@@ -69,6 +70,7 @@ def main(argv=None) -> int:
         else:
             parser.print_help()
             return 2
+    use_installed_grids()  # every transformation the command makes may use the datum grids (RDNAPTRANS, BeTA2007)
     try:
         return int(args.func(args) or 0)
     except InputError as exc:

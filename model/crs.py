@@ -290,17 +290,26 @@ def reproject_geographic(model) -> Reprojection | None:
 SYSTEM_GRID_DIRS = ("/usr/share/proj", "/usr/local/share/proj")
 
 
+def grid_folders() -> tuple[str, ...]:
+    """Folders PROJ should search for grids besides pyproj's own, in order: the RDNAPTRANS™2018
+    grids built from NSGI's data (:mod:`model.datum_grids`, ``make grids``), then the system's."""
+    from .datum_grids import grid_folder
+
+    return (str(grid_folder()), *SYSTEM_GRID_DIRS)
+
+
 @lru_cache(maxsize=1)
 def use_installed_grids() -> tuple[str, ...]:
-    """Let PROJ find the grids installed on the system besides pyproj's own data folder (pyproj's
-    wheel only looks in its own; its proj.db stays first). Returns the folders added."""
+    """Let PROJ find the grids of :func:`grid_folders` besides pyproj's own data folder (pyproj's
+    wheel only looks in its own; its proj.db stays first). Called at start-up by the CLI and the
+    window and before every :func:`transformer_between`. Returns the folders added."""
     import os
 
     from pyproj import datadir
 
     current = datadir.get_data_dir().split(os.pathsep)
     added = []
-    for folder in SYSTEM_GRID_DIRS:
+    for folder in grid_folders():
         if os.path.isdir(folder) and folder not in current:
             datadir.append_data_dir(folder)
             added.append(folder)
@@ -322,8 +331,8 @@ def transformer_between(src_epsg: int, dst_epsg: int):
     """(pyproj Transformer, TransformationInfo) from ``src_epsg`` to ``dst_epsg`` (x/y order =
     easting/northing or longitude/latitude), the most accurate operation PROJ can run with the
     grids installed. When PROJ knows a more accurate one whose grid is missing (e.g. RDNAPTRANS
-    ``nl_nsgi_rdtrans2018.tif`` for ETRS89 -> RD New, 0.25 m Helmert used instead), the note says
-    so with both accuracies, as PROJ reports them."""
+    ``nl_nsgi_rdtrans2018.tif`` for ETRS89 -> RD New when it has not been built, 0.25 m Helmert
+    used instead), the note says so with both accuracies, as PROJ reports them."""
     import warnings
 
     from pyproj import Transformer

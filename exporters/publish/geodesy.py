@@ -38,11 +38,12 @@ from pathlib import Path
 
 import numpy as np
 
+from model.crs import SYSTEM_GRID_DIRS
 from model.errors import InputError
 
-#: Debian proj-data's global geoid (EGM96, 15 arc-minute grid, NGA), searched in these folders
+#: Debian proj-data's global geoid (EGM96, 15 arc-minute grid, NGA), searched in PROJ's folders and
+#: the system's grid folders (model.crs.SYSTEM_GRID_DIRS)
 EGM96_GRID = "egm96_15.gtx"
-GRID_FOLDERS = ("/usr/share/proj", "/usr/local/share/proj")
 
 
 @lru_cache(maxsize=1)
@@ -51,7 +52,7 @@ def egm96_grid_path() -> str | None:
     import pyproj
 
     folders = [os.environ.get("PROJ_DATA"), os.environ.get("PROJ_LIB"), pyproj.datadir.get_data_dir(),
-               *GRID_FOLDERS]
+               *SYSTEM_GRID_DIRS]
     for folder in folders:
         for sub in (folder or "").split(os.pathsep):
             if sub and (Path(sub) / EGM96_GRID).is_file():
