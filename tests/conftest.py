@@ -49,6 +49,36 @@ if not os.environ.get("DISPLAY"):
     os.environ.setdefault("VTK_DEFAULT_OPENGL_WINDOW", "vtkEGLRenderWindow")
 
 
+def _use_installed_grids() -> None:
+    """As the program does when it starts a command (cli.main): PROJ finds the datum grids
+    (RDNAPTRANS2018 built by ``make grids``, Debian's BeTA2007) from the first transformation on,
+    so a test's own pyproj reference and the code under test use the same operation whatever ran
+    before them in the worker."""
+    from model.crs import use_installed_grids
+
+    use_installed_grids()
+
+
+_use_installed_grids()
+
+
+@pytest.fixture
+def proj_without_dutch_grids():
+    """PROJ without the RDNAPTRANS2018 grids built by ``make grids`` (as on an installation where
+    they are missing): its search path without :func:`model.datum_grids.grid_folder` for the test,
+    restored afterwards."""
+    from pyproj import datadir
+
+    from model.datum_grids import grid_folder
+
+    saved = datadir.get_data_dir()
+    datadir.set_data_dir(os.pathsep.join(p for p in saved.split(os.pathsep) if Path(p) != grid_folder()))
+    try:
+        yield
+    finally:
+        datadir.set_data_dir(saved)
+
+
 def data_file(rel: str) -> Path:
     path = DATA / rel
     if not path.exists():
