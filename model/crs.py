@@ -355,4 +355,8 @@ def transformer_between(src_epsg: int, dst_epsg: int):
                 f"{'unknown' if acc is None else f'{acc:g} m'}) because the grid(s) {', '.join(grids) or '?'} of "
                 f"the more accurate '{best.name}' ({'unknown' if best_acc is None else f'{best_acc:g} m'}) "
                 f"are not installed")
+        from .datum_grids import DUTCH_GRIDS
+
+        if {g.file_name for g in DUTCH_GRIDS} & set(grids):
+            note += " (`make grids` or `python -m model.datum_grids` builds them from NSGI's data)"
     return t, TransformationInfo(t.description, acc, bool(group.best_available), note)

@@ -122,12 +122,15 @@ def test_etrs89_to_rd_uses_the_installed_grid_to_the_mm():
 
 
 def test_without_the_grid_the_fallback_is_named(proj_without_dutch_grids):
-    """Hidden from PROJ, the grid is named in the note with PROJ's accuracy of the Helmert used."""
+    """Hidden from PROJ, the grid is named in the note with PROJ's accuracy of the Helmert used,
+    and how to build it."""
     from model.crs import transformer_between
 
     _t, how = transformer_between(25831, 28992)
     assert not how.best_available and how.accuracy_m == pytest.approx(0.25)
-    assert "nl_nsgi_rdtrans2018.tif" in how.note and "0.25 m" in how.note
+    assert "nl_nsgi_rdtrans2018.tif" in how.note and "0.25 m" in how.note and "make grids" in how.note
+    _t, how = transformer_between(31467, 25832)  # a grid Stadtbild does not build: no such hint
+    assert how.note is None or "make grids" not in how.note
 
 
 def test_dhdn_to_etrs89_uses_beta2007_from_proj_data():
