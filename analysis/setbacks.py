@@ -442,8 +442,7 @@ def _compute(model, rule, parcels, lod, parcel_ids, sliver_area_m2, sliver_width
     # roofs over each wall: pairs (wall, roof face of the same building)
     r_mask = sem[pair_poly] == ROOF
     r_poly, r_b = pair_poly[r_mask], pair_row[r_mask]
-    roof_dh = np.zeros(n_w)
-    roof_tilt = np.zeros(n_w)
+    extra_roof = np.zeros(n_w)  # the largest addition of a roof face over the wall (m)
     if len(r_poly):
         order = np.argsort(r_b, kind="stable")
         r_poly, r_b = r_poly[order], r_b[order]
@@ -467,23 +466,15 @@ def _compute(model, rule, parcels, lod, parcel_ids, sliver_area_m2, sliver_width
                  & (np.abs(r_zmin - top_end[pw]) <= 0.5) & (r_zmax > top_end[pw])
                  & (rc_s < s_mean[pw]) & (rc_t >= t0[pw] - 0.5) & (rc_t <= t1[pw] + 0.5))
         dh = np.where(match, r_zmax - top_end[pw], 0.0)
-        np.maximum.at(roof_dh, pw, dh)
-        # tilt of the highest matching face
-        best = np.full(n_w, -1.0)
-        np.maximum.at(best, pw, np.where(match, dh, -1.0))
-        is_best = match & (dh >= best[pw] - 1e-9)
-        np.maximum.at(roof_tilt, pw[is_best], r_tilt[is_best])
+        # every roof face adds its height by its own tilt; where faces of different pitch stand
+        # over one wall, H differs along it and the one rectangle takes the largest
+        np.maximum.at(extra_roof, pw, _roof_addition(rule, dh, r_tilt))
 
     if rule.per_point:
         H = np.maximum(top - g_local, wall_h)  # highest point of the wall, gable peak included
-        tan = np.tan(np.radians(np.clip(roof_tilt, 1e-6, 89.999)))
-        extra_roof = np.maximum(0.0, roof_dh - roof_dh / (rule.factor * tan))
-        extra_roof[roof_dh <= 0] = 0.0
         H = np.maximum(H, wall_h + extra_roof)
     else:
-        extra_gable = gable_h * rule.roof_share(gable_tilt)
-        extra_roof = roof_dh * rule.roof_share(roof_tilt)
-        H = wall_h + np.maximum(extra_gable, extra_roof)
+        H = wall_h + np.maximum(gable_h * rule.roof_share(gable_tilt), extra_roof)
     depth = rule.depth(H)
 
     # rectangles in local xy
@@ -575,6 +566,18 @@ def _compute(model, rule, parcels, lod, parcel_ids, sliver_area_m2, sliver_width
     res.sliver_area_m2, res.sliver_width_m = float(sliver_area_m2), float(sliver_width_m)
     res.parcels_checked = int(len(parcels)) if parcels is not None else 0
     return res
+
+
+def _roof_addition(rule: SetbackRule, rise_m, tilt_deg) -> np.ndarray:
+    """What a roof face rising ``rise_m`` above the wall's top at ``tilt_deg`` adds to the wall's
+    height (m): its rule's share of the rise (MBO §6(4) sentence 3 and the Länder's equivalents),
+    or for a per-point rule (NBauO §5(2)) the part of the rise its horizontal run does not cover,
+    max(0, Δh − Δh / (factor × tan α)) (module docstring)."""
+    rise = np.asarray(rise_m, dtype=float)
+    if not rule.per_point:
+        return rise * rule.roof_share(tilt_deg)
+    tan = np.tan(np.radians(np.clip(tilt_deg, 1e-6, 89.999)))
+    return np.where(rise > 0, np.maximum(0.0, rise - rise / (rule.factor * tan)), 0.0)
 
 
 def _not_sliver(geoms, areas, min_area_m2: float, min_width_m: float) -> np.ndarray:

@@ -21,9 +21,11 @@ from tests.conftest import ROOT, data_file
 from tests.helpers import box_model, box_polygons, model_from_solids
 
 
-def gable_house(x0=0.0, y0=0.0, length=12.0, width=8.0, eave=6.0, ridge=10.0, ground=0.0, flip=False):
-    """Vertices and outward faces of a gable house: ridge along x at y0 + width/2."""
-    x1, y1, ym = x0 + length, y0 + width, y0 + width / 2
+def gable_house(x0=0.0, y0=0.0, length=12.0, width=8.0, eave=6.0, ridge=10.0, ground=0.0, flip=False,
+                ridge_y=None):
+    """Vertices and outward faces of a gable house: ridge along x at y0 + ``ridge_y`` (default
+    width/2; elsewhere the two roof faces have different pitches)."""
+    x1, y1, ym = x0 + length, y0 + width, y0 + (width / 2 if ridge_y is None else ridge_y)
     g, e, r = ground, ground + eave, ground + ridge
     v = np.array([[x0, y0, g], [x1, y0, g], [x1, y1, g], [x0, y1, g],      # 0-3 ground
                   [x0, y0, e], [x1, y0, e], [x1, y1, e], [x0, y1, e],      # 4-7 eave

@@ -176,6 +176,61 @@ def test_nbauo_counts_every_point():
     assert np.allclose(eave45, eave)
 
 
+def _two_roofs_house(steep_deg=75.0, steep_rise=3.0, shallow_deg=50.0, shallow_rise=5.0, eave=6.0):
+    """A 20 m × 10 m house with one south wall (y = 0, eaves 6 m) under two roof parts: over
+    x 0–10 a steep face rising ``steep_rise`` at ``steep_deg``, over x 10–20 a shallower face
+    rising higher, each continued by a flat roof to the back. Returns the model and the roof
+    points (x, y, z) of the two faces' upper edges."""
+    d1 = steep_rise / math.tan(math.radians(steep_deg))
+    d2 = shallow_rise / math.tan(math.radians(shallow_deg))
+    z1, z2 = eave + steep_rise, eave + shallow_rise
+    v = [[0, 0, 0], [20, 0, 0], [20, 10, 0], [0, 10, 0],          # 0-3 ground
+         [0, 0, eave], [10, 0, eave], [20, 0, eave],              # 4-6 eaves
+         [0, d1, z1], [10, d1, z1], [10, 10, z1], [0, 10, z1],    # 7-10 steep part's top
+         [10, d2, z2], [20, d2, z2], [20, 10, z2], [10, 10, z2]]  # 11-14 shallow part's top
+    faces = [([0, 3, 2, 1], GROUND), ([0, 1, 6, 5, 4], WALL),
+             ([4, 5, 8, 7], ROOF), ([7, 8, 9, 10], ROOF), ([5, 6, 12, 11], ROOF), ([11, 12, 13, 14], ROOF)]
+    return model_from_solids([("h", np.array(v, float), faces)]), np.array([v[7], v[8], v[11], v[12]], float)
+
+
+@pytest.mark.parametrize("rule", ["mbo", "baybo", "bauo-nrw"])
+def test_a_wall_under_two_roof_parts_takes_the_larger_addition(rule):
+    """MBO/BayBO/BauO NRW §6(4): each roof is added by its own pitch. Over one half of the wall a 75°
+    roof rises 3 m (in full: +3 m), over the other a 50° roof rises 5 m (one third: +1.67 m); the
+    one rectangle of the wall has the larger H = 6 + 3 = 9 m, T = 3.6 m (the highest face's pitch
+    applied to the highest rise would give 6 + 5/3 = 7.67 m)."""
+    model, _ = _two_roofs_house()
+    res = compute_setbacks(model, rule)
+    assert res.n_walls == 1
+    assert res.height_m == pytest.approx([6.0 + max(3.0 * 1.0, 5.0 / 3.0)], abs=1e-6)
+    assert res.depth_m == pytest.approx([0.4 * 9.0], abs=1e-6)
+
+
+def test_nbauo_a_wall_under_two_roof_parts_keeps_every_roof_point_at_half_its_height():
+    """NBauO §5(2): every point keeps 0.5 h; a roof point at height z and run s behind the wall
+    needs the area to reach 0.5 z − s in front of it. The worst point of the two roof parts (and
+    the eaves' 3 m) gives the depth, here the top edge of the 75° face: 0.5 × 9 − 3/tan 75°."""
+    model, top_edges = _two_roofs_house()
+    res = compute_setbacks(model, "nbauo")
+    needed = max(3.0, *(0.5 * z - y for _, y, z in top_edges), 0.5 * 6.0)
+    assert needed == pytest.approx(4.5 - 3.0 / math.tan(math.radians(75.0)))
+    assert res.depth_m == pytest.approx([needed], abs=1e-6)
+
+
+def test_roof_faces_behind_the_ridge_do_not_count_for_the_wall_in_front():
+    """An asymmetric gable house (10 m deep, 10 m eaves, ridge 7.5 m behind the south wall): the
+    south face is 30° (nothing added under MBO), the north face 60° (one third). The south wall
+    gets H = 10 m (T = 4 m), the north wall 10 + 4.33/3 m: a face that looks the other way is
+    not the roof over a wall."""
+    rise = 7.5 * math.tan(math.radians(30.0))
+    assert rise == pytest.approx(2.5 * math.tan(math.radians(60.0)))
+    house = gable_house(length=12.0, width=10.0, eave=10.0, ridge=10.0 + rise, ridge_y=7.5)
+    res = compute_setbacks(model_from_solids([("h", *house)]), "mbo")
+    # walls in gable_house order: south eave, north eave, east gable, west gable
+    assert res.height_m[:2] == pytest.approx([10.0, 10.0 + rise / 3.0], abs=1e-6)
+    assert res.depth_m[:2] == pytest.approx([4.0, 0.4 * (10.0 + rise / 3.0)], abs=1e-6)
+
+
 def test_parcel_boundary_crossing(tmp_path):
     import pyogrio.raw
 
