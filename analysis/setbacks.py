@@ -139,6 +139,19 @@ OUTSIDE_GERMANY_KM = 25.0
 BORDER_RATIO = 1.5
 
 
+def ags_land(key) -> str | None:
+    """The Land (two-letter code) of an Amtlicher Gemeindeschlüssel (8 digits) or a
+    Regionalschlüssel (12 digits): their first two digits (:data:`AGS_LAND`); None for anything
+    else. A key stored as a number (CityGML ``gen:intAttribute``, a JSON number) has lost its
+    leading zero, 05170048 → 5170048: a key of 7 or 11 digits gets it back."""
+    if key is None or isinstance(key, bool):
+        return None
+    text = str(key).strip()
+    if text.isdigit() and len(text) in (7, 11):
+        text = "0" + text
+    return AGS_LAND.get(text[:2])
+
+
 def _places():
     cached = getattr(_places, "cache", None)
     if cached is None:
@@ -184,9 +197,8 @@ def choose_rule(model) -> dict:
             continue
         n += 1
         for key in AGS_ATTRIBUTES:
-            v = obj.attributes.get(key)
-            if v is not None and str(v)[:2] in AGS_LAND:
-                code = AGS_LAND[str(v)[:2]]
+            code = ags_land(obj.attributes.get(key))
+            if code is not None:
                 votes[code] = votes.get(code, 0) + 1
                 break
     if votes and max(votes.values()) > 0.5 * max(n, 1):

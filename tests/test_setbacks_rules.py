@@ -68,6 +68,128 @@ def test_other_places_get_their_rule():
     assert choose_rule(box_model([("a", 0, 0, 10, 10, 0, 9)], crs_epsg=None))["source"] == "default"
 
 
+# ------------------------------------------------------------------ the rule of the Gemeindeschlüssel
+#: statutory depth of the Abstandsfläche, T = factor × H, at least minimum_m, written out from the
+#: codes as the independent reference: rule -> (factor, minimum (m), paragraph)
+STATUTE_DEPTH = {
+    "mbo": (0.4, 3.0, "MBO 2002 §6(5) Satz 1: 0,4 H, mindestens 3 m"),
+    "baybo": (0.4, 3.0, "BayBO Art. 6(5) Satz 1: 0,4 H, mindestens 3 m"),
+    "bauo-nrw": (0.4, 3.0, "BauO NRW 2018 §6(5) Satz 1: 0,4 H, mindestens 3 m"),
+    "nbauo": (0.5, 3.0, "NBauO §5(2) Satz 1: 0,5 H, mindestens jedoch 3 m"),
+}
+#: Amtliche Gemeindeschlüssel (Statistisches Bundesamt, Gemeindeverzeichnis) of the four towns of the
+#: brief and of one city per remaining Land, with the Land and the building code that governs there
+#: (Länder without a rule of their own follow the MBO's 0,4 H / 3 m)
+TOWNS = {
+    "Braunschweig": ("03101000", "NI", "nbauo"), "Krefeld": ("05114000", "NW", "bauo-nrw"),
+    "Herrenberg": ("08115021", "BW", "mbo"), "Kempten (Allgäu)": ("09763000", "BY", "baybo"),
+    "Kiel": ("01002000", "SH", "mbo"), "Hamburg": ("02000000", "HH", "mbo"), "Bremen": ("04011000", "HB", "mbo"),
+    "Wiesbaden": ("06414000", "HE", "mbo"), "Mainz": ("07315000", "RP", "mbo"),
+    "Saarbrücken": ("10041100", "SL", "mbo"), "Berlin": ("11000000", "BE", "mbo"),
+    "Potsdam": ("12054000", "BB", "mbo"), "Schwerin": ("13004000", "MV", "mbo"),
+    "Dresden": ("14612000", "SN", "mbo"), "Magdeburg": ("15003000", "ST", "mbo"), "Erfurt": ("16051000", "TH", "mbo"),
+}
+
+
+def _towers(keys, height_m=12.0, crs_epsg=None):
+    """One 10 m × 10 m tower of ``height_m`` per key, 50 m apart (no conflicts), each carrying
+    ``Gemeindeschluessel`` = key (None: no attribute); no CRS, so the position cannot decide."""
+    model = box_model([(f"b{k}", 50.0 * k, 0, 50.0 * k + 10, 10, 0, height_m) for k in range(len(keys))],
+                      crs_epsg=crs_epsg)
+    for k, key in enumerate(keys):
+        if key is not None:
+            model.objects[f"b{k}"].attributes["Gemeindeschluessel"] = key
+    return model
+
+
+@pytest.mark.parametrize("town", sorted(TOWNS))
+def test_the_gemeindeschluessel_chooses_the_lands_rule_and_its_statutory_depth(town):
+    """A 12 m tower carrying the town's Gemeindeschlüssel gets its Land's code without any CRS,
+    and the depth T = factor × 12 m of that code's paragraph (NBauO 6.0 m, the others 4.8 m)."""
+    ags, land, rule = TOWNS[town]
+    res = compute_setbacks(_towers([ags]))
+    assert res.rule.key == rule
+    assert res.choice == {**res.choice, "land": land, "source": "attribute", "rule": rule}
+    factor, minimum, _ = STATUTE_DEPTH[rule]
+    assert res.depth_m == pytest.approx([max(factor * 12.0, minimum)] * 4, abs=1e-9)
+    assert res.height_m == pytest.approx([12.0] * 4, abs=1e-9)
+
+
+@pytest.mark.parametrize("rule", sorted(STATUTE_DEPTH))
+@pytest.mark.parametrize("height_m", [3.0, 7.5, 7.6, 12.0, 30.0])
+def test_depth_factor_and_minimum_of_each_code(rule, height_m):
+    """T = max(factor × H, minimum) of the paragraph in STATUTE_DEPTH, either side of the point
+    where the minimum stops governing (7.5 m for 0.4 H, 6 m for 0.5 H); the rule states them."""
+    factor, minimum, _ = STATUTE_DEPTH[rule]
+    res = compute_setbacks(_towers([None], height_m), rule)
+    assert (res.rule.factor, res.rule.minimum_m) == (factor, minimum)
+    assert res.depth_m == pytest.approx([max(factor * height_m, minimum)] * 4, abs=1e-9)
+    # each area is the wall's 10 m times that depth
+    assert [a.area for a in res.areas] == pytest.approx([10.0 * max(factor * height_m, minimum)] * 4, abs=1e-6)
+
+
+def test_gemeindeschluessel_stored_as_a_number_keeps_its_land():
+    """An AGS read from an integer attribute has lost its leading zero: 1002000 is Kiel (01, SH),
+    not Saarland (10); 3101000 is Braunschweig (03, NI); a 12-digit Regionalschlüssel as a
+    number likewise. Eight-digit keys of the Länder 10–16 stay as they are."""
+    for key, land in ((1002000, "SH"), (3101000, "NI"), (51140000000, "NW"), ("5114000", "NW"),
+                      (14612000, "SN"), ("09763000", "BY")):
+        assert choose_rule(_towers([key]))["land"] == land, key
+    assert compute_setbacks(_towers([3101000])).rule.key == "nbauo"
+
+
+def test_most_buildings_must_carry_the_key():
+    """"when most buildings carry one": 2 of 3 decide; 2 of 4 (half) and 1 of 3 do not, and
+    without a CRS the Musterbauordnung applies (source "default"). Unknown Land prefixes (00, 17,
+    99) and other attributes are no votes."""
+    assert choose_rule(_towers(["09763000", "09763000", None]))["land"] == "BY"
+    assert choose_rule(_towers(["09763000", "05114000", "09763000"]))["land"] == "BY"
+    for keys in (["09763000", "09763000", None, None], ["09763000", None, None],
+                 ["00000000", "17000000", "99123456"], [None]):
+        choice = choose_rule(_towers(keys))
+        assert (choice["rule"], choice["land"], choice["source"]) == ("mbo", None, "default"), keys
+        assert "no CRS" in choice["note"]
+    # a BuildingPart is no building of its own: its key does not count, nor does it count as one
+    model = _towers(["09763000", None])
+    model.objects["b1"].type = "BuildingPart"
+    model.objects["b1"].parents = ["b0"]
+    assert choose_rule(model)["land"] == "BY"
+
+
+def test_the_real_tiles_carry_the_gemeindeschluessel_the_rule_reads():
+    """The NRW and Saxony LoD2 tiles (CityGML 1.0) carry ``gen:stringAttribute
+    name="Gemeindeschluessel"``: the vote counts the top-level Buildings with it as lxml counts
+    them in the file itself."""
+    from lxml import etree
+
+    for path, land in ((NRW[0], "NW"), (data_file("citygml/sachsen/LoD2_33_416_5656_2_SN_14_Buildings.gml"), "SN")):
+        root = etree.parse(str(path)).getroot()
+        top = root.findall("{*}cityObjectMember/{*}Building")
+        carrying = [b for b in top if any(a.get("name") == "Gemeindeschluessel" and a.findtext("{*}value")
+                                          for a in b.findall("{*}stringAttribute"))]
+        choice = choose_rule(load(path))
+        assert (choice["land"], choice["source"]) == (land, "attribute")
+        assert f"{len(carrying)} of {len(top)} buildings" in choice["note"]
+        assert len(carrying) > len(top) / 2
+
+
+def test_the_position_decides_with_the_distance_to_the_nearest_place():
+    """Without keys the model's position decides; the note names the distance land_at reports
+    for the WGS84 centre of the model's bounding box (pyproj, independent of the model code)."""
+    from pyproj import Transformer
+
+    model = load(data_file("citygml/sachsen/LoD2_33_416_5656_2_SN_14_Buildings.gml"))
+    for obj in model.objects.values():
+        obj.attributes.pop("Gemeindeschluessel", None)
+    bb = model.bbox()
+    lon, lat = Transformer.from_crs(model.crs.epsg, 4326, always_xy=True).transform((bb[0] + bb[3]) / 2,
+                                                                                     (bb[1] + bb[4]) / 2)
+    choice = choose_rule(model)
+    assert (choice["land"], choice["source"], choice["rule"]) == ("SN", "location", "mbo")
+    assert f"nearest place {land_at(lon, lat)['distance_km']} km" in choice["note"]
+    assert 12.5 < lon < 15.1 and 50.1 < lat < 51.7  # Saxony's extent
+
+
 # ------------------------------------------------------------------ slivers
 def _pair(gap_m: float, depth_overlap_m: float):
     """Two 10 m long houses of 7.5 m wall height (MBO: T = 3 m) facing each other across a gap;
