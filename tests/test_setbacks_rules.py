@@ -10,6 +10,7 @@ import sys
 
 import numpy as np
 import pytest
+import shapely
 
 from analysis.setbacks import (SLIVER_AREA_M2, SLIVER_WIDTH_M, choose_rule, compare_conflicts, compute_setbacks,
                                land_at)
@@ -208,6 +209,94 @@ def test_sliver_overlaps_are_not_conflicts():
     assert all(v["overlap_m2"] == pytest.approx(10.0, abs=1e-6) for v in real.violations)
     s = real.summary()
     assert s["tolerance"] == {"min_overlap_m2": SLIVER_AREA_M2, "min_width_m": SLIVER_WIDTH_M}
+
+
+def _rectangle_overlap(length_m, depth_m, min_area_m2=SLIVER_AREA_M2, min_width_m=SLIVER_WIDTH_M):
+    """(area, counts as a conflict) of a length × depth rectangle of overlap, by hand: area
+    L·d, mean width 2A/P = L·d / (L + d); a conflict when both exceed their tolerance."""
+    area = length_m * depth_m
+    return area, area > min_area_m2 and area / (length_m + depth_m) > min_width_m
+
+
+# (gap between the houses (m), shift of b along x (m)): the two 3 m deep areas in the gap overlap
+# in a rectangle (10 − shift) m long and (6 − gap) m deep
+SLIVER_CASES = {
+    "0.4 m² strip: too small and too thin": (5.96, 0.0),
+    "0.6 m² strip 6 cm wide: too thin": (5.94, 0.0),
+    "1.5 m² strip 15 cm wide: a conflict": (5.85, 0.0),
+    "0.4 m² corner 29 cm wide: too small": (5.0, 9.6),
+    "0.6 m² corner 38 cm wide: a conflict": (5.0, 9.4),
+    "0.005 m²: numerical noise, not even a sliver": (5.9995, 0.0),
+}
+
+
+@pytest.mark.parametrize("case", sorted(SLIVER_CASES))
+def test_setback_area_overlaps_against_rectangle_geometry(case):
+    """Houses a (10 × 8 m) and b (10 × 8 m, ``gap`` north of a, shifted along x), 7.5 m high:
+    MBO T = 0.4 × 7.5 = 3 m. a's north area and b's south area overlap in the rectangle
+    (10 − shift) × (6 − gap); no other pair of areas or footprints meets. Each side reports it once
+    (a → b, b → a): as two conflicts of that area, or as two slivers when the area or the mean
+    width is within the tolerance, or not at all at or below 0.01 m²."""
+    gap, shift = SLIVER_CASES[case]
+    model = box_model([("a", 0, 0, 10, 8, 0, 7.5), ("b", shift, 8 + gap, shift + 10, 16 + gap, 0, 7.5)])
+    res = compute_setbacks(model, "mbo")
+    area, conflict = _rectangle_overlap(10.0 - shift, 6.0 - gap)
+    if conflict:
+        assert sorted((v["id"], v["other_id"], v["kind"]) for v in res.violations) == [("a", "b", "setback"),
+                                                                                       ("b", "a", "setback")]
+        assert [v["overlap_m2"] for v in res.violations] == pytest.approx([area] * 2, abs=1e-3)
+        assert res.slivers_ignored == 0
+    else:
+        assert res.violations == []
+        assert res.slivers_ignored == (2 if area > 0.01 else 0)
+    assert res.summary()["slivers_ignored"] == res.slivers_ignored
+
+
+def test_areas_reaching_a_neighbour_by_a_sliver():
+    """Gap 2.96 m: each 3 m area covers the other house by a 0.04 × 10 m strip (0.4 m², a sliver,
+    once per side) while the two areas overlap by 2.96 × 10 m (a conflict per side); at a gap of
+    2.85 m the 0.15 × 10 m strips are conflicts with the building."""
+    res = compute_setbacks(box_model([("a", 0, 0, 10, 8, 0, 7.5), ("b", 0, 10.96, 10, 18.96, 0, 7.5)]), "mbo")
+    assert sorted((v["id"], v["kind"], v["overlap_m2"]) for v in res.violations) == [
+        ("a", "setback", pytest.approx(29.6, abs=1e-3)), ("b", "setback", pytest.approx(29.6, abs=1e-3))]
+    assert res.slivers_ignored == 2
+    res = compute_setbacks(box_model([("a", 0, 0, 10, 8, 0, 7.5), ("b", 0, 10.85, 10, 18.85, 0, 7.5)]), "mbo")
+    got = sorted((v["id"], v["kind"], v["overlap_m2"]) for v in res.violations)
+    assert got == [("a", "building", pytest.approx(1.5, abs=1e-3)), ("a", "setback", pytest.approx(28.5, abs=1e-3)),
+                   ("b", "building", pytest.approx(1.5, abs=1e-3)), ("b", "setback", pytest.approx(28.5, abs=1e-3))]
+    assert res.slivers_ignored == 0
+
+
+def test_tolerances_given_by_the_caller_decide():
+    """The 0.4 m² strip 4 cm wide (gap 5.96 m) and the 0.6 m² strip 6 cm wide (gap 5.94 m) count
+    once the caller's tolerances lie below them, and the result states the tolerances used."""
+    for gap, area_m2, width_m in ((5.96, 0.3, 0.03), (5.94, 0.3, 0.05)):
+        model = box_model([("a", 0, 0, 10, 8, 0, 7.5), ("b", 0, 8 + gap, 10, 16 + gap, 0, 7.5)])
+        res = compute_setbacks(model, "mbo", sliver_area_m2=area_m2, sliver_width_m=width_m)
+        area, conflict = _rectangle_overlap(10.0, 6.0 - gap, area_m2, width_m)
+        assert conflict and len(res.violations) == 2 and res.slivers_ignored == 0
+        assert [v["overlap_m2"] for v in res.violations] == pytest.approx([area] * 2, abs=1e-3)
+        assert res.summary()["tolerance"] == {"min_overlap_m2": area_m2, "min_width_m": width_m}
+        strict = compute_setbacks(model, "mbo", sliver_area_m2=area_m2, sliver_width_m=width_m + 0.02)
+        assert strict.violations == [] and strict.slivers_ignored == 2
+
+
+@pytest.mark.parametrize("beyond_m", [0.04, 0.15])
+def test_parcel_boundary_crossed_by_a_sliver(beyond_m):
+    """House 10 × 8 m, 7.5 m high (MBO T = 3 m) on a parcel reaching 3.5 m beyond three walls and
+    ``3 − beyond_m`` beyond the north wall: the north area crosses the boundary by a
+    beyond_m × 10 m strip, a sliver at 4 cm (0.4 m²), a conflict of 1.5 m² at 15 cm."""
+    model = box_model([("a", 0, 0, 10, 8, 0, 7.5)])
+    parcel = shapely.box(-3.5, -3.5, 13.5, 11.0 - beyond_m)
+    res = compute_setbacks(model, "mbo", parcels=[parcel], parcel_ids=["flst-1"])
+    area, conflict = _rectangle_overlap(10.0, beyond_m)
+    assert res.parcels_checked == 1
+    if conflict:
+        assert [(v["id"], v["kind"], v["other_id"]) for v in res.violations] == [("a", "parcel", None)]
+        assert res.violations[0]["overlap_m2"] == pytest.approx(area, abs=1e-3)
+        assert res.slivers_ignored == 0
+    else:
+        assert res.violations == [] and res.slivers_ignored == 1
 
 
 def test_no_nrw_conflict_is_a_sliver():
