@@ -18,23 +18,25 @@ def box_polygons(x0, y0, x1, y1, z0, z1):
 
 
 def model_from_solids(solids, crs_epsg: int | None = 25832) -> CityModel:
-    """solids: list of (id, vertices (n,3), faces [(ring index list, semantic code)]) -> CityModel
-    with one LoD2 Solid per building."""
+    """solids: list of (id, vertices (n,3), faces [(ring index list, semantic code)]) or
+    (id, vertices, faces, lod) -> CityModel with one Solid (default LoD2) per entry; an id given
+    again adds another geometry (another LoD) to that building."""
     model = CityModel()
     model.version = "2.0"
     model.crs = CRSInfo(crs_epsg)
     b = BoundaryBuilder()
     verts = []
     n = 0
-    for k, (oid, v, faces) in enumerate(solids):
-        g = Geometry(type="Solid", lod="2", object_index=k, poly_start=b.n_polygons)
+    for oid, v, faces, *lod in solids:
+        k = list(model.objects).index(oid) if oid in model.objects else len(model.objects)
+        g = Geometry(type="Solid", lod=lod[0] if lod else "2", object_index=k, poly_start=b.n_polygons)
         shell = b.new_shell()
         gi = len(model.geometries)
         for ring, code in faces:
             b.add_polygon([[i + n for i in ring]], code, -1, shell, gi)
         g.poly_stop = b.n_polygons
         model.geometries.append(g)
-        model.objects[oid] = CityObject(id=oid, type="Building", geometries=[g])
+        model.objects.setdefault(oid, CityObject(id=oid, type="Building")).geometries.append(g)
         verts.append(np.asarray(v, float))
         n += len(v)
     model.vertices = np.concatenate(verts) if verts else np.zeros((0, 3))

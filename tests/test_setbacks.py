@@ -231,6 +231,30 @@ def test_roof_faces_behind_the_ridge_do_not_count_for_the_wall_in_front():
     assert res.depth_m[:2] == pytest.approx([4.0, 0.4 * (10.0 + rise / 3.0)], abs=1e-6)
 
 
+def test_the_lod_asked_for_is_the_one_measured():
+    """A building stored as a 12 m LoD1 block and a 20 m LoD2 block: T = 0.4 H of the LoD asked
+    for (4.8 m, 8 m), the highest when none is given."""
+    model = model_from_solids([("b", *box_polygons(0, 0, 10, 10, 0, 12.0), "1"),
+                               ("b", *box_polygons(0, 0, 10, 10, 0, 20.0), "2")])
+    assert compute_setbacks(model, "mbo", lod="1").depth_m == pytest.approx([4.8] * 4)
+    assert compute_setbacks(model, "mbo", lod="2").depth_m == pytest.approx([8.0] * 4)
+    assert compute_setbacks(model, "mbo").depth_m == pytest.approx([8.0] * 4)
+
+
+def test_a_degenerate_last_polygon_changes_nothing():
+    """A zero-area polygon (three collinear points, as LoD2 exports contain) at the end of the
+    model has no triangles; the roof centroids of the other polygons are still found and the
+    result is that of the house without it."""
+    v, faces = gable_house(length=12.0, width=8.0, eave=6.0, ridge=6.0 + 4.0 * math.tan(math.radians(60.0)))
+    clean = compute_setbacks(model_from_solids([("h", v, faces)]), "mbo")
+    line = np.vstack([v, [[6.0, 0.0, 0.0]]])  # vertex 10 halfway between 0 and 1
+    model = model_from_solids([("h", line, faces + [([0, 10, 1], ROOF)])])
+    assert model.n_polygons - 1 not in set(model.triangulation().polygon.tolist())
+    with_line = compute_setbacks(model, "mbo")
+    assert with_line.height_m == pytest.approx(clean.height_m)
+    assert clean.height_m[:2] == pytest.approx([6.0 + 4.0 * math.tan(math.radians(60.0)) / 3] * 2)
+
+
 def test_parcel_boundary_crossing(tmp_path):
     import pyogrio.raw
 
