@@ -18,7 +18,8 @@ centre) above the building's lowest point, then every ``storey_height_m`` (defau
 0.5 m below the wall's top edge, and columns every ``spacing_m`` (default 2.0 m) along the wall,
 centred; a wall narrower than the spacing gets one column in its middle. Points on a party wall
 (inside the adjoining building), points with a neighbour's wall within :data:`COVERED_WITHIN_M`
-in front and points below the ground are dropped: they have no window (:func:`covered_points`).
+in front and points less than :data:`GROUND_CLEARANCE_M` above the ground are dropped: they have
+no window (:func:`covered_points`).
 """
 from __future__ import annotations
 
@@ -41,6 +42,8 @@ COVERED_WITHIN_M = 1.0
 INSIDE_WITHIN_M = 1000.0
 #: facade check points are lifted this far off the facade (m) so their rays do not hit it
 FACADE_LIFT_M = 0.02
+#: a facade check point must lie at least this high above the ground (m); lower ones are dropped
+GROUND_CLEARANCE_M = 0.1
 #: the objects that get facade check points by default
 BUILDING_TYPES = ("Building", "BuildingPart")
 
@@ -228,7 +231,8 @@ def facade_points(scene, spacing_m: float = 2.0, storey_height_m: float = 3.0, f
     """Check points on the facades of ``objects`` ((n_objects,) bool; default: Building and
     BuildingPart objects) — see the module docstring for the lattice. With ``raycaster`` points
     with something solid within :data:`COVERED_WITHIN_M` in front are dropped; with ``ground``
-    (:class:`model.ground.Ground`) points below the ground surface too."""
+    (:class:`model.ground.Ground`) points less than :data:`GROUND_CLEARANCE_M` above the ground
+    too (a point exactly that high stays)."""
     for name, v in (("spacing", spacing_m), ("storey height", storey_height_m)):
         if not (np.isfinite(v) and v > 0):
             raise InputError(None, f"facade point {name} must be a positive number of metres, got {v}")
@@ -335,7 +339,7 @@ def facade_points(scene, spacing_m: float = 2.0, storey_height_m: float = 3.0, f
     keep = np.zeros(len(out), dtype=bool)
     keep[first_of] = True
     if ground is not None and len(out):
-        keep &= out.points[:, 2] >= ground.height(out.points[:, :2]) + 0.1
+        keep &= out.points[:, 2] >= ground.height(out.points[:, :2]) + GROUND_CLEARANCE_M
     if raycaster is not None and keep.any():
         keep &= ~covered_points(raycaster, scene, out.points, out.normals, keep)
     return out.subset(keep)

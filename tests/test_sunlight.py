@@ -558,3 +558,32 @@ def test_a_given_ground_model_drops_the_points_below_it():
     assert not _buried_by_hand(world, terrace(world[:, 0], world[:, 1])).any()
     c = compare_sunlight(scene, scene, dates=DATES, step_min=10.0, site=_site_of(scene), ground=ground)
     assert len(c.points) == len(c.before.points) == 106
+
+
+def test_a_point_exactly_at_the_ground_clearance_stays():
+    """The ground margin at its boundary (GROUND_CLEARANCE_M, 0.1 m): with the first row 0.1 m up
+    on flat ground (the check's own ground, the plane of the lowest ground surface) the rows are at
+    0.1, 3.1, 6.1 and 9.1 m and all 120 points stay; with the first row 0.05 m up the bottom row is
+    within the margin and goes: 3 rows, 90 points."""
+    from analysis.samples import GROUND_CLEARANCE_M
+
+    assert GROUND_CLEARANCE_M == 0.1
+    sc = _scene([_house()])
+    site = _site_of(sc)
+    for first_row, rows in ((0.1, [0.1, 3.1, 6.1, 9.1]), (0.05, [3.05, 6.05, 9.05])):
+        r = facade_sunlight(sc, dates=DATES, step_min=10.0, site=site, first_row_m=first_row)
+        assert len(r.points) == 30 * len(rows), first_row
+        assert np.allclose(np.unique(np.round(r.points.points[:, 2] + sc.origin[2] - Z0, 6)), rows)
+
+
+def test_objects_given_as_zero_one_flags_select_like_a_boolean_mask():
+    """The buildings to check may come as 0/1 flags (one per scene object, e.g. from a table):
+    the same selection as the boolean mask — the 120 points of the house, none on its
+    neighbour."""
+    sc = _scene([_house(), _house(40.0, "nachbar")])
+    flags = [1 if oid == "haus" else 0 for oid in sc.object_ids]
+    r = facade_sunlight(sc, dates=DATES, step_min=10.0, site=_site_of(sc), objects=flags)
+    assert len(r.points) == 120
+    assert set(np.array(sc.object_ids, dtype=object)[r.points.object_index]) == {"haus"}
+    mask = facade_points(sc, objects=np.array(flags, dtype=bool), raycaster=RayCaster(sc))
+    assert np.array_equal(r.points.points, mask.points)
