@@ -18,9 +18,9 @@ Allgemeine Anforderungen" on Besonnung, as applied in German land-use planning s
   (:func:`analysis.samples.facade_points`, described in :mod:`analysis.samples`).
 
 Times are local wall-clock times of the site (time zone from the model position); the sun comes
-from NREL SPA (:mod:`analysis.sun`); ``step_min`` is the sampling interval (midpoint rule: each
-instant with the sun in front counts ``step_min`` minutes, so each sunrise/sunset behind an edge
-is within half a step).
+from NREL SPA (:mod:`analysis.sun`); ``step_min`` is the sampling interval, 2 minutes unless given
+(midpoint rule: each instant with the sun in front counts ``step_min`` minutes, so each
+sunrise/sunset behind an edge is within half a step, one minute at the default).
 """
 from __future__ import annotations
 
@@ -92,8 +92,9 @@ class SunlightResult:
 
     def point_table(self) -> dict:
         """Column arrays, one row per check point: object and building id, x, y, z (model CRS),
-        storey, height (m), facade azimuth (°), hours on both days, whether each is met, the class
-        and, for a comparison, the hours before and whether the point loses compliance."""
+        storey, height (m, to the millimetre), facade azimuth (°, to 0.1°), hours on both days (to
+        3 decimals), whether each is met, the class and, for a comparison, the hours before and
+        whether the point loses compliance."""
         p = self.points
         xyz = p.points + self.scene.origin
         ids = np.array(self.scene.object_ids, dtype=object)[p.object_index]

@@ -576,6 +576,26 @@ def test_a_point_exactly_at_the_ground_clearance_stays():
         assert np.allclose(np.unique(np.round(r.points.points[:, 2] + sc.origin[2] - Z0, 6)), rows)
 
 
+def test_default_time_step_is_two_minutes():
+    """Without ``step_min`` the sun is sampled every 2 minutes (module docstring): the figures say
+    so, every point's hours are whole 2-minute steps, and the unobstructed south facade agrees with
+    pvlib SPA (every 30 s) within the midpoint rule's bound for that step: one minute at each of
+    the two edges of its sunny period, plus a quarter minute at each for the reference."""
+    sc = _scene([_house()])
+    site = _site_of(sc)
+    r = facade_sunlight(sc, dates=DATES, site=site)
+    assert r.step_min == 2.0 and r.figures()["step_min"] == 2.0
+    for hours in (r.hours_equinox, r.hours_winter):
+        steps = hours * 60.0 / 2.0
+        assert np.allclose(steps, np.round(steps), atol=1e-6)
+    south = np.flatnonzero(np.isclose(r.points.facade_azimuth_deg, 180.0))
+    world = r.points.points[south[0]] + sc.origin
+    for k, date in enumerate(DATES):
+        ref = _reference_hours(site, date, world, np.array([0, -1.0, 0]))
+        got = (r.hours_equinox, r.hours_winter)[k][south]
+        assert np.abs(got - ref).max() <= 2.5 / 60.0 + 1e-9, date
+
+
 def test_objects_given_as_zero_one_flags_select_like_a_boolean_mask():
     """The buildings to check may come as 0/1 flags (one per scene object, e.g. from a table):
     the same selection as the boolean mask — the 120 points of the house, none on its
@@ -587,3 +607,37 @@ def test_objects_given_as_zero_one_flags_select_like_a_boolean_mask():
     assert set(np.array(sc.object_ids, dtype=object)[r.points.object_index]) == {"haus"}
     mask = facade_points(sc, objects=np.array(flags, dtype=bool), raycaster=RayCaster(sc))
     assert np.array_equal(r.points.points, mask.points)
+
+
+def _turned_house(angle_deg):
+    """The 20 × 10 × 12 m house turned ``angle_deg`` anticlockwise about its centre."""
+    from tests.helpers import box_polygons, model_from_solids
+
+    v, faces = box_polygons(X0, Y0, X0 + 20.0, Y0 + 10.0, Z0, Z0 + 12.0)
+    a = np.radians(angle_deg)
+    centre = np.array([X0 + 10.0, Y0 + 5.0])
+    v[:, :2] = (v[:, :2] - centre) @ np.array([[np.cos(a), np.sin(a)], [-np.sin(a), np.cos(a)]]) + centre
+    return model_from_solids([("dreh", v, faces)])
+
+
+def test_point_table_gives_azimuths_to_a_tenth_of_a_degree_and_heights_to_the_millimetre():
+    """A house turned 12.3° anticlockwise: its walls face 180° − 12.3° = 167.7°, 257.7°, 347.7°
+    and 77.7° (the outward normals (0, −1), (−1, 0), (0, 1), (1, 0) turned with it); storeys of
+    2.71828 m put the rows at 1.5 + k · 2.71828 m (k = 0 … 3; the next, 12.37 m, is above the top).
+    The table gives those azimuths to 0.1° and heights to the millimetre, and each wall's hours
+    are those of pvlib SPA for a facade of its turned normal."""
+    angle = 12.3
+    sc = _turned_house(angle).scene()
+    site = _site_of(sc)
+    r = facade_sunlight(sc, dates=DATES, step_min=1.0, site=site, storey_height_m=2.71828)
+    t = r.point_table()
+    assert len(r.points) == 120
+    assert sorted(set(t["facade_azimuth_deg"].tolist())) == [77.7, 167.7, 257.7, 347.7]
+    assert sorted(set(t["height_m"].tolist())) == [1.5, 4.218, 6.937, 9.655]
+    a = np.radians(angle)
+    for azimuth, (nx, ny) in ((167.7, (0, -1)), (257.7, (-1, 0)), (347.7, (0, 1)), (77.7, (1, 0))):
+        normal = np.array([nx * np.cos(a) - ny * np.sin(a), nx * np.sin(a) + ny * np.cos(a), 0.0])
+        k = np.flatnonzero(t["facade_azimuth_deg"] == azimuth)[0]
+        world = r.points.points[k] + sc.origin
+        for date, hours in ((DATES[0], r.hours_equinox), (DATES[1], r.hours_winter)):
+            assert hours[k] == pytest.approx(_reference_hours(site, date, world, normal), abs=0.04), (azimuth, date)
