@@ -181,6 +181,16 @@ EQUIVALENT: dict[str, tuple[str, str]] = {
         "the rows left unset (uninitialised instead of 0) are those of polygons without a horizontal "
         "normal (ok_poly False); they get no rows and no columns (n_rows = n_cols = 0), so no point "
         "ever uses them"),
+    "analysis.samples.x_facade_points__mutmut_106": (
+        "w = np.divide(w, w_len[:, None], out=np.zeros_like(w), )",
+        "only the rows of polygons without a horizontal normal (w_len = 0, ok_poly False) change, to NaN "
+        "instead of 0; those polygons get no rows and no columns (n_rows = n_cols = 0 by np.where on "
+        "ok_poly), so no candidate point reads them; numpy's invalid-value warning is the only trace"),
+    "analysis.samples.x_facade_points__mutmut_389": (
+        "t = np.divide(e1[:, 0] * q[:, 1] - e1[:, 1] * q[:, 0], det, out=np.full(len(det), -1.0), )",
+        "only pairs with a degenerate (u, z) triangle (|det| ≤ 1e-12, ok_det False) change, to ±inf/NaN "
+        "instead of -1; inside = ok_det & … drops exactly those pairs whatever t holds, so the same "
+        "triangles contain the same points; numpy's divide warning is the only trace"),
     "analysis.setbacks.x_compute_setbacks__mutmut_12": (
         "ids, fps, pair_poly, pair_row = footprint_polygons(model, lod, )",
         "footprint_polygons' default types are (\"Building\",), the argument the mutant drops"),
