@@ -641,3 +641,111 @@ def test_point_table_gives_azimuths_to_a_tenth_of_a_degree_and_heights_to_the_mi
         world = r.points.points[k] + sc.origin
         for date, hours in ((DATES[0], r.hours_equinox), (DATES[1], r.hours_winter)):
             assert hours[k] == pytest.approx(_reference_hours(site, date, world, normal), abs=0.04), (azimuth, date)
+
+
+def test_a_new_building_has_no_before_values_and_never_loses_compliance():
+    """The scenario adds a 12 m block 30 m south of the house: the block's 120 points have no
+    counterpart before (NaN before, never 'losing'), the house's 120 are compared; the block
+    takes January sun from the house's ground floor (seen under atan(10.5/30) = 19.3°, above the
+    noon sun of 17 January, 90° − 52.3° − 20.8° ≈ 17°), and the figures, the per-building table
+    and the point table count the house alone."""
+    block = ("neubau", X0, Y0 - 40.0, X0 + 20.0, Y0 - 30.0, Z0, Z0 + 12.0)
+    after = _scene([_house(), block])
+    before = box_model([_house()]).scene().shifted_to(after.origin)
+    r = compare_sunlight(before, after, dates=DATES, step_min=5.0, site=_site_of(after))
+    own = np.array(after.object_ids, dtype=object)[r.points.object_index]
+    new, house = own == "neubau", own == "haus"
+    assert new.sum() == house.sum() == 120
+    for hours in (r.before.hours_equinox, r.before.hours_winter):
+        assert np.isnan(hours[new]).all() and np.isfinite(hours[house]).all()
+    assert not r.lost_compliance()[new].any()
+    d = r.figures()["difference"]
+    assert d["points_compared"] == 120
+    de = r.hours_equinox[house] - r.before.hours_equinox[house]
+    dw = r.hours_winter[house] - r.before.hours_winter[house]
+    assert d["mean_change_equinox_h"] == round(float(de.mean()), 4)
+    assert d["min_change_winter_h"] == round(float(dw.min()), 4) < 0
+    assert d["mean_change_winter_h"] == round(float(dw.mean()), 4)
+    ground_floor_south = house & np.isclose(r.points.height_m, 1.5) & np.isclose(r.points.facade_azimuth_deg, 180.0)
+    assert (dw[ground_floor_south[house]] < 0).all()
+    assert r.per_building()["neubau"]["points_losing"] == 0
+    t = r.point_table()
+    assert np.isnan(t["hours_equinox_before"][new].astype(float)).all()
+    assert np.isnan(t["hours_winter_before"][new].astype(float)).all()
+    assert np.allclose(t["hours_winter_before"][house], np.round(r.before.hours_winter[house], 3))
+    assert np.allclose(t["hours_equinox_before"][house], np.round(r.before.hours_equinox[house], 3))
+    assert not t["loses_compliance"][new].any()
+
+
+def test_building_parts_roll_up_to_their_building():
+    """A BuildingPart (``object_parent`` maps it to its building) counts with its building: one
+    building with the 240 points of both boxes in the per-building table and the figures, and
+    the point table names the building for the part's points."""
+    sc = _scene([_house(), _house(40.0, "teil")])
+    r = facade_sunlight(sc, dates=DATES, step_min=10.0, site=_site_of(sc), object_parent={"teil": "haus"})
+    table = r.per_building()
+    assert list(table) == ["haus"] and table["haus"]["points"] == 240
+    assert r.figures()["buildings"] == 1
+    t = r.point_table()
+    part = t["object_id"] == "teil"
+    assert part.sum() == 120 and set(t["building_id"][part]) == {"haus"}
+
+
+def test_progress_runs_once_over_both_days():
+    """The two days share one progress bar: the first day fills the first half, the second day
+    the rest, ending at (total, total)."""
+    sc = _scene([_house()])
+    calls = []
+    facade_sunlight(sc, dates=DATES, step_min=10.0, site=_site_of(sc), progress=lambda i, n: calls.append((i, n)))
+    assert calls == [(1, 2), (2, 2)]  # one chunk of 120 points per day
+
+
+def test_no_sun_above_six_degrees_gives_zero_hours():
+    """Tromsø (69.65° N) on 17 January: the sun stays below the horizon at noon (90° − 69.65° −
+    20.8° ≈ −0.5°), so every point has 0 h that day, and the equinox hours are those of pvlib for
+    the south facade."""
+    from analysis.sun import Site
+
+    sc = _scene([_house()])
+    tromso = Site(69.65, 18.96, 10.0, "Europe/Oslo")
+    r = facade_sunlight(sc, dates=DATES, step_min=5.0, site=tromso)
+    assert len(r.points) == 120 and (r.hours_winter == 0).all()
+    south = np.flatnonzero(np.isclose(r.points.facade_azimuth_deg, 180.0))
+    ref = _reference_hours(tromso, DATES[0], r.points.points[south[0]] + sc.origin, np.array([0, -1.0, 0]))
+    assert r.hours_equinox[south] == pytest.approx(ref, abs=5.5 / 60)
+    assert (r.point_class == MEETS_EQUINOX)[south].all()
+
+
+@pytest.mark.parametrize("name,value,ok", [
+    ("step_min", 10.0, True), ("step_min", 10.5, False), ("step_min", 0.0, False), ("step_min", -2.0, False),
+    ("min_elevation_deg", -1.0, True), ("min_elevation_deg", -1.5, False),
+    ("min_elevation_deg", 59.5, True), ("min_elevation_deg", 60.0, False),
+])
+def test_step_and_minimum_elevation_limits(name, value, ok):
+    """The time step may be up to 10 minutes (the half-step error then stays ≤ 5 min per edge) and
+    above 0; the minimum sun elevation from −1° (refraction at the horizon) to below 60°. Outside
+    that the check refuses with a message naming the limits and the value."""
+    from model.errors import InputError
+
+    sc = _scene([_house()])
+    kw = {"step_min": 10.0, name: value}
+    if ok:
+        r = facade_sunlight(sc, dates=DATES, site=_site_of(sc), **kw)
+        assert (r.step_min, r.min_elevation_deg) == (kw["step_min"], kw.get("min_elevation_deg", 6.0))
+        return
+    with pytest.raises(InputError) as e:
+        facade_sunlight(sc, dates=DATES, site=_site_of(sc), **kw)
+    limits = "between 0 and 10 minutes" if name == "step_min" else "between -1° and 60°"
+    assert e.value.path is None and limits in str(e.value) and str(e.value).endswith(f"got {value:g}")
+
+
+def test_dates_may_be_date_objects_or_padded_iso_strings():
+    """Dates come as datetime.date or as ISO strings, also with blanks around them (as typed):
+    the same days and hours either way."""
+    import datetime as dt
+
+    sc = _scene([_house()])
+    a = facade_sunlight(sc, dates=(dt.date(2026, 3, 21), dt.date(2026, 1, 17)), step_min=10.0, site=_site_of(sc))
+    b = facade_sunlight(sc, dates=(" 2026-03-21 ", "2026-01-17\n"), step_min=10.0, site=_site_of(sc))
+    assert a.dates == b.dates == (dt.date(2026, 3, 21), dt.date(2026, 1, 17))
+    assert np.array_equal(a.hours_equinox, b.hours_equinox) and np.array_equal(a.hours_winter, b.hours_winter)
