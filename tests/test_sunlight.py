@@ -749,3 +749,42 @@ def test_dates_may_be_date_objects_or_padded_iso_strings():
     b = facade_sunlight(sc, dates=(" 2026-03-21 ", "2026-01-17\n"), step_min=10.0, site=_site_of(sc))
     assert a.dates == b.dates == (dt.date(2026, 3, 21), dt.date(2026, 1, 17))
     assert np.array_equal(a.hours_equinox, b.hours_equinox) and np.array_equal(a.hours_winter, b.hours_winter)
+
+
+def test_a_kinked_wall_polygon_takes_its_frame_from_its_vector_area():
+    """One wall polygon of two vertical parts (real LoD2 walls are not always planar): 16 m facing
+    south, then 4.47 m turned to face 26.6° east of south (to (20, 2)), 12 m high, given as four
+    triangles. Its lattice runs along the wall's mean direction, that of the polygon's vector area
+    (Newell's normal: the area-weighted sum of the parts' normals, (24, −240, 0) here): columns
+    2 m apart along u = the horizontal normal turned +90°, centred on the polygon's extent along u
+    (20.10 m: 10 columns), 4 rows — 40 points, each on its part's plane."""
+    from model.scene import Scene
+    from model.semantics import WALL
+
+    v = np.array([[0, 0, 0], [16, 0, 0], [20, 2, 0], [0, 0, 12], [16, 0, 12], [20, 2, 12]], dtype=float)
+    tris = np.array([[0, 1, 4], [0, 4, 3], [1, 2, 5], [1, 5, 4]])
+    sc = Scene(vertices=v, triangles=tris, object_index=np.zeros(4), surface_type=np.full(4, WALL),
+               object_ids=["knick"], object_types=["Building"], polygon_index=np.zeros(4),
+               polygon_object=np.zeros(1), origin=np.array([X0, Y0, Z0]))
+    ring = np.array([[0, 0, 0], [16, 0, 0], [20, 2, 0], [20, 2, 12], [16, 0, 12], [0, 0, 12]], dtype=float)
+    nxt = np.roll(ring, -1, axis=0)  # Newell's method over the ring
+    newell = np.array([((ring[:, 1] - nxt[:, 1]) * (ring[:, 2] + nxt[:, 2])).sum(),
+                       ((ring[:, 2] - nxt[:, 2]) * (ring[:, 0] + nxt[:, 0])).sum(),
+                       ((ring[:, 0] - nxt[:, 0]) * (ring[:, 1] + nxt[:, 1])).sum()]) / 2.0
+    assert np.allclose(newell, [24.0, -240.0, 0.0])
+    w = newell / np.linalg.norm(newell)
+    u = np.array([-w[1], w[0], 0.0])
+    along = ring @ u
+    width = along.max() - along.min()
+    n_cols = int(np.floor(width / 2.0))
+    columns = along.min() + (width - (n_cols - 1) * 2.0) / 2.0 + 2.0 * np.arange(n_cols)
+    assert n_cols == 10
+    p = facade_points(sc)
+    on_wall = p.points - 0.02 * p.normals  # the points lie 2 cm in front of their part
+    assert len(p) == 40
+    assert np.allclose(np.unique(np.round(on_wall @ u, 6)), columns, atol=1e-6)
+    assert np.allclose(np.unique(np.round(p.height_m, 6)), [1.5, 4.5, 7.5, 10.5])
+    # each point on the plane of its own part: y = 0 on the first, y = (x − 16)/2 on the second
+    first = on_wall[:, 0] <= 16.0 + 1e-9
+    assert np.allclose(on_wall[first, 1], 0.0, atol=1e-9)
+    assert np.allclose(on_wall[~first, 1], (on_wall[~first, 0] - 16.0) / 2.0, atol=1e-9)

@@ -259,10 +259,6 @@ EQUIVALENT: dict[str, tuple[str, str]] = {
         "sl = slice(None, start + block)",
         "every block recomputes the samples before it as well and writes the same values again; only "
         "slower"),
-    "analysis.samples.x_facade_points__mutmut_84": (
-        "np.add.at(n_sum, poly_of_tri, normals / area[:, None])",
-        "the triangles of a planar wall polygon share one normal, so weighting them by 1/area instead "
-        "of area gives the same direction after normalising"),
     "analysis.shadow.x_surface_shadow__mutmut_18": (
         "n = np.asarray(normals, dtype=np.float64).reshape(-2, 3)",
         "numpy (2.x) treats any negative size in reshape as the one unknown dimension, like -1"),
