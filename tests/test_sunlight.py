@@ -693,11 +693,18 @@ def test_building_parts_roll_up_to_their_building():
 
 def test_progress_runs_once_over_both_days():
     """The two days share one progress bar: the first day fills the first half, the second day
-    the rest, ending at (total, total)."""
+    the rest, chunk by chunk, ending at (total, total). A 0.5 m × 1 m lattice on the house (11 rows
+    from 1.5 to 11.5 m, 120 columns round it: 1320 points) takes more than one chunk a day."""
     sc = _scene([_house()])
     calls = []
-    facade_sunlight(sc, dates=DATES, step_min=10.0, site=_site_of(sc), progress=lambda i, n: calls.append((i, n)))
-    assert calls == [(1, 2), (2, 2)]  # one chunk of 120 points per day
+    r = facade_sunlight(sc, dates=DATES, step_min=10.0, site=_site_of(sc), spacing_m=0.5, storey_height_m=1.0,
+                        progress=lambda i, n: calls.append((i, n)))
+    assert len(r.points) == 11 * 120
+    totals = {n for _, n in calls}
+    assert len(totals) == 1
+    total = totals.pop()
+    assert isinstance(total, int) and total >= 4 and total % 2 == 0
+    assert [i for i, _ in calls] == list(range(1, total + 1))
 
 
 def test_no_sun_above_six_degrees_gives_zero_hours():
