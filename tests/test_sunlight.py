@@ -146,6 +146,9 @@ def test_unobstructed_south_facade_matches_pvlib():
     assert r.hours_equinox[south] == pytest.approx(ref_eq, abs=0.04)
     assert r.hours_winter[south] == pytest.approx(ref_w, abs=0.04)
     assert (r.point_class[south] == MEETS_BOTH).all()
+    best = r.per_building()["haus"]  # the south wall is the sunniest on both days
+    assert best["best_equinox_h"] == pytest.approx(ref_eq, abs=0.04) and best["best_winter_h"] == pytest.approx(ref_w, abs=0.04)
+    assert (best["best_equinox_h"], best["best_winter_h"]) == (round(r.hours_equinox.max(), 3), round(r.hours_winter.max(), 3))
     north = np.isclose(r.points.facade_azimuth_deg, 0.0)
     assert r.hours_winter[north].max() == 0.0  # the January sun never stands in front of a north wall
     assert (r.point_class[north] == MEETS_NONE).all()
@@ -795,3 +798,31 @@ def test_a_kinked_wall_polygon_takes_its_frame_from_its_vector_area():
     first = on_wall[:, 0] <= 16.0 + 1e-9
     assert np.allclose(on_wall[first, 1], 0.0, atol=1e-9)
     assert np.allclose(on_wall[~first, 1], (on_wall[~first, 0] - 16.0) / 2.0, atol=1e-9)
+
+
+def test_a_bay_in_one_wall_polygon_gets_points_on_its_front():
+    """One wall polygon with a bay (real data and mesh sources have such folded polygons): a
+    20 m wall at y = 0 whose middle 4 m (x = 8 … 12) stand 1 m out, the bay's two 1 m sides at
+    right angles to the wall, 12 m high, as triangles. The sides' normals cancel, so the frame is
+    the wall's (facing south, u along x); seen in that frame the sides are edge-on (no area) and
+    hold no point. The lattice is the plain wall's: columns at x = 1, 3, …, 19, rows at 1.5 … 10.5
+    m, 40 points, the columns at x = 9 and 11 on the bay's front (y = −1), the rest on the wall."""
+    from model.scene import Scene
+    from model.semantics import WALL
+
+    plan = [(0, 0), (8, 0), (8, -1), (12, -1), (12, 0), (20, 0)]
+    v = np.array([(x, y, z) for z in (0.0, 12.0) for x, y in plan], dtype=float)  # bottom 0-5, top 6-11
+    tris = np.array([t for k in range(5) for t in ([k, k + 1, k + 7], [k, k + 7, k + 6])])
+    sc = Scene(vertices=v, triangles=tris, object_index=np.zeros(10), surface_type=np.full(10, WALL),
+               object_ids=["erker"], object_types=["Building"], polygon_index=np.zeros(10),
+               polygon_object=np.zeros(1), origin=np.array([X0, Y0, Z0]))
+    assert np.allclose(sc.face_normals[[2, 3, 6, 7]], [[-1, 0, 0]] * 2 + [[1, 0, 0]] * 2)  # the bay's sides
+    p = facade_points(sc)
+    assert len(p) == 40
+    on_wall = p.points - 0.02 * p.normals
+    assert np.allclose(np.unique(np.round(on_wall[:, 0], 6)), np.arange(1.0, 20.0, 2.0))
+    assert np.allclose(np.unique(np.round(p.height_m, 6)), [1.5, 4.5, 7.5, 10.5])
+    front = np.isin(np.round(on_wall[:, 0], 6), [9.0, 11.0])
+    assert front.sum() == 8
+    assert np.allclose(on_wall[front, 1], -1.0) and np.allclose(on_wall[~front, 1], 0.0)
+    assert np.allclose(p.normals, [0.0, -1.0, 0.0])
