@@ -191,6 +191,10 @@ EQUIVALENT: dict[str, tuple[str, str]] = {
         "only pairs with a degenerate (u, z) triangle (|det| ≤ 1e-12, ok_det False) change, to ±inf/NaN "
         "instead of -1; inside = ok_det & … drops exactly those pairs whatever t holds, so the same "
         "triangles contain the same points; numpy's divide warning is the only trace"),
+    "analysis.sunlight.xǁSunlightResultǁper_building__mutmut_63": (
+        "lost = (np.bincount(inv, weights=self.lost_compliance(), )",
+        "inv is np.unique's inverse over the building names, so every name occurs and bincount's length "
+        "is len(names) without minlength"),
     "analysis.setbacks.x_compute_setbacks__mutmut_12": (
         "ids, fps, pair_poly, pair_row = footprint_polygons(model, lod, )",
         "footprint_polygons' default types are (\"Building\",), the argument the mutant drops"),
