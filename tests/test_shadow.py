@@ -574,6 +574,25 @@ def test_ground_grid_extents_analytic():
     assert gs.extent_world == pytest.approx((X0 - 1000.0, Y0 - 1.0, X0 + 10, Y0 + 20))
 
 
+def test_longest_shadow_is_the_height_over_tan_elevation_down_to_half_a_degree():
+    """longest_shadow_m, which sizes every default shadow grid: H / tan(el) for the top H above
+    the ground at 45°, 10°, 1° and 0.6° (a 3 m shed's shadow at sunrise is 172 m at 1°); a sun at
+    or below 0.5° (or under the horizon) counts as 0.5°, so the shadow stays finite
+    (H / tan 0.5° = 114.6 H); ground above the top casts nothing."""
+    from analysis.ground_grid import longest_shadow_m
+
+    H = 3.0
+    sc = box_model([("shed", X0, Y0, X0 + 4, Y0 + 6, 50.0, 50.0 + H)]).scene()
+    z0 = 50.0 - sc.origin[2]  # the ground in the scene's local frame
+    for el in (45.0, 10.0, 1.0, 0.6):
+        assert longest_shadow_m(sc, z0, el) == pytest.approx(H / math.tan(math.radians(el)), rel=1e-9)
+    assert longest_shadow_m(sc, z0, 1.0) == pytest.approx(171.87, abs=0.01)
+    for el in (0.5, 0.2, 0.0, -5.0):
+        assert longest_shadow_m(sc, z0, el) == pytest.approx(H / math.tan(math.radians(0.5)), rel=1e-9)
+    assert longest_shadow_m(sc, z0 + 1.0, 10.0) == pytest.approx((H - 1.0) / math.tan(math.radians(10.0)), rel=1e-9)
+    assert longest_shadow_m(sc, z0 + H + 2.0, 10.0) == 0.0
+
+
 def test_sun_ground_grid_within_a_cell_budget():
     """The sun animation's grid (max_cells): the buildings' bbox grown on every side by the
     shadow at 10° elevation, H / tan 10°, with cells just large enough for the budget."""

@@ -308,11 +308,21 @@ EQUIVALENT: dict[str, tuple[str, str]] = {
     "analysis.blockers.x__pairs_entry__mutmut_136": (
         's = np.einsum("IJ,IJ->I", e2, qv) * inv',
         "einsum subscripts are labels: upper-case letters name the same contraction"),
-    "analysis.ground_grid.x_terrain_near_field__mutmut_67": (
+    "analysis.ground_grid.x_terrain_near_field__mutmut_49": (
         "return NearField(caster=near, near_m=TERRAIN_NEAR_M if (near is not None) and False else 0.0, normals=normals,",
         "near_m = 0 switches the terrain near field off: every ray is traced through the full scene, the "
         "slow path that tests/test_terrain.py::test_terrain_near_field_gives_the_same_shadows_and_sun_hours "
         "shows to give the same shadows, casters and hours in every cell (the near field is a speed device)"),
+    "analysis.shadow.x__sun_hours__mutmut_73": (
+        "near_field=(near.caster, near.near_m) if (near.caster is not None) and False else None)",
+        "sun-hours without the near-field caster trace every ray through the full scene from the sample, "
+        "with the ground normals still deciding the slope's own shadow: the TERRAIN_NEAR_M = 0 path that "
+        "tests/test_terrain.py::test_terrain_near_field_gives_the_same_shadows_and_sun_hours shows to "
+        "give the same hours in every cell"),
+    "analysis.ground_grid.x_terrain_free_caster__mutmut_3": (
+        "return RayCaster(scene.select(scene.surface_type != TERRAIN), threads=None)",
+        "the thread count only splits the rays into chunks run in parallel (RayCaster._run_chunks); "
+        "every ray is traced the same way, with the default thread count as with the caller's"),
 }
 
 
