@@ -66,6 +66,48 @@ def test_lower_box_under_the_line_does_not_block_and_clearance_is_analytic():
     assert c == pytest.approx(1.6, abs=1e-6) and at == pytest.approx(0.0)
 
 
+def test_clearance_through_a_tower_is_the_line_height_minus_the_tower_height():
+    """A level line at eye height (1.6 m) through a 60 m tower: wherever the line runs inside the
+    tower, geometry rises 58.4 m through it (clearance 1.6 − 60), whatever the line's own height;
+    outside it the ground plane lies 1.6 m below. The least clearance is inside the tower."""
+    s = scene_of(("tower", 40, -5, 50, 5, 0, 60), ("far", 300, 300, 301, 301, 0, 1))
+    r = sightline(s, eye(s, 0, 0), eye(s, 100, 0), clearance_step_m=0.5)
+    assert not r.visible and r.blocked_by == ["tower"]
+    c = r.clearance
+    x = c.xy[:, 0] + s.origin[0] - X0
+    inside = (x > 40.01) & (x < 49.99)
+    outside = (x < 39.99) | (x > 50.01)
+    assert inside.sum() == 19 and outside.sum() == 180
+    assert c.clearance_m[inside] == pytest.approx(1.6 - 60.0, abs=1e-6)
+    assert (c.object_index[inside] == s.object_ids.index("tower")).all()
+    assert c.clearance_m[outside] == pytest.approx(1.6, abs=1e-6)
+    low, at = c.minimum()
+    assert low == pytest.approx(-58.4, abs=1e-6) and 40.0 <= at <= 40.5
+
+
+def test_clearance_profile_samples_every_step_up_to_max_samples():
+    """Samples lie evenly from end to end, no further apart than ``step_m`` (hand counts: 30 m at
+    1 m is 31 samples, 10 m at 3 m is 5 samples 2.5 m apart, 0.4 m at 1 m the two ends), and there
+    are never more than ``max_samples`` (30 m at 0.5 m would be 61: capped at exactly 25)."""
+    from analysis.sightline import clearance_profile
+
+    s = scene_of(("far", 300, 300, 301, 301, 0, 1))
+    rc = RayCaster(s)
+    p0 = eye(s, 0, 0)
+
+    def profile(length, step, **kw):
+        return clearance_profile(rc, p0, p0 + np.array([length, 0.0, 0.0]), step, **kw)
+
+    for length, step, n in ((30.0, 1.0, 31), (10.0, 3.0, 5), (0.4, 1.0, 2)):
+        c = profile(length, step)
+        assert len(c.s_m) == n
+        assert c.s_m == pytest.approx(np.linspace(0.0, length, n))
+        assert c.xy[:, 0] - p0[0] == pytest.approx(c.s_m)
+    c = profile(30.0, 0.5, max_samples=25)
+    assert len(c.s_m) == 25 and c.s_m[-1] == pytest.approx(30.0) and np.diff(c.s_m) == pytest.approx(1.25)
+    assert c.clearance_m == pytest.approx(1.6)
+
+
 def test_all_blockers_are_listed_nearest_first():
     s = scene_of(("c", 70, -2, 72, 2, 0, 30), ("a", 20, -2, 22, 2, 0, 30), ("b", 45, -2, 47, 2, 0, 30),
                  ("aside", 45, 10, 47, 14, 0, 30))

@@ -236,6 +236,23 @@ def test_row_houses_with_and_without_party_walls_are_all_listed():
     assert ids == ["A", "B"] and dists[1] == pytest.approx(np.hypot(7.5, 1.5), abs=1e-6)
 
 
+def test_lines_parallel_to_walls_warn_nothing_and_enter_at_the_analytic_walls():
+    """Axis-parallel lines run parallel to half of a box's faces (Möller–Trumbore determinant
+    exactly 0): the blockers are still the analytic wall crossings, and numpy's divide-by-zero
+    warnings stay inside the method instead of reaching the user's console (the CLI's stderr)."""
+    import warnings
+
+    s = _boxes(("A", 0, 0, 10, 10, 0, 10), ("B", 20, 0, 30, 10, 0, 6))
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        ids, dists = _blockers(s, (-5, 5, 2), (35, 5, 2))  # along x: ±y walls, roofs and floors parallel
+        assert ids == ["A", "B"] and dists == pytest.approx([5.0, 25.0], abs=1e-9)
+        ids, dists = _blockers(s, (25, -5, 4), (25, 15, 4))  # along y through B only
+        assert ids == ["B"] and dists == pytest.approx([5.0], abs=1e-9)
+        ids, dists = _blockers(s, (5, 5, -1), (5, 5, 20))  # vertical, up through A's floor and roof
+        assert ids == ["A"] and dists == pytest.approx([1.0], abs=1e-9)
+
+
 def test_segment_inside_a_house_along_its_roof_diagonal():
     """A segment wholly inside a house crosses no face; running exactly under the diagonal shared
     by the two roof triangles it must still be inside (the diagonal counts once)."""

@@ -297,6 +297,11 @@ EQUIVALENT: dict[str, tuple[str, str]] = {
         "cl_hi = np.maximum.reduceat(tri_hi[order], cl_start, axis=0) if len(order) else np.zeros(None)",
         "the else branch needs a scene without triangles, for which segment_blockers returns before "
         "it builds the index"),
+    "analysis.blockers.x__object_index__mutmut_127": (
+        "cell = np.floor((c[:, :, :2].mean(axis=1) + tri_lo.min(axis=0)) / _CLUSTER_CELL_M).astype(np.int64)",
+        "the cells only group each object's triangles into clusters for the broad phase; every cluster's "
+        "plan box is computed from its own triangles (cl_lo/cl_hi), so a grid shifted by another offset "
+        "is as valid a partition, and every triangle whose box a segment meets is still tested exactly"),
     "analysis.blockers.x__object_index__mutmut_102": (
         "tile_lo = np.minimum.reduceat(lo[tile_objects], tile_start, axis=0) if len(tk) else np.zeros((0, 4))",
         "only for a scene without objects; the tile boxes are read in their plan columns 0–1 only "
