@@ -12,7 +12,7 @@ MBO 2002 (as amended) §6(4), BayBO Art. 6(4), BauO NRW 2018 §6(4) — *Wandhö
     einer Neigung von mehr als 70 Grad voll, von mehr als 45 Grad zu einem Drittel"; BauO NRW
     "weniger als 70 Grad zu einem Drittel, anderenfalls voll". The roof belongs to a wall when its
     faces look the same way (azimuth within 30°), start at the wall's top (±0.5 m) and lie behind
-    it. The gable triangle of a gable wall (the part of the wall above its end heights) is treated
+    it, whatever their tilt; each face adds its own share, the wall takes the largest. The gable triangle of a gable wall (the part of the wall above its end heights) is treated
     as the height of the roof over that wall, with the share for the gable's slope (our reading;
     some states count gables to one third regardless of the slope).
 NBauO (Lower Saxony) §5(1)–(2) — *per point*:
@@ -474,7 +474,9 @@ def _compute(model, rule, parcels, lod, parcel_ids, sliver_area_m2, sliver_width
         rc = _polygon_centroids_xy(model, pr) - origin[:2]
         rc_t = np.einsum("ij,ij->i", rc, tvec[pw])
         rc_s = np.einsum("ij,ij->i", rc, nh[pw])
-        match = ((r_tilt >= 10.0) & (cos_az > math.cos(math.radians(30.0)))
+        # no lower bound on the tilt: BauO NRW §6(4) adds a third of any roof below 70°; a flat
+        # face (no horizontal normal) has cos_az = 0 and rises nothing
+        match = ((cos_az > math.cos(math.radians(30.0)))
                  & (np.abs(r_zmin - top_end[pw]) <= 0.5) & (r_zmax > top_end[pw])
                  & (rc_s < s_mean[pw]) & (rc_t >= t0[pw] - 0.5) & (rc_t <= t1[pw] + 0.5))
         dh = np.where(match, r_zmax - top_end[pw], 0.0)
@@ -585,11 +587,11 @@ def _roof_addition(rule: SetbackRule, rise_m, tilt_deg) -> np.ndarray:
     height (m): its rule's share of the rise (MBO §6(4) sentence 3 and the Länder's equivalents),
     or for a per-point rule (NBauO §5(2)) the part of the rise its horizontal run does not cover,
     max(0, Δh − Δh / (factor × tan α)) (module docstring)."""
-    rise = np.asarray(rise_m, dtype=float)
+    rise = np.asarray(rise_m, dtype=float)  # ≥ 0
     if not rule.per_point:
         return rise * rule.roof_share(tilt_deg)
     tan = np.tan(np.radians(np.clip(tilt_deg, 1e-6, 89.999)))
-    return np.where(rise > 0, np.maximum(0.0, rise - rise / (rule.factor * tan)), 0.0)
+    return np.maximum(0.0, rise - rise / (rule.factor * tan))
 
 
 def _not_sliver(geoms, areas, min_area_m2: float, min_width_m: float) -> np.ndarray:

@@ -119,7 +119,7 @@ def test_roof_share_mbo_and_nrw(tilt_deg):
 # height "voll" for roofs steeper than 70°, "zu einem Drittel" for roofs steeper than 45°, not at
 # all up to 45°; BauO NRW 2018 §6(4): one third below 70°, in full from 70° on.
 MBO_SHARES = [(44.9, 0.0), (45.0, 0.0), (45.1, 1 / 3), (69.9, 1 / 3), (70.0, 1 / 3), (70.1, 1.0)]
-NRW_SHARES = [(30.0, 1 / 3), (45.0, 1 / 3), (69.9, 1 / 3), (70.0, 1.0), (70.1, 1.0)]
+NRW_SHARES = [(2.0, 1 / 3), (9.0, 1 / 3), (30.0, 1 / 3), (45.0, 1 / 3), (69.9, 1 / 3), (70.0, 1.0), (70.1, 1.0)]
 
 
 @pytest.mark.parametrize("rule,tilt_deg,share", [(r, t, s) for r in ("mbo", "baybo") for t, s in MBO_SHARES]
