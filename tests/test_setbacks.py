@@ -231,6 +231,47 @@ def test_roof_faces_behind_the_ridge_do_not_count_for_the_wall_in_front():
     assert res.depth_m[:2] == pytest.approx([4.0, 0.4 * (10.0 + rise / 3.0)], abs=1e-6)
 
 
+def test_roof_shares_do_not_depend_on_where_the_houses_stand():
+    """Worked example b) (55° roof, 10 m deep, 6.50 m eaves: H = 6.50 + 7.14/3 m) for two houses at
+    NRW tile coordinates (EPSG:25832), the second 150 m east and 230 m north of the first: the
+    roofs are found over the eave walls of both, far from the model's local origin."""
+    rise = 5 * math.tan(math.radians(55))
+    x0, y0 = 328000.0, 5729000.0
+    model = model_from_solids([("near", *gable_house(x0, y0, 12.0, 10.0, 6.5, 6.5 + rise)),
+                               ("far", *gable_house(x0 + 150, y0 + 230, 12.0, 10.0, 6.5, 6.5 + rise))])
+    res = compute_setbacks(model, "mbo")
+    eave_walls = [i for i, w in enumerate(res.wall_ids) if w.endswith(("#1", "#2"))]  # south, north
+    assert len(eave_walls) == 4
+    assert res.height_m[eave_walls] == pytest.approx([6.5 + rise / 3] * 4, abs=1e-6)
+
+
+@pytest.mark.parametrize("covered", [0.4, 0.6])
+def test_a_wall_is_a_party_wall_only_where_a_neighbour_covers_most_of_it(covered):
+    """The east wall (8 m) of house a meets a neighbour over ``covered`` of its length, at either
+    end (the neighbour reaching 5 m beyond that end): over 40 % it is an outer wall with its
+    3 m area (MBO §6(1): only walls built against the boundary need none), over 60 % a party
+    wall (the module's rule: more than half of the probe strip along the wall)."""
+    for start, stop in ((-5.0, 8.0 * covered), (8.0 * (1 - covered), 13.0)):
+        model = box_model([("a", 0, 0, 10, 8, 0, 7.5), ("n", 10, start, 20, stop, 0, 7.5)])
+        res = compute_setbacks(model, "mbo")
+        east = res.wall_ids.index("a#3")  # box_polygons: ground, roof, south, east, north, west
+        assert shapely.get_coordinates(res.footprints[0]).max(axis=0)[0] == pytest.approx(10.0)
+        assert res.kind[east] == ("outer" if covered < 0.5 else "party"), (start, stop)
+        assert res.areas[east].area == pytest.approx(24.0 if covered < 0.5 else 0.0)
+
+
+def test_violations_come_out_in_the_same_order_whatever_the_file_order():
+    """A 20 m tower whose east wall's area (T = 8 m) reaches two low neighbours: the conflicts of
+    that one wall are listed by building, wall, kind and other building, not in the order the
+    objects were stored."""
+    boxes = [("tower", 0, 0, 10, 10, 0, 20.0), ("zeta", 14, 0, 24, 4.5, 0, 3.0), ("beta", 14, 5.5, 24, 10, 0, 3.0)]
+    first = compute_setbacks(box_model(boxes), "mbo").violations
+    again = compute_setbacks(box_model(boxes[::-1]), "mbo").violations
+    assert first == again
+    keys = [(v["id"], v["wall_id"], v["kind"], str(v["other_id"])) for v in first]
+    assert keys == sorted(keys) and {("tower", "beta"), ("tower", "zeta")} <= {k[::3] for k in keys}
+
+
 def test_the_lod_asked_for_is_the_one_measured():
     """A building stored as a 12 m LoD1 block and a 20 m LoD2 block: T = 0.4 H of the LoD asked
     for (4.8 m, 8 m), the highest when none is given."""
