@@ -272,6 +272,25 @@ def test_violations_come_out_in_the_same_order_whatever_the_file_order():
     assert keys == sorted(keys) and {("tower", "beta"), ("tower", "zeta")} <= {k[::3] for k in keys}
 
 
+@pytest.mark.parametrize("turn_deg,counts", [(0.0, True), (29.5, True), (30.5, False), (45.0, False)])
+def test_a_roof_face_counts_for_the_wall_it_looks_at_within_30_degrees(turn_deg, counts):
+    """A flat-roofed 10 × 8 m box, eaves 6 m, with a 75° roof triangle rising 3 × sin 75° m from the
+    middle of the south wall's top, its downhill direction turned ``turn_deg`` away from the wall's
+    normal: within 30° (the module's tolerance) it is the wall's roof, added in full under MBO
+    (H = 6 + 2.90 m, T = 3.56 m); beyond, the wall keeps H = 6 m."""
+    tilt, turn = math.radians(75.0), math.radians(turn_deg)
+    uphill = np.array([-math.sin(turn) * math.cos(tilt), math.cos(turn) * math.cos(tilt), math.sin(tilt)])
+    along = np.array([math.cos(turn), math.sin(turn), 0.0])  # the face's horizontal contour line
+    a = np.array([5.0, 0.0, 6.0])
+    v, faces = box_polygons(0, 0, 10, 8, 0, 6.0)
+    v = np.vstack([v, a, a + 3 * uphill + 2 * along, a + 3 * uphill - 2 * along])
+    res = compute_setbacks(model_from_solids([("h", v, faces + [([8, 9, 10], ROOF)])]), "mbo")
+    south = res.wall_ids.index("h#2")
+    rise = 3 * math.sin(tilt)
+    assert res.height_m[south] == pytest.approx(6.0 + (rise if counts else 0.0), abs=1e-6)
+    assert res.depth_m[south] == pytest.approx(max(0.4 * (6.0 + (rise if counts else 0.0)), 3.0), abs=1e-6)
+
+
 def test_the_lod_asked_for_is_the_one_measured():
     """A building stored as a 12 m LoD1 block and a 20 m LoD2 block: T = 0.4 H of the LoD asked
     for (4.8 m, 8 m), the highest when none is given."""

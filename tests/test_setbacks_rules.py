@@ -346,6 +346,19 @@ def test_variant_conflicts_new_apart_from_existing():
     assert same["new"] == [] and same["resolved"] == []
 
 
+def test_a_conflict_with_another_neighbour_is_new():
+    """Bestand: a and b 4 m apart (their 3 m areas overlap). Variant: b demolished, c built at the
+    same place. a's conflicts with c are new and those with b resolved, although a's wall and the
+    kind are the same: a conflict is about (building, other building, kind)."""
+    a, spot = ("a", 0, 0, 10, 8, 0, 7.5), (0, 12, 10, 20, 0, 7.5)
+    before = compute_setbacks(box_model([a, ("b", *spot)]), "mbo")
+    after = compute_setbacks(box_model([a, ("c", *spot)]), "mbo")
+    cmp = compare_conflicts(before, after)
+    assert sorted((v["id"], v["other_id"]) for v in cmp["new"]) == [("a", "c"), ("c", "a")]
+    assert sorted((v["id"], v["other_id"]) for v in cmp["resolved"]) == [("a", "b"), ("b", "a")]
+    assert cmp["existing"] == []
+
+
 def test_cli_default_rule_is_the_land_of_the_model():
     out = subprocess.run([sys.executable, "main.py", "setbacks", str(NRW[0]), "--json"], cwd=ROOT,
                          capture_output=True, text=True, timeout=300)
