@@ -88,6 +88,7 @@ def test_din_5034_thresholds_at_the_boundaries(hours_equinox, hours_winter, expe
     r.hours_winter = np.full(len(r.points), float(hours_winter))
     assert (r.point_class == expected).all()
     f = r.figures()
+    assert f["standard"] == "DIN 5034-1 (Besonnung)"  # the result names the rule it applies
     assert (f["threshold_equinox_h"], f["threshold_winter_h"], f["min_sun_elevation_deg"]) == (4.0, 1.0, 6.0)
     assert f["points_meeting_equinox"] == (len(r.points) if expected != MEETS_NONE else 0)
     assert f["points_meeting_both"] == (len(r.points) if expected == MEETS_BOTH else 0)
@@ -433,6 +434,10 @@ def test_point_table_places_each_point_on_its_wall():
     assert sorted(set(t["storey"][south].tolist())) == [0, 1, 2, 3]
     assert np.allclose(t["z"][south] - Z0, 1.5 + 3.0 * t["storey"][south])
     assert np.allclose(t["hours_equinox"], np.round(r.hours_equinox, 3))
+    assert np.allclose(t["hours_winter"], np.round(r.hours_winter, 3))
+    # the unobstructed south wall meets both DIN days, the north wall neither (no January sun)
+    assert set(t["class"][south]) == {"equinox and winter"}
+    assert set(t["class"][np.isclose(t["facade_azimuth_deg"], 0.0)]) == {"not met"}
 
 
 def test_a_scene_without_buildings_has_no_check_points():
@@ -826,3 +831,21 @@ def test_a_bay_in_one_wall_polygon_gets_points_on_its_front():
     assert front.sum() == 8
     assert np.allclose(on_wall[front, 1], -1.0) and np.allclose(on_wall[~front, 1], 0.0)
     assert np.allclose(p.normals, [0.0, -1.0, 0.0])
+
+
+def test_vertical_surfaces_that_are_not_walls_hold_no_check_points():
+    """Only wall surfaces are facades: on the 20 × 10 × 12 m house with its north side typed
+    RoofSurface (a roof slope as steep as a wall, as the lower part of a mansard roof can be) and
+    its east side a ClosureSurface (the open side towards a building part), the south (40) and
+    west (20) walls keep their points, 60 in all."""
+    from model.semantics import CLOSURE, ROOF
+    from tests.helpers import box_polygons, model_from_solids
+
+    v, faces = box_polygons(X0, Y0, X0 + 20.0, Y0 + 10.0, Z0, Z0 + 12.0)
+    faces[3] = (faces[3][0], CLOSURE)  # east
+    faces[4] = (faces[4][0], ROOF)  # north
+    sc = model_from_solids([("haus", v, faces)]).scene()
+    p = facade_points(sc, raycaster=RayCaster(sc))
+    assert len(p) == 60
+    az = np.round(p.facade_azimuth_deg, 6)
+    assert (az == 180.0).sum() == 40 and (az == 270.0).sum() == 20
