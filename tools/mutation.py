@@ -195,6 +195,18 @@ EQUIVALENT: dict[str, tuple[str, str]] = {
         "lost = (np.bincount(inv, weights=self.lost_compliance(), )",
         "inv is np.unique's inverse over the building names, so every name occurs and bincount's length "
         "is len(names) without minlength"),
+    "analysis.samples.x__facade_triangles__mutmut_19": (
+        "keep &= ~np.isin(scene.surface_type, np.array([GROUND, ROOF, CLOSURE], ))",
+        "np.isin compares values: the three small semantic codes are the same numbers as int64 as in the "
+        "surface_type dtype (int16)"),
+    "analysis.samples.x_facade_points__mutmut_450": (
+        'rhs = np.einsum("ij,ij->i", nrm, corners[tri_local, 0]) - cu[cand] * np.einsum("IJ,IJ->I", nrm, uu) \\',
+        "einsum subscripts are labels: upper-case letters name the same contraction"),
+    "analysis.samples.x_covered_points__mutmut_78": (
+        "back = h.hit & (sign * scene.face_normals[np.where(h.hit, h.triangle, 0), 2] >= 0)",
+        "differs only for a hit on a triangle with n_z exactly 0, i.e. a vertical ray lying in a vertical "
+        "triangle's plane; the ray cores report no hit for a ray parallel to the triangle (numpy: "
+        "det = 0, which is n_z times twice the area, is rejected; Embree likewise), so h.hit is False there"),
     "analysis.setbacks.x__compute__mutmut_8": (
         "ids, fps, pair_poly, pair_row = footprint_polygons(model, lod, )",
         "footprint_polygons' default types are (\"Building\",), the argument the mutant drops"),
