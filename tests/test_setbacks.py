@@ -639,6 +639,10 @@ def test_buildings_without_walls_give_an_empty_wall_table():
     assert np.allclose(r.origin, m.origin)  # the footprints are relative to it
     assert r.footprint_ids == ["dach"] and r.footprints[0].area == pytest.approx(80.0)
     assert r.summary()["walls"] == 0
+    # the per-wall fields stay arrays with one entry per wall (SetbackResult), here none
+    for name in ("wall_height_m", "height_m", "depth_m", "length_m", "kind", "areas", "ground_z"):
+        assert np.asarray(getattr(r, name)).shape == (0,), name
+    assert json.loads(r.to_geojson_bytes())["features"] == []
 
 
 def test_the_default_rule_follows_the_land_and_unknown_rules_are_input_errors():
