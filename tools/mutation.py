@@ -271,6 +271,14 @@ EQUIVALENT: dict[str, tuple[str, str]] = {
     "analysis.setbacks.x_compute_setbacks__mutmut_2": (
         'def compute_setbacks(model: CityModel, rule="AUTO", parcels=None, lod: str | None = None,',
         "a string rule is compared lower-cased (rule.lower() == \"auto\"), so \"AUTO\" is the same default"),
+    "analysis.setbacks.x__compute__mutmut_393": (
+        "r_tilt = np.degrees(np.arccos(np.clip(ru[:, 2], None, 1.0)))",
+        "ru was turned to face up the line before (ru[:, 2] < 0 flipped), so the lower clip bound 0 is "
+        "never reached (-0.0 gives the same 90°)"),
+    "analysis.setbacks.x__compute__mutmut_400": (
+        "r_tilt = np.degrees(np.arccos(np.clip(ru[:, 2], 0.0, 2.0)))",
+        "the z component of a unit normal divided by its own np.linalg.norm never exceeds 1 (rounding "
+        "is monotone), so the upper clip bound is never reached"),
     "analysis.setbacks.x_polygon_centroids_xy__mutmut_24": (
         "m = c[:, :, :3].mean(axis=1)",
         "only the columns 0 and 1 (x, y) of m are read"),
