@@ -63,7 +63,7 @@ GRIDS_STAMP := $(VENV)/share/stadtbild/proj/.built
 grids: $(GRIDS_STAMP)
 
 $(GRIDS_STAMP): model/datum_grids.py $(VENV)/.installed
-	$(PY) -m model.datum_grids --force
+	$(PY) -m stadtbild.model.datum_grids --force
 	touch $@
 
 # apt-install what is missing, only when root and only packages that are not installed yet

@@ -3,7 +3,7 @@
 without arguments the desktop window opens on the bundled demo district."""
 import sys
 
-from cli import main
+from stadtbild.cli import main
 
 if __name__ == "__main__":
     sys.exit(main())

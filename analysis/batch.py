@@ -63,8 +63,8 @@ from pathlib import Path
 
 import numpy as np
 
-from model.errors import InputError
-from model.fileio import atomic_write_bytes
+from stadtbild.model.errors import InputError
+from stadtbild.model.fileio import atomic_write_bytes
 
 from .batch_plan import (BatchOptions, Partition, clear_file_cache, grow_region, plan, read_done,
                          run_shared)
@@ -139,7 +139,7 @@ def run_batch(inputs, options: BatchOptions, client=None, progress=None, on_tile
     progress      callable(done, total) after every finished tile
     on_tile_done  callable(tile_id, marker or None, exception or None)
     """
-    from model.crs import parse_crs
+    from stadtbild.model.crs import parse_crs
 
     options.validate()
     t0 = time.perf_counter()
@@ -160,7 +160,7 @@ def run_batch(inputs, options: BatchOptions, client=None, progress=None, on_tile
         key = options.key()
         crs = model.crs if model is not None else None
         if crs is None:
-            from model.crs import CRSInfo
+            from stadtbild.model.crs import CRSInfo
 
             crs = parse_crs(options.crs) if options.crs else CRSInfo(getattr(options, "_epsg", None))
         todo, skipped = [], []
@@ -191,8 +191,8 @@ def run_batch(inputs, options: BatchOptions, client=None, progress=None, on_tile
                 on_tile_done(tile_id, marker, exc)
 
         def parts():
-            from model.spatial import spatial_index, subset
-            from model.surgery import compact
+            from stadtbild.model.spatial import spatial_index, subset
+            from stadtbild.model.surgery import compact
 
             idx = spatial_index(model) if model is not None else None
             for tile, groups in todo:

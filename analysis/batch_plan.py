@@ -15,8 +15,8 @@ from pathlib import Path
 
 import numpy as np
 
-from model.errors import InputError
-from model.fileio import atomic_write_bytes
+from stadtbild.model.errors import InputError
+from stadtbild.model.fileio import atomic_write_bytes
 
 ANALYSES = ("solar", "sunhours", "metrics", "sunlight")
 DEFAULT_HALO_M = 300.0
@@ -184,7 +184,7 @@ def drop_shared(key: str) -> None:
 
 # ============================================================================ planning
 def _model_files(inputs) -> list[Path]:
-    from importers import sorted_model_files
+    from stadtbild.importers import sorted_model_files
 
     files: list[Path] = []
     for p in inputs:
@@ -224,7 +224,7 @@ def load_cached(path, crs: str | None = None):
     modification time and ``crs`` (bounded by ``STADTBILD_BATCH_CACHE_MB`` MB of source file
     bytes; 0 disables it). The cached model is shared: callers must not modify it (partitions take
     ``model.spatial.subset`` views or merged copies)."""
-    from importers import load
+    from stadtbild.importers import load
 
     p = Path(path)
     try:
@@ -266,7 +266,7 @@ def load_files(files, crs: str | None = None):
     if len(models) == 1:
         return model
     if not model.crs and any(m.crs for m in models[1:]):  # load_many sets the CRS on its first model
-        from importers import load_many
+        from stadtbild.importers import load_many
 
         return load_many(files, crs=crs)
     for f, m in zip(files[1:], models[1:]):
@@ -278,7 +278,7 @@ def load_files(files, crs: str | None = None):
 
 def scan_file(path: str, crs: str | None = None) -> dict:
     """Bbox (3D, model CRS), object count and CRS of one tile file (a Dask task in file mode)."""
-    from model.ground import lowest_ground_z
+    from stadtbild.model.ground import lowest_ground_z
 
     try:
         m = load_cached(path, crs=crs)
@@ -295,7 +295,7 @@ def scan_file(path: str, crs: str | None = None) -> dict:
 def grid_tiles(model, tile_size_m: float) -> list[tuple[Tile, np.ndarray]]:
     """Grid cells (aligned to multiples of ``tile_size_m``) that own at least one object group,
     with the indices of their groups (``model.spatial.SpatialIndex``)."""
-    from model.spatial import spatial_index
+    from stadtbild.model.spatial import spatial_index
 
     idx = spatial_index(model)
     c = idx.group_centres
@@ -340,7 +340,7 @@ def read_done(out_dir, tile_id: str) -> dict | None:
 
 def partition_model(part: Partition):
     """(model with own + halo objects, own object ids) of a partition (loads files in file mode)."""
-    from model.spatial import spatial_index, subset
+    from stadtbild.model.spatial import spatial_index, subset
 
     if part.model is not None:
         return part.model, list(part.own_ids)
@@ -367,7 +367,7 @@ def plan(inputs, options: BatchOptions, client=None):
 
     File tiles when several files are given (or a folder) and no ``tile_size_m``; else a grid
     over the merged model (one file, or ``tile_size_m`` given)."""
-    from importers import load, load_many
+    from stadtbild.importers import load, load_many
 
     files = _model_files(inputs)
     if len(files) > 1 and options.tile_size_m is None:
@@ -403,7 +403,7 @@ def plan(inputs, options: BatchOptions, client=None):
     if bb is None:
         raise InputError(files[0], "the model holds no geometry")
     if options.analysis in ("sunhours", "sunlight"):
-        from model.ground import lowest_ground_z
+        from stadtbild.model.ground import lowest_ground_z
 
         sc = model.scene(options.lod)
         options._ground_z = float(lowest_ground_z(sc) + sc.origin[2])

@@ -11,9 +11,9 @@ from pathlib import Path
 
 import numpy as np
 
-from model.fileio import atomic_write_bytes
-from exporters.vector import VectorLayer, write_vector
-from model.shapes import polygon_shapes
+from stadtbild.model.fileio import atomic_write_bytes
+from stadtbild.exporters.vector import VectorLayer, write_vector
+from stadtbild.model.shapes import polygon_shapes
 
 from .batch_plan import FILE_CACHE_STATS, Partition, RunShared, done_marker, partition_model, shared_for
 
@@ -21,7 +21,7 @@ def run_scene(model, lod, origin, site_bbox):
     """The model's Scene expressed in the run's local ``origin`` (exact: both origins are whole
     metres) and reporting the run's bbox as its own, so that ``analysis.sun.site_from_model`` gives
     every partition the site of the whole run."""
-    from model.scene import Scene
+    from stadtbild.model.scene import Scene
 
     sc = model.scene(lod)
     shift = np.asarray(sc.origin, float) - np.asarray(origin, float)
@@ -50,7 +50,7 @@ def surface_ordinals(model, scene, polygons: np.ndarray) -> np.ndarray:
 
 def _footprints(model, ids):
     """{building id: shapely footprint in the model CRS} for the top-level ids."""
-    from model.footprint import footprint_polygons
+    from stadtbild.model.footprint import footprint_polygons
 
     fids, fps, _, _ = footprint_polygons(model, None, ("Building",))
     origin = model.origin
@@ -125,9 +125,9 @@ def _solar_tile(part: Partition, model, own_ids, tdir: Path, shared: RunShared |
 
 def _write_seq(part, model, own_ids, tdir, object_attrs, model_polygons=None, surface_cols=None) -> str:
     """CityJSONSeq of the own objects with results as attributes (standalone vertices)."""
-    from exporters.cityjson import write_cityjsonseq
-    from model.spatial import subset
-    from model.surgery import compact
+    from stadtbild.exporters.cityjson import write_cityjsonseq
+    from stadtbild.model.spatial import subset
+    from stadtbild.model.surgery import compact
 
     own = compact(subset(model, own_ids))
     surf_attrs = None
@@ -152,7 +152,7 @@ def _write_seq(part, model, own_ids, tdir, object_attrs, model_polygons=None, su
 
 
 def _metrics_tile(part: Partition, model, own_ids, tdir: Path) -> dict:
-    from model.spatial import subset
+    from stadtbild.model.spatial import subset
 
     from .metrics import compute_metrics
 
@@ -189,7 +189,7 @@ def _metrics_tile(part: Partition, model, own_ids, tdir: Path) -> dict:
 def _sun_tile_setup(part: Partition, model):
     """(run scene, site, ground, ray caster) of a tile for the sun analyses: the run's local frame
     and site (:func:`run_scene`) and one ground plane for the whole run when there is no terrain."""
-    from model.ground import Ground, ground_for
+    from stadtbild.model.ground import Ground, ground_for
     from .raycast import RayCaster
     from .sun import site_from_model
 
@@ -202,7 +202,7 @@ def _sun_tile_setup(part: Partition, model):
 
 
 def _sunhours_tile(part: Partition, model, own_ids, tdir: Path) -> dict:
-    from exporters.tables import write_geotiff
+    from stadtbild.exporters.tables import write_geotiff
 
     from .shadow import sun_hours
 
@@ -290,7 +290,7 @@ def run_partition(part: Partition, shared: RunShared | str | None = None) -> dic
     """Compute one tile and write its outputs and done marker (a Dask task). Returns the marker.
     ``shared``: the run's :class:`RunShared` or its key in this process (solar; None =
     ``part.weather`` and a sky per tile)."""
-    from model.crs import parse_crs
+    from stadtbild.model.crs import parse_crs
     t0 = time.perf_counter()
     c0 = time.process_time()
     loads0, hits0 = FILE_CACHE_STATS["loads"], FILE_CACHE_STATS["hits"]
@@ -322,11 +322,13 @@ def warm_worker(analysis: str) -> list:
     for them). Returns the names imported."""
     import importlib
 
-    names = ["importers", "model.spatial", "shapely", "pyogrio", "pyproj"]
-    names += {"solar": ["analysis.solar", "analysis.raycast", "scipy.sparse"],
+    names = ["importers", "model.spatial"]
+    names += {"solar": ["analysis.solar", "analysis.raycast"],
               "sunhours": ["analysis.shadow", "analysis.raycast", "model.ground", "exporters.tables"],
               "metrics": ["analysis.metrics"],
               "sunlight": ["analysis.sunlight", "analysis.raycast", "model.ground"]}.get(analysis, [])
+    names = [f"stadtbild.{name}" for name in names] + ["shapely", "pyogrio", "pyproj"]
+    names += ["scipy.sparse"] if analysis == "solar" else []
     done = []
     for name in names:
         try:

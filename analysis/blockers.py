@@ -10,8 +10,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from model.cache import cached
-from model.ranges import concatenated_ranges
+from stadtbild.model.cache import cached
+from stadtbild.model.ranges import concatenated_ranges
 
 #: a triangle counts as horizontal-ish (part of a roof/floor/ground layer) when |n_z| exceeds this
 _NON_VERTICAL_NZ = 1e-6

@@ -52,11 +52,11 @@ import numpy as np
 import shapely
 from shapely.ops import substring
 
-from analysis.bplan_envelopes import (HeightReferences, PreparedPlan, Zone, polygonal, prepare, to_local,
+from stadtbild.analysis.bplan_envelopes import (HeightReferences, PreparedPlan, Zone, polygonal, prepare, to_local,
                                       zone_limit)
-from analysis.metrics import STOREY_HEIGHT_M
-from model.bplan import Bebauungsplan
-from model.semantics import GROUND, ROOF, UNKNOWN
+from stadtbild.analysis.metrics import STOREY_HEIGHT_M
+from stadtbild.model.bplan import Bebauungsplan
+from stadtbild.model.semantics import GROUND, ROOF, UNKNOWN
 
 DEFAULT_TOLERANCE_M = 0.01
 RATIO_TOLERANCE = 0.0005
@@ -231,7 +231,7 @@ def _building_triangles(model, lod, building_ids):
     """Per building id: (corners (k, 3, 3) local of its up-facing non-vertical triangles, is_roof
     (k,) bool, polygon (k,) the scene polygon each triangle belongs to). Roof triangles are the
     RoofSurface ones; without semantics the up-facing ones."""
-    from model.surgery import roots
+    from stadtbild.model.surgery import roots
 
     scene = model.scene(lod)
     if scene.n_triangles == 0:
@@ -404,8 +404,8 @@ def check_compliance(model, plan: Bebauungsplan, inserted=(), changed=(), lod=No
     """Check every building of ``model`` (a variant: the scenario already applied) that stands
     in the plan area against ``plan`` (in the model CRS); ``inserted`` / ``changed`` ids are
     listed first (see the module docstring for the checks and their measures)."""
-    from analysis.metrics import compute_metrics
-    from model.footprint import footprint_polygons
+    from stadtbild.analysis.metrics import compute_metrics
+    from stadtbild.model.footprint import footprint_polygons
 
     progress = progress or (lambda *_a: None)
     origin = np.asarray(model.origin, dtype=np.float64).reshape(3)
@@ -453,7 +453,7 @@ def check_compliance(model, plan: Bebauungsplan, inserted=(), changed=(), lod=No
     ins, chg = set(inserted), set(changed)
     for n_done, (bid, fp) in enumerate(inside):
         if cancelled is not None and cancelled():
-            from model.errors import Cancelled
+            from stadtbild.model.errors import Cancelled
 
             raise Cancelled()
         i = row_of.get(bid)
@@ -605,7 +605,7 @@ def check_compliance(model, plan: Bebauungsplan, inserted=(), changed=(), lod=No
 def buildings_in_area(model, plan: Bebauungsplan, lod=None, exclude=()) -> list[str]:
     """Top-level buildings whose footprint centroid lies in the plan area (for "hide the existing
     buildings in the plan area"); ``exclude``: ids to leave out (e.g. the inserted ones)."""
-    from model.footprint import footprint_centroids
+    from stadtbild.model.footprint import footprint_centroids
 
     origin = np.asarray(model.origin, dtype=np.float64)
     area = polygonal(to_local(plan.geltungsbereich(), origin))

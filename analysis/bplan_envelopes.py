@@ -34,8 +34,8 @@ from dataclasses import dataclass, field
 import numpy as np
 import shapely
 
-from analysis.metrics import STOREY_HEIGHT_M
-from model.bplan import Bebauungsplan, PlanFeature, zone_colour
+from stadtbild.analysis.metrics import STOREY_HEIGHT_M
+from stadtbild.model.bplan import Bebauungsplan, PlanFeature, zone_colour
 
 #: a placeholder limit at or below ground + this (m) is not applied
 PLACEHOLDER_M = 0.5
@@ -241,7 +241,7 @@ def polygon_triangles(polys_xy, z) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     callable giving z for (n, 2) points) with :func:`model.triangulate.triangulate` (ear
     clipping). Returns ``(vertices (n, 3), triangles (m, 3) facing up, owner (m,))`` with owner =
     index of the input geometry."""
-    from model.triangulate import triangulate
+    from stadtbild.model.triangulate import triangulate
 
     geoms = np.asarray(polys_xy, dtype=object)
     parts, owner_of_part = shapely.get_parts(geoms, return_index=True)

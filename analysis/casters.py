@@ -17,7 +17,7 @@ from typing import Protocol, runtime_checkable
 
 import numpy as np
 
-from model.semantics import TERRAIN
+from stadtbild.model.semantics import TERRAIN
 
 
 @runtime_checkable

@@ -28,10 +28,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from model.errors import InputError
+from stadtbild.model.errors import InputError
 
 from .casters import make_raycaster, terrain_objects
-from model.ground import ground_for
+from stadtbild.model.ground import ground_for
 from .sightline import target_points, trace_lines
 
 #: an object rising less than this above the sight plane does not intrude (m)

@@ -158,7 +158,7 @@ class EditableRayCaster:
         """The combined Scene: source objects and triangles first, then the added ones (built on
         first use; removed source objects stay in it, see :attr:`enabled_objects`)."""
         if self._scene is None:
-            from model.scene import Scene
+            from stadtbild.model.scene import Scene
 
             self._scene = (self.source_scene if self._added_scene is None
                            else Scene.concatenate([self.source_scene, self._added_scene]))

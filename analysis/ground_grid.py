@@ -19,9 +19,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from model.cache import cached
-from model.errors import InputError
-from model.semantics import TERRAIN
+from stadtbild.model.cache import cached
+from stadtbild.model.errors import InputError
+from stadtbild.model.semantics import TERRAIN
 
 from .casters import first_casters, ground_cover_objects, terrain_objects
 
@@ -106,7 +106,7 @@ class GroundGrid:
 
     def raster(self, values, nodata=-1.0, units: str = ""):
         """A :class:`model.raster.Raster` of ``values`` (ny, nx) with this georeference."""
-        from model.raster import Raster
+        from stadtbild.model.raster import Raster
 
         crs = self.crs.name if self.crs is not None and getattr(self.crs, "epsg", None) else None
         v = np.asarray(values, dtype=np.float32)
@@ -198,7 +198,7 @@ def ground_grid(scene, cell_m: float = 1.0, extent=None, polygon=None, ground=No
     grown by ``grow_m`` on every side (capped at :data:`MAX_GROW_M`) and extended by
     ``shadow_vector_xy`` (m, capped likewise). Footprint cells are found with ``raycaster``
     (a vertical ray from the sample hits a non-terrain object) when given."""
-    from model.ground import ground_for
+    from stadtbild.model.ground import ground_for
 
     if not (cell_m > 0 and math.isfinite(cell_m)):
         raise InputError(None, f"--grid must be a positive number of metres, got {cell_m}")

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from .casters import make_raycaster
-from model.ground import ground_for
+from stadtbild.model.ground import ground_for
 from .sightline import EYE_HEIGHT_M, target_points, trace_lines
 from .viewshed import RAY_BATCH
 

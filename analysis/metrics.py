@@ -63,11 +63,11 @@ from dataclasses import dataclass, field
 import numpy as np
 import shapely
 
-from model.cache import cached
-from model.citymodel import CityModel
-from model.ranges import concatenated_ranges
-from model.footprint import effective_semantics, object_rows, polygon_unit_normals, projected_unions
-from model.semantics import GROUND, ROOF, SURFACE_CODE, WALL
+from stadtbild.model.cache import cached
+from stadtbild.model.citymodel import CityModel
+from stadtbild.model.ranges import concatenated_ranges
+from stadtbild.model.footprint import effective_semantics, object_rows, polygon_unit_normals, projected_unions
+from stadtbild.model.semantics import GROUND, ROOF, SURFACE_CODE, WALL
 
 BUILDING_TYPES = ("Building", "BuildingPart")
 STOREY_HEIGHT_M = 3.0

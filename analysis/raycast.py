@@ -379,7 +379,7 @@ class RayCaster:
     def _check_cancel(self) -> None:
         c = self.cancel
         if c is not None and (c.is_set() if hasattr(c, "is_set") else c()):
-            from model.errors import Cancelled
+            from stadtbild.model.errors import Cancelled
 
             raise Cancelled("cancelled")
 

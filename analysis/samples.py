@@ -27,8 +27,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from model.errors import InputError
-from model.semantics import CLOSURE, GROUND, TERRAIN
+from stadtbild.model.errors import InputError
+from stadtbild.model.semantics import CLOSURE, GROUND, TERRAIN
 
 from .raycast import offset_points
 
@@ -212,7 +212,7 @@ class FacadePoints:
 
 
 def _facade_triangles(scene, objects) -> np.ndarray:
-    from model.semantics import CLOSURE, GROUND, ROOF
+    from stadtbild.model.semantics import CLOSURE, GROUND, ROOF
 
     n = scene.face_normals
     keep = (np.abs(n[:, 2]) < FACADE_MAX_ABS_NZ) & (scene.triangle_areas > 1e-6)

@@ -140,7 +140,7 @@ def unchanged_objects(scene_before, scene_after) -> np.ndarray:
 def before_after_scene(scene_before, scene_after) -> BeforeAfterScene | None:
     """The union scene and masks of ``scene_before`` / ``scene_after`` (see module docstring), or
     None when the two scenes do not share their local origin."""
-    from model.scene import Scene
+    from stadtbild.model.scene import Scene
 
     if not np.array_equal(np.asarray(scene_before.origin), np.asarray(scene_after.origin)):
         return None

@@ -56,12 +56,12 @@ from pathlib import Path
 import numpy as np
 import shapely
 
-from model.cache import cached
-from model.citymodel import CityModel
-from model.errors import InputError
-from model.footprint import effective_semantics, footprint_polygons
-from model.ranges import concatenated_ranges
-from model.semantics import GROUND, ROOF, WALL
+from stadtbild.model.cache import cached
+from stadtbild.model.citymodel import CityModel
+from stadtbild.model.errors import InputError
+from stadtbild.model.footprint import effective_semantics, footprint_polygons
+from stadtbild.model.ranges import concatenated_ranges
+from stadtbild.model.semantics import GROUND, ROOF, WALL
 
 from .metrics import polygon_geometry_arrays
 

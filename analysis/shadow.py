@@ -40,7 +40,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from model.errors import InputError
+from stadtbild.model.errors import InputError
 
 from .casters import ShadowCasters, first_casters, ground_cover_objects, terrain_objects
 from .ground_grid import (MAX_GROW_M, GroundGrid, building_bounds, ground_grid, longest_shadow_m, raster_polygons,
@@ -269,7 +269,7 @@ def shadow_at(scene, time, cell_m: float = 1.0, extent=None, polygon=None, surfa
     a :class:`GroundGrid` from :func:`shadow_grid` over the same scene, ``cell_m`` and fixed
     ``extent`` (its footprint cells found once), reused for every time of day: a time slider then
     costs only the rays towards the sun. The result is the same as without it."""
-    from model.ground import ground_for
+    from stadtbild.model.ground import ground_for
     from .sun import sun_positions
 
     site = site_of(scene, site, tz)
@@ -283,7 +283,7 @@ def shadow_grid(scene, cell_m: float, extent, polygon=None, ground=None, raycast
     """The ground grid :func:`shadow_at` builds over a fixed ``extent`` (or ``polygon``), with its
     footprint cells found as shadow_at finds them (ground cover switched off in ``raycaster``), to
     pass as shadow_at's ``grid`` for many times of day."""
-    from model.ground import ground_for
+    from stadtbild.model.ground import ground_for
 
     if extent is None and polygon is None:
         raise ValueError("a reusable shadow grid needs a fixed extent or polygon (else it follows the sun)")
@@ -345,7 +345,7 @@ def sun_hours(scene, date=None, start: str = "00:00", stop: str = "24:00", step_
     """Hours of direct sun per sample between local ``start`` and ``stop`` on ``date``
     (e.g. "2026-03-21"), or over explicit equally spaced ``times``; ``step_min`` ≤ 10 minutes.
     For a period of several days, call once per day and add (or pass ``times``)."""
-    from model.ground import ground_for
+    from stadtbild.model.ground import ground_for
     from .sun import day_times, sun_positions
 
     if not (0 < step_min <= MAX_STEP_MIN):
@@ -502,9 +502,9 @@ def before_after(scene_before, scene_after, analysis: str = "sunhours", shared_r
     the scenes (those shape the ground samples themselves), then two ray structures are built.
     None = :func:`analysis.scenario_rays.shared_rays_enabled` (off unless STADTBILD_SHARED_RAYS=1:
     on the demo the shared route measured no faster)."""
-    from model.scene import Scene
+    from stadtbild.model.scene import Scene
 
-    from model.ground import ground_for
+    from stadtbild.model.ground import ground_for
     from .sun import sun_positions
 
     if not np.allclose(scene_before.origin, scene_after.origin):

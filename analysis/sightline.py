@@ -31,12 +31,12 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from model.errors import InputError
-from model.semantics import GROUND
+from stadtbild.model.errors import InputError
+from stadtbild.model.semantics import GROUND
 
 from .blockers import segment_blockers
 from .casters import make_raycaster
-from model.ground import ground_for
+from stadtbild.model.ground import ground_for
 
 #: default eye height above the ground (m)
 EYE_HEIGHT_M = 1.6

@@ -58,7 +58,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from model.semantics import ROOF, UNKNOWN, WALL
+from stadtbild.model.semantics import ROOF, UNKNOWN, WALL
 
 from .samples import SubdivisionSamples, subdivision_samples
 from .skypatches import SkyPatches, SunBins, bin_sun_positions, sky_by_name
@@ -87,7 +87,7 @@ class SolarOptions:
     rays_per_batch: int = 1_000_000
 
     def validate(self) -> None:
-        from model.errors import InputError
+        from stadtbild.model.errors import InputError
 
         if not (0.05 <= self.cell_m <= 100):
             raise InputError(None, f"--grid must be between 0.05 and 100 m, got {self.cell_m}")
@@ -499,7 +499,7 @@ def _root_building(model, oid):
 def model_site(scene):
     """The scene's site (``analysis.sun.Site``: WGS84 position, time zone, grid convergence), or
     None when the model has no usable CRS."""
-    from model.errors import InputError
+    from stadtbild.model.errors import InputError
 
     from .sun import site_from_model
 

@@ -27,7 +27,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import numpy as np
 
-from model.errors import InputError
+from stadtbild.model.errors import InputError
 
 #: standard atmosphere defaults for refraction (SPA: annual mean local pressure and temperature)
 DEFAULT_PRESSURE_HPA = 1013.25
@@ -207,7 +207,7 @@ def site_of(scene, site: Site | None = None, tz: str | None = None) -> Site:
 
 def site_at(x: float, y: float, crs, elevation_m: float = 0.0, tz: str | None = None) -> Site:
     """Site at projected coordinates (x, y) in ``crs`` (``model.crs.CRSInfo``)."""
-    from model.crs import transformer_to_wgs84
+    from stadtbild.model.crs import transformer_to_wgs84
 
     try:
         tr = transformer_to_wgs84(crs)

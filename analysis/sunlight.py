@@ -29,7 +29,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from model.errors import InputError
+from stadtbild.model.errors import InputError
 
 from .samples import FacadePoints, facade_points
 
@@ -212,7 +212,7 @@ def facade_sunlight(scene, points: FacadePoints | None = None, dates=None, step_
     scene's own, :func:`model.ground.ground_for`: its terrain mesh or TINRelief, else the plane at
     the lowest ground surface, as in the other analyses) drops the check points below the ground;
     ``cancel`` (a callable returning True to stop) is handed to the ray core."""
-    from model.ground import ground_for
+    from stadtbild.model.ground import ground_for
 
     from .raycast import RayCaster
     from .sun import site_of

@@ -24,10 +24,10 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from model.errors import InputError
+from stadtbild.model.errors import InputError
 
 from .casters import make_raycaster
-from model.ground import ground_for
+from stadtbild.model.ground import ground_for
 from .sightline import END_GAP_M
 
 #: default viewshed radius (m, horizontal)

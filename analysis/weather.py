@@ -55,7 +55,7 @@ from pathlib import Path
 
 import numpy as np
 
-from model.errors import InputError
+from stadtbild.model.errors import InputError
 
 #: seasonal shape of the monthly clear-sky index (GHI / clear-sky GHI) in Central Europe, Jan…Dec,
 #: relative to its annual mean; approximate KNMI De Bilt / DWD monthly GHI normals 1991–2020 divided

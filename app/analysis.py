@@ -136,7 +136,7 @@ class MetricsPage(AnalysisPage):
         return {"metric": self.metric.currentData()}
 
     def job(self, ctx):
-        from analysis.metrics import compute_metrics
+        from stadtbild.analysis.metrics import compute_metrics
 
         model = ctx.model
 

@@ -14,10 +14,10 @@ import threading
 import numpy as np
 from PySide6.QtCore import QT_TRANSLATE_NOOP
 
-from model.errors import InputError
+from stadtbild.model.errors import InputError
 
-from viewer.overlays import ground_cells_mesh
-from viewer.scene_view import GROUND_PLANE_RGB
+from stadtbild.viewer.overlays import ground_cells_mesh
+from stadtbild.viewer.scene_view import GROUND_PLANE_RGB
 
 from .i18n import format_number, tr
 from .legend import colormap_rgb
@@ -54,7 +54,7 @@ _sites: dict = {}
 
 def site_of(model):
     """The model's site (WGS84 position, time zone, grid convergence), cached per model."""
-    from analysis.sun import site_from_model
+    from stadtbild.analysis.sun import site_from_model
 
     key = id(model)
     if key not in _sites:
@@ -67,7 +67,7 @@ def sun_position(model, when_local) -> dict | None:
     """Sun azimuth/elevation (°) and the unit vector towards the sun in the model grid frame at
     local wall-clock time ``when_local`` (naive datetime, site time zone); None when the model has
     no known place on earth (no CRS)."""
-    from analysis.sun import sun_positions
+    from stadtbild.analysis.sun import sun_positions
 
     try:
         site = site_of(model)
@@ -82,7 +82,7 @@ def sun_position(model, when_local) -> dict | None:
 
 def analysis_scene(ctx):
     """The scene the ray casting uses (with terrain when the model has one) — as the CLI."""
-    from model.ground import analysis_scene as scene_of
+    from stadtbild.model.ground import analysis_scene as scene_of
 
     return scene_of(ctx.model)
 
@@ -93,8 +93,8 @@ def study_extent(base_model) -> tuple[float, float, float, float]:
     10° sun elevation (at most 1 km) — as the CLI's sun-hours default. One fixed area for every
     time of day and every variant, so that shadow areas and the open ground they are measured
     against compare like with like."""
-    from model.ground import ground_for
-    from analysis.shadow import SUNHOURS_EXTENT_ELEVATION_DEG, ground_grid, longest_shadow_m
+    from stadtbild.model.ground import ground_for
+    from stadtbild.analysis.shadow import SUNHOURS_EXTENT_ELEVATION_DEG, ground_grid, longest_shadow_m
 
     scene = base_model.scene()
     ground = ground_for(scene)
@@ -116,9 +116,9 @@ def prepared_shadow(model, cell_m: float, extent):
     and kept for the latest model, cell size and extent only (a new model, e.g. after an edit,
     replaces them), so that moving the time slider costs only the rays towards the sun: the ray
     caster's BVH and the grid's footprint cells stay the same. Call with ``_shadow_lock`` held."""
-    from analysis.raycast import RayCaster
-    from analysis.shadow import shadow_grid
-    from model.ground import analysis_scene as scene_of
+    from stadtbild.analysis.raycast import RayCaster
+    from stadtbild.analysis.shadow import shadow_grid
+    from stadtbild.model.ground import analysis_scene as scene_of
 
     key = (id(model), float(cell_m), tuple(extent) if extent is not None else None)
     prep = _shadow_prepared.get(key)
@@ -134,7 +134,7 @@ def prepared_shadow(model, cell_m: float, extent):
 def shadow_job(ctx, cell_m: float, extent):
     """Instant ground shadow at the slider's local time (analysis.shadow.shadow_at) over ``extent``,
     on the ray caster and grid :func:`prepared_shadow` keeps for the model."""
-    from analysis.shadow import shadow_at
+    from stadtbild.analysis.shadow import shadow_at
 
     when = ctx.when_local
     site = site_of(ctx.model)  # pyproj/timezonefinder here in the GUI thread, not in the worker
@@ -185,7 +185,7 @@ def shadow_layer(scene, base_rgb, result) -> ResultLayer:
 
 def sunhours_job(ctx, cell_m: float, step_min: int, extent):
     """Hours of direct sun on the ground over the slider's day (analysis.shadow.sun_hours)."""
-    from analysis.shadow import sun_hours
+    from stadtbild.analysis.shadow import sun_hours
 
     date = ctx.when_local.date().isoformat()
     site = site_of(ctx.model)
@@ -228,7 +228,7 @@ def sightline_job(ctx, points_world, eye_m: float, target_id=None):
     """Sightline from the picked viewpoint (eye ``eye_m`` above the picked point) to the picked
     target point, or to the top of the picked target building (analysis.sightline.sightline).
     ``points_world``: the picked points in the model CRS."""
-    from analysis.sightline import sightline
+    from stadtbild.analysis.sightline import sightline
 
     if points_world[0] is None or points_world[1] is None:
         raise InputError(None, tr("pick a viewpoint and a target in the 3D view first"))
@@ -252,7 +252,7 @@ def sightline_job(ctx, points_world, eye_m: float, target_id=None):
 def with_labels(result, model, ids):
     """``result`` with ``labels`` {object id: human label (model.labels)} of ``ids``, computed
     in the worker, so the result's text names buildings by address, name or short id."""
-    from model.labels import object_label
+    from stadtbild.model.labels import object_label
 
     result.labels = {oid: object_label(model, oid) for oid in dict.fromkeys(ids)}
     return result
@@ -260,7 +260,7 @@ def with_labels(result, model, ids):
 
 def labeller(result):
     """oid -> label from the result's ``labels`` (:func:`with_labels`), else the short id."""
-    from model.labels import short_id
+    from stadtbild.model.labels import short_id
 
     labels = getattr(result, "labels", None) or {}
     return lambda oid: labels.get(oid) or short_id(oid)
@@ -279,7 +279,7 @@ def _local(result_scene, scene, p):
 
 
 def sightline_layer(scene, base_rgb, result, label=None) -> ResultLayer:
-    from viewer.marks import line_mesh, marker_mesh
+    from stadtbild.viewer.marks import line_mesh, marker_mesh
 
     label = label or labeller(result)
     rs = getattr(result, "scene", None) or scene
@@ -314,7 +314,7 @@ def _picked_eye(points_world, eye_m: float):
 
 def viewshed_job(ctx, points_world, eye_m: float, radius_m: float, cell_m: float):
     """Ground and facades visible from the picked viewpoint (analysis.viewshed.viewshed)."""
-    from analysis.viewshed import viewshed
+    from stadtbild.analysis.viewshed import viewshed
 
     observer_w = _picked_eye(points_world, eye_m)
 
@@ -332,7 +332,7 @@ VIEWSHED_OPACITY = 0.75
 
 def viewshed_layer(scene, base_rgb, result) -> ResultLayer:
     """Visible ground cells green (hidden grey) and buildings coloured by their visible share."""
-    from viewer.marks import marker_mesh
+    from stadtbild.viewer.marks import marker_mesh
 
     grid = result.grid
     keep = result.active
@@ -367,7 +367,7 @@ def viewshed_layer(scene, base_rgb, result) -> ResultLayer:
 def viewcone_job(ctx, points_world, eye_m: float, target_id, half_angle_deg: float):
     """Protected view corridor from the picked viewpoint to the picked landmark (its top) or
     point (analysis.corridor.view_corridor)."""
-    from analysis.corridor import view_corridor
+    from stadtbild.analysis.corridor import view_corridor
 
     observer_w = _picked_eye(points_world, eye_m)
     if points_world[1] is None:
@@ -393,7 +393,7 @@ TARGET_RGB = (250, 200, 20)
 
 def viewcone_layer(scene, base_rgb, result, label=None) -> ResultLayer:
     """Corridor volume translucent blue, intruding buildings red, the target yellow."""
-    from viewer.marks import triangle_mesh
+    from stadtbild.viewer.marks import triangle_mesh
 
     label = label or labeller(result)
     rs = result.scene
@@ -428,7 +428,7 @@ def viewcone_layer(scene, base_rgb, result, label=None) -> ResultLayer:
 def solar_job(ctx, cell_m: float = 1.0):
     """Annual roof irradiation with shading (analysis.solar.compute_solar, default weather of the
     site)."""
-    from analysis.solar import SolarOptions, compute_solar
+    from stadtbild.analysis.solar import SolarOptions, compute_solar
 
     scene, model = ctx.scene, ctx.model
 
@@ -439,7 +439,7 @@ def solar_job(ctx, cell_m: float = 1.0):
 
 
 def solar_layer(scene, base_rgb, result) -> ResultLayer:
-    from viewer.solar_view import colour_limits
+    from stadtbild.viewer.solar_view import colour_limits
 
     surf = result.surfaces
     per_tri = np.full(scene.n_triangles, np.nan)
@@ -462,9 +462,9 @@ def solar_layer(scene, base_rgb, result) -> ResultLayer:
 def sunlight_job(ctx, year: int, spacing_m: float, storey_height_m: float, step_min: float, compare: bool):
     """DIN 5034-1 facade sunlight (analysis.sunlight) on 21 March and 17 January of ``year``;
     with ``compare`` and a variant open, the same points in the unedited model too."""
-    from model.ground import analysis_scene as scene_of
-    from model.ground import ground_of as ground_for_model
-    from analysis.sunlight import compare_sunlight, default_dates, facade_sunlight
+    from stadtbild.model.ground import analysis_scene as scene_of
+    from stadtbild.model.ground import ground_of as ground_for_model
+    from stadtbild.analysis.sunlight import compare_sunlight, default_dates, facade_sunlight
 
     model, base = ctx.model, getattr(ctx, "base_model", None)
     site = site_of(model)
@@ -495,7 +495,7 @@ SUNLIGHT_CLASSES = [
 def sunlight_layer(scene, base_rgb, result) -> ResultLayer:
     """Check points as coloured markers on the facades (viewer.overlays.sunlight_points_mesh), the
     buildings washed out, a category legend."""
-    from viewer.overlays import sunlight_points_mesh
+    from stadtbild.viewer.overlays import sunlight_points_mesh
 
     mesh = sunlight_points_mesh(result)
     if mesh.n_cells:
@@ -533,7 +533,7 @@ def sunlight_rows(result, root_id) -> list[tuple[str, str]]:
 
 # ------------------------------------------------------------------------------ setbacks
 def setback_rules() -> list[tuple[str, str]]:
-    from analysis.setbacks import RULES
+    from stadtbild.analysis.setbacks import RULES
 
     return [(k, r.name) for k, r in RULES.items()]
 
@@ -565,8 +565,8 @@ def setbacks_job(ctx, rule, parcels_path=None, compare: bool = True):
     """Setback areas of the shown model under ``rule`` ("auto": the Land of the existing model,
     for both states), with the parcels of ``parcels_path``; with ``compare`` and a variant shown,
     also of the existing state, so the variant's new conflicts can be told from the existing ones."""
-    from analysis.setbacks import choose_rule, compare_conflicts, compute_setbacks, read_parcels
-    from model.labels import object_label
+    from stadtbild.analysis.setbacks import choose_rule, compare_conflicts, compute_setbacks, read_parcels
+    from stadtbild.model.labels import object_label
 
     model, base = ctx.model, getattr(ctx, "base_model", None)
 
@@ -600,7 +600,7 @@ def setbacks_layer(scene, base_rgb, run) -> ResultLayer:
     """Setback areas on the ground and offending buildings in colour; with a variant compared,
     its new conflicts (red) apart from the existing ones (orange); the summary names the rule
     and how it was chosen, the sliver tolerance and the parcels."""
-    from viewer.setback_view import setback_polydata
+    from stadtbild.viewer.setback_view import setback_polydata
 
     result = run.result if isinstance(run, SetbackRun) else run
     conflicts = run.conflicts if isinstance(run, SetbackRun) else None

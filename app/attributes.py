@@ -7,7 +7,7 @@ import numpy as np
 from PySide6.QtCore import QT_TRANSLATE_NOOP, Qt
 from PySide6.QtWidgets import QDockWidget, QHeaderView, QLabel, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget
 
-from model.semantics import SURFACE_CODE
+from stadtbild.model.semantics import SURFACE_CODE
 
 from .i18n import format_number, tr
 
@@ -29,7 +29,7 @@ def flatten(prefix: str, value, out: list) -> None:
 
 def decoded(key: str, value):
     """An ALKIS code (building function, roof form) as "name (code)"; other values as they are."""
-    from model.codelists import decode
+    from stadtbild.model.codelists import decode
 
     name = decode(key.rsplit(".", 1)[-1], value)
     return f"{name} ({value})" if name else value
@@ -229,7 +229,7 @@ class AttributeDock(QDockWidget):
             self.table.setItem(r, 1, item)
         from html import escape
 
-        from model.labels import object_label
+        from stadtbild.model.labels import object_label
 
         label = object_label(model, object_id)
         self.label = label

@@ -21,7 +21,7 @@ import os
 from PySide6.QtCore import QObject, QTimer
 from PySide6.QtWidgets import QMessageBox
 
-from model.autosave import Autosaver, Recovery, pending_recoveries
+from stadtbild.model.autosave import Autosaver, Recovery, pending_recoveries
 
 from .i18n import tr
 
@@ -90,7 +90,7 @@ class AutosaveController(QObject):
 
     @staticmethod
     def _has_changes(variants, extra) -> bool:
-        from model.autosave import has_changes
+        from stadtbild.model.autosave import has_changes
 
         return has_changes(variants, extra)
 

@@ -115,8 +115,8 @@ class BplanPage(AnalysisPage):
                 "tolerance_m": round(self.tolerance.value(), 3), "storey_height_m": round(self.storey.value(), 3)}
 
     def job(self, ctx):
-        from analysis.bplan import check_compliance
-        from model.errors import InputError
+        from stadtbild.analysis.bplan import check_compliance
+        from stadtbild.model.errors import InputError
 
         c = self.controller
         if c is None or c.plan is None:
@@ -143,7 +143,7 @@ class BplanPage(AnalysisPage):
 
 def _root_mask(scene, model, ids) -> np.ndarray:
     """Per triangle of ``scene``: it belongs to one of the buildings ``ids`` (or their parts)."""
-    from model.surgery import roots
+    from stadtbild.model.surgery import roots
 
     ids = set(ids)
     root = roots(model) if model is not None else {}
@@ -154,7 +154,7 @@ def _root_mask(scene, model, ids) -> np.ndarray:
 def compliance_layer(scene, base_rgb, result):
     """How a check is drawn (:class:`app.state.ResultLayer`): buildings checked green or red, the
     others washed out; the violating parts as overlays; a category legend."""
-    from viewer.bplan_view import OUTSIDE_RGB, violation_meshes
+    from stadtbild.viewer.bplan_view import OUTSIDE_RGB, violation_meshes
 
     from .analysis_calls import muted
     from .state import ResultLayer
@@ -256,7 +256,7 @@ class PlanController(QObject):
         path = str(path)
 
         def run(progress, cancelled):
-            from importers.xplanung import read_xplanung
+            from stadtbild.importers.xplanung import read_xplanung
 
             progress(0.1)
             return read_xplanung(path, crs=crs)
@@ -320,9 +320,9 @@ class PlanController(QObject):
         self._drawn = []
         if self.plan is None or w.scene is None or w.scene.n_triangles == 0:
             return
-        from analysis.bplan_envelopes import HeightReferences, envelopes, prepare
-        from model.ground import Ground
-        from viewer.bplan_view import plan_meshes
+        from stadtbild.analysis.bplan_envelopes import HeightReferences, envelopes, prepare
+        from stadtbild.model.ground import Ground
+        from stadtbild.viewer.bplan_view import plan_meshes
 
         scene = w.scene
         grid = getattr(w.model, "terrain_grid", None)
@@ -339,8 +339,8 @@ class PlanController(QObject):
 
     def frame(self, view: str = "iso") -> None:
         """Look at the whole plan area (and its envelopes) from the preset ``view``."""
-        from viewer.bplan_view import plan_bounds
-        from viewer.camera import apply_view
+        from stadtbild.viewer.bplan_view import plan_bounds
+        from stadtbild.viewer.camera import apply_view
 
         vp = self.window.viewport
         if self.prepared is None or vp.scene is None:
@@ -378,7 +378,7 @@ class PlanController(QObject):
         self._apply_hidden()
 
     def _apply_hidden(self, render: bool = True) -> None:
-        from analysis.bplan import buildings_in_area
+        from stadtbild.analysis.bplan import buildings_in_area
 
         from .scenario_adapter import expand_with_parts
 
@@ -449,7 +449,7 @@ class PlanController(QObject):
         run = self.shown_run()
         if run is None or object_id is None:
             return []
-        from model.surgery import roots
+        from stadtbild.model.surgery import roots
 
         root = roots(self.window.model).get(object_id, object_id) if self.window.model is not None else object_id
         b = run.result.by_id().get(root)
@@ -480,8 +480,8 @@ class PlanController(QObject):
             self.save_report(path, run)
 
     def save_report(self, path, run=None) -> str | None:
-        from exporters.bplan import write
-        from model.errors import InputError
+        from stadtbild.exporters.bplan import write
+        from stadtbild.model.errors import InputError
 
         run = run or self.shown_run()
         w = self.window

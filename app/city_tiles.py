@@ -37,7 +37,7 @@ class CityTiles(QObject):
 
     def __init__(self, viewport, paths, memory_budget=DEFAULT_BUDGET_MB, near_m=None, far_m=None, workers=2):
         super().__init__(viewport)
-        from viewer import tiles as vt
+        from stadtbild.viewer import tiles as vt
 
         self.viewport = viewport
         sources, self.warnings = vt.file_sources(paths)
@@ -54,7 +54,7 @@ class CityTiles(QObject):
 
     def start(self) -> None:
         """Frame the whole city from the south-west and start loading."""
-        from viewer.camera import apply_view
+        from stadtbild.viewer.camera import apply_view
 
         apply_view(self.viewport.plotter, self.mgr.scene_bounds, "iso")
         self.viewport.plotter.camera.clipping_range = (1.0, 1e6)

@@ -112,13 +112,13 @@ class ColourThemes:
         scene = w.scene
         if self.theme == "object_type":
             return np.asarray(scene.object_types, dtype=object)
-        from viewer.themes import THEMES, metric_values
+        from stadtbild.viewer.themes import THEMES, metric_values
 
         column = THEMES[THEME_MENU[self.theme][1]][0]
         return metric_values(scene, w.metrics, column)
 
     def apply(self) -> None:
-        from viewer.themes import ROOF_TYPE_STYLE, THEMES
+        from stadtbild.viewer.themes import ROOF_TYPE_STYLE, THEMES
 
         from .legend import colormap_rgb
 
@@ -144,7 +144,7 @@ class ColourThemes:
 
     def legend_entry(self) -> dict | None:
         """The legend of the theme on screen (None: the semantic surface colours)."""
-        from viewer.themes import ROOF_TYPE_STYLE, THEMES
+        from stadtbild.viewer.themes import ROOF_TYPE_STYLE, THEMES
 
         w = self.window
         if self.theme == "surfaces" or self.applied_scene is not w.scene or self.values is None:

@@ -33,7 +33,7 @@ class EditCommand(QUndoCommand):
 def demolish_command(variant, ids, changed, model=None) -> EditCommand:
     """Demolish ``ids``; the undo text names the buildings by their labels (address, name or
     short id: model.labels), never by GUID."""
-    from model.labels import labels_text, object_label
+    from stadtbild.model.labels import labels_text, object_label
 
     ids = list(ids)
     text = (tr("Demolish {id}").format(id=object_label(model, ids[0])) if len(ids) == 1
@@ -42,7 +42,7 @@ def demolish_command(variant, ids, changed, model=None) -> EditCommand:
 
 
 def set_height_command(variant, object_id, height_m, changed, model=None) -> EditCommand:
-    from model.labels import object_label
+    from stadtbild.model.labels import object_label
 
     from .i18n import format_number
 

@@ -123,9 +123,9 @@ def start_export(window, path, public: bool = False):
     """Export ``window.model`` (edits applied) to ``path`` in a worker job after the checks:
     known format, not one of the opened source files, existing file only after confirmation.
     Returns the job, or None when nothing was started."""
-    from exporters._common import Edits
-    from exporters.export import export, format_of
-    from model.errors import InputError
+    from stadtbild.exporters._common import Edits
+    from stadtbild.exporters.export import export, format_of
+    from stadtbild.model.errors import InputError
 
     path = str(path)
     try:
@@ -140,7 +140,7 @@ def start_export(window, path, public: bool = False):
         return None
     model, base = window.model, window.base_model or window.model
     if public:
-        from model.privacy import internal_patterns, public_copy
+        from stadtbild.model.privacy import internal_patterns, public_copy
 
         try:
             patterns = internal_patterns()
@@ -169,7 +169,7 @@ def start_export(window, path, public: bool = False):
 
 def start_report(window, path):
     """The council report (app.report, exporters.council_report) in a worker job."""
-    from exporters.council_report import write_council_report
+    from stadtbild.exporters.council_report import write_council_report
 
     from .report import build_report, report_texts
 

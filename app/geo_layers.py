@@ -99,7 +99,7 @@ class GeoLayers:
         path = str(path)
 
         def run(progress, cancelled):
-            from importers.layers import read_layers
+            from stadtbild.importers.layers import read_layers
 
             return read_layers(path, crs)
 
@@ -128,7 +128,7 @@ class GeoLayers:
     # ------------------------------------------------------------------ drawing
     def colours(self, entry: GeoLayer):
         """(n, 3) uint8 feature colours and the legend [(label, rgb)] of the entry's style."""
-        from viewer.layers_view import categorical_colours, graduated_colours, is_numeric_column
+        from stadtbild.viewer.layers_view import categorical_colours, graduated_colours, is_numeric_column
 
         st = entry.style
         n = len(entry.layer)
@@ -147,8 +147,8 @@ class GeoLayers:
         return np.tile(np.array(colour, dtype=np.uint8), (n, 1)), [(entry.name, colour)]
 
     def draw(self, entry: GeoLayer) -> None:
-        from model.terrain import TerrainGrid
-        from viewer.layers_view import add_layer
+        from stadtbild.model.terrain import TerrainGrid
+        from stadtbild.viewer.layers_view import add_layer
 
         w = self.window
         vp = w.viewport

@@ -158,7 +158,7 @@ def error_text(error) -> str:
     """The one-line message of ``error`` for the user, in the UI language: an
     :class:`model.errors.InputError` with a code is said with the translated text of its code
     and its parameters formatted for the locale ("FILE: what"); anything else as it is."""
-    from model.errors import MESSAGES, InputError
+    from stadtbild.model.errors import MESSAGES, InputError
 
     if isinstance(error, InputError) and error.code in MESSAGES:
         template = QCoreApplication.translate(ERRORS_CONTEXT, MESSAGES[error.code])

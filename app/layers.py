@@ -72,7 +72,7 @@ class LayerDock(QDockWidget):
 
     def populate(self, counts: dict[str, int], files: list[str]) -> None:
         """Rebuild the tree for a model with ``counts`` objects per type (from the viewport)."""
-        from viewer.scene_view import DEFAULT_COLOUR, TYPE_COLOURS
+        from stadtbild.viewer.scene_view import DEFAULT_COLOUR, TYPE_COLOURS
 
         self.tree.blockSignals(True)
         self.tree.clear()
@@ -258,7 +258,7 @@ class LayerDock(QDockWidget):
             self.viewport.set_layer(key, visible=visible)
 
     def _choose_colour(self, object_type: str) -> None:
-        from viewer.scene_view import DEFAULT_COLOUR, TYPE_COLOURS
+        from stadtbild.viewer.scene_view import DEFAULT_COLOUR, TYPE_COLOURS
 
         current = self.viewport.layers.get(object_type, {}).get("colour") or TYPE_COLOURS.get(object_type,
                                                                                              DEFAULT_COLOUR)
@@ -273,7 +273,7 @@ class LayerDock(QDockWidget):
             self.tree.itemWidget(item, 1).setIcon(swatch(rgb))
 
     def _reset_colour(self, object_type: str) -> None:
-        from viewer.scene_view import DEFAULT_COLOUR, TYPE_COLOURS
+        from stadtbild.viewer.scene_view import DEFAULT_COLOUR, TYPE_COLOURS
 
         self.viewport.set_layer(object_type, reset_colour=True)
         item = self.type_items.get(object_type)

@@ -118,7 +118,7 @@ class LegendDock(QDockWidget):
 
     def shade(self, rgb, normal=UP) -> tuple[int, int, int]:
         """``rgb`` as drawn on a lit surface facing ``normal`` (FACADE: a wall 45° off the sun)."""
-        from viewer.render import default_lights, lit_rgb
+        from stadtbild.viewer.render import default_lights, lit_rgb
 
         if normal is FACADE:
             d = default_lights(self.sun_direction)[0][0]
@@ -179,7 +179,7 @@ class LegendDock(QDockWidget):
             self.blocks.append(self._block(entry))
 
     def _block(self, st: dict) -> dict:
-        from viewer.scene_view import SURFACE_COLOURS
+        from stadtbild.viewer.scene_view import SURFACE_COLOURS
 
         frame = QWidget()
         lay = QVBoxLayout(frame)
@@ -254,7 +254,7 @@ class LegendDock(QDockWidget):
 
     def _ramp_transform(self, st: dict):
         if st.get("lit"):
-            from viewer.render import lit_rgb
+            from stadtbild.viewer.render import lit_rgb
 
             factor = lit_rgb((255, 255, 255), UP, self.sun_direction)[0] / 255.0
             return lambda rgb: np.clip(np.round(rgb.astype(float) * factor), 0, 255)

@@ -23,7 +23,7 @@ from PySide6.QtGui import QAction, QActionGroup, QImage, QKeySequence, QUndoGrou
 from PySide6.QtWidgets import (QApplication, QFileDialog, QLabel, QMainWindow, QMessageBox, QProgressBar,
                                QPushButton, QToolBar)
 
-from model.labels import labels_text
+from stadtbild.model.labels import labels_text
 
 from . import i18n
 from .analysis import AnalysisContext, AnalysisDock
@@ -457,7 +457,7 @@ class MainWindow(QMainWindow):
         if ask and not self.projects.maybe_save(tr("opening another model")):
             return
         paths = [str(p) for p in paths]
-        from importers.xplanung import is_xplangml
+        from stadtbild.importers.xplanung import is_xplangml
 
         plans = [p for p in paths if Path(p).is_file() and is_xplangml(p)]
         if plans:  # a Bebauungsplan dropped or opened: a plan layer of the open model, not a model
@@ -471,8 +471,8 @@ class MainWindow(QMainWindow):
         t0 = time.perf_counter()
 
         def load(progress, cancelled):
-            from importers import load as load_one
-            from importers import load_many
+            from stadtbild.importers import load as load_one
+            from stadtbild.importers import load_many
 
             progress(0.02)
             model = load_one(paths[0]) if len(paths) == 1 else load_many(paths)
@@ -570,7 +570,7 @@ class MainWindow(QMainWindow):
 
     def _start_metrics(self) -> None:
         """Computed metrics for the attribute table, in the background (analysis.metrics)."""
-        from analysis.metrics import compute_metrics
+        from stadtbild.analysis.metrics import compute_metrics
 
         model = self.model
 
@@ -601,7 +601,7 @@ class MainWindow(QMainWindow):
 
     def copy_log(self, message: str = "") -> str:
         """Put the message, the version and the end of the log file on the clipboard."""
-        from model.logs import log_path, read_log_tail, version
+        from stadtbild.model.logs import log_path, read_log_tail, version
 
         text = f"Stadtbild {version()}\n{message}\n\n--- {log_path()} ---\n{read_log_tail()}"
         QApplication.clipboard().setText(text)
@@ -728,7 +728,7 @@ class MainWindow(QMainWindow):
             model = apply_variant(self.base_model, variant)
             scene = model.scene()
         except Exception as exc:  # noqa: BLE001 — shown as a dialog, the edit stays in the list
-            from model.errors import InputError
+            from stadtbild.model.errors import InputError
 
             self.show_error(error_text(exc) if isinstance(exc, InputError) else f"{type(exc).__name__}: {exc}")
             return
@@ -756,7 +756,7 @@ class MainWindow(QMainWindow):
             self.load_scenario_file(path)
 
     def load_scenario_file(self, path) -> None:
-        from model.errors import InputError
+        from stadtbild.model.errors import InputError
 
         try:
             v = load_variant(path)
@@ -819,7 +819,7 @@ class MainWindow(QMainWindow):
         result with the same key is shown at once instead of being computed again. ``replaces``:
         a shown result the new one takes the place of (a live update: no progress, the other
         layers stay). Returns the job (None when the result was there or the run could not start)."""
-        from model.errors import InputError
+        from stadtbild.model.errors import InputError
 
         if self.scene is None:
             self.show_error(tr("Open a city model first"))
@@ -861,7 +861,7 @@ class MainWindow(QMainWindow):
 
     def _analysis_done(self, job, page, key, scene, result, show, on_done, replaces=None) -> None:
         from .state import AnalysisRun
-        from viewer.scene_view import triangle_colours
+        from stadtbild.viewer.scene_view import triangle_colours
 
         self._analysis_job = None
         if replaces is None:
@@ -1080,7 +1080,7 @@ class MainWindow(QMainWindow):
 
     def _set_finish(self, what: str, on: bool = True) -> None:
         """View ▸ Picture quality: a preset, or one part of the finish switched on or off."""
-        from viewer.finish import PRESETS, Finish
+        from stadtbild.viewer.finish import PRESETS, Finish
 
         pc = self.picture_controls
         if what in PRESETS:
@@ -1202,7 +1202,7 @@ class MainWindow(QMainWindow):
         self._dialog = d
 
     def about(self) -> None:
-        from model.logs import version
+        from stadtbild.model.logs import version
 
         QMessageBox.about(self, tr("About Stadtbild"), tr(
             "<b>Stadtbild</b> {v}<br>3D city-model viewer and planning tool.<br>"
@@ -1232,7 +1232,7 @@ def run_app(files, language: str | None = None, screenshot: str | None = None, o
     app.setOrganizationName("Stadtbild")
     window = MainWindow(language=language)
     window.show()
-    from model.logs import setup_file_logging
+    from stadtbild.model.logs import setup_file_logging
 
     setup_file_logging()
     recovered = window.autosave.offer_recovery(files)  # a crashed session's edits, if any (non-blocking)

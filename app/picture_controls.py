@@ -48,7 +48,7 @@ class PictureControls:
     """The picture parts of a :class:`app.main_window.MainWindow` (see module docstring)."""
 
     def __init__(self, window):
-        from viewer.finish import PRESETS, Finish
+        from stadtbild.viewer.finish import PRESETS, Finish
 
         self.window = window
         self.ortho = None  # importers.rasters.ImageMosaic
@@ -63,9 +63,9 @@ class PictureControls:
     def spec(self, model=None):
         """The :class:`viewer.picture.PictureSpec` of the parts for ``model`` (default: the
         window's)."""
-        from viewer.picture import PictureSpec
+        from stadtbild.viewer.picture import PictureSpec
 
-        from viewer.finish import PRESETS
+        from stadtbild.viewer.finish import PRESETS
 
         w = self.window
         model = model if model is not None else getattr(w, "model", None)
@@ -86,7 +86,7 @@ class PictureControls:
         try:
             w.viewport.set_picture(self.spec())
         except Exception as exc:  # noqa: BLE001 — an unreadable raster: say so, keep the window
-            from model.errors import InputError
+            from stadtbild.model.errors import InputError
 
             w.show_error(str(exc) if isinstance(exc, InputError) else f"{type(exc).__name__}: {exc}")
             return
@@ -146,7 +146,7 @@ class PictureControls:
         paths = [str(p) for p in paths]
 
         def run(progress, cancelled):
-            from importers.rasters import open_mosaic
+            from stadtbild.importers.rasters import open_mosaic
 
             return open_mosaic(self.ortho_paths + paths if self.ortho is not None else paths, crs, image_crs=image_crs)
 
@@ -170,7 +170,7 @@ class PictureControls:
 
     def add_raster(self, path, kind: str = "flood", cmap: str | None = None) -> None:
         """A raster overlay (checked by reading it once in a worker, so errors name the file)."""
-        from viewer.picture import RasterSpec
+        from stadtbild.viewer.picture import RasterSpec
 
         w = self.window
         if w.model is None:
@@ -181,7 +181,7 @@ class PictureControls:
         bb = w.model.bbox()
 
         def run(progress, cancelled):
-            from importers.rasters import read_overlay
+            from stadtbild.importers.rasters import read_overlay
 
             read_overlay(path, crs, bounds=(bb[0] - 3000, bb[1] - 3000, bb[3] + 3000, bb[4] + 3000))
             return spec
@@ -195,7 +195,7 @@ class PictureControls:
     def add_layers(self, layers, label_by: dict | None = None, colour_by: dict | None = None) -> None:
         """2D layers read for the model (``importers.layers.Layer``), labels from ``label_by``
         {layer name: field}; the first text field named like a name labels points otherwise."""
-        from viewer.picture import LayerSpec
+        from stadtbild.viewer.picture import LayerSpec
 
         for lyr in layers:
             label = (label_by or {}).get(lyr.name) or _default_label(lyr)
@@ -228,9 +228,9 @@ class PictureControls:
 
     def restore(self, data: dict, base: Path | None) -> None:
         """Parts of a project (missing files are reported once, the rest shown)."""
-        from importers.layers import read_layer
-        from viewer.finish import Finish
-        from viewer.picture import LayerSpec, RasterSpec
+        from stadtbild.importers.layers import read_layer
+        from stadtbild.viewer.finish import Finish
+        from stadtbild.viewer.picture import LayerSpec, RasterSpec
 
         if not isinstance(data, dict):
             return

@@ -33,7 +33,7 @@ from PySide6.QtGui import QFont, QKeySequence, QShortcut
 from PySide6.QtWidgets import (QCheckBox, QDialog, QHBoxLayout, QLabel, QPushButton, QSlider, QSplitter,
                                QVBoxLayout, QWidget)
 
-from viewer.camera import camera_state
+from stadtbild.viewer.camera import camera_state
 
 from . import i18n
 from .workers import JobRunner
@@ -328,7 +328,7 @@ class PresentationWindow(QWidget):
     def _parts(self, k: int):
         """(scene, ghost, new ids) of state ``k``: a variant shows the existing buildings it
         removes as a ghost in its frame and highlights the ones it adds (None for the existing)."""
-        from viewer.media import variant_ghost
+        from stadtbild.viewer.media import variant_ghost
 
         scene = self.scene_of(k)
         if k == 0:
@@ -397,7 +397,7 @@ class PresentationWindow(QWidget):
         return self.scene_of(0).origin
 
     def camera_of(self, k: int):
-        from viewer.camera import resolve_view
+        from stadtbild.viewer.camera import resolve_view
 
         w, h = self.viewport.plotter.window_size
         scene = self.viewport.scene or self.scene_of(0)
@@ -448,7 +448,7 @@ class PresentationWindow(QWidget):
                 self._stop_play()
             return
         if self._flight is not None:
-            from viewer.camera import flight
+            from stadtbild.viewer.camera import flight
 
             a, b, t0, dur = self._flight
             s = min(1.0, (now - t0) / dur)
@@ -460,7 +460,7 @@ class PresentationWindow(QWidget):
             self._timer.stop()
 
     def current_tour(self):
-        from viewer.camera import Tour
+        from stadtbild.viewer.camera import Tour
 
         return Tour(self.title or "Tour", [dict(v) for v in self.views])
 
@@ -507,7 +507,7 @@ class PresentationWindow(QWidget):
 
     # ------------------------------------------------------------------ sun and shadows
     def when_local(self) -> dt.datetime | None:
-        from viewer.sun_animation import when_from_day_of_year
+        from stadtbild.viewer.sun_animation import when_from_day_of_year
 
         site = self.site()
         if site is None:
@@ -517,7 +517,7 @@ class PresentationWindow(QWidget):
     def site(self):
         if not hasattr(self, "_site"):
             try:
-                from analysis.sun import site_from_model
+                from stadtbild.analysis.sun import site_from_model
 
                 self._site = site_from_model(self.scene_of(0))
             except Exception as exc:  # noqa: BLE001 — no CRS: the sun controls just stay idle
@@ -530,7 +530,7 @@ class PresentationWindow(QWidget):
         if site is None:
             self.sun_label.setText(_t("no site (CRS unknown): sun unavailable"))
             return
-        from analysis.sun import sun_positions
+        from stadtbild.analysis.sun import sun_positions
 
         when = self.when_local()
         sun = sun_positions([when], site)
@@ -566,8 +566,8 @@ class PresentationWindow(QWidget):
     def _start_shadow_job(self, vp, when) -> None:
         """Trace the shadows of ``when`` for ``vp`` in a worker (one job per view: a newer instant
         waits until the running one is shown)."""
-        from viewer.finish import PRESETS
-        from viewer.picture import PictureSpec
+        from stadtbild.viewer.finish import PRESETS
+        from stadtbild.viewer.picture import PictureSpec
 
         key = id(vp)
         if key in self._shadow_jobs:
@@ -617,7 +617,7 @@ class PresentationWindow(QWidget):
 
     # ------------------------------------------------------------------ saving views, tour
     def _current_bookmark(self, n: int) -> dict:
-        from viewer.camera import bookmark_from_plotter
+        from stadtbild.viewer.camera import bookmark_from_plotter
 
         scene = self.viewport.scene or self.scene_of(0)
         bm = bookmark_from_plotter(self.viewport.plotter, _t("View {n}").format(n=n + 1), origin=scene.origin)
@@ -643,7 +643,7 @@ class PresentationWindow(QWidget):
         """Write the views as a tour JSON file (``main.py render FILE --tour T.json -o tour.mp4``)."""
         import json
 
-        from model.fileio import atomic_write_bytes
+        from stadtbild.model.fileio import atomic_write_bytes
 
         data = self.current_tour().to_dict()
         atomic_write_bytes(path, (json.dumps(data, ensure_ascii=False, indent=2) + "\n").encode("utf-8"))
@@ -651,14 +651,14 @@ class PresentationWindow(QWidget):
 
     def load_tour(self, path) -> None:
         """Replace the views by those of a tour JSON file (InputError for a bad file)."""
-        from viewer.camera import Tour
+        from stadtbild.viewer.camera import Tour
 
         tour = Tour.load(path)
         self.set_views(tour.views)
 
     def store_in_project(self, project) -> None:
         """Put the views into a :class:`model.project.Project` as one tour (its ``views`` list)."""
-        from viewer.camera import set_project_tour
+        from stadtbild.viewer.camera import set_project_tour
 
         set_project_tour(project, self.current_tour())
 

@@ -50,8 +50,8 @@ class Shown:
 def export_picture(shown: Shown, sun: bool, finish: str = "presentation"):
     """The picture of an export: the window's parts (aerial image, rasters, layers, textures) with
     the ``finish`` preset, and with ``sun`` the selected instant's sun and shadows."""
-    from viewer.finish import PRESETS
-    from viewer.picture import PictureSpec
+    from stadtbild.viewer.finish import PRESETS
+    from stadtbild.viewer.picture import PictureSpec
 
     spec = shown.picture or PictureSpec(finish=PRESETS["presentation"])
     when = shown.when if sun else None
@@ -61,7 +61,7 @@ def export_picture(shown: Shown, sun: bool, finish: str = "presentation"):
 def still_task(shown: Shown, path, size=(7680, 4320)):
     """The worker function ``run(progress, cancelled)`` rendering the decorated still of
     ``shown`` at ``size`` pixels (the sun and shadows with "Shadows")."""
-    from viewer.media import screenshot
+    from stadtbild.viewer.media import screenshot
 
     picture = export_picture(shown, sun=shown.shadows)
 
@@ -80,7 +80,7 @@ def video_task(shown: Shown, path, kind: str = "tour", size=(1920, 1080), fps: f
     minutes, from the camera of the view); interactive finish, no supersampling."""
     picture = export_picture(shown, sun=False, finish="interactive")
     if kind == "tour":
-        from viewer.media import render_tour
+        from stadtbild.viewer.media import render_tour
 
         def run(progress, cancelled):
             return render_tour(shown.scene, shown.tour, path, size=size, fps=fps, title=shown.title,
@@ -89,7 +89,7 @@ def video_task(shown: Shown, path, kind: str = "tour", size=(1920, 1080), fps: f
         return run
     if shown.when is None:
         raise ValueError(_t("no site (CRS unknown): sun unavailable"))
-    from viewer.sun_animation import render_sun_animation
+    from stadtbild.viewer.sun_animation import render_sun_animation
 
     start, stop = SUN_VIDEO_HOURS
 
@@ -154,7 +154,7 @@ class MediaExport(QObject):
             self.job.cancel()
 
     def _start(self, fn):
-        from viewer.media import ExportCancelled
+        from stadtbild.viewer.media import ExportCancelled
 
         from .workers import Cancelled
 

@@ -305,9 +305,9 @@ class ProjectController:
     # ------------------------------------------------------------ project <-> window
     def to_project(self):
         """The window's state as a :class:`model.project.Project` (sources hashed now)."""
-        from model.project import Project
-        from model.scenario import Scenario
-        from viewer.camera import bookmark_from_plotter
+        from stadtbild.model.project import Project
+        from stadtbild.model.scenario import Scenario
+        from stadtbild.viewer.camera import bookmark_from_plotter
 
         w = self.window
         proj = Project()
@@ -354,7 +354,7 @@ class ProjectController:
         return self.save_to(path)
 
     def save_to(self, path) -> bool:
-        from model.errors import InputError
+        from stadtbild.model.errors import InputError
 
         w = self.window
         path = Path(path)
@@ -396,8 +396,8 @@ class ProjectController:
     def open(self, path):
         """Read the project, warn about changed/missing sources, load its model in a worker,
         then restore variants, active variant, camera and settings. Returns the job (or None)."""
-        from model.errors import InputError
-        from model.project import Project
+        from stadtbild.model.errors import InputError
+        from stadtbild.model.project import Project
 
         w = self.window
         try:
@@ -432,7 +432,7 @@ class ProjectController:
         return w.jobs.start(load, tr("Loading"), on_done=done, on_error=w.show_error)
 
     def _restore(self, proj, model, scene) -> None:
-        from viewer.camera import resolve_view
+        from stadtbild.viewer.camera import resolve_view
 
         w = self.window
         w.show_model(model, scene, [s["path"] for s in proj.sources])
@@ -517,8 +517,8 @@ class ProjectController:
     def compare(self):
         """Compute what is missing (model figures; analysis runs of any variant that lacks them with
         the current parameters, one after the other with progress), then show the table."""
-        from analysis.variants import compare_variants
-        from model.scenario import Scenario
+        from stadtbild.analysis.variants import compare_variants
+        from stadtbild.model.scenario import Scenario
 
         w = self.window
         if w.base_model is None:

@@ -68,11 +68,11 @@ class PublishDialog(QDialog):
 def start_publish(window, folder, names, title: str = "", licence: str = "", attribution: str = ""):
     """Publish ``window``'s base model with the variants called ``names`` to ``folder`` in a
     worker job (progress in the status bar); returns the job, or None when nothing started."""
-    from analysis.sun import timezone_at
-    from exporters.publish import public_states, publish_site
-    from model.crs import transformer_to_wgs84
-    from model.errors import InputError
-    from model.privacy import internal_patterns
+    from stadtbild.analysis.sun import timezone_at
+    from stadtbild.exporters.publish import public_states, publish_site
+    from stadtbild.model.crs import transformer_to_wgs84
+    from stadtbild.model.errors import InputError
+    from stadtbild.model.privacy import internal_patterns
 
     from .scenario_adapter import to_scenario
 

@@ -12,7 +12,7 @@ import copy
 
 import numpy as np
 
-from exporters.council_report import FigureRow, PlanMap, ReportInfo, ReportSection, ReportTexts, VariantChanges
+from stadtbild.exporters.council_report import FigureRow, PlanMap, ReportInfo, ReportSection, ReportTexts, VariantChanges
 
 from .i18n import current_language, format_number, tr
 
@@ -41,7 +41,7 @@ def plan_map(scene, layer, base_rgb=None) -> PlanMap:
     """The plan of ``scene`` as ``layer`` draws it: roofs (every triangle not a wall) in the
     layer's building colours, ground overlays with their colours and opacity, line overlays as
     lines, small closed meshes (markers) as points; everything in the model CRS, lower first."""
-    from viewer.scene_view import triangle_colours
+    from stadtbild.viewer.scene_view import triangle_colours
 
     origin = np.asarray(scene.origin, float)
     tris, cols, zs = [], [], []
@@ -96,7 +96,7 @@ def plan_map(scene, layer, base_rgb=None) -> PlanMap:
     legend = dict(layer.legend) if layer is not None and layer.legend else None
     if legend is not None and legend.get("title"):
         legend["title"] = tr(legend["title"])
-    from viewer.scene_view import GROUND_PLANE_RGB
+    from stadtbild.viewer.scene_view import GROUND_PLANE_RGB
 
     return PlanMap(t, c, lines, points, legend, extent, background=GROUND_PLANE_RGB)
 
@@ -119,7 +119,7 @@ def _figure_rows(key: str, runs_by_variant: list) -> list[FigureRow]:
 
 def _changes_lines(base_model, variant) -> list[str]:
     """A variant's edits in words, buildings by their labels (model.labels)."""
-    from model.labels import labels_text
+    from stadtbild.model.labels import labels_text
 
     demolished, new, heights, moved, other = [], [], [], [], 0
     for e in variant.edits:
@@ -177,7 +177,7 @@ def build_report(window):
     """Everything the report needs from the window, gathered in the GUI thread: (info, sections,
     variant edits) and a function ``finish(progress)`` for the worker that adds the variants'
     figures (analysis.variants.compare_variants) and returns the changes."""
-    from model.logs import version
+    from stadtbild.model.logs import version
 
     from .project_io import COMPARE_ROWS, unique_names
 
@@ -213,8 +213,8 @@ def build_report(window):
     rows = [(k, tr(label), dec) for k, label, dec in COMPARE_ROWS[:11]]
 
     def finish(progress=None):
-        from analysis.variants import compare_variants
-        from model.scenario import Scenario
+        from stadtbild.analysis.variants import compare_variants
+        from stadtbild.model.scenario import Scenario
 
         scen = [Scenario.from_dict({"name": n, "edits": e}) for n, e, _l in edits]
         figs = compare_variants(model, scen) if scen else []

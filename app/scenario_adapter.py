@@ -12,7 +12,7 @@ import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from model.scenario import Scenario
+from stadtbild.model.scenario import Scenario
 
 
 def _new_uid() -> str:
@@ -44,7 +44,7 @@ class Variant:
 
 def expand_with_parts(model, ids) -> set[str]:
     """``ids`` plus all their children (BuildingPart, installations), recursively."""
-    from model.surgery import descendants
+    from stadtbild.model.surgery import descendants
 
     return set(descendants(model, ids))
 
@@ -68,6 +68,6 @@ def load_variant(path) -> Variant:
 
 
 def save_variant(variant: Variant, path) -> None:
-    from model.fileio import atomic_write_bytes
+    from stadtbild.model.fileio import atomic_write_bytes
 
     atomic_write_bytes(path, (json.dumps(variant.to_dict(), ensure_ascii=False, indent=2) + "\n").encode("utf-8"))

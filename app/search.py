@@ -106,7 +106,7 @@ class SearchDock(QDockWidget):
         self._update_count()
 
     def run(self) -> list[str]:
-        from model.labels import object_label
+        from stadtbild.model.labels import object_label
 
         self.found = search(self.model, self.field.currentData(), self.edit.text())
         self.results.setUpdatesEnabled(False)

@@ -84,8 +84,8 @@ class TourDialog(QDialog):
     def _save(self) -> None:
         import json
 
-        from model.fileio import atomic_write_bytes
-        from viewer.camera import Tour
+        from stadtbild.model.fileio import atomic_write_bytes
+        from stadtbild.viewer.camera import Tour
 
         path, _ = QFileDialog.getSaveFileName(self, _t("Save tour…"), "rundgang.tour.json", "JSON (*.json)")
         if path:
@@ -93,8 +93,8 @@ class TourDialog(QDialog):
             atomic_write_bytes(path, (json.dumps(data, ensure_ascii=False, indent=2) + "\n").encode("utf-8"))
 
     def _load(self) -> None:
-        from model.errors import InputError
-        from viewer.camera import Tour
+        from stadtbild.model.errors import InputError
+        from stadtbild.viewer.camera import Tour
 
         path, _ = QFileDialog.getOpenFileName(self, _t("Load tour…"), "", "JSON (*.json)")
         if path:

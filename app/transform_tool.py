@@ -180,7 +180,7 @@ class TransformTool(QObject):
 
     def _target_geometry(self):
         """(triangle mask of the targets in the scene, base z local, pivot local xy, pivot CRS xy)."""
-        from model.footprint import footprint_centroids
+        from stadtbild.model.footprint import footprint_centroids
 
         from .scenario_adapter import expand_with_parts
 
@@ -214,7 +214,7 @@ class TransformTool(QObject):
         p0 = self._plane_point(pos, base_z) if pos is not None else None
         if p0 is None and pos is not None:
             return False
-        from viewer.scene_view import DragGhost
+        from stadtbild.viewer.scene_view import DragGhost
 
         self._remove_ghost()
         self._ghost = DragGhost(self.vp.plotter, self.window.scene, mask, GHOST_RGB, GHOST_OPACITY,
@@ -288,7 +288,7 @@ class TransformTool(QObject):
             parts.append(tr("rotate {a}°").format(a=format_number(d["angle"], 1)))
         if np.any(d["offset"]):
             parts.append(tr("move {d} m").format(d=format_number(float(np.hypot(*d["offset"])), 2)))
-        from model.labels import labels_text
+        from stadtbild.model.labels import labels_text
 
         text = tr("{ids}: {what}").format(ids=labels_text(w.model, self.ids, 2), what=", ".join(parts))
         variant, stack = w.edit_stack()  # a new named variant when Bestand is active

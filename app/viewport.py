@@ -22,8 +22,8 @@ import numpy as np
 from PySide6.QtCore import QEvent, QObject, QPoint, QRect, QSize, Qt, QTimer, Signal
 from PySide6.QtWidgets import QRubberBand, QVBoxLayout, QWidget
 
-from viewer.marks import line_mesh, marker_mesh, polyline_mesh
-from viewer.screen import NorthArrow, ScaleBar, world_to_display
+from stadtbild.viewer.marks import line_mesh, marker_mesh, polyline_mesh
+from stadtbild.viewer.screen import NorthArrow, ScaleBar, world_to_display
 
 from .i18n import format_number, tr
 
@@ -118,7 +118,7 @@ class Viewport(QWidget):
 
     # ------------------------------------------------------------------ lights and overlays
     def _add_lights(self) -> None:
-        from viewer.render import add_default_lights
+        from stadtbild.viewer.render import add_default_lights
 
         self.plotter.renderer.RemoveAllLights()
         add_default_lights(self.plotter, self._sun_direction)
@@ -142,7 +142,7 @@ class Viewport(QWidget):
     # ------------------------------------------------------------------ scene
     def set_scene(self, scene, model=None, reset_camera: bool = True, ghost=None) -> float:
         """Show ``scene``; returns the seconds until the first frame was rendered."""
-        from viewer.scene_view import scene_to_polydata, triangle_colours
+        from stadtbild.viewer.scene_view import scene_to_polydata, triangle_colours
 
         t0 = time.perf_counter()
         old_layers = self.layers
@@ -195,7 +195,7 @@ class Viewport(QWidget):
         """The viewport's own ground plane, 0.3 m below the lowest point so that result overlays
         drawn just above the ground (shadow, sun-hours) never fight with it in the depth buffer
         from far away (a picture brings its own ground instead)."""
-        from viewer.scene_view import GROUND_PLANE_RGB, ground_plane
+        from stadtbild.viewer.scene_view import GROUND_PLANE_RGB, ground_plane
 
         if self.ground_actor is not None:
             self.plotter.remove_actor(self.ground_actor, render=False)
@@ -221,8 +221,8 @@ class Viewport(QWidget):
             if self.scene is not None and self.scene.n_triangles:
                 self._add_ground()
         if self.picture_spec is not None and self.scene is not None and self.layers:
-            from viewer.picture import Picture
-            from viewer.screen import software_gl
+            from stadtbild.viewer.picture import Picture
+            from stadtbild.viewer.screen import software_gl
 
             models = [(lay["actor"], lay["mesh"], lay["tri"]) for lay in self.layers.values()]
             cached = self._shadings.get(id(self.scene))
@@ -243,8 +243,8 @@ class Viewport(QWidget):
         roofs and facades (``state``: a :meth:`viewer.picture.Picture.sun_state` computed in a
         worker); returns the sun record. Without a picture a plain one is made for it."""
         if self.picture is None:
-            from viewer.finish import PRESETS
-            from viewer.picture import PictureSpec
+            from stadtbild.viewer.finish import PRESETS
+            from stadtbild.viewer.picture import PictureSpec
 
             self.set_picture(PictureSpec(finish=PRESETS["interactive"]), render=False)
         if self.picture is None:
@@ -278,7 +278,7 @@ class Viewport(QWidget):
     def _build_type_layers(self, old_layers: dict) -> None:
         """One actor per object type of the scene (its visible triangles: hidden objects left out),
         keeping the type's visibility, colour and opacity from ``old_layers``."""
-        from viewer.scene_view import scene_to_polydata
+        from stadtbild.viewer.scene_view import scene_to_polydata
 
         scene = self.scene
         if not old_layers:
@@ -333,7 +333,7 @@ class Viewport(QWidget):
         if getattr(self, "_msaa_checked", False) or "STADTBILD_MSAA" in os.environ:
             return
         self._msaa_checked = True
-        from viewer.screen import software_gl
+        from stadtbild.viewer.screen import software_gl
 
         if software_gl(self.plotter.ren_win):
             self.plotter.ren_win.SetMultiSamples(0)
@@ -358,7 +358,7 @@ class Viewport(QWidget):
 
     # ------------------------------------------------------------------ colours, layers, selection
     def _recolour(self) -> None:
-        from viewer.scene_view import SELECTION_COLOUR
+        from stadtbild.viewer.scene_view import SELECTION_COLOUR
 
         if self.scene is None:
             return
@@ -452,7 +452,7 @@ class Viewport(QWidget):
 
     # ------------------------------------------------------------------ camera
     def set_view(self, name: str, render: bool = True) -> None:
-        from viewer.camera import apply_view
+        from stadtbild.viewer.camera import apply_view
 
         if self.scene is None or self.scene.n_triangles == 0:
             return
@@ -715,7 +715,7 @@ class Viewport(QWidget):
 
     def rays(self):
         """A ray caster over the scene on screen (analysis.raycast, Embree), built on first use."""
-        from analysis.raycast import RayCaster
+        from stadtbild.analysis.raycast import RayCaster
 
         if getattr(self, "_rays", None) is None or self._rays[0] is not self.scene:
             self._rays = (self.scene, RayCaster(self.scene))
@@ -852,7 +852,7 @@ class Viewport(QWidget):
 
     def measure_area(self, triangle: int) -> dict:
         """True (3D) area of the surface polygon the triangle belongs to (m²), highlighted."""
-        from viewer.scene_view import scene_to_polydata
+        from stadtbild.viewer.scene_view import scene_to_polydata
 
         sc = self.scene
         poly = int(sc.polygon_index[triangle])

@@ -23,7 +23,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
-from model.errors import Cancelled, InputError  # noqa: F401 — Cancelled: raised in a job when the user
+from stadtbild.model.errors import Cancelled, InputError  # noqa: F401 — Cancelled: raised in a job when the user
 # cancelled it, by progress() here or by an analysis cancel point (RayCaster(cancel=...)): one class
 
 
@@ -87,7 +87,7 @@ class Job:
             self._emit(self.signals.failed, tr("out of memory (the input is too large for this machine)"))
         except Exception as exc:  # a bug: one line for the dialog, the traceback in the log
             try:
-                from model.logs import log_exception
+                from stadtbild.model.logs import log_exception
 
                 where = log_exception(exc)
             except Exception:

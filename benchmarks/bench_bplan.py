@@ -47,10 +47,10 @@ def scattered_boxes(area, n: int, seed: int = 1):
 def main() -> None:
     from lxml import etree
 
-    from analysis.bplan import check_compliance
-    from analysis.metrics import compute_metrics
-    from model.footprint import footprint_polygons
-    from importers.xplanung import read_xplanung
+    from stadtbild.analysis.bplan import check_compliance
+    from stadtbild.analysis.metrics import compute_metrics
+    from stadtbild.model.footprint import footprint_polygons
+    from stadtbild.importers.xplanung import read_xplanung
     from tests.helpers import box_model
 
     for path in sorted((DATA / "xplanung").glob("*.gml")):

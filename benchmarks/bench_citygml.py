@@ -79,7 +79,7 @@ def write_citygml_city(path: Path, n_buildings: int, seed: int = 1) -> Path:
 
 
 def _ours(path):
-    from importers.citygml import read_citygml
+    from stadtbild.importers.citygml import read_citygml
 
     return read_citygml(path)
 
@@ -97,7 +97,7 @@ def _measure_child(target, path, use_tracemalloc, queue):
 
     import psutil
 
-    from model.crs import parse_crs
+    from stadtbild.model.crs import parse_crs
 
     parse_crs("EPSG:25832")  # load pyproj etc. first: only the read itself is measured
     _ours(DATA / "citygml" / "fzk_haus" / "fzk_haus_lod0_v2.gml")

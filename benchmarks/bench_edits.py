@@ -49,7 +49,7 @@ def _rebuild(model):
     scene = model.scene()
     TIMES["scene"].append(time.perf_counter() - t)
     try:
-        from analysis.raycast import RayCaster
+        from stadtbild.analysis.raycast import RayCaster
     except ImportError:
         return scene, None
     t = time.perf_counter()
@@ -60,8 +60,8 @@ def _rebuild(model):
 
 def _masterplan(model, folder: Path):
     """50 footprints on a grid at the district's east edge; written as GeoJSON and as CityJSON."""
-    from exporters.cityjson import write_cityjson
-    from model.scenario import Scenario
+    from stadtbild.exporters.cityjson import write_cityjson
+    from stadtbild.model.scenario import Scenario
 
     bb = model.bbox()
     x0, y0 = bb[3] + 30.0, bb[1] + 20.0
@@ -77,7 +77,7 @@ def _masterplan(model, folder: Path):
     gj = folder / "plan.geojson"
     gj.write_text(json.dumps({"type": "FeatureCollection", "features": feats}))
     sc = Scenario("plan", [{"op": "extrude", "file": gj.name, "ground_z": 0.0}], base_dir=folder)
-    from model.citymodel import CityModel
+    from stadtbild.model.citymodel import CityModel
 
     empty = CityModel()
     empty.crs, empty.version = model.crs, "2.0"
@@ -88,9 +88,9 @@ def _masterplan(model, folder: Path):
 
 
 def main() -> None:
-    from importers import load
-    from model.edits import edit_from_dict
-    from model.scenario import Scenario
+    from stadtbild.importers import load
+    from stadtbild.model.edits import edit_from_dict
+    from stadtbild.model.scenario import Scenario
 
     t = time.perf_counter()
     model = load(DEMO)
@@ -202,12 +202,12 @@ def incremental_ray_core(model, victims, mover) -> None:
     new geometry = small second BVH). ``edit`` = ids known from the edit report; ``sync`` = the
     edited scene compared with the source to find them. Scene building is not included."""
     try:
-        from analysis.editable_raycast import EditableRayCaster
-        from analysis.raycast import RayCaster
+        from stadtbild.analysis.editable_raycast import EditableRayCaster
+        from stadtbild.analysis.raycast import RayCaster
     except ImportError:
         return
-    from model.edits import edit_from_dict
-    from model.scenario import Scenario
+    from stadtbild.model.edits import edit_from_dict
+    from stadtbild.model.scenario import Scenario
 
     src = model.scene()
     t = time.perf_counter()

@@ -30,8 +30,8 @@ REPEAT = int(os.environ.get("BENCH_EXPORT_REPEAT", 1))
 def _results(model):
     import shapely
 
-    from exporters.results import AnalysisResult, Results
-    from model.raster import Raster
+    from stadtbild.exporters.results import AnalysisResult, Results
+    from stadtbild.model.raster import Raster
 
     bb = model.bbox()
     a = AnalysisResult(
@@ -47,8 +47,8 @@ def main() -> None:
     import trimesh
     from trimesh.exchange.gltf import export_glb
 
-    from cli.export import export
-    from importers import load
+    from stadtbild.cli.export import export
+    from stadtbild.importers import load
     from tests.conftest import DEMO
 
     model = load(DEMO)
@@ -79,7 +79,7 @@ def main() -> None:
     ]
     def write(path, kw):
         if "packed" in kw:  # the issue-10 DXF path: not an export() option, only write_dxf's
-            from exporters.dxf import write_dxf
+            from stadtbild.exporters.dxf import write_dxf
 
             kw = {k: v for k, v in kw.items()}
             return write_dxf(model, path, results=kw.pop("results", None), **kw)

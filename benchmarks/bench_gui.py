@@ -48,13 +48,13 @@ def picture_render_ms(frames: int = FRAMES) -> float:
     import tempfile
 
     from benchmarks.common import demo_picture_inputs
-    from importers import load
-    from importers.rasters import open_mosaic
-    from viewer.camera import apply_view
-    from viewer.finish import Finish
-    from viewer.media import add_scene_highlighted
-    from viewer.picture import Picture, PictureSpec
-    from viewer.render import make_plotter
+    from stadtbild.importers import load
+    from stadtbild.importers.rasters import open_mosaic
+    from stadtbild.viewer.camera import apply_view
+    from stadtbild.viewer.finish import Finish
+    from stadtbild.viewer.media import add_scene_highlighted
+    from stadtbild.viewer.picture import Picture, PictureSpec
+    from stadtbild.viewer.render import make_plotter
 
     with tempfile.TemporaryDirectory() as tmp:
         model_path, dop = demo_picture_inputs(Path(tmp))
@@ -74,10 +74,10 @@ def picture_render_ms(frames: int = FRAMES) -> float:
 
 
 def render_times() -> tuple[float, float]:
-    from importers import load
-    from viewer.camera import apply_view
-    from viewer.render import make_plotter
-    from viewer.scene_view import add_scene, scene_to_polydata
+    from stadtbild.importers import load
+    from stadtbild.viewer.camera import apply_view
+    from stadtbild.viewer.render import make_plotter
+    from stadtbild.viewer.scene_view import add_scene, scene_to_polydata
 
     scene = load(DEMO).scene()
     p = make_plotter(SIZE)
@@ -102,7 +102,7 @@ sys.path.insert(0, %(root)r)
 from PySide6.QtCore import QSettings, QTimer
 from PySide6.QtWidgets import QApplication
 app = QApplication([])
-from app.main_window import MainWindow
+from stadtbild.app.main_window import MainWindow
 w = MainWindow(QSettings(%(ini)r, QSettings.Format.IniFormat), language="de")
 w.resize(1600, 950); w.show(); app.processEvents()
 w.open_paths([%(demo)r])
@@ -126,7 +126,7 @@ sys.path.insert(0, %(root)r)
 from PySide6.QtCore import QSettings, QTimer
 from PySide6.QtWidgets import QApplication
 app = QApplication([])
-from app.main_window import MainWindow
+from stadtbild.app.main_window import MainWindow
 w = MainWindow(QSettings(%(ini)r, QSettings.Format.IniFormat), language="de")
 w.resize(1600, 950); w.show(); app.processEvents()
 w.open_paths([%(demo)r])
@@ -229,13 +229,13 @@ def interactive_child() -> dict:
     from PySide6.QtWidgets import QApplication
 
     app = QApplication.instance() or QApplication([])
-    from model.ground import analysis_scene
-    from analysis.shadow import shadow_at
-    from analysis.sightline import sightline
-    from analysis.solar import SolarOptions, compute_solar
-    from app import analysis_calls
-    from app.analysis_calls import site_of
-    from app.main_window import MainWindow
+    from stadtbild.model.ground import analysis_scene
+    from stadtbild.analysis.shadow import shadow_at
+    from stadtbild.analysis.sightline import sightline
+    from stadtbild.analysis.solar import SolarOptions, compute_solar
+    from stadtbild.app import analysis_calls
+    from stadtbild.app.analysis_calls import site_of
+    from stadtbild.app.main_window import MainWindow
 
     w = MainWindow(QSettings("/tmp/stadtbild-bench-gui.ini", QSettings.Format.IniFormat), language="de")
     w.resize(1400, 900)
@@ -309,7 +309,7 @@ def interactive_child() -> dict:
         app.processEvents()
         time.sleep(0.01)
     slider = dock.sun.slider
-    from app.analysis_calls import prepared_shadow
+    from stadtbild.app.analysis_calls import prepared_shadow
 
     p_scene, p_rc, p_grid = prepared_shadow(w.model, 2.0, ctx.extent)
     live_base = best_of(lambda: shadow_at(p_scene, when.replace(hour=16), cell_m=2.0, extent=ctx.extent, site=site,

@@ -16,7 +16,7 @@ N_BIG = int(os.environ.get("BENCH_LOAD_BUILDINGS", 50000))
 
 
 def ours(path):
-    from importers import load
+    from stadtbild.importers import load
 
     m = load(path)
     m.scene()

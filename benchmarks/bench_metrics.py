@@ -51,8 +51,8 @@ def naive_trimesh(model):
 
 
 def _run(label, model, repeat=3):
-    from analysis.metrics import compute_metrics
-    from analysis.setbacks import compute_setbacks
+    from stadtbild.analysis.metrics import compute_metrics
+    from stadtbild.analysis.setbacks import compute_setbacks
 
     t_tri = time.perf_counter()
     model.triangulation()
@@ -83,7 +83,7 @@ def _run(label, model, repeat=3):
 
 def main() -> None:
     from benchmarks.citygen import house_arrays, write_city
-    from importers import load
+    from stadtbild.importers import load
 
     _run("demo district (Delfshaven)", load(DEMO))
     with tempfile.TemporaryDirectory() as tmp:

@@ -27,8 +27,8 @@ FRAMES = int(os.environ.get("BENCH_PRESENTATION_FRAMES", 30))
 def _baseline_ms(scene, size, frames: int) -> float:
     """Plain pv.Plotter render + read-back of the scene's triangles in one colour, PyVista's
     default window (4× MSAA, like ours) (ms per frame)."""
-    from viewer.render import prepare_offscreen
-    from viewer.scene_view import scene_to_polydata
+    from stadtbild.viewer.render import prepare_offscreen
+    from stadtbild.viewer.scene_view import scene_to_polydata
 
     prepare_offscreen()
     import pyvista as pv
@@ -48,10 +48,10 @@ def _baseline_ms(scene, size, frames: int) -> float:
 
 
 def main() -> None:
-    from importers import load
-    from viewer.camera import Tour
-    from viewer.media import render_tour, screenshot
-    from viewer.sun_animation import render_sun_animation
+    from stadtbild.importers import load
+    from stadtbild.viewer.camera import Tour
+    from stadtbild.viewer.media import render_tour, screenshot
+    from stadtbild.viewer.sun_animation import render_sun_animation
 
     scene = load(DEMO).scene()
     size = (1280, 720)
@@ -86,10 +86,10 @@ def main() -> None:
 
 def _picture(tmp: Path, finish: str, when=None):
     from benchmarks.common import demo_picture_inputs
-    from importers import load
-    from importers.rasters import open_mosaic
-    from viewer.finish import parse_finish
-    from viewer.picture import PictureSpec
+    from stadtbild.importers import load
+    from stadtbild.importers.rasters import open_mosaic
+    from stadtbild.viewer.finish import parse_finish
+    from stadtbild.viewer.picture import PictureSpec
 
     model_path, dop = demo_picture_inputs(tmp / "picture")
     model = load(model_path)
@@ -99,7 +99,7 @@ def _picture(tmp: Path, finish: str, when=None):
 
 
 def picture_8k(tmp: Path, big, base8k: float, plain: dict) -> None:
-    from viewer.media import screenshot
+    from stadtbild.viewer.media import screenshot
 
     (tmp / "picture").mkdir(exist_ok=True)
     scene, spec = _picture(tmp, "presentation", when="2026-03-21T15:00")
@@ -115,8 +115,8 @@ def picture_8k(tmp: Path, big, base8k: float, plain: dict) -> None:
 
 
 def picture_tour(tmp: Path, size, fps: int, base: float) -> None:
-    from viewer.camera import Tour
-    from viewer.media import render_tour
+    from stadtbild.viewer.camera import Tour
+    from stadtbild.viewer.media import render_tour
 
     (tmp / "picture").mkdir(exist_ok=True)
     scene, spec = _picture(tmp, "interactive")

@@ -119,9 +119,9 @@ def main() -> None:
     import trimesh
     from trimesh.exchange.gltf import export_glb
 
-    from exporters.publish import public_states, publish_site, viewer_dist
-    from importers import load
-    from model.scenario import Scenario
+    from stadtbild.exporters.publish import public_states, publish_site, viewer_dist
+    from stadtbild.importers import load
+    from stadtbild.model.scenario import Scenario
     from tests.conftest import DEMO, data_file
 
     print(f"load average {os.getloadavg()[0]:.1f} (2 cores, shared machine)")
@@ -138,7 +138,7 @@ def main() -> None:
                                                                                     process=False))))
 
     def baseline():  # the same two states through the project's glTF export
-        from exporters.meshes import write_gltf
+        from stadtbild.exporters.meshes import write_gltf
 
         variant = Scenario.load(scen).apply(model)
         write_gltf(model, tmp / "bestand.glb")
@@ -173,8 +173,8 @@ def main() -> None:
 
 
 def city_part(tmp: Path) -> None:
-    from exporters.publish import public_states, publish_site, viewer_dist
-    from importers import load
+    from stadtbild.exporters.publish import public_states, publish_site, viewer_dist
+    from stadtbild.importers import load
 
     from .citygen import write_city
 

@@ -35,9 +35,9 @@ FULL = bool(os.environ.get("BENCH_RAYCAST_FULL"))
 def box_city_scene(n_buildings: int, seed: int = 5, spacing: float = 18.0):
     """A Scene of ``n_buildings`` boxes (12 triangles each, 6–40 m high) on a jittered grid,
     in UTM 32N near Braunschweig."""
-    from model.crs import CRSInfo
-    from model.scene import Scene
-    from model.semantics import GROUND, ROOF, WALL
+    from stadtbild.model.crs import CRSInfo
+    from stadtbild.model.scene import Scene
+    from stadtbild.model.semantics import GROUND, ROOF, WALL
 
     rng = np.random.default_rng(seed)
     side = int(np.ceil(np.sqrt(n_buildings)))
@@ -79,7 +79,7 @@ def bench_scene(name: str, scene, n_rays: int, trimesh_rays: int) -> dict:
     from embreex.mesh_construction import TriangleMesh
     from embreex.rtcore_scene import EmbreeScene
 
-    from analysis.raycast import RayCaster
+    from stadtbild.analysis.raycast import RayCaster
 
     print(f"\n-- {name}: {len(scene.object_ids):,} objects, {scene.n_triangles:,} triangles, {n_rays:,} rays")
     o, d = shadow_rays(scene, n_rays)
@@ -145,7 +145,7 @@ def bench_scene(name: str, scene, n_rays: int, trimesh_rays: int) -> dict:
 
 
 def bench_numpy_fallback(scene, n: int = 50_000) -> None:
-    from analysis.raycast import RayCaster
+    from stadtbild.analysis.raycast import RayCaster
 
     o, d = shadow_rays(scene, n)
     rn = RayCaster(scene, backend="numpy")
@@ -168,8 +168,8 @@ def bench_numpy_fallback(scene, n: int = 50_000) -> None:
 def bench_sun_hours_1km2() -> None:
     """Sun-hours for a 1 m grid over 1 km² on 21 March (00:00–24:00, 10-min steps) in a city
     of ~3,000 buildings covering that square. Target < 60 s."""
-    from analysis.shadow import sun_hours
-    from analysis.sun import site_from_model
+    from stadtbild.analysis.shadow import sun_hours
+    from stadtbild.analysis.sun import site_from_model
 
     scene = box_city_scene(3025, spacing=18.0)  # 55 × 55 buildings ≈ 1 km × 1 km
     lo = scene.bounds[0] + scene.origin
@@ -185,12 +185,12 @@ def bench_sun_hours_1km2() -> None:
 
 
 def main() -> None:
-    from analysis.raycast import embree_available
+    from stadtbild.analysis.raycast import embree_available
 
     if not embree_available():
         print("embreex is not installed: only the numpy backend is available; skipping")
         return
-    from importers import load
+    from stadtbild.importers import load
 
     demo = load(ROOT / "resources" / "demo" / "3-20-DELFSHAVEN.city.json").scene()
     n = 2_000_000 if FULL else 1_000_000

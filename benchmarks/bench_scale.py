@@ -98,8 +98,8 @@ def _frame_ms(plotter, n: int = 20) -> float:
 
 
 def _viewer_child(folder, queue):
-    from viewer.render import make_plotter
-    from viewer.tiles import TileManager, file_sources
+    from stadtbild.viewer.render import make_plotter
+    from stadtbild.viewer.tiles import TileManager, file_sources
 
     out = {}
     t0 = time.perf_counter()
@@ -157,14 +157,14 @@ def _viewer_child(folder, queue):
 
 
 def _merged_child(folder, queue):
-    from importers import load
-    from viewer.camera import apply_view
-    from viewer.render import make_plotter
-    from viewer.scene_view import add_scene
+    from stadtbild.importers import load
+    from stadtbild.viewer.camera import apply_view
+    from stadtbild.viewer.render import make_plotter
+    from stadtbild.viewer.scene_view import add_scene
 
     out = {}
     t0 = time.perf_counter()
-    from importers import load_many
+    from stadtbild.importers import load_many
 
     model = load_many(folder) if isinstance(folder, list) else load(folder)
     scene = model.scene()
@@ -224,10 +224,10 @@ def bench_batch_solar(files, reps: int = 1) -> dict:
     machine only ever make a run slower)."""
     import psutil
 
-    from analysis.batch import BatchOptions, run_batch
-    from analysis.raycast import RayCaster
-    from analysis.solar import SolarOptions, compute_solar
-    from importers import load_many
+    from stadtbild.analysis.batch import BatchOptions, run_batch
+    from stadtbild.analysis.raycast import RayCaster
+    from stadtbild.analysis.solar import SolarOptions, compute_solar
+    from stadtbild.importers import load_many
 
     res = {}
     # baseline: single process, the same partitions (own file + halo neighbours) one after another,
@@ -241,7 +241,7 @@ def bench_batch_solar(files, reps: int = 1) -> dict:
     res["single_s"] = time.perf_counter() - t
     res["single_cpu_s"] = time.process_time() - c
     res["buildings"] = len(r.building_ids)
-    from analysis.batch import make_client
+    from stadtbild.analysis.batch import make_client
 
     for workers, _ in [(w, r) for w in (1, 2) for r in range(reps)]:
         WORK.mkdir(parents=True, exist_ok=True)
@@ -250,7 +250,7 @@ def bench_batch_solar(files, reps: int = 1) -> dict:
                           analysis_params={"cell_m": 1.0})
         t = time.perf_counter()
         client, cluster = make_client(bo)
-        client.run(lambda: __import__("analysis.solar"))  # warm the workers' imports, as in a long run
+        client.run(lambda: __import__("stadtbild.analysis.solar"))  # warm the workers' imports, as in a long run
         res[f"cluster{workers}_s"] = time.perf_counter() - t
         procs = [psutil.Process(pid) for pid in client.run(os.getpid).values()]
         try:

@@ -43,12 +43,12 @@ def main() -> None:
     from trimesh.ray.ray_pyembree import RayMeshIntersector as EmbreeIntersector
     from trimesh.ray.ray_triangle import RayMeshIntersector as NumpyIntersector
 
-    from model.ground import analysis_scene
-    from analysis.raycast import RayCaster
-    from analysis.landmark import street_points
-    from analysis.sightline import object_top, trace_lines
-    from analysis.viewshed import panorama, panorama_directions, viewshed
-    from importers import load
+    from stadtbild.model.ground import analysis_scene
+    from stadtbild.analysis.raycast import RayCaster
+    from stadtbild.analysis.landmark import street_points
+    from stadtbild.analysis.sightline import object_top, trace_lines
+    from stadtbild.analysis.viewshed import panorama, panorama_directions, viewshed
+    from stadtbild.importers import load
     from tests.conftest import DEMO
 
     scene = analysis_scene(load(DEMO))

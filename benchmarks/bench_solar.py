@@ -61,8 +61,8 @@ def pvlib_per_surface(result, weather, max_surfaces: int = 300) -> tuple[float, 
 
 
 def run_case(label: str, model, weather) -> dict:
-    from analysis.raycast import RayCaster
-    from analysis.solar import SolarOptions, compute_solar
+    from stadtbild.analysis.raycast import RayCaster
+    from stadtbild.analysis.solar import SolarOptions, compute_solar
 
     t0 = time.perf_counter()
     scene = model.scene()
@@ -97,10 +97,10 @@ def run_case(label: str, model, weather) -> dict:
 
 
 def main() -> None:
-    from analysis.weather import default_weather
+    from stadtbild.analysis.weather import default_weather
     from benchmarks.citygen import write_city
     from benchmarks.common import WORK
-    from importers import load
+    from stadtbild.importers import load
 
     print(f"cores available: {len(os.sched_getaffinity(0))}; load average {os.getloadavg()[0]:.1f} "
           f"(shared machine: timings are noisy)")

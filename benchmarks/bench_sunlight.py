@@ -21,13 +21,13 @@ BASELINE_POINTS = 300
 
 
 def main() -> None:
-    from model.ground import ground_for
-    from analysis.raycast import RayCaster
-    from analysis.sun import site_from_model
-    from analysis.samples import facade_points
-    from analysis.sunlight import _day_directions, compare_sunlight, facade_sunlight
-    from importers import load
-    from model.scenario import Scenario
+    from stadtbild.model.ground import ground_for
+    from stadtbild.analysis.raycast import RayCaster
+    from stadtbild.analysis.sun import site_from_model
+    from stadtbild.analysis.samples import facade_points
+    from stadtbild.analysis.sunlight import _day_directions, compare_sunlight, facade_sunlight
+    from stadtbild.importers import load
+    from stadtbild.model.scenario import Scenario
 
     model = load(DATA / "demo" / "3-20-DELFSHAVEN.city.json")
     scene = model.scene()

@@ -27,8 +27,8 @@ BASE = (500000.0, 5700000.0, 50.0)  # benchmarks.citygen places its houses from 
 
 def make_dem(n: int = N, seed: int = 7):
     """A DGM1-like surface: gentle hills (±3 m around the houses' ground at 50 m) + 5 cm noise."""
-    from model.crs import CRSInfo
-    from model.terrain import TerrainGrid
+    from stadtbild.model.crs import CRSInfo
+    from stadtbild.model.terrain import TerrainGrid
 
     rng = np.random.default_rng(seed)
     x = np.arange(n, dtype=float)
@@ -41,12 +41,12 @@ def make_dem(n: int = N, seed: int = 7):
 def main() -> None:
     import rasterio
 
-    from analysis.raycast import RayCaster
+    from stadtbild.analysis.raycast import RayCaster
     from benchmarks.citygen import write_city
-    from importers import load
-    from exporters.tables import write_geotiff
-    from importers.terrain import read_dem
-    from model.terrain import with_terrain
+    from stadtbild.importers import load
+    from stadtbild.exporters.tables import write_geotiff
+    from stadtbild.importers.terrain import read_dem
+    from stadtbild.model.terrain import with_terrain
 
     with tempfile.TemporaryDirectory(prefix="bench_terrain_") as tmp:
         tmp = Path(tmp)
@@ -123,8 +123,8 @@ def main() -> None:
                   f"{t_sl_b * 1e3:>8.0f}→{t_sl_t * 1e3:4.0f} {t_sl_t / t_sl_b:4.2f}×")
         # the path shadow / sun-hours take for ground samples on terrain (analysis.ground_grid.NearField):
         # the first 0.5 m of each ray without the terrain, the slope's own shadow from the normal
-        from analysis.ground_grid import TERRAIN_LIFT_M, TERRAIN_NEAR_M
-        from model.semantics import TERRAIN
+        from stadtbild.analysis.ground_grid import TERRAIN_LIFT_M, TERRAIN_NEAR_M
+        from stadtbild.model.semantics import TERRAIN
 
         gv = type(g)(g.z, g.x0, g.y0, g.dx, g.dy, crs=g.crs, mesh_tolerance_m=0.1)
         full = with_terrain(buildings, gv.scene(origin))
@@ -132,7 +132,7 @@ def main() -> None:
         near = RayCaster(full.select(full.surface_type != TERRAIN))
         xy_l = xy - origin[:2]
         origins = np.c_[xy_l, gv.height(xy, method="mesh") - origin[2] + TERRAIN_LIFT_M]
-        from model.ground import Ground
+        from stadtbild.model.ground import Ground
 
         normals = Ground(origin=origin, grid=gv, kind="terrain").normals(xy_l, method="mesh")
         sun_dirs = np.array([[np.sin(a) * np.cos(e), np.cos(a) * np.cos(e), np.sin(e)]

@@ -35,9 +35,9 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", parser_class=_Parser, metavar="COMMAND")
     for name in COMMANDS:
         try:
-            module = importlib.import_module(f"cli.{name}")
+            module = importlib.import_module(f".{name}", __name__)
         except ModuleNotFoundError as exc:
-            if exc.name == f"cli.{name}":
+            if exc.name == f"{__name__}.{name}":
                 continue  # command not built yet
             raise
         module.add_parser(sub)
@@ -45,7 +45,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv=None) -> int:
-    from model.errors import InputError
+    from stadtbild.model.errors import InputError
 
     argv = list(sys.argv[1:] if argv is None else argv)
     parser = build_parser()
@@ -54,8 +54,8 @@ def main(argv=None) -> int:
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING,
                         format="%(levelname)s: %(message)s", stream=sys.stderr)
-    from model import logs
-    from model.crs import use_installed_grids
+    from stadtbild.model import logs
+    from stadtbild.model.crs import use_installed_grids
 
     from . import common as _common
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import sys
 
-from model.errors import InputError
+from stadtbild.model.errors import InputError
 
 from . import common
 
@@ -30,7 +30,7 @@ def add_parser(sub) -> None:
 
 
 def _scenario_and_files(args):
-    from model.scenario import Scenario
+    from stadtbild.model.scenario import Scenario
 
     if args.scenario and args.project:
         raise InputError(None, "give either --scenario or --project, not both")
@@ -39,7 +39,7 @@ def _scenario_and_files(args):
             raise InputError(None, "apply needs a FILE to edit")
         return Scenario.load(args.scenario), list(args.files)
     if args.project:
-        from model.project import Project
+        from stadtbild.model.project import Project
 
         proj = Project.open(args.project)
         for w in proj.warnings:
@@ -68,14 +68,14 @@ def run(args) -> int:
     args.bbox = None
     model = common.load_model(args)
     common.check_output_not_source(args.output, list(model.sources) + list(files))
-    from importers import LOADERS
+    from stadtbild.importers import LOADERS
 
     edited = scenario.apply(model, loaders=LOADERS)
     rep = scenario.last_report
     if not args.json:
         for w in rep.warnings:
             sys.stderr.write(f"warning: {args.scenario_file or args.project}: {w}\n")
-    from exporters.cityjson import write_cityjson, write_cityjsonseq
+    from stadtbild.exporters.cityjson import write_cityjson, write_cityjsonseq
 
     (write_cityjsonseq if seq else write_cityjson)(edited, args.output)
     result = {

@@ -15,7 +15,7 @@ from __future__ import annotations
 import math
 from pathlib import Path
 
-from model.errors import InputError
+from stadtbild.model.errors import InputError
 
 from . import common
 
@@ -58,7 +58,7 @@ def add_parser(sub) -> None:
 
 
 def options_from_args(args):
-    from analysis.batch import BatchOptions
+    from stadtbild.analysis.batch import BatchOptions
 
     formats = tuple(f.strip().lower() for f in str(args.format).split(",") if f.strip())
     params: dict = {}
@@ -96,7 +96,7 @@ def options_from_args(args):
         for name, v in (("spacing", args.spacing), ("storey-height", args.storey_height)):
             if not (math.isfinite(v) and 0.5 <= v <= 50):
                 raise InputError(None, f"--{name} must be between 0.5 and 50 m, got {v:g}")
-        from analysis.sunlight import default_dates
+        from stadtbild.analysis.sunlight import default_dates
 
         eq, winter = default_dates()  # explicit dates: part of the run key, so a resumed run keeps them
         params.update(equinox=(args.equinox or eq.isoformat()).strip(), winter=(args.winter or winter.isoformat()).strip(),
@@ -115,7 +115,7 @@ def run(args) -> int:
     import os
     import sys
 
-    from analysis.batch import run_batch
+    from stadtbild.analysis.batch import run_batch
 
     opts = options_from_args(args)
     out = Path(args.out).resolve()

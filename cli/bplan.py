@@ -8,7 +8,7 @@ the per-building and per-zone tables, assumptions and warnings).
 """
 from __future__ import annotations
 
-from model.errors import InputError
+from stadtbild.model.errors import InputError
 
 from . import common
 
@@ -42,8 +42,8 @@ def load_variant(args):
         args.scenario = scenario
     if not scenario:
         return model, model, [], [], None
-    from importers import LOADERS
-    from model.scenario import Scenario
+    from stadtbild.importers import LOADERS
+    from stadtbild.model.scenario import Scenario
 
     sc = Scenario.load(scenario)
     variant = sc.apply(model, loaders=LOADERS)
@@ -56,7 +56,7 @@ def read_plan(path, model):
     """The plan in the model's CRS (its own CRS when the model has none)."""
     from pathlib import Path
 
-    from importers.xplanung import read_xplanung
+    from stadtbild.importers.xplanung import read_xplanung
 
     if not Path(path).exists():
         raise InputError(path, "no such file")
@@ -66,12 +66,12 @@ def read_plan(path, model):
 def run(args) -> int:
     import shapely
 
-    from analysis.bplan import check_compliance
-    from analysis.metrics import STOREY_HEIGHT_M
+    from stadtbild.analysis.bplan import check_compliance
+    from stadtbild.analysis.metrics import STOREY_HEIGHT_M
 
     out = args.output
     if out:
-        from exporters.bplan import FORMATS
+        from stadtbild.exporters.bplan import FORMATS
 
         if not str(out).lower().endswith(FORMATS):
             raise InputError(out, f"bplan writes {', '.join(FORMATS)}; give an output name ending in one of them")
@@ -95,7 +95,7 @@ def run(args) -> int:
     summary = result.summary()
     summary["scenario"] = sc_name
     if out:
-        from exporters.bplan import write
+        from stadtbild.exporters.bplan import write
 
         summary["output"] = write(result, out, title=args.title, scenario_name=sc_name)
         summary["path"] = str(out)

@@ -7,8 +7,8 @@ import os
 import sys
 from pathlib import Path
 
-from model.errors import InputError
-from model.fileio import atomic_write_bytes, json_default  # noqa: F401 (the commands write with common.atomic_write_bytes)
+from stadtbild.model.errors import InputError
+from stadtbild.model.fileio import atomic_write_bytes, json_default  # noqa: F401 (the commands write with common.atomic_write_bytes)
 
 #: the CRS the current command's model is in ({"analysis_crs": …, "reprojected_from": …}); set by
 #: load_model, added to the command's JSON by print_json, cleared by cli.main per command
@@ -43,7 +43,7 @@ def add_model_arguments(p, scenario: bool = True, output: bool = True, json_flag
 
 def load_model(args):
     """Load the files named in ``args.files`` (several = one model), apply --bbox and --scenario."""
-    from importers import load, load_many
+    from stadtbild.importers import load, load_many
 
     files = [Path(f) for f in args.files]
     for f in files:
@@ -57,13 +57,13 @@ def load_model(args):
     if scenario:
         model = apply_scenario_file(model, scenario)
     if getattr(args, "terrain", None):  # model.terrain (Scene), model.terrain_grid
-        from importers.terrain import attach_terrain
+        from stadtbild.importers.terrain import attach_terrain
 
         tol = getattr(args, "terrain_tolerance", None)
         kw = {} if tol is None else {"mesh_tolerance_m": tol}
         attach_terrain(model, args.terrain, resolution_m=getattr(args, "terrain_resolution", None), **kw)
     if getattr(args, "layer", None):  # model.layers
-        from importers.layers import attach_layers
+        from stadtbild.importers.layers import attach_layers
 
         attach_layers(model, args.layer)
     for w in model.warnings:
@@ -90,8 +90,8 @@ def note_analysis_crs(model) -> None:
 
 
 def apply_scenario_file(model, path):
-    from importers import LOADERS
-    from model.scenario import Scenario
+    from stadtbild.importers import LOADERS
+    from stadtbild.model.scenario import Scenario
 
     return Scenario.load(path).apply(model, loaders=LOADERS)
 
@@ -99,7 +99,7 @@ def apply_scenario_file(model, path):
 def subset_bbox(model, bbox):
     """Keep only objects whose geometry's centre lies in bbox (xmin, ymin, xmax, ymax)."""
     try:
-        from model.spatial import subset_bbox as _subset
+        from stadtbild.model.spatial import subset_bbox as _subset
     except ImportError:
         _subset = None
     if _subset is not None:

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import sys
 
-from model.errors import InputError
+from stadtbild.model.errors import InputError
 
 from . import common
 
@@ -46,7 +46,7 @@ def run(args) -> int:
     from .export import make_public
 
     model, n_private = make_public(args, model)
-    from exporters.cityjson import write_cityjson, write_cityjsonseq
+    from stadtbild.exporters.cityjson import write_cityjson, write_cityjsonseq
 
     warnings = list(model.warnings)
     lod4 = [g for g in model.geometries if g.lod is not None and str(g.lod).split(".")[0] == "4"]

@@ -14,8 +14,8 @@ from __future__ import annotations
 
 import sys
 
-from exporters.export import FORMATS, export, format_of  # noqa: F401  (light: writers import lazily)
-from model.errors import InputError
+from stadtbild.exporters.export import FORMATS, export, format_of  # noqa: F401  (light: writers import lazily)
+from stadtbild.model.errors import InputError
 
 from . import common
 
@@ -54,7 +54,7 @@ def make_public(args, *models):
     twice (no scenario) is copied once."""
     if not getattr(args, "public", False):
         return (*models, 0)
-    from model.privacy import internal_patterns, public_copy
+    from stadtbild.model.privacy import internal_patterns, public_copy
 
     patterns = internal_patterns(getattr(args, "public_config", None))
     copies: dict[int, tuple] = {}
@@ -73,14 +73,14 @@ def run(args) -> int:
     args.scenario = None
     model = common.load_model(args)
     common.check_output_not_source(args.output, list(model.sources) + list(args.files))
-    from exporters._common import Edits
+    from stadtbild.exporters._common import Edits
 
     edits = Edits(original=model)
     edited = model
     scenario_name = None
     if scenario_path:
-        from importers import LOADERS
-        from model.scenario import Scenario
+        from stadtbild.importers import LOADERS
+        from stadtbild.model.scenario import Scenario
 
         common.check_output_not_source(args.output, [scenario_path])
         scenario = Scenario.load(scenario_path)
@@ -97,7 +97,7 @@ def run(args) -> int:
         edits.original = model
     results = None
     if args.results:
-        from exporters.results import Results
+        from stadtbild.exporters.results import Results
 
         common.check_output_not_source(args.output, [args.results])
         results = Results.load(args.results, edited)

@@ -11,7 +11,7 @@ import os
 import sys
 from pathlib import Path
 
-from model.errors import InputError
+from stadtbild.model.errors import InputError
 
 ROOT = Path(__file__).resolve().parents[1]
 DEMO = ROOT / "resources" / "demo" / "3-20-DELFSHAVEN.city.json"
@@ -39,14 +39,14 @@ def run(args) -> int:
             raise InputError(f, "no such file")
     if not has_display():
         return headless(files, demo=not args.files)
-    from app.main_window import run_app
+    from stadtbild.app.main_window import run_app
 
     return run_app([str(f) for f in files], language=args.lang, screenshot=args.screenshot, ortho=args.ortho)
 
 
 def headless(files, demo: bool) -> int:
     """No display: render an image off-screen instead of opening the window, and print the info."""
-    from viewer.render import prepare_offscreen
+    from stadtbild.viewer.render import prepare_offscreen
 
     from . import common, info
 
@@ -62,7 +62,7 @@ def headless(files, demo: bool) -> int:
     scene = model.scene()
     if scene.n_triangles == 0:
         raise InputError(files[0], "nothing to render: the model has no surface geometry")
-    from viewer.render import render_scene
+    from stadtbild.viewer.render import render_scene
 
     render_scene(scene, out, size=(1600, 900), view="iso", title="Stadtbild – " + ", ".join(f.name for f in files))
     print(f"image:      {out}")

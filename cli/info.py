@@ -12,13 +12,13 @@ def add_parser(sub) -> None:
 
 def run(args) -> int:
     if len(args.files) == 1:
-        from importers.xplanung import is_xplangml
+        from stadtbild.importers.xplanung import is_xplangml
 
         if is_xplangml(args.files[0]):
             return _plan_info(args)
     model = common.load_model(args)
     info = model.info()
-    from importers.terrain import terrain_info
+    from stadtbild.importers.terrain import terrain_info
 
     info["terrain"] = terrain_info(model)  # null without --terrain
     info["layers"] = [lyr.summary() for lyr in model.layers]
@@ -61,7 +61,7 @@ def run(args) -> int:
 def _plan_info(args) -> int:
     """``info PLAN.gml``: an XPlanGML Bebauungsplan's counts, as for city models (``--crs``
     reprojects it)."""
-    from importers.xplanung import read_xplanung
+    from stadtbild.importers.xplanung import read_xplanung
 
     plan = read_xplanung(args.files[0], crs=args.crs or None)
     info = plan.info()

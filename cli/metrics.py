@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 
-from model.errors import InputError
+from stadtbild.model.errors import InputError
 
 from . import common
 
@@ -34,7 +34,7 @@ def height_comparison(metrics) -> dict:
 
 
 def run(args) -> int:
-    from analysis.metrics import STOREY_HEIGHT_M, compute_metrics
+    from stadtbild.analysis.metrics import STOREY_HEIGHT_M, compute_metrics
 
     out = args.output
     if out and not str(out).lower().endswith((".csv", ".json")):

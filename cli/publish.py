@@ -21,7 +21,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from model.errors import InputError
+from stadtbild.model.errors import InputError
 
 from . import common
 
@@ -66,8 +66,8 @@ def _state_of(spec: str, states: list, scenario_paths: list) -> tuple[int, str]:
 
 def read_raster_result(path):
     """A GeoTIFF (one band) as an :class:`exporters.results.AnalysisResult` with one raster."""
-    from exporters.results import AnalysisResult, Raster
-    from importers.local_only import check_local_file
+    from stadtbild.exporters.results import AnalysisResult, Raster
+    from stadtbild.importers.local_only import check_local_file
 
     path = check_local_file(path, "result raster")
     try:
@@ -90,19 +90,19 @@ def load_results(path, model) -> list:
         if not Path(path).exists():
             raise InputError(path, "no such file")
         return [read_raster_result(path)]
-    from exporters.results import Results
+    from stadtbild.exporters.results import Results
 
     return list(Results.load(path, model))
 
 
 def site_time_zone(model, tz=None) -> str:
     if tz:
-        from analysis.sun import zone
+        from stadtbild.analysis.sun import zone
 
         zone(tz)  # raises InputError for an unknown name
         return tz
-    from analysis.sun import timezone_at
-    from model.crs import transformer_to_wgs84
+    from stadtbild.analysis.sun import timezone_at
+    from stadtbild.model.crs import transformer_to_wgs84
 
     bb = model.bbox()
     lon, lat = transformer_to_wgs84(model.crs).transform((bb[0] + bb[3]) / 2, (bb[1] + bb[4]) / 2)
@@ -110,16 +110,16 @@ def site_time_zone(model, tz=None) -> str:
 
 
 def saved_views(path) -> list:
-    from model.project import Project
-    from viewer.camera import project_bookmarks
+    from stadtbild.model.project import Project
+    from stadtbild.viewer.camera import project_bookmarks
 
     return project_bookmarks(Project.open(path))
 
 
 def run(args) -> int:
-    from exporters.publish import public_states, publish_site
-    from model.privacy import internal_patterns
-    from model.scenario import Scenario
+    from stadtbild.exporters.publish import public_states, publish_site
+    from stadtbild.model.privacy import internal_patterns
+    from stadtbild.model.scenario import Scenario
 
     if not args.output:
         raise InputError(None, "publish needs -o SITE (a folder for the web scene)")
@@ -140,7 +140,7 @@ def run(args) -> int:
         for w in sc.last_report.warnings if sc.last_report else []:
             if not args.json:
                 sys.stderr.write(f"warning: {args.scenarios[i]}: {w}\n")
-    from exporters.publish.site import slug
+    from stadtbild.exporters.publish.site import slug
 
     taken = {"ground"}
     for s in states:
@@ -150,7 +150,7 @@ def run(args) -> int:
         states[i].analyses.extend(load_results(path, states[i].model))
     tz = site_time_zone(model, args.tz)
     if args.date_time:
-        from analysis.sun import parse_local_time
+        from stadtbild.analysis.sun import parse_local_time
 
         args.date_time = parse_local_time(args.date_time, tz).strftime("%Y-%m-%dT%H:%M")
     views = saved_views(args.views) if args.views else []

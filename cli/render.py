@@ -29,7 +29,7 @@ from __future__ import annotations
 
 import sys
 
-from model.errors import InputError
+from stadtbild.model.errors import InputError
 
 from . import common
 
@@ -94,7 +94,7 @@ def _load_tour(path, name=None):
     import json
     from pathlib import Path
 
-    from viewer.camera import Tour
+    from stadtbild.viewer.camera import Tour
 
     p = Path(path)
     if not p.exists():
@@ -109,8 +109,8 @@ def _load_tour(path, name=None):
         if name and tour.name != name:
             raise InputError(p, f"the tour is named {tour.name!r}, not {name!r}")
         return tour
-    from model.project import Project
-    from viewer.camera import project_tours
+    from stadtbild.model.project import Project
+    from stadtbild.viewer.camera import project_tours
 
     try:
         tours = project_tours(Project.open(p))
@@ -130,14 +130,14 @@ def _plan_overlays(model, plan, args, inserted) -> dict:
     meshes, framing bounds, legend rows and a summary for the JSON."""
     import numpy as np
 
-    from analysis.bplan import buildings_in_area
-    from analysis.bplan_envelopes import HeightReferences, envelopes, prepare
-    from model.ground import ground_for
-    from viewer.bplan_view import plan_bounds, plan_legend, plan_meshes
+    from stadtbild.analysis.bplan import buildings_in_area
+    from stadtbild.analysis.bplan_envelopes import HeightReferences, envelopes, prepare
+    from stadtbild.model.ground import ground_for
+    from stadtbild.viewer.bplan_view import plan_bounds, plan_legend, plan_meshes
 
     hidden = buildings_in_area(model, plan, exclude=inserted) if args.hide_existing else []
     if hidden:
-        from model.surgery import roots
+        from stadtbild.model.surgery import roots
 
         gone = set(hidden)
         r = roots(model)
@@ -192,8 +192,8 @@ def _field_map(items, layers, what: str) -> dict:
 def picture_spec(args, model, video: bool = False):
     """The :class:`viewer.picture.PictureSpec` of the picture options (None when none is given and
     the finish is the default of a plain still). Raises InputError for what cannot be honoured."""
-    from viewer.finish import parse_finish
-    from viewer.picture import LayerSpec, PictureSpec, RasterSpec
+    from stadtbild.viewer.finish import parse_finish
+    from stadtbild.viewer.picture import LayerSpec, PictureSpec, RasterSpec
 
     try:
         finish = parse_finish(args.finish, "interactive" if video else "presentation")
@@ -205,7 +205,7 @@ def picture_spec(args, model, video: bool = False):
         if not clim[1] > clim[0]:
             raise InputError(None, f"--clim needs MIN < MAX, got {args.clim}")
     if args.cmap:
-        from viewer.drape import ramp_colours
+        from stadtbild.viewer.drape import ramp_colours
 
         try:
             ramp_colours(args.cmap, 2)
@@ -218,7 +218,7 @@ def picture_spec(args, model, video: bool = False):
     colours = _field_map(args.colour_by, layers, "colour-by")
     ortho = None
     if args.ortho:
-        from importers.rasters import open_mosaic
+        from stadtbild.importers.rasters import open_mosaic
 
         ortho = open_mosaic(args.ortho, model.crs if model.crs else None, image_crs=args.ortho_crs)
         for w in ortho.warnings:
@@ -233,7 +233,7 @@ def picture_spec(args, model, video: bool = False):
     rasters += [RasterSpec(path=f, kind="ramp", cmap=args.cmap, clim=clim, raster_crs=args.raster_crs)
                 for f in args.raster]
     if args.time:
-        from analysis.sun import parse_local_time
+        from stadtbild.analysis.sun import parse_local_time
 
         parse_local_time(args.time, "UTC")  # syntax only; the site's zone applies when the sun is computed
     return PictureSpec(finish=finish, ortho=ortho, rasters=rasters,
@@ -255,7 +255,7 @@ def _textured(args, model):
             have = ", ".join(tex.themes) if tex is not None and tex.themes else "none"
             raise InputError(args.files[0], f"no appearance theme {args.texture_theme!r} (themes: {have})")
         if args.texture_theme != tex.theme:
-            from importers.appearance import attach_textures
+            from stadtbild.importers.appearance import attach_textures
 
             tex = attach_textures(model, model.sources[0], args.texture_theme)
     note = tex.missing_note() if tex is not None else None
@@ -265,7 +265,7 @@ def _textured(args, model):
 
 
 def run(args) -> int:
-    from viewer.camera import VIEWS
+    from stadtbild.viewer.camera import VIEWS
 
     if not args.output:
         raise InputError(None, "render needs -o OUT.png (or OUT.mp4 with --tour / --sun-animation)")
@@ -319,7 +319,7 @@ def run(args) -> int:
     spec = None if args.before_after or (args.plain and not picture_options and not textured) \
         else picture_spec(args, model, video)
     if tour is not None:
-        from viewer.media import render_tour
+        from stadtbild.viewer.media import render_tour
 
         try:
             tour.cameras(scene.bounds, scene.origin)
@@ -329,14 +329,14 @@ def run(args) -> int:
                           colour_mode=args.colour, progress=_progress(args, "tour"), picture=spec)
         result.update(out, size=list(size), kind="tour", views=len(tour.views), duration_s=tour.duration_s)
     elif args.sun_animation:
-        from viewer.sun_animation import render_sun_animation
+        from stadtbild.viewer.sun_animation import render_sun_animation
 
         times = None
         if args.year_at:
             import datetime as dt
 
-            from analysis.sun import site_from_model
-            from viewer.sun_animation import year_steps
+            from stadtbild.analysis.sun import site_from_model
+            from stadtbild.viewer.sun_animation import year_steps
 
             step_days = args.step if args.step is not None else 7
             if not (1 <= step_days <= 183):
@@ -355,14 +355,14 @@ def run(args) -> int:
                                    progress=_progress(args, "sun"), picture=spec)
         result.update(out, size=list(size), kind="sun-animation")
     elif args.before_after:
-        from viewer.media import render_before_after
+        from stadtbild.viewer.media import render_before_after
 
         after = common.apply_scenario_file(model, args.before_after)
         out = render_before_after(model, after, args.output, size=size, view=args.view, title=args.title,
                                   credit=args.credit)
         result.update(out, kind="before-after")
     elif plan_view is not None:
-        from viewer.media import screenshot
+        from stadtbild.viewer.media import screenshot
 
         out = screenshot(scene, args.output, size=size, view=args.view, title=args.title, credit=args.credit,
                          colour_mode=args.colour, overlays=plan_view["overlays"], bounds=plan_view["bounds"],
@@ -370,13 +370,13 @@ def run(args) -> int:
                          picture=spec, decorations=not args.plain)
         result.update(out, kind="still", plan=plan_view["summary"])
     elif args.plain and spec is None:
-        from viewer.render import render_scene
+        from stadtbild.viewer.render import render_scene
 
         render_scene(scene, args.output, size=size, view=args.view, colour_mode=args.colour, title=args.title,
                      credit=args.credit)
         result.update(size=list(size), kind="still")
     else:
-        from viewer.media import screenshot
+        from stadtbild.viewer.media import screenshot
 
         try:
             out = screenshot(scene, args.output, size=size, view=args.view, title=args.title, credit=args.credit,

@@ -2,7 +2,7 @@
 Abstandsflächen per wall and their conflicts (see :mod:`analysis.setbacks`)."""
 from __future__ import annotations
 
-from model.errors import InputError
+from stadtbild.model.errors import InputError
 
 from . import common
 
@@ -23,7 +23,7 @@ def add_parser(sub) -> None:
 
 
 def run(args) -> int:
-    from analysis.setbacks import compute_setbacks, read_parcels
+    from stadtbild.analysis.setbacks import compute_setbacks, read_parcels
 
     out = args.output
     if out and not str(out).lower().endswith((".geojson", ".json", ".dxf")):
@@ -34,7 +34,7 @@ def run(args) -> int:
     if args.parcels:
         common.check_output_not_source(out, [args.parcels])
         parcels, pids = read_parcels(args.parcels, model.crs)
-    from analysis.setbacks import SLIVER_AREA_M2, SLIVER_WIDTH_M
+    from stadtbild.analysis.setbacks import SLIVER_AREA_M2, SLIVER_WIDTH_M
 
     tol = dict(sliver_area_m2=SLIVER_AREA_M2 if args.min_overlap is None else args.min_overlap,
                sliver_width_m=SLIVER_WIDTH_M if args.min_width is None else args.min_width)
@@ -42,7 +42,7 @@ def run(args) -> int:
     summary = result.summary()
     if out:
         if str(out).lower().endswith(".dxf"):
-            from exporters.analysis_files import write_setbacks_dxf
+            from stadtbild.exporters.analysis_files import write_setbacks_dxf
 
             write_setbacks_dxf(result, out, parcels)
         else:

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from model.errors import InputError
+from stadtbild.model.errors import InputError
 
 from . import common
 
@@ -79,7 +79,7 @@ def prepare(args, suffixes=OUTPUT_SUFFIXES):
 
 def traced_scene(model, lod):
     """:func:`model.ground.analysis_scene`, or the CLI's error for a model without surfaces."""
-    from model.ground import analysis_scene
+    from stadtbild.model.ground import analysis_scene
 
     scene = analysis_scene(model, lod)
     if scene.n_triangles == 0:
@@ -132,7 +132,7 @@ def parse_polygon(args, model):
 
 def analysis_site(args, scene):
     """The site for sun positions: --site LAT,LON, else the model's position via its CRS."""
-    from analysis.sun import Site, site_from_model, timezone_at
+    from stadtbild.analysis.sun import Site, site_from_model, timezone_at
 
     if getattr(args, "site", None):
         lat, lon = common.parse_floats(args.site, 2, "--site")
@@ -143,17 +143,17 @@ def analysis_site(args, scene):
 
 
 def check_view(args) -> None:
-    from viewer.camera import VIEWS
+    from stadtbild.viewer.camera import VIEWS
 
     if args.view != "auto" and args.view not in VIEWS:
         raise InputError(None, f"unknown --view {args.view!r} (choose from auto, {', '.join(VIEWS)})")
 
 
 def run(args) -> int:
-    from analysis.raycast import RayCaster
-    from analysis.shadow import before_after, shadow_at
-    from analysis.sun import parse_local_time, zone
-    from model.ground import ground_of
+    from stadtbild.analysis.raycast import RayCaster
+    from stadtbild.analysis.shadow import before_after, shadow_at
+    from stadtbild.analysis.sun import parse_local_time, zone
+    from stadtbild.model.ground import ground_of
 
     if args.tz:
         zone(args.tz)
@@ -194,20 +194,20 @@ def write_output(path, result, model, diff=None, title: str | None = None, view:
     """Write a ShadowResult / SunHoursResult (or the difference when given) by file suffix."""
     suffix = Path(path).suffix.lower()
     if suffix in (".tif", ".tiff"):
-        from exporters.tables import write_geotiff
+        from stadtbild.exporters.tables import write_geotiff
 
         raster = diff.raster() if diff is not None else result.raster()
         write_geotiff(raster, path, crs=raster.crs)
     elif suffix in (".geojson", ".json"):
-        from exporters.analysis_files import write_polygon_features
+        from stadtbild.exporters.analysis_files import write_polygon_features
 
         features = (diff if diff is not None else result).features()
         write_polygon_features(path, features, model.crs)
     elif suffix == ".csv":
-        from exporters.analysis_files import write_table_csv
+        from stadtbild.exporters.analysis_files import write_table_csv
 
         write_table_csv(path, result.sample_table(diff))
     elif suffix == ".png":
-        from viewer.overlays import render_result
+        from stadtbild.viewer.overlays import render_result
 
         render_result(result, path, title=title, difference=diff, view=view)

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from model.errors import InputError
+from stadtbild.model.errors import InputError
 
 from . import common
 
@@ -43,8 +43,8 @@ def parse_point(text: str, what: str) -> list[float]:
 
 def load_scene(args):
     """(model, analysis scene with terrain, ground, RayCaster) after --scenario/--terrain."""
-    from analysis.raycast import RayCaster
-    from model.ground import analysis_scene, ground_of
+    from stadtbild.analysis.raycast import RayCaster
+    from stadtbild.model.ground import analysis_scene, ground_of
 
     if args.output:
         common.check_output_not_source(args.output, args.files)
@@ -59,7 +59,7 @@ def load_scene(args):
 
 
 def eye_point(scene, ground, text: str, eye_height: float, what: str = "--from"):
-    from analysis.sightline import place_points
+    from stadtbild.analysis.sightline import place_points
 
     if not text:
         raise InputError(None, f"{what} X,Y[,Z] is required")
@@ -72,14 +72,14 @@ def eye_point(scene, ground, text: str, eye_height: float, what: str = "--from")
 def write_geojson(path, scene, features) -> None:
     """``features`` [(shapely geometry in the model CRS, {properties})] as GeoJSON
     (:func:`exporters.analysis_files.write_feature_collection`)."""
-    from exporters.analysis_files import write_feature_collection
+    from stadtbild.exporters.analysis_files import write_feature_collection
 
     write_feature_collection(path, features, scene.crs)
 
 
 def write_csv(path, columns: dict) -> None:
     """``columns`` as CSV (:func:`exporters.analysis_files.write_table_csv`)."""
-    from exporters.analysis_files import write_table_csv
+    from stadtbild.exporters.analysis_files import write_table_csv
 
     write_table_csv(path, columns)
 
@@ -101,7 +101,7 @@ def add_parser(sub) -> None:
 
 
 def run(args) -> int:
-    from analysis.sightline import sightline
+    from stadtbild.analysis.sightline import sightline
 
     check_suffix(args, SUFFIXES)
     if (args.to is None) == (args.target is None):
@@ -165,6 +165,6 @@ def write_output(path, res) -> None:
                          "z_below": c.z_below + scene.origin[2], "clearance_m": c.clearance_m,
                          "object_below": ids[c.object_index]})
     elif suffix == ".png":
-        from viewer.sight_view import render_sightline
+        from stadtbild.viewer.sight_view import render_sightline
 
         render_sightline(res, path)

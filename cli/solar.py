@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import math
 
-from model.errors import InputError
+from stadtbild.model.errors import InputError
 
 from . import common
 
@@ -51,8 +51,8 @@ def add_parser(sub) -> None:
 
 
 def _options(args):
-    from analysis.skypatches import sky_by_name
-    from analysis.solar import SolarOptions
+    from stadtbild.analysis.skypatches import sky_by_name
+    from stadtbild.analysis.solar import SolarOptions
 
     for name in ("grid", "albedo", "min_area", "threshold", "kwp_per_m2", "performance_ratio"):
         v = getattr(args, name)
@@ -81,8 +81,8 @@ def _output_kind(out) -> str | None:
 
 
 def run(args) -> int:
-    from analysis.solar import compute_solar, model_site, scenario_difference
-    from analysis.weather import read_weather
+    from stadtbild.analysis.solar import compute_solar, model_site, scenario_difference
+    from stadtbild.analysis.weather import read_weather
 
     kind = _output_kind(args.output)
     opt = _options(args)
@@ -104,12 +104,12 @@ def run(args) -> int:
     progress = common.Progress(1, "solar", enabled=None if not args.json else False)
     shared = base_rc = None
     if scenario_path:
-        from analysis.scenario_rays import before_after_scene, shared_rays_enabled
+        from stadtbild.analysis.scenario_rays import before_after_scene, shared_rays_enabled
 
         if shared_rays_enabled():  # opt-in: STADTBILD_SHARED_RAYS=1 (same results, see the module)
             shared = before_after_scene(base_model.scene(lod=args.lod), scene)
     if shared is not None:
-        from analysis.scenario_rays import TwoStateCaster
+        from stadtbild.analysis.scenario_rays import TwoStateCaster
 
         base_rc = TwoStateCaster(shared)  # common objects in one BVH, each state's own in a small one
         base_rc.use("after")
@@ -143,7 +143,7 @@ def run(args) -> int:
             "removed": diff["removed"],
         }
     if kind:
-        from exporters.analysis_files import write_solar
+        from stadtbild.exporters.analysis_files import write_solar
 
         write_solar(args.output, result, model, scene, kind)
         summary["path"] = str(args.output)

@@ -8,7 +8,7 @@ The site can also be a model file (``main.py sun FILE --time …``: its bbox cen
 """
 from __future__ import annotations
 
-from model.errors import InputError
+from stadtbild.model.errors import InputError
 
 from . import common
 
@@ -36,7 +36,7 @@ def add_parser(sub) -> None:
 
 
 def run(args) -> int:
-    from analysis.sun import (
+    from stadtbild.analysis.sun import (
         Site,
         day_times,
         site_from_model,

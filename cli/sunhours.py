@@ -8,7 +8,7 @@ Outputs: ``.tif`` GeoTIFF of hours (model CRS), ``.geojson`` polygons per full h
 """
 from __future__ import annotations
 
-from model.errors import InputError
+from stadtbild.model.errors import InputError
 
 from . import common
 from .shadow import add_analysis_arguments
@@ -29,10 +29,10 @@ def add_parser(sub) -> None:
 def run(args) -> int:
     import datetime as dt
 
-    from analysis.raycast import RayCaster
-    from analysis.shadow import before_after, sun_hours
-    from analysis.sun import day_times, zone
-    from model.ground import ground_of
+    from stadtbild.analysis.raycast import RayCaster
+    from stadtbild.analysis.shadow import before_after, sun_hours
+    from stadtbild.analysis.sun import day_times, zone
+    from stadtbild.model.ground import ground_of
 
     from .shadow import (
         analysis_site,

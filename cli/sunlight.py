@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from model.errors import InputError
+from stadtbild.model.errors import InputError
 
 from . import common
 
@@ -24,7 +24,7 @@ OUTPUT_SUFFIXES = (".geojson", ".json", ".csv", ".png", ".jsonl")
 
 
 def add_parser(sub) -> None:
-    from analysis.sunlight import EQUINOX_HOURS, MIN_ELEVATION_DEG, WINTER_HOURS
+    from stadtbild.analysis.sunlight import EQUINOX_HOURS, MIN_ELEVATION_DEG, WINTER_HOURS
 
     p = sub.add_parser("sunlight", help="facade sunlight exposure after DIN 5034-1 (Besonnung), before/after")
     common.add_model_arguments(p)
@@ -56,10 +56,10 @@ def add_parser(sub) -> None:
 def run(args) -> int:
     import numpy as np
 
-    from analysis.raycast import RayCaster
-    from analysis.samples import building_objects
-    from analysis.sunlight import compare_sunlight, default_dates, facade_sunlight
-    from model.ground import ground_of
+    from stadtbild.analysis.raycast import RayCaster
+    from stadtbild.analysis.samples import building_objects
+    from stadtbild.analysis.sunlight import compare_sunlight, default_dates, facade_sunlight
+    from stadtbild.model.ground import ground_of
 
     from .shadow import analysis_site, check_view, parse_polygon, prepare
 
@@ -113,7 +113,7 @@ def run(args) -> int:
 def _points_in_area(scene, area, rc, kw):
     import shapely
 
-    from analysis.samples import facade_points
+    from stadtbild.analysis.samples import facade_points
 
     pts = facade_points(scene, kw["spacing_m"], kw["storey_height_m"], kw["first_row_m"], objects=kw["objects"],
                         raycaster=rc, ground=kw["ground"])
@@ -125,12 +125,12 @@ def _points_in_area(scene, area, rc, kw):
 def write_output(path, result, model, view: str = "auto") -> None:
     """The result by file suffix: PNG (viewer), CityJSON / CityJSONSeq with per-building
     attributes, CSV or GeoJSON of the check points (exporters)."""
-    from exporters.analysis_files import write_point_features, write_table_csv, write_with_attributes
+    from stadtbild.exporters.analysis_files import write_point_features, write_table_csv, write_with_attributes
 
     common.check_output_not_source(path, model.sources)
     suffix = Path(path).suffix.lower()
     if suffix == ".png":
-        from viewer.overlays import render_sunlight
+        from stadtbild.viewer.overlays import render_sunlight
 
         render_sunlight(result, path, view=view)
         return

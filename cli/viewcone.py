@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from model.errors import InputError
+from stadtbild.model.errors import InputError
 
 from . import common
 from .sightline import add_view_arguments, check_suffix, eye_point, load_scene, write_csv, write_geojson
@@ -50,7 +50,7 @@ def _target_point(text: str):
 
 
 def run(args) -> int:
-    from analysis.corridor import view_corridor
+    from stadtbild.analysis.corridor import view_corridor
 
     check_suffix(args, SUFFIXES)
     if not args.from_:
@@ -95,7 +95,7 @@ def write_output(path, res, args, ground) -> None:
     suffix = Path(path).suffix.lower()
     scene = res.scene
     if suffix in (".tif", ".tiff"):
-        from exporters.tables import write_geotiff
+        from stadtbild.exporters.tables import write_geotiff
 
         r, _grid = res.height_limit(args.grid, above_ground=args.above_ground, ground=ground)
         write_geotiff(r, path, crs=r.crs)
@@ -119,6 +119,6 @@ def write_output(path, res, args, ground) -> None:
         at = scene.to_world(res.at) if len(res.at) else np.zeros((0, 3))
         write_csv(path, {"id": ids, "above_m": np.round(res.above_m, 3), "x": at[:, 0], "y": at[:, 1], "z": at[:, 2]})
     elif suffix == ".png":
-        from viewer.sight_view import render_corridor
+        from stadtbild.viewer.sight_view import render_corridor
 
         render_corridor(res, path)

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from model.errors import InputError
+from stadtbild.model.errors import InputError
 
 from . import common
 from .sightline import add_view_arguments, check_suffix, eye_point, load_scene, write_csv, write_geojson
@@ -45,8 +45,8 @@ def add_parser(sub) -> None:
 
 
 def run(args) -> int:
-    from analysis.landmark import landmark_visibility, street_points
-    from analysis.viewshed import viewshed
+    from stadtbild.analysis.landmark import landmark_visibility, street_points
+    from stadtbild.analysis.viewshed import viewshed
 
     check_suffix(args, SUFFIXES)
     if (args.from_ is None) == (args.landmark is None):
@@ -62,7 +62,7 @@ def run(args) -> int:
     model, scene, ground, rc = load_scene(args)
     progress = common.Progress(1, "viewshed", enabled=None if not args.json else False)
     if args.landmark:
-        from analysis.sightline import object_centre, object_number
+        from stadtbild.analysis.sightline import object_centre, object_number
 
         extent = common.parse_floats(args.extent, 4, "--extent") if args.extent else None
         polygon = street_area(model, cell_m)
@@ -123,12 +123,12 @@ def write_output(path, res) -> None:
     import numpy as np
     import shapely
 
-    from analysis.landmark import LandmarkResult
+    from stadtbild.analysis.landmark import LandmarkResult
 
     suffix = Path(path).suffix.lower()
     scene = res.scene
     if suffix in (".tif", ".tiff"):
-        from exporters.tables import write_geotiff
+        from stadtbild.exporters.tables import write_geotiff
 
         r = res.raster()
         write_geotiff(r, path, crs=r.crs)
@@ -138,7 +138,7 @@ def write_output(path, res) -> None:
         if not poly.is_empty:
             feats.append((poly, {"kind": "visible", "area_m2": round(poly.area, 3)}))
         if isinstance(res, LandmarkResult):
-            from analysis.sightline import object_top
+            from stadtbild.analysis.sightline import object_top
 
             feats.append((shapely.Point(scene.to_world(object_top(scene, res.landmark))),
                           {"kind": "landmark", "object_id": scene.object_ids[res.landmark]}))
@@ -153,6 +153,6 @@ def write_output(path, res) -> None:
         else:
             write_csv(path, res.points())
     elif suffix == ".png":
-        from viewer.sight_view import render_viewshed
+        from stadtbild.viewer.sight_view import render_viewshed
 
         render_viewshed(res, path)

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from model.semantics import SURFACE_TYPES
+from stadtbild.model.semantics import SURFACE_TYPES
 
 #: semantic surface name -> short layer suffix
 SURFACE_SHORT = {

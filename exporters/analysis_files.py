@@ -14,7 +14,7 @@ from pathlib import Path
 
 import numpy as np
 
-from model.fileio import atomic_write_bytes, atomic_writer
+from stadtbild.model.fileio import atomic_write_bytes, atomic_writer
 
 from .vector import VectorLayer, write_vector
 
@@ -48,7 +48,7 @@ def write_feature_collection(path, features: list, crs) -> None:
     geometry types kept, properties as they are)."""
     import shapely
 
-    from model.fileio import json_default
+    from stadtbild.model.fileio import json_default
 
     fc = {"type": "FeatureCollection", "name": Path(path).stem}
     epsg = getattr(crs, "epsg", None)

@@ -26,8 +26,8 @@ from pathlib import Path
 import numpy as np
 import shapely
 
-from model.errors import InputError
-from model.fileio import atomic_write_bytes
+from stadtbild.model.errors import InputError
+from stadtbild.model.fileio import atomic_write_bytes
 
 from .vector import VectorLayer, geometry_type, write_vector
 
@@ -176,7 +176,7 @@ def _lines(ax, geoms, **kw):
 def _draw_plan(ax, result, detail: bool = True) -> None:
     """Zones in PlanZV colours, Baufenster (Baugrenze), Baulinien, the plan boundary, the
     checked buildings (green / red) and the violating parts, model CRS."""
-    from model.bplan import zone_colour
+    from stadtbild.model.bplan import zone_colour
 
     prep = result.prepared
     o = result.origin
@@ -221,7 +221,7 @@ def plan_figure(result, title: str | None = None, scenario_name: str | None = No
     from matplotlib.figure import Figure
     from matplotlib.patches import Patch, Rectangle
 
-    from model.bplan import zone_colour
+    from stadtbild.model.bplan import zone_colour
 
     prep = result.prepared
     plan = prep.plan

@@ -31,7 +31,7 @@ import re
 
 import numpy as np
 
-from model.semantics import SURFACE_TYPES
+from stadtbild.model.semantics import SURFACE_TYPES
 
 NS = {
     "core": "http://www.opengis.net/citygml/2.0",
@@ -367,7 +367,7 @@ def write_citygml(model, path, lod=None, object_attributes=None, name: str | Non
     (objects written, polygons)."""
     from lxml import etree
 
-    from model.fileio import replace_via_temp
+    from stadtbild.model.fileio import replace_via_temp
 
     w = _Writer(model, lod, object_attributes)
 

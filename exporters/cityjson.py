@@ -23,9 +23,9 @@ from pathlib import Path
 import numpy as np
 import orjson
 
-from model.citymodel import CityModel, Geometry
-from model.fileio import atomic_write_bytes
-from model.semantics import SURFACE_TYPES
+from stadtbild.model.citymodel import CityModel, Geometry
+from stadtbild.model.fileio import atomic_write_bytes
+from stadtbild.model.semantics import SURFACE_TYPES
 
 CITYJSON_TYPES = {
     "Bridge", "BridgePart", "BridgeInstallation", "BridgeConstructiveElement", "BridgeRoom",
@@ -84,7 +84,7 @@ def cityjson_lod(lod, default: str = "2") -> str:
 def _crs_url(model: CityModel) -> str | None:
     """OGC URL of the model CRS; a compound code written in the source (7415 = RD New + NAP) is
     kept so the vertical datum is not lost."""
-    from model.crs import _EPSG_RE, compound_epsg
+    from stadtbild.model.crs import _EPSG_RE, compound_epsg
 
     if not (model.crs and model.crs.epsg):
         return None

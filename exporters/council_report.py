@@ -335,7 +335,7 @@ def write_council_report(path, info: ReportInfo, sections, changes, texts: Repor
     """Write the PDF atomically. Returns ``{"pages": n, "analyses": n, "variants": n}``."""
     from matplotlib.backends.backend_pdf import PdfPages
 
-    from model.fileio import atomic_write_bytes
+    from stadtbild.model.fileio import atomic_write_bytes
 
     buf = io.BytesIO()
     pages = 0

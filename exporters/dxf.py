@@ -41,8 +41,8 @@ import zlib
 
 import numpy as np
 
-from model.footprint import object_footprints
-from model.semantics import SURFACE_TYPES
+from stadtbild.model.footprint import object_footprints
+from stadtbild.model.semantics import SURFACE_TYPES
 
 from ._common import (DEFAULT_RGB, DEMOLISHED_RGB, INSERTED_RGB, SURFACE_RGB, TYPE_RGB, Edits, layer_name,
                       object_meshes, resolve_offset, result_colouring, safe_name)
@@ -80,7 +80,7 @@ def _atomic_write_doc(doc, path) -> None:
     encoding, ezdxf's ``dxfreplace`` error handler as in ``Drawing.saveas``), fsync, rename over
     ``path``: no second copy of the whole text in memory (13 MB for the demo district, ~0.8 GB
     for a 50k-building city), and never a half-written file."""
-    from model.fileio import atomic_writer
+    from stadtbild.model.fileio import atomic_writer
 
     with atomic_writer(path, "wt", encoding=doc.output_encoding, errors="dxfreplace", newline="") as fh:
         doc.write(fh)

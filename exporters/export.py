@@ -8,7 +8,7 @@ Formats: ``.dxf``, ``.obj`` (+ ``.mtl``), ``.glb``/``.gltf``, ``.stl``, ``.ifc``
 """
 from __future__ import annotations
 
-from model.errors import InputError
+from stadtbild.model.errors import InputError
 
 #: output name ending -> format name
 FORMATS = {
@@ -41,57 +41,57 @@ def export(model, path, fmt: str | None = None, edits=None, results=None, lod=No
             and model.scene(lod=lod).n_triangles == 0:
         raise InputError(path, "nothing to export: the model has no surface geometry")
     if fmt == "DXF":
-        from exporters.dxf import write_dxf
+        from stadtbild.exporters.dxf import write_dxf
 
         return write_dxf(model, path, lod=lod, edits=edits, results=results, local_origin=local_origin,
                          entity=dxf_entity)
     if fmt in ("GLB", "glTF"):
-        from exporters.meshes import write_gltf
+        from stadtbild.exporters.meshes import write_gltf
 
         return write_gltf(model, path, lod=lod, edits=edits, analysis=_first(results), local_origin=local_origin)
     if fmt == "OBJ":
-        from exporters.meshes import write_obj
+        from stadtbild.exporters.meshes import write_obj
 
         return write_obj(model, path, lod=lod, edits=edits, analysis=_first(results), local_origin=local_origin)
     if fmt == "STL":
-        from exporters.meshes import write_stl
+        from stadtbild.exporters.meshes import write_stl
 
         return write_stl(model, path, lod=lod, edits=edits, per_object=per_object)
     if fmt == "IFC":
-        from exporters.ifc import write_ifc
+        from stadtbild.exporters.ifc import write_ifc
 
         return write_ifc(model, path, lod=lod, edits=edits, results=results)
     if fmt in ("CityJSON", "CityJSONSeq"):
-        from exporters.cityjson import write_cityjson, write_cityjsonseq
+        from stadtbild.exporters.cityjson import write_cityjson, write_cityjsonseq
 
         obj_attrs, surf_attrs = result_attributes(model, results)
         writer = write_cityjsonseq if fmt == "CityJSONSeq" else write_cityjson
         writer(model, path, object_attributes=obj_attrs, surface_attributes=surf_attrs)
         return {"objects": len(model.objects)}
     if fmt == "CityGML":
-        from exporters.citygml import write_citygml
+        from stadtbild.exporters.citygml import write_citygml
 
         obj_attrs, _ = result_attributes(model, results)
         return write_citygml(model, path, lod=lod, object_attributes=obj_attrs)
     if fmt == "CSV":
-        from exporters.tables import write_csv
+        from stadtbild.exporters.tables import write_csv
 
         return write_csv(model, path, lod=lod, results=results, edits=edits, table=table)
     if fmt == "GeoJSON":
-        from exporters.tables import write_geojson
+        from stadtbild.exporters.tables import write_geojson
 
         return write_geojson(model, path, lod=lod, results=results, edits=edits, table=table)
     if fmt == "GeoPackage":
-        from exporters.tables import write_gpkg
+        from stadtbild.exporters.tables import write_gpkg
 
         return write_gpkg(model, path, lod=lod, results=results, edits=edits)
     if fmt == "GeoTIFF":
-        from exporters.tables import pick_raster, write_geotiff
+        from stadtbild.exporters.tables import pick_raster, write_geotiff
 
         _, _, r = pick_raster(results, raster)
         return write_geotiff(r, path, crs=model.crs.name)
     if fmt == "PDF":
-        from exporters.report import write_report
+        from stadtbild.exporters.report import write_report
 
         return write_report(model, path, results=results, edits=edits, lod=lod, title=title,
                             scenario_name=scenario_name)

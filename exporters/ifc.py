@@ -28,7 +28,7 @@ import uuid
 
 import numpy as np
 
-from model.semantics import SURFACE_TYPES
+from stadtbild.model.semantics import SURFACE_TYPES
 
 from ._common import (DEFAULT_RGB, INSERTED_RGB, SURFACE_RGB, Edits, layer_name, object_meshes,
                       result_colouring, safe_name)
@@ -237,7 +237,7 @@ def _ifc_value(f, v):
 
 def write_ifc(model, path, lod=None, edits: Edits | None = None, results=None, local_origin=True) -> dict:
     """Write the model as an IFC4 STEP file (``.ifc``) atomically. Returns a summary dict."""
-    from model.fileio import atomic_write_bytes
+    from stadtbild.model.fileio import atomic_write_bytes
 
     f, summary = build_ifc(model, lod, edits, results, local_origin)
     atomic_write_bytes(path, f.to_string().encode("utf-8"))

@@ -30,8 +30,8 @@ import json
 
 import numpy as np
 
-from model.errors import InputError
-from model.semantics import SURFACE_TYPES
+from stadtbild.model.errors import InputError
+from stadtbild.model.semantics import SURFACE_TYPES
 
 from ._common import (DEFAULT_RGB, INSERTED_RGB, SURFACE_RGB, SURFACE_SHORT, Edits, object_meshes,
                       resolve_offset, result_colouring)
@@ -130,7 +130,7 @@ def write_gltf(model, path, lod=None, edits: Edits | None = None, analysis=None,
     """Write ``.glb`` (binary) or ``.gltf`` (JSON with embedded buffers). Returns a summary."""
     from trimesh.exchange.gltf import export_glb, export_gltf
 
-    from model.fileio import atomic_write_bytes
+    from stadtbild.model.fileio import atomic_write_bytes
 
     scene = build_gltf_scene(model, lod, edits, analysis, local_origin)
     if str(path).lower().endswith(".glb"):
@@ -151,7 +151,7 @@ def write_obj(model, path, lod=None, edits: Edits | None = None, analysis=None, 
     from trimesh.visual import TextureVisuals
     from trimesh.visual.material import SimpleMaterial
 
-    from model.fileio import atomic_write_bytes
+    from stadtbild.model.fileio import atomic_write_bytes
     from pathlib import Path
 
     path = Path(path)
@@ -202,7 +202,7 @@ def write_stl(model, path, lod=None, edits: Edits | None = None, per_object=Fals
     import trimesh
     from trimesh.exchange.stl import export_stl, export_stl_ascii
 
-    from model.fileio import atomic_write_bytes
+    from stadtbild.model.fileio import atomic_write_bytes
 
     offset = resolve_offset(model, True if local_origin is None or local_origin is False else local_origin)
     meshes = object_meshes(model, lod, offset)

@@ -23,7 +23,7 @@ from pathlib import Path
 
 import numpy as np
 
-from model.footprint import object_footprints
+from stadtbild.model.footprint import object_footprints
 
 from ._common import DEMOLISHED_RGB, INSERTED_RGB, Edits
 
@@ -169,7 +169,7 @@ def _surface_plan(ax, model, values, mappable) -> None:
     polygon with a value and a non-vertical normal, projected to the plane, lower ones first."""
     from matplotlib.collections import PolyCollection
 
-    from model.shapes import polygon_shapes
+    from stadtbild.model.shapes import polygon_shapes
 
     vals = np.asarray(values, dtype=float)
     rows = np.flatnonzero(np.isfinite(vals[: model.n_polygons]))
@@ -304,7 +304,7 @@ def write_report(model, path, results=None, edits: Edits | None = None, lod=None
     """Write the PDF report. Returns {"pages": n, "objects": n}."""
     from matplotlib.backends.backend_pdf import PdfPages
 
-    from model.fileio import atomic_write_bytes
+    from stadtbild.model.fileio import atomic_write_bytes
 
     buf = io.BytesIO()
     pages = 0

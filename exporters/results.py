@@ -3,8 +3,8 @@
 
 How an analysis produces it (plain numpy / shapely / dicts, nothing else)::
 
-    from exporters.results import AnalysisResult, Results
-    from model.raster import Raster
+    from stadtbild.exporters.results import AnalysisResult, Results
+    from stadtbild.model.raster import Raster
 
     r = AnalysisResult(
         name="shadow",                                   # short id, becomes DXF layer RESULT_SHADOW …
@@ -50,8 +50,8 @@ from pathlib import Path
 
 import numpy as np
 
-from model.errors import InputError
-from model.raster import Raster
+from stadtbild.model.errors import InputError
+from stadtbild.model.raster import Raster
 
 FORMAT_VERSION = 1
 
@@ -159,7 +159,7 @@ class Results:
         return out
 
     def save(self, path, model=None) -> None:
-        from model.fileio import atomic_write_bytes, json_default
+        from stadtbild.model.fileio import atomic_write_bytes, json_default
 
         atomic_write_bytes(path, json.dumps(self.to_json(model), ensure_ascii=False,
                                             default=json_default).encode("utf-8"))

@@ -28,11 +28,11 @@ import json
 
 import numpy as np
 
-from model.errors import InputError
-from model.fileio import replace_via_temp
-from model.footprint import object_footprints
-from model.semantics import SURFACE_TYPES
-from model.shapes import polygon_shapes
+from stadtbild.model.errors import InputError
+from stadtbild.model.fileio import replace_via_temp
+from stadtbild.model.footprint import object_footprints
+from stadtbild.model.semantics import SURFACE_TYPES
+from stadtbild.model.shapes import polygon_shapes
 
 from ._common import Edits, safe_name
 from .vector import VectorLayer, geometry_type, write_vector
@@ -145,7 +145,7 @@ def _scalar(v):
 def write_csv(model, path, lod=None, results=None, edits: Edits | None = None, table: str = "objects") -> dict:
     """CSV of ``table`` ("objects", "surfaces" or a result layer name). Objects get the footprint
     centroid ``x``, ``y``; surfaces the polygon centroid ``x``, ``y``, ``z``; all rows the ``crs``."""
-    from model.fileio import atomic_write_bytes
+    from stadtbild.model.fileio import atomic_write_bytes
 
     cols, geoms = _table(model, lod, results, edits, table)
     import shapely

@@ -20,8 +20,8 @@ from pathlib import Path
 
 import numpy as np
 
-from model.errors import InputError
-from model.fileio import replace_via_temp
+from stadtbild.model.errors import InputError
+from stadtbild.model.fileio import replace_via_temp
 
 #: OGR driver by file suffix
 DRIVERS = {".gpkg": "GPKG", ".geojson": "GeoJSON", ".json": "GeoJSON", ".shp": "ESRI Shapefile",

@@ -5,9 +5,9 @@ import gc
 from contextlib import contextmanager
 from pathlib import Path
 
-from model.citymodel import CityModel
-from model.crs import parse_crs
-from model.errors import InputError, UnsupportedFormatError, input_error, os_error
+from stadtbild.model.citymodel import CityModel
+from stadtbild.model.crs import parse_crs
+from stadtbild.model.errors import InputError, UnsupportedFormatError, input_error, os_error
 
 CITYGML_SUFFIXES = (".gml", ".xml", ".citygml")
 
@@ -67,7 +67,7 @@ def load(path, crs: str | None = None, reproject: bool = True) -> CityModel:
 
 
 def _reproject(model, path) -> None:
-    from model.crs import reproject_geographic
+    from stadtbild.model.crs import reproject_geographic
 
     try:
         reproject_geographic(model)
@@ -153,7 +153,7 @@ def load_sources(paths, crs: str | None = None) -> CityModel:
 
 
 def _loaders():
-    from model.edits import Loaders
+    from stadtbild.model.edits import Loaders
 
     from .designs import load_design, read_footprints
 
@@ -165,7 +165,7 @@ LOADERS = _loaders()
 
 
 def _register() -> None:
-    from model.edits import set_default_loaders
+    from stadtbild.model.edits import set_default_loaders
 
     set_default_loaders(LOADERS)
 

@@ -30,7 +30,7 @@ from pathlib import Path
 
 import numpy as np
 
-from model.appearance import WRAP_MODES, TextureImage, Textures, empty_textures
+from stadtbild.model.appearance import WRAP_MODES, TextureImage, Textures, empty_textures
 
 #: keys of coordinates matched between the file's rings and the model's (metres, to the mm)
 _KEY_DIGITS = 3

@@ -49,11 +49,11 @@ from pathlib import Path
 import numpy as np
 from lxml import etree
 
-from model import codes
-from model.citymodel import BoundaryBuilder, CityModel, CityObject, Geometry
-from model.crs import CRSInfo, parse_crs
-from model.errors import InputError, UnsupportedFormatError, input_error, os_error
-from model.semantics import TERRAIN, surface_code
+from stadtbild.model import codes
+from stadtbild.model.citymodel import BoundaryBuilder, CityModel, CityObject, Geometry
+from stadtbild.model.crs import CRSInfo, parse_crs
+from stadtbild.model.errors import InputError, UnsupportedFormatError, input_error, os_error
+from stadtbild.model.semantics import TERRAIN, surface_code
 
 from .citygml_attributes import (GENERIC_1_2, GENERIC_3, add_attribute, generic_attribute, read_address, read_height_3,
                                  simple_attribute)

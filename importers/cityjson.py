@@ -23,11 +23,11 @@ from pathlib import Path
 import numpy as np
 import orjson
 
-from model import codes
-from model.citymodel import BoundaryBuilder, CityModel, CityObject, Geometry, drop_polygons
-from model.crs import parse_crs
-from model.errors import InputError, UnsupportedFormatError, input_error, os_error
-from model.semantics import TERRAIN, surface_code
+from stadtbild.model import codes
+from stadtbild.model.citymodel import BoundaryBuilder, CityModel, CityObject, Geometry, drop_polygons
+from stadtbild.model.crs import parse_crs
+from stadtbild.model.errors import InputError, UnsupportedFormatError, input_error, os_error
+from stadtbild.model.semantics import TERRAIN, surface_code
 
 SUPPORTED_VERSIONS = ("1.0", "1.1", "2.0")
 #: a whole-document JSON file above this size is refused (the DOM needs ~10× the file size);

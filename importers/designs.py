@@ -8,10 +8,10 @@ from pathlib import Path
 
 import numpy as np
 
-from model import codes
-from model.citymodel import CityModel
-from model.crs import parse_crs
-from model.errors import InputError
+from stadtbild.model import codes
+from stadtbild.model.citymodel import CityModel
+from stadtbild.model.crs import parse_crs
+from stadtbild.model.errors import InputError
 
 from .meshes import TRIMESH_SUFFIXES, read_mesh_design
 
@@ -75,7 +75,7 @@ def read_footprints(path: Path, model: CityModel, crs=None) -> list:
     if src is None and model.crs and np.abs(b[:, [0, 2]]).max() <= 180 and np.abs(b[:, [1, 3]]).max() <= 90:
         src = parse_crs("EPSG:4326")
     if src and model.crs and src.epsg != model.crs.epsg:
-        from model.crs import transformer_between
+        from stadtbild.model.crs import transformer_between
 
         tr, _how = transformer_between(src.epsg, model.crs.epsg)
         out = [(fid, shapely.transform(p, lambda xy: np.c_[tr.transform(xy[:, 0], xy[:, 1])]), pr)

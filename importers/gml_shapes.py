@@ -21,7 +21,7 @@ import numpy as np
 import shapely
 from lxml import etree
 
-from model.crs import parse_crs
+from stadtbild.model.crs import parse_crs
 
 from .gml_geometry import MAX_COORDINATE, parse_floats
 from .gml_geometry import local_name as _local
@@ -301,7 +301,7 @@ def _collect(polys: list, cls):
 
 @lru_cache(maxsize=64)
 def _srs_is_geographic(srs: str) -> bool:
-    from model.crs import _horizontal_geographic
+    from stadtbild.model.crs import _horizontal_geographic
 
     epsg = parse_crs(srs).epsg
     return bool(epsg) and _horizontal_geographic(epsg) is not None

@@ -18,10 +18,10 @@ from pathlib import Path
 import numpy as np
 import shapely
 
-from model import codes
-from model.crs import CRSInfo, crs_argument, parse_crs
-from model.errors import InputError
-from model.layer import Layer
+from stadtbild.model import codes
+from stadtbild.model.crs import CRSInfo, crs_argument, parse_crs
+from stadtbild.model.errors import InputError
+from stadtbild.model.layer import Layer
 
 
 # ====================================================================== reading
@@ -132,7 +132,7 @@ def _crs_from_text(text) -> CRSInfo:
 
 
 def _reproject(geoms: np.ndarray, src: CRSInfo, dst: CRSInfo, path, warnings: list | None = None) -> np.ndarray:
-    from model.crs import transformer_between
+    from stadtbild.model.crs import transformer_between
 
     try:
         tr, how = transformer_between(src.epsg, dst.epsg)

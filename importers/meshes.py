@@ -34,10 +34,10 @@ from pathlib import Path
 
 import numpy as np
 
-from model import codes
-from model.citymodel import BoundaryBuilder, CityModel, CityObject, Geometry
-from model.errors import InputError
-from model.semantics import GROUND, ROOF, SURFACE_CODE, WALL
+from stadtbild.model import codes
+from stadtbild.model.citymodel import BoundaryBuilder, CityModel, CityObject, Geometry
+from stadtbild.model.errors import InputError
+from stadtbild.model.semantics import GROUND, ROOF, SURFACE_CODE, WALL
 
 ROOF_NZ = 0.17  # sin(10°)
 GROUND_BAND_M = 0.2
@@ -312,7 +312,7 @@ def read_mesh_design(path, up: str = "auto", split: str = "nodes", object_type: 
     for note in notes_before:
         model.warn(note, codes.DESIGN_REPAIRED)
     if georef is not None:
-        from model.crs import parse_crs
+        from stadtbild.model.crs import parse_crs
 
         crs = parse_crs(georef.crs_name) if georef.crs_name else None
         if crs is not None and crs.epsg:

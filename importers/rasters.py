@@ -27,8 +27,8 @@ from pathlib import Path
 
 import numpy as np
 
-from model.crs import CRSInfo, crs_argument
-from model.errors import InputError
+from stadtbild.model.crs import CRSInfo, crs_argument
+from stadtbild.model.errors import InputError
 
 #: a mosaic of more files than this is refused (an ortho folder of a whole state)
 MAX_FILES = 4096

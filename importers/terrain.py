@@ -30,12 +30,12 @@ from pathlib import Path
 
 import numpy as np
 
-from model import codes
-from model.crs import CRSInfo, crs_argument
-from model.errors import InputError
-from model.scene import Scene
-from model.semantics import GROUND
-from model.terrain import TerrainGrid
+from stadtbild.model import codes
+from stadtbild.model.crs import CRSInfo, crs_argument
+from stadtbild.model.errors import InputError
+from stadtbild.model.scene import Scene
+from stadtbild.model.semantics import GROUND
+from stadtbild.model.terrain import TerrainGrid
 
 XYZ_SUFFIXES = (".xyz", ".txt", ".csv", ".dat")
 #: refuse grids larger than this many nodes (≈ 1.6 GB as float64) instead of running out of memory

@@ -42,10 +42,10 @@ import numpy as np
 import shapely
 from lxml import etree
 
-from model.bplan import (BAUFENSTER, BAUGEBIET, PRESENTATION_TYPES, TEXT_TYPES, ZONE_COLOURS, Bebauungsplan,
+from stadtbild.model.bplan import (BAUFENSTER, BAUGEBIET, PRESENTATION_TYPES, TEXT_TYPES, ZONE_COLOURS, Bebauungsplan,
                          Hoehenangabe, PlanFeature)
-from model.crs import CRSInfo, crs_argument, parse_crs
-from model.errors import InputError, UnsupportedFormatError
+from stadtbild.model.crs import CRSInfo, crs_argument, parse_crs
+from stadtbild.model.errors import InputError, UnsupportedFormatError
 
 from .citygml import SAFE_PARSER, _syntax_message, root_element
 from .gml_geometry import GML_NS, XLINK_HREF
@@ -345,7 +345,7 @@ class _Reader:
         (latitude first for EPSG:4326 …, unless the values can only be longitude first, as
         ``model.crs`` reads city models) and, without a target, is projected to the UTM zone of
         its datum."""
-        from model.crs import _horizontal_geographic, _latitude_first, projected_crs_for
+        from stadtbild.model.crs import _horizontal_geographic, _latitude_first, projected_crs_for
 
         target = self.target
         default = plan.source_crs

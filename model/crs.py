@@ -358,5 +358,5 @@ def transformer_between(src_epsg: int, dst_epsg: int):
         from .datum_grids import DUTCH_GRIDS
 
         if {g.file_name for g in DUTCH_GRIDS} & set(grids):
-            note += " (`make grids` or `python -m model.datum_grids` builds them from NSGI's data)"
+            note += " (`make grids` or `python -m stadtbild.model.datum_grids` builds them from NSGI's data)"
     return t, TransformationInfo(t.description, acc, bool(group.best_available), note)

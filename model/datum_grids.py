@@ -28,7 +28,7 @@ exactly on the grid's eastern edge (8° E, inside Germany; 89 points) fall outsi
 Amersfoort coordinates: there PROJ is up to 16 mm off and cannot invert (variant 2's own limit).
 
 They are built into :func:`grid_folder` (``<venv>/share/stadtbild/proj``; ``make grids``, a step
-of ``make run`` and ``make test``, or ``python -m model.datum_grids``) and
+of ``make run`` and ``make test``, or ``python -m stadtbild.model.datum_grids``) and
 :func:`model.crs.use_installed_grids` puts that folder on PROJ's search path.
 """
 from __future__ import annotations
@@ -196,7 +196,7 @@ def build_dutch_grids(dest_folder: Path | None = None, source_folder: Path | Non
 def main(argv: list[str] | None = None) -> int:
     import argparse
 
-    parser = argparse.ArgumentParser(prog="python -m model.datum_grids",
+    parser = argparse.ArgumentParser(prog="python -m stadtbild.model.datum_grids",
                                      description="Build the RDNAPTRANS2018 grids PROJ needs for RD/NAP.")
     parser.add_argument("--dest", type=Path, default=None, help=f"folder (default {grid_folder()})")
     parser.add_argument("--force", action="store_true", help="rebuild even when the files exist")

@@ -54,7 +54,7 @@ def _use_installed_grids() -> None:
     (RDNAPTRANS2018 built by ``make grids``, Debian's BeTA2007) from the first transformation on,
     so a test's own pyproj reference and the code under test use the same operation whatever ran
     before them in the worker."""
-    from model.crs import use_installed_grids
+    from stadtbild.model.crs import use_installed_grids
 
     use_installed_grids()
 
@@ -69,7 +69,7 @@ def proj_without_dutch_grids():
     restored afterwards."""
     from pyproj import datadir
 
-    from model.datum_grids import grid_folder
+    from stadtbild.model.datum_grids import grid_folder
 
     saved = datadir.get_data_dir()
     datadir.set_data_dir(os.pathsep.join(p for p in saved.split(os.pathsep) if Path(p) != grid_folder()))
@@ -100,7 +100,7 @@ def demo_path() -> Path:
 
 @pytest.fixture(scope="session")
 def demo_model():
-    from importers import load
+    from stadtbild.importers import load
 
     return load(DEMO)
 

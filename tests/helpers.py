@@ -3,9 +3,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from model.citymodel import BoundaryBuilder, CityModel, CityObject, Geometry
-from model.crs import CRSInfo
-from model.semantics import GROUND, ROOF, WALL
+from stadtbild.model.citymodel import BoundaryBuilder, CityModel, CityObject, Geometry
+from stadtbild.model.crs import CRSInfo
+from stadtbild.model.semantics import GROUND, ROOF, WALL
 
 
 def box_polygons(x0, y0, x1, y1, z0, z1):
@@ -56,7 +56,7 @@ def open_window(settings_dir, paths, size=(1400, 900), **window_kwargs):
     from PySide6.QtCore import QSettings
     from PySide6.QtTest import QTest
 
-    from app.main_window import MainWindow
+    from stadtbild.app.main_window import MainWindow
 
     settings = QSettings(str(settings_dir / "stadtbild.ini"), QSettings.Format.IniFormat)
     w = MainWindow(settings, **window_kwargs)
@@ -82,7 +82,7 @@ def roof_point(scene, object_id):
     """Local centroid of the largest roof triangle of ``object_id`` (unoccluded in a top view)."""
     import numpy as np
 
-    from model.semantics import SURFACE_CODE
+    from stadtbild.model.semantics import SURFACE_CODE
 
     k = scene.object_number(object_id)
     sel = np.flatnonzero((scene.object_index == k) & (scene.surface_type == SURFACE_CODE["RoofSurface"]))

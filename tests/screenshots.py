@@ -88,7 +88,7 @@ class Shot:
 # ------------------------------------------------------------------------------ reading the screen
 def vtk_views(widget) -> list:
     """The visible 3D views inside ``widget``'s window."""
-    from app.screen_capture import vtk_views as views
+    from stadtbild.app.screen_capture import vtk_views as views
 
     return views(widget)
 
@@ -99,7 +99,7 @@ def capture(widget, frame: bool = True, timeout_s: float = 10.0) -> Shot:
     (:func:`app.screen_capture.grab_screen`)."""
     from PySide6.QtGui import QImage
 
-    from app.screen_capture import grab_screen
+    from stadtbild.app.screen_capture import grab_screen
 
     image, origin = grab_screen(widget, frame=frame, timeout_s=timeout_s)
     assert image.format() == QImage.Format.Format_RGB888

@@ -22,7 +22,7 @@ import pyogrio.raw
 import pytest
 import shapely
 
-from model.errors import InputError
+from stadtbild.model.errors import InputError
 from tests.conftest import ROOT, data_file
 
 DEMO = "demo/3-20-DELFSHAVEN.city.json"
@@ -47,7 +47,7 @@ def _surfaces_by_key(out_dir):
 
 @pytest.fixture(scope="module")
 def demo():
-    from importers import load
+    from stadtbild.importers import load
 
     return load(data_file(DEMO))
 
@@ -55,8 +55,8 @@ def demo():
 @pytest.fixture(scope="module")
 def single_run(demo):
     """Reference: solar over the whole demo in one process (the analysis' own defaults)."""
-    from analysis.batch_tasks import surface_ordinals
-    from analysis.solar import SolarOptions, compute_solar
+    from stadtbild.analysis.batch_tasks import surface_ordinals
+    from stadtbild.analysis.solar import SolarOptions, compute_solar
 
     scene = demo.scene()
     res = compute_solar(scene, None, SolarOptions(cell_m=GRID_M), model=demo)
@@ -70,8 +70,8 @@ def single_run(demo):
 
 # ------------------------------------------------------------------------------------- equality
 def test_four_partitions_equal_single_process_per_surface(tmp_path, demo, single_run):
-    from analysis.batch import BatchOptions, run_batch
-    from analysis.batch_plan import grid_tiles
+    from stadtbild.analysis.batch import BatchOptions, run_batch
+    from stadtbild.analysis.batch_plan import grid_tiles
 
     # 750 m tiles (aligned to multiples of 750 m) cut the 1.0 × 0.65 km district into 4 partitions
     assert len(grid_tiles(demo, 750.0)) == 4
@@ -96,7 +96,7 @@ def test_four_partitions_equal_single_process_per_surface(tmp_path, demo, single
 def test_dask_cluster_survives_a_killed_worker(tmp_path):
     from distributed import Client, LocalCluster
 
-    from analysis.batch import BatchOptions, run_batch
+    from stadtbild.analysis.batch import BatchOptions, run_batch
 
     opt = BatchOptions(analysis="solar", out_dir=str(tmp_path), tile_size_m=750.0, halo_m=300.0,
                        analysis_params={"cell_m": 8.0})
@@ -128,8 +128,8 @@ def test_dask_cluster_survives_a_killed_worker(tmp_path):
         after = set(client.run(os.getpid).values())
         # the run's weather/sky came from the driver: no worker imported pvlib (or timezonefinder)
         heavy = client.run(lambda: sorted(m for m in ("pvlib", "timezonefinder") if m in sys.modules))
-        computed = client.run(lambda: sys.modules["analysis.batch_plan"].RUN_SHARED_STATS["computed"]
-                              if "analysis.batch_plan" in sys.modules else 0)
+        computed = client.run(lambda: sys.modules["stadtbild.analysis.batch_plan"].RUN_SHARED_STATS["computed"]
+                              if "stadtbild.analysis.batch_plan" in sys.modules else 0)
     finally:
         client.close()
         cluster.close()
@@ -150,7 +150,7 @@ def test_run_key_does_not_depend_on_what_the_process_imported():
     which finished tiles a resumed run skips) must come out the same with and without it, and
     still change with the settings."""
     code = (
-        "from analysis.batch import BatchOptions as B\n"
+        "from stadtbild.analysis.batch import BatchOptions as B\n"
         "k = lambda t: B(analysis='metrics', out_dir='x', tile_size_m=t, scheduler='inline').key()\n"
         "a, other = k(200.0), k(250.0)\n"
         "import cjio.cityjson, json\n"
@@ -162,7 +162,7 @@ def test_run_key_does_not_depend_on_what_the_process_imported():
 
 
 def test_resume_after_killed_run_skips_finished_tiles(tmp_path):
-    from analysis.batch import BatchOptions, run_batch
+    from stadtbild.analysis.batch import BatchOptions, run_batch
 
     out = tmp_path / "run"
     cmd = [sys.executable, str(ROOT / "main.py"), "batch", "metrics", str(data_file(DEMO)), "--out", str(out),
@@ -199,7 +199,7 @@ def test_resume_after_killed_run_skips_finished_tiles(tmp_path):
 
 
 def test_cli_batch_errors(tmp_path):
-    from cli import main
+    from stadtbild.cli import main
 
     assert main(["batch", "solar", str(tmp_path / "missing.json"), "--out", str(tmp_path / "o")]) == 2
     assert main(["batch", "sunhours", str(data_file(DEMO)), "--out", str(tmp_path / "o")]) == 2  # no --date
@@ -236,8 +236,8 @@ def _independent_groups(path):
 
 @pytest.mark.parametrize("rel", [DEMO, "cityjson/DH_01_subs.city.json"])
 def test_bbox_subset_counts_match_shapely(rel):
-    from importers import load
-    from model.spatial import subset_bbox
+    from stadtbild.importers import load
+    from stadtbild.model.spatial import subset_bbox
 
     path = data_file(rel)
     model = load(path)
@@ -265,8 +265,8 @@ def test_bbox_subset_counts_match_shapely(rel):
 
 
 def test_bbox_on_the_cli_and_four_windows_partition_the_model(demo, capsys):
-    from cli import main
-    from model.spatial import spatial_index, subset_bbox
+    from stadtbild.cli import main
+    from stadtbild.model.spatial import spatial_index, subset_bbox
 
     bb = demo.bbox()
     cx, cy = (bb[0] + bb[3]) / 2, (bb[1] + bb[4]) / 2
@@ -283,7 +283,7 @@ def test_bbox_on_the_cli_and_four_windows_partition_the_model(demo, capsys):
 
 
 def test_neighbours_within_match_shapely_distances(demo):
-    from model.spatial import neighbours_within
+    from stadtbild.model.spatial import neighbours_within
 
     groups = _independent_groups(data_file(DEMO))
     ids = list(groups)
@@ -297,8 +297,8 @@ def test_neighbours_within_match_shapely_distances(demo):
 
 
 def test_compact_keeps_geometry_and_triangles(demo):
-    from model.spatial import subset
-    from model.surgery import compact
+    from stadtbild.model.spatial import subset
+    from stadtbild.model.surgery import compact
 
     ids = list(demo.objects)[100:140]
     sub = subset(demo, ids)
@@ -315,10 +315,10 @@ def test_sunhours_tiles_equal_single_process_raster(tmp_path, demo):
     tiles, cell by cell (cells are snapped to the same model-CRS grid)."""
     import rasterio
 
-    from analysis.batch import BatchOptions, run_batch
-    from analysis.batch_plan import grid_tiles
-    from analysis.shadow import sun_hours
-    from analysis.sun import site_from_model
+    from stadtbild.analysis.batch import BatchOptions, run_batch
+    from stadtbild.analysis.batch_plan import grid_tiles
+    from stadtbild.analysis.shadow import sun_hours
+    from stadtbild.analysis.sun import site_from_model
 
     params = {"date": "2026-06-21", "start": "08:00", "stop": "18:00", "step_min": 10.0, "cell_m": 4.0}
     opt = BatchOptions(analysis="sunhours", out_dir=str(tmp_path), tile_size_m=750.0, halo_m=300.0,
@@ -347,10 +347,10 @@ def test_sunlight_tiles_equal_single_process_points(tmp_path, demo):
     """DIN 5034-1 facade sunlight per tile (points read back from the GeoPackages): the same check
     points with the same hours as one run over the whole demo, each point written by exactly one
     tile; the CLI summary adds the tiles up."""
-    from model.ground import ground_for
-    from analysis.sun import site_from_model
-    from analysis.sunlight import facade_sunlight
-    from cli import main
+    from stadtbild.model.ground import ground_for
+    from stadtbild.analysis.sun import site_from_model
+    from stadtbild.analysis.sunlight import facade_sunlight
+    from stadtbild.cli import main
 
     out = tmp_path / "out"
     args = ["batch", "sunlight", str(data_file(DEMO)), "--out", str(out), "--tile-size", "750",
@@ -391,8 +391,8 @@ def test_sunlight_tiles_equal_single_process_points(tmp_path, demo):
 def test_run_wide_sky_weather_and_site_are_computed_once_per_run(tmp_path, monkeypatch):
     """4 partitions, yet one weather year, one site and one cumulative sky (counted calls); the
     partitions' figures equal a run where every tile computes its own (the old per-tile path)."""
-    from analysis import batch, solar, sun, weather
-    from analysis.batch import BatchOptions, run_batch
+    from stadtbild.analysis import batch, solar, sun, weather
+    from stadtbild.analysis.batch import BatchOptions, run_batch
 
     calls = {"cumulative_sky": 0, "default_weather": 0, "site_at": 0}
 
@@ -427,8 +427,8 @@ def test_run_wide_sky_weather_and_site_are_computed_once_per_run(tmp_path, monke
 
 def test_tile_files_are_parsed_once_per_run(tmp_path):
     """File tiles: the scan parses each file, the partitions take it from the process's cache."""
-    from analysis.batch import BatchOptions, run_batch
-    from analysis.batch_plan import FILE_CACHE_STATS
+    from stadtbild.analysis.batch import BatchOptions, run_batch
+    from stadtbild.analysis.batch_plan import FILE_CACHE_STATS
 
     files = sorted(Path(data_file("citygml/nrw/LoD2_32_330_5731_1_NW.gml")).parent.glob("*.gml"))
     before = dict(FILE_CACHE_STATS)
@@ -443,9 +443,9 @@ def test_tile_files_are_parsed_once_per_run(tmp_path):
 def test_worker_without_the_shared_sky_computes_it_once_per_process(tmp_path):
     """A Dask task whose worker did not get the run's sky (plugin) computes it once per process;
     the figures equal a normal run's."""
-    from analysis.batch import BatchOptions, run_batch
-    from analysis.batch_plan import RUN_SHARED_STATS, Partition, clear_file_cache, drop_shared, plan
-    from analysis.batch_tasks import run_partition
+    from stadtbild.analysis.batch import BatchOptions, run_batch
+    from stadtbild.analysis.batch_plan import RUN_SHARED_STATS, Partition, clear_file_cache, drop_shared, plan
+    from stadtbild.analysis.batch_tasks import run_partition
 
     files = sorted(Path(data_file("citygml/nrw/LoD2_32_330_5731_1_NW.gml")).parent.glob("*.gml"))
     opt = BatchOptions(analysis="solar", out_dir=str(tmp_path / "task"), scheduler="inline",

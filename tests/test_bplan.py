@@ -18,9 +18,9 @@ import pytest
 import shapely
 from lxml import etree
 
-from importers.gml_shapes import arc_points
-from importers.xplanung import read_xplanung
-from model.errors import InputError
+from stadtbild.importers.gml_shapes import arc_points
+from stadtbild.importers.xplanung import read_xplanung
+from stadtbild.model.errors import InputError
 from tests.conftest import ROOT, data_file
 
 PLANS = {
@@ -406,7 +406,7 @@ def _edge_rect(poly, depth=8.0, shift=0.0, frac=(0.3, 0.7)):
 
 
 def _base_model(tmp_path, x, y):
-    from exporters.cityjson import write_cityjson
+    from stadtbild.exporters.cityjson import write_cityjson
     from tests.helpers import box_model
 
     path = tmp_path / "base.city.json"
@@ -433,8 +433,8 @@ def hafencity_edits(g) -> list:
 def hafencity_variant(tmp_path_factory):
     """HafenCity 7: four new buildings in the Baufenster VII / GBH ≤ 34 m NHN (ground 8.3 m NHN):
     compliant, 0.5 m over the height limit, 1 m over the Baugrenze, two storeys too many."""
-    from importers import load
-    from model.scenario import Scenario
+    from stadtbild.importers import load
+    from stadtbild.model.scenario import Scenario
 
     tmp = tmp_path_factory.mktemp("hafencity")
     plan = read_xplanung(data_file(PLANS["5.2"]), crs=25832)
@@ -448,7 +448,7 @@ def hafencity_variant(tmp_path_factory):
 
 
 def test_synthetic_buildings_in_a_real_baufenster_report_exactly_their_exceedance(hafencity_variant):
-    from analysis.bplan import check_compliance
+    from stadtbild.analysis.bplan import check_compliance
 
     plan, g, variant, sc, _base, _sc_path = hafencity_variant
     union = shapely.union_all([f.geometry for f in plan.baufenster])
@@ -501,8 +501,8 @@ def _straight_baulinie(plan):
 def bp2070_variant(tmp_path_factory):
     """BP2070 (Gauss-Krüger plan, model in UTM 32N): one building filling a Baufenster of a GI zone
     (GRZ 0.8) 5 mm inside its Baugrenze, one set back 2 m behind a Baulinie, one compliant."""
-    from importers import load
-    from model.scenario import Scenario
+    from stadtbild.importers import load
+    from stadtbild.model.scenario import Scenario
 
     tmp = tmp_path_factory.mktemp("bp2070")
     plan = read_xplanung(data_file(PLANS["5.1"]), crs=25832)
@@ -541,7 +541,7 @@ def bp2070_variant(tmp_path_factory):
 
 
 def test_a_building_exceeding_grz_and_one_behind_a_baulinie(bp2070_variant):
-    from analysis.bplan import check_compliance
+    from stadtbild.analysis.bplan import check_compliance
 
     plan, btf, bf, g, sc, variant, _base, _sc = bp2070_variant
     res = check_compliance(variant, plan, inserted=sc.last_report.inserted)
@@ -567,16 +567,16 @@ def test_a_building_exceeding_grz_and_one_behind_a_baulinie(bp2070_variant):
 def test_gfz_uses_the_floor_area_estimate_of_the_variant_comparison(bp2070_variant):
     """GFZ reached = Σ footprint × storeys / zone area, with the storey estimate of
     analysis.variants.variant_figures when the building has no storeysAboveGround."""
-    from analysis.bplan import check_compliance
-    from analysis.variants import variant_figures
-    from model.scenario import Scenario
+    from stadtbild.analysis.bplan import check_compliance
+    from stadtbild.analysis.variants import variant_figures
+    from stadtbild.model.scenario import Scenario
 
     plan, btf, bf, g, sc, variant, _base, _sc = bp2070_variant
     data = dict(sc.edits[1].data)
     data.pop("attributes")
     data["height_m"] = 25.0  # no storeysAboveGround: estimate round(25 / 3) = 8 storeys
     sc2 = Scenario.from_dict({"name": "hoch", "edits": [data]})
-    from importers import load
+    from stadtbild.importers import load
 
     v2 = sc2.apply(load(_base))
     res = check_compliance(v2, plan, inserted=sc2.last_report.inserted)
@@ -602,7 +602,7 @@ def test_bplan_cli_json_and_every_output_format(hafencity_variant, tmp_path, cap
     assert (out["plans"], out["baufenster"], out["buildings_checked"], out["crs"]) == (1, 25, 4, "EPSG:25832")
     got = sorted((v["id"], v["kind"], v["amount"]) for v in out["violations"])
     assert got == [("high", "height", 0.5), ("out", "baugrenze", 1.0), ("storeys", "storeys", 2.0)]
-    from cli import main as cli_main
+    from stadtbild.cli import main as cli_main
 
     for suffix in ("geojson", "gpkg", "csv", "pdf"):  # in this process: the same command, no start-up
         path = tmp_path / f"report.{suffix}"
@@ -647,7 +647,7 @@ def test_a_plan_given_as_city_model_says_what_it_is(tmp_path):
 
 # ====================================================================== envelopes and pictures
 def _ground(z_local=0.0, grid=None, origin=(0.0, 0.0, 0.0)):
-    from model.ground import Ground
+    from stadtbild.model.ground import Ground
 
     return Ground(origin=np.asarray(origin, float), plane_z=z_local, grid=grid, kind="terrain" if grid else "plane")
 
@@ -664,7 +664,7 @@ def _one_envelope(env, zone_id):
 def test_envelope_is_a_closed_volume_from_the_ground_to_the_absolute_limit():
     """GBH ≤ 34 m NHN over flat ground at 8.3 m: a watertight prism whose volume (trimesh) is
     the Baufenster's area × 25.7 m."""
-    from analysis.bplan_envelopes import envelopes, prepare
+    from stadtbild.analysis.bplan_envelopes import envelopes, prepare
 
     plan = read_xplanung(data_file(PLANS["5.2"]), crs=25832)
     origin = np.array([565000.0, 5932000.0, 0.0])
@@ -678,7 +678,7 @@ def test_envelope_is_a_closed_volume_from_the_ground_to_the_absolute_limit():
     assert mesh.bounds[0][2] == pytest.approx(8.3) and mesh.bounds[1][2] == pytest.approx(34.0)
     zc = [z for z in env.zones if z.id == HAFENCITY_GBH34][0]
     assert tuple(env.colours[k]) == zc.colour  # MI (inherited from the building zone): PlanZV brown
-    from model.bplan import NUTZUNG_COLOURS
+    from stadtbild.model.bplan import NUTZUNG_COLOURS
 
     assert zc.nutzung == "MI" and zc.colour == NUTZUNG_COLOURS["MI"]
 
@@ -687,8 +687,8 @@ def test_envelope_with_a_relative_limit_and_on_a_terrain(tmp_path):
     """The same Baufenster with its 34 m measured from the ground (hoehenbezug 2000), on a
     terrain sloping 5 % eastwards: the bottom follows the terrain, the top is 34 m above the
     lowest ground point of the outline."""
-    from analysis.bplan_envelopes import envelopes, prepare
-    from model.terrain import TerrainGrid
+    from stadtbild.analysis.bplan_envelopes import envelopes, prepare
+    from stadtbild.model.terrain import TerrainGrid
 
     p = _rewrite(tmp_path, "rel.gml", b"<xplan:hoehenbezug>1000</xplan:hoehenbezug>\n          <xplan:bezugspunkt>6000"
                  b"</xplan:bezugspunkt>\n          <xplan:h uom=\"m\">34</xplan:h>",
@@ -719,7 +719,7 @@ def test_render_with_the_plan_draws_envelopes_and_hides_existing_buildings(hafen
     envelope colour; --hide-existing hides the existing building standing in the plan area."""
     from PIL import Image
 
-    from exporters.cityjson import write_cityjson
+    from stadtbild.exporters.cityjson import write_cityjson
     from tests.helpers import box_model
 
     plan, g, _variant, _sc, _base, sc_path = hafencity_variant
@@ -749,11 +749,11 @@ def test_a_stepped_tower_over_overlapping_upper_level_baufenster(tmp_path):
     XIV–XVI ≤ 65.5 m NHN): one building of four slabs, each the Baufenster 1 cm inside, up to its
     limit, is compliant (each part is judged by the most permissive Baufenster over it); raised
     by 0.5 m it breaks exactly the tower's limit."""
-    from analysis.bplan import check_compliance
-    from exporters.cityjson import write_cityjson
-    from importers import load
-    from model.extrude import extrude_footprint
-    from model.surgery import solids_model
+    from stadtbild.analysis.bplan import check_compliance
+    from stadtbild.exporters.cityjson import write_cityjson
+    from stadtbild.importers import load
+    from stadtbild.model.extrude import extrude_footprint
+    from stadtbild.model.surgery import solids_model
     from tests.helpers import box_model
 
     plan = read_xplanung(data_file(PLANS["5.2"]), crs=25832)
@@ -783,9 +783,9 @@ def test_a_stepped_tower_over_overlapping_upper_level_baufenster(tmp_path):
 def test_an_eave_limit_is_checked_at_the_eave_of_a_pitched_roof(tmp_path):
     """The GBH ≤ 34 m Baufenster turned into a Traufhöhe TH ≤ 34 m NHN: a gable house with its
     eave 0.25 m too high and its ridge 4 m above is reported 0.25 m over, not 4.25 m."""
-    from analysis.bplan import check_compliance
-    from importers import load
-    from model.scenario import Scenario
+    from stadtbild.analysis.bplan import check_compliance
+    from stadtbild.importers import load
+    from stadtbild.model.scenario import Scenario
 
     p = _rewrite(tmp_path, "th.gml", b"<xplan:bezugspunkt>6000</xplan:bezugspunkt>\n          <xplan:h uom=\"m\">34</xplan:h>",
                  b"<xplan:bezugspunkt>1000</xplan:bezugspunkt>\n          <xplan:h uom=\"m\">34</xplan:h>")
@@ -805,7 +805,7 @@ def test_the_largest_distance_outside_is_found_between_vertices():
     """A U-shaped buildable area with a 4 m wide, 10 m deep notch that a building covers: every
     vertex of the part outside touches the Baufenster, the farthest point (2 m) lies in the middle
     of the notch's mouth."""
-    from analysis.bplan import _max_distance_outside
+    from stadtbild.analysis.bplan import _max_distance_outside
 
     allowed = shapely.Polygon([(0, 0), (14, 0), (14, 20), (9, 20), (9, 10), (5, 10), (5, 20), (0, 20)])
     notch = shapely.box(5, 10, 9, 20)
@@ -815,7 +815,7 @@ def test_the_largest_distance_outside_is_found_between_vertices():
 def test_every_envelope_of_the_real_plans_is_a_closed_outward_volume():
     """All Baufenster of the four plans (rings as the files orient them): watertight,
     consistently wound, positive volume = area × height over flat ground (trimesh)."""
-    from analysis.bplan_envelopes import envelopes, prepare
+    from stadtbild.analysis.bplan_envelopes import envelopes, prepare
 
     n = 0
     for version in sorted(PLANS):
@@ -840,9 +840,9 @@ def test_every_envelope_of_the_real_plans_is_a_closed_outward_volume():
 def test_a_placeholder_height_of_zero_is_not_applied_and_is_named(tmp_path):
     """HafenCity gives some Baufenster "GBH 0.0 m NHN" (a placeholder far below the ground at
     8.3 m): a building there gets no height violation, the warning names the Baufenster."""
-    from analysis.bplan import check_compliance
-    from importers import load
-    from model.scenario import Scenario
+    from stadtbild.analysis.bplan import check_compliance
+    from stadtbild.importers import load
+    from stadtbild.model.scenario import Scenario
 
     plan = read_xplanung(data_file(PLANS["5.2"]), crs=25832)
     bf = plan.by_id()["GML_dc74f22e-26a1-4805-98b4-daee8fe2d014"]
@@ -859,11 +859,11 @@ def test_a_placeholder_height_of_zero_is_not_applied_and_is_named(tmp_path):
 def test_baufenster_inherit_the_fixings_of_their_building_zone(tmp_path):
     """XPlanGML 6.0: the Baufenster carry no fixings, the WR zone says I (one full storey) and
     PlanZV red: a two-storey house in a Baufenster breaks the zone's Z, reported on the Baufenster."""
-    from analysis.bplan import check_compliance
-    from analysis.bplan_envelopes import prepare
-    from importers import load
-    from model.bplan import NUTZUNG_COLOURS
-    from model.scenario import Scenario
+    from stadtbild.analysis.bplan import check_compliance
+    from stadtbild.analysis.bplan_envelopes import prepare
+    from stadtbild.importers import load
+    from stadtbild.model.bplan import NUTZUNG_COLOURS
+    from stadtbild.model.scenario import Scenario
 
     plan = read_xplanung(data_file(PLANS["6.0"]), crs=25832)
     prep = prepare(plan, np.zeros(3))

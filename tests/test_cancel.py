@@ -9,8 +9,8 @@ import time
 import numpy as np
 import pytest
 
-from analysis.raycast import RayCaster
-from model.errors import Cancelled
+from stadtbild.analysis.raycast import RayCaster
+from stadtbild.model.errors import Cancelled
 
 
 @pytest.fixture(scope="module")
@@ -71,7 +71,7 @@ def test_callable_cancel_and_unchanged_results(scene):
 
 
 def test_shadow_sunhours_solar_sightline_honour_the_raycaster_cancel(scene, demo_model):
-    from analysis import shadow, sightline, solar
+    from stadtbild.analysis import shadow, sightline, solar
 
     ev = threading.Event()
     ev.set()

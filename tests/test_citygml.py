@@ -14,9 +14,9 @@ import numpy as np
 import pytest
 from lxml import etree
 
-from importers.citygml import read_citygml
-from model.errors import InputError, UnsupportedFormatError
-from model.semantics import ROOF, SURFACE_TYPES
+from stadtbild.importers.citygml import read_citygml
+from stadtbild.model.errors import InputError, UnsupportedFormatError
+from stadtbild.model.semantics import ROOF, SURFACE_TYPES
 from tests.conftest import DATA, data_file
 
 CITYGML_FILES = sorted(p.relative_to(DATA).as_posix() for p in (DATA / "citygml").rglob("*.gml"))
@@ -552,7 +552,7 @@ def test_xlink_to_a_later_member_is_resolved_after_the_pass(tmp_path):
 
 # ---------------------------------------------------------------- several files, CLI
 def test_cli_info_several_files_as_one_model(capsys):
-    from cli import main
+    from stadtbild.cli import main
 
     a = data_file("citygml/nrw/LoD2_32_330_5731_1_NW.gml")
     b = data_file("citygml/nrw/LoD2_32_332_5726_1_NW.gml")
@@ -567,7 +567,7 @@ def test_cli_info_several_files_as_one_model(capsys):
 
 
 def test_cli_info_not_citygml_is_one_error_line(capsys):
-    from cli import main
+    from stadtbild.cli import main
 
     assert main(["info", str(data_file("invalid/csol1b_no_citygml_namespace.gml"))]) == 2
     err = capsys.readouterr().err.strip().splitlines()
@@ -644,8 +644,8 @@ def _check_cityjson2(doc: dict) -> None:
 def test_convert_writes_valid_cityjson_that_reads_back_the_same(tmp_path, capsys, rel):
     from cjio import cityjson
 
-    from cli import main
-    from importers import load
+    from stadtbild.cli import main
+    from stadtbild.importers import load
 
     src = data_file(rel)
     out = tmp_path / "out.city.json"
@@ -681,7 +681,7 @@ def test_convert_writes_valid_cityjson_that_reads_back_the_same(tmp_path, capsys
 
 
 def test_convert_several_tiles_and_bad_output(tmp_path, capsys):
-    from cli import main
+    from stadtbild.cli import main
 
     tiles = [str(data_file(f"citygml/nrw/{n}")) for n in ("LoD2_32_330_5731_1_NW.gml", "LoD2_32_332_5726_1_NW.gml")]
     out = tmp_path / "tiles.city.jsonl"

@@ -10,8 +10,8 @@ import numpy as np
 import pytest
 import shapely
 
-from importers import load
-from model.errors import InputError
+from stadtbild.importers import load
+from stadtbild.model.errors import InputError
 from tests.conftest import DATA, data_file
 
 CITYJSON_FILES = sorted(p.relative_to(DATA).as_posix() for p in (DATA / "cityjson").glob("*.json")) + \
@@ -173,7 +173,7 @@ def test_triangles_point_outwards_for_closed_solids():
 
 def test_holes_are_subtracted():
     """A square with a square hole: area = outer − inner (earcut path)."""
-    from model.triangulate import triangulate
+    from stadtbild.model.triangulate import triangulate
 
     v = np.array([[0, 0, 0], [10, 0, 0], [10, 10, 0], [0, 10, 0],
                   [2, 2, 0], [2, 4, 0], [4, 4, 0], [4, 2, 0]], float)
@@ -185,7 +185,7 @@ def test_holes_are_subtracted():
 
 
 def test_concave_polygon_area():
-    from model.triangulate import triangulate
+    from stadtbild.model.triangulate import triangulate
 
     # an L-shaped vertical wall (concave), in the x-z plane
     v = np.array([[0, 0, 0], [6, 0, 0], [6, 0, 2], [2, 0, 2], [2, 0, 6], [0, 0, 6]], float)
@@ -242,7 +242,7 @@ def test_extensions_and_unknown_semantics_kept():
 
 
 def test_several_files_as_one_model():
-    from importers import load_many
+    from stadtbild.importers import load_many
 
     m = load_many([data_file("cityjson/rotterdam_one.city.json"), data_file("demo/3-20-DELFSHAVEN.city.json")])
     assert len(m) == 854

@@ -7,8 +7,8 @@ import warnings
 import numpy as np
 import pytest
 
-from exporters.cityjson import cityjson_lod, cityjson_type, write_cityjson, write_cityjsonseq
-from importers import load
+from stadtbild.exporters.cityjson import cityjson_lod, cityjson_type, write_cityjson, write_cityjsonseq
+from stadtbild.importers import load
 from tests.conftest import data_file
 
 FILES = ["demo/delft.city.json", "cityjson/DH_01_subs.city.json", "cityjson/multi_lod.city.json",

@@ -9,7 +9,7 @@ import sys
 import numpy as np
 import pytest
 
-from cli import main
+from stadtbild.cli import main
 from tests.conftest import DATA, ROOT, data_file
 
 INFO_KEYS = {"format", "version", "crs", "object_counts", "lods", "bbox", "vertices", "triangles"}

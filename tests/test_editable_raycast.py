@@ -13,8 +13,8 @@ N_RAYS = 100_000
 @pytest.fixture(scope="module")
 def edited():
     """(source scene, edited scene, demolished ids, inserted ids)."""
-    from importers import load
-    from model.scenario import Scenario
+    from stadtbild.importers import load
+    from stadtbild.model.scenario import Scenario
 
     model = load(DEMO)
     ids = sorted(i for i, o in model.objects.items() if o.type == "Building")
@@ -56,9 +56,9 @@ def _unstable(rc, o, d, answer):
 
 @pytest.mark.parametrize("route", ["mask", "rebuild"])
 def test_editable_raycaster_equals_rebuilt_scene(edited, route, monkeypatch):
-    import analysis.editable_raycast as er
-    from analysis.editable_raycast import EditableRayCaster
-    from analysis.raycast import RayCaster
+    import stadtbild.analysis.editable_raycast as er
+    from stadtbild.analysis.editable_raycast import EditableRayCaster
+    from stadtbild.analysis.raycast import RayCaster
 
     # the source part either masks the demolished objects or is rebuilt without them
     monkeypatch.setattr(er, "MASK_COST_RATIO", 0.0 if route == "mask" else 1e9)
@@ -98,8 +98,8 @@ def test_editable_raycaster_equals_rebuilt_scene(edited, route, monkeypatch):
 
 
 def test_edit_undo_and_masks(edited):
-    from analysis.editable_raycast import EditableRayCaster
-    from analysis.raycast import RayCaster
+    from stadtbild.analysis.editable_raycast import EditableRayCaster
+    from stadtbild.analysis.raycast import RayCaster
 
     src, _, gone, _ = edited
     erc = EditableRayCaster(src)
@@ -118,8 +118,8 @@ def test_edit_undo_and_masks(edited):
 
 
 def test_shadow_analysis_accepts_editable_raycaster(edited):
-    from analysis.editable_raycast import EditableRayCaster
-    from analysis.shadow import shadow_at
+    from stadtbild.analysis.editable_raycast import EditableRayCaster
+    from stadtbild.analysis.shadow import shadow_at
 
     src, after, *_ = edited
     erc = EditableRayCaster(src)

@@ -22,12 +22,12 @@ import numpy as np
 import pytest
 import shapely
 
-from exporters._common import DEFAULT_RGB, Edits
-from exporters.results import AnalysisResult, Results
-from importers import load
-from model.errors import InputError
-from model.raster import Raster
-from model.semantics import SURFACE_TYPES
+from stadtbild.exporters._common import DEFAULT_RGB, Edits
+from stadtbild.exporters.results import AnalysisResult, Results
+from stadtbild.importers import load
+from stadtbild.model.errors import InputError
+from stadtbild.model.raster import Raster
+from stadtbild.model.semantics import SURFACE_TYPES
 from tests.conftest import ROOT, data_file
 
 NRW = "citygml/nrw/LoD2_32_329_5727_1_NW.gml"
@@ -120,7 +120,7 @@ def test_dxf_round_trip_ezdxf_areas_bbox_ids(nrw, tmp_path):
     import ezdxf
     import ezdxf.recover
 
-    from exporters.dxf import write_dxf
+    from stadtbild.exporters.dxf import write_dxf
 
     for local in (False, True):
         path = tmp_path / f"nrw_{local}.dxf"
@@ -210,7 +210,7 @@ def test_dxf_second_reader_gdal(nrw, nrw_results, tmp_path):
     import ezdxf
     import pyogrio.raw
 
-    from exporters.dxf import write_dxf
+    from stadtbild.exporters.dxf import write_dxf
 
     path = tmp_path / "nrw_results.dxf"
     write_dxf(nrw, path, results=nrw_results)
@@ -265,7 +265,7 @@ def test_dxf_scenario_layers(nrw, tmp_path):
     ones sit on INSERTED."""
     import ezdxf
 
-    from exporters.dxf import write_dxf
+    from stadtbild.exporters.dxf import write_dxf
 
     ids = [oid for oid, o in nrw.objects.items() if o.type == "Building" and nrw.select_geometry(o) is not None]
     gone, new = ids[:2], ids[2]
@@ -289,7 +289,7 @@ def test_dxf_scenario_layers(nrw, tmp_path):
 
 
 def _subset(model, keep):
-    from model.surgery import assemble
+    from stadtbild.model.surgery import assemble
 
     return assemble(model, [(model, list(keep))])
 
@@ -298,7 +298,7 @@ def _subset(model, keep):
 def test_glb_round_trip_trimesh(nrw, nrw_results, tmp_path):
     import trimesh
 
-    from exporters.meshes import Z_UP_TO_Y_UP, write_gltf
+    from stadtbild.exporters.meshes import Z_UP_TO_Y_UP, write_gltf
 
     for local in (False, True):
         path = tmp_path / f"nrw_{local}.glb"
@@ -331,7 +331,7 @@ def test_glb_round_trip_trimesh(nrw, nrw_results, tmp_path):
 def test_obj_round_trip_trimesh(nrw, tmp_path):
     import trimesh
 
-    from exporters.meshes import write_obj
+    from stadtbild.exporters.meshes import write_obj
 
     path = tmp_path / "nrw.obj"
     write_obj(nrw, path)
@@ -356,7 +356,7 @@ def test_obj_round_trip_trimesh(nrw, tmp_path):
 def test_stl_merged_and_per_object(nrw, tmp_path):
     import trimesh
 
-    from exporters.meshes import write_stl
+    from stadtbild.exporters.meshes import write_stl
 
     path = tmp_path / "nrw.stl"
     write_stl(nrw, path)
@@ -377,7 +377,7 @@ def test_ifc_round_trip_ifcopenshell(nrw, nrw_results, tmp_path):
     import ifcopenshell
     import ifcopenshell.validate
 
-    from exporters.ifc import write_ifc
+    from stadtbild.exporters.ifc import write_ifc
 
     path = tmp_path / "nrw.ifc"
     write_ifc(nrw, path, results=nrw_results)
@@ -424,7 +424,7 @@ def test_ifc_geometry_kernel_agrees(nrw, tmp_path):
     import ifcopenshell
     import ifcopenshell.geom
 
-    from exporters.ifc import write_ifc
+    from stadtbild.exporters.ifc import write_ifc
 
     path = tmp_path / "geom.ifc"
     write_ifc(nrw, path)
@@ -449,7 +449,7 @@ def test_ifc_geometry_kernel_agrees(nrw, tmp_path):
 def test_citygml_reimport_counts_areas_ids(nrw, tmp_path):
     from lxml import etree
 
-    from exporters.citygml import NS, write_citygml
+    from stadtbild.exporters.citygml import NS, write_citygml
 
     path = tmp_path / "nrw.gml"
     write_citygml(nrw, path)
@@ -479,7 +479,7 @@ def test_citygml_ids_that_are_not_ncnames(tmp_path):
     gml:name and the generic attribute 'identifier'; nothing lost on re-import."""
     from lxml import etree
 
-    from exporters.citygml import NS, write_citygml
+    from stadtbild.exporters.citygml import NS, write_citygml
 
     model = load(data_file("cityjson/rotterdam_subset.city.json"))  # Rotterdam '{GUID}' ids, no CRS
     path = tmp_path / "rotterdam.gml"
@@ -498,7 +498,7 @@ def test_gpkg_layers_crs_and_values(nrw, nrw_results, tmp_path):
     import pyogrio
     import pyogrio.raw
 
-    from exporters.tables import write_gpkg
+    from stadtbild.exporters.tables import write_gpkg
 
     path = tmp_path / "nrw.gpkg"
     write_gpkg(nrw, path, results=nrw_results)
@@ -547,7 +547,7 @@ def test_gpkg_layers_crs_and_values(nrw, nrw_results, tmp_path):
 def test_geojson_and_csv(nrw, nrw_results, tmp_path):
     import pyogrio
 
-    from exporters.tables import write_csv, write_geojson
+    from stadtbild.exporters.tables import write_csv, write_geojson
 
     gj = tmp_path / "nrw.geojson"
     write_geojson(nrw, gj, results=nrw_results)
@@ -569,7 +569,7 @@ def test_geojson_and_csv(nrw, nrw_results, tmp_path):
 def test_geotiff_round_trip_rasterio(nrw_results, tmp_path):
     import rasterio
 
-    from exporters.tables import write_geotiff
+    from stadtbild.exporters.tables import write_geotiff
 
     r = nrw_results.analyses[0].rasters["sunhours"]
     path = tmp_path / "sun.tif"
@@ -594,7 +594,7 @@ def test_results_json_round_trip(nrw, nrw_results, tmp_path):
 
 
 def test_pdf_report_pages(nrw, nrw_results, tmp_path):
-    from exporters.report import write_report
+    from stadtbild.exporters.report import write_report
 
     path = tmp_path / "r.pdf"
     summary = write_report(nrw, path, results=nrw_results, scenario_name="Variante A")
@@ -696,7 +696,7 @@ def test_ifc_passes_express_where_rules(nrw, nrw_results, tmp_path):
     import ifcopenshell
     import ifcopenshell.validate
 
-    from exporters.ifc import write_ifc
+    from stadtbild.exporters.ifc import write_ifc
 
     path = tmp_path / "tile.ifc"
     write_ifc(nrw, path, results=nrw_results)
@@ -720,11 +720,12 @@ def test_dxf_terrain_and_overlay_layers(tmp_path, monkeypatch):
     import rasterio
     from rasterio.transform import from_origin
 
-    import exporters.dxf
-    from exporters.dxf import write_dxf
-    from exporters.tables import write_gpkg
-    from importers.layers import attach_layers
-    from importers.terrain import attach_terrain
+    import stadtbild.exporters.dxf
+    from stadtbild import exporters
+    from stadtbild.exporters.dxf import write_dxf
+    from stadtbild.exporters.tables import write_gpkg
+    from stadtbild.importers.layers import attach_layers
+    from stadtbild.importers.terrain import attach_terrain
 
     model = load(data_file(NRW))
     bb = model.bbox()
@@ -764,9 +765,9 @@ def test_glb_obj_ifc_carry_terrain(tmp_path):
     import trimesh
     from rasterio.transform import from_origin
 
-    from exporters.ifc import write_ifc
-    from exporters.meshes import TERRAIN_NODE, Z_UP_TO_Y_UP, write_gltf, write_obj
-    from importers.terrain import attach_terrain
+    from stadtbild.exporters.ifc import write_ifc
+    from stadtbild.exporters.meshes import TERRAIN_NODE, Z_UP_TO_Y_UP, write_gltf, write_obj
+    from stadtbild.importers.terrain import attach_terrain
 
     model = load(data_file(NRW))
     bb = model.bbox()
@@ -803,7 +804,7 @@ def test_dxf_hides_triangulation_edges(nrw, tmp_path):
     equals the perimeter of the source polygons (rings incl. holes) of that semantic type."""
     import ezdxf
 
-    from exporters.dxf import write_dxf
+    from stadtbild.exporters.dxf import write_dxf
 
     path = tmp_path / "edges.dxf"
     write_dxf(nrw, path)
@@ -839,7 +840,7 @@ def test_dxf_default_entity_counts_per_layer(nrw, tmp_path):
     import ezdxf
     import pyogrio.raw
 
-    from exporters.dxf import write_dxf
+    from stadtbild.exporters.dxf import write_dxf
 
     path = tmp_path / "counts.dxf"
     write_dxf(nrw, path)
@@ -899,7 +900,7 @@ def test_dxf_default_entity_counts_per_layer(nrw, tmp_path):
 def test_dxf_packed_records_equal_ezdxf_entities(nrw, nrw_results, tmp_path):
     """The bulk-written POLYFACE records (default) are tag for tag what ezdxf writes from its own
     VERTEX entities (packed=False): the ENTITIES sections of both files are identical."""
-    from exporters.dxf import write_dxf
+    from stadtbild.exporters.dxf import write_dxf
 
     def entities_section(path):
         text = path.read_text()
@@ -919,8 +920,8 @@ def test_raster_isolines_analytic_and_in_dxf(nrw, tmp_path):
     (between pixel centres), and land on their own DXF layer with one polyline per level."""
     import ezdxf
 
-    from exporters.dxf import write_dxf
-    from exporters.results import raster_isolines
+    from stadtbild.exporters.dxf import write_dxf
+    from stadtbild.exporters.results import raster_isolines
 
     bb = nrw.bbox()
     x0, y1 = bb[0], bb[4]
@@ -945,7 +946,7 @@ def test_raster_isolines_analytic_and_in_dxf(nrw, tmp_path):
 def test_export_dispatch_every_suffix(nrw, nrw_results, tmp_path, suffix):
     """The one entry point (CLI and GUI) writes every format by its suffix; what it reports as
     written matches the objects in the model (rasters: one)."""
-    from exporters.export import export, format_of
+    from stadtbild.exporters.export import export, format_of
 
     path = tmp_path / f"out{suffix}"
     summary = export(nrw, path, results=nrw_results, edits=Edits(original=nrw))

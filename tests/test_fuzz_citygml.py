@@ -14,8 +14,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from lxml import etree
 
-from importers import load
-from model.errors import InputError
+from stadtbild.importers import load
+from stadtbild.model.errors import InputError
 from tests.conftest import DATA, data_file
 
 SEEDS = ["citygml/fzk_haus/fzk_haus_lod2_v2.gml", "citygml/ogc_pairs/v2/Building_and_garage_LOD2-EPSG25832.gml",

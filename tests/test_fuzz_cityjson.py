@@ -10,8 +10,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from importers.cityjson import read_cityjson, read_cityjsonseq
-from model.errors import InputError
+from stadtbild.importers.cityjson import read_cityjson, read_cityjsonseq
+from stadtbild.model.errors import InputError
 from tests.conftest import data_file
 
 SEEDS = ["cityjson/DH_01_subs.city.json", "cityjson/dummy.city.json", "cityjson/twobuildings_m.json",

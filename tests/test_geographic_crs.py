@@ -18,8 +18,8 @@ import numpy as np
 import pytest
 from pyproj import Transformer
 
-from cli import main
-from importers import load
+from stadtbild.cli import main
+from stadtbild.importers import load
 from tests.conftest import data_file
 
 NRW = "citygml/nrw/LoD2_32_329_5727_1_NW.gml"
@@ -172,6 +172,6 @@ def test_projected_models_are_left_alone(demo_model):
 def test_projected_crs_for_each_datum(geo_epsg, lon, lat, expected):
     """The UTM zone of the source's own datum (no datum shift: exact), ETRS89 -> ETRS89/UTM, the
     German and Dutch national standard; Amersfoort -> RD New."""
-    from model.crs import projected_crs_for
+    from stadtbild.model.crs import projected_crs_for
 
     assert projected_crs_for(geo_epsg, lon, lat) == expected

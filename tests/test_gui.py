@@ -17,7 +17,7 @@ from PySide6.QtCore import QPoint, Qt  # noqa: E402
 from PySide6.QtTest import QTest  # noqa: E402
 from PySide6.QtWidgets import QApplication  # noqa: E402
 
-from model.semantics import SURFACE_CODE  # noqa: E402
+from stadtbild.model.semantics import SURFACE_CODE  # noqa: E402
 from tests.helpers import open_window  # noqa: E402
 from tests.conftest import DEMO, data_file  # noqa: E402
 from tests.screenshots import capture, save_screenshot, triangles_mask  # noqa: E402
@@ -134,13 +134,13 @@ def test_click_selects_building_and_attribute_dock_shows_its_id(window, qtbot, a
     rows = window.attributes.rows()
     assert rows["ID"] == expected
     assert rows["Typ"] == "Building"
-    from app.attributes import display_value
+    from stadtbild.app.attributes import display_value
 
     terrain = window.model.objects[expected].attributes["TerrainHeight"]
     assert rows["TerrainHeight"] == display_value(terrain)  # German decimal comma (issue 18 g)
     assert rows["TerrainHeight"] == str(terrain).replace(".", ",")
     # highlight: every triangle of the building (and only those) is drawn in the selection colour
-    from viewer.scene_view import SELECTION_COLOUR
+    from stadtbild.viewer.scene_view import SELECTION_COLOUR
 
     mesh = window.viewport.layers["Building"]["mesh"]
     obj = np.asarray(mesh.cell_data["object_index"])
@@ -243,7 +243,7 @@ def test_variants_are_independent(window, qtbot):
 
 
 def test_metrics_analysis_colours_buildings_and_shows_legend(window, qtbot, artifacts):
-    from analysis.metrics import compute_metrics
+    from stadtbild.analysis.metrics import compute_metrics
 
     dock = window.analysis
     page = dock.show_page("metrics")
@@ -372,7 +372,7 @@ def format_de(value, decimals):
 
 
 def test_setbacks_from_panel(window, qtbot, artifacts):
-    from analysis.setbacks import compute_setbacks
+    from stadtbild.analysis.setbacks import compute_setbacks
 
     dock = window.analysis
     page = dock.show_page("setbacks")
@@ -541,7 +541,7 @@ def test_draw_footprint_extrude_then_set_height_and_undo(window, qtbot, artifact
     picked corners) and a 19 m ridge; 'set height' then makes it 25 m; undo steps back."""
     import shapely
 
-    from analysis.metrics import compute_metrics
+    from stadtbild.analysis.metrics import compute_metrics
 
     vp = window.viewport
     lo, hi = window.scene.bounds
@@ -631,8 +631,8 @@ def test_insert_design_at_clicked_point(window, qtbot, tmp_path):
 def test_insert_design_at_its_georeferenced_position(window, qtbot, tmp_path):
     """'Where the file is georeferenced': an IFC written by our exporter (IfcMapConversion) from
     three demo buildings lands on those buildings, wherever the user clicked."""
-    from exporters.ifc import write_ifc
-    from model.surgery import extract
+    from stadtbild.exporters.ifc import write_ifc
+    from stadtbild.model.surgery import extract
 
     base = window.base_model
     ids = [o for o in list(base.objects)[40:60] if not base.objects[o].parents][:3]

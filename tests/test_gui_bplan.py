@@ -34,8 +34,8 @@ pytestmark = pytest.mark.gui
 def files(tmp_path_factory):
     """A small city model near HafenCity 7 (an existing building in a Baufenster of the plan, one
     outside the plan area) and the variant of tests/test_bplan.py as a scenario file."""
-    from exporters.cityjson import write_cityjson
-    from importers.xplanung import read_xplanung
+    from stadtbild.exporters.cityjson import write_cityjson
+    from stadtbild.importers.xplanung import read_xplanung
     from tests.helpers import box_model
 
     tmp = tmp_path_factory.mktemp("gui-bplan")
@@ -102,7 +102,7 @@ def mean_rgb(window, shot, mask) -> np.ndarray:
 
 
 def test_a_dropped_plan_is_a_layer_of_envelopes_that_the_layer_tree_switches(window, files, qtbot):
-    from model.bplan import NUTZUNG_COLOURS
+    from stadtbild.model.bplan import NUTZUNG_COLOURS
 
     _base, _sc, plan = files
     drop_files(window, [plan])

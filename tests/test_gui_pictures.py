@@ -62,8 +62,8 @@ def test_window_shows_aerial_image_flood_depth_and_labelled_pois(qapp, qtbot, tm
     flood's wet cells (where no building covers them) show the colour bar's colours, the dry ones
     the orthophoto's checkerboard; the POI pins are red at their places, with VTK labels; the
     layer rows switch the flood and the aerial image off and on."""
-    from importers.rasters import read_overlay
-    from viewer.drape import FLOOD_CMAP, ramp_colours
+    from stadtbild.importers.rasters import read_overlay
+    from stadtbild.viewer.drape import FLOOD_CMAP, ramp_colours
 
     flood, depth, ortho, layer, pois = _write(tmp_path)
     w = open_window(tmp_path, [DEMO])
@@ -73,7 +73,7 @@ def test_window_shows_aerial_image_flood_depth_and_labelled_pois(qapp, qtbot, tm
         qtbot.waitUntil(lambda: pc.ortho is not None and w.viewport.picture is not None, timeout=60000)
         pc.add_raster(flood, "flood")
         qtbot.waitUntil(lambda: len(pc.rasters) == 1, timeout=60000)
-        from importers.layers import read_layers
+        from stadtbild.importers.layers import read_layers
 
         pc.add_layers(read_layers(layer, w.model.crs))  # POIs as part of the picture (pins, labels)
         qtbot.waitUntil(lambda: len(pc.layers) == 1, timeout=60000)
@@ -93,7 +93,7 @@ def test_window_shows_aerial_image_flood_depth_and_labelled_pois(qapp, qtbot, tm
         view = shot.crop(vp)
         ratio = shot.ratio
         # flood cells not under a building: a vertical ray from 100 m above hits no roof
-        from analysis.raycast import RayCaster
+        from stadtbild.analysis.raycast import RayCaster
 
         sc = w.scene
         img = read_overlay(flood, 28992)

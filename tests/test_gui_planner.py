@@ -93,8 +93,8 @@ def test_buildings_are_named_by_their_address(window, qtbot):
 
 
 def test_sightline_result_names_blockers_by_label():
-    from app.analysis_calls import sightline_layer, with_labels
-    from importers import load
+    from stadtbild.app.analysis_calls import sightline_layer, with_labels
+    from stadtbild.importers import load
 
     model = load(NRW)
     scene = model.scene()
@@ -106,7 +106,7 @@ def test_sightline_result_names_blockers_by_label():
     c = scene.corners[scene.object_index == k].reshape(-1, 3)
     centre = c.mean(axis=0)
     lo, hi = c.min(axis=0), c.max(axis=0)
-    from analysis.sightline import sightline
+    from stadtbild.analysis.sightline import sightline
 
     res = sightline(scene, np.array([lo[0] - 30.0, centre[1], lo[2] + 2.0]),
                     target=np.array([hi[0] + 30.0, centre[1], lo[2] + 2.0]))
@@ -281,7 +281,7 @@ def test_export_dialog_adds_the_ending_and_remembers_the_folder(window, qtbot, t
 def test_setbacks_nrw_rule_parcels_and_new_conflicts(window, qtbot, tmp_path):
     import shapely
 
-    from analysis.setbacks import compute_setbacks
+    from stadtbild.analysis.setbacks import compute_setbacks
     from tests.test_setbacks_rules import free_spot
 
     w = window
@@ -323,7 +323,7 @@ def test_setbacks_nrw_rule_parcels_and_new_conflicts(window, qtbot, tmp_path):
     items = [label for label, _rgb in w.legend.state["items"]]
     assert items == ["Abstandsfläche eingehalten", "Neuer Konflikt der Variante", "Konflikt im Bestand"]
     rgb = np.asarray(w.viewport.overlays["setbacks"].GetMapper().GetInput().cell_data["rgb"])
-    from app.analysis_calls import BAD_RGB, EXISTING_RGB
+    from stadtbild.app.analysis_calls import BAD_RGB, EXISTING_RGB
 
     assert np.all(rgb == BAD_RGB, axis=1).any() and np.all(rgb == EXISTING_RGB, axis=1).any()
     w.viewport.set_view("top")
@@ -335,7 +335,7 @@ def test_setbacks_nrw_rule_parcels_and_new_conflicts(window, qtbot, tmp_path):
 def test_parcel_layer_styled_labelled_in_legend_and_clickable(window, qtbot, tmp_path):
     import shapely
 
-    from analysis.setbacks import compute_setbacks
+    from stadtbild.analysis.setbacks import compute_setbacks
 
     w = window
     model = w.base_model
@@ -416,7 +416,7 @@ def _open_ground(footprints, width: float, height: float):
 
 
 def test_search_lists_and_selects_every_hit(qapp):
-    from app.search import SearchDock
+    from stadtbild.app.search import SearchDock
 
     model = box_model([(f"haus-{i}", (i % 50) * 12.0, (i // 50) * 12.0, (i % 50) * 12.0 + 8, (i // 50) * 12.0 + 8,
                         0.0, 9.0) for i in range(2500)])
@@ -453,7 +453,7 @@ def test_council_report_holds_every_analysis_in_german(window, qtbot, tmp_path):
             wait_idle(qtbot, w)
             assert w.last_error is None
     pdf = tmp_path / "ratsvorlage.pdf"
-    from app.export_dialog import start_report
+    from stadtbild.app.export_dialog import start_report
 
     start_report(w, pdf)
     qtbot.waitUntil(lambda: pdf.exists() or w.last_error is not None, timeout=180000)

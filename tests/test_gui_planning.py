@@ -88,7 +88,7 @@ def test_solar_roof_click_shows_figures_and_monthly_chart(win, qtbot, artifacts)
         assert np.argmax(bars) in (4, 5, 6)  # May-July peak in Rotterdam
     shot(w, artifacts, "21-solar-roof-clicked")
     # the selected building is highlighted in cyan over the result colours (not the ramp's yellow)
-    from app.viewport import RESULT_SELECTION_RGB
+    from stadtbild.app.viewport import RESULT_SELECTION_RGB
 
     layer = w.viewport.layers["Building"]
     sel_cells = sc.object_index[layer["tri"]] == sc.object_number(target)
@@ -237,9 +237,9 @@ def test_project_variants_compare_save_open_and_changed_source(win, qtbot, tmp_p
     assert delta(d.cell("shadow_area_m2", 1)) == pytest.approx(shadow_a - shadow0, abs=1)
     # B had no shadow run: the comparison computed it with the same time, grid and study area;
     # the library's own run on B's model is the reference
-    from model.ground import analysis_scene
-    from analysis.shadow import shadow_at
-    from app.scenario_adapter import apply_variant
+    from stadtbild.model.ground import analysis_scene
+    from stadtbild.analysis.shadow import shadow_at
+    from stadtbild.app.scenario_adapter import apply_variant
 
     when = w.state.when_local
     ref_b = shadow_at(analysis_scene(apply_variant(w.base_model, vd.variants[2])), when, cell_m=4.0,

@@ -42,7 +42,7 @@ def roof_red_share(rgb) -> float:
 
 @pytest.mark.parametrize("size", SIZES, ids=[f"{w}x{h}" for w, h in SIZES])
 def test_presentation_fills_its_screen_frames_the_model_and_keeps_every_control(qapp, qtbot, tmp_path, size):
-    from app.main_window import MainWindow
+    from stadtbild.app.main_window import MainWindow
 
     screen = screen_of_size(size)
     w = MainWindow(QSettings(str(tmp_path / "stadtbild.ini"), QSettings.Format.IniFormat))

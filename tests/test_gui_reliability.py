@@ -25,7 +25,7 @@ import json, os, sys
 from PySide6.QtCore import QSettings
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication
-from app.main_window import MainWindow
+from stadtbild.app.main_window import MainWindow
 
 mode, ini, demo = sys.argv[1], sys.argv[2], sys.argv[3]
 app = QApplication([])
@@ -125,7 +125,7 @@ def _wait_jobs(w):
 
 
 def test_export_asks_before_replacing_and_strips_internal_attributes(window, tmp_path, monkeypatch):
-    from app.export_dialog import start_export
+    from stadtbild.app.export_dialog import start_export
 
     out = tmp_path / "plan.city.json"
     out.write_text("keep me")
@@ -157,7 +157,7 @@ def test_export_asks_before_replacing_and_strips_internal_attributes(window, tmp
 
 
 def test_export_refuses_the_source_file(window):
-    from app.export_dialog import start_export
+    from stadtbild.app.export_dialog import start_export
 
     src = window.files[0]
     before = os.path.getsize(src)
@@ -166,7 +166,7 @@ def test_export_refuses_the_source_file(window):
 
 
 def test_error_dialog_copies_message_and_log(window):
-    from model.logs import log_exception
+    from stadtbild.model.logs import log_exception
 
     try:
         raise RuntimeError("a bug for the log")

@@ -300,7 +300,7 @@ def test_results_are_layers_that_do_not_pile_up(window, qtbot, artifacts):
 def test_docks_and_view_follow_the_state(window, qtbot):
     """Selection and variants changed on the state (not through any widget) reach the 3D view,
     the attribute dock and the variants dock: they subscribe to its signals."""
-    from viewer.scene_view import SELECTION_COLOUR
+    from stadtbild.viewer.scene_view import SELECTION_COLOUR
 
     st = window.state
     oid = next(o for o in window.model.objects if not window.model.objects[o].parents)

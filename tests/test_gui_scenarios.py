@@ -23,7 +23,7 @@ from PySide6.QtGui import QWheelEvent  # noqa: E402
 from PySide6.QtTest import QTest  # noqa: E402
 from PySide6.QtWidgets import QApplication, QDialogButtonBox, QInputDialog, QLineEdit, QMessageBox  # noqa: E402
 
-from model.semantics import SURFACE_CODE  # noqa: E402
+from stadtbild.model.semantics import SURFACE_CODE  # noqa: E402
 from tests.conftest import DEMO, data_file  # noqa: E402
 from tests.gui_driver import choose_file, click, drag, is_file_dialog, menu_action, type_text, when_dialog  # noqa: E402
 from tests.screenshots import disc_mask, project, save_screenshot  # noqa: E402
@@ -37,7 +37,7 @@ def planner(qapp, tmp_path_factory):
     """The window as a planner starts it: empty, German, its own settings."""
     from PySide6.QtCore import QSettings
 
-    from app.main_window import MainWindow
+    from stadtbild.app.main_window import MainWindow
 
     settings = QSettings(str(tmp_path_factory.mktemp("settings") / "stadtbild.ini"), QSettings.Format.IniFormat)
     w = MainWindow(settings, language="de")
@@ -154,7 +154,7 @@ def test_1_orient_top_view_pick_a_building_and_read_its_figures(planner, qtbot):
     e2 = w.scene.corners[roof][:, 2] - w.scene.corners[roof][:, 0]
     roof_area = 0.5 * np.linalg.norm(np.cross(e1, e2), axis=1).sum()
     assert de_number(rows["∑ Dachfläche [m²]"]) == pytest.approx(roof_area, abs=0.006)
-    from analysis.metrics import compute_metrics
+    from stadtbild.analysis.metrics import compute_metrics
 
     rt = compute_metrics(w.model).row(oid)["roof_type"]
     assert rt == "complex"  # the tallest building: several roof planes of different pitch
@@ -202,8 +202,8 @@ def spa(w, when_utc: str):
 
 
 def test_3_instant_shadow_on_21_march_at_15_then_drag_the_time_slider(planner, qtbot):
-    from model.ground import analysis_scene
-    from analysis.shadow import shadow_at
+    from stadtbild.model.ground import analysis_scene
+    from stadtbild.analysis.shadow import shadow_at
     from tests.test_gui_results import drag_slider
 
     w = planner
@@ -401,7 +401,7 @@ def test_5_sightline_between_two_picked_points_then_roof_solar_and_a_roof_clicke
     vp.zoom_to([oid])
     surface = int(solar.surfaces.triangle_surface[tri])
     value = float(solar.irradiation_kwh_m2a[surface])
-    from app.legend import colormap_rgb
+    from stadtbild.app.legend import colormap_rgb
 
     st = w.legend.state
     expected = colormap_rgb([value], st["vmin"], st["vmax"], st["cmap"])[0].astype(float)

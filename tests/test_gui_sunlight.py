@@ -26,8 +26,8 @@ def win(qapp, tmp_path_factory):
 
 
 def test_sunlight_page_compares_the_variant_with_the_existing_state(win, qtbot, artifacts):
-    from model.ground import analysis_scene, ground_of
-    from analysis.sunlight import compare_sunlight, default_dates
+    from stadtbild.model.ground import analysis_scene, ground_of
+    from stadtbild.analysis.sunlight import compare_sunlight, default_dates
 
     w = win
     w.push_edit(dict(TOWER), "Turm")

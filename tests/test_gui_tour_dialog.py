@@ -19,9 +19,9 @@ def _button(dlg, text):
 
 
 def test_tour_editor_orders_times_and_saves_views(qtbot, tmp_path, monkeypatch):
-    from app import i18n
-    from app.tour_dialog import TourDialog
-    from viewer.camera import Tour
+    from stadtbild.app import i18n
+    from stadtbild.app.tour_dialog import TourDialog
+    from stadtbild.viewer.camera import Tour
 
     i18n.set_language("en")
     views = [{"view": "iso", "name": "Overview", "duration_s": 4.0}, {"view": "top", "name": "Plan"}]

@@ -51,7 +51,7 @@ def window(shared_window):
 
 # ------------------------------------------------------------------ independent references
 def members_mask(window, root):
-    from app.scenario_adapter import expand_with_parts
+    from stadtbild.app.scenario_adapter import expand_with_parts
 
     sc = window.scene
     nums = [sc.object_number(i) for i in expand_with_parts(window.model, [root]) if i in sc.object_ids]

@@ -16,7 +16,7 @@ from PySide6.QtCore import QPoint, Qt  # noqa: E402
 from PySide6.QtTest import QTest  # noqa: E402
 from PySide6.QtWidgets import QApplication  # noqa: E402
 
-from model.semantics import SURFACE_CODE  # noqa: E402
+from stadtbild.model.semantics import SURFACE_CODE  # noqa: E402
 from tests.conftest import DEMO, data_file  # noqa: E402
 from tests.helpers import open_window  # noqa: E402
 from tests.screenshots import project, save_screenshot  # noqa: E402
@@ -187,7 +187,7 @@ def test_height_near_a_ridge_lands_on_the_real_roof_plane(demo, qtbot):
             if vp._last_height.get("snap") == "edge":
                 # on a true edge of the building under the cursor (the ridge, or above it on the
                 # screen the building behind), a few pixels from the cursor
-                from app.viewport import _boundary_edges
+                from stadtbild.app.viewport import _boundary_edges
 
                 ea, eb = _boundary_edges(sc, np.flatnonzero(sc.object_index == sc.object_number(_oid)))
                 seg = eb - ea
@@ -221,7 +221,7 @@ def test_distance_snaps_to_corners_and_edges_and_the_panel_copies(demo, qtbot, a
     first = QPoint(int(round(cx)) + 5, int(round(cy)) + 4)  # 6 px beside the corner
     QTest.mouseClick(vp.plotter.interactor, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, first)
     # the second point: near the middle of a true edge of the same roof polygon
-    from app.viewport import _boundary_edges
+    from stadtbild.app.viewport import _boundary_edges
 
     a, b = _boundary_edges(sc, np.flatnonzero(sc.polygon_index == sc.polygon_index[k]))
     corners_px = project(vp, np.unique(sc.vertices[sc.triangles].reshape(-1, 3), axis=0))

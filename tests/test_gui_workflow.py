@@ -20,7 +20,7 @@ from PySide6.QtCore import Qt  # noqa: E402
 from PySide6.QtTest import QTest  # noqa: E402
 from PySide6.QtWidgets import QApplication, QMessageBox  # noqa: E402
 
-from model.autosave import read_journal  # noqa: E402
+from stadtbild.model.autosave import read_journal  # noqa: E402
 from tests.conftest import DEMO, data_file  # noqa: E402
 from tests.dialogs import answer_when_shown, type_into_file_dialog  # noqa: E402
 from tests.helpers import click_building, open_window, wait_idle  # noqa: E402

@@ -9,8 +9,8 @@ import sys
 
 import pytest
 
-import cli
-from model import logs as common
+from stadtbild import cli
+from stadtbild.model import logs as common
 from tests.conftest import ROOT, data_file
 
 

@@ -14,9 +14,9 @@ import pytest
 import shapely
 import trimesh
 
-from analysis.metrics import CONTRACT_KEYS, compute_metrics
-from importers import load
-from model.semantics import GROUND, ROOF, WALL
+from stadtbild.analysis.metrics import CONTRACT_KEYS, compute_metrics
+from stadtbild.importers import load
+from stadtbild.model.semantics import GROUND, ROOF, WALL
 from tests.conftest import ROOT, data_file
 from tests.helpers import box_model, box_polygons, model_from_solids
 
@@ -93,7 +93,7 @@ def test_open_surface_uses_roof_prism_volume():
 @pytest.mark.parametrize("form", ["flat", "gable", "hip", "shed", "pyramid"])
 def test_roof_forms_of_extruded_buildings(form):
     """Solids built by model.extrude (another module's roof geometry) are classified back."""
-    from model.extrude import extrude_footprint
+    from stadtbild.model.extrude import extrude_footprint
 
     fp = [[0, 0], [16, 0], [16, 10], [0, 10]]
     solid = extrude_footprint(fp, ground_z=50.0, eave_height_m=9.0, roof=form, roof_height_m=4.0)
@@ -388,7 +388,7 @@ def test_roof_classes_at_their_thresholds():
     """classify_roofs on faces given directly: the 10 % pitched share that separates flat roofs,
     the 25 % flat share a pitched roof may have, azimuth groups across north (wrap-around), the
     90° ± 25° steps of a hip roof, and roof faces stored upside down."""
-    from analysis.metrics import classify_roofs
+    from stadtbild.analysis.metrics import classify_roofs
 
     def cls(*faces):
         rows, unit, area = _faces(*faces)
@@ -429,7 +429,7 @@ def test_closedness_by_edge_balance_on_both_paths(packed, monkeypatch):
     """closed_rows on both of its edge-grouping paths (packed int64 keys; np.unique on (row, lo,
     hi) triples for models beyond EDGE_KEY_LIMIT vertices): a box and a gable house are closed,
     the same house without its floor is open, a box with one face reversed is open."""
-    import analysis.metrics as metrics
+    import stadtbild.analysis.metrics as metrics
 
     if not packed:
         monkeypatch.setattr(metrics, "EDGE_KEY_LIMIT", 0)
@@ -458,8 +458,8 @@ def test_a_model_without_buildings_has_no_rows():
 def test_object_footprints_of_objects_without_geometry():
     """object_footprints: a box's own footprint in the model CRS; an object without geometry has
     none (None, NaN) instead of failing, also when it is the only one asked for."""
-    from model.citymodel import CityObject
-    from model.footprint import object_footprints
+    from stadtbild.model.citymodel import CityObject
+    from stadtbild.model.footprint import object_footprints
 
     m = box_model([("a", 100, 200, 110, 208, 5, 11)])
     m.objects["leer"] = CityObject(id="leer", type="Building", geometries=[])
@@ -475,7 +475,7 @@ def test_a_building_with_an_lod1_block_and_lod2_parts_is_measured_by_its_parts()
     """A Building whose own geometry is an LoD1 block (20 × 10 × 12 m) and whose two
     BuildingParts carry LoD2 solids (10 × 10 × 12 m and 10 × 10 × 6 m): the coarser own block is
     left out, the row is the parts' (volume 1800 m³, not 2400 or 4200; footprint 200 m²)."""
-    from model.citymodel import CityObject
+    from stadtbild.model.citymodel import CityObject
 
     m = model_from_solids([("b", *box_polygons(0, 0, 20, 10, 0, 12)), ("p1", *box_polygons(0, 0, 10, 10, 0, 12)),
                            ("p2", *box_polygons(10, 0, 20, 10, 0, 6))])
@@ -517,7 +517,7 @@ def test_a_gable_house_without_semantics_is_classified_from_its_normals():
 def test_storeys_are_whole_numbers_and_objects_without_geometry_have_no_volume_method():
     """The table gives storeys as whole numbers (12 m eaves / 3 m -> 4, written "4", not "4.0");
     a Building without geometry gets the volume method "none" and no heights."""
-    from model.citymodel import CityObject
+    from stadtbild.model.citymodel import CityObject
 
     m = box_model([("a", 0, 0, 10, 8, 0, 12)])
     m.objects["leer"] = CityObject(id="leer", type="Building", geometries=[])
@@ -533,8 +533,8 @@ def test_parts_meeting_with_float_noise_give_one_footprint():
     """Two BuildingParts sharing a wall whose coordinates differ by 1e-7 m (float noise of real
     data): the building's footprint is one 20 × 10 m polygon without a sliver (the union is
     snapped to 0.1 mm)."""
-    from model.citymodel import CityObject
-    from model.footprint import footprint_polygons
+    from stadtbild.model.citymodel import CityObject
+    from stadtbild.model.footprint import footprint_polygons
 
     m = box_model([("p1", 0, 0, 10, 10, 0, 6), ("p2", 10 + 1e-7, 0, 20, 10, 0, 6)])
     for part in ("p1", "p2"):

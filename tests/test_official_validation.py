@@ -13,7 +13,7 @@ import json
 
 import pytest
 
-from cli import main
+from stadtbild.cli import main
 from tests.conftest import DEMO, data_file
 from tests.validators import (citygml2_errors, cityjson_errors, cityjsonseq_errors, gltf_errors,
                               require_gltf_validator)

@@ -61,7 +61,7 @@ def gai(host, *a, **k):
 
 socket.getaddrinfo = gai
 
-import cli
+from stadtbild import cli
 rcs = {}
 for name, argv in json.loads(sys.argv[1]):
     try:

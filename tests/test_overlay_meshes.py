@@ -7,7 +7,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from analysis.ground_grid import GROUND_LIFT_M, TERRAIN_LIFT_M, GroundGrid
+from stadtbild.analysis.ground_grid import GROUND_LIFT_M, TERRAIN_LIFT_M, GroundGrid
 
 
 def sloped_grid(lift_m: float) -> GroundGrid:
@@ -20,7 +20,7 @@ def sloped_grid(lift_m: float) -> GroundGrid:
 
 @pytest.mark.parametrize("lift, drawn_above", [(GROUND_LIFT_M, 0.05), (TERRAIN_LIFT_M, 0.3)])
 def test_ground_cells_sit_on_their_own_cell_and_height(lift, drawn_above):
-    from viewer.overlays import ground_cells_mesh
+    from stadtbild.viewer.overlays import ground_cells_mesh
 
     grid = sloped_grid(lift)
     keep = np.zeros(grid.shape, bool)
@@ -44,9 +44,9 @@ def test_setback_areas_tell_new_conflicts_from_existing_ones():
     """Two houses 9 m apart under NBauO: the two facing walls conflict. Told that only house
     b's wall is a variant's new conflict, its area is drawn in the conflict colour and house a's
     in the existing-conflict colour; kept areas keep theirs (two triangles per area)."""
-    from analysis.setbacks import compute_setbacks
+    from stadtbild.analysis.setbacks import compute_setbacks
     from tests.helpers import box_model
-    from viewer.setback_view import setback_polydata
+    from stadtbild.viewer.setback_view import setback_polydata
 
     m = box_model([("a", 0, 0, 10, 15, 0, 10), ("b", 19, 0, 29, 15, 0, 14)])
     r = compute_setbacks(m, "nbauo")

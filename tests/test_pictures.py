@@ -60,7 +60,7 @@ def pixel_rays(camera: dict, xy, size) -> tuple[np.ndarray, np.ndarray]:
 
 
 def render(args, capsys, tmp_path, name="out.png"):
-    from cli import main
+    from stadtbild.cli import main
 
     out = tmp_path / name
     code = main(["render", *map(str, args), "-o", str(out), "--json"])
@@ -72,7 +72,7 @@ def render(args, capsys, tmp_path, name="out.png"):
 
 
 def render_error(args, capsys, tmp_path) -> str:
-    from cli import main
+    from stadtbild.cli import main
 
     code = main(["render", *map(str, args), "-o", str(tmp_path / "x.png")])
     lines = capsys.readouterr().err.strip().splitlines()
@@ -83,7 +83,7 @@ def render_error(args, capsys, tmp_path) -> str:
 
 
 def write_model(tmp_path, boxes=SITE, epsg=25832):
-    from exporters.cityjson import write_cityjson
+    from stadtbild.exporters.cityjson import write_cityjson
 
     return write_cityjson(box_model(boxes, crs_epsg=epsg), tmp_path / "site.city.json")
 
@@ -106,7 +106,7 @@ def test_flood_depth_colours_exactly_its_wet_cells(tmp_path, capsys):
     """A 2 m flood-depth GeoTIFF with a random pattern of wet, dry (below 5 cm) and no-data
     cells: in the top view every wet cell shows the colour bar's colour of its depth, every dry or
     no-data cell the plain ground."""
-    from viewer.drape import FLOOD_CMAP, ramp_colours
+    from stadtbild.viewer.drape import FLOOD_CMAP, ramp_colours
 
     rng = np.random.default_rng(21)
     rows = cols = 30
@@ -152,7 +152,7 @@ def test_three_labelled_pois_show_markers_and_names_at_their_places(tmp_path, ca
     from PIL import Image, ImageDraw
     from pyproj import Transformer
 
-    from viewer.media import _font
+    from stadtbild.viewer.media import _font
 
     to_wgs = Transformer.from_crs(25832, 4326, always_xy=True)
     pois = [("Rathaus", 30.0, 70.0), ("Schule", 65.0, 45.0), ("Kita", 40.0, 20.0)]
@@ -305,7 +305,7 @@ def test_orthophoto_tiles_follow_the_view_distance():
     coarse; the tiles always cover the area exactly once and stay within the texel budget."""
     import vtk
 
-    from viewer.ortho import TILE_PX, OrthoTiles
+    from stadtbild.viewer.ortho import TILE_PX, OrthoTiles
 
     class Mosaic:  # the part of ImageMosaic that select() uses
         bounds = (0.0, 0.0, 2000.0, 2000.0)
@@ -348,7 +348,7 @@ def test_world_file_png_without_crs_is_taken_in_the_model_crs(tmp_path, capsys):
     Image.fromarray(_ortho_pattern(west + (cols + 0.5) * px, north - (rows + 0.5) * px)).save(tmp_path / "dop.png")
     # world file: pixel size x, rotation, rotation, −pixel size y, centre of the upper-left pixel
     (tmp_path / "dop.pgw").write_text(f"{px}\n0\n0\n{-px}\n{west + px / 2}\n{north - px / 2}\n")
-    from cli import main
+    from stadtbild.cli import main
 
     out = tmp_path / "o.png"
     assert main(["render", str(write_model(tmp_path)), "--ortho", str(tmp_path / "dop.png"), "--view", "top",
@@ -371,11 +371,11 @@ def _shaded_facades_darker(model_path, capsys, tmp_path, name, view="iso", size=
     around them on their surface (not on a shadow edge) and whose pixel and its 8 neighbours show
     their surface (a ray through each pixel centre hits it); a surface is one polygon and one
     plane (LoD2 roofs are not always planar)."""
-    from analysis.raycast import RayCaster
-    from analysis.shadow import shadow_at, surface_shadow
-    from cli.common import load_model
-    from cli import build_parser
-    from model.semantics import ROOF, WALL
+    from stadtbild.analysis.raycast import RayCaster
+    from stadtbild.analysis.shadow import shadow_at, surface_shadow
+    from stadtbild.cli.common import load_model
+    from stadtbild.cli import build_parser
+    from stadtbild.model.semantics import ROOF, WALL
 
     when = "2026-03-21T15:00"
     img, res = render([model_path, "--time", when, "--view", view, "--finish", "plain", "--plain",
@@ -480,7 +480,7 @@ def test_anti_aliasing_reduces_the_edge_staircase(tmp_path, capsys):
     """A square roof turned by 20° seen from above: its edge's deviation from a straight line
     (sub-pixel edge rows per column) with the stills' supersampling is at most half of that
     without anti-aliasing."""
-    from exporters.cityjson import write_cityjson
+    from stadtbild.exporters.cityjson import write_cityjson
     from tests.helpers import box_polygons, model_from_solids
 
     v, faces = box_polygons(-20, -20, 20, 20, 0.0, 12.0)
@@ -614,7 +614,7 @@ def test_cityjson_texture_lands_on_its_wall_with_missing_images_counted(tmp_path
     path = tmp_path / "box.city.json"
     path.write_text(json.dumps(doc))
     size = (800, 600)
-    from cli import main
+    from stadtbild.cli import main
 
     out = tmp_path / "from_south.png"  # the "north" view looks north, from the south
     assert main(["render", str(path), "--view", "north", "--finish", "plain", "--plain", "--size", "800x600",
@@ -645,8 +645,8 @@ def test_textured_ground_in_the_computed_shadow_is_darker(tmp_path, capsys):
     """The OGC example at 15:00 on 21 March seen from the north-east: the grass of its
     georeferenced ground texture is darker in the ground cells the shadow analysis marks shaded
     than in the sunlit ones (the computed shadow over a texture, not instead of it)."""
-    from analysis.shadow import shadow_at
-    from importers import load
+    from stadtbild.analysis.shadow import shadow_at
+    from stadtbild.importers import load
 
     path = _ogc_example()
     size = (1200, 800)

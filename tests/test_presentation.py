@@ -45,7 +45,7 @@ def demo_scene(demo_model):
 
 # ---------------------------------------------------------------------------- camera / tour
 def test_flight_eases_and_keeps_distance_between_ends():
-    from viewer.camera import CameraState, ease_in_out, flight
+    from stadtbild.viewer.camera import CameraState, ease_in_out, flight
 
     a = CameraState(np.array([-100.0, 0, 50]), np.zeros(3), np.array([0, 0, 1.0]), 30)
     b = CameraState(np.array([0.0, 300, 80]), np.array([50.0, 50, 0]), np.array([0, 0, 1.0]), 40)
@@ -61,8 +61,8 @@ def test_flight_eases_and_keeps_distance_between_ends():
 
 
 def test_tour_json_round_trip_and_project_views(tmp_path):
-    from model.project import Project
-    from viewer.camera import Tour, project_tours, set_project_tour
+    from stadtbild.model.project import Project
+    from stadtbild.viewer.camera import Tour, project_tours, set_project_tour
 
     tour = Tour.from_dict({"name": "Rat", "views": [{"view": "iso", "duration_s": 2},
                                                     {"position": [1, 2, 3], "focal_point": [0, 0, 0], "duration_s": 3}]})
@@ -77,8 +77,8 @@ def test_tour_json_round_trip_and_project_views(tmp_path):
 
 
 def test_tour_video_frame_count_and_ends_match_stills(demo_scene, tmp_path, artifacts):
-    from viewer.camera import Tour
-    from viewer.media import render_tour, view_still
+    from stadtbild.viewer.camera import Tour
+    from stadtbild.viewer.media import render_tour, view_still
 
     lo, hi = demo_scene.bounds + demo_scene.origin
     c = (lo + hi) / 2
@@ -112,8 +112,8 @@ def test_tour_video_frame_count_and_ends_match_stills(demo_scene, tmp_path, arti
 
 
 def test_video_export_cancel_leaves_no_file(demo_scene, tmp_path):
-    from viewer.camera import Tour
-    from viewer.media import ExportCancelled, render_tour
+    from stadtbild.viewer.camera import Tour
+    from stadtbild.viewer.media import ExportCancelled, render_tour
 
     tour = Tour("t", [{"view": "iso", "duration_s": 2}, {"view": "top", "duration_s": 2}])
     count = {"n": 0}
@@ -132,7 +132,7 @@ def test_video_export_cancel_leaves_no_file(demo_scene, tmp_path):
 def test_8k_screenshot_from_cli_has_size_decorations_and_content(tmp_path, artifacts, capsys):
     from PIL import Image
 
-    from cli import main
+    from stadtbild.cli import main
 
     out = artifacts / "presentation-8k.png"
     code = main(["render", str(DEMO), "--size", "7680x4320", "-o", str(out), "--title", "Delfshaven",
@@ -159,8 +159,8 @@ def test_8k_screenshot_from_cli_has_size_decorations_and_content(tmp_path, artif
 def test_before_after_side_by_side(tmp_path, artifacts, demo_model):
     from PIL import Image
 
-    from model.scenario import Scenario
-    from viewer.media import render_before_after
+    from stadtbild.model.scenario import Scenario
+    from stadtbild.viewer.media import render_before_after
 
     ids = [i for i in demo_model.objects if not demo_model.objects[i].parents][:60]
     after = Scenario.from_dict({"name": "A", "edits": [{"op": "demolish", "ids": ids}]}).apply(demo_model)
@@ -180,8 +180,8 @@ def test_variant_ghost_is_the_demolished_buildings_in_the_variant_frame(demo_mod
     """The presentation's ghost (viewer.media.variant_ghost): the objects the variant removes, at
     their place in the world, expressed in the frame of the scene it is drawn with; the planned
     objects are the ids the variant adds."""
-    from model.scenario import Scenario
-    from viewer.media import variant_ghost
+    from stadtbild.model.scenario import Scenario
+    from stadtbild.viewer.media import variant_ghost
 
     roots = [i for i in demo_model.objects if not demo_model.objects[i].parents]
     edits = [{"op": "demolish", "ids": roots[:5]},
@@ -205,9 +205,9 @@ def test_export_pictures_carry_the_window_picture_and_the_selected_sun():
     sun when "Shadows" is on; videos use the interactive finish and the default light."""
     import datetime as dt
 
-    from app.presentation_export import Shown, export_picture
-    from viewer.finish import PRESETS
-    from viewer.picture import PictureSpec
+    from stadtbild.app.presentation_export import Shown, export_picture
+    from stadtbild.viewer.finish import PRESETS
+    from stadtbild.viewer.picture import PictureSpec
 
     when = dt.datetime(2026, 6, 21, 9, 0)
     spec = PictureSpec(finish=PRESETS["plain"], shadow_texels=12345)
@@ -224,7 +224,7 @@ def test_export_pictures_carry_the_window_picture_and_the_selected_sun():
 
 # ---------------------------------------------------------------------------- sun animation
 def test_sun_animation_frames_differ_and_shadow_falls_away_from_the_sun(artifacts):
-    from viewer.sun_animation import SunAnimator, day_steps
+    from stadtbild.viewer.sun_animation import SunAnimator, day_steps
 
     # one 30 m tower near Braunschweig (UTM 32N), 20 × 20 m
     x0, y0 = 604000.0, 5792000.0
@@ -261,7 +261,7 @@ def test_sun_animation_frames_differ_and_shadow_falls_away_from_the_sun(artifact
 
 
 def test_sun_animation_video_from_cli(tmp_path, capsys, artifacts):
-    from cli import main
+    from stadtbild.cli import main
 
     out = artifacts / "presentation-sun.mp4"
     code = main(["render", str(DEMO), "--sun-animation", "--date", "2026-06-21", "--from", "08:00", "--to", "18:00",
@@ -275,7 +275,7 @@ def test_sun_animation_video_from_cli(tmp_path, capsys, artifacts):
 
 
 def test_render_cli_errors(tmp_path, capsys):
-    from cli import main
+    from stadtbild.cli import main
 
     bad = tmp_path / "t.json"
     bad.write_text('{"views": []}')
@@ -295,9 +295,9 @@ def test_presentation_keys_move_between_views(qtbot, demo_model, artifacts, tmp_
     from PySide6.QtCore import Qt
     from PySide6.QtTest import QTest
 
-    from app import i18n
-    from app.presentation import PresentationWindow
-    from model.scenario import Scenario
+    from stadtbild.app import i18n
+    from stadtbild.app.presentation import PresentationWindow
+    from stadtbild.model.scenario import Scenario
 
     i18n.set_language("de")
     ids = [i for i in demo_model.objects if not demo_model.objects[i].parents][:40]
@@ -398,7 +398,7 @@ def test_presentation_keys_move_between_views(qtbot, demo_model, artifacts, tmp_
 @pytest.mark.gui
 def test_presentation_video_export_can_be_cancelled(qtbot, demo_model, tmp_path):
     pytest.importorskip("pytestqt")
-    from app.presentation import PresentationWindow
+    from stadtbild.app.presentation import PresentationWindow
 
     w = PresentationWindow([("Bestand", demo_model)], [{"view": "iso", "duration_s": 20},
                                                       {"view": "top", "duration_s": 20}], fullscreen=False)
@@ -422,7 +422,7 @@ def test_main_window_f5_opens_presentation_with_variant(qtbot, demo_model, tmp_p
     from PySide6.QtCore import QSettings, Qt
     from PySide6.QtTest import QTest
 
-    from app.main_window import MainWindow
+    from stadtbild.app.main_window import MainWindow
 
     settings = QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat)
     mw = MainWindow(settings)
@@ -453,10 +453,10 @@ def test_main_window_f5_opens_presentation_with_variant(qtbot, demo_model, tmp_p
 @pytest.mark.gui
 def test_views_saved_in_the_window_render_as_a_tour_from_the_cli(qtbot, demo_model, tmp_path, capsys):
     pytest.importorskip("pytestqt")
-    from app.presentation import PresentationWindow
-    from cli import main
-    from model.project import Project
-    from viewer.camera import project_tours
+    from stadtbild.app.presentation import PresentationWindow
+    from stadtbild.cli import main
+    from stadtbild.model.project import Project
+    from stadtbild.viewer.camera import project_tours
 
     w = PresentationWindow([("Bestand", demo_model)], [], fullscreen=False)
     qtbot.addWidget(w)
@@ -477,8 +477,8 @@ def test_views_saved_in_the_window_render_as_a_tour_from_the_cli(qtbot, demo_mod
 
 
 def test_day_of_year_stepping_keeps_local_clock_time_across_dst(tmp_path, capsys):
-    from cli import main
-    from viewer.sun_animation import year_steps
+    from stadtbild.cli import main
+    from stadtbild.viewer.sun_animation import year_steps
 
     times = year_steps(2026, "12:00", 7, "Europe/Amsterdam")
     assert len(times) == 53 and all(t.hour == 12 and t.minute == 0 for t in times)

@@ -6,10 +6,10 @@ import json
 
 import pytest
 
-import cli
-from importers import load
-from model.privacy import DEFAULT_INTERNAL, internal_patterns, public_copy
-from model.errors import InputError
+from stadtbild import cli
+from stadtbild.importers import load
+from stadtbild.model.privacy import DEFAULT_INTERNAL, internal_patterns, public_copy
+from stadtbild.model.errors import InputError
 from tests.conftest import data_file
 
 SACHSEN = data_file("citygml/sachsen/LoD2_33_416_5656_2_SN_14_Buildings.gml")  # xAL addresses (Dresden)

@@ -13,10 +13,10 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-import cli
-from exporters.results import AnalysisResult, Raster, Results
-from importers import load
-from model.scenario import Scenario
+from stadtbild import cli
+from stadtbild.exporters.results import AnalysisResult, Raster, Results
+from stadtbild.importers import load
+from stadtbild.model.scenario import Scenario
 from tests.conftest import DEMO, ROOT, data_file
 from tests.tiles3d_check import feature_vertices, read_glb, schema_errors, structure_problems
 
@@ -64,7 +64,7 @@ def demo_results(path: Path, scenario_path: Path) -> Path:
     polygon's height), a sun-hours raster around the tower and a sightline + corridor."""
     import shapely
 
-    from model.semantics import ROOF
+    from stadtbild.model.semantics import ROOF
 
     base = load(DEMO)
     variant = Scenario.load(scenario_path).apply(base)
@@ -211,8 +211,8 @@ def test_every_tile_passes_the_khronos_gltf_validator(site):
 def test_rd_new_origin_lands_on_its_published_wgs84_position():
     """EPSG's RD New origin (Amersfoort, x 155000, y 463000) is 52.15517440 N, 5.38720621 E
     (RDNAPTRANS); without the RD grid PROJ's Helmert is good to about a metre."""
-    from exporters.publish.geodesy import SiteFrame
-    from model.crs import CRSInfo
+    from stadtbild.exporters.publish.geodesy import SiteFrame
+    from stadtbild.model.crs import CRSInfo
 
     f = SiteFrame(CRSInfo(28992), [155000.0, 463000.0, 0.0])
     lon, lat, _ = f.geodetic([[155000.0, 463000.0, 0.0]])
@@ -222,7 +222,7 @@ def test_rd_new_origin_lands_on_its_published_wgs84_position():
 def test_egm96_undulation_matches_the_nga_test_value():
     """NGA's EGM96 test point 38.6281550 N, 269.7791550 E has N = -31.628 m; the 15' grid
     interpolation is good to a few centimetres there."""
-    from exporters.publish.geodesy import egm96_grid_path, geoid_undulation_egm96
+    from stadtbild.exporters.publish.geodesy import egm96_grid_path, geoid_undulation_egm96
 
     if egm96_grid_path() is None:
         pytest.fail("egm96_15.gtx missing: the Makefile installs Debian's proj-data")
@@ -240,7 +240,7 @@ def test_tower_stands_at_its_real_position_and_ellipsoidal_height(site):
     pyproj puts the model's RD coordinates, and its roof is at 38 m NAP + the EGM96 undulation."""
     from pyproj import Transformer
 
-    from exporters.publish.geodesy import geoid_undulation_egm96
+    from stadtbild.exporters.publish.geodesy import geoid_undulation_egm96
 
     ecef = _tower_ecef(site)
     lon, lat, h = ecef_to_geodetic(ecef)
@@ -280,7 +280,7 @@ def _all_bytes(folder: Path) -> bytes:
 def test_no_internal_attribute_reaches_the_site(tmp_path, capsys):
     """Addresses (CityGML xAL, Dresden) and owners never reach any file of the site; a settings
     file adds names; the same model published without redaction does hold them (the check can fail)."""
-    from exporters.publish import public_states, publish_site
+    from stadtbild.exporters.publish import public_states, publish_site
 
     sachsen = data_file("citygml/sachsen/LoD2_33_416_5656_2_SN_14_Buildings.gml")
     cfg = tmp_path / "public.json"
@@ -316,7 +316,7 @@ def test_result_layers_are_listed_with_legends(site, summary):
     # the colour attribute of the surface layer holds the legend's colours (linear RGB, see tiles3d)
     ts = json.loads((site / "tiles" / "variante-a" / "tileset.json").read_text())
     doc, binary = read_glb(site / "tiles" / "variante-a" / _first_leaf(ts["root"])["content"]["uri"])
-    from exporters.publish.tiles3d import linear_to_srgb_u8
+    from stadtbild.exporters.publish.tiles3d import linear_to_srgb_u8
     from tests.tiles3d_check import accessor
 
     prim = doc["meshes"][0]["primitives"][0]
@@ -337,7 +337,7 @@ def test_views_become_ecef_cameras(site, summary):
     (view,) = summary["views"]
     assert view["name"] == "Turm von oben"
     lon, lat, h = ecef_to_geodetic([view["position"]])
-    from exporters.publish.geodesy import geoid_undulation_egm96
+    from stadtbild.exporters.publish.geodesy import geoid_undulation_egm96
 
     assert h[0] == pytest.approx(420 + geoid_undulation_egm96(lon, lat)[0], abs=0.05)
     up_local = np.array(view["position"]) / np.linalg.norm(view["position"])
@@ -425,7 +425,7 @@ def test_large_city_gets_blocks_in_inner_tiles(tmp_path):
     refinement) in the inner tiles above its leaves, so that it shows from afar; the tree stays
     valid and every block carries the same feature rows as the buildings it stands for."""
     from benchmarks.citygen import write_city
-    from exporters.publish import public_states, publish_site
+    from stadtbild.exporters.publish import public_states, publish_site
     from tests.validators import gltf_reports
 
     src = write_city(tmp_path / "city.city.json", 1200)

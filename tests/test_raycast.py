@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from analysis.raycast import RayCaster, embree_available, offset_points
+from stadtbild.analysis.raycast import RayCaster, embree_available, offset_points
 from tests.helpers import box_model
 
 BACKENDS = ["numpy"] + (["embree"] if embree_available() else [])
@@ -130,7 +130,7 @@ def test_offset_points_moves_along_unit_normal():
 
 
 def test_empty_scene_never_hits():
-    from model.scene import Scene
+    from stadtbild.model.scene import Scene
 
     scene = Scene(np.zeros((0, 3)), np.zeros((0, 3)), np.zeros(0), np.zeros(0), [])
     for backend in BACKENDS:

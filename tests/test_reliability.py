@@ -12,10 +12,10 @@ from pathlib import Path
 
 import pytest
 
-from model.autosave import Autosaver, pending_recoveries, read_journal
-from model.errors import InputError
-from model.project import Project
-from model.scenario import Scenario
+from stadtbild.model.autosave import Autosaver, pending_recoveries, read_journal
+from stadtbild.model.errors import InputError
+from stadtbild.model.project import Project
+from stadtbild.model.scenario import Scenario
 from tests.conftest import DEMO, ROOT
 
 
@@ -42,7 +42,7 @@ def test_a_failing_save_leaves_the_old_file_intact(tmp_path, monkeypatch):
     path = tmp_path / "plan.stadtbild"
     _project(1).save(path)
     before = path.read_bytes()
-    import model.fileio as fileio
+    import stadtbild.model.fileio as fileio
 
     real_replace = os.replace
 
@@ -60,8 +60,8 @@ def test_a_failing_save_leaves_the_old_file_intact(tmp_path, monkeypatch):
 
 _SAVE_LOOP = """
 import sys
-from model.project import Project
-from model.scenario import Scenario
+from stadtbild.model.project import Project
+from stadtbild.model.scenario import Scenario
 path = sys.argv[1]
 p = Project(); p.add_source(sys.argv[2])
 i = 0
@@ -91,7 +91,7 @@ def test_sigkill_during_saves_never_leaves_a_broken_project(tmp_path, delay):
 # ---------------------------------------------------------------- autosave + crash recovery
 _EDITING_SESSION = """
 import sys, time
-from model.autosave import Autosaver
+from stadtbild.model.autosave import Autosaver
 a = Autosaver()
 edits = []
 for i in range(int(sys.argv[2])):
@@ -116,9 +116,9 @@ def test_sigkill_while_editing_then_restart_recovers_the_edits(tmp_path, demo_mo
 
     restart = """
 import json
-from importers import load
-from model.autosave import pending_recoveries
-from model.scenario import Scenario
+from stadtbild.importers import load
+from stadtbild.model.autosave import pending_recoveries
+from stadtbild.model.scenario import Scenario
 recs = pending_recoveries()
 r = recs[0]
 model = load(r.sources[0])
@@ -185,7 +185,7 @@ def test_project_open_errors_are_input_errors(tmp_path):
 def test_a_failing_export_leaves_the_previous_file_intact(tmp_path, monkeypatch, capsys, suffix):
     """Exports are atomic: when the final rename fails (disk full, crash at that instant), the
     file that was there before is untouched and no temporary file is left next to it."""
-    import cli
+    from stadtbild import cli
 
     src = str(ROOT.parent / "shared" / "data" / "citygml" / "nrw" / "LoD2_32_330_5731_1_NW.gml")
     out = tmp_path / f"out{suffix}"

@@ -15,11 +15,11 @@ import pytest
 import shapely
 import trimesh
 
-from importers import load
-from model.errors import InputError
-from model.edits import edit_from_dict
-from model.scenario import EditSession, Scenario
-from model.semantics import GROUND, ROOF, WALL
+from stadtbild.importers import load
+from stadtbild.model.errors import InputError
+from stadtbild.model.edits import edit_from_dict
+from stadtbild.model.scenario import EditSession, Scenario
+from stadtbild.model.semantics import GROUND, ROOF, WALL
 from tests.conftest import DEMO
 from tests.helpers import box_model
 
@@ -134,7 +134,7 @@ def test_moving_a_building_that_shares_vertices_leaves_its_neighbour(demo):
 
 
 def test_assembled_triangulation_equals_a_fresh_one(demo):
-    from model.triangulate import triangulate
+    from stadtbild.model.triangulate import triangulate
 
     sc = Scenario("t", [{"op": "demolish", "ids": list(demo.objects)[::7]},
                         {"op": "move", "ids": [list(demo.objects)[1]], "offset": [5, 5, 0]},
@@ -270,7 +270,7 @@ def test_wing_roofs_are_closed_solids_at_any_rotation_scale_and_place():
     every hip and gable solid is closed and outward (trimesh), every hip uses the wing envelope
     (its roof volume is the envelope's), and a gable that the envelope cannot build cleanly
     falls back to one ridge instead of leaving gaps."""
-    from model.extrude import extrude_footprint
+    from stadtbild.model.extrude import extrude_footprint
 
     rng = np.random.default_rng(5)
     base = box_model([("a", 0, 0, 1, 1, 0, 1)])
@@ -334,7 +334,7 @@ def test_extrude_from_geojson_masterplan(tmp_path):
 
 
 def test_set_roof_keeps_footprint_ground_and_eave(demo):
-    from analysis.metrics import compute_metrics
+    from stadtbild.analysis.metrics import compute_metrics
 
     oid = next(o for o in list(demo.objects)[300:] if demo.objects[o].geometries)
     before = compute_metrics(demo).row(oid)
@@ -405,7 +405,7 @@ def test_inserted_mesh_is_repaired_and_warned(tmp_path):
 
 
 def test_insert_cityjson_reprojected_from_its_own_crs(tmp_path):
-    from exporters.cityjson import write_cityjson
+    from stadtbild.exporters.cityjson import write_cityjson
     from pyproj import Transformer
 
     design = box_model([("haus", 500000, 5700000, 500010, 5700010, 50, 60)], crs_epsg=25832)
@@ -483,7 +483,7 @@ def test_bad_edits_are_clean_errors(bad, what):
 
 
 def test_cli_apply_writes_cityjson_and_never_changes_the_source(tmp_path, capsys):
-    from cli import main
+    from stadtbild.cli import main
 
     src = tmp_path / "city.json"
     src.write_bytes(DEMO.read_bytes())
@@ -520,7 +520,7 @@ def test_cli_apply_writes_cityjson_and_never_changes_the_source(tmp_path, capsys
 
 # ------------------------------------------------------------------ projects and variants
 def test_project_save_open_backup_and_changed_source_warning(tmp_path):
-    from model.project import Project
+    from stadtbild.model.project import Project
 
     src = tmp_path / "data" / "city.json"
     src.parent.mkdir()
@@ -549,7 +549,7 @@ def test_project_save_open_backup_and_changed_source_warning(tmp_path):
 
 
 def test_compare_variants_figures():
-    from analysis.variants import compare_variants
+    from stadtbild.analysis.variants import compare_variants
 
     m = box_model([("a", 0, 0, 10, 10, 0, 9), ("b", 20, 0, 30, 8, 0, 12)])
     sa = Scenario.from_dict({"name": "A", "edits": [
@@ -675,9 +675,9 @@ def test_fallback_transformation_is_reported_with_its_accuracy(demo, tmp_path, p
 def test_ifc_export_inserted_back_lands_on_the_original(demo, tmp_path):
     """Round trip through our own IFC writer (IfcMapConversion + IfcProjectedCRS): re-inserting
     the exported buildings without an insertion point puts every vertex back within 1 mm."""
-    from exporters.ifc import write_ifc
+    from stadtbild.exporters.ifc import write_ifc
 
-    from model.surgery import extract
+    from stadtbild.model.surgery import extract
 
     ids = [o for o in list(demo.objects)[40:60] if not demo.objects[o].parents][:3]
     write_ifc(extract(demo, ids), tmp_path / "part.ifc")
@@ -756,7 +756,7 @@ def test_terrain_and_layers_attached_to_the_model_travel_with_edits():
 
 
 def test_inserted_cityjson_solid_with_inward_faces_is_turned_outward(tmp_path):
-    from exporters.cityjson import write_cityjson
+    from stadtbild.exporters.cityjson import write_cityjson
     from tests.helpers import box_polygons, model_from_solids
 
     v, faces = box_polygons(0, 0, 6, 4, 0, 3)
@@ -770,7 +770,7 @@ def test_inserted_cityjson_solid_with_inward_faces_is_turned_outward(tmp_path):
 
 
 def test_project_rebases_design_paths_of_scenarios_from_elsewhere(tmp_path):
-    from model.project import Project
+    from stadtbild.model.project import Project
 
     (tmp_path / "designs").mkdir()
     _design_mesh().export(tmp_path / "designs" / "d.obj")

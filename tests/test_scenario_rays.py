@@ -16,9 +16,9 @@ HALF = 150.0  # m: a 300 × 300 m piece of the demo keeps the solar runs short
 @pytest.fixture(scope="module")
 def piece():
     """(source model, scenario model, scenario dict, bbox string) on the centre of the demo."""
-    from importers import load
-    from model.scenario import Scenario
-    from model.spatial import subset_bbox
+    from stadtbild.importers import load
+    from stadtbild.model.scenario import Scenario
+    from stadtbild.model.spatial import subset_bbox
 
     full = load(DEMO)
     bb = full.bbox()
@@ -43,7 +43,7 @@ def _corner_set(scene, tri_mask=None):
 
 
 def test_union_scene_masks_select_each_state(piece):
-    from analysis.scenario_rays import before_after_scene
+    from stadtbild.analysis.scenario_rays import before_after_scene
 
     model, after, _, _, gone = piece
     sb, sa = model.scene(), after.scene()
@@ -67,8 +67,8 @@ def test_union_scene_masks_select_each_state(piece):
 
 
 def test_union_scene_needs_one_origin(piece):
-    from analysis.scenario_rays import before_after_scene
-    from model.scene import Scene
+    from stadtbild.analysis.scenario_rays import before_after_scene
+    from stadtbild.model.scene import Scene
 
     model, after, *_ = piece
     sb, sa = model.scene(), after.scene()
@@ -83,14 +83,14 @@ def _rel(a, b):
 
 
 def test_solar_before_after_on_one_bvh_equals_two_runs(piece):
-    from analysis.scenario_rays import TwoStateCaster, before_after_scene
-    from analysis.solar import (
+    from stadtbild.analysis.scenario_rays import TwoStateCaster, before_after_scene
+    from stadtbild.analysis.solar import (
         SolarOptions,
         compute_solar,
         model_site,
         scenario_difference,
     )
-    from analysis.weather import default_weather
+    from stadtbild.analysis.weather import default_weather
 
     model, after, *_ = piece
     sb, sa = model.scene(), after.scene()
@@ -133,7 +133,7 @@ def test_solar_before_after_on_one_bvh_equals_two_runs(piece):
 def _same_distance_casters(scene, points, d, obj_a, obj_b):
     """True per ray when objects ``obj_a`` and ``obj_b`` are hit at the same distance (coincident
     party walls: which of them Embree reports first depends on the BVH, not on the geometry)."""
-    from analysis.raycast import RayCaster
+    from stadtbild.analysis.raycast import RayCaster
 
     out = np.zeros(len(points), dtype=bool)
     for a, b in set(zip(obj_a.tolist(), obj_b.tolist())):
@@ -146,7 +146,7 @@ def _same_distance_casters(scene, points, d, obj_a, obj_b):
 
 @pytest.mark.parametrize("kind", ["shadow", "sunhours"])
 def test_shadow_and_sunhours_before_after_on_one_bvh_equal_two_runs(piece, kind):
-    from analysis.shadow import before_after
+    from stadtbild.analysis.shadow import before_after
 
     model, after, *_ = piece
     sb, sa = model.scene(), after.scene()
@@ -182,7 +182,7 @@ def test_shadow_and_sunhours_before_after_on_one_bvh_equal_two_runs(piece, kind)
 
 
 def _cli_json(argv, capsys):
-    from cli import main
+    from stadtbild.cli import main
 
     code = main([str(a) for a in argv])
     out = capsys.readouterr()
@@ -191,7 +191,7 @@ def _cli_json(argv, capsys):
 
 
 def test_cli_solar_and_sunhours_scenario_same_json_as_two_runs(piece, tmp_path, capsys, monkeypatch):
-    import analysis.scenario_rays as sr
+    import stadtbild.analysis.scenario_rays as sr
 
     _, _, doc, bbox, _ = piece
     scen = tmp_path / "tower.scenario.json"

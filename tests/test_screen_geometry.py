@@ -13,7 +13,7 @@ import pytest
 def plotter():
     import pyvista as pv
 
-    from viewer.render import make_plotter
+    from stadtbild.viewer.render import make_plotter
 
     p = make_plotter((640, 480))
     p.add_mesh(pv.Plane(i_size=400, j_size=400))
@@ -35,7 +35,7 @@ def look_down(p, heading_deg: float, parallel: bool, height: float = 300.0) -> N
 
 @pytest.mark.parametrize("heading", [0.0, 30.0, 90.0, -135.0])
 def test_north_on_screen_turns_against_the_view_heading(plotter, heading):
-    from viewer.screen import north_on_screen_deg
+    from stadtbild.viewer.screen import north_on_screen_deg
 
     look_down(plotter, heading, parallel=False)
     # screen-up looks `heading` clockwise of north: north appears `heading` counter-clockwise of up
@@ -44,8 +44,8 @@ def test_north_on_screen_turns_against_the_view_heading(plotter, heading):
 
 
 def test_metres_per_pixel_perspective_and_parallel(plotter):
-    from viewer.media import camera_geometry
-    from viewer.screen import metres_per_pixel, world_to_display
+    from stadtbild.viewer.media import camera_geometry
+    from stadtbild.viewer.screen import metres_per_pixel, world_to_display
 
     h = plotter.renderer.GetSize()[1]
     look_down(plotter, 0.0, parallel=False, height=300.0)
@@ -62,7 +62,7 @@ def test_metres_per_pixel_perspective_and_parallel(plotter):
 
 
 def test_nice_length_is_the_largest_round_length_below():
-    from viewer.screen import nice_length
+    from stadtbild.viewer.screen import nice_length
 
     assert [nice_length(v) for v in (0.7, 1.0, 1.9, 2.0, 4.99, 5.0, 9.9, 10.0, 140.0, 260.0, 1234.0)] == \
         [0.5, 1.0, 1.0, 2.0, 2.0, 5.0, 5.0, 10.0, 100.0, 200.0, 1000.0]
@@ -70,7 +70,7 @@ def test_nice_length_is_the_largest_round_length_below():
 
 
 def test_decorations_follow_the_camera(plotter):
-    from viewer.screen import NorthArrow, ScaleBar
+    from stadtbild.viewer.screen import NorthArrow, ScaleBar
 
     arrow, bar = NorthArrow(plotter.renderer), ScaleBar(plotter.renderer)
     try:

@@ -64,7 +64,7 @@ def test_detector_fails_on_a_blank_view():
 def test_detector_passes_a_rendered_city(demo_model, tmp_path):
     from PIL import Image
 
-    from viewer.render import render_scene
+    from stadtbild.viewer.render import render_scene
 
     out = tmp_path / "city.png"
     render_scene(demo_model.scene(), out, size=(640, 400), view="iso")
@@ -116,7 +116,7 @@ def test_save_screenshot_writes_what_it_checked(demo_window, artifacts):
 def test_window_still_draws_after_an_offscreen_export(qapp, demo_model, tmp_path):
     """An off-screen picture rendered in the same process (report, still, CLI render) must not
     switch later 3D views off the screen: before the fix, every view opened after it was black."""
-    from viewer.render import render_scene
+    from stadtbild.viewer.render import render_scene
 
     render_scene(demo_model.scene(), tmp_path / "export.png", size=(320, 200), view="iso")
     from tests.helpers import open_window

@@ -20,10 +20,10 @@ import numpy as np
 import psutil
 import pytest
 
-from importers import load
-from importers.citygml import read_citygml
-from model.errors import InputError
-from model.project import MAX_PROJECT_BYTES, Project
+from stadtbild.importers import load
+from stadtbild.importers.citygml import read_citygml
+from stadtbild.model.errors import InputError
+from stadtbild.model.project import MAX_PROJECT_BYTES, Project
 from tests.conftest import ROOT, data_file
 
 PASSWD = Path("/etc/passwd")
@@ -131,8 +131,8 @@ def test_billion_laughs_and_quadratic_blowup_stay_small(tmp_path):
     big = "x" * 100_000
     (tmp_path / "quadratic.gml").write_text(citygml(name="&big;" * 5000, head=f'<!DOCTYPE core:CityModel [<!ENTITY big "{big}">]>\n'))
     res = run_child(f"""
-        from importers import load
-        from model.errors import InputError
+        from stadtbild.importers import load
+        from stadtbild.model.errors import InputError
         RESULT = {{}}
         for name in ("laughs", "quadratic"):
             try:
@@ -299,8 +299,8 @@ def test_cityjson_over_the_size_limit_fails_fast(tmp_path):
         fh.write(b'{"type":"CityJSON","version":"2.0","vertices":[')
         fh.truncate(2 * 10**9)
     res = run_child(f"""
-        from importers import load
-        from model.errors import InputError
+        from stadtbild.importers import load
+        from stadtbild.model.errors import InputError
         try:
             load({str(path)!r}); RESULT = {{"error": None}}
         except InputError as exc:
@@ -311,7 +311,7 @@ def test_cityjson_over_the_size_limit_fails_fast(tmp_path):
 
 
 def test_cityjson_that_would_not_fit_in_memory_is_refused(tmp_path, monkeypatch):
-    import importers.cityjson as cj
+    import stadtbild.importers.cityjson as cj
 
     monkeypatch.setattr(cj, "_available_memory", lambda: 1000)
     with pytest.raises(InputError, match="free") as exc:
@@ -345,7 +345,7 @@ def test_cityjsonseq_overlong_feature_line_is_skipped_in_bounded_memory(tmp_path
         fh.seek(0, 2)
         fh.write(b"\n" + src[2] + b"\n")
     res = run_child(f"""
-        from importers import load
+        from stadtbild.importers import load
         m = load({str(path)!r})
         RESULT = {{"objects": len(m.objects), "warnings": m.warnings}}
     """, timeout=60, rss_limit_mb=900, env={"STADTBILD_MAX_SEQ_LINE_BYTES": str(50 * 10**6)})
@@ -404,7 +404,7 @@ def test_citygml_streaming_memory_is_bounded(tmp_path):
     size_mb = write_gable_city_gml(path, n) / 2**20
     ours = run_child(f"""
         import gc
-        from importers.citygml import read_citygml
+        from stadtbild.importers.citygml import read_citygml
         m = read_citygml({str(path)!r})
         gc.collect()
         RESULT = {{"buildings": len(m.objects), "polygons": m.n_polygons, "final_mb": {_rss_mb_code()}}}
@@ -428,7 +428,7 @@ def test_citygml_streaming_memory_is_bounded(tmp_path):
 def test_gltf_buffer_uris_cannot_reach_outside_files_or_the_network(tmp_path, uri):
     """A design (.gltf) whose buffer points outside its folder, to an absolute path or a URL:
     refused with one error line, no byte of /etc/passwd becomes a vertex, no connection made."""
-    from importers.meshes import read_mesh_design
+    from stadtbild.importers.meshes import read_mesh_design
 
     server = CountingServer()
     if uri == "remote":
@@ -453,9 +453,9 @@ def test_gdal_inputs_are_local_plain_files_only(tmp_path):
     """Terrain and layers go through GDAL, which follows references in VRT/WMS/… files and
     opens URLs: measured before the fix, a terrain VRT and a layer VRT opened connections.
     Now URLs, /vsi… paths and XML files are refused before GDAL sees them."""
-    from importers import load
-    from importers.layers import attach_layers, list_layers
-    from importers.terrain import attach_terrain
+    from stadtbild.importers import load
+    from stadtbild.importers.layers import attach_layers, list_layers
+    from stadtbild.importers.terrain import attach_terrain
 
     server = CountingServer()
     base = f"http://127.0.0.1:{server.port}"
@@ -496,8 +496,8 @@ def test_citygml_giant_text_node_is_refused_in_bounded_memory(tmp_path):
             fh.write(chunk)
         fh.write("1.5 2.5 3.5</gml:posList>" + tail)
     res = run_child(f"""
-        from importers import load
-        from model.errors import InputError
+        from stadtbild.importers import load
+        from stadtbild.model.errors import InputError
         try:
             m = load({str(path)!r}); RESULT = {{"outcome": "model", "polygons": m.n_polygons, "warnings": m.warnings}}
         except InputError as exc:

@@ -11,10 +11,10 @@ import numpy as np
 import pytest
 import shapely
 
-from analysis.setbacks import RULES, compute_setbacks, read_parcels
-from importers import load
-from model.errors import InputError
-from model.semantics import GROUND, ROOF, WALL
+from stadtbild.analysis.setbacks import RULES, compute_setbacks, read_parcels
+from stadtbild.importers import load
+from stadtbild.model.errors import InputError
+from stadtbild.model.semantics import GROUND, ROOF, WALL
 from tests.conftest import ROOT, data_file
 from tests.helpers import box_model, box_polygons, model_from_solids
 from tests.test_metrics import gable_house
@@ -414,7 +414,7 @@ def _write_cityjson(model, path):
 def test_nrw_tile_setbacks():
     """Official NRW LoD2 tile under BauO NRW: geometry of the areas, H ≥ Wandhöhe, the depth
     rule, and flat-roofed buildings get no roof share."""
-    from analysis.metrics import compute_metrics
+    from stadtbild.analysis.metrics import compute_metrics
 
     m = load(data_file("citygml/nrw/LoD2_32_329_5727_1_NW.gml"))
     r = compute_setbacks(m, "bauo-nrw")
@@ -439,9 +439,9 @@ def test_setback_view_draws_violations_red(artifacts):
     visible in an off-screen picture (pixels checked)."""
     from matplotlib.image import imread
 
-    from analysis.metrics import compute_metrics
-    from viewer.setback_view import VIOLATION_COLOUR, setback_polydata
-    from viewer.themes import metric_values, render_theme
+    from stadtbild.analysis.metrics import compute_metrics
+    from stadtbild.viewer.setback_view import VIOLATION_COLOUR, setback_polydata
+    from stadtbild.viewer.themes import metric_values, render_theme
 
     m = box_model([("a", 0, 0, 10, 15, 0, 10), ("b", 19, 0, 29, 15, 0, 14)])
     r = compute_setbacks(m, "nbauo")
@@ -465,7 +465,7 @@ def test_stepped_building_upper_wall_counts_and_shared_wall_is_interior():
     east wall rises above the wing: an outer wall with H = 52 m measured from the ground (NBauO
     depth 26 m reaches 1 m into the neighbour at x 35–45); the wing's west wall is hidden by the
     tower (interior)."""
-    from model.citymodel import CityObject
+    from stadtbild.model.citymodel import CityObject
 
     z = 80.0  # ground at 80 m above the datum: heights must be measured from it
     m = box_model([("tower", 0, 0, 10, 10, z, z + 52), ("wing", 10, 0, 30, 10, z, z + 6), ("n", 35, 0, 45, 10, z, z + 6)])
@@ -598,7 +598,7 @@ def test_a_wall_behind_a_sloping_annex_is_hidden_when_the_annex_roof_reaches_its
     building. The annex roof falls from 6 m at the house wall to ``low`` at x = 14: 0.3 m in front
     of the wall it stands at 6 − 0.3·(6 − low)/4 m, i.e. 5.85 m (within 0.2 m of the wall's top:
     the house wall is hidden, interior) or 5.7 m (below: a stepped wall, outer)."""
-    from model.citymodel import CityObject
+    from stadtbild.model.citymodel import CityObject
 
     m = model_from_solids([("haus", *box_polygons(0, 0, 10, 10, 0, 6)), ("anbau", *_lean_to(10, 14, 0, 10, 0, 6, low))])
     for part in ("haus", "anbau"):

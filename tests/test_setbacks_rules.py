@@ -12,10 +12,10 @@ import numpy as np
 import pytest
 import shapely
 
-from analysis.setbacks import (SLIVER_AREA_M2, SLIVER_WIDTH_M, choose_rule, compare_conflicts, compute_setbacks,
+from stadtbild.analysis.setbacks import (SLIVER_AREA_M2, SLIVER_WIDTH_M, choose_rule, compare_conflicts, compute_setbacks,
                                land_at)
-from importers import load
-from model.scenario import Scenario
+from stadtbild.importers import load
+from stadtbild.model.scenario import Scenario
 from tests.conftest import DEMO, ROOT, data_file
 from tests.helpers import box_model
 

@@ -9,9 +9,9 @@ import numpy as np
 import pytest
 import shapely
 
-from analysis.samples import sample_surfaces
-from analysis.shadow import before_after, shadow_at, sun_hours, trapezoid_weights_h
-from analysis.sun import Site
+from stadtbild.analysis.samples import sample_surfaces
+from stadtbild.analysis.shadow import before_after, shadow_at, sun_hours, trapezoid_weights_h
+from stadtbild.analysis.sun import Site
 from tests.helpers import box_model
 
 # on the UTM 32N central meridian (9° E) grid north is true north: pvlib azimuths apply directly
@@ -29,7 +29,7 @@ def _pvlib_sun(times_local, lat, lon):
 
 
 def _site_of(scene):
-    from analysis.sun import site_from_model
+    from stadtbild.analysis.sun import site_from_model
 
     return site_from_model(scene, tz=SITE_TZ)
 
@@ -205,7 +205,7 @@ def test_before_after_a_new_building_adds_its_shadow(box):
 def test_demo_district_shadow_masks_and_demolition(demo_model):
     """Real district: demolishing a building via the ray caster's object mask frees exactly the
     ground it alone shadowed."""
-    from analysis.raycast import RayCaster
+    from stadtbild.analysis.raycast import RayCaster
 
     scene = demo_model.scene()
     rc = RayCaster(scene)
@@ -228,9 +228,9 @@ def test_a_prepared_grid_gives_the_shadow_of_a_fresh_one_at_every_time():
     morning, afternoon and evening the shadow, casters and open ground are those of a fresh
     computation, on a district with ground cover (roads, land use: switched off while casting)
     and with an object the caller switched off (a demolition by mask) staying off."""
-    from analysis.raycast import RayCaster
-    from analysis.shadow import shadow_grid
-    from importers import load
+    from stadtbild.analysis.raycast import RayCaster
+    from stadtbild.analysis.shadow import shadow_grid
+    from stadtbild.importers import load
     from tests.conftest import data_file
 
     scene = load(data_file("demo/delft.city.json")).scene()
@@ -286,7 +286,7 @@ def _model_file(tmp_path):
 
 
 def _cli(argv, capsys):
-    from cli import main
+    from stadtbild.cli import main
 
     code = main([str(a) for a in argv])
     out = capsys.readouterr()
@@ -408,10 +408,10 @@ def test_terrain_carries_the_ground_samples_and_casts_shadow():
     on the terrain, the house footprint is found on it, and at noon on 21 December (sun ≈ 14°,
     below the ridge's 31° horizon) the ground north of the ridge is shadowed BY THE TERRAIN, while
     on 21 June (sun ≈ 61°) it is not."""
-    from model.ground import ground_for
-    from model.terrain import with_terrain
-    from model.crs import CRSInfo
-    from model.terrain import TerrainGrid
+    from stadtbild.model.ground import ground_for
+    from stadtbild.model.terrain import with_terrain
+    from stadtbild.model.crs import CRSInfo
+    from stadtbild.model.terrain import TerrainGrid
 
     base, H, yc = 100.0, 30.0, Y0 - 50.0
     xs = np.arange(X0 - 100, X0 + 100.5, 1.0)
@@ -471,8 +471,8 @@ def test_ground_cover_of_the_delft_demo_carries_samples_and_casts_no_shadow():
     """delft.city.json (LoD1, roads/land use/water as flat objects above the lowest vertex):
     samples lie on the road/land-use surfaces (not under them, which would shadow them all day),
     those objects are not footprints, buildings are."""
-    from analysis.raycast import RayCaster
-    from importers import load
+    from stadtbild.analysis.raycast import RayCaster
+    from stadtbild.importers import load
     from tests.conftest import data_file
 
     scene = load(data_file("demo/delft.city.json")).scene()
@@ -503,8 +503,8 @@ def test_rendered_shadow_picture_shows_the_overlay_and_uses_the_sun_as_key_light
     about the analytic proportion of the framed ground, and the key light points to the sun."""
     from PIL import Image
 
-    from viewer.overlays import SHADOW_RGB, SUN_RGB, render_result, set_sun_light
-    from viewer.render import make_plotter
+    from stadtbild.viewer.overlays import SHADOW_RGB, SUN_RGB, render_result, set_sun_light
+    from stadtbild.viewer.render import make_plotter
 
     r = shadow_at(box, "2026-03-21T15:00", cell_m=0.5, site=_site_of(box))
     out = artifacts / "shadow_box.png"
@@ -543,8 +543,8 @@ def test_trapezoid_weights_sum_to_the_period():
 def test_bad_requests_are_one_line_input_errors(box):
     """No date for sun hours, an extent with min ≥ max, an empty analysis polygon: InputErrors
     that name the option (not a TypeError from formatting the message)."""
-    from analysis.ground_grid import ground_grid
-    from model.errors import InputError
+    from stadtbild.analysis.ground_grid import ground_grid
+    from stadtbild.model.errors import InputError
 
     with pytest.raises(InputError, match="--date"):
         sun_hours(box, date=None, site=_site_of(box))
@@ -559,7 +559,7 @@ def test_ground_grid_extents_analytic():
     grid lies on the scene's ground plane (the buildings' base, z = 50); (2) a polygon far from the
     buildings sets the grid to its bounds and its area to its cells; (3) a shadow vector longer
     than MAX_GROW_M (1 km) extends the bbox by exactly 1 km on its own side only."""
-    from analysis.ground_grid import MAX_GROW_M, ground_grid
+    from stadtbild.analysis.ground_grid import MAX_GROW_M, ground_grid
 
     sc = box_model([("b", X0, Y0, X0 + 10, Y0 + 20, 50.0, 62.0)]).scene()
     g = ground_grid(sc, 1.0)
@@ -596,8 +596,8 @@ def test_longest_shadow_is_the_height_over_tan_elevation_down_to_half_a_degree()
 def test_sun_ground_grid_within_a_cell_budget():
     """The sun animation's grid (max_cells): the buildings' bbox grown on every side by the
     shadow at 10° elevation, H / tan 10°, with cells just large enough for the budget."""
-    from analysis.shadow import sun_ground_grid
-    from model.ground import ground_for
+    from stadtbild.analysis.shadow import sun_ground_grid
+    from stadtbild.model.ground import ground_for
 
     H = 12.0
     sc = box_model([("b", X0, Y0, X0 + 10, Y0 + 20, 50.0, 50.0 + H)]).scene()
@@ -615,8 +615,8 @@ def test_surface_shadow_of_a_roof_behind_a_tower():
     south of a 10 m house, sun exactly from the south at 35°: the house roof is in shadow up to
     (30 − 10) / tan 35° = 28.56 m north of the tower's north face; its north wall faces away from
     the sun; below the horizon everything is in shadow."""
-    from analysis.raycast import RayCaster
-    from analysis.shadow import surface_shadow
+    from stadtbild.analysis.raycast import RayCaster
+    from stadtbild.analysis.shadow import surface_shadow
 
     m = box_model([("tower", X0 - 50, Y0 - 10, X0 + 60, Y0, 0.0, 30.0), ("house", X0, Y0 + 5, X0 + 10, Y0 + 45, 0.0, 10.0)])
     sc = m.scene()
@@ -636,7 +636,7 @@ def test_surface_shadow_of_a_roof_behind_a_tower():
 def test_sun_hours_samples_only_the_enabled_objects_surfaces(box):
     """A ray core with an object switched off (a scenario without it): that object neither
     shades nor gets facade/roof samples."""
-    from analysis.raycast import RayCaster
+    from stadtbild.analysis.raycast import RayCaster
 
     m = box_model([("tower", X0, Y0, X0 + 10, Y0 + 20, 0.0, 30.0), ("kiosk", X0 + 100, Y0, X0 + 104, Y0 + 4, 0.0, 3.0)])
     sc = m.scene()
@@ -682,9 +682,9 @@ def test_grid_cell_limit_and_the_empty_model(box, monkeypatch):
     """A grid may have as many cells as the limit, not more (here the limit set to the 200 cells
     of a 10 m × 20 m extent); a model without surfaces and a zero sample spacing are one-line
     InputErrors that say so."""
-    import analysis.ground_grid as gg
-    from model.citymodel import CityModel
-    from model.errors import InputError
+    import stadtbild.analysis.ground_grid as gg
+    from stadtbild.model.citymodel import CityModel
+    from stadtbild.model.errors import InputError
 
     monkeypatch.setattr(gg, "MAX_CELLS", 200)
     assert gg.ground_grid(box, 1.0, extent=(X0, Y0, X0 + 10, Y0 + 20)).inside.size == 200
@@ -700,8 +700,8 @@ def test_grid_cell_limit_and_the_empty_model(box, monkeypatch):
 
 def test_surface_shadow_is_a_mask(box):
     """surface_shadow answers with booleans (the picture's light map indexes with them)."""
-    from analysis.raycast import RayCaster
-    from analysis.shadow import surface_shadow
+    from stadtbild.analysis.raycast import RayCaster
+    from stadtbild.analysis.shadow import surface_shadow
 
     pts = np.array([[X0 + 5.0, Y0 + 10.0, 30.0]]) - box.origin
     out = surface_shadow(RayCaster(box), pts, np.array([[0.0, 0.0, 1.0]]), np.array([0.0, 0.0, 1.0]))

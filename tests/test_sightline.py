@@ -14,11 +14,11 @@ import numpy as np
 import pytest
 import shapely
 
-from analysis.raycast import RayCaster
-from analysis.corridor import Corridor, max_rise_above, view_corridor
-from analysis.landmark import landmark_visibility, street_points
-from analysis.sightline import place_points, sightline, target_points
-from analysis.viewshed import viewshed
+from stadtbild.analysis.raycast import RayCaster
+from stadtbild.analysis.corridor import Corridor, max_rise_above, view_corridor
+from stadtbild.analysis.landmark import landmark_visibility, street_points
+from stadtbild.analysis.sightline import place_points, sightline, target_points
+from stadtbild.analysis.viewshed import viewshed
 from tests.conftest import DEMO, ROOT
 from tests.helpers import box_model
 
@@ -158,7 +158,7 @@ def test_the_top_of_a_flat_roofed_l_is_its_corner_nearest_the_middle():
     """aim "top" on an L-shaped flat-roofed house (all six roof corners equally high): the corner
     nearest their mean (4.67, 4.67), i.e. the inner corner (4, 4); "any" adds points on the
     house itself only (within its box), none on its neighbour."""
-    from model.extrude import extrude_footprint
+    from stadtbild.model.extrude import extrude_footprint
     from tests.helpers import model_from_solids
 
     fp = [[X0, Y0], [X0 + 10, Y0], [X0 + 10, Y0 + 4], [X0 + 4, Y0 + 4], [X0 + 4, Y0 + 10], [X0, Y0 + 10]]
@@ -178,7 +178,7 @@ def test_the_top_of_a_flat_roofed_l_is_its_corner_nearest_the_middle():
 def _gatehouse(x0, y0, y1):
     """A closed gatehouse solid: two 2 m piers and the storey on them (x0 … x0 + 10, z 5 … 10)
     over a 6 m wide, 5 m high passage running along y from y0 to y1."""
-    from model.semantics import GROUND, ROOF, WALL
+    from stadtbild.model.semantics import GROUND, ROOF, WALL
 
     xz = [(0, 0), (2, 0), (2, 5), (8, 5), (8, 0), (10, 0), (10, 10), (0, 10)]  # inverted U, counter-clockwise
     front = [[X0 + x0 + x, Y0 + y0, z] for x, z in xz]
@@ -223,7 +223,7 @@ def test_a_viewpoint_outside_the_model_extent_lists_the_building_it_looks_into()
 
 
 def test_terrain_ridge_is_a_blocker():
-    from model.terrain import TerrainGrid, with_terrain
+    from stadtbild.model.terrain import TerrainGrid, with_terrain
 
     xs = np.arange(-100.0, 201.0, 2.0)
     ys = np.arange(100.0, -101.0, -2.0)
@@ -292,7 +292,7 @@ def test_viewshed_vertical_field_of_view():
 
 
 def test_panorama_sees_a_wall_over_its_azimuth_range():
-    from analysis.viewshed import panorama
+    from stadtbild.analysis.viewshed import panorama
 
     # wall x = 10..11, y = -10..10, 100 m high: from (0, 0) it spans azimuth 45°..135° at eye level
     s = scene_of(("wall", 10, -10, 11, 10, 0, 100))
@@ -323,7 +323,7 @@ def test_corridor_height_limit_is_the_linear_sight_plane(tmp_path):
     assert np.abs(raster.values[inside] - expected[inside]).max() < 0.01
     assert (raster.values[~inside] == -9999).all()
     # written GeoTIFF: same values at the same model-CRS places
-    from exporters.tables import write_geotiff
+    from stadtbild.exporters.tables import write_geotiff
 
     write_geotiff(raster, tmp_path / "limit.tif")
     with rasterio.open(tmp_path / "limit.tif") as ds:
@@ -395,8 +395,8 @@ def test_landmark_visibility_from_street_points():
 # ====================================================================== demo district
 @pytest.fixture(scope="module")
 def demo_scene():
-    from model.ground import analysis_scene
-    from importers import load
+    from stadtbild.model.ground import analysis_scene
+    from stadtbild.importers import load
 
     return analysis_scene(load(DEMO))
 
@@ -488,7 +488,7 @@ def _cli(*args):
 
 def test_cli_sightline_with_scenario_moving_the_blocker(tmp_path):
     model = box_model([("box", X0 + 40, Y0 - 3, X0 + 42, Y0 + 3, 0, 8), ("far", X0 + 300, Y0 + 300, X0 + 301, Y0 + 301, 0, 1)])
-    from exporters.cityjson import write_cityjson
+    from stadtbild.exporters.cityjson import write_cityjson
 
     path = tmp_path / "boxes.city.json"
     write_cityjson(model, path)
@@ -547,7 +547,7 @@ def test_cli_errors_are_one_line():
 def test_cli_landmark_visibility_in_a_street_layer(tmp_path):
     """--landmark with a --layer street polygon: street points are the grid cells inside it
     (shapely count), and a street right beside the landmark sees it."""
-    from exporters.cityjson import write_cityjson
+    from stadtbild.exporters.cityjson import write_cityjson
 
     model = box_model([("tower", X0, Y0, X0 + 6, Y0 + 6, 0, 30), ("block", X0 - 60, Y0 - 20, X0 - 40, Y0 + 26, 0, 25)])
     path = tmp_path / "m.city.json"

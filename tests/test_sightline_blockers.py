@@ -20,11 +20,11 @@ import numpy as np
 import pytest
 import shapely
 
-from analysis.raycast import RayCaster
-from analysis.blockers import segment_blockers
-from analysis.landmark import street_points
-from analysis.sightline import sightline, trace_lines
-from model.semantics import GROUND, ROOF
+from stadtbild.analysis.raycast import RayCaster
+from stadtbild.analysis.blockers import segment_blockers
+from stadtbild.analysis.landmark import street_points
+from stadtbild.analysis.sightline import sightline, trace_lines
+from stadtbild.model.semantics import GROUND, ROOF
 from tests.conftest import DEMO
 
 STEP_M = 0.05  # reference sampling step along the line
@@ -33,8 +33,8 @@ N_LINES = 50
 
 @pytest.fixture(scope="module")
 def demo():
-    from model.ground import analysis_scene
-    from importers import load
+    from stadtbild.model.ground import analysis_scene
+    from stadtbild.importers import load
 
     s = analysis_scene(load(DEMO))
     return s, RayCaster(s)
@@ -278,7 +278,7 @@ def test_a_line_along_a_roof_diagonal_enters_a_wall_less_block_once(o, t):
     diagonal of the block — along the shared edge of the roof's (and floor's) two triangles on one
     of them — is inside the block from its corner on, 7.07 m from the start (the edge belongs to
     one of its two triangles only, else the parity would cancel)."""
-    from model.semantics import GROUND, ROOF
+    from stadtbild.model.semantics import GROUND, ROOF
     from tests.helpers import box_polygons, model_from_solids
 
     v, faces = box_polygons(0, 0, 10, 10, 0, 10)
@@ -294,8 +294,8 @@ def test_a_line_along_a_roof_diagonal_enters_a_wall_less_block_once(o, t):
 def test_no_geometry_no_blockers_and_bad_requests_say_what_is_wrong():
     """A scene without triangles has no blockers for any line (an empty table, no error); a
     sightline needs exactly one kind of target and finite coordinates, and says so."""
-    from model.citymodel import CityModel
-    from model.errors import InputError
+    from stadtbild.model.citymodel import CityModel
+    from stadtbild.model.errors import InputError
     from tests.helpers import box_model
 
     empty = CityModel()

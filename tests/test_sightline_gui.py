@@ -21,7 +21,7 @@ STREET = (91135.0, 435565.0)  # a street point with a view of the tallest buildi
 
 @pytest.fixture
 def window(qtbot, tmp_path):
-    from app.main_window import MainWindow
+    from stadtbild.app.main_window import MainWindow
 
     w = MainWindow(QSettings(str(tmp_path / "stadtbild.ini"), QSettings.Format.IniFormat))
     qtbot.addWidget(w)
@@ -52,8 +52,8 @@ def _run(qtbot, window):
 
 
 def test_viewshed_page(window, qtbot, artifacts):
-    from model.ground import analysis_scene
-    from analysis.viewshed import viewshed
+    from stadtbild.model.ground import analysis_scene
+    from stadtbild.analysis.viewshed import viewshed
 
     vp = window.viewport
     vp.set_view("top")
@@ -74,8 +74,8 @@ def test_viewshed_page(window, qtbot, artifacts):
 
 
 def test_viewcone_page(window, qtbot, artifacts):
-    from model.ground import analysis_scene
-    from analysis.corridor import view_corridor
+    from stadtbild.model.ground import analysis_scene
+    from stadtbild.analysis.corridor import view_corridor
 
     page = window.analysis.show_page("viewcone")
     page.half_angle.setValue(8.0)

@@ -1,4 +1,4 @@
-from importers import load
+from stadtbild.importers import load
 from tests.conftest import data_file
 
 

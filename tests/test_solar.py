@@ -15,8 +15,8 @@ import pandas as pd
 import pvlib
 import pytest
 
-from model.errors import InputError
-from model.semantics import ROOF
+from stadtbild.model.errors import InputError
+from stadtbild.model.semantics import ROOF
 from tests.conftest import data_file
 from tests.helpers import box_model, box_polygons, model_from_solids
 
@@ -107,14 +107,14 @@ def epw(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def epw_weather(epw):
-    from analysis.weather import read_weather
+    from stadtbild.analysis.weather import read_weather
 
     return read_weather(epw[0])
 
 
 @pytest.fixture(scope="module")
 def typical_weather():
-    from analysis.weather import default_weather
+    from stadtbild.analysis.weather import default_weather
 
     return default_weather(LAT, LON)
 
@@ -133,7 +133,7 @@ def plane_solid(oid, tilt_deg, azimuth_deg, centre, size=10.0):
 
 
 def _solar(model, weather, **kw):
-    from analysis.solar import SolarOptions, compute_solar
+    from stadtbild.analysis.solar import SolarOptions, compute_solar
 
     return compute_solar(model.scene(), weather, SolarOptions(**kw), model=model)
 
@@ -141,7 +141,7 @@ def _solar(model, weather, **kw):
 # --------------------------------------------------------------------------- sky patches
 @pytest.mark.parametrize("mf,count", [(1, 145), (2, 577), (4, 2305)])
 def test_sky_patch_counts_and_hemisphere_integrals(mf, count):
-    from analysis.skypatches import sky_patches
+    from stadtbild.analysis.skypatches import sky_patches
 
     s = sky_patches(mf)
     assert s.n == count
@@ -153,7 +153,7 @@ def test_sky_patch_counts_and_hemisphere_integrals(mf, count):
 
 
 def test_tregenza_rows_and_patch_solid_angles_match_monte_carlo():
-    from analysis.skypatches import sky_patches
+    from stadtbild.analysis.skypatches import sky_patches
 
     s = sky_patches(1)
     assert s.row_counts == (30, 30, 24, 24, 18, 12, 6)
@@ -171,7 +171,7 @@ def test_tregenza_rows_and_patch_solid_angles_match_monte_carlo():
 
 
 def test_sun_bins_contain_their_hours():
-    from analysis.skypatches import bin_sun_positions, sky_patches
+    from stadtbild.analysis.skypatches import bin_sun_positions, sky_patches
 
     rng = np.random.default_rng(1)
     alt = rng.uniform(-10, 70, 2000)
@@ -196,7 +196,7 @@ def test_tmy3_reader_against_the_file_read_with_csv():
     import csv
     from pathlib import Path
 
-    from analysis.weather import read_weather
+    from stadtbild.analysis.weather import read_weather
 
     path = Path(pvlib.__file__).parent / "data" / "723170TYA.CSV"
     with open(path, newline="") as f:
@@ -237,7 +237,7 @@ def test_epw_reader_sums_and_site(epw, epw_weather):
 
 
 def test_dwd_try_reader(tmp_path):
-    from analysis.weather import read_weather
+    from stadtbild.analysis.weather import read_weather
 
     path, ghi_sum = write_dwd_try(tmp_path / "TRY2015_Jahr.dat")
     w = read_weather(path)
@@ -255,7 +255,7 @@ def test_dwd_try_reader(tmp_path):
 
 
 def test_pvgis_csv_reader(tmp_path):
-    from analysis.weather import read_weather
+    from stadtbild.analysis.weather import read_weather
 
     path, ghi_sum = write_pvgis_csv(tmp_path / "tmy_51.890_9.000.csv")
     w = read_weather(path)
@@ -267,7 +267,7 @@ def test_pvgis_csv_reader(tmp_path):
 @pytest.mark.parametrize("content,name", [(b"", "empty.epw"), (b"hello world\n" * 30, "bad.epw"),
                                            (b"foo;bar\n1;2\n", "bad.csv"), (b"no columns here\n", "x.dat")])
 def test_bad_weather_files_raise_input_error(tmp_path, content, name):
-    from analysis.weather import read_weather
+    from stadtbild.analysis.weather import read_weather
 
     p = tmp_path / name
     p.write_bytes(content)
@@ -278,7 +278,7 @@ def test_bad_weather_files_raise_input_error(tmp_path, content, name):
 
 
 def test_default_weather_scaled_to_typical_site_value(typical_weather):
-    from analysis.weather import typical_annual_ghi
+    from stadtbild.analysis.weather import typical_annual_ghi
 
     w = typical_weather
     target, unc, _ = typical_annual_ghi(LAT, LON)
@@ -295,7 +295,7 @@ def test_default_weather_scaled_to_typical_site_value(typical_weather):
 
 # --------------------------------------------------------------------------- surfaces and samples
 def test_roofs_by_semantics_and_by_normal():
-    from analysis.solar import find_roof_surfaces
+    from stadtbild.analysis.solar import find_roof_surfaces
 
     sem = box_model([("a", X0, Y0, X0 + 10, Y0 + 8, 50, 56)])
     s = find_roof_surfaces(sem.scene())
@@ -319,7 +319,7 @@ def test_roofs_by_semantics_and_by_normal():
 
 @pytest.mark.parametrize("tilt,az", [(30, 180), (45, 90), (20, 300)])
 def test_tilt_and_azimuth_convention(tilt, az):
-    from analysis.solar import find_roof_surfaces
+    from stadtbild.analysis.solar import find_roof_surfaces
 
     m = model_from_solids([plane_solid("p", tilt, az, (X0, Y0, 60))])
     s = find_roof_surfaces(m.scene())
@@ -330,8 +330,8 @@ def test_tilt_and_azimuth_convention(tilt, az):
 
 @pytest.mark.parametrize("grid", [0.5, 1.0, 3.0])
 def test_samples_cover_area_on_grid(grid):
-    from analysis.samples import subdivision_samples
-    from analysis.solar import find_roof_surfaces
+    from stadtbild.analysis.samples import subdivision_samples
+    from stadtbild.analysis.solar import find_roof_surfaces
 
     m = box_model([("a", X0, Y0, X0 + 12, Y0 + 9, 50, 56)])
     sc = m.scene()
@@ -402,7 +402,7 @@ def test_unshaded_tilted_planes_match_pvlib_perez(epw, epw_weather, typical_weat
 def _diffuse_rich_year():
     """A weather year defined here: hourly clear sky (pvlib Ineichen) at the interval midpoints,
     half its DNI, the rest diffuse (≈ 40 % diffuse share)."""
-    from analysis.weather import Weather
+    from stadtbild.analysis.weather import Weather
 
     times = pd.date_range("2023-01-01 00:30", periods=8760, freq="h", tz="UTC")
     cs = pvlib.location.Location(LAT, LON).get_clearsky(times, model="ineichen")
@@ -521,7 +521,7 @@ def test_north_roof_below_threshold_is_not_suitable(typical_weather):
 
 
 def test_scenario_difference_reports_neighbour_loss(typical_weather):
-    from analysis.solar import scenario_difference
+    from stadtbild.analysis.solar import scenario_difference
 
     house = ("house", X0, Y0, X0 + 10, Y0 + 10, 50, 56)
     other = ("far", X0 + 300, Y0, X0 + 310, Y0 + 10, 50, 56)
@@ -549,7 +549,7 @@ def test_building_parts_aggregate_to_their_building(typical_weather):
 
 # --------------------------------------------------------------------------- real district
 def test_demo_district_distribution_is_plausible(demo_model):
-    from analysis.solar import SolarOptions, compute_solar
+    from stadtbild.analysis.solar import SolarOptions, compute_solar
 
     r = compute_solar(demo_model.scene(), None, SolarOptions(cell_m=2.0), model=demo_model)
     s = r.surfaces
@@ -568,7 +568,7 @@ def test_demo_district_distribution_is_plausible(demo_model):
 
 # --------------------------------------------------------------------------- CLI
 def test_cli_outputs_and_json_keys(tmp_path, capsys):
-    from cli import main
+    from stadtbild.cli import main
 
     src = data_file("cityjson/rotterdam_subset.city.json")
     keys = {"surfaces", "buildings", "roof_area_m2", "suitable_area_m2", "total_kwh_a", "mean_kwh_m2a",
@@ -594,7 +594,7 @@ def test_cli_outputs_and_json_keys(tmp_path, capsys):
 
 
 def test_cli_weather_file_and_errors(tmp_path, capsys, epw):
-    from cli import main
+    from stadtbild.cli import main
 
     src = data_file("cityjson/rotterdam_subset.city.json")
     assert main(["solar", str(src), "--grid", "3", "--weather", str(epw[0]), "--json"]) == 0
@@ -615,7 +615,7 @@ def test_solar_view_colours_roofs_and_renders(tmp_path, typical_weather):
     import matplotlib.image as mpimg
     from matplotlib import colormaps
 
-    from viewer.solar_view import (building_monthly_yield, colour_limits, render_solar, roof_polydata,
+    from stadtbild.viewer.solar_view import (building_monthly_yield, colour_limits, render_solar, roof_polydata,
                                    surface_figures)
 
     m = box_model([("sunny", X0, Y0, X0 + 20, Y0 + 20, 50, 56),
@@ -642,8 +642,8 @@ def test_solar_view_colours_roofs_and_renders(tmp_path, typical_weather):
 
 
 def test_cli_scenario_reports_neighbour_loss(tmp_path, capsys):
-    from cli import main
-    from exporters.cityjson import write_cityjson
+    from stadtbild.cli import main
+    from stadtbild.exporters.cityjson import write_cityjson
 
     src = write_cityjson(box_model([("house", X0, Y0, X0 + 10, Y0 + 10, 50, 56),
                                     ("far", X0 + 400, Y0, X0 + 410, Y0 + 10, 50, 56)]), tmp_path / "two.city.json")
@@ -666,8 +666,8 @@ def test_cli_scenario_reports_neighbour_loss(tmp_path, capsys):
 def test_disabled_objects_neither_shade_nor_count(typical_weather):
     """One RayCaster for before/after (RayCaster.set_object_enabled) gives the same answers as two
     separate scenes."""
-    from analysis.raycast import RayCaster
-    from analysis.solar import SolarOptions, compute_solar
+    from stadtbild.analysis.raycast import RayCaster
+    from stadtbild.analysis.solar import SolarOptions, compute_solar
 
     house = ("house", X0, Y0, X0 + 10, Y0 + 10, 50, 56)
     full = box_model([house, ("tower", X0 - 5, Y0 - 22, X0 + 15, Y0 - 12, 50, 90)])
@@ -701,8 +701,8 @@ def test_a_rotated_model_grid_turns_the_sun_and_reports_true_azimuths(typical_we
     irradiation must match pvlib's Perez transposition for a true-south plane (sun positions from
     pvlib's ephemeris, not from the code), and it must be reported facing 180°. A model without a
     CRS has no convergence: a roof built facing 135° is reported at 135°."""
-    from analysis.solar import SolarOptions, compute_solar
-    from analysis.sun import Site
+    from stadtbild.analysis.solar import SolarOptions, compute_solar
+    from stadtbild.analysis.sun import Site
 
     w = typical_weather
     m = model_from_solids([plane_solid("p", 60, 240, (X0, Y0, 60))])
@@ -735,8 +735,8 @@ def test_rays_traced_and_phase_timings(typical_weather):
 def test_a_scene_without_buildings_gives_empty_results(typical_weather):
     """Only a non-building object: no roof surfaces, no samples, every per-surface column empty
     (length 0, so that writers and the GUI can iterate them), no buildings."""
-    from analysis.samples import subdivision_samples
-    from analysis.solar import find_roof_surfaces
+    from stadtbild.analysis.samples import subdivision_samples
+    from stadtbild.analysis.solar import find_roof_surfaces
 
     m = box_model([("tree", X0, Y0, X0 + 4, Y0 + 4, 50, 56)])
     m.objects["tree"].type = "SolitaryVegetationObject"
@@ -764,7 +764,7 @@ def test_perez_fallback_through_pvlib_public_api_gives_the_table_coefficients(ty
     facing the sun: horizon part = DHI·F2. Both paths must give the same coefficients."""
     from pvlib import irradiance
 
-    from analysis.solar import perez_brightening
+    from stadtbild.analysis.solar import perez_brightening
 
     w = typical_weather
     sp = w.solar_position()
@@ -773,7 +773,7 @@ def test_perez_fallback_through_pvlib_public_api_gives_the_table_coefficients(ty
     tables_of_pvlib = irradiance._get_perez_coefficients
 
     def unavailable_to_us(model):  # pvlib's own perez() still reaches its tables
-        if sys._getframe(1).f_globals.get("__name__") == "analysis.solar":
+        if sys._getframe(1).f_globals.get("__name__") == "stadtbild.analysis.solar":
             raise AttributeError("pvlib moved its tables")
         return tables_of_pvlib(model)
 
@@ -789,7 +789,7 @@ def test_polar_night_twilight_is_diffuse_only():
     bins), only noon twilight reaches the ground as diffuse light. A horizontal roof sees the
     whole isotropic sky: its irradiation is exactly Σ DHI·Δt (∫ L cos θ dΩ = π L over the
     hemisphere), with no beam part."""
-    from analysis.weather import Weather
+    from stadtbild.analysis.weather import Weather
 
     times = pd.date_range("2023-12-01 00:30", periods=24 * 20, freq="h", tz="UTC")
     dhi = np.where((times.hour >= 10) & (times.hour <= 12), 15.0, 0.0)
@@ -816,7 +816,7 @@ def test_a_single_sunny_hour_against_pvlib():
     """A weather record with one hour of light (21 March, 12:30 CET): one sun bin holds all the
     direct light. A flat roof receives that hour's GHI; a 40° south roof pvlib's Perez
     transposition of the same hour (ephemeris sun, the plane's built orientation)."""
-    from analysis.weather import Weather
+    from stadtbild.analysis.weather import Weather
 
     times = pd.date_range("2023-03-21 00:30", periods=24, freq="h", tz="UTC")
     noon = 11  # 11:30 UTC
@@ -848,7 +848,7 @@ def test_perez_coefficients_against_pvlib_public_components(dhi, dni, zenith):
     """F1 and F2 of single time steps, dim dawn light included, against pvlib's public Perez
     components: a horizontal plane gets DHI·(1 − F1) isotropic, a vertical plane facing the sun
     DHI·F2 from the horizon band."""
-    from analysis.solar import perez_brightening
+    from stadtbild.analysis.solar import perez_brightening
 
     am = pvlib.atmosphere.get_relative_airmass(zenith)
     f1, f2 = perez_brightening([dhi], [dni], [zenith], dni_extra=[1361.0], airmass=[am])

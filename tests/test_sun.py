@@ -9,7 +9,7 @@ import math
 import numpy as np
 import pytest
 
-from analysis.sun import (
+from stadtbild.analysis.sun import (
     Site,
     day_times,
     parse_local_time,
@@ -19,8 +19,8 @@ from analysis.sun import (
     sun_positions,
     sun_vector,
 )
-from model.crs import CRSInfo
-from model.errors import InputError
+from stadtbild.model.crs import CRSInfo
+from stadtbild.model.errors import InputError
 
 # Braunschweig (Burgplatz) in ETRS89 / UTM 32N
 BS_X, BS_Y = 604_270.0, 5_792_160.0
@@ -167,7 +167,7 @@ def test_model_without_crs_is_an_input_error():
 
 
 def _run_cli(argv, capsys):
-    from cli import main
+    from stadtbild.cli import main
 
     code = main(argv)
     out = capsys.readouterr()

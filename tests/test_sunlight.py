@@ -10,9 +10,9 @@ import json
 import numpy as np
 import pytest
 
-from analysis.raycast import RayCaster
-from analysis.samples import facade_points
-from analysis.sunlight import MEETS_BOTH, MEETS_EQUINOX, MEETS_NONE, compare_sunlight, facade_sunlight
+from stadtbild.analysis.raycast import RayCaster
+from stadtbild.analysis.samples import facade_points
+from stadtbild.analysis.sunlight import MEETS_BOTH, MEETS_EQUINOX, MEETS_NONE, compare_sunlight, facade_sunlight
 from tests.conftest import DEMO, data_file
 from tests.helpers import box_model
 
@@ -100,7 +100,7 @@ def test_din_5034_thresholds_at_the_boundaries(hours_equinox, hours_winter, expe
 
 
 def test_cli_default_thresholds_are_din_5034(capsys):
-    from cli import main
+    from stadtbild.cli import main
 
     assert main(["sunlight", str(data_file("citygml/fzk_haus/fzk_haus_lod2_v2.gml")), "--equinox", DATES[0],
                  "--winter", DATES[1], "--step", "10", "--json"]) == 0
@@ -109,7 +109,7 @@ def test_cli_default_thresholds_are_din_5034(capsys):
 
 
 def _site_of(scene):
-    from analysis.sun import site_from_model
+    from stadtbild.analysis.sun import site_from_model
 
     return site_from_model(scene)
 
@@ -206,7 +206,7 @@ def test_wall_to_the_south_cuts_sun_as_the_analytic_shadow_and_the_comparison_re
 def test_demo_district_with_a_tower_from_the_cli(tmp_path, capsys):
     """End to end on the bundled demo: GeoJSON points in the model CRS, one per check point, with
     the DIN classes; the tower scenario makes points lose compliance only on existing buildings."""
-    from cli import main
+    from stadtbild.cli import main
 
     scen = tmp_path / "turm.scenario.json"
     scen.write_text(json.dumps({"name": "Turm", "edits": [
@@ -250,7 +250,7 @@ def test_demo_district_with_a_tower_from_the_cli(tmp_path, capsys):
 def test_nrw_lod2_tile_has_sensible_hours():
     """Official NRW LoD2 (CityGML): every building gets points; hours stay within what the sun
     allows on the day (≤ 12 h at the equinox, ≤ 8 h on 17 January at 51° N)."""
-    from importers import load
+    from stadtbild.importers import load
 
     m = load(data_file("citygml/nrw/LoD2_32_328_5729_1_NW.gml"))
     sc = m.scene()
@@ -273,7 +273,7 @@ def test_nrw_lod2_tile_has_sensible_hours():
     (["--compare"], "--compare needs --scenario"),
 ])
 def test_cli_rejects_bad_arguments_with_one_line(args, needle, capsys):
-    from cli import main
+    from stadtbild.cli import main
 
     assert main(["sunlight", str(DEMO), *args]) == 2
     err = capsys.readouterr().err.strip().splitlines()
@@ -330,7 +330,7 @@ def test_per_building_figures_and_differences_by_hand():
     (float("nan"), 3.0, 1.5, "point spacing must"), (2.0, -1.0, 1.5, "point storey height must"),
     (2.0, 3.0, -0.5, "first row height must"), (2.0, 3.0, float("nan"), "first row height must")])
 def test_lattice_needs_positive_spacings(spacing, storey, first, needle):
-    from model.errors import InputError
+    from stadtbild.model.errors import InputError
 
     sc = _scene([_house()])
     with pytest.raises(InputError, match=needle):
@@ -340,7 +340,7 @@ def test_lattice_needs_positive_spacings(spacing, storey, first, needle):
 def test_lattice_limits_and_fine_spacing():
     """A 1 m lattice on the 20 × 10 × 12 m box: 20 columns on the long walls, 10 on the short
     ones, 4 rows -> 240 points; too many points for the limit is an InputError that says so."""
-    from model.errors import InputError
+    from stadtbild.model.errors import InputError
 
     sc = _scene([_house()])
     assert len(facade_points(sc, spacing_m=1.0)) == 240
@@ -405,7 +405,7 @@ def test_an_explicit_site_replaces_the_models():
     """The model lies at 52° N; the check is asked for Sydney (33.9° S), where the equinox sun
     stands in the north: the south facade's hours must be Sydney's (pvlib SPA every 30 s), not
     Braunschweig's."""
-    from analysis.sun import Site
+    from stadtbild.analysis.sun import Site
 
     sc = _scene([_house()])
     sydney = Site(-33.87, 151.21, 20.0, "Australia/Sydney")
@@ -456,7 +456,7 @@ def test_a_scene_without_buildings_has_no_check_points():
 
 
 def test_dates_must_be_two():
-    from model.errors import InputError
+    from stadtbild.model.errors import InputError
 
     sc = _scene([_house()])
     with pytest.raises(InputError) as e:
@@ -471,7 +471,7 @@ def test_default_days_are_those_of_din_5034():
     for, this year by default."""
     import datetime as dt
 
-    from analysis.sunlight import default_dates
+    from stadtbild.analysis.sunlight import default_dates
 
     assert default_dates(2031) == (dt.date(2031, 3, 21), dt.date(2031, 1, 17))
     assert default_dates() == (dt.date(dt.date.today().year, 3, 21), dt.date(dt.date.today().year, 1, 17))
@@ -482,7 +482,7 @@ def test_a_canopy_above_the_facade_keeps_the_windows_under_it():
     and 6 m up, a paved area beneath: the points below it are outside every building (the ray up
     meets the canopy's underside, the ray down the pavement's top, not the inside of a solid), so
     they keep their place in the lattice (120 points as without the canopy)."""
-    from model.semantics import GROUND, ROOF
+    from stadtbild.model.semantics import GROUND, ROOF
     from tests.helpers import box_polygons, model_from_solids
 
     v, faces = box_polygons(X0, Y0, X0 + 20, Y0 + 10, Z0, Z0 + 12)
@@ -501,8 +501,8 @@ def test_a_canopy_above_the_facade_keeps_the_windows_under_it():
 
 def _dem(height, margin=30.0):
     """A DEM (1 m nodes) around the test house with z = height(x, y) (model CRS, m)."""
-    from model.crs import CRSInfo
-    from model.terrain import TerrainGrid
+    from stadtbild.model.crs import CRSInfo
+    from stadtbild.model.terrain import TerrainGrid
 
     xs = np.arange(X0 - margin, X0 + 20.0 + margin + 0.5)
     ys = np.arange(Y0 + 10.0 + margin, Y0 - margin - 0.5, -1.0)
@@ -523,7 +523,7 @@ def test_check_points_below_a_sloping_terrain_are_dropped():
     and on the east and west walls at y − Y0 = 7 and 9 m (ground 101.75 and 102.25 m), so
     10 + 2 + 2 = 14 of the 120 lattice points go, the rest stay; at 5 m (ground 101.25 m) the
     point is 0.25 m above the slope and keeps its place."""
-    from model.terrain import with_terrain
+    from stadtbild.model.terrain import with_terrain
 
     def slope(x, y):
         return Z0 + (y - Y0) / 4.0
@@ -552,7 +552,7 @@ def test_a_given_ground_model_drops_the_points_below_it():
     ground floor row goes on the north wall (10 points) and at y − Y0 = 7 and 9 m on the east and
     west walls (4): 106 of 120 points, as counted by hand; the comparison keeps those points for
     both states."""
-    from model.ground import ground_for
+    from stadtbild.model.ground import ground_for
 
     def terrace(x, y):
         return np.where(y - Y0 > 5.5, Z0 + 3.0, Z0)

@@ -14,19 +14,19 @@ import pytest
 import shapely
 from pyproj import Transformer
 
-from analysis.raycast import RayCaster
-from exporters.vector import write_layer
-from importers.layers import read_layer, read_layers
-from exporters.tables import write_geotiff
-from importers.terrain import check_ground_heights, read_dem, sample_raster
-from model.citymodel import BoundaryBuilder, CityModel, CityObject, Geometry
-from model.ground import ground_for, relief_grid
-from model.layer import Layer
-from model.terrain import mark_relief, with_terrain
-from model.crs import CRSInfo
-from model.errors import InputError
-from model.semantics import TERRAIN
-from model.terrain import TerrainGrid
+from stadtbild.analysis.raycast import RayCaster
+from stadtbild.exporters.vector import write_layer
+from stadtbild.importers.layers import read_layer, read_layers
+from stadtbild.exporters.tables import write_geotiff
+from stadtbild.importers.terrain import check_ground_heights, read_dem, sample_raster
+from stadtbild.model.citymodel import BoundaryBuilder, CityModel, CityObject, Geometry
+from stadtbild.model.ground import ground_for, relief_grid
+from stadtbild.model.layer import Layer
+from stadtbild.model.terrain import mark_relief, with_terrain
+from stadtbild.model.crs import CRSInfo
+from stadtbild.model.errors import InputError
+from stadtbild.model.semantics import TERRAIN
+from stadtbild.model.terrain import TerrainGrid
 from tests.conftest import data_file
 from tests.helpers import box_model
 from tests.screenshots import save_frame
@@ -226,8 +226,8 @@ def test_terrain_near_field_gives_the_same_shadows_and_sun_hours(monkeypatch):
     trace, every ray through the terrain BVH from the sample on, in every cell; and a sample
     0.25 m in front of a wall, with the sun behind the wall, is shadowed by the house (the wall
     lies inside the near field)."""
-    import analysis.ground_grid as sh
-    from analysis.shadow import shadow_at, sun_hours
+    import stadtbild.analysis.ground_grid as sh
+    from stadtbild.analysis.shadow import shadow_at, sun_hours
 
     def hills(x, y):
         return (100.0 + 12.0 * np.exp(-((x - X0) ** 2 + (y - Y0 - 40) ** 2) / 900.0)
@@ -264,7 +264,7 @@ def test_terrain_near_field_gives_the_same_shadows_and_sun_hours(monkeypatch):
     near = sh.terrain_near_field(scene, rc, g1, ground, p)
     assert near is not None and near.caster is not None
     d = np.array([0.0, -np.cos(np.radians(15)), np.sin(np.radians(15))])
-    from analysis.casters import first_casters
+    from stadtbild.analysis.casters import first_casters
 
     hit, obj = first_casters(rc, p, d, near=near)
     assert hit[0] and scene.object_ids[obj[0]] == "b"
@@ -292,7 +292,7 @@ def test_demolished_house_on_terrain_casts_no_shadow_through_the_near_field():
     is built once per ray caster: with a stale mask there, a demolished house still shadows the
     cells 0.25 m north of its north wall (and of its east/west walls) and the cells inside its
     old footprint next to its south wall."""
-    from analysis.shadow import shadow_at, sun_hours
+    from stadtbild.analysis.shadow import shadow_at, sun_hours
 
     slope = 0.02  # terrain rising 2 % to the east: no self-shadow for the sun of the day
     dem = grid_of(lambda x, y: 100.0 + slope * (x - X0), X0 - 60, X0 + 60, Y0 - 60, Y0 + 60)
@@ -417,7 +417,7 @@ def test_tin_relief_of_the_model_is_terrain_and_ground():
 
 
 def test_tin_relief_in_real_citygml_is_terrain():
-    from importers import load
+    from stadtbild.importers import load
 
     model = load(data_file("citygml/ogc_pairs/v2/Building_LOD1-EPSG25832.gml"))
     scene = mark_relief(model.scene())
@@ -431,7 +431,7 @@ def test_tin_relief_in_real_citygml_is_terrain():
 
 # ====================================================================== draping
 def test_draped_polygon_vertices_lie_on_the_terrain_within_1cm():
-    from viewer.layers_view import drape_linework
+    from stadtbild.viewer.layers_view import drape_linework
 
     bumpy = lambda x, y: 80 + 6 * np.sin((x - X0) / 13.0) * np.cos((y - Y0) / 9.0)  # noqa: E731
     grid = grid_of(bumpy, X0, X0 + 200, Y0, Y0 + 200)
@@ -460,7 +460,7 @@ def test_draped_polygon_vertices_lie_on_the_terrain_within_1cm():
 
 
 def test_polygon_fill_covers_the_terrain_triangles_inside():
-    from viewer.layers_view import polygon_fill_triangles
+    from stadtbild.viewer.layers_view import polygon_fill_triangles
 
     grid = grid_of(lambda x, y: 0 * x + 50.0, X0, X0 + 40, Y0, Y0 + 40)
     origin = np.array([X0, Y0, 0.0])
@@ -558,8 +558,8 @@ def test_cli_info_reports_terrain_and_layers(tmp_path, capsys):
     GeoJSON layer in WGS84: both are reprojected to EPSG:3068 and reported. The DEM is a tilted
     plane (0 m at the site centre, rising 10 cm per metre eastwards in UTM 33), so that the
     buildings (all with their ground at 0 m) are buried in the east and float in the west."""
-    from cli import main
-    from importers import load
+    from stadtbild.cli import main
+    from stadtbild.importers import load
 
     path = data_file("cityjson/lod2_buildings_v2.city.json")
     bb = load(path).bbox()
@@ -615,7 +615,7 @@ def test_cli_info_reports_terrain_and_layers(tmp_path, capsys):
 
 
 def test_cli_bad_terrain_file_is_one_error_line(tmp_path, capsys):
-    from cli import main
+    from stadtbild.cli import main
 
     bad = tmp_path / "dem.tif"
     bad.write_text("nope")
@@ -625,8 +625,8 @@ def test_cli_bad_terrain_file_is_one_error_line(tmp_path, capsys):
 
 
 def test_attached_terrain_reaches_the_analysis_scene(tmp_path):
-    from model.ground import analysis_scene, ground_of
-    from importers.terrain import attach_terrain
+    from stadtbild.model.ground import analysis_scene, ground_of
+    from stadtbild.importers.terrain import attach_terrain
 
     grid = grid_of(ridge(Y0, 10.0, 20.0), X0 - 50, X0 + 50, Y0 - 50, Y0 + 50)
     write_geotiff(grid.raster(), tmp_path / "dem.tif")
@@ -647,8 +647,8 @@ def test_layers_render_draped_with_category_colours(tmp_path, artifacts):
     """Off-screen render (EGL) of a terrain with a parcel layer coloured by attribute: both
     category colours appear on screen, in proportion to the parcels' areas."""
     pytest.importorskip("pyvista")
-    from viewer.layers_view import PALETTE, add_layer, add_terrain
-    from viewer.render import make_plotter
+    from stadtbild.viewer.layers_view import PALETTE, add_layer, add_terrain
+    from stadtbild.viewer.render import make_plotter
 
     grid = grid_of(lambda x, y: 100 + 0.02 * (x - X0), X0, X0 + 100, Y0, Y0 + 100)
     origin = np.array([X0, Y0, 100.0])
@@ -670,7 +670,7 @@ def test_layers_render_draped_with_category_colours(tmp_path, artifacts):
 
 
 def test_attach_reads_only_the_model_area_and_coarsens_big_dems(tmp_path):
-    from importers.terrain import attach_terrain
+    from stadtbild.importers.terrain import attach_terrain
 
     plane = lambda x, y: 100 + 0.01 * (x - X0) + 0.02 * (y - Y0)  # noqa: E731
     write_geotiff(grid_of(plane, X0 - 500, X0 + 500, Y0 - 500, Y0 + 500).raster(), tmp_path / "big.tif")
@@ -706,7 +706,7 @@ def test_sun_hours_on_terrain_report_progress_per_chunk():
     """Ground samples on a terrain mesh take the near-field path of the ray core; the progress
     callback (the GUI's progress bar) still hears of every finished chunk of samples, not only
     the final (1, 1)."""
-    from analysis.shadow import sun_hours
+    from stadtbild.analysis.shadow import sun_hours
 
     grid = grid_of(lambda x, y: 100.0 + 0.05 * (x - X0), X0 - 60, X0 + 60, Y0 - 60, Y0 + 60)
     houses = box_model([("a", X0 - 5, Y0 - 5, X0 + 5, Y0 + 5, 99.0, 110.0)])
@@ -728,7 +728,7 @@ def test_ground_samples_lie_on_the_terrain_mesh_the_rays_see():
     vertical ray finds them), not from a bilinear surface through the DEM nodes: on a
     checkerboard DEM (nodes alternately 100 m and 101 m) the two differ by 0.5 m at every cell
     centre, which would put samples under or over the mesh."""
-    from analysis.ground_grid import ground_grid
+    from stadtbild.analysis.ground_grid import ground_grid
 
     grid = grid_of(lambda x, y: 100.0 + (np.round(x - X0) + np.round(y - Y0)) % 2, X0 - 20, X0 + 20, Y0 - 20, Y0 + 20)
     houses = _building_far_away()

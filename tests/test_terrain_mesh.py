@@ -11,12 +11,12 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from analysis.raycast import RayCaster
+from stadtbild.analysis.raycast import RayCaster
 from benchmarks.bench_terrain import make_dem
-from model.crs import CRSInfo
-from model.errors import InputError
-from model.terrain import TerrainGrid, with_terrain
-from model.terrain_mesh import cell_twist
+from stadtbild.model.crs import CRSInfo
+from stadtbild.model.errors import InputError
+from stadtbild.model.terrain import TerrainGrid, with_terrain
+from stadtbild.model.terrain_mesh import cell_twist
 from tests import test_terrain as base
 from tests.helpers import box_model
 
@@ -185,8 +185,8 @@ def test_benchmark_dem_triangle_counts():
 
 
 def test_attach_terrain_tolerance_option(tmp_path, capsys):
-    from exporters.tables import write_geotiff
-    from importers.terrain import attach_terrain, terrain_info
+    from stadtbild.exporters.tables import write_geotiff
+    from stadtbild.importers.terrain import attach_terrain, terrain_info
 
     grid = rolling_grid(rows=60, cols=80)
     write_geotiff(grid.raster(), tmp_path / "dem.tif")
@@ -202,7 +202,7 @@ def test_attach_terrain_tolerance_option(tmp_path, capsys):
     # the CLI option reaches it
     import json
 
-    from cli import main as cli_main
+    from stadtbild.cli import main as cli_main
 
     path = _write_model(tmp_path, box_model([("house", X0 + 30, Y0 + 30, X0 + 40, Y0 + 40, 100.0, 106.0)]))
     for option, tol, triangles in (([], 0.1, None), (["--terrain-tolerance", "0"], None, 2 * 59 * 79)):
@@ -217,7 +217,7 @@ def test_attach_terrain_tolerance_option(tmp_path, capsys):
 
 
 def _write_model(tmp_path, model):
-    from exporters.cityjson import write_cityjson
+    from stadtbild.exporters.cityjson import write_cityjson
 
     path = tmp_path / "m.city.json"
     write_cityjson(model, path)

@@ -23,7 +23,7 @@ def _trimesh(v, t):
 
 
 def test_blocks_of_boxes_are_the_boxes():
-    from viewer.tiles import block_arrays
+    from stadtbild.viewer.tiles import block_arrays
 
     model = box_model([("a", 0, 0, 10, 6, 0, 9), ("b", 20, 0, 24, 4, 1, 3)])
     v, t, o, top = block_arrays(model.scene())
@@ -42,11 +42,11 @@ def test_blocks_of_boxes_are_the_boxes():
 def test_block_of_a_gable_house_encloses_it():
     """Footprint extruded to the ridge: volume = footprint × (ridge − ground) (trimesh, closed with
     the footprint as bottom)."""
-    from viewer.tiles import block_arrays
+    from stadtbild.viewer.tiles import block_arrays
 
     v = np.array([[0, 0, 0], [8, 0, 0], [8, 10, 0], [0, 10, 0], [0, 0, 6], [8, 0, 6], [8, 10, 6], [0, 10, 6],
                   [4, 0, 9], [4, 10, 9]], float)
-    from model.semantics import GROUND, ROOF, WALL
+    from stadtbild.model.semantics import GROUND, ROOF, WALL
 
     faces = [([0, 3, 2, 1], GROUND), ([4, 8, 9, 7], ROOF), ([8, 5, 6, 9], ROOF), ([0, 1, 5, 8, 4], WALL),
              ([1, 2, 6, 5], WALL), ([2, 3, 7, 9, 6], WALL), ([3, 0, 4, 7], WALL)]
@@ -64,8 +64,8 @@ def test_block_of_a_gable_house_encloses_it():
 
 
 def test_sniffed_extents_match_the_files():
-    from importers import load
-    from viewer.tiles import sniff_bbox
+    from stadtbild.importers import load
+    from stadtbild.viewer.tiles import sniff_bbox
 
     for rel in ("citygml/nrw/LoD2_32_329_5727_1_NW.gml", "demo/3-20-DELFSHAVEN.city.json"):
         bb = sniff_bbox(data_file(rel))
@@ -96,8 +96,8 @@ def city(tmp_path_factory):
 
 
 def _manager(city, **kw):
-    from viewer.render import make_plotter
-    from viewer.tiles import TileManager, file_sources
+    from stadtbild.viewer.render import make_plotter
+    from stadtbild.viewer.tiles import TileManager, file_sources
 
     sources, warnings = file_sources([city])
     assert not warnings and len(sources) == 4
@@ -124,7 +124,7 @@ def test_levels_follow_camera_distance_and_frustum(city, artifacts):
         # a near tile shows its LoD2 mesh, whose cells are the file's triangles
         t0 = near_tiles[0]
         assert t0.actor_near.GetVisibility() and (t0.actor_far is None or not t0.actor_far.GetVisibility())
-        from importers import load
+        from stadtbild.importers import load
 
         sc = load(t0.source.path).scene()
         assert t0.near.n_cells == sc.n_triangles
@@ -156,7 +156,7 @@ def test_levels_follow_camera_distance_and_frustum(city, artifacts):
 def test_picking_returns_the_file_id(city):
     plotter, mgr = _manager(city, near_m=400.0, far_m=3000.0)
     try:
-        from importers import load
+        from stadtbild.importers import load
 
         src = mgr.tiles[0].source
         model = load(src.path)
@@ -202,7 +202,7 @@ def test_memory_budget_evicts_meshes_of_tiles_not_near(city):
 
 
 def test_grid_sources_cut_one_model(demo_model):
-    from viewer.tiles import grid_sources
+    from stadtbild.viewer.tiles import grid_sources
 
     src = grid_sources(demo_model, 300.0)
     assert sum(s.objects for s in src) == len(demo_model)
@@ -219,9 +219,9 @@ def test_city_tiles_in_the_viewport(city, qtbot, artifacts):
     from PySide6.QtCore import QPoint, Qt
     from PySide6.QtTest import QTest
 
-    from app.city_tiles import CityTiles
-    from app.viewport import Viewport
-    from importers import load
+    from stadtbild.app.city_tiles import CityTiles
+    from stadtbild.app.viewport import Viewport
+    from stadtbild.importers import load
 
     vp = Viewport()
     vp.resize(900, 600)

@@ -4,9 +4,9 @@ from __future__ import annotations
 import json
 import pickle
 
-from importers import load
-from model import codes
-from model.codes import code_of
+from stadtbild.importers import load
+from stadtbild.model import codes
+from stadtbild.model.codes import code_of
 from tests.conftest import DEMO
 from tests.helpers import box_model
 
@@ -21,7 +21,7 @@ def test_reader_warnings_have_codes_and_serialise_as_their_text():
 
 
 def test_edit_warnings_have_codes_and_reach_the_edited_model():
-    from model.scenario import Scenario
+    from stadtbild.model.scenario import Scenario
 
     m = box_model([("a", 0, 0, 10, 10, 0, 5)])
     sc = Scenario("x", [{"op": "demolish", "ids": ["nope"]}])

@@ -13,7 +13,7 @@ only the mutants of that code are counted. With ``--sample N`` a seeded random s
 mutants is run (an unbiased estimate of the kill rate, standard error ±√(p(1−p)/N) times the
 finite-population factor); without it all of them run. The result — killed, survived, no covering
 test, timeout, the kill rate and the survivors' names — is printed as JSON and saved beside the
-scratch folder; ``mutmut show NAME`` in the scratch folder shows a survivor's diff. Timeouts count as
+scratch folder; ``mutmut show stadtbild.NAME`` in the scratch folder shows a survivor's diff. Timeouts count as
 detected; mutants listed in :data:`EQUIVALENT` (with the reason) are left out of the rate. After tests
 were added, ``--rerun`` with the earlier report runs only its undetected mutants again (allowed only
 while the mutated files are unchanged, so the earlier verdicts still hold).
@@ -112,8 +112,19 @@ MODULES = {
                       ("tests/test_metrics.py",), "not cli"),
 }
 #: folders copied next to the mutated files so that the tests can import everything
-COPY = ["model", "importers", "exporters", "analysis", "viewer", "cli", "app", "tests", "resources", "main.py",
-        "pyproject.toml"]
+COPY = ["stadtbild", "tests", "resources", "main.py", "pyproject.toml"]
+#: the layer folders, which the repository keeps beside ``stadtbild/`` (stadtbild/__init__.py) and
+#: the scratch tree moves into it: mutmut names a mutant after its file's path, and the trampoline
+#: runs a mutant only where that name's module equals the function's ``__module__``
+#: (``stadtbild.analysis.solar``). Mutant names in reports, :data:`EQUIVALENT` and ``--rerun`` are
+#: written without the ``stadtbild.`` prefix.
+LAYERS = ("model", "importers", "exporters", "analysis", "viewer", "cli", "app")
+NAMESPACE = "stadtbild."
+
+
+def short(name: str) -> str:
+    """A mutant's name as reports write it: ``analysis.solar.x_compute_solar__mutmut_3``."""
+    return name.removeprefix(NAMESPACE)
 #: mutmut's verdicts that count as detected (a mutant that hangs or crashes the interpreter is
 #: noticed by any test run; they are reported separately in ``counts``)
 DETECTED = ("killed", "timeout", "segfault")
@@ -462,7 +473,8 @@ def setup_cfg(target: Target) -> str:
 
     pytest_args = [*target.tests, "-k", target.selection, "-m", "not gui and not slow", "-p", "no:xvfb",
                    "-p", "no:cacheprovider", "-p", "no:warnings"]
-    return "\n".join(["[mutmut]", *lines("source_paths", target.code), *lines("also_copy", COPY),
+    sources = [NAMESPACE.replace(".", "/") + path for path in target.code]
+    return "\n".join(["[mutmut]", *lines("source_paths", sources), *lines("also_copy", COPY),
                       *lines("pytest_add_cli_args_test_selection", pytest_args)]) + "\n"
 
 
@@ -498,33 +510,36 @@ def run(module: str, sample: int | None, seed: int, commit: str, jobs: int, reru
     previous = _previous(rerun, module, sha, list(target.code))
     archive = subprocess.run(["git", "archive", sha], cwd=ROOT, capture_output=True, check=True).stdout
     subprocess.run(["tar", "-x", "-C", str(tree)], input=archive, check=True)
-    missing = [f for f in target.code if not (tree / f).exists()]
+    for layer in LAYERS:
+        (tree / layer).rename(tree / NAMESPACE.rstrip(".") / layer)
+    pkg = tree / NAMESPACE.rstrip(".")
+    missing = [f for f in target.code if not (pkg / f).exists()]
     if missing:
         raise SystemExit(f"{module}: {', '.join(missing)} not in {sha[:7]} (update MODULES after a split)")
     for f in target.code:
-        (tree / f).write_text(undecorate((tree / f).read_text()))
+        (pkg / f).write_text(undecorate((pkg / f).read_text()))
     (tree / "setup.cfg").write_text(setup_cfg(target))
     env = _env()
     leftovers: list[int] = []
     started = time.monotonic()
     # generate the mutants and the test map (a name that matches no mutant runs none)
     _mutmut(["run", "--max-children", str(jobs), "no-such-mutant"], tree, env, check=False, leftovers=leftovers)
-    names = sorted(n for n in _results(tree, env) if owned(n, target.code))
+    names = sorted(n for n in _results(tree, env) if owned(short(n), target.code))
     if not names:
         raise SystemExit(f"mutmut generated no mutants for {module} (see {tree})")
     chosen = names if not sample or sample >= len(names) else sorted(random.Random(seed).sample(names, sample))
-    to_run = [n for n in chosen if previous.get(n) not in DETECTED]
+    to_run = [n for n in chosen if previous.get(short(n)) not in DETECTED]
     for start in range(0, len(to_run), 200):  # keep the command line short
         _mutmut(["run", "--max-children", str(jobs), *to_run[start:start + 200]], tree, env, check=False,
                 leftovers=leftovers)
     status = _results(tree, env)
-    picked = {n: previous[n] if n not in to_run else status.get(n, "not checked") for n in chosen}
+    picked = {short(n): previous[short(n)] if n not in to_run else status.get(n, "not checked") for n in chosen}
     stale = {}
     for n, verdict in picked.items():
         if verdict in DETECTED or n not in EQUIVALENT:
             continue
         line, _reason = EQUIVALENT[n]
-        if line in _diff_added(n, tree, env):
+        if line in _diff_added(NAMESPACE + n, tree, env):
             picked[n] = "equivalent"
         else:
             stale[n] = line

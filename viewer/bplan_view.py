@@ -13,8 +13,8 @@ from __future__ import annotations
 import numpy as np
 import shapely
 
-from model.bplan import zone_colour
-from model.terrain import TerrainGrid
+from stadtbild.model.bplan import zone_colour
+from stadtbild.model.terrain import TerrainGrid
 
 ENVELOPE_OPACITY = 0.38
 #: envelopes whose height is an assumption (storeys × storey height) or unknown are paler
@@ -53,7 +53,7 @@ def _fill_mesh(geoms, rgb, ground, origin):
     the plane."""
     import pyvista as pv
 
-    from analysis.bplan_envelopes import polygon_triangles
+    from stadtbild.analysis.bplan_envelopes import polygon_triangles
 
     if getattr(ground, "grid", None) is not None:
         from .layers_view import drape_fill_polydata
@@ -126,7 +126,7 @@ def plan_meshes(prepared, env, ground) -> list:
 
 def plan_legend(prepared, env=None) -> list:
     """[(label, rgb)] for the legend: the Arten der baulichen Nutzung shown, the lines, the boundary."""
-    from model.bplan import ALLG_ART, BESONDERE_ART
+    from stadtbild.model.bplan import ALLG_ART, BESONDERE_ART
 
     names = {abbr: name for abbr, name, _p in BESONDERE_ART.values()}
     names.update({abbr: name for abbr, name in ALLG_ART.values()})
@@ -172,7 +172,7 @@ def violation_meshes(result, scene) -> dict:
     on the ground."""
     import pyvista as pv
 
-    from analysis.bplan_envelopes import polygon_triangles
+    from stadtbild.analysis.bplan_envelopes import polygon_triangles
 
     shift = np.asarray(result.origin, float) - np.asarray(scene.origin, float)
     checks = result.by_id()

@@ -242,7 +242,7 @@ class Tour:
 
     @classmethod
     def load(cls, path) -> Tour:
-        from model.errors import InputError
+        from stadtbild.model.errors import InputError
 
         try:
             with open(path, encoding="utf-8") as fh:

@@ -18,7 +18,7 @@ from __future__ import annotations
 import numpy as np
 import shapely
 
-from model.terrain import TerrainGrid
+from stadtbild.model.terrain import TerrainGrid
 
 #: categorical palette (Okabe–Ito, colour-blind safe, then Tableau 10 for more classes)
 PALETTE = np.array([

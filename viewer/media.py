@@ -30,7 +30,7 @@ from pathlib import Path
 
 import numpy as np
 
-from model.scene import Scene
+from stadtbild.model.scene import Scene
 
 from .screen import metres_per_pixel, nice_length, north_on_screen_deg
 
@@ -84,7 +84,7 @@ def check_memory(size, factor: int = BYTES_PER_PIXEL) -> int:
 def scene_legend(scene: Scene, colour_mode: str = "auto") -> list[tuple[str, tuple]]:
     """[(label, rgb 0..255)] of the colours :func:`viewer.scene_view.triangle_colours` uses for
     what is present in ``scene`` (semantic surfaces first, then object types without semantics)."""
-    from model.semantics import SURFACE_CODE, SURFACE_TYPES
+    from stadtbild.model.semantics import SURFACE_CODE, SURFACE_TYPES
 
     from .scene_view import DEFAULT_COLOUR, SURFACE_COLOURS, TYPE_COLOURS
 

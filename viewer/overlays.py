@@ -144,7 +144,7 @@ def auto_view(result) -> str:
     """A camera on the shadow side: for an instant shadow the iso view looking towards the sun
     (the camera stands where the shadows fall, so they are not hidden behind the buildings), for
     sun-hours from the north-east (north sides get the least sun)."""
-    from analysis.shadow import ShadowResult
+    from stadtbild.analysis.shadow import ShadowResult
 
     if isinstance(result, ShadowResult) and result.sun.elevation_deg[0] > 0:
         d = result.sun.direction_grid()[0]
@@ -187,7 +187,7 @@ def render_result(result, out_path, size=(1920, 1080), view: str = "auto", title
     """Render a ShadowResult / SunHoursResult (or its before/after ``difference``) to a PNG: the
     scene, the ground values with a legend, facade values when sampled, sun as key light.
     ``view`` is a :data:`viewer.camera.VIEWS` name or "auto" (:func:`auto_view`)."""
-    from analysis.shadow import ShadowResult
+    from stadtbild.analysis.shadow import ShadowResult
 
     from .camera import apply_view
     from .render import make_plotter
@@ -315,7 +315,7 @@ def render_sunlight(result, out_path, size=(1920, 1080), view: str = "auto", tit
             labels.append(("durch die Planung verloren", SUNLIGHT_LOST_RGB))
         plotter.add_legend([[text, rgb] for text, rgb in labels], bcolor="white",
                            size=(0.3, 0.045 * len(labels)), loc="lower left", face="rectangle")
-        from analysis.sun import sun_positions
+        from stadtbild.analysis.sun import sun_positions
 
         noon = result.dates[0]
         import datetime as dt

@@ -105,7 +105,7 @@ class Picture:
 
     def __init__(self, plotter, scene, spec: PictureSpec, models=(), size=None, software_gl: bool = True,
                  window: bool = False, supersample: int = 0, shading=None):
-        from model.ground import ground_for
+        from stadtbild.model.ground import ground_for
 
         self.plotter = plotter
         self.scene = scene
@@ -182,7 +182,7 @@ class Picture:
             disc, kw = horizon_ground((lo[:2] + hi[:2]) / 2, self.ground.plane_z - 0.02, radius, GROUND_RGB)
             self._add_actor("ground", disc, **kw)
         else:  # a plate that also holds the longest shadows the sun grid covers
-            from analysis.ground_grid import longest_shadow_m
+            from stadtbild.analysis.ground_grid import longest_shadow_m
 
             from .scene_view import ground_plane
             from .sun_animation import MAX_GROW_M, MIN_ELEVATION_DEG
@@ -228,7 +228,7 @@ class Picture:
             actor.SetVisibility(bool(visible))
 
     def _add_raster(self, r: RasterSpec) -> None:
-        from importers.rasters import read_overlay
+        from stadtbild.importers.rasters import read_overlay
 
         from .drape import FLOOD_CMAP, RANK_RASTER, add_draped_image, colour_ramp
 
@@ -262,7 +262,7 @@ class Picture:
     def _layer_grid(self):
         """The TerrainGrid layers are draped on: the DEM, or a flat 2×2 grid at the ground height
         over the layers' and the model's extent."""
-        from model.terrain import TerrainGrid
+        from stadtbild.model.terrain import TerrainGrid
 
         if self.ground.grid is not None:
             return self.ground.grid
@@ -279,7 +279,7 @@ class Picture:
     def _top_of(self, xy_local) -> np.ndarray:
         """Height (local) of the highest model surface above points ``xy_local`` (n, 2), −inf where
         there is none: a POI on a building gets its pin on the roof."""
-        from analysis.raycast import RayCaster
+        from stadtbild.analysis.raycast import RayCaster
 
         xy = np.asarray(xy_local, float).reshape(-1, 2)
         top = float(np.asarray(self.scene.bounds)[1, 2]) + 10.0
@@ -320,7 +320,7 @@ class Picture:
     def make_shading(self, site=None, tz: str | None = None):
         """The computed-shadow machinery (light map, ground grid, ray caster) of this picture —
         numpy and Embree only, so a worker thread may build it (:meth:`sun_state`)."""
-        from model.terrain import with_terrain
+        from stadtbild.model.terrain import with_terrain
 
         from .sun_shading import SunShading
 
@@ -584,6 +584,6 @@ def _cell_subset(mesh, scene, tri: np.ndarray, keep: np.ndarray):
 
 
 def _input_error(path, message):
-    from model.errors import InputError
+    from stadtbild.model.errors import InputError
 
     return InputError(path, message)

@@ -8,7 +8,7 @@ import os
 
 import numpy as np
 
-from model.scene import Scene
+from stadtbild.model.scene import Scene
 
 
 def prepare_offscreen() -> None:

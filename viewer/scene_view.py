@@ -11,8 +11,8 @@ from __future__ import annotations
 import numpy as np
 import pyvista as pv
 
-from model.scene import Scene
-from model.semantics import SURFACE_CODE, SURFACE_TYPES
+from stadtbild.model.scene import Scene
+from stadtbild.model.semantics import SURFACE_CODE, SURFACE_TYPES
 
 # Colours as in common CityGML viewers (FZKViewer, 3DCityDB web client): red-brown roofs,
 # light walls, grey ground.

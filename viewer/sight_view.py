@@ -185,7 +185,7 @@ def add_landmark_visibility(plotter, res, name: str = "landmark") -> None:
 
 def render_viewshed(res, out_path, size=(1600, 900), view: str = "iso") -> str:
     """PNG of a viewshed (or of a landmark-visibility result)."""
-    from analysis.landmark import LandmarkResult
+    from stadtbild.analysis.landmark import LandmarkResult
 
     from .camera import apply_view
     from .render import make_plotter

@@ -3,7 +3,7 @@ picked roof and a building's monthly yield, for the GUI and off-screen pictures.
 
 Usage from the GUI::
 
-    from viewer.solar_view import add_solar, surface_figures, building_monthly_yield
+    from stadtbild.viewer.solar_view import add_solar, surface_figures, building_monthly_yield
     actor = add_solar(plotter, scene, result)          # result = analysis.solar.compute_solar(...)
     # on pick of a cell of the "solar-roofs" mesh:
     surf = int(mesh.cell_data["solar_surface"][cell_id]); figures = surface_figures(result, surf)

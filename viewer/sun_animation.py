@@ -23,7 +23,7 @@ import time
 
 import numpy as np
 
-from model.errors import InputError
+from stadtbild.model.errors import InputError
 
 from .media import DEFAULT_FPS, SHADOW_RGBA, SceneRenderer, decorate, even_size, scene_legend, write_video
 
@@ -39,14 +39,14 @@ _MONTHS_DE = ("Jan.", "Feb.", "März", "Apr.", "Mai", "Juni", "Juli", "Aug.", "S
 
 def day_steps(date, start: str = "06:00", stop: str = "20:00", step_min: float = 10.0, tz: str = "UTC") -> list:
     """Local instants from ``start`` to ``stop`` on ``date`` every ``step_min`` minutes."""
-    from analysis.sun import day_times
+    from stadtbild.analysis.sun import day_times
 
     return day_times(date, tz, start, stop, step_min)
 
 
 def year_steps(year: int, clock: str = "12:00", step_days: int = 7, tz: str = "UTC") -> list:
     """The same local wall-clock time on every ``step_days``-th day of ``year`` (from 1 January)."""
-    from analysis.sun import parse_clock, zone
+    from stadtbild.analysis.sun import parse_clock, zone
 
     t = parse_clock(clock)
     z = zone(tz)
@@ -57,7 +57,7 @@ def year_steps(year: int, clock: str = "12:00", step_days: int = 7, tz: str = "U
 
 def when_from_day_of_year(year: int, day_of_year: int, minutes: int, tz: str) -> dt.datetime:
     """Local datetime of day ``day_of_year`` (1..366) of ``year`` at ``minutes`` after midnight."""
-    from analysis.sun import zone
+    from stadtbild.analysis.sun import zone
 
     d = dt.date(int(year), 1, 1) + dt.timedelta(days=int(day_of_year) - 1)
     m = int(minutes)
@@ -81,10 +81,10 @@ class SunShadows:
     nor count as footprints, as in :func:`analysis.shadow.shadow_at`."""
 
     def __init__(self, scene, cell_m: float = 1.0, site=None, tz: str | None = None):
-        from analysis.casters import ShadowCasters
-        from model.ground import ground_for
-        from analysis.shadow import sun_ground_grid
-        from analysis.sun import site_of
+        from stadtbild.analysis.casters import ShadowCasters
+        from stadtbild.model.ground import ground_for
+        from stadtbild.analysis.shadow import sun_ground_grid
+        from stadtbild.analysis.sun import site_of
 
         self.scene = scene
         self.site = site_of(scene, site, tz)
@@ -95,7 +95,7 @@ class SunShadows:
         self.last_shadow_s = None
 
     def positions(self, times):
-        from analysis.sun import sun_positions
+        from stadtbild.analysis.sun import sun_positions
 
         return sun_positions(list(times), self.site)
 

@@ -84,7 +84,7 @@ class SunShading:
 
     def __init__(self, scene, occluders=None, cell_m: float = 1.0, site=None, tz: str | None = None,
                  max_texels: int = DEFAULT_MAX_TEXELS):
-        from model.semantics import CLOSURE, GROUND, TERRAIN
+        from stadtbild.model.semantics import CLOSURE, GROUND, TERRAIN
 
         from .lightmap import layout
         from .sun_animation import SunShadows
@@ -119,7 +119,7 @@ class SunShading:
 
     def surface_shadow(self, direction) -> np.ndarray:
         """(texels,) bool: light-map texels in shadow for a sun in ``direction``."""
-        from analysis.shadow import surface_shadow
+        from stadtbild.analysis.shadow import surface_shadow
 
         tri_normals = self.normals[self.atlas.texel_tri]
         return surface_shadow(self.rc, self.texel_points(), tri_normals, direction)
@@ -134,7 +134,7 @@ class SunShading:
     def ground_rgba(self, direction, shadow=None) -> np.ndarray:
         """(ny, nx, 4) uint8: black with alpha 1 − shade factor on shadowed ground cells of the
         analysis grid (transparent elsewhere), row 0 = north."""
-        from model.ground import ground_for
+        from stadtbild.model.ground import ground_for
 
         g = self.grid
         shadow = self.ground_shadows.shadow(direction) if shadow is None else shadow

@@ -70,7 +70,7 @@ def vtk_texture(image, surface_rgb=(255, 255, 255)) -> object | None:
 def texture_assignment(model, scene) -> tuple[np.ndarray, np.ndarray]:
     """Per scene triangle the image index it is drawn with (-1: none, or the image is missing)
     and its corners' texture coordinates (m, 3, 2)."""
-    from model.appearance import scene_texture_coordinates
+    from stadtbild.model.appearance import scene_texture_coordinates
 
     image, uv = scene_texture_coordinates(model, scene)
     tex = getattr(model, "textures", None)

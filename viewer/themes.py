@@ -4,15 +4,15 @@
 Values are given per object id (e.g. from :class:`analysis.metrics.Metrics`) and mapped onto the
 scene's triangles through ``scene.object_index``. Objects without a value are drawn grey.
 
-    from analysis.metrics import compute_metrics
-    from viewer.themes import add_metric_theme
+    from stadtbild.analysis.metrics import compute_metrics
+    from stadtbild.viewer.themes import add_metric_theme
     add_metric_theme(plotter, scene, compute_metrics(model), "height")
 """
 from __future__ import annotations
 
 import numpy as np
 
-from model.scene import Scene
+from stadtbild.model.scene import Scene
 
 NAN_COLOUR = (190, 190, 190)
 

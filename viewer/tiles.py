@@ -40,8 +40,8 @@ from pathlib import Path
 import numpy as np
 import pyvista as pv
 
-from model.scene import Scene
-from model.semantics import GROUND
+from stadtbild.model.scene import Scene
+from stadtbild.model.semantics import GROUND
 
 NEAR_M = 1500.0
 FAR_M = 6000.0
@@ -64,7 +64,7 @@ class TileSource:
     def load(self, crs=None):
         if self.loader is not None:
             return self.loader()
-        from importers import load
+        from stadtbild.importers import load
 
         return load(self.path, crs=crs)
 
@@ -74,7 +74,7 @@ def sniff_bbox(path) -> np.ndarray | None:
     CityGML root envelope is grown by :data:`ENVELOPE_MARGIN_M` because survey tiles give the tile
     frame there and buildings on the frame stick out of it; a CityGML file without one is read.
     None when it cannot be read."""
-    from importers.extent import file_extent
+    from stadtbild.importers.extent import file_extent
 
     found = file_extent(path)
     if found is not None:
@@ -85,7 +85,7 @@ def sniff_bbox(path) -> np.ndarray | None:
             bb[[3, 4]] += ENVELOPE_MARGIN_M
         return bb
     try:
-        from importers import load, sniff_format
+        from stadtbild.importers import load, sniff_format
 
         return load(path).bbox() if sniff_format(path) == "CityGML" else None
     except Exception:  # noqa: BLE001 - unreadable tile: skipped with a warning by the caller
@@ -95,7 +95,7 @@ def sniff_bbox(path) -> np.ndarray | None:
 def file_sources(paths) -> tuple[list[TileSource], list[str]]:
     """Tile sources for files / folders of tiles (bbox sniffed, see :func:`sniff_bbox`) and the
     warnings for files that could not be read."""
-    from importers import sorted_model_files
+    from stadtbild.importers import sorted_model_files
 
     files = []
     for p in paths:
@@ -115,7 +115,7 @@ def grid_sources(model, tile_size_m: float = 500.0, lod=None) -> list[TileSource
     """Tile sources of one loaded model cut into a grid (``analysis.batch_plan.grid_tiles`` ownership:
     a building goes to the cell holding its bbox centre); each loader returns the tile's subset
     (shares the model's arrays)."""
-    from model.spatial import spatial_index, subset
+    from stadtbild.model.spatial import spatial_index, subset
 
     idx = spatial_index(model)
     c = idx.group_centres

@@ -35,8 +35,8 @@ def catalogs() -> dict:
     """The texts of the pure layers (no Qt there) by translation context: the readers' error
     texts (model.errors.MESSAGES) and the council report's (exporters.council_report.TEXTS)."""
     sys.path.insert(0, str(APP.parent))
-    from exporters.council_report import TEXTS
-    from model.errors import MESSAGES
+    from stadtbild.exporters.council_report import TEXTS
+    from stadtbild.model.errors import MESSAGES
 
     return {"errors": [(f"code: {code}", text) for code, text in MESSAGES.items()],
             "report": [("", text) for text in TEXTS]}

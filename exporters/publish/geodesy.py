@@ -38,8 +38,8 @@ from pathlib import Path
 
 import numpy as np
 
-from model.crs import SYSTEM_GRID_DIRS
-from model.errors import InputError
+from stadtbild.model.crs import SYSTEM_GRID_DIRS
+from stadtbild.model.errors import InputError
 
 #: Debian proj-data's global geoid (EGM96, 15 arc-minute grid, NGA), searched in PROJ's folders and
 #: the system's grid folders (model.crs.SYSTEM_GRID_DIRS)

@@ -51,7 +51,7 @@ def _finish(b: GlbBuilder, prim: dict, material: dict, centre) -> bytes:
 
 def ground_glb(frame, model, margin_m: float = 150.0) -> tuple[bytes, np.ndarray, np.ndarray]:
     """(GLB, ENU min, ENU max) of the ground: the attached terrain or a plate (see module docstring)."""
-    from model.ground import ground_plane_z
+    from stadtbild.model.ground import ground_plane_z
 
     terrain = model.terrain
     if terrain is not None and getattr(terrain, "n_triangles", 0):
@@ -159,7 +159,7 @@ def geometry_glb(frame, features: list, ground_z: float, breaks, class_rgb,
     None when it holds no lines or polygons."""
     import shapely
 
-    from model.triangulate import triangulate
+    from stadtbild.model.triangulate import triangulate
 
     lines, line_rgba, polys, poly_rgba = [], [], [], []
     rgba = _feature_rgba([p for _, p in features], breaks, class_rgb, default_rgb, 255)

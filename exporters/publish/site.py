@@ -32,7 +32,7 @@ from pathlib import Path
 
 import numpy as np
 
-from model.errors import InputError
+from stadtbild.model.errors import InputError
 
 from . import layers as _layers
 from .geodesy import SiteFrame
@@ -79,7 +79,7 @@ def viewer_dist() -> Path | None:
 
 def _object_results(state: State, matcher) -> dict:
     """Per-building result values {root id: {"<analysis>.<value>": v}} (scalars, public names only)."""
-    from model.surgery import roots
+    from stadtbild.model.surgery import roots
 
     root_of = roots(state.model)
     out: dict = {}
@@ -148,8 +148,8 @@ def publish_site(states: list, out_dir, *, title: str = "Stadtbild", lod=None, v
     values per building are filtered here with ``public_patterns``. Returns the summary that
     ``publish --json`` prints: path, tilesets, features, bytes, layers, plus viewer, tiles,
     warnings and the placement (``frame``)."""
-    from model.privacy import DEFAULT_INTERNAL, _Matcher
-    from model.ground import ground_plane_z
+    from stadtbild.model.privacy import DEFAULT_INTERNAL, _Matcher
+    from stadtbild.model.ground import ground_plane_z
 
     out = Path(out_dir)
     if out.exists() and (not out.is_dir() or (any(out.iterdir()) and not (out / "scene.json").is_file())):
@@ -203,7 +203,7 @@ def _umask() -> int:
 
 def _write(states, work: Path, frame: SiteFrame, matcher, *, title, lod, views, time_zone, date_time, attribution,
            licence, sources, dist, max_features, max_triangles, progress) -> dict:
-    from model.ground import ground_plane_z
+    from stadtbild.model.ground import ground_plane_z
 
     base = states[0].model
     meshes, surface_layers = [], []
@@ -314,7 +314,7 @@ def public_states(base_model, scenarios=(), patterns=None) -> tuple[list, int]:
     """([State], number of attribute values removed): Bestand plus one state per scenario
     (``model.scenario.Scenario``), each model the public copy (``patterns``: the ``--public``
     list, default :data:`model.privacy.DEFAULT_INTERNAL`)."""
-    from model.privacy import public_copy
+    from stadtbild.model.privacy import public_copy
 
     removed = 0
     pub, rep = public_copy(base_model, patterns)

@@ -207,7 +207,7 @@ def state_mesh(name: str, model, frame, lod=None, inserted=(), analyses=(), extr
     """(StateMesh, [SurfaceLayer]) of a model: triangles at ``lod`` in the site's ENU frame, one
     feature per top-level object, surface colours, and the per-surface/per-object colouring of
     each analysis in ``analyses`` (:class:`exporters.results.AnalysisResult`)."""
-    from model.surgery import roots
+    from stadtbild.model.surgery import roots
 
     from .._common import object_meshes, result_colouring, safe_name
 
@@ -248,7 +248,7 @@ def state_mesh(name: str, model, frame, lod=None, inserted=(), analyses=(), extr
 def surface_rgba(meshes, inserted=()) -> np.ndarray:
     """(m, 4) uint8 colour per triangle: semantic surface colour, else the object type's, else grey;
     inserted objects in the 'new' colour (walls a lighter tint of it, so roofs stay apart)."""
-    from model.semantics import SURFACE_TYPES
+    from stadtbild.model.semantics import SURFACE_TYPES
 
     surf = np.array([SURFACE_RGB.get(n, (0, 0, 0)) for n in SURFACE_TYPES], dtype=np.uint8)
     has = np.array([n in SURFACE_RGB for n in SURFACE_TYPES], dtype=bool)

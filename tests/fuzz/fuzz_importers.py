@@ -27,11 +27,11 @@ sys.path.insert(0, str(ROOT))
 DATA = Path(os.environ.get("STADTBILD_DATA", ROOT.parent / "shared" / "data"))
 
 with atheris.instrument_imports(include=["importers", "model"]):
-    from importers import load
-    from importers.citygml import read_citygml
-    from importers.cityjson import read_cityjson, read_cityjsonseq
-    from model.errors import InputError
-    from model.project import Project
+    from stadtbild.importers import load
+    from stadtbild.importers.citygml import read_citygml
+    from stadtbild.importers.cityjson import read_cityjson, read_cityjsonseq
+    from stadtbild.model.errors import InputError
+    from stadtbild.model.project import Project
 
 WORK = Path(tempfile.mkdtemp(prefix="stadtbild-fuzz-"))
 atexit.register(shutil.rmtree, WORK, True)
