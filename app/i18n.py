@@ -3,7 +3,7 @@
 Source strings in the code are English and wrapped in :func:`tr`; the German texts live in the Qt
 Linguist file ``app/translations/stadtbild_de.ts`` (edit it with ``pyside6-linguist``), compiled
 to ``stadtbild_de.qm`` with ``pyside6-lrelease`` (shipped in the PySide6 wheel; run
-``python -m app.translations`` after changing strings). Qt's own dialog texts come from
+``python -m stadtbild.app.translations`` after changing strings). Qt's own dialog texts come from
 ``qtbase_de.qm`` of the PySide6 wheel.
 
 If the ``.qm`` file is missing (e.g. a checkout without the compiled file) the ``.ts`` file is

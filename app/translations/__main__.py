@@ -1,4 +1,4 @@
-"""Update the translations after changing UI strings: ``python -m app.translations``.
+"""Update the translations after changing UI strings: ``python -m stadtbild.app.translations``.
 
 Runs ``pyside6-lupdate`` over ``app/*.py`` (new strings are added as unfinished, existing
 translations are kept), then ``pyside6-lrelease`` to compile ``stadtbild_de.qm``. Translate the
