@@ -579,7 +579,7 @@ def test_longest_shadow_is_the_height_over_tan_elevation_down_to_half_a_degree()
     the ground at 45°, 10°, 1° and 0.6° (a 3 m shed's shadow at sunrise is 172 m at 1°); a sun at
     or below 0.5° (or under the horizon) counts as 0.5°, so the shadow stays finite
     (H / tan 0.5° = 114.6 H); ground above the top casts nothing."""
-    from analysis.ground_grid import longest_shadow_m
+    from stadtbild.analysis.ground_grid import longest_shadow_m
 
     H = 3.0
     sc = box_model([("shed", X0, Y0, X0 + 4, Y0 + 6, 50.0, 50.0 + H)]).scene()

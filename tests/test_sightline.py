@@ -89,7 +89,7 @@ def test_clearance_profile_samples_every_step_up_to_max_samples():
     """Samples lie evenly from end to end, no further apart than ``step_m`` (hand counts: 30 m at
     1 m is 31 samples, 10 m at 3 m is 5 samples 2.5 m apart, 0.4 m at 1 m the two ends), and there
     are never more than ``max_samples`` (30 m at 0.5 m would be 61: capped at exactly 25)."""
-    from analysis.sightline import clearance_profile
+    from stadtbild.analysis.sightline import clearance_profile
 
     s = scene_of(("far", 300, 300, 301, 301, 0, 1))
     rc = RayCaster(s)

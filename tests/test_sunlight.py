@@ -573,7 +573,7 @@ def test_a_point_exactly_at_the_ground_clearance_stays():
     on flat ground (the check's own ground, the plane of the lowest ground surface) the rows are at
     0.1, 3.1, 6.1 and 9.1 m and all 120 points stay; with the first row 0.05 m up the bottom row is
     within the margin and goes: 3 rows, 90 points."""
-    from analysis.samples import GROUND_CLEARANCE_M
+    from stadtbild.analysis.samples import GROUND_CLEARANCE_M
 
     assert GROUND_CLEARANCE_M == 0.1
     sc = _scene([_house()])
@@ -719,7 +719,7 @@ def test_no_sun_above_six_degrees_gives_zero_hours():
     """Tromsø (69.65° N) on 17 January: the sun stays below the horizon at noon (90° − 69.65° −
     20.8° ≈ −0.5°), so every point has 0 h that day, and the equinox hours are those of pvlib for
     the south facade."""
-    from analysis.sun import Site
+    from stadtbild.analysis.sun import Site
 
     sc = _scene([_house()])
     tromso = Site(69.65, 18.96, 10.0, "Europe/Oslo")
@@ -740,7 +740,7 @@ def test_step_and_minimum_elevation_limits(name, value, ok):
     """The time step may be up to 10 minutes (the half-step error then stays ≤ 5 min per edge) and
     above 0; the minimum sun elevation from −1° (refraction at the horizon) to below 60°. Outside
     that the check refuses with a message naming the limits and the value."""
-    from model.errors import InputError
+    from stadtbild.model.errors import InputError
 
     sc = _scene([_house()])
     kw = {"step_min": 10.0, name: value}
@@ -773,8 +773,8 @@ def test_a_kinked_wall_polygon_takes_its_frame_from_its_vector_area():
     (Newell's normal: the area-weighted sum of the parts' normals, (24, −240, 0) here): columns
     2 m apart along u = the horizontal normal turned +90°, centred on the polygon's extent along u
     (20.10 m: 10 columns), 4 rows — 40 points, each on its part's plane."""
-    from model.scene import Scene
-    from model.semantics import WALL
+    from stadtbild.model.scene import Scene
+    from stadtbild.model.semantics import WALL
 
     v = np.array([[0, 0, 0], [16, 0, 0], [20, 2, 0], [0, 0, 12], [16, 0, 12], [20, 2, 12]], dtype=float)
     tris = np.array([[0, 1, 4], [0, 4, 3], [1, 2, 5], [1, 5, 4]])
@@ -812,8 +812,8 @@ def test_a_bay_in_one_wall_polygon_gets_points_on_its_front():
     the wall's (facing south, u along x); seen in that frame the sides are edge-on (no area) and
     hold no point. The lattice is the plain wall's: columns at x = 1, 3, …, 19, rows at 1.5 … 10.5
     m, 40 points, the columns at x = 9 and 11 on the bay's front (y = −1), the rest on the wall."""
-    from model.scene import Scene
-    from model.semantics import WALL
+    from stadtbild.model.scene import Scene
+    from stadtbild.model.semantics import WALL
 
     plan = [(0, 0), (8, 0), (8, -1), (12, -1), (12, 0), (20, 0)]
     v = np.array([(x, y, z) for z in (0.0, 12.0) for x, y in plan], dtype=float)  # bottom 0-5, top 6-11
@@ -838,7 +838,7 @@ def test_vertical_surfaces_that_are_not_walls_hold_no_check_points():
     RoofSurface (a roof slope as steep as a wall, as the lower part of a mansard roof can be) and
     its east side a ClosureSurface (the open side towards a building part), the south (40) and
     west (20) walls keep their points, 60 in all."""
-    from model.semantics import CLOSURE, ROOF
+    from stadtbild.model.semantics import CLOSURE, ROOF
     from tests.helpers import box_polygons, model_from_solids
 
     v, faces = box_polygons(X0, Y0, X0 + 20.0, Y0 + 10.0, Z0, Z0 + 12.0)
