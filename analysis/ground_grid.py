@@ -32,6 +32,9 @@ TERRAIN_LIFT_M = 0.05
 #: (whose nearby triangles every ground-hugging ray would otherwise walk through), the terrain's
 #: self-shadow there comes from the ground normal (see :func:`terrain_near_field`)
 TERRAIN_NEAR_M = 0.5
+#: ground normals of samples on a terrain mesh: central height differences this far apart (m),
+#: within the triangle a sample lies on unless it is closer than that to an edge
+TERRAIN_NORMAL_STEP_M = 0.001
 #: default growth of the extent is capped at this (m)
 MAX_GROW_M = 1000.0
 #: refuse ground grids larger than this many cells (memory: ~60 bytes per cell)
@@ -153,16 +156,20 @@ def terrain_near_field(scene, rc, grid, ground, points) -> NearField | None:
     Why: a sample 5 cm above a terrain mesh starts its ray among the terrain triangles around it,
     and their tall bounding boxes on slopes make every such ray walk deep into the BVH; the
     buildings-only part of the same ray is cheap. Within :data:`TERRAIN_NEAR_M` of the sample the
-    terrain is the plane of the sample's own cell, whose self-shadow the normal test decides
-    (a ground element facing away from the sun gets no direct sun, whatever the 5 cm lift would
-    let a ray graze); only sub-metre bumps closer than that are left out. ``rc`` traces ``scene``;
+    terrain is the plane of the mesh triangle the sample lies on (its normal: height differences
+    :data:`TERRAIN_NORMAL_STEP_M` apart on the mesh; on a triangle edge the mean of the two),
+    whose self-shadow the normal test decides (a ground element facing away from the sun gets no
+    direct sun, whatever the 5 cm lift would let a ray graze: just behind a sharp crest the
+    lifted sample lies above the crest); only sub-metre bumps closer than that are left out. ``rc`` traces ``scene``;
     its near-field caster (:func:`terrain_free_caster`) gets ``rc``'s current enabled mask."""
     if ground is None or ground.grid is None or len(points) == 0 or grid.lift_m != TERRAIN_LIFT_M:
         return None
     terrain = scene.surface_type == TERRAIN
     if not terrain.any():
         return None
-    normals = ground.normals(points[:, :2], method="mesh")  # the mesh the samples lie on (ground_grid)
+    # the mesh the samples lie on (ground_grid); the triangle's own slope, not one averaged over
+    # the cell (a 0.5 m step gave a sample 3 cm behind a 45° crest a nearly level ground and sun)
+    normals = ground.normals(points[:, :2], method="mesh", step_m=TERRAIN_NORMAL_STEP_M)
     terrain_obj = int(np.bincount(scene.object_index[terrain]).argmax())
     near = None
     if TERRAIN_NEAR_M > 0 and rc.near_field:

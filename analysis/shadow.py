@@ -341,7 +341,7 @@ def trapezoid_weights_h(n: int, step_min: float) -> np.ndarray:
 def sun_hours(scene, date=None, start: str = "00:00", stop: str = "24:00", step_min: float = 10.0,
               cell_m: float = 1.0, extent=None, polygon=None, surfaces: bool = False,
               surface_cell_m: float | None = None, site=None, tz: str | None = None, ground=None,
-              raycaster=None, times=None, progress=None, ground_samples: bool = True) -> SunHoursResult:
+              raycaster=None, times=None, progress=None) -> SunHoursResult:
     """Hours of direct sun per sample between local ``start`` and ``stop`` on ``date``
     (e.g. "2026-03-21"), or over explicit equally spaced ``times``; ``step_min`` ≤ 10 minutes.
     For a period of several days, call once per day and add (or pass ``times``)."""
@@ -359,7 +359,7 @@ def sun_hours(scene, date=None, start: str = "00:00", stop: str = "24:00", step_
     weights = trapezoid_weights_h(len(sun), step_min)
     with ShadowCasters(scene, raycaster) as rc:
         return _sun_hours(scene, sun, weights, rc, ground or ground_for(scene), step_min, cell_m, extent,
-                          polygon, surfaces, surface_cell_m, progress, ground_samples)
+                          polygon, surfaces, surface_cell_m, progress)
 
 
 def sun_ground_grid(scene, cell_m: float, ground, raycaster=None, extent=None, polygon=None,
@@ -380,12 +380,8 @@ def sun_ground_grid(scene, cell_m: float, ground, raycaster=None, extent=None, p
 
 
 def _sun_hours(scene, sun, weights, rc, ground, step_min, cell_m, extent, polygon, surfaces, surface_cell_m,
-               progress, ground_samples) -> SunHoursResult:
-    if ground_samples:
-        grid = sun_ground_grid(scene, cell_m, ground, rc, extent=extent, polygon=polygon)
-    else:  # no ground samples (surfaces only): an empty grid keeps the result shape uniform
-        grid = ground_grid(scene, cell_m, extent=extent or _tiny_extent(scene), ground=ground)
-        grid.inside[:] = False
+               progress) -> SunHoursResult:
+    grid = sun_ground_grid(scene, cell_m, ground, rc, extent=extent, polygon=polygon)
     pts = grid.sample_points()
     s = sample_surfaces(scene, surface_cell_m or cell_m, objects=rc.enabled_objects) if surfaces else None
     dirs = sun.direction_grid()
@@ -408,11 +404,6 @@ def _sun_hours(scene, sun, weights, rc, ground, step_min, cell_m, extent, polygo
     hours[grid.active] = hours_ground
     return SunHoursResult(sun=sun, weights_h=weights, grid=grid, hours=hours, scene=scene, step_min=step_min,
                           surfaces=s, surface_hours=hours_surf)
-
-
-def _tiny_extent(scene):
-    b = building_bounds(scene) + np.asarray(scene.origin)
-    return (b[0, 0], b[0, 1], b[0, 0] + 1.0, b[0, 1] + 1.0)
 
 
 # ====================================================================== before / after

@@ -121,7 +121,8 @@ def test_surface_samples_cover_each_area_once(box):
     s = sample_surfaces(box, cell_m=1.0)
     # walls 2·(10+20)·30 = 1800 m², roof 200 m²; ground surfaces are not sampled
     assert s.area_m2.sum() == pytest.approx(2000.0)
-    assert len(s) >= 2000
+    # one sample per m² of these whole-m² triangles (2 × 100, 4 × 150, 4 × 300 m²); 1 m is the default
+    assert len(s) == 2000 and len(sample_surfaces(box)) == 2000
     # samples lie 1 cm outside the box surface (the scene's origin is the box's min corner)
     lo, hi = np.zeros(3), np.array([10.0, 20.0, 30.0])
     outside = np.linalg.norm(np.maximum(np.maximum(lo - s.points, 0.0), s.points - hi), axis=1)

@@ -354,6 +354,60 @@ def test_demolished_house_on_terrain_casts_no_shadow_through_the_near_field():
     check(["a", "b"])  # restored: the near field follows the mask back
 
 
+def test_the_lee_side_just_behind_a_crest_is_in_its_own_shadow():
+    """An east–west ridge with 45° slopes, the winter noon sun (about 15° high) in the south: the
+    north slope faces away from the sun, so every ground cell on it is in the terrain's shadow
+    (slope normal (0, 1, 1)/√2 · sun < 0), and every cell on the south slope has sun — also the
+    row of samples 3 cm north of the crest, whose 5 cm lift puts them above the crest: a ray from
+    there clears it, the ground normal says what the ground gets (ground_grid's near field)."""
+    from analysis.shadow import shadow_at
+
+    yc = Y0 + 0.47  # the crest on a DEM node row, 3 cm south of a row of 1 m cell centres
+    dem = grid_of(ridge(yc, 10.0, 10.0), X0 - 40, X0 + 40, yc - 30, yc + 30)
+    houses = _building_far_away()
+    scene = with_terrain(houses.scene(), dem)
+    ground = ground_for(houses.scene(), dem)
+    r = shadow_at(scene, "2026-12-21T12:00", cell_m=1.0, extent=(X0 - 5, Y0 - 5, X0 + 5, Y0 + 5), ground=ground)
+    d = r.sun.direction_grid()[0]
+    assert 10.0 < r.sun.elevation_deg[0] < 20.0 and d[1] < -0.9
+    assert np.array([0.0, 1.0, 1.0]) @ d < 0 < np.array([0.0, -1.0, 1.0]) @ d
+    _x, y = r.grid.centres_local()
+    lee = y + scene.origin[1] > yc
+    assert r.grid.active.all() and lee.sum() == 50 and (~lee).sum() == 50
+    assert r.shadow[lee].all() and not r.shadow[~lee].any()
+    assert (r.caster[lee] == scene.object_ids.index("terrain")).all()
+    just_behind = np.abs(y + scene.origin[1] - (yc + 0.03)) < 1e-6
+    assert just_behind.sum() == 10 and (r.grid.z[just_behind] + scene.origin[2] + r.grid.lift_m > 110.0).all()
+
+
+def test_relief_object_types_are_terrain_and_make_no_footprints():
+    """terrain_objects: a TINRelief, ReliefFeature or Terrain object is terrain even when its
+    triangles carry other surface types (a relief block read with walls and a roof), a Building
+    owning one Terrain triangle is terrain, a plain Building is not. Only ground under a
+    non-terrain object is a footprint cell: 100 cells under the 10 × 10 m building, none under
+    the three relief blocks of the same size."""
+    import dataclasses
+
+    from analysis.casters import terrain_objects
+    from analysis.ground_grid import ground_grid
+
+    names = ["bldg", "tin", "relief", "terrain"]
+    sc = box_model([(n, X0 + 20 * i, Y0, X0 + 20 * i + 10, Y0 + 10, 100.0, 105.0)
+                    for i, n in enumerate(names)]).scene()
+    assert terrain_objects(sc).tolist() == [False, False, False, False]
+    typed = dataclasses.replace(sc, object_types=["Building", "TINRelief", "ReliefFeature", "Terrain"])
+    assert (typed.surface_type != TERRAIN).all()
+    assert terrain_objects(typed).tolist() == [False, True, True, True]
+    st = sc.surface_type.copy()
+    st[np.flatnonzero(sc.object_index == 2)[0]] = TERRAIN
+    assert terrain_objects(dataclasses.replace(sc, surface_type=st)).tolist() == [False, False, True, False]
+    g = ground_grid(typed, 1.0, extent=(X0 - 5, Y0 - 5, X0 + 75, Y0 + 15), raycaster=RayCaster(typed))
+    x, y = g.centres_local()
+    x, y = x + typed.origin[0] - X0, y + typed.origin[1] - Y0
+    assert g.footprint.sum() == 100
+    assert g.footprint[(x > 0) & (x < 10) & (y > 0) & (y < 10)].all()
+
+
 # ====================================================================== ground heights
 def test_ground_check_reports_floating_and_buried_buildings_only():
     slope = lambda x, y: 100.0 + 0.1 * (x - X0)  # noqa: E731  (10 % slope rising east)
