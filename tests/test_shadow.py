@@ -707,3 +707,29 @@ def test_surface_shadow_is_a_mask(box):
     pts = np.array([[X0 + 5.0, Y0 + 10.0, 30.0]]) - box.origin
     out = surface_shadow(RayCaster(box), pts, np.array([[0.0, 0.0, 1.0]]), np.array([0.0, 0.0, 1.0]))
     assert out.dtype == bool and out.tolist() == [False]
+
+
+def test_sun_hours_read_start_and_stop_in_the_given_time_zone(box):
+    """``tz`` names the zone of the clock times: 05:00–08:00 in UTC is 05:00Z–08:00Z, not the
+    site's own zone (Europe/Berlin, one hour ahead). An open cell far east of the tower then has
+    sun for the 10-minute steps pvlib's SPA puts above the horizon, at 05:00Z–08:00Z (sunrise
+    near Hanover on 21 March is about 05:20Z, so the zone changes the answer)."""
+    import pandas as pd
+    import pvlib
+
+    from analysis.sun import site_from_model
+
+    far = (X0 + 210.0, Y0, X0 + 212.0, Y0 + 2.0)  # the morning sun is in the east: nothing in front
+    r = sun_hours(box, "2026-03-21", start="05:00", stop="08:00", step_min=10.0, cell_m=1.0, extent=far, tz="UTC")
+    f = r.figures()
+    assert (f["time_utc_start"], f["time_utc_end"]) == ("2026-03-21T05:00:00Z", "2026-03-21T08:00:00Z")
+    site = site_from_model(box)  # the site's own zone, without tz
+    assert site.tz == "Europe/Berlin"
+    steps = pd.date_range("2026-03-21 05:00", "2026-03-21 08:00", freq="10min", tz="UTC")
+    el = pvlib.solarposition.get_solarposition(steps, site.latitude_deg, site.longitude_deg)["apparent_elevation"]
+    w = np.full(len(steps), 10.0 / 60.0)
+    w[[0, -1]] /= 2.0  # trapezoidal rule
+    expected = float(w[el.to_numpy() > 0].sum())
+    assert 2.0 < expected < 2.9  # the sun rises within the period
+    assert np.nanmax(r.hours) == pytest.approx(expected, abs=1e-9)
+    assert f["possible_sun_hours_h"] == pytest.approx(expected, abs=1e-4)

@@ -133,6 +133,13 @@ DETECTED = ("killed", "timeout", "segfault")
 #: (the mutated line as ``mutmut show`` prints it after "+", why it is equivalent). An entry applies
 #: only while that line is still the mutant's diff (mutant numbers shift when a function changes), so
 #: a stale entry is reported, never silently applied.
+#: why switching the terrain near field off changes no result (several mutants do that)
+_NEAR_FIELD_OFF = ("without the terrain-free near-field caster every ray is traced through the full scene from "
+                   "the sample, the ground normals still deciding the slope's own shadow: the TERRAIN_NEAR_M = 0 "
+                   "path that tests/test_terrain.py::test_terrain_near_field_gives_the_same_shadows_and_sun_hours "
+                   "shows to give the same shadows, casters and hours in every cell (the near field is a speed "
+                   "device)")
+
 EQUIVALENT: dict[str, tuple[str, str]] = {
     "analysis.solar.x_compute_solar__mutmut_255": (
         "shared = B > 1 and cs.sun_bins.sky.mf == cs.sky.mf",
@@ -360,17 +367,31 @@ EQUIVALENT: dict[str, tuple[str, str]] = {
     "analysis.blockers.x__pairs_entry__mutmut_136": (
         's = np.einsum("IJ,IJ->I", e2, qv) * inv',
         "einsum subscripts are labels: upper-case letters name the same contraction"),
-    "analysis.ground_grid.x_terrain_near_field__mutmut_49": (
+    "analysis.ground_grid.x_terrain_near_field__mutmut_51": (
         "return NearField(caster=near, near_m=TERRAIN_NEAR_M if (near is not None) and False else 0.0, normals=normals,",
-        "near_m = 0 switches the terrain near field off: every ray is traced through the full scene, the "
-        "slow path that tests/test_terrain.py::test_terrain_near_field_gives_the_same_shadows_and_sun_hours "
-        "shows to give the same shadows, casters and hours in every cell (the near field is a speed device)"),
-    "analysis.shadow.x__sun_hours__mutmut_73": (
-        "near_field=(near.caster, near.near_m) if (near.caster is not None) and False else None)",
-        "sun-hours without the near-field caster trace every ray through the full scene from the sample, "
-        "with the ground normals still deciding the slope's own shadow: the TERRAIN_NEAR_M = 0 path that "
-        "tests/test_terrain.py::test_terrain_near_field_gives_the_same_shadows_and_sun_hours shows to "
-        "give the same hours in every cell"),
+        _NEAR_FIELD_OFF),
+    "analysis.ground_grid.x_terrain_near_field__mutmut_27": (
+        "if TERRAIN_NEAR_M >= 0 and rc.near_field:",
+        "differs only with TERRAIN_NEAR_M = 0: the terrain-free caster is then built but near_m = 0, so "
+        "first_casters traces nothing in it (tmax 0) and the rest of every ray from 0 m in the full scene, "
+        "and visible_sum ignores a near field of 0 m; the same rays as without it"),
+    "analysis.shadow.x__sun_hours__mutmut_53": ("near_field=None)", _NEAR_FIELD_OFF),
+    "analysis.shadow.x__sun_hours__mutmut_59": (")", _NEAR_FIELD_OFF),
+    "analysis.shadow.x__sun_hours__mutmut_60": (
+        "near_field=(near.caster, near.near_m) if (near.caster is not None) and False else None)", _NEAR_FIELD_OFF),
+    "analysis.shadow.x__sun_hours__mutmut_61": (
+        "near_field=(near.caster, near.near_m) if (near.caster is not None) or True else None)",
+        "passes (None, 0.0) instead of None when there is no near-field caster, which visible_sum treats "
+        "as no near field (it needs a caster and near_m > 0)"),
+    "analysis.shadow.x__sun_hours__mutmut_62": (
+        "near_field=(near.caster, near.near_m) if near.caster is None else None)",
+        "with a caster no near field is used (" + _NEAR_FIELD_OFF + "); without one (None, 0.0) is passed, "
+        "which visible_sum treats as no near field"),
+    "analysis.shadow.x__sun_hours__mutmut_27": (
+        "up = sun.elevation_deg >= 0",
+        "differs only at an instant whose apparent elevation (pvlib SPA, float64) is exactly 0.0°; "
+        "refraction-corrected elevations of clock times never hit it, and such a sun would be a "
+        "horizontal ray along the ground"),
     "analysis.ground_grid.x_terrain_free_caster__mutmut_3": (
         "return RayCaster(scene.select(scene.surface_type != TERRAIN), threads=None)",
         "the thread count only splits the rays into chunks run in parallel (RayCaster._run_chunks); "
