@@ -717,7 +717,7 @@ def test_sun_hours_read_start_and_stop_in_the_given_time_zone(box):
     import pandas as pd
     import pvlib
 
-    from analysis.sun import site_from_model
+    from stadtbild.analysis.sun import site_from_model
 
     far = (X0 + 210.0, Y0, X0 + 212.0, Y0 + 2.0)  # the morning sun is in the east: nothing in front
     r = sun_hours(box, "2026-03-21", start="05:00", stop="08:00", step_min=10.0, cell_m=1.0, extent=far, tz="UTC")

@@ -360,7 +360,7 @@ def test_the_lee_side_just_behind_a_crest_is_in_its_own_shadow():
     (slope normal (0, 1, 1)/√2 · sun < 0), and every cell on the south slope has sun — also the
     row of samples 3 cm north of the crest, whose 5 cm lift puts them above the crest: a ray from
     there clears it, the ground normal says what the ground gets (ground_grid's near field)."""
-    from analysis.shadow import shadow_at
+    from stadtbild.analysis.shadow import shadow_at
 
     yc = Y0 + 0.47  # the crest on a DEM node row, 3 cm south of a row of 1 m cell centres
     dem = grid_of(ridge(yc, 10.0, 10.0), X0 - 40, X0 + 40, yc - 30, yc + 30)
@@ -388,8 +388,8 @@ def test_relief_object_types_are_terrain_and_make_no_footprints():
     the three relief blocks of the same size."""
     import dataclasses
 
-    from analysis.casters import terrain_objects
-    from analysis.ground_grid import ground_grid
+    from stadtbild.analysis.casters import terrain_objects
+    from stadtbild.analysis.ground_grid import ground_grid
 
     names = ["bldg", "tin", "relief", "terrain"]
     sc = box_model([(n, X0 + 20 * i, Y0, X0 + 20 * i + 10, Y0 + 10, 100.0, 105.0)
