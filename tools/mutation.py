@@ -213,6 +213,11 @@ EQUIVALENT: dict[str, tuple[str, str]] = {
         "lost = (np.bincount(inv, weights=self.lost_compliance(), )",
         "inv is np.unique's inverse over the building names, so every name occurs and bincount's length "
         "is len(names) without minlength"),
+    "analysis.sunlight.x_facade_sunlight__mutmut_84": (
+        "if len(points) or len(dirs):",
+        "differs only when exactly one of the check points and the sun directions is empty (no sun above "
+        "the minimum elevation that day, or no points); RayCaster.visible_sum then returns zeros of "
+        "len(points) before it traces or reports progress, which is what the else branch gives"),
     "analysis.samples.x__facade_triangles__mutmut_19": (
         "keep &= ~np.isin(scene.surface_type, np.array([GROUND, ROOF, CLOSURE], ))",
         "np.isin compares values: the three small semantic codes are the same numbers as int64 as in the "
