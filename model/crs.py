@@ -292,7 +292,7 @@ SYSTEM_GRID_DIRS = ("/usr/share/proj", "/usr/local/share/proj")
 
 def grid_folders() -> tuple[str, ...]:
     """Folders PROJ should search for grids besides pyproj's own, in order: the RDNAPTRANS™2018
-    grids built from NSGI's data (:mod:`model.datum_grids`, ``make grids``), then the system's."""
+    grids built from NSGI's data (:mod:`stadtbild.model.datum_grids`, ``make grids``), then the system's."""
     from .datum_grids import grid_folder
 
     return (str(grid_folder()), *SYSTEM_GRID_DIRS)

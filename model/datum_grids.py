@@ -29,7 +29,7 @@ Amersfoort coordinates: there PROJ is up to 16 mm off and cannot invert (variant
 
 They are built into :func:`grid_folder` (``<venv>/share/stadtbild/proj``; ``make grids``, a step
 of ``make run`` and ``make test``, or ``python -m stadtbild.model.datum_grids``) and
-:func:`model.crs.use_installed_grids` puts that folder on PROJ's search path.
+:func:`stadtbild.model.crs.use_installed_grids` puts that folder on PROJ's search path.
 """
 from __future__ import annotations
 

@@ -65,7 +65,7 @@ _use_installed_grids()
 @pytest.fixture
 def proj_without_dutch_grids():
     """PROJ without the RDNAPTRANS2018 grids built by ``make grids`` (as on an installation where
-    they are missing): its search path without :func:`model.datum_grids.grid_folder` for the test,
+    they are missing): its search path without :func:`stadtbild.model.datum_grids.grid_folder` for the test,
     restored afterwards."""
     from pyproj import datadir
 
