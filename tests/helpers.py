@@ -17,6 +17,16 @@ def box_polygons(x0, y0, x1, y1, z0, z1):
     return v, faces
 
 
+def prism_polygons(ring_xy, z0, z1):
+    """Vertices and outward faces (with semantics) of a vertical prism over a counter-clockwise
+    footprint ring ``ring_xy`` [(x, y), …] (not closed) from ``z0`` to a flat roof at ``z1``."""
+    n = len(ring_xy)
+    v = np.array([[x, y, z0] for x, y in ring_xy] + [[x, y, z1] for x, y in ring_xy], dtype=float)
+    faces = [(list(range(n))[::-1], GROUND), (list(range(n, 2 * n)), ROOF)]
+    faces += [([i, (i + 1) % n, n + (i + 1) % n, n + i], WALL) for i in range(n)]
+    return v, faces
+
+
 def model_from_solids(solids, crs_epsg: int | None = 25832) -> CityModel:
     """solids: list of (id, vertices (n,3), faces [(ring index list, semantic code)]) or
     (id, vertices, faces, lod) -> CityModel with one Solid (default LoD2) per entry; an id given

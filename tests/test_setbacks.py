@@ -16,7 +16,7 @@ from stadtbild.importers import load
 from stadtbild.model.errors import InputError
 from stadtbild.model.semantics import GROUND, ROOF, WALL
 from tests.conftest import ROOT, data_file
-from tests.helpers import box_model, box_polygons, model_from_solids
+from tests.helpers import box_model, box_polygons, model_from_solids, prism_polygons
 from tests.test_metrics import gable_house
 
 
@@ -592,15 +592,18 @@ def _lean_to(x0, x1, y0, y1, z0, high, low):
     return v, faces
 
 
+@pytest.mark.parametrize("x0,y0", [(0.0, 0.0), (328000.0, 5729000.0)])
 @pytest.mark.parametrize("low,kind", [(4.0, "interior"), (2.0, "outer")])
-def test_a_wall_behind_a_sloping_annex_is_hidden_when_the_annex_roof_reaches_its_top(low, kind):
+def test_a_wall_behind_a_sloping_annex_is_hidden_when_the_annex_roof_reaches_its_top(low, kind, x0, y0):
     """A 6 m house (x 0–10) with a 4 m deep lean-to annex on its east side, both parts of one
     building. The annex roof falls from 6 m at the house wall to ``low`` at x = 14: 0.3 m in front
     of the wall it stands at 6 − 0.3·(6 − low)/4 m, i.e. 5.85 m (within 0.2 m of the wall's top:
-    the house wall is hidden, interior) or 5.7 m (below: a stepped wall, outer)."""
+    the house wall is hidden, interior) or 5.7 m (below: a stepped wall, outer). The same at NRW
+    tile coordinates (EPSG:25832), far from zero."""
     from stadtbild.model.citymodel import CityObject
 
-    m = model_from_solids([("haus", *box_polygons(0, 0, 10, 10, 0, 6)), ("anbau", *_lean_to(10, 14, 0, 10, 0, 6, low))])
+    m = model_from_solids([("haus", *box_polygons(x0, y0, x0 + 10, y0 + 10, 0, 6)),
+                           ("anbau", *_lean_to(x0 + 10, x0 + 14, y0, y0 + 10, 0, 6, low))])
     for part in ("haus", "anbau"):
         m.objects[part].type = "BuildingPart"
         m.objects[part].parents = ["b"]
@@ -627,6 +630,22 @@ def test_walls_stored_inside_out_get_their_areas_outside():
         assert len(areas) == 4 and np.allclose(r.depth_m[own], 5.0)
         assert all(shapely.area(shapely.intersection(a, fp)) < 1e-9 for a in areas)
         assert shapely.union_all(areas).area == pytest.approx(2 * (10 * 5) + 2 * (8 * 5))
+
+
+def test_walls_of_a_narrow_slot_stored_inside_out_get_the_same_areas():
+    """A U-shaped house (10 × 8 m, 10 m high) with a 0.8 m wide slot cut 5 m deep into it, stored
+    the right way round and with every ring reversed: the same setback rectangle for every wall,
+    the slot's walls included (a point a metre behind such a wall lies in the other arm)."""
+    ring = [(0, 0), (10, 0), (10, 8), (5.4, 8), (5.4, 3), (4.6, 3), (4.6, 8), (0, 8)]
+    v, faces = prism_polygons(ring, 0.0, 10.0)
+    right = compute_setbacks(model_from_solids([("u", v, faces)]), "mbo")
+    wrong = compute_setbacks(model_from_solids([("u", v, [(r[::-1], code) for r, code in faces])]), "mbo")
+    assert right.n_walls == wrong.n_walls == 8 and list(right.kind) == list(wrong.kind)
+    same = shapely.area(shapely.symmetric_difference(right.areas, wrong.areas))
+    assert same == pytest.approx([0.0] * 8, abs=1e-9)
+    # the slot's side walls face each other: their 4 m areas (0.4 × 10 m) cross the slot
+    slot = [i for i, w in enumerate(right.wall_ids) if w in ("u#5", "u#7")]  # ground, roof, then edges
+    assert shapely.area(right.areas[slot]) == pytest.approx([5.0 * 4.0] * 2)
 
 
 def test_buildings_without_walls_give_an_empty_wall_table():
