@@ -283,6 +283,13 @@ EQUIVALENT: dict[str, tuple[str, str]] = {
         "qi, qj = ptree.query(outside_bad, )",
         "the same for the neighbouring parcels: a parcel whose bounding box meets the area outside "
         "its own parcel but which does not meet it has a share of 0, below the 0.01 m² a neighbour needs"),
+    "analysis.setbacks.x__parcel_violations__mutmut_89": (
+        'qi, qj = ptree.query(outside_bad, predicate=None)',
+        "predicate=None is the query without a predicate (mutant 91): bounding-box pairs whose exact "
+        "shares are computed anyway"),
+    "analysis.setbacks.x__parcel_violations__mutmut_3": (
+        "parcels = np.asarray([shapely.make_valid(p) for p in parcels], dtype=None)",
+        "numpy makes an object array of shapely geometries without being told"),
     "analysis.setbacks.x__compute__mutmut_465": (
         "match = ((cos_az >= math.cos(math.radians(30.0)))",
         "differs only for a roof face whose azimuth is 30° off the wall's normal to the last bit of "
