@@ -154,6 +154,33 @@ def test_target_object_figures_and_the_clearance_over_it():
     assert centre.aim == "centre" and s.to_world(centre.points[0]) == pytest.approx([X0 + 103, Y0, 20.0], abs=1e-6)
 
 
+def test_any_aim_spreads_its_points_over_a_house_without_a_ground_surface():
+    """aim "any" with n_points = 32 on a 10 × 20 × 30 m house modelled without its GroundSurface
+    (common in LoD2 data): the top corner and 31 points spread by area over walls and roof
+    (2000 m², about one per 64.5 m²), each 1 cm outside the surface it lies on, its outward normal
+    given; the roof (200 m², 10 %) and each wall get their share (about 3 and 5–9 points)."""
+    from tests.helpers import box_polygons, model_from_solids
+    from stadtbild.model.semantics import GROUND
+
+    v, faces = box_polygons(X0, Y0, X0 + 10, Y0 + 20, 0.0, 30.0)
+    s = model_from_solids([("house", v, [f for f in faces if f[1] != GROUND])]).scene()
+    tp = target_points(s, "house", aim="any", n_points=32)
+    assert tp.aim == "any" and len(tp.points) == 32
+    top = s.to_world(tp.points[0]) - np.array([X0, Y0, 0.0])  # a roof corner (all four are equally high)
+    assert min(abs(top[0]), abs(top[0] - 10)) < 1e-9 and min(abs(top[1]), abs(top[1] - 20)) < 1e-9 and top[2] == 30.0
+    assert (tp.normals[0] == 0).all()  # counts from every side
+    p, n = s.to_world(tp.points[1:]) - np.array([X0, Y0, 0.0]), tp.normals[1:]
+    assert np.linalg.norm(n, axis=1) == pytest.approx(1.0)
+    # each point lies 1 cm off the face its normal names: x = -0.01 / 10.01, y = -0.01 / 20.01, z = 30.01
+    plane = np.where(n[:, 0] < -0.5, -p[:, 0], np.where(n[:, 0] > 0.5, p[:, 0] - 10.0,
+                     np.where(n[:, 1] < -0.5, -p[:, 1], np.where(n[:, 1] > 0.5, p[:, 1] - 20.0, p[:, 2] - 30.0))))
+    assert plane == pytest.approx(0.01, abs=1e-9)
+    faces_hit = {tuple(np.round(k).astype(int)) for k in n}
+    assert faces_hit == {(-1, 0, 0), (1, 0, 0), (0, -1, 0), (0, 1, 0), (0, 0, 1)}
+    roof = int((n[:, 2] > 0.5).sum())
+    assert 2 <= roof <= 5
+
+
 def test_the_top_of_a_flat_roofed_l_is_its_corner_nearest_the_middle():
     """aim "top" on an L-shaped flat-roofed house (all six roof corners equally high): the corner
     nearest their mean (4.67, 4.67), i.e. the inner corner (4, 4); "any" adds points on the

