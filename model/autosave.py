@@ -155,6 +155,7 @@ class Autosaver:
         self._last: bytes | None = None
         self.saves = 0
         self._opening = 0  # one journal per opening of a model in this session
+        self._left: bytes | None = None  # the state the user left unsaved: its journal is final
 
     @property
     def path(self) -> Path | None:
@@ -174,6 +175,7 @@ class Autosaver:
             self.key = key
             self._opening += 1
             self._last = None
+            self._left = None
         return self.path
 
     def save(self, sources, scenarios, active_scenario=None, project_path=None, extra=None) -> Path | None:
@@ -198,10 +200,18 @@ class Autosaver:
             "closed_unsaved": False,
             "extra": extra or {},
         }
+        if self._left is not None:
+            if _body(data) == self._left:
+                # the state left unsaved, saved again before the next model is in place (the
+                # periodic timer while it loads): the kept journal and its mark stay as they are
+                return None
+            # the model stays open after all (the next one was not opened) and is edited on
+            self._opening += 1
+            self._last = self._left = None
         return self._write(data)
 
     def _write(self, data: dict) -> Path | None:
-        body = json.dumps(data, ensure_ascii=False, sort_keys=True, default=str).encode("utf-8")
+        body = _body(data)
         if body == self._last and self.path.exists():
             return self.path
         stamped = json.dumps({**data, "saved_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())},
@@ -227,6 +237,7 @@ class Autosaver:
             return None
         data = json.loads(path.read_bytes().decode("utf-8"))
         data.pop("saved_at", None)
+        self._left = _body(data)
         data["closed_unsaved"] = True
         self._last = None
         return self._write(data)
@@ -285,3 +296,8 @@ def pending_recoveries(folder=None, include_empty: bool = False) -> list[Recover
             continue  # that session is still working on it
         out.append(rec)
     return out
+
+
+def _body(data: dict) -> bytes:
+    """A journal's content without its time stamp, as compared between saves."""
+    return json.dumps(data, ensure_ascii=False, sort_keys=True, default=str).encode("utf-8")

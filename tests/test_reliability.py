@@ -172,6 +172,37 @@ def test_autosave_skips_unchanged_state_and_survives_an_unwritable_folder(tmp_pa
     assert b.save([DEMO], [{"name": "A", "edits": []}], "A") is None  # and nothing to journal
 
 
+def test_work_left_unsaved_stays_marked_until_the_next_model_is_journalled(tmp_path):
+    """Discard keeps the journal marked ``closed_unsaved``; a save that still comes for the left
+    model (the periodic timer while the next model loads) must not clear the mark (found under
+    load: tests/test_gui_workflow.py's open-discard test saw the mark gone)."""
+    a = Autosaver(tmp_path)
+    state = ([DEMO], [{"name": "A", "edits": [{"op": "demolish", "ids": ["x"]}]}], "A")
+    kept = a.save(*state)
+    a.close_unsaved()
+    assert a.save(*state) is None  # the timer fires before the next model is in place
+    assert read_journal(kept).closed_unsaved and read_journal(kept).n_edits == 1
+    a.switch([str(tmp_path / "other.city.json")])
+    new = a.save([str(tmp_path / "other.city.json")], [{"name": "B", "edits": [{"op": "demolish", "ids": ["y"]}]}])
+    assert new is not None and new != kept and not read_journal(new).closed_unsaved
+    assert read_journal(kept).closed_unsaved  # the left model's journal is untouched
+    a.switch(*state[:1])  # the same model again: a new opening, journalled afresh
+    again = a.save(*state)
+    assert again not in (None, kept, new) and not read_journal(again).closed_unsaved
+
+
+def test_edits_after_a_discard_that_kept_the_model_open_are_journalled(tmp_path):
+    """Discard, then the next model was not opened after all (file dialog cancelled): the model
+    stays and its further edits go to a new journal; the kept one stays marked."""
+    a = Autosaver(tmp_path)
+    edits = [{"op": "demolish", "ids": ["x"]}]
+    kept = a.save([DEMO], [{"name": "A", "edits": edits}])
+    a.close_unsaved()
+    more = a.save([DEMO], [{"name": "A", "edits": [*edits, {"op": "demolish", "ids": ["y"]}]}])
+    assert more not in (None, kept) and read_journal(more).n_edits == 2 and not read_journal(more).closed_unsaved
+    assert read_journal(kept).closed_unsaved and read_journal(kept).n_edits == 1
+
+
 def test_project_open_errors_are_input_errors(tmp_path):
     path = tmp_path / "bad.stadtbild"
     path.write_bytes(b"\x00\x01")
