@@ -23,7 +23,7 @@ from PySide6.QtWidgets import QMessageBox
 
 from stadtbild.model.autosave import Autosaver, Recovery, pending_recoveries
 
-from .i18n import tr
+from .i18n import plural, tr
 
 log = logging.getLogger("stadtbild.app")
 
@@ -145,9 +145,9 @@ class AutosaveController(QObject):
             rec.discard()
             return None
         names = ", ".join(os.path.basename(s) for s in rec.sources[:3]) or "–"
-        what = tr("{n} unsaved edit(s)").format(n=rec.n_edits)
+        what = plural(rec.n_edits, tr("{n} unsaved edit"), tr("{n} unsaved edits"))
         if rec.n_layers:
-            what += ", " + tr("{n} 2D layer(s)").format(n=rec.n_layers)
+            what += ", " + plural(rec.n_layers, tr("{n} 2D layer"), tr("{n} 2D layers"))
         if rec.closed_unsaved:
             text = tr("{files} has work that was not saved when it was last closed: {what} (journal of {when} "
                       "UTC). Restore it?").format(files=names, what=what, when=rec.saved_at.replace("T", " ")[:16])
@@ -227,4 +227,4 @@ class AutosaveController(QObject):
         w.apply_edits(reset_camera=False)
         rec.discard()
         self.save_now()
-        w.statusBar().showMessage(tr("Recovered {n} edit(s)").format(n=rec.n_edits), 10000)
+        w.statusBar().showMessage(plural(rec.n_edits, tr("Recovered {n} edit"), tr("Recovered {n} edits")), 10000)

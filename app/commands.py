@@ -6,7 +6,7 @@ import copy
 
 from PySide6.QtGui import QUndoCommand
 
-from .i18n import tr
+from .i18n import plural, tr
 
 
 class EditCommand(QUndoCommand):
@@ -53,4 +53,4 @@ def set_height_command(variant, object_id, height_m, changed, model=None) -> Edi
 
 def move_command(variant, ids, offset, changed) -> EditCommand:
     return EditCommand(variant, {"op": "move", "ids": list(ids), "offset": [float(v) for v in offset]}, changed,
-                       tr("Move {n} object(s)").format(n=len(ids)))
+                       plural(len(ids), tr("Move {n} object"), tr("Move {n} objects")))

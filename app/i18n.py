@@ -31,6 +31,14 @@ def tr(text: str) -> str:
     return QCoreApplication.translate(CONTEXT, text)
 
 
+def plural(n: int, one: str, other: str) -> str:
+    """The count text for ``n`` from its two translated forms, ``{n}`` filled in: ``one`` for
+    exactly 1, ``other`` else (German and English have these two cardinal plural categories, CLDR
+    plural rules). Callers pass ``tr("{n} edit")`` and ``tr("{n} edits")`` so that lupdate collects
+    both source texts."""
+    return (one if n == 1 else other).format(n=n)
+
+
 class TsTranslator(QTranslator):
     """Dictionary translator reading a Qt Linguist ``.ts`` file directly (fallback when the
     compiled ``.qm`` is not there)."""

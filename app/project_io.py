@@ -41,7 +41,7 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
 )
 
-from .i18n import error_text, format_number, tr
+from .i18n import error_text, format_number, plural, tr
 
 PROJECT_FILTER = QT_TRANSLATE_NOOP("", "Stadtbild projects (*.stadtbild)")
 WINDOW_VIEW = "Fenster"  # name of the bookmark holding the window's camera
@@ -240,9 +240,9 @@ class ProjectController:
         st = self.work_state()
         n = sum(len(e) for _n, e in st["variants"])
         names = ", ".join(f"„{name}“" for name, e in st["variants"] if e)
-        text = tr("{n} unsaved edit(s)").format(n=n) + (f" ({names})" if names else "")
+        text = plural(n, tr("{n} unsaved edit"), tr("{n} unsaved edits")) + (f" ({names})" if names else "")
         if st["layers"]:
-            text += ", " + tr("{n} 2D layer(s)").format(n=len(st["layers"]))
+            text += ", " + plural(len(st["layers"]), tr("{n} 2D layer"), tr("{n} 2D layers"))
         return text
 
     def maybe_save(self, action: str) -> bool:

@@ -15,7 +15,7 @@ from PySide6.QtGui import QUndoStack
 from PySide6.QtWidgets import (QCheckBox, QDockWidget, QGridLayout, QInputDialog, QLabel, QListWidget,
                                QListWidgetItem, QPushButton, QUndoView, QVBoxLayout, QWidget)
 
-from .i18n import tr
+from .i18n import plural, tr
 from .scenario_adapter import Variant
 
 
@@ -178,7 +178,7 @@ class VariantsDock(QDockWidget):
             self.list.takeItem(self.list.count() - 1)
         for i, v in enumerate(self.variants):
             n = len(v.edits)
-            text = v.name + ("  (" + tr("{n} edits").format(n=n) + ")" if n else "")
+            text = v.name + ("  (" + plural(n, tr("{n} edit"), tr("{n} edits")) + ")" if n else "")
             item = self.list.item(i)
             if item is None:
                 self.list.addItem(QListWidgetItem(text))

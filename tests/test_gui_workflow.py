@@ -78,7 +78,7 @@ def test_edit_in_bestand_goes_into_a_new_named_variant(window, qtbot):
     assert vd.variants[0].edits == []  # Bestand stays the untouched source
     assert vd.list.currentRow() == 1 and vd.active().name == "Variante A"
     assert vd.active().edits == [{"op": "demolish", "ids": [target]}]
-    assert vd.list.item(0).text() == "Bestand" and vd.list.item(1).text() == "Variante A  (1 Änderungen)"
+    assert vd.list.item(0).text() == "Bestand" and vd.list.item(1).text() == "Variante A  (1 Änderung)"
     assert "Variante A" in w.statusBar().currentMessage()
     vd.list.setCurrentRow(0)  # Bestand shows every building again
     assert target in w.model.objects and len(w.model.objects) == len(w.base_model.objects)
@@ -91,7 +91,7 @@ def test_open_with_unsaved_variant_asks_and_cancel_keeps_the_work(window, qtbot)
     ans = answer_when_shown("unsavedDialog", B.Cancel)
     QTest.keyClick(w, Qt.Key.Key_O, Qt.KeyboardModifier.ControlModifier)  # Datei ▸ Öffnen
     qtbot.waitUntil(lambda: ans.done, timeout=15000)
-    assert ans.modal and "1 ungesicherte Änderung(en)" in ans.text and "Variante A" in ans.text
+    assert ans.modal and "1 ungesicherte Änderung („Variante A“)" in ans.text  # singular: one edit
     assert {"Speichern", "Verwerfen", "Abbrechen"} <= set(ans.buttons)
     assert w.variants.active().edits and w.files == [str(DEMO)]  # nothing replaced
 
@@ -151,7 +151,7 @@ def test_start_offers_no_recovery_for_an_empty_journal_and_never_blocks(window, 
     box = w.autosave.offer_box
     assert box is not None and box.isVisible() and not box.isModal()
     assert QApplication.activeModalWidget() is None
-    assert "1 ungesicherte Änderung(en)" in box.text() and other.name in box.text()
+    assert "1 ungesicherte Änderung von " in box.text() and other.name in box.text()  # singular: one edit
     target = buildings(w, 1)[0]
     click_building(qtbot, w, target)  # the window takes clicks while the question is open
     QTest.mouseClick(box.button(B.Discard), Qt.MouseButton.LeftButton)

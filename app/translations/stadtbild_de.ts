@@ -52,7 +52,7 @@
     </message>
     <message>
         <location filename="../analysis.py" line="191"/>
-        <location filename="../analysis_calls.py" line="163"/>
+        <location filename="../analysis_calls.py" line="177"/>
         <source>Shadow</source>
         <translation>Schatten</translation>
     </message>
@@ -64,7 +64,7 @@
     </message>
     <message>
         <location filename="../analysis.py" line="219"/>
-        <location filename="../analysis_calls.py" line="200"/>
+        <location filename="../analysis_calls.py" line="214"/>
         <source>Sun hours</source>
         <translation>Sonnenstunden</translation>
     </message>
@@ -81,8 +81,8 @@
     </message>
     <message>
         <location filename="../analysis.py" line="298"/>
-        <location filename="../analysis_calls.py" line="289"/>
-        <location filename="../analysis_calls.py" line="292"/>
+        <location filename="../analysis_calls.py" line="302"/>
+        <location filename="../analysis_calls.py" line="305"/>
         <source>Sightline</source>
         <translation>Sichtachse</translation>
     </message>
@@ -111,8 +111,8 @@
     </message>
     <message>
         <location filename="../analysis.py" line="324"/>
-        <location filename="../analysis_calls.py" line="348"/>
-        <location filename="../analysis_calls.py" line="351"/>
+        <location filename="../analysis_calls.py" line="360"/>
+        <location filename="../analysis_calls.py" line="363"/>
         <source>Viewshed</source>
         <translation>Sichtfeld</translation>
     </message>
@@ -128,8 +128,8 @@
     </message>
     <message>
         <location filename="../analysis.py" line="356"/>
-        <location filename="../analysis_calls.py" line="411"/>
-        <location filename="../analysis_calls.py" line="414"/>
+        <location filename="../analysis_calls.py" line="421"/>
+        <location filename="../analysis_calls.py" line="424"/>
         <source>View corridor</source>
         <translation>Sichtachse (Korridor)</translation>
     </message>
@@ -145,7 +145,7 @@
     </message>
     <message>
         <location filename="../analysis.py" line="382"/>
-        <location filename="../analysis_calls.py" line="448"/>
+        <location filename="../analysis_calls.py" line="458"/>
         <source>Solar potential</source>
         <translation>Solarpotenzial</translation>
     </message>
@@ -161,7 +161,7 @@
     </message>
     <message>
         <location filename="../analysis.py" line="414"/>
-        <location filename="../analysis_calls.py" line="675"/>
+        <location filename="../analysis_calls.py" line="646"/>
         <source>Setback areas</source>
         <translation>Abstandsflächen</translation>
     </message>
@@ -196,7 +196,7 @@
         <translation>Keine</translation>
     </message>
     <message>
-        <location filename="../analysis.py" line="448"/>
+        <location filename="../analysis.py" line="449"/>
         <source>Variant: show its new conflicts apart from the existing ones</source>
         <translation>Variante: neue Konflikte getrennt von den bestehenden zeigen</translation>
     </message>
@@ -206,24 +206,24 @@
         <translation>Neue Konflikte getrennt</translation>
     </message>
     <message>
-        <location filename="../analysis.py" line="454"/>
+        <location filename="../analysis.py" line="455"/>
         <location filename="../analysis.py" line="489"/>
         <source>Parcels: {file}</source>
         <translation>Flurstücke: {file}</translation>
     </message>
     <message>
-        <location filename="../analysis.py" line="455"/>
+        <location filename="../analysis.py" line="456"/>
         <source>No parcels: the plot boundaries are not checked</source>
         <translation>Keine Flurstücke: Grundstücksgrenzen werden nicht geprüft</translation>
     </message>
     <message>
-        <location filename="../analysis.py" line="460"/>
+        <location filename="../analysis.py" line="461"/>
         <source>Parcels (Flurstücke)</source>
         <translation>Flurstücke</translation>
     </message>
     <message>
         <location filename="../analysis.py" line="500"/>
-        <location filename="../analysis_calls.py" line="505"/>
+        <location filename="../analysis_calls.py" line="515"/>
         <source>Facade sunlight (DIN 5034-1)</source>
         <translation>Besonnung der Fassaden (DIN 5034-1)</translation>
     </message>
@@ -269,8 +269,8 @@
     </message>
     <message>
         <location filename="../analysis.py" line="696"/>
-        <location filename="../main_window.py" line="362"/>
-        <location filename="../project_io.py" line="546"/>
+        <location filename="../main_window.py" line="391"/>
+        <location filename="../project_io.py" line="549"/>
         <source>Cancel</source>
         <translation>Abbrechen</translation>
     </message>
@@ -280,225 +280,225 @@
         <translation>Ergebnis entfernen</translation>
     </message>
     <message>
-        <location filename="../analysis_calls.py" line="159"/>
+        <location filename="../analysis_calls.py" line="173"/>
         <source>Shadow on {a} m² of {g} m² open ground ({p} %); sun azimuth {az}°, elevation {el}°, {t}</source>
         <extracomment>the ground plane of the 3D view (drawn without lighting, so overlays over it have one known colour)</extracomment>
         <translation>Schatten auf {a} m² von {g} m² Freifläche ({p} %); Sonne Azimut {az}°, Höhe {el}°, {t}</translation>
     </message>
     <message>
-        <location filename="../analysis_calls.py" line="164"/>
+        <location filename="../analysis_calls.py" line="178"/>
         <source>Shadow on the ground</source>
         <translation>Schatten auf dem Boden</translation>
     </message>
     <message>
-        <location filename="../analysis_calls.py" line="165"/>
+        <location filename="../analysis_calls.py" line="179"/>
         <source>Sun</source>
         <translation>Sonne</translation>
     </message>
     <message>
-        <location filename="../analysis_calls.py" line="196"/>
+        <location filename="../analysis_calls.py" line="210"/>
         <source>Sun hours on {d}: mean {mean} h, min {min} h, max {max} h of {pos} h possible</source>
         <translation>Sonnenstunden am {d}: Mittel {mean} h, min. {min} h, max. {max} h von {pos} h möglich</translation>
     </message>
     <message>
-        <location filename="../analysis_calls.py" line="220"/>
-        <location filename="../analysis_calls.py" line="362"/>
+        <location filename="../analysis_calls.py" line="234"/>
+        <location filename="../analysis_calls.py" line="374"/>
         <source>pick a viewpoint and a target in the 3D view first</source>
         <translation>bitte zuerst Standpunkt und Ziel in der 3D-Ansicht wählen</translation>
     </message>
     <message>
-        <location filename="../analysis_calls.py" line="285"/>
+        <location filename="../analysis_calls.py" line="298"/>
         <source>Visible: the line of {d} m is free</source>
         <translation>Sichtbar: die Sichtlinie von {d} m ist frei</translation>
     </message>
     <message>
-        <location filename="../analysis_calls.py" line="287"/>
+        <location filename="../analysis_calls.py" line="300"/>
         <source>Blocked by {n} building(s), first after {d} m: {ids}</source>
         <translation>Verdeckt durch {n} Gebäude, das erste nach {d} m: {ids}</translation>
     </message>
     <message>
-        <location filename="../analysis_calls.py" line="290"/>
+        <location filename="../analysis_calls.py" line="303"/>
         <source>Sightline free</source>
         <translation>Sichtlinie frei</translation>
     </message>
     <message>
-        <location filename="../analysis_calls.py" line="290"/>
+        <location filename="../analysis_calls.py" line="303"/>
         <source>Blocked / blocking building</source>
         <translation>Verdeckt / verdeckendes Gebäude</translation>
     </message>
     <message>
-        <location filename="../analysis_calls.py" line="298"/>
+        <location filename="../analysis_calls.py" line="311"/>
         <source>pick a viewpoint in the 3D view first</source>
         <translation>bitte zuerst einen Standpunkt in der 3D-Ansicht wählen</translation>
     </message>
     <message>
-        <location filename="../analysis_calls.py" line="345"/>
+        <location filename="../analysis_calls.py" line="357"/>
         <source>{p} % of the open ground within {r} m visible; {n} buildings visible</source>
         <translation>{p} % der Freifläche im Umkreis von {r} m sichtbar; {n} Gebäude sichtbar</translation>
     </message>
     <message>
-        <location filename="../analysis_calls.py" line="349"/>
-        <location filename="../geo_layers.py" line="300"/>
+        <location filename="../analysis_calls.py" line="361"/>
+        <location filename="../geo_layers.py" line="308"/>
         <source>Visible</source>
         <translation>Sichtbar</translation>
     </message>
     <message>
-        <location filename="../analysis_calls.py" line="350"/>
+        <location filename="../analysis_calls.py" line="362"/>
         <source>Hidden</source>
         <translation>Verdeckt</translation>
     </message>
     <message>
-        <location filename="../analysis_calls.py" line="407"/>
+        <location filename="../analysis_calls.py" line="417"/>
         <source>{n} building(s) intrude into the view corridor, up to {h} m above the sight plane ({id})</source>
         <translation>{n} Gebäude ragen in die Sichtachse, bis {h} m über die Sichtebene ({id})</translation>
     </message>
     <message>
-        <location filename="../analysis_calls.py" line="410"/>
+        <location filename="../analysis_calls.py" line="420"/>
         <source>No building intrudes into the view corridor</source>
         <translation>Kein Gebäude ragt in die Sichtachse</translation>
     </message>
     <message>
-        <location filename="../analysis_calls.py" line="412"/>
+        <location filename="../analysis_calls.py" line="422"/>
         <source>Intruding building</source>
         <translation>Störendes Gebäude</translation>
     </message>
     <message>
-        <location filename="../analysis_calls.py" line="412"/>
+        <location filename="../analysis_calls.py" line="422"/>
         <source>Target</source>
         <translation>Ziel</translation>
     </message>
     <message>
-        <location filename="../analysis_calls.py" line="443"/>
+        <location filename="../analysis_calls.py" line="453"/>
         <source>{n} roof surfaces, mean {mean} kWh/m²·a, PV yield {total} MWh/a on {area} m² suitable</source>
         <translation>{n} Dachflächen, Mittel {mean} kWh/m²·a, PV-Ertrag {total} MWh/a auf {area} m² geeigneter Fläche</translation>
     </message>
     <message>
-        <location filename="../analysis_calls.py" line="446"/>
+        <location filename="../analysis_calls.py" line="456"/>
         <source>Annual irradiation</source>
         <translation>Jährliche Einstrahlung</translation>
     </message>
     <message>
-        <location filename="../analysis_calls.py" line="478"/>
+        <location filename="../analysis_calls.py" line="488"/>
         <source>Both days met (≥ 4 h equinox, ≥ 1 h 17 Jan)</source>
         <translation>Beide Tage erfüllt (≥ 4 h 21.03., ≥ 1 h 17.01.)</translation>
     </message>
     <message>
-        <location filename="../analysis_calls.py" line="479"/>
+        <location filename="../analysis_calls.py" line="489"/>
         <source>Equinox only</source>
         <translation>Nur Tag-und-Nachtgleiche</translation>
     </message>
     <message>
-        <location filename="../analysis_calls.py" line="480"/>
+        <location filename="../analysis_calls.py" line="490"/>
         <source>Not met</source>
         <translation>Nicht erfüllt</translation>
     </message>
     <message>
-        <location filename="../analysis_calls.py" line="481"/>
+        <location filename="../analysis_calls.py" line="491"/>
         <source>Lost through the variant</source>
         <translation>Durch die Variante verloren</translation>
     </message>
     <message>
-        <location filename="../analysis_calls.py" line="495"/>
+        <location filename="../analysis_calls.py" line="505"/>
         <source>{both} of {n} facade points meet DIN 5034-1 on both days, {eq} at the equinox</source>
         <translation>{both} von {n} Fassadenpunkten erfüllen DIN 5034-1 an beiden Tagen, {eq} zur Tag-und-Nachtgleiche</translation>
     </message>
     <message>
-        <location filename="../analysis_calls.py" line="500"/>
+        <location filename="../analysis_calls.py" line="510"/>
         <source>{p} points on {b} buildings lose compliance in the variant</source>
         <translation>{p} Punkte an {b} Gebäuden verlieren die Besonnung durch die Variante</translation>
     </message>
     <message>
-        <location filename="../analysis_calls.py" line="503"/>
+        <location filename="../analysis_calls.py" line="513"/>
         <source>Sunlight (DIN 5034-1)</source>
         <translation>Besonnung (DIN 5034-1)</translation>
     </message>
     <message>
-        <location filename="../analysis_calls.py" line="514"/>
+        <location filename="../analysis_calls.py" line="524"/>
         <source>Facade check points</source>
         <translation>Fassadenpunkte</translation>
     </message>
     <message>
-        <location filename="../analysis_calls.py" line="515"/>
+        <location filename="../analysis_calls.py" line="525"/>
         <source>Meeting both days</source>
         <translation>Beide Tage erfüllt</translation>
     </message>
     <message>
-        <location filename="../analysis_calls.py" line="516"/>
+        <location filename="../analysis_calls.py" line="526"/>
         <source>Meeting the equinox</source>
         <translation>Tag-und-Nachtgleiche erfüllt</translation>
     </message>
     <message>
-        <location filename="../analysis_calls.py" line="517"/>
+        <location filename="../analysis_calls.py" line="527"/>
         <source>Best point, equinox [h]</source>
         <translation>Bester Punkt, 21.03. [h]</translation>
     </message>
     <message>
-        <location filename="../analysis_calls.py" line="518"/>
+        <location filename="../analysis_calls.py" line="528"/>
         <source>Best point, 17 January [h]</source>
         <translation>Bester Punkt, 17.01. [h]</translation>
     </message>
     <message>
-        <location filename="../analysis_calls.py" line="520"/>
+        <location filename="../analysis_calls.py" line="530"/>
         <source>Points losing compliance</source>
         <translation>Punkte, die die Besonnung verlieren</translation>
     </message>
     <message>
-        <location filename="../analysis_calls.py" line="653"/>
+        <location filename="../analysis_calls.py" line="624"/>
         <source>Land from the Gemeindeschlüssel</source>
         <translation>Bundesland aus dem Gemeindeschlüssel</translation>
     </message>
     <message>
-        <location filename="../analysis_calls.py" line="653"/>
+        <location filename="../analysis_calls.py" line="624"/>
         <source>Land from the position</source>
         <translation>Bundesland aus der Lage</translation>
     </message>
     <message>
-        <location filename="../analysis_calls.py" line="654"/>
+        <location filename="../analysis_calls.py" line="625"/>
         <source>outside Germany</source>
         <translation>außerhalb Deutschlands</translation>
     </message>
     <message>
-        <location filename="../analysis_calls.py" line="657"/>
+        <location filename="../analysis_calls.py" line="628"/>
         <source>near a Land border: check the rule</source>
         <translation>nahe einer Landesgrenze: Regel prüfen</translation>
     </message>
     <message>
-        <location filename="../analysis_calls.py" line="658"/>
+        <location filename="../analysis_calls.py" line="629"/>
         <source>{rule}: {walls} outer walls, {bad} with conflicts ({n} buildings)</source>
         <translation>{rule}: {walls} Außenwände, {bad} mit Konflikten ({n} Gebäude)</translation>
     </message>
     <message>
-        <location filename="../analysis_calls.py" line="662"/>
+        <location filename="../analysis_calls.py" line="633"/>
         <source>the variant adds {new} conflict(s) ({b}), {old} exist already, {res} resolved</source>
         <translation>die Variante fügt {new} Konflikt(e) hinzu ({b}), {old} bestehen schon, {res} aufgelöst</translation>
     </message>
     <message>
-        <location filename="../analysis_calls.py" line="665"/>
+        <location filename="../analysis_calls.py" line="636"/>
         <source>{n} parcels checked</source>
         <translation>{n} Flurstücke geprüft</translation>
     </message>
     <message>
-        <location filename="../analysis_calls.py" line="666"/>
+        <location filename="../analysis_calls.py" line="637"/>
         <source>overlaps up to {a} m² or up to {w} m wide ignored as slivers ({n})</source>
         <translation>Überschneidungen bis {a} m² oder bis {w} m Breite als Splitter ignoriert ({n})</translation>
     </message>
     <message>
-        <location filename="../analysis_calls.py" line="669"/>
+        <location filename="../analysis_calls.py" line="640"/>
         <source>Setback area kept</source>
         <translation>Abstandsfläche eingehalten</translation>
     </message>
     <message>
-        <location filename="../analysis_calls.py" line="671"/>
+        <location filename="../analysis_calls.py" line="642"/>
         <source>New conflict of the variant</source>
         <translation>Neuer Konflikt der Variante</translation>
     </message>
     <message>
-        <location filename="../analysis_calls.py" line="672"/>
+        <location filename="../analysis_calls.py" line="643"/>
         <source>Conflict in the existing state</source>
         <translation>Konflikt im Bestand</translation>
     </message>
     <message>
-        <location filename="../analysis_calls.py" line="674"/>
+        <location filename="../analysis_calls.py" line="645"/>
         <source>Overlap / conflict</source>
         <translation>Überschneidung / Konflikt</translation>
     </message>
@@ -561,121 +561,111 @@
         <translation>Dachform</translation>
     </message>
     <message>
-        <location filename="../attributes.py" line="85"/>
-        <source>complex</source>
-        <translation>komplex</translation>
-    </message>
-    <message>
-        <location filename="../attributes.py" line="85"/>
-        <source>no roof</source>
-        <translation>kein Dach</translation>
-    </message>
-    <message>
-        <location filename="../attributes.py" line="115"/>
+        <location filename="../attributes.py" line="109"/>
         <source>Building part</source>
         <translation>Gebäudeteil</translation>
     </message>
     <message>
-        <location filename="../attributes.py" line="116"/>
+        <location filename="../attributes.py" line="110"/>
         <source>Building installation</source>
         <translation>Gebäudeinstallation</translation>
     </message>
     <message>
-        <location filename="../attributes.py" line="117"/>
+        <location filename="../attributes.py" line="111"/>
         <source>Bridge</source>
         <translation>Brücke</translation>
     </message>
     <message>
-        <location filename="../attributes.py" line="117"/>
+        <location filename="../attributes.py" line="111"/>
         <source>Road</source>
         <translation>Straße</translation>
     </message>
     <message>
-        <location filename="../attributes.py" line="118"/>
+        <location filename="../attributes.py" line="112"/>
         <source>Water body</source>
         <translation>Gewässer</translation>
     </message>
     <message>
-        <location filename="../attributes.py" line="119"/>
+        <location filename="../attributes.py" line="113"/>
         <source>Vegetation</source>
         <translation>Vegetation</translation>
     </message>
     <message>
-        <location filename="../attributes.py" line="119"/>
+        <location filename="../attributes.py" line="113"/>
         <source>Tree</source>
         <translation>Baum</translation>
     </message>
     <message>
-        <location filename="../attributes.py" line="120"/>
+        <location filename="../attributes.py" line="114"/>
         <source>Land use</source>
         <translation>Flächennutzung</translation>
     </message>
     <message>
-        <location filename="../attributes.py" line="120"/>
+        <location filename="../attributes.py" line="114"/>
         <source>Other object</source>
         <translation>Sonstiges Objekt</translation>
     </message>
     <message>
-        <location filename="../attributes.py" line="156"/>
+        <location filename="../attributes.py" line="150"/>
         <source>Attributes</source>
         <translation>Attribute</translation>
     </message>
     <message>
-        <location filename="../attributes.py" line="157"/>
+        <location filename="../attributes.py" line="151"/>
         <source>Attribute</source>
         <translation>Attribut</translation>
     </message>
     <message>
-        <location filename="../attributes.py" line="157"/>
+        <location filename="../attributes.py" line="151"/>
         <location filename="../measure_panel.py" line="67"/>
         <source>Value</source>
         <translation>Wert</translation>
     </message>
     <message>
-        <location filename="../attributes.py" line="161"/>
-        <location filename="../attributes.py" line="192"/>
+        <location filename="../attributes.py" line="155"/>
+        <location filename="../attributes.py" line="186"/>
         <source>No object selected. Click a building in the 3D view.</source>
         <translation>Kein Objekt ausgewählt. Klicken Sie ein Gebäude in der 3D-Ansicht an.</translation>
     </message>
     <message>
-        <location filename="../attributes.py" line="172"/>
+        <location filename="../attributes.py" line="166"/>
         <source>Feature</source>
         <translation>Objekt Nr.</translation>
     </message>
     <message>
-        <location filename="../attributes.py" line="195"/>
+        <location filename="../attributes.py" line="189"/>
         <location filename="../search.py" line="91"/>
         <location filename="../search.py" line="100"/>
         <source>ID</source>
         <translation>ID</translation>
     </message>
     <message>
-        <location filename="../attributes.py" line="195"/>
+        <location filename="../attributes.py" line="189"/>
         <source>Type</source>
         <translation>Typ</translation>
     </message>
     <message>
-        <location filename="../attributes.py" line="197"/>
+        <location filename="../attributes.py" line="191"/>
         <source>Part of</source>
         <translation>Teil von</translation>
     </message>
     <message>
-        <location filename="../attributes.py" line="199"/>
+        <location filename="../attributes.py" line="193"/>
         <source>Parts</source>
         <translation>Teile</translation>
     </message>
     <message>
-        <location filename="../attributes.py" line="202"/>
+        <location filename="../attributes.py" line="196"/>
         <source>LoD</source>
         <translation>LoD</translation>
     </message>
     <message>
-        <location filename="../attributes.py" line="204"/>
+        <location filename="../attributes.py" line="198"/>
         <source>File</source>
         <translation>Datei</translation>
     </message>
     <message>
-        <location filename="../attributes.py" line="245"/>
+        <location filename="../attributes.py" line="239"/>
         <source>{n} objects selected (showing the last one clicked)</source>
         <translation>{n} Objekte ausgewählt (gezeigt: das zuletzt angeklickte)</translation>
     </message>
@@ -691,14 +681,19 @@
     </message>
     <message>
         <location filename="../commands.py" line="50"/>
-        <location filename="../main_window.py" line="984"/>
+        <location filename="../main_window.py" line="1035"/>
         <source>Set height of {id} to {h} m</source>
         <translation>Höhe von {id} auf {h} m setzen</translation>
     </message>
     <message>
         <location filename="../commands.py" line="56"/>
-        <source>Move {n} object(s)</source>
-        <translation>{n} Objekt(e) verschieben</translation>
+        <source>Move {n} object</source>
+        <translation>{n} Objekt verschieben</translation>
+    </message>
+    <message>
+        <location filename="../commands.py" line="56"/>
+        <source>Move {n} objects</source>
+        <translation>{n} Objekte verschieben</translation>
     </message>
     <message>
         <location filename="../layers.py" line="63"/>
@@ -706,7 +701,7 @@
         <translation>Ebenen</translation>
     </message>
     <message>
-        <location filename="../attributes.py" line="172"/>
+        <location filename="../attributes.py" line="166"/>
         <location filename="../geo_layers.py" line="113"/>
         <location filename="../layers.py" line="64"/>
         <source>Layer</source>
@@ -728,48 +723,48 @@
         <translation>… {n} weitere Klassen</translation>
     </message>
     <message>
-        <location filename="../geo_layers.py" line="270"/>
+        <location filename="../geo_layers.py" line="278"/>
         <source>Style of {name}</source>
         <translation>Darstellung von {name}</translation>
     </message>
     <message>
-        <location filename="../geo_layers.py" line="278"/>
+        <location filename="../geo_layers.py" line="286"/>
         <location filename="../layers.py" line="64"/>
         <source>Colour</source>
         <translation>Farbe</translation>
     </message>
     <message>
-        <location filename="../geo_layers.py" line="282"/>
+        <location filename="../geo_layers.py" line="290"/>
         <source>Fill opacity</source>
         <translation>Deckkraft der Füllung</translation>
     </message>
     <message>
-        <location filename="../geo_layers.py" line="285"/>
+        <location filename="../geo_layers.py" line="293"/>
         <source>(one colour)</source>
         <translation>(eine Farbe)</translation>
     </message>
     <message>
-        <location filename="../geo_layers.py" line="289"/>
+        <location filename="../geo_layers.py" line="297"/>
         <source>Style by attribute</source>
         <translation>Einfärben nach Attribut</translation>
     </message>
     <message>
-        <location filename="../geo_layers.py" line="293"/>
+        <location filename="../geo_layers.py" line="301"/>
         <source>Classes (numbers)</source>
         <translation>Klassen (Zahlen)</translation>
     </message>
     <message>
-        <location filename="../geo_layers.py" line="295"/>
+        <location filename="../geo_layers.py" line="303"/>
         <source>(no labels)</source>
         <translation>(keine Beschriftung)</translation>
     </message>
     <message>
-        <location filename="../geo_layers.py" line="299"/>
+        <location filename="../geo_layers.py" line="307"/>
         <source>Label by</source>
         <translation>Beschriften mit</translation>
     </message>
     <message>
-        <location filename="../geo_layers.py" line="313"/>
+        <location filename="../geo_layers.py" line="321"/>
         <source>Colour of {name}</source>
         <translation>Farbe von {name}</translation>
     </message>
@@ -801,7 +796,7 @@
         <translation>Darstellung: Farbe, Füllung, Einfärben nach Attribut, Beschriftung</translation>
     </message>
     <message>
-        <location filename="../attributes.py" line="181"/>
+        <location filename="../attributes.py" line="175"/>
         <location filename="../layers.py" line="188"/>
         <location filename="../legend.py" line="156"/>
         <source>2D layer: {name}</source>
@@ -823,113 +818,108 @@
         <translation>Flächen</translation>
     </message>
     <message>
-        <location filename="../edit_dialogs.py" line="52"/>
+        <location filename="../edit_dialogs.py" line="53"/>
         <source>New building from the drawn footprint</source>
         <translation>Neues Gebäude aus dem gezeichneten Grundriss</translation>
     </message>
     <message>
-        <location filename="../edit_dialogs.py" line="53"/>
+        <location filename="../edit_dialogs.py" line="54"/>
         <source>Eave height above ground</source>
         <translation>Traufhöhe über Gelände</translation>
     </message>
     <message>
-        <location filename="../attributes.py" line="83"/>
-        <location filename="../edit_dialogs.py" line="55"/>
+        <location filename="../edit_dialogs.py" line="56"/>
         <source>flat</source>
-        <extracomment>the roof classes of analysis.metrics (roof_type) in the UI language</extracomment>
         <translation>Flachdach</translation>
     </message>
     <message>
-        <location filename="../attributes.py" line="84"/>
-        <location filename="../edit_dialogs.py" line="55"/>
+        <location filename="../edit_dialogs.py" line="56"/>
         <source>gable</source>
         <translation>Satteldach</translation>
     </message>
     <message>
-        <location filename="../attributes.py" line="84"/>
-        <location filename="../edit_dialogs.py" line="55"/>
+        <location filename="../edit_dialogs.py" line="56"/>
         <source>hip</source>
         <translation>Walmdach</translation>
     </message>
     <message>
-        <location filename="../attributes.py" line="83"/>
-        <location filename="../edit_dialogs.py" line="55"/>
+        <location filename="../edit_dialogs.py" line="56"/>
         <source>shed</source>
         <translation>Pultdach</translation>
     </message>
     <message>
-        <location filename="../edit_dialogs.py" line="55"/>
+        <location filename="../edit_dialogs.py" line="56"/>
         <source>pyramid</source>
         <translation>Zeltdach</translation>
     </message>
     <message>
-        <location filename="../edit_dialogs.py" line="58"/>
+        <location filename="../edit_dialogs.py" line="59"/>
         <location filename="../legend.py" line="229"/>
         <source>Roof</source>
         <translation>Dach</translation>
     </message>
     <message>
-        <location filename="../edit_dialogs.py" line="59"/>
+        <location filename="../edit_dialogs.py" line="60"/>
         <source>Roof height</source>
         <translation>Dachhöhe</translation>
     </message>
     <message>
-        <location filename="../edit_dialogs.py" line="64"/>
+        <location filename="../edit_dialogs.py" line="65"/>
         <source>A flat roof has no roof height</source>
         <translation>Ein Flachdach hat keine Dachhöhe</translation>
     </message>
     <message>
-        <location filename="../edit_dialogs.py" line="65"/>
+        <location filename="../edit_dialogs.py" line="66"/>
         <source>Height of the ridge above the eaves</source>
         <translation>Höhe des Firsts über der Traufe</translation>
     </message>
     <message>
-        <location filename="../edit_dialogs.py" line="74"/>
+        <location filename="../edit_dialogs.py" line="75"/>
         <source>Set building height</source>
         <translation>Gebäudehöhe festlegen</translation>
     </message>
     <message>
-        <location filename="../edit_dialogs.py" line="75"/>
+        <location filename="../edit_dialogs.py" line="76"/>
         <source>New height (highest − lowest point)</source>
         <translation>Neue Höhe (höchster − tiefster Punkt)</translation>
     </message>
     <message>
-        <location filename="../edit_dialogs.py" line="85"/>
+        <location filename="../edit_dialogs.py" line="86"/>
         <source>Place the design</source>
         <translation>Entwurf platzieren</translation>
     </message>
     <message>
-        <location filename="../edit_dialogs.py" line="87"/>
+        <location filename="../edit_dialogs.py" line="88"/>
         <source>Automatic (file origin; lowest point if centred)</source>
         <translation>Automatisch (Ursprung; tiefster Punkt, wenn zentriert)</translation>
     </message>
     <message>
-        <location filename="../edit_dialogs.py" line="88"/>
+        <location filename="../edit_dialogs.py" line="89"/>
         <source>The file&apos;s origin (0, 0, 0)</source>
         <translation>Ursprung der Datei (0, 0, 0)</translation>
     </message>
     <message>
-        <location filename="../edit_dialogs.py" line="89"/>
+        <location filename="../edit_dialogs.py" line="90"/>
         <source>Centre of the design&apos;s base</source>
         <translation>Mitte der Entwurfsgrundfläche</translation>
     </message>
     <message>
-        <location filename="../edit_dialogs.py" line="90"/>
+        <location filename="../edit_dialogs.py" line="91"/>
         <source>Where the file is georeferenced (ignore the click)</source>
         <translation>Georeferenzierte Lage aus der Datei (Klick ignorieren)</translation>
     </message>
     <message>
-        <location filename="../edit_dialogs.py" line="93"/>
+        <location filename="../edit_dialogs.py" line="94"/>
         <source>Clicked point takes</source>
         <translation>Der geklickte Punkt ist</translation>
     </message>
     <message>
-        <location filename="../edit_dialogs.py" line="94"/>
+        <location filename="../edit_dialogs.py" line="95"/>
         <source>Rotation (counter-clockwise)</source>
         <translation>Drehung (gegen den Uhrzeigersinn)</translation>
     </message>
     <message>
-        <location filename="../edit_dialogs.py" line="95"/>
+        <location filename="../edit_dialogs.py" line="96"/>
         <source>Scale</source>
         <translation>Maßstab</translation>
     </message>
@@ -939,7 +929,7 @@
         <translation>Wand</translation>
     </message>
     <message>
-        <location filename="../i18n.py" line="116"/>
+        <location filename="../i18n.py" line="124"/>
         <location filename="../legend.py" line="231"/>
         <source>Ground surface</source>
         <translation>Bodenfläche</translation>
@@ -950,731 +940,730 @@
         <translation>Ausgewählt</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="49"/>
+        <location filename="../main_window.py" line="50"/>
         <source>City models (*.json *.city.json *.jsonl *.city.jsonl *.gml *.xml *.citygml);;All files (*)</source>
         <translation>Stadtmodelle (*.json *.city.json *.jsonl *.city.jsonl *.gml *.xml *.citygml);;Alle Dateien (*)</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="322"/>
+        <location filename="../main_window.py" line="344"/>
         <source>&amp;Open…</source>
         <translation>&amp;Öffnen…</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="322"/>
+        <location filename="../main_window.py" line="344"/>
         <source>Open &amp;folder of tiles…</source>
         <translation>&amp;Ordner mit Kacheln öffnen…</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="322"/>
+        <location filename="../main_window.py" line="344"/>
         <source>Open &amp;demo district</source>
         <translation>&amp;Demo-Stadtteil öffnen</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="323"/>
+        <location filename="../main_window.py" line="345"/>
         <source>Open &amp;city (large folder of tiles)…</source>
         <translation>&amp;Stadt öffnen (großer Ordner mit Kacheln)…</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="324"/>
+        <location filename="../main_window.py" line="346"/>
         <source>Save &amp;image of the view…</source>
         <translation>&amp;Bild der Ansicht speichern…</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="324"/>
+        <location filename="../main_window.py" line="346"/>
         <source>&amp;Quit</source>
         <translation>&amp;Beenden</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="324"/>
+        <location filename="../main_window.py" line="346"/>
         <source>&amp;Export…</source>
         <translation>&amp;Exportieren…</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="326"/>
+        <location filename="../main_window.py" line="348"/>
         <source>&amp;Demolish selected</source>
         <translation>Auswahl &amp;abreißen</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="326"/>
+        <location filename="../main_window.py" line="348"/>
         <source>Clear selection</source>
         <translation>Auswahl aufheben</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="327"/>
+        <location filename="../main_window.py" line="349"/>
         <source>Load &amp;variant (scenario)…</source>
         <translation>&amp;Variante (Szenario) laden…</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="327"/>
+        <location filename="../main_window.py" line="349"/>
         <source>Save variant (scenario)…</source>
         <translation>Variante (Szenario) speichern…</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="328"/>
+        <location filename="../main_window.py" line="350"/>
         <source>Isometric view</source>
         <translation>Isometrische Ansicht</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="328"/>
+        <location filename="../main_window.py" line="350"/>
         <source>Top view</source>
         <translation>Draufsicht</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="328"/>
+        <location filename="../main_window.py" line="350"/>
         <source>Front view (looking north)</source>
         <translation>Vorderansicht (Blick nach Norden)</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="329"/>
+        <location filename="../main_window.py" line="351"/>
         <source>North up</source>
         <translation>Norden oben</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="329"/>
+        <location filename="../main_window.py" line="351"/>
         <source>Zoom to selection</source>
         <translation>Auf Auswahl zoomen</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="329"/>
+        <location filename="../main_window.py" line="351"/>
         <source>Zoom to all</source>
         <translation>Alles zeigen</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="330"/>
-        <location filename="../main_window.py" line="342"/>
+        <location filename="../main_window.py" line="352"/>
+        <location filename="../main_window.py" line="370"/>
         <source>Select</source>
         <translation>Auswählen</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="330"/>
+        <location filename="../main_window.py" line="352"/>
         <source>Box select</source>
         <translation>Rechteckauswahl</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="330"/>
+        <location filename="../main_window.py" line="352"/>
         <source>Measure distance</source>
         <translation>Strecke messen</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="331"/>
+        <location filename="../main_window.py" line="353"/>
         <source>Measure height above ground</source>
         <translation>Höhe über Grund messen</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="331"/>
+        <location filename="../main_window.py" line="353"/>
         <source>Walk (eye height 1.6 m)</source>
         <translation>Begehen (Augenhöhe 1,6 m)</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="332"/>
+        <location filename="../main_window.py" line="354"/>
         <source>Measure the area of a surface</source>
         <translation>Fläche einer Oberfläche messen</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="333"/>
+        <location filename="../main_window.py" line="355"/>
         <source>Clear measurements</source>
         <translation>Messungen löschen</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="333"/>
-        <location filename="../main_window.py" line="1126"/>
+        <location filename="../main_window.py" line="355"/>
+        <location filename="../main_window.py" line="1207"/>
         <source>About Stadtbild</source>
         <translation>Über Stadtbild</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="335"/>
+        <location filename="../main_window.py" line="357"/>
         <source>Set &amp;height of selected…</source>
         <translation>&amp;Höhe der Auswahl festlegen…</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="335"/>
+        <location filename="../main_window.py" line="357"/>
         <source>Draw footprint and e&amp;xtrude</source>
         <translation>Grundriss zeichnen und e&amp;xtrudieren</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="336"/>
+        <location filename="../main_window.py" line="358"/>
         <source>&amp;Insert design (file) at a point…</source>
         <translation>Entwurf (Datei) an einem Punkt &amp;einfügen…</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="336"/>
+        <location filename="../main_window.py" line="358"/>
         <source>Add 2D &amp;layer (GeoJSON, GPKG, SHP)…</source>
         <translation>2D-&amp;Ebene hinzufügen (GeoJSON, GPKG, SHP)…</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="341"/>
+        <location filename="../main_window.py" line="369"/>
         <source>Open</source>
         <translation>Öffnen</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="341"/>
+        <location filename="../main_window.py" line="369"/>
         <source>Iso</source>
         <translation>Iso</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="341"/>
+        <location filename="../main_window.py" line="369"/>
         <source>Top</source>
         <translation>Oben</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="341"/>
+        <location filename="../main_window.py" line="369"/>
         <source>Front</source>
         <translation>Vorne</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="342"/>
+        <location filename="../main_window.py" line="370"/>
         <source>North</source>
         <translation>Nord</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="342"/>
+        <location filename="../main_window.py" line="370"/>
         <source>Zoom</source>
         <translation>Zoom</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="343"/>
+        <location filename="../main_window.py" line="371"/>
         <source>Box</source>
         <translation>Rechteck</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="343"/>
+        <location filename="../main_window.py" line="371"/>
         <location filename="../measure_panel.py" line="27"/>
         <source>Distance</source>
         <translation>Strecke</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="1132"/>
+        <location filename="../main_window.py" line="1213"/>
         <source>quitting</source>
         <translation>Stadtbild beendet wird</translation>
     </message>
     <message>
-        <location filename="../bplan.py" line="34"/>
-        <location filename="../main_window.py" line="343"/>
+        <location filename="../bplan.py" line="31"/>
+        <location filename="../main_window.py" line="371"/>
         <source>Height</source>
-        <extracomment>the part of a building outside the Baugrenze and the stretch of Baulinie not built on</extracomment>
         <translation>Höhe</translation>
     </message>
     <message>
-        <location filename="../bplan.py" line="34"/>
+        <location filename="../bplan.py" line="31"/>
         <source>Baugrenze</source>
         <translation>Baugrenze</translation>
     </message>
     <message>
-        <location filename="../bplan.py" line="35"/>
+        <location filename="../bplan.py" line="32"/>
         <source>Baulinie</source>
         <translation>Baulinie</translation>
     </message>
     <message>
-        <location filename="../bplan.py" line="35"/>
+        <location filename="../bplan.py" line="32"/>
         <source>Storeys</source>
         <translation>Geschosse</translation>
     </message>
     <message>
-        <location filename="../bplan.py" line="37"/>
+        <location filename="../bplan.py" line="34"/>
         <source>new</source>
         <translation>neu</translation>
     </message>
     <message>
-        <location filename="../bplan.py" line="37"/>
+        <location filename="../bplan.py" line="34"/>
         <source>changed</source>
         <translation>geändert</translation>
     </message>
     <message>
-        <location filename="../bplan.py" line="38"/>
+        <location filename="../bplan.py" line="35"/>
         <source>existing</source>
         <translation>Bestand</translation>
     </message>
     <message>
-        <location filename="../bplan.py" line="64"/>
-        <location filename="../bplan.py" line="239"/>
-        <location filename="../bplan.py" line="241"/>
+        <location filename="../bplan.py" line="61"/>
+        <location filename="../bplan.py" line="178"/>
+        <location filename="../bplan.py" line="180"/>
         <source>Bebauungsplan check</source>
         <translation>Prüfung Bebauungsplan</translation>
     </message>
     <message>
-        <location filename="../bplan.py" line="67"/>
+        <location filename="../bplan.py" line="64"/>
         <source>Every building of the variant in the plan area against the Bebauungsplan (XPlanGML): inside the Baufenster, on the Baulinie, eave / ridge / top heights, full storeys, GRZ and GFZ per zone.</source>
         <translation>Jedes Gebäude der Variante im Plangebiet gegen den Bebauungsplan (XPlanGML): innerhalb der Baufenster, auf der Baulinie, Trauf-, First- und Gebäudehöhe, Vollgeschosse, GRZ und GFZ je Baugebiet.</translation>
     </message>
     <message>
-        <location filename="../bplan.py" line="81"/>
+        <location filename="../bplan.py" line="78"/>
         <source>Tolerance [m]</source>
         <translation>Toleranz [m]</translation>
     </message>
     <message>
-        <location filename="../bplan.py" line="86"/>
+        <location filename="../bplan.py" line="83"/>
         <source>Storey height (estimate) [m]</source>
         <translation>Geschosshöhe (Schätzung) [m]</translation>
     </message>
     <message>
-        <location filename="../bplan.py" line="108"/>
+        <location filename="../bplan.py" line="105"/>
         <source>Load Bebauungsplan (XPlanGML) …</source>
         <translation>Bebauungsplan laden (XPlanGML) …</translation>
     </message>
     <message>
-        <location filename="../bplan.py" line="109"/>
-        <location filename="../bplan.py" line="297"/>
+        <location filename="../bplan.py" line="106"/>
+        <location filename="../bplan.py" line="236"/>
         <source>Hide existing buildings in the plan area</source>
         <translation>Bestand im Plangebiet ausblenden</translation>
     </message>
     <message>
-        <location filename="../bplan.py" line="110"/>
+        <location filename="../bplan.py" line="107"/>
         <source>Save report (PDF, GeoJSON, GeoPackage, CSV) …</source>
         <translation>Bericht speichern (PDF, GeoJSON, GeoPackage, CSV) …</translation>
     </message>
     <message>
-        <location filename="../attributes.py" line="115"/>
-        <location filename="../bplan.py" line="111"/>
+        <location filename="../attributes.py" line="109"/>
+        <location filename="../bplan.py" line="108"/>
         <source>Building</source>
         <extracomment>CityGML classes shown in the UI language in headers (the table keeps the standard&apos;s name)</extracomment>
         <translation>Gebäude</translation>
     </message>
     <message>
-        <location filename="../bplan.py" line="111"/>
+        <location filename="../bplan.py" line="108"/>
         <source>Status</source>
         <translation>Status</translation>
     </message>
     <message>
-        <location filename="../bplan.py" line="111"/>
+        <location filename="../bplan.py" line="108"/>
         <source>Result</source>
         <translation>Ergebnis</translation>
     </message>
     <message>
-        <location filename="../bplan.py" line="111"/>
+        <location filename="../bplan.py" line="108"/>
         <location filename="../measure_panel.py" line="67"/>
         <source>Details</source>
         <translation>Details</translation>
     </message>
     <message>
-        <location filename="../bplan.py" line="126"/>
+        <location filename="../bplan.py" line="123"/>
         <source>Load a Bebauungsplan first (File ▸ Load Bebauungsplan…)</source>
         <translation>Zuerst einen Bebauungsplan laden (Datei ▸ Bebauungsplan laden…)</translation>
     </message>
     <message>
-        <location filename="../bplan.py" line="143"/>
+        <location filename="../bplan.py" line="140"/>
         <source>plan {name}, tolerance {tol} m</source>
         <translation>Plan {name}, Toleranz {tol} m</translation>
     </message>
     <message>
-        <location filename="../bplan.py" line="232"/>
+        <location filename="../bplan.py" line="171"/>
         <source>{n} buildings checked: {ok} compliant, {bad} with violations; {v} violations</source>
         <translation>{n} Gebäude geprüft: {ok} eingehalten, {bad} mit Verstößen; {v} Verstöße</translation>
     </message>
     <message>
-        <location filename="../bplan.py" line="235"/>
+        <location filename="../bplan.py" line="174"/>
         <source>GRZ/GFZ exceeded in {z} zones</source>
         <translation>GRZ/GFZ in {z} Baugebieten überschritten</translation>
     </message>
     <message>
-        <location filename="../bplan.py" line="236"/>
+        <location filename="../bplan.py" line="175"/>
         <source>Compliant with the plan</source>
         <translation>Festsetzungen eingehalten</translation>
     </message>
     <message>
-        <location filename="../bplan.py" line="236"/>
+        <location filename="../bplan.py" line="175"/>
         <source>Violation</source>
         <translation>Verstoß</translation>
     </message>
     <message>
-        <location filename="../bplan.py" line="238"/>
+        <location filename="../bplan.py" line="177"/>
         <source>Outside the Baugrenze / Baulinie not met</source>
         <translation>außerhalb der Baugrenze / Baulinie nicht eingehalten</translation>
     </message>
     <message>
-        <location filename="../bplan.py" line="296"/>
+        <location filename="../bplan.py" line="235"/>
         <source>Load &amp;Bebauungsplan (XPlanGML)…</source>
         <translation>&amp;Bebauungsplan laden (XPlanGML)…</translation>
     </message>
     <message>
-        <location filename="../bplan.py" line="302"/>
+        <location filename="../bplan.py" line="241"/>
         <source>Load Bebauungsplan</source>
         <translation>Bebauungsplan laden</translation>
     </message>
     <message>
-        <location filename="../bplan.py" line="303"/>
+        <location filename="../bplan.py" line="242"/>
         <source>XPlanGML (*.gml *.xml);;All files (*)</source>
         <translation>XPlanGML (*.gml *.xml);;Alle Dateien (*)</translation>
     </message>
     <message>
-        <location filename="../bplan.py" line="314"/>
+        <location filename="../bplan.py" line="253"/>
         <source>Open a city model first; the plan is then placed in its coordinate system</source>
         <translation>Zuerst ein Stadtmodell öffnen; der Plan wird dann in dessen Koordinatensystem gelegt</translation>
     </message>
     <message>
-        <location filename="../bplan.py" line="326"/>
-        <location filename="../bplan.py" line="520"/>
+        <location filename="../bplan.py" line="265"/>
+        <location filename="../bplan.py" line="459"/>
         <source>Bebauungsplan</source>
         <translation>Bebauungsplan</translation>
     </message>
     <message>
-        <location filename="../bplan.py" line="339"/>
+        <location filename="../bplan.py" line="278"/>
         <source>Baufenster 3D ({name})</source>
         <translation>Baufenster 3D ({name})</translation>
     </message>
     <message>
-        <location filename="../bplan.py" line="341"/>
+        <location filename="../bplan.py" line="280"/>
         <source>Plan on the ground ({name})</source>
         <translation>Plan am Boden ({name})</translation>
     </message>
     <message>
-        <location filename="../bplan.py" line="348"/>
+        <location filename="../bplan.py" line="287"/>
         <source>Bebauungsplan {name} (XPlanGML {v}): {bf} Baufenster, {btf} zones</source>
         <translation>Bebauungsplan {name} (XPlanGML {v}): {bf} Baufenster, {btf} Baugebiete</translation>
     </message>
     <message>
-        <location filename="../bplan.py" line="352"/>
+        <location filename="../bplan.py" line="291"/>
         <source>{file}: the plan area does not overlap the city model (plan {a}, model {b})</source>
         <translation>{file}: das Plangebiet liegt nicht im Stadtmodell (Plan {a}, Modell {b})</translation>
     </message>
     <message>
-        <location filename="../bplan.py" line="454"/>
+        <location filename="../bplan.py" line="393"/>
         <source>{n} existing buildings in the plan area hidden</source>
         <translation>{n} Bestandsgebäude im Plangebiet ausgeblendet</translation>
     </message>
     <message>
-        <location filename="../bplan.py" line="466"/>
+        <location filename="../bplan.py" line="405"/>
         <source>No Bebauungsplan loaded.</source>
         <translation>Kein Bebauungsplan geladen.</translation>
     </message>
     <message>
-        <location filename="../bplan.py" line="469"/>
+        <location filename="../bplan.py" line="408"/>
         <source>{name} (XPlanGML {v}): {bf} Baufenster, {btf} zones, CRS {crs}</source>
         <translation>{name} (XPlanGML {v}): {bf} Baufenster, {btf} Baugebiete, KBS {crs}</translation>
     </message>
     <message>
-        <location filename="../bplan.py" line="483"/>
-        <location filename="../bplan.py" line="520"/>
+        <location filename="../bplan.py" line="422"/>
+        <location filename="../bplan.py" line="459"/>
         <source>compliant</source>
         <translation>eingehalten</translation>
     </message>
     <message>
-        <location filename="../bplan.py" line="490"/>
+        <location filename="../bplan.py" line="429"/>
         <source>zone</source>
         <translation>Baugebiet</translation>
     </message>
     <message>
-        <location filename="../bplan.py" line="520"/>
+        <location filename="../bplan.py" line="459"/>
         <source>violation</source>
         <translation>Verstoß</translation>
     </message>
     <message>
-        <location filename="../bplan.py" line="521"/>
+        <location filename="../bplan.py" line="460"/>
         <source>Baufenster</source>
         <translation>Baufenster</translation>
     </message>
     <message>
-        <location filename="../bplan.py" line="522"/>
+        <location filename="../bplan.py" line="461"/>
         <source>Outside the Baugrenze [m²]</source>
         <translation>außerhalb der Baugrenze [m²]</translation>
     </message>
     <message>
-        <location filename="../bplan.py" line="523"/>
+        <location filename="../bplan.py" line="462"/>
         <source>Largest distance outside [m]</source>
         <translation>größter Abstand außerhalb [m]</translation>
     </message>
     <message>
-        <location filename="../bplan.py" line="524"/>
+        <location filename="../bplan.py" line="463"/>
         <source>Eave / top [m]</source>
         <translation>Traufe / Oberkante [m]</translation>
     </message>
     <message>
-        <location filename="../bplan.py" line="525"/>
+        <location filename="../bplan.py" line="464"/>
         <source>Height limits</source>
         <translation>Höhenfestsetzungen</translation>
     </message>
     <message>
-        <location filename="../bplan.py" line="526"/>
+        <location filename="../bplan.py" line="465"/>
         <source>Full storeys</source>
         <translation>Vollgeschosse</translation>
     </message>
     <message>
-        <location filename="../bplan.py" line="536"/>
+        <location filename="../bplan.py" line="475"/>
         <source>Run the Bebauungsplan check first</source>
         <translation>Zuerst die Prüfung gegen den Bebauungsplan starten</translation>
     </message>
     <message>
-        <location filename="../bplan.py" line="538"/>
+        <location filename="../bplan.py" line="477"/>
         <source>Save report</source>
         <translation>Bericht speichern</translation>
     </message>
     <message>
-        <location filename="../bplan.py" line="539"/>
+        <location filename="../bplan.py" line="478"/>
         <source>PDF (*.pdf);;GeoJSON (*.geojson);;GeoPackage (*.gpkg);;CSV (*.csv)</source>
         <translation>PDF (*.pdf);;GeoJSON (*.geojson);;GeoPackage (*.gpkg);;CSV (*.csv)</translation>
     </message>
     <message>
-        <location filename="../bplan.py" line="558"/>
+        <location filename="../bplan.py" line="497"/>
         <source>Report saved: {path}</source>
         <translation>Bericht gespeichert: {path}</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="344"/>
+        <location filename="../main_window.py" line="372"/>
         <location filename="../measure_panel.py" line="33"/>
         <source>Area</source>
         <translation>Fläche</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="345"/>
+        <location filename="../main_window.py" line="373"/>
         <source>Walk</source>
         <translation>Begehen</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="345"/>
+        <location filename="../main_window.py" line="373"/>
         <source>Demolish</source>
         <translation>Abreißen</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="345"/>
+        <location filename="../main_window.py" line="373"/>
         <source>Extrude</source>
         <translation>Extrudieren</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="352"/>
+        <location filename="../main_window.py" line="380"/>
         <source>&amp;Undo</source>
         <translation>&amp;Rückgängig</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="353"/>
+        <location filename="../main_window.py" line="381"/>
         <source>&amp;Redo</source>
         <translation>&amp;Wiederherstellen</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="355"/>
+        <location filename="../main_window.py" line="383"/>
         <source>&amp;File</source>
         <translation>&amp;Datei</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="355"/>
+        <location filename="../main_window.py" line="383"/>
         <source>&amp;Edit</source>
         <translation>&amp;Bearbeiten</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="355"/>
+        <location filename="../main_window.py" line="383"/>
         <source>&amp;View</source>
         <translation>&amp;Ansicht</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="355"/>
+        <location filename="../main_window.py" line="383"/>
         <source>&amp;Tools</source>
         <translation>&amp;Werkzeuge</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="356"/>
+        <location filename="../main_window.py" line="384"/>
         <source>&amp;Language</source>
         <translation>&amp;Sprache</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="356"/>
+        <location filename="../main_window.py" line="384"/>
         <source>&amp;Help</source>
         <translation>&amp;Hilfe</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="359"/>
+        <location filename="../main_window.py" line="387"/>
         <source>Recent files</source>
         <translation>Zuletzt geöffnet</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="360"/>
+        <location filename="../main_window.py" line="388"/>
         <source>Panels</source>
         <translation>Fenster</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="361"/>
+        <location filename="../main_window.py" line="390"/>
         <source>Tools</source>
         <translation>Werkzeuge</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="374"/>
+        <location filename="../main_window.py" line="403"/>
         <source>Open a city model: File ▸ Open, or drop files here</source>
         <translation>Stadtmodell öffnen: Datei ▸ Öffnen, oder Dateien hierher ziehen</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="387"/>
-        <location filename="../main_window.py" line="428"/>
+        <location filename="../main_window.py" line="416"/>
+        <location filename="../main_window.py" line="457"/>
         <source>opening another model</source>
         <translation>ein anderes Modell geöffnet wird</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="390"/>
+        <location filename="../main_window.py" line="419"/>
         <source>Open city model(s)</source>
         <translation>Stadtmodell(e) öffnen</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="395"/>
+        <location filename="../main_window.py" line="424"/>
         <source>Open a folder of tiles</source>
         <translation>Ordner mit Kacheln öffnen</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="408"/>
+        <location filename="../main_window.py" line="437"/>
         <source>(none)</source>
         <translation>(keine)</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="412"/>
+        <location filename="../main_window.py" line="441"/>
         <source>Clear list</source>
         <translation>Liste leeren</translation>
     </message>
     <message>
-        <location filename="../bplan.py" line="325"/>
-        <location filename="../main_window.py" line="457"/>
+        <location filename="../bplan.py" line="264"/>
+        <location filename="../main_window.py" line="486"/>
         <source>Loading {name} …</source>
         <translation>Lade {name} …</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="458"/>
-        <location filename="../project_io.py" line="431"/>
+        <location filename="../main_window.py" line="487"/>
+        <location filename="../project_io.py" line="432"/>
         <source>Loading</source>
         <translation>Laden</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="472"/>
+        <location filename="../main_window.py" line="501"/>
         <source>Loading cancelled</source>
         <translation>Laden abgebrochen</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="486"/>
+        <location filename="../main_window.py" line="515"/>
         <source>{file}: nothing to show: the model has no surface geometry</source>
         <translation>{file}: nichts darzustellen: das Modell hat keine Flächengeometrie</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="518"/>
+        <location filename="../main_window.py" line="552"/>
         <source>unknown CRS</source>
         <translation>unbekanntes Koordinatensystem</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="520"/>
+        <location filename="../main_window.py" line="554"/>
         <source>{n} objects, {t} triangles, {crs} – first frame after {s} s</source>
         <translation>{n} Objekte, {t} Dreiecke, {crs} – erstes Bild nach {s} s</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="552"/>
+        <location filename="../main_window.py" line="586"/>
         <source>Metrics</source>
         <translation>Kennzahlen</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="559"/>
+        <location filename="../main_window.py" line="593"/>
         <source>Stadtbild – error</source>
         <translation>Stadtbild – Fehler</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="562"/>
+        <location filename="../main_window.py" line="596"/>
         <source>Copy log</source>
         <translation>Log kopieren</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="563"/>
+        <location filename="../main_window.py" line="597"/>
         <source>Copy this message and the end of the log file, e.g. for a support request</source>
         <translation>Diese Meldung und das Ende der Protokolldatei kopieren, z. B. für eine Supportanfrage</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="654"/>
+        <location filename="../main_window.py" line="688"/>
         <source>{n} selected</source>
         <translation>{n} ausgewählt</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="663"/>
+        <location filename="../main_window.py" line="697"/>
         <source>{h} m above ground</source>
         <translation>{h} m über Grund</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="672"/>
-        <location filename="../main_window.py" line="973"/>
+        <location filename="../main_window.py" line="706"/>
+        <location filename="../main_window.py" line="1024"/>
         <source>Select buildings first (click in the 3D view)</source>
         <translation>Erst Gebäude auswählen (Klick in die 3D-Ansicht)</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="683"/>
+        <location filename="../main_window.py" line="717"/>
         <source>Edits go into the new variant “{name}”; Bestand stays the untouched source (rename the variant in the Variants panel)</source>
         <translation>Änderungen gehen in die neue Variante „{name}“; der Bestand bleibt unverändert (umbenennen im Fenster Varianten)</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="719"/>
+        <location filename="../main_window.py" line="754"/>
         <source>Load variant</source>
         <translation>Variante laden</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="719"/>
+        <location filename="../main_window.py" line="754"/>
         <source>Scenarios (*.scenario.json *.json)</source>
         <translation>Szenarien (*.scenario.json *.json)</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="737"/>
+        <location filename="../main_window.py" line="772"/>
         <source>Save variant</source>
         <translation>Variante speichern</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="738"/>
+        <location filename="../main_window.py" line="773"/>
         <source>Scenarios (*.scenario.json)</source>
         <translation>Szenarien (*.scenario.json)</translation>
     </message>
     <message>
-        <location filename="../export_dialog.py" line="42"/>
+        <location filename="../export_dialog.py" line="49"/>
         <source>Stadtbild – replace file?</source>
         <extracomment>the formats of the dialog: (label, file endings; the first is appended to a name without one)</extracomment>
         <translation>Stadtbild – Datei ersetzen?</translation>
     </message>
     <message>
-        <location filename="../export_dialog.py" line="43"/>
+        <location filename="../export_dialog.py" line="50"/>
         <source>{file} already exists. Replace it?</source>
         <translation>{file} existiert bereits. Ersetzen?</translation>
     </message>
     <message>
-        <location filename="../export_dialog.py" line="55"/>
-        <location filename="../export_dialog.py" line="99"/>
-        <location filename="../export_dialog.py" line="152"/>
+        <location filename="../export_dialog.py" line="63"/>
+        <location filename="../export_dialog.py" line="114"/>
+        <location filename="../export_dialog.py" line="167"/>
         <source>Export</source>
         <translation>Export</translation>
     </message>
     <message>
-        <location filename="../export_dialog.py" line="63"/>
+        <location filename="../export_dialog.py" line="71"/>
         <location filename="../publish_dialog.py" line="23"/>
         <source>Browse…</source>
         <translation>Durchsuchen…</translation>
     </message>
     <message>
-        <location filename="../export_dialog.py" line="65"/>
+        <location filename="../export_dialog.py" line="73"/>
         <source>Public export: leave out internal attributes (owners, addresses, parcels)</source>
         <translation>Öffentlicher Export: interne Attribute weglassen (Eigentümer, Adressen, Flurstücke)</translation>
     </message>
     <message>
-        <location filename="../export_dialog.py" line="73"/>
+        <location filename="../export_dialog.py" line="81"/>
         <source>Format:</source>
         <translation>Format:</translation>
     </message>
     <message>
-        <location filename="../export_dialog.py" line="75"/>
+        <location filename="../export_dialog.py" line="83"/>
         <source>File:</source>
         <translation>Datei:</translation>
     </message>
     <message>
-        <location filename="../bplan.py" line="550"/>
-        <location filename="../export_dialog.py" line="122"/>
-        <location filename="../main_window.py" line="741"/>
-        <location filename="../project_io.py" line="361"/>
+        <location filename="../bplan.py" line="489"/>
+        <location filename="../export_dialog.py" line="137"/>
+        <location filename="../main_window.py" line="776"/>
+        <location filename="../project_io.py" line="362"/>
         <source>{file}: refusing to overwrite an input file</source>
         <translation>{file}: eine Eingabedatei wird nicht überschrieben</translation>
     </message>
     <message>
-        <location filename="../export_dialog.py" line="149"/>
+        <location filename="../export_dialog.py" line="164"/>
         <source>Exported {n} objects to {file}</source>
         <translation>{n} Objekte nach {file} exportiert</translation>
     </message>
     <message>
-        <location filename="../export_dialog.py" line="174"/>
+        <location filename="../export_dialog.py" line="189"/>
         <source>Report with {n} analyses written to {file}</source>
         <translation>Bericht mit {n} Analysen geschrieben: {file}</translation>
     </message>
     <message>
-        <location filename="../export_dialog.py" line="177"/>
+        <location filename="../export_dialog.py" line="192"/>
         <source>Report</source>
         <translation>Bericht</translation>
     </message>
     <message>
-        <location filename="../export_dialog.py" line="183"/>
+        <location filename="../export_dialog.py" line="198"/>
         <location filename="../geo_layers.py" line="96"/>
-        <location filename="../main_window.py" line="789"/>
-        <location filename="../project_io.py" line="364"/>
-        <location filename="../project_io.py" line="522"/>
+        <location filename="../main_window.py" line="825"/>
+        <location filename="../project_io.py" line="365"/>
+        <location filename="../project_io.py" line="525"/>
         <location filename="../publish_dialog.py" line="81"/>
         <location filename="../publish_dialog.py" line="117"/>
         <source>Open a city model first</source>
@@ -1682,68 +1671,67 @@
         <translation>Bitte zuerst ein Stadtmodell öffnen</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="804"/>
+        <location filename="../main_window.py" line="846"/>
         <source>Running {name} …</source>
         <translation>{name} läuft …</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="874"/>
+        <location filename="../main_window.py" line="924"/>
         <source>Cancelled</source>
         <translation>Abgebrochen</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="903"/>
+        <location filename="../main_window.py" line="953"/>
         <source>Sun: azimuth {az}°, elevation {el}° ({tz}, {utc} UTC)</source>
         <translation>Sonne: Azimut {az}°, Höhe {el}° ({tz}, {utc} UTC)</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="962"/>
+        <location filename="../main_window.py" line="1013"/>
         <source>New building {id}</source>
         <translation>Neues Gebäude {id}</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="992"/>
+        <location filename="../main_window.py" line="1043"/>
         <source>Insert design</source>
         <translation>Entwurf einfügen</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="993"/>
+        <location filename="../main_window.py" line="1044"/>
         <source>Designs (*.glb *.gltf *.obj *.stl *.ifc *.json *.gml);;All files (*)</source>
         <translation>Entwürfe (*.glb *.gltf *.obj *.stl *.ifc *.json *.gml);;Alle Dateien (*)</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="1019"/>
+        <location filename="../main_window.py" line="1070"/>
         <source>Insert {name}</source>
         <translation>{name} einfügen</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="1028"/>
+        <location filename="../main_window.py" line="1079"/>
         <source>Click the insertion point in the 3D view</source>
         <translation>Einfügepunkt in der 3D-Ansicht anklicken</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="1031"/>
+        <location filename="../main_window.py" line="1111"/>
         <source>Add 2D layer</source>
         <translation>2D-Ebene hinzufügen</translation>
     </message>
     <message>
-        <location filename="../analysis.py" line="461"/>
-        <location filename="../main_window.py" line="1032"/>
+        <location filename="../geo_layers.py" line="256"/>
         <source>GIS layers (*.geojson *.json *.gpkg *.shp);;All files (*)</source>
         <translation>GIS-Ebenen (*.geojson *.json *.gpkg *.shp);;Alle Dateien (*)</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="1044"/>
+        <location filename="../main_window.py" line="1123"/>
         <source>Click a point in the 3D view</source>
         <translation>Einen Punkt in der 3D-Ansicht anklicken</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="1102"/>
+        <location filename="../main_window.py" line="1183"/>
         <source>Save image of the view</source>
         <translation>Bild der Ansicht speichern</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="1127"/>
+        <location filename="../main_window.py" line="1208"/>
         <source>&lt;b&gt;Stadtbild&lt;/b&gt; {v}&lt;br&gt;3D city-model viewer and planning tool.&lt;br&gt;Licence: GPL-3.0-or-later. Works fully offline.</source>
         <translation>&lt;b&gt;Stadtbild&lt;/b&gt; {v}&lt;br&gt;3D-Stadtmodell-Betrachter und Planungswerkzeug.&lt;br&gt;Lizenz: GPL-3.0-or-later. Arbeitet vollständig offline.</translation>
     </message>
@@ -1830,7 +1818,7 @@
         <translation>&lt;Ausgangszustand&gt;</translation>
     </message>
     <message>
-        <location filename="../state.py" line="162"/>
+        <location filename="../state.py" line="163"/>
         <location filename="../variants.py" line="85"/>
         <source>Existing</source>
         <extracomment>results kept per variant and analysis (the newest; visible ones always stay)</extracomment>
@@ -1840,6 +1828,11 @@
         <location filename="../variants.py" line="181"/>
         <source>{n} edits</source>
         <translation>{n} Änderungen</translation>
+    </message>
+    <message>
+        <location filename="../variants.py" line="181"/>
+        <source>{n} edit</source>
+        <translation>{n} Änderung</translation>
     </message>
     <message>
         <location filename="../variants.py" line="195"/>
@@ -1872,17 +1865,17 @@
         <translation>Name</translation>
     </message>
     <message>
-        <location filename="../i18n.py" line="136"/>
+        <location filename="../i18n.py" line="144"/>
         <source>Distance {d} m (horizontal {h} m, height difference {z} m)</source>
         <translation>Strecke {d} m (horizontal {h} m, Höhenunterschied {z} m)</translation>
     </message>
     <message>
-        <location filename="../i18n.py" line="139"/>
+        <location filename="../i18n.py" line="147"/>
         <source>Height above ground {h} m (absolute height {z} m)</source>
         <translation>Höhe über Grund {h} m (absolute Höhe {z} m)</translation>
     </message>
     <message>
-        <location filename="../i18n.py" line="141"/>
+        <location filename="../i18n.py" line="149"/>
         <source>Area {a} m² ({s}, tilt {t}°)</source>
         <translation>Fläche {a} m² ({s}, Neigung {t}°)</translation>
     </message>
@@ -1894,14 +1887,26 @@
     <message>
         <location filename="../autosave.py" line="148"/>
         <location filename="../project_io.py" line="243"/>
-        <source>{n} unsaved edit(s)</source>
-        <translation>{n} ungesicherte Änderung(en)</translation>
+        <source>{n} unsaved edit</source>
+        <translation>{n} ungesicherte Änderung</translation>
+    </message>
+    <message>
+        <location filename="../autosave.py" line="148"/>
+        <location filename="../project_io.py" line="243"/>
+        <source>{n} unsaved edits</source>
+        <translation>{n} ungesicherte Änderungen</translation>
     </message>
     <message>
         <location filename="../autosave.py" line="150"/>
         <location filename="../project_io.py" line="245"/>
-        <source>{n} 2D layer(s)</source>
-        <translation>{n} 2D-Ebene(n)</translation>
+        <source>{n} 2D layer</source>
+        <translation>{n} 2D-Ebene</translation>
+    </message>
+    <message>
+        <location filename="../autosave.py" line="150"/>
+        <location filename="../project_io.py" line="245"/>
+        <source>{n} 2D layers</source>
+        <translation>{n} 2D-Ebenen</translation>
     </message>
     <message>
         <location filename="../autosave.py" line="152"/>
@@ -1935,16 +1940,21 @@
     </message>
     <message>
         <location filename="../autosave.py" line="230"/>
-        <source>Recovered {n} edit(s)</source>
-        <translation>{n} Änderung(en) wiederhergestellt</translation>
+        <source>Recovered {n} edit</source>
+        <translation>{n} Änderung wiederhergestellt</translation>
     </message>
     <message>
-        <location filename="../city_tiles.py" line="112"/>
+        <location filename="../autosave.py" line="230"/>
+        <source>Recovered {n} edits</source>
+        <translation>{n} Änderungen wiederhergestellt</translation>
+    </message>
+    <message>
+        <location filename="../city_tiles.py" line="106"/>
         <source>Open a city (folder of tiles)</source>
         <translation>Stadt öffnen (Ordner mit Kacheln)</translation>
     </message>
     <message>
-        <location filename="../city_tiles.py" line="134"/>
+        <location filename="../city_tiles.py" line="128"/>
         <source>City: {done} of {n} tiles loaded ({mb} MB meshes)</source>
         <translation>Stadt: {done} von {n} Kacheln geladen ({mb} MB Meshes)</translation>
     </message>
@@ -2186,64 +2196,64 @@
         <translation>Varianten vergleichen…</translation>
     </message>
     <message>
-        <location filename="../project_io.py" line="348"/>
+        <location filename="../project_io.py" line="349"/>
         <source>Save project</source>
         <translation>Projekt speichern</translation>
     </message>
     <message>
-        <location filename="../project_io.py" line="374"/>
+        <location filename="../project_io.py" line="375"/>
         <source>Project saved: {file}</source>
         <translation>Projekt gespeichert: {file}</translation>
     </message>
     <message>
-        <location filename="../project_io.py" line="380"/>
+        <location filename="../project_io.py" line="381"/>
         <source>starting a new project</source>
         <translation>ein neues Projekt begonnen wird</translation>
     </message>
     <message>
-        <location filename="../project_io.py" line="386"/>
+        <location filename="../project_io.py" line="387"/>
         <source>New project</source>
         <translation>Neues Projekt</translation>
     </message>
     <message>
-        <location filename="../project_io.py" line="389"/>
+        <location filename="../project_io.py" line="390"/>
         <source>opening another project</source>
         <translation>ein anderes Projekt geöffnet wird</translation>
     </message>
     <message>
-        <location filename="../project_io.py" line="391"/>
+        <location filename="../project_io.py" line="392"/>
         <source>Open project</source>
         <translation>Projekt öffnen</translation>
     </message>
     <message>
-        <location filename="../project_io.py" line="409"/>
+        <location filename="../project_io.py" line="410"/>
         <source>Stadtbild – project</source>
         <translation>Stadtbild – Projekt</translation>
     </message>
     <message>
-        <location filename="../project_io.py" line="410"/>
+        <location filename="../project_io.py" line="411"/>
         <source>The project&apos;s source data has changed since it was saved:</source>
         <translation>Die Quelldaten des Projekts haben sich seit dem Speichern geändert:</translation>
     </message>
     <message>
-        <location filename="../project_io.py" line="416"/>
+        <location filename="../project_io.py" line="417"/>
         <source>{file}: a source file of the project is missing</source>
         <translation>{file}: eine Quelldatei des Projekts fehlt</translation>
     </message>
     <message>
-        <location filename="../project_io.py" line="430"/>
+        <location filename="../project_io.py" line="431"/>
         <source>Opening project {name} …</source>
         <translation>Projekt {name} wird geöffnet …</translation>
     </message>
     <message>
-        <location filename="../project_io.py" line="493"/>
+        <location filename="../project_io.py" line="496"/>
         <source>Project opened: {file}</source>
         <translation>Projekt geöffnet: {file}</translation>
     </message>
     <message>
-        <location filename="../project_io.py" line="541"/>
-        <location filename="../project_io.py" line="548"/>
-        <location filename="../project_io.py" line="599"/>
+        <location filename="../project_io.py" line="544"/>
+        <location filename="../project_io.py" line="551"/>
+        <location filename="../project_io.py" line="602"/>
         <source>Compare variants</source>
         <translation>Varianten vergleichen</translation>
     </message>
@@ -2359,13 +2369,13 @@
         <translation>PV-Ertrag je Monat [kWh], gesamt {total} kWh/a</translation>
     </message>
     <message>
-        <location filename="../attributes.py" line="95"/>
+        <location filename="../attributes.py" line="87"/>
         <location filename="../solar_panel.py" line="156"/>
         <source>yes</source>
         <translation>ja</translation>
     </message>
     <message>
-        <location filename="../attributes.py" line="95"/>
+        <location filename="../attributes.py" line="87"/>
         <location filename="../solar_panel.py" line="156"/>
         <source>no</source>
         <translation>nein</translation>
@@ -2391,62 +2401,62 @@
         <translation>{area} m² Dach, {suitable} m² geeignet, {kwp} kWp, {kwh} kWh/a</translation>
     </message>
     <message>
-        <location filename="../transform_tool.py" line="123"/>
+        <location filename="../transform_tool.py" line="122"/>
         <source>&amp;Move/rotate buildings (drag)</source>
         <translation>&amp;Gebäude verschieben/drehen (ziehen)</translation>
     </message>
     <message>
-        <location filename="../transform_tool.py" line="124"/>
+        <location filename="../transform_tool.py" line="123"/>
         <source>Move/rotate</source>
         <translation>Verschieben/Drehen</translation>
     </message>
     <message>
-        <location filename="../transform_tool.py" line="125"/>
+        <location filename="../transform_tool.py" line="124"/>
         <source>Move/rotate: drag a building; Shift+drag or Alt+wheel rotates, Ctrl snaps (0.5 m / 5°), Esc cancels</source>
         <translation>Verschieben/Drehen: Gebäude ziehen; Umschalt+Ziehen oder Alt+Mausrad dreht, Strg rastet ein (0,5 m / 5°), Esc bricht ab</translation>
     </message>
     <message>
-        <location filename="../transform_tool.py" line="171"/>
+        <location filename="../transform_tool.py" line="170"/>
         <source>Move/rotate {ids}: drag to move, Shift+drag or Alt+wheel to rotate, Ctrl snaps (0.5 m / 5°), Esc cancels</source>
         <translation>{ids} verschieben/drehen: ziehen verschiebt, Umschalt+Ziehen oder Alt+Mausrad dreht, Strg rastet ein (0,5 m / 5°), Esc bricht ab</translation>
     </message>
     <message>
-        <location filename="../transform_tool.py" line="174"/>
+        <location filename="../transform_tool.py" line="173"/>
         <source>Move/rotate: click or drag a building</source>
         <translation>Verschieben/Drehen: Gebäude anklicken oder ziehen</translation>
     </message>
     <message>
-        <location filename="../transform_tool.py" line="280"/>
+        <location filename="../transform_tool.py" line="267"/>
         <source>Offset {dx} m, {dy} m (distance {d} m) · rotation {a}°{snap}</source>
         <translation>Versatz {dx} m, {dy} m (Abstand {d} m) · Drehung {a}°{snap}</translation>
     </message>
     <message>
-        <location filename="../transform_tool.py" line="283"/>
+        <location filename="../transform_tool.py" line="270"/>
         <source> · snapping</source>
         <translation> · eingerastet</translation>
     </message>
     <message>
-        <location filename="../transform_tool.py" line="301"/>
+        <location filename="../transform_tool.py" line="288"/>
         <source>rotate {a}°</source>
         <translation>drehen {a}°</translation>
     </message>
     <message>
-        <location filename="../transform_tool.py" line="303"/>
+        <location filename="../transform_tool.py" line="290"/>
         <source>move {d} m</source>
         <translation>verschieben {d} m</translation>
     </message>
     <message>
-        <location filename="../transform_tool.py" line="306"/>
+        <location filename="../transform_tool.py" line="293"/>
         <source>{ids}: {what}</source>
         <translation>{ids}: {what}</translation>
     </message>
     <message>
-        <location filename="../transform_tool.py" line="321"/>
+        <location filename="../transform_tool.py" line="308"/>
         <source>Move/rotate cancelled</source>
         <translation>Verschieben/Drehen abgebrochen</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="325"/>
+        <location filename="../main_window.py" line="347"/>
         <source>&amp;Publish…</source>
         <translation>&amp;Veröffentlichen…</translation>
     </message>
@@ -2547,17 +2557,17 @@
         <translation>21. März und 17. Januar {y}, Punkte alle {s} m</translation>
     </message>
     <message>
-        <location filename="../analysis_calls.py" line="166"/>
+        <location filename="../analysis_calls.py" line="180"/>
         <source>Shadow {when}</source>
         <translation>Schatten {when}</translation>
     </message>
     <message>
-        <location filename="../analysis_calls.py" line="203"/>
+        <location filename="../analysis_calls.py" line="217"/>
         <source>Sun hours {date}</source>
         <translation>Sonnenstunden {date}</translation>
     </message>
     <message>
-        <location filename="../analysis_calls.py" line="676"/>
+        <location filename="../analysis_calls.py" line="647"/>
         <source>Setback areas ({rule})</source>
         <translation>Abstandsflächen ({rule})</translation>
     </message>
@@ -2573,12 +2583,12 @@
         <translation>Für einen anderen Bearbeitungsstand dieser Variante berechnet: zum Anzeigen erneut starten</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="778"/>
+        <location filename="../main_window.py" line="813"/>
         <source>stale: computed before the latest edits</source>
         <translation>veraltet: vor den letzten Änderungen berechnet</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="780"/>
+        <location filename="../main_window.py" line="815"/>
         <source>stale: computed for {params}</source>
         <translation>veraltet: berechnet für {params}</translation>
     </message>
@@ -2598,22 +2608,22 @@
         <translation>Mittlere Sonnenstunden am Boden [h]</translation>
     </message>
     <message>
-        <location filename="../project_io.py" line="546"/>
+        <location filename="../project_io.py" line="549"/>
         <source>Comparing variants …</source>
         <translation>Varianten werden verglichen …</translation>
     </message>
     <message>
-        <location filename="../project_io.py" line="564"/>
+        <location filename="../project_io.py" line="567"/>
         <source>Comparison cancelled</source>
         <translation>Vergleich abgebrochen</translation>
     </message>
     <message>
-        <location filename="../project_io.py" line="576"/>
+        <location filename="../project_io.py" line="579"/>
         <source>Computing {analysis} for {variant} ({k} of {n}) …</source>
         <translation>{analysis} für {variant} wird berechnet ({k} von {n}) …</translation>
     </message>
     <message>
-        <location filename="../project_io.py" line="626"/>
+        <location filename="../project_io.py" line="629"/>
         <source>Gross floor area estimate = footprint × storeys, storeys = eave height / 3 m (an assumption). Every analysis is compared with the same parameters for all variants (above); shadow areas are measured on one study area for all times and variants.</source>
         <translation>Bruttogrundfläche geschätzt = Grundfläche × Geschosse, Geschosse = Traufhöhe / 3 m (Annahme). Jede Analyse wird für alle Varianten mit denselben Parametern verglichen (oben); Schattenflächen werden für alle Uhrzeiten und Varianten auf demselben Untersuchungsgebiet gemessen.</translation>
     </message>
@@ -2623,74 +2633,74 @@
         <translation>veraltet</translation>
     </message>
     <message>
-        <location filename="../i18n.py" line="115"/>
+        <location filename="../i18n.py" line="123"/>
         <source>Roof surface</source>
         <extracomment>semantic surface types (CityGML) as the UI names them</extracomment>
         <translation>Dachfläche</translation>
     </message>
     <message>
-        <location filename="../i18n.py" line="115"/>
+        <location filename="../i18n.py" line="123"/>
         <source>Wall surface</source>
         <translation>Wandfläche</translation>
     </message>
     <message>
-        <location filename="../i18n.py" line="116"/>
+        <location filename="../i18n.py" line="124"/>
         <source>Closure surface</source>
         <translation>Abschlussfläche</translation>
     </message>
     <message>
-        <location filename="../i18n.py" line="117"/>
+        <location filename="../i18n.py" line="125"/>
         <source>Outer ceiling surface</source>
         <translation>Äußere Deckenfläche</translation>
     </message>
     <message>
-        <location filename="../i18n.py" line="118"/>
+        <location filename="../i18n.py" line="126"/>
         <source>Outer floor surface</source>
         <translation>Äußere Bodenfläche</translation>
     </message>
     <message>
-        <location filename="../i18n.py" line="118"/>
+        <location filename="../i18n.py" line="126"/>
         <source>Window</source>
         <translation>Fenster</translation>
     </message>
     <message>
-        <location filename="../i18n.py" line="119"/>
+        <location filename="../i18n.py" line="127"/>
         <source>Door</source>
         <translation>Tür</translation>
     </message>
     <message>
-        <location filename="../i18n.py" line="119"/>
+        <location filename="../i18n.py" line="127"/>
         <source>Water surface</source>
         <translation>Wasserfläche</translation>
     </message>
     <message>
-        <location filename="../i18n.py" line="120"/>
+        <location filename="../i18n.py" line="128"/>
         <source>Traffic area</source>
         <translation>Verkehrsfläche</translation>
     </message>
     <message>
-        <location filename="../i18n.py" line="120"/>
+        <location filename="../i18n.py" line="128"/>
         <source>Auxiliary traffic area</source>
         <translation>Verkehrsbegleitfläche</translation>
     </message>
     <message>
-        <location filename="../attributes.py" line="118"/>
-        <location filename="../i18n.py" line="121"/>
+        <location filename="../attributes.py" line="112"/>
+        <location filename="../i18n.py" line="129"/>
         <source>Terrain</source>
         <translation>Gelände</translation>
     </message>
     <message>
-        <location filename="../i18n.py" line="121"/>
+        <location filename="../i18n.py" line="129"/>
         <source>Surface without semantics</source>
         <translation>Fläche ohne Semantik</translation>
     </message>
     <message>
-        <location filename="../i18n.py" line="133"/>
+        <location filename="../i18n.py" line="141"/>
         <source>snapped to a corner</source>
         <translation>an Ecke gefangen</translation>
     </message>
     <message>
-        <location filename="../i18n.py" line="133"/>
+        <location filename="../i18n.py" line="141"/>
         <source>snapped to an edge</source>
         <translation>an Kante gefangen</translation>
     </message>
@@ -2752,7 +2762,7 @@
     </message>
     <message>
         <location filename="../help_dialog.py" line="73"/>
-        <location filename="../main_window.py" line="334"/>
+        <location filename="../main_window.py" line="356"/>
         <source>Navigation and keys</source>
         <translation>Navigation und Tasten</translation>
     </message>
@@ -2976,12 +2986,12 @@
         <translation>Einstellungen</translation>
     </message>
     <message>
-        <location filename="../workers.py" line="84"/>
+        <location filename="../workers.py" line="87"/>
         <source>out of memory (the input is too large for this machine)</source>
         <translation>zu wenig Arbeitsspeicher (die Eingabe ist für diesen Rechner zu groß)</translation>
     </message>
     <message>
-        <location filename="../workers.py" line="95"/>
+        <location filename="../workers.py" line="98"/>
         <source>internal error: {what} (details in {where})</source>
         <translation>interner Fehler: {what} (Einzelheiten in {where})</translation>
     </message>
