@@ -593,6 +593,9 @@ class MainWindow(QMainWindow):
         box = QMessageBox(QMessageBox.Icon.Warning, tr("Stadtbild – error"), message, QMessageBox.StandardButton.Ok,
                           self)
         box.setObjectName("errorDialog")
+        # with the extra "Copy log" button Qt finds no escape button by itself, and then neither
+        # Esc nor the title bar's close button (nor close()) dismisses the box
+        box.setEscapeButton(QMessageBox.StandardButton.Ok)
         copy_log = box.addButton(tr("Copy log"), QMessageBox.ButtonRole.ActionRole)
         copy_log.setToolTip(tr("Copy this message and the end of the log file, e.g. for a support request"))
         copy_log.clicked.connect(lambda: self.copy_log(message))

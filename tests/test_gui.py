@@ -313,7 +313,8 @@ def test_bad_file_gives_one_line_error_dialog(window, qtbot):
     assert "\n" not in window.last_error
     assert window.last_error.startswith(f"{bad}: ungültiges JSON in Zeile 3, Spalte 11")  # German (issue 18 g)
     assert window._error_box.isVisible() and window._error_box.text() == window.last_error
-    window._error_box.close()
+    window._error_box.close()  # the title bar's close button (and Esc) dismiss it
+    assert not window._error_box.isVisible()
     assert len(window.model.objects) == 853  # the open model stays
 
 

@@ -163,6 +163,8 @@ def test_export_refuses_the_source_file(window):
     before = os.path.getsize(src)
     assert start_export(window, src) is None
     assert window.last_error.startswith(f"{src}: ") and os.path.getsize(src) == before
+    window._error_box.close()
+    assert not window._error_box.isVisible()
 
 
 def test_error_dialog_copies_message_and_log(window):
