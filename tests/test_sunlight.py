@@ -450,9 +450,29 @@ def test_a_scene_without_buildings_has_no_check_points():
     assert len(p) == 0
     for name in ("points", "normals", "triangle", "object_index", "polygon", "storey", "height_m"):
         assert np.asarray(getattr(p, name)).shape[:1] == (0,), name
+    for name in ("triangle", "object_index", "polygon", "storey"):  # still usable as indices
+        assert np.issubdtype(getattr(p, name).dtype, np.integer), name
     r = facade_sunlight(sc, dates=DATES, step_min=10.0, site=_site_of(sc))
     f = r.figures()
     assert f["check_points"] == 0 and f["buildings"] == 0 and f["mean_hours_equinox_h"] is None
+
+
+def test_building_mask_is_boolean_even_without_objects():
+    """building_objects gives a boolean mask per object (Building and BuildingPart true), also for a
+    scene without any object, so that callers can combine it with & (as the CLI does with --ids)."""
+    from stadtbild.analysis.samples import building_objects
+    from stadtbild.model.scene import Scene
+
+    m = box_model([_house(), _house(40.0, "teil"), _house(80.0, "baum")])
+    m.objects["teil"].type = "BuildingPart"
+    m.objects["baum"].type = "SolitaryVegetationObject"
+    sc = m.scene()
+    mask = building_objects(sc)
+    assert mask.dtype == bool and mask.tolist() == [oid != "baum" for oid in sc.object_ids]
+    empty = Scene(vertices=np.zeros((0, 3)), triangles=np.zeros((0, 3)), object_index=np.zeros(0),
+                  surface_type=np.zeros(0), object_ids=[], object_types=[])
+    none = building_objects(empty)
+    assert none.dtype == bool and (none & np.zeros(0, dtype=bool)).shape == (0,)
 
 
 def test_dates_must_be_two():
@@ -849,3 +869,50 @@ def test_vertical_surfaces_that_are_not_walls_hold_no_check_points():
     assert len(p) == 60
     az = np.round(p.facade_azimuth_deg, 6)
     assert (az == 180.0).sum() == 40 and (az == 270.0).sum() == 20
+
+
+def test_a_wall_smaller_than_a_square_metre_gets_its_middle_point():
+    """The lattice rules hold for the smallest walls too: a 0.45 × 0.45 m annex 2.2 m high (walls
+    of 0.99 m²) has one row (1.5 m ≤ 2.2 − 0.5 m) and, each wall being narrower than the 2 m
+    spacing, one column in the middle of each wall: 4 points."""
+    sc = _scene([("pfeiler", X0, Y0, X0 + 0.45, Y0 + 0.45, Z0, Z0 + 2.2)])
+    p = facade_points(sc, raycaster=RayCaster(sc))
+    assert len(p) == 4
+    world = p.points - 0.02 * p.normals + sc.origin
+    assert np.allclose(world[:, 2], Z0 + 1.5)
+    along = np.where(np.abs(p.normals[:, 0]) > 0.5, world[:, 1] - Y0, world[:, 0] - X0)
+    assert np.allclose(along, 0.225)
+
+
+def _midpoint_hours(site, date, normal, step_min=10.0, min_el=6.0):
+    """The midpoint rule by hand: step_min/60 h for each instant 00:00 + step/2, + 3·step/2, … of the
+    local day at which pvlib SPA has the sun at least ``min_el`` high and in front of ``normal``."""
+    import pandas as pd
+    import pvlib
+
+    day = pd.Timestamp(date, tz=site.tz)
+    n = int(round(24 * 60 / step_min))
+    times = day + pd.to_timedelta(step_min * (np.arange(n) + 0.5), unit="min")
+    sp = pvlib.solarposition.get_solarposition(times, site.latitude_deg, site.longitude_deg, altitude=site.elevation_m,
+                                               method="nrel_numpy")
+    el = np.radians(sp["apparent_elevation"].to_numpy())
+    az = np.radians(sp["azimuth"].to_numpy())
+    d = np.c_[np.sin(az) * np.cos(el), np.cos(az) * np.cos(el), np.sin(el)]
+    return ((np.degrees(el) >= min_el) & (d @ normal > 0)).sum() * step_min / 60.0
+
+
+def test_the_sun_is_sampled_at_the_midpoints_of_the_steps():
+    """The midpoint rule of the module docstring, exactly: with 10-minute steps each wall's hours
+    are 10 minutes times the number of instants 00:05, 00:15, …, 23:55 at which pvlib SPA has the
+    sun at least 6° high and in front of the wall — all four walls, on the DIN days and on two
+    more pairs of days (any day may be asked for)."""
+    sc = _scene([_house()])
+    site = _site_of(sc)
+    walls = {180.0: (0, -1, 0), 90.0: (1, 0, 0), 0.0: (0, 1, 0), 270.0: (-1, 0, 0)}
+    for dates in (DATES, ("2026-04-16", "2026-02-03"), ("2026-09-23", "2026-11-05")):
+        r = facade_sunlight(sc, dates=dates, step_min=10.0, site=site)
+        for azimuth, normal in walls.items():
+            k = np.flatnonzero(np.isclose(r.points.facade_azimuth_deg, azimuth))[0]
+            for date, hours in zip(dates, (r.hours_equinox, r.hours_winter)):
+                assert hours[k] == pytest.approx(_midpoint_hours(site, date, np.array(normal, float)), abs=1e-9), \
+                    (azimuth, date)
