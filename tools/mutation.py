@@ -570,6 +570,9 @@ def run(module: str, sample: int | None, seed: int, commit: str, jobs: int, reru
     for layer in LAYERS:
         (tree / layer).rename(tree / NAMESPACE.rstrip(".") / layer)
     pkg = tree / NAMESPACE.rstrip(".")
+    # the code finds resources/ beside its layer folders (Path(__file__).parents[1] / "resources":
+    # setbacks' GeoNames places, the app's demo district), as in the repository
+    (pkg / "resources").symlink_to(Path("..") / "resources", target_is_directory=True)
     missing = [f for f in target.code if not (pkg / f).exists()]
     if missing:
         raise SystemExit(f"{module}: {', '.join(missing)} not in {sha[:7]} (update MODULES after a split)")
@@ -587,9 +590,14 @@ def run(module: str, sample: int | None, seed: int, commit: str, jobs: int, reru
     chosen = names if not sample or sample >= len(names) else sorted(random.Random(seed).sample(names, sample))
     to_run = [n for n in chosen if previous.get(short(n)) not in DETECTED]
     for start in range(0, len(to_run), 200):  # keep the command line short
-        _mutmut(["run", "--max-children", str(jobs), *to_run[start:start + 200]], tree, env, check=False,
-                leftovers=leftovers)
+        out = _mutmut(["run", "--max-children", str(jobs), *to_run[start:start + 200]], tree, env, check=False,
+                      leftovers=leftovers)
     status = _results(tree, env)
+    if to_run and all(status.get(n, "not checked") == "not checked" for n in to_run):
+        # mutmut runs no mutant when the tests fail on the unmutated tree: say why, not "0 % killed"
+        sys.stderr.write(out.stdout[-3000:] + out.stderr[-3000:])
+        raise SystemExit(f"mutmut checked none of the {len(to_run)} mutants of {module}: the tests fail "
+                         f"on the unmutated scratch tree {tree} (output above)")
     picked = {short(n): previous[short(n)] if n not in to_run else status.get(n, "not checked") for n in chosen}
     stale = {}
     for n, verdict in picked.items():
