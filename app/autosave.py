@@ -50,13 +50,14 @@ class AutosaveController(QObject):
 
     # ------------------------------------------------------------------ saving
     def state(self):
-        """(files, variants as dicts, active variant name, extra {layers, history})."""
+        """(files, variants as dicts, active variant name, extra {layers, plans, history})."""
         w = self.window
         variants = list(getattr(w.variants, "variants", []))
         active = w.variants.active()
         history = {v.name: w.variants.history_of(v) for v in variants[1:] if w.variants.history_of(v)["commands"]}
         layers = w.geo_layers.to_list() if hasattr(w.geo_layers, "to_list") else []
-        extra = {"layers": layers, "history": history}
+        plans = w.bplan.to_list() if hasattr(w, "bplan") else []
+        extra = {"layers": layers, "plans": plans, "history": history}
         return list(w.files), [v.to_dict() for v in variants], (active.name if active is not None else None), extra
 
     def _project_path(self):
@@ -219,6 +220,9 @@ class AutosaveController(QObject):
         for lyr in (rec.extra or {}).get("layers") or []:
             if isinstance(lyr, dict) and isinstance(lyr.get("path"), str) and hasattr(w.geo_layers, "add_file"):
                 w.geo_layers.add_file(lyr["path"], lyr.get("style"), layer_name=lyr.get("layer"))
+        plans = [p for p in (rec.extra or {}).get("plans") or [] if isinstance(p, dict) and isinstance(p.get("path"), str)]
+        if plans and hasattr(w, "bplan"):
+            w.bplan.restore(plans)
         if rec.project_path and getattr(w, "projects", None) is not None and os.path.exists(rec.project_path):
             from pathlib import Path
 

@@ -225,6 +225,7 @@ class PlanController(QObject):
         self.page.table.cellClicked.connect(self._row_clicked)
         self.page.storey.valueChanged.connect(lambda _v: self.redraw())  # envelopes drawn from Z × storey height
         self.pending: list[str] = []  # plans dropped together with the model: read once it is open
+        self._on_loaded = None  # a project's restore: what it shows, and what to do once it is in
         w.state.model_opened.connect(self._model_opened)
         w.state.scene_changed.connect(self.redraw)
         w.state.results_changed.connect(self.update_page)
@@ -263,7 +264,11 @@ class PlanController(QObject):
 
         w.statusBar().showMessage(tr("Loading {name} …").format(name=Path(path).name))
         self._job = w.jobs.start(run, tr("Bebauungsplan"), on_done=lambda plan: self._loaded(plan, path),
-                                 on_error=w.show_error)
+                                 on_error=self._load_failed)
+
+    def _load_failed(self, message: str) -> None:
+        self._on_loaded = None  # a project's plan that could not be read: the next load is a plain one
+        self.window.show_error(message)
 
     def _loaded(self, plan, path) -> None:
         import shapely
@@ -275,6 +280,9 @@ class PlanController(QObject):
         except OSError:
             self.mtime = None
         self.hide_action.setEnabled(True)
+        restoring, self._on_loaded = self._on_loaded, None
+        if restoring is not None:  # a project's plan: shown as it was saved
+            self.show_envelopes, self.show_ground = restoring["show_envelopes"], restoring["show_ground"]
         w.layers.set_toggle("bplan-3d", lambda: tr("Baufenster 3D ({name})").format(name=self.name()),
                             lambda: self.show_envelopes, self.set_show_envelopes)
         w.layers.set_toggle("bplan-ground", lambda: tr("Plan on the ground ({name})").format(name=self.name()),
@@ -282,7 +290,8 @@ class PlanController(QObject):
         for key in ("bplan-3d", "bplan-ground"):
             w.layers.toggle_items[key].setToolTip(0, path)
         self.redraw()
-        self.frame()
+        if restoring is None:  # a project's plan keeps the project's camera
+            self.frame()
         info = plan.info()
         text = tr("Bebauungsplan {name} (XPlanGML {v}): {bf} Baufenster, {btf} zones").format(
             name=self.name(), v=plan.version, bf=info["baufenster"], btf=info["baugebiete"])
@@ -293,7 +302,31 @@ class PlanController(QObject):
         w.statusBar().showMessage(text, 10000)
         self.page.changed.emit()  # another plan: earlier checks are stale
         self.update_page()
+        if restoring is not None:
+            self.set_hide_existing(restoring["hide_existing"])
+            if restoring["then"] is not None:
+                restoring["then"]()
         self.plan_changed.emit()
+
+    # ------------------------------------------------------------------ projects
+    def to_list(self) -> list[dict]:
+        """The loaded plan as a project keeps it (``model.project.Project.plans``): its file and
+        which of its parts are shown."""
+        if self.plan is None or not self.path:
+            return []
+        return [{"path": str(Path(self.path).resolve()), "show_envelopes": self.show_envelopes,
+                 "show_ground": self.show_ground, "hide_existing": self.hide_existing}]
+
+    def restore(self, entries, then=None) -> None:
+        """Load a project's plan (entries of :meth:`to_list`; the window shows one plan, the last)
+        with what it showed; ``then`` runs once it is on screen."""
+        if not entries:
+            return
+        entry = entries[-1]
+        self._on_loaded = {"show_envelopes": bool(entry.get("show_envelopes", True)),
+                           "show_ground": bool(entry.get("show_ground", True)),
+                           "hide_existing": bool(entry.get("hide_existing", False)), "then": then}
+        self.load(entry["path"])
 
     def _model_opened(self) -> None:
         """A new model: plans waiting for it are read; a loaded plan in another CRS is read again."""

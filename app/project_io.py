@@ -212,10 +212,12 @@ class ProjectController:
 
     # ------------------------------------------------------------ unsaved work
     def work_state(self) -> dict:
-        """What the user built (variants with edits, 2D layers with their style), as data."""
+        """What the user built (variants with edits, 2D layers with their style, the Bebauungsplan
+        placed), as data."""
         w = self.window
         layers = w.geo_layers.to_list() if hasattr(w, "geo_layers") and hasattr(w.geo_layers, "to_list") else []
-        return {"variants": [[v.name, v.edits] for v in w.variants.variants[1:]], "layers": layers}
+        plans = w.bplan.to_list() if hasattr(w, "bplan") else []
+        return {"variants": [[v.name, v.edits] for v in w.variants.variants[1:]], "layers": layers, "plans": plans}
 
     def _fingerprint(self) -> str:
         import json
@@ -243,6 +245,8 @@ class ProjectController:
         text = plural(n, tr("{n} unsaved edit"), tr("{n} unsaved edits")) + (f" ({names})" if names else "")
         if st["layers"]:
             text += ", " + plural(len(st["layers"]), tr("{n} 2D layer"), tr("{n} 2D layers"))
+        if st["plans"]:
+            text += ", " + tr("the Bebauungsplan {name}").format(name=self.window.bplan.name())
         return text
 
     def maybe_save(self, action: str) -> bool:
@@ -320,6 +324,7 @@ class ProjectController:
         proj.history = {name: w.variants.history_of(v) for v, name in zip(variants, names)
                         if w.variants.history_of(v)["commands"]}
         proj.layers = w.geo_layers.to_list() if hasattr(w.geo_layers, "to_list") else []
+        proj.plans = w.bplan.to_list() if hasattr(w, "bplan") else []
         active = w.variants.active()
         if active is not None and active in variants:
             proj.active_scenario = names[variants.index(active)]
@@ -490,6 +495,8 @@ class ProjectController:
             for lyr in proj.layers:  # read in workers; the saved state counts them once they are shown
                 w.geo_layers.add_file(lyr["path"], lyr.get("style"), layer_name=lyr.get("layer"),
                                       then=self.mark_saved)
+        if proj.plans and hasattr(w, "bplan"):  # read in a worker, like the layers
+            w.bplan.restore(proj.plans, then=self.mark_saved)
         self.path = proj.path
         self.mark_saved()
         w.autosave.switch_to_work()

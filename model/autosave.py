@@ -117,8 +117,8 @@ class Recovery:
 
     @property
     def has_changes(self) -> bool:
-        """Anything worth recovering: an edit in some variant or a 2D layer."""
-        return self.n_edits > 0 or self.n_layers > 0
+        """Anything worth recovering: an edit in some variant, a 2D layer or a Bebauungsplan."""
+        return self.n_edits > 0 or self.n_layers > 0 or bool((self.extra or {}).get("plans"))
 
     def matches(self, sources, project_path=None) -> bool:
         """True when this journal belongs to the model of ``sources`` (or that project)."""
@@ -135,13 +135,12 @@ class Recovery:
 
 def has_changes(scenarios, extra=None) -> bool:
     """True when ``scenarios`` (dicts or objects with ``edits``) hold an edit or ``extra`` a
-    2D layer: the state differs from the untouched model."""
+    2D layer or a Bebauungsplan: the state differs from the untouched model."""
     for s in scenarios:
         edits = s.get("edits") if isinstance(s, dict) else getattr(s, "edits", None)
         if edits:
             return True
-    layers = (extra or {}).get("layers")
-    return bool(layers)
+    return bool((extra or {}).get("layers")) or bool((extra or {}).get("plans"))
 
 
 class Autosaver:

@@ -10,12 +10,15 @@ either way; written as plain JSON unless ``save(..., as_zip=True)``)::
      "views": [{...camera...}, ...],      # opaque to this module (viewer/camera.py)
      "analysis": {...settings...},        # opaque too
      "layers": [{"path": "parcels.gpkg", "absolute_path": "/…", "style": {...}}, ...],  # 2D layers
+     "plans": [{"path": "bplan.gml", "absolute_path": "/…", "show_envelopes": true, "show_ground": true,
+                "hide_existing": false}],                                  # Bebauungsplan (XPlanGML)
      "history": {"Variante A": {"index": 2, "commands": [{"text": "Abriss …", "edits": [...]}, ...]}},
      "crs": "EPSG:25832"}
 
 ``scenarios`` hold the named variants' edits (the untouched source model, "Bestand", is never a
 scenario); ``history`` the undo history of each variant (also the undone steps that can be
-redone); ``layers`` the 2D layers shown over the model with their style.
+redone); ``layers`` the 2D layers shown over the model with their style; ``plans`` the
+Bebauungsplan (XPlanGML) placed over the model, with what of it is shown.
 
 Source paths are stored relative to the project file's folder when possible (so a project folder
 can be moved with its data) and resolved back on load (falling back to the stored absolute path
@@ -77,6 +80,7 @@ class Project:
     warnings: list = field(default_factory=list)
     layers: list = field(default_factory=list)  # [{"path": str (absolute), "style": {...}}]
     history: dict = field(default_factory=dict)  # {scenario name: {"index": n, "commands": [...]}}
+    plans: list = field(default_factory=list)  # [{"path": str (absolute), "show_envelopes": bool, …}]
 
     # ---- building
     def add_source(self, path) -> dict:
@@ -116,6 +120,7 @@ class Project:
             "active_scenario": self.active_scenario,
             "views": self.views, "analysis": self.analysis, "crs": self.crs,
             "layers": [{**lyr, "path": rel(lyr["path"]), "absolute_path": str(lyr["path"])} for lyr in self.layers],
+            "plans": [{**plan, "path": rel(plan["path"]), "absolute_path": str(plan["path"])} for plan in self.plans],
             "history": self.history,
         }
 
@@ -138,12 +143,15 @@ class Project:
             raise InputError(path, "'views' must be a list and 'analysis' an object")
         layers = [_file_entry(lyr, base_dir, path, "each layer must be {\"path\": …, \"style\": {…}}")
                   for lyr in data.get("layers") or []]
+        plans = [_file_entry(plan, base_dir, path, "each plan must be {\"path\": …}")
+                 for plan in data.get("plans") or []]
         history = data.get("history") or {}
         if not isinstance(history, dict):
             raise InputError(path, "'history' must be an object")
         proj = cls(srcs, scen, views, analysis, data.get("active_scenario"), data.get("crs"),
                    Path(path) if path else None)
         proj.layers = layers
+        proj.plans = plans
         proj.history = {str(k): v for k, v in history.items() if isinstance(v, dict)}
         return proj
 
@@ -183,6 +191,9 @@ class Project:
         for lyr in self.layers:
             if not Path(lyr["path"]).exists():
                 out.append(f"2D layer {lyr['path']} is missing")
+        for plan in self.plans:
+            if not Path(plan["path"]).exists():
+                out.append(f"Bebauungsplan {plan['path']} is missing")
         return out
 
     def save(self, path=None, as_zip: bool = False) -> Path:
@@ -213,7 +224,7 @@ class Project:
 
 
 def _file_entry(entry, base_dir: Path, path, what: str) -> dict:
-    """A file entry of a project (source, layer) with its ``path`` made absolute: relative to the
+    """A file entry of a project (source, layer, plan) with its ``path`` made absolute: relative to the
     project folder, or the stored ``absolute_path`` when the project file was moved alone."""
     if not isinstance(entry, dict) or not isinstance(entry.get("path"), str):
         raise InputError(path, what)

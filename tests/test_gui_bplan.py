@@ -240,3 +240,48 @@ def test_the_variant_comparison_counts_the_violations_of_every_variant(window, q
     d.findChild(QTableWidget).scrollToBottom()  # the Bebauungsplan rows come last
     save_screenshot(d, "gui-bplan-5-compare")
     d.close()
+
+
+def test_a_saved_project_brings_the_plan_back_as_it_was_shown(window, files, qtbot, tmp_path):
+    """The Bebauungsplan is part of the planner's work: a project saved with the plan placed (the
+    zones on the ground switched off, the existing buildings in the plan area hidden) opens in a
+    fresh window with the same plan, the same rows ticked and the same buildings hidden."""
+    from pathlib import Path
+
+    from tests.helpers import wait_idle
+
+    _base, _sc, plan = files
+    if window.bplan.plan is None:
+        drop_files(window, [plan])
+        qtbot.waitUntil(lambda: window.bplan.plan is not None, timeout=60000)
+    wait_idle(qtbot, window)
+    window.bplan.set_show_ground(False)
+    window.bplan.set_hide_existing(True)
+    hidden = sorted(window.bplan.hidden)
+    assert hidden  # the existing building inside the plan area
+    project = tmp_path / "hafencity.stadtbild"
+    assert window.projects.save_to(project)
+    saved = json.loads(project.read_text(encoding="utf-8"))["plans"]
+    assert [(Path(p["absolute_path"]), p["show_envelopes"], p["show_ground"], p["hide_existing"]) for p in saved] \
+        == [(Path(plan).resolve(), True, False, True)]
+    other = open_window(tmp_path / "settings", [files[0]], size=(1200, 800))
+    try:
+        assert other.bplan.plan is None
+        other.projects.open(project)
+        qtbot.waitUntil(lambda: other.bplan.plan is not None and "bplan-envelopes" in other.viewport.overlays,
+                        timeout=60000)
+        wait_idle(qtbot, other)
+        assert other.bplan.path == str(Path(plan).resolve()) and other.bplan.name() == window.bplan.name()
+        assert other.viewport.overlays["bplan-envelopes"].GetVisibility()
+        assert not other.viewport.overlays["bplan-zones"].GetVisibility()
+        rows = other.layers.toggle_items
+        assert rows["bplan-3d"].checkState(0) == Qt.CheckState.Checked
+        assert rows["bplan-ground"].checkState(0) == Qt.CheckState.Unchecked
+        assert other.bplan.hide_existing and other.bplan.hide_action.isChecked()
+        assert sorted(other.bplan.hidden) == hidden
+        assert not other.projects.has_unsaved_work()  # opened as saved, the plan included
+    finally:
+        other.projects.mark_saved()
+        other.close()
+    window.bplan.set_hide_existing(False)
+    window.bplan.set_show_ground(True)

@@ -203,6 +203,19 @@ def test_edits_after_a_discard_that_kept_the_model_open_are_journalled(tmp_path)
     assert read_journal(kept).closed_unsaved and read_journal(kept).n_edits == 1
 
 
+def test_a_placed_bebauungsplan_alone_is_journalled_and_offered(tmp_path):
+    """A plan placed over the untouched model is work too (app.bplan restores it from the journal)."""
+    a = Autosaver(tmp_path)
+    plan = {"path": "/data/bplan.gml", "show_envelopes": True, "show_ground": True, "hide_existing": False}
+    path = a.save([DEMO], [{"name": "Bestand", "edits": []}], extra={"layers": [], "plans": [plan]})
+    assert path is not None
+    dead = tmp_path / "session-999999999-12345.autosave.json"
+    dead.write_bytes(path.read_bytes())
+    (rec,) = pending_recoveries(tmp_path)
+    assert rec.has_changes and rec.extra["plans"] == [plan]
+    assert a.save([DEMO], [{"name": "Bestand", "edits": []}], extra={"layers": [], "plans": []}) is None
+
+
 def test_project_open_errors_are_input_errors(tmp_path):
     path = tmp_path / "bad.stadtbild"
     path.write_bytes(b"\x00\x01")

@@ -548,6 +548,35 @@ def test_project_save_open_backup_and_changed_source_warning(tmp_path):
     assert len(w) == 1 and "changed" in w[0]
 
 
+def test_project_keeps_its_bebauungsplan_relative_to_the_project_folder(tmp_path):
+    """The plan placed over the model is part of the project: saved relative to the project's
+    folder with what is shown, found again when the folder moves, and a missing plan warned about."""
+    import shutil
+
+    from stadtbild.model.project import Project
+
+    folder = tmp_path / "projekt"
+    (folder / "data").mkdir(parents=True)
+    src, plan = folder / "data" / "city.json", folder / "data" / "bplan.gml"
+    src.write_bytes(DEMO.read_bytes())
+    plan.write_text("<XPlanAuszug/>")
+    p = Project()
+    p.add_source(src)
+    p.plans = [{"path": str(plan), "show_envelopes": True, "show_ground": False, "hide_existing": True}]
+    p.save(folder / "a.stadtbild")
+    stored = json.loads((folder / "a.stadtbild").read_text())["plans"]
+    assert stored == [{"path": "data/bplan.gml", "absolute_path": str(plan), "show_envelopes": True,
+                       "show_ground": False, "hide_existing": True}]
+    moved = tmp_path / "moved"
+    shutil.move(str(folder), moved)
+    q = Project.open(moved / "a.stadtbild")
+    assert q.warnings == []
+    assert q.plans == [{"path": str(moved / "data" / "bplan.gml"), "show_envelopes": True, "show_ground": False,
+                        "hide_existing": True}]
+    (moved / "data" / "bplan.gml").unlink()
+    assert Project.open(moved / "a.stadtbild").warnings == [f"Bebauungsplan {moved / 'data' / 'bplan.gml'} is missing"]
+
+
 def test_compare_variants_figures():
     from stadtbild.analysis.variants import compare_variants
 

@@ -270,7 +270,7 @@
     <message>
         <location filename="../analysis.py" line="696"/>
         <location filename="../main_window.py" line="391"/>
-        <location filename="../project_io.py" line="549"/>
+        <location filename="../project_io.py" line="556"/>
         <source>Cancel</source>
         <translation>Abbrechen</translation>
     </message>
@@ -681,7 +681,7 @@
     </message>
     <message>
         <location filename="../commands.py" line="50"/>
-        <location filename="../main_window.py" line="1035"/>
+        <location filename="../main_window.py" line="1038"/>
         <source>Set height of {id} to {h} m</source>
         <translation>Höhe von {id} auf {h} m setzen</translation>
     </message>
@@ -1067,7 +1067,7 @@
     </message>
     <message>
         <location filename="../main_window.py" line="355"/>
-        <location filename="../main_window.py" line="1207"/>
+        <location filename="../main_window.py" line="1210"/>
         <source>About Stadtbild</source>
         <translation>Über Stadtbild</translation>
     </message>
@@ -1133,7 +1133,7 @@
         <translation>Strecke</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="1213"/>
+        <location filename="../main_window.py" line="1216"/>
         <source>quitting</source>
         <translation>Stadtbild beendet wird</translation>
     </message>
@@ -1202,7 +1202,7 @@
     </message>
     <message>
         <location filename="../bplan.py" line="106"/>
-        <location filename="../bplan.py" line="236"/>
+        <location filename="../bplan.py" line="237"/>
         <source>Hide existing buildings in the plan area</source>
         <translation>Bestand im Plangebiet ausblenden</translation>
     </message>
@@ -1270,129 +1270,129 @@
         <translation>außerhalb der Baugrenze / Baulinie nicht eingehalten</translation>
     </message>
     <message>
-        <location filename="../bplan.py" line="235"/>
+        <location filename="../bplan.py" line="236"/>
         <source>Load &amp;Bebauungsplan (XPlanGML)…</source>
         <translation>&amp;Bebauungsplan laden (XPlanGML)…</translation>
     </message>
     <message>
-        <location filename="../bplan.py" line="241"/>
+        <location filename="../bplan.py" line="242"/>
         <source>Load Bebauungsplan</source>
         <translation>Bebauungsplan laden</translation>
     </message>
     <message>
-        <location filename="../bplan.py" line="242"/>
+        <location filename="../bplan.py" line="243"/>
         <source>XPlanGML (*.gml *.xml);;All files (*)</source>
         <translation>XPlanGML (*.gml *.xml);;Alle Dateien (*)</translation>
     </message>
     <message>
-        <location filename="../bplan.py" line="253"/>
+        <location filename="../bplan.py" line="254"/>
         <source>Open a city model first; the plan is then placed in its coordinate system</source>
         <translation>Zuerst ein Stadtmodell öffnen; der Plan wird dann in dessen Koordinatensystem gelegt</translation>
     </message>
     <message>
-        <location filename="../bplan.py" line="265"/>
-        <location filename="../bplan.py" line="459"/>
+        <location filename="../bplan.py" line="266"/>
+        <location filename="../bplan.py" line="492"/>
         <source>Bebauungsplan</source>
         <translation>Bebauungsplan</translation>
     </message>
     <message>
-        <location filename="../bplan.py" line="278"/>
+        <location filename="../bplan.py" line="286"/>
         <source>Baufenster 3D ({name})</source>
         <translation>Baufenster 3D ({name})</translation>
     </message>
     <message>
-        <location filename="../bplan.py" line="280"/>
+        <location filename="../bplan.py" line="288"/>
         <source>Plan on the ground ({name})</source>
         <translation>Plan am Boden ({name})</translation>
     </message>
     <message>
-        <location filename="../bplan.py" line="287"/>
+        <location filename="../bplan.py" line="296"/>
         <source>Bebauungsplan {name} (XPlanGML {v}): {bf} Baufenster, {btf} zones</source>
         <translation>Bebauungsplan {name} (XPlanGML {v}): {bf} Baufenster, {btf} Baugebiete</translation>
     </message>
     <message>
-        <location filename="../bplan.py" line="291"/>
+        <location filename="../bplan.py" line="300"/>
         <source>{file}: the plan area does not overlap the city model (plan {a}, model {b})</source>
         <translation>{file}: das Plangebiet liegt nicht im Stadtmodell (Plan {a}, Modell {b})</translation>
     </message>
     <message>
-        <location filename="../bplan.py" line="393"/>
+        <location filename="../bplan.py" line="426"/>
         <source>{n} existing buildings in the plan area hidden</source>
         <translation>{n} Bestandsgebäude im Plangebiet ausgeblendet</translation>
     </message>
     <message>
-        <location filename="../bplan.py" line="405"/>
+        <location filename="../bplan.py" line="438"/>
         <source>No Bebauungsplan loaded.</source>
         <translation>Kein Bebauungsplan geladen.</translation>
     </message>
     <message>
-        <location filename="../bplan.py" line="408"/>
+        <location filename="../bplan.py" line="441"/>
         <source>{name} (XPlanGML {v}): {bf} Baufenster, {btf} zones, CRS {crs}</source>
         <translation>{name} (XPlanGML {v}): {bf} Baufenster, {btf} Baugebiete, KBS {crs}</translation>
     </message>
     <message>
-        <location filename="../bplan.py" line="422"/>
-        <location filename="../bplan.py" line="459"/>
+        <location filename="../bplan.py" line="455"/>
+        <location filename="../bplan.py" line="492"/>
         <source>compliant</source>
         <translation>eingehalten</translation>
     </message>
     <message>
-        <location filename="../bplan.py" line="429"/>
+        <location filename="../bplan.py" line="462"/>
         <source>zone</source>
         <translation>Baugebiet</translation>
     </message>
     <message>
-        <location filename="../bplan.py" line="459"/>
+        <location filename="../bplan.py" line="492"/>
         <source>violation</source>
         <translation>Verstoß</translation>
     </message>
     <message>
-        <location filename="../bplan.py" line="460"/>
+        <location filename="../bplan.py" line="493"/>
         <source>Baufenster</source>
         <translation>Baufenster</translation>
     </message>
     <message>
-        <location filename="../bplan.py" line="461"/>
+        <location filename="../bplan.py" line="494"/>
         <source>Outside the Baugrenze [m²]</source>
         <translation>außerhalb der Baugrenze [m²]</translation>
     </message>
     <message>
-        <location filename="../bplan.py" line="462"/>
+        <location filename="../bplan.py" line="495"/>
         <source>Largest distance outside [m]</source>
         <translation>größter Abstand außerhalb [m]</translation>
     </message>
     <message>
-        <location filename="../bplan.py" line="463"/>
+        <location filename="../bplan.py" line="496"/>
         <source>Eave / top [m]</source>
         <translation>Traufe / Oberkante [m]</translation>
     </message>
     <message>
-        <location filename="../bplan.py" line="464"/>
+        <location filename="../bplan.py" line="497"/>
         <source>Height limits</source>
         <translation>Höhenfestsetzungen</translation>
     </message>
     <message>
-        <location filename="../bplan.py" line="465"/>
+        <location filename="../bplan.py" line="498"/>
         <source>Full storeys</source>
         <translation>Vollgeschosse</translation>
     </message>
     <message>
-        <location filename="../bplan.py" line="475"/>
+        <location filename="../bplan.py" line="508"/>
         <source>Run the Bebauungsplan check first</source>
         <translation>Zuerst die Prüfung gegen den Bebauungsplan starten</translation>
     </message>
     <message>
-        <location filename="../bplan.py" line="477"/>
+        <location filename="../bplan.py" line="510"/>
         <source>Save report</source>
         <translation>Bericht speichern</translation>
     </message>
     <message>
-        <location filename="../bplan.py" line="478"/>
+        <location filename="../bplan.py" line="511"/>
         <source>PDF (*.pdf);;GeoJSON (*.geojson);;GeoPackage (*.gpkg);;CSV (*.csv)</source>
         <translation>PDF (*.pdf);;GeoJSON (*.geojson);;GeoPackage (*.gpkg);;CSV (*.csv)</translation>
     </message>
     <message>
-        <location filename="../bplan.py" line="497"/>
+        <location filename="../bplan.py" line="530"/>
         <source>Report saved: {path}</source>
         <translation>Bericht gespeichert: {path}</translation>
     </message>
@@ -1504,14 +1504,14 @@
         <translation>Liste leeren</translation>
     </message>
     <message>
-        <location filename="../bplan.py" line="264"/>
+        <location filename="../bplan.py" line="265"/>
         <location filename="../main_window.py" line="486"/>
         <source>Loading {name} …</source>
         <translation>Lade {name} …</translation>
     </message>
     <message>
         <location filename="../main_window.py" line="487"/>
-        <location filename="../project_io.py" line="432"/>
+        <location filename="../project_io.py" line="437"/>
         <source>Loading</source>
         <translation>Laden</translation>
     </message>
@@ -1546,53 +1546,53 @@
         <translation>Stadtbild – Fehler</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="596"/>
+        <location filename="../main_window.py" line="599"/>
         <source>Copy log</source>
         <translation>Log kopieren</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="597"/>
+        <location filename="../main_window.py" line="600"/>
         <source>Copy this message and the end of the log file, e.g. for a support request</source>
         <translation>Diese Meldung und das Ende der Protokolldatei kopieren, z. B. für eine Supportanfrage</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="688"/>
+        <location filename="../main_window.py" line="691"/>
         <source>{n} selected</source>
         <translation>{n} ausgewählt</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="697"/>
+        <location filename="../main_window.py" line="700"/>
         <source>{h} m above ground</source>
         <translation>{h} m über Grund</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="706"/>
-        <location filename="../main_window.py" line="1024"/>
+        <location filename="../main_window.py" line="709"/>
+        <location filename="../main_window.py" line="1027"/>
         <source>Select buildings first (click in the 3D view)</source>
         <translation>Erst Gebäude auswählen (Klick in die 3D-Ansicht)</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="717"/>
+        <location filename="../main_window.py" line="720"/>
         <source>Edits go into the new variant “{name}”; Bestand stays the untouched source (rename the variant in the Variants panel)</source>
         <translation>Änderungen gehen in die neue Variante „{name}“; der Bestand bleibt unverändert (umbenennen im Fenster Varianten)</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="754"/>
+        <location filename="../main_window.py" line="757"/>
         <source>Load variant</source>
         <translation>Variante laden</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="754"/>
+        <location filename="../main_window.py" line="757"/>
         <source>Scenarios (*.scenario.json *.json)</source>
         <translation>Szenarien (*.scenario.json *.json)</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="772"/>
+        <location filename="../main_window.py" line="775"/>
         <source>Save variant</source>
         <translation>Variante speichern</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="773"/>
+        <location filename="../main_window.py" line="776"/>
         <source>Scenarios (*.scenario.json)</source>
         <translation>Szenarien (*.scenario.json)</translation>
     </message>
@@ -1636,10 +1636,10 @@
         <translation>Datei:</translation>
     </message>
     <message>
-        <location filename="../bplan.py" line="489"/>
+        <location filename="../bplan.py" line="522"/>
         <location filename="../export_dialog.py" line="137"/>
-        <location filename="../main_window.py" line="776"/>
-        <location filename="../project_io.py" line="362"/>
+        <location filename="../main_window.py" line="779"/>
+        <location filename="../project_io.py" line="367"/>
         <source>{file}: refusing to overwrite an input file</source>
         <translation>{file}: eine Eingabedatei wird nicht überschrieben</translation>
     </message>
@@ -1661,9 +1661,9 @@
     <message>
         <location filename="../export_dialog.py" line="198"/>
         <location filename="../geo_layers.py" line="96"/>
-        <location filename="../main_window.py" line="825"/>
-        <location filename="../project_io.py" line="365"/>
-        <location filename="../project_io.py" line="525"/>
+        <location filename="../main_window.py" line="828"/>
+        <location filename="../project_io.py" line="370"/>
+        <location filename="../project_io.py" line="532"/>
         <location filename="../publish_dialog.py" line="81"/>
         <location filename="../publish_dialog.py" line="117"/>
         <source>Open a city model first</source>
@@ -1671,47 +1671,47 @@
         <translation>Bitte zuerst ein Stadtmodell öffnen</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="846"/>
+        <location filename="../main_window.py" line="849"/>
         <source>Running {name} …</source>
         <translation>{name} läuft …</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="924"/>
+        <location filename="../main_window.py" line="927"/>
         <source>Cancelled</source>
         <translation>Abgebrochen</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="953"/>
+        <location filename="../main_window.py" line="956"/>
         <source>Sun: azimuth {az}°, elevation {el}° ({tz}, {utc} UTC)</source>
         <translation>Sonne: Azimut {az}°, Höhe {el}° ({tz}, {utc} UTC)</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="1013"/>
+        <location filename="../main_window.py" line="1016"/>
         <source>New building {id}</source>
         <translation>Neues Gebäude {id}</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="1043"/>
+        <location filename="../main_window.py" line="1046"/>
         <source>Insert design</source>
         <translation>Entwurf einfügen</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="1044"/>
+        <location filename="../main_window.py" line="1047"/>
         <source>Designs (*.glb *.gltf *.obj *.stl *.ifc *.json *.gml);;All files (*)</source>
         <translation>Entwürfe (*.glb *.gltf *.obj *.stl *.ifc *.json *.gml);;Alle Dateien (*)</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="1070"/>
+        <location filename="../main_window.py" line="1073"/>
         <source>Insert {name}</source>
         <translation>{name} einfügen</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="1079"/>
+        <location filename="../main_window.py" line="1082"/>
         <source>Click the insertion point in the 3D view</source>
         <translation>Einfügepunkt in der 3D-Ansicht anklicken</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="1111"/>
+        <location filename="../main_window.py" line="1114"/>
         <source>Add 2D layer</source>
         <translation>2D-Ebene hinzufügen</translation>
     </message>
@@ -1721,17 +1721,17 @@
         <translation>GIS-Ebenen (*.geojson *.json *.gpkg *.shp);;Alle Dateien (*)</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="1123"/>
+        <location filename="../main_window.py" line="1126"/>
         <source>Click a point in the 3D view</source>
         <translation>Einen Punkt in der 3D-Ansicht anklicken</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="1183"/>
+        <location filename="../main_window.py" line="1186"/>
         <source>Save image of the view</source>
         <translation>Bild der Ansicht speichern</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="1208"/>
+        <location filename="../main_window.py" line="1211"/>
         <source>&lt;b&gt;Stadtbild&lt;/b&gt; {v}&lt;br&gt;3D city-model viewer and planning tool.&lt;br&gt;Licence: GPL-3.0-or-later. Works fully offline.</source>
         <translation>&lt;b&gt;Stadtbild&lt;/b&gt; {v}&lt;br&gt;3D-Stadtmodell-Betrachter und Planungswerkzeug.&lt;br&gt;Lizenz: GPL-3.0-or-later. Arbeitet vollständig offline.</translation>
     </message>
@@ -1880,71 +1880,71 @@
         <translation>Fläche {a} m² ({s}, Neigung {t}°)</translation>
     </message>
     <message>
-        <location filename="../autosave.py" line="87"/>
+        <location filename="../autosave.py" line="88"/>
         <source>Autosave is not possible: {folder} is not writable</source>
         <translation>Automatisches Speichern nicht möglich: {folder} ist nicht beschreibbar</translation>
     </message>
     <message>
-        <location filename="../autosave.py" line="148"/>
-        <location filename="../project_io.py" line="243"/>
+        <location filename="../autosave.py" line="149"/>
+        <location filename="../project_io.py" line="245"/>
         <source>{n} unsaved edit</source>
         <translation>{n} ungesicherte Änderung</translation>
     </message>
     <message>
-        <location filename="../autosave.py" line="148"/>
-        <location filename="../project_io.py" line="243"/>
+        <location filename="../autosave.py" line="149"/>
+        <location filename="../project_io.py" line="245"/>
         <source>{n} unsaved edits</source>
         <translation>{n} ungesicherte Änderungen</translation>
     </message>
     <message>
-        <location filename="../autosave.py" line="150"/>
-        <location filename="../project_io.py" line="245"/>
+        <location filename="../autosave.py" line="151"/>
+        <location filename="../project_io.py" line="247"/>
         <source>{n} 2D layer</source>
         <translation>{n} 2D-Ebene</translation>
     </message>
     <message>
-        <location filename="../autosave.py" line="150"/>
-        <location filename="../project_io.py" line="245"/>
+        <location filename="../autosave.py" line="151"/>
+        <location filename="../project_io.py" line="247"/>
         <source>{n} 2D layers</source>
         <translation>{n} 2D-Ebenen</translation>
     </message>
     <message>
-        <location filename="../autosave.py" line="152"/>
+        <location filename="../autosave.py" line="153"/>
         <source>{files} has work that was not saved when it was last closed: {what} (journal of {when} UTC). Restore it?</source>
         <translation>Für {files} gibt es Arbeit, die beim letzten Schließen nicht gesichert wurde: {what} (Stand {when} UTC). Wiederherstellen?</translation>
     </message>
     <message>
-        <location filename="../autosave.py" line="155"/>
+        <location filename="../autosave.py" line="156"/>
         <source>Stadtbild was not closed properly. Recover {what} of {files} (saved {when} UTC)?</source>
         <translation>Stadtbild wurde nicht ordnungsgemäß beendet. {what} von {files} wiederherstellen (Stand {when} UTC)?</translation>
     </message>
     <message>
-        <location filename="../autosave.py" line="160"/>
+        <location filename="../autosave.py" line="161"/>
         <source>Stadtbild – recover unsaved work</source>
         <translation>Stadtbild – ungesicherte Arbeit wiederherstellen</translation>
     </message>
     <message>
-        <location filename="../autosave.py" line="165"/>
+        <location filename="../autosave.py" line="166"/>
         <source>Later</source>
         <translation>Später</translation>
     </message>
     <message>
-        <location filename="../autosave.py" line="185"/>
+        <location filename="../autosave.py" line="186"/>
         <source>{file}: cannot recover: the file is missing</source>
         <translation>{file}: Wiederherstellung nicht möglich: die Datei fehlt</translation>
     </message>
     <message>
-        <location filename="../autosave.py" line="213"/>
+        <location filename="../autosave.py" line="214"/>
         <source>Recovered</source>
         <translation>Wiederhergestellt</translation>
     </message>
     <message>
-        <location filename="../autosave.py" line="230"/>
+        <location filename="../autosave.py" line="234"/>
         <source>Recovered {n} edit</source>
         <translation>{n} Änderung wiederhergestellt</translation>
     </message>
     <message>
-        <location filename="../autosave.py" line="230"/>
+        <location filename="../autosave.py" line="234"/>
         <source>Recovered {n} edits</source>
         <translation>{n} Änderungen wiederhergestellt</translation>
     </message>
@@ -2156,104 +2156,109 @@
         <translation>Abstandsflächen: neue Konflikte der Variante</translation>
     </message>
     <message>
-        <location filename="../project_io.py" line="261"/>
+        <location filename="../project_io.py" line="249"/>
+        <source>the Bebauungsplan {name}</source>
+        <translation>den Bebauungsplan {name}</translation>
+    </message>
+    <message>
+        <location filename="../project_io.py" line="265"/>
         <source>Stadtbild – unsaved work</source>
         <translation>Stadtbild – ungesicherte Arbeit</translation>
     </message>
     <message>
-        <location filename="../project_io.py" line="262"/>
+        <location filename="../project_io.py" line="266"/>
         <source>The open model has {what}.</source>
         <translation>Das geöffnete Modell hat {what}.</translation>
     </message>
     <message>
-        <location filename="../project_io.py" line="263"/>
+        <location filename="../project_io.py" line="267"/>
         <source>Save it in a project before {action}?</source>
         <translation>Vorher in einem Projekt speichern, bevor {action}?</translation>
     </message>
     <message>
-        <location filename="../project_io.py" line="282"/>
+        <location filename="../project_io.py" line="286"/>
         <source>&amp;New project</source>
         <translation>&amp;Neues Projekt</translation>
     </message>
     <message>
-        <location filename="../project_io.py" line="283"/>
+        <location filename="../project_io.py" line="287"/>
         <source>Open &amp;project…</source>
         <translation>&amp;Projekt öffnen…</translation>
     </message>
     <message>
-        <location filename="../project_io.py" line="284"/>
+        <location filename="../project_io.py" line="288"/>
         <source>&amp;Save project</source>
         <translation>Projekt &amp;speichern</translation>
     </message>
     <message>
-        <location filename="../project_io.py" line="285"/>
+        <location filename="../project_io.py" line="289"/>
         <source>Save project &amp;as…</source>
         <translation>Projekt speichern &amp;unter…</translation>
     </message>
     <message>
-        <location filename="../project_io.py" line="286"/>
+        <location filename="../project_io.py" line="290"/>
         <source>Compare variants…</source>
         <translation>Varianten vergleichen…</translation>
     </message>
     <message>
-        <location filename="../project_io.py" line="349"/>
+        <location filename="../project_io.py" line="354"/>
         <source>Save project</source>
         <translation>Projekt speichern</translation>
     </message>
     <message>
-        <location filename="../project_io.py" line="375"/>
+        <location filename="../project_io.py" line="380"/>
         <source>Project saved: {file}</source>
         <translation>Projekt gespeichert: {file}</translation>
     </message>
     <message>
-        <location filename="../project_io.py" line="381"/>
+        <location filename="../project_io.py" line="386"/>
         <source>starting a new project</source>
         <translation>ein neues Projekt begonnen wird</translation>
     </message>
     <message>
-        <location filename="../project_io.py" line="387"/>
+        <location filename="../project_io.py" line="392"/>
         <source>New project</source>
         <translation>Neues Projekt</translation>
     </message>
     <message>
-        <location filename="../project_io.py" line="390"/>
+        <location filename="../project_io.py" line="395"/>
         <source>opening another project</source>
         <translation>ein anderes Projekt geöffnet wird</translation>
     </message>
     <message>
-        <location filename="../project_io.py" line="392"/>
+        <location filename="../project_io.py" line="397"/>
         <source>Open project</source>
         <translation>Projekt öffnen</translation>
     </message>
     <message>
-        <location filename="../project_io.py" line="410"/>
+        <location filename="../project_io.py" line="415"/>
         <source>Stadtbild – project</source>
         <translation>Stadtbild – Projekt</translation>
     </message>
     <message>
-        <location filename="../project_io.py" line="411"/>
+        <location filename="../project_io.py" line="416"/>
         <source>The project&apos;s source data has changed since it was saved:</source>
         <translation>Die Quelldaten des Projekts haben sich seit dem Speichern geändert:</translation>
     </message>
     <message>
-        <location filename="../project_io.py" line="417"/>
+        <location filename="../project_io.py" line="422"/>
         <source>{file}: a source file of the project is missing</source>
         <translation>{file}: eine Quelldatei des Projekts fehlt</translation>
     </message>
     <message>
-        <location filename="../project_io.py" line="431"/>
+        <location filename="../project_io.py" line="436"/>
         <source>Opening project {name} …</source>
         <translation>Projekt {name} wird geöffnet …</translation>
     </message>
     <message>
-        <location filename="../project_io.py" line="496"/>
+        <location filename="../project_io.py" line="503"/>
         <source>Project opened: {file}</source>
         <translation>Projekt geöffnet: {file}</translation>
     </message>
     <message>
-        <location filename="../project_io.py" line="544"/>
         <location filename="../project_io.py" line="551"/>
-        <location filename="../project_io.py" line="602"/>
+        <location filename="../project_io.py" line="558"/>
+        <location filename="../project_io.py" line="609"/>
         <source>Compare variants</source>
         <translation>Varianten vergleichen</translation>
     </message>
@@ -2583,12 +2588,12 @@
         <translation>Für einen anderen Bearbeitungsstand dieser Variante berechnet: zum Anzeigen erneut starten</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="813"/>
+        <location filename="../main_window.py" line="816"/>
         <source>stale: computed before the latest edits</source>
         <translation>veraltet: vor den letzten Änderungen berechnet</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="815"/>
+        <location filename="../main_window.py" line="818"/>
         <source>stale: computed for {params}</source>
         <translation>veraltet: berechnet für {params}</translation>
     </message>
@@ -2608,22 +2613,22 @@
         <translation>Mittlere Sonnenstunden am Boden [h]</translation>
     </message>
     <message>
-        <location filename="../project_io.py" line="549"/>
+        <location filename="../project_io.py" line="556"/>
         <source>Comparing variants …</source>
         <translation>Varianten werden verglichen …</translation>
     </message>
     <message>
-        <location filename="../project_io.py" line="567"/>
+        <location filename="../project_io.py" line="574"/>
         <source>Comparison cancelled</source>
         <translation>Vergleich abgebrochen</translation>
     </message>
     <message>
-        <location filename="../project_io.py" line="579"/>
+        <location filename="../project_io.py" line="586"/>
         <source>Computing {analysis} for {variant} ({k} of {n}) …</source>
         <translation>{analysis} für {variant} wird berechnet ({k} von {n}) …</translation>
     </message>
     <message>
-        <location filename="../project_io.py" line="629"/>
+        <location filename="../project_io.py" line="636"/>
         <source>Gross floor area estimate = footprint × storeys, storeys = eave height / 3 m (an assumption). Every analysis is compared with the same parameters for all variants (above); shadow areas are measured on one study area for all times and variants.</source>
         <translation>Bruttogrundfläche geschätzt = Grundfläche × Geschosse, Geschosse = Traufhöhe / 3 m (Annahme). Jede Analyse wird für alle Varianten mit denselben Parametern verglichen (oben); Schattenflächen werden für alle Uhrzeiten und Varianten auf demselben Untersuchungsgebiet gemessen.</translation>
     </message>
