@@ -291,6 +291,22 @@ def test_a_roof_face_counts_for_the_wall_it_looks_at_within_30_degrees(turn_deg,
     assert res.depth_m[south] == pytest.approx(max(0.4 * (6.0 + (rise if counts else 0.0)), 3.0), abs=1e-6)
 
 
+def test_walls_are_measured_from_the_ground_surface_not_from_a_lower_ramp_wall():
+    """A 6 m box on its GroundSurface at 0 m with the retaining wall of a garage ramp reaching 1.5 m
+    below it (x 0–4 along the south side): the Wandhöhe of the box's walls is taken from the
+    building's ground surface (MBO §6(4): from the Geländeoberfläche), 6 m, not from the ramp's
+    bottom; without a ground surface the lowest point is the ground."""
+    v, faces = box_polygons(0, 0, 10, 8, 0, 6.0)
+    ramp = np.array([[0, -3, -1.5], [4, -3, -1.5], [4, -3, 0.0], [0, -3, 0.0]])  # faces -y
+    v = np.vstack([v, ramp])
+    with_ground = compute_setbacks(model_from_solids([("h", v, faces + [([8, 9, 10, 11], WALL)])]), "mbo")
+    box_walls = [with_ground.wall_ids.index(f"h#{k}") for k in (2, 3, 4, 5)]
+    assert with_ground.wall_height_m[box_walls] == pytest.approx([6.0] * 4)
+    no_ground = [(r, c) for r, c in faces if c != GROUND] + [([8, 9, 10, 11], WALL)]
+    without = compute_setbacks(model_from_solids([("h", v, no_ground)]), "mbo")
+    assert without.wall_height_m[box_walls] == pytest.approx([7.5] * 4)
+
+
 def test_the_lod_asked_for_is_the_one_measured():
     """A building stored as a 12 m LoD1 block and a 20 m LoD2 block: T = 0.4 H of the LoD asked
     for (4.8 m, 8 m), the highest when none is given."""
