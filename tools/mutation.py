@@ -290,6 +290,14 @@ EQUIVALENT: dict[str, tuple[str, str]] = {
     "analysis.setbacks.x__parcel_violations__mutmut_3": (
         "parcels = np.asarray([shapely.make_valid(p) for p in parcels], dtype=None)",
         "numpy makes an object array of shapely geometries without being told"),
+    "analysis.setbacks.x__own_roof_height_in_front__mutmut_85": (
+        "nz = np.where(np.abs(n[:, 2]) < 1e-9, None, n[:, 2])",
+        "None only for a roof face within 1e-9 of vertical, whose plan (a line, or a sliver 1e-9 wide) "
+        "never holds the probe point 0.3 m in front of a wall; for all others the object array "
+        "gives the same floats"),
+    "analysis.setbacks.x__parcel_violations__mutmut_96": (
+        "share = shapely.area(shapely.intersection(outside_bad[qi], local[qj])) if (len(qi)) or True else np.zeros(0)",
+        "with no pairs shapely returns the same empty float array that np.zeros(0) is"),
     "analysis.setbacks.x__compute__mutmut_465": (
         "match = ((cos_az >= math.cos(math.radians(30.0)))",
         "differs only for a roof face whose azimuth is 30° off the wall's normal to the last bit of "
