@@ -187,6 +187,9 @@ class VariantsDock(QDockWidget):
         if self.state.active in self.variants:
             self.list.setCurrentRow(self.variants.index(self.state.active))
         self.list.blockSignals(False)
+        own = self.state.active is not None and not self.is_existing(self.state.active)
+        self.rename_button.setEnabled(own)  # the existing state is neither renamed nor deleted
+        self.delete_button.setEnabled(own)
 
     def ask_new_variant(self) -> None:
         """"New": ask for the name of the new (empty) variant; OK creates and activates it."""
@@ -228,7 +231,7 @@ class VariantsDock(QDockWidget):
 
     def _rename(self) -> None:
         v = self.active()
-        if v is None:
+        if v is None or self.is_existing(v):  # "Bestand" names the source model, in the UI's language
             return
         name, ok = QInputDialog.getText(self, tr("Rename variant"), tr("Name"), text=v.name)
         if ok and name.strip():

@@ -80,8 +80,13 @@ def test_edit_in_bestand_goes_into_a_new_named_variant(window, qtbot):
     assert vd.active().edits == [{"op": "demolish", "ids": [target]}]
     assert vd.list.item(0).text() == "Bestand" and vd.list.item(1).text() == "Variante A  (1 Änderung)"
     assert "Variante A" in w.statusBar().currentMessage()
+    assert vd.rename_button.isEnabled() and vd.delete_button.isEnabled()  # a variant of the user's
     vd.list.setCurrentRow(0)  # Bestand shows every building again
     assert target in w.model.objects and len(w.model.objects) == len(w.base_model.objects)
+    # the source model's row is neither renamed nor deleted (its name follows the UI language)
+    assert not vd.rename_button.isEnabled() and not vd.delete_button.isEnabled()
+    QTest.mouseClick(vd.rename_button, Qt.MouseButton.LeftButton)
+    assert vd.list.item(0).text() == "Bestand" and QApplication.activeModalWidget() is None
 
 
 # ------------------------------------------------------------------ a: open asks, journals per model
