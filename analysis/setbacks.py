@@ -61,6 +61,7 @@ from stadtbild.model.citymodel import CityModel
 from stadtbild.model.errors import InputError
 from stadtbild.model.footprint import effective_semantics, footprint_polygons
 from stadtbild.model.ranges import concatenated_ranges
+from stadtbild.model.resources import PLACES_OF_GERMANY
 from stadtbild.model.semantics import GROUND, ROOF, WALL
 
 from .metrics import polygon_geometry_arrays
@@ -132,7 +133,6 @@ LAND_NAMES = {"BW": "Baden-Württemberg", "BY": "Bayern", "BE": "Berlin", "BB": 
 AGS_LAND = {"01": "SH", "02": "HH", "03": "NI", "04": "HB", "05": "NW", "06": "HE", "07": "RP", "08": "BW",
             "09": "BY", "10": "SL", "11": "BE", "12": "BB", "13": "MV", "14": "SN", "15": "ST", "16": "TH"}
 AGS_ATTRIBUTES = ("Gemeindeschluessel", "gemeindeschluessel", "AGS", "ags", "gemeindeschlüssel")
-PLACES_FILE = Path(__file__).resolve().parents[1] / "resources" / "geo" / "de_places_land.csv"
 #: a model farther than this from every German place of the places file is not in Germany
 OUTSIDE_GERMANY_KM = 25.0
 #: nearest places of two different Länder within this distance ratio: the model is near a border
@@ -155,7 +155,7 @@ def ags_land(key) -> str | None:
 def _places():
     cached = getattr(_places, "cache", None)
     if cached is None:
-        raw = np.loadtxt(PLACES_FILE, delimiter=",", skiprows=1, dtype=str)
+        raw = np.loadtxt(PLACES_OF_GERMANY, delimiter=",", skiprows=1, dtype=str)
         cached = (raw[:, :2].astype(np.float64), raw[:, 2])
         _places.cache = cached
     return cached

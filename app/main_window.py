@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (QApplication, QFileDialog, QLabel, QMainWindow, Q
                                QPushButton, QToolBar)
 
 from stadtbild.model.labels import labels_text
+from stadtbild.model.resources import DEMO_DISTRICT
 
 from . import i18n
 from .analysis import AnalysisContext, AnalysisDock
@@ -44,8 +45,6 @@ from .viewport import Viewport
 from .workers import JobRunner
 
 log = logging.getLogger("stadtbild.app")
-ROOT = Path(__file__).resolve().parents[1]
-DEMO = ROOT / "resources" / "demo" / "3-20-DELFSHAVEN.city.json"
 LIVE_SHADOW_DEBOUNCE_MS = 100  # the slider may move on; the shadow of where it rests is computed
 MODEL_FILTER = QT_TRANSLATE_NOOP(
     "", "City models (*.json *.city.json *.jsonl *.city.jsonl *.gml *.xml *.citygml);;All files (*)")
@@ -217,7 +216,7 @@ class MainWindow(QMainWindow):
         A["open"] = self._act(self.open_dialog, QKeySequence.StandardKey.Open)
         A["open_folder"] = self._act(self.open_folder_dialog)
         A["open_city"] = self._act(lambda: open_city_dialog(self))  # tiled city view (viewer.tiles)
-        A["open_demo"] = self._act(lambda: self.open_paths([DEMO]))
+        A["open_demo"] = self._act(lambda: self.open_paths([DEMO_DISTRICT]))
         A["screenshot"] = self._act(self.save_screenshot_dialog)
         A["export"] = self._act(self.export_dialog, QKeySequence("Ctrl+E"))
         A["publish"] = self._act(self.publish_dialog)

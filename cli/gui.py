@@ -12,9 +12,8 @@ import sys
 from pathlib import Path
 
 from stadtbild.model.errors import InputError
+from stadtbild.model.resources import DEMO_DISTRICT
 
-ROOT = Path(__file__).resolve().parents[1]
-DEMO = ROOT / "resources" / "demo" / "3-20-DELFSHAVEN.city.json"
 
 
 def add_parser(sub) -> None:
@@ -33,7 +32,7 @@ def has_display() -> bool:
 
 
 def run(args) -> int:
-    files = [Path(f) for f in (args.files or [DEMO])]
+    files = [Path(f) for f in (args.files or [DEMO_DISTRICT])]
     for f in files + [Path(f) for f in (args.ortho or [])]:
         if not f.exists():
             raise InputError(f, "no such file")

@@ -578,8 +578,8 @@ def run(module: str, sample: int | None, seed: int, commit: str, jobs: int, reru
     for layer in LAYERS:
         (tree / layer).rename(tree / NAMESPACE.rstrip(".") / layer)
     pkg = tree / NAMESPACE.rstrip(".")
-    # the code finds resources/ beside its layer folders (Path(__file__).parents[1] / "resources":
-    # setbacks' GeoNames places, the app's demo district), as in the repository
+    # the code finds resources/ beside its layer folders (model.resources: setbacks' GeoNames
+    # places, the app's demo district), as in the repository and in a wheel
     (pkg / "resources").symlink_to(Path("..") / "resources", target_is_directory=True)
     missing = [f for f in target.code if not (pkg / f).exists()]
     if missing:
