@@ -341,8 +341,3 @@ def sightline(scene, observer, target=None, target_id: str | None = None, aim: s
                            blocker_distances_m=list(dists), first_hit=first, distance_m=distance,
                            length_m=float(full.length[0]), target_object=tobj, aim=aim_used,
                            visible_points=int(vis.sum()), n_points=len(pts), clearance=clearance)
-
-
-def sightlines(scene, observers, targets, target_object=None, raycaster=None, all_blockers: bool = False) -> LineTrace:
-    """Many sightlines at once (local (n, 3) eyes and targets): :func:`trace_lines`."""
-    return trace_lines(make_raycaster(scene, raycaster), observers, targets, target_object, all_blockers=all_blockers)

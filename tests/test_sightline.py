@@ -169,6 +169,8 @@ def test_any_aim_spreads_its_points_over_a_house_without_a_ground_surface():
     top = s.to_world(tp.points[0]) - np.array([X0, Y0, 0.0])  # a roof corner (all four are equally high)
     assert min(abs(top[0]), abs(top[0] - 10)) < 1e-9 and min(abs(top[1]), abs(top[1] - 20)) < 1e-9 and top[2] == 30.0
     assert (tp.normals[0] == 0).all()  # counts from every side
+    default = target_points(s, "house")  # the default aim is the top
+    assert default.aim == "top" and default.points.tolist() == tp.points[:1].tolist()
     p, n = s.to_world(tp.points[1:]) - np.array([X0, Y0, 0.0]), tp.normals[1:]
     assert np.linalg.norm(n, axis=1) == pytest.approx(1.0)
     # each point lies 1 cm off the face its normal names: x = -0.01 / 10.01, y = -0.01 / 20.01, z = 30.01

@@ -253,6 +253,39 @@ def test_lines_parallel_to_walls_warn_nothing_and_enter_at_the_analytic_walls():
         assert ids == ["A"] and dists == pytest.approx([1.0], abs=1e-9)
 
 
+def test_blockers_do_not_depend_on_the_scene_s_local_frame():
+    """The same lines give the same blockers and entry distances whether the scene's local origin
+    lies at its minimum corner (a model's scene) or in the middle of a house (a scenario's
+    "before" scene in the frame of its "after" scene, Scene.shifted_to): lines along x at
+    y = 8, 0 and −8 m through a 10 × 20 m house enter it 40 m from their start; at y = ±10.5 they
+    pass it."""
+    s = _boxes(("house", 40, -10, 50, 10, 0, 10))
+    d = np.array([[1.0, 0.0, 0.0]])
+    for frame in (s, s.shifted_to(np.array([X0 + 45.0, Y0, 0.0]))):
+        for y, expected in ((8.0, [40.0]), (0.0, [40.0]), (-8.0, [40.0]), (10.5, []), (-10.5, [])):
+            o = np.array([[X0, Y0 + y, 5.0]]) - frame.origin
+            hits = segment_blockers(frame, o, d, np.array([60.0]))
+            assert hits[:, 2].tolist() == pytest.approx(expected, abs=1e-9), (frame.origin, y)
+
+
+def test_trace_lines_gives_the_first_hit_and_the_blockers_only_when_asked():
+    """A level line at 2 m through two 10 m blocks 20 m and 40 m away: the first hit is the nearer
+    block's face at 20 m (point (20, 0, 2)); the list of every blocker is computed only on request
+    (the landmark and corridor checks of many lines leave it out): empty by default, both blocks
+    with their entry distances with ``all_blockers``."""
+    s = _boxes(("A", 20, -2, 22, 2, 0, 10), ("B", 40, -2, 42, 2, 0, 10))
+    rc = RayCaster(s, backend="numpy")
+    o, t = _local(s, 0, 0, 2), _local(s, 60, 0, 2)
+    tr = trace_lines(rc, o[None], t[None])
+    assert not tr.reached[0] and s.object_ids[tr.first_object[0]] == "A"
+    assert tr.first_distance[0] == pytest.approx(20.0, abs=1e-6) and tr.length[0] == pytest.approx(60.0)
+    assert s.to_world(tr.first_point[0]) == pytest.approx([X0 + 20, Y0, 2.0], abs=1e-6)
+    assert tr.hits.shape == (0, 3)
+    full = trace_lines(rc, o[None], t[None], all_blockers=True)
+    objs, dists = full.blockers_of(0)
+    assert [s.object_ids[k] for k in objs] == ["A", "B"] and dists == pytest.approx([20.0, 40.0], abs=1e-9)
+
+
 def test_a_line_grazing_a_flat_roof_is_not_inside_the_house_below():
     """A 10 × 10 × 10 m block modelled without walls (roof and ground only): a level line exactly at
     roof height lies on the roof, not under it (a point is inside when a face lies strictly above

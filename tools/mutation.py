@@ -100,8 +100,7 @@ MODULES = {
                       "analysis/samples.py": ("sample_surfaces",)},
                      ("tests/test_shadow.py", "tests/test_terrain.py"), "not rendered and not cli"),
     "sightline": Target({"analysis/sightline.py": ("place_points", "object_top", "object_centre", "target_points",
-                                                   "trace_lines", "clearance_profile", "sightline",
-                                                   "sightlines"),
+                                                   "trace_lines", "clearance_profile", "sightline"),
                          "analysis/blockers.py": None},
                         ("tests/test_sightline.py", "tests/test_sightline_blockers.py"), "not cli"),
     "metrics": Target({"analysis/metrics.py": ("polygon_geometry_arrays", "_group_min", "_group_max",
@@ -387,6 +386,24 @@ EQUIVALENT: dict[str, tuple[str, str]] = {
         "(hi + pad − o)·inv −inf/+inf inside the box and equal signs outside, as the flat branch does; "
         "they differ only when o lies exactly on lo − pad or hi + pad (0·inf = NaN), 1 µm outside a "
         "cluster box, which float coordinates of real lines do not hit"),
+    "analysis.blockers.x__inside_entry__mutmut_251": (
+        "inside = (count % 2 == 1) & same & (nxt_s - ev_s >= 1e-7)",
+        "differs only for an odd-parity stretch exactly 1e-7 m long, the tolerance itself"),
+    "analysis.blockers.x__object_index__mutmut_25": (
+        "np.minimum.at(lo, obj, c.min(axis=2))",
+        "each corner's smallest coordinate is at most its x, y and z, so the object boxes only grow: "
+        "the box test is a broad phase, and a face crossing or an inside stretch is found on the "
+        "object's own triangles, which lie in the true box (outside it no face lies above the line)"),
+    "analysis.blockers.x__object_index__mutmut_49": (
+        "tile = np.floor((0.5 * (lo[:, :2] + hi[:, :2]) - lo[present, :2].min(axis=0, )) / _TILE_M)",
+        "initial=0.0 matters only with no object present (unreachable: segment_blockers returns for a "
+        "scene without triangles) and otherwise only shifts the tile grid; tiles merely group objects "
+        "for the coarse test, each tile box computed from its own objects' boxes"),
+    "analysis.blockers.x__segment_box_pairs__mutmut_45": (
+        "inside = (oo >= lo[ki] - pad) | (oo <= hi[ki] + pad)",
+        "keeps (line, object) pairs whose line runs parallel to an axis outside the box on it: only "
+        "the coarse box test widens; the exact face and inside tests of _pairs_entry find nothing on "
+        "such a line, which never comes near the object's triangles"),
     "analysis.sightline.x_clearance_profile__mutmut_77": (
         "top = max(top, float(pts[:, 2].max()) + 11.0)",
         "the start height of the downward probes only has to lie above the scene and the line; 11 m "
