@@ -130,6 +130,22 @@ def test_target_object_is_visible_when_the_line_reaches_it_first():
     assert r.visible and 1 <= r.visible_points < r.n_points
 
 
+def test_any_aim_counts_the_top_and_the_points_facing_the_observer():
+    """aim "any" from the west at eye level with nothing in between: seen are the top corner (it
+    counts from every side) and exactly the sampled points of the west wall, the only face that
+    faces the observer (the roof and the other walls face away or sideways); aim "centre" is one
+    point, seen."""
+    s = scene_of(("tower", 100, -3, 106, 3, 0, 40))
+    o = eye(s, 0, 0)
+    r = sightline(s, o, target_id="tower", aim="any", n_points=40, clearance_step_m=None)
+    west = target_points(s, "tower", "any", n_points=40).normals[:, 0] < -0.5
+    assert r.n_points == 40 and west.sum() >= 3
+    assert r.visible and r.visible_points == 1 + int(west.sum())
+    c = sightline(s, o, target_id="tower", aim="centre", clearance_step_m=None)
+    f = c.figures()
+    assert c.visible and (f["aim"], f["target_points"], f["visible_points"]) == ("centre", 1, 1)
+
+
 def test_target_object_figures_and_the_clearance_over_it():
     """A sightline to an object: the figures name it and the aim; the clearance profile has no
     value over the target itself (NaN: the line ends on it) and the analytic one elsewhere, here

@@ -404,6 +404,25 @@ EQUIVALENT: dict[str, tuple[str, str]] = {
         "keeps (line, object) pairs whose line runs parallel to an axis outside the box on it: only "
         "the coarse box test widens; the exact face and inside tests of _pairs_entry find nothing on "
         "such a line, which never comes near the object's triangles"),
+    "analysis.blockers.x__segment_box_pairs__mutmut_41": (
+        "flat = None                                    # parallel to the slab: inside or never",
+        "for a zero direction component 1/d = ±inf already gives t0, t1 = ∓inf/±inf inside the "
+        "slab and equal infinities outside it, as the flat branch does; only with the line exactly on "
+        "the padded boundary (1 mm outside the box) is 0·inf = NaN, which drops the pair, and such a "
+        "line meets none of the object's triangles"),
+    "analysis.blockers.x__segment_box_pairs__mutmut_51": (
+        "t_near = np.where(None, np.where(inside, -np.inf, np.inf), np.minimum(t0, t1))",
+        "for a zero direction component 1/d = ±inf already gives t0, t1 = ∓inf/±inf inside the "
+        "slab and equal infinities outside it, as the flat branch does; only with the line exactly on "
+        "the padded boundary (1 mm outside the box) is 0·inf = NaN, which drops the pair, and such a "
+        "line meets none of the object's triangles"),
+    "analysis.sightline.x_clearance_profile__mutmut_68": (
+        "top = float(scene.bounds[1, 2]) + 10.0 if scene.n_triangles else 11.0",
+        "the probes of a scene without triangles hit nothing from any start height above the line"),
+    "analysis.sightline.x_clearance_profile__mutmut_94": (
+        "h = rc.first_hit(start, np.array([0.0, 0.0, -2.0]))",
+        "the ray core normalises directions (analysis.raycast._Rays): the same downward rays, and "
+        "only the hit points are used"),
     "analysis.sightline.x_clearance_profile__mutmut_77": (
         "top = max(top, float(pts[:, 2].max()) + 11.0)",
         "the start height of the downward probes only has to lie above the scene and the line; 11 m "
