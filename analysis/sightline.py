@@ -135,7 +135,9 @@ def target_points(scene, object_id: str, aim: str = "top", n_points: int = 32) -
     k = max(int(n_points) - 1, 0)
     if k and area > 0:
         spacing = math.sqrt(area / k)
-        s = sample_surfaces(sub, cell_m=spacing, max_points=50 * k + 1000)
+        # Σ ceil(area / spacing²) ≤ k + one per triangle: the object's own size bounds the samples
+        # (a guard of 50 k + 1000 refused a round tower of 6000 facets)
+        s = sample_surfaces(sub, cell_m=spacing, max_points=k + sub.n_triangles + 1)
         if len(s):
             pick = np.unique(np.linspace(0, len(s) - 1, min(k, len(s))).round().astype(int))
             pts.append(s.points[pick])

@@ -80,6 +80,7 @@ def test_clearance_through_a_tower_is_the_line_height_minus_the_tower_height():
     assert inside.sum() == 19 and outside.sum() == 180
     assert c.clearance_m[inside] == pytest.approx(1.6 - 60.0, abs=1e-6)
     assert (c.object_index[inside] == s.object_ids.index("tower")).all()
+    assert (c.object_index[outside] == -1).all()  # the ground plane
     assert c.clearance_m[outside] == pytest.approx(1.6, abs=1e-6)
     low, at = c.minimum()
     assert low == pytest.approx(-58.4, abs=1e-6) and 40.0 <= at <= 40.5
@@ -102,7 +103,8 @@ def test_clearance_profile_samples_every_step_up_to_max_samples():
         c = profile(length, step)
         assert len(c.s_m) == n
         assert c.s_m == pytest.approx(np.linspace(0.0, length, n))
-        assert c.xy[:, 0] - p0[0] == pytest.approx(c.s_m)
+        assert c.xy.shape == (n, 2) and c.xy[:, 0] - p0[0] == pytest.approx(c.s_m)
+        assert c.xy[:, 1] == pytest.approx(p0[1]) and c.z_line == pytest.approx(p0[2])
     c = profile(30.0, 0.5, max_samples=25)
     assert len(c.s_m) == 25 and c.s_m[-1] == pytest.approx(30.0) and np.diff(c.s_m) == pytest.approx(1.25)
     assert c.clearance_m == pytest.approx(1.6)
@@ -197,6 +199,31 @@ def test_any_aim_spreads_its_points_over_a_house_without_a_ground_surface():
     assert faces_hit == {(-1, 0, 0), (1, 0, 0), (0, -1, 0), (0, 1, 0), (0, 0, 1)}
     roof = int((n[:, 2] > 0.5).sum())
     assert 2 <= roof <= 5
+
+
+def test_any_aim_at_a_finely_faceted_round_tower():
+    """aim "any" at a round tower of 1500 facets (6000 triangles, as photogrammetric or LoD3 models
+    have): 32 points, the top and 31 on its wall and roof, each 1 cm outside the surface (10.01 m
+    from the axis or 30.01 m high), and the tower seen from the west; more triangles than the
+    points asked for must not refuse the sampling."""
+    from stadtbild.model.extrude import extrude_footprint
+    from tests.helpers import model_from_solids
+
+    a = np.linspace(0.0, 2.0 * np.pi, 1500, endpoint=False)
+    fp = np.c_[X0 + 100 + 10.0 * np.cos(a), Y0 + 10.0 * np.sin(a)].tolist()
+    solid = extrude_footprint(fp, ground_z=0.0, eave_height_m=30.0, roof="flat")
+    s = model_from_solids([("round", solid.vertices, list(zip(solid.polygons, solid.semantics)))]).scene()
+    assert s.n_triangles > 5000
+    tp = target_points(s, "round", aim="any", n_points=32)
+    assert len(tp.points) == 32
+    p = s.to_world(tp.points[1:]) - np.array([X0 + 100, Y0, 0.0])
+    on_roof = tp.normals[1:, 2] > 0.5
+    assert p[on_roof, 2] == pytest.approx(30.01, abs=1e-6)
+    # on a facet the point lies 1 cm outside the chord, between 9.99 and 10.01 m from the axis
+    r = np.hypot(p[~on_roof, 0], p[~on_roof, 1])
+    assert ((r > 10.0 * np.cos(np.pi / 1500) + 0.0099) & (r < 10.011)).all() and (~on_roof).sum() >= 20
+    res = sightline(s, eye(s, 0, 0), target_id="round", aim="any", n_points=32, clearance_step_m=None)
+    assert res.visible and res.n_points == 32
 
 
 def test_the_top_of_a_flat_roofed_l_is_its_corner_nearest_the_middle():

@@ -423,6 +423,17 @@ EQUIVALENT: dict[str, tuple[str, str]] = {
         "h = rc.first_hit(start, np.array([0.0, 0.0, -2.0]))",
         "the ray core normalises directions (analysis.raycast._Rays): the same downward rays, and "
         "only the hit points are used"),
+    "analysis.blockers.x__inside_entry__mutmut_111": (
+        "along = (np.abs(beta) < 1e-12 * size) & (np.abs(alpha) <= 1e-9 * size)",
+        "differs only when |beta| is exactly 1e-12·size, the tolerance itself; a segment exactly "
+        "parallel to the edge has beta = 0 and is 'along' either way"),
+    "analysis.blockers.x__object_index__mutmut_24": (
+        "np.minimum.at(lo, obj, c.min(axis=None))",
+        "the smallest coordinate of the whole scene is at most every object's x, y and z minimum, so "
+        "the object boxes only grow: a broad phase, the exact face and inside tests decide"),
+    "analysis.blockers.x__pairs_entry__mutmut_147": (
+        "u, v, s = (np.where(ok, x, -2.0) for x in (u, v, s))",
+        "the filler for a zero determinant only has to fail u >= -eps; -2 does as -1 does"),
     "analysis.sightline.x_clearance_profile__mutmut_77": (
         "top = max(top, float(pts[:, 2].max()) + 11.0)",
         "the start height of the downward probes only has to lie above the scene and the line; 11 m "
