@@ -23,13 +23,19 @@ SELECTED_RGB = (255, 200, 0)
 
 
 def colormap_rgb(values, vmin: float, vmax: float, cmap: str = "viridis", nan_rgb=(170, 170, 170)) -> np.ndarray:
-    """(n, 3) uint8 colours of ``values`` on a matplotlib colormap between vmin and vmax."""
+    """(n, 3) uint8 colours of ``values`` on a matplotlib colormap (or the flood ramp of
+    :func:`viewer.drape.ramp_colours`) between vmin and vmax."""
     import matplotlib
+
+    from stadtbild.viewer.drape import FLOOD_CMAP, ramp_colours
 
     values = np.asarray(values, dtype=float)
     span = (vmax - vmin) or 1.0
-    t = np.clip((values - vmin) / span, 0.0, 1.0)
-    rgba = matplotlib.colormaps[cmap](np.nan_to_num(t))
+    t = np.nan_to_num(np.clip((values - vmin) / span, 0.0, 1.0))
+    if cmap == FLOOD_CMAP:  # a ramp of our own, sampled as the draped image's 256-entry table
+        rgba = ramp_colours(cmap, 256)[np.round(t * 255).astype(int)]
+    else:
+        rgba = matplotlib.colormaps[cmap](t)
     out = (rgba[:, :3] * 255 + 0.5).astype(np.uint8)
     out[~np.isfinite(values)] = nan_rgb
     return out
@@ -69,6 +75,12 @@ class LegendDock(QDockWidget):
         self.lay.addWidget(self.layers_widget)
         self.layers_widget.hide()
         self.layer_entries: list = []
+        self.rasters_widget = QWidget()  # the colour bars of the picture's rasters (flood depth …)
+        self.rasters_grid = QGridLayout(self.rasters_widget)
+        self.rasters_grid.setContentsMargins(0, 0, 0, 0)
+        self.lay.addWidget(self.rasters_widget)
+        self.rasters_widget.hide()
+        self.raster_bars: list[dict] = []
         self.lay.addStretch(1)
         self.setWidget(body)
         self.sun_direction = None  # the key light of the view (None: the default light)
@@ -162,6 +174,28 @@ class LegendDock(QDockWidget):
                 self.layers_grid.addWidget(QLabel(str(label)), r, 1)
                 r += 1
         self.layers_widget.setVisible(bool(self.layer_entries))
+
+    def set_rasters(self, bars) -> None:
+        """The colour bars of the rasters draped in the view (``viewer.picture`` ``colour_bars``:
+        title, cmap, clim in the raster's unit), as drawn: unlit, so the ramp is the table's colours."""
+        self.raster_bars = [dict(b) for b in bars]
+        while self.rasters_grid.count():
+            w = self.rasters_grid.takeAt(0).widget()
+            if w is not None:
+                w.hide()
+                w.setParent(None)
+                w.deleteLater()
+        for k, bar in enumerate(self.raster_bars):
+            lo, hi = bar["clim"]
+            self.rasters_grid.addWidget(QLabel("<b>" + str(bar["title"]) + "</b>"), 3 * k, 0, 1, 2)
+            ramp = QLabel()
+            ramp.setObjectName(f"rasterRamp{k}")
+            ramp.setPixmap(ramp_pixmap(bar["cmap"], width=18, height=110))
+            ramp.setFixedSize(18, 110)
+            self.rasters_grid.addWidget(ramp, 3 * k + 1, 0, 2, 1)
+            self.rasters_grid.addWidget(QLabel(format_number(hi, 2)), 3 * k + 1, 1, Qt.AlignmentFlag.AlignTop)
+            self.rasters_grid.addWidget(QLabel(format_number(lo, 2)), 3 * k + 2, 1, Qt.AlignmentFlag.AlignBottom)
+        self.rasters_widget.setVisible(bool(self.raster_bars))
 
     # ------------------------------------------------------------------ building the blocks
     def _clear(self) -> None:

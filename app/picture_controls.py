@@ -95,7 +95,14 @@ class PictureControls:
             if pic is not None:
                 pic.set_group_visible(key, False)
         self._rows()
+        self._legend()
         w.viewport.render()
+
+    def _legend(self) -> None:
+        """The legend's colour bars: those of the rasters shown (a row switched off hides its bar)."""
+        pic = self.window.viewport.picture
+        bars = pic.colour_bars if pic is not None else []
+        self.window.legend.set_rasters([b for i, b in enumerate(bars) if f"raster-{i}" not in self.hidden])
 
     def _rows(self) -> None:
         dock = self.window.layers
@@ -124,6 +131,7 @@ class PictureControls:
         pic = self.window.viewport.picture
         if pic is not None:
             pic.set_group_visible(key, visible)
+            self._legend()
             self.window.viewport.render()
 
     # ------------------------------------------------------------------ adding parts

@@ -11,6 +11,7 @@ import pytest
 
 pytest.importorskip("pytestqt")
 from PySide6.QtCore import Qt  # noqa: E402
+from PySide6.QtWidgets import QLabel  # noqa: E402
 
 from tests.conftest import DEMO  # noqa: E402
 from tests.helpers import open_window  # noqa: E402
@@ -63,6 +64,7 @@ def test_window_shows_aerial_image_flood_depth_and_labelled_pois(qapp, qtbot, tm
     the orthophoto's checkerboard; the POI pins are red at their places, with VTK labels; the
     layer rows switch the flood and the aerial image off and on."""
     from stadtbild.importers.rasters import read_overlay
+    from stadtbild.app.i18n import format_number
     from stadtbild.viewer.drape import FLOOD_CMAP, ramp_colours
 
     flood, depth, ortho, layer, pois = _write(tmp_path)
@@ -124,6 +126,23 @@ def test_window_shows_aerial_image_flood_depth_and_labelled_pois(qapp, qtbot, tm
                 dry_ok += not flood_like
         assert n_wet >= 20 and n_dry >= 20
         assert wet_ok >= 0.95 * n_wet and dry_ok >= 0.95 * n_dry, (wet_ok, n_wet, dry_ok, n_dry)
+        # the legend's colour bar, read from the screen: the drawn table's colours from the top (the
+        # 99th-percentile depth) to the bottom (0 m), with the range written beside it
+        legend = w.legend
+        legend.show()
+        legend.raise_()
+        ramp = legend.rasters_widget.findChild(QLabel, "rasterRamp0")
+        qtbot.waitUntil(lambda: ramp is not None and ramp.isVisible(), timeout=5000)
+        assert [b["title"] for b in legend.raster_bars] == ["Wassertiefe [m]"]
+        texts = [lab.text() for lab in legend.rasters_widget.findChildren(QLabel)]
+        assert format_number(clim[1], 2) in texts and format_number(clim[0], 2) in texts
+        qtbot.wait(200)  # the dock repaints
+        shot = save_screenshot(w, "gui-pictures-legend-flood")
+        bar = shot.crop(ramp).astype(int)
+        column = bar[:, bar.shape[1] // 2]
+        assert np.abs(column[2] - lut[-1]).max() <= 6 and np.abs(column[-3] - lut[0]).max() <= 6, (column[2], column[-3])
+        # monotone: darker blue towards the top, as deeper water is drawn
+        assert column[2].sum() < column[column.shape[0] // 2].sum() < column[-3].sum()
         # the POI pins in the whole district's top view: red heads at the projected places
         vp.set_view("top")
         qtbot.waitUntil(lambda: not vp._lod_timer.isActive(), timeout=10000)
@@ -149,7 +168,9 @@ def test_window_shows_aerial_image_flood_depth_and_labelled_pois(qapp, qtbot, tm
         moved = sum(np.abs(off[int(xy[k, 1]), int(xy[k, 0])].astype(int) - view[int(xy[k, 1]), int(xy[k, 0])]).max()
                     > 30 for k in wet)
         assert len(wet) >= 20 and moved >= 0.9 * len(wet), (moved, len(wet))
+        assert w.legend.raster_bars == [] and not w.legend.rasters_widget.isVisible()  # its bar goes too
         row.setCheckState(0, Qt.CheckState.Checked)
+        assert [b["title"] for b in w.legend.raster_bars] == ["Wassertiefe [m]"]
         # the project remembers the picture's parts (paths, finish)
         data = pc.to_dict(tmp_path)
         assert data["ortho"][0]["path"] == "dop.tif" and data["rasters"][0]["kind"] == "flood"
