@@ -150,6 +150,8 @@ def test_unobstructed_south_facade_matches_pvlib():
     best = r.per_building()["haus"]  # the south wall is the sunniest on both days
     assert best["best_equinox_h"] == pytest.approx(ref_eq, abs=0.04) and best["best_winter_h"] == pytest.approx(ref_w, abs=0.04)
     assert (best["best_equinox_h"], best["best_winter_h"]) == (round(r.hours_equinox.max(), 3), round(r.hours_winter.max(), 3))
+    lost = r.lost_compliance()  # no comparison: a (k,) mask with nothing lost
+    assert lost.dtype == bool and lost.shape == (len(r.points),) and not lost.any()
     north = np.isclose(r.points.facade_azimuth_deg, 0.0)
     assert r.hours_winter[north].max() == 0.0  # the January sun never stands in front of a north wall
     assert (r.point_class[north] == MEETS_NONE).all()
@@ -399,6 +401,8 @@ def test_storey_rows_count_from_each_buildings_own_base():
         z = p.points[p.object_index == sc.object_ids.index(oid), 2] + sc.origin[2]
         assert np.allclose(np.unique(np.round(z - base, 6)), [1.5, 4.5, 7.5, 10.5]), oid
         assert (p.object_index == sc.object_ids.index(oid)).sum() == 120
+        own = p.object_index == sc.object_ids.index(oid)  # the reported height is above that base too
+        assert np.allclose(p.height_m[own], z - base)
 
 
 def test_an_explicit_site_replaces_the_models():
@@ -416,6 +420,7 @@ def test_an_explicit_site_replaces_the_models():
     ref_here = _reference_hours(_site_of(sc), DATES[0], world, np.array([0, -1.0, 0]))
     assert abs(ref_eq - ref_here) > 1.0
     assert r.hours_equinox[south] == pytest.approx(ref_eq, abs=0.04)
+    assert r.site is sydney  # the result says where its hours hold
 
 
 def test_point_table_places_each_point_on_its_wall():
@@ -703,6 +708,8 @@ def test_a_new_building_has_no_before_values_and_never_loses_compliance():
     assert np.allclose(t["hours_winter_before"][house], np.round(r.before.hours_winter[house], 3))
     assert np.allclose(t["hours_equinox_before"][house], np.round(r.before.hours_equinox[house], 3))
     assert not t["loses_compliance"][new].any()
+    for flag in ("meets_equinox", "meets_winter", "loses_compliance"):  # 0/1 flags in CSV and GeoJSON
+        assert t[flag].dtype.kind == "i" and set(np.unique(t[flag])) <= {0, 1}, flag
 
 
 def test_building_parts_roll_up_to_their_building():
@@ -916,3 +923,40 @@ def test_the_sun_is_sampled_at_the_midpoints_of_the_steps():
             for date, hours in zip(dates, (r.hours_equinox, r.hours_winter)):
                 assert hours[k] == pytest.approx(_midpoint_hours(site, date, np.array(normal, float)), abs=1e-9), \
                     (azimuth, date)
+
+
+def test_a_set_back_top_storey_counts_its_rows_from_the_building_base():
+    """A Staffelgeschoss: one building of a 20 × 10 × 9 m block with a 16 × 6 m top storey set back
+    2 m on every side, 9 to 12 m. The block's walls have rows at 1.5, 4.5, 7.5 m (3 × 30 points);
+    the top storey's walls start at 9 m, so their first row is the building's fourth, storey 3 at
+    10.5 m (≤ 12 − 0.5 m), with 8 + 3 + 8 + 3 columns: 90 + 22 = 112 points."""
+    from stadtbild.model.semantics import WALL
+    from tests.helpers import box_polygons, model_from_solids
+
+    low_v, low_f = box_polygons(X0, Y0, X0 + 20.0, Y0 + 10.0, Z0, Z0 + 9.0)
+    top_v, top_f = box_polygons(X0 + 2.0, Y0 + 2.0, X0 + 18.0, Y0 + 8.0, Z0 + 9.0, Z0 + 12.0)
+    faces = low_f + [([i + 8 for i in ring], sem) for ring, sem in top_f if sem == WALL]
+    sc = model_from_solids([("stufe", np.vstack([low_v, top_v]), faces)]).scene()
+    p = facade_points(sc)
+    assert len(p) == 112
+    top = p.points[:, 2] + sc.origin[2] > Z0 + 9.0
+    assert top.sum() == 22
+    assert set(p.storey[top].tolist()) == {3} and np.allclose(p.height_m[top], 10.5)
+    assert sorted(set(p.storey[~top].tolist())) == [0, 1, 2]
+
+
+def test_the_order_of_the_surfaces_does_not_change_the_points():
+    """Real files list surfaces in any order: the house with its walls first (the north wall as
+    the scene's first triangles) gets the same 120 points as with its ground surface first — the
+    neighbour test looks only at what lies in front of each point."""
+    from tests.helpers import box_polygons, model_from_solids
+
+    v, faces = box_polygons(X0, Y0, X0 + 20.0, Y0 + 10.0, Z0, Z0 + 12.0)
+    usual = model_from_solids([("haus", v, faces)]).scene()
+    walls_first = model_from_solids([("haus", v, faces[4:] + faces[2:4] + faces[:2])]).scene()
+    assert walls_first.face_normals[0] @ [0.0, 1.0, 0.0] > 0.99  # the north wall comes first
+    a = facade_points(usual, raycaster=RayCaster(usual))
+    b = facade_points(walls_first, raycaster=RayCaster(walls_first))
+    assert len(a) == len(b) == 120
+    key = lambda q: sorted(map(tuple, np.round(q.points + usual.origin, 4)))  # noqa: E731
+    assert key(a) == key(b)
