@@ -217,6 +217,17 @@ EQUIVALENT: dict[str, tuple[str, str]] = {
         "differs only when exactly one of the check points and the sun directions is empty (no sun above "
         "the minimum elevation that day, or no points); RayCaster.visible_sum then returns zeros of "
         "len(points) before it traces or reports progress, which is what the else branch gives"),
+    "analysis.samples.x__facade_triangles__mutmut_17": (
+        "keep &= ~np.isin(scene.surface_type, np.array([GROUND, ROOF, CLOSURE], dtype=None))",
+        "np.isin compares values: the three small semantic codes are the same numbers as int64 as in the "
+        "surface_type dtype (int16)"),
+    "analysis.samples.x_covered_points__mutmut_34": (
+        'facing = ahead.hit & (np.einsum("IJ,IJ->I", scene.face_normals[np.where(ahead.hit, ahead.triangle, 0)],',
+        "einsum subscripts are labels: upper-case letters name the same contraction"),
+    "analysis.samples.x_facade_points__mutmut_312": (
+        "t_count = np.bincount(poly_of_tri, )",
+        "poly_of_tri is np.unique's inverse over poly_ids, so every polygon occurs and bincount's length "
+        "is len(poly_ids) without minlength"),
     "analysis.samples.x__facade_triangles__mutmut_19": (
         "keep &= ~np.isin(scene.surface_type, np.array([GROUND, ROOF, CLOSURE], ))",
         "np.isin compares values: the three small semantic codes are the same numbers as int64 as in the "
