@@ -646,6 +646,13 @@ def test_sun_hours_samples_only_the_enabled_objects_surfaces(box):
     r = sun_hours(sc, "2026-03-21", step_min=10.0, cell_m=2.0, surfaces=True, surface_cell_m=2.0, raycaster=rc,
                   site=_site_of(sc))
     assert len(r.surfaces) and set(np.unique(r.surfaces.object_index)) == {sc.object_ids.index("tower")}
+    # the tower's walls and roof only, its GroundSurface left out as without an object mask:
+    # 2·(10 + 20)·30 + 10·20 = 2000 m², one sample per started 4 m² of each triangle (2 m spacing):
+    # roof 2 × ⌈100/4⌉ + walls 4 × ⌈150/4⌉ + 4 × ⌈300/4⌉ = 50 + 152 + 300 = 502
+    from stadtbild.model.semantics import GROUND
+
+    assert not (r.surfaces.surface_type == GROUND).any()
+    assert r.surfaces.area_m2.sum() == pytest.approx(2000.0) and len(r.surfaces) == 502
 
 
 def test_sun_hours_grid_leaves_out_footprints_and_follows_the_polygon(box):
@@ -733,3 +740,21 @@ def test_sun_hours_read_start_and_stop_in_the_given_time_zone(box):
     assert 2.0 < expected < 2.9  # the sun rises within the period
     assert np.nanmax(r.hours) == pytest.approx(expected, abs=1e-9)
     assert f["possible_sun_hours_h"] == pytest.approx(expected, abs=1e-4)
+
+
+def test_compare_refuses_results_of_other_grids_or_kinds(box):
+    """compare takes two results of one kind on one grid, and says which rule was broken; on one
+    grid the shadow difference is +1 / −1 / 0 per cell (here the same instant twice: 0 everywhere)."""
+    from stadtbild.analysis.shadow import compare
+
+    site = _site_of(box)
+    e1 = (X0 - 40.0, Y0 - 10.0, X0 + 40.0, Y0 + 60.0)
+    a = shadow_at(box, "2026-03-21T12:00", cell_m=2.0, extent=e1, site=site)
+    b = shadow_at(box, "2026-03-21T12:00", cell_m=2.0, extent=(X0 - 40.0, Y0 - 10.0, X0 + 42.0, Y0 + 60.0), site=site)
+    with pytest.raises(ValueError, match="^before and after were computed on different grids$"):
+        compare(a, b)
+    h = sun_hours(box, "2026-03-21", step_min=10.0, cell_m=2.0, extent=e1, site=site)
+    with pytest.raises(ValueError, match="^compare needs two results of the same kind$"):
+        compare(a, h)
+    d = compare(a, shadow_at(box, "2026-03-21T12:00", cell_m=2.0, extent=e1, site=site))
+    assert d.kind == "shadow" and np.nanmax(np.abs(d.ground)) == 0.0 and d.figures()["added_shadow_m2"] == 0.0

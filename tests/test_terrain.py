@@ -268,6 +268,7 @@ def test_terrain_near_field_gives_the_same_shadows_and_sun_hours(monkeypatch):
 
     hit, obj = first_casters(rc, p, d, near=near)
     assert hit[0] and scene.object_ids[obj[0]] == "b"
+    assert obj.dtype == np.int32  # as documented: millions of samples per grid
 
 
 def _ray_hits_boxes(points, d, boxes) -> np.ndarray:

@@ -494,6 +494,10 @@ EQUIVALENT: dict[str, tuple[str, str]] = {
         "differs only at an instant whose apparent elevation (pvlib SPA, float64) is exactly 0.0°; "
         "refraction-corrected elevations of clock times never hit it, and such a sun would be a "
         "horizontal ray along the ground"),
+    "analysis.samples.x_sample_surfaces__mutmut_27": (
+        "keep &= np.asarray(objects, dtype=None)[scene.object_index]",
+        "objects is a bool mask (documented, and RayCaster.enabled_objects where the analyses pass "
+        "it), which asarray without a dtype keeps as bool"),
     "analysis.ground_grid.x_terrain_free_caster__mutmut_3": (
         "return RayCaster(scene.select(scene.surface_type != TERRAIN), threads=None)",
         "the thread count only splits the rays into chunks run in parallel (RayCaster._run_chunks); "
