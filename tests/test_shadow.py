@@ -758,3 +758,19 @@ def test_compare_refuses_results_of_other_grids_or_kinds(box):
         compare(a, h)
     d = compare(a, shadow_at(box, "2026-03-21T12:00", cell_m=2.0, extent=e1, site=site))
     assert d.kind == "shadow" and np.nanmax(np.abs(d.ground)) == 0.0 and d.figures()["added_shadow_m2"] == 0.0
+
+
+def test_shadow_and_sun_hours_rasters_carry_the_model_crs_and_cell_corners(box):
+    """The GeoTIFF-ready rasters of an instant shadow and of sun-hours name the model's CRS
+    (EPSG:25832, from the model, not a default) and place their cells in it: the grid's north-west
+    corner snapped to whole cells of the model CRS, square cells of the requested size."""
+    site = _site_of(box)
+    ext = (X0 - 21.0, Y0 - 9.0, X0 + 31.0, Y0 + 41.0)
+    for r in (shadow_at(box, "2026-03-21T12:00", cell_m=2.0, extent=ext, site=site),
+              sun_hours(box, "2026-03-21", step_min=10.0, cell_m=2.0, extent=ext, site=site)):
+        assert r.grid.crs is not None and r.grid.crs.epsg == 25832
+        ras = r.raster()
+        assert ras.crs == "EPSG:25832"
+        # 2 m cells snapped outwards: x from X0 − 22 (a multiple of 2 at or below X0 − 21), y down from Y0 + 42
+        assert ras.transform == pytest.approx((2.0, 0.0, X0 - 22.0, 0.0, -2.0, Y0 + 42.0))
+        assert ras.values.shape == (26, 27)  # (42 + 10) / 2 rows, (32 + 22) / 2 columns

@@ -498,6 +498,28 @@ EQUIVALENT: dict[str, tuple[str, str]] = {
         "keep &= np.asarray(objects, dtype=None)[scene.object_index]",
         "objects is a bool mask (documented, and RayCaster.enabled_objects where the analyses pass "
         "it), which asarray without a dtype keeps as bool"),
+    "analysis.casters.x_first_casters__mutmut_14": (
+        "obj = np.full(len(points), -2, dtype=np.int32)",
+        "the fill is never read: every block assigns obj[sl] for all its rays (the ray core's -1 where "
+        "nothing is hit)"),
+    "analysis.ground_grid.x_ground_grid__mutmut_16": (
+        "origin = np.asarray(scene.origin, dtype=None)",
+        "Scene.__post_init__ already stores the origin as float64"),
+    "analysis.samples.x_sample_surfaces__mutmut_72": (
+        "r1 = (1.5 + (k + 1) / g) % 1.0",
+        "adds a whole 1 before taking the fraction: the same R2 lattice coordinate (to rounding)"),
+    "analysis.shadow.x__sun_hours__mutmut_75": (
+        "hours_ground = rc.visible_sum(pts, dirs[up], weights[up], progress=progress) if n_ground else np.zeros(1)",
+        "without ground samples grid.active selects no cell, and a length-1 array assigned to an empty "
+        "selection broadcasts to nothing"),
+    "analysis.shadow.x_surface_shadow__mutmut_4": (
+        "d = np.asarray(direction, dtype=None).reshape(3)",
+        "the direction is only multiplied with the float64 normals and handed to the ray core, which "
+        "converts it: a float vector stays float64 and an integer one gives the same products"),
+    "analysis.shadow.x_surface_shadow__mutmut_41": (
+        "for start in range(0, len(facing), ):",
+        "blocks then start at every point and overlap: each point is traced again by the later blocks "
+        "and written with the same value; only (much) slower"),
     "analysis.ground_grid.x_terrain_free_caster__mutmut_3": (
         "return RayCaster(scene.select(scene.surface_type != TERRAIN), threads=None)",
         "the thread count only splits the rays into chunks run in parallel (RayCaster._run_chunks); "
