@@ -203,6 +203,12 @@ def test_wall_to_the_south_cuts_sun_as_the_analytic_shadow_and_the_comparison_re
     assert f["difference"]["buildings_losing_compliance"] == 1
     assert f["difference"]["points_compared"] == len(r.points)
     assert f["difference"]["min_change_winter_h"] < -5.0  # the ground floor loses the whole January sun
+    # the same comparison with the CLI's one ray caster for the after-scene: the before hours are
+    # still traced in the before-scene (without the wall), so the same losses are found
+    again = compare_sunlight(before, after, dates=DATES, step_min=1.0, site=site, objects=objects,
+                             raycaster=RayCaster(after))
+    assert np.array_equal(again.before.hours_equinox, r.before.hours_equinox)
+    assert np.array_equal(again.lost_compliance(), lost)
 
 
 def test_demo_district_with_a_tower_from_the_cli(tmp_path, capsys):
@@ -702,6 +708,13 @@ def test_a_new_building_has_no_before_values_and_never_loses_compliance():
     ground_floor_south = house & np.isclose(r.points.height_m, 1.5) & np.isclose(r.points.facade_azimuth_deg, 180.0)
     assert (dw[ground_floor_south[house]] < 0).all()
     assert r.per_building()["neubau"]["points_losing"] == 0
+    # the block lies south of the house and within its x range: rays from the east and west walls
+    # never reach it, so their hours are the same before and after, to the last bit (same days,
+    # step and site for both states)
+    side = house & np.isin(np.round(r.points.facade_azimuth_deg, 6), [90.0, 270.0])
+    assert side.sum() == 40
+    assert np.array_equal(r.hours_equinox[side], r.before.hours_equinox[side])
+    assert np.array_equal(r.hours_winter[side], r.before.hours_winter[side])
     t = r.point_table()
     assert np.isnan(t["hours_equinox_before"][new].astype(float)).all()
     assert np.isnan(t["hours_winter_before"][new].astype(float)).all()
@@ -960,3 +973,35 @@ def test_the_order_of_the_surfaces_does_not_change_the_points():
     assert len(a) == len(b) == 120
     key = lambda q: sorted(map(tuple, np.round(q.points + usual.origin, 4)))  # noqa: E731
     assert key(a) == key(b)
+
+
+def test_a_stricter_local_rule_is_applied():
+    """Thresholds other than DIN 5034-1's (a municipality asking 5 h at the equinox and 2 h on 17
+    January): the result carries them and classifies by them — 4.5 h / 2.5 h meets only the winter
+    day, so the point is not met; 5 h / 1.5 h meets the equinox only."""
+    sc = _scene([_house()])
+    r = facade_sunlight(sc, dates=DATES, step_min=10.0, site=_site_of(sc), equinox_threshold_h=5.0,
+                        winter_threshold_h=2.0)
+    assert (r.equinox_threshold_h, r.winter_threshold_h) == (5.0, 2.0)
+    f = r.figures()
+    assert (f["threshold_equinox_h"], f["threshold_winter_h"]) == (5.0, 2.0)
+    r.hours_equinox = np.full(len(r.points), 4.5)
+    r.hours_winter = np.full(len(r.points), 2.5)
+    assert (r.point_class == MEETS_NONE).all()
+    r.hours_equinox[:] = 5.0
+    r.hours_winter[:] = 1.5
+    assert (r.point_class == MEETS_EQUINOX).all()
+
+
+def test_covered_points_checks_every_point_unless_told_which():
+    """covered_points on its own, without a candidate mask, checks all points: of the 240 lattice
+    points of two row houses, exactly the 2 × 20 on their shared wall (10 m wide: 5 columns, 4 rows
+    on each side) lie inside the neighbour."""
+    from stadtbild.analysis.samples import covered_points
+
+    row = _scene([_house(), _house(20.0, "nachbar")])
+    p = facade_points(row)
+    assert len(p) == 240
+    covered = covered_points(RayCaster(row), row, p.points, p.normals)
+    assert covered.sum() == 40
+    assert np.allclose(p.points[covered, 0] + row.origin[0], X0 + 20.0, atol=0.05)
