@@ -217,6 +217,14 @@ EQUIVALENT: dict[str, tuple[str, str]] = {
         "differs only when exactly one of the check points and the sun directions is empty (no sun above "
         "the minimum elevation that day, or no points); RayCaster.visible_sum then returns zeros of "
         "len(points) before it traces or reports progress, which is what the else branch gives"),
+    "analysis.samples.x_facade_points__mutmut_101": (
+        "w = np.divide(w, w_len[:, None], out=None, where=ok_poly[:, None])",
+        "as x_facade_points__mutmut_105: the rows left unset are those of polygons without a horizontal "
+        "normal (ok_poly False), which get no rows and no columns, so no point ever uses them"),
+    "analysis.samples.x_facade_points__mutmut_505": (
+        "key = np.c_[out.object_index, np.round(out.points / 0.01).astype(None)]",
+        "np.round already gives whole numbers; as float64 instead of int64 they (and the object indices) "
+        "are the same values, exact below 2**53, so np.unique finds the same duplicate rows"),
     "analysis.samples.x__facade_triangles__mutmut_17": (
         "keep &= ~np.isin(scene.surface_type, np.array([GROUND, ROOF, CLOSURE], dtype=None))",
         "np.isin compares values: the three small semantic codes are the same numbers as int64 as in the "
