@@ -114,20 +114,27 @@ def _site_of(scene):
     return site_from_model(scene)
 
 
-def _reference_hours(site, date, point_world, normal, blocked=None, min_el=6.0):
-    """Hours with the sun ≥ ``min_el`` high, in front of the facade and not ``blocked`` — pvlib
-    SPA every 30 s (the midpoints of 30-second intervals)."""
-    import pandas as pd
+def _pvlib_sun(site, times):
+    """(apparent elevation in °, unit vectors towards the sun (east, north, up)) at ``times``
+    from pvlib's SPA."""
     import pvlib
 
-    day = pd.Timestamp(date, tz=site.tz)
-    times = pd.date_range(day, day + pd.Timedelta(days=1), freq="30s", inclusive="left") + pd.Timedelta(seconds=15)
     sp = pvlib.solarposition.get_solarposition(times, site.latitude_deg, site.longitude_deg, altitude=site.elevation_m,
                                                method="nrel_numpy")
     el = np.radians(sp["apparent_elevation"].to_numpy())
     az = np.radians(sp["azimuth"].to_numpy())
-    d = np.c_[np.sin(az) * np.cos(el), np.cos(az) * np.cos(el), np.sin(el)]
-    ok = (np.degrees(el) >= min_el) & (d @ normal > 0)
+    return np.degrees(el), np.c_[np.sin(az) * np.cos(el), np.cos(az) * np.cos(el), np.sin(el)]
+
+
+def _reference_hours(site, date, point_world, normal, blocked=None, min_el=6.0):
+    """Hours with the sun ≥ ``min_el`` high, in front of the facade and not ``blocked`` — pvlib
+    SPA every 30 s (the midpoints of 30-second intervals)."""
+    import pandas as pd
+
+    day = pd.Timestamp(date, tz=site.tz)
+    times = pd.date_range(day, day + pd.Timedelta(days=1), freq="30s", inclusive="left") + pd.Timedelta(seconds=15)
+    el_deg, d = _pvlib_sun(site, times)
+    ok = (el_deg >= min_el) & (d @ normal > 0)
     if blocked is not None:
         ok &= ~blocked(point_world, d)
     return ok.sum() * 0.5 / 60.0
@@ -908,17 +915,11 @@ def _midpoint_hours(site, date, normal, step_min=10.0, min_el=6.0):
     """The midpoint rule by hand: step_min/60 h for each instant 00:00 + step/2, + 3·step/2, … of the
     local day at which pvlib SPA has the sun at least ``min_el`` high and in front of ``normal``."""
     import pandas as pd
-    import pvlib
 
     day = pd.Timestamp(date, tz=site.tz)
     n = int(round(24 * 60 / step_min))
-    times = day + pd.to_timedelta(step_min * (np.arange(n) + 0.5), unit="min")
-    sp = pvlib.solarposition.get_solarposition(times, site.latitude_deg, site.longitude_deg, altitude=site.elevation_m,
-                                               method="nrel_numpy")
-    el = np.radians(sp["apparent_elevation"].to_numpy())
-    az = np.radians(sp["azimuth"].to_numpy())
-    d = np.c_[np.sin(az) * np.cos(el), np.cos(az) * np.cos(el), np.sin(el)]
-    return ((np.degrees(el) >= min_el) & (d @ normal > 0)).sum() * step_min / 60.0
+    el_deg, d = _pvlib_sun(site, day + pd.to_timedelta(step_min * (np.arange(n) + 0.5), unit="min"))
+    return ((el_deg >= min_el) & (d @ normal > 0)).sum() * step_min / 60.0
 
 
 def test_the_sun_is_sampled_at_the_midpoints_of_the_steps():
