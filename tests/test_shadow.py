@@ -774,3 +774,59 @@ def test_shadow_and_sun_hours_rasters_carry_the_model_crs_and_cell_corners(box):
         # 2 m cells snapped outwards: x from X0 − 22 (a multiple of 2 at or below X0 − 21), y down from Y0 + 42
         assert ras.transform == pytest.approx((2.0, 0.0, X0 - 22.0, 0.0, -2.0, Y0 + 42.0))
         assert ras.values.shape == (26, 27)  # (42 + 10) / 2 rows, (32 + 22) / 2 columns
+
+
+def test_a_sun_half_a_degree_high_casts_shadow_and_leaves_sun(box):
+    """Just after sunrise (21 March, 06:30 CET, pvlib SPA: about 0.48° high, due east) the sun is
+    up: the ground east of the tower has sun, the ground west of it, level with the tower, lies in
+    its (kilometre-long) shadow — the instant is not treated as night."""
+    import pandas as pd
+    import pvlib
+
+    site = _site_of(box)
+    when = pd.Timestamp("2026-03-21 06:30", tz=SITE_TZ)
+    el = pvlib.solarposition.get_solarposition(pd.DatetimeIndex([when]), site.latitude_deg,
+                                               site.longitude_deg)["apparent_elevation"].iloc[0]
+    assert 0.3 < el < 0.7
+    r = shadow_at(box, "2026-03-21T06:30", cell_m=2.0, extent=(X0 - 30.0, Y0 - 10.0, X0 + 40.0, Y0 + 30.0), site=site)
+    assert r.sun.elevation_deg[0] == pytest.approx(el, abs=0.02)
+    x, y = r.grid.centres_local()
+    x, y = x + box.origin[0] - X0, y + box.origin[1] - Y0
+    east = r.grid.active & (x > 12.0)
+    west = r.grid.active & (x < -2.0) & (y > 2.0) & (y < 18.0)
+    # 2 m cells: east of x = 12 m 14 columns × 20 rows; west of x = −2 m and 2 < y < 18 m 14 × 8
+    assert east.sum() == 14 * 20 and not r.shadow[east].any()
+    assert west.sum() == 14 * 8 and r.shadow[west].all() and (r.caster[west] == 0).all()
+
+
+def test_instant_shadow_reads_its_time_in_the_given_time_zone(box):
+    """``tz`` names the zone of the time: 12:00 in UTC is 12:00Z (not 11:00Z as in the site's own
+    Europe/Berlin), with the sun where pvlib's SPA has it then."""
+    import pandas as pd
+    import pvlib
+
+    from stadtbild.analysis.sun import site_from_model
+
+    r = shadow_at(box, "2026-03-21T12:00", cell_m=5.0, extent=(X0 - 10.0, Y0 - 10.0, X0 + 20.0, Y0 + 40.0), tz="UTC")
+    f = r.figures()
+    assert f["time_utc"] == "2026-03-21T12:00:00Z"
+    site = site_from_model(box)
+    sp = pvlib.solarposition.get_solarposition(pd.DatetimeIndex([pd.Timestamp("2026-03-21 12:00", tz="UTC")]),
+                                               site.latitude_deg, site.longitude_deg)
+    assert f["sun_elevation_deg"] == pytest.approx(sp["apparent_elevation"].iloc[0], abs=0.02)
+
+
+def test_small_triangles_get_their_centroid_and_too_many_samples_are_refused():
+    """Triangles smaller than one cell get one sample at their centroid, 1 cm out along the normal
+    (a 1 m cube at 2 m spacing: 10 wall/roof triangles, 10 samples, each of its triangle's area);
+    a request beyond max_points is refused with the count and the way out."""
+    from stadtbild.model.errors import InputError
+
+    cube = box_model([("cube", X0, Y0, X0 + 1, Y0 + 1, 0.0, 1.0)]).scene()
+    s = sample_surfaces(cube, cell_m=2.0)
+    assert len(s) == 10 and s.area_m2 == pytest.approx(0.5)
+    c = cube.corners[s.triangle]
+    expected = (c[:, 0] + c[:, 1] + c[:, 2]) / 3.0 + 0.01 * s.normals
+    assert s.points == pytest.approx(expected, abs=1e-12)
+    with pytest.raises(InputError, match="^2,000 facade/roof samples at 0.1 m spacing is too many; use a coarser spacing$"):
+        sample_surfaces(box_model([("b", X0, Y0, X0 + 2, Y0 + 2, 0.0, 2.0)]).scene(), cell_m=0.1, max_points=1999)

@@ -453,6 +453,10 @@ EQUIVALENT: dict[str, tuple[str, str]] = {
     "analysis.blockers.x__pairs_entry__mutmut_147": (
         "u, v, s = (np.where(ok, x, -2.0) for x in (u, v, s))",
         "the filler for a zero determinant only has to fail u >= -eps; -2 does as -1 does"),
+    "analysis.blockers.x__near_pairs__mutmut_59": (
+        "near = (along >= -reach) & (along <= (tmax[:, None] * plan) * plan + reach)",
+        "drops the plan-distance condition of the coarse tile test, which then keeps more (line, tile) "
+        "pairs; the exact slab test per object and the face and inside tests decide, so only slower"),
     "analysis.sightline.x_clearance_profile__mutmut_77": (
         "top = max(top, float(pts[:, 2].max()) + 11.0)",
         "the start height of the downward probes only has to lie above the scene and the line; 11 m "
