@@ -1006,3 +1006,29 @@ def test_covered_points_checks_every_point_unless_told_which():
     covered = covered_points(RayCaster(row), row, p.points, p.normals)
     assert covered.sum() == 40
     assert np.allclose(p.points[covered, 0] + row.origin[0], X0 + 20.0, atol=0.05)
+
+
+def test_a_first_row_at_the_foot_of_the_wall_is_allowed():
+    """first_row_m = 0 is a valid lattice (≥ 0 m): rows at 0, 3, 6 and 9 m, 120 points on the
+    house (without a ground model, which would drop the bottom row as lying in the ground margin)."""
+    sc = _scene([_house()])
+    p = facade_points(sc, first_row_m=0.0)
+    assert len(p) == 120 and np.allclose(np.unique(np.round(p.height_m, 6)), [0.0, 3.0, 6.0, 9.0])
+
+
+def test_a_comparison_on_given_points_and_on_new_buildings_only():
+    """The CLI's --area hands the comparison its own check points: before and after use exactly
+    those. When every point lies on a building the scenario added, nothing is compared: the
+    changes are None (not an error), no point loses compliance."""
+    after = _scene([_house(), _house(40.0, "neubau")])
+    before = box_model([_house()]).scene().shifted_to(after.origin)
+    site = _site_of(after)
+    own = np.array(after.object_ids, dtype=object)
+    points = facade_points(after, raycaster=RayCaster(after))
+    new_only = points.subset(own[points.object_index] == "neubau")
+    r = compare_sunlight(before, after, points=new_only, dates=DATES, step_min=10.0, site=site)
+    assert len(r.points) == len(r.before.points) == 120
+    assert np.array_equal(r.before.points.points, new_only.points)
+    d = r.figures()["difference"]
+    assert d["points_compared"] == 0 and d["points_losing_compliance"] == 0
+    assert d["mean_change_equinox_h"] is None and d["min_change_winter_h"] is None
