@@ -57,6 +57,16 @@ def swatch_pixmap(rgb, w: int = 18, h: int = 14) -> QPixmap:
     return pm
 
 
+def _empty(layout) -> None:
+    """Take every widget out of ``layout`` (and delete it): the legend's sections are rebuilt."""
+    while layout.count():
+        w = layout.takeAt(0).widget()
+        if w is not None:
+            w.hide()
+            w.setParent(None)
+            w.deleteLater()
+
+
 class LegendDock(QDockWidget):
     def __init__(self, parent=None):
         super().__init__(parent)
@@ -157,12 +167,7 @@ class LegendDock(QDockWidget):
         """The keys of the visible 2D layers: ``[(layer name, [(label, rgb)])]``; the layers are
         drawn unlit, so the swatches are their colours as they are."""
         self.layer_entries = [(name, list(items)) for name, items in entries]
-        while self.layers_grid.count():
-            w = self.layers_grid.takeAt(0).widget()
-            if w is not None:
-                w.hide()
-                w.setParent(None)
-                w.deleteLater()
+        _empty(self.layers_grid)
         r = 0
         for name, items in self.layer_entries:
             self.layers_grid.addWidget(QLabel("<b>" + tr("2D layer: {name}").format(name=name) + "</b>"), r, 0, 1, 2)
@@ -179,12 +184,7 @@ class LegendDock(QDockWidget):
         """The colour bars of the rasters draped in the view (``viewer.picture`` ``colour_bars``:
         title, cmap, clim in the raster's unit), as drawn: unlit, so the ramp is the table's colours."""
         self.raster_bars = [dict(b) for b in bars]
-        while self.rasters_grid.count():
-            w = self.rasters_grid.takeAt(0).widget()
-            if w is not None:
-                w.hide()
-                w.setParent(None)
-                w.deleteLater()
+        _empty(self.rasters_grid)
         for k, bar in enumerate(self.raster_bars):
             lo, hi = bar["clim"]
             self.rasters_grid.addWidget(QLabel("<b>" + str(bar["title"]) + "</b>"), 3 * k, 0, 1, 2)
@@ -199,12 +199,7 @@ class LegendDock(QDockWidget):
 
     # ------------------------------------------------------------------ building the blocks
     def _clear(self) -> None:
-        while self.box_lay.count():
-            w = self.box_lay.takeAt(0).widget()
-            if w is not None:
-                w.hide()
-                w.setParent(None)
-                w.deleteLater()
+        _empty(self.box_lay)
         self.blocks = []
 
     def _apply(self) -> None:
