@@ -322,18 +322,16 @@ def warm_worker(analysis: str) -> list:
     for them). Returns the names imported."""
     import importlib
 
-    names = ["importers", "model.spatial"]
-    names += {"solar": ["analysis.solar", "analysis.raycast"],
-              "sunhours": ["analysis.shadow", "analysis.raycast", "model.ground", "exporters.tables"],
-              "metrics": ["analysis.metrics"],
-              "sunlight": ["analysis.sunlight", "analysis.raycast", "model.ground"]}.get(analysis, [])
-    names = [f"stadtbild.{name}" for name in names] + ["shapely", "pyogrio", "pyproj"]
-    names += ["scipy.sparse"] if analysis == "solar" else []
+    # a leading dot: a module of Stadtbild (relative to the stadtbild package)
+    names = [".importers", ".model.spatial", "shapely", "pyogrio", "pyproj"]
+    names += {"solar": [".analysis.solar", ".analysis.raycast", "scipy.sparse"],
+              "sunhours": [".analysis.shadow", ".analysis.raycast", ".model.ground", ".exporters.tables"],
+              "metrics": [".analysis.metrics"],
+              "sunlight": [".analysis.sunlight", ".analysis.raycast", ".model.ground"]}.get(analysis, [])
     done = []
     for name in names:
         try:
-            importlib.import_module(name)
-            done.append(name)
+            done.append(importlib.import_module(name, "stadtbild").__name__)
         except ImportError:  # pragma: no cover - the task itself will report it
             pass
     return done
