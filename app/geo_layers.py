@@ -269,6 +269,17 @@ def _label_text(v) -> str:
     return str(v)
 
 
+def field_choice(none_text: str, fields, current) -> QComboBox:
+    """A choice of one of a layer's attribute ``fields`` (or none, shown as ``none_text``), set to
+    ``current``."""
+    box = QComboBox()
+    box.addItem(none_text, None)
+    for f in fields:
+        box.addItem(f, f)
+    box.setCurrentIndex(max(0, box.findData(current)))
+    return box
+
+
 class LayerStyleDialog(QDialog):
     """Style of one 2D layer: colour, fill opacity, style by attribute (classes), labels."""
 
@@ -289,21 +300,13 @@ class LayerStyleDialog(QDialog):
         self.opacity.setValue(int(round(100 * float(st.get("fill_opacity", 0.35)))))
         form.addRow(tr("Fill opacity"), self.opacity)
         fields = list(entry.layer.attributes)
-        self.colour_by = QComboBox()
-        self.colour_by.addItem(tr("(one colour)"), None)
-        for f in fields:
-            self.colour_by.addItem(f, f)
-        self.colour_by.setCurrentIndex(max(0, self.colour_by.findData(st.get("colour_by"))))
+        self.colour_by = field_choice(tr("(one colour)"), fields, st.get("colour_by"))
         form.addRow(tr("Style by attribute"), self.colour_by)
         self.classes = QSpinBox()
         self.classes.setRange(2, 12)
         self.classes.setValue(int(st.get("classes") or 5))
         form.addRow(tr("Classes (numbers)"), self.classes)
-        self.label_by = QComboBox()
-        self.label_by.addItem(tr("(no labels)"), None)
-        for f in fields:
-            self.label_by.addItem(f, f)
-        self.label_by.setCurrentIndex(max(0, self.label_by.findData(st.get("label_by"))))
+        self.label_by = field_choice(tr("(no labels)"), fields, st.get("label_by"))
         form.addRow(tr("Label by"), self.label_by)
         self.visible = QCheckBox(tr("Visible"))
         self.visible.setChecked(bool(st.get("visible", True)))
