@@ -8,8 +8,7 @@ import fnmatch
 import tomllib
 
 from tests.conftest import ROOT
-
-LAYERS = ("model", "importers", "analysis", "exporters", "viewer", "app", "cli")
+from tests.test_architecture import PACKAGES as LAYERS
 
 
 def setuptools_config() -> dict:

@@ -671,9 +671,9 @@ def run(module: str, sample: int | None, seed: int, commit: str, jobs: int, reru
     previous = _previous(rerun, module, sha, list(target.code))
     archive = subprocess.run(["git", "archive", sha], cwd=ROOT, capture_output=True, check=True).stdout
     subprocess.run(["tar", "-x", "-C", str(tree)], input=archive, check=True)
-    for layer in LAYERS:
-        (tree / layer).rename(tree / NAMESPACE.rstrip(".") / layer)
     pkg = tree / NAMESPACE.rstrip(".")
+    for layer in LAYERS:
+        (tree / layer).rename(pkg / layer)
     # the code finds resources/ beside its layer folders (model.resources: setbacks' GeoNames
     # places, the app's demo district), as in the repository and in a wheel
     (pkg / "resources").symlink_to(Path("..") / "resources", target_is_directory=True)
